@@ -1,0 +1,73 @@
+#ifndef SH_API_H
+#define SH_API_H
+/*
+ * What an API handler sees: a decoded request and a response to fill. Nothing here
+ * knows libmicrohttpd; http/ fills these structs and sends the result.
+ *
+ * A handler returns SH_OK after filling res, or an error code with err filled; the
+ * caller turns an error into application/problem+json (contract.md).
+ */
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "lib/arena.h"
+#include "lib/buf.h"
+#include "lib/error.h"
+
+struct app;
+struct principal;
+
+#define API_MAX_PARAMS 4
+#define API_MAX_HEADERS 10
+
+struct api_request {
+	const char *method;
+	const char *path;
+	const char *route; /* the matched pattern, e.g. "/api/v1/cases/{id}" */
+	const char *params[API_MAX_PARAMS]; /* the {…} segments of the path, in order */
+	int nparams;
+	const char *body;
+	size_t body_len;
+	/* lookups into the transport's request; NULL when absent */
+	const char *(*header)(void *ctx, const char *name);
+	const char *(*query)(void *ctx, const char *name);
+	void *ctx;
+	struct arena *arena; /* freed when the response has been sent */
+	struct app *app;
+	const struct principal *who; /* NULL on routes that need no sign-in */
+	const char *request_id;
+};
+
+struct api_response {
+	int status;
+	const char *content_type;
+	struct buf body;
+	int nheaders;
+	struct {
+		const char *name, *value; /* arena or static strings */
+	} headers[API_MAX_HEADERS];
+};
+
+typedef enum sh_code (*api_handler)(struct api_request *req, struct api_response *res,
+				    struct sh_error *err);
+
+static inline const char *api_header(const struct api_request *r, const char *name)
+{
+	return r->header ? r->header(r->ctx, name) : NULL;
+}
+static inline const char *api_query(const struct api_request *r, const char *name)
+{
+	return r->query ? r->query(r->ctx, name) : NULL;
+}
+
+/* Serialises v (not consumed) as the JSON body with the given status. */
+enum sh_code api_reply_json(struct api_response *res, int status, const json_t *v);
+/* Same, and releases v. */
+enum sh_code api_reply_json_new(struct api_response *res, int status, json_t *v);
+void api_add_header(struct api_response *res, const char *name, const char *value);
+/* Parses the body as a JSON object; SH_EBADREQ naming the position when it is not. */
+json_t *api_body_object(const struct api_request *req, struct sh_error *err);
+/* Renders err as application/problem+json into res. */
+void api_problem(struct api_response *res, const struct sh_error *err, const char *request_id);
+
+#endif

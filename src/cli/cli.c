@@ -1,0 +1,77 @@
+/* Helpers shared by the commands. */
+#include "lib/common.h"
+#include "cli/cli.h"
+
+const char *cli_db_path(const char *opt)
+{
+	const char *env = getenv("SAFEHARBOR_DB");
+
+	if (opt && *opt)
+		return opt;
+	if (env && *env)
+		return env;
+	return "./var/safeharbor.db";
+}
+
+int cli_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("safeharbor: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: %s\n", usage);
+	return EXIT_USAGE;
+}
+
+int cli_fail(const struct sh_error *err)
+{
+	if (err->nfields == 0 || !strstr(err->detail, err->fields[0].field))
+		fprintf(stderr, "safeharbor: %s\n", err->detail[0] ? err->detail
+								 : sh_code_title(err->code));
+	for (int i = 0; i < err->nfields; i++)
+		fprintf(stderr, "safeharbor: %s: %s\n", err->fields[i].field, err->fields[i].message);
+	return EXIT_FAIL;
+}
+
+enum sh_code cli_open_store(const char *db, struct store **out, struct sh_error *err)
+{
+	struct store_options o = { .create = false, .read_conns = 2 };
+
+	return store_open(db, &o, out, err);
+}
+
+int cli_getopt(int argc, char **argv, const struct option *opts, const char *usage, bool *done,
+	       int *exit_code)
+{
+	char shortopts[64] = "+";
+	size_t n = 1;
+	int c;
+
+	*done = false;
+	for (const struct option *o = opts; o->name && n + 2 < sizeof(shortopts); o++) {
+		if (o->val > 0 && o->val < 128 && o->flag == NULL) {
+			shortopts[n++] = (char)o->val;
+			if (o->has_arg == required_argument)
+				shortopts[n++] = ':';
+		}
+	}
+	shortopts[n] = '\0';
+	opterr = 0;
+	c = getopt_long(argc, argv, shortopts, opts, NULL);
+	if (c == 'h') {
+		printf("usage: %s\n", usage);
+		*done = true;
+		*exit_code = EXIT_OK;
+	} else if (c == '?' || c == ':') {
+		*done = true;
+		if (optopt)
+			*exit_code = cli_usage_error(usage, "option -%c is unknown or needs a value",
+						     optopt);
+		else
+			*exit_code = cli_usage_error(usage, "option %s is unknown or needs a value",
+						     argv[optind - 1]);
+	}
+	return c;
+}

@@ -1,0 +1,45 @@
+#ifndef SH_CLI_H
+#define SH_CLI_H
+/*
+ * The command line, like Git's builtins: one file per command, one dispatch table
+ * in main.c. Exit status (contract.md): 0 success, 1 failure or invalid input
+ * (message on stderr), 2 usage error.
+ */
+#include <getopt.h>
+#include "lib/error.h"
+#include "store/store.h"
+
+#define EXIT_OK 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+extern const struct cli_command cli_commands[];
+
+/* --db, else $SAFEHARBOR_DB, else ./var/safeharbor.db */
+const char *cli_db_path(const char *opt);
+/* Prints "safeharbor CMD: message" and the usage hint on stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints err on stderr as "safeharbor: detail" plus field errors; returns EXIT_FAIL. */
+int cli_fail(const struct sh_error *err);
+/* Opens an existing database (applying pending migrations). */
+enum sh_code cli_open_store(const char *db, struct store **out, struct sh_error *err);
+/*
+ * Parses options with getopt_long. Handles --help (prints usage, returns 0 with
+ * *done set) and unknown options (returns EXIT_USAGE with *done set).
+ * Returns the option character otherwise, -1 at the end.
+ */
+int cli_getopt(int argc, char **argv, const struct option *opts, const char *usage, bool *done,
+	       int *exit_code);
+
+int cmd_help(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+
+#endif

@@ -1,0 +1,36 @@
+/* safeharbor: one binary; the first argument picks the command. */
+#include "lib/common.h"
+#include <sys/stat.h>
+#include "cli/cli.h"
+#include "lib/shcrypto.h"
+
+const struct cli_command cli_commands[] = {
+	{ "init", cmd_init, "create or upgrade the database and its key file" },
+	{ "serve", cmd_serve, "serve the API and web app" },
+	{ "version", cmd_version, "print the version" },
+	{ "help", cmd_help, "list the commands, or show one command's help" },
+	{ NULL, NULL, NULL },
+};
+
+int main(int argc, char **argv)
+{
+	struct sh_error err = SH_ERROR_INIT;
+
+	/* every file safeharbor creates (database, WAL, key file, exports) is private */
+	umask(077);
+	if (argc < 2) {
+		cmd_help(1, argv);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(1, argv);
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(1, argv);
+	if (shcrypto_init(&err))
+		return cli_fail(&err);
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		if (!strcmp(c->name, argv[1]))
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "safeharbor: '%s' is not a command; see 'safeharbor help'\n", argv[1]);
+	return EXIT_USAGE;
+}

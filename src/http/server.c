@@ -1,0 +1,381 @@
+#include "lib/common.h"
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include "http/auth.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "lib/log.h"
+#include "lib/shcrypto.h"
+
+struct http_server {
+	struct MHD_Daemon *d;
+	struct app *app;
+	int port;
+	size_t body_limit;
+	pthread_mutex_t mu;
+	pthread_cond_t idle_cv;
+	int inflight;
+};
+
+/* One request and its response: lives from the first callback to "completed". */
+struct exchange {
+	struct http_server *srv;
+	struct MHD_Connection *conn;
+	const struct route *route;
+	enum route_match match;
+	char allow[64];
+	const char *params[API_MAX_PARAMS];
+	int nparams;
+	struct buf body;
+	bool too_big;
+	struct timespec start;
+	char request_id[17];
+	char method[12];
+	struct arena arena;
+	int status;
+};
+
+static const char *conn_header(void *ctx, const char *name)
+{
+	return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
+}
+
+static const char *conn_query(void *ctx, const char *name)
+{
+	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static enum MHD_Result send_response(struct exchange *x, struct api_response *res, bool is_api)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(res->body.len, res->body.data, MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	if (res->content_type)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
+	MHD_add_response_header(r, "X-Request-Id", x->request_id);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	if (is_api)
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+	for (int i = 0; i < res->nheaders; i++)
+		MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
+	x->status = res->status;
+	ret = MHD_queue_response(x->conn, (unsigned)res->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result send_problem(struct exchange *x, struct sh_error *err)
+{
+	struct api_response res = { 0 };
+	enum MHD_Result ret;
+
+	buf_init(&res.body, 0);
+	api_problem(&res, err, x->request_id);
+	if (err->code == SH_EMETHOD)
+		api_add_header(&res, "Allow", x->allow);
+	ret = send_response(x, &res, true);
+	buf_release(&res.body);
+	return ret;
+}
+
+static bool is_json(const char *content_type)
+{
+	size_t n = strlen("application/json");
+
+	return content_type && !strncasecmp(content_type, "application/json", n) &&
+	       (content_type[n] == '\0' || content_type[n] == ';' || content_type[n] == ' ');
+}
+
+static bool has_body_method(const char *m)
+{
+	return !strcmp(m, "POST") || !strcmp(m, "PUT") || !strcmp(m, "PATCH");
+}
+
+static enum MHD_Result dispatch(struct exchange *x, const char *url)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct api_request req = { 0 };
+	struct api_response res = { 0 };
+	struct principal *who = NULL;
+	enum MHD_Result ret;
+	enum sh_code rc;
+
+	if (x->match == ROUTE_NO_PATH) {
+		sh_error_set(&err, SH_ENOTFOUND, "no such path: %s", url);
+		return send_problem(x, &err);
+	}
+	if (x->match == ROUTE_NO_METHOD) {
+		sh_error_set(&err, SH_EMETHOD, "%s is not allowed here; allowed: %s", x->method,
+			     x->allow);
+		return send_problem(x, &err);
+	}
+	if (x->too_big) {
+		sh_error_set(&err, SH_ETOOBIG, "the request body is larger than %zu bytes",
+			     x->route->body_limit ? x->route->body_limit : x->srv->body_limit);
+		return send_problem(x, &err);
+	}
+	req.method = x->method;
+	req.path = url;
+	req.route = x->route->pattern;
+	req.nparams = x->nparams;
+	memcpy(req.params, x->params, sizeof(req.params));
+	req.body = x->body.data;
+	req.body_len = x->body.len;
+	req.header = conn_header;
+	req.query = conn_query;
+	req.ctx = x->conn;
+	req.arena = &x->arena;
+	req.app = x->srv->app;
+	req.request_id = x->request_id;
+
+	if (has_body_method(x->method) && x->body.len &&
+	    !is_json(conn_header(x->conn, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+		sh_error_set(&err, SH_EMEDIA, "send the body as application/json");
+		return send_problem(x, &err);
+	}
+	if (x->route->auth != ROUTE_PUBLIC) {
+		rc = http_auth_check(&req, &who, &err);
+		if (rc)
+			return send_problem(x, &err);
+		req.who = who;
+	}
+	buf_init(&res.body, 0);
+	res.status = 200;
+	rc = x->route->fn(&req, &res, &err);
+	if (rc) {
+		if (!err.code)
+			err.code = rc;
+		if (sh_code_http_status(err.code) >= 500)
+			log_error("request %s %s failed: %s", x->request_id, x->route->pattern,
+				  err.detail);
+		api_problem(&res, &err, x->request_id);
+	}
+	ret = send_response(x, &res, true);
+	buf_release(&res.body);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *srv = cls;
+	struct exchange *x = *con_cls;
+
+	UNUSED(version);
+	if (!x) {
+		const char *cl;
+		size_t limit;
+
+		x = calloc(1, sizeof(*x));
+		if (!x)
+			return MHD_NO;
+		x->srv = srv;
+		x->conn = conn;
+		clock_gettime(CLOCK_MONOTONIC, &x->start);
+		shcrypto_random_hex(x->request_id, 8);
+		snprintf(x->method, sizeof(x->method), "%s", method);
+		arena_init(&x->arena);
+		x->match = router_match(http_routes, http_nroutes, method, url, &x->arena,
+					&x->route, x->params, &x->nparams, x->allow,
+					sizeof(x->allow));
+		limit = x->route && x->route->body_limit ? x->route->body_limit : srv->body_limit;
+		buf_init(&x->body, limit);
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						 MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > limit)
+			x->too_big = true;
+		pthread_mutex_lock(&srv->mu);
+		srv->inflight++;
+		pthread_mutex_unlock(&srv->mu);
+		*con_cls = x;
+		/* refuse an oversized body before reading it */
+		if (x->too_big && x->match == ROUTE_FOUND)
+			return dispatch(x, url);
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!x->too_big && x->match == ROUTE_FOUND &&
+		    buf_add(&x->body, upload_data, *upload_data_size))
+			x->too_big = true;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (x->status)
+		return MHD_YES; /* answered early */
+	return dispatch(x, url);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *srv = cls;
+	struct exchange *x = *con_cls;
+	struct timespec end;
+	double ms;
+
+	UNUSED(conn);
+	if (!x)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	ms = (double)(end.tv_sec - x->start.tv_sec) * 1e3 +
+	     (double)(end.tv_nsec - x->start.tv_nsec) / 1e6;
+	/* the route pattern, never the path: paths can carry ids, and ids are not for logs */
+	log_info("access %s %s %d %.1fms id=%s%s", x->method,
+		 x->route ? x->route->pattern : "-", x->status, ms, x->request_id,
+		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
+	buf_release(&x->body);
+	arena_release(&x->arena);
+	free(x);
+	*con_cls = NULL;
+	pthread_mutex_lock(&srv->mu);
+	if (--srv->inflight == 0)
+		pthread_cond_broadcast(&srv->idle_cv);
+	pthread_mutex_unlock(&srv->mu);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+	size_t n;
+
+	UNUSED(cls);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	log_warn("http: %s", line);
+}
+
+static enum sh_code parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
+				 struct sh_error *err)
+{
+	char host[64];
+	const char *colon;
+	char *end;
+	long port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (listen[0] == '[') {
+		const char *close = strchr(listen, ']');
+		if (!close || close[1] != ':' || (size_t)(close - listen - 1) >= sizeof(host))
+			goto bad;
+		memcpy(host, listen + 1, (size_t)(close - listen - 1));
+		host[close - listen - 1] = '\0';
+		colon = close + 1;
+	} else {
+		colon = strrchr(listen, ':');
+		if (!colon || (size_t)(colon - listen) >= sizeof(host))
+			goto bad;
+		memcpy(host, listen, (size_t)(colon - listen));
+		host[colon - listen] = '\0';
+	}
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (errno || *end || end == colon + 1 || port < 0 || port > 65535)
+		goto bad;
+	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		*len = sizeof(*sin);
+		return SH_OK;
+	}
+	if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*sin6);
+		return SH_OK;
+	}
+bad:
+	return sh_error_set(err, SH_EINVAL,
+			    "--listen must be ADDRESS:PORT with a numeric address, e.g. "
+			    "127.0.0.1:8080 or [::1]:8080 (got \"%s\")",
+			    listen);
+}
+
+enum sh_code http_server_start(struct app *app, const struct http_server_options *o,
+			       struct http_server **out, struct sh_error *err)
+{
+	struct http_server *s;
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	const union MHD_DaemonInfo *info;
+	enum sh_code rc;
+
+	*out = NULL;
+	rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &ss, &sslen, err);
+	if (rc)
+		return rc;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	s->app = app;
+	s->body_limit = o->body_limit ? o->body_limit : 1024 * 1024;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->idle_cv, NULL);
+	s->d = MHD_start_daemon(
+		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
+			MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+		0, NULL, NULL, on_request, s,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(o->timeout_s ? o->timeout_s : 30),
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)(o->max_conns ? o->max_conns : 512),
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)(o->header_limit ? o->header_limit : 32 * 1024),
+		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024),
+		MHD_OPTION_END);
+	if (!s->d) {
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->idle_cv);
+		free(s);
+		return sh_error_set(err, SH_EIO, "cannot listen on %s: %s",
+				    o->listen ? o->listen : "127.0.0.1:8080",
+				    errno ? strerror(errno) : "address in use or not available");
+	}
+	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = info ? info->port : 0;
+	*out = s;
+	return SH_OK;
+}
+
+int http_server_port(const struct http_server *s)
+{
+	return s->port;
+}
+
+void http_server_stop(struct http_server *s)
+{
+	struct timespec deadline;
+	MHD_socket fd;
+
+	if (!s)
+		return;
+	fd = MHD_quiesce_daemon(s->d);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 10;
+	pthread_mutex_lock(&s->mu);
+	while (s->inflight > 0)
+		if (pthread_cond_timedwait(&s->idle_cv, &s->mu, &deadline))
+			break;
+	if (s->inflight > 0)
+		log_warn("http: stopping with %d requests still running", s->inflight);
+	pthread_mutex_unlock(&s->mu);
+	MHD_stop_daemon(s->d);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->idle_cv);
+	free(s);
+}

@@ -1,0 +1,38 @@
+#ifndef SH_BUF_H
+#define SH_BUF_H
+/*
+ * The one string buffer (after Git's strbuf and curl's dynbuf). `data` is never
+ * NULL and always NUL-terminated. A buffer fed from the network gets a maximum size:
+ * appends past it fail with SH_ETOOBIG and leave the buffer unchanged.
+ */
+#include <stddef.h>
+#include "lib/error.h"
+
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap; /* 0 while data points at the shared empty string */
+	size_t max; /* 0 = unbounded */
+};
+
+extern char buf_empty[1];
+#define BUF_INIT { buf_empty, 0, 0, 0 }
+
+void buf_init(struct buf *b, size_t max);
+/* Frees what the buffer holds and leaves it empty and usable. */
+void buf_release(struct buf *b);
+void buf_reset(struct buf *b); /* length 0, keeps memory */
+/* Hands the string to the caller, who frees it with free(); the buffer is left empty. */
+char *buf_detach(struct buf *b, size_t *len);
+
+enum sh_code buf_grow(struct buf *b, size_t extra);
+enum sh_code buf_add(struct buf *b, const void *data, size_t len);
+enum sh_code buf_adds(struct buf *b, const char *s);
+enum sh_code buf_addch(struct buf *b, char c);
+enum sh_code buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+enum sh_code buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+/* Appends s with &, <, >, " and ' escaped for HTML text and attributes. */
+enum sh_code buf_add_html(struct buf *b, const char *s);
+void buf_setlen(struct buf *b, size_t len);
+
+#endif

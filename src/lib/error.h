@@ -1,0 +1,63 @@
+#ifndef SH_ERROR_H
+#define SH_ERROR_H
+/*
+ * The one error type. Functions return an enum sh_code (SH_OK == 0) and put the
+ * detail for people into a caller's struct sh_error. Deep code never prints.
+ */
+enum sh_code {
+	SH_OK = 0,
+	/* the request or input is wrong */
+	SH_EBADREQ,      /* malformed: not JSON, missing header (400) */
+	SH_EINVAL,       /* well-formed but a field breaks a rule (422) */
+	SH_ETOOBIG,      /* over a size limit (413) */
+	SH_EMEDIA,       /* unsupported content type (415) */
+	/* who is asking */
+	SH_EUNAUTH,      /* no valid credentials (401) */
+	SH_EFORBIDDEN,   /* role or agency may not (403) */
+	SH_ETOOMANY,     /* slow down (429) */
+	/* what is asked for */
+	SH_ENOTFOUND,    /* unknown, or not for this caller to know (404) */
+	SH_EMETHOD,      /* path exists, method does not (405) */
+	SH_ECONFLICT,    /* clashes with the current state (409) */
+	/* storage */
+	SH_ESTORE,       /* the database failed (500) */
+	SH_ESCHEMA,      /* database schema newer than this program, or missing */
+	SH_EUNAVAILABLE, /* shutting down (503) */
+	/* everything else */
+	SH_EINTERNAL,
+	SH_ENOMEM,
+	SH_EIO,
+	SH_CODE_MAX
+};
+
+#define SH_ERROR_MAX_FIELDS 16
+
+struct sh_field_error {
+	char field[96];
+	char message[240];
+};
+
+struct sh_error {
+	enum sh_code code;
+	char detail[400];
+	int nfields;
+	struct sh_field_error fields[SH_ERROR_MAX_FIELDS];
+};
+
+#define SH_ERROR_INIT { SH_OK, "", 0, { { "", "" } } }
+
+void sh_error_init(struct sh_error *err);
+
+/* Sets code and detail (printf format); returns code so callers can `return sh_error_set(...)`. */
+enum sh_code sh_error_set(struct sh_error *err, enum sh_code code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Adds one field error; sets the code when none is set yet and the detail when empty. */
+enum sh_code sh_error_field(struct sh_error *err, enum sh_code code, const char *field,
+			    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+const char *sh_code_name(enum sh_code code);  /* "invalid", "not_found", ... */
+const char *sh_code_title(enum sh_code code); /* short human title */
+int sh_code_http_status(enum sh_code code);
+
+#endif

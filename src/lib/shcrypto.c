@@ -1,0 +1,253 @@
+#include "lib/common.h"
+#include "lib/shcrypto.h"
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+
+#define SEAL_VERSION 1
+#define SEAL_HEADER (1 + 4 + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
+
+enum sh_code shcrypto_init(struct sh_error *err)
+{
+	if (sodium_init() < 0)
+		return sh_error_set(err, SH_EINTERNAL, "libsodium failed to initialise");
+	return SH_OK;
+}
+
+char *shcrypto_keyfile_path(const char *db_path)
+{
+	size_t n = strlen(db_path);
+	char *p;
+
+	if (n > 3 && !strcmp(db_path + n - 3, ".db"))
+		n -= 3;
+	p = malloc(n + 5);
+	if (!p)
+		return NULL;
+	memcpy(p, db_path, n);
+	memcpy(p + n, ".key", 5);
+	return p;
+}
+
+enum sh_code shcrypto_keyfile_create(const char *path, struct sh_error *err)
+{
+	unsigned char key[SHCRYPTO_KEY_LEN];
+	char hex[2 * SHCRYPTO_KEY_LEN + 1];
+	struct buf b = BUF_INIT;
+	int fd;
+	enum sh_code rc = SH_OK;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return SH_OK;
+		return sh_error_set(err, SH_EIO, "cannot create key file %s: %s", path,
+				    strerror(errno));
+	}
+	randombytes_buf(key, sizeof(key));
+	shcrypto_hex(key, sizeof(key), hex);
+	buf_adds(&b, "# safeharbor field-encryption keys. Secret: mode 0600, back up apart from\n"
+		     "# the database. The last key encrypts; earlier ones only decrypt.\n");
+	buf_addf(&b, "key 1 %s\n", hex);
+	if (write(fd, b.data, b.len) != (ssize_t)b.len || fsync(fd))
+		rc = sh_error_set(err, SH_EIO, "cannot write key file %s: %s", path, strerror(errno));
+	close(fd);
+	sodium_memzero(key, sizeof(key));
+	sodium_memzero(hex, sizeof(hex));
+	sodium_memzero(b.data, b.len);
+	buf_release(&b);
+	if (rc)
+		unlink(path);
+	return rc;
+}
+
+enum sh_code shcrypto_keyfile_load(const char *path, struct shcrypto_keys *k, struct sh_error *err)
+{
+	struct stat st;
+	FILE *f;
+	char line[256];
+	int lineno = 0;
+	enum sh_code rc = SH_OK;
+
+	memset(k, 0, sizeof(*k));
+	f = fopen(path, "re");
+	if (!f)
+		return sh_error_set(err, SH_EIO, "cannot open key file %s: %s (run safeharbor init)",
+				    path, strerror(errno));
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077)) {
+		fclose(f);
+		return sh_error_set(err, SH_EIO,
+				    "key file %s is readable by others (mode %03o); chmod 600 it",
+				    path, (unsigned)(st.st_mode & 0777));
+	}
+	k->keys = sodium_malloc(SHCRYPTO_MAX_KEYS * SHCRYPTO_KEY_LEN);
+	k->index_key = sodium_malloc(crypto_generichash_KEYBYTES);
+	if (!k->keys || !k->index_key) {
+		fclose(f);
+		shcrypto_keys_release(k);
+		return sh_error_set(err, SH_ENOMEM, "cannot allocate key memory");
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *end;
+		unsigned long id;
+		size_t bin_len;
+
+		lineno++;
+		if (*p == '#' || *p == '\n')
+			continue;
+		if (strncmp(p, "key ", 4)) {
+			rc = sh_error_set(err, SH_EIO, "%s:%d: expected 'key ID HEX'", path, lineno);
+			break;
+		}
+		id = strtoul(p + 4, &end, 10);
+		if (end == p + 4 || *end != ' ' || id == 0 || id > UINT32_MAX ||
+		    k->nkeys >= SHCRYPTO_MAX_KEYS) {
+			rc = sh_error_set(err, SH_EIO, "%s:%d: bad key id", path, lineno);
+			break;
+		}
+		if (sodium_hex2bin(k->keys + k->nkeys * SHCRYPTO_KEY_LEN, SHCRYPTO_KEY_LEN, end + 1,
+				   strlen(end + 1), "\n", &bin_len, NULL) ||
+		    bin_len != SHCRYPTO_KEY_LEN) {
+			rc = sh_error_set(err, SH_EIO, "%s:%d: a key is 64 hex characters", path, lineno);
+			break;
+		}
+		k->ids[k->nkeys++] = (uint32_t)id;
+	}
+	sodium_memzero(line, sizeof(line));
+	fclose(f);
+	if (!rc && k->nkeys == 0)
+		rc = sh_error_set(err, SH_EIO, "%s: no key found", path);
+	if (rc) {
+		shcrypto_keys_release(k);
+		return rc;
+	}
+	crypto_kdf_derive_from_key(k->index_key, crypto_generichash_KEYBYTES, 1, "blindidx",
+				   k->keys + (k->nkeys - 1) * SHCRYPTO_KEY_LEN);
+	return SH_OK;
+}
+
+void shcrypto_keys_release(struct shcrypto_keys *k)
+{
+	sodium_free(k->keys);
+	sodium_free(k->index_key);
+	memset(k, 0, sizeof(*k));
+}
+
+static void field_key(const unsigned char *master, unsigned char out[32])
+{
+	crypto_kdf_derive_from_key(out, 32, 2, "fieldenc", master);
+}
+
+enum sh_code shcrypto_seal(const struct shcrypto_keys *k, const void *plain, size_t len,
+			   const char *context, struct buf *out)
+{
+	unsigned char key[32], header[SEAL_HEADER];
+	uint32_t id = k->ids[k->nkeys - 1];
+	unsigned long long clen;
+	enum sh_code rc;
+
+	rc = buf_grow(out, SEAL_HEADER + len + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+	if (rc)
+		return rc;
+	header[0] = SEAL_VERSION;
+	header[1] = (unsigned char)(id >> 24);
+	header[2] = (unsigned char)(id >> 16);
+	header[3] = (unsigned char)(id >> 8);
+	header[4] = (unsigned char)id;
+	randombytes_buf(header + 5, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	field_key(k->keys + (k->nkeys - 1) * SHCRYPTO_KEY_LEN, key);
+	buf_add(out, header, SEAL_HEADER);
+	/* the context is bound as associated data, so a sealed field cannot be moved to another */
+	crypto_aead_xchacha20poly1305_ietf_encrypt((unsigned char *)out->data + out->len, &clen,
+						   plain, len, (const unsigned char *)context,
+						   strlen(context), NULL, header + 5, key);
+	out->len += (size_t)clen;
+	out->data[out->len] = '\0';
+	sodium_memzero(key, sizeof(key));
+	return SH_OK;
+}
+
+enum sh_code shcrypto_open(const struct shcrypto_keys *k, const void *sealed, size_t len,
+			   const char *context, struct buf *out, struct sh_error *err)
+{
+	const unsigned char *s = sealed;
+	unsigned char key[32];
+	unsigned long long plen;
+	uint32_t id;
+	int i;
+	enum sh_code rc;
+
+	if (len < SEAL_HEADER + crypto_aead_xchacha20poly1305_ietf_ABYTES || s[0] != SEAL_VERSION)
+		return sh_error_set(err, SH_EINTERNAL, "an encrypted field is damaged");
+	id = (uint32_t)s[1] << 24 | (uint32_t)s[2] << 16 | (uint32_t)s[3] << 8 | s[4];
+	for (i = 0; i < k->nkeys && k->ids[i] != id; i++)
+		;
+	if (i == k->nkeys)
+		return sh_error_set(err, SH_EINTERNAL, "encryption key %u is not in the key file", id);
+	rc = buf_grow(out, len);
+	if (rc)
+		return sh_error_set(err, rc, "out of memory");
+	field_key(k->keys + i * SHCRYPTO_KEY_LEN, key);
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+		    (unsigned char *)out->data + out->len, &plen, NULL, s + SEAL_HEADER,
+		    len - SEAL_HEADER, (const unsigned char *)context, strlen(context), s + 5, key)) {
+		sodium_memzero(key, sizeof(key));
+		return sh_error_set(err, SH_EINTERNAL, "an encrypted field failed its integrity check");
+	}
+	sodium_memzero(key, sizeof(key));
+	out->len += (size_t)plen;
+	out->data[out->len] = '\0';
+	return SH_OK;
+}
+
+void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char out[65])
+{
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)text, strlen(text), k->index_key,
+			   crypto_generichash_KEYBYTES);
+	shcrypto_hex(h, sizeof(h), out);
+}
+
+enum sh_code shcrypto_password_hash(const char *password, char out[128], struct sh_error *err)
+{
+	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE))
+		return sh_error_set(err, SH_ENOMEM, "password hashing ran out of memory");
+	return SH_OK;
+}
+
+bool shcrypto_password_verify(const char *hash, const char *password)
+{
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+bool shcrypto_password_needs_rehash(const char *hash)
+{
+	return crypto_pwhash_str_needs_rehash(hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+					      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0;
+}
+
+void shcrypto_hex(const unsigned char *in, size_t len, char *out)
+{
+	sodium_bin2hex(out, len * 2 + 1, in, len);
+}
+
+void shcrypto_random_hex(char *out, size_t nbytes)
+{
+	unsigned char b[64];
+
+	if (nbytes > sizeof(b))
+		nbytes = sizeof(b);
+	randombytes_buf(b, nbytes);
+	shcrypto_hex(b, nbytes, out);
+	sodium_memzero(b, sizeof(b));
+}
+
+void shcrypto_hash_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof(h), data, len, NULL, 0);
+	shcrypto_hex(h, sizeof(h), out);
+}

@@ -1,0 +1,54 @@
+#ifndef SH_SHCRYPTO_H
+#define SH_SHCRYPTO_H
+/*
+ * Thin wrappers over libsodium: the key file, field encryption
+ * (XChaCha20-Poly1305), the keyed blind index (BLAKE2b), password hashing
+ * (Argon2id), random tokens and hex. Keys live in sodium_malloc'd memory.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/buf.h"
+#include "lib/error.h"
+
+#define SHCRYPTO_KEY_LEN 32
+#define SHCRYPTO_MAX_KEYS 16
+
+struct shcrypto_keys {
+	int nkeys;
+	uint32_t ids[SHCRYPTO_MAX_KEYS];
+	unsigned char *keys; /* sodium_malloc: nkeys * 32 bytes; the last is current */
+	unsigned char *index_key; /* sodium_malloc: derived from the current key */
+};
+
+/* Call once before threads start. */
+enum sh_code shcrypto_init(struct sh_error *err);
+
+/* The key file for a database: "<db without .db>.key" next to it. Caller frees. */
+char *shcrypto_keyfile_path(const char *db_path);
+/* Creates the key file (mode 0600) with one new random key if it does not exist. */
+enum sh_code shcrypto_keyfile_create(const char *path, struct sh_error *err);
+/* Loads keys; refuses a file readable by group or others. Release with shcrypto_keys_release. */
+enum sh_code shcrypto_keyfile_load(const char *path, struct shcrypto_keys *k, struct sh_error *err);
+void shcrypto_keys_release(struct shcrypto_keys *k);
+
+/* Encrypts plain into out (appended): version, key id, nonce, ciphertext+tag. */
+enum sh_code shcrypto_seal(const struct shcrypto_keys *k, const void *plain, size_t len,
+			   const char *context, struct buf *out);
+/* Decrypts what shcrypto_seal made, checking that it was sealed for `context`. */
+enum sh_code shcrypto_open(const struct shcrypto_keys *k, const void *sealed, size_t len,
+			   const char *context, struct buf *out, struct sh_error *err);
+/* Keyed BLAKE2b of text, written as 64 hex characters into out[65]. */
+void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char out[65]);
+
+/* Argon2id string hash (libsodium's interactive limits or stronger). */
+enum sh_code shcrypto_password_hash(const char *password, char out[128], struct sh_error *err);
+bool shcrypto_password_verify(const char *hash, const char *password);
+bool shcrypto_password_needs_rehash(const char *hash);
+
+/* n random bytes as 2n hex characters into out (size 2n+1). */
+void shcrypto_random_hex(char *out, size_t nbytes);
+void shcrypto_hex(const unsigned char *in, size_t len, char *out);
+/* Unkeyed BLAKE2b-256 of data as 64 hex characters. */
+void shcrypto_hash_hex(const void *data, size_t len, char out[65]);
+
+#endif

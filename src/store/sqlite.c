@@ -1,0 +1,469 @@
+/*
+ * SQLite backend: connections, the group-commit writer thread, the read pool and
+ * migrations. Record operations live in sqlite_records.c.
+ */
+#include "lib/common.h"
+#include <sys/stat.h>
+#include "lib/log.h"
+#include "store/audit_chain.h"
+#include "store/sqlite.h"
+#include "store/sqlite_internal.h"
+#include "store/sqlite_schema.h"
+
+struct wreq {
+	store_write_fn fn;
+	void *arg;
+	struct sh_error *err;
+	enum sh_code rc;
+	bool done;
+	struct wreq *next;
+};
+
+sqlite3_stmt *sq_prep(struct sconn *c, const char *sql, struct sh_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	for (int i = 0; i < c->nstmts; i++) {
+		if (c->stmts[i].sql == sql) {
+			st = c->stmts[i].st;
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return st;
+		}
+	}
+	if (c->nstmts == SCONN_STMTS) {
+		sh_error_set(err, SH_EINTERNAL, "statement cache full");
+		return NULL;
+	}
+	rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		sq_err(c, rc, err);
+		return NULL;
+	}
+	c->stmts[c->nstmts].sql = sql;
+	c->stmts[c->nstmts].st = st;
+	c->nstmts++;
+	return st;
+}
+
+enum sh_code sq_err(struct sconn *c, int rc, struct sh_error *err)
+{
+	int primary = rc & 0xff;
+
+	if (primary == SQLITE_CONSTRAINT)
+		return sh_error_set(err, SH_ECONFLICT, "conflicts with a stored record (%s)",
+				    sqlite3_errmsg(c->db));
+	if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+		return sh_error_set(err, SH_EUNAVAILABLE, "the database is busy; try again");
+	return sh_error_set(err, SH_ESTORE, "database error: %s", sqlite3_errmsg(c->db));
+}
+
+enum sh_code sq_exec_stmt(struct sconn *c, sqlite3_stmt *st, struct sh_error *err)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sq_err(c, rc, err);
+	return SH_OK;
+}
+
+int sq_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+}
+
+char *sq_col_text(sqlite3_stmt *st, int i, struct arena *a)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	if (!t)
+		return NULL;
+	return arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+}
+
+enum sh_code sq_need_writer(struct store_conn *c, struct sh_error *err)
+{
+	if (!c->writable)
+		return sh_error_set(err, SH_EINTERNAL, "a write was attempted on a read connection");
+	return SH_OK;
+}
+
+static enum sh_code exec_sql(struct sconn *c, const char *sql, struct sh_error *err)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		sh_error_set(err, (rc & 0xff) == SQLITE_BUSY ? SH_EUNAVAILABLE : SH_ESTORE,
+			     "database error: %s", msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return err ? err->code : SH_ESTORE;
+	}
+	return SH_OK;
+}
+
+static enum sh_code conn_open(struct sqlite_store *s, struct sconn *c, bool writable, bool create,
+			      struct sh_error *err)
+{
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->base.store = &s->base;
+	c->base.writable = writable;
+	rc = sqlite3_open_v2(s->path, &c->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		sh_error_set(err, SH_ESTORE, "cannot open database %s: %s", s->path,
+			     c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		sqlite3_close(c->db);
+		c->db = NULL;
+		return SH_ESTORE;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	sqlite3_busy_timeout(c->db, s->busy_timeout_ms);
+	/* synchronous=FULL: a commit is on disk (WAL fsynced) before we acknowledge it */
+	return exec_sql(c, writable ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+				      "PRAGMA foreign_keys=ON;"
+				    : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+				      "PRAGMA query_only=1;",
+			err);
+}
+
+static void conn_close(struct sconn *c)
+{
+	for (int i = 0; i < c->nstmts; i++)
+		sqlite3_finalize(c->stmts[i].st);
+	c->nstmts = 0;
+	sqlite3_close(c->db);
+	c->db = NULL;
+}
+
+static int user_version(struct sconn *c)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static enum sh_code migrate(struct sqlite_store *s, bool create, struct sh_error *err)
+{
+	struct sconn *w = &s->writer;
+	int v = user_version(w), latest = sqlite_schema_count();
+	char sql[64];
+
+	if (v < 0)
+		return sh_error_set(err, SH_ESTORE, "%s is not a SQLite database: %s", s->path,
+				    sqlite3_errmsg(w->db));
+	if (v > latest)
+		return sh_error_set(err, SH_ESCHEMA,
+				    "%s has schema version %d, newer than this safeharbor knows "
+				    "(%d); upgrade safeharbor. The database was not changed.",
+				    s->path, v, latest);
+	if (v == 0 && !create)
+		return sh_error_set(err, SH_ESCHEMA,
+				    "%s is not a safeharbor database yet; run: safeharbor init --db %s",
+				    s->path, s->path);
+	for (int n = v + 1; n <= latest; n++) {
+		if (exec_sql(w, "BEGIN IMMEDIATE", err))
+			return err->code;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", n);
+		if (exec_sql(w, sqlite_schema_migration(n), err) || exec_sql(w, sql, err) ||
+		    exec_sql(w, "COMMIT", err)) {
+			struct sh_error ignored = SH_ERROR_INIT;
+			exec_sql(w, "ROLLBACK", &ignored);
+			return sh_error_set(err, SH_ESCHEMA, "schema migration %d failed: %s", n,
+					    err->detail);
+		}
+		log_info("store: applied schema migration %d", n);
+	}
+	return SH_OK;
+}
+
+static enum sh_code load_audit_tail(struct sqlite_store *s, struct sh_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memcpy(s->audit_hash, AUDIT_CHAIN_GENESIS, 65);
+	s->audit_seq = 0;
+	rc = sqlite3_prepare_v2(s->writer.db,
+				"SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return sq_err(&s->writer, rc, err);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		s->audit_seq = sqlite3_column_int64(st, 0);
+		snprintf(s->audit_hash, sizeof(s->audit_hash), "%s",
+			 (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	return SH_OK;
+}
+
+static void run_group(struct sqlite_store *s, struct wreq *batch)
+{
+	struct sconn *w = &s->writer;
+	struct sh_error gerr = SH_ERROR_INIT, ignored = SH_ERROR_INIT;
+	int64_t seq0 = s->audit_seq;
+	char hash0[65];
+
+	memcpy(hash0, s->audit_hash, sizeof(hash0));
+	if (exec_sql(w, "BEGIN IMMEDIATE", &gerr)) {
+		for (struct wreq *r = batch; r; r = r->next)
+			r->rc = sh_error_set(r->err, gerr.code, "%s", gerr.detail);
+		return;
+	}
+	for (struct wreq *r = batch; r; r = r->next) {
+		int64_t seq = s->audit_seq;
+		char hash[65];
+
+		memcpy(hash, s->audit_hash, sizeof(hash));
+		if (exec_sql(w, "SAVEPOINT req", r->err)) {
+			r->rc = r->err->code;
+			continue;
+		}
+		r->rc = r->fn(&w->base, r->arg, r->err);
+		if (r->rc) {
+			/* this request alone is undone; the rest of the group goes on */
+			exec_sql(w, "ROLLBACK TO req", &ignored);
+			s->audit_seq = seq;
+			memcpy(s->audit_hash, hash, sizeof(hash));
+		}
+		exec_sql(w, "RELEASE req", &ignored);
+	}
+	if (exec_sql(w, "COMMIT", &gerr)) {
+		exec_sql(w, "ROLLBACK", &ignored);
+		s->audit_seq = seq0;
+		memcpy(s->audit_hash, hash0, sizeof(hash0));
+		for (struct wreq *r = batch; r; r = r->next)
+			if (!r->rc)
+				r->rc = sh_error_set(r->err, SH_ESTORE, "commit failed: %s",
+						     gerr.detail);
+		log_error("store: group commit failed: %s", gerr.detail);
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	struct sqlite_store *s = arg;
+
+	for (;;) {
+		struct wreq *batch, *last, *next;
+		int n = 1;
+
+		pthread_mutex_lock(&s->mu);
+		while (!s->head && !s->stopping)
+			pthread_cond_wait(&s->work_cv, &s->mu);
+		if (!s->head) {
+			pthread_mutex_unlock(&s->mu);
+			break;
+		}
+		batch = last = s->head;
+		while (last->next && n < s->group_max) {
+			last = last->next;
+			n++;
+		}
+		s->head = last->next;
+		if (!s->head)
+			s->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&s->mu);
+
+		run_group(s, batch);
+
+		pthread_mutex_lock(&s->mu);
+		for (struct wreq *r = batch; r; r = next) {
+			next = r->next; /* r lives on its waiter's stack: read next first */
+			r->done = true;
+		}
+		pthread_cond_broadcast(&s->done_cv);
+		pthread_mutex_unlock(&s->mu);
+	}
+	return NULL;
+}
+
+static void sqlite_close(struct store *base)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+
+	if (!s)
+		return;
+	if (s->thread_started) {
+		pthread_mutex_lock(&s->mu);
+		s->stopping = true;
+		pthread_cond_broadcast(&s->work_cv);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->thread, NULL);
+	}
+	for (int i = 0; i < s->nreaders; i++)
+		conn_close(&s->readers[i]);
+	if (s->writer.db) {
+		struct sh_error ignored = SH_ERROR_INIT;
+		/* fold the WAL back into the database file so a copy of the file is complete */
+		exec_sql(&s->writer, "PRAGMA wal_checkpoint(TRUNCATE)", &ignored);
+		conn_close(&s->writer);
+	}
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->work_cv);
+	pthread_cond_destroy(&s->done_cv);
+	pthread_cond_destroy(&s->reader_cv);
+	free(s->readers);
+	free(s->reader_busy);
+	free(s->path);
+	free(s);
+}
+
+static enum sh_code sqlite_open(struct store **out, const char *path, const struct store_options *o,
+				struct sh_error *err)
+{
+	struct sqlite_store *s;
+	struct stat st;
+	enum sh_code rc;
+
+	*out = NULL;
+	if (!o->create && stat(path, &st) != 0)
+		return sh_error_set(err, SH_ESCHEMA,
+				    "no database at %s; create it with: safeharbor init --db %s", path,
+				    path);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	s->base.ops = &sqlite_store_ops;
+	s->path = strdup(path);
+	s->busy_timeout_ms = o->busy_timeout_ms > 0 ? o->busy_timeout_ms : 5000;
+	s->group_max = o->group_max > 0 ? o->group_max : 256;
+	s->nreaders = o->read_conns > 0 ? o->read_conns : 8;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->work_cv, NULL);
+	pthread_cond_init(&s->done_cv, NULL);
+	pthread_cond_init(&s->reader_cv, NULL);
+	s->readers = calloc((size_t)s->nreaders, sizeof(*s->readers));
+	s->reader_busy = calloc((size_t)s->nreaders, sizeof(*s->reader_busy));
+	if (!s->path || !s->readers || !s->reader_busy) {
+		s->nreaders = 0;
+		sqlite_close(&s->base);
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	}
+	rc = conn_open(s, &s->writer, true, o->create, err);
+	if (!rc)
+		rc = migrate(s, o->create, err);
+	if (!rc)
+		rc = load_audit_tail(s, err);
+	for (int i = 0; !rc && i < s->nreaders; i++)
+		rc = conn_open(s, &s->readers[i], false, false, err);
+	if (!rc && pthread_create(&s->thread, NULL, writer_main, s) != 0)
+		rc = sh_error_set(err, SH_EINTERNAL, "cannot start the writer thread");
+	if (rc) {
+		sqlite_close(&s->base);
+		return rc;
+	}
+	s->thread_started = true;
+	*out = &s->base;
+	return SH_OK;
+}
+
+static enum sh_code sqlite_read_begin(struct store *base, struct store_conn **out,
+				      struct sh_error *err);
+static void sqlite_read_end(struct store_conn *c);
+
+static int sqlite_schema_version(struct store *base)
+{
+	struct store_conn *c;
+	struct sh_error ignored = SH_ERROR_INIT;
+	int v;
+
+	if (sqlite_read_begin(base, &c, &ignored))
+		return -1;
+	v = user_version(sconn_of(c));
+	sqlite_read_end(c);
+	return v;
+}
+
+static enum sh_code sqlite_write(struct store *base, store_write_fn fn, void *arg,
+				 struct sh_error *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct wreq r = { fn, arg, err, SH_OK, false, NULL };
+
+	pthread_mutex_lock(&s->mu);
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->mu);
+		return sh_error_set(err, SH_EUNAVAILABLE, "the server is shutting down");
+	}
+	if (s->tail)
+		s->tail->next = &r;
+	else
+		s->head = &r;
+	s->tail = &r;
+	pthread_cond_signal(&s->work_cv);
+	while (!r.done)
+		pthread_cond_wait(&s->done_cv, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+	return r.rc;
+}
+
+static enum sh_code sqlite_read_begin(struct store *base, struct store_conn **out,
+				      struct sh_error *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	int i;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		for (i = 0; i < s->nreaders && s->reader_busy[i]; i++)
+			;
+		if (i < s->nreaders)
+			break;
+		pthread_cond_wait(&s->reader_cv, &s->mu);
+	}
+	s->reader_busy[i] = true;
+	pthread_mutex_unlock(&s->mu);
+	if (exec_sql(&s->readers[i], "BEGIN", err)) {
+		pthread_mutex_lock(&s->mu);
+		s->reader_busy[i] = false;
+		pthread_cond_signal(&s->reader_cv);
+		pthread_mutex_unlock(&s->mu);
+		return err->code;
+	}
+	*out = &s->readers[i].base;
+	return SH_OK;
+}
+
+static void sqlite_read_end(struct store_conn *c)
+{
+	struct sqlite_store *s = sstore_of(c);
+	struct sconn *sc = sconn_of(c);
+	struct sh_error ignored = SH_ERROR_INIT;
+
+	for (int i = 0; i < sc->nstmts; i++)
+		sqlite3_reset(sc->stmts[i].st);
+	exec_sql(sc, "COMMIT", &ignored);
+	pthread_mutex_lock(&s->mu);
+	s->reader_busy[sc - s->readers] = false;
+	pthread_cond_signal(&s->reader_cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+#define STORE_OP(ret, name, params, args) ret sqlite_##name params;
+#include "store/ops.def"
+#undef STORE_OP
+
+const struct store_ops sqlite_store_ops = {
+	.name = "sqlite",
+	.open = sqlite_open,
+	.close = sqlite_close,
+	.schema_version = sqlite_schema_version,
+	.write = sqlite_write,
+	.read_begin = sqlite_read_begin,
+	.read_end = sqlite_read_end,
+#define STORE_OP(ret, name, params, args) .name = sqlite_##name,
+#include "store/ops.def"
+#undef STORE_OP
+};

@@ -1,0 +1,60 @@
+#ifndef SH_SQLITE_INTERNAL_H
+#define SH_SQLITE_INTERNAL_H
+/*
+ * Shared by the SQLite backend's files (sqlite.c: connections, group commit,
+ * migrations; sqlite_*.c: record operations). Nothing outside store/ includes it.
+ */
+#include <pthread.h>
+#include <sqlite3.h>
+#include "store/store.h"
+
+#define SCONN_STMTS 160
+
+struct sconn {
+	struct store_conn base;
+	sqlite3 *db;
+	int nstmts;
+	struct {
+		const char *sql; /* identity is the pointer: SQL lives in static strings */
+		sqlite3_stmt *st;
+	} stmts[SCONN_STMTS];
+};
+
+struct sqlite_store {
+	struct store base;
+	char *path;
+	int busy_timeout_ms;
+	int group_max;
+	struct sconn writer;
+	pthread_t thread;
+	bool thread_started;
+	pthread_mutex_t mu;
+	pthread_cond_t work_cv, done_cv, reader_cv;
+	struct wreq *head, *tail;
+	bool stopping;
+	int nreaders;
+	struct sconn *readers;
+	bool *reader_busy;
+	/* the audit chain's tail; only the writer thread touches it */
+	int64_t audit_seq;
+	char audit_hash[65];
+};
+
+static inline struct sconn *sconn_of(struct store_conn *c) { return (struct sconn *)c; }
+static inline struct sqlite_store *sstore_of(struct store_conn *c)
+{
+	return (struct sqlite_store *)c->store;
+}
+
+/* A cached prepared statement, reset and unbound; NULL with err set on failure. */
+sqlite3_stmt *sq_prep(struct sconn *c, const char *sql, struct sh_error *err);
+/* Maps a SQLite result code to our error (constraint -> SH_ECONFLICT, else SH_ESTORE). */
+enum sh_code sq_err(struct sconn *c, int rc, struct sh_error *err);
+/* Runs one statement that returns no rows; resets it. */
+enum sh_code sq_exec_stmt(struct sconn *c, sqlite3_stmt *st, struct sh_error *err);
+int sq_bind_text(sqlite3_stmt *st, int i, const char *s); /* NULL binds NULL */
+/* Column text copied into the arena; NULL for SQL NULL. */
+char *sq_col_text(sqlite3_stmt *st, int i, struct arena *a);
+enum sh_code sq_need_writer(struct store_conn *c, struct sh_error *err);
+
+#endif

@@ -1,0 +1,7 @@
+#ifndef SH_SQLITE_SCHEMA_H
+#define SH_SQLITE_SCHEMA_H
+/* Number of migrations this program knows (= the latest schema version). */
+int sqlite_schema_count(void);
+/* SQL that takes the schema from version-1 to version; NULL when out of range. */
+const char *sqlite_schema_migration(int version);
+#endif

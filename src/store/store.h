@@ -1,0 +1,81 @@
+#ifndef SH_STORE_H
+#define SH_STORE_H
+/*
+ * The store: one interface, several backends (SQLite now; PostgreSQL later). Callers
+ * use only the store_* functions below; no SQL and no backend type leaks out.
+ *
+ * Connections. Every operation runs on a struct store_conn that is inside a
+ * transaction:
+ *   - reads:  store_read_begin() lends a read connection in a snapshot transaction,
+ *             store_read_end() gives it back.
+ *   - writes: store_write(fn) queues fn for the single writer thread, which runs the
+ *             requests waiting together in one transaction (group commit), each
+ *             inside its own savepoint. store_write returns only after the group is
+ *             durable on disk; a request whose fn fails is rolled back alone.
+ * fn runs on the writer thread: it must not block, and must not call store_write.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include "lib/arena.h"
+#include "lib/error.h"
+#include "store/records.h"
+
+struct store;
+
+struct store_conn {
+	struct store *store;
+	bool writable;
+};
+
+typedef enum sh_code (*store_write_fn)(struct store_conn *c, void *arg, struct sh_error *err);
+
+struct store_options {
+	bool create;         /* create the database when absent (init); else refuse */
+	int read_conns;      /* size of the read pool (default 8) */
+	int group_max;       /* most requests committed together (default 256) */
+	int busy_timeout_ms; /* default 5000 */
+};
+
+/* Backend table (style.md 8). Each backend fills one; callers never touch it. */
+struct store_ops {
+	const char *name;
+	enum sh_code (*open)(struct store **out, const char *path, const struct store_options *o,
+			     struct sh_error *err);
+	void (*close)(struct store *s);
+	int (*schema_version)(struct store *s);
+	enum sh_code (*write)(struct store *s, store_write_fn fn, void *arg, struct sh_error *err);
+	enum sh_code (*read_begin)(struct store *s, struct store_conn **out, struct sh_error *err);
+	void (*read_end)(struct store_conn *c);
+#define STORE_OP(ret, name, params, args) ret(*name) params;
+#include "store/ops.def"
+#undef STORE_OP
+};
+
+struct store {
+	const struct store_ops *ops;
+};
+
+/*
+ * Opens the database at path (a SQLite file today; "postgresql://..." later),
+ * applies pending schema migrations, each in one transaction, and starts the
+ * writer. A database with a newer schema than this program knows is refused with
+ * SH_ESCHEMA and left untouched. Free with store_close().
+ */
+enum sh_code store_open(const char *path, const struct store_options *o, struct store **out,
+			struct sh_error *err);
+/* Finishes queued writes, stops the writer and closes every connection. Accepts NULL. */
+void store_close(struct store *s);
+int store_schema_version(struct store *s);
+int store_schema_latest(void);
+
+enum sh_code store_write(struct store *s, store_write_fn fn, void *arg, struct sh_error *err);
+enum sh_code store_read_begin(struct store *s, struct store_conn **out, struct sh_error *err);
+void store_read_end(struct store_conn *c);
+
+/* The record operations: store_<name>() for each row of ops.def, documented there. */
+#define STORE_OP(ret, name, params, args) \
+	static inline ret store_##name params { return c->store->ops->name args; }
+#include "store/ops.def"
+#undef STORE_OP
+
+#endif

@@ -1,0 +1,127 @@
+// Black-box harness: a real `safeharbor serve` on a free port with a temporary
+// database, driven over HTTP. Every API test file builds on this.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+
+export const BIN = process.env.SAFEHARBOR_BIN;
+if (!BIN) throw new Error('set SAFEHARBOR_BIN to the safeharbor binary');
+
+// Runs the CLI; returns { status, stdout, stderr }.
+export function cli(args, { input, env } = {}) {
+  const r = spawnSync(BIN, args, { input, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function tempDb() {
+  const dir = mkdtempSync(join(tmpdir(), 'sh-api-'));
+  return { dir, db: join(dir, 'safeharbor.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+// Starts a server on a fresh database. `prepare(db)` runs after init, before serve.
+export async function startServer({ prepare, args = [], db: existing } = {}) {
+  const tmp = existing ? null : tempDb();
+  const db = existing ?? tmp.db;
+  if (!existing) {
+    const r = cli(['init', '--db', db]);
+    assert.equal(r.status, 0, r.stderr);
+    if (prepare) await prepare(db);
+  }
+  const server = await serve(db, args);
+  return {
+    ...server,
+    db,
+    dir: tmp?.dir,
+    async stop() {
+      const code = await server.stop();
+      tmp?.cleanup();
+      return code;
+    },
+  };
+}
+
+// Starts `serve` on an existing database and waits for the URL it prints.
+export function serve(db, args = []) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    const exited = new Promise((res) => child.on('exit', (code, signal) => res({ code, signal })));
+    child.stderr.on('data', (d) => { err += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[^\s]+)/);
+      if (m) {
+        const url = m[1].replace(/\/$/, '');
+        resolve({
+          url,
+          child,
+          log: () => err,
+          api: makeClient(url),
+          // SIGTERM and wait; returns the exit code (non-zero when ASan found a leak).
+          async stop() {
+            if (child.exitCode === null) child.kill('SIGTERM');
+            const { code } = await exited;
+            if (code !== 0) process.stderr.write(err);
+            return code;
+          },
+          async kill() {
+            child.kill('SIGKILL');
+            await exited;
+          },
+        });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited (${code}) before listening:\n${err}`)));
+  });
+}
+
+// A small HTTP client that keeps a cookie jar, a CSRF token and a bearer token.
+export function makeClient(url) {
+  const state = { cookie: null, csrf: null, token: null };
+  async function request(method, path, { body, headers = {}, raw } = {}) {
+    const h = { ...headers };
+    if (state.token) h.authorization = `Bearer ${state.token}`;
+    if (state.cookie) h.cookie = state.cookie;
+    if (state.csrf && method !== 'GET') h['x-csrf-token'] = state.csrf;
+    let payload;
+    if (raw !== undefined) payload = raw;
+    else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      h['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(url + path, { method, headers: h, body: payload });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie) state.cookie = setCookie.split(';')[0];
+    const text = await res.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+    return { status: res.status, headers: res.headers, text, json };
+  }
+  return {
+    state,
+    request,
+    get: (p, o) => request('GET', p, o),
+    post: (p, body, o = {}) => request('POST', p, { ...o, body }),
+    del: (p, o) => request('DELETE', p, o),
+    useToken(t) { state.token = t; return this; },
+  };
+}
+
+// Asserts an application/problem+json answer with this status (and field, when given).
+export function assertProblem(res, status, field) {
+  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${res.text}`);
+  assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
+  assert.equal(res.json.status, status);
+  assert.equal(typeof res.json.title, 'string');
+  assert.equal(typeof res.json.detail, 'string');
+  assert.ok(Array.isArray(res.json.errors));
+  if (field) {
+    assert.ok(res.json.errors.some((e) => e.field === field),
+      `expected an error naming ${field}: ${res.text}`);
+  }
+}

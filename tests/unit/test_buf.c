@@ -1,0 +1,66 @@
+#include "lib/common.h"
+#include <setjmp.h>
+#include <cmocka.h>
+#include "lib/arena.h"
+#include "lib/buf.h"
+
+static void never_null_and_bounded(void **state)
+{
+	struct buf b;
+	char *s;
+	size_t len;
+
+	UNUSED(state);
+	buf_init(&b, 8);
+	assert_non_null(b.data);
+	assert_string_equal(b.data, "");
+	assert_int_equal(buf_adds(&b, "12345678"), SH_OK);
+	/* past the maximum: refused, buffer unchanged */
+	assert_int_equal(buf_adds(&b, "9"), SH_ETOOBIG);
+	assert_string_equal(b.data, "12345678");
+	s = buf_detach(&b, &len);
+	assert_int_equal(len, 8);
+	assert_string_equal(s, "12345678");
+	assert_string_equal(b.data, "");
+	free(s);
+	buf_release(&b);
+}
+
+static void formats_and_escapes(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	UNUSED(state);
+	for (int i = 0; i < 1000; i++)
+		buf_addf(&b, "%d,", i);
+	assert_int_equal(strncmp(b.data, "0,1,2,", 6), 0);
+	buf_reset(&b);
+	buf_add_html(&b, "<a href=\"x\">&'</a>");
+	assert_string_equal(b.data, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+	buf_release(&b);
+}
+
+static void arena_allocates(void **state)
+{
+	struct arena a = ARENA_INIT;
+	char *big;
+
+	UNUSED(state);
+	for (int i = 0; i < 5000; i++)
+		assert_non_null(arena_printf(&a, "item %d", i));
+	big = arena_alloc(&a, 100000);
+	assert_non_null(big);
+	memset(big, 'x', 100000);
+	assert_string_equal(arena_strdup(&a, "after big"), "after big");
+	arena_release(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(never_null_and_bounded),
+		cmocka_unit_test(formats_and_escapes),
+		cmocka_unit_test(arena_allocates),
+	};
+	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
+}

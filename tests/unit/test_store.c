@@ -1,0 +1,253 @@
+/* The store contract, run against the SQLite backend (and later every backend). */
+#include "lib/common.h"
+#include <pthread.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include "store/audit_chain.h"
+#include "store/store.h"
+
+static char dir[64], path[128];
+
+static int setup(void **state)
+{
+	UNUSED(state);
+	snprintf(dir, sizeof(dir), "/tmp/sh-store-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[200];
+
+	UNUSED(state);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static struct store *open_store(bool create)
+{
+	struct store_options o = { .create = create, .read_conns = 2 };
+	struct sh_error err = SH_ERROR_INIT;
+	struct store *s = NULL;
+
+	if (store_open(path, &o, &s, &err))
+		fail_msg("store_open: %s", err.detail);
+	return s;
+}
+
+struct kv {
+	const char *key, *value;
+	bool fail;
+};
+
+static enum sh_code put(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct kv *kv = arg;
+	enum sh_code rc = store_setting_set(c, kv->key, kv->value, err);
+
+	if (!rc && kv->fail)
+		return sh_error_set(err, SH_EINVAL, "asked to fail after writing");
+	return rc;
+}
+
+static char *get(struct store *s, const char *key, struct arena *a)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct store_conn *c;
+	char *v = NULL;
+
+	assert_int_equal(store_read_begin(s, &c, &err), SH_OK);
+	assert_int_equal(store_setting_get(c, key, a, &v, &err), SH_OK);
+	store_read_end(c);
+	return v;
+}
+
+static void missing_database_refused_without_create(void **state)
+{
+	struct store_options o = { .create = false };
+	struct sh_error err = SH_ERROR_INIT;
+	struct store *s = NULL;
+
+	UNUSED(state);
+	assert_int_equal(store_open(path, &o, &s, &err), SH_ESCHEMA);
+	assert_null(s);
+	assert_non_null(strstr(err.detail, "safeharbor init"));
+}
+
+static void migrations_idempotent_and_data_kept(void **state)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct arena a = ARENA_INIT;
+	struct kv kv = { "county", "Los Angeles", false };
+	struct store *s = open_store(true);
+
+	UNUSED(state);
+	assert_int_equal(store_schema_version(s), store_schema_latest());
+	assert_int_equal(store_write(s, put, &kv, &err), SH_OK);
+	store_close(s);
+	/* "init" again: same schema, same data */
+	s = open_store(true);
+	assert_int_equal(store_schema_version(s), store_schema_latest());
+	assert_string_equal(get(s, "county", &a), "Los Angeles");
+	store_close(s);
+	arena_release(&a);
+}
+
+static void newer_schema_refused_untouched(void **state)
+{
+	struct store_options o = { .create = true };
+	struct sh_error err = SH_ERROR_INIT;
+	struct store *s = open_store(true);
+	sqlite3 *db;
+
+	UNUSED(state);
+	store_close(s);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version=999", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(path, &o, &s, &err), SH_ESCHEMA);
+	assert_non_null(strstr(err.detail, "newer"));
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	{
+		sqlite3_stmt *st;
+		sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 0), 999);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+}
+
+struct writer_arg {
+	struct store *s;
+	int id;
+	enum sh_code rc[50];
+};
+
+static void *writer(void *p)
+{
+	struct writer_arg *w = p;
+
+	for (int i = 0; i < 50; i++) {
+		char key[32];
+		struct kv kv = { key, "v", (i % 10) == 7 };
+		struct sh_error err = SH_ERROR_INIT;
+
+		snprintf(key, sizeof(key), "t%d-%d", w->id, i);
+		w->rc[i] = store_write(w->s, put, &kv, &err);
+	}
+	return NULL;
+}
+
+static void group_commit_rolls_back_only_the_failed(void **state)
+{
+	struct store *s = open_store(true);
+	struct writer_arg args[8];
+	pthread_t th[8];
+	struct arena a = ARENA_INIT;
+
+	UNUSED(state);
+	for (int t = 0; t < 8; t++) {
+		args[t].s = s;
+		args[t].id = t;
+		pthread_create(&th[t], NULL, writer, &args[t]);
+	}
+	for (int t = 0; t < 8; t++)
+		pthread_join(th[t], NULL);
+	store_close(s);
+	s = open_store(false);
+	for (int t = 0; t < 8; t++) {
+		for (int i = 0; i < 50; i++) {
+			char key[32];
+			char *v;
+			snprintf(key, sizeof(key), "t%d-%d", t, i);
+			v = get(s, key, &a);
+			if ((i % 10) == 7) {
+				assert_int_equal(args[t].rc[i], SH_EINVAL);
+				assert_null(v);
+			} else {
+				assert_int_equal(args[t].rc[i], SH_OK);
+				assert_non_null(v);
+			}
+		}
+	}
+	store_close(s);
+	arena_release(&a);
+}
+
+struct audit_arg {
+	bool fail;
+	const char *action;
+};
+
+static enum sh_code audit_one(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct audit_arg *a = arg;
+	struct audit_entry e = { .at = 1700000000, .user_id = 3, .agency_id = 2,
+				 .action = a->action, .case_id = "c1", .outcome = "ok" };
+	enum sh_code rc = store_audit_append(c, &e, err);
+
+	return rc ? rc : a->fail ? sh_error_set(err, SH_EINVAL, "fail") : SH_OK;
+}
+
+struct chain_check {
+	char prev[65];
+	int rows;
+	bool ok;
+	char actions[8][16];
+};
+
+static int check_row(const struct audit_entry *e, void *arg)
+{
+	struct chain_check *cc = arg;
+	char h[65];
+
+	audit_chain_hash(cc->prev, e, h);
+	if (strcmp(e->prev_hash, cc->prev) || strcmp(h, e->hash))
+		cc->ok = false;
+	memcpy(cc->prev, e->hash, 65);
+	if (cc->rows < 8)
+		snprintf(cc->actions[cc->rows], 16, "%s", e->action);
+	cc->rows++;
+	return 0;
+}
+
+static void audit_chain_survives_rollback(void **state)
+{
+	struct store *s = open_store(true);
+	struct sh_error err = SH_ERROR_INIT;
+	struct audit_arg ok1 = { false, "a1" }, bad = { true, "bad" }, ok2 = { false, "a2" };
+	struct chain_check cc = { AUDIT_CHAIN_GENESIS, 0, true };
+	struct store_conn *c;
+
+	UNUSED(state);
+	assert_int_equal(store_write(s, audit_one, &ok1, &err), SH_OK);
+	assert_int_equal(store_write(s, audit_one, &bad, &err), SH_EINVAL);
+	assert_int_equal(store_write(s, audit_one, &ok2, &err), SH_OK);
+	store_close(s);
+	s = open_store(false);
+	assert_int_equal(store_write(s, audit_one, &ok1, &err), SH_OK);
+	assert_int_equal(store_read_begin(s, &c, &err), SH_OK);
+	assert_int_equal(store_audit_scan(c, check_row, &cc, &err), SH_OK);
+	store_read_end(c);
+	assert_true(cc.ok);
+	assert_int_equal(cc.rows, 3);
+	assert_string_equal(cc.actions[1], "a2");
+	store_close(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(missing_database_refused_without_create, setup, teardown),
+		cmocka_unit_test_setup_teardown(migrations_idempotent_and_data_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(newer_schema_refused_untouched, setup, teardown),
+		cmocka_unit_test_setup_teardown(group_commit_rolls_back_only_the_failed, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_chain_survives_rollback, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
