@@ -41,5 +41,6 @@ int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_protocol(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 const struct cli_command cli_commands[] = {
 	{ "init", cmd_init, "create or upgrade the database and its key file" },
 	{ "serve", cmd_serve, "serve the API and web app" },
+	{ "protocol", cmd_protocol, "check or show a protocol definition file" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "list the commands, or show one command's help" },
 	{ NULL, NULL, NULL },

@@ -1,0 +1,106 @@
+#ifndef SH_PROTOCOL_H
+#define SH_PROTOCOL_H
+/*
+ * The protocol engine. A protocol (e.g. protocols/la-county-frp.protocol) is a text
+ * file of steps with owners, due rules and conditions; see docs/protocol-format.md.
+ * protocol_parse() turns it into an immutable structure; protocol_evaluate()
+ * computes, for one case's facts and a given "now", every step's state and clock.
+ * Pure: no I/O except protocol_load_file(), no clock of its own, no globals, so one
+ * parsed protocol is shared by every thread.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/buf.h"
+#include "lib/error.h"
+
+struct protocol;
+
+enum youth_status {
+	YOUTH_DEPENDENT, /* child-welfare dependent (WIC 300) */
+	YOUTH_PROBATION, /* probation ward (WIC 602) */
+	YOUTH_BOTH,      /* both: joint assessment (WIC 241.1) */
+	YOUTH_NONE,      /* neither */
+	YOUTH_UNKNOWN,
+	YOUTH_STATUS_COUNT
+};
+/* "dependent", "probation", "both", "none", "unknown"; parse returns -1 when unknown. */
+const char *protocol_status_name(enum youth_status s);
+int protocol_status_parse(const char *s);
+
+enum step_state { STEP_PENDING, STEP_DONE, STEP_WAIVED, STEP_NOT_APPLICABLE };
+const char *protocol_state_name(enum step_state s); /* "pending", "done", ... */
+
+/* An event that settles one step (or one instance of an episodic step). */
+struct step_event {
+	const char *step; /* step key */
+	int episode;      /* 0 for case-level steps; 1.. for the nth missing episode / hearing */
+	bool waived;      /* false: done */
+	int64_t at;       /* when it was done or waived (the time of the fact) */
+};
+
+struct missing_episode {
+	int64_t start; /* when the youth went missing */
+	int64_t end;   /* when they returned; 0 while still missing */
+};
+
+/* What the engine needs to know about one case. Times are Unix seconds (UTC). */
+struct case_facts {
+	int64_t identified_at;       /* T0 */
+	enum youth_status status;
+	int age;                     /* whole years at T0 */
+	const char *identified_by;   /* agency kind that identified the youth */
+	int64_t last_assault_at;     /* 0 = none reported */
+	const struct missing_episode *missing;
+	size_t nmissing;
+	const int64_t *hearings;     /* hearing dates, in order */
+	size_t nhearings;
+	const struct step_event *events;
+	size_t nevents;
+};
+
+struct step_status {
+	const char *key;   /* points into the protocol */
+	const char *title;
+	const char *owner; /* agency kind, after the owner rules; NULL when not applicable */
+	int episode;       /* 0, or the missing episode / hearing number (from 1) */
+	enum step_state state;
+	int64_t opened_at; /* when the clock started (the anchor); 0 when not known */
+	int64_t due_at;    /* 0 = no deadline yet (e.g. waiting for another step) */
+	int64_t done_at;   /* time of the done/waived event, else 0 */
+	bool overdue;      /* pending and now > due_at (a step due at T is on time at T) */
+	int64_t time_left; /* due_at - now; negative when overdue; 0 when no deadline */
+};
+
+/*
+ * Parses protocol text. filename is used only in messages. On failure returns
+ * SH_EINVAL, *out NULL, and appends one "FILE:LINE: message\n" per problem to
+ * errors. On success *out is owned by the caller (protocol_free).
+ */
+enum sh_code protocol_parse(const char *text, size_t len, const char *filename,
+			    struct protocol **out, struct buf *errors);
+/* Reads and parses a file; a read failure is reported as "FILE: message". */
+enum sh_code protocol_load_file(const char *path, struct protocol **out, struct buf *errors);
+void protocol_free(struct protocol *p); /* accepts NULL */
+
+const char *protocol_name(const struct protocol *p);
+const char *protocol_version(const struct protocol *p);
+const char *protocol_effective(const struct protocol *p); /* "YYYY-MM-DD" */
+size_t protocol_nsteps(const struct protocol *p);
+bool protocol_has_step(const struct protocol *p, const char *key);
+/* Is the step repeated per missing episode or per hearing? */
+bool protocol_step_episodic(const struct protocol *p, const char *key);
+
+/* `protocol show`: one line per step: key, owner(s), due rule, conditions. */
+void protocol_describe(const struct protocol *p, struct buf *out);
+
+/*
+ * Evaluates every step for the facts at time now. Writes up to max results into
+ * out (one per case-level step, one per instance of an episodic step, in file
+ * order, instances in episode order) and sets *n to the number needed. Returns
+ * SH_ETOOBIG when max was too small.
+ */
+enum sh_code protocol_evaluate(const struct protocol *p, const struct case_facts *f, int64_t now,
+			       struct step_status *out, size_t max, size_t *n);
+
+#endif
