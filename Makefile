@@ -63,8 +63,33 @@ unit: $(UNIT_BINS)
 api: $(ASAN_DIR)/safeharbor
 	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-api.sh
 
-test: $(ASAN_DIR)/safeharbor $(UNIT_BINS)
+# libFuzzer target for the protocol parser. clang compiles its sources itself (never
+# mixed with the gcc objects above); outputs and the growing corpus stay in build/fuzz.
+FUZZ_DIR  := build/fuzz
+FUZZ_BIN  := $(FUZZ_DIR)/fuzz_protocol
+FUZZ_SRC  := tests/fuzz/fuzz_protocol.c src/core/protocol_parse.c src/core/protocol_eval.c \
+	     src/lib/arena.c src/lib/buf.c src/lib/error.c src/lib/timefmt.c
+FUZZ_TIME ?= 20
+FUZZ_RUN   = mkdir -p $(FUZZ_DIR)/corpus && echo "fuzz: protocol parser for $(FUZZ_TIME) s" && \
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_TIME) -detect_leaks=1 -artifact_prefix=$(FUZZ_DIR)/ \
+	-dict=tests/fuzz/protocol.dict $(FUZZ_DIR)/corpus protocols tests/protocols \
+	>$(FUZZ_DIR)/fuzz.log 2>&1 && tail -n 1 $(FUZZ_DIR)/fuzz.log || \
+	{ tail -n 40 $(FUZZ_DIR)/fuzz.log; echo "fuzz: FAILED (log: $(FUZZ_DIR)/fuzz.log)" >&2; exit 1; }
+
+$(FUZZ_BIN): $(FUZZ_SRC) $(wildcard src/core/protocol*.h src/lib/*.h) | setup-once
+	@mkdir -p $(FUZZ_DIR)
+	@echo "CC+LD $@"
+	@clang $(WARN) $(DEFS) $(INC) -O1 -g -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $(shell pkg-config --cflags libsodium) $(FUZZ_SRC) -o $@ \
+		$(shell pkg-config --libs libsodium)
+
+fuzz: $(FUZZ_BIN)
+	@$(FUZZ_RUN)
+
+test: $(ASAN_DIR)/safeharbor $(UNIT_BINS) $(FUZZ_BIN)
 	@scripts/test-unit.sh $(UNIT_BINS)
+	@$(FUZZ_RUN)
 	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-api.sh
 	@echo "make test: all suites passed"
 

@@ -8,3 +8,11 @@ void app_config_defaults(struct app_config *cfg)
 	cfg->secure_cookies = false;
 	cfg->clock_skew_s = 5 * 60;
 }
+
+enum sh_code app_prepare(struct app *app, struct sh_error *err)
+{
+	char pw[33];
+
+	shcrypto_random_hex(pw, 16);
+	return shcrypto_password_hash(pw, app->dummy_hash, err);
+}

@@ -7,6 +7,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include "api/registry.h"
 #include "lib/shcrypto.h"
 #include "lib/timefmt.h"
 #include "store/store.h"
@@ -23,8 +24,13 @@ struct app {
 	struct sh_clock clock;
 	struct shcrypto_keys keys;
 	struct app_config cfg;
+	struct registry registry;     /* protocol versions */
+	struct inflight *inflight;    /* idempotency keys being processed (the one mutable part) */
+	char dummy_hash[128]; /* verified against for unknown usernames, so timing reveals nothing */
 };
 
 void app_config_defaults(struct app_config *cfg);
+/* Fills the parts of app that need computing once (the dummy password hash). */
+enum sh_code app_prepare(struct app *app, struct sh_error *err);
 
 #endif

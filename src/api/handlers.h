@@ -2,10 +2,41 @@
 #define SH_HANDLERS_H
 /* Every API handler, one group per resource file in api/. The route table is in http/routes.c. */
 #include "api/api.h"
+#include "store/records.h"
+
+/* Shared JSON shapes. */
+json_t *agency_to_json(const struct agency_rec *r, bool admin);
 
 #define API_HANDLER(name) \
 	enum sh_code name(struct api_request *req, struct api_response *res, struct sh_error *err)
 
 API_HANDLER(api_health);
+
+/* session.c */
+API_HANDLER(api_session_create);
+API_HANDLER(api_session_delete);
+API_HANDLER(api_me);
+
+/* agencies.c, users.c, tokens.c */
+API_HANDLER(api_agencies_list);
+API_HANDLER(api_agencies_create);
+API_HANDLER(api_agency_disable);
+API_HANDLER(api_agency_enable);
+API_HANDLER(api_users_list);
+API_HANDLER(api_users_create);
+API_HANDLER(api_user_disable);
+API_HANDLER(api_user_enable);
+API_HANDLER(api_user_password);
+API_HANDLER(api_tokens_list);
+API_HANDLER(api_tokens_create);
+API_HANDLER(api_token_revoke);
+
+/* cases.c, events.c */
+API_HANDLER(api_cases_create);
+API_HANDLER(api_cases_list);
+API_HANDLER(api_case_get);
+API_HANDLER(api_case_audit);
+API_HANDLER(api_events_create);
+API_HANDLER(api_events_list);
 
 #endif

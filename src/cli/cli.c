@@ -75,3 +75,15 @@ int cli_getopt(int argc, char **argv, const struct option *opts, const char *usa
 	}
 	return c;
 }
+
+int cli_read_secret(char *buf, size_t size)
+{
+	size_t n;
+
+	if (!fgets(buf, (int)size, stdin))
+		return -1;
+	n = strlen(buf);
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	return n ? 0 : -1;
+}

@@ -37,10 +37,18 @@ enum sh_code cli_open_store(const char *db, struct store **out, struct sh_error 
 int cli_getopt(int argc, char **argv, const struct option *opts, const char *usage, bool *done,
 	       int *exit_code);
 
+/* Reads one line from stdin without its newline; -1 when there is none. */
+int cli_read_secret(char *buf, size_t size);
+
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_protocol(int argc, char **argv);
+int cmd_agency(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 #endif

@@ -2,6 +2,7 @@
 #include "lib/common.h"
 #include <signal.h>
 #include "api/app.h"
+#include "api/inflight.h"
 #include "cli/cli.h"
 #include "http/server.h"
 #include "lib/log.h"
@@ -11,21 +12,30 @@ int cmd_serve(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "listen", required_argument, NULL, 'l' },
+		{ "protocol", required_argument, NULL, 'p' },
 		{ "secure-cookies", no_argument, NULL, 's' },
+		{ "session-idle", required_argument, NULL, 'i' },
+		{ "session-max", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
-		"safeharbor serve [--db PATH] [--listen 127.0.0.1:8080] [--secure-cookies]\n"
+		"safeharbor serve [--db PATH] [--listen 127.0.0.1:8080] [--protocol FILE]\n"
+		"                 [--secure-cookies] [--session-idle S] [--session-max S]\n"
 		"  Serves until SIGTERM or SIGINT; prints the URL it listens on.\n"
 		"  --listen ADDRESS:PORT   port 0 picks a free port\n"
-		"  --secure-cookies        mark cookies Secure (TLS is terminated in front of us)";
+		"  --protocol FILE         the protocol new cases run under (default: $SAFEHARBOR_PROTOCOL,\n"
+		"                          else protocols/la-county-frp.protocol); every version loaded\n"
+		"                          is kept, so existing cases keep their deadlines\n"
+		"  --secure-cookies        mark cookies Secure (TLS is terminated in front of us)\n"
+		"  --session-idle SECONDS  sign out after this much inactivity (default 900)\n"
+		"  --session-max SECONDS   and after this long in any case (default 43200)";
 	struct sh_error err = SH_ERROR_INIT;
 	struct http_server_options ho = { 0 };
 	struct store_options so = { .create = false };
 	struct http_server *srv = NULL;
 	struct app app = { 0 };
-	const char *db = NULL;
+	const char *db = NULL, *protocol = getenv("SAFEHARBOR_PROTOCOL");
 	char *keyfile = NULL;
 	sigset_t sigs;
 	bool done;
@@ -40,8 +50,18 @@ int cmd_serve(int argc, char **argv)
 			db = optarg;
 		else if (c == 'l')
 			ho.listen = optarg;
+		else if (c == 'p')
+			protocol = optarg;
 		else if (c == 's')
 			app.cfg.secure_cookies = true;
+		else if (c == 'i' || c == 'm') {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 30L * 86400)
+				return cli_usage_error(usage, "--session-%s takes seconds (1 to 2592000)",
+						       c == 'i' ? "idle" : "max");
+			*(c == 'i' ? &app.cfg.session_idle_s : &app.cfg.session_absolute_s) = (int)v;
+		}
 	}
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
@@ -56,10 +76,17 @@ int cmd_serve(int argc, char **argv)
 
 	app.clock = timefmt_system_clock;
 	keyfile = shcrypto_keyfile_path(db);
-	if (!keyfile || shcrypto_keyfile_load(keyfile, &app.keys, &err))
+	if (!keyfile || shcrypto_keyfile_load(keyfile, &app.keys, &err) || app_prepare(&app, &err))
 		goto fail;
-	if (store_open(db, &so, &app.store, &err))
+	if (!protocol || !*protocol)
+		protocol = "protocols/la-county-frp.protocol";
+	if (store_open(db, &so, &app.store, &err) ||
+	    registry_load(app.store, protocol, clock_now(&app.clock), &app.registry, &err))
 		goto fail;
+	if (!(app.inflight = inflight_new())) {
+		sh_error_set(&err, SH_ENOMEM, "out of memory");
+		goto fail;
+	}
 	if (http_server_start(&app, &ho, &srv, &err))
 		goto fail;
 	{
@@ -75,12 +102,16 @@ int cmd_serve(int argc, char **argv)
 	log_info("serve: %s received, finishing requests in flight",
 		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	http_server_stop(srv);
+	registry_release(&app.registry);
+	inflight_free(app.inflight);
 	store_close(app.store);
 	shcrypto_keys_release(&app.keys);
 	free(keyfile);
 	log_info("serve: stopped cleanly");
 	return EXIT_OK;
 fail:
+	registry_release(&app.registry);
+	inflight_free(app.inflight);
 	store_close(app.store);
 	if (app.keys.keys)
 		shcrypto_keys_release(&app.keys);

@@ -79,7 +79,8 @@ struct step_status {
  */
 enum sh_code protocol_parse(const char *text, size_t len, const char *filename,
 			    struct protocol **out, struct buf *errors);
-/* Reads and parses a file; a read failure is reported as "FILE: message". */
+/* Reads and parses a file (at most 1 MiB); a read failure is reported as
+ * "FILE: message" and returns SH_EIO (SH_ETOOBIG for a larger file). */
 enum sh_code protocol_load_file(const char *path, struct protocol **out, struct buf *errors);
 void protocol_free(struct protocol *p); /* accepts NULL */
 
@@ -87,7 +88,11 @@ const char *protocol_name(const struct protocol *p);
 const char *protocol_version(const struct protocol *p);
 const char *protocol_effective(const struct protocol *p); /* "YYYY-MM-DD" */
 size_t protocol_nsteps(const struct protocol *p);
+/* The key of the i-th step in file order (i < protocol_nsteps); points into p. */
+const char *protocol_step_key(const struct protocol *p, size_t i);
 bool protocol_has_step(const struct protocol *p, const char *key);
+/* The title of a step (points into p); key itself when there is no such step. */
+const char *protocol_step_title(const struct protocol *p, const char *key);
 /* Is the step repeated per missing episode or per hearing? */
 bool protocol_step_episodic(const struct protocol *p, const char *key);
 
@@ -99,6 +104,10 @@ void protocol_describe(const struct protocol *p, struct buf *out);
  * out (one per case-level step, one per instance of an episodic step, in file
  * order, instances in episode order) and sets *n to the number needed. Returns
  * SH_ETOOBIG when max was too small.
+ * Also: SH_EINVAL for inconsistent facts (a count without its array), SH_ENOMEM.
+ * Keeps nothing; the strings in out point into p and live as long as it does.
+ * A done/waived step keeps its due_at (for timeliness) and has time_left 0; the
+ * last event for a (step, episode) wins; the semantics are in protocol-format.md.
  */
 enum sh_code protocol_evaluate(const struct protocol *p, const struct case_facts *f, int64_t now,
 			       struct step_status *out, size_t max, size_t *n);

@@ -1,10 +1,126 @@
 #include "lib/common.h"
+#include <sodium.h>
+#include "api/app.h"
+#include "api/principal.h"
 #include "http/auth.h"
+#include "lib/shcrypto.h"
+
+#define SESSION_COOKIE "sh_session"
+
+/* The value of the session cookie in a Cookie header, copied into the arena. */
+static const char *cookie_value(struct api_request *req)
+{
+	const char *h = api_header(req, "Cookie"), *p;
+	size_t n = strlen(SESSION_COOKIE);
+
+	for (p = h; p && *p;) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		if (!strncmp(p, SESSION_COOKIE, n) && p[n] == '=') {
+			const char *v = p + n + 1, *end = strchr(v, ';');
+			return arena_strndup(req->arena, v, end ? (size_t)(end - v) : strlen(v));
+		}
+		p = strchr(p, ';');
+	}
+	return NULL;
+}
+
+static bool is_safe_method(const char *m)
+{
+	return !strcmp(m, "GET") || !strcmp(m, "HEAD");
+}
+
+struct touch {
+	const char *hash;
+	int64_t now;
+};
+
+static enum sh_code do_touch(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct touch *t = arg;
+
+	return store_session_touch(c, t->hash, t->now, err);
+}
+
+static enum sh_code check_user(const struct user_rec *u, struct principal *p, struct sh_error *err)
+{
+	if (u->disabled || u->agency_disabled)
+		return sh_error_set(err, SH_EUNAUTH, "this account is disabled");
+	if (!principal_from_user(p, u))
+		return sh_error_set(err, SH_EFORBIDDEN, "this account has an unknown role or agency kind");
+	return SH_OK;
+}
 
 enum sh_code http_auth_check(struct api_request *req, struct principal **who,
 			     struct sh_error *err)
 {
-	UNUSED(req);
+	struct app *app = req->app;
+	const char *authz = api_header(req, "Authorization"), *cookie;
+	struct principal *p = arena_alloc(req->arena, sizeof(*p));
+	struct store_conn *c = NULL;
+	struct user_rec u;
+	char hash[65];
+	int64_t now = clock_now(&app->clock);
+	enum sh_code rc;
+
 	*who = NULL;
-	return sh_error_set(err, SH_EUNAUTH, "sign in first");
+	if (!p)
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	if (authz) {
+		struct token_rec t;
+		if (strncasecmp(authz, "Bearer ", 7) || !authz[7])
+			return sh_error_set(err, SH_EUNAUTH, "use 'Authorization: Bearer TOKEN'");
+		shcrypto_hash_hex(authz + 7, strlen(authz + 7), hash);
+		if ((rc = store_read_begin(app->store, &c, err)))
+			return rc;
+		rc = store_token_get(c, hash, req->arena, &t, &u, err);
+		store_read_end(c);
+		if (rc == SH_ENOTFOUND)
+			return sh_error_set(err, SH_EUNAUTH, "the token is not valid (revoked or unknown)");
+		if (rc || (rc = check_user(&u, p, err)))
+			return rc;
+		*who = p;
+		return SH_OK;
+	}
+	cookie = cookie_value(req);
+	if (!cookie || !*cookie)
+		return sh_error_set(err, SH_EUNAUTH, "sign in first");
+	{
+		struct session_rec s;
+		struct touch t;
+
+		shcrypto_hash_hex(cookie, strlen(cookie), hash);
+		if ((rc = store_read_begin(app->store, &c, err)))
+			return rc;
+		rc = store_session_get(c, hash, req->arena, &s, &u, err);
+		store_read_end(c);
+		if (rc == SH_ENOTFOUND || (!rc && s.revoked))
+			return sh_error_set(err, SH_EUNAUTH, "the session has ended; sign in again");
+		if (rc)
+			return rc;
+		if (now - s.last_seen > app->cfg.session_idle_s ||
+		    now - s.created_at > app->cfg.session_absolute_s)
+			return sh_error_set(err, SH_EUNAUTH, "the session has expired; sign in again");
+		if ((rc = check_user(&u, p, err)))
+			return rc;
+		if (!is_safe_method(req->method)) {
+			const char *sent = api_header(req, "X-CSRF-Token");
+			size_t n = strlen(s.csrf_token);
+			if (!sent || strlen(sent) != n || sodium_memcmp(sent, s.csrf_token, n))
+				return sh_error_set(err, SH_EFORBIDDEN,
+						    "the X-CSRF-Token header is missing or wrong");
+		}
+		p->via_session = true;
+		p->session = arena_strdup(req->arena, hash);
+		p->csrf_token = s.csrf_token;
+		/* last_seen is written at most once a minute (sooner for short idle limits) */
+		if (now - s.last_seen >= (app->cfg.session_idle_s / 4 < 60 ? app->cfg.session_idle_s / 4 : 60)) {
+			t.hash = hash;
+			t.now = now;
+			if ((rc = store_write(app->store, do_touch, &t, err)))
+				return rc;
+		}
+	}
+	*who = p;
+	return SH_OK;
 }

@@ -7,6 +7,30 @@
 
 const struct route http_routes[] = {
 	{ "GET", "/healthz", api_health, ROUTE_PUBLIC, 0 },
+
+	{ "POST", "/api/v1/session", api_session_create, ROUTE_PUBLIC, 4 * KiB },
+	{ "DELETE", "/api/v1/session", api_session_delete, ROUTE_SIGNED_IN, 0 },
+	{ "GET", "/api/v1/me", api_me, ROUTE_SIGNED_IN, 0 },
+
+	{ "GET", "/api/v1/agencies", api_agencies_list, ROUTE_SIGNED_IN, 0 },
+	{ "POST", "/api/v1/agencies", api_agencies_create, ROUTE_SIGNED_IN, 16 * KiB },
+	{ "POST", "/api/v1/agencies/{id}/disable", api_agency_disable, ROUTE_SIGNED_IN, 1 * KiB },
+	{ "POST", "/api/v1/agencies/{id}/enable", api_agency_enable, ROUTE_SIGNED_IN, 1 * KiB },
+	{ "GET", "/api/v1/users", api_users_list, ROUTE_SIGNED_IN, 0 },
+	{ "POST", "/api/v1/users", api_users_create, ROUTE_SIGNED_IN, 8 * KiB },
+	{ "POST", "/api/v1/users/{id}/disable", api_user_disable, ROUTE_SIGNED_IN, 1 * KiB },
+	{ "POST", "/api/v1/users/{id}/enable", api_user_enable, ROUTE_SIGNED_IN, 1 * KiB },
+	{ "POST", "/api/v1/users/{id}/password", api_user_password, ROUTE_SIGNED_IN, 4 * KiB },
+	{ "GET", "/api/v1/tokens", api_tokens_list, ROUTE_SIGNED_IN, 0 },
+	{ "POST", "/api/v1/tokens", api_tokens_create, ROUTE_SIGNED_IN, 4 * KiB },
+	{ "DELETE", "/api/v1/tokens/{id}", api_token_revoke, ROUTE_SIGNED_IN, 0 },
+
+	{ "POST", "/api/v1/cases", api_cases_create, ROUTE_SIGNED_IN, 16 * KiB },
+	{ "GET", "/api/v1/cases", api_cases_list, ROUTE_SIGNED_IN, 0 },
+	{ "GET", "/api/v1/cases/{id}", api_case_get, ROUTE_SIGNED_IN, 0 },
+	{ "GET", "/api/v1/cases/{id}/audit", api_case_audit, ROUTE_SIGNED_IN, 0 },
+	{ "POST", "/api/v1/cases/{id}/events", api_events_create, ROUTE_SIGNED_IN, 64 * KiB },
+	{ "GET", "/api/v1/cases/{id}/events", api_events_list, ROUTE_SIGNED_IN, 0 },
 };
 
 const size_t http_nroutes = ARRAY_SIZE(http_routes);

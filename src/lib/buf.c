@@ -1,5 +1,6 @@
 #include "lib/common.h"
 #include "lib/buf.h"
+#include <sodium.h>
 
 char buf_empty[1];
 
@@ -18,6 +19,13 @@ void buf_release(struct buf *b)
 	b->data = buf_empty;
 	b->len = 0;
 	b->cap = 0;
+}
+
+void buf_wipe(struct buf *b)
+{
+	if (b->cap)
+		sodium_memzero(b->data, b->cap);
+	buf_release(b);
 }
 
 void buf_reset(struct buf *b)

@@ -22,6 +22,8 @@ void buf_init(struct buf *b, size_t max);
 /* Frees what the buffer holds and leaves it empty and usable. */
 void buf_release(struct buf *b);
 void buf_reset(struct buf *b); /* length 0, keeps memory */
+/* Wipes the contents (sodium_memzero) and releases: for secrets and personal data. */
+void buf_wipe(struct buf *b);
 /* Hands the string to the caller, who frees it with free(); the buffer is left empty. */
 char *buf_detach(struct buf *b, size_t *len);
 

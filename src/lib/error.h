@@ -34,7 +34,7 @@ enum sh_code {
 
 struct sh_field_error {
 	char field[96];
-	char message[240];
+	char message[480];
 };
 
 struct sh_error {

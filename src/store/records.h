@@ -22,4 +22,165 @@ struct audit_entry {
 	char hash[65];
 };
 
+struct agency_rec {
+	int64_t id;
+	const char *name;
+	const char *kind;      /* contract.md agency kind */
+	const char *home_area; /* the area its staff usually work in; NULL when none */
+	const char **areas;    /* areas it serves ("*" = all); NULL-terminated, may be NULL */
+	bool disabled;
+	int64_t created_at;
+};
+
+struct user_rec {
+	int64_t id;
+	int64_t agency_id;
+	const char *username;
+	const char *display_name;
+	const char *contact; /* work phone or e-mail shown to a case team; NULL when none */
+	const char *role;
+	const char *password_hash;
+	bool disabled;
+	int failed_logins;
+	int64_t locked_until;
+	int64_t created_at;
+	/* from the user's agency (filled by lookups) */
+	const char *agency_name;
+	const char *agency_kind;
+	const char *agency_home_area;
+	bool agency_disabled;
+};
+
+struct session_rec {
+	const char *id_hash; /* BLAKE2b of the cookie value; the value itself is never stored */
+	int64_t user_id;
+	const char *csrf_token;
+	int64_t created_at;
+	int64_t last_seen;
+	bool revoked;
+};
+
+struct token_rec {
+	int64_t id;
+	const char *hash; /* BLAKE2b of the token; the token itself is shown once */
+	int64_t user_id;
+	const char *username; /* filled by lists */
+	const char *label;
+	int64_t created_at;
+	int64_t revoked_at; /* 0 while valid */
+};
+
+struct protocol_rec {
+	int64_t id;
+	const char *name;
+	const char *version;
+	const char *effective; /* YYYY-MM-DD */
+	const char *text;
+	const char *sha;
+	int64_t loaded_at;
+};
+
+/* A person across recoveries. identity is sealed (encrypted) JSON. */
+struct youth_rec {
+	int64_t id;
+	const char *blind_index; /* NULL when there is no name and birth date to match on */
+	const unsigned char *identity;
+	size_t identity_len;
+	int64_t created_at;
+};
+
+/* One recovery: one run of the protocol for one youth. */
+struct case_rec {
+	const char *id;
+	int64_t youth_id;
+	int recovery_no; /* 1 for the first recovery of this youth */
+	int64_t identified_at;
+	int64_t recorded_at;
+	const char *area;
+	const char *youth_status;
+	int64_t identified_by_agency;
+	int64_t identified_by_user;
+	int64_t protocol_id;
+	int age;            /* whole years at identification */
+	bool age_estimated; /* from an estimate, not a birth date */
+	const char *gender;
+	const char *race_ethnicity;
+	int64_t last_assault_at; /* 0 = none reported */
+	bool name_confidential;  /* PC 293 election or a Doe order */
+	const char *indicators;  /* JSON array text */
+	int64_t closed_at;       /* 0 while open */
+	const char *close_reason;
+	/* filled by case_get: the youth's sealed identity */
+	const unsigned char *identity;
+	size_t identity_len;
+};
+
+struct case_agency_rec {
+	int64_t agency_id;
+	const char *name;
+	const char *kind;
+	const char *reason; /* why it takes part: "identified", "routed", "witness", ... */
+	int64_t joined_at;
+	int64_t left_at; /* 0 while taking part */
+};
+
+/* One timeline entry. data is the JSON of its structured fields; free text is sealed. */
+struct event_rec {
+	int64_t id;
+	const char *case_id;
+	const char *type;
+	const char *section;
+	int64_t at;          /* time of the fact */
+	int64_t recorded_at; /* when it was recorded */
+	int64_t user_id;
+	int64_t agency_id;
+	int64_t amends; /* the event this one corrects, or 0 */
+	const char *data;
+	const unsigned char *sealed;
+	size_t sealed_len;
+	/* filled by lists */
+	const char *author;
+	const char *agency_name;
+	const char *agency_kind;
+};
+
+/* A derived step row (the cache of protocol_evaluate for lists and reports). */
+struct step_rec {
+	const char *step;
+	int episode;
+	const char *owner;
+	const char *state;
+	int64_t opened_at;
+	int64_t due_at;
+	int64_t done_at;
+};
+
+/* A row of "what does my agency owe": a case and its next due step for that agency. */
+struct owed_rec {
+	const char *case_id;
+	int64_t protocol_id;
+	int64_t identified_at;
+	const char *area;
+	const char *youth_status;
+	int age;
+	int64_t closed_at;
+	const char *step; /* NULL when the agency owes nothing on this case */
+	int episode;
+	int64_t opened_at;
+	int64_t due_at;
+};
+
+struct case_query {
+	int64_t agency_id;  /* cases this agency takes part in */
+	bool ever;          /* also those it took part in before (supervisors) */
+	const char *owner;  /* agency kind whose pending steps are shown */
+	bool open_only;
+	bool overdue_only;  /* only cases with a step of `owner` due before now */
+	int64_t now;
+	/* cursor: the sort key of the last row of the previous page (after_id NULL: first page) */
+	int64_t after_due; /* INT64_MAX for cases with nothing due */
+	const char *after_id;
+	int limit;
+};
+
 #endif

@@ -5,7 +5,6 @@
 #include "lib/common.h"
 #include <sys/stat.h>
 #include "lib/log.h"
-#include "store/audit_chain.h"
 #include "store/sqlite.h"
 #include "store/sqlite_internal.h"
 #include "store/sqlite_schema.h"
@@ -88,6 +87,39 @@ enum sh_code sq_need_writer(struct store_conn *c, struct sh_error *err)
 	if (!c->writable)
 		return sh_error_set(err, SH_EINTERNAL, "a write was attempted on a read connection");
 	return SH_OK;
+}
+
+void *sq_push(struct arena *a, void **arr, size_t *n, size_t *cap, size_t sz)
+{
+	void *p;
+
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		void *grown = arena_alloc(a, ncap * sz);
+		if (!grown)
+			return NULL;
+		if (*n)
+			memcpy(grown, *arr, *n * sz);
+		*arr = grown;
+		*cap = ncap;
+	}
+	p = (char *)*arr + *n * sz;
+	(*n)++;
+	memset(p, 0, sz);
+	return p;
+}
+
+enum sh_code sq_step(struct sconn *c, sqlite3_stmt *st, bool *row, struct sh_error *err)
+{
+	int rc = sqlite3_step(st);
+
+	*row = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW)
+		return SH_OK;
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return SH_OK;
+	return sq_err(c, rc, err);
 }
 
 static enum sh_code exec_sql(struct sconn *c, const char *sql, struct sh_error *err)
@@ -187,44 +219,17 @@ static enum sh_code migrate(struct sqlite_store *s, bool create, struct sh_error
 	return SH_OK;
 }
 
-static enum sh_code load_audit_tail(struct sqlite_store *s, struct sh_error *err)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	memcpy(s->audit_hash, AUDIT_CHAIN_GENESIS, 65);
-	s->audit_seq = 0;
-	rc = sqlite3_prepare_v2(s->writer.db,
-				"SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return sq_err(&s->writer, rc, err);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		s->audit_seq = sqlite3_column_int64(st, 0);
-		snprintf(s->audit_hash, sizeof(s->audit_hash), "%s",
-			 (const char *)sqlite3_column_text(st, 1));
-	}
-	sqlite3_finalize(st);
-	return SH_OK;
-}
-
 static void run_group(struct sqlite_store *s, struct wreq *batch)
 {
 	struct sconn *w = &s->writer;
 	struct sh_error gerr = SH_ERROR_INIT, ignored = SH_ERROR_INIT;
-	int64_t seq0 = s->audit_seq;
-	char hash0[65];
 
-	memcpy(hash0, s->audit_hash, sizeof(hash0));
 	if (exec_sql(w, "BEGIN IMMEDIATE", &gerr)) {
 		for (struct wreq *r = batch; r; r = r->next)
 			r->rc = sh_error_set(r->err, gerr.code, "%s", gerr.detail);
 		return;
 	}
 	for (struct wreq *r = batch; r; r = r->next) {
-		int64_t seq = s->audit_seq;
-		char hash[65];
-
-		memcpy(hash, s->audit_hash, sizeof(hash));
 		if (exec_sql(w, "SAVEPOINT req", r->err)) {
 			r->rc = r->err->code;
 			continue;
@@ -233,15 +238,11 @@ static void run_group(struct sqlite_store *s, struct wreq *batch)
 		if (r->rc) {
 			/* this request alone is undone; the rest of the group goes on */
 			exec_sql(w, "ROLLBACK TO req", &ignored);
-			s->audit_seq = seq;
-			memcpy(s->audit_hash, hash, sizeof(hash));
 		}
 		exec_sql(w, "RELEASE req", &ignored);
 	}
 	if (exec_sql(w, "COMMIT", &gerr)) {
 		exec_sql(w, "ROLLBACK", &ignored);
-		s->audit_seq = seq0;
-		memcpy(s->audit_hash, hash0, sizeof(hash0));
 		for (struct wreq *r = batch; r; r = r->next)
 			if (!r->rc)
 				r->rc = sh_error_set(r->err, SH_ESTORE, "commit failed: %s",
@@ -354,8 +355,6 @@ static enum sh_code sqlite_open(struct store **out, const char *path, const stru
 	rc = conn_open(s, &s->writer, true, o->create, err);
 	if (!rc)
 		rc = migrate(s, o->create, err);
-	if (!rc)
-		rc = load_audit_tail(s, err);
 	for (int i = 0; !rc && i < s->nreaders; i++)
 		rc = conn_open(s, &s->readers[i], false, false, err);
 	if (!rc && pthread_create(&s->thread, NULL, writer_main, s) != 0)

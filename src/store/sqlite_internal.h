@@ -35,9 +35,6 @@ struct sqlite_store {
 	int nreaders;
 	struct sconn *readers;
 	bool *reader_busy;
-	/* the audit chain's tail; only the writer thread touches it */
-	int64_t audit_seq;
-	char audit_hash[65];
 };
 
 static inline struct sconn *sconn_of(struct store_conn *c) { return (struct sconn *)c; }
@@ -56,5 +53,12 @@ int sq_bind_text(sqlite3_stmt *st, int i, const char *s); /* NULL binds NULL */
 /* Column text copied into the arena; NULL for SQL NULL. */
 char *sq_col_text(sqlite3_stmt *st, int i, struct arena *a);
 enum sh_code sq_need_writer(struct store_conn *c, struct sh_error *err);
+/*
+ * Makes room for one more element in an arena array of *n elements of size sz
+ * (capacity doubling, tracked in *cap). Returns the new element, zeroed, or NULL.
+ */
+void *sq_push(struct arena *a, void **arr, size_t *n, size_t *cap, size_t sz);
+/* Steps st once; SH_OK with *row set, or an error (st reset). */
+enum sh_code sq_step(struct sconn *c, sqlite3_stmt *st, bool *row, struct sh_error *err);
 
 #endif

@@ -44,16 +44,25 @@ enum sh_code sqlite_audit_append(struct store_conn *c, struct audit_entry *e, st
 	static const char sql[] =
 		"INSERT INTO audit(seq, at, user_id, agency_id, action, case_id, section, outcome,"
 		" detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-	struct sqlite_store *s = sstore_of(c);
+	/* the tail is read inside the write transaction: other processes (the CLI) append too */
+	static const char tail[] = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
+	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
+	bool row;
 	enum sh_code rc;
 
 	if (sq_need_writer(c, err))
 		return err->code;
-	if (!(st = sq_prep(sconn_of(c), sql, err)))
+	if (!(st = sq_prep(sc, tail, err)))
 		return err->code;
-	e->seq = s->audit_seq + 1;
-	memcpy(e->prev_hash, s->audit_hash, sizeof(e->prev_hash));
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	e->seq = row ? sqlite3_column_int64(st, 0) + 1 : 1;
+	snprintf(e->prev_hash, sizeof(e->prev_hash), "%s",
+		 row ? (const char *)sqlite3_column_text(st, 1) : AUDIT_CHAIN_GENESIS);
+	sqlite3_reset(st);
+	if (!(st = sq_prep(sc, sql, err)))
+		return err->code;
 	audit_chain_hash(e->prev_hash, e, e->hash);
 	sqlite3_bind_int64(st, 1, e->seq);
 	sqlite3_bind_int64(st, 2, e->at);
@@ -66,12 +75,7 @@ enum sh_code sqlite_audit_append(struct store_conn *c, struct audit_entry *e, st
 	sq_bind_text(st, 9, e->detail);
 	sq_bind_text(st, 10, e->prev_hash);
 	sq_bind_text(st, 11, e->hash);
-	rc = sq_exec_stmt(sconn_of(c), st, err);
-	if (!rc) {
-		s->audit_seq = e->seq;
-		memcpy(s->audit_hash, e->hash, sizeof(e->hash));
-	}
-	return rc;
+	return sq_exec_stmt(sc, st, err);
 }
 
 enum sh_code sqlite_audit_scan(struct store_conn *c,

@@ -34,11 +34,13 @@ export async function startServer({ prepare, args = [], db: existing } = {}) {
     ...server,
     db,
     dir: tmp?.dir,
-    async stop() {
+    // Stops the server; the temporary database goes too unless keep is set.
+    async stop({ keep = false } = {}) {
       const code = await server.stop();
-      tmp?.cleanup();
+      if (!keep) tmp?.cleanup();
       return code;
     },
+    cleanup: () => tmp?.cleanup(),
   };
 }
 
@@ -124,4 +126,81 @@ export function assertProblem(res, status, field) {
     assert.ok(res.json.errors.some((e) => e.field === field),
       `expected an error naming ${field}: ${res.text}`);
   }
+}
+
+// A small synthetic county: one agency of each kind (two law-enforcement agencies),
+// a member of each, some supervisors, an analyst and an admin. Returns bearer tokens.
+export const PASSWORD = 'synthetic-pass-123';
+export const AGENCIES = [
+  ['Sheriff Station A', 'law_enforcement', 'compton'],
+  ['City Police B', 'law_enforcement', 'long_beach'],
+  ['Child Welfare', 'child_welfare', '*'],
+  ['Probation CTU', 'probation', '*'],
+  ['Advocates United', 'advocacy', '*'],
+  ['Medical Hub', 'medical', '*'],
+  ['Mental Health', 'mental_health', '*'],
+  ['District Attorney', 'prosecutor', '*'],
+  ['Emergency Shelter', 'shelter', '*'],
+  ['Oversight Office', 'oversight', '*'],
+];
+export const USERS = [
+  ['le', 'Sheriff Station A', 'member'],
+  ['le_sup', 'Sheriff Station A', 'supervisor'],
+  ['le2', 'City Police B', 'member'],
+  ['cw', 'Child Welfare', 'member'],
+  ['cw_sup', 'Child Welfare', 'supervisor'],
+  ['prob', 'Probation CTU', 'member'],
+  ['adv', 'Advocates United', 'member'],
+  ['adv_sup', 'Advocates United', 'supervisor'],
+  ['med', 'Medical Hub', 'member'],
+  ['mh', 'Mental Health', 'member'],
+  ['pros', 'District Attorney', 'member'],
+  ['shelter', 'Emergency Shelter', 'member'],
+  ['oversight', 'Oversight Office', 'member'],
+  ['analyst', 'Oversight Office', 'analyst'],
+  ['admin', 'Oversight Office', 'admin'],
+];
+
+export function seedCounty(db) {
+  for (const [name, kind, area] of AGENCIES) {
+    const r = cli(['agency', 'add', '--db', db, '--name', name, '--kind', kind, '--area', area,
+      '--home-area', area === '*' ? 'compton' : area]);
+    assert.equal(r.status, 0, r.stderr);
+  }
+  const tokens = {};
+  for (const [username, agency, role] of USERS) {
+    let r = cli(['user', 'add', '--db', db, '--agency', agency, '--username', username, '--role', role,
+      '--display-name', `Synthetic ${username}`], { input: PASSWORD + '\n' });
+    assert.equal(r.status, 0, r.stderr);
+    r = cli(['token', 'create', '--db', db, '--username', username]);
+    assert.equal(r.status, 0, r.stderr);
+    tokens[username] = r.stdout.trim();
+  }
+  return tokens;
+}
+
+// A server on a seeded county; `as(user)` gives a client using that user's token.
+export async function startCounty(opts = {}) {
+  let tokens;
+  const srv = await startServer({ ...opts, prepare: (db) => { tokens = seedCounty(db); } });
+  return { ...srv, tokens, as: (user) => makeClient(srv.url).useToken(tokens[user]) };
+}
+
+let keyCounter = 0;
+export function isoMinutesAgo(min) {
+  return new Date(Date.now() - min * 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+// Identifies a synthetic youth; returns the response.
+export function identify(client, overrides = {}, key) {
+  const body = {
+    identified_at: isoMinutesAgo(5),
+    area: 'compton',
+    youth_status: 'dependent',
+    youth: { birth_date: '2011-04-02', first_name: 'Testa', last_name: `Synthetic${++keyCounter}` },
+    ...overrides,
+  };
+  return client.post('/api/v1/cases', body, {
+    headers: { 'idempotency-key': key ?? `k-${process.pid}-${Date.now()}-${keyCounter}` },
+  });
 }

@@ -1,0 +1,256 @@
+#include "lib/common.h"
+#include "api/admin.h"
+#include "api/audit.h"
+#include "lib/jsonh.h"
+#include "lib/shcrypto.h"
+
+struct op {
+	const struct principal *actor;
+	int64_t now;
+	const char *action;
+	char detail[96];
+	struct agency_rec *agency;
+	struct user_rec *user;
+	struct token_rec *token;
+	int64_t id;
+	bool flag;
+	const char *hash;
+};
+
+static bool name_chars(const char *s, const char *extra)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || strchr(extra, *s)))
+			return false;
+	return true;
+}
+
+static void check_text(const char *field, const char *s, size_t min, size_t max, bool required,
+		       struct sh_error *err)
+{
+	size_t n;
+
+	if (!s || !*s) {
+		if (required)
+			sh_error_field(err, SH_EINVAL, field, "is required");
+		return;
+	}
+	n = jsonh_utf8_len(s);
+	if (n < min || n > max)
+		sh_error_field(err, SH_EINVAL, field, "must be %zu to %zu characters", min, max);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f) {
+			sh_error_field(err, SH_EINVAL, field, "must not contain control characters");
+			break;
+		}
+}
+
+static void check_area(const char *field, const char *area, struct sh_error *err)
+{
+	if (!area || !*area || strlen(area) > 64 || !name_chars(area, "_-*"))
+		sh_error_field(err, SH_EINVAL, field,
+			       "an area is 1 to 64 lowercase letters, digits, '_' or '-' (or '*' for all)");
+}
+
+enum sh_code admin_check_password(const char *field, const char *password, struct sh_error *err)
+{
+	size_t n = password ? strlen(password) : 0;
+
+	if (n < ADMIN_PASSWORD_MIN || n > 1024)
+		return sh_error_field(err, SH_EINVAL, field, "must be %d to 1024 characters",
+				      ADMIN_PASSWORD_MIN);
+	return SH_OK;
+}
+
+static enum sh_code audited(struct store_conn *c, struct op *o, enum sh_code rc,
+			    struct sh_error *err)
+{
+	if (rc)
+		return rc;
+	return audit_record(c, o->actor, o->now, o->action, NULL, NULL, "ok",
+			    o->detail[0] ? o->detail : NULL, err);
+}
+
+static enum sh_code do_agency_add(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct op *o = arg;
+	enum sh_code rc = store_agency_insert(c, o->agency, err);
+
+	snprintf(o->detail, sizeof(o->detail), "agency %" PRId64, o->agency->id);
+	return audited(c, o, rc, err);
+}
+
+enum sh_code admin_agency_add(struct store *s, int64_t now, const struct principal *actor,
+			      struct agency_rec *r, struct sh_error *err)
+{
+	struct op o = { .actor = actor, .now = now, .action = "agency.create", .agency = r };
+
+	check_text("name", r->name, 1, 100, true, err);
+	if (access_kind_parse(r->kind) < 0)
+		sh_error_field(err, SH_EINVAL, "kind",
+			       "must be one of: law_enforcement, child_welfare, probation, advocacy, "
+			       "medical, mental_health, prosecutor, shelter, oversight");
+	if (r->home_area)
+		check_area("home_area", r->home_area, err);
+	for (const char **a = r->areas; a && *a; a++)
+		check_area("areas", *a, err);
+	if (err->nfields)
+		return SH_EINVAL;
+	r->created_at = now;
+	return store_write(s, do_agency_add, &o, err);
+}
+
+static enum sh_code do_agency_disable(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct op *o = arg;
+
+	return audited(c, o, store_agency_set_disabled(c, o->id, o->flag, err), err);
+}
+
+enum sh_code admin_agency_disable(struct store *s, int64_t now, const struct principal *actor,
+				  int64_t id, bool disabled, struct sh_error *err)
+{
+	struct op o = { .actor = actor, .now = now, .id = id, .flag = disabled,
+			.action = disabled ? "agency.disable" : "agency.enable" };
+
+	snprintf(o.detail, sizeof(o.detail), "agency %" PRId64, id);
+	return store_write(s, do_agency_disable, &o, err);
+}
+
+static enum sh_code do_user_add(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct op *o = arg;
+	struct agency_rec ag;
+	struct arena a = ARENA_INIT;
+	enum sh_code rc = store_agency_get(c, o->user->agency_id, NULL, &a, &ag, err);
+
+	arena_release(&a);
+	if (rc == SH_ENOTFOUND)
+		return sh_error_field(err, SH_EINVAL, "agency", "no such agency");
+	if (!rc)
+		rc = store_user_insert(c, o->user, err);
+	snprintf(o->detail, sizeof(o->detail), "user %" PRId64, o->user->id);
+	return audited(c, o, rc, err);
+}
+
+enum sh_code admin_user_add(struct store *s, int64_t now, const struct principal *actor,
+			    struct user_rec *r, const char *password, struct sh_error *err)
+{
+	struct op o = { .actor = actor, .now = now, .action = "user.create", .user = r };
+	char hash[128];
+	enum sh_code rc;
+
+	if (!r->username || strlen(r->username) < 2 || strlen(r->username) > 64 ||
+	    !name_chars(r->username, "._-"))
+		sh_error_field(err, SH_EINVAL, "username",
+			       "must be 2 to 64 lowercase letters, digits, '.', '_' or '-'");
+	if (access_role_parse(r->role) < 0)
+		sh_error_field(err, SH_EINVAL, "role",
+			       "must be one of: member, supervisor, analyst, admin");
+	check_text("display_name", r->display_name, 1, 100, true, err);
+	check_text("contact", r->contact, 1, 100, false, err);
+	admin_check_password("password", password, err);
+	if (err->nfields)
+		return SH_EINVAL;
+	if ((rc = shcrypto_password_hash(password, hash, err)))
+		return rc;
+	r->password_hash = hash;
+	r->created_at = now;
+	return store_write(s, do_user_add, &o, err);
+}
+
+static enum sh_code do_user_disable(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct op *o = arg;
+
+	return audited(c, o, store_user_set_disabled(c, o->id, o->flag, err), err);
+}
+
+enum sh_code admin_user_disable(struct store *s, int64_t now, const struct principal *actor,
+				int64_t id, bool disabled, struct sh_error *err)
+{
+	struct op o = { .actor = actor, .now = now, .id = id, .flag = disabled,
+			.action = disabled ? "user.disable" : "user.enable" };
+
+	snprintf(o.detail, sizeof(o.detail), "user %" PRId64, id);
+	return store_write(s, do_user_disable, &o, err);
+}
+
+static enum sh_code do_user_password(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct op *o = arg;
+
+	return audited(c, o, store_user_set_password(c, o->id, o->hash, err), err);
+}
+
+enum sh_code admin_user_password(struct store *s, int64_t now, const struct principal *actor,
+				 int64_t id, const char *password, struct sh_error *err)
+{
+	struct op o = { .actor = actor, .now = now, .id = id, .action = "user.password" };
+	char hash[128];
+	enum sh_code rc;
+
+	if ((rc = admin_check_password("password", password, err)))
+		return rc;
+	if ((rc = shcrypto_password_hash(password, hash, err)))
+		return rc;
+	o.hash = hash;
+	snprintf(o.detail, sizeof(o.detail), "user %" PRId64, id);
+	return store_write(s, do_user_password, &o, err);
+}
+
+static enum sh_code do_token_create(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct op *o = arg;
+	struct user_rec u;
+	struct arena a = ARENA_INIT;
+	enum sh_code rc = store_user_get(c, o->token->user_id, NULL, &a, &u, err);
+
+	if (!rc && (u.disabled || u.agency_disabled))
+		rc = sh_error_field(err, SH_EINVAL, "username", "the user is disabled");
+	arena_release(&a);
+	if (!rc)
+		rc = store_token_insert(c, o->token, err);
+	snprintf(o->detail, sizeof(o->detail), "token %" PRId64 " for user %" PRId64, o->token->id,
+		 o->token->user_id);
+	return audited(c, o, rc, err);
+}
+
+enum sh_code admin_token_create(struct store *s, int64_t now, const struct principal *actor,
+				int64_t user_id, const char *label, char out[ADMIN_TOKEN_LEN],
+				struct sh_error *err)
+{
+	struct token_rec t = { .user_id = user_id, .label = label, .created_at = now };
+	struct op o = { .actor = actor, .now = now, .action = "token.create", .token = &t };
+	char hash[65];
+	enum sh_code rc;
+
+	if (label)
+		check_text("label", label, 1, 100, false, err);
+	if (err->nfields)
+		return SH_EINVAL;
+	memcpy(out, "sh_", 3);
+	shcrypto_random_hex(out + 3, 32);
+	shcrypto_hash_hex(out, strlen(out), hash);
+	t.hash = hash;
+	rc = store_write(s, do_token_create, &o, err);
+	if (rc)
+		memset(out, 0, ADMIN_TOKEN_LEN);
+	return rc;
+}
+
+static enum sh_code do_token_revoke(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct op *o = arg;
+
+	return audited(c, o, store_token_revoke(c, o->id, o->now, err), err);
+}
+
+enum sh_code admin_token_revoke(struct store *s, int64_t now, const struct principal *actor,
+				int64_t id, struct sh_error *err)
+{
+	struct op o = { .actor = actor, .now = now, .id = id, .action = "token.revoke" };
+
+	snprintf(o.detail, sizeof(o.detail), "token %" PRId64, id);
+	return store_write(s, do_token_revoke, &o, err);
+}

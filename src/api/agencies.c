@@ -1,0 +1,104 @@
+/* Agencies: GET/POST /api/v1/agencies, POST /api/v1/agencies/{id}/disable|enable. */
+#include "lib/common.h"
+#include "api/admin.h"
+#include "api/app.h"
+#include "api/handlers.h"
+#include "api/params.h"
+#include "lib/jsonh.h"
+
+json_t *agency_to_json(const struct agency_rec *r, bool admin)
+{
+	json_t *areas = json_array(), *o;
+
+	for (const char **a = r->areas; a && *a; a++)
+		json_array_append_new(areas, json_string(*a));
+	o = json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)r->id, "name", r->name, "kind",
+		      r->kind, "home_area", r->home_area ? json_string(r->home_area) : json_null(),
+		      "areas", areas);
+	if (admin)
+		json_object_set_new(o, "disabled", json_boolean(r->disabled));
+	return o;
+}
+
+API_HANDLER(api_agencies_list)
+{
+	struct store_conn *c;
+	struct agency_rec *list;
+	size_t n;
+	json_t *items;
+	enum sh_code rc;
+
+	if ((rc = store_read_begin(req->app->store, &c, err)))
+		return rc;
+	rc = store_agency_list(c, req->arena, &list, &n, err);
+	store_read_end(c);
+	if (rc)
+		return rc;
+	items = json_array();
+	for (size_t i = 0; i < n; i++)
+		if (!list[i].disabled || access_admin(req->who))
+			json_array_append_new(items, agency_to_json(&list[i], access_admin(req->who)));
+	return api_reply_json_new(res, 200, json_pack("{s:o}", "items", items));
+}
+
+API_HANDLER(api_agencies_create)
+{
+	static const struct jsonh_field spec[] = {
+		{ "name", JT_STRING, JF_REQUIRED, 1, 100, NULL },
+		{ "kind", JT_STRING, JF_REQUIRED, 1, 32, NULL },
+		{ "home_area", JT_STRING, 0, 1, 64, NULL },
+		{ "areas", JT_STRINGS, 0, 1, 64, NULL },
+		{ NULL },
+	};
+	json_t *body, *areas, *v;
+	struct agency_rec r = { 0 };
+	size_t i;
+	enum sh_code rc;
+
+	if (!access_admin(req->who))
+		return sh_error_set(err, SH_EFORBIDDEN, "only an admin may add agencies");
+	if (!(body = api_body_object(req, err)))
+		return err->code;
+	if ((rc = jsonh_check(body, spec, "", err)))
+		goto out;
+	r.name = jsonh_str(body, "name");
+	r.kind = jsonh_str(body, "kind");
+	r.home_area = jsonh_str(body, "home_area");
+	areas = json_object_get(body, "areas");
+	r.areas = arena_alloc(req->arena, (json_array_size(areas) + 1) * sizeof(char *));
+	json_array_foreach(areas, i, v)
+		r.areas[i] = json_string_value(v);
+	if ((rc = admin_agency_add(req->app->store, clock_now(&req->app->clock), req->who, &r, err)))
+		goto out;
+	rc = api_reply_json_new(res, 201, agency_to_json(&r, true));
+out:
+	json_decref(body);
+	return rc;
+}
+
+static enum sh_code set_disabled(struct api_request *req, struct api_response *res,
+				 struct sh_error *err, bool disabled)
+{
+	int64_t id;
+	enum sh_code rc;
+
+	if (!access_admin(req->who))
+		return sh_error_set(err, SH_EFORBIDDEN, "only an admin may change agencies");
+	if ((rc = params_id(req, 0, &id, err)))
+		return rc;
+	if ((rc = admin_agency_disable(req->app->store, clock_now(&req->app->clock), req->who, id,
+				       disabled, err)))
+		return rc;
+	return api_reply_json_new(res, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id,
+						      "disabled", disabled));
+}
+
+API_HANDLER(api_agency_disable)
+{
+	return set_disabled(req, res, err, true);
+}
+
+API_HANDLER(api_agency_enable)
+{
+	return set_disabled(req, res, err, false);
+}

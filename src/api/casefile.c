@@ -1,0 +1,452 @@
+#include "lib/common.h"
+#include "api/app.h"
+#include "api/casefile.h"
+#include "lib/jsonh.h"
+#include "lib/shcrypto.h"
+#include "lib/timefmt.h"
+
+#define IDENTITY_CONTEXT "youth.identity"
+#define EVENT_TEXT_CONTEXT "event.text"
+
+static enum sh_code no_mem(struct sh_error *err)
+{
+	return sh_error_set(err, SH_ENOMEM, "out of memory");
+}
+
+enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const char *id,
+			   struct casefile *cf, struct sh_error *err)
+{
+	const struct principal *who = req->who;
+	enum sh_code rc;
+
+	memset(cf, 0, sizeof(*cf));
+	if ((rc = store_case_get(c, id, req->arena, &cf->c, err)) ||
+	    (rc = store_case_agencies(c, id, req->arena, &cf->agencies, &cf->nagencies, err)) ||
+	    (rc = store_events_list(c, id, req->arena, &cf->events, &cf->nevents, err)))
+		return rc;
+	cf->proto = registry_by_id(&req->app->registry, cf->c.protocol_id);
+	if ((rc = store_case_siblings(c, &cf->c, req->arena, &cf->siblings, &cf->nsiblings, err)))
+		return rc;
+	cf->sibling_visible = arena_alloc(req->arena, (cf->nsiblings + 1) * sizeof(bool));
+	for (size_t i = 0; who && i < cf->nsiblings; i++) {
+		struct case_agency_rec *ags;
+		size_t nags;
+		if ((rc = store_case_agencies(c, cf->siblings[i].id, req->arena, &ags, &nags, err)))
+			return rc;
+		for (size_t k = 0; k < nags; k++)
+			if (ags[k].agency_id == who->agency_id)
+				cf->sibling_visible[i] = access_case_visible(who, ags[k].left_at == 0, true);
+	}
+	cf->name_confidential = cf->c.name_confidential;
+	for (size_t i = 0; i < cf->nagencies; i++) {
+		const struct case_agency_rec *a = &cf->agencies[i];
+		if (who && a->agency_id == who->agency_id) {
+			cf->participated = true;
+			cf->participating = a->left_at == 0;
+		}
+		if (a->agency_id == cf->c.identified_by_agency)
+			cf->identified_by_kind = a->kind;
+	}
+	for (size_t i = 0; i < cf->nevents; i++) {
+		const struct event_rec *e = &cf->events[i];
+		if (!strcmp(e->type, "name_confidentiality") && !casefile_amended(cf, e)) {
+			json_t *d = json_loads(e->data, 0, NULL);
+			cf->name_confidential = jsonh_bool(d, "confidential", cf->name_confidential);
+			json_decref(d);
+		}
+	}
+	return SH_OK;
+}
+
+enum sh_code casefile_open(struct api_request *req, struct store_conn *c, const char *id,
+			   struct casefile *cf, struct sh_error *err)
+{
+	enum sh_code rc = casefile_load(req, c, id, cf, err);
+
+	if (rc == SH_ENOTFOUND || (!rc && !access_case_visible(req->who, cf->participating,
+								cf->participated))) {
+		sh_error_init(err);
+		/* the same answer whether it does not exist or is not for this caller */
+		return sh_error_set(err, SH_ENOTFOUND, "no such case");
+	}
+	return rc;
+}
+
+bool casefile_amended(const struct casefile *cf, const struct event_rec *e)
+{
+	for (size_t i = 0; i < cf->nevents; i++)
+		if (cf->events[i].amends == e->id)
+			return true;
+	return false;
+}
+
+const struct event_rec *casefile_event(const struct casefile *cf, int64_t id)
+{
+	for (size_t i = 0; i < cf->nevents; i++)
+		if (cf->events[i].id == id)
+			return &cf->events[i];
+	return NULL;
+}
+
+enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int64_t now,
+			       struct sh_error *err)
+{
+	struct step_event *se;
+	struct case_facts f = { 0 };
+	size_t nse = 0, need = 0, cap;
+	int status;
+	enum sh_code rc;
+
+	if (!cf->proto)
+		return sh_error_set(err, SH_EINTERNAL, "the case's protocol version is not loaded");
+	se = arena_alloc(req->arena, (cf->nevents + 1) * sizeof(*se));
+	cf->missing = arena_alloc(req->arena, (cf->nevents + 1) * sizeof(*cf->missing));
+	if (!se || !cf->missing)
+		return no_mem(err);
+	cf->nmissing = 0;
+	for (size_t i = 0; i < cf->nevents; i++) {
+		const struct event_rec *e = &cf->events[i];
+		json_t *d;
+
+		if (casefile_amended(cf, e))
+			continue;
+		if (!strcmp(e->type, "missing_start")) {
+			cf->missing[cf->nmissing].start = e->at;
+			cf->missing[cf->nmissing].end = 0;
+			cf->nmissing++;
+		} else if (!strcmp(e->type, "missing_end") && cf->nmissing) {
+			cf->missing[cf->nmissing - 1].end = e->at;
+		} else if (!strcmp(e->type, "step_done") || !strcmp(e->type, "step_waived")) {
+			d = json_loads(e->data, 0, NULL);
+			se[nse].step = arena_strdup(req->arena, jsonh_str(d, "step") ? jsonh_str(d, "step") : "");
+			se[nse].episode = (int)jsonh_int(d, "episode", 0);
+			se[nse].waived = !strcmp(e->type, "step_waived");
+			se[nse].at = e->at;
+			nse++;
+			json_decref(d);
+		}
+	}
+	status = protocol_status_parse(cf->c.youth_status);
+	f.identified_at = cf->c.identified_at;
+	f.status = status < 0 ? YOUTH_UNKNOWN : (enum youth_status)status;
+	f.age = cf->c.age;
+	f.identified_by = cf->identified_by_kind;
+	f.last_assault_at = cf->c.last_assault_at;
+	f.missing = cf->missing;
+	f.nmissing = cf->nmissing;
+	f.events = se;
+	f.nevents = nse;
+	cap = protocol_nsteps(cf->proto->p) * (cf->nmissing + 2) + 8;
+	cf->steps = arena_alloc(req->arena, cap * sizeof(*cf->steps));
+	if (!cf->steps)
+		return no_mem(err);
+	rc = protocol_evaluate(cf->proto->p, &f, now, cf->steps, cap, &need);
+	if (rc == SH_ETOOBIG) {
+		cf->steps = arena_alloc(req->arena, need * sizeof(*cf->steps));
+		if (!cf->steps)
+			return no_mem(err);
+		rc = protocol_evaluate(cf->proto->p, &f, now, cf->steps, need, &need);
+	}
+	if (rc)
+		return sh_error_set(err, rc, "the protocol could not be evaluated");
+	cf->nsteps = need;
+	return SH_OK;
+}
+
+const struct step_status *casefile_step(const struct casefile *cf, const char *key, int episode)
+{
+	for (size_t i = 0; i < cf->nsteps; i++)
+		if (!strcmp(cf->steps[i].key, key) && cf->steps[i].episode == episode)
+			return &cf->steps[i];
+	return NULL;
+}
+
+bool casefile_missing_now(const struct casefile *cf)
+{
+	return cf->nmissing && cf->missing[cf->nmissing - 1].end == 0;
+}
+
+const char *casefile_lead_kind(const struct casefile *cf)
+{
+	/* as the LA protocol file assigns placement and the MDT meeting: "both" stays with
+	 * child welfare (WIC 241.1 joint assessment) [U: county choice] */
+	return strcmp(cf->c.youth_status, "probation") ? "child_welfare" : "probation";
+}
+
+/* The youth's identity, decrypted into a JSON object (NULL when it cannot be read). */
+static json_t *identity(struct api_request *req, const struct casefile *cf)
+{
+	struct buf plain = BUF_INIT;
+	struct sh_error err = SH_ERROR_INIT;
+	json_t *v = NULL;
+
+	if (cf->c.identity &&
+	    !shcrypto_open(&req->app->keys, cf->c.identity, cf->c.identity_len, IDENTITY_CONTEXT,
+			   &plain, &err))
+		v = json_loadb(plain.data, plain.len, 0, NULL);
+	buf_wipe(&plain);
+	return v;
+}
+
+int casefile_age_at(struct api_request *req, const struct casefile *cf, int64_t t)
+{
+	json_t *id;
+	struct sh_date birth;
+	int age;
+
+	if (!cf->c.age_estimated && (id = identity(req, cf))) {
+		const char *b = jsonh_str(id, "birth_date");
+		int ok = b && !timefmt_parse_date(b, &birth);
+		json_decref(id);
+		if (ok)
+			return timefmt_age_on(birth, timefmt_time_to_date(t));
+	}
+	age = cf->c.age;
+	/* an estimate ages with the calendar */
+	return age + (int)((t - cf->c.identified_at) / (365 * 86400 + 21600));
+}
+
+static bool disclosed_to(const struct casefile *cf, const struct event_rec *note, int64_t agency)
+{
+	for (size_t i = 0; i < cf->nevents; i++) {
+		const struct event_rec *e = &cf->events[i];
+		json_t *d;
+		bool yes;
+
+		if (strcmp(e->type, "disclosure") || casefile_amended(cf, e))
+			continue;
+		d = json_loads(e->data, 0, NULL);
+		yes = jsonh_int(d, "event_id", 0) == note->id &&
+		      jsonh_int(d, "to_agency_id", 0) == agency;
+		json_decref(d);
+		if (yes)
+			return true;
+	}
+	return false;
+}
+
+bool casefile_event_readable(const struct principal *who, const struct casefile *cf,
+			     const struct event_rec *e)
+{
+	int s = access_section_parse(e->section);
+
+	if (s < 0)
+		return false;
+	if (access_can_read(who, (enum section)s))
+		return true;
+	/* a privileged note reaches another agency only through a recorded disclosure */
+	return s == SEC_ADVOCACY && !strcmp(e->type, "advocate_note") &&
+	       disclosed_to(cf, e, who->agency_id);
+}
+
+size_t casefile_sections_read(const struct principal *who, const struct casefile *cf,
+			      const char **out, size_t max)
+{
+	bool seen[SEC_COUNT] = { false };
+	size_t n = 0;
+
+	for (size_t i = 0; i < cf->nevents; i++) {
+		int s = access_section_parse(cf->events[i].section);
+		if (s >= 0 && !seen[s] && casefile_event_readable(who, cf, &cf->events[i]))
+			seen[s] = true;
+	}
+	for (int s = 0; s < SEC_COUNT && n < max; s++)
+		if (seen[s])
+			out[n++] = access_section_name((enum section)s);
+	return n;
+}
+
+json_t *casefile_steps_json(const struct casefile *cf, int64_t now)
+{
+	json_t *steps = json_array();
+
+	UNUSED(now);
+	for (size_t i = 0; i < cf->nsteps; i++) {
+		const struct step_status *s = &cf->steps[i];
+		json_t *o = json_pack("{s:s, s:s, s:o, s:s, s:b, s:i}", "key", s->key, "title",
+				      s->title, "owner", s->owner ? json_string(s->owner) : json_null(),
+				      "state", protocol_state_name(s->state), "overdue", s->overdue,
+				      "episode", s->episode);
+		jsonh_set_time(o, "due_at", s->due_at, true);
+		jsonh_set_time(o, "done_at", s->done_at, true);
+		jsonh_set_time(o, "opened_at", s->opened_at, true);
+		if (s->state == STEP_PENDING && s->due_at)
+			json_object_set_new(o, "seconds_left", json_integer(s->time_left));
+		json_array_append_new(steps, o);
+	}
+	return steps;
+}
+
+/* May the caller see the youth's name and birth date? (PC 293 / 293.5) */
+static bool sees_identity(const struct principal *who, const struct casefile *cf)
+{
+	if (!access_can_read(who, SEC_CORE))
+		return false;
+	if (!cf->name_confidential)
+		return true;
+	switch (who->kind) {
+	case AK_LAW_ENFORCEMENT:
+	case AK_CHILD_WELFARE:
+	case AK_PROBATION:
+	case AK_ADVOCACY:
+	case AK_MEDICAL:
+	case AK_MENTAL_HEALTH:
+		return true;
+	default:
+		return false;
+	}
+}
+
+json_t *casefile_json(struct api_request *req, const struct casefile *cf, int64_t now)
+{
+	const struct principal *who = req->who;
+	json_t *o, *youth, *agencies = json_array(), *deviations = json_array(), *prior;
+	json_t *ind = json_loads(cf->c.indicators ? cf->c.indicators : "[]", 0, NULL);
+
+	youth = json_pack("{s:i, s:b, s:o, s:o, s:b}", "age", cf->c.age, "age_estimated",
+			  cf->c.age_estimated, "gender",
+			  cf->c.gender ? json_string(cf->c.gender) : json_null(), "race_ethnicity",
+			  cf->c.race_ethnicity ? json_string(cf->c.race_ethnicity) : json_null(),
+			  "name_confidential", cf->name_confidential);
+	if (sees_identity(who, cf)) {
+		json_t *id = identity(req, cf);
+		const char *keys[] = { "first_name", "last_name", "aliases", "birth_date" };
+		for (size_t i = 0; id && i < ARRAY_SIZE(keys); i++) {
+			json_t *v = json_object_get(id, keys[i]);
+			if (v)
+				json_object_set(youth, keys[i], v);
+		}
+		json_decref(id);
+	}
+	for (size_t i = 0; i < cf->nagencies; i++) {
+		const struct case_agency_rec *a = &cf->agencies[i];
+		json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)a->agency_id,
+				      "name", a->name, "kind", a->kind, "reason", a->reason,
+				      "active", a->left_at == 0);
+		jsonh_set_time(j, "joined_at", a->joined_at, false);
+		json_array_append_new(agencies, j);
+	}
+	for (size_t i = 0; i < cf->nevents; i++) {
+		const struct event_rec *e = &cf->events[i];
+		json_t *d;
+		json_t *dev;
+		if (casefile_amended(cf, e))
+			continue;
+		d = json_loads(e->data, 0, NULL);
+		if (jsonh_bool(d, "deviation", false)) {
+			int64_t reviewed = 0;
+			for (size_t k = 0; k < cf->nevents; k++) {
+				json_t *r;
+				if (strcmp(cf->events[k].type, "deviation_review"))
+					continue;
+				r = json_loads(cf->events[k].data, 0, NULL);
+				if (jsonh_int(r, "event_id", 0) == e->id)
+					reviewed = cf->events[k].at;
+				json_decref(r);
+			}
+			dev = json_pack("{s:I, s:s, s:b}", "event_id", (json_int_t)e->id, "type",
+					e->type, "reviewed", reviewed != 0);
+			jsonh_set_time(dev, "at", e->at, false);
+			jsonh_set_time(dev, "reviewed_at", reviewed, true);
+			json_array_append_new(deviations, dev);
+		}
+		json_decref(d);
+	}
+	o = json_pack("{s:s, s:i, s:b, s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:b, s:o}", "id",
+		      cf->c.id, "recovery_number", cf->c.recovery_no, "re_recovery",
+		      cf->c.recovery_no > 1, "area", cf->c.area, "youth_status", cf->c.youth_status,
+		      "protocol", "name", cf->proto ? cf->proto->name : "?", "version",
+		      cf->proto ? cf->proto->version : "?", "youth", youth, "agencies", agencies,
+		      "steps", casefile_steps_json(cf, now), "open", cf->c.closed_at == 0,
+		      "deviations", deviations);
+	json_object_set_new(o, "indicators", ind ? ind : json_array());
+	json_object_set_new(o, "lead_agency_kind", json_string(casefile_lead_kind(cf)));
+	jsonh_set_time(o, "identified_at", cf->c.identified_at, false);
+	jsonh_set_time(o, "recorded_at", cf->c.recorded_at, false);
+	jsonh_set_time(o, "closed_at", cf->c.closed_at, true);
+	jsonh_set_str(o, "close_reason", cf->c.close_reason);
+	json_object_set_new(o, "identified_by",
+			    json_pack("{s:I, s:s}", "agency_id", (json_int_t)cf->c.identified_by_agency,
+				      "kind", cf->identified_by_kind ? cf->identified_by_kind : "?"));
+	if (access_can_read(who, SEC_MISSING)) {
+		json_object_set_new(o, "missing", json_pack("{s:b, s:i}", "now", casefile_missing_now(cf),
+							    "episodes", (int)cf->nmissing));
+	}
+	/* the time of the assault dates the forensic exam: medical and law enforcement only */
+	if (access_can_read(who, SEC_MEDICAL) || access_can_read(who, SEC_LAW_ENFORCEMENT))
+		jsonh_set_time(o, "last_assault_at", cf->c.last_assault_at, true);
+	/* earlier and later recoveries of the same youth, as far as the caller may know them */
+	prior = json_array();
+	for (size_t i = 0; i < cf->nsiblings; i++) {
+		json_t *j;
+		if (!cf->sibling_visible[i])
+			continue;
+		j = json_pack("{s:s, s:i}", "id", cf->siblings[i].id, "recovery_number",
+			      cf->siblings[i].recovery_no);
+		jsonh_set_time(j, "identified_at", cf->siblings[i].identified_at, false);
+		json_array_append_new(prior, j);
+	}
+	json_object_set_new(o, "other_recoveries", prior);
+	return o;
+}
+
+json_t *casefile_event_json(struct api_request *req, const struct casefile *cf,
+			    const struct event_rec *e)
+{
+	json_t *o, *data;
+	int64_t amended_by = 0;
+
+	if (!casefile_event_readable(req->who, cf, e))
+		return NULL;
+	data = json_loads(e->data ? e->data : "{}", 0, NULL);
+	o = json_is_object(data) ? data : json_object();
+	if (o != data)
+		json_decref(data);
+	json_object_set_new(o, "id", json_integer(e->id));
+	json_object_set_new(o, "type", json_string(e->type));
+	json_object_set_new(o, "section", json_string(e->section));
+	jsonh_set_time(o, "at", e->at, false);
+	jsonh_set_time(o, "recorded_at", e->recorded_at, false);
+	json_object_set_new(o, "author",
+			    json_pack("{s:o, s:o, s:o}", "name",
+				      e->author ? json_string(e->author) : json_null(), "agency",
+				      e->agency_name ? json_string(e->agency_name) : json_null(),
+				      "kind", e->agency_kind ? json_string(e->agency_kind) : json_null()));
+	json_object_set_new(o, "amends", e->amends ? json_integer(e->amends) : json_null());
+	for (size_t i = 0; i < cf->nevents; i++)
+		if (cf->events[i].amends == e->id)
+			amended_by = cf->events[i].id;
+	json_object_set_new(o, "amended_by", amended_by ? json_integer(amended_by) : json_null());
+	if (e->sealed) {
+		struct buf plain = BUF_INIT;
+		struct sh_error err = SH_ERROR_INIT;
+		json_t *text = NULL;
+		if (!shcrypto_open(&req->app->keys, e->sealed, e->sealed_len, EVENT_TEXT_CONTEXT,
+				   &plain, &err))
+			text = json_loadb(plain.data, plain.len, 0, NULL);
+		buf_wipe(&plain);
+		if (json_is_object(text))
+			json_object_update(o, text);
+		json_decref(text);
+	}
+	return o;
+}
+
+enum sh_code casefile_save_steps(struct store_conn *c, struct api_request *req,
+				 const struct casefile *cf, struct sh_error *err)
+{
+	struct step_rec *rows = arena_alloc(req->arena, (cf->nsteps + 1) * sizeof(*rows));
+
+	if (!rows)
+		return no_mem(err);
+	for (size_t i = 0; i < cf->nsteps; i++) {
+		rows[i].step = cf->steps[i].key;
+		rows[i].episode = cf->steps[i].episode;
+		rows[i].owner = cf->steps[i].owner;
+		rows[i].state = protocol_state_name(cf->steps[i].state);
+		rows[i].opened_at = cf->steps[i].opened_at;
+		rows[i].due_at = cf->steps[i].due_at;
+		rows[i].done_at = cf->steps[i].done_at;
+	}
+	return store_steps_replace(c, cf->c.id, rows, cf->nsteps, err);
+}

@@ -1,0 +1,596 @@
+/*
+ * Cases: POST /api/v1/cases (identification: starts the protocol clock),
+ * GET /api/v1/cases (what my agency takes part in / owes now),
+ * GET /api/v1/cases/{id}, GET /api/v1/cases/{id}/audit (who viewed it).
+ */
+#include "lib/common.h"
+#include <ctype.h>
+#include <sodium.h>
+#include "api/app.h"
+#include "api/audit.h"
+#include "api/casefile.h"
+#include "api/handlers.h"
+#include "api/inflight.h"
+#include "api/params.h"
+#include "core/rules.h"
+#include "lib/jsonh.h"
+#include "lib/shcrypto.h"
+#include "lib/timefmt.h"
+
+#define IDENTITY_CONTEXT "youth.identity"
+#define AGE_MIN 8
+#define AGE_MAX 25
+
+static const char *const statuses[] = { "dependent", "probation", "both", "none", "unknown", NULL };
+
+static const struct jsonh_field case_spec[] = {
+	{ "identified_at", JT_TIME, JF_REQUIRED, 0, 0, NULL },
+	{ "area", JT_STRING, JF_REQUIRED, 1, 64, NULL },
+	{ "youth_status", JT_ENUM, JF_REQUIRED, 0, 0, statuses },
+	{ "youth", JT_OBJECT, JF_REQUIRED, 0, 0, NULL },
+	{ "last_assault_at", JT_TIME, 0, 0, 0, NULL },
+	{ "indicators", JT_STRINGS, 0, 1, 60, NULL },
+	{ "name_confidential", JT_BOOL, 0, 0, 0, NULL },
+	{ NULL },
+};
+
+static const struct jsonh_field youth_spec[] = {
+	{ "birth_date", JT_DATE, 0, 0, 0, NULL },
+	{ "age_estimate", JT_INT, 0, AGE_MIN, AGE_MAX, NULL },
+	{ "first_name", JT_STRING, 0, 1, 80, NULL },
+	{ "last_name", JT_STRING, 0, 1, 80, NULL },
+	{ "aliases", JT_STRINGS, 0, 1, 80, NULL },
+	{ "gender", JT_STRING, 0, 1, 40, NULL },
+	{ "race_ethnicity", JT_STRING, 0, 1, 60, NULL },
+	{ "contact", JT_STRING, 0, 1, 200, NULL },
+	{ NULL },
+};
+
+/* Everything the writer needs, computed before the write. */
+struct create {
+	struct api_request *req;
+	const char *idem_key;
+	char request_hash[65];
+	struct case_rec rec;
+	struct youth_rec youth;
+	int64_t *agencies;
+	const char **reasons;
+	size_t nagencies;
+	const char *event_data;
+	/* results */
+	bool replay;
+	char *existing_id;
+	bool key_conflict;
+};
+
+/* Lowercase letters and digits of a name, for the blind index. */
+static void normalise(const char *s, struct buf *out)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (isalnum(ch))
+			buf_addch(out, (char)tolower(ch));
+		else if (ch >= 0x80)
+			buf_addch(out, (char)ch);
+	}
+}
+
+static void new_case_id(char out[16])
+{
+	static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; /* Crockford base32 */
+	unsigned char r[10];
+
+	randombytes_buf(r, sizeof(r));
+	memcpy(out, "SH-", 3);
+	for (int i = 0; i < 10; i++)
+		out[3 + i] = alphabet[r[i] & 31];
+	out[13] = '\0';
+}
+
+static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct create *cr = arg;
+	struct api_request *req = cr->req;
+	struct casefile cf;
+	struct event_rec ev = { 0 };
+	char *hash = NULL, *existing = NULL;
+	int64_t youth_id = 0;
+	int recoveries = 0;
+	enum sh_code rc;
+
+	if ((rc = store_idem_get(c, req->who->user_id, cr->idem_key, req->arena, &hash, &existing,
+				 err)))
+		return rc;
+	if (existing) {
+		if (strcmp(hash, cr->request_hash)) {
+			cr->key_conflict = true;
+			return sh_error_set(err, SH_EINVAL,
+					    "this Idempotency-Key was already used with a different "
+					    "request body; use a new key for a new identification");
+		}
+		cr->replay = true;
+		cr->existing_id = existing;
+		return SH_OK;
+	}
+	if (cr->youth.blind_index && (rc = store_youth_find(c, cr->youth.blind_index, &youth_id, err)))
+		return rc;
+	if (youth_id) {
+		if ((rc = store_youth_recoveries(c, youth_id, &recoveries, err)))
+			return rc;
+	} else {
+		if ((rc = store_youth_insert(c, &cr->youth, err)))
+			return rc;
+		youth_id = cr->youth.id;
+	}
+	cr->rec.youth_id = youth_id;
+	cr->rec.recovery_no = recoveries + 1;
+	if ((rc = store_case_insert(c, &cr->rec, err)))
+		return rc;
+	for (size_t i = 0; i < cr->nagencies; i++)
+		if ((rc = store_case_agency_add(c, cr->rec.id, cr->agencies[i], cr->reasons[i],
+						cr->rec.recorded_at, err)))
+			return rc;
+	ev.case_id = cr->rec.id;
+	ev.type = "identification";
+	ev.section = "core";
+	ev.at = cr->rec.identified_at;
+	ev.recorded_at = cr->rec.recorded_at;
+	ev.user_id = req->who->user_id;
+	ev.agency_id = req->who->agency_id;
+	ev.data = cr->event_data;
+	if ((rc = store_event_insert(c, &ev, err)))
+		return rc;
+	if ((rc = casefile_load(req, c, cr->rec.id, &cf, err)) ||
+	    (rc = casefile_evaluate(req, &cf, cr->rec.recorded_at, err)) ||
+	    (rc = casefile_save_steps(c, req, &cf, err)))
+		return rc;
+	if ((rc = store_idem_put(c, req->who->user_id, cr->idem_key, cr->request_hash, cr->rec.id,
+				 cr->rec.recorded_at, err)))
+		return rc;
+	return audit_record(c, req->who, cr->rec.recorded_at, "case.create", cr->rec.id, "core", "ok",
+			    recoveries ? "re-recovery" : NULL, err);
+}
+
+/* The agencies that take part: the identifying agency, then the owners of applicable steps. */
+static enum sh_code route(struct api_request *req, struct create *cr, const struct protocol *p,
+			  enum youth_status status, int age, int64_t last_assault,
+			  struct sh_error *err)
+{
+	struct store_conn *c;
+	struct agency_rec *list;
+	struct rules_agency *ra;
+	struct step_status *steps;
+	struct case_facts f = { 0 };
+	size_t n, nsteps = 0, cap = protocol_nsteps(p) + 8;
+	enum sh_code rc;
+
+	if ((rc = store_read_begin(req->app->store, &c, err)))
+		return rc;
+	rc = store_agency_list(c, req->arena, &list, &n, err);
+	store_read_end(c);
+	if (rc)
+		return rc;
+	ra = arena_alloc(req->arena, (n + 1) * sizeof(*ra));
+	steps = arena_alloc(req->arena, cap * sizeof(*steps));
+	cr->agencies = arena_alloc(req->arena, (cap + 2) * sizeof(int64_t));
+	cr->reasons = arena_alloc(req->arena, (cap + 2) * sizeof(char *));
+	if (!ra || !steps || !cr->agencies || !cr->reasons)
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		ra[i].id = list[i].id;
+		ra[i].kind = list[i].kind;
+		ra[i].areas = list[i].areas;
+		ra[i].disabled = list[i].disabled;
+	}
+	f.identified_at = cr->rec.identified_at;
+	f.status = status;
+	f.age = age;
+	f.identified_by = access_kind_name(req->who->kind);
+	f.last_assault_at = last_assault;
+	if ((rc = protocol_evaluate(p, &f, cr->rec.identified_at, steps, cap, &nsteps)))
+		return sh_error_set(err, rc, "the protocol could not be evaluated");
+	cr->agencies[0] = req->who->agency_id;
+	cr->reasons[0] = "identified";
+	cr->nagencies = 1;
+	for (size_t i = 0; i < nsteps; i++) {
+		int64_t id;
+		bool have = false;
+		if (steps[i].state == STEP_NOT_APPLICABLE || !steps[i].owner ||
+		    !strcmp(steps[i].owner, access_kind_name(req->who->kind)))
+			continue;
+		if (!rules_route(ra, n, steps[i].owner, cr->rec.area, &id))
+			continue; /* no agency of that kind: the step shows as owned by nobody here */
+		for (size_t k = 0; k < cr->nagencies; k++)
+			have |= cr->agencies[k] == id;
+		if (!have) {
+			cr->agencies[cr->nagencies] = id;
+			cr->reasons[cr->nagencies++] = "routed";
+		}
+	}
+	return SH_OK;
+}
+
+static bool identifying_kind(enum agency_kind k)
+{
+	return k == AK_LAW_ENFORCEMENT || k == AK_CHILD_WELFARE || k == AK_PROBATION;
+}
+
+static enum sh_code check_key(const char *key, struct sh_error *err)
+{
+	size_t n = key ? strlen(key) : 0;
+
+	if (!n)
+		return sh_error_set(err, SH_EBADREQ,
+				    "the Idempotency-Key header is required: send a new random key "
+				    "(e.g. a UUID) per identification and the same key on retries");
+	if (n > 200)
+		return sh_error_field(err, SH_EBADREQ, "Idempotency-Key", "must be at most 200 characters");
+	for (const char *p = key; *p; p++)
+		if (*p < 0x21 || *p > 0x7e)
+			return sh_error_field(err, SH_EBADREQ, "Idempotency-Key",
+					      "must be printable ASCII without spaces");
+	return SH_OK;
+}
+
+static enum sh_code respond_case(struct api_request *req, struct api_response *res,
+				 const char *id, int status, struct sh_error *err)
+{
+	struct store_conn *c;
+	struct casefile cf;
+	int64_t now = clock_now(&req->app->clock);
+	enum sh_code rc;
+
+	if ((rc = store_read_begin(req->app->store, &c, err)))
+		return rc;
+	rc = casefile_load(req, c, id, &cf, err);
+	store_read_end(c);
+	if (!rc)
+		rc = casefile_evaluate(req, &cf, now, err);
+	if (rc)
+		return rc;
+	return api_reply_json_new(res, status, casefile_json(req, &cf, now));
+}
+
+API_HANDLER(api_cases_create)
+{
+	struct app *app = req->app;
+	struct create cr = { .req = req };
+	const struct registry_entry *proto;
+	json_t *body = NULL, *youth, *ident = NULL, *v;
+	const char *key = api_header(req, "Idempotency-Key"), *s;
+	struct sh_date birth = { 0 };
+	struct buf plain = BUF_INIT, sealed = BUF_INIT, norm = BUF_INIT;
+	int64_t now = clock_now(&app->clock), t0 = 0, assault = 0;
+	int age = 0;
+	bool entered = false;
+	char id[16], blind[65];
+	enum sh_code rc;
+
+	if (!identifying_kind(req->who->kind) || !access_can_write(req->who, SEC_CORE))
+		return sh_error_set(err, SH_EFORBIDDEN,
+				    "identifications are recorded by law enforcement, child welfare "
+				    "or probation staff");
+	if ((rc = check_key(key, err)))
+		return rc;
+	if (!(body = api_body_object(req, err)))
+		return err->code;
+	youth = json_object_get(body, "youth");
+	jsonh_check(body, case_spec, "", err);
+	if (json_is_object(youth)) {
+		jsonh_check(youth, youth_spec, "youth.", err);
+		if (!json_object_get(youth, "birth_date") && !json_object_get(youth, "age_estimate"))
+			sh_error_field(err, SH_EINVAL, "youth.birth_date",
+				       "give a birth date or, when it is not known, youth.age_estimate");
+		if (json_object_get(youth, "birth_date") && json_object_get(youth, "age_estimate"))
+			sh_error_field(err, SH_EINVAL, "youth.age_estimate",
+				       "give either a birth date or an age estimate, not both");
+	}
+	if (err->nfields) {
+		rc = SH_EINVAL;
+		goto out;
+	}
+	timefmt_parse_rfc3339(jsonh_str(body, "identified_at"), &t0);
+	if (t0 > now + app->cfg.clock_skew_s)
+		sh_error_field(err, SH_EINVAL, "identified_at", "is in the future");
+	if (t0 < timefmt_days_from_civil(2000, 1, 1) * 86400)
+		sh_error_field(err, SH_EINVAL, "identified_at", "is before 2000");
+	if ((s = jsonh_str(body, "last_assault_at"))) {
+		timefmt_parse_rfc3339(s, &assault);
+		if (assault > t0 + app->cfg.clock_skew_s)
+			sh_error_field(err, SH_EINVAL, "last_assault_at",
+				       "must not be after the identification");
+	}
+	for (s = jsonh_str(body, "area"); *s; s++)
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' || *s == '-')) {
+			sh_error_field(err, SH_EINVAL, "area",
+				       "is an area code: lowercase letters, digits, '_' or '-'");
+			break;
+		}
+	if ((s = jsonh_str(youth, "birth_date"))) {
+		timefmt_parse_date(s, &birth);
+		age = timefmt_age_on(birth, timefmt_time_to_date(t0));
+		if (age < AGE_MIN || age > AGE_MAX)
+			sh_error_field(err, SH_EINVAL, "youth.birth_date",
+				       "gives an age of %d at identification; the protocol serves ages "
+				       "%d to %d",
+				       age, AGE_MIN, AGE_MAX);
+	} else {
+		age = (int)jsonh_int(youth, "age_estimate", 0);
+	}
+	if (err->nfields) {
+		rc = SH_EINVAL;
+		goto out;
+	}
+	if (!(proto = registry_for(&app->registry, t0))) {
+		rc = sh_error_set(err, SH_EINTERNAL, "no protocol is loaded");
+		goto out;
+	}
+	if (!inflight_enter(app->inflight, req->who->user_id, key)) {
+		rc = sh_error_set(err, SH_ECONFLICT,
+				  "a request with this Idempotency-Key is still being processed; "
+				  "retry in a moment");
+		goto out;
+	}
+	entered = true;
+
+	/* the identity, sealed; the blind index links recoveries of the same youth */
+	ident = json_object();
+	for (const char **k = (const char *[]){ "first_name", "last_name", "aliases", "birth_date",
+						"contact", NULL };
+	     *k; k++)
+		if ((v = json_object_get(youth, *k)))
+			json_object_set(ident, *k, v);
+	if ((rc = jsonh_dump(ident, &plain)) ||
+	    (rc = shcrypto_seal(&app->keys, plain.data, plain.len, IDENTITY_CONTEXT, &sealed)))
+		goto out;
+	if (jsonh_str(youth, "first_name") && jsonh_str(youth, "last_name") &&
+	    jsonh_str(youth, "birth_date")) {
+		buf_adds(&norm, "v1|");
+		normalise(jsonh_str(youth, "first_name"), &norm);
+		buf_addch(&norm, '|');
+		normalise(jsonh_str(youth, "last_name"), &norm);
+		buf_addch(&norm, '|');
+		buf_adds(&norm, jsonh_str(youth, "birth_date"));
+		shcrypto_blind_index(&app->keys, norm.data, blind);
+		cr.youth.blind_index = blind;
+	}
+	cr.youth.identity = (const unsigned char *)sealed.data;
+	cr.youth.identity_len = sealed.len;
+	cr.youth.created_at = now;
+
+	new_case_id(id);
+	cr.idem_key = key;
+	shcrypto_hash_hex(req->body, req->body_len, cr.request_hash);
+	cr.rec.id = id;
+	cr.rec.identified_at = t0;
+	cr.rec.recorded_at = now;
+	cr.rec.area = jsonh_str(body, "area");
+	cr.rec.youth_status = jsonh_str(body, "youth_status");
+	cr.rec.identified_by_agency = req->who->agency_id;
+	cr.rec.identified_by_user = req->who->user_id;
+	cr.rec.protocol_id = proto->id;
+	cr.rec.age = age;
+	cr.rec.age_estimated = !jsonh_str(youth, "birth_date");
+	cr.rec.gender = jsonh_str(youth, "gender");
+	cr.rec.race_ethnicity = jsonh_str(youth, "race_ethnicity");
+	cr.rec.last_assault_at = assault;
+	cr.rec.name_confidential = jsonh_bool(body, "name_confidential", false);
+	{
+		struct buf ind = BUF_INIT, ev = BUF_INIT;
+		json_t *arr = json_object_get(body, "indicators");
+		json_t *d = json_pack("{s:s, s:s}", "area", cr.rec.area, "youth_status",
+				      cr.rec.youth_status);
+		if (arr)
+			jsonh_dump(arr, &ind);
+		else
+			buf_adds(&ind, "[]");
+		jsonh_dump(d, &ev);
+		json_decref(d);
+		cr.rec.indicators = arena_strdup(req->arena, ind.data);
+		cr.event_data = arena_strdup(req->arena, ev.data);
+		buf_release(&ind);
+		buf_release(&ev);
+	}
+	if ((rc = route(req, &cr, proto->p, (enum youth_status)protocol_status_parse(cr.rec.youth_status),
+			age, assault, err)))
+		goto out;
+	if ((rc = store_write(app->store, do_create, &cr, err)))
+		goto out;
+	rc = respond_case(req, res, cr.replay ? cr.existing_id : id, cr.replay ? 200 : 201, err);
+out:
+	if (entered)
+		inflight_leave(app->inflight, req->who->user_id, key);
+	buf_wipe(&plain);
+	buf_wipe(&norm);
+	buf_release(&sealed);
+	json_decref(ident);
+	json_decref(body);
+	return rc;
+}
+
+API_HANDLER(api_case_get)
+{
+	struct store_conn *c;
+	struct casefile cf;
+	int64_t now = clock_now(&req->app->clock);
+	struct audit_batch b = { .who = req->who, .now = now, .action = "case.read",
+				 .outcome = "ok", .section = "core" };
+	const char *id = req->params[0];
+	enum sh_code rc;
+
+	if ((rc = store_read_begin(req->app->store, &c, err)))
+		return rc;
+	rc = casefile_open(req, c, id, &cf, err);
+	store_read_end(c);
+	b.case_ids = &id;
+	b.ncases = 1;
+	if (rc == SH_ENOTFOUND) {
+		/* a look at a case the caller may not see is recorded too */
+		struct sh_error ignored = SH_ERROR_INIT;
+		b.outcome = "denied";
+		audit_write(req->app->store, &b, &ignored);
+		return rc;
+	}
+	if (rc || (rc = casefile_evaluate(req, &cf, now, err)))
+		return rc;
+	/* the audit row is durable before the answer leaves */
+	if ((rc = audit_write(req->app->store, &b, err)))
+		return rc;
+	return api_reply_json_new(res, 200, casefile_json(req, &cf, now));
+}
+
+/* The titles of the pending steps this agency owns on one case, for "what we owe now". */
+static json_t *owed_steps(struct api_request *req, struct store_conn *c, const char *case_id,
+			  const struct registry_entry *proto, int64_t now, struct sh_error *err)
+{
+	struct step_rec *steps;
+	size_t n;
+	json_t *arr = json_array();
+	const char *mine = access_kind_name(req->who->kind);
+
+	if (store_steps_list(c, case_id, req->arena, &steps, &n, err))
+		return arr;
+	for (size_t i = 0; i < n; i++) {
+		json_t *o;
+		if (strcmp(steps[i].state, "pending") || !steps[i].owner || strcmp(steps[i].owner, mine))
+			continue;
+		o = json_pack("{s:s, s:s, s:i, s:b}", "key", steps[i].step, "title",
+			      proto ? protocol_step_title(proto->p, steps[i].step) : steps[i].step,
+			      "episode", steps[i].episode, "overdue",
+			      steps[i].due_at && now > steps[i].due_at);
+		jsonh_set_time(o, "due_at", steps[i].due_at, true);
+		jsonh_set_time(o, "opened_at", steps[i].opened_at, true);
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+API_HANDLER(api_cases_list)
+{
+	struct app *app = req->app;
+	struct case_query q = { 0 };
+	struct store_conn *c;
+	struct owed_rec *rows;
+	size_t n;
+	json_t *items = json_array(), *out;
+	const char **ids;
+	const char *cursor = api_query(req, "cursor"), *limit = api_query(req, "limit");
+	int64_t now = clock_now(&app->clock);
+	struct audit_batch b = { .who = req->who, .now = now, .action = "case.list",
+				 .outcome = "ok", .section = "core" };
+	enum sh_code rc;
+
+	if (req->who->role != ROLE_MEMBER && req->who->role != ROLE_SUPERVISOR) {
+		json_decref(items);
+		return sh_error_set(err, SH_EFORBIDDEN, "analysts and admins see no case content");
+	}
+	q.agency_id = req->who->agency_id;
+	q.ever = req->who->role == ROLE_SUPERVISOR;
+	q.owner = access_kind_name(req->who->kind);
+	q.now = now;
+	q.limit = 50;
+	if ((rc = params_flag(req, "open", false, &q.open_only, err)) ||
+	    (rc = params_flag(req, "overdue", false, &q.overdue_only, err))) {
+		json_decref(items);
+		return rc;
+	}
+	if (limit) {
+		char *end;
+		long l = strtol(limit, &end, 10);
+		if (*end || l < 1 || l > 200) {
+			json_decref(items);
+			return sh_error_field(err, SH_EINVAL, "limit", "must be 1 to 200");
+		}
+		q.limit = (int)l;
+	}
+	if (cursor) {
+		/* "<due>.<case id>" */
+		char *end;
+		q.after_due = strtoll(cursor, &end, 10);
+		if (*end != '.' || !end[1]) {
+			json_decref(items);
+			return sh_error_field(err, SH_EINVAL, "cursor", "is not a cursor from a previous page");
+		}
+		q.after_id = end + 1;
+	}
+	if ((rc = store_read_begin(app->store, &c, err))) {
+		json_decref(items);
+		return rc;
+	}
+	rc = store_case_query(c, &q, req->arena, &rows, &n, err);
+	ids = arena_alloc(req->arena, (n + 1) * sizeof(*ids));
+	for (size_t i = 0; !rc && i < n; i++) {
+		json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:b}", "id", rows[i].case_id, "area",
+				      rows[i].area, "youth_status", rows[i].youth_status, "age",
+				      rows[i].age, "open", rows[i].closed_at == 0);
+		jsonh_set_time(o, "identified_at", rows[i].identified_at, false);
+		jsonh_set_time(o, "next_due_at", rows[i].due_at, true);
+		json_object_set_new(o, "owed", owed_steps(req, c, rows[i].case_id,
+							  registry_by_id(&app->registry, rows[i].protocol_id),
+							  now, err));
+		json_array_append_new(items, o);
+		ids[i] = rows[i].case_id;
+	}
+	store_read_end(c);
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	b.case_ids = ids;
+	b.ncases = n;
+	if (n && (rc = audit_write(app->store, &b, err))) {
+		json_decref(items);
+		return rc;
+	}
+	out = json_pack("{s:o}", "items", items);
+	if ((int)n == q.limit) {
+		const struct owed_rec *last = &rows[n - 1];
+		json_object_set_new(out, "next",
+				    json_string(arena_printf(req->arena, "%" PRId64 ".%s",
+							     last->due_at ? last->due_at : INT64_MAX,
+							     last->case_id)));
+	} else {
+		json_object_set_new(out, "next", json_null());
+	}
+	return api_reply_json_new(res, 200, out);
+}
+
+API_HANDLER(api_case_audit)
+{
+	struct store_conn *c;
+	struct casefile cf;
+	struct audit_entry *rows;
+	size_t n;
+	json_t *items;
+	const char *id = req->params[0];
+	enum sh_code rc;
+
+	if (req->who->role != ROLE_SUPERVISOR)
+		return sh_error_set(err, SH_EFORBIDDEN, "supervisors see who viewed a case");
+	if ((rc = store_read_begin(req->app->store, &c, err)))
+		return rc;
+	if (!(rc = casefile_open(req, c, id, &cf, err)))
+		rc = store_audit_for_case(c, id, 500, req->arena, &rows, &n, err);
+	if (rc) {
+		store_read_end(c);
+		return rc;
+	}
+	items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		struct user_rec u = { 0 };
+		struct sh_error ignored = SH_ERROR_INIT;
+		json_t *o;
+		if (rows[i].user_id)
+			store_user_get(c, rows[i].user_id, NULL, req->arena, &u, &ignored);
+		o = json_pack("{s:I, s:s, s:o, s:o, s:o, s:s}", "seq", (json_int_t)rows[i].seq,
+			      "action", rows[i].action, "user",
+			      u.username ? json_string(u.display_name) : json_null(), "agency",
+			      u.agency_name ? json_string(u.agency_name) : json_null(), "section",
+			      rows[i].section ? json_string(rows[i].section) : json_null(), "outcome",
+			      rows[i].outcome);
+		jsonh_set_time(o, "at", rows[i].at, false);
+		json_array_append_new(items, o);
+	}
+	store_read_end(c);
+	return api_reply_json_new(res, 200, json_pack("{s:o}", "items", items));
+}

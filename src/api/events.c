@@ -1,0 +1,589 @@
+/*
+ * The timeline: POST/GET /api/v1/cases/{id}/events. Append-only: a correction is a
+ * new event that amends an earlier one. Each event type has its section, fields
+ * and rules (guardrails in core/rules.c); free text is sealed at rest and checked
+ * for derogatory labels.
+ */
+#include "lib/common.h"
+#include "api/app.h"
+#include "api/audit.h"
+#include "api/casefile.h"
+#include "api/handlers.h"
+#include "core/rules.h"
+#include "lib/jsonh.h"
+#include "lib/shcrypto.h"
+#include "lib/timefmt.h"
+
+#define EVENT_TEXT_CONTEXT "event.text"
+#define JUSTIFICATION_MIN 20
+
+struct ectx; /* one event being added */
+typedef enum sh_code (*event_check)(struct ectx *x, struct sh_error *err);
+
+struct event_kind {
+	const char *type;
+	int section; /* enum section; -1 when the body names it */
+	const struct jsonh_field *spec;
+	const char *const *text_fields; /* sealed at rest, checked for derogatory labels */
+	event_check check;
+};
+
+struct ectx {
+	struct api_request *req;
+	const struct event_kind *kind;
+	json_t *body;
+	json_t *data; /* structured fields stored in the clear */
+	json_t *text; /* free text, sealed */
+	const char *section;
+	int64_t at;
+	int64_t amends;
+	struct casefile cf; /* as loaded inside the write */
+	int64_t now;
+	int64_t event_id;
+	bool close, reopen;
+};
+
+#define COMMON                                                  \
+	{ "type", JT_STRING, JF_REQUIRED, 1, 40, NULL },        \
+	{ "at", JT_TIME, JF_REQUIRED, 0, 0, NULL },             \
+	{ "amends", JT_INT, 0, 1, INT64_MAX, NULL }
+
+static const char *const section_names[] = { "core", "law_enforcement", "advocacy", "medical",
+					      "placement", "court", "missing", "prosecution", NULL };
+static const char *const settings[] = { "home", "relative", "foster", "shelter", "group_home",
+					"str", "hospital", "detention", "other", NULL };
+static const char *const close_reasons[] = { "stable_services_ended", "aged_out",
+					     "moved_out_of_county", "other", NULL };
+static const char *const bases[] = { "victim_consent", "court_order", NULL };
+static const char *const exploiter_roles[] = { "exploiter", "buyer", NULL };
+
+static const char *const t_text[] = { "text", NULL };
+static const char *const t_reason[] = { "reason", NULL };
+static const char *const t_just[] = { "justification", NULL };
+static const char *const t_note[] = { "note", NULL };
+
+/* ---- type-specific rules, run inside the write with the case as it is now ---- */
+
+static enum sh_code pick_step(struct ectx *x, struct sh_error *err)
+{
+	const char *key = jsonh_str(x->body, "step");
+	int episode = (int)jsonh_int(x->body, "episode", -1);
+	const struct step_status *s = NULL;
+
+	if (!protocol_has_step(x->cf.proto->p, key))
+		return sh_error_field(err, SH_EINVAL, "step", "is not a step of protocol %s %s",
+				      x->cf.proto->name, x->cf.proto->version);
+	if (episode >= 0) {
+		s = casefile_step(&x->cf, key, episode);
+	} else {
+		/* an episodic step without an episode: the earliest one still pending */
+		for (size_t i = 0; i < x->cf.nsteps; i++) {
+			const struct step_status *t = &x->cf.steps[i];
+			if (strcmp(t->key, key))
+				continue;
+			if (!s || (s->state != STEP_PENDING && t->state == STEP_PENDING))
+				s = t;
+		}
+	}
+	if (!s || s->state == STEP_NOT_APPLICABLE)
+		return sh_error_field(err, SH_EINVAL, "step", "does not apply to this case%s",
+				      episode >= 0 ? " (or this episode)" : "");
+	if (!s->owner || strcmp(s->owner, access_kind_name(x->req->who->kind)))
+		return sh_error_set(err, SH_EFORBIDDEN, "step %s belongs to %s", key,
+				    s->owner ? s->owner : "no agency");
+	if (s->state != STEP_PENDING && !x->amends)
+		return sh_error_set(err, SH_ECONFLICT,
+				    "step %s is already %s; to correct it, send an event that amends "
+				    "the earlier one",
+				    key, protocol_state_name(s->state));
+	json_object_set_new(x->data, "step", json_string(key));
+	json_object_set_new(x->data, "episode", json_integer(s->episode));
+	return SH_OK;
+}
+
+static enum sh_code check_note(struct ectx *x, struct sh_error *err)
+{
+	int s = access_section_parse(jsonh_str(x->body, "section"));
+
+	if (s == SEC_ADVOCACY)
+		return sh_error_field(err, SH_EINVAL, "section",
+				      "privileged advocacy notes are recorded as advocate_note");
+	if (!access_can_write(x->req->who, (enum section)s))
+		return sh_error_set(err, SH_EFORBIDDEN, "your agency may not write to the %s section",
+				    access_section_name((enum section)s));
+	x->section = access_section_name((enum section)s);
+	return SH_OK;
+}
+
+static bool justified(struct ectx *x)
+{
+	const char *j = jsonh_str(x->body, "justification");
+
+	return j && jsonh_utf8_len(j) >= JUSTIFICATION_MIN;
+}
+
+static enum sh_code check_arrest(struct ectx *x, struct sh_error *err)
+{
+	const char *offense = jsonh_str(x->body, "offense");
+
+	json_object_set_new(x->data, "offense", json_string(offense));
+	if (rules_is_prostitution_offense(offense) &&
+	    casefile_age_at(x->req, &x->cf, x->at) < 18)
+		return sh_error_field(err, SH_EINVAL, "offense", "%s", rules_sb1322_refusal);
+	if (!justified(x))
+		return sh_error_field(err, SH_EINVAL, "justification",
+				      "any arrest of an identified victim is a protocol deviation: "
+				      "write why (at least %d characters); a supervisor reviews it",
+				      JUSTIFICATION_MIN);
+	json_object_set_new(x->data, "deviation", json_true());
+	return SH_OK;
+}
+
+static enum sh_code check_placement(struct ectx *x, struct sh_error *err)
+{
+	const char *setting = jsonh_str(x->body, "setting");
+
+	json_object_set_new(x->data, "setting", json_string(setting));
+	if (!strcmp(setting, "detention")) {
+		if (!justified(x))
+			return sh_error_field(err, SH_EINVAL, "justification",
+					      "placement in detention is a protocol deviation: write "
+					      "why (at least %d characters); a supervisor reviews it",
+					      JUSTIFICATION_MIN);
+		json_object_set_new(x->data, "deviation", json_true());
+	}
+	return SH_OK;
+}
+
+static enum sh_code check_missing_start(struct ectx *x, struct sh_error *err)
+{
+	if (casefile_missing_now(&x->cf) && !x->amends)
+		return sh_error_set(err, SH_ECONFLICT, "the youth is already recorded as missing");
+	return SH_OK;
+}
+
+static enum sh_code check_missing_end(struct ectx *x, struct sh_error *err)
+{
+	if (!x->amends && !casefile_missing_now(&x->cf))
+		return sh_error_set(err, SH_ECONFLICT, "the youth is not recorded as missing");
+	if (!x->amends && x->at < x->cf.missing[x->cf.nmissing - 1].start)
+		return sh_error_field(err, SH_EINVAL, "at", "is before the youth went missing");
+	return SH_OK;
+}
+
+static enum sh_code copy_fields(struct ectx *x, const char *const *keys)
+{
+	for (; *keys; keys++) {
+		json_t *v = json_object_get(x->body, *keys);
+		if (v)
+			json_object_set(x->data, *keys, v);
+	}
+	return SH_OK;
+}
+
+static enum sh_code check_screening(struct ectx *x, struct sh_error *err)
+{
+	UNUSED(err);
+	return copy_fields(x, (const char *const[]){ "tool", "version", "level", NULL });
+}
+
+static enum sh_code check_stability(struct ectx *x, struct sh_error *err)
+{
+	UNUSED(err);
+	return copy_fields(x, (const char *const[]){ "stable", "safe_placement", "engaged", NULL });
+}
+
+static enum sh_code check_exploiter(struct ectx *x, struct sh_error *err)
+{
+	UNUSED(err);
+	return copy_fields(x, (const char *const[]){ "role", "charge", NULL });
+}
+
+static enum sh_code check_review(struct ectx *x, struct sh_error *err)
+{
+	int64_t id = jsonh_int(x->body, "event_id", 0);
+	const struct event_rec *e = casefile_event(&x->cf, id);
+	json_t *d;
+	bool deviation;
+
+	if (x->req->who->role != ROLE_SUPERVISOR)
+		return sh_error_set(err, SH_EFORBIDDEN, "only a supervisor reviews a deviation");
+	if (!e)
+		return sh_error_field(err, SH_EINVAL, "event_id", "no such event in this case");
+	d = json_loads(e->data, 0, NULL);
+	deviation = jsonh_bool(d, "deviation", false);
+	json_decref(d);
+	if (!deviation)
+		return sh_error_field(err, SH_EINVAL, "event_id", "is not a protocol deviation");
+	if (e->agency_id != x->req->who->agency_id)
+		return sh_error_set(err, SH_EFORBIDDEN,
+				    "a supervisor of the agency that recorded it reviews it");
+	for (size_t i = 0; i < x->cf.nevents; i++) {
+		json_t *r;
+		bool same;
+		if (strcmp(x->cf.events[i].type, "deviation_review"))
+			continue;
+		r = json_loads(x->cf.events[i].data, 0, NULL);
+		same = jsonh_int(r, "event_id", 0) == id;
+		json_decref(r);
+		if (same && !x->amends)
+			return sh_error_set(err, SH_ECONFLICT, "this deviation is already reviewed");
+	}
+	json_object_set_new(x->data, "event_id", json_integer(id));
+	return SH_OK;
+}
+
+static enum sh_code check_disclosure(struct ectx *x, struct sh_error *err)
+{
+	int64_t id = jsonh_int(x->body, "event_id", 0), to = jsonh_int(x->body, "to_agency_id", 0);
+	const struct event_rec *e = casefile_event(&x->cf, id);
+	bool takes_part = false;
+
+	if (x->req->who->kind != AK_ADVOCACY)
+		return sh_error_set(err, SH_EFORBIDDEN, "only the advocacy agency discloses its notes");
+	if (!e || strcmp(e->type, "advocate_note"))
+		return sh_error_field(err, SH_EINVAL, "event_id", "is not an advocate note of this case");
+	for (size_t i = 0; i < x->cf.nagencies; i++)
+		takes_part |= x->cf.agencies[i].agency_id == to && x->cf.agencies[i].left_at == 0;
+	if (!takes_part)
+		return sh_error_field(err, SH_EINVAL, "to_agency_id",
+				      "is not an agency taking part in this case");
+	json_object_set_new(x->data, "event_id", json_integer(id));
+	json_object_set_new(x->data, "to_agency_id", json_integer(to));
+	json_object_set_new(x->data, "basis", json_string(jsonh_str(x->body, "basis")));
+	return SH_OK;
+}
+
+static enum sh_code check_lead(struct ectx *x, struct sh_error *err)
+{
+	if (strcmp(access_kind_name(x->req->who->kind), casefile_lead_kind(&x->cf)))
+		return sh_error_set(err, SH_EFORBIDDEN, "the lead agency (%s) closes and reopens the case",
+				    casefile_lead_kind(&x->cf));
+	return SH_OK;
+}
+
+static enum sh_code check_close(struct ectx *x, struct sh_error *err)
+{
+	const char *reason = jsonh_str(x->body, "reason");
+	enum sh_code rc = check_lead(x, err);
+
+	if (rc)
+		return rc;
+	if (x->cf.c.closed_at)
+		return sh_error_set(err, SH_ECONFLICT, "the case is already closed");
+	if (!strcmp(reason, "other") && !jsonh_str(x->body, "text"))
+		return sh_error_field(err, SH_EINVAL, "text", "say why, when the reason is other");
+	json_object_set_new(x->data, "reason", json_string(reason));
+	x->close = true;
+	return SH_OK;
+}
+
+static enum sh_code check_reopen(struct ectx *x, struct sh_error *err)
+{
+	enum sh_code rc = check_lead(x, err);
+
+	if (rc)
+		return rc;
+	if (!x->cf.c.closed_at)
+		return sh_error_set(err, SH_ECONFLICT, "the case is open");
+	x->reopen = true;
+	return SH_OK;
+}
+
+static enum sh_code check_name(struct ectx *x, struct sh_error *err)
+{
+	if (x->req->who->kind != AK_LAW_ENFORCEMENT)
+		return sh_error_set(err, SH_EFORBIDDEN,
+				    "law enforcement records the victim's PC 293 election");
+	return copy_fields(x, (const char *const[]){ "confidential", NULL });
+}
+
+/* ---- the table of event types ---- */
+
+static const struct jsonh_field s_step_done[] = { COMMON, { "step", JT_STRING, JF_REQUIRED, 1, 64, NULL },
+						  { "episode", JT_INT, 0, 0, 1000, NULL }, { NULL } };
+static const struct jsonh_field s_step_waived[] = {
+	COMMON, { "step", JT_STRING, JF_REQUIRED, 1, 64, NULL }, { "episode", JT_INT, 0, 0, 1000, NULL },
+	{ "reason", JT_TEXT, JF_REQUIRED, 1, 4000, NULL }, { NULL }
+};
+static const struct jsonh_field s_note[] = { COMMON,
+					     { "section", JT_ENUM, JF_REQUIRED, 0, 0, section_names },
+					     { "text", JT_TEXT, JF_REQUIRED, 1, 20000, NULL },
+					     { NULL } };
+static const struct jsonh_field s_advocate_note[] = {
+	COMMON, { "text", JT_TEXT, JF_REQUIRED, 1, 20000, NULL },
+	{ "confidentiality_explained", JT_BOOL, 0, 0, 0, NULL }, { NULL }
+};
+static const struct jsonh_field s_arrest[] = { COMMON,
+					       { "offense", JT_STRING, JF_REQUIRED, 1, 60, NULL },
+					       { "justification", JT_TEXT, 0, 1, 4000, NULL },
+					       { NULL } };
+static const struct jsonh_field s_placement[] = { COMMON,
+						  { "setting", JT_ENUM, JF_REQUIRED, 0, 0, settings },
+						  { "justification", JT_TEXT, 0, 1, 4000, NULL },
+						  { NULL } };
+static const struct jsonh_field s_note_only[] = { COMMON, { "note", JT_TEXT, 0, 1, 4000, NULL },
+						  { NULL } };
+static const struct jsonh_field s_screening[] = { COMMON,
+						  { "tool", JT_STRING, JF_REQUIRED, 1, 60, NULL },
+						  { "version", JT_STRING, 0, 1, 30, NULL },
+						  { "level", JT_STRING, JF_REQUIRED, 1, 40, NULL },
+						  { NULL } };
+static const struct jsonh_field s_stability[] = { COMMON,
+						  { "stable", JT_BOOL, JF_REQUIRED, 0, 0, NULL },
+						  { "safe_placement", JT_BOOL, 0, 0, 0, NULL },
+						  { "engaged", JT_BOOL, 0, 0, 0, NULL },
+						  { "note", JT_TEXT, 0, 1, 4000, NULL },
+						  { NULL } };
+static const struct jsonh_field s_exploiter[] = { COMMON,
+						  { "role", JT_ENUM, JF_REQUIRED, 0, 0, exploiter_roles },
+						  { "charge", JT_STRING, 0, 1, 60, NULL },
+						  { "note", JT_TEXT, 0, 1, 4000, NULL },
+						  { NULL } };
+static const struct jsonh_field s_review[] = { COMMON,
+					       { "event_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+					       { "note", JT_TEXT, JF_REQUIRED, 1, 4000, NULL },
+					       { NULL } };
+static const struct jsonh_field s_disclosure[] = {
+	COMMON, { "event_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+	{ "basis", JT_ENUM, JF_REQUIRED, 0, 0, bases },
+	{ "to_agency_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+	{ "note", JT_TEXT, 0, 1, 4000, NULL }, { NULL }
+};
+static const struct jsonh_field s_close[] = { COMMON,
+					      { "reason", JT_ENUM, JF_REQUIRED, 0, 0, close_reasons },
+					      { "text", JT_TEXT, 0, 1, 4000, NULL },
+					      { NULL } };
+static const struct jsonh_field s_reopen[] = { COMMON, { "text", JT_TEXT, 0, 1, 4000, NULL },
+					       { NULL } };
+static const struct jsonh_field s_name[] = { COMMON,
+					     { "confidential", JT_BOOL, JF_REQUIRED, 0, 0, NULL },
+					     { NULL } };
+
+static const struct event_kind kinds[] = {
+	{ "step_done", SEC_CORE, s_step_done, NULL, pick_step },
+	{ "step_waived", SEC_CORE, s_step_waived, t_reason, pick_step },
+	{ "note", -1, s_note, t_text, check_note },
+	{ "advocate_note", SEC_ADVOCACY, s_advocate_note, t_text, NULL },
+	{ "arrest", SEC_LAW_ENFORCEMENT, s_arrest, t_just, check_arrest },
+	{ "placement", SEC_PLACEMENT, s_placement, t_just, check_placement },
+	{ "missing_start", SEC_MISSING, s_note_only, t_note, check_missing_start },
+	{ "missing_end", SEC_MISSING, s_note_only, t_note, check_missing_end },
+	{ "screening", SEC_CORE, s_screening, NULL, check_screening },
+	{ "stability_check", SEC_CORE, s_stability, t_note, check_stability },
+	{ "exploiter_arrest", SEC_LAW_ENFORCEMENT, s_exploiter, t_note, check_exploiter },
+	{ "deviation_review", SEC_CORE, s_review, t_note, check_review },
+	{ "disclosure", SEC_ADVOCACY, s_disclosure, t_note, check_disclosure },
+	{ "close", SEC_CORE, s_close, t_text, check_close },
+	{ "reopen", SEC_CORE, s_reopen, t_text, check_reopen },
+	{ "name_confidentiality", SEC_CORE, s_name, NULL, check_name },
+};
+
+static const struct event_kind *kind_of(const char *type)
+{
+	for (size_t i = 0; type && i < ARRAY_SIZE(kinds); i++)
+		if (!strcmp(kinds[i].type, type))
+			return &kinds[i];
+	return NULL;
+}
+
+/* ---- the write ---- */
+
+static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct ectx *x = arg;
+	struct api_request *req = x->req;
+	struct event_rec ev = { 0 };
+	struct buf data = BUF_INIT, plain = BUF_INIT, sealed = BUF_INIT;
+	enum sh_code rc;
+
+	if ((rc = casefile_load(req, c, req->params[0], &x->cf, err)) ||
+	    (rc = casefile_evaluate(req, &x->cf, x->now, err)))
+		goto out;
+	if (x->at < x->cf.c.identified_at) {
+		rc = sh_error_field(err, SH_EINVAL, "at", "is before the identification");
+		goto out;
+	}
+	if (x->amends) {
+		const struct event_rec *orig = casefile_event(&x->cf, x->amends);
+		if (!orig || !casefile_event_readable(req->who, &x->cf, orig)) {
+			rc = sh_error_field(err, SH_EINVAL, "amends", "no such event in this case");
+			goto out;
+		}
+		if (strcmp(orig->type, x->kind->type) || orig->agency_id != req->who->agency_id) {
+			rc = sh_error_field(err, SH_EINVAL, "amends",
+					    "an amendment has the type of the event it corrects and "
+					    "comes from the same agency");
+			goto out;
+		}
+		if (casefile_amended(&x->cf, orig)) {
+			rc = sh_error_field(err, SH_EINVAL, "amends",
+					    "that event was already amended; amend the latest version");
+			goto out;
+		}
+	}
+	if (x->kind->check && (rc = x->kind->check(x, err)))
+		goto out;
+	if ((rc = jsonh_dump(x->data, &data)))
+		goto out;
+	ev.case_id = x->cf.c.id;
+	ev.type = x->kind->type;
+	ev.section = x->section;
+	ev.at = x->at;
+	ev.recorded_at = x->now;
+	ev.user_id = req->who->user_id;
+	ev.agency_id = req->who->agency_id;
+	ev.amends = x->amends;
+	ev.data = data.data;
+	if (json_object_size(x->text)) {
+		if ((rc = jsonh_dump(x->text, &plain)) ||
+		    (rc = shcrypto_seal(&req->app->keys, plain.data, plain.len, EVENT_TEXT_CONTEXT,
+					&sealed)))
+			goto out;
+		ev.sealed = (const unsigned char *)sealed.data;
+		ev.sealed_len = sealed.len;
+	}
+	if ((rc = store_event_insert(c, &ev, err)))
+		goto out;
+	x->event_id = ev.id;
+	if (x->close && (rc = store_case_set_closed(c, x->cf.c.id, x->at, jsonh_str(x->data, "reason"), err)))
+		goto out;
+	if (x->reopen && (rc = store_case_set_closed(c, x->cf.c.id, 0, NULL, err)))
+		goto out;
+	/* the derived steps change with the timeline: recompute them in the same transaction */
+	if ((rc = casefile_load(req, c, req->params[0], &x->cf, err)) ||
+	    (rc = casefile_evaluate(req, &x->cf, x->now, err)) ||
+	    (rc = casefile_save_steps(c, req, &x->cf, err)))
+		goto out;
+	rc = audit_record(c, req->who, x->now, "event.create", x->cf.c.id, x->section, "ok",
+			  x->kind->type, err);
+out:
+	buf_release(&data);
+	buf_wipe(&plain);
+	buf_release(&sealed);
+	return rc;
+}
+
+API_HANDLER(api_events_create)
+{
+	struct app *app = req->app;
+	struct ectx x = { .req = req };
+	json_t *warnings = json_array(), *out = NULL;
+	const char *type;
+	struct store_conn *c;
+	struct casefile cf;
+	enum sh_code rc;
+
+	x.now = clock_now(&app->clock);
+	if (!(x.body = api_body_object(req, err))) {
+		json_decref(warnings);
+		return err->code;
+	}
+	/* the gate: a case the caller may not see does not exist for it */
+	if ((rc = store_read_begin(app->store, &c, err)))
+		goto out;
+	rc = casefile_open(req, c, req->params[0], &cf, err);
+	store_read_end(c);
+	if (rc)
+		goto out;
+	type = jsonh_str(x.body, "type");
+	if (!(x.kind = kind_of(type))) {
+		rc = sh_error_field(err, SH_EINVAL, "type",
+				    "must be one of: step_done, step_waived, note, advocate_note, "
+				    "arrest, placement, missing_start, missing_end, screening, "
+				    "stability_check, exploiter_arrest, deviation_review, disclosure, "
+				    "close, reopen, name_confidentiality");
+		goto out;
+	}
+	if ((rc = jsonh_check(x.body, x.kind->spec, "", err)))
+		goto out;
+	timefmt_parse_rfc3339(jsonh_str(x.body, "at"), &x.at);
+	if (x.at > x.now + app->cfg.clock_skew_s) {
+		rc = sh_error_field(err, SH_EINVAL, "at", "is in the future");
+		goto out;
+	}
+	x.amends = jsonh_int(x.body, "amends", 0);
+	if (x.kind->section >= 0) {
+		x.section = access_section_name((enum section)x.kind->section);
+		if (!access_can_write(req->who, (enum section)x.kind->section)) {
+			rc = sh_error_set(err, SH_EFORBIDDEN,
+					  "your agency may not record %s events (%s section)",
+					  x.kind->type, x.section);
+			goto out;
+		}
+	}
+	x.data = json_object();
+	x.text = json_object();
+	for (const char *const *f = x.kind->text_fields; f && *f; f++) {
+		const char *t = jsonh_str(x.body, *f), *phrase;
+		if (!t)
+			continue;
+		json_object_set_new(x.text, *f, json_string(t));
+		if ((phrase = rules_derogatory_phrase(t)))
+			json_array_append_new(warnings,
+					      json_pack("{s:s, s:s}", "field", *f, "message",
+							arena_printf(req->arena, "\"%s\": %s", phrase,
+								     rules_language_advice)));
+	}
+	if (json_is_true(json_object_get(x.body, "confidentiality_explained")))
+		json_object_set_new(x.data, "confidentiality_explained", json_true());
+	if ((rc = store_write(app->store, do_add, &x, err)))
+		goto out;
+	/* answer from what was committed */
+	if ((rc = store_read_begin(app->store, &c, err)))
+		goto out;
+	rc = casefile_load(req, c, req->params[0], &cf, err);
+	store_read_end(c);
+	if (rc || (rc = casefile_evaluate(req, &cf, x.now, err)))
+		goto out;
+	out = json_pack("{s:o, s:o}", "event",
+			casefile_event_json(req, &cf, casefile_event(&cf, x.event_id)), "steps",
+			casefile_steps_json(&cf, x.now));
+	if (json_array_size(warnings))
+		json_object_set(out, "warnings", warnings);
+	rc = api_reply_json_new(res, 201, out);
+out:
+	json_decref(warnings);
+	json_decref(x.data);
+	json_decref(x.text);
+	json_decref(x.body);
+	return rc;
+}
+
+API_HANDLER(api_events_list)
+{
+	struct app *app = req->app;
+	struct store_conn *c;
+	struct casefile cf;
+	int64_t now = clock_now(&app->clock);
+	const char *sections[SEC_COUNT];
+	const char *id = req->params[0];
+	json_t *items;
+	size_t ns;
+	enum sh_code rc;
+
+	if ((rc = store_read_begin(app->store, &c, err)))
+		return rc;
+	rc = casefile_open(req, c, id, &cf, err);
+	store_read_end(c);
+	if (rc)
+		return rc;
+	items = json_array();
+	for (size_t i = 0; i < cf.nevents; i++) {
+		json_t *e = casefile_event_json(req, &cf, &cf.events[i]);
+		if (e)
+			json_array_append_new(items, e);
+	}
+	/* one audit row per section read, durable before the answer */
+	ns = casefile_sections_read(req->who, &cf, sections, SEC_COUNT);
+	for (size_t i = 0; i < ns; i++) {
+		struct audit_batch b = { .who = req->who, .now = now, .action = "events.read",
+					 .outcome = "ok", .case_ids = &id, .ncases = 1,
+					 .section = sections[i] };
+		if ((rc = audit_write(app->store, &b, err))) {
+			json_decref(items);
+			return rc;
+		}
+	}
+	return api_reply_json_new(res, 200, json_pack("{s:o}", "items", items));
+}

@@ -1,0 +1,33 @@
+#include "lib/common.h"
+#include "api/params.h"
+
+enum sh_code params_id(const struct api_request *req, int i, int64_t *out, struct sh_error *err)
+{
+	const char *s = i < req->nparams ? req->params[i] : NULL;
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = s ? strtoll(s, &end, 10) : 0;
+	if (!s || errno || *end || end == s || v <= 0)
+		return sh_error_set(err, SH_ENOTFOUND, "no such record");
+	*out = v;
+	return SH_OK;
+}
+
+enum sh_code params_flag(const struct api_request *req, const char *name, bool dflt, bool *out,
+			 struct sh_error *err)
+{
+	const char *v = api_query(req, name);
+
+	*out = dflt;
+	if (!v)
+		return SH_OK;
+	if (!strcmp(v, "1") || !strcmp(v, "true"))
+		*out = true;
+	else if (!strcmp(v, "0") || !strcmp(v, "false"))
+		*out = false;
+	else
+		return sh_error_field(err, SH_EINVAL, name, "must be 1 or 0");
+	return SH_OK;
+}

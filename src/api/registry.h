@@ -1,0 +1,38 @@
+#ifndef SH_REGISTRY_H
+#define SH_REGISTRY_H
+/*
+ * Every protocol version the database has seen, parsed once at start-up. Each
+ * case pins the version in force at its identification (the latest version of
+ * the current protocol whose effective date is on or before that day), so loading
+ * a new file never changes an existing case's deadlines.
+ */
+#include "core/protocol.h"
+#include "store/store.h"
+
+struct registry_entry {
+	int64_t id; /* protocols.id, pinned by cases */
+	char name[96];
+	char version[64];
+	char effective[11];
+	struct protocol *p;
+};
+
+struct registry {
+	size_t n;
+	struct registry_entry *e;
+	char current[96]; /* the protocol name new cases run under */
+};
+
+/*
+ * Stores the protocol file at path (when given and present) as a version, then
+ * parses every stored version. Parse errors of the file are returned as
+ * SH_EINVAL with its "FILE:LINE: message" lines in err->detail.
+ */
+enum sh_code registry_load(struct store *s, const char *path, int64_t now, struct registry *r,
+			   struct sh_error *err);
+void registry_release(struct registry *r);
+/* The version new cases identified at t0 run under; NULL when none is stored. */
+const struct registry_entry *registry_for(const struct registry *r, int64_t t0);
+const struct registry_entry *registry_by_id(const struct registry *r, int64_t id);
+
+#endif

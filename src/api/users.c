@@ -1,0 +1,140 @@
+/*
+ * Users: GET/POST /api/v1/users, POST /api/v1/users/{id}/disable|enable|password.
+ * Admins manage everyone; supervisors may list their own agency's staff.
+ */
+#include "lib/common.h"
+#include "api/admin.h"
+#include "api/app.h"
+#include "api/handlers.h"
+#include "api/params.h"
+#include "lib/jsonh.h"
+
+static json_t *user_to_json(const struct user_rec *u)
+{
+	return json_pack("{s:I, s:s, s:s, s:o, s:s, s:b, s:{s:I, s:s, s:s}}", "id", (json_int_t)u->id,
+			 "username", u->username, "display_name", u->display_name, "contact",
+			 u->contact ? json_string(u->contact) : json_null(), "role", u->role,
+			 "disabled", u->disabled, "agency", "id", (json_int_t)u->agency_id, "name",
+			 u->agency_name, "kind", u->agency_kind);
+}
+
+API_HANDLER(api_users_list)
+{
+	struct store_conn *c;
+	struct user_rec *list;
+	size_t n;
+	json_t *items;
+	int64_t agency = 0;
+	enum sh_code rc;
+
+	if (!access_admin(req->who)) {
+		if (req->who->role != ROLE_SUPERVISOR)
+			return sh_error_set(err, SH_EFORBIDDEN, "only admins and supervisors list users");
+		agency = req->who->agency_id;
+	}
+	if ((rc = store_read_begin(req->app->store, &c, err)))
+		return rc;
+	rc = store_user_list(c, agency, req->arena, &list, &n, err);
+	store_read_end(c);
+	if (rc)
+		return rc;
+	items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, user_to_json(&list[i]));
+	return api_reply_json_new(res, 200, json_pack("{s:o}", "items", items));
+}
+
+API_HANDLER(api_users_create)
+{
+	static const struct jsonh_field spec[] = {
+		{ "agency_id", JT_INT, JF_REQUIRED, 1, INT32_MAX, NULL },
+		{ "username", JT_STRING, JF_REQUIRED, 2, 64, NULL },
+		{ "display_name", JT_STRING, JF_REQUIRED, 1, 100, NULL },
+		{ "contact", JT_STRING, 0, 1, 100, NULL },
+		{ "role", JT_STRING, JF_REQUIRED, 1, 16, NULL },
+		{ "password", JT_STRING, JF_REQUIRED, 1, 1024, NULL },
+		{ NULL },
+	};
+	json_t *body;
+	struct user_rec u = { 0 };
+	struct store_conn *c;
+	enum sh_code rc;
+
+	if (!access_admin(req->who))
+		return sh_error_set(err, SH_EFORBIDDEN, "only an admin may add users");
+	if (!(body = api_body_object(req, err)))
+		return err->code;
+	if ((rc = jsonh_check(body, spec, "", err)))
+		goto out;
+	u.agency_id = jsonh_int(body, "agency_id", 0);
+	u.username = jsonh_str(body, "username");
+	u.display_name = jsonh_str(body, "display_name");
+	u.contact = jsonh_str(body, "contact");
+	u.role = jsonh_str(body, "role");
+	if ((rc = admin_user_add(req->app->store, clock_now(&req->app->clock), req->who, &u,
+				 jsonh_str(body, "password"), err)))
+		goto out;
+	if ((rc = store_read_begin(req->app->store, &c, err)))
+		goto out;
+	rc = store_user_get(c, u.id, NULL, req->arena, &u, err);
+	store_read_end(c);
+	if (!rc)
+		rc = api_reply_json_new(res, 201, user_to_json(&u));
+out:
+	json_decref(body);
+	return rc;
+}
+
+static enum sh_code set_disabled(struct api_request *req, struct api_response *res,
+				 struct sh_error *err, bool disabled)
+{
+	int64_t id;
+	enum sh_code rc;
+
+	if (!access_admin(req->who))
+		return sh_error_set(err, SH_EFORBIDDEN, "only an admin may change users");
+	if ((rc = params_id(req, 0, &id, err)))
+		return rc;
+	if ((rc = admin_user_disable(req->app->store, clock_now(&req->app->clock), req->who, id,
+				     disabled, err)))
+		return rc;
+	return api_reply_json_new(res, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id,
+						      "disabled", disabled));
+}
+
+API_HANDLER(api_user_disable)
+{
+	return set_disabled(req, res, err, true);
+}
+
+API_HANDLER(api_user_enable)
+{
+	return set_disabled(req, res, err, false);
+}
+
+API_HANDLER(api_user_password)
+{
+	static const struct jsonh_field spec[] = {
+		{ "password", JT_STRING, JF_REQUIRED, 1, 1024, NULL },
+		{ NULL },
+	};
+	json_t *body;
+	int64_t id;
+	enum sh_code rc;
+
+	if (!access_admin(req->who))
+		return sh_error_set(err, SH_EFORBIDDEN, "only an admin may reset passwords");
+	if ((rc = params_id(req, 0, &id, err)))
+		return rc;
+	if (!(body = api_body_object(req, err)))
+		return err->code;
+	if (!(rc = jsonh_check(body, spec, "", err)))
+		rc = admin_user_password(req->app->store, clock_now(&req->app->clock), req->who, id,
+					 jsonh_str(body, "password"), err);
+	json_decref(body);
+	if (rc)
+		return rc;
+	res->status = 204;
+	res->content_type = NULL;
+	return SH_OK;
+}

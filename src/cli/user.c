@@ -1,0 +1,140 @@
+/* safeharbor user add|list|disable|enable|password */
+#include "lib/common.h"
+#include <sodium.h>
+#include "api/admin.h"
+#include "cli/cli.h"
+
+static const char usage[] =
+	"safeharbor user add --agency NAME --username NAME --role ROLE [--display-name TEXT]\n"
+	"                    [--contact TEXT] [--db PATH]       (password read from stdin)\n"
+	"       safeharbor user list [--agency NAME] [--db PATH]\n"
+	"       safeharbor user disable|enable --username NAME [--db PATH]\n"
+	"       safeharbor user password --username NAME [--db PATH]   (new password from stdin)\n"
+	"  ROLE: member, supervisor, analyst (aggregate reports only), admin (users and\n"
+	"        agencies only, no case content). Passwords are at least 12 characters.";
+
+static enum sh_code find_user(struct store *s, const char *name, struct arena *a,
+			      struct user_rec *u, struct sh_error *err)
+{
+	struct store_conn *c;
+	enum sh_code rc = store_read_begin(s, &c, err);
+
+	if (rc)
+		return rc;
+	rc = store_user_get(c, 0, name, a, u, err);
+	store_read_end(c);
+	return rc;
+}
+
+int cmd_user(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "agency", required_argument, NULL, 'a' },
+		{ "username", required_argument, NULL, 'u' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "display-name", required_argument, NULL, 'n' },
+		{ "contact", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct sh_error err = SH_ERROR_INIT;
+	struct user_rec u = { 0 };
+	const char *db = NULL, *agency = NULL, *sub;
+	char password[1100] = "";
+	struct store *s = NULL;
+	struct arena a = ARENA_INIT;
+	int code = EXIT_OK, c;
+	bool done, needs_password;
+	enum sh_code rc;
+
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+			printf("usage: %s\n", usage);
+			return EXIT_OK;
+		}
+		return cli_usage_error(usage, "say what to do: add, list, disable, enable or password");
+	}
+	sub = argv[1];
+	argc--;
+	argv++;
+	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
+		if (done)
+			return code;
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'a': agency = optarg; break;
+		case 'u': u.username = optarg; break;
+		case 'r': u.role = optarg; break;
+		case 'n': u.display_name = optarg; break;
+		case 'c': u.contact = optarg; break;
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!strcmp(sub, "add")) {
+		if (!agency || !u.username || !u.role)
+			return cli_usage_error(usage, "add needs --agency, --username and --role");
+	} else if (!strcmp(sub, "disable") || !strcmp(sub, "enable") || !strcmp(sub, "password")) {
+		if (!u.username)
+			return cli_usage_error(usage, "%s needs --username", sub);
+	} else if (strcmp(sub, "list")) {
+		return cli_usage_error(usage, "unknown subcommand '%s'", sub);
+	}
+	needs_password = !strcmp(sub, "add") || !strcmp(sub, "password");
+	if (needs_password && cli_read_secret(password, sizeof(password)))
+		return cli_usage_error(usage, "give the password on stdin (one line)");
+	if ((rc = cli_open_store(cli_db_path(db), &s, &err)))
+		goto out;
+	if (!strcmp(sub, "add")) {
+		struct store_conn *conn;
+		struct agency_rec ag;
+		if ((rc = store_read_begin(s, &conn, &err)))
+			goto out;
+		rc = store_agency_get(conn, 0, agency, &a, &ag, &err);
+		store_read_end(conn);
+		if (rc == SH_ENOTFOUND) {
+			sh_error_init(&err);
+			rc = sh_error_field(&err, SH_EINVAL, "agency", "no agency named '%s'", agency);
+		}
+		if (rc)
+			goto out;
+		u.agency_id = ag.id;
+		if (!u.display_name)
+			u.display_name = u.username;
+		if (!(rc = admin_user_add(s, (int64_t)time(NULL), NULL, &u, password, &err)))
+			printf("user %" PRId64 " %s (%s, %s)\n", u.id, u.username, u.role, ag.name);
+	} else if (!strcmp(sub, "list")) {
+		struct store_conn *conn;
+		struct user_rec *list;
+		struct agency_rec ag = { 0 };
+		size_t n;
+		if ((rc = store_read_begin(s, &conn, &err)))
+			goto out;
+		if (agency)
+			rc = store_agency_get(conn, 0, agency, &a, &ag, &err);
+		if (!rc)
+			rc = store_user_list(conn, ag.id, &a, &list, &n, &err);
+		store_read_end(conn);
+		for (size_t i = 0; !rc && i < n; i++)
+			printf("%" PRId64 "\t%s\t%s\t%s\t%s%s\n", list[i].id, list[i].username,
+			       list[i].role, list[i].agency_name, list[i].display_name,
+			       list[i].disabled ? "\tdisabled" : "");
+	} else {
+		struct user_rec found;
+		if ((rc = find_user(s, u.username, &a, &found, &err)))
+			goto out;
+		if (!strcmp(sub, "password"))
+			rc = admin_user_password(s, (int64_t)time(NULL), NULL, found.id, password, &err);
+		else
+			rc = admin_user_disable(s, (int64_t)time(NULL), NULL, found.id,
+						!strcmp(sub, "disable"), &err);
+		if (!rc)
+			printf("user %s: %s done\n", found.username, sub);
+	}
+out:
+	sodium_memzero(password, sizeof(password));
+	store_close(s);
+	arena_release(&a);
+	return rc ? cli_fail(&err) : EXIT_OK;
+}

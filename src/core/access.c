@@ -1,0 +1,105 @@
+#include "lib/common.h"
+#include "core/access.h"
+
+static const char *const kind_names[AK_COUNT] = {
+	"law_enforcement", "child_welfare", "probation", "advocacy", "medical",
+	"mental_health",   "prosecutor",    "shelter",   "oversight",
+};
+static const char *const role_names[ROLE_COUNT] = { "member", "supervisor", "analyst", "admin" };
+static const char *const section_names[SEC_COUNT] = {
+	"core", "law_enforcement", "advocacy", "medical", "placement", "court", "missing", "prosecution",
+};
+
+#define N ACCESS_NONE
+#define R ACCESS_READ
+#define W ACCESS_WRITE
+
+/*
+ * Case staff (members and supervisors) by agency kind. Why each grant exists is in
+ * docs/security.md. Analysts and admins are not in this table: they get none.
+ */
+static const unsigned char staff[AK_COUNT][SEC_COUNT] = {
+	/*                   core le  adv med pla crt mis pros */
+	[AK_LAW_ENFORCEMENT] = { W, W, N, N, R, W, W, W },
+	[AK_CHILD_WELFARE] = { W, R, N, N, W, R, W, N },
+	[AK_PROBATION] = { W, R, N, N, W, R, W, N },
+	[AK_ADVOCACY] = { W, N, W, N, R, R, W, N },
+	[AK_MEDICAL] = { W, N, N, W, R, N, R, N },
+	[AK_MENTAL_HEALTH] = { W, N, N, W, R, N, R, N },
+	[AK_PROSECUTOR] = { R, R, N, N, N, W, N, W },
+	[AK_SHELTER] = { R, N, N, N, R, N, W, N },
+	[AK_OVERSIGHT] = { R, N, N, N, R, R, R, N },
+};
+
+#undef N
+#undef R
+#undef W
+
+static int parse(const char *const *names, int n, const char *s)
+{
+	if (!s)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (!strcmp(names[i], s))
+			return i;
+	return -1;
+}
+
+const char *access_kind_name(enum agency_kind k)
+{
+	return (unsigned)k < AK_COUNT ? kind_names[k] : "unknown";
+}
+
+int access_kind_parse(const char *s)
+{
+	return parse(kind_names, AK_COUNT, s);
+}
+
+const char *access_role_name(enum role r)
+{
+	return (unsigned)r < ROLE_COUNT ? role_names[r] : "unknown";
+}
+
+int access_role_parse(const char *s)
+{
+	return parse(role_names, ROLE_COUNT, s);
+}
+
+const char *access_section_name(enum section s)
+{
+	return (unsigned)s < SEC_COUNT ? section_names[s] : "unknown";
+}
+
+int access_section_parse(const char *s)
+{
+	return parse(section_names, SEC_COUNT, s);
+}
+
+enum access access_section(enum agency_kind k, enum role r, enum section s)
+{
+	if ((unsigned)k >= AK_COUNT || (unsigned)s >= SEC_COUNT)
+		return ACCESS_NONE;
+	if (r != ROLE_MEMBER && r != ROLE_SUPERVISOR)
+		return ACCESS_NONE;
+	return (enum access)staff[k][s];
+}
+
+bool access_case_visible(const struct principal *p, bool participating, bool participated)
+{
+	if (p->role == ROLE_MEMBER)
+		return participating;
+	if (p->role == ROLE_SUPERVISOR)
+		return participating || participated;
+	return false;
+}
+
+bool access_reports(const struct principal *p)
+{
+	return p->role == ROLE_ANALYST || p->role == ROLE_SUPERVISOR ||
+	       (p->kind == AK_OVERSIGHT && p->role != ROLE_ADMIN);
+}
+
+bool access_admin(const struct principal *p)
+{
+	return p->role == ROLE_ADMIN;
+}

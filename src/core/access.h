@@ -1,0 +1,87 @@
+#ifndef SH_ACCESS_H
+#define SH_ACCESS_H
+/*
+ * Who may see and write what (need to know). One table of (agency kind, role) x
+ * section -> none / read / write, and the rules for which cases an agency sees.
+ * Deny by default: anything not granted in the table is none. Every API handler
+ * that touches case data asks here, through api/guard.c; docs/security.md explains
+ * each grant and the law behind it.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+enum agency_kind {
+	AK_LAW_ENFORCEMENT,
+	AK_CHILD_WELFARE,
+	AK_PROBATION,
+	AK_ADVOCACY,
+	AK_MEDICAL,
+	AK_MENTAL_HEALTH,
+	AK_PROSECUTOR,
+	AK_SHELTER,
+	AK_OVERSIGHT,
+	AK_COUNT
+};
+
+enum role { ROLE_MEMBER, ROLE_SUPERVISOR, ROLE_ANALYST, ROLE_ADMIN, ROLE_COUNT };
+
+/* Compartments of case data (architecture.md). */
+enum section {
+	SEC_CORE,            /* identification, steps, agencies taking part, screening level */
+	SEC_LAW_ENFORCEMENT, /* investigation, arrests, exploiter information */
+	SEC_ADVOCACY,        /* privileged advocate-victim communications (Evid. Code 1038) */
+	SEC_MEDICAL,         /* sensitive health data: exams, sexual and mental health */
+	SEC_PLACEMENT,       /* where the youth is placed (setting, never the address) */
+	SEC_COURT,           /* hearings, witness status, safety plans */
+	SEC_MISSING,         /* missing-from-care episodes and their reports */
+	SEC_PROSECUTION,     /* defendants and charges: law enforcement and prosecutor only */
+	SEC_COUNT
+};
+
+enum access { ACCESS_NONE = 0, ACCESS_READ = 1, ACCESS_WRITE = 2 };
+
+/* The people and agency behind a request, as established by http/auth.c. */
+struct principal {
+	int64_t user_id;
+	int64_t agency_id;
+	const char *username;
+	const char *display_name;
+	const char *agency_name;
+	enum agency_kind kind;
+	enum role role;
+	bool via_session;      /* cookie (needs CSRF on writes) rather than a bearer token */
+	const char *session;   /* hash of the session id, when via_session */
+	const char *csrf_token;
+};
+
+/* Names as in contract.md; parse returns -1 for an unknown name. */
+const char *access_kind_name(enum agency_kind k);
+int access_kind_parse(const char *s);
+const char *access_role_name(enum role r);
+int access_role_parse(const char *s);
+const char *access_section_name(enum section s);
+int access_section_parse(const char *s);
+
+/* The table. Out-of-range arguments get ACCESS_NONE. */
+enum access access_section(enum agency_kind k, enum role r, enum section s);
+static inline bool access_can_read(const struct principal *p, enum section s)
+{
+	return access_section(p->kind, p->role, s) >= ACCESS_READ;
+}
+static inline bool access_can_write(const struct principal *p, enum section s)
+{
+	return access_section(p->kind, p->role, s) >= ACCESS_WRITE;
+}
+
+/*
+ * May this principal see the case at all? participating: the agency takes part
+ * now; participated: it ever did. Members need current participation; supervisors
+ * see every case their agency took part in; analysts and admins see no case content.
+ */
+bool access_case_visible(const struct principal *p, bool participating, bool participated);
+/* May this principal see aggregate reports? (analysts, supervisors, oversight) */
+bool access_reports(const struct principal *p);
+/* May this principal manage agencies, users and tokens? (admins) */
+bool access_admin(const struct principal *p);
+
+#endif

@@ -1,0 +1,275 @@
+/*
+ * The protocol clock: for one case's facts and a given "now", each step's state,
+ * owner and deadline. Pure: reads the parsed protocol and the facts, allocates only
+ * its scratch table, never looks at the system clock.
+ */
+#include "lib/common.h"
+#include "core/protocol_internal.h"
+
+static const char *const status_names[YOUTH_STATUS_COUNT] = {
+	"dependent", "probation", "both", "none", "unknown",
+};
+
+static const char *const state_names[] = { "pending", "done", "waived", "not_applicable" };
+
+const char *protocol_status_name(enum youth_status s)
+{
+	return (unsigned)s < YOUTH_STATUS_COUNT ? status_names[s] : "unknown";
+}
+
+int protocol_status_parse(const char *s)
+{
+	for (int i = 0; s && i < YOUTH_STATUS_COUNT; i++)
+		if (!strcmp(status_names[i], s))
+			return i;
+	return -1;
+}
+
+const char *protocol_state_name(enum step_state s)
+{
+	return (unsigned)s < ARRAY_SIZE(state_names) ? state_names[s] : "pending";
+}
+
+/* Clock arithmetic saturates instead of overflowing on absurd facts. */
+static int64_t add_sat(int64_t a, int64_t b)
+{
+	if (b > 0 && a > INT64_MAX - b)
+		return INT64_MAX;
+	if (b < 0 && a < INT64_MIN - b)
+		return INT64_MIN;
+	return a + b;
+}
+
+static int64_t sub_sat(int64_t a, int64_t b)
+{
+	if (b == INT64_MIN)
+		return a >= 0 ? INT64_MAX : a - b;
+	return add_sat(a, -b);
+}
+
+/* One step instance while evaluating. */
+struct inst {
+	struct step_status st;
+	bool exists; /* false: a return step for an episode that has not ended */
+};
+
+struct eval {
+	const struct protocol *p;
+	const struct case_facts *f;
+	int64_t now;
+	struct inst *inst;
+	size_t *base; /* index of each step's first instance */
+};
+
+static enum step_kind own_kind(enum anchor a)
+{
+	if (a == ANCHOR_MISSING_START || a == ANCHOR_MISSING_END)
+		return KIND_MISSING;
+	if (a == ANCHOR_HEARING)
+		return KIND_HEARING;
+	return KIND_CASE;
+}
+
+/* The anchor's time in episode ep (1..) of its own kind; 0 when absent. */
+static int64_t anchor_at(const struct case_facts *f, enum anchor a, size_t ep)
+{
+	switch (a) {
+	case ANCHOR_IDENTIFIED: return f->identified_at;
+	case ANCHOR_LAST_ASSAULT: return f->last_assault_at;
+	case ANCHOR_MISSING_START: return ep && ep <= f->nmissing ? f->missing[ep - 1].start : 0;
+	case ANCHOR_MISSING_END: return ep && ep <= f->nmissing ? f->missing[ep - 1].end : 0;
+	case ANCHOR_HEARING: return ep && ep <= f->nhearings ? f->hearings[ep - 1] : 0;
+	default: return 0;
+	}
+}
+
+/* For a step of kind `kind`, instance ep: is the anchor there? Other kinds' anchors: any. */
+static bool anchor_present(const struct case_facts *f, enum step_kind kind, size_t ep,
+			   enum anchor a)
+{
+	enum step_kind ak = own_kind(a);
+	size_t n;
+
+	if (ak == KIND_CASE || ak == kind)
+		return anchor_at(f, a, ak == KIND_CASE ? 0 : ep) != 0;
+	n = ak == KIND_MISSING ? f->nmissing : f->nhearings;
+	for (size_t i = 1; i <= n; i++)
+		if (anchor_at(f, a, i))
+			return true;
+	return false;
+}
+
+static bool window_holds(const struct case_facts *f, size_t ep, const struct pwindow *w)
+{
+	int64_t a = anchor_at(f, w->a, own_kind(w->a) == KIND_CASE ? 0 : ep);
+	int64_t b = anchor_at(f, w->b, own_kind(w->b) == KIND_CASE ? 0 : ep);
+
+	if (!a || !b)
+		return false;
+	switch (w->dir) {
+	case WIN_BEFORE: return a <= b && a >= sub_sat(b, w->d.secs);
+	case WIN_AFTER: return a >= b && a <= add_sat(b, w->d.secs);
+	default: return a >= sub_sat(b, w->d.secs) && a <= add_sat(b, w->d.secs);
+	}
+}
+
+static bool cond_holds(const struct pcond *c, const struct case_facts *f, enum step_kind kind,
+		       size_t ep)
+{
+	if (c->status != PCOND_ALL_STATUS &&
+	    ((unsigned)f->status >= YOUTH_STATUS_COUNT || !(c->status & 1u << f->status)))
+		return false;
+	if (c->by != PCOND_ALL_KINDS) {
+		int k = protocol_kind_index(f->identified_by);
+		if (k < 0 || !(c->by & 1u << k))
+			return false;
+	}
+	if (c->age_set && (f->age < c->age_min || f->age > c->age_max))
+		return false;
+	for (int a = 0; a < ANCHOR_STEP; a++)
+		if ((c->has & 1u << a) && !anchor_present(f, kind, ep, (enum anchor)a))
+			return false;
+	for (const struct pwindow *w = c->windows; w; w = w->next)
+		if (!window_holds(f, ep, w))
+			return false;
+	return true;
+}
+
+static size_t instances(const struct pstep *s, const struct case_facts *f)
+{
+	if (s->kind == KIND_MISSING)
+		return f->nmissing;
+	if (s->kind == KIND_HEARING)
+		return f->nhearings;
+	return 1;
+}
+
+/* The last done/waived event for (key, episode): a later event amends an earlier one. */
+static const struct step_event *find_event(const struct case_facts *f, const char *key, int ep)
+{
+	const struct step_event *found = NULL;
+
+	for (size_t i = 0; i < f->nevents; i++)
+		if (f->events[i].step && f->events[i].episode == ep && !strcmp(f->events[i].step, key))
+			found = &f->events[i];
+	return found;
+}
+
+/* Instance ep (0 for a case-level step, else 1..) of step si. */
+static void eval_instance(struct eval *ev, size_t si, size_t ep)
+{
+	const struct pstep *s = &ev->p->steps[si];
+	const struct case_facts *f = ev->f;
+	struct inst *in = &ev->inst[ev->base[si] + (ep ? ep - 1 : 0)];
+	struct step_status *st = &in->st;
+	const struct step_event *e;
+	int64_t anchor = 0;
+	bool clock = false;
+
+	st->key = s->key;
+	st->title = s->title;
+	st->episode = (int)ep;
+	st->state = STEP_NOT_APPLICABLE;
+	in->exists = true;
+	if (s->needs_end && !anchor_at(f, ANCHOR_MISSING_END, ep)) {
+		in->exists = false; /* the youth has not returned from this episode */
+		return;
+	}
+	if (!cond_holds(&s->when, f, s->kind, ep))
+		return;
+	if (s->anchor == ANCHOR_STEP) {
+		const struct inst *d = &ev->inst[ev->base[s->dep] + (ep ? ep - 1 : 0)];
+		/* nothing to follow up when the step waited for will not happen */
+		if (!d->exists || d->st.state == STEP_NOT_APPLICABLE || d->st.state == STEP_WAIVED)
+			return;
+		if (d->st.state == STEP_DONE) {
+			anchor = d->st.done_at;
+			clock = true;
+		}
+	} else {
+		anchor = anchor_at(f, s->anchor, s->kind == KIND_CASE ? 0 : ep);
+		if (!anchor)
+			return;
+		clock = true;
+	}
+	st->state = STEP_PENDING;
+	for (const struct powner *o = s->owners; o; o = o->next) {
+		if (!o->cond.set || cond_holds(&o->cond, f, s->kind, ep)) {
+			st->owner = o->kind;
+			break;
+		}
+	}
+	if (clock) {
+		st->opened_at = anchor;
+		st->due_at = add_sat(anchor, s->sign < 0 ? -s->offset.secs : s->offset.secs);
+	}
+	e = find_event(f, s->key, (int)ep);
+	if (e) {
+		st->state = e->waived ? STEP_WAIVED : STEP_DONE;
+		st->done_at = e->at;
+	} else if (clock) {
+		st->overdue = ev->now > st->due_at;
+		st->time_left = sub_sat(st->due_at, ev->now);
+	}
+}
+
+enum sh_code protocol_evaluate(const struct protocol *p, const struct case_facts *f, int64_t now,
+			       struct step_status *out, size_t max, size_t *n)
+{
+	enum sh_code rc = SH_OK;
+	struct eval ev = { p, f, now, NULL, NULL };
+	size_t total = 0, k = 0;
+
+	if (n)
+		*n = 0;
+	if (!p || !f || !n || (max && !out) || (f->nmissing && !f->missing) ||
+	    (f->nhearings && !f->hearings) || (f->nevents && !f->events) ||
+	    f->nmissing > INT_MAX || f->nhearings > INT_MAX) {
+		rc = SH_EINVAL;
+		goto out;
+	}
+	ev.base = calloc(p->nsteps ? p->nsteps : 1, sizeof(*ev.base));
+	if (!ev.base) {
+		rc = SH_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < p->nsteps; i++) {
+		size_t c = instances(&p->steps[i], f);
+		if (c > SIZE_MAX / sizeof(struct inst) - total - 1) {
+			rc = SH_ETOOBIG;
+			goto out;
+		}
+		ev.base[i] = total;
+		total += c;
+	}
+	ev.inst = calloc(total ? total : 1, sizeof(*ev.inst));
+	if (!ev.inst) {
+		rc = SH_ENOMEM;
+		goto out;
+	}
+	/* in dependency order, so a step's anchor step is settled before it */
+	for (size_t i = 0; i < p->nsteps; i++) {
+		size_t si = p->order[i];
+		const struct pstep *s = &p->steps[si];
+		if (s->kind == KIND_CASE)
+			eval_instance(&ev, si, 0);
+		else
+			for (size_t ep = 1; ep <= instances(s, f); ep++)
+				eval_instance(&ev, si, ep);
+	}
+	/* in file order, instances in episode order */
+	for (size_t i = 0; i < total; i++) {
+		if (!ev.inst[i].exists)
+			continue;
+		if (k < max)
+			out[k] = ev.inst[i].st;
+		k++;
+	}
+	*n = k;
+	if (k > max)
+		rc = SH_ETOOBIG;
+out:
+	free(ev.inst);
+	free(ev.base);
+	return rc;
+}

@@ -1,0 +1,101 @@
+#ifndef SH_PROTOCOL_INTERNAL_H
+#define SH_PROTOCOL_INTERNAL_H
+/*
+ * The parsed form of a protocol, shared by protocol_parse.c (which builds it) and
+ * protocol_eval.c (which reads it). Nothing outside src/core/protocol_*.c includes
+ * this file: everyone else goes through core/protocol.h.
+ *
+ * Everything hangs off one arena owned by struct protocol, so protocol_free() is one
+ * arena_release(); nothing in here is written after protocol_parse() returns.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/protocol.h"
+#include "lib/arena.h"
+
+/* What a due rule or a window condition can be measured from. */
+enum anchor {
+	ANCHOR_IDENTIFIED,
+	ANCHOR_LAST_ASSAULT,
+	ANCHOR_MISSING_START,
+	ANCHOR_MISSING_END,
+	ANCHOR_HEARING,
+	ANCHOR_STEP, /* the completion of another step (due rules only) */
+	ANCHOR_COUNT
+};
+
+/* How often a step happens: once per case, per missing episode, per hearing. */
+enum step_kind { KIND_CASE, KIND_MISSING, KIND_HEARING };
+
+enum window_dir { WIN_BEFORE, WIN_AFTER, WIN_AROUND };
+
+#define PROTOCOL_NKINDS 9 /* agency kinds, contract.md */
+
+/* A duration as written (for `show`) and in seconds (for the clock). */
+struct pduration {
+	int64_t secs;
+	long amount;
+	char unit; /* 'm', 'h' or 'd' */
+};
+
+/* "A within D before|after|of B" */
+struct pwindow {
+	struct pwindow *next;
+	enum anchor a, b;
+	struct pduration d;
+	enum window_dir dir;
+	int line;
+};
+
+/* A conjunction of clauses; the zero-constraint value is PCOND_ANY (all bits set). */
+struct pcond {
+	unsigned status; /* bit per enum youth_status allowed */
+	unsigned by;     /* bit per agency kind allowed to have identified the youth */
+	int age_min, age_max;
+	bool age_set;
+	unsigned has; /* bit per enum anchor that must be present */
+	struct pwindow *windows;
+	bool set; /* at least one clause was written */
+};
+
+struct powner {
+	struct powner *next;
+	const char *kind;
+	struct pcond cond; /* cond.set == false: unconditional */
+	int line;
+};
+
+struct pstep {
+	const char *key;
+	const char *title;
+	const char *source; /* "; "-joined source lines, or NULL */
+	struct powner *owners;
+	enum anchor anchor;
+	const char *anchor_key; /* ANCHOR_STEP: the step it waits for */
+	size_t dep;             /* ANCHOR_STEP: index of that step */
+	int sign;               /* +1 or -1 */
+	struct pduration offset;
+	struct pcond when;
+	enum step_kind kind;
+	bool needs_end; /* the chain of anchors ends at missing_end */
+	int line, due_line;
+};
+
+struct protocol {
+	struct arena arena;
+	const char *name;
+	const char *version;
+	const char *effective;
+	const char *source;
+	struct pstep *steps;
+	size_t nsteps;
+	size_t *order; /* step indexes, each after the step it waits for */
+};
+
+/* The index of an agency kind in contract.md's list, -1 when unknown or NULL. */
+int protocol_kind_index(const char *s);
+
+#define PCOND_ALL_STATUS ((1u << YOUTH_STATUS_COUNT) - 1)
+#define PCOND_ALL_KINDS ((1u << PROTOCOL_NKINDS) - 1)
+
+#endif

@@ -1,0 +1,1176 @@
+/*
+ * Protocol definitions: the text format (docs/protocol-format.md) into the
+ * immutable struct protocol, plus the read-only accessors and `protocol show`.
+ *
+ * The parser reads line by line, collects every problem it finds (up to
+ * PARSE_MAX_ERRORS) instead of stopping at the first, then checks what needs the
+ * whole file: missing fields, references between steps, cycles, and windows that
+ * compare anchors a step does not have. Errors come out sorted by line.
+ */
+#include "lib/common.h"
+#include "core/protocol_internal.h"
+#include "lib/timefmt.h"
+
+#define PARSE_MAX_ERRORS 100
+#define PARSE_MAX_STEPS 256
+#define PARSE_MAX_LINE 4096
+#define PARSE_MAX_TOKENS 64
+#define PARSE_MAX_TEXT 300 /* a title, a source line, a header value */
+#define PARSE_MAX_KEY 64
+#define PARSE_MAX_DAYS 3650 /* longest duration: about ten years */
+#define PARSE_MAX_AGE 150
+#define PROTOCOL_MAX_FILE (1024 * 1024)
+
+static const char *const anchor_names[ANCHOR_COUNT] = {
+	"identified", "last_assault", "missing_start", "missing_end", "hearing", "step",
+};
+
+static const char *const kind_names[PROTOCOL_NKINDS] = {
+	"law_enforcement", "child_welfare", "probation", "advocacy", "medical",
+	"mental_health",   "prosecutor",    "shelter",   "oversight",
+};
+
+static const char *const dir_names[] = { "before", "after", "of" };
+
+#define ANCHOR_HINT "identified, last_assault, missing_start, missing_end or hearing"
+#define STATUS_HINT "dependent, probation, both, none or unknown"
+#define KIND_HINT                                                                        \
+	"law_enforcement, child_welfare, probation, advocacy, medical, mental_health, "   \
+	"prosecutor, shelter or oversight"
+
+struct perror_line {
+	int line;
+	char msg[240];
+};
+
+struct parser {
+	struct protocol *p;
+	const char *file;
+	int line;
+	struct pstep *cur; /* the step being read; NULL while in the header */
+	struct pstep scratch; /* takes the lines of a step over the limit */
+	bool too_many;
+	size_t cap;       /* steps allocated */
+	int name_line, version_line, effective_line;
+	bool oom;
+	size_t nerr;
+	bool overflow;
+	struct perror_line errs[PARSE_MAX_ERRORS];
+	char text[PARSE_MAX_LINE + 1];          /* the current line, without its comment */
+	char tokstore[2 * PARSE_MAX_LINE + 2]; /* its words, each NUL-terminated */
+	const char *tok[PARSE_MAX_TOKENS];
+	size_t ntok;
+	unsigned char color[PARSE_MAX_STEPS]; /* cycle search: 0 new, 1 on the path, 2 done */
+	size_t path[PARSE_MAX_STEPS];
+};
+
+static void perr(struct parser *ps, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void perr(struct parser *ps, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ps->nerr == PARSE_MAX_ERRORS) {
+		ps->overflow = true;
+		return;
+	}
+	ps->errs[ps->nerr].line = line;
+	va_start(ap, fmt);
+	vsnprintf(ps->errs[ps->nerr].msg, sizeof(ps->errs[0].msg), fmt, ap);
+	va_end(ap);
+	ps->nerr++;
+}
+
+/* Copies into the protocol's arena; on failure records it and returns "". */
+static const char *pstrdup(struct parser *ps, const char *s)
+{
+	char *d = arena_strdup(&ps->p->arena, s);
+
+	if (!d) {
+		ps->oom = true;
+		return "";
+	}
+	return d;
+}
+
+static int lookup(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(names[i], s))
+			return i;
+	return -1;
+}
+
+int protocol_kind_index(const char *s)
+{
+	return s ? lookup(kind_names, PROTOCOL_NKINDS, s) : -1;
+}
+
+/* A named anchor (not "step"); -1 when unknown. */
+static int anchor_lookup(const char *s)
+{
+	return lookup(anchor_names, ANCHOR_STEP, s);
+}
+
+static bool valid_key(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > PARSE_MAX_KEY || !(s[0] >= 'a' && s[0] <= 'z'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+static bool valid_word(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '-' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+/* UTF-8 text without control characters other than tab. */
+static bool valid_text(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+		size_t len;
+		unsigned cp;
+
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t') || c == 0x7f)
+				return false;
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			len = 2;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			len = 3;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if (n - i < len)
+			return false;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+/*
+ * Splits ps->text after the directive into words: separated by spaces, tabs and
+ * commas, with '+' and '-' words of their own ("identified+90m" reads as three).
+ */
+static bool tokenize(struct parser *ps, const char *s)
+{
+	char *o = ps->tokstore;
+
+	ps->ntok = 0;
+	while (*s) {
+		if (*s == ' ' || *s == '\t' || *s == ',') {
+			s++;
+			continue;
+		}
+		if (ps->ntok == PARSE_MAX_TOKENS) {
+			perr(ps, ps->line, "too many words on one line (at most %d)", PARSE_MAX_TOKENS);
+			return false;
+		}
+		ps->tok[ps->ntok++] = o;
+		if (*s == '+' || *s == '-') {
+			*o++ = *s++;
+		} else {
+			while (*s && *s != ' ' && *s != '\t' && *s != ',' && *s != '+' && *s != '-')
+				*o++ = *s++;
+		}
+		*o++ = '\0';
+	}
+	return true;
+}
+
+/* "30m", "36h", "3d": a whole number and one unit. */
+static bool parse_duration(struct parser *ps, const char *s, struct pduration *d)
+{
+	size_t n = strlen(s), digits = 0;
+	long amount = 0, max;
+	int64_t unit;
+
+	while (digits < n && s[digits] >= '0' && s[digits] <= '9')
+		digits++;
+	if (digits == 0 || digits > 9 || digits + 1 != n ||
+	    (s[digits] != 'm' && s[digits] != 'h' && s[digits] != 'd')) {
+		perr(ps, ps->line,
+		     "malformed duration '%.40s' (write a whole number and a unit: 30m, 36h or 3d)",
+		     s);
+		return false;
+	}
+	for (size_t i = 0; i < digits; i++)
+		amount = amount * 10 + (s[i] - '0');
+	switch (s[digits]) {
+	case 'm': unit = 60; max = PARSE_MAX_DAYS * 1440L; break;
+	case 'h': unit = 3600; max = PARSE_MAX_DAYS * 24L; break;
+	default: unit = 86400; max = PARSE_MAX_DAYS; break;
+	}
+	if (amount > max) {
+		perr(ps, ps->line, "duration '%.40s' is too long (at most %d days)", s,
+		     PARSE_MAX_DAYS);
+		return false;
+	}
+	d->amount = amount;
+	d->unit = s[digits];
+	d->secs = amount * unit;
+	return true;
+}
+
+static void cond_init(struct pcond *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->status = PCOND_ALL_STATUS;
+	c->by = PCOND_ALL_KINDS;
+	c->age_min = 0;
+	c->age_max = INT_MAX;
+}
+
+/* Could both conditions hold for the same case? */
+static bool cond_compatible(const struct pcond *a, const struct pcond *b)
+{
+	int lo = a->age_min > b->age_min ? a->age_min : b->age_min;
+	int hi = a->age_max < b->age_max ? a->age_max : b->age_max;
+
+	return (a->status & b->status) && (a->by & b->by) && lo <= hi;
+}
+
+static bool parse_age(const char *s, int *out)
+{
+	size_t n = strlen(s);
+	int v = 0;
+
+	if (n == 0 || n > 3)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	if (v > PARSE_MAX_AGE)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* "status in a, b" or "identified_by in a, b": the items as a bit set. */
+static bool parse_set(struct parser *ps, const char *const *t, size_t n, const char *what,
+		      unsigned *out)
+{
+	unsigned m = 0;
+	bool ok = true;
+
+	if (n < 2 || strcmp(t[1], "in")) {
+		perr(ps, ps->line, "write '%s in ITEM, ITEM, ...'", what);
+		return false;
+	}
+	if (n == 2) {
+		perr(ps, ps->line, "empty %s set: the condition can never hold", what);
+		return false;
+	}
+	for (size_t i = 2; i < n; i++) {
+		int k;
+		if (!strcmp(what, "status")) {
+			k = protocol_status_parse(t[i]);
+			if (k < 0) {
+				perr(ps, ps->line, "unknown youth status '%.40s' (expected " STATUS_HINT ")",
+				     t[i]);
+				ok = false;
+				continue;
+			}
+		} else {
+			k = protocol_kind_index(t[i]);
+			if (k < 0) {
+				perr(ps, ps->line, "unknown agency kind '%.40s' (expected " KIND_HINT ")",
+				     t[i]);
+				ok = false;
+				continue;
+			}
+		}
+		m |= 1u << k;
+	}
+	*out = m;
+	return ok;
+}
+
+static bool parse_window(struct parser *ps, const char *const *t, size_t n, struct pcond *c)
+{
+	struct pwindow *w;
+	int a = anchor_lookup(t[0]), b, dir;
+	struct pduration d;
+
+	if (n != 5) {
+		perr(ps, ps->line,
+		     "write a window as 'ANCHOR within DURATION before|after|of ANCHOR', e.g. "
+		     "'last_assault within 96h before identified'");
+		return false;
+	}
+	if (!parse_duration(ps, t[2], &d))
+		return false;
+	dir = lookup(dir_names, (int)ARRAY_SIZE(dir_names), t[3]);
+	if (dir < 0) {
+		perr(ps, ps->line, "expected 'before', 'after' or 'of' in a window, not '%.40s'", t[3]);
+		return false;
+	}
+	b = anchor_lookup(t[4]);
+	if (b < 0) {
+		perr(ps, ps->line, "unknown anchor '%.40s' (a window compares " ANCHOR_HINT ")", t[4]);
+		return false;
+	}
+	if (a == b) {
+		perr(ps, ps->line, "the window compares '%s' with itself", anchor_names[a]);
+		return false;
+	}
+	w = arena_alloc(&ps->p->arena, sizeof(*w));
+	if (!w) {
+		ps->oom = true;
+		return false;
+	}
+	w->a = (enum anchor)a;
+	w->b = (enum anchor)b;
+	w->d = d;
+	w->dir = (enum window_dir)dir;
+	w->line = ps->line;
+	w->next = c->windows;
+	c->windows = w;
+	c->has |= 1u << a | 1u << b;
+	c->set = true;
+	return true;
+}
+
+/* One clause of a condition, merged into c (all clauses must hold). */
+static bool parse_clause(struct parser *ps, const char *const *t, size_t n, struct pcond *c)
+{
+	unsigned m;
+	int a, lo, hi;
+
+	if (!strcmp(t[0], "status") || !strcmp(t[0], "identified_by")) {
+		bool status = t[0][0] == 's';
+		unsigned *field = status ? &c->status : &c->by;
+
+		if (!parse_set(ps, t, n, t[0], &m))
+			return false;
+		if (!(*field & m)) {
+			perr(ps, ps->line,
+			     "the condition can never hold: '%s in' contradicts an earlier %s condition",
+			     t[0], t[0]);
+			return false;
+		}
+		*field &= m;
+		c->set = true;
+		return true;
+	}
+	if (!strcmp(t[0], "age")) {
+		if (n != 4 || strcmp(t[2], "to") || !parse_age(t[1], &lo) || !parse_age(t[3], &hi)) {
+			perr(ps, ps->line, "write an age range as 'age 11 to 17' (whole years, 0 to %d)",
+			     PARSE_MAX_AGE);
+			return false;
+		}
+		if (lo > hi) {
+			perr(ps, ps->line,
+			     "the age range can never hold: %d to %d (minimum above maximum)", lo, hi);
+			return false;
+		}
+		if (lo < c->age_min)
+			lo = c->age_min;
+		if (hi > c->age_max)
+			hi = c->age_max;
+		if (lo > hi) {
+			perr(ps, ps->line,
+			     "the condition can never hold: 'age %s to %s' contradicts an earlier age "
+			     "condition",
+			     t[1], t[3]);
+			return false;
+		}
+		c->age_min = lo;
+		c->age_max = hi;
+		c->age_set = true;
+		c->set = true;
+		return true;
+	}
+	if (!strcmp(t[0], "has")) {
+		if (n != 2) {
+			perr(ps, ps->line, "write 'has ANCHOR', e.g. 'has last_assault'");
+			return false;
+		}
+		a = anchor_lookup(t[1]);
+		if (a < 0) {
+			perr(ps, ps->line, "unknown anchor '%.40s' (expected " ANCHOR_HINT ")", t[1]);
+			return false;
+		}
+		c->has |= 1u << a;
+		c->set = true;
+		return true;
+	}
+	if (anchor_lookup(t[0]) >= 0 && n >= 2 && !strcmp(t[1], "within"))
+		return parse_window(ps, t, n, c);
+	perr(ps, ps->line,
+	     "unknown condition '%.40s' (expected 'status in', 'identified_by in', 'age', 'has' "
+	     "or 'ANCHOR within DURATION before|after|of ANCHOR')",
+	     t[0]);
+	return false;
+}
+
+/* Clauses joined by "and". */
+static bool parse_cond(struct parser *ps, const char *const *t, size_t n, struct pcond *c)
+{
+	size_t i = 0, j;
+	bool ok = true;
+
+	if (n == 0) {
+		perr(ps, ps->line, "a condition is missing after 'when'");
+		return false;
+	}
+	while (i <= n) {
+		j = i;
+		while (j < n && strcmp(t[j], "and"))
+			j++;
+		if (j == i) {
+			perr(ps, ps->line, "an empty condition next to 'and'");
+			ok = false;
+		} else if (!parse_clause(ps, t + i, j - i, c)) {
+			ok = false;
+		}
+		i = j + 1;
+	}
+	return ok;
+}
+
+static struct pstep *find_step(const struct protocol *p, const char *key, size_t *index)
+{
+	for (size_t i = 0; i < p->nsteps; i++) {
+		if (!strcmp(p->steps[i].key, key)) {
+			if (index)
+				*index = i;
+			return &p->steps[i];
+		}
+	}
+	return NULL;
+}
+
+/* The checks that need the whole step: required lines and the owner rules. */
+static void finish_step(struct parser *ps)
+{
+	struct pstep *s = ps->cur;
+	struct powner *o;
+
+	if (!s)
+		return;
+	ps->cur = NULL;
+	if (!s->title)
+		perr(ps, s->line, "step '%.64s' has no 'title' line", s->key);
+	if (!s->owners)
+		perr(ps, s->line, "step '%.64s' has no 'owner' line", s->key);
+	if (!s->due_line)
+		perr(ps, s->line, "step '%.64s' has no 'due' line", s->key);
+	for (o = s->owners; o; o = o->next) {
+		if (!o->cond.set && o->next) {
+			perr(ps, o->next->line,
+			     "this owner line never applies: the owner line on line %d has no "
+			     "condition and always matches first",
+			     o->line);
+			break;
+		}
+		if (o->cond.set && !o->next)
+			perr(ps, o->line,
+			     "the last owner line must have no condition: it names the owner when no "
+			     "earlier owner line matches");
+		if (o->cond.set && !cond_compatible(&o->cond, &s->when))
+			perr(ps, o->line,
+			     "this owner line can never apply: its condition can never hold together "
+			     "with the step's 'when' conditions");
+	}
+}
+
+static void d_protocol(struct parser *ps, const char *rest)
+{
+	if (ps->name_line) {
+		perr(ps, ps->line, "duplicate 'protocol' line (first on line %d)", ps->name_line);
+		return;
+	}
+	ps->name_line = ps->line;
+	if (!valid_word(rest, 64)) {
+		perr(ps, ps->line,
+		     "the protocol name must be one word of letters, digits, '.', '-' or '_' "
+		     "(at most 64)");
+		return;
+	}
+	ps->p->name = pstrdup(ps, rest);
+}
+
+static void d_version(struct parser *ps, const char *rest)
+{
+	if (ps->version_line) {
+		perr(ps, ps->line, "duplicate 'version' line (first on line %d)", ps->version_line);
+		return;
+	}
+	ps->version_line = ps->line;
+	if (!valid_word(rest, 32)) {
+		perr(ps, ps->line,
+		     "the version must be one word of letters, digits, '.', '-' or '_' (at most 32), "
+		     "e.g. 2015.1");
+		return;
+	}
+	ps->p->version = pstrdup(ps, rest);
+}
+
+static void d_effective(struct parser *ps, const char *rest)
+{
+	struct sh_date d;
+
+	if (ps->effective_line) {
+		perr(ps, ps->line, "duplicate 'effective' line (first on line %d)",
+		     ps->effective_line);
+		return;
+	}
+	ps->effective_line = ps->line;
+	if (timefmt_parse_date(rest, &d)) {
+		perr(ps, ps->line,
+		     "the effective date must be a real date written YYYY-MM-DD, not '%.40s'", rest);
+		return;
+	}
+	ps->p->effective = pstrdup(ps, rest);
+}
+
+static void d_step(struct parser *ps, const char *rest)
+{
+	struct pstep *s, *first;
+
+	finish_step(ps);
+	if (!tokenize(ps, rest))
+		return;
+	if (ps->ntok != 1 || !valid_key(ps->tok[0])) {
+		perr(ps, ps->line,
+		     "a step key is one word of lower-case letters, digits and '_' starting with a "
+		     "letter (at most %d), e.g. 'step advocate_on_scene'",
+		     PARSE_MAX_KEY);
+	} else if ((first = find_step(ps->p, ps->tok[0], NULL))) {
+		perr(ps, ps->line, "duplicate step key '%s' (first on line %d)", ps->tok[0],
+		     first->line);
+	}
+	if (ps->p->nsteps == PARSE_MAX_STEPS) {
+		if (!ps->too_many) /* say it once */
+			perr(ps, ps->line, "too many steps (at most %d)", PARSE_MAX_STEPS);
+		ps->too_many = true;
+		s = &ps->scratch;
+	} else {
+		if (ps->p->nsteps == ps->cap) {
+			size_t cap = ps->cap ? ps->cap * 2 : 16;
+			struct pstep *a = arena_alloc(&ps->p->arena, cap * sizeof(*a));
+			if (!a) {
+				ps->oom = true;
+				return;
+			}
+			if (ps->p->nsteps)
+				memcpy(a, ps->p->steps, ps->p->nsteps * sizeof(*a));
+			ps->p->steps = a;
+			ps->cap = cap;
+		}
+		s = &ps->p->steps[ps->p->nsteps++];
+	}
+	memset(s, 0, sizeof(*s));
+	s->key = pstrdup(ps, ps->ntok ? ps->tok[0] : "");
+	s->line = ps->line;
+	s->sign = 1;
+	cond_init(&s->when);
+	ps->cur = s;
+}
+
+static void d_title(struct parser *ps, const char *rest)
+{
+	if (ps->cur->title) {
+		perr(ps, ps->line, "duplicate 'title' in step '%.64s'", ps->cur->key);
+		return;
+	}
+	if (!*rest) {
+		perr(ps, ps->line, "empty title");
+		ps->cur->title = "";
+		return;
+	}
+	ps->cur->title = pstrdup(ps, rest);
+}
+
+static void d_source(struct parser *ps, const char *rest)
+{
+	const char **dst = ps->cur ? &ps->cur->source : &ps->p->source;
+	char *joined;
+
+	if (!*rest) {
+		perr(ps, ps->line, "empty source line");
+		return;
+	}
+	if (!*dst) {
+		*dst = pstrdup(ps, rest);
+		return;
+	}
+	joined = arena_printf(&ps->p->arena, "%s; %s", *dst, rest);
+	if (!joined)
+		ps->oom = true;
+	else
+		*dst = joined;
+}
+
+static void d_owner(struct parser *ps, const char *rest)
+{
+	struct powner *o, **tail;
+
+	if (!tokenize(ps, rest))
+		return;
+	if (ps->ntok == 0) {
+		perr(ps, ps->line, "'owner' needs an agency kind, e.g. 'owner advocacy'");
+		return;
+	}
+	o = arena_alloc(&ps->p->arena, sizeof(*o));
+	if (!o) {
+		ps->oom = true;
+		return;
+	}
+	o->line = ps->line;
+	cond_init(&o->cond);
+	if (protocol_kind_index(ps->tok[0]) < 0)
+		perr(ps, ps->line, "unknown agency kind '%.40s' (expected " KIND_HINT ")", ps->tok[0]);
+	o->kind = pstrdup(ps, ps->tok[0]);
+	if (ps->ntok > 1) {
+		if (strcmp(ps->tok[1], "when"))
+			perr(ps, ps->line,
+			     "after the agency kind write 'when CONDITION', e.g. 'owner probation when "
+			     "status in probation'");
+		else
+			parse_cond(ps, ps->tok + 2, ps->ntok - 2, &o->cond);
+		o->cond.set = true;
+	}
+	for (tail = &ps->cur->owners; *tail; tail = &(*tail)->next)
+		;
+	*tail = o;
+}
+
+static void d_due(struct parser *ps, const char *rest)
+{
+	struct pstep *s = ps->cur;
+	const char *const *t = ps->tok;
+	size_t i;
+	int a;
+
+	if (s->due_line) {
+		perr(ps, ps->line, "duplicate 'due' in step '%.64s' (first on line %d)", s->key,
+		     s->due_line);
+		return;
+	}
+	s->due_line = ps->line;
+	s->anchor = ANCHOR_IDENTIFIED;
+	if (!tokenize(ps, rest))
+		return;
+	if (ps->ntok == 0) {
+		perr(ps, ps->line, "'due' needs an anchor and a duration, e.g. 'due identified + 90m'");
+		return;
+	}
+	if (!strcmp(t[0], "step")) {
+		if (ps->ntok < 2 || !strcmp(t[1], "+") || !strcmp(t[1], "-")) {
+			perr(ps, ps->line, "'step' in a due rule needs the key of another step, e.g. "
+					   "'due step mdt_meeting + 7d'");
+			return;
+		}
+		s->anchor = ANCHOR_STEP;
+		s->anchor_key = pstrdup(ps, t[1]);
+		i = 2;
+	} else {
+		a = anchor_lookup(t[0]);
+		if (a < 0) {
+			perr(ps, ps->line,
+			     "unknown anchor '%.40s' (expected " ANCHOR_HINT " or 'step KEY')", t[0]);
+			return;
+		}
+		s->anchor = (enum anchor)a;
+		i = 1;
+	}
+	if (i == ps->ntok)
+		return; /* due at the anchor itself */
+	if (ps->ntok != i + 2 || (strcmp(t[i], "+") && strcmp(t[i], "-"))) {
+		perr(ps, ps->line,
+		     "after the anchor write '+ DURATION' or '- DURATION', e.g. 'due identified + "
+		     "90m'");
+		return;
+	}
+	s->sign = t[i][0] == '-' ? -1 : 1;
+	parse_duration(ps, t[i + 1], &s->offset);
+}
+
+static void d_when(struct parser *ps, const char *rest)
+{
+	if (!tokenize(ps, rest))
+		return;
+	parse_cond(ps, ps->tok, ps->ntok, &ps->cur->when);
+}
+
+enum where { IN_HEADER, IN_STEP, ANYWHERE };
+
+static const struct directive {
+	const char *name;
+	enum where where;
+	void (*fn)(struct parser *ps, const char *rest);
+} directives[] = {
+	{ "protocol", IN_HEADER, d_protocol },
+	{ "version", IN_HEADER, d_version },
+	{ "effective", IN_HEADER, d_effective },
+	{ "step", ANYWHERE, d_step },
+	{ "title", IN_STEP, d_title },
+	{ "owner", IN_STEP, d_owner },
+	{ "due", IN_STEP, d_due },
+	{ "when", IN_STEP, d_when },
+	{ "source", ANYWHERE, d_source },
+};
+
+static void parse_line(struct parser *ps, const char *s, size_t n)
+{
+	const struct directive *d = NULL;
+	char *text = ps->text, *rest, *end;
+	size_t i;
+
+	if (n && s[n - 1] == '\r')
+		n--;
+	if (n > PARSE_MAX_LINE) {
+		perr(ps, ps->line, "line longer than %d characters", PARSE_MAX_LINE);
+		return;
+	}
+	if (!valid_text((const unsigned char *)s, n)) {
+		perr(ps, ps->line,
+		     "invalid character: the file must be UTF-8 text without control characters");
+		return;
+	}
+	/* '#' at the start of a line or after a space or tab starts a comment */
+	for (i = 0; i < n; i++)
+		if (s[i] == '#' && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t'))
+			break;
+	memcpy(text, s, i);
+	text[i] = '\0';
+	while (*text == ' ' || *text == '\t')
+		text++;
+	end = text + strlen(text);
+	while (end > text && (end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+	if (!*text)
+		return;
+	for (rest = text; *rest && *rest != ' ' && *rest != '\t'; rest++)
+		;
+	if (*rest)
+		*rest++ = '\0';
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	for (i = 0; i < ARRAY_SIZE(directives); i++)
+		if (!strcmp(directives[i].name, text))
+			d = &directives[i];
+	if (!d) {
+		perr(ps, ps->line,
+		     "unknown directive '%.40s' (expected protocol, version, effective, source, "
+		     "step, title, owner, due or when)",
+		     text);
+		return;
+	}
+	if (d->where == IN_HEADER && (ps->cur || ps->p->nsteps)) {
+		perr(ps, ps->line, "'%s' belongs in the header, before the first step", d->name);
+		return;
+	}
+	if (d->where == IN_STEP && !ps->cur) {
+		perr(ps, ps->line, "'%s' must follow a 'step' line", d->name);
+		return;
+	}
+	if (strlen(rest) > PARSE_MAX_TEXT) {
+		perr(ps, ps->line, "the text after '%s' is longer than %d characters", d->name,
+		     PARSE_MAX_TEXT);
+		return;
+	}
+	d->fn(ps, rest);
+}
+
+static enum step_kind anchor_kind(enum anchor a)
+{
+	if (a == ANCHOR_MISSING_START || a == ANCHOR_MISSING_END)
+		return KIND_MISSING;
+	if (a == ANCHOR_HEARING)
+		return KIND_HEARING;
+	return KIND_CASE;
+}
+
+/* A window may compare case-level anchors, and the anchors of the step's own episode. */
+static void check_windows(struct parser *ps, const struct pstep *s, const struct pcond *c)
+{
+	for (const struct pwindow *w = c->windows; w; w = w->next) {
+		enum anchor both[2] = { w->a, w->b };
+		for (int k = 0; k < 2; k++) {
+			enum step_kind ak = anchor_kind(both[k]);
+			if (ak != KIND_CASE && ak != s->kind) {
+				perr(ps, w->line,
+				     "'%s' differs from one %s to the next: only a step due from %s can "
+				     "compare it in a window",
+				     anchor_names[both[k]],
+				     ak == KIND_MISSING ? "missing episode" : "hearing",
+				     ak == KIND_MISSING ? "missing_start or missing_end" : "hearing");
+				break;
+			}
+		}
+	}
+}
+
+/* References between steps, cycles, episode kinds, evaluation order. */
+static void resolve(struct parser *ps)
+{
+	struct protocol *p = ps->p;
+	size_t n = p->nsteps, depth_max = 0;
+	size_t *depth;
+
+	for (size_t i = 0; i < n; i++) {
+		struct pstep *s = &p->steps[i];
+		s->dep = SIZE_MAX;
+		if (s->anchor == ANCHOR_STEP && s->anchor_key && !find_step(p, s->anchor_key, &s->dep))
+			perr(ps, s->due_line, "unknown step '%.64s' in the due rule of '%.64s'",
+			     s->anchor_key, s->key);
+	}
+	/* each step waits for at most one other, so a cycle is found by walking the chain */
+	memset(ps->color, 0, sizeof(ps->color));
+	for (size_t i = 0; i < n; i++) {
+		size_t len = 0, j = i;
+
+		while (j != SIZE_MAX && ps->color[j] == 0) {
+			ps->color[j] = 1;
+			ps->path[len++] = j;
+			j = p->steps[j].dep;
+		}
+		if (j != SIZE_MAX && ps->color[j] == 1) {
+			char chain[200];
+			size_t used = 0, k = 0;
+			while (ps->path[k] != j)
+				k++;
+			for (size_t m = k; m < len && used < sizeof(chain); m++)
+				used += (size_t)snprintf(chain + used, sizeof(chain) - used, "%.40s -> ",
+							 p->steps[ps->path[m]].key);
+			if (used < sizeof(chain))
+				snprintf(chain + used, sizeof(chain) - used, "%.40s", p->steps[j].key);
+			perr(ps, p->steps[j].due_line, "cycle between steps: %s", chain);
+			for (size_t m = k; m < len; m++)
+				p->steps[ps->path[m]].dep = SIZE_MAX; /* cut it: the kinds below stay finite */
+		}
+		for (size_t m = 0; m < len; m++)
+			ps->color[ps->path[m]] = 2;
+	}
+	depth = arena_alloc(&p->arena, (n ? n : 1) * sizeof(*depth));
+	p->order = arena_alloc(&p->arena, (n ? n : 1) * sizeof(*p->order));
+	if (!depth || !p->order) {
+		ps->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct pstep *s = &p->steps[i];
+		const struct pstep *r = s;
+		size_t d = 0;
+
+		while (r->anchor == ANCHOR_STEP && r->dep != SIZE_MAX && d <= n) {
+			r = &p->steps[r->dep];
+			d++;
+		}
+		s->kind = r->anchor == ANCHOR_STEP ? KIND_CASE : anchor_kind(r->anchor);
+		s->needs_end = r->anchor == ANCHOR_MISSING_END;
+		depth[i] = d;
+		if (d > depth_max)
+			depth_max = d;
+		check_windows(ps, s, &s->when);
+		for (const struct powner *o = s->owners; o; o = o->next)
+			check_windows(ps, s, &o->cond);
+	}
+	/* evaluation order: by chain length, so a step comes after the one it waits for */
+	for (size_t d = 0, k = 0; d <= depth_max && k < n; d++)
+		for (size_t i = 0; i < n; i++)
+			if (depth[i] == d)
+				p->order[k++] = i;
+}
+
+static void emit_errors(struct parser *ps, struct buf *errors)
+{
+	size_t idx[PARSE_MAX_ERRORS];
+
+	for (size_t i = 0; i < ps->nerr; i++) {
+		size_t j = i;
+		while (j > 0 && ps->errs[idx[j - 1]].line > ps->errs[i].line) {
+			idx[j] = idx[j - 1];
+			j--;
+		}
+		idx[j] = i;
+	}
+	for (size_t i = 0; i < ps->nerr && errors; i++)
+		buf_addf(errors, "%s:%d: %s\n", ps->file, ps->errs[idx[i]].line,
+			 ps->errs[idx[i]].msg);
+	if (ps->overflow && errors)
+		buf_addf(errors, "%s:%d: too many errors; stopped after %d\n", ps->file,
+			 ps->errs[idx[ps->nerr - 1]].line, PARSE_MAX_ERRORS);
+}
+
+enum sh_code protocol_parse(const char *text, size_t len, const char *filename,
+			    struct protocol **out, struct buf *errors)
+{
+	enum sh_code rc = SH_OK;
+	struct parser *ps = NULL;
+	struct protocol *p = NULL;
+	const char *s, *end, *nl;
+
+	*out = NULL;
+	if (!text) {
+		text = "";
+		len = 0;
+	}
+	s = text;
+	end = text + len;
+	if (len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
+		s += 3; /* a byte-order mark, as some Windows editors write */
+	ps = calloc(1, sizeof(*ps));
+	p = calloc(1, sizeof(*p));
+	if (!ps || !p) {
+		rc = SH_ENOMEM;
+		goto out;
+	}
+	arena_init(&p->arena);
+	ps->p = p;
+	ps->file = filename ? filename : "protocol";
+	while (s < end) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		ps->line++;
+		parse_line(ps, s, (size_t)((nl ? nl : end) - s));
+		s = nl ? nl + 1 : end;
+	}
+	finish_step(ps);
+	if (!ps->name_line)
+		perr(ps, 1, "missing header field: 'protocol NAME'");
+	if (!ps->version_line)
+		perr(ps, 1, "missing header field: 'version VERSION'");
+	if (!ps->effective_line)
+		perr(ps, 1, "missing header field: 'effective YYYY-MM-DD'");
+	if (!p->nsteps)
+		perr(ps, 1, "no steps: a protocol needs at least one 'step'");
+	resolve(ps);
+	if (ps->oom) {
+		rc = SH_ENOMEM;
+		goto out;
+	}
+	if (ps->nerr) {
+		emit_errors(ps, errors);
+		rc = SH_EINVAL;
+		goto out;
+	}
+	*out = p;
+	p = NULL;
+out:
+	if (rc == SH_ENOMEM && errors)
+		buf_addf(errors, "%s: out of memory\n", filename ? filename : "protocol");
+	protocol_free(p);
+	free(ps);
+	return rc;
+}
+
+enum sh_code protocol_load_file(const char *path, struct protocol **out, struct buf *errors)
+{
+	enum sh_code rc = SH_OK;
+	struct buf text;
+	char chunk[8192];
+	FILE *fp = NULL;
+	size_t n;
+
+	*out = NULL;
+	buf_init(&text, PROTOCOL_MAX_FILE);
+	fp = fopen(path, "rb");
+	if (!fp) {
+		buf_addf(errors, "%s: cannot open: %s\n", path, strerror(errno));
+		rc = SH_EIO;
+		goto out;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		rc = buf_add(&text, chunk, n);
+		if (rc == SH_ETOOBIG) {
+			buf_addf(errors, "%s: larger than %d bytes\n", path, PROTOCOL_MAX_FILE);
+			goto out;
+		}
+		if (rc)
+			goto out;
+	}
+	if (ferror(fp)) {
+		buf_addf(errors, "%s: cannot read: %s\n", path, strerror(errno));
+		rc = SH_EIO;
+		goto out;
+	}
+	rc = protocol_parse(text.data, text.len, path, out, errors);
+out:
+	if (fp)
+		fclose(fp);
+	buf_release(&text);
+	return rc;
+}
+
+void protocol_free(struct protocol *p)
+{
+	if (!p)
+		return;
+	arena_release(&p->arena);
+	free(p);
+}
+
+const char *protocol_name(const struct protocol *p)
+{
+	return p->name;
+}
+
+const char *protocol_version(const struct protocol *p)
+{
+	return p->version;
+}
+
+const char *protocol_effective(const struct protocol *p)
+{
+	return p->effective;
+}
+
+size_t protocol_nsteps(const struct protocol *p)
+{
+	return p->nsteps;
+}
+
+const char *protocol_step_key(const struct protocol *p, size_t i)
+{
+	return i < p->nsteps ? p->steps[i].key : NULL;
+}
+
+bool protocol_has_step(const struct protocol *p, const char *key)
+{
+	return key && find_step(p, key, NULL) != NULL;
+}
+
+const char *protocol_step_title(const struct protocol *p, const char *key)
+{
+	const struct pstep *s = key ? find_step(p, key, NULL) : NULL;
+
+	return s ? s->title : key;
+}
+
+bool protocol_step_episodic(const struct protocol *p, const char *key)
+{
+	const struct pstep *s = key ? find_step(p, key, NULL) : NULL;
+
+	return s && s->kind != KIND_CASE;
+}
+
+static void describe_duration(struct buf *b, const struct pduration *d)
+{
+	buf_addf(b, "%ld%c", d->amount, d->unit);
+}
+
+static void describe_set(struct buf *b, unsigned mask, int n, bool status)
+{
+	const char *sep = "";
+
+	for (int i = 0; i < n; i++) {
+		if (!(mask & 1u << i))
+			continue;
+		buf_addf(b, "%s%s", sep,
+			 status ? protocol_status_name((enum youth_status)i) : kind_names[i]);
+		sep = ", ";
+	}
+}
+
+static void describe_cond(struct buf *b, const struct pcond *c)
+{
+	const char *sep = "";
+
+	if (c->status != PCOND_ALL_STATUS) {
+		buf_adds(b, "status in ");
+		describe_set(b, c->status, YOUTH_STATUS_COUNT, true);
+		sep = " and ";
+	}
+	if (c->by != PCOND_ALL_KINDS) {
+		buf_addf(b, "%sidentified_by in ", sep);
+		describe_set(b, c->by, PROTOCOL_NKINDS, false);
+		sep = " and ";
+	}
+	if (c->age_set) {
+		buf_addf(b, "%sage %d to %d", sep, c->age_min, c->age_max);
+		sep = " and ";
+	}
+	for (int a = 0; a < ANCHOR_STEP; a++) {
+		bool in_window = false;
+		for (const struct pwindow *w = c->windows; w; w = w->next)
+			in_window |= w->a == (enum anchor)a || w->b == (enum anchor)a;
+		if ((c->has & 1u << a) && !in_window) {
+			buf_addf(b, "%shas %s", sep, anchor_names[a]);
+			sep = " and ";
+		}
+	}
+	for (const struct pwindow *w = c->windows; w; w = w->next) {
+		buf_addf(b, "%s%s within ", sep, anchor_names[w->a]);
+		describe_duration(b, &w->d);
+		buf_addf(b, " %s %s", dir_names[w->dir], anchor_names[w->b]);
+		sep = " and ";
+	}
+}
+
+void protocol_describe(const struct protocol *p, struct buf *out)
+{
+	for (size_t i = 0; i < p->nsteps; i++) {
+		const struct pstep *s = &p->steps[i];
+
+		buf_addf(out, "%s | %s | owner ", s->key, s->title);
+		for (const struct powner *o = s->owners; o; o = o->next) {
+			buf_adds(out, o->kind);
+			if (o->cond.set) {
+				buf_adds(out, " when ");
+				describe_cond(out, &o->cond);
+				buf_adds(out, ", otherwise ");
+			}
+		}
+		buf_adds(out, " | due ");
+		if (s->anchor == ANCHOR_STEP)
+			buf_addf(out, "step %s", s->anchor_key);
+		else
+			buf_adds(out, anchor_names[s->anchor]);
+		if (s->offset.amount) {
+			buf_adds(out, s->sign < 0 ? " - " : " + ");
+			describe_duration(out, &s->offset);
+		}
+		if (s->when.set) {
+			buf_adds(out, " | when ");
+			describe_cond(out, &s->when);
+		}
+		if (s->kind == KIND_MISSING)
+			buf_adds(out, s->needs_end ? " | per missing episode, once the youth has returned"
+						   : " | per missing episode");
+		else if (s->kind == KIND_HEARING)
+			buf_adds(out, " | per hearing");
+		if (s->source)
+			buf_addf(out, " | source: %s", s->source);
+		buf_addch(out, '\n');
+	}
+}

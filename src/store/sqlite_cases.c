@@ -1,0 +1,619 @@
+/* SQLite backend: protocols, youth, cases, participation, events, steps, idempotency. */
+#include "lib/common.h"
+#include "store/sqlite_internal.h"
+
+static enum sh_code no_mem(struct sh_error *err)
+{
+	return sh_error_set(err, SH_ENOMEM, "out of memory");
+}
+
+static const unsigned char *col_blob(sqlite3_stmt *st, int i, struct arena *a, size_t *len)
+{
+	const void *b = sqlite3_column_blob(st, i);
+	unsigned char *p;
+
+	*len = (size_t)sqlite3_column_bytes(st, i);
+	if (!b)
+		return NULL;
+	p = arena_alloc(a, *len + 1);
+	if (p)
+		memcpy(p, b, *len);
+	return p;
+}
+
+enum sh_code sqlite_protocol_put(struct store_conn *c, struct protocol_rec *r, struct sh_error *err)
+{
+	static const char find[] = "SELECT id, sha FROM protocols WHERE name = ?1 AND version = ?2";
+	static const char ins[] = "INSERT INTO protocols(name, version, effective, text, sha, loaded_at)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	bool row;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, find, err)))
+		return err->code;
+	sq_bind_text(st, 1, r->name);
+	sq_bind_text(st, 2, r->version);
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (row) {
+		bool same = !strcmp((const char *)sqlite3_column_text(st, 1), r->sha);
+		r->id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (!same)
+			return sh_error_set(err, SH_ECONFLICT,
+					    "protocol %s version %s is already stored with different "
+					    "content; give the changed file a new version",
+					    r->name, r->version);
+		return SH_OK;
+	}
+	if (!(st = sq_prep(sc, ins, err)))
+		return err->code;
+	sq_bind_text(st, 1, r->name);
+	sq_bind_text(st, 2, r->version);
+	sq_bind_text(st, 3, r->effective);
+	sq_bind_text(st, 4, r->text);
+	sq_bind_text(st, 5, r->sha);
+	sqlite3_bind_int64(st, 6, r->loaded_at);
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	r->id = sqlite3_last_insert_rowid(sc->db);
+	return SH_OK;
+}
+
+enum sh_code sqlite_protocol_list(struct store_conn *c, struct arena *a, struct protocol_rec **out,
+				  size_t *n, struct sh_error *err)
+{
+	static const char sql[] = "SELECT id, name, version, effective, text, sha, loaded_at"
+				  " FROM protocols ORDER BY id";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct protocol_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!r)
+			return no_mem(err);
+		r->id = sqlite3_column_int64(st, 0);
+		r->name = sq_col_text(st, 1, a);
+		r->version = sq_col_text(st, 2, a);
+		r->effective = sq_col_text(st, 3, a);
+		r->text = sq_col_text(st, 4, a);
+		r->sha = sq_col_text(st, 5, a);
+		r->loaded_at = sqlite3_column_int64(st, 6);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum sh_code sqlite_youth_find(struct store_conn *c, const char *blind_index, int64_t *id,
+			       struct sh_error *err)
+{
+	static const char sql[] = "SELECT id FROM youth WHERE blind_index = ?1 ORDER BY id LIMIT 1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	bool row;
+	enum sh_code rc;
+
+	*id = 0;
+	if (!st)
+		return err->code;
+	sq_bind_text(st, 1, blind_index);
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (row)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
+enum sh_code sqlite_youth_insert(struct store_conn *c, struct youth_rec *r, struct sh_error *err)
+{
+	static const char sql[] = "INSERT INTO youth(blind_index, identity, created_at) VALUES (?1, ?2, ?3)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sq_bind_text(st, 1, r->blind_index);
+	sqlite3_bind_blob(st, 2, r->identity, (int)r->identity_len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, r->created_at);
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	r->id = sqlite3_last_insert_rowid(sc->db);
+	return SH_OK;
+}
+
+#define CASE_COLS                                                                               \
+	"c.id, c.youth_id, c.recovery_no, c.identified_at, c.recorded_at, c.area, c.youth_status," \
+	" c.identified_by_agency, c.identified_by_user, c.protocol_id, c.age, c.age_estimated,"   \
+	" c.gender, c.race_ethnicity, c.last_assault_at, c.name_confidential, c.indicators,"     \
+	" c.closed_at, c.close_reason"
+
+static void read_case(sqlite3_stmt *st, struct arena *a, struct case_rec *r)
+{
+	r->id = sq_col_text(st, 0, a);
+	r->youth_id = sqlite3_column_int64(st, 1);
+	r->recovery_no = sqlite3_column_int(st, 2);
+	r->identified_at = sqlite3_column_int64(st, 3);
+	r->recorded_at = sqlite3_column_int64(st, 4);
+	r->area = sq_col_text(st, 5, a);
+	r->youth_status = sq_col_text(st, 6, a);
+	r->identified_by_agency = sqlite3_column_int64(st, 7);
+	r->identified_by_user = sqlite3_column_int64(st, 8);
+	r->protocol_id = sqlite3_column_int64(st, 9);
+	r->age = sqlite3_column_int(st, 10);
+	r->age_estimated = sqlite3_column_int(st, 11) != 0;
+	r->gender = sq_col_text(st, 12, a);
+	r->race_ethnicity = sq_col_text(st, 13, a);
+	r->last_assault_at = sqlite3_column_int64(st, 14);
+	r->name_confidential = sqlite3_column_int(st, 15) != 0;
+	r->indicators = sq_col_text(st, 16, a);
+	r->closed_at = sqlite3_column_int64(st, 17);
+	r->close_reason = sq_col_text(st, 18, a);
+}
+
+enum sh_code sqlite_case_insert(struct store_conn *c, const struct case_rec *r, struct sh_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO cases(id, youth_id, recovery_no, identified_at, recorded_at, area,"
+		" youth_status, identified_by_agency, identified_by_user, protocol_id, age,"
+		" age_estimated, gender, race_ethnicity, last_assault_at, name_confidential, indicators)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sq_bind_text(st, 1, r->id);
+	sqlite3_bind_int64(st, 2, r->youth_id);
+	sqlite3_bind_int(st, 3, r->recovery_no);
+	sqlite3_bind_int64(st, 4, r->identified_at);
+	sqlite3_bind_int64(st, 5, r->recorded_at);
+	sq_bind_text(st, 6, r->area);
+	sq_bind_text(st, 7, r->youth_status);
+	sqlite3_bind_int64(st, 8, r->identified_by_agency);
+	sqlite3_bind_int64(st, 9, r->identified_by_user);
+	sqlite3_bind_int64(st, 10, r->protocol_id);
+	sqlite3_bind_int(st, 11, r->age);
+	sqlite3_bind_int(st, 12, r->age_estimated);
+	sq_bind_text(st, 13, r->gender);
+	sq_bind_text(st, 14, r->race_ethnicity);
+	sqlite3_bind_int64(st, 15, r->last_assault_at);
+	sqlite3_bind_int(st, 16, r->name_confidential);
+	sq_bind_text(st, 17, r->indicators ? r->indicators : "[]");
+	return sq_exec_stmt(sc, st, err);
+}
+
+enum sh_code sqlite_case_get(struct store_conn *c, const char *id, struct arena *a,
+			     struct case_rec *out, struct sh_error *err)
+{
+	static const char sql[] = "SELECT " CASE_COLS ", y.identity FROM cases c"
+				  " JOIN youth y ON y.id = c.youth_id WHERE c.id = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	bool row;
+	enum sh_code rc;
+
+	if (!st)
+		return err->code;
+	sq_bind_text(st, 1, id);
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (!row)
+		return sh_error_set(err, SH_ENOTFOUND, "no such case");
+	read_case(st, a, out);
+	out->identity = col_blob(st, 19, a, &out->identity_len);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
+enum sh_code sqlite_youth_recoveries(struct store_conn *c, int64_t youth_id, int *max_recovery,
+				     struct sh_error *err)
+{
+	static const char sql[] = "SELECT COALESCE(MAX(recovery_no), 0) FROM cases WHERE youth_id = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	bool row;
+	enum sh_code rc;
+
+	*max_recovery = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, youth_id);
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (row)
+		*max_recovery = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
+enum sh_code sqlite_case_siblings(struct store_conn *c, const struct case_rec *r, struct arena *a,
+				  struct case_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] = "SELECT " CASE_COLS " FROM cases c WHERE c.youth_id = ?1"
+				  " AND c.id <> ?2 ORDER BY c.recovery_no";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, r->youth_id);
+	sq_bind_text(st, 2, r->id);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct case_rec *x = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!x)
+			return no_mem(err);
+		read_case(st, a, x);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum sh_code sqlite_case_set_closed(struct store_conn *c, const char *id, int64_t closed_at,
+				    const char *reason, struct sh_error *err)
+{
+	static const char sql[] = "UPDATE cases SET closed_at = ?2, close_reason = ?3 WHERE id = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sq_bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, closed_at);
+	sq_bind_text(st, 3, reason);
+	return sq_exec_stmt(sc, st, err);
+}
+
+enum sh_code sqlite_case_query(struct store_conn *c, const struct case_query *q, struct arena *a,
+			       struct owed_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] =
+		"WITH mine AS ("
+		"  SELECT ca.case_id FROM case_agencies ca"
+		"  WHERE ca.agency_id = ?1 AND (?2 OR ca.left_at = 0)),"
+		" next AS ("
+		"  SELECT s.case_id, MIN(s.due_at) AS due_at FROM case_steps s"
+		"  JOIN mine m ON m.case_id = s.case_id"
+		"  WHERE s.state = 'pending' AND s.owner = ?3 AND s.due_at > 0 GROUP BY s.case_id),"
+		" rows AS ("
+		"  SELECT c.id, c.identified_at, c.area, c.youth_status, c.age, c.closed_at,"
+		"   COALESCE(n.due_at, 9223372036854775807) AS sort_due, n.due_at, c.protocol_id"
+		"  FROM mine m JOIN cases c ON c.id = m.case_id LEFT JOIN next n ON n.case_id = c.id"
+		"  WHERE (?4 = 0 OR c.closed_at = 0) AND (?5 = 0 OR n.due_at < ?6))"
+		" SELECT r.id, r.identified_at, r.area, r.youth_status, r.age, r.closed_at, r.sort_due,"
+		"  (SELECT s.step || ' ' || s.episode || ' ' || s.opened_at FROM case_steps s"
+		"    WHERE s.case_id = r.id AND s.state = 'pending' AND s.owner = ?3"
+		"    AND s.due_at = r.due_at ORDER BY s.step, s.episode LIMIT 1), r.protocol_id"
+		" FROM rows r WHERE ?7 IS NULL OR (r.sort_due, r.id) > (?8, ?7)"
+		" ORDER BY r.sort_due, r.id LIMIT ?9";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, q->agency_id);
+	sqlite3_bind_int(st, 2, q->ever);
+	sq_bind_text(st, 3, q->owner);
+	sqlite3_bind_int(st, 4, q->open_only);
+	sqlite3_bind_int(st, 5, q->overdue_only);
+	sqlite3_bind_int64(st, 6, q->now);
+	sq_bind_text(st, 7, q->after_id);
+	sqlite3_bind_int64(st, 8, q->after_due);
+	sqlite3_bind_int(st, 9, q->limit);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct owed_rec *o = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		const char *next = (const char *)sqlite3_column_text(st, 7);
+		if (!o)
+			return no_mem(err);
+		o->case_id = sq_col_text(st, 0, a);
+		o->identified_at = sqlite3_column_int64(st, 1);
+		o->area = sq_col_text(st, 2, a);
+		o->youth_status = sq_col_text(st, 3, a);
+		o->age = sqlite3_column_int(st, 4);
+		o->closed_at = sqlite3_column_int64(st, 5);
+		o->due_at = sqlite3_column_int64(st, 6);
+		o->protocol_id = sqlite3_column_int64(st, 8);
+		if (o->due_at == INT64_MAX)
+			o->due_at = 0;
+		if (next) {
+			/* "step episode opened_at": step keys have no spaces */
+			const char *sp = strchr(next, ' ');
+			char *end;
+			if (sp) {
+				o->step = arena_strndup(a, next, (size_t)(sp - next));
+				o->episode = (int)strtol(sp + 1, &end, 10);
+				o->opened_at = strtoll(end, NULL, 10);
+			}
+		}
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum sh_code sqlite_case_agency_add(struct store_conn *c, const char *case_id, int64_t agency_id,
+				    const char *reason, int64_t at, struct sh_error *err)
+{
+	static const char sql[] = "INSERT INTO case_agencies(case_id, agency_id, reason, joined_at)"
+				  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(case_id, agency_id)"
+				  " DO UPDATE SET left_at = 0";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sq_bind_text(st, 1, case_id);
+	sqlite3_bind_int64(st, 2, agency_id);
+	sq_bind_text(st, 3, reason);
+	sqlite3_bind_int64(st, 4, at);
+	return sq_exec_stmt(sc, st, err);
+}
+
+enum sh_code sqlite_case_agencies(struct store_conn *c, const char *case_id, struct arena *a,
+				  struct case_agency_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] = "SELECT ca.agency_id, g.name, g.kind, ca.reason, ca.joined_at,"
+				  " ca.left_at FROM case_agencies ca JOIN agencies g ON g.id = ca.agency_id"
+				  " WHERE ca.case_id = ?1 ORDER BY ca.joined_at, g.name";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sq_bind_text(st, 1, case_id);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct case_agency_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!r)
+			return no_mem(err);
+		r->agency_id = sqlite3_column_int64(st, 0);
+		r->name = sq_col_text(st, 1, a);
+		r->kind = sq_col_text(st, 2, a);
+		r->reason = sq_col_text(st, 3, a);
+		r->joined_at = sqlite3_column_int64(st, 4);
+		r->left_at = sqlite3_column_int64(st, 5);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum sh_code sqlite_event_insert(struct store_conn *c, struct event_rec *r, struct sh_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO events(case_id, type, section, at, recorded_at, user_id, agency_id,"
+		" amends, data, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sq_bind_text(st, 1, r->case_id);
+	sq_bind_text(st, 2, r->type);
+	sq_bind_text(st, 3, r->section);
+	sqlite3_bind_int64(st, 4, r->at);
+	sqlite3_bind_int64(st, 5, r->recorded_at);
+	sqlite3_bind_int64(st, 6, r->user_id);
+	sqlite3_bind_int64(st, 7, r->agency_id);
+	if (r->amends)
+		sqlite3_bind_int64(st, 8, r->amends);
+	else
+		sqlite3_bind_null(st, 8);
+	sq_bind_text(st, 9, r->data ? r->data : "{}");
+	if (r->sealed)
+		sqlite3_bind_blob(st, 10, r->sealed, (int)r->sealed_len, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 10);
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	r->id = sqlite3_last_insert_rowid(sc->db);
+	return SH_OK;
+}
+
+enum sh_code sqlite_events_list(struct store_conn *c, const char *case_id, struct arena *a,
+				struct event_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] =
+		"SELECT e.id, e.case_id, e.type, e.section, e.at, e.recorded_at, e.user_id,"
+		" e.agency_id, COALESCE(e.amends, 0), e.data, e.sealed, u.display_name, g.name, g.kind"
+		" FROM events e LEFT JOIN users u ON u.id = e.user_id"
+		" LEFT JOIN agencies g ON g.id = e.agency_id WHERE e.case_id = ?1 ORDER BY e.id";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sq_bind_text(st, 1, case_id);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct event_rec *e = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!e)
+			return no_mem(err);
+		e->id = sqlite3_column_int64(st, 0);
+		e->case_id = sq_col_text(st, 1, a);
+		e->type = sq_col_text(st, 2, a);
+		e->section = sq_col_text(st, 3, a);
+		e->at = sqlite3_column_int64(st, 4);
+		e->recorded_at = sqlite3_column_int64(st, 5);
+		e->user_id = sqlite3_column_int64(st, 6);
+		e->agency_id = sqlite3_column_int64(st, 7);
+		e->amends = sqlite3_column_int64(st, 8);
+		e->data = sq_col_text(st, 9, a);
+		e->sealed = col_blob(st, 10, a, &e->sealed_len);
+		e->author = sq_col_text(st, 11, a);
+		e->agency_name = sq_col_text(st, 12, a);
+		e->agency_kind = sq_col_text(st, 13, a);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum sh_code sqlite_steps_replace(struct store_conn *c, const char *case_id,
+				  const struct step_rec *steps, size_t n, struct sh_error *err)
+{
+	static const char del[] = "DELETE FROM case_steps WHERE case_id = ?1";
+	static const char ins[] = "INSERT INTO case_steps(case_id, step, episode, owner, state,"
+				  " opened_at, due_at, done_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, del, err)))
+		return err->code;
+	sq_bind_text(st, 1, case_id);
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if (!(st = sq_prep(sc, ins, err)))
+			return err->code;
+		sq_bind_text(st, 1, case_id);
+		sq_bind_text(st, 2, steps[i].step);
+		sqlite3_bind_int(st, 3, steps[i].episode);
+		sq_bind_text(st, 4, steps[i].owner);
+		sq_bind_text(st, 5, steps[i].state);
+		sqlite3_bind_int64(st, 6, steps[i].opened_at);
+		sqlite3_bind_int64(st, 7, steps[i].due_at);
+		sqlite3_bind_int64(st, 8, steps[i].done_at);
+		if ((rc = sq_exec_stmt(sc, st, err)))
+			return rc;
+	}
+	return SH_OK;
+}
+
+enum sh_code sqlite_steps_list(struct store_conn *c, const char *case_id, struct arena *a,
+			       struct step_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] = "SELECT step, episode, owner, state, opened_at, due_at, done_at"
+				  " FROM case_steps WHERE case_id = ?1 ORDER BY due_at, step, episode";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sq_bind_text(st, 1, case_id);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct step_rec *s = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!s)
+			return no_mem(err);
+		s->step = sq_col_text(st, 0, a);
+		s->episode = sqlite3_column_int(st, 1);
+		s->owner = sq_col_text(st, 2, a);
+		s->state = sq_col_text(st, 3, a);
+		s->opened_at = sqlite3_column_int64(st, 4);
+		s->due_at = sqlite3_column_int64(st, 5);
+		s->done_at = sqlite3_column_int64(st, 6);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum sh_code sqlite_idem_get(struct store_conn *c, int64_t user_id, const char *key, struct arena *a,
+			     char **request_hash, char **case_id, struct sh_error *err)
+{
+	static const char sql[] = "SELECT request_hash, case_id FROM idempotency"
+				  " WHERE user_id = ?1 AND key = ?2";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	bool row;
+	enum sh_code rc;
+
+	*request_hash = *case_id = NULL;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, user_id);
+	sq_bind_text(st, 2, key);
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (row) {
+		*request_hash = sq_col_text(st, 0, a);
+		*case_id = sq_col_text(st, 1, a);
+	}
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
+enum sh_code sqlite_idem_put(struct store_conn *c, int64_t user_id, const char *key,
+			     const char *request_hash, const char *case_id, int64_t at,
+			     struct sh_error *err)
+{
+	static const char sql[] = "INSERT INTO idempotency(user_id, key, request_hash, case_id,"
+				  " created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, user_id);
+	sq_bind_text(st, 2, key);
+	sq_bind_text(st, 3, request_hash);
+	sq_bind_text(st, 4, case_id);
+	sqlite3_bind_int64(st, 5, at);
+	return sq_exec_stmt(sc, st, err);
+}
+
+enum sh_code sqlite_audit_for_case(struct store_conn *c, const char *case_id, int limit,
+				   struct arena *a, struct audit_entry **out, size_t *n,
+				   struct sh_error *err)
+{
+	static const char sql[] = "SELECT seq, at, user_id, agency_id, action, section, outcome"
+				  " FROM audit WHERE case_id = ?1 ORDER BY seq DESC LIMIT ?2";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sq_bind_text(st, 1, case_id);
+	sqlite3_bind_int(st, 2, limit);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct audit_entry *e = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!e)
+			return no_mem(err);
+		e->seq = sqlite3_column_int64(st, 0);
+		e->at = sqlite3_column_int64(st, 1);
+		e->user_id = sqlite3_column_int64(st, 2);
+		e->agency_id = sqlite3_column_int64(st, 3);
+		e->action = sq_col_text(st, 4, a);
+		e->case_id = case_id;
+		e->section = sq_col_text(st, 5, a);
+		e->outcome = sq_col_text(st, 6, a);
+	}
+	sqlite3_reset(st);
+	return rc;
+}

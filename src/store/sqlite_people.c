@@ -1,0 +1,473 @@
+/* SQLite backend: agencies, users, sessions and tokens. */
+#include "lib/common.h"
+#include "store/sqlite_internal.h"
+
+#define USER_COLS                                                                           \
+	"u.id, u.agency_id, u.username, u.display_name, u.contact, u.role, u.password_hash," \
+	" u.disabled, u.failed_logins, u.locked_until, u.created_at, a.name, a.kind,"        \
+	" a.home_area, a.disabled"
+
+static void read_user(sqlite3_stmt *st, int i, struct arena *a, struct user_rec *u)
+{
+	u->id = sqlite3_column_int64(st, i + 0);
+	u->agency_id = sqlite3_column_int64(st, i + 1);
+	u->username = sq_col_text(st, i + 2, a);
+	u->display_name = sq_col_text(st, i + 3, a);
+	u->contact = sq_col_text(st, i + 4, a);
+	u->role = sq_col_text(st, i + 5, a);
+	u->password_hash = sq_col_text(st, i + 6, a);
+	u->disabled = sqlite3_column_int(st, i + 7) != 0;
+	u->failed_logins = sqlite3_column_int(st, i + 8);
+	u->locked_until = sqlite3_column_int64(st, i + 9);
+	u->created_at = sqlite3_column_int64(st, i + 10);
+	u->agency_name = sq_col_text(st, i + 11, a);
+	u->agency_kind = sq_col_text(st, i + 12, a);
+	u->agency_home_area = sq_col_text(st, i + 13, a);
+	u->agency_disabled = sqlite3_column_int(st, i + 14) != 0;
+}
+
+static enum sh_code read_areas(struct sconn *sc, int64_t agency_id, struct arena *a,
+			       const char ***out, struct sh_error *err)
+{
+	static const char sql[] = "SELECT area FROM agency_areas WHERE agency_id = ?1 ORDER BY area";
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	const char **arr = NULL;
+	size_t n = 0, cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, agency_id);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		const char **slot = sq_push(a, (void **)&arr, &n, &cap, sizeof(*arr) * 1);
+		if (!slot)
+			return sh_error_set(err, SH_ENOMEM, "out of memory");
+		*slot = sq_col_text(st, 0, a);
+	}
+	sqlite3_reset(st);
+	if (rc)
+		return rc;
+	if (!sq_push(a, (void **)&arr, &n, &cap, sizeof(*arr)))
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	*out = arr; /* the pushed slot is zeroed: NULL terminator */
+	return SH_OK;
+}
+
+enum sh_code sqlite_agency_insert(struct store_conn *c, struct agency_rec *r, struct sh_error *err)
+{
+	static const char sql[] = "INSERT INTO agencies(name, kind, home_area, disabled, created_at)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5)";
+	static const char area_sql[] = "INSERT OR IGNORE INTO agency_areas(agency_id, area) VALUES (?1, ?2)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sq_bind_text(st, 1, r->name);
+	sq_bind_text(st, 2, r->kind);
+	sq_bind_text(st, 3, r->home_area);
+	sqlite3_bind_int(st, 4, r->disabled);
+	sqlite3_bind_int64(st, 5, r->created_at);
+	rc = sq_exec_stmt(sc, st, err);
+	if (rc == SH_ECONFLICT)
+		return sh_error_field(err, SH_ECONFLICT, "name", "an agency with this name exists");
+	if (rc)
+		return rc;
+	r->id = sqlite3_last_insert_rowid(sc->db);
+	for (const char **ar = r->areas; ar && *ar; ar++) {
+		if (!(st = sq_prep(sc, area_sql, err)))
+			return err->code;
+		sqlite3_bind_int64(st, 1, r->id);
+		sq_bind_text(st, 2, *ar);
+		if ((rc = sq_exec_stmt(sc, st, err)))
+			return rc;
+	}
+	return SH_OK;
+}
+
+static void read_agency(sqlite3_stmt *st, struct arena *a, struct agency_rec *r)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	r->name = sq_col_text(st, 1, a);
+	r->kind = sq_col_text(st, 2, a);
+	r->home_area = sq_col_text(st, 3, a);
+	r->disabled = sqlite3_column_int(st, 4) != 0;
+	r->created_at = sqlite3_column_int64(st, 5);
+}
+
+enum sh_code sqlite_agency_get(struct store_conn *c, int64_t id, const char *name, struct arena *a,
+			       struct agency_rec *out, struct sh_error *err)
+{
+	static const char by_id[] = "SELECT id, name, kind, home_area, disabled, created_at"
+				    " FROM agencies WHERE id = ?1";
+	static const char by_name[] = "SELECT id, name, kind, home_area, disabled, created_at"
+				      " FROM agencies WHERE name = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, name ? by_name : by_id, err);
+	bool row;
+	enum sh_code rc;
+
+	if (!st)
+		return err->code;
+	if (name)
+		sq_bind_text(st, 1, name);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (!row)
+		return sh_error_set(err, SH_ENOTFOUND, "no such agency");
+	read_agency(st, a, out);
+	sqlite3_reset(st);
+	return read_areas(sc, out->id, a, &out->areas, err);
+}
+
+enum sh_code sqlite_agency_list(struct store_conn *c, struct arena *a, struct agency_rec **out,
+				size_t *n, struct sh_error *err)
+{
+	static const char sql[] = "SELECT id, name, kind, home_area, disabled, created_at"
+				  " FROM agencies ORDER BY name";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct agency_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!r)
+			return sh_error_set(err, SH_ENOMEM, "out of memory");
+		read_agency(st, a, r);
+	}
+	sqlite3_reset(st);
+	for (size_t i = 0; !rc && i < *n; i++)
+		rc = read_areas(sc, (*out)[i].id, a, &(*out)[i].areas, err);
+	return rc;
+}
+
+static enum sh_code exec_id_flag(struct store_conn *c, const char *sql, int64_t id, int64_t v,
+				 const char *what, struct sh_error *err)
+{
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, v);
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	if (what && sqlite3_changes(sc->db) == 0)
+		return sh_error_set(err, SH_ENOTFOUND, "no such %s", what);
+	return SH_OK;
+}
+
+enum sh_code sqlite_agency_set_disabled(struct store_conn *c, int64_t id, bool disabled,
+					struct sh_error *err)
+{
+	static const char sql[] = "UPDATE agencies SET disabled = ?2 WHERE id = ?1";
+
+	return exec_id_flag(c, sql, id, disabled, "agency", err);
+}
+
+enum sh_code sqlite_user_insert(struct store_conn *c, struct user_rec *r, struct sh_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO users(agency_id, username, display_name, contact, role, password_hash,"
+		" disabled, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, r->agency_id);
+	sq_bind_text(st, 2, r->username);
+	sq_bind_text(st, 3, r->display_name);
+	sq_bind_text(st, 4, r->contact);
+	sq_bind_text(st, 5, r->role);
+	sq_bind_text(st, 6, r->password_hash);
+	sqlite3_bind_int(st, 7, r->disabled);
+	sqlite3_bind_int64(st, 8, r->created_at);
+	rc = sq_exec_stmt(sc, st, err);
+	if (rc == SH_ECONFLICT)
+		return sh_error_field(err, SH_ECONFLICT, "username", "this username is taken");
+	if (!rc)
+		r->id = sqlite3_last_insert_rowid(sc->db);
+	return rc;
+}
+
+enum sh_code sqlite_user_get(struct store_conn *c, int64_t id, const char *username,
+			     struct arena *a, struct user_rec *out, struct sh_error *err)
+{
+	static const char by_id[] = "SELECT " USER_COLS
+				    " FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.id = ?1";
+	static const char by_name[] = "SELECT " USER_COLS " FROM users u JOIN agencies a"
+				      " ON a.id = u.agency_id WHERE u.username = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, username ? by_name : by_id, err);
+	bool row;
+	enum sh_code rc;
+
+	if (!st)
+		return err->code;
+	if (username)
+		sq_bind_text(st, 1, username);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (!row)
+		return sh_error_set(err, SH_ENOTFOUND, "no such user");
+	read_user(st, 0, a, out);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
+enum sh_code sqlite_user_list(struct store_conn *c, int64_t agency_id, struct arena *a,
+			      struct user_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] = "SELECT " USER_COLS " FROM users u JOIN agencies a"
+				  " ON a.id = u.agency_id WHERE ?1 = 0 OR u.agency_id = ?1"
+				  " ORDER BY u.username";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, agency_id);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct user_rec *u = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!u)
+			return sh_error_set(err, SH_ENOMEM, "out of memory");
+		read_user(st, 0, a, u);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+static enum sh_code revoke_user_sessions(struct store_conn *c, int64_t user_id,
+					 struct sh_error *err)
+{
+	static const char sql[] = "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND ?2 = ?2";
+
+	return exec_id_flag(c, sql, user_id, 0, NULL, err);
+}
+
+enum sh_code sqlite_user_set_disabled(struct store_conn *c, int64_t id, bool disabled,
+				      struct sh_error *err)
+{
+	static const char sql[] = "UPDATE users SET disabled = ?2 WHERE id = ?1";
+	enum sh_code rc = exec_id_flag(c, sql, id, disabled, "user", err);
+
+	return rc ? rc : disabled ? revoke_user_sessions(c, id, err) : SH_OK;
+}
+
+enum sh_code sqlite_user_set_password(struct store_conn *c, int64_t id, const char *hash,
+				      struct sh_error *err)
+{
+	static const char sql[] = "UPDATE users SET password_hash = ?2, failed_logins = 0,"
+				  " locked_until = 0 WHERE id = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, id);
+	sq_bind_text(st, 2, hash);
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	if (sqlite3_changes(sc->db) == 0)
+		return sh_error_set(err, SH_ENOTFOUND, "no such user");
+	return revoke_user_sessions(c, id, err);
+}
+
+enum sh_code sqlite_user_set_login_state(struct store_conn *c, int64_t id, int failed_logins,
+					 int64_t locked_until, struct sh_error *err)
+{
+	static const char sql[] = "UPDATE users SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, failed_logins);
+	sqlite3_bind_int64(st, 3, locked_until);
+	return sq_exec_stmt(sc, st, err);
+}
+
+enum sh_code sqlite_session_insert(struct store_conn *c, const struct session_rec *r,
+				   struct sh_error *err)
+{
+	static const char sql[] = "INSERT INTO sessions(id_hash, user_id, csrf_token, created_at,"
+				  " last_seen) VALUES (?1, ?2, ?3, ?4, ?5)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sq_bind_text(st, 1, r->id_hash);
+	sqlite3_bind_int64(st, 2, r->user_id);
+	sq_bind_text(st, 3, r->csrf_token);
+	sqlite3_bind_int64(st, 4, r->created_at);
+	sqlite3_bind_int64(st, 5, r->last_seen);
+	return sq_exec_stmt(sc, st, err);
+}
+
+enum sh_code sqlite_session_get(struct store_conn *c, const char *id_hash, struct arena *a,
+				struct session_rec *out, struct user_rec *user, struct sh_error *err)
+{
+	static const char sql[] = "SELECT s.id_hash, s.user_id, s.csrf_token, s.created_at,"
+				  " s.last_seen, s.revoked, " USER_COLS
+				  " FROM sessions s JOIN users u ON u.id = s.user_id"
+				  " JOIN agencies a ON a.id = u.agency_id WHERE s.id_hash = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	bool row;
+	enum sh_code rc;
+
+	if (!st)
+		return err->code;
+	sq_bind_text(st, 1, id_hash);
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (!row)
+		return sh_error_set(err, SH_ENOTFOUND, "no such session");
+	out->id_hash = sq_col_text(st, 0, a);
+	out->user_id = sqlite3_column_int64(st, 1);
+	out->csrf_token = sq_col_text(st, 2, a);
+	out->created_at = sqlite3_column_int64(st, 3);
+	out->last_seen = sqlite3_column_int64(st, 4);
+	out->revoked = sqlite3_column_int(st, 5) != 0;
+	read_user(st, 6, a, user);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
+enum sh_code sqlite_session_touch(struct store_conn *c, const char *id_hash, int64_t now,
+				  struct sh_error *err)
+{
+	static const char sql[] = "UPDATE sessions SET last_seen = ?2 WHERE id_hash = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sq_bind_text(st, 1, id_hash);
+	sqlite3_bind_int64(st, 2, now);
+	return sq_exec_stmt(sc, st, err);
+}
+
+enum sh_code sqlite_session_revoke(struct store_conn *c, const char *id_hash, struct sh_error *err)
+{
+	static const char sql[] = "UPDATE sessions SET revoked = 1 WHERE id_hash = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sq_bind_text(st, 1, id_hash);
+	return sq_exec_stmt(sc, st, err);
+}
+
+enum sh_code sqlite_token_insert(struct store_conn *c, struct token_rec *r, struct sh_error *err)
+{
+	static const char sql[] = "INSERT INTO tokens(hash, user_id, label, created_at)"
+				  " VALUES (?1, ?2, ?3, ?4)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sq_bind_text(st, 1, r->hash);
+	sqlite3_bind_int64(st, 2, r->user_id);
+	sq_bind_text(st, 3, r->label);
+	sqlite3_bind_int64(st, 4, r->created_at);
+	rc = sq_exec_stmt(sc, st, err);
+	if (!rc)
+		r->id = sqlite3_last_insert_rowid(sc->db);
+	return rc;
+}
+
+enum sh_code sqlite_token_get(struct store_conn *c, const char *hash, struct arena *a,
+			      struct token_rec *out, struct user_rec *user, struct sh_error *err)
+{
+	static const char sql[] = "SELECT t.id, t.user_id, t.label, t.created_at, " USER_COLS
+				  " FROM tokens t JOIN users u ON u.id = t.user_id"
+				  " JOIN agencies a ON a.id = u.agency_id"
+				  " WHERE t.hash = ?1 AND t.revoked_at = 0";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	bool row;
+	enum sh_code rc;
+
+	if (!st)
+		return err->code;
+	sq_bind_text(st, 1, hash);
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (!row)
+		return sh_error_set(err, SH_ENOTFOUND, "no such token");
+	out->id = sqlite3_column_int64(st, 0);
+	out->user_id = sqlite3_column_int64(st, 1);
+	out->label = sq_col_text(st, 2, a);
+	out->created_at = sqlite3_column_int64(st, 3);
+	out->hash = NULL;
+	read_user(st, 4, a, user);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
+enum sh_code sqlite_token_list(struct store_conn *c, int64_t user_id, struct arena *a,
+			       struct token_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] = "SELECT t.id, t.user_id, u.username, t.label, t.created_at,"
+				  " t.revoked_at FROM tokens t JOIN users u ON u.id = t.user_id"
+				  " WHERE ?1 = 0 OR t.user_id = ?1 ORDER BY t.id DESC";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, user_id);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct token_rec *t = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!t)
+			return sh_error_set(err, SH_ENOMEM, "out of memory");
+		t->id = sqlite3_column_int64(st, 0);
+		t->user_id = sqlite3_column_int64(st, 1);
+		t->username = sq_col_text(st, 2, a);
+		t->label = sq_col_text(st, 3, a);
+		t->created_at = sqlite3_column_int64(st, 4);
+		t->revoked_at = sqlite3_column_int64(st, 5);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum sh_code sqlite_token_revoke(struct store_conn *c, int64_t id, int64_t at, struct sh_error *err)
+{
+	static const char sql[] = "UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at = 0";
+
+	return exec_id_flag(c, sql, id, at, "valid token", err);
+}

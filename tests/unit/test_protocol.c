@@ -1,0 +1,904 @@
+/*
+ * The protocol engine: the LA County file step by step and branch by branch, the
+ * clock's boundaries, daylight saving, the format's features, and the corpus of
+ * malformed files in tests/protocols/bad (each names its expected error in a
+ * "# expect: LINE: message" comment). Run from the repository root (make does).
+ */
+#include "lib/common.h"
+#include <dirent.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include "core/protocol.h"
+#include "lib/timefmt.h"
+
+#define LA_FILE "protocols/la-county-frp.protocol"
+#define MIN 60
+#define HOUR 3600
+#define DAY 86400
+#define MAXOUT 128
+
+static struct protocol *la;
+static int64_t t0; /* 2026-03-07T20:00:00-08:00, the evening before the DST switch */
+
+static int64_t at(const char *rfc3339)
+{
+	int64_t t;
+
+	if (timefmt_parse_rfc3339(rfc3339, &t))
+		fail_msg("bad time %s", rfc3339);
+	return t;
+}
+
+static int setup(void **state)
+{
+	struct buf errors = BUF_INIT;
+
+	UNUSED(state);
+	t0 = at("2026-03-07T20:00:00-08:00");
+	if (protocol_load_file(LA_FILE, &la, &errors)) {
+		fprintf(stderr, "%s", errors.data);
+		buf_release(&errors);
+		return -1;
+	}
+	buf_release(&errors);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	UNUSED(state);
+	protocol_free(la);
+	la = NULL;
+	return 0;
+}
+
+static struct protocol *parse_ok(const char *text)
+{
+	struct buf errors = BUF_INIT;
+	struct protocol *p = NULL;
+
+	if (protocol_parse(text, strlen(text), "test.protocol", &p, &errors))
+		fail_msg("parse failed:\n%s", errors.data);
+	assert_int_equal(errors.len, 0);
+	buf_release(&errors);
+	return p;
+}
+
+/* Case facts with the usual defaults: identified at t0 by law enforcement, age 15. */
+static struct case_facts facts(enum youth_status status)
+{
+	struct case_facts f = { 0 };
+
+	f.identified_at = t0;
+	f.status = status;
+	f.age = 15;
+	f.identified_by = "law_enforcement";
+	return f;
+}
+
+static size_t eval(const struct protocol *p, const struct case_facts *f, int64_t now,
+		   struct step_status *out)
+{
+	size_t n = 0;
+
+	assert_int_equal(protocol_evaluate(p, f, now, out, MAXOUT, &n), SH_OK);
+	return n;
+}
+
+static const struct step_status *find(const struct step_status *out, size_t n, const char *key,
+				      int episode)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(out[i].key, key) && out[i].episode == episode)
+			return &out[i];
+	return NULL;
+}
+
+static const struct step_status *get(const struct step_status *out, size_t n, const char *key,
+				     int episode)
+{
+	const struct step_status *s = find(out, n, key, episode);
+
+	if (!s)
+		fail_msg("no step %s episode %d", key, episode);
+	return s;
+}
+
+static void assert_pending(const struct step_status *s, const char *owner, int64_t due)
+{
+	if (s->state != STEP_PENDING)
+		fail_msg("%s: state %s, expected pending", s->key, protocol_state_name(s->state));
+	assert_non_null(s->owner);
+	if (strcmp(s->owner, owner))
+		fail_msg("%s: owner %s, expected %s", s->key, s->owner, owner);
+	if (s->due_at != due)
+		fail_msg("%s: due %" PRId64 ", expected %" PRId64 " (off by %" PRId64 " s)", s->key,
+			 s->due_at, due, s->due_at - due);
+}
+
+static void assert_na(const struct step_status *s)
+{
+	if (s->state != STEP_NOT_APPLICABLE)
+		fail_msg("%s: state %s, expected not_applicable", s->key,
+			 protocol_state_name(s->state));
+	assert_null(s->owner);
+	assert_int_equal(s->due_at, 0);
+	assert_int_equal(s->opened_at, 0);
+	assert_false(s->overdue);
+	assert_int_equal(s->time_left, 0);
+}
+
+/* ---- the LA County file ---------------------------------------------------------- */
+
+static void la_file_is_valid(void **state)
+{
+	static const char *const contract_keys[] = {
+		"hotline_report", "advocate_on_scene", "child_welfare_on_scene",
+		"probation_on_scene", "placement_decided", "sart_exam", "medical_exam",
+		"mental_health_screening", "mdt_meeting", "written_abuse_report",
+		"advocate_followup_30d", "advocate_followup_60d", "advocate_followup_90d",
+		"missing_report_le", "missing_report_ncmec", "missing_attorney_notice",
+		"return_debrief", "report_to_law_enforcement",
+	};
+	static const char *const episodic[] = {
+		"missing_report_le", "missing_ncic_entry", "missing_report_ncmec",
+		"missing_attorney_notice", "return_debrief",
+	};
+	struct buf out = BUF_INIT;
+	size_t lines = 0;
+
+	UNUSED(state);
+	assert_string_equal(protocol_name(la), "la-county-frp");
+	assert_string_equal(protocol_version(la), "2015.1");
+	assert_string_equal(protocol_effective(la), "2015-01-01");
+	assert_int_equal(protocol_nsteps(la), 19);
+	for (size_t i = 0; i < ARRAY_SIZE(contract_keys); i++) {
+		if (!protocol_has_step(la, contract_keys[i]))
+			fail_msg("no step %s", contract_keys[i]);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(episodic); i++)
+		assert_true(protocol_step_episodic(la, episodic[i]));
+	assert_false(protocol_step_episodic(la, "medical_exam"));
+	assert_false(protocol_step_episodic(la, "no_such_step"));
+	assert_false(protocol_has_step(la, "no_such_step"));
+	assert_string_equal(protocol_step_key(la, 0), "hotline_report");
+	assert_null(protocol_step_key(la, 19));
+	assert_string_equal(protocol_step_title(la, "sart_exam"), "Forensic (SART) exam");
+	assert_string_equal(protocol_step_title(la, "no_such_step"), "no_such_step");
+	/* `protocol show`: one line per step, each with its owner, due rule and source */
+	protocol_describe(la, &out);
+	for (size_t i = 0; i < out.len; i++)
+		lines += out.data[i] == '\n';
+	assert_int_equal(lines, 19);
+	assert_non_null(strstr(out.data, "sart_exam | Forensic (SART) exam | owner medical | due "
+					 "last_assault + 96h | when last_assault within 96h before "
+					 "identified | source: "));
+	assert_non_null(strstr(out.data, "owner probation when status in probation, otherwise "
+					 "child_welfare | due identified + 12h"));
+	assert_non_null(strstr(out.data, "due step missing_report_le + 2h | per missing episode"));
+	assert_non_null(strstr(out.data, "due missing_end + 72h | per missing episode, once the "
+					 "youth has returned"));
+	for (const char *line = out.data; *line; line = strchr(line, '\n') + 1) {
+		const char *nl = strchr(line, '\n');
+		const char *src = strstr(line, "| source: ");
+		if (!src || src > nl)
+			fail_msg("a step without a source: %.*s", (int)(nl - line), line);
+	}
+	buf_release(&out);
+}
+
+/* A dependent identified at T0 by law enforcement, no assault reported, no missing episode. */
+static void la_dependent(void **state)
+{
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_status out[MAXOUT];
+	size_t n;
+
+	UNUSED(state);
+	n = eval(la, &f, t0, out);
+	assert_int_equal(n, 14); /* every case-level step; no missing episode, no instances */
+	assert_pending(get(out, n, "hotline_report", 0), "law_enforcement", t0 + 30 * MIN);
+	assert_pending(get(out, n, "advocate_on_scene", 0), "advocacy", t0 + 90 * MIN);
+	assert_pending(get(out, n, "child_welfare_on_scene", 0), "child_welfare", t0 + 90 * MIN);
+	assert_na(get(out, n, "probation_on_scene", 0));
+	assert_pending(get(out, n, "placement_decided", 0), "child_welfare", t0 + 12 * HOUR);
+	assert_na(get(out, n, "report_to_law_enforcement", 0));
+	assert_pending(get(out, n, "written_abuse_report", 0), "law_enforcement", t0 + 36 * HOUR);
+	assert_na(get(out, n, "sart_exam", 0));
+	assert_pending(get(out, n, "medical_exam", 0), "medical", t0 + 72 * HOUR);
+	assert_pending(get(out, n, "mental_health_screening", 0), "mental_health", t0 + 72 * HOUR);
+	assert_pending(get(out, n, "mdt_meeting", 0), "child_welfare", t0 + 72 * HOUR);
+	assert_pending(get(out, n, "advocate_followup_30d", 0), "advocacy", t0 + 30 * DAY);
+	assert_pending(get(out, n, "advocate_followup_60d", 0), "advocacy", t0 + 60 * DAY);
+	assert_pending(get(out, n, "advocate_followup_90d", 0), "advocacy", t0 + 90 * DAY);
+	assert_null(find(out, n, "missing_report_le", 1));
+	/* file order, titles and the clock's start */
+	assert_string_equal(out[0].key, "hotline_report");
+	assert_string_equal(out[0].title, "Report to the child-abuse hotline");
+	assert_string_equal(out[n - 1].key, "advocate_followup_90d");
+	assert_int_equal(out[0].opened_at, t0);
+	assert_int_equal(out[0].episode, 0);
+	assert_int_equal(out[0].time_left, 30 * MIN);
+	assert_false(out[0].overdue);
+	assert_int_equal(out[0].done_at, 0);
+}
+
+static void la_probation_ward(void **state)
+{
+	struct case_facts f = facts(YOUTH_PROBATION);
+	struct step_status out[MAXOUT];
+	size_t n;
+
+	UNUSED(state);
+	n = eval(la, &f, t0, out);
+	assert_na(get(out, n, "child_welfare_on_scene", 0));
+	assert_pending(get(out, n, "probation_on_scene", 0), "probation", t0 + 90 * MIN);
+	assert_pending(get(out, n, "placement_decided", 0), "probation", t0 + 12 * HOUR);
+	assert_pending(get(out, n, "mdt_meeting", 0), "probation", t0 + 72 * HOUR);
+	assert_pending(get(out, n, "advocate_on_scene", 0), "advocacy", t0 + 90 * MIN);
+}
+
+static void la_both(void **state)
+{
+	struct case_facts f = facts(YOUTH_BOTH);
+	struct step_status out[MAXOUT];
+	size_t n;
+
+	UNUSED(state);
+	n = eval(la, &f, t0, out);
+	/* WIC 241.1: both agencies respond; child welfare leads placement (county default) */
+	assert_pending(get(out, n, "child_welfare_on_scene", 0), "child_welfare", t0 + 90 * MIN);
+	assert_pending(get(out, n, "probation_on_scene", 0), "probation", t0 + 90 * MIN);
+	assert_pending(get(out, n, "placement_decided", 0), "child_welfare", t0 + 12 * HOUR);
+	assert_pending(get(out, n, "mdt_meeting", 0), "child_welfare", t0 + 72 * HOUR);
+}
+
+static void la_neither_and_unknown(void **state)
+{
+	enum youth_status st[] = { YOUTH_NONE, YOUTH_UNKNOWN };
+	struct step_status out[MAXOUT];
+
+	UNUSED(state);
+	for (size_t i = 0; i < ARRAY_SIZE(st); i++) {
+		struct case_facts f = facts(st[i]);
+		size_t n = eval(la, &f, t0, out);
+		assert_pending(get(out, n, "child_welfare_on_scene", 0), "child_welfare",
+			       t0 + 90 * MIN);
+		assert_na(get(out, n, "probation_on_scene", 0));
+		assert_pending(get(out, n, "placement_decided", 0), "child_welfare", t0 + 12 * HOUR);
+	}
+}
+
+static void la_sart_exam_window(void **state)
+{
+	struct case_facts f = facts(YOUTH_NONE);
+	struct step_status out[MAXOUT];
+	size_t n;
+
+	UNUSED(state);
+	/* assault 30 hours before identification: due 96 hours after the assault */
+	f.last_assault_at = t0 - 30 * HOUR;
+	n = eval(la, &f, t0, out);
+	assert_pending(get(out, n, "sart_exam", 0), "medical", t0 - 30 * HOUR + 96 * HOUR);
+	assert_int_equal(get(out, n, "sart_exam", 0)->opened_at, t0 - 30 * HOUR);
+	/* exactly 96 hours before: still within the window */
+	f.last_assault_at = t0 - 96 * HOUR;
+	n = eval(la, &f, t0, out);
+	assert_pending(get(out, n, "sart_exam", 0), "medical", t0);
+	/* one second more: beyond it */
+	f.last_assault_at = t0 - 96 * HOUR - 1;
+	n = eval(la, &f, t0, out);
+	assert_na(get(out, n, "sart_exam", 0));
+	/* a week before */
+	f.last_assault_at = t0 - 7 * DAY;
+	n = eval(la, &f, t0, out);
+	assert_na(get(out, n, "sart_exam", 0));
+	/* none reported */
+	f.last_assault_at = 0;
+	n = eval(la, &f, t0, out);
+	assert_na(get(out, n, "sart_exam", 0));
+	/* "before": an assault recorded after identification is outside the window */
+	f.last_assault_at = t0 + HOUR;
+	n = eval(la, &f, t0, out);
+	assert_na(get(out, n, "sart_exam", 0));
+	/* the medical exam is due 72 hours after identification either way */
+	assert_pending(get(out, n, "medical_exam", 0), "medical", t0 + 72 * HOUR);
+}
+
+static void la_identified_by(void **state)
+{
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_status out[MAXOUT];
+	size_t n;
+
+	UNUSED(state);
+	n = eval(la, &f, t0, out); /* law enforcement identified the youth */
+	assert_na(get(out, n, "report_to_law_enforcement", 0));
+	f.identified_by = "child_welfare";
+	n = eval(la, &f, t0, out);
+	assert_pending(get(out, n, "report_to_law_enforcement", 0), "child_welfare", t0 + DAY);
+	f.identified_by = "probation";
+	f.status = YOUTH_PROBATION;
+	n = eval(la, &f, t0, out);
+	assert_pending(get(out, n, "report_to_law_enforcement", 0), "probation", t0 + DAY);
+	f.identified_by = "advocacy";
+	n = eval(la, &f, t0, out);
+	assert_na(get(out, n, "report_to_law_enforcement", 0));
+	f.identified_by = NULL;
+	n = eval(la, &f, t0, out);
+	assert_na(get(out, n, "report_to_law_enforcement", 0));
+	f.identified_by = "not_a_kind";
+	n = eval(la, &f, t0, out);
+	assert_na(get(out, n, "report_to_law_enforcement", 0));
+}
+
+static void la_missing_episode_and_return(void **state)
+{
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct missing_episode ep = { t0 + 5 * DAY, 0 };
+	struct step_event ev[1];
+	struct step_status out[MAXOUT];
+	const struct step_status *s;
+	size_t n;
+
+	UNUSED(state);
+	f.missing = &ep;
+	f.nmissing = 1;
+	/* still missing: the three 24-hour reports and the NCIC entry, no debrief yet */
+	n = eval(la, &f, ep.start + HOUR, out);
+	assert_int_equal(n, 14 + 4);
+	assert_pending(get(out, n, "missing_report_le", 1), "child_welfare", ep.start + DAY);
+	assert_pending(get(out, n, "missing_report_ncmec", 1), "child_welfare", ep.start + DAY);
+	assert_pending(get(out, n, "missing_attorney_notice", 1), "child_welfare",
+		       ep.start + DAY);
+	assert_int_equal(get(out, n, "missing_report_le", 1)->opened_at, ep.start);
+	assert_int_equal(get(out, n, "missing_report_le", 1)->time_left, 23 * HOUR);
+	/* NCIC entry waits for the report to law enforcement: pending with no deadline */
+	s = get(out, n, "missing_ncic_entry", 1);
+	assert_pending(s, "law_enforcement", 0);
+	assert_int_equal(s->opened_at, 0);
+	assert_false(s->overdue);
+	assert_int_equal(s->time_left, 0);
+	assert_null(find(out, n, "return_debrief", 1));
+	assert_null(find(out, n, "missing_report_le", 0));
+	/* episodic steps come after the case-level ones, in file order */
+	assert_string_equal(out[14].key, "missing_report_le");
+	assert_string_equal(out[15].key, "missing_ncic_entry");
+	/* a probation ward's reports are probation's */
+	f.status = YOUTH_PROBATION;
+	n = eval(la, &f, ep.start + HOUR, out);
+	assert_pending(get(out, n, "missing_report_le", 1), "probation", ep.start + DAY);
+	f.status = YOUTH_DEPENDENT;
+	/* the report is made 3 hours in: NCIC entry is due 2 hours later */
+	ev[0] = (struct step_event){ "missing_report_le", 1, false, ep.start + 3 * HOUR };
+	f.events = ev;
+	f.nevents = 1;
+	n = eval(la, &f, ep.start + 4 * HOUR, out);
+	s = get(out, n, "missing_report_le", 1);
+	assert_int_equal(s->state, STEP_DONE);
+	assert_int_equal(s->done_at, ep.start + 3 * HOUR);
+	s = get(out, n, "missing_ncic_entry", 1);
+	assert_pending(s, "law_enforcement", ep.start + 5 * HOUR);
+	assert_int_equal(s->opened_at, ep.start + 3 * HOUR);
+	assert_int_equal(s->time_left, HOUR);
+	/* the youth returns: the debrief is due 72 hours later */
+	ep.end = ep.start + 2 * DAY;
+	n = eval(la, &f, ep.end, out);
+	assert_int_equal(n, 14 + 5);
+	s = get(out, n, "return_debrief", 1);
+	assert_pending(s, "child_welfare", ep.end + 72 * HOUR);
+	assert_int_equal(s->opened_at, ep.end);
+	/* the 24-hour reports not made are overdue */
+	assert_true(get(out, n, "missing_report_ncmec", 1)->overdue);
+	assert_int_equal(get(out, n, "missing_report_ncmec", 1)->time_left, -DAY);
+	/* an episode with no start recorded has nothing to run from */
+	ep.start = 0;
+	n = eval(la, &f, t0, out);
+	assert_na(get(out, n, "missing_report_ncmec", 1));
+}
+
+static void la_two_missing_episodes(void **state)
+{
+	struct case_facts f = facts(YOUTH_NONE);
+	struct missing_episode eps[2] = {
+		{ t0 + 3 * DAY, t0 + 4 * DAY },
+		{ t0 + 10 * DAY, 0 },
+	};
+	struct step_event ev[] = {
+		{ "missing_report_ncmec", 2, false, t0 + 10 * DAY + HOUR },
+		{ "return_debrief", 1, true, t0 + 5 * DAY },
+	};
+	struct step_status out[MAXOUT];
+	const struct step_status *s;
+	size_t n;
+
+	UNUSED(state);
+	f.missing = eps;
+	f.nmissing = 2;
+	f.events = ev;
+	f.nevents = ARRAY_SIZE(ev);
+	n = eval(la, &f, t0 + 10 * DAY + 2 * HOUR, out);
+	/* 14 case-level, 4 steps x 2 episodes, one debrief (episode 2 has not ended) */
+	assert_int_equal(n, 14 + 8 + 1);
+	/* instances in episode order, one step after another */
+	assert_string_equal(out[14].key, "missing_report_le");
+	assert_int_equal(out[14].episode, 1);
+	assert_string_equal(out[15].key, "missing_report_le");
+	assert_int_equal(out[15].episode, 2);
+	assert_string_equal(out[22].key, "return_debrief");
+	assert_int_equal(out[22].episode, 1);
+	assert_pending(get(out, n, "missing_report_le", 1), "child_welfare", eps[0].start + DAY);
+	assert_true(get(out, n, "missing_report_le", 1)->overdue);
+	assert_pending(get(out, n, "missing_report_le", 2), "child_welfare", eps[1].start + DAY);
+	assert_false(get(out, n, "missing_report_le", 2)->overdue);
+	/* an event settles only its own episode */
+	assert_int_equal(get(out, n, "missing_report_ncmec", 2)->state, STEP_DONE);
+	assert_int_equal(get(out, n, "missing_report_ncmec", 1)->state, STEP_PENDING);
+	s = get(out, n, "return_debrief", 1);
+	assert_int_equal(s->state, STEP_WAIVED);
+	assert_int_equal(s->done_at, t0 + 5 * DAY);
+	assert_int_equal(s->due_at, eps[0].end + 72 * HOUR);
+	assert_false(s->overdue);
+	assert_null(find(out, n, "return_debrief", 2));
+}
+
+static void la_advocate_and_medical_deadlines(void **state)
+{
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_status out[MAXOUT];
+	const struct step_status *s;
+	size_t n;
+
+	UNUSED(state);
+	f.identified_at = at("2026-06-01T12:00:00Z");
+	n = eval(la, &f, f.identified_at, out);
+	s = get(out, n, "advocate_on_scene", 0);
+	assert_int_equal(s->due_at, at("2026-06-01T13:30:00Z"));
+	assert_int_equal(s->due_at - f.identified_at, 90 * 60);
+	s = get(out, n, "medical_exam", 0);
+	assert_int_equal(s->due_at, at("2026-06-04T12:00:00Z"));
+	assert_int_equal(s->due_at - f.identified_at, 72 * 3600);
+}
+
+/* ---- the clock ------------------------------------------------------------------- */
+
+static void done_and_waived_events(void **state)
+{
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_event ev[] = {
+		{ "advocate_on_scene", 0, false, t0 + 60 * MIN },
+		{ "medical_exam", 0, true, t0 + 2 * HOUR },
+		{ "hotline_report", 0, false, t0 + 2 * HOUR }, /* late, but done */
+		{ "mdt_meeting", 0, false, t0 + 70 * HOUR },
+		{ "mdt_meeting", 0, true, t0 + 71 * HOUR },   /* a later event amends it */
+		{ "written_abuse_report", 1, false, t0 + HOUR }, /* wrong episode: ignored */
+		{ "no_such_step", 0, false, t0 + HOUR },         /* unknown step: ignored */
+		{ NULL, 0, false, t0 + HOUR },
+		{ "probation_on_scene", 0, false, t0 + HOUR }, /* not applicable stays so */
+	};
+	struct step_status out[MAXOUT];
+	const struct step_status *s;
+	size_t n;
+
+	UNUSED(state);
+	f.events = ev;
+	f.nevents = ARRAY_SIZE(ev);
+	n = eval(la, &f, t0 + 100 * HOUR, out);
+	s = get(out, n, "advocate_on_scene", 0);
+	assert_int_equal(s->state, STEP_DONE);
+	assert_int_equal(s->done_at, t0 + 60 * MIN);
+	assert_int_equal(s->due_at, t0 + 90 * MIN); /* kept, so timeliness can be reported */
+	assert_string_equal(s->owner, "advocacy");
+	assert_false(s->overdue);
+	assert_int_equal(s->time_left, 0);
+	s = get(out, n, "medical_exam", 0);
+	assert_int_equal(s->state, STEP_WAIVED);
+	assert_int_equal(s->done_at, t0 + 2 * HOUR);
+	assert_false(s->overdue);
+	s = get(out, n, "hotline_report", 0);
+	assert_int_equal(s->state, STEP_DONE);
+	assert_true(s->done_at > s->due_at);
+	assert_false(s->overdue);
+	assert_int_equal(get(out, n, "mdt_meeting", 0)->state, STEP_WAIVED);
+	s = get(out, n, "written_abuse_report", 0);
+	assert_int_equal(s->state, STEP_PENDING);
+	assert_true(s->overdue);
+	assert_na(get(out, n, "probation_on_scene", 0));
+}
+
+static void deadline_boundaries(void **state)
+{
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_status out[MAXOUT];
+	const struct step_status *s;
+	size_t n;
+
+	UNUSED(state);
+	/* exactly at the deadline: on time */
+	n = eval(la, &f, t0 + 90 * MIN, out);
+	s = get(out, n, "advocate_on_scene", 0);
+	assert_false(s->overdue);
+	assert_int_equal(s->time_left, 0);
+	/* one second after: overdue */
+	n = eval(la, &f, t0 + 90 * MIN + 1, out);
+	s = get(out, n, "advocate_on_scene", 0);
+	assert_true(s->overdue);
+	assert_int_equal(s->time_left, -1);
+	/* one second before */
+	n = eval(la, &f, t0 + 90 * MIN - 1, out);
+	s = get(out, n, "advocate_on_scene", 0);
+	assert_false(s->overdue);
+	assert_int_equal(s->time_left, 1);
+	/* done exactly at the deadline, looked at much later: on time, not overdue */
+	{
+		struct step_event ev = { "advocate_on_scene", 0, false, t0 + 90 * MIN };
+		f.events = &ev;
+		f.nevents = 1;
+		n = eval(la, &f, t0 + 10 * DAY, out);
+		s = get(out, n, "advocate_on_scene", 0);
+		assert_int_equal(s->state, STEP_DONE);
+		assert_int_equal(s->done_at, s->due_at);
+		assert_false(s->overdue);
+	}
+}
+
+static void daylight_saving_does_not_move_deadlines(void **state)
+{
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_status out[MAXOUT];
+	char text[TIMEFMT_RFC3339_LEN];
+	const struct step_status *s;
+	size_t n;
+
+	UNUSED(state);
+	/* 2026-03-07 20:00 PST; clocks in Los Angeles go forward at 02:00 on 8 March */
+	assert_int_equal(t0, at("2026-03-08T04:00:00Z"));
+	n = eval(la, &f, t0, out);
+	s = get(out, n, "medical_exam", 0);
+	assert_int_equal(s->due_at - t0, 259200); /* 72 h of elapsed time, exactly */
+	timefmt_format_rfc3339(s->due_at, text);
+	assert_string_equal(text, "2026-03-11T04:00:00Z");
+	/* which is 21:00 PDT on the 10th, not 20:00: the wall clock moved, the deadline did not */
+	assert_int_equal(s->due_at, at("2026-03-10T21:00:00-07:00"));
+	s = get(out, n, "advocate_on_scene", 0);
+	assert_int_equal(s->due_at - t0, 5400);
+	/* and back again in November: 2026-10-31 20:00 PDT + 72 h */
+	f.identified_at = at("2026-10-31T20:00:00-07:00");
+	n = eval(la, &f, f.identified_at, out);
+	s = get(out, n, "medical_exam", 0);
+	assert_int_equal(s->due_at - f.identified_at, 259200);
+	assert_int_equal(s->due_at, at("2026-11-03T19:00:00-08:00"));
+	s = get(out, n, "advocate_followup_30d", 0);
+	assert_int_equal(s->due_at - f.identified_at, 30 * 86400);
+}
+
+static void evaluate_output_size(void **state)
+{
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_status out[3];
+	size_t n = 0;
+
+	UNUSED(state);
+	assert_int_equal(protocol_evaluate(la, &f, t0, out, 3, &n), SH_ETOOBIG);
+	assert_int_equal(n, 14);
+	assert_string_equal(out[0].key, "hotline_report");
+	assert_string_equal(out[2].key, "child_welfare_on_scene");
+	assert_int_equal(protocol_evaluate(la, &f, t0, NULL, 0, &n), SH_ETOOBIG);
+	assert_int_equal(n, 14);
+	/* inconsistent facts are refused, not read */
+	f.nmissing = 2;
+	assert_int_equal(protocol_evaluate(la, &f, t0, out, 3, &n), SH_EINVAL);
+}
+
+/* ---- the format ------------------------------------------------------------------ */
+
+static void features_file(void **state)
+{
+	struct buf errors = BUF_INIT;
+	struct protocol *p = NULL;
+	struct case_facts f = facts(YOUTH_PROBATION);
+	struct missing_episode eps[2] = { { t0 + DAY, t0 + DAY + 6 * HOUR },
+					  { t0 + 5 * DAY, t0 + 7 * DAY } };
+	int64_t hearings[2] = { t0 + 20 * DAY, t0 + 60 * DAY };
+	struct step_event ev[2];
+	struct step_status out[MAXOUT];
+	const struct step_status *s;
+	size_t n;
+
+	UNUSED(state);
+	assert_int_equal(protocol_load_file("tests/protocols/good/features.protocol", &p,
+					    &errors),
+			 SH_OK);
+	assert_string_equal(protocol_version(p), "1.0-test");
+	assert_true(protocol_step_episodic(p, "return_plan"));
+	assert_true(protocol_step_episodic(p, "witness_notice"));
+	assert_false(protocol_step_episodic(p, "followup_review"));
+	f.missing = eps;
+	f.nmissing = 2;
+	f.hearings = hearings;
+	f.nhearings = 2;
+	n = eval(p, &f, t0, out);
+	/* due at the anchor itself */
+	assert_pending(get(out, n, "intake", 0), "law_enforcement", t0);
+	/* first owner line that matches: a probation ward aged 11 to 21 */
+	assert_pending(get(out, n, "team_meeting", 0), "probation", t0 + 72 * HOUR);
+	f.age = 10;
+	n = eval(p, &f, t0, out);
+	assert_pending(get(out, n, "team_meeting", 0), "child_welfare", t0 + 72 * HOUR);
+	assert_na(get(out, n, "older_youth", 0));
+	f.age = 19;
+	n = eval(p, &f, t0, out);
+	assert_pending(get(out, n, "older_youth", 0), "child_welfare", t0 + 2 * DAY);
+	f.age = 15;
+	/* a chain of steps: each waits for the one before */
+	n = eval(p, &f, t0, out);
+	s = get(out, n, "team_followup", 0);
+	assert_pending(s, "advocacy", 0);
+	assert_int_equal(get(out, n, "followup_review", 0)->due_at, 0);
+	ev[0] = (struct step_event){ "team_meeting", 0, false, t0 + 50 * HOUR };
+	f.events = ev;
+	f.nevents = 1;
+	n = eval(p, &f, t0 + 60 * HOUR, out);
+	assert_pending(get(out, n, "team_followup", 0), "advocacy", t0 + 50 * HOUR + 7 * DAY);
+	assert_pending(get(out, n, "followup_review", 0), "oversight", 0);
+	ev[1] = (struct step_event){ "team_followup", 0, false, t0 + 9 * DAY };
+	f.nevents = 2;
+	n = eval(p, &f, t0 + 9 * DAY, out);
+	assert_pending(get(out, n, "followup_review", 0), "oversight", t0 + 9 * DAY + 30 * MIN);
+	/* a waived step has nothing to follow up */
+	ev[0].waived = true;
+	n = eval(p, &f, t0 + 9 * DAY, out);
+	assert_int_equal(get(out, n, "team_meeting", 0)->state, STEP_WAIVED);
+	assert_na(get(out, n, "team_followup", 0));
+	assert_na(get(out, n, "followup_review", 0));
+	f.nevents = 0;
+	/* "has last_assault" and a status set */
+	assert_na(get(out, n, "assault_any", 0));
+	f.last_assault_at = t0 - 10 * DAY;
+	f.status = YOUTH_UNKNOWN;
+	n = eval(p, &f, t0, out);
+	assert_pending(get(out, n, "assault_any", 0), "medical", t0 + DAY);
+	assert_na(get(out, n, "assault_exam", 0));
+	/* per missing episode: the quick return applies to episode 1 (6 h), not 2 (2 days) */
+	assert_pending(get(out, n, "missing_call", 1), "shelter", eps[0].start + 4 * HOUR);
+	assert_pending(get(out, n, "missing_call", 2), "shelter", eps[1].start + 4 * HOUR);
+	assert_pending(get(out, n, "quick_return", 1), "advocacy", eps[0].end + 12 * HOUR);
+	assert_na(get(out, n, "quick_return", 2));
+	assert_pending(get(out, n, "return_plan", 1), "child_welfare", 0);
+	assert_na(get(out, n, "return_plan", 2));
+	/* per hearing: 3 days before each, only for witnesses 15 or younger */
+	s = get(out, n, "witness_notice", 1);
+	assert_pending(s, "prosecutor", hearings[0] - 3 * DAY);
+	assert_int_equal(s->opened_at, hearings[0]);
+	assert_pending(get(out, n, "witness_notice", 2), "prosecutor", hearings[1] - 3 * DAY);
+	assert_pending(get(out, n, "hearing_near_identification", 1), "prosecutor", hearings[0]);
+	assert_na(get(out, n, "hearing_near_identification", 2));
+	f.age = 16;
+	n = eval(p, &f, t0, out);
+	assert_na(get(out, n, "witness_notice", 1));
+	/* no hearings, no instances */
+	f.nhearings = 0;
+	n = eval(p, &f, t0, out);
+	assert_null(find(out, n, "witness_notice", 1));
+	buf_release(&errors);
+	protocol_free(p);
+}
+
+static void text_details(void **state)
+{
+	/* a byte-order mark, CRLF line endings, tabs, trailing comments, no final newline,
+	 * '#' inside a word */
+	static const char text[] =
+		"\xef\xbb\xbfprotocol x\r\nversion 3\r\neffective 2024-02-29\r\n"
+		"source one\r\nsource two#2\r\n"
+		"step a\r\n\ttitle\tA title # comment\r\n\towner advocacy\r\n"
+		"\tdue identified-0m\r\n"
+		"step b\r\n  title B\r\n  owner medical\r\n  due\thearing -3d";
+	struct protocol *p = parse_ok(text);
+	struct buf out = BUF_INIT;
+
+	UNUSED(state);
+	assert_string_equal(protocol_name(p), "x");
+	assert_string_equal(protocol_effective(p), "2024-02-29");
+	assert_int_equal(protocol_nsteps(p), 2);
+	protocol_describe(p, &out);
+	assert_string_equal(out.data, "a | A title | owner advocacy | due identified\n"
+				      "b | B | owner medical | due hearing - 3d | per hearing\n");
+	buf_release(&out);
+	protocol_free(p);
+}
+
+static void collects_every_error(void **state)
+{
+	static const char text[] = "protocol x\n"
+				   "version 1\n"
+				   "effective 2024-13-01\n"
+				   "step a\n"
+				   "  title A\n"
+				   "  owner cops\n"
+				   "  due identified + 1x\n"
+				   "step b\n"
+				   "  title B\n"
+				   "  owner advocacy\n"
+				   "  due step nowhere + 1d\n"
+				   "  when status in dependent and age 17 to 12\n";
+	struct buf errors = BUF_INIT;
+	struct protocol *p = (struct protocol *)1;
+
+	UNUSED(state);
+	assert_int_equal(protocol_parse(text, strlen(text), "x.protocol", &p, &errors),
+			 SH_EINVAL);
+	assert_null(p);
+	assert_string_equal(
+		errors.data,
+		"x.protocol:3: the effective date must be a real date written YYYY-MM-DD, not "
+		"'2024-13-01'\n"
+		"x.protocol:6: unknown agency kind 'cops' (expected law_enforcement, child_welfare, "
+		"probation, advocacy, medical, mental_health, prosecutor, shelter or oversight)\n"
+		"x.protocol:7: malformed duration '1x' (write a whole number and a unit: 30m, 36h "
+		"or 3d)\n"
+		"x.protocol:11: unknown step 'nowhere' in the due rule of 'b'\n"
+		"x.protocol:12: the age range can never hold: 17 to 12 (minimum above maximum)\n");
+	buf_release(&errors);
+}
+
+static void too_many_errors_stop(void **state)
+{
+	struct buf text = BUF_INIT, errors = BUF_INIT;
+	struct protocol *p = NULL;
+
+	UNUSED(state);
+	buf_adds(&text, "protocol x\nversion 1\neffective 2024-01-01\n");
+	for (int i = 0; i < 300; i++)
+		buf_adds(&text, "bogus line\n");
+	assert_int_equal(protocol_parse(text.data, text.len, "x", &p, &errors), SH_EINVAL);
+	assert_non_null(strstr(errors.data, "too many errors; stopped after 100"));
+	buf_release(&text);
+	buf_release(&errors);
+}
+
+static void load_file_errors(void **state)
+{
+	struct buf errors = BUF_INIT;
+	struct protocol *p = NULL;
+
+	UNUSED(state);
+	assert_int_not_equal(protocol_load_file("tests/protocols/none.protocol", &p, &errors),
+			     SH_OK);
+	assert_null(p);
+	assert_non_null(strstr(errors.data, "tests/protocols/none.protocol: cannot open: "));
+	buf_reset(&errors);
+	assert_int_not_equal(protocol_load_file("tests/protocols", &p, &errors), SH_OK);
+	assert_null(p);
+	assert_non_null(strstr(errors.data, "tests/protocols: "));
+	buf_release(&errors);
+	/* empty text: every header field and the steps are missing */
+	assert_int_equal(protocol_parse(NULL, 0, "empty", &p, &errors), SH_EINVAL);
+	assert_non_null(strstr(errors.data, "empty:1: missing header field: 'protocol NAME'\n"));
+	assert_non_null(strstr(errors.data, "empty:1: no steps"));
+	buf_release(&errors);
+}
+
+/* Reads the "# expect: LINE: message" lines at the top of a file. */
+static size_t expectations(const char *text, char exp[][256], size_t max)
+{
+	static const char tag[] = "# expect: ";
+	size_t n = 0;
+
+	while (n < max && !strncmp(text, tag, sizeof(tag) - 1)) {
+		const char *s = text + sizeof(tag) - 1, *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+		if (len >= 256)
+			fail_msg("expectation too long");
+		memcpy(exp[n], s, len);
+		exp[n++][len] = '\0';
+		if (!nl)
+			break;
+		text = nl + 1;
+	}
+	return n;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int is_protocol(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 9 && !strcmp(d->d_name + n - 9, ".protocol");
+}
+
+static void bad_corpus(void **state)
+{
+	static const char dir[] = "tests/protocols/bad";
+	struct dirent **names = NULL;
+	int nfiles;
+
+	UNUSED(state);
+	nfiles = scandir(dir, &names, is_protocol, by_name);
+	if (nfiles < 40)
+		fail_msg("expected the malformed-protocol corpus in %s (run from the repo root)", dir);
+	for (int i = 0; i < nfiles; i++) {
+		char path[512], exp[8][256], want[3072];
+		struct buf text = BUF_INIT, errors = BUF_INIT;
+		struct protocol *p = NULL;
+		FILE *fp;
+		size_t nexp, got;
+		char chunk[4096];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		fp = fopen(path, "rb");
+		assert_non_null(fp);
+		while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+			buf_add(&text, chunk, got);
+		fclose(fp);
+		nexp = expectations(text.data, exp, ARRAY_SIZE(exp));
+		if (!nexp)
+			fail_msg("%s: no '# expect: LINE: message' line at the top", path);
+		if (protocol_parse(text.data, text.len, path, &p, &errors) != SH_EINVAL)
+			fail_msg("%s: parsed, but should fail with: %s", path, exp[0]);
+		assert_null(p);
+		for (size_t k = 0; k < nexp; k++) {
+			snprintf(want, sizeof(want), "%s:%s", path, exp[k]);
+			if (!strstr(errors.data, want))
+				fail_msg("%s: expected an error containing\n  %s\ngot:\n%s", path, want,
+					 errors.data);
+		}
+		/* and protocol_load_file reports the same */
+		buf_reset(&errors);
+		assert_int_equal(protocol_load_file(path, &p, &errors), SH_EINVAL);
+		snprintf(want, sizeof(want), "%s:%s", path, exp[0]);
+		assert_non_null(strstr(errors.data, want));
+		buf_release(&text);
+		buf_release(&errors);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void good_corpus(void **state)
+{
+	static const char *const files[] = { LA_FILE, "tests/protocols/good/features.protocol" };
+
+	UNUSED(state);
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		struct buf errors = BUF_INIT;
+		struct protocol *p = NULL;
+		if (protocol_load_file(files[i], &p, &errors))
+			fail_msg("%s", errors.data);
+		protocol_free(p);
+		buf_release(&errors);
+	}
+	protocol_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(la_file_is_valid),
+		cmocka_unit_test(la_dependent),
+		cmocka_unit_test(la_probation_ward),
+		cmocka_unit_test(la_both),
+		cmocka_unit_test(la_neither_and_unknown),
+		cmocka_unit_test(la_sart_exam_window),
+		cmocka_unit_test(la_identified_by),
+		cmocka_unit_test(la_missing_episode_and_return),
+		cmocka_unit_test(la_two_missing_episodes),
+		cmocka_unit_test(la_advocate_and_medical_deadlines),
+		cmocka_unit_test(done_and_waived_events),
+		cmocka_unit_test(deadline_boundaries),
+		cmocka_unit_test(daylight_saving_does_not_move_deadlines),
+		cmocka_unit_test(evaluate_output_size),
+		cmocka_unit_test(features_file),
+		cmocka_unit_test(text_details),
+		cmocka_unit_test(collects_every_error),
+		cmocka_unit_test(too_many_errors_stop),
+		cmocka_unit_test(load_file_errors),
+		cmocka_unit_test(bad_corpus),
+		cmocka_unit_test(good_corpus),
+	};
+	return cmocka_run_group_tests_name("protocol", tests, setup, teardown);
+}
