@@ -17,6 +17,8 @@ struct app_config {
 	int session_absolute_s; /* and after this long in any case (default 43200) */
 	bool secure_cookies;    /* served over TLS, or behind a proxy that terminates it */
 	int clock_skew_s;       /* how far in the future a reported time may be (default 300) */
+	int safety_review_days; /* a witness's safety plan is reviewed this long before each
+				   hearing (default 7) */
 };
 
 struct app {
@@ -25,11 +27,14 @@ struct app {
 	struct shcrypto_keys keys;
 	struct app_config cfg;
 	struct registry registry;     /* protocol versions */
+	struct witness_rules *witness_rules; /* CCTV eligibility and notice (protocols/ca-cctv.rules) */
 	struct inflight *inflight;    /* idempotency keys being processed (the one mutable part) */
 	char dummy_hash[128]; /* verified against for unknown usernames, so timing reveals nothing */
 };
 
 void app_config_defaults(struct app_config *cfg);
+/* Loads the witness rules file into app->witness_rules; errors as "FILE:LINE: message". */
+enum sh_code app_load_witness_rules(struct app *app, const char *path, struct sh_error *err);
 /* Fills the parts of app that need computing once (the dummy password hash). */
 enum sh_code app_prepare(struct app *app, struct sh_error *err);
 

@@ -4,6 +4,7 @@
 #include "lib/jsonh.h"
 #include "lib/shcrypto.h"
 #include "lib/timefmt.h"
+#include "core/witness.h"
 
 #define IDENTITY_CONTEXT "youth.identity"
 #define EVENT_TEXT_CONTEXT "event.text"
@@ -27,6 +28,16 @@ enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const 
 	cf->proto = registry_by_id(&req->app->registry, cf->c.protocol_id);
 	if ((rc = store_case_siblings(c, &cf->c, req->arena, &cf->siblings, &cf->nsiblings, err)))
 		return rc;
+	if ((rc = store_witnesses_list(c, id, 0, req->arena, &cf->witnesses, &cf->nwitnesses, err)))
+		return rc;
+	cf->hearings = arena_alloc(req->arena, (cf->nwitnesses + 1) * sizeof(*cf->hearings));
+	cf->nhearings = arena_alloc(req->arena, (cf->nwitnesses + 1) * sizeof(*cf->nhearings));
+	if (!cf->hearings || !cf->nhearings)
+		return no_mem(err);
+	for (size_t i = 0; i < cf->nwitnesses; i++)
+		if ((rc = store_hearings_list(c, cf->witnesses[i].prosecution_id, req->arena,
+					      &cf->hearings[i], &cf->nhearings[i], err)))
+			return rc;
 	cf->sibling_visible = arena_alloc(req->arena, (cf->nsiblings + 1) * sizeof(bool));
 	for (size_t i = 0; who && i < cf->nsiblings; i++) {
 		struct case_agency_rec *ags;
@@ -88,6 +99,110 @@ const struct event_rec *casefile_event(const struct casefile *cf, int64_t id)
 	return NULL;
 }
 
+const struct event_rec *casefile_find(const struct casefile *cf, const char *type,
+				      const char *field, int64_t value, const char *field2,
+				      int64_t value2)
+{
+	const struct event_rec *found = NULL;
+
+	for (size_t i = 0; i < cf->nevents; i++) {
+		const struct event_rec *e = &cf->events[i];
+		json_t *d;
+		bool match;
+		if (strcmp(e->type, type) || casefile_amended(cf, e))
+			continue;
+		d = json_loads(e->data, 0, NULL);
+		match = jsonh_int(d, field, -1) == value &&
+			(!field2 || jsonh_int(d, field2, -1) == value2);
+		json_decref(d);
+		if (match)
+			found = e;
+	}
+	return found;
+}
+
+static void witness_item(struct casefile *cf, const char *key, const char *title,
+			 const char *owner, const char *also, int episode, int64_t opened,
+			 int64_t due, const struct event_rec *done, bool applies, int64_t now)
+{
+	struct step_status *s = &cf->steps[cf->nsteps++];
+
+	memset(s, 0, sizeof(*s));
+	s->key = key;
+	s->title = title;
+	s->owner = owner;
+	s->also_owner = also;
+	s->episode = episode;
+	s->opened_at = opened < due ? opened : due;
+	s->due_at = due;
+	s->state = !applies ? STEP_NOT_APPLICABLE : done ? STEP_DONE : STEP_PENDING;
+	s->done_at = done ? done->at : 0;
+	if (s->state == STEP_PENDING) {
+		s->time_left = due - now;
+		s->overdue = now > due;
+	}
+}
+
+/*
+ * The items each minor witness brings (motion item 3): an advocate from the moment
+ * the youth is listed (overdue for the prosecutor and the advocacy agency until one
+ * is assigned), the prosecutor's written CCTV notice before each hearing (when a
+ * rule makes the witness eligible), and a safety-plan review before each hearing.
+ */
+static void witness_items(struct api_request *req, struct casefile *cf, int64_t now)
+{
+	const struct app *app = req->app;
+	struct sh_date birth;
+	bool have_birth = casefile_birth_date(req, cf, &birth);
+
+	for (size_t i = 0; i < cf->nwitnesses; i++) {
+		const struct witness_rec *w = &cf->witnesses[i];
+		int wid = (int)w->id;
+
+		witness_item(cf, "witness_advocate", "An advocate is assigned to the minor witness",
+			     "advocacy", "prosecutor", wid, w->listed_at, w->listed_at,
+			     casefile_find(cf, "witness_advocate", "witness_id", w->id, NULL, 0), true,
+			     now);
+		for (size_t h = 0; h < cf->nhearings[i]; h++) {
+			const struct hearing_rec *hr = &cf->hearings[i][h];
+			struct sh_date hd = timefmt_time_to_date(hr->at);
+			int64_t notice = app->witness_rules
+					 ? timefmt_date_to_time(witness_notice_due(app->witness_rules, hd))
+					 : hr->at - 3 * 86400;
+			bool eligible = false;
+
+			if (have_birth && app->witness_rules) {
+				struct witness_result res[8];
+				size_t n = 0;
+				json_t *ch = json_loads(w->charges, 0, NULL);
+				const char *charges[32];
+				size_t nc = 0, k;
+				json_t *v;
+				json_array_foreach(ch, k, v)
+					if (nc < 32 && json_is_string(v))
+						charges[nc++] = json_string_value(v);
+				if (!witness_evaluate(app->witness_rules, birth, hd, charges, nc, res,
+						      ARRAY_SIZE(res), &n))
+					for (size_t r = 0; r < n; r++)
+						eligible |= res[r].eligible;
+				json_decref(ch);
+			}
+			witness_item(cf, "witness_notice",
+				     "Written notice of the closed-circuit testimony motion", "prosecutor",
+				     NULL, (int)hr->id, w->listed_at, notice,
+				     casefile_find(cf, "notice_served", "witness_id", w->id, "hearing_id",
+						   hr->id),
+				     eligible, now);
+			witness_item(cf, "safety_plan_review", "Safety plan reviewed before the hearing",
+				     "advocacy", "prosecutor", (int)hr->id, w->listed_at,
+				     hr->at - (int64_t)app->cfg.safety_review_days * 86400,
+				     casefile_find(cf, "safety_plan_review", "witness_id", w->id,
+						   "hearing_id", hr->id),
+				     true, now);
+		}
+	}
+}
+
 enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int64_t now,
 			       struct sh_error *err)
 {
@@ -137,6 +252,8 @@ enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int
 	f.events = se;
 	f.nevents = nse;
 	cap = protocol_nsteps(cf->proto->p) * (cf->nmissing + 2) + 8;
+	for (size_t i = 0; i < cf->nwitnesses; i++)
+		cap += 1 + 2 * cf->nhearings[i];
 	cf->steps = arena_alloc(req->arena, cap * sizeof(*cf->steps));
 	if (!cf->steps)
 		return no_mem(err);
@@ -150,6 +267,7 @@ enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int
 	if (rc)
 		return sh_error_set(err, rc, "the protocol could not be evaluated");
 	cf->nsteps = need;
+	witness_items(req, cf, now);
 	return SH_OK;
 }
 
@@ -186,6 +304,21 @@ static json_t *identity(struct api_request *req, const struct casefile *cf)
 		v = json_loadb(plain.data, plain.len, 0, NULL);
 	buf_wipe(&plain);
 	return v;
+}
+
+bool casefile_birth_date(struct api_request *req, const struct casefile *cf, struct sh_date *out)
+{
+	json_t *id = cf->c.age_estimated ? NULL : identity(req, cf);
+	const char *b = id ? jsonh_str(id, "birth_date") : NULL;
+	bool ok = b && !timefmt_parse_date(b, out);
+
+	json_decref(id);
+	if (!ok) {
+		/* from an estimate: the middle of the year of age at identification */
+		*out = timefmt_time_to_date(cf->c.identified_at - (int64_t)cf->c.age * 365 * 86400 -
+					    182 * 86400);
+	}
+	return true;
 }
 
 int casefile_age_at(struct api_request *req, const struct casefile *cf, int64_t t)
@@ -277,8 +410,7 @@ json_t *casefile_steps_json(const struct casefile *cf, int64_t now)
 	return steps;
 }
 
-/* May the caller see the youth's name and birth date? (PC 293 / 293.5) */
-static bool sees_identity(const struct principal *who, const struct casefile *cf)
+bool casefile_sees_identity(const struct principal *who, const struct casefile *cf)
 {
 	if (!access_can_read(who, SEC_CORE))
 		return false;
@@ -308,7 +440,7 @@ json_t *casefile_json(struct api_request *req, const struct casefile *cf, int64_
 			  cf->c.gender ? json_string(cf->c.gender) : json_null(), "race_ethnicity",
 			  cf->c.race_ethnicity ? json_string(cf->c.race_ethnicity) : json_null(),
 			  "name_confidential", cf->name_confidential);
-	if (sees_identity(who, cf)) {
+	if (casefile_sees_identity(who, cf)) {
 		json_t *id = identity(req, cf);
 		const char *keys[] = { "first_name", "last_name", "aliases", "birth_date" };
 		for (size_t i = 0; id && i < ARRAY_SIZE(keys); i++) {
@@ -443,6 +575,7 @@ enum sh_code casefile_save_steps(struct store_conn *c, struct api_request *req,
 		rows[i].step = cf->steps[i].key;
 		rows[i].episode = cf->steps[i].episode;
 		rows[i].owner = cf->steps[i].owner;
+		rows[i].also_owner = cf->steps[i].also_owner;
 		rows[i].state = protocol_state_name(cf->steps[i].state);
 		rows[i].opened_at = cf->steps[i].opened_at;
 		rows[i].due_at = cf->steps[i].due_at;

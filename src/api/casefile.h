@@ -23,6 +23,10 @@ struct casefile {
 	struct case_rec *siblings; /* the youth's other recoveries */
 	size_t nsiblings;
 	bool *sibling_visible;     /* may the caller know of siblings[i]? */
+	struct witness_rec *witnesses; /* prosecutions the youth is a witness in */
+	size_t nwitnesses;
+	struct hearing_rec **hearings; /* hearings[i]: the hearings of witnesses[i]'s prosecution */
+	size_t *nhearings;
 	bool participating; /* the caller's agency takes part now */
 	bool participated;  /* it took part at some time */
 	const char *identified_by_kind;
@@ -40,7 +44,9 @@ enum sh_code casefile_open(struct api_request *req, struct store_conn *c, const 
 /* Loads without the visibility check (for the writer, after the gate was passed). */
 enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const char *id,
 			   struct casefile *cf, struct sh_error *err);
-/* Recomputes missing episodes and step states from the timeline at `now`. */
+/* Recomputes missing episodes and step states from the timeline at `now`; the
+ * protocol's steps come first, then the witness items (advocate assigned, notice
+ * before each hearing, safety-plan review before each hearing). */
 enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int64_t now,
 			       struct sh_error *err);
 
@@ -55,6 +61,14 @@ bool casefile_amended(const struct casefile *cf, const struct event_rec *e);
 const struct step_status *casefile_step(const struct casefile *cf, const char *key, int episode);
 /* The youth's age on day t (exact with a birth date, else from the estimate). */
 int casefile_age_at(struct api_request *req, const struct casefile *cf, int64_t t);
+/* The birth date, or one implied by the age estimate; false when neither is readable. */
+bool casefile_birth_date(struct api_request *req, const struct casefile *cf, struct sh_date *out);
+/* The latest effective event of a type whose data has field == value (witness events). */
+const struct event_rec *casefile_find(const struct casefile *cf, const char *type,
+				      const char *field, int64_t value, const char *field2,
+				      int64_t value2);
+/* May the caller see the youth's name and birth date? (PC 293 / 293.5) */
+bool casefile_sees_identity(const struct principal *who, const struct casefile *cf);
 /* Is the youth missing now (an episode without an end)? */
 bool casefile_missing_now(const struct casefile *cf);
 /* The agency kind that leads the case (closes it): probation for wards, else child welfare

@@ -452,7 +452,9 @@ static json_t *owed_steps(struct api_request *req, struct store_conn *c, const c
 		return arr;
 	for (size_t i = 0; i < n; i++) {
 		json_t *o;
-		if (strcmp(steps[i].state, "pending") || !steps[i].owner || strcmp(steps[i].owner, mine))
+		if (strcmp(steps[i].state, "pending") ||
+		    ((!steps[i].owner || strcmp(steps[i].owner, mine)) &&
+		     (!steps[i].also_owner || strcmp(steps[i].also_owner, mine))))
 			continue;
 		o = json_pack("{s:s, s:s, s:i, s:b}", "key", steps[i].step, "title",
 			      proto ? protocol_step_title(proto->p, steps[i].step) : steps[i].step,

@@ -38,6 +38,7 @@ struct ectx {
 	int64_t at;
 	int64_t amends;
 	struct casefile cf; /* as loaded inside the write */
+	struct store_conn *conn; /* the write connection, for checks that look things up */
 	int64_t now;
 	int64_t event_id;
 	bool close, reopen;
@@ -298,6 +299,111 @@ static enum sh_code check_name(struct ectx *x, struct sh_error *err)
 	return copy_fields(x, (const char *const[]){ "confidential", NULL });
 }
 
+/* ---- minor victim witnesses (motion item 3): events on the witness's case ---- */
+
+static const struct witness_rec *witness_of(struct ectx *x, struct sh_error *err)
+{
+	int64_t id = jsonh_int(x->body, "witness_id", 0);
+
+	for (size_t i = 0; i < x->cf.nwitnesses; i++)
+		if (x->cf.witnesses[i].id == id) {
+			json_object_set_new(x->data, "witness_id", json_integer(id));
+			return &x->cf.witnesses[i];
+		}
+	sh_error_field(err, SH_EINVAL, "witness_id", "this youth is not that witness");
+	return NULL;
+}
+
+static enum sh_code check_hearing(struct ectx *x, const struct witness_rec *w, struct sh_error *err)
+{
+	int64_t id = jsonh_int(x->body, "hearing_id", 0);
+
+	for (size_t i = 0; i < x->cf.nwitnesses; i++) {
+		if (&x->cf.witnesses[i] != w)
+			continue;
+		for (size_t h = 0; h < x->cf.nhearings[i]; h++)
+			if (x->cf.hearings[i][h].id == id) {
+				json_object_set_new(x->data, "hearing_id", json_integer(id));
+				return SH_OK;
+			}
+	}
+	return sh_error_field(err, SH_EINVAL, "hearing_id", "is not a hearing of that prosecution");
+}
+
+static enum sh_code check_witness_advocate(struct ectx *x, struct sh_error *err)
+{
+	struct user_rec u;
+	struct arena a = ARENA_INIT;
+	struct store_conn *c;
+	int64_t uid = jsonh_int(x->body, "user_id", 0);
+	enum sh_code rc;
+
+	if (x->req->who->kind != AK_ADVOCACY)
+		return sh_error_set(err, SH_EFORBIDDEN, "the advocacy agency assigns the advocate");
+	if (!witness_of(x, err))
+		return err->code;
+	/* the advocate is one of the caller's own agency's staff, looked up in this transaction */
+	c = x->conn;
+	rc = store_user_get(c, uid, NULL, &a, &u, err);
+	if (rc == SH_ENOTFOUND || (!rc && (u.agency_id != x->req->who->agency_id || u.disabled))) {
+		sh_error_init(err);
+		rc = sh_error_field(err, SH_EINVAL, "user_id",
+				    "is not an active member of your advocacy agency");
+	}
+	arena_release(&a);
+	if (!rc)
+		json_object_set_new(x->data, "user_id", json_integer(uid));
+	return rc;
+}
+
+static enum sh_code check_plan_part(struct ectx *x, struct sh_error *err)
+{
+	if (!witness_of(x, err))
+		return err->code;
+	json_object_set_new(x->data, "part", json_string(jsonh_str(x->body, "part")));
+	json_object_set_new(x->data, "kind", json_string(access_kind_name(x->req->who->kind)));
+	return SH_OK;
+}
+
+static enum sh_code check_signoff(struct ectx *x, struct sh_error *err)
+{
+	if (!witness_of(x, err))
+		return err->code;
+	json_object_set_new(x->data, "kind", json_string(access_kind_name(x->req->who->kind)));
+	return SH_OK;
+}
+
+static enum sh_code check_review_plan(struct ectx *x, struct sh_error *err)
+{
+	const struct witness_rec *w;
+
+	if (x->req->who->kind != AK_ADVOCACY && x->req->who->kind != AK_PROSECUTOR)
+		return sh_error_set(err, SH_EFORBIDDEN, "the advocate or the prosecutor records the review");
+	if (!(w = witness_of(x, err)))
+		return err->code;
+	return check_hearing(x, w, err);
+}
+
+static enum sh_code check_cctv(struct ectx *x, struct sh_error *err)
+{
+	if (x->req->who->kind != AK_PROSECUTOR)
+		return sh_error_set(err, SH_EFORBIDDEN, "the prosecutor files the motion");
+	if (!witness_of(x, err))
+		return err->code;
+	return copy_fields(x, (const char *const[]){ "rule", "outcome", NULL });
+}
+
+static enum sh_code check_notice(struct ectx *x, struct sh_error *err)
+{
+	const struct witness_rec *w;
+
+	if (x->req->who->kind != AK_PROSECUTOR)
+		return sh_error_set(err, SH_EFORBIDDEN, "the prosecutor serves the notice");
+	if (!(w = witness_of(x, err)))
+		return err->code;
+	return check_hearing(x, w, err);
+}
+
 /* ---- the table of event types ---- */
 
 static const struct jsonh_field s_step_done[] = { COMMON, { "step", JT_STRING, JF_REQUIRED, 1, 64, NULL },
@@ -356,6 +462,38 @@ static const struct jsonh_field s_close[] = { COMMON,
 					      { NULL } };
 static const struct jsonh_field s_reopen[] = { COMMON, { "text", JT_TEXT, 0, 1, 4000, NULL },
 					       { NULL } };
+static const char *const plan_parts[] = { "exploiter_contact", "safe_people_places",
+					   "phone_social_media", "leaving_placement", "numbers_24_7",
+					   "court_transport", "waiting_area", "support_person",
+					   "address_confidentiality", NULL };
+static const char *const cctv_rules[] = { "PC 1347", "PC 1347.1", "county policy", NULL };
+static const char *const cctv_outcomes[] = { "filed", "granted", "denied", NULL };
+static const struct jsonh_field s_witness_advocate[] = {
+	COMMON, { "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+	{ "user_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL }, { NULL }
+};
+static const struct jsonh_field s_safety_plan[] = {
+	COMMON, { "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+	{ "part", JT_ENUM, JF_REQUIRED, 0, 0, plan_parts },
+	{ "text", JT_TEXT, JF_REQUIRED, 1, 8000, NULL }, { NULL }
+};
+static const struct jsonh_field s_signoff[] = { COMMON,
+						{ "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+						{ NULL } };
+static const struct jsonh_field s_plan_review[] = {
+	COMMON, { "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+	{ "hearing_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+	{ "note", JT_TEXT, 0, 1, 4000, NULL }, { NULL }
+};
+static const struct jsonh_field s_cctv[] = { COMMON,
+					     { "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+					     { "rule", JT_ENUM, JF_REQUIRED, 0, 0, cctv_rules },
+					     { "outcome", JT_ENUM, JF_REQUIRED, 0, 0, cctv_outcomes },
+					     { NULL } };
+static const struct jsonh_field s_notice[] = { COMMON,
+					       { "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+					       { "hearing_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+					       { NULL } };
 static const struct jsonh_field s_name[] = { COMMON,
 					     { "confidential", JT_BOOL, JF_REQUIRED, 0, 0, NULL },
 					     { NULL } };
@@ -377,6 +515,12 @@ static const struct event_kind kinds[] = {
 	{ "close", SEC_CORE, s_close, t_text, check_close },
 	{ "reopen", SEC_CORE, s_reopen, t_text, check_reopen },
 	{ "name_confidentiality", SEC_CORE, s_name, NULL, check_name },
+	{ "witness_advocate", SEC_COURT, s_witness_advocate, NULL, check_witness_advocate },
+	{ "safety_plan", SEC_COURT, s_safety_plan, t_text, check_plan_part },
+	{ "safety_plan_signoff", SEC_COURT, s_signoff, NULL, check_signoff },
+	{ "safety_plan_review", SEC_COURT, s_plan_review, t_note, check_review_plan },
+	{ "cctv_motion", SEC_COURT, s_cctv, NULL, check_cctv },
+	{ "notice_served", SEC_COURT, s_notice, NULL, check_notice },
 };
 
 static const struct event_kind *kind_of(const char *type)
@@ -397,6 +541,7 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 	struct buf data = BUF_INIT, plain = BUF_INIT, sealed = BUF_INIT;
 	enum sh_code rc;
 
+	x->conn = c;
 	if ((rc = casefile_load(req, c, req->params[0], &x->cf, err)) ||
 	    (rc = casefile_evaluate(req, &x->cf, x->now, err)))
 		goto out;
@@ -492,7 +637,8 @@ API_HANDLER(api_events_create)
 				    "must be one of: step_done, step_waived, note, advocate_note, "
 				    "arrest, placement, missing_start, missing_end, screening, "
 				    "stability_check, exploiter_arrest, deviation_review, disclosure, "
-				    "close, reopen, name_confidentiality");
+				    "close, reopen, name_confidentiality, witness_advocate, safety_plan, "
+				    "safety_plan_signoff, safety_plan_review, cctv_motion, notice_served");
 		goto out;
 	}
 	if ((rc = jsonh_check(x.body, x.kind->spec, "", err)))

@@ -39,4 +39,14 @@ API_HANDLER(api_case_audit);
 API_HANDLER(api_events_create);
 API_HANDLER(api_events_list);
 
+/* witness.c */
+API_HANDLER(api_witness_eligibility);
+API_HANDLER(api_prosecutions_create);
+API_HANDLER(api_prosecutions_list);
+API_HANDLER(api_prosecution_get);
+API_HANDLER(api_prosecution_hearing);
+API_HANDLER(api_prosecution_outcome);
+API_HANDLER(api_prosecution_witness);
+API_HANDLER(api_case_witness);
+
 #endif

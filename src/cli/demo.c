@@ -11,6 +11,7 @@
 #include "api/handlers.h"
 #include "api/inflight.h"
 #include "api/principal.h"
+#include "core/witness.h"
 #include "cli/cli.h"
 #include "lib/jsonh.h"
 #include "lib/log.h"
@@ -357,6 +358,8 @@ int cmd_demo(int argc, char **argv)
 	    (rc = store_open(db, &so, &d.app.store, &err)) ||
 	    (rc = registry_load(d.app.store, protocol, d.real_now, &d.app.registry, &err)))
 		goto out;
+	if ((rc = app_load_witness_rules(&d.app, "protocols/ca-cctv.rules", &err)))
+		goto out;
 	if (!(d.app.inflight = inflight_new())) {
 		rc = sh_error_set(&err, SH_ENOMEM, "out of memory");
 		goto out;
@@ -425,6 +428,7 @@ int cmd_demo(int argc, char **argv)
 		printf("  %-18s %-10s %s\n", users[w].username, users[w].role, users[w].agency);
 out:
 	registry_release(&d.app.registry);
+	witness_rules_free(d.app.witness_rules);
 	inflight_free(d.app.inflight);
 	store_close(d.app.store);
 	if (d.app.keys.keys)

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include "api/app.h"
 #include "api/inflight.h"
+#include "core/witness.h"
 #include "cli/cli.h"
 #include "http/server.h"
 #include "lib/log.h"
@@ -13,6 +14,7 @@ int cmd_serve(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "protocol", required_argument, NULL, 'p' },
+		{ "witness-rules", required_argument, NULL, 'w' },
 		{ "secure-cookies", no_argument, NULL, 's' },
 		{ "session-idle", required_argument, NULL, 'i' },
 		{ "session-max", required_argument, NULL, 'm' },
@@ -27,6 +29,7 @@ int cmd_serve(int argc, char **argv)
 		"  --protocol FILE         the protocol new cases run under (default: $SAFEHARBOR_PROTOCOL,\n"
 		"                          else protocols/la-county-frp.protocol); every version loaded\n"
 		"                          is kept, so existing cases keep their deadlines\n"
+		"  --witness-rules FILE    CCTV eligibility rules (default protocols/ca-cctv.rules)\n"
 		"  --secure-cookies        mark cookies Secure (TLS is terminated in front of us)\n"
 		"  --session-idle SECONDS  sign out after this much inactivity (default 900)\n"
 		"  --session-max SECONDS   and after this long in any case (default 43200)";
@@ -36,6 +39,7 @@ int cmd_serve(int argc, char **argv)
 	struct http_server *srv = NULL;
 	struct app app = { 0 };
 	const char *db = NULL, *protocol = getenv("SAFEHARBOR_PROTOCOL");
+	const char *witness_rules = "protocols/ca-cctv.rules";
 	char *keyfile = NULL;
 	sigset_t sigs;
 	bool done;
@@ -52,6 +56,8 @@ int cmd_serve(int argc, char **argv)
 			ho.listen = optarg;
 		else if (c == 'p')
 			protocol = optarg;
+		else if (c == 'w')
+			witness_rules = optarg;
 		else if (c == 's')
 			app.cfg.secure_cookies = true;
 		else if (c == 'i' || c == 'm') {
@@ -83,6 +89,8 @@ int cmd_serve(int argc, char **argv)
 	if (store_open(db, &so, &app.store, &err) ||
 	    registry_load(app.store, protocol, clock_now(&app.clock), &app.registry, &err))
 		goto fail;
+	if (app_load_witness_rules(&app, witness_rules, &err))
+		goto fail;
 	if (!(app.inflight = inflight_new())) {
 		sh_error_set(&err, SH_ENOMEM, "out of memory");
 		goto fail;
@@ -103,6 +111,7 @@ int cmd_serve(int argc, char **argv)
 		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	http_server_stop(srv);
 	registry_release(&app.registry);
+	witness_rules_free(app.witness_rules);
 	inflight_free(app.inflight);
 	store_close(app.store);
 	shcrypto_keys_release(&app.keys);
@@ -111,6 +120,7 @@ int cmd_serve(int argc, char **argv)
 	return EXIT_OK;
 fail:
 	registry_release(&app.registry);
+	witness_rules_free(app.witness_rules);
 	inflight_free(app.inflight);
 	store_close(app.store);
 	if (app.keys.keys)

@@ -63,6 +63,8 @@ struct step_status {
 	const char *key;   /* points into the protocol */
 	const char *title;
 	const char *owner; /* agency kind, after the owner rules; NULL when not applicable */
+	const char *also_owner; /* a second kind that also answers for it (witness items); the
+				   engine leaves it NULL */
 	int episode;       /* 0, or the missing episode / hearing number (from 1) */
 	enum step_state state;
 	int64_t opened_at; /* when the clock started (the anchor); 0 when not known */

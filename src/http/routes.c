@@ -31,6 +31,15 @@ const struct route http_routes[] = {
 	{ "GET", "/api/v1/cases/{id}/audit", api_case_audit, ROUTE_SIGNED_IN, 0 },
 	{ "POST", "/api/v1/cases/{id}/events", api_events_create, ROUTE_SIGNED_IN, 64 * KiB },
 	{ "GET", "/api/v1/cases/{id}/events", api_events_list, ROUTE_SIGNED_IN, 0 },
+	{ "GET", "/api/v1/cases/{id}/witness", api_case_witness, ROUTE_SIGNED_IN, 0 },
+
+	{ "POST", "/api/v1/witness/eligibility", api_witness_eligibility, ROUTE_SIGNED_IN, 8 * KiB },
+	{ "GET", "/api/v1/prosecutions", api_prosecutions_list, ROUTE_SIGNED_IN, 0 },
+	{ "POST", "/api/v1/prosecutions", api_prosecutions_create, ROUTE_SIGNED_IN, 64 * KiB },
+	{ "GET", "/api/v1/prosecutions/{id}", api_prosecution_get, ROUTE_SIGNED_IN, 0 },
+	{ "POST", "/api/v1/prosecutions/{id}/hearings", api_prosecution_hearing, ROUTE_SIGNED_IN, 4 * KiB },
+	{ "POST", "/api/v1/prosecutions/{id}/outcome", api_prosecution_outcome, ROUTE_SIGNED_IN, 4 * KiB },
+	{ "POST", "/api/v1/prosecutions/{id}/witnesses", api_prosecution_witness, ROUTE_SIGNED_IN, 4 * KiB },
 };
 
 const size_t http_nroutes = ARRAY_SIZE(http_routes);

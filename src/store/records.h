@@ -149,6 +149,7 @@ struct step_rec {
 	const char *step;
 	int episode;
 	const char *owner;
+	const char *also_owner; /* a second agency kind that answers for it, or NULL */
 	const char *state;
 	int64_t opened_at;
 	int64_t due_at;
@@ -170,6 +171,50 @@ struct owed_rec {
 	int64_t due_at;
 };
 
+/* A prosecution of exploiters or buyers, by a prosecutor's agency. */
+struct prosecution_rec {
+	int64_t id;
+	int64_t agency_id;
+	const char *court_case_number;
+	const char *court;
+	const char *charges; /* JSON array of Penal Code sections */
+	int64_t filed_at;
+	const char *outcome; /* NULL while open: convicted, acquitted, dismissed, plea */
+	int64_t outcome_at;
+	int64_t created_at;
+	int64_t created_by;
+};
+
+struct defendant_rec {
+	int64_t id;
+	int64_t prosecution_id;
+	const char *role; /* exploiter, buyer */
+	const unsigned char *name_sealed;
+	size_t name_len;
+	const char *charges; /* JSON array */
+	int64_t created_at;
+};
+
+struct hearing_rec {
+	int64_t id;
+	int64_t prosecution_id;
+	const char *kind; /* preliminary, trial, motion, other */
+	int64_t at;
+	int64_t created_at;
+};
+
+/* A youth (by case) listed as a minor victim witness in a prosecution. */
+struct witness_rec {
+	int64_t id;
+	int64_t prosecution_id;
+	const char *case_id;
+	int64_t listed_at;
+	/* filled by witnesses_for_case */
+	int64_t prosecutor_agency_id;
+	const char *court_case_number;
+	const char *charges;
+};
+
 struct case_query {
 	int64_t agency_id;  /* cases this agency takes part in */
 	bool ever;          /* also those it took part in before (supervisors) */
@@ -182,5 +227,7 @@ struct case_query {
 	const char *after_id;
 	int limit;
 };
+
+/* rosters, channels, summonses, outbox */
 
 #endif

@@ -289,7 +289,8 @@ enum sh_code sqlite_case_query(struct store_conn *c, const struct case_query *q,
 		" next AS ("
 		"  SELECT s.case_id, MIN(s.due_at) AS due_at FROM case_steps s"
 		"  JOIN mine m ON m.case_id = s.case_id"
-		"  WHERE s.state = 'pending' AND s.owner = ?3 AND s.due_at > 0 GROUP BY s.case_id),"
+		"  WHERE s.state = 'pending' AND (s.owner = ?3 OR s.also_owner = ?3) AND s.due_at > 0"
+		"  GROUP BY s.case_id),"
 		" rows AS ("
 		"  SELECT c.id, c.identified_at, c.area, c.youth_status, c.age, c.closed_at,"
 		"   COALESCE(n.due_at, 9223372036854775807) AS sort_due, n.due_at, c.protocol_id"
@@ -297,7 +298,7 @@ enum sh_code sqlite_case_query(struct store_conn *c, const struct case_query *q,
 		"  WHERE (?4 = 0 OR c.closed_at = 0) AND (?5 = 0 OR n.due_at < ?6))"
 		" SELECT r.id, r.identified_at, r.area, r.youth_status, r.age, r.closed_at, r.sort_due,"
 		"  (SELECT s.step || ' ' || s.episode || ' ' || s.opened_at FROM case_steps s"
-		"    WHERE s.case_id = r.id AND s.state = 'pending' AND s.owner = ?3"
+		"    WHERE s.case_id = r.id AND s.state = 'pending' AND (s.owner = ?3 OR s.also_owner = ?3)"
 		"    AND s.due_at = r.due_at ORDER BY s.step, s.episode LIMIT 1), r.protocol_id"
 		" FROM rows r WHERE ?7 IS NULL OR (r.sort_due, r.id) > (?8, ?7)"
 		" ORDER BY r.sort_due, r.id LIMIT ?9";
@@ -480,7 +481,8 @@ enum sh_code sqlite_steps_replace(struct store_conn *c, const char *case_id,
 {
 	static const char del[] = "DELETE FROM case_steps WHERE case_id = ?1";
 	static const char ins[] = "INSERT INTO case_steps(case_id, step, episode, owner, state,"
-				  " opened_at, due_at, done_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+				  " opened_at, due_at, done_at, also_owner)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
 	enum sh_code rc;
@@ -501,6 +503,7 @@ enum sh_code sqlite_steps_replace(struct store_conn *c, const char *case_id,
 		sqlite3_bind_int64(st, 6, steps[i].opened_at);
 		sqlite3_bind_int64(st, 7, steps[i].due_at);
 		sqlite3_bind_int64(st, 8, steps[i].done_at);
+		sq_bind_text(st, 9, steps[i].also_owner);
 		if ((rc = sq_exec_stmt(sc, st, err)))
 			return rc;
 	}
@@ -510,8 +513,9 @@ enum sh_code sqlite_steps_replace(struct store_conn *c, const char *case_id,
 enum sh_code sqlite_steps_list(struct store_conn *c, const char *case_id, struct arena *a,
 			       struct step_rec **out, size_t *n, struct sh_error *err)
 {
-	static const char sql[] = "SELECT step, episode, owner, state, opened_at, due_at, done_at"
-				  " FROM case_steps WHERE case_id = ?1 ORDER BY due_at, step, episode";
+	static const char sql[] = "SELECT step, episode, owner, state, opened_at, due_at, done_at,"
+				  " also_owner FROM case_steps WHERE case_id = ?1"
+				  " ORDER BY due_at, step, episode";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
 	size_t cap = 0;
@@ -534,6 +538,7 @@ enum sh_code sqlite_steps_list(struct store_conn *c, const char *case_id, struct
 		s->opened_at = sqlite3_column_int64(st, 4);
 		s->due_at = sqlite3_column_int64(st, 5);
 		s->done_at = sqlite3_column_int64(st, 6);
+		s->also_owner = sq_col_text(st, 7, a);
 	}
 	sqlite3_reset(st);
 	return rc;

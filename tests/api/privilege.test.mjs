@@ -16,7 +16,7 @@ const WRITE = {
   law_enforcement: ['core', 'law_enforcement', 'court', 'missing', 'prosecution'],
   child_welfare: ['core', 'placement', 'missing'],
   probation: ['core', 'placement', 'missing'],
-  advocacy: ['core', 'missing'],
+  advocacy: ['core', 'court', 'missing'],
   medical: ['core', 'medical'],
   mental_health: ['core', 'medical'],
   prosecutor: ['court', 'prosecution'],

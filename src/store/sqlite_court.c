@@ -1,0 +1,290 @@
+/* SQLite backend: prosecutions, defendants, hearings and witnesses. */
+#include "lib/common.h"
+#include "store/sqlite_internal.h"
+
+static enum sh_code no_mem(struct sh_error *err)
+{
+	return sh_error_set(err, SH_ENOMEM, "out of memory");
+}
+
+enum sh_code sqlite_prosecution_insert(struct store_conn *c, struct prosecution_rec *r,
+				       struct sh_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO prosecutions(agency_id, court_case_number, court, charges, filed_at,"
+		" created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, r->agency_id);
+	sq_bind_text(st, 2, r->court_case_number);
+	sq_bind_text(st, 3, r->court);
+	sq_bind_text(st, 4, r->charges);
+	sqlite3_bind_int64(st, 5, r->filed_at);
+	sqlite3_bind_int64(st, 6, r->created_at);
+	sqlite3_bind_int64(st, 7, r->created_by);
+	rc = sq_exec_stmt(sc, st, err);
+	if (rc == SH_ECONFLICT) {
+		sh_error_init(err);
+		return sh_error_field(err, SH_ECONFLICT, "court_case_number",
+				      "your agency already has a prosecution with this number");
+	}
+	if (!rc)
+		r->id = sqlite3_last_insert_rowid(sc->db);
+	return rc;
+}
+
+#define PROSECUTION_COLS                                                                   \
+	"id, agency_id, court_case_number, court, charges, filed_at, outcome, outcome_at," \
+	" created_at, created_by"
+
+static void read_prosecution(sqlite3_stmt *st, struct arena *a, struct prosecution_rec *r)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	r->agency_id = sqlite3_column_int64(st, 1);
+	r->court_case_number = sq_col_text(st, 2, a);
+	r->court = sq_col_text(st, 3, a);
+	r->charges = sq_col_text(st, 4, a);
+	r->filed_at = sqlite3_column_int64(st, 5);
+	r->outcome = sq_col_text(st, 6, a);
+	r->outcome_at = sqlite3_column_int64(st, 7);
+	r->created_at = sqlite3_column_int64(st, 8);
+	r->created_by = sqlite3_column_int64(st, 9);
+}
+
+enum sh_code sqlite_prosecution_get(struct store_conn *c, int64_t id, struct arena *a,
+				    struct prosecution_rec *out, struct sh_error *err)
+{
+	static const char sql[] = "SELECT " PROSECUTION_COLS " FROM prosecutions WHERE id = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	bool row;
+	enum sh_code rc;
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (!row)
+		return sh_error_set(err, SH_ENOTFOUND, "no such prosecution");
+	read_prosecution(st, a, out);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
+enum sh_code sqlite_prosecution_list(struct store_conn *c, int64_t agency_id, struct arena *a,
+				     struct prosecution_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] = "SELECT " PROSECUTION_COLS " FROM prosecutions"
+				  " WHERE agency_id = ?1 ORDER BY filed_at DESC, id DESC";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, agency_id);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct prosecution_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!r)
+			return no_mem(err);
+		read_prosecution(st, a, r);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum sh_code sqlite_prosecution_set_outcome(struct store_conn *c, int64_t id, const char *outcome,
+					    int64_t at, struct sh_error *err)
+{
+	static const char sql[] = "UPDATE prosecutions SET outcome = ?2, outcome_at = ?3 WHERE id = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, id);
+	sq_bind_text(st, 2, outcome);
+	sqlite3_bind_int64(st, 3, at);
+	return sq_exec_stmt(sc, st, err);
+}
+
+enum sh_code sqlite_defendant_insert(struct store_conn *c, struct defendant_rec *r,
+				     struct sh_error *err)
+{
+	static const char sql[] = "INSERT INTO defendants(prosecution_id, role, name_sealed, charges,"
+				  " created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, r->prosecution_id);
+	sq_bind_text(st, 2, r->role);
+	sqlite3_bind_blob(st, 3, r->name_sealed, (int)r->name_len, SQLITE_TRANSIENT);
+	sq_bind_text(st, 4, r->charges);
+	sqlite3_bind_int64(st, 5, r->created_at);
+	if (!(rc = sq_exec_stmt(sc, st, err)))
+		r->id = sqlite3_last_insert_rowid(sc->db);
+	return rc;
+}
+
+enum sh_code sqlite_defendants_list(struct store_conn *c, int64_t prosecution_id, struct arena *a,
+				    struct defendant_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] = "SELECT id, prosecution_id, role, name_sealed, charges, created_at"
+				  " FROM defendants WHERE prosecution_id = ?1 ORDER BY id";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, prosecution_id);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct defendant_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		const void *b;
+		if (!r)
+			return no_mem(err);
+		r->id = sqlite3_column_int64(st, 0);
+		r->prosecution_id = sqlite3_column_int64(st, 1);
+		r->role = sq_col_text(st, 2, a);
+		b = sqlite3_column_blob(st, 3);
+		r->name_len = (size_t)sqlite3_column_bytes(st, 3);
+		if (b) {
+			unsigned char *p = arena_alloc(a, r->name_len + 1);
+			if (!p)
+				return no_mem(err);
+			memcpy(p, b, r->name_len);
+			r->name_sealed = p;
+		}
+		r->charges = sq_col_text(st, 4, a);
+		r->created_at = sqlite3_column_int64(st, 5);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum sh_code sqlite_hearing_insert(struct store_conn *c, struct hearing_rec *r, struct sh_error *err)
+{
+	static const char sql[] = "INSERT INTO hearings(prosecution_id, kind, at, created_at)"
+				  " VALUES (?1, ?2, ?3, ?4)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, r->prosecution_id);
+	sq_bind_text(st, 2, r->kind);
+	sqlite3_bind_int64(st, 3, r->at);
+	sqlite3_bind_int64(st, 4, r->created_at);
+	if (!(rc = sq_exec_stmt(sc, st, err)))
+		r->id = sqlite3_last_insert_rowid(sc->db);
+	return rc;
+}
+
+enum sh_code sqlite_hearings_list(struct store_conn *c, int64_t prosecution_id, struct arena *a,
+				  struct hearing_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] = "SELECT id, prosecution_id, kind, at, created_at FROM hearings"
+				  " WHERE prosecution_id = ?1 ORDER BY at, id";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, prosecution_id);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct hearing_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!r)
+			return no_mem(err);
+		r->id = sqlite3_column_int64(st, 0);
+		r->prosecution_id = sqlite3_column_int64(st, 1);
+		r->kind = sq_col_text(st, 2, a);
+		r->at = sqlite3_column_int64(st, 3);
+		r->created_at = sqlite3_column_int64(st, 4);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum sh_code sqlite_witness_insert(struct store_conn *c, struct witness_rec *r, struct sh_error *err)
+{
+	static const char sql[] = "INSERT INTO witnesses(prosecution_id, case_id, listed_at)"
+				  " VALUES (?1, ?2, ?3)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, r->prosecution_id);
+	sq_bind_text(st, 2, r->case_id);
+	sqlite3_bind_int64(st, 3, r->listed_at);
+	rc = sq_exec_stmt(sc, st, err);
+	if (rc == SH_ECONFLICT) {
+		sh_error_init(err);
+		return sh_error_field(err, SH_ECONFLICT, "case_id",
+				      "this youth is already a witness in this prosecution");
+	}
+	if (!rc)
+		r->id = sqlite3_last_insert_rowid(sc->db);
+	return rc;
+}
+
+enum sh_code sqlite_witnesses_list(struct store_conn *c, const char *case_id, int64_t prosecution_id,
+				   struct arena *a, struct witness_rec **out, size_t *n,
+				   struct sh_error *err)
+{
+	static const char sql[] =
+		"SELECT w.id, w.prosecution_id, w.case_id, w.listed_at, p.agency_id,"
+		" p.court_case_number, p.charges FROM witnesses w"
+		" JOIN prosecutions p ON p.id = w.prosecution_id"
+		" WHERE (?1 IS NOT NULL AND w.case_id = ?1) OR (?1 IS NULL AND w.prosecution_id = ?2)"
+		" ORDER BY w.listed_at, w.id";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sq_bind_text(st, 1, case_id);
+	sqlite3_bind_int64(st, 2, prosecution_id);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct witness_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!r)
+			return no_mem(err);
+		r->id = sqlite3_column_int64(st, 0);
+		r->prosecution_id = sqlite3_column_int64(st, 1);
+		r->case_id = sq_col_text(st, 2, a);
+		r->listed_at = sqlite3_column_int64(st, 3);
+		r->prosecutor_agency_id = sqlite3_column_int64(st, 4);
+		r->court_case_number = sq_col_text(st, 5, a);
+		r->charges = sq_col_text(st, 6, a);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
