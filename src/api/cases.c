@@ -581,7 +581,12 @@ API_HANDLER(api_case_audit)
 	for (size_t i = 0; i < n; i++) {
 		struct user_rec u = { 0 };
 		struct sh_error ignored = SH_ERROR_INIT;
+		int sec = rows[i].section ? access_section_parse(rows[i].section) : SEC_CORE;
 		json_t *o;
+		/* a row about a compartment the caller may not read would reveal that it has
+		 * content (an advocate's notes, medical detail): leave it out */
+		if (sec < 0 || !access_can_read(req->who, (enum section)sec))
+			continue;
 		if (rows[i].user_id)
 			store_user_get(c, rows[i].user_id, NULL, req->arena, &u, &ignored);
 		o = json_pack("{s:I, s:s, s:o, s:o, s:o, s:s}", "seq", (json_int_t)rows[i].seq,

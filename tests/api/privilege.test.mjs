@@ -94,9 +94,19 @@ test('a recorded disclosure (victim consent) lets one named agency read one note
   for (const u of ['le', 'le_sup', 'pros', 'med']) {
     assert.ok(!(await srv.as(u).get(`/api/v1/cases/${kase.id}/events`)).text.includes(CANARY), u);
   }
-  const audit = await srv.as('cw_sup').get(`/api/v1/cases/${kase.id}/audit`);
+  const audit = await srv.as('adv_sup').get(`/api/v1/cases/${kase.id}/audit`);
   assert.equal(audit.status, 200, audit.text);
   assert.ok(audit.json.items.some((r) => r.action === 'events.read' && r.section === 'advocacy' && r.agency === 'Child Welfare'));
+});
+
+test('the audit list does not reveal that privileged notes exist', async () => {
+  for (const u of ['le_sup', 'cw_sup']) {
+    const r = await srv.as(u).get(`/api/v1/cases/${kase.id}/audit`);
+    assert.equal(r.status, 200, r.text);
+    assert.ok(!r.json.items.some((x) => x.section === 'advocacy'), u);
+  }
+  const adv = await srv.as('adv_sup').get(`/api/v1/cases/${kase.id}/audit`);
+  assert.ok(adv.json.items.some((x) => x.section === 'advocacy'));
 });
 
 test('supervisors list who viewed a case; members may not', async () => {
