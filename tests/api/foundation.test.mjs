@@ -61,3 +61,11 @@ test('usage errors exit 2, --help exits 0', () => {
     assert.match(r.stdout, /usage|commands/);
   }
 });
+
+test('an oversized request line or header is refused and the server stays up', async () => {
+  const long = await fetch(`${srv.url}/${'a'.repeat(40000)}`).catch(() => null);
+  assert.ok(!long || [414, 431, 400].includes(long.status), `status ${long?.status}`);
+  const hdr = await fetch(`${srv.url}/healthz`, { headers: { 'x-filler': 'b'.repeat(40000) } }).catch(() => null);
+  assert.ok(!hdr || [431, 413, 400].includes(hdr.status), `status ${hdr?.status}`);
+  assert.equal((await srv.api.get('/healthz')).status, 200);
+});
