@@ -1,12 +1,12 @@
 #include "lib/common.h"
 #include "api/app.h"
 #include "api/casefile.h"
+#include "api/identity.h"
 #include "lib/jsonh.h"
 #include "lib/shcrypto.h"
 #include "lib/timefmt.h"
 #include "core/witness.h"
 
-#define IDENTITY_CONTEXT "youth.identity"
 #define EVENT_TEXT_CONTEXT "event.text"
 
 static enum sh_code no_mem(struct sh_error *err)
@@ -294,16 +294,7 @@ const char *casefile_lead_kind(const struct casefile *cf)
 /* The youth's identity, decrypted into a JSON object (NULL when it cannot be read). */
 static json_t *identity(struct api_request *req, const struct casefile *cf)
 {
-	struct buf plain = BUF_INIT;
-	struct sh_error err = SH_ERROR_INIT;
-	json_t *v = NULL;
-
-	if (cf->c.identity &&
-	    !shcrypto_open(&req->app->keys, cf->c.identity, cf->c.identity_len, IDENTITY_CONTEXT,
-			   &plain, &err))
-		v = json_loadb(plain.data, plain.len, 0, NULL);
-	buf_wipe(&plain);
-	return v;
+	return identity_open(&req->app->keys, cf->c.identity, cf->c.identity_len);
 }
 
 bool casefile_birth_date(struct api_request *req, const struct casefile *cf, struct sh_date *out)

@@ -10,6 +10,7 @@
 #include "api/audit.h"
 #include "api/casefile.h"
 #include "api/handlers.h"
+#include "api/identity.h"
 #include "api/inflight.h"
 #include "api/params.h"
 #include "core/rules.h"
@@ -17,7 +18,6 @@
 #include "lib/shcrypto.h"
 #include "lib/timefmt.h"
 
-#define IDENTITY_CONTEXT "youth.identity"
 #define AGE_MIN 8
 #define AGE_MAX 25
 
@@ -62,18 +62,6 @@ struct create {
 	char *existing_id;
 	bool key_conflict;
 };
-
-/* Lowercase letters and digits of a name, for the blind index. */
-static void normalise(const char *s, struct buf *out)
-{
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (isalnum(ch))
-			buf_addch(out, (char)tolower(ch));
-		else if (ch >= 0x80)
-			buf_addch(out, (char)ch);
-	}
-}
 
 static void new_case_id(char out[16])
 {
@@ -259,7 +247,7 @@ API_HANDLER(api_cases_create)
 	json_t *body = NULL, *youth, *ident = NULL, *v;
 	const char *key = api_header(req, "Idempotency-Key"), *s;
 	struct sh_date birth = { 0 };
-	struct buf plain = BUF_INIT, sealed = BUF_INIT, norm = BUF_INIT;
+	struct buf sealed = BUF_INIT;
 	int64_t now = clock_now(&app->clock), t0 = 0, assault = 0;
 	int age = 0;
 	bool entered = false;
@@ -340,20 +328,10 @@ API_HANDLER(api_cases_create)
 	     *k; k++)
 		if ((v = json_object_get(youth, *k)))
 			json_object_set(ident, *k, v);
-	if ((rc = jsonh_dump(ident, &plain)) ||
-	    (rc = shcrypto_seal(&app->keys, plain.data, plain.len, IDENTITY_CONTEXT, &sealed)))
+	if ((rc = identity_seal(&app->keys, ident, &sealed)))
 		goto out;
-	if (jsonh_str(youth, "first_name") && jsonh_str(youth, "last_name") &&
-	    jsonh_str(youth, "birth_date")) {
-		buf_adds(&norm, "v1|");
-		normalise(jsonh_str(youth, "first_name"), &norm);
-		buf_addch(&norm, '|');
-		normalise(jsonh_str(youth, "last_name"), &norm);
-		buf_addch(&norm, '|');
-		buf_adds(&norm, jsonh_str(youth, "birth_date"));
-		shcrypto_blind_index(&app->keys, norm.data, blind);
+	if (identity_blind_index(&app->keys, ident, blind))
 		cr.youth.blind_index = blind;
-	}
 	cr.youth.identity = (const unsigned char *)sealed.data;
 	cr.youth.identity_len = sealed.len;
 	cr.youth.created_at = now;
@@ -400,8 +378,6 @@ API_HANDLER(api_cases_create)
 out:
 	if (entered)
 		inflight_leave(app->inflight, req->who->user_id, key);
-	buf_wipe(&plain);
-	buf_wipe(&norm);
 	buf_release(&sealed);
 	json_decref(ident);
 	json_decref(body);

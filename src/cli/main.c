@@ -12,6 +12,7 @@ const struct cli_command cli_commands[] = {
 	{ "user", cmd_user, "add, list, disable or enable users; reset a password" },
 	{ "token", cmd_token, "create, list or revoke integration tokens" },
 	{ "demo", cmd_demo, "load synthetic agencies, users and cases into a new database" },
+	{ "key", cmd_key, "rotate the field-encryption key" },
 	{ "audit", cmd_audit, "verify the audit chain; list who viewed a case" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "list the commands, or show one command's help" },

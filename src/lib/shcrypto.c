@@ -61,6 +61,51 @@ enum sh_code shcrypto_keyfile_create(const char *path, struct sh_error *err)
 	return rc;
 }
 
+enum sh_code shcrypto_keyfile_add_key(const char *path, uint32_t *new_id, struct sh_error *err)
+{
+	struct shcrypto_keys k;
+	struct buf text = BUF_INIT, tmp = BUF_INIT;
+	unsigned char key[SHCRYPTO_KEY_LEN];
+	char hex[2 * SHCRYPTO_KEY_LEN + 1], chunk[512];
+	FILE *f;
+	size_t n;
+	int fd = -1;
+	enum sh_code rc;
+
+	if ((rc = shcrypto_keyfile_load(path, &k, err)))
+		return rc;
+	*new_id = k.ids[k.nkeys - 1] + 1;
+	shcrypto_keys_release(&k);
+	if (!(f = fopen(path, "re")))
+		return sh_error_set(err, SH_EIO, "cannot read %s: %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&text, chunk, n);
+	fclose(f);
+	sodium_memzero(chunk, sizeof(chunk));
+	randombytes_buf(key, sizeof(key));
+	shcrypto_hex(key, sizeof(key), hex);
+	if (text.len && text.data[text.len - 1] != '\n')
+		buf_addch(&text, '\n');
+	buf_addf(&text, "key %" PRIu32 " %s\n", *new_id, hex);
+	buf_addf(&tmp, "%s.new", path);
+	fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = sh_error_set(err, SH_EIO, "cannot write %s: %s", tmp.data, strerror(errno));
+	} else {
+		bool ok = write(fd, text.data, text.len) == (ssize_t)text.len && fsync(fd) == 0;
+		ok = close(fd) == 0 && ok;
+		if (!ok || rename(tmp.data, path)) {
+			rc = sh_error_set(err, SH_EIO, "cannot write %s: %s", path, strerror(errno));
+			unlink(tmp.data);
+		}
+	}
+	sodium_memzero(key, sizeof(key));
+	sodium_memzero(hex, sizeof(hex));
+	buf_wipe(&text);
+	buf_release(&tmp);
+	return rc;
+}
+
 enum sh_code shcrypto_keyfile_load(const char *path, struct shcrypto_keys *k, struct sh_error *err)
 {
 	struct stat st;

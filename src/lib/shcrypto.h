@@ -27,6 +27,12 @@ enum sh_code shcrypto_init(struct sh_error *err);
 char *shcrypto_keyfile_path(const char *db_path);
 /* Creates the key file (mode 0600) with one new random key if it does not exist. */
 enum sh_code shcrypto_keyfile_create(const char *path, struct sh_error *err);
+/*
+ * Appends a new random key (the next id) to the key file, atomically: a new file
+ * is written, fsynced and renamed over the old one. Old keys stay, so everything
+ * sealed before still opens. *new_id gets the new key's id.
+ */
+enum sh_code shcrypto_keyfile_add_key(const char *path, uint32_t *new_id, struct sh_error *err);
 /* Loads keys; refuses a file readable by group or others. Release with shcrypto_keys_release. */
 enum sh_code shcrypto_keyfile_load(const char *path, struct shcrypto_keys *k, struct sh_error *err);
 void shcrypto_keys_release(struct shcrypto_keys *k);

@@ -230,4 +230,13 @@ struct case_query {
 
 /* rosters, channels, summonses, outbox */
 
+/* A sealed (encrypted) value, for re-sealing under a new key. */
+enum sealed_kind { SEALED_IDENTITY, SEALED_EVENT_TEXT, SEALED_DEFENDANT_NAME };
+
+struct sealed_rec {
+	int64_t id;
+	const unsigned char *blob;
+	size_t len;
+};
+
 #endif

@@ -1,0 +1,133 @@
+/*
+ * safeharbor key rotate: adds a new field-encryption key and re-seals every sealed
+ * value (youth identities, event free text, defendants' names) with it, recomputing
+ * the blind indexes, in one transaction. The key file keeps the old keys, so a
+ * failure half-way leaves everything readable.
+ */
+#include "lib/common.h"
+#include "api/audit.h"
+#include "api/identity.h"
+#include "cli/cli.h"
+#include "lib/shcrypto.h"
+
+static const char *const contexts[] = {
+	[SEALED_IDENTITY] = "youth.identity",
+	[SEALED_EVENT_TEXT] = "event.text",
+	[SEALED_DEFENDANT_NAME] = "defendant.name",
+};
+
+struct rotation {
+	const struct shcrypto_keys *keys;
+	size_t counts[3];
+	uint32_t key_id;
+};
+
+static enum sh_code reseal_all(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct rotation *r = arg;
+	struct arena a = ARENA_INIT;
+	enum sh_code rc = SH_OK;
+	char detail[96];
+
+	for (int kind = 0; !rc && kind < 3; kind++) {
+		struct sealed_rec *list;
+		size_t n;
+		if ((rc = store_sealed_list(c, (enum sealed_kind)kind, &a, &list, &n, err)))
+			break;
+		for (size_t i = 0; !rc && i < n; i++) {
+			struct buf plain = BUF_INIT, sealed = BUF_INIT;
+			struct sealed_rec nr = { .id = list[i].id };
+			char blind[65];
+			const char *bi = NULL;
+			rc = shcrypto_open(r->keys, list[i].blob, list[i].len, contexts[kind], &plain, err);
+			if (!rc && kind == SEALED_IDENTITY) {
+				json_t *id = json_loadb(plain.data, plain.len, 0, NULL);
+				if (identity_blind_index(r->keys, id, blind))
+					bi = blind;
+				json_decref(id);
+			}
+			if (!rc)
+				rc = shcrypto_seal(r->keys, plain.data, plain.len, contexts[kind], &sealed);
+			nr.blob = (const unsigned char *)sealed.data;
+			nr.len = sealed.len;
+			if (!rc)
+				rc = store_sealed_set(c, (enum sealed_kind)kind, &nr, bi, err);
+			buf_wipe(&plain);
+			buf_release(&sealed);
+			r->counts[kind]++;
+		}
+		arena_release(&a);
+	}
+	arena_release(&a);
+	if (rc)
+		return rc;
+	snprintf(detail, sizeof(detail), "key %" PRIu32 ": %zu identities, %zu texts, %zu names",
+		 r->key_id, r->counts[0], r->counts[1], r->counts[2]);
+	return audit_record(c, NULL, (int64_t)time(NULL), "key.rotate", NULL, NULL, "ok", detail, err);
+}
+
+int cmd_key(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const char usage[] =
+		"safeharbor key rotate [--db PATH]\n"
+		"  Adds a new key to the key file and re-seals every encrypted value with it\n"
+		"  (one transaction). Stop the server first and back up the database and the key\n"
+		"  file. Old keys stay in the file so older backups remain readable.";
+	struct sh_error err = SH_ERROR_INIT;
+	struct shcrypto_keys keys = { 0 };
+	struct rotation r = { 0 };
+	struct store *s = NULL;
+	const char *db = NULL;
+	char *keyfile = NULL;
+	int code = EXIT_OK, c;
+	bool done;
+	enum sh_code rc;
+
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+			printf("usage: %s\n", usage);
+			return EXIT_OK;
+		}
+		return cli_usage_error(usage, "say what to do: rotate");
+	}
+	if (strcmp(argv[1], "rotate"))
+		return cli_usage_error(usage, "unknown subcommand '%s'", argv[1]);
+	argc--;
+	argv++;
+	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
+		if (done)
+			return code;
+		if (c == 'd')
+			db = optarg;
+	}
+	if (optind < argc)
+		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	db = cli_db_path(db);
+	/* the new key is on disk before anything is sealed with it */
+	rc = SH_ENOMEM;
+	if (!(keyfile = shcrypto_keyfile_path(db))) {
+		sh_error_set(&err, rc, "out of memory");
+		goto out;
+	}
+	if ((rc = cli_open_store(db, &s, &err)) ||
+	    (rc = shcrypto_keyfile_add_key(keyfile, &r.key_id, &err)) ||
+	    (rc = shcrypto_keyfile_load(keyfile, &keys, &err)))
+		goto out;
+	r.keys = &keys;
+	if ((rc = store_write(s, reseal_all, &r, &err)))
+		goto out;
+	printf("key %" PRIu32 " now seals: %zu identities, %zu event texts, %zu defendant names "
+	       "re-sealed; blind indexes recomputed\n",
+	       r.key_id, r.counts[0], r.counts[1], r.counts[2]);
+out:
+	store_close(s);
+	if (keys.keys)
+		shcrypto_keys_release(&keys);
+	free(keyfile);
+	return rc ? cli_fail(&err) : EXIT_OK;
+}
