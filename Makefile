@@ -11,7 +11,11 @@ INC       := -Isrc
 LIBS       = $(PKG_LIBS) -lpthread -lm
 
 SRC       := $(sort $(wildcard src/*/*.c))
-LIB_SRC   := $(filter-out src/cli/%,$(SRC))
+# The web app (web/) is embedded in the binary: tools/embed_web turns its files into C.
+GEN_DIR   := build/gen
+WEB_FILES := $(sort $(shell find web -type f ! -name '.*' 2>/dev/null))
+WEB_GEN   := $(GEN_DIR)/web_assets.c
+LIB_SRC   := $(filter-out src/cli/%,$(SRC)) $(WEB_GEN)
 CLI_SRC   := $(filter src/cli/%,$(SRC))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 
@@ -21,7 +25,7 @@ ASAN_DIR  := build/asan
 REL_FLAGS := -O2 -g
 ASAN_FLAGS:= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all setup run test unit api fuzz bench clean format
+.PHONY: all setup run test unit api web-test fuzz bench clean format
 .SECONDARY:
 all: $(REL_DIR)/safeharbor
 
@@ -47,6 +51,14 @@ endef
 $(eval $(call build_rules,$(REL_DIR),$(REL_FLAGS)))
 $(eval $(call build_rules,$(ASAN_DIR),$(ASAN_FLAGS)))
 
+$(GEN_DIR)/embed_web: tools/embed_web.c | setup-once
+	@mkdir -p $(dir $@)
+	@echo "CC $@"
+	@$(CC) $(WARN) $(DEFS) $(INC) -O2 $< -o $@ -lz
+$(WEB_GEN): $(GEN_DIR)/embed_web $(WEB_FILES) $(shell find web -type d 2>/dev/null)
+	@echo "GEN $@"
+	@$(GEN_DIR)/embed_web $@ web $(WEB_FILES:web/%=%)
+
 # The set-up script runs once per make invocation, before any compile.
 .PHONY: setup-once
 setup-once:
@@ -62,6 +74,9 @@ unit: $(UNIT_BINS)
 
 api: $(ASAN_DIR)/safeharbor
 	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-api.sh
+
+web-test: $(ASAN_DIR)/safeharbor
+	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-web.sh
 
 # libFuzzer target for the protocol parser. clang compiles its sources itself (never
 # mixed with the gcc objects above); outputs and the growing corpus stay in build/fuzz.
@@ -91,7 +106,30 @@ test: $(ASAN_DIR)/safeharbor $(UNIT_BINS) $(FUZZ_BIN)
 	@scripts/test-unit.sh $(UNIT_BINS)
 	@$(FUZZ_RUN)
 	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-api.sh
+	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-web.sh
 	@echo "make test: all suites passed"
+
+# Benchmarks (bench/README.md): not part of `make test`. Each bench/<name>.c is one
+# program, linked against the release library.
+BENCH_DIR := $(REL_DIR)/bench
+$(BENCH_DIR)/%: bench/%.c $(REL_DIR)/libsafeharbor.a | setup-once
+	@mkdir -p $(dir $@)
+	@echo "CC+LD $@"
+	@$(CC) $(WARN) $(DEFS) $(INC) $(REL_FLAGS) $(PKG_CFLAGS) $< -o $@ $(REL_DIR)/libsafeharbor.a $(LIBS)
+
+bench: $(REL_DIR)/safeharbor $(BENCH_DIR)/gen-cases $(BENCH_DIR)/commit-floor
+	@bench/run.sh
+
+# The Board report at state scale (bench/report.sh, bench/RESULTS.md): a synthetic
+# database written straight into SQLite, then the report timed beside plain SQL.
+.PHONY: bench-data bench-report
+BENCH_STATE_DB ?= build/bench/state.db
+BENCH_STATE_N  ?= 1000000
+bench-data: $(BENCH_DIR)/gen-state
+	@mkdir -p $(dir $(BENCH_STATE_DB)) && rm -f $(BENCH_STATE_DB) $(BENCH_STATE_DB)-wal $(BENCH_STATE_DB)-shm
+	$(BENCH_DIR)/gen-state --db $(BENCH_STATE_DB) --recoveries $(BENCH_STATE_N)
+bench-report: $(REL_DIR)/safeharbor
+	@bench/report.sh $(BENCH_STATE_DB)
 
 format:
 	clang-format -i $(SRC) $(wildcard src/*/*.h) $(UNIT_SRC)

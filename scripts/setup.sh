@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="gcc make pkg-config clang libclang-rt-14-dev
 libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev
-libcmocka-dev sqlite3 nodejs ${SAFEHARBOR_EXTRA_PACKAGES:-}"
+libcmocka-dev sqlite3 nodejs zlib1g-dev ${SAFEHARBOR_EXTRA_PACKAGES:-}"
 
 missing=""
 for p in $PACKAGES; do

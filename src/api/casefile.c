@@ -3,6 +3,7 @@
 #include "api/casefile.h"
 #include "api/identity.h"
 #include "lib/jsonh.h"
+#include "lib/jsonw.h"
 #include "lib/shcrypto.h"
 #include "lib/timefmt.h"
 #include "core/witness.h"
@@ -153,8 +154,11 @@ static void witness_items(struct api_request *req, struct casefile *cf, int64_t 
 {
 	const struct app *app = req->app;
 	struct sh_date birth;
-	bool have_birth = casefile_birth_date(req, cf, &birth);
+	bool have_birth;
 
+	if (!cf->nwitnesses)
+		return; /* most cases: no need to open the sealed identity for a birth date */
+	have_birth = casefile_birth_date(req, cf, &birth);
 	for (size_t i = 0; i < cf->nwitnesses; i++) {
 		const struct witness_rec *w = &cf->witnesses[i];
 		int wid = (int)w->id;
@@ -380,25 +384,56 @@ size_t casefile_sections_read(const struct principal *who, const struct casefile
 	return n;
 }
 
-json_t *casefile_steps_json(const struct casefile *cf, int64_t now)
+void casefile_write_steps(struct jsonw *w, const struct casefile *cf)
 {
-	json_t *steps = json_array();
-
-	UNUSED(now);
+	jsonw_array(w);
 	for (size_t i = 0; i < cf->nsteps; i++) {
 		const struct step_status *s = &cf->steps[i];
-		json_t *o = json_pack("{s:s, s:s, s:o, s:s, s:b, s:i}", "key", s->key, "title",
-				      s->title, "owner", s->owner ? json_string(s->owner) : json_null(),
-				      "state", protocol_state_name(s->state), "overdue", s->overdue,
-				      "episode", s->episode);
-		jsonh_set_time(o, "due_at", s->due_at, true);
-		jsonh_set_time(o, "done_at", s->done_at, true);
-		jsonh_set_time(o, "opened_at", s->opened_at, true);
+
+		jsonw_object(w);
+		jsonw_ktime(w, "done_at", s->done_at, true);
+		jsonw_ktime(w, "due_at", s->due_at, true);
+		jsonw_kint(w, "episode", s->episode);
+		jsonw_kstr(w, "key", s->key);
+		jsonw_ktime(w, "opened_at", s->opened_at, true);
+		jsonw_kbool(w, "overdue", s->overdue);
+		jsonw_kstr(w, "owner", s->owner);
 		if (s->state == STEP_PENDING && s->due_at)
-			json_object_set_new(o, "seconds_left", json_integer(s->time_left));
-		json_array_append_new(steps, o);
+			jsonw_kint(w, "seconds_left", s->time_left);
+		jsonw_kstr(w, "state", protocol_state_name(s->state));
+		jsonw_kstr(w, "title", s->title);
+		jsonw_end(w);
 	}
-	return steps;
+	jsonw_end(w);
+}
+
+/* A view written by fn, as a jansson value (for answers built with jansson). */
+static json_t *as_json(void (*fn)(struct jsonw *, const void *, const void *), const void *a,
+		       const void *b)
+{
+	struct buf out = BUF_INIT;
+	struct jsonw w;
+	struct sh_error err = SH_ERROR_INIT;
+	json_t *v = NULL;
+
+	jsonw_init(&w, &out);
+	fn(&w, a, b);
+	if (!jsonw_finish(&w, &err))
+		v = json_loadb(out.data, out.len, 0, NULL);
+	buf_wipe(&out);
+	return v;
+}
+
+static void write_steps_cb(struct jsonw *w, const void *cf, const void *unused)
+{
+	UNUSED(unused);
+	casefile_write_steps(w, cf);
+}
+
+json_t *casefile_steps_json(const struct casefile *cf, int64_t now)
+{
+	UNUSED(now);
+	return as_json(write_steps_cb, cf, NULL);
 }
 
 bool casefile_sees_identity(const struct principal *who, const struct casefile *cf)
@@ -420,97 +455,198 @@ bool casefile_sees_identity(const struct principal *who, const struct casefile *
 	}
 }
 
-json_t *casefile_json(struct api_request *req, const struct casefile *cf, int64_t now)
+/* A deviation's review: the time of the last deviation_review naming it, or 0. */
+static int64_t reviewed_at(const struct casefile *cf, int64_t event_id)
 {
-	const struct principal *who = req->who;
-	json_t *o, *youth, *agencies = json_array(), *deviations = json_array(), *prior;
-	json_t *ind = json_loads(cf->c.indicators ? cf->c.indicators : "[]", 0, NULL);
+	int64_t reviewed = 0;
 
-	youth = json_pack("{s:i, s:b, s:o, s:o, s:b}", "age", cf->c.age, "age_estimated",
-			  cf->c.age_estimated, "gender",
-			  cf->c.gender ? json_string(cf->c.gender) : json_null(), "race_ethnicity",
-			  cf->c.race_ethnicity ? json_string(cf->c.race_ethnicity) : json_null(),
-			  "name_confidential", cf->name_confidential);
-	if (casefile_sees_identity(who, cf)) {
-		json_t *id = identity(req, cf);
-		const char *keys[] = { "first_name", "last_name", "aliases", "birth_date" };
-		for (size_t i = 0; id && i < ARRAY_SIZE(keys); i++) {
-			json_t *v = json_object_get(id, keys[i]);
-			if (v)
-				json_object_set(youth, keys[i], v);
-		}
-		json_decref(id);
+	for (size_t k = 0; k < cf->nevents; k++) {
+		json_t *r;
+		if (strcmp(cf->events[k].type, "deviation_review"))
+			continue;
+		r = json_loads(cf->events[k].data, 0, NULL);
+		if (jsonh_int(r, "event_id", 0) == event_id)
+			reviewed = cf->events[k].at;
+		json_decref(r);
 	}
-	for (size_t i = 0; i < cf->nagencies; i++) {
-		const struct case_agency_rec *a = &cf->agencies[i];
-		json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)a->agency_id,
-				      "name", a->name, "kind", a->kind, "reason", a->reason,
-				      "active", a->left_at == 0);
-		jsonh_set_time(j, "joined_at", a->joined_at, false);
-		json_array_append_new(agencies, j);
-	}
+	return reviewed;
+}
+
+static void write_deviations(struct jsonw *w, const struct casefile *cf)
+{
+	jsonw_array(w);
 	for (size_t i = 0; i < cf->nevents; i++) {
 		const struct event_rec *e = &cf->events[i];
+		int64_t reviewed;
 		json_t *d;
-		json_t *dev;
-		if (casefile_amended(cf, e))
+		bool deviation;
+
+		/* event data is compact JSON we wrote: no "deviation" key, no need to parse it */
+		if (!e->data || !strstr(e->data, "\"deviation\"") || casefile_amended(cf, e))
 			continue;
 		d = json_loads(e->data, 0, NULL);
-		if (jsonh_bool(d, "deviation", false)) {
-			int64_t reviewed = 0;
-			for (size_t k = 0; k < cf->nevents; k++) {
-				json_t *r;
-				if (strcmp(cf->events[k].type, "deviation_review"))
-					continue;
-				r = json_loads(cf->events[k].data, 0, NULL);
-				if (jsonh_int(r, "event_id", 0) == e->id)
-					reviewed = cf->events[k].at;
-				json_decref(r);
-			}
-			dev = json_pack("{s:I, s:s, s:b}", "event_id", (json_int_t)e->id, "type",
-					e->type, "reviewed", reviewed != 0);
-			jsonh_set_time(dev, "at", e->at, false);
-			jsonh_set_time(dev, "reviewed_at", reviewed, true);
-			json_array_append_new(deviations, dev);
-		}
+		deviation = jsonh_bool(d, "deviation", false);
 		json_decref(d);
+		if (!deviation)
+			continue;
+		reviewed = reviewed_at(cf, e->id);
+		jsonw_object(w);
+		jsonw_ktime(w, "at", e->at, false);
+		jsonw_kint(w, "event_id", e->id);
+		jsonw_kbool(w, "reviewed", reviewed != 0);
+		jsonw_ktime(w, "reviewed_at", reviewed, true);
+		jsonw_kstr(w, "type", e->type);
+		jsonw_end(w);
 	}
-	o = json_pack("{s:s, s:i, s:b, s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:b, s:o}", "id",
-		      cf->c.id, "recovery_number", cf->c.recovery_no, "re_recovery",
-		      cf->c.recovery_no > 1, "area", cf->c.area, "youth_status", cf->c.youth_status,
-		      "protocol", "name", cf->proto ? cf->proto->name : "?", "version",
-		      cf->proto ? cf->proto->version : "?", "youth", youth, "agencies", agencies,
-		      "steps", casefile_steps_json(cf, now), "open", cf->c.closed_at == 0,
-		      "deviations", deviations);
-	json_object_set_new(o, "indicators", ind ? ind : json_array());
-	json_object_set_new(o, "lead_agency_kind", json_string(casefile_lead_kind(cf)));
-	jsonh_set_time(o, "identified_at", cf->c.identified_at, false);
-	jsonh_set_time(o, "recorded_at", cf->c.recorded_at, false);
-	jsonh_set_time(o, "closed_at", cf->c.closed_at, true);
-	jsonh_set_str(o, "close_reason", cf->c.close_reason);
-	json_object_set_new(o, "identified_by",
-			    json_pack("{s:I, s:s}", "agency_id", (json_int_t)cf->c.identified_by_agency,
-				      "kind", cf->identified_by_kind ? cf->identified_by_kind : "?"));
-	if (access_can_read(who, SEC_MISSING)) {
-		json_object_set_new(o, "missing", json_pack("{s:b, s:i}", "now", casefile_missing_now(cf),
-							    "episodes", (int)cf->nmissing));
+	jsonw_end(w);
+}
+
+static void write_youth(struct jsonw *w, struct api_request *req, const struct casefile *cf)
+{
+	json_t *id = casefile_sees_identity(req->who, cf) ? identity(req, cf) : NULL;
+
+	/* keys in byte order; the sealed identity fields only for those who may see them */
+	jsonw_object(w);
+	jsonw_kint(w, "age", cf->c.age);
+	jsonw_kbool(w, "age_estimated", cf->c.age_estimated);
+	if (json_object_get(id, "aliases")) {
+		jsonw_key(w, "aliases");
+		jsonw_value(w, json_object_get(id, "aliases"));
+	}
+	if (json_object_get(id, "birth_date")) {
+		jsonw_key(w, "birth_date");
+		jsonw_value(w, json_object_get(id, "birth_date"));
+	}
+	if (json_object_get(id, "first_name")) {
+		jsonw_key(w, "first_name");
+		jsonw_value(w, json_object_get(id, "first_name"));
+	}
+	jsonw_kstr(w, "gender", cf->c.gender);
+	if (json_object_get(id, "last_name")) {
+		jsonw_key(w, "last_name");
+		jsonw_value(w, json_object_get(id, "last_name"));
+	}
+	jsonw_kbool(w, "name_confidential", cf->name_confidential);
+	jsonw_kstr(w, "race_ethnicity", cf->c.race_ethnicity);
+	jsonw_end(w);
+	json_decref(id);
+}
+
+void casefile_write_json(struct jsonw *w, struct api_request *req, const struct casefile *cf,
+			 int64_t now)
+{
+	const struct principal *who = req->who;
+	json_t *ind;
+
+	UNUSED(now);
+	/* every key in byte order: the bytes jsonh_dump() made of the same view */
+	jsonw_object(w);
+	jsonw_key(w, "agencies");
+	jsonw_array(w);
+	for (size_t i = 0; i < cf->nagencies; i++) {
+		const struct case_agency_rec *a = &cf->agencies[i];
+		jsonw_object(w);
+		jsonw_kbool(w, "active", a->left_at == 0);
+		jsonw_kint(w, "id", a->agency_id);
+		jsonw_ktime(w, "joined_at", a->joined_at, false);
+		jsonw_kstr(w, "kind", a->kind);
+		jsonw_kstr(w, "name", a->name);
+		jsonw_kstr(w, "reason", a->reason);
+		jsonw_end(w);
+	}
+	jsonw_end(w);
+	jsonw_kstr(w, "area", cf->c.area);
+	jsonw_kstr(w, "close_reason", cf->c.close_reason);
+	jsonw_ktime(w, "closed_at", cf->c.closed_at, true);
+	jsonw_key(w, "deviations");
+	write_deviations(w, cf);
+	jsonw_kstr(w, "id", cf->c.id);
+	jsonw_ktime(w, "identified_at", cf->c.identified_at, false);
+	jsonw_key(w, "identified_by");
+	jsonw_object(w);
+	jsonw_kint(w, "agency_id", cf->c.identified_by_agency);
+	jsonw_kstr(w, "kind", cf->identified_by_kind ? cf->identified_by_kind : "?");
+	jsonw_end(w);
+	jsonw_key(w, "indicators");
+	ind = json_loads(cf->c.indicators ? cf->c.indicators : "[]", 0, NULL);
+	if (ind) {
+		jsonw_value(w, ind);
+		json_decref(ind);
+	} else {
+		jsonw_array(w);
+		jsonw_end(w);
 	}
 	/* the time of the assault dates the forensic exam: medical and law enforcement only */
 	if (access_can_read(who, SEC_MEDICAL) || access_can_read(who, SEC_LAW_ENFORCEMENT))
-		jsonh_set_time(o, "last_assault_at", cf->c.last_assault_at, true);
+		jsonw_ktime(w, "last_assault_at", cf->c.last_assault_at, true);
+	jsonw_kstr(w, "lead_agency_kind", casefile_lead_kind(cf));
+	if (access_can_read(who, SEC_MISSING)) {
+		jsonw_key(w, "missing");
+		jsonw_object(w);
+		jsonw_kint(w, "episodes", (int64_t)cf->nmissing);
+		jsonw_kbool(w, "now", casefile_missing_now(cf));
+		jsonw_end(w);
+	}
+	jsonw_kbool(w, "open", cf->c.closed_at == 0);
 	/* earlier and later recoveries of the same youth, as far as the caller may know them */
-	prior = json_array();
+	jsonw_key(w, "other_recoveries");
+	jsonw_array(w);
 	for (size_t i = 0; i < cf->nsiblings; i++) {
-		json_t *j;
 		if (!cf->sibling_visible[i])
 			continue;
-		j = json_pack("{s:s, s:i}", "id", cf->siblings[i].id, "recovery_number",
-			      cf->siblings[i].recovery_no);
-		jsonh_set_time(j, "identified_at", cf->siblings[i].identified_at, false);
-		json_array_append_new(prior, j);
+		jsonw_object(w);
+		jsonw_kstr(w, "id", cf->siblings[i].id);
+		jsonw_ktime(w, "identified_at", cf->siblings[i].identified_at, false);
+		jsonw_kint(w, "recovery_number", cf->siblings[i].recovery_no);
+		jsonw_end(w);
 	}
-	json_object_set_new(o, "other_recoveries", prior);
-	return o;
+	jsonw_end(w);
+	jsonw_key(w, "protocol");
+	jsonw_object(w);
+	jsonw_kstr(w, "name", cf->proto ? cf->proto->name : "?");
+	jsonw_kstr(w, "version", cf->proto ? cf->proto->version : "?");
+	jsonw_end(w);
+	jsonw_kbool(w, "re_recovery", cf->c.recovery_no > 1);
+	jsonw_ktime(w, "recorded_at", cf->c.recorded_at, false);
+	jsonw_kint(w, "recovery_number", cf->c.recovery_no);
+	jsonw_key(w, "steps");
+	casefile_write_steps(w, cf);
+	jsonw_key(w, "youth");
+	write_youth(w, req, cf);
+	jsonw_kstr(w, "youth_status", cf->c.youth_status);
+	jsonw_end(w);
+}
+
+enum sh_code casefile_reply(struct api_request *req, struct api_response *res, int status,
+			    const struct casefile *cf, int64_t now, struct sh_error *err)
+{
+	struct jsonw w;
+
+	buf_reset(&res->body);
+	res->status = status;
+	res->content_type = "application/json";
+	jsonw_init(&w, &res->body);
+	casefile_write_json(&w, req, cf, now);
+	return jsonw_finish(&w, err);
+}
+
+struct json_view {
+	struct api_request *req;
+	int64_t now;
+};
+
+static void write_case_cb(struct jsonw *w, const void *cf, const void *view)
+{
+	const struct json_view *v = view;
+
+	casefile_write_json(w, v->req, cf, v->now);
+}
+
+json_t *casefile_json(struct api_request *req, const struct casefile *cf, int64_t now)
+{
+	struct json_view v = { req, now };
+
+	return as_json(write_case_cb, cf, &v);
 }
 
 json_t *casefile_event_json(struct api_request *req, const struct casefile *cf,

@@ -79,7 +79,17 @@ const char *casefile_lead_kind(const struct casefile *cf);
 bool casefile_event_readable(const struct principal *who, const struct casefile *cf,
 			     const struct event_rec *e);
 
-/* JSON views, filtered for the caller. */
+/* JSON views, filtered for the caller. The case view and its steps are written
+ * straight into a buffer (lib/jsonw.h: no jansson tree on the hot read path);
+ * casefile_json() and casefile_steps_json() give the same views as jansson values
+ * (new references, NULL on failure) for answers that embed them. */
+struct jsonw;
+void casefile_write_json(struct jsonw *w, struct api_request *req, const struct casefile *cf,
+			 int64_t now);
+void casefile_write_steps(struct jsonw *w, const struct casefile *cf);
+/* Answers with the case view as the JSON body, with this status. */
+enum sh_code casefile_reply(struct api_request *req, struct api_response *res, int status,
+			    const struct casefile *cf, int64_t now, struct sh_error *err);
 json_t *casefile_json(struct api_request *req, const struct casefile *cf, int64_t now);
 json_t *casefile_steps_json(const struct casefile *cf, int64_t now);
 json_t *casefile_event_json(struct api_request *req, const struct casefile *cf,

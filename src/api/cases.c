@@ -17,6 +17,7 @@
 #include "lib/jsonh.h"
 #include "lib/shcrypto.h"
 #include "lib/timefmt.h"
+#include "notify/summons.h"
 
 #define AGE_MIN 8
 #define AGE_MAX 25
@@ -132,6 +133,10 @@ static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *
 	    (rc = casefile_evaluate(req, &cf, cr->rec.recorded_at, err)) ||
 	    (rc = casefile_save_steps(c, req, &cf, err)))
 		return rc;
+	/* the on-call people of every agency taking part are summoned in this transaction */
+	if ((rc = summons_open(c, cf.c.id, cf.c.area, cr->rec.recorded_at, cf.agencies,
+			       cf.nagencies, cf.steps, cf.nsteps, req->arena, err)))
+		return rc;
 	if ((rc = store_idem_put(c, req->who->user_id, cr->idem_key, cr->request_hash, cr->rec.id,
 				 cr->rec.recorded_at, err)))
 		return rc;
@@ -236,7 +241,7 @@ static enum sh_code respond_case(struct api_request *req, struct api_response *r
 		rc = casefile_evaluate(req, &cf, now, err);
 	if (rc)
 		return rc;
-	return api_reply_json_new(res, status, casefile_json(req, &cf, now));
+	return casefile_reply(req, res, status, &cf, now, err);
 }
 
 API_HANDLER(api_cases_create)
@@ -412,7 +417,7 @@ API_HANDLER(api_case_get)
 	/* the audit row is durable before the answer leaves */
 	if ((rc = audit_write(req->app->store, &b, err)))
 		return rc;
-	return api_reply_json_new(res, 200, casefile_json(req, &cf, now));
+	return casefile_reply(req, res, 200, &cf, now, err);
 }
 
 /* The titles of the pending steps this agency owns on one case, for "what we owe now". */

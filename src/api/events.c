@@ -11,8 +11,10 @@
 #include "api/handlers.h"
 #include "core/rules.h"
 #include "lib/jsonh.h"
+#include "lib/jsonw.h"
 #include "lib/shcrypto.h"
 #include "lib/timefmt.h"
+#include "notify/summons.h"
 
 #define EVENT_TEXT_CONTEXT "event.text"
 #define JUSTIFICATION_MIN 20
@@ -600,6 +602,10 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 	    (rc = casefile_evaluate(req, &x->cf, x->now, err)) ||
 	    (rc = casefile_save_steps(c, req, &x->cf, err)))
 		goto out;
+	/* a step done (or a case closed) answers the summons for it */
+	if ((rc = summons_settle(c, x->cf.c.id, x->cf.c.closed_at != 0, x->cf.steps, x->cf.nsteps,
+				 req->who->user_id, x->now, req->arena, err)))
+		goto out;
 	rc = audit_record(c, req->who, x->now, "event.create", x->cf.c.id, x->section, "ok",
 			  x->kind->type, err);
 out:
@@ -613,7 +619,7 @@ API_HANDLER(api_events_create)
 {
 	struct app *app = req->app;
 	struct ectx x = { .req = req };
-	json_t *warnings = json_array(), *out = NULL;
+	json_t *warnings = json_array();
 	const char *type;
 	struct store_conn *c;
 	struct casefile cf;
@@ -682,12 +688,28 @@ API_HANDLER(api_events_create)
 	store_read_end(c);
 	if (rc || (rc = casefile_evaluate(req, &cf, x.now, err)))
 		goto out;
-	out = json_pack("{s:o, s:o}", "event",
-			casefile_event_json(req, &cf, casefile_event(&cf, x.event_id)), "steps",
-			casefile_steps_json(&cf, x.now));
-	if (json_array_size(warnings))
-		json_object_set(out, "warnings", warnings);
-	rc = api_reply_json_new(res, 201, out);
+	{
+		/* written straight into the body (lib/jsonw.h), keys in byte order */
+		json_t *ev = casefile_event_json(req, &cf, casefile_event(&cf, x.event_id));
+		struct jsonw w;
+
+		buf_reset(&res->body);
+		res->status = 201;
+		res->content_type = "application/json";
+		jsonw_init(&w, &res->body);
+		jsonw_object(&w);
+		jsonw_key(&w, "event");
+		jsonw_value(&w, ev);
+		jsonw_key(&w, "steps");
+		casefile_write_steps(&w, &cf);
+		if (json_array_size(warnings)) {
+			jsonw_key(&w, "warnings");
+			jsonw_value(&w, warnings);
+		}
+		jsonw_end(&w);
+		json_decref(ev);
+		rc = jsonw_finish(&w, err);
+	}
 out:
 	json_decref(warnings);
 	json_decref(x.data);

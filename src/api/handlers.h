@@ -49,4 +49,16 @@ API_HANDLER(api_prosecution_outcome);
 API_HANDLER(api_prosecution_witness);
 API_HANDLER(api_case_witness);
 
+/* oncall.c, notifications.c: rosters, contact channels, summonses */
+API_HANDLER(api_roster_list);
+API_HANDLER(api_roster_add);
+API_HANDLER(api_roster_remove);
+API_HANDLER(api_channels_get);
+API_HANDLER(api_channels_put);
+API_HANDLER(api_notification_ack);
+API_HANDLER(api_case_notifications);
+
+/* reports.c: the Board report */
+API_HANDLER(api_report_board);
+
 #endif

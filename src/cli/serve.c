@@ -3,6 +3,7 @@
 #include <signal.h>
 #include "api/app.h"
 #include "api/inflight.h"
+#include "api/notifications.h"
 #include "core/witness.h"
 #include "cli/cli.h"
 #include "http/server.h"
@@ -18,6 +19,7 @@ int cmd_serve(int argc, char **argv)
 		{ "secure-cookies", no_argument, NULL, 's' },
 		{ "session-idle", required_argument, NULL, 'i' },
 		{ "session-max", required_argument, NULL, 'm' },
+		{ "public-url", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -32,7 +34,9 @@ int cmd_serve(int argc, char **argv)
 		"  --witness-rules FILE    CCTV eligibility rules (default protocols/ca-cctv.rules)\n"
 		"  --secure-cookies        mark cookies Secure (TLS is terminated in front of us)\n"
 		"  --session-idle SECONDS  sign out after this much inactivity (default 900)\n"
-		"  --session-max SECONDS   and after this long in any case (default 43200)";
+		"  --session-max SECONDS   and after this long in any case (default 43200)\n"
+		"  --public-url URL        base of the case links in notifications (else the\n"
+		"                          notify.public_url setting; docs/notifications.md)";
 	struct sh_error err = SH_ERROR_INIT;
 	struct http_server_options ho = { 0 };
 	struct store_options so = { .create = false };
@@ -40,6 +44,8 @@ int cmd_serve(int argc, char **argv)
 	struct app app = { 0 };
 	const char *db = NULL, *protocol = getenv("SAFEHARBOR_PROTOCOL");
 	const char *witness_rules = "protocols/ca-cctv.rules";
+	const char *public_url = NULL;
+	struct notify_worker *notifier = NULL;
 	char *keyfile = NULL;
 	sigset_t sigs;
 	bool done;
@@ -60,6 +66,11 @@ int cmd_serve(int argc, char **argv)
 			witness_rules = optarg;
 		else if (c == 's')
 			app.cfg.secure_cookies = true;
+		else if (c == 'u') {
+			if (strncmp(optarg, "https://", 8) && strncmp(optarg, "http://", 7))
+				return cli_usage_error(usage, "--public-url starts with https://");
+			public_url = optarg;
+		}
 		else if (c == 'i' || c == 'm') {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -95,6 +106,9 @@ int cmd_serve(int argc, char **argv)
 		sh_error_set(&err, SH_ENOMEM, "out of memory");
 		goto fail;
 	}
+	/* summons delivery and escalation (before the server: it sets up libcurl) */
+	if (notifications_start(&app, public_url, &notifier, &err))
+		goto fail;
 	if (http_server_start(&app, &ho, &srv, &err))
 		goto fail;
 	{
@@ -110,6 +124,7 @@ int cmd_serve(int argc, char **argv)
 	log_info("serve: %s received, finishing requests in flight",
 		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	http_server_stop(srv);
+	notify_worker_stop(notifier);
 	registry_release(&app.registry);
 	witness_rules_free(app.witness_rules);
 	inflight_free(app.inflight);
@@ -119,6 +134,7 @@ int cmd_serve(int argc, char **argv)
 	log_info("serve: stopped cleanly");
 	return EXIT_OK;
 fail:
+	notify_worker_stop(notifier);
 	registry_release(&app.registry);
 	witness_rules_free(app.witness_rules);
 	inflight_free(app.inflight);

@@ -40,6 +40,16 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/prosecutions/{id}/hearings", api_prosecution_hearing, ROUTE_SIGNED_IN, 4 * KiB },
 	{ "POST", "/api/v1/prosecutions/{id}/outcome", api_prosecution_outcome, ROUTE_SIGNED_IN, 4 * KiB },
 	{ "POST", "/api/v1/prosecutions/{id}/witnesses", api_prosecution_witness, ROUTE_SIGNED_IN, 4 * KiB },
+
+	{ "GET", "/api/v1/agencies/{id}/roster", api_roster_list, ROUTE_SIGNED_IN, 0 },
+	{ "POST", "/api/v1/agencies/{id}/roster", api_roster_add, ROUTE_SIGNED_IN, 4 * KiB },
+	{ "DELETE", "/api/v1/agencies/{id}/roster/{entry}", api_roster_remove, ROUTE_SIGNED_IN, 0 },
+	{ "GET", "/api/v1/users/{id}/channels", api_channels_get, ROUTE_SIGNED_IN, 0 },
+	{ "PUT", "/api/v1/users/{id}/channels", api_channels_put, ROUTE_SIGNED_IN, 4 * KiB },
+	{ "POST", "/api/v1/notifications/{id}/ack", api_notification_ack, ROUTE_SIGNED_IN, 1 * KiB },
+	{ "GET", "/api/v1/cases/{id}/notifications", api_case_notifications, ROUTE_SIGNED_IN, 0 },
+
+	{ "GET", "/api/v1/reports/board", api_report_board, ROUTE_SIGNED_IN, 0 },
 };
 
 const size_t http_nroutes = ARRAY_SIZE(http_routes);

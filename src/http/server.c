@@ -7,6 +7,7 @@
 #include "http/auth.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/static.h"
 #include "lib/log.h"
 #include "lib/shcrypto.h"
 
@@ -109,6 +110,9 @@ static enum MHD_Result dispatch(struct exchange *x, const char *url)
 	enum sh_code rc;
 
 	if (x->match == ROUTE_NO_PATH) {
+		/* the web app: pages and assets outside /api/ */
+		if (http_static_serve(x->conn, x->method, url, x->request_id, &x->status, &ret))
+			return ret;
 		sh_error_set(&err, SH_ENOTFOUND, "no such path: %s", url);
 		return send_problem(x, &err);
 	}

@@ -229,6 +229,9 @@ struct case_query {
 };
 
 /* rosters, channels, summonses, outbox */
+#include "store/records_notify.h"
+/* the Board report's queries and rows */
+#include "store/records_report.h"
 
 /* A sealed (encrypted) value, for re-sealing under a new key. */
 enum sealed_kind { SEALED_IDENTITY, SEALED_EVENT_TEXT, SEALED_DEFENDANT_NAME };

@@ -15,8 +15,21 @@ struct wreq {
 	struct sh_error *err;
 	enum sh_code rc;
 	bool done;
+	pthread_cond_t cv; /* its own: the writer wakes each waiter of a group, and no other */
 	struct wreq *next;
 };
+
+/* Transaction control, as cached statements (sq_prep: parsed once per connection). */
+static const char SQL_BEGIN[] = "BEGIN";
+static const char SQL_BEGIN_IMMEDIATE[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+static const char SQL_SAVEPOINT[] = "SAVEPOINT req";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO req";
+static const char SQL_RELEASE[] = "RELEASE req";
+
+/* WAL pages after which the checkpointer copies the WAL back into the database. */
+#define CHECKPOINT_PAGES 1000
 
 sqlite3_stmt *sq_prep(struct sconn *c, const char *sql, struct sh_error *err)
 {
@@ -136,6 +149,17 @@ static enum sh_code exec_sql(struct sconn *c, const char *sql, struct sh_error *
 	return SH_OK;
 }
 
+/* One transaction-control statement, from the connection's statement cache (err may be
+ * NULL when the outcome does not matter). */
+static enum sh_code tx_exec(struct sconn *c, const char *sql, struct sh_error *err)
+{
+	sqlite3_stmt *st = sq_prep(c, sql, err);
+
+	if (!st)
+		return err ? err->code : SH_ESTORE;
+	return sq_exec_stmt(c, st, err);
+}
+
 static enum sh_code conn_open(struct sqlite_store *s, struct sconn *c, bool writable, bool create,
 			      struct sh_error *err)
 {
@@ -222,33 +246,45 @@ static enum sh_code migrate(struct sqlite_store *s, bool create, struct sh_error
 static void run_group(struct sqlite_store *s, struct wreq *batch)
 {
 	struct sconn *w = &s->writer;
-	struct sh_error gerr = SH_ERROR_INIT, ignored = SH_ERROR_INIT;
+	struct sh_error gerr = SH_ERROR_INIT;
 
-	if (exec_sql(w, "BEGIN IMMEDIATE", &gerr)) {
+	if (tx_exec(w, SQL_BEGIN_IMMEDIATE, &gerr)) {
 		for (struct wreq *r = batch; r; r = r->next)
 			r->rc = sh_error_set(r->err, gerr.code, "%s", gerr.detail);
 		return;
 	}
 	for (struct wreq *r = batch; r; r = r->next) {
-		if (exec_sql(w, "SAVEPOINT req", r->err)) {
+		if (tx_exec(w, SQL_SAVEPOINT, r->err)) {
 			r->rc = r->err->code;
 			continue;
 		}
 		r->rc = r->fn(&w->base, r->arg, r->err);
 		if (r->rc) {
 			/* this request alone is undone; the rest of the group goes on */
-			exec_sql(w, "ROLLBACK TO req", &ignored);
+			tx_exec(w, SQL_ROLLBACK_TO, NULL);
 		}
-		exec_sql(w, "RELEASE req", &ignored);
+		tx_exec(w, SQL_RELEASE, NULL);
 	}
-	if (exec_sql(w, "COMMIT", &gerr)) {
-		exec_sql(w, "ROLLBACK", &ignored);
+	/* synchronous=FULL: the WAL is fsynced before COMMIT returns */
+	if (tx_exec(w, SQL_COMMIT, &gerr)) {
+		tx_exec(w, SQL_ROLLBACK, NULL);
 		for (struct wreq *r = batch; r; r = r->next)
 			if (!r->rc)
 				r->rc = sh_error_set(r->err, SH_ESTORE, "commit failed: %s",
 						     gerr.detail);
 		log_error("store: group commit failed: %s", gerr.detail);
 	}
+}
+
+/* After each commit (writer thread): how long the WAL has grown, for the checkpointer. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct sqlite_store *s = arg;
+
+	UNUSED(db);
+	UNUSED(name);
+	s->wal_pages = pages;
+	return SQLITE_OK;
 }
 
 static void *writer_main(void *arg)
@@ -283,10 +319,41 @@ static void *writer_main(void *arg)
 		for (struct wreq *r = batch; r; r = next) {
 			next = r->next; /* r lives on its waiter's stack: read next first */
 			r->done = true;
+			pthread_cond_signal(&r->cv);
 		}
-		pthread_cond_broadcast(&s->done_cv);
+		/* the WAL is copied back by the checkpointer, off this thread: a commit never
+		 * waits for a checkpoint (as SQLite's automatic one would make it) */
+		if (s->wal_pages >= CHECKPOINT_PAGES && !s->checkpoint_wanted) {
+			s->checkpoint_wanted = true;
+			pthread_cond_signal(&s->checkpoint_cv);
+		}
 		pthread_mutex_unlock(&s->mu);
 	}
+	return NULL;
+}
+
+static void *checkpointer_main(void *arg)
+{
+	struct sqlite_store *s = arg;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		int rc, log_frames = 0, copied = 0;
+
+		while (!s->checkpoint_wanted && !s->stopping)
+			pthread_cond_wait(&s->checkpoint_cv, &s->mu);
+		if (s->stopping)
+			break;
+		pthread_mutex_unlock(&s->mu);
+		/* PASSIVE: copies what no reader still needs, never blocks the writer */
+		rc = sqlite3_wal_checkpoint_v2(s->checkpointer.db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+					       &log_frames, &copied);
+		if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
+			log_warn("store: checkpoint failed: %s", sqlite3_errmsg(s->checkpointer.db));
+		pthread_mutex_lock(&s->mu);
+		s->checkpoint_wanted = false;
+	}
+	pthread_mutex_unlock(&s->mu);
 	return NULL;
 }
 
@@ -296,15 +363,19 @@ static void sqlite_close(struct store *base)
 
 	if (!s)
 		return;
-	if (s->thread_started) {
-		pthread_mutex_lock(&s->mu);
-		s->stopping = true;
-		pthread_cond_broadcast(&s->work_cv);
-		pthread_mutex_unlock(&s->mu);
+	pthread_mutex_lock(&s->mu);
+	s->stopping = true;
+	pthread_cond_broadcast(&s->work_cv);
+	pthread_cond_broadcast(&s->checkpoint_cv);
+	pthread_mutex_unlock(&s->mu);
+	if (s->thread_started)
 		pthread_join(s->thread, NULL);
-	}
+	if (s->checkpointer_started)
+		pthread_join(s->checkpointer_thread, NULL);
 	for (int i = 0; i < s->nreaders; i++)
 		conn_close(&s->readers[i]);
+	if (s->checkpointer.db)
+		conn_close(&s->checkpointer);
 	if (s->writer.db) {
 		struct sh_error ignored = SH_ERROR_INIT;
 		/* fold the WAL back into the database file so a copy of the file is complete */
@@ -312,9 +383,10 @@ static void sqlite_close(struct store *base)
 		conn_close(&s->writer);
 	}
 	pthread_mutex_destroy(&s->mu);
+	pthread_mutex_destroy(&s->pool_mu);
 	pthread_cond_destroy(&s->work_cv);
-	pthread_cond_destroy(&s->done_cv);
 	pthread_cond_destroy(&s->reader_cv);
+	pthread_cond_destroy(&s->checkpoint_cv);
 	free(s->readers);
 	free(s->reader_busy);
 	free(s->path);
@@ -342,9 +414,10 @@ static enum sh_code sqlite_open(struct store **out, const char *path, const stru
 	s->group_max = o->group_max > 0 ? o->group_max : 256;
 	s->nreaders = o->read_conns > 0 ? o->read_conns : 8;
 	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&s->pool_mu, NULL);
 	pthread_cond_init(&s->work_cv, NULL);
-	pthread_cond_init(&s->done_cv, NULL);
 	pthread_cond_init(&s->reader_cv, NULL);
+	pthread_cond_init(&s->checkpoint_cv, NULL);
 	s->readers = calloc((size_t)s->nreaders, sizeof(*s->readers));
 	s->reader_busy = calloc((size_t)s->nreaders, sizeof(*s->reader_busy));
 	if (!s->path || !s->readers || !s->reader_busy) {
@@ -357,13 +430,26 @@ static enum sh_code sqlite_open(struct store **out, const char *path, const stru
 		rc = migrate(s, o->create, err);
 	for (int i = 0; !rc && i < s->nreaders; i++)
 		rc = conn_open(s, &s->readers[i], false, false, err);
-	if (!rc && pthread_create(&s->thread, NULL, writer_main, s) != 0)
-		rc = sh_error_set(err, SH_EINTERNAL, "cannot start the writer thread");
+	if (!rc)
+		rc = conn_open(s, &s->checkpointer, true, false, err);
+	if (!rc) {
+		/* replaces SQLite's automatic checkpoint on the writer (see writer_main) */
+		sqlite3_wal_hook(s->writer.db, wal_hook, s);
+		if (pthread_create(&s->thread, NULL, writer_main, s) != 0)
+			rc = sh_error_set(err, SH_EINTERNAL, "cannot start the writer thread");
+		else
+			s->thread_started = true;
+	}
+	if (!rc) {
+		if (pthread_create(&s->checkpointer_thread, NULL, checkpointer_main, s) != 0)
+			rc = sh_error_set(err, SH_EINTERNAL, "cannot start the checkpoint thread");
+		else
+			s->checkpointer_started = true;
+	}
 	if (rc) {
 		sqlite_close(&s->base);
 		return rc;
 	}
-	s->thread_started = true;
 	*out = &s->base;
 	return SH_OK;
 }
@@ -389,7 +475,7 @@ static enum sh_code sqlite_write(struct store *base, store_write_fn fn, void *ar
 				 struct sh_error *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	struct wreq r = { fn, arg, err, SH_OK, false, NULL };
+	struct wreq r = { fn, arg, err, SH_OK, false, PTHREAD_COND_INITIALIZER, NULL };
 
 	pthread_mutex_lock(&s->mu);
 	if (s->stopping) {
@@ -403,8 +489,9 @@ static enum sh_code sqlite_write(struct store *base, store_write_fn fn, void *ar
 	s->tail = &r;
 	pthread_cond_signal(&s->work_cv);
 	while (!r.done)
-		pthread_cond_wait(&s->done_cv, &s->mu);
+		pthread_cond_wait(&r.cv, &s->mu);
 	pthread_mutex_unlock(&s->mu);
+	pthread_cond_destroy(&r.cv); /* the writer signalled it under the mutex: done with it */
 	return r.rc;
 }
 
@@ -414,21 +501,21 @@ static enum sh_code sqlite_read_begin(struct store *base, struct store_conn **ou
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	int i;
 
-	pthread_mutex_lock(&s->mu);
+	pthread_mutex_lock(&s->pool_mu);
 	for (;;) {
 		for (i = 0; i < s->nreaders && s->reader_busy[i]; i++)
 			;
 		if (i < s->nreaders)
 			break;
-		pthread_cond_wait(&s->reader_cv, &s->mu);
+		pthread_cond_wait(&s->reader_cv, &s->pool_mu);
 	}
 	s->reader_busy[i] = true;
-	pthread_mutex_unlock(&s->mu);
-	if (exec_sql(&s->readers[i], "BEGIN", err)) {
-		pthread_mutex_lock(&s->mu);
+	pthread_mutex_unlock(&s->pool_mu);
+	if (tx_exec(&s->readers[i], SQL_BEGIN, err)) {
+		pthread_mutex_lock(&s->pool_mu);
 		s->reader_busy[i] = false;
 		pthread_cond_signal(&s->reader_cv);
-		pthread_mutex_unlock(&s->mu);
+		pthread_mutex_unlock(&s->pool_mu);
 		return err->code;
 	}
 	*out = &s->readers[i].base;
@@ -439,15 +526,15 @@ static void sqlite_read_end(struct store_conn *c)
 {
 	struct sqlite_store *s = sstore_of(c);
 	struct sconn *sc = sconn_of(c);
-	struct sh_error ignored = SH_ERROR_INIT;
 
 	for (int i = 0; i < sc->nstmts; i++)
-		sqlite3_reset(sc->stmts[i].st);
-	exec_sql(sc, "COMMIT", &ignored);
-	pthread_mutex_lock(&s->mu);
+		if (sqlite3_stmt_busy(sc->stmts[i].st))
+			sqlite3_reset(sc->stmts[i].st);
+	tx_exec(sc, SQL_COMMIT, NULL);
+	pthread_mutex_lock(&s->pool_mu);
 	s->reader_busy[sc - s->readers] = false;
 	pthread_cond_signal(&s->reader_cv);
-	pthread_mutex_unlock(&s->mu);
+	pthread_mutex_unlock(&s->pool_mu);
 }
 
 #define STORE_OP(ret, name, params, args) ret sqlite_##name params;

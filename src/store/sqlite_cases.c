@@ -476,25 +476,99 @@ enum sh_code sqlite_events_list(struct store_conn *c, const char *case_id, struc
 	return rc;
 }
 
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool same_step(const struct step_rec *a, const struct step_rec *b)
+{
+	return a->opened_at == b->opened_at && a->due_at == b->due_at && a->done_at == b->done_at &&
+	       same_text(a->state, b->state) && same_text(a->owner, b->owner) &&
+	       same_text(a->also_owner, b->also_owner);
+}
+
+/*
+ * The rows become exactly `steps`, but only the rows that differ are written: an
+ * event usually changes one or two steps, and every row written touches the table
+ * and its four indexes (pages the commit then writes to the WAL and the checkpoint
+ * writes again).
+ */
 enum sh_code sqlite_steps_replace(struct store_conn *c, const char *case_id,
 				  const struct step_rec *steps, size_t n, struct sh_error *err)
 {
-	static const char del[] = "DELETE FROM case_steps WHERE case_id = ?1";
-	static const char ins[] = "INSERT INTO case_steps(case_id, step, episode, owner, state,"
+	static const char cur[] = "SELECT step, episode, owner, state, opened_at, due_at, done_at,"
+				  " also_owner FROM case_steps WHERE case_id = ?1";
+	static const char del[] = "DELETE FROM case_steps WHERE case_id = ?1 AND step = ?2"
+				  " AND episode = ?3";
+	static const char put[] = "INSERT INTO case_steps(case_id, step, episode, owner, state,"
 				  " opened_at, due_at, done_at, also_owner)"
-				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+				  " ON CONFLICT(case_id, step, episode) DO UPDATE SET"
+				  " owner = excluded.owner, state = excluded.state,"
+				  " opened_at = excluded.opened_at, due_at = excluded.due_at,"
+				  " done_at = excluded.done_at, also_owner = excluded.also_owner";
 	struct sconn *sc = sconn_of(c);
+	struct arena a = ARENA_INIT;
+	struct step_rec *old = NULL;
+	bool *keep = NULL;
+	size_t nold = 0, cap = 0;
 	sqlite3_stmt *st;
+	bool row;
 	enum sh_code rc;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, del, err)))
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, cur, err)))
 		return err->code;
+	keep = arena_alloc(&a, (n + 1) * sizeof(*keep)); /* steps[i] is stored as it is */
+	if (!keep) {
+		rc = sh_error_set(err, SH_ENOMEM, "out of memory");
+		goto out;
+	}
 	sq_bind_text(st, 1, case_id);
-	if ((rc = sq_exec_stmt(sc, st, err)))
-		return rc;
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct step_rec *s = sq_push(&a, (void **)&old, &nold, &cap, sizeof(*old));
+		if (!s) {
+			sqlite3_reset(st);
+			rc = sh_error_set(err, SH_ENOMEM, "out of memory");
+			goto out;
+		}
+		s->step = sq_col_text(st, 0, &a);
+		s->episode = sqlite3_column_int(st, 1);
+		s->owner = sq_col_text(st, 2, &a);
+		s->state = sq_col_text(st, 3, &a);
+		s->opened_at = sqlite3_column_int64(st, 4);
+		s->due_at = sqlite3_column_int64(st, 5);
+		s->done_at = sqlite3_column_int64(st, 6);
+		s->also_owner = sq_col_text(st, 7, &a);
+	}
+	if (rc)
+		goto out;
+	for (size_t k = 0; k < nold; k++) {
+		size_t i;
+		for (i = 0; i < n; i++)
+			if (steps[i].episode == old[k].episode && !strcmp(steps[i].step, old[k].step))
+				break;
+		if (i < n) {
+			keep[i] = same_step(&steps[i], &old[k]);
+			continue;
+		}
+		if (!(st = sq_prep(sc, del, err))) {
+			rc = err->code;
+			goto out;
+		}
+		sq_bind_text(st, 1, case_id);
+		sq_bind_text(st, 2, old[k].step);
+		sqlite3_bind_int(st, 3, old[k].episode);
+		if ((rc = sq_exec_stmt(sc, st, err)))
+			goto out;
+	}
 	for (size_t i = 0; i < n; i++) {
-		if (!(st = sq_prep(sc, ins, err)))
-			return err->code;
+		if (keep[i])
+			continue;
+		if (!(st = sq_prep(sc, put, err))) {
+			rc = err->code;
+			goto out;
+		}
 		sq_bind_text(st, 1, case_id);
 		sq_bind_text(st, 2, steps[i].step);
 		sqlite3_bind_int(st, 3, steps[i].episode);
@@ -505,9 +579,11 @@ enum sh_code sqlite_steps_replace(struct store_conn *c, const char *case_id,
 		sqlite3_bind_int64(st, 8, steps[i].done_at);
 		sq_bind_text(st, 9, steps[i].also_owner);
 		if ((rc = sq_exec_stmt(sc, st, err)))
-			return rc;
+			goto out;
 	}
-	return SH_OK;
+out:
+	arena_release(&a);
+	return rc;
 }
 
 enum sh_code sqlite_steps_list(struct store_conn *c, const char *case_id, struct arena *a,

@@ -29,12 +29,21 @@ struct sqlite_store {
 	pthread_t thread;
 	bool thread_started;
 	pthread_mutex_t mu;
-	pthread_cond_t work_cv, done_cv, reader_cv;
+	pthread_cond_t work_cv, reader_cv;
 	struct wreq *head, *tail;
 	bool stopping;
+	/* WAL checkpoints run on their own connection and thread, never in a commit */
+	struct sconn checkpointer;
+	pthread_t checkpointer_thread;
+	bool checkpointer_started;
+	pthread_cond_t checkpoint_cv;
+	bool checkpoint_wanted; /* under mu */
+	int wal_pages;          /* the WAL's length after the last commit (writer thread) */
 	int nreaders;
 	struct sconn *readers;
 	bool *reader_busy;
+	/* the read pool has its own lock: borrowing a reader never waits on the writer's queue */
+	pthread_mutex_t pool_mu; /* guards reader_busy; reader_cv waits on it */
 };
 
 static inline struct sconn *sconn_of(struct store_conn *c) { return (struct sconn *)c; }

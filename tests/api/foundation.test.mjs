@@ -16,7 +16,8 @@ test('GET /healthz answers ok', async () => {
 });
 
 test('an unknown path is a 404 problem', async () => {
-  assertProblem(await srv.api.get('/no/such/path'), 404);
+  assertProblem(await srv.api.get('/api/v1/no/such/path'), 404);
+  // other paths belong to the web app (tests/api/static.test.mjs)
 });
 
 test('a wrong method is a 405 problem with Allow', async () => {

@@ -240,6 +240,109 @@ static void audit_chain_survives_rollback(void **state)
 	store_close(s);
 }
 
+/* A case with its parents, so derived step rows can be stored for it. */
+static enum sh_code make_case(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct agency_rec ag = { .name = "Agency", .kind = "law_enforcement", .created_at = 1 };
+	struct protocol_rec p = { .name = "p", .version = "1", .effective = "2015-01-01",
+				  .text = "x", .sha = "s", .loaded_at = 1 };
+	struct youth_rec y = { .identity = (const unsigned char *)"sealed", .identity_len = 6,
+			       .created_at = 1 };
+	struct case_rec r = { .id = "SH-STEPS", .recovery_no = 1, .identified_at = 100,
+			      .recorded_at = 100, .area = "compton", .youth_status = "none",
+			      .identified_by_user = 1, .age = 15 };
+	enum sh_code rc;
+
+	UNUSED(arg);
+	if ((rc = store_agency_insert(c, &ag, err)) || (rc = store_protocol_put(c, &p, err)) ||
+	    (rc = store_youth_insert(c, &y, err)))
+		return rc;
+	r.youth_id = y.id;
+	r.identified_by_agency = ag.id;
+	r.protocol_id = p.id;
+	return store_case_insert(c, &r, err);
+}
+
+struct steps {
+	const struct step_rec *rows;
+	size_t n;
+};
+
+static enum sh_code put_steps(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct steps *s = arg;
+
+	return store_steps_replace(c, "SH-STEPS", s->rows, s->n, err);
+}
+
+static void check_steps(struct store *s, const struct step_rec *want, size_t n)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct arena a = ARENA_INIT;
+	struct store_conn *c;
+	struct step_rec *got;
+	size_t ngot;
+
+	assert_int_equal(store_read_begin(s, &c, &err), SH_OK);
+	assert_int_equal(store_steps_list(c, "SH-STEPS", &a, &got, &ngot, &err), SH_OK);
+	store_read_end(c);
+	assert_int_equal(ngot, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct step_rec *w = NULL;
+		for (size_t k = 0; k < n; k++)
+			if (!strcmp(want[k].step, got[i].step) && want[k].episode == got[i].episode)
+				w = &want[k];
+		assert_non_null(w);
+		assert_string_equal(got[i].state, w->state);
+		assert_int_equal(got[i].due_at, w->due_at);
+		assert_int_equal(got[i].done_at, w->done_at);
+		assert_int_equal(got[i].opened_at, w->opened_at);
+		if (w->owner)
+			assert_string_equal(got[i].owner, w->owner);
+		else
+			assert_null(got[i].owner);
+		if (w->also_owner)
+			assert_string_equal(got[i].also_owner, w->also_owner);
+		else
+			assert_null(got[i].also_owner);
+	}
+	arena_release(&a);
+}
+
+static void steps_replace_leaves_exactly_the_new_rows(void **state)
+{
+	const struct step_rec first[] = {
+		{ "a", 0, "medical", NULL, "pending", 100, 200, 0 },
+		{ "b", 0, "advocacy", "prosecutor", "pending", 100, 300, 0 },
+		{ "c", 1, NULL, NULL, "pending", 100, 400, 0 },
+	};
+	/* a unchanged, b done and its second owner gone, c gone, c episode 2 new */
+	const struct step_rec second[] = {
+		{ "b", 0, "advocacy", NULL, "done", 100, 300, 250 },
+		{ "a", 0, "medical", NULL, "pending", 100, 200, 0 },
+		{ "c", 2, "medical", NULL, "pending", 150, 500, 0 },
+	};
+	struct sh_error err = SH_ERROR_INIT;
+	struct store *s;
+	struct steps w;
+
+	UNUSED(state);
+	s = open_store(true);
+	assert_int_equal(store_write(s, make_case, NULL, &err), SH_OK);
+	w = (struct steps){ first, ARRAY_SIZE(first) };
+	assert_int_equal(store_write(s, put_steps, &w, &err), SH_OK);
+	check_steps(s, first, ARRAY_SIZE(first));
+	w = (struct steps){ second, ARRAY_SIZE(second) };
+	assert_int_equal(store_write(s, put_steps, &w, &err), SH_OK);
+	check_steps(s, second, ARRAY_SIZE(second));
+	assert_int_equal(store_write(s, put_steps, &w, &err), SH_OK); /* nothing changes */
+	check_steps(s, second, ARRAY_SIZE(second));
+	w = (struct steps){ NULL, 0 };
+	assert_int_equal(store_write(s, put_steps, &w, &err), SH_OK);
+	check_steps(s, NULL, 0);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +351,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(newer_schema_refused_untouched, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_commit_rolls_back_only_the_failed, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_chain_survives_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(steps_replace_leaves_exactly_the_new_rows, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

@@ -1,0 +1,423 @@
+/*
+ * The Board report: settings, the store's queries, core/metrics, rendering; and the
+ * handler GET /api/v1/reports/board (analysts, supervisors and oversight; audited as
+ * "report.board").
+ */
+#include "lib/common.h"
+#include "api/app.h"
+#include "api/audit.h"
+#include "api/handlers.h"
+#include "api/params.h"
+#include "api/reports.h"
+
+#define DEFAULT_MISSING_STEPS "missing_report_le,missing_report_ncmec,missing_attorney_notice"
+
+const struct report_setting report_settings[] = {
+	{ "report.public_min_recoveries", "11",
+	  "public release: areas and identifying agencies with fewer recoveries in the period "
+	  "are shown together as \"other\" (so are genders and races recorded for fewer youth)" },
+	{ "report.stability.window_days", "15",
+	  "a stability check counts for day N when it is at most this many days before or after it" },
+	{ "report.stability.require", "stable",
+	  "fields of the check that must be true: any of stable, safe_placement, engaged "
+	  "(comma-separated), or none" },
+	{ "report.stability.no_missing_days", "30",
+	  "not stable when a missing-from-care episode overlapped this many days before the "
+	  "check (0: not considered)" },
+	{ "report.stability.recovery_breaks", "true",
+	  "not stable when the youth was recovered again (a new recovery) before the check" },
+	{ "report.missing_report_steps", DEFAULT_MISSING_STEPS,
+	  "the protocol steps that are a missing episode's 24-hour reports (comma-separated keys)" },
+};
+const size_t report_nsettings = ARRAY_SIZE(report_settings);
+
+bool report_area_valid(const char *area)
+{
+	size_t n = 0;
+
+	for (const char *s = area; s && *s; s++, n++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return false;
+	return n >= 1 && n <= 64;
+}
+
+const char *report_content_type(enum metrics_format f)
+{
+	switch (f) {
+	case METRICS_CSV: return "text/csv; charset=utf-8";
+	case METRICS_HTML: return "text/html; charset=utf-8";
+	default: return "application/json";
+	}
+}
+
+static bool parse_int(const char *v, long lo, long hi, int *out)
+{
+	char *end;
+	long x;
+
+	errno = 0;
+	x = v ? strtol(v, &end, 10) : 0;
+	if (!v || errno || end == v || *end || x < lo || x > hi)
+		return false;
+	*out = (int)x;
+	return true;
+}
+
+/* Calls fn for each comma-separated word of list (spaces trimmed); false stops. */
+static bool each_word(const char *list, bool (*fn)(const char *w, size_t n, void *arg), void *arg)
+{
+	const char *p = list;
+
+	while (p && *p) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		const char *w = p;
+		size_t k = n;
+		while (k && *w == ' ') {
+			w++;
+			k--;
+		}
+		while (k && w[k - 1] == ' ')
+			k--;
+		if (k && !fn(w, k, arg))
+			return false;
+		p = e ? e + 1 : NULL;
+	}
+	return true;
+}
+
+static bool word_is(const char *w, size_t n, const char *s)
+{
+	return strlen(s) == n && !memcmp(w, s, n);
+}
+
+static bool require_word(const char *w, size_t n, void *arg)
+{
+	struct metrics_stability_def *d = arg;
+
+	if (word_is(w, n, "stable"))
+		d->need_stable = true;
+	else if (word_is(w, n, "safe_placement"))
+		d->need_safe_placement = true;
+	else if (word_is(w, n, "engaged"))
+		d->need_engaged = true;
+	else if (!word_is(w, n, "none"))
+		return false;
+	return true;
+}
+
+static bool step_word(const char *w, size_t n, void *arg)
+{
+	struct buf *json = arg;
+
+	if (n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= '0' && w[i] <= '9') || w[i] == '_'))
+			return false;
+	if (json) {
+		buf_adds(json, json->len > 1 ? ",\"" : "\"");
+		buf_add(json, w, n);
+		buf_addch(json, '"');
+	}
+	return true;
+}
+
+/* Applies one setting to o (and the missing-step JSON); false when the value is bad. */
+static bool apply(const char *key, const char *v, struct metrics_options *o, struct buf *steps)
+{
+	if (!strcmp(key, "report.public_min_recoveries"))
+		return parse_int(v, 0, 1000000, &o->min_group_recoveries);
+	if (!strcmp(key, "report.stability.window_days"))
+		return parse_int(v, 0, 90, &o->stability.window_days);
+	if (!strcmp(key, "report.stability.no_missing_days"))
+		return parse_int(v, 0, 365, &o->stability.no_missing_days);
+	if (!strcmp(key, "report.stability.recovery_breaks")) {
+		if (strcmp(v, "true") && strcmp(v, "false"))
+			return false;
+		o->stability.recovery_breaks = !strcmp(v, "true");
+		return true;
+	}
+	if (!strcmp(key, "report.stability.require")) {
+		o->stability.need_stable = o->stability.need_safe_placement =
+			o->stability.need_engaged = false;
+		return each_word(v, require_word, &o->stability);
+	}
+	if (!strcmp(key, "report.missing_report_steps")) {
+		buf_reset(steps);
+		buf_addch(steps, '[');
+		if (!each_word(v, step_word, steps))
+			return false;
+		buf_addch(steps, ']');
+		return true;
+	}
+	return false;
+}
+
+enum sh_code report_setting_check(const char *key, const char *value, struct sh_error *err)
+{
+	struct metrics_options o;
+	struct buf steps = BUF_INIT;
+	bool known = false, ok;
+
+	metrics_options_defaults(&o);
+	for (size_t i = 0; i < report_nsettings; i++)
+		known |= !strcmp(report_settings[i].key, key);
+	if (!known)
+		return sh_error_field(err, SH_EINVAL, key, "is not a report setting");
+	ok = apply(key, value, &o, &steps);
+	buf_release(&steps);
+	return ok ? SH_OK : sh_error_field(err, SH_EINVAL, key, "the value '%s' is not valid", value);
+}
+
+static enum sh_code load_settings(struct store_conn *c, struct metrics_options *o, struct buf *steps,
+				  struct sh_error *err)
+{
+	struct arena a = ARENA_INIT;
+	enum sh_code rc = SH_OK;
+
+	for (size_t i = 0; !rc && i < report_nsettings; i++) {
+		const char *key = report_settings[i].key;
+		char *v = NULL;
+		if ((rc = store_setting_get(c, key, &a, &v, err)))
+			break;
+		if (!apply(key, v ? v : report_settings[i].dflt, o, steps))
+			rc = sh_error_field(err, SH_EINVAL, key,
+					    "the stored setting '%s' is not valid; see docs/report.md",
+					    v ? v : "");
+	}
+	arena_release(&a);
+	return rc;
+}
+
+/* ---- rows into the figures ---- */
+
+static struct metrics_where where(const struct report_where *w)
+{
+	return (struct metrics_where){ w->period, w->area, w->agency_id };
+}
+
+static enum sh_code on_recoveries(void *arg, const struct report_case_row *r)
+{
+	struct metrics_where w = where(&r->w);
+
+	return metrics_add_recoveries(arg, &w, r->re_recovery, r->first_in_period, r->age, r->gender,
+				      r->race_ethnicity, r->n);
+}
+
+static enum sh_code on_event(void *arg, const struct report_event_row *r)
+{
+	struct metrics_where w = where(&r->w);
+
+	return metrics_add_event(arg, &w, r->type, r->value, r->n);
+}
+
+static enum sh_code on_step(void *arg, const struct report_step_row *r)
+{
+	struct metrics_where w = where(&r->w);
+
+	return metrics_add_step(arg, &w, r->step, r->state, r->opened_at, r->due_at, r->done_at);
+}
+
+static enum sh_code on_missing(void *arg, const struct report_missing_row *r)
+{
+	struct metrics_where w = where(&r->w);
+	enum metrics_missing_class cls = !r->cls			 ? MISSING_NO_REPORTS
+					 : !strcmp(r->cls, "on_time") ? MISSING_ON_TIME
+					 : !strcmp(r->cls, "late")    ? MISSING_LATE
+					 : !strcmp(r->cls, "not_due") ? MISSING_NOT_DUE
+								      : MISSING_NO_REPORTS;
+
+	return metrics_add_missing(arg, &w, cls, r->n);
+}
+
+static enum sh_code on_stability(void *arg, const struct report_stability_row *r)
+{
+	struct metrics_where w = where(&r->w);
+	struct metrics_check chk = { r->found, r->stable, r->safe_placement, r->engaged, r->missing,
+				     r->recovered_again };
+
+	return metrics_add_stability(arg, &w, r->days, &chk, r->n);
+}
+
+static enum sh_code on_witnesses(void *arg, const struct report_witness_row *r)
+{
+	struct metrics_where w = where(&r->w);
+
+	return metrics_add_witnesses(arg, &w, r->advocate, r->safety_plan, r->cctv_filed,
+				     r->cctv_granted, r->n);
+}
+
+static enum sh_code on_prosecutions(void *arg, const struct report_prosecution_row *r)
+{
+	struct metrics_where w = where(&r->w);
+
+	return metrics_add_prosecutions(arg, &w, r->conviction, r->n);
+}
+
+static enum sh_code on_month(void *arg, const struct report_month_row *r)
+{
+	return metrics_add_month(arg, r->period, r->month, r->n);
+}
+
+/* The steps the timeliness figures list: every stored protocol version's, newest first. */
+static enum sh_code catalogue(struct metrics *m, const struct registry *reg)
+{
+	enum sh_code rc = SH_OK;
+
+	for (size_t i = reg ? reg->n : 0; !rc && i-- > 0;) {
+		const struct protocol *p = reg->e[i].p;
+		for (size_t k = 0; !rc && k < protocol_nsteps(p); k++) {
+			const char *key = protocol_step_key(p, k);
+			rc = metrics_set_step(m, key, protocol_step_title(p, key));
+		}
+	}
+	return rc;
+}
+
+enum sh_code report_board(struct store *s, const struct registry *reg,
+			  const struct report_request *rq, const char *version, struct buf *out,
+			  struct sh_error *err)
+{
+	struct metrics_options o;
+	struct metrics_period per;
+	struct metrics *m = NULL;
+	struct store_conn *c = NULL;
+	struct buf steps = BUF_INIT;
+	struct arena a = ARENA_INIT;
+	struct agency_rec *ags;
+	struct report_query q = { 0 };
+	struct report_sink sink = { NULL,	     on_recoveries, on_event,	     on_step,
+				    on_missing,	     on_stability,  on_witnesses,    on_prosecutions,
+				    on_month };
+	size_t nags;
+	int64_t as_of = 0;
+	enum sh_code rc;
+
+	metrics_options_defaults(&o);
+	o.from = rq->from;
+	o.to = rq->to;
+	o.public_release = rq->public_release;
+	o.area = rq->area;
+	o.version = version;
+	if (rq->area && !report_area_valid(rq->area))
+		return sh_error_field(err, SH_EINVAL, "area",
+				      "is an area code: lowercase letters, digits, '_' or '-'");
+	if ((rc = metrics_period(rq->from, rq->to, &per, err)))
+		return rc;
+	buf_adds(&steps, "[]");
+	if ((rc = store_read_begin(s, &c, err)))
+		goto out;
+	if ((rc = load_settings(c, &o, &steps, err)) || (rc = metrics_new(&o, &m, err)))
+		goto out;
+	sink.arg = m;
+	if ((rc = store_agency_list(c, &a, &ags, &nags, err)) ||
+	    (rc = store_report_as_of(c, &as_of, err)))
+		goto out;
+	for (size_t i = 0; !rc && i < nags; i++)
+		rc = metrics_set_agency(m, ags[i].id, ags[i].name);
+	if (!rc)
+		rc = catalogue(m, reg);
+	if (rc) {
+		rc = sh_error_set(err, rc, "the report could not be prepared (%s)", sh_code_title(rc));
+		goto out;
+	}
+	metrics_set_as_of(m, as_of);
+	q.prev_from = per.prev_from;
+	q.from = per.from;
+	q.to = per.to;
+	q.as_of = as_of;
+	q.area = rq->area;
+	q.window_days = o.stability.window_days;
+	q.no_missing_days = o.stability.no_missing_days;
+	q.missing_steps = steps.data;
+	if ((rc = store_report_board(c, &q, &sink, err)))
+		goto out;
+	store_read_end(c);
+	c = NULL;
+	if ((rc = metrics_finish(m, err)))
+		goto out;
+	if ((rc = metrics_render(m, rq->format, out)))
+		rc = sh_error_set(err, rc, "the report could not be written (%s)", sh_code_title(rc));
+out:
+	store_read_end(c);
+	metrics_free(m);
+	buf_release(&steps);
+	arena_release(&a);
+	return rc;
+}
+
+/* ---- GET /api/v1/reports/board ---- */
+
+static enum sh_code date_param(const struct api_request *req, const char *name,
+			       struct sh_date *out, struct sh_error *err)
+{
+	const char *v = api_query(req, name);
+
+	if (!v || !*v)
+		return sh_error_field(err, SH_EINVAL, name, "is required (YYYY-MM-DD)");
+	if (timefmt_parse_date(v, out) || out->year < 2000)
+		return sh_error_field(err, SH_EINVAL, name, "must be a calendar date YYYY-MM-DD, "
+							    "2000 or later");
+	return SH_OK;
+}
+
+API_HANDLER(api_report_board)
+{
+	struct app *app = req->app;
+	struct report_request rq = { .format = METRICS_JSON };
+	struct audit_batch b = { .who = req->who, .now = clock_now(&app->clock),
+				 .action = "report.board", .outcome = "ok" };
+	const char *format = api_query(req, "format");
+	char from[11], to[11];
+	enum sh_code rc;
+	int f;
+
+	if (!access_reports(req->who)) {
+		struct sh_error ignored = SH_ERROR_INIT;
+		b.outcome = "denied";
+		audit_write(app->store, &b, &ignored);
+		return sh_error_set(err, SH_EFORBIDDEN, "reports are for analysts, supervisors and "
+							"oversight staff");
+	}
+	date_param(req, "from", &rq.from, err);
+	date_param(req, "to", &rq.to, err);
+	if (format && (f = metrics_format_parse(format)) < 0)
+		sh_error_field(err, SH_EINVAL, "format", "must be json, csv or html");
+	else if (format)
+		rq.format = (enum metrics_format)f;
+	params_flag(req, "public", false, &rq.public_release, err);
+	rq.area = api_query(req, "area");
+	if (rq.area && !*rq.area)
+		rq.area = NULL;
+	if (rq.area && !report_area_valid(rq.area))
+		sh_error_field(err, SH_EINVAL, "area", "is an area code: lowercase letters, digits, "
+						      "'_' or '-'");
+	if (err->code)
+		return err->code;
+	if ((rc = report_board(app->store, &app->registry, &rq, SH_VERSION, &res->body, err)))
+		return rc;
+	timefmt_format_date(rq.from, from);
+	timefmt_format_date(rq.to, to);
+	b.detail = arena_printf(req->arena, "%s..%s %s %s%s%s", from, to,
+				rq.format == METRICS_CSV ? "csv" : rq.format == METRICS_HTML ? "html" : "json",
+				rq.public_release ? "public" : "internal", rq.area ? " area=" : "",
+				rq.area ? rq.area : "");
+	/* the audit row is durable before the report leaves */
+	if ((rc = audit_write(app->store, &b, err))) {
+		buf_reset(&res->body);
+		return rc;
+	}
+	res->status = 200;
+	res->content_type = report_content_type(rq.format);
+	if (rq.format == METRICS_HTML)
+		api_add_header(res, "Content-Security-Policy",
+			       "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+			       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+	if (rq.format != METRICS_JSON)
+		api_add_header(res, "Content-Disposition",
+			       arena_printf(req->arena, "%s; filename=\"board-%s-%s.%s\"",
+					    rq.format == METRICS_CSV ? "attachment" : "inline", from,
+					    to, rq.format == METRICS_CSV ? "csv" : "html"));
+	return SH_OK;
+}

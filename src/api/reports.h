@@ -1,0 +1,43 @@
+#ifndef SH_REPORTS_H
+#define SH_REPORTS_H
+/*
+ * The Board report (docs/report.md), shared by GET /api/v1/reports/board and
+ * `safeharbor report board`: reads the report settings, runs the store's aggregate
+ * queries in one read snapshot, feeds core/metrics and renders the result.
+ */
+#include "api/registry.h"
+#include "core/metrics.h"
+#include "store/store.h"
+
+struct report_request {
+	struct sh_date from, to; /* the period, both days included */
+	bool public_release;
+	enum metrics_format format;
+	const char *area; /* NULL: every area */
+};
+
+/*
+ * Appends the report to out. reg: the protocol versions whose steps the timeliness
+ * figures list (may be empty). version: printed in the report. Errors: SH_EINVAL
+ * naming the field (from, to, area) or the bad setting; storage errors.
+ */
+enum sh_code report_board(struct store *s, const struct registry *reg,
+			  const struct report_request *rq, const char *version, struct buf *out,
+			  struct sh_error *err);
+
+/* Is this an area code (lowercase letters, digits, '_' and '-', 1 to 64)? */
+bool report_area_valid(const char *area);
+
+/* The report's settings (settings table): key, default and what it means. */
+struct report_setting {
+	const char *key, *dflt, *help;
+};
+extern const struct report_setting report_settings[];
+extern const size_t report_nsettings;
+/* SH_EINVAL naming the key when it is not a report setting or the value is not valid. */
+enum sh_code report_setting_check(const char *key, const char *value, struct sh_error *err);
+
+/* The Content-Type of a format. */
+const char *report_content_type(enum metrics_format f);
+
+#endif

@@ -1,0 +1,187 @@
+/* safeharbor report board | settings: the Board report (docs/report.md). */
+#include "lib/common.h"
+#include "api/audit.h"
+#include "api/reports.h"
+#include "cli/cli.h"
+
+static const char usage[] =
+	"safeharbor report board [--db PATH] --from YYYY-MM-DD --to YYYY-MM-DD\n"
+	"                        [--format json|csv|html] [--public] [--area AREA]\n"
+	"  Writes the Board report for the period (both days included, UTC) beside the\n"
+	"  previous period of equal length, on stdout. --public suppresses small counts\n"
+	"  (1-10) and folds small areas for release outside the agencies.\n"
+	"safeharbor report settings [--db PATH] [KEY=VALUE ...]\n"
+	"  Shows the report settings (the stability definition, the public threshold, the\n"
+	"  missing-episode reports), or sets them.";
+
+static int board(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },	    { "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },	    { "format", required_argument, NULL, 'F' },
+		{ "public", no_argument, NULL, 'p' },	    { "area", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },	    { 0 },
+	};
+	struct sh_error err = SH_ERROR_INIT, ignored = SH_ERROR_INIT;
+	struct report_request rq = { .format = METRICS_JSON };
+	struct registry reg = { 0 };
+	struct store *s = NULL;
+	struct buf out = BUF_INIT;
+	struct audit_batch b = { .who = NULL, .action = "report.board", .outcome = "ok" };
+	const char *db = NULL, *from = NULL, *to = NULL, *format = NULL;
+	char detail[160];
+	int code = EXIT_OK, c, f;
+	bool done;
+	enum sh_code rc;
+
+	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
+		if (done)
+			return code;
+		if (c == 'd')
+			db = optarg;
+		else if (c == 'f')
+			from = optarg;
+		else if (c == 't')
+			to = optarg;
+		else if (c == 'F')
+			format = optarg;
+		else if (c == 'p')
+			rq.public_release = true;
+		else if (c == 'a')
+			rq.area = optarg;
+	}
+	if (optind < argc)
+		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!from || !to)
+		return cli_usage_error(usage, "--from and --to are required");
+	if (timefmt_parse_date(from, &rq.from) || rq.from.year < 2000)
+		return cli_usage_error(usage, "--from must be a date YYYY-MM-DD, 2000 or later");
+	if (timefmt_parse_date(to, &rq.to) || rq.to.year < 2000)
+		return cli_usage_error(usage, "--to must be a date YYYY-MM-DD, 2000 or later");
+	if (format && (f = metrics_format_parse(format)) < 0)
+		return cli_usage_error(usage, "--format is json, csv or html");
+	if (format)
+		rq.format = (enum metrics_format)f;
+	if (rq.area && !report_area_valid(rq.area))
+		return cli_usage_error(usage, "--area is an area code (lowercase letters, digits, _, -)");
+	if ((rc = cli_open_store(cli_db_path(db), &s, &err)))
+		return cli_fail(&err);
+	/* the protocol versions name the steps; a database without one has no cases either */
+	if (registry_load(s, NULL, (int64_t)time(NULL), &reg, &ignored))
+		memset(&reg, 0, sizeof(reg));
+	rc = report_board(s, &reg, &rq, SH_VERSION, &out, &err);
+	if (!rc) {
+		snprintf(detail, sizeof(detail), "%s..%s %s %s%s%s", from, to,
+			 format ? format : "json", rq.public_release ? "public" : "internal",
+			 rq.area ? " area=" : "", rq.area ? rq.area : "");
+		b.now = (int64_t)time(NULL);
+		b.detail = detail;
+		rc = audit_write(s, &b, &err);
+	}
+	registry_release(&reg);
+	store_close(s);
+	if (rc) {
+		buf_release(&out);
+		return cli_fail(&err);
+	}
+	if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout)) {
+		buf_release(&out);
+		fprintf(stderr, "safeharbor: cannot write the report: %s\n", strerror(errno));
+		return EXIT_FAIL;
+	}
+	buf_release(&out);
+	return EXIT_OK;
+}
+
+struct set_args {
+	char **kv;
+	int n;
+};
+
+static enum sh_code write_settings(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct set_args *a = arg;
+	enum sh_code rc = SH_OK;
+
+	for (int i = 0; !rc && i < a->n; i++) {
+		char *eq = strchr(a->kv[i], '=');
+		*eq = '\0';
+		rc = store_setting_set(c, a->kv[i], eq + 1, err);
+		if (!rc)
+			rc = audit_record(c, NULL, (int64_t)time(NULL), "report.settings", NULL, NULL,
+					  "ok", a->kv[i], err);
+		*eq = '=';
+	}
+	return rc;
+}
+
+static int settings(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct sh_error err = SH_ERROR_INIT;
+	struct store *s = NULL;
+	struct store_conn *c;
+	struct set_args a;
+	const char *db = NULL;
+	int code = EXIT_OK, ch;
+	bool done;
+	enum sh_code rc = SH_OK;
+
+	while ((ch = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
+		if (done)
+			return code;
+		if (ch == 'd')
+			db = optarg;
+	}
+	a.kv = argv + optind;
+	a.n = argc - optind;
+	for (int i = 0; i < a.n; i++) {
+		char *eq = strchr(a.kv[i], '=');
+		if (!eq)
+			return cli_usage_error(usage, "write a setting as KEY=VALUE ('%s')", a.kv[i]);
+		*eq = '\0';
+		rc = report_setting_check(a.kv[i], eq + 1, &err);
+		*eq = '=';
+		if (rc)
+			return cli_fail(&err);
+	}
+	if ((rc = cli_open_store(cli_db_path(db), &s, &err)))
+		return cli_fail(&err);
+	if (a.n)
+		rc = store_write(s, write_settings, &a, &err);
+	if (!rc && !(rc = store_read_begin(s, &c, &err))) {
+		struct arena ar = ARENA_INIT;
+		for (size_t i = 0; !rc && i < report_nsettings; i++) {
+			char *v = NULL;
+			rc = store_setting_get(c, report_settings[i].key, &ar, &v, &err);
+			if (!rc)
+				printf("%s = %s%s\n    %s\n", report_settings[i].key,
+				       v ? v : report_settings[i].dflt, v ? "" : " (default)",
+				       report_settings[i].help);
+		}
+		arena_release(&ar);
+		store_read_end(c);
+	}
+	store_close(s);
+	return rc ? cli_fail(&err) : EXIT_OK;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+			printf("usage: %s\n", usage);
+			return EXIT_OK;
+		}
+		return cli_usage_error(usage, "say which: board or settings");
+	}
+	if (!strcmp(argv[1], "board"))
+		return board(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "settings"))
+		return settings(argc - 1, argv + 1);
+	return cli_usage_error(usage, "unknown subcommand '%s'", argv[1]);
+}

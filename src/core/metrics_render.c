@@ -1,0 +1,445 @@
+/*
+ * The Board report as JSON (for programs) and CSV (for spreadsheets). Both are
+ * written by hand, in report order, so the same figures always give the same bytes.
+ * Suppressed counts are the strings "1-10" or "suppressed", never a number.
+ */
+#include "lib/common.h"
+#include "core/metrics_internal.h"
+
+#define SMALL_TEXT "1-10"
+
+/* ---- JSON ---- */
+
+static void js(struct mout *b, const char *s)
+{
+	mo_addch(b, '"');
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\') {
+			mo_addch(b, '\\');
+			mo_addch(b, (char)ch);
+		} else if (ch < 0x20 || ch == 0x7f) {
+			mo_addf(b, "\\u%04x", ch);
+		} else {
+			mo_addch(b, (char)ch);
+		}
+	}
+	mo_addch(b, '"');
+}
+
+static void jkey(struct mout *b, const char *k)
+{
+	js(b, k);
+	mo_addch(b, ':');
+}
+
+static void jdate(struct mout *b, struct sh_date d)
+{
+	char s[11];
+
+	metrics_fmt_date(d, s);
+	js(b, s);
+}
+
+static void jtenths(struct mout *b, int64_t t)
+{
+	mo_addf(b, "%" PRId64 ".%" PRId64, t / 10, t % 10);
+}
+
+static void jvalue(struct mout *b, const struct mval *v)
+{
+	switch (v->kind) {
+	case MK_COUNT:
+		if (v->state == MC_SMALL)
+			js(b, SMALL_TEXT);
+		else if (v->state != MC_SHOWN)
+			js(b, "suppressed");
+		else
+			mo_addf(b, "%" PRId64, v->n);
+		return;
+	case MK_SHARE:
+		if (v->state != MC_SHOWN)
+			js(b, "suppressed");
+		else if (v->none)
+			mo_adds(b, "null");
+		else {
+			mo_addf(b, "{\"numerator\":%" PRId64 ",\"denominator\":%" PRId64 ",\"percent\":",
+				 v->num, v->den);
+			jtenths(b, metrics_tenths(v->num, v->den));
+			mo_addch(b, '}');
+		}
+		return;
+	default:
+		if (v->none)
+			mo_adds(b, "null");
+		else if (v->state != MC_SHOWN)
+			js(b, "suppressed");
+		else if (v->kind == MK_AGE_MEAN)
+			jtenths(b, (v->num * 20 + v->den) / (2 * v->den));
+		else
+			mo_addf(b, "%" PRId64, v->n);
+	}
+}
+
+static const char *type_name(enum measure_kind k)
+{
+	switch (k) {
+	case MK_COUNT: return "count";
+	case MK_SHARE: return "share";
+	case MK_MEDIAN: return "median_seconds";
+	case MK_P90: return "p90_seconds";
+	case MK_AGE_MEAN: return "mean_years";
+	default: return "min_years";
+	}
+}
+
+static const char *breakdown_name(enum group_kind k)
+{
+	return k == G_ALL ? "all" : k == G_AREA ? "area" : "agency";
+}
+
+static void json_figure(const struct metrics *m, const struct mfig *f, struct mout *b)
+{
+	mo_addch(b, '{');
+	jkey(b, "key");
+	js(b, f->key);
+	mo_addch(b, ',');
+	jkey(b, "section");
+	js(b, f->section);
+	mo_addch(b, ',');
+	jkey(b, "title");
+	js(b, f->title);
+	mo_addch(b, ',');
+	jkey(b, "definition");
+	js(b, f->definition);
+	mo_addch(b, ',');
+	jkey(b, "basis");
+	js(b, f->basis);
+	mo_adds(b, ",\"measures\":[");
+	for (int i = 0; i < f->nmeas; i++) {
+		mo_adds(b, i ? ",{" : "{");
+		jkey(b, "key");
+		js(b, f->meas[i].key);
+		mo_addch(b, ',');
+		jkey(b, "label");
+		js(b, f->meas[i].label);
+		mo_addch(b, ',');
+		jkey(b, "type");
+		js(b, type_name(f->meas[i].kind));
+		mo_addch(b, '}');
+	}
+	mo_adds(b, "],\"values\":{");
+	for (int p = 0; p < METRICS_NP; p++) {
+		mo_adds(b, p ? ",\"previous\":{" : "\"current\":{");
+		for (size_t g = 0; g < m->ngroups; g++) {
+			if (g)
+				mo_addch(b, ',');
+			jkey(b, m->groups[g].key);
+			mo_addch(b, '{');
+			for (int i = 0; i < f->nmeas; i++) {
+				struct mval v;
+				metrics_value(m, f, &f->meas[i], p, g, &v);
+				if (i)
+					mo_addch(b, ',');
+				jkey(b, f->meas[i].key);
+				jvalue(b, &v);
+			}
+			mo_addch(b, '}');
+		}
+		mo_addch(b, '}');
+	}
+	mo_adds(b, "}}");
+}
+
+static enum sh_code render_json(const struct metrics *m, struct mout *b)
+{
+	int *order = calloc(m->nfigs + 1, sizeof(int));
+	size_t n;
+	const struct mfig *months = &m->figs[F_MONTHS];
+	char asof[TIMEFMT_RFC3339_LEN];
+	bool first = true;
+
+	if (!order)
+		return SH_ENOMEM;
+	n = metrics_order(m, order);
+	mo_adds(b, "{\"report\":\"board\",\"format_version\":1,");
+	jkey(b, "generator");
+	js(b, m->o.version);
+	mo_addf(b, ",\"release\":\"%s\",\"period\":{\"from\":",
+		 m->o.public_release ? "public" : "internal");
+	jdate(b, m->o.from);
+	mo_adds(b, ",\"to\":");
+	jdate(b, m->o.to);
+	mo_addf(b, ",\"days\":%d},\"previous_period\":{\"from\":", m->per.days);
+	jdate(b, m->per.prev_first);
+	mo_adds(b, ",\"to\":");
+	jdate(b, m->per.prev_last);
+	mo_addf(b, ",\"days\":%d},\"data_as_of\":", m->per.days);
+	if (m->as_of) {
+		timefmt_format_rfc3339(m->as_of, asof);
+		js(b, asof);
+	} else {
+		mo_adds(b, "null");
+	}
+	mo_adds(b, ",\"area\":");
+	if (m->o.area)
+		js(b, m->o.area);
+	else
+		mo_adds(b, "null");
+	mo_adds(b, ",\"stability_definition\":");
+	js(b, m->stability_text);
+	mo_addf(b, ",\"suppression\":{\"applied\":%s,\"small_counts\":\"" SMALL_TEXT "\","
+		    "\"min_group_recoveries\":%d,\"method\":",
+		 m->o.public_release ? "true" : "false", m->o.min_group_recoveries);
+	js(b, metrics_suppression_text);
+	mo_adds(b, "},\"groups\":[");
+	for (size_t g = 0; g < m->ngroups; g++) {
+		mo_adds(b, g ? ",{" : "{");
+		jkey(b, "key");
+		js(b, m->groups[g].key);
+		mo_addch(b, ',');
+		jkey(b, "label");
+		js(b, m->groups[g].label);
+		mo_addch(b, ',');
+		jkey(b, "breakdown");
+		js(b, breakdown_name(m->groups[g].kind));
+		mo_addch(b, '}');
+	}
+	mo_adds(b, "],\"figures\":[");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			mo_addch(b, ',');
+		json_figure(m, &m->figs[order[i]], b);
+	}
+	mo_adds(b, "],\"recoveries_per_month\":{\"definition\":");
+	js(b, months->definition);
+	mo_adds(b, ",\"months\":[");
+	for (int p = METRICS_NP - 1; p >= 0; p--)
+		for (int c = 0; c < months->ncat; c++) {
+			const struct metrics_cell *x = &m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
+			struct mval v = { MK_COUNT, m->o.public_release ? x->state : MC_SHOWN, false,
+					  x->value, 0, 0 };
+			if (!(m->month_mask[c] & (1 << p)))
+				continue;
+			mo_adds(b, first ? "{" : ",{");
+			first = false;
+			jkey(b, "month");
+			js(b, months->cat[c].key);
+			mo_addch(b, ',');
+			jkey(b, "period");
+			js(b, metrics_period_name(p));
+			mo_adds(b, ",\"recoveries\":");
+			jvalue(b, &v);
+			mo_addch(b, '}');
+		}
+	mo_adds(b, "]}}\n");
+	free(order);
+	return SH_OK;
+}
+
+/* ---- CSV ---- */
+
+static void cs(struct mout *b, const char *s)
+{
+	bool quote = false;
+
+	if (!s)
+		s = "";
+	/* a spreadsheet would run a cell starting like a formula: make it text */
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r')
+		quote = true;
+	for (const char *p = s; *p && !quote; p++)
+		quote = *p == ',' || *p == '"' || *p == '\n' || *p == '\r';
+	if (!quote) {
+		mo_adds(b, s);
+		return;
+	}
+	mo_addch(b, '"');
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r')
+		mo_addch(b, '\'');
+	for (; *s; s++) {
+		if (*s == '"')
+			mo_addch(b, '"');
+		mo_addch(b, *s);
+	}
+	mo_addch(b, '"');
+}
+
+/* value, display, numerator, denominator */
+static void csv_value(const struct mval *v, struct mout *b)
+{
+	char d[48];
+
+	switch (v->kind) {
+	case MK_COUNT:
+		if (v->state == MC_SMALL)
+			mo_adds(b, "," SMALL_TEXT ",,");
+		else if (v->state != MC_SHOWN)
+			mo_adds(b, ",suppressed,,");
+		else
+			mo_addf(b, "%" PRId64 ",%" PRId64 ",,", v->n, v->n);
+		return;
+	case MK_SHARE:
+		if (v->state != MC_SHOWN) {
+			mo_adds(b, ",suppressed,,");
+		} else if (v->none) {
+			mo_addf(b, ",,%" PRId64 ",%" PRId64, v->num, v->den);
+		} else {
+			int64_t t = metrics_tenths(v->num, v->den);
+			mo_addf(b, "%" PRId64 ".%" PRId64 ",%" PRId64 ".%" PRId64 "%%,%" PRId64
+				    ",%" PRId64,
+				 t / 10, t % 10, t / 10, t % 10, v->num, v->den);
+		}
+		return;
+	default:
+		if (v->none) {
+			mo_adds(b, ",,,");
+		} else if (v->state != MC_SHOWN) {
+			mo_adds(b, ",suppressed,,");
+		} else if (v->kind == MK_AGE_MEAN) {
+			int64_t t = (v->num * 20 + v->den) / (2 * v->den);
+			mo_addf(b, "%" PRId64 ".%" PRId64 ",%" PRId64 ".%" PRId64 ",,", t / 10, t % 10,
+				 t / 10, t % 10);
+		} else if (v->kind == MK_AGE_MIN) {
+			mo_addf(b, "%" PRId64 ",%" PRId64 ",,", v->n, v->n);
+		} else {
+			metrics_fmt_duration(v->n, d, sizeof(d));
+			mo_addf(b, "%" PRId64 ",", v->n);
+			cs(b, d);
+			mo_adds(b, ",,");
+		}
+	}
+}
+
+static void csv_row_head(const struct metrics *m, const struct mfig *f, const char *mkey,
+			 const char *mlabel, size_t g, int p, struct mout *b)
+{
+	char from[11], to[11];
+
+	metrics_fmt_date(p ? m->per.prev_first : m->o.from, from);
+	metrics_fmt_date(p ? m->per.prev_last : m->o.to, to);
+	cs(b, f->section);
+	mo_addch(b, ',');
+	cs(b, f->key);
+	mo_addch(b, ',');
+	cs(b, f->title);
+	mo_addch(b, ',');
+	cs(b, mkey);
+	mo_addch(b, ',');
+	cs(b, mlabel);
+	mo_addf(b, ",%s,", breakdown_name(m->groups[g].kind));
+	cs(b, m->groups[g].key);
+	mo_addch(b, ',');
+	cs(b, m->groups[g].label);
+	mo_addf(b, ",%s,%s,%s,", metrics_period_name(p), from, to);
+}
+
+/* basis and definition: on each figure's first row only (they are long) */
+static void csv_row_tail(const struct metrics *m, const struct mfig *f, bool first, struct mout *b)
+{
+	mo_addch(b, ',');
+	if (first) {
+		cs(b, f->basis);
+		mo_addch(b, ',');
+		cs(b, f->definition);
+	} else {
+		mo_addch(b, ',');
+	}
+	mo_addf(b, ",%s\r\n", m->o.public_release ? "public" : "internal");
+}
+
+static enum sh_code render_csv(const struct metrics *m, struct mout *b)
+{
+	int *order = calloc(m->nfigs + 1, sizeof(int));
+	const struct mfig *months = &m->figs[F_MONTHS];
+	size_t n;
+
+	if (!order)
+		return SH_ENOMEM;
+	n = metrics_order(m, order);
+	mo_adds(b, "section,figure,title,measure,label,breakdown,group,group_label,period,"
+		    "period_from,period_to,value,display,numerator,denominator,basis,definition,"
+		    "release\r\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct mfig *f = &m->figs[order[i]];
+		for (size_t g = 0; g < m->ngroups; g++)
+			for (int k = 0; k < f->nmeas; k++)
+				for (int p = 0; p < METRICS_NP; p++) {
+					struct mval v;
+					metrics_value(m, f, &f->meas[k], p, g, &v);
+					csv_row_head(m, f, f->meas[k].key, f->meas[k].label, g, p, b);
+					csv_value(&v, b);
+					csv_row_tail(m, f, !g && !k && !p, b);
+				}
+	}
+	for (int p = METRICS_NP - 1, first = 1; p >= 0; p--)
+		for (int c = 0; c < months->ncat; c++) {
+			const struct metrics_cell *x = &m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
+			struct mval v = { MK_COUNT, m->o.public_release ? x->state : MC_SHOWN, false,
+					  x->value, 0, 0 };
+			if (!(m->month_mask[c] & (1 << p)))
+				continue;
+			csv_row_head(m, months, months->cat[c].key, months->cat[c].label, 0, p, b);
+			csv_value(&v, b);
+			csv_row_tail(m, months, first, b);
+			first = 0;
+		}
+	free(order);
+	return SH_OK;
+}
+
+void mo_add(struct mout *o, const void *p, size_t n)
+{
+	if (!o->rc)
+		o->rc = buf_add(o->b, p, n);
+}
+
+void mo_adds(struct mout *o, const char *s)
+{
+	if (!o->rc)
+		o->rc = buf_adds(o->b, s);
+}
+
+void mo_addch(struct mout *o, char c)
+{
+	if (!o->rc)
+		o->rc = buf_addch(o->b, c);
+}
+
+void mo_addf(struct mout *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->rc)
+		return;
+	va_start(ap, fmt);
+	o->rc = buf_vaddf(o->b, fmt, ap);
+	va_end(ap);
+}
+
+void mo_add_html(struct mout *o, const char *s)
+{
+	if (!o->rc)
+		o->rc = buf_add_html(o->b, s);
+}
+
+enum sh_code metrics_render(const struct metrics *m, enum metrics_format f, struct buf *out)
+{
+	struct mout o = { out, SH_OK };
+	size_t before = out->len;
+	enum sh_code rc;
+
+	if (!m->finished)
+		return SH_EINTERNAL;
+	switch (f) {
+	case METRICS_JSON: rc = render_json(m, &o); break;
+	case METRICS_CSV: rc = render_csv(m, &o); break;
+	case METRICS_HTML: rc = metrics_render_html(m, &o); break;
+	default: rc = SH_EINVAL;
+	}
+	if (!rc)
+		rc = o.rc;
+	if (rc)
+		buf_setlen(out, before); /* nothing half-written */
+	return rc;
+}

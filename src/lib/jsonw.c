@@ -1,0 +1,353 @@
+#include "lib/common.h"
+#include "lib/jsonw.h"
+#include "lib/timefmt.h"
+
+static void fail(struct jsonw *w, const char *why)
+{
+	if (!w->failed) {
+		w->failed = true;
+		w->why = why;
+	}
+}
+
+static void add(struct jsonw *w, const char *s, size_t n)
+{
+	struct buf *b = w->out;
+
+	/* most appends are a few bytes into room already there: skip buf_add's checks */
+	if (b->cap && b->cap - b->len > n) {
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return;
+	}
+	if (!w->failed && buf_add(b, s, n))
+		fail(w, "out of memory");
+}
+
+static void addch(struct jsonw *w, char c)
+{
+	add(w, &c, 1);
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid (as jansson). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t len;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2;
+		cp = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3;
+		cp = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	/* overlong forms, surrogates, beyond U+10FFFF */
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+/* A string in quotes with jansson's escapes: \" \\ \b \f \n \r \t, other controls \u00XX. */
+static void add_string(struct jsonw *w, const char *str)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str);
+	const unsigned char *end = s + n;
+	struct buf *b = w->out;
+	char *o;
+
+	if (w->failed)
+		return;
+	/* room for the worst case (every byte a \u00XX escape), then no more checks */
+	if (buf_grow(b, 6 * n + 2)) {
+		fail(w, "out of memory");
+		return;
+	}
+	o = b->data + b->len;
+	*o++ = '"';
+	while (s < end) {
+		unsigned char c = *s;
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			*o++ = (char)c;
+			s++;
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t l = utf8_len(s, (size_t)(end - s));
+			if (!l) {
+				b->data[b->len] = '\0'; /* nothing of this string is kept */
+				fail(w, "a string is not valid UTF-8");
+				return;
+			}
+			memcpy(o, s, l);
+			o += l;
+			s += l;
+			continue;
+		}
+		*o++ = '\\';
+		switch (c) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		default:
+			*o++ = 'u';
+			*o++ = '0';
+			*o++ = '0';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+		s++;
+	}
+	*o++ = '"';
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
+}
+
+static void before_value(struct jsonw *w)
+{
+	if (w->depth == 0) {
+		if (w->top_written)
+			fail(w, "more than one top-level value");
+		w->top_written = true;
+		return;
+	}
+	if (w->level[w->depth - 1].is_object) {
+		if (!w->level[w->depth - 1].want_value)
+			fail(w, "a member without a key");
+		w->level[w->depth - 1].want_value = false;
+		return;
+	}
+	if (!w->level[w->depth - 1].first)
+		addch(w, ',');
+	w->level[w->depth - 1].first = false;
+}
+
+void jsonw_init(struct jsonw *w, struct buf *out)
+{
+	memset(w, 0, sizeof(*w));
+	w->out = out;
+	/* room for a typical answer up front (a case is 4 to 5 KB); if this fails, the
+	 * appends that need the room fail and say so */
+	buf_grow(out, 8192);
+}
+
+static void open_level(struct jsonw *w, bool is_object)
+{
+	before_value(w);
+	if (w->depth == JSONW_MAX_DEPTH) {
+		fail(w, "nested too deeply");
+		return;
+	}
+	w->level[w->depth].is_object = is_object;
+	w->level[w->depth].first = true;
+	w->level[w->depth].want_value = false;
+	w->level[w->depth].last_key = NULL;
+	w->depth++;
+	addch(w, is_object ? '{' : '[');
+}
+
+void jsonw_object(struct jsonw *w)
+{
+	open_level(w, true);
+}
+
+void jsonw_array(struct jsonw *w)
+{
+	open_level(w, false);
+}
+
+void jsonw_end(struct jsonw *w)
+{
+	if (w->depth == 0) {
+		fail(w, "an end without a beginning");
+		return;
+	}
+	w->depth--;
+	if (w->level[w->depth].want_value)
+		fail(w, "a key without a value");
+	addch(w, w->level[w->depth].is_object ? '}' : ']');
+}
+
+void jsonw_key(struct jsonw *w, const char *k)
+{
+	if (w->depth == 0 || !w->level[w->depth - 1].is_object) {
+		fail(w, "a key outside an object");
+		return;
+	}
+	if (w->level[w->depth - 1].want_value)
+		fail(w, "two keys in a row");
+	/* the order jsonh_dump() writes (JSON_SORT_KEYS), so both make the same bytes */
+	if (w->level[w->depth - 1].last_key && strcmp(w->level[w->depth - 1].last_key, k) >= 0)
+		fail(w, "object keys out of byte order (or repeated)");
+	if (!w->level[w->depth - 1].first)
+		addch(w, ',');
+	w->level[w->depth - 1].first = false;
+	add_string(w, k);
+	addch(w, ':');
+	w->level[w->depth - 1].last_key = k;
+	w->level[w->depth - 1].want_value = true;
+}
+
+void jsonw_str(struct jsonw *w, const char *s)
+{
+	if (!s) {
+		jsonw_null(w);
+		return;
+	}
+	before_value(w);
+	add_string(w, s);
+}
+
+void jsonw_int(struct jsonw *w, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	before_value(w);
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	add(w, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+void jsonw_bool(struct jsonw *w, bool v)
+{
+	before_value(w);
+	if (v)
+		add(w, "true", 4);
+	else
+		add(w, "false", 5);
+}
+
+void jsonw_null(struct jsonw *w)
+{
+	before_value(w);
+	add(w, "null", 4);
+}
+
+void jsonw_time(struct jsonw *w, int64_t t, bool null_if_zero)
+{
+	char ts[TIMEFMT_RFC3339_LEN + 2];
+
+	if (null_if_zero && t == 0) {
+		jsonw_null(w);
+		return;
+	}
+	before_value(w);
+	ts[0] = '"';
+	timefmt_format_rfc3339(t, ts + 1);
+	add(w, ts, strlen(ts));
+	addch(w, '"');
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void jsonw_value(struct jsonw *w, const json_t *v)
+{
+	if (!v) {
+		jsonw_null(w);
+		return;
+	}
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		size_t n = json_object_size(v), i = 0;
+		const char **keys = n ? malloc(n * sizeof(*keys)) : NULL;
+		const char *k;
+		json_t *m;
+
+		if (n && !keys) {
+			fail(w, "out of memory");
+			return;
+		}
+		json_object_foreach((json_t *)v, k, m)
+			keys[i++] = k;
+		if (n)
+			qsort(keys, n, sizeof(*keys), cmp_keys);
+		jsonw_object(w);
+		for (i = 0; i < n; i++) {
+			jsonw_key(w, keys[i]);
+			jsonw_value(w, json_object_get(v, keys[i]));
+		}
+		jsonw_end(w);
+		free(keys);
+		return;
+	}
+	case JSON_ARRAY: {
+		size_t i;
+		json_t *m;
+
+		jsonw_array(w);
+		json_array_foreach((json_t *)v, i, m)
+			jsonw_value(w, m);
+		jsonw_end(w);
+		return;
+	}
+	case JSON_STRING:
+		before_value(w);
+		add_string(w, json_string_value(v));
+		return;
+	case JSON_INTEGER:
+		jsonw_int(w, json_integer_value(v));
+		return;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		jsonw_bool(w, json_is_true(v));
+		return;
+	case JSON_REAL: {
+		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (!s) {
+			fail(w, "out of memory");
+			return;
+		}
+		before_value(w);
+		add(w, s, strlen(s));
+		free(s);
+		return;
+	}
+	default:
+		jsonw_null(w);
+	}
+}
+
+enum sh_code jsonw_finish(struct jsonw *w, struct sh_error *err)
+{
+	if (!w->failed && w->depth)
+		fail(w, "an object or array was not closed");
+	if (!w->failed && !w->top_written)
+		fail(w, "nothing was written");
+	if (!w->failed)
+		return SH_OK;
+	if (!strcmp(w->why, "out of memory"))
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	return sh_error_set(err, SH_EINTERNAL, "the answer could not be written as JSON: %s", w->why);
+}

@@ -1,0 +1,353 @@
+#include "lib/common.h"
+#include "lib/log.h"
+#include "notify/summons.h"
+
+/* The person a stage goes to, from the shift in force; 0 when the shift names none. */
+static int64_t recipient(const struct roster_rec *r, enum escalation_role role)
+{
+	if (!r->id)
+		return 0;
+	switch (role) {
+	case ESC_ON_CALL: return r->user_id;
+	case ESC_FALLBACK: return r->fallback_id;
+	case ESC_SUPERVISOR: return r->supervisor_id;
+	default: return 0;
+	}
+}
+
+/*
+ * Adds one message per contact channel of user_id, from the template t (kind,
+ * stage, role, case, step, ...). A cause already in the outbox is not added again.
+ */
+static enum sh_code enqueue(struct store_conn *c, struct outbox_rec *t, int64_t user_id,
+			    struct arena *a, int *queued, struct sh_error *err)
+{
+	struct channel_rec ch;
+	bool inserted;
+	enum sh_code rc;
+
+	if (!user_id)
+		return SH_OK;
+	if ((rc = store_channels_get(c, user_id, a, &ch, err)))
+		return rc;
+	t->user_id = user_id;
+	t->status = "pending";
+	t->next_attempt_at = t->created_at;
+	if (ch.webhook_url) {
+		t->channel = "webhook";
+		t->target = ch.webhook_url;
+		if ((rc = store_outbox_insert(c, t, &inserted, err)))
+			return rc;
+		*queued += inserted;
+	}
+	if (ch.email) {
+		t->channel = "email";
+		t->target = ch.email;
+		if ((rc = store_outbox_insert(c, t, &inserted, err)))
+			return rc;
+		*queued += inserted;
+	}
+	return SH_OK;
+}
+
+/* An audit row for a change the system made on its own (no user). */
+static enum sh_code audit_system(struct store_conn *c, int64_t now, const char *action,
+				 const char *case_id, const char *detail, struct sh_error *err)
+{
+	struct audit_entry e = { 0 };
+
+	e.at = now;
+	e.action = action;
+	e.case_id = case_id;
+	e.section = "core";
+	e.outcome = "ok";
+	e.detail = detail;
+	return store_audit_append(c, &e, err);
+}
+
+/* The earliest-due pending step owned by kind (with a deadline); NULL when none. */
+static const struct step_status *first_owed(const struct step_status *steps, size_t n,
+					    const char *kind)
+{
+	const struct step_status *best = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct step_status *s = &steps[i];
+		if (s->state != STEP_PENDING || !s->due_at || !s->owner || strcmp(s->owner, kind))
+			continue;
+		if (!best || s->due_at < best->due_at)
+			best = s;
+	}
+	return best;
+}
+
+enum sh_code summons_open(struct store_conn *c, const char *case_id, const char *area, int64_t now,
+			  const struct case_agency_rec *agencies, size_t nagencies,
+			  const struct step_status *steps, size_t nsteps, struct arena *a,
+			  struct sh_error *err)
+{
+	int queued = 0;
+	enum sh_code rc;
+
+	for (size_t i = 0; i < nagencies; i++) {
+		const struct case_agency_rec *ag = &agencies[i];
+		const struct step_status *s;
+		struct summons_rec sm = { 0 };
+		struct roster_rec r;
+		struct outbox_rec t = { 0 };
+		bool inserted;
+
+		if (ag->left_at || !(s = first_owed(steps, nsteps, ag->kind)))
+			continue;
+		if ((rc = store_roster_at(c, ag->agency_id, area, now, a, &r, err)))
+			return rc;
+		sm.case_id = case_id;
+		sm.agency_id = ag->agency_id;
+		sm.step = s->key;
+		sm.step_title = s->title;
+		sm.episode = s->episode;
+		sm.due_at = s->due_at;
+		sm.roster_id = r.id;
+		sm.stage = 0;
+		sm.role = escalation_role_name(ESC_ON_CALL);
+		sm.created_at = sm.stage_at = now;
+		if ((rc = store_summons_insert(c, &sm, &inserted, err)))
+			return rc;
+		if (!inserted)
+			continue;
+		t.kind = "summons";
+		t.stage = 0;
+		t.role = sm.role;
+		t.case_id = case_id;
+		t.step = s->key;
+		t.episode = s->episode;
+		t.step_title = s->title;
+		t.due_at = s->due_at;
+		t.area = area;
+		t.agency_id = ag->agency_id;
+		t.summons_id = sm.id;
+		t.created_at = now;
+		if ((rc = enqueue(c, &t, recipient(&r, ESC_ON_CALL), a, &queued, err)))
+			return rc;
+	}
+	return SH_OK;
+}
+
+static const struct step_status *find_step(const struct step_status *steps, size_t n,
+					   const char *key, int episode)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(steps[i].key, key) && steps[i].episode == episode)
+			return &steps[i];
+	return NULL;
+}
+
+enum sh_code summons_settle(struct store_conn *c, const char *case_id, bool closed,
+			    const struct step_status *steps, size_t nsteps, int64_t user_id,
+			    int64_t now, struct arena *a, struct sh_error *err)
+{
+	struct summons_rec *list;
+	size_t n;
+	enum sh_code rc;
+
+	if ((rc = store_summons_list(c, case_id, a, &list, &n, err)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		const struct step_status *s;
+		const char *how;
+		bool changed;
+
+		if (list[i].acked_at)
+			continue;
+		s = find_step(steps, nsteps, list[i].step, list[i].episode);
+		if (closed)
+			how = "case_closed";
+		else if (!s || s->state == STEP_NOT_APPLICABLE)
+			how = "not_applicable";
+		else if (s->state == STEP_DONE)
+			how = "step_done";
+		else if (s->state == STEP_WAIVED)
+			how = "step_waived";
+		else
+			continue;
+		if ((rc = store_summons_ack(c, list[i].id, now, user_id, how, &changed, err)) ||
+		    (rc = store_outbox_cancel(c, list[i].id, err)))
+			return rc;
+	}
+	return SH_OK;
+}
+
+enum sh_code summons_ack(struct store_conn *c, const struct outbox_rec *n, int64_t user_id,
+			 int64_t now, bool *first, struct sh_error *err)
+{
+	enum sh_code rc;
+
+	*first = !n->acked_at;
+	if ((rc = store_outbox_ack(c, n->id, now, user_id, err)))
+		return rc;
+	if (n->summons_id) {
+		if ((rc = store_summons_ack(c, n->summons_id, now, user_id, "ack", first, err)) ||
+		    (rc = store_outbox_cancel(c, n->summons_id, err)))
+			return rc;
+	}
+	return SH_OK;
+}
+
+/* ---- the escalation scan ---- */
+
+struct scan_work {
+	const struct summons_scan *x;
+	struct summons_rec *due;
+	size_t ndue;
+	struct step_alert_rec *alerts;
+	size_t nalerts;
+	struct arena *a;
+	int queued;
+};
+
+static enum sh_code escalate(struct store_conn *c, struct scan_work *w, const struct summons_rec *s,
+			     struct sh_error *err)
+{
+	const struct escalation_config *cfg = w->x->cfg;
+	int64_t now = w->x->now;
+	struct roster_rec r;
+	struct outbox_rec t = { 0 };
+	int role = escalation_role_parse(s->role), next;
+	enum escalation_role next_role;
+	bool changed;
+	char detail[96];
+	enum sh_code rc;
+
+	if (role < 0 || !escalation_stage_due(cfg, s->stage_at, now))
+		return SH_OK;
+	/* the stage goes to whoever is on call now: shifts change while a summons waits */
+	if ((rc = store_roster_at(c, s->agency_id, s->area, now, w->a, &r, err)))
+		return rc;
+	if (!escalation_next_stage(cfg, s->stage, (enum escalation_role)role, r.fallback_id != 0,
+				   &next, &next_role))
+		return SH_OK;
+	if ((rc = store_summons_advance(c, s->id, s->stage, next, escalation_role_name(next_role),
+					now, &changed, err)))
+		return rc;
+	if (!changed)
+		return SH_OK; /* acknowledged, settled or moved by another server meanwhile */
+	t.kind = "summons";
+	t.stage = next;
+	t.role = escalation_role_name(next_role);
+	t.case_id = s->case_id;
+	t.step = s->step;
+	t.episode = s->episode;
+	t.step_title = s->step_title;
+	t.due_at = s->due_at;
+	t.area = s->area;
+	t.agency_id = s->agency_id;
+	t.summons_id = s->id;
+	t.created_at = now;
+	if ((rc = enqueue(c, &t, recipient(&r, next_role), w->a, &w->queued, err)))
+		return rc;
+	snprintf(detail, sizeof(detail), "summons %" PRId64 " stage %d %s%s", s->id, next, t.role,
+		 recipient(&r, next_role) ? "" : " (no one on call)");
+	return audit_system(c, now, "notify.escalate", s->case_id, detail, err);
+}
+
+static enum sh_code alert(struct store_conn *c, struct scan_work *w, const struct step_alert_rec *k,
+			  const char *kind, enum escalation_verdict v, struct sh_error *err)
+{
+	int64_t now = w->x->now;
+	enum escalation_role role = strcmp(kind, "overdue") ? ESC_ON_CALL : ESC_SUPERVISOR;
+	struct roster_rec r = { 0 };
+	struct outbox_rec t = { 0 };
+	const char *outcome;
+	int64_t to = 0;
+	bool inserted;
+	char detail[128];
+	enum sh_code rc;
+
+	if (v == ESC_WAIT)
+		return SH_OK;
+	if (k->agency_id && (rc = store_roster_at(c, k->agency_id, k->area, now, w->a, &r, err)))
+		return rc;
+	to = recipient(&r, role);
+	if (v == ESC_SKIP)
+		outcome = "skipped";
+	else if (!k->agency_id)
+		outcome = "no_agency";
+	else if (!to)
+		outcome = "no_one_on_call";
+	else
+		outcome = "sent";
+	if ((rc = store_step_alert_mark(c, k->case_id, k->step, k->episode, kind, now, outcome,
+					&inserted, err)))
+		return rc;
+	if (!inserted || strcmp(outcome, "sent"))
+		return SH_OK;
+	t.kind = kind;
+	t.stage = 0;
+	t.role = escalation_role_name(role);
+	t.case_id = k->case_id;
+	t.step = k->step;
+	t.episode = k->episode;
+	t.step_title = w->x->step_title ? w->x->step_title(w->x->title_ctx, k->protocol_id, k->step)
+					: k->step;
+	if (!t.step_title)
+		t.step_title = k->step;
+	t.due_at = k->due_at;
+	t.area = k->area;
+	t.agency_id = k->agency_id;
+	t.created_at = now;
+	if ((rc = enqueue(c, &t, to, w->a, &w->queued, err)))
+		return rc;
+	snprintf(detail, sizeof(detail), "%s %.64s episode %d to %s", kind, k->step, k->episode,
+		 t.role);
+	return audit_system(c, now, "notify.alert", k->case_id, detail, err);
+}
+
+static enum sh_code scan_write(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct scan_work *w = arg;
+	enum sh_code rc;
+
+	w->queued = 0;
+	for (size_t i = 0; i < w->ndue; i++)
+		if ((rc = escalate(c, w, &w->due[i], err)))
+			return rc;
+	for (size_t i = 0; i < w->nalerts; i++) {
+		const struct step_alert_rec *k = &w->alerts[i];
+		enum escalation_verdict soon, over;
+
+		escalation_step_alerts(w->x->cfg, k->opened_at, k->due_at, w->x->now, &soon, &over);
+		if (!k->due_soon_marked && (rc = alert(c, w, k, "due_soon", soon, err)))
+			return rc;
+		if (!k->overdue_marked && (rc = alert(c, w, k, "overdue", over, err)))
+			return rc;
+	}
+	return SH_OK;
+}
+
+enum sh_code summons_scan(struct store *s, const struct summons_scan *x, int *queued,
+			  struct sh_error *err)
+{
+	struct arena a = ARENA_INIT;
+	struct scan_work w = { .x = x, .a = &a };
+	struct store_conn *c;
+	int limit = x->limit > 0 ? x->limit : 200;
+	enum sh_code rc;
+
+	if (queued)
+		*queued = 0;
+	if ((rc = store_read_begin(s, &c, err)))
+		return rc;
+	rc = store_summons_due(c, x->now - x->cfg->summons_interval, limit, &a, &w.due, &w.ndue,
+			       err);
+	if (!rc)
+		rc = store_step_alert_candidates(c, x->now, x->cfg->due_soon_percent, limit, &a,
+						 &w.alerts, &w.nalerts, err);
+	store_read_end(c);
+	/* the writer is only bothered when there is something to do */
+	if (!rc && (w.ndue || w.nalerts))
+		rc = store_write(s, scan_write, &w, err);
+	if (!rc && queued)
+		*queued = w.queued;
+	arena_release(&a);
+	return rc;
+}

@@ -1,0 +1,335 @@
+#include "lib/common.h"
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include "lib/log.h"
+#include "notify/config.h"
+#include "notify/deliver.h"
+#include "notify/message.h"
+#include "notify/summons.h"
+#include "notify/worker.h"
+
+#define SECRET_CONTEXT "notify.webhook_secret"
+#define CLAIM_BATCH 4
+
+struct notify_worker;
+
+struct thread {
+	struct notify_worker *w;
+	int index;
+	char id[80]; /* claimed_by: unique per process and thread */
+	pthread_t tid;
+	bool started;
+};
+
+struct notify_worker {
+	struct notify_worker_options o;
+	char public_url[ESCALATION_TEXT_MAX];
+	char *smtp_password;
+	atomic_bool stop;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int nthreads;
+	struct thread *threads;
+	bool curl_ready;
+};
+
+/* ---- one attempt ---- */
+
+struct finish_arg {
+	struct outbox_rec *r;
+	const char *worker;
+};
+
+static enum sh_code finish_fn(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct finish_arg *f = arg;
+
+	return store_outbox_finish(c, f->r, f->worker, err);
+}
+
+/* Delivers one claimed row and records the result (nothing when stopped mid-way). */
+static void deliver_one(struct thread *t, const struct escalation_config *cfg,
+			struct outbox_rec *r, int64_t now)
+{
+	struct notify_worker *w = t->w;
+	const char *public_url = w->public_url[0] ? w->public_url : cfg->public_url;
+	struct deliver_result res = { 0 };
+	struct buf msg = BUF_INIT, secret = BUF_INIT;
+	struct sh_error err = SH_ERROR_INIT;
+	struct finish_arg f = { r, t->id };
+
+	if (!strcmp(r->channel, "webhook")) {
+		if (!r->webhook_url || !r->webhook_secret) {
+			snprintf(res.error, sizeof(res.error), "the recipient has no webhook address now");
+		} else if (shcrypto_open(w->o.keys, r->webhook_secret, r->webhook_secret_len,
+					 SECRET_CONTEXT, &secret, &err)) {
+			snprintf(res.error, sizeof(res.error), "the webhook secret cannot be opened");
+		} else if (message_json(r, public_url, &msg)) {
+			snprintf(res.error, sizeof(res.error), "out of memory");
+		} else {
+			r->target = r->webhook_url;
+			deliver_webhook(r->webhook_url, secret.data, secret.len, msg.data, msg.len,
+					r->id, now, cfg->timeout, &w->stop, &res);
+		}
+	} else {
+		struct deliver_smtp smtp = { cfg->smtp_url, cfg->smtp_user, w->smtp_password,
+					     cfg->mail_from };
+		if (!r->email) {
+			snprintf(res.error, sizeof(res.error), "the recipient has no e-mail address now");
+		} else {
+			r->target = r->email;
+			if (message_email(r, public_url, cfg->mail_from, now, &msg))
+				snprintf(res.error, sizeof(res.error), "out of memory");
+			else
+				deliver_email(&smtp, r->email, msg.data, msg.len, cfg->timeout,
+					      &w->stop, &res);
+		}
+	}
+	buf_wipe(&secret);
+	buf_release(&msg);
+	if (res.aborted) {
+		/* not an attempt: it stays pending and the claim is given back at stop */
+		return;
+	}
+	r->attempts++;
+	r->last_error = res.ok ? NULL : res.error;
+	if (res.ok) {
+		r->status = "sent";
+		r->sent_at = now;
+	} else if (escalation_give_up(cfg, r->attempts)) {
+		r->status = "failed";
+	} else {
+		r->status = "pending";
+		r->next_attempt_at = now + escalation_backoff(cfg, r->attempts);
+	}
+	sh_error_init(&err);
+	if (store_write(w->o.store, finish_fn, &f, &err))
+		log_error("notify: notification %" PRId64 ": the result could not be recorded: %s",
+			  r->id, err.detail);
+	/* ids, channels and outcomes only: never addresses or message content */
+	if (res.ok)
+		log_info("notify: notification %" PRId64 " (%s, %s) sent, attempt %d", r->id,
+			 r->kind, r->channel, r->attempts);
+	else
+		log_warn("notify: notification %" PRId64 " (%s, %s) attempt %d failed (%s)%s", r->id,
+			 r->kind, r->channel, r->attempts, res.error,
+			 !strcmp(r->status, "failed") ? "; giving up" : "");
+}
+
+struct claim_arg {
+	const char *worker;
+	int64_t now, until;
+	struct arena *a;
+	struct outbox_rec *rows;
+	size_t n;
+};
+
+static enum sh_code claim_fn(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct claim_arg *x = arg;
+
+	return store_outbox_claim(c, x->worker, x->now, x->until, CLAIM_BATCH, x->a, &x->rows,
+				  &x->n, err);
+}
+
+/* Claims and delivers what is due; true when it found work (poll again at once). */
+static bool deliver_due(struct thread *t, const struct escalation_config *cfg, int64_t now,
+			struct arena *a)
+{
+	struct notify_worker *w = t->w;
+	struct store_conn *c;
+	struct sh_error err = SH_ERROR_INIT;
+	struct claim_arg x = { t->id, now, now + cfg->lease, a, NULL, 0 };
+	int64_t due = 0;
+	enum sh_code rc;
+
+	/* a read first: the writer only sees a claim when something is due */
+	if (store_read_begin(w->o.store, &c, &err))
+		return false;
+	rc = store_outbox_next_due(c, &due, &err);
+	store_read_end(c);
+	if (rc || !due || due > now)
+		return false;
+	if (store_write(w->o.store, claim_fn, &x, &err)) {
+		log_warn("notify: claiming failed: %s", err.detail);
+		return false;
+	}
+	for (size_t i = 0; i < x.n && !atomic_load(&w->stop); i++)
+		deliver_one(t, cfg, &x.rows[i], clock_now(&w->o.clock));
+	return x.n > 0;
+}
+
+static enum sh_code release_fn(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	return store_outbox_release(c, arg, err);
+}
+
+/* Re-reads the settings; report: log a setting that turned invalid (one thread does). */
+static void load_config(struct notify_worker *w, struct escalation_config *cfg, char bad[96],
+			bool report)
+{
+	struct arena a = ARENA_INIT;
+	struct store_conn *c;
+	struct sh_error err = SH_ERROR_INIT;
+	struct escalation_config fresh;
+	char now_bad[96] = "";
+
+	if (!store_read_begin(w->o.store, &c, &err)) {
+		if (!notify_config_load(c, &fresh, &a, now_bad, &err))
+			*cfg = fresh;
+		store_read_end(c);
+	}
+	if (report && now_bad[0] && strcmp(now_bad, bad))
+		log_warn("notify: setting %s is not valid; using its default", now_bad);
+	snprintf(bad, 96, "%s", now_bad);
+	arena_release(&a);
+}
+
+static void wait_ms(struct notify_worker *w, int ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&w->mu);
+	if (!atomic_load(&w->stop))
+		pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static const char *title_of(void *ctx, int64_t protocol_id, const char *step)
+{
+	struct notify_worker *w = ctx;
+
+	return w->o.step_title ? w->o.step_title(w->o.title_ctx, protocol_id, step) : step;
+}
+
+static void *thread_main(void *arg)
+{
+	struct thread *t = arg;
+	struct notify_worker *w = t->w;
+	struct escalation_config cfg;
+	struct sh_error err = SH_ERROR_INIT;
+	int64_t loaded = 0, next_scan = 0;
+	char bad[96] = "";
+
+	escalation_config_defaults(&cfg);
+	while (!atomic_load(&w->stop)) {
+		struct arena a = ARENA_INIT;
+		int64_t now = clock_now(&w->o.clock);
+		bool busy = false;
+
+		if (now != loaded) {
+			load_config(w, &cfg, bad, t->index == 0);
+			loaded = now;
+		}
+		if (cfg.enabled && t->index == 0 && now >= next_scan) {
+			struct summons_scan x = { &cfg, now, title_of, w, 0 };
+			int queued = 0;
+			sh_error_init(&err);
+			if (summons_scan(w->o.store, &x, &queued, &err))
+				log_warn("notify: escalation scan failed: %s", err.detail);
+			else if (queued)
+				log_info("notify: escalation scan queued %d notifications", queued);
+			next_scan = now + cfg.scan_interval;
+		}
+		if (cfg.enabled)
+			busy = deliver_due(t, &cfg, now, &a);
+		arena_release(&a);
+		if (!busy)
+			wait_ms(w, cfg.poll_ms);
+	}
+	sh_error_init(&err);
+	if (store_write(w->o.store, release_fn, t->id, &err))
+		log_warn("notify: giving back claims failed: %s", err.detail);
+	return NULL;
+}
+
+enum sh_code notify_worker_start(const struct notify_worker_options *o, struct notify_worker **out,
+				 struct sh_error *err)
+{
+	struct notify_worker *w;
+	struct escalation_config cfg;
+	struct store_conn *c;
+	struct arena a = ARENA_INIT;
+	const char *pw = getenv("SAFEHARBOR_SMTP_PASSWORD");
+	char rnd[9], bad[96] = "";
+	enum sh_code rc;
+
+	*out = NULL;
+	if (!(w = calloc(1, sizeof(*w))))
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	w->o = *o;
+	snprintf(w->public_url, sizeof(w->public_url), "%s", o->public_url ? o->public_url : "");
+	for (size_t n = strlen(w->public_url); n && w->public_url[n - 1] == '/'; n--)
+		w->public_url[n - 1] = '\0';
+	w->smtp_password = pw ? strdup(pw) : NULL;
+	atomic_init(&w->stop, false);
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if ((rc = deliver_global_init(err)))
+		goto fail;
+	w->curl_ready = true;
+	/* the number of threads is read once */
+	escalation_config_defaults(&cfg);
+	if (!(rc = store_read_begin(o->store, &c, err))) {
+		rc = notify_config_load(c, &cfg, &a, bad, err);
+		store_read_end(c);
+	}
+	arena_release(&a);
+	if (rc)
+		goto fail;
+	w->threads = calloc((size_t)cfg.workers, sizeof(*w->threads));
+	if (!w->threads) {
+		rc = sh_error_set(err, SH_ENOMEM, "out of memory");
+		goto fail;
+	}
+	shcrypto_random_hex(rnd, 4);
+	for (int i = 0; i < cfg.workers; i++) {
+		struct thread *t = &w->threads[i];
+		t->w = w;
+		t->index = i;
+		snprintf(t->id, sizeof(t->id), "%ld-%s-%d", (long)getpid(), rnd, i);
+		if (pthread_create(&t->tid, NULL, thread_main, t)) {
+			rc = sh_error_set(err, SH_EINTERNAL, "cannot start the notification worker");
+			goto fail;
+		}
+		t->started = true;
+		w->nthreads = i + 1;
+	}
+	log_info("notify: worker started (%d delivery threads)", w->nthreads);
+	*out = w;
+	return SH_OK;
+fail:
+	notify_worker_stop(w);
+	return rc;
+}
+
+void notify_worker_stop(struct notify_worker *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	atomic_store(&w->stop, true);
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	for (int i = 0; i < w->nthreads; i++)
+		if (w->threads[i].started)
+			pthread_join(w->threads[i].tid, NULL);
+	if (w->curl_ready)
+		deliver_global_cleanup();
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	if (w->smtp_password) {
+		sodium_memzero(w->smtp_password, strlen(w->smtp_password));
+		free(w->smtp_password);
+	}
+	free(w->threads);
+	free(w);
+}

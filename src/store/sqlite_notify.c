@@ -1,0 +1,773 @@
+/*
+ * SQLite backend: on-call rosters, contact channels, summonses, the notification
+ * outbox and step alerts (ops.def, docs/notifications.md).
+ *
+ * Claiming (outbox_claim) is one conditional UPDATE: a row is taken only when it is
+ * pending, due and not held by a live claim (claimed_until <= now), and the claim
+ * (claimed_by, claimed_until) is written by the same statement. On PostgreSQL the
+ * inner SELECT becomes "... ORDER BY next_attempt_at LIMIT n FOR UPDATE SKIP
+ * LOCKED", so servers sharing a database never take the same row.
+ */
+#include "lib/common.h"
+#include "store/sqlite_internal.h"
+
+static enum sh_code no_mem(struct sh_error *err)
+{
+	return sh_error_set(err, SH_ENOMEM, "out of memory");
+}
+
+static const unsigned char *col_blob(sqlite3_stmt *st, int i, struct arena *a, size_t *len)
+{
+	const void *b = sqlite3_column_blob(st, i);
+	unsigned char *copy;
+
+	*len = (size_t)sqlite3_column_bytes(st, i);
+	if (!b)
+		return NULL;
+	copy = arena_alloc(a, *len + 1);
+	if (copy)
+		memcpy(copy, b, *len);
+	return copy;
+}
+
+static void bind_id(sqlite3_stmt *st, int i, int64_t id)
+{
+	if (id)
+		sqlite3_bind_int64(st, i, id);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* ---- rosters ---- */
+
+#define ROSTER_COLS                                                                          \
+	"r.id, r.agency_id, r.area, r.starts_at, r.ends_at, r.user_id, r.fallback_id,"       \
+	" r.supervisor_id, r.created_at, r.created_by, r.removed_at, u.display_name,"        \
+	" f.display_name, s.display_name"                                                    \
+	" FROM roster r JOIN users u ON u.id = r.user_id"                                    \
+	" LEFT JOIN users f ON f.id = r.fallback_id JOIN users s ON s.id = r.supervisor_id"
+
+static void read_roster(sqlite3_stmt *st, struct arena *a, struct roster_rec *r)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	r->agency_id = sqlite3_column_int64(st, 1);
+	r->area = sq_col_text(st, 2, a);
+	r->starts_at = sqlite3_column_int64(st, 3);
+	r->ends_at = sqlite3_column_int64(st, 4);
+	r->user_id = sqlite3_column_int64(st, 5);
+	r->fallback_id = sqlite3_column_int64(st, 6);
+	r->supervisor_id = sqlite3_column_int64(st, 7);
+	r->created_at = sqlite3_column_int64(st, 8);
+	r->created_by = sqlite3_column_int64(st, 9);
+	r->removed_at = sqlite3_column_int64(st, 10);
+	r->user_name = sq_col_text(st, 11, a);
+	r->fallback_name = sq_col_text(st, 12, a);
+	r->supervisor_name = sq_col_text(st, 13, a);
+}
+
+enum sh_code sqlite_roster_insert(struct store_conn *c, struct roster_rec *r, struct sh_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO roster(agency_id, area, starts_at, ends_at, user_id, fallback_id,"
+		" supervisor_id, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, r->agency_id);
+	sq_bind_text(st, 2, r->area);
+	sqlite3_bind_int64(st, 3, r->starts_at);
+	sqlite3_bind_int64(st, 4, r->ends_at);
+	sqlite3_bind_int64(st, 5, r->user_id);
+	bind_id(st, 6, r->fallback_id);
+	sqlite3_bind_int64(st, 7, r->supervisor_id);
+	sqlite3_bind_int64(st, 8, r->created_at);
+	sqlite3_bind_int64(st, 9, r->created_by);
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	r->id = sqlite3_last_insert_rowid(sc->db);
+	return SH_OK;
+}
+
+enum sh_code sqlite_roster_list(struct store_conn *c, int64_t agency_id, const char *area,
+				int64_t from, int64_t to, struct arena *a, struct roster_rec **out,
+				size_t *n, struct sh_error *err)
+{
+	static const char sql[] = "SELECT " ROSTER_COLS
+				  " WHERE r.agency_id = ?1 AND r.removed_at = 0 AND r.ends_at > ?2"
+				  " AND (?3 = 0 OR r.starts_at < ?3) AND (?4 IS NULL OR r.area = ?4)"
+				  " ORDER BY r.starts_at, r.id";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, agency_id);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	sq_bind_text(st, 4, area);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct roster_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!r) {
+			sqlite3_reset(st);
+			return no_mem(err);
+		}
+		read_roster(st, a, r);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum sh_code sqlite_roster_get(struct store_conn *c, int64_t id, struct arena *a,
+			       struct roster_rec *out, struct sh_error *err)
+{
+	static const char sql[] = "SELECT " ROSTER_COLS " WHERE r.id = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	bool row;
+	enum sh_code rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (!row)
+		return sh_error_set(err, SH_ENOTFOUND, "no such roster entry");
+	read_roster(st, a, out);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
+enum sh_code sqlite_roster_remove(struct store_conn *c, int64_t id, int64_t at, struct sh_error *err)
+{
+	static const char sql[] = "UPDATE roster SET removed_at = ?2 WHERE id = ?1 AND removed_at = 0";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, at);
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	if (!sqlite3_changes(sc->db))
+		return sh_error_set(err, SH_ENOTFOUND, "no such roster entry");
+	return SH_OK;
+}
+
+enum sh_code sqlite_roster_at(struct store_conn *c, int64_t agency_id, const char *area, int64_t t,
+			      struct arena *a, struct roster_rec *out, struct sh_error *err)
+{
+	static const char sql[] = "SELECT " ROSTER_COLS
+				  " WHERE r.agency_id = ?1 AND r.removed_at = 0 AND r.starts_at <= ?3"
+				  " AND r.ends_at > ?3 AND r.area IN (?2, '*')"
+				  " ORDER BY r.area = '*', r.starts_at DESC, r.id DESC LIMIT 1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	bool row;
+	enum sh_code rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, agency_id);
+	sq_bind_text(st, 2, area ? area : "*");
+	sqlite3_bind_int64(st, 3, t);
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (row) {
+		read_roster(st, a, out);
+		sqlite3_reset(st);
+	}
+	return SH_OK;
+}
+
+/* ---- contact channels ---- */
+
+enum sh_code sqlite_channels_get(struct store_conn *c, int64_t user_id, struct arena *a,
+				 struct channel_rec *out, struct sh_error *err)
+{
+	static const char sql[] = "SELECT user_id, webhook_url, webhook_secret, email, updated_at"
+				  " FROM user_channels WHERE user_id = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	bool row;
+	enum sh_code rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, user_id);
+	if ((rc = sq_step(sc, st, &row, err)) || !row)
+		return rc;
+	out->user_id = sqlite3_column_int64(st, 0);
+	out->webhook_url = sq_col_text(st, 1, a);
+	out->webhook_secret = col_blob(st, 2, a, &out->webhook_secret_len);
+	out->email = sq_col_text(st, 3, a);
+	out->updated_at = sqlite3_column_int64(st, 4);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
+enum sh_code sqlite_channels_set(struct store_conn *c, const struct channel_rec *r,
+				 struct sh_error *err)
+{
+	static const char put[] =
+		"INSERT INTO user_channels(user_id, webhook_url, webhook_secret, email, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(user_id) DO UPDATE SET"
+		" webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret,"
+		" email = excluded.email, updated_at = excluded.updated_at";
+	static const char del[] = "DELETE FROM user_channels WHERE user_id = ?1";
+	struct sconn *sc = sconn_of(c);
+	bool none = !r->webhook_url && !r->email;
+	sqlite3_stmt *st;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, none ? del : put, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, r->user_id);
+	if (!none) {
+		sq_bind_text(st, 2, r->webhook_url);
+		if (r->webhook_url && r->webhook_secret)
+			sqlite3_bind_blob(st, 3, r->webhook_secret, (int)r->webhook_secret_len,
+					  SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(st, 3);
+		sq_bind_text(st, 4, r->email);
+		sqlite3_bind_int64(st, 5, r->updated_at);
+	}
+	return sq_exec_stmt(sc, st, err);
+}
+
+/* ---- summonses ---- */
+
+#define SUMMONS_COLS                                                                         \
+	"s.id, s.case_id, s.agency_id, s.step, s.step_title, s.episode, s.due_at,"           \
+	" s.roster_id, s.stage, s.role, s.created_at, s.stage_at, s.acked_at, s.acked_by,"   \
+	" s.ack_how, c.area, g.name, g.kind, u.display_name"                                 \
+	" FROM summons s JOIN cases c ON c.id = s.case_id JOIN agencies g ON g.id = s.agency_id" \
+	" LEFT JOIN users u ON u.id = s.acked_by"
+
+static void read_summons(sqlite3_stmt *st, struct arena *a, struct summons_rec *r)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	r->case_id = sq_col_text(st, 1, a);
+	r->agency_id = sqlite3_column_int64(st, 2);
+	r->step = sq_col_text(st, 3, a);
+	r->step_title = sq_col_text(st, 4, a);
+	r->episode = sqlite3_column_int(st, 5);
+	r->due_at = sqlite3_column_int64(st, 6);
+	r->roster_id = sqlite3_column_int64(st, 7);
+	r->stage = sqlite3_column_int(st, 8);
+	r->role = sq_col_text(st, 9, a);
+	r->created_at = sqlite3_column_int64(st, 10);
+	r->stage_at = sqlite3_column_int64(st, 11);
+	r->acked_at = sqlite3_column_int64(st, 12);
+	r->acked_by = sqlite3_column_int64(st, 13);
+	r->ack_how = sq_col_text(st, 14, a);
+	r->area = sq_col_text(st, 15, a);
+	r->agency_name = sq_col_text(st, 16, a);
+	r->agency_kind = sq_col_text(st, 17, a);
+	r->acked_by_name = sq_col_text(st, 18, a);
+}
+
+static enum sh_code summons_rows(struct sconn *sc, sqlite3_stmt *st, struct arena *a,
+				 struct summons_rec **out, size_t *n, struct sh_error *err)
+{
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct summons_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!r) {
+			sqlite3_reset(st);
+			return no_mem(err);
+		}
+		read_summons(st, a, r);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum sh_code sqlite_summons_insert(struct store_conn *c, struct summons_rec *r, bool *inserted,
+				   struct sh_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO summons(case_id, agency_id, step, step_title, episode, due_at,"
+		" roster_id, stage, role, created_at, stage_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+		" ON CONFLICT(case_id, agency_id, step, episode) DO NOTHING";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	*inserted = false;
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sq_bind_text(st, 1, r->case_id);
+	sqlite3_bind_int64(st, 2, r->agency_id);
+	sq_bind_text(st, 3, r->step);
+	sq_bind_text(st, 4, r->step_title);
+	sqlite3_bind_int(st, 5, r->episode);
+	sqlite3_bind_int64(st, 6, r->due_at);
+	bind_id(st, 7, r->roster_id);
+	sqlite3_bind_int(st, 8, r->stage);
+	sq_bind_text(st, 9, r->role);
+	sqlite3_bind_int64(st, 10, r->created_at);
+	sqlite3_bind_int64(st, 11, r->stage_at);
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	*inserted = sqlite3_changes(sc->db) > 0;
+	r->id = *inserted ? sqlite3_last_insert_rowid(sc->db) : 0;
+	return SH_OK;
+}
+
+enum sh_code sqlite_summons_list(struct store_conn *c, const char *case_id, struct arena *a,
+				 struct summons_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] = "SELECT " SUMMONS_COLS " WHERE s.case_id = ?1 ORDER BY s.id";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sq_bind_text(st, 1, case_id);
+	return summons_rows(sc, st, a, out, n, err);
+}
+
+enum sh_code sqlite_summons_due(struct store_conn *c, int64_t before, int limit, struct arena *a,
+				struct summons_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] =
+		"SELECT " SUMMONS_COLS " WHERE s.acked_at = 0 AND s.stage_at <= ?1"
+		" AND s.role <> 'supervisor' AND c.closed_at = 0 AND EXISTS (SELECT 1 FROM case_steps k"
+		" WHERE k.case_id = s.case_id AND k.step = s.step AND k.episode = s.episode"
+		" AND k.state = 'pending') ORDER BY s.stage_at, s.id LIMIT ?2";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, before);
+	sqlite3_bind_int(st, 2, limit);
+	return summons_rows(sc, st, a, out, n, err);
+}
+
+enum sh_code sqlite_summons_advance(struct store_conn *c, int64_t id, int from, int stage,
+				    const char *role, int64_t at, bool *changed,
+				    struct sh_error *err)
+{
+	static const char sql[] =
+		"UPDATE summons SET stage = ?3, role = ?4, stage_at = ?5"
+		" WHERE id = ?1 AND stage = ?2 AND acked_at = 0 AND EXISTS (SELECT 1 FROM case_steps k"
+		" WHERE k.case_id = summons.case_id AND k.step = summons.step"
+		" AND k.episode = summons.episode AND k.state = 'pending')";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	*changed = false;
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, from);
+	sqlite3_bind_int(st, 3, stage);
+	sq_bind_text(st, 4, role);
+	sqlite3_bind_int64(st, 5, at);
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	*changed = sqlite3_changes(sc->db) > 0;
+	return SH_OK;
+}
+
+enum sh_code sqlite_summons_ack(struct store_conn *c, int64_t id, int64_t at, int64_t by,
+				const char *how, bool *changed, struct sh_error *err)
+{
+	static const char sql[] = "UPDATE summons SET acked_at = ?2, acked_by = ?3, ack_how = ?4"
+				  " WHERE id = ?1 AND acked_at = 0";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	*changed = false;
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_int64(st, 3, by);
+	sq_bind_text(st, 4, how);
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	*changed = sqlite3_changes(sc->db) > 0;
+	return SH_OK;
+}
+
+/* ---- the outbox ---- */
+
+#define OUTBOX_COLS                                                                          \
+	"o.id, o.kind, o.stage, o.role, o.case_id, o.step, o.episode, o.step_title, o.due_at," \
+	" o.area, o.agency_id, o.summons_id, o.user_id, o.channel, o.target, o.status,"        \
+	" o.attempts, o.created_at, o.next_attempt_at, o.claimed_by, o.claimed_until,"         \
+	" o.sent_at, o.acked_at, o.acked_by, o.last_error, u.username, u.display_name,"        \
+	" g.name, ch.webhook_url, ch.email, ch.webhook_secret"                                 \
+	" FROM outbox o JOIN users u ON u.id = o.user_id JOIN agencies g ON g.id = o.agency_id" \
+	" LEFT JOIN user_channels ch ON ch.user_id = o.user_id"
+
+static void read_outbox(sqlite3_stmt *st, struct arena *a, struct outbox_rec *r)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	r->kind = sq_col_text(st, 1, a);
+	r->stage = sqlite3_column_int(st, 2);
+	r->role = sq_col_text(st, 3, a);
+	r->case_id = sq_col_text(st, 4, a);
+	r->step = sq_col_text(st, 5, a);
+	r->episode = sqlite3_column_int(st, 6);
+	r->step_title = sq_col_text(st, 7, a);
+	r->due_at = sqlite3_column_int64(st, 8);
+	r->area = sq_col_text(st, 9, a);
+	r->agency_id = sqlite3_column_int64(st, 10);
+	r->summons_id = sqlite3_column_int64(st, 11);
+	r->user_id = sqlite3_column_int64(st, 12);
+	r->channel = sq_col_text(st, 13, a);
+	r->target = sq_col_text(st, 14, a);
+	r->status = sq_col_text(st, 15, a);
+	r->attempts = sqlite3_column_int(st, 16);
+	r->created_at = sqlite3_column_int64(st, 17);
+	r->next_attempt_at = sqlite3_column_int64(st, 18);
+	r->claimed_by = sq_col_text(st, 19, a);
+	r->claimed_until = sqlite3_column_int64(st, 20);
+	r->sent_at = sqlite3_column_int64(st, 21);
+	r->acked_at = sqlite3_column_int64(st, 22);
+	r->acked_by = sqlite3_column_int64(st, 23);
+	r->last_error = sq_col_text(st, 24, a);
+	r->username = sq_col_text(st, 25, a);
+	r->display_name = sq_col_text(st, 26, a);
+	r->agency_name = sq_col_text(st, 27, a);
+	r->webhook_url = sq_col_text(st, 28, a);
+	r->email = sq_col_text(st, 29, a);
+	r->webhook_secret = col_blob(st, 30, a, &r->webhook_secret_len);
+}
+
+enum sh_code sqlite_outbox_insert(struct store_conn *c, struct outbox_rec *r, bool *inserted,
+				  struct sh_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO outbox(kind, stage, role, case_id, step, episode, step_title, due_at,"
+		" area, agency_id, summons_id, user_id, channel, target, created_at, next_attempt_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+		" ON CONFLICT(case_id, step, episode, kind, stage, user_id, channel) DO NOTHING";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	*inserted = false;
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sq_bind_text(st, 1, r->kind);
+	sqlite3_bind_int(st, 2, r->stage);
+	sq_bind_text(st, 3, r->role);
+	sq_bind_text(st, 4, r->case_id);
+	sq_bind_text(st, 5, r->step);
+	sqlite3_bind_int(st, 6, r->episode);
+	sq_bind_text(st, 7, r->step_title);
+	sqlite3_bind_int64(st, 8, r->due_at);
+	sq_bind_text(st, 9, r->area);
+	sqlite3_bind_int64(st, 10, r->agency_id);
+	bind_id(st, 11, r->summons_id);
+	sqlite3_bind_int64(st, 12, r->user_id);
+	sq_bind_text(st, 13, r->channel);
+	sq_bind_text(st, 14, r->target);
+	sqlite3_bind_int64(st, 15, r->created_at);
+	sqlite3_bind_int64(st, 16, r->next_attempt_at);
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	*inserted = sqlite3_changes(sc->db) > 0;
+	r->id = *inserted ? sqlite3_last_insert_rowid(sc->db) : 0;
+	return SH_OK;
+}
+
+enum sh_code sqlite_outbox_get(struct store_conn *c, int64_t id, struct arena *a,
+			       struct outbox_rec *out, struct sh_error *err)
+{
+	static const char sql[] = "SELECT " OUTBOX_COLS " WHERE o.id = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	bool row;
+	enum sh_code rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (!row)
+		return sh_error_set(err, SH_ENOTFOUND, "no such notification");
+	read_outbox(st, a, out);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
+enum sh_code sqlite_outbox_list(struct store_conn *c, const char *case_id, const char *status,
+				int limit, struct arena *a, struct outbox_rec **out, size_t *n,
+				struct sh_error *err)
+{
+	static const char by_case[] = "SELECT " OUTBOX_COLS " WHERE o.case_id = ?1"
+				      " ORDER BY o.id DESC LIMIT ?2";
+	static const char by_status[] = "SELECT " OUTBOX_COLS
+					" WHERE (?1 IS NULL OR o.status = ?1) ORDER BY o.id DESC LIMIT ?2";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, case_id ? by_case : by_status, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sq_bind_text(st, 1, case_id ? case_id : status);
+	sqlite3_bind_int(st, 2, limit);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct outbox_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!r) {
+			sqlite3_reset(st);
+			return no_mem(err);
+		}
+		read_outbox(st, a, r);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum sh_code sqlite_outbox_next_due(struct store_conn *c, int64_t *at, struct sh_error *err)
+{
+	static const char sql[] = "SELECT min(max(next_attempt_at, claimed_until)) FROM outbox"
+				  " WHERE status = 'pending'";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	bool row;
+	enum sh_code rc;
+
+	*at = 0;
+	if (!st)
+		return err->code;
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (row) {
+		*at = sqlite3_column_int64(st, 0); /* NULL (no row pending) reads as 0 */
+		sqlite3_reset(st);
+	}
+	return SH_OK;
+}
+
+enum sh_code sqlite_outbox_claim(struct store_conn *c, const char *worker, int64_t now,
+				 int64_t until, int limit, struct arena *a,
+				 struct outbox_rec **out, size_t *n, struct sh_error *err)
+{
+	/* the claim: one conditional UPDATE (PostgreSQL: FOR UPDATE SKIP LOCKED inside) */
+	static const char claim[] =
+		"UPDATE outbox SET claimed_by = ?1, claimed_until = ?3 WHERE id IN ("
+		" SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?2"
+		" AND claimed_until <= ?2 ORDER BY next_attempt_at, id LIMIT ?4)"
+		" AND status = 'pending' AND claimed_until <= ?2 RETURNING id";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	int64_t ids[64];
+	size_t nids = 0, cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (limit > (int)ARRAY_SIZE(ids))
+		limit = (int)ARRAY_SIZE(ids);
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, claim, err)))
+		return err->code;
+	sq_bind_text(st, 1, worker);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, until);
+	sqlite3_bind_int(st, 4, limit);
+	while (!(rc = sq_step(sc, st, &row, err)) && row)
+		if (nids < ARRAY_SIZE(ids))
+			ids[nids++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < nids; i++) {
+		struct outbox_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!r)
+			return no_mem(err);
+		if ((rc = sqlite_outbox_get(c, ids[i], a, r, err)))
+			return rc;
+	}
+	return SH_OK;
+}
+
+enum sh_code sqlite_outbox_finish(struct store_conn *c, const struct outbox_rec *r,
+				  const char *worker, struct sh_error *err)
+{
+	static const char sql[] =
+		"UPDATE outbox SET status = CASE WHEN status = 'cancelled' AND ?3 <> 'sent'"
+		" THEN 'cancelled' ELSE ?3 END, attempts = ?4, next_attempt_at = ?5, sent_at = ?6,"
+		" target = ?7, last_error = ?8, claimed_by = NULL, claimed_until = 0"
+		" WHERE id = ?1 AND claimed_by = ?2";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, r->id);
+	sq_bind_text(st, 2, worker);
+	sq_bind_text(st, 3, r->status);
+	sqlite3_bind_int(st, 4, r->attempts);
+	sqlite3_bind_int64(st, 5, r->next_attempt_at);
+	sqlite3_bind_int64(st, 6, r->sent_at);
+	sq_bind_text(st, 7, r->target ? r->target : "");
+	sq_bind_text(st, 8, r->last_error);
+	return sq_exec_stmt(sc, st, err);
+}
+
+enum sh_code sqlite_outbox_release(struct store_conn *c, const char *worker, struct sh_error *err)
+{
+	static const char sql[] = "UPDATE outbox SET claimed_by = NULL, claimed_until = 0"
+				  " WHERE claimed_by = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sq_bind_text(st, 1, worker);
+	return sq_exec_stmt(sc, st, err);
+}
+
+enum sh_code sqlite_outbox_cancel(struct store_conn *c, int64_t summons_id, struct sh_error *err)
+{
+	static const char sql[] = "UPDATE outbox SET status = 'cancelled'"
+				  " WHERE summons_id = ?1 AND status = 'pending'";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, summons_id);
+	return sq_exec_stmt(sc, st, err);
+}
+
+enum sh_code sqlite_outbox_ack(struct store_conn *c, int64_t id, int64_t at, int64_t by,
+			       struct sh_error *err)
+{
+	static const char sql[] = "UPDATE outbox SET acked_at = ?2, acked_by = ?3"
+				  " WHERE id = ?1 AND acked_at = 0";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_int64(st, 3, by);
+	return sq_exec_stmt(sc, st, err);
+}
+
+/* ---- step alerts ---- */
+
+enum sh_code sqlite_step_alert_candidates(struct store_conn *c, int64_t now, int percent, int limit,
+					  struct arena *a, struct step_alert_rec **out, size_t *n,
+					  struct sh_error *err)
+{
+	/* a prefilter: core/escalation.c decides; the 75% moment in integer seconds */
+	static const char sql[] =
+		"SELECT k.case_id, c.area, c.protocol_id, k.step, k.episode, k.owner,"
+		" (SELECT ca.agency_id FROM case_agencies ca JOIN agencies g ON g.id = ca.agency_id"
+		"  WHERE ca.case_id = k.case_id AND ca.left_at = 0 AND g.kind = k.owner"
+		"  ORDER BY ca.joined_at LIMIT 1),"
+		" k.opened_at, k.due_at,"
+		" EXISTS (SELECT 1 FROM step_alerts x WHERE x.case_id = k.case_id AND x.step = k.step"
+		"  AND x.episode = k.episode AND x.kind = 'due_soon'),"
+		" EXISTS (SELECT 1 FROM step_alerts x WHERE x.case_id = k.case_id AND x.step = k.step"
+		"  AND x.episode = k.episode AND x.kind = 'overdue')"
+		" FROM case_steps k JOIN cases c ON c.id = k.case_id"
+		" WHERE k.state = 'pending' AND k.due_at > 0 AND k.owner IS NOT NULL AND c.closed_at = 0"
+		" AND (CASE WHEN k.opened_at > 0 AND k.due_at > k.opened_at"
+		"  THEN k.opened_at + (k.due_at - k.opened_at) * ?2 / 100 ELSE k.due_at END) <= ?1"
+		" AND NOT EXISTS (SELECT 1 FROM step_alerts x WHERE x.case_id = k.case_id"
+		"  AND x.step = k.step AND x.episode = k.episode"
+		"  AND x.kind = CASE WHEN k.due_at < ?1 THEN 'overdue' ELSE 'due_soon' END)"
+		" ORDER BY k.due_at LIMIT ?3";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, percent);
+	sqlite3_bind_int(st, 3, limit);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct step_alert_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!r) {
+			sqlite3_reset(st);
+			return no_mem(err);
+		}
+		r->case_id = sq_col_text(st, 0, a);
+		r->area = sq_col_text(st, 1, a);
+		r->protocol_id = sqlite3_column_int64(st, 2);
+		r->step = sq_col_text(st, 3, a);
+		r->episode = sqlite3_column_int(st, 4);
+		r->owner = sq_col_text(st, 5, a);
+		r->agency_id = sqlite3_column_int64(st, 6);
+		r->opened_at = sqlite3_column_int64(st, 7);
+		r->due_at = sqlite3_column_int64(st, 8);
+		r->due_soon_marked = sqlite3_column_int(st, 9) != 0;
+		r->overdue_marked = sqlite3_column_int(st, 10) != 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum sh_code sqlite_step_alert_mark(struct store_conn *c, const char *case_id, const char *step,
+				    int episode, const char *kind, int64_t at, const char *outcome,
+				    bool *inserted, struct sh_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO step_alerts(case_id, step, episode, kind, at, outcome)"
+		" SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM case_steps k"
+		" WHERE k.case_id = ?1 AND k.step = ?2 AND k.episode = ?3 AND k.state = 'pending')"
+		" ON CONFLICT(case_id, step, episode, kind) DO NOTHING";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	*inserted = false;
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sq_bind_text(st, 1, case_id);
+	sq_bind_text(st, 2, step);
+	sqlite3_bind_int(st, 3, episode);
+	sq_bind_text(st, 4, kind);
+	sqlite3_bind_int64(st, 5, at);
+	sq_bind_text(st, 6, outcome);
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	*inserted = sqlite3_changes(sc->db) > 0;
+	return SH_OK;
+}

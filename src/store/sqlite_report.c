@@ -1,0 +1,311 @@
+/*
+ * SQLite backend: the Board report's aggregate queries (docs/report.md). Each query
+ * covers both periods at once ([prev_from, to), the period told apart by a CASE) and
+ * groups in SQL wherever the figure allows; only the step rows, whose medians need
+ * every value, come back one by one. Amended events are left out: an event is
+ * superseded when another one amends it (index events_amends, schema 6).
+ *
+ * Parameters, the same in every statement: ?1 prev_from, ?2 from, ?3 to, ?4 area or
+ * NULL, ?5 as_of, ?6 JSON array of the missing-report steps, ?7 stability window
+ * (days), ?8 days without a missing episode before the check.
+ */
+#include "lib/common.h"
+#include "store/sqlite_internal.h"
+
+#define PERIOD(t) "CASE WHEN " t " >= ?2 THEN 0 ELSE 1 END"
+#define IN_RANGE(t) t " >= ?1 AND " t " < ?3"
+#define AREA_OK "(?4 IS NULL OR c.area = ?4)"
+#define NOT_AMENDED(e) "NOT EXISTS (SELECT 1 FROM events a WHERE a.amends = " e ".id)"
+
+/* (grouping over a materialized row set: each correlated subquery runs once per row) */
+static const char q_cases[] =
+	"WITH r AS MATERIALIZED ("
+	" SELECT " PERIOD("c.identified_at") " AS p, c.area, c.identified_by_agency AS ag,"
+	"  c.recovery_no > 1 AS re,"
+	"  NOT EXISTS (SELECT 1 FROM cases c2 WHERE c2.youth_id = c.youth_id"
+	"   AND c2.recovery_no < c.recovery_no"
+	"   AND c2.identified_at >= CASE WHEN c.identified_at >= ?2 THEN ?2 ELSE ?1 END"
+	"   AND c2.identified_at < CASE WHEN c.identified_at >= ?2 THEN ?3 ELSE ?2 END"
+	"   AND (?4 IS NULL OR c2.area = ?4)) AS first,"
+	"  c.age, c.gender, c.race_ethnicity AS race"
+	" FROM cases c WHERE " IN_RANGE("c.identified_at") " AND " AREA_OK ")"
+	" SELECT p, area, ag, re, first, age, gender, race, count(*) FROM r"
+	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8";
+
+static const char q_events[] =
+	"SELECT " PERIOD("e.at") ", c.area, c.identified_by_agency, e.type,"
+	" CASE e.type WHEN 'arrest' THEN json_extract(e.data, '$.offense')"
+	"  WHEN 'placement' THEN json_extract(e.data, '$.setting')"
+	"  ELSE json_extract(e.data, '$.role') END, count(*)"
+	" FROM events e JOIN cases c ON c.id = e.case_id"
+	" WHERE e.type IN ('arrest', 'placement', 'exploiter_arrest') AND " IN_RANGE("e.at")
+	" AND " AREA_OK
+	" AND (e.type <> 'placement' OR json_extract(e.data, '$.setting') = 'detention')"
+	" AND " NOT_AMENDED("e") " GROUP BY 1, 2, 3, 4, 5";
+
+static const char q_steps[] =
+	"SELECT " PERIOD("c.identified_at") ", c.area, c.identified_by_agency, s.step, s.state,"
+	" s.opened_at, s.due_at, s.done_at"
+	" FROM cases c JOIN case_steps s ON s.case_id = c.id"
+	" WHERE " IN_RANGE("c.identified_at") " AND " AREA_OK
+	" AND s.state IN ('done', 'pending')";
+
+/* an episode's 24-hour reports: the report steps of that case and episode (their clock
+ * starts when the youth went missing) */
+static const char q_missing[] =
+	"WITH r AS MATERIALIZED ("
+	" SELECT " PERIOD("e.at") " AS p, c.area, c.identified_by_agency AS ag,"
+	"  (SELECT CASE WHEN count(*) = 0 THEN 'none'"
+	"    WHEN sum(s.state = 'waived' OR (s.state = 'done' AND s.done_at > s.due_at)"
+	"      OR (s.state = 'pending' AND s.due_at > 0 AND s.due_at < ?5)) > 0 THEN 'late'"
+	"    WHEN sum(s.state = 'pending') > 0 THEN 'not_due' ELSE 'on_time' END"
+	"   FROM case_steps s WHERE s.case_id = e.case_id"
+	"   AND s.step IN (SELECT value FROM json_each(?6)) AND s.episode > 0"
+	"   AND s.opened_at = e.at AND s.state <> 'not_applicable') AS cls"
+	" FROM events e JOIN cases c ON c.id = e.case_id"
+	" WHERE e.type = 'missing_start' AND " IN_RANGE("e.at") " AND " AREA_OK
+	" AND " NOT_AMENDED("e") ")"
+	" SELECT p, area, ag, cls, count(*) FROM r GROUP BY 1, 2, 3, 4";
+
+/*
+ * Stability: the recoveries whose day N falls in a period once the check window has
+ * closed (cohort); the latest check in the window (found from the checks of the time
+ * range, not case by case); missing-from-care events around it; a later recovery.
+ */
+static const char q_stability[] =
+	"WITH n(days) AS (VALUES (30), (90), (180)),"
+	" cohort AS MATERIALIZED ("
+	"  SELECT c.id, c.youth_id, c.recovery_no, c.identified_at AS t0, c.area,"
+	"   c.identified_by_agency AS ag, n.days,"
+	"   CASE WHEN c.identified_at + n.days * 86400 >= ?2 THEN 0 ELSE 1 END AS p"
+	"  FROM n JOIN cases c ON c.identified_at >= ?1 - n.days * 86400"
+	"   AND c.identified_at < ?3 - n.days * 86400"
+	"  WHERE c.identified_at + (n.days + ?7) * 86400 <= ?5 AND " AREA_OK "),"
+	" chk AS MATERIALIZED ("
+	"  SELECT k.id, k.days, max(e.at) AS at, json_extract(e.data, '$.stable') AS st,"
+	"   json_extract(e.data, '$.safe_placement') AS sp, json_extract(e.data, '$.engaged') AS en"
+	"  FROM events e JOIN cohort k ON k.id = e.case_id"
+	"  WHERE e.type = 'stability_check' AND e.at >= ?1 - ?7 * 86400"
+	"   AND e.at <= ?3 + ?7 * 86400"
+	"   AND e.at >= k.t0 + (k.days - ?7) * 86400 AND e.at <= k.t0 + (k.days + ?7) * 86400"
+	"   AND " NOT_AMENDED("e") " GROUP BY k.id, k.days),"
+	" mis AS MATERIALIZED ("
+	"  SELECT e.case_id, e.type = 'missing_start' AS start, e.at FROM events e"
+	"  WHERE e.type IN ('missing_start', 'missing_end') AND e.at >= ?1 - 180 * 86400"
+	"   AND e.at <= ?3 + ?7 * 86400 AND " NOT_AMENDED("e") "),"
+	/* missing in the D days before the check: still missing when they began (more
+	 * starts than ends before), or a start or end within them */
+	" facts AS MATERIALIZED ("
+	"  SELECT k.p, k.area, k.ag, k.days, ch.at IS NOT NULL AS found,"
+	"   coalesce(ch.st, -1) AS st, coalesce(ch.sp, -1) AS sp, coalesce(ch.en, -1) AS en,"
+	"   ch.at IS NOT NULL AND ?8 > 0 AND coalesce((SELECT"
+	"    sum(CASE WHEN m.at <= ch.at - ?8 * 86400 THEN 2 * m.start - 1 ELSE 0 END) > 0"
+	"    OR sum(m.at > ch.at - ?8 * 86400 AND m.at <= ch.at) > 0"
+	"    FROM mis m WHERE m.case_id = k.id), 0) AS mi,"
+	"   ch.at IS NOT NULL AND EXISTS (SELECT 1 FROM cases c2 WHERE c2.youth_id = k.youth_id"
+	"    AND c2.recovery_no > k.recovery_no AND c2.identified_at <= ch.at) AS rr"
+	"  FROM cohort k LEFT JOIN chk ch ON ch.id = k.id AND ch.days = k.days)"
+	" SELECT p, area, ag, days, found, st, sp, en, mi, rr, count(*) FROM facts"
+	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10";
+
+/* by the witness's case (+e.type keeps the planner on events_case, not every event of
+ * that type) */
+#define WITNESS_HAS(type, extra)                                                               \
+	"EXISTS (SELECT 1 FROM events e WHERE e.case_id = w.case_id AND +e.type = '" type "'" \
+	" AND json_extract(e.data, '$.witness_id') = w.id" extra " AND " NOT_AMENDED("e") ")"
+
+static const char q_witnesses[] =
+	"WITH r AS MATERIALIZED ("
+	" SELECT " PERIOD("w.listed_at") " AS p, c.area, c.identified_by_agency AS ag,"
+	"  " WITNESS_HAS("witness_advocate", "") " AS adv,"
+	"  " WITNESS_HAS("safety_plan_signoff", "") " AS plan,"
+	"  " WITNESS_HAS("cctv_motion", "") " AS filed,"
+	"  " WITNESS_HAS("cctv_motion", " AND json_extract(e.data, '$.outcome') = 'granted'")
+	"  AS granted"
+	" FROM witnesses w JOIN cases c ON c.id = w.case_id"
+	" WHERE " IN_RANGE("w.listed_at") " AND c.age < 18 AND " AREA_OK ")"
+	" SELECT p, area, ag, adv, plan, filed, granted, count(*) FROM r"
+	" GROUP BY 1, 2, 3, 4, 5, 6, 7";
+
+/* a prosecution counts under the recovery of its first listed witness */
+static const char q_prosecutions[] =
+	"SELECT x.p, c.area, coalesce(c.identified_by_agency, 0), x.conv, count(*) FROM ("
+	"  SELECT " PERIOD("pr.filed_at") " AS p, 0 AS conv, pr.id AS pid FROM prosecutions pr"
+	"  WHERE " IN_RANGE("pr.filed_at")
+	"  UNION ALL"
+	"  SELECT " PERIOD("pr.outcome_at") ", 1, pr.id FROM prosecutions pr"
+	"  WHERE pr.outcome IN ('convicted', 'plea') AND " IN_RANGE("pr.outcome_at") ") x"
+	" LEFT JOIN cases c ON c.id = (SELECT w.case_id FROM witnesses w"
+	"  WHERE w.prosecution_id = x.pid ORDER BY w.listed_at, w.id LIMIT 1)"
+	" WHERE " AREA_OK " GROUP BY 1, 2, 3, 4";
+
+static const char q_months[] =
+	"SELECT " PERIOD("c.identified_at") ", strftime('%Y-%m', c.identified_at, 'unixepoch'),"
+	" count(*) FROM cases c WHERE " IN_RANGE("c.identified_at") " AND " AREA_OK
+	" GROUP BY 1, 2";
+
+/* the latest time anything was recorded, among the newest rows of the append-only tables
+ * (rows are appended in time order; the window allows for loaders that backdate a little) */
+static const char q_as_of[] =
+	"SELECT max(coalesce((SELECT max(recorded_at) FROM (SELECT recorded_at FROM events"
+	"  ORDER BY id DESC LIMIT 1000)), 0),"
+	" coalesce((SELECT max(recorded_at) FROM (SELECT recorded_at FROM cases"
+	"  ORDER BY rowid DESC LIMIT 1000)), 0),"
+	" coalesce((SELECT max(created_at) FROM prosecutions), 0))";
+
+enum sh_code sqlite_report_as_of(struct store_conn *c, int64_t *as_of, struct sh_error *err)
+{
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, q_as_of, err);
+	bool row;
+	enum sh_code rc;
+
+	*as_of = 0;
+	if (!st)
+		return err->code;
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (row)
+		*as_of = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
+static void bind_query(sqlite3_stmt *st, const struct report_query *q)
+{
+	int n = sqlite3_bind_parameter_count(st);
+
+	sqlite3_bind_int64(st, 1, q->prev_from);
+	sqlite3_bind_int64(st, 2, q->from);
+	sqlite3_bind_int64(st, 3, q->to);
+	sq_bind_text(st, 4, q->area);
+	if (n >= 5)
+		sqlite3_bind_int64(st, 5, q->as_of);
+	if (n >= 6)
+		sq_bind_text(st, 6, q->missing_steps ? q->missing_steps : "[]");
+	if (n >= 7)
+		sqlite3_bind_int(st, 7, q->window_days);
+	if (n >= 8)
+		sqlite3_bind_int(st, 8, q->no_missing_days);
+}
+
+static const char *text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static void where(sqlite3_stmt *st, struct report_where *w)
+{
+	w->period = sqlite3_column_int(st, 0);
+	w->area = text(st, 1);
+	w->agency_id = sqlite3_column_int64(st, 2);
+}
+
+/* one row of statement `which` into the sink */
+static enum sh_code deliver(int which, sqlite3_stmt *st, const struct report_sink *k)
+{
+	switch (which) {
+	case 0: {
+		struct report_case_row r = { { 0, NULL, 0 }, false, false, 0, NULL, NULL, 0 };
+		where(st, &r.w);
+		r.re_recovery = sqlite3_column_int(st, 3) != 0;
+		r.first_in_period = sqlite3_column_int(st, 4) != 0;
+		r.age = sqlite3_column_int(st, 5);
+		r.gender = text(st, 6);
+		r.race_ethnicity = text(st, 7);
+		r.n = sqlite3_column_int64(st, 8);
+		return k->recoveries(k->arg, &r);
+	}
+	case 1: {
+		struct report_event_row r;
+		where(st, &r.w);
+		r.type = text(st, 3);
+		r.value = text(st, 4);
+		r.n = sqlite3_column_int64(st, 5);
+		return k->event(k->arg, &r);
+	}
+	case 2: {
+		struct report_step_row r;
+		where(st, &r.w);
+		r.step = text(st, 3);
+		r.state = text(st, 4);
+		r.opened_at = sqlite3_column_int64(st, 5);
+		r.due_at = sqlite3_column_int64(st, 6);
+		r.done_at = sqlite3_column_int64(st, 7);
+		return k->step(k->arg, &r);
+	}
+	case 3: {
+		struct report_missing_row r;
+		where(st, &r.w);
+		r.cls = text(st, 3);
+		r.n = sqlite3_column_int64(st, 4);
+		return k->missing(k->arg, &r);
+	}
+	case 4: {
+		struct report_stability_row r;
+		where(st, &r.w);
+		r.days = sqlite3_column_int(st, 3);
+		r.found = sqlite3_column_int(st, 4) != 0;
+		r.stable = sqlite3_column_int(st, 5);
+		r.safe_placement = sqlite3_column_int(st, 6);
+		r.engaged = sqlite3_column_int(st, 7);
+		r.missing = sqlite3_column_int(st, 8) != 0;
+		r.recovered_again = sqlite3_column_int(st, 9) != 0;
+		r.n = sqlite3_column_int64(st, 10);
+		return k->stability(k->arg, &r);
+	}
+	case 5: {
+		struct report_witness_row r;
+		where(st, &r.w);
+		r.advocate = sqlite3_column_int(st, 3) != 0;
+		r.safety_plan = sqlite3_column_int(st, 4) != 0;
+		r.cctv_filed = sqlite3_column_int(st, 5) != 0;
+		r.cctv_granted = sqlite3_column_int(st, 6) != 0;
+		r.n = sqlite3_column_int64(st, 7);
+		return k->witnesses(k->arg, &r);
+	}
+	case 6: {
+		struct report_prosecution_row r;
+		where(st, &r.w);
+		r.conviction = sqlite3_column_int(st, 3) != 0;
+		r.n = sqlite3_column_int64(st, 4);
+		return k->prosecutions(k->arg, &r);
+	}
+	default: {
+		struct report_month_row r;
+		r.period = sqlite3_column_int(st, 0);
+		r.month = text(st, 1);
+		r.n = sqlite3_column_int64(st, 2);
+		return k->month(k->arg, &r);
+	}
+	}
+}
+
+enum sh_code sqlite_report_board(struct store_conn *c, const struct report_query *q,
+				 const struct report_sink *sink, struct sh_error *err)
+{
+	static const char *const queries[] = { q_cases,	 q_events,    q_steps,	      q_missing,
+					       q_stability, q_witnesses, q_prosecutions, q_months };
+	struct sconn *sc = sconn_of(c);
+	enum sh_code rc = SH_OK;
+
+	if (getenv("XMMAP")) sqlite3_exec(sc->db, getenv("XMMAP"), NULL, NULL, NULL);
+	for (int i = 0; !rc && i < (int)ARRAY_SIZE(queries); i++) {
+		sqlite3_stmt *st = sq_prep(sc, queries[i], err);
+		bool row;
+
+		if (!st)
+			return err->code;
+		bind_query(st, q);
+		struct timespec A, B; clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &A); struct timespec WA, WB; clock_gettime(CLOCK_MONOTONIC, &WA);
+		while (!(rc = sq_step(sc, st, &row, err)) && row) {
+			if ((rc = deliver(i, st, sink))) {
+				sqlite3_reset(st);
+				return sh_error_set(err, rc, "the report could not be computed (%s)",
+						    sh_code_title(rc));
+			}
+		}
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &B); clock_gettime(CLOCK_MONOTONIC, &WB); fprintf(stderr, "TIMING q%d cpu %.3f wall %.3f\n", i, (B.tv_sec-A.tv_sec)+(B.tv_nsec-A.tv_nsec)/1e9, (WB.tv_sec-WA.tv_sec)+(WB.tv_nsec-WA.tv_nsec)/1e9);
+	}
+	return rc;
+}

@@ -1,0 +1,410 @@
+// Summoning and escalation (docs/notifications.md): on-call rosters, the summons of
+// every agency at identification, acknowledgement, repeat -> fallback -> supervisor,
+// the 75% and overdue alerts, retries with backoff, restarts, signatures, and no
+// personal data of the youth in any message. Local receivers on loopback stand in
+// for a county's paging gateway (webhook) and mail server (SMTP).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import {
+  startServer, seedCounty, serve, makeClient, cli, identify, isoMinutesAgo, assertProblem, PASSWORD,
+} from './harness.mjs';
+import { startWebhookReceiver, startSmtpReceiver, verifySignature, waitFor } from './receivers.mjs';
+
+const PUBLIC = 'https://safeharbor.county.example';
+const secretOf = (user) => `synthetic-secret-${user}-0123456789`;
+const EXTRA_USERS = [
+  ['adv2', 'Advocates United', 'member'],
+  ['cw2', 'Child Welfare', 'member'],
+  ['med_sup', 'Medical Hub', 'supervisor'],
+  ['mh_sup', 'Mental Health', 'supervisor'],
+];
+const WEBHOOK_USERS = ['le', 'adv', 'adv2', 'cw', 'cw2', 'mh'];
+const EMAIL_USERS = ['le_sup', 'adv_sup', 'cw_sup', 'med', 'med_sup', 'mh_sup'];
+const ROSTERS = [ // agency, on call, fallback, supervisor
+  ['Sheriff Station A', 'le', null, 'le_sup'],
+  ['Advocates United', 'adv', 'adv2', 'adv_sup'],
+  ['Child Welfare', 'cw', 'cw2', 'cw_sup'],
+  ['Medical Hub', 'med', null, 'med_sup'],
+  ['Mental Health', 'mh', null, 'mh_sup'],
+];
+// seconds-long intervals so escalation happens while the test watches
+const FAST = {
+  'notify.summons_interval': 2, 'notify.summons_repeats': 1, 'notify.scan_interval': 1,
+  'notify.poll_ms': 100, 'notify.retry_base': 1, 'notify.retry_max': 2, 'notify.timeout': 2,
+  'notify.lease': 5, 'notify.mail_from': 'safeharbor@county.example',
+};
+
+// The youth of these tests: none of this may appear in any message.
+const FIRST = 'Zorblatt';
+const LAST = 'Quixley';
+const BIRTH = '2010-07-19';
+let youthCounter = 0;
+const youth = () => ({ birth_date: BIRTH, first_name: FIRST, last_name: `${LAST}${++youthCounter}`, aliases: ['Zee'] });
+
+function run(args, input) {
+  const r = cli(args, { input });
+  assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+// Seeds the county, then contact channels, one shift per agency, and the settings.
+function prepareNotify(db, hook, settings) {
+  const tokens = seedCounty(db);
+  for (const [username, agency, role] of EXTRA_USERS) {
+    run(['user', 'add', '--db', db, '--agency', agency, '--username', username, '--role', role,
+      '--display-name', `Synthetic ${username}`], PASSWORD + '\n');
+    tokens[username] = run(['token', 'create', '--db', db, '--username', username]).trim();
+  }
+  for (const u of WEBHOOK_USERS) {
+    run(['roster', 'contact', '--db', db, '--username', u, '--webhook', `${hook.url}/hook/${u}`], secretOf(u) + '\n');
+  }
+  for (const u of EMAIL_USERS) run(['roster', 'contact', '--db', db, '--username', u, '--email', `${u}@county.example`]);
+  for (const [agency, user, fallback, supervisor] of ROSTERS) {
+    const args = ['roster', 'add', '--db', db, '--agency', agency, '--user', user, '--supervisor', supervisor,
+      '--from', isoMinutesAgo(1), '--hours', '12'];
+    if (fallback) args.push('--fallback', fallback);
+    run(args);
+  }
+  const sets = Object.entries(settings).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+  run(['notify', 'config', '--db', db, ...sets]);
+  return tokens;
+}
+
+async function startNotifyCounty(hook, settings) {
+  let tokens;
+  const srv = await startServer({
+    args: ['--public-url', PUBLIC],
+    prepare: (db) => { tokens = prepareNotify(db, hook, settings); },
+  });
+  return { ...srv, tokens, as: (user) => makeClient(srv.url).useToken(tokens[user]) };
+}
+
+let hook;
+let smtp;
+let srv;
+
+before(async () => {
+  hook = await startWebhookReceiver();
+  smtp = await startSmtpReceiver();
+  srv = await startNotifyCounty(hook, { ...FAST, 'notify.smtp_url': smtp.url });
+});
+
+after(async () => {
+  const code = await srv.stop();
+  await hook.close();
+  await smtp.close();
+  assert.equal(code, 0, 'the server stops cleanly (no leak) with the worker running');
+});
+
+// Everything delivered (or attempted) about one case, from both receivers.
+function deliveries(caseId, receivers = { hook, smtp }) {
+  const out = [];
+  for (const r of receivers.hook.received) {
+    if (r.json?.case_id !== caseId) continue;
+    out.push({ user: r.path.split('/').pop(), channel: 'webhook', type: r.json.type, stage: r.json.stage,
+      role: r.json.role, step: r.json.step.key, id: r.json.id, ok: r.status === 200, at: r.at, r });
+  }
+  for (const m of receivers.smtp.messages) {
+    if (m.headers['x-safeharbor-case'] !== caseId) continue;
+    out.push({ user: m.to[0].split('@')[0], channel: 'email', type: m.headers['x-safeharbor-type'],
+      id: Number(m.headers['x-safeharbor-delivery']), ok: true, at: m.at, m });
+  }
+  return out;
+}
+const put = (client, p, body) => client.request('PUT', p, { body });
+const sql = (db, q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+
+async function newCase(overrides = {}) {
+  const r = await identify(srv.as('le'), { youth: youth(), ...overrides });
+  assert.equal(r.status, 201, r.text);
+  return { c: r.json, t: Date.now() };
+}
+
+test('an identification summons the on-call person of every agency taking part, within a second', async () => {
+  const { c, t } = await newCase();
+  const kinds = c.agencies.map((a) => a.kind).sort();
+  assert.deepEqual(kinds, ['advocacy', 'child_welfare', 'law_enforcement', 'medical', 'mental_health']);
+  const expect = { le: 'hotline_report', adv: 'advocate_on_scene', cw: 'child_welfare_on_scene', med: 'medical_exam', mh: 'mental_health_screening' };
+  const got = await waitFor(() => {
+    const d = deliveries(c.id).filter((x) => x.type === 'summons' && x.ok);
+    return Object.keys(expect).every((u) => d.some((x) => x.user === u)) && d;
+  }, 5000, 'five summonses');
+  for (const [user, step] of Object.entries(expect)) {
+    const d = got.find((x) => x.user === user);
+    assert.ok(d.at - t <= 1000, `${user} summoned ${d.at - t} ms after the identification`);
+    if (d.channel === 'webhook') {
+      const body = d.r.json;
+      assert.equal(body.step.key, step);
+      assert.equal(body.area, 'compton');
+      assert.equal(body.case_url, `${PUBLIC}/cases/${c.id}`);
+      assert.equal(body.ack_url, `${PUBLIC}/api/v1/notifications/${body.id}/ack`);
+      assert.equal(body.step.due_at, c.steps.find((s) => s.key === step).due_at);
+      assert.equal(body.role, 'on_call');
+      assert.equal(body.recipient.username, user);
+      assert.ok(verifySignature(secretOf(user), d.r.headers, d.r.body), `signature of ${user}'s message`);
+      assert.ok(!verifySignature('another-secret-0123456789', d.r.headers, d.r.body));
+      assert.equal(d.r.headers['x-safeharbor-delivery'], String(body.id));
+    } else {
+      assert.equal(d.m.from, 'safeharbor@county.example');
+      assert.deepEqual(d.m.to, [`${user}@county.example`]);
+      assert.match(d.m.headers.subject, /^\[safeharbor\] Summons: Medical exam/);
+      assert.ok(d.m.body.includes(`${PUBLIC}/cases/${c.id}`));
+      assert.ok(d.m.body.includes('Area:    compton'));
+    }
+  }
+  // a tampered body does not verify
+  const w = got.find((x) => x.channel === 'webhook');
+  assert.ok(!verifySignature(secretOf(w.user), w.r.headers, w.r.body.replace('compton', 'long_beach')));
+});
+
+test('an acknowledgement, or doing the step, stops the summons; others keep escalating', async () => {
+  const { c } = await newCase();
+  const first = await waitFor(() => deliveries(c.id).find((x) => x.user === 'adv' && x.type === 'summons'), 3000, 'adv summons');
+  // another agency may not acknowledge it (nor know it exists)
+  assertProblem(await srv.as('cw').post(`/api/v1/notifications/${first.id}/ack`), 404);
+  const ack = await srv.as('adv').post(`/api/v1/notifications/${first.id}/ack`);
+  assert.equal(ack.status, 200, ack.text);
+  assert.equal(ack.json.first, true);
+  assert.equal(ack.json.summons.acknowledged_how, 'ack');
+  assert.equal(ack.json.summons.acknowledged_by.name, 'Synthetic adv');
+  const again = await srv.as('adv').post(`/api/v1/notifications/${first.id}/ack`, {});
+  assert.equal(again.status, 200);
+  assert.equal(again.json.first, false);
+  assertProblem(await srv.as('adv').post(`/api/v1/notifications/${first.id}/ack`, { note: 'x' }), 422, 'note');
+  // child welfare answers by doing its step
+  const done = await srv.as('cw').post(`/api/v1/cases/${c.id}/events`, { type: 'step_done', at: isoMinutesAgo(0), step: 'child_welfare_on_scene' });
+  assert.equal(done.status, 201, done.text);
+  // medical does not answer: its repeat proves the escalation ran meanwhile
+  await waitFor(() => deliveries(c.id).find((x) => x.user === 'med' && x.type === 'summons_repeat'), 8000, 'the repeat to medical');
+  await new Promise((r) => setTimeout(r, 2500));
+  const d = deliveries(c.id);
+  assert.deepEqual(d.filter((x) => ['adv', 'adv2', 'adv_sup'].includes(x.user) && x.type.startsWith('summons') && x.type !== 'summons'), [],
+    'no repeat, fallback or supervisor message after the acknowledgement');
+  assert.deepEqual(d.filter((x) => ['cw', 'cw2', 'cw_sup'].includes(x.user) && x.type !== 'summons'), [],
+    'no repeat after the step was done');
+  const view = await srv.as('cw').get(`/api/v1/cases/${c.id}/notifications`);
+  assert.equal(view.status, 200, view.text);
+  const cwSummons = view.json.summons.find((s) => s.agency.kind === 'child_welfare');
+  assert.equal(cwSummons.acknowledged_how, 'step_done');
+  assert.equal(cwSummons.acknowledged_by.name, 'Synthetic cw');
+  assert.equal(cwSummons.step, 'child_welfare_on_scene');
+});
+
+test('an unanswered summons repeats, then goes to the fallback, then to the supervisor', async () => {
+  const { c } = await newCase();
+  const chain = await waitFor(() => {
+    const d = deliveries(c.id).filter((x) => x.ok && ['adv', 'adv2', 'adv_sup'].includes(x.user));
+    return d.some((x) => x.user === 'adv_sup' && x.type === 'summons_supervisor') && d;
+  }, 20000, 'the supervisor stage');
+  const at = (user, type) => {
+    const x = chain.find((y) => y.user === user && y.type === type);
+    assert.ok(x, `${type} to ${user}`);
+    return x;
+  };
+  const s0 = at('adv', 'summons');
+  const s1 = at('adv', 'summons_repeat');
+  const s2 = at('adv2', 'summons_fallback');
+  const s3 = at('adv_sup', 'summons_supervisor');
+  assert.equal(s1.stage, 1);
+  assert.equal(s2.stage, 2);
+  assert.equal(s2.role, 'fallback');
+  assert.ok(s1.at - s0.at >= 1000 && s2.at - s1.at >= 1000 && s3.at - s2.at >= 1000,
+    `stages at least the interval apart: ${[s0, s1, s2, s3].map((x) => x.at - s0.at).join(', ')} ms`);
+  assert.match(s3.m.headers.subject, /Summons unanswered \(supervisor\): Advocate on scene/);
+  // mental health has no fallback: straight from the repeat to its supervisor
+  await waitFor(() => deliveries(c.id).some((x) => x.user === 'mh_sup' && x.type === 'summons_supervisor'), 15000, 'mh supervisor');
+  // the supervisor stage is the last: nothing more after it
+  await new Promise((r) => setTimeout(r, 2500));
+  const adv = deliveries(c.id).filter((x) => ['adv', 'adv2', 'adv_sup'].includes(x.user) && x.type.startsWith('summons'));
+  assert.equal(adv.length, 4, adv.map((x) => `${x.user}:${x.type}`).join(' '));
+  const view = await srv.as('adv_sup').get(`/api/v1/cases/${c.id}/notifications`);
+  const sm = view.json.summons.find((s) => s.agency.kind === 'advocacy');
+  assert.equal(sm.stage, 3);
+  assert.equal(sm.role, 'supervisor');
+  assert.equal(sm.acknowledged_at, null);
+});
+
+test('a step at 75% of its time alerts its owner; a step past its deadline alerts the supervisor', async () => {
+  // identified 70 minutes ago: the advocate (90 min) is at 78%, the hotline report (30 min) overdue
+  const { c } = await newCase({ identified_at: isoMinutesAgo(70) });
+  const soon = await waitFor(() => deliveries(c.id).find((x) => x.user === 'adv' && x.type === 'due_soon'), 5000, 'due_soon to adv');
+  assert.equal(soon.step, 'advocate_on_scene');
+  assert.equal(soon.role, 'on_call');
+  assert.match(soon.r.json.text, /Due soon: Advocate on scene, due /);
+  const over = await waitFor(() => deliveries(c.id).find((x) => x.user === 'le_sup' && x.type === 'overdue'), 5000, 'overdue to le_sup');
+  assert.match(over.m.headers.subject, /Overdue: Report to the child-abuse hotline was due/);
+  // identified 100 minutes ago: the advocate is overdue, so only its supervisor hears (due_soon is moot)
+  const late = (await newCase({ identified_at: isoMinutesAgo(100) })).c;
+  await waitFor(() => deliveries(late.id).find((x) => x.user === 'adv_sup' && x.type === 'overdue'), 5000, 'overdue to adv_sup');
+  await new Promise((r) => setTimeout(r, 2500)); // more scans: each alert is decided once
+  assert.equal(deliveries(c.id).filter((x) => x.user === 'adv' && x.type === 'due_soon').length, 1);
+  assert.equal(deliveries(late.id).filter((x) => x.type === 'due_soon' && x.user === 'adv').length, 0);
+  assert.equal(deliveries(late.id).filter((x) => x.type === 'overdue' && x.user === 'adv_sup').length, 1);
+  assert.equal(sql(srv.db, `SELECT outcome FROM step_alerts WHERE case_id = '${late.id}' AND step = 'advocate_on_scene' AND kind = 'due_soon'`), 'skipped');
+});
+
+test('a receiver that fails is retried with backoff until it recovers; each cause is delivered once', async () => {
+  hook.fail('/hook/mh');
+  const { c } = await newCase();
+  const firstId = await waitFor(() => {
+    const tries = deliveries(c.id).filter((x) => x.user === 'mh' && x.type === 'summons');
+    return tries.length >= 3 && tries[0].id;
+  }, 10000, 'three failed attempts');
+  const tries = deliveries(c.id).filter((x) => x.id === firstId);
+  assert.ok(tries.every((x) => !x.ok));
+  // backoff 1 s, then 2 s (notify.retry_base 1, notify.retry_max 2), in whole seconds
+  assert.ok(tries[2].at - tries[1].at >= 1000, `the second retry waits: ${tries.map((x) => x.at - tries[0].at)}`);
+  assert.ok(tries[2].at - tries[0].at >= 2000, 'the retries are spread out');
+  assert.equal(sql(srv.db, `SELECT status || ' ' || (attempts >= 3) || ' ' || (last_error LIKE '%HTTP 500%') FROM outbox WHERE id = ${firstId}`), 'pending 1 1');
+  hook.recover('/hook/mh');
+  await waitFor(() => deliveries(c.id).some((x) => x.id === firstId && x.ok), 8000, 'the delivery after recovery');
+  await new Promise((r) => setTimeout(r, 2500));
+  const all = deliveries(c.id);
+  const okPerId = new Map();
+  for (const x of all.filter((y) => y.ok)) okPerId.set(x.id, (okPerId.get(x.id) ?? 0) + 1);
+  for (const [id, n] of okPerId) assert.equal(n, 1, `notification ${id} delivered ${n} times`);
+  assert.equal(sql(srv.db, `SELECT status FROM outbox WHERE id = ${firstId}`), 'sent');
+  // one outbox row per cause, and every row sent is one delivery
+  assert.equal(sql(srv.db, `SELECT count(*) FROM (SELECT 1 FROM outbox WHERE case_id = '${c.id}' GROUP BY step, episode, kind, stage, user_id, channel HAVING count(*) > 1)`), '0');
+  assert.equal(Number(sql(srv.db, `SELECT count(*) FROM outbox WHERE case_id = '${c.id}' AND status = 'sent'`)), okPerId.size);
+});
+
+test('the case shows who was summoned, when, how and the acknowledgement, only to agencies taking part', async () => {
+  const { c } = await newCase();
+  const s = await waitFor(() => deliveries(c.id).find((x) => x.user === 'med' && x.type === 'summons'), 3000, 'med summons');
+  await srv.as('med').post(`/api/v1/notifications/${s.id}/ack`);
+  const r = await srv.as('med').get(`/api/v1/cases/${c.id}/notifications`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.summons.length, 5);
+  const med = r.json.summons.find((x) => x.agency.kind === 'medical');
+  assert.equal(med.step, 'medical_exam');
+  assert.equal(med.acknowledged_how, 'ack');
+  assert.ok(Date.parse(med.acknowledged_at) >= Date.parse(med.created_at));
+  const n = r.json.notifications.find((x) => x.id === s.id);
+  assert.equal(n.channel, 'email');
+  assert.equal(n.status, 'sent');
+  assert.equal(n.recipient.name, 'Synthetic med');
+  assert.ok(n.sent_at && n.acknowledged_at);
+  assert.ok(!r.text.includes('@county.example') && !r.text.includes('/hook/'), 'no contact addresses in the case view');
+  assertProblem(await srv.as('pros').get(`/api/v1/cases/${c.id}/notifications`), 404);
+  assertProblem(await srv.as('analyst').get(`/api/v1/cases/${c.id}/notifications`), 403);
+  const audit = await srv.as('adv_sup').get(`/api/v1/cases/${c.id}/audit`);
+  assert.ok(audit.json.items.some((a) => a.action === 'notification.ack'));
+  assert.ok(audit.json.items.some((a) => a.action === 'notifications.read'));
+});
+
+test('rosters are kept by their agency\'s supervisors over the API, and validated', async () => {
+  const admin = srv.as('admin');
+  const agencies = (await admin.get('/api/v1/agencies')).json.items;
+  const users = (await admin.get('/api/v1/users')).json.items;
+  const ag = (name) => agencies.find((a) => a.name === name).id;
+  const uid = (name) => users.find((u) => u.username === name).id;
+  const adv = ag('Advocates United');
+  const path = `/api/v1/agencies/${adv}/roster`;
+  const list = await srv.as('adv').get(path);
+  assert.equal(list.status, 200, list.text);
+  assert.ok(list.json.items.some((e) => e.in_force && e.on_call.name === 'Synthetic adv' && e.fallback.name === 'Synthetic adv2'));
+  assertProblem(await srv.as('cw').get(path), 403);
+  const start = new Date(Date.now() + 86400000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const end = new Date(Date.now() + 86400000 + 8 * 3600000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const entry = { user_id: uid('adv2'), fallback_id: uid('adv'), supervisor_id: uid('adv_sup'), starts_at: start, ends_at: end, area: 'long_beach' };
+  assertProblem(await srv.as('adv').post(path, entry), 403);
+  assertProblem(await srv.as('cw_sup').post(path, entry), 403);
+  const made = await srv.as('adv_sup').post(path, entry);
+  assert.equal(made.status, 201, made.text);
+  assert.equal(made.json.area, 'long_beach');
+  assert.equal(made.json.in_force, false);
+  assertProblem(await srv.as('adv_sup').post(path, entry), 409, 'starts_at');
+  assertProblem(await srv.as('adv_sup').post(path, { ...entry, ends_at: start, area: 'compton' }), 422, 'ends_at');
+  assertProblem(await srv.as('adv_sup').post(path, { ...entry, user_id: uid('cw'), area: 'compton' }), 422, 'user_id');
+  assertProblem(await srv.as('adv_sup').post(path, { ...entry, supervisor_id: uid('adv'), area: 'compton' }), 422, 'supervisor_id');
+  assertProblem(await srv.as('adv_sup').post(path, { ...entry, fallback_id: uid('adv2'), area: 'compton' }), 422, 'fallback_id');
+  assertProblem(await srv.as('adv_sup').post(path, { ...entry, area: 'Long Beach' }), 422, 'area');
+  assertProblem(await srv.as('adv_sup').post(path, { ...entry, area: 'compton', shift: 'night' }), 422, 'shift');
+  assertProblem(await srv.as('adv_sup').post('/api/v1/agencies/99999/roster', entry), 404);
+  // someone without a contact channel is accepted, with a warning naming the field
+  const fresh = await admin.post('/api/v1/users', { agency_id: adv, username: 'adv3', display_name: 'Synthetic adv3', role: 'member', password: PASSWORD });
+  assert.equal(fresh.status, 201, fresh.text);
+  const nc = await srv.as('adv_sup').post(path, { ...entry, area: 'compton', user_id: fresh.json.id, fallback_id: null });
+  assert.equal(nc.status, 201, nc.text);
+  assert.deepEqual(nc.json.warnings.map((w) => w.field), ['user_id']);
+  assert.match(nc.json.warnings[0].message, /no contact channel/);
+  assert.equal(nc.json.fallback, null);
+  assertProblem(await srv.as('adv_sup').del(`${path}/${made.json.id}`.replace(`/${adv}/`, `/${ag('Child Welfare')}/`)), 403);
+  const del = await srv.as('adv_sup').del(`${path}/${made.json.id}`);
+  assert.equal(del.status, 200, del.text);
+  assertProblem(await srv.as('adv_sup').del(`${path}/${made.json.id}`), 404);
+  assert.equal((await srv.as('adv_sup').del(`${path}/${nc.json.id}`)).status, 200);
+  // the CLI lists the same roster
+  const out = cli(['roster', 'list', '--db', srv.db, '--agency', 'Advocates United']);
+  assert.equal(out.status, 0, out.stderr);
+  assert.match(out.stdout, /on call: Synthetic adv\tfallback: Synthetic adv2\tsupervisor: Synthetic adv_sup\tin force/);
+});
+
+test('contact channels: the user, a supervisor of the agency or an admin sets them; they are validated', async () => {
+  const users = (await srv.as('admin').get('/api/v1/users')).json.items;
+  const uid = (name) => users.find((u) => u.username === name).id;
+  const path = `/api/v1/users/${uid('adv2')}/channels`;
+  const mine = await srv.as('adv2').get(path);
+  assert.equal(mine.status, 200, mine.text);
+  assert.equal(mine.json.webhook_secret_set, true);
+  assert.ok(!mine.text.includes(secretOf('adv2')), 'the secret is never shown');
+  assertProblem(await srv.as('cw').get(path), 403);
+  assertProblem(await put(srv.as('cw_sup'), path, { email: 'x@county.example' }), 403);
+  assertProblem(await put(srv.as('adv2'), path, { email: 'not an address' }), 422, 'email');
+  assertProblem(await put(srv.as('adv2'), path, { webhook_url: 'http://pager.example/x' }), 422, 'webhook_url');
+  assertProblem(await put(srv.as('adv2'), path, { webhook_url: 'https://user:pw@pager.example/x' }), 422, 'webhook_url');
+  assertProblem(await put(srv.as('adv2'), path, { webhook_secret: 'short' }), 422, 'webhook_secret');
+  assertProblem(await put(srv.as('adv_sup'), `/api/v1/users/${uid('med_sup')}/channels`, { email: 'a@b.example' }), 403);
+  assertProblem(await put(srv.as('admin'), `/api/v1/users/${uid('med_sup')}/channels`, { webhook_url: 'https://pager.county.example/p' }), 422, 'webhook_secret');
+  assertProblem(await put(srv.as('admin'), `/api/v1/users/${uid('med_sup')}/channels`, { webhook_secret: secretOf('med_sup') }), 422, 'webhook_url');
+  const set = await put(srv.as('adv_sup'), path, { email: 'adv2@county.example' });
+  assert.equal(set.status, 200, set.text);
+  assert.equal(set.json.email, 'adv2@county.example');
+  assert.equal(set.json.webhook_url, `${hook.url}/hook/adv2`);
+  const unset = await put(srv.as('adv2'), path, { email: null });
+  assert.equal(unset.json.email, null);
+  assert.equal(unset.json.webhook_secret_set, true);
+});
+
+test('undelivered notifications survive a restart and are then delivered exactly once', async () => {
+  // every receiver fails and the mail server is unreachable; escalation pauses so only
+  // the summonses of the new case count (the server re-reads settings every second)
+  for (const u of WEBHOOK_USERS) hook.fail(`/hook/${u}`);
+  run(['notify', 'config', '--db', srv.db, '--set', 'notify.smtp_url=smtp://127.0.0.1:1', '--set', 'notify.summons_interval=600']);
+  await new Promise((res) => setTimeout(res, 1500));
+  const { c } = await newCase();
+  await waitFor(() => deliveries(c.id).filter((x) => !x.ok).length >= 4, 5000, 'failed attempts');
+  const { db, tokens, cleanup } = srv;
+  assert.equal(await srv.stop({ keep: true }), 0);
+  const pending = Number(sql(db, `SELECT count(*) FROM outbox WHERE case_id = '${c.id}' AND status = 'pending' AND claimed_by IS NULL`));
+  assert.equal(pending, 5, 'every summons is still pending, none held by the stopped server');
+  for (const u of WEBHOOK_USERS) hook.recover(`/hook/${u}`);
+  run(['notify', 'config', '--db', db, '--set', `notify.smtp_url=${smtp.url}`]);
+  const again = await serve(db, ['--public-url', PUBLIC]);
+  srv = { ...again, db, tokens, cleanup, as: (u) => makeClient(again.url).useToken(tokens[u]),
+    stop: async () => { const code = await again.stop(); cleanup(); return code; } };
+  await waitFor(() => sql(db, `SELECT count(*) FROM outbox WHERE case_id = '${c.id}' AND status = 'sent'`) === '5', 10000, 'delivery after the restart');
+  await new Promise((res) => setTimeout(res, 1500));
+  const ok = deliveries(c.id).filter((x) => x.ok);
+  assert.equal(ok.length, 5, ok.map((x) => `${x.user}:${x.id}`).join(' '));
+  assert.equal(new Set(ok.map((x) => x.id)).size, 5, 'each notification delivered once');
+  assert.deepEqual(ok.map((x) => x.user).sort(), ['adv', 'cw', 'le', 'med', 'mh']);
+  run(['notify', 'config', '--db', db, '--set', 'notify.summons_interval=2']);
+});
+
+test('no delivered message carries the youth\'s name, aliases or birth date, and every webhook is signed', async () => {
+  assert.ok(hook.received.length > 20 && smtp.messages.length > 5, `${hook.received.length} webhooks, ${smtp.messages.length} mails`);
+  for (const r of hook.received) {
+    for (const bad of [FIRST, LAST, BIRTH, '"Zee"', 'birth', 'first_name']) assert.ok(!r.body.includes(bad), `webhook body contains ${bad}: ${r.body}`);
+    const user = r.path.split('/').pop();
+    assert.ok(verifySignature(secretOf(user), r.headers, r.body), `signature of ${r.path}`);
+    assert.ok(r.json.case_url.startsWith(`${PUBLIC}/cases/SH-`));
+  }
+  for (const m of smtp.messages) {
+    for (const bad of [FIRST, LAST, BIRTH, 'Zee']) assert.ok(!m.data.includes(bad), `mail contains ${bad}`);
+  }
+  // nor the server log
+  assert.ok(!srv.log().includes(FIRST) && !srv.log().includes(BIRTH));
+});

@@ -1,0 +1,87 @@
+// An advocate marks "on scene" done from "What we owe now" and writes a privileged
+// note; law enforcement opens the same case and does not see the note. Guardrail
+// refusals and language warnings appear next to the field they concern.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { identify, PASSWORD, startCounty } from '../api/harness.mjs';
+import { launch, open, PHONE, shot, signIn } from './browser.mjs';
+
+const NOTE = 'Met the youth at the station; she agreed to talk again tomorrow.';
+let srv, browser, caseId;
+before(async () => {
+  srv = await startCounty();
+  browser = await launch();
+  const r = await identify(srv.as('le'));
+  assert.equal(r.status, 201, r.text);
+  caseId = r.json.id;
+});
+after(async () => {
+  await browser?.close();
+  assert.equal(await srv?.stop(), 0);
+});
+
+test('the advocate marks "on scene" done and adds a note', async () => {
+  const { context, page, problems } = await open(browser, srv.url, { viewport: PHONE });
+  await page.goto('/');
+  await signIn(page, 'adv', PASSWORD);
+  await page.getByRole('heading', { name: 'What we owe now' }).waitFor();
+  const row = page.locator(`.owed-item[data-case="${caseId}"][data-step="advocate_on_scene"]`);
+  await row.waitFor();
+  // sorted by due time: on scene (90 min) comes before the 30-day follow-up
+  const steps = await page.locator('.owed-item').evaluateAll((els) => els.map((e) => e.dataset.step));
+  assert.ok(steps.indexOf('advocate_on_scene') < steps.indexOf('advocate_followup_30d'));
+  assert.match(await row.locator('.clock').getAttribute('class'), /clock-ok/);
+  await shot(page, 'advocate-1-owed');
+
+  await row.getByRole('button', { name: /^Done/ }).click();
+  const at = row.getByLabel('Done at');
+  assert.ok(Math.abs(new Date(await at.inputValue()).getTime() - Date.now()) < 3 * 60000, 'defaults to now');
+  await row.getByRole('button', { name: 'Confirm done' }).click();
+  await row.waitFor({ state: 'detached' });
+  const c = await srv.as('adv').get(`/api/v1/cases/${caseId}`);
+  assert.equal(c.json.steps.find((s) => s.key === 'advocate_on_scene').state, 'done');
+
+  await page.goto(`/cases/${caseId}`);
+  await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+  assert.match(await page.locator('.step[data-step="advocate_on_scene"]').textContent(), /Done/);
+  const form = page.locator('details[data-form="advocate_note"]');
+  await form.locator('summary').click();
+  await form.getByLabel('Note').fill(NOTE);
+  await form.getByLabel('I explained the limits of confidentiality').check();
+  await form.getByRole('button', { name: 'Save' }).click();
+  await form.getByText('Saved: Advocate note').waitFor();
+  await page.locator('.event[data-type="advocate_note"]', { hasText: NOTE }).waitFor();
+
+  // derogatory wording is kept but answered with a caution next to the field
+  await form.getByLabel('Note').fill('A bystander called her a child prostitute.');
+  await form.getByRole('button', { name: 'Save' }).click();
+  const warn = form.locator('[data-field="text"] .msg.warning');
+  await warn.waitFor();
+  assert.match(await warn.textContent(), /victim/);
+  await shot(page, 'advocate-2-case');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('law enforcement does not see the privileged note; an SB 1322 arrest is refused', async () => {
+  const { context, page, problems } = await open(browser, srv.url);
+  await page.goto(`/cases/${caseId}`);
+  await signIn(page, 'le', PASSWORD);
+  await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+  await page.locator('.event[data-type="identification"]').waitFor();
+  assert.equal(await page.locator('.event[data-type="advocate_note"]').count(), 0);
+  assert.equal(await page.getByText(NOTE).count(), 0);
+  assert.equal(await page.locator('details[data-form="advocate_note"]').count(), 0, 'no advocate-note form');
+
+  const form = page.locator('details[data-form="arrest"]');
+  await form.locator('summary').click();
+  await form.getByLabel('Offense').fill('PC 647(b)');
+  await form.getByLabel('Justification').fill('Recorded only to test the guardrail in a synthetic county.');
+  await form.getByRole('button', { name: 'Save' }).click();
+  const msg = form.locator('[data-field="offense"] .msg.error');
+  await msg.waitFor();
+  assert.match(await msg.textContent(), /SB 1322/);
+  await shot(page, 'le-case-refusal');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

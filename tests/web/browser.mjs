@@ -1,0 +1,48 @@
+// Headless Debian chromium driven by playwright-core (no browser download, ever).
+// Playwright gives every launch a fresh temporary --user-data-dir of its own (it
+// refuses one in `args`), so no profile, cookie or cache survives a test file.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts', 'web');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+export const PHONE = { width: 360, height: 740 };
+
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    chromiumSandbox: false,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+// A new isolated context (own cookies and storage) and page; browser console errors
+// and failed page scripts are collected so a test can assert there were none.
+export async function open(browser, url, { viewport = { width: 1024, height: 800 }, ...opts } = {}) {
+  const context = await browser.newContext({ viewport, baseURL: url, ...opts });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  // the browser logs every failed or 4xx response as an error; those are expected here
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  return { context, page, problems };
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+// Signs in through the form on the current page.
+export async function signIn(page, username, password) {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}

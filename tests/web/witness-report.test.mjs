@@ -1,0 +1,70 @@
+// Witnesses and reports: the prosecutor's eligibility check with each rule's reason,
+// a prosecution with a minor witness shown on the case page, and the Board report
+// on screen and as a CSV download.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { identify, PASSWORD, startCounty } from '../api/harness.mjs';
+import { launch, open, PHONE, shot, signIn } from './browser.mjs';
+
+let srv, browser, caseId;
+before(async () => {
+  srv = await startCounty();
+  browser = await launch();
+  const r = await identify(srv.as('le'));
+  assert.equal(r.status, 201, r.text);
+  caseId = r.json.id;
+});
+after(async () => {
+  await browser?.close();
+  assert.equal(await srv?.stop(), 0);
+});
+
+test('the prosecutor checks eligibility and lists a minor witness', async () => {
+  const { context, page, problems } = await open(browser, srv.url, { viewport: PHONE });
+  await page.goto('/witnesses');
+  await signIn(page, 'pros', PASSWORD);
+  const born = new Date();
+  born.setFullYear(born.getFullYear() - 15);
+  born.setMonth(born.getMonth() - 1);
+  const hearing = new Date(Date.now() + 20 * 86400000);
+  await page.getByLabel('Birth date of the witness').fill(born.toISOString().slice(0, 10));
+  await page.getByLabel('Hearing date').fill(hearing.toISOString().slice(0, 10));
+  await page.getByRole('button', { name: 'Check eligibility' }).click();
+  const pc1347 = page.locator('.rule[data-rule="PC 1347"]');
+  await pc1347.waitFor();
+  assert.match(await pc1347.textContent(), /not eligible/);
+  assert.match(await page.locator('.rule[data-rule="PC 1347.1"]').textContent(), /eligible.*236\.1/s);
+  await page.getByText('Written notice due').waitFor();
+  await shot(page, 'witness-eligibility');
+
+  await page.getByText('Add a prosecution').click();
+  await page.getByLabel('Court case number').fill('SYN-2026-001');
+  await page.getByLabel('Court', { exact: true }).fill('Synthetic Superior Court');
+  await page.getByRole('button', { name: 'Add prosecution' }).click();
+  const card = page.locator('li[data-prosecution]', { hasText: 'SYN-2026-001' });
+  await card.waitFor();
+  await card.getByText('List a minor witness').click();
+  await card.getByLabel('Case number of the minor witness').fill(caseId);
+  await card.getByRole('button', { name: 'List as witness' }).click();
+  await card.getByRole('link', { name: caseId }).click();
+  await page.getByRole('heading', { name: 'Minor victim witness' }).waitFor();
+  await page.getByText('none assigned').waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an analyst sees the Board report and downloads it as CSV', async () => {
+  const { context, page, problems } = await open(browser, srv.url, { acceptDownloads: true });
+  await page.goto('/');
+  await signIn(page, 'analyst', PASSWORD);
+  await page.getByRole('heading', { name: 'Board report' }).waitFor();
+  await page.getByRole('button', { name: 'This quarter so far' }).click();
+  await page.getByRole('button', { name: 'Show report' }).click();
+  await page.locator('.figure').first().waitFor();
+  assert.ok(await page.getByText('Stable means:').count());
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download CSV' }).click();
+  assert.match((await download).suggestedFilename(), /^board-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.csv$/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -1,0 +1,92 @@
+// Talking to the API: JSON in and out, the CSRF token on every write, problem+json
+// errors as ApiError, and a signed-out answer (401) handled in place: the caller's
+// request waits while the user signs in again, then is sent again. Nothing here
+// touches browser storage.
+import { setServerOffset } from './dom.js';
+
+let csrf = null;
+let reauth = null;     // () => Promise<void>, set by auth.js
+let reauthing = null;  // the sign-in in progress, shared by every request waiting on it
+
+export function setCsrf(token) { csrf = token; }
+export function onSignedOut(fn) { reauth = fn; }
+
+export class ApiError extends Error {
+  constructor({ status = 0, problem = null, network = false, message }) {
+    super(message ?? problem?.detail ?? problem?.title ?? (network ? 'No connection to the server.' : `HTTP ${status}`));
+    this.status = status;
+    this.problem = problem;
+    this.network = network;
+  }
+  // Worth sending again as it is (the connection, or the server, may do better soon).
+  get retryable() {
+    return this.network || [408, 409, 425, 429, 500, 502, 503, 504].includes(this.status);
+  }
+}
+
+async function once(method, path, { body, raw, headers = {}, signal }) {
+  const h = { Accept: 'application/json', ...headers };
+  let payload;
+  if (raw !== undefined) payload = raw;
+  else if (body !== undefined) payload = JSON.stringify(body);
+  if (payload !== undefined) h['Content-Type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD' && csrf) h['X-CSRF-Token'] = csrf;
+  let res;
+  try {
+    res = await fetch(path, { method, headers: h, body: payload, credentials: 'same-origin', cache: 'no-store', signal });
+  } catch (e) {
+    if (e?.name === 'AbortError') throw e;
+    throw new ApiError({ network: true });
+  }
+  const date = Date.parse(res.headers.get('Date') ?? '');
+  if (!Number.isNaN(date)) setServerOffset(date - Date.now());
+  const type = res.headers.get('Content-Type') ?? '';
+  let data = null;
+  if (/json/.test(type)) {
+    try { data = await res.json(); } catch { throw new ApiError({ network: true }); }
+  } else if (res.status !== 204) {
+    data = await res.text().catch(() => null);
+  }
+  return { res, data, type };
+}
+
+// request('POST', '/api/v1/cases', { body, headers }) -> { status, data, headers }
+// opts.auth === false: a 401 is an error, not a prompt to sign in (sign-in itself, /me at start).
+export async function request(method, path, opts = {}) {
+  for (;;) {
+    const { res, data, type } = await once(method, path, opts);
+    if (res.status === 401 && opts.auth !== false && reauth) {
+      reauthing ??= reauth().finally(() => { reauthing = null; });
+      await reauthing; // rejects when the user chose to sign out instead
+      continue;
+    }
+    if (!res.ok) {
+      throw new ApiError({ status: res.status, problem: /problem\+json|json/.test(type) ? data : null });
+    }
+    return { status: res.status, data, headers: res.headers };
+  }
+}
+
+export const get = (path, opts) => request('GET', path, opts);
+export const post = (path, body, opts = {}) => request('POST', path, { ...opts, body });
+export const del = (path, opts) => request('DELETE', path, opts);
+
+// A random Idempotency-Key (crypto.getRandomValues works outside secure contexts too).
+export function newKey() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return 'web-' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+// Every page of a cursor-paged list: GET path (with ?), following `next`.
+export async function getAll(path, max = 20) {
+  const items = [];
+  let cursor = null;
+  for (let i = 0; i < max; i++) {
+    const sep = path.includes('?') ? '&' : '?';
+    const { data } = await get(cursor ? `${path}${sep}cursor=${encodeURIComponent(cursor)}` : path);
+    items.push(...(data.items ?? []));
+    cursor = data.next;
+    if (!cursor) break;
+  }
+  return items;
+}

@@ -1,0 +1,274 @@
+// DOM helpers: elements are built with h(), never from HTML strings (the page's
+// Content-Security-Policy enforces Trusted Types, so an HTML string sink would throw).
+
+// h('p', { class: 'x', onclick: fn }, 'text', child, [more]) -> HTMLParagraphElement
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k === 'value') el.value = v;
+    else if (k === 'checked' || k === 'disabled' || k === 'hidden' || k === 'required' ||
+             k === 'readOnly' || k === 'open' || k === 'multiple' || k === 'selected') el[k] = !!v;
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(el, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+// Replaces el's children (arrays flattened, null and false skipped, unlike replaceChildren).
+export function fill(el, ...children) {
+  el.replaceChildren();
+  return append(el, children);
+}
+
+let uid = 0;
+export const nextId = (p = 'f') => `${p}-${++uid}`;
+
+// A polite announcement for screen readers (the live region is in index.html).
+export function announce(text) {
+  const live = document.getElementById('live');
+  if (!live) return;
+  live.textContent = '';
+  setTimeout(() => { live.textContent = text; }, 50);
+}
+
+// ---- time ----
+
+const dateTime = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit',
+});
+const dateOnly = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+
+export function fmtTime(iso) {
+  return iso ? dateTime.format(new Date(iso)) : '';
+}
+export function fmtDate(iso) {
+  return iso ? dateOnly.format(new Date(iso)) : '';
+}
+
+// "YYYY-MM-DDTHH:MM" in local time, for <input type="datetime-local">.
+export function toLocalInput(ms) {
+  const d = new Date(ms);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+// The value of a datetime-local input as RFC 3339 UTC ("...Z"), or null.
+export function fromLocalInput(v) {
+  if (!v) return null;
+  const t = new Date(v).getTime();
+  if (Number.isNaN(t)) return null;
+  return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function two(n) { return String(n).padStart(2, '0'); }
+
+// 3725000 -> "1:02:05"; 2 days and more -> "2 d 4 h".
+export function fmtSpan(ms) {
+  const s = Math.floor(Math.abs(ms) / 1000);
+  const d = Math.floor(s / 86400), hr = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60), sec = s % 60;
+  if (d >= 2) return `${d} d ${hr} h`;
+  if (d >= 1 || hr >= 1) return `${d * 24 + hr}:${two(m)}:${two(sec)}`;
+  return `${m}:${two(sec)}`;
+}
+
+// ---- protocol clocks ----
+// Green while more than a quarter of the step's time is left, amber under a quarter,
+// red once overdue. Colour is never the only cue: the text says it too.
+
+let offsetMs = 0; // server clock minus ours, from the Date header of API answers
+export function setServerOffset(ms) { offsetMs = ms; }
+export function now() { return Date.now() + offsetMs; }
+
+export function clockState(openedAt, dueAt, t = now()) {
+  if (!dueAt) return 'none';
+  const due = Date.parse(dueAt);
+  const left = due - t;
+  if (left < 0) return 'late';
+  const opened = openedAt ? Date.parse(openedAt) : NaN;
+  const total = due - opened;
+  if (total > 0 && left < total / 4) return 'soon';
+  return 'ok';
+}
+
+function paintClock(el, t) {
+  const due = Date.parse(el.dataset.due);
+  const state = clockState(el.dataset.opened || null, el.dataset.due, t);
+  const left = due - t;
+  el.className = `clock clock-${state}`;
+  el.dataset.state = state;
+  el.textContent = state === 'late' ? `Overdue by ${fmtSpan(left)}`
+    : state === 'soon' ? `Due soon: ${fmtSpan(left)} left` : `${fmtSpan(left)} left`;
+}
+
+// A live countdown to dueAt (an RFC 3339 string).
+export function clock(openedAt, dueAt) {
+  if (!dueAt) return h('span', { class: 'clock clock-none' }, 'No deadline');
+  const el = h('span', { class: 'clock', dataset: { due: dueAt, opened: openedAt ?? '' } });
+  paintClock(el, now());
+  return el;
+}
+
+// One timer for every clock on the page: each second, repaint them all.
+let ticking = false;
+export function startTicker() {
+  if (ticking) return;
+  ticking = true;
+  setInterval(() => {
+    const t = now();
+    for (const el of document.querySelectorAll('.clock[data-due]')) paintClock(el, t);
+  }, 1000);
+}
+
+// ---- forms ----
+
+// A labelled control with room for its error and warning: { wrap, input }.
+// opts: { label, name, type, hint, required, options: [[value, label]], value, attrs }
+export function field(opts) {
+  const id = nextId(opts.name?.replace(/\W/g, '') || 'f');
+  const hintId = `${id}-hint`, msgId = `${id}-msg`;
+  let input;
+  const common = {
+    id, name: opts.name, required: opts.required,
+    'aria-describedby': [opts.hint ? hintId : null, msgId].filter(Boolean).join(' '),
+    ...(opts.attrs ?? {}),
+  };
+  if (opts.type === 'textarea') {
+    input = h('textarea', { rows: 4, ...common });
+    if (opts.value) input.value = opts.value;
+  } else if (opts.type === 'select') {
+    input = h('select', common, (opts.options ?? []).map(([v, l]) =>
+      h('option', { value: v, selected: v === opts.value }, l)));
+  } else if (opts.type === 'checkbox') {
+    input = h('input', { type: 'checkbox', checked: opts.value, ...common });
+    return {
+      input,
+      wrap: h('div', { class: 'field field-check', dataset: { field: opts.name } },
+        h('label', { for: id }, input, ' ', opts.label),
+        opts.hint ? h('p', { class: 'hint', id: hintId }, opts.hint) : null,
+        h('p', { class: 'msg', id: msgId, hidden: true })),
+    };
+  } else {
+    input = h('input', { type: opts.type ?? 'text', value: opts.value, ...common });
+  }
+  const wrap = h('div', { class: 'field', dataset: { field: opts.name } },
+    h('label', { for: id }, opts.label, opts.required || opts.mark === false ? null : h('span', { class: 'optional' }, ' (optional)')),
+    opts.hint ? h('p', { class: 'hint', id: hintId }, opts.hint) : null,
+    input,
+    h('p', { class: 'msg', id: msgId, hidden: true }));
+  return { wrap, input };
+}
+
+// A radio group in a fieldset: { wrap, value() }.
+export function radios({ legend, name, options, value, hint }) {
+  const msgId = nextId('msg');
+  const wrap = h('fieldset', { class: 'field radios', dataset: { field: name }, 'aria-describedby': msgId },
+    h('legend', {}, legend),
+    hint ? h('p', { class: 'hint' }, hint) : null,
+    options.map(([v, l]) => {
+      const id = nextId(name);
+      return h('div', { class: 'radio' },
+        h('input', { type: 'radio', id, name, value: v, checked: v === value }),
+        h('label', { for: id }, l));
+    }),
+    h('p', { class: 'msg', id: msgId, hidden: true }));
+  return { wrap, value: () => wrap.querySelector('input:checked')?.value ?? null };
+}
+
+// A form-level message area (role=alert for errors).
+export function formStatus() {
+  return h('div', { class: 'form-status', hidden: true });
+}
+
+export function clearMessages(form) {
+  for (const m of form.querySelectorAll('.msg')) { m.hidden = true; m.textContent = ''; m.className = 'msg'; }
+  for (const i of form.querySelectorAll('[aria-invalid]')) i.removeAttribute('aria-invalid');
+  const st = form.querySelector('.form-status');
+  if (st) { st.hidden = true; st.textContent = ''; st.className = 'form-status'; st.removeAttribute('role'); }
+}
+
+function fieldBox(form, name) {
+  if (!name) return null;
+  return form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+}
+
+// Shows a problem+json answer: each field error next to its field, the rest at the top.
+// Focuses the first field in error (or the status), so keyboard and screen-reader
+// users land on it.
+export function showProblem(form, err) {
+  clearMessages(form);
+  const problem = err?.problem;
+  const st = form.querySelector('.form-status');
+  let first = null;
+  const loose = [];
+  for (const e of problem?.errors ?? []) {
+    const box = fieldBox(form, e.field);
+    if (!box) { loose.push(`${e.field}: ${e.message}`); continue; }
+    const msg = box.querySelector('.msg');
+    msg.textContent = e.message;
+    msg.className = 'msg error';
+    msg.hidden = false;
+    const input = box.querySelector('input, select, textarea');
+    input?.setAttribute('aria-invalid', 'true');
+    first ??= input;
+  }
+  if (st) {
+    const text = problem ? (problem.errors?.length && !loose.length ? 'Please correct the marked fields.' :
+      [problem.detail, ...loose].filter(Boolean).join(' ')) : (err?.message ?? 'Something went wrong.');
+    st.textContent = text;
+    st.className = 'form-status error';
+    st.setAttribute('role', 'alert');
+    st.hidden = false;
+  }
+  (first ?? st)?.focus?.();
+}
+
+// Shows the `warnings` of a successful answer next to their fields (kept until the next change).
+export function showWarnings(form, warnings) {
+  for (const w of warnings ?? []) {
+    const box = fieldBox(form, w.field);
+    const msg = box?.querySelector('.msg') ?? form.querySelector('.form-status');
+    if (!msg) continue;
+    msg.textContent = `Caution: ${w.message}`;
+    msg.className = msg.classList.contains('form-status') ? 'form-status warning' : 'msg warning';
+    msg.setAttribute('role', 'status');
+    msg.hidden = false;
+  }
+}
+
+export function setStatus(form, text, kind = 'info') {
+  const st = form.querySelector('.form-status');
+  if (!st) return;
+  st.textContent = text;
+  st.className = `form-status ${kind}`;
+  st.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+  st.hidden = !text;
+}
+
+// ---- words ----
+
+export const KIND = {
+  law_enforcement: 'Law enforcement', child_welfare: 'Child welfare', probation: 'Probation',
+  advocacy: 'Advocacy', medical: 'Medical', mental_health: 'Mental health',
+  prosecutor: 'Prosecutor', shelter: 'Shelter', oversight: 'Oversight',
+};
+export const STATUS = {
+  dependent: 'Child welfare dependent', probation: 'Probation ward', both: 'Dependent and probation ward',
+  none: 'Neither', unknown: 'Not known',
+};
+export const SECTION = {
+  core: 'Shared', law_enforcement: 'Law enforcement', advocacy: 'Advocacy (privileged)',
+  medical: 'Medical', placement: 'Placement', court: 'Court', missing: 'Missing', prosecution: 'Prosecution',
+};

@@ -1,0 +1,171 @@
+// The app shell: who is signed in, the navigation, and the client-side routes.
+// The server answers every page path with index.html; this file picks the view.
+import { ApiError, get, setCsrf } from './api.js';
+import { installReauth, renderSignIn, signOut } from './auth.js';
+import { h, startTicker, fill } from './dom.js';
+
+const main = document.getElementById('main');
+const nav = document.getElementById('nav');
+const who = document.getElementById('who');
+const state = { me: null };
+let cleanup = null;
+let renderSeq = 0;
+
+// What the signed-in user may do, from GET /api/v1/me.
+export function caps(me) {
+  const staff = me.role === 'member' || me.role === 'supervisor';
+  const kind = me.agency.kind;
+  return {
+    staff,
+    identifies: staff && ['law_enforcement', 'child_welfare', 'probation'].includes(kind) &&
+      me.may.write.includes('core'),
+    witnesses: staff && ['prosecutor', 'advocacy', 'law_enforcement'].includes(kind),
+    reports: !!me.may.reports,
+    admin: !!me.may.admin,
+  };
+}
+
+const routes = [
+  [/^\/$/, 'home'],
+  [/^\/identify$/, 'identify'],
+  [/^\/owed$/, 'owed'],
+  [/^\/cases\/(SH-[0-9A-Za-z]{1,20})$/, 'case'],
+  [/^\/witnesses$/, 'witness'],
+  [/^\/reports$/, 'reports'],
+  [/^\/admin$/, 'admin'],
+];
+const views = {
+  identify: () => import('./views/identify.js'),
+  owed: () => import('./views/owed.js'),
+  case: () => import('./views/case.js'),
+  witness: () => import('./views/witness.js'),
+  reports: () => import('./views/reports.js'),
+  admin: () => import('./views/admin.js'),
+};
+
+function homeFor(me) {
+  const c = caps(me);
+  if (c.identifies && me.agency.kind === 'law_enforcement') return '/identify';
+  if (c.staff) return '/owed';
+  if (c.admin) return '/admin';
+  if (c.reports) return '/reports';
+  return null;
+}
+
+export function navigate(path, { replace = false } = {}) {
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  route();
+}
+
+function renderNav() {
+  const me = state.me;
+  nav.replaceChildren();
+  who.replaceChildren();
+  if (!me) return;
+  const c = caps(me);
+  const links = [
+    c.identifies && ['/identify', 'Identify a youth'],
+    c.staff && ['/owed', 'What we owe now'],
+    c.witnesses && ['/witnesses', 'Witnesses'],
+    c.reports && ['/reports', 'Reports'],
+    c.admin && ['/admin', 'Admin'],
+  ].filter(Boolean);
+  nav.append(h('ul', {}, links.map(([href, label]) => h('li', {},
+    h('a', { href, 'aria-current': location.pathname === href ? 'page' : null }, label)))));
+  who.append(
+    h('span', { class: 'who-name' }, me.display_name, h('span', { class: 'who-agency' }, ` · ${me.agency.name}`)),
+    h('button', { type: 'button', class: 'link', onclick: () => signOut() }, 'Sign out'));
+}
+
+function showError(e) {
+  fill(main, h('h1', { tabindex: '-1' }, 'Something went wrong'),
+    h('p', { class: 'form-status error', role: 'alert' }, e?.message ?? String(e)),
+    h('p', {}, h('a', { href: '/' }, 'Back to the start')));
+}
+
+async function route() {
+  const seq = ++renderSeq;
+  cleanup?.();
+  cleanup = null;
+  renderNav();
+  if (!state.me) {
+    document.title = 'Sign in · safeharbor';
+    renderSignIn(main, (user) => {
+      state.me = user;
+      route();
+    });
+    return;
+  }
+  let name = null, params = [];
+  for (const [re, n] of routes) {
+    const m = location.pathname.match(re);
+    if (m) { name = n; params = m.slice(1); break; }
+  }
+  if (name === 'home') {
+    const home = homeFor(state.me);
+    if (home) { navigate(home, { replace: true }); return; }
+    fill(main, h('h1', { tabindex: '-1' }, 'Nothing to show'),
+      h('p', {}, 'Your role has no screens here yet.'));
+    return;
+  }
+  if (!name) {
+    document.title = 'Not found · safeharbor';
+    fill(main, h('h1', { tabindex: '-1' }, 'No such page'), h('p', {}, h('a', { href: '/' }, 'Go to the start')));
+    main.querySelector('h1').focus();
+    return;
+  }
+  main.setAttribute('aria-busy', 'true');
+  try {
+    const mod = await views[name]();
+    if (seq !== renderSeq) return;
+    const ctx = {
+      me: state.me, caps: caps(state.me), params, navigate,
+      title: (t) => { document.title = `${t} · safeharbor`; },
+      current: () => seq === renderSeq,
+    };
+    const done = await mod.render(main, ctx);
+    if (seq !== renderSeq) { if (typeof done === 'function') done(); return; }
+    cleanup = typeof done === 'function' ? done : null;
+    const h1 = main.querySelector('h1');
+    if (h1 && !main.contains(document.activeElement)) { h1.tabIndex = -1; h1.focus(); }
+  } catch (e) {
+    if (seq === renderSeq && !(e instanceof ApiError && e.status === 401)) showError(e);
+  } finally {
+    main.removeAttribute('aria-busy');
+  }
+}
+
+document.addEventListener('click', (ev) => {
+  const a = ev.target.closest?.('a[href]');
+  if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  if (a.target || a.hasAttribute('download')) return;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin || /^\/(api|assets)\//.test(url.pathname)) return;
+  if (url.hash && url.pathname === location.pathname) return;
+  ev.preventDefault();
+  if (url.pathname + url.search !== location.pathname + location.search) navigate(url.pathname + url.search);
+});
+window.addEventListener('popstate', route);
+// a page restored from the back/forward cache may show what a signed-out user saw: reload it
+window.addEventListener('pageshow', (ev) => { if (ev.persisted) location.reload(); });
+
+installReauth(() => state.me);
+startTicker();
+
+(async function boot() {
+  try {
+    const { data } = await get('/api/v1/me', { auth: false });
+    state.me = data.user;
+    setCsrf(data.csrf_token ?? null);
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status === 401)) {
+      fill(main, h('h1', {}, 'Cannot reach the server'),
+        h('p', { class: 'form-status error', role: 'alert' }, e.message),
+        h('p', {}, h('button', { type: 'button', onclick: () => location.reload() }, 'Try again')));
+      return;
+    }
+  }
+  route();
+})();
+

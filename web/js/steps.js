@@ -1,0 +1,81 @@
+// Protocol steps: their clocks, and "done" with a time that can be changed before confirming.
+import { post } from './api.js';
+import {
+  announce, clearMessages, clock, field, fmtTime, formStatus, fromLocalInput, h, KIND, now,
+  showProblem, toLocalInput,
+} from './dom.js';
+
+const STATE = { pending: 'Pending', done: 'Done', waived: 'Waived', not_applicable: 'Does not apply' };
+
+// A "Done" button that opens a small confirm form (time = now, editable).
+// onDone(answer) gets the API's answer ({ event, steps }).
+export function doneControl({ caseId, step, label, onDone }) {
+  const open = h('button', { type: 'button', class: 'primary done-open', 'aria-expanded': 'false' },
+    'Done', h('span', { class: 'visually-hidden' }, `: ${label}`));
+  const at = field({ label: 'Done at', name: 'at', type: 'datetime-local', required: true });
+  const confirm = h('button', { type: 'submit', class: 'primary' }, 'Confirm done');
+  const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
+  const form = h('form', { class: 'done-form', hidden: true, novalidate: true },
+    formStatus(), at.wrap, h('div', { class: 'actions' }, confirm, cancel));
+  const box = h('div', { class: 'done' }, open, form);
+
+  open.addEventListener('click', () => {
+    at.input.value = toLocalInput(now());
+    at.input.max = toLocalInput(now() + 60000);
+    clearMessages(form);
+    form.hidden = false;
+    open.hidden = true;
+    open.setAttribute('aria-expanded', 'true');
+    confirm.focus();
+  });
+  cancel.addEventListener('click', () => {
+    form.hidden = true;
+    open.hidden = false;
+    open.setAttribute('aria-expanded', 'false');
+    open.focus();
+  });
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearMessages(form);
+    const when = fromLocalInput(at.input.value);
+    if (!when) {
+      showProblem(form, { problem: { errors: [{ field: 'at', message: 'enter the date and time it was done' }] } });
+      return;
+    }
+    confirm.disabled = true;
+    try {
+      const { data } = await post(`/api/v1/cases/${encodeURIComponent(caseId)}/events`,
+        { type: 'step_done', at: when, step: step.key, episode: step.episode ?? 0 });
+      announce(`${label}: marked done.`);
+      onDone?.(data);
+    } catch (e) {
+      showProblem(form, e);
+    } finally {
+      confirm.disabled = false;
+    }
+  });
+  box.isOpen = () => !form.hidden;
+  return box;
+}
+
+// The steps of one case as a list: title, owner, state and clock; "Done" on the
+// pending steps the caller's agency owns (when caseId and myKind are given).
+export function stepList(steps, { caseId, myKind, onDone } = {}) {
+  const order = { pending: 0, done: 1, waived: 2, not_applicable: 3 };
+  const sorted = [...steps].filter((s) => s.state !== 'not_applicable').sort((a, b) =>
+    (order[a.state] - order[b.state]) ||
+    ((a.due_at ? Date.parse(a.due_at) : Infinity) - (b.due_at ? Date.parse(b.due_at) : Infinity)));
+  return h('ul', { class: 'steps' }, sorted.map((s) => {
+    const mine = caseId && myKind && s.state === 'pending' && s.owner === myKind;
+    return h('li', { class: `step step-${s.state}`, dataset: { step: s.key } },
+      h('div', { class: 'step-main' },
+        h('span', { class: 'step-title' }, s.title),
+        h('span', { class: 'step-owner' }, s.owner ? KIND[s.owner] ?? s.owner : 'No agency')),
+      h('div', { class: 'step-when' },
+        s.state === 'pending'
+          ? [clock(s.opened_at, s.due_at), s.due_at ? h('span', { class: 'due' }, `due ${fmtTime(s.due_at)}`) : null]
+          : h('span', { class: `state state-${s.state}` }, STATE[s.state] ?? s.state,
+            s.done_at ? ` ${fmtTime(s.done_at)}` : '')),
+      mine ? doneControl({ caseId, step: s, label: s.title, onDone }) : null);
+  }));
+}

@@ -1,0 +1,280 @@
+// A case: who the youth is (as far as this user may know), the agencies taking part,
+// the steps with their clocks, the forms this user's agency may add, and the
+// timeline (the API already leaves out the sections this user may not read).
+import { ApiError, get, post } from '../api.js';
+import {
+  announce, clearMessages, clock, field, fmtDate, fmtTime, formStatus, fromLocalInput, h, KIND,
+  now, radios, SECTION, setStatus, showProblem, showWarnings, STATUS, toLocalInput, fill } from '../dom.js';
+import { stepList } from '../steps.js';
+
+const EVENT = {
+  identification: 'Identified', step_done: 'Step done', step_waived: 'Step waived', note: 'Note',
+  advocate_note: 'Advocate note', arrest: 'Arrest', placement: 'Placement',
+  missing_start: 'Went missing', missing_end: 'Returned from missing', screening: 'Screening',
+  stability_check: 'Stability check', exploiter_arrest: 'Exploiter or buyer arrested',
+  deviation_review: 'Deviation reviewed', disclosure: 'Disclosure of a privileged note',
+  close: 'Case closed', reopen: 'Case reopened', name_confidentiality: 'Name confidentiality (PC 293)',
+};
+const SETTINGS = [['home', 'Home'], ['relative', 'Relative'], ['foster', 'Foster home'], ['shelter', 'Shelter'],
+  ['group_home', 'Group home'], ['str', 'Short-term residential therapeutic program'], ['hospital', 'Hospital'],
+  ['detention', 'Detention (a protocol deviation)'], ['other', 'Other']];
+const SETTING = Object.fromEntries(SETTINGS);
+const SHOWN = new Set(['id', 'type', 'section', 'at', 'recorded_at', 'author', 'amends', 'amended_by', 'episode', 'deviation']);
+const yesNo = (b) => (b ? 'yes' : 'no');
+
+function notFound(main, id) {
+  fill(main, h('h1', {}, `Case ${id}`),
+    h('p', { class: 'form-status error', role: 'alert' },
+      'No such case, or it is not shared with your agency.'),
+    h('p', {}, h('a', { href: '/' }, 'Back to the start')));
+}
+
+export async function render(main, ctx) {
+  const id = ctx.params[0];
+  ctx.title(`Case ${id}`);
+  let c, events;
+  const load = async () => {
+    const [a, b] = await Promise.all([get(`/api/v1/cases/${encodeURIComponent(id)}`),
+      get(`/api/v1/cases/${encodeURIComponent(id)}/events`)]);
+    c = a.data;
+    events = b.data.items ?? [];
+  };
+  try {
+    await load();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) { notFound(main, id); return; }
+    throw e;
+  }
+  if (!ctx.current()) return;
+
+  const head = h('div', { class: 'case-head' });
+  const steps = h('div');
+  const witness = h('div');
+  const timeline = h('ol', { class: 'timeline', reversed: true });
+  const forms = buildForms(ctx, id, refresh);
+  fill(main,
+    h('h1', {}, 'Case ', h('span', { class: 'case-id' }, id)),
+    head,
+    h('h2', {}, 'Steps and clocks'), steps, witness,
+    forms.length ? [h('h2', {}, 'Add to the record'), h('div', { class: 'forms' }, forms)] : null,
+    h('h2', {}, 'Timeline'),
+    h('p', { class: 'hint' }, 'Newest first. Entries from sections your agency may not read are not shown.'),
+    timeline);
+
+  function paint() {
+    const y = c.youth ?? {};
+    const name = [y.first_name, y.last_name].filter(Boolean).join(' ');
+    const facts = [
+      ['Youth', name ? [name, y.name_confidential ? ' (name confidential, PC 293)' : ''] :
+        y.name_confidential ? 'Name confidential (PC 293)' : 'No name given or not shown to your agency'],
+      y.aliases?.length ? ['Also known as', y.aliases.join(', ')] : null,
+      ['Age', `${y.age}${y.age_estimated ? ' (estimated)' : ''}`],
+      y.birth_date ? ['Birth date', fmtDate(`${y.birth_date}T12:00:00Z`)] : null,
+      ['Youth status', STATUS[c.youth_status] ?? c.youth_status],
+      ['Area', c.area],
+      ['Identified', `${fmtTime(c.identified_at)} by ${KIND[c.identified_by?.kind] ?? 'law enforcement'}`],
+      ['Recovery', [`number ${c.recovery_number}`, c.re_recovery ? ' (re-recovery)' : '',
+        (c.other_recoveries ?? []).length ? [' · other recoveries: ',
+          c.other_recoveries.map((o, i) => [i ? ', ' : '', h('a', { href: `/cases/${o.id}` }, o.id)])] : '']],
+      ['Lead agency', KIND[c.lead_agency_kind] ?? c.lead_agency_kind],
+      c.indicators?.length ? ['Indicators', c.indicators.join('; ')] : null,
+      ['Protocol', `${c.protocol?.name} ${c.protocol?.version}`],
+    ].filter(Boolean);
+    fill(head,
+      h('p', { class: 'badges' },
+        h('span', { class: `badge ${c.open ? 'badge-open' : 'badge-closed'}` }, c.open ? 'Open' : `Closed ${fmtTime(c.closed_at)}`),
+        c.missing?.now ? h('span', { class: 'badge badge-missing' }, 'Missing now') : null,
+        (c.deviations ?? []).some((d) => !d.reviewed) ? h('span', { class: 'badge badge-deviation' }, 'Deviation awaiting review') : null),
+      h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+      h('h2', {}, 'Agencies taking part'),
+      h('ul', { class: 'agencies' }, (c.agencies ?? []).map((a) => h('li', { class: a.active ? '' : 'muted' },
+        h('strong', {}, a.name), ` · ${KIND[a.kind] ?? a.kind}`,
+        a.reason === 'identified' ? ' · identified the youth' : '', a.active ? '' : ' · no longer taking part'))),
+      (c.deviations ?? []).length ? [h('h2', {}, 'Protocol deviations'),
+        h('ul', { class: 'deviations' }, c.deviations.map((d) => h('li', {},
+          `${EVENT[d.type] ?? d.type}, ${fmtTime(d.at)}: `,
+          d.reviewed ? `reviewed ${fmtTime(d.reviewed_at)}` : h('strong', {}, 'awaiting a supervisor’s review'))))] : null);
+    fill(steps, stepList(c.steps ?? [], { caseId: id, myKind: ctx.me.agency.kind,
+      onDone: () => refresh() }));
+    const titles = Object.fromEntries((c.steps ?? []).map((s) => [s.key, s.title]));
+    fill(timeline, ...[...events].reverse().map((e) => eventItem(e, titles)));
+    for (const f of forms) f.sync?.(c);
+  }
+
+  async function refresh() {
+    try { await load(); } catch (e) { announce(e.message); return; }
+    if (ctx.current()) paint();
+    paintWitness();
+  }
+
+  // the witness part, for agencies that see court matters (loaded after the rest)
+  async function paintWitness() {
+    if (!ctx.me.may.read.includes('court')) return;
+    try {
+      const { witnessSection } = await import('./witness.js');
+      const sec = await witnessSection(id, ctx, refresh);
+      if (ctx.current()) fill(witness, ...(sec ? [sec] : []));
+    } catch { /* the rest of the page stands without it */ }
+  }
+
+  paint();
+  paintWitness();
+}
+
+function eventItem(e, titles) {
+  const lines = [];
+  const add = (k, v) => { if (v !== undefined && v !== null && v !== '') lines.push([k, v]); };
+  switch (e.type) {
+    case 'identification': add('Area', e.area); add('Youth status', STATUS[e.youth_status] ?? e.youth_status); break;
+    case 'step_done': case 'step_waived': add('Step', titles[e.step] ?? e.step); add('Reason', e.reason); break;
+    case 'advocate_note':
+      add('Note', e.text);
+      if (e.confidentiality_explained) add('Limits of confidentiality', 'explained to the youth');
+      break;
+    case 'placement': add('Setting', SETTING[e.setting] ?? e.setting); add('Justification', e.justification); break;
+    case 'stability_check':
+      add('Stable', yesNo(e.stable));
+      if ('safe_placement' in e) add('Safe placement', yesNo(e.safe_placement));
+      if ('engaged' in e) add('Engaged with services', yesNo(e.engaged));
+      add('Note', e.note);
+      break;
+    default:
+      for (const [k, v] of Object.entries(e)) {
+        if (SHOWN.has(k) || typeof v === 'object') continue;
+        add(k.replace(/_/g, ' ').replace(/^./, (x) => x.toUpperCase()), typeof v === 'boolean' ? yesNo(v) : v);
+      }
+  }
+  return h('li', { class: `event${e.amended_by ? ' amended' : ''}`, dataset: { type: e.type, section: e.section } },
+    h('p', { class: 'event-head' },
+      h('strong', {}, EVENT[e.type] ?? e.type), ' · ', h('time', { datetime: e.at }, fmtTime(e.at)),
+      ' ', h('span', { class: `section section-${e.section}` }, SECTION[e.section] ?? e.section),
+      e.deviation ? h('span', { class: 'badge badge-deviation' }, 'Deviation') : null),
+    h('p', { class: 'event-by' }, [e.author?.name, e.author?.agency].filter(Boolean).join(', ')),
+    lines.length ? h('dl', { class: 'event-data' }, lines.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])) : null,
+    e.amended_by ? h('p', { class: 'muted' }, 'Corrected by a later entry.') : null);
+}
+
+// ---- the forms this user's agency may add ----
+
+function buildForms(ctx, id, refresh) {
+  if (!ctx.caps.staff) return [];
+  const w = new Set(ctx.me.may.write);
+  const noteSections = ctx.me.may.write.filter((s) => s !== 'advocacy');
+  const list = [];
+  if (w.has('advocacy')) {
+    list.push(eventForm({ type: 'advocate_note', title: 'Advocate note (privileged)', id, refresh,
+      hint: 'Privileged (Evid. Code 1038): never shown to law enforcement or the prosecutor without the youth’s consent or a court order.',
+      fields: [
+        { name: 'text', label: 'Note', type: 'textarea', required: true },
+        { name: 'confidentiality_explained', label: 'I explained the limits of confidentiality to the youth', type: 'checkbox' },
+      ] }));
+  }
+  if (w.has('placement')) {
+    list.push(eventForm({ type: 'placement', title: 'Placement', id, refresh,
+      fields: [
+        { name: 'setting', label: 'Setting', type: 'select', required: true, options: SETTINGS, value: 'shelter' },
+        { name: 'justification', label: 'Justification', type: 'textarea',
+          hint: 'Required for detention, which is a protocol deviation a supervisor reviews (at least 20 characters).' },
+      ] }));
+  }
+  if (w.has('missing')) {
+    const start = eventForm({ type: 'missing_start', title: 'Youth went missing', id, refresh,
+      hint: 'Starts the 24-hour reports (law enforcement for NCIC, NCMEC, the youth’s attorney).',
+      fields: [{ name: 'note', label: 'Note', type: 'textarea' }] });
+    const end = eventForm({ type: 'missing_end', title: 'Youth returned', id, refresh,
+      hint: 'Starts the return debrief.', fields: [{ name: 'note', label: 'Note', type: 'textarea' }] });
+    start.sync = (c) => { start.hidden = !!c.missing?.now; };
+    end.sync = (c) => { end.hidden = !c.missing?.now; };
+    list.push(start, end);
+  }
+  if (w.has('core')) {
+    list.push(eventForm({ type: 'stability_check', title: 'Stability check', id, refresh,
+      fields: [
+        { radios: true, name: 'stable', legend: 'Is the youth stable?', options: [['true', 'Stable'], ['false', 'Not stable']], conv: 'bool', required: true },
+        { name: 'safe_placement', label: 'In a safe placement', type: 'checkbox' },
+        { name: 'engaged', label: 'Engaged with services', type: 'checkbox' },
+        { name: 'note', label: 'Note', type: 'textarea' },
+      ] }));
+    list.push(eventForm({ type: 'screening', title: 'Screening', id, refresh,
+      hint: 'Record the result level only, never the tool’s item text.',
+      fields: [
+        { name: 'tool', label: 'Tool', required: true, value: 'CSE-IT' },
+        { name: 'version', label: 'Version' },
+        { name: 'level', label: 'Result', type: 'select', required: true,
+          options: [['no concern', 'No concern'], ['possible concern', 'Possible concern'], ['clear concern', 'Clear concern']] },
+      ] }));
+  }
+  if (w.has('law_enforcement')) {
+    list.push(eventForm({ type: 'arrest', title: 'Arrest of the youth', id, refresh,
+      hint: 'A minor is never arrested for prostitution or loitering (SB 1322). Any other arrest of an identified victim is a protocol deviation.',
+      fields: [
+        { name: 'offense', label: 'Offense', required: true, hint: 'The code section, e.g. PC 459.' },
+        { name: 'justification', label: 'Justification', type: 'textarea', required: true, hint: 'Why (at least 20 characters); a supervisor reviews it.' },
+      ] }));
+  }
+  if (noteSections.length) {
+    list.push(eventForm({ type: 'note', title: 'Note', id, refresh,
+      fields: [
+        { name: 'section', label: 'Who may read it', type: 'select', required: true,
+          options: noteSections.map((s) => [s, SECTION[s] ?? s]), value: noteSections[0] },
+        { name: 'text', label: 'Note', type: 'textarea', required: true },
+      ] }));
+  }
+  return list;
+}
+
+function eventForm({ type, title, hint, fields, id, refresh }) {
+  const at = field({ label: 'When', name: 'at', type: 'datetime-local', required: true });
+  const parts = fields.map((f) => ({ f, ...(f.radios ? radios(f) : field(f)) }));
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Save');
+  const form = h('form', { class: 'event-form', novalidate: true, dataset: { type } },
+    hint ? h('p', { class: 'hint' }, hint) : null,
+    parts.map((p) => p.wrap), at.wrap, formStatus(), h('div', { class: 'actions' }, submit));
+  const box = h('details', { class: 'add card', dataset: { form: type } }, h('summary', {}, title), form);
+  const fresh = () => { at.input.value = toLocalInput(now()); at.input.max = toLocalInput(now() + 60000); delete at.input.dataset.touched; };
+  fresh();
+  at.input.addEventListener('input', () => { at.input.dataset.touched = '1'; });
+  box.addEventListener('toggle', () => { if (box.open && !at.input.dataset.touched) fresh(); });
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearMessages(form);
+    const body = { type, at: fromLocalInput(at.input.value) };
+    const errs = [];
+    if (!body.at) errs.push({ field: 'at', message: 'enter the date and time' });
+    for (const p of parts) {
+      const { f } = p;
+      let v;
+      if (f.radios) v = p.value();
+      else if (f.type === 'checkbox') v = p.input.checked;
+      else v = p.input.value.trim();
+      if (f.conv === 'bool' && v !== null) v = v === 'true';
+      if (v === '' || v === null || v === undefined) {
+        if (f.required) errs.push({ field: f.name, message: 'is required' });
+        continue;
+      }
+      body[f.name] = v;
+    }
+    if (errs.length) { showProblem(form, { problem: { errors: errs } }); return; }
+    submit.disabled = true;
+    try {
+      const { data } = await post(`/api/v1/cases/${encodeURIComponent(id)}/events`, body);
+      for (const p of parts) {
+        if (p.f.radios) continue;
+        if (p.f.type === 'checkbox') p.input.checked = false;
+        else if (p.f.type !== 'select' && p.f.name !== 'tool') p.input.value = '';
+      }
+      fresh();
+      const warned = (data.warnings ?? []).length > 0;
+      setStatus(form, warned ? 'Saved, with a caution on the wording (see the note above).' : `Saved: ${title}.`, warned ? 'warning' : 'ok');
+      showWarnings(form, data.warnings);
+      announce(warned ? `Saved with a caution: ${data.warnings[0].message}` : `Saved: ${title}.`);
+      await refresh();
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 401)) showProblem(form, e);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return box;
+}

@@ -1,0 +1,185 @@
+// Identification of a youth, built for a phone: a few large inputs and one button.
+// On a flaky connection the same request is sent again with the same Idempotency-Key
+// until the server answers; "Saved" appears only once it has. The draft (and the key)
+// live in sessionStorage, which sign-out clears, so a reload does not lose it and
+// a retry after a reload cannot record the youth twice.
+import { ApiError, get, newKey, request } from '../api.js';
+import {
+  announce, clearMessages, field, fmtTime, formStatus, fromLocalInput, h, now, radios,
+  setStatus, showProblem, STATUS, toLocalInput, fill } from '../dom.js';
+import { stepList } from '../steps.js';
+
+const DRAFT = 'sh.identify.draft';
+
+function loadDraft() {
+  try { return JSON.parse(sessionStorage.getItem(DRAFT) ?? 'null'); } catch { return null; }
+}
+function storeDraft(d) {
+  try { sessionStorage.setItem(DRAFT, JSON.stringify(d)); } catch { /* storage off: memory only */ }
+}
+function dropDraft() {
+  try { sessionStorage.removeItem(DRAFT); } catch { /* nothing */ }
+}
+
+const sleep = (ms, signal) => new Promise((resolve) => {
+  const t = setTimeout(resolve, ms);
+  const wake = () => { clearTimeout(t); resolve(); };
+  signal.addEventListener('abort', wake, { once: true });
+  window.addEventListener('online', wake, { once: true });
+});
+
+export async function render(main, ctx) {
+  ctx.title('Identify a youth');
+  let draft = loadDraft();
+  if (draft && draft.user !== ctx.me.username) { dropDraft(); draft = null; } // another user's: never shown
+  const v = draft?.values ?? {};
+  let pendingKey = draft?.key ?? null; // kept until the server gives a definite answer
+  let stop = null;
+
+  const when = field({ label: 'Time of identification', name: 'identified_at', type: 'datetime-local',
+    required: true, value: v.identified_at ?? toLocalInput(now()),
+    hint: 'Starts the protocol clock. Now, unless you met the youth earlier.',
+    attrs: { class: 'big', max: toLocalInput(now() + 60000) } });
+  const status = radios({ legend: 'Youth status', name: 'youth_status', value: v.youth_status ?? 'unknown',
+    options: Object.entries(STATUS) });
+  const birth = field({ label: 'Birth date', name: 'youth.birth_date', type: 'date', value: v.birth_date, mark: false,
+    attrs: { class: 'big', max: toLocalInput(now()).slice(0, 10), min: '1995-01-01' } });
+  const age = field({ label: 'Age estimate', name: 'youth.age_estimate', type: 'number', value: v.age_estimate, mark: false,
+    attrs: { class: 'big', inputmode: 'numeric', min: '8', max: '25', step: '1' } });
+  const first = field({ label: 'First name', name: 'youth.first_name', value: v.first_name, mark: false,
+    attrs: { class: 'big', autocomplete: 'off', spellcheck: 'false' } });
+  const last = field({ label: 'Last name', name: 'youth.last_name', value: v.last_name, mark: false,
+    attrs: { class: 'big', autocomplete: 'off', spellcheck: 'false' } });
+  const confidential = field({ label: 'The youth asks to keep their name confidential (PC 293)',
+    name: 'name_confidential', type: 'checkbox', value: !!v.name_confidential });
+  const area = field({ label: 'Area', name: 'area', required: true, value: v.area ?? '',
+    hint: 'The area code the case is routed by.', attrs: { class: 'big', autocapitalize: 'none', spellcheck: 'false' } });
+  const areaShown = h('strong', {}, v.area ?? '…');
+  const areaBox = h('details', { class: 'area' },
+    h('summary', {}, 'Area: ', areaShown, h('span', { class: 'change' }, ' (change)')), area.wrap);
+
+  const save = h('button', { type: 'submit', class: 'primary big' }, 'Save identification');
+  const stopBtn = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Stop retrying');
+  const fields = h('fieldset', { class: 'plain' },
+    when.wrap, status.wrap,
+    h('fieldset', { class: 'field' }, h('legend', {}, 'Age'),
+      h('p', { class: 'hint' }, 'The birth date, or an estimate of the age when it is not known.'),
+      h('div', { class: 'pair' }, birth.wrap, age.wrap)),
+    h('fieldset', { class: 'field names' }, h('legend', {}, 'Name ', h('span', { class: 'optional' }, '(optional: a youth may not give one)')),
+      h('div', { class: 'pair' }, first.wrap, last.wrap), confidential.wrap),
+    areaBox);
+  const form = h('form', { class: 'identify', novalidate: true },
+    fields, formStatus(), h('div', { class: 'actions' }, save, stopBtn));
+  const result = h('div', { class: 'result' });
+  fill(main, h('h1', {}, 'Identify a youth'), form, result);
+
+  // the area comes from the officer's agency
+  get('/api/v1/agencies').then(({ data }) => {
+    const mine = (data.items ?? []).find((a) => a.id === ctx.me.agency.id);
+    if (!area.input.value && mine?.home_area) area.input.value = mine.home_area;
+    areaShown.textContent = area.input.value || 'not set';
+    if (!area.input.value) areaBox.open = true;
+  }).catch(() => { areaShown.textContent = area.input.value || 'not set'; if (!area.input.value) areaBox.open = true; });
+
+  const values = () => ({
+    identified_at: when.input.value, youth_status: status.value(), birth_date: birth.input.value,
+    age_estimate: age.input.value, first_name: first.input.value, last_name: last.input.value,
+    name_confidential: confidential.input.checked, area: area.input.value,
+  });
+  const keep = () => storeDraft({ user: ctx.me.username, values: values(), key: pendingKey });
+  form.addEventListener('input', () => { keep(); areaShown.textContent = area.input.value || 'not set'; });
+  form.addEventListener('change', keep);
+
+  function build() {
+    const errs = [];
+    const at = fromLocalInput(when.input.value);
+    if (!at) errs.push({ field: 'identified_at', message: 'enter the date and time' });
+    const b = birth.input.value, a = age.input.value;
+    if (!b && !a) errs.push({ field: 'youth.birth_date', message: 'give a birth date or, when it is not known, an age estimate' });
+    if (b && a) errs.push({ field: 'youth.age_estimate', message: 'give either a birth date or an age estimate, not both' });
+    if (a && !/^\d{1,2}$/.test(a)) errs.push({ field: 'youth.age_estimate', message: 'a whole number of years' });
+    if (!area.input.value.trim()) { errs.push({ field: 'area', message: 'enter the area code' }); areaBox.open = true; }
+    if (errs.length) return { errs };
+    const youth = {};
+    if (b) youth.birth_date = b; else youth.age_estimate = Number(a);
+    if (first.input.value.trim()) youth.first_name = first.input.value.trim();
+    if (last.input.value.trim()) youth.last_name = last.input.value.trim();
+    const body = { identified_at: at, area: area.input.value.trim(), youth_status: status.value() ?? 'unknown', youth };
+    if (confidential.input.checked) body.name_confidential = true;
+    return { body };
+  }
+
+  function lock(on) {
+    fields.disabled = on;
+    save.disabled = on;
+    stopBtn.hidden = !on;
+  }
+
+  function showSaved(data) {
+    form.hidden = true;
+    const again = h('button', { type: 'button', class: 'secondary big' }, 'Identify another youth');
+    again.addEventListener('click', () => ctx.navigate('/identify', { replace: true }));
+    const heading = h('h2', { tabindex: '-1' }, '✓ Saved');
+    fill(result, h('section', { class: 'saved card' },
+      heading,
+      h('p', {}, 'Case ', h('a', { href: `/cases/${data.id}`, class: 'case-id' }, data.id),
+        `: the protocol clock started ${fmtTime(data.identified_at)}.`),
+      h('h3', {}, 'Clocks'),
+      stepList(data.steps ?? [], { caseId: data.id, myKind: ctx.me.agency.kind,
+        onDone: (ans) => { const s = result.querySelector('.steps'); s.replaceWith(stepList(ans.steps, { caseId: data.id, myKind: ctx.me.agency.kind })); } }),
+      h('div', { class: 'actions' }, h('a', { href: `/cases/${data.id}`, class: 'button primary' }, 'Open the case'), again)));
+    heading.focus();
+    announce(`Saved. Case ${data.id}.`);
+  }
+
+  stopBtn.addEventListener('click', () => stop?.abort());
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearMessages(form);
+    const { body, errs } = build();
+    if (errs) { showProblem(form, { problem: { errors: errs } }); return; }
+    pendingKey ??= newKey();
+    keep();
+    const raw = JSON.stringify(body);
+    stop = new AbortController();
+    lock(true);
+    for (let attempt = 1; ; attempt++) {
+      setStatus(form, attempt === 1 ? 'Saving…' : `Saving… (attempt ${attempt})`);
+      try {
+        const { data } = await request('POST', '/api/v1/cases', { raw, headers: { 'Idempotency-Key': pendingKey } });
+        pendingKey = null;
+        dropDraft();
+        lock(false);
+        setStatus(form, '');
+        showSaved(data);
+        return;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) return; // signed out instead of signing in
+        if (e instanceof ApiError && e.retryable && !stop.signal.aborted) {
+          const wait = Math.min(15000, 1000 * 2 ** (attempt - 1));
+          setStatus(form, `Not saved yet: ${e.network ? 'no connection' : 'the server is busy'}. ` +
+            `Trying again in ${Math.round(wait / 1000)} s. Your entries are kept.`, 'warning');
+          await sleep(wait, stop.signal);
+          if (!stop.signal.aborted) continue;
+        }
+        lock(false);
+        if (stop.signal.aborted) {
+          setStatus(form, 'Not saved. Press “Save identification” to try again: the youth will not be recorded twice.', 'error');
+          save.focus();
+          return;
+        }
+        // a definite refusal: nothing was stored under this key
+        const reused = e.status === 422 && /Idempotency-Key/i.test(e.problem?.detail ?? '');
+        pendingKey = null;
+        keep();
+        if (reused) {
+          setStatus(form, 'An earlier attempt with other details may already be saved. Check “What we owe now” before saving again.', 'error');
+          return;
+        }
+        showProblem(form, e);
+        return;
+      }
+    }
+  });
+  return () => stop?.abort();
+}

@@ -1,0 +1,70 @@
+// "What we owe now": every pending step my agency owns across its open cases, the
+// soonest due first, each with a live countdown and a one-tap "Done".
+import { getAll } from '../api.js';
+import { clock, fmtTime, h, STATUS, fill } from '../dom.js';
+import { doneControl } from '../steps.js';
+
+const REFRESH_MS = 60000;
+
+function due(x) { return x.due_at ? Date.parse(x.due_at) : Infinity; }
+
+export async function render(main, ctx) {
+  ctx.title('What we owe now');
+  const list = h('ol', { class: 'owed', tabindex: '-1', 'aria-label': 'Steps my agency owes, soonest first' });
+  const cases = h('ul', { class: 'cases' });
+  const note = h('p', { class: 'muted', role: 'status' });
+  const goto = h('form', { class: 'goto', role: 'search' },
+    h('label', { for: 'goto-id' }, 'Open a case by number'),
+    h('div', { class: 'inline' },
+      h('input', { id: 'goto-id', name: 'id', placeholder: 'SH-…', autocapitalize: 'characters', spellcheck: 'false' }),
+      h('button', { type: 'submit', class: 'secondary' }, 'Open')));
+  goto.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const id = goto.elements.id.value.trim().toUpperCase();
+    if (id) ctx.navigate(`/cases/${encodeURIComponent(id.startsWith('SH-') ? id : `SH-${id}`)}`);
+  });
+  fill(main,
+    h('h1', {}, 'What we owe now'),
+    h('p', { class: 'lead' }, `${ctx.me.agency.name}: the steps we still owe on open cases, soonest first.`),
+    note, list,
+    h('h2', {}, 'Our open cases'), cases, goto);
+
+  async function load() {
+    const items = await getAll('/api/v1/cases?open=1&limit=200');
+    if (!ctx.current()) return;
+    const rows = [];
+    for (const c of items) for (const s of c.owed ?? []) rows.push({ c, s });
+    rows.sort((a, b) => due(a.s) - due(b.s) || a.c.id.localeCompare(b.c.id));
+    // never pull a row out from under a confirm form the user has open
+    const openForms = new Set([...list.querySelectorAll('.owed-item')]
+      .filter((li) => li.querySelector('.done')?.isOpen?.()).map((li) => li.dataset.key));
+    const keep = new Map([...list.querySelectorAll('.owed-item')].map((li) => [li.dataset.key, li]));
+    fill(list, ...rows.map(({ c, s }) => {
+      const key = `${c.id}/${s.key}/${s.episode}`;
+      if (openForms.has(key)) return keep.get(key);
+      const li = h('li', { class: 'owed-item card', dataset: { key, case: c.id, step: s.key } },
+        h('div', { class: 'owed-head' },
+          h('span', { class: 'step-title' }, s.title),
+          clock(s.opened_at, s.due_at)),
+        h('p', { class: 'owed-case' },
+          h('a', { href: `/cases/${c.id}`, class: 'case-id' }, c.id),
+          ` · age ${c.age} · ${STATUS[c.youth_status] ?? c.youth_status} · ${c.area}`),
+        s.due_at ? h('p', { class: 'due' }, `Due ${fmtTime(s.due_at)}`) : null);
+      li.append(doneControl({ caseId: c.id, step: s, label: `${s.title}, ${c.id}`,
+        onDone: () => { li.remove(); note.textContent = `Marked done: ${s.title} (${c.id}).`; list.focus(); } }));
+      return li;
+    }));
+    const late = rows.filter(({ s }) => s.due_at && Date.parse(s.due_at) < Date.now()).length;
+    note.textContent = !rows.length ? 'Nothing owed right now.'
+      : `${rows.length} step${rows.length === 1 ? '' : 's'} owed on ${items.length} case${items.length === 1 ? '' : 's'}` +
+        (late ? `; ${late} overdue.` : '; none overdue.');
+    fill(cases, ...items.map((c) => h('li', {},
+      h('a', { href: `/cases/${c.id}`, class: 'case-id' }, c.id),
+      ` · age ${c.age} · ${STATUS[c.youth_status] ?? c.youth_status} · identified ${fmtTime(c.identified_at)}`)));
+    if (!items.length) cases.append(h('li', { class: 'muted' }, 'No open cases.'));
+  }
+
+  await load();
+  const timer = setInterval(() => { load().catch(() => { /* shown on the next try */ }); }, REFRESH_MS);
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,124 @@
+// The Board report (GET /api/v1/reports/board): a period and an area, the figures
+// on screen from the JSON, and the CSV and HTML versions as downloads.
+import { ApiError, get, request } from '../api.js';
+import { clearMessages, field, fill, fmtSpan, formStatus, h, now, showProblem, toLocalInput } from '../dom.js';
+
+const iso = (d) => toLocalInput(d.getTime()).slice(0, 10);
+
+function quarter(offset) {
+  const t = new Date(now());
+  const q = Math.floor(t.getMonth() / 3) + offset;
+  const from = new Date(t.getFullYear(), q * 3, 1);
+  const to = new Date(t.getFullYear(), q * 3 + 3, 0);
+  return [iso(from), iso(to > t ? t : to)];
+}
+
+function value(v, type) {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'string') return v; // "1-10" or "suppressed"
+  if (type === 'share') return `${v.percent}% (${v.numerator} of ${v.denominator})`;
+  if (type === 'median_seconds' || type === 'p90_seconds') return fmtSpan(v * 1000);
+  if (type === 'mean_years' || type === 'min_years') return `${v} years`;
+  return String(v);
+}
+
+function figureTable(fig, groups) {
+  const cur = fig.values?.current ?? {}, prev = fig.values?.previous ?? {};
+  return h('section', { class: 'figure', dataset: { figure: fig.key } },
+    h('h3', {}, fig.title),
+    fig.definition ? h('p', { class: 'hint' }, fig.definition) : null,
+    h('div', { class: 'table-wrap' }, h('table', {},
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''),
+        fig.measures.map((m) => h('th', { scope: 'col' }, m.label)))),
+      h('tbody', {}, groups.filter((g) => cur[g.key]).map((g) => h('tr', {},
+        h('th', { scope: 'row' }, g.label),
+        fig.measures.map((m) => h('td', {}, value(cur[g.key][m.key], m.type),
+          prev[g.key] ? h('div', { class: 'hint' }, `previous: ${value(prev[g.key][m.key], m.type)}`) : null))))))));
+}
+
+export async function render(main, ctx) {
+  ctx.title('Reports');
+  if (!ctx.caps.reports) {
+    fill(main, h('h1', {}, 'Board reports'), h('p', {}, 'Reports are for analysts, supervisors and oversight staff.'));
+    return;
+  }
+  const [qFrom, qTo] = quarter(-1);
+  const from = field({ label: 'From', name: 'from', type: 'date', required: true, value: qFrom });
+  const to = field({ label: 'To', name: 'to', type: 'date', required: true, value: qTo });
+  const area = field({ label: 'Area', name: 'area', type: 'select', options: [['', 'All areas']], mark: false });
+  const pub = field({ label: 'Public release: suppress small counts', name: 'public', type: 'checkbox' });
+  const picks = h('div', { class: 'actions' },
+    [['Last quarter', quarter(-1)], ['This quarter so far', quarter(0)]].map(([label, [f, t]]) =>
+      h('button', { type: 'button', class: 'secondary', onclick: () => { from.input.value = f; to.input.value = t; } }, label)));
+  const show = h('button', { type: 'submit', class: 'primary' }, 'Show report');
+  const csv = h('button', { type: 'button', class: 'secondary' }, 'Download CSV');
+  const html = h('button', { type: 'button', class: 'secondary' }, 'Download HTML');
+  const form = h('form', { class: 'card', novalidate: true }, formStatus(),
+    h('fieldset', { class: 'field' }, h('legend', {}, 'Period'), picks, h('div', { class: 'pair' }, from.wrap, to.wrap)),
+    area.wrap, pub.wrap, h('div', { class: 'actions' }, show, csv, html));
+  const out = h('div', { class: 'report', 'aria-live': 'polite' });
+  fill(main, h('h1', {}, 'Board report'),
+    h('p', { class: 'lead' }, 'Figures by period, area and agency. Privileged and sensitive details never appear in reports.'),
+    form, out);
+
+  get('/api/v1/agencies').then(({ data }) => {
+    const areas = new Set();
+    for (const a of data.items ?? []) for (const x of [a.home_area, ...(a.areas ?? [])]) if (x && x !== '*') areas.add(x);
+    for (const x of [...areas].sort()) area.input.append(h('option', { value: x }, x));
+  }).catch(() => { /* all areas still works */ });
+
+  const query = (format) => {
+    const p = new URLSearchParams({ from: from.input.value, to: to.input.value, format });
+    if (area.input.value) p.set('area', area.input.value);
+    if (pub.input.checked) p.set('public', '1');
+    return `/api/v1/reports/board?${p}`;
+  };
+
+  // a download through fetch, so an ended session asks for the password in place
+  async function download(format) {
+    clearMessages(form);
+    try {
+      const res = await request('GET', query(format), { headers: { Accept: format === 'csv' ? 'text/csv' : 'text/html' } });
+      const blob = new Blob([res.data], { type: res.headers.get('Content-Type') ?? 'application/octet-stream' });
+      const url = URL.createObjectURL(blob);
+      const a = h('a', { href: url, download: `board-${from.input.value}-${to.input.value}${area.input.value ? `-${area.input.value}` : ''}.${format}` });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 401)) showProblem(form, e);
+    }
+  }
+  csv.addEventListener('click', () => download('csv'));
+  html.addEventListener('click', () => download('html'));
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearMessages(form);
+    show.disabled = true;
+    try {
+      const { data } = await get(query('json'));
+      const sections = [];
+      for (const f of data.figures ?? []) {
+        let s = sections.find((x) => x.name === f.section);
+        if (!s) sections.push(s = { name: f.section, figs: [] });
+        s.figs.push(f);
+      }
+      fill(out,
+        h('h2', {}, `${data.period.from} to ${data.period.to}${data.area ? ` · ${data.area}` : ''} · ${data.release}`),
+        h('p', { class: 'hint' }, `Compared with ${data.previous_period.from} to ${data.previous_period.to}. Data as of ${data.data_as_of ?? 'now'}.`),
+        data.suppression?.applied ? h('p', { class: 'hint' }, data.suppression.method) : null,
+        h('p', {}, h('strong', {}, 'Stable means: '), data.stability_definition),
+        sections.map((s) => [h('h2', {}, s.name), s.figs.map((f) => figureTable(f, data.groups ?? []))]));
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404 && !e.problem?.errors?.length) {
+        showProblem(form, { problem: { detail: 'This server does not offer Board reports yet.' } });
+      } else if (!(e instanceof ApiError && e.status === 401)) {
+        showProblem(form, e);
+      }
+    } finally {
+      show.disabled = false;
+    }
+  });
+}

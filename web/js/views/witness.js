@@ -1,0 +1,176 @@
+// Minor victim witnesses: the closed-circuit testimony eligibility check (each rule
+// set with its reasons), the prosecutor's prosecutions, and the witness part of a
+// case page (eligibility, advocate, safety plan, CCTV motions, clocks).
+import { ApiError, get, post } from '../api.js';
+import {
+  announce, clearMessages, clock, field, fmtDate, fmtTime, formStatus, fromLocalInput, h, now,
+  setStatus, showProblem, toLocalInput, fill } from '../dom.js';
+
+const PARTS = [['exploiter_contact', 'Contact with the exploiter and associates'], ['safe_people_places', 'Safe people and places'],
+  ['phone_social_media', 'Phone and social media'], ['leaving_placement', 'If they leave placement'],
+  ['numbers_24_7', '24/7 numbers'], ['court_transport', 'Court-day transport'], ['waiting_area', 'Waiting area'],
+  ['support_person', 'Support person'], ['address_confidentiality', 'Address confidentiality']];
+const splitCharges = (s) => s.split(/[,;]/).map((x) => x.trim()).filter(Boolean);
+const today = () => toLocalInput(now()).slice(0, 10);
+
+// One card per rule set: the verdict first, then why, then the law it rests on.
+function rulesTable(rules) {
+  return h('ul', { class: 'rules' }, (rules ?? []).map((r) => h('li', { class: 'rule card', dataset: { rule: r.rule } },
+    h('p', { class: 'rule-head' }, h('strong', {}, r.rule), ': ',
+      h('span', { class: r.eligible ? 'yes' : 'no' }, r.eligible ? 'eligible' : 'not eligible'),
+      ` · age ${r.age}`, r.in_effect ? '' : ' · proposed, not yet in effect'),
+    h('p', { class: 'rule-reason' }, r.reason),
+    r.source ? h('p', { class: 'hint' }, r.source) : null)));
+}
+
+function eligibilityForm() {
+  const birth = field({ label: 'Birth date of the witness', name: 'birth_date', type: 'date', required: true });
+  const motion = field({ label: 'Date of the motion', name: 'motion_date', type: 'date', required: true, value: today() });
+  const hearing = field({ label: 'Hearing date', name: 'hearing_date', type: 'date', hint: 'Gives the date the written notice is due.' });
+  const charges = field({ label: 'Charges', name: 'charges', required: true, value: 'PC 236.1',
+    hint: 'Penal Code sections, separated by commas, e.g. PC 236.1, PC 288.' });
+  const result = h('div', { class: 'result', 'aria-live': 'polite' });
+  const form = h('form', { class: 'card', novalidate: true }, formStatus(), birth.wrap, motion.wrap, hearing.wrap, charges.wrap,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Check eligibility')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearMessages(form);
+    const body = { birth_date: birth.input.value, motion_date: motion.input.value, charges: splitCharges(charges.input.value) };
+    if (hearing.input.value) body.hearing_date = hearing.input.value;
+    try {
+      const { data } = await post('/api/v1/witness/eligibility', body);
+      const any = (data.rules ?? []).some((r) => r.eligible);
+      fill(result,
+        h('h3', {}, any ? 'Eligible for closed-circuit testimony under at least one rule' : 'Not eligible under any rule'),
+        h('p', { class: 'hint' }, `Rule set ${data.rule_set} ${data.rule_set_version}. The court still makes its findings.`),
+        rulesTable(data.rules),
+        data.notice_due ? h('p', {}, h('strong', {}, 'Written notice due: '), fmtDate(`${data.notice_due}T12:00:00Z`),
+          ' (at least 3 days before the hearing).') : null);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 401)) showProblem(form, e);
+    }
+  });
+  return [form, result];
+}
+
+function prosecutionCard(p, refresh) {
+  const hearingKind = field({ label: 'Hearing', name: 'kind', type: 'select', required: true,
+    options: [['preliminary', 'Preliminary'], ['trial', 'Trial'], ['motion', 'Motion'], ['other', 'Other']] });
+  const hearingAt = field({ label: 'Date and time', name: 'at', type: 'datetime-local', required: true });
+  const hForm = h('form', { novalidate: true }, formStatus(), hearingKind.wrap, hearingAt.wrap,
+    h('button', { type: 'submit', class: 'secondary' }, 'Add hearing'));
+  hForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault(); clearMessages(hForm);
+    try {
+      await post(`/api/v1/prosecutions/${p.id}/hearings`, { kind: hearingKind.input.value, at: fromLocalInput(hearingAt.input.value) });
+      announce('Hearing added.'); await refresh();
+    } catch (e) { showProblem(hForm, e); }
+  });
+  const caseId = field({ label: 'Case number of the minor witness', name: 'case_id', required: true, attrs: { placeholder: 'SH-…' } });
+  const wForm = h('form', { novalidate: true }, formStatus(), caseId.wrap, h('button', { type: 'submit', class: 'secondary' }, 'List as witness'));
+  wForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault(); clearMessages(wForm);
+    try {
+      await post(`/api/v1/prosecutions/${p.id}/witnesses`, { case_id: caseId.input.value.trim().toUpperCase() });
+      announce('Witness listed.'); await refresh();
+    } catch (e) { showProblem(wForm, e); }
+  });
+  return h('li', { class: 'card', dataset: { prosecution: String(p.id) } },
+    h('h3', {}, `${p.court_case_number} · ${p.court}`),
+    h('p', {}, `Charges: ${(p.charges ?? []).join(', ')} · filed ${fmtTime(p.filed_at)}`, p.outcome ? ` · outcome: ${p.outcome}` : ''),
+    h('p', {}, 'Hearings: ', (p.hearings ?? []).length ? p.hearings.map((x) => `${x.kind} ${fmtTime(x.at)}`).join('; ') : 'none yet'),
+    h('p', {}, 'Minor witnesses: ', (p.witnesses ?? []).length
+      ? p.witnesses.map((w, i) => [i ? ', ' : '', h('a', { href: `/cases/${w.case_id}` }, w.case_id)]) : 'none listed'),
+    h('details', { class: 'add' }, h('summary', {}, 'Add a hearing'), hForm),
+    h('details', { class: 'add' }, h('summary', {}, 'List a minor witness'), wForm));
+}
+
+function prosecutionsPart(ctx) {
+  const list = h('ul', { class: 'cases' });
+  const refresh = async () => {
+    const { data } = await get('/api/v1/prosecutions');
+    fill(list, ...(data.items ?? []).map((p) => prosecutionCard(p, refresh)));
+    if (!(data.items ?? []).length) list.append(h('li', { class: 'muted' }, 'No prosecutions recorded yet.'));
+  };
+  const num = field({ label: 'Court case number', name: 'court_case_number', required: true });
+  const court = field({ label: 'Court', name: 'court', required: true });
+  const charges = field({ label: 'Charges', name: 'charges', required: true, value: 'PC 236.1', hint: 'Comma-separated Penal Code sections.' });
+  const filed = field({ label: 'Filed', name: 'filed_at', type: 'datetime-local', required: true, value: toLocalInput(now()) });
+  const dRole = field({ label: 'Defendant role', name: 'defendants[0].role', type: 'select', options: [['exploiter', 'Exploiter'], ['buyer', 'Buyer']] });
+  const dName = field({ label: 'Defendant name', name: 'defendants[0].name' });
+  const form = h('form', { class: 'card', novalidate: true }, formStatus(), num.wrap, court.wrap, charges.wrap, filed.wrap,
+    h('div', { class: 'pair' }, dRole.wrap, dName.wrap), h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Add prosecution')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault(); clearMessages(form);
+    const body = { court_case_number: num.input.value.trim(), court: court.input.value.trim(),
+      charges: splitCharges(charges.input.value), filed_at: fromLocalInput(filed.input.value) };
+    if (dName.input.value.trim()) body.defendants = [{ role: dRole.input.value, name: dName.input.value.trim() }];
+    try {
+      await post('/api/v1/prosecutions', body);
+      setStatus(form, 'Prosecution added.', 'ok');
+      for (const f of [num, court, dName]) f.input.value = '';
+      await refresh();
+    } catch (e) { showProblem(form, e); }
+  });
+  return { nodes: [h('h2', {}, 'Our prosecutions'), list, h('details', { class: 'add' }, h('summary', {}, 'Add a prosecution'), form)], refresh };
+}
+
+export async function render(main, ctx) {
+  ctx.title('Witnesses');
+  const [form, result] = eligibilityForm();
+  const pros = ctx.me.agency.kind === 'prosecutor' ? prosecutionsPart(ctx) : null;
+  fill(main,
+    h('h1', {}, 'Minor victim witnesses'),
+    h('p', { class: 'lead' }, 'Closed-circuit testimony: which rule makes a minor witness eligible, and why.'),
+    h('h2', {}, 'Eligibility check'), form, result,
+    pros ? pros.nodes : null);
+  if (pros) await pros.refresh();
+}
+
+// The witness part of a case page, or null when the youth is no witness (or the
+// agency does not see court matters).
+export async function witnessSection(caseId, ctx, onChange) {
+  let data;
+  try {
+    ({ data } = await get(`/api/v1/cases/${encodeURIComponent(caseId)}/witness`));
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 403 || e.status === 404)) return null;
+    throw e;
+  }
+  if (!(data.witnesses ?? []).length) return null;
+  const kind = ctx.me.agency.kind;
+  return h('section', { class: 'witness' }, h('h2', {}, 'Minor victim witness'),
+    h('p', { class: 'hint' }, `The youth is ${data.youth_label}.`),
+    data.witnesses.map((w) => {
+      const parts = Object.entries(w.safety_plan?.parts ?? {});
+      const body = [
+        h('h3', {}, `${w.court_case_number} · listed ${fmtTime(w.listed_at)}`),
+        h('p', {}, 'Advocate: ', w.advocate ? `${w.advocate.name} (${w.advocate.agency})` : h('strong', { class: 'no' }, 'none assigned: an open item')),
+        w.eligibility ? [h('p', {}, `Eligibility as of ${fmtDate(`${w.eligibility.motion_date}T12:00:00Z`)}`,
+          w.eligibility.birth_date_estimated ? ' (birth date estimated)' : ''), rulesTable(w.eligibility.rules)] : null,
+        (w.items ?? []).length ? h('ul', { class: 'steps' }, w.items.map((s) => h('li', { class: `step step-${s.state}` },
+          h('div', { class: 'step-main' }, h('span', { class: 'step-title' }, s.title)),
+          s.state === 'pending' ? clock(null, s.due_at) : h('span', { class: `state state-${s.state}` }, s.state)))) : null,
+        h('h4', {}, 'Safety plan'),
+        parts.length ? h('dl', { class: 'event-data' }, parts.map(([k, v]) => [h('dt', {}, PARTS.find((p) => p[0] === k)?.[1] ?? k), h('dd', {}, v.text ?? '')]))
+          : h('p', { class: 'muted' }, 'No parts written yet.'),
+        (w.cctv_motions ?? []).length ? h('p', {}, 'CCTV motions: ', w.cctv_motions.map((m) => `${m.rule} ${m.outcome} ${fmtDate(m.at)}`).join('; ')) : null,
+      ];
+      if (['advocacy', 'prosecutor', 'law_enforcement'].includes(kind) && ctx.me.may.write.includes('court')) {
+        const part = field({ label: 'Part', name: 'part', type: 'select', options: PARTS });
+        const text = field({ label: 'Text', name: 'text', type: 'textarea', required: true });
+        const f = h('form', { novalidate: true }, formStatus(), part.wrap, text.wrap, h('button', { type: 'submit', class: 'secondary' }, 'Save part'));
+        f.addEventListener('submit', async (ev) => {
+          ev.preventDefault(); clearMessages(f);
+          try {
+            await post(`/api/v1/cases/${encodeURIComponent(caseId)}/events`, { type: 'safety_plan', at: fromLocalInput(toLocalInput(now())), witness_id: w.id, part: part.input.value, text: text.input.value });
+            text.input.value = '';
+            announce('Safety plan part saved.');
+            onChange?.();
+          } catch (e) { showProblem(f, e); }
+        });
+        body.push(h('details', { class: 'add' }, h('summary', {}, 'Write a safety plan part'), f));
+      }
+      return h('div', { class: 'card' }, body);
+    }));
+}
