@@ -8,7 +8,6 @@
 #include "lib/timefmt.h"
 #include "core/witness.h"
 
-#define EVENT_TEXT_CONTEXT "event.text"
 
 static enum sh_code no_mem(struct sh_error *err)
 {
@@ -680,7 +679,8 @@ json_t *casefile_event_json(struct api_request *req, const struct casefile *cf,
 		struct buf plain = BUF_INIT;
 		struct sh_error err = SH_ERROR_INIT;
 		json_t *text = NULL;
-		if (!shcrypto_open(&req->app->keys, e->sealed, e->sealed_len, EVENT_TEXT_CONTEXT,
+		if (!shcrypto_open(&req->app->keys, e->sealed, e->sealed_len,
+				   sealed_context[SEALED_EVENT_TEXT],
 				   &plain, &err))
 			text = json_loadb(plain.data, plain.len, 0, NULL);
 		buf_wipe(&plain);

@@ -16,7 +16,6 @@
 #include "lib/timefmt.h"
 #include "notify/summons.h"
 
-#define EVENT_TEXT_CONTEXT "event.text"
 #define JUSTIFICATION_MIN 20
 
 struct ectx; /* one event being added */
@@ -584,7 +583,8 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 	ev.data = data.data;
 	if (json_object_size(x->text)) {
 		if ((rc = jsonh_dump(x->text, &plain)) ||
-		    (rc = shcrypto_seal(&req->app->keys, plain.data, plain.len, EVENT_TEXT_CONTEXT,
+		    (rc = shcrypto_seal(&req->app->keys, plain.data, plain.len,
+					sealed_context[SEALED_EVENT_TEXT],
 					&sealed)))
 			goto out;
 		ev.sealed = (const unsigned char *)sealed.data;

@@ -1,9 +1,9 @@
 #include "lib/common.h"
 #include <ctype.h>
 #include "api/identity.h"
+#include "store/records.h"
 #include "lib/jsonh.h"
 
-#define IDENTITY_CONTEXT "youth.identity"
 
 enum sh_code identity_seal(const struct shcrypto_keys *k, const json_t *identity, struct buf *out)
 {
@@ -11,7 +11,7 @@ enum sh_code identity_seal(const struct shcrypto_keys *k, const json_t *identity
 	enum sh_code rc = jsonh_dump(identity, &plain);
 
 	if (!rc)
-		rc = shcrypto_seal(k, plain.data, plain.len, IDENTITY_CONTEXT, out);
+		rc = shcrypto_seal(k, plain.data, plain.len, sealed_context[SEALED_IDENTITY], out);
 	buf_wipe(&plain);
 	return rc;
 }
@@ -22,7 +22,7 @@ json_t *identity_open(const struct shcrypto_keys *k, const unsigned char *sealed
 	struct sh_error err = SH_ERROR_INIT;
 	json_t *v = NULL;
 
-	if (sealed && !shcrypto_open(k, sealed, len, IDENTITY_CONTEXT, &plain, &err))
+	if (sealed && !shcrypto_open(k, sealed, len, sealed_context[SEALED_IDENTITY], &plain, &err))
 		v = json_loadb(plain.data, plain.len, 0, NULL);
 	buf_wipe(&plain);
 	return v;

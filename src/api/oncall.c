@@ -13,7 +13,6 @@
 #include "lib/timefmt.h"
 #include "notify/deliver.h"
 
-#define SECRET_CONTEXT "notify.webhook_secret" /* as notify/worker.c opens it */
 
 bool oncall_may_manage(const struct principal *p, int64_t agency_id)
 {
@@ -262,7 +261,7 @@ static enum sh_code do_channels_set(struct store_conn *c, void *arg, struct sh_e
 	next.webhook_secret_len = cur.webhook_secret_len;
 	if (ch->set_secret && ch->webhook_secret) {
 		if ((rc = shcrypto_seal(o->keys, ch->webhook_secret, strlen(ch->webhook_secret),
-					SECRET_CONTEXT, &sealed)))
+					sealed_context[SEALED_WEBHOOK_SECRET], &sealed)))
 			goto out;
 		next.webhook_secret = (const unsigned char *)sealed.data;
 		next.webhook_secret_len = sealed.len;

@@ -19,7 +19,6 @@
 #include "lib/shcrypto.h"
 #include "lib/timefmt.h"
 
-#define DEFENDANT_CONTEXT "defendant.name"
 
 static const char *const roles[] = { "exploiter", "buyer", NULL };
 static const char *const hearing_kinds[] = { "preliminary", "trial", "motion", "other", NULL };
@@ -143,7 +142,8 @@ struct pros_write {
 
 static enum sh_code seal_name(struct api_request *req, const char *name, struct buf *out)
 {
-	return shcrypto_seal(&req->app->keys, name, strlen(name), DEFENDANT_CONTEXT, out);
+	return shcrypto_seal(&req->app->keys, name, strlen(name),
+			     sealed_context[SEALED_DEFENDANT_NAME], out);
 }
 
 static enum sh_code do_prosecution(struct store_conn *c, void *arg, struct sh_error *err)
@@ -291,7 +291,7 @@ static json_t *prosecution_json(struct api_request *req, struct store_conn *c,
 				struct buf name = BUF_INIT;
 				struct sh_error ignored = SH_ERROR_INIT;
 				shcrypto_open(&req->app->keys, d[i].name_sealed, d[i].name_len,
-					      DEFENDANT_CONTEXT, &name, &ignored);
+					      sealed_context[SEALED_DEFENDANT_NAME], &name, &ignored);
 				json_array_append_new(ds, json_pack("{s:I, s:s, s:s, s:o}", "id",
 								    (json_int_t)d[i].id, "role", d[i].role,
 								    "name", name.data, "charges",

@@ -1,6 +1,7 @@
 /*
  * safeharbor key rotate: adds a new field-encryption key and re-seals every sealed
- * value (youth identities, event free text, defendants' names) with it, recomputing
+ * value (youth identities, event free text, defendants' names, webhook secrets) with it,
+ * recomputing
  * the blind indexes, in one transaction. The key file keeps the old keys, so a
  * failure half-way leaves everything readable.
  */
@@ -10,15 +11,9 @@
 #include "cli/cli.h"
 #include "lib/shcrypto.h"
 
-static const char *const contexts[] = {
-	[SEALED_IDENTITY] = "youth.identity",
-	[SEALED_EVENT_TEXT] = "event.text",
-	[SEALED_DEFENDANT_NAME] = "defendant.name",
-};
-
 struct rotation {
 	const struct shcrypto_keys *keys;
-	size_t counts[3];
+	size_t counts[SEALED_KIND_COUNT];
 	uint32_t key_id;
 };
 
@@ -29,7 +24,7 @@ static enum sh_code reseal_all(struct store_conn *c, void *arg, struct sh_error 
 	enum sh_code rc = SH_OK;
 	char detail[96];
 
-	for (int kind = 0; !rc && kind < 3; kind++) {
+	for (int kind = 0; !rc && kind < SEALED_KIND_COUNT; kind++) {
 		struct sealed_rec *list;
 		size_t n;
 		if ((rc = store_sealed_list(c, (enum sealed_kind)kind, &a, &list, &n, err)))
@@ -39,7 +34,8 @@ static enum sh_code reseal_all(struct store_conn *c, void *arg, struct sh_error 
 			struct sealed_rec nr = { .id = list[i].id };
 			char blind[65];
 			const char *bi = NULL;
-			rc = shcrypto_open(r->keys, list[i].blob, list[i].len, contexts[kind], &plain, err);
+			rc = shcrypto_open(r->keys, list[i].blob, list[i].len, sealed_context[kind],
+					   &plain, err);
 			if (!rc && kind == SEALED_IDENTITY) {
 				json_t *id = json_loadb(plain.data, plain.len, 0, NULL);
 				if (identity_blind_index(r->keys, id, blind))
@@ -47,7 +43,7 @@ static enum sh_code reseal_all(struct store_conn *c, void *arg, struct sh_error 
 				json_decref(id);
 			}
 			if (!rc)
-				rc = shcrypto_seal(r->keys, plain.data, plain.len, contexts[kind], &sealed);
+				rc = shcrypto_seal(r->keys, plain.data, plain.len, sealed_context[kind], &sealed);
 			nr.blob = (const unsigned char *)sealed.data;
 			nr.len = sealed.len;
 			if (!rc)
@@ -61,8 +57,9 @@ static enum sh_code reseal_all(struct store_conn *c, void *arg, struct sh_error 
 	arena_release(&a);
 	if (rc)
 		return rc;
-	snprintf(detail, sizeof(detail), "key %" PRIu32 ": %zu identities, %zu texts, %zu names",
-		 r->key_id, r->counts[0], r->counts[1], r->counts[2]);
+	snprintf(detail, sizeof(detail),
+		 "key %" PRIu32 ": %zu identities, %zu texts, %zu names, %zu webhook secrets",
+		 r->key_id, r->counts[0], r->counts[1], r->counts[2], r->counts[3]);
 	return audit_record(c, NULL, (int64_t)time(NULL), "key.rotate", NULL, NULL, "ok", detail, err);
 }
 
@@ -121,9 +118,10 @@ int cmd_key(int argc, char **argv)
 	r.keys = &keys;
 	if ((rc = store_write(s, reseal_all, &r, &err)))
 		goto out;
-	printf("key %" PRIu32 " now seals: %zu identities, %zu event texts, %zu defendant names "
-	       "re-sealed; blind indexes recomputed\n",
-	       r.key_id, r.counts[0], r.counts[1], r.counts[2]);
+	printf("key %" PRIu32 " now seals: %zu identities, %zu event texts, %zu defendant names, "
+	       "%zu webhook secrets re-sealed; blind indexes recomputed\n",
+	       r.key_id, r.counts[SEALED_IDENTITY], r.counts[SEALED_EVENT_TEXT],
+	       r.counts[SEALED_DEFENDANT_NAME], r.counts[SEALED_WEBHOOK_SECRET]);
 out:
 	store_close(s);
 	if (keys.keys)

@@ -9,7 +9,6 @@
 #include "notify/summons.h"
 #include "notify/worker.h"
 
-#define SECRET_CONTEXT "notify.webhook_secret"
 #define CLAIM_BATCH 4
 
 struct notify_worker;
@@ -63,7 +62,7 @@ static void deliver_one(struct thread *t, const struct escalation_config *cfg,
 		if (!r->webhook_url || !r->webhook_secret) {
 			snprintf(res.error, sizeof(res.error), "the recipient has no webhook address now");
 		} else if (shcrypto_open(w->o.keys, r->webhook_secret, r->webhook_secret_len,
-					 SECRET_CONTEXT, &secret, &err)) {
+					 sealed_context[SEALED_WEBHOOK_SECRET], &secret, &err)) {
 			snprintf(res.error, sizeof(res.error), "the webhook secret cannot be opened");
 		} else if (message_json(r, public_url, &msg)) {
 			snprintf(res.error, sizeof(res.error), "out of memory");

@@ -233,8 +233,25 @@ struct case_query {
 /* the Board report's queries and rows */
 #include "store/records_report.h"
 
-/* A sealed (encrypted) value, for re-sealing under a new key. */
-enum sealed_kind { SEALED_IDENTITY, SEALED_EVENT_TEXT, SEALED_DEFENDANT_NAME };
+/*
+ * The kinds of sealed (encrypted) values. Each is sealed with its own context
+ * string as associated data, so a value cannot be moved from one field to another.
+ */
+enum sealed_kind {
+	SEALED_IDENTITY,       /* youth.identity: names, birth date, contact */
+	SEALED_EVENT_TEXT,     /* events.sealed: free text of timeline events */
+	SEALED_DEFENDANT_NAME, /* defendants.name_sealed */
+	SEALED_WEBHOOK_SECRET, /* user_channels.webhook_secret */
+	SEALED_KIND_COUNT
+};
+
+/* The context string of each kind ("youth.identity", ...). */
+static const char *const sealed_context[SEALED_KIND_COUNT] = {
+	[SEALED_IDENTITY] = "youth.identity",
+	[SEALED_EVENT_TEXT] = "event.text",
+	[SEALED_DEFENDANT_NAME] = "defendant.name",
+	[SEALED_WEBHOOK_SECRET] = "notify.webhook_secret",
+};
 
 struct sealed_rec {
 	int64_t id;

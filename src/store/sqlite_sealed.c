@@ -6,11 +6,15 @@ static const char *const list_sql[] = {
 	[SEALED_IDENTITY] = "SELECT id, identity FROM youth ORDER BY id",
 	[SEALED_EVENT_TEXT] = "SELECT id, sealed FROM events WHERE sealed IS NOT NULL ORDER BY id",
 	[SEALED_DEFENDANT_NAME] = "SELECT id, name_sealed FROM defendants ORDER BY id",
+	[SEALED_WEBHOOK_SECRET] = "SELECT user_id, webhook_secret FROM user_channels"
+				  " WHERE webhook_secret IS NOT NULL ORDER BY user_id",
 };
 static const char *const set_sql[] = {
 	[SEALED_IDENTITY] = "UPDATE youth SET identity = ?2, blind_index = ?3 WHERE id = ?1",
 	[SEALED_EVENT_TEXT] = "UPDATE events SET sealed = ?2 WHERE id = ?1 AND ?3 IS NULL",
 	[SEALED_DEFENDANT_NAME] = "UPDATE defendants SET name_sealed = ?2 WHERE id = ?1 AND ?3 IS NULL",
+	[SEALED_WEBHOOK_SECRET] = "UPDATE user_channels SET webhook_secret = ?2"
+				  " WHERE user_id = ?1 AND ?3 IS NULL",
 };
 
 enum sh_code sqlite_sealed_list(struct store_conn *c, enum sealed_kind kind, struct arena *a,

@@ -14,15 +14,19 @@ test('key rotate re-seals identities, notes and names; nothing is lost', async (
   assert.equal(note.status, 201);
   assert.equal(await srv.stop({ keep: true }), 0);
 
+  const contact = cli(['roster', 'contact', '--db', srv.db, '--username', 'adv', '--webhook', 'https://pager.example.invalid/hook'], { input: 'synthetic-secret-0123456789\n' });
+  assert.equal(contact.status, 0, contact.stderr);
+
   const keyfile = srv.db.replace(/\.db$/, '.key');
   const r = cli(['key', 'rotate', '--db', srv.db]);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /key 2 now seals: 1 identities, 1 event texts/);
+  assert.match(r.stdout, /key 2 now seals: 1 identities, 1 event texts, 0 defendant names, 1 webhook secrets/);
   assert.match(readFileSync(keyfile, 'utf8'), /^key 1 [0-9a-f]{64}\nkey 2 [0-9a-f]{64}$/m);
   // every sealed value now names key 2 (bytes 1-4 of the sealed header)
   const q = (s) => execFileSync('sqlite3', [srv.db, s], { encoding: 'utf8' }).trim();
   assert.equal(q("SELECT count(*) FROM youth WHERE hex(substr(identity, 2, 4)) <> '00000002'"), '0');
   assert.equal(q("SELECT count(*) FROM events WHERE sealed IS NOT NULL AND hex(substr(sealed, 2, 4)) <> '00000002'"), '0');
+  assert.equal(q("SELECT count(*) FROM user_channels WHERE hex(substr(webhook_secret, 2, 4)) <> '00000002'"), '0');
 
   const again = await serve(srv.db);
   try {
