@@ -28,16 +28,10 @@ int cmd_agency(int argc, char **argv)
 	bool done;
 	enum sh_code rc;
 
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			printf("usage: %s\n", usage);
-			return EXIT_OK;
-		}
-		return cli_usage_error(usage, "say what to do: add, list, disable or enable");
-	}
-	sub = argv[1];
-	argc--;
-	argv++;
+	static const char *const subs[] = { "add", "list", "disable", "enable", NULL };
+
+	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
+		return code;
 	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
 		if (done)
 			return code;
@@ -62,8 +56,6 @@ int cmd_agency(int argc, char **argv)
 	} else if (!strcmp(sub, "disable") || !strcmp(sub, "enable")) {
 		if (!r.name)
 			return cli_usage_error(usage, "%s needs --name", sub);
-	} else if (strcmp(sub, "list")) {
-		return cli_usage_error(usage, "unknown subcommand '%s'", sub);
 	}
 	if ((rc = cli_open_store(cli_db_path(db), &s, &err)))
 		return cli_fail(&err);

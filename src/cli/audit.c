@@ -23,17 +23,10 @@ int cmd_audit(int argc, char **argv)
 	bool done;
 	enum sh_code rc;
 
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			printf("usage: %s\n", usage);
-			return EXIT_OK;
-		}
-		return cli_usage_error(usage, "say what to do: verify");
-	}
-	if (strcmp(argv[1], "verify"))
-		return cli_usage_error(usage, "unknown subcommand '%s'", argv[1]);
-	argc--;
-	argv++;
+	static const char *const subs[] = { "verify", NULL };
+
+	if (!cli_subcommand(&argc, &argv, subs, usage, &code))
+		return code;
 	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
 		if (done)
 			return code;

@@ -87,3 +87,33 @@ int cli_read_secret(char *buf, size_t size)
 		buf[--n] = '\0';
 	return n ? 0 : -1;
 }
+
+const char *cli_subcommand(int *argc, char ***argv, const char *const *subs, const char *usage,
+			   int *exit_code)
+{
+	const char *sub = *argc >= 2 ? (*argv)[1] : NULL;
+	char list[200] = "";
+	size_t used = 0;
+
+	*exit_code = EXIT_USAGE;
+	if (sub && (!strcmp(sub, "--help") || !strcmp(sub, "-h"))) {
+		printf("usage: %s\n", usage);
+		*exit_code = EXIT_OK;
+		return NULL;
+	}
+	for (const char *const *s = subs; *s; s++) {
+		if (sub && !strcmp(sub, *s)) {
+			(*argc)--;
+			(*argv)++;
+			return sub;
+		}
+		if (used < sizeof(list))
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+						 s == subs ? "" : ", ", *s);
+	}
+	if (!sub || sub[0] == '-')
+		cli_usage_error(usage, "say what to do: %s", list);
+	else
+		cli_usage_error(usage, "unknown subcommand '%s'; one of: %s", sub, list);
+	return NULL;
+}

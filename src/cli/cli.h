@@ -37,6 +37,14 @@ enum sh_code cli_open_store(const char *db, struct store **out, struct sh_error 
 int cli_getopt(int argc, char **argv, const struct option *opts, const char *usage, bool *done,
 	       int *exit_code);
 
+/*
+ * For commands with subcommands ("agency add ..."): checks argv[1] against subs
+ * (NULL-terminated) and shifts argc/argv past it, so argv[0] is the subcommand.
+ * "CMD --help" prints the usage. Returns the subcommand, or NULL with *exit_code
+ * set (0 after --help, EXIT_USAGE for a missing or unknown subcommand).
+ */
+const char *cli_subcommand(int *argc, char ***argv, const char *const *subs, const char *usage,
+			   int *exit_code);
 /* Reads one line from stdin without its newline; -1 when there is none. */
 int cli_read_secret(char *buf, size_t size);
 

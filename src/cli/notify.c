@@ -140,16 +140,10 @@ int cmd_notify(int argc, char **argv)
 	int code = EXIT_OK, c;
 	enum sh_code rc;
 
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			printf("usage: %s\n", usage);
-			return EXIT_OK;
-		}
-		return cli_usage_error(usage, "say what to do: config or status");
-	}
-	sub = argv[1];
-	argc--;
-	argv++;
+	static const char *const subs[] = { "config", "status", NULL };
+
+	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
+		return code;
 	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
 		const char *eq;
 		if (done)
@@ -172,8 +166,6 @@ int cmd_notify(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (strcmp(sub, "config") && strcmp(sub, "status"))
-		return cli_usage_error(usage, "unknown subcommand '%s'", sub);
 	if ((rc = cli_open_store(cli_db_path(db), &s, &err)))
 		goto out;
 	if (!strcmp(sub, "config")) {

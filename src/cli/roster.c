@@ -159,16 +159,10 @@ int cmd_roster(int argc, char **argv)
 	int code = EXIT_OK, c;
 	enum sh_code rc = SH_OK;
 
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			printf("usage: %s\n", usage);
-			return EXIT_OK;
-		}
-		return cli_usage_error(usage, "say what to do: add, list, remove or contact");
-	}
-	sub = argv[1];
-	argc--;
-	argv++;
+	static const char *const subs[] = { "add", "list", "remove", "contact", NULL };
+
+	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
+		return code;
 	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
 		if (done)
 			return code;
@@ -200,11 +194,8 @@ int cmd_roster(int argc, char **argv)
 	} else if (!strcmp(sub, "remove")) {
 		if (!agency || !id)
 			return cli_usage_error(usage, "remove needs --agency and --id");
-	} else if (!strcmp(sub, "contact")) {
-		if (!user || (!webhook && !email))
-			return cli_usage_error(usage, "contact needs --username and --webhook and/or --email");
-	} else {
-		return cli_usage_error(usage, "unknown subcommand '%s'", sub);
+	} else if (!user || (!webhook && !email)) { /* contact */
+		return cli_usage_error(usage, "contact needs --username and --webhook and/or --email");
 	}
 	db = cli_db_path(db);
 	if ((rc = cli_open_store(db, &s, &err)))

@@ -27,16 +27,10 @@ int cmd_token(int argc, char **argv)
 	bool done;
 	enum sh_code rc;
 
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			printf("usage: %s\n", usage);
-			return EXIT_OK;
-		}
-		return cli_usage_error(usage, "say what to do: create, list or revoke");
-	}
-	sub = argv[1];
-	argc--;
-	argv++;
+	static const char *const subs[] = { "create", "list", "revoke", NULL };
+
+	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
+		return code;
 	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
 		char *end;
 		if (done)
@@ -58,8 +52,6 @@ int cmd_token(int argc, char **argv)
 		return cli_usage_error(usage, "create needs --username");
 	if (!strcmp(sub, "revoke") && !id)
 		return cli_usage_error(usage, "revoke needs --id");
-	if (strcmp(sub, "create") && strcmp(sub, "list") && strcmp(sub, "revoke"))
-		return cli_usage_error(usage, "unknown subcommand '%s'", sub);
 	if ((rc = cli_open_store(cli_db_path(db), &s, &err)))
 		goto out;
 	if (!strcmp(sub, "create")) {

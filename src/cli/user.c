@@ -48,16 +48,10 @@ int cmd_user(int argc, char **argv)
 	bool done, needs_password;
 	enum sh_code rc;
 
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			printf("usage: %s\n", usage);
-			return EXIT_OK;
-		}
-		return cli_usage_error(usage, "say what to do: add, list, disable, enable or password");
-	}
-	sub = argv[1];
-	argc--;
-	argv++;
+	static const char *const subs[] = { "add", "list", "disable", "enable", "password", NULL };
+
+	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
+		return code;
 	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
 		if (done)
 			return code;
@@ -78,8 +72,6 @@ int cmd_user(int argc, char **argv)
 	} else if (!strcmp(sub, "disable") || !strcmp(sub, "enable") || !strcmp(sub, "password")) {
 		if (!u.username)
 			return cli_usage_error(usage, "%s needs --username", sub);
-	} else if (strcmp(sub, "list")) {
-		return cli_usage_error(usage, "unknown subcommand '%s'", sub);
 	}
 	needs_password = !strcmp(sub, "add") || !strcmp(sub, "password");
 	if (needs_password && cli_read_secret(password, sizeof(password)))
