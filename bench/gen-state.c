@@ -13,7 +13,7 @@
  *             [--protocol FILE] [--end YYYY-MM-DD] [--years N]
  *
  * Default: 1,000,000 recoveries (about 20 million events) over the ten years before
- * 2026-01-01, in 500 areas. The file must not exist. Built by `make bench-gen`.
+ * 2026-01-01, in 500 areas. The file must not exist. Built and run by `make bench-data`.
  */
 #include "lib/common.h"
 #include <getopt.h>
@@ -47,6 +47,9 @@ struct gen {
 	int *youth_recoveries;           /* per youth id */
 	long nyouth;
 	int64_t next_event;
+	struct ev *heap; /* events waiting to be written, earliest first (a binary heap) */
+	size_t nheap, capheap;
+	uint64_t seq;
 	long events, steps, prosecutions, witnesses;
 	sqlite3_stmt *ins_event, *ins_step, *ins_case, *ins_youth, *ins_part, *ins_pros,
 		*ins_witness, *ins_def;
@@ -244,6 +247,8 @@ struct ev {
 	int64_t at, agency, amends;
 	char data[160];
 	bool sealed;
+	char case_id[14];
+	uint64_t seq; /* ties in time keep the order they were made in */
 };
 
 struct kase {
@@ -269,55 +274,102 @@ static struct ev *event(struct kase *k, const char *type, const char *section, i
 	return e;
 }
 
-static int cmp_ev(const void *a, const void *b)
+static bool ev_before(const struct ev *x, const struct ev *y)
 {
-	const struct ev *x = a, *y = b;
-
-	return x->at < y->at ? -1 : x->at > y->at;
+	return x->at < y->at || (x->at == y->at && x->seq < y->seq);
 }
 
-static void write_events(struct gen *g, struct kase *k)
+static void heap_push(struct gen *g, const struct ev *e)
+{
+	size_t i;
+
+	if (g->nheap == g->capheap) {
+		g->capheap = g->capheap ? g->capheap * 2 : 1 << 16;
+		g->heap = realloc(g->heap, g->capheap * sizeof(*g->heap));
+		if (!g->heap) {
+			fprintf(stderr, "gen-state: out of memory\n");
+			exit(1);
+		}
+	}
+	i = g->nheap++;
+	g->heap[i] = *e;
+	g->heap[i].seq = ++g->seq;
+	while (i && ev_before(&g->heap[i], &g->heap[(i - 1) / 2])) {
+		struct ev t = g->heap[i];
+		g->heap[i] = g->heap[(i - 1) / 2];
+		g->heap[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static void heap_pop(struct gen *g, struct ev *out)
+{
+	size_t i = 0;
+
+	*out = g->heap[0];
+	g->heap[0] = g->heap[--g->nheap];
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		struct ev t;
+		if (l < g->nheap && ev_before(&g->heap[l], &g->heap[m]))
+			m = l;
+		if (r < g->nheap && ev_before(&g->heap[r], &g->heap[m]))
+			m = r;
+		if (m == i)
+			break;
+		t = g->heap[i];
+		g->heap[i] = g->heap[m];
+		g->heap[m] = t;
+		i = m;
+	}
+}
+
+/* Writes the events that happened up to `until`, in time order across every case, as a
+ * server records them (so a time range of events is a run of rows, not one per case). */
+static void flush_events(struct gen *g, int64_t until)
 {
 	unsigned char blob[64];
+	struct ev e;
 
-	qsort(k->ev, (size_t)k->nev, sizeof(k->ev[0]), cmp_ev);
-	for (int i = 0; i < k->nev; i++) {
-		struct ev *e = &k->ev[i];
+	while (g->nheap && g->heap[0].at <= until) {
 		sqlite3_stmt *st = g->ins_event;
 		int64_t id = ++g->next_event;
+		heap_pop(g, &e);
 		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, k->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, e->type, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, e->section, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 5, e->at);
-		sqlite3_bind_int64(st, 6, e->at + between(g, 60, 3 * HOUR));
-		sqlite3_bind_int64(st, 7, e->agency);
-		sqlite3_bind_int64(st, 8, e->agency);
-		if (e->amends)
-			sqlite3_bind_int64(st, 9, e->amends);
-		sqlite3_bind_text(st, 10, e->data, -1, SQLITE_STATIC);
-		if (e->sealed) {
+		sqlite3_bind_text(st, 2, e.case_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, e.type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, e.section, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, e.at);
+		sqlite3_bind_int64(st, 6, e.at + between(g, 60, 3 * HOUR));
+		sqlite3_bind_int64(st, 7, e.agency);
+		sqlite3_bind_int64(st, 8, e.agency);
+		if (e.amends)
+			sqlite3_bind_int64(st, 9, e.amends);
+		sqlite3_bind_text(st, 10, e.data, -1, SQLITE_STATIC);
+		if (e.sealed) {
 			random_blob(g, blob, sizeof(blob));
 			sqlite3_bind_blob(st, 11, blob, sizeof(blob), SQLITE_STATIC);
 		}
 		done(g, st);
 		g->events++;
-		/* a few stability checks are corrected by an amendment a day later */
-		if (!strcmp(e->type, "stability_check") && chance(g, 0.003)) {
-			sqlite3_bind_int64(st, 1, ++g->next_event);
-			sqlite3_bind_text(st, 2, k->id, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 3, e->type, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 4, e->section, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 5, e->at);
-			sqlite3_bind_int64(st, 6, e->at + DAY);
-			sqlite3_bind_int64(st, 7, e->agency);
-			sqlite3_bind_int64(st, 8, e->agency);
-			sqlite3_bind_int64(st, 9, id);
-			sqlite3_bind_text(st, 10, "{\"engaged\":false,\"safe_placement\":true,\"stable\":false}",
-					  -1, SQLITE_STATIC);
-			done(g, st);
-			g->events++;
+		/* a few stability checks are corrected by an amendment the next day */
+		if (!strcmp(e.type, "stability_check") && chance(g, 0.003)) {
+			struct ev a = e;
+			a.at = e.at + DAY;
+			a.amends = id;
+			a.sealed = false;
+			snprintf(a.data, sizeof(a.data),
+				 "{\"engaged\":false,\"safe_placement\":true,\"stable\":false}");
+			heap_push(g, &a);
 		}
+	}
+}
+
+static void queue_events(struct gen *g, struct kase *k)
+{
+	for (int i = 0; i < k->nev; i++) {
+		memcpy(k->ev[i].case_id, k->id, sizeof(k->ev[i].case_id));
+		heap_push(g, &k->ev[i]);
 	}
 }
 
@@ -639,7 +691,8 @@ static void one_case(struct gen *g, long i)
 			}
 		}
 	}
-	write_events(g, &k);
+	queue_events(g, &k);
+	flush_events(g, t0);
 }
 
 int main(int argc, char **argv)
@@ -729,6 +782,7 @@ int main(int argc, char **argv)
 				(long)(time(NULL) - began));
 		}
 	}
+	flush_events(&g, INT64_MAX);
 	exec(&g, "COMMIT");
 	sqlite3_finalize(g.ins_event);
 	sqlite3_finalize(g.ins_step);
@@ -748,5 +802,6 @@ int main(int argc, char **argv)
 	free(g.le_agency);
 	free(g.svc);
 	free(g.youth_recoveries);
+	free(g.heap);
 	return 0;
 }

@@ -172,16 +172,11 @@ static int settings(int argc, char **argv)
 
 int cmd_report(int argc, char **argv)
 {
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			printf("usage: %s\n", usage);
-			return EXIT_OK;
-		}
-		return cli_usage_error(usage, "say which: board or settings");
-	}
-	if (!strcmp(argv[1], "board"))
-		return board(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "settings"))
-		return settings(argc - 1, argv + 1);
-	return cli_usage_error(usage, "unknown subcommand '%s'", argv[1]);
+	static const char *const subs[] = { "board", "settings", NULL };
+	const char *sub;
+	int code;
+
+	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
+		return code;
+	return strcmp(sub, "board") ? settings(argc, argv) : board(argc, argv);
 }

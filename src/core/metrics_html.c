@@ -126,12 +126,13 @@ static const char css[] =
 	"tr.sub th{background:#f2f2f2;font-style:italic;font-weight:normal}"
 	".prev{color:#404040}td.prev{background:#fafafa}small{color:#404040;font-size:8pt}"
 	"abbr.supp{text-decoration:none;font-style:italic}.none{color:#404040}"
+	".wide{overflow-x:auto;max-width:100%}"
 	"figure{margin:.8rem 0 1.2rem;break-inside:avoid;page-break-inside:avoid}"
 	"figcaption{font-size:9.5pt;color:#333;max-width:60rem}"
 	"svg{max-width:100%;height:auto}svg text{font-family:inherit}"
 	"footer{margin-top:2rem;font-size:9pt;color:#333;border-top:1px solid #8c8c8c;padding-top:.4rem}"
 	"@media print{body{margin:0;max-width:none;font-size:9pt}h2{break-before:auto}"
-	"table{font-size:8pt}@page{size:A4 landscape;margin:12mm}}";
+	"table{font-size:8pt}.wide{overflow:visible}@page{size:A4 landscape;margin:12mm}}";
 
 /* ---- SVG ---- */
 
@@ -215,8 +216,10 @@ static void chart_months(const struct metrics *m, struct mout *b)
 	if (max < METRICS_SMALL_MAX && m->o.public_release)
 		max = METRICS_SMALL_MAX;
 	ymax = nice_max(max, &step);
-	bw = nbars > 36 ? 12 : nbars > 18 ? 20 : 30;
-	w = left + nbars * (bw + gap) + 20;
+	/* bars share the width of the legend below, 12 to 60 pixels each */
+	bw = nbars ? (720 - left - 30) / nbars - gap : 60;
+	bw = bw < 12 ? 12 : bw > 60 ? 60 : bw;
+	w = left + nbars * (bw + gap) + 30;
 	if (w < 720)
 		w = 720;
 	mo_adds(&desc, "Bar chart of recoveries per calendar month. ");
@@ -488,6 +491,80 @@ static void figure_table(const struct metrics *m, const struct mfig *f, struct m
 	group_rows(m, f, b);
 }
 
+/* One cell of the on-time matrix: this period, the previous one below it. */
+static void share_cell(const struct metrics *m, const struct mfig *f, size_t g, struct mout *b)
+{
+	mo_adds(b, "<td>");
+	for (int p = 0; p < METRICS_NP; p++) {
+		struct mval v;
+		metrics_value(m, f, &f->meas[1], p, g, &v);
+		mo_adds(b, p ? "<br><span class=\"prev\">" : "");
+		if (v.state != MC_SHOWN)
+			mo_adds(b, "<abbr class=\"supp\" title=\"suppressed\">supp.</abbr>");
+		else if (v.none)
+			mo_adds(b, "&ndash;");
+		else
+			mo_addf(b, "%" PRId64 "%%", (metrics_tenths(v.num, v.den) + 5) / 10);
+		mo_adds(b, p ? "</span>" : "");
+	}
+	mo_adds(b, "</td>");
+}
+
+/* few groups: a row per step, a column per group */
+static void steps_by_step(const struct metrics *m, const int *order, size_t n, struct mout *b)
+{
+	mo_adds(b, "<thead><tr><th scope=\"col\">Step</th>");
+	for (size_t g = 0; g < m->ngroups; g++) {
+		mo_adds(b, "<th scope=\"col\">");
+		h(b, m->groups[g].label);
+		mo_adds(b, "</th>");
+	}
+	mo_adds(b, "</tr></thead><tbody>");
+	for (size_t i = 0; i < n; i++) {
+		if (order[i] < F_STEP0)
+			continue;
+		mo_adds(b, "<tr><th scope=\"row\">");
+		h(b, m->figs[order[i]].title);
+		mo_adds(b, "</th>");
+		for (size_t g = 0; g < m->ngroups; g++)
+			share_cell(m, &m->figs[order[i]], g, b);
+		mo_adds(b, "</tr>");
+	}
+	mo_adds(b, "</tbody>");
+}
+
+/* many groups: a row per group, a column per step */
+static void steps_by_group(const struct metrics *m, const int *order, size_t n, size_t nsteps,
+			   struct mout *b)
+{
+	mo_adds(b, "<thead><tr><th scope=\"col\">Area or agency</th>");
+	for (size_t i = 0; i < n; i++)
+		if (order[i] >= F_STEP0) {
+			mo_adds(b, "<th scope=\"col\">");
+			h(b, m->figs[order[i]].title);
+			mo_adds(b, "</th>");
+		}
+	mo_adds(b, "</tr></thead><tbody>");
+	for (size_t g = 0; g < m->ngroups; g++) {
+		if (g == 1 && m->nareas)
+			mo_addf(b, "<tr class=\"sub\"><th colspan=\"%zu\" scope=\"rowgroup\">By area"
+				   "</th></tr>",
+				nsteps + 1);
+		if (g == 1 + m->nareas && m->nagencies)
+			mo_addf(b, "<tr class=\"sub\"><th colspan=\"%zu\" scope=\"rowgroup\">By "
+				   "identifying agency</th></tr>",
+				nsteps + 1);
+		mo_adds(b, g ? "<tr><th scope=\"row\">" : "<tr class=\"all\"><th scope=\"row\">");
+		h(b, m->groups[g].label);
+		mo_adds(b, "</th>");
+		for (size_t i = 0; i < n; i++)
+			if (order[i] >= F_STEP0)
+				share_cell(m, &m->figs[order[i]], g, b);
+		mo_adds(b, "</tr>");
+	}
+	mo_adds(b, "</tbody>");
+}
+
 /* The steps: the county's figures, then the on-time share of every group. */
 static void steps_tables(const struct metrics *m, const int *order, size_t n, struct mout *b)
 {
@@ -540,49 +617,12 @@ static void steps_tables(const struct metrics *m, const int *order, size_t n, st
 	mo_adds(b, "<h3 id=\"fig-steps-groups\">Share of each step done on time, by area and "
 		    "identifying agency</h3><p class=\"def\">Each cell: this period, then the "
 		    "previous period below it. The counts behind each share are in the JSON and CSV "
-		    "releases.</p><table aria-labelledby=\"fig-steps-groups\"><thead><tr>"
-		    "<th scope=\"col\">Area or agency</th>");
-	for (size_t i = 0; i < n; i++)
-		if (order[i] >= F_STEP0) {
-			mo_adds(b, "<th scope=\"col\">");
-			h(b, m->figs[order[i]].title);
-			mo_adds(b, "</th>");
-		}
-	mo_adds(b, "</tr></thead><tbody>");
-	for (size_t g = 0; g < m->ngroups; g++) {
-		if (g == 1 && m->nareas)
-			mo_addf(b, "<tr class=\"sub\"><th colspan=\"%zu\" scope=\"rowgroup\">By area"
-				    "</th></tr>",
-				 nsteps + 1);
-		if (g == 1 + m->nareas && m->nagencies)
-			mo_addf(b, "<tr class=\"sub\"><th colspan=\"%zu\" scope=\"rowgroup\">By "
-				    "identifying agency</th></tr>",
-				 nsteps + 1);
-		mo_adds(b, g ? "<tr><th scope=\"row\">" : "<tr class=\"all\"><th scope=\"row\">");
-		h(b, m->groups[g].label);
-		mo_adds(b, "</th>");
-		for (size_t i = 0; i < n; i++) {
-			const struct mfig *f = &m->figs[order[i]];
-			if (order[i] < F_STEP0)
-				continue;
-			mo_adds(b, "<td>");
-			for (int p = 0; p < METRICS_NP; p++) {
-				struct mval v;
-				metrics_value(m, f, &f->meas[1], p, g, &v);
-				mo_adds(b, p ? "<br><span class=\"prev\">" : "");
-				if (v.state != MC_SHOWN)
-					mo_adds(b, "<abbr class=\"supp\" title=\"suppressed\">supp.</abbr>");
-				else if (v.none)
-					mo_adds(b, "&ndash;");
-				else
-					mo_addf(b, "%" PRId64 "%%", (metrics_tenths(v.num, v.den) + 5) / 10);
-				mo_adds(b, p ? "</span>" : "");
-			}
-			mo_adds(b, "</td>");
-		}
-		mo_adds(b, "</tr>");
-	}
-	mo_adds(b, "</tbody></table>");
+		    "releases.</p><div class=\"wide\"><table aria-labelledby=\"fig-steps-groups\">");
+	if (m->ngroups <= nsteps + 1)
+		steps_by_step(m, order, n, b);
+	else
+		steps_by_group(m, order, n, nsteps, b);
+	mo_adds(b, "</table></div>");
 }
 
 /* Key figures: every measure of the county's figures, except the demographic bands. */

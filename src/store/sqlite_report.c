@@ -69,26 +69,27 @@ static const char q_missing[] =
 
 /*
  * Stability: the recoveries whose day N falls in a period once the check window has
- * closed (cohort); the latest check in the window (found from the checks of the time
- * range, not case by case); missing-from-care events around it; a later recovery.
+ * closed (cohort, keyed by an integer: the case's rowid and N); the latest check in the
+ * window (found from the checks of the time range, which a server writes as one run of
+ * rows, not case by case); missing-from-care events around it; a later recovery.
  */
 static const char q_stability[] =
 	"WITH n(days) AS (VALUES (30), (90), (180)),"
 	" cohort AS MATERIALIZED ("
-	"  SELECT c.id, c.youth_id, c.recovery_no, c.identified_at AS t0, c.area,"
-	"   c.identified_by_agency AS ag, n.days,"
+	"  SELECT c.rowid * 4 + (n.days = 90) + 2 * (n.days = 180) AS kid, c.id, c.youth_id,"
+	"   c.recovery_no, c.identified_at AS t0, c.area, c.identified_by_agency AS ag, n.days,"
 	"   CASE WHEN c.identified_at + n.days * 86400 >= ?2 THEN 0 ELSE 1 END AS p"
 	"  FROM n JOIN cases c ON c.identified_at >= ?1 - n.days * 86400"
 	"   AND c.identified_at < ?3 - n.days * 86400"
 	"  WHERE c.identified_at + (n.days + ?7) * 86400 <= ?5 AND " AREA_OK "),"
 	" chk AS MATERIALIZED ("
-	"  SELECT k.id, k.days, max(e.at) AS at, json_extract(e.data, '$.stable') AS st,"
+	"  SELECT k.kid, max(e.at) AS at, json_extract(e.data, '$.stable') AS st,"
 	"   json_extract(e.data, '$.safe_placement') AS sp, json_extract(e.data, '$.engaged') AS en"
 	"  FROM events e JOIN cohort k ON k.id = e.case_id"
 	"  WHERE e.type = 'stability_check' AND e.at >= ?1 - ?7 * 86400"
 	"   AND e.at <= ?3 + ?7 * 86400"
 	"   AND e.at >= k.t0 + (k.days - ?7) * 86400 AND e.at <= k.t0 + (k.days + ?7) * 86400"
-	"   AND " NOT_AMENDED("e") " GROUP BY k.id, k.days),"
+	"   AND " NOT_AMENDED("e") " GROUP BY k.kid),"
 	" mis AS MATERIALIZED ("
 	"  SELECT e.case_id, e.type = 'missing_start' AS start, e.at FROM events e"
 	"  WHERE e.type IN ('missing_start', 'missing_end') AND e.at >= ?1 - 180 * 86400"
@@ -104,7 +105,7 @@ static const char q_stability[] =
 	"    FROM mis m WHERE m.case_id = k.id), 0) AS mi,"
 	"   ch.at IS NOT NULL AND EXISTS (SELECT 1 FROM cases c2 WHERE c2.youth_id = k.youth_id"
 	"    AND c2.recovery_no > k.recovery_no AND c2.identified_at <= ch.at) AS rr"
-	"  FROM cohort k LEFT JOIN chk ch ON ch.id = k.id AND ch.days = k.days)"
+	"  FROM cohort k LEFT JOIN chk ch ON ch.kid = k.kid)"
 	" SELECT p, area, ag, days, found, st, sp, en, mi, rr, count(*) FROM facts"
 	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10";
 
@@ -289,23 +290,27 @@ enum sh_code sqlite_report_board(struct store_conn *c, const struct report_query
 	struct sconn *sc = sconn_of(c);
 	enum sh_code rc = SH_OK;
 
-	if (getenv("XMMAP")) sqlite3_exec(sc->db, getenv("XMMAP"), NULL, NULL, NULL);
+	/* the materialized sets and sorts of a state-sized report stay in memory rather than
+	 * spilling to temporary files (tens of megabytes); the connection is put back after */
+	sqlite3_exec(sc->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	for (int i = 0; !rc && i < (int)ARRAY_SIZE(queries); i++) {
 		sqlite3_stmt *st = sq_prep(sc, queries[i], err);
 		bool row;
 
-		if (!st)
-			return err->code;
+		if (!st) {
+			rc = err->code;
+			break;
+		}
 		bind_query(st, q);
-		struct timespec A, B; clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &A); struct timespec WA, WB; clock_gettime(CLOCK_MONOTONIC, &WA);
 		while (!(rc = sq_step(sc, st, &row, err)) && row) {
 			if ((rc = deliver(i, st, sink))) {
 				sqlite3_reset(st);
-				return sh_error_set(err, rc, "the report could not be computed (%s)",
-						    sh_code_title(rc));
+				rc = sh_error_set(err, rc, "the report could not be computed (%s)",
+						  sh_code_title(rc));
+				break;
 			}
 		}
-		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &B); clock_gettime(CLOCK_MONOTONIC, &WB); fprintf(stderr, "TIMING q%d cpu %.3f wall %.3f\n", i, (B.tv_sec-A.tv_sec)+(B.tv_nsec-A.tv_nsec)/1e9, (WB.tv_sec-WA.tv_sec)+(WB.tv_nsec-WA.tv_nsec)/1e9);
 	}
+	sqlite3_exec(sc->db, "PRAGMA temp_store = DEFAULT", NULL, NULL, NULL);
 	return rc;
 }
