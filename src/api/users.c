@@ -1,6 +1,6 @@
 /*
  * Users: GET/POST /api/v1/users, POST /api/v1/users/{id}/disable|enable|password.
- * Admins manage everyone; supervisors may list their own agency's staff.
+ * Admins manage everyone; case staff may list their own agency's staff.
  */
 #include "lib/common.h"
 #include "api/admin.h"
@@ -28,8 +28,9 @@ API_HANDLER(api_users_list)
 	enum sh_code rc;
 
 	if (!access_admin(req->who)) {
-		if (req->who->role != ROLE_SUPERVISOR)
-			return sh_error_set(err, SH_EFORBIDDEN, "only admins and supervisors list users");
+		/* case staff see their own agency's colleagues (to assign a witness's advocate) */
+		if (req->who->role != ROLE_SUPERVISOR && req->who->role != ROLE_MEMBER)
+			return sh_error_set(err, SH_EFORBIDDEN, "admins and case staff list users");
 		agency = req->who->agency_id;
 	}
 	if ((rc = store_read_begin(req->app->store, &c, err)))

@@ -53,6 +53,21 @@ test('the prosecutor checks eligibility and lists a minor witness', async () => 
   await context.close();
 });
 
+test('the advocacy agency assigns the witness an advocate and signs off the safety plan', async () => {
+  const { context, page, problems } = await open(browser, srv.url, { viewport: PHONE });
+  await page.goto(`/cases/${caseId}`);
+  await signIn(page, 'adv', PASSWORD);
+  await page.getByRole('heading', { name: 'Minor victim witness' }).waitFor();
+  await page.getByLabel('Advocate').selectOption({ label: 'Synthetic adv' });
+  await page.getByRole('button', { name: 'Assign advocate' }).click();
+  await page.getByText('Advocate: Synthetic adv').waitFor();
+  await page.getByRole('button', { name: 'Sign off the safety plan' }).click();
+  await page.getByText('Signed off by: advocacy').waitFor();
+  await shot(page, 'witness-advocate');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('an analyst sees the Board report and downloads it as CSV', async () => {
   const { context, page, problems } = await open(browser, srv.url, { acceptDownloads: true });
   await page.goto('/');

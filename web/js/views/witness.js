@@ -127,6 +127,24 @@ export async function render(main, ctx) {
   if (pros) await pros.refresh();
 }
 
+// The advocacy agency names the witness's advocate: one of its own staff.
+function assignAdvocate(caseId, w, onChange) {
+  const who = field({ label: 'Advocate', name: 'user_id', type: 'select', options: [] });
+  const f = h('form', { novalidate: true }, formStatus(), who.wrap, h('button', { type: 'submit', class: 'primary' }, 'Assign advocate'));
+  get('/api/v1/users').then(({ data }) => {
+    fill(who.input, ...(data.items ?? []).filter((u) => !u.disabled).map((u) => h('option', { value: String(u.id) }, u.display_name)));
+  }).catch((e) => showProblem(f, e));
+  f.addEventListener('submit', async (ev) => {
+    ev.preventDefault(); clearMessages(f);
+    try {
+      await post(`/api/v1/cases/${encodeURIComponent(caseId)}/events`, { type: 'witness_advocate', at: fromLocalInput(toLocalInput(now())), witness_id: w.id, user_id: Number(who.input.value) });
+      announce('Advocate assigned.');
+      onChange?.();
+    } catch (e) { showProblem(f, e); }
+  });
+  return f;
+}
+
 // The witness part of a case page, or null when the youth is no witness (or the
 // agency does not see court matters).
 export async function witnessSection(caseId, ctx, onChange) {
@@ -156,7 +174,18 @@ export async function witnessSection(caseId, ctx, onChange) {
           : h('p', { class: 'muted' }, 'No parts written yet.'),
         (w.cctv_motions ?? []).length ? h('p', {}, 'CCTV motions: ', w.cctv_motions.map((m) => `${m.rule} ${m.outcome} ${fmtDate(m.at)}`).join('; ')) : null,
       ];
+      if (kind === 'advocacy' && !w.advocate) body.push(assignAdvocate(caseId, w, onChange));
       if (['advocacy', 'prosecutor', 'law_enforcement'].includes(kind) && ctx.me.may.write.includes('court')) {
+        const signed = (w.safety_plan?.signoffs ?? []).some((s) => s.kind === kind);
+        const sign = h('button', { type: 'button', class: 'secondary' }, signed ? 'Signed off (sign again)' : 'Sign off the safety plan');
+        sign.addEventListener('click', async () => {
+          try {
+            await post(`/api/v1/cases/${encodeURIComponent(caseId)}/events`, { type: 'safety_plan_signoff', at: fromLocalInput(toLocalInput(now())), witness_id: w.id });
+            announce('Safety plan signed off.');
+            onChange?.();
+          } catch (e) { announce(e.message ?? 'Not saved.'); }
+        });
+        body.push(h('p', {}, `Signed off by: ${(w.safety_plan?.signoffs ?? []).map((s) => s.kind.replace('_', ' ')).join(', ') || 'nobody yet'} `, sign));
         const part = field({ label: 'Part', name: 'part', type: 'select', options: PARTS });
         const text = field({ label: 'Text', name: 'text', type: 'textarea', required: true });
         const f = h('form', { novalidate: true }, formStatus(), part.wrap, text.wrap, h('button', { type: 'submit', class: 'secondary' }, 'Save part'));
