@@ -17,7 +17,7 @@ test('an identification starts the clock: advocate at T+90 min, medical exam at 
   const r = await identify(srv.as('le'), { identified_at: t0 });
   assert.equal(r.status, 201, r.text);
   const c = r.json;
-  assert.match(c.id, /^SH-[0-9A-Z]{10}$/);
+  assert.match(c.id, /^SH-[0-9A-Z]{13}$/);
   assert.equal(c.identified_at, t0);
   assert.equal(step(c, 'advocate_on_scene').due_at, plus(t0, 90 * 60));
   assert.equal(step(c, 'medical_exam').due_at, plus(t0, 72 * 3600));
