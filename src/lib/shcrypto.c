@@ -1,6 +1,7 @@
 #include "lib/common.h"
 #include "lib/shcrypto.h"
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <sys/stat.h>
 
@@ -254,17 +255,52 @@ void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char 
 	shcrypto_hex(h, sizeof(h), out);
 }
 
+/* Argon2id takes crypto_pwhash_MEMLIMIT_INTERACTIVE (64 MiB) per hash while it runs: at
+ * most this many run at once, so a burst of sign-ins waits instead of taking the
+ * server's memory (32 at once would be 2 GiB). */
+#define PWHASH_MAX_CONCURRENT 2
+static pthread_mutex_t pwhash_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pwhash_cv = PTHREAD_COND_INITIALIZER;
+static int pwhash_running;
+
+static void pwhash_enter(void)
+{
+	pthread_mutex_lock(&pwhash_mu);
+	while (pwhash_running >= PWHASH_MAX_CONCURRENT)
+		pthread_cond_wait(&pwhash_cv, &pwhash_mu);
+	pwhash_running++;
+	pthread_mutex_unlock(&pwhash_mu);
+}
+
+static void pwhash_leave(void)
+{
+	pthread_mutex_lock(&pwhash_mu);
+	pwhash_running--;
+	pthread_cond_signal(&pwhash_cv);
+	pthread_mutex_unlock(&pwhash_mu);
+}
+
 enum sh_code shcrypto_password_hash(const char *password, char out[128], struct sh_error *err)
 {
-	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE))
+	int rc;
+
+	pwhash_enter();
+	rc = crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			       crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	pwhash_leave();
+	if (rc)
 		return sh_error_set(err, SH_ENOMEM, "password hashing ran out of memory");
 	return SH_OK;
 }
 
 bool shcrypto_password_verify(const char *hash, const char *password)
 {
-	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+	bool ok;
+
+	pwhash_enter();
+	ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+	pwhash_leave();
+	return ok;
 }
 
 bool shcrypto_password_needs_rehash(const char *hash)

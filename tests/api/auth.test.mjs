@@ -1,6 +1,7 @@
 // Sign-in, sessions, CSRF, tokens, disabled users, slowdown, and the admin API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startCounty, makeClient, cli, assertProblem, PASSWORD } from './harness.mjs';
 
 let srv;
@@ -135,4 +136,18 @@ test('admins manage agencies and users; others may not', async () => {
 test('admins and analysts see no case content', async () => {
   assertProblem(await srv.as('admin').get('/api/v1/cases'), 403);
   assertProblem(await srv.as('analyst').get('/api/v1/cases'), 403);
+});
+
+test('a burst of sign-ins all succeed without taking 64 MiB each at once', async () => {
+  // Argon2id (interactive limits) takes 64 MiB while it runs; the server runs at most
+  // two at a time, so twelve sign-ins at once wait their turn instead of taking 768 MiB.
+  const hwm = () => {
+    const m = readFileSync(`/proc/${srv.child.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
+    return Number(m[1]) * 1024;
+  };
+  const before = hwm();
+  const rs = await Promise.all(Array.from({ length: 12 }, () => signIn(makeClient(srv.url), 'cw')));
+  for (const r of rs) assert.equal(r.status, 200, r.text);
+  const grew = hwm() - before;
+  assert.ok(grew < 160 * 1024 * 1024, `peak memory grew by ${Math.round(grew / 1048576)} MiB`);
 });
