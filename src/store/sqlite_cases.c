@@ -279,76 +279,182 @@ enum sh_code sqlite_case_set_closed(struct store_conn *c, const char *id, int64_
 	return sq_exec_stmt(sc, st, err);
 }
 
-enum sh_code sqlite_case_query(struct store_conn *c, const struct case_query *q, struct arena *a,
-			       struct owed_rec **out, size_t *n, struct sh_error *err)
-{
-	static const char sql[] =
-		/* one row per case the agency takes part in, with its next due step for the
-		 * agency, computed once per case from the step rows' primary key (joining a
-		 * grouped CTE instead made SQLite scan it for every case: quadratic) */
-		"WITH rows AS MATERIALIZED ("
-		"  SELECT c.id, c.identified_at, c.area, c.youth_status, c.age, c.closed_at,"
-		"   c.protocol_id, (SELECT MIN(s.due_at) FROM case_steps s WHERE s.case_id = c.id"
-		"    AND s.state = 'pending' AND (s.owner = ?3 OR s.also_owner = ?3) AND s.due_at > 0)"
-		"   AS due_at"
-		"  FROM case_agencies ca JOIN cases c ON c.id = ca.case_id"
-		"  WHERE ca.agency_id = ?1 AND (?2 OR ca.left_at = 0) AND (?4 = 0 OR c.closed_at = 0)),"
-		" sorted AS ("
-		"  SELECT *, COALESCE(due_at, 9223372036854775807) AS sort_due FROM rows"
-		"  WHERE ?5 = 0 OR due_at < ?6)"
-		" SELECT r.id, r.identified_at, r.area, r.youth_status, r.age, r.closed_at, r.sort_due,"
-		"  (SELECT s.step || ' ' || s.episode || ' ' || s.opened_at FROM case_steps s"
-		"    WHERE s.case_id = r.id AND s.state = 'pending' AND (s.owner = ?3 OR s.also_owner = ?3)"
-		"    AND s.due_at = r.due_at ORDER BY s.step, s.episode LIMIT 1), r.protocol_id"
-		" FROM sorted r WHERE ?7 IS NULL OR (r.sort_due, r.id) > (?8, ?7)"
-		" ORDER BY r.sort_due, r.id LIMIT ?9";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
+/*
+ * "What my agency owes now" (GET /api/v1/cases): the cases agency q->agency_id takes part
+ * in, by the next due time of a pending step its kind owns, then the cases with nothing
+ * due, by id; pages follow the cursor (due, case id).
+ *
+ * Phase 1 walks the kind's pending steps in (due, case) order through the indexes
+ * case_steps_due and case_steps_also, merging the two, and takes each case at its
+ * earliest step; it stops when the page is full, so a page costs about the same with a
+ * hundred open cases or a hundred thousand. Phase 2 lists the cases with nothing due.
+ */
+#define OWED_COLS "c.id, c.identified_at, c.area, c.youth_status, c.age, c.closed_at, c.protocol_id"
+#define MINE_PENDING "s.state = 'pending' AND (s.owner = ?3 OR s.also_owner = ?3) AND s.due_at > 0"
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
+static const char walk_owner[] =
+	"SELECT case_id, due_at FROM case_steps WHERE owner = ?1 AND state = 'pending'"
+	" AND due_at > 0 AND due_at >= ?2 AND (?3 = 0 OR due_at < ?4) ORDER BY due_at, case_id";
+static const char walk_also[] =
+	"SELECT case_id, due_at FROM case_steps WHERE also_owner = ?1 AND state = 'pending'"
+	" AND due_at > 0 AND due_at >= ?2 AND (?3 = 0 OR due_at < ?4) ORDER BY due_at, case_id";
+/* one case met on the walk: shown if the agency takes part, it passes the filters, and
+ * this is its earliest step; with the step to show ("step episode opened_at") */
+static const char owed_case[] =
+	"SELECT " OWED_COLS ","
+	" (SELECT MIN(s.due_at) FROM case_steps s WHERE s.case_id = c.id AND " MINE_PENDING "),"
+	" (SELECT s.step || ' ' || s.episode || ' ' || s.opened_at FROM case_steps s"
+	"   WHERE s.case_id = c.id AND " MINE_PENDING " AND s.due_at = ?5"
+	"   ORDER BY s.step, s.episode LIMIT 1)"
+	" FROM cases c JOIN case_agencies ca ON ca.case_id = c.id AND ca.agency_id = ?1"
+	" WHERE c.id = ?6 AND (?2 OR ca.left_at = 0) AND (?4 = 0 OR c.closed_at = 0)";
+static const char nothing_due[] =
+	"SELECT " OWED_COLS " FROM case_agencies ca JOIN cases c ON c.id = ca.case_id"
+	" WHERE ca.agency_id = ?1 AND (?2 OR ca.left_at = 0) AND (?4 = 0 OR c.closed_at = 0)"
+	" AND ca.case_id > ?5 AND NOT EXISTS (SELECT 1 FROM case_steps s"
+	"  WHERE s.case_id = c.id AND " MINE_PENDING ")"
+	" ORDER BY ca.case_id LIMIT ?6";
+
+static struct owed_rec *owed_push(sqlite3_stmt *st, struct arena *a, struct owed_rec **out,
+				  size_t *n, size_t *cap)
+{
+	struct owed_rec *o = sq_push(a, (void **)out, n, cap, sizeof(**out));
+
+	if (!o)
+		return NULL;
+	o->case_id = sq_col_text(st, 0, a);
+	o->identified_at = sqlite3_column_int64(st, 1);
+	o->area = sq_col_text(st, 2, a);
+	o->youth_status = sq_col_text(st, 3, a);
+	o->age = sqlite3_column_int(st, 4);
+	o->closed_at = sqlite3_column_int64(st, 5);
+	o->protocol_id = sqlite3_column_int64(st, 6);
+	return o;
+}
+
+/* Binds the parameters the case statements share (?1 to ?4). */
+static void bind_case_filter(sqlite3_stmt *st, const struct case_query *q)
+{
 	sqlite3_bind_int64(st, 1, q->agency_id);
 	sqlite3_bind_int(st, 2, q->ever);
 	sq_bind_text(st, 3, q->owner);
 	sqlite3_bind_int(st, 4, q->open_only);
-	sqlite3_bind_int(st, 5, q->overdue_only);
-	sqlite3_bind_int64(st, 6, q->now);
-	sq_bind_text(st, 7, q->after_id);
-	sqlite3_bind_int64(st, 8, q->after_due);
-	sqlite3_bind_int(st, 9, q->limit);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct owed_rec *o = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		const char *next = (const char *)sqlite3_column_text(st, 7);
-		if (!o)
-			return no_mem(err);
-		o->case_id = sq_col_text(st, 0, a);
-		o->identified_at = sqlite3_column_int64(st, 1);
-		o->area = sq_col_text(st, 2, a);
-		o->youth_status = sq_col_text(st, 3, a);
-		o->age = sqlite3_column_int(st, 4);
-		o->closed_at = sqlite3_column_int64(st, 5);
-		o->due_at = sqlite3_column_int64(st, 6);
-		o->protocol_id = sqlite3_column_int64(st, 8);
-		if (o->due_at == INT64_MAX)
-			o->due_at = 0;
-		if (next) {
-			/* "step episode opened_at": step keys have no spaces */
-			const char *sp = strchr(next, ' ');
-			char *end;
-			if (sp) {
-				o->step = arena_strndup(a, next, (size_t)(sp - next));
-				o->episode = (int)strtol(sp + 1, &end, 10);
-				o->opened_at = strtoll(end, NULL, 10);
+}
+
+/* Phase 1: the cases with something due, from the cursor on, until the page is full. */
+static enum sh_code owed_due(struct sconn *sc, const struct case_query *q, struct arena *a,
+			     struct owed_rec **out, size_t *n, size_t *cap, struct sh_error *err)
+{
+	sqlite3_stmt *walk[2], *one;
+	bool row[2];
+	enum sh_code rc = SH_OK;
+
+	if (!(walk[0] = sq_prep(sc, walk_owner, err)) || !(walk[1] = sq_prep(sc, walk_also, err)) ||
+	    !(one = sq_prep(sc, owed_case, err)))
+		return err->code;
+	for (int w = 0; w < 2; w++) {
+		sq_bind_text(walk[w], 1, q->owner);
+		sqlite3_bind_int64(walk[w], 2, q->after_id ? q->after_due : 0);
+		sqlite3_bind_int(walk[w], 3, q->overdue_only);
+		sqlite3_bind_int64(walk[w], 4, q->now);
+		if ((rc = sq_step(sc, walk[w], &row[w], err)))
+			goto out;
+	}
+	bind_case_filter(one, q);
+	while ((row[0] || row[1]) && *n < (size_t)q->limit) {
+		/* the smaller (due, case) of the two walks' current rows */
+		int w = row[0] ? 0 : 1;
+		char id[64];
+		int64_t due;
+		bool found, seen = false;
+
+		if (row[0] && row[1]) {
+			int64_t d0 = sqlite3_column_int64(walk[0], 1), d1 = sqlite3_column_int64(walk[1], 1);
+			w = d0 != d1 ? d1 < d0
+				     : strcmp((const char *)sqlite3_column_text(walk[1], 0),
+					      (const char *)sqlite3_column_text(walk[0], 0)) < 0;
+		}
+		snprintf(id, sizeof(id), "%s", (const char *)sqlite3_column_text(walk[w], 0));
+		due = sqlite3_column_int64(walk[w], 1);
+		if ((rc = sq_step(sc, walk[w], &row[w], err)))
+			goto out;
+		/* at or before the cursor: on an earlier page */
+		if (q->after_id && due == q->after_due && strcmp(id, q->after_id) <= 0)
+			continue;
+		for (size_t i = 0; i < *n && !seen; i++)
+			seen = !strcmp((*out)[i].case_id, id);
+		if (seen)
+			continue;
+		sqlite3_bind_int64(one, 5, due);
+		sq_bind_text(one, 6, id);
+		if ((rc = sq_step(sc, one, &found, err)))
+			goto out;
+		if (found && sqlite3_column_int64(one, 7) == due) {
+			struct owed_rec *o = owed_push(one, a, out, n, cap);
+			const char *next = (const char *)sqlite3_column_text(one, 8);
+			if (!o) {
+				rc = no_mem(err);
+				goto out;
+			}
+			o->due_at = due;
+			if (next) {
+				/* "step episode opened_at": step keys have no spaces */
+				const char *sp = strchr(next, ' ');
+				char *end;
+				if (sp) {
+					o->step = arena_strndup(a, next, (size_t)(sp - next));
+					o->episode = (int)strtol(sp + 1, &end, 10);
+					o->opened_at = strtoll(end, NULL, 10);
+				}
 			}
 		}
+		if (found)
+			sqlite3_reset(one);
 	}
-	sqlite3_reset(st);
+out:
+	sqlite3_reset(walk[0]);
+	sqlite3_reset(walk[1]);
+	sqlite3_reset(one);
 	return rc;
+}
+
+/* Phase 2: the cases with nothing due, by id, after after_id. */
+static enum sh_code owed_rest(struct sconn *sc, const struct case_query *q, const char *after_id,
+			      struct arena *a, struct owed_rec **out, size_t *n, size_t *cap,
+			      struct sh_error *err)
+{
+	sqlite3_stmt *st = sq_prep(sc, nothing_due, err);
+	bool row;
+	enum sh_code rc;
+
+	if (!st)
+		return err->code;
+	bind_case_filter(st, q);
+	sq_bind_text(st, 5, after_id);
+	sqlite3_bind_int(st, 6, q->limit - (int)*n);
+	while (!(rc = sq_step(sc, st, &row, err)) && row)
+		if (!owed_push(st, a, out, n, cap)) {
+			sqlite3_reset(st);
+			return no_mem(err);
+		}
+	return rc;
+}
+
+enum sh_code sqlite_case_query(struct store_conn *c, const struct case_query *q, struct arena *a,
+			       struct owed_rec **out, size_t *n, struct sh_error *err)
+{
+	struct sconn *sc = sconn_of(c);
+	bool in_rest = q->after_id && q->after_due == INT64_MAX;
+	size_t cap = 0;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!in_rest && (rc = owed_due(sc, q, a, out, n, &cap, err)))
+		return rc;
+	if (q->overdue_only || *n >= (size_t)q->limit)
+		return SH_OK;
+	return owed_rest(sc, q, in_rest ? q->after_id : "", a, out, n, &cap, err);
 }
 
 enum sh_code sqlite_case_agency_add(struct store_conn *c, const char *case_id, int64_t agency_id,

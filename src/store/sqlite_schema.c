@@ -293,6 +293,15 @@ static const char *const migrations[] = {
 	/* 6: the Board report (docs/report.md) leaves out amended events; finding an
 	 * event's amendment must not scan the timeline */
 	"CREATE INDEX events_amends ON events(amends) WHERE amends IS NOT NULL;",
+
+	/* 7: "what my agency owes now" walks the pending steps of its kind in (due, case)
+	 * order and stops when the page is full, instead of computing every case's next
+	 * due step first (sqlite_case_query) */
+	"DROP INDEX case_steps_due;"
+	"CREATE INDEX case_steps_due ON case_steps(owner, due_at, case_id) WHERE state = 'pending';"
+	"DROP INDEX case_steps_also;"
+	"CREATE INDEX case_steps_also ON case_steps(also_owner, due_at, case_id)"
+	" WHERE state = 'pending' AND also_owner IS NOT NULL;",
 };
 
 int sqlite_schema_count(void)

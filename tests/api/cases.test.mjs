@@ -206,6 +206,36 @@ test('"what does my agency owe now": overdue steps first, by due time', async ()
   assert.ok(!p2.json.items.some((i) => p1.json.items.some((j) => j.id === i.id)));
 });
 
+test('paging with the cursor walks the whole list once, in order, nothing-due cases last', async () => {
+  for (const m of [400, 90, 30, 2]) await identify(srv.as('le'), { identified_at: isoMinutesAgo(m) });
+  // law enforcement's own steps done: the case stays on its list with nothing due
+  const quiet = (await identify(srv.as('le'), { identified_at: isoMinutesAgo(60) })).json;
+  assert.equal((await event(srv.as('le'), quiet.id, { type: 'step_done', at: isoMinutesAgo(1), step: 'hotline_report' })).status, 201);
+  assert.equal((await event(srv.as('le'), quiet.id, { type: 'step_done', at: isoMinutesAgo(1), step: 'written_abuse_report' })).status, 201);
+  for (const q of ['open=1', 'open=1&overdue=1', '']) {
+    const all = (await srv.as('le').get(`/api/v1/cases?${q}&limit=200`)).json;
+    assert.equal(all.next, null);
+    const dues = all.items.map((i) => i.next_due_at ?? '~');
+    assert.deepEqual([...dues].sort(), dues, `${q}: sorted by next due, nothing due last`);
+    const mine = all.items.find((i) => i.id === quiet.id);
+    if (q.includes('overdue')) {
+      assert.ok(all.items.length > 0 && all.items.every((i) => i.owed.some((s) => s.overdue)));
+      assert.equal(mine, undefined);
+    } else {
+      assert.equal(mine.next_due_at, null);
+    }
+    const paged = [];
+    let next = null;
+    do {
+      const r = await srv.as('le').get(`/api/v1/cases?${q}&limit=2${next ? `&cursor=${encodeURIComponent(next)}` : ''}`);
+      assert.equal(r.status, 200, r.text);
+      paged.push(...r.json.items.map((i) => i.id));
+      next = r.json.next;
+    } while (next);
+    assert.deepEqual(paged, all.items.map((i) => i.id), `${q}: pages = the whole list`);
+  }
+});
+
 test('agencies that do not take part get 404 for the case', async () => {
   const c = (await identify(srv.as('le'))).json;
   assertProblem(await srv.as('le2').get(`/api/v1/cases/${c.id}`), 404);
