@@ -26,6 +26,8 @@ sqlite3 "$DB" "SELECT 'rows: ' || (SELECT count(*) FROM cases) || ' recoveries, 
 	AND identified_at < $to_s) || ' recoveries'"
 echo "period: $FROM to $TO, beside the previous period of equal length"
 
+# bring the schema up to date first (a new migration's index builds are not report time)
+"$BIN" init --db "$DB" >/dev/null 2>&1
 # warm the page cache once, as a server that has been running would have it
 cat "$DB" >/dev/null
 
