@@ -31,6 +31,7 @@ const routes = [
   [/^\/owed$/, 'owed'],
   [/^\/cases\/(SH-[0-9A-Za-z]{1,20})$/, 'case'],
   [/^\/witnesses$/, 'witness'],
+  [/^\/oncall$/, 'oncall'],
   [/^\/reports$/, 'reports'],
   [/^\/admin$/, 'admin'],
 ];
@@ -39,6 +40,7 @@ const views = {
   owed: () => import('./views/owed.js'),
   case: () => import('./views/case.js'),
   witness: () => import('./views/witness.js'),
+  oncall: () => import('./views/oncall.js'),
   reports: () => import('./views/reports.js'),
   admin: () => import('./views/admin.js'),
 };
@@ -68,6 +70,7 @@ function renderNav() {
     c.identifies && ['/identify', 'Identify a youth'],
     c.staff && ['/owed', 'What we owe now'],
     c.witnesses && ['/witnesses', 'Witnesses'],
+    c.staff && ['/oncall', 'On call'],
     c.reports && ['/reports', 'Reports'],
     c.admin && ['/admin', 'Admin'],
   ].filter(Boolean);

@@ -50,11 +50,12 @@ export async function render(main, ctx) {
   const head = h('div', { class: 'case-head' });
   const steps = h('div');
   const witness = h('div');
+  const summoned = h('div');
   const timeline = h('ol', { class: 'timeline', reversed: true });
   const forms = buildForms(ctx, id, refresh);
   fill(main,
     h('h1', {}, 'Case ', h('span', { class: 'case-id' }, id)),
-    head,
+    head, summoned,
     h('h2', {}, 'Steps and clocks'), steps, witness,
     forms.length ? [h('h2', {}, 'Add to the record'), h('div', { class: 'forms' }, forms)] : null,
     h('h2', {}, 'Timeline'),
@@ -105,6 +106,15 @@ export async function render(main, ctx) {
     try { await load(); } catch (e) { announce(e.message); return; }
     if (ctx.current()) paint();
     paintWitness();
+    paintSummons();
+  }
+
+  // who was summoned, through what, and when they acknowledged (loaded after the rest)
+  async function paintSummons() {
+    try {
+      const n = (await get(`/api/v1/cases/${encodeURIComponent(id)}/notifications`)).data;
+      if (ctx.current()) fill(summoned, ...summonsSection(n));
+    } catch { /* the rest of the page stands without it */ }
   }
 
   // the witness part, for agencies that see court matters (loaded after the rest)
@@ -119,6 +129,25 @@ export async function render(main, ctx) {
 
   paint();
   paintWitness();
+  paintSummons();
+}
+
+const ROLE = { on_call: 'on call', fallback: 'fallback', supervisor: 'supervisor' };
+
+function summonsSection(n) {
+  const summons = n.summons ?? [];
+  if (!summons.length) return [];
+  const sent = (s) => (n.notifications ?? []).filter((x) => x.summons_id === s.id)
+    .map((x) => `${x.recipient?.name ?? 'someone'} (${ROLE[x.role] ?? x.role}) by ${x.channel}` +
+      (x.sent_at ? ` ${fmtTime(x.sent_at)}` : ` (${x.status})`));
+  return [h('h2', {}, 'Summoned'),
+    h('ul', { class: 'summons' }, summons.map((s) => h('li', { dataset: { summons: String(s.id) } },
+      h('strong', {}, s.agency?.name ?? KIND[s.agency?.kind] ?? ''), ` · ${s.title}, ${fmtTime(s.created_at)}`,
+      s.no_one_on_call ? ' · nobody was on call' : '',
+      sent(s).length ? [' · ', sent(s).join('; ')] : '',
+      s.acknowledged_at
+        ? [' · ', h('strong', {}, 'acknowledged'), ` by ${s.acknowledged_by?.name ?? 'the agency'} ${fmtTime(s.acknowledged_at)}`]
+        : [' · ', h('strong', {}, 'not acknowledged'), s.stage ? ` (escalated to the ${ROLE[s.role] ?? s.role})` : ''])))];
 }
 
 function eventItem(e, titles) {
