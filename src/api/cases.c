@@ -56,8 +56,12 @@ struct create {
 	struct youth_rec youth;
 	int64_t *agencies;
 	const char **reasons;
+	const char **kinds;
 	size_t nagencies;
 	const char *event_data;
+	/* the new case's steps, derived before the write (its timeline holds only the
+	 * identification), so the writer only inserts them */
+	struct casefile cf;
 	/* results */
 	bool replay;
 	char *existing_id;
@@ -87,7 +91,6 @@ static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *
 {
 	struct create *cr = arg;
 	struct api_request *req = cr->req;
-	struct casefile cf;
 	struct event_rec ev = { 0 };
 	char *hash = NULL, *existing = NULL;
 	int64_t youth_id = 0;
@@ -136,13 +139,11 @@ static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *
 	ev.data = cr->event_data;
 	if ((rc = store_event_insert(c, &ev, err)))
 		return rc;
-	if ((rc = casefile_load(req, c, cr->rec.id, &cf, err)) ||
-	    (rc = casefile_evaluate(req, &cf, cr->rec.recorded_at, err)) ||
-	    (rc = casefile_save_steps(c, req, &cf, err)))
+	if ((rc = casefile_save_steps(c, req, &cr->cf, err)))
 		return rc;
 	/* the on-call people of every agency taking part are summoned in this transaction */
-	if ((rc = summons_open(c, cf.c.id, cf.c.area, cr->rec.recorded_at, cf.agencies,
-			       cf.nagencies, cf.steps, cf.nsteps, req->arena, err)))
+	if ((rc = summons_open(c, cr->rec.id, cr->rec.area, cr->rec.recorded_at, cr->cf.agencies,
+			       cr->cf.nagencies, cr->cf.steps, cr->cf.nsteps, req->arena, err)))
 		return rc;
 	if ((rc = store_idem_put(c, req->who->user_id, cr->idem_key, cr->request_hash, cr->rec.id,
 				 cr->rec.recorded_at, err)))
@@ -174,7 +175,8 @@ static enum sh_code route(struct api_request *req, struct create *cr, const stru
 	steps = arena_alloc(req->arena, cap * sizeof(*steps));
 	cr->agencies = arena_alloc(req->arena, (cap + 2) * sizeof(int64_t));
 	cr->reasons = arena_alloc(req->arena, (cap + 2) * sizeof(char *));
-	if (!ra || !steps || !cr->agencies || !cr->reasons)
+	cr->kinds = arena_alloc(req->arena, (cap + 2) * sizeof(char *));
+	if (!ra || !steps || !cr->agencies || !cr->reasons || !cr->kinds)
 		return sh_error_set(err, SH_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		ra[i].id = list[i].id;
@@ -191,6 +193,7 @@ static enum sh_code route(struct api_request *req, struct create *cr, const stru
 		return sh_error_set(err, rc, "the protocol could not be evaluated");
 	cr->agencies[0] = req->who->agency_id;
 	cr->reasons[0] = "identified";
+	cr->kinds[0] = access_kind_name(req->who->kind);
 	cr->nagencies = 1;
 	for (size_t i = 0; i < nsteps; i++) {
 		int64_t id;
@@ -204,10 +207,35 @@ static enum sh_code route(struct api_request *req, struct create *cr, const stru
 			have |= cr->agencies[k] == id;
 		if (!have) {
 			cr->agencies[cr->nagencies] = id;
+			cr->kinds[cr->nagencies] = steps[i].owner;
 			cr->reasons[cr->nagencies++] = "routed";
 		}
 	}
 	return SH_OK;
+}
+
+/* The new case as the protocol sees it at the time it is recorded: the record, the
+ * agencies routed to it, and a timeline holding only the identification, on which no
+ * step depends. Done before the write, so the writer thread only inserts the rows. */
+static enum sh_code derive_steps(struct api_request *req, struct create *cr,
+				 const struct registry_entry *proto, struct sh_error *err)
+{
+	struct casefile *cf = &cr->cf;
+
+	cf->c = cr->rec;
+	cf->proto = proto;
+	cf->identified_by_kind = cr->kinds[0];
+	cf->agencies = arena_alloc(req->arena, cr->nagencies * sizeof(*cf->agencies));
+	if (!cf->agencies)
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	for (size_t i = 0; i < cr->nagencies; i++) {
+		cf->agencies[i] = (struct case_agency_rec){ .agency_id = cr->agencies[i],
+							    .kind = cr->kinds[i],
+							    .reason = cr->reasons[i],
+							    .joined_at = cr->rec.recorded_at };
+	}
+	cf->nagencies = cr->nagencies;
+	return casefile_evaluate(req, cf, cr->rec.recorded_at, err);
 }
 
 static bool identifying_kind(enum agency_kind k)
@@ -382,7 +410,8 @@ API_HANDLER(api_cases_create)
 		buf_release(&ev);
 	}
 	if ((rc = route(req, &cr, proto->p, (enum youth_status)protocol_status_parse(cr.rec.youth_status),
-			age, assault, err)))
+			age, assault, err)) ||
+	    (rc = derive_steps(req, &cr, proto, err)))
 		goto out;
 	if ((rc = store_write(app->store, do_create, &cr, err)))
 		goto out;
