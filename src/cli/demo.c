@@ -302,6 +302,28 @@ static enum sh_code run_case(struct demo *d, int i, const char *first, const cha
 	return rc;
 }
 
+/* A month of on-call shifts, from now, in the agencies that have a supervisor, so a new
+ * identification summons someone and "On call" has something to show. Nobody has a
+ * contact channel, so the summonses are recorded and shown but nothing is sent. */
+static enum sh_code add_rosters(struct demo *d, struct sh_error *err)
+{
+	static const enum who shifts[][2] = { { DEP_COMPTON, SGT }, { SW, SW_SUP }, { ADV, ADV_SUP } };
+	enum sh_code rc = SH_OK;
+
+	d->clock = d->real_now;
+	for (size_t i = 0; !rc && i < ARRAY_SIZE(shifts); i++) {
+		const struct user_rec *on_call = &who_u[shifts[i][0]], *sup = &who_u[shifts[i][1]];
+		char agency[24];
+		json_t *b = json_pack("{s:I, s:I}", "user_id", (json_int_t)on_call->id, "supervisor_id",
+				      (json_int_t)sup->id);
+		jsonh_set_time(b, "starts_at", d->real_now - 3600, false);
+		jsonh_set_time(b, "ends_at", d->real_now + 30 * DAY, false);
+		snprintf(agency, sizeof(agency), "%lld", (long long)sup->agency_id);
+		rc = call(d, api_roster_add, shifts[i][1], agency, b, NULL, NULL, err);
+	}
+	return rc;
+}
+
 static int64_t demo_clock(void *ctx)
 {
 	return ((struct demo *)ctx)->clock;
@@ -419,9 +441,10 @@ int cmd_demo(int argc, char **argv)
 		}
 		rc = run_case(&d, i, names[i][0], names[i][1], births[i], age, &err);
 	}
-	if (rc)
+	if (rc || (rc = add_rosters(&d, &err)))
 		goto out;
-	printf("demo data loaded into %s: %zu agencies, %d users, %d recoveries.\n"
+	printf("demo data loaded into %s: %zu agencies, %d users, %d recoveries, on-call shifts\n"
+	       "in the three agencies with a supervisor.\n"
 	       "Every user's password is %s. Logins:\n",
 	       db, ARRAY_SIZE(agencies), NWHO, NCASES, DEMO_PASSWORD);
 	for (int w = 0; w < NWHO; w++)

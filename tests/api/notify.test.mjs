@@ -408,3 +408,25 @@ test('no delivered message carries the youth\'s name, aliases or birth date, and
   // nor the server log
   assert.ok(!srv.log().includes(FIRST) && !srv.log().includes(BIRTH));
 });
+
+test('the demo data has people on call: a new identification summons them', async () => {
+  let token;
+  const srv = await startServer({
+    prepare: (db) => {
+      assert.equal(cli(['demo', '--db', db]).status, 0);
+      token = cli(['token', 'create', '--db', db, '--username', 'deputy.compton']).stdout.trim();
+    },
+  });
+  try {
+    const le = makeClient(srv.url).useToken(token);
+    const c = await identify(le, { area: 'compton' });
+    assert.equal(c.status, 201, c.text);
+    const n = (await le.get(`/api/v1/cases/${c.json.id}/notifications`)).json;
+    const advocates = n.summons.find((s) => s.agency.kind === 'advocacy');
+    assert.equal(advocates.no_one_on_call, false, 'the demo advocate is on call');
+    assert.equal(n.summons.find((s) => s.agency.kind === 'medical').no_one_on_call, true,
+      'agencies without a supervisor in the demo have no shifts');
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
