@@ -490,6 +490,7 @@ static void write_deviations(struct jsonw *w, const struct casefile *cf)
 			continue;
 		reviewed = reviewed_at(cf, e->id);
 		jsonw_object(w);
+		jsonw_kint(w, "agency_id", e->agency_id);
 		jsonw_ktime(w, "at", e->at, false);
 		jsonw_kint(w, "event_id", e->id);
 		jsonw_kbool(w, "reviewed", reviewed != 0);

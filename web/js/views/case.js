@@ -19,6 +19,9 @@ const SETTINGS = [['home', 'Home'], ['relative', 'Relative'], ['foster', 'Foster
   ['group_home', 'Group home'], ['str', 'Short-term residential therapeutic program'], ['hospital', 'Hospital'],
   ['detention', 'Detention (a protocol deviation)'], ['other', 'Other']];
 const SETTING = Object.fromEntries(SETTINGS);
+const CLOSE_REASONS = [['stable_services_ended', 'Stable, services ended'], ['aged_out', 'Aged out'],
+  ['moved_out_of_county', 'Moved out of the county'], ['other', 'Other']];
+const CLOSE_REASON = Object.fromEntries(CLOSE_REASONS);
 const SHOWN = new Set(['id', 'type', 'section', 'at', 'recorded_at', 'author', 'amends', 'amended_by', 'episode', 'deviation']);
 const yesNo = (b) => (b ? 'yes' : 'no');
 
@@ -161,6 +164,7 @@ function eventItem(e, titles) {
       if (e.confidentiality_explained) add('Limits of confidentiality', 'explained to the youth');
       break;
     case 'placement': add('Setting', SETTING[e.setting] ?? e.setting); add('Justification', e.justification); break;
+    case 'close': add('Reason', CLOSE_REASON[e.reason] ?? e.reason); add('Explanation', e.text); break;
     case 'stability_check':
       add('Stable', yesNo(e.stable));
       if ('safe_placement' in e) add('Safe placement', yesNo(e.safe_placement));
@@ -241,6 +245,36 @@ function buildForms(ctx, id, refresh) {
         { name: 'justification', label: 'Justification', type: 'textarea', required: true, hint: 'Why (at least 20 characters); a supervisor reviews it.' },
       ] }));
   }
+  if (w.has('core') && ctx.me.role === 'supervisor') {
+    // a deviation (an arrest, a detention) recorded by my agency, awaiting my review
+    const review = eventForm({ type: 'deviation_review', title: 'Review a deviation', id, refresh,
+      hint: 'A supervisor of the agency that recorded it confirms it was reviewed, and why it stands.',
+      fields: [
+        { name: 'event_id', label: 'Deviation', type: 'select', required: true, options: [], conv: 'int' },
+        { name: 'note', label: 'Review', type: 'textarea', required: true },
+      ] });
+    review.sync = (c) => {
+      const open = (c.deviations ?? []).filter((d) => !d.reviewed && d.agency_id === ctx.me.agency.id);
+      review.hidden = !open.length;
+      fill(review.querySelector('select[name="event_id"]'), open.map((d) =>
+        h('option', { value: String(d.event_id) }, `${EVENT[d.type] ?? d.type}, ${fmtTime(d.at)}`)));
+    };
+    list.push(review);
+  }
+  if (w.has('core')) {
+    // closing and reopening belong to the lead agency
+    const close = eventForm({ type: 'close', title: 'Close the case', id, refresh,
+      hint: 'Closing deletes nothing; the case can be reopened.',
+      fields: [
+        { name: 'reason', label: 'Reason', type: 'select', required: true, options: CLOSE_REASONS },
+        { name: 'text', label: 'Explanation', type: 'textarea', hint: 'Required when the reason is "Other".' },
+      ] });
+    const reopen = eventForm({ type: 'reopen', title: 'Reopen the case', id, refresh,
+      fields: [{ name: 'text', label: 'Why', type: 'textarea' }] });
+    close.sync = (c) => { close.hidden = !c.open || c.lead_agency_kind !== ctx.me.agency.kind; };
+    reopen.sync = (c) => { reopen.hidden = c.open || c.lead_agency_kind !== ctx.me.agency.kind; };
+    list.push(close, reopen);
+  }
   if (noteSections.length) {
     list.push(eventForm({ type: 'note', title: 'Note', id, refresh,
       fields: [
@@ -278,6 +312,7 @@ function eventForm({ type, title, hint, fields, id, refresh }) {
       else if (f.type === 'checkbox') v = p.input.checked;
       else v = p.input.value.trim();
       if (f.conv === 'bool' && v !== null) v = v === 'true';
+      if (f.conv === 'int' && v) v = Number(v);
       if (v === '' || v === null || v === undefined) {
         if (f.required) errs.push({ field: f.name, message: 'is required' });
         continue;

@@ -1,0 +1,80 @@
+// A supervisor reviews a deviation their agency recorded, and the lead agency closes
+// and reopens a case, from the case page.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { identify, isoMinutesAgo, PASSWORD, startCounty } from '../api/harness.mjs';
+import { launch, open, shot, signIn } from './browser.mjs';
+
+let srv, browser, caseId;
+before(async () => {
+  srv = await startCounty();
+  browser = await launch();
+  const c = await identify(srv.as('le'), { youth_status: 'dependent' });
+  assert.equal(c.status, 201, c.text);
+  caseId = c.json.id;
+  const a = await srv.as('le').post(`/api/v1/cases/${caseId}/events`, { type: 'arrest', at: isoMinutesAgo(1),
+    offense: 'PC 459', justification: 'Synthetic: an open burglary warrant from another county.' });
+  assert.equal(a.status, 201, a.text);
+});
+after(async () => {
+  await browser?.close();
+  assert.equal(await srv?.stop(), 0);
+});
+
+test('the station supervisor reviews the arrest deviation; a deputy cannot', async () => {
+  const dep = await open(browser, srv.url);
+  await dep.page.goto(`/cases/${caseId}`);
+  await signIn(dep.page, 'le', PASSWORD);
+  await dep.page.getByRole('heading', { name: 'Timeline' }).waitFor();
+  assert.equal(await dep.page.locator('details[data-form="deviation_review"]').count(), 0, 'members do not review');
+  await dep.context.close();
+
+  const { context, page, problems } = await open(browser, srv.url);
+  await page.goto(`/cases/${caseId}`);
+  await signIn(page, 'le_sup', PASSWORD);
+  await page.getByText('Deviation awaiting review').waitFor();
+  const form = page.locator('details[data-form="deviation_review"]');
+  await form.locator('summary').click();
+  assert.match(await form.getByLabel('Deviation').locator('option').first().textContent(), /^Arrest/);
+  await form.getByRole('button', { name: 'Save' }).click();
+  await form.locator('[data-field="note"] .msg.error').waitFor(); // the review is required
+  await form.getByLabel('Review').fill('Reviewed with the deputy: the warrant was confirmed.');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await page.locator('.deviations', { hasText: 'reviewed' }).waitFor();
+  assert.equal(await page.getByText('Deviation awaiting review').count(), 0);
+  assert.equal(await form.isHidden(), true, 'nothing left to review');
+  const c = (await srv.as('le_sup').get(`/api/v1/cases/${caseId}`)).json;
+  assert.equal(c.deviations[0].reviewed, true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the lead agency closes the case with a reason and reopens it; others cannot', async () => {
+  const dep = await open(browser, srv.url);
+  await dep.page.goto(`/cases/${caseId}`);
+  await signIn(dep.page, 'le', PASSWORD);
+  await dep.page.getByRole('heading', { name: 'Timeline' }).waitFor();
+  assert.equal(await dep.page.locator('details[data-form="close"]:visible').count(), 0, 'not the lead agency');
+  await dep.context.close();
+
+  const { context, page, problems } = await open(browser, srv.url);
+  await page.goto(`/cases/${caseId}`);
+  await signIn(page, 'cw', PASSWORD);
+  const close = page.locator('details[data-form="close"]');
+  await close.locator('summary').click();
+  await close.getByLabel('Reason').selectOption({ label: 'Other' });
+  await close.getByRole('button', { name: 'Save' }).click();
+  await close.locator('[data-field="text"] .msg.error').waitFor(); // "other" needs a word of why
+  await close.getByLabel('Reason').selectOption({ label: 'Moved out of the county' });
+  await close.getByRole('button', { name: 'Save' }).click();
+  await page.locator('.badge-closed').waitFor();
+  await page.locator('.event[data-type="close"]', { hasText: 'Moved out of the county' }).waitFor();
+  await shot(page, 'case-closed');
+  const reopen = page.locator('details[data-form="reopen"]');
+  await reopen.locator('summary').click();
+  await reopen.getByRole('button', { name: 'Save' }).click();
+  await page.locator('.badge-open').waitFor();
+  assert.equal((await srv.as('cw').get(`/api/v1/cases/${caseId}`)).json.open, true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
