@@ -85,3 +85,33 @@ test('law enforcement does not see the privileged note; an SB 1322 arrest is ref
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('with the youth’s consent the advocate discloses the note to the station, which then reads it', async () => {
+  const adv = await open(browser, srv.url);
+  await adv.page.goto(`/cases/${caseId}`);
+  await signIn(adv.page, 'adv', PASSWORD);
+  const form = adv.page.locator('details[data-form="disclosure"]');
+  await form.locator('summary').click();
+  assert.match(await form.getByLabel('Privileged note').locator('option').first().textContent(), /Met the youth/);
+  await form.getByLabel('To').selectOption({ label: 'Sheriff Station A (Law enforcement)' });
+  await form.getByRole('button', { name: 'Save' }).click();
+  await form.locator('[data-field="basis"] .msg.error').waitFor(); // the basis is required
+  await form.getByLabel('The youth consented').check();
+  await form.getByRole('button', { name: 'Save' }).click();
+  await form.getByText('Saved: Disclose a privileged note').waitFor();
+  assert.deepEqual(adv.problems, []);
+  await adv.context.close();
+
+  const { context, page, problems } = await open(browser, srv.url);
+  await page.goto(`/cases/${caseId}`);
+  await signIn(page, 'le', PASSWORD);
+  await page.locator('.event[data-type="advocate_note"]', { hasText: NOTE }).waitFor();
+  // the station records the exploiter's arrest
+  const arrest = page.locator('details[data-form="exploiter_arrest"]');
+  await arrest.locator('summary').click();
+  await arrest.getByLabel('Charge').fill('PC 236.1');
+  await arrest.getByRole('button', { name: 'Save' }).click();
+  await page.locator('.event[data-type="exploiter_arrest"]', { hasText: 'PC 236.1' }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -102,7 +102,7 @@ export async function render(main, ctx) {
       onDone: () => refresh() }));
     const titles = Object.fromEntries((c.steps ?? []).map((s) => [s.key, s.title]));
     fill(timeline, ...[...events].reverse().map((e) => eventItem(e, titles)));
-    for (const f of forms) f.sync?.(c);
+    for (const f of forms) f.sync?.(c, events);
   }
 
   async function refresh() {
@@ -243,6 +243,37 @@ function buildForms(ctx, id, refresh) {
       fields: [
         { name: 'offense', label: 'Offense', required: true, hint: 'The code section, e.g. PC 459.' },
         { name: 'justification', label: 'Justification', type: 'textarea', required: true, hint: 'Why (at least 20 characters); a supervisor reviews it.' },
+      ] }));
+  }
+  if (w.has('advocacy')) {
+    // the only way a privileged note leaves the advocacy agency (Evid. Code 1038)
+    const disclose = eventForm({ type: 'disclosure', title: 'Disclose a privileged note', id, refresh,
+      hint: 'Only with the youth’s consent or a court order. The agency you choose can then read this one note; the disclosure is recorded and audited.',
+      fields: [
+        { name: 'event_id', label: 'Privileged note', type: 'select', required: true, options: [], conv: 'int' },
+        { radios: true, name: 'basis', legend: 'On what basis?', required: true,
+          options: [['victim_consent', 'The youth consented'], ['court_order', 'A court ordered it']] },
+        { name: 'to_agency_id', label: 'To', type: 'select', required: true, options: [], conv: 'int' },
+        { name: 'note', label: 'Record of the consent or order', type: 'textarea' },
+      ] });
+    disclose.sync = (c, events) => {
+      const notes = events.filter((e) => e.type === 'advocate_note' && !e.amended_by);
+      disclose.hidden = !notes.length;
+      fill(disclose.querySelector('select[name="event_id"]'), notes.map((e) =>
+        h('option', { value: String(e.id) }, `${fmtTime(e.at)}: ${String(e.text ?? '').slice(0, 40)}`)));
+      fill(disclose.querySelector('select[name="to_agency_id"]'), (c.agencies ?? [])
+        .filter((a) => a.active && a.id !== ctx.me.agency.id)
+        .map((a) => h('option', { value: String(a.id) }, `${a.name} (${KIND[a.kind] ?? a.kind})`)));
+    };
+    list.push(disclose);
+  }
+  if (w.has('law_enforcement')) {
+    list.push(eventForm({ type: 'exploiter_arrest', title: 'Exploiter or buyer arrested', id, refresh,
+      hint: 'An arrest of someone who exploited or bought the youth (counted in the Board report).',
+      fields: [
+        { name: 'role', label: 'Who', type: 'select', required: true, options: [['exploiter', 'Exploiter'], ['buyer', 'Buyer']] },
+        { name: 'charge', label: 'Charge', hint: 'The code section, e.g. PC 236.1.' },
+        { name: 'note', label: 'Note', type: 'textarea' },
       ] }));
   }
   if (w.has('core') && ctx.me.role === 'supervisor') {
