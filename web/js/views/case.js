@@ -276,6 +276,22 @@ function buildForms(ctx, id, refresh) {
         { name: 'note', label: 'Note', type: 'textarea' },
       ] }));
   }
+  if (w.has('core')) {
+    // a step my agency owns that is not needed for this youth, with the reason
+    const waive = eventForm({ type: 'step_waived', title: 'Waive a step', id, refresh,
+      hint: 'For a step that is not needed for this youth; the reason is kept on the timeline and in the report.',
+      fields: [
+        { name: 'step', label: 'Step', type: 'select', required: true, options: [], conv: 'step' },
+        { name: 'reason', label: 'Reason', type: 'textarea', required: true },
+      ] });
+    waive.sync = (c) => {
+      const mine = (c.steps ?? []).filter((x) => x.state === 'pending' && x.owner === ctx.me.agency.kind);
+      waive.hidden = !mine.length;
+      fill(waive.querySelector('select[name="step"]'), mine.map((x) =>
+        h('option', { value: `${x.key}:${x.episode ?? 0}` }, x.title)));
+    };
+    list.push(waive);
+  }
   if (w.has('core') && ctx.me.role === 'supervisor') {
     // a deviation (an arrest, a detention) recorded by my agency, awaiting my review
     const review = eventForm({ type: 'deviation_review', title: 'Review a deviation', id, refresh,
@@ -347,6 +363,11 @@ function eventForm({ type, title, hint, fields, id, refresh }) {
       if (v === '' || v === null || v === undefined) {
         if (f.required) errs.push({ field: f.name, message: 'is required' });
         continue;
+      }
+      if (f.conv === 'step') { // "key:episode"
+        const [key, episode] = v.split(':');
+        body.episode = Number(episode);
+        v = key;
       }
       body[f.name] = v;
     }

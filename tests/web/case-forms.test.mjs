@@ -1,5 +1,6 @@
-// A supervisor reviews a deviation their agency recorded, and the lead agency closes
-// and reopens a case, from the case page.
+// The case page's forms beyond the officer's and the advocate's: a supervisor reviews a
+// deviation their agency recorded, the lead agency closes and reopens the case, and a
+// step's owner waives it with a reason.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { identify, isoMinutesAgo, PASSWORD, startCounty } from '../api/harness.mjs';
@@ -75,6 +76,22 @@ test('the lead agency closes the case with a reason and reopens it; others canno
   await reopen.getByRole('button', { name: 'Save' }).click();
   await page.locator('.badge-open').waitFor();
   assert.equal((await srv.as('cw').get(`/api/v1/cases/${caseId}`)).json.open, true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the owner waives a step it does not need, with the reason', async () => {
+  const { context, page, problems } = await open(browser, srv.url);
+  await page.goto(`/cases/${caseId}`);
+  await signIn(page, 'le', PASSWORD);
+  const form = page.locator('details[data-form="step_waived"]');
+  await form.locator('summary').click();
+  await form.getByLabel('Step').selectOption({ label: 'Written suspected child-abuse report' });
+  await form.getByLabel('Reason').fill('Synthetic: the written report was filed by the hospital, copy attached.');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await page.locator('.step[data-step="written_abuse_report"]', { hasText: 'Waived' }).waitFor();
+  const c = (await srv.as('le').get(`/api/v1/cases/${caseId}`)).json;
+  assert.equal(c.steps.find((s) => s.key === 'written_abuse_report').state, 'waived');
   assert.deepEqual(problems, []);
   await context.close();
 });
