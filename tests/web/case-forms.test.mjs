@@ -1,6 +1,6 @@
 // The case page's forms beyond the officer's and the advocate's: a supervisor reviews a
-// deviation their agency recorded, the lead agency closes and reopens the case, and a
-// step's owner waives it with a reason.
+// deviation their agency recorded, the lead agency closes and reopens the case; a
+// step's owner waives it with a reason; an entry is corrected from the timeline.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { identify, isoMinutesAgo, PASSWORD, startCounty } from '../api/harness.mjs';
@@ -69,6 +69,8 @@ test('the lead agency closes the case with a reason and reopens it; others canno
   await close.getByLabel('Reason').selectOption({ label: 'Moved out of the county' });
   await close.getByRole('button', { name: 'Save' }).click();
   await page.locator('.badge-closed').waitFor();
+  // closing stops the summonses still open, and says so rather than "acknowledged"
+  await page.locator('.summons li', { hasText: 'stopped: the case was closed' }).first().waitFor();
   await page.locator('.event[data-type="close"]', { hasText: 'Moved out of the county' }).waitFor();
   await shot(page, 'case-closed');
   const reopen = page.locator('details[data-form="reopen"]');
@@ -92,6 +94,32 @@ test('the owner waives a step it does not need, with the reason', async () => {
   await page.locator('.step[data-step="written_abuse_report"]', { hasText: 'Waived' }).waitFor();
   const c = (await srv.as('le').get(`/api/v1/cases/${caseId}`)).json;
   assert.equal(c.steps.find((s) => s.key === 'written_abuse_report').state, 'waived');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a wrong entry is corrected from the timeline; the original is kept', async () => {
+  const r = await srv.as('cw').post(`/api/v1/cases/${caseId}/events`,
+    { type: 'stability_check', at: isoMinutesAgo(2), stable: true, note: 'Synthetic: entered on the wrong youth.' });
+  assert.equal(r.status, 201, r.text);
+  const { context, page, problems } = await open(browser, srv.url);
+  await page.goto(`/cases/${caseId}`);
+  await signIn(page, 'cw', PASSWORD);
+  const entry = page.locator('.event[data-type="stability_check"]');
+  await entry.getByRole('button', { name: /^Correct/ }).click();
+  const form = page.locator('details[data-form="stability_check"]');
+  await form.getByText('Correcting the entry of').waitFor();
+  assert.equal(await form.getByLabel('Stable', { exact: true }).isChecked(), true, 'filled in from the entry');
+  assert.equal(await form.getByLabel('Note').inputValue(), 'Synthetic: entered on the wrong youth.');
+  await form.getByLabel('Not stable').check();
+  await form.getByLabel('Note').fill('Synthetic: not stable; she left the placement twice this week.');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await page.locator('.event[data-type="stability_check"]', { hasText: 'Corrects an earlier entry' }).waitFor();
+  await page.locator('.event[data-type="stability_check"]', { hasText: 'Corrected by a later entry' }).waitFor();
+  const tl = (await srv.as('cw').get(`/api/v1/cases/${caseId}/events`)).json.items.filter((e) => e.type === 'stability_check');
+  assert.equal(tl.length, 2);
+  assert.equal(tl[1].amends, tl[0].id);
+  assert.equal(tl[1].stable, false);
   assert.deepEqual(problems, []);
   await context.close();
 });

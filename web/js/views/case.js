@@ -101,8 +101,17 @@ export async function render(main, ctx) {
     fill(steps, stepList(c.steps ?? [], { caseId: id, myKind: ctx.me.agency.kind,
       onDone: () => refresh() }));
     const titles = Object.fromEntries((c.steps ?? []).map((s) => [s.key, s.title]));
-    fill(timeline, ...[...events].reverse().map((e) => eventItem(e, titles)));
+    fill(timeline, ...[...events].reverse().map((e) => eventItem(e, titles, correction(e))));
     for (const f of forms) f.sync?.(c, events);
+  }
+
+  // "Correct" on an entry my agency made, when I have its form: the form opens filled
+  // in, and saving records a new entry that amends it (the original is kept)
+  function correction(e) {
+    const box = forms.find((f) => f.dataset.form === e.type);
+    if (!box?.amend || e.amended_by || e.author?.agency !== ctx.me.agency.name) return null;
+    return h('button', { type: 'button', class: 'link', onclick: () => box.amend(e) }, 'Correct',
+      h('span', { class: 'visually-hidden' }, ` this entry: ${EVENT[e.type] ?? e.type}, ${fmtTime(e.at)}`));
   }
 
   async function refresh() {
@@ -136,6 +145,9 @@ export async function render(main, ctx) {
 }
 
 const ROLE = { on_call: 'on call', fallback: 'fallback', supervisor: 'supervisor' };
+// how a summons ended, when not by someone acknowledging the message itself
+const SETTLED = { case_closed: 'stopped: the case was closed', not_applicable: 'stopped: the step no longer applies',
+  step_done: 'answered: the step was done', step_waived: 'stopped: the step was waived' };
 
 function summonsSection(n) {
   const summons = n.summons ?? [];
@@ -148,12 +160,14 @@ function summonsSection(n) {
       h('strong', {}, s.agency?.name ?? KIND[s.agency?.kind] ?? ''), ` · ${s.title}, ${fmtTime(s.created_at)}`,
       s.no_one_on_call ? ' · nobody was on call' : '',
       sent(s).length ? [' · ', sent(s).join('; ')] : '',
-      s.acknowledged_at
+      s.acknowledged_at && SETTLED[s.acknowledged_how]
+        ? [' · ', h('strong', {}, SETTLED[s.acknowledged_how]), ` ${fmtTime(s.acknowledged_at)}`]
+        : s.acknowledged_at
         ? [' · ', h('strong', {}, 'acknowledged'), ` by ${s.acknowledged_by?.name ?? 'the agency'} ${fmtTime(s.acknowledged_at)}`]
         : [' · ', h('strong', {}, 'not acknowledged'), s.stage ? ` (escalated to the ${ROLE[s.role] ?? s.role})` : ''])))];
 }
 
-function eventItem(e, titles) {
+function eventItem(e, titles, correct) {
   const lines = [];
   const add = (k, v) => { if (v !== undefined && v !== null && v !== '') lines.push([k, v]); };
   switch (e.type) {
@@ -184,7 +198,9 @@ function eventItem(e, titles) {
       e.deviation ? h('span', { class: 'badge badge-deviation' }, 'Deviation') : null),
     h('p', { class: 'event-by' }, [e.author?.name, e.author?.agency].filter(Boolean).join(', ')),
     lines.length ? h('dl', { class: 'event-data' }, lines.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])) : null,
-    e.amended_by ? h('p', { class: 'muted' }, 'Corrected by a later entry.') : null);
+    e.amended_by ? h('p', { class: 'muted' }, 'Corrected by a later entry.') : null,
+    e.amends ? h('p', { class: 'muted' }, 'Corrects an earlier entry.') : null,
+    correct);
 }
 
 // ---- the forms this user's agency may add ----
@@ -340,7 +356,32 @@ function eventForm({ type, title, hint, fields, id, refresh }) {
   const form = h('form', { class: 'event-form', novalidate: true, dataset: { type } },
     hint ? h('p', { class: 'hint' }, hint) : null,
     parts.map((p) => p.wrap), at.wrap, formStatus(), h('div', { class: 'actions' }, submit));
+  const amending = h('p', { class: 'form-status warning', hidden: true });
+  form.prepend(amending);
   const box = h('details', { class: 'add card', dataset: { form: type } }, h('summary', {}, title), form);
+  let amends = null;
+  const stopAmending = () => { amends = null; amending.hidden = true; };
+  box.amend = (e) => {
+    amends = e.id;
+    fill(amending, `Correcting the entry of ${fmtTime(e.at)}. Saving adds the corrected entry; the original is kept. `,
+      h('button', { type: 'button', class: 'link', onclick: () => { stopAmending(); fresh(); } }, 'Cancel the correction'));
+    amending.hidden = false;
+    at.input.value = toLocalInput(Date.parse(e.at));
+    at.input.dataset.touched = '1';
+    for (const p of parts) {
+      const v = e[p.f.name];
+      if (v === undefined || v === null) continue;
+      if (p.f.radios) {
+        const r = p.wrap.querySelector(`input[value="${CSS.escape(String(v))}"]`);
+        if (r) r.checked = true;
+      } else if (p.f.type === 'checkbox') p.input.checked = !!v;
+      else p.input.value = String(v);
+    }
+    box.hidden = false;
+    box.open = true;
+    box.scrollIntoView({ block: 'nearest' });
+    (parts[0]?.input ?? at.input).focus();
+  };
   const fresh = () => { at.input.value = toLocalInput(now()); at.input.max = toLocalInput(now() + 60000); delete at.input.dataset.touched; };
   fresh();
   at.input.addEventListener('input', () => { at.input.dataset.touched = '1'; });
@@ -350,6 +391,7 @@ function eventForm({ type, title, hint, fields, id, refresh }) {
     ev.preventDefault();
     clearMessages(form);
     const body = { type, at: fromLocalInput(at.input.value) };
+    if (amends) body.amends = amends;
     const errs = [];
     if (!body.at) errs.push({ field: 'at', message: 'enter the date and time' });
     for (const p of parts) {
@@ -381,6 +423,7 @@ function eventForm({ type, title, hint, fields, id, refresh }) {
         else if (p.f.type !== 'select' && p.f.name !== 'tool') p.input.value = '';
       }
       fresh();
+      stopAmending();
       const warned = (data.warnings ?? []).length > 0;
       setStatus(form, warned ? 'Saved, with a caution on the wording (see the note above).' : `Saved: ${title}.`, warned ? 'warning' : 'ok');
       showWarnings(form, data.warnings);
