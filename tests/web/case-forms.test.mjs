@@ -72,6 +72,10 @@ test('the lead agency closes the case with a reason and reopens it; others canno
   // closing stops the summonses still open, and says so rather than "acknowledged"
   await page.locator('.summons li', { hasText: 'stopped: the case was closed' }).first().waitFor();
   await page.locator('.event[data-type="close"]', { hasText: 'Moved out of the county' }).waitFor();
+  // nothing is owed on a closed case: no clocks, no "Done"
+  await page.locator('.step[data-step="placement_decided"]', { hasText: 'Not done when the case closed' }).waitFor();
+  assert.equal(await page.locator('.steps .clock').count(), 0);
+  assert.equal(await page.locator('.steps').getByRole('button', { name: /^Done/ }).count(), 0);
   await shot(page, 'case-closed');
   const reopen = page.locator('details[data-form="reopen"]');
   await reopen.locator('summary').click();

@@ -59,20 +59,23 @@ export function doneControl({ caseId, step, label, onDone }) {
 }
 
 // The steps of one case as a list: title, owner, state and clock; "Done" on the
-// pending steps the caller's agency owns (when caseId and myKind are given).
-export function stepList(steps, { caseId, myKind, onDone } = {}) {
+// pending steps the caller's agency owns (when caseId and myKind are given). On a
+// closed case nothing is owed any more: no clocks, no "Done".
+export function stepList(steps, { caseId, myKind, onDone, closed = false } = {}) {
   const order = { pending: 0, done: 1, waived: 2, not_applicable: 3 };
   const sorted = [...steps].filter((s) => s.state !== 'not_applicable').sort((a, b) =>
     (order[a.state] - order[b.state]) ||
     ((a.due_at ? Date.parse(a.due_at) : Infinity) - (b.due_at ? Date.parse(b.due_at) : Infinity)));
   return h('ul', { class: 'steps' }, sorted.map((s) => {
-    const mine = caseId && myKind && s.state === 'pending' && s.owner === myKind;
+    const mine = caseId && myKind && !closed && s.state === 'pending' && s.owner === myKind;
     return h('li', { class: `step step-${s.state}`, dataset: { step: s.key } },
       h('div', { class: 'step-main' },
         h('span', { class: 'step-title' }, s.title),
         h('span', { class: 'step-owner' }, s.owner ? KIND[s.owner] ?? s.owner : 'No agency')),
       h('div', { class: 'step-when' },
-        s.state === 'pending'
+        s.state === 'pending' && closed
+          ? h('span', { class: 'state state-pending' }, 'Not done when the case closed')
+          : s.state === 'pending'
           ? [clock(s.opened_at, s.due_at), s.due_at ? h('span', { class: 'due' }, `due ${fmtTime(s.due_at)}`) : null]
           : h('span', { class: `state state-${s.state}` }, STATE[s.state] ?? s.state,
             s.done_at ? ` ${fmtTime(s.done_at)}` : '')),

@@ -98,7 +98,7 @@ export async function render(main, ctx) {
         h('ul', { class: 'deviations' }, c.deviations.map((d) => h('li', {},
           `${EVENT[d.type] ?? d.type}, ${fmtTime(d.at)}: `,
           d.reviewed ? `reviewed ${fmtTime(d.reviewed_at)}` : h('strong', {}, 'awaiting a supervisor’s review'))))] : null);
-    fill(steps, stepList(c.steps ?? [], { caseId: id, myKind: ctx.me.agency.kind,
+    fill(steps, stepList(c.steps ?? [], { caseId: id, myKind: ctx.me.agency.kind, closed: !c.open,
       onDone: () => refresh() }));
     const titles = Object.fromEntries((c.steps ?? []).map((s) => [s.key, s.title]));
     fill(timeline, ...[...events].reverse().map((e) => eventItem(e, titles, correction(e))));
