@@ -68,6 +68,39 @@ test('the advocacy agency assigns the witness an advocate and signs off the safe
   await context.close();
 });
 
+test('before the hearing the prosecutor serves the notice and records the motion; the advocate reviews the plan', async () => {
+  const p = (await srv.as('pros').get('/api/v1/prosecutions')).json.items.find((x) => x.court_case_number === 'SYN-2026-001');
+  const at = new Date(Date.now() + 20 * 86400000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const hr = await srv.as('pros').post(`/api/v1/prosecutions/${p.id}/hearings`, { kind: 'preliminary', at });
+  assert.equal(hr.status, 201, hr.text);
+
+  const pros = await open(browser, srv.url);
+  await pros.page.goto(`/cases/${caseId}`);
+  await signIn(pros.page, 'pros', PASSWORD);
+  const notice = pros.page.locator('.witness .step[data-step="witness_notice"]');
+  await notice.getByRole('button', { name: /^Notice served/ }).click();
+  await notice.locator('.state-done').waitFor();
+  const motion = pros.page.locator('.witness details', { hasText: 'Record a closed-circuit testimony motion' });
+  await motion.locator('summary').click();
+  await motion.getByLabel('Under').selectOption('PC 1347.1');
+  await motion.getByRole('button', { name: 'Record the motion' }).click();
+  await pros.page.getByText('CCTV motions: PC 1347.1 filed').waitFor();
+  assert.deepEqual(pros.problems, []);
+  await pros.context.close();
+
+  const adv = await open(browser, srv.url);
+  await adv.page.goto(`/cases/${caseId}`);
+  await signIn(adv.page, 'adv', PASSWORD);
+  const review = adv.page.locator('.witness .step[data-step="safety_plan_review"]');
+  assert.equal(await adv.page.locator('.witness').getByRole('button', { name: /^Notice served/ }).count(), 0, 'the notice is the prosecutor\'s');
+  await review.getByRole('button', { name: /^Plan reviewed/ }).click();
+  await review.locator('.state-done').waitFor();
+  const w = (await srv.as('pros').get(`/api/v1/cases/${caseId}/witness`)).json.witnesses[0];
+  assert.deepEqual(w.items.filter((i) => i.key !== 'witness_advocate').map((i) => i.state), ['done', 'done']);
+  assert.deepEqual(adv.problems, []);
+  await adv.context.close();
+});
+
 test('an analyst sees the Board report and downloads it as CSV', async () => {
   const { context, page, problems } = await open(browser, srv.url, { acceptDownloads: true });
   await page.goto('/');

@@ -145,6 +145,55 @@ function assignAdvocate(caseId, w, onChange) {
   return f;
 }
 
+const EVENT_OF = { witness_notice: ['notice_served', 'Notice served'],
+  safety_plan_review: ['safety_plan_review', 'Plan reviewed'] };
+
+// "hearing of 12 Mar": the hearing a notice or plan review is for (its episode).
+function hearingOf(w, s) {
+  const hr = (w.hearings ?? []).find((x) => x.id === s.episode);
+  return hr && s.key !== 'witness_advocate' ? `${hr.kind} ${fmtTime(hr.at)}` : null;
+}
+
+// "Notice served" / "Plan reviewed" on a pending item the caller's agency owns.
+function itemControl(caseId, w, s, kind, onChange) {
+  const ev = EVENT_OF[s.key];
+  if (!ev || s.state !== 'pending' || (s.owner !== kind && s.also_owner !== kind)) return null;
+  const b = h('button', { type: 'button', class: 'primary' }, ev[1], h('span', { class: 'visually-hidden' }, `: ${s.title}`));
+  b.addEventListener('click', async () => {
+    b.disabled = true;
+    try {
+      await post(`/api/v1/cases/${encodeURIComponent(caseId)}/events`,
+        { type: ev[0], at: fromLocalInput(toLocalInput(now())), witness_id: w.id, hearing_id: s.episode });
+      announce(`${s.title}: recorded.`);
+      onChange?.();
+    } catch (e) {
+      b.disabled = false;
+      b.after(h('span', { class: 'msg error', role: 'alert' }, e.message));
+    }
+  });
+  return b;
+}
+
+// The prosecutor records a closed-circuit testimony motion: filed, granted or denied.
+function cctvMotion(caseId, w, onChange) {
+  const rule = field({ label: 'Under', name: 'rule', type: 'select', required: true,
+    options: [['PC 1347', 'PC 1347'], ['PC 1347.1', 'PC 1347.1'], ['county policy', 'County policy']] });
+  const outcome = field({ label: 'Outcome', name: 'outcome', type: 'select', required: true,
+    options: [['filed', 'Filed'], ['granted', 'Granted'], ['denied', 'Denied']] });
+  const f = h('form', { novalidate: true }, formStatus(), rule.wrap, outcome.wrap,
+    h('button', { type: 'submit', class: 'secondary' }, 'Record the motion'));
+  f.addEventListener('submit', async (ev) => {
+    ev.preventDefault(); clearMessages(f);
+    try {
+      await post(`/api/v1/cases/${encodeURIComponent(caseId)}/events`, { type: 'cctv_motion',
+        at: fromLocalInput(toLocalInput(now())), witness_id: w.id, rule: rule.input.value, outcome: outcome.input.value });
+      announce('CCTV motion recorded.');
+      onChange?.();
+    } catch (e) { showProblem(f, e); }
+  });
+  return h('details', { class: 'add' }, h('summary', {}, 'Record a closed-circuit testimony motion'), f);
+}
+
 // The witness part of a case page, or null when the youth is no witness (or the
 // agency does not see court matters).
 export async function witnessSection(caseId, ctx, onChange) {
@@ -166,15 +215,18 @@ export async function witnessSection(caseId, ctx, onChange) {
         h('p', {}, 'Advocate: ', w.advocate ? `${w.advocate.name} (${w.advocate.agency})` : h('strong', { class: 'no' }, 'none assigned: an open item')),
         w.eligibility ? [h('p', {}, `Eligibility as of ${fmtDate(`${w.eligibility.motion_date}T12:00:00Z`)}`,
           w.eligibility.birth_date_estimated ? ' (birth date estimated)' : ''), rulesTable(w.eligibility.rules)] : null,
-        (w.items ?? []).length ? h('ul', { class: 'steps' }, w.items.map((s) => h('li', { class: `step step-${s.state}` },
-          h('div', { class: 'step-main' }, h('span', { class: 'step-title' }, s.title)),
-          s.state === 'pending' ? clock(null, s.due_at) : h('span', { class: `state state-${s.state}` }, s.state)))) : null,
+        (w.items ?? []).length ? h('ul', { class: 'steps' }, w.items.map((s) => h('li', { class: `step step-${s.state}`, dataset: { step: s.key } },
+          h('div', { class: 'step-main' }, h('span', { class: 'step-title' }, s.title),
+            hearingOf(w, s) ? h('span', { class: 'step-owner' }, hearingOf(w, s)) : null),
+          s.state === 'pending' ? clock(null, s.due_at) : h('span', { class: `state state-${s.state}` }, s.state),
+          itemControl(caseId, w, s, kind, onChange)))) : null,
         h('h4', {}, 'Safety plan'),
         parts.length ? h('dl', { class: 'event-data' }, parts.map(([k, v]) => [h('dt', {}, PARTS.find((p) => p[0] === k)?.[1] ?? k), h('dd', {}, v.text ?? '')]))
           : h('p', { class: 'muted' }, 'No parts written yet.'),
         (w.cctv_motions ?? []).length ? h('p', {}, 'CCTV motions: ', w.cctv_motions.map((m) => `${m.rule} ${m.outcome} ${fmtDate(m.at)}`).join('; ')) : null,
       ];
       if (kind === 'advocacy' && !w.advocate) body.push(assignAdvocate(caseId, w, onChange));
+      if (kind === 'prosecutor' && ctx.me.may.write.includes('court')) body.push(cctvMotion(caseId, w, onChange));
       if (['advocacy', 'prosecutor', 'law_enforcement'].includes(kind) && ctx.me.may.write.includes('court')) {
         const signed = (w.safety_plan?.signoffs ?? []).some((s) => s.kind === kind);
         const sign = h('button', { type: 'button', class: 'secondary' }, signed ? 'Signed off (sign again)' : 'Sign off the safety plan');
