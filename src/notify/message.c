@@ -143,7 +143,8 @@ enum sh_code message_email(const struct outbox_rec *r, const char *public_url, c
 		       r->agency_name ? r->agency_name : "", make_link(public_url, "/cases/", r->case_id,
 								   url, sizeof(url)));
 	rc |= buf_addf(out,
-		       "Acknowledge: record the step as done, or POST %s (signed in).\r\n\r\n"
+		       "Acknowledge: open the case link, sign in and press \"Acknowledge\" (or record\r\n"
+		       "the step as done). Programs: POST %s.\r\n\r\n"
 		       "Sign in to see the case. This message carries no details about the youth.\r\n",
 		       make_link(public_url, "/api/v1/notifications/", id, ack, sizeof(ack)));
 	return rc ? SH_ENOMEM : SH_OK;

@@ -1,5 +1,6 @@
 // On call: a supervisor puts an advocate on call from the web app, the advocate says
-// how they are paged, a new identification summons them, and the case page shows it.
+// how they are paged, a new identification summons them, the case page shows it, and
+// the advocate acknowledges it there.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { identify, PASSWORD, startCounty } from '../api/harness.mjs';
@@ -59,6 +60,14 @@ test('a supervisor adds a shift; the advocate sets an e-mail and sees the summon
   assert.match(await item.textContent(), /Synthetic adv \(on call\) by email/);
   assert.match(await item.textContent(), /not acknowledged/);
   await shot(adv.page, 'oncall-case-summoned');
+  // the message links here: "Acknowledge" stops the repeats and the escalation
+  await item.getByRole('button', { name: /^Acknowledge/ }).click();
+  await adv.page.locator('.summons li', { hasText: 'Advocates United' }).filter({ hasText: 'acknowledged by Synthetic adv' }).waitFor();
+  const s = (await srv.as('adv').get(`/api/v1/cases/${c.json.id}/notifications`)).json.summons
+    .find((x) => x.agency.kind === 'advocacy');
+  assert.equal(s.acknowledged_by.name, 'Synthetic adv');
+  // only the summoned agency is offered the button
+  assert.equal(await adv.page.locator('.summons li', { hasText: 'Child Welfare' }).getByRole('button').count(), 0);
 
   await row.getByRole('button', { name: /^End shift/ }).click();
   await sup.page.getByText('No shifts now or ahead').waitFor();

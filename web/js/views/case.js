@@ -125,7 +125,7 @@ export async function render(main, ctx) {
   async function paintSummons() {
     try {
       const n = (await get(`/api/v1/cases/${encodeURIComponent(id)}/notifications`)).data;
-      if (ctx.current()) fill(summoned, ...summonsSection(n));
+      if (ctx.current()) fill(summoned, ...summonsSection(n, ctx.me, paintSummons));
     } catch { /* the rest of the page stands without it */ }
   }
 
@@ -149,7 +149,29 @@ const ROLE = { on_call: 'on call', fallback: 'fallback', supervisor: 'supervisor
 const SETTLED = { case_closed: 'stopped: the case was closed', not_applicable: 'stopped: the step no longer applies',
   step_done: 'answered: the step was done', step_waived: 'stopped: the step was waived' };
 
-function summonsSection(n) {
+// "Acknowledge" on my agency's open summons that paged someone: it stops the repeats
+// and the escalation (the message links to this page).
+function ackControl(s, n, me, onAck) {
+  if (s.acknowledged_at || s.agency?.id !== me.agency.id) return null;
+  const msg = (n.notifications ?? []).filter((x) => x.summons_id === s.id).at(-1);
+  if (!msg) return null;
+  const b = h('button', { type: 'button', class: 'primary' }, 'Acknowledge',
+    h('span', { class: 'visually-hidden' }, `: ${s.title}`));
+  b.addEventListener('click', async () => {
+    b.disabled = true;
+    try {
+      await post(`/api/v1/notifications/${msg.id}/ack`, {});
+      announce(`Acknowledged: ${s.title}.`);
+      onAck();
+    } catch (e) {
+      b.disabled = false;
+      b.after(h('span', { class: 'msg error', role: 'alert' }, e.message));
+    }
+  });
+  return [' ', b];
+}
+
+function summonsSection(n, me, onAck) {
   const summons = n.summons ?? [];
   if (!summons.length) return [];
   const sent = (s) => (n.notifications ?? []).filter((x) => x.summons_id === s.id)
@@ -164,7 +186,8 @@ function summonsSection(n) {
         ? [' · ', h('strong', {}, SETTLED[s.acknowledged_how]), ` ${fmtTime(s.acknowledged_at)}`]
         : s.acknowledged_at
         ? [' · ', h('strong', {}, 'acknowledged'), ` by ${s.acknowledged_by?.name ?? 'the agency'} ${fmtTime(s.acknowledged_at)}`]
-        : [' · ', h('strong', {}, 'not acknowledged'), s.stage ? ` (escalated to the ${ROLE[s.role] ?? s.role})` : ''])))];
+        : [' · ', h('strong', {}, 'not acknowledged'), s.stage ? ` (escalated to the ${ROLE[s.role] ?? s.role})` : '',
+          ackControl(s, n, me, onAck)])))];
 }
 
 function eventItem(e, titles, correct) {
