@@ -270,6 +270,17 @@ enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int
 	if (rc)
 		return sh_error_set(err, rc, "the protocol could not be evaluated");
 	cf->nsteps = need;
+	/* a closed case owes nothing more: a step not yet due when the case closed no longer
+	 * applies; one already late stays late (docs/report.md). The witness items go on:
+	 * a prosecution outlives the case. */
+	for (size_t i = 0; cf->c.closed_at && i < cf->nsteps; i++) {
+		struct step_status *s = &cf->steps[i];
+		if (s->state == STEP_PENDING && (!s->due_at || s->due_at > cf->c.closed_at)) {
+			s->state = STEP_NOT_APPLICABLE;
+			s->overdue = false;
+			s->time_left = 0;
+		}
+	}
 	witness_items(req, cf, now);
 	return SH_OK;
 }

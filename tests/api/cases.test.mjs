@@ -185,6 +185,18 @@ test('the lead agency closes and reopens a case; closing deletes nothing', async
   assert.deepEqual(tl.slice(-2), ['close', 'reopen']);
 });
 
+test('closing ends the steps not yet due; those already late stay late; reopening restores them', async () => {
+  const c = (await identify(srv.as('le'), { identified_at: isoMinutesAgo(300) })).json;
+  const state = async (key) => (await srv.as('cw').get(`/api/v1/cases/${c.id}`)).json.steps.find((s) => s.key === key).state;
+  assert.equal((await event(srv.as('cw'), c.id, { type: 'close', at: isoMinutesAgo(0), reason: 'moved_out_of_county' })).status, 201);
+  assert.equal(await state('hotline_report'), 'pending', 'due 30 minutes after identification: late before closing');
+  assert.equal(await state('medical_exam'), 'not_applicable', 'due at 72 hours: not owed once closed');
+  const owed = (await srv.as('med').get('/api/v1/cases?limit=200')).json.items.find((i) => i.id === c.id);
+  assert.equal(owed?.next_due_at ?? null, null, 'the medical hub owes nothing on it');
+  assert.equal((await event(srv.as('cw'), c.id, { type: 'reopen', at: isoMinutesAgo(0) })).status, 201);
+  assert.equal(await state('medical_exam'), 'pending');
+});
+
 test('"what does my agency owe now": overdue steps first, by due time', async () => {
   const late = (await identify(srv.as('le'), { identified_at: isoMinutesAgo(300) })).json;
   const later = (await identify(srv.as('le'), { identified_at: isoMinutesAgo(200) })).json;
