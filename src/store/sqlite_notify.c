@@ -170,7 +170,7 @@ enum sh_code sqlite_roster_at(struct store_conn *c, int64_t agency_id, const cha
 {
 	static const char sql[] = "SELECT " ROSTER_COLS
 				  " WHERE r.agency_id = ?1 AND r.removed_at = 0 AND r.starts_at <= ?3"
-				  " AND r.ends_at > ?3 AND r.area IN (?2, '*')"
+				  " AND r.ends_at > ?3 AND (r.area = ?2 OR r.area = '*')"
 				  " ORDER BY r.area = '*', r.starts_at DESC, r.id DESC LIMIT 1";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
