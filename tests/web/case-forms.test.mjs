@@ -117,9 +117,18 @@ test('a wrong entry is corrected from the timeline; the original is kept', async
   await form.getByText('Correcting the entry of').waitFor();
   assert.equal(await form.getByLabel('Stable', { exact: true }).isChecked(), true, 'filled in from the entry');
   assert.equal(await form.getByLabel('Note').inputValue(), 'Synthetic: entered on the wrong youth.');
+  // a refused save keeps the correction going
+  const when = await form.getByLabel('When').inputValue();
+  await form.getByLabel('When').fill('');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await form.locator('[data-field="at"] .msg.error').waitFor();
+  assert.equal(await form.getByText('Correcting the entry of').isVisible(), true);
+  await form.getByLabel('When').fill(when);
   await form.getByLabel('Not stable').check();
   await form.getByLabel('Note').fill('Synthetic: not stable; she left the placement twice this week.');
   await form.getByRole('button', { name: 'Save' }).click();
+  await form.getByText('Saved: Stability check.').waitFor();
+  assert.equal(await form.getByText('Correcting the entry of').isVisible(), false, 'done correcting');
   await page.locator('.event[data-type="stability_check"]', { hasText: 'Corrects an earlier entry' }).waitFor();
   await page.locator('.event[data-type="stability_check"]', { hasText: 'Corrected by a later entry' }).waitFor();
   const tl = (await srv.as('cw').get(`/api/v1/cases/${caseId}/events`)).json.items.filter((e) => e.type === 'stability_check');

@@ -379,7 +379,7 @@ function eventForm({ type, title, hint, fields, id, refresh }) {
   const form = h('form', { class: 'event-form', novalidate: true, dataset: { type } },
     hint ? h('p', { class: 'hint' }, hint) : null,
     parts.map((p) => p.wrap), at.wrap, formStatus(), h('div', { class: 'actions' }, submit));
-  const amending = h('p', { class: 'form-status warning', hidden: true });
+  const amending = h('p', { class: 'amending', hidden: true });
   form.prepend(amending);
   const box = h('details', { class: 'add card', dataset: { form: type } }, h('summary', {}, title), form);
   let amends = null;
