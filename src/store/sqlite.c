@@ -95,6 +95,25 @@ char *sq_col_text(sqlite3_stmt *st, int i, struct arena *a)
 	return arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
 }
 
+const unsigned char *sq_col_blob(sqlite3_stmt *st, int i, struct arena *a, size_t *len)
+{
+	const void *b = sqlite3_column_blob(st, i);
+	unsigned char *copy;
+
+	*len = (size_t)sqlite3_column_bytes(st, i);
+	if (!b)
+		return NULL;
+	copy = arena_alloc(a, *len + 1);
+	if (copy)
+		memcpy(copy, b, *len);
+	return copy;
+}
+
+enum sh_code sq_no_mem(struct sh_error *err)
+{
+	return sh_error_set(err, SH_ENOMEM, "out of memory");
+}
+
 enum sh_code sq_need_writer(struct store_conn *c, struct sh_error *err)
 {
 	if (!c->writable)

@@ -2,25 +2,6 @@
 #include "lib/common.h"
 #include "store/sqlite_internal.h"
 
-static enum sh_code no_mem(struct sh_error *err)
-{
-	return sh_error_set(err, SH_ENOMEM, "out of memory");
-}
-
-static const unsigned char *col_blob(sqlite3_stmt *st, int i, struct arena *a, size_t *len)
-{
-	const void *b = sqlite3_column_blob(st, i);
-	unsigned char *p;
-
-	*len = (size_t)sqlite3_column_bytes(st, i);
-	if (!b)
-		return NULL;
-	p = arena_alloc(a, *len + 1);
-	if (p)
-		memcpy(p, b, *len);
-	return p;
-}
-
 enum sh_code sqlite_protocol_put(struct store_conn *c, struct protocol_rec *r, struct sh_error *err)
 {
 	static const char find[] = "SELECT id, sha FROM protocols WHERE name = ?1 AND version = ?2";
@@ -80,7 +61,7 @@ enum sh_code sqlite_protocol_list(struct store_conn *c, struct arena *a, struct 
 	while (!(rc = sq_step(sc, st, &row, err)) && row) {
 		struct protocol_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
 		if (!r)
-			return no_mem(err);
+			return sq_no_mem(err);
 		r->id = sqlite3_column_int64(st, 0);
 		r->name = sq_col_text(st, 1, a);
 		r->version = sq_col_text(st, 2, a);
@@ -211,7 +192,7 @@ enum sh_code sqlite_case_get(struct store_conn *c, const char *id, struct arena 
 	if (!row)
 		return sh_error_set(err, SH_ENOTFOUND, "no such case");
 	read_case(st, a, out);
-	out->identity = col_blob(st, 19, a, &out->identity_len);
+	out->identity = sq_col_blob(st, 19, a, &out->identity_len);
 	sqlite3_reset(st);
 	return SH_OK;
 }
@@ -257,7 +238,7 @@ enum sh_code sqlite_case_siblings(struct store_conn *c, const struct case_rec *r
 	while (!(rc = sq_step(sc, st, &row, err)) && row) {
 		struct case_rec *x = sq_push(a, (void **)out, n, &cap, sizeof(**out));
 		if (!x)
-			return no_mem(err);
+			return sq_no_mem(err);
 		read_case(st, a, x);
 	}
 	sqlite3_reset(st);
@@ -393,7 +374,7 @@ static enum sh_code owed_due(struct sconn *sc, const struct case_query *q, struc
 			struct owed_rec *o = owed_push(one, a, out, n, cap);
 			const char *next = (const char *)sqlite3_column_text(one, 8);
 			if (!o) {
-				rc = no_mem(err);
+				rc = sq_no_mem(err);
 				goto out;
 			}
 			o->due_at = due;
@@ -435,7 +416,7 @@ static enum sh_code owed_rest(struct sconn *sc, const struct case_query *q, cons
 	while (!(rc = sq_step(sc, st, &row, err)) && row)
 		if (!owed_push(st, a, out, n, cap)) {
 			sqlite3_reset(st);
-			return no_mem(err);
+			return sq_no_mem(err);
 		}
 	return rc;
 }
@@ -495,7 +476,7 @@ enum sh_code sqlite_case_agencies(struct store_conn *c, const char *case_id, str
 	while (!(rc = sq_step(sc, st, &row, err)) && row) {
 		struct case_agency_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
 		if (!r)
-			return no_mem(err);
+			return sq_no_mem(err);
 		r->agency_id = sqlite3_column_int64(st, 0);
 		r->name = sq_col_text(st, 1, a);
 		r->kind = sq_col_text(st, 2, a);
@@ -562,7 +543,7 @@ enum sh_code sqlite_events_list(struct store_conn *c, const char *case_id, struc
 	while (!(rc = sq_step(sc, st, &row, err)) && row) {
 		struct event_rec *e = sq_push(a, (void **)out, n, &cap, sizeof(**out));
 		if (!e)
-			return no_mem(err);
+			return sq_no_mem(err);
 		e->id = sqlite3_column_int64(st, 0);
 		e->case_id = sq_col_text(st, 1, a);
 		e->type = sq_col_text(st, 2, a);
@@ -573,7 +554,7 @@ enum sh_code sqlite_events_list(struct store_conn *c, const char *case_id, struc
 		e->agency_id = sqlite3_column_int64(st, 7);
 		e->amends = sqlite3_column_int64(st, 8);
 		e->data = sq_col_text(st, 9, a);
-		e->sealed = col_blob(st, 10, a, &e->sealed_len);
+		e->sealed = sq_col_blob(st, 10, a, &e->sealed_len);
 		e->author = sq_col_text(st, 11, a);
 		e->agency_name = sq_col_text(st, 12, a);
 		e->agency_kind = sq_col_text(st, 13, a);
@@ -712,7 +693,7 @@ enum sh_code sqlite_steps_list(struct store_conn *c, const char *case_id, struct
 	while (!(rc = sq_step(sc, st, &row, err)) && row) {
 		struct step_rec *s = sq_push(a, (void **)out, n, &cap, sizeof(**out));
 		if (!s)
-			return no_mem(err);
+			return sq_no_mem(err);
 		s->step = sq_col_text(st, 0, a);
 		s->episode = sqlite3_column_int(st, 1);
 		s->owner = sq_col_text(st, 2, a);
@@ -791,7 +772,7 @@ enum sh_code sqlite_audit_for_case(struct store_conn *c, const char *case_id, in
 	while (!(rc = sq_step(sc, st, &row, err)) && row) {
 		struct audit_entry *e = sq_push(a, (void **)out, n, &cap, sizeof(**out));
 		if (!e)
-			return no_mem(err);
+			return sq_no_mem(err);
 		e->seq = sqlite3_column_int64(st, 0);
 		e->at = sqlite3_column_int64(st, 1);
 		e->user_id = sqlite3_column_int64(st, 2);

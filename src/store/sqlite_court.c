@@ -2,11 +2,6 @@
 #include "lib/common.h"
 #include "store/sqlite_internal.h"
 
-static enum sh_code no_mem(struct sh_error *err)
-{
-	return sh_error_set(err, SH_ENOMEM, "out of memory");
-}
-
 enum sh_code sqlite_prosecution_insert(struct store_conn *c, struct prosecution_rec *r,
 				       struct sh_error *err)
 {
@@ -95,7 +90,7 @@ enum sh_code sqlite_prosecution_list(struct store_conn *c, int64_t agency_id, st
 	while (!(rc = sq_step(sc, st, &row, err)) && row) {
 		struct prosecution_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
 		if (!r)
-			return no_mem(err);
+			return sq_no_mem(err);
 		read_prosecution(st, a, r);
 	}
 	sqlite3_reset(st);
@@ -158,7 +153,7 @@ enum sh_code sqlite_defendants_list(struct store_conn *c, int64_t prosecution_id
 		struct defendant_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
 		const void *b;
 		if (!r)
-			return no_mem(err);
+			return sq_no_mem(err);
 		r->id = sqlite3_column_int64(st, 0);
 		r->prosecution_id = sqlite3_column_int64(st, 1);
 		r->role = sq_col_text(st, 2, a);
@@ -167,7 +162,7 @@ enum sh_code sqlite_defendants_list(struct store_conn *c, int64_t prosecution_id
 		if (b) {
 			unsigned char *p = arena_alloc(a, r->name_len + 1);
 			if (!p)
-				return no_mem(err);
+				return sq_no_mem(err);
 			memcpy(p, b, r->name_len);
 			r->name_sealed = p;
 		}
@@ -216,7 +211,7 @@ enum sh_code sqlite_hearings_list(struct store_conn *c, int64_t prosecution_id, 
 	while (!(rc = sq_step(sc, st, &row, err)) && row) {
 		struct hearing_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
 		if (!r)
-			return no_mem(err);
+			return sq_no_mem(err);
 		r->id = sqlite3_column_int64(st, 0);
 		r->prosecution_id = sqlite3_column_int64(st, 1);
 		r->kind = sq_col_text(st, 2, a);
@@ -276,7 +271,7 @@ enum sh_code sqlite_witnesses_list(struct store_conn *c, const char *case_id, in
 	while (!(rc = sq_step(sc, st, &row, err)) && row) {
 		struct witness_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
 		if (!r)
-			return no_mem(err);
+			return sq_no_mem(err);
 		r->id = sqlite3_column_int64(st, 0);
 		r->prosecution_id = sqlite3_column_int64(st, 1);
 		r->case_id = sq_col_text(st, 2, a);

@@ -61,6 +61,10 @@ enum sh_code sq_exec_stmt(struct sconn *c, sqlite3_stmt *st, struct sh_error *er
 int sq_bind_text(sqlite3_stmt *st, int i, const char *s); /* NULL binds NULL */
 /* Column text copied into the arena; NULL for SQL NULL. */
 char *sq_col_text(sqlite3_stmt *st, int i, struct arena *a);
+/* Column blob copied into the arena (*len its size); NULL for SQL NULL. */
+const unsigned char *sq_col_blob(sqlite3_stmt *st, int i, struct arena *a, size_t *len);
+/* SH_ENOMEM with the one message the store uses. */
+enum sh_code sq_no_mem(struct sh_error *err);
 enum sh_code sq_need_writer(struct store_conn *c, struct sh_error *err);
 /*
  * Makes room for one more element in an arena array of *n elements of size sz

@@ -11,25 +11,6 @@
 #include "lib/common.h"
 #include "store/sqlite_internal.h"
 
-static enum sh_code no_mem(struct sh_error *err)
-{
-	return sh_error_set(err, SH_ENOMEM, "out of memory");
-}
-
-static const unsigned char *col_blob(sqlite3_stmt *st, int i, struct arena *a, size_t *len)
-{
-	const void *b = sqlite3_column_blob(st, i);
-	unsigned char *copy;
-
-	*len = (size_t)sqlite3_column_bytes(st, i);
-	if (!b)
-		return NULL;
-	copy = arena_alloc(a, *len + 1);
-	if (copy)
-		memcpy(copy, b, *len);
-	return copy;
-}
-
 static void bind_id(sqlite3_stmt *st, int i, int64_t id)
 {
 	if (id)
@@ -117,7 +98,7 @@ enum sh_code sqlite_roster_list(struct store_conn *c, int64_t agency_id, const c
 		struct roster_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
 		if (!r) {
 			sqlite3_reset(st);
-			return no_mem(err);
+			return sq_no_mem(err);
 		}
 		read_roster(st, a, r);
 	}
@@ -212,7 +193,7 @@ enum sh_code sqlite_channels_get(struct store_conn *c, int64_t user_id, struct a
 		return rc;
 	out->user_id = sqlite3_column_int64(st, 0);
 	out->webhook_url = sq_col_text(st, 1, a);
-	out->webhook_secret = col_blob(st, 2, a, &out->webhook_secret_len);
+	out->webhook_secret = sq_col_blob(st, 2, a, &out->webhook_secret_len);
 	out->email = sq_col_text(st, 3, a);
 	out->updated_at = sqlite3_column_int64(st, 4);
 	sqlite3_reset(st);
@@ -291,7 +272,7 @@ static enum sh_code summons_rows(struct sconn *sc, sqlite3_stmt *st, struct aren
 		struct summons_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
 		if (!r) {
 			sqlite3_reset(st);
-			return no_mem(err);
+			return sq_no_mem(err);
 		}
 		read_summons(st, a, r);
 	}
@@ -459,7 +440,7 @@ static void read_outbox(sqlite3_stmt *st, struct arena *a, struct outbox_rec *r)
 	r->agency_name = sq_col_text(st, 27, a);
 	r->webhook_url = sq_col_text(st, 28, a);
 	r->email = sq_col_text(st, 29, a);
-	r->webhook_secret = col_blob(st, 30, a, &r->webhook_secret_len);
+	r->webhook_secret = sq_col_blob(st, 30, a, &r->webhook_secret_len);
 }
 
 enum sh_code sqlite_outbox_insert(struct store_conn *c, struct outbox_rec *r, bool *inserted,
@@ -546,7 +527,7 @@ enum sh_code sqlite_outbox_list(struct store_conn *c, const char *case_id, const
 		struct outbox_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
 		if (!r) {
 			sqlite3_reset(st);
-			return no_mem(err);
+			return sq_no_mem(err);
 		}
 		read_outbox(st, a, r);
 	}
@@ -611,7 +592,7 @@ enum sh_code sqlite_outbox_claim(struct store_conn *c, const char *worker, int64
 	for (size_t i = 0; i < nids; i++) {
 		struct outbox_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
 		if (!r)
-			return no_mem(err);
+			return sq_no_mem(err);
 		if ((rc = sqlite_outbox_get(c, ids[i], a, r, err)))
 			return rc;
 	}
@@ -726,7 +707,7 @@ enum sh_code sqlite_step_alert_candidates(struct store_conn *c, int64_t now, int
 		struct step_alert_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
 		if (!r) {
 			sqlite3_reset(st);
-			return no_mem(err);
+			return sq_no_mem(err);
 		}
 		r->case_id = sq_col_text(st, 0, a);
 		r->area = sq_col_text(st, 1, a);
