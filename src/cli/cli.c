@@ -117,3 +117,39 @@ const char *cli_subcommand(int *argc, char ***argv, const char *const *subs, con
 		cli_usage_error(usage, "unknown subcommand '%s'; one of: %s", sub, list);
 	return NULL;
 }
+
+/* The user or agency of that name, for commands that take names; "no user named 'x'"
+ * (a failure, exit 1) when there is none. */
+enum sh_code cli_find_user(struct store *s, const char *name, struct arena *a,
+			  struct user_rec *u, struct sh_error *err)
+{
+	struct store_conn *c;
+	enum sh_code rc = store_read_begin(s, &c, err);
+
+	if (rc)
+		return rc;
+	rc = store_user_get(c, 0, name, a, u, err);
+	store_read_end(c);
+	if (rc == SH_ENOTFOUND) {
+		sh_error_init(err);
+		rc = sh_error_set(err, SH_EINVAL, "no user named '%s'", name);
+	}
+	return rc;
+}
+
+enum sh_code cli_find_agency(struct store *s, const char *name, struct arena *a,
+			    struct agency_rec *ag, struct sh_error *err)
+{
+	struct store_conn *c;
+	enum sh_code rc = store_read_begin(s, &c, err);
+
+	if (rc)
+		return rc;
+	rc = store_agency_get(c, 0, name, a, ag, err);
+	store_read_end(c);
+	if (rc == SH_ENOTFOUND) {
+		sh_error_init(err);
+		rc = sh_error_set(err, SH_EINVAL, "no agency named '%s'", name);
+	}
+	return rc;
+}

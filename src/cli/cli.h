@@ -47,6 +47,11 @@ const char *cli_subcommand(int *argc, char ***argv, const char *const *subs, con
 			   int *exit_code);
 /* Reads one line from stdin without its newline; -1 when there is none. */
 int cli_read_secret(char *buf, size_t size);
+/* The user (agency) named `name`; SH_EINVAL "no user named 'x'" when there is none. */
+enum sh_code cli_find_user(struct store *s, const char *name, struct arena *a, struct user_rec *u,
+			   struct sh_error *err);
+enum sh_code cli_find_agency(struct store *s, const char *name, struct arena *a,
+			     struct agency_rec *ag, struct sh_error *err);
 
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);

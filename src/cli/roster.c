@@ -21,40 +21,6 @@ static const char usage[] =
 	"  ones too; removed shifts are kept for reports but not listed). contact sets how a user is reached: an https:// webhook (signed with the\n"
 	"  secret, 16 to 256 characters) and/or an e-mail address; 'none' removes one.";
 
-static enum sh_code find_user(struct store *s, const char *name, struct arena *a,
-			      struct user_rec *u, struct sh_error *err)
-{
-	struct store_conn *c;
-	enum sh_code rc = store_read_begin(s, &c, err);
-
-	if (rc)
-		return rc;
-	rc = store_user_get(c, 0, name, a, u, err);
-	store_read_end(c);
-	if (rc == SH_ENOTFOUND) {
-		sh_error_init(err);
-		rc = sh_error_set(err, SH_EINVAL, "no user named '%s'", name);
-	}
-	return rc;
-}
-
-static enum sh_code find_agency(struct store *s, const char *name, struct arena *a,
-				struct agency_rec *ag, struct sh_error *err)
-{
-	struct store_conn *c;
-	enum sh_code rc = store_read_begin(s, &c, err);
-
-	if (rc)
-		return rc;
-	rc = store_agency_get(c, 0, name, a, ag, err);
-	store_read_end(c);
-	if (rc == SH_ENOTFOUND) {
-		sh_error_init(err);
-		rc = sh_error_set(err, SH_EINVAL, "no agency named '%s'", name);
-	}
-	return rc;
-}
-
 static void print_entry(const struct roster_rec *r, int64_t now)
 {
 	char from[TIMEFMT_RFC3339_LEN], to[TIMEFMT_RFC3339_LEN];
@@ -92,7 +58,7 @@ static enum sh_code contact(struct store *s, const char *db, const char *usernam
 	char secret[DELIVER_SECRET_MAX + 2] = "", *keyfile = NULL;
 	enum sh_code rc;
 
-	if ((rc = find_user(s, username, a, &u, err)))
+	if ((rc = cli_find_user(s, username, a, &u, err)))
 		return rc;
 	if (webhook) {
 		ch.set_webhook = true;
@@ -205,18 +171,18 @@ int cmd_roster(int argc, char **argv)
 		struct oncall_warnings warn = { 0 };
 		struct agency_rec ag;
 		struct user_rec u;
-		if ((rc = find_agency(s, agency, &a, &ag, &err)))
+		if ((rc = cli_find_agency(s, agency, &a, &ag, &err)))
 			goto out;
 		r.agency_id = ag.id;
 		r.area = area;
-		if ((rc = find_user(s, user, &a, &u, &err)))
+		if ((rc = cli_find_user(s, user, &a, &u, &err)))
 			goto out;
 		r.user_id = u.id;
-		if ((rc = find_user(s, supervisor, &a, &u, &err)))
+		if ((rc = cli_find_user(s, supervisor, &a, &u, &err)))
 			goto out;
 		r.supervisor_id = u.id;
 		if (fallback) {
-			if ((rc = find_user(s, fallback, &a, &u, &err)))
+			if ((rc = cli_find_user(s, fallback, &a, &u, &err)))
 				goto out;
 			r.fallback_id = u.id;
 		}
@@ -245,7 +211,7 @@ int cmd_roster(int argc, char **argv)
 		struct store_conn *conn;
 		struct roster_rec *list;
 		size_t n;
-		if ((rc = find_agency(s, agency, &a, &ag, &err)) ||
+		if ((rc = cli_find_agency(s, agency, &a, &ag, &err)) ||
 		    (rc = store_read_begin(s, &conn, &err)))
 			goto out;
 		rc = store_roster_list(conn, ag.id, NULL, all ? 0 : now, 0, &a, &list, &n, &err);
@@ -260,7 +226,7 @@ int cmd_roster(int argc, char **argv)
 			rc = sh_error_field(&err, SH_EINVAL, "id", "must be a roster entry number");
 			goto out;
 		}
-		if ((rc = find_agency(s, agency, &a, &ag, &err)) ||
+		if ((rc = cli_find_agency(s, agency, &a, &ag, &err)) ||
 		    (rc = oncall_roster_remove(s, now, NULL, ag.id, v, &err)))
 			goto out;
 		printf("roster entry %lld removed\n", v);

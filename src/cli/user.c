@@ -13,19 +13,6 @@ static const char usage[] =
 	"  ROLE: member, supervisor, analyst (aggregate reports only), admin (users and\n"
 	"        agencies only, no case content). Passwords are at least 12 characters.";
 
-static enum sh_code find_user(struct store *s, const char *name, struct arena *a,
-			      struct user_rec *u, struct sh_error *err)
-{
-	struct store_conn *c;
-	enum sh_code rc = store_read_begin(s, &c, err);
-
-	if (rc)
-		return rc;
-	rc = store_user_get(c, 0, name, a, u, err);
-	store_read_end(c);
-	return rc;
-}
-
 int cmd_user(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -114,7 +101,7 @@ int cmd_user(int argc, char **argv)
 			       list[i].disabled ? "\tdisabled" : "");
 	} else {
 		struct user_rec found;
-		if ((rc = find_user(s, u.username, &a, &found, &err)))
+		if ((rc = cli_find_user(s, u.username, &a, &found, &err)))
 			goto out;
 		if (!strcmp(sub, "password"))
 			rc = admin_user_password(s, (int64_t)time(NULL), NULL, found.id, password, &err);
