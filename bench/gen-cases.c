@@ -350,7 +350,7 @@ int main(int argc, char **argv)
 	    (rc = store_open(db, &so, &g.app.store, &err)) ||
 	    (rc = registry_load(g.app.store, "protocols/la-county-frp.protocol", g.real_now,
 				&g.app.registry, &err)) ||
-	    (rc = app_load_witness_rules(&g.app, "protocols/ca-cctv.rules", &err))) {
+	    (rc = app_load_rules(&g.app, "protocols/ca-cctv.rules", "protocols/ca-offences.rules", &err))) {
 		fprintf(stderr, "gen-cases: %s\n", err.detail);
 		goto out;
 	}
@@ -397,7 +397,7 @@ fail:
 	fprintf(stderr, "gen-cases: seeded user missing (%s): %s\n", "run bench/run.sh", err.detail);
 out:
 	registry_release(&g.app.registry);
-	witness_rules_free(g.app.witness_rules);
+	app_release_rules(&g.app);
 	inflight_free(g.app.inflight);
 	store_close(g.app.store);
 	if (g.app.keys.keys)

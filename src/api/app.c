@@ -1,5 +1,7 @@
 #include "lib/common.h"
 #include "api/app.h"
+#include "api/county.h"
+#include "core/offences.h"
 #include "core/witness.h"
 
 void app_config_defaults(struct app_config *cfg)
@@ -19,13 +21,27 @@ enum sh_code app_prepare(struct app *app, struct sh_error *err)
 	return shcrypto_password_hash(pw, app->dummy_hash, err);
 }
 
-enum sh_code app_load_witness_rules(struct app *app, const char *path, struct sh_error *err)
+enum sh_code app_load_rules(struct app *app, const char *witness_rules, const char *offences,
+			    struct sh_error *err)
 {
 	struct buf errors = BUF_INIT;
-	enum sh_code rc = witness_rules_load_file(path, &app->witness_rules, &errors);
+	enum sh_code rc;
 
-	if (rc)
+	if ((rc = witness_rules_load_file(witness_rules, &app->witness_rules, &errors)) ||
+	    (rc = offences_load_file(offences, &app->offences, &errors)))
 		sh_error_set(err, rc, "%s", errors.data);
+	else
+		rc = county_settings_load(app->store, &app->tz, &app->arrest_window_days, err);
 	buf_release(&errors);
 	return rc;
+}
+
+void app_release_rules(struct app *app)
+{
+	witness_rules_free(app->witness_rules);
+	offences_free(app->offences);
+	tz_free(app->tz);
+	app->witness_rules = NULL;
+	app->offences = NULL;
+	app->tz = NULL;
 }

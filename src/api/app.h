@@ -10,6 +10,7 @@
 #include "api/registry.h"
 #include "lib/shcrypto.h"
 #include "lib/timefmt.h"
+#include "lib/tz.h"
 #include "store/store.h"
 
 struct app_config {
@@ -28,13 +29,23 @@ struct app {
 	struct app_config cfg;
 	struct registry registry;     /* protocol versions */
 	struct witness_rules *witness_rules; /* CCTV eligibility and notice (protocols/ca-cctv.rules) */
+	struct offences *offences;    /* what the arrest guardrail recognises (ca-offences.rules) */
+	struct tz *tz;                /* the county's time zone (setting county.timezone) */
+	int arrest_window_days;       /* an arrest may precede the identification by this much
+					 (setting arrest.before_identification_days) */
 	struct inflight *inflight;    /* idempotency keys being processed (the one mutable part) */
 	char dummy_hash[128]; /* verified against for unknown usernames, so timing reveals nothing */
 };
 
 void app_config_defaults(struct app_config *cfg);
-/* Loads the witness rules file into app->witness_rules; errors as "FILE:LINE: message". */
-enum sh_code app_load_witness_rules(struct app *app, const char *path, struct sh_error *err);
+/*
+ * Loads the rules files (witness rules, offences; errors as "FILE:LINE: message") and
+ * the county settings (county.*, arrest.*) from app->store, which must be open.
+ * Free with app_release_rules().
+ */
+enum sh_code app_load_rules(struct app *app, const char *witness_rules, const char *offences,
+			    struct sh_error *err);
+void app_release_rules(struct app *app);
 /* Fills the parts of app that need computing once (the dummy password hash). */
 enum sh_code app_prepare(struct app *app, struct sh_error *err);
 

@@ -6,6 +6,7 @@
 #include "lib/jsonw.h"
 #include "lib/shcrypto.h"
 #include "lib/timefmt.h"
+#include "core/guardrail.h"
 #include "core/witness.h"
 
 
@@ -168,10 +169,9 @@ static void witness_items(struct api_request *req, struct casefile *cf, int64_t 
 			     now);
 		for (size_t h = 0; h < cf->nhearings[i]; h++) {
 			const struct hearing_rec *hr = &cf->hearings[i][h];
-			struct sh_date hd = timefmt_time_to_date(hr->at);
-			int64_t notice = app->witness_rules
-					 ? timefmt_date_to_time(witness_notice_due(app->witness_rules, hd))
-					 : hr->at - 3 * 86400;
+			struct sh_date hd = tz_date(app->tz, hr->at);
+			/* by the end of the county's local day, N calendar days before the hearing */
+			int64_t notice = tz_day_end(app->tz, witness_notice_due(app->witness_rules, hd));
 			bool eligible = false;
 
 			if (have_birth && app->witness_rules) {
@@ -313,35 +313,35 @@ static json_t *identity(struct api_request *req, const struct casefile *cf)
 
 bool casefile_birth_date(struct api_request *req, const struct casefile *cf, struct sh_date *out)
 {
+	if (!casefile_verified_birth(req, cf, out)) {
+		/* from an estimate: the middle of the year of age at identification */
+		*out = tz_date(req->app->tz, cf->c.identified_at -
+						     (int64_t)cf->c.age * 365 * 86400 - 182 * 86400);
+	}
+	return true;
+}
+
+bool casefile_verified_birth(struct api_request *req, const struct casefile *cf,
+			     struct sh_date *out)
+{
 	json_t *id = cf->c.age_estimated ? NULL : identity(req, cf);
 	const char *b = id ? jsonh_str(id, "birth_date") : NULL;
 	bool ok = b && !timefmt_parse_date(b, out);
 
 	json_decref(id);
-	if (!ok) {
-		/* from an estimate: the middle of the year of age at identification */
-		*out = timefmt_time_to_date(cf->c.identified_at - (int64_t)cf->c.age * 365 * 86400 -
-					    182 * 86400);
-	}
-	return true;
+	return ok;
 }
 
 int casefile_age_at(struct api_request *req, const struct casefile *cf, int64_t t)
 {
-	json_t *id;
 	struct sh_date birth;
-	int age;
+	struct guardrail_youth y = { .identified_at = cf->c.identified_at,
+				     .has_estimate = true, .estimate = cf->c.age };
 
-	if (!cf->c.age_estimated && (id = identity(req, cf))) {
-		const char *b = jsonh_str(id, "birth_date");
-		int ok = b && !timefmt_parse_date(b, &birth);
-		json_decref(id);
-		if (ok)
-			return timefmt_age_on(birth, timefmt_time_to_date(t));
-	}
-	age = cf->c.age;
+	if (casefile_verified_birth(req, cf, &birth))
+		return tz_age_at(req->app->tz, birth, t);
 	/* an estimate ages with the calendar */
-	return age + (int)((t - cf->c.identified_at) / (365 * 86400 + 21600));
+	return guardrail_age_at(req->app->tz, &y, t);
 }
 
 static bool disclosed_to(const struct casefile *cf, const struct event_rec *note, int64_t agency)
@@ -370,6 +370,10 @@ bool casefile_event_readable(const struct principal *who, const struct casefile 
 
 	if (s < 0)
 		return false;
+	/* a refused arrest (SB 1322) is for the recording agency's supervisors and oversight */
+	if (!strcmp(e->type, "refused_arrest"))
+		return (who->role == ROLE_SUPERVISOR && who->agency_id == e->agency_id) ||
+		       (who->kind == AK_OVERSIGHT && access_can_read(who, SEC_CORE));
 	if (access_can_read(who, (enum section)s))
 		return true;
 	/* a privileged note reaches another agency only through a recorded disclosure */

@@ -59,8 +59,12 @@ enum sh_code casefile_save_steps(struct store_conn *c, struct api_request *req,
 bool casefile_amended(const struct casefile *cf, const struct event_rec *e);
 /* Is this step (instance) owned by the caller's agency kind? NULL when no such step. */
 const struct step_status *casefile_step(const struct casefile *cf, const char *key, int episode);
-/* The youth's age on day t (exact with a birth date, else from the estimate). */
+/* The youth's age on the county's local day of instant t (exact with a birth date, else
+ * from the estimate, which ages with the calendar). */
 int casefile_age_at(struct api_request *req, const struct casefile *cf, int64_t t);
+/* The recorded birth date (not an estimate); false when there is none or it cannot be read. */
+bool casefile_verified_birth(struct api_request *req, const struct casefile *cf,
+			     struct sh_date *out);
 /* The birth date, or one implied by the age estimate; false when neither is readable. */
 bool casefile_birth_date(struct api_request *req, const struct casefile *cf, struct sh_date *out);
 /* The latest effective event of a type whose data has field == value (witness events). */

@@ -19,7 +19,7 @@
 #include "lib/timefmt.h"
 #include "notify/summons.h"
 
-#define AGE_MIN 8
+#define AGE_MIN 0 /* young children are exploited too; the protocol decides by age */
 #define AGE_MAX 25
 
 static const char *const statuses[] = { "dependent", "probation", "both", "none", "unknown", NULL };
@@ -336,7 +336,7 @@ API_HANDLER(api_cases_create)
 		}
 	if ((s = jsonh_str(youth, "birth_date"))) {
 		timefmt_parse_date(s, &birth);
-		age = timefmt_age_on(birth, timefmt_time_to_date(t0));
+		age = tz_age_at(app->tz, birth, t0);
 		if (age < AGE_MIN || age > AGE_MAX)
 			sh_error_field(err, SH_EINVAL, "youth.birth_date",
 				       "gives an age of %d at identification; the protocol serves ages "

@@ -9,6 +9,9 @@
 #include "api/audit.h"
 #include "api/casefile.h"
 #include "api/handlers.h"
+#include "core/guardrail.h"
+#include "core/offences.h"
+#include "core/phrase.h"
 #include "core/rules.h"
 #include "lib/jsonh.h"
 #include "lib/jsonw.h"
@@ -16,7 +19,6 @@
 #include "lib/timefmt.h"
 #include "notify/summons.h"
 
-#define JUSTIFICATION_MIN 20
 
 struct ectx; /* one event being added */
 typedef enum sh_code (*event_check)(struct ectx *x, struct sh_error *err);
@@ -43,6 +45,8 @@ struct ectx {
 	int64_t now;
 	int64_t event_id;
 	bool close, reopen;
+	const char *refusal; /* an arrest refused by the guardrail: the answer's detail */
+	json_t *warnings;    /* cautions for the answer */
 };
 
 #define COMMON                                                  \
@@ -62,7 +66,11 @@ static const char *const exploiter_roles[] = { "exploiter", "buyer", NULL };
 static const char *const t_text[] = { "text", NULL };
 static const char *const t_reason[] = { "reason", NULL };
 static const char *const t_just[] = { "justification", NULL };
+static const char *const t_placement[] = { "justification", "setting_detail", NULL };
 static const char *const t_note[] = { "note", NULL };
+static const char *const t_exploiter[] = { "note", "person", NULL };
+
+static const struct event_kind *event_kind_of(const char *type);
 
 /* ---- type-specific rules, run inside the write with the case as it is now ---- */
 
@@ -117,26 +125,98 @@ static enum sh_code check_note(struct ectx *x, struct sh_error *err)
 	return SH_OK;
 }
 
-static bool justified(struct ectx *x)
+/* A deviation's written justification: required, and it must say something. */
+static enum sh_code justified(struct ectx *x, const char *what, struct sh_error *err)
 {
-	const char *j = jsonh_str(x->body, "justification");
+	const char *problem = rules_justification_problem(jsonh_str(x->body, "justification"));
 
-	return j && jsonh_utf8_len(j) >= JUSTIFICATION_MIN;
+	if (!problem)
+		return SH_OK;
+	return sh_error_field(err, SH_EINVAL, "justification",
+			      "%s is a protocol deviation that a supervisor reviews: %s", what,
+			      problem);
 }
 
+static void warn(struct ectx *x, const char *field, const char *message)
+{
+	json_array_append_new(x->warnings,
+			      json_pack("{s:s, s:s}", "field", field, "message", message));
+}
+
+/* What the case knows of the youth's age, for the guardrail. */
+static void youth_age(struct ectx *x, struct guardrail_youth *y)
+{
+	struct sh_date birth;
+
+	memset(y, 0, sizeof(*y));
+	y->identified_at = x->cf.c.identified_at;
+	if (casefile_verified_birth(x->req, &x->cf, &birth)) {
+		y->has_birth = true;
+		y->birth = birth;
+	} else if (x->cf.c.age_estimated) {
+		y->has_estimate = true;
+		y->estimate = x->cf.c.age;
+	}
+}
+
+/*
+ * The SB 1322 guardrail (core/guardrail.h). A refused arrest is not lost: it is recorded
+ * as a refused_arrest entry for the agency's supervisors and oversight, and the request
+ * is answered 422 once that entry is committed.
+ */
 static enum sh_code check_arrest(struct ectx *x, struct sh_error *err)
 {
-	const char *offense = jsonh_str(x->body, "offense");
+	const struct app *app = x->req->app;
+	const char *offense = jsonh_str(x->body, "offense"), *act = jsonh_str(x->body, "act_at");
+	struct guardrail_youth y;
+	struct guardrail_result g;
+	int64_t act_at = x->at;
+	char date[11];
+	enum sh_code rc;
 
+	if (act)
+		timefmt_parse_rfc3339(act, &act_at);
+	if (act_at > x->at)
+		return sh_error_field(err, SH_EINVAL, "act_at",
+				      "the act cannot come after the arrest (at)");
+	if (act_at < x->cf.c.identified_at - (int64_t)app->arrest_window_days * 86400)
+		return sh_error_field(err, SH_EINVAL, act ? "act_at" : "at",
+				      "is more than %d days before the identification (setting "
+				      "arrest.before_identification_days)",
+				      app->arrest_window_days);
+	youth_age(x, &y);
+	guardrail_arrest(app->offences, app->tz, offense, act_at, &y, &g);
+	timefmt_format_date(g.act_date, date);
 	json_object_set_new(x->data, "offense", json_string(offense));
-	if (rules_is_prostitution_offense(offense) &&
-	    casefile_age_at(x->req, &x->cf, x->at) < 18)
-		return sh_error_field(err, SH_EINVAL, "offense", "%s", rules_sb1322_refusal);
-	if (!justified(x))
-		return sh_error_field(err, SH_EINVAL, "justification",
-				      "any arrest of an identified victim is a protocol deviation: "
-				      "write why (at least %d characters); a supervisor reviews it",
-				      JUSTIFICATION_MIN);
+	json_object_set_new(x->data, "offense_cited",
+			    g.match.offence ? json_string(g.match.offence->cite)
+			    : g.match.cite[0] ? json_string(g.match.cite) : json_null());
+	json_object_set_new(x->data, "prostitution_related", json_boolean(g.match.prostitution));
+	jsonh_set_time(x->data, "act_at", act_at, false);
+	json_object_set_new(x->data, "act_date", json_string(date));
+	json_object_set_new(x->data, "age_at_act", g.age >= 0 ? json_integer(g.age) : json_null());
+	json_object_set_new(x->data, "age_basis", json_string(g.age_basis));
+	json_object_set_new(x->data, "minor", json_boolean(g.minor));
+	json_object_set_new(x->data, "before_identification",
+			    json_boolean(act_at < x->cf.c.identified_at));
+	switch (g.verdict) {
+	case GUARDRAIL_REFUSE_MINOR:
+	case GUARDRAIL_REFUSE_REPEALED:
+		json_object_set_new(x->data, "refused",
+				    json_string(g.verdict == GUARDRAIL_REFUSE_MINOR ? "sb1322"
+										    : "repealed"));
+		x->kind = event_kind_of("refused_arrest");
+		x->refusal = arena_strdup(x->req->arena, g.reason);
+		return SH_OK;
+	case GUARDRAIL_ASK_SUBDIVISION:
+		return sh_error_field(err, SH_EINVAL, "offense", "%s", g.reason);
+	case GUARDRAIL_ACCEPT:
+		break;
+	}
+	if ((rc = justified(x, "any arrest of an identified victim", err)))
+		return rc;
+	if (g.reason[0])
+		warn(x, "offense", arena_strdup(x->req->arena, g.reason));
 	json_object_set_new(x->data, "deviation", json_true());
 	return SH_OK;
 }
@@ -144,14 +224,23 @@ static enum sh_code check_arrest(struct ectx *x, struct sh_error *err)
 static enum sh_code check_placement(struct ectx *x, struct sh_error *err)
 {
 	const char *setting = jsonh_str(x->body, "setting");
+	const char *detail = jsonh_str(x->body, "setting_detail"), *words = NULL;
+	enum sh_code rc;
 
 	json_object_set_new(x->data, "setting", json_string(setting));
-	if (!strcmp(setting, "detention")) {
-		if (!justified(x))
-			return sh_error_field(err, SH_EINVAL, "justification",
-					      "placement in detention is a protocol deviation: write "
-					      "why (at least %d characters); a supervisor reviews it",
-					      JUSTIFICATION_MIN);
+	if (!strcmp(setting, "other") && !detail)
+		return sh_error_field(err, SH_EINVAL, "setting_detail",
+				      "say what the placement is, when the setting is other");
+	/* "other: juvenile hall" is a detention placement, whatever it was recorded as */
+	if (detail && strcmp(setting, "detention"))
+		words = offences_detention_words(x->req->app->offences, detail);
+	if (!strcmp(setting, "detention") || words) {
+		if ((rc = justified(x, words ? "a placement that is detention (juvenile hall, camp "
+					       "or the like)"
+					     : "placement in detention",
+				    err)))
+			return rc;
+		json_object_set_new(x->data, "detention", json_true());
 		json_object_set_new(x->data, "deviation", json_true());
 	}
 	return SH_OK;
@@ -195,9 +284,23 @@ static enum sh_code check_stability(struct ectx *x, struct sh_error *err)
 	return copy_fields(x, (const char *const[]){ "stable", "safe_placement", "engaged", NULL });
 }
 
+/* Exploiters and buyers are counted as people: who was arrested is kept sealed, and a
+ * keyed hash of it (case, spacing and punctuation folded) tells the same person apart. */
 static enum sh_code check_exploiter(struct ectx *x, struct sh_error *err)
 {
+	const char *person = jsonh_str(x->body, "person");
+
 	UNUSED(err);
+	if (person) {
+		char folded[OFFENCE_TEXT_MAX + 1], key[65];
+		phrase_fold(person, folded, sizeof(folded), PHRASE_WORDS);
+		if (!folded[0])
+			return sh_error_field(err, SH_EINVAL, "person",
+					      "give a booking number, or the name and birth date");
+		shcrypto_blind_index(&x->req->app->keys,
+				     arena_printf(x->req->arena, "person:%s", folded), key);
+		json_object_set_new(x->data, "person_key", json_string(key));
+	}
 	return copy_fields(x, (const char *const[]){ "role", "charge", NULL });
 }
 
@@ -421,14 +524,16 @@ static const struct jsonh_field s_advocate_note[] = {
 	COMMON, { "text", JT_TEXT, JF_REQUIRED, 1, 20000, NULL },
 	{ "confidentiality_explained", JT_BOOL, 0, 0, 0, NULL }, { NULL }
 };
-static const struct jsonh_field s_arrest[] = { COMMON,
-					       { "offense", JT_STRING, JF_REQUIRED, 1, 60, NULL },
-					       { "justification", JT_TEXT, 0, 1, 4000, NULL },
-					       { NULL } };
-static const struct jsonh_field s_placement[] = { COMMON,
-						  { "setting", JT_ENUM, JF_REQUIRED, 0, 0, settings },
-						  { "justification", JT_TEXT, 0, 1, 4000, NULL },
-						  { NULL } };
+static const struct jsonh_field s_arrest[] = {
+	COMMON, { "offense", JT_STRING, JF_REQUIRED, 1, OFFENCE_TEXT_MAX, NULL },
+	{ "act_at", JT_TIME, 0, 0, 0, NULL },
+	{ "justification", JT_TEXT, 0, 1, RULES_JUSTIFICATION_MAX, NULL }, { NULL }
+};
+static const struct jsonh_field s_placement[] = {
+	COMMON, { "setting", JT_ENUM, JF_REQUIRED, 0, 0, settings },
+	{ "setting_detail", JT_TEXT, 0, 1, OFFENCE_TEXT_MAX, NULL },
+	{ "justification", JT_TEXT, 0, 1, RULES_JUSTIFICATION_MAX, NULL }, { NULL }
+};
 static const struct jsonh_field s_note_only[] = { COMMON, { "note", JT_TEXT, 0, 1, 4000, NULL },
 						  { NULL } };
 static const struct jsonh_field s_screening[] = { COMMON,
@@ -442,11 +547,12 @@ static const struct jsonh_field s_stability[] = { COMMON,
 						  { "engaged", JT_BOOL, 0, 0, 0, NULL },
 						  { "note", JT_TEXT, 0, 1, 4000, NULL },
 						  { NULL } };
-static const struct jsonh_field s_exploiter[] = { COMMON,
-						  { "role", JT_ENUM, JF_REQUIRED, 0, 0, exploiter_roles },
-						  { "charge", JT_STRING, 0, 1, 60, NULL },
-						  { "note", JT_TEXT, 0, 1, 4000, NULL },
-						  { NULL } };
+static const struct jsonh_field s_exploiter[] = {
+	COMMON, { "role", JT_ENUM, JF_REQUIRED, 0, 0, exploiter_roles },
+	{ "charge", JT_STRING, 0, 1, 60, NULL },
+	{ "person", JT_TEXT, 0, 1, OFFENCE_TEXT_MAX, NULL },
+	{ "note", JT_TEXT, 0, 1, 4000, NULL }, { NULL }
+};
 static const struct jsonh_field s_review[] = { COMMON,
 					       { "event_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
 					       { "note", JT_TEXT, JF_REQUIRED, 1, 4000, NULL },
@@ -505,12 +611,14 @@ static const struct event_kind kinds[] = {
 	{ "note", -1, s_note, t_text, check_note },
 	{ "advocate_note", SEC_ADVOCACY, s_advocate_note, t_text, NULL },
 	{ "arrest", SEC_LAW_ENFORCEMENT, s_arrest, t_just, check_arrest },
-	{ "placement", SEC_PLACEMENT, s_placement, t_just, check_placement },
+	/* never sent: what an arrest the guardrail refused is recorded as */
+	{ "refused_arrest", SEC_LAW_ENFORCEMENT, NULL, NULL, NULL },
+	{ "placement", SEC_PLACEMENT, s_placement, t_placement, check_placement },
 	{ "missing_start", SEC_MISSING, s_note_only, t_note, check_missing_start },
 	{ "missing_end", SEC_MISSING, s_note_only, t_note, check_missing_end },
 	{ "screening", SEC_CORE, s_screening, NULL, check_screening },
 	{ "stability_check", SEC_CORE, s_stability, t_note, check_stability },
-	{ "exploiter_arrest", SEC_LAW_ENFORCEMENT, s_exploiter, t_note, check_exploiter },
+	{ "exploiter_arrest", SEC_LAW_ENFORCEMENT, s_exploiter, t_exploiter, check_exploiter },
 	{ "deviation_review", SEC_CORE, s_review, t_note, check_review },
 	{ "disclosure", SEC_ADVOCACY, s_disclosure, t_note, check_disclosure },
 	{ "close", SEC_CORE, s_close, t_text, check_close },
@@ -524,7 +632,7 @@ static const struct event_kind kinds[] = {
 	{ "notice_served", SEC_COURT, s_notice, NULL, check_notice },
 };
 
-static const struct event_kind *kind_of(const char *type)
+static const struct event_kind *event_kind_of(const char *type)
 {
 	for (size_t i = 0; type && i < ARRAY_SIZE(kinds); i++)
 		if (!strcmp(kinds[i].type, type))
@@ -546,8 +654,13 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 	if ((rc = casefile_load(req, c, req->params[0], &x->cf, err)) ||
 	    (rc = casefile_evaluate(req, &x->cf, x->now, err)))
 		goto out;
-	if (x->at < x->cf.c.identified_at) {
-		rc = sh_error_field(err, SH_EINVAL, "at", "is before the identification");
+	/* an arrest may come first: "arrested first, recognised as a victim later" */
+	if (x->at < x->cf.c.identified_at - (strcmp(x->kind->type, "arrest") ? 0 :
+					      (int64_t)req->app->arrest_window_days * 86400)) {
+		rc = sh_error_field(err, SH_EINVAL, "at", "is before the identification%s",
+				    strcmp(x->kind->type, "arrest") ? "" :
+				    " by more than the days the setting "
+				    "arrest.before_identification_days allows");
 		goto out;
 	}
 	if (x->amends) {
@@ -606,8 +719,8 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 	if ((rc = summons_settle(c, x->cf.c.id, x->cf.c.closed_at != 0, x->cf.steps, x->cf.nsteps,
 				 req->who->user_id, x->now, req->arena, err)))
 		goto out;
-	rc = audit_record(c, req->who, x->now, "event.create", x->cf.c.id, x->section, "ok",
-			  x->kind->type, err);
+	rc = audit_record(c, req->who, x->now, x->refusal ? "arrest.refused" : "event.create",
+			  x->cf.c.id, x->section, x->refusal ? "refused" : "ok", x->kind->type, err);
 out:
 	buf_release(&data);
 	buf_wipe(&plain);
@@ -619,7 +732,7 @@ API_HANDLER(api_events_create)
 {
 	struct app *app = req->app;
 	struct ectx x = { .req = req };
-	json_t *warnings = json_array();
+	json_t *warnings = x.warnings = json_array();
 	const char *type;
 	struct store_conn *c;
 	struct casefile cf;
@@ -638,7 +751,7 @@ API_HANDLER(api_events_create)
 	if (rc)
 		goto out;
 	type = jsonh_str(x.body, "type");
-	if (!(x.kind = kind_of(type))) {
+	if (!(x.kind = event_kind_of(type)) || !x.kind->spec) {
 		rc = sh_error_field(err, SH_EINVAL, "type",
 				    "must be one of: step_done, step_waived, note, advocate_note, "
 				    "arrest, placement, missing_start, missing_end, screening, "
@@ -681,6 +794,11 @@ API_HANDLER(api_events_create)
 		json_object_set_new(x.data, "confidentiality_explained", json_true());
 	if ((rc = store_write(app->store, do_add, &x, err)))
 		goto out;
+	if (x.refusal) {
+		/* recorded for the supervisors; for the officer, a refusal that says why */
+		rc = sh_error_field(err, SH_EINVAL, "offense", "%s", x.refusal);
+		goto out;
+	}
 	/* answer from what was committed */
 	if ((rc = store_read_begin(app->store, &c, err)))
 		goto out;

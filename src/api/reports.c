@@ -9,6 +9,7 @@
 #include "api/handlers.h"
 #include "api/params.h"
 #include "api/reports.h"
+#include "core/offences.h"
 
 #define DEFAULT_MISSING_STEPS "missing_report_le,missing_report_ncmec,missing_attorney_notice"
 
@@ -18,14 +19,22 @@ const struct report_setting report_settings[] = {
 	  "are shown together as \"other\" (so are genders and races recorded for fewer youth)" },
 	{ "report.stability.window_days", "15",
 	  "a stability check counts for day N when it is at most this many days before or after it" },
-	{ "report.stability.require", "stable",
-	  "fields of the check that must be true: any of stable, safe_placement, engaged "
-	  "(comma-separated), or none" },
+	{ "report.stability.require", "stable,not_detained,engaged",
+	  "what stable means: any of stable (the check says so), safe_placement (the check "
+	  "says so), engaged (the check says the youth is engaged with the advocate), "
+	  "not_detained (the latest placement is not a detention setting), comma-separated, "
+	  "or none" },
 	{ "report.stability.no_missing_days", "30",
 	  "not stable when a missing-from-care episode overlapped this many days before the "
 	  "check (0: not considered)" },
 	{ "report.stability.recovery_breaks", "true",
 	  "not stable when the youth was recovered again (a new recovery) before the check" },
+	{ "report.currently_stable.since", "",
+	  "\"currently stable\" counts the youth identified since this day (YYYY-MM-DD); "
+	  "empty: since the report period's first day" },
+	{ "report.currently_stable.max_check_age_days", "90",
+	  "\"currently stable\" looks at the youth's latest stability check at most this many "
+	  "days before the end of the period (1 to 730)" },
 	{ "report.missing_report_steps", DEFAULT_MISSING_STEPS,
 	  "the protocol steps that are a missing episode's 24-hour reports (comma-separated keys)" },
 };
@@ -101,6 +110,8 @@ static bool require_word(const char *w, size_t n, void *arg)
 		d->need_safe_placement = true;
 	else if (word_is(w, n, "engaged"))
 		d->need_engaged = true;
+	else if (word_is(w, n, "not_detained"))
+		d->need_not_detained = true;
 	else if (!word_is(w, n, "none"))
 		return false;
 	return true;
@@ -132,6 +143,13 @@ static bool apply(const char *key, const char *v, struct metrics_options *o, str
 		return parse_int(v, 0, 90, &o->stability.window_days);
 	if (!strcmp(key, "report.stability.no_missing_days"))
 		return parse_int(v, 0, 365, &o->stability.no_missing_days);
+	if (!strcmp(key, "report.currently_stable.max_check_age_days"))
+		return parse_int(v, 1, 730, &o->stability.current_max_age_days);
+	if (!strcmp(key, "report.currently_stable.since")) {
+		o->stability.has_current_since = *v != '\0';
+		return !*v || (!timefmt_parse_date(v, &o->stability.current_since) &&
+			       o->stability.current_since.year >= 2000);
+	}
 	if (!strcmp(key, "report.stability.recovery_breaks")) {
 		if (strcmp(v, "true") && strcmp(v, "false"))
 			return false;
@@ -140,7 +158,7 @@ static bool apply(const char *key, const char *v, struct metrics_options *o, str
 	}
 	if (!strcmp(key, "report.stability.require")) {
 		o->stability.need_stable = o->stability.need_safe_placement =
-			o->stability.need_engaged = false;
+			o->stability.need_engaged = o->stability.need_not_detained = false;
 		return each_word(v, require_word, &o->stability);
 	}
 	if (!strcmp(key, "report.missing_report_steps")) {
@@ -197,26 +215,52 @@ static struct metrics_where where(const struct report_where *w)
 	return (struct metrics_where){ w->period, w->area, w->agency_id };
 }
 
+/* The report's accumulator, and what reads arrests stored before their classification. */
+struct sink_ctx {
+	struct metrics *m;
+	const struct offences *offences;
+};
+
 static enum sh_code on_recoveries(void *arg, const struct report_case_row *r)
 {
 	struct metrics_where w = where(&r->w);
 
-	return metrics_add_recoveries(arg, &w, r->re_recovery, r->first_in_period, r->age, r->gender,
-				      r->race_ethnicity, r->n);
+	return metrics_add_recoveries(((struct sink_ctx *)arg)->m, &w, r->re_recovery,
+				      r->first_in_period, r->age, r->gender, r->race_ethnicity, r->n);
 }
 
 static enum sh_code on_event(void *arg, const struct report_event_row *r)
 {
+	struct sink_ctx *k = arg;
+	struct metrics_where w = where(&r->w);
+	struct offence_match om;
+
+	if (!r->type)
+		return SH_OK;
+	if (!strcmp(r->type, "detention"))
+		return metrics_add_detention(k->m, &w, r->n);
+	if (!strcmp(r->type, "refused_arrest"))
+		return metrics_add_refused_arrests(k->m, &w, r->minor && r->prostitution == 1, r->n);
+	if (r->prostitution < 0) {
+		offences_classify(k->offences, r->offense ? r->offense : "", &om);
+		return metrics_add_arrests(k->m, &w, om.prostitution, r->minor, r->n);
+	}
+	return metrics_add_arrests(k->m, &w, r->prostitution == 1, r->minor, r->n);
+}
+
+static enum sh_code on_exploiters(void *arg, const struct report_exploiter_row *r)
+{
 	struct metrics_where w = where(&r->w);
 
-	return metrics_add_event(arg, &w, r->type, r->value, r->n);
+	return metrics_add_exploiters(((struct sink_ctx *)arg)->m, &w, r->buyer, r->arrests,
+				      r->people);
 }
 
 static enum sh_code on_step(void *arg, const struct report_step_row *r)
 {
 	struct metrics_where w = where(&r->w);
 
-	return metrics_add_step(arg, &w, r->step, r->state, r->opened_at, r->due_at, r->done_at);
+	return metrics_add_step(((struct sink_ctx *)arg)->m, &w, r->step, r->state, r->opened_at, r->due_at, r->done_at);
 }
 
 static enum sh_code on_missing(void *arg, const struct report_missing_row *r)
@@ -228,23 +272,32 @@ static enum sh_code on_missing(void *arg, const struct report_missing_row *r)
 					 : !strcmp(r->cls, "not_due") ? MISSING_NOT_DUE
 								      : MISSING_NO_REPORTS;
 
-	return metrics_add_missing(arg, &w, cls, r->n);
+	return metrics_add_missing(((struct sink_ctx *)arg)->m, &w, cls, r->n);
 }
 
 static enum sh_code on_stability(void *arg, const struct report_stability_row *r)
 {
 	struct metrics_where w = where(&r->w);
-	struct metrics_check chk = { r->found, r->stable, r->safe_placement, r->engaged, r->missing,
-				     r->recovered_again };
+	struct metrics_check chk = { r->found,	 r->stable,	     r->safe_placement, r->engaged,
+				     r->missing, r->recovered_again, r->detained };
 
-	return metrics_add_stability(arg, &w, r->days, &chk, r->n);
+	return metrics_add_stability(((struct sink_ctx *)arg)->m, &w, r->days, &chk, r->n);
+}
+
+static enum sh_code on_current(void *arg, const struct report_stability_row *r)
+{
+	struct metrics_where w = where(&r->w);
+	struct metrics_check chk = { r->found,	 r->stable,	     r->safe_placement, r->engaged,
+				     r->missing, r->recovered_again, r->detained };
+
+	return metrics_add_current(((struct sink_ctx *)arg)->m, &w, &chk, r->n);
 }
 
 static enum sh_code on_witnesses(void *arg, const struct report_witness_row *r)
 {
 	struct metrics_where w = where(&r->w);
 
-	return metrics_add_witnesses(arg, &w, r->advocate, r->safety_plan, r->cctv_filed,
+	return metrics_add_witnesses(((struct sink_ctx *)arg)->m, &w, r->advocate, r->safety_plan, r->cctv_filed,
 				     r->cctv_granted, r->n);
 }
 
@@ -252,12 +305,40 @@ static enum sh_code on_prosecutions(void *arg, const struct report_prosecution_r
 {
 	struct metrics_where w = where(&r->w);
 
-	return metrics_add_prosecutions(arg, &w, r->conviction, r->n);
+	return metrics_add_prosecutions(((struct sink_ctx *)arg)->m, &w, r->conviction, r->n);
 }
 
 static enum sh_code on_month(void *arg, const struct report_month_row *r)
 {
-	return metrics_add_month(arg, r->period, r->month, r->n);
+	return metrics_add_month(((struct sink_ctx *)arg)->m, r->period, r->month, r->n);
+}
+
+/* The county's months over both periods, cut at the periods' bounds, as the store's
+ * JSON: [["YYYY-MM", start, end], ...] (instants of local midnights). */
+static enum sh_code months_json(const struct tz *tz, const struct metrics_period *per,
+				struct buf *out)
+{
+	int64_t day = per->first_day - per->days, end = per->first_day + per->days;
+	const char *sep = "";
+
+	buf_addch(out, '[');
+	while (day < end) {
+		struct sh_date d, nd;
+		int64_t next;
+		timefmt_civil_from_days(day, &d.year, &d.month, &d.day);
+		next = timefmt_days_from_civil(d.month == 12 ? d.year + 1 : d.year,
+					       d.month == 12 ? 1 : d.month + 1, 1);
+		if (day < per->first_day && next > per->first_day)
+			next = per->first_day; /* the month the report period starts in, cut */
+		if (next > end)
+			next = end;
+		timefmt_civil_from_days(next, &nd.year, &nd.month, &nd.day);
+		buf_addf(out, "%s[\"%04d-%02d\",%" PRId64 ",%" PRId64 "]", sep, d.year, d.month,
+			 tz_day_start(tz, d), tz_day_start(tz, nd));
+		sep = ",";
+		day = next;
+	}
+	return buf_addch(out, ']');
 }
 
 /* The steps the timeliness figures list: every stored protocol version's, newest first. */
@@ -287,9 +368,11 @@ enum sh_code report_board(struct store *s, const struct registry *reg,
 	struct arena a = ARENA_INIT;
 	struct agency_rec *ags;
 	struct report_query q = { 0 };
-	struct report_sink sink = { NULL,	     on_recoveries, on_event,	     on_step,
-				    on_missing,	     on_stability,  on_witnesses,    on_prosecutions,
-				    on_month };
+	struct sink_ctx k = { NULL, rq->offences };
+	struct report_sink sink = { &k,		 on_recoveries, on_event,     on_exploiters, on_step,
+				    on_missing,	 on_stability,	on_current,   on_witnesses,
+				    on_prosecutions, on_month };
+	struct buf months = BUF_INIT;
 	size_t nags;
 	int64_t as_of = 0;
 	enum sh_code rc;
@@ -300,17 +383,18 @@ enum sh_code report_board(struct store *s, const struct registry *reg,
 	o.public_release = rq->public_release;
 	o.area = rq->area;
 	o.version = version;
+	o.tz = rq->tz;
 	if (rq->area && !report_area_valid(rq->area))
 		return sh_error_field(err, SH_EINVAL, "area",
 				      "is an area code: lowercase letters, digits, '_' or '-'");
-	if ((rc = metrics_period(rq->from, rq->to, &per, err)))
+	if ((rc = metrics_period(rq->tz, rq->from, rq->to, &per, err)))
 		return rc;
 	buf_adds(&steps, "[]");
 	if ((rc = store_read_begin(s, &c, err)))
 		goto out;
 	if ((rc = load_settings(c, &o, &steps, err)) || (rc = metrics_new(&o, &m, err)))
 		goto out;
-	sink.arg = m;
+	k.m = m;
 	if ((rc = store_agency_list(c, &a, &ags, &nags, err)) ||
 	    (rc = store_report_as_of(c, &as_of, err)))
 		goto out;
@@ -331,6 +415,19 @@ enum sh_code report_board(struct store *s, const struct registry *reg,
 	q.window_days = o.stability.window_days;
 	q.no_missing_days = o.stability.no_missing_days;
 	q.missing_steps = steps.data;
+	if ((rc = months_json(rq->tz, &per, &months))) {
+		rc = sh_error_set(err, rc, "out of memory");
+		goto out;
+	}
+	q.months = months.data;
+	/* currently stable: judged at the end of each period (not after the data's as-of) */
+	q.current_at[0] = per.to < as_of ? per.to : as_of;
+	q.current_at[1] = per.from < as_of ? per.from : as_of;
+	q.current_since[0] = o.stability.has_current_since
+				     ? tz_day_start(rq->tz, o.stability.current_since) : per.from;
+	q.current_since[1] = o.stability.has_current_since
+				     ? tz_day_start(rq->tz, o.stability.current_since) : per.prev_from;
+	q.current_max_age_days = o.stability.current_max_age_days;
 	if ((rc = store_report_board(c, &q, &sink, err)))
 		goto out;
 	store_read_end(c);
@@ -343,6 +440,7 @@ out:
 	store_read_end(c);
 	metrics_free(m);
 	buf_release(&steps);
+	buf_release(&months);
 	arena_release(&a);
 	return rc;
 }
@@ -395,6 +493,8 @@ API_HANDLER(api_report_board)
 						      "'_' or '-'");
 	if (err->code)
 		return err->code;
+	rq.tz = app->tz;
+	rq.offences = app->offences;
 	if ((rc = report_board(app->store, &app->registry, &rq, SH_VERSION, &res->body, err)))
 		return rc;
 	timefmt_format_date(rq.from, from);

@@ -10,7 +10,9 @@
 #include "store/store.h"
 
 struct report_request {
-	struct sh_date from, to; /* the period, both days included */
+	struct sh_date from, to; /* the period, both days included, county days */
+	const struct tz *tz;     /* the county's zone */
+	const struct offences *offences; /* to read arrests stored before their classification */
 	bool public_release;
 	enum metrics_format format;
 	const char *area; /* NULL: every area */

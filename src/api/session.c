@@ -187,8 +187,14 @@ API_HANDLER(api_session_delete)
 API_HANDLER(api_me)
 {
 	json_t *out = json_pack("{s:o}", "user", principal_to_json(req->who));
+	int64_t now = clock_now(&req->app->clock);
 
 	UNUSED(err);
+	/* the county's zone: the web app shows every time in it, whatever the device's */
+	json_object_set_new(out, "county",
+			    json_pack("{s:s, s:i, s:s}", "timezone", tz_name(req->app->tz),
+				      "utc_offset_s", (int)tz_offset(req->app->tz, now),
+				      "abbreviation", tz_abbr(req->app->tz, now)));
 	if (req->who->via_session)
 		json_object_set_new(out, "csrf_token", json_string(req->who->csrf_token));
 	return api_reply_json_new(res, 200, out);

@@ -67,5 +67,8 @@ int cmd_key(int argc, char **argv);
 int cmd_roster(int argc, char **argv);
 int cmd_notify(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_settings(int argc, char **argv);
+/* Shows and sets database settings (all, or only those starting with prefix). */
+int cli_settings(int argc, char **argv, const char *prefix, const char *usage);
 
 #endif

@@ -380,7 +380,7 @@ int cmd_demo(int argc, char **argv)
 	    (rc = store_open(db, &so, &d.app.store, &err)) ||
 	    (rc = registry_load(d.app.store, protocol, d.real_now, &d.app.registry, &err)))
 		goto out;
-	if ((rc = app_load_witness_rules(&d.app, "protocols/ca-cctv.rules", &err)))
+	if ((rc = app_load_rules(&d.app, "protocols/ca-cctv.rules", "protocols/ca-offences.rules", &err)))
 		goto out;
 	if (!(d.app.inflight = inflight_new())) {
 		rc = sh_error_set(&err, SH_ENOMEM, "out of memory");
@@ -451,7 +451,7 @@ int cmd_demo(int argc, char **argv)
 		printf("  %-18s %-10s %s\n", users[w].username, users[w].role, users[w].agency);
 out:
 	registry_release(&d.app.registry);
-	witness_rules_free(d.app.witness_rules);
+	app_release_rules(&d.app);
 	inflight_free(d.app.inflight);
 	store_close(d.app.store);
 	if (d.app.keys.keys)

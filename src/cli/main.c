@@ -17,6 +17,7 @@ const struct cli_command cli_commands[] = {
 	{ "roster", cmd_roster, "on-call rosters and how people are reached (webhook, e-mail)" },
 	{ "notify", cmd_notify, "notification settings and the outbox of summonses" },
 	{ "report", cmd_report, "the Board report: figures by area and agency (json, csv, html)" },
+	{ "settings", cmd_settings, "the county's settings: time zone, arrest window, report definitions" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "list the commands, or show one command's help" },
 	{ NULL, NULL, NULL },

@@ -1,13 +1,17 @@
 /* safeharbor report board | settings: the Board report (docs/report.md). */
 #include "lib/common.h"
 #include "api/audit.h"
+#include "api/county.h"
 #include "api/reports.h"
+#include "core/offences.h"
 #include "cli/cli.h"
 
 static const char usage[] =
 	"safeharbor report board [--db PATH] --from YYYY-MM-DD --to YYYY-MM-DD\n"
 	"                        [--format json|csv|html] [--public] [--area AREA]\n"
-	"  Writes the Board report for the period (both days included, UTC) beside the\n"
+	"                        [--offences FILE]\n"
+	"  Writes the Board report for the period (both days included, the county's days:\n"
+	"  setting county.timezone) beside the\n"
 	"  previous period of equal length, on stdout. --public suppresses small counts\n"
 	"  (1-10) and folds small areas for release outside the agencies.\n"
 	"safeharbor report settings [--db PATH] [KEY=VALUE ...]\n"
@@ -20,9 +24,15 @@ static int board(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },	    { "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },	    { "format", required_argument, NULL, 'F' },
 		{ "public", no_argument, NULL, 'p' },	    { "area", required_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },	    { 0 },
+		{ "offences", required_argument, NULL, 'o' }, { "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
 	struct sh_error err = SH_ERROR_INIT, ignored = SH_ERROR_INIT;
+	const char *offences = "protocols/ca-offences.rules";
+	struct offences *off = NULL;
+	struct tz *tz = NULL;
+	struct buf errors = BUF_INIT;
+	int window;
 	struct report_request rq = { .format = METRICS_JSON };
 	struct registry reg = { 0 };
 	struct store *s = NULL;
@@ -49,6 +59,8 @@ static int board(int argc, char **argv)
 			rq.public_release = true;
 		else if (c == 'a')
 			rq.area = optarg;
+		else if (c == 'o')
+			offences = optarg;
 	}
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
@@ -64,11 +76,22 @@ static int board(int argc, char **argv)
 		rq.format = (enum metrics_format)f;
 	if (rq.area && !report_area_valid(rq.area))
 		return cli_usage_error(usage, "--area is an area code (lowercase letters, digits, _, -)");
-	if ((rc = cli_open_store(cli_db_path(db), &s, &err)))
+	if ((rc = offences_load_file(offences, &off, &errors))) {
+		fprintf(stderr, "%s", errors.data);
+		buf_release(&errors);
+		return EXIT_FAIL;
+	}
+	if ((rc = cli_open_store(cli_db_path(db), &s, &err)) ||
+	    (rc = county_settings_load(s, &tz, &window, &err))) {
+		store_close(s);
+		offences_free(off);
 		return cli_fail(&err);
+	}
 	/* the protocol versions name the steps; a database without one has no cases either */
 	if (registry_load(s, NULL, (int64_t)time(NULL), &reg, &ignored))
 		memset(&reg, 0, sizeof(reg));
+	rq.tz = tz;
+	rq.offences = off;
 	rc = report_board(s, &reg, &rq, SH_VERSION, &out, &err);
 	if (!rc) {
 		snprintf(detail, sizeof(detail), "%s..%s %s %s%s%s", from, to,
@@ -80,6 +103,8 @@ static int board(int argc, char **argv)
 	}
 	registry_release(&reg);
 	store_close(s);
+	tz_free(tz);
+	offences_free(off);
 	if (rc) {
 		buf_release(&out);
 		return cli_fail(&err);
@@ -93,83 +118,6 @@ static int board(int argc, char **argv)
 	return EXIT_OK;
 }
 
-struct set_args {
-	char **kv;
-	int n;
-};
-
-static enum sh_code write_settings(struct store_conn *c, void *arg, struct sh_error *err)
-{
-	struct set_args *a = arg;
-	enum sh_code rc = SH_OK;
-
-	for (int i = 0; !rc && i < a->n; i++) {
-		char *eq = strchr(a->kv[i], '=');
-		*eq = '\0';
-		rc = store_setting_set(c, a->kv[i], eq + 1, err);
-		if (!rc)
-			rc = audit_record(c, NULL, (int64_t)time(NULL), "report.settings", NULL, NULL,
-					  "ok", a->kv[i], err);
-		*eq = '=';
-	}
-	return rc;
-}
-
-static int settings(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	struct sh_error err = SH_ERROR_INIT;
-	struct store *s = NULL;
-	struct store_conn *c;
-	struct set_args a;
-	const char *db = NULL;
-	int code = EXIT_OK, ch;
-	bool done;
-	enum sh_code rc = SH_OK;
-
-	while ((ch = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		if (ch == 'd')
-			db = optarg;
-	}
-	a.kv = argv + optind;
-	a.n = argc - optind;
-	for (int i = 0; i < a.n; i++) {
-		char *eq = strchr(a.kv[i], '=');
-		if (!eq)
-			return cli_usage_error(usage, "write a setting as KEY=VALUE ('%s')", a.kv[i]);
-		*eq = '\0';
-		rc = report_setting_check(a.kv[i], eq + 1, &err);
-		*eq = '=';
-		if (rc)
-			return cli_fail(&err);
-	}
-	if ((rc = cli_open_store(cli_db_path(db), &s, &err)))
-		return cli_fail(&err);
-	if (a.n)
-		rc = store_write(s, write_settings, &a, &err);
-	if (!rc && !(rc = store_read_begin(s, &c, &err))) {
-		struct arena ar = ARENA_INIT;
-		for (size_t i = 0; !rc && i < report_nsettings; i++) {
-			char *v = NULL;
-			rc = store_setting_get(c, report_settings[i].key, &ar, &v, &err);
-			if (!rc)
-				printf("%s = %s%s\n    %s\n", report_settings[i].key,
-				       v ? v : report_settings[i].dflt, v ? "" : " (default)",
-				       report_settings[i].help);
-		}
-		arena_release(&ar);
-		store_read_end(c);
-	}
-	store_close(s);
-	return rc ? cli_fail(&err) : EXIT_OK;
-}
-
 int cmd_report(int argc, char **argv)
 {
 	static const char *const subs[] = { "board", "settings", NULL };
@@ -178,5 +126,5 @@ int cmd_report(int argc, char **argv)
 
 	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
 		return code;
-	return strcmp(sub, "board") ? settings(argc, argv) : board(argc, argv);
+	return strcmp(sub, "board") ? cli_settings(argc, argv, "report.", usage) : board(argc, argv);
 }

@@ -16,6 +16,7 @@ int cmd_serve(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "protocol", required_argument, NULL, 'p' },
 		{ "witness-rules", required_argument, NULL, 'w' },
+		{ "offences", required_argument, NULL, 'o' },
 		{ "secure-cookies", no_argument, NULL, 's' },
 		{ "session-idle", required_argument, NULL, 'i' },
 		{ "session-max", required_argument, NULL, 'm' },
@@ -32,6 +33,8 @@ int cmd_serve(int argc, char **argv)
 		"                          else protocols/la-county-frp.protocol); every version loaded\n"
 		"                          is kept, so existing cases keep their deadlines\n"
 		"  --witness-rules FILE    CCTV eligibility rules (default protocols/ca-cctv.rules)\n"
+		"  --offences FILE         the offences the arrest guardrail recognises\n"
+		"                          (default protocols/ca-offences.rules)\n"
 		"  --secure-cookies        mark cookies Secure (TLS is terminated in front of us)\n"
 		"  --session-idle SECONDS  sign out after this much inactivity (default 900)\n"
 		"  --session-max SECONDS   and after this long in any case (default 43200)\n"
@@ -44,6 +47,7 @@ int cmd_serve(int argc, char **argv)
 	struct app app = { 0 };
 	const char *db = NULL, *protocol = getenv("SAFEHARBOR_PROTOCOL");
 	const char *witness_rules = "protocols/ca-cctv.rules";
+	const char *offences = "protocols/ca-offences.rules";
 	const char *public_url = NULL;
 	struct notify_worker *notifier = NULL;
 	char *keyfile = NULL;
@@ -64,6 +68,8 @@ int cmd_serve(int argc, char **argv)
 			protocol = optarg;
 		else if (c == 'w')
 			witness_rules = optarg;
+		else if (c == 'o')
+			offences = optarg;
 		else if (c == 's')
 			app.cfg.secure_cookies = true;
 		else if (c == 'u') {
@@ -100,7 +106,7 @@ int cmd_serve(int argc, char **argv)
 	if (store_open(db, &so, &app.store, &err) ||
 	    registry_load(app.store, protocol, clock_now(&app.clock), &app.registry, &err))
 		goto fail;
-	if (app_load_witness_rules(&app, witness_rules, &err))
+	if (app_load_rules(&app, witness_rules, offences, &err))
 		goto fail;
 	if (!(app.inflight = inflight_new())) {
 		sh_error_set(&err, SH_ENOMEM, "out of memory");
@@ -118,15 +124,15 @@ int cmd_serve(int argc, char **argv)
 		printf("safeharbor listening on http://%s:%d/\n", host, http_server_port(srv));
 		fflush(stdout);
 	}
-	log_info("serve: schema %d, listening on port %d", store_schema_version(app.store),
-		 http_server_port(srv));
+	log_info("serve: schema %d, listening on port %d, county time %s",
+		 store_schema_version(app.store), http_server_port(srv), tz_name(app.tz));
 	sigwait(&sigs, &sig);
 	log_info("serve: %s received, finishing requests in flight",
 		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	http_server_stop(srv);
 	notify_worker_stop(notifier);
 	registry_release(&app.registry);
-	witness_rules_free(app.witness_rules);
+	app_release_rules(&app);
 	inflight_free(app.inflight);
 	store_close(app.store);
 	shcrypto_keys_release(&app.keys);
@@ -136,7 +142,7 @@ int cmd_serve(int argc, char **argv)
 fail:
 	notify_worker_stop(notifier);
 	registry_release(&app.registry);
-	witness_rules_free(app.witness_rules);
+	app_release_rules(&app);
 	inflight_free(app.inflight);
 	store_close(app.store);
 	if (app.keys.keys)

@@ -6,7 +6,6 @@
  */
 #include "lib/common.h"
 #include "core/metrics_internal.h"
-#include "core/rules.h"
 
 const int metrics_stability_days[METRICS_NSTAB] = { 30, 90, 180 };
 
@@ -54,6 +53,8 @@ static const int members_56[] = { 5, 6 };
 static const int members_78[] = { 7, 8 };
 static const int members_age[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 static const struct mline lines_12[] = { { 0, 2, members_12 } };
+static const struct mline lines_arrests[] = { { 0, 2, members_12 }, { 0, 2, members_34 } };
+static const struct mline lines_people[] = { { 3, 2, members_12 } };
 static const struct mline lines_stab[] = { { 0, 3, members_123 } };
 static const struct mline lines_missing[] = { { 0, 2, members_14 }, { 1, 2, members_23 } };
 static const struct mline lines_age[] = { { 0, AGE_BUCKETS, members_age } };
@@ -87,11 +88,25 @@ static const struct mcat cats_arrests[] = {
 	{ "arrests", "All arrests", false },
 	{ "prostitution_related", "Prostitution-related", false },
 	{ "other_offences", "Other offences", false },
+	{ "of_minors", "Under 18 at the time of the act", false },
+	{ "of_18_or_older", "18 or older at the time of the act", false },
 };
 static const struct mmeasure meas_arrests[] = {
 	{ MK_COUNT, 1, 0, "prostitution_related", "Prostitution-related" },
 	{ MK_COUNT, 2, 0, "other_offences", "Other offences" },
+	{ MK_COUNT, 3, 0, "of_minors", "Under 18 at the time of the act" },
+	{ MK_COUNT, 4, 0, "of_18_or_older", "18 or older at the time of the act" },
 	{ MK_COUNT, 0, 0, "arrests", "All arrests" },
+};
+static const struct mcat cats_refused[] = {
+	{ "refused", "Refused attempts", false },
+	{ "prostitution_of_minors", "Prostitution arrests of minors (SB 1322)", false },
+	{ "repealed_offence", "Offence repealed before the act", false },
+};
+static const struct mmeasure meas_refused[] = {
+	{ MK_COUNT, 1, 0, "prostitution_of_minors", "Prostitution arrests of minors (SB 1322)" },
+	{ MK_COUNT, 2, 0, "repealed_offence", "Offence repealed before the act" },
+	{ MK_COUNT, 0, 0, "refused", "All refused attempts" },
 };
 static const struct mcat cats_detention[] = { { "detention_placements", "Placements in detention", false } };
 static const struct mmeasure meas_detention[] = {
@@ -122,15 +137,29 @@ static const struct mmeasure meas_stability[] = {
 	{ MK_COUNT, 3, 0, "no_check", "No check recorded" },
 };
 
+static const struct mcat cats_current[] = {
+	{ "youth", "Youth identified since the start day", false },
+	{ "stable", "Currently stable", false },
+	{ "not_stable", "Not stable", true },
+	{ "no_recent_check", "No recent check", false },
+};
+static const struct mmeasure meas_current[] = {
+	{ MK_COUNT, 0, 0, "youth", "Youth identified since the start day" },
+	{ MK_SHARE, 1, 0, "stable", "Currently stable" },
+	{ MK_COUNT, 3, 0, "no_recent_check", "No recent check" },
+};
+
 static const struct mcat cats_exploiter[] = {
-	{ "arrests", "All arrests", false },
-	{ "exploiters", "Exploiters", false },
-	{ "buyers", "Buyers", false },
+	{ "arrests", "Arrests", false },
+	{ "exploiters", "Exploiters (people)", false },
+	{ "buyers", "Buyers (people)", false },
+	{ "people", "People arrested", false },
 };
 static const struct mmeasure meas_exploiter[] = {
-	{ MK_COUNT, 1, 0, "exploiters", "Exploiters" },
-	{ MK_COUNT, 2, 0, "buyers", "Buyers" },
-	{ MK_COUNT, 0, 0, "arrests", "All arrests" },
+	{ MK_COUNT, 1, 0, "exploiters", "Exploiters (people)" },
+	{ MK_COUNT, 2, 0, "buyers", "Buyers (people)" },
+	{ MK_COUNT, 3, 0, "people", "People arrested" },
+	{ MK_COUNT, 0, 0, "arrests", "Arrests" },
 };
 static const struct mcat cats_filed[] = { { "filed", "Prosecutions filed", false } };
 static const struct mmeasure meas_filed[] = { { MK_COUNT, 0, 0, "filed", "Prosecutions filed" } };
@@ -214,17 +243,30 @@ static const struct fig_def fixed[F_STEP0] = {
 		"lower case; \"not recorded\" when none was given.",
 		B_IDENTIFIED, 0, NULL, F_YOUTH, 0, 0, NULL, 0, NULL },
 	[F_ARRESTS] = { "victim_arrests", S_ARRESTS, "Arrests of identified victims",
-		"Arrests of youth already identified as victims (arrest events on a recovery's "
-		"timeline). Prostitution-related: PC 647(b) or PC 653.22, as the SB 1322 guardrail "
-		"recognises them; the guardrail refuses to record one for anyone under 18, so this "
-		"stays zero for minors. Other offences: every other arrest, each a protocol "
-		"deviation with a written justification. Counted under the recovery's area and "
-		"identifying agency. Goal: zero.",
-		B_EVENT, N(cats_arrests), cats_arrests, -1, 0, N(lines_12), lines_12,
+		"Arrests of youth identified as victims (arrest events on a recovery's timeline, "
+		"including arrests made up to the setting arrest.before_identification_days before "
+		"the identification), by the time of the arrest. Prostitution-related: the offence "
+		"recorded names PC 647(b) or PC 653.22 however written, or words for the act "
+		"(docs/offences.md); the guardrail refuses these for anyone under 18, so only "
+		"youth 18 or older can have one. Under 18 at the time of the act: by the birth "
+		"date on the county's local day of the act, or treated as under 18 when only an "
+		"estimate under 20 or no age is known. Every arrest is a protocol deviation with a "
+		"written justification. Goal: zero.",
+		B_EVENT, N(cats_arrests), cats_arrests, -1, 0, N(lines_arrests), lines_arrests,
 		N(meas_arrests), meas_arrests },
+	[F_REFUSED] = { "refused_arrests", S_ARRESTS, "Attempted arrests refused",
+		"Arrests the guardrail refused to record, by the time of the arrest: a prostitution "
+		"offence (PC 647(b), PC 653.22, however written, or words for the act) of a youth "
+		"under 18 at the time of the act (SB 1322), or any arrest for an offence repealed "
+		"before the act (PC 653.22 from 2023-01-01, SB 357). Each attempt is kept for the "
+		"agency's supervisors and oversight. Goal: zero.",
+		B_EVENT, N(cats_refused), cats_refused, -1, 0, N(lines_12), lines_12,
+		N(meas_refused), meas_refused },
 	[F_DETENTION] = { "detention_placements", S_ARRESTS, "Placements in detention",
-		"Placements recorded with the setting \"detention\" (a protocol deviation), by the "
-		"time of the placement. Goal: zero.",
+		"Placements recorded with the setting \"detention\", or with the setting \"other\" "
+		"described as a detention setting (juvenile hall, a probation camp, jail and the "
+		"like: docs/offences.md), by the time of the placement. Each is a protocol "
+		"deviation. Goal: zero.",
 		B_EVENT, N(cats_detention), cats_detention, -1, 0, 0, NULL, N(meas_detention),
 		meas_detention },
 	[F_MISSING] = { "missing_episodes", S_MISSING, "Missing episodes and 24-hour reports",
@@ -252,11 +294,18 @@ static const struct fig_def fixed[F_STEP0] = {
 		"period and whose check window has closed.",
 		N(cats_stability), cats_stability, -1, 0, N(lines_stab), lines_stab,
 		N(meas_stability), meas_stability },
-	[F_EXPLOITER] = { "exploiter_arrests", S_EXPLOITERS, "Exploiter and buyer arrests",
+	[F_CURRENT] = { "currently_stable", S_STABILITY, "Currently stable", NULL,
+		"Counted once per youth identified since the start day, under the area and "
+		"identifying agency of their first recovery since then.",
+		N(cats_current), cats_current, -1, 0, N(lines_stab), lines_stab,
+		N(meas_current), meas_current },
+	[F_EXPLOITER] = { "exploiter_arrests", S_EXPLOITERS, "Exploiters and buyers arrested",
 		"Arrests of exploiters and of buyers recorded on recoveries' timelines "
-		"(exploiter_arrest events), by the time of the arrest; counted under the recovery's "
-		"area and identifying agency.",
-		B_EVENT, N(cats_exploiter), cats_exploiter, -1, 0, N(lines_12), lines_12,
+		"(exploiter_arrest events), by the time of the arrest, and the people they were: a "
+		"person arrested several times in the period (the same `person` recorded, compared "
+		"through a keyed hash) counts once, under the recovery of their first arrest in the "
+		"period; an arrest recorded without a person counts as a person of its own.",
+		B_EVENT, N(cats_exploiter), cats_exploiter, -1, 0, N(lines_people), lines_people,
 		N(meas_exploiter), meas_exploiter },
 	[F_PROSECUTIONS] = { "prosecutions_filed", S_EXPLOITERS, "Prosecutions filed",
 		"Prosecutions of exploiters and buyers filed in the period (by filing date); counted "
@@ -277,7 +326,7 @@ static const struct fig_def fixed[F_STEP0] = {
 		"Counted by the day the witness was listed.", N(cats_witnesses), cats_witnesses, -1, 0,
 		N(lines_witness), lines_witness, N(meas_witnesses), meas_witnesses },
 	[F_MONTHS] = { "recoveries_per_month", S_YOUTH, "Recoveries per month",
-		"Recoveries by calendar month (UTC) of identification; the first and last months "
+		"Recoveries by calendar month (county time) of identification; the first and last months "
 		"of a period can be partial.",
 		B_IDENTIFIED, 0, NULL, -1, 0, 0, NULL, 0, NULL },
 };
@@ -312,17 +361,18 @@ void metrics_options_defaults(struct metrics_options *o)
 	o->stability.window_days = 15;
 	o->stability.no_missing_days = 30;
 	o->stability.need_stable = true;
+	o->stability.need_not_detained = true;
+	o->stability.need_engaged = true;
 	o->stability.recovery_breaks = true;
+	o->stability.current_max_age_days = 90;
 	o->version = "";
 }
 
-void metrics_stability_text(const struct metrics_stability_def *d, struct buf *out)
+/* The parts of a stable check, as words. */
+static void stable_parts(const struct metrics_stability_def *d, struct buf *out)
 {
 	const char *sep = "";
 
-	buf_addf(out, "Stable at day N (30, 90, 180): the latest stability check from day N-%d "
-		      "to day N+%d after identification records ",
-		 d->window_days, d->window_days);
 	if (!d->need_stable && !d->need_safe_placement && !d->need_engaged)
 		buf_adds(out, "any result");
 	if (d->need_stable) {
@@ -334,33 +384,82 @@ void metrics_stability_text(const struct metrics_stability_def *d, struct buf *o
 		sep = ", ";
 	}
 	if (d->need_engaged)
-		buf_addf(out, "%sengaged: true", sep);
+		buf_addf(out, "%sengaged (with the advocate): true", sep);
+}
+
+/* What else must hold by `when` (the check, or the end of the period). */
+static void stable_conditions(const struct metrics_stability_def *d, const char *when,
+			      struct buf *out)
+{
+	if (d->need_not_detained)
+		buf_addf(out, "; the latest placement recorded by %s was not a detention setting",
+			 when);
 	if (d->no_missing_days > 0)
-		buf_addf(out, "; no missing-from-care episode overlapped the %d days before that "
-			      "check",
-			 d->no_missing_days);
+		buf_addf(out, "; no missing-from-care episode overlapped the %d days before %s",
+			 d->no_missing_days, when);
 	if (d->recovery_breaks)
 		buf_adds(out, "; and the youth was not recovered again before it");
+}
+
+void metrics_stability_text(const struct metrics_stability_def *d, struct buf *out)
+{
+	buf_addf(out, "Stable at day N (30, 90, 180): the latest stability check from day N-%d "
+		      "to day N+%d after identification records ",
+		 d->window_days, d->window_days);
+	stable_parts(d, out);
+	stable_conditions(d, "that check", out);
 	buf_adds(out, ". A recovery without a check in that window counts as not stable.");
 }
 
-enum sh_code metrics_period(struct sh_date from, struct sh_date to, struct metrics_period *out,
-			    struct sh_error *err)
+void metrics_current_text(const struct metrics_stability_def *d, struct buf *out)
 {
-	int64_t f = timefmt_date_to_time(from), t = timefmt_date_to_time(to) + DAY;
+	char since[11];
+
+	if (d->has_current_since)
+		timefmt_format_date(d->current_since, since);
+	buf_addf(out, "Currently stable: of the youth identified since %s, the share whose latest "
+		      "stability check, at most %d days before the end of the period (or the data's "
+		      "as-of time, if earlier), records ",
+		 d->has_current_since ? since : "the period's first day", d->current_max_age_days);
+	stable_parts(d, out);
+	stable_conditions(d, "the end of the period", out);
+	if (d->recovery_breaks)
+		buf_adds(out, " (after the check)");
+	buf_adds(out, ". A youth without such a check counts as not stable.");
+}
+
+static int64_t day_start(const struct tz *tz, struct sh_date d)
+{
+	return tz ? tz_day_start(tz, d) : timefmt_days_from_civil(d.year, d.month, d.day) * DAY;
+}
+
+static struct sh_date date_of_day(int64_t day)
+{
+	struct sh_date d;
+
+	timefmt_civil_from_days(day, &d.year, &d.month, &d.day);
+	return d;
+}
+
+enum sh_code metrics_period(const struct tz *tz, struct sh_date from, struct sh_date to,
+			    struct metrics_period *out, struct sh_error *err)
+{
+	int64_t first = timefmt_days_from_civil(from.year, from.month, from.day);
+	int64_t last = timefmt_days_from_civil(to.year, to.month, to.day);
 
 	memset(out, 0, sizeof(*out));
-	if (t <= f)
+	if (last < first)
 		return sh_error_field(err, SH_EINVAL, "to", "must be on or after from");
-	if ((t - f) / DAY > METRICS_MAX_DAYS)
+	if (last - first + 1 > METRICS_MAX_DAYS)
 		return sh_error_field(err, SH_EINVAL, "to", "a report covers at most %d days",
 				      METRICS_MAX_DAYS);
-	out->from = f;
-	out->to = t;
-	out->days = (int)((t - f) / DAY);
-	out->prev_from = f - (int64_t)out->days * DAY;
-	out->prev_first = timefmt_time_to_date(out->prev_from);
-	out->prev_last = timefmt_time_to_date(f - DAY);
+	out->days = (int)(last - first + 1);
+	out->first_day = first;
+	out->from = day_start(tz, from);
+	out->to = day_start(tz, date_of_day(last + 1));
+	out->prev_first = date_of_day(first - out->days);
+	out->prev_last = date_of_day(first - 1);
+	out->prev_from = day_start(tz, out->prev_first);
 	return SH_OK;
 }
 
@@ -372,6 +471,8 @@ bool metrics_is_stable(const struct metrics_stability_def *d, const struct metri
 	    (d->need_engaged && c->engaged != 1))
 		return false;
 	if (d->no_missing_days > 0 && c->missing)
+		return false;
+	if (d->need_not_detained && c->detained)
 		return false;
 	return !(d->recovery_breaks && c->recovered_again);
 }
@@ -605,7 +706,7 @@ enum sh_code metrics_new(const struct metrics_options *o, struct metrics **out, 
 		return sh_error_set(err, SH_ENOMEM, "out of memory");
 	m->o = *o;
 	arena_init(&m->arena);
-	if ((rc = metrics_period(o->from, o->to, &m->per, err))) {
+	if ((rc = metrics_period(o->tz, o->from, o->to, &m->per, err))) {
 		metrics_free(m);
 		return rc;
 	}
@@ -615,6 +716,9 @@ enum sh_code metrics_new(const struct metrics_options *o, struct metrics **out, 
 		m->o.min_group_recoveries = 0;
 	metrics_stability_text(&o->stability, &t);
 	snprintf(m->stability_text, sizeof(m->stability_text), "%s", t.data);
+	buf_reset(&t);
+	metrics_current_text(&o->stability, &t);
+	snprintf(m->current_text, sizeof(m->current_text), "%s", t.data);
 	buf_release(&t);
 	*out = m;
 	return SH_OK;
@@ -792,34 +896,47 @@ enum sh_code metrics_add_recoveries(struct metrics *m, const struct metrics_wher
 	return counter_min(&m->mins, KEY(F_AGE, CAT_AGE_MIN, l.p, 1, l.agency), age);
 }
 
-enum sh_code metrics_add_event(struct metrics *m, const struct metrics_where *w, const char *type,
-			       const char *value, int64_t n)
+enum sh_code metrics_add_arrests(struct metrics *m, const struct metrics_where *w,
+				 bool prostitution, bool minor, int64_t n)
 {
 	struct loc l;
 	enum sh_code rc;
 
-	if (!type)
-		return SH_OK;
-	if (!strcmp(type, "arrest")) {
-		bool pr = value && rules_is_prostitution_offense(value);
-		if ((rc = locate(m, w, &l)) || (rc = count(m, &l, F_ARRESTS, 0, n)))
-			return rc;
-		return count(m, &l, F_ARRESTS, pr ? C_PROSTITUTION : C_OTHER, n);
-	}
-	if (!strcmp(type, "placement")) {
-		if (!value || strcmp(value, "detention"))
-			return SH_OK;
-		if ((rc = locate(m, w, &l)))
-			return rc;
-		return count(m, &l, F_DETENTION, 0, n);
-	}
-	if (!strcmp(type, "exploiter_arrest")) {
-		bool buyer = value && !strcmp(value, "buyer");
-		if ((rc = locate(m, w, &l)) || (rc = count(m, &l, F_EXPLOITER, 0, n)))
-			return rc;
-		return count(m, &l, F_EXPLOITER, buyer ? C_BUYER : C_EXPLOITER, n);
-	}
-	return SH_OK;
+	if ((rc = locate(m, w, &l)) || (rc = count(m, &l, F_ARRESTS, 0, n)) ||
+	    (rc = count(m, &l, F_ARRESTS, prostitution ? C_PROSTITUTION : C_OTHER, n)))
+		return rc;
+	return count(m, &l, F_ARRESTS, minor ? C_MINOR : C_ADULT, n);
+}
+
+enum sh_code metrics_add_refused_arrests(struct metrics *m, const struct metrics_where *w,
+					 bool minor_prostitution, int64_t n)
+{
+	struct loc l;
+	enum sh_code rc;
+
+	if ((rc = locate(m, w, &l)) || (rc = count(m, &l, F_REFUSED, 0, n)))
+		return rc;
+	return count(m, &l, F_REFUSED, minor_prostitution ? C_REFUSED_MINOR : C_REFUSED_OTHER, n);
+}
+
+enum sh_code metrics_add_detention(struct metrics *m, const struct metrics_where *w, int64_t n)
+{
+	struct loc l;
+	enum sh_code rc = locate(m, w, &l);
+
+	return rc ? rc : count(m, &l, F_DETENTION, 0, n);
+}
+
+enum sh_code metrics_add_exploiters(struct metrics *m, const struct metrics_where *w, bool buyer,
+				    int64_t arrests, int64_t people)
+{
+	struct loc l;
+	enum sh_code rc;
+
+	if ((rc = locate(m, w, &l)) || (rc = count(m, &l, F_EXPLOITER, 0, arrests)) ||
+	    (rc = count(m, &l, F_EXPLOITER, C_PEOPLE, people)))
+		return rc;
+	return count(m, &l, F_EXPLOITER, buyer ? C_BUYERS : C_EXPLOITERS, people);
 }
 
 enum sh_code metrics_add_step(struct metrics *m, const struct metrics_where *w, const char *step,
@@ -887,6 +1004,20 @@ enum sh_code metrics_add_stability(struct metrics *m, const struct metrics_where
 	if (!chk->found)
 		return count(m, &l, f, C_NO_CHECK, n);
 	return count(m, &l, f, metrics_is_stable(&m->o.stability, chk) ? C_STABLE : C_NOT_STABLE, n);
+}
+
+enum sh_code metrics_add_current(struct metrics *m, const struct metrics_where *w,
+				 const struct metrics_check *chk, int64_t n)
+{
+	struct loc l;
+	enum sh_code rc;
+
+	if ((rc = locate(m, w, &l)) || (rc = count(m, &l, F_CURRENT, 0, n)))
+		return rc;
+	if (!chk->found)
+		return count(m, &l, F_CURRENT, C_NO_CHECK, n);
+	return count(m, &l, F_CURRENT,
+		     metrics_is_stable(&m->o.stability, chk) ? C_STABLE : C_NOT_STABLE, n);
 }
 
 enum sh_code metrics_add_witnesses(struct metrics *m, const struct metrics_where *w,
@@ -1152,7 +1283,8 @@ static enum sh_code calendar_months(struct metrics *m)
 {
 	static const char *const names[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	struct sh_date last = timefmt_time_to_date(m->per.to - DAY);
+	int64_t first = m->per.first_day, after = first + m->per.days, prev = first - m->per.days;
+	struct sh_date last = date_of_day(after - 1);
 	int y = m->per.prev_first.year, mo = m->per.prev_first.month;
 	size_t n = (size_t)((last.year - y) * 12 + (last.month - mo) + 1), c = 0;
 	struct mcat *cats = arena_alloc(&m->arena, (n + 1) * sizeof(*cats));
@@ -1162,15 +1294,15 @@ static enum sh_code calendar_months(struct metrics *m)
 	if (!cats || !m->month_mask || !m->month_cat)
 		return SH_ENOMEM;
 	for (; c < n; c++) {
-		int64_t start = timefmt_days_from_civil(y, mo, 1) * DAY;
-		int64_t end = timefmt_days_from_civil(mo == 12 ? y + 1 : y, mo == 12 ? 1 : mo + 1, 1) * DAY;
+		int64_t start = timefmt_days_from_civil(y, mo, 1);
+		int64_t end = timefmt_days_from_civil(mo == 12 ? y + 1 : y, mo == 12 ? 1 : mo + 1, 1);
 		char *key = arena_printf(&m->arena, "%04d-%02d", y, mo);
 		size_t raw;
 		if (!key || dict_find(&m->months, &m->arena, key, false, &raw))
 			return SH_ENOMEM;
 		cats[c] = (struct mcat){ key, arena_printf(&m->arena, "%s %d", names[mo - 1], y), false };
-		m->month_mask[c] = (unsigned char)((start < m->per.to && end > m->per.from ? 1 : 0) |
-						   (start < m->per.from && end > m->per.prev_from ? 2 : 0));
+		m->month_mask[c] = (unsigned char)((start < after && end > first ? 1 : 0) |
+						   (start < first && end > prev ? 2 : 0));
 		if (raw != SIZE_MAX)
 			m->month_cat[raw] = (int)c + 1;
 		if (++mo > 12) {
@@ -1199,6 +1331,8 @@ static enum sh_code make_figures(struct metrics *m)
 				    d->meas, 0, NULL };
 		if (f >= F_STAB30 && f <= F_STAB180)
 			x->definition = m->stability_text;
+		if (f == F_CURRENT)
+			x->definition = m->current_text;
 	}
 	if ((rc = data_categories(m, F_GENDER, &m->genders, &m->gender_cat, &m->figs[F_GENDER],
 				  "another gender")) ||
@@ -1540,9 +1674,9 @@ void metrics_value(const struct metrics *m, const struct mfig *f, const struct m
 size_t metrics_order(const struct metrics *m, int *out)
 {
 	static const int before[] = { F_RECOVERIES, F_YOUTH, F_AGE, F_GENDER, F_RACE, F_ARRESTS,
-				      F_DETENTION };
-	static const int after[] = { F_MISSING, F_STAB30, F_STAB90, F_STAB180, F_EXPLOITER,
-				     F_PROSECUTIONS, F_CONVICTIONS, F_WITNESSES };
+				      F_REFUSED, F_DETENTION };
+	static const int after[] = { F_MISSING, F_STAB30, F_STAB90, F_STAB180, F_CURRENT,
+				     F_EXPLOITER, F_PROSECUTIONS, F_CONVICTIONS, F_WITNESSES };
 	size_t n = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(before); i++)

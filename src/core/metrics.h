@@ -18,6 +18,7 @@
 #include "lib/buf.h"
 #include "lib/error.h"
 #include "lib/timefmt.h"
+#include "lib/tz.h"
 
 #define METRICS_SMALL_MAX 10  /* public release: counts 1..10 are shown as "1-10" */
 #define METRICS_MAX_DAYS 3660 /* the longest report period */
@@ -29,18 +30,23 @@ enum metrics_format { METRICS_JSON, METRICS_CSV, METRICS_HTML };
 /* "json", "csv", "html"; -1 when unknown */
 int metrics_format_parse(const char *s);
 
-/* What "stable at day N" means (settings report.stability.*, docs/report.md). */
+/* What "stable" means (settings report.stability.*, docs/report.md). */
 struct metrics_stability_def {
 	int window_days;      /* the check counts within this many days either side of day N */
 	int no_missing_days;  /* ... and no missing episode in this many days before the check */
 	bool need_stable;     /* the check says stable: true */
 	bool need_safe_placement;
-	bool need_engaged;
+	bool need_engaged;    /* the check says engaged (with the advocate): true */
+	bool need_not_detained; /* the latest placement then is not a detention setting */
 	bool recovery_breaks; /* a new recovery of the youth before the check: not stable */
+	int current_max_age_days; /* "currently stable": the check is at most this old */
+	bool has_current_since;   /* "currently stable": youth identified since this day */
+	struct sh_date current_since; /* (else since the period's first day) */
 };
 
 struct metrics_options {
-	struct sh_date from, to; /* the report period, both days included (UTC days) */
+	struct sh_date from, to; /* the report period, both days included (county days) */
+	const struct tz *tz;     /* the county's zone; NULL: UTC */
 	bool public_release;
 	int min_group_recoveries; /* public: areas and agencies with fewer fold into "other" */
 	const char *area;         /* the report covers this area only; NULL = every area */
@@ -52,15 +58,18 @@ void metrics_options_defaults(struct metrics_options *o);
 /* One line describing the stability definition, for the report and the docs. */
 void metrics_stability_text(const struct metrics_stability_def *d, struct buf *out);
 
-/* The period [from, to) in Unix seconds and the previous one, [prev_from, from). */
+/* The period [from, to) in Unix seconds and the previous one, [prev_from, from): local
+ * midnights of zone tz (NULL: UTC), so a day of a daylight-saving change has 23 or 25
+ * hours and an evening in the county belongs to its local day. */
 struct metrics_period {
 	int64_t prev_from, from, to;
 	int days;
+	int64_t first_day;                    /* the period's first day, days since 1970 */
 	struct sh_date prev_first, prev_last; /* the previous period's days, both included */
 };
 /* SH_EINVAL (naming "from" or "to") for a reversed period or one longer than the maximum. */
-enum sh_code metrics_period(struct sh_date from, struct sh_date to, struct metrics_period *out,
-			    struct sh_error *err);
+enum sh_code metrics_period(const struct tz *tz, struct sh_date from, struct sh_date to,
+			    struct metrics_period *out, struct sh_error *err);
 
 /* ---- the facts (period: 0 = the report period, 1 = the previous one) ---- */
 
@@ -79,12 +88,14 @@ enum metrics_missing_class {
 	MISSING_NO_REPORTS /* the case's protocol has no 24-hour reports */
 };
 
-/* The stability check found for one recovery at day N (or its absence). */
+/* The stability check found for one recovery at day N, or a youth's latest (or its
+ * absence). */
 struct metrics_check {
 	bool found;
 	int stable, safe_placement, engaged; /* 1 true, 0 false, -1 not recorded */
 	bool missing;                         /* a missing episode in the days before it */
 	bool recovered_again;                 /* a later recovery of the youth before it */
+	bool detained;                        /* the latest placement then was detention */
 };
 
 struct metrics;
@@ -106,10 +117,20 @@ enum sh_code metrics_set_step(struct metrics *m, const char *key, const char *ti
 enum sh_code metrics_add_recoveries(struct metrics *m, const struct metrics_where *w,
 				    bool re_recovery, bool first_in_period, int age,
 				    const char *gender, const char *race_ethnicity, int64_t n);
-/* n events of type arrest (value = offence), placement (value = setting) or
- * exploiter_arrest (value = role) whose time falls in the period. */
-enum sh_code metrics_add_event(struct metrics *m, const struct metrics_where *w, const char *type,
-			       const char *value, int64_t n);
+/* n arrests of identified victims in the period: prostitution-related or not; of a youth
+ * under 18 at the time of the act (or treated as such) or not. */
+enum sh_code metrics_add_arrests(struct metrics *m, const struct metrics_where *w,
+				 bool prostitution, bool minor, int64_t n);
+/* n arrests the guardrail refused: of a minor for prostitution (SB 1322), or other
+ * (an offence repealed before the act). */
+enum sh_code metrics_add_refused_arrests(struct metrics *m, const struct metrics_where *w,
+					 bool minor_prostitution, int64_t n);
+/* n placements in a detention setting (recorded as detention, or described as one). */
+enum sh_code metrics_add_detention(struct metrics *m, const struct metrics_where *w, int64_t n);
+/* Exploiter (or buyer) arrests in the period, and how many distinct people they were
+ * (each counted where their first arrest of the period was). */
+enum sh_code metrics_add_exploiters(struct metrics *m, const struct metrics_where *w, bool buyer,
+				    int64_t arrests, int64_t people);
 /* One derived step row of a recovery identified in the period. */
 enum sh_code metrics_add_step(struct metrics *m, const struct metrics_where *w, const char *step,
 			      const char *state, int64_t opened_at, int64_t due_at, int64_t done_at);
@@ -119,6 +140,10 @@ enum sh_code metrics_add_missing(struct metrics *m, const struct metrics_where *
 /* n recoveries whose day `days` (30, 90 or 180) fell in the period, with their check. */
 enum sh_code metrics_add_stability(struct metrics *m, const struct metrics_where *w, int days,
 				   const struct metrics_check *chk, int64_t n);
+/* n youth identified since the "currently stable" start day, by their latest check within
+ * current_max_age_days of the period's end (or of the data's as-of time, if earlier). */
+enum sh_code metrics_add_current(struct metrics *m, const struct metrics_where *w,
+				 const struct metrics_check *chk, int64_t n);
 /* n minor witnesses listed in the period and what they have (as of the data). */
 enum sh_code metrics_add_witnesses(struct metrics *m, const struct metrics_where *w,
 				   bool advocate, bool safety_plan, bool cctv_filed,
@@ -126,7 +151,7 @@ enum sh_code metrics_add_witnesses(struct metrics *m, const struct metrics_where
 /* n prosecutions filed (conviction false) or convicted (true) in the period. */
 enum sh_code metrics_add_prosecutions(struct metrics *m, const struct metrics_where *w,
 				      bool conviction, int64_t n);
-/* n recoveries identified in month "YYYY-MM" (UTC) of the period. */
+/* n recoveries identified in month "YYYY-MM" (the county's months) of the period. */
 enum sh_code metrics_add_month(struct metrics *m, int period, const char *month, int64_t n);
 
 /* Totals, folding, percentiles and suppression. Call once, after the facts. */
@@ -136,6 +161,8 @@ enum sh_code metrics_render(const struct metrics *m, enum metrics_format f, stru
 
 /* ---- building blocks, exposed for the tests ---- */
 
+/* One line describing "currently stable", for the report and the docs. */
+void metrics_current_text(const struct metrics_stability_def *d, struct buf *out);
 /* Is a stability check "stable" under d? */
 bool metrics_is_stable(const struct metrics_stability_def *d, const struct metrics_check *c);
 

@@ -18,11 +18,13 @@ enum {
 	F_GENDER,
 	F_RACE,
 	F_ARRESTS,
+	F_REFUSED,
 	F_DETENTION,
 	F_MISSING,
 	F_STAB30,
 	F_STAB90,
 	F_STAB180,
+	F_CURRENT,
 	F_EXPLOITER,
 	F_PROSECUTIONS,
 	F_CONVICTIONS,
@@ -33,10 +35,11 @@ enum {
 
 /* categories of the fixed figures (0 is the figure's total) */
 enum { C_FIRST = 1, C_RE = 2 };
-enum { C_PROSTITUTION = 1, C_OTHER = 2 };
+enum { C_PROSTITUTION = 1, C_OTHER = 2, C_MINOR = 3, C_ADULT = 4 }; /* arrests */
+enum { C_REFUSED_MINOR = 1, C_REFUSED_OTHER = 2 };
 enum { C_DUE = 1, C_ON_TIME = 2, C_LATE = 3, C_NOT_ASSESSED = 4 }; /* missing */
 enum { C_STABLE = 1, C_NOT_STABLE = 2, C_NO_CHECK = 3 };
-enum { C_EXPLOITER = 1, C_BUYER = 2 };
+enum { C_EXPLOITERS = 1, C_BUYERS = 2, C_PEOPLE = 3 }; /* people; 0 = arrests */
 enum { C_ADVOCATE = 1, C_NO_ADVOCATE, C_PLAN, C_NO_PLAN, C_CCTV, C_NO_CCTV, C_GRANTED,
        C_NOT_GRANTED };
 enum { C_STEP_ON_TIME = 1, C_STEP_LATE = 2 }; /* step figures: 0 = due */
@@ -110,7 +113,7 @@ struct metrics {
 	struct arena arena;
 	struct metrics_period per;
 	int64_t as_of;
-	char stability_text[600];
+	char stability_text[600], current_text[600];
 	/* dimensions of the facts (raw indexes) */
 	struct dict areas, agencies, steps, genders, races, months;
 	struct buf agency_ids;    /* int64_t per raw agency */

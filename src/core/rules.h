@@ -1,29 +1,35 @@
 #ifndef SH_RULES_H
 #define SH_RULES_H
 /*
- * The rules safeharbor enforces or flags (domain.md, "Rules the system enforces"):
- * the SB 1322 guardrail on prostitution arrests of minors, protocol deviations,
- * victim-centred language, and routing a new case to the agencies that take part.
+ * The rules safeharbor enforces or flags (docs/domain.md): victim-centred language,
+ * the substance of a deviation's justification, and routing a new case to the agencies
+ * that take part. The arrest guardrail itself is core/guardrail.h.
  * Pure functions: no I/O, no clock.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* Is this offence PC 647(b) or PC 653.22 ("PC 647(b)", "647b", "pc 653.22(a)", ...)? */
-bool rules_is_prostitution_offense(const char *offense);
-
-/* The refusal text for a prostitution arrest of a minor: names SB 1322 and what to do. */
-extern const char rules_sb1322_refusal[];
-
 /*
- * The first derogatory label in text ("child prostitute", "teen prostitute",
- * "juvenile prostitute", "underage prostitute", any case, singular or plural), or
- * NULL. The phrase returned is the canonical one, not the caller's text.
+ * The first label that makes a child an offender in text ("child prostitute",
+ * "teen-prostitutes", "15-year-old prostitute", "underage sex worker", "teen hooker",
+ * any case, hyphens or spaces, plural), or NULL. The phrase returned is the canonical
+ * one, not the caller's text (static storage).
  */
 const char *rules_derogatory_phrase(const char *text);
 /* The warning for a phrase found by rules_derogatory_phrase(). */
 extern const char rules_language_advice[];
+
+/*
+ * A deviation's written justification must say something: at least
+ * RULES_JUSTIFICATION_WORDS words of two letters or more, not all the same, not a
+ * placeholder ("n/a", "test"), not one character repeated. NULL when it does, else what
+ * is wrong (static text, for the person who wrote it). Only the first
+ * RULES_JUSTIFICATION_MAX bytes are looked at.
+ */
+#define RULES_JUSTIFICATION_WORDS 4
+#define RULES_JUSTIFICATION_MAX 4000
+const char *rules_justification_problem(const char *text);
 
 /* An agency as routing sees it. */
 struct rules_agency {

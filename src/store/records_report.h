@@ -16,6 +16,11 @@ struct report_query {
 	int window_days;             /* stability: a check counts within this many days of day N */
 	int no_missing_days;         /* stability: missing episodes looked for before the check */
 	const char *missing_steps;   /* JSON array of the 24-hour missing-report step keys */
+	const char *months;          /* JSON array of the county's months cut at the periods'
+					bounds: [["YYYY-MM", start, end], ...] */
+	int64_t current_since[2];    /* "currently stable", per period: youth identified since */
+	int64_t current_at[2];       /* ... judged at this instant */
+	int current_max_age_days;    /* ... by a check at most this old */
 };
 
 /* Where a row belongs: 0 = the report period, 1 = the previous one; the recovery's area
@@ -38,9 +43,18 @@ struct report_case_row {
 
 struct report_event_row {
 	struct report_where w;
-	const char *type;  /* arrest, placement (detention only), exploiter_arrest */
-	const char *value; /* offense, setting, role */
+	const char *type;    /* arrest, refused_arrest, detention */
+	const char *offense; /* arrests recorded before the classification was stored: the
+				offence as written (else NULL) */
+	int prostitution;    /* 1, 0; -1 not stored (read offense) */
+	bool minor;          /* under 18 at the act (or treated so); else 18 or older */
 	int64_t n;
+};
+
+struct report_exploiter_row {
+	struct report_where w;
+	bool buyer;
+	int64_t arrests, people;
 };
 
 struct report_step_row {
@@ -60,7 +74,7 @@ struct report_stability_row {
 	int days; /* 30, 90, 180 */
 	bool found;
 	int stable, safe_placement, engaged; /* 1, 0, or -1 when not recorded */
-	bool missing, recovered_again;
+	bool missing, recovered_again, detained;
 	int64_t n;
 };
 
@@ -78,7 +92,7 @@ struct report_prosecution_row {
 
 struct report_month_row {
 	int period;
-	const char *month; /* YYYY-MM (UTC) */
+	const char *month; /* YYYY-MM (county time) */
 	int64_t n;
 };
 
@@ -87,9 +101,12 @@ struct report_sink {
 	void *arg;
 	enum sh_code (*recoveries)(void *arg, const struct report_case_row *r);
 	enum sh_code (*event)(void *arg, const struct report_event_row *r);
+	enum sh_code (*exploiters)(void *arg, const struct report_exploiter_row *r);
 	enum sh_code (*step)(void *arg, const struct report_step_row *r);
 	enum sh_code (*missing)(void *arg, const struct report_missing_row *r);
 	enum sh_code (*stability)(void *arg, const struct report_stability_row *r);
+	/* "currently stable": days is 0 */
+	enum sh_code (*current)(void *arg, const struct report_stability_row *r);
 	enum sh_code (*witnesses)(void *arg, const struct report_witness_row *r);
 	enum sh_code (*prosecutions)(void *arg, const struct report_prosecution_row *r);
 	enum sh_code (*month)(void *arg, const struct report_month_row *r);

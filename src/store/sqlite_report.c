@@ -7,7 +7,10 @@
  *
  * Parameters, the same in every statement: ?1 prev_from, ?2 from, ?3 to, ?4 area or
  * NULL, ?5 as_of, ?6 JSON array of the missing-report steps, ?7 stability window
- * (days), ?8 days without a missing episode before the check.
+ * (days), ?8 days without a missing episode before the check, ?9 the county's months
+ * as a JSON array of [key, start, end], ?10 and ?11 "currently stable": identified
+ * since (report period, previous period), ?12 and ?13 judged at, ?14 the longest a
+ * check may be before that.
  */
 #include "lib/common.h"
 #include "store/sqlite_internal.h"
@@ -32,16 +35,35 @@ static const char q_cases[] =
 	" SELECT p, area, ag, re, first, age, gender, race, count(*) FROM r"
 	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8";
 
+/* arrests, refused arrests and detention placements (a placement recorded as detention, or
+ * described as one); the offence text only for arrests stored before their classification */
 static const char q_events[] =
-	"SELECT " PERIOD("e.at") ", c.area, c.identified_by_agency, e.type,"
-	" CASE e.type WHEN 'arrest' THEN json_extract(e.data, '$.offense')"
-	"  WHEN 'placement' THEN json_extract(e.data, '$.setting')"
-	"  ELSE json_extract(e.data, '$.role') END, count(*)"
+	"SELECT " PERIOD("e.at") ", c.area, c.identified_by_agency,"
+	" CASE WHEN e.type = 'placement' THEN 'detention' ELSE e.type END,"
+	" CASE WHEN e.type = 'arrest' AND json_extract(e.data, '$.prostitution_related') IS NULL"
+	"  THEN json_extract(e.data, '$.offense') END,"
+	" coalesce(json_extract(e.data, '$.prostitution_related'), -1),"
+	" coalesce(json_extract(e.data, '$.minor'), c.age < 18), count(*)"
 	" FROM events e JOIN cases c ON c.id = e.case_id"
-	" WHERE e.type IN ('arrest', 'placement', 'exploiter_arrest') AND " IN_RANGE("e.at")
+	" WHERE e.type IN ('arrest', 'refused_arrest', 'placement') AND " IN_RANGE("e.at")
 	" AND " AREA_OK
-	" AND (e.type <> 'placement' OR json_extract(e.data, '$.setting') = 'detention')"
-	" AND " NOT_AMENDED("e") " GROUP BY 1, 2, 3, 4, 5";
+	" AND (e.type <> 'placement' OR json_extract(e.data, '$.setting') = 'detention'"
+	"  OR json_extract(e.data, '$.detention') = 1)"
+	" AND " NOT_AMENDED("e") " GROUP BY 1, 2, 3, 4, 5, 6, 7";
+
+/* exploiters and buyers: arrests, and people (a person's first arrest in the period; an
+ * arrest without a person is a person of its own) */
+static const char q_exploiters[] =
+	"WITH x AS MATERIALIZED ("
+	" SELECT " PERIOD("e.at") " AS p, c.area, c.identified_by_agency AS ag,"
+	"  json_extract(e.data, '$.role') = 'buyer' AS buyer,"
+	"  row_number() OVER (PARTITION BY " PERIOD("e.at") ", json_extract(e.data, '$.role'),"
+	"   coalesce(json_extract(e.data, '$.person_key'), 'event:' || e.id)"
+	"   ORDER BY e.at, e.id) AS rn"
+	" FROM events e JOIN cases c ON c.id = e.case_id"
+	" WHERE e.type = 'exploiter_arrest' AND " IN_RANGE("e.at") " AND " AREA_OK
+	" AND " NOT_AMENDED("e") ")"
+	" SELECT p, area, ag, buyer, count(*), sum(rn = 1) FROM x GROUP BY 1, 2, 3, 4";
 
 static const char q_steps[] =
 	"SELECT " PERIOD("c.identified_at") ", c.area, c.identified_by_agency, s.step, s.state,"
@@ -66,6 +88,13 @@ static const char q_missing[] =
 	" WHERE e.type = 'missing_start' AND " IN_RANGE("e.at") " AND " AREA_OK
 	" AND " NOT_AMENDED("e") ")"
 	" SELECT p, area, ag, cls, count(*) FROM r GROUP BY 1, 2, 3, 4";
+
+/* was the latest placement (of the events joined as pl) a detention setting? */
+#define DETAINED(where)                                                                        \
+	"coalesce((SELECT json_extract(pl.data, '$.setting') = 'detention'"                     \
+	" OR coalesce(json_extract(pl.data, '$.detention'), 0) = 1 " where                       \
+	" AND pl.type = 'placement' AND " NOT_AMENDED("pl") " ORDER BY pl.at DESC, pl.id DESC"   \
+	" LIMIT 1), 0)"
 
 /*
  * Stability: the recoveries whose day N falls in a period once the check window has
@@ -104,10 +133,49 @@ static const char q_stability[] =
 	"    OR sum(m.at > ch.at - ?8 * 86400 AND m.at <= ch.at) > 0"
 	"    FROM mis m WHERE m.case_id = k.id), 0) AS mi,"
 	"   ch.at IS NOT NULL AND EXISTS (SELECT 1 FROM cases c2 WHERE c2.youth_id = k.youth_id"
-	"    AND c2.recovery_no > k.recovery_no AND c2.identified_at <= ch.at) AS rr"
+	"    AND c2.recovery_no > k.recovery_no AND c2.identified_at <= ch.at) AS rr,"
+	"   ch.at IS NOT NULL AND " DETAINED("FROM events pl WHERE pl.case_id = k.id"
+					     " AND pl.at <= ch.at") " AS de"
 	"  FROM cohort k LEFT JOIN chk ch ON ch.kid = k.kid)"
-	" SELECT p, area, ag, days, found, st, sp, en, mi, rr, count(*) FROM facts"
-	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10";
+	" SELECT p, area, ag, days, found, st, sp, en, mi, rr, de, count(*) FROM facts"
+	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11";
+
+/*
+ * Currently stable: each youth identified since the start day (once, where their first
+ * recovery since then was), judged at the period's end by their latest check within the
+ * allowed age, their latest placement, missing episodes and later recoveries.
+ */
+static const char q_current[] =
+	"WITH pt(p, since, at) AS (VALUES (0, ?10, ?12), (1, ?11, ?13)),"
+	" y AS MATERIALIZED ("
+	"  SELECT pt.p, pt.at, c.youth_id, c.area, c.identified_by_agency AS ag,"
+	"   row_number() OVER (PARTITION BY pt.p, c.youth_id ORDER BY c.identified_at, c.id) AS rn"
+	"  FROM pt JOIN cases c ON c.identified_at >= pt.since AND c.identified_at < pt.at"
+	"  WHERE " AREA_OK "),"
+	" yy AS MATERIALIZED (SELECT p, at, youth_id, area, ag FROM y WHERE rn = 1),"
+	" chk AS MATERIALIZED ("
+	"  SELECT yy.p, yy.youth_id, max(e.at) AS at, json_extract(e.data, '$.stable') AS st,"
+	"   json_extract(e.data, '$.safe_placement') AS sp, json_extract(e.data, '$.engaged') AS en"
+	"  FROM yy JOIN cases c ON c.youth_id = yy.youth_id JOIN events e ON e.case_id = c.id"
+	"  WHERE e.type = 'stability_check' AND e.at <= yy.at AND e.at > yy.at - ?14 * 86400"
+	"   AND " NOT_AMENDED("e") " GROUP BY yy.p, yy.youth_id),"
+	" facts AS MATERIALIZED ("
+	"  SELECT yy.p, yy.area, yy.ag, ch.at IS NOT NULL AS found,"
+	"   coalesce(ch.st, -1) AS st, coalesce(ch.sp, -1) AS sp, coalesce(ch.en, -1) AS en,"
+	"   ch.at IS NOT NULL AND ?8 > 0 AND coalesce((SELECT"
+	"    sum(CASE WHEN m.at <= yy.at - ?8 * 86400 THEN 2 * (m.type = 'missing_start') - 1"
+	"     ELSE 0 END) > 0 OR sum(m.at > yy.at - ?8 * 86400) > 0"
+	"    FROM cases c2 JOIN events m ON m.case_id = c2.id WHERE c2.youth_id = yy.youth_id"
+	"    AND m.type IN ('missing_start', 'missing_end') AND m.at <= yy.at"
+	"    AND " NOT_AMENDED("m") "), 0) AS mi,"
+	"   ch.at IS NOT NULL AND EXISTS (SELECT 1 FROM cases c3 WHERE c3.youth_id = yy.youth_id"
+	"    AND c3.identified_at > ch.at AND c3.identified_at <= yy.at) AS rr,"
+	"   ch.at IS NOT NULL AND " DETAINED("FROM cases c4 JOIN events pl ON pl.case_id = c4.id"
+					     " WHERE c4.youth_id = yy.youth_id AND pl.at <= yy.at")
+	"   AS de"
+	"  FROM yy LEFT JOIN chk ch ON ch.p = yy.p AND ch.youth_id = yy.youth_id)"
+	" SELECT p, area, ag, 0, found, st, sp, en, mi, rr, de, count(*) FROM facts"
+	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11";
 
 /* by the witness's case (+e.type keeps the planner on events_case, not every event of
  * that type) */
@@ -140,10 +208,13 @@ static const char q_prosecutions[] =
 	"  WHERE w.prosecution_id = x.pid ORDER BY w.listed_at, w.id LIMIT 1)"
 	" WHERE " AREA_OK " GROUP BY 1, 2, 3, 4";
 
+/* the county's months, cut at the periods' bounds by the caller */
 static const char q_months[] =
-	"SELECT " PERIOD("c.identified_at") ", strftime('%Y-%m', c.identified_at, 'unixepoch'),"
-	" count(*) FROM cases c WHERE " IN_RANGE("c.identified_at") " AND " AREA_OK
-	" GROUP BY 1, 2";
+	"SELECT CASE WHEN m.s >= ?2 THEN 0 ELSE 1 END, m.k, count(*) FROM"
+	" (SELECT json_extract(value, '$[0]') AS k, json_extract(value, '$[1]') AS s,"
+	"  json_extract(value, '$[2]') AS e FROM json_each(?9)) m"
+	" JOIN cases c ON c.identified_at >= m.s AND c.identified_at < m.e"
+	" WHERE " AREA_OK " GROUP BY 1, 2";
 
 /* the latest time anything was recorded, among the newest rows of the append-only tables
  * (rows are appended in time order; the window allows for loaders that backdate a little) */
@@ -188,6 +259,15 @@ static void bind_query(sqlite3_stmt *st, const struct report_query *q)
 		sqlite3_bind_int(st, 7, q->window_days);
 	if (n >= 8)
 		sqlite3_bind_int(st, 8, q->no_missing_days);
+	if (n >= 9)
+		sq_bind_text(st, 9, q->months ? q->months : "[]");
+	if (n >= 14) {
+		sqlite3_bind_int64(st, 10, q->current_since[0]);
+		sqlite3_bind_int64(st, 11, q->current_since[1]);
+		sqlite3_bind_int64(st, 12, q->current_at[0]);
+		sqlite3_bind_int64(st, 13, q->current_at[1]);
+		sqlite3_bind_int(st, 14, q->current_max_age_days);
+	}
 }
 
 static const char *text(sqlite3_stmt *st, int i)
@@ -202,11 +282,35 @@ static void where(sqlite3_stmt *st, struct report_where *w)
 	w->agency_id = sqlite3_column_int64(st, 2);
 }
 
+enum query { Q_CASES, Q_EVENTS, Q_EXPLOITERS, Q_STEPS, Q_MISSING, Q_STABILITY, Q_CURRENT,
+	     Q_WITNESSES, Q_PROSECUTIONS, Q_MONTHS, Q_COUNT };
+
+static const char *const queries[Q_COUNT] = {
+	[Q_CASES] = q_cases,		 [Q_EVENTS] = q_events,	    [Q_EXPLOITERS] = q_exploiters,
+	[Q_STEPS] = q_steps,		 [Q_MISSING] = q_missing,   [Q_STABILITY] = q_stability,
+	[Q_CURRENT] = q_current,	 [Q_WITNESSES] = q_witnesses,
+	[Q_PROSECUTIONS] = q_prosecutions, [Q_MONTHS] = q_months,
+};
+
+static void stability_row(sqlite3_stmt *st, struct report_stability_row *r)
+{
+	where(st, &r->w);
+	r->days = sqlite3_column_int(st, 3);
+	r->found = sqlite3_column_int(st, 4) != 0;
+	r->stable = sqlite3_column_int(st, 5);
+	r->safe_placement = sqlite3_column_int(st, 6);
+	r->engaged = sqlite3_column_int(st, 7);
+	r->missing = sqlite3_column_int(st, 8) != 0;
+	r->recovered_again = sqlite3_column_int(st, 9) != 0;
+	r->detained = sqlite3_column_int(st, 10) != 0;
+	r->n = sqlite3_column_int64(st, 11);
+}
+
 /* one row of statement `which` into the sink */
-static enum sh_code deliver(int which, sqlite3_stmt *st, const struct report_sink *k)
+static enum sh_code deliver(enum query which, sqlite3_stmt *st, const struct report_sink *k)
 {
 	switch (which) {
-	case 0: {
+	case Q_CASES: {
 		struct report_case_row r = { { 0, NULL, 0 }, false, false, 0, NULL, NULL, 0 };
 		where(st, &r.w);
 		r.re_recovery = sqlite3_column_int(st, 3) != 0;
@@ -217,15 +321,25 @@ static enum sh_code deliver(int which, sqlite3_stmt *st, const struct report_sin
 		r.n = sqlite3_column_int64(st, 8);
 		return k->recoveries(k->arg, &r);
 	}
-	case 1: {
+	case Q_EVENTS: {
 		struct report_event_row r;
 		where(st, &r.w);
 		r.type = text(st, 3);
-		r.value = text(st, 4);
-		r.n = sqlite3_column_int64(st, 5);
+		r.offense = text(st, 4);
+		r.prostitution = sqlite3_column_int(st, 5);
+		r.minor = sqlite3_column_int(st, 6) != 0;
+		r.n = sqlite3_column_int64(st, 7);
 		return k->event(k->arg, &r);
 	}
-	case 2: {
+	case Q_EXPLOITERS: {
+		struct report_exploiter_row r;
+		where(st, &r.w);
+		r.buyer = sqlite3_column_int(st, 3) != 0;
+		r.arrests = sqlite3_column_int64(st, 4);
+		r.people = sqlite3_column_int64(st, 5);
+		return k->exploiters(k->arg, &r);
+	}
+	case Q_STEPS: {
 		struct report_step_row r;
 		where(st, &r.w);
 		r.step = text(st, 3);
@@ -235,27 +349,20 @@ static enum sh_code deliver(int which, sqlite3_stmt *st, const struct report_sin
 		r.done_at = sqlite3_column_int64(st, 7);
 		return k->step(k->arg, &r);
 	}
-	case 3: {
+	case Q_MISSING: {
 		struct report_missing_row r;
 		where(st, &r.w);
 		r.cls = text(st, 3);
 		r.n = sqlite3_column_int64(st, 4);
 		return k->missing(k->arg, &r);
 	}
-	case 4: {
+	case Q_STABILITY:
+	case Q_CURRENT: {
 		struct report_stability_row r;
-		where(st, &r.w);
-		r.days = sqlite3_column_int(st, 3);
-		r.found = sqlite3_column_int(st, 4) != 0;
-		r.stable = sqlite3_column_int(st, 5);
-		r.safe_placement = sqlite3_column_int(st, 6);
-		r.engaged = sqlite3_column_int(st, 7);
-		r.missing = sqlite3_column_int(st, 8) != 0;
-		r.recovered_again = sqlite3_column_int(st, 9) != 0;
-		r.n = sqlite3_column_int64(st, 10);
-		return k->stability(k->arg, &r);
+		stability_row(st, &r);
+		return which == Q_CURRENT ? k->current(k->arg, &r) : k->stability(k->arg, &r);
 	}
-	case 5: {
+	case Q_WITNESSES: {
 		struct report_witness_row r;
 		where(st, &r.w);
 		r.advocate = sqlite3_column_int(st, 3) != 0;
@@ -265,7 +372,7 @@ static enum sh_code deliver(int which, sqlite3_stmt *st, const struct report_sin
 		r.n = sqlite3_column_int64(st, 7);
 		return k->witnesses(k->arg, &r);
 	}
-	case 6: {
+	case Q_PROSECUTIONS: {
 		struct report_prosecution_row r;
 		where(st, &r.w);
 		r.conviction = sqlite3_column_int(st, 3) != 0;
@@ -285,15 +392,13 @@ static enum sh_code deliver(int which, sqlite3_stmt *st, const struct report_sin
 enum sh_code sqlite_report_board(struct store_conn *c, const struct report_query *q,
 				 const struct report_sink *sink, struct sh_error *err)
 {
-	static const char *const queries[] = { q_cases,	 q_events,    q_steps,	      q_missing,
-					       q_stability, q_witnesses, q_prosecutions, q_months };
 	struct sconn *sc = sconn_of(c);
 	enum sh_code rc = SH_OK;
 
 	/* the materialized sets and sorts of a state-sized report stay in memory rather than
 	 * spilling to temporary files (tens of megabytes); the connection is put back after */
 	sqlite3_exec(sc->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
-	for (int i = 0; !rc && i < (int)ARRAY_SIZE(queries); i++) {
+	for (enum query i = 0; !rc && i < Q_COUNT; i++) {
 		sqlite3_stmt *st = sq_prep(sc, queries[i], err);
 		bool row;
 

@@ -30,6 +30,7 @@ const B0 = '2025-02-15T08:00:00Z'; // compton, probation ward, about 16, male
 const C0 = '2025-03-01T12:00:00Z'; // long_beach, dependent, 13, gender not recorded
 const D0 = '2024-12-01T00:00:00Z'; // previous period
 const E0 = '2025-03-20T09:00:00Z'; // A's youth again: a re-recovery
+const G0 = '2025-04-01T03:00:00Z'; // long_beach, about 17: 20:00 Pacific on 31 March, in the first quarter
 const youthA = { birth_date: '2010-05-01', first_name: 'Report', last_name: 'Knownanswer', gender: 'female' };
 
 before(async () => {
@@ -47,7 +48,12 @@ before(async () => {
   await ev('cw', ids.A, { type: 'missing_end', at: '2025-02-03T00:00:00Z' });
   // day 30 = 9 Feb: a check says stable, but the youth was missing in the 30 days before
   await ev('adv', ids.A, { type: 'stability_check', stable: true, safe_placement: true, engaged: true, at: '2025-02-09T10:00:00Z' });
-  await ev('le', ids.A, { type: 'exploiter_arrest', role: 'exploiter', charge: 'PC 236.1', at: '2025-01-20T00:00:00Z' });
+  // the same exploiter arrested twice (the person written two ways): one person
+  await ev('le', ids.A, { type: 'exploiter_arrest', role: 'exploiter', charge: 'PC 236.1', person: 'Synthetic Exploiter One, 1990-01-01', at: '2025-01-20T00:00:00Z' });
+  await ev('le', ids.A, { type: 'exploiter_arrest', role: 'exploiter', charge: 'PC 266h', person: 'synthetic  exploiter one 1990-01-01', at: '2025-02-20T00:00:00Z' });
+  // an attempted prostitution arrest of the 14-year-old: refused, and counted
+  const refused = await srv.as('le').post(`/api/v1/cases/${ids.A}/events`, { type: 'arrest', offense: 'CPC 647(b)', at: '2025-01-15T00:00:00Z' });
+  assertProblem(refused, 422, 'offense');
 
   // B: advocate after 120 min (late), hotline after 10 min (on time), a detention placement
   await kase('le', 'B', { identified_at: B0, area: 'compton', youth_status: 'probation', youth: { age_estimate: 16, gender: 'male' } });
@@ -55,7 +61,8 @@ before(async () => {
   await ev('le', ids.B, { type: 'step_done', step: 'hotline_report', at: at(B0, 10) });
   await ev('prob', ids.B, { type: 'placement', setting: 'detention', justification: 'Synthetic: no other secure bed that night', at: at(B0, 300) });
   // day 30 = 17 Mar: stable; a missing episode after the check, only one report on time
-  await ev('adv', ids.B, { type: 'stability_check', stable: true, at: '2025-03-17T08:00:00Z' });
+  await ev('prob', ids.B, { type: 'placement', setting: 'foster', at: at(B0, 3 * 1440) });
+  await ev('adv', ids.B, { type: 'stability_check', stable: true, engaged: true, at: '2025-03-17T08:00:00Z' });
   const mB = '2025-03-20T00:00:00Z';
   await ev('prob', ids.B, { type: 'missing_start', at: mB });
   await ev('prob', ids.B, { type: 'step_done', step: 'missing_report_le', episode: 1, at: at(mB, 60) });
@@ -65,7 +72,14 @@ before(async () => {
   await kase('le2', 'C', { identified_at: C0, area: 'long_beach', youth_status: 'dependent', youth: { birth_date: '2012-01-01' } });
   await ev('adv', ids.C, { type: 'step_done', step: 'advocate_on_scene', at: at(C0, 30) });
   await ev('le2', ids.C, { type: 'arrest', offense: 'PC 459', justification: 'Synthetic: burglary warrant from another county', at: '2025-03-05T00:00:00Z' });
+  // arrested first (two days before the identification), recognised as a victim later
+  await ev('le2', ids.C, { type: 'arrest', offense: 'PC 602', justification: 'Synthetic: trespass arrest before she was identified as a victim', at: '2025-02-27T12:00:00Z' });
+  assertProblem(await srv.as('le2').post(`/api/v1/cases/${ids.C}/events`, { type: 'arrest', offense: 'Pen. Code, § 653.22, subd. (a)', at: '2025-03-05T01:00:00Z' }), 422, 'offense');
   await ev('le2', ids.C, { type: 'exploiter_arrest', role: 'buyer', at: '2025-03-10T00:00:00Z' });
+  // "other: juvenile hall" is a detention placement; then a relative's home
+  await ev('cw', ids.C, { type: 'placement', setting: 'other', setting_detail: 'Juvenile hall (synthetic)', justification: 'Synthetic: no bed anywhere else that night, reviewed next morning', at: '2025-03-06T00:00:00Z' });
+  await ev('cw', ids.C, { type: 'placement', setting: 'relative', at: '2025-03-08T00:00:00Z' });
+  await ev('adv', ids.C, { type: 'stability_check', stable: true, engaged: true, at: '2025-03-25T18:00:00Z' });
 
   // D: the previous period; hotline on time
   await kase('le', 'D', { identified_at: D0, area: 'compton', youth_status: 'dependent', youth: { age_estimate: 15 } });
@@ -73,6 +87,8 @@ before(async () => {
 
   // E: A's youth recovered again; nothing done since
   await kase('le', 'E', { identified_at: E0, area: 'compton', youth_status: 'dependent', youth: youthA });
+  // G: an evening recovery on the quarter's last day (1 April in UTC)
+  await kase('le2', 'G', { identified_at: G0, area: 'long_beach', youth_status: 'dependent', youth: { age_estimate: 17 } });
 
   // a prosecution filed in the period with A as its minor witness, then a conviction
   const p = await srv.as('pros').post('/api/v1/prosecutions', {
@@ -111,34 +127,46 @@ test('known answers: recoveries, youth, age, gender, arrests, detention', async 
   assert.deepEqual(r.period, { from: '2025-01-01', to: '2025-03-31', days: 90 });
   assert.deepEqual(r.previous_period, { from: '2024-10-03', to: '2024-12-31', days: 90 });
   assert.equal(r.release, 'internal');
-  assert.deepEqual(all(r, 'recoveries'), { recoveries: 4, first_recoveries: 3, re_recoveries: 1 });
+  // G, identified at 20:00 Pacific on 31 March, belongs to the first quarter (county days)
+  assert.deepEqual(all(r, 'recoveries'), { recoveries: 5, first_recoveries: 4, re_recoveries: 1 });
   assert.deepEqual(all(r, 'recoveries', 'previous'), { recoveries: 1, first_recoveries: 1, re_recoveries: 0 });
-  assert.deepEqual(all(r, 'youth'), { youth: 3 });
+  assert.deepEqual(all(r, 'youth'), { youth: 4 });
   const age = all(r, 'age_at_first_recovery');
-  assert.equal(age.mean, 14.3); // (14 + 16 + 13) / 3
+  assert.equal(age.mean, 15.0); // (14 + 16 + 13 + 17) / 4
   assert.equal(age.youngest, 13);
-  assert.equal(age['13'] + age['14'] + age['16'], 3);
-  assert.deepEqual(all(r, 'gender'), { female: 1, male: 1, '(not recorded)': 1 });
-  assert.deepEqual(all(r, 'victim_arrests'), { prostitution_related: 0, other_offences: 1, arrests: 1 });
-  assert.deepEqual(all(r, 'detention_placements'), { detention_placements: 1 });
+  assert.equal(age['13'] + age['14'] + age['16'] + age['17'], 4);
+  assert.deepEqual(all(r, 'gender'), { female: 1, male: 1, '(not recorded)': 2 });
+  // C: 13, arrested twice (once two days before her identification); the refused
+  // attempts (A: "CPC 647(b)", C: "Pen. Code, § 653.22, subd. (a)") are not arrests
+  assert.deepEqual(all(r, 'victim_arrests'), { prostitution_related: 0, other_offences: 2, of_minors: 2, of_18_or_older: 0, arrests: 2 });
+  assert.deepEqual(all(r, 'refused_arrests'), { prostitution_of_minors: 2, repealed_offence: 0, refused: 2 });
+  // B's detention, and C's "other: juvenile hall"
+  assert.deepEqual(all(r, 'detention_placements'), { detention_placements: 2 });
   // by area and by identifying agency
   const rec = fig(r, 'recoveries').values.current;
   assert.equal(rec['area:compton'].recoveries, 3);
-  assert.equal(rec['area:long_beach'].recoveries, 1);
+  assert.equal(rec['area:long_beach'].recoveries, 2);
   assert.equal(rec[group(r, 'Sheriff Station A')].recoveries, 3);
-  assert.equal(rec[group(r, 'City Police B')].recoveries, 1);
+  assert.equal(rec[group(r, 'City Police B')].recoveries, 2);
+  // the months are the county's: G is in March
+  assert.match(r.recoveries_per_month.definition, /county time/);
+  assert.deepEqual(r.recoveries_per_month.months.find((x) => x.month === '2025-03' && x.period === 'current'),
+    { month: '2025-03', period: 'current', recoveries: 3 });
+  // and the next quarter does not have it
+  const q2 = (await srv.as('analyst').get('/api/v1/reports/board?from=2025-04-01&to=2025-06-30')).json;
+  assert.deepEqual(all(q2, 'recoveries'), { recoveries: 0, first_recoveries: 0, re_recoveries: 0 });
   assert.equal(fig(r, 'youth').values.current['area:compton'].youth, 2); // A's youth counted once
 });
 
 test('known answers: step timeliness, medians, missing reports, stability, exploiters, court', async () => {
   const r = (await srv.as('analyst').get(Q1)).json;
-  // advocate: 60 (on time), 120 (late), 30 (on time), E pending past due
+  // advocate: 60 (on time), 120 (late), 30 (on time), E and G pending past due
   assert.deepEqual(all(r, 'step.advocate_on_scene'), {
-    due: 4, on_time: { numerator: 2, denominator: 4, percent: 50.0 }, median: 3600, p90: 7200,
+    due: 5, on_time: { numerator: 2, denominator: 5, percent: 40.0 }, median: 3600, p90: 7200,
   });
-  // hotline: 45 min (late), 10 min (on time), C and E never done; nearest-rank of 600, 2700
+  // hotline: 45 min (late), 10 min (on time), C, E and G never done; nearest-rank of 600, 2700
   assert.deepEqual(all(r, 'step.hotline_report'), {
-    due: 4, on_time: { numerator: 1, denominator: 4, percent: 25.0 }, median: 600, p90: 2700,
+    due: 5, on_time: { numerator: 1, denominator: 5, percent: 20.0 }, median: 600, p90: 2700,
   });
   assert.deepEqual(all(r, 'step.hotline_report', 'previous'), {
     due: 1, on_time: { numerator: 1, denominator: 1, percent: 100.0 }, median: 1200, p90: 1200,
@@ -146,10 +174,16 @@ test('known answers: step timeliness, medians, missing reports, stability, explo
   // witness items are not protocol steps
   assert.ok(!r.figures.some((f) => f.key === 'step.witness_advocate'));
   assert.deepEqual(all(r, 'missing_episodes'), { episodes: 2, reports_on_time: { numerator: 1, denominator: 2, percent: 50.0 } });
-  // day 30: A missing in the 30 days before its check, B stable, C no check
-  assert.deepEqual(all(r, 'stability_30d'), { recoveries: 3, stable: { numerator: 1, denominator: 3, percent: 33.3 }, no_check: 1 });
-  assert.match(r.stability_definition, /stable: true; no missing-from-care episode overlapped the 30 days/);
-  assert.deepEqual(all(r, 'exploiter_arrests'), { exploiters: 1, buyers: 1, arrests: 2 });
+  // day 30: A missing in the 30 days before its check; B stable and engaged, in foster care
+  // after a detention; C stable and engaged, with a relative after juvenile hall
+  assert.deepEqual(all(r, 'stability_30d'), { recoveries: 3, stable: { numerator: 2, denominator: 3, percent: 66.7 }, no_check: 0 });
+  assert.match(r.stability_definition, /stable: true, engaged \(with the advocate\): true; the latest placement recorded by that check was not a detention setting; no missing-from-care episode overlapped the 30 days/);
+  // currently stable, at the end of March: A's youth recovered again (E) after her check;
+  // B missing since his; C stable; G no check
+  assert.deepEqual(all(r, 'currently_stable'), { youth: 4, stable: { numerator: 1, denominator: 4, percent: 25.0 }, no_recent_check: 1 });
+  assert.deepEqual(all(r, 'currently_stable', 'previous'), { youth: 1, stable: { numerator: 0, denominator: 1, percent: 0.0 }, no_recent_check: 1 });
+  // people, not arrests: one exploiter arrested twice, one buyer
+  assert.deepEqual(all(r, 'exploiter_arrests'), { exploiters: 1, buyers: 1, people: 2, arrests: 3 });
   assert.deepEqual(all(r, 'prosecutions_filed'), { filed: 1 });
   assert.deepEqual(all(r, 'convictions'), { convictions: 1 });
   assert.equal(fig(r, 'prosecutions_filed').values.current['area:compton'].filed, 1);
@@ -164,7 +198,7 @@ test('known answers: step timeliness, medians, missing reports, stability, explo
 test('one area; the same data gives the same bytes', async () => {
   const a = (await srv.as('analyst').get(`${Q1}&area=long_beach`)).json;
   assert.equal(a.area, 'long_beach');
-  assert.deepEqual(all(a, 'recoveries'), { recoveries: 1, first_recoveries: 1, re_recoveries: 0 });
+  assert.deepEqual(all(a, 'recoveries'), { recoveries: 2, first_recoveries: 2, re_recoveries: 0 });
   assert.deepEqual(all(a, 'prosecutions_filed'), { filed: 0 });
   for (const f of ['json', 'csv', 'html']) {
     const x = await srv.as('analyst').get(`${Q1}&format=${f}`);
@@ -182,8 +216,8 @@ test('CSV and HTML', async () => {
   const lines = c.text.trim().split('\r\n');
   assert.match(lines[0], /^section,figure,title,measure,label,breakdown,group,group_label,period,period_from,period_to,value,display/);
   assert.ok(lines.some((l) => l.startsWith('Youth and recoveries,recoveries,Recoveries and re-recoveries,recoveries,' +
-    'Recoveries,all,all,All areas,current,2025-01-01,2025-03-31,4,4,,,Counted by the day')));
-  assert.ok(lines.some((l) => l.includes(',step.advocate_on_scene,') && l.includes(',on_time,') && l.includes(',current,') && l.includes(',50.0,50.0%,2,4,')));
+    'Recoveries,all,all,All areas,current,2025-01-01,2025-03-31,5,5,,,Counted by the day')));
+  assert.ok(lines.some((l) => l.includes(',step.advocate_on_scene,') && l.includes(',on_time,') && l.includes(',current,') && l.includes(',40.0,40.0%,2,5,')));
   const h = await srv.as('analyst').get(`${Q1}&format=html`);
   assert.equal(h.status, 200);
   assert.match(h.headers.get('content-type'), /^text\/html/);
@@ -268,7 +302,7 @@ test('the demo data renders in every format from the command line', () => {
     const s = cli(['report', 'settings', '--db', t.db, 'report.stability.require=stable,engaged']);
     assert.equal(s.status, 0, s.stderr);
     assert.match(s.stdout, /report.stability.require = stable,engaged\n/);
-    assert.match(run([...args]).stdout, /records stable: true, engaged: true/);
+    assert.match(run([...args]).stdout, /records stable: true, engaged \(with the advocate\): true/);
     assert.equal(cli(['report', 'settings', '--db', t.db, 'report.stability.require=happy']).status, 1);
     assert.equal(cli(['report', 'settings', '--db', t.db, 'report.nosuch=1']).status, 1);
   } finally {

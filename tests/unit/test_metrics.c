@@ -50,12 +50,35 @@ static void timeliness(void **state)
 static void stability(void **state)
 {
 	struct metrics_options o;
-	struct metrics_check c = { true, 1, -1, -1, false, false };
+	struct metrics_check c = { true, 1, -1, 1, false, false, false };
 	struct buf t = BUF_INIT;
 
 	UNUSED(state);
 	metrics_options_defaults(&o);
+	/* the default: stable, engaged with the advocate, not in detention, not missing */
 	assert_true(metrics_is_stable(&o.stability, &c));
+	c.detained = true;
+	assert_false(metrics_is_stable(&o.stability, &c));
+	c.detained = false;
+	c.engaged = -1;
+	assert_false(metrics_is_stable(&o.stability, &c));
+	c.engaged = 0;
+	assert_false(metrics_is_stable(&o.stability, &c));
+	c.engaged = 1;
+	metrics_stability_text(&o.stability, &t);
+	assert_non_null(strstr(t.data, "stable: true, engaged (with the advocate): true; the "
+				       "latest placement recorded by that check was not a detention "
+				       "setting; no missing-from-care episode overlapped the 30 days"));
+	buf_reset(&t);
+	metrics_current_text(&o.stability, &t);
+	assert_non_null(strstr(t.data, "identified since the period's first day"));
+	assert_non_null(strstr(t.data, "at most 90 days"));
+	buf_reset(&t);
+	o.stability.need_engaged = o.stability.need_not_detained = false;
+	c.engaged = -1;
+	c.detained = true;
+	assert_true(metrics_is_stable(&o.stability, &c));
+	c.detained = false;
 	c.missing = true;
 	assert_false(metrics_is_stable(&o.stability, &c));
 	c.missing = false;
@@ -78,7 +101,8 @@ static void stability(void **state)
 	c.missing = true;
 	assert_true(metrics_is_stable(&o.stability, &c));
 	metrics_stability_text(&o.stability, &t);
-	assert_non_null(strstr(t.data, "stable: true, safe_placement: true, engaged: true"));
+	assert_non_null(
+		strstr(t.data, "stable: true, safe_placement: true, engaged (with the advocate): true"));
 	assert_null(strstr(t.data, "missing"));
 	buf_release(&t);
 }
@@ -91,7 +115,7 @@ static void periods(void **state)
 	char s[11];
 
 	UNUSED(state);
-	assert_int_equal(metrics_period(a, b, &p, &err), SH_OK);
+	assert_int_equal(metrics_period(NULL, a, b, &p, &err), SH_OK);
 	assert_int_equal(p.days, 90);
 	assert_int_equal(p.to - p.from, 90 * DAY);
 	assert_int_equal(p.from - p.prev_from, 90 * DAY);
@@ -99,12 +123,38 @@ static void periods(void **state)
 	assert_string_equal(s, "2025-10-03");
 	timefmt_format_date(p.prev_last, s);
 	assert_string_equal(s, "2025-12-31");
-	assert_int_equal(metrics_period(b, a, &p, &err), SH_EINVAL);
+	assert_int_equal(metrics_period(NULL, b, a, &p, &err), SH_EINVAL);
 	assert_string_equal(err.fields[0].field, "to");
 	sh_error_init(&err);
-	assert_int_equal(metrics_period(a, c, &p, &err), SH_EINVAL);
-	assert_int_equal(metrics_period(a, a, &p, &err), SH_OK);
+	assert_int_equal(metrics_period(NULL, a, c, &p, &err), SH_EINVAL);
+	assert_int_equal(metrics_period(NULL, a, a, &p, &err), SH_OK);
 	assert_int_equal(p.days, 1);
+}
+
+/* Periods are the county's days: local midnights, 23- and 25-hour days included. */
+static void periods_in_county_time(void **state)
+{
+	struct metrics_period p;
+	struct sh_error err = SH_ERROR_INIT;
+	struct tz *la = NULL;
+	int64_t t;
+
+	UNUSED(state);
+	assert_int_equal(tz_load(NULL, "America/Los_Angeles", &la, &err), SH_OK);
+	assert_int_equal(metrics_period(la, (struct sh_date){ 2026, 1, 1 },
+					(struct sh_date){ 2026, 3, 31 }, &p, &err),
+			 SH_OK);
+	assert_int_equal(p.days, 90);
+	timefmt_parse_rfc3339("2026-01-01T08:00:00Z", &t);
+	assert_int_equal(p.from, t);
+	/* 20:00 Pacific on 31 March (03:00 UTC on 1 April) is still in the first quarter */
+	timefmt_parse_rfc3339("2026-04-01T07:00:00Z", &t);
+	assert_int_equal(p.to, t);
+	/* the quarter holds the spring change: one hour short of 90 days */
+	assert_int_equal(p.to - p.from, 90 * DAY - 3600);
+	timefmt_parse_rfc3339("2025-10-03T07:00:00Z", &t);
+	assert_int_equal(p.prev_from, t);
+	tz_free(la);
 }
 
 /* ---- the suppression engine ---- */
@@ -504,17 +554,32 @@ static struct metrics *known(bool public_release, bool reverse)
 						 SH_OK);
 			assert_int_equal(metrics_add_recoveries(m, &prev, false, true, 15, NULL, NULL, 4),
 					 SH_OK);
-			assert_int_equal(metrics_add_event(m, &north, "arrest", "PC 459", 1), SH_OK);
-			assert_int_equal(metrics_add_event(m, &north, "placement", "foster", 3), SH_OK);
-			assert_int_equal(metrics_add_event(m, &south, "placement", "detention", 1), SH_OK);
-			assert_int_equal(metrics_add_event(m, &north, "exploiter_arrest", "buyer", 2), SH_OK);
+			/* arrests: an adult's other offence, a minor's other offence, an adult's
+			 * prostitution arrest; refused: two of minors, one repealed offence */
+			assert_int_equal(metrics_add_arrests(m, &north, false, false, 1), SH_OK);
+			assert_int_equal(metrics_add_arrests(m, &north, false, true, 1), SH_OK);
+			assert_int_equal(metrics_add_arrests(m, &south, true, false, 1), SH_OK);
+			assert_int_equal(metrics_add_refused_arrests(m, &north, true, 2), SH_OK);
+			assert_int_equal(metrics_add_refused_arrests(m, &south, false, 1), SH_OK);
+			assert_int_equal(metrics_add_detention(m, &south, 1), SH_OK);
+			/* one buyer arrested twice; two exploiters in three arrests */
+			assert_int_equal(metrics_add_exploiters(m, &north, true, 2, 1), SH_OK);
+			assert_int_equal(metrics_add_exploiters(m, &south, false, 3, 2), SH_OK);
+			{
+				struct metrics_check yes = { true, 1, -1, 1, false, false, false };
+				struct metrics_check held = { true, 1, -1, 1, false, false, true };
+				struct metrics_check none = { false, -1, -1, -1, false, false, false };
+				assert_int_equal(metrics_add_current(m, &north, &yes, 2), SH_OK);
+				assert_int_equal(metrics_add_current(m, &north, &held, 1), SH_OK);
+				assert_int_equal(metrics_add_current(m, &south, &none, 1), SH_OK);
+			}
 			assert_int_equal(metrics_add_missing(m, &north, MISSING_ON_TIME, 1), SH_OK);
 			assert_int_equal(metrics_add_missing(m, &north, MISSING_LATE, 1), SH_OK);
 			assert_int_equal(metrics_add_missing(m, &north, MISSING_NOT_DUE, 1), SH_OK);
 			{
-				struct metrics_check yes = { true, 1, 1, 1, false, false };
-				struct metrics_check gone = { true, 1, 1, 1, true, false };
-				struct metrics_check none = { false, -1, -1, -1, false, false };
+				struct metrics_check yes = { true, 1, 1, 1, false, false, false };
+				struct metrics_check gone = { true, 1, 1, 1, true, false, false };
+				struct metrics_check none = { false, -1, -1, -1, false, false, false };
 				assert_int_equal(metrics_add_stability(m, &north, 90, &yes, 3), SH_OK);
 				assert_int_equal(metrics_add_stability(m, &north, 90, &gone, 1), SH_OK);
 				assert_int_equal(metrics_add_stability(m, &north, 90, &none, 1), SH_OK);
@@ -558,7 +623,11 @@ static void figures_internal(void **state)
 	assert_has(j, "\"all\":{\"female\":10,\"male\":3,\"(not recorded)\":0}");
 	/* ages 13..17 twice, 11, 12, 13: mean (2*75 + 36) / 13 = 14.3, youngest 11 */
 	assert_has(j, "\"all\":{\"mean\":14.3,\"youngest\":11,\"under_12\":1,\"12\":1,\"13\":3,");
-	assert_has(j, "\"all\":{\"prostitution_related\":0,\"other_offences\":1,\"arrests\":1}");
+	assert_has(j, "\"all\":{\"prostitution_related\":1,\"other_offences\":2,\"of_minors\":1,"
+		      "\"of_18_or_older\":2,\"arrests\":3}");
+	assert_has(j, "\"all\":{\"prostitution_of_minors\":2,\"repealed_offence\":1,\"refused\":3}");
+	assert_has(j, "\"all\":{\"youth\":4,\"stable\":{\"numerator\":2,\"denominator\":4,"
+		      "\"percent\":50.0},\"no_recent_check\":1}");
 	assert_has(j, "\"all\":{\"detention_placements\":1}");
 	/* due 6 = 4 on time + 1 late + 1 overdue; median of 60..240, 3600 = 180; p90 = 3600 */
 	assert_has(j, "\"all\":{\"due\":6,\"on_time\":{\"numerator\":4,\"denominator\":6,"
@@ -569,7 +638,7 @@ static void figures_internal(void **state)
 		      "\"denominator\":2,\"percent\":50.0}}");
 	assert_has(j, "\"all\":{\"recoveries\":5,\"stable\":{\"numerator\":3,\"denominator\":5,"
 		      "\"percent\":60.0},\"no_check\":1}");
-	assert_has(j, "\"all\":{\"exploiters\":0,\"buyers\":2,\"arrests\":2}");
+	assert_has(j, "\"all\":{\"exploiters\":2,\"buyers\":1,\"people\":3,\"arrests\":5}");
 	assert_has(j, "{\"month\":\"2025-12\",\"period\":\"previous\",\"recoveries\":4}");
 	assert_has(j, "{\"month\":\"2026-01\",\"period\":\"current\",\"recoveries\":15}");
 	assert_has(j, "{\"month\":\"2026-03\",\"period\":\"current\",\"recoveries\":0}");
@@ -677,6 +746,7 @@ int main(void)
 		cmocka_unit_test(timeliness),
 		cmocka_unit_test(stability),
 		cmocka_unit_test(periods),
+		cmocka_unit_test(periods_in_county_time),
 		cmocka_unit_test(suppress_column),
 		cmocka_unit_test(suppress_pinned_pair),
 		cmocka_unit_test(suppress_hidden_complement),
