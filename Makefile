@@ -78,31 +78,44 @@ api: $(ASAN_DIR)/safeharbor
 web-test: $(ASAN_DIR)/safeharbor
 	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-web.sh
 
-# libFuzzer target for the protocol parser. clang compiles its sources itself (never
-# mixed with the gcc objects above); outputs and the growing corpus stay in build/fuzz.
-FUZZ_DIR  := build/fuzz
-FUZZ_BIN  := $(FUZZ_DIR)/fuzz_protocol
-FUZZ_SRC  := tests/fuzz/fuzz_protocol.c src/core/protocol_parse.c src/core/protocol_eval.c \
-	     src/lib/arena.c src/lib/buf.c src/lib/error.c src/lib/timefmt.c
-FUZZ_TIME ?= 20
-FUZZ_RUN   = mkdir -p $(FUZZ_DIR)/corpus && echo "fuzz: protocol parser for $(FUZZ_TIME) s" && \
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_TIME) -detect_leaks=1 -artifact_prefix=$(FUZZ_DIR)/ \
-	-dict=tests/fuzz/protocol.dict $(FUZZ_DIR)/corpus protocols tests/protocols \
-	>$(FUZZ_DIR)/fuzz.log 2>&1 && tail -n 1 $(FUZZ_DIR)/fuzz.log || \
-	{ tail -n 40 $(FUZZ_DIR)/fuzz.log; echo "fuzz: FAILED (log: $(FUZZ_DIR)/fuzz.log)" >&2; exit 1; }
+# libFuzzer targets, one per parser: the protocol format, the witness rules, the offences
+# file and what people type into arrest records. clang compiles their sources itself
+# (never mixed with the gcc objects above); outputs and the growing corpora stay in
+# build/fuzz/NAME. Each runs for FUZZ_TIME seconds in `make test`.
+FUZZ_DIR   := build/fuzz
+FUZZ_TIME  ?= 20
+FUZZ_NAMES := protocol witness_rules offences
+FUZZ_LIB   := src/lib/arena.c src/lib/buf.c src/lib/error.c src/lib/timefmt.c
+FUZZ_SRC_protocol      := src/core/protocol_parse.c src/core/protocol_eval.c
+FUZZ_SRC_witness_rules := src/core/witness.c
+FUZZ_SRC_offences      := src/core/offences.c src/core/phrase.c src/core/guardrail.c \
+			  src/core/rules.c src/lib/tz.c
+FUZZ_BINS  := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
+# seeds: the real files, and the known-bad ones of tests/NAME (when there are any)
+FUZZ_RUN    = set -e; for n in $(FUZZ_NAMES); do d=$(FUZZ_DIR)/$$n; mkdir -p $$d/corpus; \
+	echo "fuzz: $$n for $(FUZZ_TIME) s"; \
+	seeds="protocols"; for x in tests/protocols tests/witness; do \
+	  case $$x in *$${n%%_*}*) seeds="$$seeds $$x";; esac; done; \
+	if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	   $(FUZZ_DIR)/fuzz_$$n -max_total_time=$(FUZZ_TIME) -detect_leaks=1 -artifact_prefix=$$d/ \
+	   -dict=tests/fuzz/$$n.dict $$d/corpus $$seeds >$$d/fuzz.log 2>&1; \
+	then tail -n 1 $$d/fuzz.log; \
+	else tail -n 40 $$d/fuzz.log; echo "fuzz: $$n FAILED (log: $$d/fuzz.log)" >&2; exit 1; fi; done
 
-$(FUZZ_BIN): $(FUZZ_SRC) $(wildcard src/core/protocol*.h src/lib/*.h) | setup-once
-	@mkdir -p $(FUZZ_DIR)
-	@echo "CC+LD $@"
-	@clang $(WARN) $(DEFS) $(INC) -O1 -g -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all $(shell pkg-config --cflags libsodium) $(FUZZ_SRC) -o $@ \
-		$(shell pkg-config --libs libsodium)
+define fuzz_rule
+$(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_SRC_$(1)) $$(FUZZ_LIB) $$(wildcard src/core/*.h src/lib/*.h) | setup-once
+	@mkdir -p $$(dir $$@)
+	@echo "CC+LD $$@"
+	@clang $$(WARN) $$(DEFS) $$(INC) -O1 -g -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $$(shell pkg-config --cflags libsodium) $$< $$(FUZZ_SRC_$(1)) \
+		$$(FUZZ_LIB) -o $$@ $$(shell pkg-config --libs libsodium)
+endef
+$(foreach n,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(n))))
 
-fuzz: $(FUZZ_BIN)
+fuzz: $(FUZZ_BINS)
 	@$(FUZZ_RUN)
 
-test: $(ASAN_DIR)/safeharbor $(UNIT_BINS) $(FUZZ_BIN)
+test: $(ASAN_DIR)/safeharbor $(UNIT_BINS) $(FUZZ_BINS)
 	@scripts/test-unit.sh $(UNIT_BINS)
 	@$(FUZZ_RUN)
 	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-api.sh

@@ -60,5 +60,6 @@ API_HANDLER(api_case_notifications);
 
 /* reports.c: the Board report */
 API_HANDLER(api_report_board);
+API_HANDLER(api_refused_arrests);
 
 #endif

@@ -31,3 +31,16 @@ enum sh_code params_flag(const struct api_request *req, const char *name, bool d
 		return sh_error_field(err, SH_EINVAL, name, "must be 1 or 0");
 	return SH_OK;
 }
+
+enum sh_code params_date(const struct api_request *req, const char *name, struct sh_date *out,
+			 struct sh_error *err)
+{
+	const char *v = api_query(req, name);
+
+	if (!v || !*v)
+		return sh_error_field(err, SH_EINVAL, name, "is required (YYYY-MM-DD)");
+	if (timefmt_parse_date(v, out) || out->year < 2000)
+		return sh_error_field(err, SH_EINVAL, name, "must be a calendar date YYYY-MM-DD, "
+							    "2000 or later");
+	return SH_OK;
+}

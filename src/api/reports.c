@@ -447,19 +447,6 @@ out:
 
 /* ---- GET /api/v1/reports/board ---- */
 
-static enum sh_code date_param(const struct api_request *req, const char *name,
-			       struct sh_date *out, struct sh_error *err)
-{
-	const char *v = api_query(req, name);
-
-	if (!v || !*v)
-		return sh_error_field(err, SH_EINVAL, name, "is required (YYYY-MM-DD)");
-	if (timefmt_parse_date(v, out) || out->year < 2000)
-		return sh_error_field(err, SH_EINVAL, name, "must be a calendar date YYYY-MM-DD, "
-							    "2000 or later");
-	return SH_OK;
-}
-
 API_HANDLER(api_report_board)
 {
 	struct app *app = req->app;
@@ -478,8 +465,8 @@ API_HANDLER(api_report_board)
 		return sh_error_set(err, SH_EFORBIDDEN, "reports are for analysts, supervisors and "
 							"oversight staff");
 	}
-	date_param(req, "from", &rq.from, err);
-	date_param(req, "to", &rq.to, err);
+	params_date(req, "from", &rq.from, err);
+	params_date(req, "to", &rq.to, err);
 	if (format && (f = metrics_format_parse(format)) < 0)
 		sh_error_field(err, SH_EINVAL, "format", "must be json, csv or html");
 	else if (format)

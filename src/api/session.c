@@ -70,6 +70,15 @@ static const char *cookie_header(struct api_request *req, const char *value, boo
 			    secure ? "; Secure" : "");
 }
 
+/* The county's zone: the web app shows every time in it, whatever the device's. */
+static json_t *county_json(const struct app *app)
+{
+	int64_t now = clock_now(&app->clock);
+
+	return json_pack("{s:s, s:i, s:s}", "timezone", tz_name(app->tz), "utc_offset_s",
+			 (int)tz_offset(app->tz, now), "abbreviation", tz_abbr(app->tz, now));
+}
+
 API_HANDLER(api_session_create)
 {
 	static const struct jsonh_field spec[] = {
@@ -148,7 +157,8 @@ API_HANDLER(api_session_create)
 	p.via_session = true;
 	p.csrf_token = csrf;
 	api_add_header(res, "Set-Cookie", cookie_header(req, cookie, false));
-	out = json_pack("{s:o, s:s}", "user", principal_to_json(&p), "csrf_token", csrf);
+	out = json_pack("{s:o, s:s, s:o}", "user", principal_to_json(&p), "csrf_token", csrf,
+			"county", county_json(app));
 	rc = api_reply_json_new(res, 200, out);
 	sodium_memzero(cookie, sizeof(cookie));
 out:
@@ -186,15 +196,10 @@ API_HANDLER(api_session_delete)
 
 API_HANDLER(api_me)
 {
-	json_t *out = json_pack("{s:o}", "user", principal_to_json(req->who));
-	int64_t now = clock_now(&req->app->clock);
+	json_t *out = json_pack("{s:o, s:o}", "user", principal_to_json(req->who), "county",
+				county_json(req->app));
 
 	UNUSED(err);
-	/* the county's zone: the web app shows every time in it, whatever the device's */
-	json_object_set_new(out, "county",
-			    json_pack("{s:s, s:i, s:s}", "timezone", tz_name(req->app->tz),
-				      "utc_offset_s", (int)tz_offset(req->app->tz, now),
-				      "abbreviation", tz_abbr(req->app->tz, now)));
 	if (req->who->via_session)
 		json_object_set_new(out, "csrf_token", json_string(req->who->csrf_token));
 	return api_reply_json_new(res, 200, out);

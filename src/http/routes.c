@@ -50,6 +50,7 @@ const struct route http_routes[] = {
 	{ "GET", "/api/v1/cases/{id}/notifications", api_case_notifications, ROUTE_SIGNED_IN, 0 },
 
 	{ "GET", "/api/v1/reports/board", api_report_board, ROUTE_SIGNED_IN, 0 },
+	{ "GET", "/api/v1/arrests/refused", api_refused_arrests, ROUTE_SIGNED_IN, 0 },
 };
 
 const size_t http_nroutes = ARRAY_SIZE(http_routes);

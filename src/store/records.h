@@ -142,6 +142,7 @@ struct event_rec {
 	const char *author;
 	const char *agency_name;
 	const char *agency_kind;
+	const char *case_area; /* filled by events_by_type */
 };
 
 /* A derived step row (the cache of protocol_evaluate for lists and reports). */

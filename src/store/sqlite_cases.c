@@ -521,29 +521,31 @@ enum sh_code sqlite_event_insert(struct store_conn *c, struct event_rec *r, stru
 	return SH_OK;
 }
 
-enum sh_code sqlite_events_list(struct store_conn *c, const char *case_id, struct arena *a,
-				struct event_rec **out, size_t *n, struct sh_error *err)
+/* The columns both event lists select, in this order. */
+#define EVENT_COLUMNS                                                                         \
+	"e.id, e.case_id, e.type, e.section, e.at, e.recorded_at, e.user_id, e.agency_id,"   \
+	" COALESCE(e.amends, 0), e.data, e.sealed, u.display_name, g.name, g.kind"
+#define EVENT_JOINS                                                                           \
+	" LEFT JOIN users u ON u.id = e.user_id LEFT JOIN agencies g ON g.id = e.agency_id"
+
+/* Reads the rows of a statement selecting EVENT_COLUMNS (then, optionally, the case's area)
+ * into an arena array. */
+static enum sh_code event_rows(struct sconn *sc, sqlite3_stmt *st, bool area, size_t max,
+			       struct arena *a, struct event_rec **out, size_t *n,
+			       struct sh_error *err)
 {
-	static const char sql[] =
-		"SELECT e.id, e.case_id, e.type, e.section, e.at, e.recorded_at, e.user_id,"
-		" e.agency_id, COALESCE(e.amends, 0), e.data, e.sealed, u.display_name, g.name, g.kind"
-		" FROM events e LEFT JOIN users u ON u.id = e.user_id"
-		" LEFT JOIN agencies g ON g.id = e.agency_id WHERE e.case_id = ?1 ORDER BY e.id";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
 	size_t cap = 0;
 	bool row;
 	enum sh_code rc;
 
 	*out = NULL;
 	*n = 0;
-	if (!st)
-		return err->code;
-	sq_bind_text(st, 1, case_id);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+	while (*n < max && !(rc = sq_step(sc, st, &row, err)) && row) {
 		struct event_rec *e = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!e)
+		if (!e) {
+			sqlite3_reset(st);
 			return sq_no_mem(err);
+		}
 		e->id = sqlite3_column_int64(st, 0);
 		e->case_id = sq_col_text(st, 1, a);
 		e->type = sq_col_text(st, 2, a);
@@ -558,9 +560,46 @@ enum sh_code sqlite_events_list(struct store_conn *c, const char *case_id, struc
 		e->author = sq_col_text(st, 11, a);
 		e->agency_name = sq_col_text(st, 12, a);
 		e->agency_kind = sq_col_text(st, 13, a);
+		e->case_area = area ? sq_col_text(st, 14, a) : NULL;
 	}
+	if (*n >= max)
+		rc = SH_OK;
 	sqlite3_reset(st);
 	return rc;
+}
+
+enum sh_code sqlite_events_list(struct store_conn *c, const char *case_id, struct arena *a,
+				struct event_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] = "SELECT " EVENT_COLUMNS " FROM events e" EVENT_JOINS
+				  " WHERE e.case_id = ?1 ORDER BY e.id";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+
+	if (!st)
+		return err->code;
+	sq_bind_text(st, 1, case_id);
+	return event_rows(sc, st, false, SIZE_MAX, a, out, n, err);
+}
+
+enum sh_code sqlite_events_by_type(struct store_conn *c, const char *type, int64_t from,
+				   int64_t to, int64_t agency_id, size_t max, struct arena *a,
+				   struct event_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] = "SELECT " EVENT_COLUMNS ", k.area FROM events e" EVENT_JOINS
+				  " JOIN cases k ON k.id = e.case_id"
+				  " WHERE e.type = ?1 AND e.at >= ?2 AND e.at < ?3"
+				  " AND (?4 = 0 OR e.agency_id = ?4) ORDER BY e.at, e.id";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+
+	if (!st)
+		return err->code;
+	sq_bind_text(st, 1, type);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	sqlite3_bind_int64(st, 4, agency_id);
+	return event_rows(sc, st, true, max, a, out, n, err);
 }
 
 static bool same_text(const char *a, const char *b)

@@ -199,3 +199,32 @@ test('exploiters are counted as people: the person is sealed, a keyed hash tells
   const raw = execFileSync('sqlite3', [srv.db, `SELECT data FROM events WHERE id = ${a.json.event.id}`], { encoding: 'utf8' });
   assert.ok(!raw.includes('Synthetic Person'), 'the name is not stored in clear');
 });
+
+test('oversight lists every refused attempt; a station supervisor its own; others may not', async () => {
+  const a = (await identify(srv.as('le'))).json;
+  const b = (await identify(srv.as('le2'), { area: 'long_beach' })).json;
+  assertProblem(await event('le', a.id, { type: 'arrest', at: isoMinutesAgo(1), offense: 'Sec. 647(b) P.C.' }), 422, 'offense');
+  assertProblem(await event('le2', b.id, { type: 'arrest', at: isoMinutesAgo(1), offense: 'engaging in prostitution' }), 422, 'offense');
+  const today = new Date().toISOString().slice(0, 10);
+  const q = `/api/v1/arrests/refused?from=${today}&to=${today}`;
+  // "today" in county days may be yesterday in UTC: ask for both
+  const yesterday = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
+  const range = `/api/v1/arrests/refused?from=${yesterday}&to=${today}`;
+  const all = await srv.as('oversight').get(range);
+  assert.equal(all.status, 200, all.text);
+  const seen = all.json.items.map((x) => x.case_id);
+  assert.ok(seen.includes(a.id) && seen.includes(b.id));
+  const item = all.json.items.find((x) => x.case_id === b.id);
+  assert.equal(item.offense, 'engaging in prostitution');
+  assert.equal(item.refused, 'sb1322');
+  assert.equal(item.agency.name, 'City Police B');
+  assert.equal(item.area, 'long_beach');
+  assert.ok(!JSON.stringify(all.json).includes('Testa'), 'no names');
+  const mine = (await srv.as('le_sup').get(range)).json.items;
+  assert.ok(mine.some((x) => x.case_id === a.id));
+  assert.ok(!mine.some((x) => x.case_id === b.id), 'another agency\'s attempts are not listed');
+  for (const u of ['le', 'analyst', 'cw', 'admin']) assertProblem(await srv.as(u).get(q), 403);
+  assertProblem(await srv.as('oversight').get('/api/v1/arrests/refused?from=2026-13-01&to=2026-12-01'), 422, 'from');
+  const rows = execFileSync('sqlite3', [srv.db, "SELECT outcome FROM audit WHERE action = 'arrests.refused.read'"], { encoding: 'utf8' }).trim().split('\n');
+  assert.ok(rows.includes('ok') && rows.includes('denied'));
+});

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { identify, PASSWORD, startCounty } from '../api/harness.mjs';
-import { launch, open, PHONE, shot, signIn } from './browser.mjs';
+import { countyWall, launch, minutesApart, open, PHONE, shot, signIn } from './browser.mjs';
 
 const NOTE = 'Met the youth at the station; she agreed to talk again tomorrow.';
 let srv, browser, caseId;
@@ -35,7 +35,7 @@ test('the advocate marks "on scene" done and adds a note', async () => {
 
   await row.getByRole('button', { name: /^Done/ }).click();
   const at = row.getByLabel('Done at');
-  assert.ok(Math.abs(new Date(await at.inputValue()).getTime() - Date.now()) < 3 * 60000, 'defaults to now');
+  assert.ok(minutesApart(await at.inputValue(), countyWall(Date.now())) < 3, 'defaults to now, on the county\'s clock');
   await row.getByRole('button', { name: 'Confirm done' }).click();
   await row.waitFor({ state: 'detached' });
   const c = await srv.as('adv').get(`/api/v1/cases/${caseId}`);
@@ -75,15 +75,33 @@ test('law enforcement does not see the privileged note; an SB 1322 arrest is ref
 
   const form = page.locator('details[data-form="arrest"]');
   await form.locator('summary').click();
-  await form.getByLabel('Offense').fill('PC 647(b)');
+  await form.getByLabel('Offense').fill('Pen. Code, § 647, subd. (b)');
   await form.getByLabel('Justification').fill('Recorded only to test the guardrail in a synthetic county.');
   await form.getByRole('button', { name: 'Save' }).click();
   const msg = form.locator('[data-field="offense"] .msg.error');
   await msg.waitFor();
   assert.match(await msg.textContent(), /SB 1322/);
+  assert.match(await msg.textContent(), /recorded for your supervisors/);
   await shot(page, 'le-case-refusal');
   assert.deepEqual(problems, []);
   await context.close();
+
+  // the station's supervisor sees the attempt on the case and in the list of refused attempts
+  const sup = await open(browser, srv.url);
+  await sup.page.goto(`/cases/${caseId}`);
+  await signIn(sup.page, 'le_sup', PASSWORD);
+  const entry = sup.page.locator('.event[data-type="refused_arrest"]');
+  await entry.waitFor();
+  assert.match(await entry.textContent(), /Pen\. Code, § 647, subd\. \(b\)/);
+  assert.match(await entry.textContent(), /SB 1322: a minor/);
+  await sup.page.goto('/reports');
+  await sup.page.getByRole('button', { name: 'This quarter so far' }).click();
+  await sup.page.getByRole('button', { name: 'Refused arrest attempts' }).click();
+  const row = sup.page.locator('table tr', { hasText: 'subd. (b)' });
+  await row.waitFor();
+  assert.match(await row.textContent(), /PC 647\(b\)/);
+  assert.deepEqual(sup.problems, []);
+  await sup.context.close();
 });
 
 test('with the youth’s consent the advocate discloses the note to the station, which then reads it', async () => {

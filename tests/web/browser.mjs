@@ -23,8 +23,10 @@ export function launch() {
 
 // A new isolated context (own cookies and storage) and page; browser console errors
 // and failed page scripts are collected so a test can assert there were none.
+// The device is in Tokyo by default, far from the county (Los Angeles): every time the
+// app shows or reads must still be the county's.
 export async function open(browser, url, { viewport = { width: 1024, height: 800 }, ...opts } = {}) {
-  const context = await browser.newContext({ viewport, baseURL: url, ...opts });
+  const context = await browser.newContext({ viewport, baseURL: url, timezoneId: 'Asia/Tokyo', locale: 'en-US', ...opts });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -45,4 +47,17 @@ export async function signIn(page, username, password) {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+// "YYYY-MM-DDTHH:MM" on the county's clock (Los Angeles) at instant ms, as the app's
+// datetime inputs show it; minutesApart() compares two such values.
+export function countyWall(ms) {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'America/Los_Angeles', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${String(+p.hour % 24).padStart(2, '0')}:${p.minute}`;
+}
+export function minutesApart(a, b) {
+  return Math.abs(Date.parse(`${a}:00Z`) - Date.parse(`${b}:00Z`)) / 60000;
 }

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PASSWORD, startCounty } from '../api/harness.mjs';
-import { launch, open, PHONE, shot, signIn } from './browser.mjs';
+import { countyWall, launch, minutesApart, open, PHONE, shot, signIn } from './browser.mjs';
 
 let srv, browser;
 before(async () => {
@@ -38,7 +38,7 @@ test('an officer identifies a youth on a phone, through a dropped answer', async
   assert.equal(await page.evaluate(() => location.pathname), '/identify');
   // time of identification defaults to now; the area comes from the agency
   const when = await page.getByLabel('Time of identification').inputValue();
-  assert.ok(Math.abs(new Date(when).getTime() - Date.now()) < 3 * 60000, `default time ${when} is now`);
+  assert.ok(minutesApart(when, countyWall(Date.now())) < 3, `default time ${when} is now, on the county's clock`);
   await page.locator('summary', { hasText: 'Area:' }).filter({ hasText: 'compton' }).waitFor();
 
   await page.getByLabel('Child welfare dependent').check();
@@ -68,6 +68,14 @@ test('an officer identifies a youth on a phone, through a dropped answer', async
   const id = (await page.locator('.saved .case-id').textContent()).trim();
   const list = await srv.as('le').get('/api/v1/cases');
   assert.deepEqual(list.json.items.map((c) => c.id), [id], 'recorded once');
+  // the device is in Tokyo; the case shows the county's time, its zone named
+  await page.goto(`/cases/${id}`);
+  const identified = page.locator('dt', { hasText: 'Identified' }).locator('xpath=following-sibling::dd[1]');
+  const shown = await identified.textContent();
+  assert.match(shown, /P[SD]T/, shown);
+  const t0 = Date.parse((await srv.as('le').get(`/api/v1/cases/${id}`)).json.identified_at);
+  const hm = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Los_Angeles', hour: '2-digit', minute: '2-digit' }).format(t0);
+  assert.ok(shown.includes(hm), `${shown} shows ${hm}, county time`);
 
   // no personal data left in the tab's storage after sign-out
   await page.getByRole('button', { name: 'Sign out' }).click();

@@ -58,7 +58,7 @@ test('the advocacy agency assigns the witness an advocate and signs off the safe
   await page.goto(`/cases/${caseId}`);
   await signIn(page, 'adv', PASSWORD);
   await page.getByRole('heading', { name: 'Minor victim witness' }).waitFor();
-  await page.getByLabel('Advocate').selectOption({ label: 'Synthetic adv' });
+  await page.getByLabel('Advocate (optional)').selectOption({ label: 'Synthetic adv' });
   await page.getByRole('button', { name: 'Assign advocate' }).click();
   await page.getByText('Advocate: Synthetic adv').waitFor();
   await page.getByRole('button', { name: 'Sign off the safety plan' }).click();

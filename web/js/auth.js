@@ -2,7 +2,7 @@
 import { ApiError, del, onSignedOut, post, setCsrf } from './api.js';
 import { clearMessages, field, formStatus, h, setStatus, showProblem, fill } from './dom.js';
 
-// The sign-in screen. onDone(user) runs after a successful sign-in.
+// The sign-in screen. onDone(user, county) runs after a successful sign-in.
 export function renderSignIn(main, onDone) {
   const user = field({ label: 'Username', name: 'username', required: true,
     attrs: { autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false' } });
@@ -26,7 +26,7 @@ export function renderSignIn(main, onDone) {
         { username: user.input.value.trim(), password: pass.input.value }, { auth: false });
       pass.input.value = '';
       setCsrf(data.csrf_token);
-      onDone(data.user);
+      onDone(data.user, data.county);
     } catch (e) {
       pass.input.value = '';
       showProblem(form, e instanceof ApiError && e.status === 401

@@ -44,31 +44,60 @@ export function announce(text) {
 }
 
 // ---- time ----
+// Every time is shown in the county's zone, named, whatever the device's zone is; the
+// times people type into forms are the county's too (docs/web.md).
 
-const dateTime = new Intl.DateTimeFormat(undefined, {
-  weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit',
-});
-const dateOnly = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+let countyZone = 'America/Los_Angeles';
+let dateTime, dateTimeYear, dateOnly, wall;
+
+export function setCountyZone(zone) {
+  if (zone) countyZone = zone;
+  const base = { timeZone: countyZone };
+  dateTime = new Intl.DateTimeFormat(undefined, { ...base, weekday: 'short', day: 'numeric', month: 'short',
+    hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+  dateTimeYear = new Intl.DateTimeFormat(undefined, { ...base, day: 'numeric', month: 'short', year: 'numeric',
+    hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+  dateOnly = new Intl.DateTimeFormat(undefined, { ...base, day: 'numeric', month: 'short', year: 'numeric' });
+  wall = new Intl.DateTimeFormat('en-CA', { ...base, year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+}
+setCountyZone();
+
+export function countyZoneName() { return countyZone; }
+
+// The county's wall clock at instant ms: { y, mo, d, h, mi, s } (numbers).
+function wallClock(ms) {
+  const p = Object.fromEntries(wall.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return { y: +p.year, mo: +p.month, d: +p.day, h: +p.hour % 24, mi: +p.minute, s: +p.second };
+}
 
 export function fmtTime(iso) {
-  return iso ? dateTime.format(new Date(iso)) : '';
+  if (!iso) return '';
+  const t = new Date(iso);
+  return (wallClock(t.getTime()).y === wallClock(Date.now()).y ? dateTime : dateTimeYear).format(t);
 }
 export function fmtDate(iso) {
   return iso ? dateOnly.format(new Date(iso)) : '';
 }
 
-// "YYYY-MM-DDTHH:MM" in local time, for <input type="datetime-local">.
+// "YYYY-MM-DDTHH:MM" on the county's clock, for <input type="datetime-local">.
 export function toLocalInput(ms) {
-  const d = new Date(ms);
+  const w = wallClock(ms);
   const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  return `${w.y}-${p(w.mo)}-${p(w.d)}T${p(w.h)}:${p(w.mi)}`;
 }
 
-// The value of a datetime-local input as RFC 3339 UTC ("...Z"), or null.
+// The value of a datetime-local input, read on the county's clock, as RFC 3339 UTC ("...Z").
 export function fromLocalInput(v) {
-  if (!v) return null;
-  const t = new Date(v).getTime();
-  if (Number.isNaN(t)) return null;
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(v ?? '');
+  if (!m) return null;
+  const asUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0));
+  // the zone's offset at that wall time: guess, then correct once (daylight-saving changes)
+  let t = asUtc;
+  for (let i = 0; i < 2; i++) {
+    const w = wallClock(t);
+    t = asUtc - (Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - t);
+  }
   return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 

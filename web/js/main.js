@@ -2,7 +2,7 @@
 // The server answers every page path with index.html; this file picks the view.
 import { ApiError, get, setCsrf } from './api.js';
 import { installReauth, renderSignIn, signOut } from './auth.js';
-import { h, startTicker, fill } from './dom.js';
+import { h, setCountyZone, startTicker, fill } from './dom.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -94,8 +94,9 @@ async function route() {
   renderNav();
   if (!state.me) {
     document.title = 'Sign in · safeharbor';
-    renderSignIn(main, (user) => {
+    renderSignIn(main, (user, county) => {
       state.me = user;
+      setCountyZone(county?.timezone);
       route();
     });
     return;
@@ -160,6 +161,7 @@ startTicker();
   try {
     const { data } = await get('/api/v1/me', { auth: false });
     state.me = data.user;
+    setCountyZone(data.county?.timezone);
     setCsrf(data.csrf_token ?? null);
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 401)) {

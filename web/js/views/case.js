@@ -12,6 +12,7 @@ const EVENT = {
   advocate_note: 'Advocate note', arrest: 'Arrest', placement: 'Placement',
   missing_start: 'Went missing', missing_end: 'Returned from missing', screening: 'Screening',
   stability_check: 'Stability check', exploiter_arrest: 'Exploiter or buyer arrested',
+  refused_arrest: 'Arrest refused (SB 1322)',
   deviation_review: 'Deviation reviewed', disclosure: 'Disclosure of a privileged note',
   close: 'Case closed', reopen: 'Case reopened', name_confidentiality: 'Name confidentiality (PC 293)',
 };
@@ -200,12 +201,29 @@ function eventItem(e, titles, correct) {
       add('Note', e.text);
       if (e.confidentiality_explained) add('Limits of confidentiality', 'explained to the youth');
       break;
-    case 'placement': add('Setting', SETTING[e.setting] ?? e.setting); add('Justification', e.justification); break;
+    case 'placement':
+      add('Setting', SETTING[e.setting] ?? e.setting); add('Described as', e.setting_detail);
+      if (e.detention) add('Detention', 'yes: a protocol deviation');
+      add('Justification', e.justification);
+      break;
+    case 'arrest': case 'refused_arrest':
+      add('Offense as written', e.offense); add('Read as', e.offense_cited);
+      add('Prostitution-related', yesNo(e.prostitution_related));
+      add('Time of the act', e.act_at && e.act_at !== e.at ? fmtTime(e.act_at) : null);
+      add('Age at the act', e.age_at_act === null || e.age_at_act === undefined
+        ? 'not known: treated as under 18' : `${e.age_at_act} (${e.age_basis})`);
+      if (e.before_identification) add('Before the identification', 'yes');
+      if (e.type === 'refused_arrest') add('Refused', e.refused === 'repealed' ? 'the offence was repealed' : 'SB 1322: a minor');
+      add('Justification', e.justification);
+      break;
+    case 'exploiter_arrest':
+      add('Who', e.role === 'buyer' ? 'Buyer' : 'Exploiter'); add('Charge', e.charge); add('Person', e.person); add('Note', e.note);
+      break;
     case 'close': add('Reason', CLOSE_REASON[e.reason] ?? e.reason); add('Explanation', e.text); break;
     case 'stability_check':
       add('Stable', yesNo(e.stable));
       if ('safe_placement' in e) add('Safe placement', yesNo(e.safe_placement));
-      if ('engaged' in e) add('Engaged with services', yesNo(e.engaged));
+      if ('engaged' in e) add('Engaged with the advocate', yesNo(e.engaged));
       add('Note', e.note);
       break;
     default:
@@ -245,8 +263,10 @@ function buildForms(ctx, id, refresh) {
     list.push(eventForm({ type: 'placement', title: 'Placement', id, refresh,
       fields: [
         { name: 'setting', label: 'Setting', type: 'select', required: true, options: SETTINGS, value: 'shelter' },
-        { name: 'justification', label: 'Justification', type: 'textarea',
-          hint: 'Required for detention, which is a protocol deviation a supervisor reviews (at least 20 characters).' },
+        { name: 'setting_detail', label: 'What the placement is (when the setting is Other)',
+          hint: 'Juvenile hall, a probation camp or a jail is a detention placement, whatever the setting chosen.' },
+        { name: 'justification', label: 'Justification (required for detention)', type: 'textarea',
+          hint: 'Detention is a protocol deviation a supervisor reviews: say why in a sentence or two.' },
       ] }));
   }
   if (w.has('missing')) {
@@ -264,7 +284,7 @@ function buildForms(ctx, id, refresh) {
       fields: [
         { radios: true, name: 'stable', legend: 'Is the youth stable?', options: [['true', 'Stable'], ['false', 'Not stable']], conv: 'bool', required: true },
         { name: 'safe_placement', label: 'In a safe placement', type: 'checkbox' },
-        { name: 'engaged', label: 'Engaged with services', type: 'checkbox' },
+        { name: 'engaged', label: 'Engaged with the advocate', type: 'checkbox' },
         { name: 'note', label: 'Note', type: 'textarea' },
       ] }));
     list.push(eventForm({ type: 'screening', title: 'Screening', id, refresh,
@@ -278,10 +298,12 @@ function buildForms(ctx, id, refresh) {
   }
   if (w.has('law_enforcement')) {
     list.push(eventForm({ type: 'arrest', title: 'Arrest of the youth', id, refresh,
-      hint: 'A minor is never arrested for prostitution or loitering (SB 1322). Any other arrest of an identified victim is a protocol deviation.',
+      hint: 'A minor is never arrested for prostitution (SB 1322), however the offence is written; the attempt is refused and recorded for your supervisors. Any other arrest of an identified victim is a protocol deviation.',
       fields: [
-        { name: 'offense', label: 'Offense', required: true, hint: 'The code section, e.g. PC 459.' },
-        { name: 'justification', label: 'Justification', type: 'textarea', required: true, hint: 'Why (at least 20 characters); a supervisor reviews it.' },
+        { name: 'offense', label: 'Offense', required: true, hint: 'The code section as charged, e.g. PC 459.' },
+        { name: 'act_at', label: 'Time of the act (when earlier than the arrest)', type: 'datetime-local', conv: 'time',
+          hint: 'The youth’s age is taken on the county’s day of the act.' },
+        { name: 'justification', label: 'Justification', type: 'textarea', required: true, hint: 'Why, in a sentence or two; a supervisor reviews it.' },
       ] }));
   }
   if (w.has('advocacy')) {
@@ -312,6 +334,7 @@ function buildForms(ctx, id, refresh) {
       fields: [
         { name: 'role', label: 'Who', type: 'select', required: true, options: [['exploiter', 'Exploiter'], ['buyer', 'Buyer']] },
         { name: 'charge', label: 'Charge', hint: 'The code section, e.g. PC 236.1.' },
+        { name: 'person', label: 'Person arrested', hint: 'A booking number, or the name and birth date: kept sealed, used to count each person once.' },
         { name: 'note', label: 'Note', type: 'textarea' },
       ] }));
   }
@@ -398,6 +421,7 @@ function eventForm({ type, title, hint, fields, id, refresh }) {
         const r = p.wrap.querySelector(`input[value="${CSS.escape(String(v))}"]`);
         if (r) r.checked = true;
       } else if (p.f.type === 'checkbox') p.input.checked = !!v;
+      else if (p.f.conv === 'time') p.input.value = toLocalInput(Date.parse(v));
       else p.input.value = String(v);
     }
     box.hidden = false;
@@ -425,6 +449,7 @@ function eventForm({ type, title, hint, fields, id, refresh }) {
       else v = p.input.value.trim();
       if (f.conv === 'bool' && v !== null) v = v === 'true';
       if (f.conv === 'int' && v) v = Number(v);
+      if (f.conv === 'time' && v) v = fromLocalInput(v);
       if (v === '' || v === null || v === undefined) {
         if (f.required) errs.push({ field: f.name, message: 'is required' });
         continue;

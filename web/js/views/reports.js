@@ -1,16 +1,33 @@
 // The Board report (GET /api/v1/reports/board): a period and an area, the figures
 // on screen from the JSON, and the CSV and HTML versions as downloads.
 import { ApiError, get, request } from '../api.js';
-import { clearMessages, field, fill, fmtSpan, formStatus, h, now, showProblem, toLocalInput } from '../dom.js';
+import { clearMessages, field, fill, fmtSpan, fmtTime, formStatus, h, now, showProblem, toLocalInput } from '../dom.js';
 
-const iso = (d) => toLocalInput(d.getTime()).slice(0, 10);
-
+// A quarter of the county's calendar (offset 0: this one, up to today), as YYYY-MM-DD.
 function quarter(offset) {
-  const t = new Date(now());
-  const q = Math.floor(t.getMonth() / 3) + offset;
-  const from = new Date(t.getFullYear(), q * 3, 1);
-  const to = new Date(t.getFullYear(), q * 3 + 3, 0);
-  return [iso(from), iso(to > t ? t : to)];
+  const today = toLocalInput(now()).slice(0, 10);
+  const q = Math.floor((Number(today.slice(5, 7)) - 1) / 3) + offset;
+  const y = Number(today.slice(0, 4)) + Math.floor(q / 4), m = ((q % 4) + 4) % 4 * 3;
+  const day = (yy, mm, dd) => new Date(Date.UTC(yy, mm, dd)).toISOString().slice(0, 10);
+  const from = day(y, m, 1), to = day(y, m + 3, 0);
+  return [from, to > today ? today : to];
+}
+
+// The arrests the guardrail refused in the period (oversight, and supervisors for their
+// own agency): what was typed, how it was read, why it was refused.
+async function refusedList(box, from, to) {
+  const { data } = await get(`/api/v1/arrests/refused?${new URLSearchParams({ from, to })}`);
+  const why = (x) => (x.refused === 'repealed' ? 'the offence was repealed' : 'SB 1322: a minor');
+  fill(box, h('h2', {}, 'Refused arrest attempts'),
+    data.items.length ? h('div', { class: 'table-wrap' }, h('table', {},
+      h('thead', {}, h('tr', {}, ['When', 'Agency', 'Area', 'Offense as written', 'Read as', 'Why refused', 'Age at the act']
+        .map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, data.items.map((x) => h('tr', {},
+        h('td', {}, fmtTime(x.at)), h('td', {}, x.agency?.name ?? ''), h('td', {}, x.area),
+        h('td', {}, x.offense ?? ''), h('td', {}, x.offense_cited ?? '—'), h('td', {}, why(x)),
+        h('td', {}, x.age_at_act === null || x.age_at_act === undefined ? 'not known' : `${x.age_at_act} (${x.age_basis})`))))))
+      : h('p', {}, 'None in this period.'),
+    data.truncated ? h('p', { class: 'hint' }, 'Only the first 1000 are shown; choose a shorter period.') : null);
 }
 
 function value(v, type) {
@@ -53,13 +70,24 @@ export async function render(main, ctx) {
   const show = h('button', { type: 'submit', class: 'primary' }, 'Show report');
   const csv = h('button', { type: 'button', class: 'secondary' }, 'Download CSV');
   const html = h('button', { type: 'button', class: 'secondary' }, 'Download HTML');
+  const mayRefused = ctx.me.role === 'supervisor' || (ctx.me.agency.kind === 'oversight' && ctx.me.role === 'member');
+  const refused = mayRefused ? h('button', { type: 'button', class: 'secondary' }, 'Refused arrest attempts') : null;
   const form = h('form', { class: 'card', novalidate: true }, formStatus(),
-    h('fieldset', { class: 'field' }, h('legend', {}, 'Period'), picks, h('div', { class: 'pair' }, from.wrap, to.wrap)),
-    area.wrap, pub.wrap, h('div', { class: 'actions' }, show, csv, html));
+    h('fieldset', { class: 'field' }, h('legend', {}, 'Period (county days)'), picks, h('div', { class: 'pair' }, from.wrap, to.wrap)),
+    area.wrap, pub.wrap, h('div', { class: 'actions' }, show, csv, html, refused));
   const out = h('div', { class: 'report', 'aria-live': 'polite' });
+  const attempts = h('div', { class: 'report', 'aria-live': 'polite' });
   fill(main, h('h1', {}, 'Board report'),
     h('p', { class: 'lead' }, 'Figures by period, area and agency. Privileged and sensitive details never appear in reports.'),
-    form, out);
+    form, attempts, out);
+  refused?.addEventListener('click', async () => {
+    clearMessages(form);
+    try {
+      await refusedList(attempts, from.input.value, to.input.value);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 401)) showProblem(form, e);
+    }
+  });
 
   get('/api/v1/agencies').then(({ data }) => {
     const areas = new Set();
