@@ -237,9 +237,13 @@ static enum sh_code run_case(struct demo *d, int i, const char *first, const cha
 		plans[np++] = (struct plan){ t0 + days[k] * DAY + between(d, 0, 5) * DAY, ADV,
 					     json_pack("{s:s, s:b, s:b, s:b}", "type", "stability_check", "stable", chance(d, 70), "safe_placement", chance(d, 80), "engaged", chance(d, 75)) };
 	}
-	if (chance(d, 22))
+	if (chance(d, 22)) {
+		/* a handful of synthetic people, some arrested more than once */
+		char person[48];
+		snprintf(person, sizeof(person), "Synthetic Person %02d, 1990-01-01", (int)(rnd(d) % 12));
 		plans[np++] = (struct plan){ t0 + between(d, 5, 60) * DAY, les[a],
-					     json_pack("{s:s, s:s, s:s}", "type", "exploiter_arrest", "role", chance(d, 70) ? "exploiter" : "buyer", "charge", "PC 236.1") };
+					     json_pack("{s:s, s:s, s:s, s:s}", "type", "exploiter_arrest", "role", chance(d, 70) ? "exploiter" : "buyer", "charge", "PC 236.1", "person", person) };
+	}
 	if (t0 < now - 220 * DAY && chance(d, 50))
 		plans[np++] = (struct plan){ t0 + between(d, 200, 215) * DAY, lead,
 					     json_pack("{s:s, s:s}", "type", "close", "reason", "stable_services_ended") };
