@@ -26,7 +26,10 @@ enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const 
 	    (rc = store_case_agencies(c, id, req->arena, &cf->agencies, &cf->nagencies, err)) ||
 	    (rc = store_events_list(c, id, req->arena, &cf->events, &cf->nevents, err)))
 		return rc;
-	cf->proto = registry_by_id(&req->app->registry, cf->c.protocol_id);
+	{
+		const struct registry_entry *e = registry_by_id(&req->app->registry, cf->c.protocol_id);
+		cf->protocol = e ? e->p : NULL;
+	}
 	if ((rc = store_case_siblings(c, &cf->c, req->arena, &cf->siblings, &cf->nsiblings, err)))
 		return rc;
 	if ((rc = store_witnesses_list(c, id, 0, req->arena, &cf->witnesses, &cf->nwitnesses, err)))
@@ -49,7 +52,6 @@ enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const 
 			if (ags[k].agency_id == who->agency_id)
 				cf->sibling_visible[i] = access_case_visible(who, ags[k].left_at == 0, true);
 	}
-	cf->name_confidential = cf->c.name_confidential;
 	for (size_t i = 0; i < cf->nagencies; i++) {
 		const struct case_agency_rec *a = &cf->agencies[i];
 		if (who && a->agency_id == who->agency_id) {
@@ -59,15 +61,8 @@ enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const 
 		if (a->agency_id == cf->c.identified_by_agency)
 			cf->identified_by_kind = a->kind;
 	}
-	for (size_t i = 0; i < cf->nevents; i++) {
-		const struct event_rec *e = &cf->events[i];
-		if (!strcmp(e->type, "name_confidentiality") && !casefile_amended(cf, e)) {
-			json_t *d = json_loads(e->data, 0, NULL);
-			cf->name_confidential = jsonh_bool(d, "confidential", cf->name_confidential);
-			json_decref(d);
-		}
-	}
-	return SH_OK;
+	/* the facts and clocks as of now; a writer derives again after its change */
+	return casefile_evaluate(req, cf, clock_now(&req->app->clock), err);
 }
 
 enum sh_code casefile_open(struct api_request *req, struct store_conn *c, const char *id,
@@ -84,318 +79,54 @@ enum sh_code casefile_open(struct api_request *req, struct store_conn *c, const 
 	return rc;
 }
 
-bool casefile_amended(const struct casefile *cf, const struct event_rec *e)
-{
-	for (size_t i = 0; i < cf->nevents; i++)
-		if (cf->events[i].amends == e->id)
-			return true;
-	return false;
-}
-
-const struct event_rec *casefile_event(const struct casefile *cf, int64_t id)
-{
-	for (size_t i = 0; i < cf->nevents; i++)
-		if (cf->events[i].id == id)
-			return &cf->events[i];
-	return NULL;
-}
-
-const struct event_rec *casefile_find(const struct casefile *cf, const char *type,
-				      const char *field, int64_t value, const char *field2,
-				      int64_t value2)
-{
-	const struct event_rec *found = NULL;
-
-	for (size_t i = 0; i < cf->nevents; i++) {
-		const struct event_rec *e = &cf->events[i];
-		json_t *d;
-		bool match;
-		if (strcmp(e->type, type) || casefile_amended(cf, e))
-			continue;
-		d = json_loads(e->data, 0, NULL);
-		match = jsonh_int(d, field, -1) == value &&
-			(!field2 || jsonh_int(d, field2, -1) == value2);
-		json_decref(d);
-		if (match)
-			found = e;
-	}
-	return found;
-}
-
-static void witness_item(struct casefile *cf, const char *key, const char *title,
-			 const char *owner, const char *also, int episode, int64_t opened,
-			 int64_t due, const struct event_rec *done, bool applies, int64_t now)
-{
-	struct step_status *s = &cf->steps[cf->nsteps++];
-
-	memset(s, 0, sizeof(*s));
-	s->key = key;
-	s->title = title;
-	s->owner = owner;
-	s->also_owner = also;
-	s->episode = episode;
-	s->opened_at = opened < due ? opened : due;
-	s->due_at = due;
-	s->state = !applies ? STEP_NOT_APPLICABLE : done ? STEP_DONE : STEP_PENDING;
-	s->done_at = done ? done->at : 0;
-	if (s->state == STEP_PENDING) {
-		s->time_left = due - now;
-		s->overdue = now > due;
-	}
-}
-
-/*
- * The items each minor witness brings (motion item 3): an advocate from the moment
- * the youth is listed (overdue for the prosecutor and the advocacy agency until one
- * is assigned), the prosecutor's written CCTV notice before each hearing (when a
- * rule makes the witness eligible), and a safety-plan review before each hearing.
- */
-static void witness_items(struct api_request *req, struct casefile *cf, int64_t now)
-{
-	const struct app *app = req->app;
-	struct sh_date birth;
-	bool have_birth;
-
-	if (!cf->nwitnesses)
-		return; /* most cases: no need to open the sealed identity for a birth date */
-	have_birth = casefile_birth_date(req, cf, &birth);
-	for (size_t i = 0; i < cf->nwitnesses; i++) {
-		const struct witness_rec *w = &cf->witnesses[i];
-		int wid = (int)w->id;
-
-		witness_item(cf, "witness_advocate", "An advocate is assigned to the minor witness",
-			     "advocacy", "prosecutor", wid, w->listed_at, w->listed_at,
-			     casefile_find(cf, "witness_advocate", "witness_id", w->id, NULL, 0), true,
-			     now);
-		for (size_t h = 0; h < cf->nhearings[i]; h++) {
-			const struct hearing_rec *hr = &cf->hearings[i][h];
-			struct sh_date hd = tz_date(app->tz, hr->at);
-			/* by the end of the county's local day, N calendar days before the hearing */
-			int64_t notice = tz_day_end(app->tz, witness_notice_due(app->witness_rules, hd));
-			bool eligible = false;
-
-			if (have_birth && app->witness_rules) {
-				struct witness_result res[8];
-				size_t n = 0;
-				json_t *ch = json_loads(w->charges, 0, NULL);
-				const char *charges[32];
-				size_t nc = 0, k;
-				json_t *v;
-				json_array_foreach(ch, k, v)
-					if (nc < 32 && json_is_string(v))
-						charges[nc++] = json_string_value(v);
-				if (!witness_evaluate(app->witness_rules, birth, hd, charges, nc, res,
-						      ARRAY_SIZE(res), &n))
-					for (size_t r = 0; r < n; r++)
-						eligible |= res[r].eligible;
-				json_decref(ch);
-			}
-			witness_item(cf, "witness_notice",
-				     "Written notice of the closed-circuit testimony motion", "prosecutor",
-				     NULL, (int)hr->id, w->listed_at, notice,
-				     casefile_find(cf, "notice_served", "witness_id", w->id, "hearing_id",
-						   hr->id),
-				     eligible, now);
-			witness_item(cf, "safety_plan_review", "Safety plan reviewed before the hearing",
-				     "advocacy", "prosecutor", (int)hr->id, w->listed_at,
-				     hr->at - (int64_t)app->cfg.safety_review_days * 86400,
-				     casefile_find(cf, "safety_plan_review", "witness_id", w->id,
-						   "hearing_id", hr->id),
-				     true, now);
-		}
-	}
-}
-
-enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int64_t now,
-			       struct sh_error *err)
-{
-	struct step_event *se;
-	struct case_facts f = { 0 };
-	size_t nse = 0, need = 0, cap;
-	int status;
-	enum sh_code rc;
-
-	if (!cf->proto)
-		return sh_error_set(err, SH_EINTERNAL, "the case's protocol version is not loaded");
-	se = arena_alloc(req->arena, (cf->nevents + 1) * sizeof(*se));
-	cf->missing = arena_alloc(req->arena, (cf->nevents + 1) * sizeof(*cf->missing));
-	if (!se || !cf->missing)
-		return no_mem(err);
-	cf->nmissing = 0;
-	for (size_t i = 0; i < cf->nevents; i++) {
-		const struct event_rec *e = &cf->events[i];
-		json_t *d;
-
-		if (casefile_amended(cf, e))
-			continue;
-		if (!strcmp(e->type, "missing_start")) {
-			cf->missing[cf->nmissing].start = e->at;
-			cf->missing[cf->nmissing].end = 0;
-			cf->nmissing++;
-		} else if (!strcmp(e->type, "missing_end") && cf->nmissing) {
-			cf->missing[cf->nmissing - 1].end = e->at;
-		} else if (!strcmp(e->type, "step_done") || !strcmp(e->type, "step_waived")) {
-			d = json_loads(e->data, 0, NULL);
-			se[nse].step = arena_strdup(req->arena, jsonh_str(d, "step") ? jsonh_str(d, "step") : "");
-			se[nse].episode = (int)jsonh_int(d, "episode", 0);
-			se[nse].waived = !strcmp(e->type, "step_waived");
-			se[nse].at = e->at;
-			nse++;
-			json_decref(d);
-		}
-	}
-	status = protocol_status_parse(cf->c.youth_status);
-	f.identified_at = cf->c.identified_at;
-	f.status = status < 0 ? YOUTH_UNKNOWN : (enum youth_status)status;
-	f.age = cf->c.age;
-	f.identified_by = cf->identified_by_kind;
-	f.last_assault_at = cf->c.last_assault_at;
-	f.missing = cf->missing;
-	f.nmissing = cf->nmissing;
-	f.events = se;
-	f.nevents = nse;
-	cap = protocol_nsteps(cf->proto->p) * (cf->nmissing + 2) + 8;
-	for (size_t i = 0; i < cf->nwitnesses; i++)
-		cap += 1 + 2 * cf->nhearings[i];
-	cf->steps = arena_alloc(req->arena, cap * sizeof(*cf->steps));
-	if (!cf->steps)
-		return no_mem(err);
-	rc = protocol_evaluate(cf->proto->p, &f, now, cf->steps, cap, &need);
-	if (rc == SH_ETOOBIG) {
-		cf->steps = arena_alloc(req->arena, need * sizeof(*cf->steps));
-		if (!cf->steps)
-			return no_mem(err);
-		rc = protocol_evaluate(cf->proto->p, &f, now, cf->steps, need, &need);
-	}
-	if (rc)
-		return sh_error_set(err, rc, "the protocol could not be evaluated");
-	cf->nsteps = need;
-	/* a closed case owes nothing more: a step not yet due when the case closed no longer
-	 * applies; one already late stays late (docs/report.md). The witness items go on:
-	 * a prosecution outlives the case. */
-	for (size_t i = 0; cf->c.closed_at && i < cf->nsteps; i++) {
-		struct step_status *s = &cf->steps[i];
-		if (s->state == STEP_PENDING && (!s->due_at || s->due_at > cf->c.closed_at)) {
-			s->state = STEP_NOT_APPLICABLE;
-			s->overdue = false;
-			s->time_left = 0;
-		}
-	}
-	witness_items(req, cf, now);
-	return SH_OK;
-}
-
-const struct step_status *casefile_step(const struct casefile *cf, const char *key, int episode)
-{
-	for (size_t i = 0; i < cf->nsteps; i++)
-		if (!strcmp(cf->steps[i].key, key) && cf->steps[i].episode == episode)
-			return &cf->steps[i];
-	return NULL;
-}
-
-bool casefile_missing_now(const struct casefile *cf)
-{
-	return cf->nmissing && cf->missing[cf->nmissing - 1].end == 0;
-}
-
-const char *casefile_lead_kind(const struct casefile *cf)
-{
-	/* as the LA protocol file assigns placement and the MDT meeting: "both" stays with
-	 * child welfare (WIC 241.1 joint assessment) [U: county choice] */
-	return strcmp(cf->c.youth_status, "probation") ? "child_welfare" : "probation";
-}
-
 /* The youth's identity, decrypted into a JSON object (NULL when it cannot be read). */
 static json_t *identity(struct api_request *req, const struct casefile *cf)
 {
 	return identity_open(&req->app->keys, cf->c.identity, cf->c.identity_len);
 }
 
-bool casefile_birth_date(struct api_request *req, const struct casefile *cf, struct sh_date *out)
+/* An event's sealed text as a JSON object (NULL when it has none or cannot be read). */
+static json_t *sealed_text(struct api_request *req, const struct event_rec *e)
 {
-	if (!casefile_verified_birth(req, cf, out)) {
-		/* from an estimate: the middle of the year of age at identification */
-		*out = tz_date(req->app->tz, cf->c.identified_at -
-						     (int64_t)cf->c.age * 365 * 86400 - 182 * 86400);
+	struct buf plain = BUF_INIT;
+	struct sh_error err = SH_ERROR_INIT;
+	json_t *text = NULL;
+
+	if (e->sealed && !shcrypto_open(&req->app->keys, e->sealed, e->sealed_len,
+					sealed_context[SEALED_EVENT_TEXT], &plain, &err))
+		text = json_loadb(plain.data, plain.len, 0, NULL);
+	buf_wipe(&plain);
+	if (text && !json_is_object(text)) {
+		json_decref(text);
+		text = NULL;
 	}
-	return true;
+	return text;
 }
 
-bool casefile_verified_birth(struct api_request *req, const struct casefile *cf,
-			     struct sh_date *out)
+/* The latest birth date known: a verified one (birth_date_verified, sealed), else the one
+ * given at identification. */
+static bool verified_birth(struct api_request *req, const struct casefile *cf,
+			   struct sh_date *out, bool *verified)
 {
-	json_t *id = cf->c.age_estimated ? NULL : identity(req, cf);
+	const struct event_rec *e = casefile_latest(cf, "birth_date_verified");
+	json_t *id = e ? sealed_text(req, e) : cf->c.age_estimated ? NULL : identity(req, cf);
 	const char *b = id ? jsonh_str(id, "birth_date") : NULL;
 	bool ok = b && !timefmt_parse_date(b, out);
 
+	*verified = ok && e;
 	json_decref(id);
 	return ok;
 }
 
-int casefile_age_at(struct api_request *req, const struct casefile *cf, int64_t t)
+enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int64_t now,
+			       struct sh_error *err)
 {
-	struct sh_date birth;
-	struct guardrail_youth y = { .identified_at = cf->c.identified_at,
-				     .has_estimate = true, .estimate = cf->c.age };
+	const struct app *app = req->app;
+	struct casefile_context ctx = { .witness_rules = app->witness_rules, .tz = app->tz,
+					.now = now, .safety_review_days = app->cfg.safety_review_days };
 
-	if (casefile_verified_birth(req, cf, &birth))
-		return tz_age_at(req->app->tz, birth, t);
-	/* an estimate ages with the calendar */
-	return guardrail_age_at(req->app->tz, &y, t);
-}
-
-static bool disclosed_to(const struct casefile *cf, const struct event_rec *note, int64_t agency)
-{
-	for (size_t i = 0; i < cf->nevents; i++) {
-		const struct event_rec *e = &cf->events[i];
-		json_t *d;
-		bool yes;
-
-		if (strcmp(e->type, "disclosure") || casefile_amended(cf, e))
-			continue;
-		d = json_loads(e->data, 0, NULL);
-		yes = jsonh_int(d, "event_id", 0) == note->id &&
-		      jsonh_int(d, "to_agency_id", 0) == agency;
-		json_decref(d);
-		if (yes)
-			return true;
-	}
-	return false;
-}
-
-bool casefile_event_readable(const struct principal *who, const struct casefile *cf,
-			     const struct event_rec *e)
-{
-	int s = access_section_parse(e->section);
-
-	if (s < 0)
-		return false;
-	/* a refused arrest (SB 1322) is for the recording agency's supervisors and oversight */
-	if (!strcmp(e->type, "refused_arrest"))
-		return (who->role == ROLE_SUPERVISOR && who->agency_id == e->agency_id) ||
-		       (who->kind == AK_OVERSIGHT && access_can_read(who, SEC_CORE));
-	if (access_can_read(who, (enum section)s))
-		return true;
-	/* a privileged note reaches another agency only through a recorded disclosure */
-	return s == SEC_ADVOCACY && !strcmp(e->type, "advocate_note") &&
-	       disclosed_to(cf, e, who->agency_id);
-}
-
-size_t casefile_sections_read(const struct principal *who, const struct casefile *cf,
-			      const char **out, size_t max)
-{
-	bool seen[SEC_COUNT] = { false };
-	size_t n = 0;
-
-	for (size_t i = 0; i < cf->nevents; i++) {
-		int s = access_section_parse(cf->events[i].section);
-		if (s >= 0 && !seen[s] && casefile_event_readable(who, cf, &cf->events[i]))
-			seen[s] = true;
-	}
-	for (int s = 0; s < SEC_COUNT && n < max; s++)
-		if (seen[s])
-			out[n++] = access_section_name((enum section)s);
-	return n;
+	ctx.has_birth = verified_birth(req, cf, &ctx.birth, &ctx.birth_verified);
+	return casefile_derive(cf, &ctx, req->arena, err);
 }
 
 void casefile_write_steps(struct jsonw *w, const struct casefile *cf)
@@ -448,25 +179,6 @@ json_t *casefile_steps_json(const struct casefile *cf, int64_t now)
 {
 	UNUSED(now);
 	return as_json(write_steps_cb, cf, NULL);
-}
-
-bool casefile_sees_identity(const struct principal *who, const struct casefile *cf)
-{
-	if (!access_can_read(who, SEC_CORE))
-		return false;
-	if (!cf->name_confidential)
-		return true;
-	switch (who->kind) {
-	case AK_LAW_ENFORCEMENT:
-	case AK_CHILD_WELFARE:
-	case AK_PROBATION:
-	case AK_ADVOCACY:
-	case AK_MEDICAL:
-	case AK_MENTAL_HEALTH:
-		return true;
-	default:
-		return false;
-	}
 }
 
 /* A deviation's review: the time of the last deviation_review naming it, or 0. */
@@ -522,15 +234,16 @@ static void write_youth(struct jsonw *w, struct api_request *req, const struct c
 
 	/* keys in byte order; the sealed identity fields only for those who may see them */
 	jsonw_object(w);
-	jsonw_kint(w, "age", cf->c.age);
-	jsonw_kbool(w, "age_estimated", cf->c.age_estimated);
+	jsonw_kint(w, "age", cf->state.age);
+	jsonw_kbool(w, "age_estimated", cf->state.age_estimated);
 	if (json_object_get(id, "aliases")) {
 		jsonw_key(w, "aliases");
 		jsonw_value(w, json_object_get(id, "aliases"));
 	}
-	if (json_object_get(id, "birth_date")) {
-		jsonw_key(w, "birth_date");
-		jsonw_value(w, json_object_get(id, "birth_date"));
+	if (id && cf->state.has_birth) { /* as verified later, else as given */
+		char b[11];
+		timefmt_format_date(cf->state.birth, b);
+		jsonw_kstr(w, "birth_date", b);
 	}
 	if (json_object_get(id, "first_name")) {
 		jsonw_key(w, "first_name");
@@ -541,7 +254,7 @@ static void write_youth(struct jsonw *w, struct api_request *req, const struct c
 		jsonw_key(w, "last_name");
 		jsonw_value(w, json_object_get(id, "last_name"));
 	}
-	jsonw_kbool(w, "name_confidential", cf->name_confidential);
+	jsonw_kbool(w, "name_confidential", cf->state.name_confidential);
 	jsonw_kstr(w, "race_ethnicity", cf->c.race_ethnicity);
 	jsonw_end(w);
 	json_decref(id);
@@ -593,7 +306,7 @@ void casefile_write_json(struct jsonw *w, struct api_request *req, const struct 
 	}
 	/* the time of the assault dates the forensic exam: medical and law enforcement only */
 	if (access_can_read(who, SEC_MEDICAL) || access_can_read(who, SEC_LAW_ENFORCEMENT))
-		jsonw_ktime(w, "last_assault_at", cf->c.last_assault_at, true);
+		jsonw_ktime(w, "last_assault_at", cf->state.last_assault_at, true);
 	jsonw_kstr(w, "lead_agency_kind", casefile_lead_kind(cf));
 	if (access_can_read(who, SEC_MISSING)) {
 		jsonw_key(w, "missing");
@@ -618,8 +331,8 @@ void casefile_write_json(struct jsonw *w, struct api_request *req, const struct 
 	jsonw_end(w);
 	jsonw_key(w, "protocol");
 	jsonw_object(w);
-	jsonw_kstr(w, "name", cf->proto ? cf->proto->name : "?");
-	jsonw_kstr(w, "version", cf->proto ? cf->proto->version : "?");
+	jsonw_kstr(w, "name", cf->protocol ? protocol_name(cf->protocol) : "?");
+	jsonw_kstr(w, "version", cf->protocol ? protocol_version(cf->protocol) : "?");
 	jsonw_end(w);
 	jsonw_kbool(w, "re_recovery", cf->c.recovery_no > 1);
 	jsonw_ktime(w, "recorded_at", cf->c.recorded_at, false);
@@ -628,7 +341,7 @@ void casefile_write_json(struct jsonw *w, struct api_request *req, const struct 
 	casefile_write_steps(w, cf);
 	jsonw_key(w, "youth");
 	write_youth(w, req, cf);
-	jsonw_kstr(w, "youth_status", cf->c.youth_status);
+	jsonw_kstr(w, "youth_status", protocol_status_name(cf->state.status));
 	jsonw_end(w);
 }
 
@@ -691,16 +404,11 @@ json_t *casefile_event_json(struct api_request *req, const struct casefile *cf,
 		if (cf->events[i].amends == e->id)
 			amended_by = cf->events[i].id;
 	json_object_set_new(o, "amended_by", amended_by ? json_integer(amended_by) : json_null());
-	if (e->sealed) {
-		struct buf plain = BUF_INIT;
-		struct sh_error err = SH_ERROR_INIT;
-		json_t *text = NULL;
-		if (!shcrypto_open(&req->app->keys, e->sealed, e->sealed_len,
-				   sealed_context[SEALED_EVENT_TEXT],
-				   &plain, &err))
-			text = json_loadb(plain.data, plain.len, 0, NULL);
-		buf_wipe(&plain);
-		if (json_is_object(text))
+	/* a verified birth date is identity: only for those who may see it (PC 293) */
+	if (e->sealed && (strcmp(e->type, "birth_date_verified") ||
+			  casefile_sees_identity(req->who, cf))) {
+		json_t *text = sealed_text(req, e);
+		if (text)
 			json_object_update(o, text);
 		json_decref(text);
 	}

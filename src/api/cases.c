@@ -223,7 +223,7 @@ static enum sh_code derive_steps(struct api_request *req, struct create *cr,
 	struct casefile *cf = &cr->cf;
 
 	cf->c = cr->rec;
-	cf->proto = proto;
+	cf->protocol = proto->p;
 	cf->identified_by_kind = cr->kinds[0];
 	cf->agencies = arena_alloc(req->arena, cr->nagencies * sizeof(*cf->agencies));
 	if (!cf->agencies)
@@ -272,8 +272,6 @@ static enum sh_code respond_case(struct api_request *req, struct api_response *r
 		return rc;
 	rc = casefile_load(req, c, id, &cf, err);
 	store_read_end(c);
-	if (!rc)
-		rc = casefile_evaluate(req, &cf, now, err);
 	if (rc)
 		return rc;
 	return casefile_reply(req, res, status, &cf, now, err);

@@ -80,9 +80,9 @@ static enum sh_code pick_step(struct ectx *x, struct sh_error *err)
 	int episode = (int)jsonh_int(x->body, "episode", -1);
 	const struct step_status *s = NULL;
 
-	if (!protocol_has_step(x->cf.proto->p, key))
+	if (!protocol_has_step(x->cf.protocol, key))
 		return sh_error_field(err, SH_EINVAL, "step", "is not a step of protocol %s %s",
-				      x->cf.proto->name, x->cf.proto->version);
+				      protocol_name(x->cf.protocol), protocol_version(x->cf.protocol));
 	if (episode >= 0) {
 		s = casefile_step(&x->cf, key, episode);
 	} else {
@@ -143,20 +143,16 @@ static void warn(struct ectx *x, const char *field, const char *message)
 			      json_pack("{s:s, s:s}", "field", field, "message", message));
 }
 
-/* What the case knows of the youth's age, for the guardrail. */
+/* What the case knows of the youth's age, for the guardrail: a birth date (given or
+ * verified), else the officer's estimate. */
 static void youth_age(struct ectx *x, struct guardrail_youth *y)
 {
-	struct sh_date birth;
-
 	memset(y, 0, sizeof(*y));
 	y->identified_at = x->cf.c.identified_at;
-	if (casefile_verified_birth(x->req, &x->cf, &birth)) {
-		y->has_birth = true;
-		y->birth = birth;
-	} else if (x->cf.c.age_estimated) {
-		y->has_estimate = true;
-		y->estimate = x->cf.c.age;
-	}
+	y->has_birth = x->cf.state.has_birth;
+	y->birth = x->cf.state.birth;
+	y->has_estimate = !y->has_birth;
+	y->estimate = x->cf.state.age;
 }
 
 /*

@@ -204,7 +204,7 @@ static enum sh_code do_prosecution(struct store_conn *c, void *arg, struct sh_er
 			}
 			return rc;
 		}
-		if (casefile_age_at(req, &cf, x->now) >= 18)
+		if (casefile_age_at(&cf, req->app->tz, x->now) >= 18)
 			return sh_error_field(err, SH_EINVAL, "case_id",
 					      "the youth is 18 or older: not a minor victim witness");
 		x->w.prosecution_id = x->p.id;
@@ -227,7 +227,6 @@ static enum sh_code do_prosecution(struct store_conn *c, void *arg, struct sh_er
 			return rc;
 		/* the witness items (advocate, notice, review) join the case's derived steps */
 		if ((rc = casefile_load(req, c, x->w.case_id, &cf, err)) ||
-		    (rc = casefile_evaluate(req, &cf, x->now, err)) ||
 		    (rc = casefile_save_steps(c, req, &cf, err)))
 			return rc;
 		return audit_record(c, req->who, x->now, "witness.list", x->w.case_id, "court", "ok",
@@ -244,7 +243,6 @@ static enum sh_code do_prosecution(struct store_conn *c, void *arg, struct sh_er
 		for (size_t k = 0; k < n; k++) {
 			struct casefile cf;
 			if ((rc = casefile_load(req, c, ws[k].case_id, &cf, err)) ||
-			    (rc = casefile_evaluate(req, &cf, x->now, err)) ||
 			    (rc = casefile_save_steps(c, req, &cf, err)))
 				return rc;
 		}
@@ -557,26 +555,44 @@ static json_t *witness_json(struct api_request *req, struct store_conn *c, struc
 			      (json_int_t)w->prosecution_id, "court_case_number",
 			      w->court_case_number);
 	json_t *plan = json_object(), *signoffs = json_array(), *items = json_array(), *motions = json_array();
-	struct sh_date birth, motion;
-	int64_t next = 0;
+	const struct event_rec *filed = casefile_find(cf, "cctv_motion", "witness_id", w->id, NULL, 0);
+	struct sh_date birth = casefile_birth(cf, app->tz);
+	/* judged on the motion date: the motion's once filed, else today (the earliest a motion
+	 * could be dated), as POST /api/v1/witness/eligibility does */
+	struct sh_date motion = tz_date(app->tz, filed ? filed->at : now);
+	json_t *warnings = json_array();
 
 	jsonh_set_time(o, "listed_at", w->listed_at, false);
 	json_object_set_new(o, "charges", json_loads(w->charges, 0, NULL));
-	/* eligibility as of the next hearing (or today), the same evaluation as the endpoint */
-	for (size_t h = 0; h < cf->nhearings[i]; h++)
-		if (cf->hearings[i][h].at >= now && (!next || cf->hearings[i][h].at < next))
-			next = cf->hearings[i][h].at;
-	motion = timefmt_time_to_date(next ? next : now);
-	if (app->witness_rules && casefile_birth_date(req, cf, &birth)) {
+	if (app->witness_rules) {
 		struct sh_error ignored = SH_ERROR_INIT;
 		json_t *rs = verdicts(app->witness_rules, birth, motion,
 				      json_object_get(o, "charges"), &ignored);
 		char d[11];
 		timefmt_format_date(motion, d);
 		json_object_set_new(o, "eligibility",
-				    json_pack("{s:s, s:b, s:o}", "motion_date", d, "birth_date_estimated",
-					      cf->c.age_estimated, "rules", rs ? rs : json_array()));
+				    json_pack("{s:s, s:b, s:b, s:o}", "motion_date", d, "motion_filed",
+					      filed != NULL, "birth_date_estimated",
+					      !cf->state.has_birth, "rules", rs ? rs : json_array()));
 	}
+	/* a motion filed after a notice was due cannot have had its notice in time */
+	for (size_t k = 0; filed && k < cf->nsteps; k++) {
+		const struct step_status *s = &cf->steps[k];
+		char when[TZ_LOCAL_LEN];
+		if (strcmp(s->key, "witness_notice") || s->state == STEP_NOT_APPLICABLE ||
+		    filed->at <= s->due_at)
+			continue;
+		for (size_t h = 0; h < cf->nhearings[i]; h++)
+			if (s->episode == (int)cf->hearings[i][h].id) {
+				tz_format(app->tz, s->due_at, when);
+				json_array_append_new(warnings, json_sprintf(
+					"the motion was filed after the written notice for the %s "
+					"hearing was due (%.10s): the notice cannot have been given three "
+					"days ahead",
+					cf->hearings[i][h].kind, when));
+			}
+	}
+	json_object_set_new(o, "warnings", warnings);
 	if (adv) {
 		struct user_rec u;
 		json_t *d = json_loads(adv->data, 0, NULL);
@@ -623,7 +639,8 @@ static json_t *witness_json(struct api_request *req, struct store_conn *c, struc
 	json_object_set_new(o, "cctv_motions", motions);
 	for (size_t k = 0; k < cf->nsteps; k++) {
 		const struct step_status *s = &cf->steps[k];
-		bool mine = !strcmp(s->key, "witness_advocate") ? s->episode == (int)w->id : false;
+		bool mine = (!strcmp(s->key, "witness_advocate") || !strcmp(s->key, "cctv_motion_deadline")) &&
+			    s->episode == (int)w->id;
 		for (size_t h = 0; !mine && h < cf->nhearings[i]; h++)
 			mine = (!strcmp(s->key, "witness_notice") || !strcmp(s->key, "safety_plan_review")) &&
 			       s->episode == (int)cf->hearings[i][h].id;
@@ -667,8 +684,6 @@ API_HANDLER(api_case_witness)
 		return rc;
 	if (!(rc = casefile_open(req, c, id, &cf, err)) && !access_can_read(req->who, SEC_COURT))
 		rc = sh_error_set(err, SH_EFORBIDDEN, "your agency does not see court matters");
-	if (!rc)
-		rc = casefile_evaluate(req, &cf, now, err);
 	if (!rc) {
 		ws = json_array();
 		for (size_t i = 0; i < cf.nwitnesses; i++)

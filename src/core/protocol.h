@@ -40,8 +40,9 @@ struct step_event {
 };
 
 struct missing_episode {
-	int64_t start; /* when the youth went missing */
-	int64_t end;   /* when they returned; 0 while still missing */
+	int64_t start;   /* when the youth went missing */
+	int64_t end;     /* when they returned; 0 while still missing */
+	int64_t learned; /* when the agency learned of it (>= start); 0: at the start */
 };
 
 /* What the engine needs to know about one case. Times are Unix seconds (UTC). */
@@ -51,6 +52,7 @@ struct case_facts {
 	int age;                     /* whole years at T0 */
 	const char *identified_by;   /* agency kind that identified the youth */
 	int64_t last_assault_at;     /* 0 = none reported */
+	int64_t assault_disclosed_at; /* when the assault became known; 0: at identification */
 	const struct missing_episode *missing;
 	size_t nmissing;
 	const int64_t *hearings;     /* hearing dates, in order */
@@ -69,6 +71,7 @@ struct step_status {
 	enum step_state state;
 	int64_t opened_at; /* when the clock started (the anchor); 0 when not known */
 	int64_t due_at;    /* 0 = no deadline yet (e.g. waiting for another step) */
+	int64_t not_before; /* it cannot be done before this time; 0 = any time */
 	int64_t done_at;   /* time of the done/waived event, else 0 */
 	bool overdue;      /* pending and now > due_at (a step due at T is on time at T) */
 	int64_t time_left; /* due_at - now; negative when overdue; 0 when no deadline */

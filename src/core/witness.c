@@ -1076,3 +1076,51 @@ out:
 	buf_release(&reason);
 	return rc;
 }
+
+bool witness_rule_is_policy(const char *rule)
+{
+	return rule && !strcmp(rule, "county policy");
+}
+
+bool witness_statutory_eligible(const struct witness_rules *r, struct sh_date birth,
+				struct sh_date motion, const char *const *charges, size_t ncharges)
+{
+	struct witness_result res[WITNESS_MAX_RULES];
+	size_t n = 0;
+	bool eligible = false;
+
+	if (witness_evaluate(r, birth, motion, charges, ncharges, res, ARRAY_SIZE(res), &n))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		eligible |= res[i].eligible && !witness_rule_is_policy(res[i].rule);
+	return eligible;
+}
+
+static struct sh_date date_of(int64_t day)
+{
+	struct sh_date d;
+
+	timefmt_civil_from_days(day, &d.year, &d.month, &d.day);
+	return d;
+}
+
+bool witness_last_motion_day(const struct witness_rules *r, struct sh_date birth,
+			     struct sh_date from, const char *const *charges, size_t ncharges,
+			     struct sh_date *out)
+{
+	/* eligibility ends at a birthday or a rule's end and does not come back: search for
+	 * the last eligible day between `from` and the witness's 20th birthday */
+	int64_t lo = day_of(from), hi = day_of(birth) + 20 * 366;
+
+	if (!witness_statutory_eligible(r, birth, from, charges, ncharges))
+		return false;
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (witness_statutory_eligible(r, birth, date_of(mid), charges, ncharges))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*out = date_of(lo);
+	return true;
+}

@@ -109,4 +109,19 @@ enum sh_code witness_evaluate(const struct witness_rules *r, struct sh_date birt
 			      struct sh_date motion_date, const char *const *charges,
 			      size_t ncharges, struct witness_result *out, size_t max, size_t *n);
 
+/* Is this rule name the county's policy goal (no statutory force)? */
+bool witness_rule_is_policy(const char *rule);
+/* Does a statutory rule (not the county's policy goal) make the witness eligible for a
+ * motion dated `motion`? */
+bool witness_statutory_eligible(const struct witness_rules *r, struct sh_date birth,
+				struct sh_date motion, const char *const *charges, size_t ncharges);
+/*
+ * The last day a motion could be dated while a statutory rule still makes the witness
+ * eligible (the day before the birthday that ends it, or a rule's end), looking from
+ * `from`. false when the witness is not eligible on `from`.
+ */
+bool witness_last_motion_day(const struct witness_rules *r, struct sh_date birth,
+			     struct sh_date from, const char *const *charges, size_t ncharges,
+			     struct sh_date *out);
+
 #endif

@@ -6,6 +6,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include "core/case_records.h"
 
 /* One audit row: who did what to which case and section, and whether it was allowed. */
 struct audit_entry {
@@ -89,62 +90,6 @@ struct youth_rec {
 	int64_t created_at;
 };
 
-/* One recovery: one run of the protocol for one youth. */
-struct case_rec {
-	const char *id;
-	int64_t youth_id;
-	int recovery_no; /* 1 for the first recovery of this youth */
-	int64_t identified_at;
-	int64_t recorded_at;
-	const char *area;
-	const char *youth_status;
-	int64_t identified_by_agency;
-	int64_t identified_by_user;
-	int64_t protocol_id;
-	int age;            /* whole years at identification */
-	bool age_estimated; /* from an estimate, not a birth date */
-	const char *gender;
-	const char *race_ethnicity;
-	int64_t last_assault_at; /* 0 = none reported */
-	bool name_confidential;  /* PC 293 election or a Doe order */
-	const char *indicators;  /* JSON array text */
-	int64_t closed_at;       /* 0 while open */
-	const char *close_reason;
-	/* filled by case_get: the youth's sealed identity */
-	const unsigned char *identity;
-	size_t identity_len;
-};
-
-struct case_agency_rec {
-	int64_t agency_id;
-	const char *name;
-	const char *kind;
-	const char *reason; /* why it takes part: "identified", "routed", "witness", ... */
-	int64_t joined_at;
-	int64_t left_at; /* 0 while taking part */
-};
-
-/* One timeline entry. data is the JSON of its structured fields; free text is sealed. */
-struct event_rec {
-	int64_t id;
-	const char *case_id;
-	const char *type;
-	const char *section;
-	int64_t at;          /* time of the fact */
-	int64_t recorded_at; /* when it was recorded */
-	int64_t user_id;
-	int64_t agency_id;
-	int64_t amends; /* the event this one corrects, or 0 */
-	const char *data;
-	const unsigned char *sealed;
-	size_t sealed_len;
-	/* filled by lists */
-	const char *author;
-	const char *agency_name;
-	const char *agency_kind;
-	const char *case_area; /* filled by events_by_type */
-};
-
 /* A derived step row (the cache of protocol_evaluate for lists and reports). */
 struct step_rec {
 	const char *step;
@@ -194,26 +139,6 @@ struct defendant_rec {
 	size_t name_len;
 	const char *charges; /* JSON array */
 	int64_t created_at;
-};
-
-struct hearing_rec {
-	int64_t id;
-	int64_t prosecution_id;
-	const char *kind; /* preliminary, trial, motion, other */
-	int64_t at;
-	int64_t created_at;
-};
-
-/* A youth (by case) listed as a minor victim witness in a prosecution. */
-struct witness_rec {
-	int64_t id;
-	int64_t prosecution_id;
-	const char *case_id;
-	int64_t listed_at;
-	/* filled by witnesses_for_case */
-	int64_t prosecutor_agency_id;
-	const char *court_case_number;
-	const char *charges;
 };
 
 struct case_query {

@@ -1,0 +1,548 @@
+#include "lib/common.h"
+#include <jansson.h>
+#include "core/casefile.h"
+#include "core/guardrail.h"
+#include "core/witness.h"
+#include "lib/jsonh.h"
+
+#define DAY 86400
+
+static enum sh_code no_mem(struct sh_error *err)
+{
+	return sh_error_set(err, SH_ENOMEM, "out of memory");
+}
+
+bool casefile_amended(const struct casefile *cf, const struct event_rec *e)
+{
+	for (size_t i = 0; i < cf->nevents; i++)
+		if (cf->events[i].amends == e->id)
+			return true;
+	return false;
+}
+
+const struct event_rec *casefile_event(const struct casefile *cf, int64_t id)
+{
+	for (size_t i = 0; i < cf->nevents; i++)
+		if (cf->events[i].id == id)
+			return &cf->events[i];
+	return NULL;
+}
+
+const struct event_rec *casefile_find(const struct casefile *cf, const char *type,
+				      const char *field, int64_t value, const char *field2,
+				      int64_t value2)
+{
+	const struct event_rec *found = NULL;
+
+	for (size_t i = 0; i < cf->nevents; i++) {
+		const struct event_rec *e = &cf->events[i];
+		json_t *d;
+		bool match;
+		if (strcmp(e->type, type) || casefile_amended(cf, e))
+			continue;
+		d = json_loads(e->data, 0, NULL);
+		match = jsonh_int(d, field, -1) == value &&
+			(!field2 || jsonh_int(d, field2, -1) == value2);
+		json_decref(d);
+		if (match)
+			found = e;
+	}
+	return found;
+}
+
+const struct event_rec *casefile_latest(const struct casefile *cf, const char *type)
+{
+	const struct event_rec *found = NULL;
+
+	for (size_t i = 0; i < cf->nevents; i++)
+		if (!strcmp(cf->events[i].type, type) && !casefile_amended(cf, &cf->events[i]))
+			found = &cf->events[i];
+	return found;
+}
+
+/* ---- the facts, as known when `known` (recorded_at) ---- */
+
+/* The facts events in force at recorded time `known`: the latest effective one of each. */
+static const struct event_rec *latest_known(const struct casefile *cf, const char *type,
+					    int64_t known)
+{
+	const struct event_rec *found = NULL;
+
+	for (size_t i = 0; i < cf->nevents; i++) {
+		const struct event_rec *e = &cf->events[i];
+		if (e->recorded_at <= known && !strcmp(e->type, type) && !casefile_amended(cf, e))
+			found = e;
+	}
+	return found;
+}
+
+static void state_as_of(const struct casefile *cf, const struct casefile_context *ctx,
+			int64_t known, struct case_state *s)
+{
+	const struct event_rec *e;
+	int st = protocol_status_parse(cf->c.youth_status);
+
+	memset(s, 0, sizeof(*s));
+	s->status = st < 0 ? YOUTH_UNKNOWN : (enum youth_status)st;
+	s->age = cf->c.age;
+	s->age_estimated = cf->c.age_estimated;
+	s->last_assault_at = cf->c.last_assault_at;
+	s->assault_disclosed_at = cf->c.last_assault_at ? cf->c.identified_at : 0;
+	s->name_confidential = cf->c.name_confidential;
+	if ((e = latest_known(cf, "status_determined", known))) {
+		json_t *d = json_loads(e->data, 0, NULL);
+		st = protocol_status_parse(jsonh_str(d, "status"));
+		if (st >= 0)
+			s->status = (enum youth_status)st;
+		json_decref(d);
+	}
+	if ((e = latest_known(cf, "assault_disclosed", known))) {
+		json_t *d = json_loads(e->data, 0, NULL);
+		const char *at = jsonh_str(d, "last_assault_at");
+		int64_t t;
+		if (at && !timefmt_parse_rfc3339(at, &t)) {
+			s->last_assault_at = t;
+			s->assault_disclosed_at = e->at;
+		}
+		json_decref(d);
+	}
+	if ((e = latest_known(cf, "name_confidentiality", known))) {
+		json_t *d = json_loads(e->data, 0, NULL);
+		s->name_confidential = jsonh_bool(d, "confidential", s->name_confidential);
+		json_decref(d);
+	}
+	/* a verified birth date counts once it is recorded */
+	if (ctx->has_birth && (!ctx->birth_verified ||
+			       (e = latest_known(cf, "birth_date_verified", known)) != NULL)) {
+		s->has_birth = true;
+		s->birth = ctx->birth;
+		s->age = tz_age_at(ctx->tz, ctx->birth, cf->c.identified_at);
+		s->age_estimated = false;
+	}
+}
+
+struct sh_date casefile_birth(const struct casefile *cf, const struct tz *tz)
+{
+	if (cf->state.has_birth)
+		return cf->state.birth;
+	return tz_date(tz, cf->c.identified_at - (int64_t)cf->state.age * 365 * DAY - 182 * DAY);
+}
+
+int casefile_age_at(const struct casefile *cf, const struct tz *tz, int64_t t)
+{
+	struct guardrail_youth y = { .identified_at = cf->c.identified_at,
+				     .has_birth = cf->state.has_birth,
+				     .birth = cf->state.birth,
+				     .has_estimate = !cf->state.has_birth,
+				     .estimate = cf->state.age };
+
+	return guardrail_age_at(tz, &y, t);
+}
+
+/* Missing episodes (in timeline order) and the step events, as known at `known`. */
+static size_t missing_as_of(const struct casefile *cf, int64_t known, struct missing_episode *m)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cf->nevents; i++) {
+		const struct event_rec *e = &cf->events[i];
+		if (e->recorded_at > known || casefile_amended(cf, e))
+			continue;
+		if (!strcmp(e->type, "missing_start")) {
+			json_t *d = json_loads(e->data, 0, NULL);
+			const char *learned = jsonh_str(d, "learned_at");
+			int64_t t = 0;
+			m[n].start = e->at;
+			m[n].end = 0;
+			m[n].learned = learned && !timefmt_parse_rfc3339(learned, &t) ? t : 0;
+			n++;
+			json_decref(d);
+		} else if (!strcmp(e->type, "missing_end") && n) {
+			m[n - 1].end = e->at;
+		}
+	}
+	return n;
+}
+
+static size_t step_events(const struct casefile *cf, struct arena *a, struct step_event *se)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cf->nevents; i++) {
+		const struct event_rec *e = &cf->events[i];
+		json_t *d;
+		if ((strcmp(e->type, "step_done") && strcmp(e->type, "step_waived")) ||
+		    casefile_amended(cf, e))
+			continue;
+		d = json_loads(e->data, 0, NULL);
+		se[n].step = arena_strdup(a, jsonh_str(d, "step") ? jsonh_str(d, "step") : "");
+		se[n].episode = (int)jsonh_int(d, "episode", 0);
+		se[n].waived = !strcmp(e->type, "step_waived");
+		se[n].at = e->at;
+		n++;
+		json_decref(d);
+	}
+	return n;
+}
+
+/* All hearings of every prosecution the youth is a witness in, in time order. */
+static size_t all_hearings(const struct casefile *cf, int64_t *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cf->nwitnesses; i++)
+		for (size_t h = 0; h < cf->nhearings[i]; h++) {
+			size_t k = n++;
+			int64_t t = cf->hearings[i][h].at;
+			while (k && out[k - 1] > t) {
+				out[k] = out[k - 1];
+				k--;
+			}
+			out[k] = t;
+		}
+	return n;
+}
+
+/* The facts of state s into f (the hearings and step events are left as they are). */
+static void fill_facts(const struct casefile *cf, const struct case_state *s,
+		       const struct missing_episode *m, size_t nm, struct case_facts *f)
+{
+	f->identified_at = cf->c.identified_at;
+	f->status = s->status;
+	f->age = s->age;
+	f->identified_by = cf->identified_by_kind;
+	f->last_assault_at = s->last_assault_at;
+	f->assault_disclosed_at = s->assault_disclosed_at;
+	f->missing = m;
+	f->nmissing = nm;
+}
+
+/* ---- witness items ---- */
+
+static void witness_item(struct casefile *cf, const char *key, const char *title,
+			 const char *owner, const char *also, int episode, int64_t opened,
+			 int64_t due, const struct event_rec *done, bool applies, int64_t now)
+{
+	struct step_status *s = &cf->steps[cf->nsteps++];
+
+	memset(s, 0, sizeof(*s));
+	s->key = key;
+	s->title = title;
+	s->owner = owner;
+	s->also_owner = also;
+	s->episode = episode;
+	s->opened_at = opened < due ? opened : due;
+	s->due_at = due;
+	s->state = !applies ? STEP_NOT_APPLICABLE : done ? STEP_DONE : STEP_PENDING;
+	s->done_at = done ? done->at : 0;
+	if (s->state == STEP_PENDING) {
+		s->time_left = due - now;
+		s->overdue = now > due;
+	}
+}
+
+/* The charges of a witness's prosecution (JSON array text) as strings; NULL entries
+ * skipped. */
+static size_t charges_of(const struct witness_rec *w, struct arena *a, const char **out,
+			 size_t max)
+{
+	json_t *ch = json_loads(w->charges ? w->charges : "[]", 0, NULL), *v;
+	size_t n = 0, k;
+
+	json_array_foreach(ch, k, v)
+		if (n < max && json_is_string(v))
+			out[n++] = arena_strdup(a, json_string_value(v));
+	json_decref(ch);
+	return n;
+}
+
+/*
+ * The items each minor witness brings (motion item 3): an advocate from the moment the
+ * youth is listed; while a statutory rule makes the witness eligible, the last day a CCTV
+ * motion can be filed (the day before the birthday that ends eligibility); the written
+ * notice before each hearing, judged on the motion date (the motion's, once filed; else
+ * today); a safety-plan review before each hearing. The county's policy goal never
+ * raises an item by itself.
+ */
+static void witness_items(struct casefile *cf, const struct casefile_context *ctx,
+			  struct arena *a)
+{
+	const struct witness_rules *r = ctx->witness_rules;
+	struct sh_date birth = casefile_birth(cf, ctx->tz), today = tz_date(ctx->tz, ctx->now);
+
+	if (!cf->nwitnesses || !r)
+		return;
+	for (size_t i = 0; i < cf->nwitnesses; i++) {
+		const struct witness_rec *w = &cf->witnesses[i];
+		const struct event_rec *motion =
+			casefile_find(cf, "cctv_motion", "witness_id", w->id, NULL, 0);
+		const char *charges[32];
+		size_t nc = charges_of(w, a, charges, ARRAY_SIZE(charges));
+		struct sh_date mdate = motion ? tz_date(ctx->tz, motion->at) : today, last;
+		bool eligible = witness_statutory_eligible(r, birth, mdate, charges, nc);
+		int wid = (int)w->id;
+
+		witness_item(cf, "witness_advocate", "An advocate is assigned to the minor witness",
+			     "advocacy", "prosecutor", wid, w->listed_at, w->listed_at,
+			     casefile_find(cf, "witness_advocate", "witness_id", w->id, NULL, 0), true,
+			     ctx->now);
+		if (!motion && eligible &&
+		    witness_last_motion_day(r, birth, today, charges, nc, &last))
+			witness_item(cf, "cctv_motion_deadline",
+				     "Last day to file the closed-circuit testimony motion while the "
+				     "witness is eligible",
+				     "prosecutor", NULL, wid, w->listed_at, tz_day_end(ctx->tz, last),
+				     NULL, true, ctx->now);
+		for (size_t h = 0; h < cf->nhearings[i]; h++) {
+			const struct hearing_rec *hr = &cf->hearings[i][h];
+			struct sh_date hd = tz_date(ctx->tz, hr->at);
+			/* by the end of the county's day, N calendar days before the hearing */
+			int64_t notice = tz_day_end(ctx->tz, witness_notice_due(r, hd));
+
+			witness_item(cf, "witness_notice",
+				     "Written notice of the closed-circuit testimony motion", "prosecutor",
+				     NULL, (int)hr->id, w->listed_at, notice,
+				     casefile_find(cf, "notice_served", "witness_id", w->id, "hearing_id",
+						   hr->id),
+				     eligible, ctx->now);
+			witness_item(cf, "safety_plan_review", "Safety plan reviewed before the hearing",
+				     "advocacy", "prosecutor", (int)hr->id, w->listed_at,
+				     hr->at - (int64_t)ctx->safety_review_days * DAY,
+				     casefile_find(cf, "safety_plan_review", "witness_id", w->id,
+						   "hearing_id", hr->id),
+				     true, ctx->now);
+		}
+	}
+}
+
+static size_t witness_item_count(const struct casefile *cf)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cf->nwitnesses; i++)
+		n += 2 + 2 * cf->nhearings[i];
+	return n;
+}
+
+/* ---- derivation ---- */
+
+/* Were facts that move deadlines recorded after `known`? */
+static bool facts_changed_after(const struct casefile *cf, int64_t known)
+{
+	static const char *const types[] = { "status_determined", "assault_disclosed",
+					     "birth_date_verified" };
+
+	for (size_t i = 0; i < cf->nevents; i++)
+		for (size_t k = 0; k < ARRAY_SIZE(types); k++)
+			if (cf->events[i].recorded_at > known && !strcmp(cf->events[i].type, types[k]))
+				return true;
+	return false;
+}
+
+/* When the event that settled step (key, episode) was recorded; 0 when none. */
+static int64_t settled_recorded(const struct casefile *cf, const char *key, int episode)
+{
+	int64_t at = 0;
+
+	for (size_t i = 0; i < cf->nevents; i++) {
+		const struct event_rec *e = &cf->events[i];
+		json_t *d;
+		if ((strcmp(e->type, "step_done") && strcmp(e->type, "step_waived")) ||
+		    casefile_amended(cf, e))
+			continue;
+		d = json_loads(e->data, 0, NULL);
+		if (!strcmp(jsonh_str(d, "step") ? jsonh_str(d, "step") : "", key) &&
+		    jsonh_int(d, "episode", 0) == episode)
+			at = e->recorded_at;
+		json_decref(d);
+	}
+	return at;
+}
+
+/*
+ * A step done or waived keeps the deadline it had then: evaluate the protocol again with
+ * the facts known when it was settled, and take that deadline back.
+ */
+static enum sh_code freeze_settled(struct casefile *cf, const struct casefile_context *ctx,
+				   struct case_facts *f, struct step_status *scratch, size_t cap)
+{
+	struct missing_episode *m = (struct missing_episode *)f->missing;
+
+	for (size_t i = 0; i < cf->nsteps; i++) {
+		struct step_status *s = &cf->steps[i];
+		struct case_state st;
+		int64_t known;
+		size_t n = 0;
+		enum sh_code rc;
+
+		if ((s->state != STEP_DONE && s->state != STEP_WAIVED) ||
+		    !(known = settled_recorded(cf, s->key, s->episode)) ||
+		    !facts_changed_after(cf, known))
+			continue;
+		state_as_of(cf, ctx, known, &st);
+		fill_facts(cf, &st, m, missing_as_of(cf, known, m), f);
+		if ((rc = protocol_evaluate(cf->protocol, f, ctx->now, scratch, cap, &n)))
+			return rc;
+		for (size_t k = 0; k < n; k++)
+			if (!strcmp(scratch[k].key, s->key) && scratch[k].episode == s->episode &&
+			    scratch[k].due_at) {
+				s->due_at = scratch[k].due_at;
+				s->opened_at = scratch[k].opened_at;
+			}
+	}
+	return SH_OK;
+}
+
+enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context *ctx,
+			     struct arena *a, struct sh_error *err)
+{
+	struct step_event *se;
+	struct case_facts f = { 0 };
+	struct step_status *scratch = NULL;
+	int64_t *hearings;
+	size_t nse, instances, cap, need = 0;
+	enum sh_code rc;
+
+	if (!cf->protocol)
+		return sh_error_set(err, SH_EINTERNAL, "the case's protocol version is not loaded");
+	state_as_of(cf, ctx, INT64_MAX, &cf->state);
+	se = arena_alloc(a, (cf->nevents + 1) * sizeof(*se));
+	cf->missing = arena_alloc(a, (cf->nevents + 1) * sizeof(*cf->missing));
+	hearings = arena_alloc(a, (witness_item_count(cf) + 1) * sizeof(*hearings));
+	if (!se || !cf->missing || !hearings)
+		return no_mem(err);
+	cf->nmissing = missing_as_of(cf, INT64_MAX, cf->missing);
+	nse = step_events(cf, a, se);
+	fill_facts(cf, &cf->state, cf->missing, cf->nmissing, &f);
+	f.hearings = hearings;
+	f.nhearings = all_hearings(cf, hearings);
+	f.events = se;
+	f.nevents = nse;
+	/* the steps array, sized once: every step once per instance of its kind, then the
+	 * witness items */
+	instances = 1 + (cf->nmissing > f.nhearings ? cf->nmissing : f.nhearings);
+	cap = protocol_nsteps(cf->protocol) * instances;
+	cf->steps = arena_alloc(a, (cap + witness_item_count(cf) + 1) * sizeof(*cf->steps));
+	if (!cf->steps)
+		return no_mem(err);
+	if ((rc = protocol_evaluate(cf->protocol, &f, ctx->now, cf->steps, cap, &need)))
+		return sh_error_set(err, rc, "the protocol could not be evaluated");
+	cf->nsteps = need;
+	if (facts_changed_after(cf, INT64_MIN)) {
+		scratch = arena_alloc(a, (cap + 1) * sizeof(*scratch));
+		struct missing_episode *m = arena_alloc(a, (cf->nevents + 1) * sizeof(*m));
+		if (!scratch || !m)
+			return no_mem(err);
+		f.missing = m;
+		if ((rc = freeze_settled(cf, ctx, &f, scratch, cap)))
+			return sh_error_set(err, rc, "the protocol could not be evaluated");
+	}
+	/* a closed case owes nothing more: a step not yet due when the case closed no longer
+	 * applies; one already late stays late (docs/report.md). The witness items go on:
+	 * a prosecution outlives the case. */
+	for (size_t i = 0; cf->c.closed_at && i < cf->nsteps; i++) {
+		struct step_status *s = &cf->steps[i];
+		if (s->state == STEP_PENDING && (!s->due_at || s->due_at > cf->c.closed_at)) {
+			s->state = STEP_NOT_APPLICABLE;
+			s->overdue = false;
+			s->time_left = 0;
+		}
+	}
+	witness_items(cf, ctx, a);
+	return SH_OK;
+}
+
+const struct step_status *casefile_step(const struct casefile *cf, const char *key, int episode)
+{
+	for (size_t i = 0; i < cf->nsteps; i++)
+		if (!strcmp(cf->steps[i].key, key) && cf->steps[i].episode == episode)
+			return &cf->steps[i];
+	return NULL;
+}
+
+bool casefile_missing_now(const struct casefile *cf)
+{
+	return cf->nmissing && cf->missing[cf->nmissing - 1].end == 0;
+}
+
+const char *casefile_lead_kind(const struct casefile *cf)
+{
+	/* as the LA protocol file assigns placement and the MDT meeting: "both" stays with
+	 * child welfare (WIC 241.1 joint assessment) [U: county choice] */
+	return cf->state.status == YOUTH_PROBATION ? "probation" : "child_welfare";
+}
+
+/* ---- who may read what ---- */
+
+bool casefile_sees_identity(const struct principal *who, const struct casefile *cf)
+{
+	if (!access_can_read(who, SEC_CORE))
+		return false;
+	if (!cf->state.name_confidential)
+		return true;
+	switch (who->kind) {
+	case AK_LAW_ENFORCEMENT:
+	case AK_CHILD_WELFARE:
+	case AK_PROBATION:
+	case AK_ADVOCACY:
+	case AK_MEDICAL:
+	case AK_MENTAL_HEALTH:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool disclosed_to(const struct casefile *cf, const struct event_rec *note, int64_t agency)
+{
+	for (size_t i = 0; i < cf->nevents; i++) {
+		const struct event_rec *e = &cf->events[i];
+		json_t *d;
+		bool yes;
+
+		if (strcmp(e->type, "disclosure") || casefile_amended(cf, e))
+			continue;
+		d = json_loads(e->data, 0, NULL);
+		yes = jsonh_int(d, "event_id", 0) == note->id &&
+		      jsonh_int(d, "to_agency_id", 0) == agency;
+		json_decref(d);
+		if (yes)
+			return true;
+	}
+	return false;
+}
+
+bool casefile_event_readable(const struct principal *who, const struct casefile *cf,
+			     const struct event_rec *e)
+{
+	int s = access_section_parse(e->section);
+
+	if (s < 0)
+		return false;
+	/* a refused arrest (SB 1322) is for the recording agency's supervisors and oversight */
+	if (!strcmp(e->type, "refused_arrest"))
+		return (who->role == ROLE_SUPERVISOR && who->agency_id == e->agency_id) ||
+		       (who->kind == AK_OVERSIGHT && access_can_read(who, SEC_CORE));
+	if (access_can_read(who, (enum section)s))
+		return true;
+	/* a privileged note reaches another agency only through a recorded disclosure */
+	return s == SEC_ADVOCACY && !strcmp(e->type, "advocate_note") &&
+	       disclosed_to(cf, e, who->agency_id);
+}
+
+size_t casefile_sections_read(const struct principal *who, const struct casefile *cf,
+			      const char **out, size_t max)
+{
+	bool seen[SEC_COUNT] = { false };
+	size_t n = 0;
+
+	for (size_t i = 0; i < cf->nevents; i++) {
+		int s = access_section_parse(cf->events[i].section);
+		if (s >= 0 && !seen[s] && casefile_event_readable(who, cf, &cf->events[i]))
+			seen[s] = true;
+	}
+	for (int s = 0; s < SEC_COUNT && n < max; s++)
+		if (seen[s])
+			out[n++] = access_section_name((enum section)s);
+	return n;
+}

@@ -1,0 +1,118 @@
+#ifndef SH_CORE_CASEFILE_H
+#define SH_CORE_CASEFILE_H
+/*
+ * One case's derived state, from plain records: the facts as they stand after every
+ * correction (youth status as determined, a verified birth date, an assault disclosed
+ * after identification, missing episodes and when the agency learned of each), the
+ * protocol's step instances with their clocks, what a closed case still owes, the
+ * items each minor witness brings, and who may read what. casefile_derive() takes the
+ * records, the pinned protocol, the witness rules, the county's zone and "now"; no
+ * request, no store, no clock of its own. api/casefile.c loads the records, opens what is
+ * sealed, and writes the JSON views.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/access.h"
+#include "core/case_records.h"
+#include "core/protocol.h"
+#include "lib/arena.h"
+#include "lib/error.h"
+#include "lib/tz.h"
+
+struct witness_rules;
+
+/* The case's facts after every event that changes them (docs/api.md, "Facts that change"). */
+struct case_state {
+	enum youth_status status;  /* as identified, or as a later status_determined says */
+	int age;                   /* whole years at identification */
+	bool age_estimated;        /* no birth date verified yet */
+	bool has_birth;            /* a birth date is known (identification or verified) */
+	struct sh_date birth;
+	int64_t last_assault_at;   /* 0 = none reported */
+	int64_t assault_disclosed_at; /* when it became known (identification or disclosure) */
+	bool name_confidential;    /* after any later election */
+};
+
+struct casefile {
+	/* the records (filled by the caller) */
+	struct case_rec c;
+	struct case_agency_rec *agencies;
+	size_t nagencies;
+	struct event_rec *events; /* the whole timeline, oldest first */
+	size_t nevents;
+	const struct protocol *protocol; /* the version the case is pinned to */
+	struct case_rec *siblings;       /* the youth's other recoveries */
+	size_t nsiblings;
+	bool *sibling_visible;           /* may the caller know of siblings[i]? */
+	struct witness_rec *witnesses;   /* prosecutions the youth is a witness in */
+	size_t nwitnesses;
+	struct hearing_rec **hearings;   /* hearings[i]: the hearings of witnesses[i]'s prosecution */
+	size_t *nhearings;
+	bool participating; /* the caller's agency takes part now */
+	bool participated;  /* it took part at some time */
+	const char *identified_by_kind;
+	/* derived by casefile_derive() */
+	struct case_state state;
+	struct missing_episode *missing;
+	size_t nmissing;
+	struct step_status *steps;
+	size_t nsteps;
+};
+
+/* What derivation needs besides the records. */
+struct casefile_context {
+	const struct witness_rules *witness_rules; /* NULL: no witness items */
+	const struct tz *tz;                       /* the county's zone */
+	int64_t now;
+	int safety_review_days;    /* a witness's plan is reviewed this long before each hearing */
+	/* the latest birth date known (identification, or a birth_date_verified event), opened
+	 * by the caller because it is sealed; has_birth false when none */
+	bool has_birth;
+	struct sh_date birth;
+	bool birth_verified;       /* from a birth_date_verified event */
+};
+
+/*
+ * Derives cf->state, cf->missing and cf->steps (protocol steps in file order, then the
+ * witness items) from the records. Allocates from a (the steps array is sized once).
+ * A step that is done keeps the deadline it had when it was done, whatever the facts
+ * learned later. SH_EINTERNAL when the case has no protocol; SH_ENOMEM.
+ */
+enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context *ctx,
+			     struct arena *a, struct sh_error *err);
+
+/* The event with this id in the case, or NULL. */
+const struct event_rec *casefile_event(const struct casefile *cf, int64_t id);
+/* Is event e superseded by a later amendment? */
+bool casefile_amended(const struct casefile *cf, const struct event_rec *e);
+/* The latest effective event of a type whose data has field == value (and field2 ==
+ * value2 when field2 is not NULL), or NULL. */
+const struct event_rec *casefile_find(const struct casefile *cf, const char *type,
+				      const char *field, int64_t value, const char *field2,
+				      int64_t value2);
+/* The latest effective event of a type, or NULL. */
+const struct event_rec *casefile_latest(const struct casefile *cf, const char *type);
+/* The derived step (instance), or NULL. */
+const struct step_status *casefile_step(const struct casefile *cf, const char *key, int episode);
+/* Is the youth missing now (an episode without an end)? */
+bool casefile_missing_now(const struct casefile *cf);
+/* The agency kind that leads the case (closes it): probation for wards, else child welfare
+ * (also for "both", matching the protocol's owners of placement and the MDT meeting). */
+const char *casefile_lead_kind(const struct casefile *cf);
+/* The youth's birth date, or, from an estimate, the middle of that year of age. */
+struct sh_date casefile_birth(const struct casefile *cf, const struct tz *tz);
+/* The youth's age on the county's day of instant t (whole years; from the birth date when
+ * known, else the estimate ageing with the calendar). */
+int casefile_age_at(const struct casefile *cf, const struct tz *tz, int64_t t);
+
+/* May the caller see the youth's name and birth date? (PC 293 / 293.5) */
+bool casefile_sees_identity(const struct principal *who, const struct casefile *cf);
+/* May the caller read this event? (section access, privilege and disclosures, refused
+ * arrests for supervisors and oversight) */
+bool casefile_event_readable(const struct principal *who, const struct casefile *cf,
+			     const struct event_rec *e);
+/* The sections of the timeline the caller read (for the audit), as a list of names. */
+size_t casefile_sections_read(const struct principal *who, const struct casefile *cf,
+			      const char **out, size_t max);
+
+#endif
