@@ -140,6 +140,8 @@ void casefile_write_steps(struct jsonw *w, const struct casefile *cf)
 		jsonw_ktime(w, "due_at", s->due_at, true);
 		jsonw_kint(w, "episode", s->episode);
 		jsonw_kstr(w, "key", s->key);
+		if (s->not_before)
+			jsonw_ktime(w, "not_before", s->not_before, false);
 		jsonw_ktime(w, "opened_at", s->opened_at, true);
 		jsonw_kbool(w, "overdue", s->overdue);
 		jsonw_kstr(w, "owner", s->owner);

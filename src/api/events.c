@@ -68,6 +68,7 @@ static const char *const t_reason[] = { "reason", NULL };
 static const char *const t_just[] = { "justification", NULL };
 static const char *const t_placement[] = { "justification", "setting_detail", NULL };
 static const char *const t_note[] = { "note", NULL };
+static const char *const t_birth[] = { "birth_date", NULL };
 static const char *const t_exploiter[] = { "note", "person", NULL };
 
 static const struct event_kind *event_kind_of(const char *type);
@@ -106,6 +107,13 @@ static enum sh_code pick_step(struct ectx *x, struct sh_error *err)
 				    "step %s is already %s; to correct it, send an event that amends "
 				    "the earlier one",
 				    key, protocol_state_name(s->state));
+	if (s->not_before && x->at < s->not_before && !strcmp(x->kind->type, "step_done")) {
+		char from[TZ_LOCAL_LEN];
+		tz_format(x->req->app->tz, s->not_before, from);
+		return sh_error_field(err, SH_EINVAL, "at",
+				      "%s cannot be done before %.10s %.5s (its window opens then)",
+				      s->title, from, from + 11);
+	}
 	json_object_set_new(x->data, "step", json_string(key));
 	json_object_set_new(x->data, "episode", json_integer(s->episode));
 	return SH_OK;
@@ -242,19 +250,25 @@ static enum sh_code check_placement(struct ectx *x, struct sh_error *err)
 	return SH_OK;
 }
 
+/* The youth went missing at `at`; the reports run from when the agency learned of it
+ * (learned_at, default: at). */
 static enum sh_code check_missing_start(struct ectx *x, struct sh_error *err)
 {
+	const char *learned = jsonh_str(x->body, "learned_at");
+	int64_t t;
+
 	if (casefile_missing_now(&x->cf) && !x->amends)
 		return sh_error_set(err, SH_ECONFLICT, "the youth is already recorded as missing");
-	return SH_OK;
-}
-
-static enum sh_code check_missing_end(struct ectx *x, struct sh_error *err)
-{
-	if (!x->amends && !casefile_missing_now(&x->cf))
-		return sh_error_set(err, SH_ECONFLICT, "the youth is not recorded as missing");
-	if (!x->amends && x->at < x->cf.missing[x->cf.nmissing - 1].start)
-		return sh_error_field(err, SH_EINVAL, "at", "is before the youth went missing");
+	if (learned) {
+		timefmt_parse_rfc3339(learned, &t);
+		if (t < x->at)
+			return sh_error_field(err, SH_EINVAL, "learned_at",
+					      "the agency cannot learn of the absence before it began "
+					      "(at)");
+		if (t > x->now + x->req->app->cfg.clock_skew_s)
+			return sh_error_field(err, SH_EINVAL, "learned_at", "is in the future");
+		jsonh_set_time(x->data, "learned_at", t, false);
+	}
 	return SH_OK;
 }
 
@@ -267,6 +281,65 @@ static enum sh_code copy_fields(struct ectx *x, const char *const *keys)
 	}
 	return SH_OK;
 }
+
+/* ---- facts that change after identification (docs/api.md) ---- */
+
+/* The hotline's status check: the youth is a dependent, a ward, both or neither. */
+static enum sh_code check_status(struct ectx *x, struct sh_error *err)
+{
+	if (x->req->who->kind != AK_CHILD_WELFARE && x->req->who->kind != AK_PROBATION)
+		return sh_error_set(err, SH_EFORBIDDEN,
+				    "child welfare or probation records the youth's status");
+	json_object_set_new(x->data, "status", json_string(jsonh_str(x->body, "status")));
+	json_object_set_new(x->data, "previous",
+			    json_string(protocol_status_name(x->cf.state.status)));
+	return SH_OK;
+}
+
+/* A birth date from a document: replaces an estimate (or corrects the one given). */
+static enum sh_code check_birth(struct ectx *x, struct sh_error *err)
+{
+	struct sh_date b;
+	int age;
+
+	if (!casefile_sees_identity(x->req->who, &x->cf))
+		return sh_error_set(err, SH_EFORBIDDEN, "your agency does not see this youth's identity "
+							"(PC 293), so it cannot record a birth date");
+	timefmt_parse_date(jsonh_str(x->body, "birth_date"), &b);
+	age = tz_age_at(x->req->app->tz, b, x->cf.c.identified_at);
+	if (age < 0 || age > 25)
+		return sh_error_field(err, SH_EINVAL, "birth_date",
+				      "gives an age of %d at identification; the protocol serves ages 0 "
+				      "to 25",
+				      age);
+	json_object_set_new(x->data, "age_at_identification", json_integer(age));
+	json_object_set_new(x->data, "adult", json_boolean(age >= 18));
+	return copy_fields(x, (const char *const[]){ "document", NULL });
+}
+
+/* An assault disclosed after identification: the acute or the non-acute exam, from the
+ * disclosure; the minor's consent or refusal of the exam (Family Code 6927). */
+static enum sh_code check_assault(struct ectx *x, struct sh_error *err)
+{
+	int64_t t;
+
+	timefmt_parse_rfc3339(jsonh_str(x->body, "last_assault_at"), &t);
+	if (t > x->at)
+		return sh_error_field(err, SH_EINVAL, "last_assault_at",
+				      "cannot be after it was disclosed (at)");
+	jsonh_set_time(x->data, "last_assault_at", t, false);
+	return copy_fields(x, (const char *const[]){ "exam_consent", NULL });
+}
+
+static enum sh_code check_missing_end(struct ectx *x, struct sh_error *err)
+{
+	if (!x->amends && !casefile_missing_now(&x->cf))
+		return sh_error_set(err, SH_ECONFLICT, "the youth is not recorded as missing");
+	if (!x->amends && x->at < x->cf.missing[x->cf.nmissing - 1].start)
+		return sh_error_field(err, SH_EINVAL, "at", "is before the youth went missing");
+	return SH_OK;
+}
+
 
 static enum sh_code check_screening(struct ectx *x, struct sh_error *err)
 {
@@ -530,6 +603,25 @@ static const struct jsonh_field s_placement[] = {
 	{ "setting_detail", JT_TEXT, 0, 1, OFFENCE_TEXT_MAX, NULL },
 	{ "justification", JT_TEXT, 0, 1, RULES_JUSTIFICATION_MAX, NULL }, { NULL }
 };
+static const char *const statuses[] = { "dependent", "probation", "both", "none", "unknown", NULL };
+static const char *const consents[] = { "consented", "refused", "not_asked", NULL };
+static const struct jsonh_field s_missing_start[] = {
+	COMMON, { "learned_at", JT_TIME, 0, 0, 0, NULL },
+	{ "note", JT_TEXT, 0, 1, 4000, NULL }, { NULL }
+};
+static const struct jsonh_field s_status[] = { COMMON,
+					       { "status", JT_ENUM, JF_REQUIRED, 0, 0, statuses },
+					       { "note", JT_TEXT, 0, 1, 4000, NULL },
+					       { NULL } };
+static const struct jsonh_field s_birth[] = { COMMON,
+					      { "birth_date", JT_DATE, JF_REQUIRED, 0, 0, NULL },
+					      { "document", JT_STRING, 0, 1, 80, NULL },
+					      { NULL } };
+static const struct jsonh_field s_assault[] = {
+	COMMON, { "last_assault_at", JT_TIME, JF_REQUIRED, 0, 0, NULL },
+	{ "exam_consent", JT_ENUM, 0, 0, 0, consents },
+	{ "note", JT_TEXT, 0, 1, 4000, NULL }, { NULL }
+};
 static const struct jsonh_field s_note_only[] = { COMMON, { "note", JT_TEXT, 0, 1, 4000, NULL },
 						  { NULL } };
 static const struct jsonh_field s_screening[] = { COMMON,
@@ -610,9 +702,12 @@ static const struct event_kind kinds[] = {
 	/* never sent: what an arrest the guardrail refused is recorded as */
 	{ "refused_arrest", SEC_LAW_ENFORCEMENT, NULL, NULL, NULL },
 	{ "placement", SEC_PLACEMENT, s_placement, t_placement, check_placement },
-	{ "missing_start", SEC_MISSING, s_note_only, t_note, check_missing_start },
+	{ "missing_start", SEC_MISSING, s_missing_start, t_note, check_missing_start },
 	{ "missing_end", SEC_MISSING, s_note_only, t_note, check_missing_end },
 	{ "screening", SEC_CORE, s_screening, NULL, check_screening },
+	{ "status_determined", SEC_CORE, s_status, t_note, check_status },
+	{ "birth_date_verified", SEC_CORE, s_birth, t_birth, check_birth },
+	{ "assault_disclosed", SEC_MEDICAL, s_assault, t_note, check_assault },
 	{ "stability_check", SEC_CORE, s_stability, t_note, check_stability },
 	{ "exploiter_arrest", SEC_LAW_ENFORCEMENT, s_exploiter, t_exploiter, check_exploiter },
 	{ "deviation_review", SEC_CORE, s_review, t_note, check_review },
@@ -637,6 +732,52 @@ static const struct event_kind *event_kind_of(const char *type)
 }
 
 /* ---- the write ---- */
+
+/*
+ * Facts that change can give a step to an agency kind that is not on the case yet (a
+ * youth found to be a probation ward brings probation on scene): route it in as at
+ * identification, and summon its on-call person for the step it owes.
+ */
+static enum sh_code route_new_owners(struct ectx *x, struct store_conn *c, struct sh_error *err)
+{
+	struct api_request *req = x->req;
+	struct agency_rec *list;
+	struct rules_agency *ra;
+	struct case_agency_rec *added;
+	size_t n, nadded = 0;
+	enum sh_code rc;
+
+	if ((rc = store_agency_list(c, req->arena, &list, &n, err)))
+		return rc;
+	ra = arena_alloc(req->arena, (n + 1) * sizeof(*ra));
+	added = arena_alloc(req->arena, (x->cf.nsteps + 1) * sizeof(*added));
+	if (!ra || !added)
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		ra[i] = (struct rules_agency){ list[i].id, list[i].kind, list[i].areas,
+					       list[i].disabled };
+	for (size_t i = 0; i < x->cf.nsteps; i++) {
+		const struct step_status *s = &x->cf.steps[i];
+		int64_t id;
+		bool have = false;
+		if (s->state != STEP_PENDING || !s->owner)
+			continue;
+		for (size_t k = 0; k < x->cf.nagencies; k++)
+			have |= !strcmp(x->cf.agencies[k].kind, s->owner);
+		for (size_t k = 0; k < nadded; k++)
+			have |= !strcmp(added[k].kind, s->owner);
+		if (have || !rules_route(ra, n, s->owner, x->cf.c.area, &id))
+			continue;
+		if ((rc = store_case_agency_add(c, x->cf.c.id, id, "routed", x->now, err)))
+			return rc;
+		added[nadded++] = (struct case_agency_rec){ .agency_id = id, .kind = s->owner,
+							    .reason = "routed", .joined_at = x->now };
+	}
+	if (!nadded)
+		return SH_OK;
+	return summons_open(c, x->cf.c.id, x->cf.c.area, x->now, added, nadded, x->cf.steps,
+			    x->cf.nsteps, req->arena, err);
+}
 
 static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err)
 {
@@ -706,10 +847,11 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 		goto out;
 	if (x->reopen && (rc = store_case_set_closed(c, x->cf.c.id, 0, NULL, err)))
 		goto out;
-	/* the derived steps change with the timeline: recompute them in the same transaction */
+	/* the derived steps change with the timeline: recompute them in the same transaction
+	 * (the case's facts may have changed, and with them who owes what) */
 	if ((rc = casefile_load(req, c, req->params[0], &x->cf, err)) ||
 	    (rc = casefile_evaluate(req, &x->cf, x->now, err)) ||
-	    (rc = casefile_save_steps(c, req, &x->cf, err)))
+	    (rc = casefile_save_steps(c, req, &x->cf, err)) || (rc = route_new_owners(x, c, err)))
 		goto out;
 	/* a step done (or a case closed) answers the summons for it */
 	if ((rc = summons_settle(c, x->cf.c.id, x->cf.c.closed_at != 0, x->cf.steps, x->cf.nsteps,
@@ -748,12 +890,12 @@ API_HANDLER(api_events_create)
 		goto out;
 	type = jsonh_str(x.body, "type");
 	if (!(x.kind = event_kind_of(type)) || !x.kind->spec) {
-		rc = sh_error_field(err, SH_EINVAL, "type",
-				    "must be one of: step_done, step_waived, note, advocate_note, "
-				    "arrest, placement, missing_start, missing_end, screening, "
-				    "stability_check, exploiter_arrest, deviation_review, disclosure, "
-				    "close, reopen, name_confidentiality, witness_advocate, safety_plan, "
-				    "safety_plan_signoff, safety_plan_review, cctv_motion, notice_served");
+		struct buf list = BUF_INIT;
+		for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+			if (kinds[i].spec)
+				buf_addf(&list, "%s%s", list.len ? ", " : "", kinds[i].type);
+		rc = sh_error_field(err, SH_EINVAL, "type", "must be one of: %s", list.data);
+		buf_release(&list);
 		goto out;
 	}
 	if ((rc = jsonh_check(x.body, x.kind->spec, "", err)))

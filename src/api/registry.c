@@ -1,6 +1,7 @@
 #include "lib/common.h"
 #include <sys/stat.h>
 #include "api/registry.h"
+#include "lib/tz.h"
 #include "lib/log.h"
 #include "lib/shcrypto.h"
 #include "lib/timefmt.h"
@@ -135,12 +136,13 @@ void registry_release(struct registry *r)
 	memset(r, 0, sizeof(*r));
 }
 
-const struct registry_entry *registry_for(const struct registry *r, int64_t t0)
+const struct registry_entry *registry_for(const struct registry *r, const struct tz *tz,
+					  int64_t t0)
 {
 	const struct registry_entry *best = NULL, *earliest = NULL;
 	char day[11];
 
-	timefmt_format_date(timefmt_time_to_date(t0), day);
+	timefmt_format_date(tz_date(tz, t0), day); /* the county's day of identification */
 	for (size_t i = 0; i < r->n; i++) {
 		const struct registry_entry *e = &r->e[i];
 		if (strcmp(e->name, r->current))

@@ -9,6 +9,8 @@
 #include "core/protocol.h"
 #include "store/store.h"
 
+struct tz;
+
 struct registry_entry {
 	int64_t id; /* protocols.id, pinned by cases */
 	char name[96];
@@ -31,8 +33,10 @@ struct registry {
 enum sh_code registry_load(struct store *s, const char *path, int64_t now, struct registry *r,
 			   struct sh_error *err);
 void registry_release(struct registry *r);
-/* The version new cases identified at t0 run under; NULL when none is stored. */
-const struct registry_entry *registry_for(const struct registry *r, int64_t t0);
+/* The version new cases identified at t0 run under (the version in force on the county's
+ * day of t0); NULL when none is stored. */
+const struct registry_entry *registry_for(const struct registry *r, const struct tz *tz,
+					  int64_t t0);
 const struct registry_entry *registry_by_id(const struct registry *r, int64_t id);
 
 #endif

@@ -270,6 +270,12 @@ static enum sh_code run_case(struct demo *d, int i, const char *first, const cha
 			done_t = opened + (due - opened) * (int64_t)((h % 100) < 12 ? 105 + h % 90 : 20 + h % 75) / 100;
 			if (done_t < t0 + 600) /* clocks anchored before T0 (the assault) */
 				done_t = t0 + 600 + (int64_t)(h % 7200);
+			if (jsonh_str(s, "not_before")) { /* a follow-up's window opens later */
+				int64_t from;
+				timefmt_parse_rfc3339(jsonh_str(s, "not_before"), &from);
+				if (done_t < from)
+					done_t = from + (int64_t)(h % (2 * 86400));
+			}
 			if (done_t < best_t) {
 				best_t = done_t;
 				best = s;

@@ -164,6 +164,8 @@ static size_t missing_as_of(const struct casefile *cf, int64_t known, struct mis
 	return n;
 }
 
+/* The events that settle steps: step_done and step_waived, then the events that do a
+ * step by themselves ("done by" in the protocol: a placement decides the placement). */
 static size_t step_events(const struct casefile *cf, struct arena *a, struct step_event *se)
 {
 	size_t n = 0;
@@ -181,6 +183,13 @@ static size_t step_events(const struct casefile *cf, struct arena *a, struct ste
 		se[n].at = e->at;
 		n++;
 		json_decref(d);
+	}
+	for (size_t i = 0; i < protocol_nsteps(cf->protocol); i++) {
+		const char *type = protocol_step_done_by(cf->protocol, i);
+		const struct event_rec *e = type ? casefile_latest(cf, type) : NULL;
+		if (e)
+			se[n++] = (struct step_event){ protocol_step_key(cf->protocol, i), 0, false,
+						       e->at };
 	}
 	return n;
 }
@@ -339,16 +348,26 @@ static bool facts_changed_after(const struct casefile *cf, int64_t known)
 	return false;
 }
 
-/* When the event that settled step (key, episode) was recorded; 0 when none. */
+/* When the event that settled step (key, episode) was recorded (a step_done, a
+ * step_waived, or the event that does it: "done by"); 0 when none. */
 static int64_t settled_recorded(const struct casefile *cf, const char *key, int episode)
 {
+	const char *done_by = NULL;
 	int64_t at = 0;
 
+	for (size_t i = 0; i < protocol_nsteps(cf->protocol); i++)
+		if (!strcmp(protocol_step_key(cf->protocol, i), key))
+			done_by = protocol_step_done_by(cf->protocol, i);
 	for (size_t i = 0; i < cf->nevents; i++) {
 		const struct event_rec *e = &cf->events[i];
 		json_t *d;
-		if ((strcmp(e->type, "step_done") && strcmp(e->type, "step_waived")) ||
-		    casefile_amended(cf, e))
+		if (casefile_amended(cf, e))
+			continue;
+		if (done_by && !episode && !strcmp(e->type, done_by)) {
+			at = e->recorded_at;
+			continue;
+		}
+		if (strcmp(e->type, "step_done") && strcmp(e->type, "step_waived"))
 			continue;
 		d = json_loads(e->data, 0, NULL);
 		if (!strcmp(jsonh_str(d, "step") ? jsonh_str(d, "step") : "", key) &&
@@ -360,8 +379,9 @@ static int64_t settled_recorded(const struct casefile *cf, const char *key, int 
 }
 
 /*
- * A step done or waived keeps the deadline it had then: evaluate the protocol again with
- * the facts known when it was settled, and take that deadline back.
+ * A step done or waived keeps what it was when it was settled: its deadline, and that it
+ * applied at all (a youth found to be a ward later does not undo child welfare's visit).
+ * Evaluate the protocol again with the facts known then, and take that instance back.
  */
 static enum sh_code freeze_settled(struct casefile *cf, const struct casefile_context *ctx,
 				   struct case_facts *f, struct step_status *scratch, size_t cap)
@@ -375,8 +395,7 @@ static enum sh_code freeze_settled(struct casefile *cf, const struct casefile_co
 		size_t n = 0;
 		enum sh_code rc;
 
-		if ((s->state != STEP_DONE && s->state != STEP_WAIVED) ||
-		    !(known = settled_recorded(cf, s->key, s->episode)) ||
+		if (s->state == STEP_PENDING || !(known = settled_recorded(cf, s->key, s->episode)) ||
 		    !facts_changed_after(cf, known))
 			continue;
 		state_as_of(cf, ctx, known, &st);
@@ -385,10 +404,8 @@ static enum sh_code freeze_settled(struct casefile *cf, const struct casefile_co
 			return rc;
 		for (size_t k = 0; k < n; k++)
 			if (!strcmp(scratch[k].key, s->key) && scratch[k].episode == s->episode &&
-			    scratch[k].due_at) {
-				s->due_at = scratch[k].due_at;
-				s->opened_at = scratch[k].opened_at;
-			}
+			    (scratch[k].state == STEP_DONE || scratch[k].state == STEP_WAIVED))
+				*s = scratch[k];
 	}
 	return SH_OK;
 }
@@ -406,7 +423,7 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
 	if (!cf->protocol)
 		return sh_error_set(err, SH_EINTERNAL, "the case's protocol version is not loaded");
 	state_as_of(cf, ctx, INT64_MAX, &cf->state);
-	se = arena_alloc(a, (cf->nevents + 1) * sizeof(*se));
+	se = arena_alloc(a, (cf->nevents + protocol_nsteps(cf->protocol) + 1) * sizeof(*se));
 	cf->missing = arena_alloc(a, (cf->nevents + 1) * sizeof(*cf->missing));
 	hearings = arena_alloc(a, (witness_item_count(cf) + 1) * sizeof(*hearings));
 	if (!se || !cf->missing || !hearings)

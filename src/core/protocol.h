@@ -98,6 +98,8 @@ const char *protocol_step_key(const struct protocol *p, size_t i);
 bool protocol_has_step(const struct protocol *p, const char *key);
 /* The title of a step (points into p); key itself when there is no such step. */
 const char *protocol_step_title(const struct protocol *p, const char *key);
+/* The event type that does the i-th step ("done by"), or NULL. */
+const char *protocol_step_done_by(const struct protocol *p, size_t i);
 /* Is the step repeated per missing episode or per hearing? */
 bool protocol_step_episodic(const struct protocol *p, const char *key);
 

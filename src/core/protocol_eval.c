@@ -63,7 +63,7 @@ struct eval {
 
 static enum step_kind own_kind(enum anchor a)
 {
-	if (a == ANCHOR_MISSING_START || a == ANCHOR_MISSING_END)
+	if (a == ANCHOR_MISSING_START || a == ANCHOR_MISSING_END || a == ANCHOR_MISSING_LEARNED)
 		return KIND_MISSING;
 	if (a == ANCHOR_HEARING)
 		return KIND_HEARING;
@@ -78,6 +78,15 @@ static int64_t anchor_at(const struct case_facts *f, enum anchor a, size_t ep)
 	case ANCHOR_LAST_ASSAULT: return f->last_assault_at;
 	case ANCHOR_MISSING_START: return ep && ep <= f->nmissing ? f->missing[ep - 1].start : 0;
 	case ANCHOR_MISSING_END: return ep && ep <= f->nmissing ? f->missing[ep - 1].end : 0;
+	case ANCHOR_MISSING_LEARNED:
+		if (!ep || ep > f->nmissing)
+			return 0;
+		return f->missing[ep - 1].learned > f->missing[ep - 1].start ? f->missing[ep - 1].learned
+									      : f->missing[ep - 1].start;
+	case ANCHOR_ASSAULT_DISCLOSED:
+		if (!f->last_assault_at)
+			return 0;
+		return f->assault_disclosed_at ? f->assault_disclosed_at : f->identified_at;
 	case ANCHOR_HEARING: return ep && ep <= f->nhearings ? f->hearings[ep - 1] : 0;
 	default: return 0;
 	}
@@ -109,6 +118,8 @@ static bool window_holds(const struct case_facts *f, size_t ep, const struct pwi
 	switch (w->dir) {
 	case WIN_BEFORE: return a <= b && a >= sub_sat(b, w->d.secs);
 	case WIN_AFTER: return a >= b && a <= add_sat(b, w->d.secs);
+	case WIN_MORE_BEFORE: return a < sub_sat(b, w->d.secs);
+	case WIN_MORE_AFTER: return a > add_sat(b, w->d.secs);
 	default: return a >= sub_sat(b, w->d.secs) && a <= add_sat(b, w->d.secs);
 	}
 }
@@ -202,6 +213,12 @@ static void eval_instance(struct eval *ev, size_t si, size_t ep)
 	if (clock) {
 		st->opened_at = anchor;
 		st->due_at = add_sat(anchor, s->sign < 0 ? -s->offset.secs : s->offset.secs);
+	}
+	if (s->has_not_before) {
+		int64_t nb = anchor_at(f, s->nb_anchor, own_kind(s->nb_anchor) == KIND_CASE ? 0 : ep);
+		if (nb)
+			st->not_before =
+				add_sat(nb, s->nb_sign < 0 ? -s->nb_offset.secs : s->nb_offset.secs);
 	}
 	e = find_event(f, s->key, (int)ep);
 	if (e) {

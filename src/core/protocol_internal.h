@@ -20,6 +20,8 @@ enum anchor {
 	ANCHOR_MISSING_START,
 	ANCHOR_MISSING_END,
 	ANCHOR_HEARING,
+	ANCHOR_MISSING_LEARNED,   /* the agency learned of the absence (per missing episode) */
+	ANCHOR_ASSAULT_DISCLOSED, /* the last assault became known (identification or later) */
 	ANCHOR_STEP, /* the completion of another step (due rules only) */
 	ANCHOR_COUNT
 };
@@ -27,7 +29,8 @@ enum anchor {
 /* How often a step happens: once per case, per missing episode, per hearing. */
 enum step_kind { KIND_CASE, KIND_MISSING, KIND_HEARING };
 
-enum window_dir { WIN_BEFORE, WIN_AFTER, WIN_AROUND };
+/* "within D before|after|of", "more than D before|after" */
+enum window_dir { WIN_BEFORE, WIN_AFTER, WIN_AROUND, WIN_MORE_BEFORE, WIN_MORE_AFTER };
 
 #define PROTOCOL_NKINDS 9 /* agency kinds, contract.md */
 
@@ -38,7 +41,7 @@ struct pduration {
 	char unit; /* 'm', 'h' or 'd' */
 };
 
-/* "A within D before|after|of B" */
+/* "A within D before|after|of B", "A more than D before|after B" */
 struct pwindow {
 	struct pwindow *next;
 	enum anchor a, b;
@@ -76,6 +79,14 @@ struct pstep {
 	int sign;               /* +1 or -1 */
 	struct pduration offset;
 	struct pcond when;
+	const char *done_by; /* "done by EVENT": an event of that type does the step */
+	int done_by_line;
+	/* "not before ANCHOR +- DURATION": the step cannot be done earlier */
+	bool has_not_before;
+	enum anchor nb_anchor;
+	int nb_sign;
+	struct pduration nb_offset;
+	int nb_line;
 	enum step_kind kind;
 	bool needs_end; /* the chain of anchors ends at missing_end */
 	int line, due_line;

@@ -22,7 +22,8 @@
 #define PROTOCOL_MAX_FILE (1024 * 1024)
 
 static const char *const anchor_names[ANCHOR_COUNT] = {
-	"identified", "last_assault", "missing_start", "missing_end", "hearing", "step",
+	"identified", "last_assault", "missing_start", "missing_end", "hearing",
+	"missing_learned", "assault_disclosed", "step",
 };
 
 static const char *const kind_names[PROTOCOL_NKINDS] = {
@@ -30,9 +31,11 @@ static const char *const kind_names[PROTOCOL_NKINDS] = {
 	"mental_health",   "prosecutor",    "shelter",   "oversight",
 };
 
-static const char *const dir_names[] = { "before", "after", "of" };
+static const char *const dir_names[] = { "before", "after", "of", "before", "after" };
 
-#define ANCHOR_HINT "identified, last_assault, missing_start, missing_end or hearing"
+#define ANCHOR_HINT                                                                       \
+	"identified, last_assault, assault_disclosed, missing_start, missing_learned, "   \
+	"missing_end or hearing"
 #define STATUS_HINT "dependent, probation, both, none or unknown"
 #define KIND_HINT                                                                        \
 	"law_enforcement, child_welfare, probation, advocacy, medical, mental_health, "   \
@@ -323,25 +326,33 @@ static bool parse_set(struct parser *ps, const char *const *t, size_t n, const c
 	return ok;
 }
 
+/* "A within D before|after|of B" or "A more than D before|after B" */
 static bool parse_window(struct parser *ps, const char *const *t, size_t n, struct pcond *c)
 {
 	struct pwindow *w;
+	bool more = n >= 2 && !strcmp(t[1], "more");
 	int a = anchor_lookup(t[0]), b, dir;
 	struct pduration d;
 
-	if (n != 5) {
+	if (more ? n != 6 || strcmp(t[2], "than") : n != 5) {
 		perr(ps, ps->line,
-		     "write a window as 'ANCHOR within DURATION before|after|of ANCHOR', e.g. "
-		     "'last_assault within 96h before identified'");
+		     "write a window as 'ANCHOR within DURATION before|after|of ANCHOR' or 'ANCHOR "
+		     "more than DURATION before|after ANCHOR', e.g. 'last_assault within 96h "
+		     "before identified'");
 		return false;
 	}
+	if (more)
+		t += 1; /* "more than D dir B" reads like "within D dir B" from here */
 	if (!parse_duration(ps, t[2], &d))
 		return false;
-	dir = lookup(dir_names, (int)ARRAY_SIZE(dir_names), t[3]);
+	dir = lookup(dir_names, more ? 2 : 3, t[3]);
 	if (dir < 0) {
-		perr(ps, ps->line, "expected 'before', 'after' or 'of' in a window, not '%.40s'", t[3]);
+		perr(ps, ps->line, "expected %s in a window, not '%.40s'",
+		     more ? "'before' or 'after'" : "'before', 'after' or 'of'", t[3]);
 		return false;
 	}
+	if (more)
+		dir += WIN_MORE_BEFORE;
 	b = anchor_lookup(t[4]);
 	if (b < 0) {
 		perr(ps, ps->line, "unknown anchor '%.40s' (a window compares " ANCHOR_HINT ")", t[4]);
@@ -432,11 +443,12 @@ static bool parse_clause(struct parser *ps, const char *const *t, size_t n, stru
 		c->set = true;
 		return true;
 	}
-	if (anchor_lookup(t[0]) >= 0 && n >= 2 && !strcmp(t[1], "within"))
+	if (anchor_lookup(t[0]) >= 0 && n >= 2 && (!strcmp(t[1], "within") || !strcmp(t[1], "more")))
 		return parse_window(ps, t, n, c);
 	perr(ps, ps->line,
-	     "unknown condition '%.40s' (expected 'status in', 'identified_by in', 'age', 'has' "
-	     "or 'ANCHOR within DURATION before|after|of ANCHOR')",
+	     "unknown condition '%.40s' (expected 'status in', 'identified_by in', 'age', 'has', "
+	     "'ANCHOR within DURATION before|after|of ANCHOR' or 'ANCHOR more than DURATION "
+	     "before|after ANCHOR')",
 	     t[0]);
 	return false;
 }
@@ -725,6 +737,67 @@ static void d_due(struct parser *ps, const char *rest)
 	parse_duration(ps, t[i + 1], &s->offset);
 }
 
+/* "done by EVENT": recording an event of that type does the step (once per case) */
+static void d_done(struct parser *ps, const char *rest)
+{
+	struct pstep *s = ps->cur;
+	const char *const *t = ps->tok;
+
+	if (!tokenize(ps, rest))
+		return;
+	if (ps->ntok != 2 || strcmp(t[0], "by") || !valid_key(t[1])) {
+		perr(ps, ps->line, "write 'done by EVENT_TYPE', e.g. 'done by placement'");
+		return;
+	}
+	if (s->done_by) {
+		perr(ps, ps->line, "duplicate 'done by' in step '%.64s' (first on line %d)", s->key,
+		     s->done_by_line);
+		return;
+	}
+	s->done_by = pstrdup(ps, t[1]);
+	s->done_by_line = ps->line;
+}
+
+/* "not before ANCHOR [+|- DURATION]": the earliest the step can be done */
+static void d_not(struct parser *ps, const char *rest)
+{
+	struct pstep *s = ps->cur;
+	const char *const *t = ps->tok;
+	int a;
+
+	if (!tokenize(ps, rest))
+		return;
+	if (ps->ntok == 0 || strcmp(t[0], "before")) {
+		perr(ps, ps->line, "write 'not before ANCHOR + DURATION', e.g. 'not before identified "
+				   "+ 83d'");
+		return;
+	}
+	if (s->has_not_before) {
+		perr(ps, ps->line, "duplicate 'not before' in step '%.64s' (first on line %d)", s->key,
+		     s->nb_line);
+		return;
+	}
+	if (ps->ntok < 2 || (a = anchor_lookup(t[1])) < 0) {
+		perr(ps, ps->line, "unknown anchor '%.40s' after 'not before' (expected " ANCHOR_HINT
+				   "; 'step KEY' is not allowed here)",
+		     ps->ntok < 2 ? "" : t[1]);
+		return;
+	}
+	s->has_not_before = true;
+	s->nb_line = ps->line;
+	s->nb_anchor = (enum anchor)a;
+	s->nb_sign = 1;
+	if (ps->ntok == 2)
+		return;
+	if (ps->ntok != 4 || (strcmp(t[2], "+") && strcmp(t[2], "-"))) {
+		perr(ps, ps->line, "after the anchor write '+ DURATION' or '- DURATION', e.g. 'not "
+				   "before identified + 83d'");
+		return;
+	}
+	s->nb_sign = t[2][0] == '-' ? -1 : 1;
+	parse_duration(ps, t[3], &s->nb_offset);
+}
+
 static void d_when(struct parser *ps, const char *rest)
 {
 	if (!tokenize(ps, rest))
@@ -747,6 +820,8 @@ static const struct directive {
 	{ "owner", IN_STEP, d_owner },
 	{ "due", IN_STEP, d_due },
 	{ "when", IN_STEP, d_when },
+	{ "not", IN_STEP, d_not },
+	{ "done", IN_STEP, d_done },
 	{ "source", ANYWHERE, d_source },
 };
 
@@ -792,7 +867,7 @@ static void parse_line(struct parser *ps, const char *s, size_t n)
 	if (!d) {
 		perr(ps, ps->line,
 		     "unknown directive '%.40s' (expected protocol, version, effective, source, "
-		     "step, title, owner, due or when)",
+		     "step, title, owner, due, when, not before or done by)",
 		     text);
 		return;
 	}
@@ -814,7 +889,7 @@ static void parse_line(struct parser *ps, const char *s, size_t n)
 
 static enum step_kind anchor_kind(enum anchor a)
 {
-	if (a == ANCHOR_MISSING_START || a == ANCHOR_MISSING_END)
+	if (a == ANCHOR_MISSING_START || a == ANCHOR_MISSING_END || a == ANCHOR_MISSING_LEARNED)
 		return KIND_MISSING;
 	if (a == ANCHOR_HEARING)
 		return KIND_HEARING;
@@ -834,11 +909,42 @@ static void check_windows(struct parser *ps, const struct pstep *s, const struct
 				     "compare it in a window",
 				     anchor_names[both[k]],
 				     ak == KIND_MISSING ? "missing episode" : "hearing",
-				     ak == KIND_MISSING ? "missing_start or missing_end" : "hearing");
+				     ak == KIND_MISSING ? "missing_start, missing_learned or missing_end"
+							: "hearing");
 				break;
 			}
 		}
 	}
+}
+
+/* "done by" is for once-per-case steps; "not before" measures from an anchor of the
+ * step's own kind (or a case-level one), and must open before the deadline when both count
+ * from the same anchor. */
+static void check_not_before(struct parser *ps, const struct pstep *s)
+{
+	enum step_kind ak;
+
+	if (s->done_by && s->kind != KIND_CASE)
+		perr(ps, s->done_by_line,
+		     "'done by' is for steps that happen once per case; '%.64s' happens once per %s",
+		     s->key, s->kind == KIND_MISSING ? "missing episode" : "hearing");
+	if (!s->has_not_before)
+		return;
+	ak = anchor_kind(s->nb_anchor);
+	if (ak != KIND_CASE && ak != s->kind) {
+		perr(ps, s->nb_line,
+		     "'not before %s' differs from one %s to the next: only a step due from %s can "
+		     "use it",
+		     anchor_names[s->nb_anchor], ak == KIND_MISSING ? "missing episode" : "hearing",
+		     ak == KIND_MISSING ? "missing_start, missing_learned or missing_end" : "hearing");
+		return;
+	}
+	if (s->anchor == s->nb_anchor &&
+	    s->nb_sign * s->nb_offset.secs >= s->sign * s->offset.secs)
+		perr(ps, s->nb_line,
+		     "the step could never be done on time: 'not before' is at or after its deadline "
+		     "(both count from %s)",
+		     anchor_names[s->anchor]);
 }
 
 /* References between steps, cycles, episode kinds, evaluation order. */
@@ -905,6 +1011,7 @@ static void resolve(struct parser *ps)
 		check_windows(ps, s, &s->when);
 		for (const struct powner *o = s->owners; o; o = o->next)
 			check_windows(ps, s, &o->cond);
+		check_not_before(ps, s);
 	}
 	/* evaluation order: by chain length, so a step comes after the one it waits for */
 	for (size_t d = 0, k = 0; d <= depth_max && k < n; d++)
@@ -1077,6 +1184,11 @@ const char *protocol_step_title(const struct protocol *p, const char *key)
 	return s ? s->title : key;
 }
 
+const char *protocol_step_done_by(const struct protocol *p, size_t i)
+{
+	return i < p->nsteps ? p->steps[i].done_by : NULL;
+}
+
 bool protocol_step_episodic(const struct protocol *p, const char *key)
 {
 	const struct pstep *s = key ? find_step(p, key, NULL) : NULL;
@@ -1130,7 +1242,8 @@ static void describe_cond(struct buf *b, const struct pcond *c)
 		}
 	}
 	for (const struct pwindow *w = c->windows; w; w = w->next) {
-		buf_addf(b, "%s%s within ", sep, anchor_names[w->a]);
+		buf_addf(b, "%s%s %s ", sep, anchor_names[w->a],
+			 w->dir >= WIN_MORE_BEFORE ? "more than" : "within");
 		describe_duration(b, &w->d);
 		buf_addf(b, " %s %s", dir_names[w->dir], anchor_names[w->b]);
 		sep = " and ";
@@ -1159,6 +1272,15 @@ void protocol_describe(const struct protocol *p, struct buf *out)
 		if (s->offset.amount) {
 			buf_adds(out, s->sign < 0 ? " - " : " + ");
 			describe_duration(out, &s->offset);
+		}
+		if (s->done_by)
+			buf_addf(out, " | done by %s", s->done_by);
+		if (s->has_not_before) {
+			buf_addf(out, " | not before %s", anchor_names[s->nb_anchor]);
+			if (s->nb_offset.amount) {
+				buf_adds(out, s->nb_sign < 0 ? " - " : " + ");
+				describe_duration(out, &s->nb_offset);
+			}
 		}
 		if (s->when.set) {
 			buf_adds(out, " | when ");

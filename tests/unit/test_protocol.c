@@ -11,13 +11,15 @@
 #include "core/protocol.h"
 #include "lib/timefmt.h"
 
-#define LA_FILE "protocols/la-county-frp.protocol"
+/* the version cases identified before 2026-12-07 keep; and the current one */
+#define LA_FILE "protocols/history/la-county-frp-2015.1.protocol"
+#define LA2026_FILE "protocols/la-county-frp.protocol"
 #define MIN 60
 #define HOUR 3600
 #define DAY 86400
 #define MAXOUT 128
 
-static struct protocol *la;
+static struct protocol *la, *la26;
 static int64_t t0; /* 2026-03-07T20:00:00-08:00, the evening before the DST switch */
 
 static int64_t at(const char *rfc3339)
@@ -35,7 +37,8 @@ static int setup(void **state)
 
 	UNUSED(state);
 	t0 = at("2026-03-07T20:00:00-08:00");
-	if (protocol_load_file(LA_FILE, &la, &errors)) {
+	if (protocol_load_file(LA_FILE, &la, &errors) ||
+	    protocol_load_file(LA2026_FILE, &la26, &errors)) {
 		fprintf(stderr, "%s", errors.data);
 		buf_release(&errors);
 		return -1;
@@ -48,7 +51,8 @@ static int teardown(void **state)
 {
 	UNUSED(state);
 	protocol_free(la);
-	la = NULL;
+	protocol_free(la26);
+	la = la26 = NULL;
 	return 0;
 }
 
@@ -572,6 +576,197 @@ static void daylight_saving_does_not_move_deadlines(void **state)
 	assert_int_equal(s->due_at - f.identified_at, 30 * 86400);
 }
 
+
+/* ---- the corrected LA protocol (2026.1) ---------------------------------------- */
+
+/* The child-abuse reports are law enforcement's only when it identified the youth, and
+ * only for a child; child welfare's own report covers the other way. */
+static void la26_who_reports(void **state)
+{
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_status out[MAXOUT];
+	size_t n;
+
+	UNUSED(state);
+	assert_string_equal(protocol_version(la26), "2026.1");
+	n = eval(la26, &f, t0, out);
+	assert_pending(get(out, n, "hotline_report", 0), "law_enforcement", t0 + 30 * MIN);
+	assert_pending(get(out, n, "written_abuse_report", 0), "law_enforcement", t0 + 36 * HOUR);
+	assert_na(get(out, n, "report_to_law_enforcement", 0));
+	f.identified_by = "child_welfare";
+	n = eval(la26, &f, t0, out);
+	assert_na(get(out, n, "hotline_report", 0));
+	assert_na(get(out, n, "written_abuse_report", 0));
+	assert_pending(get(out, n, "report_to_law_enforcement", 0), "child_welfare", t0 + DAY);
+	/* an 18-year-old: no child-abuse report */
+	f.identified_by = "law_enforcement";
+	f.age = 18;
+	n = eval(la26, &f, t0, out);
+	assert_na(get(out, n, "hotline_report", 0));
+	assert_na(get(out, n, "written_abuse_report", 0));
+	/* the hotline's status check, child welfare's, within 4 hours */
+	assert_pending(get(out, n, "status_determined", 0), "child_welfare", t0 + 4 * HOUR);
+}
+
+/* Missing-from-care reports: only for youth in care, from when the agency learned. */
+static void la26_missing_from_care(void **state)
+{
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct missing_episode ep = { t0 + 5 * DAY, 0, t0 + 6 * DAY };
+	struct step_status out[MAXOUT];
+	const struct step_status *s;
+	size_t n;
+
+	UNUSED(state);
+	f.missing = &ep;
+	f.nmissing = 1;
+	n = eval(la26, &f, ep.start + HOUR, out);
+	s = get(out, n, "missing_report_le", 1);
+	assert_pending(s, "child_welfare", ep.learned + DAY);
+	assert_int_equal(s->opened_at, ep.learned);
+	assert_pending(get(out, n, "missing_report_ncmec", 1), "child_welfare", ep.learned + DAY);
+	assert_pending(get(out, n, "missing_attorney_notice", 1), "child_welfare",
+		       ep.learned + DAY);
+	/* learned at the start (or an impossible earlier time): from the start */
+	ep.learned = 0;
+	n = eval(la26, &f, ep.start + HOUR, out);
+	assert_int_equal(get(out, n, "missing_report_le", 1)->due_at, ep.start + DAY);
+	ep.learned = ep.start - DAY;
+	n = eval(la26, &f, ep.start + HOUR, out);
+	assert_int_equal(get(out, n, "missing_report_le", 1)->due_at, ep.start + DAY);
+	/* found: NCIC cleared, NCMEC, the attorney and the court told, the debrief */
+	ep.end = ep.start + 2 * DAY;
+	n = eval(la26, &f, ep.end, out);
+	assert_pending(get(out, n, "missing_ncic_clear", 1), "law_enforcement", ep.end + DAY);
+	assert_pending(get(out, n, "missing_found_ncmec", 1), "child_welfare", ep.end + DAY);
+	assert_pending(get(out, n, "missing_found_notices", 1), "child_welfare", ep.end + DAY);
+	assert_pending(get(out, n, "return_debrief", 1), "child_welfare", ep.end + 72 * HOUR);
+	/* a youth in no one's care: nothing to report */
+	f.status = YOUTH_NONE;
+	n = eval(la26, &f, ep.end, out);
+	assert_na(get(out, n, "missing_report_le", 1));
+	assert_na(get(out, n, "return_debrief", 1));
+	f.status = YOUTH_PROBATION;
+	n = eval(la26, &f, ep.end, out);
+	assert_pending(get(out, n, "missing_report_ncmec", 1), "probation", ep.start + DAY);
+}
+
+/* The acute exam when the assault became known within 96 hours of it, the non-acute one
+ * otherwise, from the disclosure. */
+static void la26_forensic_exams(void **state)
+{
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_status out[MAXOUT];
+	size_t n;
+
+	UNUSED(state);
+	n = eval(la26, &f, t0, out);
+	assert_na(get(out, n, "sart_exam", 0));
+	assert_na(get(out, n, "forensic_exam_nonacute", 0));
+	/* reported at identification, 30 hours after */
+	f.last_assault_at = t0 - 30 * HOUR;
+	n = eval(la26, &f, t0, out);
+	assert_pending(get(out, n, "sart_exam", 0), "medical", f.last_assault_at + 96 * HOUR);
+	assert_na(get(out, n, "forensic_exam_nonacute", 0));
+	/* disclosed at the hub three days later, the assault 50 hours before that: acute */
+	f.assault_disclosed_at = t0 + 3 * DAY;
+	f.last_assault_at = f.assault_disclosed_at - 50 * HOUR;
+	n = eval(la26, &f, f.assault_disclosed_at, out);
+	assert_pending(get(out, n, "sart_exam", 0), "medical", f.last_assault_at + 96 * HOUR);
+	/* the assault 96 hours and one second before the disclosure: non-acute */
+	f.last_assault_at = f.assault_disclosed_at - 96 * HOUR - 1;
+	n = eval(la26, &f, f.assault_disclosed_at, out);
+	assert_na(get(out, n, "sart_exam", 0));
+	assert_pending(get(out, n, "forensic_exam_nonacute", 0), "medical",
+		       f.assault_disclosed_at + 14 * DAY);
+	/* exactly 96 hours: still acute (the window includes its end) */
+	f.last_assault_at = f.assault_disclosed_at - 96 * HOUR;
+	n = eval(la26, &f, f.assault_disclosed_at, out);
+	assert_pending(get(out, n, "sart_exam", 0), "medical", f.assault_disclosed_at);
+	assert_na(get(out, n, "forensic_exam_nonacute", 0));
+}
+
+/* Follow-ups have a window: they cannot be done before it opens. */
+static void la26_follow_up_windows(void **state)
+{
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_status out[MAXOUT];
+	const struct step_status *s;
+	size_t n;
+
+	UNUSED(state);
+	n = eval(la26, &f, t0, out);
+	s = get(out, n, "advocate_followup_90d", 0);
+	assert_int_equal(s->not_before, t0 + 90 * DAY);
+	assert_int_equal(s->due_at, t0 + 97 * DAY);
+	assert_int_equal(get(out, n, "advocate_followup_30d", 0)->not_before, t0 + 21 * DAY);
+	assert_int_equal(get(out, n, "advocate_on_scene", 0)->not_before, 0);
+	assert_string_equal(protocol_step_done_by(la26, 5), "placement");
+	assert_null(protocol_step_done_by(la26, 0));
+}
+
+/* The new syntax, and its misuse named by line. */
+static void new_syntax(void **state)
+{
+	static const char ok[] =
+		"protocol t\nversion 1\neffective 2026-01-01\n"
+		"step a\n title A\n owner medical\n due assault_disclosed + 1d\n"
+		"  when last_assault more than 96h before assault_disclosed\n"
+		"step b\n title B\n owner child_welfare\n due missing_learned + 24h\n"
+		"  not before missing_learned + 1h\n"
+		"step c\n title C\n owner advocacy\n due identified + 30d\n"
+		"  not before identified + 21d\n done by placement\n";
+	static const struct {
+		const char *text, *message;
+	} bad[] = {
+		{ "step a\n title A\n owner medical\n due identified + 1d\n not before identified + 1d\n",
+		  "x:8: the step could never be done on time" },
+		{ "step a\n title A\n owner medical\n due identified + 1d\n not before missing_start\n",
+		  "x:8: 'not before missing_start' differs from one missing episode to the next" },
+		{ "step a\n title A\n owner medical\n due identified + 1d\n not before step b\n",
+		  "x:8: unknown anchor 'step' after 'not before'" },
+		{ "step a\n title A\n owner medical\n due identified + 1d\n not after identified\n",
+		  "x:8: write 'not before ANCHOR + DURATION'" },
+		{ "step a\n title A\n owner medical\n due identified + 2d\n not before identified + 1d\n"
+		  " not before identified\n",
+		  "x:9: duplicate 'not before'" },
+		{ "step a\n title A\n owner medical\n due missing_start + 1d\n done by placement\n",
+		  "x:8: 'done by' is for steps that happen once per case" },
+		{ "step a\n title A\n owner medical\n due identified\n done placement\n",
+		  "x:8: write 'done by EVENT_TYPE'" },
+		{ "step a\n title A\n owner medical\n due identified\n when last_assault more 96h before identified\n",
+		  "x:8: write a window as" },
+		{ "step a\n title A\n owner medical\n due identified\n when last_assault more than 96h of identified\n",
+		  "x:8: expected 'before' or 'after' in a window" },
+		{ "step a\n title A\n owner medical\n due identified\n when missing_learned within 1d after identified\n",
+		  "x:8: 'missing_learned' differs from one missing episode to the next" },
+		{ "step a\n title A\n owner medical\n due nowhere + 1d\n",
+		  "x:7: unknown anchor 'nowhere' (expected identified, last_assault, assault_disclosed" },
+	};
+	struct protocol *p = parse_ok(ok);
+	struct buf d = BUF_INIT;
+
+	UNUSED(state);
+	protocol_describe(p, &d);
+	assert_non_null(strstr(d.data, "when last_assault more than 96h before assault_disclosed"));
+	assert_non_null(strstr(d.data, "due missing_learned + 24h | not before missing_learned + 1h"));
+	assert_non_null(strstr(d.data, "done by placement | not before identified + 21d"));
+	buf_release(&d);
+	protocol_free(p);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct buf text = BUF_INIT, errors = BUF_INIT;
+		struct protocol *q = NULL;
+		buf_addf(&text, "protocol t\nversion 1\neffective 2026-01-01\n%s", bad[i].text);
+		/* the step starts on line 4, after the header; messages give FILE:LINE */
+		assert_int_equal(protocol_parse(text.data, text.len, "x", &q, &errors), SH_EINVAL);
+		assert_null(q);
+		if (!strstr(errors.data, bad[i].message))
+			fail_msg("case %zu: expected \"%s\" in:\n%s", i, bad[i].message, errors.data);
+		buf_release(&text);
+		buf_release(&errors);
+	}
+}
+
 static void evaluate_output_size(void **state)
 {
 	struct case_facts f = facts(YOUTH_DEPENDENT);
@@ -861,7 +1056,8 @@ static void bad_corpus(void **state)
 
 static void good_corpus(void **state)
 {
-	static const char *const files[] = { LA_FILE, "tests/protocols/good/features.protocol" };
+	static const char *const files[] = { LA_FILE, LA2026_FILE,
+					     "tests/protocols/good/features.protocol" };
 
 	UNUSED(state);
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
@@ -892,6 +1088,11 @@ int main(void)
 		cmocka_unit_test(deadline_boundaries),
 		cmocka_unit_test(daylight_saving_does_not_move_deadlines),
 		cmocka_unit_test(evaluate_output_size),
+		cmocka_unit_test(la26_who_reports),
+		cmocka_unit_test(la26_missing_from_care),
+		cmocka_unit_test(la26_forensic_exams),
+		cmocka_unit_test(la26_follow_up_windows),
+		cmocka_unit_test(new_syntax),
 		cmocka_unit_test(features_file),
 		cmocka_unit_test(text_details),
 		cmocka_unit_test(collects_every_error),

@@ -1,0 +1,357 @@
+/*
+ * core/casefile: a case's derived state from plain records. The facts that change after
+ * identification move the clocks the way the protocol says; a step already done keeps
+ * what it was; the witness items follow the motion date. Run from the repository root.
+ */
+#include "lib/common.h"
+#include <setjmp.h>
+#include <cmocka.h>
+#include "core/casefile.h"
+#include "core/witness.h"
+
+#define HOUR 3600
+#define DAY 86400
+
+static struct protocol *la;
+static struct witness_rules *rules;
+static struct tz *tz;
+static struct arena arena; /* every derivation's allocations, freed at the end */
+
+static int64_t at(const char *rfc3339)
+{
+	int64_t t = 0;
+
+	if (timefmt_parse_rfc3339(rfc3339, &t))
+		fail_msg("bad time %s", rfc3339);
+	return t;
+}
+
+static int setup(void **state)
+{
+	struct buf errors = BUF_INIT;
+	struct sh_error err = SH_ERROR_INIT;
+
+	UNUSED(state);
+	if (protocol_load_file("protocols/la-county-frp.protocol", &la, &errors) ||
+	    witness_rules_load_file("protocols/ca-cctv.rules", &rules, &errors) ||
+	    tz_load(NULL, "America/Los_Angeles", &tz, &err)) {
+		fprintf(stderr, "%s%s\n", errors.data, err.detail);
+		buf_release(&errors);
+		return -1;
+	}
+	buf_release(&errors);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	UNUSED(state);
+	protocol_free(la);
+	witness_rules_free(rules);
+	tz_free(tz);
+	arena_release(&arena);
+	return 0;
+}
+
+/* A case under construction: the record, its timeline, its witnesses. */
+struct fixture {
+	struct casefile cf;
+	struct event_rec ev[32];
+	struct witness_rec w[2];
+	struct hearing_rec h[2][4];
+	struct hearing_rec *hp[2];
+	size_t nh[2];
+	struct casefile_context ctx;
+};
+
+static const int64_t T0 = 1775098800; /* 2026-04-01T20:00:00-07:00 */
+
+static void fixture_init(struct fixture *x, const char *status, int age)
+{
+	memset(x, 0, sizeof(*x));
+	x->cf.c.id = "SH-TEST";
+	x->cf.c.identified_at = T0;
+	x->cf.c.recorded_at = T0;
+	x->cf.c.area = "compton";
+	x->cf.c.youth_status = status;
+	x->cf.c.age = age;
+	x->cf.c.age_estimated = true;
+	x->cf.protocol = la;
+	x->cf.identified_by_kind = "law_enforcement";
+	x->cf.events = x->ev;
+	x->cf.witnesses = x->w;
+	x->hp[0] = x->h[0];
+	x->hp[1] = x->h[1];
+	x->cf.hearings = x->hp;
+	x->cf.nhearings = x->nh;
+	x->ctx.tz = tz;
+	x->ctx.witness_rules = rules;
+	x->ctx.safety_review_days = 7;
+	x->ctx.now = T0 + HOUR;
+}
+
+/* Appends an event, recorded at `recorded` (its fact at `fact`). */
+static void add(struct fixture *x, const char *type, int64_t fact, int64_t recorded,
+		const char *data)
+{
+	struct event_rec *e = &x->ev[x->cf.nevents];
+
+	memset(e, 0, sizeof(*e));
+	e->id = (int64_t)x->cf.nevents + 1;
+	e->case_id = "SH-TEST";
+	e->type = type;
+	e->section = "core";
+	e->at = fact;
+	e->recorded_at = recorded;
+	e->data = data;
+	x->cf.nevents++;
+}
+
+static void derive(struct fixture *x, int64_t now)
+{
+	struct sh_error err = SH_ERROR_INIT;
+
+	x->ctx.now = now;
+	if (casefile_derive(&x->cf, &x->ctx, &arena, &err))
+		fail_msg("derive: %s", err.detail);
+}
+
+static const struct step_status *step(struct fixture *x, const char *key, int episode)
+{
+	const struct step_status *s = casefile_step(&x->cf, key, episode);
+
+	if (!s)
+		fail_msg("no step %s/%d", key, episode);
+	return s;
+}
+
+static void status_determined_brings_probation(void **state)
+{
+	struct fixture x;
+
+	UNUSED(state);
+	fixture_init(&x, "unknown", 15);
+	derive(&x, T0 + HOUR);
+	assert_int_equal(step(&x, "child_welfare_on_scene", 0)->state, STEP_PENDING);
+	assert_int_equal(step(&x, "probation_on_scene", 0)->state, STEP_NOT_APPLICABLE);
+	assert_string_equal(step(&x, "placement_decided", 0)->owner, "child_welfare");
+	assert_int_equal(step(&x, "status_determined", 0)->state, STEP_PENDING);
+	assert_string_equal(casefile_lead_kind(&x.cf), "child_welfare");
+	/* the hotline finds an open probation case: probation on scene, its clock from T0 */
+	add(&x, "status_determined", T0 + 2 * HOUR, T0 + 2 * HOUR, "{\"status\":\"probation\"}");
+	derive(&x, T0 + 2 * HOUR);
+	assert_int_equal(x.cf.state.status, YOUTH_PROBATION);
+	assert_int_equal(step(&x, "probation_on_scene", 0)->state, STEP_PENDING);
+	assert_int_equal(step(&x, "probation_on_scene", 0)->due_at, T0 + 90 * 60);
+	assert_int_equal(step(&x, "child_welfare_on_scene", 0)->state, STEP_NOT_APPLICABLE);
+	assert_string_equal(step(&x, "placement_decided", 0)->owner, "probation");
+	assert_string_equal(casefile_lead_kind(&x.cf), "probation");
+	/* the status check is done by that entry */
+	assert_int_equal(step(&x, "status_determined", 0)->state, STEP_DONE);
+	assert_int_equal(step(&x, "status_determined", 0)->done_at, T0 + 2 * HOUR);
+}
+
+static void done_steps_keep_what_they_were(void **state)
+{
+	struct fixture x;
+	const struct step_status *s;
+
+	UNUSED(state);
+	fixture_init(&x, "dependent", 15);
+	/* child welfare was on scene; then the youth turns out to be a ward */
+	add(&x, "step_done", T0 + HOUR, T0 + HOUR, "{\"step\":\"child_welfare_on_scene\",\"episode\":0}");
+	add(&x, "status_determined", T0 + 3 * HOUR, T0 + 3 * HOUR, "{\"status\":\"probation\"}");
+	derive(&x, T0 + 4 * HOUR);
+	s = step(&x, "child_welfare_on_scene", 0);
+	assert_int_equal(s->state, STEP_DONE);
+	assert_int_equal(s->due_at, T0 + 90 * 60);
+	/* an acute exam done, then an earlier assault disclosed: its deadline stays */
+	fixture_init(&x, "dependent", 15);
+	x.cf.c.last_assault_at = T0 - 30 * HOUR;
+	add(&x, "step_done", T0 + 20 * HOUR, T0 + 20 * HOUR, "{\"step\":\"sart_exam\",\"episode\":0}");
+	add(&x, "assault_disclosed", T0 + 2 * DAY, T0 + 2 * DAY,
+	    "{\"last_assault_at\":\"2026-04-01T00:00:00Z\"}");
+	derive(&x, T0 + 2 * DAY);
+	s = step(&x, "sart_exam", 0);
+	assert_int_equal(s->state, STEP_DONE);
+	assert_int_equal(s->due_at, T0 - 30 * HOUR + 96 * HOUR);
+	/* a pending step follows the new facts */
+	assert_int_equal(x.cf.state.last_assault_at, at("2026-04-01T00:00:00Z"));
+}
+
+static void late_disclosure_starts_the_right_exam(void **state)
+{
+	struct fixture x;
+	const int64_t disclosed = T0 + 3 * DAY;
+
+	UNUSED(state);
+	fixture_init(&x, "dependent", 15);
+	derive(&x, T0 + HOUR);
+	assert_int_equal(step(&x, "sart_exam", 0)->state, STEP_NOT_APPLICABLE);
+	assert_int_equal(step(&x, "forensic_exam_nonacute", 0)->state, STEP_NOT_APPLICABLE);
+	/* disclosed at the hub, the assault 50 hours before: the acute exam, from the assault */
+	add(&x, "assault_disclosed", disclosed, disclosed,
+	    "{\"last_assault_at\":\"2026-04-02T17:00:00Z\",\"exam_consent\":\"consented\"}");
+	derive(&x, disclosed);
+	assert_int_equal(step(&x, "sart_exam", 0)->state, STEP_PENDING);
+	assert_int_equal(step(&x, "sart_exam", 0)->due_at, at("2026-04-02T17:00:00Z") + 96 * HOUR);
+	assert_int_equal(step(&x, "forensic_exam_nonacute", 0)->state, STEP_NOT_APPLICABLE);
+	assert_int_equal(x.cf.state.assault_disclosed_at, disclosed);
+	/* corrected: the assault was two weeks before: the non-acute exam, from the disclosure */
+	add(&x, "assault_disclosed", disclosed, disclosed + HOUR,
+	    "{\"last_assault_at\":\"2026-03-20T17:00:00Z\"}");
+	x.ev[x.cf.nevents - 1].amends = x.ev[x.cf.nevents - 2].id;
+	derive(&x, disclosed + HOUR);
+	assert_int_equal(step(&x, "sart_exam", 0)->state, STEP_NOT_APPLICABLE);
+	assert_int_equal(step(&x, "forensic_exam_nonacute", 0)->state, STEP_PENDING);
+	assert_int_equal(step(&x, "forensic_exam_nonacute", 0)->due_at, disclosed + 14 * DAY);
+}
+
+static void verified_birth_date_and_adults(void **state)
+{
+	struct fixture x;
+
+	UNUSED(state);
+	fixture_init(&x, "dependent", 17);
+	derive(&x, T0 + HOUR);
+	assert_true(x.cf.state.age_estimated);
+	assert_int_equal(step(&x, "hotline_report", 0)->state, STEP_PENDING);
+	/* a document shows she was 18 at identification: no child-abuse report is owed */
+	add(&x, "birth_date_verified", T0 + 2 * HOUR, T0 + 2 * HOUR, "{}");
+	x.ctx.has_birth = x.ctx.birth_verified = true;
+	x.ctx.birth = (struct sh_date){ 2008, 3, 15 };
+	derive(&x, T0 + 2 * HOUR);
+	assert_false(x.cf.state.age_estimated);
+	assert_int_equal(x.cf.state.age, 18);
+	assert_int_equal(step(&x, "hotline_report", 0)->state, STEP_NOT_APPLICABLE);
+	assert_int_equal(casefile_age_at(&x.cf, tz, T0), 18);
+	/* ages on the county's day: 23:59 on the eve of a birthday is still the year before */
+	x.ctx.birth = (struct sh_date){ 2010, 4, 2 };
+	derive(&x, T0 + 2 * HOUR);
+	assert_int_equal(casefile_age_at(&x.cf, tz, at("2026-04-02T06:59:59Z")), 15);
+	assert_int_equal(casefile_age_at(&x.cf, tz, at("2026-04-02T07:00:00Z")), 16);
+}
+
+static void placement_decides_placement(void **state)
+{
+	struct fixture x;
+
+	UNUSED(state);
+	fixture_init(&x, "dependent", 15);
+	add(&x, "placement", T0 + 5 * HOUR, T0 + 5 * HOUR, "{\"setting\":\"foster\"}");
+	derive(&x, T0 + 6 * HOUR);
+	assert_int_equal(step(&x, "placement_decided", 0)->state, STEP_DONE);
+	assert_int_equal(step(&x, "placement_decided", 0)->done_at, T0 + 5 * HOUR);
+}
+
+static void missing_from_care(void **state)
+{
+	struct fixture x;
+	const int64_t gone = T0 + 5 * DAY, learned = T0 + 6 * DAY;
+
+	UNUSED(state);
+	fixture_init(&x, "dependent", 15);
+	add(&x, "missing_start", gone, learned, "{\"learned_at\":\"2026-04-08T03:00:00Z\"}");
+	derive(&x, learned);
+	assert_true(casefile_missing_now(&x.cf));
+	assert_int_equal(x.cf.missing[0].learned, at("2026-04-08T03:00:00Z"));
+	assert_int_equal(step(&x, "missing_report_le", 1)->due_at, at("2026-04-08T03:00:00Z") + DAY);
+	/* a youth in no one's care: no reports */
+	fixture_init(&x, "none", 15);
+	add(&x, "missing_start", gone, gone, "{}");
+	derive(&x, gone + HOUR);
+	assert_int_equal(step(&x, "missing_report_le", 1)->state, STEP_NOT_APPLICABLE);
+}
+
+/* The CCTV option is judged on the motion date, and never lost silently. */
+static void witness_on_the_motion_date(void **state)
+{
+	struct fixture x;
+	const struct step_status *s;
+	const int64_t today = at("2026-04-10T18:00:00Z");
+
+	UNUSED(state);
+	/* 13 now, 14 on 2026-05-01; the trial is in June */
+	fixture_init(&x, "dependent", 13);
+	x.ctx.has_birth = true;
+	x.ctx.birth = (struct sh_date){ 2012, 5, 1 };
+	x.cf.nwitnesses = 1;
+	x.w[0] = (struct witness_rec){ .id = 7, .prosecution_id = 3, .case_id = "SH-TEST",
+				       .listed_at = today - DAY, .charges = "[\"PC 288(a)\"]" };
+	x.nh[0] = 1;
+	x.h[0][0] = (struct hearing_rec){ .id = 11, .prosecution_id = 3, .kind = "trial",
+					  .at = at("2026-06-15T16:00:00Z") };
+	derive(&x, today);
+	/* not filed yet: eligible today; the last day to file is the day before the birthday */
+	s = step(&x, "cctv_motion_deadline", 7);
+	assert_string_equal(s->owner, "prosecutor");
+	assert_int_equal(s->due_at, at("2026-05-01T06:59:59Z")); /* 30 April, 23:59:59 Pacific */
+	assert_int_equal(step(&x, "witness_notice", 11)->state, STEP_PENDING);
+	/* the notice: 3 calendar days before the hearing's local day, by its end */
+	assert_int_equal(step(&x, "witness_notice", 11)->due_at, at("2026-06-13T06:59:59Z"));
+	/* the motion is filed while 13: the notice stays owed although she is 14 at trial */
+	add(&x, "cctv_motion", today, today, "{\"witness_id\":7,\"rule\":\"PC 1347\",\"outcome\":\"filed\"}");
+	derive(&x, at("2026-06-01T18:00:00Z"));
+	assert_int_equal(step(&x, "witness_notice", 11)->state, STEP_PENDING);
+	assert_null(casefile_step(&x.cf, "cctv_motion_deadline", 7));
+	/* a 16-year-old: only the county's policy goal would cover her; it raises nothing */
+	fixture_init(&x, "dependent", 16);
+	x.ctx.has_birth = true;
+	x.ctx.birth = (struct sh_date){ 2009, 9, 1 };
+	x.cf.nwitnesses = 1;
+	x.w[0] = (struct witness_rec){ .id = 8, .prosecution_id = 4, .case_id = "SH-TEST",
+				       .listed_at = today, .charges = "[\"PC 236.1(c)\"]" };
+	x.nh[0] = 1;
+	x.h[0][0] = (struct hearing_rec){ .id = 12, .prosecution_id = 4, .kind = "trial",
+					  .at = at("2026-06-15T16:00:00Z") };
+	derive(&x, today);
+	assert_int_equal(step(&x, "witness_notice", 12)->state, STEP_NOT_APPLICABLE);
+	assert_null(casefile_step(&x.cf, "cctv_motion_deadline", 8));
+	assert_int_equal(step(&x, "witness_advocate", 8)->state, STEP_PENDING);
+}
+
+/* The steps array is sized once, whatever the number of episodes and hearings. */
+static void many_episodes_and_hearings(void **state)
+{
+	struct fixture x;
+	char data[32][48];
+
+	UNUSED(state);
+	fixture_init(&x, "dependent", 15);
+	for (int i = 0; i < 10; i++) {
+		snprintf(data[i], sizeof(data[i]), "{}");
+		add(&x, "missing_start", T0 + (i * 2 + 1) * DAY, T0 + (i * 2 + 1) * DAY, data[i]);
+		add(&x, "missing_end", T0 + (i * 2 + 2) * DAY, T0 + (i * 2 + 2) * DAY, data[i]);
+	}
+	x.ctx.has_birth = true;
+	x.ctx.birth = (struct sh_date){ 2012, 5, 1 };
+	x.cf.nwitnesses = 2;
+	for (int w = 0; w < 2; w++) {
+		x.w[w] = (struct witness_rec){ .id = 20 + w, .prosecution_id = 5 + w,
+					       .listed_at = T0, .charges = "[\"PC 236.1\"]" };
+		x.nh[w] = 4;
+		for (int h = 0; h < 4; h++)
+			x.h[w][h] = (struct hearing_rec){ .id = 100 + w * 10 + h, .kind = "motion",
+							  .at = T0 + (30 + h) * DAY };
+	}
+	derive(&x, T0 + 40 * DAY);
+	assert_int_equal(x.cf.nmissing, 10);
+	assert_non_null(casefile_step(&x.cf, "return_debrief", 10));
+	assert_non_null(casefile_step(&x.cf, "safety_plan_review", 113));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(status_determined_brings_probation),
+		cmocka_unit_test(done_steps_keep_what_they_were),
+		cmocka_unit_test(late_disclosure_starts_the_right_exam),
+		cmocka_unit_test(verified_birth_date_and_adults),
+		cmocka_unit_test(placement_decides_placement),
+		cmocka_unit_test(missing_from_care),
+		cmocka_unit_test(witness_on_the_motion_date),
+		cmocka_unit_test(many_episodes_and_hearings),
+	};
+
+	return cmocka_run_group_tests_name("casefile", tests, setup, teardown);
+}
