@@ -8,6 +8,13 @@ DEFS      := -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DSH_VERSION='"$(VERSIO
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 INC       := -Isrc
+# Where `make install` puts things; compiled into src/lib/paths.c only, so changing
+# them rebuilds one object. A binary run from build/ reads the source tree's protocols/.
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+PATH_DEFS  := -DSH_DATADIR='"$(PREFIX)/share/safeharbor"' -DSH_SYSCONFDIR='"$(SYSCONFDIR)"' \
+	      -DSH_SRCDIR='"$(CURDIR)"'
+$(shell mkdir -p build && echo '$(PATH_DEFS)' | cmp -s - build/paths.defs || echo '$(PATH_DEFS)' > build/paths.defs)
 LIBS       = $(PKG_LIBS) -lpthread -lm
 
 SRC       := $(sort $(wildcard src/*/*.c))
@@ -50,6 +57,8 @@ $(1)/tests/%: $(1)/obj/tests/unit/%.o $(1)/libsafeharbor.a
 endef
 $(eval $(call build_rules,$(REL_DIR),$(REL_FLAGS)))
 $(eval $(call build_rules,$(ASAN_DIR),$(ASAN_FLAGS)))
+$(REL_DIR)/obj/src/lib/paths.o $(ASAN_DIR)/obj/src/lib/paths.o: DEFS += $(PATH_DEFS)
+$(REL_DIR)/obj/src/lib/paths.o $(ASAN_DIR)/obj/src/lib/paths.o: build/paths.defs
 
 $(GEN_DIR)/embed_web: tools/embed_web.c | setup-once
 	@mkdir -p $(dir $@)

@@ -17,7 +17,7 @@ static const char usage[] =
 static int board(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },	    { "from", required_argument, NULL, 'f' },
+		CLI_DB_OPTIONS,	    { "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },	    { "format", required_argument, NULL, 'F' },
 		{ "public", no_argument, NULL, 'p' },	    { "area", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },	    { 0 },
@@ -28,7 +28,8 @@ static int board(int argc, char **argv)
 	struct store *s = NULL;
 	struct buf out = BUF_INIT;
 	struct audit_batch b = { .who = NULL, .action = "report.board", .outcome = "ok" };
-	const char *db = NULL, *from = NULL, *to = NULL, *format = NULL;
+	struct cli_target t = { 0 };
+	const char *from = NULL, *to = NULL, *format = NULL;
 	char detail[160];
 	int code = EXIT_OK, c, f;
 	bool done;
@@ -37,9 +38,9 @@ static int board(int argc, char **argv)
 	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
 		if (done)
 			return code;
-		if (c == 'd')
-			db = optarg;
-		else if (c == 'f')
+		if (cli_target_option(&t, c, optarg))
+			continue;
+		if (c == 'f')
 			from = optarg;
 		else if (c == 't')
 			to = optarg;
@@ -64,8 +65,10 @@ static int board(int argc, char **argv)
 		rq.format = (enum metrics_format)f;
 	if (rq.area && !report_area_valid(rq.area))
 		return cli_usage_error(usage, "--area is an area code (lowercase letters, digits, _, -)");
-	if ((rc = cli_open_store(cli_db_path(db), &s, &err)))
+	if ((rc = cli_open_store(&t, &s, &err))) {
+		cli_target_release(&t);
 		return cli_fail(&err);
+	}
 	/* the protocol versions name the steps; a database without one has no cases either */
 	if (registry_load(s, NULL, (int64_t)time(NULL), &reg, &ignored))
 		memset(&reg, 0, sizeof(reg));
@@ -80,6 +83,7 @@ static int board(int argc, char **argv)
 	}
 	registry_release(&reg);
 	store_close(s);
+	cli_target_release(&t);
 	if (rc) {
 		buf_release(&out);
 		return cli_fail(&err);
@@ -118,7 +122,7 @@ static enum sh_code write_settings(struct store_conn *c, void *arg, struct sh_er
 static int settings(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
+		CLI_DB_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -126,7 +130,7 @@ static int settings(int argc, char **argv)
 	struct store *s = NULL;
 	struct store_conn *c;
 	struct set_args a;
-	const char *db = NULL;
+	struct cli_target t = { 0 };
 	int code = EXIT_OK, ch;
 	bool done;
 	enum sh_code rc = SH_OK;
@@ -134,8 +138,7 @@ static int settings(int argc, char **argv)
 	while ((ch = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
 		if (done)
 			return code;
-		if (ch == 'd')
-			db = optarg;
+		cli_target_option(&t, ch, optarg);
 	}
 	a.kv = argv + optind;
 	a.n = argc - optind;
@@ -149,8 +152,10 @@ static int settings(int argc, char **argv)
 		if (rc)
 			return cli_fail(&err);
 	}
-	if ((rc = cli_open_store(cli_db_path(db), &s, &err)))
+	if ((rc = cli_open_store(&t, &s, &err))) {
+		cli_target_release(&t);
 		return cli_fail(&err);
+	}
 	if (a.n)
 		rc = store_write(s, write_settings, &a, &err);
 	if (!rc && !(rc = store_read_begin(s, &c, &err))) {
@@ -167,6 +172,7 @@ static int settings(int argc, char **argv)
 		store_read_end(c);
 	}
 	store_close(s);
+	cli_target_release(&t);
 	return rc ? cli_fail(&err) : EXIT_OK;
 }
 
