@@ -6,8 +6,11 @@
 #include "api/notifications.h"
 #include "core/witness.h"
 #include "cli/cli.h"
+#include "http/metrics.h"
 #include "http/server.h"
+#include "http/telemetry.h"
 #include "lib/log.h"
+#include "lib/sdnotify.h"
 
 int cmd_serve(int argc, char **argv)
 {
@@ -50,8 +53,8 @@ int cmd_serve(int argc, char **argv)
 		"  --metrics-listen ADDR:PORT  serve /metrics there (off unless set)\n"
 		"  --log-format text|json, --log-level debug|info|warn|error";
 	struct sh_error err = SH_ERROR_INIT;
-	struct http_server_options ho = { 0 };
-	struct http_server *srv = NULL;
+	struct http_server_options ho = { 0 }, mo = { 0 };
+	struct http_server *srv = NULL, *msrv = NULL;
 	struct app app = { 0 };
 	struct cli_target t = { 0 };
 	const char *public_url;
@@ -59,6 +62,7 @@ int cmd_serve(int argc, char **argv)
 	sigset_t sigs;
 	bool done;
 	int code = EXIT_OK, c, sig;
+	char state[200];
 
 	app_config_defaults(&app.cfg);
 	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
@@ -70,7 +74,20 @@ int cmd_serve(int argc, char **argv)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 	if (cli_target_load(&t, &err))
 		goto fail;
+	log_set_level((enum log_level)log_level_parse(conf_get(&t.conf, CONF_LOG_LEVEL)));
+	log_set_format(strcmp(conf_get(&t.conf, CONF_LOG_FORMAT), "json") ? LOG_TEXT : LOG_JSON);
+	if (t.conf.secret_in_world_readable_file)
+		log_warn("serve: metrics_token is in a configuration file others may read");
 	ho.listen = conf_get(&t.conf, CONF_LISTEN);
+	ho.trusted_proxies = conf_get(&t.conf, CONF_TRUSTED_PROXIES);
+	mo.listen = conf_get(&t.conf, CONF_METRICS_LISTEN);
+	mo.routes = http_metrics_routes;
+	mo.nroutes = http_metrics_nroutes;
+	mo.no_web_app = true;
+	mo.max_conns = 16;
+	if (*conf_get(&t.conf, CONF_METRICS_TOKEN))
+		app.metrics_token = conf_get(&t.conf, CONF_METRICS_TOKEN);
+	app.started_at = (int64_t)time(NULL);
 	app.cfg.secure_cookies = conf_bool(&t.conf, CONF_SECURE_COOKIES);
 	app.cfg.session_idle_s = (int)conf_long(&t.conf, CONF_SESSION_IDLE);
 	app.cfg.session_absolute_s = (int)conf_long(&t.conf, CONF_SESSION_MAX);
@@ -92,14 +109,18 @@ int cmd_serve(int argc, char **argv)
 		goto fail;
 	if (app_load_witness_rules(&app, conf_get(&t.conf, CONF_WITNESS_RULES), &err))
 		goto fail;
-	if (!(app.inflight = inflight_new())) {
+	if (!(app.inflight = inflight_new()) ||
+	    !(app.telemetry = ho.telemetry = telemetry_new(http_routes, http_nroutes))) {
 		sh_error_set(&err, SH_ENOMEM, "out of memory");
 		goto fail;
 	}
 	/* summons delivery and escalation (before the server: it sets up libcurl) */
 	if (notifications_start(&app, public_url, &notifier, &err))
 		goto fail;
+	app.notifier = notifier;
 	if (http_server_start(&app, &ho, &srv, &err))
+		goto fail;
+	if (*mo.listen && http_server_start(&app, &mo, &msrv, &err))
 		goto fail;
 	{
 		char host[80];
@@ -108,11 +129,25 @@ int cmd_serve(int argc, char **argv)
 		printf("safeharbor listening on http://%s:%d/\n", host, http_server_port(srv));
 		fflush(stdout);
 	}
+	if (msrv) {
+		char host[80];
+		const char *colon = strrchr(mo.listen, ':');
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - mo.listen), mo.listen);
+		printf("safeharbor metrics on http://%s:%d/metrics\n", host, http_server_port(msrv));
+		fflush(stdout);
+	}
 	log_info("serve: schema %d, listening on port %d", store_schema_version(app.store),
 		 http_server_port(srv));
+	/* systemd (Type=notify): ready once the sockets listen */
+	snprintf(state, sizeof(state), "READY=1\nSTATUS=serving on port %d\nMAINPID=%ld",
+		 http_server_port(srv), (long)getpid());
+	if (sdnotify(state, &err))
+		log_warn("serve: %s", err.detail);
 	sigwait(&sigs, &sig);
+	sdnotify("STOPPING=1\nSTATUS=finishing requests in flight", &err);
 	log_info("serve: %s received, finishing requests in flight",
 		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	http_server_stop(msrv);
 	http_server_stop(srv);
 	notify_worker_stop(notifier);
 	registry_release(&app.registry);
@@ -120,10 +155,13 @@ int cmd_serve(int argc, char **argv)
 	inflight_free(app.inflight);
 	store_close(app.store);
 	shcrypto_keys_release(&app.keys);
+	telemetry_free(app.telemetry);
 	cli_target_release(&t);
 	log_info("serve: stopped cleanly");
 	return EXIT_OK;
 fail:
+	http_server_stop(msrv);
+	http_server_stop(srv);
 	notify_worker_stop(notifier);
 	registry_release(&app.registry);
 	witness_rules_free(app.witness_rules);
@@ -131,6 +169,7 @@ fail:
 	store_close(app.store);
 	if (app.keys.keys)
 		shcrypto_keys_release(&app.keys);
+	telemetry_free(app.telemetry);
 	cli_target_release(&t);
 	return cli_fail(&err);
 }
