@@ -179,7 +179,8 @@ int cmd_restore(int argc, char **argv)
 	/* copied beside DEST and checked, then renamed over it: DEST is whole at every moment */
 	snprintf(tmp, sizeof(tmp), "%s.restoring", db);
 	cli_remove_db_files(tmp, true);
-	if ((rc = store_copy(from, tmp, true, 1024, NULL, NULL, &res, &err)) ||
+	if ((rc = store_copy(from, tmp, true, 1024, isatty(STDERR_FILENO) ? cli_progress : NULL,
+			     (void *)"restore", &res, &err)) ||
 	    (rc = store_integrity_check(tmp, &err)))
 		goto out_tmp;
 	if (had_db)

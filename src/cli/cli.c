@@ -218,7 +218,7 @@ void cli_target_release(struct cli_target *t)
 }
 
 /* Progress on a terminal only: a cron job's mail or a pipe stays clean. */
-static void show_progress(void *ctx, int64_t done, int64_t total)
+void cli_progress(void *ctx, int64_t done, int64_t total)
 {
 	const char *what = ctx;
 
@@ -283,7 +283,7 @@ enum sh_code cli_backup_file(const char *from, const char *to, bool quiet,
 	snprintf(partial, sizeof(partial), "%s.partial", to);
 	cli_remove_db_files(partial, true);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = store_copy(from, partial, true, 1024, tty ? show_progress : NULL, (void *)"backup",
+	rc = store_copy(from, partial, true, 1024, tty ? cli_progress : NULL, (void *)"backup",
 			&res, err);
 	if (!rc)
 		rc = cli_verify_copy(partial, rep, err);

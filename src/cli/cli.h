@@ -81,6 +81,9 @@ struct cli_backup_report {
 };
 enum sh_code cli_backup_file(const char *from, const char *to, bool quiet,
 			     struct cli_backup_report *rep, struct sh_error *err);
+/* Prints "\rWHAT: 42% (n of m pages)" on stderr (ctx: the const char *WHAT); for
+ * store_copy when stderr is a terminal. */
+void cli_progress(void *ctx, int64_t done, int64_t total);
 /* Removes path's -wal, -shm and -journal files, and path itself when with_db. */
 void cli_remove_db_files(const char *path, bool with_db);
 /* Verifies a copy: the integrity check and the audit chain (rows, head into rep). */
