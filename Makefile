@@ -8,6 +8,13 @@ DEFS      := -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DSH_VERSION='"$(VERSIO
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 INC       := -Isrc
+# Where `make install` puts things; compiled into src/lib/paths.c only, so changing
+# them rebuilds one object. A binary run from build/ reads the source tree's protocols/.
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+PATH_DEFS  := -DSH_DATADIR='"$(PREFIX)/share/safeharbor"' -DSH_SYSCONFDIR='"$(SYSCONFDIR)"' \
+	      -DSH_SRCDIR='"$(CURDIR)"'
+$(shell mkdir -p build && echo '$(PATH_DEFS)' | cmp -s - build/paths.defs || echo '$(PATH_DEFS)' > build/paths.defs)
 LIBS       = $(PKG_LIBS) -lpthread -lm
 
 SRC       := $(sort $(wildcard src/*/*.c))
@@ -25,12 +32,12 @@ ASAN_DIR  := build/asan
 REL_FLAGS := -O2 -g
 ASAN_FLAGS:= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all setup run test unit api web-test fuzz bench clean format
+.PHONY: all setup run test unit api web-test deploy-test fuzz bench clean format install deb
 .SECONDARY:
 all: $(REL_DIR)/safeharbor
 
 setup:
-	@scripts/setup.sh
+	@scripts/setup.sh build
 
 define build_rules
 $(1)/obj/%.o: %.c | setup-once
@@ -50,6 +57,8 @@ $(1)/tests/%: $(1)/obj/tests/unit/%.o $(1)/libsafeharbor.a
 endef
 $(eval $(call build_rules,$(REL_DIR),$(REL_FLAGS)))
 $(eval $(call build_rules,$(ASAN_DIR),$(ASAN_FLAGS)))
+$(REL_DIR)/obj/src/lib/paths.o $(ASAN_DIR)/obj/src/lib/paths.o: DEFS += $(PATH_DEFS)
+$(REL_DIR)/obj/src/lib/paths.o $(ASAN_DIR)/obj/src/lib/paths.o: build/paths.defs
 
 $(GEN_DIR)/embed_web: tools/embed_web.c | setup-once
 	@mkdir -p $(dir $@)
@@ -59,15 +68,64 @@ $(WEB_GEN): $(GEN_DIR)/embed_web $(WEB_FILES) $(shell find web -type d 2>/dev/nu
 	@echo "GEN $@"
 	@$(GEN_DIR)/embed_web $@ web $(WEB_FILES:web/%=%)
 
-# The set-up script runs once per make invocation, before any compile.
+# The set-up script runs once per make invocation, before any compile: what building
+# needs. `make test` adds what testing needs (scripts/setup.sh test).
 .PHONY: setup-once
 setup-once:
-	@scripts/setup.sh
+	@scripts/setup.sh $(if $(filter test unit api web-test deploy-test fuzz bench,$(MAKECMDGOALS)),test,build)
 
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(ASAN_DIR)/tests/%)
 
 run: $(REL_DIR)/safeharbor
 	@scripts/run.sh $(REL_DIR)/safeharbor
+
+# ---- install and package (docs/operations.md) ----
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the binary, every data file under
+# protocols/ (by pattern: new kinds of rules files are picked up), the man pages, the
+# systemd unit, the example configuration (installed as the configuration only when
+# there is none yet) and the example nginx site.
+BINDIR    ?= $(PREFIX)/bin
+DATADIR   ?= $(PREFIX)/share/safeharbor
+MANDIR    ?= $(PREFIX)/share/man
+DOCDIR    ?= $(PREFIX)/share/doc/safeharbor
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+DATA_FILES = $(sort $(filter-out %.md %~,$(wildcard protocols/*)))
+SUBST      = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		 -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@VERSION@|$(VERSION)|g'
+INSTALL_BIN ?= $(REL_DIR)/safeharbor
+
+install: $(INSTALL_BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)/examples \
+		$(DESTDIR)$(SYSCONFDIR)/safeharbor
+	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/safeharbor
+	install -m 0644 $(DATA_FILES) $(DESTDIR)$(DATADIR)/
+	$(SUBST) man/safeharbor.1 | gzip -9n > $(DESTDIR)$(MANDIR)/man1/safeharbor.1.gz
+	$(SUBST) man/safeharbor.conf.5 | gzip -9n > $(DESTDIR)$(MANDIR)/man5/safeharbor.conf.5.gz
+	$(SUBST) contrib/systemd/safeharbor.service.in > $(DESTDIR)$(UNITDIR)/safeharbor.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/safeharbor.service
+	install -m 0644 contrib/safeharbor.conf $(DESTDIR)$(DOCDIR)/examples/safeharbor.conf
+	install -m 0644 contrib/nginx/safeharbor.conf $(DESTDIR)$(DOCDIR)/examples/nginx-safeharbor.conf
+	install -m 0644 LICENSE $(DESTDIR)$(DOCDIR)/LICENSE
+	install -m 0644 docs/operations.md $(DESTDIR)$(DOCDIR)/operations.md
+	@if [ ! -e $(DESTDIR)$(SYSCONFDIR)/safeharbor/safeharbor.conf ]; then \
+		install -m 0640 contrib/safeharbor.conf $(DESTDIR)$(SYSCONFDIR)/safeharbor/safeharbor.conf; \
+		echo "install: wrote $(DESTDIR)$(SYSCONFDIR)/safeharbor/safeharbor.conf"; \
+	else echo "install: kept $(DESTDIR)$(SYSCONFDIR)/safeharbor/safeharbor.conf"; fi
+
+# make deb: build/deb/safeharbor_VERSION_ARCH.deb with dpkg-deb, nothing fetched. The
+# binary is the release one relinked with the paths of a Debian install (/usr, /etc).
+DEB_DIR   := build/deb
+$(DEB_DIR)/paths.o: src/lib/paths.c build/paths.defs | setup-once
+	@mkdir -p $(dir $@)
+	@echo "CC $@ (PREFIX=/usr)"
+	@$(CC) $(WARN) $(DEFS) $(INC) $(REL_FLAGS) -DSH_DATADIR='"/usr/share/safeharbor"' \
+		-DSH_SYSCONFDIR='"/etc"' -DSH_SRCDIR='"$(CURDIR)"' -c $< -o $@
+$(DEB_DIR)/safeharbor: $(CLI_SRC:%.c=$(REL_DIR)/obj/%.o) $(DEB_DIR)/paths.o $(REL_DIR)/libsafeharbor.a
+	@echo "LD $@"
+	@$(CC) $(REL_FLAGS) $^ -o $@ $(LIBS)
+deb: $(DEB_DIR)/safeharbor
+	@scripts/make-deb.sh $(DEB_DIR) $(VERSION)
 
 unit: $(UNIT_BINS)
 	@scripts/test-unit.sh $(UNIT_BINS)
@@ -115,11 +173,17 @@ $(foreach n,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(n))))
 fuzz: $(FUZZ_BINS)
 	@$(FUZZ_RUN)
 
-test: $(ASAN_DIR)/safeharbor $(UNIT_BINS) $(FUZZ_BINS)
+deploy-test: $(REL_DIR)/safeharbor $(DEB_DIR)/safeharbor
+	@scripts/test-deploy.sh
+
+# `make test` also builds the release binary `make run` uses (and the package).
+test: $(ASAN_DIR)/safeharbor $(UNIT_BINS) $(FUZZ_BINS) $(REL_DIR)/safeharbor $(DEB_DIR)/safeharbor
+	@scripts/setup.sh test
 	@scripts/test-unit.sh $(UNIT_BINS)
 	@$(FUZZ_RUN)
 	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-api.sh
 	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-web.sh
+	@scripts/test-deploy.sh
 	@echo "make test: all suites passed"
 
 # Benchmarks (bench/README.md): not part of `make test`. Each bench/<name>.c is one

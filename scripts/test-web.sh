@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 export SAFEHARBOR_BIN
 extra="chromium"
 command -v npm >/dev/null 2>&1 || extra="$extra npm"
-SAFEHARBOR_EXTRA_PACKAGES="${SAFEHARBOR_EXTRA_PACKAGES:-} $extra" scripts/setup.sh
+SAFEHARBOR_EXTRA_PACKAGES="${SAFEHARBOR_EXTRA_PACKAGES:-} $extra" scripts/setup.sh test
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 if [ ! -d node_modules/playwright-core ]; then
 	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi

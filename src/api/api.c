@@ -43,9 +43,10 @@ void api_problem(struct api_response *res, const struct sh_error *err, const cha
 	json_object_set_new(p, "type", json_string(type));
 	json_object_set_new(p, "title", json_string(sh_code_title(code)));
 	json_object_set_new(p, "status", json_integer(status));
-	/* internal details (SQL errors, paths) stay in the server log, not the answer */
+	/* internal details (SQL errors, paths) stay in the server log, not the answer;
+	 * "unavailable" (shutting down, busy, not ready) says which */
 	json_object_set_new(p, "detail",
-			    json_string(status >= 500 ? "The server could not complete the request; "
+			    json_string(status >= 500 && code != SH_EUNAVAILABLE ? "The server could not complete the request; "
 						       "it has been logged with the request id."
 						     : err->detail));
 	for (int i = 0; i < err->nfields; i++) {

@@ -22,6 +22,9 @@ struct app_config {
 				   hearing (default 7) */
 };
 
+struct telemetry;
+struct notify_worker;
+
 struct app {
 	struct store *store;
 	struct sh_clock clock;
@@ -35,6 +38,11 @@ struct app {
 					 (setting arrest.before_identification_days) */
 	struct inflight *inflight;    /* idempotency keys being processed (the one mutable part) */
 	char dummy_hash[128]; /* verified against for unknown usernames, so timing reveals nothing */
+	/* operations (docs/operations.md): /metrics and /readyz */
+	struct telemetry *telemetry;    /* HTTP counters (http/telemetry.h); NULL: none kept */
+	struct notify_worker *notifier; /* the delivery worker /readyz watches; NULL: none */
+	const char *metrics_token;      /* bearer token for /metrics on the main port; NULL: off */
+	int64_t started_at;             /* Unix seconds */
 };
 
 void app_config_defaults(struct app_config *cfg);

@@ -11,6 +11,7 @@ json_t *agency_to_json(const struct agency_rec *r, bool admin);
 	enum sh_code name(struct api_request *req, struct api_response *res, struct sh_error *err)
 
 API_HANDLER(api_health);
+API_HANDLER(api_ready);
 
 /* session.c */
 API_HANDLER(api_session_create);

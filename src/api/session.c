@@ -61,7 +61,8 @@ static int64_t lock_for(int failed)
 
 static const char *cookie_header(struct api_request *req, const char *value, bool clear)
 {
-	bool secure = req->app->cfg.secure_cookies;
+	/* Secure when configured, or when a trusted proxy says the client came over TLS */
+	bool secure = req->app->cfg.secure_cookies || req->secure;
 
 	if (clear)
 		return arena_printf(req->arena, "sh_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",

@@ -14,14 +14,15 @@ static const char usage[] =
 int cmd_agency(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },	  { "name", required_argument, NULL, 'n' },
+		CLI_DB_OPTIONS,	  { "name", required_argument, NULL, 'n' },
 		{ "kind", required_argument, NULL, 'k' },   { "area", required_argument, NULL, 'a' },
 		{ "home-area", required_argument, NULL, 'H' }, { "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct sh_error err = SH_ERROR_INIT;
 	struct agency_rec r = { 0 };
-	const char *areas[33] = { 0 }, *db = NULL, *sub;
+	const char *areas[33] = { 0 }, *sub;
+	struct cli_target t = { 0 };
 	struct store *s = NULL;
 	struct arena a = ARENA_INIT;
 	int nareas = 0, code = EXIT_OK, c;
@@ -36,7 +37,7 @@ int cmd_agency(int argc, char **argv)
 		if (done)
 			return code;
 		switch (c) {
-		case 'd': db = optarg; break;
+		default: cli_target_option(&t, c, optarg); break;
 		case 'n': r.name = optarg; break;
 		case 'k': r.kind = optarg; break;
 		case 'H': r.home_area = optarg; break;
@@ -57,8 +58,10 @@ int cmd_agency(int argc, char **argv)
 		if (!r.name)
 			return cli_usage_error(usage, "%s needs --name", sub);
 	}
-	if ((rc = cli_open_store(cli_db_path(db), &s, &err)))
+	if ((rc = cli_open_store(&t, &s, &err))) {
+		cli_target_release(&t);
 		return cli_fail(&err);
+	}
 	if (!strcmp(sub, "add")) {
 		rc = admin_agency_add(s, (int64_t)time(NULL), NULL, &r, &err);
 		if (!rc)
@@ -93,5 +96,6 @@ int cmd_agency(int argc, char **argv)
 	}
 	store_close(s);
 	arena_release(&a);
+	cli_target_release(&t);
 	return rc ? cli_fail(&err) : EXIT_OK;
 }

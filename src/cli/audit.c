@@ -6,7 +6,7 @@
 int cmd_audit(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
+		CLI_DB_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -18,7 +18,7 @@ int cmd_audit(int argc, char **argv)
 	struct sh_error err = SH_ERROR_INIT;
 	struct audit_verdict v;
 	struct store *s = NULL;
-	const char *db = NULL;
+	struct cli_target t = { 0 };
 	int code = EXIT_OK, c;
 	bool done;
 	enum sh_code rc;
@@ -30,16 +30,17 @@ int cmd_audit(int argc, char **argv)
 	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
 		if (done)
 			return code;
-		if (c == 'd')
-			db = optarg;
+		cli_target_option(&t, c, optarg);
 	}
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if ((rc = cli_open_store(cli_db_path(db), &s, &err)) || (rc = audit_verify(s, &v, &err))) {
-		store_close(s);
-		return cli_fail(&err);
-	}
+	rc = cli_open_store(&t, &s, &err);
+	if (!rc)
+		rc = audit_verify(s, &v, &err);
 	store_close(s);
+	cli_target_release(&t);
+	if (rc)
+		return cli_fail(&err);
 	if (v.bad_seq) {
 		fprintf(stderr, "safeharbor: audit row %" PRId64 ": %s\n", v.bad_seq, v.why);
 		return EXIT_FAIL;

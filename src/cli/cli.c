@@ -1,17 +1,10 @@
 /* Helpers shared by the commands. */
 #include "lib/common.h"
+#include <sys/stat.h>
+#include "api/audit.h"
+#include "api/keycheck.h"
 #include "cli/cli.h"
-
-const char *cli_db_path(const char *opt)
-{
-	const char *env = getenv("SAFEHARBOR_DB");
-
-	if (opt && *opt)
-		return opt;
-	if (env && *env)
-		return env;
-	return "./var/safeharbor.db";
-}
+#include "lib/paths.h"
 
 int cli_usage_error(const char *usage, const char *fmt, ...)
 {
@@ -33,13 +26,6 @@ int cli_fail(const struct sh_error *err)
 	for (int i = 0; i < err->nfields; i++)
 		fprintf(stderr, "safeharbor: %s: %s\n", err->fields[i].field, err->fields[i].message);
 	return EXIT_FAIL;
-}
-
-enum sh_code cli_open_store(const char *db, struct store **out, struct sh_error *err)
-{
-	struct store_options o = { .create = false, .read_conns = 2 };
-
-	return store_open(db, &o, out, err);
 }
 
 int cli_getopt(int argc, char **argv, const struct option *opts, const char *usage, bool *done,
@@ -151,5 +137,227 @@ enum sh_code cli_find_agency(struct store *s, const char *name, struct arena *a,
 		sh_error_init(err);
 		rc = sh_error_set(err, SH_EINVAL, "no agency named '%s'", name);
 	}
+	return rc;
+}
+
+/* ---- the database, the key file and the configuration ---- */
+
+bool cli_target_option(struct cli_target *t, int c, const char *arg)
+{
+	if (c == CLI_OPT_CONFIG) {
+		t->config = arg;
+		return true;
+	}
+	if (c >= CLI_OPT(0) && c < CLI_OPT(CONF_NKEYS)) {
+		/* a flag without a value (--secure-cookies) sets true */
+		t->flags[c - CLI_OPT(0)] = arg ? arg : "true";
+		return true;
+	}
+	return false;
+}
+
+enum sh_code cli_target_load(struct cli_target *t, struct sh_error *err)
+{
+	const char *file = t->config;
+	char dflt[4096], flag[64], source[96];
+	enum sh_code rc;
+
+	if (t->loaded)
+		return SH_OK;
+	conf_init(&t->conf);
+	t->loaded = true;
+	if (!file || !*file)
+		file = getenv("SAFEHARBOR_CONFIG");
+	if (!file || !*file) {
+		struct stat st;
+		paths_default_config(dflt, sizeof(dflt));
+		file = dflt[0] && stat(dflt, &st) == 0 ? dflt : NULL;
+	}
+	if (file && (rc = conf_read_file(&t->conf, file, err)))
+		return rc;
+	if ((rc = conf_read_env(&t->conf, err)))
+		return rc;
+	for (int k = 0; k < CONF_NKEYS; k++) {
+		if (!t->flags[k])
+			continue;
+		conf_flag_name((enum conf_key)k, flag, sizeof(flag));
+		snprintf(source, sizeof(source), "flag %s", flag);
+		if ((rc = conf_set(&t->conf, (enum conf_key)k, t->flags[k], source, err))) {
+			char why[sizeof(err->detail)];
+			snprintf(why, sizeof(why), "%s", err->detail);
+			return sh_error_set(err, rc, "%s: %s", flag, why);
+		}
+	}
+	free(t->keyfile);
+	if (*conf_get(&t->conf, CONF_KEY_FILE))
+		t->keyfile = strdup(conf_get(&t->conf, CONF_KEY_FILE));
+	else
+		t->keyfile = shcrypto_keyfile_path(cli_target_db(t));
+	if (!t->keyfile)
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	return SH_OK;
+}
+
+const char *cli_target_db(const struct cli_target *t)
+{
+	return conf_get(&t->conf, CONF_DB);
+}
+
+const char *cli_target_keyfile(const struct cli_target *t)
+{
+	return t->keyfile;
+}
+
+void cli_target_release(struct cli_target *t)
+{
+	if (t->loaded)
+		conf_release(&t->conf);
+	free(t->keyfile);
+	t->keyfile = NULL;
+	t->loaded = false;
+}
+
+/* Progress on a terminal only: a cron job's mail or a pipe stays clean. */
+void cli_progress(void *ctx, int64_t done, int64_t total)
+{
+	const char *what = ctx;
+
+	fprintf(stderr, "\r%s: %3d%% (%" PRId64 " of %" PRId64 " pages)", what,
+		total ? (int)(done * 100 / total) : 100, done, total);
+	if (done >= total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+enum sh_code cli_verify_copy(const char *path, struct cli_backup_report *rep,
+			     struct sh_error *err)
+{
+	struct store_options so = { .read_only = true, .read_conns = 1 };
+	struct audit_verdict v;
+	struct store *s = NULL;
+	enum sh_code rc;
+
+	if ((rc = store_integrity_check(path, err)) || (rc = store_open(path, &so, &s, err)) ||
+	    (rc = audit_verify(s, &v, err)))
+		goto out;
+	if (v.bad_seq) {
+		rc = sh_error_set(err, SH_ESTORE, "%s: audit row %" PRId64 ": %s", path, v.bad_seq,
+				  v.why);
+		goto out;
+	}
+	rep->audit_rows = v.rows;
+	memcpy(rep->audit_head, v.head, sizeof(rep->audit_head));
+out:
+	store_close(s);
+	return rc;
+}
+
+void cli_remove_db_files(const char *path, bool with_db)
+{
+	char side[4200];
+
+	if (with_db)
+		unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-journal", path);
+	unlink(side);
+}
+
+enum sh_code cli_backup_file(const char *from, const char *to, bool quiet,
+			     struct cli_backup_report *rep, struct sh_error *err)
+{
+	struct store_copy_result res;
+	struct timespec t0, t1;
+	struct stat st;
+	char partial[4200];
+	bool tty = !quiet && isatty(STDERR_FILENO);
+	enum sh_code rc;
+
+	memset(rep, 0, sizeof(*rep));
+	if (stat(to, &st) == 0)
+		return sh_error_set(err, SH_ECONFLICT, "%s already exists; name a new file", to);
+	/* written beside the target, checked, then renamed: a half copy never has its name */
+	snprintf(partial, sizeof(partial), "%s.partial", to);
+	cli_remove_db_files(partial, true);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = store_copy(from, partial, true, 1024, tty ? cli_progress : NULL, (void *)"backup",
+			&res, err);
+	if (!rc)
+		rc = cli_verify_copy(partial, rep, err);
+	if (!rc && rename(partial, to))
+		rc = sh_error_set(err, SH_EIO, "cannot rename %s to %s: %s", partial, to,
+				  strerror(errno));
+	if (rc) {
+		cli_remove_db_files(partial, true);
+		return rc;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	rep->pages = res.pages;
+	rep->bytes = stat(to, &st) == 0 ? (int64_t)st.st_size : res.pages * res.page_size;
+	rep->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return SH_OK;
+}
+
+/* A database with a migration pending is copied first, so an upgrade can be undone. */
+static enum sh_code backup_before_migration(const char *db, struct sh_error *err)
+{
+	struct cli_backup_report rep;
+	struct stat st;
+	char to[4200];
+	int v, latest = store_schema_latest();
+	enum sh_code rc;
+
+	if (stat(db, &st) != 0 || st.st_size == 0)
+		return SH_OK;
+	if ((v = store_peek_version(db, err)) < 0)
+		return err->code;
+	if (v == 0 || v >= latest)
+		return SH_OK;
+	snprintf(to, sizeof(to), "%s.pre-v%d.bak", db, latest);
+	if (stat(to, &st) == 0)
+		snprintf(to, sizeof(to), "%s.pre-v%d.%lld.bak", db, latest, (long long)time(NULL));
+	if ((rc = cli_backup_file(db, to, false, &rep, err))) {
+		char why[sizeof(err->detail)];
+		snprintf(why, sizeof(why), "%s", err->detail);
+		return sh_error_set(err, rc, "schema %d -> %d: the backup before migrating failed, "
+				    "nothing was changed: %s", v, latest, why);
+	}
+	fprintf(stderr,
+		"safeharbor: schema %d -> %d: backed up %s to %s first (%" PRId64 " bytes, "
+		"verified)\n",
+		v, latest, db, to, rep.bytes);
+	return SH_OK;
+}
+
+enum sh_code cli_open_store(struct cli_target *t, struct store **out, struct sh_error *err)
+{
+	return cli_open_store_create(t, false, out, err);
+}
+
+enum sh_code cli_open_store_create(struct cli_target *t, bool create, struct store **out,
+				   struct sh_error *err)
+{
+	struct store_options o = { .create = create, .read_conns = 2 };
+	enum sh_code rc;
+
+	*out = NULL;
+	if ((rc = cli_target_load(t, err)) || (rc = backup_before_migration(cli_target_db(t), err)))
+		return rc;
+	return store_open(cli_target_db(t), &o, out, err);
+}
+
+enum sh_code cli_load_keys(struct cli_target *t, struct store *s, bool adopt,
+			   struct shcrypto_keys *k, struct sh_error *err)
+{
+	enum sh_code rc;
+
+	memset(k, 0, sizeof(*k));
+	if ((rc = cli_target_load(t, err)) || (rc = shcrypto_keyfile_load(t->keyfile, k, err)))
+		return rc;
+	if ((rc = keycheck_verify(s, k, t->keyfile, adopt, err)))
+		shcrypto_keys_release(k);
 	return rc;
 }

@@ -6,7 +6,9 @@
  * (message on stderr), 2 usage error.
  */
 #include <getopt.h>
+#include "lib/conf.h"
 #include "lib/error.h"
+#include "lib/shcrypto.h"
 #include "store/store.h"
 
 #define EXIT_OK 0
@@ -21,14 +23,77 @@ struct cli_command {
 
 extern const struct cli_command cli_commands[];
 
-/* --db, else $SAFEHARBOR_DB, else ./var/safeharbor.db */
-const char *cli_db_path(const char *opt);
+/*
+ * Where a command's database, key file and settings come from: the configuration
+ * file (--config FILE, else $SAFEHARBOR_CONFIG, else the system one when it exists),
+ * then SAFEHARBOR_<KEY> environment variables, then flags (lib/conf.h). Every
+ * command that opens the database takes CLI_DB_OPTIONS and hands each option to
+ * cli_target_option(); `serve` adds its own flags with CLI_OPT(key).
+ */
+#define CLI_OPT(key) (0x100 + (int)(key))
+#define CLI_OPT_CONFIG 0x1ff
+#define CLI_DB_OPTIONS                                                   \
+	{ "db", required_argument, NULL, CLI_OPT(CONF_DB) },             \
+	{ "key-file", required_argument, NULL, CLI_OPT(CONF_KEY_FILE) }, \
+	{ "config", required_argument, NULL, CLI_OPT_CONFIG }
+
+struct cli_target {
+	const char *flags[CONF_NKEYS]; /* given on the command line (argv strings) */
+	const char *config;            /* --config FILE */
+	struct conf conf;              /* after cli_target_load */
+	bool loaded;
+	char *keyfile;                 /* the key file in use (owned) */
+};
+
+/* Takes option c (a CLI_OPT or CLI_OPT_CONFIG) with its argument; false for others. */
+bool cli_target_option(struct cli_target *t, int c, const char *arg);
+/* Reads file, environment and flags, in that order; checks every value. */
+enum sh_code cli_target_load(struct cli_target *t, struct sh_error *err);
+/* The database path (after cli_target_load). */
+const char *cli_target_db(const struct cli_target *t);
+/* The key file: key_file when set, else beside the database (after cli_target_load). */
+const char *cli_target_keyfile(const struct cli_target *t);
+void cli_target_release(struct cli_target *t);
+/*
+ * Loads the configuration when not yet done and opens the database, applying pending
+ * schema migrations; a database with one pending is first copied to
+ * <db>.pre-v<N>.bak (N the version it moves to).
+ */
+enum sh_code cli_open_store(struct cli_target *t, struct store **out, struct sh_error *err);
+/* The same, creating the database when absent (init). */
+enum sh_code cli_open_store_create(struct cli_target *t, bool create, struct store **out,
+				   struct sh_error *err);
+/*
+ * Loads the key file and checks that it belongs to the database (api/keycheck.h);
+ * adopt: record the check values a database from before them lacks.
+ */
+enum sh_code cli_load_keys(struct cli_target *t, struct store *s, bool adopt,
+			   struct shcrypto_keys *k, struct sh_error *err);
+/*
+ * Copies the database at from into a new file `to` (refused when it exists), shows
+ * progress on a terminal, checks the copy (integrity and the audit chain) and
+ * prints what it did unless quiet. Used by backup and before migrations.
+ */
+struct cli_backup_report {
+	int64_t pages, bytes, audit_rows;
+	double seconds;
+	char audit_head[65];
+};
+enum sh_code cli_backup_file(const char *from, const char *to, bool quiet,
+			     struct cli_backup_report *rep, struct sh_error *err);
+/* Prints "\rWHAT: 42% (n of m pages)" on stderr (ctx: the const char *WHAT); for
+ * store_copy when stderr is a terminal. */
+void cli_progress(void *ctx, int64_t done, int64_t total);
+/* Removes path's -wal, -shm and -journal files, and path itself when with_db. */
+void cli_remove_db_files(const char *path, bool with_db);
+/* Verifies a copy: the integrity check and the audit chain (rows, head into rep). */
+enum sh_code cli_verify_copy(const char *path, struct cli_backup_report *rep,
+			     struct sh_error *err);
+
 /* Prints "safeharbor CMD: message" and the usage hint on stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints err on stderr as "safeharbor: detail" plus field errors; returns EXIT_FAIL. */
 int cli_fail(const struct sh_error *err);
-/* Opens an existing database (applying pending migrations). */
-enum sh_code cli_open_store(const char *db, struct store **out, struct sh_error *err);
 /*
  * Parses options with getopt_long. Handles --help (prints usage, returns 0 with
  * *done set) and unknown options (returns EXIT_USAGE with *done set).
@@ -70,5 +135,8 @@ int cmd_report(int argc, char **argv);
 int cmd_settings(int argc, char **argv);
 /* Shows and sets database settings (all, or only those starting with prefix). */
 int cli_settings(int argc, char **argv, const char *prefix, const char *usage);
+int cmd_config(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 
 #endif

@@ -342,8 +342,8 @@ static int64_t demo_clock(void *ctx)
 int cmd_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "protocol", required_argument, NULL, 'p' },
+		CLI_DB_OPTIONS,
+		{ "protocol", required_argument, NULL, CLI_OPT(CONF_PROTOCOL) },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -358,9 +358,8 @@ int cmd_demo(int argc, char **argv)
 					     "Madeup", "Notreal" };
 	struct demo d = { 0 };
 	struct sh_error err = SH_ERROR_INIT;
-	struct store_options so = { .create = false };
-	const char *db = NULL, *protocol = getenv("SAFEHARBOR_PROTOCOL");
-	char *keyfile = NULL;
+	struct cli_target t = { 0 };
+	const char *db;
 	char births[NCASES][11], names[NCASES][2][24];
 	int code = EXIT_OK, c;
 	bool done;
@@ -369,28 +368,24 @@ int cmd_demo(int argc, char **argv)
 	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
 		if (done)
 			return code;
-		if (c == 'd')
-			db = optarg;
-		else if (c == 'p')
-			protocol = optarg;
+		cli_target_option(&t, c, optarg);
 	}
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	db = cli_db_path(db);
-	if (!protocol || !*protocol)
-		protocol = "protocols/la-county-frp.protocol";
 	d.real_now = (int64_t)time(NULL);
 	d.clock = d.real_now;
 	d.rng = 0x5afe4a7b0u;
 	app_config_defaults(&d.app.cfg);
 	d.app.clock.now = demo_clock;
 	d.app.clock.ctx = &d;
-	keyfile = shcrypto_keyfile_path(db);
-	if (!keyfile || (rc = shcrypto_keyfile_load(keyfile, &d.app.keys, &err)) ||
-	    (rc = store_open(db, &so, &d.app.store, &err)) ||
-	    (rc = registry_load(d.app.store, protocol, d.real_now, &d.app.registry, &err)))
+	if ((rc = cli_open_store(&t, &d.app.store, &err)) ||
+	    (rc = cli_load_keys(&t, d.app.store, true, &d.app.keys, &err)) ||
+	    (rc = registry_load(d.app.store, conf_get(&t.conf, CONF_PROTOCOL), d.real_now,
+				&d.app.registry, &err)))
 		goto out;
-	if ((rc = app_load_rules(&d.app, "protocols/ca-cctv.rules", "protocols/ca-offences.rules", &err)))
+	db = cli_target_db(&t);
+	if ((rc = app_load_rules(&d.app, conf_get(&t.conf, CONF_WITNESS_RULES),
+				 conf_get(&t.conf, CONF_OFFENCES), &err)))
 		goto out;
 	if (!(d.app.inflight = inflight_new())) {
 		rc = sh_error_set(&err, SH_ENOMEM, "out of memory");
@@ -467,6 +462,6 @@ out:
 	if (d.app.keys.keys)
 		shcrypto_keys_release(&d.app.keys);
 	arena_release(&d.arena);
-	free(keyfile);
+	cli_target_release(&t);
 	return rc ? cli_fail(&err) : EXIT_OK;
 }

@@ -21,7 +21,9 @@ int cmd_help(int argc, char **argv)
 	       "commands:\n");
 	for (const struct cli_command *c = cli_commands; c->name; c++)
 		printf("  %-10s %s\n", c->name, c->summary);
-	printf("\nThe database is --db PATH, else $SAFEHARBOR_DB, else ./var/safeharbor.db.\n"
+	printf("\nThe database is --db PATH, else $SAFEHARBOR_DB, else the configuration's db key,\n"
+	       "else ./var/safeharbor.db. Commands that take --db also take --key-file FILE and\n"
+	       "--config FILE (safeharbor.conf(5)).\n"
 	       "Exit status: 0 success, 1 failure or invalid input, 2 usage error.\n");
 	return EXIT_OK;
 }

@@ -24,51 +24,59 @@ static enum sh_code make_parent_dir(const char *path, struct sh_error *err)
 int cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
+		CLI_DB_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
-		"safeharbor init [--db PATH]\n"
+		"safeharbor init [--db PATH] [--key-file FILE] [--config FILE]\n"
 		"  Creates the database and its key file (PATH without .db, plus .key, mode 0600),\n"
-		"  or applies pending schema migrations. Safe to re-run: existing data is kept.";
+		"  or applies pending schema migrations after a backup to PATH.pre-vN.bak. Safe to\n"
+		"  re-run: existing data is kept. A database that exists is never given a new key.";
 	struct sh_error err = SH_ERROR_INIT;
-	struct store_options so = { .create = true, .read_conns = 1 };
+	struct cli_target t = { 0 };
 	struct store *store = NULL;
-	struct shcrypto_keys keys;
-	const char *db = NULL;
-	char *keyfile = NULL;
-	bool done;
-	int code = EXIT_OK, c, before;
+	struct shcrypto_keys keys = { 0 };
+	const char *db, *keyfile;
+	bool done, had_db, had_key;
+	int code = EXIT_OK, c;
 	struct stat st;
+	enum sh_code rc;
 
 	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
 		if (done)
 			return code;
-		if (c == 'd')
-			db = optarg;
+		cli_target_option(&t, c, optarg);
 	}
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	db = cli_db_path(db);
-	before = stat(db, &st) == 0;
-	if (make_parent_dir(db, &err))
-		return cli_fail(&err);
-	keyfile = shcrypto_keyfile_path(db);
-	if (!keyfile || shcrypto_keyfile_create(keyfile, &err) ||
-	    shcrypto_keyfile_load(keyfile, &keys, &err)) {
-		free(keyfile);
-		return cli_fail(&err);
+	if ((rc = cli_target_load(&t, &err)))
+		goto out;
+	db = cli_target_db(&t);
+	keyfile = cli_target_keyfile(&t);
+	had_db = stat(db, &st) == 0 && st.st_size > 0 && store_peek_version(db, &err) > 0;
+	had_key = stat(keyfile, &st) == 0;
+	if (had_db && !had_key) {
+		/* a new key would hide every name in it and seal new data under the wrong key */
+		rc = sh_error_set(&err, SH_ECONFLICT,
+				  "%s holds data but its key file %s is missing; init makes no new "
+				  "key for an existing database. Put the key file back from escrow "
+				  "(docs/operations.md, key custody) or name it with --key-file.",
+				  db, keyfile);
+		goto out;
 	}
-	shcrypto_keys_release(&keys);
-	if (store_open(db, &so, &store, &err)) {
-		free(keyfile);
-		return cli_fail(&err);
-	}
+	sh_error_init(&err);
+	if ((rc = make_parent_dir(db, &err)) || (rc = shcrypto_keyfile_create(keyfile, &err)) ||
+	    (rc = cli_open_store_create(&t, true, &store, &err)) ||
+	    (rc = cli_load_keys(&t, store, true, &keys, &err)))
+		goto out;
 	printf("%s %s (schema version %d)\nkey file %s (keep it secret, back it up apart from "
 	       "the database)\n",
-	       before ? "checked" : "created", db, store_schema_version(store), keyfile);
+	       had_db ? "checked" : "created", db, store_schema_version(store), keyfile);
+out:
+	if (keys.keys)
+		shcrypto_keys_release(&keys);
 	store_close(store);
-	free(keyfile);
-	return EXIT_OK;
+	cli_target_release(&t);
+	return rc ? cli_fail(&err) : EXIT_OK;
 }

@@ -8,6 +8,7 @@
 #include "lib/common.h"
 #include "api/audit.h"
 #include "api/identity.h"
+#include "api/keycheck.h"
 #include "cli/cli.h"
 #include "lib/shcrypto.h"
 
@@ -57,6 +58,9 @@ static enum sh_code reseal_all(struct store_conn *c, void *arg, struct sh_error 
 	arena_release(&a);
 	if (rc)
 		return rc;
+	/* the database knows the new key in the same transaction that first uses it */
+	if ((rc = keycheck_record(c, r->keys, r->keys->nkeys - 1, err)))
+		return rc;
 	snprintf(detail, sizeof(detail),
 		 "key %" PRIu32 ": %zu identities, %zu texts, %zu names, %zu webhook secrets",
 		 r->key_id, r->counts[0], r->counts[1], r->counts[2], r->counts[3]);
@@ -66,12 +70,12 @@ static enum sh_code reseal_all(struct store_conn *c, void *arg, struct sh_error 
 int cmd_key(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
+		CLI_DB_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
-		"safeharbor key rotate [--db PATH]\n"
+		"safeharbor key rotate [--db PATH] [--key-file FILE]\n"
 		"  Adds a new key to the key file and re-seals every encrypted value with it\n"
 		"  (one transaction). Stop the server first and back up the database and the key\n"
 		"  file. Old keys stay in the file so older backups remain readable.";
@@ -79,8 +83,7 @@ int cmd_key(int argc, char **argv)
 	struct shcrypto_keys keys = { 0 };
 	struct rotation r = { 0 };
 	struct store *s = NULL;
-	const char *db = NULL;
-	char *keyfile = NULL;
+	struct cli_target t = { 0 };
 	int code = EXIT_OK, c;
 	bool done;
 	enum sh_code rc;
@@ -92,21 +95,17 @@ int cmd_key(int argc, char **argv)
 	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
 		if (done)
 			return code;
-		if (c == 'd')
-			db = optarg;
+		cli_target_option(&t, c, optarg);
 	}
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	db = cli_db_path(db);
-	/* the new key is on disk before anything is sealed with it */
-	rc = SH_ENOMEM;
-	if (!(keyfile = shcrypto_keyfile_path(db))) {
-		sh_error_set(&err, rc, "out of memory");
+	/* the key file must be this database's; the new key is on disk before anything is
+	 * sealed with it */
+	if ((rc = cli_open_store(&t, &s, &err)) || (rc = cli_load_keys(&t, s, true, &keys, &err)))
 		goto out;
-	}
-	if ((rc = cli_open_store(db, &s, &err)) ||
-	    (rc = shcrypto_keyfile_add_key(keyfile, &r.key_id, &err)) ||
-	    (rc = shcrypto_keyfile_load(keyfile, &keys, &err)))
+	shcrypto_keys_release(&keys);
+	if ((rc = shcrypto_keyfile_add_key(cli_target_keyfile(&t), &r.key_id, &err)) ||
+	    (rc = shcrypto_keyfile_load(cli_target_keyfile(&t), &keys, &err)))
 		goto out;
 	r.keys = &keys;
 	if ((rc = store_write(s, reseal_all, &r, &err)))
@@ -119,6 +118,6 @@ out:
 	store_close(s);
 	if (keys.keys)
 		shcrypto_keys_release(&keys);
-	free(keyfile);
+	cli_target_release(&t);
 	return rc ? cli_fail(&err) : EXIT_OK;
 }

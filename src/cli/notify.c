@@ -125,7 +125,7 @@ static enum sh_code status(struct store *s, bool failed, struct sh_error *err)
 int cmd_notify(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
+		CLI_DB_OPTIONS,
 		{ "set", required_argument, NULL, 's' },
 		{ "unset", required_argument, NULL, 'u' },
 		{ "failed", no_argument, NULL, 'f' },
@@ -135,7 +135,8 @@ int cmd_notify(int argc, char **argv)
 	struct sh_error err = SH_ERROR_INIT;
 	struct changes ch = { .n = 0 };
 	struct store *s = NULL;
-	const char *db = NULL, *sub;
+	struct cli_target t = { 0 };
+	const char *sub;
 	bool failed = false, done;
 	int code = EXIT_OK, c;
 	enum sh_code rc;
@@ -149,7 +150,7 @@ int cmd_notify(int argc, char **argv)
 		if (done)
 			return code;
 		switch (c) {
-		case 'd': db = optarg; break;
+		default: cli_target_option(&t, c, optarg); break;
 		case 'f': failed = true; break;
 		case 's':
 		case 'u':
@@ -166,7 +167,7 @@ int cmd_notify(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if ((rc = cli_open_store(cli_db_path(db), &s, &err)))
+	if ((rc = cli_open_store(&t, &s, &err)))
 		goto out;
 	if (!strcmp(sub, "config")) {
 		if (ch.n && (rc = store_write(s, do_config, &ch, &err)))
@@ -177,5 +178,6 @@ int cmd_notify(int argc, char **argv)
 	}
 out:
 	store_close(s);
+	cli_target_release(&t);
 	return rc ? cli_fail(&err) : EXIT_OK;
 }

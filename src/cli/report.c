@@ -21,14 +21,13 @@ static const char usage[] =
 static int board(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },	    { "from", required_argument, NULL, 'f' },
+		CLI_DB_OPTIONS,	    { "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },	    { "format", required_argument, NULL, 'F' },
 		{ "public", no_argument, NULL, 'p' },	    { "area", required_argument, NULL, 'a' },
-		{ "offences", required_argument, NULL, 'o' }, { "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{ "offences", required_argument, NULL, CLI_OPT(CONF_OFFENCES) },
+		{ "help", no_argument, NULL, 'h' },	    { 0 },
 	};
 	struct sh_error err = SH_ERROR_INIT, ignored = SH_ERROR_INIT;
-	const char *offences = "protocols/ca-offences.rules";
 	struct offences *off = NULL;
 	struct tz *tz = NULL;
 	struct buf errors = BUF_INIT;
@@ -38,7 +37,8 @@ static int board(int argc, char **argv)
 	struct store *s = NULL;
 	struct buf out = BUF_INIT;
 	struct audit_batch b = { .who = NULL, .action = "report.board", .outcome = "ok" };
-	const char *db = NULL, *from = NULL, *to = NULL, *format = NULL;
+	struct cli_target t = { 0 };
+	const char *from = NULL, *to = NULL, *format = NULL;
 	char detail[160];
 	int code = EXIT_OK, c, f;
 	bool done;
@@ -47,9 +47,9 @@ static int board(int argc, char **argv)
 	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
 		if (done)
 			return code;
-		if (c == 'd')
-			db = optarg;
-		else if (c == 'f')
+		if (cli_target_option(&t, c, optarg))
+			continue;
+		if (c == 'f')
 			from = optarg;
 		else if (c == 't')
 			to = optarg;
@@ -59,8 +59,6 @@ static int board(int argc, char **argv)
 			rq.public_release = true;
 		else if (c == 'a')
 			rq.area = optarg;
-		else if (c == 'o')
-			offences = optarg;
 	}
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
@@ -76,16 +74,20 @@ static int board(int argc, char **argv)
 		rq.format = (enum metrics_format)f;
 	if (rq.area && !report_area_valid(rq.area))
 		return cli_usage_error(usage, "--area is an area code (lowercase letters, digits, _, -)");
-	if ((rc = offences_load_file(offences, &off, &errors))) {
-		fprintf(stderr, "%s", errors.data);
-		buf_release(&errors);
-		return EXIT_FAIL;
-	}
-	if ((rc = cli_open_store(cli_db_path(db), &s, &err)) ||
+	if ((rc = cli_open_store(&t, &s, &err)) ||
 	    (rc = county_settings_load(s, &tz, &window, &err))) {
 		store_close(s);
-		offences_free(off);
+		cli_target_release(&t);
 		return cli_fail(&err);
+	}
+	/* old arrests are read with the offences file (docs/offences.md) */
+	if ((rc = offences_load_file(conf_get(&t.conf, CONF_OFFENCES), &off, &errors))) {
+		fprintf(stderr, "%s", errors.data);
+		buf_release(&errors);
+		store_close(s);
+		tz_free(tz);
+		cli_target_release(&t);
+		return EXIT_FAIL;
 	}
 	/* the protocol versions name the steps; a database without one has no cases either */
 	if (registry_load(s, NULL, (int64_t)time(NULL), &reg, &ignored))
@@ -105,6 +107,7 @@ static int board(int argc, char **argv)
 	store_close(s);
 	tz_free(tz);
 	offences_free(off);
+	cli_target_release(&t);
 	if (rc) {
 		buf_release(&out);
 		return cli_fail(&err);

@@ -48,14 +48,14 @@ static enum sh_code parse_time(const char *opt, const char *v, int64_t now, int6
 }
 
 /* contact: sets a user's channels; the webhook secret comes from stdin. */
-static enum sh_code contact(struct store *s, const char *db, const char *username,
+static enum sh_code contact(struct store *s, struct cli_target *t, const char *username,
 			    const char *webhook, const char *email, struct arena *a,
 			    struct sh_error *err)
 {
 	struct shcrypto_keys keys = { 0 };
 	struct oncall_channels ch = { 0 };
 	struct user_rec u;
-	char secret[DELIVER_SECRET_MAX + 2] = "", *keyfile = NULL;
+	char secret[DELIVER_SECRET_MAX + 2] = "";
 	enum sh_code rc;
 
 	if ((rc = cli_find_user(s, username, a, &u, err)))
@@ -75,12 +75,7 @@ static enum sh_code contact(struct store *s, const char *db, const char *usernam
 		ch.set_email = true;
 		ch.email = strcmp(email, "none") ? email : NULL;
 	}
-	keyfile = shcrypto_keyfile_path(db);
-	if (!keyfile) {
-		rc = sh_error_set(err, SH_ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((rc = shcrypto_keyfile_load(keyfile, &keys, err)))
+	if ((rc = cli_load_keys(t, s, false, &keys, err)))
 		goto out;
 	rc = oncall_channels_set(s, &keys, (int64_t)time(NULL), NULL, u.id, &ch, err);
 	shcrypto_keys_release(&keys);
@@ -90,14 +85,13 @@ static enum sh_code contact(struct store *s, const char *db, const char *usernam
 		       ch.set_email ? (ch.email ? "set" : "removed") : "unchanged");
 out:
 	sodium_memzero(secret, sizeof(secret));
-	free(keyfile);
 	return rc;
 }
 
 int cmd_roster(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
+		CLI_DB_OPTIONS,
 		{ "agency", required_argument, NULL, 'a' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "username", required_argument, NULL, 'u' },
@@ -117,7 +111,8 @@ int cmd_roster(int argc, char **argv)
 	struct sh_error err = SH_ERROR_INIT;
 	struct arena a = ARENA_INIT;
 	struct store *s = NULL;
-	const char *db = NULL, *agency = NULL, *user = NULL, *fallback = NULL, *supervisor = NULL;
+	struct cli_target t = { 0 };
+	const char *agency = NULL, *user = NULL, *fallback = NULL, *supervisor = NULL;
 	const char *area = NULL, *from = "now", *to = NULL, *hours = NULL, *id = NULL;
 	const char *webhook = NULL, *email = NULL, *sub;
 	int64_t now = (int64_t)time(NULL);
@@ -133,7 +128,7 @@ int cmd_roster(int argc, char **argv)
 		if (done)
 			return code;
 		switch (c) {
-		case 'd': db = optarg; break;
+		default: cli_target_option(&t, c, optarg); break;
 		case 'a': agency = optarg; break;
 		case 'u': user = optarg; break;
 		case 'f': fallback = optarg; break;
@@ -163,8 +158,7 @@ int cmd_roster(int argc, char **argv)
 	} else if (!user || (!webhook && !email)) { /* contact */
 		return cli_usage_error(usage, "contact needs --username and --webhook and/or --email");
 	}
-	db = cli_db_path(db);
-	if ((rc = cli_open_store(db, &s, &err)))
+	if ((rc = cli_open_store(&t, &s, &err)))
 		goto out;
 	if (!strcmp(sub, "add")) {
 		struct roster_rec r = { 0 };
@@ -231,10 +225,11 @@ int cmd_roster(int argc, char **argv)
 			goto out;
 		printf("roster entry %lld removed\n", v);
 	} else {
-		rc = contact(s, db, user, webhook, email, &a, &err);
+		rc = contact(s, &t, user, webhook, email, &a, &err);
 	}
 out:
 	store_close(s);
 	arena_release(&a);
+	cli_target_release(&t);
 	return rc ? cli_fail(&err) : EXIT_OK;
 }

@@ -6,89 +6,96 @@
 #include "api/notifications.h"
 #include "core/witness.h"
 #include "cli/cli.h"
+#include "http/metrics.h"
 #include "http/server.h"
+#include "http/telemetry.h"
 #include "lib/log.h"
+#include "lib/sdnotify.h"
 
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "protocol", required_argument, NULL, 'p' },
-		{ "witness-rules", required_argument, NULL, 'w' },
-		{ "offences", required_argument, NULL, 'o' },
-		{ "secure-cookies", no_argument, NULL, 's' },
-		{ "session-idle", required_argument, NULL, 'i' },
-		{ "session-max", required_argument, NULL, 'm' },
-		{ "public-url", required_argument, NULL, 'u' },
+		CLI_DB_OPTIONS,
+		{ "listen", required_argument, NULL, CLI_OPT(CONF_LISTEN) },
+		{ "protocol", required_argument, NULL, CLI_OPT(CONF_PROTOCOL) },
+		{ "witness-rules", required_argument, NULL, CLI_OPT(CONF_WITNESS_RULES) },
+		{ "offences", required_argument, NULL, CLI_OPT(CONF_OFFENCES) },
+		{ "secure-cookies", no_argument, NULL, CLI_OPT(CONF_SECURE_COOKIES) },
+		{ "session-idle", required_argument, NULL, CLI_OPT(CONF_SESSION_IDLE) },
+		{ "session-max", required_argument, NULL, CLI_OPT(CONF_SESSION_MAX) },
+		{ "public-url", required_argument, NULL, CLI_OPT(CONF_PUBLIC_URL) },
+		{ "trusted-proxies", required_argument, NULL, CLI_OPT(CONF_TRUSTED_PROXIES) },
+		{ "metrics-listen", required_argument, NULL, CLI_OPT(CONF_METRICS_LISTEN) },
+		{ "log-format", required_argument, NULL, CLI_OPT(CONF_LOG_FORMAT) },
+		{ "log-level", required_argument, NULL, CLI_OPT(CONF_LOG_LEVEL) },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
-		"safeharbor serve [--db PATH] [--listen 127.0.0.1:8080] [--protocol FILE]\n"
+		"safeharbor serve [--config FILE] [--db PATH] [--key-file FILE] [--listen ADDR:PORT]\n"
+		"                 [--protocol FILE] [--witness-rules FILE] [--offences FILE]\n"
+		"                 [--public-url URL]\n"
 		"                 [--secure-cookies] [--session-idle S] [--session-max S]\n"
-		"  Serves until SIGTERM or SIGINT; prints the URL it listens on.\n"
-		"  --listen ADDRESS:PORT   port 0 picks a free port\n"
-		"  --protocol FILE         the protocol new cases run under (default: $SAFEHARBOR_PROTOCOL,\n"
-		"                          else protocols/la-county-frp.protocol); every version loaded\n"
-		"                          is kept, so existing cases keep their deadlines\n"
-		"  --witness-rules FILE    CCTV eligibility rules (default protocols/ca-cctv.rules)\n"
-		"  --offences FILE         the offences the arrest guardrail recognises\n"
-		"                          (default protocols/ca-offences.rules)\n"
+		"                 [--trusted-proxies LIST] [--metrics-listen ADDR:PORT]\n"
+		"                 [--log-format text|json] [--log-level LEVEL]\n"
+		"  Serves until SIGTERM or SIGINT; prints the URL it listens on. Every option is\n"
+		"  also a key of the configuration file and a SAFEHARBOR_<KEY> environment\n"
+		"  variable (safeharbor.conf(5); `safeharbor config show` prints what is in force).\n"
+		"  --listen ADDRESS:PORT   port 0 picks a free port (default 127.0.0.1:8080)\n"
+		"  --protocol FILE         the protocol new cases run under (default: the installed\n"
+		"                          la-county-frp.protocol); every version loaded is kept, so\n"
+		"                          existing cases keep their deadlines\n"
+		"  --witness-rules FILE    CCTV eligibility rules (default: the installed ca-cctv.rules)\n"
+		"  --offences FILE         what the arrest guardrail recognises (default: the\n"
+		"                          installed ca-offences.rules)\n"
 		"  --secure-cookies        mark cookies Secure (TLS is terminated in front of us)\n"
 		"  --session-idle SECONDS  sign out after this much inactivity (default 900)\n"
 		"  --session-max SECONDS   and after this long in any case (default 43200)\n"
 		"  --public-url URL        base of the case links in notifications (else the\n"
-		"                          notify.public_url setting; docs/notifications.md)";
+		"                          notify.public_url setting; docs/notifications.md)\n"
+		"  --trusted-proxies LIST  proxies whose X-Forwarded-For/-Proto are believed\n"
+		"  --metrics-listen ADDR:PORT  serve /metrics there (off unless set)\n"
+		"  --log-format text|json, --log-level debug|info|warn|error";
 	struct sh_error err = SH_ERROR_INIT;
-	struct http_server_options ho = { 0 };
-	struct store_options so = { .create = false };
-	struct http_server *srv = NULL;
+	struct http_server_options ho = { 0 }, mo = { 0 };
+	struct http_server *srv = NULL, *msrv = NULL;
 	struct app app = { 0 };
-	const char *db = NULL, *protocol = getenv("SAFEHARBOR_PROTOCOL");
-	const char *witness_rules = "protocols/ca-cctv.rules";
-	const char *offences = "protocols/ca-offences.rules";
-	const char *public_url = NULL;
+	struct cli_target t = { 0 };
+	const char *public_url;
 	struct notify_worker *notifier = NULL;
-	char *keyfile = NULL;
 	sigset_t sigs;
 	bool done;
 	int code = EXIT_OK, c, sig;
+	char state[200];
 
-	ho.listen = "127.0.0.1:8080";
 	app_config_defaults(&app.cfg);
 	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
 		if (done)
 			return code;
-		if (c == 'd')
-			db = optarg;
-		else if (c == 'l')
-			ho.listen = optarg;
-		else if (c == 'p')
-			protocol = optarg;
-		else if (c == 'w')
-			witness_rules = optarg;
-		else if (c == 'o')
-			offences = optarg;
-		else if (c == 's')
-			app.cfg.secure_cookies = true;
-		else if (c == 'u') {
-			if (strncmp(optarg, "https://", 8) && strncmp(optarg, "http://", 7))
-				return cli_usage_error(usage, "--public-url starts with https://");
-			public_url = optarg;
-		}
-		else if (c == 'i' || c == 'm') {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || v < 1 || v > 30L * 86400)
-				return cli_usage_error(usage, "--session-%s takes seconds (1 to 2592000)",
-						       c == 'i' ? "idle" : "max");
-			*(c == 'i' ? &app.cfg.session_idle_s : &app.cfg.session_absolute_s) = (int)v;
-		}
+		cli_target_option(&t, c, optarg);
 	}
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	db = cli_db_path(db);
+	if (cli_target_load(&t, &err))
+		goto fail;
+	log_set_level((enum log_level)log_level_parse(conf_get(&t.conf, CONF_LOG_LEVEL)));
+	log_set_format(strcmp(conf_get(&t.conf, CONF_LOG_FORMAT), "json") ? LOG_TEXT : LOG_JSON);
+	if (t.conf.secret_in_world_readable_file)
+		log_warn("serve: metrics_token is in a configuration file others may read");
+	ho.listen = conf_get(&t.conf, CONF_LISTEN);
+	ho.trusted_proxies = conf_get(&t.conf, CONF_TRUSTED_PROXIES);
+	mo.listen = conf_get(&t.conf, CONF_METRICS_LISTEN);
+	mo.routes = http_metrics_routes;
+	mo.nroutes = http_metrics_nroutes;
+	mo.no_web_app = true;
+	mo.max_conns = 16;
+	if (*conf_get(&t.conf, CONF_METRICS_TOKEN))
+		app.metrics_token = conf_get(&t.conf, CONF_METRICS_TOKEN);
+	app.started_at = (int64_t)time(NULL);
+	app.cfg.secure_cookies = conf_bool(&t.conf, CONF_SECURE_COOKIES);
+	app.cfg.session_idle_s = (int)conf_long(&t.conf, CONF_SESSION_IDLE);
+	app.cfg.session_absolute_s = (int)conf_long(&t.conf, CONF_SESSION_MAX);
+	public_url = *conf_get(&t.conf, CONF_PUBLIC_URL) ? conf_get(&t.conf, CONF_PUBLIC_URL) : NULL;
 
 	/* block the stop signals before any thread starts, so only sigwait() sees them */
 	sigemptyset(&sigs);
@@ -98,24 +105,27 @@ int cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	app.clock = timefmt_system_clock;
-	keyfile = shcrypto_keyfile_path(db);
-	if (!keyfile || shcrypto_keyfile_load(keyfile, &app.keys, &err) || app_prepare(&app, &err))
+	/* a key file that is not this database's is refused before anything is read */
+	if (cli_open_store(&t, &app.store, &err) ||
+	    cli_load_keys(&t, app.store, true, &app.keys, &err) || app_prepare(&app, &err) ||
+	    registry_load(app.store, conf_get(&t.conf, CONF_PROTOCOL), clock_now(&app.clock),
+			  &app.registry, &err))
 		goto fail;
-	if (!protocol || !*protocol)
-		protocol = "protocols/la-county-frp.protocol";
-	if (store_open(db, &so, &app.store, &err) ||
-	    registry_load(app.store, protocol, clock_now(&app.clock), &app.registry, &err))
+	if (app_load_rules(&app, conf_get(&t.conf, CONF_WITNESS_RULES),
+			   conf_get(&t.conf, CONF_OFFENCES), &err))
 		goto fail;
-	if (app_load_rules(&app, witness_rules, offences, &err))
-		goto fail;
-	if (!(app.inflight = inflight_new())) {
+	if (!(app.inflight = inflight_new()) ||
+	    !(app.telemetry = ho.telemetry = telemetry_new(http_routes, http_nroutes))) {
 		sh_error_set(&err, SH_ENOMEM, "out of memory");
 		goto fail;
 	}
 	/* summons delivery and escalation (before the server: it sets up libcurl) */
 	if (notifications_start(&app, public_url, &notifier, &err))
 		goto fail;
+	app.notifier = notifier;
 	if (http_server_start(&app, &ho, &srv, &err))
+		goto fail;
+	if (*mo.listen && http_server_start(&app, &mo, &msrv, &err))
 		goto fail;
 	{
 		char host[80];
@@ -124,11 +134,25 @@ int cmd_serve(int argc, char **argv)
 		printf("safeharbor listening on http://%s:%d/\n", host, http_server_port(srv));
 		fflush(stdout);
 	}
+	if (msrv) {
+		char host[80];
+		const char *colon = strrchr(mo.listen, ':');
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - mo.listen), mo.listen);
+		printf("safeharbor metrics on http://%s:%d/metrics\n", host, http_server_port(msrv));
+		fflush(stdout);
+	}
 	log_info("serve: schema %d, listening on port %d, county time %s",
 		 store_schema_version(app.store), http_server_port(srv), tz_name(app.tz));
+	/* systemd (Type=notify): ready once the sockets listen */
+	snprintf(state, sizeof(state), "READY=1\nSTATUS=serving on port %d\nMAINPID=%ld",
+		 http_server_port(srv), (long)getpid());
+	if (sdnotify(state, &err))
+		log_warn("serve: %s", err.detail);
 	sigwait(&sigs, &sig);
+	sdnotify("STOPPING=1\nSTATUS=finishing requests in flight", &err);
 	log_info("serve: %s received, finishing requests in flight",
 		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	http_server_stop(msrv);
 	http_server_stop(srv);
 	notify_worker_stop(notifier);
 	registry_release(&app.registry);
@@ -136,10 +160,13 @@ int cmd_serve(int argc, char **argv)
 	inflight_free(app.inflight);
 	store_close(app.store);
 	shcrypto_keys_release(&app.keys);
-	free(keyfile);
+	telemetry_free(app.telemetry);
+	cli_target_release(&t);
 	log_info("serve: stopped cleanly");
 	return EXIT_OK;
 fail:
+	http_server_stop(msrv);
+	http_server_stop(srv);
 	notify_worker_stop(notifier);
 	registry_release(&app.registry);
 	app_release_rules(&app);
@@ -147,6 +174,7 @@ fail:
 	store_close(app.store);
 	if (app.keys.keys)
 		shcrypto_keys_release(&app.keys);
-	free(keyfile);
+	telemetry_free(app.telemetry);
+	cli_target_release(&t);
 	return cli_fail(&err);
 }

@@ -7,7 +7,7 @@
 #include "lib/arena.h"
 
 static const char usage[] =
-	"safeharbor settings [--db PATH] [KEY=VALUE ...]\n"
+	"safeharbor settings [--db PATH] [--config FILE] [KEY=VALUE ...]\n"
 	"  Shows every county setting (its value, or the default) and what it means; with\n"
 	"  KEY=VALUE pairs, checks and stores them first (all or none; audited). Servers read\n"
 	"  the settings when they start: restart them after a change.";
@@ -56,15 +56,15 @@ static enum sh_code show(struct store_conn *c, const char *key, const char *dflt
 int cli_settings(int argc, char **argv, const char *prefix, const char *usage_text)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
+		CLI_DB_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct cli_target t = { 0 };
 	struct sh_error err = SH_ERROR_INIT;
 	struct store *s = NULL;
 	struct store_conn *c;
 	struct set_args a;
-	const char *db = NULL;
 	int code = EXIT_OK, ch;
 	bool done;
 	enum sh_code rc = SH_OK;
@@ -72,8 +72,7 @@ int cli_settings(int argc, char **argv, const char *prefix, const char *usage_te
 	while ((ch = cli_getopt(argc, argv, opts, usage_text, &done, &code)) != -1) {
 		if (done)
 			return code;
-		if (ch == 'd')
-			db = optarg;
+		cli_target_option(&t, ch, optarg);
 	}
 	a.kv = argv + optind;
 	a.n = argc - optind;
@@ -90,8 +89,10 @@ int cli_settings(int argc, char **argv, const char *prefix, const char *usage_te
 		if (rc)
 			return cli_fail(&err);
 	}
-	if ((rc = cli_open_store(cli_db_path(db), &s, &err)))
+	if ((rc = cli_open_store(&t, &s, &err))) {
+		cli_target_release(&t);
 		return cli_fail(&err);
+	}
 	if (a.n)
 		rc = store_write(s, write_settings, &a, &err);
 	if (!rc && !(rc = store_read_begin(s, &c, &err))) {
@@ -104,6 +105,7 @@ int cli_settings(int argc, char **argv, const char *prefix, const char *usage_te
 		store_read_end(c);
 	}
 	store_close(s);
+	cli_target_release(&t);
 	if (!rc && a.n)
 		fprintf(stderr, "settings: stored; restart the servers for them to take effect\n");
 	return rc ? cli_fail(&err) : EXIT_OK;

@@ -13,12 +13,13 @@ static const char usage[] =
 int cmd_token(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },	   { "username", required_argument, NULL, 'u' },
+		CLI_DB_OPTIONS,	   { "username", required_argument, NULL, 'u' },
 		{ "label", required_argument, NULL, 'l' }, { "id", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },	   { 0 },
 	};
 	struct sh_error err = SH_ERROR_INIT;
-	const char *db = NULL, *username = NULL, *label = NULL, *sub;
+	struct cli_target t = { 0 };
+	const char *username = NULL, *label = NULL, *sub;
 	long long id = 0;
 	struct store *s = NULL;
 	struct store_conn *conn;
@@ -36,7 +37,7 @@ int cmd_token(int argc, char **argv)
 		if (done)
 			return code;
 		switch (c) {
-		case 'd': db = optarg; break;
+		default: cli_target_option(&t, c, optarg); break;
 		case 'u': username = optarg; break;
 		case 'l': label = optarg; break;
 		case 'i':
@@ -52,7 +53,7 @@ int cmd_token(int argc, char **argv)
 		return cli_usage_error(usage, "create needs --username");
 	if (!strcmp(sub, "revoke") && !id)
 		return cli_usage_error(usage, "revoke needs --id");
-	if ((rc = cli_open_store(cli_db_path(db), &s, &err)))
+	if ((rc = cli_open_store(&t, &s, &err)))
 		goto out;
 	if (!strcmp(sub, "create")) {
 		struct user_rec u;
@@ -84,5 +85,6 @@ int cmd_token(int argc, char **argv)
 out:
 	store_close(s);
 	arena_release(&a);
+	cli_target_release(&t);
 	return rc ? cli_fail(&err) : EXIT_OK;
 }

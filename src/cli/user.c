@@ -16,7 +16,7 @@ static const char usage[] =
 int cmd_user(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
+		CLI_DB_OPTIONS,
 		{ "agency", required_argument, NULL, 'a' },
 		{ "username", required_argument, NULL, 'u' },
 		{ "role", required_argument, NULL, 'r' },
@@ -27,7 +27,8 @@ int cmd_user(int argc, char **argv)
 	};
 	struct sh_error err = SH_ERROR_INIT;
 	struct user_rec u = { 0 };
-	const char *db = NULL, *agency = NULL, *sub;
+	struct cli_target t = { 0 };
+	const char *agency = NULL, *sub;
 	char password[1100] = "";
 	struct store *s = NULL;
 	struct arena a = ARENA_INIT;
@@ -43,7 +44,7 @@ int cmd_user(int argc, char **argv)
 		if (done)
 			return code;
 		switch (c) {
-		case 'd': db = optarg; break;
+		default: cli_target_option(&t, c, optarg); break;
 		case 'a': agency = optarg; break;
 		case 'u': u.username = optarg; break;
 		case 'r': u.role = optarg; break;
@@ -63,7 +64,7 @@ int cmd_user(int argc, char **argv)
 	needs_password = !strcmp(sub, "add") || !strcmp(sub, "password");
 	if (needs_password && cli_read_secret(password, sizeof(password)))
 		return cli_usage_error(usage, "give the password on stdin (one line)");
-	if ((rc = cli_open_store(cli_db_path(db), &s, &err)))
+	if ((rc = cli_open_store(&t, &s, &err)))
 		goto out;
 	if (!strcmp(sub, "add")) {
 		struct store_conn *conn;
@@ -115,5 +116,6 @@ out:
 	sodium_memzero(password, sizeof(password));
 	store_close(s);
 	arena_release(&a);
+	cli_target_release(&t);
 	return rc ? cli_fail(&err) : EXIT_OK;
 }

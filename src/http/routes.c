@@ -1,12 +1,17 @@
 /* The route table: every HTTP path safeharbor serves (contract.md, docs/api.md). */
 #include "lib/common.h"
 #include "api/handlers.h"
+#include "http/metrics.h"
 #include "http/router.h"
 
 #define KiB 1024
 
 const struct route http_routes[] = {
+	/* operations (docs/operations.md): liveness, readiness, Prometheus */
 	{ "GET", "/healthz", api_health, ROUTE_PUBLIC, 0 },
+	{ "HEAD", "/healthz", api_health, ROUTE_PUBLIC, 0 },
+	{ "GET", "/readyz", api_ready, ROUTE_PUBLIC, 0 },
+	{ "GET", "/metrics", http_metrics_token, ROUTE_PUBLIC, 0 },
 
 	{ "POST", "/api/v1/session", api_session_create, ROUTE_PUBLIC, 4 * KiB },
 	{ "DELETE", "/api/v1/session", api_session_delete, ROUTE_SIGNED_IN, 0 },
@@ -54,3 +59,13 @@ const struct route http_routes[] = {
 };
 
 const size_t http_nroutes = ARRAY_SIZE(http_routes);
+
+/* The metrics listener (metrics_listen) answers these and nothing else. */
+const struct route http_metrics_routes[] = {
+	{ "GET", "/metrics", http_metrics, ROUTE_PUBLIC, 0 },
+	{ "GET", "/healthz", api_health, ROUTE_PUBLIC, 0 },
+	{ "HEAD", "/healthz", api_health, ROUTE_PUBLIC, 0 },
+	{ "GET", "/readyz", api_ready, ROUTE_PUBLIC, 0 },
+};
+
+const size_t http_metrics_nroutes = ARRAY_SIZE(http_metrics_routes);

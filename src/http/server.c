@@ -5,9 +5,11 @@
 #include <pthread.h>
 #include <sys/socket.h>
 #include "http/auth.h"
+#include "http/client_addr.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/static.h"
+#include "http/telemetry.h"
 #include "lib/log.h"
 #include "lib/shcrypto.h"
 
@@ -19,6 +21,11 @@ struct http_server {
 	pthread_mutex_t mu;
 	pthread_cond_t idle_cv;
 	int inflight;
+	const struct route *routes;
+	size_t nroutes;
+	bool no_web_app;
+	struct http_proxies proxies;
+	struct telemetry *telemetry;
 };
 
 /* One request and its response: lives from the first callback to "completed". */
@@ -37,6 +44,7 @@ struct exchange {
 	char method[12];
 	struct arena arena;
 	int status;
+	struct http_client client;
 };
 
 static const char *conn_header(void *ctx, const char *name)
@@ -111,7 +119,7 @@ static enum MHD_Result dispatch(struct exchange *x, const char *url)
 
 	if (x->match == ROUTE_NO_PATH) {
 		/* the web app: pages and assets outside /api/ */
-		if (http_static_serve(x->conn, x->method, url, x->request_id, &x->status, &ret))
+		if (!x->srv->no_web_app && http_static_serve(x->conn, x->method, url, x->request_id, &x->status, &ret))
 			return ret;
 		sh_error_set(&err, SH_ENOTFOUND, "no such path: %s", url);
 		return send_problem(x, &err);
@@ -139,6 +147,8 @@ static enum MHD_Result dispatch(struct exchange *x, const char *url)
 	req.arena = &x->arena;
 	req.app = x->srv->app;
 	req.request_id = x->request_id;
+	req.client_addr = x->client.addr;
+	req.secure = x->client.secure;
 
 	if (has_body_method(x->method) && x->body.len &&
 	    !is_json(conn_header(x->conn, MHD_HTTP_HEADER_CONTENT_TYPE))) {
@@ -188,7 +198,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		shcrypto_random_hex(x->request_id, 8);
 		snprintf(x->method, sizeof(x->method), "%s", method);
 		arena_init(&x->arena);
-		x->match = router_match(http_routes, http_nroutes, method, url, &x->arena,
+		{
+			const union MHD_ConnectionInfo *ci =
+				MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+			http_client_address(ci ? ci->client_addr : NULL,
+					    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+									"X-Forwarded-For"),
+					    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+									"X-Forwarded-Proto"),
+					    &srv->proxies, &x->client);
+		}
+		x->match = router_match(srv->routes, srv->nroutes, method, url, &x->arena,
 					&x->route, x->params, &x->nparams, x->allow,
 					sizeof(x->allow));
 		limit = x->route && x->route->body_limit ? x->route->body_limit : srv->body_limit;
@@ -233,9 +253,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	ms = (double)(end.tv_sec - x->start.tv_sec) * 1e3 +
 	     (double)(end.tv_nsec - x->start.tv_nsec) / 1e6;
 	/* the route pattern, never the path: paths can carry ids, and ids are not for logs */
-	log_info("access %s %s %d %.1fms id=%s%s", x->method,
-		 x->route ? x->route->pattern : "-", x->status, ms, x->request_id,
-		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)");
+	{
+		struct log_access a = { x->method, x->route ? x->route->pattern : "-", x->status,
+					ms, x->request_id, x->client.addr,
+					toe != MHD_REQUEST_TERMINATED_COMPLETED_OK };
+		log_access(&a);
+	}
+	telemetry_record(srv->telemetry, x->route, x->status, ms / 1e3);
 	buf_release(&x->body);
 	arena_release(&x->arena);
 	free(x);
@@ -325,6 +349,14 @@ enum sh_code http_server_start(struct app *app, const struct http_server_options
 		return sh_error_set(err, SH_ENOMEM, "out of memory");
 	s->app = app;
 	s->body_limit = o->body_limit ? o->body_limit : 1024 * 1024;
+	s->routes = o->routes ? o->routes : http_routes;
+	s->nroutes = o->routes ? o->nroutes : http_nroutes;
+	s->no_web_app = o->no_web_app;
+	s->telemetry = o->telemetry;
+	if ((rc = http_proxies_parse(o->trusted_proxies, &s->proxies, err))) {
+		free(s);
+		return rc;
+	}
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->idle_cv, NULL);
 	s->d = MHD_start_daemon(

@@ -7,6 +7,7 @@
  * access-log line per request.
  */
 #include "api/app.h"
+#include "http/router.h"
 #include "lib/error.h"
 
 struct http_server;
@@ -17,6 +18,11 @@ struct http_server_options {
 	unsigned timeout_s;      /* idle connection timeout, default 30 */
 	unsigned max_conns;      /* default 512 */
 	size_t header_limit;     /* memory for the request line and headers, default 32 KiB */
+	const struct route *routes; /* default: http_routes (the API and the web app) */
+	size_t nroutes;
+	bool no_web_app;         /* answer 404 outside the route table (the metrics listener) */
+	const char *trusted_proxies; /* conf.h trusted_proxies; NULL or "": none */
+	struct telemetry *telemetry; /* where answered requests are counted; NULL: nowhere */
 };
 
 /* Starts serving app (kept, not owned). Stop with http_server_stop(). */

@@ -246,6 +246,18 @@ enum sh_code shcrypto_open(const struct shcrypto_keys *k, const void *sealed, si
 	return SH_OK;
 }
 
+void shcrypto_key_check(const struct shcrypto_keys *k, int i, char out[65])
+{
+	static const char label[] = "safeharbor key check v1";
+	unsigned char sub[crypto_generichash_KEYBYTES], h[32];
+
+	crypto_kdf_derive_from_key(sub, sizeof(sub), 3, "keycheck", k->keys + i * SHCRYPTO_KEY_LEN);
+	crypto_generichash(h, sizeof(h), (const unsigned char *)label, sizeof(label) - 1, sub,
+			   sizeof(sub));
+	sodium_memzero(sub, sizeof(sub));
+	shcrypto_hex(h, sizeof(h), out);
+}
+
 void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char out[65])
 {
 	unsigned char h[32];

@@ -43,6 +43,14 @@ enum sh_code shcrypto_seal(const struct shcrypto_keys *k, const void *plain, siz
 /* Decrypts what shcrypto_seal made, checking that it was sealed for `context`. */
 enum sh_code shcrypto_open(const struct shcrypto_keys *k, const void *sealed, size_t len,
 			   const char *context, struct buf *out, struct sh_error *err);
+/*
+ * The key check value of key number i (0 = oldest in the file): a keyed BLAKE2b of a
+ * fixed label under a key derived from it, as 64 hex characters. The database stores
+ * it (key.check.<id>), so a key file that belongs to another database, or a
+ * regenerated one, is recognised before anything is read or sealed with it. It
+ * reveals nothing about the key.
+ */
+void shcrypto_key_check(const struct shcrypto_keys *k, int i, char out[65]);
 /* Keyed BLAKE2b of text, written as 64 hex characters into out[65]. */
 void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char out[65]);
 

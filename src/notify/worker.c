@@ -19,6 +19,7 @@ struct thread {
 	char id[80]; /* claimed_by: unique per process and thread */
 	pthread_t tid;
 	bool started;
+	atomic_int_fast64_t due_by; /* CLOCK_MONOTONIC second by which it goes round again */
 };
 
 struct notify_worker {
@@ -209,6 +210,33 @@ static const char *title_of(void *ctx, int64_t protocol_id, const char *step)
 	return w->o.step_title ? w->o.step_title(w->o.title_ctx, protocol_id, step) : step;
 }
 
+static int64_t mono_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+bool notify_worker_alive(const struct notify_worker *w, char *why, size_t size)
+{
+	int64_t now = mono_seconds();
+
+	if (!w) {
+		snprintf(why, size, "the notification worker is not running");
+		return false;
+	}
+	for (int i = 0; i < w->nthreads; i++) {
+		int64_t due = atomic_load(&w->threads[i].due_by);
+		if (due && now > due) {
+			snprintf(why, size, "delivery thread %d has not gone round for %" PRId64 " s",
+				 i, now - due);
+			return false;
+		}
+	}
+	return true;
+}
+
 static void *thread_main(void *arg)
 {
 	struct thread *t = arg;
@@ -223,6 +251,11 @@ static void *thread_main(void *arg)
 		struct arena a = ARENA_INIT;
 		int64_t now = clock_now(&w->o.clock);
 		bool busy = false;
+
+		/* a round: a scan, a claim and up to CLAIM_BATCH deliveries of `timeout` each */
+		atomic_store(&t->due_by, mono_seconds() + 60 + (int64_t)cfg.scan_interval +
+						 (int64_t)(CLAIM_BATCH + 1) * cfg.timeout +
+						 cfg.poll_ms / 1000);
 
 		if (now != loaded) {
 			load_config(w, &cfg, bad, t->index == 0);

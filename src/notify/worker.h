@@ -38,5 +38,10 @@ enum sh_code notify_worker_start(const struct notify_worker_options *o, struct n
  * Call before store_close(). Accepts NULL.
  */
 void notify_worker_stop(struct notify_worker *w);
+/*
+ * For /readyz: every delivery thread went round its loop recently (each promises its
+ * next round within a bound from its settings). false with why filled otherwise.
+ */
+bool notify_worker_alive(const struct notify_worker *w, char *why, size_t size);
 
 #endif

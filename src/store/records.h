@@ -185,4 +185,18 @@ struct sealed_rec {
 	size_t len;
 };
 
+/* What /metrics shows about the data: counts only, never ids or names. */
+#define GAUGES_MAX_KINDS 16
+struct store_gauges {
+	int64_t outbox_pending;       /* notifications waiting to be sent (or retried) */
+	int64_t outbox_failed;        /* given up after the last attempt */
+	int64_t summons_unacked;      /* summonses of open cases nobody acknowledged yet */
+	int64_t audit_rows;           /* the audit chain's length */
+	int nkinds;
+	struct {
+		const char *kind;     /* agency kind owning the steps (arena) */
+		int64_t overdue;      /* pending steps of open cases past their deadline */
+	} overdue[GAUGES_MAX_KINDS];
+};
+
 #endif

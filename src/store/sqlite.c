@@ -17,6 +17,7 @@ struct wreq {
 	bool done;
 	pthread_cond_t cv; /* its own: the writer wakes each waiter of a group, and no other */
 	struct wreq *next;
+	struct timespec queued; /* when store_write queued it (CLOCK_MONOTONIC) */
 };
 
 /* Transaction control, as cached statements (sq_prep: parsed once per connection). */
@@ -335,6 +336,15 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&s->mu);
 
 		run_group(s, batch);
+		histo_observe(&s->group_size, n);
+		{
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			for (struct wreq *r = batch; r; r = r->next)
+				histo_observe(&s->commit_wait,
+					      (double)(now.tv_sec - r->queued.tv_sec) +
+						      (double)(now.tv_nsec - r->queued.tv_nsec) / 1e9);
+		}
 
 		pthread_mutex_lock(&s->mu);
 		for (struct wreq *r = batch; r; r = next) {
@@ -414,6 +424,30 @@ static void sqlite_close(struct store *base)
 	free(s);
 }
 
+/* A copy being inspected (backup, restore): readers only, the schema as it is. */
+static enum sh_code open_read_only(struct sqlite_store *s, struct sh_error *err)
+{
+	int v, latest = sqlite_schema_count();
+	enum sh_code rc = SH_OK;
+
+	for (int i = 0; !rc && i < s->nreaders; i++)
+		rc = conn_open(s, &s->readers[i], false, false, err);
+	if (rc)
+		return rc;
+	v = user_version(&s->readers[0]);
+	if (v < 0)
+		return sh_error_set(err, SH_ESTORE, "%s is not a SQLite database: %s", s->path,
+				    sqlite3_errmsg(s->readers[0].db));
+	if (v == 0)
+		return sh_error_set(err, SH_ESCHEMA, "%s is not a safeharbor database", s->path);
+	if (v > latest)
+		return sh_error_set(err, SH_ESCHEMA,
+				    "%s has schema version %d, newer than this safeharbor knows "
+				    "(%d); upgrade safeharbor",
+				    s->path, v, latest);
+	return SH_OK;
+}
+
 static enum sh_code sqlite_open(struct store **out, const char *path, const struct store_options *o,
 				struct sh_error *err)
 {
@@ -445,6 +479,17 @@ static enum sh_code sqlite_open(struct store **out, const char *path, const stru
 		s->nreaders = 0;
 		sqlite_close(&s->base);
 		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	}
+	histo_init(&s->group_size, histo_size_bounds, histo_size_nbounds);
+	histo_init(&s->commit_wait, histo_latency_bounds, histo_latency_nbounds);
+	if (o->read_only) {
+		s->read_only = true;
+		rc = open_read_only(s, err);
+		if (rc)
+			sqlite_close(&s->base);
+		else
+			*out = &s->base;
+		return rc;
 	}
 	rc = conn_open(s, &s->writer, true, o->create, err);
 	if (!rc)
@@ -492,12 +537,23 @@ static int sqlite_schema_version(struct store *base)
 	return v;
 }
 
+static void sqlite_stats(struct store *base, struct store_stats *out)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+
+	out->group_size = &s->group_size;
+	out->commit_wait = &s->commit_wait;
+}
+
 static enum sh_code sqlite_write(struct store *base, store_write_fn fn, void *arg,
 				 struct sh_error *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	struct wreq r = { fn, arg, err, SH_OK, false, PTHREAD_COND_INITIALIZER, NULL };
+	struct wreq r = { fn, arg, err, SH_OK, false, PTHREAD_COND_INITIALIZER, NULL, { 0, 0 } };
 
+	if (s->read_only)
+		return sh_error_set(err, SH_EINTERNAL, "the database was opened read-only");
+	clock_gettime(CLOCK_MONOTONIC, &r.queued);
 	pthread_mutex_lock(&s->mu);
 	if (s->stopping) {
 		pthread_mutex_unlock(&s->mu);
@@ -570,6 +626,7 @@ const struct store_ops sqlite_store_ops = {
 	.write = sqlite_write,
 	.read_begin = sqlite_read_begin,
 	.read_end = sqlite_read_end,
+	.stats = sqlite_stats,
 #define STORE_OP(ret, name, params, args) .name = sqlite_##name,
 #include "store/ops.def"
 #undef STORE_OP

@@ -44,6 +44,9 @@ struct sqlite_store {
 	bool *reader_busy;
 	/* the read pool has its own lock: borrowing a reader never waits on the writer's queue */
 	pthread_mutex_t pool_mu; /* guards reader_busy; reader_cv waits on it */
+	bool read_only;          /* no writer thread: store_write refuses */
+	/* /metrics: group sizes and how long a write waits for its durable commit */
+	struct histo group_size, commit_wait;
 };
 
 static inline struct sconn *sconn_of(struct store_conn *c) { return (struct sconn *)c; }

@@ -49,6 +49,36 @@ enum sh_code sqlite_sealed_list(struct store_conn *c, enum sealed_kind kind, str
 	return rc;
 }
 
+static const char *const first_sql[] = {
+	[SEALED_IDENTITY] = "SELECT id, identity FROM youth ORDER BY id LIMIT 1",
+	[SEALED_EVENT_TEXT] = "SELECT id, sealed FROM events WHERE sealed IS NOT NULL ORDER BY id"
+			      " LIMIT 1",
+	[SEALED_DEFENDANT_NAME] = "SELECT id, name_sealed FROM defendants ORDER BY id LIMIT 1",
+	[SEALED_WEBHOOK_SECRET] = "SELECT user_id, webhook_secret FROM user_channels"
+				  " WHERE webhook_secret IS NOT NULL ORDER BY user_id LIMIT 1",
+};
+
+enum sh_code sqlite_sealed_first(struct store_conn *c, enum sealed_kind kind, struct arena *a,
+				 struct sealed_rec *r, struct sh_error *err)
+{
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	bool row;
+	enum sh_code rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((unsigned)kind >= ARRAY_SIZE(first_sql))
+		return sh_error_set(err, SH_EINTERNAL, "unknown sealed kind");
+	if (!(st = sq_prep(sc, first_sql[kind], err)))
+		return err->code;
+	if ((rc = sq_step(sc, st, &row, err)) || !row)
+		return rc;
+	r->id = sqlite3_column_int64(st, 0);
+	r->blob = sq_col_blob(st, 1, a, &r->len);
+	sqlite3_reset(st);
+	return r->blob || !r->len ? SH_OK : sq_no_mem(err);
+}
+
 enum sh_code sqlite_sealed_set(struct store_conn *c, enum sealed_kind kind, const struct sealed_rec *r,
 			       const char *blind_index, struct sh_error *err)
 {

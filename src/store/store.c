@@ -4,6 +4,14 @@
 #include "store/sqlite_schema.h"
 #include "store/store.h"
 
+static enum sh_code sqlite_only(const char *path, struct sh_error *err)
+{
+	if (!strncmp(path, "postgres://", 11) || !strncmp(path, "postgresql://", 13))
+		return sh_error_set(err, SH_ESTORE,
+				    "the PostgreSQL backend is not available in this build yet");
+	return SH_OK;
+}
+
 enum sh_code store_open(const char *path, const struct store_options *o, struct store **out,
 			struct sh_error *err)
 {
@@ -12,10 +20,41 @@ enum sh_code store_open(const char *path, const struct store_options *o, struct 
 	*out = NULL;
 	if (!o)
 		o = &dflt;
-	if (!strncmp(path, "postgres://", 11) || !strncmp(path, "postgresql://", 13))
-		return sh_error_set(err, SH_ESTORE,
-				    "the PostgreSQL backend is not available in this build yet");
+	if (sqlite_only(path, err))
+		return err->code;
 	return sqlite_store_ops.open(out, path, o, err);
+}
+
+enum sh_code store_copy(const char *from, const char *to, bool standalone, int step_pages,
+			store_progress_fn progress, void *ctx, struct store_copy_result *res,
+			struct sh_error *err)
+{
+	enum sh_code rc;
+
+	if ((rc = sqlite_only(from, err)) || (rc = sqlite_only(to, err)))
+		return rc;
+	return sqlite_copy(from, to, standalone, step_pages, progress, ctx, res, err);
+}
+
+enum sh_code store_integrity_check(const char *path, struct sh_error *err)
+{
+	enum sh_code rc = sqlite_only(path, err);
+
+	return rc ? rc : sqlite_integrity_check(path, err);
+}
+
+int store_peek_version(const char *path, struct sh_error *err)
+{
+	if (sqlite_only(path, err))
+		return -1;
+	return sqlite_peek_version(path, err);
+}
+
+void store_stats(struct store *s, struct store_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (s->ops->stats)
+		s->ops->stats(s, out);
 }
 
 void store_close(struct store *s)

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include "lib/arena.h"
 #include "lib/error.h"
+#include "lib/histo.h"
 #include "store/records.h"
 
 struct store;
@@ -34,6 +35,13 @@ struct store_options {
 	int read_conns;      /* size of the read pool (default 8) */
 	int group_max;       /* most requests committed together (default 256) */
 	int busy_timeout_ms; /* default 5000 */
+	bool read_only;      /* readers only: no writer, no migrations (inspecting a copy) */
+};
+
+/* The writer's figures for /metrics; the histograms live as long as the store. */
+struct store_stats {
+	const struct histo *group_size;  /* requests committed together */
+	const struct histo *commit_wait; /* seconds from queueing a write to its durable commit */
 };
 
 /* Backend table (style.md 8). Each backend fills one; callers never touch it. */
@@ -46,6 +54,7 @@ struct store_ops {
 	enum sh_code (*write)(struct store *s, store_write_fn fn, void *arg, struct sh_error *err);
 	enum sh_code (*read_begin)(struct store *s, struct store_conn **out, struct sh_error *err);
 	void (*read_end)(struct store_conn *c);
+	void (*stats)(struct store *s, struct store_stats *out);
 #define STORE_OP(ret, name, params, args) ret(*name) params;
 #include "store/ops.def"
 #undef STORE_OP
@@ -67,6 +76,30 @@ enum sh_code store_open(const char *path, const struct store_options *o, struct 
 void store_close(struct store *s);
 int store_schema_version(struct store *s);
 int store_schema_latest(void);
+
+void store_stats(struct store *s, struct store_stats *out);
+
+/*
+ * Copying a whole database (backup, restore): a consistent snapshot of `from`, taken
+ * while other processes go on writing to it, into `to` (created, or replaced in one
+ * transaction when it exists), `step_pages` pages at a time; progress(ctx, done, total)
+ * after each step (may be NULL). standalone: `to` becomes one self-contained file
+ * (rollback journal) instead of a WAL database.
+ */
+typedef void (*store_progress_fn)(void *ctx, int64_t done, int64_t total);
+struct store_copy_result {
+	int64_t pages;
+	int64_t page_size;
+};
+enum sh_code store_copy(const char *from, const char *to, bool standalone, int step_pages,
+			store_progress_fn progress, void *ctx, struct store_copy_result *res,
+			struct sh_error *err);
+/* The backend's own consistency check of a database (SQLite: PRAGMA integrity_check);
+ * SH_ESTORE naming the first problem. */
+enum sh_code store_integrity_check(const char *path, struct sh_error *err);
+/* The schema version of the database at path without changing it: 0 when it is not a
+ * safeharbor database yet (or empty), -1 with err set when it cannot be read. */
+int store_peek_version(const char *path, struct sh_error *err);
 
 enum sh_code store_write(struct store *s, store_write_fn fn, void *arg, struct sh_error *err);
 enum sh_code store_read_begin(struct store *s, struct store_conn **out, struct sh_error *err);

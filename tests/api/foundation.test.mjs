@@ -23,7 +23,7 @@ test('an unknown path is a 404 problem', async () => {
 test('a wrong method is a 405 problem with Allow', async () => {
   const r = await srv.api.request('DELETE', '/healthz');
   assertProblem(r, 405);
-  assert.equal(r.headers.get('allow'), 'GET');
+  assert.equal(r.headers.get('allow'), 'GET, HEAD');
 });
 
 test('the access log names the route, never the path', async () => {

@@ -21,7 +21,7 @@ export function tempDb() {
 }
 
 // Starts a server on a fresh database. `prepare(db)` runs after init, before serve.
-export async function startServer({ prepare, args = [], db: existing } = {}) {
+export async function startServer({ prepare, args = [], db: existing, env } = {}) {
   const tmp = existing ? null : tempDb();
   const db = existing ?? tmp.db;
   if (!existing) {
@@ -29,7 +29,7 @@ export async function startServer({ prepare, args = [], db: existing } = {}) {
     assert.equal(r.status, 0, r.stderr);
     if (prepare) await prepare(db);
   }
-  const server = await serve(db, args);
+  const server = await serve(db, args, env);
   return {
     ...server,
     db,
@@ -45,10 +45,11 @@ export async function startServer({ prepare, args = [], db: existing } = {}) {
 }
 
 // Starts `serve` on an existing database and waits for the URL it prints.
-export function serve(db, args = []) {
+export function serve(db, args = [], env = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     });
     let out = '';
     let err = '';
@@ -63,6 +64,7 @@ export function serve(db, args = []) {
           url,
           child,
           log: () => err,
+          out: () => out,
           api: makeClient(url),
           // SIGTERM and wait; returns the exit code (non-zero when ASan found a leak).
           async stop() {

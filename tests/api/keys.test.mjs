@@ -2,9 +2,9 @@
 // key, everything stays readable, and recoveries of the same youth still link.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { startCounty, serve, makeClient, identify, cli, isoMinutesAgo } from './harness.mjs';
+import { startCounty, serve, makeClient, identify, cli, isoMinutesAgo, tempDb } from './harness.mjs';
 
 test('key rotate re-seals identities, notes and names; nothing is lost', async () => {
   const srv = await startCounty();
@@ -41,4 +41,74 @@ test('key rotate re-seals identities, notes and names; nothing is lost', async (
   }
   assert.equal(cli(['audit', 'verify', '--db', srv.db]).status, 0);
   srv.cleanup();
+});
+
+// Issue 16 part 3: the key belongs to its database.
+test('serve and the commands refuse a key file that belongs to another database', async () => {
+  const a = tempDb();
+  const b = tempDb();
+  try {
+    assert.equal(cli(['init', '--db', a.db]).status, 0);
+    assert.equal(cli(['init', '--db', b.db]).status, 0);
+    const other = b.db.replace(/\.db$/, '.key');
+    const r = cli(['serve', '--db', a.db, '--key-file', other, '--listen', '127.0.0.1:0']);
+    assert.equal(r.status, 1, 'serve exits non-zero');
+    assert.match(r.stderr, /key file .* does not belong to this database: its key 1 does not match/);
+    assert.doesNotMatch(r.stdout, /listening/);
+    // every command that loads the key checks it: demo, key rotate, roster contact
+    assert.match(cli(['demo', '--db', a.db, '--key-file', other]).stderr, /does not belong to this database/);
+    const rot = cli(['key', 'rotate', '--db', a.db, '--key-file', other]);
+    assert.equal(rot.status, 1);
+    assert.match(readFileSync(other, 'utf8'), /^key 1 [0-9a-f]{64}\n?$/m, 'the foreign key file was not touched');
+    assert.doesNotMatch(readFileSync(other, 'utf8'), /^key 2/m);
+    // the right key file, named explicitly, works
+    assert.equal(cli(['demo', '--db', a.db, '--key-file', a.db.replace(/\.db$/, '.key')]).status, 0);
+  } finally {
+    a.cleanup();
+    b.cleanup();
+  }
+});
+
+test('init never writes a new key for a database that has data', () => {
+  const t = tempDb();
+  try {
+    assert.equal(cli(['init', '--db', t.db]).status, 0);
+    assert.equal(cli(['demo', '--db', t.db]).status, 0);
+    const keyfile = t.db.replace(/\.db$/, '.key');
+    renameSync(keyfile, keyfile + '.escrow');
+    const r = cli(['init', '--db', t.db]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /holds data but its key file .* is missing; init makes no new key/);
+    assert.equal(existsSync(keyfile), false, 'no new key file was written');
+    // with the escrowed key named, init goes on and the data opens
+    const ok = cli(['init', '--db', t.db, '--key-file', keyfile + '.escrow']);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /^checked /);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a database from before key checks gets one at the next start; its data decides', async () => {
+  const a = tempDb();
+  const b = tempDb();
+  try {
+    assert.equal(cli(['init', '--db', a.db]).status, 0);
+    assert.equal(cli(['demo', '--db', a.db]).status, 0);
+    assert.equal(cli(['init', '--db', b.db]).status, 0);
+    const q = (db, s) => execFileSync('sqlite3', [db, s], { encoding: 'utf8' }).trim();
+    q(a.db, "DELETE FROM settings WHERE key = 'key.check'");
+    // a wrong key cannot open the sealed names: refused, and nothing is recorded
+    const wrong = cli(['serve', '--db', a.db, '--key-file', b.db.replace(/\.db$/, '.key'), '--listen', '127.0.0.1:0']);
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stderr, /cannot open the data sealed in it/);
+    assert.equal(q(a.db, "SELECT count(*) FROM settings WHERE key = 'key.check'"), '0');
+    // the right key: the check value is recorded on the way up
+    const srv = await serve(a.db);
+    assert.equal(await srv.stop(), 0);
+    assert.match(q(a.db, "SELECT value FROM settings WHERE key = 'key.check'"), /^1:[0-9a-f]{64}$/);
+  } finally {
+    a.cleanup();
+    b.cleanup();
+  }
 });

@@ -1,0 +1,60 @@
+/* safeharbor config show: the configuration in force and where each value came from. */
+#include "lib/common.h"
+#include "cli/cli.h"
+#include "lib/paths.h"
+
+int cmd_config(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_DB_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const char usage[] =
+		"safeharbor config show [--config FILE] [--db PATH] [--key-file FILE]\n"
+		"  Prints every configuration key with the value in force and where it came from:\n"
+		"  FILE:LINE, an environment variable, a flag, or the default. Secrets are masked.\n"
+		"  Configuration file: --config FILE, else $SAFEHARBOR_CONFIG, else the system one\n"
+		"  (safeharbor.conf(5)). County policy (time zone, reports, notifications) is in the\n"
+		"  database: safeharbor report settings, safeharbor notify config.";
+	static const char *const subs[] = { "show", NULL };
+	struct sh_error err = SH_ERROR_INIT;
+	struct cli_target t = { 0 };
+	char sys[4096];
+	bool done;
+	int code = EXIT_OK, c;
+	enum sh_code rc;
+
+	if (!cli_subcommand(&argc, &argv, subs, usage, &code))
+		return code;
+	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
+		if (done)
+			return code;
+		cli_target_option(&t, c, optarg);
+	}
+	if (optind < argc)
+		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_target_load(&t, &err))) {
+		cli_target_release(&t);
+		return cli_fail(&err);
+	}
+	paths_default_config(sys, sizeof(sys));
+	printf("# safeharbor %s; later sources win: file, environment, flags\n", SH_VERSION);
+	for (int k = 0; k < CONF_NKEYS; k++) {
+		const char *v = conf_get(&t.conf, (enum conf_key)k);
+		const char *src = t.conf.source[k];
+		if (conf_defs[k].type == CONF_T_SECRET && *v)
+			v = "******** (set)";
+		else if (k == CONF_KEY_FILE && !*v)
+			v = cli_target_keyfile(&t), src = "default (beside the database)";
+		else if (!*v)
+			v = "(off)";
+		printf("%-16s = %-44s # %s\n", conf_defs[k].key, v, src);
+	}
+	if (t.conf.secret_in_world_readable_file)
+		fprintf(stderr, "safeharbor: warning: metrics_token is in a file others may read; "
+				"chmod 640 it\n");
+	printf("# system configuration file: %s\n", sys[0] ? sys : "(none: running from the build tree)");
+	cli_target_release(&t);
+	return EXIT_OK;
+}

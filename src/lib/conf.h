@@ -1,0 +1,97 @@
+#ifndef SH_CONF_H
+#define SH_CONF_H
+/*
+ * The deployment configuration of one server: one file of `key = value` lines
+ * (/etc/safeharbor/safeharbor.conf; docs/operations.md, safeharbor.conf(5)), then
+ * SAFEHARBOR_<KEY> environment variables, then command-line flags, each overriding
+ * the one before. Every value is checked when it is set; each remembers where it
+ * came from (`safeharbor config show`). County policy that every server of a county
+ * shares (time zone, report and notification settings) is not here: it lives in the
+ * database's settings table.
+ */
+#include <stdbool.h>
+#include "lib/error.h"
+
+enum conf_key {
+	CONF_DB,
+	CONF_KEY_FILE,
+	CONF_LISTEN,
+	CONF_PROTOCOL,
+	CONF_WITNESS_RULES,
+	CONF_OFFENCES,
+	CONF_PUBLIC_URL,
+	CONF_SECURE_COOKIES,
+	CONF_SESSION_IDLE,
+	CONF_SESSION_MAX,
+	CONF_TRUSTED_PROXIES,
+	CONF_METRICS_LISTEN,
+	CONF_METRICS_TOKEN,
+	CONF_LOG_FORMAT,
+	CONF_LOG_LEVEL,
+	CONF_NKEYS
+};
+
+enum conf_type {
+	CONF_T_PATH,    /* a file name */
+	CONF_T_ADDR,    /* ADDRESS:PORT, numeric ([::1]:8080 for IPv6) */
+	CONF_T_URL,     /* http:// or https:// */
+	CONF_T_BOOL,    /* true/false, yes/no, on/off, 1/0 */
+	CONF_T_SECONDS, /* 1 to 2592000 */
+	CONF_T_PROXIES, /* comma-separated addresses or CIDR ranges */
+	CONF_T_CHOICE,  /* one of `choices` */
+	CONF_T_SECRET,  /* 16 to 256 printable characters; masked when shown */
+};
+
+struct conf_def {
+	const char *key;     /* "session_idle" (flag --session-idle, SAFEHARBOR_SESSION_IDLE) */
+	enum conf_type type;
+	const char *dflt;    /* NULL: computed (paths) or empty */
+	const char *choices; /* CONF_T_CHOICE: "text|json" */
+	bool may_be_empty;   /* "" means off / not set */
+	const char *help;    /* one line for `config show` and the man page */
+};
+
+extern const struct conf_def conf_defs[CONF_NKEYS];
+
+#define CONF_SOURCE_MAX 300
+
+struct conf {
+	char *value[CONF_NKEYS];                  /* malloc'd, never NULL after conf_init */
+	char source[CONF_NKEYS][CONF_SOURCE_MAX]; /* "default", "FILE:LINE", "environment X", "flag --x" */
+	bool secret_in_world_readable_file;       /* metrics_token came from a file others may read */
+};
+
+/* Fills every key with its default. Release with conf_release(). */
+void conf_init(struct conf *c);
+void conf_release(struct conf *c);
+
+/* The key named `name` ("session_idle"), or -1. */
+int conf_key_by_name(const char *name);
+
+/*
+ * Checks and sets one value. `source` says where it came from. On a bad value:
+ * SH_EINVAL with the detail "KEY: the rule (got "VALUE")"; c is unchanged.
+ */
+enum sh_code conf_set(struct conf *c, enum conf_key k, const char *value, const char *source,
+		      struct sh_error *err);
+/*
+ * Reads a configuration file. Every problem is a field error "FILE:LINE" with its
+ * message (unknown key, a key twice, a bad value, a line that is not key = value);
+ * nothing is set unless the whole file is valid. A missing file is SH_EIO.
+ */
+enum sh_code conf_read_file(struct conf *c, const char *path, struct sh_error *err);
+/* Applies the SAFEHARBOR_<KEY> environment variables that are set (non-empty). */
+enum sh_code conf_read_env(struct conf *c, struct sh_error *err);
+
+const char *conf_get(const struct conf *c, enum conf_key k);
+bool conf_bool(const struct conf *c, enum conf_key k);
+long conf_long(const struct conf *c, enum conf_key k);
+/* The flag and environment names of a key, into out. */
+void conf_flag_name(enum conf_key k, char *out, size_t size);
+void conf_env_name(enum conf_key k, char *out, size_t size);
+
+/* Parses "1.2.3.4", "10.0.0.0/8", "::1", "fd00::/8" into a 16-byte address (IPv4 mapped
+ * into ::ffff:0:0/96) and a prefix length; false when it is none of these. */
+bool conf_parse_cidr(const char *s, unsigned char addr[16], int *prefix);
+
+#endif
