@@ -50,7 +50,7 @@ static enum sh_code check_charges(const json_t *arr, const char *field, bool req
 
 /* The rules' verdicts as JSON: [{rule, eligible, in_effect, age, reason, source}] */
 static json_t *verdicts(const struct witness_rules *rules, struct sh_date birth, struct sh_date motion,
-			const json_t *charges, struct sh_error *err)
+			const json_t *charges, bool victim, struct sh_error *err)
 {
 	struct witness_result res[WITNESS_MAX_RULES];
 	const char *list[32];
@@ -60,7 +60,7 @@ static json_t *verdicts(const struct witness_rules *rules, struct sh_date birth,
 	json_array_foreach(charges, i, v)
 		if (nc < ARRAY_SIZE(list) && json_is_string(v))
 			list[nc++] = json_string_value(v);
-	if (witness_evaluate(rules, birth, motion, list, nc, res, ARRAY_SIZE(res), &n)) {
+	if (witness_evaluate(rules, birth, motion, list, nc, victim, res, ARRAY_SIZE(res), &n)) {
 		sh_error_field(err, SH_EINVAL, "birth_date", "must be before the motion date");
 		return NULL;
 	}
@@ -82,6 +82,7 @@ API_HANDLER(api_witness_eligibility)
 		{ "motion_date", JT_DATE, JF_REQUIRED, 0, 0, NULL },
 		{ "hearing_date", JT_DATE, 0, 0, 0, NULL },
 		{ "charges", JT_ANY, JF_REQUIRED, 0, 0, NULL },
+		{ "victim", JT_BOOL, 0, 0, 0, NULL },
 		{ NULL },
 	};
 	const struct witness_rules *rules = req->app->witness_rules;
@@ -103,7 +104,8 @@ API_HANDLER(api_witness_eligibility)
 	}
 	timefmt_parse_date(jsonh_str(body, "birth_date"), &birth);
 	timefmt_parse_date(jsonh_str(body, "motion_date"), &motion);
-	if (!(rs = verdicts(rules, birth, motion, json_object_get(body, "charges"), err))) {
+	if (!(rs = verdicts(rules, birth, motion, json_object_get(body, "charges"),
+			    jsonh_bool(body, "victim", true), err))) {
 		rc = err->code;
 		goto out;
 	}
@@ -137,6 +139,7 @@ struct pros_write {
 	const char *outcome;
 	int64_t outcome_at;
 	struct witness_rec w;
+	bool not_victim; /* the minor witnessed the charged offences but is not their victim */
 	const char *what; /* "create", "hearing", "outcome", "witness" */
 };
 
@@ -196,7 +199,7 @@ static enum sh_code do_prosecution(struct store_conn *c, void *arg, struct sh_er
 		 * agency takes part in the case from now on */
 		struct casefile cf;
 		struct event_rec ev = { 0 };
-		char data[96];
+		char data[128];
 		if ((rc = casefile_load(req, c, x->w.case_id, &cf, err))) {
 			if (rc == SH_ENOTFOUND) {
 				sh_error_init(err);
@@ -213,8 +216,9 @@ static enum sh_code do_prosecution(struct store_conn *c, void *arg, struct sh_er
 		    (rc = store_case_agency_add(c, x->w.case_id, req->who->agency_id, "witness", x->now,
 						err)))
 			return rc;
-		snprintf(data, sizeof(data), "{\"prosecution_id\":%" PRId64 ",\"witness_id\":%" PRId64 "}",
-			 x->p.id, x->w.id);
+		snprintf(data, sizeof(data),
+			 "{\"prosecution_id\":%" PRId64 ",\"victim\":%s,\"witness_id\":%" PRId64 "}",
+			 x->p.id, x->not_victim ? "false" : "true", x->w.id);
 		ev.case_id = x->w.case_id;
 		ev.type = "witness_listed";
 		ev.section = "court";
@@ -523,6 +527,7 @@ API_HANDLER(api_prosecution_witness)
 {
 	static const struct jsonh_field spec[] = {
 		{ "case_id", JT_STRING, JF_REQUIRED, 1, 40, NULL },
+		{ "victim", JT_BOOL, 0, 0, 0, NULL },
 		{ NULL },
 	};
 	struct pros_write x = { .what = "witness" };
@@ -531,6 +536,7 @@ API_HANDLER(api_prosecution_witness)
 
 	if (!rc) {
 		x.w.case_id = jsonh_str(body, "case_id");
+		x.not_victim = !jsonh_bool(body, "victim", true);
 		rc = store_write(req->app->store, do_prosecution, &x, err);
 	}
 	if (!rc) {
@@ -567,7 +573,8 @@ static json_t *witness_json(struct api_request *req, struct store_conn *c, struc
 	if (app->witness_rules) {
 		struct sh_error ignored = SH_ERROR_INIT;
 		json_t *rs = verdicts(app->witness_rules, birth, motion,
-				      json_object_get(o, "charges"), &ignored);
+				      json_object_get(o, "charges"), casefile_witness_victim(cf, w),
+				      &ignored);
 		char d[11];
 		timefmt_format_date(motion, d);
 		json_object_set_new(o, "eligibility",

@@ -1,14 +1,19 @@
 #include "lib/common.h"
 #include "core/access.h"
 
-static const char *const kind_names[AK_COUNT] = {
+static const char *const kind_names[] = {
 	"law_enforcement", "child_welfare", "probation", "advocacy", "medical",
-	"mental_health",   "prosecutor",    "shelter",   "oversight",
+	"mental_health",   "prosecutor",    "shelter",   "oversight",  "education",
+	"juvenile_court",
 };
-static const char *const role_names[ROLE_COUNT] = { "member", "supervisor", "analyst", "admin" };
-static const char *const section_names[SEC_COUNT] = {
+static const char *const role_names[] = { "member", "supervisor", "analyst", "admin" };
+static const char *const section_names[] = {
 	"core", "law_enforcement", "advocacy", "medical", "placement", "court", "missing", "prosecution",
 };
+/* one name per kind, role and section: a new enum value without its name fails the build */
+_Static_assert(ARRAY_SIZE(kind_names) == AK_COUNT, "a name for every agency kind");
+_Static_assert(ARRAY_SIZE(role_names) == ROLE_COUNT, "a name for every role");
+_Static_assert(ARRAY_SIZE(section_names) == SEC_COUNT, "a name for every section");
 
 #define N ACCESS_NONE
 #define R ACCESS_READ
@@ -29,6 +34,8 @@ static const unsigned char staff[AK_COUNT][SEC_COUNT] = {
 	[AK_PROSECUTOR] = { R, R, N, N, N, W, N, W },
 	[AK_SHELTER] = { R, N, N, N, R, N, W, N },
 	[AK_OVERSIGHT] = { R, N, N, N, R, R, R, N },
+	[AK_EDUCATION] = { W, N, N, N, R, N, N, N },
+	[AK_JUVENILE_COURT] = { R, N, N, N, R, R, R, N },
 };
 
 #undef N

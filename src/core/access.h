@@ -20,6 +20,8 @@ enum agency_kind {
 	AK_PROSECUTOR,
 	AK_SHELTER,
 	AK_OVERSIGHT,
+	AK_EDUCATION,      /* the county office of education (WIC 16524.8) */
+	AK_JUVENILE_COURT, /* the juvenile court (WIC 16524.8) */
 	AK_COUNT
 };
 

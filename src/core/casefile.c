@@ -250,6 +250,16 @@ static void witness_item(struct casefile *cf, const char *key, const char *title
 	}
 }
 
+bool casefile_witness_victim(const struct casefile *cf, const struct witness_rec *w)
+{
+	const struct event_rec *e = casefile_find(cf, "witness_listed", "witness_id", w->id, NULL, 0);
+	json_t *d = e ? json_loads(e->data, 0, NULL) : NULL;
+	bool victim = jsonh_bool(d, "victim", true);
+
+	json_decref(d);
+	return victim;
+}
+
 /* The charges of a witness's prosecution (JSON array text) as strings; NULL entries
  * skipped. */
 static size_t charges_of(const struct witness_rec *w, struct arena *a, const char **out,
@@ -288,7 +298,8 @@ static void witness_items(struct casefile *cf, const struct casefile_context *ct
 		const char *charges[32];
 		size_t nc = charges_of(w, a, charges, ARRAY_SIZE(charges));
 		struct sh_date mdate = motion ? tz_date(ctx->tz, motion->at) : today, last;
-		bool eligible = witness_statutory_eligible(r, birth, mdate, charges, nc);
+		bool victim = casefile_witness_victim(cf, w);
+		bool eligible = witness_statutory_eligible(r, birth, mdate, charges, nc, victim);
 		int wid = (int)w->id;
 
 		witness_item(cf, "witness_advocate", "An advocate is assigned to the minor witness",
@@ -296,7 +307,7 @@ static void witness_items(struct casefile *cf, const struct casefile_context *ct
 			     casefile_find(cf, "witness_advocate", "witness_id", w->id, NULL, 0), true,
 			     ctx->now);
 		if (!motion && eligible &&
-		    witness_last_motion_day(r, birth, today, charges, nc, &last))
+		    witness_last_motion_day(r, birth, today, charges, nc, victim, &last))
 			witness_item(cf, "cctv_motion_deadline",
 				     "Last day to file the closed-circuit testimony motion while the "
 				     "witness is eligible",

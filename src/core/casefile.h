@@ -92,6 +92,9 @@ const struct event_rec *casefile_find(const struct casefile *cf, const char *typ
 				      int64_t value2);
 /* The latest effective event of a type, or NULL. */
 const struct event_rec *casefile_latest(const struct casefile *cf, const char *type);
+/* Is the youth the victim of the charges of witness w's prosecution (as listed; default
+ * yes), rather than only a witness to them? */
+bool casefile_witness_victim(const struct casefile *cf, const struct witness_rec *w);
 /* The derived step (instance), or NULL. */
 const struct step_status *casefile_step(const struct casefile *cf, const char *key, int episode);
 /* Is the youth missing now (an episode without an end)? */

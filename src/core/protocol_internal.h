@@ -10,6 +10,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include "core/access.h"
 #include "core/protocol.h"
 #include "lib/arena.h"
 
@@ -32,7 +33,7 @@ enum step_kind { KIND_CASE, KIND_MISSING, KIND_HEARING };
 /* "within D before|after|of", "more than D before|after" */
 enum window_dir { WIN_BEFORE, WIN_AFTER, WIN_AROUND, WIN_MORE_BEFORE, WIN_MORE_AFTER };
 
-#define PROTOCOL_NKINDS 9 /* agency kinds, contract.md */
+#define PROTOCOL_NKINDS AK_COUNT /* agency kinds: core/access.h holds the one list */
 
 /* A duration as written (for `show`) and in seconds (for the clock). */
 struct pduration {
@@ -103,7 +104,7 @@ struct protocol {
 	size_t *order; /* step indexes, each after the step it waits for */
 };
 
-/* The index of an agency kind in contract.md's list, -1 when unknown or NULL. */
+/* The index of an agency kind (core/access.h), -1 when unknown or NULL. */
 int protocol_kind_index(const char *s);
 
 #define PCOND_ALL_STATUS ((1u << YOUTH_STATUS_COUNT) - 1)

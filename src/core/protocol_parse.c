@@ -26,10 +26,6 @@ static const char *const anchor_names[ANCHOR_COUNT] = {
 	"missing_learned", "assault_disclosed", "step",
 };
 
-static const char *const kind_names[PROTOCOL_NKINDS] = {
-	"law_enforcement", "child_welfare", "probation", "advocacy", "medical",
-	"mental_health",   "prosecutor",    "shelter",   "oversight",
-};
 
 static const char *const dir_names[] = { "before", "after", "of", "before", "after" };
 
@@ -39,7 +35,7 @@ static const char *const dir_names[] = { "before", "after", "of", "before", "aft
 #define STATUS_HINT "dependent, probation, both, none or unknown"
 #define KIND_HINT                                                                        \
 	"law_enforcement, child_welfare, probation, advocacy, medical, mental_health, "   \
-	"prosecutor, shelter or oversight"
+	"prosecutor, shelter, oversight, education or juvenile_court"
 
 struct perror_line {
 	int line;
@@ -107,7 +103,7 @@ static int lookup(const char *const *names, int n, const char *s)
 
 int protocol_kind_index(const char *s)
 {
-	return s ? lookup(kind_names, PROTOCOL_NKINDS, s) : -1;
+	return access_kind_parse(s);
 }
 
 /* A named anchor (not "step"); -1 when unknown. */
@@ -1209,7 +1205,7 @@ static void describe_set(struct buf *b, unsigned mask, int n, bool status)
 		if (!(mask & 1u << i))
 			continue;
 		buf_addf(b, "%s%s", sep,
-			 status ? protocol_status_name((enum youth_status)i) : kind_names[i]);
+			 status ? protocol_status_name((enum youth_status)i) : access_kind_name((enum agency_kind)i));
 		sep = ", ";
 	}
 }

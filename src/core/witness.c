@@ -1,4 +1,5 @@
 #include "lib/common.h"
+#include "core/phrase.h"
 #include "core/witness.h"
 #include "lib/arena.h"
 
@@ -29,6 +30,8 @@ struct wsection {
 struct wclass {
 	const char *name, *label, *source;
 	int line, label_line, sections_line;
+	bool attempts;    /* an attempt (PC 664/SECTION) of a listed section counts too */
+	bool victim_only; /* only when the minor is the victim of the charge, not a witness */
 	size_t nsections;
 	struct wsection sections[WITNESS_MAX_SECTIONS];
 };
@@ -159,9 +162,86 @@ static const char *section_number(const char *s, char *out, size_t *o)
 	}
 }
 
+/*
+ * How people write a Penal Code charge, reduced to "PC 236.1(c)": the code's names and
+ * words like "section", "subd." and "§" dropped, a lone letter after the number read as a
+ * subdivision ("PC 647 b"). -1 when a word other than those remains ("VC 23152").
+ */
+static int plain_charge(const char *charge, char *out, size_t size)
+{
+	static const char *const skip[] = { "cal",	   "calif", "california", "penal", "pen",
+					    "code",	   "pc",    "cpc",	  "section", "sections",
+					    "sec",	   "sect",  "subd",	  "subdivision", "subsection",
+					    "para",	   "paragraph", "of",	  "the",	 "ca" };
+	char f[WITNESS_CHARGE_TEXT_MAX * 2 + 8];
+	size_t n = 0;
+	bool number = false;
+
+	phrase_fold(charge, f, sizeof(f), PHRASE_CITE);
+	n = (size_t)snprintf(out, size, "PC ");
+	for (const char *t = f; *t;) {
+		size_t len = 0, k;
+		bool known = false;
+		if (*t == '.' && t[1] == '.')
+			return -1; /* "236..1" */
+		if (strchr(" ,$-", *t) || (*t == '.' && !(number && is_digit(t[1])))) {
+			t++;
+			continue;
+		}
+		if (*t == '(' || *t == ')' || *t == '/' || *t == '.') {
+			if (n + 1 >= size)
+				return -1;
+			out[n++] = *t;
+			number = *t == '/' ? false : number;
+			t++;
+			continue;
+		}
+		if (is_alpha(*t)) { /* a word ("pc" of "pc236.1" too) */
+			while (is_alpha(t[len]))
+				len++;
+		} else { /* a number with its parts and letters: "236.1", "273a", "647b" */
+			while (is_digit(t[len]) || is_alpha(t[len]) ||
+			       (t[len] == '.' && is_digit(t[len + 1])))
+				len++;
+		}
+		for (k = 0; k < ARRAY_SIZE(skip) && !known; k++)
+			known = strlen(skip[k]) == len && !strncmp(skip[k], t, len);
+		/* "p.c.": two one-letter words */
+		if (!known && len == 1 && *t == 'p' && t[1] == '.' && t[2] == 'c')
+			known = true, len = 3;
+		if (!known && len == 1 && *t == 'c' && number == false)
+			known = true; /* the "c." of "P.C." before the number */
+		if (known) {
+			t += len;
+			continue;
+		}
+		if (is_digit(*t)) {
+			number = true;
+		} else if (!number || len > 4) {
+			return -1; /* a word that names no part of a Penal Code citation */
+		} else if (n && out[n - 1] != '(' ) { /* "647 b": a subdivision */
+			if (n + len + 3 >= size)
+				return -1;
+			out[n++] = '(';
+			memcpy(out + n, t, len);
+			n += len;
+			out[n++] = ')';
+			t += len;
+			continue;
+		}
+		if (n + len + 1 >= size)
+			return -1;
+		memcpy(out + n, t, len);
+		n += len;
+		t += len;
+	}
+	out[n] = '\0';
+	return number ? 0 : -1;
+}
+
 int witness_charge_normalise(const char *charge, char out[WITNESS_CHARGE_MAX + 1])
 {
-	char tmp[WITNESS_CHARGE_MAX + 1];
+	char tmp[WITNESS_CHARGE_MAX + 1], plain[2 * WITNESS_CHARGE_MAX + 8];
 	const char *s;
 	size_t len = 0, o = 0, k;
 
@@ -169,14 +249,14 @@ int witness_charge_normalise(const char *charge, char out[WITNESS_CHARGE_MAX + 1
 	if (!charge)
 		return -1;
 	while (charge[len])
-		if (++len > WITNESS_CHARGE_MAX)
+		if (++len > WITNESS_CHARGE_TEXT_MAX)
 			return -1;
+	if (plain_charge(charge, plain, sizeof(plain)) || strlen(plain) > WITNESS_CHARGE_MAX + 3)
+		return -1;
 	/* every byte written below consumes at least one byte of input, so o <= len */
-	s = skip_space(charge);
+	s = skip_space(plain);
 	if ((k = prefix_ci(s, "penal code")) || (k = prefix_ci(s, "p.c.")) || (k = prefix_ci(s, "pc")))
 		s = skip_space(s + k);
-	if ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa7) /* "§" in UTF-8 */
-		s = skip_space(s + 2);
 	s = section_number(s, tmp, &o);
 	if (!s)
 		return -1;
@@ -190,9 +270,11 @@ int witness_charge_normalise(const char *charge, char out[WITNESS_CHARGE_MAX + 1
 	while (*s == '(') {
 		size_t n = 0;
 
+		if (o + 2 > WITNESS_CHARGE_MAX)
+			return -1;
 		tmp[o++] = *s++;
 		while (is_digit(*s) || is_alpha(*s)) {
-			if (++n > 4)
+			if (++n > 4 || o + 2 > WITNESS_CHARGE_MAX)
 				return -1;
 			tmp[o++] = to_lower(*s++);
 		}
@@ -201,7 +283,7 @@ int witness_charge_normalise(const char *charge, char out[WITNESS_CHARGE_MAX + 1
 		tmp[o++] = *s++;
 		s = skip_space(s);
 	}
-	if (*s)
+	if (*s || o > WITNESS_CHARGE_MAX)
 		return -1;
 	tmp[o] = '\0';
 	memcpy(out, tmp, o + 1);
@@ -221,7 +303,8 @@ static bool class_matches(const struct wclass *c, const char *norm)
 	for (size_t i = 0; i < c->nsections; i++)
 		if (section_matches(c->sections[i].text, norm))
 			return true;
-	return false;
+	/* "664/288(a)": the attempt of a listed offence, when the class says attempts count */
+	return c->attempts && !strncmp(norm, "664/", 4) && class_matches(c, norm + 4);
 }
 
 size_t witness_charge_classes(const struct witness_rules *r, const char *charge,
@@ -497,6 +580,18 @@ static void d_label(struct parser *p, char *v)
 	c->label = save(p, v);
 }
 
+static void d_attempts(struct parser *p, char *v)
+{
+	UNUSED(v);
+	p->cls->attempts = true;
+}
+
+static void d_victim_only(struct parser *p, char *v)
+{
+	UNUSED(v);
+	p->cls->victim_only = true;
+}
+
 static void d_sections(struct parser *p, char *v)
 {
 	struct wclass *c = p->cls;
@@ -656,6 +751,8 @@ static const struct directive {
 	{ "days-before-hearing", CTX_NOTICE, true, d_days },
 	{ "label", CTX_CLASS, true, d_label },
 	{ "sections", CTX_CLASS, true, d_sections },
+	{ "attempts", CTX_CLASS, false, d_attempts },
+	{ "victim-only", CTX_CLASS, false, d_victim_only },
 	{ "effective", CTX_RULE, true, d_effective },
 	{ "ends", CTX_RULE, true, d_ends },
 	{ "max-age", CTX_RULE, true, d_max_age },
@@ -982,13 +1079,13 @@ static enum sh_code not_in_effect(const struct witness_rules *r, const char *nam
 
 static enum sh_code judge(const struct witness_rules *r, const char *name, int age,
 			  struct sh_date motion, const char *const *charges, size_t ncharges,
-			  struct witness_result *res, struct buf *b)
+			  bool victim, struct witness_result *res, struct buf *b)
 {
 	const struct wrule *u = NULL;
 	const struct wclass *match = NULL;
 	char mdate[11], norm[WITNESS_CHARGE_MAX + 1], hit[WITNESS_CHARGE_MAX + 1];
 	int64_t mday = day_of(motion);
-	bool age_ok;
+	bool age_ok, not_victim = false;
 	enum sh_code rc = SH_OK;
 
 	buf_setlen(b, 0);
@@ -1008,13 +1105,19 @@ static enum sh_code judge(const struct witness_rules *r, const char *name, int a
 	}
 	res->in_effect = true;
 	res->source = u->source;
-	/* the first required class, in the rule's order, that some charge falls in */
+	/* the first required class, in the rule's order, that some charge falls in (a class
+	 * that is about offences against the minor only when the minor is their victim) */
 	for (size_t k = 0; k < u->nclasses && !match; k++) {
+		const struct wclass *c = &r->classes[u->classes[k]];
+		if (c->victim_only && !victim) {
+			not_victim = true;
+			continue;
+		}
 		for (size_t i = 0; i < ncharges && !match; i++) {
 			if (!charges || !charges[i] || witness_charge_normalise(charges[i], norm))
 				continue;
-			if (class_matches(&r->classes[u->classes[k]], norm)) {
-				match = &r->classes[u->classes[k]];
+			if (class_matches(c, norm)) {
+				match = c;
 				memcpy(hit, norm, sizeof(hit));
 			}
 		}
@@ -1037,7 +1140,14 @@ static enum sh_code judge(const struct witness_rules *r, const char *name, int a
 		rc = add_class_list(r, u, b);
 	if (!rc && !match)
 		rc = buf_addch(b, '.');
+	if (!rc && !match && not_victim)
+		rc = buf_adds(b, " (Offences against the minor count only when the minor is their "
+				 "victim, not a witness to them.)");
 out:
+	/* the county's own goal: said plainly, so no one takes it for the law */
+	if (!rc && witness_rule_is_policy(name) && res->in_effect)
+		rc = buf_adds(b, " This is the county's policy goal (Board motion), without "
+				 "statutory force: it never makes a witness eligible in court.");
 	if (rc == SH_ETOOBIG)
 		rc = SH_EINTERNAL; /* the parser's limits keep every reason within the buffer */
 	if (!rc)
@@ -1047,7 +1157,8 @@ out:
 
 enum sh_code witness_evaluate(const struct witness_rules *r, struct sh_date birth_date,
 			      struct sh_date motion_date, const char *const *charges,
-			      size_t ncharges, struct witness_result *out, size_t max, size_t *n)
+			      size_t ncharges, bool victim, struct witness_result *out, size_t max,
+			      size_t *n)
 {
 	struct buf reason;
 	int age;
@@ -1068,8 +1179,8 @@ enum sh_code witness_evaluate(const struct witness_rules *r, struct sh_date birt
 	}
 	age = timefmt_age_on(birth_date, motion_date);
 	for (size_t g = 0; g < r->ngroups && !rc; g++)
-		rc = judge(r, r->rules[r->groups[g]].name, age, motion_date, charges, ncharges, &out[g],
-			   &reason);
+		rc = judge(r, r->rules[r->groups[g]].name, age, motion_date, charges, ncharges, victim,
+			   &out[g], &reason);
 	if (rc)
 		*n = 0;
 out:
@@ -1083,13 +1194,14 @@ bool witness_rule_is_policy(const char *rule)
 }
 
 bool witness_statutory_eligible(const struct witness_rules *r, struct sh_date birth,
-				struct sh_date motion, const char *const *charges, size_t ncharges)
+				struct sh_date motion, const char *const *charges, size_t ncharges,
+				bool victim)
 {
 	struct witness_result res[WITNESS_MAX_RULES];
 	size_t n = 0;
 	bool eligible = false;
 
-	if (witness_evaluate(r, birth, motion, charges, ncharges, res, ARRAY_SIZE(res), &n))
+	if (witness_evaluate(r, birth, motion, charges, ncharges, victim, res, ARRAY_SIZE(res), &n))
 		return false;
 	for (size_t i = 0; i < n; i++)
 		eligible |= res[i].eligible && !witness_rule_is_policy(res[i].rule);
@@ -1106,17 +1218,17 @@ static struct sh_date date_of(int64_t day)
 
 bool witness_last_motion_day(const struct witness_rules *r, struct sh_date birth,
 			     struct sh_date from, const char *const *charges, size_t ncharges,
-			     struct sh_date *out)
+			     bool victim, struct sh_date *out)
 {
 	/* eligibility ends at a birthday or a rule's end and does not come back: search for
 	 * the last eligible day between `from` and the witness's 20th birthday */
 	int64_t lo = day_of(from), hi = day_of(birth) + 20 * 366;
 
-	if (!witness_statutory_eligible(r, birth, from, charges, ncharges))
+	if (!witness_statutory_eligible(r, birth, from, charges, ncharges, victim))
 		return false;
 	while (hi - lo > 1) {
 		int64_t mid = lo + (hi - lo) / 2;
-		if (witness_statutory_eligible(r, birth, date_of(mid), charges, ncharges))
+		if (witness_statutory_eligible(r, birth, date_of(mid), charges, ncharges, victim))
 			lo = mid;
 		else
 			hi = mid;

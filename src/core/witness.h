@@ -22,8 +22,10 @@
 #include "lib/error.h"
 #include "lib/timefmt.h"
 
-/* Longest charge text the engine looks at ("PC 236.1(c)(1)" is 14). */
+/* Longest normalised charge ("236.1(c)(1)" is 11), and the longest text a charge may be
+ * written as ("Cal. Penal Code section 236.1, subdivision (c)"). */
 #define WITNESS_CHARGE_MAX 32
+#define WITNESS_CHARGE_TEXT_MAX 120
 /* Room for any reason the parser's limits allow (labels, classes per rule). */
 #define WITNESS_REASON_MAX 2048
 /* Parser limits; a file over them is refused with a message. */
@@ -77,10 +79,11 @@ int witness_notice_days(const struct witness_rules *r);
 
 /*
  * Normalises a Penal Code reference: "PC 236.1", "pc236.1", "236.1", "P.C. 236.1 (c)",
- * "Penal Code § 236.1(c)(1)" become "236.1" or "236.1(c)" or "236.1(c)(1)": section and
- * subdivisions, lower case, no prefix, no spaces. Returns 0, or -1 when charge is NULL,
- * empty, longer than WITNESS_CHARGE_MAX bytes or not a Penal Code section reference
- * (e.g. "VC 23152"). The API layer must refuse empty and over-long charges itself
+ * "Penal Code § 236.1(c)(1)", "Cal. Penal Code section 236.1, subd. (c)", "236.1 c P.C."
+ * become "236.1" or "236.1(c)" or "236.1(c)(1)": section and subdivisions, lower case, no
+ * prefix, no spaces. Returns 0, or -1 when charge is NULL, empty, longer than
+ * WITNESS_CHARGE_TEXT_MAX bytes or not a Penal Code section reference (e.g. "VC 23152",
+ * "PC 236.1 felony"). The API layer must refuse empty and over-long charges itself
  * (422); the engine treats them, like any unrecognised text, as matching no class.
  */
 int witness_charge_normalise(const char *charge, char out[WITNESS_CHARGE_MAX + 1]);
@@ -102,19 +105,22 @@ size_t witness_charge_classes(const struct witness_rules *r, const char *charge,
  * version of that rule in effect on the motion date. Sets *n to the number of
  * results needed; returns SH_ETOOBIG (writing nothing) when max is too small,
  * SH_EINVAL (*n = 0) when a date is not a calendar date or the birth date is after
- * the motion date. The court still makes its own findings: eligible means the
+ * the motion date. victim: the minor is the victim of the charged offences (a class marked
+ * victim-only, like PC 1347's violent felonies, counts only then), not only a witness. The court still makes its own findings: eligible means the
  * age, charge and date conditions of the rule are met, nothing more.
  */
 enum sh_code witness_evaluate(const struct witness_rules *r, struct sh_date birth_date,
 			      struct sh_date motion_date, const char *const *charges,
-			      size_t ncharges, struct witness_result *out, size_t max, size_t *n);
+			      size_t ncharges, bool victim, struct witness_result *out, size_t max,
+			      size_t *n);
 
 /* Is this rule name the county's policy goal (no statutory force)? */
 bool witness_rule_is_policy(const char *rule);
 /* Does a statutory rule (not the county's policy goal) make the witness eligible for a
  * motion dated `motion`? */
 bool witness_statutory_eligible(const struct witness_rules *r, struct sh_date birth,
-				struct sh_date motion, const char *const *charges, size_t ncharges);
+				struct sh_date motion, const char *const *charges, size_t ncharges,
+				bool victim);
 /*
  * The last day a motion could be dated while a statutory rule still makes the witness
  * eligible (the day before the birthday that ends it, or a rule's end), looking from
@@ -122,6 +128,6 @@ bool witness_statutory_eligible(const struct witness_rules *r, struct sh_date bi
  */
 bool witness_last_motion_day(const struct witness_rules *r, struct sh_date birth,
 			     struct sh_date from, const char *const *charges, size_t ncharges,
-			     struct sh_date *out);
+			     bool victim, struct sh_date *out);
 
 #endif

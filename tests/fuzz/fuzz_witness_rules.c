@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == SH_OK) {
 		if (!r || errors.len)
 			abort();
-		rc = witness_evaluate(r, birth, motion, charges, ARRAY_SIZE(charges), res,
+		rc = witness_evaluate(r, birth, motion, charges, ARRAY_SIZE(charges), size & 1, res,
 				      ARRAY_SIZE(res), &n);
 		if (rc != SH_OK || n != witness_rules_count(r) || n == 0)
 			abort();

@@ -19,6 +19,8 @@ static const char *const expected[AK_COUNT] = {
 	[AK_PROSECUTOR] = "RR---W-W",
 	[AK_SHELTER] = "R---R-W-",
 	[AK_OVERSIGHT] = "R---RRR-",
+	[AK_EDUCATION] = "W---R---",
+	[AK_JUVENILE_COURT] = "R---RRR-",
 };
 
 static void every_cell(void **state)

@@ -929,7 +929,7 @@ static void collects_every_error(void **state)
 		"x.protocol:3: the effective date must be a real date written YYYY-MM-DD, not "
 		"'2024-13-01'\n"
 		"x.protocol:6: unknown agency kind 'cops' (expected law_enforcement, child_welfare, "
-		"probation, advocacy, medical, mental_health, prosecutor, shelter or oversight)\n"
+		"probation, advocacy, medical, mental_health, prosecutor, shelter, oversight, education or juvenile_court)\n"
 		"x.protocol:7: malformed duration '1x' (write a whole number and a unit: 30m, 36h "
 		"or 3d)\n"
 		"x.protocol:11: unknown step 'nowhere' in the due rule of 'b'\n"

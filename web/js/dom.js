@@ -292,6 +292,7 @@ export const KIND = {
   law_enforcement: 'Law enforcement', child_welfare: 'Child welfare', probation: 'Probation',
   advocacy: 'Advocacy', medical: 'Medical', mental_health: 'Mental health',
   prosecutor: 'Prosecutor', shelter: 'Shelter', oversight: 'Oversight',
+  education: 'Office of education', juvenile_court: 'Juvenile court',
 };
 export const STATUS = {
   dependent: 'Child welfare dependent', probation: 'Probation ward', both: 'Dependent and probation ward',
