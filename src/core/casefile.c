@@ -60,9 +60,10 @@ const struct event_rec *casefile_latest(const struct casefile *cf, const char *t
 	return found;
 }
 
-/* ---- the facts, as known when `known` (recorded_at) ---- */
+/* ---- the facts, as known when the timeline ended at event id `known` ---- */
 
-/* The facts events in force at recorded time `known`: the latest effective one of each. */
+/* The latest effective event of a type among the first events (ids up to `known`). The
+ * timeline is append-only, so ids order what was known when. */
 static const struct event_rec *latest_known(const struct casefile *cf, const char *type,
 					    int64_t known)
 {
@@ -70,7 +71,7 @@ static const struct event_rec *latest_known(const struct casefile *cf, const cha
 
 	for (size_t i = 0; i < cf->nevents; i++) {
 		const struct event_rec *e = &cf->events[i];
-		if (e->recorded_at <= known && !strcmp(e->type, type) && !casefile_amended(cf, e))
+		if (e->id <= known && !strcmp(e->type, type) && !casefile_amended(cf, e))
 			found = e;
 	}
 	return found;
@@ -139,14 +140,14 @@ int casefile_age_at(const struct casefile *cf, const struct tz *tz, int64_t t)
 	return guardrail_age_at(tz, &y, t);
 }
 
-/* Missing episodes (in timeline order) and the step events, as known at `known`. */
+/* Missing episodes, in timeline order, as known at event id `known`. */
 static size_t missing_as_of(const struct casefile *cf, int64_t known, struct missing_episode *m)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < cf->nevents; i++) {
 		const struct event_rec *e = &cf->events[i];
-		if (e->recorded_at > known || casefile_amended(cf, e))
+		if (e->id > known || casefile_amended(cf, e))
 			continue;
 		if (!strcmp(e->type, "missing_start")) {
 			json_t *d = json_loads(e->data, 0, NULL);
@@ -346,7 +347,7 @@ static size_t witness_item_count(const struct casefile *cf)
 
 /* ---- derivation ---- */
 
-/* Were facts that move deadlines recorded after `known`? */
+/* Were facts that move deadlines recorded after event id `known`? */
 static bool facts_changed_after(const struct casefile *cf, int64_t known)
 {
 	static const char *const types[] = { "status_determined", "assault_disclosed",
@@ -354,13 +355,13 @@ static bool facts_changed_after(const struct casefile *cf, int64_t known)
 
 	for (size_t i = 0; i < cf->nevents; i++)
 		for (size_t k = 0; k < ARRAY_SIZE(types); k++)
-			if (cf->events[i].recorded_at > known && !strcmp(cf->events[i].type, types[k]))
+			if (cf->events[i].id > known && !strcmp(cf->events[i].type, types[k]))
 				return true;
 	return false;
 }
 
-/* When the event that settled step (key, episode) was recorded (a step_done, a
- * step_waived, or the event that does it: "done by"); 0 when none. */
+/* The event that settled step (key, episode) (a step_done, a step_waived, or the event
+ * that does it: "done by"), as its id; 0 when none. */
 static int64_t settled_recorded(const struct casefile *cf, const char *key, int episode)
 {
 	const char *done_by = NULL;
@@ -375,7 +376,7 @@ static int64_t settled_recorded(const struct casefile *cf, const char *key, int 
 		if (casefile_amended(cf, e))
 			continue;
 		if (done_by && !episode && !strcmp(e->type, done_by)) {
-			at = e->recorded_at;
+			at = e->id;
 			continue;
 		}
 		if (strcmp(e->type, "step_done") && strcmp(e->type, "step_waived"))
@@ -383,7 +384,7 @@ static int64_t settled_recorded(const struct casefile *cf, const char *key, int 
 		d = json_loads(e->data, 0, NULL);
 		if (!strcmp(jsonh_str(d, "step") ? jsonh_str(d, "step") : "", key) &&
 		    jsonh_int(d, "episode", 0) == episode)
-			at = e->recorded_at;
+			at = e->id;
 		json_decref(d);
 	}
 	return at;

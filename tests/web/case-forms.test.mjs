@@ -138,3 +138,23 @@ test('a wrong entry is corrected from the timeline; the original is kept', async
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('on a phone, child welfare records that the hotline found a probation ward; probation now owes its visit', async () => {
+  const c = await identify(srv.as('le'), { youth_status: 'unknown', identified_at: isoMinutesAgo(20) });
+  assert.equal(c.status, 201, c.text);
+  const { context, page, problems } = await open(browser, srv.url, { viewport: { width: 360, height: 740 } });
+  await page.goto(`/cases/${c.json.id}`);
+  await signIn(page, 'cw', PASSWORD);
+  const form = page.locator('details[data-form="status_determined"]');
+  await form.locator('summary').click();
+  await form.getByLabel('Status').selectOption('probation');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await page.locator('.event[data-type="status_determined"]').waitFor();
+  await page.locator('.step[data-step="probation_on_scene"]').waitFor();
+  await shot(page, 'cw-status-determined-phone');
+  const v = (await srv.as('prob').get(`/api/v1/cases/${c.json.id}`)).json;
+  assert.equal(v.youth_status, 'probation');
+  assert.equal(v.steps.find((s) => s.key === 'probation_on_scene').state, 'pending');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -12,7 +12,8 @@ const EVENT = {
   advocate_note: 'Advocate note', arrest: 'Arrest', placement: 'Placement',
   missing_start: 'Went missing', missing_end: 'Returned from missing', screening: 'Screening',
   stability_check: 'Stability check', exploiter_arrest: 'Exploiter or buyer arrested',
-  refused_arrest: 'Arrest refused (SB 1322)',
+  refused_arrest: 'Arrest refused (SB 1322)', status_determined: 'Youth status determined',
+  birth_date_verified: 'Birth date verified', assault_disclosed: 'Assault disclosed',
   deviation_review: 'Deviation reviewed', disclosure: 'Disclosure of a privileged note',
   close: 'Case closed', reopen: 'Case reopened', name_confidentiality: 'Name confidentiality (PC 293)',
 };
@@ -271,13 +272,36 @@ function buildForms(ctx, id, refresh) {
   }
   if (w.has('missing')) {
     const start = eventForm({ type: 'missing_start', title: 'Youth went missing', id, refresh,
-      hint: 'Starts the 24-hour reports (law enforcement for NCIC, NCMEC, the youth’s attorney).',
-      fields: [{ name: 'note', label: 'Note', type: 'textarea' }] });
+      hint: 'For a youth in care, starts the 24-hour reports (law enforcement for NCIC, NCMEC, the youth’s attorney), counted from when your agency learned of it.',
+      fields: [
+        { name: 'learned_at', label: 'When your agency learned of it (if later)', type: 'datetime-local', conv: 'time' },
+        { name: 'note', label: 'Note', type: 'textarea' },
+      ] });
     const end = eventForm({ type: 'missing_end', title: 'Youth returned', id, refresh,
       hint: 'Starts the return debrief.', fields: [{ name: 'note', label: 'Note', type: 'textarea' }] });
     start.sync = (c) => { start.hidden = !!c.missing?.now; };
     end.sync = (c) => { end.hidden = !c.missing?.now; };
     list.push(start, end);
+  }
+  if (w.has('core') && ['child_welfare', 'probation'].includes(ctx.me.agency.kind)) {
+    list.push(eventForm({ type: 'status_determined', title: 'Youth status determined', id, refresh,
+      hint: 'What the hotline’s check found. The steps owed by status follow (a probation ward brings probation on scene).',
+      fields: [{ name: 'status', label: 'Status', type: 'select', required: true, options: Object.entries(STATUS) },
+        { name: 'note', label: 'Note', type: 'textarea' }] }));
+  }
+  if (w.has('core')) {
+    list.push(eventForm({ type: 'birth_date_verified', title: 'Birth date verified', id, refresh,
+      hint: 'From a document. Replaces the estimate: the age, the steps that depend on it and the arrest guardrail follow.',
+      fields: [{ name: 'birth_date', label: 'Birth date', type: 'date', required: true },
+        { name: 'document', label: 'From (document)' }] }));
+  }
+  if (w.has('medical')) {
+    list.push(eventForm({ type: 'assault_disclosed', title: 'Assault disclosed', id, refresh,
+      hint: 'Within 96 hours of the assault the acute exam is due; later, the non-acute exam. A minor 12 or older may consent or refuse (Family Code 6927).',
+      fields: [{ name: 'last_assault_at', label: 'When the last assault happened', type: 'datetime-local', conv: 'time', required: true },
+        { name: 'exam_consent', label: 'Forensic exam', type: 'select',
+          options: [['not_asked', 'Not asked yet'], ['consented', 'The youth consented'], ['refused', 'The youth refused']] },
+        { name: 'note', label: 'Note', type: 'textarea' }] }));
   }
   if (w.has('core')) {
     list.push(eventForm({ type: 'stability_check', title: 'Stability check', id, refresh,

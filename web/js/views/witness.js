@@ -67,11 +67,13 @@ function prosecutionCard(p, refresh) {
     } catch (e) { showProblem(hForm, e); }
   });
   const caseId = field({ label: 'Case number of the minor witness', name: 'case_id', required: true, attrs: { placeholder: 'SH-…' } });
-  const wForm = h('form', { novalidate: true }, formStatus(), caseId.wrap, h('button', { type: 'submit', class: 'secondary' }, 'List as witness'));
+  const victim = field({ label: 'The youth is the victim of these charges (not only a witness to them)', name: 'victim', type: 'checkbox' });
+  victim.input.checked = true;
+  const wForm = h('form', { novalidate: true }, formStatus(), caseId.wrap, victim.wrap, h('button', { type: 'submit', class: 'secondary' }, 'List as witness'));
   wForm.addEventListener('submit', async (ev) => {
     ev.preventDefault(); clearMessages(wForm);
     try {
-      await post(`/api/v1/prosecutions/${p.id}/witnesses`, { case_id: caseId.input.value.trim().toUpperCase() });
+      await post(`/api/v1/prosecutions/${p.id}/witnesses`, { case_id: caseId.input.value.trim().toUpperCase(), victim: victim.input.checked });
       announce('Witness listed.'); await refresh();
     } catch (e) { showProblem(wForm, e); }
   });
