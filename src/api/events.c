@@ -472,6 +472,34 @@ static enum sh_code check_name(struct ectx *x, struct sh_error *err)
 	return copy_fields(x, (const char *const[]){ "confidential", NULL });
 }
 
+/* An agency on the case brings another in (the prosecutor, to list the youth as a
+ * witness; the office of education): audited, named in the timeline. */
+static enum sh_code check_invite(struct ectx *x, struct sh_error *err)
+{
+	int64_t id = jsonh_int(x->body, "agency_id", 0);
+	struct agency_rec ag;
+	enum sh_code rc;
+
+	if (!x->cf.participating)
+		return sh_error_set(err, SH_EFORBIDDEN,
+				    "only an agency taking part in the case brings another in");
+	for (size_t i = 0; i < x->cf.nagencies; i++)
+		if (x->cf.agencies[i].agency_id == id && !x->cf.agencies[i].left_at)
+			return sh_error_set(err, SH_ECONFLICT, "that agency already takes part");
+	rc = store_agency_get(x->conn, id, NULL, x->req->arena, &ag, err);
+	if (rc == SH_ENOTFOUND || (!rc && ag.disabled)) {
+		sh_error_init(err);
+		return sh_error_field(err, SH_EINVAL, "agency_id", "is not an active agency");
+	}
+	if (rc)
+		return rc;
+	if ((rc = store_case_agency_add(x->conn, x->cf.c.id, id, "invited", x->now, err)))
+		return rc;
+	json_object_set_new(x->data, "agency_id", json_integer(id));
+	json_object_set_new(x->data, "agency_kind", json_string(ag.kind));
+	return SH_OK;
+}
+
 /* ---- minor victim witnesses (motion item 3): events on the witness's case ---- */
 
 static const struct witness_rec *witness_of(struct ectx *x, struct sh_error *err)
@@ -689,6 +717,10 @@ static const struct jsonh_field s_notice[] = { COMMON,
 					       { "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
 					       { "hearing_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
 					       { NULL } };
+static const struct jsonh_field s_invite[] = { COMMON,
+					       { "agency_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+					       { "reason", JT_TEXT, JF_REQUIRED, 1, 4000, NULL },
+					       { NULL } };
 static const struct jsonh_field s_name[] = { COMMON,
 					     { "confidential", JT_BOOL, JF_REQUIRED, 0, 0, NULL },
 					     { NULL } };
@@ -715,6 +747,7 @@ static const struct event_kind kinds[] = {
 	{ "close", SEC_CORE, s_close, t_text, check_close },
 	{ "reopen", SEC_CORE, s_reopen, t_text, check_reopen },
 	{ "name_confidentiality", SEC_CORE, s_name, NULL, check_name },
+	{ "agency_invited", SEC_CORE, s_invite, t_reason, check_invite },
 	{ "witness_advocate", SEC_COURT, s_witness_advocate, NULL, check_witness_advocate },
 	{ "safety_plan", SEC_COURT, s_safety_plan, t_text, check_plan_part },
 	{ "safety_plan_signoff", SEC_COURT, s_signoff, NULL, check_signoff },

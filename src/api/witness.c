@@ -195,15 +195,18 @@ static enum sh_code do_prosecution(struct store_conn *c, void *arg, struct sh_er
 	} else if (!strcmp(x->what, "outcome")) {
 		rc = store_prosecution_set_outcome(c, x->p.id, x->outcome, x->outcome_at, err);
 	} else {
-		/* listing a witness: the youth must be a minor on the day, and the prosecutor's
-		 * agency takes part in the case from now on */
+		/* listing a witness: only on a case the prosecutor's agency already takes part
+		 * in (an agency on the case invited it: agency_invited); the youth must be a minor
+		 * on the day. A case it may not see does not exist for it. */
 		struct casefile cf;
 		struct event_rec ev = { 0 };
 		char data[128];
-		if ((rc = casefile_load(req, c, x->w.case_id, &cf, err))) {
+		if ((rc = casefile_open(req, c, x->w.case_id, &cf, err))) {
 			if (rc == SH_ENOTFOUND) {
 				sh_error_init(err);
-				return sh_error_field(err, SH_EINVAL, "case_id", "no such case");
+				return sh_error_field(err, SH_ENOTFOUND, "case_id",
+						      "no such case (an agency on the case invites the "
+						      "prosecutor first)");
 			}
 			return rc;
 		}
@@ -212,9 +215,7 @@ static enum sh_code do_prosecution(struct store_conn *c, void *arg, struct sh_er
 					      "the youth is 18 or older: not a minor victim witness");
 		x->w.prosecution_id = x->p.id;
 		x->w.listed_at = x->now;
-		if ((rc = store_witness_insert(c, &x->w, err)) ||
-		    (rc = store_case_agency_add(c, x->w.case_id, req->who->agency_id, "witness", x->now,
-						err)))
+		if ((rc = store_witness_insert(c, &x->w, err)))
 			return rc;
 		snprintf(data, sizeof(data),
 			 "{\"prosecution_id\":%" PRId64 ",\"victim\":%s,\"witness_id\":%" PRId64 "}",
@@ -279,8 +280,14 @@ static json_t *prosecution_json(struct api_request *req, struct store_conn *c,
 	json_object_set_new(o, "hearings", hs);
 	if (!store_witnesses_list(c, NULL, p->id, req->arena, &w, &n, err))
 		for (size_t i = 0; i < n; i++) {
-			json_t *j = json_pack("{s:I, s:s}", "id", (json_int_t)w[i].id, "case_id",
-					      w[i].case_id);
+			struct casefile cf;
+			json_t *j;
+			/* another witness's case only for those who may know it exists */
+			if (casefile_open(req, c, w[i].case_id, &cf, err)) {
+				sh_error_init(err);
+				continue;
+			}
+			j = json_pack("{s:I, s:s}", "id", (json_int_t)w[i].id, "case_id", w[i].case_id);
 			jsonh_set_time(j, "listed_at", w[i].listed_at, false);
 			json_array_append_new(ws, j);
 		}

@@ -5,7 +5,7 @@
 // the placement; a done step keeps its deadline. The witness part on the motion date.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCounty, identify, assertProblem, isoMinutesAgo } from './harness.mjs';
+import { startCounty, identify, assertProblem, isoMinutesAgo, invite } from './harness.mjs';
 
 let srv;
 before(async () => { srv = await startCounty(); });
@@ -139,6 +139,7 @@ test('the witness part: judged on the motion date, the last day to file, a warni
     filed_at: isoMinutesAgo(600), defendants: [{ role: 'exploiter', name: 'Synthetic Defendant Facts' }],
   });
   assert.equal(p.status, 201, p.text);
+  await invite(srv, 'le', c.id, 'pros');
   const w = await srv.as('pros').post(`/api/v1/prosecutions/${p.json.id}/witnesses`, { case_id: c.id });
   assert.equal(w.status, 201, w.text);
   const hearing = iso(Date.now() + 120 * 86400000);

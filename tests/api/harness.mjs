@@ -206,3 +206,14 @@ export function identify(client, overrides = {}, key) {
     headers: { 'idempotency-key': key ?? `k-${process.pid}-${Date.now()}-${keyCounter}` },
   });
 }
+
+// An agency on the case (as `user`) brings in the agency of `invitee` (a user name): the
+// prosecutor must be invited before listing the youth as a witness.
+export async function invite(srv, user, caseId, invitee, reason = 'Synthetic: the prosecutor needs the youth as a witness') {
+  const agency = (await srv.as(invitee).get('/api/v1/me')).json.user.agency.id;
+  const r = await srv.as(user).post(`/api/v1/cases/${caseId}/events`, {
+    type: 'agency_invited', at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), agency_id: agency, reason,
+  });
+  assert.equal(r.status, 201, r.text);
+  return r;
+}

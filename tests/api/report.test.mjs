@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { startCounty, identify, assertProblem, cli, tempDb, BIN } from './harness.mjs';
+import { startCounty, identify, assertProblem, cli, tempDb, BIN, invite } from './harness.mjs';
 
 let srv;
 const ids = {};
@@ -96,6 +96,7 @@ before(async () => {
     filed_at: '2025-02-01T00:00:00Z', defendants: [{ role: 'exploiter', name: 'Synthetic Defendant Report' }],
   });
   assert.equal(p.status, 201, p.text);
+  await invite(srv, 'le', ids.A, 'pros');
   const w = await srv.as('pros').post(`/api/v1/prosecutions/${p.json.id}/witnesses`, { case_id: ids.A });
   assert.equal(w.status, 201, w.text);
   const o = await srv.as('pros').post(`/api/v1/prosecutions/${p.json.id}/outcome`, { outcome: 'convicted', at: '2025-03-15T00:00:00Z' });

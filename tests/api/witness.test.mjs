@@ -3,7 +3,7 @@
 // enforcement and the prosecutor, and name confidentiality.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCounty, identify, isoMinutesAgo, assertProblem } from './harness.mjs';
+import { startCounty, identify, isoMinutesAgo, assertProblem, invite } from './harness.mjs';
 
 let srv;
 before(async () => { srv = await startCounty(); });
@@ -53,10 +53,25 @@ test('a listed witness without an advocate is overdue for the prosecutor and the
   const kase = (await identify(srv.as('le'))).json;
   const p = await prosecution();
   assertProblem(await srv.as('pros').get(`/api/v1/cases/${kase.id}`), 404);
-  assertProblem(await srv.as('pros').post(`/api/v1/prosecutions/${p.id}/witnesses`, { case_id: 'SH-NOSUCHCASE' }), 422, 'case_id');
+  assertProblem(await srv.as('pros').post(`/api/v1/prosecutions/${p.id}/witnesses`, { case_id: 'SH-NOSUCHCASE' }), 404, 'case_id');
+  // a case the prosecutor was not brought into is a 404, the same as one that does not exist
+  const probe = await srv.as('pros').post(`/api/v1/prosecutions/${p.id}/witnesses`, { case_id: kase.id });
+  assertProblem(probe, 404, 'case_id');
+  assert.ok(!/18|minor/.test(probe.json.detail + JSON.stringify(probe.json.errors)), 'nothing about the youth leaks');
+  assertProblem(await srv.as('pros').get(`/api/v1/cases/${kase.id}`), 404);
+  // an agency not on the case cannot bring itself in: the case stays a 404 to it
+  const prosAgency = (await srv.as('pros').get('/api/v1/me')).json.user.agency.id;
+  const self = await srv.as('pros').post(`/api/v1/cases/${kase.id}/events`, {
+    type: 'agency_invited', at: isoMinutesAgo(0), agency_id: prosAgency, reason: 'Synthetic: letting myself in' });
+  assertProblem(self, 404);
+  await invite(srv, 'le', kase.id, 'pros');
+  assertProblem(await srv.as('le').post(`/api/v1/cases/${kase.id}/events`, {
+    type: 'agency_invited', at: isoMinutesAgo(0), agency_id: prosAgency, reason: 'Synthetic: twice' }), 409);
+  assertProblem(await srv.as('le').post(`/api/v1/cases/${kase.id}/events`, {
+    type: 'agency_invited', at: isoMinutesAgo(0), agency_id: 99999, reason: 'Synthetic: nobody' }), 422, 'agency_id');
+  assert.equal((await srv.as('pros').get(`/api/v1/cases/${kase.id}`)).status, 200, 'the prosecutor now takes part');
   const w = await srv.as('pros').post(`/api/v1/prosecutions/${p.id}/witnesses`, { case_id: kase.id });
   assert.equal(w.status, 201, w.text);
-  assert.equal((await srv.as('pros').get(`/api/v1/cases/${kase.id}`)).status, 200, 'the prosecutor now takes part');
   await new Promise((r) => setTimeout(r, 1100)); // due at the listing, overdue the next second
   for (const u of ['pros', 'adv']) {
     const owed = await srv.as(u).get('/api/v1/cases?open=1&overdue=1&limit=200');
@@ -77,6 +92,7 @@ test('a listed witness without an advocate is overdue for the prosecutor and the
 test('a safety plan is written jointly and reviewed before each hearing; notice 3 days before', async () => {
   const kase = (await identify(srv.as('le'), { youth: { birth_date: '2011-03-03', first_name: 'Wren', last_name: 'Witnesscase' } })).json;
   const p = await prosecution();
+  await invite(srv, 'le', kase.id, 'pros');
   const w = (await srv.as('pros').post(`/api/v1/prosecutions/${p.id}/witnesses`, { case_id: kase.id })).json;
   const hearingAt = inDays(20);
   const h = await srv.as('pros').post(`/api/v1/prosecutions/${p.id}/hearings`, { kind: 'preliminary', at: hearingAt });
@@ -114,6 +130,7 @@ test('a safety plan is written jointly and reviewed before each hearing; notice 
 test('defendants are for law enforcement and the prosecutor only', async () => {
   const kase = (await identify(srv.as('le'))).json;
   const p = await prosecution();
+  await invite(srv, 'le', kase.id, 'pros');
   await srv.as('pros').post(`/api/v1/prosecutions/${p.id}/witnesses`, { case_id: kase.id });
   const pr = await srv.as('pros').get(`/api/v1/prosecutions/${p.id}`);
   assert.equal(pr.json.defendants[0].name, DEFENDANT);
@@ -134,6 +151,7 @@ test('a confidential name (PC 293) is withheld from the prosecutor and on witnes
   const kase = (await identify(srv.as('le'), { name_confidential: true, youth: { birth_date: '2010-01-01', first_name: 'Secretname', last_name: 'Hidden' } })).json;
   assert.equal(kase.youth.first_name, 'Secretname'); // law enforcement may see it
   const p = await prosecution();
+  await invite(srv, 'le', kase.id, 'pros');
   await srv.as('pros').post(`/api/v1/prosecutions/${p.id}/witnesses`, { case_id: kase.id });
   for (const path of [`/api/v1/cases/${kase.id}`, `/api/v1/cases/${kase.id}/witness`, `/api/v1/prosecutions/${p.id}`, `/api/v1/cases/${kase.id}/events`]) {
     const r = await srv.as('pros').get(path);

@@ -3,7 +3,7 @@
 // on screen and as a CSV download.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { identify, PASSWORD, startCounty } from '../api/harness.mjs';
+import { identify, invite, PASSWORD, startCounty } from '../api/harness.mjs';
 import { launch, open, PHONE, shot, signIn } from './browser.mjs';
 
 let srv, browser, caseId;
@@ -13,6 +13,7 @@ before(async () => {
   const r = await identify(srv.as('le'));
   assert.equal(r.status, 201, r.text);
   caseId = r.json.id;
+  await invite(srv, 'le', caseId, 'pros'); // the station brings the prosecutor in
 });
 after(async () => {
   await browser?.close();

@@ -283,6 +283,27 @@ function buildForms(ctx, id, refresh) {
     end.sync = (c) => { end.hidden = !c.missing?.now; };
     list.push(start, end);
   }
+  if (w.has('core')) {
+    // bring another agency in (the prosecutor, to list the youth as a witness)
+    const invite = eventForm({ type: 'agency_invited', title: 'Bring in another agency', id, refresh,
+      hint: 'The agency then sees this case as one taking part in it. Recorded and audited.',
+      fields: [
+        { name: 'agency_id', label: 'Agency', type: 'select', required: true, options: [], conv: 'int' },
+        { name: 'reason', label: 'Why', type: 'textarea', required: true },
+      ] });
+    let agencies = null;
+    invite.sync = async (c) => {
+      try {
+        agencies ??= (await get('/api/v1/agencies')).data.items ?? [];
+      } catch { agencies = []; }
+      const on = new Set((c.agencies ?? []).filter((a) => a.active).map((a) => a.id));
+      const choices = agencies.filter((a) => !a.disabled && !on.has(a.id));
+      invite.hidden = !choices.length;
+      fill(invite.querySelector('select[name="agency_id"]'), choices.map((a) =>
+        h('option', { value: String(a.id) }, `${a.name} (${KIND[a.kind] ?? a.kind})`)));
+    };
+    list.push(invite);
+  }
   if (w.has('core') && ['child_welfare', 'probation'].includes(ctx.me.agency.kind)) {
     list.push(eventForm({ type: 'status_determined', title: 'Youth status determined', id, refresh,
       hint: 'What the hotline’s check found. The steps owed by status follow (a probation ward brings probation on scene).',
