@@ -26,6 +26,12 @@ enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const 
 	    (rc = store_case_agencies(c, id, req->arena, &cf->agencies, &cf->nagencies, err)) ||
 	    (rc = store_events_list(c, id, req->arena, &cf->events, &cf->nevents, err)))
 		return rc;
+	/* screening results and stability checks were recorded in core before they had a
+	 * section of their own: they are read as services however old they are */
+	for (size_t i = 0; i < cf->nevents; i++)
+		if (!strcmp(cf->events[i].type, "screening") ||
+		    !strcmp(cf->events[i].type, "stability_check"))
+			cf->events[i].section = access_section_name(SEC_SERVICES);
 	{
 		const struct registry_entry *e = registry_by_id(&req->app->registry, cf->c.protocol_id);
 		cf->protocol = e ? e->p : NULL;
@@ -200,7 +206,8 @@ static int64_t reviewed_at(const struct casefile *cf, int64_t event_id)
 	return reviewed;
 }
 
-static void write_deviations(struct jsonw *w, const struct casefile *cf)
+static void write_deviations(struct jsonw *w, const struct principal *who,
+			     const struct casefile *cf)
 {
 	jsonw_array(w);
 	for (size_t i = 0; i < cf->nevents; i++) {
@@ -210,7 +217,8 @@ static void write_deviations(struct jsonw *w, const struct casefile *cf)
 		bool deviation;
 
 		/* event data is compact JSON we wrote: no "deviation" key, no need to parse it */
-		if (!e->data || !strstr(e->data, "\"deviation\"") || casefile_amended(cf, e))
+		if (!e->data || !strstr(e->data, "\"deviation\"") || casefile_amended(cf, e) ||
+		    !casefile_event_readable(who, cf, e))
 			continue;
 		d = json_loads(e->data, 0, NULL);
 		deviation = jsonh_bool(d, "deviation", false);
@@ -289,7 +297,7 @@ void casefile_write_json(struct jsonw *w, struct api_request *req, const struct 
 	jsonw_kstr(w, "close_reason", cf->c.close_reason);
 	jsonw_ktime(w, "closed_at", cf->c.closed_at, true);
 	jsonw_key(w, "deviations");
-	write_deviations(w, cf);
+	write_deviations(w, who, cf);
 	jsonw_kstr(w, "id", cf->c.id);
 	jsonw_ktime(w, "identified_at", cf->c.identified_at, false);
 	jsonw_key(w, "identified_by");

@@ -55,7 +55,8 @@ struct ectx {
 	{ "amends", JT_INT, 0, 1, INT64_MAX, NULL }
 
 static const char *const section_names[] = { "core", "law_enforcement", "advocacy", "medical",
-					      "placement", "court", "missing", "prosecution", NULL };
+					      "placement", "court", "missing", "prosecution",
+					      "services", NULL };
 static const char *const settings[] = { "home", "relative", "foster", "shelter", "group_home",
 					"str", "hospital", "detention", "other", NULL };
 static const char *const close_reasons[] = { "stable_services_ended", "aged_out",
@@ -68,6 +69,7 @@ static const char *const t_reason[] = { "reason", NULL };
 static const char *const t_just[] = { "justification", NULL };
 static const char *const t_placement[] = { "justification", "setting_detail", NULL };
 static const char *const t_note[] = { "note", NULL };
+static const char *const t_level[] = { "level", NULL };
 static const char *const t_birth[] = { "birth_date", NULL };
 static const char *const t_exploiter[] = { "note", "person", NULL };
 
@@ -344,7 +346,7 @@ static enum sh_code check_missing_end(struct ectx *x, struct sh_error *err)
 static enum sh_code check_screening(struct ectx *x, struct sh_error *err)
 {
 	UNUSED(err);
-	return copy_fields(x, (const char *const[]){ "tool", "version", "level", NULL });
+	return copy_fields(x, (const char *const[]){ "tool", "version", NULL });
 }
 
 static enum sh_code check_stability(struct ectx *x, struct sh_error *err)
@@ -382,7 +384,7 @@ static enum sh_code check_review(struct ectx *x, struct sh_error *err)
 
 	if (x->req->who->role != ROLE_SUPERVISOR)
 		return sh_error_set(err, SH_EFORBIDDEN, "only a supervisor reviews a deviation");
-	if (!e)
+	if (!e || !casefile_event_readable(x->req->who, &x->cf, e))
 		return sh_error_field(err, SH_EINVAL, "event_id", "no such event in this case");
 	d = json_loads(e->data, 0, NULL);
 	deviation = jsonh_bool(d, "deviation", false);
@@ -404,6 +406,7 @@ static enum sh_code check_review(struct ectx *x, struct sh_error *err)
 			return sh_error_set(err, SH_ECONFLICT, "this deviation is already reviewed");
 	}
 	json_object_set_new(x->data, "event_id", json_integer(id));
+	x->section = e->section; /* the review is read by those who may read what it reviews */
 	return SH_OK;
 }
 
@@ -736,11 +739,11 @@ static const struct event_kind kinds[] = {
 	{ "placement", SEC_PLACEMENT, s_placement, t_placement, check_placement },
 	{ "missing_start", SEC_MISSING, s_missing_start, t_note, check_missing_start },
 	{ "missing_end", SEC_MISSING, s_note_only, t_note, check_missing_end },
-	{ "screening", SEC_CORE, s_screening, NULL, check_screening },
+	{ "screening", SEC_SERVICES, s_screening, t_level, check_screening },
 	{ "status_determined", SEC_CORE, s_status, t_note, check_status },
 	{ "birth_date_verified", SEC_CORE, s_birth, t_birth, check_birth },
 	{ "assault_disclosed", SEC_MEDICAL, s_assault, t_note, check_assault },
-	{ "stability_check", SEC_CORE, s_stability, t_note, check_stability },
+	{ "stability_check", SEC_SERVICES, s_stability, t_note, check_stability },
 	{ "exploiter_arrest", SEC_LAW_ENFORCEMENT, s_exploiter, t_exploiter, check_exploiter },
 	{ "deviation_review", SEC_CORE, s_review, t_note, check_review },
 	{ "disclosure", SEC_ADVOCACY, s_disclosure, t_note, check_disclosure },
@@ -817,6 +820,7 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 	struct ectx *x = arg;
 	struct api_request *req = x->req;
 	struct event_rec ev = { 0 };
+	const struct event_rec *orig = NULL;
 	struct buf data = BUF_INIT, plain = BUF_INIT, sealed = BUF_INIT;
 	enum sh_code rc;
 
@@ -834,7 +838,7 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 		goto out;
 	}
 	if (x->amends) {
-		const struct event_rec *orig = casefile_event(&x->cf, x->amends);
+		orig = casefile_event(&x->cf, x->amends);
 		if (!orig || !casefile_event_readable(req->who, &x->cf, orig)) {
 			rc = sh_error_field(err, SH_EINVAL, "amends", "no such event in this case");
 			goto out;
@@ -853,6 +857,13 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 	}
 	if (x->kind->check && (rc = x->kind->check(x, err)))
 		goto out;
+	/* a correction cannot move what it corrects into a compartment more agencies read */
+	if (orig && strcmp(orig->section, x->section)) {
+		rc = sh_error_field(err, SH_EINVAL, "section",
+				    "an amendment stays in the section of the event it corrects (%s)",
+				    orig->section);
+		goto out;
+	}
 	if ((rc = jsonh_dump(x->data, &data)))
 		goto out;
 	ev.case_id = x->cf.c.id;

@@ -29,7 +29,7 @@ enum role { ROLE_MEMBER, ROLE_SUPERVISOR, ROLE_ANALYST, ROLE_ADMIN, ROLE_COUNT }
 
 /* Compartments of case data (architecture.md). */
 enum section {
-	SEC_CORE,            /* identification, steps, agencies taking part, screening level */
+	SEC_CORE,            /* identification, steps, agencies taking part */
 	SEC_LAW_ENFORCEMENT, /* investigation, arrests, exploiter information */
 	SEC_ADVOCACY,        /* privileged advocate-victim communications (Evid. Code 1038) */
 	SEC_MEDICAL,         /* sensitive health data: exams, sexual and mental health */
@@ -37,6 +37,7 @@ enum section {
 	SEC_COURT,           /* hearings, witness status, safety plans */
 	SEC_MISSING,         /* missing-from-care episodes and their reports */
 	SEC_PROSECUTION,     /* defendants and charges: law enforcement and prosecutor only */
+	SEC_SERVICES,        /* screening results and stability checks: those who serve the youth */
 	SEC_COUNT
 };
 

@@ -10,15 +10,15 @@ let srv;
 let kase;
 let noteId;
 const CANARY = `canary-${randomUUID()}`;
-const SECTIONS = ['core', 'law_enforcement', 'medical', 'placement', 'court', 'missing', 'prosecution'];
+const SECTIONS = ['core', 'law_enforcement', 'medical', 'placement', 'court', 'missing', 'prosecution', 'services'];
 // who may write a plain note in which section (docs/security.md)
 const WRITE = {
   law_enforcement: ['core', 'law_enforcement', 'court', 'missing', 'prosecution'],
-  child_welfare: ['core', 'placement', 'missing'],
-  probation: ['core', 'placement', 'missing'],
-  advocacy: ['core', 'court', 'missing'],
-  medical: ['core', 'medical'],
-  mental_health: ['core', 'medical'],
+  child_welfare: ['core', 'placement', 'missing', 'services'],
+  probation: ['core', 'placement', 'missing', 'services'],
+  advocacy: ['core', 'court', 'missing', 'services'],
+  medical: ['core', 'medical', 'services'],
+  mental_health: ['core', 'medical', 'services'],
   prosecutor: ['court', 'prosecution'],
   shelter: ['missing'],
   oversight: [],

@@ -8,19 +8,19 @@
 #include "core/access.h"
 
 /* Sections in order: core, law_enforcement, advocacy, medical, placement, court, missing,
- * prosecution. W = read and write, R = read, - = nothing. Members and supervisors. */
+ * prosecution, services. W = read and write, R = read, - = nothing. Members and supervisors. */
 static const char *const expected[AK_COUNT] = {
-	[AK_LAW_ENFORCEMENT] = "WW--RWWW",
-	[AK_CHILD_WELFARE] = "WR--WRW-",
-	[AK_PROBATION] = "WR--WRW-",
-	[AK_ADVOCACY] = "W-W-RWW-",
-	[AK_MEDICAL] = "W--WR-R-",
-	[AK_MENTAL_HEALTH] = "W--WR-R-",
-	[AK_PROSECUTOR] = "RR---W-W",
-	[AK_SHELTER] = "R---R-W-",
-	[AK_OVERSIGHT] = "R---RRR-",
-	[AK_EDUCATION] = "W---R---",
-	[AK_JUVENILE_COURT] = "R---RRR-",
+	[AK_LAW_ENFORCEMENT] = "WW--RWWW-",
+	[AK_CHILD_WELFARE] = "WR--WRW-W",
+	[AK_PROBATION] = "WR--WRW-W",
+	[AK_ADVOCACY] = "W-W-RWW-W",
+	[AK_MEDICAL] = "W--WR-R-W",
+	[AK_MENTAL_HEALTH] = "W--WR-R-W",
+	[AK_PROSECUTOR] = "RR---W-W-",
+	[AK_SHELTER] = "R---R-W-R",
+	[AK_OVERSIGHT] = "R---RRR-R",
+	[AK_EDUCATION] = "W---R----",
+	[AK_JUVENILE_COURT] = "R---RRR-R",
 };
 
 static void every_cell(void **state)

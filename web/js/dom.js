@@ -300,5 +300,5 @@ export const STATUS = {
 };
 export const SECTION = {
   core: 'Shared', law_enforcement: 'Law enforcement', advocacy: 'Advocacy (privileged)',
-  medical: 'Medical', placement: 'Placement', court: 'Court', missing: 'Missing', prosecution: 'Prosecution',
+  medical: 'Medical', placement: 'Placement', court: 'Court', missing: 'Missing', prosecution: 'Prosecution', services: 'Services',
 };

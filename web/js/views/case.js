@@ -324,7 +324,7 @@ function buildForms(ctx, id, refresh) {
           options: [['not_asked', 'Not asked yet'], ['consented', 'The youth consented'], ['refused', 'The youth refused']] },
         { name: 'note', label: 'Note', type: 'textarea' }] }));
   }
-  if (w.has('core')) {
+  if (w.has('services')) {
     list.push(eventForm({ type: 'stability_check', title: 'Stability check', id, refresh,
       fields: [
         { radios: true, name: 'stable', legend: 'Is the youth stable?', options: [['true', 'Stable'], ['false', 'Not stable']], conv: 'bool', required: true },
