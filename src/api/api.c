@@ -1,6 +1,10 @@
 #include "lib/common.h"
 #include "api/api.h"
+#include "api/audit.h"
+#include "api/app.h"
+#include "lib/timefmt.h"
 #include "lib/jsonh.h"
+#include "lib/log.h"
 
 enum sh_code api_reply_json(struct api_response *res, int status, const json_t *v)
 {
@@ -63,4 +67,20 @@ void api_problem(struct api_response *res, const struct sh_error *err, const cha
 	res->content_type = "application/problem+json";
 	jsonh_dump(p, &res->body);
 	json_decref(p);
+}
+
+void api_request_done(struct api_request *req)
+{
+	struct sh_error ignored = SH_ERROR_INIT;
+	struct audit_batch b = { .who = req->who, .action = "case.probe", .outcome = "denied",
+				 .section = "core", .case_ids = &req->denied_case, .ncases = 1 };
+
+	if (!req->denied_case || !req->who)
+		return;
+	/* a flood of probes shows in the case's "who viewed" list, under the route tried */
+	b.now = clock_now(&req->app->clock);
+	b.detail = arena_printf(req->arena, "%s %s", req->method, req->route);
+	if (audit_write(req->app->store, &b, &ignored))
+		log_error("request %s: the audit row for a denied case probe was not written: %s",
+			  req->request_id, ignored.detail);
 }

@@ -40,6 +40,9 @@ struct api_request {
 	 * (http/client_addr.h); "-" when unknown. For throttling, never for the log's detail */
 	const char *client_addr;
 	bool secure; /* TLS: a trusted proxy said X-Forwarded-Proto: https */
+	/* a case the caller named but may not see (casefile_open); api_request_done()
+	 * audits the probe once the handler has finished */
+	const char *denied_case;
 };
 
 struct api_response {
@@ -73,5 +76,8 @@ void api_add_header(struct api_response *res, const char *name, const char *valu
 json_t *api_body_object(const struct api_request *req, struct sh_error *err);
 /* Renders err as application/problem+json into res. */
 void api_problem(struct api_response *res, const struct sh_error *err, const char *request_id);
+/* After the handler: what every request owes the audit whatever the handler did (a probe
+ * of a case the caller may not see, as "case.probe" "denied" with the route). */
+void api_request_done(struct api_request *req);
 
 #endif

@@ -30,8 +30,14 @@ enum sh_code app_load_rules(struct app *app, const char *witness_rules, const ch
 	if ((rc = witness_rules_load_file(witness_rules, &app->witness_rules, &errors)) ||
 	    (rc = offences_load_file(offences, &app->offences, &errors)))
 		sh_error_set(err, rc, "%s", errors.data);
-	else
-		rc = county_settings_load(app->store, &app->tz, &app->arrest_window_days, err);
+	else {
+		struct county county;
+		if (!(rc = county_settings_load(app->store, &county, err))) {
+			app->tz = county.tz;
+			app->arrest_window_days = county.arrest_window_days;
+			app->late_entry_minutes = county.late_entry_minutes;
+		}
+	}
 	buf_release(&errors);
 	return rc;
 }

@@ -36,6 +36,8 @@ struct app {
 	struct tz *tz;                /* the county's time zone (setting county.timezone) */
 	int arrest_window_days;       /* an arrest may precede the identification by this much
 					 (setting arrest.before_identification_days) */
+	int late_entry_minutes;       /* a step done or a close dated earlier than this before it
+					 is recorded is a late entry (events.late_entry_minutes) */
 	struct inflight *inflight;    /* idempotency keys being processed (the one mutable part) */
 	char dummy_hash[128]; /* verified against for unknown usernames, so timing reveals nothing */
 	/* operations (docs/operations.md): /metrics and /readyz */

@@ -71,13 +71,19 @@ enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const 
 	return casefile_evaluate(req, cf, clock_now(&req->app->clock), err);
 }
 
+bool casefile_visible(const struct api_request *req, const struct casefile *cf)
+{
+	return access_case_visible(req->who, cf->participating, cf->participated);
+}
+
 enum sh_code casefile_open(struct api_request *req, struct store_conn *c, const char *id,
 			   struct casefile *cf, struct sh_error *err)
 {
 	enum sh_code rc = casefile_load(req, c, id, cf, err);
 
-	if (rc == SH_ENOTFOUND || (!rc && !access_case_visible(req->who, cf->participating,
-								cf->participated))) {
+	if (rc == SH_ENOTFOUND || (!rc && !casefile_visible(req, cf))) {
+		if (!rc) /* a case that exists: its supervisors see the probe */
+			req->denied_case = arena_strdup(req->arena, id);
 		sh_error_init(err);
 		/* the same answer whether it does not exist or is not for this caller */
 		return sh_error_set(err, SH_ENOTFOUND, "no such case");
@@ -238,6 +244,18 @@ static void write_deviations(struct jsonw *w, const struct principal *who,
 	jsonw_end(w);
 }
 
+/* A recovery's number as the caller may know it: counted among the recoveries of the youth
+ * it may see (this case and the visible others), so that an agency that was not on an
+ * earlier recovery does not learn from a "3" that two exist. */
+static int64_t known_recovery_number(const struct casefile *cf, int recovery_no)
+{
+	int64_t n = 1 + (cf->c.recovery_no < recovery_no);
+
+	for (size_t i = 0; i < cf->nsiblings; i++)
+		n += cf->sibling_visible[i] && cf->siblings[i].recovery_no < recovery_no;
+	return n;
+}
+
 static void write_youth(struct jsonw *w, struct api_request *req, const struct casefile *cf)
 {
 	json_t *id = casefile_sees_identity(req->who, cf) ? identity(req, cf) : NULL;
@@ -335,7 +353,8 @@ void casefile_write_json(struct jsonw *w, struct api_request *req, const struct 
 		jsonw_object(w);
 		jsonw_kstr(w, "id", cf->siblings[i].id);
 		jsonw_ktime(w, "identified_at", cf->siblings[i].identified_at, false);
-		jsonw_kint(w, "recovery_number", cf->siblings[i].recovery_no);
+		jsonw_kint(w, "recovery_number",
+			   known_recovery_number(cf, cf->siblings[i].recovery_no));
 		jsonw_end(w);
 	}
 	jsonw_end(w);
@@ -344,9 +363,9 @@ void casefile_write_json(struct jsonw *w, struct api_request *req, const struct 
 	jsonw_kstr(w, "name", cf->protocol ? protocol_name(cf->protocol) : "?");
 	jsonw_kstr(w, "version", cf->protocol ? protocol_version(cf->protocol) : "?");
 	jsonw_end(w);
-	jsonw_kbool(w, "re_recovery", cf->c.recovery_no > 1);
+	jsonw_kbool(w, "re_recovery", known_recovery_number(cf, cf->c.recovery_no) > 1);
 	jsonw_ktime(w, "recorded_at", cf->c.recorded_at, false);
-	jsonw_kint(w, "recovery_number", cf->c.recovery_no);
+	jsonw_kint(w, "recovery_number", known_recovery_number(cf, cf->c.recovery_no));
 	jsonw_key(w, "steps");
 	casefile_write_steps(w, cf);
 	jsonw_key(w, "youth");

@@ -13,9 +13,13 @@
 #include "core/casefile.h"
 #include "store/store.h"
 
-/* Loads the case on connection c and checks that the caller may see it. */
+/* Loads the case on connection c and checks that the caller may see it; a case it may not
+ * see is SH_ENOTFOUND, as if it did not exist, and the probe is audited after the request
+ * (req->denied_case). For a list that only leaves out what the caller may not see, use
+ * casefile_load() and casefile_visible(). */
 enum sh_code casefile_open(struct api_request *req, struct store_conn *c, const char *id,
 			   struct casefile *cf, struct sh_error *err);
+bool casefile_visible(const struct api_request *req, const struct casefile *cf);
 /* Loads without the visibility check (for the writer, after the gate was passed). */
 enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const char *id,
 			   struct casefile *cf, struct sh_error *err);

@@ -2,8 +2,8 @@
 #define SH_COUNTY_H
 /*
  * The county's own settings (settings table, shared by every server of the county):
- * its time zone, used for every calendar-day rule (docs/domain.md, "County time"), and
- * the arrest guardrail's window. Read when a server starts; `safeharbor settings` sets
+ * its time zone, used for every calendar-day rule (docs/domain.md, "County time"), the
+ * arrest guardrail's window and the margin after which an entry is a late entry. Read when a server starts; `safeharbor settings` sets
  * them (checked) and says that servers read them again when restarted.
  */
 #include "lib/tz.h"
@@ -18,8 +18,12 @@ extern const size_t county_nsettings;
 /* SH_EINVAL naming the key when it is not a county setting or the value is not valid. */
 enum sh_code county_setting_check(const char *key, const char *value, struct sh_error *err);
 
-/* Reads the settings: *tz (the caller frees it with tz_free) and the arrest window. */
-enum sh_code county_settings_load(struct store *s, struct tz **tz, int *arrest_window_days,
-				  struct sh_error *err);
+struct county {
+	struct tz *tz;             /* county.timezone; the caller frees it with tz_free() */
+	int arrest_window_days;    /* arrest.before_identification_days */
+	int late_entry_minutes;    /* events.late_entry_minutes */
+};
+/* Reads the settings, each as set or its default. */
+enum sh_code county_settings_load(struct store *s, struct county *out, struct sh_error *err);
 
 #endif

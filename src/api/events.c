@@ -70,6 +70,8 @@ static const char *const t_just[] = { "justification", NULL };
 static const char *const t_placement[] = { "justification", "setting_detail", NULL };
 static const char *const t_note[] = { "note", NULL };
 static const char *const t_level[] = { "level", NULL };
+static const char *const t_late[] = { "late_entry_reason", NULL };
+static const char *const t_close[] = { "text", "late_entry_reason", NULL };
 static const char *const t_birth[] = { "birth_date", NULL };
 static const char *const t_exploiter[] = { "note", "person", NULL };
 
@@ -119,6 +121,39 @@ static enum sh_code pick_step(struct ectx *x, struct sh_error *err)
 	json_object_set_new(x->data, "step", json_string(key));
 	json_object_set_new(x->data, "episode", json_integer(s->episode));
 	return SH_OK;
+}
+
+/*
+ * A late entry: a step done or a close dated more than events.late_entry_minutes before it
+ * is recorded. It is kept with its stated time, needs a reason, is a deviation a supervisor
+ * reviews, and counts for the clocks (and the Board) when it was recorded
+ * (casefile_counted_at), so that backdating cannot turn a late step into a timely one.
+ */
+static enum sh_code late_entry(struct ectx *x, struct sh_error *err)
+{
+	int64_t late = x->now - x->at, margin = (int64_t)x->req->app->late_entry_minutes * 60;
+	const char *problem;
+
+	if (!margin || late <= margin) /* 0: no such rule, while past records are loaded */
+		return SH_OK;
+	if ((problem = rules_justification_problem(jsonh_str(x->body, "late_entry_reason"))))
+		return sh_error_field(err, SH_EINVAL, "late_entry_reason",
+				      "the time given is %" PRId64 " h %02" PRId64 " min before now, "
+				      "more than the %d minutes the setting events.late_entry_minutes "
+				      "allows: say why it is entered late (it is a deviation a "
+				      "supervisor reviews, and it counts as done when recorded): %s",
+				      late / 3600, late / 60 % 60, x->req->app->late_entry_minutes,
+				      problem);
+	json_object_set_new(x->data, "late_entry", json_true());
+	json_object_set_new(x->data, "deviation", json_true());
+	return SH_OK;
+}
+
+static enum sh_code check_step_done(struct ectx *x, struct sh_error *err)
+{
+	enum sh_code rc = pick_step(x, err);
+
+	return rc ? rc : late_entry(x, err);
 }
 
 static enum sh_code check_note(struct ectx *x, struct sh_error *err)
@@ -452,7 +487,7 @@ static enum sh_code check_close(struct ectx *x, struct sh_error *err)
 		return sh_error_field(err, SH_EINVAL, "text", "say why, when the reason is other");
 	json_object_set_new(x->data, "reason", json_string(reason));
 	x->close = true;
-	return SH_OK;
+	return late_entry(x, err);
 }
 
 static enum sh_code check_reopen(struct ectx *x, struct sh_error *err)
@@ -610,8 +645,10 @@ static enum sh_code check_notice(struct ectx *x, struct sh_error *err)
 
 /* ---- the table of event types ---- */
 
+#define LATE_ENTRY { "late_entry_reason", JT_TEXT, 0, 1, RULES_JUSTIFICATION_MAX, NULL }
 static const struct jsonh_field s_step_done[] = { COMMON, { "step", JT_STRING, JF_REQUIRED, 1, 64, NULL },
-						  { "episode", JT_INT, 0, 0, 1000, NULL }, { NULL } };
+						  { "episode", JT_INT, 0, 0, 1000, NULL },
+						  LATE_ENTRY, { NULL } };
 static const struct jsonh_field s_step_waived[] = {
 	COMMON, { "step", JT_STRING, JF_REQUIRED, 1, 64, NULL }, { "episode", JT_INT, 0, 0, 1000, NULL },
 	{ "reason", JT_TEXT, JF_REQUIRED, 1, 4000, NULL }, { NULL }
@@ -685,7 +722,7 @@ static const struct jsonh_field s_disclosure[] = {
 static const struct jsonh_field s_close[] = { COMMON,
 					      { "reason", JT_ENUM, JF_REQUIRED, 0, 0, close_reasons },
 					      { "text", JT_TEXT, 0, 1, 4000, NULL },
-					      { NULL } };
+					      LATE_ENTRY, { NULL } };
 static const struct jsonh_field s_reopen[] = { COMMON, { "text", JT_TEXT, 0, 1, 4000, NULL },
 					       { NULL } };
 static const char *const plan_parts[] = { "exploiter_contact", "safe_people_places",
@@ -729,7 +766,7 @@ static const struct jsonh_field s_name[] = { COMMON,
 					     { NULL } };
 
 static const struct event_kind kinds[] = {
-	{ "step_done", SEC_CORE, s_step_done, NULL, pick_step },
+	{ "step_done", SEC_CORE, s_step_done, t_late, check_step_done },
 	{ "step_waived", SEC_CORE, s_step_waived, t_reason, pick_step },
 	{ "note", -1, s_note, t_text, check_note },
 	{ "advocate_note", SEC_ADVOCACY, s_advocate_note, t_text, NULL },
@@ -747,7 +784,7 @@ static const struct event_kind kinds[] = {
 	{ "exploiter_arrest", SEC_LAW_ENFORCEMENT, s_exploiter, t_exploiter, check_exploiter },
 	{ "deviation_review", SEC_CORE, s_review, t_note, check_review },
 	{ "disclosure", SEC_ADVOCACY, s_disclosure, t_note, check_disclosure },
-	{ "close", SEC_CORE, s_close, t_text, check_close },
+	{ "close", SEC_CORE, s_close, t_close, check_close },
 	{ "reopen", SEC_CORE, s_reopen, t_text, check_reopen },
 	{ "name_confidentiality", SEC_CORE, s_name, NULL, check_name },
 	{ "agency_invited", SEC_CORE, s_invite, t_reason, check_invite },
@@ -887,7 +924,8 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 	if ((rc = store_event_insert(c, &ev, err)))
 		goto out;
 	x->event_id = ev.id;
-	if (x->close && (rc = store_case_set_closed(c, x->cf.c.id, x->at, jsonh_str(x->data, "reason"), err)))
+	if (x->close && (rc = store_case_set_closed(c, x->cf.c.id, casefile_counted_at(&ev),
+						    jsonh_str(x->data, "reason"), err)))
 		goto out;
 	if (x->reopen && (rc = store_case_set_closed(c, x->cf.c.id, 0, NULL, err)))
 		goto out;

@@ -71,13 +71,15 @@ static const char *cookie_header(struct api_request *req, const char *value, boo
 			    secure ? "; Secure" : "");
 }
 
-/* The county's zone: the web app shows every time in it, whatever the device's. */
+/* The county's zone (the web app shows every time in it, whatever the device's) and the
+ * margin after which a step done or a close is a late entry that needs a reason. */
 static json_t *county_json(const struct app *app)
 {
 	int64_t now = clock_now(&app->clock);
 
-	return json_pack("{s:s, s:i, s:s}", "timezone", tz_name(app->tz), "utc_offset_s",
-			 (int)tz_offset(app->tz, now), "abbreviation", tz_abbr(app->tz, now));
+	return json_pack("{s:s, s:i, s:s, s:i}", "timezone", tz_name(app->tz), "utc_offset_s",
+			 (int)tz_offset(app->tz, now), "abbreviation", tz_abbr(app->tz, now),
+			 "late_entry_minutes", app->late_entry_minutes);
 }
 
 API_HANDLER(api_session_create)

@@ -283,7 +283,8 @@ static json_t *prosecution_json(struct api_request *req, struct store_conn *c,
 			struct casefile cf;
 			json_t *j;
 			/* another witness's case only for those who may know it exists */
-			if (casefile_open(req, c, w[i].case_id, &cf, err)) {
+			if (casefile_load(req, c, w[i].case_id, &cf, err) ||
+			    !casefile_visible(req, &cf)) {
 				sh_error_init(err);
 				continue;
 			}
@@ -429,7 +430,8 @@ static enum sh_code open_prosecution(struct api_request *req, struct store_conn 
 			return rc;
 		for (size_t i = 0; i < n; i++) {
 			struct casefile cf;
-			if (!casefile_open(req, c, ws[i].case_id, &cf, err))
+			if (!casefile_load(req, c, ws[i].case_id, &cf, err) &&
+			    casefile_visible(req, &cf))
 				return SH_OK;
 			sh_error_init(err);
 		}

@@ -29,9 +29,8 @@ static int board(int argc, char **argv)
 	};
 	struct sh_error err = SH_ERROR_INIT, ignored = SH_ERROR_INIT;
 	struct offences *off = NULL;
-	struct tz *tz = NULL;
+	struct county county = { 0 };
 	struct buf errors = BUF_INIT;
-	int window;
 	struct report_request rq = { .format = METRICS_JSON };
 	struct registry reg = { 0 };
 	struct store *s = NULL;
@@ -75,7 +74,7 @@ static int board(int argc, char **argv)
 	if (rq.area && !report_area_valid(rq.area))
 		return cli_usage_error(usage, "--area is an area code (lowercase letters, digits, _, -)");
 	if ((rc = cli_open_store(&t, &s, &err)) ||
-	    (rc = county_settings_load(s, &tz, &window, &err))) {
+	    (rc = county_settings_load(s, &county, &err))) {
 		store_close(s);
 		cli_target_release(&t);
 		return cli_fail(&err);
@@ -85,14 +84,14 @@ static int board(int argc, char **argv)
 		fprintf(stderr, "%s", errors.data);
 		buf_release(&errors);
 		store_close(s);
-		tz_free(tz);
+		tz_free(county.tz);
 		cli_target_release(&t);
 		return EXIT_FAIL;
 	}
 	/* the protocol versions name the steps; a database without one has no cases either */
 	if (registry_load(s, NULL, (int64_t)time(NULL), &reg, &ignored))
 		memset(&reg, 0, sizeof(reg));
-	rq.tz = tz;
+	rq.tz = county.tz;
 	rq.offences = off;
 	rc = report_board(s, &reg, &rq, SH_VERSION, &out, &err);
 	if (!rc) {
@@ -105,7 +104,7 @@ static int board(int argc, char **argv)
 	}
 	registry_release(&reg);
 	store_close(s);
-	tz_free(tz);
+	tz_free(county.tz);
 	offences_free(off);
 	cli_target_release(&t);
 	if (rc) {

@@ -165,6 +165,20 @@ static size_t missing_as_of(const struct casefile *cf, int64_t known, struct mis
 	return n;
 }
 
+int64_t casefile_counted_at(const struct event_rec *e)
+{
+	json_t *d;
+	bool late;
+
+	/* event data is compact JSON we wrote: most events need no parsing */
+	if (!e->data || !strstr(e->data, "\"late_entry\""))
+		return e->at;
+	d = json_loads(e->data, 0, NULL);
+	late = jsonh_bool(d, "late_entry", false);
+	json_decref(d);
+	return late ? e->recorded_at : e->at;
+}
+
 /* The events that settle steps: step_done and step_waived, then the events that do a
  * step by themselves ("done by" in the protocol: a placement decides the placement). */
 static size_t step_events(const struct casefile *cf, struct arena *a, struct step_event *se)
@@ -181,7 +195,7 @@ static size_t step_events(const struct casefile *cf, struct arena *a, struct ste
 		se[n].step = arena_strdup(a, jsonh_str(d, "step") ? jsonh_str(d, "step") : "");
 		se[n].episode = (int)jsonh_int(d, "episode", 0);
 		se[n].waived = !strcmp(e->type, "step_waived");
-		se[n].at = e->at;
+		se[n].at = casefile_counted_at(e);
 		n++;
 		json_decref(d);
 	}

@@ -85,6 +85,10 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
 const struct event_rec *casefile_event(const struct casefile *cf, int64_t id);
 /* Is event e superseded by a later amendment? */
 bool casefile_amended(const struct casefile *cf, const struct event_rec *e);
+/* When an event counts for the clocks and the Board: its time, or when it was recorded if
+ * it is a late entry (a step done or a close dated more than the county's margin before it
+ * was recorded: events.late_entry_minutes). */
+int64_t casefile_counted_at(const struct event_rec *e);
 /* The latest effective event of a type whose data has field == value (and field2 ==
  * value2 when field2 is not NULL), or NULL. */
 const struct event_rec *casefile_find(const struct casefile *cf, const char *type,

@@ -335,7 +335,8 @@ static const char step_definition[] =
 	"The step's instances on recoveries identified in the period. Due: done, or still "
 	"pending after its deadline at the data's as-of time (steps waived, not applicable or "
 	"not yet due are left out). On time: done at or before the deadline (done_at <= "
-	"due_at). Median and 90th percentile: time from the step's clock start (its anchor: "
+	"due_at; a late entry, dated well before it was recorded, counts when it was recorded). "
+	"Median and 90th percentile: time from the step's clock start (its anchor: "
 	"identification, the last assault, or the start or end of a missing episode) to done, "
 	"over the steps done, on time or late (nearest-rank percentiles).";
 

@@ -164,6 +164,7 @@ static enum MHD_Result dispatch(struct exchange *x, const char *url)
 	buf_init(&res.body, 0);
 	res.status = 200;
 	rc = x->route->fn(&req, &res, &err);
+	api_request_done(&req);
 	if (rc) {
 		if (!err.code)
 			err.code = rc;

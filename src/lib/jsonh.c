@@ -162,9 +162,15 @@ enum sh_code jsonh_check(const json_t *obj, const struct jsonh_field *spec, cons
 			sh_error_field(err, SH_EINVAL, field, "unknown field");
 			continue;
 		}
+		/* null is an answer only where a field says so (clearing a setting): a null
+		 * birth date is not "unknown", it is a mistake, and is refused like any other */
 		if (json_is_null(v)) {
-			if (!(f->flags & JF_NULLABLE) && (f->flags & JF_REQUIRED))
-				sh_error_field(err, SH_EINVAL, field, "is required and must not be null");
+			if (!(f->flags & JF_NULLABLE))
+				sh_error_field(err, SH_EINVAL, field,
+					       (f->flags & JF_REQUIRED)
+						       ? "is required and must not be null"
+						       : "must not be null: leave the field out when it is "
+							 "not known");
 			continue;
 		}
 		check_value(field, v, f, err);

@@ -76,6 +76,10 @@ test('every field is validated, each rejection names its field, and nothing is w
     [{ youth: { age_estimate: 16, nickname: 'x' } }, 'youth.nickname'],
     [{ color: 'red' }, 'color'],
     [{ youth: { age_estimate: 16, first_name: 'a\u0001b' } }, 'youth.first_name'],
+    // null is not "unknown": an unknown birth date is left out and the age estimated
+    [{ youth: { birth_date: null, age_estimate: 16 } }, 'youth.birth_date'],
+    [{ youth: { birth_date: '2011-04-02', first_name: null } }, 'youth.first_name'],
+    [{ indicators: null }, 'indicators'],
   ];
   for (const [override, field] of bad) assertProblem(await identify(le, override), 422, field);
   assert.equal((await le.get('/api/v1/cases?limit=200')).json.items.length, before);
@@ -164,10 +168,15 @@ test('a second identification of the same youth is a re-recovery linked to the f
   assert.equal(b.json.recovery_number, 2);
   assert.equal(b.json.re_recovery, true);
   assert.deepEqual(b.json.other_recoveries.map((x) => x.id), [a.id]);
-  // another law-enforcement agency that was not on the first recovery does not learn of it
+  // another law-enforcement agency that was not on the earlier recoveries does not learn
+  // of them, not even from the number; child welfare, on all three, sees the third
   const c = (await identify(srv.as('le2'), { youth, area: 'long_beach' })).json;
-  assert.equal(c.recovery_number, 3);
-  assert.ok(!c.other_recoveries.some((x) => x.id === a.id));
+  assert.equal(c.recovery_number, 1);
+  assert.equal(c.re_recovery, false);
+  assert.deepEqual(c.other_recoveries, []);
+  const cw = (await srv.as('cw').get(`/api/v1/cases/${c.id}`)).json;
+  assert.equal(cw.recovery_number, 3);
+  assert.deepEqual(cw.other_recoveries.map((x) => [x.id, x.recovery_number]), [[a.id, 1], [b.json.id, 2]]);
 });
 
 test('the lead agency closes and reopens a case; closing deletes nothing', async () => {

@@ -184,7 +184,7 @@ export function seedCounty(db) {
 // A server on a seeded county; `as(user)` gives a client using that user's token.
 export async function startCounty(opts = {}) {
   let tokens;
-  const srv = await startServer({ ...opts, prepare: (db) => { tokens = seedCounty(db); } });
+  const srv = await startServer({ ...opts, prepare: async (db) => { tokens = seedCounty(db); await opts.prepare?.(db); } });
   return { ...srv, tokens, as: (user) => makeClient(srv.url).useToken(tokens[user]) };
 }
 

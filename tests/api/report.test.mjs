@@ -34,7 +34,8 @@ const G0 = '2025-04-01T03:00:00Z'; // long_beach, about 17: 20:00 Pacific on 31 
 const youthA = { birth_date: '2010-05-01', first_name: 'Report', last_name: 'Knownanswer', gender: 'female' };
 
 before(async () => {
-  srv = await startCounty();
+  // the known answers are past records loaded now: no late-entry rule while they are
+  srv = await startCounty({ prepare: (db) => assert.equal(cli(['settings', '--db', db, 'events.late_entry_minutes=0']).status, 0) });
   // A: advocate on scene after 60 min (on time), hotline after 45 min (late: due 30 min)
   await kase('le', 'A', { identified_at: A0, area: 'compton', youth_status: 'dependent', youth: youthA });
   await ev('adv', ids.A, { type: 'step_done', step: 'advocate_on_scene', at: at(A0, 60) });

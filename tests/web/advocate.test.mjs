@@ -133,3 +133,31 @@ test('with the youth’s consent the advocate discloses the note to the station,
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a step marked done hours after the fact asks why it is entered late, and the timeline says so', async () => {
+  const late = (await identify(srv.as('le'), { identified_at: new Date(Date.now() - 5 * 3600e3).toISOString().replace(/\.\d{3}Z$/, 'Z') })).json;
+  const { context, page, problems } = await open(browser, srv.url, { viewport: PHONE });
+  await page.goto('/');
+  await signIn(page, 'adv', PASSWORD);
+  const row = page.locator(`.owed-item[data-case="${late.id}"][data-step="advocate_on_scene"]`);
+  await row.waitFor();
+  await row.getByRole('button', { name: /^Done/ }).click();
+  const why = row.getByLabel('Why it is entered late');
+  assert.equal(await why.isVisible(), false, 'not asked for a time of now');
+  await row.getByLabel('Done at').fill(countyWall(Date.now() - 4 * 3600e3));
+  await why.waitFor();
+  await row.getByRole('button', { name: 'Confirm done' }).click();
+  // the server's rule, next to the field
+  await row.locator('[data-field="late_entry_reason"] .msg').filter({ hasText: /late_entry_minutes|say why/ }).waitFor();
+  await why.fill('Synthetic: no signal at the scene; entered from my paper notes at the office.');
+  await row.getByRole('button', { name: 'Confirm done' }).click();
+  await row.waitFor({ state: 'detached' });
+  await page.goto(`/cases/${late.id}`);
+  const entry = page.locator('.event[data-type="step_done"]', { hasText: 'Entered late' });
+  await entry.waitFor();
+  assert.match(await entry.textContent(), /paper notes/);
+  assert.match(await entry.textContent(), /Deviation/);
+  await shot(page, 'advocate-4-late-entry');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -65,6 +65,31 @@ setCountyZone();
 
 export function countyZoneName() { return countyZone; }
 
+// What the server says of the county (GET /api/v1/me): its zone, and the minutes after
+// which a step done or a close dated in the past is a late entry that needs a reason.
+let lateEntryMinutes = 60;
+export function setCounty(county) {
+  setCountyZone(county?.timezone);
+  if (Number.isInteger(county?.late_entry_minutes)) lateEntryMinutes = county.late_entry_minutes;
+}
+
+// A "why it is entered late" field, shown while the time in atInput is more than the
+// county's margin before now (the server refuses such an entry without a reason).
+// value() is the reason to send, or undefined when the field is hidden or empty.
+export function lateEntryField(atInput) {
+  const f = field({ label: 'Why it is entered late', name: 'late_entry_reason', type: 'textarea', required: true,
+    hint: `The time is more than ${lateEntryMinutes} minutes ago. Say why it is recorded now: a supervisor reviews late entries, and the clocks count it as done when recorded.` });
+  const sync = () => {
+    const t = fromLocalInput(atInput.value);
+    f.wrap.hidden = !(t && now() - Date.parse(t) > lateEntryMinutes * 60000);
+  };
+  atInput.addEventListener('input', sync);
+  atInput.addEventListener('change', sync);
+  f.wrap.hidden = true;
+  return { wrap: f.wrap, input: f.input, sync, show() { f.wrap.hidden = false; },
+    value: () => (f.wrap.hidden ? undefined : f.input.value.trim() || undefined) };
+}
+
 // The county's wall clock at instant ms: { y, mo, d, h, mi, s } (numbers).
 function wallClock(ms) {
   const p = Object.fromEntries(wall.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));

@@ -2,7 +2,7 @@
 // The server answers every page path with index.html; this file picks the view.
 import { ApiError, get, setCsrf } from './api.js';
 import { installReauth, renderSignIn, signOut } from './auth.js';
-import { h, setCountyZone, startTicker, fill } from './dom.js';
+import { h, setCounty, startTicker, fill } from './dom.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -96,7 +96,7 @@ async function route() {
     document.title = 'Sign in · safeharbor';
     renderSignIn(main, (user, county) => {
       state.me = user;
-      setCountyZone(county?.timezone);
+      setCounty(county);
       route();
     });
     return;
@@ -161,7 +161,7 @@ startTicker();
   try {
     const { data } = await get('/api/v1/me', { auth: false });
     state.me = data.user;
-    setCountyZone(data.county?.timezone);
+    setCounty(data.county);
     setCsrf(data.csrf_token ?? null);
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 401)) {

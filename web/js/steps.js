@@ -1,8 +1,8 @@
 // Protocol steps: their clocks, and "done" with a time that can be changed before confirming.
 import { post } from './api.js';
 import {
-  announce, clearMessages, clock, field, fmtTime, formStatus, fromLocalInput, h, KIND, now,
-  showProblem, toLocalInput,
+  announce, clearMessages, clock, field, fmtTime, formStatus, fromLocalInput, h, KIND, lateEntryField,
+  now, showProblem, toLocalInput,
 } from './dom.js';
 
 const STATE = { pending: 'Pending', done: 'Done', waived: 'Waived', not_applicable: 'Does not apply' };
@@ -13,15 +13,17 @@ export function doneControl({ caseId, step, label, onDone }) {
   const open = h('button', { type: 'button', class: 'primary done-open', 'aria-expanded': 'false' },
     'Done', h('span', { class: 'visually-hidden' }, `: ${label}`));
   const at = field({ label: 'Done at', name: 'at', type: 'datetime-local', required: true });
+  const late = lateEntryField(at.input);
   const confirm = h('button', { type: 'submit', class: 'primary' }, 'Confirm done');
   const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
   const form = h('form', { class: 'done-form', hidden: true, novalidate: true },
-    formStatus(), at.wrap, h('div', { class: 'actions' }, confirm, cancel));
+    formStatus(), at.wrap, late.wrap, h('div', { class: 'actions' }, confirm, cancel));
   const box = h('div', { class: 'done' }, open, form);
 
   open.addEventListener('click', () => {
     at.input.value = toLocalInput(now());
     at.input.max = toLocalInput(now() + 60000);
+    late.sync();
     clearMessages(form);
     form.hidden = false;
     open.hidden = true;
@@ -45,10 +47,11 @@ export function doneControl({ caseId, step, label, onDone }) {
     confirm.disabled = true;
     try {
       const { data } = await post(`/api/v1/cases/${encodeURIComponent(caseId)}/events`,
-        { type: 'step_done', at: when, step: step.key, episode: step.episode ?? 0 });
+        { type: 'step_done', at: when, step: step.key, episode: step.episode ?? 0, late_entry_reason: late.value() });
       announce(`${label}: marked done.`);
       onDone?.(data);
     } catch (e) {
+      if (e.problem?.errors?.some((x) => x.field === 'late_entry_reason')) late.show();
       showProblem(form, e);
     } finally {
       confirm.disabled = false;

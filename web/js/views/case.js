@@ -4,7 +4,7 @@
 import { ApiError, get, post } from '../api.js';
 import {
   announce, clearMessages, clock, field, fmtDate, fmtTime, formStatus, fromLocalInput, h, KIND,
-  now, radios, SECTION, setStatus, showProblem, showWarnings, STATUS, toLocalInput, fill } from '../dom.js';
+  lateEntryField, now, radios, SECTION, setStatus, showProblem, showWarnings, STATUS, toLocalInput, fill } from '../dom.js';
 import { stepList } from '../steps.js';
 
 const EVENT = {
@@ -233,6 +233,10 @@ function eventItem(e, titles, correct) {
         add(k.replace(/_/g, ' ').replace(/^./, (x) => x.toUpperCase()), typeof v === 'boolean' ? yesNo(v) : v);
       }
   }
+  if (e.late_entry) {
+    add('Entered late', `recorded ${fmtTime(e.recorded_at)}; the clocks count it then`);
+    add('Why late', e.late_entry_reason);
+  }
   return h('li', { class: `event${e.amended_by ? ' amended' : ''}`, dataset: { type: e.type, section: e.section } },
     h('p', { class: 'event-head' },
       h('strong', {}, EVENT[e.type] ?? e.type), ' · ', h('time', { datetime: e.at }, fmtTime(e.at)),
@@ -417,7 +421,7 @@ function buildForms(ctx, id, refresh) {
   }
   if (w.has('core')) {
     // closing and reopening belong to the lead agency
-    const close = eventForm({ type: 'close', title: 'Close the case', id, refresh,
+    const close = eventForm({ type: 'close', title: 'Close the case', id, refresh, lateEntry: true,
       hint: 'Closing deletes nothing; the case can be reopened.',
       fields: [
         { name: 'reason', label: 'Reason', type: 'select', required: true, options: CLOSE_REASONS },
@@ -440,13 +444,14 @@ function buildForms(ctx, id, refresh) {
   return list;
 }
 
-function eventForm({ type, title, hint, fields, id, refresh }) {
+function eventForm({ type, title, hint, fields, id, refresh, lateEntry = false }) {
   const at = field({ label: 'When', name: 'at', type: 'datetime-local', required: true });
+  const late = lateEntry ? lateEntryField(at.input) : null;
   const parts = fields.map((f) => ({ f, ...(f.radios ? radios(f) : field(f)) }));
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Save');
   const form = h('form', { class: 'event-form', novalidate: true, dataset: { type } },
     hint ? h('p', { class: 'hint' }, hint) : null,
-    parts.map((p) => p.wrap), at.wrap, formStatus(), h('div', { class: 'actions' }, submit));
+    parts.map((p) => p.wrap), at.wrap, late?.wrap, formStatus(), h('div', { class: 'actions' }, submit));
   const amending = h('p', { class: 'amending', hidden: true });
   form.prepend(amending);
   const box = h('details', { class: 'add card', dataset: { form: type } }, h('summary', {}, title), form);
@@ -459,6 +464,7 @@ function eventForm({ type, title, hint, fields, id, refresh }) {
     amending.hidden = false;
     at.input.value = toLocalInput(Date.parse(e.at));
     at.input.dataset.touched = '1';
+    late?.sync();
     for (const p of parts) {
       const v = e[p.f.name];
       if (v === undefined || v === null) continue;
@@ -474,7 +480,10 @@ function eventForm({ type, title, hint, fields, id, refresh }) {
     box.scrollIntoView({ block: 'nearest' });
     (parts[0]?.input ?? at.input).focus();
   };
-  const fresh = () => { at.input.value = toLocalInput(now()); at.input.max = toLocalInput(now() + 60000); delete at.input.dataset.touched; };
+  const fresh = () => {
+    at.input.value = toLocalInput(now()); at.input.max = toLocalInput(now() + 60000); delete at.input.dataset.touched;
+    late?.sync();
+  };
   fresh();
   at.input.addEventListener('input', () => { at.input.dataset.touched = '1'; });
   box.addEventListener('toggle', () => { if (box.open && !at.input.dataset.touched) fresh(); });
@@ -484,6 +493,7 @@ function eventForm({ type, title, hint, fields, id, refresh }) {
     clearMessages(form);
     const body = { type, at: fromLocalInput(at.input.value) };
     if (amends) body.amends = amends;
+    if (late?.value()) body.late_entry_reason = late.value();
     const errs = [];
     if (!body.at) errs.push({ field: 'at', message: 'enter the date and time' });
     for (const p of parts) {
@@ -523,6 +533,7 @@ function eventForm({ type, title, hint, fields, id, refresh }) {
       announce(warned ? `Saved with a caution: ${data.warnings[0].message}` : `Saved: ${title}.`);
       await refresh();
     } catch (e) {
+      if (e.problem?.errors?.some((x) => x.field === 'late_entry_reason')) late?.show();
       if (!(e instanceof ApiError && e.status === 401)) showProblem(form, e);
     } finally {
       submit.disabled = false;
