@@ -472,6 +472,8 @@ API_HANDLER(api_report_board)
 	else if (format)
 		rq.format = (enum metrics_format)f;
 	params_flag(req, "public", false, &rq.public_release, err);
+	if (!access_reports_internal(req->who))
+		rq.public_release = true;
 	rq.area = api_query(req, "area");
 	if (rq.area && !*rq.area)
 		rq.area = NULL;

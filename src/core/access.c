@@ -107,6 +107,11 @@ bool access_reports(const struct principal *p)
 	       (p->kind == AK_OVERSIGHT && p->role != ROLE_ADMIN);
 }
 
+bool access_reports_internal(const struct principal *p)
+{
+	return p->role == ROLE_ANALYST || (p->kind == AK_OVERSIGHT && p->role != ROLE_ADMIN);
+}
+
 bool access_admin(const struct principal *p)
 {
 	return p->role == ROLE_ADMIN;

@@ -84,6 +84,10 @@ static inline bool access_can_write(const struct principal *p, enum section s)
 bool access_case_visible(const struct principal *p, bool participating, bool participated);
 /* May this principal see aggregate reports? (analysts, supervisors, oversight) */
 bool access_reports(const struct principal *p);
+/* The internal Board report, small counts shown, is for county-wide roles (analysts,
+ * oversight staff). An agency's supervisor gets the small-cell rule of the public release:
+ * a count by area, agency or month could otherwise point at another agency's case. */
+bool access_reports_internal(const struct principal *p);
 /* May this principal manage agencies, users and tokens? (admins) */
 bool access_admin(const struct principal *p);
 

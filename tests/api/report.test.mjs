@@ -253,6 +253,15 @@ test('public release: 1-10, small areas folded, complementary suppression', asyn
 test('who may see it: analysts, supervisors, oversight; audited', async () => {
   for (const u of ['analyst', 'le_sup', 'oversight']) assert.equal((await srv.as(u).get(Q1)).status, 200, u);
   for (const u of ['le', 'adv', 'admin']) assertProblem(await srv.as(u).get(Q1), 403);
+  // small counts are for county-wide roles: an agency's supervisor gets the small-cell rule,
+  // however narrowly it asks (an area, a day), so a count cannot point at another agency's case
+  assert.equal((await srv.as('analyst').get(Q1)).json.release, 'internal');
+  assert.equal((await srv.as('oversight').get(Q1)).json.release, 'internal');
+  assert.equal((await srv.as('le_sup').get(Q1)).json.release, 'public');
+  assertProblem(await srv.as('le_sup').get(`${Q1}&area=compton`), 422, 'area');
+  const oneDay = (await srv.as('cw_sup').get('/api/v1/reports/board?from=2025-01-10&to=2025-01-10')).json;
+  assert.equal(oneDay.release, 'public');
+  assert.equal(all(oneDay, 'recoveries').recoveries, '1-10', 'the one recovery that day is not a count of one');
   assertProblem(await srv.as('analyst').get('/api/v1/reports/board?from=2025-01-01'), 422, 'to');
   assertProblem(await srv.as('analyst').get('/api/v1/reports/board?from=2025-02-30&to=2025-03-01'), 422, 'from');
   assertProblem(await srv.as('analyst').get('/api/v1/reports/board?from=2025-03-01&to=2025-01-01'), 422, 'to');

@@ -75,6 +75,9 @@ static void case_visibility(void **state)
 	assert_false(access_case_visible(&d, true, true));
 	assert_true(access_reports(&a));
 	assert_false(access_reports(&m));
+	assert_true(access_reports(&s));
+	assert_true(access_reports_internal(&a));
+	assert_false(access_reports_internal(&s)); /* an agency's supervisor: small cells hidden */
 	assert_true(access_admin(&d));
 	assert_false(access_admin(&s));
 }

@@ -63,7 +63,11 @@ export async function render(main, ctx) {
   const from = field({ label: 'From', name: 'from', type: 'date', required: true, value: qFrom });
   const to = field({ label: 'To', name: 'to', type: 'date', required: true, value: qTo });
   const area = field({ label: 'Area', name: 'area', type: 'select', options: [['', 'All areas']], mark: false });
-  const pub = field({ label: 'Public release: suppress small counts', name: 'public', type: 'checkbox' });
+  // small counts are for county-wide roles; an agency's supervisor always gets them suppressed
+  const internal = ctx.me.role === 'analyst' || (ctx.me.agency.kind === 'oversight' && ctx.me.role !== 'admin');
+  const pub = field({ label: 'Public release: suppress small counts', name: 'public', type: 'checkbox',
+    value: !internal, attrs: internal ? {} : { disabled: true },
+    hint: internal ? undefined : 'Counts from 1 to 10 are hidden in reports for agency supervisors, so that no figure points at another agency’s case.' });
   const picks = h('div', { class: 'actions' },
     [['Last quarter', quarter(-1)], ['This quarter so far', quarter(0)]].map(([label, [f, t]]) =>
       h('button', { type: 'button', class: 'secondary', onclick: () => { from.input.value = f; to.input.value = t; } }, label)));
