@@ -30,14 +30,8 @@ enum sh_code app_load_rules(struct app *app, const char *witness_rules, const ch
 	if ((rc = witness_rules_load_file(witness_rules, &app->witness_rules, &errors)) ||
 	    (rc = offences_load_file(offences, &app->offences, &errors)))
 		sh_error_set(err, rc, "%s", errors.data);
-	else {
-		struct county county;
-		if (!(rc = county_settings_load(app->store, &county, err))) {
-			app->tz = county.tz;
-			app->arrest_window_days = county.arrest_window_days;
-			app->late_entry_minutes = county.late_entry_minutes;
-		}
-	}
+	else
+		rc = county_settings_load(app->store, &app->county, err);
 	buf_release(&errors);
 	return rc;
 }
@@ -46,8 +40,8 @@ void app_release_rules(struct app *app)
 {
 	witness_rules_free(app->witness_rules);
 	offences_free(app->offences);
-	tz_free(app->tz);
+	tz_free(app->county.tz);
 	app->witness_rules = NULL;
 	app->offences = NULL;
-	app->tz = NULL;
+	app->county.tz = NULL;
 }

@@ -7,6 +7,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include "api/county.h"
 #include "api/registry.h"
 #include "lib/shcrypto.h"
 #include "lib/timefmt.h"
@@ -33,11 +34,8 @@ struct app {
 	struct registry registry;     /* protocol versions */
 	struct witness_rules *witness_rules; /* CCTV eligibility and notice (protocols/ca-cctv.rules) */
 	struct offences *offences;    /* what the arrest guardrail recognises (ca-offences.rules) */
-	struct tz *tz;                /* the county's time zone (setting county.timezone) */
-	int arrest_window_days;       /* an arrest may precede the identification by this much
-					 (setting arrest.before_identification_days) */
-	int late_entry_minutes;       /* a step done or a close dated earlier than this before it
-					 is recorded is a late entry (events.late_entry_minutes) */
+	struct county county;         /* the county's settings: its zone, the arrest window, the
+					 late-entry margin, the timeline limits (api/county.h) */
 	struct inflight *inflight;    /* idempotency keys being processed (the one mutable part) */
 	char dummy_hash[128]; /* verified against for unknown usernames, so timing reveals nothing */
 	/* operations (docs/operations.md): /metrics and /readyz */

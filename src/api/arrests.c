@@ -37,7 +37,7 @@ API_HANDLER(api_refused_arrests)
 	}
 	params_date(req, "from", &from, err);
 	params_date(req, "to", &to, err);
-	if (err->code || (rc = metrics_period(app->tz, from, to, &per, err)))
+	if (err->code || (rc = metrics_period(app->county.tz, from, to, &per, err)))
 		return err->code;
 	if ((rc = store_read_begin(app->store, &c, err)))
 		return rc;

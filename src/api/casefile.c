@@ -32,6 +32,8 @@ enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const 
 		if (!strcmp(cf->events[i].type, "screening") ||
 		    !strcmp(cf->events[i].type, "stability_check"))
 			cf->events[i].section = access_section_name(SEC_SERVICES);
+	if ((rc = casefile_index(cf, req->arena, err)))
+		return rc;
 	{
 		const struct registry_entry *e = registry_by_id(&req->app->registry, cf->c.protocol_id);
 		cf->protocol = e ? e->p : NULL;
@@ -134,7 +136,7 @@ enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int
 			       struct sh_error *err)
 {
 	const struct app *app = req->app;
-	struct casefile_context ctx = { .witness_rules = app->witness_rules, .tz = app->tz,
+	struct casefile_context ctx = { .witness_rules = app->witness_rules, .tz = app->county.tz,
 					.now = now, .safety_review_days = app->cfg.safety_review_days };
 
 	ctx.has_birth = verified_birth(req, cf, &ctx.birth, &ctx.birth_verified);
@@ -195,30 +197,12 @@ json_t *casefile_steps_json(const struct casefile *cf, int64_t now)
 	return as_json(write_steps_cb, cf, NULL);
 }
 
-/* A deviation's review: the time of the last deviation_review naming it, or 0. */
-static int64_t reviewed_at(const struct casefile *cf, int64_t event_id)
-{
-	int64_t reviewed = 0;
-
-	for (size_t k = 0; k < cf->nevents; k++) {
-		json_t *r;
-		if (strcmp(cf->events[k].type, "deviation_review"))
-			continue;
-		r = json_loads(cf->events[k].data, 0, NULL);
-		if (jsonh_int(r, "event_id", 0) == event_id)
-			reviewed = cf->events[k].at;
-		json_decref(r);
-	}
-	return reviewed;
-}
-
 static void write_deviations(struct jsonw *w, const struct principal *who,
 			     const struct casefile *cf)
 {
 	jsonw_array(w);
 	for (size_t i = 0; i < cf->nevents; i++) {
 		const struct event_rec *e = &cf->events[i];
-		int64_t reviewed;
 		json_t *d;
 		bool deviation;
 
@@ -231,13 +215,12 @@ static void write_deviations(struct jsonw *w, const struct principal *who,
 		json_decref(d);
 		if (!deviation)
 			continue;
-		reviewed = reviewed_at(cf, e->id);
 		jsonw_object(w);
 		jsonw_kint(w, "agency_id", e->agency_id);
 		jsonw_ktime(w, "at", e->at, false);
 		jsonw_kint(w, "event_id", e->id);
-		jsonw_kbool(w, "reviewed", reviewed != 0);
-		jsonw_ktime(w, "reviewed_at", reviewed, true);
+		jsonw_kbool(w, "reviewed", e->reviewed_at != 0);
+		jsonw_ktime(w, "reviewed_at", e->reviewed_at, true);
 		jsonw_kstr(w, "type", e->type);
 		jsonw_end(w);
 	}
@@ -410,7 +393,6 @@ json_t *casefile_event_json(struct api_request *req, const struct casefile *cf,
 			    const struct event_rec *e)
 {
 	json_t *o, *data;
-	int64_t amended_by = 0;
 
 	if (!casefile_event_readable(req->who, cf, e))
 		return NULL;
@@ -429,10 +411,7 @@ json_t *casefile_event_json(struct api_request *req, const struct casefile *cf,
 				      e->agency_name ? json_string(e->agency_name) : json_null(),
 				      "kind", e->agency_kind ? json_string(e->agency_kind) : json_null()));
 	json_object_set_new(o, "amends", e->amends ? json_integer(e->amends) : json_null());
-	for (size_t i = 0; i < cf->nevents; i++)
-		if (cf->events[i].amends == e->id)
-			amended_by = cf->events[i].id;
-	json_object_set_new(o, "amended_by", amended_by ? json_integer(amended_by) : json_null());
+	json_object_set_new(o, "amended_by", e->amended_by ? json_integer(e->amended_by) : json_null());
 	/* a verified birth date is identity: only for those who may see it (PC 293) */
 	if (e->sealed && (strcmp(e->type, "birth_date_verified") ||
 			  casefile_sees_identity(req->who, cf))) {

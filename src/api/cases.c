@@ -337,7 +337,7 @@ API_HANDLER(api_cases_create)
 		}
 	if ((s = jsonh_str(youth, "birth_date"))) {
 		timefmt_parse_date(s, &birth);
-		age = tz_age_at(app->tz, birth, t0);
+		age = tz_age_at(app->county.tz, birth, t0);
 		if (age < AGE_MIN || age > AGE_MAX)
 			sh_error_field(err, SH_EINVAL, "youth.birth_date",
 				       "gives an age of %d at identification; the protocol serves ages "
@@ -350,7 +350,7 @@ API_HANDLER(api_cases_create)
 		rc = SH_EINVAL;
 		goto out;
 	}
-	if (!(proto = registry_for(&app->registry, app->tz, t0))) {
+	if (!(proto = registry_for(&app->registry, app->county.tz, t0))) {
 		rc = sh_error_set(err, SH_EINTERNAL, "no protocol is loaded");
 		goto out;
 	}

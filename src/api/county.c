@@ -2,8 +2,23 @@
 #include "api/county.h"
 #include "lib/arena.h"
 
-#define WINDOW_MAX 365
-#define LATE_ENTRY_MAX 1440
+/* The numbers among the settings: their range, unit, and where they go in struct county. */
+struct number {
+	const char *key;
+	long min, max;
+	const char *unit;
+	size_t offset;
+};
+
+static const struct number numbers[] = {
+	{ "arrest.before_identification_days", 0, 365, "days",
+	  offsetof(struct county, arrest_window_days) },
+	{ "events.late_entry_minutes", 0, 1440, "minutes",
+	  offsetof(struct county, late_entry_minutes) },
+	{ "events.per_case_max", 100, 100000, "entries", offsetof(struct county, events_per_case) },
+	{ "events.per_case_per_minute", 1, 100000, "entries",
+	  offsetof(struct county, events_per_minute) },
+};
 
 const struct county_setting county_settings[] = {
 	{ "county.timezone", TZ_DEFAULT,
@@ -17,36 +32,42 @@ const struct county_setting county_settings[] = {
 	  "recorded is a late entry: it needs a reason, is a deviation a supervisor reviews, and "
 	  "the Board's timeliness counts it at the time it was recorded; 1 to 1440, or 0 for no "
 	  "such rule (only while past records are loaded)" },
+	{ "events.per_case_max", "2000",
+	  "the most entries one case's timeline may hold (a real case holds tens to a few "
+	  "hundred); past it, new entries are refused (422) and an administrator is needed; "
+	  "100 to 100000" },
+	{ "events.per_case_per_minute", "30",
+	  "the most entries one case takes in a minute, from everyone together; past it, 429 "
+	  "with Retry-After; 1 to 100000" },
 };
 const size_t county_nsettings = ARRAY_SIZE(county_settings);
 
-static enum sh_code parse_count(const char *key, const char *v, long min, long max,
-			       const char *unit, int *out, struct sh_error *err)
+static enum sh_code parse_number(const struct number *n, const char *v, int *out,
+				 struct sh_error *err)
 {
 	char *end;
-	long n = strtol(v, &end, 10);
+	long x = strtol(v, &end, 10);
 
-	if (!*v || *end || n < min || n > max)
-		return sh_error_field(err, SH_EINVAL, key, "'%s' is not a number of %s from %ld to %ld",
-				      v, unit, min, max);
-	*out = (int)n;
+	if (!*v || *end || x < n->min || x > n->max)
+		return sh_error_field(err, SH_EINVAL, n->key, "'%s' is not a number of %s from %ld to %ld",
+				      v, n->unit, n->min, n->max);
+	*out = (int)x;
 	return SH_OK;
 }
 
-static enum sh_code parse_window(const char *key, const char *v, int *out, struct sh_error *err)
+static const struct number *number_of(const char *key)
 {
-	return parse_count(key, v, 0, WINDOW_MAX, "days", out, err);
-}
-
-static enum sh_code parse_late(const char *key, const char *v, int *out, struct sh_error *err)
-{
-	return parse_count(key, v, 0, LATE_ENTRY_MAX, "minutes", out, err);
+	for (size_t i = 0; i < ARRAY_SIZE(numbers); i++)
+		if (!strcmp(numbers[i].key, key))
+			return &numbers[i];
+	return NULL;
 }
 
 enum sh_code county_setting_check(const char *key, const char *value, struct sh_error *err)
 {
+	const struct number *n = number_of(key);
 	struct tz *z = NULL;
-	int n;
+	int ignored;
 	enum sh_code rc;
 
 	if (!strcmp(key, "county.timezone")) {
@@ -54,10 +75,8 @@ enum sh_code county_setting_check(const char *key, const char *value, struct sh_
 		tz_free(z);
 		return rc;
 	}
-	if (!strcmp(key, "arrest.before_identification_days"))
-		return parse_window(key, value, &n, err);
-	if (!strcmp(key, "events.late_entry_minutes"))
-		return parse_late(key, value, &n, err);
+	if (n)
+		return parse_number(n, value, &ignored, err);
 	return sh_error_field(err, SH_EINVAL, key, "is not a county setting");
 }
 
@@ -80,20 +99,21 @@ enum sh_code county_settings_load(struct store *s, struct county *out, struct sh
 {
 	struct store_conn *c;
 	struct arena a = ARENA_INIT;
-	const char *zone, *window, *late;
+	const char *zone, *values[ARRAY_SIZE(numbers)];
 	enum sh_code rc = SH_OK;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = store_read_begin(s, &c, err)))
 		return rc;
 	zone = value_or_default(c, "county.timezone", &a, &rc, err);
-	window = value_or_default(c, "arrest.before_identification_days", &a, &rc, err);
-	late = value_or_default(c, "events.late_entry_minutes", &a, &rc, err);
+	for (size_t i = 0; i < ARRAY_SIZE(numbers); i++)
+		values[i] = value_or_default(c, numbers[i].key, &a, &rc, err);
 	store_read_end(c);
-	if (!rc && !(rc = tz_load(NULL, zone, &out->tz, err)) &&
-	    !(rc = parse_window("arrest.before_identification_days", window,
-				&out->arrest_window_days, err)))
-		rc = parse_late("events.late_entry_minutes", late, &out->late_entry_minutes, err);
+	if (!rc)
+		rc = tz_load(NULL, zone, &out->tz, err);
+	for (size_t i = 0; !rc && i < ARRAY_SIZE(numbers); i++)
+		rc = parse_number(&numbers[i], values[i],
+				  (int *)((char *)out + numbers[i].offset), err);
 	arena_release(&a);
 	if (rc) {
 		tz_free(out->tz);

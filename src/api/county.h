@@ -22,6 +22,8 @@ struct county {
 	struct tz *tz;             /* county.timezone; the caller frees it with tz_free() */
 	int arrest_window_days;    /* arrest.before_identification_days */
 	int late_entry_minutes;    /* events.late_entry_minutes */
+	int events_per_case;       /* events.per_case_max */
+	int events_per_minute;     /* events.per_case_per_minute */
 };
 /* Reads the settings, each as set or its default. */
 enum sh_code county_settings_load(struct store *s, struct county *out, struct sh_error *err);

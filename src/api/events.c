@@ -9,6 +9,7 @@
 #include "api/audit.h"
 #include "api/casefile.h"
 #include "api/handlers.h"
+#include "api/params.h"
 #include "core/guardrail.h"
 #include "core/offences.h"
 #include "core/phrase.h"
@@ -47,6 +48,7 @@ struct ectx {
 	bool close, reopen;
 	const char *refusal; /* an arrest refused by the guardrail: the answer's detail */
 	json_t *warnings;    /* cautions for the answer */
+	int retry_after;     /* seconds, with a 429 */
 };
 
 #define COMMON                                                  \
@@ -113,7 +115,7 @@ static enum sh_code pick_step(struct ectx *x, struct sh_error *err)
 				    key, protocol_state_name(s->state));
 	if (s->not_before && x->at < s->not_before && !strcmp(x->kind->type, "step_done")) {
 		char from[TZ_LOCAL_LEN];
-		tz_format(x->req->app->tz, s->not_before, from);
+		tz_format(x->req->app->county.tz, s->not_before, from);
 		return sh_error_field(err, SH_EINVAL, "at",
 				      "%s cannot be done before %.10s %.5s (its window opens then)",
 				      s->title, from, from + 11);
@@ -131,7 +133,7 @@ static enum sh_code pick_step(struct ectx *x, struct sh_error *err)
  */
 static enum sh_code late_entry(struct ectx *x, struct sh_error *err)
 {
-	int64_t late = x->now - x->at, margin = (int64_t)x->req->app->late_entry_minutes * 60;
+	int64_t late = x->now - x->at, margin = (int64_t)x->req->app->county.late_entry_minutes * 60;
 	const char *problem;
 
 	if (!margin || late <= margin) /* 0: no such rule, while past records are loaded */
@@ -142,7 +144,7 @@ static enum sh_code late_entry(struct ectx *x, struct sh_error *err)
 				      "more than the %d minutes the setting events.late_entry_minutes "
 				      "allows: say why it is entered late (it is a deviation a "
 				      "supervisor reviews, and it counts as done when recorded): %s",
-				      late / 3600, late / 60 % 60, x->req->app->late_entry_minutes,
+				      late / 3600, late / 60 % 60, x->req->app->county.late_entry_minutes,
 				      problem);
 	json_object_set_new(x->data, "late_entry", json_true());
 	json_object_set_new(x->data, "deviation", json_true());
@@ -220,13 +222,13 @@ static enum sh_code check_arrest(struct ectx *x, struct sh_error *err)
 	if (act_at > x->at)
 		return sh_error_field(err, SH_EINVAL, "act_at",
 				      "the act cannot come after the arrest (at)");
-	if (act_at < x->cf.c.identified_at - (int64_t)app->arrest_window_days * 86400)
+	if (act_at < x->cf.c.identified_at - (int64_t)app->county.arrest_window_days * 86400)
 		return sh_error_field(err, SH_EINVAL, act ? "act_at" : "at",
 				      "is more than %d days before the identification (setting "
 				      "arrest.before_identification_days)",
-				      app->arrest_window_days);
+				      app->county.arrest_window_days);
 	youth_age(x, &y);
-	guardrail_arrest(app->offences, app->tz, offense, act_at, &y, &g);
+	guardrail_arrest(app->offences, app->county.tz, offense, act_at, &y, &g);
 	timefmt_format_date(g.act_date, date);
 	json_object_set_new(x->data, "offense", json_string(offense));
 	json_object_set_new(x->data, "offense_cited",
@@ -343,7 +345,7 @@ static enum sh_code check_birth(struct ectx *x, struct sh_error *err)
 		return sh_error_set(err, SH_EFORBIDDEN, "your agency does not see this youth's identity "
 							"(PC 293), so it cannot record a birth date");
 	timefmt_parse_date(jsonh_str(x->body, "birth_date"), &b);
-	age = tz_age_at(x->req->app->tz, b, x->cf.c.identified_at);
+	age = tz_age_at(x->req->app->county.tz, b, x->cf.c.identified_at);
 	if (age < 0 || age > 25)
 		return sh_error_field(err, SH_EINVAL, "birth_date",
 				      "gives an age of %d at identification; the protocol serves ages 0 "
@@ -429,17 +431,8 @@ static enum sh_code check_review(struct ectx *x, struct sh_error *err)
 	if (e->agency_id != x->req->who->agency_id)
 		return sh_error_set(err, SH_EFORBIDDEN,
 				    "a supervisor of the agency that recorded it reviews it");
-	for (size_t i = 0; i < x->cf.nevents; i++) {
-		json_t *r;
-		bool same;
-		if (strcmp(x->cf.events[i].type, "deviation_review"))
-			continue;
-		r = json_loads(x->cf.events[i].data, 0, NULL);
-		same = jsonh_int(r, "event_id", 0) == id;
-		json_decref(r);
-		if (same && !x->amends)
-			return sh_error_set(err, SH_ECONFLICT, "this deviation is already reviewed");
-	}
+	if (e->reviewed_at && !x->amends)
+		return sh_error_set(err, SH_ECONFLICT, "this deviation is already reviewed");
 	json_object_set_new(x->data, "event_id", json_integer(id));
 	x->section = e->section; /* the review is read by those who may read what it reviews */
 	return SH_OK;
@@ -852,6 +845,30 @@ static enum sh_code route_new_owners(struct ectx *x, struct store_conn *c, struc
 			    x->cf.nsteps, req->arena, err);
 }
 
+/* A timeline is bounded: so many entries a case, so many a minute on one case (from
+ * everyone together), so that no one can make a case slow to read for everyone else. */
+static enum sh_code timeline_room(struct ectx *x, struct sh_error *err)
+{
+	const struct county *k = &x->req->app->county;
+	size_t recent = 0;
+
+	if (x->cf.nevents >= (size_t)k->events_per_case)
+		return sh_error_set(err, SH_EINVAL,
+				    "this case holds %zu entries, the most one case may hold (the "
+				    "setting events.per_case_max): an administrator can raise it",
+				    x->cf.nevents);
+	for (size_t i = x->cf.nevents; i-- > 0 && x->cf.events[i].recorded_at > x->now - 60;)
+		recent++;
+	if (recent >= (size_t)k->events_per_minute) {
+		x->retry_after = 60;
+		return sh_error_set(err, SH_ETOOMANY,
+				    "this case took %zu entries in the last minute, the most the "
+				    "setting events.per_case_per_minute allows: try again in a minute",
+				    recent);
+	}
+	return SH_OK;
+}
+
 static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err)
 {
 	struct ectx *x = arg;
@@ -863,11 +880,11 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 
 	x->conn = c;
 	if ((rc = casefile_load(req, c, req->params[0], &x->cf, err)) ||
-	    (rc = casefile_evaluate(req, &x->cf, x->now, err)))
+	    (rc = timeline_room(x, err)) || (rc = casefile_evaluate(req, &x->cf, x->now, err)))
 		goto out;
 	/* an arrest may come first: "arrested first, recognised as a victim later" */
 	if (x->at < x->cf.c.identified_at - (strcmp(x->kind->type, "arrest") ? 0 :
-					      (int64_t)req->app->arrest_window_days * 86400)) {
+					      (int64_t)req->app->county.arrest_window_days * 86400)) {
 		rc = sh_error_field(err, SH_EINVAL, "at", "is before the identification%s",
 				    strcmp(x->kind->type, "arrest") ? "" :
 				    " by more than the days the setting "
@@ -1012,8 +1029,11 @@ API_HANDLER(api_events_create)
 	}
 	if (json_is_true(json_object_get(x.body, "confidentiality_explained")))
 		json_object_set_new(x.data, "confidentiality_explained", json_true());
-	if ((rc = store_write(app->store, do_add, &x, err)))
+	if ((rc = store_write(app->store, do_add, &x, err))) {
+		if (x.retry_after)
+			api_add_header(res, "Retry-After", arena_printf(req->arena, "%d", x.retry_after));
 		goto out;
+	}
 	if (x.refusal) {
 		/* recorded for the supervisors; for the officer, a refusal that says why */
 		rc = sh_error_field(err, SH_EINVAL, "offense", "%s", x.refusal);
@@ -1056,18 +1076,22 @@ out:
 	return rc;
 }
 
+/* The timeline, oldest first, a page at a time (?limit=, ?cursor= the last id of the page
+ * before): only the entries the caller may read; one audit row per section on the page. */
 API_HANDLER(api_events_list)
 {
 	struct app *app = req->app;
 	struct store_conn *c;
 	struct casefile cf;
-	int64_t now = clock_now(&app->clock);
-	const char *sections[SEC_COUNT];
+	int64_t now = clock_now(&app->clock), limit, cursor, last = 0;
+	bool seen[SEC_COUNT] = { false }, more = false;
 	const char *id = req->params[0];
-	json_t *items;
-	size_t ns;
+	json_t *items, *out;
 	enum sh_code rc;
 
+	if ((rc = params_int(req, "limit", 500, 1, 1000, &limit, err)) ||
+	    (rc = params_int(req, "cursor", 0, 0, INT64_MAX, &cursor, err)))
+		return rc;
 	if ((rc = store_read_begin(app->store, &c, err)))
 		return rc;
 	rc = casefile_open(req, c, id, &cf, err);
@@ -1076,20 +1100,31 @@ API_HANDLER(api_events_list)
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < cf.nevents; i++) {
-		json_t *e = casefile_event_json(req, &cf, &cf.events[i]);
-		if (e)
-			json_array_append_new(items, e);
+		const struct event_rec *e = &cf.events[i];
+		json_t *j;
+		if (e->id <= cursor || !casefile_event_readable(req->who, &cf, e))
+			continue;
+		if ((int64_t)json_array_size(items) == limit) {
+			more = true;
+			break;
+		}
+		if ((j = casefile_event_json(req, &cf, e))) {
+			json_array_append_new(items, j);
+			seen[access_section_parse(e->section)] = true;
+			last = e->id;
+		}
 	}
 	/* one audit row per section read, durable before the answer */
-	ns = casefile_sections_read(req->who, &cf, sections, SEC_COUNT);
-	for (size_t i = 0; i < ns; i++) {
+	for (int s = 0; s < SEC_COUNT; s++) {
 		struct audit_batch b = { .who = req->who, .now = now, .action = "events.read",
 					 .outcome = "ok", .case_ids = &id, .ncases = 1,
-					 .section = sections[i] };
-		if ((rc = audit_write(app->store, &b, err))) {
+					 .section = access_section_name((enum section)s) };
+		if (seen[s] && (rc = audit_write(app->store, &b, err))) {
 			json_decref(items);
 			return rc;
 		}
 	}
-	return api_reply_json_new(res, 200, json_pack("{s:o}", "items", items));
+	out = json_pack("{s:o}", "items", items);
+	json_object_set_new(out, "next", more ? json_sprintf("%" PRId64, last) : json_null());
+	return api_reply_json_new(res, 200, out);
 }

@@ -482,7 +482,7 @@ API_HANDLER(api_report_board)
 						      "'_' or '-'");
 	if (err->code)
 		return err->code;
-	rq.tz = app->tz;
+	rq.tz = app->county.tz;
 	rq.offences = app->offences;
 	if ((rc = report_board(app->store, &app->registry, &rq, SH_VERSION, &res->body, err)))
 		return rc;

@@ -77,9 +77,9 @@ static json_t *county_json(const struct app *app)
 {
 	int64_t now = clock_now(&app->clock);
 
-	return json_pack("{s:s, s:i, s:s, s:i}", "timezone", tz_name(app->tz), "utc_offset_s",
-			 (int)tz_offset(app->tz, now), "abbreviation", tz_abbr(app->tz, now),
-			 "late_entry_minutes", app->late_entry_minutes);
+	return json_pack("{s:s, s:i, s:s, s:i}", "timezone", tz_name(app->county.tz), "utc_offset_s",
+			 (int)tz_offset(app->county.tz, now), "abbreviation", tz_abbr(app->county.tz, now),
+			 "late_entry_minutes", app->county.late_entry_minutes);
 }
 
 API_HANDLER(api_session_create)

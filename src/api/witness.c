@@ -210,7 +210,7 @@ static enum sh_code do_prosecution(struct store_conn *c, void *arg, struct sh_er
 			}
 			return rc;
 		}
-		if (casefile_age_at(&cf, req->app->tz, x->now) >= 18)
+		if (casefile_age_at(&cf, req->app->county.tz, x->now) >= 18)
 			return sh_error_field(err, SH_EINVAL, "case_id",
 					      "the youth is 18 or older: not a minor victim witness");
 		x->w.prosecution_id = x->p.id;
@@ -571,10 +571,10 @@ static json_t *witness_json(struct api_request *req, struct store_conn *c, struc
 			      w->court_case_number);
 	json_t *plan = json_object(), *signoffs = json_array(), *items = json_array(), *motions = json_array();
 	const struct event_rec *filed = casefile_find(cf, "cctv_motion", "witness_id", w->id, NULL, 0);
-	struct sh_date birth = casefile_birth(cf, app->tz);
+	struct sh_date birth = casefile_birth(cf, app->county.tz);
 	/* judged on the motion date: the motion's once filed, else today (the earliest a motion
 	 * could be dated), as POST /api/v1/witness/eligibility does */
-	struct sh_date motion = tz_date(app->tz, filed ? filed->at : now);
+	struct sh_date motion = tz_date(app->county.tz, filed ? filed->at : now);
 	json_t *warnings = json_array();
 
 	jsonh_set_time(o, "listed_at", w->listed_at, false);
@@ -600,7 +600,7 @@ static json_t *witness_json(struct api_request *req, struct store_conn *c, struc
 			continue;
 		for (size_t h = 0; h < cf->nhearings[i]; h++)
 			if (s->episode == (int)cf->hearings[i][h].id) {
-				tz_format(app->tz, s->due_at, when);
+				tz_format(app->county.tz, s->due_at, when);
 				json_array_append_new(warnings, json_sprintf(
 					"the motion was filed after the written notice for the %s "
 					"hearing was due (%.10s): the notice cannot have been given three "

@@ -142,7 +142,7 @@ int cmd_serve(int argc, char **argv)
 		fflush(stdout);
 	}
 	log_info("serve: schema %d, listening on port %d, county time %s",
-		 store_schema_version(app.store), http_server_port(srv), tz_name(app.tz));
+		 store_schema_version(app.store), http_server_port(srv), tz_name(app.county.tz));
 	/* systemd (Type=notify): ready once the sockets listen */
 	snprintf(state, sizeof(state), "READY=1\nSTATUS=serving on port %d\nMAINPID=%ld",
 		 http_server_port(srv), (long)getpid());

@@ -56,6 +56,8 @@ struct event_rec {
 	int64_t user_id;
 	int64_t agency_id;
 	int64_t amends; /* the event this one corrects, or 0 */
+	int64_t amended_by; /* the event that corrects this one, or 0 (casefile_index) */
+	int64_t reviewed_at; /* a deviation: when a supervisor last reviewed it, or 0 (same) */
 	const char *data;
 	const unsigned char *sealed;
 	size_t sealed_len;

@@ -12,20 +12,67 @@ static enum sh_code no_mem(struct sh_error *err)
 	return sh_error_set(err, SH_ENOMEM, "out of memory");
 }
 
+/* The timeline is in id order (the store lists it so; ids only grow): found by halving. */
+static struct event_rec *event_by_id(const struct casefile *cf, int64_t id)
+{
+	size_t lo = 0, hi = cf->nevents;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cf->events[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < cf->nevents && cf->events[lo].id == id ? &cf->events[lo] : NULL;
+}
+
+enum sh_code casefile_index(struct casefile *cf, struct arena *a, struct sh_error *err)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cf->nevents; i++)
+		cf->events[i].amended_by = cf->events[i].reviewed_at = 0;
+	for (size_t i = 0; i < cf->nevents; i++) {
+		struct event_rec *orig = cf->events[i].amends ? event_by_id(cf, cf->events[i].amends)
+							      : NULL;
+		if (orig)
+			orig->amended_by = cf->events[i].id;
+		n += !strcmp(cf->events[i].type, "disclosure");
+	}
+	/* who may read which privileged note, so that a reader's cost does not grow with the
+	 * square of the notes it may not read */
+	cf->ndisclosures = 0;
+	if (!(cf->disclosures = arena_alloc(a, (n + 1) * sizeof(*cf->disclosures))))
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	for (size_t i = 0; i < cf->nevents; i++) {
+		const struct event_rec *e = &cf->events[i];
+		bool disclosure = !strcmp(e->type, "disclosure");
+		struct event_rec *reviewed;
+		json_t *d;
+		if ((!disclosure && strcmp(e->type, "deviation_review")) || e->amended_by)
+			continue;
+		d = json_loads(e->data, 0, NULL);
+		if (disclosure) {
+			cf->disclosures[cf->ndisclosures].note_id = jsonh_int(d, "event_id", 0);
+			cf->disclosures[cf->ndisclosures++].agency_id = jsonh_int(d, "to_agency_id", 0);
+		} else if ((reviewed = event_by_id(cf, jsonh_int(d, "event_id", 0)))) {
+			reviewed->reviewed_at = e->at;
+		}
+		json_decref(d);
+	}
+	return SH_OK;
+}
+
 bool casefile_amended(const struct casefile *cf, const struct event_rec *e)
 {
-	for (size_t i = 0; i < cf->nevents; i++)
-		if (cf->events[i].amends == e->id)
-			return true;
-	return false;
+	UNUSED(cf);
+	return e->amended_by != 0;
 }
 
 const struct event_rec *casefile_event(const struct casefile *cf, int64_t id)
 {
-	for (size_t i = 0; i < cf->nevents; i++)
-		if (cf->events[i].id == id)
-			return &cf->events[i];
-	return NULL;
+	return event_by_id(cf, id);
 }
 
 const struct event_rec *casefile_find(const struct casefile *cf, const char *type,
@@ -538,20 +585,9 @@ bool casefile_sees_identity(const struct principal *who, const struct casefile *
 
 static bool disclosed_to(const struct casefile *cf, const struct event_rec *note, int64_t agency)
 {
-	for (size_t i = 0; i < cf->nevents; i++) {
-		const struct event_rec *e = &cf->events[i];
-		json_t *d;
-		bool yes;
-
-		if (strcmp(e->type, "disclosure") || casefile_amended(cf, e))
-			continue;
-		d = json_loads(e->data, 0, NULL);
-		yes = jsonh_int(d, "event_id", 0) == note->id &&
-		      jsonh_int(d, "to_agency_id", 0) == agency;
-		json_decref(d);
-		if (yes)
+	for (size_t i = 0; i < cf->ndisclosures; i++)
+		if (cf->disclosures[i].note_id == note->id && cf->disclosures[i].agency_id == agency)
 			return true;
-	}
 	return false;
 }
 
@@ -571,21 +607,4 @@ bool casefile_event_readable(const struct principal *who, const struct casefile 
 	/* a privileged note reaches another agency only through a recorded disclosure */
 	return s == SEC_ADVOCACY && !strcmp(e->type, "advocate_note") &&
 	       disclosed_to(cf, e, who->agency_id);
-}
-
-size_t casefile_sections_read(const struct principal *who, const struct casefile *cf,
-			      const char **out, size_t max)
-{
-	bool seen[SEC_COUNT] = { false };
-	size_t n = 0;
-
-	for (size_t i = 0; i < cf->nevents; i++) {
-		int s = access_section_parse(cf->events[i].section);
-		if (s >= 0 && !seen[s] && casefile_event_readable(who, cf, &cf->events[i]))
-			seen[s] = true;
-	}
-	for (int s = 0; s < SEC_COUNT && n < max; s++)
-		if (seen[s])
-			out[n++] = access_section_name((enum section)s);
-	return n;
 }

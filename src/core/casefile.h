@@ -48,6 +48,10 @@ struct casefile {
 	size_t nwitnesses;
 	struct hearing_rec **hearings;   /* hearings[i]: the hearings of witnesses[i]'s prosecution */
 	size_t *nhearings;
+	struct {
+		int64_t note_id, agency_id;
+	} *disclosures; /* privileged notes disclosed to agencies (casefile_index) */
+	size_t ndisclosures;
 	bool participating; /* the caller's agency takes part now */
 	bool participated;  /* it took part at some time */
 	const char *identified_by_kind;
@@ -84,6 +88,10 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
 /* The event with this id in the case, or NULL. */
 const struct event_rec *casefile_event(const struct casefile *cf, int64_t id);
 /* Is event e superseded by a later amendment? */
+/* Links each amended event to the event that corrects it (event_rec.amended_by) and lists
+ * the disclosures of privileged notes: called once the timeline is loaded, before anything
+ * below. The timeline is in id order. */
+enum sh_code casefile_index(struct casefile *cf, struct arena *a, struct sh_error *err);
 bool casefile_amended(const struct casefile *cf, const struct event_rec *e);
 /* When an event counts for the clocks and the Board: its time, or when it was recorded if
  * it is a late entry (a step done or a close dated more than the county's margin before it
@@ -118,8 +126,5 @@ bool casefile_sees_identity(const struct principal *who, const struct casefile *
  * arrests for supervisors and oversight) */
 bool casefile_event_readable(const struct principal *who, const struct casefile *cf,
 			     const struct event_rec *e);
-/* The sections of the timeline the caller read (for the audit), as a list of names. */
-size_t casefile_sections_read(const struct principal *who, const struct casefile *cf,
-			      const char **out, size_t max);
 
 #endif

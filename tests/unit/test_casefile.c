@@ -112,7 +112,7 @@ static void derive(struct fixture *x, int64_t now)
 	struct sh_error err = SH_ERROR_INIT;
 
 	x->ctx.now = now;
-	if (casefile_derive(&x->cf, &x->ctx, &arena, &err))
+	if (casefile_index(&x->cf, &arena, &err) || casefile_derive(&x->cf, &x->ctx, &arena, &err))
 		fail_msg("derive: %s", err.detail);
 }
 

@@ -1,7 +1,7 @@
 // A case: who the youth is (as far as this user may know), the agencies taking part,
 // the steps with their clocks, the forms this user's agency may add, and the
 // timeline (the API already leaves out the sections this user may not read).
-import { ApiError, get, post } from '../api.js';
+import { ApiError, get, getAll, post } from '../api.js';
 import {
   announce, clearMessages, clock, field, fmtDate, fmtTime, formStatus, fromLocalInput, h, KIND,
   lateEntryField, now, radios, SECTION, setStatus, showProblem, showWarnings, STATUS, toLocalInput, fill } from '../dom.js';
@@ -40,9 +40,9 @@ export async function render(main, ctx) {
   let c, events;
   const load = async () => {
     const [a, b] = await Promise.all([get(`/api/v1/cases/${encodeURIComponent(id)}`),
-      get(`/api/v1/cases/${encodeURIComponent(id)}/events`)]);
+      getAll(`/api/v1/cases/${encodeURIComponent(id)}/events`)]);
     c = a.data;
-    events = b.data.items ?? [];
+    events = b;
   };
   try {
     await load();
