@@ -1,5 +1,6 @@
 /* Helpers shared by the commands. */
 #include "lib/common.h"
+#include "api/audit.h"
 #include "cli/cli.h"
 
 const char *cli_db_path(const char *opt)
@@ -38,8 +39,28 @@ int cli_fail(const struct sh_error *err)
 enum sh_code cli_open_store(const char *db, struct store **out, struct sh_error *err)
 {
 	struct store_options o = { .create = false, .read_conns = 2 };
+	struct shcrypto_keys keys;
+	enum sh_code rc;
 
-	return store_open(db, &o, out, err);
+	*out = NULL;
+	if ((rc = cli_load_keys(db, &keys, err)))
+		return rc;
+	rc = audit_store_open(db, &keys, &o, out, err);
+	shcrypto_keys_release(&keys);
+	return rc;
+}
+
+enum sh_code cli_load_keys(const char *db, struct shcrypto_keys *keys, struct sh_error *err)
+{
+	char *keyfile = shcrypto_keyfile_path(db);
+	enum sh_code rc;
+
+	memset(keys, 0, sizeof(*keys));
+	if (!keyfile)
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	rc = shcrypto_keyfile_load(keyfile, keys, err);
+	free(keyfile);
+	return rc;
 }
 
 int cli_getopt(int argc, char **argv, const struct option *opts, const char *usage, bool *done,

@@ -7,6 +7,7 @@
  */
 #include <getopt.h>
 #include "lib/error.h"
+#include "lib/shcrypto.h"
 #include "store/store.h"
 
 #define EXIT_OK 0
@@ -27,8 +28,11 @@ const char *cli_db_path(const char *opt);
 int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints err on stderr as "safeharbor: detail" plus field errors; returns EXIT_FAIL. */
 int cli_fail(const struct sh_error *err);
-/* Opens an existing database (applying pending migrations). */
+/* Opens an existing database (applying pending migrations) with the key file beside it,
+ * which keys the audit chain. */
 enum sh_code cli_open_store(const char *db, struct store **out, struct sh_error *err);
+/* Loads the key file beside db (release with shcrypto_keys_release). */
+enum sh_code cli_load_keys(const char *db, struct shcrypto_keys *keys, struct sh_error *err);
 /*
  * Parses options with getopt_long. Handles --help (prints usage, returns 0 with
  * *done set) and unknown options (returns EXIT_USAGE with *done set).

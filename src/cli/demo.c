@@ -8,6 +8,7 @@
 #include "lib/common.h"
 #include "api/admin.h"
 #include "api/app.h"
+#include "api/audit.h"
 #include "api/handlers.h"
 #include "api/inflight.h"
 #include "api/principal.h"
@@ -377,7 +378,7 @@ int cmd_demo(int argc, char **argv)
 	d.app.clock.ctx = &d;
 	keyfile = shcrypto_keyfile_path(db);
 	if (!keyfile || (rc = shcrypto_keyfile_load(keyfile, &d.app.keys, &err)) ||
-	    (rc = store_open(db, &so, &d.app.store, &err)) ||
+	    (rc = audit_store_open(db, &d.app.keys, &so, &d.app.store, &err)) ||
 	    (rc = registry_load(d.app.store, protocol, d.real_now, &d.app.registry, &err)))
 		goto out;
 	if ((rc = app_load_witness_rules(&d.app, "protocols/ca-cctv.rules", &err)))

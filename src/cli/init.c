@@ -1,6 +1,7 @@
 /* safeharbor init: create or upgrade the database and its key file; never destroys data. */
 #include "lib/common.h"
 #include <sys/stat.h>
+#include "api/audit.h"
 #include "cli/cli.h"
 #include "lib/shcrypto.h"
 
@@ -40,6 +41,7 @@ int cmd_init(int argc, char **argv)
 	char *keyfile = NULL;
 	bool done;
 	int code = EXIT_OK, c, before;
+	enum sh_code rc;
 	struct stat st;
 
 	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
@@ -60,8 +62,9 @@ int cmd_init(int argc, char **argv)
 		free(keyfile);
 		return cli_fail(&err);
 	}
+	rc = audit_store_open(db, &keys, &so, &store, &err);
 	shcrypto_keys_release(&keys);
-	if (store_open(db, &so, &store, &err)) {
+	if (rc) {
 		free(keyfile);
 		return cli_fail(&err);
 	}

@@ -1,7 +1,10 @@
 /* safeharbor serve: the HTTP API and web app, until SIGTERM or SIGINT. */
 #include "lib/common.h"
 #include <signal.h>
+#include <sodium.h>
 #include "api/app.h"
+#include "api/audit.h"
+#include "api/checkpoints.h"
 #include "api/inflight.h"
 #include "api/notifications.h"
 #include "core/witness.h"
@@ -20,6 +23,10 @@ int cmd_serve(int argc, char **argv)
 		{ "session-idle", required_argument, NULL, 'i' },
 		{ "session-max", required_argument, NULL, 'm' },
 		{ "public-url", required_argument, NULL, 'u' },
+		{ "checkpoints", required_argument, NULL, 'C' },
+		{ "checkpoint-interval", required_argument, NULL, 'I' },
+		{ "checkpoint-syslog", no_argument, NULL, 'S' },
+		{ "checkpoint-webhook", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -36,7 +43,14 @@ int cmd_serve(int argc, char **argv)
 		"  --session-idle SECONDS  sign out after this much inactivity (default 900)\n"
 		"  --session-max SECONDS   and after this long in any case (default 43200)\n"
 		"  --public-url URL        base of the case links in notifications (else the\n"
-		"                          notify.public_url setting; docs/notifications.md)";
+		"                          notify.public_url setting; docs/notifications.md)\n"
+		"  --checkpoints FILE      where checkpoints of the audit chain's head go (default:\n"
+		"                          beside the key file, <stem>.checkpoints)\n"
+		"  --checkpoint-interval S a checkpoint every S seconds while the chain grows (300),\n"
+		"                          and one at start and at a clean stop\n"
+		"  --checkpoint-syslog     also send each checkpoint to syslog (authpriv.notice)\n"
+		"  --checkpoint-webhook URL also POST each checkpoint there, signed like summonses\n"
+		"                          with $SAFEHARBOR_CHECKPOINT_SECRET";
 	struct sh_error err = SH_ERROR_INIT;
 	struct http_server_options ho = { 0 };
 	struct store_options so = { .create = false };
@@ -46,6 +60,10 @@ int cmd_serve(int argc, char **argv)
 	const char *witness_rules = "protocols/ca-cctv.rules";
 	const char *public_url = NULL;
 	struct notify_worker *notifier = NULL;
+	struct checkpointer_options co = { .interval_s = 300 };
+	struct checkpointer *checkpointer = NULL;
+	struct audit_keys akeys;
+	char *cp_default = NULL;
 	char *keyfile = NULL;
 	sigset_t sigs;
 	bool done;
@@ -71,6 +89,21 @@ int cmd_serve(int argc, char **argv)
 				return cli_usage_error(usage, "--public-url starts with https://");
 			public_url = optarg;
 		}
+		else if (c == 'C')
+			co.path = optarg;
+		else if (c == 'S')
+			co.syslog = true;
+		else if (c == 'W') {
+			if (strncmp(optarg, "https://", 8) && strncmp(optarg, "http://", 7))
+				return cli_usage_error(usage, "--checkpoint-webhook takes an http(s) URL");
+			co.webhook_url = optarg;
+		} else if (c == 'I') {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 86400)
+				return cli_usage_error(usage, "--checkpoint-interval takes seconds (1 to 86400)");
+			co.interval_s = (int)v;
+		}
 		else if (c == 'i' || c == 'm') {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -83,6 +116,12 @@ int cmd_serve(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 	db = cli_db_path(db);
+	if (co.webhook_url) {
+		co.webhook_secret = getenv("SAFEHARBOR_CHECKPOINT_SECRET");
+		if (!co.webhook_secret || strlen(co.webhook_secret) < 16)
+			return cli_usage_error(usage, "--checkpoint-webhook needs $SAFEHARBOR_CHECKPOINT_SECRET "
+						      "(16 characters or more)");
+	}
 
 	/* block the stop signals before any thread starts, so only sigwait() sees them */
 	sigemptyset(&sigs);
@@ -97,7 +136,7 @@ int cmd_serve(int argc, char **argv)
 		goto fail;
 	if (!protocol || !*protocol)
 		protocol = "protocols/la-county-frp.protocol";
-	if (store_open(db, &so, &app.store, &err) ||
+	if (audit_store_open(db, &app.keys, &so, &app.store, &err) ||
 	    registry_load(app.store, protocol, clock_now(&app.clock), &app.registry, &err))
 		goto fail;
 	if (app_load_witness_rules(&app, witness_rules, &err))
@@ -108,6 +147,17 @@ int cmd_serve(int argc, char **argv)
 	}
 	/* summons delivery and escalation (before the server: it sets up libcurl) */
 	if (notifications_start(&app, public_url, &notifier, &err))
+		goto fail;
+	/* checkpoints of the audit chain's head, outside the database (api/checkpoints.h) */
+	if (!co.path && !(co.path = cp_default = checkpoints_default_path(keyfile))) {
+		sh_error_set(&err, SH_ENOMEM, "out of memory");
+		goto fail;
+	}
+	co.store = app.store;
+	audit_keys_derive(&app.keys, &akeys);
+	memcpy(co.key, akeys.checkpoint, sizeof(co.key));
+	sodium_memzero(&akeys, sizeof(akeys));
+	if (checkpointer_start(&co, &checkpointer, &err))
 		goto fail;
 	if (http_server_start(&app, &ho, &srv, &err))
 		goto fail;
@@ -125,16 +175,22 @@ int cmd_serve(int argc, char **argv)
 		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	http_server_stop(srv);
 	notify_worker_stop(notifier);
+	checkpointer_stop(checkpointer); /* after the last write: the head a clean stop leaves */
 	registry_release(&app.registry);
 	witness_rules_free(app.witness_rules);
 	inflight_free(app.inflight);
 	store_close(app.store);
 	shcrypto_keys_release(&app.keys);
 	free(keyfile);
+	free(cp_default);
+	sodium_memzero(co.key, sizeof(co.key));
 	log_info("serve: stopped cleanly");
 	return EXIT_OK;
 fail:
 	notify_worker_stop(notifier);
+	checkpointer_stop(checkpointer);
+	free(cp_default);
+	sodium_memzero(co.key, sizeof(co.key));
 	registry_release(&app.registry);
 	witness_rules_free(app.witness_rules);
 	inflight_free(app.inflight);

@@ -79,6 +79,7 @@ enum sh_code http_auth_check(struct api_request *req, struct principal **who,
 			return sh_error_set(err, SH_EUNAUTH, "the token is not valid (revoked or unknown)");
 		if (rc || (rc = check_user(&u, p, err)))
 			return rc;
+		p->token_id = t.id;
 		*who = p;
 		return SH_OK;
 	}

@@ -246,6 +246,20 @@ enum sh_code shcrypto_open(const struct shcrypto_keys *k, const void *sealed, si
 	return SH_OK;
 }
 
+void shcrypto_audit_keys(const struct shcrypto_keys *k, unsigned char mac[SHCRYPTO_AUDIT_KEY_LEN],
+			 unsigned char checkpoint[SHCRYPTO_AUDIT_KEY_LEN])
+{
+	int oldest = 0;
+
+	for (int i = 1; i < k->nkeys; i++)
+		if (k->ids[i] < k->ids[oldest])
+			oldest = i;
+	crypto_kdf_derive_from_key(mac, SHCRYPTO_AUDIT_KEY_LEN, 3, "auditmac",
+				   k->keys + oldest * SHCRYPTO_KEY_LEN);
+	crypto_kdf_derive_from_key(checkpoint, SHCRYPTO_AUDIT_KEY_LEN, 4, "auditchk",
+				   k->keys + oldest * SHCRYPTO_KEY_LEN);
+}
+
 void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char out[65])
 {
 	unsigned char h[32];

@@ -43,6 +43,15 @@ enum sh_code shcrypto_seal(const struct shcrypto_keys *k, const void *plain, siz
 /* Decrypts what shcrypto_seal made, checking that it was sealed for `context`. */
 enum sh_code shcrypto_open(const struct shcrypto_keys *k, const void *sealed, size_t len,
 			   const char *context, struct buf *out, struct sh_error *err);
+/*
+ * The audit chain's two keys, derived (libsodium KDF) from the key file's oldest key (the
+ * lowest id), which every rotation keeps: mac keys the hash of every audit row, checkpoint
+ * signs the lines of the checkpoints file. Neither is stored in the database.
+ */
+#define SHCRYPTO_AUDIT_KEY_LEN 32
+void shcrypto_audit_keys(const struct shcrypto_keys *k, unsigned char mac[SHCRYPTO_AUDIT_KEY_LEN],
+			 unsigned char checkpoint[SHCRYPTO_AUDIT_KEY_LEN]);
+
 /* Keyed BLAKE2b of text, written as 64 hex characters into out[65]. */
 void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char out[65]);
 

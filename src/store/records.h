@@ -18,9 +18,16 @@ struct audit_entry {
 	const char *section; /* NULL when not about one section */
 	const char *outcome; /* "ok", "denied", "failed" */
 	const char *detail;  /* short, never personal data */
+	int64_t token_id;    /* the bearer token the request came with; 0 for none */
+	/* an anchor row (action "event.chain") commits to one timeline event: its id and the
+	 * MAC of its stored fields (store/audit_chain.h); 0 / NULL on other rows */
+	int64_t ref_event;
+	const char *ref_mac;
 	char prev_hash[65];
 	char hash[65];
+	bool has_nul; /* set by scans: a text field holds a NUL byte (never written by us) */
 };
+
 
 struct agency_rec {
 	int64_t id;
@@ -142,6 +149,15 @@ struct event_rec {
 	const char *author;
 	const char *agency_name;
 	const char *agency_kind;
+};
+
+/* A timeline event as the audit verification reads it, with its latest anchor. */
+struct event_chain_rec {
+	struct event_rec ev;
+	size_t data_len;        /* bytes of ev.data as stored */
+	bool has_nul;           /* a text field holds a NUL byte */
+	int64_t anchor_seq;     /* the latest audit row anchoring it; 0 when none */
+	const char *anchor_mac; /* that row's ref_mac */
 };
 
 /* A derived step row (the cache of protocol_evaluate for lists and reports). */

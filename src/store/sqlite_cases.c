@@ -518,7 +518,12 @@ enum sh_code sqlite_event_insert(struct store_conn *c, struct event_rec *r, stru
 	if ((rc = sq_exec_stmt(sc, st, err)))
 		return rc;
 	r->id = sqlite3_last_insert_rowid(sc->db);
-	return SH_OK;
+	/* the event joins the audit chain in the same transaction (store/audit_chain.h) */
+	{
+		struct event_rec stored = *r;
+		stored.data = r->data ? r->data : "{}";
+		return sq_audit_anchor(c, &stored, strlen(stored.data), r->recorded_at, NULL, err);
+	}
 }
 
 enum sh_code sqlite_events_list(struct store_conn *c, const char *case_id, struct arena *a,

@@ -302,6 +302,15 @@ static const char *const migrations[] = {
 	"DROP INDEX case_steps_also;"
 	"CREATE INDEX case_steps_also ON case_steps(also_owner, due_at, case_id)"
 	" WHERE state = 'pending' AND also_owner IS NOT NULL;",
+
+	/* 8: a keyed audit chain that covers the timeline (store/audit_chain.h): anchor rows
+	 * name an event and the MAC of its fields; rows say which bearer token a request
+	 * used. After this SQL, sqlite_audit_rekey (SQLITE_SCHEMA_AUDIT_KEYED) re-chains the
+	 * old rows with the keyed MAC and anchors the old events, in the same transaction. */
+	"ALTER TABLE audit ADD COLUMN token_id INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE audit ADD COLUMN ref_event INTEGER;"
+	"ALTER TABLE audit ADD COLUMN ref_mac TEXT;"
+	"CREATE INDEX audit_ref ON audit(ref_event, seq) WHERE ref_event IS NOT NULL;",
 };
 
 int sqlite_schema_count(void)

@@ -4,4 +4,6 @@
 int sqlite_schema_count(void);
 /* SQL that takes the schema from version-1 to version; NULL when out of range. */
 const char *sqlite_schema_migration(int version);
+/* The migration after whose SQL the audit chain is re-keyed (sqlite_audit_rekey). */
+#define SQLITE_SCHEMA_AUDIT_KEYED 8
 #endif

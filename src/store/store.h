@@ -34,6 +34,9 @@ struct store_options {
 	int read_conns;      /* size of the read pool (default 8) */
 	int group_max;       /* most requests committed together (default 256) */
 	int busy_timeout_ms; /* default 5000 */
+	/* the audit chain's MAC key (AUDIT_CHAIN_KEY_LEN bytes, from shcrypto_audit_keys; copied):
+	 * needed to append audit rows and to upgrade a database; NULL opens for reading only */
+	const unsigned char *audit_key;
 };
 
 /* Backend table (style.md 8). Each backend fills one; callers never touch it. */
