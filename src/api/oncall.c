@@ -11,6 +11,7 @@
 #include "api/params.h"
 #include "lib/jsonh.h"
 #include "lib/timefmt.h"
+#include "notify/config.h"
 #include "notify/deliver.h"
 
 
@@ -296,8 +297,22 @@ enum sh_code oncall_channels_set(struct store *s, const struct shcrypto_keys *ke
 	struct channels_op o = { actor, keys, now, user_id, ch, ARENA_INIT };
 	enum sh_code rc;
 
-	if (ch->set_webhook && ch->webhook_url)
-		deliver_check_webhook_url(ch->webhook_url, "webhook_url", err);
+	if (ch->set_webhook && ch->webhook_url) {
+		/* the addresses the operator allowed (notify.webhook_allow), read now */
+		struct escalation_config cfg;
+		struct deliver_policy pol = { &cfg.webhook_allow_list, false };
+		struct store_conn *c;
+
+		if ((rc = store_read_begin(s, &c, err)))
+			return rc;
+		rc = notify_config_load(c, &cfg, &o.a, NULL, err);
+		store_read_end(c);
+		if (rc) {
+			arena_release(&o.a);
+			return rc;
+		}
+		deliver_check_webhook_url(ch->webhook_url, "webhook_url", &pol, err);
+	}
 	if (ch->set_secret && ch->webhook_secret)
 		deliver_check_secret(ch->webhook_secret, "webhook_secret", err);
 	if (ch->set_secret && !ch->webhook_secret)
@@ -305,8 +320,10 @@ enum sh_code oncall_channels_set(struct store *s, const struct shcrypto_keys *ke
 			       "cannot be removed on its own; remove the webhook_url instead");
 	if (ch->set_email && ch->email)
 		deliver_check_email(ch->email, "email", err);
-	if (err->nfields)
+	if (err->nfields) {
+		arena_release(&o.a);
 		return SH_EINVAL;
+	}
 	rc = store_write(s, do_channels_set, &o, err);
 	arena_release(&o.a);
 	return rc;
