@@ -36,6 +36,9 @@ struct api_request {
 	struct app *app;
 	const struct principal *who; /* NULL on routes that need no sign-in */
 	const char *request_id;
+	/* the client's address, from a trusted proxy's X-Forwarded-For when there is one
+	 * (http/server.c); "-" when unknown. For throttling, never for the log's detail */
+	const char *client_addr;
 };
 
 struct api_response {

@@ -28,7 +28,8 @@ struct app {
 	struct app_config cfg;
 	struct registry registry;     /* protocol versions */
 	struct witness_rules *witness_rules; /* CCTV eligibility and notice (protocols/ca-cctv.rules) */
-	struct inflight *inflight;    /* idempotency keys being processed (the one mutable part) */
+	struct inflight *inflight;    /* idempotency keys being processed (mutable, locked) */
+	struct throttle *throttle;    /* failed sign-ins (api/throttle.h; mutable, locked) */
 	char dummy_hash[128]; /* verified against for unknown usernames, so timing reveals nothing */
 };
 

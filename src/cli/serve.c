@@ -6,6 +6,7 @@
 #include "api/audit.h"
 #include "api/checkpoints.h"
 #include "api/inflight.h"
+#include "api/throttle.h"
 #include "api/notifications.h"
 #include "core/witness.h"
 #include "cli/cli.h"
@@ -23,6 +24,7 @@ int cmd_serve(int argc, char **argv)
 		{ "session-idle", required_argument, NULL, 'i' },
 		{ "session-max", required_argument, NULL, 'm' },
 		{ "public-url", required_argument, NULL, 'u' },
+		{ "trusted-proxies", required_argument, NULL, 'T' },
 		{ "checkpoints", required_argument, NULL, 'C' },
 		{ "checkpoint-interval", required_argument, NULL, 'I' },
 		{ "checkpoint-syslog", no_argument, NULL, 'S' },
@@ -44,6 +46,8 @@ int cmd_serve(int argc, char **argv)
 		"  --session-max SECONDS   and after this long in any case (default 43200)\n"
 		"  --public-url URL        base of the case links in notifications (else the\n"
 		"                          notify.public_url setting; docs/notifications.md)\n"
+		"  --trusted-proxies LIST  addresses or prefixes of reverse proxies whose\n"
+		"                          X-Forwarded-For names the client (e.g. 127.0.0.1,10.0.0.0/8)\n"
 		"  --checkpoints FILE      where checkpoints of the audit chain's head go (default:\n"
 		"                          beside the key file, <stem>.checkpoints)\n"
 		"  --checkpoint-interval S a checkpoint every S seconds while the chain grows (300),\n"
@@ -91,6 +95,8 @@ int cmd_serve(int argc, char **argv)
 		}
 		else if (c == 'C')
 			co.path = optarg;
+		else if (c == 'T')
+			ho.trusted_proxies = optarg;
 		else if (c == 'S')
 			co.syslog = true;
 		else if (c == 'W') {
@@ -141,7 +147,7 @@ int cmd_serve(int argc, char **argv)
 		goto fail;
 	if (app_load_witness_rules(&app, witness_rules, &err))
 		goto fail;
-	if (!(app.inflight = inflight_new())) {
+	if (!(app.inflight = inflight_new()) || !(app.throttle = throttle_new())) {
 		sh_error_set(&err, SH_ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -179,6 +185,7 @@ int cmd_serve(int argc, char **argv)
 	registry_release(&app.registry);
 	witness_rules_free(app.witness_rules);
 	inflight_free(app.inflight);
+	throttle_free(app.throttle);
 	store_close(app.store);
 	shcrypto_keys_release(&app.keys);
 	free(keyfile);
@@ -194,6 +201,7 @@ fail:
 	registry_release(&app.registry);
 	witness_rules_free(app.witness_rules);
 	inflight_free(app.inflight);
+	throttle_free(app.throttle);
 	store_close(app.store);
 	if (app.keys.keys)
 		shcrypto_keys_release(&app.keys);

@@ -9,6 +9,7 @@
 #include "http/server.h"
 #include "http/static.h"
 #include "lib/log.h"
+#include "lib/netaddr.h"
 #include "lib/shcrypto.h"
 
 struct http_server {
@@ -19,6 +20,7 @@ struct http_server {
 	pthread_mutex_t mu;
 	pthread_cond_t idle_cv;
 	int inflight;
+	struct netaddr_list proxies; /* trusted: their X-Forwarded-For names the client */
 };
 
 /* One request and its response: lives from the first callback to "completed". */
@@ -37,6 +39,7 @@ struct exchange {
 	char method[12];
 	struct arena arena;
 	int status;
+	char client[NETADDR_TEXT_LEN];
 };
 
 static const char *conn_header(void *ctx, const char *name)
@@ -47,6 +50,53 @@ static const char *conn_header(void *ctx, const char *name)
 static const char *conn_query(void *ctx, const char *name)
 {
 	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/*
+ * The client of a request: the peer's address, or, when the peer is a trusted proxy, the
+ * rightmost X-Forwarded-For entry that is not a trusted proxy itself (entries further
+ * left were written by the client and prove nothing). "-" when unknown.
+ */
+static void client_address(struct MHD_Connection *conn, const struct netaddr_list *proxies,
+			   char out[NETADDR_TEXT_LEN])
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const char *xff;
+	struct netaddr a;
+	size_t end;
+
+	snprintf(out, NETADDR_TEXT_LEN, "-");
+	if (!ci || !ci->client_addr || !netaddr_from_sockaddr(ci->client_addr, &a))
+		return;
+	netaddr_format(&a, out);
+	if (!netaddr_list_has(proxies, &a) ||
+	    !(xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For")))
+		return;
+	for (end = strlen(xff); end > 0;) {
+		size_t start = end, n;
+		char item[NETADDR_TEXT_LEN];
+		const char *p;
+
+		while (start > 0 && xff[start - 1] != ',')
+			start--;
+		p = xff + start;
+		n = end - start;
+		end = start ? start - 1 : 0;
+		while (n && (*p == ' ' || *p == '\t'))
+			p++, n--;
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (!n || n >= sizeof(item))
+			return;
+		memcpy(item, p, n);
+		item[n] = '\0';
+		if (!netaddr_parse(item, &a))
+			return; /* garbage: the last address believed stands */
+		netaddr_format(&a, out);
+		if (!netaddr_list_has(proxies, &a))
+			return;
+	}
 }
 
 static enum MHD_Result send_response(struct exchange *x, struct api_response *res, bool is_api)
@@ -139,6 +189,7 @@ static enum MHD_Result dispatch(struct exchange *x, const char *url)
 	req.arena = &x->arena;
 	req.app = x->srv->app;
 	req.request_id = x->request_id;
+	req.client_addr = x->client;
 
 	if (has_body_method(x->method) && x->body.len &&
 	    !is_json(conn_header(x->conn, MHD_HTTP_HEADER_CONTENT_TYPE))) {
@@ -188,6 +239,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		shcrypto_random_hex(x->request_id, 8);
 		snprintf(x->method, sizeof(x->method), "%s", method);
 		arena_init(&x->arena);
+		client_address(conn, &srv->proxies, x->client);
 		x->match = router_match(http_routes, http_nroutes, method, url, &x->arena,
 					&x->route, x->params, &x->nparams, x->allow,
 					sizeof(x->allow));
@@ -314,6 +366,7 @@ enum sh_code http_server_start(struct app *app, const struct http_server_options
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	const union MHD_DaemonInfo *info;
+	char bad[64];
 	enum sh_code rc;
 
 	*out = NULL;
@@ -325,6 +378,12 @@ enum sh_code http_server_start(struct app *app, const struct http_server_options
 		return sh_error_set(err, SH_ENOMEM, "out of memory");
 	s->app = app;
 	s->body_limit = o->body_limit ? o->body_limit : 1024 * 1024;
+	if (!netaddr_parse_list(o->trusted_proxies ? o->trusted_proxies : "", &s->proxies, bad,
+				sizeof(bad))) {
+		free(s);
+		return sh_error_set(err, SH_EINVAL,
+				    "--trusted-proxies: '%s' is not an address or prefix", bad);
+	}
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->idle_cv, NULL);
 	s->d = MHD_start_daemon(

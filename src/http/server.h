@@ -17,6 +17,7 @@ struct http_server_options {
 	unsigned timeout_s;      /* idle connection timeout, default 30 */
 	unsigned max_conns;      /* default 512 */
 	size_t header_limit;     /* memory for the request line and headers, default 32 KiB */
+	const char *trusted_proxies; /* addresses/prefixes whose X-Forwarded-For is believed */
 };
 
 /* Starts serving app (kept, not owned). Stop with http_server_stop(). */

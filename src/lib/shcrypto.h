@@ -57,7 +57,9 @@ void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char 
 
 /* Argon2id string hash (libsodium's interactive limits or stronger). */
 enum sh_code shcrypto_password_hash(const char *password, char out[128], struct sh_error *err);
-bool shcrypto_password_verify(const char *hash, const char *password);
+/* suspect: the client has recent failures (api/throttle.h); such checks take at most one
+ * of the two hashing slots, so they cannot keep everyone else waiting. */
+bool shcrypto_password_verify(const char *hash, const char *password, bool suspect);
 bool shcrypto_password_needs_rehash(const char *hash);
 
 /* n random bytes as 2n hex characters into out (size 2n+1). */

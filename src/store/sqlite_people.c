@@ -295,21 +295,6 @@ enum sh_code sqlite_user_set_password(struct store_conn *c, int64_t id, const ch
 	return revoke_user_sessions(c, id, err);
 }
 
-enum sh_code sqlite_user_set_login_state(struct store_conn *c, int64_t id, int failed_logins,
-					 int64_t locked_until, struct sh_error *err)
-{
-	static const char sql[] = "UPDATE users SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, failed_logins);
-	sqlite3_bind_int64(st, 3, locked_until);
-	return sq_exec_stmt(sc, st, err);
-}
-
 enum sh_code sqlite_session_insert(struct store_conn *c, const struct session_rec *r,
 				   struct sh_error *err)
 {
