@@ -25,6 +25,10 @@ int cmd_serve(int argc, char **argv)
 		{ "session-max", required_argument, NULL, 'm' },
 		{ "public-url", required_argument, NULL, 'u' },
 		{ "trusted-proxies", required_argument, NULL, 'T' },
+		{ "max-conns", required_argument, NULL, 'M' },
+		{ "max-conns-per-ip", required_argument, NULL, 'P' },
+		{ "conn-timeout", required_argument, NULL, 'O' },
+		{ "header-timeout", required_argument, NULL, 'H' },
 		{ "checkpoints", required_argument, NULL, 'C' },
 		{ "checkpoint-interval", required_argument, NULL, 'I' },
 		{ "checkpoint-syslog", no_argument, NULL, 'S' },
@@ -46,6 +50,10 @@ int cmd_serve(int argc, char **argv)
 		"  --session-max SECONDS   and after this long in any case (default 43200)\n"
 		"  --public-url URL        base of the case links in notifications (else the\n"
 		"                          notify.public_url setting; docs/notifications.md)\n"
+		"  --max-conns N           connections at once, in all (512)\n"
+		"  --max-conns-per-ip N    connections at once from one client address (64)\n"
+		"  --header-timeout S      silence allowed while a request's headers are awaited (10)\n"
+		"  --conn-timeout S        silence allowed while a request is read and answered (30)\n"
 		"  --trusted-proxies LIST  addresses or prefixes of reverse proxies whose\n"
 		"                          X-Forwarded-For names the client (e.g. 127.0.0.1,10.0.0.0/8)\n"
 		"  --checkpoints FILE      where checkpoints of the audit chain's head go (default:\n"
@@ -97,6 +105,17 @@ int cmd_serve(int argc, char **argv)
 			co.path = optarg;
 		else if (c == 'T')
 			ho.trusted_proxies = optarg;
+		else if (c == 'M' || c == 'P' || c == 'O' || c == 'H') {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			long max = c == 'M' ? 65536 : c == 'P' ? 65536 : 3600;
+			if (*end || v < 1 || v > max)
+				return cli_usage_error(usage, "--%s takes a number from 1 to %ld",
+						       c == 'M' ? "max-conns" : c == 'P' ? "max-conns-per-ip"
+						       : c == 'O' ? "conn-timeout" : "header-timeout", max);
+			*(c == 'M' ? &ho.max_conns : c == 'P' ? &ho.max_conns_per_ip
+			  : c == 'O' ? &ho.timeout_s : &ho.header_timeout_s) = (unsigned)v;
+		}
 		else if (c == 'S')
 			co.syslog = true;
 		else if (c == 'W') {

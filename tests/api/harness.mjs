@@ -117,7 +117,7 @@ export function makeClient(url) {
 
 // One request from a chosen local address (Linux: all of 127/8 is loopback, so a test can
 // be several clients): { status, headers, text, json, ms }.
-export function requestFrom(url, localAddress, method, path, { body, headers = {} } = {}) {
+export function requestFrom(url, localAddress, method, path, { body, headers = {}, timeoutMs = 60000 } = {}) {
   const u = new URL(path, url);
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const h = { ...headers };
@@ -135,6 +135,7 @@ export function requestFrom(url, localAddress, method, path, { body, headers = {
       });
     });
     req.on('error', reject);
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     if (payload !== undefined) req.write(payload);
     req.end();
   });
