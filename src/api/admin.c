@@ -1,6 +1,7 @@
 #include "lib/common.h"
 #include "api/admin.h"
 #include "api/audit.h"
+#include "core/password.h"
 #include "lib/jsonh.h"
 #include "lib/shcrypto.h"
 #include "lib/timefmt.h"
@@ -55,14 +56,20 @@ static void check_area(const char *field, const char *area, struct sh_error *err
 			       "an area is 1 to 64 lowercase letters, digits, '_' or '-' (or '*' for all)");
 }
 
-enum sh_code admin_check_password(const char *field, const char *password, struct sh_error *err)
+/* The agency's name (for the password rules); NULL when unknown, allocated from a. */
+static const char *agency_name(struct store *s, int64_t id, struct arena *a)
 {
-	size_t n = password ? strlen(password) : 0;
+	struct sh_error ignored = SH_ERROR_INIT;
+	struct store_conn *c;
+	struct agency_rec ag;
+	const char *name = NULL;
 
-	if (n < ADMIN_PASSWORD_MIN || n > 1024)
-		return sh_error_field(err, SH_EINVAL, field, "must be %d to 1024 characters",
-				      ADMIN_PASSWORD_MIN);
-	return SH_OK;
+	if (store_read_begin(s, &c, &ignored))
+		return NULL;
+	if (!store_agency_get(c, id, NULL, a, &ag, &ignored))
+		name = ag.name;
+	store_read_end(c);
+	return name;
 }
 
 /* Announces o->notice about user u to u's agency (its supervisors and u see it). */
@@ -176,7 +183,11 @@ enum sh_code admin_user_add(struct store *s, int64_t now, const struct principal
 			       "must be one of: member, supervisor, analyst, admin");
 	check_text("display_name", r->display_name, 1, 100, true, err);
 	check_text("contact", r->contact, 1, 100, false, err);
-	admin_check_password("password", password, err);
+	{
+		struct arena a = ARENA_INIT;
+		password_check("password", password, r->username, agency_name(s, r->agency_id, &a), err);
+		arena_release(&a);
+	}
 	if (err->nfields)
 		return SH_EINVAL;
 	if ((rc = shcrypto_password_hash(password, hash, err)))
@@ -227,10 +238,21 @@ enum sh_code admin_user_password(struct store *s, int64_t now, const struct prin
 				 int64_t id, const char *password, struct sh_error *err)
 {
 	struct op o = { .actor = actor, .now = now, .id = id, .action = "user.password" };
+	struct store_conn *c;
+	struct user_rec u;
+	struct arena a = ARENA_INIT;
 	char hash[128];
 	enum sh_code rc;
 
-	if ((rc = admin_check_password("password", password, err)))
+	/* the rules need the user's name and agency */
+	if ((rc = store_read_begin(s, &c, err)))
+		return rc;
+	rc = store_user_get(c, id, NULL, &a, &u, err);
+	store_read_end(c);
+	if (!rc)
+		rc = password_check("password", password, u.username, u.agency_name, err);
+	arena_release(&a);
+	if (rc)
 		return rc;
 	if ((rc = shcrypto_password_hash(password, hash, err)))
 		return rc;

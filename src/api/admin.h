@@ -13,7 +13,6 @@
 #include "core/access.h"
 #include "store/store.h"
 
-#define ADMIN_PASSWORD_MIN 12
 #define ADMIN_TOKEN_LEN 68 /* "sh_" + 64 hex + NUL */
 
 enum sh_code admin_agency_add(struct store *s, int64_t now, const struct principal *actor,
@@ -48,8 +47,5 @@ enum sh_code admin_token_create(struct store *s, int64_t now, const struct princ
 				struct sh_error *err);
 enum sh_code admin_token_revoke(struct store *s, int64_t now, const struct principal *actor,
 				int64_t id, struct sh_error *err);
-
-/* Field rules, also used by the API's JSON validation. */
-enum sh_code admin_check_password(const char *field, const char *password, struct sh_error *err);
 
 #endif

@@ -156,14 +156,22 @@ enum sh_code oncall_roster_add(struct store *s, int64_t now, const struct princi
 	if (!area_ok(r->area))
 		sh_error_field(err, SH_EINVAL, "area",
 			       "is '*' (every area) or an area code: lowercase letters, digits, '_' or '-'");
-	if (r->ends_at <= r->starts_at)
-		sh_error_field(err, SH_EINVAL, "ends_at", "must be after starts_at");
-	else if (r->ends_at - r->starts_at > ONCALL_SHIFT_MAX_S)
-		sh_error_field(err, SH_EINVAL, "ends_at",
-			       "a roster entry covers at most %d days; add one per shift or week",
-			       ONCALL_SHIFT_MAX_S / 86400);
-	if (r->ends_at && r->ends_at <= now)
-		sh_error_field(err, SH_EINVAL, "ends_at", "is in the past");
+	/* a roster is kept from a month back to a year ahead: a shift in 9999 or 1900 is a
+	 * typing error, and would sort in front of every real one */
+	timefmt_check_range("starts_at", r->starts_at, now - ONCALL_BACK_S, now + ONCALL_AHEAD_S,
+			    "a roster is kept from a month back to a year ahead", err);
+	if (!timefmt_check_range("ends_at", r->ends_at, now - ONCALL_BACK_S,
+				 now + ONCALL_AHEAD_S + ONCALL_SHIFT_MAX_S,
+				 "a roster is kept from a month back to a year ahead", err)) {
+		if (r->ends_at <= r->starts_at)
+			sh_error_field(err, SH_EINVAL, "ends_at", "must be after starts_at");
+		else if (r->ends_at - r->starts_at > ONCALL_SHIFT_MAX_S)
+			sh_error_field(err, SH_EINVAL, "ends_at",
+				       "a roster entry covers at most %d days; add one per shift or week",
+				       ONCALL_SHIFT_MAX_S / 86400);
+		else if (r->ends_at <= now)
+			sh_error_field(err, SH_EINVAL, "ends_at", "is in the past");
+	}
 	if (!r->user_id)
 		sh_error_field(err, SH_EINVAL, "user_id", "is required");
 	if (!r->supervisor_id)

@@ -182,3 +182,35 @@ test('who viewed pages through every row, and filters by outcome', async () => {
   assertProblem(await sup.get(`/api/v1/cases/${c.id}/audit?outcome=maybe`), 422, 'outcome');
   assertProblem(await sup.get(`/api/v1/cases/${c.id}/audit?limit=0`), 422, 'limit');
 });
+
+test('weak passwords are refused, naming the rule, and nothing is written', async () => {
+  const admin = srv.as('admin');
+  const agencies = (await admin.get('/api/v1/agencies')).json.items;
+  const cwAgency = agencies.find((a) => a.name === 'Child Welfare').id;
+  const cases = [
+    ['password2024', /most common passwords/],
+    ['P@ssw0rd-2024!', /most common passwords/],
+    ['qwertyuiop12', /most common passwords/],
+    ['zzzzzzzzzzzzzz', /one character repeated/],
+    ['123456789012', /run of characters/],
+    ['abcdefghijkl', /run of characters/],
+    ['xyzxyzxyzxyz', /repeats a short part/],
+    ['cw.newbie-is-here', /username/],
+    ['Child-Welfare-rocks-9', /agency's name/],
+    ['too-short', /12 to 1024/],
+  ];
+  for (const [password, why] of cases) {
+    const r = await admin.post('/api/v1/users', { agency_id: cwAgency, username: 'cw.newbie', display_name: 'Synthetic newbie', role: 'member', password });
+    assertProblem(r, 422, 'password');
+    assert.match(r.json.errors.find((e) => e.field === 'password').message, why, password);
+  }
+  assert.equal(sql("SELECT count(*) FROM users WHERE username = 'cw.newbie'"), '0');
+  // a reset is held to the same rules, and the command line too
+  const users = (await admin.get('/api/v1/users')).json.items;
+  const med = users.find((u) => u.username === 'med').id;
+  assertProblem(await admin.post(`/api/v1/users/${med}/password`, { password: 'Password12345' }), 422, 'password');
+  const r = cli(['user', 'add', '--db', srv.db, '--agency', 'Child Welfare', '--username', 'cw.other',
+    '--role', 'member', '--display-name', 'Synthetic other'], { input: 'welcome2026!!\n' });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /password.*most common/);
+});

@@ -46,3 +46,27 @@ test('with the fallback disabled too, the supervisor is paged', async () => {
   run(['user', 'enable', '--db', srv.db, '--username', 'adv']);
   run(['user', 'enable', '--db', srv.db, '--username', 'adv2']);
 });
+
+test('a shift in 9999 or in 1900 is refused, naming the field and the range', async () => {
+  const sup = srv.as('adv_sup');
+  const agency = (await sup.get('/api/v1/me')).json.user.agency.id;
+  const users = (await sup.get('/api/v1/users')).json.items;
+  const id = (u) => users.find((x) => x.username === u).id;
+  const add = (starts_at, ends_at) => sup.post(`/api/v1/agencies/${agency}/roster`,
+    { user_id: id('adv2'), supervisor_id: id('adv_sup'), starts_at, ends_at, area: 'long_beach' });
+  const before = sql('SELECT count(*) FROM roster');
+  let r = await add(isoMinutesAgo(-60), '9999-12-31T23:00:00Z');
+  assert.equal(r.status, 422, r.text);
+  const msg = r.json.errors.find((e) => e.field === 'ends_at').message;
+  assert.match(msg, /must be between \d{4}-\d\d-\d\dT.* and \d{4}-\d\d-\d\dT.*a year ahead/);
+  r = await add('1900-01-01T08:00:00Z', '1900-01-01T20:00:00Z');
+  assert.equal(r.status, 422, r.text);
+  assert.ok(r.json.errors.some((e) => e.field === 'starts_at' && /must be between/.test(e.message)));
+  r = await add('9999-01-01T08:00:00Z', '9999-01-01T20:00:00Z');
+  assert.ok(r.json.errors.some((e) => e.field === 'starts_at'));
+  assert.equal(sql('SELECT count(*) FROM roster'), before, 'nothing was written');
+  const cliR = cli(['roster', 'add', '--db', srv.db, '--agency', 'Advocates United', '--user', 'adv2',
+    '--supervisor', 'adv_sup', '--area', 'long_beach', '--from', '9999-01-01T08:00:00Z', '--hours', '8']);
+  assert.equal(cliR.status, 1);
+  assert.match(cliR.stderr, /starts_at/);
+});
