@@ -56,6 +56,15 @@ static const char *cookie_header(struct api_request *req, const char *value, boo
 			    secure ? "; Secure" : "");
 }
 
+/* The session's limits, for the web app to take case data off the screen when it ends. */
+static json_t *session_json(const struct app *app, const struct principal *p)
+{
+	json_t *o = json_pack("{s:i}", "idle_seconds", app->cfg.session_idle_s);
+
+	jsonh_set_time(o, "ends_at", p->session_ends, false);
+	return o;
+}
+
 /* The one answer to a throttled client, whoever it names: existence is not revealed. */
 static enum sh_code too_many(struct api_request *req, struct api_response *res, int64_t wait,
 			     struct sh_error *err)
@@ -160,8 +169,10 @@ API_HANDLER(api_session_create)
 		goto out;
 	p.via_session = true;
 	p.csrf_token = csrf;
+	p.session_ends = s.now + app->cfg.session_absolute_s;
 	api_add_header(res, "Set-Cookie", cookie_header(req, cookie, false));
-	out = json_pack("{s:o, s:s}", "user", principal_to_json(&p), "csrf_token", csrf);
+	out = json_pack("{s:o, s:s, s:o}", "user", principal_to_json(&p), "csrf_token", csrf,
+			"session", session_json(app, &p));
 	rc = api_reply_json_new(res, 200, out);
 	sodium_memzero(cookie, sizeof(cookie));
 out:
@@ -202,7 +213,9 @@ API_HANDLER(api_me)
 	json_t *out = json_pack("{s:o}", "user", principal_to_json(req->who));
 
 	UNUSED(err);
-	if (req->who->via_session)
+	if (req->who->via_session) {
 		json_object_set_new(out, "csrf_token", json_string(req->who->csrf_token));
+		json_object_set_new(out, "session", session_json(req->app, req->who));
+	}
 	return api_reply_json_new(res, 200, out);
 }

@@ -134,6 +134,7 @@ enum sh_code http_auth_check(struct api_request *req, struct principal **who,
 		}
 		p->via_session = true;
 		p->session = arena_strdup(req->arena, hash);
+		p->session_ends = s.created_at + app->cfg.session_absolute_s;
 		p->csrf_token = s.csrf_token;
 		/* last_seen is written at most once a minute (sooner for short idle limits) */
 		if (now - s.last_seen >= (app->cfg.session_idle_s / 4 < 60 ? app->cfg.session_idle_s / 4 : 60)) {
