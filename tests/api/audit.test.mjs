@@ -8,7 +8,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, appendFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { startCounty, identify, cli, isoMinutesAgo } from './harness.mjs';
+import { startCounty, startServer, identify, cli, isoMinutesAgo } from './harness.mjs';
+import { startWebhookReceiver, verifySignature, waitFor } from './receivers.mjs';
 
 let srv;
 before(async () => {
@@ -147,4 +148,28 @@ test('a verified chain adds its head as a checkpoint', () => {
   assert.match(r.stdout, /1 checkpoints match/);
   sql(copy, 'DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)');
   assert.equal(cli(['audit', 'verify', '--db', copy]).status, 1);
+});
+
+test('each checkpoint can also go to a webhook, signed, so a copy lives off the host', async () => {
+  const hook = await startWebhookReceiver();
+  const secret = 'synthetic-checkpoint-secret-0123';
+  process.env.SAFEHARBOR_CHECKPOINT_SECRET = secret;
+  const s = await startServer({ args: ['--checkpoint-webhook', `${hook.url}/checkpoints`, '--checkpoint-interval', '1'] });
+  delete process.env.SAFEHARBOR_CHECKPOINT_SECRET;
+  try {
+    // one at start; a write makes the head move, and the next interval sends it
+    await waitFor(() => hook.received.length >= 1, 10000, 'the checkpoint at start');
+    cli(['agency', 'add', '--db', s.db, '--name', 'Checkpoint Shelter', '--kind', 'shelter']);
+    await waitFor(() => hook.received.length >= 2, 10000, 'a checkpoint after a write');
+    for (const r of hook.received) {
+      assert.equal(r.json.type, 'audit_checkpoint');
+      assert.match(r.json.head, /^[0-9a-f]{64}$/);
+      assert.ok(verifySignature(secret, r.headers, r.body), 'signed with the secret');
+    }
+    const last = hook.received.at(-1).json;
+    assert.equal(String(last.seq), sql(s.db, 'SELECT max(seq) FROM audit'));
+  } finally {
+    assert.equal(await s.stop(), 0);
+    await hook.close();
+  }
 });
