@@ -126,6 +126,9 @@ static int verify_row(const struct audit_entry *e, void *arg)
 			    "audit row %" PRId64 ": its contents do not match its MAC (edited, or "
 			    "the chain recomputed without the key?)",
 			    e->seq);
+	/* a checkpoint of the empty chain (row 0) names no row */
+	while (x->next_cp < x->ncps && x->cps[x->next_cp].seq < e->seq)
+		x->next_cp++;
 	while (x->next_cp < x->ncps && x->cps[x->next_cp].seq == e->seq) {
 		const struct checkpoint *cp = &x->cps[x->next_cp++];
 		if (strcmp(cp->head, h)) {
