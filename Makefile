@@ -22,7 +22,10 @@ SRC       := $(sort $(wildcard src/*/*.c))
 GEN_DIR   := build/gen
 WEB_FILES := $(sort $(shell find web -type f ! -name '.*' 2>/dev/null))
 WEB_GEN   := $(GEN_DIR)/web_assets.c
-LIB_SRC   := $(filter-out src/cli/%,$(SRC)) $(WEB_GEN)
+# The list of common passwords (share/common-passwords.txt, made by
+# tools/gen-common-passwords.sh) is embedded too: core/password.c refuses its entries.
+PW_GEN    := $(GEN_DIR)/common_passwords.c
+LIB_SRC   := $(filter-out src/cli/%,$(SRC)) $(WEB_GEN) $(PW_GEN)
 CLI_SRC   := $(filter src/cli/%,$(SRC))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 
@@ -67,6 +70,11 @@ $(GEN_DIR)/embed_web: tools/embed_web.c | setup-once
 $(WEB_GEN): $(GEN_DIR)/embed_web $(WEB_FILES) $(shell find web -type d 2>/dev/null)
 	@echo "GEN $@"
 	@$(GEN_DIR)/embed_web $@ web $(WEB_FILES:web/%=%)
+
+$(PW_GEN): share/common-passwords.txt tools/embed_list.sh
+	@mkdir -p $(dir $@)
+	@echo "GEN $@"
+	@tools/embed_list.sh common_passwords $< >$@
 
 # The set-up script runs once per make invocation, before any compile: what building
 # needs. `make test` adds what testing needs (scripts/setup.sh test).

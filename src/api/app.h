@@ -36,7 +36,8 @@ struct app {
 	struct tz *tz;                /* the county's time zone (setting county.timezone) */
 	int arrest_window_days;       /* an arrest may precede the identification by this much
 					 (setting arrest.before_identification_days) */
-	struct inflight *inflight;    /* idempotency keys being processed (the one mutable part) */
+	struct inflight *inflight;    /* idempotency keys being processed (mutable, locked) */
+	struct throttle *throttle;    /* failed sign-ins (api/throttle.h; mutable, locked) */
 	char dummy_hash[128]; /* verified against for unknown usernames, so timing reveals nothing */
 	/* operations (docs/operations.md): /metrics and /readyz */
 	struct telemetry *telemetry;    /* HTTP counters (http/telemetry.h); NULL: none kept */

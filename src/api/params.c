@@ -44,3 +44,22 @@ enum sh_code params_date(const struct api_request *req, const char *name, struct
 							    "2000 or later");
 	return SH_OK;
 }
+
+enum sh_code params_int(const struct api_request *req, const char *name, int64_t lo, int64_t hi,
+			int64_t dflt, int64_t *out, struct sh_error *err)
+{
+	const char *v = api_query(req, name);
+	char *end;
+	long long n;
+
+	*out = dflt;
+	if (!v)
+		return SH_OK;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno || *end || end == v || n < lo || n > hi)
+		return sh_error_field(err, SH_EINVAL, name, "must be a whole number from %" PRId64
+				      " to %" PRId64, lo, hi);
+	*out = n;
+	return SH_OK;
+}

@@ -15,4 +15,8 @@ enum sh_code params_flag(const struct api_request *req, const char *name, bool d
 enum sh_code params_date(const struct api_request *req, const char *name, struct sh_date *out,
 			 struct sh_error *err);
 
+/* Query integer: absent -> dflt; a whole number from lo to hi; else SH_EINVAL naming it. */
+enum sh_code params_int(const struct api_request *req, const char *name, int64_t lo, int64_t hi,
+			int64_t dflt, int64_t *out, struct sh_error *err);
+
 #endif
