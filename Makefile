@@ -97,7 +97,8 @@ DATADIR   ?= $(PREFIX)/share/safeharbor
 MANDIR    ?= $(PREFIX)/share/man
 DOCDIR    ?= $(PREFIX)/share/doc/safeharbor
 UNITDIR   ?= $(PREFIX)/lib/systemd/system
-DATA_FILES = $(sort $(filter-out %.md %~,$(wildcard protocols/*)))
+# every file of protocols/ and its folders (protocols/history: earlier protocol versions)
+DATA_FILES = $(sort $(filter-out %.md %~,$(shell find protocols -type f 2>/dev/null)))
 SUBST      = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 		 -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@VERSION@|$(VERSION)|g'
 INSTALL_BIN ?= $(REL_DIR)/safeharbor
@@ -107,7 +108,7 @@ install: $(INSTALL_BIN)
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)/examples \
 		$(DESTDIR)$(SYSCONFDIR)/safeharbor
 	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/safeharbor
-	install -m 0644 $(DATA_FILES) $(DESTDIR)$(DATADIR)/
+	for f in $(DATA_FILES); do install -D -m 0644 $$f $(DESTDIR)$(DATADIR)/$${f#protocols/}; done
 	$(SUBST) man/safeharbor.1 | gzip -9n > $(DESTDIR)$(MANDIR)/man1/safeharbor.1.gz
 	$(SUBST) man/safeharbor.conf.5 | gzip -9n > $(DESTDIR)$(MANDIR)/man5/safeharbor.conf.5.gz
 	$(SUBST) contrib/systemd/safeharbor.service.in > $(DESTDIR)$(UNITDIR)/safeharbor.service
