@@ -22,7 +22,10 @@ SRC       := $(sort $(wildcard src/*/*.c))
 GEN_DIR   := build/gen
 WEB_FILES := $(sort $(shell find web -type f ! -name '.*' 2>/dev/null))
 WEB_GEN   := $(GEN_DIR)/web_assets.c
-LIB_SRC   := $(filter-out src/cli/%,$(SRC)) $(WEB_GEN)
+# The list of common passwords (share/common-passwords.txt, made by
+# tools/gen-common-passwords.sh) is embedded too: core/password.c refuses its entries.
+PW_GEN    := $(GEN_DIR)/common_passwords.c
+LIB_SRC   := $(filter-out src/cli/%,$(SRC)) $(WEB_GEN) $(PW_GEN)
 CLI_SRC   := $(filter src/cli/%,$(SRC))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 
@@ -68,6 +71,11 @@ $(WEB_GEN): $(GEN_DIR)/embed_web $(WEB_FILES) $(shell find web -type d 2>/dev/nu
 	@echo "GEN $@"
 	@$(GEN_DIR)/embed_web $@ web $(WEB_FILES:web/%=%)
 
+$(PW_GEN): share/common-passwords.txt tools/embed_list.sh
+	@mkdir -p $(dir $@)
+	@echo "GEN $@"
+	@tools/embed_list.sh common_passwords $< >$@
+
 # The set-up script runs once per make invocation, before any compile: what building
 # needs. `make test` adds what testing needs (scripts/setup.sh test).
 .PHONY: setup-once
@@ -89,7 +97,8 @@ DATADIR   ?= $(PREFIX)/share/safeharbor
 MANDIR    ?= $(PREFIX)/share/man
 DOCDIR    ?= $(PREFIX)/share/doc/safeharbor
 UNITDIR   ?= $(PREFIX)/lib/systemd/system
-DATA_FILES = $(sort $(filter-out %.md %~,$(wildcard protocols/*)))
+# every file of protocols/ and its folders (protocols/history: earlier protocol versions)
+DATA_FILES = $(sort $(filter-out %.md %~,$(shell find protocols -type f 2>/dev/null)))
 SUBST      = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 		 -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@VERSION@|$(VERSION)|g'
 INSTALL_BIN ?= $(REL_DIR)/safeharbor
@@ -99,7 +108,7 @@ install: $(INSTALL_BIN)
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)/examples \
 		$(DESTDIR)$(SYSCONFDIR)/safeharbor
 	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(BINDIR)/safeharbor
-	install -m 0644 $(DATA_FILES) $(DESTDIR)$(DATADIR)/
+	for f in $(DATA_FILES); do install -D -m 0644 $$f $(DESTDIR)$(DATADIR)/$${f#protocols/}; done
 	$(SUBST) man/safeharbor.1 | gzip -9n > $(DESTDIR)$(MANDIR)/man1/safeharbor.1.gz
 	$(SUBST) man/safeharbor.conf.5 | gzip -9n > $(DESTDIR)$(MANDIR)/man5/safeharbor.conf.5.gz
 	$(SUBST) contrib/systemd/safeharbor.service.in > $(DESTDIR)$(UNITDIR)/safeharbor.service
@@ -144,8 +153,8 @@ FUZZ_DIR   := build/fuzz
 FUZZ_TIME  ?= 20
 FUZZ_NAMES := protocol witness_rules offences
 FUZZ_LIB   := src/lib/arena.c src/lib/buf.c src/lib/error.c src/lib/timefmt.c
-FUZZ_SRC_protocol      := src/core/protocol_parse.c src/core/protocol_eval.c
-FUZZ_SRC_witness_rules := src/core/witness.c
+FUZZ_SRC_protocol      := src/core/protocol_parse.c src/core/protocol_eval.c src/core/access.c
+FUZZ_SRC_witness_rules := src/core/witness.c src/core/phrase.c
 FUZZ_SRC_offences      := src/core/offences.c src/core/phrase.c src/core/guardrail.c \
 			  src/core/rules.c src/lib/tz.c
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
@@ -155,7 +164,7 @@ FUZZ_RUN    = set -e; for n in $(FUZZ_NAMES); do d=$(FUZZ_DIR)/$$n; mkdir -p $$d
 	seeds="protocols"; for x in tests/protocols tests/witness; do \
 	  case $$x in *$${n%%_*}*) seeds="$$seeds $$x";; esac; done; \
 	if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	   $(FUZZ_DIR)/fuzz_$$n -max_total_time=$(FUZZ_TIME) -detect_leaks=1 -artifact_prefix=$$d/ \
+	   $(FUZZ_DIR)/fuzz_$$n -max_total_time=$(FUZZ_TIME) -timeout=10 -detect_leaks=1 -artifact_prefix=$$d/ \
 	   -dict=tests/fuzz/$$n.dict $$d/corpus $$seeds >$$d/fuzz.log 2>&1; \
 	then tail -n 1 $$d/fuzz.log; \
 	else tail -n 40 $$d/fuzz.log; echo "fuzz: $$n FAILED (log: $$d/fuzz.log)" >&2; exit 1; fi; done

@@ -24,6 +24,7 @@
 #include <pthread.h>
 #include <sys/stat.h>
 #include "api/app.h"
+#include "api/audit.h"
 #include "api/handlers.h"
 #include "api/inflight.h"
 #include "api/principal.h"
@@ -347,7 +348,7 @@ int main(int argc, char **argv)
 	g.app.clock.now = gen_clock;
 	keyfile = shcrypto_keyfile_path(db);
 	if (!g.ids || !keyfile || (rc = shcrypto_init(&err)) || (rc = shcrypto_keyfile_load(keyfile, &g.app.keys, &err)) ||
-	    (rc = store_open(db, &so, &g.app.store, &err)) ||
+	    (rc = audit_store_open(db, &g.app.keys, &so, &g.app.store, &err)) ||
 	    (rc = registry_load(g.app.store, "protocols/la-county-frp.protocol", g.real_now,
 				&g.app.registry, &err)) ||
 	    (rc = app_load_rules(&g.app, "protocols/ca-cctv.rules", "protocols/ca-offences.rules", &err))) {

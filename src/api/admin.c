@@ -1,8 +1,10 @@
 #include "lib/common.h"
 #include "api/admin.h"
 #include "api/audit.h"
+#include "core/password.h"
 #include "lib/jsonh.h"
 #include "lib/shcrypto.h"
+#include "lib/timefmt.h"
 
 struct op {
 	const struct principal *actor;
@@ -15,6 +17,8 @@ struct op {
 	int64_t id;
 	bool flag;
 	const char *hash;
+	const char *notice; /* the notice kind this operation announces; NULL: none */
+	char notice_detail[160];
 };
 
 static bool name_chars(const char *s, const char *extra)
@@ -52,14 +56,35 @@ static void check_area(const char *field, const char *area, struct sh_error *err
 			       "an area is 1 to 64 lowercase letters, digits, '_' or '-' (or '*' for all)");
 }
 
-enum sh_code admin_check_password(const char *field, const char *password, struct sh_error *err)
+/* The agency's name (for the password rules); NULL when unknown, allocated from a. */
+static const char *agency_name(struct store *s, int64_t id, struct arena *a)
 {
-	size_t n = password ? strlen(password) : 0;
+	struct sh_error ignored = SH_ERROR_INIT;
+	struct store_conn *c;
+	struct agency_rec ag;
+	const char *name = NULL;
 
-	if (n < ADMIN_PASSWORD_MIN || n > 1024)
-		return sh_error_field(err, SH_EINVAL, field, "must be %d to 1024 characters",
-				      ADMIN_PASSWORD_MIN);
-	return SH_OK;
+	if (store_read_begin(s, &c, &ignored))
+		return NULL;
+	if (!store_agency_get(c, id, NULL, a, &ag, &ignored))
+		name = ag.name;
+	store_read_end(c);
+	return name;
+}
+
+/* Announces o->notice about user u to u's agency (its supervisors and u see it). */
+static enum sh_code announce(struct store_conn *c, struct op *o, const struct user_rec *u,
+			     struct sh_error *err)
+{
+	struct notice_rec n = { 0 };
+
+	n.agency_id = u->agency_id;
+	n.kind = o->notice;
+	n.subject_id = u->id;
+	n.actor_id = o->actor ? o->actor->user_id : 0;
+	n.detail = o->notice_detail;
+	n.created_at = o->now;
+	return store_notice_insert(c, &n, err);
 }
 
 static enum sh_code audited(struct store_conn *c, struct op *o, enum sh_code rc,
@@ -130,7 +155,16 @@ static enum sh_code do_user_add(struct store_conn *c, void *arg, struct sh_error
 		return sh_error_field(err, SH_EINVAL, "agency", "no such agency");
 	if (!rc)
 		rc = store_user_insert(c, o->user, err);
-	snprintf(o->detail, sizeof(o->detail), "user %" PRId64, o->user->id);
+	snprintf(o->detail, sizeof(o->detail), "user %" PRId64 " role %s", o->user->id,
+		 o->user->role);
+	/* a supervisor or admin account reads or manages more than a member's: its agency's
+	 * supervisors hear of it */
+	if (!rc && (!strcmp(o->user->role, "supervisor") || !strcmp(o->user->role, "admin"))) {
+		o->notice = "privileged_account";
+		snprintf(o->notice_detail, sizeof(o->notice_detail), "a %s account was made by %s",
+			 o->user->role, o->actor ? "an admin" : "the operator (command line)");
+		rc = announce(c, o, o->user, err);
+	}
 	return audited(c, o, rc, err);
 }
 
@@ -150,7 +184,11 @@ enum sh_code admin_user_add(struct store *s, int64_t now, const struct principal
 			       "must be one of: member, supervisor, analyst, admin");
 	check_text("display_name", r->display_name, 1, 100, true, err);
 	check_text("contact", r->contact, 1, 100, false, err);
-	admin_check_password("password", password, err);
+	{
+		struct arena a = ARENA_INIT;
+		password_check("password", password, r->username, agency_name(s, r->agency_id, &a), err);
+		arena_release(&a);
+	}
 	if (err->nfields)
 		return SH_EINVAL;
 	if ((rc = shcrypto_password_hash(password, hash, err)))
@@ -164,7 +202,7 @@ static enum sh_code do_user_disable(struct store_conn *c, void *arg, struct sh_e
 {
 	struct op *o = arg;
 
-	return audited(c, o, store_user_set_disabled(c, o->id, o->flag, err), err);
+	return audited(c, o, store_user_set_disabled(c, o->id, o->flag, o->now, err), err);
 }
 
 enum sh_code admin_user_disable(struct store *s, int64_t now, const struct principal *actor,
@@ -180,18 +218,42 @@ enum sh_code admin_user_disable(struct store *s, int64_t now, const struct princ
 static enum sh_code do_user_password(struct store_conn *c, void *arg, struct sh_error *err)
 {
 	struct op *o = arg;
+	struct user_rec u;
+	struct arena a = ARENA_INIT;
+	enum sh_code rc = store_user_set_password(c, o->id, o->hash, o->now, err);
 
-	return audited(c, o, store_user_set_password(c, o->id, o->hash, err), err);
+	/* someone who sets another person's password can sign in as them: announced */
+	if (!rc && !(rc = store_user_get(c, o->id, NULL, &a, &u, err)) &&
+	    (!o->actor || o->actor->user_id != u.id)) {
+		o->notice = "password_reset";
+		snprintf(o->notice_detail, sizeof(o->notice_detail),
+			 "the password was reset by %s; sessions and tokens ended",
+			 o->actor ? "an admin" : "the operator (command line)");
+		rc = announce(c, o, &u, err);
+	}
+	arena_release(&a);
+	return audited(c, o, rc, err);
 }
 
 enum sh_code admin_user_password(struct store *s, int64_t now, const struct principal *actor,
 				 int64_t id, const char *password, struct sh_error *err)
 {
 	struct op o = { .actor = actor, .now = now, .id = id, .action = "user.password" };
+	struct store_conn *c;
+	struct user_rec u;
+	struct arena a = ARENA_INIT;
 	char hash[128];
 	enum sh_code rc;
 
-	if ((rc = admin_check_password("password", password, err)))
+	/* the rules need the user's name and agency */
+	if ((rc = store_read_begin(s, &c, err)))
+		return rc;
+	rc = store_user_get(c, id, NULL, &a, &u, err);
+	store_read_end(c);
+	if (!rc)
+		rc = password_check("password", password, u.username, u.agency_name, err);
+	arena_release(&a);
+	if (rc)
 		return rc;
 	if ((rc = shcrypto_password_hash(password, hash, err)))
 		return rc;
@@ -205,29 +267,79 @@ static enum sh_code do_token_create(struct store_conn *c, void *arg, struct sh_e
 	struct op *o = arg;
 	struct user_rec u;
 	struct arena a = ARENA_INIT;
+	char until[TIMEFMT_RFC3339_LEN];
 	enum sh_code rc = store_user_get(c, o->token->user_id, NULL, &a, &u, err);
 
 	if (!rc && (u.disabled || u.agency_disabled))
 		rc = sh_error_field(err, SH_EINVAL, "username", "the user is disabled");
-	arena_release(&a);
 	if (!rc)
 		rc = store_token_insert(c, o->token, err);
-	snprintf(o->detail, sizeof(o->detail), "token %" PRId64 " for user %" PRId64, o->token->id,
-		 o->token->user_id);
+	timefmt_format_rfc3339(o->token->expires_at, until);
+	snprintf(o->detail, sizeof(o->detail),
+		 "token %" PRId64 " for user %" PRId64 ", scope %s, until %s", o->token->id,
+		 o->token->user_id, o->token->scope, until);
+	/* a bearer token acts as its user: the user's agency hears of every one made */
+	if (!rc) {
+		o->notice = "token_created";
+		snprintf(o->notice_detail, sizeof(o->notice_detail),
+			 "a bearer token (scope %s, until %s) was made by %s", o->token->scope, until,
+			 !o->actor ? "the operator (command line)"
+			 : o->actor->user_id == u.id ? "the user" : "another user");
+		rc = announce(c, o, &u, err);
+	}
+	arena_release(&a);
 	return audited(c, o, rc, err);
 }
 
+/* "30d", "12h", "2w" (1 to 366 days) or YYYY-MM-DD (its start, UTC) into *out. */
+static enum sh_code parse_expiry(const char *s, int64_t now, int64_t *out, struct sh_error *err)
+{
+	struct sh_date d;
+	char *end;
+	long v;
+
+	if (!s) {
+		*out = now + ADMIN_TOKEN_DEFAULT_S;
+		return SH_OK;
+	}
+	if (!timefmt_parse_date(s, &d)) {
+		*out = timefmt_date_to_time(d);
+	} else {
+		errno = 0;
+		v = strtol(s, &end, 10);
+		if (errno || end == s || v < 1 || v > 366 * 24 || end[1] ||
+		    (*end != 'd' && *end != 'h' && *end != 'w'))
+			goto bad;
+		*out = now + v * (*end == 'h' ? 3600 : *end == 'd' ? 86400 : 7 * 86400);
+	}
+	if (*out <= now || *out > now + ADMIN_TOKEN_MAX_S)
+		goto bad;
+	return SH_OK;
+bad:
+	return sh_error_field(err, SH_EINVAL, "expires",
+			      "must be a duration such as 30d, 12h or 2w, or a date YYYY-MM-DD, "
+			      "within the next 366 days");
+}
+
 enum sh_code admin_token_create(struct store *s, int64_t now, const struct principal *actor,
-				int64_t user_id, const char *label, char out[ADMIN_TOKEN_LEN],
+				int64_t user_id, const struct admin_token_spec *spec,
+				char out[ADMIN_TOKEN_LEN], int64_t *expires_at,
 				struct sh_error *err)
 {
-	struct token_rec t = { .user_id = user_id, .label = label, .created_at = now };
+	struct token_rec t = { .user_id = user_id, .label = spec->label, .created_at = now,
+			       .scope = spec->scope ? spec->scope : "write",
+			       .created_by = actor ? actor->user_id : 0 };
 	struct op o = { .actor = actor, .now = now, .action = "token.create", .token = &t };
 	char hash[65];
 	enum sh_code rc;
 
-	if (label)
-		check_text("label", label, 1, 100, false, err);
+	if (spec->label)
+		check_text("label", spec->label, 1, 100, false, err);
+	if (strcmp(t.scope, "read") && strcmp(t.scope, "write") && strcmp(t.scope, "report"))
+		sh_error_field(err, SH_EINVAL, "scope",
+			       "must be read (GET only), write (everything the role allows) or "
+			       "report (the report endpoints only)");
+	parse_expiry(spec->expires, now, &t.expires_at, err);
 	if (err->nfields)
 		return SH_EINVAL;
 	memcpy(out, "sh_", 3);
@@ -237,6 +349,8 @@ enum sh_code admin_token_create(struct store *s, int64_t now, const struct princ
 	rc = store_write(s, do_token_create, &o, err);
 	if (rc)
 		memset(out, 0, ADMIN_TOKEN_LEN);
+	else if (expires_at)
+		*expires_at = t.expires_at;
 	return rc;
 }
 

@@ -5,11 +5,14 @@
  * (`agency`, `user`, `token` commands) and the admin API. Each writes through the
  * group-commit writer with its audit row. actor is NULL for the command line.
  * Record strings are borrowed from the caller for the duration of the call.
+ *
+ * What one person does to another's account is announced to that account's agency
+ * (its supervisors see it, and so does the person: GET /api/v1/notices), in the same
+ * transaction: a supervisor or admin account made, a token made, a password reset.
  */
 #include "core/access.h"
 #include "store/store.h"
 
-#define ADMIN_PASSWORD_MIN 12
 #define ADMIN_TOKEN_LEN 68 /* "sh_" + 64 hex + NUL */
 
 enum sh_code admin_agency_add(struct store *s, int64_t now, const struct principal *actor,
@@ -23,14 +26,26 @@ enum sh_code admin_user_disable(struct store *s, int64_t now, const struct princ
 				int64_t id, bool disabled, struct sh_error *err);
 enum sh_code admin_user_password(struct store *s, int64_t now, const struct principal *actor,
 				 int64_t id, const char *password, struct sh_error *err);
-/* Creates a token for the user and writes it (shown once, stored hashed) into out. */
+#define ADMIN_TOKEN_DEFAULT_S (90 * 86400) /* a token lives 90 days unless told otherwise */
+#define ADMIN_TOKEN_MAX_S (366 * 86400)
+
+/* What a new token is: its label (NULL: none), when it expires, its scope. */
+struct admin_token_spec {
+	const char *label;
+	const char *expires; /* "30d", "12h", "2w" or a date YYYY-MM-DD (its start, UTC);
+				NULL: 90 days */
+	const char *scope;   /* "read", "write" or "report"; NULL: "write" */
+};
+/*
+ * Creates a token for the user and writes it (shown once, stored hashed) into out;
+ * *expires_at gets its end. The token is made by actor (NULL: the operator at the
+ * command line) and announced to the user's agency.
+ */
 enum sh_code admin_token_create(struct store *s, int64_t now, const struct principal *actor,
-				int64_t user_id, const char *label, char out[ADMIN_TOKEN_LEN],
+				int64_t user_id, const struct admin_token_spec *spec,
+				char out[ADMIN_TOKEN_LEN], int64_t *expires_at,
 				struct sh_error *err);
 enum sh_code admin_token_revoke(struct store *s, int64_t now, const struct principal *actor,
 				int64_t id, struct sh_error *err);
-
-/* Field rules, also used by the API's JSON validation. */
-enum sh_code admin_check_password(const char *field, const char *password, struct sh_error *err);
 
 #endif

@@ -36,7 +36,8 @@ struct app {
 	struct offences *offences;    /* what the arrest guardrail recognises (ca-offences.rules) */
 	struct county county;         /* the county's settings: its zone, the arrest window, the
 					 late-entry margin, the timeline limits (api/county.h) */
-	struct inflight *inflight;    /* idempotency keys being processed (the one mutable part) */
+	struct inflight *inflight;    /* idempotency keys being processed (mutable, locked) */
+	struct throttle *throttle;    /* failed sign-ins (api/throttle.h; mutable, locked) */
 	char dummy_hash[128]; /* verified against for unknown usernames, so timing reveals nothing */
 	/* operations (docs/operations.md): /metrics and /readyz */
 	struct telemetry *telemetry;    /* HTTP counters (http/telemetry.h); NULL: none kept */

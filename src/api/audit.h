@@ -4,7 +4,9 @@
  * Recording what people did: one audit row per read of case data and per write,
  * appended inside the same store transaction as the change it records.
  */
+#include "api/checkpoints.h"
 #include "core/access.h"
+#include "lib/shcrypto.h"
 #include "store/store.h"
 
 /* who may be NULL (the command line, or an unauthenticated caller). */
@@ -26,13 +28,40 @@ struct audit_batch {
 /* Appends the batch through the group-commit writer and waits until it is durable. */
 enum sh_code audit_write(struct store *s, const struct audit_batch *b, struct sh_error *err);
 
-struct audit_verdict {
-	int64_t rows;      /* rows checked */
-	int64_t bad_seq;   /* 0 when the chain holds, else the first row that fails */
-	char why[160];     /* what is wrong with it */
-	char head[65];     /* hash of the last row: record it elsewhere to detect truncation */
+/* The audit chain's keys (lib/shcrypto.h shcrypto_audit_keys). */
+struct audit_keys {
+	unsigned char mac[AUDIT_CHAIN_KEY_LEN];        /* every row's hash */
+	unsigned char checkpoint[AUDIT_CHAIN_KEY_LEN]; /* the checkpoints file's lines */
 };
-/* Recomputes the whole chain. SH_OK even when the chain is broken: see v->bad_seq. */
-enum sh_code audit_verify(struct store *s, struct audit_verdict *v, struct sh_error *err);
+
+void audit_keys_derive(const struct shcrypto_keys *k, struct audit_keys *out);
+/* Opens the database at db (store_open) with the chain key derived from k. */
+enum sh_code audit_store_open(const char *db, const struct shcrypto_keys *k,
+			      const struct store_options *o, struct store **out,
+			      struct sh_error *err);
+
+struct audit_verdict {
+	bool ok;            /* the chain, its events and the checkpoints hold */
+	bool keyed;         /* the chain is keyed; false: a database (copy) from before schema
+			       AUDIT_CHAIN_KEYED_SCHEMA, checked with the old unkeyed hash */
+	int64_t rows;       /* rows checked */
+	int64_t events;     /* timeline events checked against their anchors */
+	int64_t bad_seq;    /* the first audit row that fails, when it is a row */
+	int64_t bad_event;  /* the event that fails, when it is an event */
+	char why[256];      /* what is wrong: "audit row N: ...", "event N: ...", "checkpoints ..." */
+	char head[65];      /* hash of the last row */
+	size_t checkpoints; /* checkpoints checked */
+	struct checkpoint latest; /* the checkpoint with the highest row (seq 0: none) */
+};
+/*
+ * Recomputes the whole chain with keys->mac, checks every timeline event against its
+ * latest anchor row, and every checkpoint of checkpoints_path (NULL: none) against the
+ * row it names. copy: s is a backup, the chain as it was when it was taken: checkpoints
+ * after its last row are not asked of it (else they say rows were cut from the end).
+ * SH_OK even when something fails: see v->ok and v->why.
+ */
+enum sh_code audit_verify(struct store *s, const struct audit_keys *keys,
+			  const char *checkpoints_path, bool copy, struct audit_verdict *v,
+			  struct sh_error *err);
 
 #endif

@@ -1089,8 +1089,8 @@ API_HANDLER(api_events_list)
 	json_t *items, *out;
 	enum sh_code rc;
 
-	if ((rc = params_int(req, "limit", 500, 1, 1000, &limit, err)) ||
-	    (rc = params_int(req, "cursor", 0, 0, INT64_MAX, &cursor, err)))
+	if ((rc = params_int(req, "limit", 1, 1000, 500, &limit, err)) ||
+	    (rc = params_int(req, "cursor", 0, INT64_MAX, 0, &cursor, err)))
 		return rc;
 	if ((rc = store_read_begin(app->store, &c, err)))
 		return rc;

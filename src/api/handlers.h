@@ -37,6 +37,7 @@ API_HANDLER(api_cases_create);
 API_HANDLER(api_cases_list);
 API_HANDLER(api_case_get);
 API_HANDLER(api_case_audit);
+API_HANDLER(api_notices_list);
 API_HANDLER(api_events_create);
 API_HANDLER(api_events_list);
 

@@ -11,6 +11,7 @@
 #include "api/params.h"
 #include "lib/jsonh.h"
 #include "lib/timefmt.h"
+#include "notify/config.h"
 #include "notify/deliver.h"
 
 
@@ -155,14 +156,22 @@ enum sh_code oncall_roster_add(struct store *s, int64_t now, const struct princi
 	if (!area_ok(r->area))
 		sh_error_field(err, SH_EINVAL, "area",
 			       "is '*' (every area) or an area code: lowercase letters, digits, '_' or '-'");
-	if (r->ends_at <= r->starts_at)
-		sh_error_field(err, SH_EINVAL, "ends_at", "must be after starts_at");
-	else if (r->ends_at - r->starts_at > ONCALL_SHIFT_MAX_S)
-		sh_error_field(err, SH_EINVAL, "ends_at",
-			       "a roster entry covers at most %d days; add one per shift or week",
-			       ONCALL_SHIFT_MAX_S / 86400);
-	if (r->ends_at && r->ends_at <= now)
-		sh_error_field(err, SH_EINVAL, "ends_at", "is in the past");
+	/* a roster is kept from a month back to a year ahead: a shift in 9999 or 1900 is a
+	 * typing error, and would sort in front of every real one */
+	timefmt_check_range("starts_at", r->starts_at, now - ONCALL_BACK_S, now + ONCALL_AHEAD_S,
+			    "a roster is kept from a month back to a year ahead", err);
+	if (!timefmt_check_range("ends_at", r->ends_at, now - ONCALL_BACK_S,
+				 now + ONCALL_AHEAD_S + ONCALL_SHIFT_MAX_S,
+				 "a roster is kept from a month back to a year ahead", err)) {
+		if (r->ends_at <= r->starts_at)
+			sh_error_field(err, SH_EINVAL, "ends_at", "must be after starts_at");
+		else if (r->ends_at - r->starts_at > ONCALL_SHIFT_MAX_S)
+			sh_error_field(err, SH_EINVAL, "ends_at",
+				       "a roster entry covers at most %d days; add one per shift or week",
+				       ONCALL_SHIFT_MAX_S / 86400);
+		else if (r->ends_at <= now)
+			sh_error_field(err, SH_EINVAL, "ends_at", "is in the past");
+	}
 	if (!r->user_id)
 		sh_error_field(err, SH_EINVAL, "user_id", "is required");
 	if (!r->supervisor_id)
@@ -296,8 +305,22 @@ enum sh_code oncall_channels_set(struct store *s, const struct shcrypto_keys *ke
 	struct channels_op o = { actor, keys, now, user_id, ch, ARENA_INIT };
 	enum sh_code rc;
 
-	if (ch->set_webhook && ch->webhook_url)
-		deliver_check_webhook_url(ch->webhook_url, "webhook_url", err);
+	if (ch->set_webhook && ch->webhook_url) {
+		/* the addresses the operator allowed (notify.webhook_allow), read now */
+		struct escalation_config cfg;
+		struct deliver_policy pol = { &cfg.webhook_allow_list, false };
+		struct store_conn *c;
+
+		if ((rc = store_read_begin(s, &c, err)))
+			return rc;
+		rc = notify_config_load(c, &cfg, &o.a, NULL, err);
+		store_read_end(c);
+		if (rc) {
+			arena_release(&o.a);
+			return rc;
+		}
+		deliver_check_webhook_url(ch->webhook_url, "webhook_url", &pol, err);
+	}
 	if (ch->set_secret && ch->webhook_secret)
 		deliver_check_secret(ch->webhook_secret, "webhook_secret", err);
 	if (ch->set_secret && !ch->webhook_secret)
@@ -305,8 +328,10 @@ enum sh_code oncall_channels_set(struct store *s, const struct shcrypto_keys *ke
 			       "cannot be removed on its own; remove the webhook_url instead");
 	if (ch->set_email && ch->email)
 		deliver_check_email(ch->email, "email", err);
-	if (err->nfields)
+	if (err->nfields) {
+		arena_release(&o.a);
 		return SH_EINVAL;
+	}
 	rc = store_write(s, do_channels_set, &o, err);
 	arena_release(&o.a);
 	return rc;

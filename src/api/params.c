@@ -32,25 +32,6 @@ enum sh_code params_flag(const struct api_request *req, const char *name, bool d
 	return SH_OK;
 }
 
-enum sh_code params_int(const struct api_request *req, const char *name, int64_t dflt,
-			int64_t min, int64_t max, int64_t *out, struct sh_error *err)
-{
-	const char *v = api_query(req, name);
-	char *end;
-	long long x;
-
-	*out = dflt;
-	if (!v)
-		return SH_OK;
-	errno = 0;
-	x = strtoll(v, &end, 10);
-	if (errno || !*v || *end || x < min || x > max)
-		return sh_error_field(err, SH_EINVAL, name, "must be a whole number from %" PRId64
-				      " to %" PRId64, min, max);
-	*out = x;
-	return SH_OK;
-}
-
 enum sh_code params_date(const struct api_request *req, const char *name, struct sh_date *out,
 			 struct sh_error *err)
 {
@@ -61,5 +42,24 @@ enum sh_code params_date(const struct api_request *req, const char *name, struct
 	if (timefmt_parse_date(v, out) || out->year < 2000)
 		return sh_error_field(err, SH_EINVAL, name, "must be a calendar date YYYY-MM-DD, "
 							    "2000 or later");
+	return SH_OK;
+}
+
+enum sh_code params_int(const struct api_request *req, const char *name, int64_t lo, int64_t hi,
+			int64_t dflt, int64_t *out, struct sh_error *err)
+{
+	const char *v = api_query(req, name);
+	char *end;
+	long long n;
+
+	*out = dflt;
+	if (!v)
+		return SH_OK;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno || *end || end == v || n < lo || n > hi)
+		return sh_error_field(err, SH_EINVAL, name, "must be a whole number from %" PRId64
+				      " to %" PRId64, lo, hi);
+	*out = n;
 	return SH_OK;
 }

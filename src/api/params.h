@@ -11,12 +11,12 @@ enum sh_code params_id(const struct api_request *req, int i, int64_t *out, struc
 enum sh_code params_flag(const struct api_request *req, const char *name, bool dflt, bool *out,
 			 struct sh_error *err);
 
-/* Query integer from min to max: absent -> dflt; else SH_EINVAL naming it. */
-enum sh_code params_int(const struct api_request *req, const char *name, int64_t dflt,
-			int64_t min, int64_t max, int64_t *out, struct sh_error *err);
-
 /* Query date "YYYY-MM-DD", 2000 or later; required: SH_EINVAL naming it when absent or bad. */
 enum sh_code params_date(const struct api_request *req, const char *name, struct sh_date *out,
 			 struct sh_error *err);
+
+/* Query integer: absent -> dflt; a whole number from lo to hi; else SH_EINVAL naming it. */
+enum sh_code params_int(const struct api_request *req, const char *name, int64_t lo, int64_t hi,
+			int64_t dflt, int64_t *out, struct sh_error *err);
 
 #endif

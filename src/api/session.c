@@ -1,8 +1,9 @@
 /*
  * Sign-in and sign-out: POST/DELETE /api/v1/session, GET /api/v1/me.
- * Passwords are checked with Argon2id; repeated failures lock the account for a
- * growing time and every attempt is audited. The session id lives only in an
- * HttpOnly, SameSite=Strict cookie; the store keeps its hash.
+ * Passwords are checked with Argon2id. Failed sign-ins are slowed per account and client
+ * address (api/throttle.h) so that nobody can lock someone else out, and every attempt
+ * that reaches the password check is audited, and every lock it starts. The session id
+ * lives only in an HttpOnly, SameSite=Strict cookie; the store keeps its hash.
  */
 #include "lib/common.h"
 #include <sodium.h>
@@ -10,12 +11,9 @@
 #include "api/audit.h"
 #include "api/handlers.h"
 #include "api/principal.h"
+#include "api/throttle.h"
 #include "lib/jsonh.h"
 #include "lib/shcrypto.h"
-
-#define FREE_FAILURES 5      /* the fifth failure in a row starts the lock */
-#define LOCK_BASE_S 30       /* first lock; doubles with each further failure */
-#define LOCK_MAX_S (15 * 60)
 
 struct signin {
 	const struct principal *who; /* NULL when the user is unknown */
@@ -23,9 +21,7 @@ struct signin {
 	int64_t now;
 	const char *outcome;
 	const char *detail;
-	int failed;
-	int64_t locked_until;
-	bool update_state;
+	const char *lock;     /* the lock this failure started, for the audit; NULL: none */
 	struct session_rec session;
 	bool create;
 };
@@ -33,30 +29,20 @@ struct signin {
 static enum sh_code do_signin(struct store_conn *c, void *arg, struct sh_error *err)
 {
 	struct signin *s = arg;
+	struct principal anon = { .user_id = s->user_id };
 	enum sh_code rc = SH_OK;
 
-	if (s->update_state)
-		rc = store_user_set_login_state(c, s->user_id, s->failed, s->locked_until, err);
-	if (!rc && s->create)
+	if (s->create)
 		rc = store_session_insert(c, &s->session, err);
-	if (!rc) {
-		struct principal anon = { .user_id = s->user_id };
+	if (!rc)
 		rc = audit_record(c, s->who ? s->who : &anon, s->now,
 				  s->create ? "session.create" : "session.denied", NULL, NULL,
 				  s->outcome, s->detail, err);
-	}
+	/* the lock, without the username or the address (they are personal data) */
+	if (!rc && s->lock)
+		rc = audit_record(c, s->who ? s->who : &anon, s->now, "session.locked", NULL, NULL,
+				  "denied", s->lock, err);
 	return rc;
-}
-
-static int64_t lock_for(int failed)
-{
-	int64_t t = LOCK_BASE_S;
-
-	if (failed < FREE_FAILURES)
-		return 0;
-	for (int i = FREE_FAILURES; i < failed && t < LOCK_MAX_S; i++)
-		t *= 2;
-	return t < LOCK_MAX_S ? t : LOCK_MAX_S;
 }
 
 static const char *cookie_header(struct api_request *req, const char *value, bool clear)
@@ -82,6 +68,40 @@ static json_t *county_json(const struct app *app)
 			 "late_entry_minutes", app->county.late_entry_minutes);
 }
 
+/* The session's limits, for the web app to take case data off the screen when it ends. */
+static json_t *session_json(const struct app *app, const struct principal *p)
+{
+	json_t *o = json_pack("{s:i}", "idle_seconds", app->cfg.session_idle_s);
+
+	jsonh_set_time(o, "ends_at", p->session_ends, false);
+	return o;
+}
+
+/* The one answer to a throttled client, whoever it names: existence is not revealed. */
+static enum sh_code too_many(struct api_request *req, struct api_response *res, int64_t wait,
+			     struct sh_error *err)
+{
+	api_add_header(res, "Retry-After", arena_printf(req->arena, "%" PRId64, wait));
+	return sh_error_set(err, SH_ETOOMANY,
+			    "too many failed sign-ins; try again in %" PRId64 " seconds", wait);
+}
+
+static const char *lock_detail(struct arena *a, enum throttle_lock lock, int64_t seconds)
+{
+	switch (lock) {
+	case THROTTLE_LOCK_PAIR:
+		return arena_printf(a, "account locked for one client address for %" PRId64 " s",
+				    seconds);
+	case THROTTLE_LOCK_ADDR:
+		return arena_printf(a, "client address locked for %" PRId64 " s", seconds);
+	case THROTTLE_LOCK_ACCOUNT:
+		return arena_printf(a, "account locked for addresses it was not used from for "
+				       "%" PRId64 " s", seconds);
+	default:
+		return NULL;
+	}
+}
+
 API_HANDLER(api_session_create)
 {
 	static const struct jsonh_field spec[] = {
@@ -91,11 +111,15 @@ API_HANDLER(api_session_create)
 	};
 	struct app *app = req->app;
 	struct signin s = { .now = clock_now(&app->clock) };
+	struct throttle_ticket tk;
 	struct store_conn *c;
 	struct user_rec u;
 	struct principal p;
-	char cookie[65], id_hash[65], csrf[65], retry[24];
-	bool found, ok;
+	char cookie[65], id_hash[65], csrf[65];
+	const char *username, *password;
+	int64_t wait, lock_s;
+	enum throttle_lock lock;
+	bool found, ok, allowed;
 	json_t *body = api_body_object(req, err), *out;
 	enum sh_code rc;
 
@@ -103,40 +127,39 @@ API_HANDLER(api_session_create)
 		return err->code;
 	if ((rc = jsonh_check(body, spec, "", err)))
 		goto out;
-	if ((rc = store_read_begin(app->store, &c, err)))
+	username = jsonh_str(body, "username");
+	password = jsonh_str(body, "password");
+	/* a locked client is refused before the database or a hash is touched: the same
+	 * answer in the same time for every username */
+	if ((wait = throttle_begin(app->throttle, username, req->client_addr, s.now, &tk))) {
+		rc = too_many(req, res, wait, err);
 		goto out;
-	rc = store_user_get(c, 0, jsonh_str(body, "username"), req->arena, &u, err);
+	}
+	if ((rc = store_read_begin(app->store, &c, err))) {
+		throttle_end(app->throttle, &tk, THROTTLE_NEITHER, s.now, &lock_s);
+		goto out;
+	}
+	rc = store_user_get(c, 0, username, req->arena, &u, err);
 	store_read_end(c);
-	if (rc && rc != SH_ENOTFOUND)
+	if (rc && rc != SH_ENOTFOUND) {
+		throttle_end(app->throttle, &tk, THROTTLE_NEITHER, s.now, &lock_s);
 		goto out;
+	}
 	found = rc == SH_OK;
 	rc = SH_OK;
 	sh_error_init(err);
-	if (found && u.locked_until > s.now) {
-		s.user_id = u.id;
-		s.outcome = "denied";
-		s.detail = "locked after repeated failures";
-		if ((rc = store_write(app->store, do_signin, &s, err)))
-			goto out;
-		snprintf(retry, sizeof(retry), "%" PRId64, u.locked_until - s.now);
-		api_add_header(res, "Retry-After", arena_strdup(req->arena, retry));
-		rc = sh_error_set(err, SH_ETOOMANY,
-				  "too many failed sign-ins; try again in %" PRId64 " seconds",
-				  u.locked_until - s.now);
-		goto out;
-	}
 	/* an unknown user costs as much as a known one, so timing reveals nothing */
-	ok = found ? shcrypto_password_verify(u.password_hash, jsonh_str(body, "password"))
-		   : (shcrypto_password_verify(app->dummy_hash, jsonh_str(body, "password")), false);
-	if (!ok || u.disabled || u.agency_disabled || !principal_from_user(&p, &u)) {
+	ok = shcrypto_password_verify(found ? u.password_hash : app->dummy_hash, password, tk.suspect) &&
+	     found;
+	allowed = ok && !u.disabled && !u.agency_disabled && principal_from_user(&p, &u);
+	lock = throttle_end(app->throttle, &tk,
+			    allowed ? THROTTLE_OK : ok ? THROTTLE_NEITHER : THROTTLE_FAILED, s.now,
+			    &lock_s);
+	if (!allowed) {
 		s.user_id = found ? u.id : 0;
 		s.outcome = "denied";
 		s.detail = !found ? "unknown username" : !ok ? "wrong password" : "account disabled";
-		if (found && !ok) {
-			s.update_state = true;
-			s.failed = u.failed_logins + 1;
-			s.locked_until = lock_for(s.failed) ? s.now + lock_for(s.failed) : 0;
-		}
+		s.lock = lock_detail(req->arena, lock, lock_s);
 		if ((rc = store_write(app->store, do_signin, &s, err)))
 			goto out;
 		rc = sh_error_set(err, SH_EUNAUTH, "wrong username or password, or the account is disabled");
@@ -148,7 +171,6 @@ API_HANDLER(api_session_create)
 	s.who = &p;
 	s.user_id = u.id;
 	s.outcome = "ok";
-	s.update_state = u.failed_logins != 0 || u.locked_until != 0;
 	s.create = true;
 	s.session.id_hash = id_hash;
 	s.session.user_id = u.id;
@@ -159,9 +181,10 @@ API_HANDLER(api_session_create)
 		goto out;
 	p.via_session = true;
 	p.csrf_token = csrf;
+	p.session_ends = s.now + app->cfg.session_absolute_s;
 	api_add_header(res, "Set-Cookie", cookie_header(req, cookie, false));
-	out = json_pack("{s:o, s:s, s:o}", "user", principal_to_json(&p), "csrf_token", csrf,
-			"county", county_json(app));
+	out = json_pack("{s:o, s:s, s:o, s:o}", "user", principal_to_json(&p), "csrf_token", csrf,
+			"county", county_json(app), "session", session_json(app, &p));
 	rc = api_reply_json_new(res, 200, out);
 	sodium_memzero(cookie, sizeof(cookie));
 out:
@@ -203,7 +226,9 @@ API_HANDLER(api_me)
 				county_json(req->app));
 
 	UNUSED(err);
-	if (req->who->via_session)
+	if (req->who->via_session) {
 		json_object_set_new(out, "csrf_token", json_string(req->who->csrf_token));
+		json_object_set_new(out, "session", session_json(req->app, req->who));
+	}
 	return api_reply_json_new(res, 200, out);
 }

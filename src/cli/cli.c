@@ -1,7 +1,9 @@
 /* Helpers shared by the commands. */
 #include "lib/common.h"
+#include <sodium.h>
 #include <sys/stat.h>
 #include "api/audit.h"
+#include "api/checkpoints.h"
 #include "api/keycheck.h"
 #include "cli/cli.h"
 #include "lib/paths.h"
@@ -195,6 +197,13 @@ enum sh_code cli_target_load(struct cli_target *t, struct sh_error *err)
 		t->keyfile = shcrypto_keyfile_path(cli_target_db(t));
 	if (!t->keyfile)
 		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	free(t->checkpoints);
+	if (*conf_get(&t->conf, CONF_CHECKPOINTS))
+		t->checkpoints = strdup(conf_get(&t->conf, CONF_CHECKPOINTS));
+	else
+		t->checkpoints = checkpoints_default_path(t->keyfile);
+	if (!t->checkpoints)
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
 	return SH_OK;
 }
 
@@ -208,12 +217,18 @@ const char *cli_target_keyfile(const struct cli_target *t)
 	return t->keyfile;
 }
 
+const char *cli_target_checkpoints(const struct cli_target *t)
+{
+	return t->checkpoints;
+}
+
 void cli_target_release(struct cli_target *t)
 {
 	if (t->loaded)
 		conf_release(&t->conf);
 	free(t->keyfile);
-	t->keyfile = NULL;
+	free(t->checkpoints);
+	t->keyfile = t->checkpoints = NULL;
 	t->loaded = false;
 }
 
@@ -229,25 +244,35 @@ void cli_progress(void *ctx, int64_t done, int64_t total)
 	fflush(stderr);
 }
 
-enum sh_code cli_verify_copy(const char *path, struct cli_backup_report *rep,
+enum sh_code cli_verify_copy(const char *path, const struct shcrypto_keys *k,
+			     const char *checkpoints, struct cli_backup_report *rep,
 			     struct sh_error *err)
 {
 	struct store_options so = { .read_only = true, .read_conns = 1 };
+	struct audit_keys keys;
 	struct audit_verdict v;
 	struct store *s = NULL;
 	enum sh_code rc;
 
-	if ((rc = store_integrity_check(path, err)) || (rc = store_open(path, &so, &s, err)) ||
-	    (rc = audit_verify(s, &v, err)))
+	rep->audit_checked = false;
+	if ((rc = store_integrity_check(path, err)) || !k)
+		return rc;
+	audit_keys_derive(k, &keys);
+	if ((rc = store_open(path, &so, &s, err)) ||
+	    (rc = audit_verify(s, &keys, checkpoints, true, &v, err)))
 		goto out;
-	if (v.bad_seq) {
-		rc = sh_error_set(err, SH_ESTORE, "%s: audit row %" PRId64 ": %s", path, v.bad_seq,
-				  v.why);
+	if (!v.ok) {
+		rc = sh_error_set(err, SH_ESTORE, "%s: %s", path, v.why);
 		goto out;
 	}
+	rep->audit_checked = true;
+	rep->audit_keyed = v.keyed;
 	rep->audit_rows = v.rows;
+	rep->audit_events = v.events;
+	rep->checkpoints = v.checkpoints;
 	memcpy(rep->audit_head, v.head, sizeof(rep->audit_head));
 out:
+	sodium_memzero(&keys, sizeof(keys));
 	store_close(s);
 	return rc;
 }
@@ -266,8 +291,9 @@ void cli_remove_db_files(const char *path, bool with_db)
 	unlink(side);
 }
 
-enum sh_code cli_backup_file(const char *from, const char *to, bool quiet,
-			     struct cli_backup_report *rep, struct sh_error *err)
+enum sh_code cli_backup_file(const char *from, const char *to, const struct shcrypto_keys *k,
+			     const char *checkpoints, bool quiet, struct cli_backup_report *rep,
+			     struct sh_error *err)
 {
 	struct store_copy_result res;
 	struct timespec t0, t1;
@@ -286,7 +312,7 @@ enum sh_code cli_backup_file(const char *from, const char *to, bool quiet,
 	rc = store_copy(from, partial, true, 1024, tty ? cli_progress : NULL, (void *)"backup",
 			&res, err);
 	if (!rc)
-		rc = cli_verify_copy(partial, rep, err);
+		rc = cli_verify_copy(partial, k, checkpoints, rep, err);
 	if (!rc && rename(partial, to))
 		rc = sh_error_set(err, SH_EIO, "cannot rename %s to %s: %s", partial, to,
 				  strerror(errno));
@@ -301,11 +327,19 @@ enum sh_code cli_backup_file(const char *from, const char *to, bool quiet,
 	return SH_OK;
 }
 
-/* A database with a migration pending is copied first, so an upgrade can be undone. */
-static enum sh_code backup_before_migration(const char *db, struct sh_error *err)
+/*
+ * A database with a migration pending is checked against the key file first (the
+ * upgrade to the keyed audit chain re-chains it with a key derived from that file), then
+ * copied, so an upgrade can be undone.
+ */
+static enum sh_code prepare_migration(struct cli_target *t, const struct shcrypto_keys *k,
+				      struct sh_error *err)
 {
+	struct store_options so = { .read_only = true, .read_conns = 1 };
 	struct cli_backup_report rep;
+	struct store *s = NULL;
 	struct stat st;
+	const char *db = cli_target_db(t);
 	char to[4200];
 	int v, latest = store_schema_latest();
 	enum sh_code rc;
@@ -316,10 +350,17 @@ static enum sh_code backup_before_migration(const char *db, struct sh_error *err
 		return err->code;
 	if (v == 0 || v >= latest)
 		return SH_OK;
+	if (!(rc = store_open(db, &so, &s, err)))
+		rc = keycheck_verify(s, k, t->keyfile, false, err);
+	store_close(s);
+	if (rc == SH_ECONFLICT)
+		return rc;
+	/* an old schema may lack what the check reads: it runs again after the upgrade */
+	sh_error_init(err);
 	snprintf(to, sizeof(to), "%s.pre-v%d.bak", db, latest);
 	if (stat(to, &st) == 0)
 		snprintf(to, sizeof(to), "%s.pre-v%d.%lld.bak", db, latest, (long long)time(NULL));
-	if ((rc = cli_backup_file(db, to, false, &rep, err))) {
+	if ((rc = cli_backup_file(db, to, k, t->checkpoints, false, &rep, err))) {
 		char why[sizeof(err->detail)];
 		snprintf(why, sizeof(why), "%s", err->detail);
 		return sh_error_set(err, rc, "schema %d -> %d: the backup before migrating failed, "
@@ -341,12 +382,19 @@ enum sh_code cli_open_store_create(struct cli_target *t, bool create, struct sto
 				   struct sh_error *err)
 {
 	struct store_options o = { .create = create, .read_conns = 2 };
+	struct shcrypto_keys k = { 0 };
 	enum sh_code rc;
 
 	*out = NULL;
-	if ((rc = cli_target_load(t, err)) || (rc = backup_before_migration(cli_target_db(t), err)))
-		return rc;
-	return store_open(cli_target_db(t), &o, out, err);
+	if ((rc = cli_target_load(t, err)) || (rc = shcrypto_keyfile_load(t->keyfile, &k, err)) ||
+	    (rc = prepare_migration(t, &k, err)))
+		goto out;
+	/* the audit chain's key comes from the key file: appending needs it */
+	rc = audit_store_open(cli_target_db(t), &k, &o, out, err);
+out:
+	if (k.keys)
+		shcrypto_keys_release(&k);
+	return rc;
 }
 
 enum sh_code cli_load_keys(struct cli_target *t, struct store *s, bool adopt,

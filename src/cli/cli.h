@@ -43,6 +43,7 @@ struct cli_target {
 	struct conf conf;              /* after cli_target_load */
 	bool loaded;
 	char *keyfile;                 /* the key file in use (owned) */
+	char *checkpoints;             /* the audit chain's checkpoints file (owned) */
 };
 
 /* Takes option c (a CLI_OPT or CLI_OPT_CONFIG) with its argument; false for others. */
@@ -53,11 +54,16 @@ enum sh_code cli_target_load(struct cli_target *t, struct sh_error *err);
 const char *cli_target_db(const struct cli_target *t);
 /* The key file: key_file when set, else beside the database (after cli_target_load). */
 const char *cli_target_keyfile(const struct cli_target *t);
+/* The checkpoints file of the audit chain (api/checkpoints.h): checkpoints when set,
+ * else beside the key file, <key file without .key>.checkpoints (after cli_target_load). */
+const char *cli_target_checkpoints(const struct cli_target *t);
 void cli_target_release(struct cli_target *t);
 /*
- * Loads the configuration when not yet done and opens the database, applying pending
- * schema migrations; a database with one pending is first copied to
- * <db>.pre-v<N>.bak (N the version it moves to).
+ * Loads the configuration when not yet done, then the key file, and opens the database
+ * with the audit chain's key derived from it (api/audit.h: appending an audit row needs
+ * it), applying pending schema migrations. A database with one pending is first checked
+ * against the key file (api/keycheck.h) and copied to <db>.pre-v<N>.bak (N the version
+ * it moves to). The key file is required.
  */
 enum sh_code cli_open_store(struct cli_target *t, struct store **out, struct sh_error *err);
 /* The same, creating the database when absent (init). */
@@ -71,23 +77,30 @@ enum sh_code cli_load_keys(struct cli_target *t, struct store *s, bool adopt,
 			   struct shcrypto_keys *k, struct sh_error *err);
 /*
  * Copies the database at from into a new file `to` (refused when it exists), shows
- * progress on a terminal, checks the copy (integrity and the audit chain) and
- * prints what it did unless quiet. Used by backup and before migrations.
+ * progress on a terminal, checks the copy and prints what it did unless quiet. Used by
+ * backup and before migrations. The check: integrity, and with the keys k (NULL: not
+ * checked, audit_checked false) the audit chain, its events and the checkpoints of the
+ * file `checkpoints` up to the copy's last row (NULL: none).
  */
 struct cli_backup_report {
-	int64_t pages, bytes, audit_rows;
+	int64_t pages, bytes, audit_rows, audit_events;
+	size_t checkpoints; /* checkpoints the copy's chain matched */
 	double seconds;
+	bool audit_checked, audit_keyed;
 	char audit_head[65];
 };
-enum sh_code cli_backup_file(const char *from, const char *to, bool quiet,
-			     struct cli_backup_report *rep, struct sh_error *err);
+enum sh_code cli_backup_file(const char *from, const char *to, const struct shcrypto_keys *k,
+			     const char *checkpoints, bool quiet, struct cli_backup_report *rep,
+			     struct sh_error *err);
 /* Prints "\rWHAT: 42% (n of m pages)" on stderr (ctx: the const char *WHAT); for
  * store_copy when stderr is a terminal. */
 void cli_progress(void *ctx, int64_t done, int64_t total);
 /* Removes path's -wal, -shm and -journal files, and path itself when with_db. */
 void cli_remove_db_files(const char *path, bool with_db);
-/* Verifies a copy: the integrity check and the audit chain (rows, head into rep). */
-enum sh_code cli_verify_copy(const char *path, struct cli_backup_report *rep,
+/* Verifies a copy: the integrity check, and with k the audit chain as cli_backup_file
+ * says (rows, events, checkpoints and head into rep). */
+enum sh_code cli_verify_copy(const char *path, const struct shcrypto_keys *k,
+			     const char *checkpoints, struct cli_backup_report *rep,
 			     struct sh_error *err);
 
 /* Prints "safeharbor CMD: message" and the usage hint on stderr; returns EXIT_USAGE. */

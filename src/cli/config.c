@@ -47,13 +47,15 @@ int cmd_config(int argc, char **argv)
 			v = "******** (set)";
 		else if (k == CONF_KEY_FILE && !*v)
 			v = cli_target_keyfile(&t), src = "default (beside the database)";
+		else if (k == CONF_CHECKPOINTS && !*v)
+			v = cli_target_checkpoints(&t), src = "default (beside the key file)";
 		else if (!*v)
 			v = "(off)";
-		printf("%-16s = %-44s # %s\n", conf_defs[k].key, v, src);
+		printf("%-19s = %-44s # %s\n", conf_defs[k].key, v, src);
 	}
 	if (t.conf.secret_in_world_readable_file)
-		fprintf(stderr, "safeharbor: warning: metrics_token is in a file others may read; "
-				"chmod 640 it\n");
+		fprintf(stderr, "safeharbor: warning: %s is in a file others may read; chmod 640 it\n",
+			t.conf.secret_in_world_readable_file);
 	printf("# system configuration file: %s\n", sys[0] ? sys : "(none: running from the build tree)");
 	cli_target_release(&t);
 	return EXIT_OK;

@@ -1,9 +1,13 @@
 /* safeharbor serve: the HTTP API and web app, until SIGTERM or SIGINT. */
 #include "lib/common.h"
 #include <signal.h>
+#include <sodium.h>
 #include "api/app.h"
+#include "api/audit.h"
+#include "api/checkpoints.h"
 #include "api/inflight.h"
 #include "api/notifications.h"
+#include "api/throttle.h"
 #include "core/witness.h"
 #include "cli/cli.h"
 #include "http/metrics.h"
@@ -25,6 +29,14 @@ int cmd_serve(int argc, char **argv)
 		{ "session-max", required_argument, NULL, CLI_OPT(CONF_SESSION_MAX) },
 		{ "public-url", required_argument, NULL, CLI_OPT(CONF_PUBLIC_URL) },
 		{ "trusted-proxies", required_argument, NULL, CLI_OPT(CONF_TRUSTED_PROXIES) },
+		{ "max-conns", required_argument, NULL, CLI_OPT(CONF_MAX_CONNS) },
+		{ "max-conns-per-ip", required_argument, NULL, CLI_OPT(CONF_MAX_CONNS_PER_IP) },
+		{ "header-timeout", required_argument, NULL, CLI_OPT(CONF_HEADER_TIMEOUT) },
+		{ "conn-timeout", required_argument, NULL, CLI_OPT(CONF_CONN_TIMEOUT) },
+		{ "checkpoints", required_argument, NULL, CLI_OPT(CONF_CHECKPOINTS) },
+		{ "checkpoint-interval", required_argument, NULL, CLI_OPT(CONF_CHECKPOINT_INTERVAL) },
+		{ "checkpoint-syslog", no_argument, NULL, CLI_OPT(CONF_CHECKPOINT_SYSLOG) },
+		{ "checkpoint-webhook", required_argument, NULL, CLI_OPT(CONF_CHECKPOINT_WEBHOOK) },
 		{ "metrics-listen", required_argument, NULL, CLI_OPT(CONF_METRICS_LISTEN) },
 		{ "log-format", required_argument, NULL, CLI_OPT(CONF_LOG_FORMAT) },
 		{ "log-level", required_argument, NULL, CLI_OPT(CONF_LOG_LEVEL) },
@@ -37,6 +49,9 @@ int cmd_serve(int argc, char **argv)
 		"                 [--public-url URL]\n"
 		"                 [--secure-cookies] [--session-idle S] [--session-max S]\n"
 		"                 [--trusted-proxies LIST] [--metrics-listen ADDR:PORT]\n"
+		"                 [--max-conns N] [--max-conns-per-ip N] [--header-timeout S]\n"
+		"                 [--conn-timeout S] [--checkpoints FILE] [--checkpoint-interval S]\n"
+		"                 [--checkpoint-syslog] [--checkpoint-webhook URL]\n"
 		"                 [--log-format text|json] [--log-level LEVEL]\n"
 		"  Serves until SIGTERM or SIGINT; prints the URL it listens on. Every option is\n"
 		"  also a key of the configuration file and a SAFEHARBOR_<KEY> environment\n"
@@ -54,6 +69,17 @@ int cmd_serve(int argc, char **argv)
 		"  --public-url URL        base of the case links in notifications (else the\n"
 		"                          notify.public_url setting; docs/notifications.md)\n"
 		"  --trusted-proxies LIST  proxies whose X-Forwarded-For/-Proto are believed\n"
+		"  --max-conns N           connections at once, in all (512)\n"
+		"  --max-conns-per-ip N    connections at once from one client address (64)\n"
+		"  --header-timeout S      silence allowed while a request's headers are awaited (10)\n"
+		"  --conn-timeout S        silence allowed while a request is read and answered (30)\n"
+		"  --checkpoints FILE      where checkpoints of the audit chain's head go (default:\n"
+		"                          beside the key file, <stem>.checkpoints)\n"
+		"  --checkpoint-interval S a checkpoint every S seconds while the chain grows (300),\n"
+		"                          and one at start and at a clean stop\n"
+		"  --checkpoint-syslog     also send each checkpoint to syslog (authpriv.notice)\n"
+		"  --checkpoint-webhook URL also POST each checkpoint there, signed like summonses\n"
+		"                          with checkpoint_secret ($SAFEHARBOR_CHECKPOINT_SECRET)\n"
 		"  --metrics-listen ADDR:PORT  serve /metrics there (off unless set)\n"
 		"  --log-format text|json, --log-level debug|info|warn|error";
 	struct sh_error err = SH_ERROR_INIT;
@@ -63,6 +89,9 @@ int cmd_serve(int argc, char **argv)
 	struct cli_target t = { 0 };
 	const char *public_url;
 	struct notify_worker *notifier = NULL;
+	struct checkpointer_options co = { 0 };
+	struct checkpointer *checkpointer = NULL;
+	struct audit_keys akeys;
 	sigset_t sigs;
 	bool done;
 	int code = EXIT_OK, c, sig;
@@ -81,9 +110,28 @@ int cmd_serve(int argc, char **argv)
 	log_set_level((enum log_level)log_level_parse(conf_get(&t.conf, CONF_LOG_LEVEL)));
 	log_set_format(strcmp(conf_get(&t.conf, CONF_LOG_FORMAT), "json") ? LOG_TEXT : LOG_JSON);
 	if (t.conf.secret_in_world_readable_file)
-		log_warn("serve: metrics_token is in a configuration file others may read");
+		log_warn("serve: %s is in a configuration file others may read",
+			 t.conf.secret_in_world_readable_file);
+	if (*conf_get(&t.conf, CONF_CHECKPOINT_WEBHOOK) &&
+	    !*conf_get(&t.conf, CONF_CHECKPOINT_SECRET)) {
+		sh_error_set(&err, SH_EINVAL,
+			     "checkpoint_webhook needs checkpoint_secret (16 characters or more; "
+			     "$SAFEHARBOR_CHECKPOINT_SECRET or the configuration file)");
+		goto fail;
+	}
 	ho.listen = conf_get(&t.conf, CONF_LISTEN);
 	ho.trusted_proxies = conf_get(&t.conf, CONF_TRUSTED_PROXIES);
+	ho.max_conns = (unsigned)conf_long(&t.conf, CONF_MAX_CONNS);
+	ho.max_conns_per_ip = (unsigned)conf_long(&t.conf, CONF_MAX_CONNS_PER_IP);
+	ho.header_timeout_s = (unsigned)conf_long(&t.conf, CONF_HEADER_TIMEOUT);
+	ho.timeout_s = (unsigned)conf_long(&t.conf, CONF_CONN_TIMEOUT);
+	co.path = cli_target_checkpoints(&t);
+	co.interval_s = (int)conf_long(&t.conf, CONF_CHECKPOINT_INTERVAL);
+	co.syslog = conf_bool(&t.conf, CONF_CHECKPOINT_SYSLOG);
+	if (*conf_get(&t.conf, CONF_CHECKPOINT_WEBHOOK)) {
+		co.webhook_url = conf_get(&t.conf, CONF_CHECKPOINT_WEBHOOK);
+		co.webhook_secret = conf_get(&t.conf, CONF_CHECKPOINT_SECRET);
+	}
 	mo.listen = conf_get(&t.conf, CONF_METRICS_LISTEN);
 	mo.routes = http_metrics_routes;
 	mo.nroutes = http_metrics_nroutes;
@@ -114,7 +162,7 @@ int cmd_serve(int argc, char **argv)
 	if (app_load_rules(&app, conf_get(&t.conf, CONF_WITNESS_RULES),
 			   conf_get(&t.conf, CONF_OFFENCES), &err))
 		goto fail;
-	if (!(app.inflight = inflight_new()) ||
+	if (!(app.inflight = inflight_new()) || !(app.throttle = throttle_new()) ||
 	    !(app.telemetry = ho.telemetry = telemetry_new(http_routes, http_nroutes))) {
 		sh_error_set(&err, SH_ENOMEM, "out of memory");
 		goto fail;
@@ -123,6 +171,13 @@ int cmd_serve(int argc, char **argv)
 	if (notifications_start(&app, public_url, &notifier, &err))
 		goto fail;
 	app.notifier = notifier;
+	/* checkpoints of the audit chain's head, outside the database (api/checkpoints.h) */
+	co.store = app.store;
+	audit_keys_derive(&app.keys, &akeys);
+	memcpy(co.key, akeys.checkpoint, sizeof(co.key));
+	sodium_memzero(&akeys, sizeof(akeys));
+	if (checkpointer_start(&co, &checkpointer, &err))
+		goto fail;
 	if (http_server_start(&app, &ho, &srv, &err))
 		goto fail;
 	if (*mo.listen && http_server_start(&app, &mo, &msrv, &err))
@@ -155,9 +210,12 @@ int cmd_serve(int argc, char **argv)
 	http_server_stop(msrv);
 	http_server_stop(srv);
 	notify_worker_stop(notifier);
+	checkpointer_stop(checkpointer); /* after the last write: the head a clean stop leaves */
+	sodium_memzero(co.key, sizeof(co.key));
 	registry_release(&app.registry);
 	app_release_rules(&app);
 	inflight_free(app.inflight);
+	throttle_free(app.throttle);
 	store_close(app.store);
 	shcrypto_keys_release(&app.keys);
 	telemetry_free(app.telemetry);
@@ -168,9 +226,12 @@ fail:
 	http_server_stop(msrv);
 	http_server_stop(srv);
 	notify_worker_stop(notifier);
+	checkpointer_stop(checkpointer);
+	sodium_memzero(co.key, sizeof(co.key));
 	registry_release(&app.registry);
 	app_release_rules(&app);
 	inflight_free(app.inflight);
+	throttle_free(app.throttle);
 	store_close(app.store);
 	if (app.keys.keys)
 		shcrypto_keys_release(&app.keys);

@@ -1,25 +1,35 @@
 /* safeharbor token create|list|revoke */
 #include "lib/common.h"
+#include <sodium.h>
 #include "api/admin.h"
 #include "cli/cli.h"
+#include "lib/timefmt.h"
 
 static const char usage[] =
-	"safeharbor token create --username NAME [--label TEXT] [--db PATH]   prints the token (one line)\n"
+	"safeharbor token create --username NAME [--expires DURATION|DATE] [--scope read|write|report]\n"
+	"                        [--label TEXT] [--db PATH] [--key-file FILE] [--config FILE]\n"
+	"                        prints the token (one line)\n"
 	"       safeharbor token list [--db PATH]\n"
 	"       safeharbor token revoke --id ID [--db PATH]\n"
 	"  Tokens are for integrations: 'Authorization: Bearer TOKEN'. The token is shown\n"
-	"  once; only its hash is stored.";
+	"  once; only its hash is stored. --expires: 30d, 12h, 2w or YYYY-MM-DD (at most 366\n"
+	"  days; default 90d). --scope: read (GET only), write (everything the user's role\n"
+	"  allows; the default) or report (the report endpoints only). A token ends with a\n"
+	"  password reset or when its user is disabled. Making one is audited and announced\n"
+	"  to the user's agency (its supervisors see it in GET /api/v1/notices).";
 
 int cmd_token(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_DB_OPTIONS,	   { "username", required_argument, NULL, 'u' },
 		{ "label", required_argument, NULL, 'l' }, { "id", required_argument, NULL, 'i' },
+		{ "expires", required_argument, NULL, 'e' }, { "scope", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },	   { 0 },
 	};
 	struct sh_error err = SH_ERROR_INIT;
 	struct cli_target t = { 0 };
-	const char *username = NULL, *label = NULL, *sub;
+	const char *username = NULL, *sub;
+	struct admin_token_spec spec = { 0 };
 	long long id = 0;
 	struct store *s = NULL;
 	struct store_conn *conn;
@@ -39,7 +49,9 @@ int cmd_token(int argc, char **argv)
 		switch (c) {
 		default: cli_target_option(&t, c, optarg); break;
 		case 'u': username = optarg; break;
-		case 'l': label = optarg; break;
+		case 'l': spec.label = optarg; break;
+		case 'e': spec.expires = optarg; break;
+		case 's': spec.scope = optarg; break;
 		case 'i':
 			id = strtoll(optarg, &end, 10);
 			if (*end || id <= 0)
@@ -57,15 +69,21 @@ int cmd_token(int argc, char **argv)
 		goto out;
 	if (!strcmp(sub, "create")) {
 		struct user_rec u;
-		char token[ADMIN_TOKEN_LEN];
-		if ((rc = store_read_begin(s, &conn, &err)))
+		char token[ADMIN_TOKEN_LEN], until[TIMEFMT_RFC3339_LEN];
+		int64_t expires_at;
+		if ((rc = cli_find_user(s, username, &a, &u, &err)))
 			goto out;
-		rc = store_user_get(conn, 0, username, &a, &u, &err);
-		store_read_end(conn);
-		if (!rc)
-			rc = admin_token_create(s, (int64_t)time(NULL), NULL, u.id, label, token, &err);
-		if (!rc)
+		/* the operator's bootstrap: audited, and announced to the user's agency */
+		rc = admin_token_create(s, (int64_t)time(NULL), NULL, u.id, &spec, token, &expires_at,
+					&err);
+		if (!rc) {
 			printf("%s\n", token);
+			timefmt_format_rfc3339(expires_at, until);
+			fprintf(stderr,
+				"safeharbor: a %s token for %s, until %s; announced to %s's notices\n",
+				spec.scope ? spec.scope : "write", u.username, until, u.agency_name);
+			sodium_memzero(token, sizeof(token));
+		}
 	} else if (!strcmp(sub, "list")) {
 		struct token_rec *list;
 		size_t n;
@@ -73,10 +91,14 @@ int cmd_token(int argc, char **argv)
 			goto out;
 		rc = store_token_list(conn, 0, &a, &list, &n, &err);
 		store_read_end(conn);
-		for (size_t i = 0; !rc && i < n; i++)
-			printf("%" PRId64 "\t%s\t%s\t%s\n", list[i].id, list[i].username,
-			       list[i].label ? list[i].label : "-",
-			       list[i].revoked_at ? "revoked" : "valid");
+		for (size_t i = 0; !rc && i < n; i++) {
+			char until[TIMEFMT_RFC3339_LEN];
+			timefmt_format_rfc3339(list[i].expires_at, until);
+			printf("%" PRId64 "\t%s\t%s\t%s\tuntil %s\t%s\n", list[i].id, list[i].username,
+			       list[i].label ? list[i].label : "-", list[i].scope, until,
+			       list[i].revoked_at ? "revoked"
+			       : list[i].expires_at <= (int64_t)time(NULL) ? "expired" : "valid");
+		}
 	} else {
 		rc = admin_token_revoke(s, (int64_t)time(NULL), NULL, id, &err);
 		if (!rc)

@@ -11,7 +11,8 @@ static const char usage[] =
 	"       safeharbor user disable|enable --username NAME [--db PATH]\n"
 	"       safeharbor user password --username NAME [--db PATH]   (new password from stdin)\n"
 	"  ROLE: member, supervisor, analyst (aggregate reports only), admin (users and\n"
-	"        agencies only, no case content). Passwords are at least 12 characters.";
+	"        agencies only, no case content). Passwords are at least 12 characters and not\n"
+	"        common, a run or a repetition, nor contain the username or agency name.";
 
 int cmd_user(int argc, char **argv)
 {

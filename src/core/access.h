@@ -53,7 +53,9 @@ struct principal {
 	enum agency_kind kind;
 	enum role role;
 	bool via_session;      /* cookie (needs CSRF on writes) rather than a bearer token */
+	int64_t token_id;      /* the bearer token, when not via_session; audited with each row */
 	const char *session;   /* hash of the session id, when via_session */
+	int64_t session_ends;  /* when the session ends in any case (its absolute limit) */
 	const char *csrf_token;
 };
 

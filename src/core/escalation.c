@@ -34,6 +34,9 @@ static const struct escalation_key keys[] = {
 	TEXT_KEY("mail_from", "", "sender address of notification e-mail"),
 	TEXT_KEY("smtp_user", "",
 		 "SMTP AUTH user name; the password comes from $SAFEHARBOR_SMTP_PASSWORD"),
+	TEXT_KEY("webhook_allow", "",
+		 "addresses webhooks may reach although loopback, private or link-local, as "
+		 "prefixes separated by commas, e.g. 10.20.0.0/16,127.0.0.1 (empty: none)"),
 };
 
 static const size_t offsets[] = {
@@ -41,7 +44,7 @@ static const size_t offsets[] = {
 	AT(due_soon_percent), AT(alert_grace), AT(scan_interval),	 AT(poll_ms),
 	AT(retry_base),	   AT(retry_max),    AT(max_attempts),	   AT(timeout),
 	AT(lease),	   AT(workers),	     AT(smtp_url),	   AT(mail_from),
-	AT(smtp_user),
+	AT(smtp_user),	   AT(webhook_allow),
 };
 
 _Static_assert(ARRAY_SIZE(keys) == ARRAY_SIZE(offsets), "one offset per key");
@@ -113,6 +116,16 @@ static enum sh_code set_key(struct escalation_config *c, int i, const char *valu
 		    (!strchr(value, '@') || strchr(value, '<') || strchr(value, '>')))
 			return sh_error_field(err, SH_EINVAL, k->key,
 					      "must be a bare address such as safeharbor@county.example");
+		if (!strcmp(k->key, "notify.webhook_allow")) {
+			struct netaddr_list list;
+			char bad[64];
+			if (!netaddr_parse_list(value, &list, bad, sizeof(bad)))
+				return sh_error_field(err, SH_EINVAL, k->key,
+						      "'%s' is not an address or prefix (such as "
+						      "10.20.0.0/16 or fd00:1::/48; at most %d)",
+						      bad, NETADDR_LIST_MAX);
+			c->webhook_allow_list = list;
+		}
 		snprintf(field, ESCALATION_TEXT_MAX, "%s", value);
 		/* a base URL is joined with "/cases/...": no trailing slash */
 		if (!strcmp(k->key, "notify.public_url")) {

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/error.h"
+#include "lib/netaddr.h"
 
 #define ESCALATION_TEXT_MAX 256
 
@@ -34,6 +35,10 @@ struct escalation_config {
 	char smtp_url[ESCALATION_TEXT_MAX];  /* notify.smtp_url: smtp:// or smtps:// ("") */
 	char mail_from[ESCALATION_TEXT_MAX]; /* notify.mail_from: envelope and From ("") */
 	char smtp_user[ESCALATION_TEXT_MAX]; /* notify.smtp_user: ("" = no AUTH) */
+	/* notify.webhook_allow: addresses webhooks may reach although they are loopback,
+	 * private, link-local, ... (notify/deliver.c); prefixes separated by commas ("") */
+	char webhook_allow[ESCALATION_TEXT_MAX];
+	struct netaddr_list webhook_allow_list; /* the same, parsed */
 };
 
 enum escalation_key_type { EK_BOOL, EK_INT, EK_TEXT };

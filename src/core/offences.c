@@ -817,8 +817,8 @@ static size_t scan(const struct offences *o, const char *t, struct cite *out, si
 		if (is_digit(t[j])) {
 			while (is_digit(t[j]))
 				j++;
-			i = j;
-			continue; /* not a section number */
+			i = j - 1; /* the loop's i++ lands on t[j], which may be the end */
+			continue;  /* not a section number */
 		}
 		while (t[j] == '.' && is_digit(t[j + 1]) && nd + 6 < sizeof(c->section)) {
 			c->section[nd++] = t[j++];
@@ -840,7 +840,8 @@ static size_t scan(const struct offences *o, const char *t, struct cite *out, si
 			/* "647pc": a code written onto the number */
 			size_t code = code_after(o, t, j);
 			if (code == SIZE_MAX) {
-				i = letters;
+				/* skip what follows too (as before), but never the end */
+				i = t[letters] ? letters : letters - 1;
 				continue;
 			}
 		}

@@ -203,6 +203,8 @@ static int plain_charge(const char *charge, char *out, size_t size)
 			while (is_digit(t[len]) || is_alpha(t[len]) ||
 			       (t[len] == '.' && is_digit(t[len + 1])))
 				len++;
+			if (!len)
+				return -1; /* a character that is no part of a citation ("&", "#") */
 		}
 		for (k = 0; k < ARRAY_SIZE(skip) && !known; k++)
 			known = strlen(skip[k]) == len && !strncmp(skip[k], t, len);

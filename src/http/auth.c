@@ -51,6 +51,25 @@ static enum sh_code check_user(const struct user_rec *u, struct principal *p, st
 	return SH_OK;
 }
 
+/* What a token's scope lets it do: read (GET and HEAD), report (the report endpoints and
+ * /me), write (everything its user's role allows). */
+static enum sh_code check_scope(const struct api_request *req, const char *scope,
+				struct sh_error *err)
+{
+	if (!scope || !strcmp(scope, "write"))
+		return SH_OK;
+	if (!strcmp(scope, "read")) {
+		if (is_safe_method(req->method))
+			return SH_OK;
+		return sh_error_set(err, SH_EFORBIDDEN, "this token's scope is read: it may only GET");
+	}
+	if (!strcmp(scope, "report") && is_safe_method(req->method) &&
+	    (!strncmp(req->route, "/api/v1/reports/", 16) || !strcmp(req->route, "/api/v1/me")))
+		return SH_OK;
+	return sh_error_set(err, SH_EFORBIDDEN,
+			    "this token's scope is %s: it may only read the reports", scope);
+}
+
 enum sh_code http_auth_check(struct api_request *req, struct principal **who,
 			     struct sh_error *err)
 {
@@ -77,8 +96,11 @@ enum sh_code http_auth_check(struct api_request *req, struct principal **who,
 		store_read_end(c);
 		if (rc == SH_ENOTFOUND)
 			return sh_error_set(err, SH_EUNAUTH, "the token is not valid (revoked or unknown)");
-		if (rc || (rc = check_user(&u, p, err)))
+		if (!rc && t.expires_at <= now)
+			return sh_error_set(err, SH_EUNAUTH, "the token has expired; make a new one");
+		if (rc || (rc = check_user(&u, p, err)) || (rc = check_scope(req, t.scope, err)))
 			return rc;
+		p->token_id = t.id;
 		*who = p;
 		return SH_OK;
 	}
@@ -112,6 +134,7 @@ enum sh_code http_auth_check(struct api_request *req, struct principal **who,
 		}
 		p->via_session = true;
 		p->session = arena_strdup(req->arena, hash);
+		p->session_ends = s.created_at + app->cfg.session_absolute_s;
 		p->csrf_token = s.csrf_token;
 		/* last_seen is written at most once a minute (sooner for short idle limits) */
 		if (now - s.last_seen >= (app->cfg.session_idle_s / 4 < 60 ? app->cfg.session_idle_s / 4 : 60)) {

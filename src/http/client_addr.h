@@ -17,26 +17,17 @@
 #include <stddef.h>
 #include <sys/socket.h>
 #include "lib/error.h"
+#include "lib/netaddr.h"
 
-#define HTTP_MAX_PROXIES 32
-#define HTTP_ADDR_MAX 64 /* an IPv6 address as text, with room to spare */
-
-struct http_proxies {
-	int n;
-	struct {
-		unsigned char addr[16]; /* IPv4 as ::ffff:a.b.c.d */
-		int prefix;             /* 0..128 */
-	} nets[HTTP_MAX_PROXIES];
-};
-
-/* Parses a trusted_proxies value ("127.0.0.1, 10.0.0.0/8, ::1"; "" = none). */
-enum sh_code http_proxies_parse(const char *list, struct http_proxies *out,
+/* Parses a trusted_proxies value ("127.0.0.1, 10.0.0.0/8, ::1"; "" = none) with
+ * lib/netaddr; SH_EINVAL naming the item that is not an address or range. */
+enum sh_code http_proxies_parse(const char *list, struct netaddr_list *out,
 				struct sh_error *err);
 
 struct http_client {
-	char addr[HTTP_ADDR_MAX]; /* the client's address as text ("-" when unknown) */
-	bool via_proxy;           /* the peer is a trusted proxy */
-	bool secure;              /* a trusted proxy says the client used https */
+	char addr[NETADDR_TEXT_LEN]; /* the client's address as text ("-" when unknown) */
+	bool via_proxy;              /* the peer is a trusted proxy */
+	bool secure;                 /* a trusted proxy says the client used https */
 };
 
 /*
@@ -45,7 +36,7 @@ struct http_client {
  * proxies (NULL or empty: none is trusted, the headers are ignored).
  */
 void http_client_address(const struct sockaddr *peer, const char *forwarded_for,
-			 const char *forwarded_proto, const struct http_proxies *proxies,
+			 const char *forwarded_proto, const struct netaddr_list *proxies,
 			 struct http_client *out);
 
 #endif

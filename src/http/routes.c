@@ -29,6 +29,7 @@ const struct route http_routes[] = {
 	{ "GET", "/api/v1/tokens", api_tokens_list, ROUTE_SIGNED_IN, 0 },
 	{ "POST", "/api/v1/tokens", api_tokens_create, ROUTE_SIGNED_IN, 4 * KiB },
 	{ "DELETE", "/api/v1/tokens/{id}", api_token_revoke, ROUTE_SIGNED_IN, 0 },
+	{ "GET", "/api/v1/notices", api_notices_list, ROUTE_SIGNED_IN, 0 },
 
 	{ "POST", "/api/v1/cases", api_cases_create, ROUTE_SIGNED_IN, 16 * KiB },
 	{ "GET", "/api/v1/cases", api_cases_list, ROUTE_SIGNED_IN, 0 },

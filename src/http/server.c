@@ -24,8 +24,9 @@ struct http_server {
 	const struct route *routes;
 	size_t nroutes;
 	bool no_web_app;
-	struct http_proxies proxies;
+	struct netaddr_list proxies; /* trusted: their X-Forwarded-For names the client */
 	struct telemetry *telemetry;
+	unsigned timeout_s, header_timeout_s;
 };
 
 /* One request and its response: lives from the first callback to "completed". */
@@ -222,6 +223,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		srv->inflight++;
 		pthread_mutex_unlock(&srv->mu);
 		*con_cls = x;
+		/* the headers are in: the body and the handler get the longer timeout (this
+		 * connection's own thread: safe) */
+		MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, srv->timeout_s);
 		/* refuse an oversized body before reading it */
 		if (x->too_big && x->match == ROUTE_FOUND)
 			return dispatch(x, url);
@@ -247,9 +251,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct timespec end;
 	double ms;
 
-	UNUSED(conn);
 	if (!x)
 		return;
+	/* back to waiting for a request's headers (keep-alive): the short timeout again */
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, srv->header_timeout_s);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	ms = (double)(end.tv_sec - x->start.tv_sec) * 1e3 +
 	     (double)(end.tv_nsec - x->start.tv_nsec) / 1e6;
@@ -354,6 +360,8 @@ enum sh_code http_server_start(struct app *app, const struct http_server_options
 	s->nroutes = o->routes ? o->nroutes : http_nroutes;
 	s->no_web_app = o->no_web_app;
 	s->telemetry = o->telemetry;
+	s->timeout_s = o->timeout_s ? o->timeout_s : 30;
+	s->header_timeout_s = o->header_timeout_s ? o->header_timeout_s : 10;
 	if ((rc = http_proxies_parse(o->trusted_proxies, &s->proxies, err))) {
 		free(s);
 		return rc;
@@ -367,8 +375,11 @@ enum sh_code http_server_start(struct app *app, const struct http_server_options
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(o->timeout_s ? o->timeout_s : 30),
+		/* a new connection waits for its headers: the short timeout (slowloris) */
+		MHD_OPTION_CONNECTION_TIMEOUT, s->header_timeout_s,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)(o->max_conns ? o->max_conns : 512),
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned)(o->max_conns_per_ip ? o->max_conns_per_ip : 64),
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)(o->header_limit ? o->header_limit : 32 * 1024),
 		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024),

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include "lib/buf.h"
 #include "lib/conf.h"
+#include "lib/netaddr.h"
 #include "lib/paths.h"
 
 const struct conf_def conf_defs[CONF_NKEYS] = {
@@ -12,6 +13,9 @@ const struct conf_def conf_defs[CONF_NKEYS] = {
 		      "the database file" },
 	[CONF_KEY_FILE] = { "key_file", CONF_T_PATH, "", NULL, true,
 			    "the key file (empty: beside the database, <db without .db>.key)" },
+	[CONF_CHECKPOINTS] = { "checkpoints", CONF_T_PATH, "", NULL, true,
+			       "checkpoints of the audit chain's head (empty: beside the key "
+			       "file, <key file without .key>.checkpoints)" },
 	[CONF_LISTEN] = { "listen", CONF_T_ADDR, "127.0.0.1:8080", NULL, false,
 			  "address and port of the API and web app" },
 	[CONF_PROTOCOL] = { "protocol", CONF_T_PATH, NULL, NULL, false,
@@ -32,6 +36,25 @@ const struct conf_def conf_defs[CONF_NKEYS] = {
 	[CONF_TRUSTED_PROXIES] = { "trusted_proxies", CONF_T_PROXIES, "", NULL, true,
 				   "reverse proxies whose X-Forwarded-For and X-Forwarded-Proto "
 				   "are believed (addresses or CIDR ranges, comma-separated)" },
+	[CONF_MAX_CONNS] = { "max_conns", CONF_T_COUNT, "512", NULL, false,
+			     "connections at once, in all" },
+	[CONF_MAX_CONNS_PER_IP] = { "max_conns_per_ip", CONF_T_COUNT, "64", NULL, false,
+				    "connections at once from one client address" },
+	[CONF_HEADER_TIMEOUT] = { "header_timeout", CONF_T_SECONDS, "10", NULL, false,
+				  "seconds of silence allowed while a request's headers are "
+				  "awaited" },
+	[CONF_CONN_TIMEOUT] = { "conn_timeout", CONF_T_SECONDS, "30", NULL, false,
+				"seconds of silence allowed while a request is read and answered" },
+	[CONF_CHECKPOINT_INTERVAL] = { "checkpoint_interval", CONF_T_SECONDS, "300", NULL, false,
+				       "a checkpoint of the audit chain every this many seconds "
+				       "while it grows" },
+	[CONF_CHECKPOINT_SYSLOG] = { "checkpoint_syslog", CONF_T_BOOL, "false", NULL, false,
+				     "also send each checkpoint to syslog (authpriv.notice)" },
+	[CONF_CHECKPOINT_WEBHOOK] = { "checkpoint_webhook", CONF_T_URL, "", NULL, true,
+				      "also POST each checkpoint there, signed with "
+				      "checkpoint_secret (empty: off)" },
+	[CONF_CHECKPOINT_SECRET] = { "checkpoint_secret", CONF_T_SECRET, "", NULL, true,
+				     "signs the checkpoint webhook's requests" },
 	[CONF_METRICS_LISTEN] = { "metrics_listen", CONF_T_ADDR, "", NULL, true,
 				  "address and port serving only /metrics (empty: off)" },
 	[CONF_METRICS_TOKEN] = { "metrics_token", CONF_T_SECRET, "", NULL, true,
@@ -101,43 +124,6 @@ void conf_env_name(enum conf_key k, char *out, size_t size)
 	snprintf(out, size, "SAFEHARBOR_%s", conf_defs[k].key);
 	for (size_t i = 11; out[i]; i++)
 		out[i] = (char)toupper((unsigned char)out[i]);
-}
-
-bool conf_parse_cidr(const char *s, unsigned char addr[16], int *prefix)
-{
-	char host[64];
-	const char *slash = strchr(s, '/');
-	size_t n = slash ? (size_t)(slash - s) : strlen(s);
-	unsigned char v4[4];
-	int max;
-
-	if (n == 0 || n >= sizeof(host))
-		return false;
-	memcpy(host, s, n);
-	host[n] = '\0';
-	if (inet_pton(AF_INET, host, v4) == 1) {
-		memset(addr, 0, 16);
-		addr[10] = addr[11] = 0xff;
-		memcpy(addr + 12, v4, 4);
-		max = 32;
-	} else if (inet_pton(AF_INET6, host, addr) == 1) {
-		max = 128;
-	} else {
-		return false;
-	}
-	*prefix = max;
-	if (slash) {
-		char *end;
-		long p;
-		errno = 0;
-		p = strtol(slash + 1, &end, 10);
-		if (errno || *end || end == slash + 1 || p < 0 || p > max)
-			return false;
-		*prefix = (int)p;
-	}
-	if (max == 32)
-		*prefix += 96;
-	return true;
 }
 
 static bool valid_addr(const char *v)
@@ -223,21 +209,31 @@ static enum sh_code check_value(enum conf_key k, const char *v, char **norm, str
 		}
 		break;
 	}
+	case CONF_T_COUNT: {
+		char *end;
+		long n;
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno || *end || end == v || n < 1 || n > 65536) {
+			buf_adds(why, "a whole number from 1 to 65536");
+			return SH_EINVAL;
+		}
+		break;
+	}
 	case CONF_T_PROXIES: {
 		struct buf out = BUF_INIT;
 		const char *p = v;
 		while (*p) {
-			char item[80];
-			unsigned char a[16];
+			char item[NETADDR_TEXT_LEN + 8];
+			struct netaddr_prefix np;
 			size_t n;
-			int prefix;
 			while (*p == ',' || *p == ' ' || *p == '\t')
 				p++;
 			n = strcspn(p, ", \t");
 			if (!n)
 				break;
 			if (n >= sizeof(item) || (memcpy(item, p, n), item[n] = '\0',
-						 !conf_parse_cidr(item, a, &prefix))) {
+						 !netaddr_parse_prefix(item, &np))) {
 				buf_addf(why, "addresses or CIDR ranges separated by commas, e.g. "
 					      "127.0.0.1, 10.0.0.0/8, ::1; '%.*s' is neither",
 					 (int)(n > 60 ? 60 : n), p);
@@ -246,6 +242,11 @@ static enum sh_code check_value(enum conf_key k, const char *v, char **norm, str
 			}
 			buf_addf(&out, "%s%s", out.len ? "," : "", item);
 			p += n;
+		}
+		if (!netaddr_parse_list(out.data, &(struct netaddr_list){ 0 }, NULL, 0)) {
+			buf_addf(why, "at most %d addresses or CIDR ranges", NETADDR_LIST_MAX);
+			buf_release(&out);
+			return SH_EINVAL;
 		}
 		*norm = buf_detach(&out, NULL);
 		return *norm ? SH_OK : SH_ENOMEM;
@@ -380,9 +381,10 @@ enum sh_code conf_read_file(struct conf *c, const char *path, struct sh_error *e
 		if (conf_set(&staged, (enum conf_key)k, val, where, &one))
 			sh_error_field(err, SH_EINVAL, where, "%s", one.detail);
 	}
-	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 004) && seen[CONF_METRICS_TOKEN] &&
-	    staged.value[CONF_METRICS_TOKEN] && *staged.value[CONF_METRICS_TOKEN])
-		c->secret_in_world_readable_file = true;
+	for (int k = 0; k < CONF_NKEYS; k++)
+		if (conf_defs[k].type == CONF_T_SECRET && seen[k] && staged.value[k] &&
+		    *staged.value[k] && fstat(fileno(f), &st) == 0 && (st.st_mode & 004))
+			c->secret_in_world_readable_file = conf_defs[k].key;
 	fclose(f);
 	if (err->nfields) {
 		snprintf(err->detail, sizeof(err->detail), "%s: %s: %s", path,

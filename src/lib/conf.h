@@ -15,6 +15,7 @@
 enum conf_key {
 	CONF_DB,
 	CONF_KEY_FILE,
+	CONF_CHECKPOINTS,
 	CONF_LISTEN,
 	CONF_PROTOCOL,
 	CONF_WITNESS_RULES,
@@ -24,6 +25,14 @@ enum conf_key {
 	CONF_SESSION_IDLE,
 	CONF_SESSION_MAX,
 	CONF_TRUSTED_PROXIES,
+	CONF_MAX_CONNS,
+	CONF_MAX_CONNS_PER_IP,
+	CONF_HEADER_TIMEOUT,
+	CONF_CONN_TIMEOUT,
+	CONF_CHECKPOINT_INTERVAL,
+	CONF_CHECKPOINT_SYSLOG,
+	CONF_CHECKPOINT_WEBHOOK,
+	CONF_CHECKPOINT_SECRET,
 	CONF_METRICS_LISTEN,
 	CONF_METRICS_TOKEN,
 	CONF_LOG_FORMAT,
@@ -37,6 +46,7 @@ enum conf_type {
 	CONF_T_URL,     /* http:// or https:// */
 	CONF_T_BOOL,    /* true/false, yes/no, on/off, 1/0 */
 	CONF_T_SECONDS, /* 1 to 2592000 */
+	CONF_T_COUNT,   /* a whole number from 1 to 65536 */
 	CONF_T_PROXIES, /* comma-separated addresses or CIDR ranges */
 	CONF_T_CHOICE,  /* one of `choices` */
 	CONF_T_SECRET,  /* 16 to 256 printable characters; masked when shown */
@@ -58,7 +68,8 @@ extern const struct conf_def conf_defs[CONF_NKEYS];
 struct conf {
 	char *value[CONF_NKEYS];                  /* malloc'd, never NULL after conf_init */
 	char source[CONF_NKEYS][CONF_SOURCE_MAX]; /* "default", "FILE:LINE", "environment X", "flag --x" */
-	bool secret_in_world_readable_file;       /* metrics_token came from a file others may read */
+	/* a secret (metrics_token, checkpoint_secret) came from a file others may read: its key */
+	const char *secret_in_world_readable_file;
 };
 
 /* Fills every key with its default. Release with conf_release(). */
@@ -89,9 +100,5 @@ long conf_long(const struct conf *c, enum conf_key k);
 /* The flag and environment names of a key, into out. */
 void conf_flag_name(enum conf_key k, char *out, size_t size);
 void conf_env_name(enum conf_key k, char *out, size_t size);
-
-/* Parses "1.2.3.4", "10.0.0.0/8", "::1", "fd00::/8" into a 16-byte address (IPv4 mapped
- * into ::ffff:0:0/96) and a prefix length; false when it is none of these. */
-bool conf_parse_cidr(const char *s, unsigned char addr[16], int *prefix);
 
 #endif

@@ -258,6 +258,20 @@ void shcrypto_key_check(const struct shcrypto_keys *k, int i, char out[65])
 	shcrypto_hex(h, sizeof(h), out);
 }
 
+void shcrypto_audit_keys(const struct shcrypto_keys *k, unsigned char mac[SHCRYPTO_AUDIT_KEY_LEN],
+			 unsigned char checkpoint[SHCRYPTO_AUDIT_KEY_LEN])
+{
+	int oldest = 0;
+
+	for (int i = 1; i < k->nkeys; i++)
+		if (k->ids[i] < k->ids[oldest])
+			oldest = i;
+	crypto_kdf_derive_from_key(mac, SHCRYPTO_AUDIT_KEY_LEN, 3, "auditmac",
+				   k->keys + oldest * SHCRYPTO_KEY_LEN);
+	crypto_kdf_derive_from_key(checkpoint, SHCRYPTO_AUDIT_KEY_LEN, 4, "auditchk",
+				   k->keys + oldest * SHCRYPTO_KEY_LEN);
+}
+
 void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char out[65])
 {
 	unsigned char h[32];
@@ -269,26 +283,38 @@ void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char 
 
 /* Argon2id takes crypto_pwhash_MEMLIMIT_INTERACTIVE (64 MiB) per hash while it runs: at
  * most this many run at once, so a burst of sign-ins waits instead of taking the
- * server's memory (32 at once would be 2 GiB). */
+ * server's memory (32 at once would be 2 GiB). Checks for clients with recent failures
+ * (suspects) run one at a time, and none starts while another check runs or waits: a
+ * flood of wrong passwords shares the CPU and memory bandwidth with everyone else's
+ * sign-ins only for the rest of the one hash it had started. */
 #define PWHASH_MAX_CONCURRENT 2
 static pthread_mutex_t pwhash_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pwhash_cv = PTHREAD_COND_INITIALIZER;
-static int pwhash_running;
+static int pwhash_running, pwhash_others_waiting;
 
-static void pwhash_enter(void)
+static void pwhash_enter(bool suspect)
 {
 	pthread_mutex_lock(&pwhash_mu);
-	while (pwhash_running >= PWHASH_MAX_CONCURRENT)
-		pthread_cond_wait(&pwhash_cv, &pwhash_mu);
+	if (suspect) {
+		while (pwhash_running > 0 || pwhash_others_waiting > 0)
+			pthread_cond_wait(&pwhash_cv, &pwhash_mu);
+	} else {
+		pwhash_others_waiting++;
+		while (pwhash_running >= PWHASH_MAX_CONCURRENT)
+			pthread_cond_wait(&pwhash_cv, &pwhash_mu);
+		pwhash_others_waiting--;
+	}
 	pwhash_running++;
 	pthread_mutex_unlock(&pwhash_mu);
 }
 
-static void pwhash_leave(void)
+static void pwhash_leave(bool suspect)
 {
 	pthread_mutex_lock(&pwhash_mu);
+	UNUSED(suspect);
 	pwhash_running--;
-	pthread_cond_signal(&pwhash_cv);
+	/* waiters of both kinds: the one that may go goes */
+	pthread_cond_broadcast(&pwhash_cv);
 	pthread_mutex_unlock(&pwhash_mu);
 }
 
@@ -296,22 +322,22 @@ enum sh_code shcrypto_password_hash(const char *password, char out[128], struct 
 {
 	int rc;
 
-	pwhash_enter();
+	pwhash_enter(false);
 	rc = crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
 			       crypto_pwhash_MEMLIMIT_INTERACTIVE);
-	pwhash_leave();
+	pwhash_leave(false);
 	if (rc)
 		return sh_error_set(err, SH_ENOMEM, "password hashing ran out of memory");
 	return SH_OK;
 }
 
-bool shcrypto_password_verify(const char *hash, const char *password)
+bool shcrypto_password_verify(const char *hash, const char *password, bool suspect)
 {
 	bool ok;
 
-	pwhash_enter();
+	pwhash_enter(suspect);
 	ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-	pwhash_leave();
+	pwhash_leave(suspect);
 	return ok;
 }
 

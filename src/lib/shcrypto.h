@@ -44,6 +44,15 @@ enum sh_code shcrypto_seal(const struct shcrypto_keys *k, const void *plain, siz
 enum sh_code shcrypto_open(const struct shcrypto_keys *k, const void *sealed, size_t len,
 			   const char *context, struct buf *out, struct sh_error *err);
 /*
+ * The audit chain's two keys, derived (libsodium KDF) from the key file's oldest key (the
+ * lowest id), which every rotation keeps: mac keys the hash of every audit row, checkpoint
+ * signs the lines of the checkpoints file. Neither is stored in the database.
+ */
+#define SHCRYPTO_AUDIT_KEY_LEN 32
+void shcrypto_audit_keys(const struct shcrypto_keys *k, unsigned char mac[SHCRYPTO_AUDIT_KEY_LEN],
+			 unsigned char checkpoint[SHCRYPTO_AUDIT_KEY_LEN]);
+
+/*
  * The key check value of key number i (0 = oldest in the file): a keyed BLAKE2b of a
  * fixed label under a key derived from it, as 64 hex characters. The database stores
  * it (key.check.<id>), so a key file that belongs to another database, or a
@@ -56,7 +65,9 @@ void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char 
 
 /* Argon2id string hash (libsodium's interactive limits or stronger). */
 enum sh_code shcrypto_password_hash(const char *password, char out[128], struct sh_error *err);
-bool shcrypto_password_verify(const char *hash, const char *password);
+/* suspect: the client has recent failures (api/throttle.h); such checks take at most one
+ * of the two hashing slots, so they cannot keep everyone else waiting. */
+bool shcrypto_password_verify(const char *hash, const char *password, bool suspect);
 bool shcrypto_password_needs_rehash(const char *hash);
 
 /* n random bytes as 2n hex characters into out (size 2n+1). */

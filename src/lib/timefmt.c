@@ -191,3 +191,16 @@ int timefmt_age_on(struct sh_date birth, struct sh_date on)
 		age--;
 	return age;
 }
+
+enum sh_code timefmt_check_range(const char *field, int64_t t, int64_t lo, int64_t hi,
+				 const char *why, struct sh_error *err)
+{
+	char from[TIMEFMT_RFC3339_LEN], to[TIMEFMT_RFC3339_LEN];
+
+	if (t >= lo && t <= hi)
+		return SH_OK;
+	timefmt_format_rfc3339(lo, from);
+	timefmt_format_rfc3339(hi, to);
+	return sh_error_field(err, SH_EINVAL, field, "must be between %s and %s (%s)", from, to,
+			      why);
+}

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include "lib/error.h"
 
 #define TIMEFMT_RFC3339_LEN 21 /* "2026-11-28T14:04:25Z" + NUL */
 
@@ -40,5 +41,13 @@ struct sh_date timefmt_time_to_date(int64_t t);  /* UTC calendar day */
 /* Whole years from birth date to a date: the age a court or the law uses. */
 int timefmt_age_on(struct sh_date birth, struct sh_date on);
 bool timefmt_valid_date(int y, int m, int d);
+
+/*
+ * A time of a form field that must lie in [lo, hi]: SH_OK, or SH_EINVAL naming field and
+ * the range ("must be between 2026-01-01T00:00:00Z and 2027-01-01T00:00:00Z (why)").
+ * For the sanity bounds of dates people type (a shift ending in 9999, a hearing in 1900).
+ */
+enum sh_code timefmt_check_range(const char *field, int64_t t, int64_t lo, int64_t hi,
+				 const char *why, struct sh_error *err);
 
 #endif

@@ -1,9 +1,12 @@
 #include "lib/common.h"
 #include <ctype.h>
 #include <curl/curl.h>
+#include <netdb.h>
+#include <sys/socket.h>
 #include <sodium.h>
 #include "lib/buf.h"
 #include "lib/shcrypto.h"
+#include "lib/netaddr.h"
 #include "notify/deliver.h"
 
 #define URL_MAX 500
@@ -39,7 +42,7 @@ void deliver_sign(const void *secret, size_t secret_len, int64_t timestamp, cons
 
 /* The parts of a URL; false when it does not parse. Frees nothing the caller keeps. */
 static bool url_parts(const char *url, char *scheme, size_t ns, char *host, size_t nh,
-		      bool *credentials)
+		      char *port, size_t np, bool *credentials)
 {
 	CURLU *u = curl_url();
 	char *p = NULL;
@@ -53,9 +56,15 @@ static bool url_parts(const char *url, char *scheme, size_t ns, char *host, size
 	snprintf(scheme, ns, "%s", p);
 	curl_free(p);
 	p = NULL;
+	/* the host as libcurl will use it: "2130706433" and "0x7f.1" come back as 127.0.0.1 */
 	if (curl_url_get(u, CURLUPART_HOST, &p, 0) != CURLUE_OK)
 		goto out;
 	snprintf(host, nh, "%s", p);
+	curl_free(p);
+	p = NULL;
+	if (curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) != CURLUE_OK)
+		goto out;
+	snprintf(port, np, "%s", p);
 	curl_free(p);
 	p = NULL;
 	if (curl_url_get(u, CURLUPART_USER, &p, 0) == CURLUE_OK) {
@@ -88,16 +97,80 @@ static bool loopback_host(const char *host)
 
 bool deliver_is_loopback(const char *url)
 {
-	char scheme[16], host[256];
+	char scheme[16], host[256], port[8];
 	bool creds;
 
-	return url && url_parts(url, scheme, sizeof(scheme), host, sizeof(host), &creds) &&
+	return url && url_parts(url, scheme, sizeof(scheme), host, sizeof(host), port, sizeof(port),
+				&creds) &&
 	       loopback_host(host);
 }
 
-enum sh_code deliver_check_webhook_url(const char *url, const char *field, struct sh_error *err)
+static const char PLAIN_HTTP[] = "not a loopback address (plain http:// is only for a gateway on this host)";
+
+/* Why a webhook may not reach a (NULL: it may). */
+static const char *judge(const struct netaddr *a, bool plain_http, const struct deliver_policy *pol)
 {
-	char scheme[16], host[256];
+	const char *why;
+
+	if (pol->any_address)
+		return NULL;
+	why = netaddr_special(a);
+	if (plain_http && (!why || strcmp(why, "loopback")))
+		return PLAIN_HTTP;
+	if (why && !netaddr_list_has(pol->allow, a))
+		return why;
+	return NULL;
+}
+
+/*
+ * Resolves host and judges every address it has (one bad address is enough to refuse:
+ * DNS may hand out any of them). *n gets how many there were (0: the name does not
+ * resolve); *pinned the first, to connect to. NULL, or the reason to refuse.
+ */
+static const char *resolve_judged(const char *host, const char *port, bool plain_http,
+				  const struct deliver_policy *pol, struct netaddr *pinned, int *n)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+	char name[256];
+	const char *why = NULL;
+	size_t len = strlen(host);
+
+	*n = 0;
+	/* an IPv6 literal comes back from the URL parser in brackets */
+	if (len > 2 && host[0] == '[' && host[len - 1] == ']')
+		snprintf(name, sizeof(name), "%.*s", (int)(len - 2), host + 1);
+	else
+		snprintf(name, sizeof(name), "%s", host);
+	if (getaddrinfo(name, port, &hints, &res) || !res)
+		return NULL;
+	for (struct addrinfo *ai = res; ai && !why; ai = ai->ai_next) {
+		struct netaddr a;
+		if (!netaddr_from_sockaddr(ai->ai_addr, &a))
+			continue;
+		why = judge(&a, plain_http, pol);
+		if (!(*n)++)
+			*pinned = a;
+	}
+	freeaddrinfo(res);
+	return why;
+}
+
+static enum sh_code refused(const char *field, const char *why, struct sh_error *err)
+{
+	if (why == PLAIN_HTTP)
+		return sh_error_field(err, SH_EINVAL, field,
+				      "must be https:// (plain http:// only to a loopback address)");
+	return sh_error_field(err, SH_EINVAL, field,
+			      "reaches an address that is %s: webhooks may not reach loopback, "
+			      "private, link-local, shared, multicast, reserved or cloud metadata "
+			      "addresses (an operator may allow some with notify.webhook_allow)",
+			      why);
+}
+
+/* The checks that need no name resolution; fills scheme, host and port. */
+static enum sh_code check_syntax(const char *url, const char *field, char scheme[16],
+				 char host[256], char port[8], struct sh_error *err)
+{
 	bool creds;
 
 	if (!url || !*url || strlen(url) > URL_MAX)
@@ -107,17 +180,36 @@ enum sh_code deliver_check_webhook_url(const char *url, const char *field, struc
 		if (*p <= 0x20 || *p >= 0x7f)
 			return sh_error_field(err, SH_EINVAL, field,
 					      "must not contain spaces or control characters");
-	if (!url_parts(url, scheme, sizeof(scheme), host, sizeof(host), &creds) ||
+	if (!url_parts(url, scheme, 16, host, 256, port, 8, &creds) ||
 	    (strcasecmp(scheme, "https") && strcasecmp(scheme, "http")) ||
 	    (strncasecmp(url, "https://", 8) && strncasecmp(url, "http://", 7)))
 		return sh_error_field(err, SH_EINVAL, field, "must be an https:// URL");
-	if (!strcasecmp(scheme, "http") && !loopback_host(host))
-		return sh_error_field(err, SH_EINVAL, field,
-				      "must be https:// (plain http:// only to a loopback address)");
 	if (creds)
 		return sh_error_field(err, SH_EINVAL, field,
 				      "must not carry a user name or password; the body is signed "
 				      "with the secret instead");
+	return SH_OK;
+}
+
+enum sh_code deliver_check_webhook_url(const char *url, const char *field,
+				       const struct deliver_policy *pol, struct sh_error *err)
+{
+	char scheme[16], host[256], port[8];
+	struct netaddr pinned;
+	const char *why;
+	bool plain_http;
+	int n;
+	enum sh_code rc;
+
+	if ((rc = check_syntax(url, field, scheme, host, port, err)))
+		return rc;
+	plain_http = !strcasecmp(scheme, "http");
+	/* a name that does not resolve now is judged at each delivery (plain http:// must
+	 * be seen to reach loopback now) */
+	if ((why = resolve_judged(host, port, plain_http, pol, &pinned, &n)))
+		return refused(field, why, err);
+	if (!n && plain_http)
+		return refused(field, PLAIN_HTTP, err);
 	return SH_OK;
 }
 
@@ -223,25 +315,69 @@ static void finish(CURL *h, CURLcode cc, const char *errbuf, const atomic_bool *
 	out->ok = true;
 }
 
-void deliver_webhook(const char *url, const void *secret, size_t secret_len, const char *body,
-		     size_t len, int64_t delivery_id, int64_t now, int timeout_s,
-		     const atomic_bool *stop, struct deliver_result *out)
+struct guard {
+	const struct deliver_policy *pol;
+	bool plain_http;
+	const char *why; /* set when a connection was refused */
+};
+
+/* Every socket libcurl opens is judged again: whatever resolved the name, the address
+ * actually connected to is one the policy allows. */
+static curl_socket_t open_guarded(void *arg, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+	struct guard *g = arg;
+	struct netaddr a;
+
+	if (purpose != CURLSOCKTYPE_IPCXN || !netaddr_from_sockaddr(&addr->addr, &a) ||
+	    (g->why = judge(&a, g->plain_http, g->pol))) {
+		if (!g->why)
+			g->why = "not an IP address";
+		return CURL_SOCKET_BAD;
+	}
+	return socket(addr->family, addr->socktype, addr->protocol);
+}
+
+void deliver_webhook(const char *url, const struct deliver_policy *pol, const void *secret,
+		     size_t secret_len, const char *body, size_t len, int64_t delivery_id,
+		     int64_t now, int timeout_s, const atomic_bool *stop, struct deliver_result *out)
 {
 	char errbuf[CURL_ERROR_SIZE] = "", sig[DELIVER_SIG_LEN], line[160];
-	struct curl_slist *hdr = NULL;
+	char scheme[16], host[256], port[8], addr[NETADDR_TEXT_LEN], pinline[320];
+	struct curl_slist *hdr = NULL, *pin = NULL;
 	struct sh_error ignored = SH_ERROR_INIT;
+	struct guard g = { pol, false, NULL };
+	struct netaddr pinned;
+	const char *why;
+	int naddr;
 	CURL *h;
 	CURLcode cc;
 
 	memset(out, 0, sizeof(*out));
-	if (deliver_check_webhook_url(url, "webhook_url", &ignored)) {
+	if (check_syntax(url, "webhook_url", scheme, host, port, &ignored)) {
 		snprintf(out->error, sizeof(out->error), "the webhook address is not acceptable");
+		return;
+	}
+	/* resolved once, judged, and the connection pinned to what was judged: DNS cannot
+	 * switch the address between the check and the connect */
+	g.plain_http = !strcasecmp(scheme, "http");
+	if ((why = resolve_judged(host, port, g.plain_http, pol, &pinned, &naddr))) {
+		snprintf(out->error, sizeof(out->error), "the webhook address is refused: %s", why);
+		return;
+	}
+	if (!naddr) {
+		snprintf(out->error, sizeof(out->error), "the webhook's host name does not resolve");
 		return;
 	}
 	if (!(h = curl_easy_init())) {
 		snprintf(out->error, sizeof(out->error), "libcurl: out of memory");
 		return;
 	}
+	netaddr_format(&pinned, addr);
+	if (netaddr_is_v4(&pinned))
+		snprintf(pinline, sizeof(pinline), "%s:%s:%s", host, port, addr);
+	else
+		snprintf(pinline, sizeof(pinline), "%s:%s:[%s]", host, port, addr);
+	pin = curl_slist_append(pin, pinline);
 	deliver_sign(secret, secret_len, now, body, len, sig);
 	hdr = curl_slist_append(hdr, "Content-Type: application/json");
 	snprintf(line, sizeof(line), "X-Safeharbor-Timestamp: %" PRId64, now);
@@ -254,6 +390,11 @@ void deliver_webhook(const char *url, const void *secret, size_t secret_len, con
 	common_opts(h, timeout_s, stop, errbuf);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* straight to the judged address: no proxy (it would resolve the name itself) */
+	curl_easy_setopt(h, CURLOPT_PROXY, "");
+	curl_easy_setopt(h, CURLOPT_RESOLVE, pin);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_guarded);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &g);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "safeharbor/" SH_VERSION);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
@@ -261,11 +402,14 @@ void deliver_webhook(const char *url, const void *secret, size_t secret_len, con
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
 	cc = curl_easy_perform(h);
 	finish(h, cc, errbuf, stop, out);
-	if (out->ok && (out->status < 200 || out->status > 299)) {
+	if (g.why)
+		snprintf(out->error, sizeof(out->error), "the webhook address is refused: %s", g.why);
+	else if (out->ok && (out->status < 200 || out->status > 299)) {
 		out->ok = false;
 		snprintf(out->error, sizeof(out->error), "the receiver answered HTTP %ld", out->status);
 	}
 	curl_slist_free_all(hdr);
+	curl_slist_free_all(pin);
 	curl_easy_cleanup(h);
 }
 

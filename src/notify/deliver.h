@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/error.h"
+#include "lib/netaddr.h"
 
 #define DELIVER_SIG_LEN 72 /* "sha256=" + 64 hex + NUL */
 #define DELIVER_SECRET_MIN 16
@@ -28,12 +29,27 @@ void deliver_sign(const void *secret, size_t secret_len, int64_t timestamp, cons
 		  size_t len, char out[DELIVER_SIG_LEN]);
 
 /*
+ * Where a webhook may go. Its host is resolved and every address judged: loopback,
+ * private (RFC 1918, unique local), link-local, shared (CGNAT), unspecified, multicast,
+ * reserved and cloud metadata addresses are refused (lib/netaddr.h netaddr_special),
+ * in every spelling (decimal, octal or hex IPv4, IPv4-mapped IPv6, NAT64, 6to4), unless
+ * they are in allow. any_address: no judgement (a target the operator set).
+ */
+struct deliver_policy {
+	const struct netaddr_list *allow; /* may be NULL */
+	bool any_address;
+};
+
+/*
  * Address checks, each naming field in err. A webhook is https:// (http:// only to
  * a loopback address, for tests and a gateway on the same host), without user
- * name or password in it, at most 500 characters. An e-mail address is a plain
- * local@domain.example. A secret is 16 to 256 printable ASCII characters.
+ * name or password in it, at most 500 characters, and its host does not resolve to an
+ * address pol refuses (a name that does not resolve now is judged at each delivery).
+ * An e-mail address is a plain local@domain.example. A secret is 16 to 256 printable
+ * ASCII characters.
  */
-enum sh_code deliver_check_webhook_url(const char *url, const char *field, struct sh_error *err);
+enum sh_code deliver_check_webhook_url(const char *url, const char *field,
+				       const struct deliver_policy *pol, struct sh_error *err);
 enum sh_code deliver_check_email(const char *addr, const char *field, struct sh_error *err);
 enum sh_code deliver_check_secret(const char *secret, const char *field, struct sh_error *err);
 /* Is the host of url a loopback address (localhost, 127.0.0.0/8, ::1)? */
@@ -47,10 +63,14 @@ struct deliver_result {
 	char error[160]; /* short reason when not ok (no message content) */
 };
 
-/* POSTs body (JSON) to url, signed; gives up after timeout_s or when *stop is set. */
-void deliver_webhook(const char *url, const void *secret, size_t secret_len, const char *body,
-		     size_t len, int64_t delivery_id, int64_t now, int timeout_s,
-		     const atomic_bool *stop, struct deliver_result *out);
+/*
+ * POSTs body (JSON) to url, signed; gives up after timeout_s or when *stop is set. The
+ * host is resolved and judged by pol again, the connection pinned to the address judged
+ * (and every socket judged once more as it opens), no proxy and no redirect followed.
+ */
+void deliver_webhook(const char *url, const struct deliver_policy *pol, const void *secret,
+		     size_t secret_len, const char *body, size_t len, int64_t delivery_id,
+		     int64_t now, int timeout_s, const atomic_bool *stop, struct deliver_result *out);
 
 struct deliver_smtp {
 	const char *url;      /* smtp://host:port or smtps://host:port */

@@ -16,6 +16,40 @@ static int64_t recipient(const struct roster_rec *r, enum escalation_role role)
 }
 
 /*
+ * The person a stage goes to: the shift's person for role, or, when that person (or
+ * their agency) is disabled, the next of the fallback and the supervisor who is not: a
+ * disabled account is never paged, and its shift's summonses still reach someone.
+ * *to 0 when nobody can be; *as the role of whoever it is.
+ */
+static enum sh_code reachable(struct store_conn *c, const struct roster_rec *r,
+			      enum escalation_role role, struct arena *a, int64_t *to,
+			      enum escalation_role *as, struct sh_error *err)
+{
+	*to = 0;
+	*as = role;
+	for (int k = role; k < ESC_ROLE_COUNT; k++) {
+		int64_t uid = recipient(r, (enum escalation_role)k);
+		struct user_rec u;
+		enum sh_code rc;
+
+		if (!uid)
+			continue;
+		if ((rc = store_user_get(c, uid, NULL, a, &u, err)) == SH_ENOTFOUND) {
+			sh_error_init(err);
+			continue;
+		}
+		if (rc)
+			return rc;
+		if (u.disabled || u.agency_disabled)
+			continue;
+		*to = uid;
+		*as = (enum escalation_role)k;
+		return SH_OK;
+	}
+	return SH_OK;
+}
+
+/*
  * Adds one message per contact channel of user_id, from the template t (kind,
  * stage, role, case, step, ...). A cause already in the outbox is not added again.
  */
@@ -95,6 +129,8 @@ enum sh_code summons_open(struct store_conn *c, const char *case_id, const char 
 		struct summons_rec sm = { 0 };
 		struct roster_rec r;
 		struct outbox_rec t = { 0 };
+		enum escalation_role as;
+		int64_t to;
 		bool inserted;
 
 		if (ag->left_at || !(s = first_owed(steps, nsteps, ag->kind)))
@@ -127,7 +163,10 @@ enum sh_code summons_open(struct store_conn *c, const char *case_id, const char 
 		t.agency_id = ag->agency_id;
 		t.summons_id = sm.id;
 		t.created_at = now;
-		if ((rc = enqueue(c, &t, recipient(&r, ESC_ON_CALL), a, &queued, err)))
+		if ((rc = reachable(c, &r, ESC_ON_CALL, a, &to, &as, err)))
+			return rc;
+		t.role = escalation_role_name(as);
+		if ((rc = enqueue(c, &t, to, a, &queued, err)))
 			return rc;
 	}
 	return SH_OK;
@@ -213,7 +252,8 @@ static enum sh_code escalate(struct store_conn *c, struct scan_work *w, const st
 	struct roster_rec r;
 	struct outbox_rec t = { 0 };
 	int role = escalation_role_parse(s->role), next;
-	enum escalation_role next_role;
+	enum escalation_role next_role, as;
+	int64_t to;
 	bool changed;
 	char detail[96];
 	enum sh_code rc;
@@ -243,10 +283,13 @@ static enum sh_code escalate(struct store_conn *c, struct scan_work *w, const st
 	t.agency_id = s->agency_id;
 	t.summons_id = s->id;
 	t.created_at = now;
-	if ((rc = enqueue(c, &t, recipient(&r, next_role), w->a, &w->queued, err)))
+	if ((rc = reachable(c, &r, next_role, w->a, &to, &as, err)))
+		return rc;
+	t.role = escalation_role_name(as);
+	if ((rc = enqueue(c, &t, to, w->a, &w->queued, err)))
 		return rc;
 	snprintf(detail, sizeof(detail), "summons %" PRId64 " stage %d %s%s", s->id, next, t.role,
-		 recipient(&r, next_role) ? "" : " (no one on call)");
+		 to ? "" : " (no one on call)");
 	return audit_system(c, now, "notify.escalate", s->case_id, detail, err);
 }
 
@@ -267,7 +310,8 @@ static enum sh_code alert(struct store_conn *c, struct scan_work *w, const struc
 		return SH_OK;
 	if (k->agency_id && (rc = store_roster_at(c, k->agency_id, k->area, now, w->a, &r, err)))
 		return rc;
-	to = recipient(&r, role);
+	if ((rc = reachable(c, &r, role, w->a, &to, &role, err)))
+		return rc;
 	if (v == ESC_SKIP)
 		outcome = "skipped";
 	else if (!k->agency_id)

@@ -68,9 +68,10 @@ static void deliver_one(struct thread *t, const struct escalation_config *cfg,
 		} else if (message_json(r, public_url, &msg)) {
 			snprintf(res.error, sizeof(res.error), "out of memory");
 		} else {
+			struct deliver_policy pol = { &cfg->webhook_allow_list, false };
 			r->target = r->webhook_url;
-			deliver_webhook(r->webhook_url, secret.data, secret.len, msg.data, msg.len,
-					r->id, now, cfg->timeout, &w->stop, &res);
+			deliver_webhook(r->webhook_url, &pol, secret.data, secret.len, msg.data,
+					msg.len, r->id, now, cfg->timeout, &w->stop, &res);
 		}
 	} else {
 		struct deliver_smtp smtp = { cfg->smtp_url, cfg->smtp_user, w->smtp_password,

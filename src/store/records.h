@@ -19,9 +19,16 @@ struct audit_entry {
 	const char *section; /* NULL when not about one section */
 	const char *outcome; /* "ok", "denied", "failed" */
 	const char *detail;  /* short, never personal data */
+	int64_t token_id;    /* the bearer token the request came with; 0 for none */
+	/* an anchor row (action "event.chain") commits to one timeline event: its id and the
+	 * MAC of its stored fields (store/audit_chain.h); 0 / NULL on other rows */
+	int64_t ref_event;
+	const char *ref_mac;
 	char prev_hash[65];
 	char hash[65];
+	bool has_nul; /* set by scans: a text field holds a NUL byte (never written by us) */
 };
+
 
 struct agency_rec {
 	int64_t id;
@@ -69,6 +76,24 @@ struct token_rec {
 	const char *label;
 	int64_t created_at;
 	int64_t revoked_at; /* 0 while valid */
+	int64_t expires_at; /* it stops working then */
+	const char *scope;  /* "read" (GET only), "write" (what the role allows), "report" */
+	int64_t created_by; /* the user who made it; 0: the operator at the command line */
+	const char *created_by_name; /* filled by lists */
+};
+
+/* A notice to an agency's supervisors and to the person concerned: something another
+ * person did to an account (a privileged account made, a token, a password reset). */
+struct notice_rec {
+	int64_t id;
+	int64_t agency_id;
+	const char *kind;    /* "privileged_account", "token_created", "password_reset" */
+	int64_t subject_id;  /* the account concerned */
+	int64_t actor_id;    /* who did it; 0: the operator at the command line */
+	const char *detail;  /* short, never a secret */
+	int64_t created_at;
+	/* filled by lists */
+	const char *subject_name, *subject_username, *actor_name;
 };
 
 struct protocol_rec {
@@ -90,6 +115,24 @@ struct youth_rec {
 	int64_t created_at;
 };
 
+/* A row of "who viewed and changed a case", with the names it needs. */
+struct audit_view_rec {
+	struct audit_entry e;
+	const char *user_name;   /* display name; NULL for the system */
+	const char *agency_name;
+	const char *token_label; /* the bearer token of the request, when there was one */
+	int64_t token_created_by;
+	const char *token_creator_name; /* NULL when the operator made it */
+};
+
+/* A timeline event as the audit verification reads it, with its latest anchor. */
+struct event_chain_rec {
+	struct event_rec ev;
+	size_t data_len;        /* bytes of ev.data as stored */
+	bool has_nul;           /* a text field holds a NUL byte */
+	int64_t anchor_seq;     /* the latest audit row anchoring it; 0 when none */
+	const char *anchor_mac; /* that row's ref_mac */
+};
 /* A derived step row (the cache of protocol_evaluate for lists and reports). */
 struct step_rec {
 	const char *step;

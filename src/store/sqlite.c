@@ -3,6 +3,7 @@
  * migrations. Record operations live in sqlite_records.c.
  */
 #include "lib/common.h"
+#include <sodium.h>
 #include <sys/stat.h>
 #include "lib/log.h"
 #include "store/sqlite.h"
@@ -94,6 +95,15 @@ char *sq_col_text(sqlite3_stmt *st, int i, struct arena *a)
 	if (!t)
 		return NULL;
 	return arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+}
+
+char *sq_col_text_checked(sqlite3_stmt *st, int i, struct arena *a, bool *has_nul)
+{
+	char *t = sq_col_text(st, i, a);
+
+	if (t && strlen(t) != (size_t)sqlite3_column_bytes(st, i))
+		*has_nul = true;
+	return t;
 }
 
 const unsigned char *sq_col_blob(sqlite3_stmt *st, int i, struct arena *a, size_t *len)
@@ -253,12 +263,16 @@ static enum sh_code migrate(struct sqlite_store *s, bool create, struct sh_error
 		if (exec_sql(w, "BEGIN IMMEDIATE", err))
 			return err->code;
 		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", n);
-		if (exec_sql(w, sqlite_schema_migration(n), err) || exec_sql(w, sql, err) ||
-		    exec_sql(w, "COMMIT", err)) {
+		if (exec_sql(w, sqlite_schema_migration(n), err) ||
+		    (n == SQLITE_SCHEMA_AUDIT_KEYED && sqlite_audit_rekey(s, err)) ||
+		    exec_sql(w, sql, err) || exec_sql(w, "COMMIT", err)) {
 			struct sh_error ignored = SH_ERROR_INIT;
+			char why[sizeof(err->detail)];
+			/* the detail is copied first: it is both the format's argument and the
+			 * buffer written */
+			snprintf(why, sizeof(why), "%s", err->detail);
 			exec_sql(w, "ROLLBACK", &ignored);
-			return sh_error_set(err, SH_ESCHEMA, "schema migration %d failed: %s", n,
-					    err->detail);
+			return sh_error_set(err, SH_ESCHEMA, "schema migration %d failed: %s", n, why);
 		}
 		log_info("store: applied schema migration %d", n);
 	}
@@ -418,6 +432,7 @@ static void sqlite_close(struct store *base)
 	pthread_cond_destroy(&s->work_cv);
 	pthread_cond_destroy(&s->reader_cv);
 	pthread_cond_destroy(&s->checkpoint_cv);
+	sodium_memzero(s->audit_key, sizeof(s->audit_key));
 	free(s->readers);
 	free(s->reader_busy);
 	free(s->path);
@@ -468,6 +483,10 @@ static enum sh_code sqlite_open(struct store **out, const char *path, const stru
 	s->busy_timeout_ms = o->busy_timeout_ms > 0 ? o->busy_timeout_ms : 5000;
 	s->group_max = o->group_max > 0 ? o->group_max : 256;
 	s->nreaders = o->read_conns > 0 ? o->read_conns : 8;
+	if (o->audit_key) {
+		memcpy(s->audit_key, o->audit_key, sizeof(s->audit_key));
+		s->has_audit_key = true;
+	}
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_mutex_init(&s->pool_mu, NULL);
 	pthread_cond_init(&s->work_cv, NULL);

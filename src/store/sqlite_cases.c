@@ -518,7 +518,12 @@ enum sh_code sqlite_event_insert(struct store_conn *c, struct event_rec *r, stru
 	if ((rc = sq_exec_stmt(sc, st, err)))
 		return rc;
 	r->id = sqlite3_last_insert_rowid(sc->db);
-	return SH_OK;
+	/* the event joins the audit chain in the same transaction (store/audit_chain.h) */
+	{
+		struct event_rec stored = *r;
+		stored.data = r->data ? r->data : "{}";
+		return sq_audit_anchor(c, &stored, strlen(stored.data), r->recorded_at, NULL, err);
+	}
 }
 
 /* The columns both event lists select, in this order. */
@@ -790,12 +795,19 @@ enum sh_code sqlite_idem_put(struct store_conn *c, int64_t user_id, const char *
 	return sq_exec_stmt(sc, st, err);
 }
 
-enum sh_code sqlite_audit_for_case(struct store_conn *c, const char *case_id, int limit,
-				   struct arena *a, struct audit_entry **out, size_t *n,
-				   struct sh_error *err)
+enum sh_code sqlite_audit_for_case(struct store_conn *c, const char *case_id, int64_t before_seq,
+				   const char *outcome, int limit, struct arena *a,
+				   struct audit_view_rec **out, size_t *n, struct sh_error *err)
 {
-	static const char sql[] = "SELECT seq, at, user_id, agency_id, action, section, outcome"
-				  " FROM audit WHERE case_id = ?1 ORDER BY seq DESC LIMIT ?2";
+	static const char sql[] =
+		"SELECT a.seq, a.at, a.user_id, a.agency_id, a.action, a.section, a.outcome,"
+		" a.token_id, u.display_name, g.name, t.label, t.created_by, tc.display_name"
+		" FROM audit a LEFT JOIN users u ON u.id = a.user_id"
+		" LEFT JOIN agencies g ON g.id = a.agency_id"
+		" LEFT JOIN tokens t ON t.id = a.token_id AND a.token_id <> 0"
+		" LEFT JOIN users tc ON tc.id = t.created_by"
+		" WHERE a.case_id = ?1 AND (?2 = 0 OR a.seq < ?2) AND (?3 IS NULL OR a.outcome = ?3)"
+		" ORDER BY a.seq DESC LIMIT ?4";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
 	size_t cap = 0;
@@ -807,20 +819,29 @@ enum sh_code sqlite_audit_for_case(struct store_conn *c, const char *case_id, in
 	if (!st)
 		return err->code;
 	sq_bind_text(st, 1, case_id);
-	sqlite3_bind_int(st, 2, limit);
+	sqlite3_bind_int64(st, 2, before_seq);
+	sq_bind_text(st, 3, outcome);
+	sqlite3_bind_int(st, 4, limit);
 	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct audit_entry *e = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!e)
+		struct audit_view_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!r) {
+			sqlite3_reset(st);
 			return sq_no_mem(err);
-		e->seq = sqlite3_column_int64(st, 0);
-		e->at = sqlite3_column_int64(st, 1);
-		e->user_id = sqlite3_column_int64(st, 2);
-		e->agency_id = sqlite3_column_int64(st, 3);
-		e->action = sq_col_text(st, 4, a);
-		e->case_id = case_id;
-		e->section = sq_col_text(st, 5, a);
-		e->outcome = sq_col_text(st, 6, a);
+		}
+		r->e.seq = sqlite3_column_int64(st, 0);
+		r->e.at = sqlite3_column_int64(st, 1);
+		r->e.user_id = sqlite3_column_int64(st, 2);
+		r->e.agency_id = sqlite3_column_int64(st, 3);
+		r->e.action = sq_col_text(st, 4, a);
+		r->e.case_id = case_id;
+		r->e.section = sq_col_text(st, 5, a);
+		r->e.outcome = sq_col_text(st, 6, a);
+		r->e.token_id = sqlite3_column_int64(st, 7);
+		r->user_name = sq_col_text(st, 8, a);
+		r->agency_name = sq_col_text(st, 9, a);
+		r->token_label = sq_col_text(st, 10, a);
+		r->token_created_by = sqlite3_column_int64(st, 11);
+		r->token_creator_name = sq_col_text(st, 12, a);
 	}
-	sqlite3_reset(st);
 	return rc;
 }

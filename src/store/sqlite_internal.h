@@ -47,6 +47,9 @@ struct sqlite_store {
 	bool read_only;          /* no writer thread: store_write refuses */
 	/* /metrics: group sizes and how long a write waits for its durable commit */
 	struct histo group_size, commit_wait;
+	/* the audit chain's MAC key (store/audit_chain.h); wiped at close */
+	unsigned char audit_key[32];
+	bool has_audit_key;
 };
 
 static inline struct sconn *sconn_of(struct store_conn *c) { return (struct sconn *)c; }
@@ -76,5 +79,19 @@ enum sh_code sq_need_writer(struct store_conn *c, struct sh_error *err);
 void *sq_push(struct arena *a, void **arr, size_t *n, size_t *cap, size_t sz);
 /* Steps st once; SH_OK with *row set, or an error (st reset). */
 enum sh_code sq_step(struct sconn *c, sqlite3_stmt *st, bool *row, struct sh_error *err);
+/* Column text copied into the arena, with *has_nul set when it holds a NUL byte. */
+char *sq_col_text_checked(sqlite3_stmt *st, int i, struct arena *a, bool *has_nul);
+
+/*
+ * The audit chain (sqlite_records.c). sq_audit_anchor appends the anchor row of an event
+ * just written or changed (store/audit_chain.h); at is the anchor's time.
+ * sqlite_audit_rekey re-chains the rows of an upgraded database with the keyed MAC and
+ * anchors its events, inside the migration's transaction (sqlite.c migrate).
+ */
+enum sh_code sq_audit_anchor(struct store_conn *c, const struct event_rec *ev, size_t data_len,
+			     int64_t at, const char *detail, struct sh_error *err);
+enum sh_code sq_event_reanchor(struct store_conn *c, int64_t event_id, int64_t at,
+			       const char *detail, struct sh_error *err);
+enum sh_code sqlite_audit_rekey(struct sqlite_store *s, struct sh_error *err);
 
 #endif

@@ -258,25 +258,29 @@ enum sh_code sqlite_user_list(struct store_conn *c, int64_t agency_id, struct ar
 	return rc;
 }
 
-static enum sh_code revoke_user_sessions(struct store_conn *c, int64_t user_id,
-					 struct sh_error *err)
+/* Every session and bearer token of the user ends now (disabled, or a new password). */
+static enum sh_code revoke_user_access(struct store_conn *c, int64_t user_id, int64_t now,
+				       struct sh_error *err)
 {
-	static const char sql[] = "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND ?2 = ?2";
+	static const char sessions[] = "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND ?2 = ?2";
+	static const char tokens[] = "UPDATE tokens SET revoked_at = ?2 WHERE user_id = ?1"
+				     " AND revoked_at = 0";
+	enum sh_code rc = exec_id_flag(c, sessions, user_id, 0, NULL, err);
 
-	return exec_id_flag(c, sql, user_id, 0, NULL, err);
+	return rc ? rc : exec_id_flag(c, tokens, user_id, now, NULL, err);
 }
 
-enum sh_code sqlite_user_set_disabled(struct store_conn *c, int64_t id, bool disabled,
+enum sh_code sqlite_user_set_disabled(struct store_conn *c, int64_t id, bool disabled, int64_t now,
 				      struct sh_error *err)
 {
 	static const char sql[] = "UPDATE users SET disabled = ?2 WHERE id = ?1";
 	enum sh_code rc = exec_id_flag(c, sql, id, disabled, "user", err);
 
-	return rc ? rc : disabled ? revoke_user_sessions(c, id, err) : SH_OK;
+	return rc ? rc : disabled ? revoke_user_access(c, id, now, err) : SH_OK;
 }
 
 enum sh_code sqlite_user_set_password(struct store_conn *c, int64_t id, const char *hash,
-				      struct sh_error *err)
+				      int64_t now, struct sh_error *err)
 {
 	static const char sql[] = "UPDATE users SET password_hash = ?2, failed_logins = 0,"
 				  " locked_until = 0 WHERE id = ?1";
@@ -292,22 +296,7 @@ enum sh_code sqlite_user_set_password(struct store_conn *c, int64_t id, const ch
 		return rc;
 	if (sqlite3_changes(sc->db) == 0)
 		return sh_error_set(err, SH_ENOTFOUND, "no such user");
-	return revoke_user_sessions(c, id, err);
-}
-
-enum sh_code sqlite_user_set_login_state(struct store_conn *c, int64_t id, int failed_logins,
-					 int64_t locked_until, struct sh_error *err)
-{
-	static const char sql[] = "UPDATE users SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, failed_logins);
-	sqlite3_bind_int64(st, 3, locked_until);
-	return sq_exec_stmt(sc, st, err);
+	return revoke_user_access(c, id, now, err);
 }
 
 enum sh_code sqlite_session_insert(struct store_conn *c, const struct session_rec *r,
@@ -386,8 +375,8 @@ enum sh_code sqlite_session_revoke(struct store_conn *c, const char *id_hash, st
 
 enum sh_code sqlite_token_insert(struct store_conn *c, struct token_rec *r, struct sh_error *err)
 {
-	static const char sql[] = "INSERT INTO tokens(hash, user_id, label, created_at)"
-				  " VALUES (?1, ?2, ?3, ?4)";
+	static const char sql[] = "INSERT INTO tokens(hash, user_id, label, created_at, expires_at,"
+				  " scope, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
 	enum sh_code rc;
@@ -398,6 +387,9 @@ enum sh_code sqlite_token_insert(struct store_conn *c, struct token_rec *r, stru
 	sqlite3_bind_int64(st, 2, r->user_id);
 	sq_bind_text(st, 3, r->label);
 	sqlite3_bind_int64(st, 4, r->created_at);
+	sqlite3_bind_int64(st, 5, r->expires_at);
+	sq_bind_text(st, 6, r->scope ? r->scope : "write");
+	sqlite3_bind_int64(st, 7, r->created_by);
 	rc = sq_exec_stmt(sc, st, err);
 	if (!rc)
 		r->id = sqlite3_last_insert_rowid(sc->db);
@@ -407,7 +399,8 @@ enum sh_code sqlite_token_insert(struct store_conn *c, struct token_rec *r, stru
 enum sh_code sqlite_token_get(struct store_conn *c, const char *hash, struct arena *a,
 			      struct token_rec *out, struct user_rec *user, struct sh_error *err)
 {
-	static const char sql[] = "SELECT t.id, t.user_id, t.label, t.created_at, " USER_COLS
+	static const char sql[] = "SELECT t.id, t.user_id, t.label, t.created_at, t.expires_at,"
+				  " t.scope, t.created_by, " USER_COLS
 				  " FROM tokens t JOIN users u ON u.id = t.user_id"
 				  " JOIN agencies a ON a.id = u.agency_id"
 				  " WHERE t.hash = ?1 AND t.revoked_at = 0";
@@ -427,8 +420,11 @@ enum sh_code sqlite_token_get(struct store_conn *c, const char *hash, struct are
 	out->user_id = sqlite3_column_int64(st, 1);
 	out->label = sq_col_text(st, 2, a);
 	out->created_at = sqlite3_column_int64(st, 3);
+	out->expires_at = sqlite3_column_int64(st, 4);
+	out->scope = sq_col_text(st, 5, a);
+	out->created_by = sqlite3_column_int64(st, 6);
 	out->hash = NULL;
-	read_user(st, 4, a, user);
+	read_user(st, 7, a, user);
 	sqlite3_reset(st);
 	return SH_OK;
 }
@@ -437,7 +433,9 @@ enum sh_code sqlite_token_list(struct store_conn *c, int64_t user_id, struct are
 			       struct token_rec **out, size_t *n, struct sh_error *err)
 {
 	static const char sql[] = "SELECT t.id, t.user_id, u.username, t.label, t.created_at,"
-				  " t.revoked_at FROM tokens t JOIN users u ON u.id = t.user_id"
+				  " t.revoked_at, t.expires_at, t.scope, t.created_by, c.display_name"
+				  " FROM tokens t JOIN users u ON u.id = t.user_id"
+				  " LEFT JOIN users c ON c.id = t.created_by"
 				  " WHERE ?1 = 0 OR t.user_id = ?1 ORDER BY t.id DESC";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
@@ -460,6 +458,10 @@ enum sh_code sqlite_token_list(struct store_conn *c, int64_t user_id, struct are
 		t->label = sq_col_text(st, 3, a);
 		t->created_at = sqlite3_column_int64(st, 4);
 		t->revoked_at = sqlite3_column_int64(st, 5);
+		t->expires_at = sqlite3_column_int64(st, 6);
+		t->scope = sq_col_text(st, 7, a);
+		t->created_by = sqlite3_column_int64(st, 8);
+		t->created_by_name = sq_col_text(st, 9, a);
 	}
 	sqlite3_reset(st);
 	return rc;
@@ -470,4 +472,70 @@ enum sh_code sqlite_token_revoke(struct store_conn *c, int64_t id, int64_t at, s
 	static const char sql[] = "UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at = 0";
 
 	return exec_id_flag(c, sql, id, at, "valid token", err);
+}
+
+/* ---- notices ---- */
+
+enum sh_code sqlite_notice_insert(struct store_conn *c, struct notice_rec *r, struct sh_error *err)
+{
+	static const char sql[] = "INSERT INTO notices(agency_id, kind, subject_id, actor_id, detail,"
+				  " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, r->agency_id);
+	sq_bind_text(st, 2, r->kind);
+	sqlite3_bind_int64(st, 3, r->subject_id);
+	sqlite3_bind_int64(st, 4, r->actor_id);
+	sq_bind_text(st, 5, r->detail);
+	sqlite3_bind_int64(st, 6, r->created_at);
+	if (!(rc = sq_exec_stmt(sc, st, err)))
+		r->id = sqlite3_last_insert_rowid(sc->db);
+	return rc;
+}
+
+enum sh_code sqlite_notice_list(struct store_conn *c, int64_t agency_id, int64_t subject_id,
+				int limit, struct arena *a, struct notice_rec **out, size_t *n,
+				struct sh_error *err)
+{
+	static const char sql[] =
+		"SELECT n.id, n.agency_id, n.kind, n.subject_id, n.actor_id, n.detail, n.created_at,"
+		" s.display_name, s.username, x.display_name FROM notices n"
+		" JOIN users s ON s.id = n.subject_id LEFT JOIN users x ON x.id = n.actor_id"
+		" WHERE (?1 = 0 AND ?2 = 0) OR n.agency_id = ?1 OR n.subject_id = ?2"
+		" ORDER BY n.id DESC LIMIT ?3";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, agency_id);
+	sqlite3_bind_int64(st, 2, subject_id);
+	sqlite3_bind_int(st, 3, limit);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct notice_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!r) {
+			sqlite3_reset(st);
+			return sq_no_mem(err);
+		}
+		r->id = sqlite3_column_int64(st, 0);
+		r->agency_id = sqlite3_column_int64(st, 1);
+		r->kind = sq_col_text(st, 2, a);
+		r->subject_id = sqlite3_column_int64(st, 3);
+		r->actor_id = sqlite3_column_int64(st, 4);
+		r->detail = sq_col_text(st, 5, a);
+		r->created_at = sqlite3_column_int64(st, 6);
+		r->subject_name = sq_col_text(st, 7, a);
+		r->subject_username = sq_col_text(st, 8, a);
+		r->actor_name = sq_col_text(st, 9, a);
+	}
+	return rc;
 }

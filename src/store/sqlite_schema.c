@@ -302,6 +302,37 @@ static const char *const migrations[] = {
 	"DROP INDEX case_steps_also;"
 	"CREATE INDEX case_steps_also ON case_steps(also_owner, due_at, case_id)"
 	" WHERE state = 'pending' AND also_owner IS NOT NULL;",
+
+	/* 8: a keyed audit chain that covers the timeline (store/audit_chain.h): anchor rows
+	 * name an event and the MAC of its fields; rows say which bearer token a request
+	 * used. After this SQL, sqlite_audit_rekey (SQLITE_SCHEMA_AUDIT_KEYED) re-chains the
+	 * old rows with the keyed MAC and anchors the old events, in the same transaction. */
+	"ALTER TABLE audit ADD COLUMN token_id INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE audit ADD COLUMN ref_event INTEGER;"
+	"ALTER TABLE audit ADD COLUMN ref_mac TEXT;"
+	"CREATE INDEX audit_ref ON audit(ref_event, seq) WHERE ref_event IS NOT NULL;",
+
+	/* 9: bearer tokens expire and have a scope, and remember who made them (0: the
+	 * operator at the command line); tokens made before expire 90 days after the
+	 * upgrade. Notices tell an agency's supervisors (and the person concerned) about
+	 * privileged accounts, tokens and password resets made by others. */
+	"ALTER TABLE tokens ADD COLUMN created_by INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE tokens ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'write';"
+	"UPDATE tokens SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) + 90 * 86400"
+	" WHERE expires_at = 0;"
+	"CREATE INDEX tokens_user ON tokens(user_id);"
+	"CREATE TABLE notices ("
+	"  id INTEGER PRIMARY KEY,"
+	"  agency_id INTEGER NOT NULL REFERENCES agencies(id),"
+	"  kind TEXT NOT NULL,"
+	"  subject_id INTEGER NOT NULL REFERENCES users(id),"
+	"  actor_id INTEGER NOT NULL,"
+	"  detail TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX notices_agency ON notices(agency_id, id);"
+	"CREATE INDEX notices_subject ON notices(subject_id, id);",
 };
 
 int sqlite_schema_count(void)

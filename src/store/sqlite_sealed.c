@@ -84,6 +84,7 @@ enum sh_code sqlite_sealed_set(struct store_conn *c, enum sealed_kind kind, cons
 {
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
+	enum sh_code rc;
 
 	if ((unsigned)kind >= ARRAY_SIZE(set_sql))
 		return sh_error_set(err, SH_EINTERNAL, "unknown sealed kind");
@@ -92,5 +93,10 @@ enum sh_code sqlite_sealed_set(struct store_conn *c, enum sealed_kind kind, cons
 	sqlite3_bind_int64(st, 1, r->id);
 	sqlite3_bind_blob(st, 2, r->blob, (int)r->len, SQLITE_TRANSIENT);
 	sq_bind_text(st, 3, blind_index);
-	return sq_exec_stmt(sc, st, err);
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	/* a re-sealed event is anchored again: the chain's latest word on it is its new row */
+	if (kind == SEALED_EVENT_TEXT)
+		return sq_event_reanchor(c, r->id, (int64_t)time(NULL), "re-sealed", err);
+	return SH_OK;
 }

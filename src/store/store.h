@@ -36,6 +36,9 @@ struct store_options {
 	int group_max;       /* most requests committed together (default 256) */
 	int busy_timeout_ms; /* default 5000 */
 	bool read_only;      /* readers only: no writer, no migrations (inspecting a copy) */
+	/* the audit chain's MAC key (AUDIT_CHAIN_KEY_LEN bytes, from shcrypto_audit_keys; copied):
+	 * needed to append audit rows and to upgrade a database; NULL opens for reading only */
+	const unsigned char *audit_key;
 };
 
 /* The writer's figures for /metrics; the histograms live as long as the store. */

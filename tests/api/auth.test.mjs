@@ -98,16 +98,20 @@ test('a disabled user loses access at once, token and open session alike', async
   assertProblem(await t.get('/api/v1/me'), 401);
   assertProblem(await c.get('/api/v1/me'), 401);
   assert.equal(cli(['user', 'enable', '--db', srv.db, '--username', 'shelter']).status, 0);
-  assert.equal((await t.get('/api/v1/me')).status, 200);
-  assertProblem(await c.get('/api/v1/me'), 401, undefined); // the session stays ended
+  // the session and the token stay ended: re-enabling gives access back to the person
+  assertProblem(await t.get('/api/v1/me'), 401);
+  assertProblem(await c.get('/api/v1/me'), 401, undefined);
+  assert.equal((await signIn(makeClient(srv.url), 'shelter')).status, 200);
 });
 
 test('a revoked token stops working', async () => {
-  const admin = srv.as('admin');
-  const made = await admin.post('/api/v1/tokens', { username: 'pros', label: 'paging gateway' });
+  const pros = makeClient(srv.url);
+  pros.state.csrf = (await signIn(pros, 'pros')).json.csrf_token;
+  const made = await pros.post('/api/v1/tokens', { label: 'paging gateway' });
   assert.equal(made.status, 201, made.text);
   const t = makeClient(srv.url).useToken(made.json.token);
   assert.equal((await t.get('/api/v1/me')).status, 200);
+  const admin = srv.as('admin');
   const list = await admin.get('/api/v1/tokens');
   const row = list.json.items.find((x) => x.label === 'paging gateway');
   assert.equal((await admin.del(`/api/v1/tokens/${row.id}`)).status, 204);

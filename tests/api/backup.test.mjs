@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { BIN, cli, identify, startCounty, tempDb } from './harness.mjs';
 
 const sql = (db, q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
@@ -75,6 +75,34 @@ test('a backup taken under writes restores to an identical database that verifie
   }
 });
 
+test('restoring over a database that went on sets aside the checkpoints written after the backup', async () => {
+  const srv = await startCounty();
+  const out = tempDb();
+  try {
+    const le = srv.as('le');
+    assert.equal((await identify(le)).status, 201);
+    const bak = join(out.dir, 'earlier.bak');
+    const b = cli(['backup', '--db', srv.db, '--to', bak]);
+    assert.equal(b.status, 0, b.stderr);
+    assert.match(b.stdout, /audit chain holds: \d+ rows, head [0-9a-f]{64}; \d+ timeline events in the chain; [1-9]\d* checkpoints match/);
+    // the county goes on; the server's checkpoints (at a clean stop too) pass the backup
+    for (let i = 0; i < 3; i++) assert.equal((await identify(le)).status, 201);
+    assert.equal(await srv.stop({ keep: true }), 0);
+    const r = cli(['restore', '--from', bak, '--db', srv.db, '--force']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /\(replaced\)/);
+    assert.match(r.stdout, /^checkpoints: \d+ written after the backup set aside in .*safeharbor\.checkpoints\.before-restore-\d+; \d+ up to it kept/m);
+    const moved = readdirSync(dirname(srv.db)).filter((f) => f.includes('.checkpoints.before-restore-'));
+    assert.equal(moved.length, 1, 'the old checkpoints are kept for the record');
+    const v = cli(['audit', 'verify', '--db', srv.db]);
+    assert.equal(v.status, 0, v.stderr);
+    assert.match(v.stdout, /[1-9]\d* checkpoints match/);
+  } finally {
+    srv.cleanup();
+    out.cleanup();
+  }
+});
+
 test('restore refuses a key that does not belong to the backup, and an existing database', () => {
   const a = tempDb();
   const other = tempDb();
@@ -135,8 +163,12 @@ test('an upgrade that migrates the schema backs the database up first', () => {
     assert.equal(cli(['init', '--db', a.db]).status, 0);
     assert.equal(cli(['demo', '--db', a.db]).status, 0);
     const latest = Number(sql(a.db, 'PRAGMA user_version'));
-    // as if written by the previous release: the last migration is pending
-    sql(a.db, `PRAGMA user_version = ${latest - 1}`);
+    // as if written by the previous release: the last migration (9: tokens expire and
+    // have a scope; notices) undone, so it is pending
+    assert.equal(latest, 9, 'a new migration: undo that one here instead');
+    sql(a.db, 'DROP TABLE notices; DROP INDEX tokens_user; ALTER TABLE tokens DROP COLUMN scope;' +
+      ' ALTER TABLE tokens DROP COLUMN expires_at; ALTER TABLE tokens DROP COLUMN created_by;' +
+      ` PRAGMA user_version = ${latest - 1}`);
     const r = cli(['init', '--db', a.db]);
     assert.equal(r.status, 0, r.stderr);
     const bak = `${a.db}.pre-v${latest}.bak`;
@@ -145,8 +177,11 @@ test('an upgrade that migrates the schema backs the database up first', () => {
     assert.equal(sql(bak, 'PRAGMA user_version'), String(latest - 1), 'the backup is from before');
     assert.equal(sql(a.db, 'PRAGMA user_version'), String(latest));
     assert.equal(sql(bak, 'SELECT count(*) FROM cases'), sql(a.db, 'SELECT count(*) FROM cases'));
+    assert.equal(sql(a.db, "SELECT count(*) FROM pragma_table_info('tokens') WHERE name = 'scope'"), '1');
     // nothing pending: no second backup
     assert.equal(cli(['init', '--db', a.db]).stderr.includes('backed up'), false);
+    // the chain of the upgraded database holds with its key
+    assert.equal(cli(['audit', 'verify', '--db', a.db]).status, 0);
   } finally {
     a.cleanup();
   }

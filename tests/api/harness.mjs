@@ -1,6 +1,7 @@
 // Black-box harness: a real `safeharbor serve` on a free port with a temporary
 // database, driven over HTTP. Every API test file builds on this.
 import { spawn, spawnSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +115,32 @@ export function makeClient(url) {
     del: (p, o) => request('DELETE', p, o),
     useToken(t) { state.token = t; return this; },
   };
+}
+
+// One request from a chosen local address (Linux: all of 127/8 is loopback, so a test can
+// be several clients): { status, headers, text, json, ms }.
+export function requestFrom(url, localAddress, method, path, { body, headers = {}, timeoutMs = 60000 } = {}) {
+  const u = new URL(path, url);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const h = { ...headers };
+  if (payload !== undefined) h['content-type'] = 'application/json';
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers: h, localAddress, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => {
+        let json = null;
+        try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+        resolve({ status: res.statusCode, headers: res.headers, text, json, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+      });
+    });
+    req.on('error', reject);
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
 }
 
 // Asserts an application/problem+json answer with this status (and field, when given).

@@ -141,16 +141,28 @@ test('the Debian package installs a hardened service that reads its configuratio
       assert.equal(code, 0, 'a clean stop on SIGTERM');
       server = null;
 
-      // upgrade in place: as if the database were from the previous release, reinstall;
-      // postinst's init backs it up and migrates
+      // the server left signed checkpoints of the audit chain beside the key (its state
+      // directory is the only one it may write); the chain and they hold
+      assert.ok(existsSync('/var/lib/safeharbor/safeharbor.checkpoints'));
+      const verified = run('runuser', ['-u', 'safeharbor', '--', '/usr/bin/safeharbor', 'audit', 'verify'], { cwd: '/' });
+      assert.equal(verified.status, 0, verified.stderr);
+      assert.match(verified.stdout, /^audit chain holds: \d+ rows, head [0-9a-f]{64}; \d+ timeline events in the chain; /);
+
+      // upgrade in place: as if the database were from the previous release (the last
+      // migration, 9: token expiry and scope, notices, undone), reinstall; postinst's
+      // init checks the key, backs the database up and migrates
       const latest = Number(sh("sqlite3 /var/lib/safeharbor/safeharbor.db 'PRAGMA user_version'"));
-      sh(`sqlite3 /var/lib/safeharbor/safeharbor.db 'PRAGMA user_version = ${latest - 1}'`);
+      assert.equal(latest, 9, 'a new migration: undo that one here instead');
+      sh('sqlite3 /var/lib/safeharbor/safeharbor.db "DROP TABLE notices; DROP INDEX tokens_user;' +
+        ' ALTER TABLE tokens DROP COLUMN scope; ALTER TABLE tokens DROP COLUMN expires_at;' +
+        ` ALTER TABLE tokens DROP COLUMN created_by; PRAGMA user_version = ${latest - 1}"`);
       const up = run('dpkg', ['-i', DEB]);
       assert.equal(up.status, 0, up.stdout + up.stderr);
       assert.match(up.stderr + up.stdout, new RegExp(`schema ${latest - 1} -> ${latest}: backed up`));
       assert.ok(existsSync(`/var/lib/safeharbor/safeharbor.db.pre-v${latest}.bak`));
       assert.equal(sh("sqlite3 /var/lib/safeharbor/safeharbor.db 'PRAGMA user_version'"), String(latest));
       assert.equal(sh('stat -c %U /var/lib/safeharbor/safeharbor.db'), 'safeharbor');
+      assert.equal(run('runuser', ['-u', 'safeharbor', '--', '/usr/bin/safeharbor', 'audit', 'verify'], { cwd: '/' }).status, 0);
     } finally {
       if (server) server.kill('SIGKILL');
       if (systemdRuns) run('systemctl', ['stop', 'safeharbor.service']);

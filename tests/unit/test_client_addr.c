@@ -17,7 +17,7 @@ static struct sockaddr_in peer4(const char *ip)
 
 static void untrusted_peer_headers_ignored(void **state)
 {
-	struct http_proxies p;
+	struct netaddr_list p;
 	struct http_client c;
 	struct sh_error err = SH_ERROR_INIT;
 	struct sockaddr_in peer = peer4("198.51.100.7");
@@ -35,7 +35,7 @@ static void untrusted_peer_headers_ignored(void **state)
 
 static void rightmost_untrusted_entry(void **state)
 {
-	struct http_proxies p;
+	struct netaddr_list p;
 	struct http_client c;
 	struct sh_error err = SH_ERROR_INIT;
 	struct sockaddr_in peer = peer4("127.0.0.2");
@@ -62,7 +62,7 @@ static void rightmost_untrusted_entry(void **state)
 
 static void ipv6_peer(void **state)
 {
-	struct http_proxies p;
+	struct netaddr_list p;
 	struct http_client c;
 	struct sh_error err = SH_ERROR_INIT;
 	struct sockaddr_in6 peer = { .sin6_family = AF_INET6 };

@@ -4,6 +4,7 @@
 #include <cmocka.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include "lib/buf.h"
 #include "lib/conf.h"
 #include "lib/sdnotify.h"
 
@@ -108,21 +109,29 @@ static void values_are_checked(void **state)
 	conf_release(&c);
 }
 
-static void cidr_parsing(void **state)
+/* trusted_proxies is checked with lib/netaddr (the one address parser): ranges over each
+ * family's own bits, no host names, at most NETADDR_LIST_MAX entries */
+static void proxies_checked(void **state)
 {
-	unsigned char a[16];
-	int prefix;
+	struct sh_error err = SH_ERROR_INIT;
+	struct buf many = BUF_INIT;
+	struct conf c;
 
 	UNUSED(state);
-	assert_true(conf_parse_cidr("192.168.0.0/16", a, &prefix));
-	assert_int_equal(prefix, 96 + 16);
-	assert_int_equal(a[10], 0xff);
-	assert_int_equal(a[12], 192);
-	assert_true(conf_parse_cidr("::1", a, &prefix));
-	assert_int_equal(prefix, 128);
-	assert_false(conf_parse_cidr("::1/129", a, &prefix));
-	assert_false(conf_parse_cidr("example.org", a, &prefix));
-	assert_false(conf_parse_cidr("", a, &prefix));
+	conf_init(&c);
+	assert_int_equal(
+		conf_set(&c, CONF_TRUSTED_PROXIES, "192.168.0.0/16 ::1\tfd00::/8", "t", &err), SH_OK);
+	assert_string_equal(conf_get(&c, CONF_TRUSTED_PROXIES), "192.168.0.0/16,::1,fd00::/8");
+	assert_int_equal(conf_set(&c, CONF_TRUSTED_PROXIES, "::1/129", "t", &err), SH_EINVAL);
+	assert_int_equal(conf_set(&c, CONF_TRUSTED_PROXIES, "example.org", "t", &err), SH_EINVAL);
+	for (int i = 0; i <= 32; i++)
+		buf_addf(&many, "%s10.0.0.%d", i ? "," : "", i);
+	assert_int_equal(conf_set(&c, CONF_TRUSTED_PROXIES, many.data, "t", &err), SH_EINVAL);
+	assert_int_equal(conf_set(&c, CONF_MAX_CONNS_PER_IP, "0", "t", &err), SH_EINVAL);
+	assert_int_equal(conf_set(&c, CONF_MAX_CONNS_PER_IP, "8", "t", &err), SH_OK);
+	assert_int_equal(conf_long(&c, CONF_MAX_CONNS_PER_IP), 8);
+	buf_release(&many);
+	conf_release(&c);
 }
 
 static void sd_notify_datagram(void **state)
@@ -162,7 +171,7 @@ int main(void)
 		cmocka_unit_test(file_values_and_sources),
 		cmocka_unit_test(every_problem_named_by_line_and_nothing_set),
 		cmocka_unit_test(values_are_checked),
-		cmocka_unit_test(cidr_parsing),
+		cmocka_unit_test(proxies_checked),
 		cmocka_unit_test(sd_notify_datagram),
 	};
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);

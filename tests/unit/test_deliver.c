@@ -25,12 +25,13 @@ static void signature_matches_reference(void **state)
 	assert_string_not_equal(sig, "sha256=f216cb345fee089cddf066f3bc0e400da8ea4e53620e86f2681224f868eb94b6");
 }
 
+static const struct deliver_policy no_allow = { NULL, false };
+
 static void webhook_addresses(void **state)
 {
 	static const char *const good[] = {
-		"https://pager.county.example/hook", "https://pager.county.example:8443/a?b=c",
-		"http://127.0.0.1:8080/hook", "http://localhost/hook", "http://[::1]:9/x",
-		"http://127.1.2.3/x",
+		"https://93.184.216.34/hook", "https://93.184.216.34:8443/a?b=c",
+		"https://[2606:2800:220:1:248:1893:25c8:1946]/x",
 	};
 	static const char *const bad[] = {
 		"http://pager.county.example/hook", "ftp://pager.county.example/", "file:///etc/passwd",
@@ -41,15 +42,83 @@ static void webhook_addresses(void **state)
 	UNUSED(state);
 	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
 		struct sh_error err = SH_ERROR_INIT;
-		assert_int_equal(deliver_check_webhook_url(good[i], "webhook_url", &err), SH_OK);
+		assert_int_equal(deliver_check_webhook_url(good[i], "webhook_url", &no_allow, &err), SH_OK);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct sh_error err = SH_ERROR_INIT;
-		assert_int_equal(deliver_check_webhook_url(bad[i], "webhook_url", &err), SH_EINVAL);
+		assert_int_equal(deliver_check_webhook_url(bad[i], "webhook_url", &no_allow, &err),
+				 SH_EINVAL);
 		assert_string_equal(err.fields[0].field, "webhook_url");
 	}
 	assert_true(deliver_is_loopback("smtp://127.0.0.1:2525"));
 	assert_false(deliver_is_loopback("smtp://mail.county.example:587"));
+}
+
+/* Every spelling of an address the server must not reach on a user's behalf. */
+static void webhook_internal_addresses_refused(void **state)
+{
+	static const char *const bad[] = {
+		"http://127.0.0.1:8080/hook", "http://127.1.2.3/x", "http://[::1]:9/x",
+		"http://localhost/hook",       /* a name that resolves to loopback */
+		"http://2130706433/",          /* 127.0.0.1 in decimal */
+		"http://0x7f.1/",              /* in hex, short form */
+		"https://017700000001/",       /* in octal */
+		"https://0177.0.0.1/",         /* octal dotted */
+		"http://[::ffff:127.0.0.1]/",  /* IPv4-mapped IPv6 */
+		"https://[::127.0.0.1]/",      /* IPv4-compatible IPv6 */
+		"https://[64:ff9b::7f00:1]/",  /* NAT64 of loopback */
+		"https://[2002:7f00:1::1]/",   /* 6to4 of loopback */
+		"https://10.0.0.5/", "https://172.16.3.4/", "https://192.168.1.1/",
+		"https://169.254.169.254/latest/meta-data/", "https://[fd00:ec2::254]/",
+		"https://[64:ff9b::a9fe:a9fe]/", /* NAT64 of the metadata address */
+		"https://169.254.1.1/", "https://[fe80::1]/", "https://100.64.0.1/",
+		"https://0.0.0.0/", "https://[::]/", "https://224.0.0.1/", "https://[ff02::1]/",
+		"https://[fc00::1]/", "https://255.255.255.255/", "https://240.0.0.1/",
+	};
+
+	UNUSED(state);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct sh_error err = SH_ERROR_INIT;
+		if (deliver_check_webhook_url(bad[i], "webhook_url", &no_allow, &err) != SH_EINVAL)
+			fail_msg("%s was accepted", bad[i]);
+		assert_string_equal(err.fields[0].field, "webhook_url");
+	}
+}
+
+static void webhook_allow_list(void **state)
+{
+	struct netaddr_list allow;
+	struct deliver_policy pol = { &allow, false };
+	struct sh_error err = SH_ERROR_INIT;
+
+	UNUSED(state);
+	assert_true(netaddr_parse_list("127.0.0.0/8, ::1,10.20.0.0/16", &allow, NULL, 0));
+	assert_int_equal(deliver_check_webhook_url("http://127.0.0.1:8080/hook", "w", &pol, &err), SH_OK);
+	assert_int_equal(deliver_check_webhook_url("http://localhost:8080/hook", "w", &pol, &err), SH_OK);
+	assert_int_equal(deliver_check_webhook_url("https://10.20.1.2/hook", "w", &pol, &err), SH_OK);
+	/* allowed is not "anything goes": another private range, and plain http away from
+	 * loopback, stay refused */
+	assert_int_equal(deliver_check_webhook_url("https://10.21.1.2/hook", "w", &pol, &err), SH_EINVAL);
+	sh_error_init(&err);
+	assert_int_equal(deliver_check_webhook_url("http://10.20.1.2/hook", "w", &pol, &err), SH_EINVAL);
+	sh_error_init(&err);
+	assert_int_equal(deliver_check_webhook_url("https://169.254.169.254/", "w", &pol, &err), SH_EINVAL);
+}
+
+/* The delivery judges the address again: a URL stored before (or allowed then) that now
+ * reaches a refused address is not contacted. */
+static void delivery_refuses_internal_addresses(void **state)
+{
+	struct deliver_result res;
+
+	UNUSED(state);
+	deliver_webhook("http://127.0.0.1:9/hook", &no_allow, "0123456789abcdef", 16, "{}", 2, 1,
+			1700000000, 2, NULL, &res);
+	assert_false(res.ok);
+	assert_non_null(strstr(res.error, "refused: loopback"));
+	deliver_webhook("https://[::ffff:169.254.169.254]/", &no_allow, "0123456789abcdef", 16, "{}",
+			2, 1, 1700000000, 2, NULL, &res);
+	assert_false(res.ok);
 }
 
 static void email_addresses_and_secrets(void **state)
@@ -153,6 +222,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(signature_matches_reference),
 		cmocka_unit_test(webhook_addresses),
+		cmocka_unit_test(webhook_internal_addresses_refused),
+		cmocka_unit_test(webhook_allow_list),
+		cmocka_unit_test(delivery_refuses_internal_addresses),
 		cmocka_unit_test(email_addresses_and_secrets),
 		cmocka_unit_test(messages),
 	};

@@ -159,6 +159,24 @@ static void arrests_however_written(void **state)
 	assert_true(n >= 80);
 }
 
+/* Text that fills the classifier's buffer and ends in a run of digits, or in letters
+ * written onto a number, is read to its end and no further (found by fuzz_offences). */
+static void text_ending_in_a_number_or_letters(void **state)
+{
+	static const char *const tails[] = { "1", "x" };
+	struct offence_match m;
+	char text[OFFENCE_TEXT_MAX * 4];
+
+	UNUSED(state);
+	for (size_t i = 0; i < ARRAY_SIZE(tails); i++) {
+		memset(text, tails[i][0], sizeof(text) - 1);
+		memcpy(text, "647", 3);
+		text[sizeof(text) - 1] = '\0';
+		offences_classify(offences, text, &m);
+		assert_false(m.prostitution);
+	}
+}
+
 static void refusals_explain(void **state)
 {
 	struct guardrail_youth y = { .has_birth = true, .birth = { 2010, 6, 1 } };
@@ -294,6 +312,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(arrests_however_written),
+		cmocka_unit_test(text_ending_in_a_number_or_letters),
 		cmocka_unit_test(refusals_explain),
 		cmocka_unit_test(unsure_ages),
 		cmocka_unit_test(detention_settings),

@@ -28,9 +28,11 @@ static int teardown(void **state)
 	return system(cmd);
 }
 
+static const unsigned char chain_key[AUDIT_CHAIN_KEY_LEN] = "test-audit-chain-key-32-bytes!!";
+
 static struct store *open_store(bool create)
 {
-	struct store_options o = { .create = create, .read_conns = 2 };
+	struct store_options o = { .create = create, .read_conns = 2, .audit_key = chain_key };
 	struct sh_error err = SH_ERROR_INIT;
 	struct store *s = NULL;
 
@@ -206,7 +208,7 @@ static int check_row(const struct audit_entry *e, void *arg)
 	struct chain_check *cc = arg;
 	char h[65];
 
-	audit_chain_hash(cc->prev, e, h);
+	audit_chain_mac(chain_key, cc->prev, e, h);
 	if (strcmp(e->prev_hash, cc->prev) || strcmp(h, e->hash))
 		cc->ok = false;
 	memcpy(cc->prev, e->hash, 65);

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <sqlite3.h>
+#include "store/audit_chain.h"
 #include "store/store.h"
 
 static char dir[64], path[128];
@@ -54,9 +55,11 @@ static int teardown(void **state)
 	return system(cmd);
 }
 
+static const unsigned char chain_key[AUDIT_CHAIN_KEY_LEN] = "test-audit-chain-key-32-bytes!!";
+
 static struct store *open_store(void)
 {
-	struct store_options o = { .create = false, .read_conns = 2 };
+	struct store_options o = { .create = false, .read_conns = 2, .audit_key = chain_key };
 	struct sh_error err = SH_ERROR_INIT;
 	struct store *s = NULL;
 

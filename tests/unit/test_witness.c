@@ -377,6 +377,10 @@ static void normalise(void **state)
 		{ "PC 236..1", NULL },
 		{ "human trafficking", NULL },
 		{ "PC 1234567", NULL },
+		/* a mark that is no part of a citation, after the number (found by the fuzzer:
+		 * it used to loop for ever) */
+		{ "PC 288 & 289", NULL },
+		{ "PC 236.1 &", NULL },
 	};
 	char out[WITNESS_CHARGE_MAX + 1];
 

@@ -37,6 +37,9 @@ test('a supervisor adds a shift; the advocate sets an e-mail and sees the summon
   await form.locator('[data-field="user_id"] .msg.warning').waitFor();
   const row = sup.page.locator('tr', { hasText: 'Synthetic adv' }).filter({ hasText: 'In force' });
   await row.waitFor();
+  // the supervisor sees what others did to the agency's accounts: the seeded tokens
+  await sup.page.getByRole('heading', { name: 'Account notices of the agency' }).waitFor();
+  await sup.page.locator('ul.notices li', { hasText: 'Synthetic adv (adv): a bearer token' }).first().waitFor();
   await shot(sup.page, 'oncall-supervisor');
 
   const adv = await open(browser, srv.url);

@@ -7,9 +7,20 @@ import { setServerOffset } from './dom.js';
 let csrf = null;
 let reauth = null;     // () => Promise<void>, set by auth.js
 let reauthing = null;  // the sign-in in progress, shared by every request waiting on it
+let lastAnswer = Date.now(); // when the server last answered a signed-in request
 
 export function setCsrf(token) { csrf = token; }
 export function onSignedOut(fn) { reauth = fn; }
+export function lastAnswerAt() { return lastAnswer; }
+
+// The session has ended (a 401, or its time ran out while nothing was sent): ask for the
+// password once, whoever noticed. Resolves once signed in again; rejects on sign-out.
+export function sessionEnded() {
+  if (!reauth) return Promise.reject(new ApiError({ status: 401 }));
+  reauthing ??= reauth().finally(() => { reauthing = null; });
+  return reauthing;
+}
+export function reauthInProgress() { return reauthing !== null; }
 
 export class ApiError extends Error {
   constructor({ status = 0, problem = null, network = false, message }) {
@@ -56,10 +67,10 @@ export async function request(method, path, opts = {}) {
   for (;;) {
     const { res, data, type } = await once(method, path, opts);
     if (res.status === 401 && opts.auth !== false && reauth) {
-      reauthing ??= reauth().finally(() => { reauthing = null; });
-      await reauthing; // rejects when the user chose to sign out instead
+      await sessionEnded(); // rejects when the user chose to sign out instead
       continue;
     }
+    if (res.status !== 401) lastAnswer = Date.now();
     if (!res.ok) {
       throw new ApiError({ status: res.status, problem: /problem\+json|json/.test(type) ? data : null });
     }

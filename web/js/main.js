@@ -1,7 +1,7 @@
 // The app shell: who is signed in, the navigation, and the client-side routes.
 // The server answers every page path with index.html; this file picks the view.
 import { ApiError, get, setCsrf } from './api.js';
-import { installReauth, renderSignIn, signOut } from './auth.js';
+import { forgetDrafts, installReauth, renderSignIn, setSessionLimits, signOut } from './auth.js';
 import { h, setCounty, startTicker, fill } from './dom.js';
 
 const main = document.getElementById('main');
@@ -163,7 +163,10 @@ startTicker();
     state.me = data.user;
     setCounty(data.county);
     setCsrf(data.csrf_token ?? null);
+    setSessionLimits(data.session ?? null);
   } catch (e) {
+    // signed out (an ended session, a reload after it): no draft of it may stay
+    if (e instanceof ApiError && e.status === 401) forgetDrafts();
     if (!(e instanceof ApiError && e.status === 401)) {
       fill(main, h('h1', {}, 'Cannot reach the server'),
         h('p', { class: 'form-status error', role: 'alert' }, e.message),

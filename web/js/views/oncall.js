@@ -1,6 +1,7 @@
 // On call: who in my agency is summoned when a youth is identified, by shift, with a
 // fallback and a supervisor (docs/notifications.md). Every member sees the shifts and
-// sets how they are paged; supervisors add and end shifts.
+// sets how they are paged; supervisors add and end shifts. Below, the account notices:
+// what others did to the agency's accounts (a supervisor's view) or to mine.
 import { ApiError, del, get, post, put } from '../api.js';
 import { announce, clearMessages, field, fill, fmtTime, formStatus, fromLocalInput, h, setStatus,
   showProblem, showWarnings, toLocalInput } from '../dom.js';
@@ -118,12 +119,23 @@ export async function render(main, ctx) {
     } catch (e) { showProblem(chForm, e); }
   });
 
+  // accounts made, tokens made and passwords reset by someone else (GET /api/v1/notices)
+  const notices = (await get('/api/v1/notices?limit=20')).data.items ?? [];
+  const noticeList = notices.length
+    ? h('ul', { class: 'notices' }, notices.map((n) => h('li', {},
+      h('strong', {}, `${n.subject.name} (${n.subject.username})`), `: ${n.detail}`,
+      typeof n.by === 'object' ? ` (${n.by.name ?? 'someone'})` : '', ' · ', fmtTime(n.at))))
+    : h('p', { class: 'muted' }, 'None.');
+
   if (!ctx.current()) return;
   fill(main,
     h('h1', {}, 'On call'),
     h('p', { class: 'lead' }, `${me.agency.name}: who is summoned when a youth is identified. Unacknowledged summonses go to the fallback, then the supervisor.`),
     h('h2', {}, 'Shifts now and ahead'), table,
     shiftForm && h('details', { class: 'add' }, h('summary', {}, 'Add a shift'), shiftForm),
-    h('h2', {}, 'How I am paged'), chForm);
+    h('h2', {}, 'How I am paged'), chForm,
+    h('h2', {}, supervisor ? 'Account notices of the agency' : 'Notices about my account'),
+    h('p', { class: 'muted' }, 'Supervisor and admin accounts made, bearer tokens made and passwords reset by someone else.'),
+    noticeList);
   paint();
 }
