@@ -325,9 +325,10 @@ API_HANDLER(api_cases_create)
 		sh_error_field(err, SH_EINVAL, "identified_at", "is before 2000");
 	if ((s = jsonh_str(body, "last_assault_at"))) {
 		timefmt_parse_rfc3339(s, &assault);
-		if (assault > t0 + app->cfg.clock_skew_s)
-			sh_error_field(err, SH_EINVAL, "last_assault_at",
-				       "must not be after the identification");
+		timefmt_check_range("last_assault_at", assault, t0 - CASEFILE_PAST_MAX_S,
+				    t0 + app->cfg.clock_skew_s,
+				    "not after the identification, nor years before the youth was born",
+				    err);
 	}
 	for (s = jsonh_str(body, "area"); *s; s++)
 		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' || *s == '-')) {

@@ -363,9 +363,9 @@ static enum sh_code check_assault(struct ectx *x, struct sh_error *err)
 	int64_t t;
 
 	timefmt_parse_rfc3339(jsonh_str(x->body, "last_assault_at"), &t);
-	if (t > x->at)
-		return sh_error_field(err, SH_EINVAL, "last_assault_at",
-				      "cannot be after it was disclosed (at)");
+	if (timefmt_check_range("last_assault_at", t, x->cf.c.identified_at - CASEFILE_PAST_MAX_S,
+				x->at, "not after it was disclosed (at), nor decades before", err))
+		return err->code;
 	jsonh_set_time(x->data, "last_assault_at", t, false);
 	return copy_fields(x, (const char *const[]){ "exam_consent", NULL });
 }

@@ -149,6 +149,11 @@ static enum sh_code seal_name(struct api_request *req, const char *name, struct 
 			     sealed_context[SEALED_DEFENDANT_NAME], out);
 }
 
+/* How far from now a prosecution's dates may lie (a prosecution still open twenty years
+ * on is not one this system follows; hearings are set at most about three years ahead). */
+#define PROSECUTION_BACK_S ((int64_t)20 * 366 * 86400)
+#define PROSECUTION_AHEAD_S ((int64_t)3 * 366 * 86400)
+
 static enum sh_code do_prosecution(struct store_conn *c, void *arg, struct sh_error *err)
 {
 	struct pros_write *x = arg;
@@ -188,6 +193,17 @@ static enum sh_code do_prosecution(struct store_conn *c, void *arg, struct sh_er
 		return rc;
 	if (x->p.agency_id != req->who->agency_id)
 		return sh_error_set(err, SH_ENOTFOUND, "no such prosecution");
+	/* times a court could have: nothing before the charges were filed, hearings up to
+	 * three years ahead, an outcome not in the future */
+	if (!strcmp(x->what, "hearing") &&
+	    (rc = timefmt_check_range("at", x->h.at, x->p.filed_at, x->now + PROSECUTION_AHEAD_S,
+				      "from the filing of the charges to three years ahead", err)))
+		return rc;
+	if (!strcmp(x->what, "outcome") &&
+	    (rc = timefmt_check_range("at", x->outcome_at, x->p.filed_at,
+				      x->now + req->app->cfg.clock_skew_s,
+				      "from the filing of the charges to now", err)))
+		return rc;
 	if (!strcmp(x->what, "hearing")) {
 		x->h.prosecution_id = x->p.id;
 		x->h.created_at = x->now;
@@ -368,6 +384,10 @@ API_HANDLER(api_prosecutions_create)
 	x.p.court = jsonh_str(body, "court");
 	x.p.charges = charges.data;
 	timefmt_parse_rfc3339(jsonh_str(body, "filed_at"), &x.p.filed_at);
+	if ((rc = timefmt_check_range("filed_at", x.p.filed_at, x.now - PROSECUTION_BACK_S,
+				      x.now + req->app->cfg.clock_skew_s,
+				      "charges filed in the last twenty years, not in the future", err)))
+		goto out;
 	x.p.created_at = x.now;
 	x.p.created_by = req->who->user_id;
 	x.defendants = defs;

@@ -63,6 +63,10 @@ struct casefile {
 	size_t nsteps;
 };
 
+/* No fact about a youth lies further back than this before the identification (an
+ * assault in 1900 is a typing mistake, not a fact to start a clock from). */
+#define CASEFILE_PAST_MAX_S ((int64_t)20 * 366 * 86400)
+
 /* What derivation needs besides the records. */
 struct casefile_context {
 	const struct witness_rules *witness_rules; /* NULL: no witness items */

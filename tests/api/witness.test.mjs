@@ -161,3 +161,25 @@ test('a confidential name (PC 293) is withheld from the prosecutor and on witnes
   const v = await srv.as('pros').get(`/api/v1/cases/${kase.id}/witness`);
   assert.match(v.json.youth_label, /Doe/);
 });
+
+test('dates no court could have are refused: filings decades old or ahead, hearings before the filing or years ahead, outcomes in the future', async () => {
+  const create = (filed_at) => srv.as('pros').post('/api/v1/prosecutions', {
+    court_case_number: 'SYN-DATES', court: 'Superior Court (synthetic)', charges: ['PC 236.1(c)'], filed_at });
+  for (const filed of ['1900-01-01T00:00:00Z', '2999-01-01T00:00:00Z']) assertProblem(await create(filed), 422, 'filed_at');
+  const p = await prosecution();
+  const hearing = (at) => srv.as('pros').post(`/api/v1/prosecutions/${p.id}/hearings`, { kind: 'preliminary', at });
+  for (const at of ['1900-01-01T09:00:00Z', '9999-12-31T09:00:00Z', isoMinutesAgo(60 * 24 * 2)]) {
+    const r = await hearing(at);
+    assertProblem(r, 422, 'at');
+    assert.match(r.json.errors[0].message, /filing of the charges/);
+  }
+  assert.equal((await hearing(isoMinutesAgo(-60 * 24 * 30))).status, 201, 'a hearing next month');
+  const outcome = (at) => srv.as('pros').post(`/api/v1/prosecutions/${p.id}/outcome`, { outcome: 'plea', at });
+  assertProblem(await outcome('1900-01-01T00:00:00Z'), 422, 'at');
+  assertProblem(await outcome(isoMinutesAgo(-60 * 24)), 422, 'at');
+  // an assault "in 1900" starts no exam clock
+  const kase = (await identify(srv.as('le'))).json;
+  assertProblem(await srv.as('med').post(`/api/v1/cases/${kase.id}/events`, {
+    type: 'assault_disclosed', at: isoMinutesAgo(0), last_assault_at: '1900-01-01T00:00:00Z' }), 422, 'last_assault_at');
+  assertProblem(await identify(srv.as('le'), { last_assault_at: '1900-01-01T00:00:00Z' }), 422, 'last_assault_at');
+});
