@@ -34,8 +34,11 @@ REL_DIR   := build/release
 ASAN_DIR  := build/asan
 REL_FLAGS := -O2 -g
 ASAN_FLAGS:= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+# a third, for data races: ThreadSanitizer under the API tests (make test-tsan)
+TSAN_DIR  := build/tsan
+TSAN_FLAGS:= -O1 -g -fno-omit-frame-pointer -fsanitize=thread
 
-.PHONY: all setup run test unit api web-test deploy-test fuzz bench clean format install deb
+.PHONY: all setup run test test-tsan unit api web-test deploy-test fuzz bench clean format install deb
 .SECONDARY:
 all: $(REL_DIR)/safeharbor
 
@@ -60,8 +63,9 @@ $(1)/tests/%: $(1)/obj/tests/unit/%.o $(1)/libsafeharbor.a
 endef
 $(eval $(call build_rules,$(REL_DIR),$(REL_FLAGS)))
 $(eval $(call build_rules,$(ASAN_DIR),$(ASAN_FLAGS)))
-$(REL_DIR)/obj/src/lib/paths.o $(ASAN_DIR)/obj/src/lib/paths.o: DEFS += $(PATH_DEFS)
-$(REL_DIR)/obj/src/lib/paths.o $(ASAN_DIR)/obj/src/lib/paths.o: build/paths.defs
+$(eval $(call build_rules,$(TSAN_DIR),$(TSAN_FLAGS)))
+$(REL_DIR)/obj/src/lib/paths.o $(ASAN_DIR)/obj/src/lib/paths.o $(TSAN_DIR)/obj/src/lib/paths.o: DEFS += $(PATH_DEFS)
+$(REL_DIR)/obj/src/lib/paths.o $(ASAN_DIR)/obj/src/lib/paths.o $(TSAN_DIR)/obj/src/lib/paths.o: build/paths.defs
 
 $(GEN_DIR)/embed_web: tools/embed_web.c | setup-once
 	@mkdir -p $(dir $@)
@@ -182,15 +186,28 @@ $(foreach n,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(n))))
 fuzz: $(FUZZ_BINS)
 	@$(FUZZ_RUN)
 
+# The API suite again on the ThreadSanitizer build: a data race stops the server (exit 66)
+# and fails the test that started it.
+TSAN_RUN = echo "api tests under ThreadSanitizer"; \
+	SAFEHARBOR_BIN=$(abspath $(TSAN_DIR)/safeharbor) \
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" scripts/test-api.sh >build/tsan/api.log 2>&1 \
+	&& grep -E '^ℹ (pass|fail)' build/tsan/api.log \
+	|| { grep -E -B2 -A30 'ThreadSanitizer|^not ok' build/tsan/api.log | head -n 120; \
+	     echo "tsan: FAILED (log: build/tsan/api.log)" >&2; exit 1; }
+test-tsan: $(TSAN_DIR)/safeharbor
+	@scripts/setup.sh test
+	@$(TSAN_RUN)
+
 deploy-test: $(REL_DIR)/safeharbor $(DEB_DIR)/safeharbor
 	@scripts/test-deploy.sh
 
 # `make test` also builds the release binary `make run` uses (and the package).
-test: $(ASAN_DIR)/safeharbor $(UNIT_BINS) $(FUZZ_BINS) $(REL_DIR)/safeharbor $(DEB_DIR)/safeharbor
+test: $(ASAN_DIR)/safeharbor $(TSAN_DIR)/safeharbor $(UNIT_BINS) $(FUZZ_BINS) $(REL_DIR)/safeharbor $(DEB_DIR)/safeharbor
 	@scripts/setup.sh test
 	@scripts/test-unit.sh $(UNIT_BINS)
 	@$(FUZZ_RUN)
 	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-api.sh
+	@$(TSAN_RUN)
 	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-web.sh
 	@scripts/test-deploy.sh
 	@echo "make test: all suites passed"

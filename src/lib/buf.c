@@ -31,7 +31,9 @@ void buf_wipe(struct buf *b)
 void buf_reset(struct buf *b)
 {
 	b->len = 0;
-	b->data[0] = '\0';
+	/* an empty buffer points at the shared buf_empty, which no thread writes */
+	if (b->cap)
+		b->data[0] = '\0';
 }
 
 char *buf_detach(struct buf *b, size_t *len)

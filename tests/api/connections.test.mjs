@@ -40,8 +40,8 @@ test('600 slow connections from one address do not stop /healthz answering anoth
   const r = await requestFrom(srv.url, '127.0.0.2', 'GET', '/healthz', { timeoutMs: 15000 });
   assert.equal(r.status, 200);
   assert.deepEqual(r.json, { status: 'ok' });
-  // the address got at most its share: the rest were closed at once
-  assert.ok(slow.filter((c) => c.closed).length >= 600 - 64);
+  // the address got at most its share: the rest are closed (as soon as the server gets to them)
+  await waitFor(() => slow.filter((c) => c.closed).length >= 600 - 64, 30000, 'the connections over the limit to be closed');
   for (const s of sockets.splice(0)) s.destroy();
 });
 
