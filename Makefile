@@ -33,10 +33,11 @@ UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 REL_DIR   := build/release
 ASAN_DIR  := build/asan
 REL_FLAGS := -O2 -g
-ASAN_FLAGS:= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+ASAN_FLAGS:= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+	     -DSH_JSONW_CHECK_ORDER
 # a third, for data races: ThreadSanitizer under the API tests (make test-tsan)
 TSAN_DIR  := build/tsan
-TSAN_FLAGS:= -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+TSAN_FLAGS:= -O1 -g -fno-omit-frame-pointer -fsanitize=thread -DSH_JSONW_CHECK_ORDER
 
 .PHONY: all setup run test test-tsan unit api web-test deploy-test fuzz bench clean format install deb
 .SECONDARY:

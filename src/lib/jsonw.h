@@ -5,8 +5,10 @@
  * into a struct buf, with no tree of jansson values to build, dump and free. The
  * output is byte for byte what jsonh_dump() makes of the same data (compact, keys in
  * byte order, jansson's string escapes), so a handler can switch without changing
- * its answer. The caller writes each object's keys in byte order (strcmp); a key out
- * of order, an unbalanced object or a failed allocation makes jsonw_finish() fail.
+ * its answer. The caller writes each object's keys in byte order (strcmp). An unbalanced
+ * object or a failed allocation makes jsonw_finish() fail; so does a key out of order in
+ * the test builds (SH_JSONW_CHECK_ORDER: ASan and TSan), where the API suite renders every
+ * view for every role, while a release build writes the keys as given.
  *
  *   struct jsonw w;
  *   jsonw_init(&w, &res->body);
