@@ -13,6 +13,7 @@
 #include "http/metrics.h"
 #include "http/telemetry.h"
 #include "lib/promtext.h"
+#include "notify/worker.h"
 
 static enum sh_code render(struct api_request *req, struct api_response *res,
 			   struct sh_error *err)
@@ -75,6 +76,10 @@ static enum sh_code render(struct api_request *req, struct api_response *res,
 		prom_sample(&res->body, "safeharbor_steps_overdue", l.data,
 			    (double)g.overdue[i].overdue);
 	}
+	prom_family(&res->body, "safeharbor_escalation_scans_total", "counter",
+		    "Escalation scans the notification worker has finished since the start.");
+	prom_sample(&res->body, "safeharbor_escalation_scans_total", NULL,
+		    (double)notify_worker_scans(app->notifier));
 	prom_family(&res->body, "safeharbor_audit_chain_rows", "gauge",
 		    "Rows in the audit hash chain.");
 	prom_sample(&res->body, "safeharbor_audit_chain_rows", NULL, (double)g.audit_rows);

@@ -27,6 +27,7 @@ struct notify_worker {
 	char public_url[ESCALATION_TEXT_MAX];
 	char *smtp_password;
 	atomic_bool stop;
+	atomic_llong scans; /* escalation scans finished (for /metrics) */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int nthreads;
@@ -219,6 +220,11 @@ static int64_t mono_seconds(void)
 	return (int64_t)ts.tv_sec;
 }
 
+int64_t notify_worker_scans(struct notify_worker *w)
+{
+	return w ? (int64_t)atomic_load(&w->scans) : 0;
+}
+
 bool notify_worker_alive(const struct notify_worker *w, char *why, size_t size)
 {
 	int64_t now = mono_seconds();
@@ -270,6 +276,7 @@ static void *thread_main(void *arg)
 				log_warn("notify: escalation scan failed: %s", err.detail);
 			else if (queued)
 				log_info("notify: escalation scan queued %d notifications", queued);
+			atomic_fetch_add(&w->scans, 1);
 			next_scan = now + cfg.scan_interval;
 		}
 		if (cfg.enabled)

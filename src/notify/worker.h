@@ -43,5 +43,8 @@ void notify_worker_stop(struct notify_worker *w);
  * next round within a bound from its settings). false with why filled otherwise.
  */
 bool notify_worker_alive(const struct notify_worker *w, char *why, size_t size);
+/* Escalation scans finished since the start (0 for NULL): /metrics shows it, so that a
+ * watcher can tell "nothing happened" from "nothing happened yet". */
+int64_t notify_worker_scans(struct notify_worker *w);
 
 #endif

@@ -2,6 +2,7 @@
 // re-recoveries, closing, and "what does my agency owe now".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { startCounty, identify, isoMinutesAgo, assertProblem, cli } from './harness.mjs';
 
 let srv;
@@ -28,8 +29,21 @@ test('an identification starts the clock: advocate at T+90 min, medical exam at 
   assert.deepEqual(kinds, ['advocacy', 'child_welfare', 'law_enforcement', 'medical', 'mental_health']);
   assert.equal(c.youth.first_name, 'Testa');
   assert.equal(c.youth.age, 15);
-  // the name is encrypted at rest: not in the database file in the clear
-  const dump = cli(['version']); assert.equal(dump.status, 0);
+});
+
+test('names, birth dates, aliases, contacts and notes are not in the database file in the clear', async () => {
+  const tag = `Zq${Date.now().toString(36)}`;
+  const youth = { birth_date: '2011-07-19', first_name: `Plain${tag}`, last_name: `Text${tag}`,
+    aliases: [`Alias${tag}`], contact: `555-01${tag}` };
+  const r = await identify(srv.as('le'), { youth });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.youth.first_name, youth.first_name, 'readable through the API');
+  const note = `Synthetic note ${tag} about the youth`;
+  assert.equal((await event(srv.as('le'), r.json.id, { type: 'note', section: 'core', at: isoMinutesAgo(0), text: note })).status, 201);
+  const files = [srv.db, `${srv.db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f));
+  for (const secret of [youth.first_name, youth.last_name, youth.aliases[0], youth.contact, note, '2011-07-19']) {
+    for (const bytes of files) assert.ok(!bytes.includes(secret), `${secret} is in the clear in the database`);
+  }
 });
 
 test('a probation ward routes probation; child welfare and advocacy still take part', async () => {

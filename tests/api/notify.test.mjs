@@ -73,13 +73,33 @@ function prepareNotify(db, hook, settings) {
   return tokens;
 }
 
+// /metrics on the main port, to watch the worker: scans finished, messages pending
+const METRICS = { SAFEHARBOR_METRICS_TOKEN: 'synthetic-metrics-token-0123456789' };
+
 async function startNotifyCounty(hook, settings) {
   let tokens;
   const srv = await startServer({
-    args: ['--public-url', PUBLIC],
+    args: ['--public-url', PUBLIC], env: METRICS,
     prepare: (db) => { tokens = prepareNotify(db, hook, settings); },
   });
   return { ...srv, tokens, as: (user) => makeClient(srv.url).useToken(tokens[user]) };
+}
+
+async function metric(server, name) {
+  const r = await fetch(new URL("/metrics", server.url), { headers: { authorization: `Bearer ${METRICS.SAFEHARBOR_METRICS_TOKEN}` } });
+  assert.equal(r.status, 200);
+  const m = (await r.text()).match(new RegExp(`^${name} (\\S+)$`, 'm'));
+  assert.ok(m, name);
+  return Number(m[1]);
+}
+
+// "Nothing more happens": the worker finished two more escalation scans after this point
+// and has nothing left to send, so whatever those scans queued has been delivered.
+async function settled({ server = srv, emptyOutbox = true } = {}) {
+  const from = await metric(server, 'safeharbor_escalation_scans_total');
+  await waitFor(async () => (await metric(server, 'safeharbor_escalation_scans_total')) >= from + 2 &&
+    (!emptyOutbox || (await metric(server, 'safeharbor_outbox_pending')) === 0), 20000,
+  'two more escalation scans and an empty outbox');
 }
 
 let hook;
@@ -179,7 +199,7 @@ test('an acknowledgement, or doing the step, stops the summons; others keep esca
   assert.equal(done.status, 201, done.text);
   // medical does not answer: its repeat proves the escalation ran meanwhile
   await waitFor(() => deliveries(c.id).find((x) => x.user === 'med' && x.type === 'summons_repeat'), 8000, 'the repeat to medical');
-  await new Promise((r) => setTimeout(r, 2500));
+  await settled();
   const d = deliveries(c.id);
   assert.deepEqual(d.filter((x) => ['adv', 'adv2', 'adv_sup'].includes(x.user) && x.type.startsWith('summons') && x.type !== 'summons'), [],
     'no repeat, fallback or supervisor message after the acknowledgement');
@@ -217,7 +237,7 @@ test('an unanswered summons repeats, then goes to the fallback, then to the supe
   // mental health has no fallback: straight from the repeat to its supervisor
   await waitFor(() => deliveries(c.id).some((x) => x.user === 'mh_sup' && x.type === 'summons_supervisor'), 15000, 'mh supervisor');
   // the supervisor stage is the last: nothing more after it
-  await new Promise((r) => setTimeout(r, 2500));
+  await settled();
   const adv = deliveries(c.id).filter((x) => ['adv', 'adv2', 'adv_sup'].includes(x.user) && x.type.startsWith('summons'));
   assert.equal(adv.length, 4, adv.map((x) => `${x.user}:${x.type}`).join(' '));
   const view = await srv.as('adv_sup').get(`/api/v1/cases/${c.id}/notifications`);
@@ -239,7 +259,7 @@ test('a step at 75% of its time alerts its owner; a step past its deadline alert
   // identified 100 minutes ago: the advocate is overdue, so only its supervisor hears (due_soon is moot)
   const late = (await newCase({ identified_at: isoMinutesAgo(100) })).c;
   await waitFor(() => deliveries(late.id).find((x) => x.user === 'adv_sup' && x.type === 'overdue'), 5000, 'overdue to adv_sup');
-  await new Promise((r) => setTimeout(r, 2500)); // more scans: each alert is decided once
+  await settled(); // more scans: each alert is decided once
   assert.equal(deliveries(c.id).filter((x) => x.user === 'adv' && x.type === 'due_soon').length, 1);
   assert.equal(deliveries(late.id).filter((x) => x.type === 'due_soon' && x.user === 'adv').length, 0);
   assert.equal(deliveries(late.id).filter((x) => x.type === 'overdue' && x.user === 'adv_sup').length, 1);
@@ -261,7 +281,7 @@ test('a receiver that fails is retried with backoff until it recovers; each caus
   assert.equal(sql(srv.db, `SELECT status || ' ' || (attempts >= 3) || ' ' || (last_error LIKE '%HTTP 500%') FROM outbox WHERE id = ${firstId}`), 'pending 1 1');
   hook.recover('/hook/mh');
   await waitFor(() => deliveries(c.id).some((x) => x.id === firstId && x.ok), 8000, 'the delivery after recovery');
-  await new Promise((r) => setTimeout(r, 2500));
+  await settled();
   const all = deliveries(c.id);
   const okPerId = new Map();
   for (const x of all.filter((y) => y.ok)) okPerId.set(x.id, (okPerId.get(x.id) ?? 0) + 1);
@@ -375,7 +395,7 @@ test('undelivered notifications survive a restart and are then delivered exactly
   // the summonses of the new case count (the server re-reads settings every second)
   for (const u of WEBHOOK_USERS) hook.fail(`/hook/${u}`);
   run(['notify', 'config', '--db', srv.db, '--set', 'notify.smtp_url=smtp://127.0.0.1:1', '--set', 'notify.summons_interval=600']);
-  await new Promise((res) => setTimeout(res, 1500));
+  await settled({ emptyOutbox: false }); // the worker re-read the settings (every second, before a scan)
   const { c } = await newCase();
   await waitFor(() => deliveries(c.id).filter((x) => !x.ok).length >= 4, 5000, 'failed attempts');
   const { db, tokens, cleanup } = srv;
@@ -384,11 +404,11 @@ test('undelivered notifications survive a restart and are then delivered exactly
   assert.equal(pending, 5, 'every summons is still pending, none held by the stopped server');
   for (const u of WEBHOOK_USERS) hook.recover(`/hook/${u}`);
   run(['notify', 'config', '--db', db, '--set', `notify.smtp_url=${smtp.url}`]);
-  const again = await serve(db, ['--public-url', PUBLIC]);
+  const again = await serve(db, ['--public-url', PUBLIC], METRICS);
   srv = { ...again, db, tokens, cleanup, as: (u) => makeClient(again.url).useToken(tokens[u]),
     stop: async () => { const code = await again.stop(); cleanup(); return code; } };
   await waitFor(() => sql(db, `SELECT count(*) FROM outbox WHERE case_id = '${c.id}' AND status = 'sent'`) === '5', 10000, 'delivery after the restart');
-  await new Promise((res) => setTimeout(res, 1500));
+  await settled();
   const ok = deliveries(c.id).filter((x) => x.ok);
   assert.equal(ok.length, 5, ok.map((x) => `${x.user}:${x.id}`).join(' '));
   assert.equal(new Set(ok.map((x) => x.id)).size, 5, 'each notification delivered once');
