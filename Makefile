@@ -144,7 +144,7 @@ deb: $(DEB_DIR)/safeharbor
 unit: $(UNIT_BINS)
 	@scripts/test-unit.sh $(UNIT_BINS)
 
-api: $(ASAN_DIR)/safeharbor
+api: $(ASAN_DIR)/safeharbor $(REL_DIR)/safeharbor
 	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-api.sh
 
 web-test: $(ASAN_DIR)/safeharbor
@@ -195,7 +195,7 @@ TSAN_RUN = echo "api tests under ThreadSanitizer"; \
 	&& grep -E '^ℹ (pass|fail)' build/tsan/api.log \
 	|| { grep -E -B2 -A30 'ThreadSanitizer|^not ok' build/tsan/api.log | head -n 120; \
 	     echo "tsan: FAILED (log: build/tsan/api.log)" >&2; exit 1; }
-test-tsan: $(TSAN_DIR)/safeharbor
+test-tsan: $(TSAN_DIR)/safeharbor $(REL_DIR)/safeharbor
 	@scripts/setup.sh test
 	@$(TSAN_RUN)
 

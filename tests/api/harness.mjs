@@ -1,5 +1,6 @@
 // Black-box harness: a real `safeharbor serve` on a free port with a temporary
 // database, driven over HTTP. Every API test file builds on this.
+import { fileURLToPath } from 'node:url';
 import { spawn, spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,6 +9,8 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 
 export const BIN = process.env.SAFEHARBOR_BIN;
+// The release build beside it (make test builds both): for what sanitizers would distort.
+export const RELEASE_BIN = fileURLToPath(new URL('../../build/release/safeharbor', import.meta.url));
 if (!BIN) throw new Error('set SAFEHARBOR_BIN to the safeharbor binary');
 
 // Runs the CLI; returns { status, stdout, stderr }.
@@ -22,7 +25,8 @@ export function tempDb() {
 }
 
 // Starts a server on a fresh database. `prepare(db)` runs after init, before serve.
-export async function startServer({ prepare, args = [], db: existing, env } = {}) {
+// `bin` serves with another build (the release one, where sanitizers would distort a measure).
+export async function startServer({ prepare, args = [], db: existing, env, bin } = {}) {
   const tmp = existing ? null : tempDb();
   const db = existing ?? tmp.db;
   if (!existing) {
@@ -30,7 +34,7 @@ export async function startServer({ prepare, args = [], db: existing, env } = {}
     assert.equal(r.status, 0, r.stderr);
     if (prepare) await prepare(db);
   }
-  const server = await serve(db, args, env);
+  const server = await serve(db, args, env, bin);
   return {
     ...server,
     db,
@@ -46,9 +50,9 @@ export async function startServer({ prepare, args = [], db: existing, env } = {}
 }
 
 // Starts `serve` on an existing database and waits for the URL it prints.
-export function serve(db, args = [], env = {}) {
+export function serve(db, args = [], env = {}, bin = BIN) {
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...args], {
+    const child = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...env },
     });
