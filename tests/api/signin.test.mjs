@@ -85,8 +85,8 @@ test('a flood of failing sign-ins is refused before hashing and does not starve 
   // the address locks after 20 failures in a row: the rest are refused before any hashing
   assert.ok(hashed <= 22, `${hashed} failing sign-ins were hashed`);
   assert.ok(statuses.length > hashed);
-  // timing: a generous bound (the machine is shared); the measured figures are above
-  assert.ok(under < 4 * base + 2000, `${under} ms under the flood vs ${base} ms`);
+  // how much slower the legitimate sign-in was is a measure, printed above and kept in
+  // bench/RESULTS.md; a test does not assert timings
 });
 
 test('locks are audited, without the username or the address', () => {
