@@ -56,9 +56,6 @@ struct ectx {
 	{ "at", JT_TIME, JF_REQUIRED, 0, 0, NULL },             \
 	{ "amends", JT_INT, 0, 1, INT64_MAX, NULL }
 
-static const char *const section_names[] = { "core", "law_enforcement", "advocacy", "medical",
-					      "placement", "court", "missing", "prosecution",
-					      "services", NULL };
 static const char *const settings[] = { "home", "relative", "foster", "shelter", "group_home",
 					"str", "hospital", "detention", "other", NULL };
 static const char *const close_reasons[] = { "stable_services_ended", "aged_out",
@@ -647,7 +644,7 @@ static const struct jsonh_field s_step_waived[] = {
 	{ "reason", JT_TEXT, JF_REQUIRED, 1, 4000, NULL }, { NULL }
 };
 static const struct jsonh_field s_note[] = { COMMON,
-					     { "section", JT_ENUM, JF_REQUIRED, 0, 0, section_names },
+					     { "section", JT_ENUM, JF_REQUIRED, 0, 0, access_section_names },
 					     { "text", JT_TEXT, JF_REQUIRED, 1, 20000, NULL },
 					     { NULL } };
 static const struct jsonh_field s_advocate_note[] = {

@@ -7,14 +7,14 @@ static const char *const kind_names[] = {
 	"juvenile_court",
 };
 static const char *const role_names[] = { "member", "supervisor", "analyst", "admin" };
-static const char *const section_names[] = {
+const char *const access_section_names[] = {
 	"core",  "law_enforcement", "advocacy", "medical",  "placement",
-	"court", "missing",	 "prosecution", "services",
+	"court", "missing",	 "prosecution", "services", NULL,
 };
 /* one name per kind, role and section: a new enum value without its name fails the build */
 _Static_assert(ARRAY_SIZE(kind_names) == AK_COUNT, "a name for every agency kind");
 _Static_assert(ARRAY_SIZE(role_names) == ROLE_COUNT, "a name for every role");
-_Static_assert(ARRAY_SIZE(section_names) == SEC_COUNT, "a name for every section");
+_Static_assert(ARRAY_SIZE(access_section_names) == SEC_COUNT + 1, "a name for every section");
 
 #define N ACCESS_NONE
 #define R ACCESS_READ
@@ -75,12 +75,12 @@ int access_role_parse(const char *s)
 
 const char *access_section_name(enum section s)
 {
-	return (unsigned)s < SEC_COUNT ? section_names[s] : "unknown";
+	return (unsigned)s < SEC_COUNT ? access_section_names[s] : "unknown";
 }
 
 int access_section_parse(const char *s)
 {
-	return parse(section_names, SEC_COUNT, s);
+	return parse(access_section_names, SEC_COUNT, s);
 }
 
 enum access access_section(enum agency_kind k, enum role r, enum section s)

@@ -43,6 +43,9 @@ enum section {
 
 enum access { ACCESS_NONE = 0, ACCESS_READ = 1, ACCESS_WRITE = 2 };
 
+/* The sections' names in enum order, NULL-terminated (a request's enum of sections). */
+extern const char *const access_section_names[];
+
 /* The people and agency behind a request, as established by http/auth.c. */
 struct principal {
 	int64_t user_id;
