@@ -109,7 +109,7 @@ test('an analyst sees the Board report and downloads it as CSV', async () => {
   await page.getByRole('heading', { name: 'Board report' }).waitFor();
   await page.getByRole('button', { name: 'This quarter so far' }).click();
   await page.getByRole('button', { name: 'Show report' }).click();
-  await page.locator('.figure').first().waitFor();
+  await page.locator('.charts svg').first().waitFor();
   assert.ok(await page.getByText('Stable means:').count());
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download CSV' }).click();

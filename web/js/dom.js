@@ -327,3 +327,29 @@ export const SECTION = {
   core: 'Shared', law_enforcement: 'Law enforcement', advocacy: 'Advocacy (privileged)',
   medical: 'Medical', placement: 'Placement', court: 'Court', missing: 'Missing', prosecution: 'Prosecution', services: 'Services',
 };
+
+// ---- tables ----
+
+// Makes a table readable on a phone without sideways scrolling: below 40rem each row is
+// a card and each cell is labelled with its column (app.css, table.stack). The roles
+// keep the table's meaning for screen readers whatever the layout; a column without a
+// heading (the buttons) gets one that is read but not shown.
+export function stack(table) {
+  table.classList.add('stack');
+  table.setAttribute('role', 'table');
+  const heads = [...table.querySelectorAll('thead th')].map((th) => {
+    th.setAttribute('role', 'columnheader');
+    if (!th.textContent.trim()) th.append(h('span', { class: 'visually-hidden' }, 'Actions'));
+    return th.dataset.label ?? th.textContent.trim();
+  });
+  for (const g of table.querySelectorAll('thead, tbody')) g.setAttribute('role', 'rowgroup');
+  for (const tr of table.querySelectorAll('tr')) {
+    tr.setAttribute('role', 'row');
+    if (tr.parentElement.tagName !== 'TBODY') continue;
+    [...tr.children].forEach((cell, i) => {
+      cell.setAttribute('role', cell.tagName === 'TH' ? 'rowheader' : 'cell');
+      if ((cell.tagName === 'TD' || i > 0) && heads[i] && heads[i] !== 'Actions') cell.dataset.label = heads[i];
+    });
+  }
+  return table;
+}
