@@ -352,6 +352,8 @@ int metrics_format_parse(const char *s)
 		return METRICS_CSV;
 	if (!strcmp(s, "html"))
 		return METRICS_HTML;
+	if (!strcmp(s, "charts"))
+		return METRICS_CHARTS;
 	return -1;
 }
 
