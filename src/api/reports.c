@@ -387,7 +387,8 @@ enum sh_code report_board(struct store *s, const struct registry *reg,
 	o.tz = rq->tz;
 	if (rq->area && !report_area_valid(rq->area))
 		return sh_error_field(err, SH_EINVAL, "area",
-				      "is an area code: lowercase letters, digits, '_' or '-'");
+				      "choose one of the county's areas (an area code is lowercase "
+				      "letters, digits, '_' or '-')");
 	if ((rc = metrics_period(rq->tz, rq->from, rq->to, &per, err)))
 		return rc;
 	buf_adds(&steps, "[]");
@@ -481,8 +482,9 @@ API_HANDLER(api_report_board)
 	if (rq.area && !*rq.area)
 		rq.area = NULL;
 	if (rq.area && !report_area_valid(rq.area))
-		sh_error_field(err, SH_EINVAL, "area", "is an area code: lowercase letters, digits, "
-						      "'_' or '-'");
+		sh_error_field(err, SH_EINVAL, "area",
+			       "choose one of the county's areas (an area code is lowercase letters, "
+			       "digits, '_' or '-')");
 	if (err->code)
 		return err->code;
 	rq.tz = app->county.tz;

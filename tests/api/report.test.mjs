@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { startCounty, identify, assertProblem, cli, tempDb, BIN, invite } from './harness.mjs';
+import { startCounty, identify, assertProblem, cli, tempDb, BIN, invite, writePlan } from './harness.mjs';
 
 let srv;
 const ids = {};
@@ -105,6 +105,7 @@ before(async () => {
   // the witness (listed today): an advocate, a signed safety plan, a CCTV motion filed
   const me = (await srv.as('adv').get('/api/v1/me')).json.user;
   await ev('adv', ids.A, { type: 'witness_advocate', witness_id: w.json.id, user_id: me.id, at: nowIso() });
+  await writePlan(srv, 'adv', ids.A, w.json.id);
   await ev('pros', ids.A, { type: 'safety_plan_signoff', witness_id: w.json.id, at: nowIso() });
   await ev('pros', ids.A, { type: 'cctv_motion', witness_id: w.json.id, rule: 'PC 1347.1', outcome: 'filed', at: nowIso() });
 });

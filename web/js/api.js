@@ -24,7 +24,9 @@ export function reauthInProgress() { return reauthing !== null; }
 
 export class ApiError extends Error {
   constructor({ status = 0, problem = null, network = false, message }) {
-    super(message ?? problem?.detail ?? problem?.title ?? (network ? 'No connection to the server.' : `HTTP ${status}`));
+    super(message ?? problem?.detail ?? problem?.title ?? (network
+      ? 'No connection to the server: check the connection and try again.'
+      : `The server could not do this (status ${status}): try again, and tell your administrator if it goes on.`));
     this.status = status;
     this.problem = problem;
     this.network = network;

@@ -268,9 +268,9 @@ function buildForms(ctx, id, refresh) {
     list.push(eventForm({ type: 'placement', title: 'Placement', id, refresh,
       fields: [
         { name: 'setting', label: 'Setting', type: 'select', required: true, options: SETTINGS, value: 'shelter' },
-        { name: 'setting_detail', label: 'What the placement is (when the setting is Other)',
+        { name: 'setting_detail', label: 'What the placement is (required when the setting is Other)', mark: false,
           hint: 'Juvenile hall, a probation camp or a jail is a detention placement, whatever the setting chosen.' },
-        { name: 'justification', label: 'Justification (required for detention)', type: 'textarea',
+        { name: 'justification', label: 'Justification (required for detention)', type: 'textarea', mark: false,
           hint: 'Detention is a protocol deviation a supervisor reviews: say why in a sentence or two.' },
       ] }));
   }
@@ -425,7 +425,7 @@ function buildForms(ctx, id, refresh) {
       hint: 'Closing deletes nothing; the case can be reopened.',
       fields: [
         { name: 'reason', label: 'Reason', type: 'select', required: true, options: CLOSE_REASONS },
-        { name: 'text', label: 'Explanation', type: 'textarea', hint: 'Required when the reason is "Other".' },
+        { name: 'text', label: 'Explanation (required when the reason is Other)', type: 'textarea', mark: false },
       ] });
     const reopen = eventForm({ type: 'reopen', title: 'Reopen the case', id, refresh,
       fields: [{ name: 'text', label: 'Why', type: 'textarea' }] });
@@ -506,7 +506,7 @@ function eventForm({ type, title, hint, fields, id, refresh, lateEntry = false }
       if (f.conv === 'int' && v) v = Number(v);
       if (f.conv === 'time' && v) v = fromLocalInput(v);
       if (v === '' || v === null || v === undefined) {
-        if (f.required) errs.push({ field: f.name, message: 'is required' });
+        if (f.required) errs.push({ field: f.name, message: 'Fill this in: it is required.' });
         continue;
       }
       if (f.conv === 'step') { // "key:episode"
