@@ -441,7 +441,8 @@ API_HANDLER(api_case_get)
 	const char *id = req->params[0];
 	enum sh_code rc;
 
-	if ((rc = store_read_begin(req->app->store, &c, err)))
+	if ((rc = params_read_action(req, "case", &b.action, err)) ||
+	    (rc = store_read_begin(req->app->store, &c, err)))
 		return rc;
 	rc = casefile_open(req, c, id, &cf, err);
 	store_read_end(c);

@@ -1136,12 +1136,13 @@ API_HANDLER(api_events_list)
 	struct casefile cf;
 	int64_t now = clock_now(&app->clock), limit, cursor, last = 0;
 	bool seen[SEC_COUNT] = { false }, more = false;
-	const char *id = req->params[0];
+	const char *id = req->params[0], *action;
 	json_t *items, *out;
 	enum sh_code rc;
 
 	if ((rc = params_int(req, "limit", 1, 1000, 500, &limit, err)) ||
-	    (rc = params_int(req, "cursor", 0, INT64_MAX, 0, &cursor, err)))
+	    (rc = params_int(req, "cursor", 0, INT64_MAX, 0, &cursor, err)) ||
+	    (rc = params_read_action(req, "events", &action, err)))
 		return rc;
 	if ((rc = store_read_begin(app->store, &c, err)))
 		return rc;
@@ -1167,7 +1168,7 @@ API_HANDLER(api_events_list)
 	}
 	/* one audit row per section read, durable before the answer */
 	for (int s = 0; s < SEC_COUNT; s++) {
-		struct audit_batch b = { .who = req->who, .now = now, .action = "events.read",
+		struct audit_batch b = { .who = req->who, .now = now, .action = action,
 					 .outcome = "ok", .case_ids = &id, .ncases = 1,
 					 .section = access_section_name((enum section)s) };
 		if (seen[s] && (rc = audit_write(app->store, &b, err))) {

@@ -32,6 +32,18 @@ enum sh_code params_flag(const struct api_request *req, const char *name, bool d
 	return SH_OK;
 }
 
+enum sh_code params_read_action(const struct api_request *req, const char *what,
+				const char **action, struct sh_error *err)
+{
+	const char *p = api_query(req, "purpose");
+
+	if (p && strcmp(p, "print"))
+		return sh_error_field(err, SH_EINVAL, "purpose",
+				      "leave it out, or give print (a page printed from the web app)");
+	*action = arena_printf(req->arena, "%s.%s", what, p ? "print" : "read");
+	return SH_OK;
+}
+
 enum sh_code params_date(const struct api_request *req, const char *name, struct sh_date *out,
 			 struct sh_error *err)
 {

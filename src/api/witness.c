@@ -709,7 +709,8 @@ API_HANDLER(api_case_witness)
 	json_t *ws = NULL, *out;
 	enum sh_code rc;
 
-	if ((rc = store_read_begin(req->app->store, &c, err)))
+	if ((rc = params_read_action(req, "witness", &b.action, err)) ||
+	    (rc = store_read_begin(req->app->store, &c, err)))
 		return rc;
 	if (!(rc = casefile_open(req, c, id, &cf, err)) && !access_can_read(req->who, SEC_COURT))
 		rc = sh_error_set(err, SH_EFORBIDDEN, "your agency does not see court matters");

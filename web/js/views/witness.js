@@ -6,7 +6,7 @@ import {
   announce, clearMessages, clock, field, fmtDate, fmtTime, formStatus, fromLocalInput, h, KIND, now,
   setStatus, showProblem, toLocalInput, fill } from '../dom.js';
 
-const PARTS = [['exploiter_contact', 'Contact with the exploiter and associates'], ['safe_people_places', 'Safe people and places'],
+export const PARTS = [['exploiter_contact', 'Contact with the exploiter and associates'], ['safe_people_places', 'Safe people and places'],
   ['phone_social_media', 'Phone and social media'], ['leaving_placement', 'If they leave placement'],
   ['numbers_24_7', '24/7 numbers'], ['court_transport', 'Court-day transport'], ['waiting_area', 'Waiting area'],
   ['support_person', 'Support person'], ['address_confidentiality', 'Address confidentiality']];
@@ -14,7 +14,7 @@ const splitCharges = (s) => s.split(/[,;]/).map((x) => x.trim()).filter(Boolean)
 const today = () => toLocalInput(now()).slice(0, 10);
 
 // One card per rule set: the verdict first, then why, then the law it rests on.
-function rulesTable(rules) {
+export function rulesTable(rules) {
   return h('ul', { class: 'rules' }, (rules ?? []).map((r) => h('li', { class: 'rule card', dataset: { rule: r.rule } },
     h('p', { class: 'rule-head' }, h('strong', {}, r.rule), ': ',
       h('span', { class: r.eligible ? 'yes' : 'no' }, r.eligible ? 'eligible' : 'not eligible'),
@@ -151,7 +151,7 @@ const EVENT_OF = { witness_notice: ['notice_served', 'Notice served'],
   safety_plan_review: ['safety_plan_review', 'Plan reviewed'] };
 
 // "hearing of 12 Mar": the hearing a notice or plan review is for (its episode).
-function hearingOf(w, s) {
+export function hearingOf(w, s) {
   const hr = (w.hearings ?? []).find((x) => x.id === s.episode);
   return hr && s.key !== 'witness_advocate' ? `${hr.kind} ${fmtTime(hr.at)}` : null;
 }
@@ -198,16 +198,17 @@ function cctvMotion(caseId, w, onChange) {
 
 // The safety plan: every part in order (an empty part the county requires is marked),
 // who signed off the plan as it stands, and the sign-offs a later change reset.
-function planPart(w) {
+export function planPart(w, { all = false } = {}) {
   const plan = w.safety_plan ?? {};
   const parts = plan.parts ?? {};
   const missing = new Set(plan.missing_parts ?? []);
   const who = (list) => list.map((s) => `${KIND[s.kind] ?? s.kind} (${fmtTime(s.at)})`).join(', ');
   return h('section', { class: 'plan' },
     h('h4', {}, 'Safety plan'),
-    h('dl', { class: 'event-data plan-parts' }, PARTS.filter(([k]) => parts[k] || missing.has(k)).map(([k, label]) => [
+    h('dl', { class: 'event-data plan-parts' }, PARTS.filter(([k]) => all || parts[k] || missing.has(k)).map(([k, label]) => [
       h('dt', {}, label),
-      h('dd', { dataset: { part: k } }, parts[k] ? parts[k].text ?? '' : h('em', { class: 'no' }, 'Empty: to be written before sign-off'))])),
+      h('dd', { dataset: { part: k } }, parts[k] ? parts[k].text ?? '' : missing.has(k) ? h('em', { class: 'no' }, 'Empty: to be written before sign-off')
+        : h('em', {}, 'Not written'))])),
     h('p', { class: 'signoffs' }, h('strong', {}, 'Signed off by: '), who(plan.signoffs ?? []) || 'nobody yet',
       plan.changed_at ? ` · plan last changed ${fmtTime(plan.changed_at)}` : ''),
     (plan.reset_signoffs ?? []).length ? h('p', { class: 'hint' },
@@ -228,6 +229,9 @@ export async function witnessSection(caseId, ctx, onChange) {
   const kind = ctx.me.agency.kind;
   return h('section', { class: 'witness' }, h('h2', {}, 'Minor victim witness'),
     h('p', { class: 'hint' }, `The youth is ${data.youth_label}.`),
+    h('p', { class: 'print-links no-print' },
+      h('a', { href: `/cases/${caseId}/print/plan`, dataset: { print: 'plan' } }, 'Print the safety plan'), ' · ',
+      h('a', { href: `/cases/${caseId}/print/court`, dataset: { print: 'court' } }, 'Print the court packet')),
     data.witnesses.map((w) => {
       const body = [
         h('h3', {}, `${w.court_case_number} · listed ${fmtTime(w.listed_at)}`),
