@@ -230,6 +230,17 @@ test('CSV and HTML', async () => {
   assert.match(h.text, /<title id="chart-months-t">Recoveries per month<\/title>/);
   assert.ok(!/<script|<link |src="http|href="http/.test(h.text), 'self-contained');
   assert.ok(!h.text.includes('Knownanswer') && !h.text.includes('Synthetic Defendant'), 'no names');
+  // the charts alone, for the web app: the page's own SVG, as one XHTML element, audited like the rest
+  const ch = await srv.as('analyst').get(`${Q1}&format=charts`);
+  assert.equal(ch.status, 200, ch.text);
+  assert.match(ch.headers.get('content-type'), /^application\/xhtml\+xml/);
+  assert.match(ch.text, /^<div xmlns="http:\/\/www.w3.org\/1999\/xhtml" class="charts"><figure><svg /);
+  assert.equal((ch.text.match(/<svg /g) ?? []).length, 3);
+  for (const svg of ch.text.match(/<svg [\s\S]*?<\/svg>/g)) assert.ok(h.text.includes(svg), 'the same chart as the page');
+  assert.ok(!/&[a-z]+;/.test(ch.text.replace(/&(amp|lt|gt|quot);/g, '')), 'well-formed XML: no HTML entities');
+  const audited = execFileSync('sqlite3', [srv.db, "SELECT detail FROM audit WHERE action = 'report.board'"], { encoding: 'utf8' });
+  assert.match(audited, /^2025-01-01\.\.2025-03-31 charts internal$/m);
+  assertProblem(await srv.as('analyst').get(`${Q1}&format=svg`), 422, 'format');
 });
 
 test('public release: 1-10, small areas folded, complementary suppression', async () => {

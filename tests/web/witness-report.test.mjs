@@ -128,10 +128,31 @@ test('an analyst sees the Board report and downloads it as CSV', async () => {
   await page.goto('/');
   await signIn(page, 'analyst', PASSWORD);
   await page.getByRole('heading', { name: 'Board report' }).waitFor();
-  await page.getByLabel('Period').selectOption('quarter');
+  await page.getByLabel('Period', { exact: true }).selectOption('quarter');
   await page.getByRole('button', { name: 'Show report' }).click();
   await page.locator('.charts svg').first().waitFor();
   assert.ok(await page.getByText('Stable means:').count());
+  // the charts are the printable page's own, drawn by the server: three, each an image with its data in words
+  assert.equal(await page.locator('.charts svg[role="img"]').count(), 3);
+  const from = await page.getByLabel('From', { exact: true }).inputValue(), to = await page.getByLabel('To', { exact: true }).inputValue();
+  const html = (await srv.as('analyst').get(`/api/v1/reports/board?from=${from}&to=${to}&format=html`)).text;
+  for (const desc of await page.locator('.charts svg desc').allTextContents()) {
+    const escaped = desc.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    assert.ok(html.includes(escaped), `the export has the same chart: ${desc.slice(0, 60)}`);
+  }
+  // the period picker, and the period kept in the address (a reload shows the same report)
+  await page.getByLabel('Period', { exact: true }).selectOption('last_year');
+  assert.match(await page.getByLabel('From', { exact: true }).inputValue(), /^\d{4}-01-01$/);
+  await page.getByRole('button', { name: 'Show report' }).click();
+  await page.waitForURL(/\/reports\?from=\d{4}-01-01&to=\d{4}-12-31/);
+  await page.reload();
+  await page.locator('.charts svg').first().waitFor();
+  assert.equal(await page.getByLabel('Period', { exact: true }).inputValue(), 'last_year');
+  // printing shows the report alone
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('form.no-print').isVisible(), false);
+  assert.ok(await page.locator('.charts svg').first().isVisible());
+  await page.emulateMedia({ media: 'screen' });
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download CSV' }).click();
   assert.match((await download).suggestedFilename(), /^board-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.csv$/);
