@@ -309,7 +309,7 @@ API_HANDLER(api_cases_create)
 		jsonh_check(youth, youth_spec, "youth.", err);
 		if (!json_object_get(youth, "birth_date") && !json_object_get(youth, "age_estimate"))
 			sh_error_field(err, SH_EINVAL, "youth.birth_date",
-				       "give a birth date or, when it is not known, youth.age_estimate");
+				       "give a birth date or, when it is not known, an age estimate");
 		if (json_object_get(youth, "birth_date") && json_object_get(youth, "age_estimate"))
 			sh_error_field(err, SH_EINVAL, "youth.age_estimate",
 				       "give either a birth date or an age estimate, not both");
@@ -320,20 +320,24 @@ API_HANDLER(api_cases_create)
 	}
 	timefmt_parse_rfc3339(jsonh_str(body, "identified_at"), &t0);
 	if (t0 > now + app->cfg.clock_skew_s)
-		sh_error_field(err, SH_EINVAL, "identified_at", "is in the future");
+		sh_error_field(err, SH_EINVAL, "identified_at",
+			       "this time is in the future: give when the youth was identified (now "
+			       "or earlier)");
 	if (t0 < timefmt_days_from_civil(2000, 1, 1) * 86400)
-		sh_error_field(err, SH_EINVAL, "identified_at", "is before 2000");
+		sh_error_field(err, SH_EINVAL, "identified_at",
+			       "this date is before 2000: check the year");
 	if ((s = jsonh_str(body, "last_assault_at"))) {
 		timefmt_parse_rfc3339(s, &assault);
 		timefmt_check_range("last_assault_at", assault, t0 - CASEFILE_PAST_MAX_S,
 				    t0 + app->cfg.clock_skew_s,
-				    "not after the identification, nor years before the youth was born",
+				    "the last assault cannot be after the identification: check its date and time",
 				    err);
 	}
 	for (s = jsonh_str(body, "area"); *s; s++)
 		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' || *s == '-')) {
 			sh_error_field(err, SH_EINVAL, "area",
-				       "is an area code: lowercase letters, digits, '_' or '-'");
+				       "choose one of the county's areas (an area code is lowercase "
+				       "letters, digits, '_' or '-')");
 			break;
 		}
 	if ((s = jsonh_str(youth, "birth_date"))) {
@@ -341,8 +345,8 @@ API_HANDLER(api_cases_create)
 		age = tz_age_at(app->county.tz, birth, t0);
 		if (age < AGE_MIN || age > AGE_MAX)
 			sh_error_field(err, SH_EINVAL, "youth.birth_date",
-				       "gives an age of %d at identification; the protocol serves ages "
-				       "%d to %d",
+				       "this birth date makes the youth %d at identification, and the "
+				       "protocol serves ages %d to %d: check the date",
 				       age, AGE_MIN, AGE_MAX);
 	} else {
 		age = (int)jsonh_int(youth, "age_estimate", 0);
@@ -437,7 +441,8 @@ API_HANDLER(api_case_get)
 	const char *id = req->params[0];
 	enum sh_code rc;
 
-	if ((rc = store_read_begin(req->app->store, &c, err)))
+	if ((rc = params_read_action(req, "case", &b.action, err)) ||
+	    (rc = store_read_begin(req->app->store, &c, err)))
 		return rc;
 	rc = casefile_open(req, c, id, &cf, err);
 	store_read_end(c);

@@ -1,5 +1,6 @@
 #include "lib/common.h"
 #include "api/county.h"
+#include "core/witness.h"
 #include "lib/arena.h"
 
 /* The numbers among the settings: their range, unit, and where they go in struct county. */
@@ -39,6 +40,12 @@ const struct county_setting county_settings[] = {
 	{ "events.per_case_per_minute", "30",
 	  "the most entries one case takes in a minute, from everyone together; past it, 429 "
 	  "with Retry-After; 1 to 100000" },
+	{ "witness.plan_required_parts",
+	  "exploiter_contact,safe_people_places,phone_social_media,leaving_placement,"
+	  "numbers_24_7,court_transport,waiting_area,support_person,address_confidentiality",
+	  "the parts of a minor witness's safety plan that must be written before the plan can "
+	  "be signed off (a county default: every part; a part that does not apply is written "
+	  "as such, with why), separated by commas, or none" },
 };
 const size_t county_nsettings = ARRAY_SIZE(county_settings);
 
@@ -52,6 +59,33 @@ static enum sh_code parse_number(const struct number *n, const char *v, int *out
 		return sh_error_field(err, SH_EINVAL, n->key, "'%s' is not a number of %s from %ld to %ld",
 				      v, n->unit, n->min, n->max);
 	*out = (int)x;
+	return SH_OK;
+}
+
+/* "exploiter_contact,numbers_24_7" (or "none") -> a bit per part */
+static enum sh_code parse_parts(const char *v, unsigned *out, struct sh_error *err)
+{
+	const char *p = v;
+
+	*out = 0;
+	if (!strcmp(v, "none"))
+		return SH_OK;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		char key[64];
+		int i;
+		snprintf(key, sizeof(key), "%.*s", (int)(n < sizeof(key) ? n : sizeof(key) - 1), p);
+		if ((i = witness_plan_part(key)) < 0)
+			return sh_error_field(err, SH_EINVAL, "witness.plan_required_parts",
+					      "'%s' is not a part of the safety plan; the parts are "
+					      "exploiter_contact, safe_people_places, phone_social_media, "
+					      "leaving_placement, numbers_24_7, court_transport, "
+					      "waiting_area, support_person, address_confidentiality "
+					      "(or write none)",
+					      key);
+		*out |= 1u << i;
+		p += n + (p[n] == ',');
+	}
 	return SH_OK;
 }
 
@@ -77,6 +111,10 @@ enum sh_code county_setting_check(const char *key, const char *value, struct sh_
 	}
 	if (n)
 		return parse_number(n, value, &ignored, err);
+	if (!strcmp(key, "witness.plan_required_parts")) {
+		unsigned parts;
+		return parse_parts(value, &parts, err);
+	}
 	return sh_error_field(err, SH_EINVAL, key, "is not a county setting");
 }
 
@@ -99,13 +137,14 @@ enum sh_code county_settings_load(struct store *s, struct county *out, struct sh
 {
 	struct store_conn *c;
 	struct arena a = ARENA_INIT;
-	const char *zone, *values[ARRAY_SIZE(numbers)];
+	const char *zone, *parts, *values[ARRAY_SIZE(numbers)];
 	enum sh_code rc = SH_OK;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = store_read_begin(s, &c, err)))
 		return rc;
 	zone = value_or_default(c, "county.timezone", &a, &rc, err);
+	parts = value_or_default(c, "witness.plan_required_parts", &a, &rc, err);
 	for (size_t i = 0; i < ARRAY_SIZE(numbers); i++)
 		values[i] = value_or_default(c, numbers[i].key, &a, &rc, err);
 	store_read_end(c);
@@ -114,6 +153,8 @@ enum sh_code county_settings_load(struct store *s, struct county *out, struct sh
 	for (size_t i = 0; !rc && i < ARRAY_SIZE(numbers); i++)
 		rc = parse_number(&numbers[i], values[i],
 				  (int *)((char *)out + numbers[i].offset), err);
+	if (!rc)
+		rc = parse_parts(parts, &out->plan_required, err);
 	arena_release(&a);
 	if (rc) {
 		tz_free(out->tz);

@@ -3,7 +3,8 @@
 /*
  * The county's own settings (settings table, shared by every server of the county):
  * its time zone, used for every calendar-day rule (docs/domain.md, "County time"), the
- * arrest guardrail's window and the margin after which an entry is a late entry. Read when a server starts; `safeharbor settings` sets
+ * arrest guardrail's window, the margin after which an entry is a late entry and the safety
+ * plan's required parts. Read when a server starts; `safeharbor settings` sets
  * them (checked) and says that servers read them again when restarted.
  */
 #include "lib/tz.h"
@@ -24,6 +25,8 @@ struct county {
 	int late_entry_minutes;    /* events.late_entry_minutes */
 	int events_per_case;       /* events.per_case_max */
 	int events_per_minute;     /* events.per_case_per_minute */
+	unsigned plan_required;    /* witness.plan_required_parts: bit i for
+				      witness_plan_part_keys[i] (core/witness.h) */
 };
 /* Reads the settings, each as set or its default. */
 enum sh_code county_settings_load(struct store *s, struct county *out, struct sh_error *err);

@@ -14,6 +14,7 @@
 #include "core/offences.h"
 #include "core/phrase.h"
 #include "core/rules.h"
+#include "core/witness.h"
 #include "lib/jsonh.h"
 #include "lib/jsonw.h"
 #include "lib/shcrypto.h"
@@ -85,7 +86,9 @@ static enum sh_code pick_step(struct ectx *x, struct sh_error *err)
 	const struct step_status *s = NULL;
 
 	if (!protocol_has_step(x->cf.protocol, key))
-		return sh_error_field(err, SH_EINVAL, "step", "is not a step of protocol %s %s",
+		return sh_error_field(err, SH_EINVAL, "step",
+				      "this case's protocol (%s %s) has no such step: choose one of "
+				      "the steps listed on the case",
 				      protocol_name(x->cf.protocol), protocol_version(x->cf.protocol));
 	if (episode >= 0) {
 		s = casefile_step(&x->cf, key, episode);
@@ -100,21 +103,25 @@ static enum sh_code pick_step(struct ectx *x, struct sh_error *err)
 		}
 	}
 	if (!s || s->state == STEP_NOT_APPLICABLE)
-		return sh_error_field(err, SH_EINVAL, "step", "does not apply to this case%s",
+		return sh_error_field(err, SH_EINVAL, "step",
+				      "this step does not apply to this case%s: choose one of the "
+				      "steps listed on the case",
 				      episode >= 0 ? " (or this episode)" : "");
 	if (!s->owner || strcmp(s->owner, access_kind_name(x->req->who->kind)))
-		return sh_error_set(err, SH_EFORBIDDEN, "step %s belongs to %s", key,
+		return sh_error_set(err, SH_EFORBIDDEN,
+				    "the step \"%s\" is %s's to do, not your agency's", s->title,
 				    s->owner ? s->owner : "no agency");
 	if (s->state != STEP_PENDING && !x->amends)
 		return sh_error_set(err, SH_ECONFLICT,
-				    "step %s is already %s; to correct it, send an event that amends "
-				    "the earlier one",
-				    key, protocol_state_name(s->state));
+				    "the step \"%s\" is already %s; to change that, correct the "
+				    "earlier entry on the timeline",
+				    s->title, protocol_state_name(s->state));
 	if (s->not_before && x->at < s->not_before && !strcmp(x->kind->type, "step_done")) {
 		char from[TZ_LOCAL_LEN];
 		tz_format(x->req->app->county.tz, s->not_before, from);
 		return sh_error_field(err, SH_EINVAL, "at",
-				      "%s cannot be done before %.10s %.5s (its window opens then)",
+				      "%s cannot be done before %.10s %.5s (its window opens then): "
+				      "give a later time, or record it once the window opens",
 				      s->title, from, from + 11);
 	}
 	json_object_set_new(x->data, "step", json_string(key));
@@ -161,9 +168,12 @@ static enum sh_code check_note(struct ectx *x, struct sh_error *err)
 
 	if (s == SEC_ADVOCACY)
 		return sh_error_field(err, SH_EINVAL, "section",
-				      "privileged advocacy notes are recorded as advocate_note");
+				      "a privileged advocacy note is written with the advocate note "
+				      "form, not as a note");
 	if (!access_can_write(x->req->who, (enum section)s))
-		return sh_error_set(err, SH_EFORBIDDEN, "your agency may not write to the %s section",
+		return sh_error_set(err, SH_EFORBIDDEN,
+				    "your agency may not write notes that %s staff read: choose who "
+				    "may read the note from the list",
 				    access_section_name((enum section)s));
 	x->section = access_section_name((enum section)s);
 	return SH_OK;
@@ -218,11 +228,13 @@ static enum sh_code check_arrest(struct ectx *x, struct sh_error *err)
 		timefmt_parse_rfc3339(act, &act_at);
 	if (act_at > x->at)
 		return sh_error_field(err, SH_EINVAL, "act_at",
-				      "the act cannot come after the arrest (at)");
+				      "the act cannot be after the arrest: give the time of the act "
+				      "(or leave it empty when it is the time of the arrest)");
 	if (act_at < x->cf.c.identified_at - (int64_t)app->county.arrest_window_days * 86400)
 		return sh_error_field(err, SH_EINVAL, act ? "act_at" : "at",
-				      "is more than %d days before the identification (setting "
-				      "arrest.before_identification_days)",
+				      "this is more than %d days before the youth was identified, "
+				      "further back than the county allows (setting "
+				      "arrest.before_identification_days): check the date",
 				      app->county.arrest_window_days);
 	youth_age(x, &y);
 	guardrail_arrest(app->offences, app->county.tz, offense, act_at, &y, &g);
@@ -270,7 +282,7 @@ static enum sh_code check_placement(struct ectx *x, struct sh_error *err)
 	json_object_set_new(x->data, "setting", json_string(setting));
 	if (!strcmp(setting, "other") && !detail)
 		return sh_error_field(err, SH_EINVAL, "setting_detail",
-				      "say what the placement is, when the setting is other");
+				      "say what the placement is when the setting is Other");
 	/* "other: juvenile hall" is a detention placement, whatever it was recorded as */
 	if (detail && strcmp(setting, "detention"))
 		words = offences_detention_words(x->req->app->offences, detail);
@@ -299,10 +311,12 @@ static enum sh_code check_missing_start(struct ectx *x, struct sh_error *err)
 		timefmt_parse_rfc3339(learned, &t);
 		if (t < x->at)
 			return sh_error_field(err, SH_EINVAL, "learned_at",
-					      "the agency cannot learn of the absence before it began "
-					      "(at)");
+					      "your agency cannot have learned of the absence before it "
+					      "began: give a time after the youth went missing");
 		if (t > x->now + x->req->app->cfg.clock_skew_s)
-			return sh_error_field(err, SH_EINVAL, "learned_at", "is in the future");
+			return sh_error_field(err, SH_EINVAL, "learned_at",
+					      "this time is in the future: give when your agency learned "
+					      "of it");
 		jsonh_set_time(x->data, "learned_at", t, false);
 	}
 	return SH_OK;
@@ -361,7 +375,7 @@ static enum sh_code check_assault(struct ectx *x, struct sh_error *err)
 
 	timefmt_parse_rfc3339(jsonh_str(x->body, "last_assault_at"), &t);
 	if (timefmt_check_range("last_assault_at", t, x->cf.c.identified_at - CASEFILE_PAST_MAX_S,
-				x->at, "not after it was disclosed (at), nor decades before", err))
+				x->at, "the assault cannot be after it was disclosed: check both times", err))
 		return err->code;
 	jsonh_set_time(x->data, "last_assault_at", t, false);
 	return copy_fields(x, (const char *const[]){ "exam_consent", NULL });
@@ -372,7 +386,9 @@ static enum sh_code check_missing_end(struct ectx *x, struct sh_error *err)
 	if (!x->amends && !casefile_missing_now(&x->cf))
 		return sh_error_set(err, SH_ECONFLICT, "the youth is not recorded as missing");
 	if (!x->amends && x->at < x->cf.missing[x->cf.nmissing - 1].start)
-		return sh_error_field(err, SH_EINVAL, "at", "is before the youth went missing");
+		return sh_error_field(err, SH_EINVAL, "at",
+				      "the youth cannot return before going missing: give a later "
+				      "time");
 	return SH_OK;
 }
 
@@ -419,12 +435,16 @@ static enum sh_code check_review(struct ectx *x, struct sh_error *err)
 	if (x->req->who->role != ROLE_SUPERVISOR)
 		return sh_error_set(err, SH_EFORBIDDEN, "only a supervisor reviews a deviation");
 	if (!e || !casefile_event_readable(x->req->who, &x->cf, e))
-		return sh_error_field(err, SH_EINVAL, "event_id", "no such event in this case");
+		return sh_error_field(err, SH_EINVAL, "event_id",
+				      "this entry is not on the case's timeline: choose one from the "
+				      "list");
 	d = json_loads(e->data, 0, NULL);
 	deviation = jsonh_bool(d, "deviation", false);
 	json_decref(d);
 	if (!deviation)
-		return sh_error_field(err, SH_EINVAL, "event_id", "is not a protocol deviation");
+		return sh_error_field(err, SH_EINVAL, "event_id",
+				      "this entry is not a protocol deviation: there is nothing to "
+				      "review");
 	if (e->agency_id != x->req->who->agency_id)
 		return sh_error_set(err, SH_EFORBIDDEN,
 				    "a supervisor of the agency that recorded it reviews it");
@@ -444,12 +464,14 @@ static enum sh_code check_disclosure(struct ectx *x, struct sh_error *err)
 	if (x->req->who->kind != AK_ADVOCACY)
 		return sh_error_set(err, SH_EFORBIDDEN, "only the advocacy agency discloses its notes");
 	if (!e || strcmp(e->type, "advocate_note"))
-		return sh_error_field(err, SH_EINVAL, "event_id", "is not an advocate note of this case");
+		return sh_error_field(err, SH_EINVAL, "event_id",
+				      "choose one of this case's advocate notes");
 	for (size_t i = 0; i < x->cf.nagencies; i++)
 		takes_part |= x->cf.agencies[i].agency_id == to && x->cf.agencies[i].left_at == 0;
 	if (!takes_part)
 		return sh_error_field(err, SH_EINVAL, "to_agency_id",
-				      "is not an agency taking part in this case");
+				      "choose an agency taking part in this case (bring it in "
+				      "first if it is not)");
 	json_object_set_new(x->data, "event_id", json_integer(id));
 	json_object_set_new(x->data, "to_agency_id", json_integer(to));
 	json_object_set_new(x->data, "basis", json_string(jsonh_str(x->body, "basis")));
@@ -474,7 +496,7 @@ static enum sh_code check_close(struct ectx *x, struct sh_error *err)
 	if (x->cf.c.closed_at)
 		return sh_error_set(err, SH_ECONFLICT, "the case is already closed");
 	if (!strcmp(reason, "other") && !jsonh_str(x->body, "text"))
-		return sh_error_field(err, SH_EINVAL, "text", "say why, when the reason is other");
+		return sh_error_field(err, SH_EINVAL, "text", "say why the case closes when the reason is Other");
 	json_object_set_new(x->data, "reason", json_string(reason));
 	x->close = true;
 	return late_entry(x, err);
@@ -517,7 +539,8 @@ static enum sh_code check_invite(struct ectx *x, struct sh_error *err)
 	rc = store_agency_get(x->conn, id, NULL, x->req->arena, &ag, err);
 	if (rc == SH_ENOTFOUND || (!rc && ag.disabled)) {
 		sh_error_init(err);
-		return sh_error_field(err, SH_EINVAL, "agency_id", "is not an active agency");
+		return sh_error_field(err, SH_EINVAL, "agency_id",
+				      "this agency is not active: choose another from the list");
 	}
 	if (rc)
 		return rc;
@@ -539,7 +562,8 @@ static const struct witness_rec *witness_of(struct ectx *x, struct sh_error *err
 			json_object_set_new(x->data, "witness_id", json_integer(id));
 			return &x->cf.witnesses[i];
 		}
-	sh_error_field(err, SH_EINVAL, "witness_id", "this youth is not that witness");
+	sh_error_field(err, SH_EINVAL, "witness_id",
+		       "this case's youth is not listed as that witness: reload the case");
 	return NULL;
 }
 
@@ -556,7 +580,9 @@ static enum sh_code check_hearing(struct ectx *x, const struct witness_rec *w, s
 				return SH_OK;
 			}
 	}
-	return sh_error_field(err, SH_EINVAL, "hearing_id", "is not a hearing of that prosecution");
+	return sh_error_field(err, SH_EINVAL, "hearing_id",
+			      "this hearing is not one of the witness's prosecution: choose one from "
+			      "the list");
 }
 
 static enum sh_code check_witness_advocate(struct ectx *x, struct sh_error *err)
@@ -577,7 +603,7 @@ static enum sh_code check_witness_advocate(struct ectx *x, struct sh_error *err)
 	if (rc == SH_ENOTFOUND || (!rc && (u.agency_id != x->req->who->agency_id || u.disabled))) {
 		sh_error_init(err);
 		rc = sh_error_field(err, SH_EINVAL, "user_id",
-				    "is not an active member of your advocacy agency");
+				    "choose an active member of your advocacy agency");
 	}
 	arena_release(&a);
 	if (!rc)
@@ -594,10 +620,39 @@ static enum sh_code check_plan_part(struct ectx *x, struct sh_error *err)
 	return SH_OK;
 }
 
+/* A plan is signed off whole: every part the county requires is written first (each
+ * empty part is named, in words). */
 static enum sh_code check_signoff(struct ectx *x, struct sh_error *err)
 {
-	if (!witness_of(x, err))
+	const struct witness_rec *w = witness_of(x, err);
+	unsigned missing;
+	struct plan_state plan;
+	struct buf names = BUF_INIT;
+
+	if (!w)
 		return err->code;
+	casefile_plan_state(&x->cf, w->id, &plan);
+	missing = x->req->app->county.plan_required & ~plan.written;
+	if (missing) {
+		for (int i = 0; i < WITNESS_PLAN_NPARTS; i++)
+			if (missing & (1u << i)) {
+				buf_addf(&names, "%s%s", names.len ? ", " : "",
+					 witness_plan_part_labels[i]);
+				sh_error_field(err, SH_EINVAL,
+					       arena_printf(x->req->arena, "safety_plan.%s",
+							    witness_plan_part_keys[i]),
+					       "the part \"%s\" is empty: write it before the plan is "
+					       "signed off (for a part that does not apply, write that it "
+					       "does not, and why)",
+					       witness_plan_part_labels[i]);
+			}
+		sh_error_set(err, SH_EINVAL,
+			     "the safety plan cannot be signed off while parts are empty: %s. Write "
+			     "them first.",
+			     names.data);
+		buf_release(&names);
+		return SH_EINVAL;
+	}
 	json_object_set_new(x->data, "kind", json_string(access_kind_name(x->req->who->kind)));
 	return SH_OK;
 }
@@ -715,10 +770,6 @@ static const struct jsonh_field s_close[] = { COMMON,
 					      LATE_ENTRY, { NULL } };
 static const struct jsonh_field s_reopen[] = { COMMON, { "text", JT_TEXT, 0, 1, 4000, NULL },
 					       { NULL } };
-static const char *const plan_parts[] = { "exploiter_contact", "safe_people_places",
-					   "phone_social_media", "leaving_placement", "numbers_24_7",
-					   "court_transport", "waiting_area", "support_person",
-					   "address_confidentiality", NULL };
 static const char *const cctv_rules[] = { "PC 1347", "PC 1347.1", "county policy", NULL };
 static const char *const cctv_outcomes[] = { "filed", "granted", "denied", NULL };
 static const struct jsonh_field s_witness_advocate[] = {
@@ -727,7 +778,7 @@ static const struct jsonh_field s_witness_advocate[] = {
 };
 static const struct jsonh_field s_safety_plan[] = {
 	COMMON, { "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
-	{ "part", JT_ENUM, JF_REQUIRED, 0, 0, plan_parts },
+	{ "part", JT_ENUM, JF_REQUIRED, 0, 0, witness_plan_part_keys },
 	{ "text", JT_TEXT, JF_REQUIRED, 1, 8000, NULL }, { NULL }
 };
 static const struct jsonh_field s_signoff[] = { COMMON,
@@ -1082,12 +1133,13 @@ API_HANDLER(api_events_list)
 	struct casefile cf;
 	int64_t now = clock_now(&app->clock), limit, cursor, last = 0;
 	bool seen[SEC_COUNT] = { false }, more = false;
-	const char *id = req->params[0];
+	const char *id = req->params[0], *action;
 	json_t *items, *out;
 	enum sh_code rc;
 
 	if ((rc = params_int(req, "limit", 1, 1000, 500, &limit, err)) ||
-	    (rc = params_int(req, "cursor", 0, INT64_MAX, 0, &cursor, err)))
+	    (rc = params_int(req, "cursor", 0, INT64_MAX, 0, &cursor, err)) ||
+	    (rc = params_read_action(req, "events", &action, err)))
 		return rc;
 	if ((rc = store_read_begin(app->store, &c, err)))
 		return rc;
@@ -1113,7 +1165,7 @@ API_HANDLER(api_events_list)
 	}
 	/* one audit row per section read, durable before the answer */
 	for (int s = 0; s < SEC_COUNT; s++) {
-		struct audit_batch b = { .who = req->who, .now = now, .action = "events.read",
+		struct audit_batch b = { .who = req->who, .now = now, .action = action,
 					 .outcome = "ok", .case_ids = &id, .ncases = 1,
 					 .section = access_section_name((enum section)s) };
 		if (seen[s] && (rc = audit_write(app->store, &b, err))) {

@@ -65,6 +65,7 @@ static bool area_ok(const char *area)
 
 struct roster_op {
 	const struct principal *actor;
+	const struct tz *tz; /* the county's, for times in messages; NULL: UTC */
 	int64_t now;
 	struct roster_rec *r;
 	struct oncall_warnings *warn;
@@ -81,17 +82,20 @@ static void check_person(struct store_conn *c, struct roster_op *o, const char *
 	struct sh_error e = SH_ERROR_INIT;
 
 	if (store_user_get(c, id, NULL, &o->a, &u, &e) || u.agency_id != o->r->agency_id) {
-		sh_error_field(err, SH_EINVAL, field, "is not a user of this agency");
+		sh_error_field(err, SH_EINVAL, field, "choose someone of this agency");
 		return;
 	}
 	if (u.disabled) {
-		sh_error_field(err, SH_EINVAL, field, "is a disabled user");
+		sh_error_field(err, SH_EINVAL, field,
+			       "this person's account is disabled: choose someone else");
 		return;
 	}
 	if (supervisor ? strcmp(u.role, "supervisor")
 		       : (strcmp(u.role, "member") && strcmp(u.role, "supervisor"))) {
-		sh_error_field(err, SH_EINVAL, field, supervisor ? "must be a supervisor"
-								 : "must be a member or a supervisor");
+		sh_error_field(err, SH_EINVAL, field,
+			       supervisor ? "choose a supervisor of the agency"
+					  : "choose a member or supervisor of the agency (analysts and "
+					    "admins are not paged)");
 		return;
 	}
 	if (!store_channels_get(c, id, &o->a, &ch, &e) && !ch.user_id)
@@ -99,6 +103,19 @@ static void check_person(struct store_conn *c, struct roster_op *o, const char *
 			 "%s has no contact channel yet: they cannot be summoned until a webhook "
 			 "or e-mail address is set (PUT /api/v1/users/%" PRId64 "/channels)",
 			 u.username, id);
+}
+
+/* "2026-03-07 20:00 PST": a time in a message, on the county's clock (UTC without one) */
+static const char *shift_time(const struct tz *tz, int64_t t, struct arena *a)
+{
+	char s[TZ_LOCAL_LEN > TIMEFMT_RFC3339_LEN ? TZ_LOCAL_LEN : TIMEFMT_RFC3339_LEN];
+
+	if (!tz) {
+		timefmt_format_rfc3339(t, s);
+		return arena_printf(a, "%.10s %.5s UTC", s, s + 11);
+	}
+	tz_format(tz, t, s);
+	return arena_printf(a, "%.10s %.5s %s", s, s + 11, tz_abbr(tz, t));
 }
 
 static enum sh_code do_roster_add(struct store_conn *c, void *arg, struct sh_error *err)
@@ -119,7 +136,7 @@ static enum sh_code do_roster_add(struct store_conn *c, void *arg, struct sh_err
 	if (r->fallback_id) {
 		if (r->fallback_id == r->user_id)
 			sh_error_field(err, SH_EINVAL, "fallback_id",
-				       "must be someone other than the person on call");
+				       "choose someone other than the person on call, or no fallback");
 		else
 			check_person(c, o, "fallback_id", r->fallback_id, false, err);
 	}
@@ -131,9 +148,12 @@ static enum sh_code do_roster_add(struct store_conn *c, void *arg, struct sh_err
 		return rc;
 	if (nclash)
 		return sh_error_field(err, SH_ECONFLICT, "starts_at",
-				      "overlaps roster entry %" PRId64 " of this agency for area '%s'; "
-				      "remove it first or choose other times",
-				      clash[0].id, r->area);
+				      "this shift overlaps the shift of %s from %s to %s (%s): end that "
+				      "shift first, or choose times that do not overlap it",
+				      clash[0].user_name ? clash[0].user_name : "another person",
+				      shift_time(o->tz, clash[0].starts_at, &o->a),
+				      shift_time(o->tz, clash[0].ends_at, &o->a),
+				      strcmp(clash[0].area, "*") ? clash[0].area : "all areas");
 	r->created_at = o->now;
 	r->created_by = o->actor ? o->actor->user_id : 0;
 	if ((rc = store_roster_insert(c, r, err)))
@@ -142,11 +162,11 @@ static enum sh_code do_roster_add(struct store_conn *c, void *arg, struct sh_err
 	return audit_record(c, o->actor, o->now, "roster.add", NULL, NULL, "ok", detail, err);
 }
 
-enum sh_code oncall_roster_add(struct store *s, int64_t now, const struct principal *actor,
-			       struct roster_rec *r, struct oncall_warnings *warn,
-			       struct sh_error *err)
+enum sh_code oncall_roster_add(struct store *s, int64_t now, const struct tz *tz,
+			       const struct principal *actor, struct roster_rec *r,
+			       struct oncall_warnings *warn, struct sh_error *err)
 {
-	struct roster_op o = { .actor = actor, .now = now, .r = r, .warn = warn };
+	struct roster_op o = { .actor = actor, .tz = tz, .now = now, .r = r, .warn = warn };
 	enum sh_code rc;
 
 	if (warn)
@@ -155,7 +175,8 @@ enum sh_code oncall_roster_add(struct store *s, int64_t now, const struct princi
 		r->area = "*";
 	if (!area_ok(r->area))
 		sh_error_field(err, SH_EINVAL, "area",
-			       "is '*' (every area) or an area code: lowercase letters, digits, '_' or '-'");
+			       "choose an area, or leave it empty for every area (an area code is "
+			       "lowercase letters, digits, '_' or '-')");
 	/* a roster is kept from a month back to a year ahead: a shift in 9999 or 1900 is a
 	 * typing error, and would sort in front of every real one */
 	timefmt_check_range("starts_at", r->starts_at, now - ONCALL_BACK_S, now + ONCALL_AHEAD_S,
@@ -164,18 +185,20 @@ enum sh_code oncall_roster_add(struct store *s, int64_t now, const struct princi
 				 now + ONCALL_AHEAD_S + ONCALL_SHIFT_MAX_S,
 				 "a roster is kept from a month back to a year ahead", err)) {
 		if (r->ends_at <= r->starts_at)
-			sh_error_field(err, SH_EINVAL, "ends_at", "must be after starts_at");
+			sh_error_field(err, SH_EINVAL, "ends_at",
+				       "the shift must end after it starts: choose a later end");
 		else if (r->ends_at - r->starts_at > ONCALL_SHIFT_MAX_S)
 			sh_error_field(err, SH_EINVAL, "ends_at",
-				       "a roster entry covers at most %d days; add one per shift or week",
+				       "a shift lasts at most %d days: add one shift per day or week",
 				       ONCALL_SHIFT_MAX_S / 86400);
 		else if (r->ends_at <= now)
-			sh_error_field(err, SH_EINVAL, "ends_at", "is in the past");
+			sh_error_field(err, SH_EINVAL, "ends_at",
+				       "the shift would already be over: choose an end after now");
 	}
 	if (!r->user_id)
-		sh_error_field(err, SH_EINVAL, "user_id", "is required");
+		sh_error_field(err, SH_EINVAL, "user_id", "choose who is on call");
 	if (!r->supervisor_id)
-		sh_error_field(err, SH_EINVAL, "supervisor_id", "is required");
+		sh_error_field(err, SH_EINVAL, "supervisor_id", "choose the supervisor of the shift");
 	if (err->nfields)
 		return SH_EINVAL;
 	arena_init(&o.a);
@@ -439,7 +462,8 @@ API_HANDLER(api_roster_add)
 	r.area = jsonh_str(body, "area");
 	timefmt_parse_rfc3339(jsonh_str(body, "starts_at"), &r.starts_at);
 	timefmt_parse_rfc3339(jsonh_str(body, "ends_at"), &r.ends_at);
-	if ((rc = oncall_roster_add(req->app->store, now, req->who, &r, &warn, err)))
+	if ((rc = oncall_roster_add(req->app->store, now, req->app->county.tz, req->who, &r, &warn,
+				    err)))
 		goto out;
 	if ((rc = store_read_begin(req->app->store, &c, err)))
 		goto out;

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include "core/access.h"
 #include "lib/shcrypto.h"
+#include "lib/tz.h"
 #include "store/store.h"
 
 #define ONCALL_SHIFT_MAX_S (31 * 86400) /* one roster entry covers at most a month */
@@ -35,11 +36,12 @@ bool oncall_may_read(const struct principal *p, int64_t agency_id);
  * ONCALL_SHIFT_MAX_S, ending in the future), user_id (on call), fallback_id (0 or
  * another person) and supervisor_id (a supervisor), all enabled users of that
  * agency. A shift overlapping another of the same agency and area is SH_ECONFLICT.
- * Fills r->id; warn (may be NULL) gets who has no contact channel.
+ * Fills r->id; warn (may be NULL) gets who has no contact channel. Messages give times on
+ * tz's clock (NULL: UTC) and name the person of a shift this one overlaps.
  */
-enum sh_code oncall_roster_add(struct store *s, int64_t now, const struct principal *actor,
-			       struct roster_rec *r, struct oncall_warnings *warn,
-			       struct sh_error *err);
+enum sh_code oncall_roster_add(struct store *s, int64_t now, const struct tz *tz,
+			       const struct principal *actor, struct roster_rec *r,
+			       struct oncall_warnings *warn, struct sh_error *err);
 /* Removes (ends) a shift of agency_id; SH_ENOTFOUND when it is not one of its shifts. */
 enum sh_code oncall_roster_remove(struct store *s, int64_t now, const struct principal *actor,
 				  int64_t agency_id, int64_t id, struct sh_error *err);

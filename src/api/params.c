@@ -28,7 +28,19 @@ enum sh_code params_flag(const struct api_request *req, const char *name, bool d
 	else if (!strcmp(v, "0") || !strcmp(v, "false"))
 		*out = false;
 	else
-		return sh_error_field(err, SH_EINVAL, name, "must be 1 or 0");
+		return sh_error_field(err, SH_EINVAL, name, "give 1 (yes) or 0 (no)");
+	return SH_OK;
+}
+
+enum sh_code params_read_action(const struct api_request *req, const char *what,
+				const char **action, struct sh_error *err)
+{
+	const char *p = api_query(req, "purpose");
+
+	if (p && strcmp(p, "print"))
+		return sh_error_field(err, SH_EINVAL, "purpose",
+				      "leave it out, or give print (a page printed from the web app)");
+	*action = arena_printf(req->arena, "%s.%s", what, p ? "print" : "read");
 	return SH_OK;
 }
 
@@ -38,10 +50,10 @@ enum sh_code params_date(const struct api_request *req, const char *name, struct
 	const char *v = api_query(req, name);
 
 	if (!v || !*v)
-		return sh_error_field(err, SH_EINVAL, name, "is required (YYYY-MM-DD)");
+		return sh_error_field(err, SH_EINVAL, name, "give a date, such as 2026-03-01 (YYYY-MM-DD)");
 	if (timefmt_parse_date(v, out) || out->year < 2000)
-		return sh_error_field(err, SH_EINVAL, name, "must be a calendar date YYYY-MM-DD, "
-							    "2000 or later");
+		return sh_error_field(err, SH_EINVAL, name, "give a calendar date in 2000 or later, "
+							    "such as 2026-03-01 (YYYY-MM-DD)");
 	return SH_OK;
 }
 

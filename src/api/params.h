@@ -19,4 +19,10 @@ enum sh_code params_date(const struct api_request *req, const char *name, struct
 enum sh_code params_int(const struct api_request *req, const char *name, int64_t lo, int64_t hi,
 			int64_t dflt, int64_t *out, struct sh_error *err);
 
+/* The audit action of a read of `what` ("case", "events", "witness"): "<what>.read", or
+ * "<what>.print" with purpose=print (a page the web app prints), so "who viewed" tells a
+ * printed copy apart. Any other purpose is SH_EINVAL naming it. */
+enum sh_code params_read_action(const struct api_request *req, const char *what,
+				const char **action, struct sh_error *err);
+
 #endif

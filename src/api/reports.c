@@ -55,6 +55,7 @@ const char *report_content_type(enum metrics_format f)
 	switch (f) {
 	case METRICS_CSV: return "text/csv; charset=utf-8";
 	case METRICS_HTML: return "text/html; charset=utf-8";
+	case METRICS_CHARTS: return "application/xhtml+xml; charset=utf-8";
 	default: return "application/json";
 	}
 }
@@ -386,7 +387,8 @@ enum sh_code report_board(struct store *s, const struct registry *reg,
 	o.tz = rq->tz;
 	if (rq->area && !report_area_valid(rq->area))
 		return sh_error_field(err, SH_EINVAL, "area",
-				      "is an area code: lowercase letters, digits, '_' or '-'");
+				      "choose one of the county's areas (an area code is lowercase "
+				      "letters, digits, '_' or '-')");
 	if ((rc = metrics_period(rq->tz, rq->from, rq->to, &per, err)))
 		return rc;
 	buf_adds(&steps, "[]");
@@ -468,7 +470,9 @@ API_HANDLER(api_report_board)
 	params_date(req, "from", &rq.from, err);
 	params_date(req, "to", &rq.to, err);
 	if (format && (f = metrics_format_parse(format)) < 0)
-		sh_error_field(err, SH_EINVAL, "format", "must be json, csv or html");
+		sh_error_field(err, SH_EINVAL, "format",
+			       "choose json, csv, html (the printable page) or charts (its charts "
+			       "alone)");
 	else if (format)
 		rq.format = (enum metrics_format)f;
 	params_flag(req, "public", false, &rq.public_release, err);
@@ -478,8 +482,9 @@ API_HANDLER(api_report_board)
 	if (rq.area && !*rq.area)
 		rq.area = NULL;
 	if (rq.area && !report_area_valid(rq.area))
-		sh_error_field(err, SH_EINVAL, "area", "is an area code: lowercase letters, digits, "
-						      "'_' or '-'");
+		sh_error_field(err, SH_EINVAL, "area",
+			       "choose one of the county's areas (an area code is lowercase letters, "
+			       "digits, '_' or '-')");
 	if (err->code)
 		return err->code;
 	rq.tz = app->county.tz;
@@ -488,8 +493,7 @@ API_HANDLER(api_report_board)
 		return rc;
 	timefmt_format_date(rq.from, from);
 	timefmt_format_date(rq.to, to);
-	b.detail = arena_printf(req->arena, "%s..%s %s %s%s%s", from, to,
-				rq.format == METRICS_CSV ? "csv" : rq.format == METRICS_HTML ? "html" : "json",
+	b.detail = arena_printf(req->arena, "%s..%s %s %s%s%s", from, to, format ? format : "json",
 				rq.public_release ? "public" : "internal", rq.area ? " area=" : "",
 				rq.area ? rq.area : "");
 	/* the audit row is durable before the report leaves */
@@ -499,11 +503,11 @@ API_HANDLER(api_report_board)
 	}
 	res->status = 200;
 	res->content_type = report_content_type(rq.format);
-	if (rq.format == METRICS_HTML)
+	if (rq.format == METRICS_HTML || rq.format == METRICS_CHARTS)
 		api_add_header(res, "Content-Security-Policy",
 			       "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
 			       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
-	if (rq.format != METRICS_JSON)
+	if (rq.format == METRICS_CSV || rq.format == METRICS_HTML)
 		api_add_header(res, "Content-Disposition",
 			       arena_printf(req->arena, "%s; filename=\"board-%s-%s.%s\"",
 					    rq.format == METRICS_CSV ? "attachment" : "inline", from,

@@ -38,12 +38,13 @@ static enum sh_code check_charges(const json_t *arr, const char *field, bool req
 		return err->nfields ? SH_EINVAL : SH_OK;
 	}
 	if (!json_is_array(arr) || (required && !json_array_size(arr)) || json_array_size(arr) > 30)
-		return sh_error_field(err, SH_EINVAL, field, "must be a list of 1 to 30 charges");
+		return sh_error_field(err, SH_EINVAL, field,
+				      "give 1 to 30 charges, such as PC 236.1, PC 288");
 	json_array_foreach(arr, i, v) {
 		snprintf(name, sizeof(name), "%s[%zu]", field, i);
 		if (!json_is_string(v) || witness_charge_normalise(json_string_value(v), norm))
 			sh_error_field(err, SH_EINVAL, name,
-				       "must be a Penal Code section such as \"PC 236.1\"");
+				       "write a Penal Code section, such as PC 236.1");
 	}
 	return err->nfields ? SH_EINVAL : SH_OK;
 }
@@ -61,7 +62,8 @@ static json_t *verdicts(const struct witness_rules *rules, struct sh_date birth,
 		if (nc < ARRAY_SIZE(list) && json_is_string(v))
 			list[nc++] = json_string_value(v);
 	if (witness_evaluate(rules, birth, motion, list, nc, victim, res, ARRAY_SIZE(res), &n)) {
-		sh_error_field(err, SH_EINVAL, "birth_date", "must be before the motion date");
+		sh_error_field(err, SH_EINVAL, "birth_date",
+			       "the birth date must be before the date of the motion: check both");
 		return NULL;
 	}
 	out = json_array();
@@ -221,14 +223,15 @@ static enum sh_code do_prosecution(struct store_conn *c, void *arg, struct sh_er
 			if (rc == SH_ENOTFOUND) {
 				sh_error_init(err);
 				return sh_error_field(err, SH_ENOTFOUND, "case_id",
-						      "no such case (an agency on the case invites the "
-						      "prosecutor first)");
+						      "no such case is shared with your agency: an agency "
+						      "on the case brings the prosecutor in first");
 			}
 			return rc;
 		}
 		if (casefile_age_at(&cf, req->app->county.tz, x->now) >= 18)
 			return sh_error_field(err, SH_EINVAL, "case_id",
-					      "the youth is 18 or older: not a minor victim witness");
+					      "the youth is 18 or older, so not a minor victim "
+					      "witness: this list is for minors");
 		x->w.prosecution_id = x->p.id;
 		x->w.listed_at = x->now;
 		if ((rc = store_witness_insert(c, &x->w, err)))
@@ -589,7 +592,9 @@ static json_t *witness_json(struct api_request *req, struct store_conn *c, struc
 	json_t *o = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)w->id, "prosecution_id",
 			      (json_int_t)w->prosecution_id, "court_case_number",
 			      w->court_case_number);
-	json_t *plan = json_object(), *signoffs = json_array(), *items = json_array(), *motions = json_array();
+	json_t *plan = json_object(), *signoffs = json_array(), *reset = json_array(),
+	       *items = json_array(), *motions = json_array(), *missing = json_array();
+	struct plan_state ps;
 	const struct event_rec *filed = casefile_find(cf, "cctv_motion", "witness_id", w->id, NULL, 0);
 	struct sh_date birth = casefile_birth(cf, app->county.tz);
 	/* judged on the motion date: the motion's once filed, else today (the earliest a motion
@@ -643,6 +648,10 @@ static json_t *witness_json(struct api_request *req, struct store_conn *c, struc
 	} else {
 		json_object_set_new(o, "advocate", json_null());
 	}
+	casefile_plan_state(cf, w->id, &ps);
+	for (int k = 0; k < WITNESS_PLAN_NPARTS; k++)
+		if (app->county.plan_required & ~ps.written & (1u << k))
+			json_array_append_new(missing, json_string(witness_plan_part_keys[k]));
 	for (size_t k = 0; k < cf->nevents; k++) {
 		const struct event_rec *e = &cf->events[k];
 		json_t *d, *ej;
@@ -659,9 +668,10 @@ static json_t *witness_json(struct api_request *req, struct store_conn *c, struc
 				json_object_set_new(plan, jsonh_str(d, "part"), part);
 				json_decref(ej);
 			} else if (!strcmp(e->type, "safety_plan_signoff")) {
+				/* a sign-off recorded before the plan last changed was reset by it */
 				json_t *s = json_pack("{s:s}", "kind", jsonh_str(d, "kind"));
 				jsonh_set_time(s, "at", e->at, false);
-				json_array_append_new(signoffs, s);
+				json_array_append_new(e->id > ps.changed_by ? signoffs : reset, s);
 			} else if (!strcmp(e->type, "cctv_motion")) {
 				json_t *m = json_pack("{s:s, s:s}", "rule", jsonh_str(d, "rule"), "outcome",
 						      jsonh_str(d, "outcome"));
@@ -671,7 +681,10 @@ static json_t *witness_json(struct api_request *req, struct store_conn *c, struc
 		}
 		json_decref(d);
 	}
-	json_object_set_new(o, "safety_plan", json_pack("{s:o, s:o}", "parts", plan, "signoffs", signoffs));
+	json_object_set_new(o, "safety_plan",
+			    json_pack("{s:o, s:o, s:o, s:o}", "parts", plan, "signoffs", signoffs,
+				      "reset_signoffs", reset, "missing_parts", missing));
+	jsonh_set_time(json_object_get(o, "safety_plan"), "changed_at", ps.changed_at, true);
 	json_object_set_new(o, "cctv_motions", motions);
 	for (size_t k = 0; k < cf->nsteps; k++) {
 		const struct step_status *s = &cf->steps[k];
@@ -716,7 +729,8 @@ API_HANDLER(api_case_witness)
 	json_t *ws = NULL, *out;
 	enum sh_code rc;
 
-	if ((rc = store_read_begin(req->app->store, &c, err)))
+	if ((rc = params_read_action(req, "witness", &b.action, err)) ||
+	    (rc = store_read_begin(req->app->store, &c, err)))
 		return rc;
 	if (!(rc = casefile_open(req, c, id, &cf, err)) && !access_can_read(req->who, SEC_COURT))
 		rc = sh_error_set(err, SH_EFORBIDDEN, "your agency does not see court matters");

@@ -67,7 +67,7 @@ static int board(int argc, char **argv)
 		return cli_usage_error(usage, "--from must be a date YYYY-MM-DD, 2000 or later");
 	if (timefmt_parse_date(to, &rq.to) || rq.to.year < 2000)
 		return cli_usage_error(usage, "--to must be a date YYYY-MM-DD, 2000 or later");
-	if (format && (f = metrics_format_parse(format)) < 0)
+	if (format && ((f = metrics_format_parse(format)) < 0 || f == METRICS_CHARTS))
 		return cli_usage_error(usage, "--format is json, csv or html");
 	if (format)
 		rq.format = (enum metrics_format)f;

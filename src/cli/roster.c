@@ -194,7 +194,7 @@ int cmd_roster(int argc, char **argv)
 			}
 			r.ends_at = r.starts_at + h * 3600;
 		}
-		if ((rc = oncall_roster_add(s, now, NULL, &r, &warn, &err)))
+		if ((rc = oncall_roster_add(s, now, NULL, NULL, &r, &warn, &err)))
 			goto out;
 		printf("roster entry %" PRId64 " (%s, area %s)\n", r.id, ag.name, r.area);
 		for (int i = 0; i < warn.n; i++)

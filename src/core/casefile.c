@@ -97,6 +97,28 @@ const struct event_rec *casefile_find(const struct casefile *cf, const char *typ
 	return found;
 }
 
+void casefile_plan_state(const struct casefile *cf, int64_t witness_id, struct plan_state *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < cf->nevents; i++) {
+		const struct event_rec *e = &cf->events[i];
+		json_t *d;
+		int part;
+		if (strcmp(e->type, "safety_plan"))
+			continue;
+		d = json_loads(e->data, 0, NULL);
+		part = witness_plan_part(jsonh_str(d, "part"));
+		if (jsonh_int(d, "witness_id", -1) == witness_id && part >= 0) {
+			/* the timeline is in id order: the last one seen is the latest change */
+			out->changed_by = e->id;
+			out->changed_at = e->recorded_at;
+			if (!casefile_amended(cf, e))
+				out->written |= 1u << part;
+		}
+		json_decref(d);
+	}
+}
+
 const struct event_rec *casefile_latest(const struct casefile *cf, const char *type)
 {
 	const struct event_rec *found = NULL;

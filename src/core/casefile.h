@@ -106,6 +106,17 @@ int64_t casefile_counted_at(const struct event_rec *e);
 const struct event_rec *casefile_find(const struct casefile *cf, const char *type,
 				      const char *field, int64_t value, const char *field2,
 				      int64_t value2);
+/* Witness w's safety plan as the timeline holds it: the parts written (bit i for
+ * witness_plan_part_keys[i]) and the last entry that wrote or corrected a part (0: none).
+ * A sign-off counts only when it was recorded after that entry: a change to any part
+ * resets the sign-offs (the earlier ones stay on the timeline). */
+struct plan_state {
+	unsigned written;
+	int64_t changed_by; /* event id */
+	int64_t changed_at; /* when it was recorded */
+};
+void casefile_plan_state(const struct casefile *cf, int64_t witness_id, struct plan_state *out);
+
 /* The latest effective event of a type, or NULL. */
 const struct event_rec *casefile_latest(const struct casefile *cf, const char *type);
 /* Is the youth the victim of the charges of witness w's prosecution (as listed; default

@@ -352,6 +352,8 @@ int metrics_format_parse(const char *s)
 		return METRICS_CSV;
 	if (!strcmp(s, "html"))
 		return METRICS_HTML;
+	if (!strcmp(s, "charts"))
+		return METRICS_CHARTS;
 	return -1;
 }
 
@@ -450,9 +452,10 @@ enum sh_code metrics_period(const struct tz *tz, struct sh_date from, struct sh_
 
 	memset(out, 0, sizeof(*out));
 	if (last < first)
-		return sh_error_field(err, SH_EINVAL, "to", "must be on or after from");
+		return sh_error_field(err, SH_EINVAL, "to",
+				      "the period must end on or after its first day: choose a later end");
 	if (last - first + 1 > METRICS_MAX_DAYS)
-		return sh_error_field(err, SH_EINVAL, "to", "a report covers at most %d days",
+		return sh_error_field(err, SH_EINVAL, "to", "a report covers at most %d days: choose a shorter period",
 				      METRICS_MAX_DAYS);
 	out->days = (int)(last - first + 1);
 	out->first_day = first;

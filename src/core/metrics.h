@@ -26,7 +26,9 @@
 
 extern const int metrics_stability_days[METRICS_NSTAB];
 
-enum metrics_format { METRICS_JSON, METRICS_CSV, METRICS_HTML };
+/* METRICS_CHARTS: the HTML page's charts alone, as one XHTML element (<div class="charts">
+ * with a <figure> per chart: inline SVG and its caption), for the web app to show */
+enum metrics_format { METRICS_JSON, METRICS_CSV, METRICS_HTML, METRICS_CHARTS };
 /* "json", "csv", "html"; -1 when unknown */
 int metrics_format_parse(const char *s);
 

@@ -254,14 +254,15 @@ static void chart_months(const struct metrics *m, struct mout *b)
 		for (int p = METRICS_NP - 1; p >= 0; p--) {
 			const struct metrics_cell *x0 = &m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
 			int state = m->o.public_release ? x0->state : MC_SHOWN;
-			int64_t v = state == MC_SMALL ? METRICS_SMALL_MAX : x0->value;
-			int bh = state == MC_COMPLEMENT ? 0 : (int)(v * ph / ymax);
+			/* only a shown count has a height: a small one (1 to 10) is a dashed mark on
+			 * the baseline, never a bar that reads as 10 */
+			int bh = state == MC_SHOWN ? (int)(x0->value * ph / ymax) : 0;
 			if (!(m->month_mask[c] & (1 << p)))
 				continue;
 			if (state == MC_SMALL)
-				mo_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-					    "fill=\"none\" stroke=\"%s\" stroke-dasharray=\"4 3\"/>",
-					 x, top + ph - bh, bw, bh, p ? C_PREV_EDGE : C_CUR);
+				mo_addf(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
+					    "stroke=\"%s\" stroke-width=\"3\" stroke-dasharray=\"4 3\"/>",
+					 x, x + bw, top + ph - 2, top + ph - 2, p ? C_PREV_EDGE : C_CUR);
 			else if (bh > 0) {
 				mo_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" ", x,
 					 top + ph - bh, bw, bh);
@@ -671,22 +672,65 @@ static void key_figures(const struct metrics *m, const int *order, size_t n, str
 	mo_adds(b, "</tbody></table>");
 }
 
-enum sh_code metrics_render_html(const struct metrics *m, struct mout *b)
+/* The three charts, each a <figure> with its caption: the page's, and the app's (charts format). */
+static void charts(const struct metrics *m, const int *order, size_t n, struct mout *b)
 {
-	int *order = calloc(m->nfigs + 1, sizeof(int));
 	int steps[METRICS_MAX_STEPS], stab[METRICS_NSTAB] = { F_STAB30, F_STAB90, F_STAB180 };
 	static const char *const stab_labels[] = { "Stable at 30 days", "Stable at 90 days",
 						   "Stable at 180 days" };
+	size_t nsteps = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (order[i] >= F_STEP0)
+			steps[nsteps++] = order[i];
+	mo_adds(b, "<figure>");
+	chart_months(m, b);
+	mo_adds(b, "<figcaption>Recoveries per calendar month of identification. The previous "
+		    "period is hatched. A month with 1 to 10 recoveries in a public release is "
+		    "marked 1-10 on the baseline, not drawn as a bar.</figcaption></figure>");
+	if (nsteps) {
+		mo_adds(b, "<figure>");
+		chart_shares(m, b, "chart-steps", "Steps done on time, all areas", steps, nsteps, NULL,
+			     1);
+		mo_adds(b, "<figcaption>Share of each protocol step done by its deadline, of the "
+			    "steps due, for recoveries identified in each period.</figcaption>"
+			    "</figure>");
+	}
+	mo_adds(b, "<figure>");
+	chart_shares(m, b, "chart-stability", "Youth stable at follow-up, all areas", stab,
+		     METRICS_NSTAB, stab_labels, 1);
+	mo_adds(b, "<figcaption>");
+	h(b, m->stability_text);
+	mo_adds(b, "</figcaption></figure>");
+}
+
+/* Well-formed XML (no named entities in the charts), so a browser can load it as a
+ * document and move its SVG into a page whose policy forbids parsing HTML strings. */
+enum sh_code metrics_render_charts(const struct metrics *m, struct mout *b)
+{
+	int *order = calloc(m->nfigs + 1, sizeof(int));
+	size_t n;
+
+	if (!order)
+		return SH_ENOMEM;
+	n = metrics_order(m, order);
+	mo_adds(b, "<div xmlns=\"http://www.w3.org/1999/xhtml\" class=\"charts\">");
+	charts(m, order, n, b);
+	mo_adds(b, "</div>\n");
+	free(order);
+	return b->rc;
+}
+
+enum sh_code metrics_render_html(const struct metrics *m, struct mout *b)
+{
+	int *order = calloc(m->nfigs + 1, sizeof(int));
 	const char *section = NULL;
-	size_t n, nsteps = 0;
+	size_t n;
 	char asof[TIMEFMT_RFC3339_LEN] = "";
 
 	if (!order)
 		return SH_ENOMEM;
 	n = metrics_order(m, order);
-	for (size_t i = 0; i < n; i++)
-		if (order[i] >= F_STEP0)
-			steps[nsteps++] = order[i];
 	if (m->as_of)
 		timefmt_format_rfc3339(m->as_of, asof);
 	mo_adds(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -720,24 +764,8 @@ enum sh_code metrics_render_html(const struct metrics *m, struct mout *b)
 	mo_adds(b, "</header><main>");
 	key_figures(m, order, n, b);
 
-	mo_adds(b, "<h2 id=\"charts\">Charts</h2><figure>");
-	chart_months(m, b);
-	mo_adds(b, "<figcaption>Recoveries per calendar month (UTC) of identification. The "
-		    "previous period is hatched.</figcaption></figure>");
-	if (nsteps) {
-		mo_adds(b, "<figure>");
-		chart_shares(m, b, "chart-steps", "Steps done on time, all areas", steps, nsteps, NULL,
-			     1);
-		mo_adds(b, "<figcaption>Share of each protocol step done by its deadline, of the "
-			    "steps due, for recoveries identified in each period.</figcaption>"
-			    "</figure>");
-	}
-	mo_adds(b, "<figure>");
-	chart_shares(m, b, "chart-stability", "Youth stable at follow-up, all areas", stab,
-		     METRICS_NSTAB, stab_labels, 1);
-	mo_adds(b, "<figcaption>");
-	h(b, m->stability_text);
-	mo_adds(b, "</figcaption></figure>");
+	mo_adds(b, "<h2 id=\"charts\">Charts</h2>");
+	charts(m, order, n, b);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct mfig *f = &m->figs[order[i]];

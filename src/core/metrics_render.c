@@ -435,6 +435,7 @@ enum sh_code metrics_render(const struct metrics *m, enum metrics_format f, stru
 	case METRICS_JSON: rc = render_json(m, &o); break;
 	case METRICS_CSV: rc = render_csv(m, &o); break;
 	case METRICS_HTML: rc = metrics_render_html(m, &o); break;
+	case METRICS_CHARTS: rc = metrics_render_charts(m, &o); break;
 	default: rc = SH_EINVAL;
 	}
 	if (!rc)

@@ -22,6 +22,26 @@
 /* The names the API returns (docs/contract.md); a rule must use one of them. */
 static const char *const rule_names[] = { "PC 1347", "PC 1347.1", "county policy" };
 
+const char *const witness_plan_part_keys[WITNESS_PLAN_NPARTS + 1] = {
+	"exploiter_contact", "safe_people_places", "phone_social_media",
+	"leaving_placement", "numbers_24_7",	   "court_transport",
+	"waiting_area",	     "support_person",	   "address_confidentiality",
+	NULL
+};
+const char *const witness_plan_part_labels[WITNESS_PLAN_NPARTS] = {
+	"contact with the exploiter and associates", "safe people and places",
+	"phone and social media", "if the youth leaves placement", "24/7 numbers",
+	"court-day transport", "waiting area", "support person", "address confidentiality"
+};
+
+int witness_plan_part(const char *key)
+{
+	for (int i = 0; key && i < WITNESS_PLAN_NPARTS; i++)
+		if (!strcmp(witness_plan_part_keys[i], key))
+			return i;
+	return -1;
+}
+
 struct wsection {
 	char text[WITNESS_CHARGE_MAX + 1]; /* normalised, e.g. "273a(a)" */
 	int line;

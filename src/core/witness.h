@@ -114,6 +114,18 @@ enum sh_code witness_evaluate(const struct witness_rules *r, struct sh_date birt
 			      size_t ncharges, bool victim, struct witness_result *out, size_t max,
 			      size_t *n);
 
+/*
+ * The parts of a minor witness's safety plan (motion item 3b: written jointly by the
+ * advocate, the prosecutor and law enforcement), in the order they are shown: keys
+ * (NULL-terminated) and the words for them. A plan is signed off only when every part the
+ * county requires (the setting witness.plan_required_parts) is written.
+ */
+#define WITNESS_PLAN_NPARTS 9
+extern const char *const witness_plan_part_keys[WITNESS_PLAN_NPARTS + 1];
+extern const char *const witness_plan_part_labels[WITNESS_PLAN_NPARTS];
+/* The index of a part's key, or -1. */
+int witness_plan_part(const char *key);
+
 /* Is this rule name the county's policy goal (no statutory force)? */
 bool witness_rule_is_policy(const char *rule);
 /* Does a statutory rule (not the county's policy goal) make the witness eligible for a

@@ -53,11 +53,12 @@ static void check_string(const char *field, const char *s, const struct jsonh_fi
 	size_t n = jsonh_utf8_len(s);
 
 	if (has_control(s, text))
-		sh_error_field(err, SH_EINVAL, field, "must not contain control characters");
+		sh_error_field(err, SH_EINVAL, field, "contains invisible control characters: type it again without them");
 	else if (f->min && n < (size_t)f->min)
-		sh_error_field(err, SH_EINVAL, field, "must be at least %lld characters", f->min);
+		sh_error_field(err, SH_EINVAL, field, "is too short: write at least %lld characters", f->min);
 	else if (f->max && n > (size_t)f->max)
-		sh_error_field(err, SH_EINVAL, field, "must be at most %lld characters", f->max);
+		sh_error_field(err, SH_EINVAL, field, "is too long: shorten it to %lld characters or fewer",
+			       f->max);
 }
 
 static void check_value(const char *field, const json_t *v, const struct jsonh_field *f,
@@ -78,13 +79,13 @@ static void check_value(const char *field, const json_t *v, const struct jsonh_f
 		return;
 	case JT_INT:
 		if (!json_is_integer(v)) {
-			sh_error_field(err, SH_EINVAL, field, "must be a whole number");
+			sh_error_field(err, SH_EINVAL, field, "give a whole number");
 			return;
 		}
 		if ((f->min || f->max) &&
 		    (json_integer_value(v) < f->min || json_integer_value(v) > f->max))
-			sh_error_field(err, SH_EINVAL, field, "must be between %lld and %lld", f->min,
-				       f->max);
+			sh_error_field(err, SH_EINVAL, field, "give a whole number from %lld to %lld",
+				       f->min, f->max);
 		return;
 	case JT_BOOL:
 		if (!json_is_boolean(v))
@@ -93,11 +94,11 @@ static void check_value(const char *field, const json_t *v, const struct jsonh_f
 	case JT_TIME:
 		if (!json_is_string(v) || timefmt_parse_rfc3339(json_string_value(v), &t))
 			sh_error_field(err, SH_EINVAL, field,
-				       "must be an RFC 3339 time such as 2026-03-01T02:15:00-08:00");
+				       "give a date and time, such as 2026-03-01T02:15:00-08:00 (RFC 3339)");
 		return;
 	case JT_DATE:
 		if (!json_is_string(v) || timefmt_parse_date(json_string_value(v), &d))
-			sh_error_field(err, SH_EINVAL, field, "must be a calendar date YYYY-MM-DD");
+			sh_error_field(err, SH_EINVAL, field, "give a calendar date, such as 2026-03-01 (YYYY-MM-DD)");
 		return;
 	case JT_ENUM:
 		if (json_is_string(v)) {
@@ -112,7 +113,7 @@ static void check_value(const char *field, const json_t *v, const struct jsonh_f
 			for (const char *const *e = f->values; *e && used < sizeof(list); e++)
 				used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
 							 e == f->values ? "" : ", ", *e);
-			sh_error_field(err, SH_EINVAL, field, "must be one of: %s", list);
+			sh_error_field(err, SH_EINVAL, field, "choose one of: %s", list);
 		}
 		return;
 	case JT_STRINGS: {
@@ -159,7 +160,8 @@ enum sh_code jsonh_check(const json_t *obj, const struct jsonh_field *spec, cons
 			f++;
 		snprintf(field, sizeof(field), "%s%s", prefix, key);
 		if (!f->name) {
-			sh_error_field(err, SH_EINVAL, field, "unknown field");
+			sh_error_field(err, SH_EINVAL, field,
+				       "this request takes no such field: leave it out");
 			continue;
 		}
 		/* null is an answer only where a field says so (clearing a setting): a null
@@ -178,7 +180,7 @@ enum sh_code jsonh_check(const json_t *obj, const struct jsonh_field *spec, cons
 	for (const struct jsonh_field *f = spec; f->name; f++) {
 		if ((f->flags & JF_REQUIRED) && !json_object_get(obj, f->name)) {
 			snprintf(field, sizeof(field), "%s%s", prefix, f->name);
-			sh_error_field(err, SH_EINVAL, field, "is required");
+			sh_error_field(err, SH_EINVAL, field, "is required: fill it in");
 		}
 	}
 	if (err->nfields > before) {

@@ -248,3 +248,18 @@ export async function invite(srv, user, caseId, invitee, reason = 'Synthetic: th
   assert.equal(r.status, 201, r.text);
   return r;
 }
+
+// The parts of a witness's safety plan; every one is required before sign-off unless the
+// county says otherwise (setting witness.plan_required_parts).
+export const PLAN_PARTS = ['exploiter_contact', 'safe_people_places', 'phone_social_media', 'leaving_placement',
+  'numbers_24_7', 'court_transport', 'waiting_area', 'support_person', 'address_confidentiality'];
+
+// Writes every part of witness witnessId's safety plan (as `user`), so it can be signed off.
+export async function writePlan(srv, user, caseId, witnessId, parts = PLAN_PARTS) {
+  for (const part of parts) {
+    const r = await srv.as(user).post(`/api/v1/cases/${caseId}/events`, {
+      type: 'safety_plan', at: isoMinutesAgo(0), witness_id: witnessId, part, text: `Synthetic plan: ${part}`,
+    });
+    assert.equal(r.status, 201, r.text);
+  }
+}

@@ -337,8 +337,14 @@ test('rosters are kept by their agency\'s supervisors over the API, and validate
   assert.equal(made.status, 201, made.text);
   assert.equal(made.json.area, 'long_beach');
   assert.equal(made.json.in_force, false);
-  assertProblem(await srv.as('adv_sup').post(path, entry), 409, 'starts_at');
-  assertProblem(await srv.as('adv_sup').post(path, { ...entry, ends_at: start, area: 'compton' }), 422, 'ends_at');
+  // refusals say what is wrong in words: the shift overlapped names its person and times
+  // on the county's clock; an end before the start says so, without field names
+  const clash = await srv.as('adv_sup').post(path, entry);
+  assertProblem(clash, 409, 'starts_at');
+  assert.match(clash.json.errors[0].message, /overlaps the shift of Synthetic adv2 from \d{4}-\d\d-\d\d \d\d:\d\d P[SD]T to .* \(long_beach\)/);
+  const backwards = await srv.as('adv_sup').post(path, { ...entry, ends_at: start, area: 'compton' });
+  assertProblem(backwards, 422, 'ends_at');
+  assert.equal(backwards.json.errors[0].message, 'the shift must end after it starts: choose a later end');
   assertProblem(await srv.as('adv_sup').post(path, { ...entry, user_id: uid('cw'), area: 'compton' }), 422, 'user_id');
   assertProblem(await srv.as('adv_sup').post(path, { ...entry, supervisor_id: uid('adv'), area: 'compton' }), 422, 'supervisor_id');
   assertProblem(await srv.as('adv_sup').post(path, { ...entry, fallback_id: uid('adv2'), area: 'compton' }), 422, 'fallback_id');

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { startCounty, identify, assertProblem, cli, tempDb, BIN, invite } from './harness.mjs';
+import { startCounty, identify, assertProblem, cli, tempDb, BIN, invite, writePlan } from './harness.mjs';
 
 let srv;
 const ids = {};
@@ -105,6 +105,7 @@ before(async () => {
   // the witness (listed today): an advocate, a signed safety plan, a CCTV motion filed
   const me = (await srv.as('adv').get('/api/v1/me')).json.user;
   await ev('adv', ids.A, { type: 'witness_advocate', witness_id: w.json.id, user_id: me.id, at: nowIso() });
+  await writePlan(srv, 'adv', ids.A, w.json.id);
   await ev('pros', ids.A, { type: 'safety_plan_signoff', witness_id: w.json.id, at: nowIso() });
   await ev('pros', ids.A, { type: 'cctv_motion', witness_id: w.json.id, rule: 'PC 1347.1', outcome: 'filed', at: nowIso() });
 });
@@ -229,6 +230,17 @@ test('CSV and HTML', async () => {
   assert.match(h.text, /<title id="chart-months-t">Recoveries per month<\/title>/);
   assert.ok(!/<script|<link |src="http|href="http/.test(h.text), 'self-contained');
   assert.ok(!h.text.includes('Knownanswer') && !h.text.includes('Synthetic Defendant'), 'no names');
+  // the charts alone, for the web app: the page's own SVG, as one XHTML element, audited like the rest
+  const ch = await srv.as('analyst').get(`${Q1}&format=charts`);
+  assert.equal(ch.status, 200, ch.text);
+  assert.match(ch.headers.get('content-type'), /^application\/xhtml\+xml/);
+  assert.match(ch.text, /^<div xmlns="http:\/\/www.w3.org\/1999\/xhtml" class="charts"><figure><svg /);
+  assert.equal((ch.text.match(/<svg /g) ?? []).length, 3);
+  for (const svg of ch.text.match(/<svg [\s\S]*?<\/svg>/g)) assert.ok(h.text.includes(svg), 'the same chart as the page');
+  assert.ok(!/&[a-z]+;/.test(ch.text.replace(/&(amp|lt|gt|quot);/g, '')), 'well-formed XML: no HTML entities');
+  const audited = execFileSync('sqlite3', [srv.db, "SELECT detail FROM audit WHERE action = 'report.board'"], { encoding: 'utf8' });
+  assert.match(audited, /^2025-01-01\.\.2025-03-31 charts internal$/m);
+  assertProblem(await srv.as('analyst').get(`${Q1}&format=svg`), 422, 'format');
 });
 
 test('public release: 1-10, small areas folded, complementary suppression', async () => {

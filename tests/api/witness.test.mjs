@@ -3,7 +3,7 @@
 // enforcement and the prosecutor, and name confidentiality.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCounty, identify, isoMinutesAgo, assertProblem, invite } from './harness.mjs';
+import { startCounty, identify, isoMinutesAgo, assertProblem, invite, PLAN_PARTS, writePlan } from './harness.mjs';
 
 let srv;
 before(async () => { srv = await startCounty(); });
@@ -104,10 +104,11 @@ test('a safety plan is written jointly and reviewed before each hearing; notice 
   assert.equal(review.state, 'pending');
   assert.equal(notice.state, 'pending'); // 15 at the hearing, charged under 236.1: PC 1347.1
   assert.ok(view.eligibility.rules.some((r) => r.eligible));
-  for (const [u, part] of [['adv', 'safe_people_places'], ['pros', 'court_transport'], ['le', 'exploiter_contact']]) {
-    const r = await srv.as(u).post(`/api/v1/cases/${kase.id}/events`, { type: 'safety_plan', at: isoMinutesAgo(0), witness_id: w.id, part, text: `Synthetic plan part by ${u}` });
+  // written jointly: each agency writes three parts, then each signs the whole plan off
+  for (const [i, u] of ['adv', 'pros', 'le'].entries()) await writePlan(srv, u, kase.id, w.id, PLAN_PARTS.slice(i * 3, i * 3 + 3));
+  for (const u of ['adv', 'pros', 'le']) {
+    const r = await srv.as(u).post(`/api/v1/cases/${kase.id}/events`, { type: 'safety_plan_signoff', at: isoMinutesAgo(0), witness_id: w.id });
     assert.equal(r.status, 201, r.text);
-    assert.equal((await srv.as(u).post(`/api/v1/cases/${kase.id}/events`, { type: 'safety_plan_signoff', at: isoMinutesAgo(0), witness_id: w.id })).status, 201);
   }
   assertProblem(await srv.as('cw').post(`/api/v1/cases/${kase.id}/events`, { type: 'safety_plan', at: isoMinutesAgo(0), witness_id: w.id, part: 'waiting_area', text: 'x' }), 403);
   const rv = await srv.as('adv').post(`/api/v1/cases/${kase.id}/events`, { type: 'safety_plan_review', at: isoMinutesAgo(0), witness_id: w.id, hearing_id: h.json.id });
@@ -116,7 +117,7 @@ test('a safety plan is written jointly and reviewed before each hearing; notice 
   assert.equal(ns.status, 201, ns.text);
   assert.equal((await srv.as('pros').post(`/api/v1/cases/${kase.id}/events`, { type: 'cctv_motion', at: isoMinutesAgo(0), witness_id: w.id, rule: 'PC 1347.1', outcome: 'filed' })).status, 201);
   view = (await srv.as('pros').get(`/api/v1/cases/${kase.id}/witness`)).json.witnesses[0];
-  assert.equal(Object.keys(view.safety_plan.parts).length, 3);
+  assert.equal(Object.keys(view.safety_plan.parts).length, 9);
   assert.deepEqual(view.safety_plan.signoffs.map((s) => s.kind).sort(), ['advocacy', 'law_enforcement', 'prosecutor']);
   assert.equal(view.items.find((s) => s.key === 'safety_plan_review').state, 'done');
   assert.equal(view.items.find((s) => s.key === 'witness_notice').state, 'done');
@@ -182,4 +183,41 @@ test('dates no court could have are refused: filings decades old or ahead, heari
   assertProblem(await srv.as('med').post(`/api/v1/cases/${kase.id}/events`, {
     type: 'assault_disclosed', at: isoMinutesAgo(0), last_assault_at: '1900-01-01T00:00:00Z' }), 422, 'last_assault_at');
   assertProblem(await identify(srv.as('le'), { last_assault_at: '1900-01-01T00:00:00Z' }), 422, 'last_assault_at');
+});
+
+test('a safety plan with empty parts cannot be signed off; changing a part resets the sign-offs, kept on the timeline', async () => {
+  const kase = (await identify(srv.as('le'))).json;
+  const p = await prosecution();
+  await invite(srv, 'le', kase.id, 'pros');
+  const w = (await srv.as('pros').post(`/api/v1/prosecutions/${p.id}/witnesses`, { case_id: kase.id })).json;
+  const signoff = (u) => srv.as(u).post(`/api/v1/cases/${kase.id}/events`, { type: 'safety_plan_signoff', at: isoMinutesAgo(0), witness_id: w.id });
+  const view = async () => (await srv.as('adv').get(`/api/v1/cases/${kase.id}/witness`)).json.witnesses[0].safety_plan;
+
+  // empty: refused, naming every empty part in words, and nothing is written
+  let r = await signoff('adv');
+  assertProblem(r, 422, 'safety_plan.exploiter_contact');
+  assert.equal(r.json.errors.length, PLAN_PARTS.length);
+  assert.match(r.json.detail, /cannot be signed off while parts are empty: contact with the exploiter and associates, .*24\/7 numbers/);
+  assert.deepEqual((await view()).missing_parts, PLAN_PARTS);
+  // one part short: refused, naming that part alone
+  await writePlan(srv, 'adv', kase.id, w.id, PLAN_PARTS.slice(0, -1));
+  r = await signoff('pros');
+  assertProblem(r, 422, 'safety_plan.address_confidentiality');
+  assert.equal(r.json.errors.length, 1);
+  await writePlan(srv, 'le', kase.id, w.id, ['address_confidentiality']);
+  for (const u of ['adv', 'pros']) assert.equal((await signoff(u)).status, 201);
+  let plan = await view();
+  assert.deepEqual(plan.signoffs.map((s) => s.kind).sort(), ['advocacy', 'prosecutor']);
+  assert.deepEqual(plan.missing_parts, []);
+
+  // a part written again: the plan changed, so its sign-offs are reset (and kept on the timeline)
+  await writePlan(srv, 'pros', kase.id, w.id, ['court_transport']);
+  plan = await view();
+  assert.deepEqual(plan.signoffs, []);
+  assert.deepEqual(plan.reset_signoffs.map((s) => s.kind).sort(), ['advocacy', 'prosecutor']);
+  assert.ok(plan.changed_at);
+  const timeline = (await srv.as('adv').get(`/api/v1/cases/${kase.id}/events`)).json.items;
+  assert.equal(timeline.filter((e) => e.type === 'safety_plan_signoff').length, 2);
+  assert.equal((await signoff('adv')).status, 201);
+  assert.deepEqual((await view()).signoffs.map((s) => s.kind), ['advocacy']);
 });

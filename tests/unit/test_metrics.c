@@ -670,6 +670,33 @@ static void figures_public(void **state)
 	metrics_free(m);
 }
 
+/* The charts alone (the web app's): the page's charts, byte for byte, in one XHTML element;
+ * a month of 1 to 10 recoveries in a public release is a mark on the baseline, never a bar
+ * drawn as if it were 10. */
+static void charts_public(void **state)
+{
+	struct metrics *m = known(true, false);
+	char *c = render(m, METRICS_CHARTS), *h = render(m, METRICS_HTML);
+	const char *svg = strstr(c, "<svg"), *end = strstr(c, "</figure>");
+	char *months;
+	static const char open[] = "<div xmlns=\"http://www.w3.org/1999/xhtml\" class=\"charts\">";
+
+	UNUSED(state);
+	assert_true(!strncmp(c, open, strlen(open)));
+	assert_non_null(svg);
+	assert_non_null(end);
+	months = strndup(svg, (size_t)(end - svg));
+	assert_non_null(strstr(h, months)); /* the same chart as the printable page's */
+	assert_has(months, "Dec 2025 1 to 10");
+	assert_has(months, "stroke-width=\"3\" stroke-dasharray=\"4 3\"");
+	assert_null(strstr(months, "fill=\"none\""));
+	assert_null(strstr(c, "&ndash;")); /* well-formed XML: no HTML entities */
+	free(months);
+	free(c);
+	free(h);
+	metrics_free(m);
+}
+
 static void deterministic(void **state)
 {
 	for (int pub = 0; pub < 2; pub++)
@@ -754,6 +781,7 @@ int main(void)
 		cmocka_unit_test(suppress_random),
 		cmocka_unit_test(figures_internal),
 		cmocka_unit_test(figures_public),
+		cmocka_unit_test(charts_public),
 		cmocka_unit_test(deterministic),
 		cmocka_unit_test(formats),
 		cmocka_unit_test(csv_escaping),

@@ -3,7 +3,7 @@
 // on screen and as a CSV download.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { identify, invite, PASSWORD, startCounty } from '../api/harness.mjs';
+import { identify, invite, PASSWORD, startCounty, writePlan } from '../api/harness.mjs';
 import { launch, open, PHONE, shot, signIn } from './browser.mjs';
 
 let srv, browser, caseId;
@@ -62,8 +62,29 @@ test('the advocacy agency assigns the witness an advocate and signs off the safe
   await page.getByLabel('Advocate (optional)').selectOption({ label: 'Synthetic adv' });
   await page.getByRole('button', { name: 'Assign advocate' }).click();
   await page.getByText('Advocate: Synthetic adv').waitFor();
+  // an empty plan cannot be signed off: the refusal names the empty parts in words
   await page.getByRole('button', { name: 'Sign off the safety plan' }).click();
-  await page.getByText('Signed off by: advocacy').waitFor();
+  const refusal = page.locator('form.signoff .form-status.error');
+  await refusal.waitFor();
+  assert.match(await refusal.textContent(), /cannot be signed off while parts are empty: contact with the exploiter and associates/);
+  assert.doesNotMatch(await refusal.textContent(), /safety_plan\./, 'no field names');
+  assert.equal(await page.locator('.plan-parts dd', { hasText: 'Empty: to be written before sign-off' }).count(), 9);
+  const w = (await srv.as('adv').get(`/api/v1/cases/${caseId}/witness`)).json.witnesses[0];
+  await writePlan(srv, 'adv', caseId, w.id);
+  await page.reload();
+  await page.getByRole('button', { name: 'Sign off the safety plan' }).click();
+  await page.getByText(/Signed off by: Advocacy/).waitFor();
+  // writing a part again changes the plan: its sign-offs are reset, and said to be
+  const write = page.locator('.witness details', { hasText: 'Write a safety plan part' });
+  await write.locator('summary').click();
+  await write.getByLabel('Part').selectOption('court_transport');
+  await write.getByLabel('Text').fill('Synthetic: the advocate drives the youth to court and waits with them.');
+  await write.getByRole('button', { name: 'Save part' }).click();
+  await page.getByText(/Signed off by: nobody yet/).waitFor();
+  await page.getByText(/Sign-offs reset by a later change/).waitFor();
+  assert.match(await page.locator('.plan-parts dd[data-part="court_transport"]').textContent(), /drives the youth to court/);
+  await page.getByRole('button', { name: 'Sign off the safety plan' }).click();
+  await page.getByText(/Signed off by: Advocacy/).waitFor();
   await shot(page, 'witness-advocate');
   assert.deepEqual(problems, []);
   await context.close();
@@ -107,10 +128,31 @@ test('an analyst sees the Board report and downloads it as CSV', async () => {
   await page.goto('/');
   await signIn(page, 'analyst', PASSWORD);
   await page.getByRole('heading', { name: 'Board report' }).waitFor();
-  await page.getByRole('button', { name: 'This quarter so far' }).click();
+  await page.getByLabel('Period', { exact: true }).selectOption('quarter');
   await page.getByRole('button', { name: 'Show report' }).click();
-  await page.locator('.figure').first().waitFor();
+  await page.locator('.charts svg').first().waitFor();
   assert.ok(await page.getByText('Stable means:').count());
+  // the charts are the printable page's own, drawn by the server: three, each an image with its data in words
+  assert.equal(await page.locator('.charts svg[role="img"]').count(), 3);
+  const from = await page.getByLabel('From', { exact: true }).inputValue(), to = await page.getByLabel('To', { exact: true }).inputValue();
+  const html = (await srv.as('analyst').get(`/api/v1/reports/board?from=${from}&to=${to}&format=html`)).text;
+  for (const desc of await page.locator('.charts svg desc').allTextContents()) {
+    const escaped = desc.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    assert.ok(html.includes(escaped), `the export has the same chart: ${desc.slice(0, 60)}`);
+  }
+  // the period picker, and the period kept in the address (a reload shows the same report)
+  await page.getByLabel('Period', { exact: true }).selectOption('last_year');
+  assert.match(await page.getByLabel('From', { exact: true }).inputValue(), /^\d{4}-01-01$/);
+  await page.getByRole('button', { name: 'Show report' }).click();
+  await page.waitForURL(/\/reports\?from=\d{4}-01-01&to=\d{4}-12-31/);
+  await page.reload();
+  await page.locator('.charts svg').first().waitFor();
+  assert.equal(await page.getByLabel('Period', { exact: true }).inputValue(), 'last_year');
+  // printing shows the report alone
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('form.no-print').isVisible(), false);
+  assert.ok(await page.locator('.charts svg').first().isVisible());
+  await page.emulateMedia({ media: 'screen' });
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download CSV' }).click();
   assert.match((await download).suggestedFilename(), /^board-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.csv$/);

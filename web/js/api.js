@@ -24,7 +24,9 @@ export function reauthInProgress() { return reauthing !== null; }
 
 export class ApiError extends Error {
   constructor({ status = 0, problem = null, network = false, message }) {
-    super(message ?? problem?.detail ?? problem?.title ?? (network ? 'No connection to the server.' : `HTTP ${status}`));
+    super(message ?? problem?.detail ?? problem?.title ?? (network
+      ? 'No connection to the server: check the connection and try again.'
+      : `The server could not do this (status ${status}): try again, and tell your administrator if it goes on.`));
     this.status = status;
     this.problem = problem;
     this.network = network;
@@ -101,4 +103,21 @@ export async function getAll(path, max = 20) {
     if (!cursor) break;
   }
   return items;
+}
+
+// An XML document from the API (GET), e.g. the report's charts: the browser parses it
+// (no HTML string ever reaches a sink the page's Trusted Types policy forbids), and the
+// caller moves its nodes into the page with document.importNode().
+export function getDocument(path) {
+  return new Promise((resolve, reject) => {
+    const x = new XMLHttpRequest();
+    x.open('GET', path);
+    x.responseType = 'document';
+    x.onload = () => {
+      if (x.status === 200 && x.responseXML) resolve(x.responseXML);
+      else reject(new ApiError({ status: x.status }));
+    };
+    x.onerror = () => reject(new ApiError({ network: true }));
+    x.send();
+  });
 }

@@ -269,9 +269,9 @@ export function showProblem(form, err) {
   const loose = [];
   for (const e of problem?.errors ?? []) {
     const box = fieldBox(form, e.field);
-    if (!box) { loose.push(`${e.field}: ${e.message}`); continue; }
+    if (!box) { loose.push(sentence(e.message)); continue; }
     const msg = box.querySelector('.msg');
-    msg.textContent = e.message;
+    msg.textContent = sentence(e.message);
     msg.className = 'msg error';
     msg.hidden = false;
     const input = box.querySelector('input, select, textarea');
@@ -279,14 +279,27 @@ export function showProblem(form, err) {
     first ??= input;
   }
   if (st) {
-    const text = problem ? (problem.errors?.length && !loose.length ? 'Please correct the marked fields.' :
-      [problem.detail, ...loose].filter(Boolean).join(' ')) : (err?.message ?? 'Something went wrong.');
+    // a detail of its own says it all; one that only repeats the first field error (with
+    // its field's name) gives way to the messages of the fields not on this form
+    const first = problem?.errors?.[0];
+    const own = problem?.detail && (!first || problem.detail !== `${first.field}: ${first.message}`);
+    const text = !problem ? (err?.message ?? 'Something went wrong.')
+      : problem.errors?.length && !loose.length ? 'Please correct the marked fields.'
+      : own ? sentence(problem.detail)
+      : loose.length ? (problem.errors.length > loose.length ? ['Please correct the marked fields.', ...loose] : loose).join(' ')
+      : sentence(problem.title ?? 'Not saved.');
     st.textContent = text;
     st.className = 'form-status error';
     st.setAttribute('role', 'alert');
     st.hidden = false;
   }
   (first ?? st)?.focus?.();
+}
+
+// "is required: fill it in" -> "Is required: fill it in." (a message as a sentence)
+export function sentence(s) {
+  const t = String(s ?? '').trim();
+  return t ? t[0].toUpperCase() + t.slice(1) + (/[.!?)]$/.test(t) ? '' : '.') : t;
 }
 
 // Shows the `warnings` of a successful answer next to their fields (kept until the next change).
@@ -327,3 +340,29 @@ export const SECTION = {
   core: 'Shared', law_enforcement: 'Law enforcement', advocacy: 'Advocacy (privileged)',
   medical: 'Medical', placement: 'Placement', court: 'Court', missing: 'Missing', prosecution: 'Prosecution', services: 'Services',
 };
+
+// ---- tables ----
+
+// Makes a table readable on a phone without sideways scrolling: below 40rem each row is
+// a card and each cell is labelled with its column (app.css, table.stack). The roles
+// keep the table's meaning for screen readers whatever the layout; a column without a
+// heading (the buttons) gets one that is read but not shown.
+export function stack(table) {
+  table.classList.add('stack');
+  table.setAttribute('role', 'table');
+  const heads = [...table.querySelectorAll('thead th')].map((th) => {
+    th.setAttribute('role', 'columnheader');
+    if (!th.textContent.trim()) th.append(h('span', { class: 'visually-hidden' }, 'Actions'));
+    return th.dataset.label ?? th.textContent.trim();
+  });
+  for (const g of table.querySelectorAll('thead, tbody')) g.setAttribute('role', 'rowgroup');
+  for (const tr of table.querySelectorAll('tr')) {
+    tr.setAttribute('role', 'row');
+    if (tr.parentElement.tagName !== 'TBODY') continue;
+    [...tr.children].forEach((cell, i) => {
+      cell.setAttribute('role', cell.tagName === 'TH' ? 'rowheader' : 'cell');
+      if ((cell.tagName === 'TD' || i > 0) && heads[i] && heads[i] !== 'Actions') cell.dataset.label = heads[i];
+    });
+  }
+  return table;
+}

@@ -30,6 +30,7 @@ const routes = [
   [/^\/identify$/, 'identify'],
   [/^\/owed$/, 'owed'],
   [/^\/cases\/(SH-[0-9A-Za-z]{1,20})$/, 'case'],
+  [/^\/cases\/(SH-[0-9A-Za-z]{1,20})\/print(?:\/(plan|court))?$/, 'print'],
   [/^\/witnesses$/, 'witness'],
   [/^\/oncall$/, 'oncall'],
   [/^\/reports$/, 'reports'],
@@ -39,6 +40,7 @@ const views = {
   identify: () => import('./views/identify.js'),
   owed: () => import('./views/owed.js'),
   case: () => import('./views/case.js'),
+  print: () => import('./views/print.js'),
   witness: () => import('./views/witness.js'),
   oncall: () => import('./views/oncall.js'),
   reports: () => import('./views/reports.js'),
@@ -89,6 +91,7 @@ function showError(e) {
 
 async function route() {
   const seq = ++renderSeq;
+  shown = location.pathname + location.search;
   cleanup?.();
   cleanup = null;
   renderNav();
@@ -150,7 +153,11 @@ document.addEventListener('click', (ev) => {
   ev.preventDefault();
   if (url.pathname + url.search !== location.pathname + location.search) navigate(url.pathname + url.search);
 });
-window.addEventListener('popstate', route);
+// a jump link (#timeline) changes only the fragment: the page stays as it is
+let shown = null;
+window.addEventListener('popstate', () => {
+  if (location.pathname + location.search !== shown) route();
+});
 // a page restored from the back/forward cache may show what a signed-out user saw: reload it
 window.addEventListener('pageshow', (ev) => { if (ev.persisted) location.reload(); });
 

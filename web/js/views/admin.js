@@ -1,7 +1,7 @@
 // Admin: agencies and users (list, add, disable and enable, password reset).
 // Admins manage accounts only; they see no case content.
 import { ApiError, get, post } from '../api.js';
-import { announce, clearMessages, field, formStatus, h, KIND, setStatus, showProblem, fill } from '../dom.js';
+import { announce, clearMessages, field, formStatus, h, KIND, setStatus, showProblem, fill, stack } from '../dom.js';
 
 const ROLES = [['member', 'Member'], ['supervisor', 'Supervisor'], ['analyst', 'Analyst (aggregate reports only)'],
   ['admin', 'Admin (accounts only)']];
@@ -69,20 +69,20 @@ export async function render(main, ctx) {
   }
 
   function paint() {
-    fill(agencyTable, h('table', {},
+    fill(agencyTable, stack(h('table', {},
       h('caption', { class: 'visually-hidden' }, 'Agencies'),
       h('thead', {}, h('tr', {}, ['Name', 'Kind', 'Home area', 'Areas', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, agencies.map((a) => h('tr', { class: a.disabled ? 'muted' : '' },
         h('th', { scope: 'row' }, a.name), h('td', {}, KIND[a.kind] ?? a.kind), h('td', {}, a.home_area ?? '—'),
         h('td', {}, (a.areas ?? []).join(', ') || '—'), h('td', {}, a.disabled ? 'Disabled' : 'Active'),
-        h('td', {}, toggle('agencies', a)))))));
-    fill(userTable, h('table', {},
+        h('td', {}, toggle('agencies', a))))))));
+    fill(userTable, stack(h('table', {},
       h('caption', { class: 'visually-hidden' }, 'Users'),
       h('thead', {}, h('tr', {}, ['Username', 'Name', 'Agency', 'Role', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, users.map((u) => h('tr', { class: u.disabled ? 'muted' : '', dataset: { user: u.username } },
         h('th', { scope: 'row' }, u.username), h('td', {}, u.display_name), h('td', {}, u.agency?.name ?? ''),
         h('td', {}, u.role), h('td', {}, u.disabled ? 'Disabled' : 'Active'),
-        h('td', { class: 'row-actions' }, toggle('users', u), resetControl(u)))))));
+        h('td', { class: 'row-actions' }, toggle('users', u), resetControl(u))))))));
     fill(agencySelect, ...agencies.filter((a) => !a.disabled).map((a) => h('option', { value: String(a.id) }, a.name)));
   }
 

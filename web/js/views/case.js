@@ -6,6 +6,7 @@ import {
   announce, clearMessages, clock, field, fmtDate, fmtTime, formStatus, fromLocalInput, h, KIND,
   lateEntryField, now, radios, SECTION, setStatus, showProblem, showWarnings, STATUS, toLocalInput, fill } from '../dom.js';
 import { stepList } from '../steps.js';
+import { PARTS } from './witness.js';
 
 const EVENT = {
   identification: 'Identified', step_done: 'Step done', step_waived: 'Step waived', note: 'Note',
@@ -16,6 +17,10 @@ const EVENT = {
   birth_date_verified: 'Birth date verified', assault_disclosed: 'Assault disclosed',
   deviation_review: 'Deviation reviewed', disclosure: 'Disclosure of a privileged note',
   close: 'Case closed', reopen: 'Case reopened', name_confidentiality: 'Name confidentiality (PC 293)',
+  agency_invited: 'Agency brought in', witness_listed: 'Listed as a minor witness',
+  witness_advocate: 'Advocate assigned to the witness', safety_plan: 'Safety plan part written',
+  safety_plan_signoff: 'Safety plan signed off', safety_plan_review: 'Safety plan reviewed before a hearing',
+  cctv_motion: 'Closed-circuit testimony motion', notice_served: 'Written notice served',
 };
 const SETTINGS = [['home', 'Home'], ['relative', 'Relative'], ['foster', 'Foster home'], ['shelter', 'Shelter'],
   ['group_home', 'Group home'], ['str', 'Short-term residential therapeutic program'], ['hospital', 'Hospital'],
@@ -26,6 +31,7 @@ const CLOSE_REASONS = [['stable_services_ended', 'Stable, services ended'], ['ag
 const CLOSE_REASON = Object.fromEntries(CLOSE_REASONS);
 const SHOWN = new Set(['id', 'type', 'section', 'at', 'recorded_at', 'author', 'amends', 'amended_by', 'episode', 'deviation']);
 const yesNo = (b) => (b ? 'yes' : 'no');
+const PART_LABEL = Object.fromEntries(PARTS);
 
 function notFound(main, id) {
   fill(main, h('h1', {}, `Case ${id}`),
@@ -52,54 +58,35 @@ export async function render(main, ctx) {
   }
   if (!ctx.current()) return;
 
+  const badges = h('p', { class: 'badges' });
   const head = h('div', { class: 'case-head' });
   const steps = h('div');
-  const witness = h('div');
+  const witness = h('div', { id: 'witness' });
   const summoned = h('div');
   const timeline = h('ol', { class: 'timeline', reversed: true });
   const forms = buildForms(ctx, id, refresh);
+  // the steps and their clocks lead (what a worker on a phone needs first); links jump to the rest
+  const jumps = [['steps', 'Steps'], ['youth', 'Youth and agencies'], ['witness', 'Witness'],
+    forms.length && ['add', 'Add to the record'], ['timeline', 'Timeline']].filter(Boolean);
+  const jumpNav = h('nav', { class: 'jumps no-print', 'aria-label': 'On this page' },
+    h('ul', {}, jumps.map(([to, label]) => h('li', { dataset: { to } }, h('a', { href: `#${to}` }, label))),
+      h('li', {}, h('a', { href: `/cases/${id}/print`, dataset: { print: 'summary' } }, 'Print a summary'))));
   fill(main,
     h('h1', {}, 'Case ', h('span', { class: 'case-id' }, id)),
-    head, summoned,
-    h('h2', {}, 'Steps and clocks'), steps, witness,
-    forms.length ? [h('h2', {}, 'Add to the record'), h('div', { class: 'forms' }, forms)] : null,
-    h('h2', {}, 'Timeline'),
+    badges, jumpNav,
+    h('h2', { id: 'steps', tabindex: '-1' }, 'Steps and clocks'), steps, summoned,
+    h('h2', { id: 'youth', tabindex: '-1' }, 'Youth and agencies'), head, witness,
+    forms.length ? [h('h2', { id: 'add', tabindex: '-1' }, 'Add to the record'), h('div', { class: 'forms' }, forms)] : null,
+    h('h2', { id: 'timeline', tabindex: '-1' }, 'Timeline'),
     h('p', { class: 'hint' }, 'Newest first. Entries from sections your agency may not read are not shown.'),
     timeline);
 
   function paint() {
-    const y = c.youth ?? {};
-    const name = [y.first_name, y.last_name].filter(Boolean).join(' ');
-    const facts = [
-      ['Youth', name ? [name, y.name_confidential ? ' (name confidential, PC 293)' : ''] :
-        y.name_confidential ? 'Name confidential (PC 293)' : 'No name given or not shown to your agency'],
-      y.aliases?.length ? ['Also known as', y.aliases.join(', ')] : null,
-      ['Age', `${y.age}${y.age_estimated ? ' (estimated)' : ''}`],
-      y.birth_date ? ['Birth date', fmtDate(`${y.birth_date}T12:00:00Z`)] : null,
-      ['Youth status', STATUS[c.youth_status] ?? c.youth_status],
-      ['Area', c.area],
-      ['Identified', `${fmtTime(c.identified_at)} by ${KIND[c.identified_by?.kind] ?? 'law enforcement'}`],
-      ['Recovery', [`number ${c.recovery_number}`, c.re_recovery ? ' (re-recovery)' : '',
-        (c.other_recoveries ?? []).length ? [' · other recoveries: ',
-          c.other_recoveries.map((o, i) => [i ? ', ' : '', h('a', { href: `/cases/${o.id}` }, o.id)])] : '']],
-      ['Lead agency', KIND[c.lead_agency_kind] ?? c.lead_agency_kind],
-      c.indicators?.length ? ['Indicators', c.indicators.join('; ')] : null,
-      ['Protocol', `${c.protocol?.name} ${c.protocol?.version}`],
-    ].filter(Boolean);
-    fill(head,
-      h('p', { class: 'badges' },
-        h('span', { class: `badge ${c.open ? 'badge-open' : 'badge-closed'}` }, c.open ? 'Open' : `Closed ${fmtTime(c.closed_at)}`),
-        c.missing?.now ? h('span', { class: 'badge badge-missing' }, 'Missing now') : null,
-        (c.deviations ?? []).some((d) => !d.reviewed) ? h('span', { class: 'badge badge-deviation' }, 'Deviation awaiting review') : null),
-      h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
-      h('h2', {}, 'Agencies taking part'),
-      h('ul', { class: 'agencies' }, (c.agencies ?? []).map((a) => h('li', { class: a.active ? '' : 'muted' },
-        h('strong', {}, a.name), ` · ${KIND[a.kind] ?? a.kind}`,
-        a.reason === 'identified' ? ' · identified the youth' : '', a.active ? '' : ' · no longer taking part'))),
-      (c.deviations ?? []).length ? [h('h2', {}, 'Protocol deviations'),
-        h('ul', { class: 'deviations' }, c.deviations.map((d) => h('li', {},
-          `${EVENT[d.type] ?? d.type}, ${fmtTime(d.at)}: `,
-          d.reviewed ? `reviewed ${fmtTime(d.reviewed_at)}` : h('strong', {}, 'awaiting a supervisor’s review'))))] : null);
+    fill(badges, caseBadges(c));
+    fill(head, caseFacts(c),
+      h('h3', {}, 'Agencies taking part'), agencyList(c),
+      (c.deviations ?? []).length ? [h('h3', {}, 'Protocol deviations'), deviationList(c)] : null);
+    jumpNav.querySelector('[data-to="witness"]').hidden = !witness.childElementCount;
     fill(steps, stepList(c.steps ?? [], { caseId: id, myKind: ctx.me.agency.kind, closed: !c.open,
       onDone: () => refresh() }));
     const titles = Object.fromEntries((c.steps ?? []).map((s) => [s.key, s.title]));
@@ -137,13 +124,57 @@ export async function render(main, ctx) {
     try {
       const { witnessSection } = await import('./witness.js');
       const sec = await witnessSection(id, ctx, refresh);
-      if (ctx.current()) fill(witness, ...(sec ? [sec] : []));
+      if (!ctx.current()) return;
+      fill(witness, ...(sec ? [sec] : []));
+      jumpNav.querySelector('[data-to="witness"]').hidden = !sec;
     } catch { /* the rest of the page stands without it */ }
   }
 
   paint();
   paintWitness();
   paintSummons();
+}
+
+// The case's state at a glance: open or closed, missing now, a deviation awaiting review.
+export function caseBadges(c) {
+  return [h('span', { class: `badge ${c.open ? 'badge-open' : 'badge-closed'}` }, c.open ? 'Open' : `Closed ${fmtTime(c.closed_at)}`),
+    c.missing?.now ? h('span', { class: 'badge badge-missing' }, 'Missing now') : null,
+    (c.deviations ?? []).some((d) => !d.reviewed) ? h('span', { class: 'badge badge-deviation' }, 'Deviation awaiting review') : null];
+}
+
+// Who the youth is, as far as the reader may know (the API leaves out the rest).
+export function caseFacts(c) {
+  const y = c.youth ?? {};
+  const name = [y.first_name, y.last_name].filter(Boolean).join(' ');
+  const facts = [
+    ['Youth', name ? [name, y.name_confidential ? ' (name confidential, PC 293)' : ''] :
+      y.name_confidential ? 'Name confidential (PC 293)' : 'No name given or not shown to your agency'],
+    y.aliases?.length ? ['Also known as', y.aliases.join(', ')] : null,
+    ['Age', `${y.age}${y.age_estimated ? ' (estimated)' : ''}`],
+    y.birth_date ? ['Birth date', fmtDate(`${y.birth_date}T12:00:00Z`)] : null,
+    ['Youth status', STATUS[c.youth_status] ?? c.youth_status],
+    ['Area', c.area],
+    ['Identified', `${fmtTime(c.identified_at)} by ${KIND[c.identified_by?.kind] ?? 'law enforcement'}`],
+    ['Recovery', [`number ${c.recovery_number}`, c.re_recovery ? ' (re-recovery)' : '',
+      (c.other_recoveries ?? []).length ? [' · other recoveries: ',
+        c.other_recoveries.map((o, i) => [i ? ', ' : '', h('a', { href: `/cases/${o.id}` }, o.id)])] : '']],
+    ['Lead agency', KIND[c.lead_agency_kind] ?? c.lead_agency_kind],
+    c.indicators?.length ? ['Indicators', c.indicators.join('; ')] : null,
+    ['Protocol', `${c.protocol?.name} ${c.protocol?.version}`],
+  ].filter(Boolean);
+  return h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+export function agencyList(c) {
+  return h('ul', { class: 'agencies' }, (c.agencies ?? []).map((a) => h('li', { class: a.active ? '' : 'muted' },
+    h('strong', {}, a.name), ` · ${KIND[a.kind] ?? a.kind}`,
+    a.reason === 'identified' ? ' · identified the youth' : '', a.active ? '' : ' · no longer taking part')));
+}
+
+export function deviationList(c) {
+  return h('ul', { class: 'deviations' }, (c.deviations ?? []).map((d) => h('li', {},
+    `${EVENT[d.type] ?? d.type}, ${fmtTime(d.at)}: `,
+    d.reviewed ? `reviewed ${fmtTime(d.reviewed_at)}` : h('strong', {}, 'awaiting a supervisor’s review'))));
 }
 
 const ROLE = { on_call: 'on call', fallback: 'fallback', supervisor: 'supervisor' };
@@ -192,7 +223,7 @@ function summonsSection(n, me, onAck) {
           ackControl(s, n, me, onAck)])))];
 }
 
-function eventItem(e, titles, correct) {
+export function eventItem(e, titles, correct) {
   const lines = [];
   const add = (k, v) => { if (v !== undefined && v !== null && v !== '') lines.push([k, v]); };
   switch (e.type) {
@@ -227,9 +258,12 @@ function eventItem(e, titles, correct) {
       if ('engaged' in e) add('Engaged with the advocate', yesNo(e.engaged));
       add('Note', e.note);
       break;
+    case 'safety_plan': add('Part', PART_LABEL[e.part] ?? e.part); add('Text', e.text); break;
+    case 'agency_invited': add('Agency', KIND[e.agency_kind] ?? e.agency_kind); add('Why', e.reason); break;
     default:
       for (const [k, v] of Object.entries(e)) {
-        if (SHOWN.has(k) || typeof v === 'object') continue;
+        // ids and codes say nothing to a person; the entry's title says what it is
+        if (SHOWN.has(k) || typeof v === 'object' || /(_id|^kind)$/.test(k)) continue;
         add(k.replace(/_/g, ' ').replace(/^./, (x) => x.toUpperCase()), typeof v === 'boolean' ? yesNo(v) : v);
       }
   }
@@ -268,9 +302,9 @@ function buildForms(ctx, id, refresh) {
     list.push(eventForm({ type: 'placement', title: 'Placement', id, refresh,
       fields: [
         { name: 'setting', label: 'Setting', type: 'select', required: true, options: SETTINGS, value: 'shelter' },
-        { name: 'setting_detail', label: 'What the placement is (when the setting is Other)',
+        { name: 'setting_detail', label: 'What the placement is (required when the setting is Other)', mark: false,
           hint: 'Juvenile hall, a probation camp or a jail is a detention placement, whatever the setting chosen.' },
-        { name: 'justification', label: 'Justification (required for detention)', type: 'textarea',
+        { name: 'justification', label: 'Justification (required for detention)', type: 'textarea', mark: false,
           hint: 'Detention is a protocol deviation a supervisor reviews: say why in a sentence or two.' },
       ] }));
   }
@@ -425,7 +459,7 @@ function buildForms(ctx, id, refresh) {
       hint: 'Closing deletes nothing; the case can be reopened.',
       fields: [
         { name: 'reason', label: 'Reason', type: 'select', required: true, options: CLOSE_REASONS },
-        { name: 'text', label: 'Explanation', type: 'textarea', hint: 'Required when the reason is "Other".' },
+        { name: 'text', label: 'Explanation (required when the reason is Other)', type: 'textarea', mark: false },
       ] });
     const reopen = eventForm({ type: 'reopen', title: 'Reopen the case', id, refresh,
       fields: [{ name: 'text', label: 'Why', type: 'textarea' }] });
@@ -506,7 +540,7 @@ function eventForm({ type, title, hint, fields, id, refresh, lateEntry = false }
       if (f.conv === 'int' && v) v = Number(v);
       if (f.conv === 'time' && v) v = fromLocalInput(v);
       if (v === '' || v === null || v === undefined) {
-        if (f.required) errs.push({ field: f.name, message: 'is required' });
+        if (f.required) errs.push({ field: f.name, message: 'Fill this in: it is required.' });
         continue;
       }
       if (f.conv === 'step') { // "key:episode"

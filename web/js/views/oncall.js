@@ -4,7 +4,7 @@
 // what others did to the agency's accounts (a supervisor's view) or to mine.
 import { ApiError, del, get, post, put } from '../api.js';
 import { announce, clearMessages, field, fill, fmtTime, formStatus, fromLocalInput, h, setStatus,
-  showProblem, showWarnings, toLocalInput } from '../dom.js';
+  showProblem, showWarnings, stack, toLocalInput } from '../dom.js';
 
 const HOUR = 3600000;
 
@@ -45,7 +45,7 @@ export async function render(main, ctx) {
       return;
     }
     const cols = ['Area', 'From', 'Until', 'On call', 'Fallback', 'Supervisor', 'Now', supervisor ? '' : null].filter((c) => c !== null);
-    fill(table, h('table', {},
+    fill(table, stack(h('table', {},
       h('caption', { class: 'visually-hidden' }, 'Shifts now and ahead'),
       h('thead', {}, h('tr', {}, cols.map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, shifts.map((s) => h('tr', { dataset: { shift: String(s.id) } },
@@ -53,7 +53,7 @@ export async function render(main, ctx) {
         h('td', {}, fmtTime(s.starts_at)), h('td', {}, fmtTime(s.ends_at)),
         h('th', { scope: 'row' }, s.on_call.name), h('td', {}, s.fallback?.name ?? '—'), h('td', {}, s.supervisor.name),
         h('td', {}, s.in_force ? h('strong', {}, 'In force') : 'Ahead'),
-        supervisor ? h('td', {}, endControl(s)) : null)))));
+        supervisor ? h('td', {}, endControl(s)) : null))))));
   }
 
   async function refresh() {

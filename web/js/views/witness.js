@@ -3,10 +3,10 @@
 // case page (eligibility, advocate, safety plan, CCTV motions, clocks).
 import { ApiError, get, post } from '../api.js';
 import {
-  announce, clearMessages, clock, field, fmtDate, fmtTime, formStatus, fromLocalInput, h, now,
+  announce, clearMessages, clock, field, fmtDate, fmtTime, formStatus, fromLocalInput, h, KIND, now,
   setStatus, showProblem, toLocalInput, fill } from '../dom.js';
 
-const PARTS = [['exploiter_contact', 'Contact with the exploiter and associates'], ['safe_people_places', 'Safe people and places'],
+export const PARTS = [['exploiter_contact', 'Contact with the exploiter and associates'], ['safe_people_places', 'Safe people and places'],
   ['phone_social_media', 'Phone and social media'], ['leaving_placement', 'If they leave placement'],
   ['numbers_24_7', '24/7 numbers'], ['court_transport', 'Court-day transport'], ['waiting_area', 'Waiting area'],
   ['support_person', 'Support person'], ['address_confidentiality', 'Address confidentiality']];
@@ -14,7 +14,7 @@ const splitCharges = (s) => s.split(/[,;]/).map((x) => x.trim()).filter(Boolean)
 const today = () => toLocalInput(now()).slice(0, 10);
 
 // One card per rule set: the verdict first, then why, then the law it rests on.
-function rulesTable(rules) {
+export function rulesTable(rules) {
   return h('ul', { class: 'rules' }, (rules ?? []).map((r) => h('li', { class: 'rule card', dataset: { rule: r.rule } },
     h('p', { class: 'rule-head' }, h('strong', {}, r.rule), ': ',
       h('span', { class: r.eligible ? 'yes' : 'no' }, r.eligible ? 'eligible' : 'not eligible'),
@@ -151,7 +151,7 @@ const EVENT_OF = { witness_notice: ['notice_served', 'Notice served'],
   safety_plan_review: ['safety_plan_review', 'Plan reviewed'] };
 
 // "hearing of 12 Mar": the hearing a notice or plan review is for (its episode).
-function hearingOf(w, s) {
+export function hearingOf(w, s) {
   const hr = (w.hearings ?? []).find((x) => x.id === s.episode);
   return hr && s.key !== 'witness_advocate' ? `${hr.kind} ${fmtTime(hr.at)}` : null;
 }
@@ -196,6 +196,25 @@ function cctvMotion(caseId, w, onChange) {
   return h('details', { class: 'add' }, h('summary', {}, 'Record a closed-circuit testimony motion'), f);
 }
 
+// The safety plan: every part in order (an empty part the county requires is marked),
+// who signed off the plan as it stands, and the sign-offs a later change reset.
+export function planPart(w, { all = false } = {}) {
+  const plan = w.safety_plan ?? {};
+  const parts = plan.parts ?? {};
+  const missing = new Set(plan.missing_parts ?? []);
+  const who = (list) => list.map((s) => `${KIND[s.kind] ?? s.kind} (${fmtTime(s.at)})`).join(', ');
+  return h('section', { class: 'plan' },
+    h('h4', {}, 'Safety plan'),
+    h('dl', { class: 'event-data plan-parts' }, PARTS.filter(([k]) => all || parts[k] || missing.has(k)).map(([k, label]) => [
+      h('dt', {}, label),
+      h('dd', { dataset: { part: k } }, parts[k] ? parts[k].text ?? '' : missing.has(k) ? h('em', { class: 'no' }, 'Empty: to be written before sign-off')
+        : h('em', {}, 'Not written'))])),
+    h('p', { class: 'signoffs' }, h('strong', {}, 'Signed off by: '), who(plan.signoffs ?? []) || 'nobody yet',
+      plan.changed_at ? ` · plan last changed ${fmtTime(plan.changed_at)}` : ''),
+    (plan.reset_signoffs ?? []).length ? h('p', { class: 'hint' },
+      `Sign-offs reset by a later change (kept on the timeline): ${who(plan.reset_signoffs)}.`) : null);
+}
+
 // The witness part of a case page, or null when the youth is no witness (or the
 // agency does not see court matters).
 export async function witnessSection(caseId, ctx, onChange) {
@@ -210,8 +229,10 @@ export async function witnessSection(caseId, ctx, onChange) {
   const kind = ctx.me.agency.kind;
   return h('section', { class: 'witness' }, h('h2', {}, 'Minor victim witness'),
     h('p', { class: 'hint' }, `The youth is ${data.youth_label}.`),
+    h('p', { class: 'print-links no-print' },
+      h('a', { href: `/cases/${caseId}/print/plan`, dataset: { print: 'plan' } }, 'Print the safety plan'), ' · ',
+      h('a', { href: `/cases/${caseId}/print/court`, dataset: { print: 'court' } }, 'Print the court packet')),
     data.witnesses.map((w) => {
-      const parts = Object.entries(w.safety_plan?.parts ?? {});
       const body = [
         h('h3', {}, `${w.court_case_number} · listed ${fmtTime(w.listed_at)}`),
         h('p', {}, 'Advocate: ', w.advocate ? `${w.advocate.name} (${w.advocate.agency})` : h('strong', { class: 'no' }, 'none assigned: an open item')),
@@ -222,29 +243,32 @@ export async function witnessSection(caseId, ctx, onChange) {
             hearingOf(w, s) ? h('span', { class: 'step-owner' }, hearingOf(w, s)) : null),
           s.state === 'pending' ? clock(null, s.due_at) : h('span', { class: `state state-${s.state}` }, s.state),
           itemControl(caseId, w, s, kind, onChange)))) : null,
-        h('h4', {}, 'Safety plan'),
-        parts.length ? h('dl', { class: 'event-data' }, parts.map(([k, v]) => [h('dt', {}, PARTS.find((p) => p[0] === k)?.[1] ?? k), h('dd', {}, v.text ?? '')]))
-          : h('p', { class: 'muted' }, 'No parts written yet.'),
+        planPart(w),
         (w.cctv_motions ?? []).length ? h('p', {}, 'CCTV motions: ', w.cctv_motions.map((m) => `${m.rule} ${m.outcome} ${fmtDate(m.at)}`).join('; ')) : null,
       ];
       if (kind === 'advocacy' && !w.advocate) body.push(assignAdvocate(caseId, w, onChange));
       if (kind === 'prosecutor' && ctx.me.may.write.includes('court')) body.push(cctvMotion(caseId, w, onChange));
       if (['advocacy', 'prosecutor', 'law_enforcement'].includes(kind) && ctx.me.may.write.includes('court')) {
         const signed = (w.safety_plan?.signoffs ?? []).some((s) => s.kind === kind);
-        const sign = h('button', { type: 'button', class: 'secondary' }, signed ? 'Signed off (sign again)' : 'Sign off the safety plan');
-        sign.addEventListener('click', async () => {
+        const sign = h('button', { type: 'submit', class: 'secondary' }, signed ? 'Signed off (sign again)' : 'Sign off the safety plan');
+        const signForm = h('form', { class: 'signoff', novalidate: true }, formStatus(), h('div', { class: 'actions' }, sign));
+        signForm.addEventListener('submit', async (ev) => {
+          ev.preventDefault(); clearMessages(signForm);
           try {
             await post(`/api/v1/cases/${encodeURIComponent(caseId)}/events`, { type: 'safety_plan_signoff', at: fromLocalInput(toLocalInput(now())), witness_id: w.id });
             announce('Safety plan signed off.');
             onChange?.();
-          } catch (e) { announce(e.message ?? 'Not saved.'); }
+          } catch (e) { showProblem(signForm, e); }
         });
-        body.push(h('p', {}, `Signed off by: ${(w.safety_plan?.signoffs ?? []).map((s) => s.kind.replace('_', ' ')).join(', ') || 'nobody yet'} `, sign));
-        const part = field({ label: 'Part', name: 'part', type: 'select', options: PARTS });
-        const text = field({ label: 'Text', name: 'text', type: 'textarea', required: true });
+        body.push(signForm);
+        const part = field({ label: 'Part', name: 'part', type: 'select', options: PARTS, required: true,
+          value: PARTS.find(([k]) => (w.safety_plan?.missing_parts ?? []).includes(k))?.[0] });
+        const text = field({ label: 'Text', name: 'text', type: 'textarea', required: true,
+          hint: 'Writing a part again replaces it and resets the sign-offs: each agency signs the changed plan again.' });
         const f = h('form', { novalidate: true }, formStatus(), part.wrap, text.wrap, h('button', { type: 'submit', class: 'secondary' }, 'Save part'));
         f.addEventListener('submit', async (ev) => {
           ev.preventDefault(); clearMessages(f);
+          if (!text.input.value.trim()) { showProblem(f, { problem: { errors: [{ field: 'text', message: 'Write what the plan says for this part.' }] } }); return; }
           try {
             await post(`/api/v1/cases/${encodeURIComponent(caseId)}/events`, { type: 'safety_plan', at: fromLocalInput(toLocalInput(now())), witness_id: w.id, part: part.input.value, text: text.input.value });
             text.input.value = '';
