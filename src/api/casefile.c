@@ -271,6 +271,34 @@ static void write_youth(struct jsonw *w, struct api_request *req, const struct c
 	json_decref(id);
 }
 
+/* Where the youth was met and the officer's call-back number (sealed in the identification)
+ * are for the agencies that respond: those who see the youth's identity even under PC 293. */
+static bool encounter_readable(const struct principal *who)
+{
+	return access_sees_identity(who, true);
+}
+
+/* The encounter as the identification recorded it: the youth's language and whether an
+ * interpreter is needed for every reader, the rest for the agencies that respond. */
+static void write_encounter(struct jsonw *w, struct api_request *req, const struct casefile *cf)
+{
+	const struct event_rec *e = casefile_latest(cf, "identification");
+	json_t *d = e ? json_loads(e->data, 0, NULL) : NULL;
+	json_t *text = e && encounter_readable(req->who) ? sealed_text(req, e) : NULL;
+
+	/* keys in byte order */
+	jsonw_object(w);
+	if (jsonh_str(text, "callback_number"))
+		jsonw_kstr(w, "callback_number", jsonh_str(text, "callback_number"));
+	jsonw_kbool(w, "interpreter", jsonh_bool(d, "interpreter", false));
+	jsonw_kstr(w, "language", jsonh_str(d, "language"));
+	if (jsonh_str(text, "location"))
+		jsonw_kstr(w, "location", jsonh_str(text, "location"));
+	jsonw_end(w);
+	json_decref(text);
+	json_decref(d);
+}
+
 void casefile_write_json(struct jsonw *w, struct api_request *req, const struct casefile *cf,
 			 int64_t now)
 {
@@ -299,6 +327,8 @@ void casefile_write_json(struct jsonw *w, struct api_request *req, const struct 
 	jsonw_ktime(w, "closed_at", cf->c.closed_at, true);
 	jsonw_key(w, "deviations");
 	write_deviations(w, who, cf);
+	jsonw_key(w, "encounter");
+	write_encounter(w, req, cf);
 	jsonw_kstr(w, "id", cf->c.id);
 	jsonw_ktime(w, "identified_at", cf->c.identified_at, false);
 	jsonw_key(w, "identified_by");
@@ -412,9 +442,11 @@ json_t *casefile_event_json(struct api_request *req, const struct casefile *cf,
 				      "kind", e->agency_kind ? json_string(e->agency_kind) : json_null()));
 	json_object_set_new(o, "amends", e->amends ? json_integer(e->amends) : json_null());
 	json_object_set_new(o, "amended_by", e->amended_by ? json_integer(e->amended_by) : json_null());
-	/* a verified birth date is identity: only for those who may see it (PC 293) */
-	if (e->sealed && (strcmp(e->type, "birth_date_verified") ||
-			  casefile_sees_identity(req->who, cf))) {
+	/* a verified birth date is identity: only for those who may see it (PC 293); where
+	 * the youth was met, for the agencies that respond */
+	if (e->sealed &&
+	    (strcmp(e->type, "birth_date_verified") || casefile_sees_identity(req->who, cf)) &&
+	    (strcmp(e->type, "identification") || encounter_readable(req->who))) {
 		json_t *text = sealed_text(req, e);
 		if (text)
 			json_object_update(o, text);

@@ -10,7 +10,9 @@
 #include "api/casefile.h"
 #include "api/handlers.h"
 #include "api/params.h"
+#include "api/search.h"
 #include "core/guardrail.h"
+#include "core/search.h"
 #include "core/offences.h"
 #include "core/phrase.h"
 #include "core/rules.h"
@@ -49,6 +51,7 @@ struct ectx {
 	const char *refusal; /* an arrest refused by the guardrail: the answer's detail */
 	json_t *warnings;    /* cautions for the answer */
 	int retry_after;     /* seconds, with a 429 */
+	char search_term[SEARCH_HASH_LEN + 1]; /* a verified birth date, for the search index */
 };
 
 #define COMMON                                                  \
@@ -353,6 +356,12 @@ static enum sh_code check_birth(struct ectx *x, struct sh_error *err)
 				      age);
 	json_object_set_new(x->data, "age_at_identification", json_integer(age));
 	json_object_set_new(x->data, "adult", json_boolean(age >= 18));
+	{
+		/* the youth can be found by the verified date too */
+		char term[SEARCH_TERM_MAX];
+		search_birth_term(jsonh_str(x->body, "birth_date"), term);
+		search_hash_term(&x->req->app->keys, term, x->search_term);
+	}
 	return copy_fields(x, (const char *const[]){ "document", NULL });
 }
 
@@ -946,11 +955,19 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 		goto out;
 	if (x->reopen && (rc = store_case_set_closed(c, x->cf.c.id, 0, NULL, err)))
 		goto out;
+	if (x->search_term[0] &&
+	    (rc = store_youth_search_add(c, x->cf.c.youth_id,
+					 (const char *const[]){ x->search_term }, 1, err)))
+		goto out;
 	/* the derived steps change with the timeline: recompute them in the same transaction
 	 * (the case's facts may have changed, and with them who owes what) */
 	if ((rc = casefile_load(req, c, req->params[0], &x->cf, err)) ||
 	    (rc = casefile_evaluate(req, &x->cf, x->now, err)) ||
 	    (rc = casefile_save_steps(c, req, &x->cf, err)) || (rc = route_new_owners(x, c, err)))
+		goto out;
+	/* lists decide with it who sees initials (PC 293) */
+	if (!strcmp(x->kind->type, "name_confidentiality") &&
+	    (rc = store_case_set_confidential(c, x->cf.c.id, x->cf.state.name_confidential, err)))
 		goto out;
 	/* a step done (or a case closed) answers the summons for it */
 	if ((rc = summons_settle(c, x->cf.c.id, x->cf.c.closed_at != 0, x->cf.steps, x->cf.nsteps,

@@ -41,6 +41,9 @@ API_HANDLER(api_notices_list);
 API_HANDLER(api_events_create);
 API_HANDLER(api_events_list);
 
+/* search.c */
+API_HANDLER(api_search);
+
 /* witness.c */
 API_HANDLER(api_witness_eligibility);
 API_HANDLER(api_prosecutions_create);

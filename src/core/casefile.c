@@ -566,21 +566,7 @@ const char *casefile_lead_kind(const struct casefile *cf)
 
 bool casefile_sees_identity(const struct principal *who, const struct casefile *cf)
 {
-	if (!access_can_read(who, SEC_CORE))
-		return false;
-	if (!cf->state.name_confidential)
-		return true;
-	switch (who->kind) {
-	case AK_LAW_ENFORCEMENT:
-	case AK_CHILD_WELFARE:
-	case AK_PROBATION:
-	case AK_ADVOCACY:
-	case AK_MEDICAL:
-	case AK_MENTAL_HEALTH:
-		return true;
-	default:
-		return false;
-	}
+	return access_sees_identity(who, cf->state.name_confidential);
 }
 
 static bool disclosed_to(const struct casefile *cf, const struct event_rec *note, int64_t agency)

@@ -38,6 +38,8 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/cases/{id}/events", api_events_create, ROUTE_SIGNED_IN, 64 * KiB },
 	{ "GET", "/api/v1/cases/{id}/events", api_events_list, ROUTE_SIGNED_IN, 0 },
 	{ "GET", "/api/v1/cases/{id}/witness", api_case_witness, ROUTE_SIGNED_IN, 0 },
+	/* the terms go in a body, never in a URL (browser history, proxy logs) */
+	{ "POST", "/api/v1/search", api_search, ROUTE_SIGNED_IN, 4 * KiB },
 
 	{ "POST", "/api/v1/witness/eligibility", api_witness_eligibility, ROUTE_SIGNED_IN, 8 * KiB },
 	{ "GET", "/api/v1/prosecutions", api_prosecutions_list, ROUTE_SIGNED_IN, 0 },
