@@ -6,6 +6,11 @@
 #include "api/params.h"
 #include "lib/jsonh.h"
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 json_t *agency_to_json(const struct agency_rec *r, bool admin)
 {
 	json_t *areas = json_array(), *o;
@@ -18,6 +23,38 @@ json_t *agency_to_json(const struct agency_rec *r, bool admin)
 	if (admin)
 		json_object_set_new(o, "disabled", json_boolean(r->disabled));
 	return o;
+}
+
+/* The county's areas: every area an active agency serves or calls home ("*" is not one),
+ * sorted, once each. Forms choose from them (an identification, a shift, a filter). */
+static json_t *county_areas(const struct agency_rec *list, size_t n, struct arena *a)
+{
+	json_t *seen = json_object(), *out = json_array();
+	const char *k;
+	json_t *v;
+
+	for (size_t i = 0; i < n; i++) {
+		if (list[i].disabled)
+			continue;
+		if (list[i].home_area && strcmp(list[i].home_area, "*"))
+			json_object_set_new(seen, list[i].home_area, json_true());
+		for (const char **ar = list[i].areas; ar && *ar; ar++)
+			if (strcmp(*ar, "*"))
+				json_object_set_new(seen, *ar, json_true());
+	}
+	{
+		const char **keys = arena_alloc(a, (json_object_size(seen) + 1) * sizeof(*keys));
+		size_t m = 0;
+		json_object_foreach(seen, k, v)
+			if (keys)
+				keys[m++] = k;
+		if (keys)
+			qsort(keys, m, sizeof(*keys), cmp_str);
+		for (size_t i = 0; keys && i < m; i++)
+			json_array_append_new(out, json_string(keys[i]));
+	}
+	json_decref(seen);
+	return out;
 }
 
 API_HANDLER(api_agencies_list)
@@ -38,7 +75,8 @@ API_HANDLER(api_agencies_list)
 	for (size_t i = 0; i < n; i++)
 		if (!list[i].disabled || access_admin(req->who))
 			json_array_append_new(items, agency_to_json(&list[i], access_admin(req->who)));
-	return api_reply_json_new(res, 200, json_pack("{s:o}", "items", items));
+	return api_reply_json_new(res, 200, json_pack("{s:o, s:o}", "items", items, "areas",
+						      county_areas(list, n, req->arena)));
 }
 
 API_HANDLER(api_agencies_create)

@@ -143,11 +143,16 @@ enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int
 	return casefile_derive(cf, &ctx, req->arena, err);
 }
 
-void casefile_write_steps(struct jsonw *w, const struct casefile *cf)
+void casefile_write_steps(struct jsonw *w, const struct principal *who, const struct casefile *cf)
 {
 	jsonw_array(w);
 	for (size_t i = 0; i < cf->nsteps; i++) {
 		const struct step_status *s = &cf->steps[i];
+		/* the entry that settled it, when the caller may read it: a step_done, a
+		 * step_waived, or an entry that does the step by itself (a placement: "done by") */
+		const struct event_rec *e = s->settled_by && s->state != STEP_PENDING
+						    ? casefile_event(cf, s->settled_by)
+						    : NULL;
 
 		jsonw_object(w);
 		jsonw_ktime(w, "done_at", s->done_at, true);
@@ -161,6 +166,13 @@ void casefile_write_steps(struct jsonw *w, const struct casefile *cf)
 		jsonw_kstr(w, "owner", s->owner);
 		if (s->state == STEP_PENDING && s->due_at)
 			jsonw_kint(w, "seconds_left", s->time_left);
+		if (e && who && casefile_event_readable(who, cf, e)) {
+			jsonw_key(w, "settled_by");
+			jsonw_object(w);
+			jsonw_kint(w, "event_id", e->id);
+			jsonw_kstr(w, "type", e->type);
+			jsonw_end(w);
+		}
 		jsonw_kstr(w, "state", protocol_state_name(s->state));
 		jsonw_kstr(w, "title", s->title);
 		jsonw_end(w);
@@ -185,16 +197,14 @@ static json_t *as_json(void (*fn)(struct jsonw *, const void *, const void *), c
 	return v;
 }
 
-static void write_steps_cb(struct jsonw *w, const void *cf, const void *unused)
+static void write_steps_cb(struct jsonw *w, const void *cf, const void *who)
 {
-	UNUSED(unused);
-	casefile_write_steps(w, cf);
+	casefile_write_steps(w, who, cf);
 }
 
-json_t *casefile_steps_json(const struct casefile *cf, int64_t now)
+json_t *casefile_steps_json(const struct principal *who, const struct casefile *cf)
 {
-	UNUSED(now);
-	return as_json(write_steps_cb, cf, NULL);
+	return as_json(write_steps_cb, cf, who);
 }
 
 static void write_deviations(struct jsonw *w, const struct principal *who,
@@ -319,6 +329,17 @@ void casefile_write_json(struct jsonw *w, struct api_request *req, const struct 
 		jsonw_kstr(w, "kind", a->kind);
 		jsonw_kstr(w, "name", a->name);
 		jsonw_kstr(w, "reason", a->reason);
+		/* the agency's named worker on the case (worker_assigned) */
+		jsonw_key(w, "worker");
+		if (a->worker_id) {
+			jsonw_object(w);
+			jsonw_kint(w, "id", a->worker_id);
+			jsonw_kstr(w, "name", a->worker_name);
+			jsonw_ktime(w, "since", a->worker_since, false);
+			jsonw_end(w);
+		} else {
+			jsonw_null(w);
+		}
 		jsonw_end(w);
 	}
 	jsonw_end(w);
@@ -380,7 +401,7 @@ void casefile_write_json(struct jsonw *w, struct api_request *req, const struct 
 	jsonw_ktime(w, "recorded_at", cf->c.recorded_at, false);
 	jsonw_kint(w, "recovery_number", known_recovery_number(cf, cf->c.recovery_no));
 	jsonw_key(w, "steps");
-	casefile_write_steps(w, cf);
+	casefile_write_steps(w, who, cf);
 	jsonw_key(w, "youth");
 	write_youth(w, req, cf);
 	jsonw_kstr(w, "youth_status", protocol_status_name(cf->state.status));

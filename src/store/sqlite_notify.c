@@ -345,6 +345,8 @@ enum sh_code sqlite_summons_open_for(struct store_conn *c, int64_t agency_id, st
 {
 	static const char sql[] =
 		"SELECT " SUMMONS_COLS " WHERE s.agency_id = ?1 AND s.acked_at = 0 AND c.closed_at = 0"
+		" AND EXISTS (SELECT 1 FROM case_agencies ca WHERE ca.case_id = s.case_id"
+		" AND ca.agency_id = s.agency_id AND ca.left_at = 0)"
 		" AND EXISTS (SELECT 1 FROM case_steps k WHERE k.case_id = s.case_id"
 		" AND k.step = s.step AND k.episode = s.episode AND k.state = 'pending')"
 		" ORDER BY s.created_at, s.id LIMIT 500";
