@@ -140,3 +140,58 @@ API_HANDLER(api_agency_enable)
 {
 	return set_disabled(req, res, err, false);
 }
+
+/* PATCH /api/v1/agencies/{id}: an admin changes the name, the home area or the areas served
+ * (routing follows from the next identification on). */
+API_HANDLER(api_agency_update)
+{
+	static const struct jsonh_field spec[] = {
+		{ "name", JT_STRING, 0, 1, 100, NULL },
+		{ "home_area", JT_STRING, JF_NULLABLE, 1, 64, NULL },
+		{ "areas", JT_STRINGS, 0, 1, 64, NULL },
+		{ "kind", JT_ANY, 0, 0, 0, NULL },
+		{ NULL },
+	};
+	struct admin_agency_change ch = { 0 };
+	struct store_conn *c;
+	struct agency_rec r;
+	json_t *body, *areas, *v;
+	int64_t id;
+	size_t i;
+	enum sh_code rc;
+
+	if (!access_admin(req->who))
+		return sh_error_set(err, SH_EFORBIDDEN, "only an admin may change agencies");
+	if ((rc = params_id(req, 0, &id, err)))
+		return sh_error_set(err, SH_ENOTFOUND, "no such agency");
+	if (!(body = api_body_object(req, err)))
+		return err->code;
+	if ((rc = jsonh_check(body, spec, "", err)))
+		goto out;
+	if (json_object_get(body, "kind")) {
+		rc = sh_error_field(err, SH_EINVAL, "kind",
+				    "an agency's kind decides what its staff may read, so it never "
+				    "changes: add an agency of the right kind and move its users");
+		goto out;
+	}
+	ch.name = jsonh_str(body, "name");
+	ch.set_home_area = json_object_get(body, "home_area") != NULL;
+	ch.home_area = jsonh_str(body, "home_area");
+	if ((areas = json_object_get(body, "areas"))) {
+		ch.areas = arena_alloc(req->arena, (json_array_size(areas) + 1) * sizeof(char *));
+		json_array_foreach(areas, i, v)
+			ch.areas[i] = json_string_value(v);
+	}
+	if ((rc = admin_agency_update(req->app->store, clock_now(&req->app->clock), req->who, id,
+				      &ch, err)))
+		goto out;
+	if ((rc = store_read_begin(req->app->store, &c, err)))
+		goto out;
+	rc = store_agency_get(c, id, NULL, req->arena, &r, err);
+	store_read_end(c);
+	if (!rc)
+		rc = api_reply_json_new(res, 200, agency_to_json(&r, true));
+out:
+	json_decref(body);
+	return rc;
+}

@@ -23,6 +23,8 @@ API_HANDLER(api_agencies_list);
 API_HANDLER(api_agencies_create);
 API_HANDLER(api_agency_disable);
 API_HANDLER(api_agency_enable);
+API_HANDLER(api_agency_update);
+API_HANDLER(api_user_update);
 API_HANDLER(api_users_list);
 API_HANDLER(api_users_create);
 API_HANDLER(api_user_disable);
