@@ -6,6 +6,7 @@ import {
   announce, clearMessages, clock, field, fmtDate, fmtTime, formStatus, fromLocalInput, h, KIND,
   lateEntryField, now, radios, SECTION, setStatus, showProblem, showWarnings, STATUS, toLocalInput, fill } from '../dom.js';
 import { stepList } from '../steps.js';
+import { workerControl } from '../assign.js';
 import { onItButton, unreachableWhy } from '../summons.js';
 
 const EVENT = {
@@ -97,7 +98,10 @@ export async function render(main, ctx) {
       h('h2', {}, 'Agencies taking part'),
       h('ul', { class: 'agencies' }, (c.agencies ?? []).map((a) => h('li', { class: a.active ? '' : 'muted' },
         h('strong', {}, a.name), ` · ${KIND[a.kind] ?? a.kind}`,
-        a.reason === 'identified' ? ' · identified the youth' : '', a.active ? '' : ' · no longer taking part'))),
+        a.reason === 'identified' ? ' · identified the youth' : '', a.active ? '' : ' · no longer taking part',
+        a.worker ? ` · worker: ${a.worker.name}` : '',
+        a.active && c.open && a.id === ctx.me.agency.id && ctx.me.role !== 'admin'
+          ? [' ', workerControl(ctx.me, id, a, () => refresh())] : null))),
       (c.deviations ?? []).length ? [h('h2', {}, 'Protocol deviations'),
         h('ul', { class: 'deviations' }, c.deviations.map((d) => h('li', {},
           `${EVENT[d.type] ?? d.type}, ${fmtTime(d.at)}: `,
