@@ -262,6 +262,173 @@ enum sh_code admin_user_password(struct store *s, int64_t now, const struct prin
 	return store_write(s, do_user_password, &o, err);
 }
 
+struct change {
+	struct op o;
+	int64_t id;
+	const struct admin_agency_change *agency;
+	const struct admin_user_change *user;
+};
+
+static enum sh_code do_agency_update(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct change *x = arg;
+	struct arena a = ARENA_INIT;
+	struct agency_rec r;
+	enum sh_code rc = store_agency_get(c, x->id, NULL, &a, &r, err);
+
+	if (!rc) {
+		if (x->agency->name)
+			r.name = x->agency->name;
+		if (x->agency->set_home_area)
+			r.home_area = x->agency->home_area;
+		if (x->agency->areas)
+			r.areas = x->agency->areas;
+		rc = store_agency_update(c, &r, err);
+	}
+	arena_release(&a);
+	return audited(c, &x->o, rc, err);
+}
+
+enum sh_code admin_agency_update(struct store *s, int64_t now, const struct principal *actor,
+				 int64_t id, const struct admin_agency_change *ch,
+				 struct sh_error *err)
+{
+	struct change x = { .o = { .actor = actor, .now = now, .action = "agency.update" },
+			    .id = id, .agency = ch };
+
+	if (ch->name)
+		check_text("name", ch->name, 1, 100, true, err);
+	if (ch->set_home_area && ch->home_area)
+		check_area("home_area", ch->home_area, err);
+	for (const char **a = ch->areas; a && *a; a++)
+		check_area("areas", *a, err);
+	if (err->nfields)
+		return SH_EINVAL;
+	snprintf(x.o.detail, sizeof(x.o.detail), "agency %" PRId64 "%s%s%s", id,
+		 ch->name ? " name" : "", ch->set_home_area ? " home area" : "",
+		 ch->areas ? " areas" : "");
+	return store_write(s, do_agency_update, &x, err);
+}
+
+/* A notice (kind, o->notice_detail) about account u, to one agency. */
+static enum sh_code announce_to(struct store_conn *c, struct op *o, const struct user_rec *u,
+				int64_t agency_id, const char *kind, struct sh_error *err)
+{
+	struct user_rec to = *u;
+
+	to.agency_id = agency_id;
+	o->notice = kind;
+	return announce(c, o, &to, err);
+}
+
+static enum sh_code do_user_update(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct change *x = arg;
+	const struct admin_user_change *ch = x->user;
+	struct arena a = ARENA_INIT;
+	struct user_rec u, next;
+	struct agency_rec ag;
+	struct roster_rec *shifts;
+	size_t nshifts, on = 0;
+	bool moved, promoted, access;
+	enum sh_code rc;
+
+	if ((rc = store_user_get(c, x->id, NULL, &a, &u, err)))
+		goto out;
+	next = u;
+	if (ch->agency_id)
+		next.agency_id = ch->agency_id;
+	if (ch->role)
+		next.role = ch->role;
+	if (ch->display_name)
+		next.display_name = ch->display_name;
+	if (ch->set_contact)
+		next.contact = ch->contact;
+	moved = next.agency_id != u.agency_id;
+	access = moved || strcmp(next.role, u.role);
+	if (moved) {
+		rc = store_agency_get(c, next.agency_id, NULL, &a, &ag, err);
+		if (rc == SH_ENOTFOUND || (!rc && ag.disabled)) {
+			sh_error_init(err);
+			rc = sh_error_field(err, SH_EINVAL, "agency_id", "is not an active agency");
+		}
+		if (rc)
+			goto out;
+	}
+	if (access) {
+		/* someone on a shift is summoned for their agency: the shifts end first */
+		if ((rc = store_roster_list(c, u.agency_id, NULL, x->o.now, 0, &a, &shifts, &nshifts,
+					    err)))
+			goto out;
+		for (size_t i = 0; i < nshifts; i++)
+			on += shifts[i].user_id == u.id || shifts[i].fallback_id == u.id ||
+			      shifts[i].supervisor_id == u.id;
+		if (on) {
+			rc = sh_error_field(err, SH_ECONFLICT, moved ? "agency_id" : "role",
+					    "%s is on %zu shift%s of the agency's on-call roster now or "
+					    "ahead: end %s first (the On call screen)",
+					    u.display_name, on, on == 1 ? "" : "s", on == 1 ? "it" : "them");
+			goto out;
+		}
+	}
+	if ((rc = store_user_update(c, &next, err)))
+		goto out;
+	promoted = strcmp(next.role, u.role) &&
+		   (!strcmp(next.role, "supervisor") || !strcmp(next.role, "admin"));
+	if (access) {
+		/* the person signs in again into what they may now do */
+		if ((rc = store_user_revoke_access(c, u.id, x->o.now, err)))
+			goto out;
+		if ((moved || (strcmp(next.role, "member") && strcmp(next.role, "supervisor"))) &&
+		    (rc = store_case_worker_drop(c, u.id, u.agency_id, err)))
+			goto out;
+		snprintf(x->o.notice_detail, sizeof(x->o.notice_detail),
+			 "the account was changed by %s: %s%s%s%s; sessions and tokens ended",
+			 x->o.actor ? "an admin" : "the operator (command line)",
+			 moved ? "moved to another agency" : "", moved && strcmp(next.role, u.role) ? ", " : "",
+			 strcmp(next.role, u.role) ? "role " : "", strcmp(next.role, u.role) ? next.role : "");
+		if ((rc = announce_to(c, &x->o, &u, u.agency_id, "account_changed", err)) ||
+		    (moved &&
+		     (rc = announce_to(c, &x->o, &u, next.agency_id, "account_changed", err))))
+			goto out;
+	}
+	if (promoted) {
+		snprintf(x->o.notice_detail, sizeof(x->o.notice_detail),
+			 "the account became a %s account, by %s", next.role,
+			 x->o.actor ? "an admin" : "the operator (command line)");
+		if ((rc = announce_to(c, &x->o, &u, next.agency_id, "privileged_account", err)))
+			goto out;
+	}
+	snprintf(x->o.detail, sizeof(x->o.detail), "user %" PRId64 "%s%s%s%s", u.id,
+		 moved ? " agency" : "", strcmp(next.role, u.role) ? " role " : "",
+		 strcmp(next.role, u.role) ? next.role : "",
+		 ch->display_name || ch->set_contact ? " details" : "");
+out:
+	arena_release(&a);
+	return audited(c, &x->o, rc, err);
+}
+
+enum sh_code admin_user_update(struct store *s, int64_t now, const struct principal *actor,
+			       int64_t id, const struct admin_user_change *ch, struct sh_error *err)
+{
+	struct change x = { .o = { .actor = actor, .now = now, .action = "user.update" },
+			    .id = id, .user = ch };
+
+	if (ch->role && access_role_parse(ch->role) < 0)
+		sh_error_field(err, SH_EINVAL, "role",
+			       "must be one of: member, supervisor, analyst, admin");
+	if (ch->display_name)
+		check_text("display_name", ch->display_name, 1, 100, true, err);
+	if (ch->set_contact && ch->contact)
+		check_text("contact", ch->contact, 1, 100, false, err);
+	if (actor && actor->user_id == id && (ch->role || ch->agency_id))
+		sh_error_field(err, SH_EINVAL, ch->role ? "role" : "agency_id",
+			       "nobody changes their own role or agency: another admin can");
+	if (err->nfields)
+		return SH_EINVAL;
+	return store_write(s, do_user_update, &x, err);
+}
+
 static enum sh_code do_token_create(struct store_conn *c, void *arg, struct sh_error *err)
 {
 	struct op *o = arg;

@@ -24,6 +24,32 @@ enum sh_code admin_user_add(struct store *s, int64_t now, const struct principal
 			    struct user_rec *r, const char *password, struct sh_error *err);
 enum sh_code admin_user_disable(struct store *s, int64_t now, const struct principal *actor,
 				int64_t id, bool disabled, struct sh_error *err);
+/*
+ * What an admin changes of an agency or a user; NULL (0) leaves a field as it is. An
+ * agency's kind never changes (it decides what its staff read). A user's new agency or role
+ * ends their sessions and tokens (they sign in again into what they may now do), drops
+ * them as the worker of their old agency's cases, is refused while they are on a shift of
+ * their agency now or ahead (409: end the shifts first), and is announced to the agencies
+ * concerned. Nobody changes their own role or agency.
+ */
+struct admin_agency_change {
+	const char *name;
+	bool set_home_area;
+	const char *home_area; /* NULL with set_home_area: none */
+	const char **areas;    /* NULL-terminated; NULL: unchanged */
+};
+enum sh_code admin_agency_update(struct store *s, int64_t now, const struct principal *actor,
+				 int64_t id, const struct admin_agency_change *ch,
+				 struct sh_error *err);
+struct admin_user_change {
+	int64_t agency_id;
+	const char *role;
+	const char *display_name;
+	bool set_contact;
+	const char *contact; /* NULL with set_contact: none */
+};
+enum sh_code admin_user_update(struct store *s, int64_t now, const struct principal *actor,
+			       int64_t id, const struct admin_user_change *ch, struct sh_error *err);
 enum sh_code admin_user_password(struct store *s, int64_t now, const struct principal *actor,
 				 int64_t id, const char *password, struct sh_error *err);
 #define ADMIN_TOKEN_DEFAULT_S (90 * 86400) /* a token lives 90 days unless told otherwise */

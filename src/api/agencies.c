@@ -6,6 +6,11 @@
 #include "api/params.h"
 #include "lib/jsonh.h"
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 json_t *agency_to_json(const struct agency_rec *r, bool admin)
 {
 	json_t *areas = json_array(), *o;
@@ -18,6 +23,38 @@ json_t *agency_to_json(const struct agency_rec *r, bool admin)
 	if (admin)
 		json_object_set_new(o, "disabled", json_boolean(r->disabled));
 	return o;
+}
+
+/* The county's areas: every area an active agency serves or calls home ("*" is not one),
+ * sorted, once each. Forms choose from them (an identification, a shift, a filter). */
+static json_t *county_areas(const struct agency_rec *list, size_t n, struct arena *a)
+{
+	json_t *seen = json_object(), *out = json_array();
+	const char *k;
+	json_t *v;
+
+	for (size_t i = 0; i < n; i++) {
+		if (list[i].disabled)
+			continue;
+		if (list[i].home_area && strcmp(list[i].home_area, "*"))
+			json_object_set_new(seen, list[i].home_area, json_true());
+		for (const char **ar = list[i].areas; ar && *ar; ar++)
+			if (strcmp(*ar, "*"))
+				json_object_set_new(seen, *ar, json_true());
+	}
+	{
+		const char **keys = arena_alloc(a, (json_object_size(seen) + 1) * sizeof(*keys));
+		size_t m = 0;
+		json_object_foreach(seen, k, v)
+			if (keys)
+				keys[m++] = k;
+		if (keys)
+			qsort(keys, m, sizeof(*keys), cmp_str);
+		for (size_t i = 0; keys && i < m; i++)
+			json_array_append_new(out, json_string(keys[i]));
+	}
+	json_decref(seen);
+	return out;
 }
 
 API_HANDLER(api_agencies_list)
@@ -38,7 +75,8 @@ API_HANDLER(api_agencies_list)
 	for (size_t i = 0; i < n; i++)
 		if (!list[i].disabled || access_admin(req->who))
 			json_array_append_new(items, agency_to_json(&list[i], access_admin(req->who)));
-	return api_reply_json_new(res, 200, json_pack("{s:o}", "items", items));
+	return api_reply_json_new(res, 200, json_pack("{s:o, s:o}", "items", items, "areas",
+						      county_areas(list, n, req->arena)));
 }
 
 API_HANDLER(api_agencies_create)
@@ -101,4 +139,59 @@ API_HANDLER(api_agency_disable)
 API_HANDLER(api_agency_enable)
 {
 	return set_disabled(req, res, err, false);
+}
+
+/* PATCH /api/v1/agencies/{id}: an admin changes the name, the home area or the areas served
+ * (routing follows from the next identification on). */
+API_HANDLER(api_agency_update)
+{
+	static const struct jsonh_field spec[] = {
+		{ "name", JT_STRING, 0, 1, 100, NULL },
+		{ "home_area", JT_STRING, JF_NULLABLE, 1, 64, NULL },
+		{ "areas", JT_STRINGS, 0, 1, 64, NULL },
+		{ "kind", JT_ANY, 0, 0, 0, NULL },
+		{ NULL },
+	};
+	struct admin_agency_change ch = { 0 };
+	struct store_conn *c;
+	struct agency_rec r;
+	json_t *body, *areas, *v;
+	int64_t id;
+	size_t i;
+	enum sh_code rc;
+
+	if (!access_admin(req->who))
+		return sh_error_set(err, SH_EFORBIDDEN, "only an admin may change agencies");
+	if ((rc = params_id(req, 0, &id, err)))
+		return sh_error_set(err, SH_ENOTFOUND, "no such agency");
+	if (!(body = api_body_object(req, err)))
+		return err->code;
+	if ((rc = jsonh_check(body, spec, "", err)))
+		goto out;
+	if (json_object_get(body, "kind")) {
+		rc = sh_error_field(err, SH_EINVAL, "kind",
+				    "an agency's kind decides what its staff may read, so it never "
+				    "changes: add an agency of the right kind and move its users");
+		goto out;
+	}
+	ch.name = jsonh_str(body, "name");
+	ch.set_home_area = json_object_get(body, "home_area") != NULL;
+	ch.home_area = jsonh_str(body, "home_area");
+	if ((areas = json_object_get(body, "areas"))) {
+		ch.areas = arena_alloc(req->arena, (json_array_size(areas) + 1) * sizeof(char *));
+		json_array_foreach(areas, i, v)
+			ch.areas[i] = json_string_value(v);
+	}
+	if ((rc = admin_agency_update(req->app->store, clock_now(&req->app->clock), req->who, id,
+				      &ch, err)))
+		goto out;
+	if ((rc = store_read_begin(req->app->store, &c, err)))
+		goto out;
+	rc = store_agency_get(c, id, NULL, req->arena, &r, err);
+	store_read_end(c);
+	if (!rc)
+		rc = api_reply_json_new(res, 200, agency_to_json(&r, true));
+out:
+	json_decref(body);
+	return rc;
 }

@@ -143,11 +143,16 @@ enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int
 	return casefile_derive(cf, &ctx, req->arena, err);
 }
 
-void casefile_write_steps(struct jsonw *w, const struct casefile *cf)
+void casefile_write_steps(struct jsonw *w, const struct principal *who, const struct casefile *cf)
 {
 	jsonw_array(w);
 	for (size_t i = 0; i < cf->nsteps; i++) {
 		const struct step_status *s = &cf->steps[i];
+		/* the entry that settled it, when the caller may read it: a step_done, a
+		 * step_waived, or an entry that does the step by itself (a placement: "done by") */
+		const struct event_rec *e = s->settled_by && s->state != STEP_PENDING
+						    ? casefile_event(cf, s->settled_by)
+						    : NULL;
 
 		jsonw_object(w);
 		jsonw_ktime(w, "done_at", s->done_at, true);
@@ -161,6 +166,13 @@ void casefile_write_steps(struct jsonw *w, const struct casefile *cf)
 		jsonw_kstr(w, "owner", s->owner);
 		if (s->state == STEP_PENDING && s->due_at)
 			jsonw_kint(w, "seconds_left", s->time_left);
+		if (e && who && casefile_event_readable(who, cf, e)) {
+			jsonw_key(w, "settled_by");
+			jsonw_object(w);
+			jsonw_kint(w, "event_id", e->id);
+			jsonw_kstr(w, "type", e->type);
+			jsonw_end(w);
+		}
 		jsonw_kstr(w, "state", protocol_state_name(s->state));
 		jsonw_kstr(w, "title", s->title);
 		jsonw_end(w);
@@ -185,16 +197,14 @@ static json_t *as_json(void (*fn)(struct jsonw *, const void *, const void *), c
 	return v;
 }
 
-static void write_steps_cb(struct jsonw *w, const void *cf, const void *unused)
+static void write_steps_cb(struct jsonw *w, const void *cf, const void *who)
 {
-	UNUSED(unused);
-	casefile_write_steps(w, cf);
+	casefile_write_steps(w, who, cf);
 }
 
-json_t *casefile_steps_json(const struct casefile *cf, int64_t now)
+json_t *casefile_steps_json(const struct principal *who, const struct casefile *cf)
 {
-	UNUSED(now);
-	return as_json(write_steps_cb, cf, NULL);
+	return as_json(write_steps_cb, cf, who);
 }
 
 static void write_deviations(struct jsonw *w, const struct principal *who,
@@ -271,6 +281,34 @@ static void write_youth(struct jsonw *w, struct api_request *req, const struct c
 	json_decref(id);
 }
 
+/* Where the youth was met and the officer's call-back number (sealed in the identification)
+ * are for the agencies that respond: those who see the youth's identity even under PC 293. */
+static bool encounter_readable(const struct principal *who)
+{
+	return access_sees_identity(who, true);
+}
+
+/* The encounter as the identification recorded it: the youth's language and whether an
+ * interpreter is needed for every reader, the rest for the agencies that respond. */
+static void write_encounter(struct jsonw *w, struct api_request *req, const struct casefile *cf)
+{
+	const struct event_rec *e = casefile_latest(cf, "identification");
+	json_t *d = e ? json_loads(e->data, 0, NULL) : NULL;
+	json_t *text = e && encounter_readable(req->who) ? sealed_text(req, e) : NULL;
+
+	/* keys in byte order */
+	jsonw_object(w);
+	if (jsonh_str(text, "callback_number"))
+		jsonw_kstr(w, "callback_number", jsonh_str(text, "callback_number"));
+	jsonw_kbool(w, "interpreter", jsonh_bool(d, "interpreter", false));
+	jsonw_kstr(w, "language", jsonh_str(d, "language"));
+	if (jsonh_str(text, "location"))
+		jsonw_kstr(w, "location", jsonh_str(text, "location"));
+	jsonw_end(w);
+	json_decref(text);
+	json_decref(d);
+}
+
 void casefile_write_json(struct jsonw *w, struct api_request *req, const struct casefile *cf,
 			 int64_t now)
 {
@@ -291,6 +329,17 @@ void casefile_write_json(struct jsonw *w, struct api_request *req, const struct 
 		jsonw_kstr(w, "kind", a->kind);
 		jsonw_kstr(w, "name", a->name);
 		jsonw_kstr(w, "reason", a->reason);
+		/* the agency's named worker on the case (worker_assigned) */
+		jsonw_key(w, "worker");
+		if (a->worker_id) {
+			jsonw_object(w);
+			jsonw_kint(w, "id", a->worker_id);
+			jsonw_kstr(w, "name", a->worker_name);
+			jsonw_ktime(w, "since", a->worker_since, false);
+			jsonw_end(w);
+		} else {
+			jsonw_null(w);
+		}
 		jsonw_end(w);
 	}
 	jsonw_end(w);
@@ -299,6 +348,8 @@ void casefile_write_json(struct jsonw *w, struct api_request *req, const struct 
 	jsonw_ktime(w, "closed_at", cf->c.closed_at, true);
 	jsonw_key(w, "deviations");
 	write_deviations(w, who, cf);
+	jsonw_key(w, "encounter");
+	write_encounter(w, req, cf);
 	jsonw_kstr(w, "id", cf->c.id);
 	jsonw_ktime(w, "identified_at", cf->c.identified_at, false);
 	jsonw_key(w, "identified_by");
@@ -350,7 +401,7 @@ void casefile_write_json(struct jsonw *w, struct api_request *req, const struct 
 	jsonw_ktime(w, "recorded_at", cf->c.recorded_at, false);
 	jsonw_kint(w, "recovery_number", known_recovery_number(cf, cf->c.recovery_no));
 	jsonw_key(w, "steps");
-	casefile_write_steps(w, cf);
+	casefile_write_steps(w, who, cf);
 	jsonw_key(w, "youth");
 	write_youth(w, req, cf);
 	jsonw_kstr(w, "youth_status", protocol_status_name(cf->state.status));
@@ -412,9 +463,11 @@ json_t *casefile_event_json(struct api_request *req, const struct casefile *cf,
 				      "kind", e->agency_kind ? json_string(e->agency_kind) : json_null()));
 	json_object_set_new(o, "amends", e->amends ? json_integer(e->amends) : json_null());
 	json_object_set_new(o, "amended_by", e->amended_by ? json_integer(e->amended_by) : json_null());
-	/* a verified birth date is identity: only for those who may see it (PC 293) */
-	if (e->sealed && (strcmp(e->type, "birth_date_verified") ||
-			  casefile_sees_identity(req->who, cf))) {
+	/* a verified birth date is identity: only for those who may see it (PC 293); where
+	 * the youth was met, for the agencies that respond */
+	if (e->sealed &&
+	    (strcmp(e->type, "birth_date_verified") || casefile_sees_identity(req->who, cf)) &&
+	    (strcmp(e->type, "identification") || encounter_readable(req->who))) {
 		json_t *text = sealed_text(req, e);
 		if (text)
 			json_object_update(o, text);

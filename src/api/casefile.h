@@ -39,12 +39,14 @@ enum sh_code casefile_save_steps(struct store_conn *c, struct api_request *req,
 struct jsonw;
 void casefile_write_json(struct jsonw *w, struct api_request *req, const struct casefile *cf,
 			 int64_t now);
-void casefile_write_steps(struct jsonw *w, const struct casefile *cf);
+/* who: the reader (each step names the entry that settled it when who may read it); NULL:
+ * none named */
+void casefile_write_steps(struct jsonw *w, const struct principal *who, const struct casefile *cf);
 /* Answers with the case view as the JSON body, with this status. */
 enum sh_code casefile_reply(struct api_request *req, struct api_response *res, int status,
 			    const struct casefile *cf, int64_t now, struct sh_error *err);
 json_t *casefile_json(struct api_request *req, const struct casefile *cf, int64_t now);
-json_t *casefile_steps_json(const struct casefile *cf, int64_t now);
+json_t *casefile_steps_json(const struct principal *who, const struct casefile *cf);
 json_t *casefile_event_json(struct api_request *req, const struct casefile *cf,
 			    const struct event_rec *e);
 

@@ -13,6 +13,7 @@
 #include "api/identity.h"
 #include "api/inflight.h"
 #include "api/params.h"
+#include "api/search.h"
 #include "core/rules.h"
 #include "lib/jsonh.h"
 #include "lib/shcrypto.h"
@@ -32,6 +33,11 @@ static const struct jsonh_field case_spec[] = {
 	{ "last_assault_at", JT_TIME, 0, 0, 0, NULL },
 	{ "indicators", JT_STRINGS, 0, 1, 60, NULL },
 	{ "name_confidential", JT_BOOL, 0, 0, 0, NULL },
+	/* the encounter (docs/api.md): where, the youth's language, the officer's number */
+	{ "location", JT_TEXT, 0, 1, 300, NULL },
+	{ "language", JT_STRING, 0, 1, 40, NULL },
+	{ "interpreter", JT_BOOL, 0, 0, 0, NULL },
+	{ "callback_number", JT_STRING, 0, 1, 40, NULL },
 	{ NULL },
 };
 
@@ -59,6 +65,13 @@ struct create {
 	const char **kinds;
 	size_t nagencies;
 	const char *event_data;
+	/* the identification's sealed text (where the youth was met, the officer's call-back
+	 * number); NULL when none */
+	const unsigned char *event_sealed;
+	size_t event_sealed_len;
+	/* the youth's search terms (api/search.h), for a youth not seen before */
+	const char **search_terms;
+	size_t nsearch;
 	/* the new case's steps, derived before the write (its timeline holds only the
 	 * identification), so the writer only inserts them */
 	struct casefile cf;
@@ -119,7 +132,9 @@ static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *
 		if ((rc = store_youth_recoveries(c, youth_id, &recoveries, err)))
 			return rc;
 	} else {
-		if ((rc = store_youth_insert(c, &cr->youth, err)))
+		if ((rc = store_youth_insert(c, &cr->youth, err)) ||
+		    (rc = store_youth_search_set(c, cr->youth.id, search_key_id(&req->app->keys),
+						 cr->search_terms, cr->nsearch, err)))
 			return rc;
 		youth_id = cr->youth.id;
 	}
@@ -139,6 +154,8 @@ static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *
 	ev.user_id = req->who->user_id;
 	ev.agency_id = req->who->agency_id;
 	ev.data = cr->event_data;
+	ev.sealed = cr->event_sealed;
+	ev.sealed_len = cr->event_sealed_len;
 	if ((rc = store_event_insert(c, &ev, err)))
 		return rc;
 	if ((rc = casefile_save_steps(c, req, &cr->cf, err)))
@@ -245,6 +262,20 @@ static bool identifying_kind(enum agency_kind k)
 	return k == AK_LAW_ENFORCEMENT || k == AK_CHILD_WELFARE || k == AK_PROBATION;
 }
 
+/* A phone number as people write one: "+1 (562) 555-0100 x12". */
+static bool phone_number(const char *s)
+{
+	int digits = 0;
+
+	for (; *s; s++) {
+		if (isdigit((unsigned char)*s))
+			digits++;
+		else if (!strchr(" +-().x", *s))
+			return false;
+	}
+	return digits >= 7 && digits <= 20;
+}
+
 static enum sh_code check_key(const char *key, struct sh_error *err)
 {
 	size_t n = key ? strlen(key) : 0;
@@ -288,7 +319,7 @@ API_HANDLER(api_cases_create)
 	json_t *body = NULL, *youth, *ident = NULL, *v;
 	const char *key = api_header(req, "Idempotency-Key"), *s;
 	struct sh_date birth = { 0 };
-	struct buf sealed = BUF_INIT;
+	struct buf sealed = BUF_INIT, event_sealed = BUF_INIT;
 	int64_t now = clock_now(&app->clock), t0 = 0, assault = 0;
 	int age = 0;
 	bool entered = false;
@@ -333,6 +364,10 @@ API_HANDLER(api_cases_create)
 				    "the last assault cannot be after the identification: check its date and time",
 				    err);
 	}
+	if ((s = jsonh_str(body, "callback_number")) && !phone_number(s))
+		sh_error_field(err, SH_EINVAL, "callback_number",
+			       "a phone number: 7 to 20 digits, with spaces, +, -, ( ) or . if you "
+			       "like, and x for an extension");
 	for (s = jsonh_str(body, "area"); *s; s++)
 		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' || *s == '-')) {
 			sh_error_field(err, SH_EINVAL, "area",
@@ -374,10 +409,31 @@ API_HANDLER(api_cases_create)
 	     *k; k++)
 		if ((v = json_object_get(youth, *k)))
 			json_object_set(ident, *k, v);
-	if ((rc = identity_seal(&app->keys, ident, &sealed)))
+	if ((rc = identity_seal(&app->keys, ident, &sealed)) ||
+	    (rc = search_identity_terms(&app->keys, ident, req->arena, &cr.search_terms, &cr.nsearch,
+					err)))
 		goto out;
 	if (identity_blind_index(&app->keys, ident, blind))
 		cr.youth.blind_index = blind;
+	/* where the youth was met and the officer's number: sealed in the identification */
+	{
+		json_t *text = json_object();
+		for (const char **k = (const char *[]){ "location", "callback_number", NULL }; *k; k++)
+			if ((v = json_object_get(body, *k)))
+				json_object_set(text, *k, v);
+		if (json_object_size(text)) {
+			struct buf plain = BUF_INIT;
+			if (!(rc = jsonh_dump(text, &plain)))
+				rc = shcrypto_seal(&app->keys, plain.data, plain.len,
+						   sealed_context[SEALED_EVENT_TEXT], &event_sealed);
+			buf_wipe(&plain);
+			cr.event_sealed = (const unsigned char *)event_sealed.data;
+			cr.event_sealed_len = event_sealed.len;
+		}
+		json_decref(text);
+		if (rc)
+			goto out;
+	}
 	cr.youth.identity = (const unsigned char *)sealed.data;
 	cr.youth.identity_len = sealed.len;
 	cr.youth.created_at = now;
@@ -404,6 +460,10 @@ API_HANDLER(api_cases_create)
 		json_t *arr = json_object_get(body, "indicators");
 		json_t *d = json_pack("{s:s, s:s}", "area", cr.rec.area, "youth_status",
 				      cr.rec.youth_status);
+		if (jsonh_str(body, "language"))
+			json_object_set(d, "language", json_object_get(body, "language"));
+		if (json_object_get(body, "interpreter"))
+			json_object_set(d, "interpreter", json_object_get(body, "interpreter"));
 		if (arr)
 			jsonh_dump(arr, &ind);
 		else
@@ -426,6 +486,7 @@ out:
 	if (entered)
 		inflight_leave(app->inflight, req->who->user_id, key);
 	buf_release(&sealed);
+	buf_release(&event_sealed);
 	json_decref(ident);
 	json_decref(body);
 	return rc;
@@ -484,6 +545,48 @@ static json_t *owed_steps(struct api_request *req, struct store_conn *c, const c
 	return arr;
 }
 
+/* The list filters: ?area=, ?step= (a step the agency owes), ?worker=me|none|USER_ID. */
+static enum sh_code list_filters(struct api_request *req, struct case_query *q,
+				 struct sh_error *err)
+{
+	const char *area = api_query(req, "area"), *step = api_query(req, "step");
+	const char *worker = api_query(req, "worker");
+
+	if (area && *area) {
+		for (const char *p = area; *p; p++)
+			if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_' ||
+			      *p == '-') || p - area >= 64)
+				return sh_error_field(err, SH_EINVAL, "area",
+						      "is an area code: lowercase letters, digits, "
+						      "'_' or '-'");
+		q->area = area;
+	}
+	if (step && *step) {
+		for (const char *p = step; *p; p++)
+			if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_') ||
+			    p - step >= 64)
+				return sh_error_field(err, SH_EINVAL, "step",
+						      "is a step's key: lowercase letters, digits and "
+						      "'_'");
+		q->step = step;
+	}
+	if (worker && *worker) {
+		char *end;
+		long long id;
+		if (!strcmp(worker, "me")) {
+			q->worker = req->who->user_id;
+		} else if (!strcmp(worker, "none")) {
+			q->worker = -1;
+		} else if ((id = strtoll(worker, &end, 10)) > 0 && !*end) {
+			q->worker = id;
+		} else {
+			return sh_error_field(err, SH_EINVAL, "worker",
+					      "is me, none, or the id of a person of your agency");
+		}
+	}
+	return SH_OK;
+}
+
 API_HANDLER(api_cases_list)
 {
 	struct app *app = req->app;
@@ -509,7 +612,8 @@ API_HANDLER(api_cases_list)
 	q.now = now;
 	q.limit = 50;
 	if ((rc = params_flag(req, "open", false, &q.open_only, err)) ||
-	    (rc = params_flag(req, "overdue", false, &q.overdue_only, err))) {
+	    (rc = params_flag(req, "overdue", false, &q.overdue_only, err)) ||
+	    (rc = list_filters(req, &q, err))) {
 		json_decref(items);
 		return rc;
 	}
@@ -542,8 +646,17 @@ API_HANDLER(api_cases_list)
 		json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:b}", "id", rows[i].case_id, "area",
 				      rows[i].area, "youth_status", rows[i].youth_status, "age",
 				      rows[i].age, "open", rows[i].closed_at == 0);
+		json_t *youth = search_list_youth(req, rows[i].identity, rows[i].identity_len,
+						  rows[i].name_confidential);
 		jsonh_set_time(o, "identified_at", rows[i].identified_at, false);
 		jsonh_set_time(o, "next_due_at", rows[i].due_at, true);
+		if (youth)
+			json_object_set_new(o, "youth", youth);
+		json_object_set_new(o, "worker",
+				    rows[i].worker_id
+					    ? json_pack("{s:I, s:s?}", "id", (json_int_t)rows[i].worker_id,
+							"name", rows[i].worker_name)
+					    : json_null());
 		json_object_set_new(o, "owed", owed_steps(req, c, rows[i].case_id,
 							  registry_by_id(&app->registry, rows[i].protocol_id),
 							  now, err));

@@ -10,7 +10,9 @@
 #include "api/casefile.h"
 #include "api/handlers.h"
 #include "api/params.h"
+#include "api/search.h"
 #include "core/guardrail.h"
+#include "core/search.h"
 #include "core/offences.h"
 #include "core/phrase.h"
 #include "core/rules.h"
@@ -50,6 +52,8 @@ struct ectx {
 	const char *refusal; /* an arrest refused by the guardrail: the answer's detail */
 	json_t *warnings;    /* cautions for the answer */
 	int retry_after;     /* seconds, with a 429 */
+	char search_term[SEARCH_HASH_LEN + 1]; /* a verified birth date, for the search index */
+	int64_t worker; /* worker_assigned: the user named (-1: nobody any more) */
 };
 
 #define COMMON                                                  \
@@ -67,9 +71,11 @@ static const char *const exploiter_roles[] = { "exploiter", "buyer", NULL };
 static const char *const t_text[] = { "text", NULL };
 static const char *const t_reason[] = { "reason", NULL };
 static const char *const t_just[] = { "justification", NULL };
-static const char *const t_placement[] = { "justification", "setting_detail", NULL };
+static const char *const t_placement[] = { "justification", "setting_detail", "late_entry_reason",
+					   NULL };
 static const char *const t_note[] = { "note", NULL };
-static const char *const t_level[] = { "level", NULL };
+static const char *const t_level[] = { "level", "late_entry_reason", NULL };
+static const char *const t_note_late[] = { "note", "late_entry_reason", NULL };
 static const char *const t_late[] = { "late_entry_reason", NULL };
 static const char *const t_close[] = { "text", "late_entry_reason", NULL };
 static const char *const t_birth[] = { "birth_date", NULL };
@@ -364,6 +370,12 @@ static enum sh_code check_birth(struct ectx *x, struct sh_error *err)
 				      age);
 	json_object_set_new(x->data, "age_at_identification", json_integer(age));
 	json_object_set_new(x->data, "adult", json_boolean(age >= 18));
+	{
+		/* the youth can be found by the verified date too */
+		char term[SEARCH_TERM_MAX];
+		search_birth_term(jsonh_str(x->body, "birth_date"), term);
+		search_hash_term(&x->req->app->keys, term, x->search_term);
+	}
 	return copy_fields(x, (const char *const[]){ "document", NULL });
 }
 
@@ -551,6 +563,50 @@ static enum sh_code check_invite(struct ectx *x, struct sh_error *err)
 	return SH_OK;
 }
 
+/* Each agency on a case names its worker (and changes or clears it): a supervisor names
+ * anyone of the agency who works cases, a member only themselves; the named worker gets
+ * the agency's summonses and alerts on the case first (notify/summons.c). */
+static enum sh_code check_worker(struct ectx *x, struct sh_error *err)
+{
+	const struct principal *who = x->req->who;
+	json_t *v = json_object_get(x->body, "user_id");
+	int64_t uid = json_is_integer(v) ? json_integer_value(v) : 0, current = 0;
+	struct user_rec u;
+	enum sh_code rc;
+
+	if (!x->cf.participating)
+		return sh_error_set(err, SH_EFORBIDDEN,
+				    "only an agency taking part in the case names its worker");
+	for (size_t i = 0; i < x->cf.nagencies; i++)
+		if (x->cf.agencies[i].agency_id == who->agency_id)
+			current = x->cf.agencies[i].worker_id;
+	if (who->role != ROLE_SUPERVISOR && uid != who->user_id && !(!uid && current == who->user_id))
+		return sh_error_set(err, SH_EFORBIDDEN,
+				    "a supervisor names another person as the agency's worker; you "
+				    "can name yourself, or step down when you are the worker");
+	if (uid) {
+		rc = store_user_get(x->conn, uid, NULL, x->req->arena, &u, err);
+		if (rc == SH_ENOTFOUND || (!rc && (u.agency_id != who->agency_id || u.disabled ||
+						   (strcmp(u.role, "member") &&
+						    strcmp(u.role, "supervisor"))))) {
+			sh_error_init(err);
+			return sh_error_field(err, SH_EINVAL, "user_id",
+					      "is not an active member or supervisor of your agency");
+		}
+		if (rc)
+			return rc;
+		json_object_set_new(x->data, "user_name", json_string(u.display_name));
+	}
+	if (uid == current && !x->amends)
+		return sh_error_set(err, SH_ECONFLICT, uid ? "%s is already the agency's worker"
+							  : "the agency has no worker named",
+				    uid ? u.display_name : "");
+	json_object_set_new(x->data, "agency_id", json_integer(who->agency_id));
+	json_object_set_new(x->data, "user_id", uid ? json_integer(uid) : json_null());
+	x->worker = uid ? uid : -1;
+	return SH_OK;
+}
+
 /* ---- minor victim witnesses (motion item 3): events on the witness's case ---- */
 
 static const struct witness_rec *witness_of(struct ectx *x, struct sh_error *err)
@@ -714,7 +770,7 @@ static const struct jsonh_field s_arrest[] = {
 static const struct jsonh_field s_placement[] = {
 	COMMON, { "setting", JT_ENUM, JF_REQUIRED, 0, 0, settings },
 	{ "setting_detail", JT_TEXT, 0, 1, OFFENCE_TEXT_MAX, NULL },
-	{ "justification", JT_TEXT, 0, 1, RULES_JUSTIFICATION_MAX, NULL }, { NULL }
+	{ "justification", JT_TEXT, 0, 1, RULES_JUSTIFICATION_MAX, NULL }, LATE_ENTRY, { NULL }
 };
 static const char *const statuses[] = { "dependent", "probation", "both", "none", "unknown", NULL };
 static const char *const consents[] = { "consented", "refused", "not_asked", NULL };
@@ -725,7 +781,7 @@ static const struct jsonh_field s_missing_start[] = {
 static const struct jsonh_field s_status[] = { COMMON,
 					       { "status", JT_ENUM, JF_REQUIRED, 0, 0, statuses },
 					       { "note", JT_TEXT, 0, 1, 4000, NULL },
-					       { NULL } };
+					       LATE_ENTRY, { NULL } };
 static const struct jsonh_field s_birth[] = { COMMON,
 					      { "birth_date", JT_DATE, JF_REQUIRED, 0, 0, NULL },
 					      { "document", JT_STRING, 0, 1, 80, NULL },
@@ -741,7 +797,7 @@ static const struct jsonh_field s_screening[] = { COMMON,
 						  { "tool", JT_STRING, JF_REQUIRED, 1, 60, NULL },
 						  { "version", JT_STRING, 0, 1, 30, NULL },
 						  { "level", JT_STRING, JF_REQUIRED, 1, 40, NULL },
-						  { NULL } };
+						  LATE_ENTRY, { NULL } };
 static const struct jsonh_field s_stability[] = { COMMON,
 						  { "stable", JT_BOOL, JF_REQUIRED, 0, 0, NULL },
 						  { "safe_placement", JT_BOOL, 0, 0, 0, NULL },
@@ -802,6 +858,10 @@ static const struct jsonh_field s_invite[] = { COMMON,
 					       { "agency_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
 					       { "reason", JT_TEXT, JF_REQUIRED, 1, 4000, NULL },
 					       { NULL } };
+static const struct jsonh_field s_worker[] = { COMMON,
+						{ "user_id", JT_INT, JF_REQUIRED | JF_NULLABLE, 1,
+						  INT64_MAX, NULL },
+						{ NULL } };
 static const struct jsonh_field s_name[] = { COMMON,
 					     { "confidential", JT_BOOL, JF_REQUIRED, 0, 0, NULL },
 					     { NULL } };
@@ -818,7 +878,7 @@ static const struct event_kind kinds[] = {
 	{ "missing_start", SEC_MISSING, s_missing_start, t_note, check_missing_start },
 	{ "missing_end", SEC_MISSING, s_note_only, t_note, check_missing_end },
 	{ "screening", SEC_SERVICES, s_screening, t_level, check_screening },
-	{ "status_determined", SEC_CORE, s_status, t_note, check_status },
+	{ "status_determined", SEC_CORE, s_status, t_note_late, check_status },
 	{ "birth_date_verified", SEC_CORE, s_birth, t_birth, check_birth },
 	{ "assault_disclosed", SEC_MEDICAL, s_assault, t_note, check_assault },
 	{ "stability_check", SEC_SERVICES, s_stability, t_note, check_stability },
@@ -829,6 +889,7 @@ static const struct event_kind kinds[] = {
 	{ "reopen", SEC_CORE, s_reopen, t_text, check_reopen },
 	{ "name_confidentiality", SEC_CORE, s_name, NULL, check_name },
 	{ "agency_invited", SEC_CORE, s_invite, t_reason, check_invite },
+	{ "worker_assigned", SEC_CORE, s_worker, NULL, check_worker },
 	{ "witness_advocate", SEC_COURT, s_witness_advocate, NULL, check_witness_advocate },
 	{ "safety_plan", SEC_COURT, s_safety_plan, t_text, check_plan_part },
 	{ "safety_plan_signoff", SEC_COURT, s_signoff, NULL, check_signoff },
@@ -891,6 +952,24 @@ static enum sh_code route_new_owners(struct ectx *x, struct store_conn *c, struc
 		return SH_OK;
 	return summons_open(c, x->cf.c.id, x->cf.c.area, x->now, added, nadded, x->cf.steps,
 			    x->cf.nsteps, req->arena, err);
+}
+
+/* Does this entry do a pending step of the case by itself ("done by" in the protocol: a
+ * placement decides the placement)? */
+static bool does_a_step(struct ectx *x)
+{
+	const struct protocol *p = x->cf.protocol;
+	const char *kind = access_kind_name(x->req->who->kind);
+
+	for (size_t k = 0; k < protocol_nsteps(p); k++) {
+		const char *type = protocol_step_done_by(p, k);
+		const struct step_status *s;
+		if (type && !strcmp(type, x->kind->type) && protocol_step_done_by_kind(p, k, kind) &&
+		    (s = casefile_step(&x->cf, protocol_step_key(p, k), 0)) &&
+		    s->state == STEP_PENDING)
+			return true;
+	}
+	return false;
 }
 
 /* A timeline is bounded: so many entries a case, so many a minute on one case (from
@@ -959,6 +1038,10 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 	}
 	if (x->kind->check && (rc = x->kind->check(x, err)))
 		goto out;
+	/* an entry that does a pending step by itself is that step done: a late one needs a
+	 * reason and counts when recorded, as a step_done would */
+	if (!x->amends && !x->refusal && does_a_step(x) && (rc = late_entry(x, err)))
+		goto out;
 	/* a correction cannot move what it corrects into a compartment more agencies read */
 	if (orig && strcmp(orig->section, x->section)) {
 		rc = sh_error_field(err, SH_EINVAL, "section",
@@ -994,11 +1077,22 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 		goto out;
 	if (x->reopen && (rc = store_case_set_closed(c, x->cf.c.id, 0, NULL, err)))
 		goto out;
+	if (x->worker && (rc = store_case_worker_set(c, x->cf.c.id, req->who->agency_id,
+						     x->worker > 0 ? x->worker : 0, x->at, ev.id, err)))
+		goto out;
+	if (x->search_term[0] &&
+	    (rc = store_youth_search_add(c, x->cf.c.youth_id,
+					 (const char *const[]){ x->search_term }, 1, err)))
+		goto out;
 	/* the derived steps change with the timeline: recompute them in the same transaction
 	 * (the case's facts may have changed, and with them who owes what) */
 	if ((rc = casefile_load(req, c, req->params[0], &x->cf, err)) ||
 	    (rc = casefile_evaluate(req, &x->cf, x->now, err)) ||
 	    (rc = casefile_save_steps(c, req, &x->cf, err)) || (rc = route_new_owners(x, c, err)))
+		goto out;
+	/* lists decide with it who sees initials (PC 293) */
+	if (!strcmp(x->kind->type, "name_confidentiality") &&
+	    (rc = store_case_set_confidential(c, x->cf.c.id, x->cf.state.name_confidential, err)))
 		goto out;
 	/* a step done (or a case closed) answers the summons for it */
 	if ((rc = summons_settle(c, x->cf.c.id, x->cf.c.closed_at != 0, x->cf.steps, x->cf.nsteps,
@@ -1107,7 +1201,7 @@ API_HANDLER(api_events_create)
 		jsonw_key(&w, "event");
 		jsonw_value(&w, ev);
 		jsonw_key(&w, "steps");
-		casefile_write_steps(&w, &cf);
+		casefile_write_steps(&w, req->who, &cf);
 		if (json_array_size(warnings)) {
 			jsonw_key(&w, "warnings");
 			jsonw_value(&w, warnings);

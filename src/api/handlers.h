@@ -23,6 +23,8 @@ API_HANDLER(api_agencies_list);
 API_HANDLER(api_agencies_create);
 API_HANDLER(api_agency_disable);
 API_HANDLER(api_agency_enable);
+API_HANDLER(api_agency_update);
+API_HANDLER(api_user_update);
 API_HANDLER(api_users_list);
 API_HANDLER(api_users_create);
 API_HANDLER(api_user_disable);
@@ -40,6 +42,13 @@ API_HANDLER(api_case_audit);
 API_HANDLER(api_notices_list);
 API_HANDLER(api_events_create);
 API_HANDLER(api_events_list);
+
+/* search.c, caseloads.c, prefs.c: finding a youth, caseloads, saved filters */
+API_HANDLER(api_search);
+API_HANDLER(api_caseloads);
+API_HANDLER(api_steps);
+API_HANDLER(api_prefs_get);
+API_HANDLER(api_prefs_put);
 
 /* witness.c */
 API_HANDLER(api_witness_eligibility);
@@ -59,6 +68,8 @@ API_HANDLER(api_channels_get);
 API_HANDLER(api_channels_put);
 API_HANDLER(api_notification_ack);
 API_HANDLER(api_case_notifications);
+API_HANDLER(api_summons_ack);
+API_HANDLER(api_summons_list);
 
 /* reports.c: the Board report */
 API_HANDLER(api_report_board);

@@ -123,6 +123,10 @@ json_t *notifications_summons_json(const struct summons_rec *s)
 			      "acknowledged_how", s->ack_how ? json_string(s->ack_how) : json_null());
 
 	json_object_set_new(o, "no_one_on_call", json_boolean(!s->roster_id));
+	/* false: no message of it is on its way or delivered (nobody on call, nobody with an
+	 * e-mail address or a webhook, every attempt failed); someone must act ("I'm on it") */
+	json_object_set_new(o, "reached", json_boolean(s->reached));
+	json_object_set_new(o, "case_id", json_string(s->case_id));
 	jsonh_set_time(o, "due_at", s->due_at, true);
 	jsonh_set_time(o, "created_at", s->created_at, false);
 	jsonh_set_time(o, "stage_at", s->stage_at, false);
@@ -183,4 +187,109 @@ API_HANDLER(api_case_notifications)
 		json_array_append_new(items, notification_json(&ob[i]));
 	return api_reply_json_new(res, 200, json_pack("{s:s, s:o, s:o}", "case_id", id, "summons",
 						      summons, "notifications", items));
+}
+
+/* ---- "I'm on it": a summons acknowledged by anyone of the agency, with or without a
+ * message to answer (one that could reach nobody has none) ---- */
+
+struct summons_ack_op {
+	struct api_request *req;
+	int64_t id, now;
+	struct summons_rec s;
+	bool first;
+};
+
+static enum sh_code do_summons_ack(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct summons_ack_op *o = arg;
+	const struct principal *who = o->req->who;
+	char detail[64];
+	enum sh_code rc;
+
+	if ((rc = store_summons_get(c, o->id, o->req->arena, &o->s, err)))
+		return rc;
+	/* the people of the summoned agency; to others it does not exist */
+	if (o->s.agency_id != who->agency_id ||
+	    (who->role != ROLE_MEMBER && who->role != ROLE_SUPERVISOR))
+		return sh_error_set(err, SH_ENOTFOUND, "no such summons");
+	if ((rc = store_summons_ack(c, o->id, o->now, who->user_id, "ack", &o->first, err)))
+		return rc;
+	if (!o->first)
+		return SH_OK;
+	if ((rc = store_outbox_cancel(c, o->id, err)))
+		return rc;
+	snprintf(detail, sizeof(detail), "summons %" PRId64, o->id);
+	return audit_record(c, who, o->now, "summons.ack", o->s.case_id, "core", "ok", detail, err);
+}
+
+API_HANDLER(api_summons_ack)
+{
+	struct summons_ack_op o = { .req = req };
+	struct store_conn *c;
+	json_t *out;
+	enum sh_code rc;
+
+	if (params_id(req, 0, &o.id, err))
+		return sh_error_set(err, SH_ENOTFOUND, "no such summons");
+	if (req->body_len) {
+		static const struct jsonh_field spec[] = { { NULL } };
+		json_t *body = api_body_object(req, err);
+		if (!body)
+			return err->code;
+		rc = jsonh_check(body, spec, "", err);
+		json_decref(body);
+		if (rc)
+			return rc;
+	}
+	o.now = clock_now(&req->app->clock);
+	if ((rc = store_write(req->app->store, do_summons_ack, &o, err)))
+		return rc;
+	if ((rc = store_read_begin(req->app->store, &c, err)))
+		return rc;
+	rc = store_summons_get(c, o.id, req->arena, &o.s, err);
+	store_read_end(c);
+	if (rc)
+		return rc;
+	out = notifications_summons_json(&o.s);
+	json_object_set_new(out, "first", json_boolean(o.first));
+	return api_reply_json_new(res, 200, out);
+}
+
+/* GET /api/v1/summons: the agency's summonses nobody acknowledged yet, on its open cases,
+ * those that reached nobody first ("what we owe now"). */
+API_HANDLER(api_summons_list)
+{
+	struct store_conn *c;
+	struct summons_rec *list = NULL;
+	size_t n = 0, k = 0;
+	const char **ids;
+	int64_t now = clock_now(&req->app->clock);
+	struct audit_batch b = { .who = req->who, .now = now, .action = "summons.list",
+				 .outcome = "ok", .section = "core" };
+	json_t *items;
+	enum sh_code rc;
+
+	if (req->who->role != ROLE_MEMBER && req->who->role != ROLE_SUPERVISOR)
+		return sh_error_set(err, SH_EFORBIDDEN, "analysts and admins see no case content");
+	if ((rc = store_read_begin(req->app->store, &c, err)))
+		return rc;
+	rc = store_summons_open_for(c, req->who->agency_id, req->arena, &list, &n, err);
+	store_read_end(c);
+	if (rc)
+		return rc;
+	ids = arena_alloc(req->arena, (n + 1) * sizeof(*ids));
+	items = json_array();
+	for (int reached = 0; reached < 2; reached++)
+		for (size_t i = 0; i < n; i++)
+			if (list[i].reached == reached) {
+				json_array_append_new(items, notifications_summons_json(&list[i]));
+				ids[k++] = list[i].case_id;
+			}
+	b.case_ids = ids;
+	b.ncases = k;
+	if (k && (rc = audit_write(req->app->store, &b, err))) {
+		json_decref(items);
+		return rc;
+	}
+	return api_reply_json_new(res, 200, json_pack("{s:o}", "items", items));
 }

@@ -98,7 +98,7 @@ static void check_person(struct store_conn *c, struct roster_op *o, const char *
 					    "admins are not paged)");
 		return;
 	}
-	if (!store_channels_get(c, id, &o->a, &ch, &e) && !ch.user_id)
+	if (!store_channels_get(c, id, &o->a, &ch, &e) && !ch.webhook_url && !ch.email)
 		warn_add(o->warn, field,
 			 "%s has no contact channel yet: they cannot be summoned until a webhook "
 			 "or e-mail address is set (PUT /api/v1/users/%" PRId64 "/channels)",
@@ -236,20 +236,25 @@ enum sh_code oncall_roster_remove(struct store *s, int64_t now, const struct pri
 	return rc;
 }
 
+/* A person on a shift: {"id","name","pageable"} (pageable: enabled, with an e-mail address or
+ * a webhook: a summons can reach them). */
+static json_t *person_json(int64_t id, const char *name, bool pageable)
+{
+	return json_pack("{s:I, s:o, s:b}", "id", (json_int_t)id, "name",
+			 name ? json_string(name) : json_null(), "pageable", pageable);
+}
+
 json_t *oncall_roster_json(const struct roster_rec *r, int64_t now)
 {
-	json_t *o = json_pack("{s:I, s:I, s:s, s:b, s:{s:I, s:o}, s:o, s:{s:I, s:o}}", "id",
-			      (json_int_t)r->id, "agency_id", (json_int_t)r->agency_id, "area",
-			      r->area, "in_force", r->starts_at <= now && now < r->ends_at && !r->removed_at,
-			      "on_call", "id", (json_int_t)r->user_id, "name",
-			      r->user_name ? json_string(r->user_name) : json_null(), "fallback",
-			      r->fallback_id ? json_pack("{s:I, s:o}", "id", (json_int_t)r->fallback_id,
-							 "name", r->fallback_name
-								 ? json_string(r->fallback_name)
-								 : json_null())
+	json_t *o = json_pack("{s:I, s:I, s:s, s:b, s:o, s:o, s:o}", "id", (json_int_t)r->id,
+			      "agency_id", (json_int_t)r->agency_id, "area", r->area, "in_force",
+			      r->starts_at <= now && now < r->ends_at && !r->removed_at, "on_call",
+			      person_json(r->user_id, r->user_name, r->user_pageable), "fallback",
+			      r->fallback_id ? person_json(r->fallback_id, r->fallback_name,
+							   r->fallback_pageable)
 					     : json_null(),
-			      "supervisor", "id", (json_int_t)r->supervisor_id, "name",
-			      r->supervisor_name ? json_string(r->supervisor_name) : json_null());
+			      "supervisor",
+			      person_json(r->supervisor_id, r->supervisor_name, r->supervisor_pageable));
 
 	jsonh_set_time(o, "starts_at", r->starts_at, false);
 	jsonh_set_time(o, "ends_at", r->ends_at, false);

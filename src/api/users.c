@@ -139,3 +139,48 @@ API_HANDLER(api_user_password)
 	res->content_type = NULL;
 	return SH_OK;
 }
+
+/* PATCH /api/v1/users/{id}: an admin changes a user's agency, role, display name or contact
+ * (api/admin.h: what a new agency or role ends, and who hears of it). */
+API_HANDLER(api_user_update)
+{
+	static const struct jsonh_field spec[] = {
+		{ "agency_id", JT_INT, 0, 1, INT32_MAX, NULL },
+		{ "role", JT_STRING, 0, 1, 16, NULL },
+		{ "display_name", JT_STRING, 0, 1, 100, NULL },
+		{ "contact", JT_STRING, JF_NULLABLE, 1, 100, NULL },
+		{ NULL },
+	};
+	struct admin_user_change ch = { 0 };
+	struct store_conn *c;
+	struct user_rec u;
+	json_t *body;
+	int64_t id;
+	enum sh_code rc;
+
+	if (!access_admin(req->who))
+		return sh_error_set(err, SH_EFORBIDDEN, "only an admin may change users");
+	if ((rc = params_id(req, 0, &id, err)))
+		return sh_error_set(err, SH_ENOTFOUND, "no such user");
+	if (!(body = api_body_object(req, err)))
+		return err->code;
+	if ((rc = jsonh_check(body, spec, "", err)))
+		goto out;
+	ch.agency_id = jsonh_int(body, "agency_id", 0);
+	ch.role = jsonh_str(body, "role");
+	ch.display_name = jsonh_str(body, "display_name");
+	ch.set_contact = json_object_get(body, "contact") != NULL;
+	ch.contact = jsonh_str(body, "contact");
+	if ((rc = admin_user_update(req->app->store, clock_now(&req->app->clock), req->who, id, &ch,
+				    err)))
+		goto out;
+	if ((rc = store_read_begin(req->app->store, &c, err)))
+		goto out;
+	rc = store_user_get(c, id, NULL, req->arena, &u, err);
+	store_read_end(c);
+	if (!rc)
+		rc = api_reply_json_new(res, 200, user_to_json(&u));
+out:
+	json_decref(body);
+	return rc;
+}

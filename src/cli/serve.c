@@ -7,6 +7,7 @@
 #include "api/checkpoints.h"
 #include "api/inflight.h"
 #include "api/notifications.h"
+#include "api/search.h"
 #include "api/throttle.h"
 #include "core/witness.h"
 #include "cli/cli.h"
@@ -162,6 +163,15 @@ int cmd_serve(int argc, char **argv)
 	if (app_load_rules(&app, conf_get(&t.conf, CONF_WITNESS_RULES),
 			   conf_get(&t.conf, CONF_OFFENCES), &err))
 		goto fail;
+	/* the search index of every youth not indexed with this key yet (an upgrade, a key
+	 * rotation), before anyone can search */
+	{
+		size_t indexed;
+		if (search_reindex(app.store, &app.keys, clock_now(&app.clock), &indexed, &err))
+			goto fail;
+		if (indexed)
+			log_info("serve: %zu youth indexed for search", indexed);
+	}
 	if (!(app.inflight = inflight_new()) || !(app.throttle = throttle_new()) ||
 	    !(app.telemetry = ho.telemetry = telemetry_new(http_routes, http_nroutes))) {
 		sh_error_set(&err, SH_ENOMEM, "out of memory");

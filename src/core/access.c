@@ -101,6 +101,25 @@ bool access_case_visible(const struct principal *p, bool participating, bool par
 	return false;
 }
 
+bool access_sees_identity(const struct principal *p, bool name_confidential)
+{
+	if (access_section(p->kind, p->role, SEC_CORE) < ACCESS_READ)
+		return false;
+	if (!name_confidential)
+		return true;
+	switch (p->kind) {
+	case AK_LAW_ENFORCEMENT:
+	case AK_CHILD_WELFARE:
+	case AK_PROBATION:
+	case AK_ADVOCACY:
+	case AK_MEDICAL:
+	case AK_MENTAL_HEALTH:
+		return true;
+	default:
+		return false;
+	}
+}
+
 bool access_reports(const struct principal *p)
 {
 	return p->role == ROLE_ANALYST || p->role == ROLE_SUPERVISOR ||

@@ -87,6 +87,13 @@ static inline bool access_can_write(const struct principal *p, enum section s)
  * see every case their agency took part in; analysts and admins see no case content.
  */
 bool access_case_visible(const struct principal *p, bool participating, bool participated);
+/*
+ * May this principal see a youth's name and birth date (on a case it may see)? Those who
+ * read the case's core facts, unless the victim elected confidentiality (PC 293 / 293.5):
+ * then only the case's law enforcement, child welfare, probation, advocacy, medical and
+ * mental-health staff. Search by name (api/search.c) and initials in lists follow it too.
+ */
+bool access_sees_identity(const struct principal *p, bool name_confidential);
 /* May this principal see aggregate reports? (analysts, supervisors, oversight) */
 bool access_reports(const struct principal *p);
 /* The internal Board report, small counts shown, is for county-wide roles (analysts,

@@ -43,6 +43,10 @@ struct case_agency_rec {
 	const char *reason; /* why it takes part: "identified", "routed", "witness", ... */
 	int64_t joined_at;
 	int64_t left_at; /* 0 while taking part */
+	/* the person the agency named as its worker on the case (worker_assigned); 0: nobody */
+	int64_t worker_id;
+	const char *worker_name;
+	int64_t worker_since;
 };
 
 /* One timeline entry. data is the JSON of its structured fields; free text is sealed. */

@@ -248,32 +248,42 @@ int64_t casefile_counted_at(const struct event_rec *e)
 	return late ? e->recorded_at : e->at;
 }
 
-/* The events that settle steps: step_done and step_waived, then the events that do a
- * step by themselves ("done by" in the protocol: a placement decides the placement). */
+/*
+ * The events that settle steps, in timeline order (the engine lets a later one correct an
+ * earlier one): step_done and step_waived, and the entries that do a step by themselves
+ * ("done by" in the protocol: a placement decides the placement) when recorded by an agency
+ * of the kinds the protocol names ("from"). The engine lets such an entry do its step only
+ * when it is the first to settle it, from the step's window on; its time counts as a
+ * step_done's does (a late entry counts when it was recorded).
+ */
 static size_t step_events(const struct casefile *cf, struct arena *a, struct step_event *se)
 {
-	size_t n = 0;
+	size_t n = 0, nsteps = protocol_nsteps(cf->protocol);
 
 	for (size_t i = 0; i < cf->nevents; i++) {
 		const struct event_rec *e = &cf->events[i];
-		json_t *d;
-		if ((strcmp(e->type, "step_done") && strcmp(e->type, "step_waived")) ||
-		    casefile_amended(cf, e))
+		if (casefile_amended(cf, e))
 			continue;
-		d = json_loads(e->data, 0, NULL);
-		se[n].step = arena_strdup(a, jsonh_str(d, "step") ? jsonh_str(d, "step") : "");
-		se[n].episode = (int)jsonh_int(d, "episode", 0);
-		se[n].waived = !strcmp(e->type, "step_waived");
-		se[n].at = casefile_counted_at(e);
-		n++;
-		json_decref(d);
-	}
-	for (size_t i = 0; i < protocol_nsteps(cf->protocol); i++) {
-		const char *type = protocol_step_done_by(cf->protocol, i);
-		const struct event_rec *e = type ? casefile_latest(cf, type) : NULL;
-		if (e)
-			se[n++] = (struct step_event){ protocol_step_key(cf->protocol, i), 0, false,
-						       e->at };
+		if (!strcmp(e->type, "step_done") || !strcmp(e->type, "step_waived")) {
+			json_t *d = json_loads(e->data, 0, NULL);
+			se[n].step = arena_strdup(a, jsonh_str(d, "step") ? jsonh_str(d, "step") : "");
+			se[n].episode = (int)jsonh_int(d, "episode", 0);
+			se[n].waived = !strcmp(e->type, "step_waived");
+			se[n].at = casefile_counted_at(e);
+			se[n].event_id = e->id;
+			se[n].by_entry = false;
+			n++;
+			json_decref(d);
+			continue;
+		}
+		for (size_t k = 0; k < nsteps; k++) {
+			const char *type = protocol_step_done_by(cf->protocol, k);
+			if (type && !strcmp(type, e->type) &&
+			    protocol_step_done_by_kind(cf->protocol, k, e->agency_kind))
+				se[n++] = (struct step_event){ protocol_step_key(cf->protocol, k), 0,
+							       false, casefile_counted_at(e), e->id,
+							       true };
+		}
 	}
 	return n;
 }
@@ -328,6 +338,7 @@ static void witness_item(struct casefile *cf, const char *key, const char *title
 	s->due_at = due;
 	s->state = !applies ? STEP_NOT_APPLICABLE : done ? STEP_DONE : STEP_PENDING;
 	s->done_at = done ? done->at : 0;
+	s->settled_by = done ? done->id : 0;
 	if (s->state == STEP_PENDING) {
 		s->time_left = due - now;
 		s->overdue = now > due;
@@ -443,34 +454,19 @@ static bool facts_changed_after(const struct casefile *cf, int64_t known)
 	return false;
 }
 
-/* The event that settled step (key, episode) (a step_done, a step_waived, or the event
- * that does it: "done by"), as its id; 0 when none. */
-static int64_t settled_recorded(const struct casefile *cf, const char *key, int episode)
+/* The entry that settled step (key, episode), whatever the facts now (the step may no
+ * longer apply): as the engine picks it, windows aside; 0 when none. */
+static int64_t settling_entry(const struct case_facts *f, const char *key, int episode)
 {
-	const char *done_by = NULL;
-	int64_t at = 0;
+	const struct step_event *found = NULL;
 
-	for (size_t i = 0; i < protocol_nsteps(cf->protocol); i++)
-		if (!strcmp(protocol_step_key(cf->protocol, i), key))
-			done_by = protocol_step_done_by(cf->protocol, i);
-	for (size_t i = 0; i < cf->nevents; i++) {
-		const struct event_rec *e = &cf->events[i];
-		json_t *d;
-		if (casefile_amended(cf, e))
-			continue;
-		if (done_by && !episode && !strcmp(e->type, done_by)) {
-			at = e->id;
-			continue;
-		}
-		if (strcmp(e->type, "step_done") && strcmp(e->type, "step_waived"))
-			continue;
-		d = json_loads(e->data, 0, NULL);
-		if (!strcmp(jsonh_str(d, "step") ? jsonh_str(d, "step") : "", key) &&
-		    jsonh_int(d, "episode", 0) == episode)
-			at = e->id;
-		json_decref(d);
+	for (size_t i = 0; i < f->nevents; i++) {
+		const struct step_event *e = &f->events[i];
+		if (e->step && e->episode == episode && !strcmp(e->step, key) &&
+		    !(e->by_entry && found))
+			found = e;
 	}
-	return at;
+	return found ? found->event_id : 0;
 }
 
 /*
@@ -490,7 +486,7 @@ static enum sh_code freeze_settled(struct casefile *cf, const struct casefile_co
 		size_t n = 0;
 		enum sh_code rc;
 
-		if (s->state == STEP_PENDING || !(known = settled_recorded(cf, s->key, s->episode)) ||
+		if (s->state == STEP_PENDING || !(known = settling_entry(f, s->key, s->episode)) ||
 		    !facts_changed_after(cf, known))
 			continue;
 		state_as_of(cf, ctx, known, &st);
@@ -512,13 +508,16 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
 	struct case_facts f = { 0 };
 	struct step_status *scratch = NULL;
 	int64_t *hearings;
-	size_t nse, instances, cap, need = 0;
+	size_t nse, instances, cap, need = 0, ndone_by = 0;
 	enum sh_code rc;
 
 	if (!cf->protocol)
 		return sh_error_set(err, SH_EINTERNAL, "the case's protocol version is not loaded");
 	state_as_of(cf, ctx, INT64_MAX, &cf->state);
-	se = arena_alloc(a, (cf->nevents + protocol_nsteps(cf->protocol) + 1) * sizeof(*se));
+	for (size_t i = 0; i < protocol_nsteps(cf->protocol); i++)
+		ndone_by += protocol_step_done_by(cf->protocol, i) != NULL;
+	/* each entry settles at most one step, or does each "done by" step */
+	se = arena_alloc(a, (cf->nevents * (1 + ndone_by) + 1) * sizeof(*se));
 	cf->missing = arena_alloc(a, (cf->nevents + 1) * sizeof(*cf->missing));
 	hearings = arena_alloc(a, (witness_item_count(cf) + 1) * sizeof(*hearings));
 	if (!se || !cf->missing || !hearings)
@@ -588,21 +587,7 @@ const char *casefile_lead_kind(const struct casefile *cf)
 
 bool casefile_sees_identity(const struct principal *who, const struct casefile *cf)
 {
-	if (!access_can_read(who, SEC_CORE))
-		return false;
-	if (!cf->state.name_confidential)
-		return true;
-	switch (who->kind) {
-	case AK_LAW_ENFORCEMENT:
-	case AK_CHILD_WELFARE:
-	case AK_PROBATION:
-	case AK_ADVOCACY:
-	case AK_MEDICAL:
-	case AK_MENTAL_HEALTH:
-		return true;
-	default:
-		return false;
-	}
+	return access_sees_identity(who, cf->state.name_confidential);
 }
 
 static bool disclosed_to(const struct casefile *cf, const struct event_rec *note, int64_t agency)

@@ -37,6 +37,9 @@ struct step_event {
 	int episode;      /* 0 for case-level steps; 1.. for the nth missing episode / hearing */
 	bool waived;      /* false: done */
 	int64_t at;       /* when it was done or waived (the time of the fact) */
+	int64_t event_id; /* the timeline entry (0: none); the step shows which entry settled it */
+	bool by_entry;    /* an entry that does the step by itself ("done by"): it settles the
+			     step only when nothing earlier did, and not before its window opens */
 };
 
 struct missing_episode {
@@ -73,6 +76,7 @@ struct step_status {
 	int64_t due_at;    /* 0 = no deadline yet (e.g. waiting for another step) */
 	int64_t not_before; /* it cannot be done before this time; 0 = any time */
 	int64_t done_at;   /* time of the done/waived event, else 0 */
+	int64_t settled_by; /* the event_id of the step_event that settled it, else 0 */
 	bool overdue;      /* pending and now > due_at (a step due at T is on time at T) */
 	int64_t time_left; /* due_at - now; negative when overdue; 0 when no deadline */
 };
@@ -96,10 +100,15 @@ size_t protocol_nsteps(const struct protocol *p);
 /* The key of the i-th step in file order (i < protocol_nsteps); points into p. */
 const char *protocol_step_key(const struct protocol *p, size_t i);
 bool protocol_has_step(const struct protocol *p, const char *key);
+/* Does an owner line of the i-th step name this agency kind (whatever its condition)? */
+bool protocol_step_may_own(const struct protocol *p, size_t i, const char *kind);
 /* The title of a step (points into p); key itself when there is no such step. */
 const char *protocol_step_title(const struct protocol *p, const char *key);
 /* The event type that does the i-th step ("done by"), or NULL. */
 const char *protocol_step_done_by(const struct protocol *p, size_t i);
+/* Does an event of that type recorded by an agency of this kind do the i-th step? ("done by
+ * EVENT from KIND, ..."; without "from", any kind) */
+bool protocol_step_done_by_kind(const struct protocol *p, size_t i, const char *kind);
 /* Is the step repeated per missing episode or per hearing? */
 bool protocol_step_episodic(const struct protocol *p, const char *key);
 
@@ -114,7 +123,9 @@ void protocol_describe(const struct protocol *p, struct buf *out);
  * Also: SH_EINVAL for inconsistent facts (a count without its array), SH_ENOMEM.
  * Keeps nothing; the strings in out point into p and live as long as it does.
  * A done/waived step keeps its due_at (for timeliness) and has time_left 0; the
- * last event for a (step, episode) wins; the semantics are in protocol-format.md.
+ * last event for a (step, episode) wins, except that a by_entry event counts only when no
+ * earlier event settled it, and not before the step's window ("not before") opens; the
+ * semantics are in protocol-format.md. events are in timeline order.
  */
 enum sh_code protocol_evaluate(const struct protocol *p, const struct case_facts *f, int64_t now,
 			       struct step_status *out, size_t max, size_t *n);

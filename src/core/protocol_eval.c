@@ -155,14 +155,22 @@ static size_t instances(const struct pstep *s, const struct case_facts *f)
 	return 1;
 }
 
-/* The last done/waived event for (key, episode): a later event amends an earlier one. */
-static const struct step_event *find_event(const struct case_facts *f, const char *key, int ep)
+/* The event that settles (key, episode): the last done/waived event for it (a later event
+ * amends an earlier one); an entry that does the step by itself counts only when nothing
+ * earlier settled it, and only from the moment the step's window opens. */
+static const struct step_event *find_event(const struct case_facts *f, const char *key, int ep,
+					   int64_t not_before)
 {
 	const struct step_event *found = NULL;
 
-	for (size_t i = 0; i < f->nevents; i++)
-		if (f->events[i].step && f->events[i].episode == ep && !strcmp(f->events[i].step, key))
-			found = &f->events[i];
+	for (size_t i = 0; i < f->nevents; i++) {
+		const struct step_event *e = &f->events[i];
+		if (!e->step || e->episode != ep || strcmp(e->step, key))
+			continue;
+		if (e->by_entry && (found || e->at < not_before))
+			continue;
+		found = e;
+	}
 	return found;
 }
 
@@ -220,10 +228,11 @@ static void eval_instance(struct eval *ev, size_t si, size_t ep)
 			st->not_before =
 				add_sat(nb, s->nb_sign < 0 ? -s->nb_offset.secs : s->nb_offset.secs);
 	}
-	e = find_event(f, s->key, (int)ep);
+	e = find_event(f, s->key, (int)ep, st->not_before);
 	if (e) {
 		st->state = e->waived ? STEP_WAIVED : STEP_DONE;
 		st->done_at = e->at;
+		st->settled_by = e->event_id;
 	} else if (clock) {
 		st->overdue = ev->now > st->due_at;
 		st->time_left = sub_sat(st->due_at, ev->now);

@@ -81,6 +81,8 @@ struct pstep {
 	struct pduration offset;
 	struct pcond when;
 	const char *done_by; /* "done by EVENT": an event of that type does the step */
+	unsigned done_by_from; /* "... from KIND, KIND": recorded by those kinds only (a bit per
+				  agency kind; PCOND_ALL_KINDS: by anyone) */
 	int done_by_line;
 	/* "not before ANCHOR +- DURATION": the step cannot be done earlier */
 	bool has_not_before;

@@ -733,16 +733,21 @@ static void d_due(struct parser *ps, const char *rest)
 	parse_duration(ps, t[i + 1], &s->offset);
 }
 
-/* "done by EVENT": recording an event of that type does the step (once per case) */
+/* "done by EVENT [from KIND, KIND]": recording an event of that type (by an agency of
+ * those kinds, when named) does the step (once per case) */
 static void d_done(struct parser *ps, const char *rest)
 {
 	struct pstep *s = ps->cur;
 	const char *const *t = ps->tok;
+	unsigned from = 0;
 
 	if (!tokenize(ps, rest))
 		return;
-	if (ps->ntok != 2 || strcmp(t[0], "by") || !valid_key(t[1])) {
-		perr(ps, ps->line, "write 'done by EVENT_TYPE', e.g. 'done by placement'");
+	if (ps->ntok < 2 || strcmp(t[0], "by") || !valid_key(t[1]) ||
+	    (ps->ntok > 2 && (ps->ntok < 4 || strcmp(t[2], "from")))) {
+		perr(ps, ps->line,
+		     "write 'done by EVENT_TYPE', or 'done by EVENT_TYPE from KIND, KIND', e.g. "
+		     "'done by placement' or 'done by screening from mental_health'");
 		return;
 	}
 	if (s->done_by) {
@@ -750,7 +755,16 @@ static void d_done(struct parser *ps, const char *rest)
 		     s->done_by_line);
 		return;
 	}
+	for (size_t i = 3; i < ps->ntok; i++) {
+		int k = protocol_kind_index(t[i]);
+		if (k < 0) {
+			perr(ps, ps->line, "unknown agency kind '%.40s' (expected " KIND_HINT ")", t[i]);
+			return;
+		}
+		from |= 1u << k;
+	}
 	s->done_by = pstrdup(ps, t[1]);
+	s->done_by_from = from ? from : PCOND_ALL_KINDS;
 	s->done_by_line = ps->line;
 }
 
@@ -924,6 +938,7 @@ static void check_not_before(struct parser *ps, const struct pstep *s)
 		perr(ps, s->done_by_line,
 		     "'done by' is for steps that happen once per case; '%.64s' happens once per %s",
 		     s->key, s->kind == KIND_MISSING ? "missing episode" : "hearing");
+
 	if (!s->has_not_before)
 		return;
 	ak = anchor_kind(s->nb_anchor);
@@ -1185,6 +1200,25 @@ const char *protocol_step_done_by(const struct protocol *p, size_t i)
 	return i < p->nsteps ? p->steps[i].done_by : NULL;
 }
 
+bool protocol_step_may_own(const struct protocol *p, size_t i, const char *kind)
+{
+	for (const struct powner *o = i < p->nsteps ? p->steps[i].owners : NULL; o; o = o->next)
+		if (kind && !strcmp(o->kind, kind))
+			return true;
+	return false;
+}
+
+bool protocol_step_done_by_kind(const struct protocol *p, size_t i, const char *kind)
+{
+	int k = protocol_kind_index(kind);
+
+	if (i >= p->nsteps || !p->steps[i].done_by)
+		return false;
+	if (p->steps[i].done_by_from == PCOND_ALL_KINDS)
+		return true;
+	return k >= 0 && (p->steps[i].done_by_from & 1u << k);
+}
+
 bool protocol_step_episodic(const struct protocol *p, const char *key)
 {
 	const struct pstep *s = key ? find_step(p, key, NULL) : NULL;
@@ -1269,8 +1303,13 @@ void protocol_describe(const struct protocol *p, struct buf *out)
 			buf_adds(out, s->sign < 0 ? " - " : " + ");
 			describe_duration(out, &s->offset);
 		}
-		if (s->done_by)
+		if (s->done_by) {
 			buf_addf(out, " | done by %s", s->done_by);
+			if (s->done_by_from != PCOND_ALL_KINDS) {
+				buf_adds(out, " from ");
+				describe_set(out, s->done_by_from, PROTOCOL_NKINDS, false);
+			}
+		}
 		if (s->has_not_before) {
 			buf_addf(out, " | not before %s", anchor_names[s->nb_anchor]);
 			if (s->nb_offset.amount) {

@@ -16,13 +16,17 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/session", api_session_create, ROUTE_PUBLIC, 4 * KiB },
 	{ "DELETE", "/api/v1/session", api_session_delete, ROUTE_SIGNED_IN, 0 },
 	{ "GET", "/api/v1/me", api_me, ROUTE_SIGNED_IN, 0 },
+	{ "GET", "/api/v1/me/preferences", api_prefs_get, ROUTE_SIGNED_IN, 0 },
+	{ "PUT", "/api/v1/me/preferences/{key}", api_prefs_put, ROUTE_SIGNED_IN, 2 * KiB },
 
 	{ "GET", "/api/v1/agencies", api_agencies_list, ROUTE_SIGNED_IN, 0 },
 	{ "POST", "/api/v1/agencies", api_agencies_create, ROUTE_SIGNED_IN, 16 * KiB },
 	{ "POST", "/api/v1/agencies/{id}/disable", api_agency_disable, ROUTE_SIGNED_IN, 1 * KiB },
 	{ "POST", "/api/v1/agencies/{id}/enable", api_agency_enable, ROUTE_SIGNED_IN, 1 * KiB },
+	{ "PATCH", "/api/v1/agencies/{id}", api_agency_update, ROUTE_SIGNED_IN, 16 * KiB },
 	{ "GET", "/api/v1/users", api_users_list, ROUTE_SIGNED_IN, 0 },
 	{ "POST", "/api/v1/users", api_users_create, ROUTE_SIGNED_IN, 8 * KiB },
+	{ "PATCH", "/api/v1/users/{id}", api_user_update, ROUTE_SIGNED_IN, 4 * KiB },
 	{ "POST", "/api/v1/users/{id}/disable", api_user_disable, ROUTE_SIGNED_IN, 1 * KiB },
 	{ "POST", "/api/v1/users/{id}/enable", api_user_enable, ROUTE_SIGNED_IN, 1 * KiB },
 	{ "POST", "/api/v1/users/{id}/password", api_user_password, ROUTE_SIGNED_IN, 4 * KiB },
@@ -38,6 +42,9 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/cases/{id}/events", api_events_create, ROUTE_SIGNED_IN, 64 * KiB },
 	{ "GET", "/api/v1/cases/{id}/events", api_events_list, ROUTE_SIGNED_IN, 0 },
 	{ "GET", "/api/v1/cases/{id}/witness", api_case_witness, ROUTE_SIGNED_IN, 0 },
+	/* the terms go in a body, never in a URL (browser history, proxy logs) */
+	{ "POST", "/api/v1/search", api_search, ROUTE_SIGNED_IN, 4 * KiB },
+	{ "GET", "/api/v1/steps", api_steps, ROUTE_SIGNED_IN, 0 },
 
 	{ "POST", "/api/v1/witness/eligibility", api_witness_eligibility, ROUTE_SIGNED_IN, 8 * KiB },
 	{ "GET", "/api/v1/prosecutions", api_prosecutions_list, ROUTE_SIGNED_IN, 0 },
@@ -48,12 +55,15 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/prosecutions/{id}/witnesses", api_prosecution_witness, ROUTE_SIGNED_IN, 4 * KiB },
 
 	{ "GET", "/api/v1/agencies/{id}/roster", api_roster_list, ROUTE_SIGNED_IN, 0 },
+	{ "GET", "/api/v1/agencies/{id}/caseloads", api_caseloads, ROUTE_SIGNED_IN, 0 },
 	{ "POST", "/api/v1/agencies/{id}/roster", api_roster_add, ROUTE_SIGNED_IN, 4 * KiB },
 	{ "DELETE", "/api/v1/agencies/{id}/roster/{entry}", api_roster_remove, ROUTE_SIGNED_IN, 0 },
 	{ "GET", "/api/v1/users/{id}/channels", api_channels_get, ROUTE_SIGNED_IN, 0 },
 	{ "PUT", "/api/v1/users/{id}/channels", api_channels_put, ROUTE_SIGNED_IN, 4 * KiB },
 	{ "POST", "/api/v1/notifications/{id}/ack", api_notification_ack, ROUTE_SIGNED_IN, 1 * KiB },
 	{ "GET", "/api/v1/cases/{id}/notifications", api_case_notifications, ROUTE_SIGNED_IN, 0 },
+	{ "GET", "/api/v1/summons", api_summons_list, ROUTE_SIGNED_IN, 0 },
+	{ "POST", "/api/v1/summons/{id}/ack", api_summons_ack, ROUTE_SIGNED_IN, 1 * KiB },
 
 	{ "GET", "/api/v1/reports/board", api_report_board, ROUTE_SIGNED_IN, 0 },
 	{ "GET", "/api/v1/arrests/refused", api_refused_arrests, ROUTE_SIGNED_IN, 0 },

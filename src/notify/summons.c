@@ -50,6 +50,35 @@ static enum sh_code reachable(struct store_conn *c, const struct roster_rec *r,
 }
 
 /*
+ * The agency's named worker on the case (worker_assigned), when they can be paged: enabled,
+ * still of the agency, with an e-mail address or a webhook. Summonses to the person on call
+ * and due-soon alerts go to them first; *to 0 when there is none (then the roster decides).
+ */
+static enum sh_code worker_first(struct store_conn *c, const char *case_id, int64_t agency_id,
+				 struct arena *a, int64_t *to, struct sh_error *err)
+{
+	struct user_rec u;
+	struct channel_rec ch;
+	int64_t uid;
+	enum sh_code rc;
+
+	*to = 0;
+	if ((rc = store_case_worker_get(c, case_id, agency_id, &uid, err)) || !uid)
+		return rc;
+	if ((rc = store_user_get(c, uid, NULL, a, &u, err)) == SH_ENOTFOUND) {
+		sh_error_init(err);
+		return SH_OK;
+	}
+	if (rc || u.disabled || u.agency_disabled || u.agency_id != agency_id)
+		return rc;
+	if ((rc = store_channels_get(c, uid, a, &ch, err)))
+		return rc;
+	if (ch.webhook_url || ch.email)
+		*to = uid;
+	return SH_OK;
+}
+
+/*
  * Adds one message per contact channel of user_id, from the template t (kind,
  * stage, role, case, step, ...). A cause already in the outbox is not added again.
  */
@@ -163,9 +192,14 @@ enum sh_code summons_open(struct store_conn *c, const char *case_id, const char 
 		t.agency_id = ag->agency_id;
 		t.summons_id = sm.id;
 		t.created_at = now;
-		if ((rc = reachable(c, &r, ESC_ON_CALL, a, &to, &as, err)))
+		if ((rc = worker_first(c, case_id, ag->agency_id, a, &to, err)))
 			return rc;
-		t.role = escalation_role_name(as);
+		if (to)
+			t.role = "worker";
+		else if ((rc = reachable(c, &r, ESC_ON_CALL, a, &to, &as, err)))
+			return rc;
+		else
+			t.role = escalation_role_name(as);
 		if ((rc = enqueue(c, &t, to, a, &queued, err)))
 			return rc;
 	}
@@ -283,9 +317,17 @@ static enum sh_code escalate(struct store_conn *c, struct scan_work *w, const st
 	t.agency_id = s->agency_id;
 	t.summons_id = s->id;
 	t.created_at = now;
-	if ((rc = reachable(c, &r, next_role, w->a, &to, &as, err)))
+	/* a repeat goes to the case's worker when the agency named one; the fallback and the
+	 * supervisor stages go where the roster says */
+	to = 0;
+	if (next_role == ESC_ON_CALL && (rc = worker_first(c, s->case_id, s->agency_id, w->a, &to, err)))
 		return rc;
-	t.role = escalation_role_name(as);
+	if (to)
+		t.role = "worker";
+	else if ((rc = reachable(c, &r, next_role, w->a, &to, &as, err)))
+		return rc;
+	else
+		t.role = escalation_role_name(as);
 	if ((rc = enqueue(c, &t, to, w->a, &w->queued, err)))
 		return rc;
 	snprintf(detail, sizeof(detail), "summons %" PRId64 " stage %d %s%s", s->id, next, t.role,
@@ -301,7 +343,7 @@ static enum sh_code alert(struct store_conn *c, struct scan_work *w, const struc
 	struct roster_rec r = { 0 };
 	struct outbox_rec t = { 0 };
 	const char *outcome;
-	int64_t to = 0;
+	int64_t to = 0, worker = 0;
 	bool inserted;
 	char detail[128];
 	enum sh_code rc;
@@ -310,8 +352,16 @@ static enum sh_code alert(struct store_conn *c, struct scan_work *w, const struc
 		return SH_OK;
 	if (k->agency_id && (rc = store_roster_at(c, k->agency_id, k->area, now, w->a, &r, err)))
 		return rc;
-	if ((rc = reachable(c, &r, role, w->a, &to, &role, err)))
+	/* the case's worker first: due soon goes to them instead of the person on call; overdue
+	 * goes to the supervisor, and to them as well */
+	if (k->agency_id && (rc = worker_first(c, k->case_id, k->agency_id, w->a, &worker, err)))
 		return rc;
+	if (worker && role == ESC_ON_CALL)
+		to = worker;
+	else if ((rc = reachable(c, &r, role, w->a, &to, &role, err)))
+		return rc;
+	if (!to)
+		to = worker; /* nobody on the roster: the worker at least */
 	if (v == ESC_SKIP)
 		outcome = "skipped";
 	else if (!k->agency_id)
@@ -339,10 +389,19 @@ static enum sh_code alert(struct store_conn *c, struct scan_work *w, const struc
 	t.area = k->area;
 	t.agency_id = k->agency_id;
 	t.created_at = now;
+	if (to == worker)
+		t.role = "worker";
 	if ((rc = enqueue(c, &t, to, w->a, &w->queued, err)))
 		return rc;
-	snprintf(detail, sizeof(detail), "%s %.64s episode %d to %s", kind, k->step, k->episode,
-		 t.role);
+	if (worker && to != worker) {
+		const char *role_to = t.role;
+		t.role = "worker";
+		if ((rc = enqueue(c, &t, worker, w->a, &w->queued, err)))
+			return rc;
+		t.role = role_to;
+	}
+	snprintf(detail, sizeof(detail), "%s %.64s episode %d to %s%s", kind, k->step, k->episode,
+		 t.role, worker && to != worker ? " and the worker" : "");
 	return audit_system(c, now, "notify.alert", k->case_id, detail, err);
 }
 

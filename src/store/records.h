@@ -158,6 +158,12 @@ struct owed_rec {
 	int episode;
 	int64_t opened_at;
 	int64_t due_at;
+	/* who the youth is, for initials (sealed), and whether the name is confidential now */
+	const unsigned char *identity;
+	size_t identity_len;
+	bool name_confidential;
+	int64_t worker_id; /* the agency's named worker on the case; 0: nobody */
+	const char *worker_name;
 };
 
 /* A prosecution of exploiters or buyers, by a prosecutor's agency. */
@@ -195,12 +201,19 @@ struct case_query {
 	int64_t after_due; /* INT64_MAX for cases with nothing due */
 	const char *after_id;
 	int limit;
+	/* filters (NULL / 0: none): the case's area; cases owing this step (of `owner`); the
+	 * agency's named worker: a user (> 0) or nobody (-1) */
+	const char *area;
+	const char *step;
+	int64_t worker;
 };
 
 /* rosters, channels, summonses, outbox */
 #include "store/records_notify.h"
 /* the Board report's queries and rows */
 #include "store/records_report.h"
+/* the search index, case searches, named workers, caseloads, preferences */
+#include "store/records_find.h"
 
 /*
  * The kinds of sealed (encrypted) values. Each is sealed with its own context

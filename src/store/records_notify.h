@@ -20,8 +20,10 @@ struct roster_rec {
 	int64_t supervisor_id;
 	int64_t created_at, created_by;
 	int64_t removed_at; /* 0 while in force */
-	/* filled by lookups: display names */
+	/* filled by lookups: display names, and whether each can be paged now (enabled, with
+	 * an e-mail address or a webhook) */
 	const char *user_name, *fallback_name, *supervisor_name;
+	bool user_pageable, fallback_pageable, supervisor_pageable;
 };
 
 /* How a user is reached. The webhook secret is sealed (shcrypto) with its context. */
@@ -55,6 +57,9 @@ struct summons_rec {
 	const char *area;
 	const char *agency_name, *agency_kind;
 	const char *acked_by_name;
+	/* a message of it is on its way or was delivered; false: nobody could be paged (no one
+	 * on call, nobody with a channel, every attempt failed) */
+	bool reached;
 };
 
 /* One message to one person on one channel: a row of the outbox. */

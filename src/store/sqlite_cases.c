@@ -270,15 +270,29 @@ enum sh_code sqlite_case_set_closed(struct store_conn *c, const char *id, int64_
  * earliest step; it stops when the page is full, so a page costs about the same with a
  * hundred open cases or a hundred thousand. Phase 2 lists the cases with nothing due.
  */
-#define OWED_COLS "c.id, c.identified_at, c.area, c.youth_status, c.age, c.closed_at, c.protocol_id"
-#define MINE_PENDING "s.state = 'pending' AND (s.owner = ?3 OR s.also_owner = ?3) AND s.due_at > 0"
+#define OWED_COLS                                                                            \
+	"c.id, c.identified_at, c.area, c.youth_status, c.age, c.closed_at, c.protocol_id,"    \
+	" c.name_confidential, y.identity, w.user_id, wu.display_name"
+/* the youth (for initials) and the agency's named worker */
+#define OWED_JOINS                                                                           \
+	" JOIN youth y ON y.id = c.youth_id LEFT JOIN case_workers w ON w.case_id = c.id"      \
+	" AND w.agency_id = ?1 LEFT JOIN users wu ON wu.id = w.user_id"
+#define MINE_PENDING                                                                         \
+	"s.state = 'pending' AND (s.owner = ?3 OR s.also_owner = ?3) AND s.due_at > 0"         \
+	" AND (?8 IS NULL OR s.step = ?8)"
+/* the filters of struct case_query: area (?7), step (?8, in MINE_PENDING), worker (?9) */
+#define CASE_FILTERS                                                                         \
+	" AND (?7 IS NULL OR c.area = ?7)"                                                     \
+	" AND (?9 = 0 OR (?9 > 0 AND w.user_id = ?9) OR (?9 < 0 AND w.user_id IS NULL))"
 
 static const char walk_owner[] =
 	"SELECT case_id, due_at FROM case_steps WHERE owner = ?1 AND state = 'pending'"
-	" AND due_at > 0 AND due_at >= ?2 AND (?3 = 0 OR due_at < ?4) ORDER BY due_at, case_id";
+	" AND due_at > 0 AND due_at >= ?2 AND (?3 = 0 OR due_at < ?4) AND (?5 IS NULL OR step = ?5)"
+	" ORDER BY due_at, case_id";
 static const char walk_also[] =
 	"SELECT case_id, due_at FROM case_steps WHERE also_owner = ?1 AND state = 'pending'"
-	" AND due_at > 0 AND due_at >= ?2 AND (?3 = 0 OR due_at < ?4) ORDER BY due_at, case_id";
+	" AND due_at > 0 AND due_at >= ?2 AND (?3 = 0 OR due_at < ?4) AND (?5 IS NULL OR step = ?5)"
+	" ORDER BY due_at, case_id";
 /* one case met on the walk: shown if the agency takes part, it passes the filters, and
  * this is its earliest step; with the step to show ("step episode opened_at") */
 static const char owed_case[] =
@@ -287,13 +301,13 @@ static const char owed_case[] =
 	" (SELECT s.step || ' ' || s.episode || ' ' || s.opened_at FROM case_steps s"
 	"   WHERE s.case_id = c.id AND " MINE_PENDING " AND s.due_at = ?5"
 	"   ORDER BY s.step, s.episode LIMIT 1)"
-	" FROM cases c JOIN case_agencies ca ON ca.case_id = c.id AND ca.agency_id = ?1"
-	" WHERE c.id = ?6 AND (?2 OR ca.left_at = 0) AND (?4 = 0 OR c.closed_at = 0)";
+	" FROM cases c JOIN case_agencies ca ON ca.case_id = c.id AND ca.agency_id = ?1" OWED_JOINS
+	" WHERE c.id = ?6 AND (?2 OR ca.left_at = 0) AND (?4 = 0 OR c.closed_at = 0)" CASE_FILTERS;
 static const char nothing_due[] =
-	"SELECT " OWED_COLS " FROM case_agencies ca JOIN cases c ON c.id = ca.case_id"
+	"SELECT " OWED_COLS " FROM case_agencies ca JOIN cases c ON c.id = ca.case_id" OWED_JOINS
 	" WHERE ca.agency_id = ?1 AND (?2 OR ca.left_at = 0) AND (?4 = 0 OR c.closed_at = 0)"
 	" AND ca.case_id > ?5 AND NOT EXISTS (SELECT 1 FROM case_steps s"
-	"  WHERE s.case_id = c.id AND " MINE_PENDING ")"
+	"  WHERE s.case_id = c.id AND " MINE_PENDING ")" CASE_FILTERS
 	" ORDER BY ca.case_id LIMIT ?6";
 
 static struct owed_rec *owed_push(sqlite3_stmt *st, struct arena *a, struct owed_rec **out,
@@ -310,16 +324,23 @@ static struct owed_rec *owed_push(sqlite3_stmt *st, struct arena *a, struct owed
 	o->age = sqlite3_column_int(st, 4);
 	o->closed_at = sqlite3_column_int64(st, 5);
 	o->protocol_id = sqlite3_column_int64(st, 6);
+	o->name_confidential = sqlite3_column_int(st, 7) != 0;
+	o->identity = sq_col_blob(st, 8, a, &o->identity_len);
+	o->worker_id = sqlite3_column_int64(st, 9);
+	o->worker_name = sq_col_text(st, 10, a);
 	return o;
 }
 
-/* Binds the parameters the case statements share (?1 to ?4). */
+/* Binds the parameters the case statements share (?1 to ?4, ?7 to ?9). */
 static void bind_case_filter(sqlite3_stmt *st, const struct case_query *q)
 {
 	sqlite3_bind_int64(st, 1, q->agency_id);
 	sqlite3_bind_int(st, 2, q->ever);
 	sq_bind_text(st, 3, q->owner);
 	sqlite3_bind_int(st, 4, q->open_only);
+	sq_bind_text(st, 7, q->area);
+	sq_bind_text(st, 8, q->step);
+	sqlite3_bind_int64(st, 9, q->worker);
 }
 
 /* Phase 1: the cases with something due, from the cursor on, until the page is full. */
@@ -338,6 +359,7 @@ static enum sh_code owed_due(struct sconn *sc, const struct case_query *q, struc
 		sqlite3_bind_int64(walk[w], 2, q->after_id ? q->after_due : 0);
 		sqlite3_bind_int(walk[w], 3, q->overdue_only);
 		sqlite3_bind_int64(walk[w], 4, q->now);
+		sq_bind_text(walk[w], 5, q->step);
 		if ((rc = sq_step(sc, walk[w], &row[w], err)))
 			goto out;
 	}
@@ -370,9 +392,9 @@ static enum sh_code owed_due(struct sconn *sc, const struct case_query *q, struc
 		sq_bind_text(one, 6, id);
 		if ((rc = sq_step(sc, one, &found, err)))
 			goto out;
-		if (found && sqlite3_column_int64(one, 7) == due) {
+		if (found && sqlite3_column_int64(one, 11) == due) {
 			struct owed_rec *o = owed_push(one, a, out, n, cap);
-			const char *next = (const char *)sqlite3_column_text(one, 8);
+			const char *next = (const char *)sqlite3_column_text(one, 12);
 			if (!o) {
 				rc = sq_no_mem(err);
 				goto out;
@@ -433,7 +455,8 @@ enum sh_code sqlite_case_query(struct store_conn *c, const struct case_query *q,
 	*n = 0;
 	if (!in_rest && (rc = owed_due(sc, q, a, out, n, &cap, err)))
 		return rc;
-	if (q->overdue_only || *n >= (size_t)q->limit)
+	/* a case with nothing due owes no step, nor the one asked for */
+	if (q->overdue_only || q->step || *n >= (size_t)q->limit)
 		return SH_OK;
 	return owed_rest(sc, q, in_rest ? q->after_id : "", a, out, n, &cap, err);
 }
@@ -460,7 +483,10 @@ enum sh_code sqlite_case_agencies(struct store_conn *c, const char *case_id, str
 				  struct case_agency_rec **out, size_t *n, struct sh_error *err)
 {
 	static const char sql[] = "SELECT ca.agency_id, g.name, g.kind, ca.reason, ca.joined_at,"
-				  " ca.left_at FROM case_agencies ca JOIN agencies g ON g.id = ca.agency_id"
+				  " ca.left_at, w.user_id, u.display_name, w.assigned_at"
+				  " FROM case_agencies ca JOIN agencies g ON g.id = ca.agency_id"
+				  " LEFT JOIN case_workers w ON w.case_id = ca.case_id"
+				  " AND w.agency_id = ca.agency_id LEFT JOIN users u ON u.id = w.user_id"
 				  " WHERE ca.case_id = ?1 ORDER BY ca.joined_at, g.name";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
@@ -483,6 +509,9 @@ enum sh_code sqlite_case_agencies(struct store_conn *c, const char *case_id, str
 		r->reason = sq_col_text(st, 3, a);
 		r->joined_at = sqlite3_column_int64(st, 4);
 		r->left_at = sqlite3_column_int64(st, 5);
+		r->worker_id = sqlite3_column_int64(st, 6);
+		r->worker_name = sq_col_text(st, 7, a);
+		r->worker_since = sqlite3_column_int64(st, 8);
 	}
 	sqlite3_reset(st);
 	return rc;

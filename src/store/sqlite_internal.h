@@ -8,7 +8,7 @@
 #include <sqlite3.h>
 #include "store/store.h"
 
-#define SCONN_STMTS 160
+#define SCONN_STMTS 256
 
 struct sconn {
 	struct store_conn base;

@@ -21,10 +21,16 @@ static void bind_id(sqlite3_stmt *st, int i, int64_t id)
 
 /* ---- rosters ---- */
 
+/* Can user u be paged: enabled, with an e-mail address or a webhook (SQL). */
+#define PAGEABLE(u)                                                                          \
+	"(" u ".disabled = 0 AND EXISTS (SELECT 1 FROM user_channels ch WHERE ch.user_id = " u   \
+	".id AND (ch.webhook_url IS NOT NULL OR ch.email IS NOT NULL)))"
+
 #define ROSTER_COLS                                                                          \
 	"r.id, r.agency_id, r.area, r.starts_at, r.ends_at, r.user_id, r.fallback_id,"       \
 	" r.supervisor_id, r.created_at, r.created_by, r.removed_at, u.display_name,"        \
-	" f.display_name, s.display_name"                                                    \
+	" f.display_name, s.display_name, " PAGEABLE("u") ", " PAGEABLE("f") ", "           \
+	PAGEABLE("s")                                                                        \
 	" FROM roster r JOIN users u ON u.id = r.user_id"                                    \
 	" LEFT JOIN users f ON f.id = r.fallback_id JOIN users s ON s.id = r.supervisor_id"
 
@@ -44,6 +50,9 @@ static void read_roster(sqlite3_stmt *st, struct arena *a, struct roster_rec *r)
 	r->user_name = sq_col_text(st, 11, a);
 	r->fallback_name = sq_col_text(st, 12, a);
 	r->supervisor_name = sq_col_text(st, 13, a);
+	r->user_pageable = sqlite3_column_int(st, 14) != 0;
+	r->fallback_pageable = sqlite3_column_int(st, 15) != 0;
+	r->supervisor_pageable = sqlite3_column_int(st, 16) != 0;
 }
 
 enum sh_code sqlite_roster_insert(struct store_conn *c, struct roster_rec *r, struct sh_error *err)
@@ -234,7 +243,9 @@ enum sh_code sqlite_channels_set(struct store_conn *c, const struct channel_rec 
 #define SUMMONS_COLS                                                                         \
 	"s.id, s.case_id, s.agency_id, s.step, s.step_title, s.episode, s.due_at,"           \
 	" s.roster_id, s.stage, s.role, s.created_at, s.stage_at, s.acked_at, s.acked_by,"   \
-	" s.ack_how, c.area, g.name, g.kind, u.display_name"                                 \
+	" s.ack_how, c.area, g.name, g.kind, u.display_name,"                                \
+	" EXISTS (SELECT 1 FROM outbox o WHERE o.summons_id = s.id"                           \
+	"  AND o.status IN ('pending', 'sent'))"                                              \
 	" FROM summons s JOIN cases c ON c.id = s.case_id JOIN agencies g ON g.id = s.agency_id" \
 	" LEFT JOIN users u ON u.id = s.acked_by"
 
@@ -259,6 +270,7 @@ static void read_summons(sqlite3_stmt *st, struct arena *a, struct summons_rec *
 	r->agency_name = sq_col_text(st, 16, a);
 	r->agency_kind = sq_col_text(st, 17, a);
 	r->acked_by_name = sq_col_text(st, 18, a);
+	r->reached = sqlite3_column_int(st, 19) != 0;
 }
 
 static enum sh_code summons_rows(struct sconn *sc, sqlite3_stmt *st, struct arena *a,
@@ -326,6 +338,49 @@ enum sh_code sqlite_summons_list(struct store_conn *c, const char *case_id, stru
 		return err->code;
 	sq_bind_text(st, 1, case_id);
 	return summons_rows(sc, st, a, out, n, err);
+}
+
+enum sh_code sqlite_summons_open_for(struct store_conn *c, int64_t agency_id, struct arena *a,
+				     struct summons_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] =
+		"SELECT " SUMMONS_COLS " WHERE s.agency_id = ?1 AND s.acked_at = 0 AND c.closed_at = 0"
+		" AND EXISTS (SELECT 1 FROM case_agencies ca WHERE ca.case_id = s.case_id"
+		" AND ca.agency_id = s.agency_id AND ca.left_at = 0)"
+		" AND EXISTS (SELECT 1 FROM case_steps k WHERE k.case_id = s.case_id"
+		" AND k.step = s.step AND k.episode = s.episode AND k.state = 'pending')"
+		" ORDER BY s.created_at, s.id LIMIT 500";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, agency_id);
+	return summons_rows(sc, st, a, out, n, err);
+}
+
+enum sh_code sqlite_summons_get(struct store_conn *c, int64_t id, struct arena *a,
+				struct summons_rec *out, struct sh_error *err)
+{
+	static const char sql[] = "SELECT " SUMMONS_COLS " WHERE s.id = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	bool row;
+	enum sh_code rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (!row)
+		return sh_error_set(err, SH_ENOTFOUND, "no such summons");
+	read_summons(st, a, out);
+	sqlite3_reset(st);
+	return SH_OK;
 }
 
 enum sh_code sqlite_summons_due(struct store_conn *c, int64_t before, int limit, struct arena *a,

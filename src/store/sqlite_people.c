@@ -539,3 +539,70 @@ enum sh_code sqlite_notice_list(struct store_conn *c, int64_t agency_id, int64_t
 	}
 	return rc;
 }
+
+enum sh_code sqlite_user_revoke_access(struct store_conn *c, int64_t id, int64_t now,
+				       struct sh_error *err)
+{
+	return revoke_user_access(c, id, now, err);
+}
+
+enum sh_code sqlite_user_update(struct store_conn *c, const struct user_rec *r,
+				struct sh_error *err)
+{
+	static const char sql[] = "UPDATE users SET agency_id = ?2, role = ?3, display_name = ?4,"
+				  " contact = ?5 WHERE id = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, r->id);
+	sqlite3_bind_int64(st, 2, r->agency_id);
+	sq_bind_text(st, 3, r->role);
+	sq_bind_text(st, 4, r->display_name);
+	sq_bind_text(st, 5, r->contact);
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	if (sqlite3_changes(sc->db) == 0)
+		return sh_error_set(err, SH_ENOTFOUND, "no such user");
+	return SH_OK;
+}
+
+enum sh_code sqlite_agency_update(struct store_conn *c, const struct agency_rec *r,
+				  struct sh_error *err)
+{
+	static const char sql[] = "UPDATE agencies SET name = ?2, home_area = ?3 WHERE id = ?1";
+	static const char clear[] = "DELETE FROM agency_areas WHERE agency_id = ?1";
+	static const char area_sql[] = "INSERT OR IGNORE INTO agency_areas(agency_id, area) VALUES (?1, ?2)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, r->id);
+	sq_bind_text(st, 2, r->name);
+	sq_bind_text(st, 3, r->home_area);
+	rc = sq_exec_stmt(sc, st, err);
+	if (rc == SH_ECONFLICT)
+		return sh_error_field(err, SH_ECONFLICT, "name", "an agency with this name exists");
+	if (rc)
+		return rc;
+	if (sqlite3_changes(sc->db) == 0)
+		return sh_error_set(err, SH_ENOTFOUND, "no such agency");
+	if (!(st = sq_prep(sc, clear, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, r->id);
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	for (const char **ar = r->areas; ar && *ar; ar++) {
+		if (!(st = sq_prep(sc, area_sql, err)))
+			return err->code;
+		sqlite3_bind_int64(st, 1, r->id);
+		sq_bind_text(st, 2, *ar);
+		if ((rc = sq_exec_stmt(sc, st, err)))
+			return rc;
+	}
+	return SH_OK;
+}

@@ -333,6 +333,42 @@ static const char *const migrations[] = {
 	") STRICT;"
 	"CREATE INDEX notices_agency ON notices(agency_id, id);"
 	"CREATE INDEX notices_subject ON notices(subject_id, id);",
+
+	/* 10: finding a youth and acting on a case (issue 17). The search index: keyed hashes
+	 * of the normalised words of a youth's names, aliases and birth dates (core/search.h),
+	 * never a name; youth.search_key is the id of the key that made them (0: not yet, so
+	 * `serve` indexes the youth at its next start, as after a key rotation). The PC 293
+	 * election as it stands after every name_confidentiality event, kept in cases (lists
+	 * decide with it who sees initials). Each agency's named worker on a case (derived
+	 * from worker_assigned events, rewritten in the same transaction), and each user's
+	 * saved list filters. */
+	"CREATE TABLE youth_search ("
+	"  term TEXT NOT NULL,"
+	"  youth_id INTEGER NOT NULL REFERENCES youth(id),"
+	"  PRIMARY KEY (term, youth_id)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX youth_search_youth ON youth_search(youth_id);"
+	"ALTER TABLE youth ADD COLUMN search_key INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE cases SET name_confidential = COALESCE((SELECT json_extract(e.data, '$.confidential')"
+	"  FROM events e WHERE e.case_id = cases.id AND e.type = 'name_confidentiality'"
+	"  AND NOT EXISTS (SELECT 1 FROM events a WHERE a.amends = e.id)"
+	"  ORDER BY e.id DESC LIMIT 1), name_confidential);"
+	"CREATE TABLE case_workers ("
+	"  case_id TEXT NOT NULL REFERENCES cases(id),"
+	"  agency_id INTEGER NOT NULL REFERENCES agencies(id),"
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  assigned_at INTEGER NOT NULL,"
+	"  event_id INTEGER NOT NULL REFERENCES events(id),"
+	"  PRIMARY KEY (case_id, agency_id)"
+	") STRICT;"
+	"CREATE INDEX case_workers_user ON case_workers(user_id, case_id);"
+	"CREATE TABLE user_prefs ("
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  key TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (user_id, key)"
+	") STRICT;",
 };
 
 int sqlite_schema_count(void)

@@ -278,3 +278,46 @@ test('agencies that do not take part get 404 for the case', async () => {
   assertProblem(await event(srv.as('shelter'), c.id, { type: 'missing_start', at: isoMinutesAgo(0) }), 404);
   assertProblem(await srv.as('le').get('/api/v1/cases/SH-NOSUCHCASE'), 404);
 });
+
+test('the identification takes the encounter: last assault, where, language, indicators, call-back number', async () => {
+  const t0 = isoMinutesAgo(20), assault = isoMinutesAgo(600);
+  const r = await identify(srv.as('le'), {
+    identified_at: t0, last_assault_at: assault, location: 'Synthetic motel, room 12, Main St',
+    language: 'Spanish', interpreter: true, indicators: ['Hotel keys, several phones or cash', 'Older boyfriend'],
+    callback_number: '+1 (562) 555-0100 x12',
+  });
+  assert.equal(r.status, 201, r.text);
+  const c = r.json;
+  // the 96-hour exam clock starts from the web's identification now
+  assert.equal(step(c, 'sart_exam').state, 'pending');
+  assert.equal(step(c, 'sart_exam').due_at, plus(assault, 96 * 3600));
+  assert.deepEqual(c.indicators, ['Hotel keys, several phones or cash', 'Older boyfriend']);
+  assert.deepEqual(c.encounter, { callback_number: '+1 (562) 555-0100 x12', interpreter: true, language: 'Spanish',
+    location: 'Synthetic motel, room 12, Main St' });
+  // the responders read where and the number; the prosecutor, brought in, reads the language only
+  const adv = (await srv.as('adv').get(`/api/v1/cases/${c.id}`)).json;
+  assert.equal(adv.encounter.location, 'Synthetic motel, room 12, Main St');
+  await srv.as('le').post(`/api/v1/cases/${c.id}/events`, {
+    type: 'agency_invited', at: isoMinutesAgo(1), agency_id: (await srv.as('pros').get('/api/v1/me')).json.user.agency.id,
+    reason: 'Synthetic: witness' });
+  const pros = await srv.as('pros').get(`/api/v1/cases/${c.id}`);
+  assert.deepEqual(pros.json.encounter, { interpreter: true, language: 'Spanish' });
+  const timeline = await srv.as('pros').get(`/api/v1/cases/${c.id}/events`);
+  assert.ok(!/Synthetic motel|555-0100/.test(pros.text + timeline.text));
+  // sealed at rest: neither the place nor the number is in the database in the clear
+  const { readFileSync, readdirSync } = await import('node:fs');
+  for (const f of readdirSync(srv.dir).filter((x) => x.startsWith('safeharbor.db'))) {
+    const bytes = readFileSync(`${srv.dir}/${f}`);
+    assert.equal(bytes.indexOf('Synthetic motel'), -1);
+    assert.equal(bytes.indexOf('555-0100'), -1);
+  }
+  // all optional: the minimum stays the minimum
+  const bare = await identify(srv.as('le'));
+  assert.equal(bare.status, 201);
+  assert.deepEqual(bare.json.encounter, { interpreter: false, language: null });
+  // and checked, naming the field
+  assertProblem(await identify(srv.as('le'), { callback_number: 'call me' }), 422, 'callback_number');
+  assertProblem(await identify(srv.as('le'), { language: 'x'.repeat(41) }), 422, 'language');
+  assertProblem(await identify(srv.as('le'), { interpreter: 'yes' }), 422, 'interpreter');
+  assertProblem(await identify(srv.as('le'), { last_assault_at: new Date(Date.now() + 3600e3).toISOString() }), 422, 'last_assault_at');
+});

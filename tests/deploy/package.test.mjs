@@ -149,13 +149,13 @@ test('the Debian package installs a hardened service that reads its configuratio
       assert.match(verified.stdout, /^audit chain holds: \d+ rows, head [0-9a-f]{64}; \d+ timeline events in the chain; /);
 
       // upgrade in place: as if the database were from the previous release (the last
-      // migration, 9: token expiry and scope, notices, undone), reinstall; postinst's
-      // init checks the key, backs the database up and migrates
+      // migration, 10: the search index, named workers, saved filters, undone), reinstall;
+      // postinst's init checks the key, backs the database up and migrates
       const latest = Number(sh("sqlite3 /var/lib/safeharbor/safeharbor.db 'PRAGMA user_version'"));
-      assert.equal(latest, 9, 'a new migration: undo that one here instead');
-      sh('sqlite3 /var/lib/safeharbor/safeharbor.db "DROP TABLE notices; DROP INDEX tokens_user;' +
-        ' ALTER TABLE tokens DROP COLUMN scope; ALTER TABLE tokens DROP COLUMN expires_at;' +
-        ` ALTER TABLE tokens DROP COLUMN created_by; PRAGMA user_version = ${latest - 1}"`);
+      assert.equal(latest, 10, 'a new migration: undo that one here instead');
+      sh('sqlite3 /var/lib/safeharbor/safeharbor.db "DROP TABLE youth_search; DROP TABLE case_workers;' +
+        ' DROP TABLE user_prefs; ALTER TABLE youth DROP COLUMN search_key;' +
+        ` PRAGMA user_version = ${latest - 1}"`);
       const up = run('dpkg', ['-i', DEB]);
       assert.equal(up.status, 0, up.stdout + up.stderr);
       assert.match(up.stderr + up.stdout, new RegExp(`schema ${latest - 1} -> ${latest}: backed up`));

@@ -82,6 +82,21 @@ static void case_visibility(void **state)
 	assert_false(access_admin(&s));
 }
 
+/* PC 293: who sees a youth's name, and so who may find one by name */
+static void identity_by_kind(void **state)
+{
+	UNUSED(state);
+	for (int k = 0; k < AK_COUNT; k++) {
+		struct principal m = { .kind = (enum agency_kind)k, .role = ROLE_MEMBER };
+		struct principal a = { .kind = (enum agency_kind)k, .role = ROLE_ANALYST };
+		bool teams = k == AK_LAW_ENFORCEMENT || k == AK_CHILD_WELFARE || k == AK_PROBATION ||
+			     k == AK_ADVOCACY || k == AK_MEDICAL || k == AK_MENTAL_HEALTH;
+		assert_true(access_sees_identity(&m, false)); /* every kind reads a case's core facts */
+		assert_int_equal(access_sees_identity(&m, true), teams);
+		assert_false(access_sees_identity(&a, false)); /* analysts and admins never */
+	}
+}
+
 static void names_round_trip(void **state)
 {
 	UNUSED(state);
@@ -100,6 +115,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_cell),	   cmocka_unit_test(privilege_is_advocacy_only),
 		cmocka_unit_test(deny_by_default), cmocka_unit_test(case_visibility),
+		cmocka_unit_test(identity_by_kind),
 		cmocka_unit_test(names_round_trip),
 	};
 	return cmocka_run_group_tests_name("access", tests, NULL, NULL);

@@ -151,6 +151,43 @@ static void status_determined_brings_probation(void **state)
 	assert_int_equal(step(&x, "status_determined", 0)->done_at, T0 + 2 * HOUR);
 }
 
+/* One entry, one effect: an entry that does a step by itself ("done by") settles it, and the
+ * step names the entry; the first such entry, not a later move; only from the kinds the
+ * protocol names; a late one counts when it was recorded. */
+static void entries_that_do_steps(void **state)
+{
+	struct fixture x;
+	const struct step_status *s;
+
+	UNUSED(state);
+	fixture_init(&x, "dependent", 15);
+	add(&x, "placement", T0 + 2 * HOUR, T0 + 2 * HOUR, "{\"setting\":\"shelter\"}");
+	add(&x, "placement", T0 + 20 * HOUR, T0 + 20 * HOUR, "{\"setting\":\"foster\"}");
+	derive(&x, T0 + DAY);
+	s = step(&x, "placement_decided", 0);
+	assert_int_equal(s->state, STEP_DONE);
+	assert_int_equal(s->done_at, T0 + 2 * HOUR); /* decided then; moved later */
+	assert_int_equal(s->settled_by, 1);
+	/* child welfare's CSE-IT is not mental health's screening */
+	add(&x, "screening", T0 + 3 * HOUR, T0 + 3 * HOUR, "{\"tool\":\"CSE-IT\"}");
+	x.ev[2].agency_kind = "child_welfare";
+	derive(&x, T0 + DAY);
+	assert_int_equal(step(&x, "mental_health_screening", 0)->state, STEP_PENDING);
+	add(&x, "screening", T0 + 5 * HOUR, T0 + 5 * HOUR, "{\"tool\":\"CSE-IT\"}");
+	x.ev[3].agency_kind = "mental_health";
+	derive(&x, T0 + DAY);
+	s = step(&x, "mental_health_screening", 0);
+	assert_int_equal(s->state, STEP_DONE);
+	assert_int_equal(s->settled_by, 4);
+	/* a placement entered late counts when it was recorded, like a late step_done */
+	fixture_init(&x, "dependent", 15);
+	add(&x, "placement", T0 + HOUR, T0 + 20 * HOUR, "{\"late_entry\":true,\"setting\":\"home\"}");
+	derive(&x, T0 + DAY);
+	s = step(&x, "placement_decided", 0);
+	assert_int_equal(s->done_at, T0 + 20 * HOUR);
+	assert_true(s->done_at > s->due_at);
+}
+
 static void done_steps_keep_what_they_were(void **state)
 {
 	struct fixture x;
@@ -344,6 +381,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(status_determined_brings_probation),
+		cmocka_unit_test(entries_that_do_steps),
 		cmocka_unit_test(done_steps_keep_what_they_were),
 		cmocka_unit_test(late_disclosure_starts_the_right_exam),
 		cmocka_unit_test(verified_birth_date_and_adults),

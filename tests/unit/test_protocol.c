@@ -577,7 +577,7 @@ static void daylight_saving_does_not_move_deadlines(void **state)
 }
 
 
-/* ---- the corrected LA protocol (2026.1) ---------------------------------------- */
+/* ---- the corrected LA protocol (2026.1, and 2026.2 that replaces it) --------------- */
 
 /* The child-abuse reports are law enforcement's only when it identified the youth, and
  * only for a child; child welfare's own report covers the other way. */
@@ -588,7 +588,7 @@ static void la26_who_reports(void **state)
 	size_t n;
 
 	UNUSED(state);
-	assert_string_equal(protocol_version(la26), "2026.1");
+	assert_string_equal(protocol_version(la26), "2026.2");
 	n = eval(la26, &f, t0, out);
 	assert_pending(get(out, n, "hotline_report", 0), "law_enforcement", t0 + 30 * MIN);
 	assert_pending(get(out, n, "written_abuse_report", 0), "law_enforcement", t0 + 36 * HOUR);
@@ -703,6 +703,55 @@ static void la26_follow_up_windows(void **state)
 	assert_int_equal(get(out, n, "advocate_on_scene", 0)->not_before, 0);
 	assert_string_equal(protocol_step_done_by(la26, 5), "placement");
 	assert_null(protocol_step_done_by(la26, 0));
+	/* one entry, one effect: mental health's own screening does its screening step, not
+	 * another agency's; a placement by either kind decides the placement */
+	for (size_t i = 0; i < protocol_nsteps(la26); i++) {
+		const char *key = protocol_step_key(la26, i);
+		if (!strcmp(key, "mental_health_screening")) {
+			assert_string_equal(protocol_step_done_by(la26, i), "screening");
+			assert_true(protocol_step_done_by_kind(la26, i, "mental_health"));
+			assert_false(protocol_step_done_by_kind(la26, i, "child_welfare"));
+		}
+		if (!strcmp(key, "placement_decided")) {
+			assert_true(protocol_step_done_by_kind(la26, i, "probation"));
+			assert_true(protocol_step_done_by_kind(la26, i, "child_welfare"));
+		}
+	}
+}
+
+/* A "done by" entry settles its step when it is the first to, from its window on; a later
+ * step_done or step_waived still corrects it. */
+static void done_by_entries(void **state)
+{
+	static const char text[] = "protocol t\nversion 1\neffective 2026-01-01\n"
+				   "step a\n title A\n owner advocacy\n due identified + 30d\n"
+				   "  not before identified + 21d\n done by stability_check from advocacy\n";
+	struct protocol *p = parse_ok(text);
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_event ev[3] = {
+		{ "a", 0, false, t0 + 2 * DAY, 11, true },  /* before the window: not it */
+		{ "a", 0, false, t0 + 22 * DAY, 12, true }, /* the first in the window */
+		{ "a", 0, false, t0 + 25 * DAY, 13, true }, /* later: the step is settled */
+	};
+	struct step_status out[MAXOUT];
+	size_t n;
+
+	UNUSED(state);
+	f.events = ev;
+	f.nevents = 1;
+	n = eval(p, &f, t0 + 3 * DAY, out);
+	assert_int_equal(get(out, n, "a", 0)->state, STEP_PENDING);
+	f.nevents = 3;
+	n = eval(p, &f, t0 + 26 * DAY, out);
+	assert_int_equal(get(out, n, "a", 0)->state, STEP_DONE);
+	assert_int_equal(get(out, n, "a", 0)->done_at, t0 + 22 * DAY);
+	assert_int_equal(get(out, n, "a", 0)->settled_by, 12);
+	/* a waiver after it corrects it */
+	ev[2] = (struct step_event){ "a", 0, true, t0 + 25 * DAY, 13, false };
+	n = eval(p, &f, t0 + 26 * DAY, out);
+	assert_int_equal(get(out, n, "a", 0)->state, STEP_WAIVED);
+	assert_int_equal(get(out, n, "a", 0)->settled_by, 13);
+	protocol_free(p);
 }
 
 /* The new syntax, and its misuse named by line. */
@@ -715,7 +764,9 @@ static void new_syntax(void **state)
 		"step b\n title B\n owner child_welfare\n due missing_learned + 24h\n"
 		"  not before missing_learned + 1h\n"
 		"step c\n title C\n owner advocacy\n due identified + 30d\n"
-		"  not before identified + 21d\n done by placement\n";
+		"  not before identified + 21d\n done by placement\n"
+		"step d\n title D\n owner mental_health\n due identified + 3d\n"
+		"  done by screening from mental_health, medical\n";
 	static const struct {
 		const char *text, *message;
 	} bad[] = {
@@ -734,6 +785,12 @@ static void new_syntax(void **state)
 		  "x:8: 'done by' is for steps that happen once per case" },
 		{ "step a\n title A\n owner medical\n due identified\n done placement\n",
 		  "x:8: write 'done by EVENT_TYPE'" },
+		{ "step a\n title A\n owner medical\n due identified\n done by screening from\n",
+		  "x:8: write 'done by EVENT_TYPE', or 'done by EVENT_TYPE from KIND, KIND'" },
+		{ "step a\n title A\n owner medical\n due identified\n done by screening by medical\n",
+		  "x:8: write 'done by EVENT_TYPE', or" },
+		{ "step a\n title A\n owner medical\n due identified\n done by screening from doctors\n",
+		  "x:8: unknown agency kind 'doctors'" },
 		{ "step a\n title A\n owner medical\n due identified\n when last_assault more 96h before identified\n",
 		  "x:8: write a window as" },
 		{ "step a\n title A\n owner medical\n due identified\n when last_assault more than 96h of identified\n",
@@ -751,6 +808,7 @@ static void new_syntax(void **state)
 	assert_non_null(strstr(d.data, "when last_assault more than 96h before assault_disclosed"));
 	assert_non_null(strstr(d.data, "due missing_learned + 24h | not before missing_learned + 1h"));
 	assert_non_null(strstr(d.data, "done by placement | not before identified + 21d"));
+	assert_non_null(strstr(d.data, "done by screening from medical, mental_health"));
 	buf_release(&d);
 	protocol_free(p);
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -1093,6 +1151,7 @@ int main(void)
 		cmocka_unit_test(la26_forensic_exams),
 		cmocka_unit_test(la26_follow_up_windows),
 		cmocka_unit_test(new_syntax),
+		cmocka_unit_test(done_by_entries),
 		cmocka_unit_test(features_file),
 		cmocka_unit_test(text_details),
 		cmocka_unit_test(collects_every_error),

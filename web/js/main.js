@@ -29,6 +29,7 @@ const routes = [
   [/^\/$/, 'home'],
   [/^\/identify$/, 'identify'],
   [/^\/owed$/, 'owed'],
+  [/^\/cases$/, 'cases'],
   [/^\/cases\/(SH-[0-9A-Za-z]{1,20})$/, 'case'],
   [/^\/cases\/(SH-[0-9A-Za-z]{1,20})\/print(?:\/(plan|court))?$/, 'print'],
   [/^\/witnesses$/, 'witness'],
@@ -39,6 +40,7 @@ const routes = [
 const views = {
   identify: () => import('./views/identify.js'),
   owed: () => import('./views/owed.js'),
+  cases: () => import('./views/cases.js'),
   case: () => import('./views/case.js'),
   print: () => import('./views/print.js'),
   witness: () => import('./views/witness.js'),
@@ -47,9 +49,15 @@ const views = {
   admin: () => import('./views/admin.js'),
 };
 
+// Each role lands on its own first screen: law enforcement identifies; oversight reads the
+// reports; a shelter, the office of education and the court see the youth they take part
+// for (they owe no protocol step); other case staff what they owe.
 function homeFor(me) {
   const c = caps(me);
-  if (c.identifies && me.agency.kind === 'law_enforcement') return '/identify';
+  const kind = me.agency.kind;
+  if (c.identifies && kind === 'law_enforcement') return '/identify';
+  if (kind === 'oversight' && c.reports) return '/reports';
+  if (c.staff && ['shelter', 'education', 'juvenile_court'].includes(kind)) return '/cases';
   if (c.staff) return '/owed';
   if (c.admin) return '/admin';
   if (c.reports) return '/reports';
@@ -71,6 +79,7 @@ function renderNav() {
   const links = [
     c.identifies && ['/identify', 'Identify a youth'],
     c.staff && ['/owed', 'What we owe now'],
+    c.staff && ['/cases', me.agency.kind === 'shelter' ? 'Our youth' : 'Find a youth'],
     c.witnesses && ['/witnesses', 'Witnesses'],
     c.staff && ['/oncall', 'On call'],
     c.reports && ['/reports', 'Reports'],

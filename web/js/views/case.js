@@ -7,6 +7,8 @@ import {
   lateEntryField, now, radios, SECTION, setStatus, showProblem, showWarnings, STATUS, toLocalInput, fill } from '../dom.js';
 import { stepList } from '../steps.js';
 import { PARTS } from './witness.js';
+import { workerControl } from '../assign.js';
+import { onItButton, unreachableWhy } from '../summons.js';
 
 const EVENT = {
   identification: 'Identified', step_done: 'Step done', step_waived: 'Step waived', note: 'Note',
@@ -84,7 +86,8 @@ export async function render(main, ctx) {
   function paint() {
     fill(badges, caseBadges(c));
     fill(head, caseFacts(c),
-      h('h3', {}, 'Agencies taking part'), agencyList(c),
+      h('h3', {}, 'Agencies taking part'), agencyList(c, (a) => (a.active && c.open && a.id === ctx.me.agency.id && ctx.me.role !== 'admin'
+        ? workerControl(ctx.me, id, a, () => refresh()) : null)),
       (c.deviations ?? []).length ? [h('h3', {}, 'Protocol deviations'), deviationList(c)] : null);
     jumpNav.querySelector('[data-to="witness"]').hidden = !witness.childElementCount;
     fill(steps, stepList(c.steps ?? [], { caseId: id, myKind: ctx.me.agency.kind, closed: !c.open,
@@ -160,15 +163,22 @@ export function caseFacts(c) {
         c.other_recoveries.map((o, i) => [i ? ', ' : '', h('a', { href: `/cases/${o.id}` }, o.id)])] : '']],
     ['Lead agency', KIND[c.lead_agency_kind] ?? c.lead_agency_kind],
     c.indicators?.length ? ['Indicators', c.indicators.join('; ')] : null,
+    ...encounterFacts(c),
     ['Protocol', `${c.protocol?.name} ${c.protocol?.version}`],
   ].filter(Boolean);
   return h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
 
-export function agencyList(c) {
-  return h('ul', { class: 'agencies' }, (c.agencies ?? []).map((a) => h('li', { class: a.active ? '' : 'muted' },
-    h('strong', {}, a.name), ` · ${KIND[a.kind] ?? a.kind}`,
-    a.reason === 'identified' ? ' · identified the youth' : '', a.active ? '' : ' · no longer taking part')));
+// The agencies on the case with each one's named worker; control(a) adds what the reader
+// may do about its own agency's worker (nothing in print).
+export function agencyList(c, control = () => null) {
+  return h('ul', { class: 'agencies' }, (c.agencies ?? []).map((a) => {
+    const ctl = control(a);
+    return h('li', { class: a.active ? '' : 'muted' },
+      h('strong', {}, a.name), ` · ${KIND[a.kind] ?? a.kind}`,
+      a.reason === 'identified' ? ' · identified the youth' : '', a.active ? '' : ' · no longer taking part',
+      a.worker ? ` · worker: ${a.worker.name}` : '', ctl ? [' ', ctl] : null);
+  }));
 }
 
 export function deviationList(c) {
@@ -213,21 +223,40 @@ function summonsSection(n, me, onAck) {
   return [h('h2', {}, 'Summoned'),
     h('ul', { class: 'summons' }, summons.map((s) => h('li', { dataset: { summons: String(s.id) } },
       h('strong', {}, s.agency?.name ?? KIND[s.agency?.kind] ?? ''), ` · ${s.title}, ${fmtTime(s.created_at)}`,
-      s.no_one_on_call ? ' · nobody was on call' : '',
+      s.no_one_on_call && (s.acknowledged_at || s.reached) ? ' · nobody was on call' : '',
       sent(s).length ? [' · ', sent(s).join('; ')] : '',
       s.acknowledged_at && SETTLED[s.acknowledged_how]
         ? [' · ', h('strong', {}, SETTLED[s.acknowledged_how]), ` ${fmtTime(s.acknowledged_at)}`]
         : s.acknowledged_at
         ? [' · ', h('strong', {}, 'acknowledged'), ` by ${s.acknowledged_by?.name ?? 'the agency'} ${fmtTime(s.acknowledged_at)}`]
+        : !s.reached
+        ? [' · ', h('strong', { class: 'warn' }, `Nobody could be paged: ${unreachableWhy(s)}`),
+          s.agency?.id === me.agency.id ? [' ', onItButton(s, onAck)] : '']
         : [' · ', h('strong', {}, 'not acknowledged'), s.stage ? ` (escalated to the ${ROLE[s.role] ?? s.role})` : '',
           ackControl(s, n, me, onAck)])))];
+}
+
+// What the identification said of the encounter (where and the number: responders only).
+function encounterFacts(c) {
+  const e = c.encounter ?? {};
+  const tel = (n) => h('a', { href: `tel:${n.replace(/[^\d+]/g, '')}` }, n);
+  return [
+    c.last_assault_at ? ['Last assault', fmtTime(c.last_assault_at)] : null,
+    e.location ? ['Where the youth was met', e.location] : null,
+    e.language || e.interpreter ? ['Language', [e.language ?? 'not noted', e.interpreter ? ' (needs an interpreter)' : '']] : null,
+    e.callback_number ? ['Officer’s call-back number', tel(e.callback_number)] : null,
+  ].filter(Boolean);
 }
 
 export function eventItem(e, titles, correct) {
   const lines = [];
   const add = (k, v) => { if (v !== undefined && v !== null && v !== '') lines.push([k, v]); };
   switch (e.type) {
-    case 'identification': add('Area', e.area); add('Youth status', STATUS[e.youth_status] ?? e.youth_status); break;
+    case 'identification':
+      add('Area', e.area); add('Youth status', STATUS[e.youth_status] ?? e.youth_status);
+      add('Where', e.location); add('Language', e.language); if (e.interpreter) add('Interpreter', 'needed');
+      add('Call-back number', e.callback_number);
+      break;
     case 'step_done': case 'step_waived': add('Step', titles[e.step] ?? e.step); add('Reason', e.reason); break;
     case 'advocate_note':
       add('Note', e.text);

@@ -11,6 +11,22 @@ import { stepList } from '../steps.js';
 
 const DRAFT = 'sh.identify.draft';
 
+// What an officer may notice (all optional): kept as written on the case.
+const INDICATORS = [
+  'Branding or tattoos (a name, a symbol, money signs)',
+  'Hotel keys, several phones or cash',
+  'An older boyfriend or someone controlling them',
+  'Runs away, or missing from care',
+  'A scripted or inconsistent story',
+  'Injuries or signs of abuse',
+  'No ID, or someone else holds it',
+  'Talks about quotas, "the life" or a "daddy"',
+  'Met in an area known for commercial sex',
+];
+// The county's threshold languages first; any language can be typed.
+const LANGUAGES = ['English', 'Spanish', 'Armenian', 'Chinese', 'Farsi', 'Japanese', 'Khmer', 'Korean',
+  'Russian', 'Tagalog', 'Vietnamese', 'Arabic', 'American Sign Language'];
+
 function loadDraft() {
   try { return JSON.parse(sessionStorage.getItem(DRAFT) ?? 'null'); } catch { return null; }
 }
@@ -52,11 +68,40 @@ export async function render(main, ctx) {
     attrs: { class: 'big', autocomplete: 'off', spellcheck: 'false' } });
   const confidential = field({ label: 'The youth asks to keep their name confidential (PC 293)',
     name: 'name_confidential', type: 'checkbox', value: !!v.name_confidential });
-  const area = field({ label: 'Area', name: 'area', required: true, value: v.area ?? '',
-    hint: 'The area code the case is routed by.', attrs: { class: 'big', autocapitalize: 'none', spellcheck: 'false' } });
+  // the area is chosen from the county's areas (GET /api/v1/agencies), not typed
+  const area = field({ label: 'Area', name: 'area', type: 'select', required: true,
+    options: v.area ? [[v.area, v.area]] : [], value: v.area,
+    hint: 'The area the case is routed by.', attrs: { class: 'big' } });
   const areaShown = h('strong', {}, v.area ?? '…');
   const areaBox = h('details', { class: 'area' },
     h('summary', {}, 'Area: ', areaShown, h('span', { class: 'change' }, ' (change)')), area.wrap);
+
+  // more about the encounter, all optional, folded away: the minimum stays under a minute
+  const assault = field({ label: 'When the last sexual assault happened', name: 'last_assault_at',
+    type: 'datetime-local', value: v.last_assault_at, mark: false,
+    hint: 'Only if the youth tells you. Starts the 96-hour forensic exam clock.',
+    attrs: { max: toLocalInput(now() + 60000) } });
+  const place = field({ label: 'Where you met the youth', name: 'location', value: v.location, mark: false,
+    hint: 'Kept sealed; shown to the agencies that respond.', attrs: { autocomplete: 'off' } });
+  const language = field({ label: 'Language the youth speaks best', name: 'language', value: v.language, mark: false,
+    attrs: { list: 'languages', autocomplete: 'off' } });
+  const interpreter = field({ label: 'Needs an interpreter', name: 'interpreter', type: 'checkbox', value: !!v.interpreter });
+  const callback = field({ label: 'Your call-back number', name: 'callback_number', type: 'tel', value: v.callback_number,
+    mark: false, hint: 'So the advocate and child welfare can reach you.', attrs: { autocomplete: 'tel' } });
+  const picked = new Set(v.indicators ?? []);
+  const indicators = h('fieldset', { class: 'field indicators', dataset: { field: 'indicators' } },
+    h('legend', {}, 'What you noticed'),
+    INDICATORS.map((label) => {
+      const id = `ind-${INDICATORS.indexOf(label)}`;
+      return h('div', { class: 'field-check' }, h('label', { for: id },
+        h('input', { type: 'checkbox', id, name: 'indicators', value: label, checked: picked.has(label) }), ' ', label));
+    }),
+    h('p', { class: 'msg', hidden: true }));
+  const more = h('details', { class: 'more', open: !!(v.last_assault_at || v.location || v.language ||
+    v.callback_number || picked.size) },
+    h('summary', {}, 'More details (optional): last assault, where, language, what you noticed, your number'),
+    assault.wrap, place.wrap, language.wrap, interpreter.wrap, indicators, callback.wrap,
+    h('datalist', { id: 'languages' }, LANGUAGES.map((l) => h('option', { value: l }))));
 
   const save = h('button', { type: 'submit', class: 'primary big' }, 'Save identification');
   const stopBtn = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Stop retrying');
@@ -67,16 +112,19 @@ export async function render(main, ctx) {
       h('div', { class: 'pair' }, birth.wrap, age.wrap)),
     h('fieldset', { class: 'field names' }, h('legend', {}, 'Name ', h('span', { class: 'optional' }, '(optional: a youth may not give one)')),
       h('div', { class: 'pair' }, first.wrap, last.wrap), confidential.wrap),
-    areaBox);
+    areaBox, more);
   const form = h('form', { class: 'identify', novalidate: true },
     fields, formStatus(), h('div', { class: 'actions' }, save, stopBtn));
   const result = h('div', { class: 'result' });
   fill(main, h('h1', {}, 'Identify a youth'), form, result);
 
-  // the area comes from the officer's agency
+  // the county's areas; the officer's agency's home area first chosen
   get('/api/v1/agencies').then(({ data }) => {
     const mine = (data.items ?? []).find((a) => a.id === ctx.me.agency.id);
-    if (!area.input.value && mine?.home_area) area.input.value = mine.home_area;
+    const chosen = area.input.value || mine?.home_area || '';
+    const areas = [...new Set([...(data.areas ?? []), chosen].filter(Boolean))].sort();
+    fill(area.input, h('option', { value: '' }, 'Choose the area'),
+      areas.map((a) => h('option', { value: a, selected: a === chosen }, a)));
     areaShown.textContent = area.input.value || 'not set';
     if (!area.input.value) areaBox.open = true;
   }).catch(() => { areaShown.textContent = area.input.value || 'not set'; if (!area.input.value) areaBox.open = true; });
@@ -85,6 +133,9 @@ export async function render(main, ctx) {
     identified_at: when.input.value, youth_status: status.value(), birth_date: birth.input.value,
     age_estimate: age.input.value, first_name: first.input.value, last_name: last.input.value,
     name_confidential: confidential.input.checked, area: area.input.value,
+    last_assault_at: assault.input.value, location: place.input.value, language: language.input.value,
+    interpreter: interpreter.input.checked, callback_number: callback.input.value,
+    indicators: [...indicators.querySelectorAll('input:checked')].map((x) => x.value),
   });
   const keep = () => storeDraft({ user: ctx.me.username, values: values(), key: pendingKey });
   form.addEventListener('input', () => { keep(); areaShown.textContent = area.input.value || 'not set'; });
@@ -98,14 +149,26 @@ export async function render(main, ctx) {
     if (!b && !a) errs.push({ field: 'youth.birth_date', message: 'give a birth date or, when it is not known, an age estimate' });
     if (b && a) errs.push({ field: 'youth.age_estimate', message: 'give either a birth date or an age estimate, not both' });
     if (a && !/^\d{1,2}$/.test(a)) errs.push({ field: 'youth.age_estimate', message: 'a whole number of years' });
-    if (!area.input.value.trim()) { errs.push({ field: 'area', message: 'enter the area code' }); areaBox.open = true; }
-    if (errs.length) return { errs };
+    if (!area.input.value.trim()) { errs.push({ field: 'area', message: 'choose the area' }); areaBox.open = true; }
+    const lastAssault = assault.input.value ? fromLocalInput(assault.input.value) : null;
+    if (assault.input.value && !lastAssault) errs.push({ field: 'last_assault_at', message: 'enter the date and time, or leave it empty' });
+    if (errs.length) {
+      if (errs.some((e) => ['last_assault_at', 'location', 'language', 'callback_number'].includes(e.field))) more.open = true;
+      return { errs };
+    }
     const youth = {};
     if (b) youth.birth_date = b; else youth.age_estimate = Number(a);
     if (first.input.value.trim()) youth.first_name = first.input.value.trim();
     if (last.input.value.trim()) youth.last_name = last.input.value.trim();
     const body = { identified_at: at, area: area.input.value.trim(), youth_status: status.value() ?? 'unknown', youth };
     if (confidential.input.checked) body.name_confidential = true;
+    if (lastAssault) body.last_assault_at = lastAssault;
+    for (const [k, f] of [['location', place], ['language', language], ['callback_number', callback]]) {
+      if (f.input.value.trim()) body[k] = f.input.value.trim();
+    }
+    if (interpreter.input.checked) body.interpreter = true;
+    const noticed = [...indicators.querySelectorAll('input:checked')].map((x) => x.value);
+    if (noticed.length) body.indicators = noticed;
     return { body };
   }
 
@@ -176,6 +239,9 @@ export async function render(main, ctx) {
           setStatus(form, 'An earlier attempt with other details may already be saved. Check “What we owe now” before saving again.', 'error');
           return;
         }
+        const named = new Set((e.problem?.errors ?? []).map((x) => x.field.replace(/\[\d+\]$/, '')));
+        if (['last_assault_at', 'location', 'language', 'interpreter', 'callback_number', 'indicators'].some((f) => named.has(f))) more.open = true;
+        if (named.has('area')) areaBox.open = true;
         showProblem(form, e);
         return;
       }

@@ -1,8 +1,12 @@
 // "What we owe now": every pending step my agency owns across its open cases, the
-// soonest due first, each with a live countdown and a one-tap "Done".
-import { getAll } from '../api.js';
+// soonest due first, each with a live countdown and a one-tap "Done"; above them, the
+// summonses of my agency that could reach nobody, with "I'm on it". Filtered by area, step,
+// worker and overdue, as the person left it (kept on the server).
+import { get, getAll } from '../api.js';
 import { clock, fmtTime, h, STATUS, fill } from '../dom.js';
 import { doneControl } from '../steps.js';
+import { colleagues, filterBar, filterQuery, loadPrefs, savePrefs } from '../filters.js';
+import { unreachableList } from '../summons.js';
 
 const REFRESH_MS = 60000;
 
@@ -13,6 +17,7 @@ export async function render(main, ctx) {
   const list = h('ol', { class: 'owed', tabindex: '-1', 'aria-label': 'Steps my agency owes, soonest first' });
   const cases = h('ul', { class: 'cases' });
   const note = h('p', { class: 'muted', role: 'status' });
+  const alarms = h('div');
   const goto = h('form', { class: 'goto', role: 'search' },
     h('label', { for: 'goto-id' }, 'Open a case by number'),
     h('div', { class: 'inline' },
@@ -23,15 +28,26 @@ export async function render(main, ctx) {
     const id = goto.elements.id.value.trim().toUpperCase();
     if (id) ctx.navigate(`/cases/${encodeURIComponent(id.startsWith('SH-') ? id : `SH-${id}`)}`);
   });
+  const [agencies, steps, people, prefs] = await Promise.all([
+    get('/api/v1/agencies').then((r) => r.data).catch(() => ({})),
+    get('/api/v1/steps').then((r) => (r.data.items ?? []).map((s) => [s.key, s.title])).catch(() => []),
+    colleagues(ctx.me), loadPrefs('owed.filter')]);
+  let filter = prefs;
+  const bar = filterBar({ areas: agencies.areas, steps, people, value: prefs,
+    onChange: async (f) => { filter = f; await savePrefs('owed.filter', f); await load(); } });
   fill(main,
     h('h1', {}, 'What we owe now'),
     h('p', { class: 'lead' }, `${ctx.me.agency.name}: the steps we still owe on open cases, soonest first.`),
-    note, list,
-    h('h2', {}, 'Our open cases'), cases, goto);
+    alarms, bar, note, list,
+    h('h2', {}, 'Our open cases'), cases, goto,
+    h('p', {}, h('a', { href: '/cases' }, 'Find a youth by name, birth date or case number')));
 
   async function load() {
-    const items = await getAll('/api/v1/cases?open=1&limit=200');
+    const [items, summons] = await Promise.all([
+      getAll(`/api/v1/cases?${filterQuery(filter, { open: '1', limit: '200' })}`),
+      get('/api/v1/summons').then((r) => r.data.items ?? []).catch(() => null)]);
     if (!ctx.current()) return;
+    if (summons) fill(alarms, unreachableList(summons.filter((s) => !s.reached), { onAck: () => load() }));
     const rows = [];
     for (const c of items) for (const s of c.owed ?? []) rows.push({ c, s });
     rows.sort((a, b) => due(a.s) - due(b.s) || a.c.id.localeCompare(b.c.id));
@@ -47,18 +63,22 @@ export async function render(main, ctx) {
           h('span', { class: 'step-title' }, s.title),
           clock(s.opened_at, s.due_at)),
         h('p', { class: 'owed-case' },
+          c.youth?.initials ? [h('strong', {}, c.youth.initials), ' · '] : null,
           h('a', { href: `/cases/${c.id}`, class: 'case-id' }, c.id),
-          ` · age ${c.age} · ${STATUS[c.youth_status] ?? c.youth_status} · ${c.area}`),
+          ` · age ${c.age} · ${STATUS[c.youth_status] ?? c.youth_status} · ${c.area}`,
+          c.worker ? ` · worker: ${c.worker.name}` : ''),
         s.due_at ? h('p', { class: 'due' }, `Due ${fmtTime(s.due_at)}`) : null);
       li.append(doneControl({ caseId: c.id, step: s, label: `${s.title}, ${c.id}`,
         onDone: () => { li.remove(); note.textContent = `Marked done: ${s.title} (${c.id}).`; list.focus(); } }));
       return li;
     }));
     const late = rows.filter(({ s }) => s.due_at && Date.parse(s.due_at) < Date.now()).length;
-    note.textContent = !rows.length ? 'Nothing owed right now.'
+    const filtered = Object.values(filter ?? {}).some((v) => v);
+    note.textContent = !rows.length ? (filtered ? 'Nothing owed that matches the filters.' : 'Nothing owed right now.')
       : `${rows.length} step${rows.length === 1 ? '' : 's'} owed on ${items.length} case${items.length === 1 ? '' : 's'}` +
         (late ? `; ${late} overdue.` : '; none overdue.');
     fill(cases, ...items.map((c) => h('li', {},
+      c.youth?.initials ? [h('strong', {}, c.youth.initials), ' · '] : null,
       h('a', { href: `/cases/${c.id}`, class: 'case-id' }, c.id),
       ` · age ${c.age} · ${STATUS[c.youth_status] ?? c.youth_status} · identified ${fmtTime(c.identified_at)}`)));
     if (!items.length) cases.append(h('li', { class: 'muted' }, 'No open cases.'));

@@ -1,0 +1,42 @@
+// Summonses that reached nobody (no one on call, nobody with an e-mail address or a webhook,
+// every attempt failed) and "I'm on it": anyone of the summoned agency takes the summons
+// (POST /api/v1/summons/{id}/ack), which stops it and records who did.
+import { ApiError, post } from './api.js';
+import { announce, fmtTime, h, nextId } from './dom.js';
+
+export function onItButton(s, onAck) {
+  const b = h('button', { type: 'button', class: 'primary' }, 'I’m on it',
+    h('span', { class: 'visually-hidden' }, `: ${s.title}, case ${s.case_id}`));
+  b.addEventListener('click', async () => {
+    b.disabled = true;
+    try {
+      await post(`/api/v1/summons/${s.id}/ack`, {});
+      announce(`You took it: ${s.title}, case ${s.case_id}. The summons stops.`);
+      onAck?.();
+    } catch (e) {
+      b.disabled = false;
+      if (!(e instanceof ApiError && e.status === 401)) b.after(h('span', { class: 'msg error', role: 'alert' }, e.message));
+    }
+  });
+  return b;
+}
+
+// Why a summons reached nobody, in words.
+export function unreachableWhy(s) {
+  return s.no_one_on_call ? 'nobody was on call'
+    : 'nobody on call could be paged (no e-mail or webhook is set, or every attempt failed)';
+}
+
+// "What we owe now": the agency's summonses that reached nobody, each with "I'm on it".
+export function unreachableList(items, { onAck }) {
+  if (!items.length) return [];
+  const id = nextId('unreachable');
+  return [h('section', { class: 'alarm card', 'aria-labelledby': id },
+    h('h2', { id }, items.length === 1 ? 'A summons nobody could receive' : `${items.length} summonses nobody could receive`),
+    h('p', {}, 'The protocol clock runs, but nobody of our agency was paged. Whoever takes it presses “I’m on it”: the summons stops and records who did.'),
+    h('ul', { class: 'unreachable' }, items.map((s) => h('li', { dataset: { summons: String(s.id), case: s.case_id } },
+      h('p', {}, h('strong', {}, s.title), ' · ', h('a', { href: `/cases/${s.case_id}`, class: 'case-id' }, s.case_id),
+        s.due_at ? ` · due ${fmtTime(s.due_at)}` : ''),
+      h('p', { class: 'muted' }, `Summoned ${fmtTime(s.created_at)}: ${unreachableWhy(s)}.`),
+      onItButton(s, onAck)))))];
+}
