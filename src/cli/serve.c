@@ -7,6 +7,7 @@
 #include "api/checkpoints.h"
 #include "api/inflight.h"
 #include "api/notifications.h"
+#include "api/sweep.h"
 #include "api/throttle.h"
 #include "core/witness.h"
 #include "cli/cli.h"
@@ -91,6 +92,7 @@ int cmd_serve(int argc, char **argv)
 	struct notify_worker *notifier = NULL;
 	struct checkpointer_options co = { 0 };
 	struct checkpointer *checkpointer = NULL;
+	struct sweeper *sweeper = NULL;
 	struct audit_keys akeys;
 	sigset_t sigs;
 	bool done;
@@ -178,6 +180,9 @@ int cmd_serve(int argc, char **argv)
 	sodium_memzero(&akeys, sizeof(akeys));
 	if (checkpointer_start(&co, &checkpointer, &err))
 		goto fail;
+	/* accounts unused for accounts.inactive_days are disabled, now and hourly */
+	if (sweeper_start(&app, &sweeper, &err))
+		goto fail;
 	if (http_server_start(&app, &ho, &srv, &err))
 		goto fail;
 	if (*mo.listen && http_server_start(&app, &mo, &msrv, &err))
@@ -210,6 +215,7 @@ int cmd_serve(int argc, char **argv)
 	http_server_stop(msrv);
 	http_server_stop(srv);
 	notify_worker_stop(notifier);
+	sweeper_stop(sweeper);
 	checkpointer_stop(checkpointer); /* after the last write: the head a clean stop leaves */
 	sodium_memzero(co.key, sizeof(co.key));
 	registry_release(&app.registry);
@@ -226,6 +232,7 @@ fail:
 	http_server_stop(msrv);
 	http_server_stop(srv);
 	notify_worker_stop(notifier);
+	sweeper_stop(sweeper);
 	checkpointer_stop(checkpointer);
 	sodium_memzero(co.key, sizeof(co.key));
 	registry_release(&app.registry);
