@@ -17,6 +17,7 @@ API_HANDLER(api_ready);
 API_HANDLER(api_session_create);
 API_HANDLER(api_session_delete);
 API_HANDLER(api_me);
+API_HANDLER(api_signin_options);
 /* factor.c: the second factor (TOTP) and one's own password */
 API_HANDLER(api_session_code);
 API_HANDLER(api_me_totp_begin);

@@ -324,3 +324,11 @@ API_HANDLER(api_me)
 	}
 	return api_reply_json_new(res, 200, out);
 }
+
+/* GET /api/v1/signin/options: how this county signs in, for the sign-in screen. */
+API_HANDLER(api_signin_options)
+{
+	UNUSED(err);
+	return api_reply_json_new(res, 200, json_pack("{s:b, s:b}", "password", true, "oidc",
+						      *req->app->county.oidc.issuer != '\0'));
+}
