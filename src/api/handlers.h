@@ -18,6 +18,9 @@ API_HANDLER(api_session_create);
 API_HANDLER(api_session_delete);
 API_HANDLER(api_me);
 API_HANDLER(api_signin_options);
+/* oidc.c: sign-in with the county's OpenID Connect provider */
+API_HANDLER(api_oidc_start);
+API_HANDLER(api_oidc_callback);
 /* factor.c: the second factor (TOTP) and one's own password */
 API_HANDLER(api_session_code);
 API_HANDLER(api_me_totp_begin);

@@ -7,6 +7,7 @@
 #include "api/checkpoints.h"
 #include "api/inflight.h"
 #include "api/notifications.h"
+#include "api/oidc.h"
 #include "api/sweep.h"
 #include "api/throttle.h"
 #include "core/witness.h"
@@ -146,6 +147,9 @@ int cmd_serve(int argc, char **argv)
 	app.cfg.session_idle_s = (int)conf_long(&t.conf, CONF_SESSION_IDLE);
 	app.cfg.session_absolute_s = (int)conf_long(&t.conf, CONF_SESSION_MAX);
 	public_url = *conf_get(&t.conf, CONF_PUBLIC_URL) ? conf_get(&t.conf, CONF_PUBLIC_URL) : NULL;
+	app.public_url = public_url;
+	if (*conf_get(&t.conf, CONF_OIDC_CLIENT_SECRET))
+		app.oidc_client_secret = conf_get(&t.conf, CONF_OIDC_CLIENT_SECRET);
 
 	/* block the stop signals before any thread starts, so only sigwait() sees them */
 	sigemptyset(&sigs);
@@ -165,6 +169,7 @@ int cmd_serve(int argc, char **argv)
 			   conf_get(&t.conf, CONF_OFFENCES), &err))
 		goto fail;
 	if (!(app.inflight = inflight_new()) || !(app.throttle = throttle_new()) ||
+	    !(app.oidc = oidc_cache_new()) ||
 	    !(app.telemetry = ho.telemetry = telemetry_new(http_routes, http_nroutes))) {
 		sh_error_set(&err, SH_ENOMEM, "out of memory");
 		goto fail;
@@ -222,6 +227,7 @@ int cmd_serve(int argc, char **argv)
 	app_release_rules(&app);
 	inflight_free(app.inflight);
 	throttle_free(app.throttle);
+	oidc_cache_free(app.oidc);
 	store_close(app.store);
 	shcrypto_keys_release(&app.keys);
 	telemetry_free(app.telemetry);
@@ -239,6 +245,7 @@ fail:
 	app_release_rules(&app);
 	inflight_free(app.inflight);
 	throttle_free(app.throttle);
+	oidc_cache_free(app.oidc);
 	store_close(app.store);
 	if (app.keys.keys)
 		shcrypto_keys_release(&app.keys);

@@ -7,24 +7,6 @@
 
 #define SESSION_COOKIE "sh_session"
 
-/* The value of the session cookie in a Cookie header, copied into the arena. */
-static const char *cookie_value(struct api_request *req)
-{
-	const char *h = api_header(req, "Cookie"), *p;
-	size_t n = strlen(SESSION_COOKIE);
-
-	for (p = h; p && *p;) {
-		while (*p == ' ' || *p == ';')
-			p++;
-		if (!strncmp(p, SESSION_COOKIE, n) && p[n] == '=') {
-			const char *v = p + n + 1, *end = strchr(v, ';');
-			return arena_strndup(req->arena, v, end ? (size_t)(end - v) : strlen(v));
-		}
-		p = strchr(p, ';');
-	}
-	return NULL;
-}
-
 static bool is_safe_method(const char *m)
 {
 	return !strcmp(m, "GET") || !strcmp(m, "HEAD");
@@ -118,7 +100,7 @@ enum sh_code http_auth_check(struct api_request *req, struct principal **who,
 		*who = p;
 		return SH_OK;
 	}
-	cookie = cookie_value(req);
+	cookie = api_cookie(req, SESSION_COOKIE);
 	if (!cookie || !*cookie)
 		return sh_error_set(err, SH_EUNAUTH, "sign in first");
 	{

@@ -16,6 +16,8 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/session", api_session_create, ROUTE_PUBLIC, 4 * KiB },
 	{ "DELETE", "/api/v1/session", api_session_delete, ROUTE_SIGNING_IN, 0 },
 	{ "GET", "/api/v1/signin/options", api_signin_options, ROUTE_PUBLIC, 0 },
+	{ "GET", "/api/v1/oidc/start", api_oidc_start, ROUTE_PUBLIC, 0 },
+	{ "GET", "/api/v1/oidc/callback", api_oidc_callback, ROUTE_PUBLIC, 0 },
 	{ "POST", "/api/v1/session/code", api_session_code, ROUTE_SIGNING_IN, 1 * KiB },
 	{ "GET", "/api/v1/me", api_me, ROUTE_SIGNING_IN, 0 },
 	{ "POST", "/api/v1/me/totp", api_me_totp_begin, ROUTE_SIGNING_IN, 1 * KiB },

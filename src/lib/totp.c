@@ -1,5 +1,4 @@
 #include "lib/common.h"
-#include <ctype.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <sodium.h>
@@ -62,31 +61,21 @@ void totp_base32(const unsigned char *in, size_t len, char *out, size_t outsize)
 		out[o] = '\0';
 }
 
-static enum sh_code add_encoded(struct buf *b, const char *s)
-{
-	enum sh_code rc = SH_OK;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p && !rc; p++)
-		rc = (isalnum(*p) || strchr("-._~", *p)) ? buf_addch(b, (char)*p)
-							  : buf_addf(b, "%%%02X", *p);
-	return rc;
-}
-
 enum sh_code totp_uri(struct buf *out, const char *issuer, const char *account,
 		      const char *secret_base32)
 {
 	enum sh_code rc = buf_adds(out, "otpauth://totp/");
 
 	if (!rc)
-		rc = add_encoded(out, issuer);
+		rc = buf_add_urlencoded(out, issuer);
 	if (!rc)
 		rc = buf_adds(out, ":");
 	if (!rc)
-		rc = add_encoded(out, account);
+		rc = buf_add_urlencoded(out, account);
 	if (!rc)
 		rc = buf_addf(out, "?secret=%s&issuer=", secret_base32);
 	if (!rc)
-		rc = add_encoded(out, issuer);
+		rc = buf_add_urlencoded(out, issuer);
 	if (!rc)
 		rc = buf_addf(out, "&algorithm=SHA1&digits=%d&period=%d", TOTP_DIGITS, TOTP_PERIOD);
 	return rc;
