@@ -160,10 +160,11 @@ export function installReauth(getUser) {
       h('div', { class: 'actions' }, ok, out));
     const dialog = h('dialog', { class: 'reauth', 'aria-labelledby': 'reauth-title' }, form);
     document.body.append(dialog);
+    const channel = new BroadcastChannel('safeharbor-signin');
     const finish = (data) => {
       setCsrf(data.csrf_token);
       setSessionLimits(data.session);
-      window.removeEventListener('message', onMessage);
+      channel.close();
       dialog.close();
       dialog.remove();
       restore();
@@ -171,18 +172,18 @@ export function installReauth(getUser) {
     };
     // the county account signs in in a window of its own, so this page (and what was typed
     // into it) stays as it is; the window says when it is done
-    async function onMessage(ev) {
-      if (ev.origin !== location.origin || ev.data !== 'safeharbor:signed-in') return;
+    channel.onmessage = async (ev) => {
+      if (ev.data !== 'signed-in') return;
       try {
         const { data } = await get('/api/v1/me', { auth: false });
         if (data.user.id !== me.id) throw new ApiError({ status: 403, message: 'Signed in as someone else: sign out instead.' });
         finish(data);
       } catch (e) { showProblem(form, e); }
-    }
-    window.addEventListener('message', onMessage);
+    };
     // Escape would close the dialog with the request still waiting: treat it as "not yet"
     dialog.addEventListener('cancel', (ev) => ev.preventDefault());
     out.addEventListener('click', () => {
+      channel.close();
       dialog.close();
       dialog.remove();
       reject(new ApiError({ status: 401, message: 'Signed out.' }));

@@ -164,14 +164,15 @@ startTicker();
 
 (async function boot() {
   // the window the county account signed in (a session ended while a page was open): tell
-  // that page, and close
+  // that page (a channel: the page's Cross-Origin-Opener-Policy cut this window off from it
+  // when it went to the provider), and close
   if (location.pathname === '/signed-in') {
-    if (window.opener) {
-      window.opener.postMessage('safeharbor:signed-in', location.origin);
-      window.close();
-      return;
-    }
-    history.replaceState(null, '', '/');
+    const channel = new BroadcastChannel('safeharbor-signin');
+    channel.postMessage('signed-in');
+    channel.close();
+    window.close();
+    fill(main, h('h1', {}, 'Signed in'), h('p', {}, 'You can close this window and go back to safeharbor.'));
+    return;
   }
   try {
     const { data } = await get('/api/v1/me', { auth: false });
