@@ -18,7 +18,8 @@ struct op {
 	bool flag;
 	const char *hash;
 	const char *notice; /* the notice kind this operation announces; NULL: none */
-	char notice_detail[160];
+	char notice_detail[200];
+	int64_t days; /* an account disabled for its inactivity: how long */
 };
 
 static bool name_chars(const char *s, const char *extra)
@@ -72,19 +73,33 @@ static const char *agency_name(struct store *s, int64_t id, struct arena *a)
 	return name;
 }
 
+enum sh_code admin_notice(struct store_conn *c, const struct principal *actor, int64_t now,
+			  const struct user_rec *u, int64_t agency_id, const char *kind,
+			  const char *detail, struct sh_error *err)
+{
+	struct notice_rec n = { 0 };
+
+	n.agency_id = agency_id ? agency_id : u->agency_id;
+	n.kind = kind;
+	n.subject_id = u->id;
+	n.actor_id = actor == ADMIN_SYSTEM ? ADMIN_SYSTEM_ID : actor ? actor->user_id : 0;
+	n.detail = detail;
+	n.created_at = now;
+	return store_notice_insert(c, &n, err);
+}
+
 /* Announces o->notice about user u to u's agency (its supervisors and u see it). */
 static enum sh_code announce(struct store_conn *c, struct op *o, const struct user_rec *u,
 			     struct sh_error *err)
 {
-	struct notice_rec n = { 0 };
+	return admin_notice(c, o->actor, o->now, u, 0, o->notice, o->notice_detail, err);
+}
 
-	n.agency_id = u->agency_id;
-	n.kind = o->notice;
-	n.subject_id = u->id;
-	n.actor_id = o->actor ? o->actor->user_id : 0;
-	n.detail = o->notice_detail;
-	n.created_at = o->now;
-	return store_notice_insert(c, &n, err);
+/* Who did it, in a notice's words. */
+static const char *by_whom(const struct op *o)
+{
+	return o->actor == ADMIN_SYSTEM ? "safeharbor" : o->actor ? "an admin"
+							       : "the operator (command line)";
 }
 
 static enum sh_code audited(struct store_conn *c, struct op *o, enum sh_code rc,
@@ -92,8 +107,8 @@ static enum sh_code audited(struct store_conn *c, struct op *o, enum sh_code rc,
 {
 	if (rc)
 		return rc;
-	return audit_record(c, o->actor, o->now, o->action, NULL, NULL, "ok",
-			    o->detail[0] ? o->detail : NULL, err);
+	return audit_record(c, o->actor == ADMIN_SYSTEM ? NULL : o->actor, o->now, o->action, NULL,
+			    NULL, "ok", o->detail[0] ? o->detail : NULL, err);
 }
 
 static enum sh_code do_agency_add(struct store_conn *c, void *arg, struct sh_error *err)
@@ -123,6 +138,7 @@ enum sh_code admin_agency_add(struct store *s, int64_t now, const struct princip
 	if (err->nfields)
 		return SH_EINVAL;
 	r->created_at = now;
+	r->password_signin = true;
 	return store_write(s, do_agency_add, &o, err);
 }
 
@@ -162,7 +178,7 @@ static enum sh_code do_user_add(struct store_conn *c, void *arg, struct sh_error
 	if (!rc && (!strcmp(o->user->role, "supervisor") || !strcmp(o->user->role, "admin"))) {
 		o->notice = "privileged_account";
 		snprintf(o->notice_detail, sizeof(o->notice_detail), "a %s account was made by %s",
-			 o->user->role, o->actor ? "an admin" : "the operator (command line)");
+			 o->user->role, by_whom(o));
 		rc = announce(c, o, o->user, err);
 	}
 	return audited(c, o, rc, err);
@@ -184,6 +200,7 @@ enum sh_code admin_user_add(struct store *s, int64_t now, const struct principal
 			       "must be one of: member, supervisor, analyst, admin");
 	check_text("display_name", r->display_name, 1, 100, true, err);
 	check_text("contact", r->contact, 1, 100, false, err);
+	check_text("sso_id", r->sso_id, 1, 200, false, err);
 	{
 		struct arena a = ARENA_INIT;
 		password_check("password", password, r->username, agency_name(s, r->agency_id, &a), err);
@@ -201,8 +218,24 @@ enum sh_code admin_user_add(struct store *s, int64_t now, const struct principal
 static enum sh_code do_user_disable(struct store_conn *c, void *arg, struct sh_error *err)
 {
 	struct op *o = arg;
+	struct user_rec u;
+	struct arena a = ARENA_INIT;
+	enum sh_code rc = store_user_set_disabled(c, o->id, o->flag, o->now, err);
 
-	return audited(c, o, store_user_set_disabled(c, o->id, o->flag, o->now, err), err);
+	/* the agency that owns the account sees every change made to it */
+	if (!rc && !(rc = store_user_get(c, o->id, NULL, &a, &u, err))) {
+		o->notice = o->flag ? "disabled" : "enabled";
+		snprintf(o->notice_detail, sizeof(o->notice_detail), "%s by %s%s",
+			 o->flag ? "the account was disabled" : "the account was enabled",
+			 by_whom(o), o->flag ? "; sessions and tokens ended" : "");
+		if (o->actor == ADMIN_SYSTEM)
+			snprintf(o->notice_detail, sizeof(o->notice_detail),
+				 "the account was disabled after %" PRId64 " days without use; sessions "
+				 "and tokens ended (an admin can enable it)", o->days);
+		rc = announce(c, o, &u, err);
+	}
+	arena_release(&a);
+	return audited(c, o, rc, err);
 }
 
 enum sh_code admin_user_disable(struct store *s, int64_t now, const struct principal *actor,
@@ -227,8 +260,7 @@ static enum sh_code do_user_password(struct store_conn *c, void *arg, struct sh_
 	    (!o->actor || o->actor->user_id != u.id)) {
 		o->notice = "password_reset";
 		snprintf(o->notice_detail, sizeof(o->notice_detail),
-			 "the password was reset by %s; sessions and tokens ended",
-			 o->actor ? "an admin" : "the operator (command line)");
+			 "the password was reset by %s; sessions and tokens ended", by_whom(o));
 		rc = announce(c, o, &u, err);
 	}
 	arena_release(&a);
@@ -310,27 +342,17 @@ enum sh_code admin_agency_update(struct store *s, int64_t now, const struct prin
 	return store_write(s, do_agency_update, &x, err);
 }
 
-/* A notice (kind, o->notice_detail) about account u, to one agency. */
-static enum sh_code announce_to(struct store_conn *c, struct op *o, const struct user_rec *u,
-				int64_t agency_id, const char *kind, struct sh_error *err)
-{
-	struct user_rec to = *u;
-
-	to.agency_id = agency_id;
-	o->notice = kind;
-	return announce(c, o, &to, err);
-}
-
 static enum sh_code do_user_update(struct store_conn *c, void *arg, struct sh_error *err)
 {
 	struct change *x = arg;
+	struct op *o = &x->o;
 	const struct admin_user_change *ch = x->user;
 	struct arena a = ARENA_INIT;
 	struct user_rec u, next;
 	struct agency_rec ag;
 	struct roster_rec *shifts;
-	size_t nshifts, on = 0;
-	bool moved, promoted, access;
+	size_t nshifts, on = 0, n;
+	bool moved, new_role, promoted;
 	enum sh_code rc;
 
 	if ((rc = store_user_get(c, x->id, NULL, &a, &u, err)))
@@ -345,19 +367,20 @@ static enum sh_code do_user_update(struct store_conn *c, void *arg, struct sh_er
 	if (ch->set_contact)
 		next.contact = ch->contact;
 	moved = next.agency_id != u.agency_id;
-	access = moved || strcmp(next.role, u.role);
+	new_role = strcmp(next.role, u.role) != 0;
 	if (moved) {
 		rc = store_agency_get(c, next.agency_id, NULL, &a, &ag, err);
 		if (rc == SH_ENOTFOUND || (!rc && ag.disabled)) {
 			sh_error_init(err);
-			rc = sh_error_field(err, SH_EINVAL, "agency_id", "is not an active agency");
+			rc = sh_error_field(err, SH_EINVAL, "agency_id",
+					    "no such agency, or it is disabled");
 		}
 		if (rc)
 			goto out;
 	}
-	if (access) {
+	if (moved || new_role) {
 		/* someone on a shift is summoned for their agency: the shifts end first */
-		if ((rc = store_roster_list(c, u.agency_id, NULL, x->o.now, 0, &a, &shifts, &nshifts,
+		if ((rc = store_roster_list(c, u.agency_id, NULL, o->now, 0, &a, &shifts, &nshifts,
 					    err)))
 			goto out;
 		for (size_t i = 0; i < nshifts; i++)
@@ -373,39 +396,67 @@ static enum sh_code do_user_update(struct store_conn *c, void *arg, struct sh_er
 	}
 	if ((rc = store_user_update(c, &next, err)))
 		goto out;
-	promoted = strcmp(next.role, u.role) &&
-		   (!strcmp(next.role, "supervisor") || !strcmp(next.role, "admin"));
-	if (access) {
+	n = (size_t)snprintf(o->detail, sizeof(o->detail), "user %" PRId64, u.id);
+	if (moved || new_role) {
 		/* the person signs in again into what they may now do */
-		if ((rc = store_user_revoke_access(c, u.id, x->o.now, err)))
+		if ((rc = store_user_revoke_access(c, u.id, o->now, err)))
 			goto out;
 		if ((moved || (strcmp(next.role, "member") && strcmp(next.role, "supervisor"))) &&
 		    (rc = store_case_worker_drop(c, u.id, u.agency_id, err)))
 			goto out;
-		snprintf(x->o.notice_detail, sizeof(x->o.notice_detail),
-			 "the account was changed by %s: %s%s%s%s; sessions and tokens ended",
-			 x->o.actor ? "an admin" : "the operator (command line)",
-			 moved ? "moved to another agency" : "", moved && strcmp(next.role, u.role) ? ", " : "",
-			 strcmp(next.role, u.role) ? "role " : "", strcmp(next.role, u.role) ? next.role : "");
-		if ((rc = announce_to(c, &x->o, &u, u.agency_id, "account_changed", err)) ||
-		    (moved &&
-		     (rc = announce_to(c, &x->o, &u, next.agency_id, "account_changed", err))))
+	}
+	if (new_role) {
+		n += (size_t)snprintf(o->detail + n, sizeof(o->detail) - n, " role %s->%s", u.role,
+				      next.role);
+		snprintf(o->notice_detail, sizeof(o->notice_detail),
+			 "the role was changed from %s to %s by %s; sessions and tokens ended",
+			 u.role, next.role, by_whom(o));
+		if ((rc = admin_notice(c, o->actor, o->now, &u, next.agency_id, "role_changed",
+				       o->notice_detail, err)))
 			goto out;
 	}
+	if (moved) {
+		if (n < sizeof(o->detail))
+			n += (size_t)snprintf(o->detail + n, sizeof(o->detail) - n,
+					      " agency %" PRId64 "->%" PRId64, u.agency_id,
+					      next.agency_id);
+		snprintf(o->notice_detail, sizeof(o->notice_detail),
+			 "moved from %s to %s by %s; sessions and tokens ended", u.agency_name,
+			 ag.name, by_whom(o));
+		/* both agencies hear of it: the one it left and the one it joined */
+		if ((rc = admin_notice(c, o->actor, o->now, &u, u.agency_id, "agency_changed",
+				       o->notice_detail, err)) ||
+		    (rc = admin_notice(c, o->actor, o->now, &u, next.agency_id, "agency_changed",
+				       o->notice_detail, err)))
+			goto out;
+	}
+	promoted = new_role && (!strcmp(next.role, "supervisor") || !strcmp(next.role, "admin"));
 	if (promoted) {
-		snprintf(x->o.notice_detail, sizeof(x->o.notice_detail),
-			 "the account became a %s account, by %s", next.role,
-			 x->o.actor ? "an admin" : "the operator (command line)");
-		if ((rc = announce_to(c, &x->o, &u, next.agency_id, "privileged_account", err)))
+		snprintf(o->notice_detail, sizeof(o->notice_detail),
+			 "the account became a %s account, by %s", next.role, by_whom(o));
+		if ((rc = admin_notice(c, o->actor, o->now, &u, next.agency_id,
+				       "privileged_account", o->notice_detail, err)))
 			goto out;
 	}
-	snprintf(x->o.detail, sizeof(x->o.detail), "user %" PRId64 "%s%s%s%s", u.id,
-		 moved ? " agency" : "", strcmp(next.role, u.role) ? " role " : "",
-		 strcmp(next.role, u.role) ? next.role : "",
-		 ch->display_name || ch->set_contact ? " details" : "");
+	if ((ch->display_name || ch->set_contact) && n < sizeof(o->detail))
+		n += (size_t)snprintf(o->detail + n, sizeof(o->detail) - n, " details");
+	if (ch->set_sso) {
+		if ((rc = store_user_set_sso(c, u.id, ch->sso_id, err)))
+			goto out;
+		if (n < sizeof(o->detail))
+			snprintf(o->detail + n, sizeof(o->detail) - n, " sso_id %s",
+				 ch->sso_id ? "set" : "removed");
+		/* whoever links an account to a provider identity can sign in as that identity */
+		snprintf(o->notice_detail, sizeof(o->notice_detail),
+			 ch->sso_id ? "the account was linked to a county account by %s"
+				    : "the account's link to a county account was removed by %s",
+			 by_whom(o));
+		rc = admin_notice(c, o->actor, o->now, &u, next.agency_id, "sso_linked",
+				  o->notice_detail, err);
+	}
 out:
 	arena_release(&a);
-	return audited(c, &x->o, rc, err);
+	return audited(c, o, rc, err);
 }
 
 enum sh_code admin_user_update(struct store *s, int64_t now, const struct principal *actor,
@@ -414,6 +465,10 @@ enum sh_code admin_user_update(struct store *s, int64_t now, const struct princi
 	struct change x = { .o = { .actor = actor, .now = now, .action = "user.update" },
 			    .id = id, .user = ch };
 
+	/* an admin cannot raise, lower or move their own account: another admin must */
+	if (actor && actor != ADMIN_SYSTEM && actor->user_id == id && (ch->role || ch->agency_id))
+		return sh_error_field(err, SH_EFORBIDDEN, ch->role ? "role" : "agency_id",
+				      "nobody changes their own role or agency: another admin can");
 	if (ch->role && access_role_parse(ch->role) < 0)
 		sh_error_field(err, SH_EINVAL, "role",
 			       "must be one of: member, supervisor, analyst, admin");
@@ -421,9 +476,12 @@ enum sh_code admin_user_update(struct store *s, int64_t now, const struct princi
 		check_text("display_name", ch->display_name, 1, 100, true, err);
 	if (ch->set_contact && ch->contact)
 		check_text("contact", ch->contact, 1, 100, false, err);
-	if (actor && actor->user_id == id && (ch->role || ch->agency_id))
-		sh_error_field(err, SH_EINVAL, ch->role ? "role" : "agency_id",
-			       "nobody changes their own role or agency: another admin can");
+	if (ch->set_sso && ch->sso_id)
+		check_text("sso_id", ch->sso_id, 1, 200, true, err);
+	if (!ch->role && !ch->agency_id && !ch->display_name && !ch->set_contact && !ch->set_sso)
+		sh_error_field(err, SH_EINVAL, "role",
+			       "give what to change: role, agency_id, display_name, contact or "
+			       "sso_id");
 	if (err->nfields)
 		return SH_EINVAL;
 	return store_write(s, do_user_update, &x, err);
@@ -535,4 +593,86 @@ enum sh_code admin_token_revoke(struct store *s, int64_t now, const struct princ
 
 	snprintf(o.detail, sizeof(o.detail), "token %" PRId64, id);
 	return store_write(s, do_token_revoke, &o, err);
+}
+
+/* ---- the account lifecycle and the second factor (issue 19) ---- */
+
+static enum sh_code do_totp_reset(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct op *o = arg;
+	struct user_rec u;
+	struct arena a = ARENA_INIT;
+	enum sh_code rc = store_user_get(c, o->id, NULL, &a, &u, err);
+
+	if (!rc && !u.totp_secret)
+		rc = sh_error_set(err, SH_ECONFLICT, "this account has no second factor to reset");
+	if (!rc)
+		rc = store_user_totp_set(c, u.id, NULL, 0, 0, err);
+	if (!rc)
+		rc = store_user_sessions_revoke(c, u.id, err);
+	if (!rc) {
+		o->notice = "factor_reset";
+		snprintf(o->notice_detail, sizeof(o->notice_detail),
+			 "the second factor was reset by %s; sessions ended; a new authenticator app "
+			 "is set up at the next sign-in", by_whom(o));
+		rc = announce(c, o, &u, err);
+	}
+	arena_release(&a);
+	return audited(c, o, rc, err);
+}
+
+enum sh_code admin_user_totp_reset(struct store *s, int64_t now, const struct principal *actor,
+				   int64_t id, struct sh_error *err)
+{
+	struct op o = { .actor = actor, .now = now, .id = id, .action = "user.factor_reset" };
+
+	snprintf(o.detail, sizeof(o.detail), "user %" PRId64, id);
+	return store_write(s, do_totp_reset, &o, err);
+}
+
+static enum sh_code do_password_signin(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct op *o = arg;
+
+	return audited(c, o, store_agency_set_password_signin(c, o->id, o->flag, err), err);
+}
+
+enum sh_code admin_agency_password_signin(struct store *s, int64_t now,
+					  const struct principal *actor, int64_t id, bool allowed,
+					  struct sh_error *err)
+{
+	struct op o = { .actor = actor, .now = now, .id = id, .flag = allowed,
+			.action = "agency.password_signin" };
+
+	snprintf(o.detail, sizeof(o.detail), "agency %" PRId64 " local passwords %s", id,
+		 allowed ? "on" : "off");
+	return store_write(s, do_password_signin, &o, err);
+}
+
+enum sh_code admin_disable_inactive(struct store *s, int64_t now, int days, int *disabled,
+				    struct sh_error *err)
+{
+	struct store_conn *c;
+	struct user_rec *list;
+	struct arena a = ARENA_INIT;
+	size_t n = 0;
+	enum sh_code rc;
+
+	*disabled = 0;
+	if (days <= 0)
+		return SH_OK;
+	if ((rc = store_read_begin(s, &c, err)))
+		return rc;
+	rc = store_users_inactive(c, now - (int64_t)days * 86400, &a, &list, &n, err);
+	store_read_end(c);
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct op o = { .actor = ADMIN_SYSTEM, .now = now, .id = list[i].id, .flag = true,
+				.action = "user.disable", .days = days };
+		snprintf(o.detail, sizeof(o.detail), "user %" PRId64 " unused for %d days",
+			 list[i].id, days);
+		if (!(rc = store_write(s, do_user_disable, &o, err)))
+			(*disabled)++;
+	}
+	arena_release(&a);
+	return rc;
 }

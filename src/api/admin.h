@@ -8,12 +8,24 @@
  *
  * What one person does to another's account is announced to that account's agency
  * (its supervisors see it, and so does the person: GET /api/v1/notices), in the same
- * transaction: a supervisor or admin account made, a token made, a password reset.
+ * transaction: a supervisor or admin account made, a token made, a password reset, an
+ * account disabled or enabled, a role or agency changed, a county account linked, a second
+ * factor reset.
  */
 #include "core/access.h"
 #include "store/store.h"
 
 #define ADMIN_TOKEN_LEN 68 /* "sh_" + 64 hex + NUL */
+
+/* The actor of what safeharbor does by itself (an account disabled for its inactivity);
+ * notices name it "safeharbor" (actor id ADMIN_SYSTEM_ID), audit rows the system (user 0). */
+#define ADMIN_SYSTEM ((const struct principal *)1)
+#define ADMIN_SYSTEM_ID (-1)
+
+/* Writes a notice about u to agency_id (0: u's agency): its supervisors and u see it. */
+enum sh_code admin_notice(struct store_conn *c, const struct principal *actor, int64_t now,
+			  const struct user_rec *u, int64_t agency_id, const char *kind,
+			  const char *detail, struct sh_error *err);
 
 enum sh_code admin_agency_add(struct store *s, int64_t now, const struct principal *actor,
 			      struct agency_rec *r, struct sh_error *err);
@@ -41,17 +53,39 @@ struct admin_agency_change {
 enum sh_code admin_agency_update(struct store *s, int64_t now, const struct principal *actor,
 				 int64_t id, const struct admin_agency_change *ch,
 				 struct sh_error *err);
+enum sh_code admin_user_password(struct store *s, int64_t now, const struct principal *actor,
+				 int64_t id, const char *password, struct sh_error *err);
+/* What PATCH /api/v1/users/{id} changes: NULL / 0 / a false set_* leave a field as it is. */
 struct admin_user_change {
 	int64_t agency_id;
 	const char *role;
 	const char *display_name;
 	bool set_contact;
 	const char *contact; /* NULL with set_contact: none */
+	bool set_sso;
+	const char *sso_id; /* NULL with set_sso: the link is removed */
 };
+/*
+ * Changes a user's agency, role, display name, contact or county account. A new role or
+ * agency is refused while the person is on a shift of the agency's roster (end it first),
+ * ends their sessions and tokens, lets go of the cases they were the named worker on, and
+ * is announced to the agency (an agency change to both); so is a county account link.
+ * Nobody changes their own role or agency (403 naming the field).
+ */
 enum sh_code admin_user_update(struct store *s, int64_t now, const struct principal *actor,
 			       int64_t id, const struct admin_user_change *ch, struct sh_error *err);
-enum sh_code admin_user_password(struct store *s, int64_t now, const struct principal *actor,
-				 int64_t id, const char *password, struct sh_error *err);
+/* Removes the user's second factor and recovery codes and ends their sessions; they set up
+ * a new one at the next sign-in. Announced. SH_ECONFLICT when there is none. */
+enum sh_code admin_user_totp_reset(struct store *s, int64_t now, const struct principal *actor,
+				   int64_t id, struct sh_error *err);
+/* May the agency's staff sign in with local passwords (audited). */
+enum sh_code admin_agency_password_signin(struct store *s, int64_t now,
+					  const struct principal *actor, int64_t id, bool allowed,
+					  struct sh_error *err);
+/* Disables every enabled account unused for `days` (0: none), each in its own write with its
+ * audit row and notice; *disabled counts them. */
+enum sh_code admin_disable_inactive(struct store *s, int64_t now, int days, int *disabled,
+				    struct sh_error *err);
 #define ADMIN_TOKEN_DEFAULT_S (90 * 86400) /* a token lives 90 days unless told otherwise */
 #define ADMIN_TOKEN_MAX_S (366 * 86400)
 

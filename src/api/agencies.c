@@ -1,4 +1,5 @@
-/* Agencies: GET/POST /api/v1/agencies, POST /api/v1/agencies/{id}/disable|enable. */
+/* Agencies: GET/POST /api/v1/agencies, POST /api/v1/agencies/{id}/disable|enable,
+ * PUT /api/v1/agencies/{id}/signin (local passwords on or off). */
 #include "lib/common.h"
 #include "api/admin.h"
 #include "api/app.h"
@@ -20,8 +21,10 @@ json_t *agency_to_json(const struct agency_rec *r, bool admin)
 	o = json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)r->id, "name", r->name, "kind",
 		      r->kind, "home_area", r->home_area ? json_string(r->home_area) : json_null(),
 		      "areas", areas);
-	if (admin)
+	if (admin) {
 		json_object_set_new(o, "disabled", json_boolean(r->disabled));
+		json_object_set_new(o, "password_signin", json_boolean(r->password_signin));
+	}
 	return o;
 }
 
@@ -191,6 +194,44 @@ API_HANDLER(api_agency_update)
 	store_read_end(c);
 	if (!rc)
 		rc = api_reply_json_new(res, 200, agency_to_json(&r, true));
+out:
+	json_decref(body);
+	return rc;
+}
+
+/* PUT /api/v1/agencies/{id}/signin {"password": bool}: may the agency's staff sign in with
+ * local passwords, or only with the county account. */
+API_HANDLER(api_agency_signin)
+{
+	static const struct jsonh_field spec[] = {
+		{ "password", JT_BOOL, JF_REQUIRED, 0, 0, NULL },
+		{ NULL },
+	};
+	json_t *body;
+	int64_t id;
+	bool allowed;
+	enum sh_code rc;
+
+	if (!access_admin(req->who))
+		return sh_error_set(err, SH_EFORBIDDEN, "only an admin may change how an agency signs in");
+	if ((rc = params_id(req, 0, &id, err)))
+		return rc;
+	if (!(body = api_body_object(req, err)))
+		return err->code;
+	if ((rc = jsonh_check(body, spec, "", err)))
+		goto out;
+	allowed = jsonh_bool(body, "password", true);
+	/* with no county account to sign in with, its staff could not sign in at all */
+	if (!allowed && !*req->app->county.oidc.issuer) {
+		rc = sh_error_field(err, SH_EINVAL, "password",
+				    "may be switched off only when the county's identity provider is "
+				    "set up (the oidc.issuer setting)");
+		goto out;
+	}
+	if (!(rc = admin_agency_password_signin(req->app->store, clock_now(&req->app->clock),
+						req->who, id, allowed, err)))
+		rc = api_reply_json_new(res, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id,
+							    "password_signin", allowed));
 out:
 	json_decref(body);
 	return rc;

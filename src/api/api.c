@@ -84,3 +84,20 @@ void api_request_done(struct api_request *req)
 		log_error("request %s: the audit row for a denied case probe was not written: %s",
 			  req->request_id, ignored.detail);
 }
+
+const char *api_cookie(const struct api_request *req, const char *name)
+{
+	const char *h = api_header(req, "Cookie"), *p;
+	size_t n = strlen(name);
+
+	for (p = h; p && *p;) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		if (!strncmp(p, name, n) && p[n] == '=') {
+			const char *v = p + n + 1, *end = strchr(v, ';');
+			return arena_strndup(req->arena, v, end ? (size_t)(end - v) : strlen(v));
+		}
+		p = strchr(p, ';');
+	}
+	return NULL;
+}

@@ -67,6 +67,8 @@ static inline const char *api_query(const struct api_request *r, const char *nam
 	return r->query ? r->query(r->ctx, name) : NULL;
 }
 
+/* The value of cookie `name` in the Cookie header (copied into the arena), or NULL. */
+const char *api_cookie(const struct api_request *req, const char *name);
 /* Serialises v (not consumed) as the JSON body with the given status. */
 enum sh_code api_reply_json(struct api_response *res, int status, const json_t *v);
 /* Same, and releases v. */

@@ -40,8 +40,7 @@ void app_release_rules(struct app *app)
 {
 	witness_rules_free(app->witness_rules);
 	offences_free(app->offences);
-	tz_free(app->county.tz);
+	county_release(&app->county);
 	app->witness_rules = NULL;
 	app->offences = NULL;
-	app->county.tz = NULL;
 }

@@ -38,6 +38,9 @@ struct app {
 					 late-entry margin, the timeline limits (api/county.h) */
 	struct inflight *inflight;    /* idempotency keys being processed (mutable, locked) */
 	struct throttle *throttle;    /* failed sign-ins (api/throttle.h; mutable, locked) */
+	struct oidc_cache *oidc;      /* the provider's discovery and keys (api/oidc.h; locked) */
+	const char *oidc_client_secret; /* oidc_client_secret (configuration); NULL: a public client */
+	const char *public_url;       /* public_url (configuration); NULL: the request's Host */
 	char dummy_hash[128]; /* verified against for unknown usernames, so timing reveals nothing */
 	/* operations (docs/operations.md): /metrics and /readyz */
 	struct telemetry *telemetry;    /* HTTP counters (http/telemetry.h); NULL: none kept */

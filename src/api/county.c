@@ -19,6 +19,111 @@ static const struct number numbers[] = {
 	{ "events.per_case_max", 100, 100000, "entries", offsetof(struct county, events_per_case) },
 	{ "events.per_case_per_minute", 1, 100000, "entries",
 	  offsetof(struct county, events_per_minute) },
+	{ "accounts.inactive_days", 0, 3650, "days", offsetof(struct county, inactive_days) },
+};
+
+/* The words among the settings: where they go, and how a value is checked. */
+struct text {
+	const char *key;
+	size_t offset; /* in struct county */
+	bool (*valid)(const char *v);
+	const char *rule;
+};
+
+/* Names of scopes and claims: letters, digits, '_', '-', ':', '.' and '/' (1 to 100). */
+static bool name_list(const char *v, bool spaces)
+{
+	size_t n = strlen(v);
+
+	if (!n || n > 200)
+		return false;
+	for (const char *p = v; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      strchr("_-:./", *p) || (spaces && *p == ' ')))
+			return false;
+	return true;
+}
+
+static bool valid_claim(const char *v)
+{
+	return name_list(v, false);
+}
+
+static bool valid_claim_or_none(const char *v)
+{
+	return !*v || name_list(v, false);
+}
+
+static bool valid_scopes(const char *v)
+{
+	return name_list(v, true) && strstr(v, "openid");
+}
+
+static bool valid_client_id(const char *v)
+{
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f)
+			return false;
+	return strlen(v) <= 200;
+}
+
+/* https://..., or http:// on the loopback (a provider on the same machine, in tests) */
+static bool valid_issuer(const char *v)
+{
+	if (!*v)
+		return true;
+	if (strlen(v) > 300 || strpbrk(v, " \t\"<>?#"))
+		return false;
+	return !strncmp(v, "https://", 8) || !strncmp(v, "http://127.0.0.1:", 17) ||
+	       !strncmp(v, "http://localhost:", 17) || !strncmp(v, "http://[::1]:", 13);
+}
+
+static bool valid_totp_required(const char *v)
+{
+	return !strcmp(v, "privileged") || !strcmp(v, "everyone");
+}
+
+/* GROUP=AGENCY_ID:ROLE, separated by ';' (county_oidc_group() reads them) */
+static bool valid_groups(const char *v)
+{
+	for (const char *p = v; *p;) {
+		size_t n = strcspn(p, ";");
+		const char *eq = memchr(p, '=', n), *colon = eq ? memchr(eq, ':', n - (size_t)(eq - p)) : NULL;
+		char role[16];
+		long id;
+		char *end;
+
+		if (n) {
+			if (!eq || eq == p || !colon || (size_t)(p + n - colon - 1) >= sizeof(role))
+				return false;
+			id = strtol(eq + 1, &end, 10);
+			if (end != colon || id < 1)
+				return false;
+			snprintf(role, sizeof(role), "%.*s", (int)(p + n - colon - 1), colon + 1);
+			if (strcmp(role, "member") && strcmp(role, "supervisor") && strcmp(role, "analyst") &&
+			    strcmp(role, "admin"))
+				return false;
+		}
+		p += n + (p[n] == ';');
+	}
+	return strlen(v) <= 4000;
+}
+
+#define OIDC(f) offsetof(struct county, oidc.f)
+static const struct text texts[] = {
+	{ "signin.totp_required", offsetof(struct county, totp_everyone), valid_totp_required,
+	  "privileged or everyone" },
+	{ "oidc.issuer", OIDC(issuer), valid_issuer,
+	  "an https:// URL (http:// only on the loopback), or empty" },
+	{ "oidc.client_id", OIDC(client_id), valid_client_id,
+	  "printable characters without spaces, at most 200" },
+	{ "oidc.scopes", OIDC(scopes), valid_scopes,
+	  "scope names separated by spaces, openid among them" },
+	{ "oidc.user_claim", OIDC(user_claim), valid_claim, "a claim name such as email or sub" },
+	{ "oidc.groups_claim", OIDC(groups_claim), valid_claim_or_none,
+	  "a claim name such as groups, or empty" },
+	{ "oidc.groups", OIDC(groups), valid_groups,
+	  "GROUP=AGENCY_ID:ROLE entries separated by ';' (ROLE: member, supervisor, analyst, admin)" },
 };
 
 const struct county_setting county_settings[] = {
@@ -46,6 +151,26 @@ const struct county_setting county_settings[] = {
 	  "the parts of a minor witness's safety plan that must be written before the plan can "
 	  "be signed off (a county default: every part; a part that does not apply is written "
 	  "as such, with why), separated by commas, or none" },
+	{ "accounts.inactive_days", "90",
+	  "an account not used (no sign-in, no request) for this many days is disabled, its "
+	  "sessions and tokens ended, and its agency told; 1 to 3650, or 0 for never" },
+	{ "signin.totp_required", "privileged",
+	  "who must give a code from an authenticator app (TOTP) after the password: privileged "
+	  "(supervisors and admins) or everyone; anyone who set one up gives it" },
+	{ "oidc.issuer", "",
+	  "the county's OpenID Connect provider (its issuer URL, https); empty: no sign-in with "
+	  "the county account. The client secret is the oidc_client_secret configuration key" },
+	{ "oidc.client_id", "", "safeharbor's client id at the provider" },
+	{ "oidc.scopes", "openid email profile", "the scopes asked for (openid among them)" },
+	{ "oidc.user_claim", "email",
+	  "the ID token claim whose value is a user's sso_id (set by an admin: users are "
+	  "provisioned first); email is taken only when email_verified is not false" },
+	{ "oidc.groups_claim", "",
+	  "a claim listing the person's groups (e.g. groups); with oidc.groups, the groups "
+	  "decide the agency and role at each sign-in; empty: not used" },
+	{ "oidc.groups", "",
+	  "GROUP=AGENCY_ID:ROLE;... : a group's agency and role; a person in groups that give "
+	  "more than one agency or role, or in none, is refused" },
 };
 const size_t county_nsettings = ARRAY_SIZE(county_settings);
 
@@ -115,6 +240,11 @@ enum sh_code county_setting_check(const char *key, const char *value, struct sh_
 		unsigned parts;
 		return parse_parts(value, &parts, err);
 	}
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++)
+		if (!strcmp(texts[i].key, key))
+			return texts[i].valid(value) ? SH_OK
+				: sh_error_field(err, SH_EINVAL, key, "'%.80s' is not valid: %s",
+						 value, texts[i].rule);
 	return sh_error_field(err, SH_EINVAL, key, "is not a county setting");
 }
 
@@ -137,7 +267,7 @@ enum sh_code county_settings_load(struct store *s, struct county *out, struct sh
 {
 	struct store_conn *c;
 	struct arena a = ARENA_INIT;
-	const char *zone, *parts, *values[ARRAY_SIZE(numbers)];
+	const char *zone, *parts, *values[ARRAY_SIZE(numbers)], *words[ARRAY_SIZE(texts)];
 	enum sh_code rc = SH_OK;
 
 	memset(out, 0, sizeof(*out));
@@ -147,6 +277,8 @@ enum sh_code county_settings_load(struct store *s, struct county *out, struct sh
 	parts = value_or_default(c, "witness.plan_required_parts", &a, &rc, err);
 	for (size_t i = 0; i < ARRAY_SIZE(numbers); i++)
 		values[i] = value_or_default(c, numbers[i].key, &a, &rc, err);
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++)
+		words[i] = value_or_default(c, texts[i].key, &a, &rc, err);
 	store_read_end(c);
 	if (!rc)
 		rc = tz_load(NULL, zone, &out->tz, err);
@@ -155,10 +287,30 @@ enum sh_code county_settings_load(struct store *s, struct county *out, struct sh
 				  (int *)((char *)out + numbers[i].offset), err);
 	if (!rc)
 		rc = parse_parts(parts, &out->plan_required, err);
-	arena_release(&a);
-	if (rc) {
-		tz_free(out->tz);
-		out->tz = NULL;
+	for (size_t i = 0; !rc && i < ARRAY_SIZE(texts); i++) {
+		if (!texts[i].valid(words[i]))
+			rc = sh_error_field(err, SH_EINVAL, texts[i].key, "'%.80s' is not valid: %s",
+					    words[i], texts[i].rule);
+		else if (texts[i].offset == offsetof(struct county, totp_everyone))
+			out->totp_everyone = !strcmp(words[i], "everyone");
+		else if (!(*(char **)((char *)out + texts[i].offset) = strdup(words[i])))
+			rc = sh_error_set(err, SH_ENOMEM, "out of memory");
 	}
+	arena_release(&a);
+	if (rc)
+		county_release(out);
 	return rc;
+}
+
+void county_release(struct county *c)
+{
+	char **words[] = { &c->oidc.issuer, &c->oidc.client_id, &c->oidc.scopes,
+			   &c->oidc.user_claim, &c->oidc.groups_claim, &c->oidc.groups };
+
+	tz_free(c->tz);
+	c->tz = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++) {
+		free(*words[i]);
+		*words[i] = NULL;
+	}
 }

@@ -17,6 +17,15 @@ API_HANDLER(api_ready);
 API_HANDLER(api_session_create);
 API_HANDLER(api_session_delete);
 API_HANDLER(api_me);
+API_HANDLER(api_signin_options);
+/* oidc.c: sign-in with the county's OpenID Connect provider */
+API_HANDLER(api_oidc_start);
+API_HANDLER(api_oidc_callback);
+/* factor.c: the second factor (TOTP) and one's own password */
+API_HANDLER(api_session_code);
+API_HANDLER(api_me_totp_begin);
+API_HANDLER(api_me_totp_confirm);
+API_HANDLER(api_me_password);
 
 /* agencies.c, users.c, tokens.c */
 API_HANDLER(api_agencies_list);
@@ -30,6 +39,8 @@ API_HANDLER(api_users_create);
 API_HANDLER(api_user_disable);
 API_HANDLER(api_user_enable);
 API_HANDLER(api_user_password);
+API_HANDLER(api_user_totp_reset);
+API_HANDLER(api_agency_signin);
 API_HANDLER(api_tokens_list);
 API_HANDLER(api_tokens_create);
 API_HANDLER(api_token_revoke);

@@ -1,7 +1,9 @@
 /*
  * GET /api/v1/notices: what others did to accounts of the caller's agency (admins: of
  * every agency), newest first: supervisor and admin accounts made, bearer tokens made,
- * passwords reset. Supervisors see their agency's; everyone sees those about themselves.
+ * passwords reset, accounts disabled and enabled (by an admin, or by safeharbor after
+ * accounts.inactive_days unused), roles and agencies changed, county accounts linked, second
+ * factors set up and reset. Supervisors see their agency's; everyone sees those about themselves.
  * They are written with the change itself (api/admin.c), so none is missed.
  */
 #include "lib/common.h"
@@ -41,7 +43,8 @@ API_HANDLER(api_notices_list)
 				      "agency_id", (json_int_t)r->agency_id, "subject", "id",
 				      (json_int_t)r->subject_id, "name", r->subject_name, "username",
 				      r->subject_username, "by",
-				      r->actor_id ? json_pack("{s:I, s:o}", "id", (json_int_t)r->actor_id,
+				      r->actor_id < 0 ? json_string("safeharbor (automatic)")
+				      : r->actor_id ? json_pack("{s:I, s:o}", "id", (json_int_t)r->actor_id,
 							      "name", r->actor_name
 								      ? json_string(r->actor_name)
 								      : json_null())

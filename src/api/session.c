@@ -1,6 +1,6 @@
 /*
- * Sign-in and sign-out: POST/DELETE /api/v1/session, GET /api/v1/me.
- * Passwords are checked with Argon2id. Failed sign-ins are slowed per account and client
+ * Sign-in and sign-out: POST/DELETE /api/v1/session, GET /api/v1/me, and the sessions
+ * every way of signing in makes (api/session.h). Passwords are checked with Argon2id. Failed sign-ins are slowed per account and client
  * address (api/throttle.h) so that nobody can lock someone else out, and every attempt
  * that reaches the password check is audited, and every lock it starts. The session id
  * lives only in an HttpOnly, SameSite=Strict cookie; the store keeps its hash.
@@ -11,38 +11,54 @@
 #include "api/audit.h"
 #include "api/handlers.h"
 #include "api/principal.h"
-#include "api/throttle.h"
+#include "api/session.h"
 #include "lib/jsonh.h"
 #include "lib/shcrypto.h"
 
-struct signin {
-	const struct principal *who; /* NULL when the user is unknown */
-	int64_t user_id;
+/* The audit rows of a refused step; the lock, without the username or the address (they
+ * are personal data). */
+struct denied {
+	const struct principal *who;
 	int64_t now;
-	const char *outcome;
-	const char *detail;
-	const char *lock;     /* the lock this failure started, for the audit; NULL: none */
-	struct session_rec session;
-	bool create;
+	const char *detail, *lock;
 };
 
-static enum sh_code do_signin(struct store_conn *c, void *arg, struct sh_error *err)
+static enum sh_code do_denied(struct store_conn *c, void *arg, struct sh_error *err)
 {
-	struct signin *s = arg;
-	struct principal anon = { .user_id = s->user_id };
-	enum sh_code rc = SH_OK;
+	struct denied *d = arg;
+	enum sh_code rc = audit_record(c, d->who, d->now, "session.denied", NULL, NULL, "denied",
+				       d->detail, err);
 
-	if (s->create)
-		rc = store_session_insert(c, &s->session, err);
-	if (!rc)
-		rc = audit_record(c, s->who ? s->who : &anon, s->now,
-				  s->create ? "session.create" : "session.denied", NULL, NULL,
-				  s->outcome, s->detail, err);
-	/* the lock, without the username or the address (they are personal data) */
-	if (!rc && s->lock)
-		rc = audit_record(c, s->who ? s->who : &anon, s->now, "session.locked", NULL, NULL,
-				  "denied", s->lock, err);
+	if (!rc && d->lock)
+		rc = audit_record(c, d->who, d->now, "session.locked", NULL, NULL, "denied", d->lock,
+				  err);
 	return rc;
+}
+
+static const char *lock_detail(struct arena *a, enum throttle_lock lock, int64_t seconds)
+{
+	switch (lock) {
+	case THROTTLE_LOCK_PAIR:
+		return arena_printf(a, "account locked for one client address for %" PRId64 " s",
+				    seconds);
+	case THROTTLE_LOCK_ADDR:
+		return arena_printf(a, "client address locked for %" PRId64 " s", seconds);
+	case THROTTLE_LOCK_ACCOUNT:
+		return arena_printf(a, "account locked for addresses it was not used from for "
+				       "%" PRId64 " s", seconds);
+	default:
+		return NULL;
+	}
+}
+
+enum sh_code session_denied(struct api_request *req, int64_t user_id, const char *detail,
+			    enum throttle_lock lock, int64_t lock_s, struct sh_error *err)
+{
+	struct principal anon = { .user_id = user_id };
+	struct denied d = { &anon, clock_now(&req->app->clock), detail,
+			    lock_detail(req->arena, lock, lock_s) };
+
+	return store_write(req->app->store, do_denied, &d, err);
 }
 
 static const char *cookie_header(struct api_request *req, const char *value, bool clear)
@@ -71,35 +87,99 @@ static json_t *county_json(const struct app *app)
 /* The session's limits, for the web app to take case data off the screen when it ends. */
 static json_t *session_json(const struct app *app, const struct principal *p)
 {
-	json_t *o = json_pack("{s:i}", "idle_seconds", app->cfg.session_idle_s);
+	json_t *o = json_pack("{s:i, s:s}", "idle_seconds", app->cfg.session_idle_s, "method",
+			      p->method ? p->method : "password");
 
 	jsonh_set_time(o, "ends_at", p->session_ends, false);
 	return o;
 }
 
-/* The one answer to a throttled client, whoever it names: existence is not revealed. */
-static enum sh_code too_many(struct api_request *req, struct api_response *res, int64_t wait,
-			     struct sh_error *err)
+enum sh_code session_too_many(struct api_request *req, struct api_response *res, int64_t wait,
+			      struct sh_error *err)
 {
 	api_add_header(res, "Retry-After", arena_printf(req->arena, "%" PRId64, wait));
 	return sh_error_set(err, SH_ETOOMANY,
 			    "too many failed sign-ins; try again in %" PRId64 " seconds", wait);
 }
 
-static const char *lock_detail(struct arena *a, enum throttle_lock lock, int64_t seconds)
+bool session_factor_required(const struct app *app, const struct user_rec *u)
 {
-	switch (lock) {
-	case THROTTLE_LOCK_PAIR:
-		return arena_printf(a, "account locked for one client address for %" PRId64 " s",
-				    seconds);
-	case THROTTLE_LOCK_ADDR:
-		return arena_printf(a, "client address locked for %" PRId64 " s", seconds);
-	case THROTTLE_LOCK_ACCOUNT:
-		return arena_printf(a, "account locked for addresses it was not used from for "
-				       "%" PRId64 " s", seconds);
-	default:
-		return NULL;
+	return (u->totp_secret && u->totp_enrolled_at) || app->county.totp_everyone ||
+	       !strcmp(u->role, "supervisor") || !strcmp(u->role, "admin");
+}
+
+struct start {
+	struct session_start *s;
+	const struct principal *who;
+	struct session_rec rec;
+	int64_t now;
+};
+
+static enum sh_code do_start(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct start *w = arg;
+	struct session_start *s = w->s;
+	enum sh_code rc = s->also ? s->also(c, s->also_arg, err) : SH_OK;
+
+	if (!rc && s->replaces)
+		rc = store_session_revoke(c, s->replaces, err);
+	if (!rc)
+		rc = store_session_insert(c, &w->rec, err);
+	if (!rc && !strcmp(s->stage, "full"))
+		rc = store_user_touch(c, s->user->id, w->now, err);
+	return rc ? rc : audit_record(c, w->who, w->now, s->action, NULL, NULL, "ok", s->detail, err);
+}
+
+enum sh_code session_start(struct api_request *req, struct api_response *res,
+			   struct session_start *s, struct sh_error *err)
+{
+	struct app *app = req->app;
+	struct principal *p = arena_alloc(req->arena, sizeof(*p));
+	struct start w = { .s = s, .now = clock_now(&app->clock) };
+	bool full = !strcmp(s->stage, "full");
+	char cookie[65], id_hash[65], *csrf = arena_alloc(req->arena, 65);
+	json_t *out;
+	enum sh_code rc;
+
+	if (!p || !csrf || !principal_from_user(p, s->user)) {
+		json_decref(s->extra);
+		return sh_error_set(err, SH_EINTERNAL, "cannot start a session for this account");
 	}
+	shcrypto_random_hex(cookie, 32);
+	shcrypto_random_hex(csrf, 32);
+	shcrypto_hash_hex(cookie, strlen(cookie), id_hash);
+	w.who = p;
+	w.rec.id_hash = id_hash;
+	w.rec.user_id = s->user->id;
+	w.rec.csrf_token = csrf;
+	w.rec.created_at = w.now;
+	w.rec.last_seen = w.now;
+	w.rec.stage = s->stage;
+	w.rec.method = s->method;
+	if ((rc = store_write(app->store, do_start, &w, err))) {
+		sodium_memzero(cookie, sizeof(cookie));
+		json_decref(s->extra);
+		return rc;
+	}
+	p->via_session = true;
+	p->csrf_token = csrf;
+	p->session_ends = w.now + (full ? app->cfg.session_absolute_s : SIGNIN_PENDING_S);
+	p->stage = full ? NULL : s->stage;
+	p->method = s->method;
+	api_add_header(res, "Set-Cookie", cookie_header(req, cookie, false));
+	sodium_memzero(cookie, sizeof(cookie));
+	if (s->no_reply) {
+		json_decref(s->extra);
+		return SH_OK;
+	}
+	out = json_pack("{s:o, s:s, s:o, s:o, s:s}", "user", principal_to_json(p), "csrf_token", csrf,
+			"county", county_json(app), "session", session_json(app, p), "signin",
+			full ? "done" : s->stage);
+	if (s->extra) {
+		json_object_update(out, s->extra);
+		json_decref(s->extra);
+	}
+	return api_reply_json_new(res, 200, out);
 }
 
 API_HANDLER(api_session_create)
@@ -110,17 +190,17 @@ API_HANDLER(api_session_create)
 		{ NULL },
 	};
 	struct app *app = req->app;
-	struct signin s = { .now = clock_now(&app->clock) };
+	int64_t now = clock_now(&app->clock);
 	struct throttle_ticket tk;
 	struct store_conn *c;
 	struct user_rec u;
 	struct principal p;
-	char cookie[65], id_hash[65], csrf[65];
-	const char *username, *password;
+	struct session_start st = { .user = &u, .method = "password" };
+	const char *username, *password, *denied;
 	int64_t wait, lock_s;
 	enum throttle_lock lock;
 	bool found, ok, allowed;
-	json_t *body = api_body_object(req, err), *out;
+	json_t *body = api_body_object(req, err);
 	enum sh_code rc;
 
 	if (!body)
@@ -131,18 +211,18 @@ API_HANDLER(api_session_create)
 	password = jsonh_str(body, "password");
 	/* a locked client is refused before the database or a hash is touched: the same
 	 * answer in the same time for every username */
-	if ((wait = throttle_begin(app->throttle, username, req->client_addr, s.now, &tk))) {
-		rc = too_many(req, res, wait, err);
+	if ((wait = throttle_begin(app->throttle, username, req->client_addr, now, &tk))) {
+		rc = session_too_many(req, res, wait, err);
 		goto out;
 	}
 	if ((rc = store_read_begin(app->store, &c, err))) {
-		throttle_end(app->throttle, &tk, THROTTLE_NEITHER, s.now, &lock_s);
+		throttle_end(app->throttle, &tk, THROTTLE_NEITHER, now, &lock_s);
 		goto out;
 	}
 	rc = store_user_get(c, 0, username, req->arena, &u, err);
 	store_read_end(c);
 	if (rc && rc != SH_ENOTFOUND) {
-		throttle_end(app->throttle, &tk, THROTTLE_NEITHER, s.now, &lock_s);
+		throttle_end(app->throttle, &tk, THROTTLE_NEITHER, now, &lock_s);
 		goto out;
 	}
 	found = rc == SH_OK;
@@ -151,42 +231,40 @@ API_HANDLER(api_session_create)
 	/* an unknown user costs as much as a known one, so timing reveals nothing */
 	ok = shcrypto_password_verify(found ? u.password_hash : app->dummy_hash, password, tk.suspect) &&
 	     found;
-	allowed = ok && !u.disabled && !u.agency_disabled && principal_from_user(&p, &u);
+	allowed = ok && !u.disabled && !u.agency_disabled && u.agency_password_signin &&
+		  principal_from_user(&p, &u);
+	if (allowed)
+		st.stage = !session_factor_required(app, &u)	     ? "full"
+			   : u.totp_secret && u.totp_enrolled_at ? "code"
+								 : "enrol";
+	/* the failures are forgotten only once sign-in is finished: a password that is right
+	 * cannot be used to clear the count of wrong codes */
 	lock = throttle_end(app->throttle, &tk,
-			    allowed ? THROTTLE_OK : ok ? THROTTLE_NEITHER : THROTTLE_FAILED, s.now,
-			    &lock_s);
+			    allowed && !strcmp(st.stage, "full") ? THROTTLE_OK
+			    : ok				  ? THROTTLE_NEITHER
+								  : THROTTLE_FAILED,
+			    now, &lock_s);
 	if (!allowed) {
-		s.user_id = found ? u.id : 0;
-		s.outcome = "denied";
-		s.detail = !found ? "unknown username" : !ok ? "wrong password" : "account disabled";
-		s.lock = lock_detail(req->arena, lock, lock_s);
-		if ((rc = store_write(app->store, do_signin, &s, err)))
+		denied = !found ? "unknown username" : !ok ? "wrong password"
+			 : u.disabled || u.agency_disabled ? "account disabled"
+			 : "local passwords off for the agency";
+		if ((rc = session_denied(req, found ? u.id : 0, denied, lock, lock_s, err)))
 			goto out;
-		rc = sh_error_set(err, SH_EUNAUTH, "wrong username or password, or the account is disabled");
+		/* only someone who knows the password learns how the agency signs in */
+		if (ok && !u.disabled && !u.agency_disabled && !u.agency_password_signin)
+			rc = sh_error_set(err, SH_EFORBIDDEN,
+					  "your agency signs in with the county account, not with a "
+					  "password: use \"Sign in with the county account\"");
+		else
+			rc = sh_error_set(err, SH_EUNAUTH,
+					  "wrong username or password, or the account is disabled");
 		goto out;
 	}
-	shcrypto_random_hex(cookie, 32);
-	shcrypto_random_hex(csrf, 32);
-	shcrypto_hash_hex(cookie, strlen(cookie), id_hash);
-	s.who = &p;
-	s.user_id = u.id;
-	s.outcome = "ok";
-	s.create = true;
-	s.session.id_hash = id_hash;
-	s.session.user_id = u.id;
-	s.session.csrf_token = csrf;
-	s.session.created_at = s.now;
-	s.session.last_seen = s.now;
-	if ((rc = store_write(app->store, do_signin, &s, err)))
-		goto out;
-	p.via_session = true;
-	p.csrf_token = csrf;
-	p.session_ends = s.now + app->cfg.session_absolute_s;
-	api_add_header(res, "Set-Cookie", cookie_header(req, cookie, false));
-	out = json_pack("{s:o, s:s, s:o, s:o}", "user", principal_to_json(&p), "csrf_token", csrf,
-			"county", county_json(app), "session", session_json(app, &p));
-	rc = api_reply_json_new(res, 200, out);
-	sodium_memzero(cookie, sizeof(cookie));
+	st.action = strcmp(st.stage, "full") ? "session.password" : "session.create";
+	st.detail = !strcmp(st.stage, "full")   ? "password"
+		    : !strcmp(st.stage, "code") ? "password right; the code is owed"
+						 : "password right; an authenticator app is to be set up";
+	rc = session_start(req, res, &st, err);
 out:
 	json_decref(body);
 	return rc;
@@ -222,13 +300,35 @@ API_HANDLER(api_session_delete)
 
 API_HANDLER(api_me)
 {
-	json_t *out = json_pack("{s:o, s:o}", "user", principal_to_json(req->who), "county",
-				county_json(req->app));
+	const struct principal *who = req->who;
+	struct store_conn *c;
+	struct user_rec u;
+	int left = 0;
+	json_t *out;
+	enum sh_code rc;
 
-	UNUSED(err);
-	if (req->who->via_session) {
-		json_object_set_new(out, "csrf_token", json_string(req->who->csrf_token));
-		json_object_set_new(out, "session", session_json(req->app, req->who));
+	if ((rc = store_read_begin(req->app->store, &c, err)))
+		return rc;
+	if (!(rc = store_user_get(c, who->user_id, NULL, req->arena, &u, err)))
+		rc = store_recovery_codes_left(c, who->user_id, &left, err);
+	store_read_end(c);
+	if (rc)
+		return rc;
+	out = json_pack("{s:o, s:o, s:s, s:{s:b, s:b, s:i}}", "user", principal_to_json(who),
+			"county", county_json(req->app), "signin", who->stage ? who->stage : "done",
+			"second_factor", "enrolled", u.totp_secret && u.totp_enrolled_at, "required",
+			session_factor_required(req->app, &u), "recovery_codes_left", left);
+	if (who->via_session) {
+		json_object_set_new(out, "csrf_token", json_string(who->csrf_token));
+		json_object_set_new(out, "session", session_json(req->app, who));
 	}
 	return api_reply_json_new(res, 200, out);
+}
+
+/* GET /api/v1/signin/options: how this county signs in, for the sign-in screen. */
+API_HANDLER(api_signin_options)
+{
+	UNUSED(err);
+	return api_reply_json_new(res, 200, json_pack("{s:b, s:b}", "password", true, "oidc",
+						      *req->app->county.oidc.issuer != '\0'));
 }

@@ -1,6 +1,7 @@
 /*
- * Users: GET/POST /api/v1/users, POST /api/v1/users/{id}/disable|enable|password.
- * Admins manage everyone; case staff may list their own agency's staff.
+ * Users: GET/POST /api/v1/users, PATCH /api/v1/users/{id} (role, agency, county account),
+ * POST /api/v1/users/{id}/disable|enable|password, DELETE /api/v1/users/{id}/totp (a lost
+ * second factor). Admins manage everyone; case staff may list their own agency's staff.
  */
 #include "lib/common.h"
 #include "api/admin.h"
@@ -9,13 +10,21 @@
 #include "api/params.h"
 #include "lib/jsonh.h"
 
-static json_t *user_to_json(const struct user_rec *u)
+static json_t *user_to_json(const struct user_rec *u, bool admin)
 {
-	return json_pack("{s:I, s:s, s:s, s:o, s:s, s:b, s:{s:I, s:s, s:s}}", "id", (json_int_t)u->id,
-			 "username", u->username, "display_name", u->display_name, "contact",
-			 u->contact ? json_string(u->contact) : json_null(), "role", u->role,
-			 "disabled", u->disabled, "agency", "id", (json_int_t)u->agency_id, "name",
-			 u->agency_name, "kind", u->agency_kind);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:s, s:b, s:{s:I, s:s, s:s}}", "id",
+			      (json_int_t)u->id, "username", u->username, "display_name",
+			      u->display_name, "contact", u->contact ? json_string(u->contact) : json_null(),
+			      "role", u->role, "disabled", u->disabled, "agency", "id",
+			      (json_int_t)u->agency_id, "name", u->agency_name, "kind", u->agency_kind);
+
+	/* how the account signs in is for admins to see */
+	if (admin) {
+		json_object_set_new(o, "second_factor", json_boolean(u->totp_secret && u->totp_enrolled_at));
+		json_object_set_new(o, "sso_id", u->sso_id ? json_string(u->sso_id) : json_null());
+		jsonh_set_time(o, "last_active_at", u->last_active_at, true);
+	}
+	return o;
 }
 
 API_HANDLER(api_users_list)
@@ -41,7 +50,7 @@ API_HANDLER(api_users_list)
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, user_to_json(&list[i]));
+		json_array_append_new(items, user_to_json(&list[i], access_admin(req->who)));
 	return api_reply_json_new(res, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -54,6 +63,7 @@ API_HANDLER(api_users_create)
 		{ "contact", JT_STRING, 0, 1, 100, NULL },
 		{ "role", JT_STRING, JF_REQUIRED, 1, 16, NULL },
 		{ "password", JT_STRING, JF_REQUIRED, 1, 1024, NULL },
+		{ "sso_id", JT_STRING, 0, 1, 200, NULL },
 		{ NULL },
 	};
 	json_t *body;
@@ -72,6 +82,7 @@ API_HANDLER(api_users_create)
 	u.display_name = jsonh_str(body, "display_name");
 	u.contact = jsonh_str(body, "contact");
 	u.role = jsonh_str(body, "role");
+	u.sso_id = jsonh_str(body, "sso_id");
 	if ((rc = admin_user_add(req->app->store, clock_now(&req->app->clock), req->who, &u,
 				 jsonh_str(body, "password"), err)))
 		goto out;
@@ -80,7 +91,7 @@ API_HANDLER(api_users_create)
 	rc = store_user_get(c, u.id, NULL, req->arena, &u, err);
 	store_read_end(c);
 	if (!rc)
-		rc = api_reply_json_new(res, 201, user_to_json(&u));
+		rc = api_reply_json_new(res, 201, user_to_json(&u, true));
 out:
 	json_decref(body);
 	return rc;
@@ -140,8 +151,8 @@ API_HANDLER(api_user_password)
 	return SH_OK;
 }
 
-/* PATCH /api/v1/users/{id}: an admin changes a user's agency, role, display name or contact
- * (api/admin.h: what a new agency or role ends, and who hears of it). */
+/* PATCH /api/v1/users/{id}: an admin changes a user's agency, role, display name, contact
+ * or county account (api/admin.h: what a new agency or role ends, and who hears of it). */
 API_HANDLER(api_user_update)
 {
 	static const struct jsonh_field spec[] = {
@@ -149,6 +160,7 @@ API_HANDLER(api_user_update)
 		{ "role", JT_STRING, 0, 1, 16, NULL },
 		{ "display_name", JT_STRING, 0, 1, 100, NULL },
 		{ "contact", JT_STRING, JF_NULLABLE, 1, 100, NULL },
+		{ "sso_id", JT_STRING, JF_NULLABLE, 1, 200, NULL },
 		{ NULL },
 	};
 	struct admin_user_change ch = { 0 };
@@ -171,16 +183,34 @@ API_HANDLER(api_user_update)
 	ch.display_name = jsonh_str(body, "display_name");
 	ch.set_contact = json_object_get(body, "contact") != NULL;
 	ch.contact = jsonh_str(body, "contact");
+	ch.set_sso = json_object_get(body, "sso_id") != NULL;
+	ch.sso_id = jsonh_str(body, "sso_id");
 	if ((rc = admin_user_update(req->app->store, clock_now(&req->app->clock), req->who, id, &ch,
-				    err)))
-		goto out;
-	if ((rc = store_read_begin(req->app->store, &c, err)))
+				    err)) ||
+	    (rc = store_read_begin(req->app->store, &c, err)))
 		goto out;
 	rc = store_user_get(c, id, NULL, req->arena, &u, err);
 	store_read_end(c);
 	if (!rc)
-		rc = api_reply_json_new(res, 200, user_to_json(&u));
+		rc = api_reply_json_new(res, 200, user_to_json(&u, true));
 out:
 	json_decref(body);
 	return rc;
+}
+
+/* DELETE /api/v1/users/{id}/totp: an admin removes a lost second factor (announced). */
+API_HANDLER(api_user_totp_reset)
+{
+	int64_t id;
+	enum sh_code rc;
+
+	if (!access_admin(req->who))
+		return sh_error_set(err, SH_EFORBIDDEN, "only an admin may reset a second factor");
+	if ((rc = params_id(req, 0, &id, err)) ||
+	    (rc = admin_user_totp_reset(req->app->store, clock_now(&req->app->clock), req->who, id,
+					err)))
+		return rc;
+	res->status = 204;
+	res->content_type = NULL;
+	return SH_OK;
 }

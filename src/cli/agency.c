@@ -1,4 +1,4 @@
-/* safeharbor agency add|list|disable|enable */
+/* safeharbor agency add|list|disable|enable|passwords */
 #include "lib/common.h"
 #include "api/admin.h"
 #include "cli/cli.h"
@@ -7,9 +7,12 @@ static const char usage[] =
 	"safeharbor agency add --name NAME --kind KIND [--home-area AREA] [--area AREA]... [--db PATH]\n"
 	"       safeharbor agency list [--db PATH]\n"
 	"       safeharbor agency disable|enable --name NAME [--db PATH]\n"
+	"       safeharbor agency passwords --name NAME on|off [--db PATH]\n"
 	"  KIND: law_enforcement, child_welfare, probation, advocacy, medical, mental_health,\n"
 	"        prosecutor, shelter, oversight. --area (repeatable) lists the areas the agency\n"
-	"        serves for routing ('*' = every area); --home-area fills the area on its forms.";
+	"        serves for routing ('*' = every area); --home-area fills the area on its forms.\n"
+	"  passwords: may the agency's staff sign in with local passwords (off: only with the\n"
+	"        county account, oidc.issuer), e.g. on again when the identity provider fails.";
 
 int cmd_agency(int argc, char **argv)
 {
@@ -29,7 +32,8 @@ int cmd_agency(int argc, char **argv)
 	bool done;
 	enum sh_code rc;
 
-	static const char *const subs[] = { "add", "list", "disable", "enable", NULL };
+	static const char *const subs[] = { "add", "list", "disable", "enable", "passwords", NULL };
+	const char *onoff = NULL;
 
 	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
 		return code;
@@ -48,8 +52,12 @@ int cmd_agency(int argc, char **argv)
 			break;
 		}
 	}
+	if (!strcmp(sub, "passwords") && optind < argc)
+		onoff = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!strcmp(sub, "passwords") && (!r.name || !onoff || (strcmp(onoff, "on") && strcmp(onoff, "off"))))
+		return cli_usage_error(usage, "passwords needs --name and on or off");
 	r.areas = areas;
 	if (!strcmp(sub, "add")) {
 		if (!r.name || !r.kind)
@@ -88,10 +96,15 @@ int cmd_agency(int argc, char **argv)
 			rc = store_agency_get(conn, 0, r.name, &a, &found, &err);
 			store_read_end(conn);
 		}
-		if (!rc)
+		if (!rc && onoff)
+			rc = admin_agency_password_signin(s, (int64_t)time(NULL), NULL, found.id,
+							  !strcmp(onoff, "on"), &err);
+		else if (!rc)
 			rc = admin_agency_disable(s, (int64_t)time(NULL), NULL, found.id,
 						  !strcmp(sub, "disable"), &err);
-		if (!rc)
+		if (!rc && onoff)
+			printf("agency %s: local passwords %s\n", found.name, onoff);
+		else if (!rc)
 			printf("agency %s %sd\n", found.name, sub);
 	}
 	store_close(s);

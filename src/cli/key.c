@@ -111,9 +111,11 @@ int cmd_key(int argc, char **argv)
 	if ((rc = store_write(s, reseal_all, &r, &err)))
 		goto out;
 	printf("key %" PRIu32 " now seals: %zu identities, %zu event texts, %zu defendant names, "
-	       "%zu webhook secrets re-sealed; blind indexes recomputed\n",
+	       "%zu webhook secrets, %zu second-factor secrets re-sealed; blind indexes "
+	       "recomputed\n",
 	       r.key_id, r.counts[SEALED_IDENTITY], r.counts[SEALED_EVENT_TEXT],
-	       r.counts[SEALED_DEFENDANT_NAME], r.counts[SEALED_WEBHOOK_SECRET]);
+	       r.counts[SEALED_DEFENDANT_NAME], r.counts[SEALED_WEBHOOK_SECRET],
+	       r.counts[SEALED_TOTP_SECRET]);
 out:
 	store_close(s);
 	if (keys.keys)

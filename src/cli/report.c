@@ -84,7 +84,7 @@ static int board(int argc, char **argv)
 		fprintf(stderr, "%s", errors.data);
 		buf_release(&errors);
 		store_close(s);
-		tz_free(county.tz);
+		county_release(&county);
 		cli_target_release(&t);
 		return EXIT_FAIL;
 	}
@@ -104,7 +104,7 @@ static int board(int argc, char **argv)
 	}
 	registry_release(&reg);
 	store_close(s);
-	tz_free(county.tz);
+	county_release(&county);
 	offences_free(off);
 	cli_target_release(&t);
 	if (rc) {

@@ -8,6 +8,8 @@
 #include "api/inflight.h"
 #include "api/notifications.h"
 #include "api/search.h"
+#include "api/oidc.h"
+#include "api/sweep.h"
 #include "api/throttle.h"
 #include "core/witness.h"
 #include "cli/cli.h"
@@ -92,6 +94,7 @@ int cmd_serve(int argc, char **argv)
 	struct notify_worker *notifier = NULL;
 	struct checkpointer_options co = { 0 };
 	struct checkpointer *checkpointer = NULL;
+	struct sweeper *sweeper = NULL;
 	struct audit_keys akeys;
 	sigset_t sigs;
 	bool done;
@@ -145,6 +148,9 @@ int cmd_serve(int argc, char **argv)
 	app.cfg.session_idle_s = (int)conf_long(&t.conf, CONF_SESSION_IDLE);
 	app.cfg.session_absolute_s = (int)conf_long(&t.conf, CONF_SESSION_MAX);
 	public_url = *conf_get(&t.conf, CONF_PUBLIC_URL) ? conf_get(&t.conf, CONF_PUBLIC_URL) : NULL;
+	app.public_url = public_url;
+	if (*conf_get(&t.conf, CONF_OIDC_CLIENT_SECRET))
+		app.oidc_client_secret = conf_get(&t.conf, CONF_OIDC_CLIENT_SECRET);
 
 	/* block the stop signals before any thread starts, so only sigwait() sees them */
 	sigemptyset(&sigs);
@@ -173,6 +179,7 @@ int cmd_serve(int argc, char **argv)
 			log_info("serve: %zu youth indexed for search", indexed);
 	}
 	if (!(app.inflight = inflight_new()) || !(app.throttle = throttle_new()) ||
+	    !(app.oidc = oidc_cache_new()) ||
 	    !(app.telemetry = ho.telemetry = telemetry_new(http_routes, http_nroutes))) {
 		sh_error_set(&err, SH_ENOMEM, "out of memory");
 		goto fail;
@@ -187,6 +194,9 @@ int cmd_serve(int argc, char **argv)
 	memcpy(co.key, akeys.checkpoint, sizeof(co.key));
 	sodium_memzero(&akeys, sizeof(akeys));
 	if (checkpointer_start(&co, &checkpointer, &err))
+		goto fail;
+	/* accounts unused for accounts.inactive_days are disabled, now and hourly */
+	if (sweeper_start(&app, &sweeper, &err))
 		goto fail;
 	if (http_server_start(&app, &ho, &srv, &err))
 		goto fail;
@@ -220,12 +230,14 @@ int cmd_serve(int argc, char **argv)
 	http_server_stop(msrv);
 	http_server_stop(srv);
 	notify_worker_stop(notifier);
+	sweeper_stop(sweeper);
 	checkpointer_stop(checkpointer); /* after the last write: the head a clean stop leaves */
 	sodium_memzero(co.key, sizeof(co.key));
 	registry_release(&app.registry);
 	app_release_rules(&app);
 	inflight_free(app.inflight);
 	throttle_free(app.throttle);
+	oidc_cache_free(app.oidc);
 	store_close(app.store);
 	shcrypto_keys_release(&app.keys);
 	telemetry_free(app.telemetry);
@@ -236,12 +248,14 @@ fail:
 	http_server_stop(msrv);
 	http_server_stop(srv);
 	notify_worker_stop(notifier);
+	sweeper_stop(sweeper);
 	checkpointer_stop(checkpointer);
 	sodium_memzero(co.key, sizeof(co.key));
 	registry_release(&app.registry);
 	app_release_rules(&app);
 	inflight_free(app.inflight);
 	throttle_free(app.throttle);
+	oidc_cache_free(app.oidc);
 	store_close(app.store);
 	if (app.keys.keys)
 		shcrypto_keys_release(&app.keys);

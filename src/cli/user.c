@@ -1,4 +1,4 @@
-/* safeharbor user add|list|disable|enable|password */
+/* safeharbor user add|list|disable|enable|password|reset-factor */
 #include "lib/common.h"
 #include <sodium.h>
 #include "api/admin.h"
@@ -6,10 +6,14 @@
 
 static const char usage[] =
 	"safeharbor user add --agency NAME --username NAME --role ROLE [--display-name TEXT]\n"
-	"                    [--contact TEXT] [--db PATH]       (password read from stdin)\n"
+	"                    [--contact TEXT] [--sso-id ID] [--db PATH]  (password from stdin)\n"
 	"       safeharbor user list [--agency NAME] [--db PATH]\n"
 	"       safeharbor user disable|enable --username NAME [--db PATH]\n"
 	"       safeharbor user password --username NAME [--db PATH]   (new password from stdin)\n"
+	"       safeharbor user reset-factor --username NAME [--db PATH]\n"
+	"  --sso-id: the account at the county's identity provider (the oidc.user_claim value).\n"
+	"  reset-factor: removes a lost authenticator app (the person sets up a new one at the\n"
+	"        next sign-in); announced to the agency like every change made here.\n"
 	"  ROLE: member, supervisor, analyst (aggregate reports only), admin (users and\n"
 	"        agencies only, no case content). Passwords are at least 12 characters and not\n"
 	"        common, a run or a repetition, nor contain the username or agency name.";
@@ -23,6 +27,7 @@ int cmd_user(int argc, char **argv)
 		{ "role", required_argument, NULL, 'r' },
 		{ "display-name", required_argument, NULL, 'n' },
 		{ "contact", required_argument, NULL, 'c' },
+		{ "sso-id", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -37,7 +42,8 @@ int cmd_user(int argc, char **argv)
 	bool done, needs_password;
 	enum sh_code rc;
 
-	static const char *const subs[] = { "add", "list", "disable", "enable", "password", NULL };
+	static const char *const subs[] = { "add",	"list",	    "disable", "enable",
+					    "password", "reset-factor", NULL };
 
 	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
 		return code;
@@ -51,6 +57,7 @@ int cmd_user(int argc, char **argv)
 		case 'r': u.role = optarg; break;
 		case 'n': u.display_name = optarg; break;
 		case 'c': u.contact = optarg; break;
+		case 's': u.sso_id = optarg; break;
 		}
 	}
 	if (optind < argc)
@@ -58,7 +65,7 @@ int cmd_user(int argc, char **argv)
 	if (!strcmp(sub, "add")) {
 		if (!agency || !u.username || !u.role)
 			return cli_usage_error(usage, "add needs --agency, --username and --role");
-	} else if (!strcmp(sub, "disable") || !strcmp(sub, "enable") || !strcmp(sub, "password")) {
+	} else if (strcmp(sub, "list")) {
 		if (!u.username)
 			return cli_usage_error(usage, "%s needs --username", sub);
 	}
@@ -107,6 +114,8 @@ int cmd_user(int argc, char **argv)
 			goto out;
 		if (!strcmp(sub, "password"))
 			rc = admin_user_password(s, (int64_t)time(NULL), NULL, found.id, password, &err);
+		else if (!strcmp(sub, "reset-factor"))
+			rc = admin_user_totp_reset(s, (int64_t)time(NULL), NULL, found.id, &err);
 		else
 			rc = admin_user_disable(s, (int64_t)time(NULL), NULL, found.id,
 						!strcmp(sub, "disable"), &err);

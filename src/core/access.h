@@ -60,6 +60,10 @@ struct principal {
 	const char *session;   /* hash of the session id, when via_session */
 	int64_t session_ends;  /* when the session ends in any case (its absolute limit) */
 	const char *csrf_token;
+	/* a session whose sign-in is not finished: "code" (the TOTP code is owed) or "enrol"
+	 * (a second factor must be set up first); NULL when signed in */
+	const char *stage;
+	const char *method; /* how the session was made: "password" or "oidc" */
 };
 
 /* Names as in contract.md; parse returns -1 for an unknown name. */

@@ -7,39 +7,30 @@
 
 #define SESSION_COOKIE "sh_session"
 
-/* The value of the session cookie in a Cookie header, copied into the arena. */
-static const char *cookie_value(struct api_request *req)
-{
-	const char *h = api_header(req, "Cookie"), *p;
-	size_t n = strlen(SESSION_COOKIE);
-
-	for (p = h; p && *p;) {
-		while (*p == ' ' || *p == ';')
-			p++;
-		if (!strncmp(p, SESSION_COOKIE, n) && p[n] == '=') {
-			const char *v = p + n + 1, *end = strchr(v, ';');
-			return arena_strndup(req->arena, v, end ? (size_t)(end - v) : strlen(v));
-		}
-		p = strchr(p, ';');
-	}
-	return NULL;
-}
-
 static bool is_safe_method(const char *m)
 {
 	return !strcmp(m, "GET") || !strcmp(m, "HEAD");
 }
 
 struct touch {
-	const char *hash;
+	const char *hash; /* the session seen; NULL: none */
+	int64_t user_id;  /* the account used; 0: not to be written */
 	int64_t now;
 };
 
 static enum sh_code do_touch(struct store_conn *c, void *arg, struct sh_error *err)
 {
 	struct touch *t = arg;
+	enum sh_code rc = t->hash ? store_session_touch(c, t->hash, t->now, err) : SH_OK;
 
-	return store_session_touch(c, t->hash, t->now, err);
+	return rc || !t->user_id ? rc : store_user_touch(c, t->user_id, t->now, err);
+}
+
+/* An account's last use is written at most hourly (accounts unused too long are disabled:
+ * accounts.inactive_days), so a request rarely waits for a write because of it. */
+static int64_t touch_user(const struct user_rec *u, int64_t now)
+{
+	return now - u->last_active_at >= 3600 ? u->id : 0;
 }
 
 static enum sh_code check_user(const struct user_rec *u, struct principal *p, struct sh_error *err)
@@ -101,10 +92,15 @@ enum sh_code http_auth_check(struct api_request *req, struct principal **who,
 		if (rc || (rc = check_user(&u, p, err)) || (rc = check_scope(req, t.scope, err)))
 			return rc;
 		p->token_id = t.id;
+		if (touch_user(&u, now)) {
+			struct touch tt = { NULL, u.id, now };
+			if ((rc = store_write(app->store, do_touch, &tt, err)))
+				return rc;
+		}
 		*who = p;
 		return SH_OK;
 	}
-	cookie = cookie_value(req);
+	cookie = api_cookie(req, SESSION_COOKIE);
 	if (!cookie || !*cookie)
 		return sh_error_set(err, SH_EUNAUTH, "sign in first");
 	{
@@ -123,6 +119,9 @@ enum sh_code http_auth_check(struct api_request *req, struct principal **who,
 		if (now - s.last_seen > app->cfg.session_idle_s ||
 		    now - s.created_at > app->cfg.session_absolute_s)
 			return sh_error_set(err, SH_EUNAUTH, "the session has expired; sign in again");
+		if (strcmp(s.stage, "full") && now - s.created_at > SIGNIN_PENDING_S)
+			return sh_error_set(err, SH_EUNAUTH,
+					    "signing in took too long; start again with the password");
 		if ((rc = check_user(&u, p, err)))
 			return rc;
 		if (!is_safe_method(req->method)) {
@@ -134,15 +133,18 @@ enum sh_code http_auth_check(struct api_request *req, struct principal **who,
 		}
 		p->via_session = true;
 		p->session = arena_strdup(req->arena, hash);
-		p->session_ends = s.created_at + app->cfg.session_absolute_s;
+		p->session_ends = s.created_at + (strcmp(s.stage, "full") ? SIGNIN_PENDING_S
+									   : app->cfg.session_absolute_s);
 		p->csrf_token = s.csrf_token;
+		p->stage = strcmp(s.stage, "full") ? s.stage : NULL;
+		p->method = s.method;
 		/* last_seen is written at most once a minute (sooner for short idle limits) */
-		if (now - s.last_seen >= (app->cfg.session_idle_s / 4 < 60 ? app->cfg.session_idle_s / 4 : 60)) {
-			t.hash = hash;
-			t.now = now;
-			if ((rc = store_write(app->store, do_touch, &t, err)))
-				return rc;
-		}
+		t.hash = now - s.last_seen >= (app->cfg.session_idle_s / 4 < 60 ? app->cfg.session_idle_s / 4 : 60)
+				 ? hash : NULL;
+		t.user_id = p->stage ? 0 : touch_user(&u, now);
+		t.now = now;
+		if ((t.hash || t.user_id) && (rc = store_write(app->store, do_touch, &t, err)))
+			return rc;
 	}
 	*who = p;
 	return SH_OK;

@@ -12,6 +12,7 @@
 enum route_auth {
 	ROUTE_PUBLIC,    /* anyone */
 	ROUTE_SIGNED_IN, /* a session cookie (+ CSRF on writes) or a bearer token */
+	ROUTE_SIGNING_IN, /* the same, or a session that still owes its second factor */
 };
 
 struct route {

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sys/socket.h>
+#include "core/access.h"
 #include "http/auth.h"
 #include "http/client_addr.h"
 #include "http/router.h"
@@ -158,6 +159,11 @@ static enum MHD_Result dispatch(struct exchange *x, const char *url)
 	}
 	if (x->route->auth != ROUTE_PUBLIC) {
 		rc = http_auth_check(&req, &who, &err);
+		if (!rc && who->stage && x->route->auth != ROUTE_SIGNING_IN)
+			rc = sh_error_set(&err, SH_EUNAUTH,
+					  !strcmp(who->stage, "code")
+						  ? "finish signing in: enter the code from your authenticator app"
+						  : "finish signing in: set up an authenticator app first");
 		if (rc)
 			return send_problem(x, &err);
 		req.who = who;

@@ -33,6 +33,8 @@ enum sh_code buf_adds(struct buf *b, const char *s);
 enum sh_code buf_addch(struct buf *b, char c);
 enum sh_code buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 enum sh_code buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+/* Appends s percent-encoded for a URL (RFC 3986: all but letters, digits and -._~). */
+enum sh_code buf_add_urlencoded(struct buf *b, const char *s);
 /* Appends s with &, <, >, " and ' escaped for HTML text and attributes. */
 enum sh_code buf_add_html(struct buf *b, const char *s);
 void buf_setlen(struct buf *b, size_t len);

@@ -59,6 +59,9 @@ const struct conf_def conf_defs[CONF_NKEYS] = {
 				  "address and port serving only /metrics (empty: off)" },
 	[CONF_METRICS_TOKEN] = { "metrics_token", CONF_T_SECRET, "", NULL, true,
 				 "bearer token for /metrics on the main port (empty: off)" },
+	[CONF_OIDC_CLIENT_SECRET] = { "oidc_client_secret", CONF_T_SECRET, "", NULL, true,
+				      "safeharbor's client secret at the county's OpenID Connect "
+				      "provider (the oidc.* settings; empty: a public client)" },
 	[CONF_LOG_FORMAT] = { "log_format", CONF_T_CHOICE, "text", "text|json", false,
 			      "log lines as text or as JSON objects" },
 	[CONF_LOG_LEVEL] = { "log_level", CONF_T_CHOICE, "info", "debug|info|warn|error", false,

@@ -60,6 +60,10 @@ void shcrypto_audit_keys(const struct shcrypto_keys *k, unsigned char mac[SHCRYP
  * reveals nothing about the key.
  */
 void shcrypto_key_check(const struct shcrypto_keys *k, int i, char out[65]);
+/* Keyed BLAKE2b of a one-time recovery code, as 64 hex characters, under a key derived from
+ * the oldest key (kept by every rotation, so the stored hashes keep matching); someone who
+ * reads the database without the key file cannot test guesses against them. */
+void shcrypto_code_hash(const struct shcrypto_keys *k, const char *code, char out[65]);
 /* Keyed BLAKE2b of text, written as 64 hex characters into out[65]. */
 void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char out[65]);
 

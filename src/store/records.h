@@ -38,6 +38,7 @@ struct agency_rec {
 	const char **areas;    /* areas it serves ("*" = all); NULL-terminated, may be NULL */
 	bool disabled;
 	int64_t created_at;
+	bool password_signin; /* its staff may sign in with local passwords (default true) */
 };
 
 struct user_rec {
@@ -52,11 +53,20 @@ struct user_rec {
 	int failed_logins;
 	int64_t locked_until;
 	int64_t created_at;
+	/* the second factor: the sealed TOTP secret (NULL: none), when its first code was
+	 * given (0: awaiting it), the last step whose code was used */
+	const unsigned char *totp_secret;
+	size_t totp_secret_len;
+	int64_t totp_enrolled_at;
+	int64_t totp_last_step;
+	int64_t last_active_at; /* the last sign-in or request (inactive accounts are disabled) */
+	const char *sso_id;     /* the account at the county's identity provider; NULL: none */
 	/* from the user's agency (filled by lookups) */
 	const char *agency_name;
 	const char *agency_kind;
 	const char *agency_home_area;
 	bool agency_disabled;
+	bool agency_password_signin; /* its staff may sign in with local passwords */
 };
 
 struct session_rec {
@@ -66,6 +76,10 @@ struct session_rec {
 	int64_t created_at;
 	int64_t last_seen;
 	bool revoked;
+	/* "full"; "code" (the password was right, the TOTP code is owed) or "enrol" (a second
+	 * factor must be set up first) */
+	const char *stage;
+	const char *method; /* "password" or "oidc" */
 };
 
 struct token_rec {
@@ -94,6 +108,17 @@ struct notice_rec {
 	int64_t created_at;
 	/* filled by lists */
 	const char *subject_name, *subject_username, *actor_name;
+};
+
+/* An OpenID Connect sign-in in flight (api/oidc.c): found by the hash of its state, bound
+ * to the browser that started it by the hash of a cookie, used once. */
+struct oidc_request_rec {
+	const char *state_hash;
+	const char *binding_hash;
+	const char *nonce;
+	const char *verifier; /* the PKCE code verifier */
+	const char *return_to; /* a path of the web app */
+	int64_t created_at;
 };
 
 struct protocol_rec {
@@ -224,6 +249,7 @@ enum sealed_kind {
 	SEALED_EVENT_TEXT,     /* events.sealed: free text of timeline events */
 	SEALED_DEFENDANT_NAME, /* defendants.name_sealed */
 	SEALED_WEBHOOK_SECRET, /* user_channels.webhook_secret */
+	SEALED_TOTP_SECRET,    /* users.totp_secret */
 	SEALED_KIND_COUNT
 };
 
@@ -233,6 +259,7 @@ static const char *const sealed_context[SEALED_KIND_COUNT] = {
 	[SEALED_EVENT_TEXT] = "event.text",
 	[SEALED_DEFENDANT_NAME] = "defendant.name",
 	[SEALED_WEBHOOK_SECRET] = "notify.webhook_secret",
+	[SEALED_TOTP_SECRET] = "user.totp",
 };
 
 struct sealed_rec {

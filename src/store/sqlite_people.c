@@ -5,7 +5,8 @@
 #define USER_COLS                                                                           \
 	"u.id, u.agency_id, u.username, u.display_name, u.contact, u.role, u.password_hash," \
 	" u.disabled, u.failed_logins, u.locked_until, u.created_at, a.name, a.kind,"        \
-	" a.home_area, a.disabled"
+	" a.home_area, a.disabled, u.totp_secret, u.totp_enrolled_at, u.totp_last_step,"     \
+	" u.last_active_at, u.sso_id, a.password_signin"
 
 static void read_user(sqlite3_stmt *st, int i, struct arena *a, struct user_rec *u)
 {
@@ -24,6 +25,12 @@ static void read_user(sqlite3_stmt *st, int i, struct arena *a, struct user_rec 
 	u->agency_kind = sq_col_text(st, i + 12, a);
 	u->agency_home_area = sq_col_text(st, i + 13, a);
 	u->agency_disabled = sqlite3_column_int(st, i + 14) != 0;
+	u->totp_secret = sq_col_blob(st, i + 15, a, &u->totp_secret_len);
+	u->totp_enrolled_at = sqlite3_column_int64(st, i + 16);
+	u->totp_last_step = sqlite3_column_int64(st, i + 17);
+	u->last_active_at = sqlite3_column_int64(st, i + 18);
+	u->sso_id = sq_col_text(st, i + 19, a);
+	u->agency_password_signin = sqlite3_column_int(st, i + 20) != 0;
 }
 
 static enum sh_code read_areas(struct sconn *sc, int64_t agency_id, struct arena *a,
@@ -95,15 +102,16 @@ static void read_agency(sqlite3_stmt *st, struct arena *a, struct agency_rec *r)
 	r->home_area = sq_col_text(st, 3, a);
 	r->disabled = sqlite3_column_int(st, 4) != 0;
 	r->created_at = sqlite3_column_int64(st, 5);
+	r->password_signin = sqlite3_column_int(st, 6) != 0;
 }
 
 enum sh_code sqlite_agency_get(struct store_conn *c, int64_t id, const char *name, struct arena *a,
 			       struct agency_rec *out, struct sh_error *err)
 {
-	static const char by_id[] = "SELECT id, name, kind, home_area, disabled, created_at"
-				    " FROM agencies WHERE id = ?1";
-	static const char by_name[] = "SELECT id, name, kind, home_area, disabled, created_at"
-				      " FROM agencies WHERE name = ?1";
+	static const char by_id[] = "SELECT id, name, kind, home_area, disabled, created_at,"
+				    " password_signin FROM agencies WHERE id = ?1";
+	static const char by_name[] = "SELECT id, name, kind, home_area, disabled, created_at,"
+				      " password_signin FROM agencies WHERE name = ?1";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, name ? by_name : by_id, err);
 	bool row;
@@ -127,8 +135,8 @@ enum sh_code sqlite_agency_get(struct store_conn *c, int64_t id, const char *nam
 enum sh_code sqlite_agency_list(struct store_conn *c, struct arena *a, struct agency_rec **out,
 				size_t *n, struct sh_error *err)
 {
-	static const char sql[] = "SELECT id, name, kind, home_area, disabled, created_at"
-				  " FROM agencies ORDER BY name";
+	static const char sql[] = "SELECT id, name, kind, home_area, disabled, created_at,"
+				  " password_signin FROM agencies ORDER BY name";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
 	size_t cap = 0;
@@ -177,11 +185,32 @@ enum sh_code sqlite_agency_set_disabled(struct store_conn *c, int64_t id, bool d
 	return exec_id_flag(c, sql, id, disabled, "agency", err);
 }
 
+/* A conflict on users: is it the account at the identity provider (another user has it)? */
+static bool sso_taken(struct sconn *sc, const char *sso_id, struct sh_error *err)
+{
+	static const char sql[] = "SELECT 1 FROM users WHERE sso_id = ?1 COLLATE NOCASE";
+	struct sh_error ignored = SH_ERROR_INIT;
+	sqlite3_stmt *st;
+	bool row = false;
+
+	if (!sso_id || !(st = sq_prep(sc, sql, &ignored)))
+		return false;
+	sq_bind_text(st, 1, sso_id);
+	sq_step(sc, st, &row, &ignored);
+	sqlite3_reset(st);
+	sh_error_init(err);
+	if (row)
+		sh_error_field(err, SH_ECONFLICT, "sso_id",
+			       "another user has this account at the identity provider");
+	return row;
+}
+
 enum sh_code sqlite_user_insert(struct store_conn *c, struct user_rec *r, struct sh_error *err)
 {
 	static const char sql[] =
 		"INSERT INTO users(agency_id, username, display_name, contact, role, password_hash,"
-		" disabled, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+		" disabled, created_at, last_active_at, sso_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+		" ?8, ?8, ?9)";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
 	enum sh_code rc;
@@ -196,9 +225,11 @@ enum sh_code sqlite_user_insert(struct store_conn *c, struct user_rec *r, struct
 	sq_bind_text(st, 6, r->password_hash);
 	sqlite3_bind_int(st, 7, r->disabled);
 	sqlite3_bind_int64(st, 8, r->created_at);
+	sq_bind_text(st, 9, r->sso_id);
 	rc = sq_exec_stmt(sc, st, err);
 	if (rc == SH_ECONFLICT)
-		return sh_error_field(err, SH_ECONFLICT, "username", "this username is taken");
+		return sso_taken(sc, r->sso_id, err) ? err->code
+			: sh_error_field(err, SH_ECONFLICT, "username", "this username is taken");
 	if (!rc)
 		r->id = sqlite3_last_insert_rowid(sc->db);
 	return rc;
@@ -274,9 +305,13 @@ enum sh_code sqlite_user_set_disabled(struct store_conn *c, int64_t id, bool dis
 				      struct sh_error *err)
 {
 	static const char sql[] = "UPDATE users SET disabled = ?2 WHERE id = ?1";
+	/* enabled again: its time without use starts again, or the next sweep disables it */
+	static const char used[] = "UPDATE users SET last_active_at = ?2 WHERE id = ?1";
 	enum sh_code rc = exec_id_flag(c, sql, id, disabled, "user", err);
 
-	return rc ? rc : disabled ? revoke_user_access(c, id, now, err) : SH_OK;
+	if (rc)
+		return rc;
+	return disabled ? revoke_user_access(c, id, now, err) : exec_id_flag(c, used, id, now, NULL, err);
 }
 
 enum sh_code sqlite_user_set_password(struct store_conn *c, int64_t id, const char *hash,
@@ -303,7 +338,7 @@ enum sh_code sqlite_session_insert(struct store_conn *c, const struct session_re
 				   struct sh_error *err)
 {
 	static const char sql[] = "INSERT INTO sessions(id_hash, user_id, csrf_token, created_at,"
-				  " last_seen) VALUES (?1, ?2, ?3, ?4, ?5)";
+				  " last_seen, stage, method) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
 
@@ -314,6 +349,8 @@ enum sh_code sqlite_session_insert(struct store_conn *c, const struct session_re
 	sq_bind_text(st, 3, r->csrf_token);
 	sqlite3_bind_int64(st, 4, r->created_at);
 	sqlite3_bind_int64(st, 5, r->last_seen);
+	sq_bind_text(st, 6, r->stage ? r->stage : "full");
+	sq_bind_text(st, 7, r->method ? r->method : "password");
 	return sq_exec_stmt(sc, st, err);
 }
 
@@ -321,7 +358,7 @@ enum sh_code sqlite_session_get(struct store_conn *c, const char *id_hash, struc
 				struct session_rec *out, struct user_rec *user, struct sh_error *err)
 {
 	static const char sql[] = "SELECT s.id_hash, s.user_id, s.csrf_token, s.created_at,"
-				  " s.last_seen, s.revoked, " USER_COLS
+				  " s.last_seen, s.revoked, s.stage, s.method, " USER_COLS
 				  " FROM sessions s JOIN users u ON u.id = s.user_id"
 				  " JOIN agencies a ON a.id = u.agency_id WHERE s.id_hash = ?1";
 	struct sconn *sc = sconn_of(c);
@@ -342,7 +379,9 @@ enum sh_code sqlite_session_get(struct store_conn *c, const char *id_hash, struc
 	out->created_at = sqlite3_column_int64(st, 3);
 	out->last_seen = sqlite3_column_int64(st, 4);
 	out->revoked = sqlite3_column_int(st, 5) != 0;
-	read_user(st, 6, a, user);
+	out->stage = sq_col_text(st, 6, a);
+	out->method = sq_col_text(st, 7, a);
+	read_user(st, 8, a, user);
 	sqlite3_reset(st);
 	return SH_OK;
 }
@@ -605,4 +644,255 @@ enum sh_code sqlite_agency_update(struct store_conn *c, const struct agency_rec 
 			return rc;
 	}
 	return SH_OK;
+}
+
+/* ---- the account lifecycle and the second factor (issue 19) ---- */
+
+enum sh_code sqlite_user_get_sso(struct store_conn *c, const char *sso_id, struct arena *a,
+				 struct user_rec *out, struct sh_error *err)
+{
+	static const char sql[] = "SELECT " USER_COLS " FROM users u JOIN agencies a"
+				  " ON a.id = u.agency_id WHERE u.sso_id = ?1 COLLATE NOCASE";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	bool row;
+	enum sh_code rc;
+
+	if (!st)
+		return err->code;
+	sq_bind_text(st, 1, sso_id);
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (!row)
+		return sh_error_set(err, SH_ENOTFOUND, "no such user");
+	read_user(st, 0, a, out);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
+enum sh_code sqlite_user_set_sso(struct store_conn *c, int64_t id, const char *sso_id,
+				 struct sh_error *err)
+{
+	static const char sql[] = "UPDATE users SET sso_id = ?2 WHERE id = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, id);
+	sq_bind_text(st, 2, sso_id);
+	rc = sq_exec_stmt(sc, st, err);
+	if (rc == SH_ECONFLICT && sso_taken(sc, sso_id, err))
+		return err->code;
+	if (!rc && sqlite3_changes(sc->db) == 0)
+		return sh_error_set(err, SH_ENOTFOUND, "no such user");
+	return rc;
+}
+
+enum sh_code sqlite_user_touch(struct store_conn *c, int64_t id, int64_t now, struct sh_error *err)
+{
+	static const char sql[] = "UPDATE users SET last_active_at = ?2 WHERE id = ?1";
+
+	return exec_id_flag(c, sql, id, now, NULL, err);
+}
+
+enum sh_code sqlite_users_inactive(struct store_conn *c, int64_t before, struct arena *a,
+				   struct user_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] = "SELECT " USER_COLS " FROM users u JOIN agencies a"
+				  " ON a.id = u.agency_id WHERE u.disabled = 0 AND u.last_active_at < ?1"
+				  " ORDER BY u.id";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, before);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct user_rec *u = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!u) {
+			sqlite3_reset(st);
+			return sq_no_mem(err);
+		}
+		read_user(st, 0, a, u);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum sh_code sqlite_user_totp_set(struct store_conn *c, int64_t id, const unsigned char *sealed,
+				  size_t len, int64_t enrolled_at, struct sh_error *err)
+{
+	static const char sql[] = "UPDATE users SET totp_secret = ?2, totp_enrolled_at = ?3,"
+				  " totp_last_step = 0 WHERE id = ?1";
+	static const char codes[] = "DELETE FROM recovery_codes WHERE user_id = ?1 AND ?2 = ?2";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, id);
+	if (sealed)
+		sqlite3_bind_blob(st, 2, sealed, (int)len, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_int64(st, 3, enrolled_at);
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	if (sqlite3_changes(sc->db) == 0)
+		return sh_error_set(err, SH_ENOTFOUND, "no such user");
+	return sealed ? SH_OK : exec_id_flag(c, codes, id, 0, NULL, err);
+}
+
+enum sh_code sqlite_user_totp_use(struct store_conn *c, int64_t id, int64_t step, bool *fresh,
+				  struct sh_error *err)
+{
+	static const char sql[] = "UPDATE users SET totp_last_step = ?2 WHERE id = ?1"
+				  " AND totp_last_step < ?2";
+	struct sconn *sc = sconn_of(c);
+	enum sh_code rc = exec_id_flag(c, sql, id, step, NULL, err);
+
+	*fresh = !rc && sqlite3_changes(sc->db) == 1;
+	return rc;
+}
+
+enum sh_code sqlite_recovery_codes_set(struct store_conn *c, int64_t user_id,
+				       const char *const *hashes, size_t n, struct sh_error *err)
+{
+	static const char del[] = "DELETE FROM recovery_codes WHERE user_id = ?1 AND ?2 = ?2";
+	static const char ins[] = "INSERT INTO recovery_codes(user_id, hash) VALUES (?1, ?2)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc = exec_id_flag(c, del, user_id, 0, NULL, err);
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (!(st = sq_prep(sc, ins, err)))
+			return err->code;
+		sqlite3_bind_int64(st, 1, user_id);
+		sq_bind_text(st, 2, hashes[i]);
+		rc = sq_exec_stmt(sc, st, err);
+	}
+	return rc;
+}
+
+enum sh_code sqlite_recovery_code_use(struct store_conn *c, int64_t user_id, const char *hash,
+				      int64_t at, bool *used, struct sh_error *err)
+{
+	static const char sql[] = "UPDATE recovery_codes SET used_at = ?3"
+				  " WHERE id = (SELECT id FROM recovery_codes WHERE user_id = ?1"
+				  " AND hash = ?2 AND used_at = 0 LIMIT 1)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	*used = false;
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, user_id);
+	sq_bind_text(st, 2, hash);
+	sqlite3_bind_int64(st, 3, at);
+	if (!(rc = sq_exec_stmt(sc, st, err)))
+		*used = sqlite3_changes(sc->db) == 1;
+	return rc;
+}
+
+enum sh_code sqlite_recovery_codes_left(struct store_conn *c, int64_t user_id, int *n,
+					struct sh_error *err)
+{
+	static const char sql[] = "SELECT count(*) FROM recovery_codes WHERE user_id = ?1"
+				  " AND used_at = 0";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	bool row;
+	enum sh_code rc;
+
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, user_id);
+	if (!(rc = sq_step(sc, st, &row, err)) && row)
+		*n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum sh_code sqlite_user_sessions_revoke(struct store_conn *c, int64_t user_id,
+					 struct sh_error *err)
+{
+	static const char sql[] = "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND ?2 = ?2";
+
+	return exec_id_flag(c, sql, user_id, 0, NULL, err);
+}
+
+enum sh_code sqlite_agency_set_password_signin(struct store_conn *c, int64_t id, bool allowed,
+					       struct sh_error *err)
+{
+	static const char sql[] = "UPDATE agencies SET password_signin = ?2 WHERE id = ?1";
+
+	return exec_id_flag(c, sql, id, allowed, "agency", err);
+}
+
+enum sh_code sqlite_oidc_request_put(struct store_conn *c, const struct oidc_request_rec *r,
+				     int64_t stale, struct sh_error *err)
+{
+	static const char drop[] = "DELETE FROM oidc_requests WHERE created_at < ?1";
+	static const char sql[] = "INSERT INTO oidc_requests(state_hash, binding_hash, nonce,"
+				  " verifier, return_to, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, drop, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, stale);
+	if ((rc = sq_exec_stmt(sc, st, err)) || !(st = sq_prep(sc, sql, err)))
+		return rc ? rc : err->code;
+	sq_bind_text(st, 1, r->state_hash);
+	sq_bind_text(st, 2, r->binding_hash);
+	sq_bind_text(st, 3, r->nonce);
+	sq_bind_text(st, 4, r->verifier);
+	sq_bind_text(st, 5, r->return_to);
+	sqlite3_bind_int64(st, 6, r->created_at);
+	return sq_exec_stmt(sc, st, err);
+}
+
+enum sh_code sqlite_oidc_request_take(struct store_conn *c, const char *state_hash,
+				      struct arena *a, struct oidc_request_rec *out,
+				      struct sh_error *err)
+{
+	static const char sql[] = "DELETE FROM oidc_requests WHERE state_hash = ?1 RETURNING"
+				  " state_hash, binding_hash, nonce, verifier, return_to, created_at";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	bool row;
+	enum sh_code rc;
+
+	memset(out, 0, sizeof(*out));
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sq_bind_text(st, 1, state_hash);
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (row) {
+		out->state_hash = sq_col_text(st, 0, a);
+		out->binding_hash = sq_col_text(st, 1, a);
+		out->nonce = sq_col_text(st, 2, a);
+		out->verifier = sq_col_text(st, 3, a);
+		out->return_to = sq_col_text(st, 4, a);
+		out->created_at = sqlite3_column_int64(st, 5);
+		/* step to the end so the DELETE completes */
+		while (!(rc = sq_step(sc, st, &row, err)) && row)
+			;
+	}
+	sqlite3_reset(st);
+	if (rc)
+		return rc;
+	return out->state_hash ? SH_OK : sh_error_set(err, SH_ENOTFOUND, "no such sign-in");
 }

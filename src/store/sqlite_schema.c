@@ -369,6 +369,41 @@ static const char *const migrations[] = {
 	"  updated_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (user_id, key)"
 	") STRICT;",
+
+	/* 11: sign-in a county accepts (issue 19). A second factor per user: the TOTP secret
+	 * sealed ("user.totp"; enrolled_at 0 while it awaits its first code), the last step
+	 * used (a code is good once) and one-time recovery codes stored as keyed hashes.
+	 * Sessions say how far sign-in got (stage: 'full', or 'code' and 'enrol' while the
+	 * second factor is owed) and how it was made (method: 'password', 'oidc'). Accounts
+	 * remember their last use (inactive ones are disabled; everyone counts as used at the
+	 * upgrade) and their identity at the county's provider (sso_id, the configured claim's
+	 * value). An agency may switch local passwords off. OpenID Connect sign-ins in flight
+	 * are kept by the hash of their state. */
+	"ALTER TABLE users ADD COLUMN totp_secret BLOB;"
+	"ALTER TABLE users ADD COLUMN totp_enrolled_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN last_active_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN sso_id TEXT;"
+	"UPDATE users SET last_active_at = CAST(strftime('%s', 'now') AS INTEGER);"
+	"CREATE UNIQUE INDEX users_sso ON users(sso_id COLLATE NOCASE) WHERE sso_id IS NOT NULL;"
+	"CREATE TABLE recovery_codes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  hash TEXT NOT NULL,"
+	"  used_at INTEGER NOT NULL DEFAULT 0"
+	") STRICT;"
+	"CREATE INDEX recovery_codes_user ON recovery_codes(user_id);"
+	"ALTER TABLE sessions ADD COLUMN stage TEXT NOT NULL DEFAULT 'full';"
+	"ALTER TABLE sessions ADD COLUMN method TEXT NOT NULL DEFAULT 'password';"
+	"ALTER TABLE agencies ADD COLUMN password_signin INTEGER NOT NULL DEFAULT 1;"
+	"CREATE TABLE oidc_requests ("
+	"  state_hash TEXT PRIMARY KEY,"
+	"  binding_hash TEXT NOT NULL,"
+	"  nonce TEXT NOT NULL,"
+	"  verifier TEXT NOT NULL,"
+	"  return_to TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;",
 };
 
 int sqlite_schema_count(void)

@@ -8,6 +8,8 @@ static const char *const list_sql[] = {
 	[SEALED_DEFENDANT_NAME] = "SELECT id, name_sealed FROM defendants ORDER BY id",
 	[SEALED_WEBHOOK_SECRET] = "SELECT user_id, webhook_secret FROM user_channels"
 				  " WHERE webhook_secret IS NOT NULL ORDER BY user_id",
+	[SEALED_TOTP_SECRET] = "SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL"
+			       " ORDER BY id",
 };
 static const char *const set_sql[] = {
 	[SEALED_IDENTITY] = "UPDATE youth SET identity = ?2, blind_index = ?3 WHERE id = ?1",
@@ -15,6 +17,7 @@ static const char *const set_sql[] = {
 	[SEALED_DEFENDANT_NAME] = "UPDATE defendants SET name_sealed = ?2 WHERE id = ?1 AND ?3 IS NULL",
 	[SEALED_WEBHOOK_SECRET] = "UPDATE user_channels SET webhook_secret = ?2"
 				  " WHERE user_id = ?1 AND ?3 IS NULL",
+	[SEALED_TOTP_SECRET] = "UPDATE users SET totp_secret = ?2 WHERE id = ?1 AND ?3 IS NULL",
 };
 
 enum sh_code sqlite_sealed_list(struct store_conn *c, enum sealed_kind kind, struct arena *a,
@@ -56,6 +59,8 @@ static const char *const first_sql[] = {
 	[SEALED_DEFENDANT_NAME] = "SELECT id, name_sealed FROM defendants ORDER BY id LIMIT 1",
 	[SEALED_WEBHOOK_SECRET] = "SELECT user_id, webhook_secret FROM user_channels"
 				  " WHERE webhook_secret IS NOT NULL ORDER BY user_id LIMIT 1",
+	[SEALED_TOTP_SECRET] = "SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL"
+			       " ORDER BY id LIMIT 1",
 };
 
 enum sh_code sqlite_sealed_first(struct store_conn *c, enum sealed_kind kind, struct arena *a,

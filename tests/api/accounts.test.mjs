@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startCounty, makeClient, cli, identify, isoMinutesAgo, assertProblem, PASSWORD } from './harness.mjs';
+import { startCounty, makeClient, cli, identify, isoMinutesAgo, assertProblem, signInApi, PASSWORD } from './harness.mjs';
 
 let srv, kase;
 before(async () => {
@@ -13,13 +13,7 @@ before(async () => {
 after(async () => { assert.equal(await srv.stop(), 0); });
 
 const sql = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
-async function session(username, password = PASSWORD) {
-  const c = makeClient(srv.url);
-  const r = await c.post('/api/v1/session', { username, password });
-  assert.equal(r.status, 200, r.text);
-  c.state.csrf = r.json.csrf_token;
-  return c;
-}
+const session = (username, password = PASSWORD) => signInApi(srv.url, username, password);
 const tokenCount = (username) => Number(sql(`SELECT count(*) FROM tokens t JOIN users u ON u.id = t.user_id WHERE u.username = '${username}'`));
 
 test('an admin cannot mint a token for another user, by session or by token', async () => {

@@ -2,6 +2,7 @@
 // database, driven over HTTP. Every API test file builds on this.
 import { fileURLToPath } from 'node:url';
 import { spawn, spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -262,4 +263,76 @@ export async function writePlan(srv, user, caseId, witnessId, parts = PLAN_PARTS
     });
     assert.equal(r.status, 201, r.text);
   }
+}
+
+// ---- the second factor (TOTP, RFC 6238), computed here independently of the server ----
+
+// RFC 4648 base32 (no padding) to bytes.
+export function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0, acc = 0;
+  const out = [];
+  for (const ch of text.replace(/[\s=]/g, '').toUpperCase()) {
+    const v = alphabet.indexOf(ch);
+    if (v < 0) throw new Error(`not base32: ${ch}`);
+    acc = (acc << 5) | v;
+    bits += 5;
+    if (bits >= 8) { out.push((acc >> (bits - 8)) & 0xff); bits -= 8; }
+  }
+  return Buffer.from(out);
+}
+
+// The 6-digit code of a 30-second step (HMAC-SHA1, RFC 4226 dynamic truncation).
+export function totpAt(secret, step) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32Decode(secret)).update(msg).digest();
+  const off = mac[mac.length - 1] & 15;
+  return String((mac.readUInt32BE(off) & 0x7fffffff) % 1e6).padStart(6, '0');
+}
+export const stepNow = () => Math.floor(Date.now() / 1000 / 30);
+
+// The secrets of the accounts the tests enrolled, by server URL and username, with the last
+// step used: the server takes each code once and one step either side of now, so the next
+// code is the first unused step of those, waiting for the next step when all three are used.
+const enrolled = new Map();
+export function rememberSecret(url, username, secret, step) {
+  enrolled.set(`${new URL(url).origin}|${username}`, { secret, last: step });
+}
+export function secretOf(url, username) {
+  return enrolled.get(`${new URL(url).origin}|${username}`)?.secret;
+}
+export async function nextCode(url, username) {
+  const e = enrolled.get(`${new URL(url).origin}|${username}`);
+  if (!e) throw new Error(`${username} has no authenticator app in these tests`);
+  for (;;) {
+    const now = stepNow();
+    const step = Math.max(now - 1, e.last + 1);
+    if (step <= now + 1) { e.last = step; return totpAt(e.secret, step); }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+// Signs in with the password through the API, then gives the code, or sets up an
+// authenticator app first (remembering its secret): a client with a full session.
+export async function signInApi(url, username, password = PASSWORD) {
+  const c = makeClient(url);
+  let r = await c.post('/api/v1/session', { username, password });
+  assert.equal(r.status, 200, r.text);
+  c.state.csrf = r.json.csrf_token;
+  if (r.json.signin === 'enrol') {
+    const t = await c.post('/api/v1/me/totp', {});
+    assert.equal(t.status, 200, t.text);
+    const step = stepNow() - 1;
+    r = await c.post('/api/v1/me/totp/confirm', { code: totpAt(t.json.secret, step) });
+    assert.equal(r.status, 200, r.text);
+    rememberSecret(url, username, t.json.secret, step);
+    c.state.csrf = r.json.csrf_token;
+  } else if (r.json.signin === 'code') {
+    r = await c.post('/api/v1/session/code', { code: await nextCode(url, username) });
+    assert.equal(r.status, 200, r.text);
+    c.state.csrf = r.json.csrf_token;
+  }
+  assert.equal(r.json.signin, 'done', r.text);
+  return c;
 }

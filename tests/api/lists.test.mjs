@@ -81,7 +81,7 @@ test('an admin changes a user’s role and agency: sessions end, old cases let g
   assert.equal((await srv.as('cw').post(`/api/v1/cases/${c.id}/events`,
     { type: 'worker_assigned', at: isoMinutesAgo(1), user_id: ids.cw })).status, 201);
   // the admin's own role is not theirs to change
-  assertProblem(await patch('admin', `/api/v1/users/${ids.admin}`, { role: 'member' }), 422, 'role');
+  assertProblem(await patch('admin', `/api/v1/users/${ids.admin}`, { role: 'member' }), 403, 'role');
   assertProblem(await patch('le_sup', `/api/v1/users/${ids.cw}`, { role: 'supervisor' }), 403);
   assertProblem(await patch('admin', `/api/v1/users/${ids.cw}`, { role: 'boss' }), 422, 'role');
   // on a shift of their agency: end it first
@@ -102,7 +102,7 @@ test('an admin changes a user’s role and agency: sessions end, old cases let g
   assert.equal(view.agencies.find((a) => a.kind === 'child_welfare').worker, null);
   // both agencies hear of it; the new one of a supervisor account
   const cwNotices = (await srv.as('cw_sup').get('/api/v1/notices')).json.items;
-  assert.ok(cwNotices.some((n) => n.kind === 'account_changed' && n.subject.username === 'cw'));
+  assert.ok(cwNotices.some((n) => n.kind === 'agency_changed' && n.subject.username === 'cw'));
   const admin = (await srv.as('admin').get('/api/v1/notices')).json.items;
   assert.ok(admin.some((n) => n.kind === 'privileged_account' && n.subject.username === 'cw' && n.agency_id === probation.id));
   // the display name and contact change without ending anything

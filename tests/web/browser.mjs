@@ -2,6 +2,7 @@
 // Playwright gives every launch a fresh temporary --user-data-dir of its own (it
 // refuses one in `args`), so no profile, cookie or cache survives a test file.
 import { chromium } from 'playwright-core';
+import { nextCode, rememberSecret, stepNow, totpAt } from '../api/harness.mjs';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,12 +42,30 @@ export async function shot(page, name) {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-// Signs in through the form on the current page.
+// Signs in through the form on the current page. Supervisors and admins then give the code
+// of their authenticator app, computed here (tests/api/harness.mjs); the first time, they set
+// one up from the key the page shows, and go past their recovery codes.
 export async function signIn(page, username, password) {
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  const signedIn = page.getByRole('button', { name: 'Sign out' });
+  const code = page.getByRole('heading', { name: 'Enter your code' });
+  const enrol = page.getByRole('heading', { name: 'Set up an authenticator app' });
+  await signedIn.or(code).or(enrol).first().waitFor();
+  if (await code.isVisible()) {
+    await page.getByLabel('Code', { exact: true }).fill(await nextCode(page.url(), username));
+    await page.getByRole('button', { name: 'Continue' }).click();
+  } else if (await enrol.isVisible()) {
+    const secret = (await page.locator('.totp-secret').textContent()).replace(/\s/g, '');
+    const step = stepNow() - 1;
+    await page.getByLabel('Code from the app').fill(totpAt(secret, step));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
+    rememberSecret(page.url(), username, secret, step);
+    await page.getByRole('button', { name: 'I have kept them: continue' }).click();
+  }
+  await signedIn.waitFor();
 }
 
 // "YYYY-MM-DDTHH:MM" on the county's clock (Los Angeles) at instant ms, as the app's

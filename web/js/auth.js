@@ -2,8 +2,21 @@
 // session ends (a 401, or its time runs out while the page sits open) the case data
 // leaves the screen and the tab's storage at once; what was on the screen is kept in
 // memory only, and comes back if the same person signs in again.
-import { ApiError, del, lastAnswerAt, onSignedOut, post, reauthInProgress, sessionEnded, setCsrf } from './api.js';
+import { ApiError, del, get, lastAnswerAt, onSignedOut, post, reauthInProgress, sessionEnded, setCsrf } from './api.js';
 import { clearMessages, field, formStatus, h, setStatus, showProblem, fill } from './dom.js';
+import { renderCodeStep, renderEnrol } from './factor.js';
+
+// What a failed sign-in with the county account says (the callback names a reason, never
+// the provider's own words).
+const SSO_ERRORS = {
+  provider: 'The county\'s sign-in service did not sign you in, or could not be reached. Try again; if it goes on, call the help desk.',
+  expired: 'That sign-in took too long or was already used. Start again.',
+  token: 'The answer from the county\'s sign-in service could not be trusted, so you are not signed in. Try again; if it goes on, call the help desk.',
+  not_provisioned: 'Your county account is not linked to a safeharbor account. Ask your agency\'s safeharbor admin to add you.',
+  disabled: 'Your safeharbor account is disabled. Ask your agency\'s safeharbor admin.',
+  groups: 'Your county account\'s groups do not say which one agency and role you have here (none, or more than one). Ask your agency\'s safeharbor admin.',
+  off: 'Sign-in with the county account is not set up here.',
+};
 
 // The sign-in screen. onDone(user, county) runs after a successful sign-in.
 export function renderSignIn(main, onDone) {
@@ -14,6 +27,8 @@ export function renderSignIn(main, onDone) {
   const button = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
   const form = h('form', { class: 'card signin', novalidate: true },
     formStatus(), user.wrap, pass.wrap, button);
+  const sso = h('p', { class: 'signin-sso', hidden: true },
+    h('a', { class: 'button secondary', href: '/api/v1/oidc/start' }, 'Sign in with the county account'));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearMessages(form);
@@ -28,9 +43,7 @@ export function renderSignIn(main, onDone) {
       const { data } = await post('/api/v1/session',
         { username: user.input.value.trim(), password: pass.input.value }, { auth: false });
       pass.input.value = '';
-      setCsrf(data.csrf_token);
-      setSessionLimits(data.session);
-      onDone(data.user, data.county);
+      continueSignIn(main, data, onDone);
     } catch (e) {
       pass.input.value = '';
       showProblem(form, e instanceof ApiError && e.status === 401
@@ -42,15 +55,49 @@ export function renderSignIn(main, onDone) {
   fill(main,
     h('h1', { tabindex: '-1' }, 'Sign in'),
     h('p', { class: 'lead' }, 'First Responder Protocol for commercially sexually exploited children.'),
-    form);
+    form, sso);
+  const failed = new URLSearchParams(location.search).get('signin_error');
+  if (failed) setStatus(form, SSO_ERRORS[failed] ?? SSO_ERRORS.provider, 'error');
+  get('/api/v1/signin/options', { auth: false })
+    .then(({ data }) => { sso.hidden = !data.oidc; })
+    .catch(() => { /* passwords only */ });
   user.input.focus();
+}
+
+// After the password (or at a reload during sign-in): the code, or setting up an
+// authenticator app first, then onDone(user, county). data: a sign-in or /me answer.
+export function continueSignIn(main, data, onDone) {
+  setCsrf(data.csrf_token);
+  setSessionLimits(data.session);
+  const done = (d) => {
+    setCsrf(d.csrf_token);
+    setSessionLimits(d.session);
+    history.replaceState(null, '', location.pathname);
+    onDone(d.user, d.county);
+  };
+  const cancel = async () => {
+    try { await del('/api/v1/session', { auth: false }); } catch { /* ended already */ }
+    location.replace('/');
+  };
+  if (data.signin === 'code') {
+    document.title = 'Enter your code · safeharbor';
+    renderCodeStep(main, done, cancel);
+  } else if (data.signin === 'enrol') {
+    document.title = 'Set up an authenticator app · safeharbor';
+    renderEnrol(main, 'Your account needs a second step at sign-in: a code from an authenticator app on your phone, after the password (county policy for supervisors and admins; the FBI CJIS Security Policy asks it of access to law-enforcement records). You set it up once.',
+      (d) => done(d), cancel).catch((e) => fill(main, h('h1', {}, 'Cannot set up the app'),
+      h('p', { class: 'form-status error', role: 'alert' }, e.message),
+      h('p', {}, h('button', { type: 'button', onclick: cancel }, 'Start again'))));
+  } else {
+    done(data);
+  }
 }
 
 let limits = null; // { idle: ms, endsAt: ms } of the current session
 
 // The session's limits as the server gave them ({idle_seconds, ends_at}; null: none).
 export function setSessionLimits(s) {
-  limits = s ? { idle: s.idle_seconds * 1000, endsAt: Date.parse(s.ends_at) } : null;
+  limits = s ? { idle: s.idle_seconds * 1000, endsAt: Date.parse(s.ends_at), method: s.method } : null;
 }
 
 // Forgets every draft kept in the tab (the identification form keeps one).
@@ -93,24 +140,50 @@ export function installReauth(getUser) {
   onSignedOut(() => new Promise((resolve, reject) => {
     const me = getUser();
     if (!me) { reject(new ApiError({ status: 401 })); return; }
+    const sso = limits?.method === 'oidc';
     const restore = hideScreen();
     const pass = field({ label: 'Password', name: 'password', type: 'password', required: true,
       attrs: { autocomplete: 'current-password' } });
+    const code = field({ label: 'Code', name: 'code', required: true,
+      hint: 'The 6 digits your authenticator app shows, or a recovery code.',
+      attrs: { autocomplete: 'one-time-code', autocapitalize: 'none', spellcheck: 'false' } });
+    code.wrap.hidden = true;
     const who = h('p', {}, 'Signed in as ', h('strong', {}, me.display_name), ` (${me.username}).`);
-    const ok = h('button', { type: 'submit', class: 'primary' }, 'Sign in and continue');
+    const ok = h('button', { type: 'submit', class: 'primary' }, sso ? 'Sign in with the county account' : 'Sign in and continue');
     const out = h('button', { type: 'button', class: 'secondary' }, 'Sign out instead');
     const form = h('form', { method: 'dialog', novalidate: true },
       h('h2', { id: 'reauth-title' }, 'Your session has ended'),
       h('p', {}, 'Sign in again to continue. What you entered comes back, and is sent once you are signed in.'),
       who,
       h('input', { type: 'text', name: 'username', value: me.username, autocomplete: 'username', hidden: true, readOnly: true }),
-      formStatus(), pass.wrap,
+      formStatus(), sso ? null : pass.wrap, code.wrap,
       h('div', { class: 'actions' }, ok, out));
     const dialog = h('dialog', { class: 'reauth', 'aria-labelledby': 'reauth-title' }, form);
     document.body.append(dialog);
+    const channel = new BroadcastChannel('safeharbor-signin');
+    const finish = (data) => {
+      setCsrf(data.csrf_token);
+      setSessionLimits(data.session);
+      channel.close();
+      dialog.close();
+      dialog.remove();
+      restore();
+      resolve();
+    };
+    // the county account signs in in a window of its own, so this page (and what was typed
+    // into it) stays as it is; the window says when it is done
+    channel.onmessage = async (ev) => {
+      if (ev.data !== 'signed-in') return;
+      try {
+        const { data } = await get('/api/v1/me', { auth: false });
+        if (data.user.id !== me.id) throw new ApiError({ status: 403, message: 'Signed in as someone else: sign out instead.' });
+        finish(data);
+      } catch (e) { showProblem(form, e); }
+    };
     // Escape would close the dialog with the request still waiting: treat it as "not yet"
     dialog.addEventListener('cancel', (ev) => ev.preventDefault());
     out.addEventListener('click', () => {
+      channel.close();
       dialog.close();
       dialog.remove();
       reject(new ApiError({ status: 401, message: 'Signed out.' }));
@@ -119,27 +192,41 @@ export function installReauth(getUser) {
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       clearMessages(form);
+      if (sso) {
+        window.open('/api/v1/oidc/start?popup=1', 'safeharbor-signin', 'popup,width=520,height=640');
+        return;
+      }
       ok.disabled = true;
       try {
+        if (!code.wrap.hidden) {
+          const { data } = await post('/api/v1/session/code', { code: code.input.value }, { auth: false });
+          finish(data);
+          return;
+        }
         const { data } = await post('/api/v1/session',
           { username: me.username, password: pass.input.value }, { auth: false });
-        setCsrf(data.csrf_token);
-        setSessionLimits(data.session);
-        dialog.close();
-        dialog.remove();
-        restore();
-        resolve();
-      } catch (e) {
         pass.input.value = '';
+        if (data.signin === 'done') { finish(data); return; }
+        setCsrf(data.csrf_token);
+        if (data.signin === 'code') {
+          pass.wrap.hidden = true;
+          code.wrap.hidden = false;
+          code.input.focus();
+        } else {
+          setStatus(form, 'Your account now needs an authenticator app. Sign out, then sign in again to set it up.', 'error');
+        }
+      } catch (e) {
+        const which = code.wrap.hidden ? pass : code;
+        which.input.value = '';
         showProblem(form, e instanceof ApiError && e.status === 401
-          ? { problem: { detail: 'That password did not work.' } } : e);
-        pass.input.focus();
+          ? { problem: { detail: code.wrap.hidden ? 'That password did not work.' : 'That code did not work: enter the one the app shows now.' } } : e);
+        which.input.focus();
       } finally {
         ok.disabled = false;
       }
     });
     dialog.showModal();
-    pass.input.focus();
+    (sso ? ok : pass.input).focus();
   }));
 }
 

@@ -1,7 +1,7 @@
 // The app shell: who is signed in, the navigation, and the client-side routes.
 // The server answers every page path with index.html; this file picks the view.
 import { ApiError, get, setCsrf } from './api.js';
-import { forgetDrafts, installReauth, renderSignIn, setSessionLimits, signOut } from './auth.js';
+import { continueSignIn, forgetDrafts, installReauth, renderSignIn, setSessionLimits, signOut } from './auth.js';
 import { h, setCounty, startTicker, fill } from './dom.js';
 
 const main = document.getElementById('main');
@@ -36,6 +36,7 @@ const routes = [
   [/^\/oncall$/, 'oncall'],
   [/^\/reports$/, 'reports'],
   [/^\/admin$/, 'admin'],
+  [/^\/account$/, 'account'],
 ];
 const views = {
   identify: () => import('./views/identify.js'),
@@ -47,6 +48,7 @@ const views = {
   oncall: () => import('./views/oncall.js'),
   reports: () => import('./views/reports.js'),
   admin: () => import('./views/admin.js'),
+  account: () => import('./views/account.js'),
 };
 
 // Each role lands on its own first screen: law enforcement identifies; oversight reads the
@@ -88,7 +90,7 @@ function renderNav() {
   nav.append(h('ul', {}, links.map(([href, label]) => h('li', {},
     h('a', { href, 'aria-current': location.pathname === href ? 'page' : null }, label)))));
   who.append(
-    h('span', { class: 'who-name' }, me.display_name, h('span', { class: 'who-agency' }, ` · ${me.agency.name}`)),
+    h('a', { class: 'who-name', href: '/account', title: 'Your account' }, me.display_name, h('span', { class: 'who-agency' }, ` · ${me.agency.name}`)),
     h('button', { type: 'button', class: 'link', onclick: () => signOut() }, 'Sign out'));
 }
 
@@ -105,12 +107,15 @@ async function route() {
   cleanup = null;
   renderNav();
   if (!state.me) {
-    document.title = 'Sign in · safeharbor';
-    renderSignIn(main, (user, county) => {
+    const onDone = (user, county) => {
       state.me = user;
       setCounty(county);
       route();
-    });
+    };
+    document.title = 'Sign in · safeharbor';
+    if (state.pending) continueSignIn(main, state.pending, onDone);
+    else renderSignIn(main, onDone);
+    state.pending = null;
     return;
   }
   let name = null, params = [];
@@ -174,8 +179,25 @@ installReauth(() => state.me);
 startTicker();
 
 (async function boot() {
+  // the window the county account signed in (a session ended while a page was open): tell
+  // that page (a channel: the page's Cross-Origin-Opener-Policy cut this window off from it
+  // when it went to the provider), and close
+  if (location.pathname === '/signed-in') {
+    const channel = new BroadcastChannel('safeharbor-signin');
+    channel.postMessage('signed-in');
+    channel.close();
+    window.close();
+    fill(main, h('h1', {}, 'Signed in'), h('p', {}, 'You can close this window and go back to safeharbor.'));
+    return;
+  }
   try {
     const { data } = await get('/api/v1/me', { auth: false });
+    if (data.signin !== 'done') {
+      // a reload in the middle of signing in: the code, or the set-up, is still owed
+      state.pending = data;
+      route();
+      return;
+    }
     state.me = data.user;
     setCounty(data.county);
     setCsrf(data.csrf_token ?? null);

@@ -1,6 +1,7 @@
-// Admin: agencies and users (list, add, disable and enable, password reset).
+// Admin: agencies and users (list, add, disable and enable, password reset, a lost second
+// factor reset).
 // Admins manage accounts only; they see no case content.
-import { ApiError, get, post } from '../api.js';
+import { ApiError, del, get, post } from '../api.js';
 import { announce, clearMessages, field, formStatus, h, KIND, setStatus, showProblem, fill, stack } from '../dom.js';
 
 const ROLES = [['member', 'Member'], ['supervisor', 'Supervisor'], ['analyst', 'Analyst (aggregate reports only)'],
@@ -34,6 +35,25 @@ export async function render(main, ctx) {
       } catch (e) {
         b.disabled = false;
         if (!(e instanceof ApiError && e.status === 401)) announce(e.message);
+        b.after(h('span', { class: 'msg error', role: 'alert' }, e.message));
+      }
+    });
+    return b;
+  }
+
+  // a lost authenticator app: removed, the person sets up a new one at the next sign-in
+  function factorControl(u) {
+    if (!u.second_factor) return null;
+    const b = h('button', { type: 'button', class: 'secondary' }, 'Reset second factor',
+      h('span', { class: 'visually-hidden' }, ` for ${u.username}`));
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      try {
+        await del(`/api/v1/users/${u.id}/totp`);
+        announce(`Second factor reset for ${u.username}; their agency's supervisors are told.`);
+        await refresh();
+      } catch (e) {
+        b.disabled = false;
         b.after(h('span', { class: 'msg error', role: 'alert' }, e.message));
       }
     });
@@ -82,7 +102,7 @@ export async function render(main, ctx) {
       h('tbody', {}, users.map((u) => h('tr', { class: u.disabled ? 'muted' : '', dataset: { user: u.username } },
         h('th', { scope: 'row' }, u.username), h('td', {}, u.display_name), h('td', {}, u.agency?.name ?? ''),
         h('td', {}, u.role), h('td', {}, u.disabled ? 'Disabled' : 'Active'),
-        h('td', { class: 'row-actions' }, toggle('users', u), resetControl(u))))))));
+        h('td', { class: 'row-actions' }, toggle('users', u), resetControl(u), factorControl(u))))))));
     fill(agencySelect, ...agencies.filter((a) => !a.disabled).map((a) => h('option', { value: String(a.id) }, a.name)));
   }
 

@@ -1,0 +1,106 @@
+// The second factor: the code after the password, setting up an authenticator app (a QR
+// code drawn with the DOM from the path the server sends; Trusted Types forbid markup from
+// strings), and the recovery codes shown once.
+import { ApiError, post } from './api.js';
+import { clearMessages, field, formStatus, h, showProblem, fill } from './dom.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+// The QR code of an otpauth:// URI: { size, path } from POST /api/v1/me/totp.
+function qrCode(qr) {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', `-4 -4 ${qr.size + 8} ${qr.size + 8}`);
+  svg.setAttribute('class', 'qr');
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', 'QR code to scan with the authenticator app');
+  const bg = document.createElementNS(SVG, 'rect');
+  for (const [k, v] of [['x', -4], ['y', -4], ['width', qr.size + 8], ['height', qr.size + 8], ['fill', '#fff']]) bg.setAttribute(k, v);
+  const path = document.createElementNS(SVG, 'path');
+  path.setAttribute('d', qr.path);
+  path.setAttribute('fill', '#000');
+  svg.append(bg, path);
+  return svg;
+}
+
+function codeField(label, hint) {
+  return field({ label, name: 'code', required: true, hint,
+    attrs: { autocomplete: 'one-time-code', inputmode: 'text', autocapitalize: 'none', spellcheck: 'false' } });
+}
+
+// The step after the password: the code from the app (or a recovery code). data: the
+// sign-in answer. onDone(answer) once signed in; onCancel() to start again.
+export function renderCodeStep(main, onDone, onCancel) {
+  const code = codeField('Code', 'The 6 digits your authenticator app shows for safeharbor, or one of your recovery codes.');
+  const ok = h('button', { type: 'submit', class: 'primary' }, 'Continue');
+  const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
+  const form = h('form', { class: 'card signin', novalidate: true }, formStatus(), code.wrap,
+    h('div', { class: 'actions' }, ok, cancel));
+  cancel.addEventListener('click', onCancel);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearMessages(form);
+    ok.disabled = true;
+    try {
+      const { data } = await post('/api/v1/session/code', { code: code.input.value }, { auth: false });
+      onDone(data);
+    } catch (e) {
+      code.input.value = '';
+      showProblem(form, e instanceof ApiError && e.status === 401
+        ? { problem: { detail: 'That code did not work. Codes change every 30 seconds and each works once: enter the one the app shows now.' } } : e);
+      code.input.focus();
+    } finally {
+      ok.disabled = false;
+    }
+  });
+  fill(main, h('h1', { tabindex: '-1' }, 'Enter your code'),
+    h('p', { class: 'lead' }, 'Open the authenticator app on your phone. Lost it? Enter a recovery code, or ask an admin to reset it.'),
+    form);
+  code.input.focus();
+}
+
+// The recovery codes, once; onContinue() when the person has kept them.
+function renderRecovery(main, codes, onContinue) {
+  const go = h('button', { type: 'button', class: 'primary' }, 'I have kept them: continue');
+  go.addEventListener('click', onContinue);
+  fill(main, h('h1', { tabindex: '-1' }, 'Your recovery codes'),
+    h('p', { class: 'lead' }, 'If you lose your phone, each of these signs you in once instead of a code from the app. Keep them somewhere safe (printed, or in a password manager): they are not shown again.'),
+    h('ol', { class: 'recovery-codes' }, codes.map((c) => h('li', {}, h('code', {}, c)))),
+    go);
+  main.querySelector('h1').focus();
+}
+
+// Setting up an authenticator app: the QR code and the key, then its first code.
+// onDone(answer) after the recovery codes (answer: the confirm's, with the new session when
+// this finished a sign-in). why: the sentence saying why.
+export async function renderEnrol(main, why, onDone, onCancel) {
+  const { data: t } = await post('/api/v1/me/totp', {}, { auth: false });
+  const code = codeField('Code from the app', 'After scanning, the app shows 6 digits that change every 30 seconds.');
+  const ok = h('button', { type: 'submit', class: 'primary' }, 'Confirm');
+  const cancel = onCancel ? h('button', { type: 'button', class: 'secondary', onclick: onCancel }, 'Cancel') : null;
+  const form = h('form', { class: 'card signin', novalidate: true }, formStatus(), code.wrap,
+    h('div', { class: 'actions' }, ok, cancel));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearMessages(form);
+    ok.disabled = true;
+    try {
+      const { data } = await post('/api/v1/me/totp/confirm', { code: code.input.value }, { auth: false });
+      renderRecovery(main, data.recovery_codes, () => onDone(data));
+    } catch (e) {
+      showProblem(form, e);
+      code.input.focus();
+    } finally {
+      ok.disabled = false;
+    }
+  });
+  fill(main, h('h1', { tabindex: '-1' }, 'Set up an authenticator app'),
+    h('p', { class: 'lead' }, why),
+    h('ol', { class: 'steps' },
+      h('li', {}, 'Install an authenticator app on your work phone (any app for "TOTP" codes, such as the one your county uses).'),
+      h('li', {}, 'In the app, add an account and scan this code:', qrCode(t.qr),
+        h('p', {}, 'Cannot scan? Type this key instead: ',
+          h('code', { class: 'totp-secret' }, t.secret.match(/.{1,4}/g).join(' ')))),
+      h('li', {}, 'Enter the 6 digits the app shows.')),
+    form);
+  main.querySelector('h1').focus();
+}
