@@ -1,6 +1,7 @@
 #include "lib/common.h"
 #include "api/admin.h"
 #include "api/audit.h"
+#include "api/county.h"
 #include "core/password.h"
 #include "lib/jsonh.h"
 #include "lib/shcrypto.h"
@@ -609,11 +610,12 @@ static enum sh_code do_totp_reset(struct store_conn *c, void *arg, struct sh_err
 	if (!rc)
 		rc = store_user_totp_set(c, u.id, NULL, 0, 0, err);
 	if (!rc)
-		rc = store_user_sessions_revoke(c, u.id, err);
+		rc = store_user_revoke_access(c, u.id, o->now, err);
 	if (!rc) {
 		o->notice = "factor_reset";
 		snprintf(o->notice_detail, sizeof(o->notice_detail),
-			 "the second factor was reset by %s; sessions ended; a new authenticator app "
+			 "the second factor was reset by %s; sessions and tokens ended; a new "
+			 "authenticator app "
 			 "is set up at the next sign-in", by_whom(o));
 		rc = announce(c, o, &u, err);
 	}
@@ -643,7 +645,21 @@ enum sh_code admin_agency_password_signin(struct store *s, int64_t now,
 {
 	struct op o = { .actor = actor, .now = now, .id = id, .flag = allowed,
 			.action = "agency.password_signin" };
+	struct county county;
+	bool oidc;
 
+	/* with no county account to sign in with, its staff could not sign in at all */
+	if (!allowed) {
+		if (county_settings_load(s, &county, err))
+			return err->code;
+		oidc = county_oidc_configured(&county);
+		county_release(&county);
+		if (!oidc)
+			return sh_error_field(err, SH_EINVAL, "password",
+					      "may be switched off only when the county's identity "
+					      "provider is set up (the oidc.issuer and oidc.client_id "
+					      "settings)");
+	}
 	snprintf(o.detail, sizeof(o.detail), "agency %" PRId64 " local passwords %s", id,
 		 allowed ? "on" : "off");
 	return store_write(s, do_password_signin, &o, err);
@@ -653,9 +669,9 @@ enum sh_code admin_disable_inactive(struct store *s, int64_t now, int days, int 
 				    struct sh_error *err)
 {
 	struct store_conn *c;
-	struct user_rec *list;
+	struct user_rec *list, *all;
 	struct arena a = ARENA_INIT;
-	size_t n = 0;
+	size_t n = 0, nall = 0, admins = 0;
 	enum sh_code rc;
 
 	*disabled = 0;
@@ -664,14 +680,25 @@ enum sh_code admin_disable_inactive(struct store *s, int64_t now, int days, int 
 	if ((rc = store_read_begin(s, &c, err)))
 		return rc;
 	rc = store_users_inactive(c, now - (int64_t)days * 86400, &a, &list, &n, err);
+	if (!rc)
+		rc = store_user_list(c, 0, &a, &all, &nall, err);
 	store_read_end(c);
+	for (size_t i = 0; !rc && i < nall; i++)
+		admins += !all[i].disabled && !strcmp(all[i].role, "admin");
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct op o = { .actor = ADMIN_SYSTEM, .now = now, .id = list[i].id, .flag = true,
 				.action = "user.disable", .days = days };
+		bool admin = !strcmp(list[i].role, "admin");
+
+		/* the last admin stays: nobody else could enable an account again over the API */
+		if (admin && admins <= 1)
+			continue;
 		snprintf(o.detail, sizeof(o.detail), "user %" PRId64 " unused for %d days",
 			 list[i].id, days);
-		if (!(rc = store_write(s, do_user_disable, &o, err)))
+		if (!(rc = store_write(s, do_user_disable, &o, err))) {
 			(*disabled)++;
+			admins -= admin;
+		}
 	}
 	arena_release(&a);
 	return rc;

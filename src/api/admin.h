@@ -83,7 +83,7 @@ enum sh_code admin_agency_password_signin(struct store *s, int64_t now,
 					  const struct principal *actor, int64_t id, bool allowed,
 					  struct sh_error *err);
 /* Disables every enabled account unused for `days` (0: none), each in its own write with its
- * audit row and notice; *disabled counts them. */
+ * audit row and notice, except the last enabled admin; *disabled counts them. */
 enum sh_code admin_disable_inactive(struct store *s, int64_t now, int days, int *disabled,
 				    struct sh_error *err);
 #define ADMIN_TOKEN_DEFAULT_S (90 * 86400) /* a token lives 90 days unless told otherwise */

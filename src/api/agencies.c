@@ -221,13 +221,6 @@ API_HANDLER(api_agency_signin)
 	if ((rc = jsonh_check(body, spec, "", err)))
 		goto out;
 	allowed = jsonh_bool(body, "password", true);
-	/* with no county account to sign in with, its staff could not sign in at all */
-	if (!allowed && !*req->app->county.oidc.issuer) {
-		rc = sh_error_field(err, SH_EINVAL, "password",
-				    "may be switched off only when the county's identity provider is "
-				    "set up (the oidc.issuer setting)");
-		goto out;
-	}
 	if (!(rc = admin_agency_password_signin(req->app->store, clock_now(&req->app->clock),
 						req->who, id, allowed, err)))
 		rc = api_reply_json_new(res, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id,

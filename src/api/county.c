@@ -67,6 +67,12 @@ static bool valid_client_id(const char *v)
 	return strlen(v) <= 200;
 }
 
+bool county_http_loopback(const char *url)
+{
+	return !strncmp(url, "http://127.0.0.1:", 17) || !strncmp(url, "http://localhost:", 17) ||
+	       !strncmp(url, "http://[::1]:", 13);
+}
+
 /* https://..., or http:// on the loopback (a provider on the same machine, in tests) */
 static bool valid_issuer(const char *v)
 {
@@ -74,8 +80,7 @@ static bool valid_issuer(const char *v)
 		return true;
 	if (strlen(v) > 300 || strpbrk(v, " \t\"<>?#"))
 		return false;
-	return !strncmp(v, "https://", 8) || !strncmp(v, "http://127.0.0.1:", 17) ||
-	       !strncmp(v, "http://localhost:", 17) || !strncmp(v, "http://[::1]:", 13);
+	return !strncmp(v, "https://", 8) || county_http_loopback(v);
 }
 
 static bool valid_totp_required(const char *v)
@@ -313,4 +318,9 @@ void county_release(struct county *c)
 		free(*words[i]);
 		*words[i] = NULL;
 	}
+}
+
+bool county_oidc_configured(const struct county *c)
+{
+	return c->oidc.issuer && *c->oidc.issuer && c->oidc.client_id && *c->oidc.client_id;
 }

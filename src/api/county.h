@@ -44,5 +44,10 @@ struct county {
 /* Reads the settings, each as set or its default. Release with county_release(). */
 enum sh_code county_settings_load(struct store *s, struct county *out, struct sh_error *err);
 void county_release(struct county *c);
+/* Is sign-in with the county's OpenID Connect provider set up (issuer and client id)? */
+bool county_oidc_configured(const struct county *c);
+/* http:// on the loopback (127.0.0.1, localhost, [::1], with a port): a provider on the same
+ * machine, the only place plain http is accepted for sign-in */
+bool county_http_loopback(const char *url);
 
 #endif

@@ -212,6 +212,32 @@ static enum sh_code do_begin(struct store_conn *c, void *arg, struct sh_error *e
 	return rc ? rc : audit_record(c, e->who, e->now, "factor.begin", NULL, NULL, "ok", NULL, err);
 }
 
+/*
+ * The account's password given again by a signed-in person, throttled like a sign-in: a
+ * wrong one is a denied sign-in (counted, audited as `why`) and 422 on `field`.
+ */
+static enum sh_code password_again(struct api_request *req, struct api_response *res,
+				   const struct user_rec *u, const char *field, const char *given,
+				   const char *why, struct sh_error *err)
+{
+	struct app *app = req->app;
+	struct throttle_ticket tk;
+	int64_t now = clock_now(&app->clock), wait, lock_s = 0;
+	enum throttle_lock lock;
+	enum sh_code rc;
+	bool ok;
+
+	if ((wait = throttle_begin(app->throttle, u->username, req->client_addr, now, &tk)))
+		return session_too_many(req, res, wait, err);
+	ok = given && shcrypto_password_verify(u->password_hash, given, tk.suspect);
+	lock = throttle_end(app->throttle, &tk, ok ? THROTTLE_OK : THROTTLE_FAILED, now, &lock_s);
+	if (ok)
+		return SH_OK;
+	if ((rc = session_denied(req, u->id, why, lock, lock_s, err)))
+		return rc;
+	return sh_error_field(err, SH_EINVAL, field, "is not your current password");
+}
+
 API_HANDLER(api_me_totp_begin)
 {
 	struct app *app = req->app;
@@ -229,6 +255,27 @@ API_HANDLER(api_me_totp_begin)
 		return sh_error_set(err, SH_ECONFLICT,
 				    "an authenticator app is set up already; if it is lost, an admin "
 				    "resets it");
+	/* from a session signed in earlier, the password again: whoever holds a session left
+	 * open must not tie the account to their own phone */
+	if (!req->who->stage && req->who->method && !strcmp(req->who->method, "password")) {
+		static const struct jsonh_field spec[] = {
+			{ "password", JT_STRING, 0, 1, 1024, NULL },
+			{ NULL },
+		};
+		json_t *body = api_body_object(req, err);
+
+		if (!body)
+			return err->code;
+		if (!(rc = jsonh_check(body, spec, "", err)) && !json_object_get(body, "password"))
+			rc = sh_error_field(err, SH_EINVAL, "password",
+					    "give your password to set up an authenticator app");
+		if (!rc)
+			rc = password_again(req, res, &u, "password", jsonh_str(body, "password"),
+					    "wrong password while setting up an authenticator app", err);
+		json_decref(body);
+		if (rc)
+			return rc;
+	}
 	randombytes_buf(secret, sizeof(secret));
 	totp_base32(secret, sizeof(secret), b32, sizeof(b32));
 	if ((rc = shcrypto_seal(&app->keys, secret, sizeof(secret), sealed_context[SEALED_TOTP_SECRET],
@@ -375,17 +422,13 @@ API_HANDLER(api_me_password)
 	struct app *app = req->app;
 	const struct principal *who = req->who;
 	struct user_rec u;
-	struct throttle_ticket tk;
 	char hash[128];
 	struct new_password np = { .who = who, .hash = hash, .now = clock_now(&app->clock) };
 	struct session_start st = { .user = &u, .stage = "full", .method = who->method,
 				    .replaces = who->session, .action = "session.create",
 				    .detail = "a new password", .also = do_new_password,
 				    .also_arg = &np };
-	int64_t wait, lock_s = 0;
-	enum throttle_lock lock;
 	json_t *body;
-	bool ok;
 	enum sh_code rc;
 
 	if (!who->via_session)
@@ -396,17 +439,9 @@ API_HANDLER(api_me_password)
 	if ((rc = jsonh_check(body, spec, "", err)) ||
 	    (rc = read_user(app, who->user_id, req->arena, &u, err)))
 		goto out;
-	if ((wait = throttle_begin(app->throttle, who->username, req->client_addr, np.now, &tk))) {
-		rc = session_too_many(req, res, wait, err);
+	if ((rc = password_again(req, res, &u, "old_password", jsonh_str(body, "old_password"),
+				 "wrong password while changing it", err)))
 		goto out;
-	}
-	ok = shcrypto_password_verify(u.password_hash, jsonh_str(body, "old_password"), tk.suspect);
-	lock = throttle_end(app->throttle, &tk, ok ? THROTTLE_OK : THROTTLE_FAILED, np.now, &lock_s);
-	if (!ok) {
-		if (!(rc = session_denied(req, u.id, "wrong password while changing it", lock, lock_s, err)))
-			rc = sh_error_field(err, SH_EINVAL, "old_password", "is not your current password");
-		goto out;
-	}
 	if ((rc = password_check("password", jsonh_str(body, "password"), u.username, u.agency_name,
 				 err)))
 		goto out;

@@ -146,10 +146,11 @@ static int64_t lifetime(int64_t max_age)
 	return max_age < 0 ? 3600 : max_age < 60 ? 60 : max_age > 86400 ? 86400 : max_age;
 }
 
-/* An endpoint the provider names: https, or http when the issuer itself is (the loopback). */
+/* An endpoint the provider names: https, or http on the loopback when the issuer is too. */
 static bool endpoint_ok(const char *issuer, const char *url)
 {
-	return url && (!strncmp(url, "https://", 8) || (!strncmp(issuer, "http://", 7) && !strncmp(url, "http://", 7)));
+	return url && (!strncmp(url, "https://", 8) ||
+		       (county_http_loopback(issuer) && county_http_loopback(url)));
 }
 
 /* The discovery document (a new reference), cached. */
@@ -220,11 +221,6 @@ out:
 
 /* ---- the flow ---- */
 
-static bool configured(const struct app *app)
-{
-	return *app->county.oidc.issuer && *app->county.oidc.client_id;
-}
-
 /* Where the provider sends the browser back: public_url's, or this request's host. */
 static const char *redirect_uri(struct api_request *req)
 {
@@ -289,7 +285,7 @@ API_HANDLER(api_oidc_start)
 	json_t *doc;
 	enum sh_code rc;
 
-	if (!configured(app))
+	if (!county_oidc_configured(&app->county))
 		return redirect(res, "/?signin_error=off");
 	if (!(doc = discovery(app, now, err))) {
 		log_warn("oidc: %s", err->detail);
@@ -344,11 +340,22 @@ static enum sh_code failed(struct api_request *req, struct api_response *res, in
 	return redirect(res, arena_printf(req->arena, "/?signin_error=%s", reason));
 }
 
+struct take {
+	const char *state_hash, *binding_hash; /* binding_hash NULL: the browser sent none */
+	struct arena *a;
+	struct oidc_request_rec *out;
+};
+
+/* The sign-in in flight, used once: taken only by the browser that started it (another
+ * browser's attempt rolls back, so a leaked state cannot cancel the person's sign-in). */
 static enum sh_code do_take(struct store_conn *c, void *arg, struct sh_error *err)
 {
-	struct { const char *hash; struct arena *a; struct oidc_request_rec *out; } *t = arg;
+	struct take *t = arg;
+	enum sh_code rc = store_oidc_request_take(c, t->state_hash, t->a, t->out, err);
 
-	return store_oidc_request_take(c, t->hash, t->a, t->out, err);
+	if (!rc && (!t->binding_hash || sodium_memcmp(t->binding_hash, t->out->binding_hash, 64)))
+		rc = sh_error_set(err, SH_EFORBIDDEN, "another browser's sign-in");
+	return rc;
 }
 
 /* The code for the tokens; *id_token (a new string in the arena) on success. */
@@ -434,9 +441,7 @@ API_HANDLER(api_oidc_callback)
 	const char *binding = api_cookie(req, BINDING_COOKIE), *id_token = NULL, *sso, *role = NULL;
 	char state_hash[65], binding_hash[65];
 	struct oidc_request_rec r;
-	struct { const char *hash; struct arena *a; struct oidc_request_rec *out; } take = {
-		state_hash, req->arena, &r
-	};
+	struct take take = { state_hash, NULL, req->arena, &r };
 	struct idtoken_expect x = { app->county.oidc.issuer, app->county.oidc.client_id, NULL, now, SKEW_S };
 	enum idtoken_result v;
 	json_t *doc = NULL, *set = NULL, *claims = NULL, *verified;
@@ -447,19 +452,21 @@ API_HANDLER(api_oidc_callback)
 				    .no_reply = true };
 	enum sh_code rc;
 
-	if (!configured(app))
+	if (!county_oidc_configured(&app->county))
 		return redirect(res, "/?signin_error=off");
 	if (!state || strlen(state) > 200)
 		return failed(req, res, 0, "expired", "no state", err);
 	shcrypto_hash_hex(state, strlen(state), state_hash);
-	/* used once, whatever follows: a replayed callback finds nothing */
-	if (store_write(app->store, do_take, &take, err))
-		return failed(req, res, 0, "expired", "unknown or used state", err);
-	/* the browser that started this sign-in, and no other, finishes it (login CSRF) */
-	if (binding)
+	/* the browser that started this sign-in, and no other, finishes it (login CSRF); used
+	 * once, whatever follows: a replayed callback finds nothing */
+	if (binding) {
 		shcrypto_hash_hex(binding, strlen(binding), binding_hash);
-	if (!binding || sodium_memcmp(binding_hash, r.binding_hash, 64))
-		return failed(req, res, 0, "expired", "another browser's sign-in", err);
+		take.binding_hash = binding_hash;
+	}
+	if (store_write(app->store, do_take, &take, err))
+		return failed(req, res, 0, "expired",
+			      err->code == SH_EFORBIDDEN ? "another browser's sign-in"
+							 : "unknown or used state", err);
 	if (now - r.created_at > REQUEST_TTL_S)
 		return failed(req, res, 0, "expired", "too slow", err);
 	if (api_query(req, "error") || !code)

@@ -330,5 +330,5 @@ API_HANDLER(api_signin_options)
 {
 	UNUSED(err);
 	return api_reply_json_new(res, 200, json_pack("{s:b, s:b}", "password", true, "oidc",
-						      *req->app->county.oidc.issuer != '\0'));
+						      county_oidc_configured(&req->app->county)));
 }

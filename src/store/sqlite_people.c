@@ -823,14 +823,6 @@ enum sh_code sqlite_recovery_codes_left(struct store_conn *c, int64_t user_id, i
 	return rc;
 }
 
-enum sh_code sqlite_user_sessions_revoke(struct store_conn *c, int64_t user_id,
-					 struct sh_error *err)
-{
-	static const char sql[] = "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND ?2 = ?2";
-
-	return exec_id_flag(c, sql, user_id, 0, NULL, err);
-}
-
 enum sh_code sqlite_agency_set_password_signin(struct store_conn *c, int64_t id, bool allowed,
 					       struct sh_error *err)
 {

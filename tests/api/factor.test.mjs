@@ -102,8 +102,10 @@ test('a recovery code signs in once and is counted off', async () => {
   // recovery codes are shown only at the set-up: make new ones by resetting and setting up again
   const admin = await signInApi(srv.url, 'admin');
   const id = (await sup.get('/api/v1/me')).json.user.id;
+  assert.equal((await srv.as('le_sup').get('/api/v1/me')).status, 200);
   assert.equal((await admin.request('DELETE', `/api/v1/users/${id}/totp`)).status, 204);
   assertProblem(await sup.get('/api/v1/me'), 401, undefined); // its sessions ended
+  assertProblem(await srv.as('le_sup').get('/api/v1/me'), 401, undefined); // and its tokens
   const { c, r } = await passwordOnly('le_sup');
   assert.equal(r.json.signin, 'enrol');
   const t = await c.post('/api/v1/me/totp', {});
@@ -161,7 +163,11 @@ test('a member signs in with the password alone unless the county asks everyone 
 
 test('a member may set up an authenticator app, and then gives its code', async () => {
   const c = await signInApi(srv.url, 'mh');
-  const t = await c.post('/api/v1/me/totp', {});
+  // from a session signed in earlier, the password again (a session left open is not enough)
+  assertProblem(await c.post('/api/v1/me/totp', {}), 422, 'password');
+  assertProblem(await c.post('/api/v1/me/totp', { password: 'not-the-password-9' }), 422, 'password');
+  assert.equal(sql("SELECT count(*) FROM users WHERE username = 'mh' AND totp_secret IS NOT NULL"), '0', 'nothing written');
+  const t = await c.post('/api/v1/me/totp', { password: PASSWORD });
   assert.equal(t.status, 200, t.text);
   const step = stepNow() - 1;
   const done = await c.post('/api/v1/me/totp/confirm', { code: totpAt(t.json.secret, step) });

@@ -99,7 +99,8 @@ test('linking an account to a county account is announced: it lets someone sign 
 test('accounts unused for accounts.inactive_days are disabled by the server, and told', async () => {
   const county = await startCounty({ prepare: (db) => assert.equal(cli(['settings', '--db', db, 'accounts.inactive_days=30']).status, 0) });
   const old = Math.floor(Date.now() / 1000) - 31 * 86400;
-  sql(`UPDATE users SET last_active_at = ${old} WHERE username IN ('shelter', 'pros')`, county.db);
+  sql(`UPDATE users SET last_active_at = ${old} WHERE username IN ('shelter', 'pros', 'admin')`, county.db);
+  assert.equal(sql("SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0", county.db), '1');
   // a request marks the account used: pros's token is used now, before the next sweep
   assert.equal((await county.as('pros').get('/api/v1/me')).status, 200);
   assert.equal(await county.stop({ keep: true }), 0);
@@ -107,6 +108,8 @@ test('accounts unused for accounts.inactive_days are disabled by the server, and
   try {
     assert.equal(sql("SELECT disabled FROM users WHERE username = 'shelter'", county.db), '1');
     assert.equal(sql("SELECT disabled FROM users WHERE username = 'pros'", county.db), '0');
+    // the county's last admin is kept: nobody else could enable accounts again over the API
+    assert.equal(sql("SELECT disabled FROM users WHERE username = 'admin'", county.db), '0');
     assertProblem(await again.api.useToken(county.tokens.shelter).get('/api/v1/me'), 401);
     const admin = await signInApi(again.url, 'admin');
     const n = (await admin.get('/api/v1/notices')).json.items.find((x) => x.kind === 'disabled' && x.subject.username === 'shelter');
@@ -121,4 +124,21 @@ test('accounts unused for accounts.inactive_days are disabled by the server, and
     assert.equal(await again.stop(), 0);
     county.cleanup();
   }
+});
+
+test('local passwords stay on while the county has no identity provider set up (API and CLI)', async () => {
+  const admin = await signInApi(srv.url, 'admin');
+  const agency = (await admin.get('/api/v1/agencies')).json.items.find((a) => a.name === 'Child Welfare');
+  const r = await admin.request('PUT', `/api/v1/agencies/${agency.id}/signin`, { body: { password: false } });
+  assertProblem(r, 422, 'password');
+  assert.match(r.json.errors[0].message, /identity provider is set up/);
+  const c = cli(['agency', 'passwords', '--db', srv.db, '--name', 'Child Welfare', 'off']);
+  assert.notEqual(c.status, 0);
+  assert.match(c.stderr, /identity provider/);
+  assert.equal(sql(`SELECT password_signin FROM agencies WHERE id = ${agency.id}`), '1', 'nothing written');
+  // an issuer alone is not a set-up provider: the client id is needed too
+  assert.equal(cli(['settings', '--db', srv.db, 'oidc.issuer=https://idp.county.example']).status, 0);
+  assert.notEqual(cli(['agency', 'passwords', '--db', srv.db, '--name', 'Child Welfare', 'off']).status, 0);
+  assert.equal(cli(['settings', '--db', srv.db, 'oidc.issuer=']).status, 0);
+  assert.equal(sql(`SELECT password_signin FROM agencies WHERE id = ${agency.id}`), '1');
 });

@@ -129,9 +129,15 @@ test('a callback that is not this browser\'s sign-in, or is replayed, signs nobo
   const r = await fetch(`${srv.url}/api/v1/oidc/callback?state=${state}&code=forged`, { redirect: 'manual' });
   assert.equal(r.headers.get('location'), '/?signin_error=expired');
   assert.doesNotMatch(r.headers.get('set-cookie') ?? '', /sh_session=[0-9a-f]/);
-  // and the state is spent
-  const again = await fetch(`${srv.url}/api/v1/oidc/callback?state=${state}&code=forged`, { redirect: 'manual', headers: { cookie: start.headers.get('set-cookie').split(';')[0] } });
+  assert.equal(lastDenied(), "county account: another browser's sign-in");
+  // which does not spend the person's sign-in: their browser still finishes it (here the
+  // provider refuses the forged code), and only once
+  const mine = { redirect: 'manual', headers: { cookie: start.headers.get('set-cookie').split(';')[0] } };
+  const own = await fetch(`${srv.url}/api/v1/oidc/callback?state=${state}&code=forged`, mine);
+  assert.equal(own.headers.get('location'), '/?signin_error=provider');
+  const again = await fetch(`${srv.url}/api/v1/oidc/callback?state=${state}&code=forged`, mine);
   assert.equal(again.headers.get('location'), '/?signin_error=expired');
+  assert.equal(lastDenied(), 'county account: unknown or used state');
   // the provider's refusal
   const s2 = await fetch(`${srv.url}/api/v1/oidc/start`, { redirect: 'manual' });
   const st2 = new URL(s2.headers.get('location')).searchParams.get('state');

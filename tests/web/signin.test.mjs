@@ -108,6 +108,13 @@ test('people change their own password; an admin resets a lost authenticator app
   await page.getByRole('button', { name: 'Change password' }).click();
   await page.getByText('Password changed.').first().waitFor();
   await shot(page, 'signin-5-account');
+  // setting up an authenticator app from a session signed in earlier asks for the password again
+  await page.getByLabel('Your password').fill('not-my-password-1');
+  await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  await page.locator('.factor-setup [data-field="password"] .msg.error').waitFor();
+  await page.getByLabel('Your password').fill('fresh-synthetic-pass-31');
+  await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  await page.getByRole('heading', { name: 'Set up an authenticator app' }).waitFor();
   const r = await fetch(`${srv.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: 'med', password: 'fresh-synthetic-pass-31' }) });
   assert.equal(r.status, 200, 'the new password works');

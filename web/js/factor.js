@@ -71,9 +71,10 @@ function renderRecovery(main, codes, onContinue) {
 
 // Setting up an authenticator app: the QR code and the key, then its first code.
 // onDone(answer) after the recovery codes (answer: the confirm's, with the new session when
-// this finished a sign-in). why: the sentence saying why.
-export async function renderEnrol(main, why, onDone, onCancel) {
-  const { data: t } = await post('/api/v1/me/totp', {}, { auth: false });
+// this finished a sign-in). why: the sentence saying why. body: what POST /api/v1/me/totp
+// needs ({ password } from a session signed in earlier).
+export async function renderEnrol(main, why, onDone, onCancel, body = {}) {
+  const { data: t } = await post('/api/v1/me/totp', body, { auth: false });
   const code = codeField('Code from the app', 'After scanning, the app shows 6 digits that change every 30 seconds.');
   const ok = h('button', { type: 'submit', class: 'primary' }, 'Confirm');
   const cancel = onCancel ? h('button', { type: 'button', class: 'secondary', onclick: onCancel }, 'Cancel') : null;

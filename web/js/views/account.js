@@ -44,18 +44,25 @@ export async function render(main, ctx) {
       `Recovery codes left: ${f.recovery_codes_left}.`),
     h('p', { class: 'hint' }, 'Lost the phone? An admin resets it; your agency\'s supervisors are told.'));
   } else {
-    const start = h('button', { type: 'button', class: 'primary' }, 'Set up an authenticator app');
-    start.addEventListener('click', async () => {
+    // the password again: a session left open must not tie the account to someone else's phone
+    const again = me.session?.method === 'oidc' ? null : field({ label: 'Your password', name: 'password',
+      type: 'password', required: true, attrs: { autocomplete: 'current-password' } });
+    const start = h('button', { type: 'submit', class: 'primary' }, 'Set up an authenticator app');
+    const setup = h('form', { class: 'factor-setup', novalidate: true }, formStatus(), again?.wrap, h('div', { class: 'actions' }, start));
+    setup.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearMessages(setup);
       start.disabled = true;
       try {
         await renderEnrol(main, 'A code from an app on your phone after the password keeps your account safe even if the password leaks.',
-          () => ctx.navigate('/account', { replace: true }), () => ctx.navigate('/account', { replace: true }));
+          () => ctx.navigate('/account', { replace: true }), () => ctx.navigate('/account', { replace: true }),
+          again ? { password: again.input.value } : {});
       } catch (e) {
         start.disabled = false;
-        start.after(h('p', { class: 'msg error', role: 'alert' }, e.message));
+        showProblem(setup, e);
       }
     });
-    fill(factor, h('p', {}, f.required ? 'Your account needs an authenticator app.' : 'No authenticator app is set up (your role does not need one).'), start);
+    fill(factor, h('p', {}, f.required ? 'Your account needs an authenticator app.' : 'No authenticator app is set up (your role does not need one).'), setup);
   }
 
   fill(main, h('h1', {}, 'Your account'),
