@@ -10,6 +10,7 @@ import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LAST_MIGRATION, UNDO_LAST_MIGRATION } from '../last-migration.mjs';
 
 const DEB = process.env.SAFEHARBOR_DEB;
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { encoding: 'utf8', ...opts });
@@ -149,13 +150,11 @@ test('the Debian package installs a hardened service that reads its configuratio
       assert.match(verified.stdout, /^audit chain holds: \d+ rows, head [0-9a-f]{64}; \d+ timeline events in the chain; /);
 
       // upgrade in place: as if the database were from the previous release (the last
-      // migration, 10: the search index, named workers, saved filters, undone), reinstall;
-      // postinst's init checks the key, backs the database up and migrates
+      // migration undone), reinstall; postinst's init checks the key, backs the database
+      // up and migrates
       const latest = Number(sh("sqlite3 /var/lib/safeharbor/safeharbor.db 'PRAGMA user_version'"));
-      assert.equal(latest, 10, 'a new migration: undo that one here instead');
-      sh('sqlite3 /var/lib/safeharbor/safeharbor.db "DROP TABLE youth_search; DROP TABLE case_workers;' +
-        ' DROP TABLE user_prefs; ALTER TABLE youth DROP COLUMN search_key;' +
-        ` PRAGMA user_version = ${latest - 1}"`);
+      assert.equal(latest, LAST_MIGRATION, 'a new migration: undo that one in tests/last-migration.mjs');
+      sh(`sqlite3 /var/lib/safeharbor/safeharbor.db "${UNDO_LAST_MIGRATION} PRAGMA user_version = ${latest - 1}"`);
       const up = run('dpkg', ['-i', DEB]);
       assert.equal(up.status, 0, up.stdout + up.stderr);
       assert.match(up.stderr + up.stdout, new RegExp(`schema ${latest - 1} -> ${latest}: backed up`));
