@@ -49,11 +49,33 @@ static enum sh_code case_member(struct api_request *req, struct sh_error *err)
 	return rc;
 }
 
+/* Does the agency {id} exist? A refusal names no agency that does not (as before the check
+ * moved out of the handlers: 404, the agency list is everyone's anyway). */
+static enum sh_code agency_exists(struct api_request *req, int64_t id, struct sh_error *err)
+{
+	struct store_conn *c;
+	struct agency_rec ag;
+	enum sh_code rc;
+
+	if (id <= 0)
+		return sh_error_set(err, SH_ENOTFOUND, "no such agency");
+	if ((rc = store_read_begin(req->app->store, &c, err)))
+		return rc;
+	rc = store_agency_get(c, id, NULL, req->arena, &ag, err);
+	store_read_end(c);
+	if (rc == SH_ENOTFOUND) {
+		sh_error_init(err);
+		return sh_error_set(err, SH_ENOTFOUND, "no such agency");
+	}
+	return rc;
+}
+
 enum sh_code api_permit_check(struct api_request *req, const struct api_permit *p,
 			      struct sh_error *err)
 {
 	const struct principal *who = req->who;
 	int64_t agency = 0;
+	bool own = false;
 	enum sh_code rc;
 
 	if (!p)
@@ -61,9 +83,12 @@ enum sh_code api_permit_check(struct api_request *req, const struct api_permit *
 	if (p->session && !who->via_session)
 		return sh_error_set(err, SH_EFORBIDDEN, "%s", p->session_rule);
 	for (int i = 0; i < PERMIT_GRANTS; i++)
-		if (p->grants[i].own_agency && params_id(req, 0, &agency, err))
-			sh_error_init(err); /* not an agency id: nobody's own */
+		own |= p->grants[i].own_agency;
+	if (own && params_id(req, 0, &agency, err))
+		sh_error_init(err); /* not an agency id: nobody's own */
 	if (!api_permit_granted(p, who, agency)) {
+		if (own && (rc = agency_exists(req, agency, err)))
+			return rc;
 		if (p->audit) {
 			struct audit_batch b = { .who = who, .now = clock_now(&req->app->clock),
 						 .action = p->audit, .outcome = "denied" };
