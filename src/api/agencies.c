@@ -96,8 +96,6 @@ API_HANDLER(api_agencies_create)
 	size_t i;
 	enum sh_code rc;
 
-	if (!access_admin(req->who))
-		return sh_error_set(err, SH_EFORBIDDEN, "only an admin may add agencies");
 	if (!(body = api_body_object(req, err)))
 		return err->code;
 	if ((rc = jsonh_check(body, spec, "", err)))
@@ -123,8 +121,6 @@ static enum sh_code set_disabled(struct api_request *req, struct api_response *r
 	int64_t id;
 	enum sh_code rc;
 
-	if (!access_admin(req->who))
-		return sh_error_set(err, SH_EFORBIDDEN, "only an admin may change agencies");
 	if ((rc = params_id(req, 0, &id, err)))
 		return rc;
 	if ((rc = admin_agency_disable(req->app->store, clock_now(&req->app->clock), req->who, id,
@@ -163,8 +159,6 @@ API_HANDLER(api_agency_update)
 	size_t i;
 	enum sh_code rc;
 
-	if (!access_admin(req->who))
-		return sh_error_set(err, SH_EFORBIDDEN, "only an admin may change agencies");
 	if ((rc = params_id(req, 0, &id, err)))
 		return sh_error_set(err, SH_ENOTFOUND, "no such agency");
 	if (!(body = api_body_object(req, err)))
@@ -212,8 +206,6 @@ API_HANDLER(api_agency_signin)
 	bool allowed;
 	enum sh_code rc;
 
-	if (!access_admin(req->who))
-		return sh_error_set(err, SH_EFORBIDDEN, "only an admin may change how an agency signs in");
 	if ((rc = params_id(req, 0, &id, err)))
 		return rc;
 	if (!(body = api_body_object(req, err)))

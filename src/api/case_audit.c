@@ -63,8 +63,6 @@ API_HANDLER(api_case_audit)
 	bool more = false;
 	enum sh_code rc;
 
-	if (req->who->role != ROLE_SUPERVISOR)
-		return sh_error_set(err, SH_EFORBIDDEN, "supervisors see who viewed a case");
 	if ((rc = params_int(req, "limit", 1, AUDIT_PAGE_MAX, AUDIT_PAGE_DEFAULT, &limit, err)) ||
 	    (rc = params_int(req, "cursor", 1, INT64_MAX, 0, &cursor, err)))
 		return rc;

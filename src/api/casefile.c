@@ -60,17 +60,23 @@ enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const 
 			if (ags[k].agency_id == who->agency_id)
 				cf->sibling_visible[i] = access_case_visible(who, ags[k].left_at == 0, true);
 	}
-	for (size_t i = 0; i < cf->nagencies; i++) {
-		const struct case_agency_rec *a = &cf->agencies[i];
-		if (who && a->agency_id == who->agency_id) {
-			cf->participated = true;
-			cf->participating = a->left_at == 0;
-		}
-		if (a->agency_id == cf->c.identified_by_agency)
-			cf->identified_by_kind = a->kind;
-	}
+	casefile_participation(who, cf->agencies, cf->nagencies, &cf->participating,
+			       &cf->participated);
+	for (size_t i = 0; i < cf->nagencies; i++)
+		if (cf->agencies[i].agency_id == cf->c.identified_by_agency)
+			cf->identified_by_kind = cf->agencies[i].kind;
 	/* the facts and clocks as of now; a writer derives again after its change */
 	return casefile_evaluate(req, cf, clock_now(&req->app->clock), err);
+}
+
+void casefile_participation(const struct principal *who, const struct case_agency_rec *a,
+			    size_t n, bool *participating, bool *participated)
+{
+	for (size_t i = 0; who && i < n; i++)
+		if (a[i].agency_id == who->agency_id) {
+			*participated = true;
+			*participating = a[i].left_at == 0;
+		}
 }
 
 bool casefile_visible(const struct api_request *req, const struct casefile *cf)

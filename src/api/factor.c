@@ -180,15 +180,11 @@ out:
 	return rc;
 }
 
-/* May this caller set up an authenticator app: with a session (not a token) that is signed
- * in, or that owes its set-up; never while it owes a code (that would replace the factor with
- * the password alone). */
+/* May this caller set up an authenticator app: with a session (the route's permit: not a
+ * token) that is signed in, or that owes its set-up; never while it owes a code (that would
+ * replace the factor with the password alone). */
 static enum sh_code may_enrol(const struct principal *who, struct sh_error *err)
 {
-	if (!who->via_session)
-		return sh_error_set(err, SH_EFORBIDDEN,
-				    "an authenticator app is set up from a signed-in session, not "
-				    "with a bearer token");
 	if (who->stage && strcmp(who->stage, "enrol"))
 		return sh_error_set(err, SH_EFORBIDDEN,
 				    "enter the code from your authenticator app first");
@@ -431,9 +427,6 @@ API_HANDLER(api_me_password)
 	json_t *body;
 	enum sh_code rc;
 
-	if (!who->via_session)
-		return sh_error_set(err, SH_EFORBIDDEN,
-				    "a password is changed from a signed-in session, not with a token");
 	if (!(body = api_body_object(req, err)))
 		return err->code;
 	if ((rc = jsonh_check(body, spec, "", err)) ||

@@ -15,17 +15,6 @@
 #include "notify/deliver.h"
 
 
-bool oncall_may_manage(const struct principal *p, int64_t agency_id)
-{
-	return access_admin(p) || (p->role == ROLE_SUPERVISOR && p->agency_id == agency_id);
-}
-
-bool oncall_may_read(const struct principal *p, int64_t agency_id)
-{
-	return access_admin(p) || ((p->role == ROLE_SUPERVISOR || p->role == ROLE_MEMBER) &&
-				   p->agency_id == agency_id);
-}
-
 bool oncall_may_edit_channels(const struct principal *p, const struct user_rec *u)
 {
 	return access_admin(p) || p->user_id == u->id ||
@@ -415,8 +404,6 @@ API_HANDLER(api_roster_list)
 
 	if ((rc = agency_param(req, &id, err)))
 		return rc;
-	if (!oncall_may_read(req->who, id))
-		return sh_error_set(err, SH_EFORBIDDEN, "only the agency's own staff see its roster");
 	if ((rc = time_param(req, "from", &from, err)) || (rc = time_param(req, "to", &to, err)))
 		return rc;
 	if (area && !area_ok(area))
@@ -454,9 +441,6 @@ API_HANDLER(api_roster_add)
 
 	if ((rc = agency_param(req, &r.agency_id, err)))
 		return rc;
-	if (!oncall_may_manage(req->who, r.agency_id))
-		return sh_error_set(err, SH_EFORBIDDEN,
-				    "a roster is kept by the supervisors of its own agency");
 	if (!(body = api_body_object(req, err)))
 		return err->code;
 	if ((rc = jsonh_check(body, spec, "", err)))
@@ -497,9 +481,6 @@ API_HANDLER(api_roster_remove)
 
 	if ((rc = agency_param(req, &agency, err)))
 		return rc;
-	if (!oncall_may_manage(req->who, agency))
-		return sh_error_set(err, SH_EFORBIDDEN,
-				    "a roster is kept by the supervisors of its own agency");
 	if ((rc = params_id(req, 1, &id, err)))
 		return sh_error_set(err, SH_ENOTFOUND, "no such roster entry");
 	if ((rc = oncall_roster_remove(req->app->store, clock_now(&req->app->clock), req->who,

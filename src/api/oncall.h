@@ -26,11 +26,6 @@ struct oncall_warnings {
 	} w[4];
 };
 
-/* May p change this agency's roster? (its supervisors, and admins) */
-bool oncall_may_manage(const struct principal *p, int64_t agency_id);
-/* May p read it? (its members and supervisors, and admins) */
-bool oncall_may_read(const struct principal *p, int64_t agency_id);
-
 /*
  * Adds a shift: r->agency_id, area ("*" or an area code), starts_at < ends_at (at most
  * ONCALL_SHIFT_MAX_S, ending in the future), user_id (on call), fallback_id (0 or

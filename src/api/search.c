@@ -354,8 +354,6 @@ API_HANDLER(api_search)
 	char audit_hash[65];
 	enum sh_code rc;
 
-	if (req->who->role != ROLE_MEMBER && req->who->role != ROLE_SUPERVISOR)
-		return sh_error_set(err, SH_EFORBIDDEN, "analysts and admins see no case content");
 	if (!(body = api_body_object(req, err)))
 		return err->code;
 	if ((rc = jsonh_check(body, spec, "", err)))

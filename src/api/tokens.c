@@ -76,10 +76,7 @@ API_HANDLER(api_tokens_create)
 	json_t *body;
 	enum sh_code rc;
 
-	/* a token cannot make tokens: a stolen one must not outlive itself */
-	if (!req->who->via_session)
-		return sh_error_set(err, SH_EFORBIDDEN, "tokens are made from a signed-in session, not "
-							"with another token");
+	/* a token cannot make tokens (the route's permit): a stolen one must not outlive itself */
 	if (!(body = api_body_object(req, err)))
 		return err->code;
 	if ((rc = jsonh_check(body, spec, "", err)))

@@ -3,8 +3,9 @@
 /*
  * Who may see and write what (need to know). One table of (agency kind, role) x
  * section -> none / read / write, and the rules for which cases an agency sees.
- * Deny by default: anything not granted in the table is none. Every API handler
- * that touches case data asks here, through api/guard.c; docs/security.md explains
+ * Deny by default: anything not granted in the table is none. Routes declare who may
+ * call them (api/permit.h) and every case handler opens its case through api/casefile.c;
+ * both ask here; docs/security.md explains
  * each grant and the law behind it.
  */
 #include <stdbool.h>

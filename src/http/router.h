@@ -1,13 +1,14 @@
 #ifndef SH_ROUTER_H
 #define SH_ROUTER_H
 /*
- * Routing from one table (style.md 10). Each row names the method, the path
+ * Routing from one table (CONTRIBUTING.md 10). Each row names the method, the path
  * pattern ("{name}" matches one segment), the handler, whether a signed-in user is
- * needed, and the largest body accepted. Checks common to all rows run once, in
- * server.c, before any handler.
+ * needed, the largest body accepted and who may call it (api/permit.h). Checks common to
+ * all rows run once, in server.c, before any handler.
  */
 #include <stddef.h>
 #include "api/api.h"
+#include "api/permit.h"
 
 enum route_auth {
 	ROUTE_PUBLIC,    /* anyone */
@@ -21,6 +22,7 @@ struct route {
 	api_handler fn;
 	enum route_auth auth;
 	size_t body_limit; /* 0 = the server default (1 MiB); GET rows take no body */
+	const struct api_permit *permit; /* NULL: everyone the auth level lets through */
 };
 
 extern const struct route http_routes[];

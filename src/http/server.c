@@ -167,6 +167,10 @@ static enum MHD_Result dispatch(struct exchange *x, const char *url)
 		if (rc)
 			return send_problem(x, &err);
 		req.who = who;
+		if ((rc = api_permit_check(&req, x->route->permit, &err))) {
+			api_request_done(&req); /* a probe of a case is audited */
+			return send_problem(x, &err);
+		}
 	}
 	buf_init(&res.body, 0);
 	res.status = 200;
