@@ -51,6 +51,7 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/cases/{id}/events", api_events_create, ROUTE_SIGNED_IN, 64 * KiB },
 	{ "GET", "/api/v1/cases/{id}/events", api_events_list, ROUTE_SIGNED_IN, 0 },
 	{ "GET", "/api/v1/cases/{id}/witness", api_case_witness, ROUTE_SIGNED_IN, 0 },
+	{ "GET", "/api/v1/cases/{id}/csec", api_case_csec, ROUTE_SIGNED_IN, 0 },
 	/* the terms go in a body, never in a URL (browser history, proxy logs) */
 	{ "POST", "/api/v1/search", api_search, ROUTE_SIGNED_IN, 4 * KiB },
 	{ "GET", "/api/v1/steps", api_steps, ROUTE_SIGNED_IN, 0 },
@@ -75,6 +76,8 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/summons/{id}/ack", api_summons_ack, ROUTE_SIGNED_IN, 1 * KiB },
 
 	{ "GET", "/api/v1/reports/board", api_report_board, ROUTE_SIGNED_IN, 0 },
+	{ "GET", "/api/v1/reports/csec", api_report_csec, ROUTE_SIGNED_IN, 0 },
+	{ "GET", "/api/v1/reports/federal", api_report_federal, ROUTE_SIGNED_IN, 0 },
 	{ "GET", "/api/v1/arrests/refused", api_refused_arrests, ROUTE_SIGNED_IN, 0 },
 };
 
