@@ -11,6 +11,7 @@
 #include "api/handlers.h"
 #include "api/params.h"
 #include "api/search.h"
+#include "core/csec.h"
 #include "core/guardrail.h"
 #include "core/search.h"
 #include "core/offences.h"
@@ -417,6 +418,14 @@ static enum sh_code check_stability(struct ectx *x, struct sh_error *err)
 	return copy_fields(x, (const char *const[]){ "stable", "safe_placement", "engaged", NULL });
 }
 
+/* The state's CSEC indicators, as child welfare confirms them (core/csec.h); the section
+ * (state) lets only child welfare write them. */
+static enum sh_code check_csec(struct ectx *x, struct sh_error *err)
+{
+	UNUSED(err);
+	return copy_fields(x, csec_indicator_keys);
+}
+
 /* Exploiters and buyers are counted as people: who was arrested is kept sealed, and a
  * keyed hash of it (case, spacing and punctuation folded) tells the same person apart. */
 static enum sh_code check_exploiter(struct ectx *x, struct sh_error *err)
@@ -804,6 +813,12 @@ static const struct jsonh_field s_stability[] = { COMMON,
 						  { "engaged", JT_BOOL, 0, 0, 0, NULL },
 						  { "note", JT_TEXT, 0, 1, 4000, NULL },
 						  { NULL } };
+static const struct jsonh_field s_csec[] = {
+	COMMON, { "before_care", JT_ENUM, JF_REQUIRED, 0, 0, csec_value_names },
+	{ "in_care", JT_ENUM, JF_REQUIRED, 0, 0, csec_value_names },
+	{ "while_missing", JT_ENUM, JF_REQUIRED, 0, 0, csec_value_names },
+	{ "at_risk", JT_ENUM, JF_REQUIRED, 0, 0, csec_value_names }, { NULL }
+};
 static const struct jsonh_field s_exploiter[] = {
 	COMMON, { "role", JT_ENUM, JF_REQUIRED, 0, 0, exploiter_roles },
 	{ "charge", JT_STRING, 0, 1, 60, NULL },
@@ -882,6 +897,7 @@ static const struct event_kind kinds[] = {
 	{ "birth_date_verified", SEC_CORE, s_birth, t_birth, check_birth },
 	{ "assault_disclosed", SEC_MEDICAL, s_assault, t_note, check_assault },
 	{ "stability_check", SEC_SERVICES, s_stability, t_note, check_stability },
+	{ "csec_indicators", SEC_STATE, s_csec, NULL, check_csec },
 	{ "exploiter_arrest", SEC_LAW_ENFORCEMENT, s_exploiter, t_exploiter, check_exploiter },
 	{ "deviation_review", SEC_CORE, s_review, t_note, check_review },
 	{ "disclosure", SEC_ADVOCACY, s_disclosure, t_note, check_disclosure },

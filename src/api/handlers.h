@@ -84,6 +84,9 @@ API_HANDLER(api_summons_list);
 
 /* reports.c: the Board report */
 API_HANDLER(api_report_board);
+API_HANDLER(api_report_csec);
+API_HANDLER(api_report_federal);
+API_HANDLER(api_case_csec);
 API_HANDLER(api_refused_arrests);
 
 #endif

@@ -53,7 +53,8 @@ bool report_area_valid(const char *area)
 const char *report_content_type(enum metrics_format f)
 {
 	switch (f) {
-	case METRICS_CSV: return "text/csv; charset=utf-8";
+	case METRICS_CSV:
+	case METRICS_FEDERAL: return "text/csv; charset=utf-8";
 	case METRICS_HTML: return "text/html; charset=utf-8";
 	case METRICS_CHARTS: return "application/xhtml+xml; charset=utf-8";
 	default: return "application/json";

@@ -2,10 +2,11 @@
 #define SH_REPORTS_H
 /*
  * The Board report (docs/report.md), shared by GET /api/v1/reports/board and
- * `safeharbor report board`: reads the report settings, runs the store's aggregate
+ * `safeharbor report board` (and, in the federal layout, by `report federal`): reads the report settings, runs the store's aggregate
  * queries in one read snapshot, feeds core/metrics and renders the result.
  */
 #include "api/registry.h"
+#include "core/csec.h"
 #include "core/metrics.h"
 #include "store/store.h"
 
@@ -26,6 +27,19 @@ struct report_request {
 enum sh_code report_board(struct store *s, const struct registry *reg,
 			  const struct report_request *rq, const char *version, struct buf *out,
 			  struct sh_error *err);
+
+/* The state's CSEC indicators of one recovery (core/csec.h): what the case proposes, and
+ * the values in force (child welfare's latest confirmation, else the proposal). */
+struct csec_view {
+	enum csec_value proposed[CSEC_N], value[CSEC_N];
+	bool confirmed;
+};
+void report_csec_values(const struct csec_rec *r, struct csec_view *v);
+/* Appends the indicators of the recoveries identified in the period (county days, both
+ * included) as CSV (docs/report.md). Errors: SH_EINVAL naming from or to; storage. Not
+ * audited here: the caller audits. */
+enum sh_code report_csec(struct store *s, const struct tz *tz, struct sh_date from,
+			 struct sh_date to, struct buf *out, struct sh_error *err);
 
 /* Is this an area code (lowercase letters, digits, '_' and '-', 1 to 64)? */
 bool report_area_valid(const char *area);

@@ -16,7 +16,7 @@ const struct cli_command cli_commands[] = {
 	{ "audit", cmd_audit, "verify the audit chain; list who viewed a case" },
 	{ "roster", cmd_roster, "on-call rosters and how people are reached (webhook, e-mail)" },
 	{ "notify", cmd_notify, "notification settings and the outbox of summonses" },
-	{ "report", cmd_report, "the Board report: figures by area and agency (json, csv, html)" },
+	{ "report", cmd_report, "the Board report (json, csv, html), federal counts, the state's CSEC indicators" },
 	{ "settings", cmd_settings, "the county's settings: time zone, arrest window, report definitions" },
 	{ "backup", cmd_backup, "copy the database while it serves, verified (not the key)" },
 	{ "restore", cmd_restore, "put a backup back, after checking the key belongs to it" },

@@ -1,4 +1,5 @@
-/* safeharbor report board | settings: the Board report (docs/report.md). */
+/* safeharbor report board | federal | csec | settings: the Board report, its federal
+ * layout, the state's CSEC indicators (docs/report.md). */
 #include "lib/common.h"
 #include "api/audit.h"
 #include "api/county.h"
@@ -14,11 +15,19 @@ static const char usage[] =
 	"  setting county.timezone) beside the\n"
 	"  previous period of equal length, on stdout. --public suppresses small counts\n"
 	"  (1-10) and folds small areas for release outside the agencies.\n"
+	"safeharbor report federal [--db PATH] --from YYYY-MM-DD --to YYYY-MM-DD [--format csv]\n"
+	"  The counts the federal task-force reports (OVC TIMS, BJS HTRS) ask for, from the\n"
+	"  Board's figures, as CSV.\n"
+	"safeharbor report csec [--db PATH] --from YYYY-MM-DD --to YYYY-MM-DD [--format csv]\n"
+	"  The state's CSEC indicators of each recovery identified in the period, as CSV.\n"
 	"safeharbor report settings [--db PATH] [KEY=VALUE ...]\n"
 	"  Shows the report settings (the stability definition, the public threshold, the\n"
 	"  missing-episode reports), or sets them.";
 
-static int board(int argc, char **argv)
+/* The Board report; its federal layout and the state's indicators: csv only, internal, no area. */
+enum kind { BOARD, FEDERAL, CSEC };
+
+static int report(int argc, char **argv, enum kind kind)
 {
 	static const struct option opts[] = {
 		CLI_DB_OPTIONS,	    { "from", required_argument, NULL, 'f' },
@@ -27,15 +36,17 @@ static int board(int argc, char **argv)
 		{ "offences", required_argument, NULL, CLI_OPT(CONF_OFFENCES) },
 		{ "help", no_argument, NULL, 'h' },	    { 0 },
 	};
+	static const char *const actions[] = { "report.board", "report.federal", "report.csec" };
 	struct sh_error err = SH_ERROR_INIT, ignored = SH_ERROR_INIT;
 	struct offences *off = NULL;
 	struct county county = { 0 };
 	struct buf errors = BUF_INIT;
-	struct report_request rq = { .format = METRICS_JSON };
+	struct report_request rq = { .format = kind == BOARD ? METRICS_JSON : METRICS_FEDERAL };
 	struct registry reg = { 0 };
 	struct store *s = NULL;
 	struct buf out = BUF_INIT;
-	struct audit_batch b = { .who = NULL, .action = "report.board", .outcome = "ok" };
+	struct audit_batch b = { .who = NULL, .action = actions[kind], .outcome = "ok",
+				 .section = kind == CSEC ? "state" : NULL };
 	struct cli_target t = { 0 };
 	const char *from = NULL, *to = NULL, *format = NULL;
 	char detail[160];
@@ -67,49 +78,59 @@ static int board(int argc, char **argv)
 		return cli_usage_error(usage, "--from must be a date YYYY-MM-DD, 2000 or later");
 	if (timefmt_parse_date(to, &rq.to) || rq.to.year < 2000)
 		return cli_usage_error(usage, "--to must be a date YYYY-MM-DD, 2000 or later");
-	if (format && ((f = metrics_format_parse(format)) < 0 || f == METRICS_CHARTS))
+	if (kind != BOARD) {
+		if (format && strcmp(format, "csv"))
+			return cli_usage_error(usage, "--format: this report comes as csv only");
+		if (rq.public_release || rq.area)
+			return cli_usage_error(usage, "this report is the county's, internal: no "
+						      "--public, no --area");
+	} else if (format && ((f = metrics_format_parse(format)) < 0 || f == METRICS_CHARTS)) {
 		return cli_usage_error(usage, "--format is json, csv or html");
-	if (format)
+	} else if (format) {
 		rq.format = (enum metrics_format)f;
+	}
 	if (rq.area && !report_area_valid(rq.area))
 		return cli_usage_error(usage, "--area is an area code (lowercase letters, digits, _, -)");
 	if ((rc = cli_open_store(&t, &s, &err)) ||
-	    (rc = county_settings_load(s, &county, &err))) {
-		store_close(s);
-		cli_target_release(&t);
-		return cli_fail(&err);
-	}
-	/* old arrests are read with the offences file (docs/offences.md) */
-	if ((rc = offences_load_file(conf_get(&t.conf, CONF_OFFENCES), &off, &errors))) {
-		fprintf(stderr, "%s", errors.data);
-		buf_release(&errors);
-		store_close(s);
-		county_release(&county);
-		cli_target_release(&t);
-		return EXIT_FAIL;
-	}
-	/* the protocol versions name the steps; a database without one has no cases either */
-	if (registry_load(s, NULL, (int64_t)time(NULL), &reg, &ignored))
-		memset(&reg, 0, sizeof(reg));
+	    (rc = county_settings_load(s, &county, &err)))
+		goto out;
 	rq.tz = county.tz;
-	rq.offences = off;
-	rc = report_board(s, &reg, &rq, SH_VERSION, &out, &err);
+	if (kind == CSEC) {
+		rc = report_csec(s, county.tz, rq.from, rq.to, &out, &err);
+	} else {
+		/* old arrests are read with the offences file (docs/offences.md) */
+		if ((rc = offences_load_file(conf_get(&t.conf, CONF_OFFENCES), &off, &errors))) {
+			fprintf(stderr, "%s", errors.data);
+			code = EXIT_FAIL;
+			goto out;
+		}
+		/* the protocol versions name the steps; a database without one has no cases */
+		if (registry_load(s, NULL, (int64_t)time(NULL), &reg, &ignored))
+			memset(&reg, 0, sizeof(reg));
+		rq.offences = off;
+		rc = report_board(s, &reg, &rq, SH_VERSION, &out, &err);
+	}
 	if (!rc) {
-		snprintf(detail, sizeof(detail), "%s..%s %s %s%s%s", from, to,
-			 format ? format : "json", rq.public_release ? "public" : "internal",
-			 rq.area ? " area=" : "", rq.area ? rq.area : "");
+		if (kind == BOARD)
+			snprintf(detail, sizeof(detail), "%s..%s %s %s%s%s", from, to,
+				 format ? format : "json", rq.public_release ? "public" : "internal",
+				 rq.area ? " area=" : "", rq.area ? rq.area : "");
+		else
+			snprintf(detail, sizeof(detail), "%s..%s csv", from, to);
 		b.now = (int64_t)time(NULL);
 		b.detail = detail;
 		rc = audit_write(s, &b, &err);
 	}
+out:
 	registry_release(&reg);
 	store_close(s);
 	county_release(&county);
 	offences_free(off);
 	cli_target_release(&t);
-	if (rc) {
+	buf_release(&errors);
+	if (code || rc) {
 		buf_release(&out);
-		return cli_fail(&err);
+		return code ? code : cli_fail(&err);
 	}
 	if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout)) {
 		buf_release(&out);
@@ -122,11 +143,13 @@ static int board(int argc, char **argv)
 
 int cmd_report(int argc, char **argv)
 {
-	static const char *const subs[] = { "board", "settings", NULL };
+	static const char *const subs[] = { "board", "federal", "csec", "settings", NULL };
 	const char *sub;
 	int code;
 
 	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
 		return code;
-	return strcmp(sub, "board") ? cli_settings(argc, argv, "report.", usage) : board(argc, argv);
+	if (!strcmp(sub, "settings"))
+		return cli_settings(argc, argv, "report.", usage);
+	return report(argc, argv, !strcmp(sub, "board") ? BOARD : !strcmp(sub, "federal") ? FEDERAL : CSEC);
 }

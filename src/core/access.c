@@ -9,7 +9,7 @@ static const char *const kind_names[] = {
 static const char *const role_names[] = { "member", "supervisor", "analyst", "admin" };
 const char *const access_section_names[] = {
 	"core",  "law_enforcement", "advocacy", "medical",  "placement",
-	"court", "missing",	 "prosecution", "services", NULL,
+	"court", "missing",	 "prosecution", "services", "state", NULL,
 };
 /* one name per kind, role and section: a new enum value without its name fails the build */
 _Static_assert(ARRAY_SIZE(kind_names) == AK_COUNT, "a name for every agency kind");
@@ -25,18 +25,18 @@ _Static_assert(ARRAY_SIZE(access_section_names) == SEC_COUNT + 1, "a name for ev
  * docs/security.md. Analysts and admins are not in this table: they get none.
  */
 static const unsigned char staff[AK_COUNT][SEC_COUNT] = {
-	/*                   core le  adv med pla crt mis pros svc */
-	[AK_LAW_ENFORCEMENT] = { W, W, N, N, R, W, W, W, N },
-	[AK_CHILD_WELFARE] = { W, R, N, N, W, R, W, N, W },
-	[AK_PROBATION] = { W, R, N, N, W, R, W, N, W },
-	[AK_ADVOCACY] = { W, N, W, N, R, W, W, N, W },
-	[AK_MEDICAL] = { W, N, N, W, R, N, R, N, W },
-	[AK_MENTAL_HEALTH] = { W, N, N, W, R, N, R, N, W },
-	[AK_PROSECUTOR] = { R, R, N, N, N, W, N, W, N },
-	[AK_SHELTER] = { R, N, N, N, R, N, W, N, R },
-	[AK_OVERSIGHT] = { R, N, N, N, R, R, R, N, R },
-	[AK_EDUCATION] = { W, N, N, N, R, N, N, N, N },
-	[AK_JUVENILE_COURT] = { R, N, N, N, R, R, R, N, R },
+	/*                   core le  adv med pla crt mis pros svc state */
+	[AK_LAW_ENFORCEMENT] = { W, W, N, N, R, W, W, W, N, N },
+	[AK_CHILD_WELFARE] = { W, R, N, N, W, R, W, N, W, W },
+	[AK_PROBATION] = { W, R, N, N, W, R, W, N, W, N },
+	[AK_ADVOCACY] = { W, N, W, N, R, W, W, N, W, N },
+	[AK_MEDICAL] = { W, N, N, W, R, N, R, N, W, N },
+	[AK_MENTAL_HEALTH] = { W, N, N, W, R, N, R, N, W, N },
+	[AK_PROSECUTOR] = { R, R, N, N, N, W, N, W, N, N },
+	[AK_SHELTER] = { R, N, N, N, R, N, W, N, R, N },
+	[AK_OVERSIGHT] = { R, N, N, N, R, R, R, N, R, R },
+	[AK_EDUCATION] = { W, N, N, N, R, N, N, N, N, N },
+	[AK_JUVENILE_COURT] = { R, N, N, N, R, R, R, N, R, N },
 };
 
 #undef N
@@ -129,6 +129,12 @@ bool access_reports(const struct principal *p)
 bool access_reports_internal(const struct principal *p)
 {
 	return p->role == ROLE_ANALYST || (p->kind == AK_OVERSIGHT && p->role != ROLE_ADMIN);
+}
+
+bool access_reports_csec(const struct principal *p)
+{
+	return p->role == ROLE_ANALYST ||
+	       (p->kind == AK_CHILD_WELFARE && p->role == ROLE_SUPERVISOR);
 }
 
 bool access_admin(const struct principal *p)

@@ -39,6 +39,7 @@ enum section {
 	SEC_MISSING,         /* missing-from-care episodes and their reports */
 	SEC_PROSECUTION,     /* defendants and charges: law enforcement and prosecutor only */
 	SEC_SERVICES,        /* screening results and stability checks: those who serve the youth */
+	SEC_STATE,           /* the state's CSEC indicators (WIC 16501.45): child welfare documents them */
 	SEC_COUNT
 };
 
@@ -105,6 +106,9 @@ bool access_reports(const struct principal *p);
  * oversight staff). An agency's supervisor gets the small-cell rule of the public release:
  * a count by area, agency or month could otherwise point at another agency's case. */
 bool access_reports_internal(const struct principal *p);
+/* The state's CSEC indicators by case number (an export for the state system): analysts
+ * and child welfare's supervisors. */
+bool access_reports_csec(const struct principal *p);
 /* May this principal manage agencies, users and tokens? (admins) */
 bool access_admin(const struct principal *p);
 

@@ -28,7 +28,9 @@ extern const int metrics_stability_days[METRICS_NSTAB];
 
 /* METRICS_CHARTS: the HTML page's charts alone, as one XHTML element (<div class="charts">
  * with a <figure> per chart: inline SVG and its caption), for the web app to show */
-enum metrics_format { METRICS_JSON, METRICS_CSV, METRICS_HTML, METRICS_CHARTS };
+/* METRICS_FEDERAL: the counts the federal task-force reports ask for, as CSV (the report
+ * period, county total, internal release only; docs/report.md); never a Board format */
+enum metrics_format { METRICS_JSON, METRICS_CSV, METRICS_HTML, METRICS_CHARTS, METRICS_FEDERAL };
 /* "json", "csv", "html"; -1 when unknown */
 int metrics_format_parse(const char *s);
 

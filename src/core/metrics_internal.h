@@ -173,5 +173,6 @@ size_t metrics_order(const struct metrics *m, int *out);
 extern const char metrics_suppression_text[];
 enum sh_code metrics_render_html(const struct metrics *m, struct mout *out);
 enum sh_code metrics_render_charts(const struct metrics *m, struct mout *out);
+enum sh_code metrics_render_federal(const struct metrics *m, struct mout *out);
 
 #endif

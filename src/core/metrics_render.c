@@ -436,6 +436,7 @@ enum sh_code metrics_render(const struct metrics *m, enum metrics_format f, stru
 	case METRICS_CSV: rc = render_csv(m, &o); break;
 	case METRICS_HTML: rc = metrics_render_html(m, &o); break;
 	case METRICS_CHARTS: rc = metrics_render_charts(m, &o); break;
+	case METRICS_FEDERAL: rc = metrics_render_federal(m, &o); break;
 	default: rc = SH_EINVAL;
 	}
 	if (!rc)

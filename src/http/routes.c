@@ -95,6 +95,8 @@ const struct route http_routes[] = {
 	  ON_CASE },
 	{ "GET", "/api/v1/cases/{id}/witness", api_case_witness, ROUTE_SIGNED_IN, 0,
 	  PERMIT(.case_member = true, .need = ACCESS_READ, .section = SEC_COURT, .section_rule = "your agency does not see court matters") },
+	{ "GET", "/api/v1/cases/{id}/csec", api_case_csec, ROUTE_SIGNED_IN, 0,
+	  PERMIT(.case_member = true, .need = ACCESS_READ, .section = SEC_STATE, .section_rule = "the state's CSEC indicators are for child welfare and oversight") },
 	/* the terms go in a body, never in a URL (browser history, proxy logs) */
 	{ "POST", "/api/v1/search", api_search, ROUTE_SIGNED_IN, 4 * KiB,
 	  NO_CASE_CONTENT },
@@ -135,6 +137,10 @@ const struct route http_routes[] = {
 
 	{ "GET", "/api/v1/reports/board", api_report_board, ROUTE_SIGNED_IN, 0,
 	  PERMIT(.grants = { GRANT(ROLE(ANALYST) | ROLE(SUPERVISOR)), GRANT(STAFF, KIND(OVERSIGHT)) }, .rule = "reports are for analysts, supervisors and oversight staff", .audit = "report.board") },
+	{ "GET", "/api/v1/reports/csec", api_report_csec, ROUTE_SIGNED_IN, 0,
+	  PERMIT(.grants = { GRANT(ROLE(ANALYST)), GRANT(ROLE(SUPERVISOR), KIND(CHILD_WELFARE)) }, .rule = "the state's CSEC indicators are for analysts and child welfare's supervisors", .audit = "report.csec") },
+	{ "GET", "/api/v1/reports/federal", api_report_federal, ROUTE_SIGNED_IN, 0,
+	  PERMIT(.grants = { GRANT(ROLE(ANALYST)), GRANT(STAFF, KIND(OVERSIGHT)) }, .rule = "the federal counts are for analysts and oversight staff", .audit = "report.federal") },
 	{ "GET", "/api/v1/arrests/refused", api_refused_arrests, ROUTE_SIGNED_IN, 0,
 	  PERMIT(.grants = { GRANT(ROLE(SUPERVISOR)), GRANT(STAFF, KIND(OVERSIGHT)) }, .rule = "refused arrests are for oversight staff and supervisors", .audit = "arrests.refused.read") },
 };

@@ -112,4 +112,17 @@ struct report_sink {
 	enum sh_code (*month)(void *arg, const struct report_month_row *r);
 };
 
+/* One recovery for the state's CSEC indicators (core/csec.h, store/sqlite_report.c): what
+ * the case knows, and child welfare's latest confirmation. Strings live in the arena. */
+struct csec_rec {
+	const char *case_id;
+	int64_t identified_at;
+	const char *status;             /* as determined: a later status_determined, else as identified */
+	bool missing_at_identification; /* an earlier recovery's missing episode was open at T0 */
+	int missing_episodes;           /* missing episodes recorded on this recovery */
+	int64_t confirmed_id;           /* the latest csec_indicators event; 0: none */
+	int64_t confirmed_at;
+	const char *confirmed;          /* its data (JSON), NULL when none */
+};
+
 #endif

@@ -419,3 +419,64 @@ enum sh_code sqlite_report_board(struct store_conn *c, const struct report_query
 	sqlite3_exec(sc->db, "PRAGMA temp_store = DEFAULT", NULL, NULL, NULL);
 	return rc;
 }
+
+/* ---- the state's CSEC indicators (core/csec.h) ---- */
+
+/* ?1 from, ?2 to, ?3 one case or NULL. "Latest" is in timeline (id) order, as the case's
+ * own derivation reads it (core/casefile.c); a missing episode of an earlier recovery is
+ * open at this identification when it started by then and no return of that recovery
+ * followed it by then. */
+static const char q_csec[] =
+	"SELECT c.id, c.identified_at,"
+	" coalesce((SELECT json_extract(e.data, '$.status') FROM events e"
+	"  WHERE e.case_id = c.id AND e.type = 'status_determined' AND " NOT_AMENDED("e")
+	"  ORDER BY e.id DESC LIMIT 1), c.youth_status),"
+	" EXISTS (SELECT 1 FROM cases p JOIN events m ON m.case_id = p.id"
+	"  WHERE p.youth_id = c.youth_id AND p.recovery_no < c.recovery_no"
+	"  AND m.type = 'missing_start' AND m.at <= c.identified_at AND " NOT_AMENDED("m")
+	"  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.case_id = p.id"
+	"   AND r.type = 'missing_end' AND r.id > m.id AND r.at <= c.identified_at"
+	"   AND " NOT_AMENDED("r") ")),"
+	" (SELECT count(*) FROM events m WHERE m.case_id = c.id AND m.type = 'missing_start'"
+	"  AND " NOT_AMENDED("m") "),"
+	" x.id, x.at, x.data"
+	" FROM cases c LEFT JOIN events x ON x.id = (SELECT max(e.id) FROM events e"
+	"  WHERE e.case_id = c.id AND e.type = 'csec_indicators' AND " NOT_AMENDED("e") ")"
+	" WHERE CASE WHEN ?3 IS NULL THEN c.identified_at >= ?1 AND c.identified_at < ?2"
+	"  ELSE c.id = ?3 END"
+	" ORDER BY c.identified_at, c.id";
+
+enum sh_code sqlite_csec_list(struct store_conn *c, int64_t from, int64_t to, const char *case_id,
+			      struct arena *a, struct csec_rec **out, size_t *n, struct sh_error *err)
+{
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, q_csec, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	sq_bind_text(st, 3, case_id);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct csec_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!r) {
+			sqlite3_reset(st);
+			return sq_no_mem(err);
+		}
+		r->case_id = sq_col_text(st, 0, a);
+		r->identified_at = sqlite3_column_int64(st, 1);
+		r->status = sq_col_text(st, 2, a);
+		r->missing_at_identification = sqlite3_column_int(st, 3) != 0;
+		r->missing_episodes = sqlite3_column_int(st, 4);
+		r->confirmed_id = sqlite3_column_int64(st, 5);
+		r->confirmed_at = sqlite3_column_int64(st, 6);
+		r->confirmed = sq_col_text(st, 7, a);
+	}
+	sqlite3_reset(st);
+	return rc;
+}

@@ -8,19 +8,19 @@
 #include "core/access.h"
 
 /* Sections in order: core, law_enforcement, advocacy, medical, placement, court, missing,
- * prosecution, services. W = read and write, R = read, - = nothing. Members and supervisors. */
+ * prosecution, services, state. W = read and write, R = read, - = nothing. Members and supervisors. */
 static const char *const expected[AK_COUNT] = {
-	[AK_LAW_ENFORCEMENT] = "WW--RWWW-",
-	[AK_CHILD_WELFARE] = "WR--WRW-W",
-	[AK_PROBATION] = "WR--WRW-W",
-	[AK_ADVOCACY] = "W-W-RWW-W",
-	[AK_MEDICAL] = "W--WR-R-W",
-	[AK_MENTAL_HEALTH] = "W--WR-R-W",
-	[AK_PROSECUTOR] = "RR---W-W-",
-	[AK_SHELTER] = "R---R-W-R",
-	[AK_OVERSIGHT] = "R---RRR-R",
-	[AK_EDUCATION] = "W---R----",
-	[AK_JUVENILE_COURT] = "R---RRR-R",
+	[AK_LAW_ENFORCEMENT] = "WW--RWWW--",
+	[AK_CHILD_WELFARE] = "WR--WRW-WW",
+	[AK_PROBATION] = "WR--WRW-W-",
+	[AK_ADVOCACY] = "W-W-RWW-W-",
+	[AK_MEDICAL] = "W--WR-R-W-",
+	[AK_MENTAL_HEALTH] = "W--WR-R-W-",
+	[AK_PROSECUTOR] = "RR---W-W--",
+	[AK_SHELTER] = "R---R-W-R-",
+	[AK_OVERSIGHT] = "R---RRR-RR",
+	[AK_EDUCATION] = "W---R-----",
+	[AK_JUVENILE_COURT] = "R---RRR-R-",
 };
 
 static void every_cell(void **state)
@@ -97,6 +97,19 @@ static void identity_by_kind(void **state)
 	}
 }
 
+/* The state's CSEC export names cases: analysts and child welfare's supervisors only. */
+static void csec_export(void **state)
+{
+	UNUSED(state);
+	for (int k = 0; k < AK_COUNT; k++)
+		for (int r = 0; r < ROLE_COUNT; r++) {
+			struct principal p = { .kind = (enum agency_kind)k, .role = (enum role)r };
+			assert_int_equal(access_reports_csec(&p),
+					 r == ROLE_ANALYST ||
+						 (k == AK_CHILD_WELFARE && r == ROLE_SUPERVISOR));
+		}
+}
+
 static void names_round_trip(void **state)
 {
 	UNUSED(state);
@@ -116,7 +129,7 @@ int main(void)
 		cmocka_unit_test(every_cell),	   cmocka_unit_test(privilege_is_advocacy_only),
 		cmocka_unit_test(deny_by_default), cmocka_unit_test(case_visibility),
 		cmocka_unit_test(identity_by_kind),
-		cmocka_unit_test(names_round_trip),
+		cmocka_unit_test(names_round_trip), cmocka_unit_test(csec_export),
 	};
 	return cmocka_run_group_tests_name("access", tests, NULL, NULL);
 }

@@ -577,10 +577,38 @@ static void daylight_saving_does_not_move_deadlines(void **state)
 }
 
 
-/* ---- the corrected LA protocol (2026.1, and 2026.2 that replaces it) --------------- */
+/* ---- the corrected LA protocol (2026.1, and 2026.2 and 2026.3 that replace it) ------ */
 
 /* The child-abuse reports are law enforcement's only when it identified the youth, and
  * only for a child; child welfare's own report covers the other way. */
+/* 2026.3: child welfare documents the state's CSEC indicators within 30 days (a county
+ * default) for the youth it serves or screens; a probation ward's are not its step. */
+static void la26_csec_indicators(void **state)
+{
+	struct step_status out[MAXOUT];
+	static const enum youth_status owed[] = { YOUTH_DEPENDENT, YOUTH_BOTH, YOUTH_NONE,
+						  YOUTH_UNKNOWN };
+	struct case_facts f;
+	size_t n;
+
+	UNUSED(state);
+	for (size_t i = 0; i < ARRAY_SIZE(owed); i++) {
+		f = facts(owed[i]);
+		n = eval(la26, &f, t0, out);
+		assert_pending(get(out, n, "csec_indicators_documented", 0), "child_welfare",
+			       t0 + 30 * DAY);
+	}
+	f = facts(YOUTH_PROBATION);
+	n = eval(la26, &f, t0, out);
+	assert_na(get(out, n, "csec_indicators_documented", 0));
+	for (size_t i = 0; i < protocol_nsteps(la26); i++)
+		if (!strcmp(protocol_step_key(la26, i), "csec_indicators_documented")) {
+			assert_string_equal(protocol_step_done_by(la26, i), "csec_indicators");
+			assert_true(protocol_step_done_by_kind(la26, i, "child_welfare"));
+			assert_false(protocol_step_done_by_kind(la26, i, "probation"));
+		}
+}
+
 static void la26_who_reports(void **state)
 {
 	struct case_facts f = facts(YOUTH_DEPENDENT);
@@ -588,7 +616,7 @@ static void la26_who_reports(void **state)
 	size_t n;
 
 	UNUSED(state);
-	assert_string_equal(protocol_version(la26), "2026.2");
+	assert_string_equal(protocol_version(la26), "2026.3");
 	n = eval(la26, &f, t0, out);
 	assert_pending(get(out, n, "hotline_report", 0), "law_enforcement", t0 + 30 * MIN);
 	assert_pending(get(out, n, "written_abuse_report", 0), "law_enforcement", t0 + 36 * HOUR);
@@ -1147,6 +1175,7 @@ int main(void)
 		cmocka_unit_test(daylight_saving_does_not_move_deadlines),
 		cmocka_unit_test(evaluate_output_size),
 		cmocka_unit_test(la26_who_reports),
+		cmocka_unit_test(la26_csec_indicators),
 		cmocka_unit_test(la26_missing_from_care),
 		cmocka_unit_test(la26_forensic_exams),
 		cmocka_unit_test(la26_follow_up_windows),
