@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := all
 PKGS      := libmicrohttpd jansson sqlite3 libsodium libcurl libcrypto libqrencode
 CC        ?= cc
-WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
+WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 DEFS      := -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DSH_VERSION='"$(VERSION)"'
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

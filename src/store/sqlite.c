@@ -633,10 +633,6 @@ static void sqlite_read_end(struct store_conn *c)
 	pthread_mutex_unlock(&s->pool_mu);
 }
 
-#define STORE_OP(ret, name, params, args) ret sqlite_##name params;
-#include "store/ops.def"
-#undef STORE_OP
-
 const struct store_ops sqlite_store_ops = {
 	.name = "sqlite",
 	.open = sqlite_open,
@@ -646,7 +642,7 @@ const struct store_ops sqlite_store_ops = {
 	.read_begin = sqlite_read_begin,
 	.read_end = sqlite_read_end,
 	.stats = sqlite_stats,
-#define STORE_OP(ret, name, params, args) .name = sqlite_##name,
+#define STORE_OP(ret, name, params, args) .name = STORE_BACKEND_FN(name),
 #include "store/ops.def"
 #undef STORE_OP
 };

@@ -8,6 +8,9 @@
 #include <sqlite3.h>
 #include "store/store.h"
 
+#define STORE_BACKEND sqlite
+#include "store/backend.h"
+
 #define SCONN_STMTS 256
 
 struct sconn {
