@@ -156,23 +156,33 @@ web-test: $(ASAN_DIR)/safeharbor
 # build/fuzz/NAME. Each runs for FUZZ_TIME seconds in `make test`.
 FUZZ_DIR   := build/fuzz
 FUZZ_TIME  ?= 20
-FUZZ_NAMES := protocol witness_rules offences
+FUZZ_PARSERS := protocol witness_rules offences
+# ... and two of whole requests against a synthetic county (tests/fuzz/fuzz_county.c):
+# http (method, path, headers, body through the router, the shared checks and the
+# handlers) and json (every route's body through its validation)
+FUZZ_REQUESTS := http json
+FUZZ_NAMES := $(FUZZ_PARSERS) $(FUZZ_REQUESTS)
 FUZZ_LIB   := src/lib/arena.c src/lib/buf.c src/lib/error.c src/lib/timefmt.c
 FUZZ_SRC_protocol      := src/core/protocol_parse.c src/core/protocol_eval.c src/core/access.c
 FUZZ_SRC_witness_rules := src/core/witness.c src/core/phrase.c
 FUZZ_SRC_offences      := src/core/offences.c src/core/phrase.c src/core/guardrail.c \
 			  src/core/rules.c src/lib/tz.c
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
-# seeds: the real files, and the known-bad ones of tests/NAME (when there are any)
-FUZZ_RUN    = set -e; for n in $(FUZZ_NAMES); do d=$(FUZZ_DIR)/$$n; mkdir -p $$d/corpus; \
-	echo "fuzz: $$n for $(FUZZ_TIME) s"; \
-	seeds="protocols"; for x in tests/protocols tests/witness; do \
-	  case $$x in *$${n%%_*}*) seeds="$$seeds $$x";; esac; done; \
+# seeds: the real files and the known-bad ones; hand-written requests for the others
+FUZZ_SEEDS_protocol      := protocols tests/protocols
+FUZZ_SEEDS_witness_rules := protocols tests/witness
+FUZZ_SEEDS_offences      := protocols
+FUZZ_SEEDS_http          := tests/fuzz/seeds/http
+FUZZ_SEEDS_json          := tests/fuzz/seeds/json
+define fuzz_one
+d=$(FUZZ_DIR)/$(1); mkdir -p $$d/corpus; echo "fuzz: $(1) for $(FUZZ_TIME) s"; \
 	if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	   $(FUZZ_DIR)/fuzz_$$n -max_total_time=$(FUZZ_TIME) -timeout=10 -detect_leaks=1 -artifact_prefix=$$d/ \
-	   -dict=tests/fuzz/$$n.dict $$d/corpus $$seeds >$$d/fuzz.log 2>&1; \
-	then tail -n 1 $$d/fuzz.log; \
-	else tail -n 40 $$d/fuzz.log; echo "fuzz: $$n FAILED (log: $$d/fuzz.log)" >&2; exit 1; fi; done
+	   $(FUZZ_DIR)/fuzz_$(1) -max_total_time=$(FUZZ_TIME) -timeout=10 -detect_leaks=1 -artifact_prefix=$$d/ \
+	   -dict=tests/fuzz/$(1).dict $$d/corpus $(FUZZ_SEEDS_$(1)) >$$d/fuzz.log 2>&1; \
+	then grep -E '^#[0-9]+.*(DONE|exec/s)' $$d/fuzz.log | tail -n 1; \
+	else tail -n 40 $$d/fuzz.log; echo "fuzz: $(1) FAILED (log: $$d/fuzz.log)" >&2; exit 1; fi;
+endef
+FUZZ_RUN = set -e; $(foreach n,$(FUZZ_NAMES),$(call fuzz_one,$(n)))
 
 define fuzz_rule
 $(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_SRC_$(1)) $$(FUZZ_LIB) $$(wildcard src/core/*.h src/lib/*.h) | setup-once
@@ -182,7 +192,27 @@ $(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_SRC_$(1)) $$(FUZZ_LIB) $$(
 		-fno-sanitize-recover=all $$(shell pkg-config --cflags libsodium) $$< $$(FUZZ_SRC_$(1)) \
 		$$(FUZZ_LIB) -o $$@ $$(shell pkg-config --libs libsodium)
 endef
-$(foreach n,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(n))))
+$(foreach n,$(FUZZ_PARSERS),$(eval $(call fuzz_rule,$(n))))
+
+# The request fuzzers link the whole program (but main.c) built by clang with libFuzzer's
+# coverage, ASan and UBSan, in build/fuzz/lib.
+FUZZ_LIB_DIR := $(FUZZ_DIR)/lib
+FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+		-fno-sanitize-recover=all
+$(FUZZ_LIB_DIR)/obj/%.o: %.c | setup-once
+	@mkdir -p $(dir $@)
+	@echo "CC $(FUZZ_LIB_DIR) $<"
+	@clang $(WARN) $(DEFS) $(INC) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+$(FUZZ_LIB_DIR)/obj/src/lib/paths.o: DEFS += $(PATH_DEFS)
+$(FUZZ_LIB_DIR)/obj/src/lib/paths.o: build/paths.defs
+$(FUZZ_LIB_DIR)/libsafeharbor.a: $(patsubst %.c,$(FUZZ_LIB_DIR)/obj/%.o,$(LIB_SRC) $(filter-out src/cli/main.c,$(CLI_SRC)))
+	@rm -f $@
+	@ar rcs $@ $^
+$(FUZZ_REQUESTS:%=$(FUZZ_DIR)/fuzz_%): $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_county.c \
+		tests/fuzz/fuzz_county.h $(FUZZ_LIB_DIR)/libsafeharbor.a | setup-once
+	@echo "CC+LD $@"
+	@clang $(WARN) $(DEFS) $(INC) $(subst fuzzer-no-link,fuzzer,$(FUZZ_CFLAGS)) $(PKG_CFLAGS) \
+		$< tests/fuzz/fuzz_county.c $(FUZZ_LIB_DIR)/libsafeharbor.a -o $@ $(LIBS)
 
 fuzz: $(FUZZ_BINS)
 	@$(FUZZ_RUN)
