@@ -39,7 +39,7 @@ ASAN_FLAGS:= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sa
 TSAN_DIR  := build/tsan
 TSAN_FLAGS:= -O1 -g -fno-omit-frame-pointer -fsanitize=thread -DSH_JSONW_CHECK_ORDER
 
-.PHONY: all setup run test test-tsan unit api web-test deploy-test fuzz bench clean format install deb
+.PHONY: all setup run test test-tsan unit api web-test deploy-test fuzz bench clean format install deb coverage
 .SECONDARY:
 all: $(REL_DIR)/safeharbor
 
@@ -50,23 +50,28 @@ define build_rules
 $(1)/obj/%.o: %.c | setup-once
 	@mkdir -p $$(dir $$@)
 	@echo "CC $(1) $$<"
-	@$$(CC) $$(WARN) $$(DEFS) $$(INC) $(2) $$(PKG_CFLAGS) -MMD -MP -c $$< -o $$@
+	@$(or $(3),$$(CC)) $$(WARN) $$(DEFS) $$(INC) $(2) $$(PKG_CFLAGS) -MMD -MP -c $$< -o $$@
 $(1)/libsafeharbor.a: $$(LIB_SRC:%.c=$(1)/obj/%.o)
 	@rm -f $$@
 	@ar rcs $$@ $$^
 $(1)/safeharbor: $$(CLI_SRC:%.c=$(1)/obj/%.o) $(1)/libsafeharbor.a
 	@echo "LD $$@"
-	@$$(CC) $(2) $$^ -o $$@ $$(LIBS)
+	@$(or $(3),$$(CC)) $(2) $$^ -o $$@ $$(LIBS)
 $(1)/tests/%: $(1)/obj/tests/unit/%.o $(1)/libsafeharbor.a
 	@mkdir -p $$(dir $$@)
 	@echo "LD $$@"
-	@$$(CC) $(2) $$^ -o $$@ $$(LIBS) -lcmocka
+	@$(or $(3),$$(CC)) $(2) $$^ -o $$@ $$(LIBS) -lcmocka
 endef
 $(eval $(call build_rules,$(REL_DIR),$(REL_FLAGS)))
 $(eval $(call build_rules,$(ASAN_DIR),$(ASAN_FLAGS)))
 $(eval $(call build_rules,$(TSAN_DIR),$(TSAN_FLAGS)))
-$(REL_DIR)/obj/src/lib/paths.o $(ASAN_DIR)/obj/src/lib/paths.o $(TSAN_DIR)/obj/src/lib/paths.o: DEFS += $(PATH_DEFS)
-$(REL_DIR)/obj/src/lib/paths.o $(ASAN_DIR)/obj/src/lib/paths.o $(TSAN_DIR)/obj/src/lib/paths.o: build/paths.defs
+# a fourth, for `make coverage`: clang's source-based coverage (llvm-cov)
+COV_DIR   := build/cov
+COV_FLAGS := -O0 -g -fprofile-instr-generate -fcoverage-mapping -DSH_JSONW_CHECK_ORDER
+$(eval $(call build_rules,$(COV_DIR),$(COV_FLAGS),clang))
+PATHS_OBJS := $(foreach d,$(REL_DIR) $(ASAN_DIR) $(TSAN_DIR) $(COV_DIR),$(d)/obj/src/lib/paths.o)
+$(PATHS_OBJS): DEFS += $(PATH_DEFS)
+$(PATHS_OBJS): build/paths.defs
 
 $(GEN_DIR)/embed_web: tools/embed_web.c | setup-once
 	@mkdir -p $(dir $@)
@@ -85,7 +90,7 @@ $(PW_GEN): share/common-passwords.txt tools/embed_list.sh
 # needs. `make test` adds what testing needs (scripts/setup.sh test).
 .PHONY: setup-once
 setup-once:
-	@scripts/setup.sh $(if $(filter test unit api web-test deploy-test fuzz bench,$(MAKECMDGOALS)),test,build)
+	@scripts/setup.sh $(if $(filter coverage,$(MAKECMDGOALS)),coverage,$(if $(filter test unit api web-test deploy-test fuzz bench,$(MAKECMDGOALS)),test,build))
 
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(ASAN_DIR)/tests/%)
 
@@ -242,6 +247,14 @@ test: $(ASAN_DIR)/safeharbor $(TSAN_DIR)/safeharbor $(UNIT_BINS) $(FUZZ_BINS) $(
 	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-web.sh
 	@scripts/test-deploy.sh
 	@echo "make test: all suites passed"
+
+# make coverage (not part of `make test`): the unit suites and the API suite run on the
+# coverage build, then line and branch coverage of src/, in all and per directory
+# (scripts/coverage.sh; llvm-cov). The figures are in README.md and docs/architecture.md.
+COV_UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(COV_DIR)/tests/%)
+coverage: $(COV_DIR)/safeharbor $(COV_UNIT_BINS) $(REL_DIR)/safeharbor
+	@scripts/setup.sh coverage
+	@scripts/coverage.sh $(COV_DIR) $(COV_UNIT_BINS)
 
 # Benchmarks (bench/README.md): not part of `make test`. Each bench/<name>.c is one
 # program, linked against the release library.
