@@ -202,7 +202,7 @@ $(foreach n,$(FUZZ_PARSERS),$(eval $(call fuzz_rule,$(n))))
 # The request fuzzers link the whole program (but main.c) built by clang with libFuzzer's
 # coverage, ASan and UBSan, in build/fuzz/lib.
 FUZZ_LIB_DIR := $(FUZZ_DIR)/lib
-FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -DSH_JSONW_CHECK_ORDER -fsanitize=fuzzer-no-link,address,undefined \
 		-fno-sanitize-recover=all
 $(FUZZ_LIB_DIR)/obj/%.o: %.c | setup-once
 	@mkdir -p $(dir $@)

@@ -33,7 +33,7 @@ static void remove_county(void)
 /* Runs a command of the CLI in process, its output thrown away. */
 static void run_cli(int (*cmd)(int, char **), const char *name)
 {
-	char *argv[] = { (char *)name, "--db", county.db, NULL };
+	char *argv[] = {(char *)name, "--db", county.db, NULL};
 	int out = dup(STDOUT_FILENO), null = open("/dev/null", O_WRONLY), code;
 
 	fflush(stdout);
@@ -113,12 +113,14 @@ static void sign_in_everyone(struct fuzz_county *fc)
 
 	for (int i = 0; i < fc->nusers; i++) {
 		struct fuzz_user *u = &fc->users[i];
-		struct admin_token_spec spec = { .label = "fuzz" };
+		struct admin_token_spec spec = {.label = "fuzz"};
 		struct arena a = ARENA_INIT;
-		struct api_response res = { 0 };
+		struct api_response res = {0};
 		struct buf body = BUF_INIT;
-		struct fuzz_request fr = { "POST", "/api/v1/session", "Content-Type: application/json",
-					   30, NULL, 0, -1 };
+		struct fuzz_request fr = {.method = "POST",
+					  .target = "/api/v1/session",
+					  .headers = "Content-Type: application/json",
+					  .who = -1};
 		json_t *v;
 		int64_t expires;
 
@@ -127,6 +129,7 @@ static void sign_in_everyone(struct fuzz_county *fc)
 			die("cannot make a token", &err);
 		buf_addf(&body, "{\"username\":\"%s\",\"password\":\"demo-password-2026\"}",
 			 u->username);
+		fr.headers_len = strlen(fr.headers);
 		fr.body = body.data;
 		fr.body_len = body.len;
 		if (answer(fc, &fr, &a, &res) != 200 ||
@@ -137,7 +140,8 @@ static void sign_in_everyone(struct fuzz_county *fc)
 		for (int h = 0; h < res.nheaders; h++)
 			if (!strcmp(res.headers[h].name, "Set-Cookie"))
 				snprintf(u->cookie, sizeof(u->cookie), "%.*s",
-					 (int)strcspn(res.headers[h].value, ";"), res.headers[h].value);
+					 (int)strcspn(res.headers[h].value, ";"),
+					 res.headers[h].value);
 		buf_release(&res.body);
 		buf_release(&body);
 		arena_release(&a);
@@ -240,8 +244,10 @@ static const char *header(void *ctx, const char *name)
 
 static int hexval(char c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
 }
 
 /* Percent-decodes s[0..len) into the arena, and in a query '+' as a space (like
@@ -310,9 +316,9 @@ static char *expand(const struct fuzz_county *fc, const char *s, size_t len, str
 static int answer(struct fuzz_county *fc, const struct fuzz_request *fr, struct arena *a,
 		  struct api_response *res)
 {
-	struct api_request req = { 0 };
-	struct exchange x = { .req = fr, .arena = a };
-	struct http_routing r = { .body_limit = 1024 * 1024 };
+	struct api_request req = {0};
+	struct exchange x = {.req = fr, .arena = a};
+	struct http_routing r = {.body_limit = 1024 * 1024};
 	char allow[64], *target, *path;
 	size_t target_len, body_len;
 	const char *q;
@@ -328,8 +334,8 @@ static int answer(struct fuzz_county *fc, const struct fuzz_request *fr, struct 
 		x.as = &fc->users[fr->who % fc->nusers];
 		x.cookie = fr->who >= fc->nusers;
 	}
-	r.match = router_match(http_routes, http_nroutes, fr->method, path, a, &r.route,
-			       req.params, &req.nparams, allow, sizeof(allow));
+	r.match = router_match(http_routes, http_nroutes, fr->method, path, a, &r.route, req.params,
+			       &req.nparams, allow, sizeof(allow));
 	r.allow = allow;
 	if (r.route && r.route->body_limit)
 		r.body_limit = r.route->body_limit;
@@ -346,8 +352,9 @@ static int answer(struct fuzz_county *fc, const struct fuzz_request *fr, struct 
 	buf_init(&res->body, 0);
 	http_answer(&r, &req, res);
 	if (getenv("FUZZ_TRACE")) /* what the seeds reach: FUZZ_TRACE=1 fuzz_x -runs=0 seeds/x */
-		fprintf(stderr, "%s %s -> %d %.200s\n", fr->method, r.route ? r.route->pattern : path,
-			res->status, res->status >= 300 ? res->body.data : "");
+		fprintf(stderr, "%s %s -> %d %.200s\n", fr->method,
+			r.route ? r.route->pattern : path, res->status,
+			res->status >= 300 ? res->body.data : "");
 	if (res->status == 500) {
 		fprintf(stderr, "fuzz_county: %s %s answered 500: %s\n", fr->method,
 			r.route ? r.route->pattern : "-", res->body.data);
@@ -360,7 +367,7 @@ int fuzz_county_call(struct fuzz_county *fc, const struct fuzz_request *fr)
 {
 	static unsigned calls;
 	struct arena a = ARENA_INIT;
-	struct api_response res = { 0 };
+	struct api_response res = {0};
 	int status = answer(fc, fr, &a, &res);
 
 	buf_release(&res.body);

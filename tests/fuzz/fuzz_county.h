@@ -15,9 +15,9 @@
 struct fuzz_user {
 	int64_t id;
 	char username[64];
-	char token[72];   /* a bearer token (scope write) */
-	char cookie[96];  /* "sh_session=..." of a session signed in with the password */
-	char csrf[72];    /* the session's CSRF token */
+	char token[72];	 /* a bearer token (scope write) */
+	char cookie[96]; /* "sh_session=..." of a session signed in with the password */
+	char csrf[72];	 /* the session's CSRF token */
 };
 
 struct fuzz_county {
@@ -35,7 +35,7 @@ struct fuzz_county {
  */
 struct fuzz_request {
 	const char *method;
-	const char *target; /* path, then ?query (raw) */
+	const char *target;  /* path, then ?query (raw) */
 	const char *headers; /* "Name: value\n" lines; NULL: none */
 	size_t headers_len;
 	const char *body;

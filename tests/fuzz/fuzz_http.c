@@ -31,7 +31,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_county *fc = fuzz_county_get();
-	struct fuzz_request fr = { 0 };
+	struct fuzz_request fr = {0};
 	struct buf target = BUF_INIT;
 	int who;
 	const char *p = (const char *)data + 1, *end = (const char *)data + size, *eol, *sp;
@@ -43,8 +43,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	who = data[0] % (2 * fc->nusers + 1);
 	fr.who = who == 2 * fc->nusers ? -1 : who;
 	/* the request line */
-	if (!(eol = memchr(p, '\n', (size_t)(end - p))) || !(sp = memchr(p, ' ', (size_t)(eol - p))) ||
-	    sp - p == 0 || (size_t)(sp - p) >= sizeof(method) || memchr(p, '\0', (size_t)(eol - p)))
+	if (!(eol = memchr(p, '\n', (size_t)(end - p))) ||
+	    !(sp = memchr(p, ' ', (size_t)(eol - p))) || sp - p == 0 ||
+	    (size_t)(sp - p) >= sizeof(method) || memchr(p, '\0', (size_t)(eol - p)))
 		return 0;
 	memcpy(method, p, (size_t)(sp - p));
 	method[sp - p] = '\0';
