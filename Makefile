@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := all
 PKGS      := libmicrohttpd jansson sqlite3 libsodium libcurl libcrypto libqrencode
 CC        ?= cc
-WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
+WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 DEFS      := -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DSH_VERSION='"$(VERSION)"'
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -39,7 +39,7 @@ ASAN_FLAGS:= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sa
 TSAN_DIR  := build/tsan
 TSAN_FLAGS:= -O1 -g -fno-omit-frame-pointer -fsanitize=thread -DSH_JSONW_CHECK_ORDER
 
-.PHONY: all setup run test test-tsan unit api web-test deploy-test fuzz bench clean format install deb
+.PHONY: all setup run test test-tsan unit api web-test deploy-test fuzz bench clean format install deb coverage
 .SECONDARY:
 all: $(REL_DIR)/safeharbor
 
@@ -50,23 +50,28 @@ define build_rules
 $(1)/obj/%.o: %.c | setup-once
 	@mkdir -p $$(dir $$@)
 	@echo "CC $(1) $$<"
-	@$$(CC) $$(WARN) $$(DEFS) $$(INC) $(2) $$(PKG_CFLAGS) -MMD -MP -c $$< -o $$@
+	@$(or $(3),$$(CC)) $$(WARN) $$(DEFS) $$(INC) $(2) $$(PKG_CFLAGS) -MMD -MP -c $$< -o $$@
 $(1)/libsafeharbor.a: $$(LIB_SRC:%.c=$(1)/obj/%.o)
 	@rm -f $$@
 	@ar rcs $$@ $$^
 $(1)/safeharbor: $$(CLI_SRC:%.c=$(1)/obj/%.o) $(1)/libsafeharbor.a
 	@echo "LD $$@"
-	@$$(CC) $(2) $$^ -o $$@ $$(LIBS)
+	@$(or $(3),$$(CC)) $(2) $$^ -o $$@ $$(LIBS)
 $(1)/tests/%: $(1)/obj/tests/unit/%.o $(1)/libsafeharbor.a
 	@mkdir -p $$(dir $$@)
 	@echo "LD $$@"
-	@$$(CC) $(2) $$^ -o $$@ $$(LIBS) -lcmocka
+	@$(or $(3),$$(CC)) $(2) $$^ -o $$@ $$(LIBS) -lcmocka
 endef
 $(eval $(call build_rules,$(REL_DIR),$(REL_FLAGS)))
 $(eval $(call build_rules,$(ASAN_DIR),$(ASAN_FLAGS)))
 $(eval $(call build_rules,$(TSAN_DIR),$(TSAN_FLAGS)))
-$(REL_DIR)/obj/src/lib/paths.o $(ASAN_DIR)/obj/src/lib/paths.o $(TSAN_DIR)/obj/src/lib/paths.o: DEFS += $(PATH_DEFS)
-$(REL_DIR)/obj/src/lib/paths.o $(ASAN_DIR)/obj/src/lib/paths.o $(TSAN_DIR)/obj/src/lib/paths.o: build/paths.defs
+# a fourth, for `make coverage`: clang's source-based coverage (llvm-cov)
+COV_DIR   := build/cov
+COV_FLAGS := -O0 -g -fprofile-instr-generate -fcoverage-mapping -DSH_JSONW_CHECK_ORDER
+$(eval $(call build_rules,$(COV_DIR),$(COV_FLAGS),clang))
+PATHS_OBJS := $(foreach d,$(REL_DIR) $(ASAN_DIR) $(TSAN_DIR) $(COV_DIR),$(d)/obj/src/lib/paths.o)
+$(PATHS_OBJS): DEFS += $(PATH_DEFS)
+$(PATHS_OBJS): build/paths.defs
 
 $(GEN_DIR)/embed_web: tools/embed_web.c | setup-once
 	@mkdir -p $(dir $@)
@@ -85,7 +90,7 @@ $(PW_GEN): share/common-passwords.txt tools/embed_list.sh
 # needs. `make test` adds what testing needs (scripts/setup.sh test).
 .PHONY: setup-once
 setup-once:
-	@scripts/setup.sh $(if $(filter test unit api web-test deploy-test fuzz bench,$(MAKECMDGOALS)),test,build)
+	@scripts/setup.sh $(if $(filter coverage,$(MAKECMDGOALS)),coverage,$(if $(filter test unit api web-test deploy-test fuzz bench,$(MAKECMDGOALS)),test,build))
 
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(ASAN_DIR)/tests/%)
 
@@ -156,23 +161,33 @@ web-test: $(ASAN_DIR)/safeharbor
 # build/fuzz/NAME. Each runs for FUZZ_TIME seconds in `make test`.
 FUZZ_DIR   := build/fuzz
 FUZZ_TIME  ?= 20
-FUZZ_NAMES := protocol witness_rules offences
+FUZZ_PARSERS := protocol witness_rules offences
+# ... and two of whole requests against a synthetic county (tests/fuzz/fuzz_county.c):
+# http (method, path, headers, body through the router, the shared checks and the
+# handlers) and json (every route's body through its validation)
+FUZZ_REQUESTS := http json
+FUZZ_NAMES := $(FUZZ_PARSERS) $(FUZZ_REQUESTS)
 FUZZ_LIB   := src/lib/arena.c src/lib/buf.c src/lib/error.c src/lib/timefmt.c
 FUZZ_SRC_protocol      := src/core/protocol_parse.c src/core/protocol_eval.c src/core/access.c
 FUZZ_SRC_witness_rules := src/core/witness.c src/core/phrase.c
 FUZZ_SRC_offences      := src/core/offences.c src/core/phrase.c src/core/guardrail.c \
 			  src/core/rules.c src/lib/tz.c
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
-# seeds: the real files, and the known-bad ones of tests/NAME (when there are any)
-FUZZ_RUN    = set -e; for n in $(FUZZ_NAMES); do d=$(FUZZ_DIR)/$$n; mkdir -p $$d/corpus; \
-	echo "fuzz: $$n for $(FUZZ_TIME) s"; \
-	seeds="protocols"; for x in tests/protocols tests/witness; do \
-	  case $$x in *$${n%%_*}*) seeds="$$seeds $$x";; esac; done; \
+# seeds: the real files and the known-bad ones; hand-written requests for the others
+FUZZ_SEEDS_protocol      := protocols tests/protocols
+FUZZ_SEEDS_witness_rules := protocols tests/witness
+FUZZ_SEEDS_offences      := protocols
+FUZZ_SEEDS_http          := tests/fuzz/seeds/http
+FUZZ_SEEDS_json          := tests/fuzz/seeds/json
+define fuzz_one
+d=$(FUZZ_DIR)/$(1); mkdir -p $$d/corpus; echo "fuzz: $(1) for $(FUZZ_TIME) s"; \
 	if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	   $(FUZZ_DIR)/fuzz_$$n -max_total_time=$(FUZZ_TIME) -timeout=10 -detect_leaks=1 -artifact_prefix=$$d/ \
-	   -dict=tests/fuzz/$$n.dict $$d/corpus $$seeds >$$d/fuzz.log 2>&1; \
-	then tail -n 1 $$d/fuzz.log; \
-	else tail -n 40 $$d/fuzz.log; echo "fuzz: $$n FAILED (log: $$d/fuzz.log)" >&2; exit 1; fi; done
+	   $(FUZZ_DIR)/fuzz_$(1) -max_total_time=$(FUZZ_TIME) -timeout=10 -detect_leaks=1 -artifact_prefix=$$d/ \
+	   -dict=tests/fuzz/$(1).dict $$d/corpus $(FUZZ_SEEDS_$(1)) >$$d/fuzz.log 2>&1; \
+	then grep -E '^#[0-9]+.*(DONE|exec/s)' $$d/fuzz.log | tail -n 1; \
+	else tail -n 40 $$d/fuzz.log; echo "fuzz: $(1) FAILED (log: $$d/fuzz.log)" >&2; exit 1; fi;
+endef
+FUZZ_RUN = set -e; $(foreach n,$(FUZZ_NAMES),$(call fuzz_one,$(n)))
 
 define fuzz_rule
 $(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_SRC_$(1)) $$(FUZZ_LIB) $$(wildcard src/core/*.h src/lib/*.h) | setup-once
@@ -182,7 +197,27 @@ $(FUZZ_DIR)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_SRC_$(1)) $$(FUZZ_LIB) $$(
 		-fno-sanitize-recover=all $$(shell pkg-config --cflags libsodium) $$< $$(FUZZ_SRC_$(1)) \
 		$$(FUZZ_LIB) -o $$@ $$(shell pkg-config --libs libsodium)
 endef
-$(foreach n,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(n))))
+$(foreach n,$(FUZZ_PARSERS),$(eval $(call fuzz_rule,$(n))))
+
+# The request fuzzers link the whole program (but main.c) built by clang with libFuzzer's
+# coverage, ASan and UBSan, in build/fuzz/lib.
+FUZZ_LIB_DIR := $(FUZZ_DIR)/lib
+FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -DSH_JSONW_CHECK_ORDER -fsanitize=fuzzer-no-link,address,undefined \
+		-fno-sanitize-recover=all
+$(FUZZ_LIB_DIR)/obj/%.o: %.c | setup-once
+	@mkdir -p $(dir $@)
+	@echo "CC $(FUZZ_LIB_DIR) $<"
+	@clang $(WARN) $(DEFS) $(INC) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+$(FUZZ_LIB_DIR)/obj/src/lib/paths.o: DEFS += $(PATH_DEFS)
+$(FUZZ_LIB_DIR)/obj/src/lib/paths.o: build/paths.defs
+$(FUZZ_LIB_DIR)/libsafeharbor.a: $(patsubst %.c,$(FUZZ_LIB_DIR)/obj/%.o,$(LIB_SRC) $(filter-out src/cli/main.c,$(CLI_SRC)))
+	@rm -f $@
+	@ar rcs $@ $^
+$(FUZZ_REQUESTS:%=$(FUZZ_DIR)/fuzz_%): $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_county.c \
+		tests/fuzz/fuzz_county.h $(FUZZ_LIB_DIR)/libsafeharbor.a | setup-once
+	@echo "CC+LD $@"
+	@clang $(WARN) $(DEFS) $(INC) $(subst fuzzer-no-link,fuzzer,$(FUZZ_CFLAGS)) $(PKG_CFLAGS) \
+		$< tests/fuzz/fuzz_county.c $(FUZZ_LIB_DIR)/libsafeharbor.a -o $@ $(LIBS)
 
 fuzz: $(FUZZ_BINS)
 	@$(FUZZ_RUN)
@@ -212,6 +247,14 @@ test: $(ASAN_DIR)/safeharbor $(TSAN_DIR)/safeharbor $(UNIT_BINS) $(FUZZ_BINS) $(
 	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-web.sh
 	@scripts/test-deploy.sh
 	@echo "make test: all suites passed"
+
+# make coverage (not part of `make test`): the unit suites and the API suite run on the
+# coverage build, then line and branch coverage of src/, in all and per directory
+# (scripts/coverage.sh; llvm-cov). The figures are in README.md and docs/architecture.md.
+COV_UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(COV_DIR)/tests/%)
+coverage: $(COV_DIR)/safeharbor $(COV_UNIT_BINS) $(REL_DIR)/safeharbor
+	@scripts/setup.sh coverage
+	@scripts/coverage.sh $(COV_DIR) $(COV_UNIT_BINS)
 
 # Benchmarks (bench/README.md): not part of `make test`. Each bench/<name>.c is one
 # program, linked against the release library.

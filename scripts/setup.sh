@@ -5,6 +5,7 @@
 #                            libFuzzer, cmocka, the sqlite3 and openssl tools, Node.js
 #                            (20 or later, checked), nginx for the proxy test, systemd's
 #                            tools for checking the unit file
+#   scripts/setup.sh coverage  and llvm-cov, llvm-profdata (make coverage)
 # Safe to run again. SAFEHARBOR_EXTRA_PACKAGES adds more (test-web.sh: chromium, npm).
 set -eu
 
@@ -13,13 +14,15 @@ libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcurl4-openssl-d
 libqrencode-dev tzdata"
 TEST="clang libclang-rt-14-dev libcmocka-dev sqlite3 nodejs openssl nginx-light systemd
 bsdutils"
+COVERAGE="llvm"
 NODE_MAJOR_MIN=20
 
 case "${1:-build}" in
 build) PACKAGES="$BUILD" ;;
 test) PACKAGES="$BUILD $TEST" ;;
+coverage) PACKAGES="$BUILD $TEST $COVERAGE" ;;
 *)
-	echo "usage: scripts/setup.sh [build|test]" >&2
+	echo "usage: scripts/setup.sh [build|test|coverage]" >&2
 	exit 2
 	;;
 esac
@@ -59,7 +62,7 @@ if [ -n "$missing" ]; then
 fi
 
 # The test tools (node --test with --test-concurrency, playwright-core) need Node 20+.
-if [ "${1:-build}" = test ]; then
+if [ "${1:-build}" != build ]; then
 	v="$(node --version 2>/dev/null || echo none)"
 	major="$(echo "$v" | sed -n 's/^v\([0-9]*\)\..*/\1/p')"
 	if [ -z "$major" ] || [ "$major" -lt "$NODE_MAJOR_MIN" ]; then

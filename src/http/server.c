@@ -83,20 +83,6 @@ static enum MHD_Result send_response(struct exchange *x, struct api_response *re
 	return ret;
 }
 
-static enum MHD_Result send_problem(struct exchange *x, struct sh_error *err)
-{
-	struct api_response res = { 0 };
-	enum MHD_Result ret;
-
-	buf_init(&res.body, 0);
-	api_problem(&res, err, x->request_id);
-	if (err->code == SH_EMETHOD)
-		api_add_header(&res, "Allow", x->allow);
-	ret = send_response(x, &res, true);
-	buf_release(&res.body);
-	return ret;
-}
-
 static bool is_json(const char *content_type)
 {
 	size_t n = strlen("application/json");
@@ -110,35 +96,76 @@ static bool has_body_method(const char *m)
 	return !strcmp(m, "POST") || !strcmp(m, "PUT") || !strcmp(m, "PATCH");
 }
 
-static enum MHD_Result dispatch(struct exchange *x, const char *url)
+void http_answer(const struct http_routing *r, struct api_request *req, struct api_response *res)
 {
 	struct sh_error err = SH_ERROR_INIT;
-	struct api_request req = { 0 };
-	struct api_response res = { 0 };
 	struct principal *who = NULL;
-	enum MHD_Result ret;
 	enum sh_code rc;
 
-	if (x->match == ROUTE_NO_PATH) {
-		/* the web app: pages and assets outside /api/ */
-		if (!x->srv->no_web_app && http_static_serve(x->conn, x->method, url, x->request_id, &x->status, &ret))
-			return ret;
-		sh_error_set(&err, SH_ENOTFOUND, "no such path: %s", url);
-		return send_problem(x, &err);
+	res->status = 200;
+	if (r->match == ROUTE_NO_PATH) {
+		rc = sh_error_set(&err, SH_ENOTFOUND, "no such path: %s", req->path);
+		goto out;
 	}
-	if (x->match == ROUTE_NO_METHOD) {
-		sh_error_set(&err, SH_EMETHOD, "%s is not allowed here; allowed: %s", x->method,
-			     x->allow);
-		return send_problem(x, &err);
+	if (r->match == ROUTE_NO_METHOD) {
+		rc = sh_error_set(&err, SH_EMETHOD, "%s is not allowed here; allowed: %s",
+				  req->method, r->allow);
+		api_add_header(res, "Allow", r->allow);
+		goto out;
 	}
-	if (x->too_big) {
-		sh_error_set(&err, SH_ETOOBIG, "the request body is larger than %zu bytes",
-			     x->route->body_limit ? x->route->body_limit : x->srv->body_limit);
-		return send_problem(x, &err);
+	if (r->too_big) {
+		rc = sh_error_set(&err, SH_ETOOBIG, "the request body is larger than %zu bytes",
+				  r->body_limit);
+		goto out;
 	}
+	req->route = r->route->pattern;
+	if (has_body_method(req->method) && req->body_len &&
+	    !is_json(api_header(req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+		rc = sh_error_set(&err, SH_EMEDIA, "send the body as application/json");
+		goto out;
+	}
+	if (r->route->auth != ROUTE_PUBLIC) {
+		rc = http_auth_check(req, &who, &err);
+		if (!rc && who->stage && r->route->auth != ROUTE_SIGNING_IN)
+			rc = sh_error_set(&err, SH_EUNAUTH,
+					  !strcmp(who->stage, "code")
+						  ? "finish signing in: enter the code from your authenticator app"
+						  : "finish signing in: set up an authenticator app first");
+		if (rc)
+			goto out;
+		req->who = who;
+		/* who may call the route (api/permit.h); a case probe is audited */
+		if ((rc = api_permit_check(req, r->route->permit, &err))) {
+			api_request_done(req);
+			goto out;
+		}
+	}
+	rc = r->route->fn(req, res, &err);
+	api_request_done(req);
+	if (rc && !err.code)
+		err.code = rc;
+	if (rc && sh_code_http_status(err.code) >= 500)
+		log_error("request %s %s failed: %s", req->request_id, r->route->pattern, err.detail);
+out:
+	if (rc)
+		api_problem(res, &err, req->request_id);
+}
+
+static enum MHD_Result dispatch(struct exchange *x, const char *url)
+{
+	struct http_routing r = { x->match, x->route, x->allow, x->srv->body_limit, x->too_big };
+	struct api_request req = { 0 };
+	struct api_response res = { 0 };
+	enum MHD_Result ret;
+
+	/* the web app: pages and assets outside /api/ */
+	if (x->match == ROUTE_NO_PATH && !x->srv->no_web_app &&
+	    http_static_serve(x->conn, x->method, url, x->request_id, &x->status, &ret))
+		return ret;
+	if (x->route && x->route->body_limit)
+		r.body_limit = x->route->body_limit;
 	req.method = x->method;
 	req.path = url;
-	req.route = x->route->pattern;
 	req.nparams = x->nparams;
 	memcpy(req.params, x->params, sizeof(req.params));
 	req.body = x->body.data;
@@ -151,39 +178,8 @@ static enum MHD_Result dispatch(struct exchange *x, const char *url)
 	req.request_id = x->request_id;
 	req.client_addr = x->client.addr;
 	req.secure = x->client.secure;
-
-	if (has_body_method(x->method) && x->body.len &&
-	    !is_json(conn_header(x->conn, MHD_HTTP_HEADER_CONTENT_TYPE))) {
-		sh_error_set(&err, SH_EMEDIA, "send the body as application/json");
-		return send_problem(x, &err);
-	}
-	if (x->route->auth != ROUTE_PUBLIC) {
-		rc = http_auth_check(&req, &who, &err);
-		if (!rc && who->stage && x->route->auth != ROUTE_SIGNING_IN)
-			rc = sh_error_set(&err, SH_EUNAUTH,
-					  !strcmp(who->stage, "code")
-						  ? "finish signing in: enter the code from your authenticator app"
-						  : "finish signing in: set up an authenticator app first");
-		if (rc)
-			return send_problem(x, &err);
-		req.who = who;
-		if ((rc = api_permit_check(&req, x->route->permit, &err))) {
-			api_request_done(&req); /* a probe of a case is audited */
-			return send_problem(x, &err);
-		}
-	}
 	buf_init(&res.body, 0);
-	res.status = 200;
-	rc = x->route->fn(&req, &res, &err);
-	api_request_done(&req);
-	if (rc) {
-		if (!err.code)
-			err.code = rc;
-		if (sh_code_http_status(err.code) >= 500)
-			log_error("request %s %s failed: %s", x->request_id, x->route->pattern,
-				  err.detail);
-		api_problem(&res, &err, x->request_id);
-	}
+	http_answer(&r, &req, &res);
 	ret = send_response(x, &res, true);
 	buf_release(&res.body);
 	return ret;

@@ -28,6 +28,25 @@ struct http_server_options {
 	struct telemetry *telemetry; /* where answered requests are counted; NULL: nowhere */
 };
 
+/* What routing found for a request once its headers were in (router_match). */
+struct http_routing {
+	enum route_match match;
+	const struct route *route; /* ROUTE_FOUND: the row */
+	const char *allow;         /* ROUTE_NO_METHOD: the methods the path accepts */
+	size_t body_limit;         /* the body limit in force (for the 413's detail) */
+	bool too_big;              /* the body, or its declared length, passed it */
+};
+
+/*
+ * Answers a request whose headers and body are in, whatever carried it: the checks
+ * every route shares (path, method, size, content type, credentials), then the row's
+ * handler; problem+json when one of them refuses. The transport fills req (method,
+ * path, params, body, header and query lookups, arena, app, request id, client) and
+ * initialises res->body; route and who are set here. libmicrohttpd's connection
+ * threads call it, and so does the HTTP fuzzer (tests/fuzz/fuzz_http.c) in process.
+ */
+void http_answer(const struct http_routing *r, struct api_request *req, struct api_response *res);
+
 /* Starts serving app (kept, not owned). Stop with http_server_stop(). */
 enum sh_code http_server_start(struct app *app, const struct http_server_options *o,
 			       struct http_server **out, struct sh_error *err);

@@ -7,8 +7,8 @@
  * byte order, jansson's string escapes), so a handler can switch without changing
  * its answer. The caller writes each object's keys in byte order (strcmp). An unbalanced
  * object or a failed allocation makes jsonw_finish() fail; so does a key out of order in
- * the test builds (SH_JSONW_CHECK_ORDER: ASan and TSan), where the API suite renders every
- * view for every role, while a release build writes the keys as given.
+ * the test builds (SH_JSONW_CHECK_ORDER: ASan, TSan, the request fuzzers), where the API
+ * suite renders every view for every role, while a release build writes the keys as given.
  *
  *   struct jsonw w;
  *   jsonw_init(&w, &res->body);

@@ -3,6 +3,7 @@
  * migrations. Record operations live in sqlite_records.c.
  */
 #include "lib/common.h"
+#include <assert.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include "lib/log.h"
@@ -33,31 +34,67 @@ static const char SQL_RELEASE[] = "RELEASE req";
 /* WAL pages after which the checkpointer copies the WAL back into the database. */
 #define CHECKPOINT_PAGES 1000
 
+/* The cache entry to fill: a free one, else the least recently used that is not mid-step
+ * (finalized here); -1 when every entry is mid-step. */
+static int stmt_slot(struct sconn *c)
+{
+	int victim = -1;
+
+	if (c->nstmts < SCONN_STMTS)
+		return c->nstmts++;
+	for (int i = 0; i < SCONN_STMTS; i++)
+		if (!sqlite3_stmt_busy(c->stmts[i].st) &&
+		    (victim < 0 || c->stmts[i].used < c->stmts[victim].used))
+			victim = i;
+	if (victim >= 0) {
+		sqlite3_finalize(c->stmts[victim].st);
+		c->stmts[victim].st = NULL;
+		c->stmts[victim].sql = NULL;
+	}
+	return victim;
+}
+
 sqlite3_stmt *sq_prep(struct sconn *c, const char *sql, struct sh_error *err)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc, slot = -1;
 
+	c->clock++;
 	for (int i = 0; i < c->nstmts; i++) {
-		if (c->stmts[i].sql == sql) {
-			st = c->stmts[i].st;
-			sqlite3_reset(st);
+		if (c->stmts[i].sql != sql)
+			continue;
+		st = c->stmts[i].st;
+		sqlite3_reset(st);
+		if (strcmp(sqlite3_sql(st), sql) == 0) {
 			sqlite3_clear_bindings(st);
+			c->stmts[i].used = c->clock;
 			return st;
 		}
+		/* the same address now holds other SQL (a reused buffer): replace this entry */
+		sqlite3_finalize(st);
+		c->stmts[i].st = NULL;
+		c->stmts[i].sql = NULL;
+		slot = i;
+		break;
 	}
-	if (c->nstmts == SCONN_STMTS) {
-		sh_error_set(err, SH_EINTERNAL, "statement cache full");
+	if (slot < 0 && (slot = stmt_slot(c)) < 0) {
+		sh_error_set(err, SH_EINTERNAL, "statement cache full: every statement is in use");
 		return NULL;
 	}
+	assert(c->nstmts <= SCONN_STMTS);
 	rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 	if (rc != SQLITE_OK) {
+		/* an empty entry goes last, so the cache stays a dense array */
+		c->nstmts--;
+		c->stmts[slot] = c->stmts[c->nstmts];
+		c->stmts[c->nstmts].st = NULL;
+		c->stmts[c->nstmts].sql = NULL;
 		sq_err(c, rc, err);
 		return NULL;
 	}
-	c->stmts[c->nstmts].sql = sql;
-	c->stmts[c->nstmts].st = st;
-	c->nstmts++;
+	c->stmts[slot].sql = sql;
+	c->stmts[slot].st = st;
+	c->stmts[slot].used = c->clock;
 	return st;
 }
 
@@ -633,10 +670,6 @@ static void sqlite_read_end(struct store_conn *c)
 	pthread_mutex_unlock(&s->pool_mu);
 }
 
-#define STORE_OP(ret, name, params, args) ret sqlite_##name params;
-#include "store/ops.def"
-#undef STORE_OP
-
 const struct store_ops sqlite_store_ops = {
 	.name = "sqlite",
 	.open = sqlite_open,
@@ -646,7 +679,7 @@ const struct store_ops sqlite_store_ops = {
 	.read_begin = sqlite_read_begin,
 	.read_end = sqlite_read_end,
 	.stats = sqlite_stats,
-#define STORE_OP(ret, name, params, args) .name = sqlite_##name,
+#define STORE_OP(ret, name, params, args) .name = STORE_BACKEND_FN(name),
 #include "store/ops.def"
 #undef STORE_OP
 };

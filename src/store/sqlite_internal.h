@@ -2,21 +2,35 @@
 #define SH_SQLITE_INTERNAL_H
 /*
  * Shared by the SQLite backend's files (sqlite.c: connections, group commit,
- * migrations; sqlite_*.c: record operations). Nothing outside store/ includes it.
+ * migrations; sqlite_*.c: record operations) and by their unit test (tests/unit/test_sqlite.c);
+ * nothing else includes it.
  */
 #include <pthread.h>
 #include <sqlite3.h>
 #include "store/store.h"
 
+#define STORE_BACKEND sqlite
+#include "store/backend.h"
+
+/*
+ * The statement cache (sq_prep): at most SCONN_STMTS prepared statements per connection,
+ * whatever SQL is passed. An entry is found by the SQL text's address (the store's SQL
+ * lives in static strings, so a lookup is a pointer compare) and confirmed by the text
+ * itself, so SQL built at run time in a reused buffer never gets another statement's
+ * plan. When the cache is full the least recently used statement that is not mid-step is
+ * finalized to make room.
+ */
 #define SCONN_STMTS 256
 
 struct sconn {
 	struct store_conn base;
 	sqlite3 *db;
-	int nstmts;
+	int nstmts;      /* entries in use, never more than SCONN_STMTS */
+	uint64_t clock;  /* counts sq_prep calls: an entry's `used` is when it was last taken */
 	struct {
-		const char *sql; /* identity is the pointer: SQL lives in static strings */
+		const char *sql; /* the key: the address the SQL was passed at */
 		sqlite3_stmt *st;
+		uint64_t used;
 	} stmts[SCONN_STMTS];
 };
 
@@ -58,7 +72,11 @@ static inline struct sqlite_store *sstore_of(struct store_conn *c)
 	return (struct sqlite_store *)c->store;
 }
 
-/* A cached prepared statement, reset and unbound; NULL with err set on failure. */
+/*
+ * A cached prepared statement for sql, reset and unbound; NULL with err set on failure.
+ * The connection owns it: it stays valid until SCONN_STMTS - 1 other statements have
+ * been taken from the same connection (so a caller may hold a few at once).
+ */
 sqlite3_stmt *sq_prep(struct sconn *c, const char *sql, struct sh_error *err);
 /* Maps a SQLite result code to our error (constraint -> SH_ECONFLICT, else SH_ESTORE). */
 enum sh_code sq_err(struct sconn *c, int rc, struct sh_error *err);

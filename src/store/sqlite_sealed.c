@@ -15,8 +15,8 @@ static const char *const set_sql[] = {
 	[SEALED_IDENTITY] = "UPDATE youth SET identity = ?2, blind_index = ?3 WHERE id = ?1",
 	[SEALED_EVENT_TEXT] = "UPDATE events SET sealed = ?2 WHERE id = ?1 AND ?3 IS NULL",
 	[SEALED_DEFENDANT_NAME] = "UPDATE defendants SET name_sealed = ?2 WHERE id = ?1 AND ?3 IS NULL",
-	[SEALED_WEBHOOK_SECRET] = "UPDATE user_channels SET webhook_secret = ?2"
-				  " WHERE user_id = ?1 AND ?3 IS NULL",
+	[SEALED_WEBHOOK_SECRET] = ("UPDATE user_channels SET webhook_secret = ?2"
+				   " WHERE user_id = ?1 AND ?3 IS NULL"),
 	[SEALED_TOTP_SECRET] = "UPDATE users SET totp_secret = ?2 WHERE id = ?1 AND ?3 IS NULL",
 };
 
