@@ -163,15 +163,10 @@ test('an upgrade that migrates the schema backs the database up first', () => {
     assert.equal(cli(['init', '--db', a.db]).status, 0);
     assert.equal(cli(['demo', '--db', a.db]).status, 0);
     const latest = Number(sql(a.db, 'PRAGMA user_version'));
-    // as if written by the previous release: the last migration (11: second factors,
-    // session stages, county accounts, OpenID Connect requests) undone, so it is pending
-    assert.equal(latest, 11, 'a new migration: undo that one here instead');
-    sql(a.db, 'DROP TABLE oidc_requests; DROP TABLE recovery_codes; DROP INDEX users_sso;' +
-      ' ALTER TABLE users DROP COLUMN totp_secret; ALTER TABLE users DROP COLUMN totp_enrolled_at;' +
-      ' ALTER TABLE users DROP COLUMN totp_last_step; ALTER TABLE users DROP COLUMN last_active_at;' +
-      ' ALTER TABLE users DROP COLUMN sso_id; ALTER TABLE sessions DROP COLUMN stage;' +
-      ' ALTER TABLE sessions DROP COLUMN method; ALTER TABLE agencies DROP COLUMN password_signin;' +
-      ` PRAGMA user_version = ${latest - 1}`);
+    // as if written by the previous release: the last migration (12: calendar feeds, the
+    // hearings' time index) undone, so it is pending
+    assert.equal(latest, 12, 'a new migration: undo that one here instead');
+    sql(a.db, `DROP TABLE calendar_feeds; DROP INDEX hearings_at; PRAGMA user_version = ${latest - 1}`);
     const r = cli(['init', '--db', a.db]);
     assert.equal(r.status, 0, r.stderr);
     const bak = `${a.db}.pre-v${latest}.bak`;
@@ -180,7 +175,7 @@ test('an upgrade that migrates the schema backs the database up first', () => {
     assert.equal(sql(bak, 'PRAGMA user_version'), String(latest - 1), 'the backup is from before');
     assert.equal(sql(a.db, 'PRAGMA user_version'), String(latest));
     assert.equal(sql(bak, 'SELECT count(*) FROM cases'), sql(a.db, 'SELECT count(*) FROM cases'));
-    assert.equal(sql(a.db, "SELECT count(*) FROM pragma_table_info('users') WHERE name = 'sso_id'"), '1');
+    assert.equal(sql(a.db, "SELECT count(*) FROM sqlite_master WHERE name = 'calendar_feeds'"), '1');
     // nothing pending: no second backup
     assert.equal(cli(['init', '--db', a.db]).stderr.includes('backed up'), false);
     // the chain of the upgraded database holds with its key
