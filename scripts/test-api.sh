@@ -5,6 +5,12 @@ set -eu
 cd "$(dirname "$0")/.."
 : "${SAFEHARBOR_BIN:?set SAFEHARBOR_BIN to the safeharbor binary}"
 export SAFEHARBOR_BIN
+# the npm packages some tests use (an OpenID Connect provider, an iCalendar parser)
+if [ ! -d node_modules/ical.js ] || [ ! -d node_modules/oidc-provider ]; then
+	command -v npm >/dev/null 2>&1 || SAFEHARBOR_EXTRA_PACKAGES=npm scripts/setup.sh test
+	export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+	npm ci --no-audit --no-fund
+fi
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 exec node --test --test-reporter=spec --test-concurrency=2 tests/api/

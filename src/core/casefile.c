@@ -367,11 +367,7 @@ static void witness_item(struct casefile *cf, const char *key, const char *owner
 /* The end of the county day `days` calendar days after the day of instant t. */
 static int64_t day_end_after(const struct tz *z, int64_t t, int days)
 {
-	struct sh_date d = tz_date(z, t);
-
-	timefmt_civil_from_days(timefmt_days_from_civil(d.year, d.month, d.day) + days, &d.year,
-				&d.month, &d.day);
-	return tz_day_end(z, d);
+	return tz_day_end(z, timefmt_date_add(tz_date(z, t), days));
 }
 
 bool casefile_witness_victim(const struct casefile *cf, const struct witness_rec *w)

@@ -54,6 +54,13 @@ const struct route http_routes[] = {
 	/* the terms go in a body, never in a URL (browser history, proxy logs) */
 	{ "POST", "/api/v1/search", api_search, ROUTE_SIGNED_IN, 4 * KiB },
 	{ "GET", "/api/v1/steps", api_steps, ROUTE_SIGNED_IN, 0 },
+	{ "GET", "/api/v1/agenda", api_agenda, ROUTE_SIGNED_IN, 0 },
+	{ "GET", "/api/v1/me/calendar", api_calendar_get, ROUTE_SIGNED_IN, 0 },
+	{ "POST", "/api/v1/me/calendar", api_calendar_create, ROUTE_SIGNED_IN, 1 * KiB },
+	{ "DELETE", "/api/v1/me/calendar", api_calendar_delete, ROUTE_SIGNED_IN, 0 },
+	/* the feed a calendar app fetches: the secret in the path is the credential (never
+	 * logged: the access log names the route pattern) */
+	{ "GET", "/calendar/{file}", api_calendar_feed, ROUTE_PUBLIC, 0 },
 
 	{ "POST", "/api/v1/witness/eligibility", api_witness_eligibility, ROUTE_SIGNED_IN, 8 * KiB },
 	{ "GET", "/api/v1/prosecutions", api_prosecutions_list, ROUTE_SIGNED_IN, 0 },
