@@ -226,4 +226,11 @@ test('a replaced or ended link is a 404, as one that never was; so is one whose 
   assert.equal((await fetchFeed(link)).status, 404);
   assert.equal((await admin.post(`/api/v1/users/${pid}/enable`, {})).status, 200);
   assert.equal((await fetchFeed(link)).status, 404);
+  // moved to another agency: the link made for the old one stops too
+  const again = (await (await signInApi(srv.url, 'prob')).post('/api/v1/me/calendar', {})).json.url;
+  assert.equal((await fetchFeed(again)).status, 200);
+  const cwAgency = (await srv.as('cw').get('/api/v1/me')).json.user.agency.id;
+  const moved = await admin.request('PATCH', `/api/v1/users/${pid}`, { body: { agency_id: cwAgency } });
+  assert.equal(moved.status, 200, moved.text);
+  assert.equal((await fetchFeed(again)).status, 404);
 });
