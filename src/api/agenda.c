@@ -225,11 +225,12 @@ static json_t *item_json(struct api_request *req, const struct agenda *ag,
 	jsonh_set_time(o, "at", it->at, false);
 	jsonh_set_time(o, "ends_at", it->ends_at, true);
 	if (it->step) {
-		json_object_set_new(o, "step", json_pack("{s:s, s:i, s:s?, s:s?, s:b}", "key",
-							 it->step->step, "episode", it->step->episode,
-							 "owner", it->step->owner, "also_owner",
-							 it->step->also_owner, "overdue",
-							 now > it->step->due_at));
+		json_t *st = json_pack("{s:s, s:i, s:s?, s:s?, s:b}", "key", it->step->step,
+				       "episode", it->step->episode, "owner", it->step->owner,
+				       "also_owner", it->step->also_owner, "overdue",
+				       now > it->step->due_at);
+		jsonh_set_time(st, "opened_at", it->step->opened_at, true);
+		json_object_set_new(o, "step", st);
 		json_object_set_new(o, "worker", person(it->step->worker_id, it->step->worker_name));
 	} else if (it->hearing) {
 		json_object_set_new(o, "hearing", json_pack("{s:I, s:s, s:s?}", "id",
