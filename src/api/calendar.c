@@ -12,6 +12,7 @@
  * a password reset, another agency or role: store revoke_user_access).
  */
 #include "lib/common.h"
+#include <sodium.h>
 #include "api/agenda.h"
 #include "api/app.h"
 #include "api/audit.h"
@@ -108,9 +109,11 @@ API_HANDLER(api_calendar_create)
 	shcrypto_random_hex(token, TOKEN_BYTES);
 	shcrypto_feed_hash(&app->keys, token, hash);
 	o.hash = hash;
-	if ((rc = store_write(app->store, do_feed, &o, err)))
-		return rc;
+	rc = store_write(app->store, do_feed, &o, err);
 	path = arena_printf(req->arena, "/calendar/%s.ics", token);
+	sodium_memzero(token, sizeof(token));
+	if (rc)
+		return rc;
 	out = json_pack("{s:s, s:s, s:b}", "path", path, "url",
 			arena_printf(req->arena, "%s%s", api_base_url(req), path), "mine", o.mine);
 	jsonh_set_time(out, "created_at", o.now, false);
@@ -135,7 +138,7 @@ static const char *kind_word(const char *kind)
 	int k = access_kind_parse(kind);
 	static const char *const words[AK_COUNT] = {
 		"law enforcement", "child welfare", "probation", "the advocates", "medical",
-		"mental health", "the prosecutor", "the shelter", "oversight", "education",
+		"mental health", "the prosecutor", "the shelter", "oversight", "the office of education",
 		"the juvenile court",
 	};
 

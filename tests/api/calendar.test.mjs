@@ -6,14 +6,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
 import {
-  startCounty, identify, invite, isoMinutesAgo, assertProblem, signInApi, countyDate, makeClient,
+  startCounty, identify, invite, isoMinutesAgo, isoDaysAhead as inDays, assertProblem, signInApi, countyDate, makeClient,
 } from './harness.mjs';
 
 let srv;
 const ids = {};
 const NAMES = ['Quillon', 'Marrowbey', 'Orsolya', 'Thistlewood', '2011-04-02', '2010-09-09'];
 const COURT_B = 'Superior Court, Dept. 5; synthetic';
-const inDays = (d) => new Date(Date.now() + d * 86400000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 async function hearingFor(caseId, identifier, court, days) {
   await invite(srv, identifier, caseId, 'pros');

@@ -247,6 +247,11 @@ export function countyDayEnd(ms, days = 0) {
   return countyInstant(countyDate(ms, days), 23, 59, 59);
 }
 
+// The instant `days` days from now (fractions allowed), as RFC 3339 UTC.
+export function isoDaysAhead(days) {
+  return new Date(Date.now() + days * 86400000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 let keyCounter = 0;
 export function isoMinutesAgo(min) {
   return new Date(Date.now() - min * 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');

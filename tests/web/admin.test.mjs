@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PASSWORD, startCounty } from '../api/harness.mjs';
-import { launch, open, PHONE, shot, signIn } from './browser.mjs';
+import { fitsWidth, launch, open, PHONE, shot, signIn } from './browser.mjs';
 
 let srv, browser;
 before(async () => {
@@ -62,7 +62,7 @@ test('disabling an agency asks first, at 360 px: cancel keeps it; confirming sto
   await row.getByText('Active').waitFor();
   assert.equal((await srv.as('shelter').get('/api/v1/me')).status, 200, 'nothing happened');
   await row.getByRole('button', { name: 'Disable Emergency Shelter' }).click();
-  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1));
+  assert.ok(await fitsWidth(page));
   await shot(page, 'admin-confirm-phone');
   await ask.getByRole('button', { name: 'Disable Emergency Shelter' }).click();
   await row.getByText('Disabled').waitFor();

@@ -7,11 +7,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { countyDate, identify, invite, isoMinutesAgo, PASSWORD, startCounty } from '../api/harness.mjs';
-import { launch, open, PHONE, shot, signIn } from './browser.mjs';
+import { countyDate, identify, invite, isoDaysAhead as inDays, isoMinutesAgo, PASSWORD, startCounty } from '../api/harness.mjs';
+import { fitsWidth, launch, open, PHONE, shot, signIn } from './browser.mjs';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const inDays = (d) => new Date(Date.now() + d * 86400e3).toISOString().replace(/\.\d{3}Z$/, 'Z');
 let srv, browser;
 const ids = {};
 
@@ -40,10 +39,6 @@ after(async () => {
   await browser?.close();
   assert.equal(await srv?.stop(), 0);
 });
-
-async function noSideways(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1);
-}
 
 async function axeSerious(page) {
   await page.evaluate(AXE);
@@ -74,7 +69,7 @@ test('a deputy at 360 px: the station\'s deadlines, its witness\'s hearing and i
   await page.locator('.agenda-item[data-kind="mdt"]', { hasText: ids.A }).waitFor();
   assert.equal(await page.locator('.agenda-item', { hasText: ids.B }).count(), 0, "another station's case is not there");
   assert.equal(await page.getByText('Quillon').count(), 0, 'no youth name');
-  assert.ok(await noSideways(page), 'no sideways scrolling at 360 px');
+  assert.ok(await fitsWidth(page), 'no sideways scrolling at 360 px');
   await shot(page, 'agenda-phone');
   // only mine: the deputy is nobody's named worker yet, but is on the shift
   await page.getByLabel('Only my cases and my shifts').check();
@@ -105,7 +100,7 @@ test('child welfare on a desktop: both stations\' cases and their MDT meetings',
   assert.match(await page.locator('.agenda-item[data-kind="mdt"]').first().textContent(), /owed by Child welfare/);
   assert.equal(await page.locator('.agenda-item[data-kind="shift"]').count(), 0, "the station's shifts are its own");
   assert.deepEqual(await axeSerious(page), []);
-  assert.ok(await noSideways(page));
+  assert.ok(await fitsWidth(page));
   await shot(page, 'agenda-desktop');
   assert.deepEqual(problems, []);
   await context.close();
@@ -129,7 +124,7 @@ test('the calendar link: made on "Your account", read by a calendar app, ended',
     const text = await feed.text();
     assert.ok(text.startsWith('BEGIN:VCALENDAR\r\n') && text.includes(ids.A) && !text.includes(ids.B) && !text.includes('Quillon'));
     assert.deepEqual(await axeSerious(page), []);
-    assert.ok(await noSideways(page));
+    assert.ok(await fitsWidth(page));
     await shot(page, `account-calendar-${viewport.width}`);
     await page.getByRole('button', { name: 'End the link' }).click();
     await page.getByText('You have no calendar link.').waitFor();

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { identify, PASSWORD, startCounty } from '../api/harness.mjs';
-import { launch, open, PHONE, shot, signIn } from './browser.mjs';
+import { fitsWidth, launch, open, PHONE, shot, signIn } from './browser.mjs';
 
 let srv, browser;
 const ids = {};
@@ -20,8 +20,6 @@ after(async () => {
   await browser?.close();
   assert.equal(await srv?.stop(), 0);
 });
-
-const noSideways = (page) => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1);
 
 test('a social worker at 360 px finds a youth by part of the name, and by birth date', async () => {
   const { context, page, problems } = await open(browser, srv.url, { viewport: PHONE });
@@ -39,7 +37,7 @@ test('a social worker at 360 px finds a youth by part of the name, and by birth 
   const sol = results.filter({ hasText: 'Marisol Quennell-Lopez' });
   assert.match(await sol.textContent(), /compton/);
   assert.match(await results.filter({ hasText: 'Marisa Delacroix' }).textContent(), /long_beach/);
-  assert.ok(await noSideways(page), 'no sideways scrolling');
+  assert.ok(await fitsWidth(page), 'no sideways scrolling');
   await shot(page, 'find-phone');
   // two parts of the name narrow it to one
   await form.getByLabel('Name or alias').fill('maris lopez');
@@ -85,7 +83,7 @@ test('a member takes a case as its worker; the supervisor sees the caseloads and
   await mine.getByRole('button', { name: 'I’ll be the worker' }).click();
   await mine.getByText('worker: Synthetic cw').waitFor();
   await mine.getByRole('button', { name: 'Step down as worker' }).waitFor();
-  assert.ok(await noSideways(member.page));
+  assert.ok(await fitsWidth(member.page));
   await shot(member.page, 'worker-phone');
   // the case now shows in "only cases I am the worker on"
   await member.page.goto('/cases');
