@@ -29,7 +29,8 @@ export async function render(main, ctx) {
       setSessionLimits(data.session);
       old.input.value = '';
       pw.input.value = '';
-      setStatus(form, 'Password changed. You were signed out everywhere else, and your bearer tokens ended.', 'ok');
+      setStatus(form, 'Password changed. You were signed out everywhere else, and your bearer tokens and calendar link ended.', 'ok');
+      calendar?.reload();
       announce('Password changed.');
     } catch (e) {
       showProblem(form, e);
@@ -128,7 +129,8 @@ async function calendarCard() {
       end.disabled = false;
     }
   });
-  paint((await get('/api/v1/me/calendar')).data);
+  card.reload = async () => { fill(shown); paint((await get('/api/v1/me/calendar')).data); };
+  await card.reload();
   return fill(card,
     h('p', {}, 'Your agenda (deadlines, MDT meetings, hearings, on-call shifts, from a week back to twelve weeks ahead) in a calendar app, through a private link. ',
       'It shows case numbers and what is due, never a youth\'s name; anyone with the link sees it, so keep it to yourself, and make a new one if it gets out.'),
