@@ -95,7 +95,7 @@ test('law enforcement does not see the privileged note; an SB 1322 arrest is ref
   assert.match(await entry.textContent(), /Pen\. Code, § 647, subd\. \(b\)/);
   assert.match(await entry.textContent(), /SB 1322: a minor/);
   await sup.page.goto('/reports');
-  await sup.page.getByRole('button', { name: 'This quarter so far' }).click();
+  await sup.page.getByLabel('Period', { exact: true }).selectOption('quarter');
   await sup.page.getByRole('button', { name: 'Refused arrest attempts' }).click();
   const row = sup.page.locator('table tr', { hasText: 'subd. (b)' });
   await row.waitFor();

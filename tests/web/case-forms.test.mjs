@@ -63,10 +63,10 @@ test('the lead agency closes the case with a reason and reopens it; others canno
   await signIn(page, 'cw', PASSWORD);
   const close = page.locator('details[data-form="close"]');
   await close.locator('summary').click();
-  await close.getByLabel('Reason').selectOption({ label: 'Other' });
+  await close.getByLabel('Reason', { exact: true }).selectOption({ label: 'Other' });
   await close.getByRole('button', { name: 'Save' }).click();
   await close.locator('[data-field="text"] .msg.error').waitFor(); // "other" needs a word of why
-  await close.getByLabel('Reason').selectOption({ label: 'Moved out of the county' });
+  await close.getByLabel('Reason', { exact: true }).selectOption({ label: 'Moved out of the county' });
   await close.getByRole('button', { name: 'Save' }).click();
   await page.locator('.badge-closed').waitFor();
   // closing stops the summonses still open, and says so rather than "acknowledged"
