@@ -278,7 +278,9 @@ test('a receiver that fails is retried with backoff until it recovers; each caus
   // backoff 1 s, then 2 s (notify.retry_base 1, notify.retry_max 2), in whole seconds
   assert.ok(tries[2].at - tries[1].at >= 1000, `the second retry waits: ${tries.map((x) => x.at - tries[0].at)}`);
   assert.ok(tries[2].at - tries[0].at >= 2000, 'the retries are spread out');
-  assert.equal(sql(srv.db, `SELECT status || ' ' || (attempts >= 3) || ' ' || (last_error LIKE '%HTTP 500%') FROM outbox WHERE id = ${firstId}`), 'pending 1 1');
+  // the worker records an attempt after the receiver has answered it: wait for the row to say so
+  await waitFor(() => sql(srv.db, `SELECT status || ' ' || (attempts >= 3) || ' ' || (last_error LIKE '%HTTP 500%') FROM outbox WHERE id = ${firstId}`) === 'pending 1 1',
+    5000, 'the row records three failed attempts, still pending');
   hook.recover('/hook/mh');
   await waitFor(() => deliveries(c.id).some((x) => x.id === firstId && x.ok), 8000, 'the delivery after recovery');
   await settled();
