@@ -149,12 +149,11 @@ test('the Debian package installs a hardened service that reads its configuratio
       assert.match(verified.stdout, /^audit chain holds: \d+ rows, head [0-9a-f]{64}; \d+ timeline events in the chain; /);
 
       // upgrade in place: as if the database were from the previous release (the last
-      // migration, 10: the search index, named workers, saved filters, undone), reinstall;
+      // migration, 12: calendar feeds and the hearings' time index, undone), reinstall;
       // postinst's init checks the key, backs the database up and migrates
       const latest = Number(sh("sqlite3 /var/lib/safeharbor/safeharbor.db 'PRAGMA user_version'"));
-      assert.equal(latest, 10, 'a new migration: undo that one here instead');
-      sh('sqlite3 /var/lib/safeharbor/safeharbor.db "DROP TABLE youth_search; DROP TABLE case_workers;' +
-        ' DROP TABLE user_prefs; ALTER TABLE youth DROP COLUMN search_key;' +
+      assert.equal(latest, 12, 'a new migration: undo that one here instead');
+      sh('sqlite3 /var/lib/safeharbor/safeharbor.db "DROP TABLE calendar_feeds; DROP INDEX hearings_at;' +
         ` PRAGMA user_version = ${latest - 1}"`);
       const up = run('dpkg', ['-i', DEB]);
       assert.equal(up.status, 0, up.stdout + up.stderr);
