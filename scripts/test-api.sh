@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 : "${SAFEHARBOR_BIN:?set SAFEHARBOR_BIN to the safeharbor binary}"
 export SAFEHARBOR_BIN
-scripts/npm-deps.sh # the OpenID provider the sign-in tests run
+scripts/npm-deps.sh # the npm packages some tests use (an OpenID Connect provider, an iCalendar parser)
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 exec node --test --test-reporter=spec --test-concurrency=2 tests/api/

@@ -101,3 +101,21 @@ const char *api_cookie(const struct api_request *req, const char *name)
 	}
 	return NULL;
 }
+
+const char *api_base_url(struct api_request *req)
+{
+	const struct app *app = req->app;
+	const char *host = api_header(req, "Host");
+
+	if (app->public_url) {
+		size_t n = strlen(app->public_url);
+		while (n && app->public_url[n - 1] == '/')
+			n--;
+		return arena_printf(req->arena, "%.*s", (int)n, app->public_url);
+	}
+	if (!host || !*host || strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					    "0123456789.-:[]") != strlen(host))
+		host = "localhost";
+	return arena_printf(req->arena, "%s://%s",
+			    req->secure || app->cfg.secure_cookies ? "https" : "http", host);
+}

@@ -76,6 +76,9 @@ enum sh_code api_reply_json_new(struct api_response *res, int status, json_t *v)
 void api_add_header(struct api_response *res, const char *name, const char *value);
 /* Parses the body as a JSON object; SH_EBADREQ naming the position when it is not. */
 json_t *api_body_object(const struct api_request *req, struct sh_error *err);
+/* Where people reach this server: the public_url configuration key (without a trailing
+ * '/'), else this request's scheme and Host (a malformed Host: localhost). In the arena. */
+const char *api_base_url(struct api_request *req);
 /* Renders err as application/problem+json into res. */
 void api_problem(struct api_response *res, const struct sh_error *err, const char *request_id);
 /* After the handler: what every request owes the audit whatever the handler did (a probe

@@ -143,7 +143,8 @@ enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int
 {
 	const struct app *app = req->app;
 	struct casefile_context ctx = { .witness_rules = app->witness_rules, .tz = app->county.tz,
-					.now = now, .safety_review_days = app->cfg.safety_review_days };
+					.now = now, .safety_review_days = app->cfg.safety_review_days,
+					.advocate_days = app->county.advocate_days };
 
 	ctx.has_birth = verified_birth(req, cf, &ctx.birth, &ctx.birth_verified);
 	return casefile_derive(cf, &ctx, req->arena, err);

@@ -510,7 +510,7 @@ API_HANDLER(api_case_get)
 
 /* The titles of the pending steps this agency owns on one case, for "what we owe now". */
 static json_t *owed_steps(struct api_request *req, struct store_conn *c, const char *case_id,
-			  const struct registry_entry *proto, int64_t now, struct sh_error *err)
+			  int64_t protocol_id, int64_t now, struct sh_error *err)
 {
 	struct step_rec *steps;
 	size_t n;
@@ -526,7 +526,7 @@ static json_t *owed_steps(struct api_request *req, struct store_conn *c, const c
 		     (!steps[i].also_owner || strcmp(steps[i].also_owner, mine))))
 			continue;
 		o = json_pack("{s:s, s:s, s:i, s:b}", "key", steps[i].step, "title",
-			      proto ? protocol_step_title(proto->p, steps[i].step) : steps[i].step,
+			      registry_step_title(&req->app->registry, protocol_id, steps[i].step),
 			      "episode", steps[i].episode, "overdue",
 			      steps[i].due_at && now > steps[i].due_at);
 		jsonh_set_time(o, "due_at", steps[i].due_at, true);
@@ -644,8 +644,7 @@ API_HANDLER(api_cases_list)
 					    ? json_pack("{s:I, s:s?}", "id", (json_int_t)rows[i].worker_id,
 							"name", rows[i].worker_name)
 					    : json_null());
-		json_object_set_new(o, "owed", owed_steps(req, c, rows[i].case_id,
-							  registry_by_id(&app->registry, rows[i].protocol_id),
+		json_object_set_new(o, "owed", owed_steps(req, c, rows[i].case_id, rows[i].protocol_id,
 							  now, err));
 		json_array_append_new(items, o);
 		ids[i] = rows[i].case_id;

@@ -20,6 +20,7 @@ static const struct number numbers[] = {
 	{ "events.per_case_per_minute", 1, 100000, "entries",
 	  offsetof(struct county, events_per_minute) },
 	{ "accounts.inactive_days", 0, 3650, "days", offsetof(struct county, inactive_days) },
+	{ "witness.advocate_days", 0, 30, "days", offsetof(struct county, advocate_days) },
 };
 
 /* The words among the settings: where they go, and how a value is checked. */
@@ -156,6 +157,10 @@ const struct county_setting county_settings[] = {
 	  "the parts of a minor witness's safety plan that must be written before the plan can "
 	  "be signed off (a county default: every part; a part that does not apply is written "
 	  "as such, with why), separated by commas, or none" },
+	{ "witness.advocate_days", "2",
+	  "a minor witness's advocate is due by the end of the county day this many days after the "
+	  "youth is listed as a witness (a county default; 0: by the end of the day of the "
+	  "listing); 0 to 30" },
 	{ "accounts.inactive_days", "90",
 	  "an account not used (no sign-in, no request) for this many days is disabled, its "
 	  "sessions and tokens ended, and its agency told; 1 to 3650, or 0 for never" },

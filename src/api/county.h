@@ -37,6 +37,7 @@ struct county {
 	int events_per_minute;     /* events.per_case_per_minute */
 	unsigned plan_required;    /* witness.plan_required_parts: bit i for
 				      witness_plan_part_keys[i] (core/witness.h) */
+	int advocate_days;         /* witness.advocate_days */
 	int inactive_days;         /* accounts.inactive_days: disabled after this long unused; 0 never */
 	bool totp_everyone;        /* signin.totp_required = everyone (else supervisors and admins) */
 	struct county_oidc oidc;

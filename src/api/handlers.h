@@ -61,6 +61,13 @@ API_HANDLER(api_steps);
 API_HANDLER(api_prefs_get);
 API_HANDLER(api_prefs_put);
 
+/* agenda.c, calendar.c: the agenda and the calendar feeds */
+API_HANDLER(api_agenda);
+API_HANDLER(api_calendar_get);
+API_HANDLER(api_calendar_create);
+API_HANDLER(api_calendar_delete);
+API_HANDLER(api_calendar_feed);
+
 /* witness.c */
 API_HANDLER(api_witness_eligibility);
 API_HANDLER(api_prosecutions_create);

@@ -14,9 +14,7 @@
 
 static const char *step_title(void *ctx, int64_t protocol_id, const char *step)
 {
-	const struct registry_entry *e = registry_by_id(ctx, protocol_id);
-
-	return e ? protocol_step_title(e->p, step) : step;
+	return registry_step_title(ctx, protocol_id, step);
 }
 
 enum sh_code notifications_start(struct app *app, const char *public_url,

@@ -224,20 +224,7 @@ out:
 /* Where the provider sends the browser back: public_url's, or this request's host. */
 static const char *redirect_uri(struct api_request *req)
 {
-	const struct app *app = req->app;
-	const char *host = api_header(req, "Host");
-
-	if (app->public_url) {
-		size_t n = strlen(app->public_url);
-		while (n && app->public_url[n - 1] == '/')
-			n--;
-		return arena_printf(req->arena, "%.*s/api/v1/oidc/callback", (int)n, app->public_url);
-	}
-	if (!host || !*host || strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					    "0123456789.-:[]") != strlen(host))
-		host = "localhost";
-	return arena_printf(req->arena, "%s://%s/api/v1/oidc/callback",
-			    req->secure || app->cfg.secure_cookies ? "https" : "http", host);
+	return arena_printf(req->arena, "%s/api/v1/oidc/callback", api_base_url(req));
 }
 
 static enum sh_code redirect(struct api_response *res, const char *location)

@@ -1,6 +1,7 @@
 #include "lib/common.h"
 #include <sys/stat.h>
 #include "api/registry.h"
+#include "core/casefile.h"
 #include "lib/tz.h"
 #include "lib/log.h"
 #include "lib/shcrypto.h"
@@ -163,4 +164,12 @@ const struct registry_entry *registry_by_id(const struct registry *r, int64_t id
 		if (r->e[i].id == id)
 			return &r->e[i];
 	return NULL;
+}
+
+const char *registry_step_title(const struct registry *r, int64_t protocol_id, const char *key)
+{
+	const struct registry_entry *e = registry_by_id(r, protocol_id);
+	const char *w = casefile_witness_item_title(key);
+
+	return w ? w : e ? protocol_step_title(e->p, key) : key;
 }

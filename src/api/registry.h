@@ -38,5 +38,8 @@ void registry_release(struct registry *r);
 const struct registry_entry *registry_for(const struct registry *r, const struct tz *tz,
 					  int64_t t0);
 const struct registry_entry *registry_by_id(const struct registry *r, int64_t id);
+/* A step's title in words: a witness item's, else the one of protocol version protocol_id;
+ * the key itself when neither knows it. */
+const char *registry_step_title(const struct registry *r, int64_t protocol_id, const char *key);
 
 #endif

@@ -322,15 +322,34 @@ static void fill_facts(const struct casefile *cf, const struct case_state *s,
 
 /* ---- witness items ---- */
 
-static void witness_item(struct casefile *cf, const char *key, const char *title,
-			 const char *owner, const char *also, int episode, int64_t opened,
-			 int64_t due, const struct event_rec *done, bool applies, int64_t now)
+/* The witness items and their titles, in the order a witness brings them. */
+static const struct {
+	const char *key, *title;
+} witness_titles[] = {
+	{ "witness_advocate", "An advocate is assigned to the minor witness" },
+	{ "cctv_motion_deadline",
+	  "Last day to file the closed-circuit testimony motion while the witness is eligible" },
+	{ "witness_notice", "Written notice of the closed-circuit testimony motion" },
+	{ "safety_plan_review", "Safety plan reviewed before the hearing" },
+};
+
+const char *casefile_witness_item_title(const char *key)
+{
+	for (size_t i = 0; key && i < ARRAY_SIZE(witness_titles); i++)
+		if (!strcmp(witness_titles[i].key, key))
+			return witness_titles[i].title;
+	return NULL;
+}
+
+static void witness_item(struct casefile *cf, const char *key, const char *owner,
+			 const char *also, int episode, int64_t opened, int64_t due,
+			 const struct event_rec *done, bool applies, int64_t now)
 {
 	struct step_status *s = &cf->steps[cf->nsteps++];
 
 	memset(s, 0, sizeof(*s));
 	s->key = key;
-	s->title = title;
+	s->title = casefile_witness_item_title(key);
 	s->owner = owner;
 	s->also_owner = also;
 	s->episode = episode;
@@ -343,6 +362,12 @@ static void witness_item(struct casefile *cf, const char *key, const char *title
 		s->time_left = due - now;
 		s->overdue = now > due;
 	}
+}
+
+/* The end of the county day `days` calendar days after the day of instant t. */
+static int64_t day_end_after(const struct tz *z, int64_t t, int days)
+{
+	return tz_day_end(z, timefmt_date_add(tz_date(z, t), days));
 }
 
 bool casefile_witness_victim(const struct casefile *cf, const struct witness_rec *w)
@@ -397,32 +422,40 @@ static void witness_items(struct casefile *cf, const struct casefile_context *ct
 		bool eligible = witness_statutory_eligible(r, birth, mdate, charges, nc, victim);
 		int wid = (int)w->id;
 
-		witness_item(cf, "witness_advocate", "An advocate is assigned to the minor witness",
-			     "advocacy", "prosecutor", wid, w->listed_at, w->listed_at,
+		/* a first deadline a person can meet: the end of the county day
+		 * advocate_days after the listing (a county default), never the listing itself */
+		witness_item(cf, "witness_advocate", "advocacy", "prosecutor", wid, w->listed_at,
+			     day_end_after(ctx->tz, w->listed_at, ctx->advocate_days),
 			     casefile_find(cf, "witness_advocate", "witness_id", w->id, NULL, 0), true,
 			     ctx->now);
 		if (!motion && eligible &&
 		    witness_last_motion_day(r, birth, today, charges, nc, victim, &last))
-			witness_item(cf, "cctv_motion_deadline",
-				     "Last day to file the closed-circuit testimony motion while the "
-				     "witness is eligible",
-				     "prosecutor", NULL, wid, w->listed_at, tz_day_end(ctx->tz, last),
-				     NULL, true, ctx->now);
+			witness_item(cf, "cctv_motion_deadline", "prosecutor", NULL, wid, w->listed_at,
+				     tz_day_end(ctx->tz, last), NULL, true, ctx->now);
 		for (size_t h = 0; h < cf->nhearings[i]; h++) {
 			const struct hearing_rec *hr = &cf->hearings[i][h];
 			struct sh_date hd = tz_date(ctx->tz, hr->at);
-			/* by the end of the county's day, N calendar days before the hearing */
+			/* by the end of the county's day, N calendar days before the hearing (the
+			 * law's date: a hearing set later than that is late for its notice) */
 			int64_t notice = tz_day_end(ctx->tz, witness_notice_due(r, hd));
+			/* the review: safety_review_days before the hearing; for a hearing set (or a
+			 * witness listed) later than that, by the end of that county day, and in any
+			 * case before the hearing */
+			int64_t known = hr->created_at > w->listed_at ? hr->created_at : w->listed_at;
+			int64_t review = hr->at - (int64_t)ctx->safety_review_days * DAY;
 
-			witness_item(cf, "witness_notice",
-				     "Written notice of the closed-circuit testimony motion", "prosecutor",
-				     NULL, (int)hr->id, w->listed_at, notice,
+			if (review < known && known < hr->at) {
+				review = day_end_after(ctx->tz, known, 0);
+				if (review > hr->at)
+					review = hr->at;
+			}
+			witness_item(cf, "witness_notice", "prosecutor", NULL, (int)hr->id,
+				     w->listed_at, notice,
 				     casefile_find(cf, "notice_served", "witness_id", w->id, "hearing_id",
 						   hr->id),
 				     eligible, ctx->now);
-			witness_item(cf, "safety_plan_review", "Safety plan reviewed before the hearing",
-				     "advocacy", "prosecutor", (int)hr->id, w->listed_at,
-				     hr->at - (int64_t)ctx->safety_review_days * DAY,
+			witness_item(cf, "safety_plan_review", "advocacy", "prosecutor", (int)hr->id,
+				     w->listed_at, review,
 				     casefile_find(cf, "safety_plan_review", "witness_id", w->id,
 						   "hearing_id", hr->id),
 				     true, ctx->now);

@@ -73,6 +73,8 @@ struct casefile_context {
 	const struct tz *tz;                       /* the county's zone */
 	int64_t now;
 	int safety_review_days;    /* a witness's plan is reviewed this long before each hearing */
+	int advocate_days;         /* a listed witness's advocate is due by the end of the county
+				      day this many days after the listing (witness.advocate_days) */
 	/* the latest birth date known (identification, or a birth_date_verified event), opened
 	 * by the caller because it is sealed; has_birth false when none */
 	bool has_birth;
@@ -122,6 +124,9 @@ const struct event_rec *casefile_latest(const struct casefile *cf, const char *t
 /* Is the youth the victim of the charges of witness w's prosecution (as listed; default
  * yes), rather than only a witness to them? */
 bool casefile_witness_victim(const struct casefile *cf, const struct witness_rec *w);
+/* The title of a witness item (witness_advocate, cctv_motion_deadline, witness_notice,
+ * safety_plan_review; static storage), or NULL for any other key. */
+const char *casefile_witness_item_title(const char *key);
 /* The derived step (instance), or NULL. */
 const struct step_status *casefile_step(const struct casefile *cf, const char *key, int episode);
 /* Is the youth missing now (an episode without an end)? */

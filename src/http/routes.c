@@ -101,6 +101,14 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/search", api_search, ROUTE_SIGNED_IN, 4 * KiB,
 	  NO_CASE_CONTENT },
 	{ "GET", "/api/v1/steps", api_steps, ROUTE_SIGNED_IN, 0 },
+	{ "GET", "/api/v1/agenda", api_agenda, ROUTE_SIGNED_IN, 0, NO_CASE_CONTENT },
+	{ "GET", "/api/v1/me/calendar", api_calendar_get, ROUTE_SIGNED_IN, 0 },
+	{ "POST", "/api/v1/me/calendar", api_calendar_create, ROUTE_SIGNED_IN, 1 * KiB,
+	  PERMIT(.session = true, .session_rule = "make a calendar link while signed in, not with a token", .grants = { GRANT(STAFF) }, .rule = "a calendar shows case deadlines: only case staff have one") },
+	{ "DELETE", "/api/v1/me/calendar", api_calendar_delete, ROUTE_SIGNED_IN, 0 },
+	/* the feed a calendar app fetches: the secret in the path is the credential (never
+	 * logged: the access log names the route pattern) */
+	{ "GET", "/calendar/{file}", api_calendar_feed, ROUTE_PUBLIC, 0 },
 
 	{ "POST", "/api/v1/witness/eligibility", api_witness_eligibility, ROUTE_SIGNED_IN, 8 * KiB,
 	  CASE_STAFF("case staff use the eligibility check") },

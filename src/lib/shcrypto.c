@@ -272,7 +272,10 @@ void shcrypto_audit_keys(const struct shcrypto_keys *k, unsigned char mac[SHCRYP
 				   k->keys + oldest * SHCRYPTO_KEY_LEN);
 }
 
-void shcrypto_code_hash(const struct shcrypto_keys *k, const char *code, char out[65])
+/* Keyed BLAKE2b of text under subkey (id, ctx) of the oldest key, which every rotation
+ * keeps, so stored hashes go on matching. */
+static void oldest_keyed_hash(const struct shcrypto_keys *k, uint64_t id, const char ctx[8],
+			      const char *text, char out[65])
 {
 	unsigned char sub[crypto_generichash_KEYBYTES], h[32];
 	int oldest = 0;
@@ -280,10 +283,20 @@ void shcrypto_code_hash(const struct shcrypto_keys *k, const char *code, char ou
 	for (int i = 1; i < k->nkeys; i++)
 		if (k->ids[i] < k->ids[oldest])
 			oldest = i;
-	crypto_kdf_derive_from_key(sub, sizeof(sub), 5, "rcvcodes", k->keys + oldest * SHCRYPTO_KEY_LEN);
-	crypto_generichash(h, sizeof(h), (const unsigned char *)code, strlen(code), sub, sizeof(sub));
+	crypto_kdf_derive_from_key(sub, sizeof(sub), id, ctx, k->keys + oldest * SHCRYPTO_KEY_LEN);
+	crypto_generichash(h, sizeof(h), (const unsigned char *)text, strlen(text), sub, sizeof(sub));
 	sodium_memzero(sub, sizeof(sub));
 	shcrypto_hex(h, sizeof(h), out);
+}
+
+void shcrypto_code_hash(const struct shcrypto_keys *k, const char *code, char out[65])
+{
+	oldest_keyed_hash(k, 5, "rcvcodes", code, out);
+}
+
+void shcrypto_feed_hash(const struct shcrypto_keys *k, const char *token, char out[65])
+{
+	oldest_keyed_hash(k, 6, "calfeeds", token, out);
 }
 
 void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char out[65])

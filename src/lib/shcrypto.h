@@ -64,6 +64,8 @@ void shcrypto_key_check(const struct shcrypto_keys *k, int i, char out[65]);
  * the oldest key (kept by every rotation, so the stored hashes keep matching); someone who
  * reads the database without the key file cannot test guesses against them. */
 void shcrypto_code_hash(const struct shcrypto_keys *k, const char *code, char out[65]);
+/* The same for the token of a calendar feed (its secret URL), under its own subkey. */
+void shcrypto_feed_hash(const struct shcrypto_keys *k, const char *token, char out[65]);
 /* Keyed BLAKE2b of text, written as 64 hex characters into out[65]. */
 void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char out[65]);
 

@@ -204,3 +204,10 @@ enum sh_code timefmt_check_range(const char *field, int64_t t, int64_t lo, int64
 	return sh_error_field(err, SH_EINVAL, field, "must be between %s and %s (%s)", from, to,
 			      why);
 }
+
+struct sh_date timefmt_date_add(struct sh_date d, int days)
+{
+	timefmt_civil_from_days(timefmt_days_from_civil(d.year, d.month, d.day) + days, &d.year,
+				&d.month, &d.day);
+	return d;
+}

@@ -38,6 +38,8 @@ int timefmt_parse_date(const char *s, struct sh_date *out);
 void timefmt_format_date(struct sh_date d, char out[11]);
 int64_t timefmt_date_to_time(struct sh_date d); /* midnight UTC */
 struct sh_date timefmt_time_to_date(int64_t t);  /* UTC calendar day */
+/* The calendar date `days` days after d (before it when negative). */
+struct sh_date timefmt_date_add(struct sh_date d, int days);
 /* Whole years from birth date to a date: the age a court or the law uses. */
 int timefmt_age_on(struct sh_date birth, struct sh_date on);
 bool timefmt_valid_date(int y, int m, int d);

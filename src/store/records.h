@@ -239,6 +239,8 @@ struct case_query {
 #include "store/records_report.h"
 /* the search index, case searches, named workers, caseloads, preferences */
 #include "store/records_find.h"
+/* the agenda and calendar feeds */
+#include "store/records_agenda.h"
 
 /*
  * The kinds of sealed (encrypted) values. Each is sealed with its own context

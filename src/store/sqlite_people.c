@@ -289,7 +289,10 @@ enum sh_code sqlite_user_list(struct store_conn *c, int64_t agency_id, struct ar
 	return rc;
 }
 
-/* Every session and bearer token of the user ends now (disabled, or a new password). */
+static const char feed_remove[] = "DELETE FROM calendar_feeds WHERE user_id = ?1 AND ?2 = ?2";
+
+/* Every session, bearer token and calendar feed of the user ends now (disabled, a new
+ * password, another agency or role). */
 static enum sh_code revoke_user_access(struct store_conn *c, int64_t user_id, int64_t now,
 				       struct sh_error *err)
 {
@@ -298,7 +301,9 @@ static enum sh_code revoke_user_access(struct store_conn *c, int64_t user_id, in
 				     " AND revoked_at = 0";
 	enum sh_code rc = exec_id_flag(c, sessions, user_id, 0, NULL, err);
 
-	return rc ? rc : exec_id_flag(c, tokens, user_id, now, NULL, err);
+	if (!rc)
+		rc = exec_id_flag(c, tokens, user_id, now, NULL, err);
+	return rc ? rc : exec_id_flag(c, feed_remove, user_id, 0, NULL, err);
 }
 
 enum sh_code sqlite_user_set_disabled(struct store_conn *c, int64_t id, bool disabled, int64_t now,
@@ -887,4 +892,94 @@ enum sh_code sqlite_oidc_request_take(struct store_conn *c, const char *state_ha
 	if (rc)
 		return rc;
 	return out->state_hash ? SH_OK : sh_error_set(err, SH_ENOTFOUND, "no such sign-in");
+}
+
+/* ---- calendar feeds (store/records_agenda.h) ---- */
+
+enum sh_code sqlite_calendar_feed_put(struct store_conn *c, int64_t user_id, const char *hash,
+				      bool mine, int64_t now, struct sh_error *err)
+{
+	static const char sql[] = "INSERT INTO calendar_feeds(user_id, hash, mine, created_at)"
+				  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(user_id) DO UPDATE SET"
+				  " hash = excluded.hash, mine = excluded.mine,"
+				  " created_at = excluded.created_at, used_at = 0";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, user_id);
+	sq_bind_text(st, 2, hash);
+	sqlite3_bind_int(st, 3, mine);
+	sqlite3_bind_int64(st, 4, now);
+	return sq_exec_stmt(sc, st, err);
+}
+
+static void read_feed(sqlite3_stmt *st, struct calendar_feed_rec *out)
+{
+	out->user_id = sqlite3_column_int64(st, 0);
+	out->mine = sqlite3_column_int(st, 1) != 0;
+	out->created_at = sqlite3_column_int64(st, 2);
+	out->used_at = sqlite3_column_int64(st, 3);
+}
+
+enum sh_code sqlite_calendar_feed_get(struct store_conn *c, int64_t user_id,
+				      struct calendar_feed_rec *out, struct sh_error *err)
+{
+	static const char sql[] = "SELECT user_id, mine, created_at, used_at FROM calendar_feeds"
+				  " WHERE user_id = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	bool row;
+	enum sh_code rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, user_id);
+	if ((rc = sq_step(sc, st, &row, err)) || !row)
+		return rc;
+	read_feed(st, out);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
+enum sh_code sqlite_calendar_feed_find(struct store_conn *c, const char *hash, struct arena *a,
+				       struct calendar_feed_rec *out, struct user_rec *user,
+				       struct sh_error *err)
+{
+	static const char sql[] = "SELECT f.user_id, f.mine, f.created_at, f.used_at, " USER_COLS
+				  " FROM calendar_feeds f JOIN users u ON u.id = f.user_id"
+				  " JOIN agencies a ON a.id = u.agency_id WHERE f.hash = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	bool row;
+	enum sh_code rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return err->code;
+	sq_bind_text(st, 1, hash);
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (!row)
+		return sh_error_set(err, SH_ENOTFOUND, "no such calendar");
+	read_feed(st, out);
+	read_user(st, 4, a, user);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
+enum sh_code sqlite_calendar_feed_remove(struct store_conn *c, int64_t user_id,
+					 struct sh_error *err)
+{
+	return exec_id_flag(c, feed_remove, user_id, 0, NULL, err);
+}
+
+enum sh_code sqlite_calendar_feed_used(struct store_conn *c, int64_t user_id, int64_t now,
+				       struct sh_error *err)
+{
+	static const char sql[] = "UPDATE calendar_feeds SET used_at = ?2 WHERE user_id = ?1";
+
+	return exec_id_flag(c, sql, user_id, now, NULL, err);
 }

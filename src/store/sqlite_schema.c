@@ -404,6 +404,19 @@ static const char *const migrations[] = {
 	"  return_to TEXT NOT NULL,"
 	"  created_at INTEGER NOT NULL"
 	") STRICT;",
+
+	/* 12: the agenda and calendar feeds (issue 17). Each user may have one calendar feed:
+	 * a secret URL whose token is kept only as a keyed hash (lib/shcrypto.h
+	 * shcrypto_feed_hash); mine: only the user's own cases and shifts. Hearings are found
+	 * by time for the agenda. */
+	"CREATE TABLE calendar_feeds ("
+	"  user_id INTEGER PRIMARY KEY REFERENCES users(id),"
+	"  hash TEXT NOT NULL UNIQUE,"
+	"  mine INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  used_at INTEGER NOT NULL DEFAULT 0"
+	") STRICT;"
+	"CREATE INDEX hearings_at ON hearings(at);",
 };
 
 int sqlite_schema_count(void)

@@ -220,6 +220,38 @@ export async function startCounty(opts = {}) {
   return { ...srv, tokens, as: (user) => makeClient(srv.url).useToken(tokens[user]) };
 }
 
+// The county's calendar (the harness's county is in Los Angeles, the default zone): the wall
+// clock at instant ms, the county date `days` after that of ms, and the instant its day ends.
+const laParts = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Los_Angeles', year: 'numeric',
+  month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+function countyWallAt(ms) {
+  const p = Object.fromEntries(laParts.formatToParts(new Date(ms)).map((x) => [x.type, +x.value || x.value]));
+  return { y: p.year, mo: p.month, d: p.day, h: p.hour % 24, mi: p.minute, s: p.second };
+}
+export function countyDate(ms, days = 0) {
+  const w = countyWallAt(ms);
+  return new Date(Date.UTC(w.y, w.mo - 1, w.d + days)).toISOString().slice(0, 10);
+}
+// The instant (RFC 3339, UTC) of county wall time `date` ("YYYY-MM-DD") at h:mi:s.
+export function countyInstant(date, h = 0, mi = 0, s = 0) {
+  const [y, mo, d] = date.split('-').map(Number);
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
+  let t = asUtc;
+  for (let i = 0; i < 2; i++) {
+    const w = countyWallAt(t);
+    t = asUtc - (Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - t);
+  }
+  return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+export function countyDayEnd(ms, days = 0) {
+  return countyInstant(countyDate(ms, days), 23, 59, 59);
+}
+
+// The instant `days` days from now (fractions allowed), as RFC 3339 UTC.
+export function isoDaysAhead(days) {
+  return new Date(Date.now() + days * 86400000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 let keyCounter = 0;
 export function isoMinutesAgo(min) {
   return new Date(Date.now() - min * 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -3,7 +3,7 @@
 // enforcement and the prosecutor, and name confidentiality.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCounty, identify, isoMinutesAgo, assertProblem, invite, PLAN_PARTS, writePlan } from './harness.mjs';
+import { startCounty, identify, isoMinutesAgo, assertProblem, invite, PLAN_PARTS, writePlan, countyDayEnd } from './harness.mjs';
 
 let srv;
 before(async () => { srv = await startCounty(); });
@@ -49,7 +49,7 @@ test('only the prosecutor records prosecutions; every field is checked', async (
   assertProblem(await srv.as('pros').post('/api/v1/prosecutions', { court_case_number: 'X', court: 'Y', charges: ['PC 236.1'], filed_at: isoMinutesAgo(1), defendants: [{ role: 'pimp', name: 'x' }] }), 422, 'defendants[0].role');
 });
 
-test('a listed witness without an advocate is overdue for the prosecutor and the advocates', async () => {
+test('a listed witness needs an advocate, due by the end of the county day two days later, for the prosecutor and the advocates', async () => {
   const kase = (await identify(srv.as('le'))).json;
   const p = await prosecution();
   assertProblem(await srv.as('pros').get(`/api/v1/cases/${kase.id}`), 404);
@@ -72,12 +72,20 @@ test('a listed witness without an advocate is overdue for the prosecutor and the
   assert.equal((await srv.as('pros').get(`/api/v1/cases/${kase.id}`)).status, 200, 'the prosecutor now takes part');
   const w = await srv.as('pros').post(`/api/v1/prosecutions/${p.id}/witnesses`, { case_id: kase.id });
   assert.equal(w.status, 201, w.text);
-  await new Promise((r) => setTimeout(r, 1100)); // due at the listing, overdue the next second
+  // a first deadline a person can meet: the end of the county day two days after the
+  // listing (witness.advocate_days), never the listing itself
+  const due = countyDayEnd(Date.now(), 2);
   for (const u of ['pros', 'adv']) {
-    const owed = await srv.as(u).get('/api/v1/cases?open=1&overdue=1&limit=200');
+    const owed = await srv.as(u).get('/api/v1/cases?open=1&limit=200');
     const item = owed.json.items.find((i) => i.id === kase.id);
     assert.ok(item, `${u} owes the advocate`);
-    assert.ok(item.owed.some((s) => s.key === 'witness_advocate' && s.overdue), u);
+    const s = item.owed.find((x) => x.key === 'witness_advocate');
+    assert.ok(s, u);
+    assert.equal(s.overdue, false, `${u}: not overdue when it is created`);
+    assert.equal(s.due_at, due, u);
+    assert.equal(s.title, 'An advocate is assigned to the minor witness', 'named in words in the lists');
+    const overdue = await srv.as(u).get('/api/v1/cases?open=1&overdue=1&limit=200');
+    assert.ok(!overdue.json.items.some((i) => i.id === kase.id), u);
   }
   const me = (await srv.as('adv').get('/api/v1/me')).json.user;
   const a = await srv.as('adv').post(`/api/v1/cases/${kase.id}/events`, { type: 'witness_advocate', at: isoMinutesAgo(0), witness_id: w.json.id, user_id: me.id });
@@ -126,6 +134,20 @@ test('a safety plan is written jointly and reviewed before each hearing; notice 
   await srv.as('pros').post(`/api/v1/prosecutions/${p.id}/hearings`, { kind: 'trial', at: inDays(60) });
   view = (await srv.as('adv').get(`/api/v1/cases/${kase.id}/witness`)).json.witnesses[0];
   assert.equal(view.items.filter((s) => s.key === 'safety_plan_review' && s.state === 'pending').length, 1);
+});
+
+test('a hearing set less than a week ahead: its plan review is due by the end of that county day, not overdue at once', async () => {
+  const kase = (await identify(srv.as('le'))).json;
+  const p = await prosecution();
+  await invite(srv, 'le', kase.id, 'pros');
+  const w = (await srv.as('pros').post(`/api/v1/prosecutions/${p.id}/witnesses`, { case_id: kase.id })).json;
+  const h = await srv.as('pros').post(`/api/v1/prosecutions/${p.id}/hearings`, { kind: 'motion', at: inDays(3) });
+  assert.equal(h.status, 201, h.text);
+  const view = (await srv.as('adv').get(`/api/v1/cases/${kase.id}/witness`)).json.witnesses.find((x) => x.id === w.id);
+  const review = view.items.find((s) => s.key === 'safety_plan_review' && s.episode === h.json.id);
+  assert.equal(review.state, 'pending');
+  assert.equal(review.overdue, false);
+  assert.equal(review.due_at, countyDayEnd(Date.now()) < inDays(3) ? countyDayEnd(Date.now()) : inDays(3));
 });
 
 test('defendants are for law enforcement and the prosecutor only', async () => {

@@ -87,6 +87,7 @@ static void fixture_init(struct fixture *x, const char *status, int age)
 	x->ctx.tz = tz;
 	x->ctx.witness_rules = rules;
 	x->ctx.safety_review_days = 7;
+	x->ctx.advocate_days = 2;
 	x->ctx.now = T0 + HOUR;
 }
 
@@ -347,6 +348,48 @@ static void witness_on_the_motion_date(void **state)
 	assert_int_equal(step(&x, "witness_advocate", 8)->state, STEP_PENDING);
 }
 
+/* No witness item is overdue the moment it comes into being: the advocate is due by the end
+ * of the county day two days after the listing; the plan review of a hearing set less than
+ * a week ahead by the end of the day it was set (and before the hearing). */
+static void witness_items_have_a_first_deadline(void **state)
+{
+	struct fixture x;
+	int64_t listed = at("2026-05-04T22:30:00Z"); /* Monday 15:30 Pacific */
+	const struct step_status *s;
+
+	UNUSED(state);
+	fixture_init(&x, "dependent", 13);
+	x.ctx.has_birth = true;
+	x.ctx.birth = (struct sh_date){ 2012, 9, 1 };
+	x.cf.nwitnesses = 1;
+	x.w[0] = (struct witness_rec){ .id = 9, .prosecution_id = 5, .case_id = "SH-TEST",
+				       .listed_at = listed, .charges = "[\"PC 236.1\"]" };
+	x.nh[0] = 2;
+	/* set the same day, three days ahead; and one set well ahead */
+	x.h[0][0] = (struct hearing_rec){ .id = 21, .prosecution_id = 5, .kind = "motion",
+					  .at = at("2026-05-07T16:00:00Z"), .created_at = listed };
+	x.h[0][1] = (struct hearing_rec){ .id = 22, .prosecution_id = 5, .kind = "trial",
+					  .at = at("2026-06-15T16:00:00Z"), .created_at = listed };
+	derive(&x, listed + 1);
+	s = step(&x, "witness_advocate", 9);
+	assert_int_equal(s->state, STEP_PENDING);
+	assert_false(s->overdue);
+	assert_int_equal(s->due_at, at("2026-05-07T06:59:59Z")); /* Wednesday 23:59:59 Pacific */
+	s = step(&x, "safety_plan_review", 21);
+	assert_false(s->overdue);
+	assert_int_equal(s->due_at, at("2026-05-05T06:59:59Z")); /* the end of Monday */
+	assert_int_equal(step(&x, "safety_plan_review", 22)->due_at,
+			 at("2026-06-15T16:00:00Z") - 7 * DAY);
+	/* with no days given, the end of the listing's own day, still not at once */
+	x.ctx.advocate_days = 0;
+	derive(&x, listed + 1);
+	assert_int_equal(step(&x, "witness_advocate", 9)->due_at, at("2026-05-05T06:59:59Z"));
+	assert_false(step(&x, "witness_advocate", 9)->overdue);
+	/* and it does fall due */
+	derive(&x, at("2026-05-05T07:00:00Z"));
+	assert_true(step(&x, "witness_advocate", 9)->overdue);
+}
+
 /* The steps array is sized once, whatever the number of episodes and hearings. */
 static void many_episodes_and_hearings(void **state)
 {
@@ -388,6 +431,7 @@ int main(void)
 		cmocka_unit_test(placement_decides_placement),
 		cmocka_unit_test(missing_from_care),
 		cmocka_unit_test(witness_on_the_motion_date),
+		cmocka_unit_test(witness_items_have_a_first_deadline),
 		cmocka_unit_test(many_episodes_and_hearings),
 	};
 

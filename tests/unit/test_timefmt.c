@@ -53,6 +53,16 @@ static void dates_and_ages(void **state)
 	assert_int_equal(timefmt_age_on(b, on), 12); /* leap-day birthday: reached on 1 March */
 	timefmt_parse_date("2025-03-01", &on);
 	assert_int_equal(timefmt_age_on(b, on), 13);
+	/* adding days crosses months, leap days and years, both ways */
+	{
+		char d[11];
+		timefmt_format_date(timefmt_date_add(b, 1), d); /* 2012-02-29 + 1 */
+		assert_string_equal(d, "2012-03-01");
+		timefmt_format_date(timefmt_date_add(on, -60), d);
+		assert_string_equal(d, "2024-12-31");
+		timefmt_format_date(timefmt_date_add(on, 0), d);
+		assert_string_equal(d, "2025-03-01");
+	}
 }
 
 int main(void)

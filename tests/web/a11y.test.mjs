@@ -135,6 +135,9 @@ for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
         await page.goto(path);
         await page.locator('main h1').first().waitFor();
         await page.waitForLoadState('networkidle');
+        // a screen that failed to load is not a screen that passed
+        const h1 = (await page.locator('main h1').first().textContent()).trim();
+        if (['Something went wrong', 'No such page'].includes(h1)) problems.push(`${user}, ${path}: the screen says "${h1}"`);
         for (const p of await page.locator('main a[data-print]').evaluateAll((as) => as.map((x) => new URL(x.href).pathname))) queue.push(p);
         await openEverything(page);
         for (const p of await check(page)) problems.push(`${user}, ${path}: ${p}`);

@@ -38,6 +38,11 @@ export async function open(browser, url, { viewport = { width: 1024, height: 800
   return { context, page, problems };
 }
 
+// Does the page fit the width of the screen (nothing to scroll sideways)?
+export function fitsWidth(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1);
+}
+
 export async function shot(page, name) {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }

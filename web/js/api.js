@@ -83,6 +83,7 @@ export async function request(method, path, opts = {}) {
 export const get = (path, opts) => request('GET', path, opts);
 export const post = (path, body, opts = {}) => request('POST', path, { ...opts, body });
 export const put = (path, body, opts = {}) => request('PUT', path, { ...opts, body });
+export const patch = (path, body, opts = {}) => request('PATCH', path, { ...opts, body });
 export const del = (path, opts) => request('DELETE', path, opts);
 
 // A random Idempotency-Key (crypto.getRandomValues works outside secure contexts too).

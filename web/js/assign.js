@@ -33,11 +33,13 @@ export function workerControl(me, caseId, agency, refresh) {
   const worker = agency.worker;
   if (me.role !== 'supervisor') {
     if (!worker || worker.id !== me.id) {
-      box.append(h('button', { type: 'button', class: 'secondary small' }, worker ? 'Take over as worker' : 'I’ll be the worker',
-        { onclick: () => assign(caseId, me.id, 'You are the worker on this case.', box, refresh) }));
+      box.append(h('button', { type: 'button', class: 'secondary small',
+        onclick: () => assign(caseId, me.id, 'You are the worker on this case.', box, refresh) },
+      worker ? 'Take over as worker' : 'I’ll be the worker'));
     } else {
-      box.append(h('button', { type: 'button', class: 'link' }, 'Step down as worker',
-        { onclick: () => assign(caseId, null, 'You are no longer the worker on this case.', box, refresh) }));
+      box.append(h('button', { type: 'button', class: 'link',
+        onclick: () => assign(caseId, null, 'You are no longer the worker on this case.', box, refresh) },
+      'Step down as worker'));
     }
     return box;
   }

@@ -48,7 +48,7 @@ export function announce(text) {
 // times people type into forms are the county's too (docs/web.md).
 
 let countyZone = 'America/Los_Angeles';
-let dateTime, dateTimeYear, dateOnly, wall;
+let dateTime, dateTimeYear, dateOnly, wall, timeOnly;
 
 export function setCountyZone(zone) {
   if (zone) countyZone = zone;
@@ -58,6 +58,7 @@ export function setCountyZone(zone) {
   dateTimeYear = new Intl.DateTimeFormat(undefined, { ...base, day: 'numeric', month: 'short', year: 'numeric',
     hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
   dateOnly = new Intl.DateTimeFormat(undefined, { ...base, day: 'numeric', month: 'short', year: 'numeric' });
+  timeOnly = new Intl.DateTimeFormat(undefined, { ...base, hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
   wall = new Intl.DateTimeFormat('en-CA', { ...base, year: 'numeric', month: '2-digit', day: '2-digit',
     hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 }
@@ -103,6 +104,29 @@ export function fmtTime(iso) {
 }
 export function fmtDate(iso) {
   return iso ? dateOnly.format(new Date(iso)) : '';
+}
+// The time of day on the county's clock, its zone named ("08:30 PM PST").
+export function fmtClockTime(iso) {
+  return iso ? timeOnly.format(new Date(iso)) : '';
+}
+// A county day ("2026-03-09") in words, with the year when it is not this year
+// ("Mon, Mar 9"); the date is the county's already, so it is read as it is.
+const dayWords = new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' });
+const dayWordsYear = new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+export function fmtDay(date) {
+  const t = new Date(`${date}T12:00:00Z`);
+  return (t.getUTCFullYear() === wallClock(now()).y ? dayWords : dayWordsYear).format(t);
+}
+// When a deadline falls: one that ends a county day (23:59:59 there) as that day
+// ("by the end of Wed, Mar 11"), any other as its time.
+export function fmtDue(iso) {
+  if (!iso) return '';
+  const w = wallClock(Date.parse(iso));
+  if (w.h === 23 && w.mi === 59 && w.s === 59) {
+    const p = (n) => String(n).padStart(2, '0');
+    return `by the end of ${fmtDay(`${w.y}-${p(w.mo)}-${p(w.d)}`)}`;
+  }
+  return fmtTime(iso);
 }
 
 // "YYYY-MM-DDTHH:MM" on the county's clock, for <input type="datetime-local">.

@@ -29,6 +29,7 @@ const routes = [
   [/^\/$/, 'home'],
   [/^\/identify$/, 'identify'],
   [/^\/owed$/, 'owed'],
+  [/^\/agenda$/, 'agenda'],
   [/^\/cases$/, 'cases'],
   [/^\/cases\/(SH-[0-9A-Za-z]{1,20})$/, 'case'],
   [/^\/cases\/(SH-[0-9A-Za-z]{1,20})\/print(?:\/(plan|court))?$/, 'print'],
@@ -41,6 +42,7 @@ const routes = [
 const views = {
   identify: () => import('./views/identify.js'),
   owed: () => import('./views/owed.js'),
+  agenda: () => import('./views/agenda.js'),
   cases: () => import('./views/cases.js'),
   case: () => import('./views/case.js'),
   print: () => import('./views/print.js'),
@@ -82,6 +84,7 @@ function renderNav() {
     c.identifies && ['/identify', 'Identify a youth'],
     c.staff && ['/owed', 'What we owe now'],
     c.staff && ['/cases', me.agency.kind === 'shelter' ? 'Our youth' : 'Find a youth'],
+    c.staff && ['/agenda', 'Agenda'],
     c.witnesses && ['/witnesses', 'Witnesses'],
     c.staff && ['/oncall', 'On call'],
     c.reports && ['/reports', 'Reports'],

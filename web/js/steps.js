@@ -1,7 +1,7 @@
 // Protocol steps: their clocks, and "done" with a time that can be changed before confirming.
 import { post } from './api.js';
 import {
-  announce, clearMessages, clock, field, fmtTime, formStatus, fromLocalInput, h, KIND, lateEntryField,
+  announce, clearMessages, clock, field, fmtDue, fmtTime, formStatus, fromLocalInput, h, KIND, lateEntryField,
   now, showProblem, toLocalInput,
 } from './dom.js';
 
@@ -79,7 +79,7 @@ export function stepList(steps, { caseId, myKind, onDone, closed = false } = {})
         s.state === 'pending' && closed
           ? h('span', { class: 'state state-pending' }, 'Not done when the case closed')
           : s.state === 'pending'
-          ? [clock(s.opened_at, s.due_at), s.due_at ? h('span', { class: 'due' }, `due ${fmtTime(s.due_at)}`) : null]
+          ? [clock(s.opened_at, s.due_at), s.due_at ? h('span', { class: 'due' }, `due ${fmtDue(s.due_at)}`) : null]
           : h('span', { class: `state state-${s.state}` }, STATE[s.state] ?? s.state,
             s.done_at ? ` ${fmtTime(s.done_at)}` : '')),
       mine ? doneControl({ caseId, step: s, label: s.title, onDone }) : null);

@@ -1,7 +1,8 @@
-// Admin: agencies and users (list, add, disable and enable, password reset, a lost second
-// factor reset).
+// Admin: agencies and users (list, add, change, disable and enable, password reset, a lost
+// second factor reset). Disabling an agency is confirmed first: its people can no longer
+// sign in. Areas are chosen from the county's areas (or a new one typed).
 // Admins manage accounts only; they see no case content.
-import { ApiError, del, get, post } from '../api.js';
+import { ApiError, del, get, patch, post } from '../api.js';
 import { announce, clearMessages, field, formStatus, h, KIND, setStatus, showProblem, fill, stack } from '../dom.js';
 
 const ROLES = [['member', 'Member'], ['supervisor', 'Supervisor'], ['analyst', 'Analyst (aggregate reports only)'],
@@ -13,32 +14,159 @@ export async function render(main, ctx) {
     fill(main, h('h1', {}, 'Admin'), h('p', {}, 'Only admins manage agencies and users.'));
     return;
   }
-  let agencies = [], users = [];
+  let agencies = [], users = [], countyAreas = [];
   const agencyTable = h('div', { class: 'table-wrap' });
   const userTable = h('div', { class: 'table-wrap' });
 
   async function load() {
     const [a, u] = await Promise.all([get('/api/v1/agencies'), get('/api/v1/users')]);
     agencies = a.data.items ?? [];
+    countyAreas = a.data.areas ?? [];
     users = u.data.items ?? [];
   }
 
+  async function setDisabled(kind, item, b) {
+    b.disabled = true;
+    try {
+      await post(`/api/v1/${kind}/${item.id}/${item.disabled ? 'enable' : 'disable'}`, {});
+      announce(`${item.name ?? item.username} ${item.disabled ? 'enabled' : 'disabled'}.`);
+      await refresh();
+    } catch (e) {
+      b.disabled = false;
+      if (!(e instanceof ApiError && e.status === 401)) announce(e.message);
+      b.after(h('span', { class: 'msg error', role: 'alert' }, e.message));
+    }
+  }
+
   function toggle(kind, item) {
+    const name = item.name ?? item.username;
     const b = h('button', { type: 'button', class: 'secondary' }, item.disabled ? 'Enable' : 'Disable',
-      h('span', { class: 'visually-hidden' }, ` ${item.name ?? item.username}`));
-    b.addEventListener('click', async () => {
-      b.disabled = true;
+      h('span', { class: 'visually-hidden' }, ` ${name}`));
+    if (kind !== 'agencies' || item.disabled) {
+      b.addEventListener('click', () => setDisabled(kind, item, b));
+      return b;
+    }
+    // an agency: everyone in it stops at once, so say so and ask first
+    const people = users.filter((u) => u.agency?.id === item.id && !u.disabled).length;
+    const yes = h('button', { type: 'button', class: 'primary danger' }, `Disable ${name}`);
+    const no = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
+    const ask = h('div', { class: 'confirm', role: 'group', 'aria-label': `Disable ${name}?`, hidden: true },
+      h('p', {}, `Disable ${name}? Its ${people} ${people === 1 ? 'person' : 'people'} can no longer sign in, their sessions and tokens end, `,
+        'and it is no longer brought onto new cases. You can enable it again.'),
+      h('div', { class: 'actions' }, yes, no));
+    b.setAttribute('aria-expanded', 'false');
+    b.addEventListener('click', () => { ask.hidden = false; b.hidden = true; b.setAttribute('aria-expanded', 'true'); no.focus(); });
+    no.addEventListener('click', () => { ask.hidden = true; b.hidden = false; b.setAttribute('aria-expanded', 'false'); b.focus(); });
+    yes.addEventListener('click', () => setDisabled(kind, item, yes));
+    return h('div', {}, b, ask);
+  }
+
+  // the areas an agency serves: the county's areas to tick, all of them, or new ones typed
+  function areasPicker(selected = []) {
+    const all = field({ label: 'Every area (*)', name: 'area_choice', type: 'checkbox', value: selected.includes('*') });
+    const boxes = countyAreas.map((a) => field({ label: a.replace(/_/g, ' '), name: 'area_choice', type: 'checkbox',
+      value: selected.includes(a), attrs: { value: a } }));
+    const known = new Set(['*', ...countyAreas]);
+    const other = field({ label: 'Other areas', name: 'areas_new', mark: false,
+      value: selected.filter((a) => !known.has(a)).join(', '),
+      hint: 'New area codes, separated by commas: lowercase letters, digits, _ or -.',
+      attrs: { autocapitalize: 'none', spellcheck: 'false' } });
+    const wrap = h('fieldset', { class: 'field area-picker', dataset: { field: 'areas' } },
+      h('legend', {}, 'Areas served'), h('p', { class: 'msg', hidden: true }),
+      h('div', { class: 'area-boxes' }, all.wrap, boxes.map((x) => x.wrap)), other.wrap);
+    return {
+      wrap,
+      value: () => [...(all.input.checked ? ['*'] : []), ...boxes.filter((x) => x.input.checked).map((x) => x.input.value),
+        ...other.input.value.split(',').map((x) => x.trim()).filter(Boolean)],
+    };
+  }
+
+  // the home area: one of the county's areas, or a new one typed (a list to choose from)
+  function homeField(value) {
+    const id = `areas-${Math.random().toString(36).slice(2)}`;
+    const f = field({ label: 'Home area', name: 'home_area', value: value ?? '', mark: false,
+      hint: 'The area its identifications are routed by: choose one of the county\'s areas, or type a new one.',
+      attrs: { list: id, autocapitalize: 'none', spellcheck: 'false' } });
+    f.wrap.append(h('datalist', { id }, countyAreas.map((a) => h('option', { value: a }))));
+    return f;
+  }
+
+  // an inline form under a row, opened by its "Change" button
+  function changeControl(label, build) {
+    const open = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false' }, 'Change',
+      h('span', { class: 'visually-hidden' }, ` ${label}`));
+    const box = h('div', { class: 'inline-form', hidden: true });
+    const close = () => { box.hidden = true; open.hidden = false; open.setAttribute('aria-expanded', 'false'); open.focus(); };
+    open.addEventListener('click', () => {
+      fill(box, build(close));
+      box.hidden = false;
+      open.hidden = true;
+      open.setAttribute('aria-expanded', 'true');
+      box.querySelector('input, select')?.focus();
+    });
+    return h('div', {}, open, box);
+  }
+
+  function agencyForm(a, close) {
+    const name = field({ label: 'Name', name: 'name', required: true, value: a.name });
+    const home = homeField(a.home_area);
+    const areas = areasPicker(a.areas ?? []);
+    const save = h('button', { type: 'submit', class: 'primary' }, 'Save changes');
+    const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
+    cancel.addEventListener('click', close);
+    const form = h('form', { class: 'card', novalidate: true, 'aria-label': `Change ${a.name}` }, formStatus(),
+      h('p', { class: 'hint' }, `${KIND[a.kind] ?? a.kind}: the kind never changes (it decides what the staff may read).`),
+      name.wrap, home.wrap, areas.wrap, h('div', { class: 'actions' }, save, cancel));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearMessages(form);
+      save.disabled = true;
       try {
-        await post(`/api/v1/${kind}/${item.id}/${item.disabled ? 'enable' : 'disable'}`, {});
-        announce(`${item.name ?? item.username} ${item.disabled ? 'enabled' : 'disabled'}.`);
+        await patch(`/api/v1/agencies/${a.id}`, { name: name.input.value.trim(), home_area: home.input.value.trim() || null,
+          areas: areas.value() });
+        announce(`${name.input.value.trim()} changed; routing follows from the next identification.`);
         await refresh();
       } catch (e) {
-        b.disabled = false;
-        if (!(e instanceof ApiError && e.status === 401)) announce(e.message);
-        b.after(h('span', { class: 'msg error', role: 'alert' }, e.message));
+        showProblem(form, e);
+        save.disabled = false;
       }
     });
-    return b;
+    return form;
+  }
+
+  function userForm(u, close) {
+    const name = field({ label: 'Display name', name: 'display_name', required: true, value: u.display_name });
+    const contact = field({ label: 'Contact', name: 'contact', value: u.contact ?? '', hint: 'Work phone or e-mail shown to a case team.' });
+    const role = field({ label: 'Role', name: 'role', type: 'select', required: true, options: ROLES, value: u.role });
+    const agency = field({ label: 'Agency', name: 'agency_id', type: 'select', required: true, value: String(u.agency?.id ?? ''),
+      options: agencies.filter((a) => !a.disabled || a.id === u.agency?.id).map((a) => [String(a.id), a.name]),
+      hint: 'A new agency or role ends the person\'s sessions and tokens, and lets go of the old agency\'s cases.' });
+    const save = h('button', { type: 'submit', class: 'primary' }, 'Save changes');
+    const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
+    cancel.addEventListener('click', close);
+    const form = h('form', { class: 'card', novalidate: true, 'aria-label': `Change ${u.username}` }, formStatus(),
+      name.wrap, contact.wrap, role.wrap, agency.wrap, h('div', { class: 'actions' }, save, cancel));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearMessages(form);
+      // only what changed: an unchanged role or agency ends nobody's session
+      const body = {};
+      if (name.input.value.trim() !== u.display_name) body.display_name = name.input.value.trim();
+      if (contact.input.value.trim() !== (u.contact ?? '')) body.contact = contact.input.value.trim() || null;
+      if (role.input.value !== u.role) body.role = role.input.value;
+      if (Number(agency.input.value) !== u.agency?.id) body.agency_id = Number(agency.input.value);
+      if (!Object.keys(body).length) { setStatus(form, 'Nothing changed.', 'info'); return; }
+      save.disabled = true;
+      try {
+        await patch(`/api/v1/users/${u.id}`, body);
+        announce(`${u.username} changed.`);
+        await refresh();
+      } catch (e) {
+        showProblem(form, e);
+        save.disabled = false;
+      }
+    });
+    return form;
   }
 
   // a lost authenticator app: removed, the person sets up a new one at the next sign-in
@@ -95,41 +223,49 @@ export async function render(main, ctx) {
       h('tbody', {}, agencies.map((a) => h('tr', { class: a.disabled ? 'muted' : '' },
         h('th', { scope: 'row' }, a.name), h('td', {}, KIND[a.kind] ?? a.kind), h('td', {}, a.home_area ?? '—'),
         h('td', {}, (a.areas ?? []).join(', ') || '—'), h('td', {}, a.disabled ? 'Disabled' : 'Active'),
-        h('td', {}, toggle('agencies', a))))))));
+        h('td', { class: 'row-actions' }, toggle('agencies', a), changeControl(a.name, (close) => agencyForm(a, close)))))))));
     fill(userTable, stack(h('table', {},
       h('caption', { class: 'visually-hidden' }, 'Users'),
       h('thead', {}, h('tr', {}, ['Username', 'Name', 'Agency', 'Role', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, users.map((u) => h('tr', { class: u.disabled ? 'muted' : '', dataset: { user: u.username } },
         h('th', { scope: 'row' }, u.username), h('td', {}, u.display_name), h('td', {}, u.agency?.name ?? ''),
         h('td', {}, u.role), h('td', {}, u.disabled ? 'Disabled' : 'Active'),
-        h('td', { class: 'row-actions' }, toggle('users', u), resetControl(u), factorControl(u))))))));
+        h('td', { class: 'row-actions' }, toggle('users', u), changeControl(u.username, (close) => userForm(u, close)),
+          resetControl(u), factorControl(u))))))));
     fill(agencySelect, ...agencies.filter((a) => !a.disabled).map((a) => h('option', { value: String(a.id) }, a.name)));
   }
 
   async function refresh() {
     await load();
-    if (ctx.current()) paint();
+    if (ctx.current()) { paint(); areaFields(); }
   }
 
   // add an agency
   const aName = field({ label: 'Name', name: 'name', required: true });
   const aKind = field({ label: 'Kind', name: 'kind', type: 'select', required: true, options: Object.entries(KIND) });
-  const aHome = field({ label: 'Home area', name: 'home_area', hint: 'The area its identifications are routed by, e.g. compton.' });
-  const aAreas = field({ label: 'Areas served', name: 'areas', hint: 'Comma-separated area codes, or * for all.' });
-  const aForm = h('form', { class: 'card', novalidate: true }, formStatus(), aName.wrap, aKind.wrap, aHome.wrap, aAreas.wrap,
+  const aBox = h('div');
+  const aStatus = formStatus();
+  let aHome, aAreas;
+  const aForm = h('form', { class: 'card', novalidate: true }, aStatus, aName.wrap, aKind.wrap, aBox,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Add agency')));
+  // the area fields are made again after each load: the county's areas may have grown
+  const areaFields = () => {
+    aHome = homeField('');
+    aAreas = areasPicker([]);
+    fill(aBox, aHome.wrap, aAreas.wrap);
+  };
   aForm.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearMessages(aForm);
     const body = { name: aName.input.value.trim(), kind: aKind.input.value };
     if (aHome.input.value.trim()) body.home_area = aHome.input.value.trim();
-    const areas = aAreas.input.value.split(',').map((s) => s.trim()).filter(Boolean);
+    const areas = aAreas.value();
     if (areas.length) body.areas = areas;
     try {
       await post('/api/v1/agencies', body);
-      for (const f of [aName, aHome, aAreas]) f.input.value = '';
-      setStatus(aForm, `Added agency ${body.name}.`, 'ok');
+      aName.input.value = '';
       await refresh();
+      setStatus(aForm, `Added agency ${body.name}.`, 'ok');
     } catch (e) { showProblem(aForm, e); }
   });
 
@@ -170,4 +306,5 @@ export async function render(main, ctx) {
     h('h2', {}, 'Users'), userTable,
     h('details', { class: 'add' }, h('summary', {}, 'Add a user'), uForm));
   paint();
+  areaFields();
 }

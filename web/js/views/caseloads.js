@@ -17,5 +17,5 @@ export async function caseloads(me) {
             h('th', { scope: 'row' }, x.user.name, x.user.disabled ? ' (disabled)' : ''),
             num(x.open_cases), num(x.overdue_steps, true))),
           h('tr', { class: 'unassigned' }, h('th', { scope: 'row' }, 'Nobody named yet'),
-            num(data.unassigned?.open_cases ?? 0), num(data.unassigned?.overdue_steps ?? 0, true))))))];
+            num(data.unassigned?.open_cases ?? 0), num(data.unassigned?.overdue_steps ?? 0, true)))))];
 }

@@ -5,6 +5,7 @@
 import { ApiError, del, get, post, put } from '../api.js';
 import { announce, clearMessages, field, fill, fmtTime, formStatus, fromLocalInput, h, setStatus,
   showProblem, showWarnings, stack, toLocalInput } from '../dom.js';
+import { areaOptions } from '../filters.js';
 
 const HOUR = 3600000;
 
@@ -14,12 +15,16 @@ export async function render(main, ctx) {
   const supervisor = me.role === 'supervisor';
   const base = `/api/v1/agencies/${me.agency.id}/roster`;
   const table = h('div', { class: 'table-wrap' });
-  let shifts = [], users = [];
+  let shifts = [], users = [], areas = [];
 
   async function load() {
-    const [r, u] = await Promise.all([get(base), supervisor ? get('/api/v1/users') : null]);
+    const [r, u, a] = await Promise.all([get(base), supervisor ? get('/api/v1/users') : null,
+      supervisor ? get('/api/v1/agencies').catch(() => null) : null]);
     shifts = r.data.items ?? [];
     users = (u?.data.items ?? []).filter((x) => !x.disabled && (x.role === 'member' || x.role === 'supervisor'));
+    // a shift covers an area the agency serves (the county's areas when it serves all)
+    const mine = (a?.data.items ?? []).find((x) => x.id === me.agency.id)?.areas ?? [];
+    areas = mine.length && !mine.includes('*') ? mine : (a?.data.areas ?? []);
   }
 
   function endControl(s) {
@@ -76,8 +81,8 @@ export async function render(main, ctx) {
       value: String(me.id) });
     const starts = field({ label: 'From', name: 'starts_at', type: 'datetime-local', required: true, value: toLocalInput(Date.now()) });
     const ends = field({ label: 'Until', name: 'ends_at', type: 'datetime-local', required: true, value: toLocalInput(Date.now() + 12 * HOUR) });
-    const area = field({ label: 'Area', name: 'area', hint: 'An area code for a shift that covers one area; empty for all areas.',
-      attrs: { autocapitalize: 'none', spellcheck: 'false' } });
+    const area = field({ label: 'Area', name: 'area', type: 'select', mark: false,
+      options: [['', 'All areas'], ...areaOptions(areas)], hint: 'A shift covers one area, or all of them.' });
     shiftForm = h('form', { class: 'card', novalidate: true }, formStatus(), onCall.wrap, fallback.wrap, sup.wrap,
       starts.wrap, ends.wrap, area.wrap, h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Add shift')));
     shiftForm.addEventListener('submit', async (ev) => {
@@ -86,7 +91,7 @@ export async function render(main, ctx) {
       const body = { user_id: Number(onCall.input.value), supervisor_id: Number(sup.input.value),
         starts_at: fromLocalInput(starts.input.value), ends_at: fromLocalInput(ends.input.value) };
       if (fallback.input.value) body.fallback_id = Number(fallback.input.value);
-      if (area.input.value.trim()) body.area = area.input.value.trim();
+      if (area.input.value) body.area = area.input.value;
       try {
         const r = await post(base, body);
         setStatus(shiftForm, `Added the shift of ${r.data.on_call.name}.`, 'ok');

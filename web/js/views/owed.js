@@ -3,7 +3,7 @@
 // summonses of my agency that could reach nobody, with "I'm on it". Filtered by area, step,
 // worker and overdue, as the person left it (kept on the server).
 import { get, getAll } from '../api.js';
-import { clock, fmtTime, h, STATUS, fill } from '../dom.js';
+import { clock, fmtDue, fmtTime, h, STATUS, fill } from '../dom.js';
 import { doneControl } from '../steps.js';
 import { colleagues, filterBar, filterQuery, loadPrefs, savePrefs } from '../filters.js';
 import { unreachableList } from '../summons.js';
@@ -67,7 +67,7 @@ export async function render(main, ctx) {
           h('a', { href: `/cases/${c.id}`, class: 'case-id' }, c.id),
           ` · age ${c.age} · ${STATUS[c.youth_status] ?? c.youth_status} · ${c.area}`,
           c.worker ? ` · worker: ${c.worker.name}` : ''),
-        s.due_at ? h('p', { class: 'due' }, `Due ${fmtTime(s.due_at)}`) : null);
+        s.due_at ? h('p', { class: 'due' }, `Due ${fmtDue(s.due_at)}`) : null);
       li.append(doneControl({ caseId: c.id, step: s, label: `${s.title}, ${c.id}`,
         onDone: () => { li.remove(); note.textContent = `Marked done: ${s.title} (${c.id}).`; list.focus(); } }));
       return li;

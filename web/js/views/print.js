@@ -3,7 +3,7 @@
 // (eligibility with its reasons, the notice, the plan, the advocate). Every read behind
 // them is audited as a print (purpose=print: case.print, events.print, witness.print).
 import { ApiError, get, getAll } from '../api.js';
-import { fill, fmtDate, fmtTime, h, now } from '../dom.js';
+import { fill, fmtDate, fmtDue, fmtTime, h, now } from '../dom.js';
 import { stepList } from '../steps.js';
 import { agencyList, caseBadges, caseFacts, deviationList, eventItem } from './case.js';
 import { planPart, rulesTable } from './witness.js';
@@ -47,7 +47,7 @@ function hearings(w) {
     h('strong', {}, `${hr.kind} hearing, ${fmtTime(hr.at)}`),
     items.filter((s) => s.episode === hr.id && s.key !== 'witness_advocate' && s.key !== 'cctv_motion_deadline').map((s) =>
       h('div', {}, `${s.title}: `, s.state === 'done' ? `done ${fmtTime(s.done_at)}` : s.state === 'pending'
-        ? `due ${fmtTime(s.due_at)}${s.overdue ? ' (overdue)' : ''}` : s.state)))));
+        ? `due ${fmtDue(s.due_at)}${s.overdue ? ' (overdue)' : ''}` : s.state)))));
 }
 
 async function summary(main, ctx, id) {

@@ -3,7 +3,7 @@
 // case page (eligibility, advocate, safety plan, CCTV motions, clocks).
 import { ApiError, get, post } from '../api.js';
 import {
-  announce, clearMessages, clock, field, fmtDate, fmtTime, formStatus, fromLocalInput, h, KIND, now,
+  announce, clearMessages, clock, field, fmtDate, fmtDue, fmtTime, formStatus, fromLocalInput, h, KIND, now,
   setStatus, showProblem, toLocalInput, fill } from '../dom.js';
 
 export const PARTS = [['exploiter_contact', 'Contact with the exploiter and associates'], ['safe_people_places', 'Safe people and places'],
@@ -241,7 +241,9 @@ export async function witnessSection(caseId, ctx, onChange) {
         (w.items ?? []).length ? h('ul', { class: 'steps' }, w.items.map((s) => h('li', { class: `step step-${s.state}`, dataset: { step: s.key } },
           h('div', { class: 'step-main' }, h('span', { class: 'step-title' }, s.title),
             hearingOf(w, s) ? h('span', { class: 'step-owner' }, hearingOf(w, s)) : null),
-          s.state === 'pending' ? clock(null, s.due_at) : h('span', { class: `state state-${s.state}` }, s.state),
+          s.state === 'pending' ? h('div', { class: 'step-when' }, clock(null, s.due_at),
+            s.due_at ? h('span', { class: 'due' }, `due ${fmtDue(s.due_at)}`) : null)
+            : h('span', { class: `state state-${s.state}` }, s.state),
           itemControl(caseId, w, s, kind, onChange)))) : null,
         planPart(w),
         (w.cctv_motions ?? []).length ? h('p', {}, 'CCTV motions: ', w.cctv_motions.map((m) => `${m.rule} ${m.outcome} ${fmtDate(m.at)}`).join('; ')) : null,

@@ -1,0 +1,114 @@
+/*
+ * SQLite backend: the agenda (store/records_agenda.h). Which cases an agency sees is the
+ * rule of "what we owe now" (sqlite_case_query): it takes part now, or ever for
+ * supervisors. Calendar feeds, being credentials, live with the people (sqlite_people.c).
+ */
+#include "lib/common.h"
+#include "store/sqlite_internal.h"
+
+/* the agency's named worker on the case (?1: the agency) */
+#define WORKER_JOINS                                                                         \
+	" LEFT JOIN case_workers w ON w.case_id = c.id AND w.agency_id = ?1"                  \
+	" LEFT JOIN users wu ON wu.id = w.user_id"
+
+enum sh_code sqlite_agenda_steps(struct store_conn *c, const struct agenda_query *q,
+				 struct arena *a, struct agenda_step_rec **out, size_t *n,
+				 struct sh_error *err)
+{
+	static const char sql[] =
+		"SELECT s.case_id, c.area, s.step, s.owner, s.also_owner, s.episode, s.due_at,"
+		" s.opened_at, c.protocol_id, COALESCE(w.user_id, 0), wu.display_name"
+		" FROM case_steps s JOIN cases c ON c.id = s.case_id"
+		" JOIN case_agencies ca ON ca.case_id = s.case_id AND ca.agency_id = ?1" WORKER_JOINS
+		" WHERE s.state = 'pending' AND s.due_at >= ?4 AND s.due_at < ?5"
+		" AND (?2 OR ca.left_at = 0)"
+		" AND (s.owner = ?3 OR s.also_owner = ?3 OR s.step = ?6)"
+		" AND (?7 = 0 OR w.user_id = ?7)"
+		" ORDER BY s.due_at, s.case_id, s.step, s.episode LIMIT ?8";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, q->agency_id);
+	sqlite3_bind_int(st, 2, q->ever);
+	sq_bind_text(st, 3, q->owner);
+	sqlite3_bind_int64(st, 4, q->from);
+	sqlite3_bind_int64(st, 5, q->to);
+	sq_bind_text(st, 6, q->also);
+	sqlite3_bind_int64(st, 7, q->worker);
+	sqlite3_bind_int(st, 8, q->limit);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct agenda_step_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!r) {
+			sqlite3_reset(st);
+			return sq_no_mem(err);
+		}
+		r->case_id = sq_col_text(st, 0, a);
+		r->area = sq_col_text(st, 1, a);
+		r->step = sq_col_text(st, 2, a);
+		r->owner = sq_col_text(st, 3, a);
+		r->also_owner = sq_col_text(st, 4, a);
+		r->episode = sqlite3_column_int(st, 5);
+		r->due_at = sqlite3_column_int64(st, 6);
+		r->opened_at = sqlite3_column_int64(st, 7);
+		r->protocol_id = sqlite3_column_int64(st, 8);
+		r->worker_id = sqlite3_column_int64(st, 9);
+		r->worker_name = sq_col_text(st, 10, a);
+	}
+	return rc;
+}
+
+enum sh_code sqlite_agenda_hearings(struct store_conn *c, const struct agenda_query *q,
+				    struct arena *a, struct agenda_hearing_rec **out, size_t *n,
+				    struct sh_error *err)
+{
+	static const char sql[] =
+		"SELECT h.id, h.kind, h.at, p.court, c.id, c.area, COALESCE(w.user_id, 0),"
+		" wu.display_name"
+		" FROM hearings h JOIN prosecutions p ON p.id = h.prosecution_id"
+		" JOIN witnesses x ON x.prosecution_id = h.prosecution_id"
+		" JOIN cases c ON c.id = x.case_id"
+		" JOIN case_agencies ca ON ca.case_id = c.id AND ca.agency_id = ?1" WORKER_JOINS
+		" WHERE h.at >= ?3 AND h.at < ?4 AND (?2 OR ca.left_at = 0)"
+		" AND (p.outcome IS NULL OR h.at < p.outcome_at)"
+		" AND (?5 = 0 OR w.user_id = ?5)"
+		" ORDER BY h.at, h.id, c.id LIMIT ?6";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, q->agency_id);
+	sqlite3_bind_int(st, 2, q->ever);
+	sqlite3_bind_int64(st, 3, q->from);
+	sqlite3_bind_int64(st, 4, q->to);
+	sqlite3_bind_int64(st, 5, q->worker);
+	sqlite3_bind_int(st, 6, q->limit);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct agenda_hearing_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!r) {
+			sqlite3_reset(st);
+			return sq_no_mem(err);
+		}
+		r->id = sqlite3_column_int64(st, 0);
+		r->kind = sq_col_text(st, 1, a);
+		r->at = sqlite3_column_int64(st, 2);
+		r->court = sq_col_text(st, 3, a);
+		r->case_id = sq_col_text(st, 4, a);
+		r->area = sq_col_text(st, 5, a);
+		r->worker_id = sqlite3_column_int64(st, 6);
+		r->worker_name = sq_col_text(st, 7, a);
+	}
+	return rc;
+}
