@@ -442,8 +442,8 @@ static const char q_csec[] =
 	" x.id, x.at, x.data"
 	" FROM cases c LEFT JOIN events x ON x.id = (SELECT max(e.id) FROM events e"
 	"  WHERE e.case_id = c.id AND e.type = 'csec_indicators' AND " NOT_AMENDED("e") ")"
-	" WHERE CASE WHEN ?3 IS NULL THEN c.identified_at >= ?1 AND c.identified_at < ?2"
-	"  ELSE c.id = ?3 END"
+	/* a period, or one case: two index searches (a CASE here would scan every case) */
+	" WHERE (?3 IS NULL AND c.identified_at >= ?1 AND c.identified_at < ?2) OR c.id = ?3"
 	" ORDER BY c.identified_at, c.id";
 
 enum sh_code sqlite_csec_list(struct store_conn *c, int64_t from, int64_t to, const char *case_id,
