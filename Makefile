@@ -240,6 +240,7 @@ deploy-test: $(REL_DIR)/safeharbor $(DEB_DIR)/safeharbor
 # `make test` also builds the release binary `make run` uses (and the package).
 test: $(ASAN_DIR)/safeharbor $(TSAN_DIR)/safeharbor $(UNIT_BINS) $(FUZZ_BINS) $(REL_DIR)/safeharbor $(DEB_DIR)/safeharbor
 	@scripts/setup.sh test
+	@scripts/format-check.sh
 	@scripts/test-unit.sh $(UNIT_BINS)
 	@$(FUZZ_RUN)
 	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-api.sh
@@ -278,8 +279,9 @@ bench-data: $(BENCH_DIR)/gen-state
 bench-report: $(REL_DIR)/safeharbor
 	@bench/report.sh $(BENCH_STATE_DB)
 
+# make format: the house .clang-format over every C file; `make test` checks it first.
 format:
-	clang-format -i $(SRC) $(wildcard src/*/*.h) $(UNIT_SRC)
+	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.[ch]' 'tests/fuzz/*.c' 'bench/*.c')
 
 clean:
 	rm -rf build

@@ -98,54 +98,62 @@ int main(int argc, char **argv)
 		die(db, "open");
 	/* the server's settings: WAL, fsync before the commit returns */
 	exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-	exec(db, "CREATE TABLE youth (id INTEGER PRIMARY KEY, blind_index TEXT, identity BLOB NOT NULL,"
-		 " created_at INTEGER NOT NULL) STRICT;"
-		 "CREATE INDEX youth_blind ON youth(blind_index) WHERE blind_index IS NOT NULL;"
-		 "CREATE TABLE cases (id TEXT PRIMARY KEY, youth_id INTEGER NOT NULL REFERENCES youth(id),"
-		 " recovery_no INTEGER NOT NULL, identified_at INTEGER NOT NULL, recorded_at INTEGER NOT NULL,"
-		 " area TEXT NOT NULL, youth_status TEXT NOT NULL, identified_by_agency INTEGER NOT NULL,"
-		 " identified_by_user INTEGER NOT NULL, protocol_id INTEGER NOT NULL, age INTEGER NOT NULL,"
-		 " age_estimated INTEGER NOT NULL, indicators TEXT NOT NULL DEFAULT '[]',"
-		 " closed_at INTEGER NOT NULL DEFAULT 0) STRICT;"
-		 "CREATE INDEX cases_identified ON cases(identified_at);"
-		 "CREATE TABLE case_agencies (case_id TEXT NOT NULL REFERENCES cases(id),"
-		 " agency_id INTEGER NOT NULL, reason TEXT NOT NULL, joined_at INTEGER NOT NULL,"
-		 " left_at INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (case_id, agency_id)) STRICT;"
-		 "CREATE INDEX case_agencies_agency ON case_agencies(agency_id, case_id);"
-		 "CREATE TABLE events (id INTEGER PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id),"
-		 " type TEXT NOT NULL, section TEXT NOT NULL, at INTEGER NOT NULL,"
-		 " recorded_at INTEGER NOT NULL, user_id INTEGER NOT NULL, agency_id INTEGER NOT NULL,"
-		 " data TEXT NOT NULL) STRICT;"
-		 "CREATE INDEX events_case ON events(case_id, id);"
-		 "CREATE INDEX events_type ON events(type, at);"
-		 "CREATE TABLE case_steps (case_id TEXT NOT NULL REFERENCES cases(id), step TEXT NOT NULL,"
-		 " episode INTEGER NOT NULL, owner TEXT, state TEXT NOT NULL, opened_at INTEGER NOT NULL,"
-		 " due_at INTEGER NOT NULL, done_at INTEGER NOT NULL,"
-		 " PRIMARY KEY (case_id, step, episode)) STRICT;"
-		 "CREATE INDEX case_steps_due ON case_steps(owner, due_at) WHERE state = 'pending';"
-		 "CREATE INDEX case_steps_pending ON case_steps(due_at) WHERE state = 'pending';"
-		 "CREATE TABLE idempotency (user_id INTEGER NOT NULL, key TEXT NOT NULL,"
-		 " request_hash TEXT NOT NULL, case_id TEXT NOT NULL, created_at INTEGER NOT NULL,"
-		 " PRIMARY KEY (user_id, key)) STRICT;"
-		 "CREATE TABLE audit (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, user_id INTEGER NOT NULL,"
-		 " action TEXT NOT NULL, case_id TEXT, outcome TEXT NOT NULL, prev_hash TEXT NOT NULL,"
-		 " hash TEXT NOT NULL) STRICT;"
-		 "CREATE INDEX audit_case ON audit(case_id, seq) WHERE case_id IS NOT NULL;");
-	youth = prep(db, "INSERT INTO youth(blind_index, identity, created_at) VALUES (NULL, ?1, ?2)");
-	cases = prep(db, "INSERT INTO cases(id, youth_id, recovery_no, identified_at, recorded_at, area,"
-			 " youth_status, identified_by_agency, identified_by_user, protocol_id, age,"
-			 " age_estimated, indicators) VALUES (?1, ?2, 1, ?3, ?3, 'compton', 'none', 1, 1,"
-			 " 1, 15, 1, '[]')");
+	exec(db,
+	     "CREATE TABLE youth (id INTEGER PRIMARY KEY, blind_index TEXT, identity BLOB NOT NULL,"
+	     " created_at INTEGER NOT NULL) STRICT;"
+	     "CREATE INDEX youth_blind ON youth(blind_index) WHERE blind_index IS NOT NULL;"
+	     "CREATE TABLE cases (id TEXT PRIMARY KEY, youth_id INTEGER NOT NULL REFERENCES youth(id),"
+	     " recovery_no INTEGER NOT NULL, identified_at INTEGER NOT NULL, recorded_at INTEGER NOT NULL,"
+	     " area TEXT NOT NULL, youth_status TEXT NOT NULL, identified_by_agency INTEGER NOT NULL,"
+	     " identified_by_user INTEGER NOT NULL, protocol_id INTEGER NOT NULL, age INTEGER NOT NULL,"
+	     " age_estimated INTEGER NOT NULL, indicators TEXT NOT NULL DEFAULT '[]',"
+	     " closed_at INTEGER NOT NULL DEFAULT 0) STRICT;"
+	     "CREATE INDEX cases_identified ON cases(identified_at);"
+	     "CREATE TABLE case_agencies (case_id TEXT NOT NULL REFERENCES cases(id),"
+	     " agency_id INTEGER NOT NULL, reason TEXT NOT NULL, joined_at INTEGER NOT NULL,"
+	     " left_at INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (case_id, agency_id)) STRICT;"
+	     "CREATE INDEX case_agencies_agency ON case_agencies(agency_id, case_id);"
+	     "CREATE TABLE events (id INTEGER PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id),"
+	     " type TEXT NOT NULL, section TEXT NOT NULL, at INTEGER NOT NULL,"
+	     " recorded_at INTEGER NOT NULL, user_id INTEGER NOT NULL, agency_id INTEGER NOT NULL,"
+	     " data TEXT NOT NULL) STRICT;"
+	     "CREATE INDEX events_case ON events(case_id, id);"
+	     "CREATE INDEX events_type ON events(type, at);"
+	     "CREATE TABLE case_steps (case_id TEXT NOT NULL REFERENCES cases(id), step TEXT NOT NULL,"
+	     " episode INTEGER NOT NULL, owner TEXT, state TEXT NOT NULL, opened_at INTEGER NOT NULL,"
+	     " due_at INTEGER NOT NULL, done_at INTEGER NOT NULL,"
+	     " PRIMARY KEY (case_id, step, episode)) STRICT;"
+	     "CREATE INDEX case_steps_due ON case_steps(owner, due_at) WHERE state = 'pending';"
+	     "CREATE INDEX case_steps_pending ON case_steps(due_at) WHERE state = 'pending';"
+	     "CREATE TABLE idempotency (user_id INTEGER NOT NULL, key TEXT NOT NULL,"
+	     " request_hash TEXT NOT NULL, case_id TEXT NOT NULL, created_at INTEGER NOT NULL,"
+	     " PRIMARY KEY (user_id, key)) STRICT;"
+	     "CREATE TABLE audit (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, user_id INTEGER NOT NULL,"
+	     " action TEXT NOT NULL, case_id TEXT, outcome TEXT NOT NULL, prev_hash TEXT NOT NULL,"
+	     " hash TEXT NOT NULL) STRICT;"
+	     "CREATE INDEX audit_case ON audit(case_id, seq) WHERE case_id IS NOT NULL;");
+	youth = prep(db,
+		     "INSERT INTO youth(blind_index, identity, created_at) VALUES (NULL, ?1, ?2)");
+	cases = prep(
+		db,
+		"INSERT INTO cases(id, youth_id, recovery_no, identified_at, recorded_at, area,"
+		" youth_status, identified_by_agency, identified_by_user, protocol_id, age,"
+		" age_estimated, indicators) VALUES (?1, ?2, 1, ?3, ?3, 'compton', 'none', 1, 1,"
+		" 1, 15, 1, '[]')");
 	agencies = prep(db, "INSERT INTO case_agencies(case_id, agency_id, reason, joined_at)"
 			    " VALUES (?1, ?2, 'routed', ?3)");
 	event = prep(db, "INSERT INTO events(case_id, type, section, at, recorded_at, user_id,"
 			 " agency_id, data) VALUES (?1, 'identification', 'core', ?2, ?2, 1, 1,"
 			 " '{\"area\":\"compton\",\"youth_status\":\"none\"}')");
-	step = prep(db, "INSERT INTO case_steps(case_id, step, episode, owner, state, opened_at,"
-			" due_at, done_at) VALUES (?1, ?2, 0, 'child_welfare', 'pending', ?3, ?3 + 5400, 0)");
-	idem = prep(db, "INSERT INTO idempotency(user_id, key, request_hash, case_id, created_at)"
-			" VALUES (1, ?1, 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',"
-			" ?2, ?3)");
+	step = prep(
+		db,
+		"INSERT INTO case_steps(case_id, step, episode, owner, state, opened_at,"
+		" due_at, done_at) VALUES (?1, ?2, 0, 'child_welfare', 'pending', ?3, ?3 + 5400, 0)");
+	idem = prep(
+		db,
+		"INSERT INTO idempotency(user_id, key, request_hash, case_id, created_at)"
+		" VALUES (1, ?1, 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',"
+		" ?2, ?3)");
 	audit = prep(db, "INSERT INTO audit(at, user_id, action, case_id, outcome, prev_hash, hash)"
 			 " VALUES (?1, 1, 'case.create', ?2, 'ok',"
 			 " 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',"

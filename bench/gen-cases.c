@@ -115,12 +115,18 @@ static enum who owner_of(const char *kind, enum who le)
 {
 	if (!kind)
 		return NWHO;
-	if (!strcmp(kind, "law_enforcement")) return le;
-	if (!strcmp(kind, "child_welfare")) return CW;
-	if (!strcmp(kind, "probation")) return PROB;
-	if (!strcmp(kind, "advocacy")) return ADV;
-	if (!strcmp(kind, "medical")) return MED;
-	if (!strcmp(kind, "mental_health")) return MH;
+	if (!strcmp(kind, "law_enforcement"))
+		return le;
+	if (!strcmp(kind, "child_welfare"))
+		return CW;
+	if (!strcmp(kind, "probation"))
+		return PROB;
+	if (!strcmp(kind, "advocacy"))
+		return ADV;
+	if (!strcmp(kind, "medical"))
+		return MED;
+	if (!strcmp(kind, "mental_health"))
+		return MH;
 	return NWHO;
 }
 
@@ -137,7 +143,7 @@ static void fmt_time(int64_t t, char out[32])
 static enum sh_code one_case(struct gen *g, int i, uint64_t *rng, struct sh_error *err)
 {
 	static const char *const statuses[] = { "dependent", "dependent", "dependent", "probation",
-						"both", "none", "unknown" };
+						"both",	     "none",	  "unknown" };
 	static const char *const genders[] = { "female", "female", "female", "male", "nonbinary" };
 	int64_t t0 = g->real_now - between(rng, 3600, g->span), now = g->real_now;
 	enum who le = i % 4 == 3 ? LE_B : LE_A;
@@ -147,15 +153,15 @@ static enum sh_code one_case(struct gen *g, int i, uint64_t *rng, struct sh_erro
 	enum sh_code rc;
 	int events = 0;
 
-	snprintf(birth, sizeof(birth), "%04d-%02d-%02d",
-		 2008 + (int)(rnd(rng) % 6), 1 + (int)(rnd(rng) % 12), 1 + (int)(rnd(rng) % 28));
+	snprintf(birth, sizeof(birth), "%04d-%02d-%02d", 2008 + (int)(rnd(rng) % 6),
+		 1 + (int)(rnd(rng) % 12), 1 + (int)(rnd(rng) % 28));
 	snprintf(last, sizeof(last), "Synthetic%d", i);
 	youth = json_pack("{s:s, s:s, s:s, s:s}", "first_name", "Benchy", "last_name", last,
 			  "birth_date", birth, "gender", genders[rnd(rng) % ARRAY_SIZE(genders)]);
 	fmt_time(t0, at);
 	body = json_pack("{s:s, s:s, s:s, s:o, s:[s]}", "identified_at", at, "area",
-			 le == LE_B ? "long_beach" : "compton", "youth_status", status, "youth", youth,
-			 "indicators", "synthetic benchmark case");
+			 le == LE_B ? "long_beach" : "compton", "youth_status", status, "youth",
+			 youth, "indicators", "synthetic benchmark case");
 	snprintf(key, sizeof(key), "gen-%d", i);
 	thread_clock = t0 + between(rng, 60, 900);
 	if ((rc = call(g, api_cases_create, le, NULL, body, key, &created, NULL, err)))
@@ -175,7 +181,8 @@ static enum sh_code one_case(struct gen *g, int i, uint64_t *rng, struct sh_erro
 			int64_t opened, due, done_t;
 			const char *key_s = jsonh_str(s, "key");
 			if (strcmp(jsonh_str(s, "state"), "pending") || !jsonh_str(s, "due_at") ||
-			    !jsonh_str(s, "opened_at") || owner_of(jsonh_str(s, "owner"), le) == NWHO)
+			    !jsonh_str(s, "opened_at") ||
+			    owner_of(jsonh_str(s, "owner"), le) == NWHO)
 				continue;
 			timefmt_parse_rfc3339(jsonh_str(s, "opened_at"), &opened);
 			timefmt_parse_rfc3339(jsonh_str(s, "due_at"), &due);
@@ -185,7 +192,9 @@ static enum sh_code one_case(struct gen *g, int i, uint64_t *rng, struct sh_erro
 			h = h * 2654435761u + (unsigned)i * 40503u;
 			if ((int)(h % 100) >= g->done_pct)
 				continue; /* this one stays pending (overdue once its time passes) */
-			done_t = opened + (due - opened) * (int64_t)(h % 10 < 1 ? 110 + h % 40 : 20 + h % 70) / 100;
+			done_t = opened +
+				 (due - opened) *
+					 (int64_t)(h % 10 < 1 ? 110 + h % 40 : 20 + h % 70) / 100;
 			if (done_t < t0 + 300)
 				done_t = t0 + 300;
 			if (done_t < best_t) {
@@ -261,7 +270,8 @@ static int dump(struct gen *g, const char *dir, const char *reader)
 		if (!strcmp(usernames[k], reader))
 			w = (enum who)k;
 	if (w == NWHO) {
-		fprintf(stderr, "gen-cases: --reader must be one of the seeded users (le, cw, ...)\n");
+		fprintf(stderr,
+			"gen-cases: --reader must be one of the seeded users (le, cw, ...)\n");
 		return 1;
 	}
 	if (mkdir(dir, 0755) && errno != EEXIST) {
@@ -331,8 +341,9 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--reader") && v)
 			reader = argv[++i];
 		else {
-			fprintf(stderr, "usage: gen-cases --db DB --cases N [--threads T] [--span-days D]"
-					" [--done-pct P] [--ids FILE] [--dump-dir DIR --reader USER]\n");
+			fprintf(stderr,
+				"usage: gen-cases --db DB --cases N [--threads T] [--span-days D]"
+				" [--done-pct P] [--ids FILE] [--dump-dir DIR --reader USER]\n");
 			return 2;
 		}
 	}
@@ -347,11 +358,13 @@ int main(int argc, char **argv)
 	app_config_defaults(&g.app.cfg);
 	g.app.clock.now = gen_clock;
 	keyfile = shcrypto_keyfile_path(db);
-	if (!g.ids || !keyfile || (rc = shcrypto_init(&err)) || (rc = shcrypto_keyfile_load(keyfile, &g.app.keys, &err)) ||
+	if (!g.ids || !keyfile || (rc = shcrypto_init(&err)) ||
+	    (rc = shcrypto_keyfile_load(keyfile, &g.app.keys, &err)) ||
 	    (rc = audit_store_open(db, &g.app.keys, &so, &g.app.store, &err)) ||
 	    (rc = registry_load(g.app.store, "protocols/la-county-frp.protocol", g.real_now,
 				&g.app.registry, &err)) ||
-	    (rc = app_load_rules(&g.app, "protocols/ca-cctv.rules", "protocols/ca-offences.rules", &err))) {
+	    (rc = app_load_rules(&g.app, "protocols/ca-cctv.rules", "protocols/ca-offences.rules",
+				 &err))) {
 		fprintf(stderr, "gen-cases: %s\n", err.detail);
 		goto out;
 	}
@@ -376,7 +389,8 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t_end);
 	fprintf(stderr, "gen-cases: %d cases, %d identifications and events, %d failed, %.1f s\n",
 		g.made, g.events, g.failed,
-		(double)(t_end.tv_sec - t_start.tv_sec) + (double)(t_end.tv_nsec - t_start.tv_nsec) / 1e9);
+		(double)(t_end.tv_sec - t_start.tv_sec) +
+			(double)(t_end.tv_nsec - t_start.tv_nsec) / 1e9);
 	if (g.failed)
 		goto out;
 	if (ids_path) {
@@ -395,7 +409,8 @@ int main(int argc, char **argv)
 	code = 0;
 	goto out;
 fail:
-	fprintf(stderr, "gen-cases: seeded user missing (%s): %s\n", "run bench/run.sh", err.detail);
+	fprintf(stderr, "gen-cases: seeded user missing (%s): %s\n", "run bench/run.sh",
+		err.detail);
 out:
 	registry_release(&g.app.registry);
 	app_release_rules(&g.app);

@@ -29,9 +29,10 @@
 #define COUNTY_AREAS 10 /* areas per county: each county has its own services */
 
 enum kind { K_LE, K_CW, K_PROB, K_ADV, K_MED, K_MH, K_PROS, K_NKIND };
-static const char *const kind_names[K_NKIND] = { "law_enforcement", "child_welfare", "probation",
-						  "advocacy", "medical", "mental_health",
-						  "prosecutor" };
+static const char *const kind_names[K_NKIND] = { "law_enforcement", "child_welfare",
+						 "probation",	    "advocacy",
+						 "medical",	    "mental_health",
+						 "prosecutor" };
 
 struct gen {
 	sqlite3 *db;
@@ -40,11 +41,11 @@ struct gen {
 	long ncases;
 	int nareas, ncounties;
 	double *area_cdf;
-	int64_t *le_agency;              /* per area */
-	int64_t (*svc)[K_NKIND];         /* per county: agency of each kind */
+	int64_t *le_agency;	 /* per area */
+	int64_t (*svc)[K_NKIND]; /* per county: agency of each kind */
 	int64_t protocol_id;
 	struct protocol *proto;
-	int *youth_recoveries;           /* per youth id */
+	int *youth_recoveries; /* per youth id */
 	long nyouth;
 	int64_t next_event;
 	struct ev *heap; /* events waiting to be written, earliest first (a binary heap) */
@@ -131,8 +132,9 @@ static int64_t add_agency(struct gen *g, const char *name, const char *kind, con
 	sqlite3_stmt *st = prep(g, "INSERT INTO agencies(name, kind, home_area, created_at)"
 				   " VALUES (?1, ?2, ?3, ?4)");
 	sqlite3_stmt *ar = prep(g, "INSERT INTO agency_areas(agency_id, area) VALUES (?1, ?2)");
-	sqlite3_stmt *us = prep(g, "INSERT INTO users(id, agency_id, username, display_name, role,"
-				   " password_hash, created_at) VALUES (?1, ?1, ?2, ?3, 'member', 'x', ?4)");
+	sqlite3_stmt *us =
+		prep(g, "INSERT INTO users(id, agency_id, username, display_name, role,"
+			" password_hash, created_at) VALUES (?1, ?1, ?2, ?3, 'member', 'x', ?4)");
 	int64_t id;
 	char user[96];
 
@@ -143,7 +145,8 @@ static int64_t add_agency(struct gen *g, const char *name, const char *kind, con
 	done(g, st);
 	id = sqlite3_last_insert_rowid(g->db);
 	sqlite3_bind_int64(ar, 1, id);
-	sqlite3_bind_text(ar, 2, strcmp(kind, "law_enforcement") ? "*" : area, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ar, 2, strcmp(kind, "law_enforcement") ? "*" : area, -1,
+			  SQLITE_TRANSIENT);
 	done(g, ar);
 	/* one synthetic user per agency, with the agency's id: the author of its events */
 	snprintf(user, sizeof(user), "bench%" PRId64, id);
@@ -209,7 +212,8 @@ static void setup(struct gen *g, const char *protocol_file)
 	for (int c = 0; c < g->ncounties; c++)
 		for (int k = K_CW; k < K_NKIND; k++) {
 			char name[96], area[32];
-			snprintf(name, sizeof(name), "County %02d %s (synthetic)", c + 1, kind_names[k]);
+			snprintf(name, sizeof(name), "County %02d %s (synthetic)", c + 1,
+				 kind_names[k]);
 			snprintf(area, sizeof(area), "area-%03d", c * COUNTY_AREAS + 1);
 			g->svc[c][k] = add_agency(g, name, kind_names[k], area);
 		}
@@ -375,10 +379,10 @@ static void queue_events(struct gen *g, struct kase *k)
 
 static const char *const statuses[] = { "dependent", "probation", "both", "none", "unknown" };
 static const char *const genders[] = { "female", "male", "nonbinary", "transgender female" };
-static const char *const races[] = { "Black", "Latina/Latino", "White", "Asian",
+static const char *const races[] = { "Black",	    "Latina/Latino",   "White",		  "Asian",
 				     "Multiracial", "Native American", "Pacific Islander" };
-static const char *const settings[] = { "home", "relative", "foster", "shelter", "group_home",
-					"str", "hospital", "other" };
+static const char *const settings[] = { "home",	      "relative", "foster",   "shelter",
+					"group_home", "str",	  "hospital", "other" };
 
 static void one_case(struct gen *g, long i)
 {
@@ -404,8 +408,11 @@ static void one_case(struct gen *g, long i)
 	status = roll < 55 ? 0 : roll < 75 ? 1 : roll < 85 ? 2 : roll < 95 ? 3 : 4;
 	age = chance(g, 0.02) ? (int)between(g, 18, 20) : (int)between(g, 11, 17);
 	roll = (int)(rnd(g) % 100);
-	gender = roll < 80 ? genders[0] : roll < 95 ? genders[1] : roll < 98 ? genders[2]
-		 : roll < 99 ? genders[3] : NULL;
+	gender = roll < 80   ? genders[0]
+		 : roll < 95 ? genders[1]
+		 : roll < 98 ? genders[2]
+		 : roll < 99 ? genders[3]
+			     : NULL;
 	race = chance(g, 0.04) ? NULL : races[rnd(g) % ARRAY_SIZE(races)];
 	roll = (int)(rnd(g) % 100);
 	by_kind = roll < 85 ? "law_enforcement" : roll < 95 ? "child_welfare" : "probation";
@@ -413,7 +420,8 @@ static void one_case(struct gen *g, long i)
 
 	/* about one recovery in six is of a youth recovered before (re-exploitation) */
 	if (g->nyouth > 1000 && chance(g, 0.17)) {
-		youth = 1 + (int64_t)between(g, g->nyouth > 60000 ? g->nyouth - 60000 : 0, g->nyouth - 1);
+		youth = 1 + (int64_t)between(g, g->nyouth > 60000 ? g->nyouth - 60000 : 0,
+					     g->nyouth - 1);
 	} else {
 		youth = ++g->nyouth;
 		random_blob(g, identity, sizeof(identity));
@@ -460,8 +468,8 @@ static void one_case(struct gen *g, long i)
 	f.events = se;
 
 	event(&k, "identification", "core", t0, k.agency);
-	snprintf(k.ev[k.nev - 1].data, sizeof(k.ev[0].data), "{\"area\":\"area-%03d\",\"youth_status\":\"%s\"}",
-		 k.area + 1, statuses[status]);
+	snprintf(k.ev[k.nev - 1].data, sizeof(k.ev[0].data),
+		 "{\"area\":\"area-%03d\",\"youth_status\":\"%s\"}", k.area + 1, statuses[status]);
 
 	/* steps: each round settles the steps that have a deadline, until none is left */
 	for (int round = 0; round < 4; round++) {
@@ -481,7 +489,8 @@ static void one_case(struct gen *g, long i)
 			for (size_t q = 0; q < nse && !known; q++)
 				known = !strcmp(se[q].step, x->key) && se[q].episode == x->episode;
 			for (size_t q = 0; q < nskip && !known; q++)
-				known = !strcmp(skip[q].step, x->key) && skip[q].episode == x->episode;
+				known = !strcmp(skip[q].step, x->key) &&
+					skip[q].episode == x->episode;
 			if (known || nse >= ARRAY_SIZE(se))
 				continue;
 			/* most on time, some late, a few never done */
@@ -496,8 +505,9 @@ static void one_case(struct gen *g, long i)
 			window = x->due_at - x->opened_at;
 			if (window < 600)
 				window = 600;
-			doneat = x->opened_at + (int64_t)((double)window *
-							  (u < 0.86 ? 0.15 + u * 0.9 : 1.05 + (u - 0.86) * 8));
+			doneat = x->opened_at +
+				 (int64_t)((double)window *
+					   (u < 0.86 ? 0.15 + u * 0.9 : 1.05 + (u - 0.86) * 8));
 			if (doneat < t0 + 300)
 				doneat = t0 + 300 + between(g, 0, 3600);
 			if (doneat > g->end)
@@ -509,10 +519,11 @@ static void one_case(struct gen *g, long i)
 			nse++;
 			added = true;
 			{
-				struct ev *e = event(&k, se[nse - 1].waived ? "step_waived" : "step_done", "core",
-						     doneat, agency_of(g, k.area, x->owner));
-				snprintf(e->data, sizeof(e->data), "{\"episode\":%d,\"step\":\"%s\"}",
-					 x->episode, x->key);
+				struct ev *e =
+					event(&k, se[nse - 1].waived ? "step_waived" : "step_done",
+					      "core", doneat, agency_of(g, k.area, x->owner));
+				snprintf(e->data, sizeof(e->data),
+					 "{\"episode\":%d,\"step\":\"%s\"}", x->episode, x->key);
 				e->sealed = se[nse - 1].waived;
 			}
 		}
@@ -533,13 +544,15 @@ static void one_case(struct gen *g, long i)
 
 		e = event(&k, "placement", "placement", t0 + between(g, 3, 14) * HOUR, lead);
 		if (detention)
-			snprintf(e->data, sizeof(e->data), "{\"deviation\":true,\"setting\":\"detention\"}");
+			snprintf(e->data, sizeof(e->data),
+				 "{\"deviation\":true,\"setting\":\"detention\"}");
 		else
 			snprintf(e->data, sizeof(e->data), "{\"setting\":\"%s\"}",
 				 settings[rnd(g) % ARRAY_SIZE(settings)]);
 		e->sealed = detention;
 		e = event(&k, "screening", "core", t0 + between(g, 20, 60) * HOUR, lead);
-		snprintf(e->data, sizeof(e->data), "{\"level\":\"%s\",\"tool\":\"CSE-IT\",\"version\":\"2.0\"}",
+		snprintf(e->data, sizeof(e->data),
+			 "{\"level\":\"%s\",\"tool\":\"CSE-IT\",\"version\":\"2.0\"}",
 			 chance(g, 0.8) ? "clear concern" : "possible concern");
 		e = event(&k, "advocate_note", "advocacy", t0 + between(g, 1, 6) * HOUR, adv);
 		snprintf(e->data, sizeof(e->data), "{\"confidentiality_explained\":true}");
@@ -554,7 +567,8 @@ static void one_case(struct gen *g, long i)
 			e = event(&k, "stability_check", "core", t, adv);
 			snprintf(e->data, sizeof(e->data),
 				 "{\"engaged\":%s,\"safe_placement\":%s,\"stable\":%s}",
-				 chance(g, 0.75) ? "true" : "false", chance(g, 0.8) ? "true" : "false",
+				 chance(g, 0.75) ? "true" : "false",
+				 chance(g, 0.8) ? "true" : "false",
 				 chance(g, 0.7) ? "true" : "false");
 			e->sealed = chance(g, 0.3);
 		}
@@ -564,18 +578,22 @@ static void one_case(struct gen *g, long i)
 				event(&k, "missing_end", "missing", miss[m].end, lead);
 		}
 		if (chance(g, 0.1) && (t = t0 + between(g, 5, 120) * DAY) <= g->end) {
-			e = event(&k, "exploiter_arrest", "law_enforcement", t, g->le_agency[k.area]);
-			snprintf(e->data, sizeof(e->data), "{\"charge\":\"PC 236.1\",\"role\":\"%s\"}",
+			e = event(&k, "exploiter_arrest", "law_enforcement", t,
+				  g->le_agency[k.area]);
+			snprintf(e->data, sizeof(e->data),
+				 "{\"charge\":\"PC 236.1\",\"role\":\"%s\"}",
 				 chance(g, 0.7) ? "exploiter" : "buyer");
 		}
 		if (chance(g, 0.002) && (t = t0 + between(g, 10, 200) * DAY) <= g->end) {
 			e = event(&k, "arrest", "law_enforcement", t, g->le_agency[k.area]);
-			snprintf(e->data, sizeof(e->data), "{\"deviation\":true,\"offense\":\"PC 459\"}");
+			snprintf(e->data, sizeof(e->data),
+				 "{\"deviation\":true,\"offense\":\"PC 459\"}");
 			e->sealed = true;
 		}
 		if (chance(g, 0.4) && (t = t0 + between(g, 190, 400) * DAY) <= g->end) {
 			e = event(&k, "close", "core", t, lead);
-			snprintf(e->data, sizeof(e->data), "{\"reason\":\"stable_services_ended\"}");
+			snprintf(e->data, sizeof(e->data),
+				 "{\"reason\":\"stable_services_ended\"}");
 		}
 	}
 
@@ -616,7 +634,8 @@ static void one_case(struct gen *g, long i)
 		for (int q = 0; q < nseen; q++) {
 			sqlite3_bind_text(g->ins_part, 1, k.id, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(g->ins_part, 2, seen[q]);
-			sqlite3_bind_text(g->ins_part, 3, q ? "routed" : "identified", -1, SQLITE_STATIC);
+			sqlite3_bind_text(g->ins_part, 3, q ? "routed" : "identified", -1,
+					  SQLITE_STATIC);
 			sqlite3_bind_int64(g->ins_part, 4, t0);
 			done(g, g->ins_part);
 		}
@@ -627,7 +646,8 @@ static void one_case(struct gen *g, long i)
 			sqlite3_bind_int(st, 3, steps[s].episode);
 			if (steps[s].owner)
 				sqlite3_bind_text(st, 4, steps[s].owner, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 5, protocol_state_name(steps[s].state), -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 5, protocol_state_name(steps[s].state), -1,
+					  SQLITE_STATIC);
 			sqlite3_bind_int64(st, 6, steps[s].opened_at);
 			sqlite3_bind_int64(st, 7, steps[s].due_at);
 			sqlite3_bind_int64(st, 8, steps[s].done_at);
@@ -648,10 +668,13 @@ static void one_case(struct gen *g, long i)
 			sqlite3_bind_text(g->ins_pros, 2, number, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_int64(g->ins_pros, 3, filed);
 			if (filed + 400 * DAY <= g->end && chance(g, 0.7)) {
-				sqlite3_bind_text(g->ins_pros, 4, chance(g, 0.6) ? "convicted"
-								     : chance(g, 0.5) ? "plea" : "dismissed",
+				sqlite3_bind_text(g->ins_pros, 4,
+						  chance(g, 0.6)   ? "convicted"
+						  : chance(g, 0.5) ? "plea"
+								   : "dismissed",
 						  -1, SQLITE_STATIC);
-				sqlite3_bind_int64(g->ins_pros, 5, filed + between(g, 100, 400) * DAY);
+				sqlite3_bind_int64(g->ins_pros, 5,
+						   filed + between(g, 100, 400) * DAY);
 			}
 			sqlite3_bind_int64(g->ins_pros, 6, filed);
 			done(g, g->ins_pros);
@@ -673,20 +696,30 @@ static void one_case(struct gen *g, long i)
 				w = sqlite3_last_insert_rowid(g->db);
 				g->witnesses++;
 				if (chance(g, 0.9) && listed + 3 * DAY <= g->end) {
-					e = event(&k, "witness_advocate", "court", listed + between(g, 0, 3) * DAY,
+					e = event(&k, "witness_advocate", "court",
+						  listed + between(g, 0, 3) * DAY,
 						  agency_of(g, k.area, "advocacy"));
-					snprintf(e->data, sizeof(e->data), "{\"user_id\":%" PRId64 ",\"witness_id\":%" PRId64 "}",
+					snprintf(e->data, sizeof(e->data),
+						 "{\"user_id\":%" PRId64 ",\"witness_id\":%" PRId64
+						 "}",
 						 e->agency, w);
 				}
 				if (chance(g, 0.7) && listed + 20 * DAY <= g->end) {
-					e = event(&k, "safety_plan_signoff", "court", listed + between(g, 5, 20) * DAY, pa);
-					snprintf(e->data, sizeof(e->data), "{\"kind\":\"prosecutor\",\"witness_id\":%" PRId64 "}", w);
+					e = event(&k, "safety_plan_signoff", "court",
+						  listed + between(g, 5, 20) * DAY, pa);
+					snprintf(e->data, sizeof(e->data),
+						 "{\"kind\":\"prosecutor\",\"witness_id\":%" PRId64
+						 "}",
+						 w);
 				}
 				if (chance(g, 0.3) && listed + 30 * DAY <= g->end) {
-					e = event(&k, "cctv_motion", "court", listed + between(g, 10, 30) * DAY, pa);
-					snprintf(e->data, sizeof(e->data),
-						 "{\"outcome\":\"%s\",\"rule\":\"county policy\",\"witness_id\":%" PRId64 "}",
-						 chance(g, 0.5) ? "granted" : "filed", w);
+					e = event(&k, "cctv_motion", "court",
+						  listed + between(g, 10, 30) * DAY, pa);
+					snprintf(
+						e->data, sizeof(e->data),
+						"{\"outcome\":\"%s\",\"rule\":\"county policy\",\"witness_id\":%" PRId64
+						"}",
+						chance(g, 0.5) ? "granted" : "filed", w);
 				}
 			}
 		}
@@ -698,10 +731,14 @@ static void one_case(struct gen *g, long i)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },	      { "recoveries", required_argument, NULL, 'n' },
-		{ "areas", required_argument, NULL, 'a' },    { "seed", required_argument, NULL, 's' },
-		{ "protocol", required_argument, NULL, 'p' }, { "end", required_argument, NULL, 'e' },
-		{ "years", required_argument, NULL, 'y' },    { "help", no_argument, NULL, 'h' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "recoveries", required_argument, NULL, 'n' },
+		{ "areas", required_argument, NULL, 'a' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "protocol", required_argument, NULL, 'p' },
+		{ "end", required_argument, NULL, 'e' },
+		{ "years", required_argument, NULL, 'y' },
+		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct gen g = { 0 };
@@ -726,13 +763,15 @@ int main(int argc, char **argv)
 		case 'e': end = optarg; break;
 		case 'y': years = strtol(optarg, NULL, 10); break;
 		default:
-			fprintf(stderr, "usage: gen-state --db PATH [--recoveries N] [--areas N] [--seed S]"
-					" [--protocol FILE] [--end YYYY-MM-DD] [--years N]\n");
+			fprintf(stderr,
+				"usage: gen-state --db PATH [--recoveries N] [--areas N] [--seed S]"
+				" [--protocol FILE] [--end YYYY-MM-DD] [--years N]\n");
 			return c == 'h' ? 0 : 2;
 		}
 	}
 	if (!db || g.ncases < 1 || g.nareas < 1 || years < 1 || timefmt_parse_date(end, &d)) {
-		fprintf(stderr, "gen-state: --db is required; counts must be positive; --end YYYY-MM-DD\n");
+		fprintf(stderr,
+			"gen-state: --db is required; counts must be positive; --end YYYY-MM-DD\n");
 		return 2;
 	}
 	if (stat(db, &st) == 0) {
@@ -753,23 +792,27 @@ int main(int argc, char **argv)
 	exec(&g, "BEGIN");
 	setup(&g, protocol);
 	g.youth_recoveries = calloc((size_t)g.ncases + 2, sizeof(int));
-	g.ins_event = prep(&g, "INSERT INTO events(id, case_id, type, section, at, recorded_at, user_id,"
-			       " agency_id, amends, data, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-			       " ?10, ?11)");
-	g.ins_step = prep(&g, "INSERT INTO case_steps(case_id, step, episode, owner, state, opened_at,"
-			      " due_at, done_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-	g.ins_case = prep(&g, "INSERT INTO cases(id, youth_id, recovery_no, identified_at, recorded_at,"
-			      " area, youth_status, identified_by_agency, identified_by_user, protocol_id,"
-			      " age, age_estimated, gender, race_ethnicity, last_assault_at)"
-			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+	g.ins_event = prep(
+		&g, "INSERT INTO events(id, case_id, type, section, at, recorded_at, user_id,"
+		    " agency_id, amends, data, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+		    " ?10, ?11)");
+	g.ins_step =
+		prep(&g, "INSERT INTO case_steps(case_id, step, episode, owner, state, opened_at,"
+			 " due_at, done_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	g.ins_case = prep(
+		&g, "INSERT INTO cases(id, youth_id, recovery_no, identified_at, recorded_at,"
+		    " area, youth_status, identified_by_agency, identified_by_user, protocol_id,"
+		    " age, age_estimated, gender, race_ethnicity, last_assault_at)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
 	g.ins_youth = prep(&g, "INSERT INTO youth(id, blind_index, identity, created_at)"
 			       " VALUES (?1, ?2, ?3, ?4)");
 	g.ins_part = prep(&g, "INSERT INTO case_agencies(case_id, agency_id, reason, joined_at)"
 			      " VALUES (?1, ?2, ?3, ?4)");
-	g.ins_pros = prep(&g, "INSERT INTO prosecutions(agency_id, court_case_number, court, charges,"
-			      " filed_at, outcome, outcome_at, created_at, created_by)"
-			      " VALUES (?1, ?2, 'Superior Court (synthetic)', '[\"PC 236.1(c)\"]', ?3, ?4,"
-			      " coalesce(?5, 0), ?6, ?1)");
+	g.ins_pros = prep(
+		&g, "INSERT INTO prosecutions(agency_id, court_case_number, court, charges,"
+		    " filed_at, outcome, outcome_at, created_at, created_by)"
+		    " VALUES (?1, ?2, 'Superior Court (synthetic)', '[\"PC 236.1(c)\"]', ?3, ?4,"
+		    " coalesce(?5, 0), ?6, ?1)");
 	g.ins_def = prep(&g, "INSERT INTO defendants(prosecution_id, role, name_sealed, charges,"
 			     " created_at) VALUES (?1, 'exploiter', ?2, '[\"PC 236.1(c)\"]', ?3)");
 	g.ins_witness = prep(&g, "INSERT INTO witnesses(prosecution_id, case_id, listed_at)"
@@ -778,8 +821,8 @@ int main(int argc, char **argv)
 		one_case(&g, i);
 		if ((i + 1) % 100000 == 0) {
 			exec(&g, "COMMIT; BEGIN");
-			fprintf(stderr, "gen-state: %ld recoveries, %ld events (%lds)\n", i + 1, g.events,
-				(long)(time(NULL) - began));
+			fprintf(stderr, "gen-state: %ld recoveries, %ld events (%lds)\n", i + 1,
+				g.events, (long)(time(NULL) - began));
 		}
 	}
 	flush_events(&g, INT64_MAX);

@@ -12,7 +12,7 @@ set -eu
 BUILD="gcc make pkg-config zlib1g-dev
 libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev libssl-dev
 libqrencode-dev tzdata"
-TEST="clang libclang-rt-14-dev libcmocka-dev sqlite3 nodejs openssl nginx-light systemd
+TEST="clang clang-format libclang-rt-14-dev libcmocka-dev sqlite3 nodejs openssl nginx-light systemd
 bsdutils"
 COVERAGE="llvm"
 NODE_MAJOR_MIN=20

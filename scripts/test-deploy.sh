@@ -12,4 +12,5 @@ SAFEHARBOR_BIN="${SAFEHARBOR_BIN:-$PWD/build/asan/safeharbor}"
 [ -x "$SAFEHARBOR_BIN" ] || SAFEHARBOR_BIN="$PWD/build/release/safeharbor"
 export SAFEHARBOR_DEB SAFEHARBOR_BIN
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"
-exec node --test --test-reporter=spec --test-concurrency=1 tests/deploy/
+# one machine, one installed package: runs of this suite from several checkouts take turns
+exec flock /tmp/safeharbor-deploy.lock node --test --test-reporter=spec --test-concurrency=1 tests/deploy/

@@ -46,7 +46,8 @@ static void check_text(const char *field, const char *s, size_t min, size_t max,
 		sh_error_field(err, SH_EINVAL, field, "must be %zu to %zu characters", min, max);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if (*p < 0x20 || *p == 0x7f) {
-			sh_error_field(err, SH_EINVAL, field, "must not contain control characters");
+			sh_error_field(err, SH_EINVAL, field,
+				       "must not contain control characters");
 			break;
 		}
 }
@@ -54,8 +55,9 @@ static void check_text(const char *field, const char *s, size_t min, size_t max,
 static void check_area(const char *field, const char *area, struct sh_error *err)
 {
 	if (!area || !*area || strlen(area) > 64 || !name_chars(area, "_-*"))
-		sh_error_field(err, SH_EINVAL, field,
-			       "an area is 1 to 64 lowercase letters, digits, '_' or '-' (or '*' for all)");
+		sh_error_field(
+			err, SH_EINVAL, field,
+			"an area is 1 to 64 lowercase letters, digits, '_' or '-' (or '*' for all)");
 }
 
 /* The agency's name (for the password rules); NULL when unknown, allocated from a. */
@@ -99,8 +101,9 @@ static enum sh_code announce(struct store_conn *c, struct op *o, const struct us
 /* Who did it, in a notice's words. */
 static const char *by_whom(const struct op *o)
 {
-	return o->actor == ADMIN_SYSTEM ? "safeharbor" : o->actor ? "an admin"
-							       : "the operator (command line)";
+	return o->actor == ADMIN_SYSTEM ? "safeharbor"
+	       : o->actor		? "an admin"
+					: "the operator (command line)";
 }
 
 static enum sh_code audited(struct store_conn *c, struct op *o, enum sh_code rc,
@@ -128,10 +131,11 @@ enum sh_code admin_agency_add(struct store *s, int64_t now, const struct princip
 
 	check_text("name", r->name, 1, 100, true, err);
 	if (access_kind_parse(r->kind) < 0)
-		sh_error_field(err, SH_EINVAL, "kind",
-			       "must be one of: law_enforcement, child_welfare, probation, advocacy, "
-			       "medical, mental_health, prosecutor, shelter, oversight, education, "
-			       "juvenile_court");
+		sh_error_field(
+			err, SH_EINVAL, "kind",
+			"must be one of: law_enforcement, child_welfare, probation, advocacy, "
+			"medical, mental_health, prosecutor, shelter, oversight, education, "
+			"juvenile_court");
 	if (r->home_area)
 		check_area("home_area", r->home_area, err);
 	for (const char **a = r->areas; a && *a; a++)
@@ -153,7 +157,10 @@ static enum sh_code do_agency_disable(struct store_conn *c, void *arg, struct sh
 enum sh_code admin_agency_disable(struct store *s, int64_t now, const struct principal *actor,
 				  int64_t id, bool disabled, struct sh_error *err)
 {
-	struct op o = { .actor = actor, .now = now, .id = id, .flag = disabled,
+	struct op o = { .actor = actor,
+			.now = now,
+			.id = id,
+			.flag = disabled,
 			.action = disabled ? "agency.disable" : "agency.enable" };
 
 	snprintf(o.detail, sizeof(o.detail), "agency %" PRId64, id);
@@ -204,7 +211,8 @@ enum sh_code admin_user_add(struct store *s, int64_t now, const struct principal
 	check_text("sso_id", r->sso_id, 1, 200, false, err);
 	{
 		struct arena a = ARENA_INIT;
-		password_check("password", password, r->username, agency_name(s, r->agency_id, &a), err);
+		password_check("password", password, r->username, agency_name(s, r->agency_id, &a),
+			       err);
 		arena_release(&a);
 	}
 	if (err->nfields)
@@ -231,8 +239,10 @@ static enum sh_code do_user_disable(struct store_conn *c, void *arg, struct sh_e
 			 by_whom(o), o->flag ? "; sessions and tokens ended" : "");
 		if (o->actor == ADMIN_SYSTEM)
 			snprintf(o->notice_detail, sizeof(o->notice_detail),
-				 "the account was disabled after %" PRId64 " days without use; sessions "
-				 "and tokens ended (an admin can enable it)", o->days);
+				 "the account was disabled after %" PRId64
+				 " days without use; sessions "
+				 "and tokens ended (an admin can enable it)",
+				 o->days);
 		rc = announce(c, o, &u, err);
 	}
 	arena_release(&a);
@@ -242,7 +252,10 @@ static enum sh_code do_user_disable(struct store_conn *c, void *arg, struct sh_e
 enum sh_code admin_user_disable(struct store *s, int64_t now, const struct principal *actor,
 				int64_t id, bool disabled, struct sh_error *err)
 {
-	struct op o = { .actor = actor, .now = now, .id = id, .flag = disabled,
+	struct op o = { .actor = actor,
+			.now = now,
+			.id = id,
+			.flag = disabled,
 			.action = disabled ? "user.disable" : "user.enable" };
 
 	snprintf(o.detail, sizeof(o.detail), "user %" PRId64, id);
@@ -327,7 +340,8 @@ enum sh_code admin_agency_update(struct store *s, int64_t now, const struct prin
 				 struct sh_error *err)
 {
 	struct change x = { .o = { .actor = actor, .now = now, .action = "agency.update" },
-			    .id = id, .agency = ch };
+			    .id = id,
+			    .agency = ch };
 
 	if (ch->name)
 		check_text("name", ch->name, 1, 100, true, err);
@@ -388,10 +402,11 @@ static enum sh_code do_user_update(struct store_conn *c, void *arg, struct sh_er
 			on += shifts[i].user_id == u.id || shifts[i].fallback_id == u.id ||
 			      shifts[i].supervisor_id == u.id;
 		if (on) {
-			rc = sh_error_field(err, SH_ECONFLICT, moved ? "agency_id" : "role",
-					    "%s is on %zu shift%s of the agency's on-call roster now or "
-					    "ahead: end %s first (the On call screen)",
-					    u.display_name, on, on == 1 ? "" : "s", on == 1 ? "it" : "them");
+			rc = sh_error_field(
+				err, SH_ECONFLICT, moved ? "agency_id" : "role",
+				"%s is on %zu shift%s of the agency's on-call roster now or "
+				"ahead: end %s first (the On call screen)",
+				u.display_name, on, on == 1 ? "" : "s", on == 1 ? "it" : "them");
 			goto out;
 		}
 	}
@@ -464,7 +479,8 @@ enum sh_code admin_user_update(struct store *s, int64_t now, const struct princi
 			       int64_t id, const struct admin_user_change *ch, struct sh_error *err)
 {
 	struct change x = { .o = { .actor = actor, .now = now, .action = "user.update" },
-			    .id = id, .user = ch };
+			    .id = id,
+			    .user = ch };
 
 	/* an admin cannot raise, lower or move their own account: another admin must */
 	if (actor && actor != ADMIN_SYSTEM && actor->user_id == id && (ch->role || ch->agency_id))
@@ -508,9 +524,11 @@ static enum sh_code do_token_create(struct store_conn *c, void *arg, struct sh_e
 	if (!rc) {
 		o->notice = "token_created";
 		snprintf(o->notice_detail, sizeof(o->notice_detail),
-			 "a bearer token (scope %s, until %s) was made by %s", o->token->scope, until,
-			 !o->actor ? "the operator (command line)"
-			 : o->actor->user_id == u.id ? "the user" : "another user");
+			 "a bearer token (scope %s, until %s) was made by %s", o->token->scope,
+			 until,
+			 !o->actor		     ? "the operator (command line)"
+			 : o->actor->user_id == u.id ? "the user"
+						     : "another user");
 		rc = announce(c, o, &u, err);
 	}
 	arena_release(&a);
@@ -552,7 +570,9 @@ enum sh_code admin_token_create(struct store *s, int64_t now, const struct princ
 				char out[ADMIN_TOKEN_LEN], int64_t *expires_at,
 				struct sh_error *err)
 {
-	struct token_rec t = { .user_id = user_id, .label = spec->label, .created_at = now,
+	struct token_rec t = { .user_id = user_id,
+			       .label = spec->label,
+			       .created_at = now,
 			       .scope = spec->scope ? spec->scope : "write",
 			       .created_by = actor ? actor->user_id : 0 };
 	struct op o = { .actor = actor, .now = now, .action = "token.create", .token = &t };
@@ -616,7 +636,8 @@ static enum sh_code do_totp_reset(struct store_conn *c, void *arg, struct sh_err
 		snprintf(o->notice_detail, sizeof(o->notice_detail),
 			 "the second factor was reset by %s; sessions and tokens ended; a new "
 			 "authenticator app "
-			 "is set up at the next sign-in", by_whom(o));
+			 "is set up at the next sign-in",
+			 by_whom(o));
 		rc = announce(c, o, &u, err);
 	}
 	arena_release(&a);
@@ -643,7 +664,10 @@ enum sh_code admin_agency_password_signin(struct store *s, int64_t now,
 					  const struct principal *actor, int64_t id, bool allowed,
 					  struct sh_error *err)
 {
-	struct op o = { .actor = actor, .now = now, .id = id, .flag = allowed,
+	struct op o = { .actor = actor,
+			.now = now,
+			.id = id,
+			.flag = allowed,
 			.action = "agency.password_signin" };
 	struct county county;
 	bool oidc;
@@ -655,10 +679,11 @@ enum sh_code admin_agency_password_signin(struct store *s, int64_t now,
 		oidc = county_oidc_configured(&county);
 		county_release(&county);
 		if (!oidc)
-			return sh_error_field(err, SH_EINVAL, "password",
-					      "may be switched off only when the county's identity "
-					      "provider is set up (the oidc.issuer and oidc.client_id "
-					      "settings)");
+			return sh_error_field(
+				err, SH_EINVAL, "password",
+				"may be switched off only when the county's identity "
+				"provider is set up (the oidc.issuer and oidc.client_id "
+				"settings)");
 	}
 	snprintf(o.detail, sizeof(o.detail), "agency %" PRId64 " local passwords %s", id,
 		 allowed ? "on" : "off");
@@ -686,8 +711,12 @@ enum sh_code admin_disable_inactive(struct store *s, int64_t now, int days, int 
 	for (size_t i = 0; !rc && i < nall; i++)
 		admins += !all[i].disabled && !strcmp(all[i].role, "admin");
 	for (size_t i = 0; !rc && i < n; i++) {
-		struct op o = { .actor = ADMIN_SYSTEM, .now = now, .id = list[i].id, .flag = true,
-				.action = "user.disable", .days = days };
+		struct op o = { .actor = ADMIN_SYSTEM,
+				.now = now,
+				.id = list[i].id,
+				.flag = true,
+				.action = "user.disable",
+				.days = days };
 		bool admin = !strcmp(list[i].role, "admin");
 
 		/* the last admin stays: nobody else could enable an account again over the API */

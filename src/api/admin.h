@@ -73,7 +73,8 @@ struct admin_user_change {
  * Nobody changes their own role or agency (403 naming the field).
  */
 enum sh_code admin_user_update(struct store *s, int64_t now, const struct principal *actor,
-			       int64_t id, const struct admin_user_change *ch, struct sh_error *err);
+			       int64_t id, const struct admin_user_change *ch,
+			       struct sh_error *err);
 /* Removes the user's second factor and recovery codes and ends their sessions; they set up
  * a new one at the next sign-in. Announced. SH_ECONFLICT when there is none. */
 enum sh_code admin_user_totp_reset(struct store *s, int64_t now, const struct principal *actor,

@@ -77,9 +77,11 @@ API_HANDLER(api_agencies_list)
 	items = json_array();
 	for (size_t i = 0; i < n; i++)
 		if (!list[i].disabled || access_admin(req->who))
-			json_array_append_new(items, agency_to_json(&list[i], access_admin(req->who)));
-	return api_reply_json_new(res, 200, json_pack("{s:o, s:o}", "items", items, "areas",
-						      county_areas(list, n, req->arena)));
+			json_array_append_new(items,
+					      agency_to_json(&list[i], access_admin(req->who)));
+	return api_reply_json_new(res, 200,
+				  json_pack("{s:o, s:o}", "items", items, "areas",
+					    county_areas(list, n, req->arena)));
 }
 
 API_HANDLER(api_agencies_create)
@@ -107,7 +109,8 @@ API_HANDLER(api_agencies_create)
 	r.areas = arena_alloc(req->arena, (json_array_size(areas) + 1) * sizeof(char *));
 	json_array_foreach(areas, i, v)
 		r.areas[i] = json_string_value(v);
-	if ((rc = admin_agency_add(req->app->store, clock_now(&req->app->clock), req->who, &r, err)))
+	if ((rc = admin_agency_add(req->app->store, clock_now(&req->app->clock), req->who, &r,
+				   err)))
 		goto out;
 	rc = api_reply_json_new(res, 201, agency_to_json(&r, true));
 out:
@@ -126,8 +129,8 @@ static enum sh_code set_disabled(struct api_request *req, struct api_response *r
 	if ((rc = admin_agency_disable(req->app->store, clock_now(&req->app->clock), req->who, id,
 				       disabled, err)))
 		return rc;
-	return api_reply_json_new(res, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id,
-						      "disabled", disabled));
+	return api_reply_json_new(
+		res, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "disabled", disabled));
 }
 
 API_HANDLER(api_agency_disable)
@@ -215,8 +218,9 @@ API_HANDLER(api_agency_signin)
 	allowed = jsonh_bool(body, "password", true);
 	if (!(rc = admin_agency_password_signin(req->app->store, clock_now(&req->app->clock),
 						req->who, id, allowed, err)))
-		rc = api_reply_json_new(res, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id,
-							    "password_signin", allowed));
+		rc = api_reply_json_new(
+			res, 200,
+			json_pack("{s:I, s:b}", "id", (json_int_t)id, "password_signin", allowed));
 out:
 	json_decref(body);
 	return rc;

@@ -57,13 +57,15 @@ enum sh_code agenda_build(struct app *app, const struct principal *who, struct s
 			  struct sh_date last, bool mine, struct arena *a, struct agenda *out,
 			  struct sh_error *err)
 {
-	struct agenda_query q = { .agency_id = who->agency_id,
-				  .ever = who->role == ROLE_SUPERVISOR,
-				  .owner = access_kind_name(who->kind),
-				  /* the team meets: every agency on the case sees its MDT meeting */
-				  .also = "mdt_meeting",
-				  .worker = mine ? who->user_id : 0,
-				  .limit = AGENDA_MAX };
+	struct agenda_query q = {
+		.agency_id = who->agency_id,
+		.ever = who->role == ROLE_SUPERVISOR,
+		.owner = access_kind_name(who->kind),
+		/* the team meets: every agency on the case sees its MDT meeting */
+		.also = "mdt_meeting",
+		.worker = mine ? who->user_id : 0,
+		.limit = AGENDA_MAX
+	};
 	struct agenda_step_rec *steps = NULL;
 	struct agenda_hearing_rec *hearings = NULL;
 	struct roster_rec *shifts = NULL;
@@ -83,19 +85,22 @@ enum sh_code agenda_build(struct app *app, const struct principal *who, struct s
 	if (!rc && access_can_read(who, SEC_COURT))
 		rc = store_agenda_hearings(c, &q, a, &hearings, &nhearings, err);
 	if (!rc)
-		rc = store_roster_list(c, who->agency_id, NULL, q.from, q.to, a, &shifts, &nshifts, err);
+		rc = store_roster_list(c, who->agency_id, NULL, q.from, q.to, a, &shifts, &nshifts,
+				       err);
 	store_read_end(c);
 	if (rc)
 		return rc;
 	out->truncated = nsteps == AGENDA_MAX || nhearings == AGENDA_MAX;
-	if (!(out->items = arena_alloc(a, (nsteps + nhearings + nshifts + 1) * sizeof(*out->items))))
+	if (!(out->items =
+		      arena_alloc(a, (nsteps + nhearings + nshifts + 1) * sizeof(*out->items))))
 		return sh_error_set(err, SH_ENOMEM, "out of memory");
 	for (size_t i = 0; i < nsteps; i++) {
 		struct agenda_item *it = &out->items[n++];
 		memset(it, 0, sizeof(*it));
 		it->kind = !strcmp(steps[i].step, "mdt_meeting") ? AGENDA_MDT : AGENDA_STEP;
 		it->at = steps[i].due_at;
-		it->title = registry_step_title(&app->registry, steps[i].protocol_id, steps[i].step);
+		it->title =
+			registry_step_title(&app->registry, steps[i].protocol_id, steps[i].step);
 		it->case_id = steps[i].case_id;
 		it->area = steps[i].area;
 		it->step = &steps[i];
@@ -138,8 +143,7 @@ const char *agenda_uid(const struct agenda_item *it, struct arena *a)
 	case AGENDA_HEARING:
 		return arena_printf(a, "hearing-%" PRId64 "-%s@safeharbor", it->hearing->id,
 				    it->case_id);
-	default:
-		return arena_printf(a, "shift-%" PRId64 "@safeharbor", it->shift->id);
+	default: return arena_printf(a, "shift-%" PRId64 "@safeharbor", it->shift->id);
 	}
 }
 
@@ -215,8 +219,8 @@ static json_t *item_json(struct api_request *req, const struct agenda *ag,
 			 const struct agenda_item *it, int64_t now)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "kind", kind_names[it->kind], "uid",
-			      agenda_uid(it, req->arena), "title", it->title, "case_id", it->case_id,
-			      "area", it->area);
+			      agenda_uid(it, req->arena), "title", it->title, "case_id",
+			      it->case_id, "area", it->area);
 	struct sh_date day = tz_date(req->app->county.tz, it->at > ag->from ? it->at : ag->from);
 	char d[11];
 
@@ -225,18 +229,19 @@ static json_t *item_json(struct api_request *req, const struct agenda *ag,
 	jsonh_set_time(o, "at", it->at, false);
 	jsonh_set_time(o, "ends_at", it->ends_at, true);
 	if (it->step) {
-		json_t *st = json_pack("{s:s, s:i, s:s?, s:s?, s:b}", "key", it->step->step,
-				       "episode", it->step->episode, "owner", it->step->owner,
-				       "also_owner", it->step->also_owner, "overdue",
-				       now > it->step->due_at);
+		json_t *st =
+			json_pack("{s:s, s:i, s:s?, s:s?, s:b}", "key", it->step->step, "episode",
+				  it->step->episode, "owner", it->step->owner, "also_owner",
+				  it->step->also_owner, "overdue", now > it->step->due_at);
 		jsonh_set_time(st, "opened_at", it->step->opened_at, true);
 		json_object_set_new(o, "step", st);
-		json_object_set_new(o, "worker", person(it->step->worker_id, it->step->worker_name));
+		json_object_set_new(o, "worker",
+				    person(it->step->worker_id, it->step->worker_name));
 	} else if (it->hearing) {
-		json_object_set_new(o, "hearing", json_pack("{s:I, s:s, s:s?}", "id",
-							    (json_int_t)it->hearing->id, "kind",
-							    it->hearing->kind, "court",
-							    it->hearing->court));
+		json_object_set_new(o, "hearing",
+				    json_pack("{s:I, s:s, s:s?}", "id", (json_int_t)it->hearing->id,
+					      "kind", it->hearing->kind, "court",
+					      it->hearing->court));
 		json_object_set_new(o, "worker",
 				    person(it->hearing->worker_id, it->hearing->worker_name));
 	} else {

@@ -23,19 +23,19 @@ enum agenda_kind { AGENDA_STEP, AGENDA_MDT, AGENDA_HEARING, AGENDA_SHIFT };
 
 struct agenda_item {
 	enum agenda_kind kind;
-	int64_t at;      /* the deadline, the hearing's start, the shift's start */
+	int64_t at;	 /* the deadline, the hearing's start, the shift's start */
 	int64_t ends_at; /* a shift's end; 0: a moment */
 	const char *title;
 	const char *case_id; /* NULL for a shift */
 	const char *area;
-	const struct agenda_step_rec *step;       /* AGENDA_STEP, AGENDA_MDT */
+	const struct agenda_step_rec *step;	  /* AGENDA_STEP, AGENDA_MDT */
 	const struct agenda_hearing_rec *hearing; /* AGENDA_HEARING */
-	const struct roster_rec *shift;           /* AGENDA_SHIFT */
+	const struct roster_rec *shift;		  /* AGENDA_SHIFT */
 };
 
 struct agenda {
 	struct sh_date first, last; /* the county days shown, both included */
-	int64_t from, to;           /* [from, to): the start of `first`, the end of `last` */
+	int64_t from, to;	    /* [from, to): the start of `first`, the end of `last` */
 	struct agenda_item *items;  /* by time */
 	size_t n;
 	bool truncated; /* more steps or hearings than an agenda shows (AGENDA_MAX of each) */

@@ -50,9 +50,10 @@ void api_problem(struct api_response *res, const struct sh_error *err, const cha
 	/* internal details (SQL errors, paths) stay in the server log, not the answer;
 	 * "unavailable" (shutting down, busy, not ready) says which */
 	json_object_set_new(p, "detail",
-			    json_string(status >= 500 && code != SH_EUNAVAILABLE ? "The server could not complete the request; "
-						       "it has been logged with the request id."
-						     : err->detail));
+			    json_string(status >= 500 && code != SH_EUNAVAILABLE
+						? "The server could not complete the request; "
+						  "it has been logged with the request id."
+						: err->detail));
 	for (int i = 0; i < err->nfields; i++) {
 		json_t *f = json_object();
 		json_object_set_new(f, "field", json_string(err->fields[i].field));
@@ -72,8 +73,12 @@ void api_problem(struct api_response *res, const struct sh_error *err, const cha
 void api_request_done(struct api_request *req)
 {
 	struct sh_error ignored = SH_ERROR_INIT;
-	struct audit_batch b = { .who = req->who, .action = "case.probe", .outcome = "denied",
-				 .section = "core", .case_ids = &req->denied_case, .ncases = 1 };
+	struct audit_batch b = { .who = req->who,
+				 .action = "case.probe",
+				 .outcome = "denied",
+				 .section = "core",
+				 .case_ids = &req->denied_case,
+				 .ncases = 1 };
 
 	if (!req->denied_case || !req->who)
 		return;
@@ -113,8 +118,9 @@ const char *api_base_url(struct api_request *req)
 			n--;
 		return arena_printf(req->arena, "%.*s", (int)n, app->public_url);
 	}
-	if (!host || !*host || strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					    "0123456789.-:[]") != strlen(host))
+	if (!host || !*host ||
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789.-:[]") != strlen(host))
 		host = "localhost";
 	return arena_printf(req->arena, "%s://%s",
 			    req->secure || app->cfg.secure_cookies ? "https" : "http", host);

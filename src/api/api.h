@@ -23,7 +23,7 @@ struct principal;
 struct api_request {
 	const char *method;
 	const char *path;
-	const char *route; /* the matched pattern, e.g. "/api/v1/cases/{id}" */
+	const char *route;		    /* the matched pattern, e.g. "/api/v1/cases/{id}" */
 	const char *params[API_MAX_PARAMS]; /* the {…} segments of the path, in order */
 	int nparams;
 	const char *body;

@@ -15,10 +15,10 @@
 #include "store/store.h"
 
 struct app_config {
-	int session_idle_s;     /* sign-out after this much inactivity (default 900) */
+	int session_idle_s;	/* sign-out after this much inactivity (default 900) */
 	int session_absolute_s; /* and after this long in any case (default 43200) */
-	bool secure_cookies;    /* served over TLS, or behind a proxy that terminates it */
-	int clock_skew_s;       /* how far in the future a reported time may be (default 300) */
+	bool secure_cookies;	/* served over TLS, or behind a proxy that terminates it */
+	int clock_skew_s;	/* how far in the future a reported time may be (default 300) */
 	int safety_review_days; /* a witness's safety plan is reviewed this long before each
 				   hearing (default 7) */
 };
@@ -31,22 +31,25 @@ struct app {
 	struct sh_clock clock;
 	struct shcrypto_keys keys;
 	struct app_config cfg;
-	struct registry registry;     /* protocol versions */
-	struct witness_rules *witness_rules; /* CCTV eligibility and notice (protocols/ca-cctv.rules) */
-	struct offences *offences;    /* what the arrest guardrail recognises (ca-offences.rules) */
-	struct county county;         /* the county's settings: its zone, the arrest window, the
+	struct registry registry; /* protocol versions */
+	struct witness_rules
+		*witness_rules;	   /* CCTV eligibility and notice (protocols/ca-cctv.rules) */
+	struct offences *offences; /* what the arrest guardrail recognises (ca-offences.rules) */
+	struct county county;	   /* the county's settings: its zone, the arrest window, the
 					 late-entry margin, the timeline limits (api/county.h) */
-	struct inflight *inflight;    /* idempotency keys being processed (mutable, locked) */
-	struct throttle *throttle;    /* failed sign-ins (api/throttle.h; mutable, locked) */
-	struct oidc_cache *oidc;      /* the provider's discovery and keys (api/oidc.h; locked) */
-	const char *oidc_client_secret; /* oidc_client_secret (configuration); NULL: a public client */
-	const char *public_url;       /* public_url (configuration); NULL: the request's Host */
-	char dummy_hash[128]; /* verified against for unknown usernames, so timing reveals nothing */
+	struct inflight *inflight; /* idempotency keys being processed (mutable, locked) */
+	struct throttle *throttle; /* failed sign-ins (api/throttle.h; mutable, locked) */
+	struct oidc_cache *oidc;   /* the provider's discovery and keys (api/oidc.h; locked) */
+	const char
+		*oidc_client_secret; /* oidc_client_secret (configuration); NULL: a public client */
+	const char *public_url;	     /* public_url (configuration); NULL: the request's Host */
+	char dummy_hash
+		[128]; /* verified against for unknown usernames, so timing reveals nothing */
 	/* operations (docs/operations.md): /metrics and /readyz */
-	struct telemetry *telemetry;    /* HTTP counters (http/telemetry.h); NULL: none kept */
+	struct telemetry *telemetry;	/* HTTP counters (http/telemetry.h); NULL: none kept */
 	struct notify_worker *notifier; /* the delivery worker /readyz watches; NULL: none */
-	const char *metrics_token;      /* bearer token for /metrics on the main port; NULL: off */
-	int64_t started_at;             /* Unix seconds */
+	const char *metrics_token;	/* bearer token for /metrics on the main port; NULL: off */
+	int64_t started_at;		/* Unix seconds */
 };
 
 void app_config_defaults(struct app_config *cfg);

@@ -119,8 +119,8 @@ static int verify_row(const struct audit_entry *e, void *arg)
 			    " (rows removed or reordered?)",
 			    e->seq, v->rows);
 	if (e->has_nul)
-		return fail(v, e->seq, 0, "audit row %" PRId64 ": a field holds a NUL byte (edited?)",
-			    e->seq);
+		return fail(v, e->seq, 0,
+			    "audit row %" PRId64 ": a field holds a NUL byte (edited?)", e->seq);
 	if (!x->keyed) {
 		audit_chain_hash_v1(v->head, e, h);
 		if (strcmp(h, e->hash))
@@ -200,8 +200,8 @@ enum sh_code audit_verify(struct store *s, const struct audit_keys *keys,
 	v->keyed = x.keyed = store_schema_version(s) >= AUDIT_CHAIN_KEYED_SCHEMA;
 	if (!x.keyed)
 		checkpoints_path = NULL;
-	if (checkpoints_path &&
-	    (rc = checkpoints_read(checkpoints_path, keys->checkpoint, &cps, &x.ncps, &bad_line, err)))
+	if (checkpoints_path && (rc = checkpoints_read(checkpoints_path, keys->checkpoint, &cps,
+						       &x.ncps, &bad_line, err)))
 		return rc;
 	if (bad_line) {
 		fail(v, 0, 0,
@@ -231,7 +231,8 @@ enum sh_code audit_verify(struct store *s, const struct audit_keys *keys,
 		/* the end of the chain is gone: the checkpoint remembers it */
 		when(v->latest.at, t);
 		fail(v, v->rows + 1, 0,
-		     "audit row %" PRId64 ": rows %" PRId64 " to %" PRId64 " are missing: the chain "
+		     "audit row %" PRId64 ": rows %" PRId64 " to %" PRId64
+		     " are missing: the chain "
 		     "ends at row %" PRId64 " but the checkpoint of %s (line %d) recorded %" PRId64
 		     " rows (cut from the end?)",
 		     v->rows + 1, v->rows + 1, v->latest.seq, v->rows, t, v->latest.line,

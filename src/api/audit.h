@@ -30,7 +30,7 @@ enum sh_code audit_write(struct store *s, const struct audit_batch *b, struct sh
 
 /* The audit chain's keys (lib/shcrypto.h shcrypto_audit_keys). */
 struct audit_keys {
-	unsigned char mac[AUDIT_CHAIN_KEY_LEN];        /* every row's hash */
+	unsigned char mac[AUDIT_CHAIN_KEY_LEN];	       /* every row's hash */
 	unsigned char checkpoint[AUDIT_CHAIN_KEY_LEN]; /* the checkpoints file's lines */
 };
 
@@ -41,16 +41,16 @@ enum sh_code audit_store_open(const char *db, const struct shcrypto_keys *k,
 			      struct sh_error *err);
 
 struct audit_verdict {
-	bool ok;            /* the chain, its events and the checkpoints hold */
-	bool keyed;         /* the chain is keyed; false: a database (copy) from before schema
+	bool ok;	   /* the chain, its events and the checkpoints hold */
+	bool keyed;	   /* the chain is keyed; false: a database (copy) from before schema
 			       AUDIT_CHAIN_KEYED_SCHEMA, checked with the old unkeyed hash */
-	int64_t rows;       /* rows checked */
-	int64_t events;     /* timeline events checked against their anchors */
-	int64_t bad_seq;    /* the first audit row that fails, when it is a row */
-	int64_t bad_event;  /* the event that fails, when it is an event */
-	char why[256];      /* what is wrong: "audit row N: ...", "event N: ...", "checkpoints ..." */
-	char head[65];      /* hash of the last row */
-	size_t checkpoints; /* checkpoints checked */
+	int64_t rows;	   /* rows checked */
+	int64_t events;	   /* timeline events checked against their anchors */
+	int64_t bad_seq;   /* the first audit row that fails, when it is a row */
+	int64_t bad_event; /* the event that fails, when it is an event */
+	char why[256]; /* what is wrong: "audit row N: ...", "event N: ...", "checkpoints ..." */
+	char head[65]; /* hash of the last row */
+	size_t checkpoints;	  /* checkpoints checked */
 	struct checkpoint latest; /* the checkpoint with the highest row (seq 0: none) */
 };
 /*

@@ -66,14 +66,14 @@ struct feed_op {
 static enum sh_code do_feed(struct store_conn *c, void *arg, struct sh_error *err)
 {
 	struct feed_op *o = arg;
-	enum sh_code rc = o->hash ? store_calendar_feed_put(c, o->who->user_id, o->hash, o->mine,
-							     o->now, err)
-				  : store_calendar_feed_remove(c, o->who->user_id, err);
+	enum sh_code rc =
+		o->hash ? store_calendar_feed_put(c, o->who->user_id, o->hash, o->mine, o->now, err)
+			: store_calendar_feed_remove(c, o->who->user_id, err);
 
 	return rc ? rc
 		  : audit_record(c, o->who, o->now, o->hash ? "calendar.create" : "calendar.revoke",
-				 NULL, NULL, "ok", o->hash && o->mine ? "only my cases and shifts" : NULL,
-				 err);
+				 NULL, NULL, "ok",
+				 o->hash && o->mine ? "only my cases and shifts" : NULL, err);
 }
 
 API_HANDLER(api_calendar_create)
@@ -132,9 +132,9 @@ static const char *kind_word(const char *kind)
 {
 	int k = access_kind_parse(kind);
 	static const char *const words[AK_COUNT] = {
-		"law enforcement", "child welfare", "probation", "the advocates", "medical",
-		"mental health", "the prosecutor", "the shelter", "oversight", "the office of education",
-		"the juvenile court",
+		"law enforcement", "child welfare",	      "probation",	    "the advocates",
+		"medical",	   "mental health",	      "the prosecutor",	    "the shelter",
+		"oversight",	   "the office of education", "the juvenile court",
 	};
 
 	return k >= 0 && k < AK_COUNT ? words[k] : kind;
@@ -160,13 +160,14 @@ static enum sh_code write_event(struct buf *b, const struct agenda_item *it, con
 	case AGENDA_STEP:
 		summary = arena_printf(a, "%s: %s%s", it->case_id, it->title,
 				       now > it->at ? " (overdue)" : "");
-		desc = arena_printf(a, "Case %s (%s): %s, owed by %s, due %s.", it->case_id, it->area,
-				    it->title, kind_word(it->step->owner), when);
+		desc = arena_printf(a, "Case %s (%s): %s, owed by %s, due %s.", it->case_id,
+				    it->area, it->title, kind_word(it->step->owner), when);
 		break;
 	case AGENDA_MDT:
 		summary = arena_printf(a, "%s: %s", it->case_id, it->title);
-		desc = arena_printf(a, "Case %s (%s): the multidisciplinary team meeting, called by "
-				       "%s, due by %s.",
+		desc = arena_printf(a,
+				    "Case %s (%s): the multidisciplinary team meeting, called by "
+				    "%s, due by %s.",
 				    it->case_id, it->area, kind_word(it->step->owner), when);
 		break;
 	case AGENDA_HEARING:
@@ -182,21 +183,26 @@ static enum sh_code write_event(struct buf *b, const struct agenda_item *it, con
 				    when, county_time(tz, it->ends_at, a),
 				    it->shift->user_name ? it->shift->user_name : "someone",
 				    it->shift->fallback_name ? it->shift->fallback_name : "none",
-				    it->shift->supervisor_name ? it->shift->supervisor_name : "someone");
+				    it->shift->supervisor_name ? it->shift->supervisor_name
+							       : "someone");
 	}
 	if ((rc = ics_line(b, "BEGIN", "VEVENT")) || (rc = ics_text(b, "UID", agenda_uid(it, a))) ||
 	    (rc = ics_time(b, "DTSTAMP", now)) || (rc = ics_time(b, "DTSTART", it->at)) ||
 	    (it->ends_at && (rc = ics_time(b, "DTEND", it->ends_at))) ||
 	    (rc = ics_text(b, "SUMMARY", summary)) || (rc = ics_text(b, "DESCRIPTION", desc)) ||
-	    (it->hearing && it->hearing->court && (rc = ics_text(b, "LOCATION", it->hearing->court))) ||
-	    (rc = ics_text(b, "CATEGORIES", it->kind == AGENDA_SHIFT ? "On call"
-					    : it->kind == AGENDA_HEARING ? "Hearing"
-					    : it->kind == AGENDA_MDT ? "MDT meeting" : "Deadline")) ||
-	    (it->case_id && (rc = ics_line(b, "URL", arena_printf(a, "%s/cases/%s", base,
-								   it->case_id)))) ||
+	    (it->hearing && it->hearing->court &&
+	     (rc = ics_text(b, "LOCATION", it->hearing->court))) ||
+	    (rc = ics_text(b, "CATEGORIES",
+			   it->kind == AGENDA_SHIFT	? "On call"
+			   : it->kind == AGENDA_HEARING ? "Hearing"
+			   : it->kind == AGENDA_MDT	? "MDT meeting"
+							: "Deadline")) ||
+	    (it->case_id &&
+	     (rc = ics_line(b, "URL", arena_printf(a, "%s/cases/%s", base, it->case_id)))) ||
 	    /* a deadline takes no time; a hearing or a shift does */
-	    (rc = ics_line(b, "TRANSP", it->kind == AGENDA_STEP || it->kind == AGENDA_MDT
-						? "TRANSPARENT" : "OPAQUE")))
+	    (rc = ics_line(b, "TRANSP",
+			   it->kind == AGENDA_STEP || it->kind == AGENDA_MDT ? "TRANSPARENT"
+									     : "OPAQUE")))
 		return rc;
 	return ics_line(b, "END", "VEVENT");
 }
@@ -209,7 +215,8 @@ static enum sh_code write_calendar(struct buf *b, const struct agenda *ag, const
 
 	if ((rc = ics_line(b, "BEGIN", "VCALENDAR")) || (rc = ics_line(b, "VERSION", "2.0")) ||
 	    (rc = ics_line(b, "PRODID", "-//safeharbor//agenda " SH_VERSION "//EN")) ||
-	    (rc = ics_line(b, "CALSCALE", "GREGORIAN")) || (rc = ics_line(b, "METHOD", "PUBLISH")) ||
+	    (rc = ics_line(b, "CALSCALE", "GREGORIAN")) ||
+	    (rc = ics_line(b, "METHOD", "PUBLISH")) ||
 	    (rc = ics_text(b, "X-WR-CALNAME", arena_printf(a, "safeharbor: %s", agency))) ||
 	    (rc = ics_text(b, "X-WR-TIMEZONE", tz_name(tz))) ||
 	    (rc = ics_line(b, "REFRESH-INTERVAL;VALUE=DURATION", "PT1H")) ||
@@ -254,9 +261,8 @@ API_HANDLER(api_calendar_feed)
 	rc = store_calendar_feed_find(c, hash, req->arena, &f, &u, err);
 	store_read_end(c);
 	/* an ended feed, or one whose owner may no longer read cases: as if it never was */
-	if (rc == SH_ENOTFOUND ||
-	    (!rc && (u.disabled || u.agency_disabled || !principal_from_user(&who, &u) ||
-		     !is_staff(&who)))) {
+	if (rc == SH_ENOTFOUND || (!rc && (u.disabled || u.agency_disabled ||
+					   !principal_from_user(&who, &u) || !is_staff(&who)))) {
 		sh_error_init(err);
 		return sh_error_set(err, SH_ENOTFOUND, "no such calendar");
 	}
@@ -264,7 +270,8 @@ API_HANDLER(api_calendar_feed)
 		return rc;
 	today = tz_date(app->county.tz, now);
 	if ((rc = agenda_build(app, &who, timefmt_date_add(today, -FEED_DAYS_BACK),
-			       timefmt_date_add(today, FEED_DAYS_AHEAD), f.mine, req->arena, &ag, err)))
+			       timefmt_date_add(today, FEED_DAYS_AHEAD), f.mine, req->arena, &ag,
+			       err)))
 		return rc;
 	if ((rc = agenda_audit(app, &who, now, "calendar.feed", &ag,
 			       arena_printf(req->arena, "calendar feed%s, %zu items",

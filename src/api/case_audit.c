@@ -26,13 +26,12 @@ static bool row_visible(const struct principal *who, const struct audit_view_rec
 
 static json_t *row_json(const struct audit_view_rec *r)
 {
-	json_t *o = json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:s}", "seq", (json_int_t)r->e.seq,
-			      "action", r->e.action, "user_id",
-			      r->e.user_id ? json_integer(r->e.user_id) : json_null(), "user",
-			      r->user_name ? json_string(r->user_name) : json_null(), "agency",
-			      r->agency_name ? json_string(r->agency_name) : json_null(), "section",
-			      r->e.section ? json_string(r->e.section) : json_null(), "outcome",
-			      r->e.outcome);
+	json_t *o = json_pack(
+		"{s:I, s:s, s:o, s:o, s:o, s:o, s:s}", "seq", (json_int_t)r->e.seq, "action",
+		r->e.action, "user_id", r->e.user_id ? json_integer(r->e.user_id) : json_null(),
+		"user", r->user_name ? json_string(r->user_name) : json_null(), "agency",
+		r->agency_name ? json_string(r->agency_name) : json_null(), "section",
+		r->e.section ? json_string(r->e.section) : json_null(), "outcome", r->e.outcome);
 
 	jsonh_set_time(o, "at", r->e.at, false);
 	if (r->e.token_id)
@@ -42,10 +41,11 @@ static json_t *row_json(const struct audit_view_rec *r)
 				  r->token_label ? json_string(r->token_label) : json_null(),
 				  "created_by",
 				  r->token_created_by
-					  ? json_pack("{s:I, s:o}", "id", (json_int_t)r->token_created_by,
-						      "name", r->token_creator_name
-								? json_string(r->token_creator_name)
-								: json_null())
+					  ? json_pack("{s:I, s:o}", "id",
+						      (json_int_t)r->token_created_by, "name",
+						      r->token_creator_name
+							      ? json_string(r->token_creator_name)
+							      : json_null())
 					  : json_string("the operator (command line)")));
 	return o;
 }
@@ -66,7 +66,8 @@ API_HANDLER(api_case_audit)
 	if ((rc = params_int(req, "limit", 1, AUDIT_PAGE_MAX, AUDIT_PAGE_DEFAULT, &limit, err)) ||
 	    (rc = params_int(req, "cursor", 1, INT64_MAX, 0, &cursor, err)))
 		return rc;
-	if (outcome && strcmp(outcome, "ok") && strcmp(outcome, "denied") && strcmp(outcome, "failed"))
+	if (outcome && strcmp(outcome, "ok") && strcmp(outcome, "denied") &&
+	    strcmp(outcome, "failed"))
 		return sh_error_field(err, SH_EINVAL, "outcome", "must be ok, denied or failed");
 	if ((rc = store_read_begin(req->app->store, &c, err)))
 		return rc;
@@ -75,8 +76,8 @@ API_HANDLER(api_case_audit)
 	items = json_array();
 	/* fill the page with rows the caller may see, reading on past the ones it may not */
 	for (;;) {
-		if ((rc = store_audit_for_case(c, id, cursor, outcome, (int)limit, req->arena, &rows,
-					       &n, err)))
+		if ((rc = store_audit_for_case(c, id, cursor, outcome, (int)limit, req->arena,
+					       &rows, &n, err)))
 			goto out;
 		for (size_t i = 0; i < n && got < limit; i++) {
 			cursor = rows[i].e.seq;
@@ -102,5 +103,6 @@ out:
 	return api_reply_json_new(
 		res, 200,
 		json_pack("{s:o, s:o}", "items", items, "next",
-			  more ? json_string(arena_printf(req->arena, "%" PRId64, last)) : json_null()));
+			  more ? json_string(arena_printf(req->arena, "%" PRId64, last))
+			       : json_null()));
 }

@@ -9,7 +9,6 @@
 #include "core/guardrail.h"
 #include "core/witness.h"
 
-
 static enum sh_code no_mem(struct sh_error *err)
 {
 	return sh_error_set(err, SH_ENOMEM, "out of memory");
@@ -35,7 +34,8 @@ enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const 
 	if ((rc = casefile_index(cf, req->arena, err)))
 		return rc;
 	{
-		const struct registry_entry *e = registry_by_id(&req->app->registry, cf->c.protocol_id);
+		const struct registry_entry *e =
+			registry_by_id(&req->app->registry, cf->c.protocol_id);
 		cf->protocol = e ? e->p : NULL;
 	}
 	if ((rc = store_case_siblings(c, &cf->c, req->arena, &cf->siblings, &cf->nsiblings, err)))
@@ -58,7 +58,8 @@ enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const 
 			return rc;
 		for (size_t k = 0; k < nags; k++)
 			if (ags[k].agency_id == who->agency_id)
-				cf->sibling_visible[i] = access_case_visible(who, ags[k].left_at == 0, true);
+				cf->sibling_visible[i] =
+					access_case_visible(who, ags[k].left_at == 0, true);
 	}
 	casefile_participation(who, cf->agencies, cf->nagencies, &cf->participating,
 			       &cf->participated);
@@ -69,8 +70,8 @@ enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const 
 	return casefile_evaluate(req, cf, clock_now(&req->app->clock), err);
 }
 
-void casefile_participation(const struct principal *who, const struct case_agency_rec *a,
-			    size_t n, bool *participating, bool *participated)
+void casefile_participation(const struct principal *who, const struct case_agency_rec *a, size_t n,
+			    bool *participating, bool *participated)
 {
 	for (size_t i = 0; who && i < n; i++)
 		if (a[i].agency_id == who->agency_id) {
@@ -125,8 +126,8 @@ static json_t *sealed_text(struct api_request *req, const struct event_rec *e)
 
 /* The latest birth date known: a verified one (birth_date_verified, sealed), else the one
  * given at identification. */
-static bool verified_birth(struct api_request *req, const struct casefile *cf,
-			   struct sh_date *out, bool *verified)
+static bool verified_birth(struct api_request *req, const struct casefile *cf, struct sh_date *out,
+			   bool *verified)
 {
 	const struct event_rec *e = casefile_latest(cf, "birth_date_verified");
 	json_t *id = e ? sealed_text(req, e) : cf->c.age_estimated ? NULL : identity(req, cf);
@@ -142,8 +143,10 @@ enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int
 			       struct sh_error *err)
 {
 	const struct app *app = req->app;
-	struct casefile_context ctx = { .witness_rules = app->witness_rules, .tz = app->county.tz,
-					.now = now, .safety_review_days = app->cfg.safety_review_days,
+	struct casefile_context ctx = { .witness_rules = app->witness_rules,
+					.tz = app->county.tz,
+					.now = now,
+					.safety_review_days = app->cfg.safety_review_days,
 					.advocate_days = app->county.advocate_days };
 
 	ctx.has_birth = verified_birth(req, cf, &ctx.birth, &ctx.birth_verified);
@@ -467,9 +470,11 @@ json_t *casefile_event_json(struct api_request *req, const struct casefile *cf,
 			    json_pack("{s:o, s:o, s:o}", "name",
 				      e->author ? json_string(e->author) : json_null(), "agency",
 				      e->agency_name ? json_string(e->agency_name) : json_null(),
-				      "kind", e->agency_kind ? json_string(e->agency_kind) : json_null()));
+				      "kind",
+				      e->agency_kind ? json_string(e->agency_kind) : json_null()));
 	json_object_set_new(o, "amends", e->amends ? json_integer(e->amends) : json_null());
-	json_object_set_new(o, "amended_by", e->amended_by ? json_integer(e->amended_by) : json_null());
+	json_object_set_new(o, "amended_by",
+			    e->amended_by ? json_integer(e->amended_by) : json_null());
 	/* a verified birth date is identity: only for those who may see it (PC 293); where
 	 * the youth was met, for the agencies that respond */
 	if (e->sealed &&

@@ -22,8 +22,8 @@ enum sh_code casefile_open(struct api_request *req, struct store_conn *c, const 
 bool casefile_visible(const struct api_request *req, const struct casefile *cf);
 /* Does who's agency take part in the case with these agencies now (*participating), or did
  * it ever (*participated)? Both are left as they are when it never did. */
-void casefile_participation(const struct principal *who, const struct case_agency_rec *a,
-			    size_t n, bool *participating, bool *participated);
+void casefile_participation(const struct principal *who, const struct case_agency_rec *a, size_t n,
+			    bool *participating, bool *participated);
 /* Loads without the visibility check (for the writer, after the gate was passed). */
 enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const char *id,
 			   struct casefile *cf, struct sh_error *err);

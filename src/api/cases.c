@@ -116,9 +116,10 @@ static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *
 	if (existing) {
 		if (strcmp(hash, cr->request_hash)) {
 			cr->key_conflict = true;
-			return sh_error_set(err, SH_EINVAL,
-					    "this Idempotency-Key was already used with a different "
-					    "request body; use a new key for a new identification");
+			return sh_error_set(
+				err, SH_EINVAL,
+				"this Idempotency-Key was already used with a different "
+				"request body; use a new key for a new identification");
 		}
 		cr->replay = true;
 		cr->existing_id = existing;
@@ -126,7 +127,8 @@ static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *
 		return audit_record(c, req->who, cr->rec.recorded_at, "case.create", existing,
 				    "core", "replayed", NULL, err);
 	}
-	if (cr->youth.blind_index && (rc = store_youth_find(c, cr->youth.blind_index, &youth_id, err)))
+	if (cr->youth.blind_index &&
+	    (rc = store_youth_find(c, cr->youth.blind_index, &youth_id, err)))
 		return rc;
 	if (youth_id) {
 		if ((rc = store_youth_recoveries(c, youth_id, &recoveries, err)))
@@ -167,8 +169,8 @@ static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *
 	if ((rc = store_idem_put(c, req->who->user_id, cr->idem_key, cr->request_hash, cr->rec.id,
 				 cr->rec.recorded_at, err)))
 		return rc;
-	return audit_record(c, req->who, cr->rec.recorded_at, "case.create", cr->rec.id, "core", "ok",
-			    recoveries ? "re-recovery" : NULL, err);
+	return audit_record(c, req->who, cr->rec.recorded_at, "case.create", cr->rec.id, "core",
+			    "ok", recoveries ? "re-recovery" : NULL, err);
 }
 
 /* The agencies that take part: the identifying agency, then the owners of applicable steps. */
@@ -280,7 +282,8 @@ static enum sh_code check_key(const char *key, struct sh_error *err)
 				    "the Idempotency-Key header is required: send a new random key "
 				    "(e.g. a UUID) per identification and the same key on retries");
 	if (n > 200)
-		return sh_error_field(err, SH_EBADREQ, "Idempotency-Key", "must be at most 200 characters");
+		return sh_error_field(err, SH_EBADREQ, "Idempotency-Key",
+				      "must be at most 200 characters");
 	for (const char *p = key; *p; p++)
 		if (*p < 0x21 || *p > 0x7e)
 			return sh_error_field(err, SH_EBADREQ, "Idempotency-Key",
@@ -288,8 +291,8 @@ static enum sh_code check_key(const char *key, struct sh_error *err)
 	return SH_OK;
 }
 
-static enum sh_code respond_case(struct api_request *req, struct api_response *res,
-				 const char *id, int status, struct sh_error *err)
+static enum sh_code respond_case(struct api_request *req, struct api_response *res, const char *id,
+				 int status, struct sh_error *err)
 {
 	struct store_conn *c;
 	struct casefile cf;
@@ -329,9 +332,11 @@ API_HANDLER(api_cases_create)
 	jsonh_check(body, case_spec, "", err);
 	if (json_is_object(youth)) {
 		jsonh_check(youth, youth_spec, "youth.", err);
-		if (!json_object_get(youth, "birth_date") && !json_object_get(youth, "age_estimate"))
-			sh_error_field(err, SH_EINVAL, "youth.birth_date",
-				       "give a birth date or, when it is not known, an age estimate");
+		if (!json_object_get(youth, "birth_date") &&
+		    !json_object_get(youth, "age_estimate"))
+			sh_error_field(
+				err, SH_EINVAL, "youth.birth_date",
+				"give a birth date or, when it is not known, an age estimate");
 		if (json_object_get(youth, "birth_date") && json_object_get(youth, "age_estimate"))
 			sh_error_field(err, SH_EINVAL, "youth.age_estimate",
 				       "give either a birth date or an age estimate, not both");
@@ -342,38 +347,43 @@ API_HANDLER(api_cases_create)
 	}
 	timefmt_parse_rfc3339(jsonh_str(body, "identified_at"), &t0);
 	if (t0 > now + app->cfg.clock_skew_s)
-		sh_error_field(err, SH_EINVAL, "identified_at",
-			       "this time is in the future: give when the youth was identified (now "
-			       "or earlier)");
+		sh_error_field(
+			err, SH_EINVAL, "identified_at",
+			"this time is in the future: give when the youth was identified (now "
+			"or earlier)");
 	if (t0 < timefmt_days_from_civil(2000, 1, 1) * 86400)
 		sh_error_field(err, SH_EINVAL, "identified_at",
 			       "this date is before 2000: check the year");
 	if ((s = jsonh_str(body, "last_assault_at"))) {
 		timefmt_parse_rfc3339(s, &assault);
-		timefmt_check_range("last_assault_at", assault, t0 - CASEFILE_PAST_MAX_S,
-				    t0 + app->cfg.clock_skew_s,
-				    "the last assault cannot be after the identification: check its date and time",
-				    err);
+		timefmt_check_range(
+			"last_assault_at", assault, t0 - CASEFILE_PAST_MAX_S,
+			t0 + app->cfg.clock_skew_s,
+			"the last assault cannot be after the identification: check its date and time",
+			err);
 	}
 	if ((s = jsonh_str(body, "callback_number")) && !phone_number(s))
 		sh_error_field(err, SH_EINVAL, "callback_number",
 			       "a phone number: 7 to 20 digits, with spaces, +, -, ( ) or . if you "
 			       "like, and x for an extension");
 	for (s = jsonh_str(body, "area"); *s; s++)
-		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' || *s == '-')) {
-			sh_error_field(err, SH_EINVAL, "area",
-				       "choose one of the county's areas (an area code is lowercase "
-				       "letters, digits, '_' or '-')");
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' ||
+		      *s == '-')) {
+			sh_error_field(
+				err, SH_EINVAL, "area",
+				"choose one of the county's areas (an area code is lowercase "
+				"letters, digits, '_' or '-')");
 			break;
 		}
 	if ((s = jsonh_str(youth, "birth_date"))) {
 		timefmt_parse_date(s, &birth);
 		age = tz_age_at(app->county.tz, birth, t0);
 		if (age < AGE_MIN || age > AGE_MAX)
-			sh_error_field(err, SH_EINVAL, "youth.birth_date",
-				       "this birth date makes the youth %d at identification, and the "
-				       "protocol serves ages %d to %d: check the date",
-				       age, AGE_MIN, AGE_MAX);
+			sh_error_field(
+				err, SH_EINVAL, "youth.birth_date",
+				"this birth date makes the youth %d at identification, and the "
+				"protocol serves ages %d to %d: check the date",
+				age, AGE_MIN, AGE_MAX);
 	} else {
 		age = (int)jsonh_int(youth, "age_estimate", 0);
 	}
@@ -401,22 +411,24 @@ API_HANDLER(api_cases_create)
 		if ((v = json_object_get(youth, *k)))
 			json_object_set(ident, *k, v);
 	if ((rc = identity_seal(&app->keys, ident, &sealed)) ||
-	    (rc = search_identity_terms(&app->keys, ident, req->arena, &cr.search_terms, &cr.nsearch,
-					err)))
+	    (rc = search_identity_terms(&app->keys, ident, req->arena, &cr.search_terms,
+					&cr.nsearch, err)))
 		goto out;
 	if (identity_blind_index(&app->keys, ident, blind))
 		cr.youth.blind_index = blind;
 	/* where the youth was met and the officer's number: sealed in the identification */
 	{
 		json_t *text = json_object();
-		for (const char **k = (const char *[]){ "location", "callback_number", NULL }; *k; k++)
+		for (const char **k = (const char *[]){ "location", "callback_number", NULL }; *k;
+		     k++)
 			if ((v = json_object_get(body, *k)))
 				json_object_set(text, *k, v);
 		if (json_object_size(text)) {
 			struct buf plain = BUF_INIT;
 			if (!(rc = jsonh_dump(text, &plain)))
 				rc = shcrypto_seal(&app->keys, plain.data, plain.len,
-						   sealed_context[SEALED_EVENT_TEXT], &event_sealed);
+						   sealed_context[SEALED_EVENT_TEXT],
+						   &event_sealed);
 			buf_wipe(&plain);
 			cr.event_sealed = (const unsigned char *)event_sealed.data;
 			cr.event_sealed_len = event_sealed.len;
@@ -466,8 +478,9 @@ API_HANDLER(api_cases_create)
 		buf_release(&ind);
 		buf_release(&ev);
 	}
-	if ((rc = route(req, &cr, proto->p, (enum youth_status)protocol_status_parse(cr.rec.youth_status),
-			age, assault, err)) ||
+	if ((rc = route(req, &cr, proto->p,
+			(enum youth_status)protocol_status_parse(cr.rec.youth_status), age, assault,
+			err)) ||
 	    (rc = derive_steps(req, &cr, proto, err)))
 		goto out;
 	if ((rc = store_write(app->store, do_create, &cr, err)))
@@ -488,8 +501,11 @@ API_HANDLER(api_case_get)
 	struct store_conn *c;
 	struct casefile cf;
 	int64_t now = clock_now(&req->app->clock);
-	struct audit_batch b = { .who = req->who, .now = now, .action = "case.read",
-				 .outcome = "ok", .section = "core" };
+	struct audit_batch b = { .who = req->who,
+				 .now = now,
+				 .action = "case.read",
+				 .outcome = "ok",
+				 .section = "core" };
 	const char *id = req->params[0];
 	enum sh_code rc;
 
@@ -545,8 +561,9 @@ static enum sh_code list_filters(struct api_request *req, struct case_query *q,
 
 	if (area && *area) {
 		for (const char *p = area; *p; p++)
-			if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_' ||
-			      *p == '-') || p - area >= 64)
+			if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
+			      *p == '_' || *p == '-') ||
+			    p - area >= 64)
 				return sh_error_field(err, SH_EINVAL, "area",
 						      "is an area code: lowercase letters, digits, "
 						      "'_' or '-'");
@@ -554,11 +571,13 @@ static enum sh_code list_filters(struct api_request *req, struct case_query *q,
 	}
 	if (step && *step) {
 		for (const char *p = step; *p; p++)
-			if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_') ||
+			if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
+			      *p == '_') ||
 			    p - step >= 64)
-				return sh_error_field(err, SH_EINVAL, "step",
-						      "is a step's key: lowercase letters, digits and "
-						      "'_'");
+				return sh_error_field(
+					err, SH_EINVAL, "step",
+					"is a step's key: lowercase letters, digits and "
+					"'_'");
 		q->step = step;
 	}
 	if (worker && *worker) {
@@ -589,8 +608,11 @@ API_HANDLER(api_cases_list)
 	const char **ids;
 	const char *cursor = api_query(req, "cursor"), *limit = api_query(req, "limit");
 	int64_t now = clock_now(&app->clock);
-	struct audit_batch b = { .who = req->who, .now = now, .action = "case.list",
-				 .outcome = "ok", .section = "core" };
+	struct audit_batch b = { .who = req->who,
+				 .now = now,
+				 .action = "case.list",
+				 .outcome = "ok",
+				 .section = "core" };
 	enum sh_code rc;
 
 	q.agency_id = req->who->agency_id;
@@ -619,7 +641,8 @@ API_HANDLER(api_cases_list)
 		q.after_due = strtoll(cursor, &end, 10);
 		if (*end != '.' || !end[1]) {
 			json_decref(items);
-			return sh_error_field(err, SH_EINVAL, "cursor", "is not a cursor from a previous page");
+			return sh_error_field(err, SH_EINVAL, "cursor",
+					      "is not a cursor from a previous page");
 		}
 		q.after_id = end + 1;
 	}
@@ -640,12 +663,13 @@ API_HANDLER(api_cases_list)
 		if (youth)
 			json_object_set_new(o, "youth", youth);
 		json_object_set_new(o, "worker",
-				    rows[i].worker_id
-					    ? json_pack("{s:I, s:s?}", "id", (json_int_t)rows[i].worker_id,
-							"name", rows[i].worker_name)
-					    : json_null());
-		json_object_set_new(o, "owed", owed_steps(req, c, rows[i].case_id, rows[i].protocol_id,
-							  now, err));
+				    rows[i].worker_id ? json_pack("{s:I, s:s?}", "id",
+								  (json_int_t)rows[i].worker_id,
+								  "name", rows[i].worker_name)
+						      : json_null());
+		json_object_set_new(
+			o, "owed",
+			owed_steps(req, c, rows[i].case_id, rows[i].protocol_id, now, err));
 		json_array_append_new(items, o);
 		ids[i] = rows[i].case_id;
 	}
@@ -663,10 +687,11 @@ API_HANDLER(api_cases_list)
 	out = json_pack("{s:o}", "items", items);
 	if ((int)n == q.limit) {
 		const struct owed_rec *last = &rows[n - 1];
-		json_object_set_new(out, "next",
-				    json_string(arena_printf(req->arena, "%" PRId64 ".%s",
-							     last->due_at ? last->due_at : INT64_MAX,
-							     last->case_id)));
+		json_object_set_new(
+			out, "next",
+			json_string(arena_printf(req->arena, "%" PRId64 ".%s",
+						 last->due_at ? last->due_at : INT64_MAX,
+						 last->case_id)));
 	} else {
 		json_object_set_new(out, "next", json_null());
 	}

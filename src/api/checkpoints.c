@@ -27,7 +27,8 @@ static void format_line(const unsigned char *key, const struct checkpoint *cp, s
 	char mac[65];
 
 	audit_chain_checkpoint_mac(key, cp->at, cp->seq, cp->head, mac);
-	buf_addf(out, "checkpoint 1 %" PRId64 " %" PRId64 " %s %s\n", cp->at, cp->seq, cp->head, mac);
+	buf_addf(out, "checkpoint 1 %" PRId64 " %" PRId64 " %s %s\n", cp->at, cp->seq, cp->head,
+		 mac);
 }
 
 enum sh_code checkpoints_append(const char *path, const unsigned char key[AUDIT_CHAIN_KEY_LEN],
@@ -46,8 +47,8 @@ enum sh_code checkpoints_append(const char *path, const unsigned char key[AUDIT_
 		/* one write of one short line: appends from several processes do not interleave */
 		bool ok = write(fd, line.data, line.len) == (ssize_t)line.len && fsync(fd) == 0;
 		if (close(fd) || !ok)
-			rc = sh_error_set(err, SH_EIO, "cannot write the checkpoints file %s: %s", path,
-					  strerror(errno));
+			rc = sh_error_set(err, SH_EIO, "cannot write the checkpoints file %s: %s",
+					  path, strerror(errno));
 	}
 	buf_release(&line);
 	return rc;
@@ -150,7 +151,8 @@ enum sh_code checkpoints_rewind(const char *path, const unsigned char key[AUDIT_
 			goto out;
 		}
 		for (size_t i = 0; !rc && i < n; i++)
-			if (cps[i].seq <= seq && !(rc = checkpoints_append(path, key, &cps[i], err)))
+			if (cps[i].seq <= seq &&
+			    !(rc = checkpoints_append(path, key, &cps[i], err)))
 				(*kept)++;
 	} else {
 		*kept = n;
@@ -182,8 +184,8 @@ static void publish(struct checkpointer *c, const struct checkpoint *cp)
 
 	if (c->o.syslog) {
 		audit_chain_checkpoint_mac(c->o.key, cp->at, cp->seq, cp->head, mac);
-		syslogw_notice("audit checkpoint at=%" PRId64 " seq=%" PRId64 " head=%s mac=%s", cp->at,
-		       cp->seq, cp->head, mac);
+		syslogw_notice("audit checkpoint at=%" PRId64 " seq=%" PRId64 " head=%s mac=%s",
+			       cp->at, cp->seq, cp->head, mac);
 	}
 	if (!c->o.webhook_url)
 		return;
@@ -194,9 +196,9 @@ static void publish(struct checkpointer *c, const struct checkpoint *cp)
 		 ",\"head\":\"%s\",\"mac\":\"%s\"}",
 		 at, cp->seq, cp->head, mac);
 	/* an address the operator gave at the command line: not judged */
-	deliver_webhook(c->o.webhook_url, &(struct deliver_policy){ NULL, true }, c->o.webhook_secret,
-			strlen(c->o.webhook_secret),
-			body.data, body.len, cp->seq, cp->at, 10, NULL, &res);
+	deliver_webhook(c->o.webhook_url, &(struct deliver_policy){ NULL, true },
+			c->o.webhook_secret, strlen(c->o.webhook_secret), body.data, body.len,
+			cp->seq, cp->at, 10, NULL, &res);
 	if (!res.ok)
 		log_warn("audit: checkpoint %" PRId64 " not delivered to the webhook (%s)", cp->seq,
 			 res.error);

@@ -59,12 +59,12 @@ enum sh_code checkpoints_rewind(const char *path, const unsigned char key[AUDIT_
 /* The checkpointing thread of `serve`. */
 struct checkpointer_options {
 	struct store *store;
-	const char *path;                        /* kept */
-	unsigned char key[AUDIT_CHAIN_KEY_LEN];  /* the checkpoint key (copied) */
-	int interval_s;                          /* default 300 */
-	bool syslog;                             /* also LOG_AUTHPRIV|LOG_NOTICE */
-	const char *webhook_url;                 /* also POSTed here (kept); NULL: not */
-	const char *webhook_secret;              /* signs the webhook (kept) */
+	const char *path;			/* kept */
+	unsigned char key[AUDIT_CHAIN_KEY_LEN]; /* the checkpoint key (copied) */
+	int interval_s;				/* default 300 */
+	bool syslog;				/* also LOG_AUTHPRIV|LOG_NOTICE */
+	const char *webhook_url;		/* also POSTed here (kept); NULL: not */
+	const char *webhook_secret;		/* signs the webhook (kept) */
 };
 struct checkpointer;
 

@@ -39,8 +39,8 @@ static bool name_list(const char *v, bool spaces)
 	if (!n || n > 200)
 		return false;
 	for (const char *p = v; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      strchr("_-:./", *p) || (spaces && *p == ' ')))
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("_-:./", *p) || (spaces && *p == ' ')))
 			return false;
 	return true;
 }
@@ -94,7 +94,8 @@ static bool valid_groups(const char *v)
 {
 	for (const char *p = v; *p;) {
 		size_t n = strcspn(p, ";");
-		const char *eq = memchr(p, '=', n), *colon = eq ? memchr(eq, ':', n - (size_t)(eq - p)) : NULL;
+		const char *eq = memchr(p, '=', n),
+			   *colon = eq ? memchr(eq, ':', n - (size_t)(eq - p)) : NULL;
 		char role[16];
 		long id;
 		char *end;
@@ -106,8 +107,8 @@ static bool valid_groups(const char *v)
 			if (end != colon || id < 1)
 				return false;
 			snprintf(role, sizeof(role), "%.*s", (int)(p + n - colon - 1), colon + 1);
-			if (strcmp(role, "member") && strcmp(role, "supervisor") && strcmp(role, "analyst") &&
-			    strcmp(role, "admin"))
+			if (strcmp(role, "member") && strcmp(role, "supervisor") &&
+			    strcmp(role, "analyst") && strcmp(role, "admin"))
 				return false;
 		}
 		p += n + (p[n] == ';');
@@ -191,8 +192,9 @@ static enum sh_code parse_number(const struct number *n, const char *v, int *out
 	long x = strtol(v, &end, 10);
 
 	if (!*v || *end || x < n->min || x > n->max)
-		return sh_error_field(err, SH_EINVAL, n->key, "'%s' is not a number of %s from %ld to %ld",
-				      v, n->unit, n->min, n->max);
+		return sh_error_field(err, SH_EINVAL, n->key,
+				      "'%s' is not a number of %s from %ld to %ld", v, n->unit,
+				      n->min, n->max);
 	*out = (int)x;
 	return SH_OK;
 }
@@ -211,13 +213,14 @@ static enum sh_code parse_parts(const char *v, unsigned *out, struct sh_error *e
 		int i;
 		snprintf(key, sizeof(key), "%.*s", (int)(n < sizeof(key) ? n : sizeof(key) - 1), p);
 		if ((i = witness_plan_part(key)) < 0)
-			return sh_error_field(err, SH_EINVAL, "witness.plan_required_parts",
-					      "'%s' is not a part of the safety plan; the parts are "
-					      "exploiter_contact, safe_people_places, phone_social_media, "
-					      "leaving_placement, numbers_24_7, court_transport, "
-					      "waiting_area, support_person, address_confidentiality "
-					      "(or write none)",
-					      key);
+			return sh_error_field(
+				err, SH_EINVAL, "witness.plan_required_parts",
+				"'%s' is not a part of the safety plan; the parts are "
+				"exploiter_contact, safe_people_places, phone_social_media, "
+				"leaving_placement, numbers_24_7, court_transport, "
+				"waiting_area, support_person, address_confidentiality "
+				"(or write none)",
+				key);
 		*out |= 1u << i;
 		p += n + (p[n] == ',');
 	}
@@ -253,8 +256,9 @@ enum sh_code county_setting_check(const char *key, const char *value, struct sh_
 	for (size_t i = 0; i < ARRAY_SIZE(texts); i++)
 		if (!strcmp(texts[i].key, key))
 			return texts[i].valid(value) ? SH_OK
-				: sh_error_field(err, SH_EINVAL, key, "'%.80s' is not valid: %s",
-						 value, texts[i].rule);
+						     : sh_error_field(err, SH_EINVAL, key,
+								      "'%.80s' is not valid: %s",
+								      value, texts[i].rule);
 	return sh_error_field(err, SH_EINVAL, key, "is not a county setting");
 }
 
@@ -293,14 +297,14 @@ enum sh_code county_settings_load(struct store *s, struct county *out, struct sh
 	if (!rc)
 		rc = tz_load(NULL, zone, &out->tz, err);
 	for (size_t i = 0; !rc && i < ARRAY_SIZE(numbers); i++)
-		rc = parse_number(&numbers[i], values[i],
-				  (int *)((char *)out + numbers[i].offset), err);
+		rc = parse_number(&numbers[i], values[i], (int *)((char *)out + numbers[i].offset),
+				  err);
 	if (!rc)
 		rc = parse_parts(parts, &out->plan_required, err);
 	for (size_t i = 0; !rc && i < ARRAY_SIZE(texts); i++) {
 		if (!texts[i].valid(words[i]))
-			rc = sh_error_field(err, SH_EINVAL, texts[i].key, "'%.80s' is not valid: %s",
-					    words[i], texts[i].rule);
+			rc = sh_error_field(err, SH_EINVAL, texts[i].key,
+					    "'%.80s' is not valid: %s", words[i], texts[i].rule);
 		else if (texts[i].offset == offsetof(struct county, totp_everyone))
 			out->totp_everyone = !strcmp(words[i], "everyone");
 		else if (!(*(char **)((char *)out + texts[i].offset) = strdup(words[i])))
@@ -314,7 +318,7 @@ enum sh_code county_settings_load(struct store *s, struct county *out, struct sh
 
 void county_release(struct county *c)
 {
-	char **words[] = { &c->oidc.issuer, &c->oidc.client_id, &c->oidc.scopes,
+	char **words[] = { &c->oidc.issuer,	&c->oidc.client_id,    &c->oidc.scopes,
 			   &c->oidc.user_claim, &c->oidc.groups_claim, &c->oidc.groups };
 
 	tz_free(c->tz);

@@ -21,25 +21,25 @@ enum sh_code county_setting_check(const char *key, const char *value, struct sh_
 
 /* Sign-in with the county's OpenID Connect provider (api/oidc.h); off while issuer is "". */
 struct county_oidc {
-	char *issuer;       /* oidc.issuer */
+	char *issuer;	    /* oidc.issuer */
 	char *client_id;    /* oidc.client_id */
-	char *scopes;       /* oidc.scopes, space-separated, with openid */
+	char *scopes;	    /* oidc.scopes, space-separated, with openid */
 	char *user_claim;   /* oidc.user_claim: the claim whose value is a user's sso_id */
 	char *groups_claim; /* oidc.groups_claim: "" for no group mapping */
-	char *groups;       /* oidc.groups: "GROUP=AGENCY_ID:ROLE;..." */
+	char *groups;	    /* oidc.groups: "GROUP=AGENCY_ID:ROLE;..." */
 };
 
 struct county {
-	struct tz *tz;             /* county.timezone */
-	int arrest_window_days;    /* arrest.before_identification_days */
-	int late_entry_minutes;    /* events.late_entry_minutes */
-	int events_per_case;       /* events.per_case_max */
-	int events_per_minute;     /* events.per_case_per_minute */
-	unsigned plan_required;    /* witness.plan_required_parts: bit i for
+	struct tz *tz;		/* county.timezone */
+	int arrest_window_days; /* arrest.before_identification_days */
+	int late_entry_minutes; /* events.late_entry_minutes */
+	int events_per_case;	/* events.per_case_max */
+	int events_per_minute;	/* events.per_case_per_minute */
+	unsigned plan_required; /* witness.plan_required_parts: bit i for
 				      witness_plan_part_keys[i] (core/witness.h) */
-	int advocate_days;         /* witness.advocate_days */
-	int inactive_days;         /* accounts.inactive_days: disabled after this long unused; 0 never */
-	bool totp_everyone;        /* signin.totp_required = everyone (else supervisors and admins) */
+	int advocate_days;	/* witness.advocate_days */
+	int inactive_days;  /* accounts.inactive_days: disabled after this long unused; 0 never */
+	bool totp_everyone; /* signin.totp_required = everyone (else supervisors and admins) */
 	struct county_oidc oidc;
 };
 /* Reads the settings, each as set or its default. Release with county_release(). */

@@ -24,7 +24,6 @@
 #include "lib/timefmt.h"
 #include "notify/summons.h"
 
-
 struct ectx; /* one event being added */
 typedef enum sh_code (*event_check)(struct ectx *x, struct sh_error *err);
 
@@ -45,7 +44,7 @@ struct ectx {
 	const char *section;
 	int64_t at;
 	int64_t amends;
-	struct casefile cf; /* as loaded inside the write */
+	struct casefile cf;	 /* as loaded inside the write */
 	struct store_conn *conn; /* the write connection, for checks that look things up */
 	int64_t now;
 	int64_t event_id;
@@ -57,13 +56,15 @@ struct ectx {
 	int64_t worker; /* worker_assigned: the user named (-1: nobody any more) */
 };
 
-#define COMMON                                                  \
-	{ "type", JT_STRING, JF_REQUIRED, 1, 40, NULL },        \
-	{ "at", JT_TIME, JF_REQUIRED, 0, 0, NULL },             \
-	{ "amends", JT_INT, 0, 1, INT64_MAX, NULL }
+#define COMMON                                              \
+	{ "type", JT_STRING, JF_REQUIRED, 1, 40, NULL },    \
+		{ "at", JT_TIME, JF_REQUIRED, 0, 0, NULL }, \
+	{                                                   \
+		"amends", JT_INT, 0, 1, INT64_MAX, NULL     \
+	}
 
-static const char *const settings[] = { "home", "relative", "foster", "shelter", "group_home",
-					"str", "hospital", "detention", "other", NULL };
+static const char *const settings[] = { "home", "relative", "foster",	 "shelter", "group_home",
+					"str",	"hospital", "detention", "other",   NULL };
 static const char *const close_reasons[] = { "stable_services_ended", "aged_out",
 					     "moved_out_of_county", "other", NULL };
 static const char *const bases[] = { "victim_consent", "court_order", NULL };
@@ -93,10 +94,11 @@ static enum sh_code pick_step(struct ectx *x, struct sh_error *err)
 	const struct step_status *s = NULL;
 
 	if (!protocol_has_step(x->cf.protocol, key))
-		return sh_error_field(err, SH_EINVAL, "step",
-				      "this case's protocol (%s %s) has no such step: choose one of "
-				      "the steps listed on the case",
-				      protocol_name(x->cf.protocol), protocol_version(x->cf.protocol));
+		return sh_error_field(
+			err, SH_EINVAL, "step",
+			"this case's protocol (%s %s) has no such step: choose one of "
+			"the steps listed on the case",
+			protocol_name(x->cf.protocol), protocol_version(x->cf.protocol));
 	if (episode >= 0) {
 		s = casefile_step(&x->cf, key, episode);
 	} else {
@@ -126,10 +128,11 @@ static enum sh_code pick_step(struct ectx *x, struct sh_error *err)
 	if (s->not_before && x->at < s->not_before && !strcmp(x->kind->type, "step_done")) {
 		char from[TZ_LOCAL_LEN];
 		tz_format(x->req->app->county.tz, s->not_before, from);
-		return sh_error_field(err, SH_EINVAL, "at",
-				      "%s cannot be done before %.10s %.5s (its window opens then): "
-				      "give a later time, or record it once the window opens",
-				      s->title, from, from + 11);
+		return sh_error_field(
+			err, SH_EINVAL, "at",
+			"%s cannot be done before %.10s %.5s (its window opens then): "
+			"give a later time, or record it once the window opens",
+			s->title, from, from + 11);
 	}
 	json_object_set_new(x->data, "step", json_string(key));
 	json_object_set_new(x->data, "episode", json_integer(s->episode));
@@ -144,19 +147,21 @@ static enum sh_code pick_step(struct ectx *x, struct sh_error *err)
  */
 static enum sh_code late_entry(struct ectx *x, struct sh_error *err)
 {
-	int64_t late = x->now - x->at, margin = (int64_t)x->req->app->county.late_entry_minutes * 60;
+	int64_t late = x->now - x->at,
+		margin = (int64_t)x->req->app->county.late_entry_minutes * 60;
 	const char *problem;
 
 	if (!margin || late <= margin) /* 0: no such rule, while past records are loaded */
 		return SH_OK;
 	if ((problem = rules_justification_problem(jsonh_str(x->body, "late_entry_reason"))))
-		return sh_error_field(err, SH_EINVAL, "late_entry_reason",
-				      "the time given is %" PRId64 " h %02" PRId64 " min before now, "
-				      "more than the %d minutes the setting events.late_entry_minutes "
-				      "allows: say why it is entered late (it is a deviation a "
-				      "supervisor reviews, and it counts as done when recorded): %s",
-				      late / 3600, late / 60 % 60, x->req->app->county.late_entry_minutes,
-				      problem);
+		return sh_error_field(
+			err, SH_EINVAL, "late_entry_reason",
+			"the time given is %" PRId64 " h %02" PRId64 " min before now, "
+			"more than the %d minutes the setting events.late_entry_minutes "
+			"allows: say why it is entered late (it is a deviation a "
+			"supervisor reviews, and it counts as done when recorded): %s",
+			late / 3600, late / 60 % 60, x->req->app->county.late_entry_minutes,
+			problem);
 	json_object_set_new(x->data, "late_entry", json_true());
 	json_object_set_new(x->data, "deviation", json_true());
 	return SH_OK;
@@ -174,14 +179,16 @@ static enum sh_code check_note(struct ectx *x, struct sh_error *err)
 	int s = access_section_parse(jsonh_str(x->body, "section"));
 
 	if (s == SEC_ADVOCACY)
-		return sh_error_field(err, SH_EINVAL, "section",
-				      "a privileged advocacy note is written with the advocate note "
-				      "form, not as a note");
+		return sh_error_field(
+			err, SH_EINVAL, "section",
+			"a privileged advocacy note is written with the advocate note "
+			"form, not as a note");
 	if (!access_can_write(x->req->who, (enum section)s))
-		return sh_error_set(err, SH_EFORBIDDEN,
-				    "your agency may not write notes that %s staff read: choose who "
-				    "may read the note from the list",
-				    access_section_name((enum section)s));
+		return sh_error_set(
+			err, SH_EFORBIDDEN,
+			"your agency may not write notes that %s staff read: choose who "
+			"may read the note from the list",
+			access_section_name((enum section)s));
 	x->section = access_section_name((enum section)s);
 	return SH_OK;
 }
@@ -234,9 +241,10 @@ static enum sh_code check_arrest(struct ectx *x, struct sh_error *err)
 	if (act)
 		timefmt_parse_rfc3339(act, &act_at);
 	if (act_at > x->at)
-		return sh_error_field(err, SH_EINVAL, "act_at",
-				      "the act cannot be after the arrest: give the time of the act "
-				      "(or leave it empty when it is the time of the arrest)");
+		return sh_error_field(
+			err, SH_EINVAL, "act_at",
+			"the act cannot be after the arrest: give the time of the act "
+			"(or leave it empty when it is the time of the arrest)");
 	if (act_at < x->cf.c.identified_at - (int64_t)app->county.arrest_window_days * 86400)
 		return sh_error_field(err, SH_EINVAL, act ? "act_at" : "at",
 				      "this is more than %d days before the youth was identified, "
@@ -248,8 +256,9 @@ static enum sh_code check_arrest(struct ectx *x, struct sh_error *err)
 	timefmt_format_date(g.act_date, date);
 	json_object_set_new(x->data, "offense", json_string(offense));
 	json_object_set_new(x->data, "offense_cited",
-			    g.match.offence ? json_string(g.match.offence->cite)
-			    : g.match.cite[0] ? json_string(g.match.cite) : json_null());
+			    g.match.offence   ? json_string(g.match.offence->cite)
+			    : g.match.cite[0] ? json_string(g.match.cite)
+					      : json_null());
 	json_object_set_new(x->data, "prostitution_related", json_boolean(g.match.prostitution));
 	jsonh_set_time(x->data, "act_at", act_at, false);
 	json_object_set_new(x->data, "act_date", json_string(date));
@@ -261,16 +270,15 @@ static enum sh_code check_arrest(struct ectx *x, struct sh_error *err)
 	switch (g.verdict) {
 	case GUARDRAIL_REFUSE_MINOR:
 	case GUARDRAIL_REFUSE_REPEALED:
-		json_object_set_new(x->data, "refused",
-				    json_string(g.verdict == GUARDRAIL_REFUSE_MINOR ? "sb1322"
-										    : "repealed"));
+		json_object_set_new(
+			x->data, "refused",
+			json_string(g.verdict == GUARDRAIL_REFUSE_MINOR ? "sb1322" : "repealed"));
 		x->kind = event_kind_of("refused_arrest");
 		x->refusal = arena_strdup(x->req->arena, g.reason);
 		return SH_OK;
 	case GUARDRAIL_ASK_SUBDIVISION:
 		return sh_error_field(err, SH_EINVAL, "offense", "%s", g.reason);
-	case GUARDRAIL_ACCEPT:
-		break;
+	case GUARDRAIL_ACCEPT: break;
 	}
 	if ((rc = justified(x, "any arrest of an identified victim", err)))
 		return rc;
@@ -294,9 +302,10 @@ static enum sh_code check_placement(struct ectx *x, struct sh_error *err)
 	if (detail && strcmp(setting, "detention"))
 		words = offences_detention_words(x->req->app->offences, detail);
 	if (!strcmp(setting, "detention") || words) {
-		if ((rc = justified(x, words ? "a placement that is detention (juvenile hall, camp "
-					       "or the like)"
-					     : "placement in detention",
+		if ((rc = justified(x,
+				    words ? "a placement that is detention (juvenile hall, camp "
+					    "or the like)"
+					  : "placement in detention",
 				    err)))
 			return rc;
 		json_object_set_new(x->data, "detention", json_true());
@@ -317,13 +326,15 @@ static enum sh_code check_missing_start(struct ectx *x, struct sh_error *err)
 	if (learned) {
 		timefmt_parse_rfc3339(learned, &t);
 		if (t < x->at)
-			return sh_error_field(err, SH_EINVAL, "learned_at",
-					      "your agency cannot have learned of the absence before it "
-					      "began: give a time after the youth went missing");
+			return sh_error_field(
+				err, SH_EINVAL, "learned_at",
+				"your agency cannot have learned of the absence before it "
+				"began: give a time after the youth went missing");
 		if (t > x->now + x->req->app->cfg.clock_skew_s)
-			return sh_error_field(err, SH_EINVAL, "learned_at",
-					      "this time is in the future: give when your agency learned "
-					      "of it");
+			return sh_error_field(
+				err, SH_EINVAL, "learned_at",
+				"this time is in the future: give when your agency learned "
+				"of it");
 		jsonh_set_time(x->data, "learned_at", t, false);
 	}
 	return SH_OK;
@@ -360,15 +371,17 @@ static enum sh_code check_birth(struct ectx *x, struct sh_error *err)
 	int age;
 
 	if (!casefile_sees_identity(x->req->who, &x->cf))
-		return sh_error_set(err, SH_EFORBIDDEN, "your agency does not see this youth's identity "
-							"(PC 293), so it cannot record a birth date");
+		return sh_error_set(err, SH_EFORBIDDEN,
+				    "your agency does not see this youth's identity "
+				    "(PC 293), so it cannot record a birth date");
 	timefmt_parse_date(jsonh_str(x->body, "birth_date"), &b);
 	age = tz_age_at(x->req->app->county.tz, b, x->cf.c.identified_at);
 	if (age < 0 || age > 25)
-		return sh_error_field(err, SH_EINVAL, "birth_date",
-				      "gives an age of %d at identification; the protocol serves ages 0 "
-				      "to 25",
-				      age);
+		return sh_error_field(
+			err, SH_EINVAL, "birth_date",
+			"gives an age of %d at identification; the protocol serves ages 0 "
+			"to 25",
+			age);
 	json_object_set_new(x->data, "age_at_identification", json_integer(age));
 	json_object_set_new(x->data, "adult", json_boolean(age >= 18));
 	{
@@ -387,8 +400,9 @@ static enum sh_code check_assault(struct ectx *x, struct sh_error *err)
 	int64_t t;
 
 	timefmt_parse_rfc3339(jsonh_str(x->body, "last_assault_at"), &t);
-	if (timefmt_check_range("last_assault_at", t, x->cf.c.identified_at - CASEFILE_PAST_MAX_S,
-				x->at, "the assault cannot be after it was disclosed: check both times", err))
+	if (timefmt_check_range(
+		    "last_assault_at", t, x->cf.c.identified_at - CASEFILE_PAST_MAX_S, x->at,
+		    "the assault cannot be after it was disclosed: check both times", err))
 		return err->code;
 	jsonh_set_time(x->data, "last_assault_at", t, false);
 	return copy_fields(x, (const char *const[]){ "exam_consent", NULL });
@@ -404,7 +418,6 @@ static enum sh_code check_missing_end(struct ectx *x, struct sh_error *err)
 				      "time");
 	return SH_OK;
 }
-
 
 static enum sh_code check_screening(struct ectx *x, struct sh_error *err)
 {
@@ -456,9 +469,10 @@ static enum sh_code check_review(struct ectx *x, struct sh_error *err)
 	if (x->req->who->role != ROLE_SUPERVISOR)
 		return sh_error_set(err, SH_EFORBIDDEN, "only a supervisor reviews a deviation");
 	if (!e || !casefile_event_readable(x->req->who, &x->cf, e))
-		return sh_error_field(err, SH_EINVAL, "event_id",
-				      "this entry is not on the case's timeline: choose one from the "
-				      "list");
+		return sh_error_field(
+			err, SH_EINVAL, "event_id",
+			"this entry is not on the case's timeline: choose one from the "
+			"list");
 	d = json_loads(e->data, 0, NULL);
 	deviation = jsonh_bool(d, "deviation", false);
 	json_decref(d);
@@ -483,7 +497,8 @@ static enum sh_code check_disclosure(struct ectx *x, struct sh_error *err)
 	bool takes_part = false;
 
 	if (x->req->who->kind != AK_ADVOCACY)
-		return sh_error_set(err, SH_EFORBIDDEN, "only the advocacy agency discloses its notes");
+		return sh_error_set(err, SH_EFORBIDDEN,
+				    "only the advocacy agency discloses its notes");
 	if (!e || strcmp(e->type, "advocate_note"))
 		return sh_error_field(err, SH_EINVAL, "event_id",
 				      "choose one of this case's advocate notes");
@@ -502,7 +517,8 @@ static enum sh_code check_disclosure(struct ectx *x, struct sh_error *err)
 static enum sh_code check_lead(struct ectx *x, struct sh_error *err)
 {
 	if (strcmp(access_kind_name(x->req->who->kind), casefile_lead_kind(&x->cf)))
-		return sh_error_set(err, SH_EFORBIDDEN, "the lead agency (%s) closes and reopens the case",
+		return sh_error_set(err, SH_EFORBIDDEN,
+				    "the lead agency (%s) closes and reopens the case",
 				    casefile_lead_kind(&x->cf));
 	return SH_OK;
 }
@@ -517,7 +533,8 @@ static enum sh_code check_close(struct ectx *x, struct sh_error *err)
 	if (x->cf.c.closed_at)
 		return sh_error_set(err, SH_ECONFLICT, "the case is already closed");
 	if (!strcmp(reason, "other") && !jsonh_str(x->body, "text"))
-		return sh_error_field(err, SH_EINVAL, "text", "say why the case closes when the reason is Other");
+		return sh_error_field(err, SH_EINVAL, "text",
+				      "say why the case closes when the reason is Other");
 	json_object_set_new(x->data, "reason", json_string(reason));
 	x->close = true;
 	return late_entry(x, err);
@@ -589,26 +606,29 @@ static enum sh_code check_worker(struct ectx *x, struct sh_error *err)
 	for (size_t i = 0; i < x->cf.nagencies; i++)
 		if (x->cf.agencies[i].agency_id == who->agency_id)
 			current = x->cf.agencies[i].worker_id;
-	if (who->role != ROLE_SUPERVISOR && uid != who->user_id && !(!uid && current == who->user_id))
+	if (who->role != ROLE_SUPERVISOR && uid != who->user_id &&
+	    !(!uid && current == who->user_id))
 		return sh_error_set(err, SH_EFORBIDDEN,
 				    "a supervisor names another person as the agency's worker; you "
 				    "can name yourself, or step down when you are the worker");
 	if (uid) {
 		rc = store_user_get(x->conn, uid, NULL, x->req->arena, &u, err);
-		if (rc == SH_ENOTFOUND || (!rc && (u.agency_id != who->agency_id || u.disabled ||
-						   (strcmp(u.role, "member") &&
-						    strcmp(u.role, "supervisor"))))) {
+		if (rc == SH_ENOTFOUND ||
+		    (!rc && (u.agency_id != who->agency_id || u.disabled ||
+			     (strcmp(u.role, "member") && strcmp(u.role, "supervisor"))))) {
 			sh_error_init(err);
-			return sh_error_field(err, SH_EINVAL, "user_id",
-					      "is not an active member or supervisor of your agency");
+			return sh_error_field(
+				err, SH_EINVAL, "user_id",
+				"is not an active member or supervisor of your agency");
 		}
 		if (rc)
 			return rc;
 		json_object_set_new(x->data, "user_name", json_string(u.display_name));
 	}
 	if (uid == current && !x->amends)
-		return sh_error_set(err, SH_ECONFLICT, uid ? "%s is already the agency's worker"
-							  : "the agency has no worker named",
+		return sh_error_set(err, SH_ECONFLICT,
+				    uid ? "%s is already the agency's worker"
+					: "the agency has no worker named",
 				    uid ? u.display_name : "");
 	json_object_set_new(x->data, "agency_id", json_integer(who->agency_id));
 	json_object_set_new(x->data, "user_id", uid ? json_integer(uid) : json_null());
@@ -645,9 +665,10 @@ static enum sh_code check_hearing(struct ectx *x, const struct witness_rec *w, s
 				return SH_OK;
 			}
 	}
-	return sh_error_field(err, SH_EINVAL, "hearing_id",
-			      "this hearing is not one of the witness's prosecution: choose one from "
-			      "the list");
+	return sh_error_field(
+		err, SH_EINVAL, "hearing_id",
+		"this hearing is not one of the witness's prosecution: choose one from "
+		"the list");
 }
 
 static enum sh_code check_witness_advocate(struct ectx *x, struct sh_error *err)
@@ -703,18 +724,20 @@ static enum sh_code check_signoff(struct ectx *x, struct sh_error *err)
 			if (missing & (1u << i)) {
 				buf_addf(&names, "%s%s", names.len ? ", " : "",
 					 witness_plan_part_labels[i]);
-				sh_error_field(err, SH_EINVAL,
-					       arena_printf(x->req->arena, "safety_plan.%s",
-							    witness_plan_part_keys[i]),
-					       "the part \"%s\" is empty: write it before the plan is "
-					       "signed off (for a part that does not apply, write that it "
-					       "does not, and why)",
-					       witness_plan_part_labels[i]);
+				sh_error_field(
+					err, SH_EINVAL,
+					arena_printf(x->req->arena, "safety_plan.%s",
+						     witness_plan_part_keys[i]),
+					"the part \"%s\" is empty: write it before the plan is "
+					"signed off (for a part that does not apply, write that it "
+					"does not, and why)",
+					witness_plan_part_labels[i]);
 			}
-		sh_error_set(err, SH_EINVAL,
-			     "the safety plan cannot be signed off while parts are empty: %s. Write "
-			     "them first.",
-			     names.data);
+		sh_error_set(
+			err, SH_EINVAL,
+			"the safety plan cannot be signed off while parts are empty: %s. Write "
+			"them first.",
+			names.data);
 		buf_release(&names);
 		return SH_EINVAL;
 	}
@@ -727,7 +750,8 @@ static enum sh_code check_review_plan(struct ectx *x, struct sh_error *err)
 	const struct witness_rec *w;
 
 	if (x->req->who->kind != AK_ADVOCACY && x->req->who->kind != AK_PROSECUTOR)
-		return sh_error_set(err, SH_EFORBIDDEN, "the advocate or the prosecutor records the review");
+		return sh_error_set(err, SH_EFORBIDDEN,
+				    "the advocate or the prosecutor records the review");
 	if (!(w = witness_of(x, err)))
 		return err->code;
 	return check_hearing(x, w, err);
@@ -755,58 +779,77 @@ static enum sh_code check_notice(struct ectx *x, struct sh_error *err)
 
 /* ---- the table of event types ---- */
 
-#define LATE_ENTRY { "late_entry_reason", JT_TEXT, 0, 1, RULES_JUSTIFICATION_MAX, NULL }
-static const struct jsonh_field s_step_done[] = { COMMON, { "step", JT_STRING, JF_REQUIRED, 1, 64, NULL },
+#define LATE_ENTRY                                                                \
+	{                                                                         \
+		"late_entry_reason", JT_TEXT, 0, 1, RULES_JUSTIFICATION_MAX, NULL \
+	}
+static const struct jsonh_field s_step_done[] = { COMMON,
+						  { "step", JT_STRING, JF_REQUIRED, 1, 64, NULL },
 						  { "episode", JT_INT, 0, 0, 1000, NULL },
-						  LATE_ENTRY, { NULL } };
-static const struct jsonh_field s_step_waived[] = {
-	COMMON, { "step", JT_STRING, JF_REQUIRED, 1, 64, NULL }, { "episode", JT_INT, 0, 0, 1000, NULL },
-	{ "reason", JT_TEXT, JF_REQUIRED, 1, 4000, NULL }, { NULL }
-};
+						  LATE_ENTRY,
+						  { NULL } };
+static const struct jsonh_field s_step_waived[] = { COMMON,
+						    { "step", JT_STRING, JF_REQUIRED, 1, 64, NULL },
+						    { "episode", JT_INT, 0, 0, 1000, NULL },
+						    { "reason", JT_TEXT, JF_REQUIRED, 1, 4000,
+						      NULL },
+						    { NULL } };
 static const struct jsonh_field s_note[] = { COMMON,
-					     { "section", JT_ENUM, JF_REQUIRED, 0, 0, access_section_names },
+					     { "section", JT_ENUM, JF_REQUIRED, 0, 0,
+					       access_section_names },
 					     { "text", JT_TEXT, JF_REQUIRED, 1, 20000, NULL },
 					     { NULL } };
 static const struct jsonh_field s_advocate_note[] = {
-	COMMON, { "text", JT_TEXT, JF_REQUIRED, 1, 20000, NULL },
-	{ "confidentiality_explained", JT_BOOL, 0, 0, 0, NULL }, { NULL }
+	COMMON,
+	{ "text", JT_TEXT, JF_REQUIRED, 1, 20000, NULL },
+	{ "confidentiality_explained", JT_BOOL, 0, 0, 0, NULL },
+	{ NULL }
 };
 static const struct jsonh_field s_arrest[] = {
-	COMMON, { "offense", JT_STRING, JF_REQUIRED, 1, OFFENCE_TEXT_MAX, NULL },
+	COMMON,
+	{ "offense", JT_STRING, JF_REQUIRED, 1, OFFENCE_TEXT_MAX, NULL },
 	{ "act_at", JT_TIME, 0, 0, 0, NULL },
-	{ "justification", JT_TEXT, 0, 1, RULES_JUSTIFICATION_MAX, NULL }, { NULL }
+	{ "justification", JT_TEXT, 0, 1, RULES_JUSTIFICATION_MAX, NULL },
+	{ NULL }
 };
 static const struct jsonh_field s_placement[] = {
-	COMMON, { "setting", JT_ENUM, JF_REQUIRED, 0, 0, settings },
+	COMMON,
+	{ "setting", JT_ENUM, JF_REQUIRED, 0, 0, settings },
 	{ "setting_detail", JT_TEXT, 0, 1, OFFENCE_TEXT_MAX, NULL },
-	{ "justification", JT_TEXT, 0, 1, RULES_JUSTIFICATION_MAX, NULL }, LATE_ENTRY, { NULL }
+	{ "justification", JT_TEXT, 0, 1, RULES_JUSTIFICATION_MAX, NULL },
+	LATE_ENTRY,
+	{ NULL }
 };
 static const char *const statuses[] = { "dependent", "probation", "both", "none", "unknown", NULL };
 static const char *const consents[] = { "consented", "refused", "not_asked", NULL };
-static const struct jsonh_field s_missing_start[] = {
-	COMMON, { "learned_at", JT_TIME, 0, 0, 0, NULL },
-	{ "note", JT_TEXT, 0, 1, 4000, NULL }, { NULL }
-};
+static const struct jsonh_field s_missing_start[] = { COMMON,
+						      { "learned_at", JT_TIME, 0, 0, 0, NULL },
+						      { "note", JT_TEXT, 0, 1, 4000, NULL },
+						      { NULL } };
 static const struct jsonh_field s_status[] = { COMMON,
 					       { "status", JT_ENUM, JF_REQUIRED, 0, 0, statuses },
 					       { "note", JT_TEXT, 0, 1, 4000, NULL },
-					       LATE_ENTRY, { NULL } };
+					       LATE_ENTRY,
+					       { NULL } };
 static const struct jsonh_field s_birth[] = { COMMON,
 					      { "birth_date", JT_DATE, JF_REQUIRED, 0, 0, NULL },
 					      { "document", JT_STRING, 0, 1, 80, NULL },
 					      { NULL } };
-static const struct jsonh_field s_assault[] = {
-	COMMON, { "last_assault_at", JT_TIME, JF_REQUIRED, 0, 0, NULL },
-	{ "exam_consent", JT_ENUM, 0, 0, 0, consents },
-	{ "note", JT_TEXT, 0, 1, 4000, NULL }, { NULL }
-};
-static const struct jsonh_field s_note_only[] = { COMMON, { "note", JT_TEXT, 0, 1, 4000, NULL },
+static const struct jsonh_field s_assault[] = { COMMON,
+						{ "last_assault_at", JT_TIME, JF_REQUIRED, 0, 0,
+						  NULL },
+						{ "exam_consent", JT_ENUM, 0, 0, 0, consents },
+						{ "note", JT_TEXT, 0, 1, 4000, NULL },
+						{ NULL } };
+static const struct jsonh_field s_note_only[] = { COMMON,
+						  { "note", JT_TEXT, 0, 1, 4000, NULL },
 						  { NULL } };
 static const struct jsonh_field s_screening[] = { COMMON,
 						  { "tool", JT_STRING, JF_REQUIRED, 1, 60, NULL },
 						  { "version", JT_STRING, 0, 1, 30, NULL },
 						  { "level", JT_STRING, JF_REQUIRED, 1, 40, NULL },
-						  LATE_ENTRY, { NULL } };
+						  LATE_ENTRY,
+						  { NULL } };
 static const struct jsonh_field s_stability[] = { COMMON,
 						  { "stable", JT_BOOL, JF_REQUIRED, 0, 0, NULL },
 						  { "safe_placement", JT_BOOL, 0, 0, 0, NULL },
@@ -814,69 +857,89 @@ static const struct jsonh_field s_stability[] = { COMMON,
 						  { "note", JT_TEXT, 0, 1, 4000, NULL },
 						  { NULL } };
 static const struct jsonh_field s_csec[] = {
-	COMMON, { "before_care", JT_ENUM, JF_REQUIRED, 0, 0, csec_value_names },
+	COMMON,
+	{ "before_care", JT_ENUM, JF_REQUIRED, 0, 0, csec_value_names },
 	{ "in_care", JT_ENUM, JF_REQUIRED, 0, 0, csec_value_names },
 	{ "while_missing", JT_ENUM, JF_REQUIRED, 0, 0, csec_value_names },
-	{ "at_risk", JT_ENUM, JF_REQUIRED, 0, 0, csec_value_names }, { NULL }
+	{ "at_risk", JT_ENUM, JF_REQUIRED, 0, 0, csec_value_names },
+	{ NULL }
 };
 static const struct jsonh_field s_exploiter[] = {
-	COMMON, { "role", JT_ENUM, JF_REQUIRED, 0, 0, exploiter_roles },
+	COMMON,
+	{ "role", JT_ENUM, JF_REQUIRED, 0, 0, exploiter_roles },
 	{ "charge", JT_STRING, 0, 1, 60, NULL },
 	{ "person", JT_TEXT, 0, 1, OFFENCE_TEXT_MAX, NULL },
-	{ "note", JT_TEXT, 0, 1, 4000, NULL }, { NULL }
+	{ "note", JT_TEXT, 0, 1, 4000, NULL },
+	{ NULL }
 };
 static const struct jsonh_field s_review[] = { COMMON,
-					       { "event_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+					       { "event_id", JT_INT, JF_REQUIRED, 1, INT64_MAX,
+						 NULL },
 					       { "note", JT_TEXT, JF_REQUIRED, 1, 4000, NULL },
 					       { NULL } };
 static const struct jsonh_field s_disclosure[] = {
-	COMMON, { "event_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+	COMMON,
+	{ "event_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
 	{ "basis", JT_ENUM, JF_REQUIRED, 0, 0, bases },
 	{ "to_agency_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
-	{ "note", JT_TEXT, 0, 1, 4000, NULL }, { NULL }
+	{ "note", JT_TEXT, 0, 1, 4000, NULL },
+	{ NULL }
 };
 static const struct jsonh_field s_close[] = { COMMON,
-					      { "reason", JT_ENUM, JF_REQUIRED, 0, 0, close_reasons },
+					      { "reason", JT_ENUM, JF_REQUIRED, 0, 0,
+						close_reasons },
 					      { "text", JT_TEXT, 0, 1, 4000, NULL },
-					      LATE_ENTRY, { NULL } };
-static const struct jsonh_field s_reopen[] = { COMMON, { "text", JT_TEXT, 0, 1, 4000, NULL },
+					      LATE_ENTRY,
+					      { NULL } };
+static const struct jsonh_field s_reopen[] = { COMMON,
+					       { "text", JT_TEXT, 0, 1, 4000, NULL },
 					       { NULL } };
 static const char *const cctv_rules[] = { "PC 1347", "PC 1347.1", "county policy", NULL };
 static const char *const cctv_outcomes[] = { "filed", "granted", "denied", NULL };
 static const struct jsonh_field s_witness_advocate[] = {
-	COMMON, { "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
-	{ "user_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL }, { NULL }
+	COMMON,
+	{ "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+	{ "user_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+	{ NULL }
 };
 static const struct jsonh_field s_safety_plan[] = {
-	COMMON, { "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+	COMMON,
+	{ "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
 	{ "part", JT_ENUM, JF_REQUIRED, 0, 0, witness_plan_part_keys },
-	{ "text", JT_TEXT, JF_REQUIRED, 1, 8000, NULL }, { NULL }
+	{ "text", JT_TEXT, JF_REQUIRED, 1, 8000, NULL },
+	{ NULL }
 };
-static const struct jsonh_field s_signoff[] = { COMMON,
-						{ "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
-						{ NULL } };
+static const struct jsonh_field s_signoff[] = {
+	COMMON, { "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL }, { NULL }
+};
 static const struct jsonh_field s_plan_review[] = {
-	COMMON, { "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+	COMMON,
+	{ "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
 	{ "hearing_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
-	{ "note", JT_TEXT, 0, 1, 4000, NULL }, { NULL }
+	{ "note", JT_TEXT, 0, 1, 4000, NULL },
+	{ NULL }
 };
-static const struct jsonh_field s_cctv[] = { COMMON,
-					     { "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
-					     { "rule", JT_ENUM, JF_REQUIRED, 0, 0, cctv_rules },
-					     { "outcome", JT_ENUM, JF_REQUIRED, 0, 0, cctv_outcomes },
-					     { NULL } };
-static const struct jsonh_field s_notice[] = { COMMON,
-					       { "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
-					       { "hearing_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
-					       { NULL } };
+static const struct jsonh_field s_cctv[] = {
+	COMMON,
+	{ "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+	{ "rule", JT_ENUM, JF_REQUIRED, 0, 0, cctv_rules },
+	{ "outcome", JT_ENUM, JF_REQUIRED, 0, 0, cctv_outcomes },
+	{ NULL }
+};
+static const struct jsonh_field s_notice[] = {
+	COMMON,
+	{ "witness_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+	{ "hearing_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+	{ NULL }
+};
 static const struct jsonh_field s_invite[] = { COMMON,
-					       { "agency_id", JT_INT, JF_REQUIRED, 1, INT64_MAX, NULL },
+					       { "agency_id", JT_INT, JF_REQUIRED, 1, INT64_MAX,
+						 NULL },
 					       { "reason", JT_TEXT, JF_REQUIRED, 1, 4000, NULL },
 					       { NULL } };
-static const struct jsonh_field s_worker[] = { COMMON,
-						{ "user_id", JT_INT, JF_REQUIRED | JF_NULLABLE, 1,
-						  INT64_MAX, NULL },
-						{ NULL } };
+static const struct jsonh_field s_worker[] = {
+	COMMON, { "user_id", JT_INT, JF_REQUIRED | JF_NULLABLE, 1, INT64_MAX, NULL }, { NULL }
+};
 static const struct jsonh_field s_name[] = { COMMON,
 					     { "confidential", JT_BOOL, JF_REQUIRED, 0, 0, NULL },
 					     { NULL } };
@@ -961,8 +1024,9 @@ static enum sh_code route_new_owners(struct ectx *x, struct store_conn *c, struc
 			continue;
 		if ((rc = store_case_agency_add(c, x->cf.c.id, id, "routed", x->now, err)))
 			return rc;
-		added[nadded++] = (struct case_agency_rec){ .agency_id = id, .kind = s->owner,
-							    .reason = "routed", .joined_at = x->now };
+		added[nadded++] = (struct case_agency_rec){
+			.agency_id = id, .kind = s->owner, .reason = "routed", .joined_at = x->now
+		};
 	}
 	if (!nadded)
 		return SH_OK;
@@ -980,7 +1044,8 @@ static bool does_a_step(struct ectx *x)
 	for (size_t k = 0; k < protocol_nsteps(p); k++) {
 		const char *type = protocol_step_done_by(p, k);
 		const struct step_status *s;
-		if (type && !strcmp(type, x->kind->type) && protocol_step_done_by_kind(p, k, kind) &&
+		if (type && !strcmp(type, x->kind->type) &&
+		    protocol_step_done_by_kind(p, k, kind) &&
 		    (s = casefile_step(&x->cf, protocol_step_key(p, k), 0)) &&
 		    s->state == STEP_PENDING)
 			return true;
@@ -1004,10 +1069,11 @@ static enum sh_code timeline_room(struct ectx *x, struct sh_error *err)
 		recent++;
 	if (recent >= (size_t)k->events_per_minute) {
 		x->retry_after = 60;
-		return sh_error_set(err, SH_ETOOMANY,
-				    "this case took %zu entries in the last minute, the most the "
-				    "setting events.per_case_per_minute allows: try again in a minute",
-				    recent);
+		return sh_error_set(
+			err, SH_ETOOMANY,
+			"this case took %zu entries in the last minute, the most the "
+			"setting events.per_case_per_minute allows: try again in a minute",
+			recent);
 	}
 	return SH_OK;
 }
@@ -1026,12 +1092,15 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 	    (rc = timeline_room(x, err)) || (rc = casefile_evaluate(req, &x->cf, x->now, err)))
 		goto out;
 	/* an arrest may come first: "arrested first, recognised as a victim later" */
-	if (x->at < x->cf.c.identified_at - (strcmp(x->kind->type, "arrest") ? 0 :
-					      (int64_t)req->app->county.arrest_window_days * 86400)) {
+	if (x->at < x->cf.c.identified_at -
+			    (strcmp(x->kind->type, "arrest")
+				     ? 0
+				     : (int64_t)req->app->county.arrest_window_days * 86400)) {
 		rc = sh_error_field(err, SH_EINVAL, "at", "is before the identification%s",
-				    strcmp(x->kind->type, "arrest") ? "" :
-				    " by more than the days the setting "
-				    "arrest.before_identification_days allows");
+				    strcmp(x->kind->type, "arrest")
+					    ? ""
+					    : " by more than the days the setting "
+					      "arrest.before_identification_days allows");
 		goto out;
 	}
 	if (x->amends) {
@@ -1041,14 +1110,16 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 			goto out;
 		}
 		if (strcmp(orig->type, x->kind->type) || orig->agency_id != req->who->agency_id) {
-			rc = sh_error_field(err, SH_EINVAL, "amends",
-					    "an amendment has the type of the event it corrects and "
-					    "comes from the same agency");
+			rc = sh_error_field(
+				err, SH_EINVAL, "amends",
+				"an amendment has the type of the event it corrects and "
+				"comes from the same agency");
 			goto out;
 		}
 		if (casefile_amended(&x->cf, orig)) {
-			rc = sh_error_field(err, SH_EINVAL, "amends",
-					    "that event was already amended; amend the latest version");
+			rc = sh_error_field(
+				err, SH_EINVAL, "amends",
+				"that event was already amended; amend the latest version");
 			goto out;
 		}
 	}
@@ -1060,9 +1131,10 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 		goto out;
 	/* a correction cannot move what it corrects into a compartment more agencies read */
 	if (orig && strcmp(orig->section, x->section)) {
-		rc = sh_error_field(err, SH_EINVAL, "section",
-				    "an amendment stays in the section of the event it corrects (%s)",
-				    orig->section);
+		rc = sh_error_field(
+			err, SH_EINVAL, "section",
+			"an amendment stays in the section of the event it corrects (%s)",
+			orig->section);
 		goto out;
 	}
 	if ((rc = jsonh_dump(x->data, &data)))
@@ -1079,8 +1151,7 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 	if (json_object_size(x->text)) {
 		if ((rc = jsonh_dump(x->text, &plain)) ||
 		    (rc = shcrypto_seal(&req->app->keys, plain.data, plain.len,
-					sealed_context[SEALED_EVENT_TEXT],
-					&sealed)))
+					sealed_context[SEALED_EVENT_TEXT], &sealed)))
 			goto out;
 		ev.sealed = (const unsigned char *)sealed.data;
 		ev.sealed_len = sealed.len;
@@ -1093,8 +1164,9 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 		goto out;
 	if (x->reopen && (rc = store_case_set_closed(c, x->cf.c.id, 0, NULL, err)))
 		goto out;
-	if (x->worker && (rc = store_case_worker_set(c, x->cf.c.id, req->who->agency_id,
-						     x->worker > 0 ? x->worker : 0, x->at, ev.id, err)))
+	if (x->worker &&
+	    (rc = store_case_worker_set(c, x->cf.c.id, req->who->agency_id,
+					x->worker > 0 ? x->worker : 0, x->at, ev.id, err)))
 		goto out;
 	if (x->search_term[0] &&
 	    (rc = store_youth_search_add(c, x->cf.c.youth_id,
@@ -1115,7 +1187,8 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 				 req->who->user_id, x->now, req->arena, err)))
 		goto out;
 	rc = audit_record(c, req->who, x->now, x->refusal ? "arrest.refused" : "event.create",
-			  x->cf.c.id, x->section, x->refusal ? "refused" : "ok", x->kind->type, err);
+			  x->cf.c.id, x->section, x->refusal ? "refused" : "ok", x->kind->type,
+			  err);
 out:
 	buf_release(&data);
 	buf_wipe(&plain);
@@ -1180,16 +1253,17 @@ API_HANDLER(api_events_create)
 			continue;
 		json_object_set_new(x.text, *f, json_string(t));
 		if ((phrase = rules_derogatory_phrase(t)))
-			json_array_append_new(warnings,
-					      json_pack("{s:s, s:s}", "field", *f, "message",
-							arena_printf(req->arena, "\"%s\": %s", phrase,
-								     rules_language_advice)));
+			json_array_append_new(
+				warnings, json_pack("{s:s, s:s}", "field", *f, "message",
+						    arena_printf(req->arena, "\"%s\": %s", phrase,
+								 rules_language_advice)));
 	}
 	if (json_is_true(json_object_get(x.body, "confidentiality_explained")))
 		json_object_set_new(x.data, "confidentiality_explained", json_true());
 	if ((rc = store_write(app->store, do_add, &x, err))) {
 		if (x.retry_after)
-			api_add_header(res, "Retry-After", arena_printf(req->arena, "%d", x.retry_after));
+			api_add_header(res, "Retry-After",
+				       arena_printf(req->arena, "%d", x.retry_after));
 		goto out;
 	}
 	if (x.refusal) {
@@ -1275,8 +1349,12 @@ API_HANDLER(api_events_list)
 	}
 	/* one audit row per section read, durable before the answer */
 	for (int s = 0; s < SEC_COUNT; s++) {
-		struct audit_batch b = { .who = req->who, .now = now, .action = action,
-					 .outcome = "ok", .case_ids = &id, .ncases = 1,
+		struct audit_batch b = { .who = req->who,
+					 .now = now,
+					 .action = action,
+					 .outcome = "ok",
+					 .case_ids = &id,
+					 .ncases = 1,
 					 .section = access_section_name((enum section)s) };
 		if (seen[s] && (rc = audit_write(app->store, &b, err))) {
 			json_decref(items);

@@ -58,10 +58,10 @@ static bool open_secret(const struct app *app, const struct user_rec *u, bool en
 /* What a code given at sign-in is: the step of a TOTP code, or the hash of a recovery code. */
 struct code_use {
 	int64_t user_id;
-	int64_t step;       /* > 0: a TOTP code of this step */
-	char recovery[65];  /* else: the hash of a recovery code */
+	int64_t step;	   /* > 0: a TOTP code of this step */
+	char recovery[65]; /* else: the hash of a recovery code */
 	int64_t now;
-	bool replayed;      /* set when the code had been used */
+	bool replayed; /* set when the code had been used */
 };
 
 static bool check_code(const struct app *app, const struct user_rec *u, const char *typed,
@@ -78,10 +78,11 @@ static bool check_code(const struct app *app, const struct user_rec *u, const ch
 		return false;
 	if (strlen(code) == TOTP_DIGITS) {
 		if (open_secret(app, u, true, &secret))
-			ok = (use->step = totp_match((const unsigned char *)secret.data, secret.len, now,
-						     code)) > 0;
-	} else if (strlen(code) == RECOVERY_LEN && strspn(code, recovery_alphabet) == RECOVERY_LEN &&
-		   u->totp_secret && u->totp_enrolled_at) {
+			ok = (use->step = totp_match((const unsigned char *)secret.data, secret.len,
+						     now, code)) > 0;
+	} else if (strlen(code) == RECOVERY_LEN &&
+		   strspn(code, recovery_alphabet) == RECOVERY_LEN && u->totp_secret &&
+		   u->totp_enrolled_at) {
 		shcrypto_code_hash(&app->keys, code, use->recovery);
 		ok = true; /* whether it is one of the user's unused codes is for the write */
 	}
@@ -97,8 +98,8 @@ static enum sh_code do_use_code(struct store_conn *c, void *arg, struct sh_error
 	bool fresh = false;
 	enum sh_code rc = use->step > 0
 				  ? store_user_totp_use(c, use->user_id, use->step, &fresh, err)
-				  : store_recovery_code_use(c, use->user_id, use->recovery, use->now,
-							    &fresh, err);
+				  : store_recovery_code_use(c, use->user_id, use->recovery,
+							    use->now, &fresh, err);
 
 	if (!rc && !fresh) {
 		use->replayed = true;
@@ -132,8 +133,11 @@ API_HANDLER(api_session_code)
 	struct throttle_ticket tk;
 	struct user_rec u;
 	struct code_use use;
-	struct session_start st = { .user = &u, .stage = "full", .method = "password",
-				    .action = "session.create", .also = do_use_code,
+	struct session_start st = { .user = &u,
+				    .stage = "full",
+				    .method = "password",
+				    .action = "session.create",
+				    .also = do_use_code,
 				    .also_arg = &use };
 	enum throttle_lock lock;
 	json_t *body;
@@ -141,9 +145,10 @@ API_HANDLER(api_session_code)
 	enum sh_code rc;
 
 	if (!who->via_session || !who->stage || strcmp(who->stage, "code"))
-		return sh_error_set(err, SH_ECONFLICT,
-				    who->stage ? "set up an authenticator app first (POST /api/v1/me/totp)"
-					       : "no code is owed: this session is signed in");
+		return sh_error_set(
+			err, SH_ECONFLICT,
+			who->stage ? "set up an authenticator app first (POST /api/v1/me/totp)"
+				   : "no code is owed: this session is signed in");
 	if (!(body = api_body_object(req, err)))
 		return err->code;
 	if ((rc = jsonh_check(body, spec, "", err)))
@@ -166,12 +171,14 @@ API_HANDLER(api_session_code)
 			goto out;
 		}
 	}
-	lock = throttle_end(app->throttle, &tk, ok && !rc ? THROTTLE_OK : THROTTLE_FAILED, now, &lock_s);
+	lock = throttle_end(app->throttle, &tk, ok && !rc ? THROTTLE_OK : THROTTLE_FAILED, now,
+			    &lock_s);
 	if (ok && !rc)
 		goto out;
 	sh_error_init(err);
-	if (!(rc = session_denied(req, u.id, use.replayed && use.step > 0 ? "code used before" : "wrong code", lock,
-				  lock_s, err)))
+	if (!(rc = session_denied(req, u.id,
+				  use.replayed && use.step > 0 ? "code used before" : "wrong code",
+				  lock, lock_s, err)))
 		rc = sh_error_set(err, SH_EUNAUTH,
 				  "that is not the code your authenticator app shows now, nor an "
 				  "unused recovery code (a code works once)");
@@ -205,7 +212,8 @@ static enum sh_code do_begin(struct store_conn *c, void *arg, struct sh_error *e
 	struct enrol *e = arg;
 	enum sh_code rc = store_user_totp_set(c, e->u->id, e->sealed, e->len, 0, err);
 
-	return rc ? rc : audit_record(c, e->who, e->now, "factor.begin", NULL, NULL, "ok", NULL, err);
+	return rc ? rc
+		  : audit_record(c, e->who, e->now, "factor.begin", NULL, NULL, "ok", NULL, err);
 }
 
 /*
@@ -245,12 +253,14 @@ API_HANDLER(api_me_totp_begin)
 	int size = 0;
 	enum sh_code rc;
 
-	if ((rc = may_enrol(req->who, err)) || (rc = read_user(app, req->who->user_id, req->arena, &u, err)))
+	if ((rc = may_enrol(req->who, err)) ||
+	    (rc = read_user(app, req->who->user_id, req->arena, &u, err)))
 		return rc;
 	if (u.totp_secret && u.totp_enrolled_at)
-		return sh_error_set(err, SH_ECONFLICT,
-				    "an authenticator app is set up already; if it is lost, an admin "
-				    "resets it");
+		return sh_error_set(
+			err, SH_ECONFLICT,
+			"an authenticator app is set up already; if it is lost, an admin "
+			"resets it");
 	/* from a session signed in earlier, the password again: whoever holds a session left
 	 * open must not tie the account to their own phone */
 	if (!req->who->stage && req->who->method && !strcmp(req->who->method, "password")) {
@@ -267,15 +277,16 @@ API_HANDLER(api_me_totp_begin)
 					    "give your password to set up an authenticator app");
 		if (!rc)
 			rc = password_again(req, res, &u, "password", jsonh_str(body, "password"),
-					    "wrong password while setting up an authenticator app", err);
+					    "wrong password while setting up an authenticator app",
+					    err);
 		json_decref(body);
 		if (rc)
 			return rc;
 	}
 	randombytes_buf(secret, sizeof(secret));
 	totp_base32(secret, sizeof(secret), b32, sizeof(b32));
-	if ((rc = shcrypto_seal(&app->keys, secret, sizeof(secret), sealed_context[SEALED_TOTP_SECRET],
-				&sealed)) ||
+	if ((rc = shcrypto_seal(&app->keys, secret, sizeof(secret),
+				sealed_context[SEALED_TOTP_SECRET], &sealed)) ||
 	    (rc = totp_uri(&uri, "safeharbor", u.username, b32)) ||
 	    (rc = qr_svg_path(uri.data, &path, &size, err))) {
 		if (!err->code)
@@ -288,8 +299,8 @@ API_HANDLER(api_me_totp_begin)
 		goto out;
 	rc = api_reply_json_new(res, 200,
 				json_pack("{s:s, s:s, s:{s:i, s:s}, s:i, s:i}", "secret", b32,
-					  "otpauth_uri", uri.data, "qr", "size", size, "path", path.data,
-					  "digits", TOTP_DIGITS, "period", TOTP_PERIOD));
+					  "otpauth_uri", uri.data, "qr", "size", size, "path",
+					  path.data, "digits", TOTP_DIGITS, "period", TOTP_PERIOD));
 out:
 	sodium_memzero(secret, sizeof(secret));
 	sodium_memzero(b32, sizeof(b32));
@@ -313,7 +324,8 @@ static enum sh_code do_enrol(struct store_conn *c, void *arg, struct sh_error *e
 	if (!rc)
 		rc = admin_notice(c, e->who, e->now, e->u, 0, "factor_enrolled",
 				  "an authenticator app was set up by the person", err);
-	return rc ? rc : audit_record(c, e->who, e->now, "factor.enrol", NULL, NULL, "ok", NULL, err);
+	return rc ? rc
+		  : audit_record(c, e->who, e->now, "factor.enrol", NULL, NULL, "ok", NULL, err);
 }
 
 API_HANDLER(api_me_totp_confirm)
@@ -343,8 +355,9 @@ API_HANDLER(api_me_totp_confirm)
 		goto out;
 	if (!open_secret(app, &u, false, &secret)) {
 		rc = sh_error_set(err, SH_ECONFLICT,
-				  u.totp_enrolled_at ? "an authenticator app is set up already"
-						     : "start setting up first (POST /api/v1/me/totp)");
+				  u.totp_enrolled_at
+					  ? "an authenticator app is set up already"
+					  : "start setting up first (POST /api/v1/me/totp)");
 		goto out;
 	}
 	if ((wait = throttle_begin(app->throttle, who->username, req->client_addr, e.now, &tk))) {
@@ -352,19 +365,23 @@ API_HANDLER(api_me_totp_confirm)
 		goto out;
 	}
 	if (!normalise(jsonh_str(body, "code"), code, sizeof(code)) ||
-	    (e.step = totp_match((const unsigned char *)secret.data, secret.len, e.now, code)) < 0) {
+	    (e.step = totp_match((const unsigned char *)secret.data, secret.len, e.now, code)) <
+		    0) {
 		lock = throttle_end(app->throttle, &tk, THROTTLE_FAILED, e.now, &lock_s);
-		if (!(rc = session_denied(req, u.id, "wrong code while setting up", lock, lock_s, err)))
-			rc = sh_error_field(err, SH_EINVAL, "code",
-					    "is not the code your authenticator app shows now (check "
-					    "that the phone's clock is right)");
+		if (!(rc = session_denied(req, u.id, "wrong code while setting up", lock, lock_s,
+					  err)))
+			rc = sh_error_field(
+				err, SH_EINVAL, "code",
+				"is not the code your authenticator app shows now (check "
+				"that the phone's clock is right)");
 		goto out;
 	}
 	list = json_array();
 	for (int i = 0; i < RECOVERY_CODES; i++) {
 		char plain[RECOVERY_LEN + 1];
 		for (int j = 0; j < RECOVERY_LEN; j++)
-			plain[j] = recovery_alphabet[randombytes_uniform(sizeof(recovery_alphabet) - 1)];
+			plain[j] = recovery_alphabet[randombytes_uniform(sizeof(recovery_alphabet) -
+									 1)];
 		plain[RECOVERY_LEN] = '\0';
 		shcrypto_code_hash(&app->keys, plain, hashes[i]);
 		e.hashes[i] = hashes[i];
@@ -374,10 +391,14 @@ API_HANDLER(api_me_totp_confirm)
 	}
 	if (who->stage) {
 		/* the sign-in this set-up was part of is finished */
-		struct session_start st = { .user = &u, .stage = "full", .method = who->method,
-					    .replaces = who->session, .action = "session.create",
+		struct session_start st = { .user = &u,
+					    .stage = "full",
+					    .method = who->method,
+					    .replaces = who->session,
+					    .action = "session.create",
 					    .detail = "password and a new authenticator app",
-					    .also = do_enrol, .also_arg = &e,
+					    .also = do_enrol,
+					    .also_arg = &e,
 					    .extra = json_pack("{s:o}", "recovery_codes", list) };
 		rc = session_start(req, res, &st, err);
 	} else if (!(rc = store_write(app->store, do_enrol, &e, err))) {
@@ -405,7 +426,9 @@ static enum sh_code do_new_password(struct store_conn *c, void *arg, struct sh_e
 	struct new_password *n = arg;
 	enum sh_code rc = store_user_set_password(c, n->who->user_id, n->hash, n->now, err);
 
-	return rc ? rc : audit_record(c, n->who, n->now, "user.password_change", NULL, NULL, "ok", NULL, err);
+	return rc ? rc
+		  : audit_record(c, n->who, n->now, "user.password_change", NULL, NULL, "ok", NULL,
+				 err);
 }
 
 API_HANDLER(api_me_password)
@@ -420,9 +443,13 @@ API_HANDLER(api_me_password)
 	struct user_rec u;
 	char hash[128];
 	struct new_password np = { .who = who, .hash = hash, .now = clock_now(&app->clock) };
-	struct session_start st = { .user = &u, .stage = "full", .method = who->method,
-				    .replaces = who->session, .action = "session.create",
-				    .detail = "a new password", .also = do_new_password,
+	struct session_start st = { .user = &u,
+				    .stage = "full",
+				    .method = who->method,
+				    .replaces = who->session,
+				    .action = "session.create",
+				    .detail = "a new password",
+				    .also = do_new_password,
 				    .also_arg = &np };
 	json_t *body;
 	enum sh_code rc;
@@ -439,7 +466,8 @@ API_HANDLER(api_me_password)
 				 err)))
 		goto out;
 	if (!strcmp(jsonh_str(body, "password"), jsonh_str(body, "old_password"))) {
-		rc = sh_error_field(err, SH_EINVAL, "password", "must differ from the current password");
+		rc = sh_error_field(err, SH_EINVAL, "password",
+				    "must differ from the current password");
 		goto out;
 	}
 	if ((rc = shcrypto_password_hash(jsonh_str(body, "password"), hash, err)))

@@ -46,8 +46,7 @@ API_HANDLER(api_ready)
 		log_warn("readyz: the database takes no writes: %s", one.detail);
 		sh_error_field(err, SH_EUNAVAILABLE, "database",
 			       "the database takes no writes (the server log says why)");
-	}
-	else
+	} else
 		json_object_set_new(checks, "database", json_string("ok"));
 	sh_error_init(&one);
 	if (!store_read_begin(app->store, &c, &one)) {
@@ -61,7 +60,8 @@ API_HANDLER(api_ready)
 		json_object_set_new(checks, "key", json_string("ok"));
 	if ((v = store_schema_version(app->store)) != latest)
 		sh_error_field(err, SH_EUNAVAILABLE, "schema",
-			       "the database is at schema %d, this safeharbor writes %d", v, latest);
+			       "the database is at schema %d, this safeharbor writes %d", v,
+			       latest);
 	else
 		json_object_set_new(checks, "schema", json_string("ok"));
 	if (!notify_worker_alive(app->notifier, why, sizeof(why)))
@@ -77,6 +77,6 @@ API_HANDLER(api_ready)
 		buf_release(&names);
 		return err->code;
 	}
-	return api_reply_json_new(res, 200, json_pack("{s:s,s:o}", "status", "ready", "checks",
-						      checks));
+	return api_reply_json_new(res, 200,
+				  json_pack("{s:s,s:o}", "status", "ready", "checks", checks));
 }

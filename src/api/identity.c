@@ -4,7 +4,6 @@
 #include "store/records.h"
 #include "lib/jsonh.h"
 
-
 enum sh_code identity_seal(const struct shcrypto_keys *k, const json_t *identity, struct buf *out)
 {
 	struct buf plain = BUF_INIT;
@@ -41,7 +40,8 @@ static void normalise(const char *s, struct buf *out)
 
 bool identity_blind_index(const struct shcrypto_keys *k, const json_t *identity, char out[65])
 {
-	const char *first = jsonh_str(identity, "first_name"), *last = jsonh_str(identity, "last_name");
+	const char *first = jsonh_str(identity, "first_name"),
+		   *last = jsonh_str(identity, "last_name");
 	const char *birth = jsonh_str(identity, "birth_date");
 	struct buf norm = BUF_INIT;
 

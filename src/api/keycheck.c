@@ -12,7 +12,8 @@ static bool stored_check(const char *list, uint32_t id, char out[65])
 	while (p && *p) {
 		char *end;
 		unsigned long n = strtoul(p, &end, 10);
-		if (end != p && *end == ':' && n == id && strspn(end + 1, "0123456789abcdef") == 64) {
+		if (end != p && *end == ':' && n == id &&
+		    strspn(end + 1, "0123456789abcdef") == 64) {
 			memcpy(out, end + 1, 64);
 			out[64] = '\0';
 			return true;
@@ -51,12 +52,13 @@ static enum sh_code check_against_data(struct store *s, const struct shcrypto_ke
 		if ((rc = store_sealed_first(c, (enum sealed_kind)kind, &a, &r, err)) || !r.blob)
 			continue;
 		if (shcrypto_open(k, r.blob, r.len, sealed_context[kind], &plain, &ignored))
-			rc = sh_error_set(err, SH_ECONFLICT,
-					  "the key file %s does not belong to this database: it "
-					  "cannot open the data sealed in it (%s). Use the key file "
-					  "that was made with this database (docs/operations.md, key "
-					  "custody).",
-					  keyfile, ignored.detail);
+			rc = sh_error_set(
+				err, SH_ECONFLICT,
+				"the key file %s does not belong to this database: it "
+				"cannot open the data sealed in it (%s). Use the key file "
+				"that was made with this database (docs/operations.md, key "
+				"custody).",
+				keyfile, ignored.detail);
 		buf_wipe(&plain);
 	}
 	if (c)
@@ -118,25 +120,27 @@ enum sh_code keycheck_verify(struct store *s, const struct shcrypto_keys *k, con
 		}
 		shcrypto_key_check(k, i, want);
 		if (strcmp(want, have)) {
-			rc = sh_error_set(err, SH_ECONFLICT,
-					  "the key file %s does not belong to this database: its key "
-					  "%" PRIu32 " does not match the key check stored in the "
-					  "database (a key file from another database, or a "
-					  "regenerated one). Use the key file that was made with this "
-					  "database (docs/operations.md, key custody).",
-					  keyfile, k->ids[i]);
+			rc = sh_error_set(
+				err, SH_ECONFLICT,
+				"the key file %s does not belong to this database: its key "
+				"%" PRIu32 " does not match the key check stored in the "
+				"database (a key file from another database, or a "
+				"regenerated one). Use the key file that was made with this "
+				"database (docs/operations.md, key custody).",
+				keyfile, k->ids[i]);
 			goto out;
 		}
 		matched++;
 	}
 	if (!matched) {
 		if (list && *list) {
-			rc = sh_error_set(err, SH_ECONFLICT,
-					  "the key file %s does not belong to this database: none of "
-					  "its keys is one the database knows. Use the key file that "
-					  "was made with this database (docs/operations.md, key "
-					  "custody).",
-					  keyfile);
+			rc = sh_error_set(
+				err, SH_ECONFLICT,
+				"the key file %s does not belong to this database: none of "
+				"its keys is one the database knows. Use the key file that "
+				"was made with this database (docs/operations.md, key "
+				"custody).",
+				keyfile);
 			goto out;
 		}
 		/* a database from before key check values: its data decides */

@@ -38,17 +38,17 @@ API_HANDLER(api_notices_list)
 	items = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const struct notice_rec *r = &list[i];
-		json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:{s:I, s:s, s:s}, s:o}", "id",
-				      (json_int_t)r->id, "kind", r->kind, "detail", r->detail,
-				      "agency_id", (json_int_t)r->agency_id, "subject", "id",
-				      (json_int_t)r->subject_id, "name", r->subject_name, "username",
-				      r->subject_username, "by",
-				      r->actor_id < 0 ? json_string("safeharbor (automatic)")
-				      : r->actor_id ? json_pack("{s:I, s:o}", "id", (json_int_t)r->actor_id,
-							      "name", r->actor_name
-								      ? json_string(r->actor_name)
-								      : json_null())
-						  : json_string("the operator (command line)"));
+		json_t *o = json_pack(
+			"{s:I, s:s, s:s, s:I, s:{s:I, s:s, s:s}, s:o}", "id", (json_int_t)r->id,
+			"kind", r->kind, "detail", r->detail, "agency_id", (json_int_t)r->agency_id,
+			"subject", "id", (json_int_t)r->subject_id, "name", r->subject_name,
+			"username", r->subject_username, "by",
+			r->actor_id < 0 ? json_string("safeharbor (automatic)")
+			: r->actor_id
+				? json_pack("{s:I, s:o}", "id", (json_int_t)r->actor_id, "name",
+					    r->actor_name ? json_string(r->actor_name)
+							  : json_null())
+				: json_string("the operator (command line)"));
 		jsonh_set_time(o, "at", r->created_at, false);
 		json_array_append_new(items, o);
 	}

@@ -84,8 +84,8 @@ API_HANDLER(api_notification_ack)
 	o.now = clock_now(&req->app->clock);
 	if ((rc = store_write(req->app->store, do_ack, &o, err)))
 		return rc;
-	out = json_pack("{s:I, s:s, s:b}", "id", (json_int_t)o.id, "case_id", o.n.case_id,
-			"first", o.first);
+	out = json_pack("{s:I, s:s, s:b}", "id", (json_int_t)o.id, "case_id", o.n.case_id, "first",
+			o.first);
 	if ((rc = store_read_begin(req->app->store, &c, err))) {
 		json_decref(out);
 		return rc;
@@ -108,17 +108,18 @@ API_HANDLER(api_notification_ack)
 
 json_t *notifications_summons_json(const struct summons_rec *s)
 {
-	json_t *o = json_pack("{s:I, s:{s:I, s:o, s:o}, s:s, s:s, s:i, s:i, s:s, s:o, s:o}", "id",
-			      (json_int_t)s->id, "agency", "id", (json_int_t)s->agency_id, "name",
-			      s->agency_name ? json_string(s->agency_name) : json_null(), "kind",
-			      s->agency_kind ? json_string(s->agency_kind) : json_null(), "step",
-			      s->step, "title", s->step_title, "episode", s->episode, "stage",
-			      s->stage, "role", s->role, "acknowledged_by",
-			      s->acked_by && s->acked_by_name
-				      ? json_pack("{s:I, s:s}", "id", (json_int_t)s->acked_by, "name",
-						  s->acked_by_name)
-				      : json_null(),
-			      "acknowledged_how", s->ack_how ? json_string(s->ack_how) : json_null());
+	json_t *o =
+		json_pack("{s:I, s:{s:I, s:o, s:o}, s:s, s:s, s:i, s:i, s:s, s:o, s:o}", "id",
+			  (json_int_t)s->id, "agency", "id", (json_int_t)s->agency_id, "name",
+			  s->agency_name ? json_string(s->agency_name) : json_null(), "kind",
+			  s->agency_kind ? json_string(s->agency_kind) : json_null(), "step",
+			  s->step, "title", s->step_title, "episode", s->episode, "stage", s->stage,
+			  "role", s->role, "acknowledged_by",
+			  s->acked_by && s->acked_by_name
+				  ? json_pack("{s:I, s:s}", "id", (json_int_t)s->acked_by, "name",
+					      s->acked_by_name)
+				  : json_null(),
+			  "acknowledged_how", s->ack_how ? json_string(s->ack_how) : json_null());
 
 	json_object_set_new(o, "no_one_on_call", json_boolean(!s->roster_id));
 	/* false: no message of it is on its way or delivered (nobody on call, nobody with an
@@ -134,15 +135,15 @@ json_t *notifications_summons_json(const struct summons_rec *s)
 
 static json_t *notification_json(const struct outbox_rec *r)
 {
-	json_t *o = json_pack("{s:I, s:s, s:i, s:s, s:s, s:i, s:{s:I, s:o, s:I, s:o}, s:s, s:s, s:i, s:o}",
-			      "id", (json_int_t)r->id, "type", r->kind, "stage", r->stage, "role",
-			      r->role, "step", r->step, "episode", r->episode, "recipient", "id",
-			      (json_int_t)r->user_id, "name",
-			      r->display_name ? json_string(r->display_name) : json_null(),
-			      "agency_id", (json_int_t)r->agency_id, "agency",
-			      r->agency_name ? json_string(r->agency_name) : json_null(), "channel",
-			      r->channel, "status", r->status, "attempts", r->attempts, "summons_id",
-			      r->summons_id ? json_integer(r->summons_id) : json_null());
+	json_t *o = json_pack(
+		"{s:I, s:s, s:i, s:s, s:s, s:i, s:{s:I, s:o, s:I, s:o}, s:s, s:s, s:i, s:o}", "id",
+		(json_int_t)r->id, "type", r->kind, "stage", r->stage, "role", r->role, "step",
+		r->step, "episode", r->episode, "recipient", "id", (json_int_t)r->user_id, "name",
+		r->display_name ? json_string(r->display_name) : json_null(), "agency_id",
+		(json_int_t)r->agency_id, "agency",
+		r->agency_name ? json_string(r->agency_name) : json_null(), "channel", r->channel,
+		"status", r->status, "attempts", r->attempts, "summons_id",
+		r->summons_id ? json_integer(r->summons_id) : json_null());
 
 	jsonh_set_time(o, "created_at", r->created_at, false);
 	jsonh_set_time(o, "sent_at", r->sent_at, true);
@@ -159,8 +160,13 @@ API_HANDLER(api_case_notifications)
 	size_t nsm = 0, nob = 0;
 	const char *id = req->params[0];
 	int64_t now = clock_now(&req->app->clock);
-	struct audit_batch b = { .who = req->who, .now = now, .action = "notifications.read",
-				 .outcome = "ok", .section = "core", .case_ids = &id, .ncases = 1 };
+	struct audit_batch b = { .who = req->who,
+				 .now = now,
+				 .action = "notifications.read",
+				 .outcome = "ok",
+				 .section = "core",
+				 .case_ids = &id,
+				 .ncases = 1 };
 	json_t *summons, *items;
 	enum sh_code rc;
 
@@ -181,8 +187,9 @@ API_HANDLER(api_case_notifications)
 	items = json_array();
 	for (size_t i = nob; i-- > 0;) /* oldest first */
 		json_array_append_new(items, notification_json(&ob[i]));
-	return api_reply_json_new(res, 200, json_pack("{s:s, s:o, s:o}", "case_id", id, "summons",
-						      summons, "notifications", items));
+	return api_reply_json_new(res, 200,
+				  json_pack("{s:s, s:o, s:o}", "case_id", id, "summons", summons,
+					    "notifications", items));
 }
 
 /* ---- "I'm on it": a summons acknowledged by anyone of the agency, with or without a
@@ -259,8 +266,11 @@ API_HANDLER(api_summons_list)
 	size_t n = 0, k = 0;
 	const char **ids;
 	int64_t now = clock_now(&req->app->clock);
-	struct audit_batch b = { .who = req->who, .now = now, .action = "summons.list",
-				 .outcome = "ok", .section = "core" };
+	struct audit_batch b = { .who = req->who,
+				 .now = now,
+				 .action = "summons.list",
+				 .outcome = "ok",
+				 .section = "core" };
 	json_t *items;
 	enum sh_code rc;
 

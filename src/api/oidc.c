@@ -12,10 +12,10 @@
 #include "lib/log.h"
 #include "lib/shcrypto.h"
 
-#define FETCH_MAX (1024 * 1024)     /* a discovery document, a JWK set, a token answer */
+#define FETCH_MAX (1024 * 1024) /* a discovery document, a JWK set, a token answer */
 #define FETCH_TIMEOUT_S 10
-#define REQUEST_TTL_S 600           /* a sign-in at the provider may take this long */
-#define SKEW_S 120                  /* clock difference allowed with the provider */
+#define REQUEST_TTL_S 600 /* a sign-in at the provider may take this long */
+#define SKEW_S 120	  /* clock difference allowed with the provider */
 #define BINDING_COOKIE "sh_oidc"
 
 struct oidc_cache {
@@ -114,7 +114,8 @@ static enum sh_code fetch(const char *url, const char *form, const char *basic_u
 	curl_easy_cleanup(h);
 	if (cc != CURLE_OK) {
 		buf_release(&f->body);
-		return sh_error_set(err, SH_EUNAVAILABLE, "the identity provider did not answer: %s",
+		return sh_error_set(err, SH_EUNAVAILABLE,
+				    "the identity provider did not answer: %s",
 				    curl_easy_strerror(cc));
 	}
 	return SH_OK;
@@ -133,8 +134,8 @@ static json_t *fetch_json(const char *url, int64_t *max_age, struct sh_error *er
 	if (!json_is_object(v)) {
 		json_decref(v);
 		v = NULL;
-		sh_error_set(err, SH_EUNAVAILABLE, "the identity provider answered %ld, not a JSON object",
-			     status);
+		sh_error_set(err, SH_EUNAVAILABLE,
+			     "the identity provider answered %ld, not a JSON object", status);
 	}
 	*max_age = f.max_age;
 	buf_release(&f.body);
@@ -177,13 +178,15 @@ static json_t *discovery(struct app *app, int64_t now, struct sh_error *err)
 		goto out;
 	if (!json_is_string(json_object_get(doc, "issuer")) ||
 	    strcmp(json_string_value(json_object_get(doc, "issuer")), issuer) ||
-	    !endpoint_ok(issuer, json_string_value(json_object_get(doc, "authorization_endpoint"))) ||
+	    !endpoint_ok(issuer,
+			 json_string_value(json_object_get(doc, "authorization_endpoint"))) ||
 	    !endpoint_ok(issuer, json_string_value(json_object_get(doc, "token_endpoint"))) ||
 	    !endpoint_ok(issuer, json_string_value(json_object_get(doc, "jwks_uri")))) {
 		json_decref(doc);
 		doc = NULL;
-		sh_error_set(err, SH_EUNAVAILABLE,
-			     "the provider's discovery document names another issuer or lacks an endpoint");
+		sh_error_set(
+			err, SH_EUNAVAILABLE,
+			"the provider's discovery document names another issuer or lacks an endpoint");
 		goto out;
 	}
 	json_decref(c->discovery);
@@ -240,11 +243,14 @@ static const char *binding_cookie(struct api_request *req, const char *value)
 	bool secure = req->app->cfg.secure_cookies || req->secure;
 
 	/* Lax: the provider's redirect back is a top-level navigation from another site */
-	return value ? arena_printf(req->arena, BINDING_COOKIE "=%s; Path=/api/v1/oidc; HttpOnly; "
-						"SameSite=Lax; Max-Age=%d%s", value, REQUEST_TTL_S,
-				    secure ? "; Secure" : "")
-		     : arena_printf(req->arena, BINDING_COOKIE "=; Path=/api/v1/oidc; HttpOnly; "
-						"SameSite=Lax; Max-Age=0%s", secure ? "; Secure" : "");
+	return value ? arena_printf(req->arena,
+				    BINDING_COOKIE "=%s; Path=/api/v1/oidc; HttpOnly; "
+						   "SameSite=Lax; Max-Age=%d%s",
+				    value, REQUEST_TTL_S, secure ? "; Secure" : "")
+		     : arena_printf(req->arena,
+				    BINDING_COOKIE "=; Path=/api/v1/oidc; HttpOnly; "
+						   "SameSite=Lax; Max-Age=0%s",
+				    secure ? "; Secure" : "");
 }
 
 static enum sh_code do_put(struct store_conn *c, void *arg, struct sh_error *err)
@@ -265,9 +271,13 @@ API_HANDLER(api_oidc_start)
 	char challenge64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES,
 						   sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
 	const char *popup = api_query(req, "popup");
-	struct oidc_request_rec r = { .state_hash = state_hash, .binding_hash = binding_hash,
-				      .nonce = nonce, .verifier = verifier, .created_at = now,
-				      .return_to = popup && !strcmp(popup, "1") ? "/signed-in" : "/" };
+	struct oidc_request_rec r = { .state_hash = state_hash,
+				      .binding_hash = binding_hash,
+				      .nonce = nonce,
+				      .verifier = verifier,
+				      .created_at = now,
+				      .return_to =
+					      popup && !strcmp(popup, "1") ? "/signed-in" : "/" };
 	struct buf to = BUF_INIT;
 	json_t *doc;
 	enum sh_code rc;
@@ -294,14 +304,16 @@ API_HANDLER(api_oidc_start)
 		goto out;
 	buf_addf(&to, "%s%sresponse_type=code&client_id=",
 		 json_string_value(json_object_get(doc, "authorization_endpoint")),
-		 strchr(json_string_value(json_object_get(doc, "authorization_endpoint")), '?') ? "&" : "?");
+		 strchr(json_string_value(json_object_get(doc, "authorization_endpoint")), '?')
+			 ? "&"
+			 : "?");
 	buf_add_urlencoded(&to, app->county.oidc.client_id);
 	buf_adds(&to, "&redirect_uri=");
 	buf_add_urlencoded(&to, redirect_uri(req));
 	buf_adds(&to, "&scope=");
 	buf_add_urlencoded(&to, app->county.oidc.scopes);
-	buf_addf(&to, "&state=%s&nonce=%s&code_challenge=%s&code_challenge_method=S256", state, nonce,
-		 challenge64);
+	buf_addf(&to, "&state=%s&nonce=%s&code_challenge=%s&code_challenge_method=S256", state,
+		 nonce, challenge64);
 	api_add_header(res, "Set-Cookie", binding_cookie(req, binding));
 	rc = redirect(res, arena_strdup(req->arena, to.data));
 out:
@@ -369,8 +381,8 @@ static enum sh_code exchange(struct api_request *req, const json_t *doc, const c
 		buf_add_urlencoded(&form, app->county.oidc.client_id);
 	}
 	rc = fetch(json_string_value(json_object_get(doc, "token_endpoint")), form.data,
-		   app->oidc_client_secret ? app->county.oidc.client_id : NULL, app->oidc_client_secret,
-		   &f, &status, err);
+		   app->oidc_client_secret ? app->county.oidc.client_id : NULL,
+		   app->oidc_client_secret, &f, &status, err);
 	buf_wipe(&form);
 	if (rc)
 		return rc;
@@ -378,10 +390,11 @@ static enum sh_code exchange(struct api_request *req, const json_t *doc, const c
 		answer = json_loadb(f.body.data, f.body.len, 0, NULL);
 	buf_wipe(&f.body);
 	if (!json_is_string(json_object_get(answer, "id_token")))
-		rc = sh_error_set(err, SH_EUNAVAILABLE, "the token endpoint answered %ld without an ID token",
-				  status);
+		rc = sh_error_set(err, SH_EUNAVAILABLE,
+				  "the token endpoint answered %ld without an ID token", status);
 	else
-		*id_token = arena_strdup(req->arena, json_string_value(json_object_get(answer, "id_token")));
+		*id_token = arena_strdup(req->arena,
+					 json_string_value(json_object_get(answer, "id_token")));
 	json_decref(answer);
 	return rc;
 }
@@ -404,7 +417,8 @@ static int group_mapping(const struct app *app, const json_t *claims, int64_t *a
 			if (glen < n && glen == strlen(name) && !strncmp(p, name, glen)) {
 				char *end;
 				int64_t id = strtoll(p + glen + 1, &end, 10);
-				const char *r = arena_strndup(a, end + 1, (size_t)(p + n - end - 1));
+				const char *r =
+					arena_strndup(a, end + 1, (size_t)(p + n - end - 1));
 				if (!found) {
 					*agency = id;
 					*role = r;
@@ -429,13 +443,17 @@ API_HANDLER(api_oidc_callback)
 	char state_hash[65], binding_hash[65];
 	struct oidc_request_rec r;
 	struct take take = { state_hash, NULL, req->arena, &r };
-	struct idtoken_expect x = { app->county.oidc.issuer, app->county.oidc.client_id, NULL, now, SKEW_S };
+	struct idtoken_expect x = { app->county.oidc.issuer, app->county.oidc.client_id, NULL, now,
+				    SKEW_S };
 	enum idtoken_result v;
 	json_t *doc = NULL, *set = NULL, *claims = NULL, *verified;
 	struct user_rec u;
 	struct store_conn *c;
-	struct session_start st = { .user = &u, .stage = "full", .method = "oidc",
-				    .action = "session.create", .detail = "county account",
+	struct session_start st = { .user = &u,
+				    .stage = "full",
+				    .method = "oidc",
+				    .action = "session.create",
+				    .detail = "county account",
 				    .no_reply = true };
 	enum sh_code rc;
 
@@ -453,12 +471,14 @@ API_HANDLER(api_oidc_callback)
 	if (store_write(app->store, do_take, &take, err))
 		return failed(req, res, 0, "expired",
 			      err->code == SH_EFORBIDDEN ? "another browser's sign-in"
-							 : "unknown or used state", err);
+							 : "unknown or used state",
+			      err);
 	if (now - r.created_at > REQUEST_TTL_S)
 		return failed(req, res, 0, "expired", "too slow", err);
 	if (api_query(req, "error") || !code)
 		return failed(req, res, 0, "provider", "the provider refused", err);
-	if (!(doc = discovery(app, now, err)) || exchange(req, doc, code, r.verifier, &id_token, err)) {
+	if (!(doc = discovery(app, now, err)) ||
+	    exchange(req, doc, code, r.verifier, &id_token, err)) {
 		log_warn("oidc: %s", err->detail);
 		rc = failed(req, res, 0, "provider", "the provider failed", err);
 		goto out;
@@ -481,7 +501,8 @@ API_HANDLER(api_oidc_callback)
 	verified = json_object_get(claims, "email_verified");
 	sso = json_string_value(json_object_get(claims, app->county.oidc.user_claim));
 	if (!sso || (!strcmp(app->county.oidc.user_claim, "email") && json_is_false(verified))) {
-		rc = failed(req, res, 0, "not_provisioned", sso ? "e-mail not verified" : "no such claim", err);
+		rc = failed(req, res, 0, "not_provisioned",
+			    sso ? "e-mail not verified" : "no such claim", err);
 		goto out;
 	}
 	if ((rc = store_read_begin(app->store, &c, err)))
@@ -489,7 +510,9 @@ API_HANDLER(api_oidc_callback)
 	rc = store_user_get_sso(c, sso, req->arena, &u, err);
 	store_read_end(c);
 	if (rc) {
-		rc = rc == SH_ENOTFOUND ? failed(req, res, 0, "not_provisioned", "not provisioned", err) : rc;
+		rc = rc == SH_ENOTFOUND
+			     ? failed(req, res, 0, "not_provisioned", "not provisioned", err)
+			     : rc;
 		goto out;
 	}
 	if (u.disabled || u.agency_disabled) {
@@ -499,14 +522,18 @@ API_HANDLER(api_oidc_callback)
 	if (*app->county.oidc.groups_claim && *app->county.oidc.groups) {
 		int n = group_mapping(app, claims, &agency, &role, req->arena);
 		if (n != 1) {
-			rc = failed(req, res, u.id, "groups", n ? "groups give several agencies or roles"
-								  : "no group gives an agency and role", err);
+			rc = failed(req, res, u.id, "groups",
+				    n ? "groups give several agencies or roles"
+				      : "no group gives an agency and role",
+				    err);
 			goto out;
 		}
 		if (agency != u.agency_id || strcmp(role, u.role)) {
 			struct admin_user_change ch = { .role = role, .agency_id = agency };
-			if ((rc = admin_user_update(app->store, now, ADMIN_SYSTEM, u.id, &ch, err))) {
-				rc = failed(req, res, u.id, "groups", "the groups' agency cannot be used", err);
+			if ((rc = admin_user_update(app->store, now, ADMIN_SYSTEM, u.id, &ch,
+						    err))) {
+				rc = failed(req, res, u.id, "groups",
+					    "the groups' agency cannot be used", err);
 				goto out;
 			}
 			if ((rc = store_read_begin(app->store, &c, err)))

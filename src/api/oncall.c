@@ -14,7 +14,6 @@
 #include "notify/config.h"
 #include "notify/deliver.h"
 
-
 bool oncall_may_edit_channels(const struct principal *p, const struct user_rec *u)
 {
 	return access_admin(p) || p->user_id == u->id ||
@@ -45,7 +44,8 @@ static bool area_ok(const char *area)
 	if (!n || n > 64)
 		return false;
 	for (const char *p = area; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+		      *p == '-'))
 			return false;
 	return true;
 }
@@ -81,10 +81,11 @@ static void check_person(struct store_conn *c, struct roster_op *o, const char *
 	}
 	if (supervisor ? strcmp(u.role, "supervisor")
 		       : (strcmp(u.role, "member") && strcmp(u.role, "supervisor"))) {
-		sh_error_field(err, SH_EINVAL, field,
-			       supervisor ? "choose a supervisor of the agency"
-					  : "choose a member or supervisor of the agency (analysts and "
-					    "admins are not paged)");
+		sh_error_field(
+			err, SH_EINVAL, field,
+			supervisor ? "choose a supervisor of the agency"
+				   : "choose a member or supervisor of the agency (analysts and "
+				     "admins are not paged)");
 		return;
 	}
 	if (!store_channels_get(c, id, &o->a, &ch, &e) && !ch.webhook_url && !ch.email)
@@ -124,8 +125,9 @@ static enum sh_code do_roster_add(struct store_conn *c, void *arg, struct sh_err
 	check_person(c, o, "user_id", r->user_id, false, err);
 	if (r->fallback_id) {
 		if (r->fallback_id == r->user_id)
-			sh_error_field(err, SH_EINVAL, "fallback_id",
-				       "choose someone other than the person on call, or no fallback");
+			sh_error_field(
+				err, SH_EINVAL, "fallback_id",
+				"choose someone other than the person on call, or no fallback");
 		else
 			check_person(c, o, "fallback_id", r->fallback_id, false, err);
 	}
@@ -136,13 +138,14 @@ static enum sh_code do_roster_add(struct store_conn *c, void *arg, struct sh_err
 				    &clash, &nclash, err)))
 		return rc;
 	if (nclash)
-		return sh_error_field(err, SH_ECONFLICT, "starts_at",
-				      "this shift overlaps the shift of %s from %s to %s (%s): end that "
-				      "shift first, or choose times that do not overlap it",
-				      clash[0].user_name ? clash[0].user_name : "another person",
-				      shift_time(o->tz, clash[0].starts_at, &o->a),
-				      shift_time(o->tz, clash[0].ends_at, &o->a),
-				      strcmp(clash[0].area, "*") ? clash[0].area : "all areas");
+		return sh_error_field(
+			err, SH_ECONFLICT, "starts_at",
+			"this shift overlaps the shift of %s from %s to %s (%s): end that "
+			"shift first, or choose times that do not overlap it",
+			clash[0].user_name ? clash[0].user_name : "another person",
+			shift_time(o->tz, clash[0].starts_at, &o->a),
+			shift_time(o->tz, clash[0].ends_at, &o->a),
+			strcmp(clash[0].area, "*") ? clash[0].area : "all areas");
 	r->created_at = o->now;
 	r->created_by = o->actor ? o->actor->user_id : 0;
 	if ((rc = store_roster_insert(c, r, err)))
@@ -177,9 +180,10 @@ enum sh_code oncall_roster_add(struct store *s, int64_t now, const struct tz *tz
 			sh_error_field(err, SH_EINVAL, "ends_at",
 				       "the shift must end after it starts: choose a later end");
 		else if (r->ends_at - r->starts_at > ONCALL_SHIFT_MAX_S)
-			sh_error_field(err, SH_EINVAL, "ends_at",
-				       "a shift lasts at most %d days: add one shift per day or week",
-				       ONCALL_SHIFT_MAX_S / 86400);
+			sh_error_field(
+				err, SH_EINVAL, "ends_at",
+				"a shift lasts at most %d days: add one shift per day or week",
+				ONCALL_SHIFT_MAX_S / 86400);
 		else if (r->ends_at <= now)
 			sh_error_field(err, SH_EINVAL, "ends_at",
 				       "the shift would already be over: choose an end after now");
@@ -187,7 +191,8 @@ enum sh_code oncall_roster_add(struct store *s, int64_t now, const struct tz *tz
 	if (!r->user_id)
 		sh_error_field(err, SH_EINVAL, "user_id", "choose who is on call");
 	if (!r->supervisor_id)
-		sh_error_field(err, SH_EINVAL, "supervisor_id", "choose the supervisor of the shift");
+		sh_error_field(err, SH_EINVAL, "supervisor_id",
+			       "choose the supervisor of the shift");
 	if (err->nfields)
 		return SH_EINVAL;
 	arena_init(&o.a);
@@ -235,15 +240,15 @@ static json_t *person_json(int64_t id, const char *name, bool pageable)
 
 json_t *oncall_roster_json(const struct roster_rec *r, int64_t now)
 {
-	json_t *o = json_pack("{s:I, s:I, s:s, s:b, s:o, s:o, s:o}", "id", (json_int_t)r->id,
-			      "agency_id", (json_int_t)r->agency_id, "area", r->area, "in_force",
-			      r->starts_at <= now && now < r->ends_at && !r->removed_at, "on_call",
-			      person_json(r->user_id, r->user_name, r->user_pageable), "fallback",
-			      r->fallback_id ? person_json(r->fallback_id, r->fallback_name,
-							   r->fallback_pageable)
-					     : json_null(),
-			      "supervisor",
-			      person_json(r->supervisor_id, r->supervisor_name, r->supervisor_pageable));
+	json_t *o = json_pack(
+		"{s:I, s:I, s:s, s:b, s:o, s:o, s:o}", "id", (json_int_t)r->id, "agency_id",
+		(json_int_t)r->agency_id, "area", r->area, "in_force",
+		r->starts_at <= now && now < r->ends_at && !r->removed_at, "on_call",
+		person_json(r->user_id, r->user_name, r->user_pageable), "fallback",
+		r->fallback_id ? person_json(r->fallback_id, r->fallback_name, r->fallback_pageable)
+			       : json_null(),
+		"supervisor",
+		person_json(r->supervisor_id, r->supervisor_name, r->supervisor_pageable));
 
 	jsonh_set_time(o, "starts_at", r->starts_at, false);
 	jsonh_set_time(o, "ends_at", r->ends_at, false);
@@ -293,17 +298,19 @@ static enum sh_code do_channels_set(struct store_conn *c, void *arg, struct sh_e
 		next.webhook_secret_len = sealed.len;
 	}
 	if (!next.webhook_url && ch->set_secret && ch->webhook_secret) {
-		rc = sh_error_field(err, SH_EINVAL, "webhook_url",
-				    "a secret signs what is sent to a webhook: give the webhook_url too");
+		rc = sh_error_field(
+			err, SH_EINVAL, "webhook_url",
+			"a secret signs what is sent to a webhook: give the webhook_url too");
 		goto out;
 	}
 	if (!next.webhook_url) {
 		next.webhook_secret = NULL;
 		next.webhook_secret_len = 0;
 	} else if (!next.webhook_secret) {
-		rc = sh_error_field(err, SH_EINVAL, "webhook_secret",
-				    "is required with a webhook: the receiver checks each message's "
-				    "HMAC-SHA256 signature with it");
+		rc = sh_error_field(
+			err, SH_EINVAL, "webhook_secret",
+			"is required with a webhook: the receiver checks each message's "
+			"HMAC-SHA256 signature with it");
 		goto out;
 	}
 	if ((rc = store_channels_set(c, &next, err)))
@@ -356,8 +363,8 @@ enum sh_code oncall_channels_set(struct store *s, const struct shcrypto_keys *ke
 
 json_t *oncall_channels_json(int64_t user_id, const struct channel_rec *ch)
 {
-	json_t *o = json_pack("{s:I, s:o, s:b, s:o}", "user_id", (json_int_t)user_id,
-			      "webhook_url", ch->webhook_url ? json_string(ch->webhook_url) : json_null(),
+	json_t *o = json_pack("{s:I, s:o, s:b, s:o}", "user_id", (json_int_t)user_id, "webhook_url",
+			      ch->webhook_url ? json_string(ch->webhook_url) : json_null(),
 			      "webhook_secret_set", ch->webhook_secret != NULL, "email",
 			      ch->email ? json_string(ch->email) : json_null());
 
@@ -417,8 +424,8 @@ API_HANDLER(api_roster_list)
 	items = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, oncall_roster_json(&list[i], now));
-	return api_reply_json_new(res, 200, json_pack("{s:I, s:o}", "agency_id", (json_int_t)id,
-						      "items", items));
+	return api_reply_json_new(
+		res, 200, json_pack("{s:I, s:o}", "agency_id", (json_int_t)id, "items", items));
 }
 
 API_HANDLER(api_roster_add)
@@ -486,8 +493,8 @@ API_HANDLER(api_roster_remove)
 	if ((rc = oncall_roster_remove(req->app->store, clock_now(&req->app->clock), req->who,
 				       agency, id, err)))
 		return rc;
-	return api_reply_json_new(res, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id,
-						      "removed", 1));
+	return api_reply_json_new(res, 200,
+				  json_pack("{s:I, s:b}", "id", (json_int_t)id, "removed", 1));
 }
 
 static enum sh_code load_user(struct api_request *req, int64_t *id, struct user_rec *u,
@@ -551,8 +558,8 @@ API_HANDLER(api_channels_put)
 	ch.webhook_secret = jsonh_str(body, "webhook_secret");
 	ch.set_email = json_object_get(body, "email") != NULL;
 	ch.email = jsonh_str(body, "email");
-	if ((rc = oncall_channels_set(req->app->store, &req->app->keys,
-				      clock_now(&req->app->clock), req->who, id, &ch, err)))
+	if ((rc = oncall_channels_set(req->app->store, &req->app->keys, clock_now(&req->app->clock),
+				      req->who, id, &ch, err)))
 		goto out;
 	if ((rc = store_read_begin(req->app->store, &c, err)))
 		goto out;

@@ -14,8 +14,8 @@
 #include "store/store.h"
 
 #define ONCALL_SHIFT_MAX_S (31 * 86400) /* one roster entry covers at most a month */
-#define ONCALL_BACK_S (31 * 86400)      /* a shift is entered at most a month late */
-#define ONCALL_AHEAD_S (366 * 86400)    /* and at most a year ahead */
+#define ONCALL_BACK_S (31 * 86400)	/* a shift is entered at most a month late */
+#define ONCALL_AHEAD_S (366 * 86400)	/* and at most a year ahead */
 
 /* Cautions about an accepted entry (e.g. someone on it cannot be reached yet). */
 struct oncall_warnings {

@@ -38,8 +38,9 @@ enum sh_code params_read_action(const struct api_request *req, const char *what,
 	const char *p = api_query(req, "purpose");
 
 	if (p && strcmp(p, "print"))
-		return sh_error_field(err, SH_EINVAL, "purpose",
-				      "leave it out, or give print (a page printed from the web app)");
+		return sh_error_field(
+			err, SH_EINVAL, "purpose",
+			"leave it out, or give print (a page printed from the web app)");
 	*action = arena_printf(req->arena, "%s.%s", what, p ? "print" : "read");
 	return SH_OK;
 }
@@ -50,10 +51,12 @@ enum sh_code params_date(const struct api_request *req, const char *name, struct
 	const char *v = api_query(req, name);
 
 	if (!v || !*v)
-		return sh_error_field(err, SH_EINVAL, name, "give a date, such as 2026-03-01 (YYYY-MM-DD)");
+		return sh_error_field(err, SH_EINVAL, name,
+				      "give a date, such as 2026-03-01 (YYYY-MM-DD)");
 	if (timefmt_parse_date(v, out) || out->year < 2000)
-		return sh_error_field(err, SH_EINVAL, name, "give a calendar date in 2000 or later, "
-							    "such as 2026-03-01 (YYYY-MM-DD)");
+		return sh_error_field(err, SH_EINVAL, name,
+				      "give a calendar date in 2000 or later, "
+				      "such as 2026-03-01 (YYYY-MM-DD)");
 	return SH_OK;
 }
 
@@ -70,8 +73,9 @@ enum sh_code params_int(const struct api_request *req, const char *name, int64_t
 	errno = 0;
 	n = strtoll(v, &end, 10);
 	if (errno || *end || end == v || n < lo || n > hi)
-		return sh_error_field(err, SH_EINVAL, name, "must be a whole number from %" PRId64
-				      " to %" PRId64, lo, hi);
+		return sh_error_field(err, SH_EINVAL, name,
+				      "must be a whole number from %" PRId64 " to %" PRId64, lo,
+				      hi);
 	*out = n;
 	return SH_OK;
 }

@@ -12,7 +12,8 @@ bool api_permit_granted(const struct api_permit *p, const struct principal *who,
 		return true;
 	for (int i = 0; i < PERMIT_GRANTS && p->grants[i].roles; i++) {
 		const struct api_grant *g = &p->grants[i];
-		if ((g->roles & (1u << who->role)) && (!g->kinds || (g->kinds & (1u << who->kind))) &&
+		if ((g->roles & (1u << who->role)) &&
+		    (!g->kinds || (g->kinds & (1u << who->kind))) &&
 		    (!g->own_agency || path_agency == who->agency_id))
 			return true;
 	}
@@ -90,8 +91,10 @@ enum sh_code api_permit_check(struct api_request *req, const struct api_permit *
 		if (own && (rc = agency_exists(req, agency, err)))
 			return rc;
 		if (p->audit) {
-			struct audit_batch b = { .who = who, .now = clock_now(&req->app->clock),
-						 .action = p->audit, .outcome = "denied" };
+			struct audit_batch b = { .who = who,
+						 .now = clock_now(&req->app->clock),
+						 .action = p->audit,
+						 .outcome = "denied" };
 			struct sh_error ignored = SH_ERROR_INIT;
 			audit_write(req->app->store, &b, &ignored);
 		}

@@ -30,12 +30,12 @@ struct api_grant {
 };
 
 struct api_permit {
-	bool session;             /* a signed-in session, not a bearer token */
+	bool session;		  /* a signed-in session, not a bearer token */
 	const char *session_rule; /* the 403's detail when it came with a token */
 	/* any one of these; none (roles 0): everyone who is signed in */
 	struct api_grant grants[PERMIT_GRANTS];
 	const char *rule;  /* the detail when no grant matches: 403, or 404 with hidden */
-	bool hidden;       /* to those not granted the record does not exist (404) */
+	bool hidden;	   /* to those not granted the record does not exist (404) */
 	const char *audit; /* the audit action a refusal is recorded as (outcome "denied") */
 	bool case_member;  /* {id} is a case the caller's agency takes part in (else 404) */
 	enum access need;  /* with case_member: what the caller's kind needs on section */

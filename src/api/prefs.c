@@ -35,7 +35,8 @@ static bool known(const char *key)
 static bool chars_in(const char *s, const char *extra)
 {
 	for (; *s; s++)
-		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || strchr(extra, *s)))
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
+		      strchr(extra, *s)))
 			return false;
 	return true;
 }
@@ -51,7 +52,8 @@ static enum sh_code check_filter(const json_t *v, struct sh_error *err)
 		sh_error_field(err, SH_EINVAL, "area",
 			       "is an area code: lowercase letters, digits, '_' or '-'");
 	if (step && !chars_in(step, "_"))
-		sh_error_field(err, SH_EINVAL, "step", "is a step's key: lowercase letters, digits, '_'");
+		sh_error_field(err, SH_EINVAL, "step",
+			       "is a step's key: lowercase letters, digits, '_'");
 	if (worker && strcmp(worker, "me") && strcmp(worker, "none") &&
 	    (!chars_in(worker, "") || !strspn(worker, "123456789")))
 		sh_error_field(err, SH_EINVAL, "worker",
@@ -96,13 +98,16 @@ static enum sh_code do_put(struct store_conn *c, void *arg, struct sh_error *err
 	struct put *p = arg;
 	enum sh_code rc = store_pref_set(c, p->who->user_id, p->key, p->value, p->now, err);
 
-	return rc ? rc : audit_record(c, p->who, p->now, "user.preference", NULL, NULL, "ok", p->key,
-				      err);
+	return rc ? rc
+		  : audit_record(c, p->who, p->now, "user.preference", NULL, NULL, "ok", p->key,
+				 err);
 }
 
 API_HANDLER(api_prefs_put)
 {
-	struct put p = { .who = req->who, .key = req->params[0], .now = clock_now(&req->app->clock) };
+	struct put p = { .who = req->who,
+			 .key = req->params[0],
+			 .now = clock_now(&req->app->clock) };
 	struct buf dump = BUF_INIT;
 	json_t *body;
 	enum sh_code rc;

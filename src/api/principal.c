@@ -25,14 +25,16 @@ json_t *principal_to_json(const struct principal *p)
 	for (int s = 0; s < SEC_COUNT; s++) {
 		enum access a = access_section(p->kind, p->role, (enum section)s);
 		if (a >= ACCESS_READ)
-			json_array_append_new(read, json_string(access_section_name((enum section)s)));
+			json_array_append_new(read,
+					      json_string(access_section_name((enum section)s)));
 		if (a >= ACCESS_WRITE)
-			json_array_append_new(write, json_string(access_section_name((enum section)s)));
+			json_array_append_new(write,
+					      json_string(access_section_name((enum section)s)));
 	}
-	return json_pack("{s:I, s:s, s:s, s:s, s:{s:I, s:s, s:s}, s:{s:o, s:o, s:b, s:b}}",
-			 "id", (json_int_t)p->user_id, "username", p->username, "display_name",
+	return json_pack("{s:I, s:s, s:s, s:s, s:{s:I, s:s, s:s}, s:{s:o, s:o, s:b, s:b}}", "id",
+			 (json_int_t)p->user_id, "username", p->username, "display_name",
 			 p->display_name, "role", access_role_name(p->role), "agency", "id",
 			 (json_int_t)p->agency_id, "name", p->agency_name, "kind",
-			 access_kind_name(p->kind), "may", "read", read, "write", write,
-			 "reports", access_reports(p), "admin", access_admin(p));
+			 access_kind_name(p->kind), "may", "read", read, "write", write, "reports",
+			 access_reports(p), "admin", access_admin(p));
 }

@@ -81,8 +81,8 @@ enum sh_code registry_load(struct store *s, const char *path, int64_t now, struc
 	enum sh_code rc;
 
 	memset(r, 0, sizeof(*r));
-	if (path && stat(path, &st) == 0 && (rc = store_file(s, path, now, r->current,
-							     sizeof(r->current), err)))
+	if (path && stat(path, &st) == 0 &&
+	    (rc = store_file(s, path, now, r->current, sizeof(r->current), err)))
 		return rc;
 	if ((rc = store_read_begin(s, &c, err)))
 		return rc;
@@ -91,8 +91,9 @@ enum sh_code registry_load(struct store *s, const char *path, int64_t now, struc
 	if (rc)
 		goto out;
 	if (n == 0) {
-		rc = sh_error_set(err, SH_EINVAL, "no protocol: %s not found and none stored; pass "
-						  "--protocol FILE",
+		rc = sh_error_set(err, SH_EINVAL,
+				  "no protocol: %s not found and none stored; pass "
+				  "--protocol FILE",
 				  path ? path : "(no file)");
 		goto out;
 	}
@@ -104,10 +105,11 @@ enum sh_code registry_load(struct store *s, const char *path, int64_t now, struc
 	for (size_t i = 0; i < n; i++) {
 		struct buf errors = BUF_INIT;
 		struct registry_entry *e = &r->e[r->n];
-		if (protocol_parse(list[i].text, strlen(list[i].text), list[i].name, &e->p, &errors)) {
+		if (protocol_parse(list[i].text, strlen(list[i].text), list[i].name, &e->p,
+				   &errors)) {
 			/* a stored version this build cannot read: its cases keep their cached steps */
-			log_error("protocol: stored %s version %s no longer parses: %s", list[i].name,
-				  list[i].version, errors.data);
+			log_error("protocol: stored %s version %s no longer parses: %s",
+				  list[i].name, list[i].version, errors.data);
 			buf_release(&errors);
 			continue;
 		}
@@ -137,8 +139,7 @@ void registry_release(struct registry *r)
 	memset(r, 0, sizeof(*r));
 }
 
-const struct registry_entry *registry_for(const struct registry *r, const struct tz *tz,
-					  int64_t t0)
+const struct registry_entry *registry_for(const struct registry *r, const struct tz *tz, int64_t t0)
 {
 	const struct registry_entry *best = NULL, *earliest = NULL;
 	char day[11];

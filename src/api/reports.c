@@ -45,7 +45,8 @@ bool report_area_valid(const char *area)
 	size_t n = 0;
 
 	for (const char *s = area; s && *s; s++, n++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+		      *s == '-'))
 			return false;
 	return n >= 1 && n <= 64;
 }
@@ -187,11 +188,12 @@ enum sh_code report_setting_check(const char *key, const char *value, struct sh_
 		return sh_error_field(err, SH_EINVAL, key, "is not a report setting");
 	ok = apply(key, value, &o, &steps);
 	buf_release(&steps);
-	return ok ? SH_OK : sh_error_field(err, SH_EINVAL, key, "the value '%s' is not valid", value);
+	return ok ? SH_OK
+		  : sh_error_field(err, SH_EINVAL, key, "the value '%s' is not valid", value);
 }
 
-static enum sh_code load_settings(struct store_conn *c, struct metrics_options *o, struct buf *steps,
-				  struct sh_error *err)
+static enum sh_code load_settings(struct store_conn *c, struct metrics_options *o,
+				  struct buf *steps, struct sh_error *err)
 {
 	struct arena a = ARENA_INIT;
 	enum sh_code rc = SH_OK;
@@ -202,9 +204,10 @@ static enum sh_code load_settings(struct store_conn *c, struct metrics_options *
 		if ((rc = store_setting_get(c, key, &a, &v, err)))
 			break;
 		if (!apply(key, v ? v : report_settings[i].dflt, o, steps))
-			rc = sh_error_field(err, SH_EINVAL, key,
-					    "the stored setting '%s' is not valid; see docs/report.md",
-					    v ? v : "");
+			rc = sh_error_field(
+				err, SH_EINVAL, key,
+				"the stored setting '%s' is not valid; see docs/report.md",
+				v ? v : "");
 	}
 	arena_release(&a);
 	return rc;
@@ -228,7 +231,8 @@ static enum sh_code on_recoveries(void *arg, const struct report_case_row *r)
 	struct metrics_where w = where(&r->w);
 
 	return metrics_add_recoveries(((struct sink_ctx *)arg)->m, &w, r->re_recovery,
-				      r->first_in_period, r->age, r->gender, r->race_ethnicity, r->n);
+				      r->first_in_period, r->age, r->gender, r->race_ethnicity,
+				      r->n);
 }
 
 static enum sh_code on_event(void *arg, const struct report_event_row *r)
@@ -242,7 +246,8 @@ static enum sh_code on_event(void *arg, const struct report_event_row *r)
 	if (!strcmp(r->type, "detention"))
 		return metrics_add_detention(k->m, &w, r->n);
 	if (!strcmp(r->type, "refused_arrest"))
-		return metrics_add_refused_arrests(k->m, &w, r->minor && r->prostitution == 1, r->n);
+		return metrics_add_refused_arrests(k->m, &w, r->minor && r->prostitution == 1,
+						   r->n);
 	if (r->prostitution < 0) {
 		offences_classify(k->offences, r->offense ? r->offense : "", &om);
 		return metrics_add_arrests(k->m, &w, om.prostitution, r->minor, r->n);
@@ -262,13 +267,14 @@ static enum sh_code on_step(void *arg, const struct report_step_row *r)
 {
 	struct metrics_where w = where(&r->w);
 
-	return metrics_add_step(((struct sink_ctx *)arg)->m, &w, r->step, r->state, r->opened_at, r->due_at, r->done_at);
+	return metrics_add_step(((struct sink_ctx *)arg)->m, &w, r->step, r->state, r->opened_at,
+				r->due_at, r->done_at);
 }
 
 static enum sh_code on_missing(void *arg, const struct report_missing_row *r)
 {
 	struct metrics_where w = where(&r->w);
-	enum metrics_missing_class cls = !r->cls			 ? MISSING_NO_REPORTS
+	enum metrics_missing_class cls = !r->cls		      ? MISSING_NO_REPORTS
 					 : !strcmp(r->cls, "on_time") ? MISSING_ON_TIME
 					 : !strcmp(r->cls, "late")    ? MISSING_LATE
 					 : !strcmp(r->cls, "not_due") ? MISSING_NOT_DUE
@@ -299,8 +305,8 @@ static enum sh_code on_witnesses(void *arg, const struct report_witness_row *r)
 {
 	struct metrics_where w = where(&r->w);
 
-	return metrics_add_witnesses(((struct sink_ctx *)arg)->m, &w, r->advocate, r->safety_plan, r->cctv_filed,
-				     r->cctv_granted, r->n);
+	return metrics_add_witnesses(((struct sink_ctx *)arg)->m, &w, r->advocate, r->safety_plan,
+				     r->cctv_filed, r->cctv_granted, r->n);
 }
 
 static enum sh_code on_prosecutions(void *arg, const struct report_prosecution_row *r)
@@ -371,9 +377,9 @@ enum sh_code report_board(struct store *s, const struct registry *reg,
 	struct agency_rec *ags;
 	struct report_query q = { 0 };
 	struct sink_ctx k = { NULL, rq->offences };
-	struct report_sink sink = { &k,		 on_recoveries, on_event,     on_exploiters, on_step,
-				    on_missing,	 on_stability,	on_current,   on_witnesses,
-				    on_prosecutions, on_month };
+	struct report_sink sink = { &k,		  on_recoveries,   on_event,	 on_exploiters,
+				    on_step,	  on_missing,	   on_stability, on_current,
+				    on_witnesses, on_prosecutions, on_month };
 	struct buf months = BUF_INIT;
 	size_t nags;
 	int64_t as_of = 0;
@@ -406,7 +412,8 @@ enum sh_code report_board(struct store *s, const struct registry *reg,
 	if (!rc)
 		rc = catalogue(m, reg);
 	if (rc) {
-		rc = sh_error_set(err, rc, "the report could not be prepared (%s)", sh_code_title(rc));
+		rc = sh_error_set(err, rc, "the report could not be prepared (%s)",
+				  sh_code_title(rc));
 		goto out;
 	}
 	metrics_set_as_of(m, as_of);
@@ -427,9 +434,11 @@ enum sh_code report_board(struct store *s, const struct registry *reg,
 	q.current_at[0] = per.to < as_of ? per.to : as_of;
 	q.current_at[1] = per.from < as_of ? per.from : as_of;
 	q.current_since[0] = o.stability.has_current_since
-				     ? tz_day_start(rq->tz, o.stability.current_since) : per.from;
+				     ? tz_day_start(rq->tz, o.stability.current_since)
+				     : per.from;
 	q.current_since[1] = o.stability.has_current_since
-				     ? tz_day_start(rq->tz, o.stability.current_since) : per.prev_from;
+				     ? tz_day_start(rq->tz, o.stability.current_since)
+				     : per.prev_from;
 	q.current_max_age_days = o.stability.current_max_age_days;
 	if ((rc = store_report_board(c, &q, &sink, err)))
 		goto out;
@@ -438,7 +447,8 @@ enum sh_code report_board(struct store *s, const struct registry *reg,
 	if ((rc = metrics_finish(m, err)))
 		goto out;
 	if ((rc = metrics_render(m, rq->format, out)))
-		rc = sh_error_set(err, rc, "the report could not be written (%s)", sh_code_title(rc));
+		rc = sh_error_set(err, rc, "the report could not be written (%s)",
+				  sh_code_title(rc));
 out:
 	store_read_end(c);
 	metrics_free(m);
@@ -454,8 +464,10 @@ API_HANDLER(api_report_board)
 {
 	struct app *app = req->app;
 	struct report_request rq = { .format = METRICS_JSON };
-	struct audit_batch b = { .who = req->who, .now = clock_now(&app->clock),
-				 .action = "report.board", .outcome = "ok" };
+	struct audit_batch b = { .who = req->who,
+				 .now = clock_now(&app->clock),
+				 .action = "report.board",
+				 .outcome = "ok" };
 	const char *format = api_query(req, "format");
 	char from[11], to[11];
 	enum sh_code rc;
@@ -476,9 +488,10 @@ API_HANDLER(api_report_board)
 	if (rq.area && !*rq.area)
 		rq.area = NULL;
 	if (rq.area && !report_area_valid(rq.area))
-		sh_error_field(err, SH_EINVAL, "area",
-			       "choose one of the county's areas (an area code is lowercase letters, "
-			       "digits, '_' or '-')");
+		sh_error_field(
+			err, SH_EINVAL, "area",
+			"choose one of the county's areas (an area code is lowercase letters, "
+			"digits, '_' or '-')");
 	if (err->code)
 		return err->code;
 	rq.tz = app->county.tz;
@@ -504,7 +517,7 @@ API_HANDLER(api_report_board)
 	if (rq.format == METRICS_CSV || rq.format == METRICS_HTML)
 		api_add_header(res, "Content-Disposition",
 			       arena_printf(req->arena, "%s; filename=\"board-%s-%s.%s\"",
-					    rq.format == METRICS_CSV ? "attachment" : "inline", from,
-					    to, rq.format == METRICS_CSV ? "csv" : "html"));
+					    rq.format == METRICS_CSV ? "attachment" : "inline",
+					    from, to, rq.format == METRICS_CSV ? "csv" : "html"));
 	return SH_OK;
 }

@@ -11,8 +11,8 @@
 #include "store/store.h"
 
 struct report_request {
-	struct sh_date from, to; /* the period, both days included, county days */
-	const struct tz *tz;     /* the county's zone */
+	struct sh_date from, to;	 /* the period, both days included, county days */
+	const struct tz *tz;		 /* the county's zone */
 	const struct offences *offences; /* to read arrests stored before their classification */
 	bool public_release;
 	enum metrics_format format;

@@ -122,8 +122,8 @@ static enum sh_code do_reindex(struct store_conn *c, void *arg, struct sh_error 
 
 /* The terms of one youth: its identity, and the birth dates verified on any recovery. */
 static enum sh_code youth_terms(struct store_conn *c, const struct shcrypto_keys *k,
-				const struct youth_index_rec *y, struct arena *a,
-				const char ***out, size_t *n, struct sh_error *err)
+				const struct youth_index_rec *y, struct arena *a, const char ***out,
+				size_t *n, struct sh_error *err)
 {
 	json_t *id = identity_open(k, y->identity, y->identity_len);
 	struct sealed_rec *births;
@@ -257,7 +257,8 @@ static bool area_code(const char *s)
 	if (!*s)
 		return false;
 	for (; *s; s++)
-		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' || *s == '-'))
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' ||
+		      *s == '-'))
 			return false;
 	return true;
 }
@@ -282,16 +283,18 @@ static json_t *result_json(struct api_request *req, const struct casefile *cf)
 		if (!ag->left_at && !strcmp(ag->kind, lead) &&
 		    json_is_null(json_object_get(o, "lead_agency")))
 			json_object_set_new(o, "lead_agency",
-					    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)ag->agency_id,
-						      "name", ag->name, "kind", ag->kind));
+					    json_pack("{s:I, s:s, s:s}", "id",
+						      (json_int_t)ag->agency_id, "name", ag->name,
+						      "kind", ag->kind));
 		if (ag->agency_id == req->who->agency_id && ag->worker_id)
-			json_object_set_new(o, "worker", json_pack("{s:I, s:s}", "id",
-								   (json_int_t)ag->worker_id, "name",
-								   ag->worker_name ? ag->worker_name : ""));
+			json_object_set_new(o, "worker",
+					    json_pack("{s:I, s:s}", "id", (json_int_t)ag->worker_id,
+						      "name",
+						      ag->worker_name ? ag->worker_name : ""));
 	}
 	if (json_is_null(json_object_get(o, "lead_agency")))
-		json_object_set_new(o, "lead_agency", json_pack("{s:n, s:n, s:s}", "id", "name",
-								 "kind", lead));
+		json_object_set_new(o, "lead_agency",
+				    json_pack("{s:n, s:n, s:s}", "id", "name", "kind", lead));
 	for (size_t i = 0; i < cf->nsteps; i++) {
 		const struct step_status *s = &cf->steps[i];
 		if (s->state != STEP_PENDING || !s->due_at ||
@@ -307,7 +310,8 @@ static json_t *result_json(struct api_request *req, const struct casefile *cf)
 	if (casefile_sees_identity(req->who, cf)) {
 		json_t *id = identity_open(&req->app->keys, cf->c.identity, cf->c.identity_len);
 		char ini[32];
-		for (const char **k = (const char *[]){ "first_name", "last_name", "aliases", NULL };
+		for (const char **k =
+			     (const char *[]){ "first_name", "last_name", "aliases", NULL };
 		     *k; k++)
 			if (json_object_get(id, *k))
 				json_object_set(youth, *k, json_object_get(id, *k));
@@ -342,9 +346,13 @@ API_HANDLER(api_search)
 	struct app *app = req->app;
 	int64_t now = clock_now(&app->clock);
 	struct case_search q = { .agency_id = req->who->agency_id, .now = now, .open = -1 };
-	char terms[SEARCH_QUERY_WORDS][SEARCH_TERM_MAX], hashed[CASE_SEARCH_TERMS][SEARCH_HASH_LEN + 1];
-	struct audit_batch b = { .who = req->who, .now = now, .action = "case.search",
-				 .outcome = "ok", .section = "core" };
+	char terms[SEARCH_QUERY_WORDS][SEARCH_TERM_MAX],
+		hashed[CASE_SEARCH_TERMS][SEARCH_HASH_LEN + 1];
+	struct audit_batch b = { .who = req->who,
+				 .now = now,
+				 .action = "case.search",
+				 .outcome = "ok",
+				 .section = "core" };
 	struct buf canon = BUF_INIT, what = BUF_INIT;
 	struct store_conn *c;
 	const char **ids = NULL, **shown;
@@ -393,9 +401,10 @@ API_HANDLER(api_search)
 	q.worker_id = jsonh_bool(body, "mine", false) ? req->who->user_id : 0;
 	if (!err->nfields && !q.nterms && !q.id_part && !q.area && q.open < 0 && !q.overdue &&
 	    !q.worker_id)
-		sh_error_field(err, SH_EINVAL, "name",
-			       "say what to look for: a name or alias, a birth date, a case number, "
-			       "an area, open or closed, overdue, or your own cases");
+		sh_error_field(
+			err, SH_EINVAL, "name",
+			"say what to look for: a name or alias, a birth date, a case number, "
+			"an area, open or closed, overdue, or your own cases");
 	if (err->nfields) {
 		rc = SH_EINVAL;
 		goto out;
@@ -415,7 +424,8 @@ API_HANDLER(api_search)
 		if ((rc = casefile_load(req, c, ids[i], &cf, err)))
 			break;
 		/* a name or birth date finds only a youth whose identity the caller may see */
-		if (!casefile_visible(req, &cf) || (q.nterms && !casefile_sees_identity(req->who, &cf)))
+		if (!casefile_visible(req, &cf) ||
+		    (q.nterms && !casefile_sees_identity(req->who, &cf)))
 			continue;
 		json_array_append_new(items, result_json(req, &cf));
 		shown[nshown++] = ids[i];
@@ -431,10 +441,10 @@ API_HANDLER(api_search)
 		shcrypto_blind_index(&app->keys, t.data, audit_hash);
 		buf_wipe(&t);
 	}
-	buf_addf(&what, "terms %.32s (%s%s%s%s%s%s%s), %zu found", audit_hash, nterms ? "name " : "",
-		 birth ? "birth_date " : "", q.id_part ? "case_id " : "", q.area ? "area " : "",
-		 q.open >= 0 ? "status " : "", q.overdue ? "overdue " : "", q.worker_id ? "mine " : "",
-		 nshown);
+	buf_addf(&what, "terms %.32s (%s%s%s%s%s%s%s), %zu found", audit_hash,
+		 nterms ? "name " : "", birth ? "birth_date " : "", q.id_part ? "case_id " : "",
+		 q.area ? "area " : "", q.open >= 0 ? "status " : "", q.overdue ? "overdue " : "",
+		 q.worker_id ? "mine " : "", nshown);
 	b.detail = what.data;
 	b.case_ids = nshown ? shown : NULL;
 	b.ncases = nshown;

@@ -30,8 +30,8 @@ static enum sh_code do_denied(struct store_conn *c, void *arg, struct sh_error *
 				       d->detail, err);
 
 	if (!rc && d->lock)
-		rc = audit_record(c, d->who, d->now, "session.locked", NULL, NULL, "denied", d->lock,
-				  err);
+		rc = audit_record(c, d->who, d->now, "session.locked", NULL, NULL, "denied",
+				  d->lock, err);
 	return rc;
 }
 
@@ -44,10 +44,11 @@ static const char *lock_detail(struct arena *a, enum throttle_lock lock, int64_t
 	case THROTTLE_LOCK_ADDR:
 		return arena_printf(a, "client address locked for %" PRId64 " s", seconds);
 	case THROTTLE_LOCK_ACCOUNT:
-		return arena_printf(a, "account locked for addresses it was not used from for "
-				       "%" PRId64 " s", seconds);
-	default:
-		return NULL;
+		return arena_printf(a,
+				    "account locked for addresses it was not used from for "
+				    "%" PRId64 " s",
+				    seconds);
+	default: return NULL;
 	}
 }
 
@@ -67,7 +68,8 @@ static const char *cookie_header(struct api_request *req, const char *value, boo
 	bool secure = req->app->cfg.secure_cookies || req->secure;
 
 	if (clear)
-		return arena_printf(req->arena, "sh_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+		return arena_printf(req->arena,
+				    "sh_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
 				    secure ? "; Secure" : "");
 	return arena_printf(req->arena, "sh_session=%s; Path=/; HttpOnly; SameSite=Strict%s", value,
 			    secure ? "; Secure" : "");
@@ -79,9 +81,10 @@ static json_t *county_json(const struct app *app)
 {
 	int64_t now = clock_now(&app->clock);
 
-	return json_pack("{s:s, s:i, s:s, s:i}", "timezone", tz_name(app->county.tz), "utc_offset_s",
-			 (int)tz_offset(app->county.tz, now), "abbreviation", tz_abbr(app->county.tz, now),
-			 "late_entry_minutes", app->county.late_entry_minutes);
+	return json_pack("{s:s, s:i, s:s, s:i}", "timezone", tz_name(app->county.tz),
+			 "utc_offset_s", (int)tz_offset(app->county.tz, now), "abbreviation",
+			 tz_abbr(app->county.tz, now), "late_entry_minutes",
+			 app->county.late_entry_minutes);
 }
 
 /* The session's limits, for the web app to take case data off the screen when it ends. */
@@ -127,7 +130,8 @@ static enum sh_code do_start(struct store_conn *c, void *arg, struct sh_error *e
 		rc = store_session_insert(c, &w->rec, err);
 	if (!rc && !strcmp(s->stage, "full"))
 		rc = store_user_touch(c, s->user->id, w->now, err);
-	return rc ? rc : audit_record(c, w->who, w->now, s->action, NULL, NULL, "ok", s->detail, err);
+	return rc ? rc
+		  : audit_record(c, w->who, w->now, s->action, NULL, NULL, "ok", s->detail, err);
 }
 
 enum sh_code session_start(struct api_request *req, struct api_response *res,
@@ -172,8 +176,8 @@ enum sh_code session_start(struct api_request *req, struct api_response *res,
 		json_decref(s->extra);
 		return SH_OK;
 	}
-	out = json_pack("{s:o, s:s, s:o, s:o, s:s}", "user", principal_to_json(p), "csrf_token", csrf,
-			"county", county_json(app), "session", session_json(app, p), "signin",
+	out = json_pack("{s:o, s:s, s:o, s:o, s:s}", "user", principal_to_json(p), "csrf_token",
+			csrf, "county", county_json(app), "session", session_json(app, p), "signin",
 			full ? "done" : s->stage);
 	if (s->extra) {
 		json_object_update(out, s->extra);
@@ -229,41 +233,45 @@ API_HANDLER(api_session_create)
 	rc = SH_OK;
 	sh_error_init(err);
 	/* an unknown user costs as much as a known one, so timing reveals nothing */
-	ok = shcrypto_password_verify(found ? u.password_hash : app->dummy_hash, password, tk.suspect) &&
+	ok = shcrypto_password_verify(found ? u.password_hash : app->dummy_hash, password,
+				      tk.suspect) &&
 	     found;
 	allowed = ok && !u.disabled && !u.agency_disabled && u.agency_password_signin &&
 		  principal_from_user(&p, &u);
 	if (allowed)
-		st.stage = !session_factor_required(app, &u)	     ? "full"
+		st.stage = !session_factor_required(app, &u)	 ? "full"
 			   : u.totp_secret && u.totp_enrolled_at ? "code"
 								 : "enrol";
 	/* the failures are forgotten only once sign-in is finished: a password that is right
 	 * cannot be used to clear the count of wrong codes */
 	lock = throttle_end(app->throttle, &tk,
 			    allowed && !strcmp(st.stage, "full") ? THROTTLE_OK
-			    : ok				  ? THROTTLE_NEITHER
-								  : THROTTLE_FAILED,
+			    : ok				 ? THROTTLE_NEITHER
+								 : THROTTLE_FAILED,
 			    now, &lock_s);
 	if (!allowed) {
-		denied = !found ? "unknown username" : !ok ? "wrong password"
+		denied = !found				   ? "unknown username"
+			 : !ok				   ? "wrong password"
 			 : u.disabled || u.agency_disabled ? "account disabled"
-			 : "local passwords off for the agency";
+							   : "local passwords off for the agency";
 		if ((rc = session_denied(req, found ? u.id : 0, denied, lock, lock_s, err)))
 			goto out;
 		/* only someone who knows the password learns how the agency signs in */
 		if (ok && !u.disabled && !u.agency_disabled && !u.agency_password_signin)
-			rc = sh_error_set(err, SH_EFORBIDDEN,
-					  "your agency signs in with the county account, not with a "
-					  "password: use \"Sign in with the county account\"");
+			rc = sh_error_set(
+				err, SH_EFORBIDDEN,
+				"your agency signs in with the county account, not with a "
+				"password: use \"Sign in with the county account\"");
 		else
 			rc = sh_error_set(err, SH_EUNAUTH,
 					  "wrong username or password, or the account is disabled");
 		goto out;
 	}
 	st.action = strcmp(st.stage, "full") ? "session.password" : "session.create";
-	st.detail = !strcmp(st.stage, "full")   ? "password"
-		    : !strcmp(st.stage, "code") ? "password right; the code is owed"
-						 : "password right; an authenticator app is to be set up";
+	st.detail = !strcmp(st.stage, "full") ? "password"
+		    : !strcmp(st.stage, "code")
+			    ? "password right; the code is owed"
+			    : "password right; an authenticator app is to be set up";
 	rc = session_start(req, res, &st, err);
 out:
 	json_decref(body);
@@ -280,7 +288,8 @@ static enum sh_code do_signout(struct store_conn *c, void *arg, struct sh_error 
 	struct signout *s = arg;
 	enum sh_code rc = store_session_revoke(c, s->who->session, err);
 
-	return rc ? rc : audit_record(c, s->who, s->now, "session.delete", NULL, NULL, "ok", NULL, err);
+	return rc ? rc
+		  : audit_record(c, s->who, s->now, "session.delete", NULL, NULL, "ok", NULL, err);
 }
 
 API_HANDLER(api_session_delete)
@@ -289,7 +298,8 @@ API_HANDLER(api_session_delete)
 	enum sh_code rc;
 
 	if (!req->who->via_session)
-		return sh_error_set(err, SH_EINVAL, "a bearer token has no session; revoke the token instead");
+		return sh_error_set(err, SH_EINVAL,
+				    "a bearer token has no session; revoke the token instead");
 	if ((rc = store_write(req->app->store, do_signout, &s, err)))
 		return rc;
 	api_add_header(res, "Set-Cookie", cookie_header(req, NULL, true));
@@ -316,8 +326,9 @@ API_HANDLER(api_me)
 		return rc;
 	out = json_pack("{s:o, s:o, s:s, s:{s:b, s:b, s:i}}", "user", principal_to_json(who),
 			"county", county_json(req->app), "signin", who->stage ? who->stage : "done",
-			"second_factor", "enrolled", u.totp_secret && u.totp_enrolled_at, "required",
-			session_factor_required(req->app, &u), "recovery_codes_left", left);
+			"second_factor", "enrolled", u.totp_secret && u.totp_enrolled_at,
+			"required", session_factor_required(req->app, &u), "recovery_codes_left",
+			left);
 	if (who->via_session) {
 		json_object_set_new(out, "csrf_token", json_string(who->csrf_token));
 		json_object_set_new(out, "session", session_json(req->app, who));
@@ -329,6 +340,7 @@ API_HANDLER(api_me)
 API_HANDLER(api_signin_options)
 {
 	UNUSED(err);
-	return api_reply_json_new(res, 200, json_pack("{s:b, s:b}", "password", true, "oidc",
-						      county_oidc_configured(&req->app->county)));
+	return api_reply_json_new(res, 200,
+				  json_pack("{s:b, s:b}", "password", true, "oidc",
+					    county_oidc_configured(&req->app->county)));
 }

@@ -84,8 +84,8 @@ out:
 }
 
 /* The period and format shared by both report routes; SH_EINVAL naming the field. */
-static enum sh_code period_params(struct api_request *req, struct sh_date *from,
-				  struct sh_date *to, const char *formats, struct sh_error *err)
+static enum sh_code period_params(struct api_request *req, struct sh_date *from, struct sh_date *to,
+				  const char *formats, struct sh_error *err)
 {
 	const char *format = api_query(req, "format");
 
@@ -113,8 +113,9 @@ static enum sh_code send_csv(struct api_request *req, struct api_response *res,
 	}
 	res->status = 200;
 	res->content_type = report_content_type(METRICS_CSV);
-	api_add_header(res, "Content-Disposition",
-		       arena_printf(req->arena, "attachment; filename=\"%s-%s-%s.csv\"", name, f, t));
+	api_add_header(
+		res, "Content-Disposition",
+		arena_printf(req->arena, "attachment; filename=\"%s-%s-%s.csv\"", name, f, t));
 	return SH_OK;
 }
 
@@ -122,8 +123,11 @@ static enum sh_code send_csv(struct api_request *req, struct api_response *res,
 
 API_HANDLER(api_report_csec)
 {
-	struct audit_batch b = { .who = req->who, .now = clock_now(&req->app->clock),
-				 .action = "report.csec", .outcome = "ok", .section = "state" };
+	struct audit_batch b = { .who = req->who,
+				 .now = clock_now(&req->app->clock),
+				 .action = "report.csec",
+				 .outcome = "ok",
+				 .section = "state" };
 	struct sh_date from, to;
 	enum sh_code rc;
 
@@ -139,8 +143,10 @@ API_HANDLER(api_report_csec)
 API_HANDLER(api_report_federal)
 {
 	struct app *app = req->app;
-	struct audit_batch b = { .who = req->who, .now = clock_now(&app->clock),
-				 .action = "report.federal", .outcome = "ok" };
+	struct audit_batch b = { .who = req->who,
+				 .now = clock_now(&app->clock),
+				 .action = "report.federal",
+				 .outcome = "ok" };
 	struct report_request rq = { .format = METRICS_FEDERAL };
 	enum sh_code rc;
 
@@ -170,8 +176,13 @@ API_HANDLER(api_case_csec)
 	struct casefile cf;
 	int64_t now = clock_now(&req->app->clock);
 	const char *id = req->params[0];
-	struct audit_batch b = { .who = req->who, .now = now, .action = "csec.read",
-				 .outcome = "ok", .section = "state", .case_ids = &id, .ncases = 1 };
+	struct audit_batch b = { .who = req->who,
+				 .now = now,
+				 .action = "csec.read",
+				 .outcome = "ok",
+				 .section = "state",
+				 .case_ids = &id,
+				 .ncases = 1 };
 	struct csec_rec *rows = NULL;
 	struct csec_view v;
 	size_t n = 0;

@@ -5,17 +5,17 @@
 #include "api/throttle.h"
 #include "lib/netaddr.h"
 
-#define PAIR_FREE 5       /* failures in a row of one account from one address */
-#define ADDR_FREE 20      /* failures in a row from one address, any accounts */
-#define ACCOUNT_FREE 25   /* failures of one account from anywhere, 15 minutes apart at most */
-#define LOCK_BASE_S 30    /* the first lock; doubles with each further failure */
+#define PAIR_FREE 5	/* failures in a row of one account from one address */
+#define ADDR_FREE 20	/* failures in a row from one address, any accounts */
+#define ACCOUNT_FREE 25 /* failures of one account from anywhere, 15 minutes apart at most */
+#define LOCK_BASE_S 30	/* the first lock; doubles with each further failure */
 #define LOCK_MAX_S 900
-#define FORGET_S 900      /* failures this old (and no lock) are forgotten */
-#define KNOWN_ADDRS 4     /* addresses an account signed in from, which its lock spares */
+#define FORGET_S 900  /* failures this old (and no lock) are forgotten */
+#define KNOWN_ADDRS 4 /* addresses an account signed in from, which its lock spares */
 #define KNOWN_FOR_S (30 * 86400)
-#define CLEAN_INFLIGHT 2  /* sign-ins checked at once from an address without failures */
+#define CLEAN_INFLIGHT 2   /* sign-ins checked at once from an address without failures */
 #define SUSPECT_INFLIGHT 1 /* ... and from one with failures */
-#define QUEUE_WAIT_S 10   /* the longest a sign-in waits for its address's turn */
+#define QUEUE_WAIT_S 10	   /* the longest a sign-in waits for its address's turn */
 #define WAYS 4
 #define BUCKETS (THROTTLE_MAX / WAYS)
 
@@ -24,8 +24,8 @@ struct entry {
 	bool used;
 	int failures;
 	int64_t last_failure, locked_until, touched;
-	int inflight;                              /* address entries */
-	unsigned char known[KNOWN_ADDRS][16];      /* account entries */
+	int inflight;			      /* address entries */
+	unsigned char known[KNOWN_ADDRS][16]; /* account entries */
 	int64_t known_at[KNOWN_ADDRS];
 };
 
@@ -92,7 +92,8 @@ static struct entry *get(struct throttle *t, const unsigned char key[16], int64_
 	/* else the least recently used entry that holds nothing: no lock, nobody in flight */
 	for (int i = 0; i < WAYS && !victim; i++) {
 		struct entry *e = &bucket[i];
-		if (e->locked_until <= now && !e->inflight && (!victim || e->touched < victim->touched))
+		if (e->locked_until <= now && !e->inflight &&
+		    (!victim || e->touched < victim->touched))
 			victim = e;
 	}
 	if (!victim)

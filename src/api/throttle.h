@@ -38,7 +38,7 @@ void throttle_free(struct throttle *t);
 /* One sign-in attempt between throttle_begin and throttle_end. */
 struct throttle_ticket {
 	unsigned char pair[16], addr[16], account[16]; /* keys (hashes) */
-	unsigned char addr_group[16];                  /* the client's address (/64 for IPv6) */
+	unsigned char addr_group[16];		       /* the client's address (/64 for IPv6) */
 	bool suspect; /* the client has recent failures: hash in the suspects' slot */
 	bool held;    /* an in-flight slot of the address is held */
 };
@@ -60,7 +60,7 @@ int64_t throttle_begin(struct throttle *t, const char *username, const char *cli
 		       int64_t now, struct throttle_ticket *tk);
 enum throttle_outcome {
 	THROTTLE_FAILED,  /* a wrong password (or an unknown username) */
-	THROTTLE_OK,      /* signed in */
+	THROTTLE_OK,	  /* signed in */
 	THROTTLE_NEITHER, /* the right password of a disabled account: nothing to count */
 };
 /*

@@ -15,14 +15,14 @@
 
 static json_t *token_json(const struct token_rec *t)
 {
-	json_t *o = json_pack("{s:I, s:s, s:o, s:s, s:o}", "id", (json_int_t)t->id, "username",
-			      t->username, "label", t->label ? json_string(t->label) : json_null(),
-			      "scope", t->scope ? t->scope : "write", "created_by",
-			      t->created_by ? json_pack("{s:I, s:o}", "id", (json_int_t)t->created_by,
-							"name", t->created_by_name
-								? json_string(t->created_by_name)
-								: json_null())
-					    : json_null());
+	json_t *o = json_pack(
+		"{s:I, s:s, s:o, s:s, s:o}", "id", (json_int_t)t->id, "username", t->username,
+		"label", t->label ? json_string(t->label) : json_null(), "scope",
+		t->scope ? t->scope : "write", "created_by",
+		t->created_by ? json_pack("{s:I, s:o}", "id", (json_int_t)t->created_by, "name",
+					  t->created_by_name ? json_string(t->created_by_name)
+							     : json_null())
+			      : json_null());
 
 	jsonh_set_time(o, "created_at", t->created_at, false);
 	jsonh_set_time(o, "expires_at", t->expires_at, true);
@@ -39,8 +39,8 @@ static enum sh_code visible_tokens(struct api_request *req, struct token_rec **l
 
 	if ((rc = store_read_begin(req->app->store, &c, err)))
 		return rc;
-	rc = store_token_list(c, access_admin(req->who) ? 0 : req->who->user_id, req->arena, list, n,
-			      err);
+	rc = store_token_list(c, access_admin(req->who) ? 0 : req->who->user_id, req->arena, list,
+			      n, err);
 	store_read_end(c);
 	return rc;
 }
@@ -83,11 +83,12 @@ API_HANDLER(api_tokens_create)
 		goto out;
 	username = jsonh_str(body, "username");
 	if (username && strcasecmp(username, req->who->username)) {
-		rc = sh_error_field(err, SH_EFORBIDDEN, "username",
-				    "a token acts as its user, so each person makes their own: nobody, "
-				    "admins included, makes one for someone else (the operator can, on "
-				    "the server: safeharbor token create, announced to the user's "
-				    "agency)");
+		rc = sh_error_field(
+			err, SH_EFORBIDDEN, "username",
+			"a token acts as its user, so each person makes their own: nobody, "
+			"admins included, makes one for someone else (the operator can, on "
+			"the server: safeharbor token create, announced to the user's "
+			"agency)");
 		goto out;
 	}
 	ts.label = jsonh_str(body, "label");
@@ -97,9 +98,10 @@ API_HANDLER(api_tokens_create)
 				     req->who->user_id, &ts, token, &expires_at, err)))
 		goto out;
 	timefmt_format_rfc3339(expires_at, until);
-	rc = api_reply_json_new(res, 201, json_pack("{s:s, s:s, s:s, s:s}", "token", token,
-						    "username", req->who->username, "scope",
-						    ts.scope ? ts.scope : "write", "expires_at", until));
+	rc = api_reply_json_new(res, 201,
+				json_pack("{s:s, s:s, s:s, s:s}", "token", token, "username",
+					  req->who->username, "scope",
+					  ts.scope ? ts.scope : "write", "expires_at", until));
 	sodium_memzero(token, sizeof(token));
 out:
 	json_decref(body);
@@ -122,7 +124,8 @@ API_HANDLER(api_token_revoke)
 		;
 	if (i == n)
 		return sh_error_set(err, SH_ENOTFOUND, "no such token");
-	if ((rc = admin_token_revoke(req->app->store, clock_now(&req->app->clock), req->who, id, err)))
+	if ((rc = admin_token_revoke(req->app->store, clock_now(&req->app->clock), req->who, id,
+				     err)))
 		return rc;
 	res->status = 204;
 	res->content_type = NULL;

@@ -14,13 +14,15 @@ static json_t *user_to_json(const struct user_rec *u, bool admin)
 {
 	json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:s, s:b, s:{s:I, s:s, s:s}}", "id",
 			      (json_int_t)u->id, "username", u->username, "display_name",
-			      u->display_name, "contact", u->contact ? json_string(u->contact) : json_null(),
-			      "role", u->role, "disabled", u->disabled, "agency", "id",
-			      (json_int_t)u->agency_id, "name", u->agency_name, "kind", u->agency_kind);
+			      u->display_name, "contact",
+			      u->contact ? json_string(u->contact) : json_null(), "role", u->role,
+			      "disabled", u->disabled, "agency", "id", (json_int_t)u->agency_id,
+			      "name", u->agency_name, "kind", u->agency_kind);
 
 	/* how the account signs in is for admins to see */
 	if (admin) {
-		json_object_set_new(o, "second_factor", json_boolean(u->totp_secret && u->totp_enrolled_at));
+		json_object_set_new(o, "second_factor",
+				    json_boolean(u->totp_secret && u->totp_enrolled_at));
 		json_object_set_new(o, "sso_id", u->sso_id ? json_string(u->sso_id) : json_null());
 		jsonh_set_time(o, "last_active_at", u->last_active_at, true);
 	}
@@ -103,8 +105,8 @@ static enum sh_code set_disabled(struct api_request *req, struct api_response *r
 	if ((rc = admin_user_disable(req->app->store, clock_now(&req->app->clock), req->who, id,
 				     disabled, err)))
 		return rc;
-	return api_reply_json_new(res, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id,
-						      "disabled", disabled));
+	return api_reply_json_new(
+		res, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "disabled", disabled));
 }
 
 API_HANDLER(api_user_disable)

@@ -19,7 +19,6 @@
 #include "lib/shcrypto.h"
 #include "lib/timefmt.h"
 
-
 static const char *const roles[] = { "exploiter", "buyer", NULL };
 static const char *const hearing_kinds[] = { "preliminary", "trial", "motion", "other", NULL };
 static const char *const outcomes[] = { "convicted", "plea", "acquitted", "dismissed", NULL };
@@ -50,8 +49,9 @@ static enum sh_code check_charges(const json_t *arr, const char *field, bool req
 }
 
 /* The rules' verdicts as JSON: [{rule, eligible, in_effect, age, reason, source}] */
-static json_t *verdicts(const struct witness_rules *rules, struct sh_date birth, struct sh_date motion,
-			const json_t *charges, bool victim, struct sh_error *err)
+static json_t *verdicts(const struct witness_rules *rules, struct sh_date birth,
+			struct sh_date motion, const json_t *charges, bool victim,
+			struct sh_error *err)
 {
 	struct witness_result res[WITNESS_MAX_RULES];
 	const char *list[32];
@@ -69,9 +69,10 @@ static json_t *verdicts(const struct witness_rules *rules, struct sh_date birth,
 	out = json_array();
 	for (size_t r = 0; r < n; r++) {
 		json_t *o = json_pack("{s:s, s:b, s:b, s:i, s:s}", "rule", res[r].rule, "eligible",
-				      res[r].eligible, "in_effect", res[r].in_effect, "age", res[r].age,
-				      "reason", res[r].reason);
-		json_object_set_new(o, "source", res[r].source ? json_string(res[r].source) : json_null());
+				      res[r].eligible, "in_effect", res[r].in_effect, "age",
+				      res[r].age, "reason", res[r].reason);
+		json_object_set_new(o, "source",
+				    res[r].source ? json_string(res[r].source) : json_null());
 		json_array_append_new(out, o);
 	}
 	return out;
@@ -139,7 +140,7 @@ struct pros_write {
 	const char *outcome;
 	int64_t outcome_at;
 	struct witness_rec w;
-	bool not_victim; /* the minor witnessed the charged offences but is not their victim */
+	bool not_victim;  /* the minor witnessed the charged offences but is not their victim */
 	const char *what; /* "create", "hearing", "outcome", "witness" */
 };
 
@@ -220,9 +221,10 @@ static enum sh_code do_prosecution(struct store_conn *c, void *arg, struct sh_er
 		if ((rc = casefile_open(req, c, x->w.case_id, &cf, err))) {
 			if (rc == SH_ENOTFOUND) {
 				sh_error_init(err);
-				return sh_error_field(err, SH_ENOTFOUND, "case_id",
-						      "no such case is shared with your agency: an agency "
-						      "on the case brings the prosecutor in first");
+				return sh_error_field(
+					err, SH_ENOTFOUND, "case_id",
+					"no such case is shared with your agency: an agency "
+					"on the case brings the prosecutor in first");
 			}
 			return rc;
 		}
@@ -235,7 +237,8 @@ static enum sh_code do_prosecution(struct store_conn *c, void *arg, struct sh_er
 		if ((rc = store_witness_insert(c, &x->w, err)))
 			return rc;
 		snprintf(data, sizeof(data),
-			 "{\"prosecution_id\":%" PRId64 ",\"victim\":%s,\"witness_id\":%" PRId64 "}",
+			 "{\"prosecution_id\":%" PRId64 ",\"victim\":%s,\"witness_id\":%" PRId64
+			 "}",
 			 x->p.id, x->not_victim ? "false" : "true", x->w.id);
 		ev.case_id = x->w.case_id;
 		ev.type = "witness_listed";
@@ -251,8 +254,8 @@ static enum sh_code do_prosecution(struct store_conn *c, void *arg, struct sh_er
 		if ((rc = casefile_load(req, c, x->w.case_id, &cf, err)) ||
 		    (rc = casefile_save_steps(c, req, &cf, err)))
 			return rc;
-		return audit_record(c, req->who, x->now, "witness.list", x->w.case_id, "court", "ok",
-				    NULL, err);
+		return audit_record(c, req->who, x->now, "witness.list", x->w.case_id, "court",
+				    "ok", NULL, err);
 	}
 	if (rc)
 		return rc;
@@ -270,12 +273,14 @@ static enum sh_code do_prosecution(struct store_conn *c, void *arg, struct sh_er
 		}
 	}
 	return audit_record(c, req->who, x->now,
-			    !strcmp(x->what, "hearing") ? "prosecution.hearing" : "prosecution.outcome",
+			    !strcmp(x->what, "hearing") ? "prosecution.hearing"
+							: "prosecution.outcome",
 			    NULL, "prosecution", "ok", NULL, err);
 }
 
 static json_t *prosecution_json(struct api_request *req, struct store_conn *c,
-				const struct prosecution_rec *p, bool defendants, struct sh_error *err)
+				const struct prosecution_rec *p, bool defendants,
+				struct sh_error *err)
 {
 	json_t *o = json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)p->id, "court_case_number",
 			      p->court_case_number, "court", p->court, "charges",
@@ -290,7 +295,8 @@ static json_t *prosecution_json(struct api_request *req, struct store_conn *c,
 	jsonh_set_time(o, "outcome_at", p->outcome_at, true);
 	if (!store_hearings_list(c, p->id, req->arena, &h, &n, err))
 		for (size_t i = 0; i < n; i++) {
-			json_t *j = json_pack("{s:I, s:s}", "id", (json_int_t)h[i].id, "kind", h[i].kind);
+			json_t *j = json_pack("{s:I, s:s}", "id", (json_int_t)h[i].id, "kind",
+					      h[i].kind);
 			jsonh_set_time(j, "at", h[i].at, false);
 			json_array_append_new(hs, j);
 		}
@@ -305,7 +311,8 @@ static json_t *prosecution_json(struct api_request *req, struct store_conn *c,
 				sh_error_init(err);
 				continue;
 			}
-			j = json_pack("{s:I, s:s}", "id", (json_int_t)w[i].id, "case_id", w[i].case_id);
+			j = json_pack("{s:I, s:s}", "id", (json_int_t)w[i].id, "case_id",
+				      w[i].case_id);
 			jsonh_set_time(j, "listed_at", w[i].listed_at, false);
 			json_array_append_new(ws, j);
 		}
@@ -318,11 +325,13 @@ static json_t *prosecution_json(struct api_request *req, struct store_conn *c,
 				struct buf name = BUF_INIT;
 				struct sh_error ignored = SH_ERROR_INIT;
 				shcrypto_open(&req->app->keys, d[i].name_sealed, d[i].name_len,
-					      sealed_context[SEALED_DEFENDANT_NAME], &name, &ignored);
-				json_array_append_new(ds, json_pack("{s:I, s:s, s:s, s:o}", "id",
-								    (json_int_t)d[i].id, "role", d[i].role,
-								    "name", name.data, "charges",
-								    json_loads(d[i].charges, 0, NULL)));
+					      sealed_context[SEALED_DEFENDANT_NAME], &name,
+					      &ignored);
+				json_array_append_new(
+					ds,
+					json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)d[i].id,
+						  "role", d[i].role, "name", name.data, "charges",
+						  json_loads(d[i].charges, 0, NULL)));
 				buf_wipe(&name);
 			}
 		json_object_set_new(o, "defendants", ds);
@@ -385,7 +394,8 @@ API_HANDLER(api_prosecutions_create)
 	timefmt_parse_rfc3339(jsonh_str(body, "filed_at"), &x.p.filed_at);
 	if ((rc = timefmt_check_range("filed_at", x.p.filed_at, x.now - PROSECUTION_BACK_S,
 				      x.now + req->app->cfg.clock_skew_s,
-				      "charges filed in the last twenty years, not in the future", err)))
+				      "charges filed in the last twenty years, not in the future",
+				      err)))
 		goto out;
 	x.p.created_at = x.now;
 	x.p.created_by = req->who->user_id;
@@ -461,7 +471,9 @@ API_HANDLER(api_prosecution_get)
 	struct store_conn *c;
 	struct prosecution_rec p;
 	json_t *out = NULL;
-	struct audit_batch b = { .who = req->who, .action = "prosecution.read", .outcome = "ok",
+	struct audit_batch b = { .who = req->who,
+				 .action = "prosecution.read",
+				 .outcome = "ok",
 				 .section = "prosecution" };
 	enum sh_code rc;
 
@@ -541,8 +553,9 @@ API_HANDLER(api_prosecution_outcome)
 		rc = store_write(req->app->store, do_prosecution, &x, err);
 	}
 	if (!rc)
-		rc = api_reply_json_new(res, 200, json_pack("{s:I, s:s}", "id", (json_int_t)x.p.id,
-							    "outcome", x.outcome));
+		rc = api_reply_json_new(
+			res, 200,
+			json_pack("{s:I, s:s}", "id", (json_int_t)x.p.id, "outcome", x.outcome));
 	json_decref(body);
 	return rc;
 }
@@ -580,14 +593,16 @@ static json_t *witness_json(struct api_request *req, struct store_conn *c, struc
 {
 	const struct witness_rec *w = &cf->witnesses[i];
 	const struct app *app = req->app;
-	const struct event_rec *adv = casefile_find(cf, "witness_advocate", "witness_id", w->id, NULL, 0);
-	json_t *o = json_pack("{s:I, s:I, s:s}", "id", (json_int_t)w->id, "prosecution_id",
-			      (json_int_t)w->prosecution_id, "court_case_number",
-			      w->court_case_number);
+	const struct event_rec *adv =
+		casefile_find(cf, "witness_advocate", "witness_id", w->id, NULL, 0);
+	json_t *o =
+		json_pack("{s:I, s:I, s:s}", "id", (json_int_t)w->id, "prosecution_id",
+			  (json_int_t)w->prosecution_id, "court_case_number", w->court_case_number);
 	json_t *plan = json_object(), *signoffs = json_array(), *reset = json_array(),
 	       *items = json_array(), *motions = json_array(), *missing = json_array();
 	struct plan_state ps;
-	const struct event_rec *filed = casefile_find(cf, "cctv_motion", "witness_id", w->id, NULL, 0);
+	const struct event_rec *filed =
+		casefile_find(cf, "cctv_motion", "witness_id", w->id, NULL, 0);
 	struct sh_date birth = casefile_birth(cf, app->county.tz);
 	/* judged on the motion date: the motion's once filed, else today (the earliest a motion
 	 * could be dated), as POST /api/v1/witness/eligibility does */
@@ -598,15 +613,16 @@ static json_t *witness_json(struct api_request *req, struct store_conn *c, struc
 	json_object_set_new(o, "charges", json_loads(w->charges, 0, NULL));
 	if (app->witness_rules) {
 		struct sh_error ignored = SH_ERROR_INIT;
-		json_t *rs = verdicts(app->witness_rules, birth, motion,
-				      json_object_get(o, "charges"), casefile_witness_victim(cf, w),
-				      &ignored);
+		json_t *rs =
+			verdicts(app->witness_rules, birth, motion, json_object_get(o, "charges"),
+				 casefile_witness_victim(cf, w), &ignored);
 		char d[11];
 		timefmt_format_date(motion, d);
 		json_object_set_new(o, "eligibility",
-				    json_pack("{s:s, s:b, s:b, s:o}", "motion_date", d, "motion_filed",
-					      filed != NULL, "birth_date_estimated",
-					      !cf->state.has_birth, "rules", rs ? rs : json_array()));
+				    json_pack("{s:s, s:b, s:b, s:o}", "motion_date", d,
+					      "motion_filed", filed != NULL, "birth_date_estimated",
+					      !cf->state.has_birth, "rules",
+					      rs ? rs : json_array()));
 	}
 	/* a motion filed after a notice was due cannot have had its notice in time */
 	for (size_t k = 0; filed && k < cf->nsteps; k++) {
@@ -618,11 +634,13 @@ static json_t *witness_json(struct api_request *req, struct store_conn *c, struc
 		for (size_t h = 0; h < cf->nhearings[i]; h++)
 			if (s->episode == (int)cf->hearings[i][h].id) {
 				tz_format(app->county.tz, s->due_at, when);
-				json_array_append_new(warnings, json_sprintf(
-					"the motion was filed after the written notice for the %s "
-					"hearing was due (%.10s): the notice cannot have been given three "
-					"days ahead",
-					cf->hearings[i][h].kind, when));
+				json_array_append_new(
+					warnings,
+					json_sprintf(
+						"the motion was filed after the written notice for the %s "
+						"hearing was due (%.10s): the notice cannot have been given three "
+						"days ahead",
+						cf->hearings[i][h].kind, when));
 			}
 	}
 	json_object_set_new(o, "warnings", warnings);
@@ -630,11 +648,12 @@ static json_t *witness_json(struct api_request *req, struct store_conn *c, struc
 		struct user_rec u;
 		json_t *d = json_loads(adv->data, 0, NULL);
 		if (!store_user_get(c, jsonh_int(d, "user_id", 0), NULL, req->arena, &u, err))
-			json_object_set_new(o, "advocate",
-					    json_pack("{s:I, s:s, s:o, s:s}", "user_id", (json_int_t)u.id,
-						      "name", u.display_name, "contact",
-						      u.contact ? json_string(u.contact) : json_null(),
-						      "agency", u.agency_name));
+			json_object_set_new(
+				o, "advocate",
+				json_pack("{s:I, s:s, s:o, s:s}", "user_id", (json_int_t)u.id,
+					  "name", u.display_name, "contact",
+					  u.contact ? json_string(u.contact) : json_null(),
+					  "agency", u.agency_name));
 		json_decref(d);
 		sh_error_init(err);
 	} else {
@@ -651,7 +670,8 @@ static json_t *witness_json(struct api_request *req, struct store_conn *c, struc
 			continue;
 		d = json_loads(e->data, 0, NULL);
 		if (jsonh_int(d, "witness_id", -1) == w->id) {
-			if (!strcmp(e->type, "safety_plan") && (ej = casefile_event_json(req, cf, e))) {
+			if (!strcmp(e->type, "safety_plan") &&
+			    (ej = casefile_event_json(req, cf, e))) {
 				json_t *part = json_pack("{s:O, s:O, s:O, s:O}", "text",
 							 json_object_get(ej, "text"), "by",
 							 json_object_get(ej, "author"), "at",
@@ -665,8 +685,8 @@ static json_t *witness_json(struct api_request *req, struct store_conn *c, struc
 				jsonh_set_time(s, "at", e->at, false);
 				json_array_append_new(e->id > ps.changed_by ? signoffs : reset, s);
 			} else if (!strcmp(e->type, "cctv_motion")) {
-				json_t *m = json_pack("{s:s, s:s}", "rule", jsonh_str(d, "rule"), "outcome",
-						      jsonh_str(d, "outcome"));
+				json_t *m = json_pack("{s:s, s:s}", "rule", jsonh_str(d, "rule"),
+						      "outcome", jsonh_str(d, "outcome"));
 				jsonh_set_time(m, "at", e->at, false);
 				json_array_append_new(motions, m);
 			}
@@ -680,17 +700,20 @@ static json_t *witness_json(struct api_request *req, struct store_conn *c, struc
 	json_object_set_new(o, "cctv_motions", motions);
 	for (size_t k = 0; k < cf->nsteps; k++) {
 		const struct step_status *s = &cf->steps[k];
-		bool mine = (!strcmp(s->key, "witness_advocate") || !strcmp(s->key, "cctv_motion_deadline")) &&
+		bool mine = (!strcmp(s->key, "witness_advocate") ||
+			     !strcmp(s->key, "cctv_motion_deadline")) &&
 			    s->episode == (int)w->id;
 		for (size_t h = 0; !mine && h < cf->nhearings[i]; h++)
-			mine = (!strcmp(s->key, "witness_notice") || !strcmp(s->key, "safety_plan_review")) &&
+			mine = (!strcmp(s->key, "witness_notice") ||
+				!strcmp(s->key, "safety_plan_review")) &&
 			       s->episode == (int)cf->hearings[i][h].id;
 		if (mine) {
-			json_t *j = json_pack("{s:s, s:s, s:s, s:o, s:s, s:b, s:i}", "key", s->key,
-					      "title", s->title, "owner", s->owner, "also_owner",
-					      s->also_owner ? json_string(s->also_owner) : json_null(),
-					      "state", protocol_state_name(s->state), "overdue",
-					      s->overdue, "episode", s->episode);
+			json_t *j =
+				json_pack("{s:s, s:s, s:s, s:o, s:s, s:b, s:i}", "key", s->key,
+					  "title", s->title, "owner", s->owner, "also_owner",
+					  s->also_owner ? json_string(s->also_owner) : json_null(),
+					  "state", protocol_state_name(s->state), "overdue",
+					  s->overdue, "episode", s->episode);
 			jsonh_set_time(j, "due_at", s->due_at, true);
 			jsonh_set_time(j, "done_at", s->done_at, true);
 			json_array_append_new(items, j);
@@ -716,8 +739,13 @@ API_HANDLER(api_case_witness)
 	struct casefile cf;
 	int64_t now = clock_now(&req->app->clock);
 	const char *id = req->params[0];
-	struct audit_batch b = { .who = req->who, .now = now, .action = "witness.read",
-				 .outcome = "ok", .section = "court", .case_ids = &id, .ncases = 1 };
+	struct audit_batch b = { .who = req->who,
+				 .now = now,
+				 .action = "witness.read",
+				 .outcome = "ok",
+				 .section = "court",
+				 .case_ids = &id,
+				 .ncases = 1 };
 	json_t *ws = NULL, *out;
 	enum sh_code rc;
 

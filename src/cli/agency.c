@@ -17,9 +17,12 @@ static const char usage[] =
 int cmd_agency(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,	  { "name", required_argument, NULL, 'n' },
-		{ "kind", required_argument, NULL, 'k' },   { "area", required_argument, NULL, 'a' },
-		{ "home-area", required_argument, NULL, 'H' }, { "help", no_argument, NULL, 'h' },
+		CLI_DB_OPTIONS,
+		{ "name", required_argument, NULL, 'n' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "area", required_argument, NULL, 'a' },
+		{ "home-area", required_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct sh_error err = SH_ERROR_INIT;
@@ -56,7 +59,8 @@ int cmd_agency(int argc, char **argv)
 		onoff = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (!strcmp(sub, "passwords") && (!r.name || !onoff || (strcmp(onoff, "on") && strcmp(onoff, "off"))))
+	if (!strcmp(sub, "passwords") &&
+	    (!r.name || !onoff || (strcmp(onoff, "on") && strcmp(onoff, "off"))))
 		return cli_usage_error(usage, "passwords needs --name and on or off");
 	r.areas = areas;
 	if (!strcmp(sub, "add")) {

@@ -45,8 +45,7 @@ int cmd_audit(int argc, char **argv)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 	code = EXIT_OK;
 	/* the chain's keys come from the key file, which must belong to the database */
-	if (!(rc = cli_open_store(&t, &s, &err)) &&
-	    !(rc = cli_load_keys(&t, s, false, &k, &err))) {
+	if (!(rc = cli_open_store(&t, &s, &err)) && !(rc = cli_load_keys(&t, s, false, &k, &err))) {
 		audit_keys_derive(&k, &keys);
 		rc = audit_verify(s, &keys, cli_target_checkpoints(&t), false, &v, &err);
 	}

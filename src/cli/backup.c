@@ -45,7 +45,8 @@ out:
 static void print_audit(const struct cli_backup_report *rep)
 {
 	if (!rep->audit_keyed) {
-		printf("audit chain holds: %" PRId64 " rows, head %s (unkeyed: from before schema %d; "
+		printf("audit chain holds: %" PRId64
+		       " rows, head %s (unkeyed: from before schema %d; "
 		       "the upgrade re-chains it with the key)",
 		       rep->audit_rows, rep->audit_head, AUDIT_CHAIN_KEYED_SCHEMA);
 		return;
@@ -191,11 +192,12 @@ int cmd_restore(int argc, char **argv)
 	}
 	/* the key first: a backup without its key restores names nobody can read */
 	if (stat(cli_target_keyfile(&t), &st) != 0) {
-		rc = sh_error_set(&err, SH_EIO,
-				  "no key file at %s: a restore needs the key that belongs to the "
-				  "backup. Put the escrowed key file there, or name it with "
-				  "--key-file (docs/operations.md, key custody). Nothing was changed.",
-				  cli_target_keyfile(&t));
+		rc = sh_error_set(
+			&err, SH_EIO,
+			"no key file at %s: a restore needs the key that belongs to the "
+			"backup. Put the escrowed key file there, or name it with "
+			"--key-file (docs/operations.md, key custody). Nothing was changed.",
+			cli_target_keyfile(&t));
 		goto out;
 	}
 	if ((rc = check_key(&t, from, &keys, &err))) {
@@ -223,7 +225,8 @@ int cmd_restore(int argc, char **argv)
 	    (rc = store_integrity_check(tmp, &err)))
 		goto out_tmp;
 	if (had_db)
-		cli_remove_db_files(db, false); /* an old WAL must never be replayed onto the restored file */
+		cli_remove_db_files(
+			db, false); /* an old WAL must never be replayed onto the restored file */
 	if (rename(tmp, db)) {
 		rc = sh_error_set(&err, SH_EIO, "cannot rename %s to %s: %s", tmp, db,
 				  strerror(errno));
@@ -241,7 +244,8 @@ int cmd_restore(int argc, char **argv)
 		memcpy(head.head, rep.audit_head, sizeof(head.head));
 		rc = checkpoints_rewind(cli_target_checkpoints(&t), akeys.checkpoint,
 					rep.audit_keyed ? rep.audit_rows : 0,
-					rep.audit_keyed ? &head : NULL, &moved, &kept, &dropped, &err);
+					rep.audit_keyed ? &head : NULL, &moved, &kept, &dropped,
+					&err);
 	}
 	if (rc)
 		goto out;

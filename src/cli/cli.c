@@ -23,10 +23,11 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
 int cli_fail(const struct sh_error *err)
 {
 	if (err->nfields == 0 || !strstr(err->detail, err->fields[0].field))
-		fprintf(stderr, "safeharbor: %s\n", err->detail[0] ? err->detail
-								 : sh_code_title(err->code));
+		fprintf(stderr, "safeharbor: %s\n",
+			err->detail[0] ? err->detail : sh_code_title(err->code));
 	for (int i = 0; i < err->nfields; i++)
-		fprintf(stderr, "safeharbor: %s: %s\n", err->fields[i].field, err->fields[i].message);
+		fprintf(stderr, "safeharbor: %s: %s\n", err->fields[i].field,
+			err->fields[i].message);
 	return EXIT_FAIL;
 }
 
@@ -55,8 +56,8 @@ int cli_getopt(int argc, char **argv, const struct option *opts, const char *usa
 	} else if (c == '?' || c == ':') {
 		*done = true;
 		if (optopt)
-			*exit_code = cli_usage_error(usage, "option -%c is unknown or needs a value",
-						     optopt);
+			*exit_code = cli_usage_error(
+				usage, "option -%c is unknown or needs a value", optopt);
 		else
 			*exit_code = cli_usage_error(usage, "option %s is unknown or needs a value",
 						     argv[optind - 1]);
@@ -108,8 +109,8 @@ const char *cli_subcommand(int *argc, char ***argv, const char *const *subs, con
 
 /* The user or agency of that name, for commands that take names; "no user named 'x'"
  * (a failure, exit 1) when there is none. */
-enum sh_code cli_find_user(struct store *s, const char *name, struct arena *a,
-			  struct user_rec *u, struct sh_error *err)
+enum sh_code cli_find_user(struct store *s, const char *name, struct arena *a, struct user_rec *u,
+			   struct sh_error *err)
 {
 	struct store_conn *c;
 	enum sh_code rc = store_read_begin(s, &c, err);
@@ -126,7 +127,7 @@ enum sh_code cli_find_user(struct store *s, const char *name, struct arena *a,
 }
 
 enum sh_code cli_find_agency(struct store *s, const char *name, struct arena *a,
-			    struct agency_rec *ag, struct sh_error *err)
+			     struct agency_rec *ag, struct sh_error *err)
 {
 	struct store_conn *c;
 	enum sh_code rc = store_read_begin(s, &c, err);
@@ -363,8 +364,10 @@ static enum sh_code prepare_migration(struct cli_target *t, const struct shcrypt
 	if ((rc = cli_backup_file(db, to, k, t->checkpoints, false, &rep, err))) {
 		char why[sizeof(err->detail)];
 		snprintf(why, sizeof(why), "%s", err->detail);
-		return sh_error_set(err, rc, "schema %d -> %d: the backup before migrating failed, "
-				    "nothing was changed: %s", v, latest, why);
+		return sh_error_set(err, rc,
+				    "schema %d -> %d: the backup before migrating failed, "
+				    "nothing was changed: %s",
+				    v, latest, why);
 	}
 	fprintf(stderr,
 		"safeharbor: schema %d -> %d: backed up %s to %s first (%" PRId64 " bytes, "

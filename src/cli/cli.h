@@ -32,18 +32,20 @@ extern const struct cli_command cli_commands[];
  */
 #define CLI_OPT(key) (0x100 + (int)(key))
 #define CLI_OPT_CONFIG 0x1ff
-#define CLI_DB_OPTIONS                                                   \
-	{ "db", required_argument, NULL, CLI_OPT(CONF_DB) },             \
-	{ "key-file", required_argument, NULL, CLI_OPT(CONF_KEY_FILE) }, \
-	{ "config", required_argument, NULL, CLI_OPT_CONFIG }
+#define CLI_DB_OPTIONS                                                           \
+	{ "db", required_argument, NULL, CLI_OPT(CONF_DB) },                     \
+		{ "key-file", required_argument, NULL, CLI_OPT(CONF_KEY_FILE) }, \
+	{                                                                        \
+		"config", required_argument, NULL, CLI_OPT_CONFIG                \
+	}
 
 struct cli_target {
 	const char *flags[CONF_NKEYS]; /* given on the command line (argv strings) */
-	const char *config;            /* --config FILE */
-	struct conf conf;              /* after cli_target_load */
+	const char *config;	       /* --config FILE */
+	struct conf conf;	       /* after cli_target_load */
 	bool loaded;
-	char *keyfile;                 /* the key file in use (owned) */
-	char *checkpoints;             /* the audit chain's checkpoints file (owned) */
+	char *keyfile;	   /* the key file in use (owned) */
+	char *checkpoints; /* the audit chain's checkpoints file (owned) */
 };
 
 /* Takes option c (a CLI_OPT or CLI_OPT_CONFIG) with its argument; false for others. */

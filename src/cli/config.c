@@ -54,9 +54,11 @@ int cmd_config(int argc, char **argv)
 		printf("%-19s = %-44s # %s\n", conf_defs[k].key, v, src);
 	}
 	if (t.conf.secret_in_world_readable_file)
-		fprintf(stderr, "safeharbor: warning: %s is in a file others may read; chmod 640 it\n",
+		fprintf(stderr,
+			"safeharbor: warning: %s is in a file others may read; chmod 640 it\n",
 			t.conf.secret_in_world_readable_file);
-	printf("# system configuration file: %s\n", sys[0] ? sys : "(none: running from the build tree)");
+	printf("# system configuration file: %s\n",
+	       sys[0] ? sys : "(none: running from the build tree)");
 	cli_target_release(&t);
 	return EXIT_OK;
 }

@@ -45,27 +45,53 @@ static const struct {
 };
 
 enum who {
-	DEP_COMPTON, DEP_CENTURY, OFF_LB, SGT, SW, SW_SUP, PO, ADV, ADV_SUP, NURSE, CLINICIAN, DDA,
-	SHELTER, OVERSIGHT, ANALYST, ADMIN, NWHO
+	DEP_COMPTON,
+	DEP_CENTURY,
+	OFF_LB,
+	SGT,
+	SW,
+	SW_SUP,
+	PO,
+	ADV,
+	ADV_SUP,
+	NURSE,
+	CLINICIAN,
+	DDA,
+	SHELTER,
+	OVERSIGHT,
+	ANALYST,
+	ADMIN,
+	NWHO
 };
 
 static const struct {
 	const char *username, *display, *agency, *role;
 } users[NWHO] = {
-	[DEP_COMPTON] = { "deputy.compton", "Deputy A. Example", "Sheriff Compton Station (demo)", "member" },
-	[DEP_CENTURY] = { "deputy.century", "Deputy B. Example", "Sheriff Century Station (demo)", "member" },
-	[OFF_LB] = { "officer.longbeach", "Officer C. Example", "Long Beach Police (demo)", "member" },
-	[SGT] = { "sergeant.compton", "Sergeant D. Example", "Sheriff Compton Station (demo)", "supervisor" },
-	[SW] = { "socialworker", "Social Worker E. Example", "Children and Family Services (demo)", "member" },
-	[SW_SUP] = { "sw.supervisor", "Supervisor F. Example", "Children and Family Services (demo)", "supervisor" },
-	[PO] = { "probation", "Probation Officer G. Example", "Probation Child Trafficking Unit (demo)", "member" },
+	[DEP_COMPTON] = { "deputy.compton", "Deputy A. Example", "Sheriff Compton Station (demo)",
+			  "member" },
+	[DEP_CENTURY] = { "deputy.century", "Deputy B. Example", "Sheriff Century Station (demo)",
+			  "member" },
+	[OFF_LB] = { "officer.longbeach", "Officer C. Example", "Long Beach Police (demo)",
+		     "member" },
+	[SGT] = { "sergeant.compton", "Sergeant D. Example", "Sheriff Compton Station (demo)",
+		  "supervisor" },
+	[SW] = { "socialworker", "Social Worker E. Example", "Children and Family Services (demo)",
+		 "member" },
+	[SW_SUP] = { "sw.supervisor", "Supervisor F. Example",
+		     "Children and Family Services (demo)", "supervisor" },
+	[PO] = { "probation", "Probation Officer G. Example",
+		 "Probation Child Trafficking Unit (demo)", "member" },
 	[ADV] = { "advocate", "Advocate H. Example", "Harbor Advocates (demo)", "member" },
-	[ADV_SUP] = { "advocate.lead", "Advocate Lead I. Example", "Harbor Advocates (demo)", "supervisor" },
+	[ADV_SUP] = { "advocate.lead", "Advocate Lead I. Example", "Harbor Advocates (demo)",
+		      "supervisor" },
 	[NURSE] = { "nurse", "Nurse J. Example", "County Medical Hub (demo)", "member" },
-	[CLINICIAN] = { "clinician", "Clinician K. Example", "Mental Health Services (demo)", "member" },
+	[CLINICIAN] = { "clinician", "Clinician K. Example", "Mental Health Services (demo)",
+			"member" },
 	[DDA] = { "prosecutor", "Deputy DA L. Example", "District Attorney (demo)", "member" },
-	[SHELTER] = { "shelter", "Shelter Staff M. Example", "Safe Harbor Shelter (demo)", "member" },
-	[OVERSIGHT] = { "oversight", "Reviewer N. Example", "CSEC Oversight Office (demo)", "member" },
+	[SHELTER] = { "shelter", "Shelter Staff M. Example", "Safe Harbor Shelter (demo)",
+		      "member" },
+	[OVERSIGHT] = { "oversight", "Reviewer N. Example", "CSEC Oversight Office (demo)",
+			"member" },
 	[ANALYST] = { "analyst", "Analyst O. Example", "CSEC Oversight Office (demo)", "analyst" },
 	[ADMIN] = { "admin", "Administrator P. Example", "CSEC Oversight Office (demo)", "admin" },
 };
@@ -138,12 +164,18 @@ static json_t *at(json_t *o, int64_t t)
 
 static enum who owner_of(const char *kind, enum who le)
 {
-	if (!strcmp(kind, "law_enforcement")) return le;
-	if (!strcmp(kind, "child_welfare")) return SW;
-	if (!strcmp(kind, "probation")) return PO;
-	if (!strcmp(kind, "advocacy")) return ADV;
-	if (!strcmp(kind, "medical")) return NURSE;
-	if (!strcmp(kind, "mental_health")) return CLINICIAN;
+	if (!strcmp(kind, "law_enforcement"))
+		return le;
+	if (!strcmp(kind, "child_welfare"))
+		return SW;
+	if (!strcmp(kind, "probation"))
+		return PO;
+	if (!strcmp(kind, "advocacy"))
+		return ADV;
+	if (!strcmp(kind, "medical"))
+		return NURSE;
+	if (!strcmp(kind, "mental_health"))
+		return CLINICIAN;
 	return NWHO;
 }
 
@@ -161,8 +193,8 @@ static int cmp_plan(const void *a, const void *b)
 	return x->t < y->t ? -1 : x->t > y->t;
 }
 
-static enum sh_code post_event(struct demo *d, enum who w, const char *id, json_t *body,
-			       int64_t t, json_t **steps, struct sh_error *err)
+static enum sh_code post_event(struct demo *d, enum who w, const char *id, json_t *body, int64_t t,
+			       json_t **steps, struct sh_error *err)
 {
 	json_t *out = NULL;
 	enum sh_code rc;
@@ -186,13 +218,18 @@ static enum sh_code run_case(struct demo *d, int i, const char *first, const cha
 	static const char *const areas[] = { "compton", "century", "long_beach" };
 	static const enum who les[] = { DEP_COMPTON, DEP_CENTURY, OFF_LB };
 	static const char *const genders[] = { "female", "female", "female", "male", "nonbinary" };
-	static const char *const races[] = { "Black", "Latina/Latino", "Black", "White",
-					     "Multiracial", "Asian", "Latina/Latino" };
-	static const char *const settings[] = { "shelter", "foster", "relative", "group_home", "home" };
+	static const char *const races[] = { "Black",	     "Latina/Latino", "Black",
+					     "White",	     "Multiracial",   "Asian",
+					     "Latina/Latino" };
+	static const char *const settings[] = { "shelter", "foster", "relative", "group_home",
+						"home" };
 	int64_t span = 270 * (int64_t)DAY, t0, now = d->real_now;
 	int a = i % 3, roll = (int)(rnd(d) % 100);
-	const char *status = roll < 55 ? "dependent" : roll < 75 ? "probation" : roll < 85 ? "both"
-			   : roll < 95 ? "none" : "unknown";
+	const char *status = roll < 55	 ? "dependent"
+			     : roll < 75 ? "probation"
+			     : roll < 85 ? "both"
+			     : roll < 95 ? "none"
+					 : "unknown";
 	struct plan plans[32];
 	size_t np = 0, pi = 0;
 	enum who lead = strcmp(status, "probation") ? SW : PO;
@@ -207,11 +244,12 @@ static enum sh_code run_case(struct demo *d, int i, const char *first, const cha
 			  "birth_date", birth, "gender", genders[rnd(d) % 5], "race_ethnicity",
 			  races[rnd(d) % 7]);
 	UNUSED(age);
-	body = json_pack("{s:s, s:s, s:o, s:[s]}", "area", areas[a], "youth_status", status, "youth",
-			 youth, "indicators", "recovered during a sweep");
+	body = json_pack("{s:s, s:s, s:o, s:[s]}", "area", areas[a], "youth_status", status,
+			 "youth", youth, "indicators", "recovered during a sweep");
 	jsonh_set_time(body, "identified_at", t0, false);
 	if (chance(d, 30))
-		jsonh_set_time(body, "last_assault_at", t0 - between(d, 6 * 3600, 60 * 3600), false);
+		jsonh_set_time(body, "last_assault_at", t0 - between(d, 6 * 3600, 60 * 3600),
+			       false);
 	snprintf(key, sizeof(key), "demo-%d", i);
 	d->clock = t0 + between(d, 180, 1200);
 	if ((rc = call(d, api_cases_create, les[a], NULL, body, key, &created, err)))
@@ -222,31 +260,50 @@ static enum sh_code run_case(struct demo *d, int i, const char *first, const cha
 
 	/* the rest of the timeline */
 	plans[np++] = (struct plan){ t0 + between(d, 3, 14) * 3600, lead,
-				     json_pack("{s:s, s:s}", "type", "placement", "setting", settings[rnd(d) % 5]) };
-	plans[np++] = (struct plan){ t0 + between(d, 20, 60) * 3600, lead,
-				     json_pack("{s:s, s:s, s:s, s:s}", "type", "screening", "tool", "CSE-IT", "version", "2.0", "level", chance(d, 80) ? "clear concern" : "possible concern") };
-	plans[np++] = (struct plan){ t0 + between(d, 1, 6) * 3600, ADV,
-				     json_pack("{s:s, s:s, s:b}", "type", "advocate_note", "text", "Synthetic demo note: met the youth at the hub, explained the limits of confidentiality, talked about what she needs tonight.", "confidentiality_explained", 1) };
+				     json_pack("{s:s, s:s}", "type", "placement", "setting",
+					       settings[rnd(d) % 5]) };
+	plans[np++] =
+		(struct plan){ t0 + between(d, 20, 60) * 3600, lead,
+			       json_pack("{s:s, s:s, s:s, s:s}", "type", "screening", "tool",
+					 "CSE-IT", "version", "2.0", "level",
+					 chance(d, 80) ? "clear concern" : "possible concern") };
+	plans[np++] = (struct plan){
+		t0 + between(d, 1, 6) * 3600, ADV,
+		json_pack(
+			"{s:s, s:s, s:b}", "type", "advocate_note", "text",
+			"Synthetic demo note: met the youth at the hub, explained the limits of confidentiality, talked about what she needs tonight.",
+			"confidentiality_explained", 1)
+	};
 	if (chance(d, 28)) {
 		int64_t gone = t0 + between(d, 8, 40) * DAY;
-		plans[np++] = (struct plan){ gone, lead, json_pack("{s:s}", "type", "missing_start") };
-		plans[np++] = (struct plan){ gone + between(d, 2, 12) * DAY, lead, json_pack("{s:s}", "type", "missing_end") };
+		plans[np++] =
+			(struct plan){ gone, lead, json_pack("{s:s}", "type", "missing_start") };
+		plans[np++] = (struct plan){ gone + between(d, 2, 12) * DAY, lead,
+					     json_pack("{s:s}", "type", "missing_end") };
 	}
 	for (int k = 0; k < 3; k++) {
 		static const int days[] = { 30, 90, 180 };
-		plans[np++] = (struct plan){ t0 + days[k] * DAY + between(d, 0, 5) * DAY, ADV,
-					     json_pack("{s:s, s:b, s:b, s:b}", "type", "stability_check", "stable", chance(d, 70), "safe_placement", chance(d, 80), "engaged", chance(d, 75)) };
+		plans[np++] =
+			(struct plan){ t0 + days[k] * DAY + between(d, 0, 5) * DAY, ADV,
+				       json_pack("{s:s, s:b, s:b, s:b}", "type", "stability_check",
+						 "stable", chance(d, 70), "safe_placement",
+						 chance(d, 80), "engaged", chance(d, 75)) };
 	}
 	if (chance(d, 22)) {
 		/* a handful of synthetic people, some arrested more than once */
 		char person[48];
-		snprintf(person, sizeof(person), "Synthetic Person %02d, 1990-01-01", (int)(rnd(d) % 12));
-		plans[np++] = (struct plan){ t0 + between(d, 5, 60) * DAY, les[a],
-					     json_pack("{s:s, s:s, s:s, s:s}", "type", "exploiter_arrest", "role", chance(d, 70) ? "exploiter" : "buyer", "charge", "PC 236.1", "person", person) };
+		snprintf(person, sizeof(person), "Synthetic Person %02d, 1990-01-01",
+			 (int)(rnd(d) % 12));
+		plans[np++] =
+			(struct plan){ t0 + between(d, 5, 60) * DAY, les[a],
+				       json_pack("{s:s, s:s, s:s, s:s}", "type", "exploiter_arrest",
+						 "role", chance(d, 70) ? "exploiter" : "buyer",
+						 "charge", "PC 236.1", "person", person) };
 	}
 	if (t0 < now - 220 * DAY && chance(d, 50))
 		plans[np++] = (struct plan){ t0 + between(d, 200, 215) * DAY, lead,
-					     json_pack("{s:s, s:s}", "type", "close", "reason", "stable_services_ended") };
+					     json_pack("{s:s, s:s}", "type", "close", "reason",
+						       "stable_services_ended") };
 	qsort(plans, np, sizeof(*plans), cmp_plan);
 
 	/* walk the clock: each round does the earliest thing due, a step or a planned event */
@@ -267,7 +324,10 @@ static enum sh_code run_case(struct demo *d, int i, const char *first, const cha
 			for (const char *p = jsonh_str(s, "key"); *p; p++)
 				h = h * 31 + (unsigned char)*p;
 			h = h * 31 + (unsigned)i * 7919u + (unsigned)jsonh_int(s, "episode", 0);
-			done_t = opened + (due - opened) * (int64_t)((h % 100) < 12 ? 105 + h % 90 : 20 + h % 75) / 100;
+			done_t = opened +
+				 (due - opened) *
+					 (int64_t)((h % 100) < 12 ? 105 + h % 90 : 20 + h % 75) /
+					 100;
 			if (done_t < t0 + 600) /* clocks anchored before T0 (the assault) */
 				done_t = t0 + 600 + (int64_t)(h % 7200);
 			if (jsonh_str(s, "not_before")) { /* a follow-up's window opens later */
@@ -284,7 +344,8 @@ static enum sh_code run_case(struct demo *d, int i, const char *first, const cha
 		if (pi < np && plans[pi].t <= best_t) {
 			if (plans[pi].t > now)
 				break;
-			rc = post_event(d, plans[pi].w, id, plans[pi].body, plans[pi].t, &steps, err);
+			rc = post_event(d, plans[pi].w, id, plans[pi].body, plans[pi].t, &steps,
+					err);
 			plans[pi].body = NULL;
 			pi++;
 		} else if (best) {
@@ -317,15 +378,17 @@ static enum sh_code run_case(struct demo *d, int i, const char *first, const cha
  * contact channel, so the summonses are recorded and shown but nothing is sent. */
 static enum sh_code add_rosters(struct demo *d, struct sh_error *err)
 {
-	static const enum who shifts[][2] = { { DEP_COMPTON, SGT }, { SW, SW_SUP }, { ADV, ADV_SUP } };
+	static const enum who shifts[][2] = { { DEP_COMPTON, SGT },
+					      { SW, SW_SUP },
+					      { ADV, ADV_SUP } };
 	enum sh_code rc = SH_OK;
 
 	d->clock = d->real_now;
 	for (size_t i = 0; !rc && i < ARRAY_SIZE(shifts); i++) {
 		const struct user_rec *on_call = &who_u[shifts[i][0]], *sup = &who_u[shifts[i][1]];
 		char agency[24];
-		json_t *b = json_pack("{s:I, s:I}", "user_id", (json_int_t)on_call->id, "supervisor_id",
-				      (json_int_t)sup->id);
+		json_t *b = json_pack("{s:I, s:I}", "user_id", (json_int_t)on_call->id,
+				      "supervisor_id", (json_int_t)sup->id);
 		jsonh_set_time(b, "starts_at", d->real_now - 3600, false);
 		jsonh_set_time(b, "ends_at", d->real_now + 30 * DAY, false);
 		snprintf(agency, sizeof(agency), "%lld", (long long)sup->agency_id);
@@ -351,11 +414,12 @@ int cmd_demo(int argc, char **argv)
 		"safeharbor demo [--db PATH] [--protocol FILE]\n"
 		"  Loads synthetic agencies, a user for each role and about forty synthetic\n"
 		"  recoveries over nine months into a new database, then prints the logins.";
-	static const char *const firsts[] = { "Ava", "Bea", "Cleo", "Dina", "Eve", "Fay", "Gia",
-					      "Hana", "Iris", "Jade", "Kai", "Lena", "Mia", "Nora",
-					      "Opal", "Pia", "Quinn", "Rue", "Sky", "Tess" };
-	static const char *const lasts[] = { "Placeholder", "Samplename", "Fictional", "Testperson",
-					     "Madeup", "Notreal" };
+	static const char *const firsts[] = { "Ava", "Bea",   "Cleo", "Dina", "Eve",
+					      "Fay", "Gia",   "Hana", "Iris", "Jade",
+					      "Kai", "Lena",  "Mia",  "Nora", "Opal",
+					      "Pia", "Quinn", "Rue",  "Sky",  "Tess" };
+	static const char *const lasts[] = { "Placeholder", "Samplename", "Fictional",
+					     "Testperson",  "Madeup",	  "Notreal" };
 	struct demo d = { 0 };
 	struct sh_error err = SH_ERROR_INIT;
 	struct cli_target t = { 0 };
@@ -400,22 +464,27 @@ int cmd_demo(int argc, char **argv)
 			store_read_end(conn);
 		}
 		if (!rc && n) {
-			rc = sh_error_set(&err, SH_ECONFLICT,
-					  "%s already has agencies; the demo loads into a new database "
-					  "(safeharbor init --db NEW.db)", db);
+			rc = sh_error_set(
+				&err, SH_ECONFLICT,
+				"%s already has agencies; the demo loads into a new database "
+				"(safeharbor init --db NEW.db)",
+				db);
 			goto out;
 		}
 	}
 	for (size_t i = 0; !rc && i < ARRAY_SIZE(agencies); i++) {
 		const char *areas[] = { agencies[i].area, NULL };
-		struct agency_rec r = { .name = agencies[i].name, .kind = agencies[i].kind,
-					.home_area = agencies[i].home, .areas = areas };
+		struct agency_rec r = { .name = agencies[i].name,
+					.kind = agencies[i].kind,
+					.home_area = agencies[i].home,
+					.areas = areas };
 		rc = admin_agency_add(d.app.store, d.real_now, NULL, &r, &err);
 	}
 	for (int w = 0; !rc && w < NWHO; w++) {
 		struct store_conn *conn;
 		struct agency_rec ag;
-		struct user_rec u = { .username = users[w].username, .display_name = users[w].display,
+		struct user_rec u = { .username = users[w].username,
+				      .display_name = users[w].display,
 				      .role = users[w].role };
 		if ((rc = store_read_begin(d.app.store, &conn, &err)))
 			break;
@@ -438,11 +507,14 @@ int cmd_demo(int argc, char **argv)
 			memcpy(births[i], births[src], sizeof(births[i]));
 			memcpy(names[i], names[src], sizeof(names[i]));
 		} else {
-			struct sh_date b = timefmt_time_to_date(d.real_now - (int64_t)(age + 1) * 365 * DAY +
-								between(&d, 0, 330) * DAY);
+			struct sh_date b =
+				timefmt_time_to_date(d.real_now - (int64_t)(age + 1) * 365 * DAY +
+						     between(&d, 0, 330) * DAY);
 			timefmt_format_date(b, births[i]);
-			snprintf(names[i][0], sizeof(names[i][0]), "%s", firsts[i % ARRAY_SIZE(firsts)]);
-			snprintf(names[i][1], sizeof(names[i][1]), "%s", lasts[(i / 3) % ARRAY_SIZE(lasts)]);
+			snprintf(names[i][0], sizeof(names[i][0]), "%s",
+				 firsts[i % ARRAY_SIZE(firsts)]);
+			snprintf(names[i][1], sizeof(names[i][1]), "%s",
+				 lasts[(i / 3) % ARRAY_SIZE(lasts)]);
 		}
 		rc = run_case(&d, i, names[i][0], names[i][1], births[i], age, &err);
 	}

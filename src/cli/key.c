@@ -44,7 +44,8 @@ static enum sh_code reseal_all(struct store_conn *c, void *arg, struct sh_error 
 				json_decref(id);
 			}
 			if (!rc)
-				rc = shcrypto_seal(r->keys, plain.data, plain.len, sealed_context[kind], &sealed);
+				rc = shcrypto_seal(r->keys, plain.data, plain.len,
+						   sealed_context[kind], &sealed);
 			nr.blob = (const unsigned char *)sealed.data;
 			nr.len = sealed.len;
 			if (!rc)
@@ -64,7 +65,8 @@ static enum sh_code reseal_all(struct store_conn *c, void *arg, struct sh_error 
 	snprintf(detail, sizeof(detail),
 		 "key %" PRIu32 ": %zu identities, %zu texts, %zu names, %zu webhook secrets",
 		 r->key_id, r->counts[0], r->counts[1], r->counts[2], r->counts[3]);
-	return audit_record(c, NULL, (int64_t)time(NULL), "key.rotate", NULL, NULL, "ok", detail, err);
+	return audit_record(c, NULL, (int64_t)time(NULL), "key.rotate", NULL, NULL, "ok", detail,
+			    err);
 }
 
 int cmd_key(int argc, char **argv)

@@ -85,7 +85,8 @@ static enum sh_code show_config(struct store *s, struct sh_error *err)
 		       keys[i].dflt[0] ? keys[i].dflt : "empty");
 	}
 	if (bad[0])
-		fprintf(stderr, "safeharbor: warning: the stored %s is not valid; its default is used\n",
+		fprintf(stderr,
+			"safeharbor: warning: the stored %s is not valid; its default is used\n",
 			bad);
 	return SH_OK;
 }
@@ -115,8 +116,8 @@ static enum sh_code status(struct store *s, bool failed, struct sh_error *err)
 		timefmt_format_rfc3339(rows[i].next_attempt_at, next);
 		printf("%" PRId64 "\t%s\t%s\t%s stage %d\tto %s by %s\tattempts %d\tnext %s\t%s\n",
 		       rows[i].id, rows[i].case_id, rows[i].step, rows[i].kind, rows[i].stage,
-		       rows[i].username ? rows[i].username : "?", rows[i].channel,
-		       rows[i].attempts, next, rows[i].last_error ? rows[i].last_error : "");
+		       rows[i].username ? rows[i].username : "?", rows[i].channel, rows[i].attempts,
+		       next, rows[i].last_error ? rows[i].last_error : "");
 	}
 	arena_release(&a);
 	return rc;
@@ -155,7 +156,8 @@ int cmd_notify(int argc, char **argv)
 		case 's':
 		case 'u':
 			if (ch.n == MAX_CHANGES)
-				return cli_usage_error(usage, "at most %d changes at once", MAX_CHANGES);
+				return cli_usage_error(usage, "at most %d changes at once",
+						       MAX_CHANGES);
 			eq = c == 's' ? strchr(optarg, '=') : NULL;
 			if (c == 's' && !eq)
 				return cli_usage_error(usage, "--set takes KEY=VALUE");

@@ -30,11 +30,15 @@ enum kind { BOARD, FEDERAL, CSEC };
 static int report(int argc, char **argv, enum kind kind)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,	    { "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },	    { "format", required_argument, NULL, 'F' },
-		{ "public", no_argument, NULL, 'p' },	    { "area", required_argument, NULL, 'a' },
+		CLI_DB_OPTIONS,
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "public", no_argument, NULL, 'p' },
+		{ "area", required_argument, NULL, 'a' },
 		{ "offences", required_argument, NULL, CLI_OPT(CONF_OFFENCES) },
-		{ "help", no_argument, NULL, 'h' },	    { 0 },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
 	static const char *const actions[] = { "report.board", "report.federal", "report.csec" };
 	struct sh_error err = SH_ERROR_INIT, ignored = SH_ERROR_INIT;
@@ -45,7 +49,9 @@ static int report(int argc, char **argv, enum kind kind)
 	struct registry reg = { 0 };
 	struct store *s = NULL;
 	struct buf out = BUF_INIT;
-	struct audit_batch b = { .who = NULL, .action = actions[kind], .outcome = "ok",
+	struct audit_batch b = { .who = NULL,
+				 .action = actions[kind],
+				 .outcome = "ok",
 				 .section = kind == CSEC ? "state" : NULL };
 	struct cli_target t = { 0 };
 	const char *from = NULL, *to = NULL, *format = NULL;
@@ -90,9 +96,9 @@ static int report(int argc, char **argv, enum kind kind)
 		rq.format = (enum metrics_format)f;
 	}
 	if (rq.area && !report_area_valid(rq.area))
-		return cli_usage_error(usage, "--area is an area code (lowercase letters, digits, _, -)");
-	if ((rc = cli_open_store(&t, &s, &err)) ||
-	    (rc = county_settings_load(s, &county, &err)))
+		return cli_usage_error(usage,
+				       "--area is an area code (lowercase letters, digits, _, -)");
+	if ((rc = cli_open_store(&t, &s, &err)) || (rc = county_settings_load(s, &county, &err)))
 		goto out;
 	rq.tz = county.tz;
 	if (kind == CSEC) {
@@ -113,8 +119,9 @@ static int report(int argc, char **argv, enum kind kind)
 	if (!rc) {
 		if (kind == BOARD)
 			snprintf(detail, sizeof(detail), "%s..%s %s %s%s%s", from, to,
-				 format ? format : "json", rq.public_release ? "public" : "internal",
-				 rq.area ? " area=" : "", rq.area ? rq.area : "");
+				 format ? format : "json",
+				 rq.public_release ? "public" : "internal", rq.area ? " area=" : "",
+				 rq.area ? rq.area : "");
 		else
 			snprintf(detail, sizeof(detail), "%s..%s csv", from, to);
 		b.now = (int64_t)time(NULL);
@@ -151,5 +158,8 @@ int cmd_report(int argc, char **argv)
 		return code;
 	if (!strcmp(sub, "settings"))
 		return cli_settings(argc, argv, "report.", usage);
-	return report(argc, argv, !strcmp(sub, "board") ? BOARD : !strcmp(sub, "federal") ? FEDERAL : CSEC);
+	return report(argc, argv,
+		      !strcmp(sub, "board")	? BOARD
+		      : !strcmp(sub, "federal") ? FEDERAL
+						: CSEC);
 }

@@ -42,8 +42,9 @@ static enum sh_code parse_time(const char *opt, const char *v, int64_t now, int6
 		return SH_OK;
 	}
 	if (timefmt_parse_rfc3339(v, out))
-		return sh_error_field(err, SH_EINVAL, opt,
-				      "must be 'now' or an RFC 3339 time such as 2026-03-01T08:00:00Z");
+		return sh_error_field(
+			err, SH_EINVAL, opt,
+			"must be 'now' or an RFC 3339 time such as 2026-03-01T08:00:00Z");
 	return SH_OK;
 }
 
@@ -65,8 +66,9 @@ static enum sh_code contact(struct store *s, struct cli_target *t, const char *u
 		ch.webhook_url = strcmp(webhook, "none") ? webhook : NULL;
 		if (ch.webhook_url) {
 			if (cli_read_secret(secret, sizeof(secret)))
-				return sh_error_field(err, SH_EINVAL, "webhook_secret",
-						      "give the webhook's secret on stdin (one line)");
+				return sh_error_field(
+					err, SH_EINVAL, "webhook_secret",
+					"give the webhook's secret on stdin (one line)");
 			ch.set_secret = true;
 			ch.webhook_secret = secret;
 		}
@@ -147,8 +149,9 @@ int cmd_roster(int argc, char **argv)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 	if (!strcmp(sub, "add")) {
 		if (!agency || !user || !supervisor || (!to == !hours))
-			return cli_usage_error(usage, "add needs --agency, --user, --supervisor and "
-						      "one of --to or --hours");
+			return cli_usage_error(usage,
+					       "add needs --agency, --user, --supervisor and "
+					       "one of --to or --hours");
 	} else if (!strcmp(sub, "list")) {
 		if (!agency)
 			return cli_usage_error(usage, "list needs --agency");
@@ -156,7 +159,8 @@ int cmd_roster(int argc, char **argv)
 		if (!agency || !id)
 			return cli_usage_error(usage, "remove needs --agency and --id");
 	} else if (!user || (!webhook && !email)) { /* contact */
-		return cli_usage_error(usage, "contact needs --username and --webhook and/or --email");
+		return cli_usage_error(usage,
+				       "contact needs --username and --webhook and/or --email");
 	}
 	if ((rc = cli_open_store(&t, &s, &err)))
 		goto out;

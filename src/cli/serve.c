@@ -37,7 +37,8 @@ int cmd_serve(int argc, char **argv)
 		{ "header-timeout", required_argument, NULL, CLI_OPT(CONF_HEADER_TIMEOUT) },
 		{ "conn-timeout", required_argument, NULL, CLI_OPT(CONF_CONN_TIMEOUT) },
 		{ "checkpoints", required_argument, NULL, CLI_OPT(CONF_CHECKPOINTS) },
-		{ "checkpoint-interval", required_argument, NULL, CLI_OPT(CONF_CHECKPOINT_INTERVAL) },
+		{ "checkpoint-interval", required_argument, NULL,
+		  CLI_OPT(CONF_CHECKPOINT_INTERVAL) },
 		{ "checkpoint-syslog", no_argument, NULL, CLI_OPT(CONF_CHECKPOINT_SYSLOG) },
 		{ "checkpoint-webhook", required_argument, NULL, CLI_OPT(CONF_CHECKPOINT_WEBHOOK) },
 		{ "metrics-listen", required_argument, NULL, CLI_OPT(CONF_METRICS_LISTEN) },
@@ -148,7 +149,8 @@ int cmd_serve(int argc, char **argv)
 	app.cfg.secure_cookies = conf_bool(&t.conf, CONF_SECURE_COOKIES);
 	app.cfg.session_idle_s = (int)conf_long(&t.conf, CONF_SESSION_IDLE);
 	app.cfg.session_absolute_s = (int)conf_long(&t.conf, CONF_SESSION_MAX);
-	public_url = *conf_get(&t.conf, CONF_PUBLIC_URL) ? conf_get(&t.conf, CONF_PUBLIC_URL) : NULL;
+	public_url =
+		*conf_get(&t.conf, CONF_PUBLIC_URL) ? conf_get(&t.conf, CONF_PUBLIC_URL) : NULL;
 	app.public_url = public_url;
 	if (*conf_get(&t.conf, CONF_OIDC_CLIENT_SECRET))
 		app.oidc_client_secret = conf_get(&t.conf, CONF_OIDC_CLIENT_SECRET);
@@ -214,7 +216,8 @@ int cmd_serve(int argc, char **argv)
 		char host[80];
 		const char *colon = strrchr(mo.listen, ':');
 		snprintf(host, sizeof(host), "%.*s", (int)(colon - mo.listen), mo.listen);
-		printf("safeharbor metrics on http://%s:%d/metrics\n", host, http_server_port(msrv));
+		printf("safeharbor metrics on http://%s:%d/metrics\n", host,
+		       http_server_port(msrv));
 		fflush(stdout);
 	}
 	log_info("serve: schema %d, listening on port %d, county time %s",

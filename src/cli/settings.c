@@ -40,8 +40,8 @@ static enum sh_code write_settings(struct store_conn *c, void *arg, struct sh_er
 	return rc;
 }
 
-static enum sh_code show(struct store_conn *c, const char *key, const char *dflt,
-			 const char *help, struct sh_error *err)
+static enum sh_code show(struct store_conn *c, const char *key, const char *dflt, const char *help,
+			 struct sh_error *err)
 {
 	struct arena a = ARENA_INIT;
 	char *v = NULL;
@@ -83,7 +83,8 @@ int cli_settings(int argc, char **argv, const char *prefix, const char *usage_te
 					       a.kv[i]);
 		*eq = '\0';
 		rc = prefix && strncmp(a.kv[i], prefix, strlen(prefix))
-			     ? sh_error_field(&err, SH_EINVAL, a.kv[i], "is not a %ssetting", prefix)
+			     ? sh_error_field(&err, SH_EINVAL, a.kv[i], "is not a %ssetting",
+					      prefix)
 			     : check(a.kv[i], eq + 1, &err);
 		*eq = '=';
 		if (rc)

@@ -21,10 +21,14 @@ static const char usage[] =
 int cmd_token(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,	   { "username", required_argument, NULL, 'u' },
-		{ "label", required_argument, NULL, 'l' }, { "id", required_argument, NULL, 'i' },
-		{ "expires", required_argument, NULL, 'e' }, { "scope", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },	   { 0 },
+		CLI_DB_OPTIONS,
+		{ "username", required_argument, NULL, 'u' },
+		{ "label", required_argument, NULL, 'l' },
+		{ "id", required_argument, NULL, 'i' },
+		{ "expires", required_argument, NULL, 'e' },
+		{ "scope", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
 	struct sh_error err = SH_ERROR_INIT;
 	struct cli_target t = { 0 };
@@ -74,14 +78,15 @@ int cmd_token(int argc, char **argv)
 		if ((rc = cli_find_user(s, username, &a, &u, &err)))
 			goto out;
 		/* the operator's bootstrap: audited, and announced to the user's agency */
-		rc = admin_token_create(s, (int64_t)time(NULL), NULL, u.id, &spec, token, &expires_at,
-					&err);
+		rc = admin_token_create(s, (int64_t)time(NULL), NULL, u.id, &spec, token,
+					&expires_at, &err);
 		if (!rc) {
 			printf("%s\n", token);
 			timefmt_format_rfc3339(expires_at, until);
 			fprintf(stderr,
 				"safeharbor: a %s token for %s, until %s; announced to %s's notices\n",
-				spec.scope ? spec.scope : "write", u.username, until, u.agency_name);
+				spec.scope ? spec.scope : "write", u.username, until,
+				u.agency_name);
 			sodium_memzero(token, sizeof(token));
 		}
 	} else if (!strcmp(sub, "list")) {
@@ -94,10 +99,12 @@ int cmd_token(int argc, char **argv)
 		for (size_t i = 0; !rc && i < n; i++) {
 			char until[TIMEFMT_RFC3339_LEN];
 			timefmt_format_rfc3339(list[i].expires_at, until);
-			printf("%" PRId64 "\t%s\t%s\t%s\tuntil %s\t%s\n", list[i].id, list[i].username,
-			       list[i].label ? list[i].label : "-", list[i].scope, until,
-			       list[i].revoked_at ? "revoked"
-			       : list[i].expires_at <= (int64_t)time(NULL) ? "expired" : "valid");
+			printf("%" PRId64 "\t%s\t%s\t%s\tuntil %s\t%s\n", list[i].id,
+			       list[i].username, list[i].label ? list[i].label : "-", list[i].scope,
+			       until,
+			       list[i].revoked_at			   ? "revoked"
+			       : list[i].expires_at <= (int64_t)time(NULL) ? "expired"
+									   : "valid");
 		}
 	} else {
 		rc = admin_token_revoke(s, (int64_t)time(NULL), NULL, id, &err);

@@ -42,7 +42,7 @@ int cmd_user(int argc, char **argv)
 	bool done, needs_password;
 	enum sh_code rc;
 
-	static const char *const subs[] = { "add",	"list",	    "disable", "enable",
+	static const char *const subs[] = { "add",	"list",		"disable", "enable",
 					    "password", "reset-factor", NULL };
 
 	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
@@ -83,7 +83,8 @@ int cmd_user(int argc, char **argv)
 		store_read_end(conn);
 		if (rc == SH_ENOTFOUND) {
 			sh_error_init(&err);
-			rc = sh_error_field(&err, SH_EINVAL, "agency", "no agency named '%s'", agency);
+			rc = sh_error_field(&err, SH_EINVAL, "agency", "no agency named '%s'",
+					    agency);
 		}
 		if (rc)
 			goto out;
@@ -113,7 +114,8 @@ int cmd_user(int argc, char **argv)
 		if ((rc = cli_find_user(s, u.username, &a, &found, &err)))
 			goto out;
 		if (!strcmp(sub, "password"))
-			rc = admin_user_password(s, (int64_t)time(NULL), NULL, found.id, password, &err);
+			rc = admin_user_password(s, (int64_t)time(NULL), NULL, found.id, password,
+						 &err);
 		else if (!strcmp(sub, "reset-factor"))
 			rc = admin_user_totp_reset(s, (int64_t)time(NULL), NULL, found.id, &err);
 		else

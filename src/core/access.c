@@ -2,14 +2,14 @@
 #include "core/access.h"
 
 static const char *const kind_names[] = {
-	"law_enforcement", "child_welfare", "probation", "advocacy", "medical",
-	"mental_health",   "prosecutor",    "shelter",   "oversight",  "education",
-	"juvenile_court",
+	"law_enforcement", "child_welfare", "probation",      "advocacy",
+	"medical",	   "mental_health", "prosecutor",     "shelter",
+	"oversight",	   "education",	    "juvenile_court",
 };
 static const char *const role_names[] = { "member", "supervisor", "analyst", "admin" };
 const char *const access_section_names[] = {
-	"core",  "law_enforcement", "advocacy", "medical",  "placement",
-	"court", "missing",	 "prosecution", "services", "state", NULL,
+	"core",	   "law_enforcement", "advocacy", "medical", "placement", "court",
+	"missing", "prosecution",     "services", "state",   NULL,
 };
 /* one name per kind, role and section: a new enum value without its name fails the build */
 _Static_assert(ARRAY_SIZE(kind_names) == AK_COUNT, "a name for every agency kind");
@@ -113,10 +113,8 @@ bool access_sees_identity(const struct principal *p, bool name_confidential)
 	case AK_PROBATION:
 	case AK_ADVOCACY:
 	case AK_MEDICAL:
-	case AK_MENTAL_HEALTH:
-		return true;
-	default:
-		return false;
+	case AK_MENTAL_HEALTH: return true;
+	default: return false;
 	}
 }
 

@@ -21,7 +21,7 @@ enum agency_kind {
 	AK_PROSECUTOR,
 	AK_SHELTER,
 	AK_OVERSIGHT,
-	AK_EDUCATION,      /* the county office of education (WIC 16524.8) */
+	AK_EDUCATION,	   /* the county office of education (WIC 16524.8) */
 	AK_JUVENILE_COURT, /* the juvenile court (WIC 16524.8) */
 	AK_COUNT
 };
@@ -30,16 +30,16 @@ enum role { ROLE_MEMBER, ROLE_SUPERVISOR, ROLE_ANALYST, ROLE_ADMIN, ROLE_COUNT }
 
 /* Compartments of case data (architecture.md). */
 enum section {
-	SEC_CORE,            /* identification, steps, agencies taking part */
+	SEC_CORE,	     /* identification, steps, agencies taking part */
 	SEC_LAW_ENFORCEMENT, /* investigation, arrests, exploiter information */
-	SEC_ADVOCACY,        /* privileged advocate-victim communications (Evid. Code 1038) */
-	SEC_MEDICAL,         /* sensitive health data: exams, sexual and mental health */
-	SEC_PLACEMENT,       /* where the youth is placed (setting, never the address) */
-	SEC_COURT,           /* hearings, witness status, safety plans */
-	SEC_MISSING,         /* missing-from-care episodes and their reports */
+	SEC_ADVOCACY,	     /* privileged advocate-victim communications (Evid. Code 1038) */
+	SEC_MEDICAL,	     /* sensitive health data: exams, sexual and mental health */
+	SEC_PLACEMENT,	     /* where the youth is placed (setting, never the address) */
+	SEC_COURT,	     /* hearings, witness status, safety plans */
+	SEC_MISSING,	     /* missing-from-care episodes and their reports */
 	SEC_PROSECUTION,     /* defendants and charges: law enforcement and prosecutor only */
-	SEC_SERVICES,        /* screening results and stability checks: those who serve the youth */
-	SEC_STATE,           /* the state's CSEC indicators (WIC 16501.45): child welfare documents them */
+	SEC_SERVICES,	     /* screening results and stability checks: those who serve the youth */
+	SEC_STATE, /* the state's CSEC indicators (WIC 16501.45): child welfare documents them */
 	SEC_COUNT
 };
 
@@ -57,10 +57,10 @@ struct principal {
 	const char *agency_name;
 	enum agency_kind kind;
 	enum role role;
-	bool via_session;      /* cookie (needs CSRF on writes) rather than a bearer token */
-	int64_t token_id;      /* the bearer token, when not via_session; audited with each row */
-	const char *session;   /* hash of the session id, when via_session */
-	int64_t session_ends;  /* when the session ends in any case (its absolute limit) */
+	bool via_session;     /* cookie (needs CSRF on writes) rather than a bearer token */
+	int64_t token_id;     /* the bearer token, when not via_session; audited with each row */
+	const char *session;  /* hash of the session id, when via_session */
+	int64_t session_ends; /* when the session ends in any case (its absolute limit) */
 	const char *csrf_token;
 	/* a session whose sign-in is not finished: "code" (the TOTP code is owed) or "enrol"
 	 * (a second factor must be set up first); NULL when signed in */

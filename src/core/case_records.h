@@ -22,14 +22,14 @@ struct case_rec {
 	int64_t identified_by_agency;
 	int64_t identified_by_user;
 	int64_t protocol_id;
-	int age;            /* whole years at identification */
+	int age;	    /* whole years at identification */
 	bool age_estimated; /* from an estimate, not a birth date */
 	const char *gender;
 	const char *race_ethnicity;
 	int64_t last_assault_at; /* 0 = none reported */
-	bool name_confidential;  /* PC 293 election or a Doe order */
-	const char *indicators;  /* JSON array text */
-	int64_t closed_at;       /* 0 while open */
+	bool name_confidential;	 /* PC 293 election or a Doe order */
+	const char *indicators;	 /* JSON array text */
+	int64_t closed_at;	 /* 0 while open */
 	const char *close_reason;
 	/* filled by case_get: the youth's sealed identity */
 	const unsigned char *identity;
@@ -55,12 +55,12 @@ struct event_rec {
 	const char *case_id;
 	const char *type;
 	const char *section;
-	int64_t at;          /* time of the fact */
+	int64_t at;	     /* time of the fact */
 	int64_t recorded_at; /* when it was recorded */
 	int64_t user_id;
 	int64_t agency_id;
-	int64_t amends; /* the event this one corrects, or 0 */
-	int64_t amended_by; /* the event that corrects this one, or 0 (casefile_index) */
+	int64_t amends;	     /* the event this one corrects, or 0 */
+	int64_t amended_by;  /* the event that corrects this one, or 0 (casefile_index) */
 	int64_t reviewed_at; /* a deviation: when a supervisor last reviewed it, or 0 (same) */
 	const char *data;
 	const unsigned char *sealed;

@@ -34,8 +34,8 @@ enum sh_code casefile_index(struct casefile *cf, struct arena *a, struct sh_erro
 	for (size_t i = 0; i < cf->nevents; i++)
 		cf->events[i].amended_by = cf->events[i].reviewed_at = 0;
 	for (size_t i = 0; i < cf->nevents; i++) {
-		struct event_rec *orig = cf->events[i].amends ? event_by_id(cf, cf->events[i].amends)
-							      : NULL;
+		struct event_rec *orig =
+			cf->events[i].amends ? event_by_id(cf, cf->events[i].amends) : NULL;
 		if (orig)
 			orig->amended_by = cf->events[i].id;
 		n += !strcmp(cf->events[i].type, "disclosure");
@@ -55,7 +55,8 @@ enum sh_code casefile_index(struct casefile *cf, struct arena *a, struct sh_erro
 		d = json_loads(e->data, 0, NULL);
 		if (disclosure) {
 			cf->disclosures[cf->ndisclosures].note_id = jsonh_int(d, "event_id", 0);
-			cf->disclosures[cf->ndisclosures++].agency_id = jsonh_int(d, "to_agency_id", 0);
+			cf->disclosures[cf->ndisclosures++].agency_id =
+				jsonh_int(d, "to_agency_id", 0);
 		} else if ((reviewed = event_by_id(cf, jsonh_int(d, "event_id", 0)))) {
 			reviewed->reviewed_at = e->at;
 		}
@@ -266,7 +267,8 @@ static size_t step_events(const struct casefile *cf, struct arena *a, struct ste
 			continue;
 		if (!strcmp(e->type, "step_done") || !strcmp(e->type, "step_waived")) {
 			json_t *d = json_loads(e->data, 0, NULL);
-			se[n].step = arena_strdup(a, jsonh_str(d, "step") ? jsonh_str(d, "step") : "");
+			se[n].step =
+				arena_strdup(a, jsonh_str(d, "step") ? jsonh_str(d, "step") : "");
 			se[n].episode = (int)jsonh_int(d, "episode", 0);
 			se[n].waived = !strcmp(e->type, "step_waived");
 			se[n].at = casefile_counted_at(e);
@@ -280,8 +282,11 @@ static size_t step_events(const struct casefile *cf, struct arena *a, struct ste
 			const char *type = protocol_step_done_by(cf->protocol, k);
 			if (type && !strcmp(type, e->type) &&
 			    protocol_step_done_by_kind(cf->protocol, k, e->agency_kind))
-				se[n++] = (struct step_event){ protocol_step_key(cf->protocol, k), 0,
-							       false, casefile_counted_at(e), e->id,
+				se[n++] = (struct step_event){ protocol_step_key(cf->protocol, k),
+							       0,
+							       false,
+							       casefile_counted_at(e),
+							       e->id,
 							       true };
 		}
 	}
@@ -341,9 +346,9 @@ const char *casefile_witness_item_title(const char *key)
 	return NULL;
 }
 
-static void witness_item(struct casefile *cf, const char *key, const char *owner,
-			 const char *also, int episode, int64_t opened, int64_t due,
-			 const struct event_rec *done, bool applies, int64_t now)
+static void witness_item(struct casefile *cf, const char *key, const char *owner, const char *also,
+			 int episode, int64_t opened, int64_t due, const struct event_rec *done,
+			 bool applies, int64_t now)
 {
 	struct step_status *s = &cf->steps[cf->nsteps++];
 
@@ -372,7 +377,8 @@ static int64_t day_end_after(const struct tz *z, int64_t t, int days)
 
 bool casefile_witness_victim(const struct casefile *cf, const struct witness_rec *w)
 {
-	const struct event_rec *e = casefile_find(cf, "witness_listed", "witness_id", w->id, NULL, 0);
+	const struct event_rec *e =
+		casefile_find(cf, "witness_listed", "witness_id", w->id, NULL, 0);
 	json_t *d = e ? json_loads(e->data, 0, NULL) : NULL;
 	bool victim = jsonh_bool(d, "victim", true);
 
@@ -382,8 +388,7 @@ bool casefile_witness_victim(const struct casefile *cf, const struct witness_rec
 
 /* The charges of a witness's prosecution (JSON array text) as strings; NULL entries
  * skipped. */
-static size_t charges_of(const struct witness_rec *w, struct arena *a, const char **out,
-			 size_t max)
+static size_t charges_of(const struct witness_rec *w, struct arena *a, const char **out, size_t max)
 {
 	json_t *ch = json_loads(w->charges ? w->charges : "[]", 0, NULL), *v;
 	size_t n = 0, k;
@@ -403,8 +408,7 @@ static size_t charges_of(const struct witness_rec *w, struct arena *a, const cha
  * today); a safety-plan review before each hearing. The county's policy goal never
  * raises an item by itself.
  */
-static void witness_items(struct casefile *cf, const struct casefile_context *ctx,
-			  struct arena *a)
+static void witness_items(struct casefile *cf, const struct casefile_context *ctx, struct arena *a)
 {
 	const struct witness_rules *r = ctx->witness_rules;
 	struct sh_date birth = casefile_birth(cf, ctx->tz), today = tz_date(ctx->tz, ctx->now);
@@ -426,12 +430,12 @@ static void witness_items(struct casefile *cf, const struct casefile_context *ct
 		 * advocate_days after the listing (a county default), never the listing itself */
 		witness_item(cf, "witness_advocate", "advocacy", "prosecutor", wid, w->listed_at,
 			     day_end_after(ctx->tz, w->listed_at, ctx->advocate_days),
-			     casefile_find(cf, "witness_advocate", "witness_id", w->id, NULL, 0), true,
-			     ctx->now);
+			     casefile_find(cf, "witness_advocate", "witness_id", w->id, NULL, 0),
+			     true, ctx->now);
 		if (!motion && eligible &&
 		    witness_last_motion_day(r, birth, today, charges, nc, victim, &last))
-			witness_item(cf, "cctv_motion_deadline", "prosecutor", NULL, wid, w->listed_at,
-				     tz_day_end(ctx->tz, last), NULL, true, ctx->now);
+			witness_item(cf, "cctv_motion_deadline", "prosecutor", NULL, wid,
+				     w->listed_at, tz_day_end(ctx->tz, last), NULL, true, ctx->now);
 		for (size_t h = 0; h < cf->nhearings[i]; h++) {
 			const struct hearing_rec *hr = &cf->hearings[i][h];
 			struct sh_date hd = tz_date(ctx->tz, hr->at);
@@ -441,7 +445,8 @@ static void witness_items(struct casefile *cf, const struct casefile_context *ct
 			/* the review: safety_review_days before the hearing; for a hearing set (or a
 			 * witness listed) later than that, by the end of that county day, and in any
 			 * case before the hearing */
-			int64_t known = hr->created_at > w->listed_at ? hr->created_at : w->listed_at;
+			int64_t known =
+				hr->created_at > w->listed_at ? hr->created_at : w->listed_at;
 			int64_t review = hr->at - (int64_t)ctx->safety_review_days * DAY;
 
 			if (review < known && known < hr->at) {
@@ -451,11 +456,11 @@ static void witness_items(struct casefile *cf, const struct casefile_context *ct
 			}
 			witness_item(cf, "witness_notice", "prosecutor", NULL, (int)hr->id,
 				     w->listed_at, notice,
-				     casefile_find(cf, "notice_served", "witness_id", w->id, "hearing_id",
-						   hr->id),
+				     casefile_find(cf, "notice_served", "witness_id", w->id,
+						   "hearing_id", hr->id),
 				     eligible, ctx->now);
-			witness_item(cf, "safety_plan_review", "advocacy", "prosecutor", (int)hr->id,
-				     w->listed_at, review,
+			witness_item(cf, "safety_plan_review", "advocacy", "prosecutor",
+				     (int)hr->id, w->listed_at, review,
 				     casefile_find(cf, "safety_plan_review", "witness_id", w->id,
 						   "hearing_id", hr->id),
 				     true, ctx->now);
@@ -626,7 +631,8 @@ bool casefile_sees_identity(const struct principal *who, const struct casefile *
 static bool disclosed_to(const struct casefile *cf, const struct event_rec *note, int64_t agency)
 {
 	for (size_t i = 0; i < cf->ndisclosures; i++)
-		if (cf->disclosures[i].note_id == note->id && cf->disclosures[i].agency_id == agency)
+		if (cf->disclosures[i].note_id == note->id &&
+		    cf->disclosures[i].agency_id == agency)
 			return true;
 	return false;
 }

@@ -23,14 +23,14 @@ struct witness_rules;
 
 /* The case's facts after every event that changes them (docs/api.md, "Facts that change"). */
 struct case_state {
-	enum youth_status status;  /* as identified, or as a later status_determined says */
-	int age;                   /* whole years at identification */
-	bool age_estimated;        /* no birth date verified yet */
-	bool has_birth;            /* a birth date is known (identification or verified) */
+	enum youth_status status; /* as identified, or as a later status_determined says */
+	int age;		  /* whole years at identification */
+	bool age_estimated;	  /* no birth date verified yet */
+	bool has_birth;		  /* a birth date is known (identification or verified) */
 	struct sh_date birth;
-	int64_t last_assault_at;   /* 0 = none reported */
+	int64_t last_assault_at;      /* 0 = none reported */
 	int64_t assault_disclosed_at; /* when it became known (identification or disclosure) */
-	bool name_confidential;    /* after any later election */
+	bool name_confidential;	      /* after any later election */
 };
 
 struct casefile {
@@ -41,16 +41,16 @@ struct casefile {
 	struct event_rec *events; /* the whole timeline, oldest first */
 	size_t nevents;
 	const struct protocol *protocol; /* the version the case is pinned to */
-	struct case_rec *siblings;       /* the youth's other recoveries */
+	struct case_rec *siblings;	 /* the youth's other recoveries */
 	size_t nsiblings;
-	bool *sibling_visible;           /* may the caller know of siblings[i]? */
-	struct witness_rec *witnesses;   /* prosecutions the youth is a witness in */
+	bool *sibling_visible;	       /* may the caller know of siblings[i]? */
+	struct witness_rec *witnesses; /* prosecutions the youth is a witness in */
 	size_t nwitnesses;
-	struct hearing_rec **hearings;   /* hearings[i]: the hearings of witnesses[i]'s prosecution */
+	struct hearing_rec **hearings; /* hearings[i]: the hearings of witnesses[i]'s prosecution */
 	size_t *nhearings;
 	struct {
 		int64_t note_id, agency_id;
-	} *disclosures; /* privileged notes disclosed to agencies (casefile_index) */
+	} * disclosures; /* privileged notes disclosed to agencies (casefile_index) */
 	size_t ndisclosures;
 	bool participating; /* the caller's agency takes part now */
 	bool participated;  /* it took part at some time */
@@ -70,16 +70,16 @@ struct casefile {
 /* What derivation needs besides the records. */
 struct casefile_context {
 	const struct witness_rules *witness_rules; /* NULL: no witness items */
-	const struct tz *tz;                       /* the county's zone */
+	const struct tz *tz;			   /* the county's zone */
 	int64_t now;
-	int safety_review_days;    /* a witness's plan is reviewed this long before each hearing */
-	int advocate_days;         /* a listed witness's advocate is due by the end of the county
+	int safety_review_days; /* a witness's plan is reviewed this long before each hearing */
+	int advocate_days;	/* a listed witness's advocate is due by the end of the county
 				      day this many days after the listing (witness.advocate_days) */
 	/* the latest birth date known (identification, or a birth_date_verified event), opened
 	 * by the caller because it is sealed; has_birth false when none */
 	bool has_birth;
 	struct sh_date birth;
-	bool birth_verified;       /* from a birth_date_verified event */
+	bool birth_verified; /* from a birth_date_verified event */
 };
 
 /*

@@ -2,7 +2,7 @@
 #include "core/csec.h"
 
 const char *const csec_indicator_keys[CSEC_N + 1] = { "before_care", "in_care", "while_missing",
-						  "at_risk", NULL };
+						      "at_risk", NULL };
 const char *const csec_value_names[] = { "yes", "no", "unknown", NULL };
 
 const char *csec_value_name(enum csec_value v)
@@ -48,6 +48,6 @@ void csec_derive(const struct csec_facts *f, enum csec_value out[CSEC_N])
 		out[CSEC_WHILE_MISSING] = in_care || not_in_care ? CSEC_NO : CSEC_UNKNOWN;
 	/* running from care is a risk the state names; nothing else in the case says "at risk"
 	 * rather than "exploited" */
-	out[CSEC_AT_RISK] = f->missing_at_identification || f->missing_episodes > 0 ? CSEC_YES
-										     : CSEC_UNKNOWN;
+	out[CSEC_AT_RISK] =
+		f->missing_at_identification || f->missing_episodes > 0 ? CSEC_YES : CSEC_UNKNOWN;
 }

@@ -23,10 +23,10 @@ int csec_value_parse(const char *s);
 
 /* What the case knows (store: csec_list) */
 struct csec_facts {
-	enum youth_status status;       /* as determined: a later status_determined, else as identified */
+	enum youth_status status; /* as determined: a later status_determined, else as identified */
 	bool missing_at_identification; /* an earlier recovery of the youth had a missing-from-care
 					   episode open at this identification */
-	int missing_episodes;           /* missing-from-care episodes recorded on this recovery */
+	int missing_episodes;		/* missing-from-care episodes recorded on this recovery */
 };
 
 /* The proposal (docs/report.md, "The state's CSEC indicators", each rule). */

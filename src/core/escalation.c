@@ -2,8 +2,14 @@
 #include "core/escalation.h"
 
 /* The keys, and where each lives in struct escalation_config (same order). */
-#define INT_KEY(name, lo, hi, d, h) { "notify." name, EK_INT, lo, hi, d, h }
-#define TEXT_KEY(name, d, h) { "notify." name, EK_TEXT, 0, ESCALATION_TEXT_MAX - 1, d, h }
+#define INT_KEY(name, lo, hi, d, h)                  \
+	{                                            \
+		"notify." name, EK_INT, lo, hi, d, h \
+	}
+#define TEXT_KEY(name, d, h)                                              \
+	{                                                                 \
+		"notify." name, EK_TEXT, 0, ESCALATION_TEXT_MAX - 1, d, h \
+	}
 #define AT(field) offsetof(struct escalation_config, field)
 
 static const struct escalation_key keys[] = {
@@ -29,8 +35,9 @@ static const struct escalation_key keys[] = {
 	INT_KEY("lease", 5, 3600, "60",
 		"seconds a worker's claim on a notification lasts (more than twice the timeout)"),
 	INT_KEY("workers", 1, 16, "2", "delivery threads per server (read at start-up)"),
-	TEXT_KEY("smtp_url", "",
-		 "mail server: smtp://host:587 (STARTTLS required unless loopback) or smtps://host:465"),
+	TEXT_KEY(
+		"smtp_url", "",
+		"mail server: smtp://host:587 (STARTTLS required unless loopback) or smtps://host:465"),
 	TEXT_KEY("mail_from", "", "sender address of notification e-mail"),
 	TEXT_KEY("smtp_user", "",
 		 "SMTP AUTH user name; the password comes from $SAFEHARBOR_SMTP_PASSWORD"),
@@ -40,11 +47,12 @@ static const struct escalation_key keys[] = {
 };
 
 static const size_t offsets[] = {
-	AT(enabled),	   AT(public_url),   AT(summons_interval), AT(summons_repeats),
-	AT(due_soon_percent), AT(alert_grace), AT(scan_interval),	 AT(poll_ms),
-	AT(retry_base),	   AT(retry_max),    AT(max_attempts),	   AT(timeout),
-	AT(lease),	   AT(workers),	     AT(smtp_url),	   AT(mail_from),
-	AT(smtp_user),	   AT(webhook_allow),
+	AT(enabled),	     AT(public_url),	   AT(summons_interval),
+	AT(summons_repeats), AT(due_soon_percent), AT(alert_grace),
+	AT(scan_interval),   AT(poll_ms),	   AT(retry_base),
+	AT(retry_max),	     AT(max_attempts),	   AT(timeout),
+	AT(lease),	     AT(workers),	   AT(smtp_url),
+	AT(mail_from),	     AT(smtp_user),	   AT(webhook_allow),
 };
 
 _Static_assert(ARRAY_SIZE(keys) == ARRAY_SIZE(offsets), "one offset per key");
@@ -108,14 +116,15 @@ static enum sh_code set_key(struct escalation_config *c, int i, const char *valu
 		    !has_prefix(value, "https://") && !has_prefix(value, "http://"))
 			return sh_error_field(err, SH_EINVAL, k->key,
 					      "must start with https:// (or http://)");
-		if (*value && !strcmp(k->key, "notify.smtp_url") &&
-		    !has_prefix(value, "smtp://") && !has_prefix(value, "smtps://"))
+		if (*value && !strcmp(k->key, "notify.smtp_url") && !has_prefix(value, "smtp://") &&
+		    !has_prefix(value, "smtps://"))
 			return sh_error_field(err, SH_EINVAL, k->key,
 					      "must start with smtp:// or smtps://");
 		if (*value && !strcmp(k->key, "notify.mail_from") &&
 		    (!strchr(value, '@') || strchr(value, '<') || strchr(value, '>')))
-			return sh_error_field(err, SH_EINVAL, k->key,
-					      "must be a bare address such as safeharbor@county.example");
+			return sh_error_field(
+				err, SH_EINVAL, k->key,
+				"must be a bare address such as safeharbor@county.example");
 		if (!strcmp(k->key, "notify.webhook_allow")) {
 			struct netaddr_list list;
 			char bad[64];
@@ -153,8 +162,9 @@ enum sh_code escalation_config_set(struct escalation_config *c, const char *key,
 	int i = find(key);
 
 	if (i < 0)
-		return sh_error_field(err, SH_EINVAL, key ? key : "key",
-				      "is not a notification setting (see safeharbor notify config)");
+		return sh_error_field(
+			err, SH_EINVAL, key ? key : "key",
+			"is not a notification setting (see safeharbor notify config)");
 	return set_key(c, i, value ? value : "", err);
 }
 
@@ -225,9 +235,8 @@ int escalation_role_parse(const char *s)
 	return -1;
 }
 
-bool escalation_next_stage(const struct escalation_config *c, int stage,
-			   enum escalation_role role, bool has_fallback, int *next,
-			   enum escalation_role *next_role)
+bool escalation_next_stage(const struct escalation_config *c, int stage, enum escalation_role role,
+			   bool has_fallback, int *next, enum escalation_role *next_role)
 {
 	switch (role) {
 	case ESC_ON_CALL:
@@ -241,8 +250,7 @@ bool escalation_next_stage(const struct escalation_config *c, int stage,
 		*next = stage + 1;
 		*next_role = ESC_SUPERVISOR;
 		return true;
-	default:
-		return false;
+	default: return false;
 	}
 }
 
@@ -251,8 +259,7 @@ bool escalation_stage_due(const struct escalation_config *c, int64_t stage_at, i
 	return stage_at + c->summons_interval <= now;
 }
 
-int64_t escalation_due_soon_at(const struct escalation_config *c, int64_t opened_at,
-			       int64_t due_at)
+int64_t escalation_due_soon_at(const struct escalation_config *c, int64_t opened_at, int64_t due_at)
 {
 	if (!opened_at || due_at <= opened_at)
 		return due_at;

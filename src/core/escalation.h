@@ -17,21 +17,21 @@
 
 /* The settings-table keys "notify.*" (escalation_keys() lists them with defaults). */
 struct escalation_config {
-	bool enabled;              /* notify.enabled: deliver and escalate at all (1) */
+	bool enabled;			      /* notify.enabled: deliver and escalate at all (1) */
 	char public_url[ESCALATION_TEXT_MAX]; /* notify.public_url: base of case links ("") */
-	int summons_interval;      /* notify.summons_interval: s between summons stages (600) */
-	int summons_repeats;       /* notify.summons_repeats: repeats to the on-call person (1) */
-	int due_soon_percent;      /* notify.due_soon_percent: owner alerted at this share (75) */
-	int alert_grace;           /* notify.alert_grace: an alert seen this long after its
+	int summons_interval; /* notify.summons_interval: s between summons stages (600) */
+	int summons_repeats;  /* notify.summons_repeats: repeats to the on-call person (1) */
+	int due_soon_percent; /* notify.due_soon_percent: owner alerted at this share (75) */
+	int alert_grace;      /* notify.alert_grace: an alert seen this long after its
 				      moment is recorded as skipped, not sent (86400) */
-	int scan_interval;         /* notify.scan_interval: s between escalation scans (15) */
-	int poll_ms;               /* notify.poll_ms: outbox poll period (250) */
-	int retry_base;            /* notify.retry_base: s before the first retry (10) */
-	int retry_max;             /* notify.retry_max: longest wait between retries (1800) */
-	int max_attempts;          /* notify.max_attempts: then the message is failed (12) */
-	int timeout;               /* notify.timeout: s per delivery attempt (10) */
-	int lease;                 /* notify.lease: s a claim lasts; > 2 x timeout (60) */
-	int workers;               /* notify.workers: delivery threads (2; read at start) */
+	int scan_interval;    /* notify.scan_interval: s between escalation scans (15) */
+	int poll_ms;	      /* notify.poll_ms: outbox poll period (250) */
+	int retry_base;	      /* notify.retry_base: s before the first retry (10) */
+	int retry_max;	      /* notify.retry_max: longest wait between retries (1800) */
+	int max_attempts;     /* notify.max_attempts: then the message is failed (12) */
+	int timeout;	      /* notify.timeout: s per delivery attempt (10) */
+	int lease;	      /* notify.lease: s a claim lasts; > 2 x timeout (60) */
+	int workers;	      /* notify.workers: delivery threads (2; read at start) */
 	char smtp_url[ESCALATION_TEXT_MAX];  /* notify.smtp_url: smtp:// or smtps:// ("") */
 	char mail_from[ESCALATION_TEXT_MAX]; /* notify.mail_from: envelope and From ("") */
 	char smtp_user[ESCALATION_TEXT_MAX]; /* notify.smtp_user: ("" = no AUTH) */
@@ -46,7 +46,7 @@ enum escalation_key_type { EK_BOOL, EK_INT, EK_TEXT };
 struct escalation_key {
 	const char *key; /* "notify.summons_interval" */
 	enum escalation_key_type type;
-	long min, max;   /* EK_INT range; EK_TEXT most characters */
+	long min, max; /* EK_INT range; EK_TEXT most characters */
 	const char *dflt;
 	const char *help;
 };
@@ -75,7 +75,7 @@ bool escalation_give_up(const struct escalation_config *c, int attempts);
 /* Whom a summons stage goes to. */
 enum escalation_role { ESC_ON_CALL, ESC_FALLBACK, ESC_SUPERVISOR, ESC_ROLE_COUNT };
 const char *escalation_role_name(enum escalation_role r); /* "on_call", "fallback", ... */
-int escalation_role_parse(const char *s);                  /* -1 when unknown */
+int escalation_role_parse(const char *s);		  /* -1 when unknown */
 
 /*
  * A summons starts at stage 0 with the on-call person. Each later stage is one
@@ -84,9 +84,8 @@ int escalation_role_parse(const char *s);                  /* -1 when unknown */
  * supervisor. Given the stage reached and its role, writes the next stage and its
  * role and returns true; false when the supervisor stage has been reached.
  */
-bool escalation_next_stage(const struct escalation_config *c, int stage,
-			   enum escalation_role role, bool has_fallback, int *next,
-			   enum escalation_role *next_role);
+bool escalation_next_stage(const struct escalation_config *c, int stage, enum escalation_role role,
+			   bool has_fallback, int *next, enum escalation_role *next_role);
 /* Is the next stage due: stage_at + summons_interval <= now? */
 bool escalation_stage_due(const struct escalation_config *c, int64_t stage_at, int64_t now);
 

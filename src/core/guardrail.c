@@ -42,16 +42,18 @@ static const char *age_words(const struct guardrail_result *r, char *buf, size_t
 		snprintf(buf, size, "the youth was %d on the day of the act (from the birth date)",
 			 r->age);
 	else if (!strcmp(r->age_basis, "unknown"))
-		snprintf(buf, size, "the youth's age is not known, so the youth is treated as "
-				    "under 18");
+		snprintf(buf, size,
+			 "the youth's age is not known, so the youth is treated as "
+			 "under 18");
 	else if (!strcmp(r->age_basis, "estimate"))
 		snprintf(buf, size, "the youth's estimated age on the day of the act is %d",
 			 r->age);
 	else
-		snprintf(buf, size,
-			 "the youth's estimated age on the day of the act is %d, and an estimate of "
-			 "18 or 19 counts as under 18 until a birth date is verified",
-			 r->age);
+		snprintf(
+			buf, size,
+			"the youth's estimated age on the day of the act is %d, and an estimate of "
+			"18 or 19 counts as under 18 until a birth date is verified",
+			r->age);
 	return buf;
 }
 
@@ -77,34 +79,37 @@ void guardrail_arrest(const struct offences *o, const struct tz *z, const char *
 	if (r->match.prostitution && r->minor &&
 	    (!e || !e->has_sb1322 || day >= date_day(e->sb1322))) {
 		r->verdict = GUARDRAIL_REFUSE_MINOR;
-		snprintf(r->reason, sizeof(r->reason),
-			 "Refused: %s%s%s names a prostitution offence, and %s. Since 1 January 2017 "
-			 "(SB 1322) PC 647(b) and PC 653.22 do not apply to anyone under 18 at the "
-			 "time of the act%s%s%s. This youth is a victim of commercial sexual "
-			 "exploitation, not an offender: do not arrest; report to the child abuse "
-			 "hotline (child welfare) and continue the First Responder Protocol. The "
-			 "attempt is recorded for your supervisors and the Board report.",
-			 r->match.words ? "the wording \"" : "",
-			 r->match.words ? r->match.words : r->match.cite,
-			 r->match.words ? "\"" : "", age, repealed ? "; " : "",
-			 repealed ? e->cite : "", repealed ? " no longer exists for anyone" : "");
+		snprintf(
+			r->reason, sizeof(r->reason),
+			"Refused: %s%s%s names a prostitution offence, and %s. Since 1 January 2017 "
+			"(SB 1322) PC 647(b) and PC 653.22 do not apply to anyone under 18 at the "
+			"time of the act%s%s%s. This youth is a victim of commercial sexual "
+			"exploitation, not an offender: do not arrest; report to the child abuse "
+			"hotline (child welfare) and continue the First Responder Protocol. The "
+			"attempt is recorded for your supervisors and the Board report.",
+			r->match.words ? "the wording \"" : "",
+			r->match.words ? r->match.words : r->match.cite, r->match.words ? "\"" : "",
+			age, repealed ? "; " : "", repealed ? e->cite : "",
+			repealed ? " no longer exists for anyone" : "");
 		return;
 	}
 	if (repealed) {
 		r->verdict = GUARDRAIL_REFUSE_REPEALED;
-		snprintf(r->reason, sizeof(r->reason),
-			 "Refused: %s (%s) was repealed from %s; no one can be arrested for it for an "
-			 "act on or after that day. Record the offence actually charged.%s%s",
-			 e->cite, e->label, date, e->source ? " Source: " : "",
-			 e->source ? e->source : "");
+		snprintf(
+			r->reason, sizeof(r->reason),
+			"Refused: %s (%s) was repealed from %s; no one can be arrested for it for an "
+			"act on or after that day. Record the offence actually charged.%s%s",
+			e->cite, e->label, date, e->source ? " Source: " : "",
+			e->source ? e->source : "");
 		return;
 	}
 	if (r->match.needs_subdivision && r->minor) {
 		r->verdict = GUARDRAIL_ASK_SUBDIVISION;
-		snprintf(r->reason, sizeof(r->reason),
-			 "%s covers several offences, one of them prostitution (PC 647(b)), and %s: "
-			 "give the subdivision (for example PC 647(f)).",
-			 r->match.cite, age);
+		snprintf(
+			r->reason, sizeof(r->reason),
+			"%s covers several offences, one of them prostitution (PC 647(b)), and %s: "
+			"give the subdivision (for example PC 647(f)).",
+			r->match.cite, age);
 		return;
 	}
 	r->verdict = GUARDRAIL_ACCEPT;

@@ -15,18 +15,18 @@
 
 /* What is known of the youth's age. */
 struct guardrail_youth {
-	bool has_birth;         /* a birth date (verified) */
+	bool has_birth; /* a birth date (verified) */
 	struct sh_date birth;
-	bool has_estimate;      /* else an officer's estimate, at identification */
+	bool has_estimate; /* else an officer's estimate, at identification */
 	int estimate;
 	int64_t identified_at;
 };
 
 enum guardrail_verdict {
-	GUARDRAIL_ACCEPT,           /* record it (a protocol deviation) */
-	GUARDRAIL_REFUSE_MINOR,     /* a prostitution offence, the youth under 18 (or unsure) */
-	GUARDRAIL_REFUSE_REPEALED,  /* the offence no longer existed on the day of the act */
-	GUARDRAIL_ASK_SUBDIVISION,  /* a minor, and a citation that names no offence yet */
+	GUARDRAIL_ACCEPT,	   /* record it (a protocol deviation) */
+	GUARDRAIL_REFUSE_MINOR,	   /* a prostitution offence, the youth under 18 (or unsure) */
+	GUARDRAIL_REFUSE_REPEALED, /* the offence no longer existed on the day of the act */
+	GUARDRAIL_ASK_SUBDIVISION, /* a minor, and a citation that names no offence yet */
 };
 
 #define GUARDRAIL_REASON_MAX 1200
@@ -35,9 +35,9 @@ struct guardrail_result {
 	enum guardrail_verdict verdict;
 	struct offence_match match;
 	struct sh_date act_date; /* the county's local day of the act */
-	int age;                 /* the age at the act (estimated when estimated), -1 unknown */
-	bool minor;              /* treated as under 18 for the guardrail */
-	const char *age_basis;   /* "birth date", "estimate", "estimate not verified",
+	int age;		 /* the age at the act (estimated when estimated), -1 unknown */
+	bool minor;		 /* treated as under 18 for the guardrail */
+	const char *age_basis;	 /* "birth date", "estimate", "estimate not verified",
 				    "unknown" (static) */
 	char reason[GUARDRAIL_REASON_MAX]; /* why refused, or why treated as a minor */
 };

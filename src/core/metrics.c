@@ -10,15 +10,15 @@
 const int metrics_stability_days[METRICS_NSTAB] = { 30, 90, 180 };
 
 #define DAY 86400
-#define MAX_RAW (1u << 24)   /* areas and agencies */
-#define MAX_CATS 16000u      /* distinct genders / races kept apart */
-#define CAT_AGE_N 16001u     /* statistics kept beside the counts */
+#define MAX_RAW (1u << 24) /* areas and agencies */
+#define MAX_CATS 16000u	   /* distinct genders / races kept apart */
+#define CAT_AGE_N 16001u   /* statistics kept beside the counts */
 #define CAT_AGE_SUM 16002u
 #define CAT_AGE_MIN 16003u
 #define UNLINKED "" /* the area of a prosecution with no recovery linked */
 
-#define KEY(f, c, p, dim, raw)                                                              \
-	(((uint64_t)(f) << 40) | ((uint64_t)(c) << 26) | ((uint64_t)(p) << 25) |             \
+#define KEY(f, c, p, dim, raw)                                                   \
+	(((uint64_t)(f) << 40) | ((uint64_t)(c) << 26) | ((uint64_t)(p) << 25) | \
 	 ((uint64_t)(dim) << 24) | (uint64_t)(raw))
 #define KEY_F(k) ((int)((k) >> 40))
 #define KEY_C(k) ((uint32_t)(((k) >> 26) & 0x3fff))
@@ -72,16 +72,26 @@ static const struct mmeasure meas_youth[] = { { MK_COUNT, 0, 0, "youth", "Youth 
 
 static const struct mcat cats_age[] = {
 	{ "first_recoveries", "First recoveries", false },
-	{ "under_12", "Under 12", false }, { "12", "12", false }, { "13", "13", false },
-	{ "14", "14", false }, { "15", "15", false }, { "16", "16", false },
-	{ "17", "17", false }, { "18_or_older", "18 or older", false },
+	{ "under_12", "Under 12", false },
+	{ "12", "12", false },
+	{ "13", "13", false },
+	{ "14", "14", false },
+	{ "15", "15", false },
+	{ "16", "16", false },
+	{ "17", "17", false },
+	{ "18_or_older", "18 or older", false },
 };
 static const struct mmeasure meas_age[] = {
-	{ MK_AGE_MEAN, 0, 0, "mean", "Mean age" }, { MK_AGE_MIN, 0, 0, "youngest", "Youngest" },
-	{ MK_COUNT, 1, 0, "under_12", "Under 12" }, { MK_COUNT, 2, 0, "12", "12" },
-	{ MK_COUNT, 3, 0, "13", "13" }, { MK_COUNT, 4, 0, "14", "14" },
-	{ MK_COUNT, 5, 0, "15", "15" }, { MK_COUNT, 6, 0, "16", "16" },
-	{ MK_COUNT, 7, 0, "17", "17" }, { MK_COUNT, 8, 0, "18_or_older", "18 or older" },
+	{ MK_AGE_MEAN, 0, 0, "mean", "Mean age" },
+	{ MK_AGE_MIN, 0, 0, "youngest", "Youngest" },
+	{ MK_COUNT, 1, 0, "under_12", "Under 12" },
+	{ MK_COUNT, 2, 0, "12", "12" },
+	{ MK_COUNT, 3, 0, "13", "13" },
+	{ MK_COUNT, 4, 0, "14", "14" },
+	{ MK_COUNT, 5, 0, "15", "15" },
+	{ MK_COUNT, 6, 0, "16", "16" },
+	{ MK_COUNT, 7, 0, "17", "17" },
+	{ MK_COUNT, 8, 0, "18_or_older", "18 or older" },
 };
 
 static const struct mcat cats_arrests[] = {
@@ -108,7 +118,8 @@ static const struct mmeasure meas_refused[] = {
 	{ MK_COUNT, 2, 0, "repealed_offence", "Offence repealed before the act" },
 	{ MK_COUNT, 0, 0, "refused", "All refused attempts" },
 };
-static const struct mcat cats_detention[] = { { "detention_placements", "Placements in detention", false } };
+static const struct mcat cats_detention[] = { { "detention_placements", "Placements in detention",
+						false } };
 static const struct mmeasure meas_detention[] = {
 	{ MK_COUNT, 0, 0, "detention_placements", "Placements in detention" },
 };
@@ -214,121 +225,124 @@ struct fig_def {
 
 static const struct fig_def fixed[F_STEP0] = {
 	[F_RECOVERIES] = { "recoveries", S_YOUTH, "Recoveries and re-recoveries",
-		"A recovery is one run of the protocol for one youth, from the moment the youth is "
-		"identified as a suspected victim (T0). A re-recovery is a recovery of a youth who "
-		"was recovered before (recovery number 2 or more; recoveries are linked by name and "
-		"birth date through the blind index, so a youth recorded without both counts as "
-		"new each time). Recoveries = first recoveries + re-recoveries.",
-		B_IDENTIFIED, N(cats_recoveries), cats_recoveries, -1, 0, N(lines_12), lines_12,
-		N(meas_recoveries), meas_recoveries },
+			   "A recovery is one run of the protocol for one youth, from the moment the youth is "
+			   "identified as a suspected victim (T0). A re-recovery is a recovery of a youth who "
+			   "was recovered before (recovery number 2 or more; recoveries are linked by name and "
+			   "birth date through the blind index, so a youth recorded without both counts as "
+			   "new each time). Recoveries = first recoveries + re-recoveries.",
+			   B_IDENTIFIED, N(cats_recoveries), cats_recoveries, -1, 0, N(lines_12),
+			   lines_12, N(meas_recoveries), meas_recoveries },
 	[F_YOUTH] = { "youth", S_YOUTH, "Youth identified (unique)",
-		"Each youth identified in the period, counted once however many times they were "
-		"recovered in it. A youth is counted under the area and identifying agency of their "
-		"first recovery in the period, so the areas and the agencies add up to the total.",
-		B_IDENTIFIED, N(cats_youth), cats_youth, -1, 0, 0, NULL, N(meas_youth), meas_youth },
+		      "Each youth identified in the period, counted once however many times they were "
+		      "recovered in it. A youth is counted under the area and identifying agency of their "
+		      "first recovery in the period, so the areas and the agencies add up to the total.",
+		      B_IDENTIFIED, N(cats_youth), cats_youth, -1, 0, 0, NULL, N(meas_youth),
+		      meas_youth },
 	[F_AGE] = { "age_at_first_recovery", S_YOUTH, "Age at first recovery",
-		"Age in whole years at identification (from the birth date, or the officer's "
-		"estimate when there is none) of youth recovered for the first time in the period. "
-		"Mean to one decimal, the youngest, and how many in each band.",
-		B_IDENTIFIED, N(cats_age), cats_age, F_RECOVERIES, C_FIRST, N(lines_age), lines_age,
-		N(meas_age), meas_age },
+		    "Age in whole years at identification (from the birth date, or the officer's "
+		    "estimate when there is none) of youth recovered for the first time in the period. "
+		    "Mean to one decimal, the youngest, and how many in each band.",
+		    B_IDENTIFIED, N(cats_age), cats_age, F_RECOVERIES, C_FIRST, N(lines_age),
+		    lines_age, N(meas_age), meas_age },
 	[F_GENDER] = { "gender", S_YOUTH, "Gender",
-		"Gender as recorded at identification, of each youth identified in the period "
-		"(counted once, at their first recovery in the period). Shown as recorded, in lower "
-		"case; \"not recorded\" when none was given.",
-		B_IDENTIFIED, 0, NULL, F_YOUTH, 0, 0, NULL, 0, NULL },
+		       "Gender as recorded at identification, of each youth identified in the period "
+		       "(counted once, at their first recovery in the period). Shown as recorded, in lower "
+		       "case; \"not recorded\" when none was given.",
+		       B_IDENTIFIED, 0, NULL, F_YOUTH, 0, 0, NULL, 0, NULL },
 	[F_RACE] = { "race_ethnicity", S_YOUTH, "Race and ethnicity",
-		"Race and ethnicity as recorded at identification, of each youth identified in the "
-		"period (counted once, at their first recovery in the period). Shown as recorded, in "
-		"lower case; \"not recorded\" when none was given.",
-		B_IDENTIFIED, 0, NULL, F_YOUTH, 0, 0, NULL, 0, NULL },
+		     "Race and ethnicity as recorded at identification, of each youth identified in the "
+		     "period (counted once, at their first recovery in the period). Shown as recorded, in "
+		     "lower case; \"not recorded\" when none was given.",
+		     B_IDENTIFIED, 0, NULL, F_YOUTH, 0, 0, NULL, 0, NULL },
 	[F_ARRESTS] = { "victim_arrests", S_ARRESTS, "Arrests of identified victims",
-		"Arrests of youth identified as victims (arrest events on a recovery's timeline, "
-		"including arrests made up to the setting arrest.before_identification_days before "
-		"the identification), by the time of the arrest. Prostitution-related: the offence "
-		"recorded names PC 647(b) or PC 653.22 however written, or words for the act "
-		"(docs/offences.md); the guardrail refuses these for anyone under 18, so only "
-		"youth 18 or older can have one. Under 18 at the time of the act: by the birth "
-		"date on the county's local day of the act, or treated as under 18 when only an "
-		"estimate under 20 or no age is known. Every arrest is a protocol deviation with a "
-		"written justification. Goal: zero.",
-		B_EVENT, N(cats_arrests), cats_arrests, -1, 0, N(lines_arrests), lines_arrests,
-		N(meas_arrests), meas_arrests },
+			"Arrests of youth identified as victims (arrest events on a recovery's timeline, "
+			"including arrests made up to the setting arrest.before_identification_days before "
+			"the identification), by the time of the arrest. Prostitution-related: the offence "
+			"recorded names PC 647(b) or PC 653.22 however written, or words for the act "
+			"(docs/offences.md); the guardrail refuses these for anyone under 18, so only "
+			"youth 18 or older can have one. Under 18 at the time of the act: by the birth "
+			"date on the county's local day of the act, or treated as under 18 when only an "
+			"estimate under 20 or no age is known. Every arrest is a protocol deviation with a "
+			"written justification. Goal: zero.",
+			B_EVENT, N(cats_arrests), cats_arrests, -1, 0, N(lines_arrests),
+			lines_arrests, N(meas_arrests), meas_arrests },
 	[F_REFUSED] = { "refused_arrests", S_ARRESTS, "Attempted arrests refused",
-		"Arrests the guardrail refused to record, by the time of the arrest: a prostitution "
-		"offence (PC 647(b), PC 653.22, however written, or words for the act) of a youth "
-		"under 18 at the time of the act (SB 1322), or any arrest for an offence repealed "
-		"before the act (PC 653.22 from 2023-01-01, SB 357). Each attempt is kept for the "
-		"agency's supervisors and oversight. Goal: zero.",
-		B_EVENT, N(cats_refused), cats_refused, -1, 0, N(lines_12), lines_12,
-		N(meas_refused), meas_refused },
+			"Arrests the guardrail refused to record, by the time of the arrest: a prostitution "
+			"offence (PC 647(b), PC 653.22, however written, or words for the act) of a youth "
+			"under 18 at the time of the act (SB 1322), or any arrest for an offence repealed "
+			"before the act (PC 653.22 from 2023-01-01, SB 357). Each attempt is kept for the "
+			"agency's supervisors and oversight. Goal: zero.",
+			B_EVENT, N(cats_refused), cats_refused, -1, 0, N(lines_12), lines_12,
+			N(meas_refused), meas_refused },
 	[F_DETENTION] = { "detention_placements", S_ARRESTS, "Placements in detention",
-		"Placements recorded with the setting \"detention\", or with the setting \"other\" "
-		"described as a detention setting (juvenile hall, a probation camp, jail and the "
-		"like: docs/offences.md), by the time of the placement. Each is a protocol "
-		"deviation. Goal: zero.",
-		B_EVENT, N(cats_detention), cats_detention, -1, 0, 0, NULL, N(meas_detention),
-		meas_detention },
+			  "Placements recorded with the setting \"detention\", or with the setting \"other\" "
+			  "described as a detention setting (juvenile hall, a probation camp, jail and the "
+			  "like: docs/offences.md), by the time of the placement. Each is a protocol "
+			  "deviation. Goal: zero.",
+			  B_EVENT, N(cats_detention), cats_detention, -1, 0, 0, NULL,
+			  N(meas_detention), meas_detention },
 	[F_MISSING] = { "missing_episodes", S_MISSING, "Missing episodes and 24-hour reports",
-		"Missing-from-care episodes that started in the period (by the time the youth went "
-		"missing). 24-hour reports: the protocol steps due 24 hours after the youth went "
-		"missing (setting report.missing_report_steps; by default the reports to law "
-		"enforcement and NCMEC and the notice to the youth's attorney). On time: every one of "
-		"them that applies was done by its deadline; a late or waived report, or one still "
-		"pending after its deadline, is not on time. Episodes whose reports are not yet due "
-		"are left out of the share.",
-		B_EVENT, N(cats_missing), cats_missing, -1, 0, N(lines_missing), lines_missing,
-		N(meas_missing), meas_missing },
+			"Missing-from-care episodes that started in the period (by the time the youth went "
+			"missing). 24-hour reports: the protocol steps due 24 hours after the youth went "
+			"missing (setting report.missing_report_steps; by default the reports to law "
+			"enforcement and NCMEC and the notice to the youth's attorney). On time: every one of "
+			"them that applies was done by its deadline; a late or waived report, or one still "
+			"pending after its deadline, is not on time. Episodes whose reports are not yet due "
+			"are left out of the share.",
+			B_EVENT, N(cats_missing), cats_missing, -1, 0, N(lines_missing),
+			lines_missing, N(meas_missing), meas_missing },
 	[F_STAB30] = { "stability_30d", S_STABILITY, "Stable at 30 days", NULL,
-		"Counted by day 30 after identification: recoveries whose day 30 fell in the period "
-		"and whose check window has closed.",
-		N(cats_stability), cats_stability, -1, 0, N(lines_stab), lines_stab,
-		N(meas_stability), meas_stability },
+		       "Counted by day 30 after identification: recoveries whose day 30 fell in the period "
+		       "and whose check window has closed.",
+		       N(cats_stability), cats_stability, -1, 0, N(lines_stab), lines_stab,
+		       N(meas_stability), meas_stability },
 	[F_STAB90] = { "stability_90d", S_STABILITY, "Stable at 90 days", NULL,
-		"Counted by day 90 after identification: recoveries whose day 90 fell in the period "
-		"and whose check window has closed.",
-		N(cats_stability), cats_stability, -1, 0, N(lines_stab), lines_stab,
-		N(meas_stability), meas_stability },
+		       "Counted by day 90 after identification: recoveries whose day 90 fell in the period "
+		       "and whose check window has closed.",
+		       N(cats_stability), cats_stability, -1, 0, N(lines_stab), lines_stab,
+		       N(meas_stability), meas_stability },
 	[F_STAB180] = { "stability_180d", S_STABILITY, "Stable at 180 days", NULL,
-		"Counted by day 180 after identification: recoveries whose day 180 fell in the "
-		"period and whose check window has closed.",
-		N(cats_stability), cats_stability, -1, 0, N(lines_stab), lines_stab,
-		N(meas_stability), meas_stability },
+			"Counted by day 180 after identification: recoveries whose day 180 fell in the "
+			"period and whose check window has closed.",
+			N(cats_stability), cats_stability, -1, 0, N(lines_stab), lines_stab,
+			N(meas_stability), meas_stability },
 	[F_CURRENT] = { "currently_stable", S_STABILITY, "Currently stable", NULL,
-		"Counted once per youth identified since the start day, under the area and "
-		"identifying agency of their first recovery since then.",
-		N(cats_current), cats_current, -1, 0, N(lines_stab), lines_stab,
-		N(meas_current), meas_current },
+			"Counted once per youth identified since the start day, under the area and "
+			"identifying agency of their first recovery since then.",
+			N(cats_current), cats_current, -1, 0, N(lines_stab), lines_stab,
+			N(meas_current), meas_current },
 	[F_EXPLOITER] = { "exploiter_arrests", S_EXPLOITERS, "Exploiters and buyers arrested",
-		"Arrests of exploiters and of buyers recorded on recoveries' timelines "
-		"(exploiter_arrest events), by the time of the arrest, and the people they were: a "
-		"person arrested several times in the period (the same `person` recorded, compared "
-		"through a keyed hash) counts once, under the recovery of their first arrest in the "
-		"period; an arrest recorded without a person counts as a person of its own.",
-		B_EVENT, N(cats_exploiter), cats_exploiter, -1, 0, N(lines_people), lines_people,
-		N(meas_exploiter), meas_exploiter },
+			  "Arrests of exploiters and of buyers recorded on recoveries' timelines "
+			  "(exploiter_arrest events), by the time of the arrest, and the people they were: a "
+			  "person arrested several times in the period (the same `person` recorded, compared "
+			  "through a keyed hash) counts once, under the recovery of their first arrest in the "
+			  "period; an arrest recorded without a person counts as a person of its own.",
+			  B_EVENT, N(cats_exploiter), cats_exploiter, -1, 0, N(lines_people),
+			  lines_people, N(meas_exploiter), meas_exploiter },
 	[F_PROSECUTIONS] = { "prosecutions_filed", S_EXPLOITERS, "Prosecutions filed",
-		"Prosecutions of exploiters and buyers filed in the period (by filing date); counted "
-		"under the area and identifying agency of the recovery of the first minor witness "
-		"listed in it, or \"no recovery linked\" when none is listed.",
-		"Counted by filing date.", N(cats_filed), cats_filed, -1, 0, 0, NULL,
-		N(meas_filed), meas_filed },
+			     "Prosecutions of exploiters and buyers filed in the period (by filing date); counted "
+			     "under the area and identifying agency of the recovery of the first minor witness "
+			     "listed in it, or \"no recovery linked\" when none is listed.",
+			     "Counted by filing date.", N(cats_filed), cats_filed, -1, 0, 0, NULL,
+			     N(meas_filed), meas_filed },
 	[F_CONVICTIONS] = { "convictions", S_EXPLOITERS, "Convictions",
-		"Prosecutions whose outcome, convicted or a guilty plea, is dated in the period; "
-		"counted like prosecutions filed.",
-		"Counted by the date of the outcome.", N(cats_convictions), cats_convictions, -1, 0, 0,
-		NULL, N(meas_convictions), meas_convictions },
+			    "Prosecutions whose outcome, convicted or a guilty plea, is dated in the period; "
+			    "counted like prosecutions filed.",
+			    "Counted by the date of the outcome.", N(cats_convictions),
+			    cats_convictions, -1, 0, 0, NULL, N(meas_convictions),
+			    meas_convictions },
 	[F_WITNESSES] = { "minor_witnesses", S_WITNESSES, "Minor victim witnesses",
-		"Youth under 18 at identification listed as witnesses in prosecutions in the period "
-		"(by listing date), and, as of the data: with an advocate assigned; with a safety "
-		"plan signed off at least once; with a closed-circuit testimony (CCTV) motion "
-		"recorded; with one granted. Goal: every minor witness has an advocate.",
-		"Counted by the day the witness was listed.", N(cats_witnesses), cats_witnesses, -1, 0,
-		N(lines_witness), lines_witness, N(meas_witnesses), meas_witnesses },
+			  "Youth under 18 at identification listed as witnesses in prosecutions in the period "
+			  "(by listing date), and, as of the data: with an advocate assigned; with a safety "
+			  "plan signed off at least once; with a closed-circuit testimony (CCTV) motion "
+			  "recorded; with one granted. Goal: every minor witness has an advocate.",
+			  "Counted by the day the witness was listed.", N(cats_witnesses),
+			  cats_witnesses, -1, 0, N(lines_witness), lines_witness, N(meas_witnesses),
+			  meas_witnesses },
 	[F_MONTHS] = { "recoveries_per_month", S_YOUTH, "Recoveries per month",
-		"Recoveries by calendar month (county time) of identification; the first and last months "
-		"of a period can be partial.",
-		B_IDENTIFIED, 0, NULL, -1, 0, 0, NULL, 0, NULL },
+		       "Recoveries by calendar month (county time) of identification; the first and last months "
+		       "of a period can be partial.",
+		       B_IDENTIFIED, 0, NULL, -1, 0, 0, NULL, 0, NULL },
 };
 
 static const char step_definition[] =
@@ -406,8 +420,9 @@ static void stable_conditions(const struct metrics_stability_def *d, const char 
 
 void metrics_stability_text(const struct metrics_stability_def *d, struct buf *out)
 {
-	buf_addf(out, "Stable at day N (30, 90, 180): the latest stability check from day N-%d "
-		      "to day N+%d after identification records ",
+	buf_addf(out,
+		 "Stable at day N (30, 90, 180): the latest stability check from day N-%d "
+		 "to day N+%d after identification records ",
 		 d->window_days, d->window_days);
 	stable_parts(d, out);
 	stable_conditions(d, "that check", out);
@@ -420,9 +435,10 @@ void metrics_current_text(const struct metrics_stability_def *d, struct buf *out
 
 	if (d->has_current_since)
 		timefmt_format_date(d->current_since, since);
-	buf_addf(out, "Currently stable: of the youth identified since %s, the share whose latest "
-		      "stability check, at most %d days before the end of the period (or the data's "
-		      "as-of time, if earlier), records ",
+	buf_addf(out,
+		 "Currently stable: of the youth identified since %s, the share whose latest "
+		 "stability check, at most %d days before the end of the period (or the data's "
+		 "as-of time, if earlier), records ",
 		 d->has_current_since ? since : "the period's first day", d->current_max_age_days);
 	stable_parts(d, out);
 	stable_conditions(d, "the end of the period", out);
@@ -452,10 +468,12 @@ enum sh_code metrics_period(const struct tz *tz, struct sh_date from, struct sh_
 
 	memset(out, 0, sizeof(*out));
 	if (last < first)
-		return sh_error_field(err, SH_EINVAL, "to",
-				      "the period must end on or after its first day: choose a later end");
+		return sh_error_field(
+			err, SH_EINVAL, "to",
+			"the period must end on or after its first day: choose a later end");
 	if (last - first + 1 > METRICS_MAX_DAYS)
-		return sh_error_field(err, SH_EINVAL, "to", "a report covers at most %d days: choose a shorter period",
+		return sh_error_field(err, SH_EINVAL, "to",
+				      "a report covers at most %d days: choose a shorter period",
 				      METRICS_MAX_DAYS);
 	out->days = (int)(last - first + 1);
 	out->first_day = first;
@@ -471,7 +489,8 @@ bool metrics_is_stable(const struct metrics_stability_def *d, const struct metri
 {
 	if (!c->found)
 		return false;
-	if ((d->need_stable && c->stable != 1) || (d->need_safe_placement && c->safe_placement != 1) ||
+	if ((d->need_stable && c->stable != 1) ||
+	    (d->need_safe_placement && c->safe_placement != 1) ||
 	    (d->need_engaged && c->engaged != 1))
 		return false;
 	if (d->no_missing_days > 0 && c->missing)
@@ -530,7 +549,8 @@ void metrics_fmt_duration(int64_t s, char *out, size_t len)
 	else if (min < 48 * 60)
 		snprintf(out, len, "%" PRId64 " h %02" PRId64 " min", min / 60, min % 60);
 	else
-		snprintf(out, len, "%" PRId64 " d %" PRId64 " h", min / 1440, (min % 1440 + 30) / 60);
+		snprintf(out, len, "%" PRId64 " d %" PRId64 " h", min / 1440,
+			 (min % 1440 + 30) / 60);
 }
 
 const char *metrics_period_name(int p)
@@ -699,7 +719,8 @@ static void counter_release(struct counter *c)
 
 /* ---- the accumulator ---- */
 
-enum sh_code metrics_new(const struct metrics_options *o, struct metrics **out, struct sh_error *err)
+enum sh_code metrics_new(const struct metrics_options *o, struct metrics **out,
+			 struct sh_error *err)
 {
 	struct metrics *m;
 	struct buf t = BUF_INIT;
@@ -821,7 +842,8 @@ static enum sh_code locate(struct metrics *m, const struct metrics_where *w, str
 			return rc;
 		if (i >= MAX_RAW)
 			return SH_ETOOBIG;
-		if (m->agencies.n > before && buf_add(&m->agency_ids, &w->agency_id, sizeof(int64_t)))
+		if (m->agencies.n > before &&
+		    buf_add(&m->agency_ids, &w->agency_id, sizeof(int64_t)))
 			return SH_ENOMEM;
 		m->last_agency = (uint32_t)i;
 		m->last_agency_id = w->agency_id;
@@ -961,8 +983,8 @@ enum sh_code metrics_add_step(struct metrics *m, const struct metrics_where *w, 
 	if (t != TIMELY_ON_TIME && t != TIMELY_LATE)
 		return SH_OK;
 	if ((rc = locate(m, w, &l)) || (rc = count(m, &l, F_STEP0 + (int)s, 0, 1)) ||
-	    (rc = count(m, &l, F_STEP0 + (int)s,
-			t == TIMELY_ON_TIME ? C_STEP_ON_TIME : C_STEP_LATE, 1)))
+	    (rc = count(m, &l, F_STEP0 + (int)s, t == TIMELY_ON_TIME ? C_STEP_ON_TIME : C_STEP_LATE,
+			1)))
 		return rc;
 	if (!strcmp(state, "done") && opened_at && done_at >= opened_at) {
 		struct dur_row r = { done_at - opened_at, l.area, l.agency };
@@ -981,13 +1003,14 @@ enum sh_code metrics_add_missing(struct metrics *m, const struct metrics_where *
 		return rc;
 	switch (cls) {
 	case MISSING_ON_TIME:
-		return (rc = count(m, &l, F_MISSING, C_DUE, n)) ? rc
-							       : count(m, &l, F_MISSING, C_ON_TIME, n);
+		return (rc = count(m, &l, F_MISSING, C_DUE, n))
+			       ? rc
+			       : count(m, &l, F_MISSING, C_ON_TIME, n);
 	case MISSING_LATE:
-		return (rc = count(m, &l, F_MISSING, C_DUE, n)) ? rc
-							       : count(m, &l, F_MISSING, C_LATE, n);
-	default:
-		return count(m, &l, F_MISSING, C_NOT_ASSESSED, n);
+		return (rc = count(m, &l, F_MISSING, C_DUE, n))
+			       ? rc
+			       : count(m, &l, F_MISSING, C_LATE, n);
+	default: return count(m, &l, F_MISSING, C_NOT_ASSESSED, n);
 	}
 }
 
@@ -1007,7 +1030,8 @@ enum sh_code metrics_add_stability(struct metrics *m, const struct metrics_where
 		return rc;
 	if (!chk->found)
 		return count(m, &l, f, C_NO_CHECK, n);
-	return count(m, &l, f, metrics_is_stable(&m->o.stability, chk) ? C_STABLE : C_NOT_STABLE, n);
+	return count(m, &l, f, metrics_is_stable(&m->o.stability, chk) ? C_STABLE : C_NOT_STABLE,
+		     n);
 }
 
 enum sh_code metrics_add_current(struct metrics *m, const struct metrics_where *w,
@@ -1024,9 +1048,8 @@ enum sh_code metrics_add_current(struct metrics *m, const struct metrics_where *
 		     metrics_is_stable(&m->o.stability, chk) ? C_STABLE : C_NOT_STABLE, n);
 }
 
-enum sh_code metrics_add_witnesses(struct metrics *m, const struct metrics_where *w,
-				   bool advocate, bool safety_plan, bool cctv_filed,
-				   bool cctv_granted, int64_t n)
+enum sh_code metrics_add_witnesses(struct metrics *m, const struct metrics_where *w, bool advocate,
+				   bool safety_plan, bool cctv_filed, bool cctv_granted, int64_t n)
 {
 	struct loc l;
 	enum sh_code rc;
@@ -1133,14 +1156,14 @@ static enum sh_code dimension_groups(struct metrics *m, int dim, size_t *ng, uin
 			if (!name)
 				name = arena_printf(&m->arena, "agency %" PRId64, id);
 		}
-		if (m->o.public_release &&
-		    counter_get(&m->sums, KEY(F_RECOVERIES, 0, 0, dim, i)) <
-			    m->o.min_group_recoveries) {
+		if (m->o.public_release && counter_get(&m->sums, KEY(F_RECOVERIES, 0, 0, dim, i)) <
+						   m->o.min_group_recoveries) {
 			if (area && m->o.area) {
-				rc = sh_error_field(err, SH_EINVAL, "area",
-						    "has fewer than %d recoveries in the period, so it "
-						    "is not released publicly",
-						    m->o.min_group_recoveries);
+				rc = sh_error_field(
+					err, SH_EINVAL, "area",
+					"has fewer than %d recoveries in the period, so it "
+					"is not released publicly",
+					m->o.min_group_recoveries);
 				goto out;
 			}
 			folded = true;
@@ -1162,17 +1185,18 @@ static enum sh_code dimension_groups(struct metrics *m, int dim, size_t *ng, uin
 	}
 	if (!rc && folded) {
 		other = (int64_t)*ng;
-		rc = add_group(m, ng, area ? G_AREA : G_AGENCY, area ? "area:(other)" : "agency:(other)",
-			       arena_printf(&m->arena, "Other %s (each under %d recoveries)",
-					    area ? "areas" : "agencies", m->o.min_group_recoveries));
+		rc = add_group(
+			m, ng, area ? G_AREA : G_AGENCY, area ? "area:(other)" : "agency:(other)",
+			arena_printf(&m->arena, "Other %s (each under %d recoveries)",
+				     area ? "areas" : "agencies", m->o.min_group_recoveries));
 		for (size_t i = 0; i < nraw; i++)
 			if (map[i] == UINT32_MAX)
 				map[i] = (uint32_t)other;
 	}
 	if (!rc && unlinked >= 0) {
 		map[unlinked] = (uint32_t)*ng;
-		rc = add_group(m, ng, area ? G_AREA : G_AGENCY, area ? "area:(none)" : "agency:(none)",
-			       "No recovery linked");
+		rc = add_group(m, ng, area ? G_AREA : G_AGENCY,
+			       area ? "area:(none)" : "agency:(none)", "No recovery linked");
 	}
 out:
 	free(items);
@@ -1286,7 +1310,7 @@ static enum sh_code category_lines(struct metrics *m, struct mfig *f)
 static enum sh_code calendar_months(struct metrics *m)
 {
 	static const char *const names[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	int64_t first = m->per.first_day, after = first + m->per.days, prev = first - m->per.days;
 	struct sh_date last = date_of_day(after - 1);
 	int y = m->per.prev_first.year, mo = m->per.prev_first.month;
@@ -1299,12 +1323,14 @@ static enum sh_code calendar_months(struct metrics *m)
 		return SH_ENOMEM;
 	for (; c < n; c++) {
 		int64_t start = timefmt_days_from_civil(y, mo, 1);
-		int64_t end = timefmt_days_from_civil(mo == 12 ? y + 1 : y, mo == 12 ? 1 : mo + 1, 1);
+		int64_t end =
+			timefmt_days_from_civil(mo == 12 ? y + 1 : y, mo == 12 ? 1 : mo + 1, 1);
 		char *key = arena_printf(&m->arena, "%04d-%02d", y, mo);
 		size_t raw;
 		if (!key || dict_find(&m->months, &m->arena, key, false, &raw))
 			return SH_ENOMEM;
-		cats[c] = (struct mcat){ key, arena_printf(&m->arena, "%s %d", names[mo - 1], y), false };
+		cats[c] = (struct mcat){ key, arena_printf(&m->arena, "%s %d", names[mo - 1], y),
+					 false };
 		m->month_mask[c] = (unsigned char)((start < after && end > first ? 1 : 0) |
 						   (start < first && end > prev ? 2 : 0));
 		if (raw != SIZE_MAX)
@@ -1330,9 +1356,10 @@ static enum sh_code make_figures(struct metrics *m)
 	for (int f = 0; f < F_STEP0; f++) {
 		const struct fig_def *d = &fixed[f];
 		struct mfig *x = &m->figs[f];
-		*x = (struct mfig){ f, d->key, d->section, d->title, d->definition, d->basis, d->ncat,
-				    d->cat, d->base_fig, d->base_cat, d->nlines, d->line, d->nmeas,
-				    d->meas, 0, NULL };
+		*x = (struct mfig){ f,	       d->key,	d->section, d->title,	 d->definition,
+				    d->basis,  d->ncat, d->cat,	    d->base_fig, d->base_cat,
+				    d->nlines, d->line, d->nmeas,   d->meas,	 0,
+				    NULL };
 		if (f >= F_STAB30 && f <= F_STAB180)
 			x->definition = m->stability_text;
 		if (f == F_CURRENT)
@@ -1441,7 +1468,8 @@ static enum sh_code fill_cells(struct metrics *m)
 		dim = KEY_DIM(key);
 		if (f == F_MONTHS) {
 			if (display_cat(m, f, c) >= 0)
-				m->cells[metrics_cell_index(m, f, display_cat(m, f, c), p, 0)].value += v;
+				m->cells[metrics_cell_index(m, f, display_cat(m, f, c), p, 0)]
+					.value += v;
 			continue;
 		}
 		g = group_of(m, dim, KEY_RAW(key));
@@ -1509,7 +1537,8 @@ static enum sh_code step_percentiles(struct metrics *m)
 				stat_of(m, f, p, g)[0] = cnt[g];
 			}
 			for (size_t i = 0; i < n; i++) {
-				size_t gs[3] = { 0, m->area_group[r[i].area], m->agency_group[r[i].agency] };
+				size_t gs[3] = { 0, m->area_group[r[i].area],
+						 m->agency_group[r[i].agency] };
 				for (int j = 0; j < 3; j++) {
 					size_t g = gs[j];
 					seen[g]++;
@@ -1576,17 +1605,20 @@ static enum sh_code suppress(struct metrics *m)
 						continue;
 					rc = lb_begin(&b, metrics_cell_index(m, (int)f, c, p, 0));
 					for (size_t g = lo; !rc && g < hi; g++)
-						rc = lb_member(&b, metrics_cell_index(m, (int)f, c, p, g));
+						rc = lb_member(
+							&b, metrics_cell_index(m, (int)f, c, p, g));
 				}
 		/* categories add up to their total in every group */
 		for (int k = 0; !rc && k < x->nlines; k++)
 			for (int p = 0; !rc && p < METRICS_NP; p++)
 				for (size_t g = 0; !rc && g < G; g++) {
 					const struct mline *l = &x->line[k];
-					rc = lb_begin(&b, metrics_cell_index(m, (int)f, l->total, p, g));
+					rc = lb_begin(
+						&b, metrics_cell_index(m, (int)f, l->total, p, g));
 					for (int i = 0; !rc && i < l->n; i++)
 						rc = lb_member(&b, metrics_cell_index(m, (int)f,
-										      l->members[i], p, g));
+										      l->members[i],
+										      p, g));
 				}
 	}
 	/* the months add up to the period's recoveries */
@@ -1677,10 +1709,11 @@ void metrics_value(const struct metrics *m, const struct mfig *f, const struct m
 
 size_t metrics_order(const struct metrics *m, int *out)
 {
-	static const int before[] = { F_RECOVERIES, F_YOUTH, F_AGE, F_GENDER, F_RACE, F_ARRESTS,
-				      F_REFUSED, F_DETENTION };
-	static const int after[] = { F_MISSING, F_STAB30, F_STAB90, F_STAB180, F_CURRENT,
-				     F_EXPLOITER, F_PROSECUTIONS, F_CONVICTIONS, F_WITNESSES };
+	static const int before[] = { F_RECOVERIES, F_YOUTH,   F_AGE,	  F_GENDER,
+				      F_RACE,	    F_ARRESTS, F_REFUSED, F_DETENTION };
+	static const int after[] = { F_MISSING,	     F_STAB30,	    F_STAB90,
+				     F_STAB180,	     F_CURRENT,	    F_EXPLOITER,
+				     F_PROSECUTIONS, F_CONVICTIONS, F_WITNESSES };
 	size_t n = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(before); i++)

@@ -22,7 +22,7 @@
 
 #define METRICS_SMALL_MAX 10  /* public release: counts 1..10 are shown as "1-10" */
 #define METRICS_MAX_DAYS 3660 /* the longest report period */
-#define METRICS_NSTAB 3       /* stability at 30, 90 and 180 days */
+#define METRICS_NSTAB 3	      /* stability at 30, 90 and 180 days */
 
 extern const int metrics_stability_days[METRICS_NSTAB];
 
@@ -36,26 +36,26 @@ int metrics_format_parse(const char *s);
 
 /* What "stable" means (settings report.stability.*, docs/report.md). */
 struct metrics_stability_def {
-	int window_days;      /* the check counts within this many days either side of day N */
-	int no_missing_days;  /* ... and no missing episode in this many days before the check */
-	bool need_stable;     /* the check says stable: true */
+	int window_days;     /* the check counts within this many days either side of day N */
+	int no_missing_days; /* ... and no missing episode in this many days before the check */
+	bool need_stable;    /* the check says stable: true */
 	bool need_safe_placement;
-	bool need_engaged;    /* the check says engaged (with the advocate): true */
-	bool need_not_detained; /* the latest placement then is not a detention setting */
-	bool recovery_breaks; /* a new recovery of the youth before the check: not stable */
-	int current_max_age_days; /* "currently stable": the check is at most this old */
-	bool has_current_since;   /* "currently stable": youth identified since this day */
+	bool need_engaged;	      /* the check says engaged (with the advocate): true */
+	bool need_not_detained;	      /* the latest placement then is not a detention setting */
+	bool recovery_breaks;	      /* a new recovery of the youth before the check: not stable */
+	int current_max_age_days;     /* "currently stable": the check is at most this old */
+	bool has_current_since;	      /* "currently stable": youth identified since this day */
 	struct sh_date current_since; /* (else since the period's first day) */
 };
 
 struct metrics_options {
 	struct sh_date from, to; /* the report period, both days included (county days) */
-	const struct tz *tz;     /* the county's zone; NULL: UTC */
+	const struct tz *tz;	 /* the county's zone; NULL: UTC */
 	bool public_release;
 	int min_group_recoveries; /* public: areas and agencies with fewer fold into "other" */
-	const char *area;         /* the report covers this area only; NULL = every area */
+	const char *area;	  /* the report covers this area only; NULL = every area */
 	struct metrics_stability_def stability;
-	const char *version;      /* printed in the output (no generation time is) */
+	const char *version; /* printed in the output (no generation time is) */
 };
 
 void metrics_options_defaults(struct metrics_options *o);
@@ -68,7 +68,7 @@ void metrics_stability_text(const struct metrics_stability_def *d, struct buf *o
 struct metrics_period {
 	int64_t prev_from, from, to;
 	int days;
-	int64_t first_day;                    /* the period's first day, days since 1970 */
+	int64_t first_day;		      /* the period's first day, days since 1970 */
 	struct sh_date prev_first, prev_last; /* the previous period's days, both included */
 };
 /* SH_EINVAL (naming "from" or "to") for a reversed period or one longer than the maximum. */
@@ -87,7 +87,7 @@ struct metrics_where {
 
 enum metrics_missing_class {
 	MISSING_ON_TIME,   /* every applicable 24-hour report done by its deadline */
-	MISSING_LATE,      /* one done late, waived, or still pending after its deadline */
+	MISSING_LATE,	   /* one done late, waived, or still pending after its deadline */
 	MISSING_NOT_DUE,   /* none late and one not yet due at the data's as-of time */
 	MISSING_NO_REPORTS /* the case's protocol has no 24-hour reports */
 };
@@ -97,15 +97,16 @@ enum metrics_missing_class {
 struct metrics_check {
 	bool found;
 	int stable, safe_placement, engaged; /* 1 true, 0 false, -1 not recorded */
-	bool missing;                         /* a missing episode in the days before it */
-	bool recovered_again;                 /* a later recovery of the youth before it */
-	bool detained;                        /* the latest placement then was detention */
+	bool missing;			     /* a missing episode in the days before it */
+	bool recovered_again;		     /* a later recovery of the youth before it */
+	bool detained;			     /* the latest placement then was detention */
 };
 
 struct metrics;
 
 /* A new accumulator; options are copied. Free with metrics_free(). */
-enum sh_code metrics_new(const struct metrics_options *o, struct metrics **out, struct sh_error *err);
+enum sh_code metrics_new(const struct metrics_options *o, struct metrics **out,
+			 struct sh_error *err);
 void metrics_free(struct metrics *m); /* accepts NULL */
 
 /* The data's as-of time (the latest record): what is due by then counts as due. */
@@ -137,7 +138,8 @@ enum sh_code metrics_add_exploiters(struct metrics *m, const struct metrics_wher
 				    int64_t arrests, int64_t people);
 /* One derived step row of a recovery identified in the period. */
 enum sh_code metrics_add_step(struct metrics *m, const struct metrics_where *w, const char *step,
-			      const char *state, int64_t opened_at, int64_t due_at, int64_t done_at);
+			      const char *state, int64_t opened_at, int64_t due_at,
+			      int64_t done_at);
 /* n missing episodes that started in the period, by their 24-hour reports. */
 enum sh_code metrics_add_missing(struct metrics *m, const struct metrics_where *w,
 				 enum metrics_missing_class cls, int64_t n);
@@ -149,9 +151,8 @@ enum sh_code metrics_add_stability(struct metrics *m, const struct metrics_where
 enum sh_code metrics_add_current(struct metrics *m, const struct metrics_where *w,
 				 const struct metrics_check *chk, int64_t n);
 /* n minor witnesses listed in the period and what they have (as of the data). */
-enum sh_code metrics_add_witnesses(struct metrics *m, const struct metrics_where *w,
-				   bool advocate, bool safety_plan, bool cctv_filed,
-				   bool cctv_granted, int64_t n);
+enum sh_code metrics_add_witnesses(struct metrics *m, const struct metrics_where *w, bool advocate,
+				   bool safety_plan, bool cctv_filed, bool cctv_granted, int64_t n);
 /* n prosecutions filed (conviction false) or convicted (true) in the period. */
 enum sh_code metrics_add_prosecutions(struct metrics *m, const struct metrics_where *w,
 				      bool conviction, int64_t n);
@@ -171,9 +172,9 @@ void metrics_current_text(const struct metrics_stability_def *d, struct buf *out
 bool metrics_is_stable(const struct metrics_stability_def *d, const struct metrics_check *c);
 
 enum metrics_timeliness {
-	TIMELY_ON_TIME,  /* done, done_at <= due_at */
-	TIMELY_LATE,     /* done after due_at, or pending with due_at <= as_of */
-	TIMELY_NOT_DUE,  /* pending, not due by as_of (or no deadline yet) */
+	TIMELY_ON_TIME, /* done, done_at <= due_at */
+	TIMELY_LATE,	/* done after due_at, or pending with due_at <= as_of */
+	TIMELY_NOT_DUE, /* pending, not due by as_of (or no deadline yet) */
 	TIMELY_WAIVED,
 	TIMELY_NOT_APPLICABLE,
 };

@@ -15,8 +15,8 @@ struct frow {
 };
 
 static const struct frow rows[] = {
-	{ "victims", "recoveries", "Recoveries (a youth recovered twice counts twice)",
-	  "TIMS HTRS", F_RECOVERIES, 0, 0, "recoveries",
+	{ "victims", "recoveries", "Recoveries (a youth recovered twice counts twice)", "TIMS HTRS",
+	  F_RECOVERIES, 0, 0, "recoveries",
 	  "youth identified as suspected victims of commercial sexual exploitation in the period" },
 	{ "victims", "new_victims", "First recoveries (new victims)", "TIMS HTRS", F_RECOVERIES,
 	  C_FIRST, C_FIRST, "first_recoveries", "recoveries that were the youth's first" },
@@ -26,8 +26,8 @@ static const struct frow rows[] = {
 	  "youth", "distinct youth recovered in the period" },
 	{ "victims_by_age", "under_12", "New victims under 12", "TIMS HTRS", F_AGE, 1, 1,
 	  "under_12", "first recoveries by age at identification" },
-	{ "victims_by_age", "12_to_17", "New victims 12 to 17", "TIMS HTRS", F_AGE, 2, 7,
-	  "12..17", "first recoveries by age at identification" },
+	{ "victims_by_age", "12_to_17", "New victims 12 to 17", "TIMS HTRS", F_AGE, 2, 7, "12..17",
+	  "first recoveries by age at identification" },
 	{ "victims_by_age", "18_or_older", "New victims 18 or older", "TIMS HTRS", F_AGE, 8, 8,
 	  "18_or_older", "first recoveries by age at identification" },
 	{ "victims_by_type", "sex_trafficking_minor", "Sex trafficking, minor (new victims)",
@@ -112,8 +112,8 @@ enum sh_code metrics_render_federal(const struct metrics *m, struct mout *o)
 		for (int c = 0; c < 3; c++)
 			row(o, from, to, "services", f->key + 5, f->title, cells(m, f->id, c, c),
 			    f->key, what[c], "TIMS",
-			    c == 0	 ? "steps due for recoveries identified in the period (done, or "
-					   "pending past the deadline)"
+			    c == 0 ? "steps due for recoveries identified in the period (done, or "
+				     "pending past the deadline)"
 			    : c == 1 ? "done by the deadline"
 				     : "done after the deadline, or not done and past it");
 	}

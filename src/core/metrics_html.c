@@ -9,15 +9,15 @@
 #include "lib/common.h"
 #include "core/metrics_internal.h"
 
-#define C_CUR "#1f4e79"      /* 9.1:1 on white */
-#define C_PREV "#5b7fa6"     /* 4.2:1 on white */
+#define C_CUR "#1f4e79"	 /* 9.1:1 on white */
+#define C_PREV "#5b7fa6" /* 4.2:1 on white */
 #define C_PREV_EDGE "#2d4f73"
 #define C_TEXT "#1a1a1a"
 #define C_GRID "#b3b3b3"
 
-static const char *const month_names[] = { "January", "February", "March",     "April",
-					    "May",     "June",     "July",      "August",
-					    "September", "October", "November", "December" };
+static const char *const month_names[] = { "January",	"February", "March",	"April",
+					   "May",	"June",	    "July",	"August",
+					   "September", "October",  "November", "December" };
 
 static void h(struct mout *b, const char *s)
 {
@@ -54,14 +54,14 @@ static void cell(struct mout *b, const struct mval *v)
 			mo_adds(b, "1-10");
 		else if (v->state != MC_SHOWN)
 			mo_adds(b, "<abbr class=\"supp\" title=\"suppressed so that a small count "
-				    "cannot be worked out\">supp.</abbr>");
+				   "cannot be worked out\">supp.</abbr>");
 		else
 			mo_addf(b, "%" PRId64, v->n);
 		return;
 	}
 	if (v->state != MC_SHOWN && !(v->none && v->kind != MK_SHARE)) {
 		mo_adds(b, "<abbr class=\"supp\" title=\"suppressed: too few to show in a public "
-			    "release\">supp.</abbr>");
+			   "release\">supp.</abbr>");
 		return;
 	}
 	if (v->none) {
@@ -71,8 +71,8 @@ static void cell(struct mout *b, const struct mval *v)
 	switch (v->kind) {
 	case MK_SHARE: {
 		int64_t t = metrics_tenths(v->num, v->den);
-		mo_addf(b, "%" PRId64 "%% <small>%" PRId64 "/%" PRId64 "</small>", (t + 5) / 10, v->num,
-			 v->den);
+		mo_addf(b, "%" PRId64 "%% <small>%" PRId64 "/%" PRId64 "</small>", (t + 5) / 10,
+			v->num, v->den);
 		return;
 	}
 	case MK_AGE_MEAN: {
@@ -81,9 +81,7 @@ static void cell(struct mout *b, const struct mval *v)
 		return;
 	}
 	case MK_AGE_MIN: mo_addf(b, "%" PRId64, v->n); return;
-	default:
-		metrics_fmt_duration(v->n, d, sizeof(d));
-		h(b, d);
+	default: metrics_fmt_duration(v->n, d, sizeof(d)); h(b, d);
 	}
 }
 
@@ -103,7 +101,8 @@ static void plain(struct mout *b, const struct mval *v)
 		mo_adds(b, "no data");
 	} else {
 		int64_t t = metrics_tenths(v->num, v->den);
-		mo_addf(b, "%" PRId64 "%% (%" PRId64 " of %" PRId64 ")", (t + 5) / 10, v->num, v->den);
+		mo_addf(b, "%" PRId64 "%% (%" PRId64 " of %" PRId64 ")", (t + 5) / 10, v->num,
+			v->den);
 	}
 }
 
@@ -111,7 +110,8 @@ static const char css[] =
 	"body{font:10.5pt/1.45 \"Liberation Sans\",Arial,Helvetica,sans-serif;color:" C_TEXT ";"
 	"background:#fff;margin:1.5rem auto;max-width:72rem;padding:0 1rem}"
 	"h1{font-size:17pt;margin:0 0 .4rem;line-height:1.25}"
-	"h2{font-size:13.5pt;border-bottom:2px solid " C_CUR ";padding-bottom:.15rem;margin:1.8rem 0 .5rem;"
+	"h2{font-size:13.5pt;border-bottom:2px solid " C_CUR
+	";padding-bottom:.15rem;margin:1.8rem 0 .5rem;"
 	"break-after:avoid;page-break-after:avoid}"
 	"h3{font-size:11pt;margin:1.2rem 0 .2rem;break-after:avoid;page-break-after:avoid}"
 	"p{margin:.25rem 0}.def{color:#333;font-size:9.5pt;max-width:60rem}"
@@ -158,19 +158,21 @@ static int64_t nice_max(int64_t v, int64_t *step)
 static void svg_open(struct mout *b, const char *id, int w, int hgt, const char *title,
 		     const char *desc)
 {
-	mo_addf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
-		    "height=\"%d\" role=\"img\" aria-labelledby=\"%s-t %s-d\" font-size=\"12\">"
-		    "<title id=\"%s-t\">",
-		 w, hgt, w, hgt, id, id, id);
+	mo_addf(b,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
+		"height=\"%d\" role=\"img\" aria-labelledby=\"%s-t %s-d\" font-size=\"12\">"
+		"<title id=\"%s-t\">",
+		w, hgt, w, hgt, id, id, id);
 	h(b, title);
 	mo_addf(b, "</title><desc id=\"%s-d\">", id);
 	h(b, desc);
-	mo_addf(b, "</desc><defs><pattern id=\"%s-hatch\" patternUnits=\"userSpaceOnUse\" "
-		    "width=\"6\" height=\"6\" patternTransform=\"rotate(45)\"><rect width=\"6\" "
-		    "height=\"6\" fill=\"" C_PREV "\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" "
-		    "stroke=\"#fff\" stroke-width=\"1.5\"/></pattern></defs>"
-		    "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>",
-		 id, w, hgt);
+	mo_addf(b,
+		"</desc><defs><pattern id=\"%s-hatch\" patternUnits=\"userSpaceOnUse\" "
+		"width=\"6\" height=\"6\" patternTransform=\"rotate(45)\"><rect width=\"6\" "
+		"height=\"6\" fill=\"" C_PREV "\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" "
+		"stroke=\"#fff\" stroke-width=\"1.5\"/></pattern></defs>"
+		"<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>",
+		id, w, hgt);
 }
 
 static void bar_fill(struct mout *b, const char *id, int p)
@@ -206,7 +208,8 @@ static void chart_months(const struct metrics *m, struct mout *b)
 
 	for (int c = 0; c < f->ncat; c++)
 		for (int p = METRICS_NP - 1; p >= 0; p--) {
-			const struct metrics_cell *x0 = &m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
+			const struct metrics_cell *x0 =
+				&m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
 			if (!(m->month_mask[c] & (1 << p)))
 				continue;
 			nbars++;
@@ -227,9 +230,11 @@ static void chart_months(const struct metrics *m, struct mout *b)
 		bool first = true;
 		mo_adds(&desc, p ? "Previous period: " : " This period: ");
 		for (int c = 0; c < f->ncat; c++) {
-			const struct metrics_cell *x0 = &m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
-			struct mval v = { MK_COUNT, m->o.public_release ? x0->state : MC_SHOWN, false,
-					  x0->value, 0, 0 };
+			const struct metrics_cell *x0 =
+				&m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
+			struct mval v = { MK_COUNT, m->o.public_release ? x0->state : MC_SHOWN,
+					  false,    x0->value,
+					  0,	    0 };
 			if (!(m->month_mask[c] & (1 << p)))
 				continue;
 			mo_addf(&desc, "%s%s ", first ? "" : ", ", f->cat[c].label);
@@ -244,15 +249,17 @@ static void chart_months(const struct metrics *m, struct mout *b)
 	buf_release(&descb);
 	for (int64_t t = 0; t <= ymax; t += step) {
 		int y = top + ph - (int)(t * ph / ymax);
-		mo_addf(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"" C_GRID "\"/>"
-			    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"" C_TEXT "\">%" PRId64
-			    "</text>",
-			 left, w - 10, y, y, left - 6, y + 4, t);
+		mo_addf(b,
+			"<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"" C_GRID "\"/>"
+			"<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"" C_TEXT "\">%" PRId64
+			"</text>",
+			left, w - 10, y, y, left - 6, y + 4, t);
 	}
 	x = left + gap;
 	for (int c = 0; c < f->ncat; c++)
 		for (int p = METRICS_NP - 1; p >= 0; p--) {
-			const struct metrics_cell *x0 = &m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
+			const struct metrics_cell *x0 =
+				&m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
 			int state = m->o.public_release ? x0->state : MC_SHOWN;
 			/* only a shown count has a height: a small one (1 to 10) is a dashed mark on
 			 * the baseline, never a bar that reads as 10 */
@@ -260,36 +267,41 @@ static void chart_months(const struct metrics *m, struct mout *b)
 			if (!(m->month_mask[c] & (1 << p)))
 				continue;
 			if (state == MC_SMALL)
-				mo_addf(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
-					    "stroke=\"%s\" stroke-width=\"3\" stroke-dasharray=\"4 3\"/>",
-					 x, x + bw, top + ph - 2, top + ph - 2, p ? C_PREV_EDGE : C_CUR);
+				mo_addf(b,
+					"<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
+					"stroke=\"%s\" stroke-width=\"3\" stroke-dasharray=\"4 3\"/>",
+					x, x + bw, top + ph - 2, top + ph - 2,
+					p ? C_PREV_EDGE : C_CUR);
 			else if (bh > 0) {
 				mo_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" ", x,
-					 top + ph - bh, bw, bh);
+					top + ph - bh, bw, bh);
 				bar_fill(b, id, p);
 				mo_adds(b, "/>");
 			}
-			mo_addf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\" "
-				    "fill=\"" C_TEXT "\">",
-				 x + bw / 2, top + ph - bh - 4);
+			mo_addf(b,
+				"<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\" "
+				"fill=\"" C_TEXT "\">",
+				x + bw / 2, top + ph - bh - 4);
 			if (state == MC_SMALL)
 				mo_adds(b, "1-10");
 			else if (state == MC_COMPLEMENT)
 				mo_adds(b, "supp.");
 			else
 				mo_addf(b, "%" PRId64, x0->value);
-			mo_addf(b, "</text><text transform=\"translate(%d %d) rotate(-45)\" "
-				    "text-anchor=\"end\" font-size=\"10\" fill=\"" C_TEXT "\">",
-				 x + bw / 2 + 3, top + ph + 14);
+			mo_addf(b,
+				"</text><text transform=\"translate(%d %d) rotate(-45)\" "
+				"text-anchor=\"end\" font-size=\"10\" fill=\"" C_TEXT "\">",
+				x + bw / 2 + 3, top + ph + 14);
 			h(b, f->cat[c].label);
 			mo_adds(b, "</text>");
 			x += bw + gap;
 		}
 	mo_addf(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"" C_TEXT "\"/>", left,
-		 w - 10, top + ph, top + ph);
-	mo_addf(b, "<text x=\"%d\" y=\"16\" fill=\"" C_TEXT "\" font-weight=\"600\">Recoveries "
-		    "per month</text>",
-		 left);
+		w - 10, top + ph, top + ph);
+	mo_addf(b,
+		"<text x=\"%d\" y=\"16\" fill=\"" C_TEXT "\" font-weight=\"600\">Recoveries "
+		"per month</text>",
+		left);
 	svg_legend(m, b, id, left, top + ph + 74);
 	mo_adds(b, "</svg>");
 }
@@ -300,7 +312,7 @@ static void svg_label(struct mout *b, const char *s, int x, int y)
 	size_t n = strlen(s), cut = 0;
 
 	mo_addf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"" C_TEXT "\">", x,
-		 n > 44 ? y - 7 : y);
+		n > 44 ? y - 7 : y);
 	if (n <= 44) {
 		h(b, s);
 		mo_adds(b, "</text>");
@@ -344,7 +356,7 @@ static void chart_shares(const struct metrics *m, struct mout *b, const char *id
 			struct mval v;
 			metrics_value(m, f, &f->meas[meas], p, 0, &v);
 			mo_addf(&desc, "%s%s, %s period: ", i || p ? "; " : "",
-				 labels ? labels[i] : f->title, p ? "previous" : "this");
+				labels ? labels[i] : f->title, p ? "previous" : "this");
 			plain(&desc, &v);
 		}
 	}
@@ -358,10 +370,11 @@ static void chart_shares(const struct metrics *m, struct mout *b, const char *id
 	mo_adds(b, "</text>");
 	for (int t = 0; t <= 100; t += 25) {
 		int x = label_w + t * plot_w / 100;
-		mo_addf(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"" C_GRID "\"/>"
-			    "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"" C_TEXT "\">%d%%"
-			    "</text>",
-			 x, x, top - 4, top + (int)nfigs * row, x, top + (int)nfigs * row + 16, t);
+		mo_addf(b,
+			"<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"" C_GRID "\"/>"
+			"<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"" C_TEXT "\">%d%%"
+			"</text>",
+			x, x, top - 4, top + (int)nfigs * row, x, top + (int)nfigs * row + 16, t);
 	}
 	for (size_t i = 0; i < nfigs; i++) {
 		const struct mfig *f = &m->figs[figs[i]];
@@ -374,19 +387,21 @@ static void chart_shares(const struct metrics *m, struct mout *b, const char *id
 			if (v.state == MC_SHOWN && !v.none)
 				bw = (int)(v.num * plot_w / v.den);
 			if (bw > 0) {
-				mo_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"14\" ", label_w,
-					 by, bw);
+				mo_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"14\" ",
+					label_w, by, bw);
 				bar_fill(b, id, p);
 				mo_adds(b, "/>");
 			}
-			mo_addf(b, "<text x=\"%d\" y=\"%d\" font-size=\"10.5\" fill=\"" C_TEXT "\">",
-				 label_w + bw + 5, by + 11);
+			mo_addf(b,
+				"<text x=\"%d\" y=\"%d\" font-size=\"10.5\" fill=\"" C_TEXT "\">",
+				label_w + bw + 5, by + 11);
 			if (v.state != MC_SHOWN)
 				mo_adds(b, "suppressed");
 			else if (v.none)
 				mo_adds(b, "no data");
 			else
-				mo_addf(b, "%" PRId64 "%%", (metrics_tenths(v.num, v.den) + 5) / 10);
+				mo_addf(b, "%" PRId64 "%%",
+					(metrics_tenths(v.num, v.den) + 5) / 10);
 			mo_adds(b, "</text>");
 		}
 	}
@@ -406,9 +421,10 @@ static void table_head(struct mout *b, const struct mfig *f, const char *fid)
 {
 	bool c = compact(f);
 
-	mo_addf(b, "<table aria-labelledby=\"%s\"><thead><tr><th %sscope=\"col\">"
-		    "Area or agency</th>",
-		 fid, c ? "" : "rowspan=\"2\" ");
+	mo_addf(b,
+		"<table aria-labelledby=\"%s\"><thead><tr><th %sscope=\"col\">"
+		"Area or agency</th>",
+		fid, c ? "" : "rowspan=\"2\" ");
 	for (int i = 0; i < f->nmeas; i++) {
 		mo_adds(b, c ? "<th scope=\"col\">" : "<th colspan=\"2\" scope=\"colgroup\">");
 		h(b, f->meas[i].label);
@@ -419,7 +435,7 @@ static void table_head(struct mout *b, const struct mfig *f, const char *fid)
 		mo_adds(b, "<tr>");
 		for (int i = 0; i < f->nmeas; i++)
 			mo_adds(b, "<th scope=\"col\">This period</th><th scope=\"col\" "
-				    "class=\"prev\">Previous</th>");
+				   "class=\"prev\">Previous</th>");
 		mo_adds(b, "</tr>");
 	}
 	mo_adds(b, "</thead><tbody>");
@@ -433,13 +449,15 @@ static void group_rows(const struct metrics *m, const struct mfig *f, struct mou
 	for (size_t g = 0; g < m->ngroups; g++) {
 		const struct mgroup *gr = &m->groups[g];
 		if (g == 1 && m->nareas)
-			mo_addf(b, "<tr class=\"sub\"><th colspan=\"%d\" scope=\"rowgroup\">By area"
-				    "</th></tr>",
-				 cols);
+			mo_addf(b,
+				"<tr class=\"sub\"><th colspan=\"%d\" scope=\"rowgroup\">By area"
+				"</th></tr>",
+				cols);
 		if (g == 1 + m->nareas && m->nagencies)
-			mo_addf(b, "<tr class=\"sub\"><th colspan=\"%d\" scope=\"rowgroup\">By "
-				    "identifying agency</th></tr>",
-				 cols);
+			mo_addf(b,
+				"<tr class=\"sub\"><th colspan=\"%d\" scope=\"rowgroup\">By "
+				"identifying agency</th></tr>",
+				cols);
 		mo_adds(b, g ? "<tr><th scope=\"row\">" : "<tr class=\"all\"><th scope=\"row\">");
 		h(b, gr->label);
 		mo_adds(b, "</th>");
@@ -487,7 +505,7 @@ static void figure_table(const struct metrics *m, const struct mfig *f, struct m
 	}
 	if (compact(f))
 		mo_adds(b, "<p class=\"def\">Each cell: this period, and below it in grey the "
-			    "previous period.</p>");
+			   "previous period.</p>");
 	table_head(b, f, fid);
 	group_rows(m, f, b);
 }
@@ -548,12 +566,14 @@ static void steps_by_group(const struct metrics *m, const int *order, size_t n, 
 	mo_adds(b, "</tr></thead><tbody>");
 	for (size_t g = 0; g < m->ngroups; g++) {
 		if (g == 1 && m->nareas)
-			mo_addf(b, "<tr class=\"sub\"><th colspan=\"%zu\" scope=\"rowgroup\">By area"
-				   "</th></tr>",
+			mo_addf(b,
+				"<tr class=\"sub\"><th colspan=\"%zu\" scope=\"rowgroup\">By area"
+				"</th></tr>",
 				nsteps + 1);
 		if (g == 1 + m->nareas && m->nagencies)
-			mo_addf(b, "<tr class=\"sub\"><th colspan=\"%zu\" scope=\"rowgroup\">By "
-				   "identifying agency</th></tr>",
+			mo_addf(b,
+				"<tr class=\"sub\"><th colspan=\"%zu\" scope=\"rowgroup\">By "
+				"identifying agency</th></tr>",
 				nsteps + 1);
 		mo_adds(b, g ? "<tr><th scope=\"row\">" : "<tr class=\"all\"><th scope=\"row\">");
 		h(b, m->groups[g].label);
@@ -579,12 +599,13 @@ static void steps_tables(const struct metrics *m, const int *order, size_t n, st
 		}
 	if (!first)
 		return;
-	mo_adds(b, "<h3 id=\"fig-steps\">Timeliness of every step, all areas</h3><p class=\"def\">");
+	mo_adds(b,
+		"<h3 id=\"fig-steps\">Timeliness of every step, all areas</h3><p class=\"def\">");
 	h(b, first->definition);
 	mo_adds(b, "</p><p class=\"basis\">");
 	h(b, first->basis);
 	mo_adds(b, "</p><table aria-labelledby=\"fig-steps\"><thead><tr><th rowspan=\"2\" "
-		    "scope=\"col\">Step</th>");
+		   "scope=\"col\">Step</th>");
 	for (int i = 0; i < first->nmeas; i++) {
 		mo_adds(b, "<th colspan=\"2\" scope=\"colgroup\">");
 		h(b, first->meas[i].label);
@@ -593,7 +614,7 @@ static void steps_tables(const struct metrics *m, const int *order, size_t n, st
 	mo_adds(b, "</tr><tr>");
 	for (int i = 0; i < first->nmeas; i++)
 		mo_adds(b, "<th scope=\"col\">This period</th><th scope=\"col\" class=\"prev\">"
-			    "Previous</th>");
+			   "Previous</th>");
 	mo_adds(b, "</tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		const struct mfig *f = &m->figs[order[i]];
@@ -616,9 +637,9 @@ static void steps_tables(const struct metrics *m, const int *order, size_t n, st
 	if (m->ngroups < 2)
 		return;
 	mo_adds(b, "<h3 id=\"fig-steps-groups\">Share of each step done on time, by area and "
-		    "identifying agency</h3><p class=\"def\">Each cell: this period, then the "
-		    "previous period below it. The counts behind each share are in the JSON and CSV "
-		    "releases.</p><div class=\"wide\"><table aria-labelledby=\"fig-steps-groups\">");
+		   "identifying agency</h3><p class=\"def\">Each cell: this period, then the "
+		   "previous period below it. The counts behind each share are in the JSON and CSV "
+		   "releases.</p><div class=\"wide\"><table aria-labelledby=\"fig-steps-groups\">");
 	if (m->ngroups <= nsteps + 1)
 		steps_by_step(m, order, n, b);
 	else
@@ -630,9 +651,9 @@ static void steps_tables(const struct metrics *m, const int *order, size_t n, st
 static void key_figures(const struct metrics *m, const int *order, size_t n, struct mout *b)
 {
 	mo_adds(b, "<h2 id=\"key\">Key figures, all areas</h2><table aria-labelledby=\"key\">"
-		    "<thead><tr><th scope=\"col\">Figure</th><th scope=\"col\">Measure</th>"
-		    "<th scope=\"col\">This period</th><th scope=\"col\" class=\"prev\">Previous "
-		    "period</th><th scope=\"col\">How it is counted</th></tr></thead><tbody>");
+		   "<thead><tr><th scope=\"col\">Figure</th><th scope=\"col\">Measure</th>"
+		   "<th scope=\"col\">This period</th><th scope=\"col\" class=\"prev\">Previous "
+		   "period</th><th scope=\"col\">How it is counted</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		const struct mfig *f = &m->figs[order[i]];
 		int rows = 0, first = 1;
@@ -645,8 +666,9 @@ static void key_figures(const struct metrics *m, const int *order, size_t n, str
 				continue;
 			mo_adds(b, "<tr>");
 			if (first) {
-				mo_addf(b, "<th scope=\"rowgroup\" rowspan=\"%d\"><a href=\"#fig-%s\">",
-					 rows, f->key);
+				mo_addf(b,
+					"<th scope=\"rowgroup\" rowspan=\"%d\"><a href=\"#fig-%s\">",
+					rows, f->key);
 				h(b, f->title);
 				mo_adds(b, "</a></th>");
 			}
@@ -686,15 +708,15 @@ static void charts(const struct metrics *m, const int *order, size_t n, struct m
 	mo_adds(b, "<figure>");
 	chart_months(m, b);
 	mo_adds(b, "<figcaption>Recoveries per calendar month of identification. The previous "
-		    "period is hatched. A month with 1 to 10 recoveries in a public release is "
-		    "marked 1-10 on the baseline, not drawn as a bar.</figcaption></figure>");
+		   "period is hatched. A month with 1 to 10 recoveries in a public release is "
+		   "marked 1-10 on the baseline, not drawn as a bar.</figcaption></figure>");
 	if (nsteps) {
 		mo_adds(b, "<figure>");
-		chart_shares(m, b, "chart-steps", "Steps done on time, all areas", steps, nsteps, NULL,
-			     1);
+		chart_shares(m, b, "chart-steps", "Steps done on time, all areas", steps, nsteps,
+			     NULL, 1);
 		mo_adds(b, "<figcaption>Share of each protocol step done by its deadline, of the "
-			    "steps due, for recoveries identified in each period.</figcaption>"
-			    "</figure>");
+			   "steps due, for recoveries identified in each period.</figcaption>"
+			   "</figure>");
 	}
 	mo_adds(b, "<figure>");
 	chart_shares(m, b, "chart-stability", "Youth stable at follow-up, all areas", stab,
@@ -734,13 +756,14 @@ enum sh_code metrics_render_html(const struct metrics *m, struct mout *b)
 	if (m->as_of)
 		timefmt_format_rfc3339(m->as_of, asof);
 	mo_adds(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-		    "<title>Board report: First Responder Protocol, ");
+		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		   "<title>Board report: First Responder Protocol, ");
 	period_text(m, 0, b);
-	mo_addf(b, "</title><style>%s</style></head><body><header><h1>First Responder Protocol "
-		    "for commercially sexually exploited children: report to the Board</h1>"
-		    "<p class=\"meta\"><strong>Period:</strong> ",
-		 css);
+	mo_addf(b,
+		"</title><style>%s</style></head><body><header><h1>First Responder Protocol "
+		"for commercially sexually exploited children: report to the Board</h1>"
+		"<p class=\"meta\"><strong>Period:</strong> ",
+		css);
 	period_text(m, 0, b);
 	mo_addf(b, " (%d days), beside the previous period of equal length, ", m->per.days);
 	period_text(m, 1, b);
@@ -752,14 +775,16 @@ enum sh_code metrics_render_html(const struct metrics *m, struct mout *b)
 	}
 	mo_adds(b, ". Times are UTC.</p>");
 	if (m->o.public_release) {
-		mo_adds(b, "<p class=\"release\"><strong>Public release.</strong> Counts from 1 to 10 "
-			    "are shown as \"1-10\", and other cells are suppressed (\"supp.\") so "
-			    "that none can be worked out; see <a href=\"#method\">how small counts "
-			    "are protected</a>.</p>");
+		mo_adds(b,
+			"<p class=\"release\"><strong>Public release.</strong> Counts from 1 to 10 "
+			"are shown as \"1-10\", and other cells are suppressed (\"supp.\") so "
+			"that none can be worked out; see <a href=\"#method\">how small counts "
+			"are protected</a>.</p>");
 	} else {
-		mo_adds(b, "<p class=\"release\"><strong>Internal release</strong> for the agencies "
-			    "taking part in the protocol: small counts are not suppressed. Do not "
-			    "publish; use the public release (--public) for that.</p>");
+		mo_adds(b,
+			"<p class=\"release\"><strong>Internal release</strong> for the agencies "
+			"taking part in the protocol: small counts are not suppressed. Do not "
+			"publish; use the public release (--public) for that.</p>");
 	}
 	mo_adds(b, "</header><main>");
 	key_figures(m, order, n, b);
@@ -786,21 +811,23 @@ enum sh_code metrics_render_html(const struct metrics *m, struct mout *b)
 	if (m->o.public_release)
 		mo_adds(b, "This is a public release. ");
 	else
-		mo_adds(b, "This is an internal release: nothing below is applied to it. In a public "
-			    "release: ");
+		mo_adds(b,
+			"This is an internal release: nothing below is applied to it. In a public "
+			"release: ");
 	h(b, metrics_suppression_text);
-	mo_addf(b, " Threshold: %d recoveries.</p><h2 id=\"stability\">What \"stable\" means"
-		    "</h2><p class=\"def\">",
-		 m->o.min_group_recoveries);
+	mo_addf(b,
+		" Threshold: %d recoveries.</p><h2 id=\"stability\">What \"stable\" means"
+		"</h2><p class=\"def\">",
+		m->o.min_group_recoveries);
 	h(b, m->stability_text);
 	mo_adds(b, " The county sets this definition (settings report.stability.*; see "
-		    "docs/report.md).</p></main><footer>Produced by safeharbor ");
+		   "docs/report.md).</p></main><footer>Produced by safeharbor ");
 	h(b, m->o.version);
 	mo_adds(b, " from the data as of ");
 	h(b, *asof ? asof : "-");
 	mo_adds(b, ". Every figure is printed with its definition. Privileged advocacy records "
-		    "and medical details are never counted; no names and no free text appear."
-		    "</footer></body></html>\n");
+		   "and medical details are never counted; no names and no free text appear."
+		   "</footer></body></html>\n");
 	free(order);
 	return b->rc;
 }

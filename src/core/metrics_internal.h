@@ -40,10 +40,18 @@ enum { C_REFUSED_MINOR = 1, C_REFUSED_OTHER = 2 };
 enum { C_DUE = 1, C_ON_TIME = 2, C_LATE = 3, C_NOT_ASSESSED = 4 }; /* missing */
 enum { C_STABLE = 1, C_NOT_STABLE = 2, C_NO_CHECK = 3 };
 enum { C_EXPLOITERS = 1, C_BUYERS = 2, C_PEOPLE = 3 }; /* people; 0 = arrests */
-enum { C_ADVOCATE = 1, C_NO_ADVOCATE, C_PLAN, C_NO_PLAN, C_CCTV, C_NO_CCTV, C_GRANTED,
-       C_NOT_GRANTED };
+enum {
+	C_ADVOCATE = 1,
+	C_NO_ADVOCATE,
+	C_PLAN,
+	C_NO_PLAN,
+	C_CCTV,
+	C_NO_CCTV,
+	C_GRANTED,
+	C_NOT_GRANTED
+};
 enum { C_STEP_ON_TIME = 1, C_STEP_LATE = 2 }; /* step figures: 0 = due */
-#define AGE_BUCKETS 8 /* under 12, 12 .. 17, 18 or older */
+#define AGE_BUCKETS 8			      /* under 12, 12 .. 17, 18 or older */
 
 enum measure_kind { MK_COUNT, MK_SHARE, MK_MEDIAN, MK_P90, MK_AGE_MEAN, MK_AGE_MIN };
 
@@ -116,11 +124,11 @@ struct metrics {
 	char stability_text[600], current_text[600];
 	/* dimensions of the facts (raw indexes) */
 	struct dict areas, agencies, steps, genders, races, months;
-	struct buf agency_ids;    /* int64_t per raw agency */
-	struct buf agency_names;  /* const char * per raw agency (NULL until named) */
-	struct buf named_ids;     /* int64_t: agencies named by metrics_set_agency */
-	struct buf named_names;   /* const char * */
-	struct buf step_titles;   /* const char * per step */
+	struct buf agency_ids;	 /* int64_t per raw agency */
+	struct buf agency_names; /* const char * per raw agency (NULL until named) */
+	struct buf named_ids;	 /* int64_t: agencies named by metrics_set_agency */
+	struct buf named_names;	 /* const char * */
+	struct buf step_titles;	 /* const char * per step */
 	struct counter sums, mins;
 	struct buf durs[METRICS_NP][METRICS_MAX_STEPS]; /* struct dur_row */
 	uint32_t last_area, last_agency;
@@ -131,9 +139,9 @@ struct metrics {
 	bool finished;
 	size_t ngroups, nareas, nagencies; /* groups: all, areas..., agencies... */
 	struct mgroup *groups;
-	uint32_t *area_group, *agency_group; /* raw -> group */
+	uint32_t *area_group, *agency_group;	/* raw -> group */
 	int *gender_cat, *race_cat, *month_cat; /* raw -> category (months: + 1) */
-	unsigned char *month_mask; /* per month: bit p set when it touches period p */
+	unsigned char *month_mask;		/* per month: bit p set when it touches period p */
 	size_t nfigs;
 	struct mfig *figs;
 	struct metrics_cell *cells;

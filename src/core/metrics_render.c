@@ -63,8 +63,10 @@ static void jvalue(struct mout *b, const struct mval *v)
 		else if (v->none)
 			mo_adds(b, "null");
 		else {
-			mo_addf(b, "{\"numerator\":%" PRId64 ",\"denominator\":%" PRId64 ",\"percent\":",
-				 v->num, v->den);
+			mo_addf(b,
+				"{\"numerator\":%" PRId64 ",\"denominator\":%" PRId64
+				",\"percent\":",
+				v->num, v->den);
 			jtenths(b, metrics_tenths(v->num, v->den));
 			mo_addch(b, '}');
 		}
@@ -166,7 +168,7 @@ static enum sh_code render_json(const struct metrics *m, struct mout *b)
 	jkey(b, "generator");
 	js(b, m->o.version);
 	mo_addf(b, ",\"release\":\"%s\",\"period\":{\"from\":",
-		 m->o.public_release ? "public" : "internal");
+		m->o.public_release ? "public" : "internal");
 	jdate(b, m->o.from);
 	mo_adds(b, ",\"to\":");
 	jdate(b, m->o.to);
@@ -188,9 +190,10 @@ static enum sh_code render_json(const struct metrics *m, struct mout *b)
 		mo_adds(b, "null");
 	mo_adds(b, ",\"stability_definition\":");
 	js(b, m->stability_text);
-	mo_addf(b, ",\"suppression\":{\"applied\":%s,\"small_counts\":\"" SMALL_TEXT "\","
-		    "\"min_group_recoveries\":%d,\"method\":",
-		 m->o.public_release ? "true" : "false", m->o.min_group_recoveries);
+	mo_addf(b,
+		",\"suppression\":{\"applied\":%s,\"small_counts\":\"" SMALL_TEXT "\","
+		"\"min_group_recoveries\":%d,\"method\":",
+		m->o.public_release ? "true" : "false", m->o.min_group_recoveries);
 	js(b, metrics_suppression_text);
 	mo_adds(b, "},\"groups\":[");
 	for (size_t g = 0; g < m->ngroups; g++) {
@@ -216,9 +219,11 @@ static enum sh_code render_json(const struct metrics *m, struct mout *b)
 	mo_adds(b, ",\"months\":[");
 	for (int p = METRICS_NP - 1; p >= 0; p--)
 		for (int c = 0; c < months->ncat; c++) {
-			const struct metrics_cell *x = &m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
-			struct mval v = { MK_COUNT, m->o.public_release ? x->state : MC_SHOWN, false,
-					  x->value, 0, 0 };
+			const struct metrics_cell *x =
+				&m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
+			struct mval v = { MK_COUNT, m->o.public_release ? x->state : MC_SHOWN,
+					  false,    x->value,
+					  0,	    0 };
 			if (!(m->month_mask[c] & (1 << p)))
 				continue;
 			mo_adds(b, first ? "{" : ",{");
@@ -286,9 +291,10 @@ static void csv_value(const struct mval *v, struct mout *b)
 			mo_addf(b, ",,%" PRId64 ",%" PRId64, v->num, v->den);
 		} else {
 			int64_t t = metrics_tenths(v->num, v->den);
-			mo_addf(b, "%" PRId64 ".%" PRId64 ",%" PRId64 ".%" PRId64 "%%,%" PRId64
-				    ",%" PRId64,
-				 t / 10, t % 10, t / 10, t % 10, v->num, v->den);
+			mo_addf(b,
+				"%" PRId64 ".%" PRId64 ",%" PRId64 ".%" PRId64 "%%,%" PRId64
+				",%" PRId64,
+				t / 10, t % 10, t / 10, t % 10, v->num, v->den);
 		}
 		return;
 	default:
@@ -298,8 +304,8 @@ static void csv_value(const struct mval *v, struct mout *b)
 			mo_adds(b, ",suppressed,,");
 		} else if (v->kind == MK_AGE_MEAN) {
 			int64_t t = (v->num * 20 + v->den) / (2 * v->den);
-			mo_addf(b, "%" PRId64 ".%" PRId64 ",%" PRId64 ".%" PRId64 ",,", t / 10, t % 10,
-				 t / 10, t % 10);
+			mo_addf(b, "%" PRId64 ".%" PRId64 ",%" PRId64 ".%" PRId64 ",,", t / 10,
+				t % 10, t / 10, t % 10);
 		} else if (v->kind == MK_AGE_MIN) {
 			mo_addf(b, "%" PRId64 ",%" PRId64 ",,", v->n, v->n);
 		} else {
@@ -358,8 +364,8 @@ static enum sh_code render_csv(const struct metrics *m, struct mout *b)
 		return SH_ENOMEM;
 	n = metrics_order(m, order);
 	mo_adds(b, "section,figure,title,measure,label,breakdown,group,group_label,period,"
-		    "period_from,period_to,value,display,numerator,denominator,basis,definition,"
-		    "release\r\n");
+		   "period_from,period_to,value,display,numerator,denominator,basis,definition,"
+		   "release\r\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct mfig *f = &m->figs[order[i]];
 		for (size_t g = 0; g < m->ngroups; g++)
@@ -367,16 +373,19 @@ static enum sh_code render_csv(const struct metrics *m, struct mout *b)
 				for (int p = 0; p < METRICS_NP; p++) {
 					struct mval v;
 					metrics_value(m, f, &f->meas[k], p, g, &v);
-					csv_row_head(m, f, f->meas[k].key, f->meas[k].label, g, p, b);
+					csv_row_head(m, f, f->meas[k].key, f->meas[k].label, g, p,
+						     b);
 					csv_value(&v, b);
 					csv_row_tail(m, f, !g && !k && !p, b);
 				}
 	}
 	for (int p = METRICS_NP - 1, first = 1; p >= 0; p--)
 		for (int c = 0; c < months->ncat; c++) {
-			const struct metrics_cell *x = &m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
-			struct mval v = { MK_COUNT, m->o.public_release ? x->state : MC_SHOWN, false,
-					  x->value, 0, 0 };
+			const struct metrics_cell *x =
+				&m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
+			struct mval v = { MK_COUNT, m->o.public_release ? x->state : MC_SHOWN,
+					  false,    x->value,
+					  0,	    0 };
 			if (!(m->month_mask[c] & (1 << p)))
 				continue;
 			csv_row_head(m, months, months->cat[c].key, months->cat[c].label, 0, p, b);

@@ -34,8 +34,7 @@ static bool suppressed(const struct metrics_cell *c)
 /* a cell whose value must not be worked out: small, or hidden and 1..max */
 static bool sensitive(const struct metrics_cell *c, int max)
 {
-	return c->state == MC_SMALL ||
-	       (c->state == MC_HIDDEN && c->value >= 1 && c->value <= max);
+	return c->state == MC_SMALL || (c->state == MC_HIDDEN && c->value >= 1 && c->value <= max);
 }
 
 /* a suppressed cell that must not stand alone in a line */
@@ -245,7 +244,8 @@ enum sh_code metrics_suppress(struct metrics_cell *cells, size_t ncells,
 			added = false;
 			for (size_t k = 0; k < nlines; k++) {
 				size_t x = lonely(cells, &lines[k], max);
-				size_t y = x == SIZE_MAX ? SIZE_MAX : smallest_shown(cells, &lines[k]);
+				size_t y =
+					x == SIZE_MAX ? SIZE_MAX : smallest_shown(cells, &lines[k]);
 				if (y != SIZE_MAX) {
 					cells[y].state = MC_COMPLEMENT;
 					added = true;
@@ -255,7 +255,8 @@ enum sh_code metrics_suppress(struct metrics_cell *cells, size_t ncells,
 		/* rule 2: the audit */
 		propagate(cells, ncells, lines, nlines, max, b);
 		for (size_t i = 0; i < ncells; i++)
-			if (sensitive(&cells[i], max) && pinned(&b[i]) && protect(cells, lines, &inc, i))
+			if (sensitive(&cells[i], max) && pinned(&b[i]) &&
+			    protect(cells, lines, &inc, i))
 				fixed = true;
 		if (!fixed)
 			break;

@@ -12,11 +12,11 @@
 #define LINE_MAX_LEN 1000
 #define MAX_ERRORS 50
 #define MAX_CODES 16
-#define MAX_NAMES 32     /* per code */
+#define MAX_NAMES 32 /* per code */
 #define MAX_OFFENCES 200
-#define MAX_WORDS 64     /* per offence, and for detention */
-#define NAME_MAX_LEN 40  /* a code name without spaces and dots */
-#define SECTION_MAX 24   /* "653.22(a)(1)(A)" */
+#define MAX_WORDS 64	/* per offence, and for detention */
+#define NAME_MAX_LEN 40 /* a code name without spaces and dots */
+#define SECTION_MAX 24	/* "653.22(a)(1)(A)" */
 #define FILE_MAX (1024 * 1024)
 #define MAX_CODE_WORDS 5 /* "california penal code": words in a code name */
 
@@ -35,7 +35,7 @@ struct oword {
 
 struct oentry {
 	struct offence pub;
-	size_t code;         /* index into codes */
+	size_t code;	     /* index into codes */
 	const char *section; /* "647(b)", lower case */
 	int line;
 	size_t nwords;
@@ -67,9 +67,18 @@ struct parser {
 
 /* ---- small helpers ---- */
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
-static bool is_alnum(char c) { return is_digit(c) || is_lower(c); }
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+static bool is_lower(char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+static bool is_alnum(char c)
+{
+	return is_digit(c) || is_lower(c);
+}
 
 /* Letters and digits only, lower case: "Cal. Penal Code" -> "calpenalcode". */
 static void squash(const char *s, char *out, size_t size)
@@ -384,8 +393,9 @@ static void add_word(struct parser *p, char *item, bool uncited)
 		memmove(n + 1, n + 3, strlen(n + 3) + 1);
 	}
 	if (!phrase_valid(item)) {
-		perr(p, "'%.40s' is not a word pattern (lower-case words, a trailing '*', '#' for "
-			"a number)",
+		perr(p,
+		     "'%.40s' is not a word pattern (lower-case words, a trailing '*', '#' for "
+		     "a number)",
 		     item);
 		return;
 	}
@@ -607,9 +617,18 @@ void offences_free(struct offences *o)
 	free(o);
 }
 
-const char *offences_name(const struct offences *o) { return o->name; }
-const char *offences_version(const struct offences *o) { return o->version; }
-size_t offences_count(const struct offences *o) { return o->nentries; }
+const char *offences_name(const struct offences *o)
+{
+	return o->name;
+}
+const char *offences_version(const struct offences *o)
+{
+	return o->version;
+}
+size_t offences_count(const struct offences *o)
+{
+	return o->nentries;
+}
 
 const struct offence *offences_at(const struct offences *o, size_t i)
 {
@@ -619,18 +638,18 @@ const struct offence *offences_at(const struct offences *o, size_t i)
 /* ---- reading citations ---- */
 
 struct cite {
-	size_t code;                 /* index, or SIZE_MAX when no code was named */
+	size_t code;		       /* index, or SIZE_MAX when no code was named */
 	char section[SECTION_MAX + 1]; /* "647", "653.22", "288a" */
 	char subs[SECTION_MAX + 1];    /* "(b)(1)" */
-	char attached[4];            /* letters written onto the number: "647b" */
+	char attached[4];	       /* letters written onto the number: "647b" */
 };
 
-static const char *const fillers[] = { "section", "sections", "sec", "secs", "sect", "s",
-				       "ss",	  "no",	      "of",  "the",  "viol", "vio",
-				       "violation", "per",   "under", "art", "article" };
-static const char *const sub_words[] = { "subd",	 "subds",    "subdivision", "subdivisions",
-					 "subsection", "subsec", "sub",	     "para",
-					 "paragraph", "par",	 "clause",   "subparagraph" };
+static const char *const fillers[] = { "section",   "sections", "sec",	 "secs", "sect",   "s",
+				       "ss",	    "no",	"of",	 "the",	 "viol",   "vio",
+				       "violation", "per",	"under", "art",	 "article" };
+static const char *const sub_words[] = { "subd",       "subds",	 "subdivision", "subdivisions",
+					 "subsection", "subsec", "sub",		"para",
+					 "paragraph",  "par",	 "clause",	"subparagraph" };
 
 static bool word_in(const char *w, size_t n, const char *const *list, size_t nlist)
 {
@@ -783,13 +802,18 @@ static size_t read_subs(const char *t, size_t i, struct cite *c)
 		}
 		/* a bare subdivision: after "subd.", or one letter after one space, '-' or '.' */
 		{
-			size_t k0 = named ? j : (t[i] == '-' || t[i] == '.') ? i + 1
-					      : (t[i] == ' ' && j == i + 1) ? j : SIZE_MAX, k;
+			size_t k0 = named			   ? j
+				    : (t[i] == '-' || t[i] == '.') ? i + 1
+				    : (t[i] == ' ' && j == i + 1)  ? j
+								   : SIZE_MAX,
+			       k;
 			if (k0 != SIZE_MAX) {
 				for (k = k0; is_alnum(t[k]); k++)
 					;
-				if (k > k0 && (named ? k - k0 <= 4 : (k - k0 == 1 && is_lower(t[k0]))) &&
-				    !(t[k] == '.' && is_alnum(t[k + 1])) && add_sub(c, t + k0, k - k0)) {
+				if (k > k0 &&
+				    (named ? k - k0 <= 4 : (k - k0 == 1 && is_lower(t[k0]))) &&
+				    !(t[k] == '.' && is_alnum(t[k + 1])) &&
+				    add_sub(c, t + k0, k - k0)) {
 					i = k;
 					continue;
 				}
@@ -807,8 +831,8 @@ static size_t scan(const struct offences *o, const char *t, struct cite *out, si
 		struct cite *c = &out[n];
 		size_t j = i, nd = 0, na = 0, letters;
 
-		if (!is_digit(t[i]) || (i && (is_digit(t[i - 1]) ||
-					      (t[i - 1] == '.' && i > 1 && is_digit(t[i - 2])))))
+		if (!is_digit(t[i]) ||
+		    (i && (is_digit(t[i - 1]) || (t[i - 1] == '.' && i > 1 && is_digit(t[i - 2])))))
 			continue;
 		memset(c, 0, sizeof(*c));
 		/* the number: digits, then ".digits" parts (653.22, 236.1) */
@@ -943,8 +967,8 @@ void offences_classify(const struct offences *o, const char *text, struct offenc
 				snprintf(subs, sizeof(subs), "%s", c->subs);
 				c->subs[0] = '\0';
 				add_sub(c, c->attached, strlen(c->attached));
-				snprintf(c->subs + strlen(c->subs), sizeof(c->subs) - strlen(c->subs),
-					 "%s", subs);
+				snprintf(c->subs + strlen(c->subs),
+					 sizeof(c->subs) - strlen(c->subs), "%s", subs);
 			}
 		}
 		snprintf(key, sizeof(key), "%s%s", c->section, c->subs);

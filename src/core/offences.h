@@ -32,7 +32,7 @@ struct offence {
 	bool prostitution;    /* prostitution-related */
 	bool ask_subdivision; /* a bare citation of the section names no offence */
 	bool has_sb1322, has_repealed;
-	struct sh_date sb1322;   /* not for anyone under 18 at the act, from this day */
+	struct sh_date sb1322;	 /* not for anyone under 18 at the act, from this day */
 	struct sh_date repealed; /* no longer an offence from this day */
 };
 
@@ -41,10 +41,10 @@ struct offence_match {
 	const struct offence *offence; /* the offence named (owned by the file), or NULL */
 	char cite[OFFENCE_CITE_MAX];   /* the citation as read, normalised ("PC 647(b)(1)"),
 					  or "" when named by words only */
-	const char *words;             /* the pattern that named it by words, or NULL */
-	bool cited;                    /* the text cites some section */
-	bool prostitution;             /* some citation or words name a prostitution offence */
-	bool needs_subdivision;        /* a bare citation of an ask-subdivision section */
+	const char *words;	       /* the pattern that named it by words, or NULL */
+	bool cited;		       /* the text cites some section */
+	bool prostitution;	       /* some citation or words name a prostitution offence */
+	bool needs_subdivision;	       /* a bare citation of an ask-subdivision section */
 };
 
 /*

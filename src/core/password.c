@@ -103,8 +103,9 @@ enum sh_code password_check(const char *field, const char *password, const char 
 	if (distinct(lower) == 1)
 		return sh_error_field(err, SH_EINVAL, field, "is one character repeated");
 	if (run_of(lower) || run_of(norm))
-		return sh_error_field(err, SH_EINVAL, field,
-				      "is a run of characters such as 123456789012 or abcdefghijkl");
+		return sh_error_field(
+			err, SH_EINVAL, field,
+			"is a run of characters such as 123456789012 or abcdefghijkl");
 	if (repeats_a_part(lower) || repeats_a_part(norm))
 		return sh_error_field(err, SH_EINVAL, field,
 				      "repeats a short part (such as abcabcabcabc)");
@@ -112,9 +113,10 @@ enum sh_code password_check(const char *field, const char *password, const char 
 		return sh_error_field(err, SH_EINVAL, field,
 				      "must use at least 5 different characters");
 	if (common(norm))
-		return sh_error_field(err, SH_EINVAL, field,
-				      "is one of the most common passwords (or one with a small change): "
-				      "a guesser tries it first; a few unrelated words are better");
+		return sh_error_field(
+			err, SH_EINVAL, field,
+			"is one of the most common passwords (or one with a small change): "
+			"a guesser tries it first; a few unrelated words are better");
 	normalize(username, other, sizeof(other));
 	if (strlen(other) >= 3 && strstr(norm, other))
 		return sh_error_field(err, SH_EINVAL, field, "must not contain the username");

@@ -140,8 +140,8 @@ void phrase_fold(const char *text, char *out, size_t size, enum phrase_mode mode
 }
 
 static const char *const number_words[] = {
-	"one",	  "two",      "three",	  "four",     "five",	   "six",      "seven",
-	"eight",  "nine",     "ten",	  "eleven",   "twelve",	   "thirteen", "fourteen",
+	"one",	   "two",     "three",	   "four",     "five",	   "six",      "seven",
+	"eight",   "nine",    "ten",	   "eleven",   "twelve",   "thirteen", "fourteen",
 	"fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
 };
 

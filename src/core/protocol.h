@@ -19,8 +19,8 @@ struct protocol;
 enum youth_status {
 	YOUTH_DEPENDENT, /* child-welfare dependent (WIC 300) */
 	YOUTH_PROBATION, /* probation ward (WIC 602) */
-	YOUTH_BOTH,      /* both: joint assessment (WIC 241.1) */
-	YOUTH_NONE,      /* neither */
+	YOUTH_BOTH,	 /* both: joint assessment (WIC 241.1) */
+	YOUTH_NONE,	 /* neither */
 	YOUTH_UNKNOWN,
 	YOUTH_STATUS_COUNT
 };
@@ -34,51 +34,51 @@ const char *protocol_state_name(enum step_state s); /* "pending", "done", ... */
 /* An event that settles one step (or one instance of an episodic step). */
 struct step_event {
 	const char *step; /* step key */
-	int episode;      /* 0 for case-level steps; 1.. for the nth missing episode / hearing */
-	bool waived;      /* false: done */
-	int64_t at;       /* when it was done or waived (the time of the fact) */
+	int episode;	  /* 0 for case-level steps; 1.. for the nth missing episode / hearing */
+	bool waived;	  /* false: done */
+	int64_t at;	  /* when it was done or waived (the time of the fact) */
 	int64_t event_id; /* the timeline entry (0: none); the step shows which entry settled it */
-	bool by_entry;    /* an entry that does the step by itself ("done by"): it settles the
+	bool by_entry;	  /* an entry that does the step by itself ("done by"): it settles the
 			     step only when nothing earlier did, and not before its window opens */
 };
 
 struct missing_episode {
-	int64_t start;   /* when the youth went missing */
-	int64_t end;     /* when they returned; 0 while still missing */
+	int64_t start;	 /* when the youth went missing */
+	int64_t end;	 /* when they returned; 0 while still missing */
 	int64_t learned; /* when the agency learned of it (>= start); 0: at the start */
 };
 
 /* What the engine needs to know about one case. Times are Unix seconds (UTC). */
 struct case_facts {
-	int64_t identified_at;       /* T0 */
+	int64_t identified_at; /* T0 */
 	enum youth_status status;
-	int age;                     /* whole years at T0 */
-	const char *identified_by;   /* agency kind that identified the youth */
-	int64_t last_assault_at;     /* 0 = none reported */
+	int age;		      /* whole years at T0 */
+	const char *identified_by;    /* agency kind that identified the youth */
+	int64_t last_assault_at;      /* 0 = none reported */
 	int64_t assault_disclosed_at; /* when the assault became known; 0: at identification */
 	const struct missing_episode *missing;
 	size_t nmissing;
-	const int64_t *hearings;     /* hearing dates, in order */
+	const int64_t *hearings; /* hearing dates, in order */
 	size_t nhearings;
 	const struct step_event *events;
 	size_t nevents;
 };
 
 struct step_status {
-	const char *key;   /* points into the protocol */
+	const char *key; /* points into the protocol */
 	const char *title;
-	const char *owner; /* agency kind, after the owner rules; NULL when not applicable */
+	const char *owner;	/* agency kind, after the owner rules; NULL when not applicable */
 	const char *also_owner; /* a second kind that also answers for it (witness items); the
 				   engine leaves it NULL */
-	int episode;       /* 0, or the missing episode / hearing number (from 1) */
+	int episode;		/* 0, or the missing episode / hearing number (from 1) */
 	enum step_state state;
-	int64_t opened_at; /* when the clock started (the anchor); 0 when not known */
-	int64_t due_at;    /* 0 = no deadline yet (e.g. waiting for another step) */
+	int64_t opened_at;  /* when the clock started (the anchor); 0 when not known */
+	int64_t due_at;	    /* 0 = no deadline yet (e.g. waiting for another step) */
 	int64_t not_before; /* it cannot be done before this time; 0 = any time */
-	int64_t done_at;   /* time of the done/waived event, else 0 */
+	int64_t done_at;    /* time of the done/waived event, else 0 */
 	int64_t settled_by; /* the event_id of the step_event that settled it, else 0 */
-	bool overdue;      /* pending and now > due_at (a step due at T is on time at T) */
-	int64_t time_left; /* due_at - now; negative when overdue; 0 when no deadline */
+	bool overdue;	    /* pending and now > due_at (a step due at T is on time at T) */
+	int64_t time_left;  /* due_at - now; negative when overdue; 0 when no deadline */
 };
 
 /*

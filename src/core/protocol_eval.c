@@ -81,8 +81,9 @@ static int64_t anchor_at(const struct case_facts *f, enum anchor a, size_t ep)
 	case ANCHOR_MISSING_LEARNED:
 		if (!ep || ep > f->nmissing)
 			return 0;
-		return f->missing[ep - 1].learned > f->missing[ep - 1].start ? f->missing[ep - 1].learned
-									      : f->missing[ep - 1].start;
+		return f->missing[ep - 1].learned > f->missing[ep - 1].start
+			       ? f->missing[ep - 1].learned
+			       : f->missing[ep - 1].start;
 	case ANCHOR_ASSAULT_DISCLOSED:
 		if (!f->last_assault_at)
 			return 0;
@@ -223,10 +224,11 @@ static void eval_instance(struct eval *ev, size_t si, size_t ep)
 		st->due_at = add_sat(anchor, s->sign < 0 ? -s->offset.secs : s->offset.secs);
 	}
 	if (s->has_not_before) {
-		int64_t nb = anchor_at(f, s->nb_anchor, own_kind(s->nb_anchor) == KIND_CASE ? 0 : ep);
+		int64_t nb =
+			anchor_at(f, s->nb_anchor, own_kind(s->nb_anchor) == KIND_CASE ? 0 : ep);
 		if (nb)
-			st->not_before =
-				add_sat(nb, s->nb_sign < 0 ? -s->nb_offset.secs : s->nb_offset.secs);
+			st->not_before = add_sat(nb, s->nb_sign < 0 ? -s->nb_offset.secs
+								    : s->nb_offset.secs);
 	}
 	e = find_event(f, s->key, (int)ep, st->not_before);
 	if (e) {
@@ -249,8 +251,8 @@ enum sh_code protocol_evaluate(const struct protocol *p, const struct case_facts
 	if (n)
 		*n = 0;
 	if (!p || !f || !n || (max && !out) || (f->nmissing && !f->missing) ||
-	    (f->nhearings && !f->hearings) || (f->nevents && !f->events) ||
-	    f->nmissing > INT_MAX || f->nhearings > INT_MAX) {
+	    (f->nhearings && !f->hearings) || (f->nevents && !f->events) || f->nmissing > INT_MAX ||
+	    f->nhearings > INT_MAX) {
 		rc = SH_EINVAL;
 		goto out;
 	}

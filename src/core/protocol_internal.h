@@ -21,9 +21,9 @@ enum anchor {
 	ANCHOR_MISSING_START,
 	ANCHOR_MISSING_END,
 	ANCHOR_HEARING,
-	ANCHOR_MISSING_LEARNED,   /* the agency learned of the absence (per missing episode) */
+	ANCHOR_MISSING_LEARNED,	  /* the agency learned of the absence (per missing episode) */
 	ANCHOR_ASSAULT_DISCLOSED, /* the last assault became known (identification or later) */
-	ANCHOR_STEP, /* the completion of another step (due rules only) */
+	ANCHOR_STEP,		  /* the completion of another step (due rules only) */
 	ANCHOR_COUNT
 };
 
@@ -54,7 +54,7 @@ struct pwindow {
 /* A conjunction of clauses; the zero-constraint value is PCOND_ANY (all bits set). */
 struct pcond {
 	unsigned status; /* bit per enum youth_status allowed */
-	unsigned by;     /* bit per agency kind allowed to have identified the youth */
+	unsigned by;	 /* bit per agency kind allowed to have identified the youth */
 	int age_min, age_max;
 	bool age_set;
 	unsigned has; /* bit per enum anchor that must be present */
@@ -76,11 +76,11 @@ struct pstep {
 	struct powner *owners;
 	enum anchor anchor;
 	const char *anchor_key; /* ANCHOR_STEP: the step it waits for */
-	size_t dep;             /* ANCHOR_STEP: index of that step */
-	int sign;               /* +1 or -1 */
+	size_t dep;		/* ANCHOR_STEP: index of that step */
+	int sign;		/* +1 or -1 */
 	struct pduration offset;
 	struct pcond when;
-	const char *done_by; /* "done by EVENT": an event of that type does the step */
+	const char *done_by;   /* "done by EVENT": an event of that type does the step */
 	unsigned done_by_from; /* "... from KIND, KIND": recorded by those kinds only (a bit per
 				  agency kind; PCOND_ALL_KINDS: by anyone) */
 	int done_by_line;

@@ -22,19 +22,18 @@
 #define PROTOCOL_MAX_FILE (1024 * 1024)
 
 static const char *const anchor_names[ANCHOR_COUNT] = {
-	"identified", "last_assault", "missing_start", "missing_end", "hearing",
-	"missing_learned", "assault_disclosed", "step",
+	"identified", "last_assault",	 "missing_start",     "missing_end",
+	"hearing",    "missing_learned", "assault_disclosed", "step",
 };
-
 
 static const char *const dir_names[] = { "before", "after", "of", "before", "after" };
 
-#define ANCHOR_HINT                                                                       \
-	"identified, last_assault, assault_disclosed, missing_start, missing_learned, "   \
+#define ANCHOR_HINT                                                                     \
+	"identified, last_assault, assault_disclosed, missing_start, missing_learned, " \
 	"missing_end or hearing"
 #define STATUS_HINT "dependent, probation, both, none or unknown"
-#define KIND_HINT                                                                        \
-	"law_enforcement, child_welfare, probation, advocacy, medical, mental_health, "   \
+#define KIND_HINT                                                                       \
+	"law_enforcement, child_welfare, probation, advocacy, medical, mental_health, " \
 	"prosecutor, shelter, oversight, education or juvenile_court"
 
 struct perror_line {
@@ -46,16 +45,16 @@ struct parser {
 	struct protocol *p;
 	const char *file;
 	int line;
-	struct pstep *cur; /* the step being read; NULL while in the header */
+	struct pstep *cur;    /* the step being read; NULL while in the header */
 	struct pstep scratch; /* takes the lines of a step over the limit */
 	bool too_many;
-	size_t cap;       /* steps allocated */
+	size_t cap; /* steps allocated */
 	int name_line, version_line, effective_line;
 	bool oom;
 	size_t nerr;
 	bool overflow;
 	struct perror_line errs[PARSE_MAX_ERRORS];
-	char text[PARSE_MAX_LINE + 1];          /* the current line, without its comment */
+	char text[PARSE_MAX_LINE + 1];	       /* the current line, without its comment */
 	char tokstore[2 * PARSE_MAX_LINE + 2]; /* its words, each NUL-terminated */
 	const char *tok[PARSE_MAX_TOKENS];
 	size_t ntok;
@@ -197,7 +196,8 @@ static bool tokenize(struct parser *ps, const char *s)
 			continue;
 		}
 		if (ps->ntok == PARSE_MAX_TOKENS) {
-			perr(ps, ps->line, "too many words on one line (at most %d)", PARSE_MAX_TOKENS);
+			perr(ps, ps->line, "too many words on one line (at most %d)",
+			     PARSE_MAX_TOKENS);
 			return false;
 		}
 		ps->tok[ps->ntok++] = o;
@@ -231,9 +231,18 @@ static bool parse_duration(struct parser *ps, const char *s, struct pduration *d
 	for (size_t i = 0; i < digits; i++)
 		amount = amount * 10 + (s[i] - '0');
 	switch (s[digits]) {
-	case 'm': unit = 60; max = PARSE_MAX_DAYS * 1440L; break;
-	case 'h': unit = 3600; max = PARSE_MAX_DAYS * 24L; break;
-	default: unit = 86400; max = PARSE_MAX_DAYS; break;
+	case 'm':
+		unit = 60;
+		max = PARSE_MAX_DAYS * 1440L;
+		break;
+	case 'h':
+		unit = 3600;
+		max = PARSE_MAX_DAYS * 24L;
+		break;
+	default:
+		unit = 86400;
+		max = PARSE_MAX_DAYS;
+		break;
 	}
 	if (amount > max) {
 		perr(ps, ps->line, "duration '%.40s' is too long (at most %d days)", s,
@@ -302,7 +311,8 @@ static bool parse_set(struct parser *ps, const char *const *t, size_t n, const c
 		if (!strcmp(what, "status")) {
 			k = protocol_status_parse(t[i]);
 			if (k < 0) {
-				perr(ps, ps->line, "unknown youth status '%.40s' (expected " STATUS_HINT ")",
+				perr(ps, ps->line,
+				     "unknown youth status '%.40s' (expected " STATUS_HINT ")",
 				     t[i]);
 				ok = false;
 				continue;
@@ -310,8 +320,8 @@ static bool parse_set(struct parser *ps, const char *const *t, size_t n, const c
 		} else {
 			k = protocol_kind_index(t[i]);
 			if (k < 0) {
-				perr(ps, ps->line, "unknown agency kind '%.40s' (expected " KIND_HINT ")",
-				     t[i]);
+				perr(ps, ps->line,
+				     "unknown agency kind '%.40s' (expected " KIND_HINT ")", t[i]);
 				ok = false;
 				continue;
 			}
@@ -351,7 +361,8 @@ static bool parse_window(struct parser *ps, const char *const *t, size_t n, stru
 		dir += WIN_MORE_BEFORE;
 	b = anchor_lookup(t[4]);
 	if (b < 0) {
-		perr(ps, ps->line, "unknown anchor '%.40s' (a window compares " ANCHOR_HINT ")", t[4]);
+		perr(ps, ps->line, "unknown anchor '%.40s' (a window compares " ANCHOR_HINT ")",
+		     t[4]);
 		return false;
 	}
 	if (a == b) {
@@ -398,14 +409,17 @@ static bool parse_clause(struct parser *ps, const char *const *t, size_t n, stru
 		return true;
 	}
 	if (!strcmp(t[0], "age")) {
-		if (n != 4 || strcmp(t[2], "to") || !parse_age(t[1], &lo) || !parse_age(t[3], &hi)) {
-			perr(ps, ps->line, "write an age range as 'age 11 to 17' (whole years, 0 to %d)",
+		if (n != 4 || strcmp(t[2], "to") || !parse_age(t[1], &lo) ||
+		    !parse_age(t[3], &hi)) {
+			perr(ps, ps->line,
+			     "write an age range as 'age 11 to 17' (whole years, 0 to %d)",
 			     PARSE_MAX_AGE);
 			return false;
 		}
 		if (lo > hi) {
 			perr(ps, ps->line,
-			     "the age range can never hold: %d to %d (minimum above maximum)", lo, hi);
+			     "the age range can never hold: %d to %d (minimum above maximum)", lo,
+			     hi);
 			return false;
 		}
 		if (lo < c->age_min)
@@ -432,14 +446,16 @@ static bool parse_clause(struct parser *ps, const char *const *t, size_t n, stru
 		}
 		a = anchor_lookup(t[1]);
 		if (a < 0) {
-			perr(ps, ps->line, "unknown anchor '%.40s' (expected " ANCHOR_HINT ")", t[1]);
+			perr(ps, ps->line, "unknown anchor '%.40s' (expected " ANCHOR_HINT ")",
+			     t[1]);
 			return false;
 		}
 		c->has |= 1u << a;
 		c->set = true;
 		return true;
 	}
-	if (anchor_lookup(t[0]) >= 0 && n >= 2 && (!strcmp(t[1], "within") || !strcmp(t[1], "more")))
+	if (anchor_lookup(t[0]) >= 0 && n >= 2 &&
+	    (!strcmp(t[1], "within") || !strcmp(t[1], "more")))
 		return parse_window(ps, t, n, c);
 	perr(ps, ps->line,
 	     "unknown condition '%.40s' (expected 'status in', 'identified_by in', 'age', 'has', "
@@ -564,7 +580,8 @@ static void d_effective(struct parser *ps, const char *rest)
 	ps->effective_line = ps->line;
 	if (timefmt_parse_date(rest, &d)) {
 		perr(ps, ps->line,
-		     "the effective date must be a real date written YYYY-MM-DD, not '%.40s'", rest);
+		     "the effective date must be a real date written YYYY-MM-DD, not '%.40s'",
+		     rest);
 		return;
 	}
 	ps->p->effective = pstrdup(ps, rest);
@@ -666,7 +683,8 @@ static void d_owner(struct parser *ps, const char *rest)
 	o->line = ps->line;
 	cond_init(&o->cond);
 	if (protocol_kind_index(ps->tok[0]) < 0)
-		perr(ps, ps->line, "unknown agency kind '%.40s' (expected " KIND_HINT ")", ps->tok[0]);
+		perr(ps, ps->line, "unknown agency kind '%.40s' (expected " KIND_HINT ")",
+		     ps->tok[0]);
 	o->kind = pstrdup(ps, ps->tok[0]);
 	if (ps->ntok > 1) {
 		if (strcmp(ps->tok[1], "when"))
@@ -699,13 +717,15 @@ static void d_due(struct parser *ps, const char *rest)
 	if (!tokenize(ps, rest))
 		return;
 	if (ps->ntok == 0) {
-		perr(ps, ps->line, "'due' needs an anchor and a duration, e.g. 'due identified + 90m'");
+		perr(ps, ps->line,
+		     "'due' needs an anchor and a duration, e.g. 'due identified + 90m'");
 		return;
 	}
 	if (!strcmp(t[0], "step")) {
 		if (ps->ntok < 2 || !strcmp(t[1], "+") || !strcmp(t[1], "-")) {
-			perr(ps, ps->line, "'step' in a due rule needs the key of another step, e.g. "
-					   "'due step mdt_meeting + 7d'");
+			perr(ps, ps->line,
+			     "'step' in a due rule needs the key of another step, e.g. "
+			     "'due step mdt_meeting + 7d'");
 			return;
 		}
 		s->anchor = ANCHOR_STEP;
@@ -715,7 +735,8 @@ static void d_due(struct parser *ps, const char *rest)
 		a = anchor_lookup(t[0]);
 		if (a < 0) {
 			perr(ps, ps->line,
-			     "unknown anchor '%.40s' (expected " ANCHOR_HINT " or 'step KEY')", t[0]);
+			     "unknown anchor '%.40s' (expected " ANCHOR_HINT " or 'step KEY')",
+			     t[0]);
 			return;
 		}
 		s->anchor = (enum anchor)a;
@@ -758,7 +779,8 @@ static void d_done(struct parser *ps, const char *rest)
 	for (size_t i = 3; i < ps->ntok; i++) {
 		int k = protocol_kind_index(t[i]);
 		if (k < 0) {
-			perr(ps, ps->line, "unknown agency kind '%.40s' (expected " KIND_HINT ")", t[i]);
+			perr(ps, ps->line, "unknown agency kind '%.40s' (expected " KIND_HINT ")",
+			     t[i]);
 			return;
 		}
 		from |= 1u << k;
@@ -778,18 +800,20 @@ static void d_not(struct parser *ps, const char *rest)
 	if (!tokenize(ps, rest))
 		return;
 	if (ps->ntok == 0 || strcmp(t[0], "before")) {
-		perr(ps, ps->line, "write 'not before ANCHOR + DURATION', e.g. 'not before identified "
-				   "+ 83d'");
+		perr(ps, ps->line,
+		     "write 'not before ANCHOR + DURATION', e.g. 'not before identified "
+		     "+ 83d'");
 		return;
 	}
 	if (s->has_not_before) {
-		perr(ps, ps->line, "duplicate 'not before' in step '%.64s' (first on line %d)", s->key,
-		     s->nb_line);
+		perr(ps, ps->line, "duplicate 'not before' in step '%.64s' (first on line %d)",
+		     s->key, s->nb_line);
 		return;
 	}
 	if (ps->ntok < 2 || (a = anchor_lookup(t[1])) < 0) {
-		perr(ps, ps->line, "unknown anchor '%.40s' after 'not before' (expected " ANCHOR_HINT
-				   "; 'step KEY' is not allowed here)",
+		perr(ps, ps->line,
+		     "unknown anchor '%.40s' after 'not before' (expected " ANCHOR_HINT
+		     "; 'step KEY' is not allowed here)",
 		     ps->ntok < 2 ? "" : t[1]);
 		return;
 	}
@@ -800,8 +824,9 @@ static void d_not(struct parser *ps, const char *rest)
 	if (ps->ntok == 2)
 		return;
 	if (ps->ntok != 4 || (strcmp(t[2], "+") && strcmp(t[2], "-"))) {
-		perr(ps, ps->line, "after the anchor write '+ DURATION' or '- DURATION', e.g. 'not "
-				   "before identified + 83d'");
+		perr(ps, ps->line,
+		     "after the anchor write '+ DURATION' or '- DURATION', e.g. 'not "
+		     "before identified + 83d'");
 		return;
 	}
 	s->nb_sign = t[2][0] == '-' ? -1 : 1;
@@ -919,8 +944,9 @@ static void check_windows(struct parser *ps, const struct pstep *s, const struct
 				     "compare it in a window",
 				     anchor_names[both[k]],
 				     ak == KIND_MISSING ? "missing episode" : "hearing",
-				     ak == KIND_MISSING ? "missing_start, missing_learned or missing_end"
-							: "hearing");
+				     ak == KIND_MISSING
+					     ? "missing_start, missing_learned or missing_end"
+					     : "hearing");
 				break;
 			}
 		}
@@ -947,11 +973,11 @@ static void check_not_before(struct parser *ps, const struct pstep *s)
 		     "'not before %s' differs from one %s to the next: only a step due from %s can "
 		     "use it",
 		     anchor_names[s->nb_anchor], ak == KIND_MISSING ? "missing episode" : "hearing",
-		     ak == KIND_MISSING ? "missing_start, missing_learned or missing_end" : "hearing");
+		     ak == KIND_MISSING ? "missing_start, missing_learned or missing_end"
+					: "hearing");
 		return;
 	}
-	if (s->anchor == s->nb_anchor &&
-	    s->nb_sign * s->nb_offset.secs >= s->sign * s->offset.secs)
+	if (s->anchor == s->nb_anchor && s->nb_sign * s->nb_offset.secs >= s->sign * s->offset.secs)
 		perr(ps, s->nb_line,
 		     "the step could never be done on time: 'not before' is at or after its deadline "
 		     "(both count from %s)",
@@ -968,7 +994,8 @@ static void resolve(struct parser *ps)
 	for (size_t i = 0; i < n; i++) {
 		struct pstep *s = &p->steps[i];
 		s->dep = SIZE_MAX;
-		if (s->anchor == ANCHOR_STEP && s->anchor_key && !find_step(p, s->anchor_key, &s->dep))
+		if (s->anchor == ANCHOR_STEP && s->anchor_key &&
+		    !find_step(p, s->anchor_key, &s->dep))
 			perr(ps, s->due_line, "unknown step '%.64s' in the due rule of '%.64s'",
 			     s->anchor_key, s->key);
 	}
@@ -988,13 +1015,15 @@ static void resolve(struct parser *ps)
 			while (ps->path[k] != j)
 				k++;
 			for (size_t m = k; m < len && used < sizeof(chain); m++)
-				used += (size_t)snprintf(chain + used, sizeof(chain) - used, "%.40s -> ",
-							 p->steps[ps->path[m]].key);
+				used += (size_t)snprintf(chain + used, sizeof(chain) - used,
+							 "%.40s -> ", p->steps[ps->path[m]].key);
 			if (used < sizeof(chain))
-				snprintf(chain + used, sizeof(chain) - used, "%.40s", p->steps[j].key);
+				snprintf(chain + used, sizeof(chain) - used, "%.40s",
+					 p->steps[j].key);
 			perr(ps, p->steps[j].due_line, "cycle between steps: %s", chain);
 			for (size_t m = k; m < len; m++)
-				p->steps[ps->path[m]].dep = SIZE_MAX; /* cut it: the kinds below stay finite */
+				p->steps[ps->path[m]].dep =
+					SIZE_MAX; /* cut it: the kinds below stay finite */
 		}
 		for (size_t m = 0; m < len; m++)
 			ps->color[ps->path[m]] = 2;
@@ -1239,7 +1268,8 @@ static void describe_set(struct buf *b, unsigned mask, int n, bool status)
 		if (!(mask & 1u << i))
 			continue;
 		buf_addf(b, "%s%s", sep,
-			 status ? protocol_status_name((enum youth_status)i) : access_kind_name((enum agency_kind)i));
+			 status ? protocol_status_name((enum youth_status)i)
+				: access_kind_name((enum agency_kind)i));
 		sep = ", ";
 	}
 }
@@ -1322,8 +1352,10 @@ void protocol_describe(const struct protocol *p, struct buf *out)
 			describe_cond(out, &s->when);
 		}
 		if (s->kind == KIND_MISSING)
-			buf_adds(out, s->needs_end ? " | per missing episode, once the youth has returned"
-						   : " | per missing episode");
+			buf_adds(out,
+				 s->needs_end
+					 ? " | per missing episode, once the youth has returned"
+					 : " | per missing episode");
 		else if (s->kind == KIND_HEARING)
 			buf_adds(out, " | per hearing");
 		if (s->source)

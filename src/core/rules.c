@@ -54,9 +54,11 @@ const char *rules_derogatory_phrase(const char *text)
 
 /* Words that say nothing ("n/a", "test", "see above"), folded. */
 static const char *const filler[] = {
-	"n a",	 "na",	   "none", "nothing", "test",  "testing", "asdf",  "qwerty", "xxx",
-	"tbd",	 "todo",   "see above", "see notes", "no reason", "reason", "justification",
-	"lorem ipsum", "blah", "because", "ok", "okay", "yes", "no", "other", "dummy", "abc",
+	"n a",	     "na",	  "none",   "nothing",	     "test",	    "testing",
+	"asdf",	     "qwerty",	  "xxx",    "tbd",	     "todo",	    "see above",
+	"see notes", "no reason", "reason", "justification", "lorem ipsum", "blah",
+	"because",   "ok",	  "okay",   "yes",	     "no",	    "other",
+	"dummy",     "abc",
 };
 
 const char *rules_justification_problem(const char *text)

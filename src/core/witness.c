@@ -12,7 +12,7 @@
 #define LINE_MAX_LEN 1000
 #define MAX_ERRORS 50
 #define LABEL_MAX 60
-#define HEADER_MAX 64   /* ruleset name, version */
+#define HEADER_MAX 64	/* ruleset name, version */
 #define SOURCE_MAX 2000 /* all source lines of one block together */
 #define FILE_MAX (1024 * 1024)
 #define NOTICE_DAYS_MAX 60
@@ -22,16 +22,26 @@
 /* The names the API returns (docs/contract.md); a rule must use one of them. */
 static const char *const rule_names[] = { "PC 1347", "PC 1347.1", "county policy" };
 
-const char *const witness_plan_part_keys[WITNESS_PLAN_NPARTS + 1] = {
-	"exploiter_contact", "safe_people_places", "phone_social_media",
-	"leaving_placement", "numbers_24_7",	   "court_transport",
-	"waiting_area",	     "support_person",	   "address_confidentiality",
-	NULL
-};
+const char *const witness_plan_part_keys[WITNESS_PLAN_NPARTS + 1] = { "exploiter_contact",
+								      "safe_people_places",
+								      "phone_social_media",
+								      "leaving_placement",
+								      "numbers_24_7",
+								      "court_transport",
+								      "waiting_area",
+								      "support_person",
+								      "address_confidentiality",
+								      NULL };
 const char *const witness_plan_part_labels[WITNESS_PLAN_NPARTS] = {
-	"contact with the exploiter and associates", "safe people and places",
-	"phone and social media", "if the youth leaves placement", "24/7 numbers",
-	"court-day transport", "waiting area", "support person", "address confidentiality"
+	"contact with the exploiter and associates",
+	"safe people and places",
+	"phone and social media",
+	"if the youth leaves placement",
+	"24/7 numbers",
+	"court-day transport",
+	"waiting area",
+	"support person",
+	"address confidentiality"
 };
 
 int witness_plan_part(const char *key)
@@ -50,7 +60,7 @@ struct wsection {
 struct wclass {
 	const char *name, *label, *source;
 	int line, label_line, sections_line;
-	bool attempts;    /* an attempt (PC 664/SECTION) of a listed section counts too */
+	bool attempts;	  /* an attempt (PC 664/SECTION) of a listed section counts too */
 	bool victim_only; /* only when the minor is the victim of the charge, not a witness */
 	size_t nsections;
 	struct wsection sections[WITNESS_MAX_SECTIONS];
@@ -67,7 +77,7 @@ struct wrule {
 	int line, effective_line, ends_line, age_line, classes_line;
 	bool has_effective, has_ends, has_age;
 	struct sh_date effective, ends; /* ends: first day it no longer applies */
-	int64_t eff_day, end_day;       /* days since the epoch; end_day INT64_MAX when open */
+	int64_t eff_day, end_day;	/* days since the epoch; end_day INT64_MAX when open */
 	int max_age;
 	size_t nclasses;
 	struct wref refs[WITNESS_MAX_RULE_CLASSES];
@@ -103,13 +113,22 @@ struct parser {
 
 /* ---- small helpers ---- */
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+static bool is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
-static char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
+static char to_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
 
 static const char *skip_space(const char *s)
 {
@@ -189,10 +208,11 @@ static const char *section_number(const char *s, char *out, size_t *o)
  */
 static int plain_charge(const char *charge, char *out, size_t size)
 {
-	static const char *const skip[] = { "cal",	   "calif", "california", "penal", "pen",
-					    "code",	   "pc",    "cpc",	  "section", "sections",
-					    "sec",	   "sect",  "subd",	  "subdivision", "subsection",
-					    "para",	   "paragraph", "of",	  "the",	 "ca" };
+	static const char *const skip[] = { "cal",	 "calif",	"california", "penal",
+					    "pen",	 "code",	"pc",	      "cpc",
+					    "section",	 "sections",	"sec",	      "sect",
+					    "subd",	 "subdivision", "subsection", "para",
+					    "paragraph", "of",		"the",	      "ca" };
 	char f[WITNESS_CHARGE_TEXT_MAX * 2 + 8];
 	size_t n = 0;
 	bool number = false;
@@ -241,7 +261,7 @@ static int plain_charge(const char *charge, char *out, size_t size)
 			number = true;
 		} else if (!number || len > 4) {
 			return -1; /* a word that names no part of a Penal Code citation */
-		} else if (n && out[n - 1] != '(' ) { /* "647 b": a subdivision */
+		} else if (n && out[n - 1] != '(') { /* "647 b": a subdivision */
 			if (n + len + 3 >= size)
 				return -1;
 			out[n++] = '(';
@@ -277,7 +297,8 @@ int witness_charge_normalise(const char *charge, char out[WITNESS_CHARGE_MAX + 1
 		return -1;
 	/* every byte written below consumes at least one byte of input, so o <= len */
 	s = skip_space(plain);
-	if ((k = prefix_ci(s, "penal code")) || (k = prefix_ci(s, "p.c.")) || (k = prefix_ci(s, "pc")))
+	if ((k = prefix_ci(s, "penal code")) || (k = prefix_ci(s, "p.c.")) ||
+	    (k = prefix_ci(s, "pc")))
 		s = skip_space(s + k);
 	s = section_number(s, tmp, &o);
 	if (!s)
@@ -329,8 +350,8 @@ static bool class_matches(const struct wclass *c, const char *norm)
 	return c->attempts && !strncmp(norm, "664/", 4) && class_matches(c, norm + 4);
 }
 
-size_t witness_charge_classes(const struct witness_rules *r, const char *charge,
-			      const char **names, size_t max)
+size_t witness_charge_classes(const struct witness_rules *r, const char *charge, const char **names,
+			      size_t max)
 {
 	char norm[WITNESS_CHARGE_MAX + 1];
 	size_t count = 0;
@@ -435,7 +456,8 @@ static void end_block(struct parser *p)
 	switch (p->ctx) {
 	case CTX_NOTICE:
 		if (!p->days_line)
-			perr(p, p->notice_line, "the notice block has no \"days-before-hearing\" line");
+			perr(p, p->notice_line,
+			     "the notice block has no \"days-before-hearing\" line");
 		if (!r->notice_source)
 			perr(p, p->notice_line, "the notice block has no \"source\" line");
 		break;
@@ -453,15 +475,16 @@ static void end_block(struct parser *p)
 		if (!u->age_line)
 			perr(p, u->line, "rule \"%s\" has no \"max-age\" line", u->name);
 		if (!u->classes_line)
-			perr(p, u->line, "rule \"%s\" has no charge classes (add a \"charge-any-of\" line)",
+			perr(p, u->line,
+			     "rule \"%s\" has no charge classes (add a \"charge-any-of\" line)",
 			     u->name);
 		if (!u->source)
 			perr(p, u->line, "rule \"%s\" has no \"source\" line", u->name);
 		if (u->has_effective && u->has_ends && u->end_day <= u->eff_day)
-			perr(p, u->ends_line, "the \"ends\" date must be after the \"effective\" date");
+			perr(p, u->ends_line,
+			     "the \"ends\" date must be after the \"effective\" date");
 		break;
-	default:
-		break;
+	default: break;
 	}
 	p->cls = NULL;
 	p->rule = NULL;
@@ -525,7 +548,8 @@ static void d_class(struct parser *p, char *v)
 	if (!valid_class_name(v)) {
 		perr(p, p->line,
 		     "bad class name \"%s\" (lower-case letters, digits and _, starting with a letter, "
-		     "at most %d)", show(v).s, CLASS_NAME_MAX);
+		     "at most %d)",
+		     show(v).s, CLASS_NAME_MAX);
 		return;
 	}
 	for (size_t i = 0; i < r->nclasses; i++) {
@@ -577,13 +601,14 @@ static void d_rule(struct parser *p, char *v)
 static void d_days(struct parser *p, char *v)
 {
 	if (p->days_line) {
-		perr(p, p->line, "duplicate \"days-before-hearing\" line (first on line %d)", p->days_line);
+		perr(p, p->line, "duplicate \"days-before-hearing\" line (first on line %d)",
+		     p->days_line);
 		return;
 	}
 	p->days_line = p->line;
 	if (parse_int(v, 0, NOTICE_DAYS_MAX, &p->r->notice_days))
-		perr(p, p->line, "bad number of days \"%s\" (a whole number from 0 to %d)", show(v).s,
-		     NOTICE_DAYS_MAX);
+		perr(p, p->line, "bad number of days \"%s\" (a whole number from 0 to %d)",
+		     show(v).s, NOTICE_DAYS_MAX);
 }
 
 static void d_label(struct parser *p, char *v)
@@ -633,7 +658,8 @@ static void d_sections(struct parser *p, char *v)
 		}
 		for (size_t i = 0; i < c->nsections && !dup; i++) {
 			if (!strcmp(c->sections[i].text, norm)) {
-				perr(p, p->line, "section %s is listed twice in class \"%s\" (also on line %d)",
+				perr(p, p->line,
+				     "section %s is listed twice in class \"%s\" (also on line %d)",
 				     norm, c->name, c->sections[i].line);
 				dup = true;
 			}
@@ -659,7 +685,8 @@ static bool rule_date(struct parser *p, const char *what, int *seen, const char 
 	}
 	*seen = p->line;
 	if (timefmt_parse_date(v, out)) {
-		perr(p, p->line, "bad date \"%s\" (write YYYY-MM-DD, a real calendar day)", show(v).s);
+		perr(p, p->line, "bad date \"%s\" (write YYYY-MM-DD, a real calendar day)",
+		     show(v).s);
 		return false;
 	}
 	return true;
@@ -695,7 +722,8 @@ static void d_max_age(struct parser *p, char *v)
 	}
 	u->age_line = p->line;
 	if (parse_int(v, 0, 17, &u->max_age)) {
-		perr(p, p->line, "bad age \"%s\" (a whole number of years from 0 to 17)", show(v).s);
+		perr(p, p->line, "bad age \"%s\" (a whole number of years from 0 to 17)",
+		     show(v).s);
 		return;
 	}
 	u->has_age = true;
@@ -707,8 +735,10 @@ static void d_charge_any_of(struct parser *p, char *v)
 	char *w;
 
 	if (u->classes_line) {
-		perr(p, p->line, "duplicate \"charge-any-of\" line (first on line %d; list every class "
-				 "on one line)", u->classes_line);
+		perr(p, p->line,
+		     "duplicate \"charge-any-of\" line (first on line %d; list every class "
+		     "on one line)",
+		     u->classes_line);
 		return;
 	}
 	u->classes_line = p->line;
@@ -753,7 +783,8 @@ static void d_source(struct parser *p, char *v)
 		perr(p, p->line, "source too long (at most %d characters per block)", SOURCE_MAX);
 		return;
 	}
-	joined = *dst ? arena_printf(&p->r->arena, "%s %s", *dst, v) : arena_strdup(&p->r->arena, v);
+	joined =
+		*dst ? arena_printf(&p->r->arena, "%s %s", *dst, v) : arena_strdup(&p->r->arena, v);
 	if (!joined)
 		p->nomem = true;
 	*dst = joined;
@@ -800,7 +831,8 @@ static const char *ctx_takes(enum ctx c)
 	case CTX_HEADER: return "the header takes ruleset and version";
 	case CTX_NOTICE: return "a notice block takes days-before-hearing and source";
 	case CTX_CLASS: return "a class block takes label, sections and source";
-	case CTX_RULE: return "a rule block takes effective, ends, max-age, charge-any-of and source";
+	case CTX_RULE:
+		return "a rule block takes effective, ends, max-age, charge-any-of and source";
 	default: return "";
 	}
 }
@@ -854,7 +886,8 @@ static void parse_line(struct parser *p, char *s)
 	if (p->ctx == CTX_SKIP && d->ctx != CTX_ANY && d->ctx != CTX_HEADER)
 		return; /* inside a block already reported as wrong */
 	if (!allowed(d->ctx, p->ctx)) {
-		perr(p, p->line, "\"%s\" is not allowed here: it belongs %s", d->name, ctx_where(d->ctx));
+		perr(p, p->line, "\"%s\" is not allowed here: it belongs %s", d->name,
+		     ctx_where(d->ctx));
 		return;
 	}
 	if (d->value && !*value) {
@@ -891,7 +924,8 @@ static void finish(struct parser *p)
 				if (!strcmp(r->classes[j].name, u->refs[k].name))
 					break;
 			if (j == r->nclasses)
-				perr(p, u->refs[k].line, "unknown charge class \"%s\" (no class block has that name)",
+				perr(p, u->refs[k].line,
+				     "unknown charge class \"%s\" (no class block has that name)",
 				     show(u->refs[k].name).s);
 			else
 				u->classes[k] = j;
@@ -1031,10 +1065,22 @@ void witness_rules_free(struct witness_rules *r)
 	free(r);
 }
 
-const char *witness_rules_name(const struct witness_rules *r) { return r->name; }
-const char *witness_rules_version(const struct witness_rules *r) { return r->version; }
-size_t witness_rules_count(const struct witness_rules *r) { return r->ngroups; }
-int witness_notice_days(const struct witness_rules *r) { return r->notice_days; }
+const char *witness_rules_name(const struct witness_rules *r)
+{
+	return r->name;
+}
+const char *witness_rules_version(const struct witness_rules *r)
+{
+	return r->version;
+}
+size_t witness_rules_count(const struct witness_rules *r)
+{
+	return r->ngroups;
+}
+int witness_notice_days(const struct witness_rules *r)
+{
+	return r->notice_days;
+}
 
 struct sh_date witness_notice_due(const struct witness_rules *r, struct sh_date hearing)
 {
@@ -1061,7 +1107,10 @@ static enum sh_code add_class_list(const struct witness_rules *r, const struct w
 		if (rc || c->nsections > CITE_MAX_SECTIONS)
 			continue;
 		for (size_t i = 0; i < c->nsections && !rc; i++)
-			rc = buf_addf(b, "%sPC %s", i == 0 ? " (" : i + 1 == c->nsections ? " or " : ", ",
+			rc = buf_addf(b, "%sPC %s",
+				      i == 0		      ? " ("
+				      : i + 1 == c->nsections ? " or "
+							      : ", ",
 				      c->sections[i].text);
 		if (!rc)
 			rc = buf_addch(b, ')');
@@ -1091,12 +1140,16 @@ static enum sh_code not_in_effect(const struct witness_rules *r, const char *nam
 	if (prev)
 		timefmt_format_date(prev->ends, d2);
 	if (next && prev)
-		return buf_addf(b, "Not in effect on %s (%s applied to motions dated before %s; the "
-				   "next version took effect %s).", mdate, name, d2, d1);
+		return buf_addf(b,
+				"Not in effect on %s (%s applied to motions dated before %s; the "
+				"next version took effect %s).",
+				mdate, name, d2, d1);
 	if (prev)
-		return buf_addf(b, "Not in effect on %s (%s applies only to motions dated before %s).",
+		return buf_addf(b,
+				"Not in effect on %s (%s applies only to motions dated before %s).",
 				mdate, name, d2);
-	return buf_addf(b, "Not in effect on %s (%s took effect %s).", mdate, name, next ? d1 : "later");
+	return buf_addf(b, "Not in effect on %s (%s took effect %s).", mdate, name,
+			next ? d1 : "later");
 }
 
 static enum sh_code judge(const struct witness_rules *r, const char *name, int age,
@@ -1119,7 +1172,8 @@ static enum sh_code judge(const struct witness_rules *r, const char *name, int a
 	res->reason[0] = '\0';
 	timefmt_format_date(motion, mdate);
 	for (size_t i = 0; i < r->nrules && !u; i++)
-		if (r->rules[i].name == name && r->rules[i].eff_day <= mday && mday < r->rules[i].end_day)
+		if (r->rules[i].name == name && r->rules[i].eff_day <= mday &&
+		    mday < r->rules[i].end_day)
 			u = &r->rules[i];
 	if (!u) {
 		rc = not_in_effect(r, name, mday, mdate, b);
@@ -1147,15 +1201,18 @@ static enum sh_code judge(const struct witness_rules *r, const char *name, int a
 	age_ok = age <= u->max_age;
 	if (age_ok && match) {
 		res->eligible = true;
-		rc = buf_addf(b, "Eligible: the witness was %d on the motion date (%d or younger "
-				 "required) and the charges include %s (PC %s).",
+		rc = buf_addf(b,
+			      "Eligible: the witness was %d on the motion date (%d or younger "
+			      "required) and the charges include %s (PC %s).",
 			      age, u->max_age, match->label, hit);
 		goto out;
 	}
 	rc = buf_adds(b, "Not eligible: ");
 	if (!rc && !age_ok)
-		rc = buf_addf(b, "the witness was %d on the motion date; %s covers witnesses %d or "
-				 "younger.", age, name, u->max_age);
+		rc = buf_addf(b,
+			      "the witness was %d on the motion date; %s covers witnesses %d or "
+			      "younger.",
+			      age, name, u->max_age);
 	if (!rc && !match)
 		rc = buf_adds(b, age_ok ? "no charge is " : " Also, no charge is ");
 	if (!rc && !match)
@@ -1201,8 +1258,8 @@ enum sh_code witness_evaluate(const struct witness_rules *r, struct sh_date birt
 	}
 	age = timefmt_age_on(birth_date, motion_date);
 	for (size_t g = 0; g < r->ngroups && !rc; g++)
-		rc = judge(r, r->rules[r->groups[g]].name, age, motion_date, charges, ncharges, victim,
-			   &out[g], &reason);
+		rc = judge(r, r->rules[r->groups[g]].name, age, motion_date, charges, ncharges,
+			   victim, &out[g], &reason);
 	if (rc)
 		*n = 0;
 out:

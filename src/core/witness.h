@@ -31,17 +31,17 @@
 /* Parser limits; a file over them is refused with a message. */
 #define WITNESS_MAX_CLASSES 16
 #define WITNESS_MAX_SECTIONS 200   /* per class */
-#define WITNESS_MAX_RULES 16       /* rule blocks, counting every dated version */
+#define WITNESS_MAX_RULES 16	   /* rule blocks, counting every dated version */
 #define WITNESS_MAX_RULE_CLASSES 8 /* classes one rule may require */
 
 struct witness_rules;
 
 /* One rule's verdict for one witness. */
 struct witness_result {
-	const char *rule;   /* "PC 1347", "PC 1347.1" or "county policy" (static storage) */
+	const char *rule; /* "PC 1347", "PC 1347.1" or "county policy" (static storage) */
 	bool eligible;
-	bool in_effect;     /* false: the rule did not apply on the motion date */
-	int age;            /* the witness's age on the motion date */
+	bool in_effect;	    /* false: the rule did not apply on the motion date */
+	int age;	    /* the witness's age on the motion date */
 	const char *source; /* the applied rule's `source` text (points into the rules);
 			       NULL when not in effect */
 	char reason[WITNESS_REASON_MAX]; /* one or two plain sentences */
@@ -95,8 +95,8 @@ int witness_charge_normalise(const char *charge, char out[WITNESS_CHARGE_MAX + 1
  * Writes up to max class names (owned by r) into names and returns how many
  * classes matched (0 for unknown or unrecognised charges; that is not an error).
  */
-size_t witness_charge_classes(const struct witness_rules *r, const char *charge,
-			      const char **names, size_t max);
+size_t witness_charge_classes(const struct witness_rules *r, const char *charge, const char **names,
+			      size_t max);
 
 /*
  * Judges a witness born on birth_date for a motion dated motion_date, with the

@@ -38,7 +38,8 @@ static enum sh_code check_user(const struct user_rec *u, struct principal *p, st
 	if (u->disabled || u->agency_disabled)
 		return sh_error_set(err, SH_EUNAUTH, "this account is disabled");
 	if (!principal_from_user(p, u))
-		return sh_error_set(err, SH_EFORBIDDEN, "this account has an unknown role or agency kind");
+		return sh_error_set(err, SH_EFORBIDDEN,
+				    "this account has an unknown role or agency kind");
 	return SH_OK;
 }
 
@@ -52,7 +53,8 @@ static enum sh_code check_scope(const struct api_request *req, const char *scope
 	if (!strcmp(scope, "read")) {
 		if (is_safe_method(req->method))
 			return SH_OK;
-		return sh_error_set(err, SH_EFORBIDDEN, "this token's scope is read: it may only GET");
+		return sh_error_set(err, SH_EFORBIDDEN,
+				    "this token's scope is read: it may only GET");
 	}
 	if (!strcmp(scope, "report") && is_safe_method(req->method) &&
 	    (!strncmp(req->route, "/api/v1/reports/", 16) || !strcmp(req->route, "/api/v1/me")))
@@ -61,8 +63,7 @@ static enum sh_code check_scope(const struct api_request *req, const char *scope
 			    "this token's scope is %s: it may only read the reports", scope);
 }
 
-enum sh_code http_auth_check(struct api_request *req, struct principal **who,
-			     struct sh_error *err)
+enum sh_code http_auth_check(struct api_request *req, struct principal **who, struct sh_error *err)
 {
 	struct app *app = req->app;
 	const char *authz = api_header(req, "Authorization"), *cookie;
@@ -86,9 +87,11 @@ enum sh_code http_auth_check(struct api_request *req, struct principal **who,
 		rc = store_token_get(c, hash, req->arena, &t, &u, err);
 		store_read_end(c);
 		if (rc == SH_ENOTFOUND)
-			return sh_error_set(err, SH_EUNAUTH, "the token is not valid (revoked or unknown)");
+			return sh_error_set(err, SH_EUNAUTH,
+					    "the token is not valid (revoked or unknown)");
 		if (!rc && t.expires_at <= now)
-			return sh_error_set(err, SH_EUNAUTH, "the token has expired; make a new one");
+			return sh_error_set(err, SH_EUNAUTH,
+					    "the token has expired; make a new one");
 		if (rc || (rc = check_user(&u, p, err)) || (rc = check_scope(req, t.scope, err)))
 			return rc;
 		p->token_id = t.id;
@@ -113,15 +116,18 @@ enum sh_code http_auth_check(struct api_request *req, struct principal **who,
 		rc = store_session_get(c, hash, req->arena, &s, &u, err);
 		store_read_end(c);
 		if (rc == SH_ENOTFOUND || (!rc && s.revoked))
-			return sh_error_set(err, SH_EUNAUTH, "the session has ended; sign in again");
+			return sh_error_set(err, SH_EUNAUTH,
+					    "the session has ended; sign in again");
 		if (rc)
 			return rc;
 		if (now - s.last_seen > app->cfg.session_idle_s ||
 		    now - s.created_at > app->cfg.session_absolute_s)
-			return sh_error_set(err, SH_EUNAUTH, "the session has expired; sign in again");
-		if (strcmp(s.stage, "full") && now - s.created_at > SIGNIN_PENDING_S)
 			return sh_error_set(err, SH_EUNAUTH,
-					    "signing in took too long; start again with the password");
+					    "the session has expired; sign in again");
+		if (strcmp(s.stage, "full") && now - s.created_at > SIGNIN_PENDING_S)
+			return sh_error_set(
+				err, SH_EUNAUTH,
+				"signing in took too long; start again with the password");
 		if ((rc = check_user(&u, p, err)))
 			return rc;
 		if (!is_safe_method(req->method)) {
@@ -133,14 +139,18 @@ enum sh_code http_auth_check(struct api_request *req, struct principal **who,
 		}
 		p->via_session = true;
 		p->session = arena_strdup(req->arena, hash);
-		p->session_ends = s.created_at + (strcmp(s.stage, "full") ? SIGNIN_PENDING_S
-									   : app->cfg.session_absolute_s);
+		p->session_ends =
+			s.created_at +
+			(strcmp(s.stage, "full") ? SIGNIN_PENDING_S : app->cfg.session_absolute_s);
 		p->csrf_token = s.csrf_token;
 		p->stage = strcmp(s.stage, "full") ? s.stage : NULL;
 		p->method = s.method;
 		/* last_seen is written at most once a minute (sooner for short idle limits) */
-		t.hash = now - s.last_seen >= (app->cfg.session_idle_s / 4 < 60 ? app->cfg.session_idle_s / 4 : 60)
-				 ? hash : NULL;
+		t.hash = now - s.last_seen >= (app->cfg.session_idle_s / 4 < 60
+						       ? app->cfg.session_idle_s / 4
+						       : 60)
+				 ? hash
+				 : NULL;
 		t.user_id = p->stage ? 0 : touch_user(&u, now);
 		t.now = now;
 		if ((t.hash || t.user_id) && (rc = store_write(app->store, do_touch, &t, err)))

@@ -9,7 +9,6 @@
 struct principal;
 
 /* Fills *who (allocated in req->arena) or fails with SH_EUNAUTH / SH_EFORBIDDEN. */
-enum sh_code http_auth_check(struct api_request *req, struct principal **who,
-			     struct sh_error *err);
+enum sh_code http_auth_check(struct api_request *req, struct principal **who, struct sh_error *err);
 
 #endif

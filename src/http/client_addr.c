@@ -2,16 +2,16 @@
 #include "lib/common.h"
 #include "http/client_addr.h"
 
-enum sh_code http_proxies_parse(const char *list, struct netaddr_list *out,
-				struct sh_error *err)
+enum sh_code http_proxies_parse(const char *list, struct netaddr_list *out, struct sh_error *err)
 {
 	char bad[64];
 
 	if (!netaddr_parse_list(list ? list : "", out, bad, sizeof(bad)))
-		return sh_error_set(err, SH_EINVAL,
-				    "trusted_proxies: '%s' is not an address or CIDR range (at most "
-				    "%d of them)",
-				    bad, NETADDR_LIST_MAX);
+		return sh_error_set(
+			err, SH_EINVAL,
+			"trusted_proxies: '%s' is not an address or CIDR range (at most "
+			"%d of them)",
+			bad, NETADDR_LIST_MAX);
 	return SH_OK;
 }
 

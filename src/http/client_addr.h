@@ -21,13 +21,12 @@
 
 /* Parses a trusted_proxies value ("127.0.0.1, 10.0.0.0/8, ::1"; "" = none) with
  * lib/netaddr; SH_EINVAL naming the item that is not an address or range. */
-enum sh_code http_proxies_parse(const char *list, struct netaddr_list *out,
-				struct sh_error *err);
+enum sh_code http_proxies_parse(const char *list, struct netaddr_list *out, struct sh_error *err);
 
 struct http_client {
 	char addr[NETADDR_TEXT_LEN]; /* the client's address as text ("-" when unknown) */
-	bool via_proxy;              /* the peer is a trusted proxy */
-	bool secure;                 /* a trusted proxy says the client used https */
+	bool via_proxy;		     /* the peer is a trusted proxy */
+	bool secure;		     /* a trusted proxy says the client used https */
 };
 
 /*

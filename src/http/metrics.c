@@ -15,8 +15,7 @@
 #include "lib/promtext.h"
 #include "notify/worker.h"
 
-static enum sh_code render(struct api_request *req, struct api_response *res,
-			   struct sh_error *err)
+static enum sh_code render(struct api_request *req, struct api_response *res, struct sh_error *err)
 {
 	struct app *app = req->app;
 	struct store_gauges g;
@@ -48,8 +47,9 @@ static enum sh_code render(struct api_request *req, struct api_response *res,
 		telemetry_render(app->telemetry, &res->body);
 	store_stats(app->store, &st);
 	if (st.group_size) {
-		prom_family(&res->body, "safeharbor_store_group_commit_size", "histogram",
-			    "Writes committed together by the writer thread (one fsync each group).");
+		prom_family(
+			&res->body, "safeharbor_store_group_commit_size", "histogram",
+			"Writes committed together by the writer thread (one fsync each group).");
 		prom_histo(&res->body, "safeharbor_store_group_commit_size", NULL, st.group_size);
 		prom_family(&res->body, "safeharbor_store_commit_wait_seconds", "histogram",
 			    "Time from queueing a write to its durable commit.");

@@ -11,8 +11,8 @@
 #include "api/permit.h"
 
 enum route_auth {
-	ROUTE_PUBLIC,    /* anyone */
-	ROUTE_SIGNED_IN, /* a session cookie (+ CSRF on writes) or a bearer token */
+	ROUTE_PUBLIC,	  /* anyone */
+	ROUTE_SIGNED_IN,  /* a session cookie (+ CSRF on writes) or a bearer token */
 	ROUTE_SIGNING_IN, /* the same, or a session that still owes its second factor */
 };
 
@@ -21,7 +21,7 @@ struct route {
 	const char *pattern;
 	api_handler fn;
 	enum route_auth auth;
-	size_t body_limit; /* 0 = the server default (1 MiB); GET rows take no body */
+	size_t body_limit;		 /* 0 = the server default (1 MiB); GET rows take no body */
 	const struct api_permit *permit; /* NULL: everyone the auth level lets through */
 };
 

@@ -15,7 +15,10 @@
 #define ROLE PERMIT_ROLE
 #define KIND PERMIT_KIND
 #define STAFF PERMIT_STAFF
-#define GRANT(...) { __VA_ARGS__ }
+#define GRANT(...)          \
+	{                   \
+		__VA_ARGS__ \
+	}
 #define ADMINS(why) PERMIT(.grants = { GRANT(ROLE(ADMIN)) }, .rule = why)
 #define CASE_STAFF(why) PERMIT(.grants = { GRANT(STAFF) }, .rule = why)
 #define NO_CASE_CONTENT CASE_STAFF("analysts and admins see no case content")
@@ -62,7 +65,8 @@ const struct route http_routes[] = {
 	{ "PUT", "/api/v1/agencies/{id}/signin", api_agency_signin, ROUTE_SIGNED_IN, 1 * KiB,
 	  ADMINS("only an admin may change how an agency signs in") },
 	{ "GET", "/api/v1/users", api_users_list, ROUTE_SIGNED_IN, 0,
-	  PERMIT(.grants = { GRANT(ROLE(ADMIN) | STAFF) }, .rule = "admins and case staff list users") },
+	  PERMIT(.grants = { GRANT(ROLE(ADMIN) | STAFF) },
+		 .rule = "admins and case staff list users") },
 	{ "POST", "/api/v1/users", api_users_create, ROUTE_SIGNED_IN, 8 * KiB,
 	  ADMINS("only an admin may add users") },
 	{ "PATCH", "/api/v1/users/{id}", api_user_update, ROUTE_SIGNED_IN, 4 * KiB,
@@ -82,29 +86,34 @@ const struct route http_routes[] = {
 	{ "GET", "/api/v1/notices", api_notices_list, ROUTE_SIGNED_IN, 0 },
 
 	{ "POST", "/api/v1/cases", api_cases_create, ROUTE_SIGNED_IN, 16 * KiB,
-	  PERMIT(.grants = { GRANT(STAFF, KIND(LAW_ENFORCEMENT) | KIND(CHILD_WELFARE) | KIND(PROBATION)) }, .rule = "identifications are recorded by law enforcement, child welfare or probation staff") },
-	{ "GET", "/api/v1/cases", api_cases_list, ROUTE_SIGNED_IN, 0,
-	  NO_CASE_CONTENT },
-	{ "GET", "/api/v1/cases/{id}", api_case_get, ROUTE_SIGNED_IN, 0,
-	  ON_CASE },
+	  PERMIT(.grants = { GRANT(STAFF,
+				   KIND(LAW_ENFORCEMENT) | KIND(CHILD_WELFARE) | KIND(PROBATION)) },
+		 .rule = "identifications are recorded by law enforcement, child welfare or probation staff") },
+	{ "GET", "/api/v1/cases", api_cases_list, ROUTE_SIGNED_IN, 0, NO_CASE_CONTENT },
+	{ "GET", "/api/v1/cases/{id}", api_case_get, ROUTE_SIGNED_IN, 0, ON_CASE },
 	{ "GET", "/api/v1/cases/{id}/audit", api_case_audit, ROUTE_SIGNED_IN, 0,
-	  PERMIT(.grants = { GRANT(ROLE(SUPERVISOR)) }, .rule = "supervisors see who viewed a case", .case_member = true) },
+	  PERMIT(.grants = { GRANT(ROLE(SUPERVISOR)) }, .rule = "supervisors see who viewed a case",
+		 .case_member = true) },
 	{ "POST", "/api/v1/cases/{id}/events", api_events_create, ROUTE_SIGNED_IN, 64 * KiB,
 	  ON_CASE },
-	{ "GET", "/api/v1/cases/{id}/events", api_events_list, ROUTE_SIGNED_IN, 0,
-	  ON_CASE },
+	{ "GET", "/api/v1/cases/{id}/events", api_events_list, ROUTE_SIGNED_IN, 0, ON_CASE },
 	{ "GET", "/api/v1/cases/{id}/witness", api_case_witness, ROUTE_SIGNED_IN, 0,
-	  PERMIT(.case_member = true, .need = ACCESS_READ, .section = SEC_COURT, .section_rule = "your agency does not see court matters") },
+	  PERMIT(.case_member = true, .need = ACCESS_READ, .section = SEC_COURT,
+		 .section_rule = "your agency does not see court matters") },
 	{ "GET", "/api/v1/cases/{id}/csec", api_case_csec, ROUTE_SIGNED_IN, 0,
-	  PERMIT(.case_member = true, .need = ACCESS_READ, .section = SEC_STATE, .section_rule = "the state's CSEC indicators are for child welfare and oversight") },
+	  PERMIT(.case_member = true, .need = ACCESS_READ, .section = SEC_STATE,
+		 .section_rule =
+			 "the state's CSEC indicators are for child welfare and oversight") },
 	/* the terms go in a body, never in a URL (browser history, proxy logs) */
-	{ "POST", "/api/v1/search", api_search, ROUTE_SIGNED_IN, 4 * KiB,
-	  NO_CASE_CONTENT },
+	{ "POST", "/api/v1/search", api_search, ROUTE_SIGNED_IN, 4 * KiB, NO_CASE_CONTENT },
 	{ "GET", "/api/v1/steps", api_steps, ROUTE_SIGNED_IN, 0 },
 	{ "GET", "/api/v1/agenda", api_agenda, ROUTE_SIGNED_IN, 0, NO_CASE_CONTENT },
 	{ "GET", "/api/v1/me/calendar", api_calendar_get, ROUTE_SIGNED_IN, 0 },
 	{ "POST", "/api/v1/me/calendar", api_calendar_create, ROUTE_SIGNED_IN, 1 * KiB,
-	  PERMIT(.session = true, .session_rule = "make a calendar link while signed in, not with a token", .grants = { GRANT(STAFF) }, .rule = "a calendar shows case deadlines: only case staff have one") },
+	  PERMIT(.session = true,
+		 .session_rule = "make a calendar link while signed in, not with a token",
+		 .grants = { GRANT(STAFF) },
+		 .rule = "a calendar shows case deadlines: only case staff have one") },
 	{ "DELETE", "/api/v1/me/calendar", api_calendar_delete, ROUTE_SIGNED_IN, 0 },
 	/* the feed a calendar app fetches: the secret in the path is the credential (never
 	 * logged: the access log names the route pattern) */
@@ -117,17 +126,18 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/prosecutions", api_prosecutions_create, ROUTE_SIGNED_IN, 64 * KiB,
 	  PROSECUTOR("prosecutions are recorded by the prosecutor") },
 	{ "GET", "/api/v1/prosecutions/{id}", api_prosecution_get, ROUTE_SIGNED_IN, 0 },
-	{ "POST", "/api/v1/prosecutions/{id}/hearings", api_prosecution_hearing, ROUTE_SIGNED_IN, 4 * KiB,
-	  PROSECUTOR("the prosecutor's agency changes its prosecutions") },
-	{ "POST", "/api/v1/prosecutions/{id}/outcome", api_prosecution_outcome, ROUTE_SIGNED_IN, 4 * KiB,
-	  PROSECUTOR("the prosecutor's agency changes its prosecutions") },
-	{ "POST", "/api/v1/prosecutions/{id}/witnesses", api_prosecution_witness, ROUTE_SIGNED_IN, 4 * KiB,
-	  PROSECUTOR("the prosecutor's agency changes its prosecutions") },
+	{ "POST", "/api/v1/prosecutions/{id}/hearings", api_prosecution_hearing, ROUTE_SIGNED_IN,
+	  4 * KiB, PROSECUTOR("the prosecutor's agency changes its prosecutions") },
+	{ "POST", "/api/v1/prosecutions/{id}/outcome", api_prosecution_outcome, ROUTE_SIGNED_IN,
+	  4 * KiB, PROSECUTOR("the prosecutor's agency changes its prosecutions") },
+	{ "POST", "/api/v1/prosecutions/{id}/witnesses", api_prosecution_witness, ROUTE_SIGNED_IN,
+	  4 * KiB, PROSECUTOR("the prosecutor's agency changes its prosecutions") },
 
 	{ "GET", "/api/v1/agencies/{id}/roster", api_roster_list, ROUTE_SIGNED_IN, 0,
 	  ADMIN_OR_OWN(STAFF, "only the agency's own staff see its roster") },
 	{ "GET", "/api/v1/agencies/{id}/caseloads", api_caseloads, ROUTE_SIGNED_IN, 0,
-	  PERMIT(.grants = { GRANT(ROLE(SUPERVISOR), 0, true) }, .rule = "an agency's caseloads are for its supervisors") },
+	  PERMIT(.grants = { GRANT(ROLE(SUPERVISOR), 0, true) },
+		 .rule = "an agency's caseloads are for its supervisors") },
 	{ "POST", "/api/v1/agencies/{id}/roster", api_roster_add, ROUTE_SIGNED_IN, 4 * KiB,
 	  ADMIN_OR_OWN(ROLE(SUPERVISOR), "a roster is kept by the supervisors of its own agency") },
 	{ "DELETE", "/api/v1/agencies/{id}/roster/{entry}", api_roster_remove, ROUTE_SIGNED_IN, 0,
@@ -137,20 +147,29 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/notifications/{id}/ack", api_notification_ack, ROUTE_SIGNED_IN, 1 * KiB,
 	  PERMIT(.grants = { GRANT(STAFF) }, .rule = "no such notification", .hidden = true) },
 	{ "GET", "/api/v1/cases/{id}/notifications", api_case_notifications, ROUTE_SIGNED_IN, 0,
-	  PERMIT(.grants = { GRANT(STAFF) }, .rule = "analysts and admins see no case content", .case_member = true) },
-	{ "GET", "/api/v1/summons", api_summons_list, ROUTE_SIGNED_IN, 0,
-	  NO_CASE_CONTENT },
+	  PERMIT(.grants = { GRANT(STAFF) }, .rule = "analysts and admins see no case content",
+		 .case_member = true) },
+	{ "GET", "/api/v1/summons", api_summons_list, ROUTE_SIGNED_IN, 0, NO_CASE_CONTENT },
 	{ "POST", "/api/v1/summons/{id}/ack", api_summons_ack, ROUTE_SIGNED_IN, 1 * KiB,
 	  PERMIT(.grants = { GRANT(STAFF) }, .rule = "no such summons", .hidden = true) },
 
 	{ "GET", "/api/v1/reports/board", api_report_board, ROUTE_SIGNED_IN, 0,
-	  PERMIT(.grants = { GRANT(ROLE(ANALYST) | ROLE(SUPERVISOR)), GRANT(STAFF, KIND(OVERSIGHT)) }, .rule = "reports are for analysts, supervisors and oversight staff", .audit = "report.board") },
+	  PERMIT(.grants = { GRANT(ROLE(ANALYST) | ROLE(SUPERVISOR)),
+			     GRANT(STAFF, KIND(OVERSIGHT)) },
+		 .rule = "reports are for analysts, supervisors and oversight staff",
+		 .audit = "report.board") },
 	{ "GET", "/api/v1/reports/csec", api_report_csec, ROUTE_SIGNED_IN, 0,
-	  PERMIT(.grants = { GRANT(ROLE(ANALYST)), GRANT(ROLE(SUPERVISOR), KIND(CHILD_WELFARE)) }, .rule = "the state's CSEC indicators are for analysts and child welfare's supervisors", .audit = "report.csec") },
+	  PERMIT(.grants = { GRANT(ROLE(ANALYST)), GRANT(ROLE(SUPERVISOR), KIND(CHILD_WELFARE)) },
+		 .rule = "the state's CSEC indicators are for analysts and child welfare's supervisors",
+		 .audit = "report.csec") },
 	{ "GET", "/api/v1/reports/federal", api_report_federal, ROUTE_SIGNED_IN, 0,
-	  PERMIT(.grants = { GRANT(ROLE(ANALYST)), GRANT(STAFF, KIND(OVERSIGHT)) }, .rule = "the federal counts are for analysts and oversight staff", .audit = "report.federal") },
+	  PERMIT(.grants = { GRANT(ROLE(ANALYST)), GRANT(STAFF, KIND(OVERSIGHT)) },
+		 .rule = "the federal counts are for analysts and oversight staff",
+		 .audit = "report.federal") },
 	{ "GET", "/api/v1/arrests/refused", api_refused_arrests, ROUTE_SIGNED_IN, 0,
-	  PERMIT(.grants = { GRANT(ROLE(SUPERVISOR)), GRANT(STAFF, KIND(OVERSIGHT)) }, .rule = "refused arrests are for oversight staff and supervisors", .audit = "arrests.refused.read") },
+	  PERMIT(.grants = { GRANT(ROLE(SUPERVISOR)), GRANT(STAFF, KIND(OVERSIGHT)) },
+		 .rule = "refused arrests are for oversight staff and supervisors",
+		 .audit = "arrests.refused.read") },
 };
 
 const size_t http_nroutes = ARRAY_SIZE(http_routes);

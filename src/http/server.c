@@ -127,10 +127,11 @@ void http_answer(const struct http_routing *r, struct api_request *req, struct a
 	if (r->route->auth != ROUTE_PUBLIC) {
 		rc = http_auth_check(req, &who, &err);
 		if (!rc && who->stage && r->route->auth != ROUTE_SIGNING_IN)
-			rc = sh_error_set(&err, SH_EUNAUTH,
-					  !strcmp(who->stage, "code")
-						  ? "finish signing in: enter the code from your authenticator app"
-						  : "finish signing in: set up an authenticator app first");
+			rc = sh_error_set(
+				&err, SH_EUNAUTH,
+				!strcmp(who->stage, "code")
+					? "finish signing in: enter the code from your authenticator app"
+					: "finish signing in: set up an authenticator app first");
 		if (rc)
 			goto out;
 		req->who = who;
@@ -145,7 +146,8 @@ void http_answer(const struct http_routing *r, struct api_request *req, struct a
 	if (rc && !err.code)
 		err.code = rc;
 	if (rc && sh_code_http_status(err.code) >= 500)
-		log_error("request %s %s failed: %s", req->request_id, r->route->pattern, err.detail);
+		log_error("request %s %s failed: %s", req->request_id, r->route->pattern,
+			  err.detail);
 out:
 	if (rc)
 		api_problem(res, &err, req->request_id);
@@ -186,8 +188,8 @@ static enum MHD_Result dispatch(struct exchange *x, const char *url)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
 {
 	struct http_server *srv = cls;
 	struct exchange *x = *con_cls;
@@ -216,9 +218,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 									"X-Forwarded-Proto"),
 					    &srv->proxies, &x->client);
 		}
-		x->match = router_match(srv->routes, srv->nroutes, method, url, &x->arena,
-					&x->route, x->params, &x->nparams, x->allow,
-					sizeof(x->allow));
+		x->match =
+			router_match(srv->routes, srv->nroutes, method, url, &x->arena, &x->route,
+				     x->params, &x->nparams, x->allow, sizeof(x->allow));
 		limit = x->route && x->route->body_limit ? x->route->body_limit : srv->body_limit;
 		buf_init(&x->body, limit);
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -261,14 +263,19 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	/* back to waiting for a request's headers (keep-alive): the short timeout again */
 	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
-		MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, srv->header_timeout_s);
+		MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+					  srv->header_timeout_s);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	ms = (double)(end.tv_sec - x->start.tv_sec) * 1e3 +
 	     (double)(end.tv_nsec - x->start.tv_nsec) / 1e6;
 	/* the route pattern, never the path: paths can carry ids, and ids are not for logs */
 	{
-		struct log_access a = { x->method, x->route ? x->route->pattern : "-", x->status,
-					ms, x->request_id, x->client.addr,
+		struct log_access a = { x->method,
+					x->route ? x->route->pattern : "-",
+					x->status,
+					ms,
+					x->request_id,
+					x->client.addr,
 					toe != MHD_REQUEST_TERMINATED_COMPLETED_OK };
 		log_access(&a);
 	}
@@ -377,19 +384,16 @@ enum sh_code http_server_start(struct app *app, const struct http_server_options
 	s->d = MHD_start_daemon(
 		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
 			MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-		0, NULL, NULL, on_request, s,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED,
+		on_completed, s,
 		/* a new connection waits for its headers: the short timeout (slowloris) */
-		MHD_OPTION_CONNECTION_TIMEOUT, s->header_timeout_s,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)(o->max_conns ? o->max_conns : 512),
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		MHD_OPTION_CONNECTION_TIMEOUT, s->header_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)(o->max_conns ? o->max_conns : 512), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 		(unsigned)(o->max_conns_per_ip ? o->max_conns_per_ip : 64),
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)(o->header_limit ? o->header_limit : 32 * 1024),
-		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024),
-		MHD_OPTION_END);
+		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024), MHD_OPTION_END);
 	if (!s->d) {
 		pthread_mutex_destroy(&s->mu);
 		pthread_cond_destroy(&s->idle_cv);

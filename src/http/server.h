@@ -14,16 +14,16 @@
 struct http_server;
 
 struct http_server_options {
-	const char *listen;      /* "127.0.0.1:8080", "[::1]:8080"; port 0 picks a free one */
-	size_t body_limit;       /* default 1 MiB */
-	unsigned timeout_s;      /* idle connection timeout while a request is handled, default 30 */
-	unsigned header_timeout_s; /* ... and while waiting for a request's headers, default 10 */
-	unsigned max_conns;      /* default 512 */
-	unsigned max_conns_per_ip; /* connections from one client address, default 64 */
-	size_t header_limit;     /* memory for the request line and headers, default 32 KiB */
+	const char *listen; /* "127.0.0.1:8080", "[::1]:8080"; port 0 picks a free one */
+	size_t body_limit;  /* default 1 MiB */
+	unsigned timeout_s; /* idle connection timeout while a request is handled, default 30 */
+	unsigned header_timeout_s;  /* ... and while waiting for a request's headers, default 10 */
+	unsigned max_conns;	    /* default 512 */
+	unsigned max_conns_per_ip;  /* connections from one client address, default 64 */
+	size_t header_limit;	    /* memory for the request line and headers, default 32 KiB */
 	const struct route *routes; /* default: http_routes (the API and the web app) */
 	size_t nroutes;
-	bool no_web_app;         /* answer 404 outside the route table (the metrics listener) */
+	bool no_web_app;	     /* answer 404 outside the route table (the metrics listener) */
 	const char *trusted_proxies; /* conf.h trusted_proxies; NULL or "": none */
 	struct telemetry *telemetry; /* where answered requests are counted; NULL: nowhere */
 };
@@ -32,9 +32,9 @@ struct http_server_options {
 struct http_routing {
 	enum route_match match;
 	const struct route *route; /* ROUTE_FOUND: the row */
-	const char *allow;         /* ROUTE_NO_METHOD: the methods the path accepts */
-	size_t body_limit;         /* the body limit in force (for the 413's detail) */
-	bool too_big;              /* the body, or its declared length, passed it */
+	const char *allow;	   /* ROUTE_NO_METHOD: the methods the path accepts */
+	size_t body_limit;	   /* the body limit in force (for the 413's detail) */
+	bool too_big;		   /* the body, or its declared length, passed it */
 };
 
 /*

@@ -5,16 +5,16 @@
 #include "lib/histo.h"
 #include "lib/promtext.h"
 
-static const int statuses[] = { 200, 201, 204, 206, 301, 302, 304, 400, 401, 403, 404, 405,
-				406, 409, 410, 412, 413, 414, 415, 416, 422, 429, 431, 500,
-				501, 502, 503, 504 };
+static const int statuses[] = { 200, 201, 204, 206, 301, 302, 304, 400, 401, 403,
+				404, 405, 406, 409, 410, 412, 413, 414, 415, 416,
+				422, 429, 431, 500, 501, 502, 503, 504 };
 #define NSTATUS (ARRAY_SIZE(statuses) + 1) /* the last slot: any other status */
 
 struct telemetry {
 	const struct route *routes;
-	size_t nroutes, nslots; /* slots: each route, then the web app / unknown paths */
+	size_t nroutes, nslots;	      /* slots: each route, then the web app / unknown paths */
 	atomic_uint_fast64_t *counts; /* [slot][status] */
-	struct histo *latency;        /* [slot] */
+	struct histo *latency;	      /* [slot] */
 };
 
 struct telemetry *telemetry_new(const struct route *routes, size_t nroutes)

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 struct web_asset {
-	const char *path;         /* relative to web/, e.g. "js/app.js" */
+	const char *path;	  /* relative to web/, e.g. "js/app.js" */
 	const char *content_type; /* with charset for text */
 	const unsigned char *data;
 	size_t len;

@@ -14,7 +14,10 @@ struct arena {
 	size_t total;
 };
 
-#define ARENA_INIT { NULL, 0 }
+#define ARENA_INIT      \
+	{               \
+		NULL, 0 \
+	}
 
 void arena_init(struct arena *a);
 /* Wipes (sodium_memzero) and frees every chunk; the arena is empty and usable again. */

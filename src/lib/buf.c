@@ -162,8 +162,8 @@ enum sh_code buf_add_urlencoded(struct buf *b, const char *s)
 	enum sh_code rc = SH_OK;
 
 	for (const unsigned char *p = (const unsigned char *)s; *p && !rc; p++)
-		rc = ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      strchr("-._~", *p))
+		rc = ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("-._~", *p))
 			     ? buf_addch(b, (char)*p)
 			     : buf_addf(b, "%%%02X", *p);
 	return rc;

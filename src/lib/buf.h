@@ -16,7 +16,10 @@ struct buf {
 };
 
 extern char buf_empty[1];
-#define BUF_INIT { buf_empty, 0, 0, 0 }
+#define BUF_INIT                   \
+	{                          \
+		buf_empty, 0, 0, 0 \
+	}
 
 void buf_init(struct buf *b, size_t max);
 /* Frees what the buffer holds and leaves it empty and usable. */

@@ -9,8 +9,7 @@
 #include "lib/paths.h"
 
 const struct conf_def conf_defs[CONF_NKEYS] = {
-	[CONF_DB] = { "db", CONF_T_PATH, "./var/safeharbor.db", NULL, false,
-		      "the database file" },
+	[CONF_DB] = { "db", CONF_T_PATH, "./var/safeharbor.db", NULL, false, "the database file" },
 	[CONF_KEY_FILE] = { "key_file", CONF_T_PATH, "", NULL, true,
 			    "the key file (empty: beside the database, <db without .db>.key)" },
 	[CONF_CHECKPOINTS] = { "checkpoints", CONF_T_PATH, "", NULL, true,
@@ -85,7 +84,7 @@ void conf_init(struct conf *c)
 		const char *d = conf_defs[k].dflt ? conf_defs[k].dflt : "";
 		if (k == CONF_PROTOCOL || k == CONF_WITNESS_RULES || k == CONF_OFFENCES) {
 			snprintf(path, sizeof(path), "%s/%s", dir,
-				 k == CONF_PROTOCOL	  ? "la-county-frp.protocol"
+				 k == CONF_PROTOCOL	   ? "la-county-frp.protocol"
 				 : k == CONF_WITNESS_RULES ? "ca-cctv.rules"
 							   : "ca-offences.rules");
 			d = path;
@@ -174,8 +173,7 @@ static enum sh_code check_value(enum conf_key k, const char *v, char **norm, str
 		return SH_EINVAL;
 	}
 	switch (d->type) {
-	case CONF_T_PATH:
-		break;
+	case CONF_T_PATH: break;
 	case CONF_T_ADDR:
 		if (!valid_addr(v)) {
 			buf_adds(why, "ADDRESS:PORT with a numeric address and a port from 0 to "
@@ -236,9 +234,10 @@ static enum sh_code check_value(enum conf_key k, const char *v, char **norm, str
 			if (!n)
 				break;
 			if (n >= sizeof(item) || (memcpy(item, p, n), item[n] = '\0',
-						 !netaddr_parse_prefix(item, &np))) {
-				buf_addf(why, "addresses or CIDR ranges separated by commas, e.g. "
-					      "127.0.0.1, 10.0.0.0/8, ::1; '%.*s' is neither",
+						  !netaddr_parse_prefix(item, &np))) {
+				buf_addf(why,
+					 "addresses or CIDR ranges separated by commas, e.g. "
+					 "127.0.0.1, 10.0.0.0/8, ::1; '%.*s' is neither",
 					 (int)(n > 60 ? 60 : n), p);
 				buf_release(&out);
 				return SH_EINVAL;
@@ -369,10 +368,10 @@ enum sh_code conf_read_file(struct conf *c, const char *path, struct sh_error *e
 		if ((k = conf_key_by_name(key)) < 0) {
 			char known[400] = "";
 			for (int i = 0; i < CONF_NKEYS; i++)
-				snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
-					 i ? ", " : "", conf_defs[i].key);
-			sh_error_field(err, SH_EINVAL, where, "unknown key '%.60s' (known: %s)", key,
-				       known);
+				snprintf(known + strlen(known), sizeof(known) - strlen(known),
+					 "%s%s", i ? ", " : "", conf_defs[i].key);
+			sh_error_field(err, SH_EINVAL, where, "unknown key '%.60s' (known: %s)",
+				       key, known);
 			continue;
 		}
 		if (seen[k]) {

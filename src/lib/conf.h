@@ -42,19 +42,19 @@ enum conf_key {
 };
 
 enum conf_type {
-	CONF_T_PATH,    /* a file name */
-	CONF_T_ADDR,    /* ADDRESS:PORT, numeric ([::1]:8080 for IPv6) */
-	CONF_T_URL,     /* http:// or https:// */
-	CONF_T_BOOL,    /* true/false, yes/no, on/off, 1/0 */
+	CONF_T_PATH,	/* a file name */
+	CONF_T_ADDR,	/* ADDRESS:PORT, numeric ([::1]:8080 for IPv6) */
+	CONF_T_URL,	/* http:// or https:// */
+	CONF_T_BOOL,	/* true/false, yes/no, on/off, 1/0 */
 	CONF_T_SECONDS, /* 1 to 2592000 */
-	CONF_T_COUNT,   /* a whole number from 1 to 65536 */
+	CONF_T_COUNT,	/* a whole number from 1 to 65536 */
 	CONF_T_PROXIES, /* comma-separated addresses or CIDR ranges */
-	CONF_T_CHOICE,  /* one of `choices` */
-	CONF_T_SECRET,  /* 16 to 256 printable characters; masked when shown */
+	CONF_T_CHOICE,	/* one of `choices` */
+	CONF_T_SECRET,	/* 16 to 256 printable characters; masked when shown */
 };
 
 struct conf_def {
-	const char *key;     /* "session_idle" (flag --session-idle, SAFEHARBOR_SESSION_IDLE) */
+	const char *key; /* "session_idle" (flag --session-idle, SAFEHARBOR_SESSION_IDLE) */
 	enum conf_type type;
 	const char *dflt;    /* NULL: computed (paths) or empty */
 	const char *choices; /* CONF_T_CHOICE: "text|json" */
@@ -67,8 +67,9 @@ extern const struct conf_def conf_defs[CONF_NKEYS];
 #define CONF_SOURCE_MAX 300
 
 struct conf {
-	char *value[CONF_NKEYS];                  /* malloc'd, never NULL after conf_init */
-	char source[CONF_NKEYS][CONF_SOURCE_MAX]; /* "default", "FILE:LINE", "environment X", "flag --x" */
+	char *value[CONF_NKEYS]; /* malloc'd, never NULL after conf_init */
+	char source[CONF_NKEYS]
+		   [CONF_SOURCE_MAX]; /* "default", "FILE:LINE", "environment X", "flag --x" */
 	/* a secret (metrics_token, checkpoint_secret) came from a file others may read: its key */
 	const char *secret_in_world_readable_file;
 };

@@ -7,21 +7,21 @@
 enum sh_code {
 	SH_OK = 0,
 	/* the request or input is wrong */
-	SH_EBADREQ,      /* malformed: not JSON, missing header (400) */
-	SH_EINVAL,       /* well-formed but a field breaks a rule (422) */
-	SH_ETOOBIG,      /* over a size limit (413) */
-	SH_EMEDIA,       /* unsupported content type (415) */
+	SH_EBADREQ, /* malformed: not JSON, missing header (400) */
+	SH_EINVAL,  /* well-formed but a field breaks a rule (422) */
+	SH_ETOOBIG, /* over a size limit (413) */
+	SH_EMEDIA,  /* unsupported content type (415) */
 	/* who is asking */
-	SH_EUNAUTH,      /* no valid credentials (401) */
-	SH_EFORBIDDEN,   /* role or agency may not (403) */
-	SH_ETOOMANY,     /* slow down (429) */
+	SH_EUNAUTH,    /* no valid credentials (401) */
+	SH_EFORBIDDEN, /* role or agency may not (403) */
+	SH_ETOOMANY,   /* slow down (429) */
 	/* what is asked for */
-	SH_ENOTFOUND,    /* unknown, or not for this caller to know (404) */
-	SH_EMETHOD,      /* path exists, method does not (405) */
-	SH_ECONFLICT,    /* clashes with the current state (409) */
+	SH_ENOTFOUND, /* unknown, or not for this caller to know (404) */
+	SH_EMETHOD,   /* path exists, method does not (405) */
+	SH_ECONFLICT, /* clashes with the current state (409) */
 	/* storage */
-	SH_ESTORE,       /* the database failed (500) */
-	SH_ESCHEMA,      /* database schema newer than this program, or missing */
+	SH_ESTORE,	 /* the database failed (500) */
+	SH_ESCHEMA,	 /* database schema newer than this program, or missing */
 	SH_EUNAVAILABLE, /* shutting down (503) */
 	/* everything else */
 	SH_EINTERNAL,
@@ -44,7 +44,15 @@ struct sh_error {
 	struct sh_field_error fields[SH_ERROR_MAX_FIELDS];
 };
 
-#define SH_ERROR_INIT { SH_OK, "", 0, { { "", "" } } }
+#define SH_ERROR_INIT                  \
+	{                              \
+		SH_OK, "", 0,          \
+		{                      \
+			{              \
+				"", "" \
+			}              \
+		}                      \
+	}
 
 void sh_error_init(struct sh_error *err);
 

@@ -2,7 +2,7 @@
 #include "lib/histo.h"
 
 const double histo_latency_bounds[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-					0.25,  0.5,    1,     2.5,  5,     10 };
+					0.25,  0.5,    1,     2.5,  5,	   10 };
 const int histo_latency_nbounds = (int)ARRAY_SIZE(histo_latency_bounds);
 const double histo_size_bounds[] = { 1, 2, 4, 8, 16, 32, 64, 128, 256 };
 const int histo_size_nbounds = (int)ARRAY_SIZE(histo_size_bounds);

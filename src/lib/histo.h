@@ -25,7 +25,7 @@ void histo_observe(struct histo *h, double v);
 /* Bucket bounds used across the program. */
 extern const double histo_latency_bounds[]; /* seconds: 1 ms to 10 s */
 extern const int histo_latency_nbounds;
-extern const double histo_size_bounds[];    /* counts: 1 to 256 */
+extern const double histo_size_bounds[]; /* counts: 1 to 256 */
 extern const int histo_size_nbounds;
 
 #endif

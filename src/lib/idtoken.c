@@ -42,7 +42,8 @@ static bool b64url(const char *s, size_t n, struct buf *out)
 static json_t *b64url_json(const char *s, size_t n)
 {
 	struct buf b = BUF_INIT;
-	json_t *v = b64url(s, n, &b) ? json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, NULL) : NULL;
+	json_t *v =
+		b64url(s, n, &b) ? json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, NULL) : NULL;
 
 	buf_release(&b);
 	if (v && !json_is_object(v)) {
@@ -56,7 +57,9 @@ static BIGNUM *bignum_of(const json_t *jwk, const char *name)
 {
 	const char *v = json_string_value(json_object_get(jwk, name));
 	struct buf b = BUF_INIT;
-	BIGNUM *n = v && b64url(v, strlen(v), &b) && b.len ? BN_bin2bn((unsigned char *)b.data, (int)b.len, NULL) : NULL;
+	BIGNUM *n = v && b64url(v, strlen(v), &b) && b.len
+			    ? BN_bin2bn((unsigned char *)b.data, (int)b.len, NULL)
+			    : NULL;
 
 	buf_release(&b);
 	return n;
@@ -78,20 +81,24 @@ static EVP_PKEY *key_of(const json_t *jwk, bool rsa)
 	if (!bld)
 		return NULL;
 	if (rsa) {
-		if (!(n = bignum_of(jwk, "n")) || !(e = bignum_of(jwk, "e")) || BN_num_bits(n) < 2048 ||
+		if (!(n = bignum_of(jwk, "n")) || !(e = bignum_of(jwk, "e")) ||
+		    BN_num_bits(n) < 2048 ||
 		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
 		    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e))
 			goto out;
 	} else {
 		if (!json_is_string(json_object_get(jwk, "crv")) ||
 		    strcmp(json_string_value(json_object_get(jwk, "crv")), "P-256") || !xs || !ys ||
-		    !b64url(xs, strlen(xs), &x) || !b64url(ys, strlen(ys), &y) || x.len != 32 || y.len != 32)
+		    !b64url(xs, strlen(xs), &x) || !b64url(ys, strlen(ys), &y) || x.len != 32 ||
+		    y.len != 32)
 			goto out;
 		point[0] = 0x04; /* uncompressed */
 		memcpy(point + 1, x.data, 32);
 		memcpy(point + 33, y.data, 32);
-		if (!OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) ||
-		    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point)))
+		if (!OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1",
+						     0) ||
+		    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point,
+						      sizeof(point)))
 			goto out;
 	}
 	if (!(params = OSSL_PARAM_BLD_to_param(bld)) ||
@@ -138,7 +145,8 @@ out:
 	return ok;
 }
 
-static bool verify_with(EVP_PKEY *key, bool rsa, const char *input, size_t len, const struct buf *sig)
+static bool verify_with(EVP_PKEY *key, bool rsa, const char *input, size_t len,
+			const struct buf *sig)
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	struct buf der = BUF_INIT;
@@ -151,16 +159,15 @@ static bool verify_with(EVP_PKEY *key, bool rsa, const char *input, size_t len, 
 		s = &der;
 	}
 	ok = md && EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) == 1 &&
-	     EVP_DigestVerify(md, (const unsigned char *)s->data, s->len, (const unsigned char *)input,
-			      len) == 1;
+	     EVP_DigestVerify(md, (const unsigned char *)s->data, s->len,
+			      (const unsigned char *)input, len) == 1;
 out:
 	EVP_MD_CTX_free(md);
 	buf_release(&der);
 	return ok;
 }
 
-enum idtoken_result idtoken_verify_signature(const char *token, const json_t *jwks,
-					     json_t **claims)
+enum idtoken_result idtoken_verify_signature(const char *token, const json_t *jwks, json_t **claims)
 {
 	const char *dot1 = strchr(token, '.'), *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
 	json_t *header = NULL, *payload = NULL, *k;

@@ -12,15 +12,15 @@
 
 enum idtoken_result {
 	IDTOKEN_OK,
-	IDTOKEN_MALFORMED,     /* not three base64url parts of JSON */
-	IDTOKEN_ALG,           /* an algorithm other than RS256 and ES256 */
-	IDTOKEN_NO_KEY,        /* no key of the set fits the header's kid and alg */
-	IDTOKEN_SIGNATURE,     /* the signature does not verify */
-	IDTOKEN_ISSUER,        /* iss is not the provider's */
-	IDTOKEN_AUDIENCE,      /* aud does not name this client (or azp is another's) */
-	IDTOKEN_EXPIRED,       /* exp has passed (beyond the skew), or is missing */
-	IDTOKEN_NOT_YET,       /* iat is in the future (beyond the skew), or is missing */
-	IDTOKEN_NONCE,         /* nonce is not the one this sign-in sent */
+	IDTOKEN_MALFORMED, /* not three base64url parts of JSON */
+	IDTOKEN_ALG,	   /* an algorithm other than RS256 and ES256 */
+	IDTOKEN_NO_KEY,	   /* no key of the set fits the header's kid and alg */
+	IDTOKEN_SIGNATURE, /* the signature does not verify */
+	IDTOKEN_ISSUER,	   /* iss is not the provider's */
+	IDTOKEN_AUDIENCE,  /* aud does not name this client (or azp is another's) */
+	IDTOKEN_EXPIRED,   /* exp has passed (beyond the skew), or is missing */
+	IDTOKEN_NOT_YET,   /* iat is in the future (beyond the skew), or is missing */
+	IDTOKEN_NONCE,	   /* nonce is not the one this sign-in sent */
 };
 
 /* Words for the audit and the log ("wrong audience"); never the token's contents. */

@@ -8,7 +8,8 @@ json_t *jsonh_parse_object(const char *data, size_t len, struct sh_error *err)
 	json_t *v;
 
 	if (len == 0) {
-		sh_error_set(err, SH_EBADREQ, "the request body is empty; a JSON object is required");
+		sh_error_set(err, SH_EBADREQ,
+			     "the request body is empty; a JSON object is required");
 		return NULL;
 	}
 	v = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -47,18 +48,20 @@ static bool has_control(const char *s, bool allow_newlines)
 	return false;
 }
 
-static void check_string(const char *field, const char *s, const struct jsonh_field *f,
-			 bool text, struct sh_error *err)
+static void check_string(const char *field, const char *s, const struct jsonh_field *f, bool text,
+			 struct sh_error *err)
 {
 	size_t n = jsonh_utf8_len(s);
 
 	if (has_control(s, text))
-		sh_error_field(err, SH_EINVAL, field, "contains invisible control characters: type it again without them");
+		sh_error_field(err, SH_EINVAL, field,
+			       "contains invisible control characters: type it again without them");
 	else if (f->min && n < (size_t)f->min)
-		sh_error_field(err, SH_EINVAL, field, "is too short: write at least %lld characters", f->min);
+		sh_error_field(err, SH_EINVAL, field,
+			       "is too short: write at least %lld characters", f->min);
 	else if (f->max && n > (size_t)f->max)
-		sh_error_field(err, SH_EINVAL, field, "is too long: shorten it to %lld characters or fewer",
-			       f->max);
+		sh_error_field(err, SH_EINVAL, field,
+			       "is too long: shorten it to %lld characters or fewer", f->max);
 }
 
 static void check_value(const char *field, const json_t *v, const struct jsonh_field *f,
@@ -84,8 +87,8 @@ static void check_value(const char *field, const json_t *v, const struct jsonh_f
 		}
 		if ((f->min || f->max) &&
 		    (json_integer_value(v) < f->min || json_integer_value(v) > f->max))
-			sh_error_field(err, SH_EINVAL, field, "give a whole number from %lld to %lld",
-				       f->min, f->max);
+			sh_error_field(err, SH_EINVAL, field,
+				       "give a whole number from %lld to %lld", f->min, f->max);
 		return;
 	case JT_BOOL:
 		if (!json_is_boolean(v))
@@ -93,12 +96,14 @@ static void check_value(const char *field, const json_t *v, const struct jsonh_f
 		return;
 	case JT_TIME:
 		if (!json_is_string(v) || timefmt_parse_rfc3339(json_string_value(v), &t))
-			sh_error_field(err, SH_EINVAL, field,
-				       "give a date and time, such as 2026-03-01T02:15:00-08:00 (RFC 3339)");
+			sh_error_field(
+				err, SH_EINVAL, field,
+				"give a date and time, such as 2026-03-01T02:15:00-08:00 (RFC 3339)");
 		return;
 	case JT_DATE:
 		if (!json_is_string(v) || timefmt_parse_date(json_string_value(v), &d))
-			sh_error_field(err, SH_EINVAL, field, "give a calendar date, such as 2026-03-01 (YYYY-MM-DD)");
+			sh_error_field(err, SH_EINVAL, field,
+				       "give a calendar date, such as 2026-03-01 (YYYY-MM-DD)");
 		return;
 	case JT_ENUM:
 		if (json_is_string(v)) {
@@ -141,8 +146,7 @@ static void check_value(const char *field, const json_t *v, const struct jsonh_f
 		if (!json_is_object(v))
 			sh_error_field(err, SH_EINVAL, field, "must be an object");
 		return;
-	case JT_ANY:
-		return;
+	case JT_ANY: return;
 	}
 }
 
@@ -168,11 +172,12 @@ enum sh_code jsonh_check(const json_t *obj, const struct jsonh_field *spec, cons
 		 * birth date is not "unknown", it is a mistake, and is refused like any other */
 		if (json_is_null(v)) {
 			if (!(f->flags & JF_NULLABLE))
-				sh_error_field(err, SH_EINVAL, field,
-					       (f->flags & JF_REQUIRED)
-						       ? "is required and must not be null"
-						       : "must not be null: leave the field out when it is "
-							 "not known");
+				sh_error_field(
+					err, SH_EINVAL, field,
+					(f->flags & JF_REQUIRED)
+						? "is required and must not be null"
+						: "must not be null: leave the field out when it is "
+						  "not known");
 			continue;
 		}
 		check_value(field, v, f, err);

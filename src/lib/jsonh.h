@@ -11,8 +11,8 @@
 #include "lib/error.h"
 
 enum jsonh_type {
-	JT_STRING,  /* one line of text: no control characters */
-	JT_TEXT,    /* free text: newlines and tabs allowed */
+	JT_STRING, /* one line of text: no control characters */
+	JT_TEXT,   /* free text: newlines and tabs allowed */
 	JT_INT,
 	JT_BOOL,
 	JT_TIME,    /* RFC 3339 timestamp */
@@ -30,7 +30,7 @@ struct jsonh_field {
 	const char *name;
 	enum jsonh_type type;
 	unsigned flags;
-	long long min, max;        /* JT_INT range; strings: min/max length in characters (0 = none) */
+	long long min, max; /* JT_INT range; strings: min/max length in characters (0 = none) */
 	const char *const *values; /* JT_ENUM: NULL-terminated list */
 };
 

@@ -320,13 +320,9 @@ void jsonw_value(struct jsonw *w, const json_t *v)
 		before_value(w);
 		add_string(w, json_string_value(v));
 		return;
-	case JSON_INTEGER:
-		jsonw_int(w, json_integer_value(v));
-		return;
+	case JSON_INTEGER: jsonw_int(w, json_integer_value(v)); return;
 	case JSON_TRUE:
-	case JSON_FALSE:
-		jsonw_bool(w, json_is_true(v));
-		return;
+	case JSON_FALSE: jsonw_bool(w, json_is_true(v)); return;
 	case JSON_REAL: {
 		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 		if (!s) {
@@ -338,8 +334,7 @@ void jsonw_value(struct jsonw *w, const json_t *v)
 		free(s);
 		return;
 	}
-	default:
-		jsonw_null(w);
+	default: jsonw_null(w);
 	}
 }
 
@@ -353,5 +348,6 @@ enum sh_code jsonw_finish(struct jsonw *w, struct sh_error *err)
 		return SH_OK;
 	if (!strcmp(w->why, "out of memory"))
 		return sh_error_set(err, SH_ENOMEM, "out of memory");
-	return sh_error_set(err, SH_EINTERNAL, "the answer could not be written as JSON: %s", w->why);
+	return sh_error_set(err, SH_EINTERNAL, "the answer could not be written as JSON: %s",
+			    w->why);
 }

@@ -33,8 +33,8 @@ struct jsonw {
 	const char *why; /* what went wrong first (static text) */
 	struct {
 		bool is_object;
-		bool first;      /* nothing written in it yet */
-		bool want_value; /* an object's key was written, its value not yet */
+		bool first;	      /* nothing written in it yet */
+		bool want_value;      /* an object's key was written, its value not yet */
 		const char *last_key; /* borrowed from the caller until the object ends */
 	} level[JSONW_MAX_DEPTH];
 };

@@ -65,7 +65,8 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	if (format == LOG_JSON) {
-		buf_addf(&line, "{\"time\":\"%s\",\"level\":\"%s\",\"msg\":", ts, level_names[level]);
+		buf_addf(&line, "{\"time\":\"%s\",\"level\":\"%s\",\"msg\":", ts,
+			 level_names[level]);
 		json_string(&line, text);
 		buf_addch(&line, '}');
 	} else {
@@ -83,7 +84,8 @@ void log_access(const struct log_access *a)
 		return;
 	timefmt_format_rfc3339((int64_t)time(NULL), ts);
 	if (format == LOG_JSON) {
-		buf_addf(&line, "{\"time\":\"%s\",\"level\":\"info\",\"msg\":\"access\",\"method\":", ts);
+		buf_addf(&line,
+			 "{\"time\":\"%s\",\"level\":\"info\",\"msg\":\"access\",\"method\":", ts);
 		json_string(&line, a->method);
 		buf_adds(&line, ",\"route\":");
 		json_string(&line, a->route);

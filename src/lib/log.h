@@ -21,12 +21,12 @@ void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(p
 /* One access-log line per request: what the access log may carry, and nothing else. */
 struct log_access {
 	const char *method;
-	const char *route;      /* the route pattern ("/api/v1/cases/{id}"), never the path */
+	const char *route; /* the route pattern ("/api/v1/cases/{id}"), never the path */
 	int status;
 	double latency_ms;
 	const char *request_id;
-	const char *client;     /* the client's address (client_addr.h) */
-	bool ended_early;       /* the connection closed before the answer was sent */
+	const char *client; /* the client's address (client_addr.h) */
+	bool ended_early;   /* the connection closed before the answer was sent */
 };
 void log_access(const struct log_access *a);
 

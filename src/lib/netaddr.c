@@ -141,7 +141,10 @@ struct range {
 	const char *why;
 };
 
-#define V4(a, b, c, d, n, why) { { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, a, b, c, d }, 96 + (n), why }
+#define V4(a, b, c, d, n, why)                                                          \
+	{                                                                               \
+		{ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, a, b, c, d }, 96 + (n), why \
+	}
 
 static const struct range v4_ranges[] = {
 	V4(169, 254, 169, 254, 32, "cloud metadata"), /* before link-local: the reason is clearer */
@@ -171,7 +174,9 @@ static const struct range v6_ranges[] = {
 	{ { 0x01, 0x00 }, 64, "reserved (discard)" },
 	{ { 0x20, 0x01, 0x0d, 0xb8 }, 32, "reserved (documentation)" },
 	{ { 0x20, 0x01, 0, 0 }, 32, "reserved (Teredo)" },
-	{ { 0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54 }, 128, "cloud metadata" },
+	{ { 0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54 },
+	  128,
+	  "cloud metadata" },
 	{ { 0xfc }, 7, "private (unique local)" },
 	{ { 0xfe, 0x80 }, 10, "link-local" },
 	{ { 0xfe, 0xc0 }, 10, "reserved (site-local)" },

@@ -8,7 +8,8 @@ enum sh_code qr_svg_path(const char *text, struct buf *path, int *size, struct s
 	enum sh_code rc = SH_OK;
 
 	if (!q)
-		return sh_error_set(err, SH_EINTERNAL, "cannot make the QR code: %s", strerror(errno));
+		return sh_error_set(err, SH_EINTERNAL, "cannot make the QR code: %s",
+				    strerror(errno));
 	*size = q->width;
 	for (int y = 0; y < q->width && !rc; y++) {
 		for (int x = 0; x < q->width && !rc;) {

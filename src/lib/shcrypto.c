@@ -51,7 +51,8 @@ enum sh_code shcrypto_keyfile_create(const char *path, struct sh_error *err)
 		     "# the database. The last key encrypts; earlier ones only decrypt.\n");
 	buf_addf(&b, "key 1 %s\n", hex);
 	if (write(fd, b.data, b.len) != (ssize_t)b.len || fsync(fd))
-		rc = sh_error_set(err, SH_EIO, "cannot write key file %s: %s", path, strerror(errno));
+		rc = sh_error_set(err, SH_EIO, "cannot write key file %s: %s", path,
+				  strerror(errno));
 	close(fd);
 	sodium_memzero(key, sizeof(key));
 	sodium_memzero(hex, sizeof(hex));
@@ -96,7 +97,8 @@ enum sh_code shcrypto_keyfile_add_key(const char *path, uint32_t *new_id, struct
 		bool ok = write(fd, text.data, text.len) == (ssize_t)text.len && fsync(fd) == 0;
 		ok = close(fd) == 0 && ok;
 		if (!ok || rename(tmp.data, path)) {
-			rc = sh_error_set(err, SH_EIO, "cannot write %s: %s", path, strerror(errno));
+			rc = sh_error_set(err, SH_EIO, "cannot write %s: %s", path,
+					  strerror(errno));
 			unlink(tmp.data);
 		}
 	}
@@ -118,8 +120,9 @@ enum sh_code shcrypto_keyfile_load(const char *path, struct shcrypto_keys *k, st
 	memset(k, 0, sizeof(*k));
 	f = fopen(path, "re");
 	if (!f)
-		return sh_error_set(err, SH_EIO, "cannot open key file %s: %s (run safeharbor init)",
-				    path, strerror(errno));
+		return sh_error_set(err, SH_EIO,
+				    "cannot open key file %s: %s (run safeharbor init)", path,
+				    strerror(errno));
 	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077)) {
 		fclose(f);
 		return sh_error_set(err, SH_EIO,
@@ -142,7 +145,8 @@ enum sh_code shcrypto_keyfile_load(const char *path, struct shcrypto_keys *k, st
 		if (*p == '#' || *p == '\n')
 			continue;
 		if (strncmp(p, "key ", 4)) {
-			rc = sh_error_set(err, SH_EIO, "%s:%d: expected 'key ID HEX'", path, lineno);
+			rc = sh_error_set(err, SH_EIO, "%s:%d: expected 'key ID HEX'", path,
+					  lineno);
 			break;
 		}
 		id = strtoul(p + 4, &end, 10);
@@ -154,7 +158,8 @@ enum sh_code shcrypto_keyfile_load(const char *path, struct shcrypto_keys *k, st
 		if (sodium_hex2bin(k->keys + k->nkeys * SHCRYPTO_KEY_LEN, SHCRYPTO_KEY_LEN, end + 1,
 				   strlen(end + 1), "\n", &bin_len, NULL) ||
 		    bin_len != SHCRYPTO_KEY_LEN) {
-			rc = sh_error_set(err, SH_EIO, "%s:%d: a key is 64 hex characters", path, lineno);
+			rc = sh_error_set(err, SH_EIO, "%s:%d: a key is 64 hex characters", path,
+					  lineno);
 			break;
 		}
 		k->ids[k->nkeys++] = (uint32_t)id;
@@ -229,16 +234,19 @@ enum sh_code shcrypto_open(const struct shcrypto_keys *k, const void *sealed, si
 	for (i = 0; i < k->nkeys && k->ids[i] != id; i++)
 		;
 	if (i == k->nkeys)
-		return sh_error_set(err, SH_EINTERNAL, "encryption key %u is not in the key file", id);
+		return sh_error_set(err, SH_EINTERNAL, "encryption key %u is not in the key file",
+				    id);
 	rc = buf_grow(out, len);
 	if (rc)
 		return sh_error_set(err, rc, "out of memory");
 	field_key(k->keys + i * SHCRYPTO_KEY_LEN, key);
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-		    (unsigned char *)out->data + out->len, &plen, NULL, s + SEAL_HEADER,
-		    len - SEAL_HEADER, (const unsigned char *)context, strlen(context), s + 5, key)) {
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)out->data + out->len, &plen,
+						       NULL, s + SEAL_HEADER, len - SEAL_HEADER,
+						       (const unsigned char *)context,
+						       strlen(context), s + 5, key)) {
 		sodium_memzero(key, sizeof(key));
-		return sh_error_set(err, SH_EINTERNAL, "an encrypted field failed its integrity check");
+		return sh_error_set(err, SH_EINTERNAL,
+				    "an encrypted field failed its integrity check");
 	}
 	sodium_memzero(key, sizeof(key));
 	out->len += (size_t)plen;
@@ -284,7 +292,8 @@ static void oldest_keyed_hash(const struct shcrypto_keys *k, uint64_t id, const 
 		if (k->ids[i] < k->ids[oldest])
 			oldest = i;
 	crypto_kdf_derive_from_key(sub, sizeof(sub), id, ctx, k->keys + oldest * SHCRYPTO_KEY_LEN);
-	crypto_generichash(h, sizeof(h), (const unsigned char *)text, strlen(text), sub, sizeof(sub));
+	crypto_generichash(h, sizeof(h), (const unsigned char *)text, strlen(text), sub,
+			   sizeof(sub));
 	sodium_memzero(sub, sizeof(sub));
 	shcrypto_hex(h, sizeof(h), out);
 }

@@ -16,7 +16,7 @@
 struct shcrypto_keys {
 	int nkeys;
 	uint32_t ids[SHCRYPTO_MAX_KEYS];
-	unsigned char *keys; /* sodium_malloc: nkeys * 32 bytes; the last is current */
+	unsigned char *keys;	  /* sodium_malloc: nkeys * 32 bytes; the last is current */
 	unsigned char *index_key; /* sodium_malloc: derived from the current key */
 };
 

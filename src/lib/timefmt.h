@@ -23,7 +23,10 @@ struct sh_clock {
 };
 
 extern const struct sh_clock timefmt_system_clock;
-static inline int64_t clock_now(const struct sh_clock *c) { return c->now(c->ctx); }
+static inline int64_t clock_now(const struct sh_clock *c)
+{
+	return c->now(c->ctx);
+}
 
 /* Days since 1970-01-01 for a proleptic Gregorian date, and back. */
 int64_t timefmt_days_from_civil(int y, int m, int d);
@@ -37,7 +40,7 @@ void timefmt_format_rfc3339(int64_t t, char *out);
 int timefmt_parse_date(const char *s, struct sh_date *out);
 void timefmt_format_date(struct sh_date d, char out[11]);
 int64_t timefmt_date_to_time(struct sh_date d); /* midnight UTC */
-struct sh_date timefmt_time_to_date(int64_t t);  /* UTC calendar day */
+struct sh_date timefmt_time_to_date(int64_t t); /* UTC calendar day */
 /* The calendar date `days` days after d (before it when negative). */
 struct sh_date timefmt_date_add(struct sh_date d, int days);
 /* Whole years from birth date to a date: the age a court or the law uses. */

@@ -11,10 +11,10 @@
 #include <stdint.h>
 #include "lib/buf.h"
 
-#define TOTP_SECRET_LEN 20  /* 160 bits, RFC 4226's recommendation */
+#define TOTP_SECRET_LEN 20 /* 160 bits, RFC 4226's recommendation */
 #define TOTP_PERIOD 30
 #define TOTP_DIGITS 6
-#define TOTP_BASE32_LEN 33  /* 20 bytes in base32 (32 characters) and a NUL */
+#define TOTP_BASE32_LEN 33 /* 20 bytes in base32 (32 characters) and a NUL */
 
 /* The step a Unix time falls in. */
 static inline int64_t totp_step(int64_t now)

@@ -14,8 +14,8 @@
 #define TZ_FILE_MAX (256 * 1024)
 #define DAY 86400
 
-struct tz_rule { /* one end of daylight time in a POSIX TZ string */
-	char kind;       /* 'J' (Julian, no Feb 29), 'D' (zero-based day), 'M' (month.week.day) */
+struct tz_rule {   /* one end of daylight time in a POSIX TZ string */
+	char kind; /* 'J' (Julian, no Feb 29), 'D' (zero-based day), 'M' (month.week.day) */
 	int day, week, month;
 	int32_t time; /* seconds after local midnight, may be negative or past 24 h */
 };
@@ -216,8 +216,7 @@ static int64_t rule_day(const struct tz_rule *r, int y)
 	switch (r->kind) {
 	case 'J': /* 1..365, February 29 never counted */
 		return jan1 + r->day - 1 + (leap && r->day >= 60);
-	case 'D':
-		return jan1 + r->day;
+	case 'D': return jan1 + r->day;
 	default:
 		first = timefmt_days_from_civil(y, r->month, 1);
 		/* weekday of the first (1970-01-01 was a Thursday: 4) */
@@ -267,8 +266,9 @@ enum sh_code tz_parse(const char *name, const unsigned char *data, size_t len, s
 	}
 	{
 		int tsize = h.version >= '2' ? 8 : 4;
-		if (!take(&r, (size_t)h.times * (size_t)tsize, &times) || !take(&r, h.times, &idx) ||
-		    !take(&r, (size_t)h.types * 6, &types) || !take(&r, h.chars, &chars) ||
+		if (!take(&r, (size_t)h.times * (size_t)tsize, &times) ||
+		    !take(&r, h.times, &idx) || !take(&r, (size_t)h.types * 6, &types) ||
+		    !take(&r, h.chars, &chars) ||
 		    !take(&r, (size_t)h.leap * (size_t)(tsize + 4) + h.isstd + h.isut, &p))
 			goto bad;
 		if (!(z = calloc(1, sizeof(*z))))
@@ -280,7 +280,8 @@ enum sh_code tz_parse(const char *name, const unsigned char *data, size_t len, s
 			return sh_error_set(err, SH_ENOMEM, "out of memory");
 		}
 		for (uint32_t i = 0; i < h.times; i++) {
-			z->times[i] = tsize == 8 ? be64(times + 8 * i) : (int32_t)be32(times + 4 * i);
+			z->times[i] =
+				tsize == 8 ? be64(times + 8 * i) : (int32_t)be32(times + 4 * i);
 			if (idx[i] >= h.types || (i && z->times[i] <= z->times[i - 1]))
 				goto bad;
 			z->idx[i] = idx[i];

@@ -41,8 +41,8 @@ void deliver_sign(const void *secret, size_t secret_len, int64_t timestamp, cons
 }
 
 /* The parts of a URL; false when it does not parse. Frees nothing the caller keeps. */
-static bool url_parts(const char *url, char *scheme, size_t ns, char *host, size_t nh,
-		      char *port, size_t np, bool *credentials)
+static bool url_parts(const char *url, char *scheme, size_t ns, char *host, size_t nh, char *port,
+		      size_t np, bool *credentials)
 {
 	CURLU *u = curl_url();
 	char *p = NULL;
@@ -100,12 +100,14 @@ bool deliver_is_loopback(const char *url)
 	char scheme[16], host[256], port[8];
 	bool creds;
 
-	return url && url_parts(url, scheme, sizeof(scheme), host, sizeof(host), port, sizeof(port),
-				&creds) &&
+	return url &&
+	       url_parts(url, scheme, sizeof(scheme), host, sizeof(host), port, sizeof(port),
+			 &creds) &&
 	       loopback_host(host);
 }
 
-static const char PLAIN_HTTP[] = "not a loopback address (plain http:// is only for a gateway on this host)";
+static const char PLAIN_HTTP[] =
+	"not a loopback address (plain http:// is only for a gateway on this host)";
 
 /* Why a webhook may not reach a (NULL: it may). */
 static const char *judge(const struct netaddr *a, bool plain_http, const struct deliver_policy *pol)
@@ -158,8 +160,9 @@ static const char *resolve_judged(const char *host, const char *port, bool plain
 static enum sh_code refused(const char *field, const char *why, struct sh_error *err)
 {
 	if (why == PLAIN_HTTP)
-		return sh_error_field(err, SH_EINVAL, field,
-				      "must be https:// (plain http:// only to a loopback address)");
+		return sh_error_field(
+			err, SH_EINVAL, field,
+			"must be https:// (plain http:// only to a loopback address)");
 	return sh_error_field(err, SH_EINVAL, field,
 			      "reaches an address that is %s: webhooks may not reach loopback, "
 			      "private, link-local, shared, multicast, reserved or cloud metadata "
@@ -174,8 +177,8 @@ static enum sh_code check_syntax(const char *url, const char *field, char scheme
 	bool creds;
 
 	if (!url || !*url || strlen(url) > URL_MAX)
-		return sh_error_field(err, SH_EINVAL, field, "must be a URL of at most %d characters",
-				      URL_MAX);
+		return sh_error_field(err, SH_EINVAL, field,
+				      "must be a URL of at most %d characters", URL_MAX);
 	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
 		if (*p <= 0x20 || *p >= 0x7f)
 			return sh_error_field(err, SH_EINVAL, field,
@@ -309,7 +312,8 @@ static void finish(CURL *h, CURLcode cc, const char *errbuf, const atomic_bool *
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
 	if (cc != CURLE_OK) {
-		snprintf(out->error, sizeof(out->error), "%s", errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		snprintf(out->error, sizeof(out->error), "%s",
+			 errbuf[0] ? errbuf : curl_easy_strerror(cc));
 		return;
 	}
 	out->ok = true;
@@ -339,7 +343,8 @@ static curl_socket_t open_guarded(void *arg, curlsocktype purpose, struct curl_s
 
 void deliver_webhook(const char *url, const struct deliver_policy *pol, const void *secret,
 		     size_t secret_len, const char *body, size_t len, int64_t delivery_id,
-		     int64_t now, int timeout_s, const atomic_bool *stop, struct deliver_result *out)
+		     int64_t now, int timeout_s, const atomic_bool *stop,
+		     struct deliver_result *out)
 {
 	char errbuf[CURL_ERROR_SIZE] = "", sig[DELIVER_SIG_LEN], line[160];
 	char scheme[16], host[256], port[8], addr[NETADDR_TEXT_LEN], pinline[320];
@@ -365,7 +370,8 @@ void deliver_webhook(const char *url, const struct deliver_policy *pol, const vo
 		return;
 	}
 	if (!naddr) {
-		snprintf(out->error, sizeof(out->error), "the webhook's host name does not resolve");
+		snprintf(out->error, sizeof(out->error),
+			 "the webhook's host name does not resolve");
 		return;
 	}
 	if (!(h = curl_easy_init())) {
@@ -403,10 +409,12 @@ void deliver_webhook(const char *url, const struct deliver_policy *pol, const vo
 	cc = curl_easy_perform(h);
 	finish(h, cc, errbuf, stop, out);
 	if (g.why)
-		snprintf(out->error, sizeof(out->error), "the webhook address is refused: %s", g.why);
+		snprintf(out->error, sizeof(out->error), "the webhook address is refused: %s",
+			 g.why);
 	else if (out->ok && (out->status < 200 || out->status > 299)) {
 		out->ok = false;
-		snprintf(out->error, sizeof(out->error), "the receiver answered HTTP %ld", out->status);
+		snprintf(out->error, sizeof(out->error), "the receiver answered HTTP %ld",
+			 out->status);
 	}
 	curl_slist_free_all(hdr);
 	curl_slist_free_all(pin);
@@ -430,8 +438,8 @@ static size_t read_message(char *dst, size_t size, size_t n, void *arg)
 	return take;
 }
 
-void deliver_email(const struct deliver_smtp *smtp, const char *to, const char *message,
-		   size_t len, int timeout_s, const atomic_bool *stop, struct deliver_result *out)
+void deliver_email(const struct deliver_smtp *smtp, const char *to, const char *message, size_t len,
+		   int timeout_s, const atomic_bool *stop, struct deliver_result *out)
 {
 	char errbuf[CURL_ERROR_SIZE] = "", addr[300];
 	struct curl_slist *rcpt = NULL;

@@ -57,9 +57,9 @@ bool deliver_is_loopback(const char *url);
 
 /* The outcome of one attempt. */
 struct deliver_result {
-	bool ok;         /* delivered (webhook: a 2xx answer; SMTP: accepted) */
-	bool aborted;    /* stopped by the stop flag: not an attempt */
-	long status;     /* HTTP status or SMTP reply code, 0 when none */
+	bool ok;	 /* delivered (webhook: a 2xx answer; SMTP: accepted) */
+	bool aborted;	 /* stopped by the stop flag: not an attempt */
+	long status;	 /* HTTP status or SMTP reply code, 0 when none */
 	char error[160]; /* short reason when not ok (no message content) */
 };
 
@@ -70,17 +70,18 @@ struct deliver_result {
  */
 void deliver_webhook(const char *url, const struct deliver_policy *pol, const void *secret,
 		     size_t secret_len, const char *body, size_t len, int64_t delivery_id,
-		     int64_t now, int timeout_s, const atomic_bool *stop, struct deliver_result *out);
+		     int64_t now, int timeout_s, const atomic_bool *stop,
+		     struct deliver_result *out);
 
 struct deliver_smtp {
-	const char *url;      /* smtp://host:port or smtps://host:port */
-	const char *user;     /* NULL or "": no AUTH */
+	const char *url;  /* smtp://host:port or smtps://host:port */
+	const char *user; /* NULL or "": no AUTH */
 	const char *password;
 	const char *from;
 };
 
 /* Sends message (headers and body, CRLF) to one recipient. */
-void deliver_email(const struct deliver_smtp *smtp, const char *to, const char *message,
-		   size_t len, int timeout_s, const atomic_bool *stop, struct deliver_result *out);
+void deliver_email(const struct deliver_smtp *smtp, const char *to, const char *message, size_t len,
+		   int timeout_s, const atomic_bool *stop, struct deliver_result *out);
 
 #endif

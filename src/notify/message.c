@@ -28,7 +28,7 @@ static const char *type_name(const struct outbox_rec *r)
 }
 
 static char *make_link(const char *public_url, const char *fmt_path, const char *id, char *out,
-		  size_t size)
+		       size_t size)
 {
 	snprintf(out, size, "%s%s%s", public_url ? public_url : "", fmt_path, id);
 	return out;
@@ -60,16 +60,17 @@ enum sh_code message_json(const struct outbox_rec *r, const char *public_url, st
 	step = json_pack("{s:s, s:s, s:i}", "key", r->step, "title", r->step_title, "episode",
 			 r->episode);
 	jsonh_set_time(step, "due_at", r->due_at, true);
-	o = json_pack("{s:I, s:s, s:i, s:s, s:s, s:s, s:s, s:{s:I, s:o}, s:o, s:{s:o, s:o}, s:s, s:s}",
-		      "id", (json_int_t)r->id, "type", type_name(r), "stage", r->stage, "role",
-		      r->role, "case_id", r->case_id, "case_url",
-		      make_link(public_url, "/cases/", r->case_id, url, sizeof(url)), "area", r->area,
-		      "agency", "id", (json_int_t)r->agency_id, "name",
-		      r->agency_name ? json_string(r->agency_name) : json_null(), "step", step,
-		      "recipient", "username", r->username ? json_string(r->username) : json_null(),
-		      "name", r->display_name ? json_string(r->display_name) : json_null(),
-		      "ack_url", make_link(public_url, "/api/v1/notifications/", id, ack, sizeof(ack)),
-		      "text", text.data);
+	o = json_pack(
+		"{s:I, s:s, s:i, s:s, s:s, s:s, s:s, s:{s:I, s:o}, s:o, s:{s:o, s:o}, s:s, s:s}",
+		"id", (json_int_t)r->id, "type", type_name(r), "stage", r->stage, "role", r->role,
+		"case_id", r->case_id, "case_url",
+		make_link(public_url, "/cases/", r->case_id, url, sizeof(url)), "area", r->area,
+		"agency", "id", (json_int_t)r->agency_id, "name",
+		r->agency_name ? json_string(r->agency_name) : json_null(), "step", step,
+		"recipient", "username", r->username ? json_string(r->username) : json_null(),
+		"name", r->display_name ? json_string(r->display_name) : json_null(), "ack_url",
+		make_link(public_url, "/api/v1/notifications/", id, ack, sizeof(ack)), "text",
+		text.data);
 	if (!o) {
 		rc = SH_ENOMEM;
 		goto out;
@@ -132,20 +133,22 @@ enum sh_code message_email(const struct outbox_rec *r, const char *public_url, c
 	rc |= buf_adds(out, "X-Safeharbor-Case: ");
 	rc |= header_value(out, r->case_id);
 	rc |= buf_adds(out, "\r\n");
-	rc |= buf_adds(out, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-			    "Content-Transfer-Encoding: 8bit\r\nAuto-Submitted: auto-generated\r\n\r\n");
+	rc |= buf_adds(out,
+		       "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+		       "Content-Transfer-Encoding: 8bit\r\nAuto-Submitted: auto-generated\r\n\r\n");
 	rc |= buf_addf(out, "%s.\r\n\r\n", message_headline(r));
 	rc |= buf_addf(out, "Step:    %s (%s", r->step_title, r->step);
 	if (r->episode)
 		rc |= buf_addf(out, ", episode %d", r->episode);
 	rc |= buf_addf(out, ")\r\n%s %s\r\nArea:    %s\r\nAgency:  %s\r\nCase:    %s\r\n\r\n",
 		       !strcmp(r->kind, "overdue") ? "Was due:" : "Due:    ", due, r->area,
-		       r->agency_name ? r->agency_name : "", make_link(public_url, "/cases/", r->case_id,
-								   url, sizeof(url)));
-	rc |= buf_addf(out,
-		       "Acknowledge: open the case link, sign in and press \"Acknowledge\" (or record\r\n"
-		       "the step as done). Programs: POST %s.\r\n\r\n"
-		       "Sign in to see the case. This message carries no details about the youth.\r\n",
-		       make_link(public_url, "/api/v1/notifications/", id, ack, sizeof(ack)));
+		       r->agency_name ? r->agency_name : "",
+		       make_link(public_url, "/cases/", r->case_id, url, sizeof(url)));
+	rc |= buf_addf(
+		out,
+		"Acknowledge: open the case link, sign in and press \"Acknowledge\" (or record\r\n"
+		"the step as done). Programs: POST %s.\r\n\r\n"
+		"Sign in to see the case. This message carries no details about the youth.\r\n",
+		make_link(public_url, "/api/v1/notifications/", id, ack, sizeof(ack)));
 	return rc ? SH_ENOMEM : SH_OK;
 }

@@ -320,7 +320,8 @@ static enum sh_code escalate(struct store_conn *c, struct scan_work *w, const st
 	/* a repeat goes to the case's worker when the agency named one; the fallback and the
 	 * supervisor stages go where the roster says */
 	to = 0;
-	if (next_role == ESC_ON_CALL && (rc = worker_first(c, s->case_id, s->agency_id, w->a, &to, err)))
+	if (next_role == ESC_ON_CALL &&
+	    (rc = worker_first(c, s->case_id, s->agency_id, w->a, &to, err)))
 		return rc;
 	if (to)
 		t.role = "worker";

@@ -50,8 +50,8 @@ static enum sh_code finish_fn(struct store_conn *c, void *arg, struct sh_error *
 }
 
 /* Delivers one claimed row and records the result (nothing when stopped mid-way). */
-static void deliver_one(struct thread *t, const struct escalation_config *cfg,
-			struct outbox_rec *r, int64_t now)
+static void deliver_one(struct thread *t, const struct escalation_config *cfg, struct outbox_rec *r,
+			int64_t now)
 {
 	struct notify_worker *w = t->w;
 	const char *public_url = w->public_url[0] ? w->public_url : cfg->public_url;
@@ -62,10 +62,12 @@ static void deliver_one(struct thread *t, const struct escalation_config *cfg,
 
 	if (!strcmp(r->channel, "webhook")) {
 		if (!r->webhook_url || !r->webhook_secret) {
-			snprintf(res.error, sizeof(res.error), "the recipient has no webhook address now");
+			snprintf(res.error, sizeof(res.error),
+				 "the recipient has no webhook address now");
 		} else if (shcrypto_open(w->o.keys, r->webhook_secret, r->webhook_secret_len,
 					 sealed_context[SEALED_WEBHOOK_SECRET], &secret, &err)) {
-			snprintf(res.error, sizeof(res.error), "the webhook secret cannot be opened");
+			snprintf(res.error, sizeof(res.error),
+				 "the webhook secret cannot be opened");
 		} else if (message_json(r, public_url, &msg)) {
 			snprintf(res.error, sizeof(res.error), "out of memory");
 		} else {
@@ -78,7 +80,8 @@ static void deliver_one(struct thread *t, const struct escalation_config *cfg,
 		struct deliver_smtp smtp = { cfg->smtp_url, cfg->smtp_user, w->smtp_password,
 					     cfg->mail_from };
 		if (!r->email) {
-			snprintf(res.error, sizeof(res.error), "the recipient has no e-mail address now");
+			snprintf(res.error, sizeof(res.error),
+				 "the recipient has no e-mail address now");
 		} else {
 			r->target = r->email;
 			if (message_email(r, public_url, cfg->mail_from, now, &msg))
@@ -114,8 +117,8 @@ static void deliver_one(struct thread *t, const struct escalation_config *cfg,
 		log_info("notify: notification %" PRId64 " (%s, %s) sent, attempt %d", r->id,
 			 r->kind, r->channel, r->attempts);
 	else
-		log_warn("notify: notification %" PRId64 " (%s, %s) attempt %d failed (%s)%s", r->id,
-			 r->kind, r->channel, r->attempts, res.error,
+		log_warn("notify: notification %" PRId64 " (%s, %s) attempt %d failed (%s)%s",
+			 r->id, r->kind, r->channel, r->attempts, res.error,
 			 !strcmp(r->status, "failed") ? "; giving up" : "");
 }
 
@@ -236,8 +239,9 @@ bool notify_worker_alive(const struct notify_worker *w, char *why, size_t size)
 	for (int i = 0; i < w->nthreads; i++) {
 		int64_t due = atomic_load(&w->threads[i].due_by);
 		if (due && now > due) {
-			snprintf(why, size, "delivery thread %d has not gone round for %" PRId64 " s",
-				 i, now - due);
+			snprintf(why, size,
+				 "delivery thread %d has not gone round for %" PRId64 " s", i,
+				 now - due);
 			return false;
 		}
 	}
@@ -337,7 +341,8 @@ enum sh_code notify_worker_start(const struct notify_worker_options *o, struct n
 		t->index = i;
 		snprintf(t->id, sizeof(t->id), "%ld-%s-%d", (long)getpid(), rnd, i);
 		if (pthread_create(&t->tid, NULL, thread_main, t)) {
-			rc = sh_error_set(err, SH_EINTERNAL, "cannot start the notification worker");
+			rc = sh_error_set(err, SH_EINTERNAL,
+					  "cannot start the notification worker");
 			goto fail;
 		}
 		t->started = true;

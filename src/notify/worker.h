@@ -16,10 +16,10 @@
 struct notify_worker;
 
 struct notify_worker_options {
-	struct store *store;               /* kept, not owned */
-	const struct shcrypto_keys *keys;  /* opens webhook secrets; kept, not owned */
+	struct store *store;		  /* kept, not owned */
+	const struct shcrypto_keys *keys; /* opens webhook secrets; kept, not owned */
 	struct sh_clock clock;
-	const char *public_url;            /* overrides notify.public_url when set; copied */
+	const char *public_url; /* overrides notify.public_url when set; copied */
 	/* step titles for the scan's alert messages (a protocol version's step); kept */
 	const char *(*step_title)(void *ctx, int64_t protocol_id, const char *step);
 	void *title_ctx;

@@ -119,8 +119,8 @@ void audit_chain_hash_v1(const char *prev, const struct audit_entry *e, char out
 {
 	struct buf b = BUF_INIT;
 
-	buf_addf(&b, "sh-audit-v1|%s|%" PRId64 "|%" PRId64 "|%" PRId64 "|%" PRId64 "|", prev, e->seq,
-		 e->at, e->user_id, e->agency_id);
+	buf_addf(&b, "sh-audit-v1|%s|%" PRId64 "|%" PRId64 "|%" PRId64 "|%" PRId64 "|", prev,
+		 e->seq, e->at, e->user_id, e->agency_id);
 	field_v1(&b, e->action);
 	field_v1(&b, e->case_id);
 	field_v1(&b, e->section);

@@ -23,7 +23,7 @@
 #endif
 
 #define STORE_BACKEND_PASTE_(prefix, name) prefix##_##name
-#define STORE_BACKEND_FN_(prefix, name)	   STORE_BACKEND_PASTE_(prefix, name)
+#define STORE_BACKEND_FN_(prefix, name) STORE_BACKEND_PASTE_(prefix, name)
 /* The function that implements operation `name` in this backend. */
 #define STORE_BACKEND_FN(name) STORE_BACKEND_FN_(STORE_BACKEND, name)
 

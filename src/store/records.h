@@ -10,9 +10,9 @@
 
 /* One audit row: who did what to which case and section, and whether it was allowed. */
 struct audit_entry {
-	int64_t seq;      /* assigned by the store */
-	int64_t at;       /* Unix seconds */
-	int64_t user_id;  /* 0 for the system or an anonymous caller */
+	int64_t seq;	 /* assigned by the store */
+	int64_t at;	 /* Unix seconds */
+	int64_t user_id; /* 0 for the system or an anonymous caller */
 	int64_t agency_id;
 	const char *action;  /* "case.read", "event.create", "session.create", ... */
 	const char *case_id; /* NULL when not about a case */
@@ -28,7 +28,6 @@ struct audit_entry {
 	char hash[65];
 	bool has_nul; /* set by scans: a text field holds a NUL byte (never written by us) */
 };
-
 
 struct agency_rec {
 	int64_t id;
@@ -60,7 +59,7 @@ struct user_rec {
 	int64_t totp_enrolled_at;
 	int64_t totp_last_step;
 	int64_t last_active_at; /* the last sign-in or request (inactive accounts are disabled) */
-	const char *sso_id;     /* the account at the county's identity provider; NULL: none */
+	const char *sso_id;	/* the account at the county's identity provider; NULL: none */
 	/* from the user's agency (filled by lookups) */
 	const char *agency_name;
 	const char *agency_kind;
@@ -101,10 +100,10 @@ struct token_rec {
 struct notice_rec {
 	int64_t id;
 	int64_t agency_id;
-	const char *kind;    /* "privileged_account", "token_created", "password_reset" */
-	int64_t subject_id;  /* the account concerned */
-	int64_t actor_id;    /* who did it; 0: the operator at the command line */
-	const char *detail;  /* short, never a secret */
+	const char *kind;   /* "privileged_account", "token_created", "password_reset" */
+	int64_t subject_id; /* the account concerned */
+	int64_t actor_id;   /* who did it; 0: the operator at the command line */
+	const char *detail; /* short, never a secret */
 	int64_t created_at;
 	/* filled by lists */
 	const char *subject_name, *subject_username, *actor_name;
@@ -116,7 +115,7 @@ struct oidc_request_rec {
 	const char *state_hash;
 	const char *binding_hash;
 	const char *nonce;
-	const char *verifier; /* the PKCE code verifier */
+	const char *verifier;  /* the PKCE code verifier */
 	const char *return_to; /* a path of the web app */
 	int64_t created_at;
 };
@@ -143,7 +142,7 @@ struct youth_rec {
 /* A row of "who viewed and changed a case", with the names it needs. */
 struct audit_view_rec {
 	struct audit_entry e;
-	const char *user_name;   /* display name; NULL for the system */
+	const char *user_name; /* display name; NULL for the system */
 	const char *agency_name;
 	const char *token_label; /* the bearer token of the request, when there was one */
 	int64_t token_created_by;
@@ -153,9 +152,9 @@ struct audit_view_rec {
 /* A timeline event as the audit verification reads it, with its latest anchor. */
 struct event_chain_rec {
 	struct event_rec ev;
-	size_t data_len;        /* bytes of ev.data as stored */
-	bool has_nul;           /* a text field holds a NUL byte */
-	int64_t anchor_seq;     /* the latest audit row anchoring it; 0 when none */
+	size_t data_len;	/* bytes of ev.data as stored */
+	bool has_nul;		/* a text field holds a NUL byte */
+	int64_t anchor_seq;	/* the latest audit row anchoring it; 0 when none */
 	const char *anchor_mac; /* that row's ref_mac */
 };
 /* A derived step row (the cache of protocol_evaluate for lists and reports). */
@@ -216,11 +215,11 @@ struct defendant_rec {
 };
 
 struct case_query {
-	int64_t agency_id;  /* cases this agency takes part in */
-	bool ever;          /* also those it took part in before (supervisors) */
-	const char *owner;  /* agency kind whose pending steps are shown */
+	int64_t agency_id; /* cases this agency takes part in */
+	bool ever;	   /* also those it took part in before (supervisors) */
+	const char *owner; /* agency kind whose pending steps are shown */
 	bool open_only;
-	bool overdue_only;  /* only cases with a step of `owner` due before now */
+	bool overdue_only; /* only cases with a step of `owner` due before now */
 	int64_t now;
 	/* cursor: the sort key of the last row of the previous page (after_id NULL: first page) */
 	int64_t after_due; /* INT64_MAX for cases with nothing due */
@@ -273,14 +272,14 @@ struct sealed_rec {
 /* What /metrics shows about the data: counts only, never ids or names. */
 #define GAUGES_MAX_KINDS 16
 struct store_gauges {
-	int64_t outbox_pending;       /* notifications waiting to be sent (or retried) */
-	int64_t outbox_failed;        /* given up after the last attempt */
-	int64_t summons_unacked;      /* summonses of open cases nobody acknowledged yet */
-	int64_t audit_rows;           /* the audit chain's length */
+	int64_t outbox_pending;	 /* notifications waiting to be sent (or retried) */
+	int64_t outbox_failed;	 /* given up after the last attempt */
+	int64_t summons_unacked; /* summonses of open cases nobody acknowledged yet */
+	int64_t audit_rows;	 /* the audit chain's length */
 	int nkinds;
 	struct {
-		const char *kind;     /* agency kind owning the steps (arena) */
-		int64_t overdue;      /* pending steps of open cases past their deadline */
+		const char *kind; /* agency kind owning the steps (arena) */
+		int64_t overdue;  /* pending steps of open cases past their deadline */
 	} overdue[GAUGES_MAX_KINDS];
 };
 

@@ -14,11 +14,11 @@
 struct agenda_query {
 	int64_t agency_id;
 	bool ever;
-	const char *owner;   /* the agency's kind: whose steps are shown */
-	const char *also;    /* a step shown whoever owns it (the MDT meeting); NULL: none */
+	const char *owner; /* the agency's kind: whose steps are shown */
+	const char *also;  /* a step shown whoever owns it (the MDT meeting); NULL: none */
 	int64_t from, to;
-	int64_t worker;      /* > 0: only cases whose named worker for the agency is this user */
-	int limit;           /* at most this many rows of each kind */
+	int64_t worker; /* > 0: only cases whose named worker for the agency is this user */
+	int limit;	/* at most this many rows of each kind */
 };
 
 /* A pending step due in the window. */
@@ -46,7 +46,7 @@ struct agenda_hearing_rec {
 /* A user's calendar feed (the token itself is never stored: a keyed hash of it is). */
 struct calendar_feed_rec {
 	int64_t user_id; /* 0: none */
-	bool mine;       /* only the user's own cases and shifts */
+	bool mine;	 /* only the user's own cases and shifts */
 	int64_t created_at;
 	int64_t used_at; /* the last fetch; 0: never */
 };

@@ -21,9 +21,9 @@ struct youth_index_rec {
 /* A search among the cases one agency may see (docs/api.md, "Finding a youth"). Every
  * criterion given must hold; newest identification first. */
 struct case_search {
-	int64_t agency_id;    /* cases this agency takes part in */
-	bool ever;            /* also those it took part in before (supervisors) */
-	const char *owner;    /* the agency's kind: whose steps are "overdue" */
+	int64_t agency_id; /* cases this agency takes part in */
+	bool ever;	   /* also those it took part in before (supervisors) */
+	const char *owner; /* the agency's kind: whose steps are "overdue" */
 	int64_t now;
 	const char *terms[CASE_SEARCH_TERMS]; /* blind-index terms the youth has, every one */
 	size_t nterms;
@@ -31,9 +31,9 @@ struct case_search {
 				 (PC 293)? false: those are left out */
 	const char *id_part;  /* a part of the case id (upper case) */
 	const char *area;
-	int open;             /* -1: any; 0: closed; 1: open */
-	bool overdue;         /* a step of `owner` past its deadline */
-	int64_t worker_id;    /* > 0: the agency's named worker is this user */
+	int open;	   /* -1: any; 0: closed; 1: open */
+	bool overdue;	   /* a step of `owner` past its deadline */
+	int64_t worker_id; /* > 0: the agency's named worker is this user */
 	int limit;
 };
 

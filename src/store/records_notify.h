@@ -15,8 +15,8 @@ struct roster_rec {
 	int64_t agency_id;
 	const char *area;
 	int64_t starts_at, ends_at; /* [starts_at, ends_at) */
-	int64_t user_id;            /* on call */
-	int64_t fallback_id;        /* 0 when none */
+	int64_t user_id;	    /* on call */
+	int64_t fallback_id;	    /* 0 when none */
 	int64_t supervisor_id;
 	int64_t created_at, created_by;
 	int64_t removed_at; /* 0 while in force */
@@ -28,8 +28,8 @@ struct roster_rec {
 
 /* How a user is reached. The webhook secret is sealed (shcrypto) with its context. */
 struct channel_rec {
-	int64_t user_id; /* 0 from channels_get: the user has none */
-	const char *webhook_url;             /* NULL when none */
+	int64_t user_id;		     /* 0 from channels_get: the user has none */
+	const char *webhook_url;	     /* NULL when none */
 	const unsigned char *webhook_secret; /* sealed; NULL when none */
 	size_t webhook_secret_len;
 	const char *email; /* NULL when none */
@@ -46,13 +46,14 @@ struct summons_rec {
 	int episode;
 	int64_t due_at;
 	int64_t roster_id; /* the shift in force when it started; 0 when no one was on call */
-	int stage;         /* 0 = first call; see core/escalation.h */
+	int stage;	   /* 0 = first call; see core/escalation.h */
 	const char *role;  /* who the current stage went to: on_call, fallback, supervisor */
 	int64_t created_at;
-	int64_t stage_at;  /* when the current stage started */
-	int64_t acked_at;  /* 0 while unacknowledged */
-	int64_t acked_by;  /* user, 0 for none */
-	const char *ack_how; /* "ack", "step_done", "step_waived", "not_applicable", "case_closed" */
+	int64_t stage_at; /* when the current stage started */
+	int64_t acked_at; /* 0 while unacknowledged */
+	int64_t acked_by; /* user, 0 for none */
+	const char
+		*ack_how; /* "ack", "step_done", "step_waived", "not_applicable", "case_closed" */
 	/* filled by lists */
 	const char *area;
 	const char *agency_name, *agency_kind;
@@ -75,8 +76,8 @@ struct outbox_rec {
 	int64_t due_at;
 	const char *area;
 	int64_t agency_id;
-	int64_t summons_id; /* 0 for step alerts */
-	int64_t user_id;    /* the recipient */
+	int64_t summons_id;  /* 0 for step alerts */
+	int64_t user_id;     /* the recipient */
 	const char *channel; /* "webhook", "email" */
 	const char *target;  /* the address used (last attempt) */
 	const char *status;  /* "pending", "sent", "failed", "cancelled" */
@@ -102,8 +103,8 @@ struct step_alert_rec {
 	int64_t protocol_id;
 	const char *step;
 	int episode;
-	const char *owner;   /* agency kind */
-	int64_t agency_id;   /* the agency of that kind taking part; 0 when none */
+	const char *owner; /* agency kind */
+	int64_t agency_id; /* the agency of that kind taking part; 0 when none */
 	int64_t opened_at, due_at;
 	bool due_soon_marked, overdue_marked; /* already decided */
 };

@@ -10,17 +10,18 @@
 #include "lib/error.h"
 
 struct report_query {
-	int64_t prev_from, from, to; /* previous period [prev_from, from), report period [from, to) */
-	int64_t as_of;               /* the data's as-of time: deadlines after it are not yet due */
-	const char *area;            /* one area only; NULL = every area */
-	int window_days;             /* stability: a check counts within this many days of day N */
-	int no_missing_days;         /* stability: missing episodes looked for before the check */
-	const char *missing_steps;   /* JSON array of the 24-hour missing-report step keys */
-	const char *months;          /* JSON array of the county's months cut at the periods'
+	int64_t prev_from, from,
+		to;		   /* previous period [prev_from, from), report period [from, to) */
+	int64_t as_of;		   /* the data's as-of time: deadlines after it are not yet due */
+	const char *area;	   /* one area only; NULL = every area */
+	int window_days;	   /* stability: a check counts within this many days of day N */
+	int no_missing_days;	   /* stability: missing episodes looked for before the check */
+	const char *missing_steps; /* JSON array of the 24-hour missing-report step keys */
+	const char *months;	   /* JSON array of the county's months cut at the periods'
 					bounds: [["YYYY-MM", start, end], ...] */
-	int64_t current_since[2];    /* "currently stable", per period: youth identified since */
-	int64_t current_at[2];       /* ... judged at this instant */
-	int current_max_age_days;    /* ... by a check at most this old */
+	int64_t current_since[2];  /* "currently stable", per period: youth identified since */
+	int64_t current_at[2];	   /* ... judged at this instant */
+	int current_max_age_days;  /* ... by a check at most this old */
 };
 
 /* Where a row belongs: 0 = the report period, 1 = the previous one; the recovery's area
@@ -47,7 +48,7 @@ struct report_event_row {
 	const char *offense; /* arrests recorded before the classification was stored: the
 				offence as written (else NULL) */
 	int prostitution;    /* 1, 0; -1 not stored (read offense) */
-	bool minor;          /* under 18 at the act (or treated so); else 18 or older */
+	bool minor;	     /* under 18 at the act (or treated so); else 18 or older */
 	int64_t n;
 };
 
@@ -117,12 +118,12 @@ struct report_sink {
 struct csec_rec {
 	const char *case_id;
 	int64_t identified_at;
-	const char *status;             /* as determined: a later status_determined, else as identified */
+	const char *status; /* as determined: a later status_determined, else as identified */
 	bool missing_at_identification; /* an earlier recovery's missing episode was open at T0 */
-	int missing_episodes;           /* missing episodes recorded on this recovery */
-	int64_t confirmed_id;           /* the latest csec_indicators event; 0: none */
+	int missing_episodes;		/* missing episodes recorded on this recovery */
+	int64_t confirmed_id;		/* the latest csec_indicators event; 0: none */
 	int64_t confirmed_at;
-	const char *confirmed;          /* its data (JSON), NULL when none */
+	const char *confirmed; /* its data (JSON), NULL when none */
 };
 
 #endif

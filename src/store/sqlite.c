@@ -165,7 +165,8 @@ enum sh_code sq_no_mem(struct sh_error *err)
 enum sh_code sq_need_writer(struct store_conn *c, struct sh_error *err)
 {
 	if (!c->writable)
-		return sh_error_set(err, SH_EINTERNAL, "a write was attempted on a read connection");
+		return sh_error_set(err, SH_EINTERNAL,
+				    "a write was attempted on a read connection");
 	return SH_OK;
 }
 
@@ -249,10 +250,11 @@ static enum sh_code conn_open(struct sqlite_store *s, struct sconn *c, bool writ
 	/* synchronous=FULL: a commit is on disk (WAL fsynced) before we acknowledge it.
 	 * temp_store=MEMORY on the writer: each request's savepoint journal stays in memory
 	 * instead of a temporary file created and deleted at every group commit. */
-	return exec_sql(c, writable ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-				      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-				    : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-				      "PRAGMA query_only=1;",
+	return exec_sql(c,
+			writable ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+				   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+				 : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+				   "PRAGMA query_only=1;",
 			err);
 }
 
@@ -293,9 +295,10 @@ static enum sh_code migrate(struct sqlite_store *s, bool create, struct sh_error
 				    "(%d); upgrade safeharbor. The database was not changed.",
 				    s->path, v, latest);
 	if (v == 0 && !create)
-		return sh_error_set(err, SH_ESCHEMA,
-				    "%s is not a safeharbor database yet; run: safeharbor init --db %s",
-				    s->path, s->path);
+		return sh_error_set(
+			err, SH_ESCHEMA,
+			"%s is not a safeharbor database yet; run: safeharbor init --db %s",
+			s->path, s->path);
 	for (int n = v + 1; n <= latest; n++) {
 		if (exec_sql(w, "BEGIN IMMEDIATE", err))
 			return err->code;
@@ -309,7 +312,8 @@ static enum sh_code migrate(struct sqlite_store *s, bool create, struct sh_error
 			 * buffer written */
 			snprintf(why, sizeof(why), "%s", err->detail);
 			exec_sql(w, "ROLLBACK", &ignored);
-			return sh_error_set(err, SH_ESCHEMA, "schema migration %d failed: %s", n, why);
+			return sh_error_set(err, SH_ESCHEMA, "schema migration %d failed: %s", n,
+					    why);
 		}
 		log_info("store: applied schema migration %d", n);
 	}
@@ -394,7 +398,8 @@ static void *writer_main(void *arg)
 			for (struct wreq *r = batch; r; r = r->next)
 				histo_observe(&s->commit_wait,
 					      (double)(now.tv_sec - r->queued.tv_sec) +
-						      (double)(now.tv_nsec - r->queued.tv_nsec) / 1e9);
+						      (double)(now.tv_nsec - r->queued.tv_nsec) /
+							      1e9);
 		}
 
 		pthread_mutex_lock(&s->mu);
@@ -431,7 +436,8 @@ static void *checkpointer_main(void *arg)
 		rc = sqlite3_wal_checkpoint_v2(s->checkpointer.db, NULL, SQLITE_CHECKPOINT_PASSIVE,
 					       &log_frames, &copied);
 		if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
-			log_warn("store: checkpoint failed: %s", sqlite3_errmsg(s->checkpointer.db));
+			log_warn("store: checkpoint failed: %s",
+				 sqlite3_errmsg(s->checkpointer.db));
 		pthread_mutex_lock(&s->mu);
 		s->checkpoint_wanted = false;
 	}
@@ -510,8 +516,8 @@ static enum sh_code sqlite_open(struct store **out, const char *path, const stru
 	*out = NULL;
 	if (!o->create && stat(path, &st) != 0)
 		return sh_error_set(err, SH_ESCHEMA,
-				    "no database at %s; create it with: safeharbor init --db %s", path,
-				    path);
+				    "no database at %s; create it with: safeharbor init --db %s",
+				    path, path);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return sh_error_set(err, SH_ENOMEM, "out of memory");

@@ -7,8 +7,8 @@
 #include "store/sqlite_internal.h"
 
 /* the agency's named worker on the case (?1: the agency) */
-#define WORKER_JOINS                                                                         \
-	" LEFT JOIN case_workers w ON w.case_id = c.id AND w.agency_id = ?1"                  \
+#define WORKER_JOINS                                                         \
+	" LEFT JOIN case_workers w ON w.case_id = c.id AND w.agency_id = ?1" \
 	" LEFT JOIN users wu ON wu.id = w.user_id"
 
 enum sh_code sqlite_agenda_steps(struct store_conn *c, const struct agenda_query *q,

@@ -5,8 +5,9 @@
 enum sh_code sqlite_protocol_put(struct store_conn *c, struct protocol_rec *r, struct sh_error *err)
 {
 	static const char find[] = "SELECT id, sha FROM protocols WHERE name = ?1 AND version = ?2";
-	static const char ins[] = "INSERT INTO protocols(name, version, effective, text, sha, loaded_at)"
-				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	static const char ins[] =
+		"INSERT INTO protocols(name, version, effective, text, sha, loaded_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
 	bool row;
@@ -23,10 +24,11 @@ enum sh_code sqlite_protocol_put(struct store_conn *c, struct protocol_rec *r, s
 		r->id = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
 		if (!same)
-			return sh_error_set(err, SH_ECONFLICT,
-					    "protocol %s version %s is already stored with different "
-					    "content; give the changed file a new version",
-					    r->name, r->version);
+			return sh_error_set(
+				err, SH_ECONFLICT,
+				"protocol %s version %s is already stored with different "
+				"content; give the changed file a new version",
+				r->name, r->version);
 		return SH_OK;
 	}
 	if (!(st = sq_prep(sc, ins, err)))
@@ -97,7 +99,8 @@ enum sh_code sqlite_youth_find(struct store_conn *c, const char *blind_index, in
 
 enum sh_code sqlite_youth_insert(struct store_conn *c, struct youth_rec *r, struct sh_error *err)
 {
-	static const char sql[] = "INSERT INTO youth(blind_index, identity, created_at) VALUES (?1, ?2, ?3)";
+	static const char sql[] =
+		"INSERT INTO youth(blind_index, identity, created_at) VALUES (?1, ?2, ?3)";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
 	enum sh_code rc;
@@ -113,10 +116,10 @@ enum sh_code sqlite_youth_insert(struct store_conn *c, struct youth_rec *r, stru
 	return SH_OK;
 }
 
-#define CASE_COLS                                                                               \
+#define CASE_COLS                                                                                  \
 	"c.id, c.youth_id, c.recovery_no, c.identified_at, c.recorded_at, c.area, c.youth_status," \
-	" c.identified_by_agency, c.identified_by_user, c.protocol_id, c.age, c.age_estimated,"   \
-	" c.gender, c.race_ethnicity, c.last_assault_at, c.name_confidential, c.indicators,"     \
+	" c.identified_by_agency, c.identified_by_user, c.protocol_id, c.age, c.age_estimated,"    \
+	" c.gender, c.race_ethnicity, c.last_assault_at, c.name_confidential, c.indicators,"       \
 	" c.closed_at, c.close_reason"
 
 static void read_case(sqlite3_stmt *st, struct arena *a, struct case_rec *r)
@@ -142,7 +145,8 @@ static void read_case(sqlite3_stmt *st, struct arena *a, struct case_rec *r)
 	r->close_reason = sq_col_text(st, 18, a);
 }
 
-enum sh_code sqlite_case_insert(struct store_conn *c, const struct case_rec *r, struct sh_error *err)
+enum sh_code sqlite_case_insert(struct store_conn *c, const struct case_rec *r,
+				struct sh_error *err)
 {
 	static const char sql[] =
 		"INSERT INTO cases(id, youth_id, recovery_no, identified_at, recorded_at, area,"
@@ -200,7 +204,8 @@ enum sh_code sqlite_case_get(struct store_conn *c, const char *id, struct arena 
 enum sh_code sqlite_youth_recoveries(struct store_conn *c, int64_t youth_id, int *max_recovery,
 				     struct sh_error *err)
 {
-	static const char sql[] = "SELECT COALESCE(MAX(recovery_no), 0) FROM cases WHERE youth_id = ?1";
+	static const char sql[] =
+		"SELECT COALESCE(MAX(recovery_no), 0) FROM cases WHERE youth_id = ?1";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
 	bool row;
@@ -248,7 +253,8 @@ enum sh_code sqlite_case_siblings(struct store_conn *c, const struct case_rec *r
 enum sh_code sqlite_case_set_closed(struct store_conn *c, const char *id, int64_t closed_at,
 				    const char *reason, struct sh_error *err)
 {
-	static const char sql[] = "UPDATE cases SET closed_at = ?2, close_reason = ?3 WHERE id = ?1";
+	static const char sql[] =
+		"UPDATE cases SET closed_at = ?2, close_reason = ?3 WHERE id = ?1";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
 
@@ -270,19 +276,19 @@ enum sh_code sqlite_case_set_closed(struct store_conn *c, const char *id, int64_
  * earliest step; it stops when the page is full, so a page costs about the same with a
  * hundred open cases or a hundred thousand. Phase 2 lists the cases with nothing due.
  */
-#define OWED_COLS                                                                            \
-	"c.id, c.identified_at, c.area, c.youth_status, c.age, c.closed_at, c.protocol_id,"    \
+#define OWED_COLS                                                                           \
+	"c.id, c.identified_at, c.area, c.youth_status, c.age, c.closed_at, c.protocol_id," \
 	" c.name_confidential, y.identity, w.user_id, wu.display_name"
 /* the youth (for initials) and the agency's named worker */
-#define OWED_JOINS                                                                           \
-	" JOIN youth y ON y.id = c.youth_id LEFT JOIN case_workers w ON w.case_id = c.id"      \
+#define OWED_JOINS                                                                        \
+	" JOIN youth y ON y.id = c.youth_id LEFT JOIN case_workers w ON w.case_id = c.id" \
 	" AND w.agency_id = ?1 LEFT JOIN users wu ON wu.id = w.user_id"
-#define MINE_PENDING                                                                         \
-	"s.state = 'pending' AND (s.owner = ?3 OR s.also_owner = ?3) AND s.due_at > 0"         \
+#define MINE_PENDING                                                                   \
+	"s.state = 'pending' AND (s.owner = ?3 OR s.also_owner = ?3) AND s.due_at > 0" \
 	" AND (?8 IS NULL OR s.step = ?8)"
 /* the filters of struct case_query: area (?7), step (?8, in MINE_PENDING), worker (?9) */
-#define CASE_FILTERS                                                                         \
-	" AND (?7 IS NULL OR c.area = ?7)"                                                     \
+#define CASE_FILTERS                       \
+	" AND (?7 IS NULL OR c.area = ?7)" \
 	" AND (?9 = 0 OR (?9 > 0 AND w.user_id = ?9) OR (?9 < 0 AND w.user_id IS NULL))"
 
 static const char walk_owner[] =
@@ -372,7 +378,8 @@ static enum sh_code owed_due(struct sconn *sc, const struct case_query *q, struc
 		bool found, seen = false;
 
 		if (row[0] && row[1]) {
-			int64_t d0 = sqlite3_column_int64(walk[0], 1), d1 = sqlite3_column_int64(walk[1], 1);
+			int64_t d0 = sqlite3_column_int64(walk[0], 1),
+				d1 = sqlite3_column_int64(walk[1], 1);
 			w = d0 != d1 ? d1 < d0
 				     : strcmp((const char *)sqlite3_column_text(walk[1], 0),
 					      (const char *)sqlite3_column_text(walk[0], 0)) < 0;
@@ -482,12 +489,13 @@ enum sh_code sqlite_case_agency_add(struct store_conn *c, const char *case_id, i
 enum sh_code sqlite_case_agencies(struct store_conn *c, const char *case_id, struct arena *a,
 				  struct case_agency_rec **out, size_t *n, struct sh_error *err)
 {
-	static const char sql[] = "SELECT ca.agency_id, g.name, g.kind, ca.reason, ca.joined_at,"
-				  " ca.left_at, w.user_id, u.display_name, w.assigned_at"
-				  " FROM case_agencies ca JOIN agencies g ON g.id = ca.agency_id"
-				  " LEFT JOIN case_workers w ON w.case_id = ca.case_id"
-				  " AND w.agency_id = ca.agency_id LEFT JOIN users u ON u.id = w.user_id"
-				  " WHERE ca.case_id = ?1 ORDER BY ca.joined_at, g.name";
+	static const char sql[] =
+		"SELECT ca.agency_id, g.name, g.kind, ca.reason, ca.joined_at,"
+		" ca.left_at, w.user_id, u.display_name, w.assigned_at"
+		" FROM case_agencies ca JOIN agencies g ON g.id = ca.agency_id"
+		" LEFT JOIN case_workers w ON w.case_id = ca.case_id"
+		" AND w.agency_id = ca.agency_id LEFT JOIN users u ON u.id = w.user_id"
+		" WHERE ca.case_id = ?1 ORDER BY ca.joined_at, g.name";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
 	size_t cap = 0;
@@ -556,10 +564,10 @@ enum sh_code sqlite_event_insert(struct store_conn *c, struct event_rec *r, stru
 }
 
 /* The columns both event lists select, in this order. */
-#define EVENT_COLUMNS                                                                         \
-	"e.id, e.case_id, e.type, e.section, e.at, e.recorded_at, e.user_id, e.agency_id,"   \
+#define EVENT_COLUMNS                                                                      \
+	"e.id, e.case_id, e.type, e.section, e.at, e.recorded_at, e.user_id, e.agency_id," \
 	" COALESCE(e.amends, 0), e.data, e.sealed, u.display_name, g.name, g.kind"
-#define EVENT_JOINS                                                                           \
+#define EVENT_JOINS \
 	" LEFT JOIN users u ON u.id = e.user_id LEFT JOIN agencies g ON g.id = e.agency_id"
 
 /* Reads the rows of a statement selecting EVENT_COLUMNS (then, optionally, the case's area)
@@ -616,8 +624,8 @@ enum sh_code sqlite_events_list(struct store_conn *c, const char *case_id, struc
 	return event_rows(sc, st, false, SIZE_MAX, a, out, n, err);
 }
 
-enum sh_code sqlite_events_by_type(struct store_conn *c, const char *type, int64_t from,
-				   int64_t to, int64_t agency_id, size_t max, struct arena *a,
+enum sh_code sqlite_events_by_type(struct store_conn *c, const char *type, int64_t from, int64_t to,
+				   int64_t agency_id, size_t max, struct arena *a,
 				   struct event_rec **out, size_t *n, struct sh_error *err)
 {
 	static const char sql[] = "SELECT " EVENT_COLUMNS ", k.area FROM events e" EVENT_JOINS
@@ -706,7 +714,8 @@ enum sh_code sqlite_steps_replace(struct store_conn *c, const char *case_id,
 	for (size_t k = 0; k < nold; k++) {
 		size_t i;
 		for (i = 0; i < n; i++)
-			if (steps[i].episode == old[k].episode && !strcmp(steps[i].step, old[k].step))
+			if (steps[i].episode == old[k].episode &&
+			    !strcmp(steps[i].step, old[k].step))
 				break;
 		if (i < n) {
 			keep[i] = same_step(&steps[i], &old[k]);
@@ -780,8 +789,9 @@ enum sh_code sqlite_steps_list(struct store_conn *c, const char *case_id, struct
 	return rc;
 }
 
-enum sh_code sqlite_idem_get(struct store_conn *c, int64_t user_id, const char *key, struct arena *a,
-			     char **request_hash, char **case_id, struct sh_error *err)
+enum sh_code sqlite_idem_get(struct store_conn *c, int64_t user_id, const char *key,
+			     struct arena *a, char **request_hash, char **case_id,
+			     struct sh_error *err)
 {
 	static const char sql[] = "SELECT request_hash, case_id FROM idempotency"
 				  " WHERE user_id = ?1 AND key = ?2";

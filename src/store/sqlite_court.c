@@ -100,7 +100,8 @@ enum sh_code sqlite_prosecution_list(struct store_conn *c, int64_t agency_id, st
 enum sh_code sqlite_prosecution_set_outcome(struct store_conn *c, int64_t id, const char *outcome,
 					    int64_t at, struct sh_error *err)
 {
-	static const char sql[] = "UPDATE prosecutions SET outcome = ?2, outcome_at = ?3 WHERE id = ?1";
+	static const char sql[] =
+		"UPDATE prosecutions SET outcome = ?2, outcome_at = ?3 WHERE id = ?1";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
 
@@ -115,8 +116,9 @@ enum sh_code sqlite_prosecution_set_outcome(struct store_conn *c, int64_t id, co
 enum sh_code sqlite_defendant_insert(struct store_conn *c, struct defendant_rec *r,
 				     struct sh_error *err)
 {
-	static const char sql[] = "INSERT INTO defendants(prosecution_id, role, name_sealed, charges,"
-				  " created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+	static const char sql[] =
+		"INSERT INTO defendants(prosecution_id, role, name_sealed, charges,"
+		" created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
 	enum sh_code rc;
@@ -136,8 +138,9 @@ enum sh_code sqlite_defendant_insert(struct store_conn *c, struct defendant_rec 
 enum sh_code sqlite_defendants_list(struct store_conn *c, int64_t prosecution_id, struct arena *a,
 				    struct defendant_rec **out, size_t *n, struct sh_error *err)
 {
-	static const char sql[] = "SELECT id, prosecution_id, role, name_sealed, charges, created_at"
-				  " FROM defendants WHERE prosecution_id = ?1 ORDER BY id";
+	static const char sql[] =
+		"SELECT id, prosecution_id, role, name_sealed, charges, created_at"
+		" FROM defendants WHERE prosecution_id = ?1 ORDER BY id";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
 	size_t cap = 0;
@@ -173,7 +176,8 @@ enum sh_code sqlite_defendants_list(struct store_conn *c, int64_t prosecution_id
 	return rc;
 }
 
-enum sh_code sqlite_hearing_insert(struct store_conn *c, struct hearing_rec *r, struct sh_error *err)
+enum sh_code sqlite_hearing_insert(struct store_conn *c, struct hearing_rec *r,
+				   struct sh_error *err)
 {
 	static const char sql[] = "INSERT INTO hearings(prosecution_id, kind, at, created_at)"
 				  " VALUES (?1, ?2, ?3, ?4)";
@@ -222,7 +226,8 @@ enum sh_code sqlite_hearings_list(struct store_conn *c, int64_t prosecution_id, 
 	return rc;
 }
 
-enum sh_code sqlite_witness_insert(struct store_conn *c, struct witness_rec *r, struct sh_error *err)
+enum sh_code sqlite_witness_insert(struct store_conn *c, struct witness_rec *r,
+				   struct sh_error *err)
 {
 	static const char sql[] = "INSERT INTO witnesses(prosecution_id, case_id, listed_at)"
 				  " VALUES (?1, ?2, ?3)";
@@ -246,9 +251,9 @@ enum sh_code sqlite_witness_insert(struct store_conn *c, struct witness_rec *r, 
 	return rc;
 }
 
-enum sh_code sqlite_witnesses_list(struct store_conn *c, const char *case_id, int64_t prosecution_id,
-				   struct arena *a, struct witness_rec **out, size_t *n,
-				   struct sh_error *err)
+enum sh_code sqlite_witnesses_list(struct store_conn *c, const char *case_id,
+				   int64_t prosecution_id, struct arena *a,
+				   struct witness_rec **out, size_t *n, struct sh_error *err)
 {
 	static const char sql[] =
 		"SELECT w.id, w.prosecution_id, w.case_id, w.listed_at, p.agency_id,"

@@ -9,7 +9,8 @@
 static enum sh_code add_terms(struct sconn *sc, int64_t youth_id, const char *const *terms,
 			      size_t n, struct sh_error *err)
 {
-	static const char sql[] = "INSERT OR IGNORE INTO youth_search(term, youth_id) VALUES (?1, ?2)";
+	static const char sql[] =
+		"INSERT OR IGNORE INTO youth_search(term, youth_id) VALUES (?1, ?2)";
 	enum sh_code rc;
 
 	for (size_t i = 0; i < n; i++) {
@@ -86,9 +87,10 @@ enum sh_code sqlite_youth_unindexed(struct store_conn *c, int64_t key_id, int li
 enum sh_code sqlite_youth_verified_births(struct store_conn *c, int64_t youth_id, struct arena *a,
 					  struct sealed_rec **out, size_t *n, struct sh_error *err)
 {
-	static const char sql[] = "SELECT e.id, e.sealed FROM events e JOIN cases k ON k.id = e.case_id"
-				  " WHERE k.youth_id = ?1 AND e.type = 'birth_date_verified'"
-				  " AND e.sealed IS NOT NULL ORDER BY e.id";
+	static const char sql[] =
+		"SELECT e.id, e.sealed FROM events e JOIN cases k ON k.id = e.case_id"
+		" WHERE k.youth_id = ?1 AND e.type = 'birth_date_verified'"
+		" AND e.sealed IS NOT NULL ORDER BY e.id";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
 	size_t cap = 0;
@@ -250,7 +252,7 @@ enum sh_code sqlite_case_worker_drop(struct store_conn *c, int64_t user_id, int6
 
 /* The steps of kind ?2 overdue at ?3 on case c (SQL, for the caseload counts). */
 #define OVERDUE_ON(c)                                                                        \
-	"(SELECT COUNT(*) FROM case_steps s WHERE s.case_id = " c " AND s.state = 'pending'"   \
+	"(SELECT COUNT(*) FROM case_steps s WHERE s.case_id = " c " AND s.state = 'pending'" \
 	" AND (s.owner = ?2 OR s.also_owner = ?2) AND s.due_at > 0 AND s.due_at < ?3)"
 
 enum sh_code sqlite_caseloads(struct store_conn *c, int64_t agency_id, const char *owner,
@@ -260,19 +262,20 @@ enum sh_code sqlite_caseloads(struct store_conn *c, int64_t agency_id, const cha
 	/* open cases the agency takes part in now, with this person named (or nobody) */
 	static const char people[] =
 		"SELECT u.id, u.display_name, u.username, u.disabled, COUNT(k.id),"
-		" COALESCE(SUM(" OVERDUE_ON("k.id") "), 0)"
-		" FROM users u LEFT JOIN case_workers w ON w.user_id = u.id AND w.agency_id = ?1"
-		" LEFT JOIN cases k ON k.id = w.case_id AND k.closed_at = 0 AND EXISTS (SELECT 1"
-		"  FROM case_agencies ca WHERE ca.case_id = k.id AND ca.agency_id = ?1"
-		"  AND ca.left_at = 0)"
-		" WHERE u.agency_id = ?1 AND u.role IN ('member', 'supervisor')"
-		" GROUP BY u.id ORDER BY u.display_name, u.id";
-	static const char nobody[] =
-		"SELECT COUNT(*), COALESCE(SUM(" OVERDUE_ON("k.id") "), 0)"
-		" FROM case_agencies ca JOIN cases k ON k.id = ca.case_id"
-		" WHERE ca.agency_id = ?1 AND ca.left_at = 0 AND k.closed_at = 0"
-		" AND NOT EXISTS (SELECT 1 FROM case_workers w WHERE w.case_id = k.id"
-		"  AND w.agency_id = ?1)";
+		" COALESCE(SUM(" OVERDUE_ON(
+			"k.id") "), 0)"
+				" FROM users u LEFT JOIN case_workers w ON w.user_id = u.id AND w.agency_id = ?1"
+				" LEFT JOIN cases k ON k.id = w.case_id AND k.closed_at = 0 AND EXISTS (SELECT 1"
+				"  FROM case_agencies ca WHERE ca.case_id = k.id AND ca.agency_id = ?1"
+				"  AND ca.left_at = 0)"
+				" WHERE u.agency_id = ?1 AND u.role IN ('member', 'supervisor')"
+				" GROUP BY u.id ORDER BY u.display_name, u.id";
+	static const char nobody[] = "SELECT COUNT(*), COALESCE(SUM(" OVERDUE_ON(
+		"k.id") "), 0)"
+			" FROM case_agencies ca JOIN cases k ON k.id = ca.case_id"
+			" WHERE ca.agency_id = ?1 AND ca.left_at = 0 AND k.closed_at = 0"
+			" AND NOT EXISTS (SELECT 1 FROM case_workers w WHERE w.case_id = k.id"
+			"  AND w.agency_id = ?1)";
 	struct sconn *sc = sconn_of(c);
 	size_t cap = 0;
 	bool row;

@@ -29,8 +29,8 @@ enum sh_code sqlite_gauges(struct store_conn *c, int64_t now, struct arena *a,
 	enum sh_code rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = count(sc, "SELECT count(*) FROM outbox WHERE status = 'pending' AND ?1 >= 0",
-			now, &out->outbox_pending, err)) ||
+	if ((rc = count(sc, "SELECT count(*) FROM outbox WHERE status = 'pending' AND ?1 >= 0", now,
+			&out->outbox_pending, err)) ||
 	    (rc = count(sc, "SELECT count(*) FROM outbox WHERE status = 'failed' AND ?1 >= 0", now,
 			&out->outbox_failed, err)) ||
 	    (rc = count(sc,

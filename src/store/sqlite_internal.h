@@ -25,8 +25,8 @@
 struct sconn {
 	struct store_conn base;
 	sqlite3 *db;
-	int nstmts;      /* entries in use, never more than SCONN_STMTS */
-	uint64_t clock;  /* counts sq_prep calls: an entry's `used` is when it was last taken */
+	int nstmts;	/* entries in use, never more than SCONN_STMTS */
+	uint64_t clock; /* counts sq_prep calls: an entry's `used` is when it was last taken */
 	struct {
 		const char *sql; /* the key: the address the SQL was passed at */
 		sqlite3_stmt *st;
@@ -52,13 +52,13 @@ struct sqlite_store {
 	bool checkpointer_started;
 	pthread_cond_t checkpoint_cv;
 	bool checkpoint_wanted; /* under mu */
-	int wal_pages;          /* the WAL's length after the last commit (writer thread) */
+	int wal_pages;		/* the WAL's length after the last commit (writer thread) */
 	int nreaders;
 	struct sconn *readers;
 	bool *reader_busy;
 	/* the read pool has its own lock: borrowing a reader never waits on the writer's queue */
 	pthread_mutex_t pool_mu; /* guards reader_busy; reader_cv waits on it */
-	bool read_only;          /* no writer thread: store_write refuses */
+	bool read_only;		 /* no writer thread: store_write refuses */
 	/* /metrics: group sizes and how long a write waits for its durable commit */
 	struct histo group_size, commit_wait;
 	/* the audit chain's MAC key (store/audit_chain.h); wiped at close */
@@ -66,7 +66,10 @@ struct sqlite_store {
 	bool has_audit_key;
 };
 
-static inline struct sconn *sconn_of(struct store_conn *c) { return (struct sconn *)c; }
+static inline struct sconn *sconn_of(struct store_conn *c)
+{
+	return (struct sconn *)c;
+}
 static inline struct sqlite_store *sstore_of(struct store_conn *c)
 {
 	return (struct sqlite_store *)c->store;

@@ -22,17 +22,16 @@ static void bind_id(sqlite3_stmt *st, int i, int64_t id)
 /* ---- rosters ---- */
 
 /* Can user u be paged: enabled, with an e-mail address or a webhook (SQL). */
-#define PAGEABLE(u)                                                                          \
-	"(" u ".disabled = 0 AND EXISTS (SELECT 1 FROM user_channels ch WHERE ch.user_id = " u   \
+#define PAGEABLE(u)                                                                            \
+	"(" u ".disabled = 0 AND EXISTS (SELECT 1 FROM user_channels ch WHERE ch.user_id = " u \
 	".id AND (ch.webhook_url IS NOT NULL OR ch.email IS NOT NULL)))"
 
-#define ROSTER_COLS                                                                          \
-	"r.id, r.agency_id, r.area, r.starts_at, r.ends_at, r.user_id, r.fallback_id,"       \
-	" r.supervisor_id, r.created_at, r.created_by, r.removed_at, u.display_name,"        \
-	" f.display_name, s.display_name, " PAGEABLE("u") ", " PAGEABLE("f") ", "           \
-	PAGEABLE("s")                                                                        \
-	" FROM roster r JOIN users u ON u.id = r.user_id"                                    \
-	" LEFT JOIN users f ON f.id = r.fallback_id JOIN users s ON s.id = r.supervisor_id"
+#define ROSTER_COLS                                                                         \
+	"r.id, r.agency_id, r.area, r.starts_at, r.ends_at, r.user_id, r.fallback_id,"      \
+	" r.supervisor_id, r.created_at, r.created_by, r.removed_at, u.display_name,"       \
+	" f.display_name, s.display_name, " PAGEABLE("u") ", " PAGEABLE("f") ", " PAGEABLE( \
+		"s") " FROM roster r JOIN users u ON u.id = r.user_id"                      \
+		     " LEFT JOIN users f ON f.id = r.fallback_id JOIN users s ON s.id = r.supervisor_id"
 
 static void read_roster(sqlite3_stmt *st, struct arena *a, struct roster_rec *r)
 {
@@ -85,10 +84,11 @@ enum sh_code sqlite_roster_list(struct store_conn *c, int64_t agency_id, const c
 				int64_t from, int64_t to, struct arena *a, struct roster_rec **out,
 				size_t *n, struct sh_error *err)
 {
-	static const char sql[] = "SELECT " ROSTER_COLS
-				  " WHERE r.agency_id = ?1 AND r.removed_at = 0 AND r.ends_at > ?2"
-				  " AND (?3 = 0 OR r.starts_at < ?3) AND (?4 IS NULL OR r.area = ?4)"
-				  " ORDER BY r.starts_at, r.id";
+	static const char sql[] =
+		"SELECT " ROSTER_COLS
+		" WHERE r.agency_id = ?1 AND r.removed_at = 0 AND r.ends_at > ?2"
+		" AND (?3 = 0 OR r.starts_at < ?3) AND (?4 IS NULL OR r.area = ?4)"
+		" ORDER BY r.starts_at, r.id";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
 	size_t cap = 0;
@@ -137,9 +137,11 @@ enum sh_code sqlite_roster_get(struct store_conn *c, int64_t id, struct arena *a
 	return SH_OK;
 }
 
-enum sh_code sqlite_roster_remove(struct store_conn *c, int64_t id, int64_t at, struct sh_error *err)
+enum sh_code sqlite_roster_remove(struct store_conn *c, int64_t id, int64_t at,
+				  struct sh_error *err)
 {
-	static const char sql[] = "UPDATE roster SET removed_at = ?2 WHERE id = ?1 AND removed_at = 0";
+	static const char sql[] =
+		"UPDATE roster SET removed_at = ?2 WHERE id = ?1 AND removed_at = 0";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
 	enum sh_code rc;
@@ -158,10 +160,11 @@ enum sh_code sqlite_roster_remove(struct store_conn *c, int64_t id, int64_t at, 
 enum sh_code sqlite_roster_at(struct store_conn *c, int64_t agency_id, const char *area, int64_t t,
 			      struct arena *a, struct roster_rec *out, struct sh_error *err)
 {
-	static const char sql[] = "SELECT " ROSTER_COLS
-				  " WHERE r.agency_id = ?1 AND r.removed_at = 0 AND r.starts_at <= ?3"
-				  " AND r.ends_at > ?3 AND (r.area = ?2 OR r.area = '*')"
-				  " ORDER BY r.area = '*', r.starts_at DESC, r.id DESC LIMIT 1";
+	static const char sql[] =
+		"SELECT " ROSTER_COLS
+		" WHERE r.agency_id = ?1 AND r.removed_at = 0 AND r.starts_at <= ?3"
+		" AND r.ends_at > ?3 AND (r.area = ?2 OR r.area = '*')"
+		" ORDER BY r.area = '*', r.starts_at DESC, r.id DESC LIMIT 1";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
 	bool row;
@@ -240,12 +243,12 @@ enum sh_code sqlite_channels_set(struct store_conn *c, const struct channel_rec 
 
 /* ---- summonses ---- */
 
-#define SUMMONS_COLS                                                                         \
-	"s.id, s.case_id, s.agency_id, s.step, s.step_title, s.episode, s.due_at,"           \
-	" s.roster_id, s.stage, s.role, s.created_at, s.stage_at, s.acked_at, s.acked_by,"   \
-	" s.ack_how, c.area, g.name, g.kind, u.display_name,"                                \
-	" EXISTS (SELECT 1 FROM outbox o WHERE o.summons_id = s.id"                           \
-	"  AND o.status IN ('pending', 'sent'))"                                              \
+#define SUMMONS_COLS                                                                             \
+	"s.id, s.case_id, s.agency_id, s.step, s.step_title, s.episode, s.due_at,"               \
+	" s.roster_id, s.stage, s.role, s.created_at, s.stage_at, s.acked_at, s.acked_by,"       \
+	" s.ack_how, c.area, g.name, g.kind, u.display_name,"                                    \
+	" EXISTS (SELECT 1 FROM outbox o WHERE o.summons_id = s.id"                              \
+	"  AND o.status IN ('pending', 'sent'))"                                                 \
 	" FROM summons s JOIN cases c ON c.id = s.case_id JOIN agencies g ON g.id = s.agency_id" \
 	" LEFT JOIN users u ON u.id = s.acked_by"
 
@@ -344,7 +347,8 @@ enum sh_code sqlite_summons_open_for(struct store_conn *c, int64_t agency_id, st
 				     struct summons_rec **out, size_t *n, struct sh_error *err)
 {
 	static const char sql[] =
-		"SELECT " SUMMONS_COLS " WHERE s.agency_id = ?1 AND s.acked_at = 0 AND c.closed_at = 0"
+		"SELECT " SUMMONS_COLS
+		" WHERE s.agency_id = ?1 AND s.acked_at = 0 AND c.closed_at = 0"
 		" AND EXISTS (SELECT 1 FROM case_agencies ca WHERE ca.case_id = s.case_id"
 		" AND ca.agency_id = s.agency_id AND ca.left_at = 0)"
 		" AND EXISTS (SELECT 1 FROM case_steps k WHERE k.case_id = s.case_id"
@@ -454,12 +458,12 @@ enum sh_code sqlite_summons_ack(struct store_conn *c, int64_t id, int64_t at, in
 
 /* ---- the outbox ---- */
 
-#define OUTBOX_COLS                                                                          \
-	"o.id, o.kind, o.stage, o.role, o.case_id, o.step, o.episode, o.step_title, o.due_at," \
-	" o.area, o.agency_id, o.summons_id, o.user_id, o.channel, o.target, o.status,"        \
-	" o.attempts, o.created_at, o.next_attempt_at, o.claimed_by, o.claimed_until,"         \
-	" o.sent_at, o.acked_at, o.acked_by, o.last_error, u.username, u.display_name,"        \
-	" g.name, ch.webhook_url, ch.email, ch.webhook_secret"                                 \
+#define OUTBOX_COLS                                                                             \
+	"o.id, o.kind, o.stage, o.role, o.case_id, o.step, o.episode, o.step_title, o.due_at,"  \
+	" o.area, o.agency_id, o.summons_id, o.user_id, o.channel, o.target, o.status,"         \
+	" o.attempts, o.created_at, o.next_attempt_at, o.claimed_by, o.claimed_until,"          \
+	" o.sent_at, o.acked_at, o.acked_by, o.last_error, u.username, u.display_name,"         \
+	" g.name, ch.webhook_url, ch.email, ch.webhook_secret"                                  \
 	" FROM outbox o JOIN users u ON u.id = o.user_id JOIN agencies g ON g.id = o.agency_id" \
 	" LEFT JOIN user_channels ch ON ch.user_id = o.user_id"
 
@@ -564,8 +568,9 @@ enum sh_code sqlite_outbox_list(struct store_conn *c, const char *case_id, const
 {
 	static const char by_case[] = "SELECT " OUTBOX_COLS " WHERE o.case_id = ?1"
 				      " ORDER BY o.id DESC LIMIT ?2";
-	static const char by_status[] = "SELECT " OUTBOX_COLS
-					" WHERE (?1 IS NULL OR o.status = ?1) ORDER BY o.id DESC LIMIT ?2";
+	static const char by_status[] =
+		"SELECT " OUTBOX_COLS
+		" WHERE (?1 IS NULL OR o.status = ?1) ORDER BY o.id DESC LIMIT ?2";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, case_id ? by_case : by_status, err);
 	size_t cap = 0;
@@ -612,8 +617,8 @@ enum sh_code sqlite_outbox_next_due(struct store_conn *c, int64_t *at, struct sh
 }
 
 enum sh_code sqlite_outbox_claim(struct store_conn *c, const char *worker, int64_t now,
-				 int64_t until, int limit, struct arena *a,
-				 struct outbox_rec **out, size_t *n, struct sh_error *err)
+				 int64_t until, int limit, struct arena *a, struct outbox_rec **out,
+				 size_t *n, struct sh_error *err)
 {
 	/* the claim: one conditional UPDATE (PostgreSQL: FOR UPDATE SKIP LOCKED inside) */
 	static const char claim[] =

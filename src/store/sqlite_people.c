@@ -2,7 +2,7 @@
 #include "lib/common.h"
 #include "store/sqlite_internal.h"
 
-#define USER_COLS                                                                           \
+#define USER_COLS                                                                            \
 	"u.id, u.agency_id, u.username, u.display_name, u.contact, u.role, u.password_hash," \
 	" u.disabled, u.failed_logins, u.locked_until, u.created_at, a.name, a.kind,"        \
 	" a.home_area, a.disabled, u.totp_secret, u.totp_enrolled_at, u.totp_last_step,"     \
@@ -36,7 +36,8 @@ static void read_user(sqlite3_stmt *st, int i, struct arena *a, struct user_rec 
 static enum sh_code read_areas(struct sconn *sc, int64_t agency_id, struct arena *a,
 			       const char ***out, struct sh_error *err)
 {
-	static const char sql[] = "SELECT area FROM agency_areas WHERE agency_id = ?1 ORDER BY area";
+	static const char sql[] =
+		"SELECT area FROM agency_areas WHERE agency_id = ?1 ORDER BY area";
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
 	const char **arr = NULL;
 	size_t n = 0, cap = 0;
@@ -63,9 +64,11 @@ static enum sh_code read_areas(struct sconn *sc, int64_t agency_id, struct arena
 
 enum sh_code sqlite_agency_insert(struct store_conn *c, struct agency_rec *r, struct sh_error *err)
 {
-	static const char sql[] = "INSERT INTO agencies(name, kind, home_area, disabled, created_at)"
-				  " VALUES (?1, ?2, ?3, ?4, ?5)";
-	static const char area_sql[] = "INSERT OR IGNORE INTO agency_areas(agency_id, area) VALUES (?1, ?2)";
+	static const char sql[] =
+		"INSERT INTO agencies(name, kind, home_area, disabled, created_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5)";
+	static const char area_sql[] =
+		"INSERT OR IGNORE INTO agency_areas(agency_id, area) VALUES (?1, ?2)";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
 	enum sh_code rc;
@@ -229,7 +232,8 @@ enum sh_code sqlite_user_insert(struct store_conn *c, struct user_rec *r, struct
 	rc = sq_exec_stmt(sc, st, err);
 	if (rc == SH_ECONFLICT)
 		return sso_taken(sc, r->sso_id, err) ? err->code
-			: sh_error_field(err, SH_ECONFLICT, "username", "this username is taken");
+						     : sh_error_field(err, SH_ECONFLICT, "username",
+								      "this username is taken");
 	if (!rc)
 		r->id = sqlite3_last_insert_rowid(sc->db);
 	return rc;
@@ -238,8 +242,9 @@ enum sh_code sqlite_user_insert(struct store_conn *c, struct user_rec *r, struct
 enum sh_code sqlite_user_get(struct store_conn *c, int64_t id, const char *username,
 			     struct arena *a, struct user_rec *out, struct sh_error *err)
 {
-	static const char by_id[] = "SELECT " USER_COLS
-				    " FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.id = ?1";
+	static const char by_id[] =
+		"SELECT " USER_COLS
+		" FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.id = ?1";
 	static const char by_name[] = "SELECT " USER_COLS " FROM users u JOIN agencies a"
 				      " ON a.id = u.agency_id WHERE u.username = ?1";
 	struct sconn *sc = sconn_of(c);
@@ -296,7 +301,8 @@ static const char feed_remove[] = "DELETE FROM calendar_feeds WHERE user_id = ?1
 static enum sh_code revoke_user_access(struct store_conn *c, int64_t user_id, int64_t now,
 				       struct sh_error *err)
 {
-	static const char sessions[] = "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND ?2 = ?2";
+	static const char sessions[] =
+		"UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND ?2 = ?2";
 	static const char tokens[] = "UPDATE tokens SET revoked_at = ?2 WHERE user_id = ?1"
 				     " AND revoked_at = 0";
 	enum sh_code rc = exec_id_flag(c, sessions, user_id, 0, NULL, err);
@@ -316,7 +322,8 @@ enum sh_code sqlite_user_set_disabled(struct store_conn *c, int64_t id, bool dis
 
 	if (rc)
 		return rc;
-	return disabled ? revoke_user_access(c, id, now, err) : exec_id_flag(c, used, id, now, NULL, err);
+	return disabled ? revoke_user_access(c, id, now, err)
+			: exec_id_flag(c, used, id, now, NULL, err);
 }
 
 enum sh_code sqlite_user_set_password(struct store_conn *c, int64_t id, const char *hash,
@@ -360,7 +367,8 @@ enum sh_code sqlite_session_insert(struct store_conn *c, const struct session_re
 }
 
 enum sh_code sqlite_session_get(struct store_conn *c, const char *id_hash, struct arena *a,
-				struct session_rec *out, struct user_rec *user, struct sh_error *err)
+				struct session_rec *out, struct user_rec *user,
+				struct sh_error *err)
 {
 	static const char sql[] = "SELECT s.id_hash, s.user_id, s.csrf_token, s.created_at,"
 				  " s.last_seen, s.revoked, s.stage, s.method, " USER_COLS
@@ -476,11 +484,12 @@ enum sh_code sqlite_token_get(struct store_conn *c, const char *hash, struct are
 enum sh_code sqlite_token_list(struct store_conn *c, int64_t user_id, struct arena *a,
 			       struct token_rec **out, size_t *n, struct sh_error *err)
 {
-	static const char sql[] = "SELECT t.id, t.user_id, u.username, t.label, t.created_at,"
-				  " t.revoked_at, t.expires_at, t.scope, t.created_by, c.display_name"
-				  " FROM tokens t JOIN users u ON u.id = t.user_id"
-				  " LEFT JOIN users c ON c.id = t.created_by"
-				  " WHERE ?1 = 0 OR t.user_id = ?1 ORDER BY t.id DESC";
+	static const char sql[] =
+		"SELECT t.id, t.user_id, u.username, t.label, t.created_at,"
+		" t.revoked_at, t.expires_at, t.scope, t.created_by, c.display_name"
+		" FROM tokens t JOIN users u ON u.id = t.user_id"
+		" LEFT JOIN users c ON c.id = t.created_by"
+		" WHERE ?1 = 0 OR t.user_id = ?1 ORDER BY t.id DESC";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
 	size_t cap = 0;
@@ -513,7 +522,8 @@ enum sh_code sqlite_token_list(struct store_conn *c, int64_t user_id, struct are
 
 enum sh_code sqlite_token_revoke(struct store_conn *c, int64_t id, int64_t at, struct sh_error *err)
 {
-	static const char sql[] = "UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at = 0";
+	static const char sql[] =
+		"UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at = 0";
 
 	return exec_id_flag(c, sql, id, at, "valid token", err);
 }
@@ -522,8 +532,9 @@ enum sh_code sqlite_token_revoke(struct store_conn *c, int64_t id, int64_t at, s
 
 enum sh_code sqlite_notice_insert(struct store_conn *c, struct notice_rec *r, struct sh_error *err)
 {
-	static const char sql[] = "INSERT INTO notices(agency_id, kind, subject_id, actor_id, detail,"
-				  " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	static const char sql[] =
+		"INSERT INTO notices(agency_id, kind, subject_id, actor_id, detail,"
+		" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
 	enum sh_code rc;
@@ -618,7 +629,8 @@ enum sh_code sqlite_agency_update(struct store_conn *c, const struct agency_rec 
 {
 	static const char sql[] = "UPDATE agencies SET name = ?2, home_area = ?3 WHERE id = ?1";
 	static const char clear[] = "DELETE FROM agency_areas WHERE agency_id = ?1";
-	static const char area_sql[] = "INSERT OR IGNORE INTO agency_areas(agency_id, area) VALUES (?1, ?2)";
+	static const char area_sql[] =
+		"INSERT OR IGNORE INTO agency_areas(agency_id, area) VALUES (?1, ?2)";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
 	enum sh_code rc;
@@ -705,9 +717,10 @@ enum sh_code sqlite_user_touch(struct store_conn *c, int64_t id, int64_t now, st
 enum sh_code sqlite_users_inactive(struct store_conn *c, int64_t before, struct arena *a,
 				   struct user_rec **out, size_t *n, struct sh_error *err)
 {
-	static const char sql[] = "SELECT " USER_COLS " FROM users u JOIN agencies a"
-				  " ON a.id = u.agency_id WHERE u.disabled = 0 AND u.last_active_at < ?1"
-				  " ORDER BY u.id";
+	static const char sql[] =
+		"SELECT " USER_COLS " FROM users u JOIN agencies a"
+		" ON a.id = u.agency_id WHERE u.disabled = 0 AND u.last_active_at < ?1"
+		" ORDER BY u.id";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
 	size_t cap = 0;
@@ -840,8 +853,9 @@ enum sh_code sqlite_oidc_request_put(struct store_conn *c, const struct oidc_req
 				     int64_t stale, struct sh_error *err)
 {
 	static const char drop[] = "DELETE FROM oidc_requests WHERE created_at < ?1";
-	static const char sql[] = "INSERT INTO oidc_requests(state_hash, binding_hash, nonce,"
-				  " verifier, return_to, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	static const char sql[] =
+		"INSERT INTO oidc_requests(state_hash, binding_hash, nonce,"
+		" verifier, return_to, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
 	enum sh_code rc;
@@ -860,12 +874,12 @@ enum sh_code sqlite_oidc_request_put(struct store_conn *c, const struct oidc_req
 	return sq_exec_stmt(sc, st, err);
 }
 
-enum sh_code sqlite_oidc_request_take(struct store_conn *c, const char *state_hash,
-				      struct arena *a, struct oidc_request_rec *out,
-				      struct sh_error *err)
+enum sh_code sqlite_oidc_request_take(struct store_conn *c, const char *state_hash, struct arena *a,
+				      struct oidc_request_rec *out, struct sh_error *err)
 {
-	static const char sql[] = "DELETE FROM oidc_requests WHERE state_hash = ?1 RETURNING"
-				  " state_hash, binding_hash, nonce, verifier, return_to, created_at";
+	static const char sql[] =
+		"DELETE FROM oidc_requests WHERE state_hash = ?1 RETURNING"
+		" state_hash, binding_hash, nonce, verifier, return_to, created_at";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
 	bool row;

@@ -94,7 +94,7 @@ enum sh_code sqlite_audit_append(struct store_conn *c, struct audit_entry *e, st
 	return sq_exec_stmt(sc, st, err);
 }
 
-#define AUDIT_COLS                                                                              \
+#define AUDIT_COLS                                                                                 \
 	"seq, at, user_id, agency_id, action, case_id, section, outcome, detail, prev_hash, hash," \
 	" token_id, COALESCE(ref_event, 0), ref_mac"
 
@@ -204,7 +204,8 @@ enum sh_code sqlite_audit_head(struct store_conn *c, int64_t *seq, char hash[65]
 	if ((rc = sq_step(sc, st, &row, err)) || !row)
 		return rc;
 	*seq = sqlite3_column_int64(st, 0);
-	snprintf(hash, 65, "%s", sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
+	snprintf(hash, 65, "%s",
+		 sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
 	sqlite3_reset(st);
 	return SH_OK;
 }
@@ -213,8 +214,8 @@ enum sh_code sqlite_audit_head(struct store_conn *c, int64_t *seq, char hash[65]
 
 #define EVENT_CHAIN_COLS                                                                    \
 	"e.id, e.case_id, e.type, e.section, e.at, e.recorded_at, e.user_id, e.agency_id,"  \
-	" COALESCE(e.amends, 0), e.data, e.sealed,"                                          \
-	" (SELECT seq FROM audit a WHERE a.ref_event = e.id ORDER BY seq DESC LIMIT 1),"     \
+	" COALESCE(e.amends, 0), e.data, e.sealed,"                                         \
+	" (SELECT seq FROM audit a WHERE a.ref_event = e.id ORDER BY seq DESC LIMIT 1),"    \
 	" (SELECT ref_mac FROM audit a WHERE a.ref_event = e.id ORDER BY seq DESC LIMIT 1)" \
 	" FROM events e"
 
@@ -344,12 +345,11 @@ enum sh_code sq_event_reanchor(struct store_conn *c, int64_t event_id, int64_t a
  * ?2 of them; read fills one record, key gives its key, apply handles it. The batch is
  * read completely before apply runs, so apply may change the table being walked.
  */
-static enum sh_code batched(struct sconn *w, const char *sql, size_t sz,
-			    void (*read)(sqlite3_stmt *st, struct arena *a, void *rec),
-			    int64_t (*key)(const void *rec),
-			    enum sh_code (*apply)(struct sconn *w, void *rec, void *arg,
-						  struct sh_error *err),
-			    void *arg, struct sh_error *err)
+static enum sh_code
+batched(struct sconn *w, const char *sql, size_t sz,
+	void (*read)(sqlite3_stmt *st, struct arena *a, void *rec), int64_t (*key)(const void *rec),
+	enum sh_code (*apply)(struct sconn *w, void *rec, void *arg, struct sh_error *err),
+	void *arg, struct sh_error *err)
 {
 	int64_t after = 0;
 
@@ -454,16 +454,19 @@ enum sh_code sqlite_audit_rekey(struct sqlite_store *s, struct sh_error *err)
 		/* nothing to re-key in a new database; an old one needs the key */
 		sqlite3_stmt *st;
 		int rows = 0;
-		if (sqlite3_prepare_v2(w->db, "SELECT (SELECT count(*) FROM audit) +"
-					      " (SELECT count(*) FROM events)", -1, &st, NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(w->db,
+				       "SELECT (SELECT count(*) FROM audit) +"
+				       " (SELECT count(*) FROM events)",
+				       -1, &st, NULL) != SQLITE_OK)
 			return sq_err(w, sqlite3_errcode(w->db), err);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			rows = sqlite3_column_int(st, 0);
 		sqlite3_finalize(st);
 		if (!rows)
 			return SH_OK;
-		return sh_error_set(err, SH_EINTERNAL,
-				    "upgrading the audit chain needs the key file beside the database");
+		return sh_error_set(
+			err, SH_EINTERNAL,
+			"upgrading the audit chain needs the key file beside the database");
 	}
 	memcpy(k.prev_v1, AUDIT_CHAIN_GENESIS, 65);
 	memcpy(k.prev, AUDIT_CHAIN_GENESIS, 65);
@@ -476,13 +479,17 @@ enum sh_code sqlite_audit_rekey(struct sqlite_store *s, struct sh_error *err)
 		return SH_OK;
 	if (k.broken_at)
 		snprintf(detail, sizeof(detail),
-			 "rows 1-%" PRId64 " re-chained with the keyed MAC at the upgrade to schema 8; "
+			 "rows 1-%" PRId64
+			 " re-chained with the keyed MAC at the upgrade to schema 8; "
 			 "their unkeyed chain was already broken at row %" PRId64 "; %" PRId64
-			 " events anchored", k.rows, k.broken_at, k.events);
+			 " events anchored",
+			 k.rows, k.broken_at, k.events);
 	else
 		snprintf(detail, sizeof(detail),
-			 "rows 1-%" PRId64 " re-chained with the keyed MAC at the upgrade to schema 8; "
-			 "their unkeyed chain held; %" PRId64 " events anchored", k.rows, k.events);
+			 "rows 1-%" PRId64
+			 " re-chained with the keyed MAC at the upgrade to schema 8; "
+			 "their unkeyed chain held; %" PRId64 " events anchored",
+			 k.rows, k.events);
 	note.at = k.now;
 	note.action = "audit.rekey";
 	note.outcome = k.broken_at ? "failed" : "ok";

@@ -23,78 +23,88 @@
 /* (grouping over a materialized row set: each correlated subquery runs once per row) */
 static const char q_cases[] =
 	"WITH r AS MATERIALIZED ("
-	" SELECT " PERIOD("c.identified_at") " AS p, c.area, c.identified_by_agency AS ag,"
-	"  c.recovery_no > 1 AS re,"
-	"  NOT EXISTS (SELECT 1 FROM cases c2 WHERE c2.youth_id = c.youth_id"
-	"   AND c2.recovery_no < c.recovery_no"
-	"   AND c2.identified_at >= CASE WHEN c.identified_at >= ?2 THEN ?2 ELSE ?1 END"
-	"   AND c2.identified_at < CASE WHEN c.identified_at >= ?2 THEN ?3 ELSE ?2 END"
-	"   AND (?4 IS NULL OR c2.area = ?4)) AS first,"
-	"  c.age, c.gender, c.race_ethnicity AS race"
-	" FROM cases c WHERE " IN_RANGE("c.identified_at") " AND " AREA_OK ")"
-	" SELECT p, area, ag, re, first, age, gender, race, count(*) FROM r"
-	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8";
+	" SELECT " PERIOD(
+		"c.identified_at") " AS p, c.area, c.identified_by_agency AS ag,"
+				   "  c.recovery_no > 1 AS re,"
+				   "  NOT EXISTS (SELECT 1 FROM cases c2 WHERE c2.youth_id = c.youth_id"
+				   "   AND c2.recovery_no < c.recovery_no"
+				   "   AND c2.identified_at >= CASE WHEN c.identified_at >= ?2 THEN ?2 ELSE ?1 END"
+				   "   AND c2.identified_at < CASE WHEN c.identified_at >= ?2 THEN ?3 ELSE ?2 END"
+				   "   AND (?4 IS NULL OR c2.area = ?4)) AS first,"
+				   "  c.age, c.gender, c.race_ethnicity AS race"
+				   " FROM cases c WHERE " IN_RANGE(
+					   "c.identified_at") " AND " AREA_OK ")"
+							      " SELECT p, area, ag, re, first, age, gender, race, count(*) FROM r"
+							      " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8";
 
 /* arrests, refused arrests and detention placements (a placement recorded as detention, or
  * described as one); the offence text only for arrests stored before their classification */
-static const char q_events[] =
-	"SELECT " PERIOD("e.at") ", c.area, c.identified_by_agency,"
-	" CASE WHEN e.type = 'placement' THEN 'detention' ELSE e.type END,"
-	" CASE WHEN e.type = 'arrest' AND json_extract(e.data, '$.prostitution_related') IS NULL"
-	"  THEN json_extract(e.data, '$.offense') END,"
-	" coalesce(json_extract(e.data, '$.prostitution_related'), -1),"
-	" coalesce(json_extract(e.data, '$.minor'), c.age < 18), count(*)"
-	" FROM events e JOIN cases c ON c.id = e.case_id"
-	" WHERE e.type IN ('arrest', 'refused_arrest', 'placement') AND " IN_RANGE("e.at")
-	" AND " AREA_OK
-	" AND (e.type <> 'placement' OR json_extract(e.data, '$.setting') = 'detention'"
-	"  OR json_extract(e.data, '$.detention') = 1)"
-	" AND " NOT_AMENDED("e") " GROUP BY 1, 2, 3, 4, 5, 6, 7";
+static const char q_events[] = "SELECT " PERIOD(
+	"e.at") ", c.area, c.identified_by_agency,"
+		" CASE WHEN e.type = 'placement' THEN 'detention' ELSE e.type END,"
+		" CASE WHEN e.type = 'arrest' AND json_extract(e.data, '$.prostitution_related') IS NULL"
+		"  THEN json_extract(e.data, '$.offense') END,"
+		" coalesce(json_extract(e.data, '$.prostitution_related'), -1),"
+		" coalesce(json_extract(e.data, '$.minor'), c.age < 18), count(*)"
+		" FROM events e JOIN cases c ON c.id = e.case_id"
+		" WHERE e.type IN ('arrest', 'refused_arrest', 'placement') AND " IN_RANGE(
+			"e.at") " AND " AREA_OK
+				" AND (e.type <> 'placement' OR json_extract(e.data, '$.setting') = 'detention'"
+				"  OR json_extract(e.data, '$.detention') = 1)"
+				" AND " NOT_AMENDED("e") " GROUP BY 1, 2, 3, 4, 5, 6, 7";
 
 /* exploiters and buyers: arrests, and people (a person's first arrest in the period; an
  * arrest without a person is a person of its own) */
 static const char q_exploiters[] =
 	"WITH x AS MATERIALIZED ("
-	" SELECT " PERIOD("e.at") " AS p, c.area, c.identified_by_agency AS ag,"
-	"  json_extract(e.data, '$.role') = 'buyer' AS buyer,"
-	"  row_number() OVER (PARTITION BY " PERIOD("e.at") ", json_extract(e.data, '$.role'),"
-	"   coalesce(json_extract(e.data, '$.person_key'), 'event:' || e.id)"
-	"   ORDER BY e.at, e.id) AS rn"
-	" FROM events e JOIN cases c ON c.id = e.case_id"
-	" WHERE e.type = 'exploiter_arrest' AND " IN_RANGE("e.at") " AND " AREA_OK
-	" AND " NOT_AMENDED("e") ")"
-	" SELECT p, area, ag, buyer, count(*), sum(rn = 1) FROM x GROUP BY 1, 2, 3, 4";
+	" SELECT " PERIOD(
+		"e.at") " AS p, c.area, c.identified_by_agency AS ag,"
+			"  json_extract(e.data, '$.role') = 'buyer' AS buyer,"
+			"  row_number() OVER (PARTITION BY " PERIOD(
+				"e.at") ", json_extract(e.data, '$.role'),"
+					"   coalesce(json_extract(e.data, '$.person_key'), 'event:' || e.id)"
+					"   ORDER BY e.at, e.id) AS rn"
+					" FROM events e JOIN cases c ON c.id = e.case_id"
+					" WHERE e.type = 'exploiter_arrest' AND " IN_RANGE(
+						"e.at") " AND " AREA_OK
+							" AND " NOT_AMENDED(
+								"e") ")"
+								     " SELECT p, area, ag, buyer, count(*), sum(rn = 1) FROM x GROUP BY 1, 2, 3, 4";
 
-static const char q_steps[] =
-	"SELECT " PERIOD("c.identified_at") ", c.area, c.identified_by_agency, s.step, s.state,"
-	" s.opened_at, s.due_at, s.done_at"
-	" FROM cases c JOIN case_steps s ON s.case_id = c.id"
-	" WHERE " IN_RANGE("c.identified_at") " AND " AREA_OK
-	" AND s.state IN ('done', 'pending')";
+static const char q_steps[] = "SELECT " PERIOD(
+	"c.identified_at") ", c.area, c.identified_by_agency, s.step, s.state,"
+			   " s.opened_at, s.due_at, s.done_at"
+			   " FROM cases c JOIN case_steps s ON s.case_id = c.id"
+			   " WHERE " IN_RANGE(
+				   "c.identified_at") " AND " AREA_OK
+						      " AND s.state IN ('done', 'pending')";
 
 /* an episode's 24-hour reports: the report steps of that case and episode (their clock
  * starts when the youth went missing) */
 static const char q_missing[] =
 	"WITH r AS MATERIALIZED ("
-	" SELECT " PERIOD("e.at") " AS p, c.area, c.identified_by_agency AS ag,"
-	"  (SELECT CASE WHEN count(*) = 0 THEN 'none'"
-	"    WHEN sum(s.state = 'waived' OR (s.state = 'done' AND s.done_at > s.due_at)"
-	"      OR (s.state = 'pending' AND s.due_at > 0 AND s.due_at < ?5)) > 0 THEN 'late'"
-	"    WHEN sum(s.state = 'pending') > 0 THEN 'not_due' ELSE 'on_time' END"
-	"   FROM case_steps s WHERE s.case_id = e.case_id"
-	"   AND s.step IN (SELECT value FROM json_each(?6)) AND s.episode > 0"
-	"   AND s.opened_at = e.at AND s.state <> 'not_applicable') AS cls"
-	" FROM events e JOIN cases c ON c.id = e.case_id"
-	" WHERE e.type = 'missing_start' AND " IN_RANGE("e.at") " AND " AREA_OK
-	" AND " NOT_AMENDED("e") ")"
-	" SELECT p, area, ag, cls, count(*) FROM r GROUP BY 1, 2, 3, 4";
+	" SELECT " PERIOD(
+		"e.at") " AS p, c.area, c.identified_by_agency AS ag,"
+			"  (SELECT CASE WHEN count(*) = 0 THEN 'none'"
+			"    WHEN sum(s.state = 'waived' OR (s.state = 'done' AND s.done_at > s.due_at)"
+			"      OR (s.state = 'pending' AND s.due_at > 0 AND s.due_at < ?5)) > 0 THEN 'late'"
+			"    WHEN sum(s.state = 'pending') > 0 THEN 'not_due' ELSE 'on_time' END"
+			"   FROM case_steps s WHERE s.case_id = e.case_id"
+			"   AND s.step IN (SELECT value FROM json_each(?6)) AND s.episode > 0"
+			"   AND s.opened_at = e.at AND s.state <> 'not_applicable') AS cls"
+			" FROM events e JOIN cases c ON c.id = e.case_id"
+			" WHERE e.type = 'missing_start' AND " IN_RANGE(
+				"e.at") " AND " AREA_OK
+					" AND " NOT_AMENDED(
+						"e") ")"
+						     " SELECT p, area, ag, cls, count(*) FROM r GROUP BY 1, 2, 3, 4";
 
 /* was the latest placement (of the events joined as pl) a detention setting? */
 #define DETAINED(where)                                                                        \
-	"coalesce((SELECT json_extract(pl.data, '$.setting') = 'detention'"                     \
-	" OR coalesce(json_extract(pl.data, '$.detention'), 0) = 1 " where                       \
-	" AND pl.type = 'placement' AND " NOT_AMENDED("pl") " ORDER BY pl.at DESC, pl.id DESC"   \
-	" LIMIT 1), 0)"
+	"coalesce((SELECT json_extract(pl.data, '$.setting') = 'detention'"                    \
+	" OR coalesce(json_extract(pl.data, '$.detention'), 0) = 1 " where                     \
+	" AND pl.type = 'placement' AND " NOT_AMENDED("pl") " ORDER BY pl.at DESC, pl.id DESC" \
+							    " LIMIT 1), 0)"
 
 /*
  * Stability: the recoveries whose day N falls in a period once the check window has
@@ -118,27 +128,30 @@ static const char q_stability[] =
 	"  WHERE e.type = 'stability_check' AND e.at >= ?1 - ?7 * 86400"
 	"   AND e.at <= ?3 + ?7 * 86400"
 	"   AND e.at >= k.t0 + (k.days - ?7) * 86400 AND e.at <= k.t0 + (k.days + ?7) * 86400"
-	"   AND " NOT_AMENDED("e") " GROUP BY k.kid),"
-	" mis AS MATERIALIZED ("
-	"  SELECT e.case_id, e.type = 'missing_start' AS start, e.at FROM events e"
-	"  WHERE e.type IN ('missing_start', 'missing_end') AND e.at >= ?1 - 180 * 86400"
-	"   AND e.at <= ?3 + ?7 * 86400 AND " NOT_AMENDED("e") "),"
-	/* missing in the D days before the check: still missing when they began (more
+	"   AND " NOT_AMENDED(
+		"e") " GROUP BY k.kid),"
+		     " mis AS MATERIALIZED ("
+		     "  SELECT e.case_id, e.type = 'missing_start' AS start, e.at FROM events e"
+		     "  WHERE e.type IN ('missing_start', 'missing_end') AND e.at >= ?1 - 180 * 86400"
+		     "   AND e.at <= ?3 + ?7 * 86400 AND " NOT_AMENDED(
+			     "e") "),"
+				  /* missing in the D days before the check: still missing when they began (more
 	 * starts than ends before), or a start or end within them */
-	" facts AS MATERIALIZED ("
-	"  SELECT k.p, k.area, k.ag, k.days, ch.at IS NOT NULL AS found,"
-	"   coalesce(ch.st, -1) AS st, coalesce(ch.sp, -1) AS sp, coalesce(ch.en, -1) AS en,"
-	"   ch.at IS NOT NULL AND ?8 > 0 AND coalesce((SELECT"
-	"    sum(CASE WHEN m.at <= ch.at - ?8 * 86400 THEN 2 * m.start - 1 ELSE 0 END) > 0"
-	"    OR sum(m.at > ch.at - ?8 * 86400 AND m.at <= ch.at) > 0"
-	"    FROM mis m WHERE m.case_id = k.id), 0) AS mi,"
-	"   ch.at IS NOT NULL AND EXISTS (SELECT 1 FROM cases c2 WHERE c2.youth_id = k.youth_id"
-	"    AND c2.recovery_no > k.recovery_no AND c2.identified_at <= ch.at) AS rr,"
-	"   ch.at IS NOT NULL AND " DETAINED("FROM events pl WHERE pl.case_id = k.id"
-					     " AND pl.at <= ch.at") " AS de"
-	"  FROM cohort k LEFT JOIN chk ch ON ch.kid = k.kid)"
-	" SELECT p, area, ag, days, found, st, sp, en, mi, rr, de, count(*) FROM facts"
-	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11";
+				  " facts AS MATERIALIZED ("
+				  "  SELECT k.p, k.area, k.ag, k.days, ch.at IS NOT NULL AS found,"
+				  "   coalesce(ch.st, -1) AS st, coalesce(ch.sp, -1) AS sp, coalesce(ch.en, -1) AS en,"
+				  "   ch.at IS NOT NULL AND ?8 > 0 AND coalesce((SELECT"
+				  "    sum(CASE WHEN m.at <= ch.at - ?8 * 86400 THEN 2 * m.start - 1 ELSE 0 END) > 0"
+				  "    OR sum(m.at > ch.at - ?8 * 86400 AND m.at <= ch.at) > 0"
+				  "    FROM mis m WHERE m.case_id = k.id), 0) AS mi,"
+				  "   ch.at IS NOT NULL AND EXISTS (SELECT 1 FROM cases c2 WHERE c2.youth_id = k.youth_id"
+				  "    AND c2.recovery_no > k.recovery_no AND c2.identified_at <= ch.at) AS rr,"
+				  "   ch.at IS NOT NULL AND " DETAINED(
+					  "FROM events pl WHERE pl.case_id = k.id"
+					  " AND pl.at <= ch.at") " AS de"
+								 "  FROM cohort k LEFT JOIN chk ch ON ch.kid = k.kid)"
+								 " SELECT p, area, ag, days, found, st, sp, en, mi, rr, de, count(*) FROM facts"
+								 " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11";
 
 /*
  * Currently stable: each youth identified since the start day (once, where their first
@@ -158,55 +171,71 @@ static const char q_current[] =
 	"   json_extract(e.data, '$.safe_placement') AS sp, json_extract(e.data, '$.engaged') AS en"
 	"  FROM yy JOIN cases c ON c.youth_id = yy.youth_id JOIN events e ON e.case_id = c.id"
 	"  WHERE e.type = 'stability_check' AND e.at <= yy.at AND e.at > yy.at - ?14 * 86400"
-	"   AND " NOT_AMENDED("e") " GROUP BY yy.p, yy.youth_id),"
-	" facts AS MATERIALIZED ("
-	"  SELECT yy.p, yy.area, yy.ag, ch.at IS NOT NULL AS found,"
-	"   coalesce(ch.st, -1) AS st, coalesce(ch.sp, -1) AS sp, coalesce(ch.en, -1) AS en,"
-	"   ch.at IS NOT NULL AND ?8 > 0 AND coalesce((SELECT"
-	"    sum(CASE WHEN m.at <= yy.at - ?8 * 86400 THEN 2 * (m.type = 'missing_start') - 1"
-	"     ELSE 0 END) > 0 OR sum(m.at > yy.at - ?8 * 86400) > 0"
-	"    FROM cases c2 JOIN events m ON m.case_id = c2.id WHERE c2.youth_id = yy.youth_id"
-	"    AND m.type IN ('missing_start', 'missing_end') AND m.at <= yy.at"
-	"    AND " NOT_AMENDED("m") "), 0) AS mi,"
-	"   ch.at IS NOT NULL AND EXISTS (SELECT 1 FROM cases c3 WHERE c3.youth_id = yy.youth_id"
-	"    AND c3.identified_at > ch.at AND c3.identified_at <= yy.at) AS rr,"
-	"   ch.at IS NOT NULL AND " DETAINED("FROM cases c4 JOIN events pl ON pl.case_id = c4.id"
-					     " WHERE c4.youth_id = yy.youth_id AND pl.at <= yy.at")
-	"   AS de"
-	"  FROM yy LEFT JOIN chk ch ON ch.p = yy.p AND ch.youth_id = yy.youth_id)"
-	" SELECT p, area, ag, 0, found, st, sp, en, mi, rr, de, count(*) FROM facts"
-	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11";
+	"   AND " NOT_AMENDED(
+		"e") " GROUP BY yy.p, yy.youth_id),"
+		     " facts AS MATERIALIZED ("
+		     "  SELECT yy.p, yy.area, yy.ag, ch.at IS NOT NULL AS found,"
+		     "   coalesce(ch.st, -1) AS st, coalesce(ch.sp, -1) AS sp, coalesce(ch.en, -1) AS en,"
+		     "   ch.at IS NOT NULL AND ?8 > 0 AND coalesce((SELECT"
+		     "    sum(CASE WHEN m.at <= yy.at - ?8 * 86400 THEN 2 * (m.type = 'missing_start') - 1"
+		     "     ELSE 0 END) > 0 OR sum(m.at > yy.at - ?8 * 86400) > 0"
+		     "    FROM cases c2 JOIN events m ON m.case_id = c2.id WHERE c2.youth_id = yy.youth_id"
+		     "    AND m.type IN ('missing_start', 'missing_end') AND m.at <= yy.at"
+		     "    AND " NOT_AMENDED(
+			     "m") "), 0) AS mi,"
+				  "   ch.at IS NOT NULL AND EXISTS (SELECT 1 FROM cases c3 WHERE c3.youth_id = yy.youth_id"
+				  "    AND c3.identified_at > ch.at AND c3.identified_at <= yy.at) AS rr,"
+				  "   ch.at IS NOT NULL AND " DETAINED(
+					  "FROM cases c4 JOIN events pl ON pl.case_id = c4.id"
+					  " WHERE c4.youth_id = yy.youth_id AND pl.at <= yy.at") "   AS de"
+												 "  FROM yy LEFT JOIN chk ch ON ch.p = yy.p AND ch.youth_id = yy.youth_id)"
+												 " SELECT p, area, ag, 0, found, st, sp, en, mi, rr, de, count(*) FROM facts"
+												 " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11";
 
 /* by the witness's case (+e.type keeps the planner on events_case, not every event of
  * that type) */
-#define WITNESS_HAS(type, extra)                                                               \
+#define WITNESS_HAS(type, extra)                                                              \
 	"EXISTS (SELECT 1 FROM events e WHERE e.case_id = w.case_id AND +e.type = '" type "'" \
 	" AND json_extract(e.data, '$.witness_id') = w.id" extra " AND " NOT_AMENDED("e") ")"
 
 static const char q_witnesses[] =
 	"WITH r AS MATERIALIZED ("
-	" SELECT " PERIOD("w.listed_at") " AS p, c.area, c.identified_by_agency AS ag,"
-	"  " WITNESS_HAS("witness_advocate", "") " AS adv,"
-	"  " WITNESS_HAS("safety_plan_signoff", "") " AS plan,"
-	"  " WITNESS_HAS("cctv_motion", "") " AS filed,"
-	"  " WITNESS_HAS("cctv_motion", " AND json_extract(e.data, '$.outcome') = 'granted'")
-	"  AS granted"
-	" FROM witnesses w JOIN cases c ON c.id = w.case_id"
-	" WHERE " IN_RANGE("w.listed_at") " AND c.age < 18 AND " AREA_OK ")"
-	" SELECT p, area, ag, adv, plan, filed, granted, count(*) FROM r"
-	" GROUP BY 1, 2, 3, 4, 5, 6, 7";
+	" SELECT " PERIOD(
+		"w.listed_at") " AS p, c.area, c.identified_by_agency AS ag,"
+			       "  " WITNESS_HAS(
+				       "witness_advocate",
+				       "") " AS adv,"
+					   "  " WITNESS_HAS(
+						   "safety_plan_signoff",
+						   "") " AS plan,"
+						       "  " WITNESS_HAS(
+							       "cctv_motion",
+							       "") " AS filed,"
+								   "  " WITNESS_HAS(
+									   "cctv_motion",
+									   " AND json_extract(e.data, '$.outcome') = 'granted'") "  AS granted"
+																 " FROM witnesses w JOIN cases c ON c.id = w.case_id"
+																 " WHERE " IN_RANGE(
+																	 "w.listed_at") " AND c.age < 18 AND " AREA_OK
+																			")"
+																			" SELECT p, area, ag, adv, plan, filed, granted, count(*) FROM r"
+																			" GROUP BY 1, 2, 3, 4, 5, 6, 7";
 
 /* a prosecution counts under the recovery of its first listed witness */
 static const char q_prosecutions[] =
 	"SELECT x.p, c.area, coalesce(c.identified_by_agency, 0), x.conv, count(*) FROM ("
-	"  SELECT " PERIOD("pr.filed_at") " AS p, 0 AS conv, pr.id AS pid FROM prosecutions pr"
-	"  WHERE " IN_RANGE("pr.filed_at")
-	"  UNION ALL"
-	"  SELECT " PERIOD("pr.outcome_at") ", 1, pr.id FROM prosecutions pr"
-	"  WHERE pr.outcome IN ('convicted', 'plea') AND " IN_RANGE("pr.outcome_at") ") x"
-	" LEFT JOIN cases c ON c.id = (SELECT w.case_id FROM witnesses w"
-	"  WHERE w.prosecution_id = x.pid ORDER BY w.listed_at, w.id LIMIT 1)"
-	" WHERE " AREA_OK " GROUP BY 1, 2, 3, 4";
+	"  SELECT " PERIOD(
+		"pr.filed_at") " AS p, 0 AS conv, pr.id AS pid FROM prosecutions pr"
+			       "  WHERE " IN_RANGE(
+				       "pr.filed_at") "  UNION ALL"
+						      "  SELECT " PERIOD(
+							      "pr.outcome_at") ", 1, pr.id FROM prosecutions pr"
+									       "  WHERE pr.outcome IN ('convicted', 'plea') AND " IN_RANGE(
+										       "pr.outcome_at") ") x"
+													" LEFT JOIN cases c ON c.id = (SELECT w.case_id FROM witnesses w"
+													"  WHERE w.prosecution_id = x.pid ORDER BY w.listed_at, w.id LIMIT 1)"
+													" WHERE " AREA_OK
+													" GROUP BY 1, 2, 3, 4";
 
 /* the county's months, cut at the periods' bounds by the caller */
 static const char q_months[] =
@@ -282,14 +311,25 @@ static void where(sqlite3_stmt *st, struct report_where *w)
 	w->agency_id = sqlite3_column_int64(st, 2);
 }
 
-enum query { Q_CASES, Q_EVENTS, Q_EXPLOITERS, Q_STEPS, Q_MISSING, Q_STABILITY, Q_CURRENT,
-	     Q_WITNESSES, Q_PROSECUTIONS, Q_MONTHS, Q_COUNT };
+enum query {
+	Q_CASES,
+	Q_EVENTS,
+	Q_EXPLOITERS,
+	Q_STEPS,
+	Q_MISSING,
+	Q_STABILITY,
+	Q_CURRENT,
+	Q_WITNESSES,
+	Q_PROSECUTIONS,
+	Q_MONTHS,
+	Q_COUNT
+};
 
 static const char *const queries[Q_COUNT] = {
-	[Q_CASES] = q_cases,		 [Q_EVENTS] = q_events,	    [Q_EXPLOITERS] = q_exploiters,
-	[Q_STEPS] = q_steps,		 [Q_MISSING] = q_missing,   [Q_STABILITY] = q_stability,
-	[Q_CURRENT] = q_current,	 [Q_WITNESSES] = q_witnesses,
-	[Q_PROSECUTIONS] = q_prosecutions, [Q_MONTHS] = q_months,
+	[Q_CASES] = q_cases,	 [Q_EVENTS] = q_events,	      [Q_EXPLOITERS] = q_exploiters,
+	[Q_STEPS] = q_steps,	 [Q_MISSING] = q_missing,     [Q_STABILITY] = q_stability,
+	[Q_CURRENT] = q_current, [Q_WITNESSES] = q_witnesses, [Q_PROSECUTIONS] = q_prosecutions,
+	[Q_MONTHS] = q_months,
 };
 
 static void stability_row(sqlite3_stmt *st, struct report_stability_row *r)
@@ -429,25 +469,29 @@ enum sh_code sqlite_report_board(struct store_conn *c, const struct report_query
 static const char q_csec[] =
 	"SELECT c.id, c.identified_at,"
 	" coalesce((SELECT json_extract(e.data, '$.status') FROM events e"
-	"  WHERE e.case_id = c.id AND e.type = 'status_determined' AND " NOT_AMENDED("e")
-	"  ORDER BY e.id DESC LIMIT 1), c.youth_status),"
-	" EXISTS (SELECT 1 FROM cases p JOIN events m ON m.case_id = p.id"
-	"  WHERE p.youth_id = c.youth_id AND p.recovery_no < c.recovery_no"
-	"  AND m.type = 'missing_start' AND m.at <= c.identified_at AND " NOT_AMENDED("m")
-	"  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.case_id = p.id"
-	"   AND r.type = 'missing_end' AND r.id > m.id AND r.at <= c.identified_at"
-	"   AND " NOT_AMENDED("r") ")),"
-	" (SELECT count(*) FROM events m WHERE m.case_id = c.id AND m.type = 'missing_start'"
-	"  AND " NOT_AMENDED("m") "),"
-	" x.id, x.at, x.data"
-	" FROM cases c LEFT JOIN events x ON x.id = (SELECT max(e.id) FROM events e"
-	"  WHERE e.case_id = c.id AND e.type = 'csec_indicators' AND " NOT_AMENDED("e") ")"
-	/* a period, or one case: two index searches (a CASE here would scan every case) */
-	" WHERE (?3 IS NULL AND c.identified_at >= ?1 AND c.identified_at < ?2) OR c.id = ?3"
-	" ORDER BY c.identified_at, c.id";
+	"  WHERE e.case_id = c.id AND e.type = 'status_determined' AND " NOT_AMENDED(
+		"e") "  ORDER BY e.id DESC LIMIT 1), c.youth_status),"
+		     " EXISTS (SELECT 1 FROM cases p JOIN events m ON m.case_id = p.id"
+		     "  WHERE p.youth_id = c.youth_id AND p.recovery_no < c.recovery_no"
+		     "  AND m.type = 'missing_start' AND m.at <= c.identified_at AND " NOT_AMENDED(
+			     "m") "  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.case_id = p.id"
+				  "   AND r.type = 'missing_end' AND r.id > m.id AND r.at <= c.identified_at"
+				  "   AND " NOT_AMENDED(
+					  "r") ")),"
+					       " (SELECT count(*) FROM events m WHERE m.case_id = c.id AND m.type = 'missing_start'"
+					       "  AND " NOT_AMENDED(
+						       "m") "),"
+							    " x.id, x.at, x.data"
+							    " FROM cases c LEFT JOIN events x ON x.id = (SELECT max(e.id) FROM events e"
+							    "  WHERE e.case_id = c.id AND e.type = 'csec_indicators' AND " NOT_AMENDED(
+								    "e") ")"
+									 /* a period, or one case: two index searches (a CASE here would scan every case) */
+									 " WHERE (?3 IS NULL AND c.identified_at >= ?1 AND c.identified_at < ?2) OR c.id = ?3"
+									 " ORDER BY c.identified_at, c.id";
 
 enum sh_code sqlite_csec_list(struct store_conn *c, int64_t from, int64_t to, const char *case_id,
-			      struct arena *a, struct csec_rec **out, size_t *n, struct sh_error *err)
+			      struct arena *a, struct csec_rec **out, size_t *n,
+			      struct sh_error *err)
 {
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, q_csec, err);

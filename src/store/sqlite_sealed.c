@@ -14,7 +14,8 @@ static const char *const list_sql[] = {
 static const char *const set_sql[] = {
 	[SEALED_IDENTITY] = "UPDATE youth SET identity = ?2, blind_index = ?3 WHERE id = ?1",
 	[SEALED_EVENT_TEXT] = "UPDATE events SET sealed = ?2 WHERE id = ?1 AND ?3 IS NULL",
-	[SEALED_DEFENDANT_NAME] = "UPDATE defendants SET name_sealed = ?2 WHERE id = ?1 AND ?3 IS NULL",
+	[SEALED_DEFENDANT_NAME] =
+		"UPDATE defendants SET name_sealed = ?2 WHERE id = ?1 AND ?3 IS NULL",
 	[SEALED_WEBHOOK_SECRET] = ("UPDATE user_channels SET webhook_secret = ?2"
 				   " WHERE user_id = ?1 AND ?3 IS NULL"),
 	[SEALED_TOTP_SECRET] = "UPDATE users SET totp_secret = ?2 WHERE id = ?1 AND ?3 IS NULL",
@@ -84,8 +85,9 @@ enum sh_code sqlite_sealed_first(struct store_conn *c, enum sealed_kind kind, st
 	return r->blob || !r->len ? SH_OK : sq_no_mem(err);
 }
 
-enum sh_code sqlite_sealed_set(struct store_conn *c, enum sealed_kind kind, const struct sealed_rec *r,
-			       const char *blind_index, struct sh_error *err)
+enum sh_code sqlite_sealed_set(struct store_conn *c, enum sealed_kind kind,
+			       const struct sealed_rec *r, const char *blind_index,
+			       struct sh_error *err)
 {
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;

@@ -31,11 +31,11 @@ struct store_conn {
 typedef enum sh_code (*store_write_fn)(struct store_conn *c, void *arg, struct sh_error *err);
 
 struct store_options {
-	bool create;         /* create the database when absent (init); else refuse */
-	int read_conns;      /* size of the read pool (default 8) */
-	int group_max;       /* most requests committed together (default 256) */
+	bool create;	     /* create the database when absent (init); else refuse */
+	int read_conns;	     /* size of the read pool (default 8) */
+	int group_max;	     /* most requests committed together (default 256) */
 	int busy_timeout_ms; /* default 5000 */
-	bool read_only;      /* readers only: no writer, no migrations (inspecting a copy) */
+	bool read_only;	     /* readers only: no writer, no migrations (inspecting a copy) */
 	/* the audit chain's MAC key (AUDIT_CHAIN_KEY_LEN bytes, from shcrypto_audit_keys; copied):
 	 * needed to append audit rows and to upgrade a database; NULL opens for reading only */
 	const unsigned char *audit_key;
@@ -43,7 +43,7 @@ struct store_options {
 
 /* The writer's figures for /metrics; the histograms live as long as the store. */
 struct store_stats {
-	const struct histo *group_size;  /* requests committed together */
+	const struct histo *group_size;	 /* requests committed together */
 	const struct histo *commit_wait; /* seconds from queueing a write to its durable commit */
 };
 
@@ -109,8 +109,11 @@ enum sh_code store_read_begin(struct store *s, struct store_conn **out, struct s
 void store_read_end(struct store_conn *c);
 
 /* The record operations: store_<name>() for each row of ops.def, documented there. */
-#define STORE_OP(ret, name, params, args) \
-	static inline ret store_##name params { return c->store->ops->name args; }
+#define STORE_OP(ret, name, params, args)        \
+	static inline ret store_##name params    \
+	{                                        \
+		return c->store->ops->name args; \
+	}
 #include "store/ops.def"
 #undef STORE_OP
 

@@ -33,7 +33,7 @@ static void remove_county(void)
 /* Runs a command of the CLI in process, its output thrown away. */
 static void run_cli(int (*cmd)(int, char **), const char *name)
 {
-	char *argv[] = {(char *)name, "--db", county.db, NULL};
+	char *argv[] = { (char *)name, "--db", county.db, NULL };
 	int out = dup(STDOUT_FILENO), null = open("/dev/null", O_WRONLY), code;
 
 	fflush(stdout);
@@ -113,14 +113,14 @@ static void sign_in_everyone(struct fuzz_county *fc)
 
 	for (int i = 0; i < fc->nusers; i++) {
 		struct fuzz_user *u = &fc->users[i];
-		struct admin_token_spec spec = {.label = "fuzz"};
+		struct admin_token_spec spec = { .label = "fuzz" };
 		struct arena a = ARENA_INIT;
-		struct api_response res = {0};
+		struct api_response res = { 0 };
 		struct buf body = BUF_INIT;
-		struct fuzz_request fr = {.method = "POST",
-					  .target = "/api/v1/session",
-					  .headers = "Content-Type: application/json",
-					  .who = -1};
+		struct fuzz_request fr = { .method = "POST",
+					   .target = "/api/v1/session",
+					   .headers = "Content-Type: application/json",
+					   .who = -1 };
 		json_t *v;
 		int64_t expires;
 
@@ -316,9 +316,9 @@ static char *expand(const struct fuzz_county *fc, const char *s, size_t len, str
 static int answer(struct fuzz_county *fc, const struct fuzz_request *fr, struct arena *a,
 		  struct api_response *res)
 {
-	struct api_request req = {0};
-	struct exchange x = {.req = fr, .arena = a};
-	struct http_routing r = {.body_limit = 1024 * 1024};
+	struct api_request req = { 0 };
+	struct exchange x = { .req = fr, .arena = a };
+	struct http_routing r = { .body_limit = 1024 * 1024 };
 	char allow[64], *target, *path;
 	size_t target_len, body_len;
 	const char *q;
@@ -367,7 +367,7 @@ int fuzz_county_call(struct fuzz_county *fc, const struct fuzz_request *fr)
 {
 	static unsigned calls;
 	struct arena a = ARENA_INIT;
-	struct api_response res = {0};
+	struct api_response res = { 0 };
 	int status = answer(fc, fr, &a, &res);
 
 	buf_release(&res.body);

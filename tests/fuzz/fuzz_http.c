@@ -31,7 +31,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_county *fc = fuzz_county_get();
-	struct fuzz_request fr = {0};
+	struct fuzz_request fr = { 0 };
 	struct buf target = BUF_INIT;
 	int who;
 	const char *p = (const char *)data + 1, *end = (const char *)data + size, *eol, *sp;

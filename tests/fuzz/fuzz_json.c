@@ -60,7 +60,7 @@ static void fill_path(const struct fuzz_county *fc, const char *pattern, uint8_t
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_county *fc = fuzz_county_get();
-	struct fuzz_request fr = {0};
+	struct fuzz_request fr = { 0 };
 	const struct route *route;
 	struct buf path = BUF_INIT, headers = BUF_INIT;
 	static unsigned long key;

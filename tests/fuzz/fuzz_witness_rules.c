@@ -13,8 +13,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const charges[] = { "PC 288(a)", "pc236.1(c)(1)", "PC 273d", "PC 211",
-					       "VC 23152", "", NULL, "PC 664/187" };
+	static const char *const charges[] = { "PC 288(a)", "pc236.1(c)(1)", "PC 273d",
+					       "PC 211",    "VC 23152",	     "",
+					       NULL,	    "PC 664/187" };
 	struct witness_rules *r = NULL;
 	struct witness_result res[WITNESS_MAX_RULES];
 	struct buf errors;

@@ -83,9 +83,14 @@ static enum sh_code append_rows(struct store_conn *c, void *arg, struct sh_error
 	enum sh_code rc = SH_OK;
 
 	for (int i = 0; !rc && i < n; i++) {
-		struct audit_entry e = { .at = 1700000000 + i, .user_id = 3, .agency_id = 2,
-					 .action = "case.read", .case_id = "SH-TEST", .section = "core",
-					 .outcome = "ok", .detail = "synthetic" };
+		struct audit_entry e = { .at = 1700000000 + i,
+					 .user_id = 3,
+					 .agency_id = 2,
+					 .action = "case.read",
+					 .case_id = "SH-TEST",
+					 .section = "core",
+					 .outcome = "ok",
+					 .detail = "synthetic" };
 		rc = store_audit_append(c, &e, err);
 	}
 	return rc;
@@ -104,8 +109,9 @@ static void encoding_is_unambiguous(void **state)
 {
 	struct audit_entry a = { .seq = 1, .action = "ab", .case_id = "c", .outcome = "ok" };
 	struct audit_entry b = { .seq = 1, .action = "a", .case_id = "bc", .outcome = "ok" };
-	struct audit_entry c = { .seq = 1, .action = "ab", .case_id = "c", .section = "",
-				 .outcome = "ok" };
+	struct audit_entry c = {
+		.seq = 1, .action = "ab", .case_id = "c", .section = "", .outcome = "ok"
+	};
 	unsigned char other[AUDIT_CHAIN_KEY_LEN];
 	char ha[65], hb[65], hc[65], hk[65];
 
@@ -142,11 +148,12 @@ static void recomputed_chain_without_the_key_is_caught(void **state)
 		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 		sqlite3_exec(db, "UPDATE audit SET action = 'case.list' WHERE seq = 2", NULL, NULL,
 			     NULL);
-		assert_int_equal(sqlite3_prepare_v2(db,
-						    "SELECT seq, at, user_id, agency_id, action, case_id,"
-						    " section, outcome, detail FROM audit ORDER BY seq",
-						    -1, &st, NULL),
-				 SQLITE_OK);
+		assert_int_equal(
+			sqlite3_prepare_v2(db,
+					   "SELECT seq, at, user_id, agency_id, action, case_id,"
+					   " section, outcome, detail FROM audit ORDER BY seq",
+					   -1, &st, NULL),
+			SQLITE_OK);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			struct audit_entry e = { 0 };
 			char h[65], q[300];
@@ -163,9 +170,10 @@ static void recomputed_chain_without_the_key_is_caught(void **state)
 				audit_chain_hash_v1(prev, &e, h);
 			else
 				audit_chain_mac(guess, prev, &e, h);
-			snprintf(q, sizeof(q),
-				 "UPDATE audit SET prev_hash = '%s', hash = '%s' WHERE seq = %" PRId64,
-				 prev, h, e.seq);
+			snprintf(
+				q, sizeof(q),
+				"UPDATE audit SET prev_hash = '%s', hash = '%s' WHERE seq = %" PRId64,
+				prev, h, e.seq);
 			assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
 			memcpy(prev, h, 65);
 		}
@@ -257,9 +265,9 @@ static void a_copy_answers_only_for_checkpoints_up_to_its_end(void **state)
 	assert_int_equal(v.latest.seq, 3);
 	store_close(s);
 	/* restored: the checkpoint of row 6 is set aside, the one of row 3 kept */
-	assert_int_equal(checkpoints_rewind(cps, keys.checkpoint, 3, NULL, &moved, &kept, &dropped,
-					    &err),
-			 SH_OK);
+	assert_int_equal(
+		checkpoints_rewind(cps, keys.checkpoint, 3, NULL, &moved, &kept, &dropped, &err),
+		SH_OK);
 	assert_int_equal(kept, 1);
 	assert_int_equal(dropped, 1);
 	assert_non_null(strstr(moved.data, ".before-restore-"));
@@ -310,25 +318,28 @@ static void make_old_database(void)
 	snprintf(q, sizeof(q), "PRAGMA user_version=%d", SQLITE_SCHEMA_AUDIT_KEYED - 1);
 	sqlite3_exec(db, q, NULL, NULL, NULL);
 	for (int i = 1; i <= 3; i++) {
-		struct audit_entry e = { .seq = i, .at = 1700000000, .action = "agency.create",
-					 .outcome = "ok" };
+		struct audit_entry e = {
+			.seq = i, .at = 1700000000, .action = "agency.create", .outcome = "ok"
+		};
 		char h[65];
 		audit_chain_hash_v1(prev, &e, h);
-		snprintf(q, sizeof(q),
-			 "INSERT INTO audit(seq, at, user_id, agency_id, action, outcome, prev_hash,"
-			 " hash) VALUES (%d, 1700000000, 0, 0, 'agency.create', 'ok', '%s', '%s')",
-			 i, prev, h);
+		snprintf(
+			q, sizeof(q),
+			"INSERT INTO audit(seq, at, user_id, agency_id, action, outcome, prev_hash,"
+			" hash) VALUES (%d, 1700000000, 0, 0, 'agency.create', 'ok', '%s', '%s')",
+			i, prev, h);
 		assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
 		memcpy(prev, h, 65);
 	}
 	assert_int_equal(
-		sqlite3_exec(db,
-			     "PRAGMA foreign_keys=OFF;"
-			     "INSERT INTO events(id, case_id, type, section, at, recorded_at, user_id,"
-			     " agency_id, data) VALUES (1, 'SH-OLD', 'note', 'core', 1700000000,"
-			     " 1700000000, 1, 1, '{}'), (2, 'SH-OLD', 'note', 'core', 1700000001,"
-			     " 1700000001, 1, 1, '{\"x\":1}')",
-			     NULL, NULL, NULL),
+		sqlite3_exec(
+			db,
+			"PRAGMA foreign_keys=OFF;"
+			"INSERT INTO events(id, case_id, type, section, at, recorded_at, user_id,"
+			" agency_id, data) VALUES (1, 'SH-OLD', 'note', 'core', 1700000000,"
+			" 1700000000, 1, 1, '{}'), (2, 'SH-OLD', 'note', 'core', 1700000001,"
+			" 1700000001, 1, 1, '{\"x\":1}')",
+			NULL, NULL, NULL),
 		SQLITE_OK);
 	sqlite3_close(db);
 }
@@ -395,9 +406,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(checkpoints_catch_a_cut_tail_and_an_emptied_table,
 						setup, teardown),
-		cmocka_unit_test_setup_teardown(a_copy_answers_only_for_checkpoints_up_to_its_end, setup,
+		cmocka_unit_test_setup_teardown(a_copy_answers_only_for_checkpoints_up_to_its_end,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(a_forged_checkpoint_line_is_caught, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(a_forged_checkpoint_line_is_caught, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_old_copy_is_checked_with_the_old_rule, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(an_old_database_is_rechained_with_a_note, setup,

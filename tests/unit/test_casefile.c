@@ -182,7 +182,8 @@ static void entries_that_do_steps(void **state)
 	assert_int_equal(s->settled_by, 4);
 	/* a placement entered late counts when it was recorded, like a late step_done */
 	fixture_init(&x, "dependent", 15);
-	add(&x, "placement", T0 + HOUR, T0 + 20 * HOUR, "{\"late_entry\":true,\"setting\":\"home\"}");
+	add(&x, "placement", T0 + HOUR, T0 + 20 * HOUR,
+	    "{\"late_entry\":true,\"setting\":\"home\"}");
 	derive(&x, T0 + DAY);
 	s = step(&x, "placement_decided", 0);
 	assert_int_equal(s->done_at, T0 + 20 * HOUR);
@@ -197,7 +198,8 @@ static void done_steps_keep_what_they_were(void **state)
 	UNUSED(state);
 	fixture_init(&x, "dependent", 15);
 	/* child welfare was on scene; then the youth turns out to be a ward */
-	add(&x, "step_done", T0 + HOUR, T0 + HOUR, "{\"step\":\"child_welfare_on_scene\",\"episode\":0}");
+	add(&x, "step_done", T0 + HOUR, T0 + HOUR,
+	    "{\"step\":\"child_welfare_on_scene\",\"episode\":0}");
 	add(&x, "status_determined", T0 + 3 * HOUR, T0 + 3 * HOUR, "{\"status\":\"probation\"}");
 	derive(&x, T0 + 4 * HOUR);
 	s = step(&x, "child_welfare_on_scene", 0);
@@ -206,7 +208,8 @@ static void done_steps_keep_what_they_were(void **state)
 	/* an acute exam done, then an earlier assault disclosed: its deadline stays */
 	fixture_init(&x, "dependent", 15);
 	x.cf.c.last_assault_at = T0 - 30 * HOUR;
-	add(&x, "step_done", T0 + 20 * HOUR, T0 + 20 * HOUR, "{\"step\":\"sart_exam\",\"episode\":0}");
+	add(&x, "step_done", T0 + 20 * HOUR, T0 + 20 * HOUR,
+	    "{\"step\":\"sart_exam\",\"episode\":0}");
 	add(&x, "assault_disclosed", T0 + 2 * DAY, T0 + 2 * DAY,
 	    "{\"last_assault_at\":\"2026-04-01T00:00:00Z\"}");
 	derive(&x, T0 + 2 * DAY);
@@ -293,7 +296,8 @@ static void missing_from_care(void **state)
 	derive(&x, learned);
 	assert_true(casefile_missing_now(&x.cf));
 	assert_int_equal(x.cf.missing[0].learned, at("2026-04-08T03:00:00Z"));
-	assert_int_equal(step(&x, "missing_report_le", 1)->due_at, at("2026-04-08T03:00:00Z") + DAY);
+	assert_int_equal(step(&x, "missing_report_le", 1)->due_at,
+			 at("2026-04-08T03:00:00Z") + DAY);
 	/* a youth in no one's care: no reports */
 	fixture_init(&x, "none", 15);
 	add(&x, "missing_start", gone, gone, "{}");
@@ -314,11 +318,15 @@ static void witness_on_the_motion_date(void **state)
 	x.ctx.has_birth = true;
 	x.ctx.birth = (struct sh_date){ 2012, 5, 1 };
 	x.cf.nwitnesses = 1;
-	x.w[0] = (struct witness_rec){ .id = 7, .prosecution_id = 3, .case_id = "SH-TEST",
-				       .listed_at = today - DAY, .charges = "[\"PC 288(a)\"]" };
+	x.w[0] = (struct witness_rec){ .id = 7,
+				       .prosecution_id = 3,
+				       .case_id = "SH-TEST",
+				       .listed_at = today - DAY,
+				       .charges = "[\"PC 288(a)\"]" };
 	x.nh[0] = 1;
-	x.h[0][0] = (struct hearing_rec){ .id = 11, .prosecution_id = 3, .kind = "trial",
-					  .at = at("2026-06-15T16:00:00Z") };
+	x.h[0][0] = (struct hearing_rec){
+		.id = 11, .prosecution_id = 3, .kind = "trial", .at = at("2026-06-15T16:00:00Z")
+	};
 	derive(&x, today);
 	/* not filed yet: eligible today; the last day to file is the day before the birthday */
 	s = step(&x, "cctv_motion_deadline", 7);
@@ -328,7 +336,8 @@ static void witness_on_the_motion_date(void **state)
 	/* the notice: 3 calendar days before the hearing's local day, by its end */
 	assert_int_equal(step(&x, "witness_notice", 11)->due_at, at("2026-06-13T06:59:59Z"));
 	/* the motion is filed while 13: the notice stays owed although she is 14 at trial */
-	add(&x, "cctv_motion", today, today, "{\"witness_id\":7,\"rule\":\"PC 1347\",\"outcome\":\"filed\"}");
+	add(&x, "cctv_motion", today, today,
+	    "{\"witness_id\":7,\"rule\":\"PC 1347\",\"outcome\":\"filed\"}");
 	derive(&x, at("2026-06-01T18:00:00Z"));
 	assert_int_equal(step(&x, "witness_notice", 11)->state, STEP_PENDING);
 	assert_null(casefile_step(&x.cf, "cctv_motion_deadline", 7));
@@ -337,11 +346,15 @@ static void witness_on_the_motion_date(void **state)
 	x.ctx.has_birth = true;
 	x.ctx.birth = (struct sh_date){ 2009, 9, 1 };
 	x.cf.nwitnesses = 1;
-	x.w[0] = (struct witness_rec){ .id = 8, .prosecution_id = 4, .case_id = "SH-TEST",
-				       .listed_at = today, .charges = "[\"PC 236.1(c)\"]" };
+	x.w[0] = (struct witness_rec){ .id = 8,
+				       .prosecution_id = 4,
+				       .case_id = "SH-TEST",
+				       .listed_at = today,
+				       .charges = "[\"PC 236.1(c)\"]" };
 	x.nh[0] = 1;
-	x.h[0][0] = (struct hearing_rec){ .id = 12, .prosecution_id = 4, .kind = "trial",
-					  .at = at("2026-06-15T16:00:00Z") };
+	x.h[0][0] = (struct hearing_rec){
+		.id = 12, .prosecution_id = 4, .kind = "trial", .at = at("2026-06-15T16:00:00Z")
+	};
 	derive(&x, today);
 	assert_int_equal(step(&x, "witness_notice", 12)->state, STEP_NOT_APPLICABLE);
 	assert_null(casefile_step(&x.cf, "cctv_motion_deadline", 8));
@@ -362,14 +375,23 @@ static void witness_items_have_a_first_deadline(void **state)
 	x.ctx.has_birth = true;
 	x.ctx.birth = (struct sh_date){ 2012, 9, 1 };
 	x.cf.nwitnesses = 1;
-	x.w[0] = (struct witness_rec){ .id = 9, .prosecution_id = 5, .case_id = "SH-TEST",
-				       .listed_at = listed, .charges = "[\"PC 236.1\"]" };
+	x.w[0] = (struct witness_rec){ .id = 9,
+				       .prosecution_id = 5,
+				       .case_id = "SH-TEST",
+				       .listed_at = listed,
+				       .charges = "[\"PC 236.1\"]" };
 	x.nh[0] = 2;
 	/* set the same day, three days ahead; and one set well ahead */
-	x.h[0][0] = (struct hearing_rec){ .id = 21, .prosecution_id = 5, .kind = "motion",
-					  .at = at("2026-05-07T16:00:00Z"), .created_at = listed };
-	x.h[0][1] = (struct hearing_rec){ .id = 22, .prosecution_id = 5, .kind = "trial",
-					  .at = at("2026-06-15T16:00:00Z"), .created_at = listed };
+	x.h[0][0] = (struct hearing_rec){ .id = 21,
+					  .prosecution_id = 5,
+					  .kind = "motion",
+					  .at = at("2026-05-07T16:00:00Z"),
+					  .created_at = listed };
+	x.h[0][1] = (struct hearing_rec){ .id = 22,
+					  .prosecution_id = 5,
+					  .kind = "trial",
+					  .at = at("2026-06-15T16:00:00Z"),
+					  .created_at = listed };
 	derive(&x, listed + 1);
 	s = step(&x, "witness_advocate", 9);
 	assert_int_equal(s->state, STEP_PENDING);
@@ -407,11 +429,14 @@ static void many_episodes_and_hearings(void **state)
 	x.ctx.birth = (struct sh_date){ 2012, 5, 1 };
 	x.cf.nwitnesses = 2;
 	for (int w = 0; w < 2; w++) {
-		x.w[w] = (struct witness_rec){ .id = 20 + w, .prosecution_id = 5 + w,
-					       .listed_at = T0, .charges = "[\"PC 236.1\"]" };
+		x.w[w] = (struct witness_rec){ .id = 20 + w,
+					       .prosecution_id = 5 + w,
+					       .listed_at = T0,
+					       .charges = "[\"PC 236.1\"]" };
 		x.nh[w] = 4;
 		for (int h = 0; h < 4; h++)
-			x.h[w][h] = (struct hearing_rec){ .id = 100 + w * 10 + h, .kind = "motion",
+			x.h[w][h] = (struct hearing_rec){ .id = 100 + w * 10 + h,
+							  .kind = "motion",
 							  .at = T0 + (30 + h) * DAY };
 	}
 	derive(&x, T0 + 40 * DAY);

@@ -89,15 +89,14 @@ static void prometheus_text(void **state)
 	prom_family(&b, "x_seconds", "histogram", "A test.");
 	prom_histo(&b, "x_seconds", l.data, &h);
 	prom_sample(&b, "y", NULL, 3);
-	assert_string_equal(b.data,
-			    "# HELP x_seconds A test.\n"
-			    "# TYPE x_seconds histogram\n"
-			    "x_seconds_bucket{route=\"/a/{id}\\\"\\\\\\n\",le=\"0.1\"} 1\n"
-			    "x_seconds_bucket{route=\"/a/{id}\\\"\\\\\\n\",le=\"1\"} 2\n"
-			    "x_seconds_bucket{route=\"/a/{id}\\\"\\\\\\n\",le=\"+Inf\"} 3\n"
-			    "x_seconds_sum{route=\"/a/{id}\\\"\\\\\\n\"} 7.55\n"
-			    "x_seconds_count{route=\"/a/{id}\\\"\\\\\\n\"} 3\n"
-			    "y 3\n");
+	assert_string_equal(b.data, "# HELP x_seconds A test.\n"
+				    "# TYPE x_seconds histogram\n"
+				    "x_seconds_bucket{route=\"/a/{id}\\\"\\\\\\n\",le=\"0.1\"} 1\n"
+				    "x_seconds_bucket{route=\"/a/{id}\\\"\\\\\\n\",le=\"1\"} 2\n"
+				    "x_seconds_bucket{route=\"/a/{id}\\\"\\\\\\n\",le=\"+Inf\"} 3\n"
+				    "x_seconds_sum{route=\"/a/{id}\\\"\\\\\\n\"} 7.55\n"
+				    "x_seconds_count{route=\"/a/{id}\\\"\\\\\\n\"} 3\n"
+				    "y 3\n");
 	buf_release(&b);
 	buf_release(&l);
 }

@@ -50,7 +50,8 @@ static void file_values_and_sources(void **state)
 	unsetenv("SAFEHARBOR_SESSION_IDLE");
 	assert_int_equal(conf_long(&c, CONF_SESSION_IDLE), 60);
 	assert_string_equal(c.source[CONF_SESSION_IDLE], "environment SAFEHARBOR_SESSION_IDLE");
-	assert_int_equal(conf_set(&c, CONF_SESSION_IDLE, "120", "flag --session-idle", &err), SH_OK);
+	assert_int_equal(conf_set(&c, CONF_SESSION_IDLE, "120", "flag --session-idle", &err),
+			 SH_OK);
 	assert_int_equal(conf_long(&c, CONF_SESSION_IDLE), 120);
 	conf_release(&c);
 	unlink(path);
@@ -120,7 +121,8 @@ static void proxies_checked(void **state)
 	UNUSED(state);
 	conf_init(&c);
 	assert_int_equal(
-		conf_set(&c, CONF_TRUSTED_PROXIES, "192.168.0.0/16 ::1\tfd00::/8", "t", &err), SH_OK);
+		conf_set(&c, CONF_TRUSTED_PROXIES, "192.168.0.0/16 ::1\tfd00::/8", "t", &err),
+		SH_OK);
 	assert_string_equal(conf_get(&c, CONF_TRUSTED_PROXIES), "192.168.0.0/16,::1,fd00::/8");
 	assert_int_equal(conf_set(&c, CONF_TRUSTED_PROXIES, "::1/129", "t", &err), SH_EINVAL);
 	assert_int_equal(conf_set(&c, CONF_TRUSTED_PROXIES, "example.org", "t", &err), SH_EINVAL);

@@ -81,9 +81,12 @@ static void names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(in_care),	 cmocka_unit_test(not_in_care),
-		cmocka_unit_test(probation_and_unknown), cmocka_unit_test(missing_at_identification),
-		cmocka_unit_test(missing_later), cmocka_unit_test(names),
+		cmocka_unit_test(in_care),
+		cmocka_unit_test(not_in_care),
+		cmocka_unit_test(probation_and_unknown),
+		cmocka_unit_test(missing_at_identification),
+		cmocka_unit_test(missing_later),
+		cmocka_unit_test(names),
 	};
 	return cmocka_run_group_tests_name("csec", tests, NULL, NULL);
 }

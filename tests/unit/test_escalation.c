@@ -50,8 +50,9 @@ static void test_set(void **state)
 	UNUSED(state);
 	assert_int_equal(escalation_config_set(&c, "notify.summons_interval", "2", &err), SH_OK);
 	assert_int_equal(c.summons_interval, 2);
-	assert_int_equal(escalation_config_set(&c, "notify.public_url",
-					       "https://sh.county.example//", &err), SH_OK);
+	assert_int_equal(
+		escalation_config_set(&c, "notify.public_url", "https://sh.county.example//", &err),
+		SH_OK);
 	assert_string_equal(c.public_url, "https://sh.county.example");
 	assert_int_equal(escalation_config_set(&c, "notify.enabled", "0", &err), SH_OK);
 	assert_false(c.enabled);
@@ -59,11 +60,16 @@ static void test_set(void **state)
 	assert_string_equal(v, "0");
 
 	const char *bad[][2] = {
-		{ "notify.summons_interval", "0" },     { "notify.summons_interval", "10s" },
-		{ "notify.summons_interval", "" },      { "notify.due_soon_percent", "100" },
-		{ "notify.enabled", "yes" },            { "notify.public_url", "ftp://x" },
-		{ "notify.public_url", "https://a b" }, { "notify.smtp_url", "http://mail" },
-		{ "notify.mail_from", "Name <a@b>" },   { "notify.no_such_key", "1" },
+		{ "notify.summons_interval", "0" },
+		{ "notify.summons_interval", "10s" },
+		{ "notify.summons_interval", "" },
+		{ "notify.due_soon_percent", "100" },
+		{ "notify.enabled", "yes" },
+		{ "notify.public_url", "ftp://x" },
+		{ "notify.public_url", "https://a b" },
+		{ "notify.smtp_url", "http://mail" },
+		{ "notify.mail_from", "Name <a@b>" },
+		{ "notify.no_such_key", "1" },
 		{ "notify.retry_base", "99999999999999999999" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {

@@ -78,7 +78,9 @@ static void folding_never_splits_a_character(void **state)
 	UNUSED(state);
 	/* two-, three- and four-octet characters at every offset */
 	for (int i = 0; i < 40; i++)
-		buf_adds(&text, i % 3 == 0 ? "\xc3\xa9" : i % 3 == 1 ? "\xe2\x80\x94" : "\xf0\x9f\x93\x85");
+		buf_adds(&text, i % 3 == 0   ? "\xc3\xa9"
+				: i % 3 == 1 ? "\xe2\x80\x94"
+					     : "\xf0\x9f\x93\x85");
 	for (int pad = 0; pad < 4; pad++) {
 		char shifted[600];
 		snprintf(shifted, sizeof(shifted), "x%.*s%s", pad, "yyy", text.data);

@@ -41,9 +41,9 @@ static json_t *bn_member(EVP_PKEY *k, const char *param)
 static json_t *jwk_of(EVP_PKEY *k, const char *kid, bool is_rsa)
 {
 	if (is_rsa)
-		return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "kty", "RSA", "kid", kid, "use", "sig",
-				 "alg", "RS256", "n", bn_member(k, OSSL_PKEY_PARAM_RSA_N), "e",
-				 bn_member(k, OSSL_PKEY_PARAM_RSA_E));
+		return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "kty", "RSA", "kid", kid, "use",
+				 "sig", "alg", "RS256", "n", bn_member(k, OSSL_PKEY_PARAM_RSA_N),
+				 "e", bn_member(k, OSSL_PKEY_PARAM_RSA_E));
 	unsigned char pt[65];
 	size_t n = 0;
 	char *x, *y;
@@ -52,7 +52,8 @@ static json_t *jwk_of(EVP_PKEY *k, const char *kid, bool is_rsa)
 	EVP_PKEY_get_octet_string_param(k, OSSL_PKEY_PARAM_PUB_KEY, pt, sizeof(pt), &n);
 	x = b64(pt + 1, 32);
 	y = b64(pt + 33, 32);
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kty", "EC", "kid", kid, "crv", "P-256", "x", x, "y", y);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kty", "EC", "kid", kid, "crv", "P-256", "x", x,
+		      "y", y);
 	free(x);
 	free(y);
 	return o;
@@ -63,7 +64,8 @@ static char *sign(EVP_PKEY *k, bool is_rsa, const char *alg, const char *kid, js
 {
 	json_t *header = json_pack("{s:s, s:s, s:s}", "alg", alg, "typ", "JWT", "kid", kid);
 	char *hj = json_dumps(header, JSON_COMPACT), *pj = json_dumps(payload, JSON_COMPACT);
-	char *h64 = b64((unsigned char *)hj, strlen(hj)), *p64 = b64((unsigned char *)pj, strlen(pj));
+	char *h64 = b64((unsigned char *)hj, strlen(hj)),
+	     *p64 = b64((unsigned char *)pj, strlen(pj));
 	struct buf input = BUF_INIT, out = BUF_INIT;
 	unsigned char sig[512], raw[64];
 	size_t slen = sizeof(sig);
@@ -93,14 +95,14 @@ static char *sign(EVP_PKEY *k, bool is_rsa, const char *alg, const char *kid, js
 }
 
 static const int64_t NOW = 1770000000;
-static const struct idtoken_expect expect = { "https://id.county.example", "safeharbor", "n0nce-abc",
-					      NOW, 120 };
+static const struct idtoken_expect expect = { "https://id.county.example", "safeharbor",
+					      "n0nce-abc", NOW, 120 };
 
 static json_t *claims(void)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:s}", "iss", "https://id.county.example", "aud",
-			 "safeharbor", "sub", "synthetic-subject-1", "nonce", "n0nce-abc", "exp",
-			 (json_int_t)(NOW + 300), "iat", (json_int_t)(NOW - 10), "email",
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:s}", "iss", "https://id.county.example",
+			 "aud", "safeharbor", "sub", "synthetic-subject-1", "nonce", "n0nce-abc",
+			 "exp", (json_int_t)(NOW + 300), "iat", (json_int_t)(NOW - 10), "email",
 			 "synthetic@county.example");
 }
 
@@ -143,7 +145,8 @@ static void good_tokens_pass(void **state)
 
 	UNUSED(state);
 	assert_int_equal(idtoken_verify_signature(t, jwks, &c), IDTOKEN_OK);
-	assert_string_equal(json_string_value(json_object_get(c, "email")), "synthetic@county.example");
+	assert_string_equal(json_string_value(json_object_get(c, "email")),
+			    "synthetic@county.example");
 	json_decref(c);
 	free(t);
 	assert_int_equal(verdict(sign(ec, false, "ES256", "e1", claims())), IDTOKEN_OK);
@@ -213,8 +216,9 @@ static void claims_are_checked(void **state)
 	UNUSED(state);
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		json_t *p = claims();
-		json_object_set_new(p, cases[i].key, cases[i].str ? json_string(cases[i].str)
-								  : json_integer(cases[i].num));
+		json_object_set_new(p, cases[i].key,
+				    cases[i].str ? json_string(cases[i].str)
+						 : json_integer(cases[i].num));
 		assert_int_equal(verdict(sign(rsa, true, "RS256", "r1", p)), cases[i].want);
 	}
 	/* several audiences without azp */

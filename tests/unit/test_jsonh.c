@@ -41,8 +41,9 @@ static void malformed_names_position(void **state)
 static void valid_object_passes(void **state)
 {
 	struct sh_error err = SH_ERROR_INIT;
-	json_t *v = parse("{\"name\":\"Jane\",\"at\":\"2026-01-01T00:00:00Z\",\"status\":\"dependent\","
-			  "\"n\":3,\"tags\":[\"a\"]}");
+	json_t *v =
+		parse("{\"name\":\"Jane\",\"at\":\"2026-01-01T00:00:00Z\",\"status\":\"dependent\","
+		      "\"n\":3,\"tags\":[\"a\"]}");
 
 	UNUSED(state);
 	assert_int_equal(jsonh_check(v, spec, "", &err), SH_OK);
@@ -71,7 +72,8 @@ static void every_problem_named(void **state)
 static void control_characters_refused(void **state)
 {
 	struct sh_error err = SH_ERROR_INIT;
-	json_t *v = parse("{\"name\":\"a\\u0007b\",\"at\":\"2026-01-01T00:00:00Z\",\"status\":\"probation\"}");
+	json_t *v = parse(
+		"{\"name\":\"a\\u0007b\",\"at\":\"2026-01-01T00:00:00Z\",\"status\":\"probation\"}");
 
 	UNUSED(state);
 	assert_int_equal(jsonh_check(v, spec, "", &err), SH_EINVAL);

@@ -55,8 +55,9 @@ static void writes_members_in_order(void **state)
 	jsonw_kstr(&w, "s", "x");
 	jsonw_end(&w);
 	assert_int_equal(jsonw_finish(&w, &err), SH_OK);
-	assert_string_equal(b.data,
-			    "{\"list\":[1,null,null,\"2026-03-07T10:10:00Z\"],\"ok\":true,\"s\":\"x\"}");
+	assert_string_equal(
+		b.data,
+		"{\"list\":[1,null,null,\"2026-03-07T10:10:00Z\"],\"ok\":true,\"s\":\"x\"}");
 	buf_release(&b);
 }
 

@@ -66,9 +66,10 @@ static void stability(void **state)
 	assert_false(metrics_is_stable(&o.stability, &c));
 	c.engaged = 1;
 	metrics_stability_text(&o.stability, &t);
-	assert_non_null(strstr(t.data, "stable: true, engaged (with the advocate): true; the "
-				       "latest placement recorded by that check was not a detention "
-				       "setting; no missing-from-care episode overlapped the 30 days"));
+	assert_non_null(strstr(t.data,
+			       "stable: true, engaged (with the advocate): true; the "
+			       "latest placement recorded by that check was not a detention "
+			       "setting; no missing-from-care episode overlapped the 30 days"));
 	buf_reset(&t);
 	metrics_current_text(&o.stability, &t);
 	assert_non_null(strstr(t.data, "identified since the period's first day"));
@@ -101,8 +102,8 @@ static void stability(void **state)
 	c.missing = true;
 	assert_true(metrics_is_stable(&o.stability, &c));
 	metrics_stability_text(&o.stability, &t);
-	assert_non_null(
-		strstr(t.data, "stable: true, safe_placement: true, engaged (with the advocate): true"));
+	assert_non_null(strstr(
+		t.data, "stable: true, safe_placement: true, engaged (with the advocate): true"));
 	assert_null(strstr(t.data, "missing"));
 	buf_release(&t);
 }
@@ -222,7 +223,8 @@ static void assert_never_alone(const struct table *t)
 		const struct metrics_cell *one = NULL;
 		int n = 0;
 		for (uint32_t i = 0; i <= l->n; i++) {
-			const struct metrics_cell *c = &t->cells[i < l->n ? l->members[i] : l->total];
+			const struct metrics_cell *c =
+				&t->cells[i < l->n ? l->members[i] : l->total];
 			if (c->state != MC_SHOWN) {
 				n++;
 				one = c;
@@ -232,7 +234,8 @@ static void assert_never_alone(const struct table *t)
 			fail_msg("line %zu has one suppressed cell", k);
 	}
 	for (size_t i = 0; i < t->ncells; i++)
-		if (t->cells[i].state == MC_SHOWN && t->cells[i].value >= 1 && t->cells[i].value <= 10)
+		if (t->cells[i].state == MC_SHOWN && t->cells[i].value >= 1 &&
+		    t->cells[i].value <= 10)
 			fail_msg("cell %zu shows the small count %" PRId64, i, t->cells[i].value);
 }
 
@@ -246,7 +249,7 @@ struct attack {
 	int64_t val[64];
 	bool known[64];
 	int64_t first[64]; /* a value the cell can take in some solution (-1: none yet) */
-	bool multi[64];    /* ... and another one */
+	bool multi[64];	   /* ... and another one */
 	int64_t hi;
 	long leaves;
 };
@@ -354,8 +357,8 @@ static void assert_not_recoverable(const struct table *t, int64_t hi)
 		assert_true(a.first[i] >= 0);
 		if (!a.multi[i]) {
 			for (size_t k = 0; k < t->ncells; k++)
-				print_message("cell %zu = %" PRId64 " state %d\n", k, t->cells[k].value,
-					      t->cells[k].state);
+				print_message("cell %zu = %" PRId64 " state %d\n", k,
+					      t->cells[k].value, t->cells[k].state);
 			fail_msg("small cell %zu (%" PRId64 ") can be worked out", i,
 				 t->cells[i].value);
 		}
@@ -467,8 +470,9 @@ static void suppress_random(void **state)
 			s ^= s << 13;
 			s ^= s >> 7;
 			s ^= s << 17;
-			v[i] = s % 10 < 3 ? 0 : s % 10 < 7 ? 1 + (int64_t)((s >> 20) % 10)
-							 : 11 + (int64_t)((s >> 20) % 20);
+			v[i] = s % 10 < 3   ? 0
+			       : s % 10 < 7 ? 1 + (int64_t)((s >> 20) % 10)
+					    : 11 + (int64_t)((s >> 20) % 20);
 		}
 		make_table(&t, rows, cols, v);
 		if (cols > 1 && round % 3 == 0) {
@@ -521,39 +525,45 @@ static struct metrics *known(bool public_release, bool reverse)
 		if ((k == 0) != reverse) {
 			/* north: 10 first recoveries (ages 13..17, Female/female) and 2 re-recoveries */
 			for (int i = 0; i < 10; i++)
-				assert_int_equal(metrics_add_recoveries(m, &north, false, true, 13 + i % 5,
-									i % 2 ? "Female" : " female", NULL, 1),
+				assert_int_equal(metrics_add_recoveries(
+							 m, &north, false, true, 13 + i % 5,
+							 i % 2 ? "Female" : " female", NULL, 1),
 						 SH_OK);
-			assert_int_equal(metrics_add_recoveries(m, &north, true, false, 16, "female", NULL, 2),
+			assert_int_equal(metrics_add_recoveries(m, &north, true, false, 16,
+								"female", NULL, 2),
 					 SH_OK);
 			/* hotline: on time after 60, 120, 180, 240 s; late after 3600 s; one pending
 			 * past due, one not yet due, one waived */
 			for (int i = 1; i <= 4; i++)
-				assert_int_equal(metrics_add_step(m, &north, "hotline_report", "done", t0,
-								  t0 + 1800, t0 + 60 * i),
+				assert_int_equal(metrics_add_step(m, &north, "hotline_report",
+								  "done", t0, t0 + 1800,
+								  t0 + 60 * i),
 						 SH_OK);
-			assert_int_equal(metrics_add_step(m, &north, "hotline_report", "done", t0, t0 + 1800,
-							  t0 + 3600),
+			assert_int_equal(metrics_add_step(m, &north, "hotline_report", "done", t0,
+							  t0 + 1800, t0 + 3600),
 					 SH_OK);
-			assert_int_equal(metrics_add_step(m, &north, "hotline_report", "pending", t0,
-							  t0 + 1800, 0),
+			assert_int_equal(metrics_add_step(m, &north, "hotline_report", "pending",
+							  t0, t0 + 1800, 0),
 					 SH_OK);
-			assert_int_equal(metrics_add_step(m, &north, "hotline_report", "pending", t0,
-							  t0 + 200 * DAY, 0),
+			assert_int_equal(metrics_add_step(m, &north, "hotline_report", "pending",
+							  t0, t0 + 200 * DAY, 0),
 					 SH_OK);
 			assert_int_equal(metrics_add_step(m, &north, "hotline_report", "waived", t0,
 							  t0 + 1800, t0 + 10),
 					 SH_OK);
-			assert_int_equal(metrics_add_step(m, &north, "witness_advocate", "done", t0, t0, t0),
-					 SH_OK);
+			assert_int_equal(
+				metrics_add_step(m, &north, "witness_advocate", "done", t0, t0, t0),
+				SH_OK);
 		} else {
 			/* south: 3 first recoveries; the previous period: 4 in north */
 			for (int i = 0; i < 3; i++)
-				assert_int_equal(metrics_add_recoveries(m, &south, false, true, 11 + i, "male",
+				assert_int_equal(metrics_add_recoveries(m, &south, false, true,
+									11 + i, "male",
 									"Latina/Latino", 1),
 						 SH_OK);
-			assert_int_equal(metrics_add_recoveries(m, &prev, false, true, 15, NULL, NULL, 4),
-					 SH_OK);
+			assert_int_equal(
+				metrics_add_recoveries(m, &prev, false, true, 15, NULL, NULL, 4),
+				SH_OK);
 			/* arrests: an adult's other offence, a minor's other offence, an adult's
 			 * prostitution arrest; refused: two of minors, one repealed offence */
 			assert_int_equal(metrics_add_arrests(m, &north, false, false, 1), SH_OK);
@@ -568,7 +578,9 @@ static struct metrics *known(bool public_release, bool reverse)
 			{
 				struct metrics_check yes = { true, 1, -1, 1, false, false, false };
 				struct metrics_check held = { true, 1, -1, 1, false, false, true };
-				struct metrics_check none = { false, -1, -1, -1, false, false, false };
+				struct metrics_check none = {
+					false, -1, -1, -1, false, false, false
+				};
 				assert_int_equal(metrics_add_current(m, &north, &yes, 2), SH_OK);
 				assert_int_equal(metrics_add_current(m, &north, &held, 1), SH_OK);
 				assert_int_equal(metrics_add_current(m, &south, &none, 1), SH_OK);
@@ -579,10 +591,15 @@ static struct metrics *known(bool public_release, bool reverse)
 			{
 				struct metrics_check yes = { true, 1, 1, 1, false, false, false };
 				struct metrics_check gone = { true, 1, 1, 1, true, false, false };
-				struct metrics_check none = { false, -1, -1, -1, false, false, false };
-				assert_int_equal(metrics_add_stability(m, &north, 90, &yes, 3), SH_OK);
-				assert_int_equal(metrics_add_stability(m, &north, 90, &gone, 1), SH_OK);
-				assert_int_equal(metrics_add_stability(m, &north, 90, &none, 1), SH_OK);
+				struct metrics_check none = {
+					false, -1, -1, -1, false, false, false
+				};
+				assert_int_equal(metrics_add_stability(m, &north, 90, &yes, 3),
+						 SH_OK);
+				assert_int_equal(metrics_add_stability(m, &north, 90, &gone, 1),
+						 SH_OK);
+				assert_int_equal(metrics_add_stability(m, &north, 90, &none, 1),
+						 SH_OK);
 			}
 			assert_int_equal(metrics_add_month(m, 0, "2026-01", 15), SH_OK);
 			assert_int_equal(metrics_add_month(m, 1, "2025-12", 4), SH_OK);
@@ -614,7 +631,9 @@ static void figures_internal(void **state)
 	UNUSED(state);
 	assert_has(j, "\"release\":\"internal\"");
 	assert_has(j, "\"period\":{\"from\":\"2026-01-01\",\"to\":\"2026-03-31\",\"days\":90}");
-	assert_has(j, "\"previous_period\":{\"from\":\"2025-10-03\",\"to\":\"2025-12-31\",\"days\":90}");
+	assert_has(
+		j,
+		"\"previous_period\":{\"from\":\"2025-10-03\",\"to\":\"2025-12-31\",\"days\":90}");
 	assert_has(j, "\"current\":{\"all\":{\"recoveries\":15,\"first_recoveries\":13,"
 		      "\"re_recoveries\":2},\"area:north\":{\"recoveries\":12,");
 	assert_has(j, "\"previous\":{\"all\":{\"recoveries\":4,\"first_recoveries\":4,");
@@ -625,7 +644,8 @@ static void figures_internal(void **state)
 	assert_has(j, "\"all\":{\"mean\":14.3,\"youngest\":11,\"under_12\":1,\"12\":1,\"13\":3,");
 	assert_has(j, "\"all\":{\"prostitution_related\":1,\"other_offences\":2,\"of_minors\":1,"
 		      "\"of_18_or_older\":2,\"arrests\":3}");
-	assert_has(j, "\"all\":{\"prostitution_of_minors\":2,\"repealed_offence\":1,\"refused\":3}");
+	assert_has(j,
+		   "\"all\":{\"prostitution_of_minors\":2,\"repealed_offence\":1,\"refused\":3}");
 	assert_has(j, "\"all\":{\"youth\":4,\"stable\":{\"numerator\":2,\"denominator\":4,"
 		      "\"percent\":50.0},\"no_recent_check\":1}");
 	assert_has(j, "\"all\":{\"detention_placements\":1}");
@@ -642,7 +662,8 @@ static void figures_internal(void **state)
 	assert_has(j, "{\"month\":\"2025-12\",\"period\":\"previous\",\"recoveries\":4}");
 	assert_has(j, "{\"month\":\"2026-01\",\"period\":\"current\",\"recoveries\":15}");
 	assert_has(j, "{\"month\":\"2026-03\",\"period\":\"current\",\"recoveries\":0}");
-	assert_has(j, "{\"key\":\"agency:1\",\"label\":\"North Station\",\"breakdown\":\"agency\"}");
+	assert_has(j,
+		   "{\"key\":\"agency:1\",\"label\":\"North Station\",\"breakdown\":\"agency\"}");
 	free(j);
 	metrics_free(m);
 }
@@ -702,7 +723,8 @@ static void deterministic(void **state)
 	for (int pub = 0; pub < 2; pub++)
 		for (int f = METRICS_JSON; f <= METRICS_HTML; f++) {
 			struct metrics *a = known(pub, false), *b = known(pub, true);
-			char *x = render(a, (enum metrics_format)f), *y = render(b, (enum metrics_format)f);
+			char *x = render(a, (enum metrics_format)f),
+			     *y = render(b, (enum metrics_format)f);
 			UNUSED(state);
 			/* facts handed over in another order give the same bytes */
 			assert_string_equal(x, y);
@@ -719,13 +741,16 @@ static void formats(void **state)
 	char *c = render(m, METRICS_CSV), *h = render(m, METRICS_HTML);
 
 	UNUSED(state);
-	assert_true(!strncmp(c, "section,figure,title,measure,label,breakdown,group,group_label,"
-				"period,period_from,period_to,value,display,numerator,denominator,"
-				"basis,definition,release\r\n",
+	assert_true(!strncmp(c,
+			     "section,figure,title,measure,label,breakdown,group,group_label,"
+			     "period,period_from,period_to,value,display,numerator,denominator,"
+			     "basis,definition,release\r\n",
 			     150));
 	assert_has(c, ",recoveries,Recoveries and re-recoveries,recoveries,Recoveries,all,all,All "
 		      "areas,current,2026-01-01,2026-03-31,15,15,,,");
-	assert_has(c, "on_time,On time,all,all,All areas,current,2026-01-01,2026-03-31,66.7,66.7%,4,6,");
+	assert_has(
+		c,
+		"on_time,On time,all,all,All areas,current,2026-01-01,2026-03-31,66.7,66.7%,4,6,");
 	assert_true(!strncmp(h, "<!DOCTYPE html>", 15));
 	assert_has(h, "<svg");
 	assert_has(h, "aria-labelledby=\"chart-months-t chart-months-d\"");

@@ -18,19 +18,32 @@ static void special_ranges(void **state)
 	static const struct {
 		const char *addr, *why;
 	} cases[] = {
-		{ "127.0.0.1", "loopback" },	   { "127.255.0.9", "loopback" },
-		{ "::1", "loopback" },		   { "::ffff:127.0.0.1", "loopback" },
-		{ "10.1.2.3", "private" },	   { "172.31.255.255", "private" },
-		{ "192.168.0.1", "private" },	   { "fd12:3456::1", "private (unique local)" },
-		{ "169.254.169.254", "cloud metadata" }, { "fd00:ec2::254", "cloud metadata" },
-		{ "169.254.10.1", "link-local" },  { "fe80::1", "link-local" },
-		{ "100.64.0.1", "shared (CGNAT)" }, { "100.127.255.254", "shared (CGNAT)" },
-		{ "0.0.0.0", "unspecified" },	   { "::", "unspecified" },
-		{ "224.0.0.251", "multicast" },	   { "ff02::fb", "multicast" },
-		{ "64:ff9b::a9fe:a9fe", "cloud metadata" }, { "2002:0a00:0001::", "private" },
-		{ "8.8.8.8", NULL },		   { "172.32.0.1", NULL },
-		{ "100.128.0.1", NULL },	   { "2606:4700::1111", NULL },
-		{ "::ffff:8.8.8.8", NULL },	   { "64:ff9b::808:808", NULL },
+		{ "127.0.0.1", "loopback" },
+		{ "127.255.0.9", "loopback" },
+		{ "::1", "loopback" },
+		{ "::ffff:127.0.0.1", "loopback" },
+		{ "10.1.2.3", "private" },
+		{ "172.31.255.255", "private" },
+		{ "192.168.0.1", "private" },
+		{ "fd12:3456::1", "private (unique local)" },
+		{ "169.254.169.254", "cloud metadata" },
+		{ "fd00:ec2::254", "cloud metadata" },
+		{ "169.254.10.1", "link-local" },
+		{ "fe80::1", "link-local" },
+		{ "100.64.0.1", "shared (CGNAT)" },
+		{ "100.127.255.254", "shared (CGNAT)" },
+		{ "0.0.0.0", "unspecified" },
+		{ "::", "unspecified" },
+		{ "224.0.0.251", "multicast" },
+		{ "ff02::fb", "multicast" },
+		{ "64:ff9b::a9fe:a9fe", "cloud metadata" },
+		{ "2002:0a00:0001::", "private" },
+		{ "8.8.8.8", NULL },
+		{ "172.32.0.1", NULL },
+		{ "100.128.0.1", NULL },
+		{ "2606:4700::1111", NULL },
+		{ "::ffff:8.8.8.8", NULL },
+		{ "64:ff9b::808:808", NULL },
 	};
 
 	UNUSED(state);
@@ -49,7 +62,8 @@ static void prefixes_and_lists(void **state)
 	char bad[64], text[NETADDR_TEXT_LEN];
 
 	UNUSED(state);
-	assert_true(netaddr_parse_list("10.20.0.0/16, 127.0.0.1 ,fd00:1::/48", &l, bad, sizeof(bad)));
+	assert_true(
+		netaddr_parse_list("10.20.0.0/16, 127.0.0.1 ,fd00:1::/48", &l, bad, sizeof(bad)));
 	assert_int_equal(l.n, 3);
 	assert_true(netaddr_parse("10.20.255.1", &a) && netaddr_list_has(&l, &a));
 	assert_true(netaddr_parse("::ffff:10.20.0.7", &a) && netaddr_list_has(&l, &a));

@@ -74,16 +74,21 @@ static const struct {
 	{ "647.b P.C.", 'R', 'X' },
 	{ "647(b) of the Penal Code", 'R', 'X' },
 	{ "California Penal Code section 647(b)", 'R', 'X' },
-	{ "Cal Pen Code \xc2\xa7" "647(b)(1)", 'R', 'X' },
+	{ "Cal Pen Code \xc2\xa7"
+	  "647(b)(1)",
+	  'R', 'X' },
 	{ "PC  647  ( b )", 'R', 'X' },
 	{ "PC 647b1", 'R', 'X' },
 	{ "CA PC 647(b)", 'R', 'X' },
 	{ "Penal Code \xc2\xa7\xc2\xa7 647(b)", 'R', 'X' },
-	{ "PC 664/647(b)", 'R', 'X' },                      /* an attempt */
-	{ "PC 459 and PC 647(b)", 'R', 'X' },               /* among other charges */
-	{ "\xef\xbc\xb0\xef\xbc\xa3\xef\xbc\x96\xef\xbc\x94\xef\xbc\x97(\xef\xbd\x82)", 'R', 'X' }, /* full width */
-	{ "PC\xc2\xa0" "647(b)", 'R', 'X' },                /* a no-break space */
-	{ "PC 647\xe2\x80\x8b(b)", 'R', 'X' },              /* a zero-width space */
+	{ "PC 664/647(b)", 'R', 'X' },	      /* an attempt */
+	{ "PC 459 and PC 647(b)", 'R', 'X' }, /* among other charges */
+	{ "\xef\xbc\xb0\xef\xbc\xa3\xef\xbc\x96\xef\xbc\x94\xef\xbc\x97(\xef\xbd\x82)", 'R',
+	  'X' }, /* full width */
+	{ "PC\xc2\xa0"
+	  "647(b)",
+	  'R', 'X' },			       /* a no-break space */
+	{ "PC 647\xe2\x80\x8b(b)", 'R', 'X' }, /* a zero-width space */
 	{ "prost. 647b", 'R', 'X' },
 	/* words for the act */
 	{ "prostitution", 'R', 'X' },
@@ -122,8 +127,8 @@ static const struct {
 	{ "HS 11350", 'A', 'A' },
 	{ "H&S 11350(a)", 'A', 'A' },
 	{ "VC 10851", 'A', 'A' },
-	{ "VC 647(b)", 'A', 'A' },                          /* another code's 647(b) */
-	{ "PC 653f solicitation", 'A', 'A' },               /* cited: "solicitation" is 653f's */
+	{ "VC 647(b)", 'A', 'A' },	      /* another code's 647(b) */
+	{ "PC 653f solicitation", 'A', 'A' }, /* cited: "solicitation" is 653f's */
 	{ "resisting arrest PC 148(a)(1)", 'A', 'A' },
 	{ "WIC 602", 'A', 'A' },
 };
@@ -140,7 +145,8 @@ static void arrests_however_written(void **state)
 		for (int adult = 0; adult < 2; adult++) {
 			struct guardrail_result r;
 			char want = adult ? table[i].adult : table[i].minor, got;
-			guardrail_arrest(offences, la, table[i].text, adult ? after : before, &y, &r);
+			guardrail_arrest(offences, la, table[i].text, adult ? after : before, &y,
+					 &r);
 			assert_int_equal(r.age, adult ? 18 : 17);
 			switch (r.verdict) {
 			case GUARDRAIL_REFUSE_MINOR: got = 'R'; break;
@@ -149,8 +155,8 @@ static void arrests_however_written(void **state)
 			default: got = r.match.prostitution ? 'X' : 'A';
 			}
 			if (got != want)
-				fail_msg("\"%s\" at %d: expected %c, got %c (cite \"%s\")", table[i].text,
-					 r.age, want, got, r.match.cite);
+				fail_msg("\"%s\" at %d: expected %c, got %c (cite \"%s\")",
+					 table[i].text, r.age, want, got, r.match.cite);
 			if (got == 'R' || got == 'P' || got == 'S')
 				assert_true(r.reason[0]);
 			n++;
@@ -248,9 +254,11 @@ static void unsure_ages(void **state)
 
 static void detention_settings(void **state)
 {
-	static const char *const yes[] = { "Juvenile Hall", "Los Padrinos juvenile hall",
-					   "probation camp", "Camp Scott", "county jail", "juvie",
-					   "JUV HALL", "lock-up", "DJJ facility" };
+	static const char *const yes[] = { "Juvenile Hall",  "Los Padrinos juvenile hall",
+					   "probation camp", "Camp Scott",
+					   "county jail",    "juvie",
+					   "JUV HALL",	     "lock-up",
+					   "DJJ facility" };
 	static const char *const no[] = { "aunt's house", "campus housing", "hospital",
 					  "foster home", "church shelter" };
 
@@ -301,7 +309,8 @@ static void the_file_is_checked(void **state)
 				 SH_EINVAL);
 		assert_null(o);
 		if (!strstr(errors.data, bad[i].message))
-			fail_msg("case %zu: expected \"%s\" in:\n%s", i, bad[i].message, errors.data);
+			fail_msg("case %zu: expected \"%s\" in:\n%s", i, bad[i].message,
+				 errors.data);
 		buf_release(&errors);
 	}
 	assert_string_equal(offences_name(offences), "ca-offences");

@@ -40,7 +40,7 @@ static void weak_passwords_are_refused(void **state)
 static void reasonable_passwords_pass(void **state)
 {
 	static const char *const ok[] = {
-		"synthetic-pass-123", "long-enough-pass", "demo-password-2026",
+		"synthetic-pass-123",		"long-enough-pass",	 "demo-password-2026",
 		"correct horse battery staple", "tangerine-orbit-pylon",
 	};
 	UNUSED(state);

@@ -3,13 +3,12 @@
 #include <cmocka.h>
 #include "api/permit.h"
 
-static const struct principal member = { .agency_id = 3, .kind = AK_CHILD_WELFARE,
-					 .role = ROLE_MEMBER },
-			      supervisor = { .agency_id = 3, .kind = AK_CHILD_WELFARE,
-					     .role = ROLE_SUPERVISOR },
-			      oversight = { .agency_id = 9, .kind = AK_OVERSIGHT, .role = ROLE_MEMBER },
-			      analyst = { .agency_id = 9, .kind = AK_OVERSIGHT, .role = ROLE_ANALYST },
-			      admin = { .agency_id = 9, .kind = AK_OVERSIGHT, .role = ROLE_ADMIN };
+static const struct principal
+	member = { .agency_id = 3, .kind = AK_CHILD_WELFARE, .role = ROLE_MEMBER },
+	supervisor = { .agency_id = 3, .kind = AK_CHILD_WELFARE, .role = ROLE_SUPERVISOR },
+	oversight = { .agency_id = 9, .kind = AK_OVERSIGHT, .role = ROLE_MEMBER },
+	analyst = { .agency_id = 9, .kind = AK_OVERSIGHT, .role = ROLE_ANALYST },
+	admin = { .agency_id = 9, .kind = AK_OVERSIGHT, .role = ROLE_ADMIN };
 
 /* No grant: everyone signed in; a permit with none is the same as no permit. */
 static void no_grant_is_everyone(void **state)
@@ -39,9 +38,8 @@ static void roles_and_kinds(void **state)
 /* Own agency: only for the agency named in the path; an admin grant is for any. */
 static void own_agency(void **state)
 {
-	static const struct api_permit p = {
-		.grants = { { PERMIT_ROLE(ADMIN) }, { PERMIT_ROLE(SUPERVISOR), 0, true } }
-	};
+	static const struct api_permit p = { .grants = { { PERMIT_ROLE(ADMIN) },
+							 { PERMIT_ROLE(SUPERVISOR), 0, true } } };
 
 	UNUSED(state);
 	assert_true(api_permit_granted(&p, &supervisor, 3));

@@ -137,15 +137,27 @@ static void assert_na(const struct step_status *s)
 static void la_file_is_valid(void **state)
 {
 	static const char *const contract_keys[] = {
-		"hotline_report", "advocate_on_scene", "child_welfare_on_scene",
-		"probation_on_scene", "placement_decided", "sart_exam", "medical_exam",
-		"mental_health_screening", "mdt_meeting", "written_abuse_report",
-		"advocate_followup_30d", "advocate_followup_60d", "advocate_followup_90d",
-		"missing_report_le", "missing_report_ncmec", "missing_attorney_notice",
-		"return_debrief", "report_to_law_enforcement",
+		"hotline_report",
+		"advocate_on_scene",
+		"child_welfare_on_scene",
+		"probation_on_scene",
+		"placement_decided",
+		"sart_exam",
+		"medical_exam",
+		"mental_health_screening",
+		"mdt_meeting",
+		"written_abuse_report",
+		"advocate_followup_30d",
+		"advocate_followup_60d",
+		"advocate_followup_90d",
+		"missing_report_le",
+		"missing_report_ncmec",
+		"missing_attorney_notice",
+		"return_debrief",
+		"report_to_law_enforcement",
 	};
 	static const char *const episodic[] = {
-		"missing_report_le", "missing_ncic_entry", "missing_report_ncmec",
+		"missing_report_le",	   "missing_ncic_entry", "missing_report_ncmec",
 		"missing_attorney_notice", "return_debrief",
 	};
 	struct buf out = BUF_INIT;
@@ -269,7 +281,8 @@ static void la_neither_and_unknown(void **state)
 		assert_pending(get(out, n, "child_welfare_on_scene", 0), "child_welfare",
 			       t0 + 90 * MIN);
 		assert_na(get(out, n, "probation_on_scene", 0));
-		assert_pending(get(out, n, "placement_decided", 0), "child_welfare", t0 + 12 * HOUR);
+		assert_pending(get(out, n, "placement_decided", 0), "child_welfare",
+			       t0 + 12 * HOUR);
 	}
 }
 
@@ -353,8 +366,7 @@ static void la_missing_episode_and_return(void **state)
 	assert_int_equal(n, 14 + 4);
 	assert_pending(get(out, n, "missing_report_le", 1), "child_welfare", ep.start + DAY);
 	assert_pending(get(out, n, "missing_report_ncmec", 1), "child_welfare", ep.start + DAY);
-	assert_pending(get(out, n, "missing_attorney_notice", 1), "child_welfare",
-		       ep.start + DAY);
+	assert_pending(get(out, n, "missing_attorney_notice", 1), "child_welfare", ep.start + DAY);
 	assert_int_equal(get(out, n, "missing_report_le", 1)->opened_at, ep.start);
 	assert_int_equal(get(out, n, "missing_report_le", 1)->time_left, 23 * HOUR);
 	/* NCIC entry waits for the report to law enforcement: pending with no deadline */
@@ -474,9 +486,9 @@ static void done_and_waived_events(void **state)
 		{ "medical_exam", 0, true, t0 + 2 * HOUR },
 		{ "hotline_report", 0, false, t0 + 2 * HOUR }, /* late, but done */
 		{ "mdt_meeting", 0, false, t0 + 70 * HOUR },
-		{ "mdt_meeting", 0, true, t0 + 71 * HOUR },   /* a later event amends it */
+		{ "mdt_meeting", 0, true, t0 + 71 * HOUR },	 /* a later event amends it */
 		{ "written_abuse_report", 1, false, t0 + HOUR }, /* wrong episode: ignored */
-		{ "no_such_step", 0, false, t0 + HOUR },         /* unknown step: ignored */
+		{ "no_such_step", 0, false, t0 + HOUR },	 /* unknown step: ignored */
 		{ NULL, 0, false, t0 + HOUR },
 		{ "probation_on_scene", 0, false, t0 + HOUR }, /* not applicable stays so */
 	};
@@ -575,7 +587,6 @@ static void daylight_saving_does_not_move_deadlines(void **state)
 	s = get(out, n, "advocate_followup_30d", 0);
 	assert_int_equal(s->due_at - f.identified_at, 30 * 86400);
 }
-
 
 /* ---- the corrected LA protocol (2026.1, and 2026.2 and 2026.3 that replace it) ------ */
 
@@ -751,9 +762,10 @@ static void la26_follow_up_windows(void **state)
  * step_done or step_waived still corrects it. */
 static void done_by_entries(void **state)
 {
-	static const char text[] = "protocol t\nversion 1\neffective 2026-01-01\n"
-				   "step a\n title A\n owner advocacy\n due identified + 30d\n"
-				   "  not before identified + 21d\n done by stability_check from advocacy\n";
+	static const char text[] =
+		"protocol t\nversion 1\neffective 2026-01-01\n"
+		"step a\n title A\n owner advocacy\n due identified + 30d\n"
+		"  not before identified + 21d\n done by stability_check from advocacy\n";
 	struct protocol *p = parse_ok(text);
 	struct case_facts f = facts(YOUTH_DEPENDENT);
 	struct step_event ev[3] = {
@@ -834,7 +846,8 @@ static void new_syntax(void **state)
 	UNUSED(state);
 	protocol_describe(p, &d);
 	assert_non_null(strstr(d.data, "when last_assault more than 96h before assault_disclosed"));
-	assert_non_null(strstr(d.data, "due missing_learned + 24h | not before missing_learned + 1h"));
+	assert_non_null(
+		strstr(d.data, "due missing_learned + 24h | not before missing_learned + 1h"));
 	assert_non_null(strstr(d.data, "done by placement | not before identified + 21d"));
 	assert_non_null(strstr(d.data, "done by screening from medical, mental_health"));
 	buf_release(&d);
@@ -847,7 +860,8 @@ static void new_syntax(void **state)
 		assert_int_equal(protocol_parse(text.data, text.len, "x", &q, &errors), SH_EINVAL);
 		assert_null(q);
 		if (!strstr(errors.data, bad[i].message))
-			fail_msg("case %zu: expected \"%s\" in:\n%s", i, bad[i].message, errors.data);
+			fail_msg("case %zu: expected \"%s\" in:\n%s", i, bad[i].message,
+				 errors.data);
 		buf_release(&text);
 		buf_release(&errors);
 	}
@@ -887,8 +901,7 @@ static void features_file(void **state)
 	size_t n;
 
 	UNUSED(state);
-	assert_int_equal(protocol_load_file("tests/protocols/good/features.protocol", &p,
-					    &errors),
+	assert_int_equal(protocol_load_file("tests/protocols/good/features.protocol", &p, &errors),
 			 SH_OK);
 	assert_string_equal(protocol_version(p), "1.0-test");
 	assert_true(protocol_step_episodic(p, "return_plan"));
@@ -969,12 +982,11 @@ static void text_details(void **state)
 {
 	/* a byte-order mark, CRLF line endings, tabs, trailing comments, no final newline,
 	 * '#' inside a word */
-	static const char text[] =
-		"\xef\xbb\xbfprotocol x\r\nversion 3\r\neffective 2024-02-29\r\n"
-		"source one\r\nsource two#2\r\n"
-		"step a\r\n\ttitle\tA title # comment\r\n\towner advocacy\r\n"
-		"\tdue identified-0m\r\n"
-		"step b\r\n  title B\r\n  owner medical\r\n  due\thearing -3d";
+	static const char text[] = "\xef\xbb\xbfprotocol x\r\nversion 3\r\neffective 2024-02-29\r\n"
+				   "source one\r\nsource two#2\r\n"
+				   "step a\r\n\ttitle\tA title # comment\r\n\towner advocacy\r\n"
+				   "\tdue identified-0m\r\n"
+				   "step b\r\n  title B\r\n  owner medical\r\n  due\thearing -3d";
 	struct protocol *p = parse_ok(text);
 	struct buf out = BUF_INIT;
 
@@ -1007,8 +1019,7 @@ static void collects_every_error(void **state)
 	struct protocol *p = (struct protocol *)1;
 
 	UNUSED(state);
-	assert_int_equal(protocol_parse(text, strlen(text), "x.protocol", &p, &errors),
-			 SH_EINVAL);
+	assert_int_equal(protocol_parse(text, strlen(text), "x.protocol", &p, &errors), SH_EINVAL);
 	assert_null(p);
 	assert_string_equal(
 		errors.data,
@@ -1101,7 +1112,8 @@ static void bad_corpus(void **state)
 	UNUSED(state);
 	nfiles = scandir(dir, &names, is_protocol, by_name);
 	if (nfiles < 40)
-		fail_msg("expected the malformed-protocol corpus in %s (run from the repo root)", dir);
+		fail_msg("expected the malformed-protocol corpus in %s (run from the repo root)",
+			 dir);
 	for (int i = 0; i < nfiles; i++) {
 		char path[512], exp[8][256], want[3072];
 		struct buf text = BUF_INIT, errors = BUF_INIT;
@@ -1125,8 +1137,8 @@ static void bad_corpus(void **state)
 		for (size_t k = 0; k < nexp; k++) {
 			snprintf(want, sizeof(want), "%s:%s", path, exp[k]);
 			if (!strstr(errors.data, want))
-				fail_msg("%s: expected an error containing\n  %s\ngot:\n%s", path, want,
-					 errors.data);
+				fail_msg("%s: expected an error containing\n  %s\ngot:\n%s", path,
+					 want, errors.data);
 		}
 		/* and protocol_load_file reports the same */
 		buf_reset(&errors);

@@ -28,12 +28,18 @@ static void derogatory_labels(void **state)
 		{ "under-age sex-workers", "underage sex worker" },
 		{ "young prostitutes", "young prostitute" },
 		{ "child pr0stitute", "child prostitute" },
-		{ "a\xc2\xa0" "child\xe2\x80\x8b prostitute", "child prostitute" },
+		{ "a\xc2\xa0"
+		  "child\xe2\x80\x8b prostitute",
+		  "child prostitute" },
 	};
 	static const char *const clean[] = {
-		"commercially sexually exploited child", "grandchild prostitutes nothing",
-		"", "the youth is a victim of sex trafficking", "child welfare on scene",
-		"15 year old victim", "prostitution charges against the buyer",
+		"commercially sexually exploited child",
+		"grandchild prostitutes nothing",
+		"",
+		"the youth is a victim of sex trafficking",
+		"child welfare on scene",
+		"15 year old victim",
+		"prostitution charges against the buyer",
 	};
 
 	UNUSED(state);
@@ -51,9 +57,19 @@ static void derogatory_labels(void **state)
 static void justifications(void **state)
 {
 	static const char *const bad[] = {
-		"", "                         ", "xxxxxxxxxxxxxxxxxxxx", "n/a", "N/A", "test",
-		"asdf asdf asdf asdf", "aaaa aaaa aaaa aaaa aaaa", "......................",
-		"1234567890 1234567890", "see above", "because because because", "x y z w v u t",
+		"",
+		"                         ",
+		"xxxxxxxxxxxxxxxxxxxx",
+		"n/a",
+		"N/A",
+		"test",
+		"asdf asdf asdf asdf",
+		"aaaa aaaa aaaa aaaa aaaa",
+		"......................",
+		"1234567890 1234567890",
+		"see above",
+		"because because because",
+		"x y z w v u t",
 		"Lorem ipsum",
 	};
 	static const char *const good[] = {
@@ -68,7 +84,8 @@ static void justifications(void **state)
 			fail_msg("\"%s\" accepted as a justification", bad[i]);
 	for (size_t i = 0; i < ARRAY_SIZE(good); i++)
 		if (rules_justification_problem(good[i]))
-			fail_msg("\"%s\" refused: %s", good[i], rules_justification_problem(good[i]));
+			fail_msg("\"%s\" refused: %s", good[i],
+				 rules_justification_problem(good[i]));
 }
 
 static void routing(void **state)

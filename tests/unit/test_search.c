@@ -89,8 +89,8 @@ static void queries_find_parts_prefixes_and_aliases(void **state)
 	assert_true(finds("Testa de la cruz", youth));
 	assert_true(finds("delacruz", youth));
 	assert_true(finds("cruz testa", youth)); /* any order */
-	assert_true(finds("bird", youth));       /* an alias */
-	assert_true(finds("Tésta", youth));      /* accents do not matter */
+	assert_true(finds("bird", youth));	 /* an alias */
+	assert_true(finds("Tésta", youth));	 /* accents do not matter */
 	assert_false(finds("testy", youth));
 	assert_false(finds("testa smith", youth)); /* every word must match */
 }

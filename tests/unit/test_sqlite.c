@@ -16,7 +16,7 @@ static struct store_conn *conn;
 
 static int setup(void **state)
 {
-	struct store_options o = {.create = true, .read_conns = 1, .audit_key = chain_key};
+	struct store_options o = { .create = true, .read_conns = 1, .audit_key = chain_key };
 	struct sh_error err = SH_ERROR_INIT;
 
 	UNUSED(state);
@@ -148,10 +148,12 @@ static void bad_sql_leaves_no_hole(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(reused_buffer_never_gets_an_old_plan, setup, teardown),
-	    cmocka_unit_test_setup_teardown(many_distinct_statements_stay_bounded, setup, teardown),
-	    cmocka_unit_test_setup_teardown(statement_being_stepped_is_kept, setup, teardown),
-	    cmocka_unit_test_setup_teardown(bad_sql_leaves_no_hole, setup, teardown),
+		cmocka_unit_test_setup_teardown(reused_buffer_never_gets_an_old_plan, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(many_distinct_statements_stay_bounded, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(statement_being_stepped_is_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_sql_leaves_no_hole, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("sqlite statement cache", tests, NULL, NULL);
 }

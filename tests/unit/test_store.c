@@ -189,8 +189,12 @@ struct audit_arg {
 static enum sh_code audit_one(struct store_conn *c, void *arg, struct sh_error *err)
 {
 	struct audit_arg *a = arg;
-	struct audit_entry e = { .at = 1700000000, .user_id = 3, .agency_id = 2,
-				 .action = a->action, .case_id = "c1", .outcome = "ok" };
+	struct audit_entry e = { .at = 1700000000,
+				 .user_id = 3,
+				 .agency_id = 2,
+				 .action = a->action,
+				 .case_id = "c1",
+				 .outcome = "ok" };
 	enum sh_code rc = store_audit_append(c, &e, err);
 
 	return rc ? rc : a->fail ? sh_error_set(err, SH_EINVAL, "fail") : SH_OK;
@@ -246,13 +250,23 @@ static void audit_chain_survives_rollback(void **state)
 static enum sh_code make_case(struct store_conn *c, void *arg, struct sh_error *err)
 {
 	struct agency_rec ag = { .name = "Agency", .kind = "law_enforcement", .created_at = 1 };
-	struct protocol_rec p = { .name = "p", .version = "1", .effective = "2015-01-01",
-				  .text = "x", .sha = "s", .loaded_at = 1 };
-	struct youth_rec y = { .identity = (const unsigned char *)"sealed", .identity_len = 6,
+	struct protocol_rec p = { .name = "p",
+				  .version = "1",
+				  .effective = "2015-01-01",
+				  .text = "x",
+				  .sha = "s",
+				  .loaded_at = 1 };
+	struct youth_rec y = { .identity = (const unsigned char *)"sealed",
+			       .identity_len = 6,
 			       .created_at = 1 };
-	struct case_rec r = { .id = "SH-STEPS", .recovery_no = 1, .identified_at = 100,
-			      .recorded_at = 100, .area = "compton", .youth_status = "none",
-			      .identified_by_user = 1, .age = 15 };
+	struct case_rec r = { .id = "SH-STEPS",
+			      .recovery_no = 1,
+			      .identified_at = 100,
+			      .recorded_at = 100,
+			      .area = "compton",
+			      .youth_status = "none",
+			      .identified_by_user = 1,
+			      .age = 15 };
 	enum sh_code rc;
 
 	UNUSED(arg);
@@ -348,12 +362,16 @@ static void steps_replace_leaves_exactly_the_new_rows(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(missing_database_refused_without_create, setup, teardown),
-		cmocka_unit_test_setup_teardown(migrations_idempotent_and_data_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(missing_database_refused_without_create, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(migrations_idempotent_and_data_kept, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(newer_schema_refused_untouched, setup, teardown),
-		cmocka_unit_test_setup_teardown(group_commit_rolls_back_only_the_failed, setup, teardown),
+		cmocka_unit_test_setup_teardown(group_commit_rolls_back_only_the_failed, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(audit_chain_survives_rollback, setup, teardown),
-		cmocka_unit_test_setup_teardown(steps_replace_leaves_exactly_the_new_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(steps_replace_leaves_exactly_the_new_rows, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

@@ -86,8 +86,8 @@ static enum sh_code run(struct store_conn *c, void *arg, struct sh_error *err)
 	if (!strcmp(o->what, "insert"))
 		return store_outbox_insert(c, &o->rec, &o->inserted, err);
 	if (!strcmp(o->what, "claim"))
-		return store_outbox_claim(c, o->worker, o->now, o->until, 10, &o->a, &o->rows, &o->n,
-					  err);
+		return store_outbox_claim(c, o->worker, o->now, o->until, 10, &o->a, &o->rows,
+					  &o->n, err);
 	if (!strcmp(o->what, "finish"))
 		return store_outbox_finish(c, &o->rec, o->worker, err);
 	if (!strcmp(o->what, "release"))
@@ -150,8 +150,12 @@ static void one_row_per_cause(void **state)
 static void claims_are_exclusive_until_the_lease_ends(void **state)
 {
 	struct store *s = open_store();
-	struct op a = { .what = "claim", .worker = "server-a", .now = 100, .until = 160, .a = ARENA_INIT };
-	struct op b = { .what = "claim", .worker = "server-b", .now = 100, .until = 160, .a = ARENA_INIT };
+	struct op a = {
+		.what = "claim", .worker = "server-a", .now = 100, .until = 160, .a = ARENA_INIT
+	};
+	struct op b = {
+		.what = "claim", .worker = "server-b", .now = 100, .until = 160, .a = ARENA_INIT
+	};
 	struct op f = { .what = "finish", .a = ARENA_INIT };
 	struct store_conn *c;
 	struct sh_error err = SH_ERROR_INIT;

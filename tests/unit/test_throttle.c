@@ -67,7 +67,8 @@ static void spraying_usernames_locks_the_address(void **state)
 	UNUSED(state);
 	for (int i = 0; i < 20; i++) {
 		snprintf(user, sizeof(user), "user%d", i);
-		assert_int_equal(attempt(t, user, "2001:db8:1:2::5", T0, THROTTLE_FAILED, &lock), 0);
+		assert_int_equal(attempt(t, user, "2001:db8:1:2::5", T0, THROTTLE_FAILED, &lock),
+				 0);
 	}
 	assert_int_equal(lock, THROTTLE_LOCK_ADDR);
 	/* the whole /64 is one client */
@@ -92,7 +93,8 @@ static void a_distributed_attack_spares_the_users_own_address(void **state)
 	assert_true(attempt(t, "le", "198.51.100.77", T0 + 30, THROTTLE_FAILED, NULL) > 0);
 	assert_int_equal(attempt(t, "le", "203.0.113.50", T0 + 30, THROTTLE_OK, NULL), 0);
 	/* failures are forgotten after 15 quiet minutes */
-	assert_int_equal(attempt(t, "le", "198.51.100.77", T0 + 30 + 1000, THROTTLE_FAILED, NULL), 0);
+	assert_int_equal(attempt(t, "le", "198.51.100.77", T0 + 30 + 1000, THROTTLE_FAILED, NULL),
+			 0);
 	throttle_free(t);
 }
 

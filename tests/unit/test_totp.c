@@ -12,7 +12,7 @@ static void rfc6238_vectors(void **state)
 		int64_t t;
 		uint32_t code;
 	} v[] = {
-		{ 59, 94287082 },         { 1111111109, 7081804 }, { 1111111111, 14050471 },
+		{ 59, 94287082 },	  { 1111111109, 7081804 },  { 1111111111, 14050471 },
 		{ 1234567890, 89005924 }, { 2000000000, 69279037 }, { 20000000000, 65353130 },
 	};
 
@@ -20,7 +20,8 @@ static void rfc6238_vectors(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
 		assert_int_equal(totp_code(rfc_secret, 20, totp_step(v[i].t), 8), v[i].code);
 		/* six digits are the last six of eight */
-		assert_int_equal(totp_code(rfc_secret, 20, totp_step(v[i].t), 6), v[i].code % 1000000);
+		assert_int_equal(totp_code(rfc_secret, 20, totp_step(v[i].t), 6),
+				 v[i].code % 1000000);
 	}
 }
 
@@ -42,7 +43,8 @@ static void a_code_matches_its_step_and_one_either_side(void **state)
 	assert_int_equal(totp_match(rfc_secret, 20, now, "05o471"), -1);
 	assert_int_equal(totp_match(rfc_secret, 20, now, NULL), -1);
 	/* another secret's code */
-	assert_int_equal(totp_match((const unsigned char *)"another secret 12345", 20, now, code), -1);
+	assert_int_equal(totp_match((const unsigned char *)"another secret 12345", 20, now, code),
+			 -1);
 }
 
 static void base32_and_the_uri(void **state)
@@ -60,8 +62,9 @@ static void base32_and_the_uri(void **state)
 				      "&issuer=safeharbor&algorithm=SHA1&digits=6&period=30");
 	buf_release(&uri);
 	assert_int_equal(totp_uri(&uri, "Synthetic County", "a b&c", "MY"), SH_OK);
-	assert_string_equal(uri.data, "otpauth://totp/Synthetic%20County:a%20b%26c?secret=MY"
-				      "&issuer=Synthetic%20County&algorithm=SHA1&digits=6&period=30");
+	assert_string_equal(uri.data,
+			    "otpauth://totp/Synthetic%20County:a%20b%26c?secret=MY"
+			    "&issuer=Synthetic%20County&algorithm=SHA1&digits=6&period=30");
 	buf_release(&uri);
 }
 

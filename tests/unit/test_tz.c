@@ -54,15 +54,18 @@ static void los_angeles_offsets_and_days(void **state)
 	tz_format(z, at("2026-12-25T08:30:00Z"), out);
 	assert_string_equal(out, "2026-12-25T00:30:00-08:00");
 	/* a local day: 24 hours, 23 on the spring change, 25 on the autumn one */
-	assert_int_equal(tz_day_start(z, (struct sh_date){ 2026, 4, 1 }), at("2026-04-01T07:00:00Z"));
-	assert_int_equal(tz_day_end(z, (struct sh_date){ 2026, 3, 31 }), at("2026-04-01T06:59:59Z"));
+	assert_int_equal(tz_day_start(z, (struct sh_date){ 2026, 4, 1 }),
+			 at("2026-04-01T07:00:00Z"));
+	assert_int_equal(tz_day_end(z, (struct sh_date){ 2026, 3, 31 }),
+			 at("2026-04-01T06:59:59Z"));
 	assert_int_equal(tz_day_end(z, (struct sh_date){ 2026, 3, 8 }) + 1 -
 				 tz_day_start(z, (struct sh_date){ 2026, 3, 8 }),
 			 23 * 3600);
 	assert_int_equal(tz_day_end(z, (struct sh_date){ 2026, 11, 1 }) + 1 -
 				 tz_day_start(z, (struct sh_date){ 2026, 11, 1 }),
 			 25 * 3600);
-	assert_int_equal(tz_day_start(z, (struct sh_date){ 2026, 1, 1 }), at("2026-01-01T08:00:00Z"));
+	assert_int_equal(tz_day_start(z, (struct sh_date){ 2026, 1, 1 }),
+			 at("2026-01-01T08:00:00Z"));
 	/* past the file's last transition: the POSIX rule in its footer */
 	assert_int_equal(tz_offset(z, at("2061-07-04T12:00:00Z")), -7 * 3600);
 	assert_int_equal(tz_offset(z, at("2061-12-04T12:00:00Z")), -8 * 3600);
@@ -82,8 +85,10 @@ static void age_on_the_local_day(void **state)
 	assert_int_equal(tz_age_at(z, birth, at("2026-04-01T06:59:59Z")), 17);
 	assert_int_equal(tz_age_at(z, birth, at("2026-04-01T07:00:00Z")), 18);
 	/* born on 29 February: 18 on 1 March in a common year */
-	assert_int_equal(tz_age_at(z, (struct sh_date){ 2008, 2, 29 }, at("2026-03-01T07:59:59Z")), 17);
-	assert_int_equal(tz_age_at(z, (struct sh_date){ 2008, 2, 29 }, at("2026-03-01T08:00:00Z")), 18);
+	assert_int_equal(tz_age_at(z, (struct sh_date){ 2008, 2, 29 }, at("2026-03-01T07:59:59Z")),
+			 17);
+	assert_int_equal(tz_age_at(z, (struct sh_date){ 2008, 2, 29 }, at("2026-03-01T08:00:00Z")),
+			 18);
 	tz_free(z);
 }
 
@@ -94,7 +99,8 @@ static void other_zones(void **state)
 	UNUSED(state);
 	z = load("UTC");
 	assert_int_equal(tz_offset(z, at("2026-07-01T00:00:00Z")), 0);
-	assert_int_equal(tz_day_start(z, (struct sh_date){ 2026, 7, 1 }), at("2026-07-01T00:00:00Z"));
+	assert_int_equal(tz_day_start(z, (struct sh_date){ 2026, 7, 1 }),
+			 at("2026-07-01T00:00:00Z"));
 	tz_free(z);
 	/* the southern hemisphere: daylight time across the new year */
 	z = load("Australia/Sydney");
@@ -108,7 +114,8 @@ static void other_zones(void **state)
 	z = load("Asia/Kolkata");
 	assert_int_equal(tz_offset(z, at("2026-07-15T00:00:00Z")), 5 * 3600 + 1800);
 	assert_int_equal(tz_offset(z, at("2080-07-15T00:00:00Z")), 5 * 3600 + 1800);
-	assert_int_equal(tz_day_start(z, (struct sh_date){ 2026, 7, 15 }), at("2026-07-14T18:30:00Z"));
+	assert_int_equal(tz_day_start(z, (struct sh_date){ 2026, 7, 15 }),
+			 at("2026-07-14T18:30:00Z"));
 	tz_free(z);
 	/* another US zone, through its rule far ahead */
 	z = load("America/New_York");
@@ -119,8 +126,14 @@ static void other_zones(void **state)
 
 static void bad_names_and_files(void **state)
 {
-	static const char *bad[] = { "", "../../etc/passwd", "/etc/localtime", "Nowhere/City",
-				     "America/Los Angeles", "America//", ".hidden", "America/" };
+	static const char *bad[] = { "",
+				     "../../etc/passwd",
+				     "/etc/localtime",
+				     "Nowhere/City",
+				     "America/Los Angeles",
+				     "America//",
+				     ".hidden",
+				     "America/" };
 	static const unsigned char junk[] = "TZif2 this is not a zone file at all............";
 	struct sh_error err = SH_ERROR_INIT;
 	struct tz *z = (struct tz *)1;

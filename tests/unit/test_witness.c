@@ -49,8 +49,9 @@ static void evaluate(const struct witness_rules *r, const char *birth, const cha
 {
 	size_t n = 99;
 
-	assert_int_equal(witness_evaluate(r, date(birth), date(motion), charges, ncharges, true, out, NRULES,
-					  &n), SH_OK);
+	assert_int_equal(witness_evaluate(r, date(birth), date(motion), charges, ncharges, true,
+					  out, NRULES, &n),
+			 SH_OK);
 	assert_int_equal(n, expect_n);
 	for (size_t i = 0; i < n; i++)
 		if (strstr(out[i].reason, birth))
@@ -124,13 +125,15 @@ static void ages_around_birthdays(void **state)
 		evaluate(r, rows[i].birth, rows[i].motion, charges, 2, res, NRULES);
 		snprintf(want, sizeof(want), "the witness was %d on the motion date", rows[i].age);
 		for (int k = 0; k < NRULES; k++) {
-			bool expect = k == R1347 ? rows[i].pc1347 : k == R1347_1 ? rows[i].pc1347_1 : rows[i].county;
+			bool expect = k == R1347     ? rows[i].pc1347
+				      : k == R1347_1 ? rows[i].pc1347_1
+						     : rows[i].county;
 
-			if (res[k].eligible != expect || res[k].age != rows[i].age || !res[k].in_effect ||
-			    !strstr(res[k].reason, want))
-				fail_msg("row %zu (born %s, motion %s) %s: eligible=%d age=%d: %s", i,
-					 rows[i].birth, rows[i].motion, res[k].rule, res[k].eligible, res[k].age,
-					 res[k].reason);
+			if (res[k].eligible != expect || res[k].age != rows[i].age ||
+			    !res[k].in_effect || !strstr(res[k].reason, want))
+				fail_msg("row %zu (born %s, motion %s) %s: eligible=%d age=%d: %s",
+					 i, rows[i].birth, rows[i].motion, res[k].rule,
+					 res[k].eligible, res[k].age, res[k].reason);
 		}
 	}
 	witness_rules_free(r);
@@ -151,7 +154,7 @@ static void charge_classes(void **state)
 		{ "PC 211", true, false, false, "a violent felony (PC 211)" },
 		{ "PC 664/187(a)", true, false, false, "a violent felony (PC 664/187(a))" },
 		{ "PC 192(a)", true, false, false, "a violent felony (PC 192(a))" },
-		{ "PC 192(b)", false, false, false, NULL }, /* involuntary manslaughter */
+		{ "PC 192(b)", false, false, false, NULL },    /* involuntary manslaughter */
 		{ "PC 245(a)(1)", false, false, false, NULL }, /* serious, not violent */
 		{ "PC 273a(a)", true, false, false, "felony child abuse (PC 273a(a))" },
 		{ "PC 273a(b)", false, false, false, NULL }, /* the misdemeanour subdivision */
@@ -178,23 +181,28 @@ static void charge_classes(void **state)
 
 		evaluate(r, "2012-01-10", "2024-03-15", charges, 1, res, NRULES);
 		for (int k = 0; k < NRULES; k++) {
-			bool expect = k == R1347 ? rows[i].pc1347 : k == R1347_1 ? rows[i].pc1347_1 : rows[i].county;
+			bool expect = k == R1347     ? rows[i].pc1347
+				      : k == R1347_1 ? rows[i].pc1347_1
+						     : rows[i].county;
 
 			if (res[k].eligible != expect)
-				fail_msg("charge \"%s\" %s: eligible=%d: %s", rows[i].charge, res[k].rule,
-					 res[k].eligible, res[k].reason);
+				fail_msg("charge \"%s\" %s: eligible=%d: %s", rows[i].charge,
+					 res[k].rule, res[k].eligible, res[k].reason);
 			if (expect && k == R1347) {
-				snprintf(want, sizeof(want), "and the charges include %s.", rows[i].includes);
+				snprintf(want, sizeof(want), "and the charges include %s.",
+					 rows[i].includes);
 				if (!strstr(res[k].reason, want))
-					fail_msg("charge \"%s\" %s: %s", rows[i].charge, res[k].rule, res[k].reason);
+					fail_msg("charge \"%s\" %s: %s", rows[i].charge,
+						 res[k].rule, res[k].reason);
 			}
 			if (!strcmp(rows[i].charge, "Jane Doe") && strstr(res[k].reason, "Jane"))
 				fail_msg("reason echoes caller text: %s", res[k].reason);
 		}
 		if (!rows[i].pc1347)
-			assert_string_equal(res[R1347].reason,
-					    "Not eligible: no charge is a sexual offence, a violent felony or "
-					    "felony child abuse (PC 273a(a) or PC 273d).");
+			assert_string_equal(
+				res[R1347].reason,
+				"Not eligible: no charge is a sexual offence, a violent felony or "
+				"felony child abuse (PC 273a(a) or PC 273d).");
 	}
 	witness_rules_free(r);
 }
@@ -212,9 +220,10 @@ static void reasons(void **state)
 	assert_string_equal(res[R1347].rule, "PC 1347");
 	assert_string_equal(res[R1347_1].rule, "PC 1347.1");
 	assert_string_equal(res[RCOUNTY].rule, "county policy");
-	assert_string_equal(res[R1347].reason,
-			    "Eligible: the witness was 13 on the motion date (13 or younger required) "
-			    "and the charges include a sexual offence (PC 288).");
+	assert_string_equal(
+		res[R1347].reason,
+		"Eligible: the witness was 13 on the motion date (13 or younger required) "
+		"and the charges include a sexual offence (PC 288).");
 	assert_non_null(res[R1347].source);
 	assert_string_equal(res[R1347_1].reason,
 			    "Not eligible: no charge is human trafficking (PC 236.1).");
@@ -225,15 +234,17 @@ static void reasons(void **state)
 			    "witnesses 13 or younger.");
 
 	evaluate(r, "2008-01-01", "2024-03-15", burglary, 1, res, NRULES);
-	assert_string_equal(res[R1347_1].reason,
-			    "Not eligible: the witness was 16 on the motion date; PC 1347.1 covers "
-			    "witnesses 15 or younger. Also, no charge is human trafficking (PC 236.1).");
+	assert_string_equal(
+		res[R1347_1].reason,
+		"Not eligible: the witness was 16 on the motion date; PC 1347.1 covers "
+		"witnesses 15 or younger. Also, no charge is human trafficking (PC 236.1).");
 
 	evaluate(r, "2006-03-15", "2024-03-15", trafficking, 1, res, NRULES);
-	assert_string_equal(res[RCOUNTY].reason,
-			    "Not eligible: the witness was 18 on the motion date; county policy covers "
-			    "witnesses 17 or younger. This is the county's policy goal (Board motion), "
-			    "without statutory force: it never makes a witness eligible in court.");
+	assert_string_equal(
+		res[RCOUNTY].reason,
+		"Not eligible: the witness was 18 on the motion date; county policy covers "
+		"witnesses 17 or younger. This is the county's policy goal (Board motion), "
+		"without statutory force: it never makes a witness eligible in court.");
 	witness_rules_free(r);
 }
 
@@ -302,8 +313,9 @@ static void county_policy_and_versions(void **state)
 	evaluate(r, "2001-07-01", "2019-07-01", both, 2, res, 2);
 	assert_false(res[1].eligible); /* 18 */
 	evaluate(r, "2030-05-01", "2040-01-01", both, 2, res, 2);
-	assert_string_equal(res[1].reason, "Not in effect on 2040-01-01 (county policy applies only to "
-					   "motions dated before 2040-01-01).");
+	assert_string_equal(res[1].reason,
+			    "Not in effect on 2040-01-01 (county policy applies only to "
+			    "motions dated before 2040-01-01).");
 
 	/* 14 on the motion date: too old for the old PC 1347, not for the new one */
 	evaluate(r, "2015-12-31", "2029-12-31", both, 2, res, 2);
@@ -317,9 +329,10 @@ static void county_policy_and_versions(void **state)
 	evaluate(r, "2016-12-31", "2031-01-01", both, 2, res, 2);
 	assert_true(res[0].eligible);
 	assert_string_equal(res[0].source, "new");
-	assert_string_equal(res[0].reason,
-			    "Eligible: the witness was 14 on the motion date (14 or younger required) "
-			    "and the charges include human trafficking (PC 236.1).");
+	assert_string_equal(
+		res[0].reason,
+		"Eligible: the witness was 14 on the motion date (14 or younger required) "
+		"and the charges include human trafficking (PC 236.1).");
 	witness_rules_free(r);
 }
 
@@ -355,12 +368,16 @@ static void normalise(void **state)
 		{ "PC 236.1(c)", "236.1(c)" },
 		{ "P.C. 236.1 (C)(1)", "236.1(c)(1)" },
 		{ "Penal Code \xc2\xa7 236.1", "236.1" },
-		{ "\xc2\xa7""288.5", "288.5" },
+		{ "\xc2\xa7"
+		  "288.5",
+		  "288.5" },
 		{ "  PC 266H ", "266h" },
 		{ "PC 664/187(a)", "664/187(a)" },
 		{ "PC 12022.53(d)", "12022.53(d)" },
-		{ "PC 236.1                                                                                                                ", "236.1" }, /* 120 bytes */
-		{ "PC 236.1                                                                                                                 ", NULL },   /* 121 bytes */
+		{ "PC 236.1                                                                                                                ",
+		  "236.1" }, /* 120 bytes */
+		{ "PC 236.1                                                                                                                 ",
+		  NULL }, /* 121 bytes */
 		{ "Cal. Penal Code section 236.1, subdivision (c)", "236.1(c)" },
 		{ "Pen. Code, \xc2\xa7 288, subd. (a)", "288(a)" },
 		{ "236.1 c P.C.", "236.1(c)" },
@@ -430,9 +447,11 @@ static void eligibility_table(void **state)
 		{ "2010-05-01", "2024-04-30", "PC 288", true, true, false, false },  /* 13, eve */
 		{ "2010-05-01", "2024-05-01", "PC 288", true, false, false, false }, /* 14 today */
 		{ "2010-05-01", "2023-05-01", "PC 288", true, true, false, false },  /* 13 today */
-		{ "2010-05-01", "2024-04-30", "PC 288", false, false, false, false }, /* a witness */
-		{ "2010-05-01", "2024-04-30", "PC 211", true, true, false, false },  /* violent */
-		{ "2010-05-01", "2024-04-30", "PC 211", false, false, false, false }, /* witnessed */
+		{ "2010-05-01", "2024-04-30", "PC 288", false, false, false,
+		  false },							    /* a witness */
+		{ "2010-05-01", "2024-04-30", "PC 211", true, true, false, false }, /* violent */
+		{ "2010-05-01", "2024-04-30", "PC 211", false, false, false,
+		  false }, /* witnessed */
 		{ "2010-05-01", "2024-04-30", "PC 273d", true, true, false, false },
 		{ "2010-05-01", "2024-04-30", "PC 273d", false, false, false, false },
 		{ "2010-05-01", "2024-04-30", "PC 664/288", true, true, false, false },
@@ -443,17 +462,19 @@ static void eligibility_table(void **state)
 		/* leap days: born 29 February, 14 on 1 March of a common year */
 		{ "2012-02-29", "2026-02-28", "PC 288", true, true, false, false },
 		{ "2012-02-29", "2026-03-01", "PC 288", true, false, false, false },
-		{ "2012-02-29", "2024-02-29", "PC 288", true, true, false, false },   /* 12 */
+		{ "2012-02-29", "2024-02-29", "PC 288", true, true, false, false }, /* 12 */
 		/* PC 1347.1: 15 or younger, trafficking, from 2017-01-01 */
 		{ "2008-06-15", "2024-06-14", "PC 236.1", true, false, true, true },  /* 15 */
 		{ "2008-06-15", "2024-06-15", "PC 236.1", true, false, false, true }, /* 16 */
 		{ "2008-06-15", "2024-06-14", "PC 236.1", false, false, true, true }, /* witness */
-		{ "2003-06-15", "2016-12-31", "PC 236.1", true, false, false, true },  /* 1347.1 not yet */
-		{ "2003-06-15", "2017-01-01", "PC 236.1", true, false, true, true },  /* in force */
+		{ "2003-06-15", "2016-12-31", "PC 236.1", true, false, false,
+		  true }, /* 1347.1 not yet */
+		{ "2003-06-15", "2017-01-01", "PC 236.1", true, false, true, true }, /* in force */
 		{ "2008-06-15", "2024-06-14", "PC 236.1(c)", true, false, true, true },
-		{ "2011-06-15", "2024-06-14", "PC 236.1(c)", true, true, true, true },  /* 12 */
+		{ "2011-06-15", "2024-06-14", "PC 236.1(c)", true, true, true, true }, /* 12 */
 		{ "2011-06-15", "2024-06-14", "PC 236.1(c)", false, false, true, true },
-		{ "2008-06-15", "2024-06-14", "Cal. Penal Code \xc2\xa7 236.1, subd. (c)", true, false, true, true },
+		{ "2008-06-15", "2024-06-14", "Cal. Penal Code \xc2\xa7 236.1, subd. (c)", true,
+		  false, true, true },
 		/* the county's goal: any minor, trafficking, from 2015-10-20 */
 		{ "2007-01-10", "2024-06-14", "PC 236.1", true, false, false, true },  /* 17 */
 		{ "2006-01-10", "2024-06-14", "PC 236.1", true, false, false, false }, /* 18 */
@@ -475,8 +496,8 @@ static void eligibility_table(void **state)
 		want[R1347_1] = rows[i].pc1347_1;
 		want[RCOUNTY] = rows[i].county;
 		n = 0;
-		assert_int_equal(witness_evaluate(r, date(rows[i].birth), date(rows[i].motion), charges,
-						  1, rows[i].victim, res, NRULES, &n),
+		assert_int_equal(witness_evaluate(r, date(rows[i].birth), date(rows[i].motion),
+						  charges, 1, rows[i].victim, res, NRULES, &n),
 				 SH_OK);
 		for (int k = 0; k < NRULES; k++)
 			if (res[k].eligible != want[k])
@@ -485,8 +506,9 @@ static void eligibility_table(void **state)
 					 rows[i].victim ? "victim" : "witness", res[k].rule,
 					 res[k].eligible, res[k].reason);
 		/* statutory eligibility never counts the county's goal */
-		assert_int_equal(witness_statutory_eligible(r, date(rows[i].birth), date(rows[i].motion),
-							    charges, 1, rows[i].victim),
+		assert_int_equal(witness_statutory_eligible(r, date(rows[i].birth),
+							    date(rows[i].motion), charges, 1,
+							    rows[i].victim),
 				 rows[i].pc1347 || rows[i].pc1347_1);
 	}
 	witness_rules_free(r);
@@ -523,21 +545,26 @@ static void evaluate_errors(void **state)
 	size_t n = 99;
 
 	UNUSED(state);
-	assert_int_equal(witness_evaluate(r, date("2024-03-16"), date("2024-03-15"), charges, 2, true, res,
-					  NRULES, &n), SH_EINVAL); /* born after the motion */
+	assert_int_equal(witness_evaluate(r, date("2024-03-16"), date("2024-03-15"), charges, 2,
+					  true, res, NRULES, &n),
+			 SH_EINVAL); /* born after the motion */
 	assert_int_equal(n, 0);
 	assert_int_equal(witness_evaluate(r, (struct sh_date){ 2010, 2, 30 }, date("2024-03-15"),
-					  charges, 2, true, res, NRULES, &n), SH_EINVAL);
-	assert_int_equal(witness_evaluate(r, date("2010-01-01"), date("2024-03-15"), charges, 2, true, res, 2,
-					  &n), SH_ETOOBIG);
+					  charges, 2, true, res, NRULES, &n),
+			 SH_EINVAL);
+	assert_int_equal(witness_evaluate(r, date("2010-01-01"), date("2024-03-15"), charges, 2,
+					  true, res, 2, &n),
+			 SH_ETOOBIG);
 	assert_int_equal(n, 3);
 	/* born on the motion date; a NULL charge is skipped */
-	assert_int_equal(witness_evaluate(r, date("2024-03-15"), date("2024-03-15"), charges, 2, true, res,
-					  NRULES, &n), SH_OK);
+	assert_int_equal(witness_evaluate(r, date("2024-03-15"), date("2024-03-15"), charges, 2,
+					  true, res, NRULES, &n),
+			 SH_OK);
 	assert_int_equal(res[0].age, 0);
 	assert_true(res[RCOUNTY].eligible);
-	assert_int_equal(witness_evaluate(r, date("2010-01-01"), date("2024-03-15"), NULL, 0, true, res,
-					  NRULES, &n), SH_OK);
+	assert_int_equal(witness_evaluate(r, date("2010-01-01"), date("2024-03-15"), NULL, 0, true,
+					  res, NRULES, &n),
+			 SH_OK);
 	assert_false(res[RCOUNTY].eligible);
 	witness_rules_free(r);
 }
@@ -604,7 +631,8 @@ static void parser_edges(void **state)
 
 	UNUSED(state);
 	/* CRLF, a byte-order mark, no final newline, no errors buffer */
-	assert_int_equal(witness_rules_parse(ok_crlf, sizeof(ok_crlf) - 1, "crlf", &r, NULL), SH_OK);
+	assert_int_equal(witness_rules_parse(ok_crlf, sizeof(ok_crlf) - 1, "crlf", &r, NULL),
+			 SH_OK);
 	due = witness_notice_due(r, date("2024-01-01"));
 	assert_int_equal(due.day, 1);
 	witness_rules_free(r);
@@ -635,7 +663,8 @@ static void parser_edges(void **state)
 	assert_non_null(strstr(errors.data, "empty:1: missing \"ruleset\" line"));
 	buf_reset(&errors);
 
-	assert_int_equal(witness_rules_load_file("tests/witness/no-such.rules", &r, &errors), SH_EIO);
+	assert_int_equal(witness_rules_load_file("tests/witness/no-such.rules", &r, &errors),
+			 SH_EIO);
 	assert_non_null(strstr(errors.data, "tests/witness/no-such.rules: cannot open"));
 	buf_release(&errors);
 	buf_release(&text);
@@ -676,24 +705,29 @@ static void longest_reason(void **state)
 	size_t n;
 
 	UNUSED(state);
-	assert_int_equal(buf_adds(&text, "ruleset long\nnotice\n days-before-hearing 3\n source s\n"),
-			 SH_OK);
+	assert_int_equal(
+		buf_adds(&text, "ruleset long\nnotice\n days-before-hearing 3\n source s\n"),
+		SH_OK);
 	for (int c = 0; c < WITNESS_MAX_RULE_CLASSES; c++) {
-		assert_int_equal(buf_addf(&text, "class c%d\n label %060d\n source s\n sections", c, c),
-				 SH_OK);
+		assert_int_equal(
+			buf_addf(&text, "class c%d\n label %060d\n source s\n sections", c, c),
+			SH_OK);
 		for (int s = 0; s < 3; s++) /* three 32-byte sections: cited in full */
-			assert_int_equal(buf_addf(&text, " %02d.1.1.1.1.1.1.1.1.1.1.1.1(abcd)", 10 * c + s),
-					 SH_OK);
+			assert_int_equal(
+				buf_addf(&text, " %02d.1.1.1.1.1.1.1.1.1.1.1.1(abcd)", 10 * c + s),
+				SH_OK);
 		assert_int_equal(buf_adds(&text, "\n"), SH_OK);
 	}
 	assert_int_equal(buf_adds(&text, "rule county policy\n effective 1900-01-01\n max-age 0\n"
-					 " source s\n charge-any-of"), SH_OK);
+					 " source s\n charge-any-of"),
+			 SH_OK);
 	for (int c = 0; c < WITNESS_MAX_RULE_CLASSES; c++)
 		assert_int_equal(buf_addf(&text, " c%d", c), SH_OK);
 	assert_int_equal(buf_adds(&text, "\n"), SH_OK);
 	r = parse_text(text.data);
-	assert_int_equal(witness_evaluate(r, date("1900-01-01"), date("9999-12-31"), none, 1, true, res, 1,
-					  &n), SH_OK);
+	assert_int_equal(witness_evaluate(r, date("1900-01-01"), date("9999-12-31"), none, 1, true,
+					  res, 1, &n),
+			 SH_OK);
 	assert_false(res[0].eligible);
 	assert_non_null(strstr(res[0].reason, "the witness was 8099 on the motion date"));
 	assert_true(strlen(res[0].reason) > 1200);
@@ -704,22 +738,14 @@ static void longest_reason(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(real_file_parses),
-		cmocka_unit_test(ages_around_birthdays),
-		cmocka_unit_test(charge_classes),
-		cmocka_unit_test(eligibility_table),
-		cmocka_unit_test(last_motion_day),
-		cmocka_unit_test(reasons),
-		cmocka_unit_test(effective_dates),
-		cmocka_unit_test(county_policy_and_versions),
-		cmocka_unit_test(notice_due),
-		cmocka_unit_test(normalise),
-		cmocka_unit_test(classify),
-		cmocka_unit_test(evaluate_errors),
-		cmocka_unit_test(bad_corpus),
-		cmocka_unit_test(parser_edges),
-		cmocka_unit_test(truncated_files),
-		cmocka_unit_test(longest_reason),
+		cmocka_unit_test(real_file_parses), cmocka_unit_test(ages_around_birthdays),
+		cmocka_unit_test(charge_classes),   cmocka_unit_test(eligibility_table),
+		cmocka_unit_test(last_motion_day),  cmocka_unit_test(reasons),
+		cmocka_unit_test(effective_dates),  cmocka_unit_test(county_policy_and_versions),
+		cmocka_unit_test(notice_due),	    cmocka_unit_test(normalise),
+		cmocka_unit_test(classify),	    cmocka_unit_test(evaluate_errors),
+		cmocka_unit_test(bad_corpus),	    cmocka_unit_test(parser_edges),
+		cmocka_unit_test(truncated_files),  cmocka_unit_test(longest_reason),
 	};
 	return cmocka_run_group_tests_name("witness", tests, NULL, NULL);
 }
