@@ -275,20 +275,11 @@ static bool phone_number(const char *s)
 
 static enum sh_code check_key(const char *key, struct sh_error *err)
 {
-	size_t n = key ? strlen(key) : 0;
-
-	if (!n)
+	if (!key || !*key)
 		return sh_error_set(err, SH_EBADREQ,
 				    "the Idempotency-Key header is required: send a new random key "
 				    "(e.g. a UUID) per identification and the same key on retries");
-	if (n > 200)
-		return sh_error_field(err, SH_EBADREQ, "Idempotency-Key",
-				      "must be at most 200 characters");
-	for (const char *p = key; *p; p++)
-		if (*p < 0x21 || *p > 0x7e)
-			return sh_error_field(err, SH_EBADREQ, "Idempotency-Key",
-					      "must be printable ASCII without spaces");
-	return SH_OK;
+	return inflight_check_key(key, err);
 }
 
 static enum sh_code respond_case(struct api_request *req, struct api_response *res, const char *id,

@@ -9,6 +9,7 @@
 #include "api/audit.h"
 #include "api/casefile.h"
 #include "api/handlers.h"
+#include "api/inflight.h"
 #include "api/params.h"
 #include "api/search.h"
 #include "core/csec.h"
@@ -54,6 +55,11 @@ struct ectx {
 	int retry_after;     /* seconds, with a 429 */
 	char search_term[SEARCH_HASH_LEN + 1]; /* a verified birth date, for the search index */
 	int64_t worker; /* worker_assigned: the user named (-1: nobody any more) */
+	/* Idempotency-Key (optional for events): the key, the hash of the case id and the
+	 * body, and whether the key answered an earlier request (its event_id) */
+	const char *idem_key;
+	char request_hash[65];
+	bool replay;
 };
 
 #define COMMON                                              \
@@ -1088,8 +1094,31 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 	enum sh_code rc;
 
 	x->conn = c;
-	if ((rc = casefile_load(req, c, req->params[0], &x->cf, err)) ||
-	    (rc = timeline_room(x, err)) || (rc = casefile_evaluate(req, &x->cf, x->now, err)))
+	if ((rc = casefile_load(req, c, req->params[0], &x->cf, err)))
+		goto out;
+	if (x->idem_key) {
+		char *hash;
+		int64_t id;
+		const struct event_rec *e;
+		if ((rc = store_event_idem_get(c, req->who->user_id, x->idem_key, req->arena, &hash,
+					       &id, err)))
+			goto out;
+		if (id && strcmp(hash, x->request_hash)) {
+			rc = sh_error_set(err, SH_EINVAL,
+					  "this Idempotency-Key was already used with a different "
+					  "case or request body; use a new key for a new entry");
+			goto out;
+		}
+		if (id && (e = casefile_event(&x->cf, id))) {
+			/* the same request again: the first answer, and the read is recorded */
+			x->replay = true;
+			x->event_id = id;
+			rc = audit_record(c, req->who, x->now, "event.create", x->cf.c.id,
+					  e->section, "replayed", e->type, err);
+			goto out;
+		}
+	}
+	if ((rc = timeline_room(x, err)) || (rc = casefile_evaluate(req, &x->cf, x->now, err)))
 		goto out;
 	/* an arrest may come first: "arrested first, recognised as a victim later" */
 	if (x->at < x->cf.c.identified_at -
@@ -1159,6 +1188,11 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 	if ((rc = store_event_insert(c, &ev, err)))
 		goto out;
 	x->event_id = ev.id;
+	/* a refused arrest keeps no key: sent again, it is refused (and recorded) again */
+	if (x->idem_key && !x->refusal &&
+	    (rc = store_event_idem_put(c, req->who->user_id, x->idem_key, x->request_hash, ev.id,
+				       x->now, err)))
+		goto out;
 	if (x->close && (rc = store_case_set_closed(c, x->cf.c.id, casefile_counted_at(&ev),
 						    jsonh_str(x->data, "reason"), err)))
 		goto out;
@@ -1204,9 +1238,15 @@ API_HANDLER(api_events_create)
 	const char *type;
 	struct store_conn *c;
 	struct casefile cf;
+	bool entered = false;
 	enum sh_code rc;
 
 	x.now = clock_now(&app->clock);
+	x.idem_key = api_header(req, "Idempotency-Key");
+	if (x.idem_key && (rc = inflight_check_key(x.idem_key, err))) {
+		json_decref(warnings);
+		return rc;
+	}
 	if (!(x.body = api_body_object(req, err))) {
 		json_decref(warnings);
 		return err->code;
@@ -1260,6 +1300,21 @@ API_HANDLER(api_events_create)
 	}
 	if (json_is_true(json_object_get(x.body, "confidentiality_explained")))
 		json_object_set_new(x.data, "confidentiality_explained", json_true());
+	if (x.idem_key) {
+		/* the key stands for this request on this case: the hash covers both */
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "%s\n", req->params[0]);
+		buf_add(&b, req->body, req->body_len);
+		shcrypto_hash_hex(b.data, b.len, x.request_hash);
+		buf_release(&b);
+		if (!inflight_enter(app->inflight, req->who->user_id, x.idem_key)) {
+			rc = sh_error_set(err, SH_ECONFLICT,
+					  "a request with this Idempotency-Key is still being "
+					  "processed; retry in a moment");
+			goto out;
+		}
+		entered = true;
+	}
 	if ((rc = store_write(app->store, do_add, &x, err))) {
 		if (x.retry_after)
 			api_add_header(res, "Retry-After",
@@ -1284,7 +1339,7 @@ API_HANDLER(api_events_create)
 		struct jsonw w;
 
 		buf_reset(&res->body);
-		res->status = 201;
+		res->status = x.replay ? 200 : 201;
 		res->content_type = "application/json";
 		jsonw_init(&w, &res->body);
 		jsonw_object(&w);
@@ -1301,6 +1356,8 @@ API_HANDLER(api_events_create)
 		rc = jsonw_finish(&w, err);
 	}
 out:
+	if (entered)
+		inflight_leave(app->inflight, req->who->user_id, x.idem_key);
 	json_decref(warnings);
 	json_decref(x.data);
 	json_decref(x.text);

@@ -71,3 +71,17 @@ void inflight_leave(struct inflight *f, int64_t user_id, const char *key)
 	}
 	pthread_mutex_unlock(&f->mu);
 }
+
+enum sh_code inflight_check_key(const char *key, struct sh_error *err)
+{
+	size_t n = strlen(key);
+
+	if (!n || n > 200)
+		return sh_error_field(err, SH_EBADREQ, "Idempotency-Key",
+				      "must be 1 to 200 characters (e.g. a UUID)");
+	for (const char *p = key; *p; p++)
+		if (*p < 0x21 || *p > 0x7e)
+			return sh_error_field(err, SH_EBADREQ, "Idempotency-Key",
+					      "must be printable ASCII without spaces");
+	return SH_OK;
+}

@@ -7,6 +7,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include "lib/error.h"
 
 struct inflight;
 
@@ -15,5 +16,8 @@ void inflight_free(struct inflight *f); /* accepts NULL */
 /* Marks (user, key) as in flight; false when it already is. */
 bool inflight_enter(struct inflight *f, int64_t user_id, const char *key);
 void inflight_leave(struct inflight *f, int64_t user_id, const char *key);
+/* An Idempotency-Key as given (not NULL): 1 to 200 printable ASCII characters without
+ * spaces; otherwise a 400 naming the header. */
+enum sh_code inflight_check_key(const char *key, struct sh_error *err);
 
 #endif

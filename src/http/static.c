@@ -5,6 +5,7 @@
 
 #define ASSETS_PREFIX "/assets/"
 #define INDEX "index.html"
+#define SERVICE_WORKER "sw.js"
 
 /*
  * Scripts and styles only from files we serve (no inline script or style, nothing
@@ -89,6 +90,10 @@ bool http_static_serve(struct MHD_Connection *conn, const char *method, const ch
 		if (a && (size_t)(slash - version) == strlen(web_version) &&
 		    !strncmp(version, web_version, (size_t)(slash - version)))
 			cache = "public, max-age=31536000, immutable";
+	} else if (!strcmp(url, "/" SERVICE_WORKER)) {
+		/* the service worker: at the root, so its scope covers every page; revalidated
+		 * at each visit, so a new binary's worker takes over */
+		a = http_static_find(SERVICE_WORKER);
 	} else if (is_page(url)) {
 		a = http_static_find(INDEX);
 	}

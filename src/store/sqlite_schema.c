@@ -417,6 +417,18 @@ static const char *const migrations[] = {
 	"  used_at INTEGER NOT NULL DEFAULT 0"
 	") STRICT;"
 	"CREATE INDEX hearings_at ON hearings(at);",
+
+	/* 13 (issue 24's migration 16, renumbered on merge): the Idempotency-Key of an event,
+	 * per user, as for identifications (idempotency): a queue sent again when the signal
+	 * returns records each event once. The hash covers the case and the body. */
+	"CREATE TABLE event_idempotency ("
+	"  user_id INTEGER NOT NULL,"
+	"  key TEXT NOT NULL,"
+	"  request_hash TEXT NOT NULL,"
+	"  event_id INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (user_id, key)"
+	") STRICT;",
 };
 
 int sqlite_schema_count(void)
