@@ -5,6 +5,7 @@
 import { ApiError, del, get, lastAnswerAt, onSignedOut, post, reauthInProgress, sessionEnded, setCsrf } from './api.js';
 import { clearMessages, field, formStatus, h, setStatus, showProblem, fill } from './dom.js';
 import { renderCodeStep, renderEnrol } from './factor.js';
+import { wipe as wipeOffline } from './offline.js';
 
 // What a failed sign-in with the county account says (the callback names a reason, never
 // the provider's own words).
@@ -230,11 +231,12 @@ export function installReauth(getUser) {
   }));
 }
 
-// Ends the session, forgets every draft and reloads: nothing personal stays in the
+// Ends the session, forgets every draft and what waits offline (with its key) and reloads: nothing personal stays in the
 // tab's storage or memory, and the page left behind is blanked so "back" shows nothing.
 export async function signOut() {
   try { await del('/api/v1/session', { auth: false }); } catch { /* already ended */ }
   forgetDrafts();
+  await wipeOffline({ signOut: true }).catch(() => { /* no IndexedDB here */ }); // the queue and its key
   setCsrf(null);
   setSessionLimits(null);
   document.body.replaceChildren();

@@ -69,6 +69,7 @@ export function countyZoneName() { return countyZone; }
 // What the server says of the county (GET /api/v1/me): its zone, and the minutes after
 // which a step done or a close dated in the past is a late entry that needs a reason.
 let lateEntryMinutes = 60;
+export const lateMinutes = () => lateEntryMinutes;
 export function setCounty(county) {
   setCountyZone(county?.timezone);
   if (Number.isInteger(county?.late_entry_minutes)) lateEntryMinutes = county.late_entry_minutes;

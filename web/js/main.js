@@ -3,6 +3,7 @@
 import { ApiError, get, setCsrf } from './api.js';
 import { continueSignIn, forgetDrafts, installReauth, renderSignIn, setSessionLimits, signOut } from './auth.js';
 import { h, setCounty, startTicker, fill } from './dom.js';
+import * as offline from './offline.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -113,6 +114,7 @@ async function route() {
     const onDone = (user, county) => {
       state.me = user;
       setCounty(county);
+      offline.startSession(user, county);
       route();
     };
     document.title = 'Sign in · safeharbor';
@@ -181,6 +183,45 @@ window.addEventListener('pageshow', (ev) => { if (ev.persisted) location.reload(
 installReauth(() => state.me);
 startTicker();
 
+// The app shell offline (web/sw.js): registered from the site's root, so its scope is every
+// page. Browsers without service workers, or a blocked registration, work online only.
+// Trusted Types (the page's CSP) lets one policy turn this one URL into a script URL.
+try {
+  const sw = globalThis.trustedTypes?.createPolicy('safeharbor-sw', {
+    createScriptURL: (u) => { if (u !== '/sw.js') throw new TypeError('not the service worker'); return u; },
+  });
+  navigator.serviceWorker?.register(sw ? sw.createScriptURL('/sw.js') : '/sw.js').catch(() => { /* online only */ });
+} catch { /* online only */ }
+
+// A page opened without a connection by someone signed in on this device: the screens
+// that work offline (identification) with what was kept at sign-in; once the connection
+// returns, the session is checked (an ended one asks for the password first, and what
+// waits stays) and the queue is sent.
+async function bootOffline() {
+  const p = await offline.profile();
+  if (!p?.me) return false;
+  state.me = p.me;
+  setCounty(p.county);
+  const back = async () => {
+    window.removeEventListener('online', back);
+    try {
+      const { data } = await get('/api/v1/me'); // a 401 asks for the password (auth.js)
+      state.me = data.user;
+      setCounty(data.county);
+      setCsrf(data.csrf_token ?? null);
+      setSessionLimits(data.session ?? null);
+      offline.startSession(data.user, data.county);
+      renderNav();
+    } catch (e) {
+      if (e instanceof ApiError && e.network) window.addEventListener('online', back);
+    }
+  };
+  window.addEventListener('online', back);
+  if (navigator.onLine) back();
+  route();
+  return true;
+}
+
 (async function boot() {
   // the window the county account signed in (a session ended while a page was open): tell
   // that page (a channel: the page's Cross-Origin-Opener-Policy cut this window off from it
@@ -205,7 +246,9 @@ startTicker();
     setCounty(data.county);
     setCsrf(data.csrf_token ?? null);
     setSessionLimits(data.session ?? null);
+    offline.startSession(data.user, data.county);
   } catch (e) {
+    if (e instanceof ApiError && e.network && await bootOffline()) return;
     // signed out (an ended session, a reload after it): no draft of it may stay
     if (e instanceof ApiError && e.status === 401) forgetDrafts();
     if (!(e instanceof ApiError && e.status === 401)) {

@@ -8,6 +8,7 @@ import {
   announce, clearMessages, field, fmtTime, formStatus, fromLocalInput, h, now, radios,
   setStatus, showProblem, STATUS, toLocalInput, fill } from '../dom.js';
 import { stepList } from '../steps.js';
+import * as offline from '../offline.js';
 
 const DRAFT = 'sh.identify.draft';
 
@@ -116,18 +117,29 @@ export async function render(main, ctx) {
   const form = h('form', { class: 'identify', novalidate: true },
     fields, formStatus(), h('div', { class: 'actions' }, save, stopBtn));
   const result = h('div', { class: 'result' });
-  fill(main, h('h1', {}, 'Identify a youth'), form, result);
+  const outbox = offline.outbox();
+  fill(main, h('h1', {}, 'Identify a youth'), outbox, form, result);
 
-  // the county's areas; the officer's agency's home area first chosen
+  // the county's areas; the officer's agency's home area first chosen (without a
+  // connection, as kept on the device at sign-in, encrypted)
   get('/api/v1/agencies').then(({ data }) => {
     const mine = (data.items ?? []).find((a) => a.id === ctx.me.agency.id);
-    const chosen = area.input.value || mine?.home_area || '';
-    const areas = [...new Set([...(data.areas ?? []), chosen].filter(Boolean))].sort();
+    offline.remember({ areas: data.areas ?? [], home_area: mine?.home_area ?? null });
+    return { areas: data.areas ?? [], home: mine?.home_area };
+  }).catch(async (e) => {
+    const p = e instanceof ApiError && e.network ? await offline.profile() : null;
+    if (!p?.areas) throw e;
+    return { areas: p.areas, home: p.home_area };
+  }).then(({ areas: known, home }) => {
+    const chosen = area.input.value || home || '';
+    const areas = [...new Set([...known, chosen].filter(Boolean))].sort();
     fill(area.input, h('option', { value: '' }, 'Choose the area'),
       areas.map((a) => h('option', { value: a, selected: a === chosen }, a)));
     areaShown.textContent = area.input.value || 'not set';
     if (!area.input.value) areaBox.open = true;
   }).catch(() => { areaShown.textContent = area.input.value || 'not set'; if (!area.input.value) areaBox.open = true; });
+  // the steps the agency owns, for the scene's entries made offline
+  get('/api/v1/steps').then(({ data }) => offline.remember({ steps: data.items ?? [] })).catch(() => { /* kept ones */ });
 
   const values = () => ({
     identified_at: when.input.value, youth_status: status.value(), birth_date: birth.input.value,
@@ -195,6 +207,65 @@ export async function render(main, ctx) {
     announce(`Saved. Case ${data.id}.`);
   }
 
+  // No connection: the identification waits on the device, encrypted, with its key, and
+  // goes by itself when the connection returns (js/offline.js).
+  async function keepOffline(raw, body) {
+    if (!(await offline.ready())) return false;
+    const ref = pendingKey;
+    await offline.enqueue({ kind: 'case', ref, key: pendingKey, raw,
+      what: offline.T.identification(fmtTime(body.identified_at)) });
+    pendingKey = null;
+    dropDraft();
+    lock(false);
+    setStatus(form, '');
+    showKept(ref);
+    return true;
+  }
+
+  // The identification kept on the device, and the scene's first entries (a step done
+  // and its time, a note), queued after it.
+  async function showKept(ref) {
+    const T = offline.T;
+    form.hidden = true;
+    const steps = (await offline.profile())?.steps ?? [];
+    const step = field({ label: T.sceneStep, name: 'step', type: 'select', mark: false,
+      options: [['', T.sceneStepNone], ...steps.map((s) => [s.key, s.title])] });
+    const at = field({ label: T.sceneAt, name: 'at', type: 'datetime-local', required: true,
+      value: toLocalInput(now()), attrs: { max: toLocalInput(now() + 60000) } });
+    const note = field({ label: T.sceneNote, name: 'text', type: 'textarea', mark: false, hint: T.sceneNoteHint });
+    const keepBtn = h('button', { type: 'submit', class: 'primary' }, T.sceneAdd);
+    const scene = h('form', { class: 'scene', novalidate: true },
+      h('h3', {}, T.sceneTitle), step.wrap, at.wrap, note.wrap, formStatus(), h('div', { class: 'actions' }, keepBtn));
+    scene.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearMessages(scene);
+      const when = fromLocalInput(at.input.value);
+      if (!when) { showProblem(scene, { problem: { errors: [{ field: 'at', message: 'enter the date and time' }] } }); return; }
+      if (step.input.value) {
+        const title = steps.find((s) => s.key === step.input.value)?.title ?? step.input.value;
+        await offline.enqueue({ kind: 'event', caseRef: ref, key: newKey(),
+          body: { type: 'step_done', at: when, step: step.input.value }, what: T.stepDone(title, fmtTime(when)) });
+      }
+      if (note.input.value.trim()) {
+        const section = ctx.me.agency.kind === 'law_enforcement' && ctx.me.may.write.includes('law_enforcement')
+          ? 'law_enforcement' : 'core';
+        await offline.enqueue({ kind: 'event', caseRef: ref, key: newKey(),
+          body: { type: 'note', section, at: when, text: note.input.value.trim() }, what: T.note(fmtTime(when)) });
+      }
+      step.input.value = '';
+      note.input.value = '';
+      setStatus(scene, T.sceneKept);
+      announce(T.sceneKept);
+    });
+    const again = h('button', { type: 'button', class: 'secondary big' }, T.anotherYouth);
+    again.addEventListener('click', () => ctx.navigate('/identify', { replace: true }));
+    const heading = h('h2', { tabindex: '-1' }, T.savedHere);
+    fill(result, h('section', { class: 'kept card' }, heading, h('p', {}, T.savedHereLead), scene,
+      h('div', { class: 'actions' }, again)));
+    heading.focus();
+    announce(T.savedHere);
+  }
+
   stopBtn.addEventListener('click', () => stop?.abort());
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -204,6 +275,7 @@ export async function render(main, ctx) {
     pendingKey ??= newKey();
     keep();
     const raw = JSON.stringify(body);
+    if (!navigator.onLine && await keepOffline(raw, body)) return;
     stop = new AbortController();
     lock(true);
     for (let attempt = 1; ; attempt++) {
@@ -218,6 +290,7 @@ export async function render(main, ctx) {
         return;
       } catch (e) {
         if (e instanceof ApiError && e.status === 401) return; // signed out instead of signing in
+        if (e instanceof ApiError && e.network && !navigator.onLine && await keepOffline(raw, body)) return;
         if (e instanceof ApiError && e.retryable && !stop.signal.aborted) {
           const wait = Math.min(15000, 1000 * 2 ** (attempt - 1));
           setStatus(form, `Not saved yet: ${e.network ? 'no connection' : 'the server is busy'}. ` +
@@ -247,5 +320,5 @@ export async function render(main, ctx) {
       }
     }
   });
-  return () => stop?.abort();
+  return () => { stop?.abort(); outbox.stop(); };
 }
