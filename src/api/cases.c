@@ -106,15 +106,15 @@ static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *
 	struct api_request *req = cr->req;
 	struct event_rec ev = { 0 };
 	char *hash = NULL, *existing = NULL;
-	int64_t youth_id = 0;
+	int64_t youth_id = 0, event_id;
 	int recoveries = 0;
 	enum sh_code rc;
 
 	if ((rc = store_idem_get(c, req->who->user_id, cr->idem_key, req->arena, &hash, &existing,
-				 err)))
+				 &event_id, err)))
 		return rc;
 	if (existing) {
-		if (strcmp(hash, cr->request_hash)) {
+		if (event_id || strcmp(hash, cr->request_hash)) {
 			cr->key_conflict = true;
 			return sh_error_set(
 				err, SH_EINVAL,
@@ -167,7 +167,7 @@ static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *
 			       cr->cf.nagencies, cr->cf.steps, cr->cf.nsteps, req->arena, err)))
 		return rc;
 	if ((rc = store_idem_put(c, req->who->user_id, cr->idem_key, cr->request_hash, cr->rec.id,
-				 cr->rec.recorded_at, err)))
+				 0, cr->rec.recorded_at, err)))
 		return rc;
 	return audit_record(c, req->who, cr->rec.recorded_at, "case.create", cr->rec.id, "core",
 			    "ok", recoveries ? "re-recovery" : NULL, err);

@@ -1097,13 +1097,14 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 	if ((rc = casefile_load(req, c, req->params[0], &x->cf, err)))
 		goto out;
 	if (x->idem_key) {
-		char *hash;
+		char *hash, *case_id;
 		int64_t id;
 		const struct event_rec *e;
-		if ((rc = store_event_idem_get(c, req->who->user_id, x->idem_key, req->arena, &hash,
-					       &id, err)))
+		if ((rc = store_idem_get(c, req->who->user_id, x->idem_key, req->arena, &hash,
+					 &case_id, &id, err)))
 			goto out;
-		if (id && strcmp(hash, x->request_hash)) {
+		/* a key of an identification, or of another request */
+		if (case_id && (!id || strcmp(hash, x->request_hash))) {
 			rc = sh_error_set(err, SH_EINVAL,
 					  "this Idempotency-Key was already used with a different "
 					  "case or request body; use a new key for a new entry");
@@ -1190,8 +1191,8 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 	x->event_id = ev.id;
 	/* a refused arrest keeps no key: sent again, it is refused (and recorded) again */
 	if (x->idem_key && !x->refusal &&
-	    (rc = store_event_idem_put(c, req->who->user_id, x->idem_key, x->request_hash, ev.id,
-				       x->now, err)))
+	    (rc = store_idem_put(c, req->who->user_id, x->idem_key, x->request_hash, x->cf.c.id,
+				 ev.id, x->now, err)))
 		goto out;
 	if (x->close && (rc = store_case_set_closed(c, x->cf.c.id, casefile_counted_at(&ev),
 						    jsonh_str(x->data, "reason"), err)))

@@ -791,9 +791,9 @@ enum sh_code sqlite_steps_list(struct store_conn *c, const char *case_id, struct
 
 enum sh_code sqlite_idem_get(struct store_conn *c, int64_t user_id, const char *key,
 			     struct arena *a, char **request_hash, char **case_id,
-			     struct sh_error *err)
+			     int64_t *event_id, struct sh_error *err)
 {
-	static const char sql[] = "SELECT request_hash, case_id FROM idempotency"
+	static const char sql[] = "SELECT request_hash, case_id, event_id FROM idempotency"
 				  " WHERE user_id = ?1 AND key = ?2";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
@@ -801,51 +801,6 @@ enum sh_code sqlite_idem_get(struct store_conn *c, int64_t user_id, const char *
 	enum sh_code rc;
 
 	*request_hash = *case_id = NULL;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, user_id);
-	sq_bind_text(st, 2, key);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (row) {
-		*request_hash = sq_col_text(st, 0, a);
-		*case_id = sq_col_text(st, 1, a);
-	}
-	sqlite3_reset(st);
-	return SH_OK;
-}
-
-enum sh_code sqlite_idem_put(struct store_conn *c, int64_t user_id, const char *key,
-			     const char *request_hash, const char *case_id, int64_t at,
-			     struct sh_error *err)
-{
-	static const char sql[] = "INSERT INTO idempotency(user_id, key, request_hash, case_id,"
-				  " created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, user_id);
-	sq_bind_text(st, 2, key);
-	sq_bind_text(st, 3, request_hash);
-	sq_bind_text(st, 4, case_id);
-	sqlite3_bind_int64(st, 5, at);
-	return sq_exec_stmt(sc, st, err);
-}
-
-enum sh_code sqlite_event_idem_get(struct store_conn *c, int64_t user_id, const char *key,
-				   struct arena *a, char **request_hash, int64_t *event_id,
-				   struct sh_error *err)
-{
-	static const char sql[] = "SELECT request_hash, event_id FROM event_idempotency"
-				  " WHERE user_id = ?1 AND key = ?2";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
-
-	*request_hash = NULL;
 	*event_id = 0;
 	if (!st)
 		return err->code;
@@ -855,18 +810,20 @@ enum sh_code sqlite_event_idem_get(struct store_conn *c, int64_t user_id, const 
 		return rc;
 	if (row) {
 		*request_hash = sq_col_text(st, 0, a);
-		*event_id = sqlite3_column_int64(st, 1);
+		*case_id = sq_col_text(st, 1, a);
+		*event_id = sqlite3_column_int64(st, 2);
 	}
 	sqlite3_reset(st);
 	return SH_OK;
 }
 
-enum sh_code sqlite_event_idem_put(struct store_conn *c, int64_t user_id, const char *key,
-				   const char *request_hash, int64_t event_id, int64_t at,
-				   struct sh_error *err)
+enum sh_code sqlite_idem_put(struct store_conn *c, int64_t user_id, const char *key,
+			     const char *request_hash, const char *case_id, int64_t event_id,
+			     int64_t at, struct sh_error *err)
 {
-	static const char sql[] = "INSERT INTO event_idempotency(user_id, key, request_hash,"
-				  " event_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+	static const char sql[] =
+		"INSERT INTO idempotency(user_id, key, request_hash, case_id,"
+		" event_id, created_at) VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0), ?6)";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
 
@@ -875,8 +832,9 @@ enum sh_code sqlite_event_idem_put(struct store_conn *c, int64_t user_id, const 
 	sqlite3_bind_int64(st, 1, user_id);
 	sq_bind_text(st, 2, key);
 	sq_bind_text(st, 3, request_hash);
-	sqlite3_bind_int64(st, 4, event_id);
-	sqlite3_bind_int64(st, 5, at);
+	sq_bind_text(st, 4, case_id);
+	sqlite3_bind_int64(st, 5, event_id);
+	sqlite3_bind_int64(st, 6, at);
 	return sq_exec_stmt(sc, st, err);
 }
 

@@ -418,17 +418,10 @@ static const char *const migrations[] = {
 	") STRICT;"
 	"CREATE INDEX hearings_at ON hearings(at);",
 
-	/* 13 (issue 24's migration 16, renumbered on merge): the Idempotency-Key of an event,
-	 * per user, as for identifications (idempotency): a queue sent again when the signal
-	 * returns records each event once. The hash covers the case and the body. */
-	"CREATE TABLE event_idempotency ("
-	"  user_id INTEGER NOT NULL,"
-	"  key TEXT NOT NULL,"
-	"  request_hash TEXT NOT NULL,"
-	"  event_id INTEGER NOT NULL,"
-	"  created_at INTEGER NOT NULL,"
-	"  PRIMARY KEY (user_id, key)"
-	") STRICT;",
+	/* 13 (issue 24's migration 16, renumbered on merge): events take an Idempotency-Key
+	 * too, as identifications do: the key's row names the event it made (NULL for an
+	 * identification), and its hash covers the case and the body. */
+	"ALTER TABLE idempotency ADD COLUMN event_id INTEGER;",
 };
 
 int sqlite_schema_count(void)

@@ -53,6 +53,19 @@ test('assets: right types, cached for good under the current version, gzip when 
   assert.equal(no.headers.get('content-encoding'), null);
 });
 
+test('the service worker is served from the root, revalidated at each visit, and the one Trusted Types policy is its', async () => {
+  const r = await get('/sw.js', { 'accept-encoding': 'identity' });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^text\/javascript/);
+  assert.equal(r.headers.get('cache-control'), 'no-cache', 'a new binary\'s worker replaces the old one');
+  assert.match(await r.text(), /addEventListener\('fetch'/);
+  const csp = (await get('/')).headers.get('content-security-policy');
+  assert.match(csp, /worker-src 'self'/);
+  assert.match(csp, /require-trusted-types-for 'script'; trusted-types safeharbor-sw(;|$)/);
+  // other scripts at the root are not files
+  assertProblem(await srv.api.get('/main.js'), 404);
+});
+
 test('revalidation answers 304 with the ETag', async () => {
   const r = await get('/');
   const etag = r.headers.get('etag');
