@@ -202,7 +202,9 @@ async function bootOffline() {
   if (!p?.me) return false;
   state.me = p.me;
   setCounty(p.county);
+  let timer = null;
   const back = async () => {
+    clearTimeout(timer);
     window.removeEventListener('online', back);
     try {
       const { data } = await get('/api/v1/me'); // a 401 asks for the password (auth.js)
@@ -213,7 +215,12 @@ async function bootOffline() {
       offline.startSession(data.user, data.county);
       renderNav();
     } catch (e) {
-      if (e instanceof ApiError && e.network) window.addEventListener('online', back);
+      // still no server: when the browser says it is online again, or in 15 s (a
+      // connection that is "online" but reaches nothing says nothing)
+      if (e instanceof ApiError && e.network) {
+        window.addEventListener('online', back);
+        timer = setTimeout(back, 15000);
+      }
     }
   };
   window.addEventListener('online', back);
