@@ -97,8 +97,10 @@ enum sh_code sqlite_agency_insert(struct store_conn *c, struct agency_rec *r, st
 	return SH_OK;
 }
 
-static void read_agency(sqlite3_stmt *st, struct arena *a, struct agency_rec *r)
+static void read_agency(sqlite3_stmt *st, struct arena *a, void *rec)
 {
+	struct agency_rec *r = rec;
+
 	r->id = sqlite3_column_int64(st, 0);
 	r->name = sq_col_text(st, 1, a);
 	r->kind = sq_col_text(st, 2, a);
@@ -117,21 +119,14 @@ enum sh_code sqlite_agency_get(struct store_conn *c, int64_t id, const char *nam
 				      " password_signin FROM agencies WHERE name = ?1";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, name ? by_name : by_id, err);
-	bool row;
 	enum sh_code rc;
 
-	if (!st)
-		return err->code;
-	if (name)
+	if (st && name)
 		sq_bind_text(st, 1, name);
-	else
+	else if (st)
 		sqlite3_bind_int64(st, 1, id);
-	if ((rc = sq_step(sc, st, &row, err)))
+	if ((rc = sq_row(sc, st, read_agency, a, out, sizeof(*out), "no such agency", err)))
 		return rc;
-	if (!row)
-		return sh_error_set(err, SH_ENOTFOUND, "no such agency");
-	read_agency(st, a, out);
-	sqlite3_reset(st);
 	return read_areas(sc, out->id, a, &out->areas, err);
 }
 
@@ -142,21 +137,8 @@ enum sh_code sqlite_agency_list(struct store_conn *c, struct arena *a, struct ag
 				  " password_signin FROM agencies ORDER BY name";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
+	enum sh_code rc = sq_rows(sc, st, read_agency, a, out, n, sizeof(**out), err);
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct agency_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r)
-			return sh_error_set(err, SH_ENOMEM, "out of memory");
-		read_agency(st, a, r);
-	}
-	sqlite3_reset(st);
 	for (size_t i = 0; !rc && i < *n; i++)
 		rc = read_areas(sc, (*out)[i].id, a, &(*out)[i].areas, err);
 	return rc;
@@ -239,6 +221,13 @@ enum sh_code sqlite_user_insert(struct store_conn *c, struct user_rec *r, struct
 	return rc;
 }
 
+static void map_user_get(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct user_rec *r = rec;
+
+	read_user(st, 0, a, r);
+}
+
 enum sh_code sqlite_user_get(struct store_conn *c, int64_t id, const char *username,
 			     struct arena *a, struct user_rec *out, struct sh_error *err)
 {
@@ -249,22 +238,21 @@ enum sh_code sqlite_user_get(struct store_conn *c, int64_t id, const char *usern
 				      " ON a.id = u.agency_id WHERE u.username = ?1";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, username ? by_name : by_id, err);
-	bool row;
-	enum sh_code rc;
 
-	if (!st)
-		return err->code;
-	if (username)
-		sq_bind_text(st, 1, username);
-	else
-		sqlite3_bind_int64(st, 1, id);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (!row)
-		return sh_error_set(err, SH_ENOTFOUND, "no such user");
-	read_user(st, 0, a, out);
-	sqlite3_reset(st);
-	return SH_OK;
+	if (st) {
+		if (username)
+			sq_bind_text(st, 1, username);
+		else
+			sqlite3_bind_int64(st, 1, id);
+	}
+	return sq_row(sc, st, map_user_get, a, out, sizeof(*out), "no such user", err);
+}
+
+static void map_user_list(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct user_rec *u = rec;
+
+	read_user(st, 0, a, u);
 }
 
 enum sh_code sqlite_user_list(struct store_conn *c, int64_t agency_id, struct arena *a,
@@ -275,23 +263,11 @@ enum sh_code sqlite_user_list(struct store_conn *c, int64_t agency_id, struct ar
 				  " ORDER BY u.username";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, agency_id);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct user_rec *u = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!u)
-			return sh_error_set(err, SH_ENOMEM, "out of memory");
-		read_user(st, 0, a, u);
+	if (st) {
+		sqlite3_bind_int64(st, 1, agency_id);
 	}
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows(sc, st, map_user_list, a, out, n, sizeof(**out), err);
 }
 
 static const char feed_remove[] = "DELETE FROM calendar_feeds WHERE user_id = ?1 AND ?2 = ?2";
@@ -481,6 +457,22 @@ enum sh_code sqlite_token_get(struct store_conn *c, const char *hash, struct are
 	return SH_OK;
 }
 
+static void map_token_list(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct token_rec *t = rec;
+
+	t->id = sqlite3_column_int64(st, 0);
+	t->user_id = sqlite3_column_int64(st, 1);
+	t->username = sq_col_text(st, 2, a);
+	t->label = sq_col_text(st, 3, a);
+	t->created_at = sqlite3_column_int64(st, 4);
+	t->revoked_at = sqlite3_column_int64(st, 5);
+	t->expires_at = sqlite3_column_int64(st, 6);
+	t->scope = sq_col_text(st, 7, a);
+	t->created_by = sqlite3_column_int64(st, 8);
+	t->created_by_name = sq_col_text(st, 9, a);
+}
+
 enum sh_code sqlite_token_list(struct store_conn *c, int64_t user_id, struct arena *a,
 			       struct token_rec **out, size_t *n, struct sh_error *err)
 {
@@ -492,32 +484,11 @@ enum sh_code sqlite_token_list(struct store_conn *c, int64_t user_id, struct are
 		" WHERE ?1 = 0 OR t.user_id = ?1 ORDER BY t.id DESC";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, user_id);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct token_rec *t = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!t)
-			return sh_error_set(err, SH_ENOMEM, "out of memory");
-		t->id = sqlite3_column_int64(st, 0);
-		t->user_id = sqlite3_column_int64(st, 1);
-		t->username = sq_col_text(st, 2, a);
-		t->label = sq_col_text(st, 3, a);
-		t->created_at = sqlite3_column_int64(st, 4);
-		t->revoked_at = sqlite3_column_int64(st, 5);
-		t->expires_at = sqlite3_column_int64(st, 6);
-		t->scope = sq_col_text(st, 7, a);
-		t->created_by = sqlite3_column_int64(st, 8);
-		t->created_by_name = sq_col_text(st, 9, a);
+	if (st) {
+		sqlite3_bind_int64(st, 1, user_id);
 	}
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows(sc, st, map_token_list, a, out, n, sizeof(**out), err);
 }
 
 enum sh_code sqlite_token_revoke(struct store_conn *c, int64_t id, int64_t at, struct sh_error *err)
@@ -552,6 +523,22 @@ enum sh_code sqlite_notice_insert(struct store_conn *c, struct notice_rec *r, st
 	return rc;
 }
 
+static void map_notice_list(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct notice_rec *r = rec;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->agency_id = sqlite3_column_int64(st, 1);
+	r->kind = sq_col_text(st, 2, a);
+	r->subject_id = sqlite3_column_int64(st, 3);
+	r->actor_id = sqlite3_column_int64(st, 4);
+	r->detail = sq_col_text(st, 5, a);
+	r->created_at = sqlite3_column_int64(st, 6);
+	r->subject_name = sq_col_text(st, 7, a);
+	r->subject_username = sq_col_text(st, 8, a);
+	r->actor_name = sq_col_text(st, 9, a);
+}
+
 enum sh_code sqlite_notice_list(struct store_conn *c, int64_t agency_id, int64_t subject_id,
 				int limit, struct arena *a, struct notice_rec **out, size_t *n,
 				struct sh_error *err)
@@ -564,35 +551,13 @@ enum sh_code sqlite_notice_list(struct store_conn *c, int64_t agency_id, int64_t
 		" ORDER BY n.id DESC LIMIT ?3";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, agency_id);
-	sqlite3_bind_int64(st, 2, subject_id);
-	sqlite3_bind_int(st, 3, limit);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct notice_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r) {
-			sqlite3_reset(st);
-			return sq_no_mem(err);
-		}
-		r->id = sqlite3_column_int64(st, 0);
-		r->agency_id = sqlite3_column_int64(st, 1);
-		r->kind = sq_col_text(st, 2, a);
-		r->subject_id = sqlite3_column_int64(st, 3);
-		r->actor_id = sqlite3_column_int64(st, 4);
-		r->detail = sq_col_text(st, 5, a);
-		r->created_at = sqlite3_column_int64(st, 6);
-		r->subject_name = sq_col_text(st, 7, a);
-		r->subject_username = sq_col_text(st, 8, a);
-		r->actor_name = sq_col_text(st, 9, a);
+	if (st) {
+		sqlite3_bind_int64(st, 1, agency_id);
+		sqlite3_bind_int64(st, 2, subject_id);
+		sqlite3_bind_int(st, 3, limit);
 	}
-	return rc;
+	return sq_rows(sc, st, map_notice_list, a, out, n, sizeof(**out), err);
 }
 
 enum sh_code sqlite_user_revoke_access(struct store_conn *c, int64_t id, int64_t now,
@@ -665,6 +630,13 @@ enum sh_code sqlite_agency_update(struct store_conn *c, const struct agency_rec 
 
 /* ---- the account lifecycle and the second factor (issue 19) ---- */
 
+static void map_user_get_sso(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct user_rec *r = rec;
+
+	read_user(st, 0, a, r);
+}
+
 enum sh_code sqlite_user_get_sso(struct store_conn *c, const char *sso_id, struct arena *a,
 				 struct user_rec *out, struct sh_error *err)
 {
@@ -672,19 +644,11 @@ enum sh_code sqlite_user_get_sso(struct store_conn *c, const char *sso_id, struc
 				  " ON a.id = u.agency_id WHERE u.sso_id = ?1 COLLATE NOCASE";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
 
-	if (!st)
-		return err->code;
-	sq_bind_text(st, 1, sso_id);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (!row)
-		return sh_error_set(err, SH_ENOTFOUND, "no such user");
-	read_user(st, 0, a, out);
-	sqlite3_reset(st);
-	return SH_OK;
+	if (st) {
+		sq_bind_text(st, 1, sso_id);
+	}
+	return sq_row(sc, st, map_user_get_sso, a, out, sizeof(*out), "no such user", err);
 }
 
 enum sh_code sqlite_user_set_sso(struct store_conn *c, int64_t id, const char *sso_id,
@@ -714,6 +678,13 @@ enum sh_code sqlite_user_touch(struct store_conn *c, int64_t id, int64_t now, st
 	return exec_id_flag(c, sql, id, now, NULL, err);
 }
 
+static void map_users_inactive(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct user_rec *u = rec;
+
+	read_user(st, 0, a, u);
+}
+
 enum sh_code sqlite_users_inactive(struct store_conn *c, int64_t before, struct arena *a,
 				   struct user_rec **out, size_t *n, struct sh_error *err)
 {
@@ -723,25 +694,11 @@ enum sh_code sqlite_users_inactive(struct store_conn *c, int64_t before, struct 
 		" ORDER BY u.id";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, before);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct user_rec *u = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!u) {
-			sqlite3_reset(st);
-			return sq_no_mem(err);
-		}
-		read_user(st, 0, a, u);
+	if (st) {
+		sqlite3_bind_int64(st, 1, before);
 	}
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows(sc, st, map_users_inactive, a, out, n, sizeof(**out), err);
 }
 
 enum sh_code sqlite_user_totp_set(struct store_conn *c, int64_t id, const unsigned char *sealed,
