@@ -245,6 +245,37 @@ enum sh_code sq_rows(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map, struct a
 	return rc;
 }
 
+enum sh_code sq_row_id(struct sconn *c, const char *sql, int64_t id, sq_map_fn *map,
+		       struct arena *a, void *out, size_t sz, const char *missing,
+		       struct sh_error *err)
+{
+	sqlite3_stmt *st = sq_prep(c, sql, err);
+
+	if (st)
+		sqlite3_bind_int64(st, 1, id);
+	return sq_row(c, st, map, a, out, sz, missing, err);
+}
+
+enum sh_code sq_rows_id(struct sconn *c, const char *sql, int64_t id, sq_map_fn *map,
+			struct arena *a, void *out, size_t *n, size_t sz, struct sh_error *err)
+{
+	sqlite3_stmt *st = sq_prep(c, sql, err);
+
+	if (st)
+		sqlite3_bind_int64(st, 1, id);
+	return sq_rows(c, st, map, a, out, n, sz, err);
+}
+
+enum sh_code sq_rows_key(struct sconn *c, const char *sql, const char *key, sq_map_fn *map,
+			 struct arena *a, void *out, size_t *n, size_t sz, struct sh_error *err)
+{
+	sqlite3_stmt *st = sq_prep(c, sql, err);
+
+	if (st)
+		sq_bind_text(st, 1, key);
+	return sq_rows(c, st, map, a, out, n, sz, err);
+}
+
 static enum sh_code exec_sql(struct sconn *c, const char *sql, struct sh_error *err)
 {
 	char *msg = NULL;

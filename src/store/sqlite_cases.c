@@ -493,13 +493,8 @@ enum sh_code sqlite_case_agencies(struct store_conn *c, const char *case_id, str
 		" LEFT JOIN case_workers w ON w.case_id = ca.case_id"
 		" AND w.agency_id = ca.agency_id LEFT JOIN users u ON u.id = w.user_id"
 		" WHERE ca.case_id = ?1 ORDER BY ca.joined_at, g.name";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	if (st) {
-		sq_bind_text(st, 1, case_id);
-	}
-	return sq_rows(sc, st, map_case_agencies, a, out, n, sizeof(**out), err);
+	return sq_rows_key(sconn_of(c), sql, case_id, map_case_agencies, a, out, n, sizeof(**out),
+			   err);
 }
 
 enum sh_code sqlite_event_insert(struct store_conn *c, struct event_rec *r, struct sh_error *err)
@@ -752,13 +747,8 @@ enum sh_code sqlite_steps_list(struct store_conn *c, const char *case_id, struct
 	static const char sql[] = "SELECT step, episode, owner, state, opened_at, due_at, done_at,"
 				  " also_owner FROM case_steps WHERE case_id = ?1"
 				  " ORDER BY due_at, step, episode";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	if (st) {
-		sq_bind_text(st, 1, case_id);
-	}
-	return sq_rows(sc, st, map_steps_list, a, out, n, sizeof(**out), err);
+	return sq_rows_key(sconn_of(c), sql, case_id, map_steps_list, a, out, n, sizeof(**out),
+			   err);
 }
 
 enum sh_code sqlite_idem_get(struct store_conn *c, int64_t user_id, const char *key,

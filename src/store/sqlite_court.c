@@ -56,13 +56,8 @@ enum sh_code sqlite_prosecution_get(struct store_conn *c, int64_t id, struct are
 				    struct prosecution_rec *out, struct sh_error *err)
 {
 	static const char sql[] = "SELECT " PROSECUTION_COLS " FROM prosecutions WHERE id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	if (st) {
-		sqlite3_bind_int64(st, 1, id);
-	}
-	return sq_row(sc, st, read_prosecution, a, out, sizeof(*out), "no such prosecution", err);
+	return sq_row_id(sconn_of(c), sql, id, read_prosecution, a, out, sizeof(*out),
+			 "no such prosecution", err);
 }
 
 enum sh_code sqlite_prosecution_list(struct store_conn *c, int64_t agency_id, struct arena *a,
@@ -70,13 +65,8 @@ enum sh_code sqlite_prosecution_list(struct store_conn *c, int64_t agency_id, st
 {
 	static const char sql[] = "SELECT " PROSECUTION_COLS " FROM prosecutions"
 				  " WHERE agency_id = ?1 ORDER BY filed_at DESC, id DESC";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	if (st) {
-		sqlite3_bind_int64(st, 1, agency_id);
-	}
-	return sq_rows(sc, st, read_prosecution, a, out, n, sizeof(**out), err);
+	return sq_rows_id(sconn_of(c), sql, agency_id, read_prosecution, a, out, n, sizeof(**out),
+			  err);
 }
 
 enum sh_code sqlite_prosecution_set_outcome(struct store_conn *c, int64_t id, const char *outcome,
@@ -135,13 +125,8 @@ enum sh_code sqlite_defendants_list(struct store_conn *c, int64_t prosecution_id
 	static const char sql[] =
 		"SELECT id, prosecution_id, role, name_sealed, charges, created_at"
 		" FROM defendants WHERE prosecution_id = ?1 ORDER BY id";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	if (st) {
-		sqlite3_bind_int64(st, 1, prosecution_id);
-	}
-	return sq_rows(sc, st, map_defendants_list, a, out, n, sizeof(**out), err);
+	return sq_rows_id(sconn_of(c), sql, prosecution_id, map_defendants_list, a, out, n,
+			  sizeof(**out), err);
 }
 
 enum sh_code sqlite_hearing_insert(struct store_conn *c, struct hearing_rec *r,
@@ -180,13 +165,8 @@ enum sh_code sqlite_hearings_list(struct store_conn *c, int64_t prosecution_id, 
 {
 	static const char sql[] = "SELECT id, prosecution_id, kind, at, created_at FROM hearings"
 				  " WHERE prosecution_id = ?1 ORDER BY at, id";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	if (st) {
-		sqlite3_bind_int64(st, 1, prosecution_id);
-	}
-	return sq_rows(sc, st, map_hearings_list, a, out, n, sizeof(**out), err);
+	return sq_rows_id(sconn_of(c), sql, prosecution_id, map_hearings_list, a, out, n,
+			  sizeof(**out), err);
 }
 
 enum sh_code sqlite_witness_insert(struct store_conn *c, struct witness_rec *r,

@@ -93,13 +93,8 @@ enum sh_code sqlite_youth_verified_births(struct store_conn *c, int64_t youth_id
 		"SELECT e.id, e.sealed FROM events e JOIN cases k ON k.id = e.case_id"
 		" WHERE k.youth_id = ?1 AND e.type = 'birth_date_verified'"
 		" AND e.sealed IS NOT NULL ORDER BY e.id";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	if (st) {
-		sqlite3_bind_int64(st, 1, youth_id);
-	}
-	return sq_rows(sc, st, map_youth_verified_births, a, out, n, sizeof(**out), err);
+	return sq_rows_id(sconn_of(c), sql, youth_id, map_youth_verified_births, a, out, n,
+			  sizeof(**out), err);
 }
 
 /*

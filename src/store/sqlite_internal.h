@@ -115,6 +115,14 @@ enum sh_code sq_row(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map, struct ar
 		    size_t sz, const char *missing, struct sh_error *err);
 enum sh_code sq_rows(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map, struct arena *a, void *out,
 		     size_t *n, size_t sz, struct sh_error *err);
+/* sq_row and sq_rows of sql with ?1 bound to id or to the text key: a record or list by key. */
+enum sh_code sq_row_id(struct sconn *c, const char *sql, int64_t id, sq_map_fn *map,
+		       struct arena *a, void *out, size_t sz, const char *missing,
+		       struct sh_error *err);
+enum sh_code sq_rows_id(struct sconn *c, const char *sql, int64_t id, sq_map_fn *map,
+			struct arena *a, void *out, size_t *n, size_t sz, struct sh_error *err);
+enum sh_code sq_rows_key(struct sconn *c, const char *sql, const char *key, sq_map_fn *map,
+			 struct arena *a, void *out, size_t *n, size_t sz, struct sh_error *err);
 /* Column text copied into the arena, with *has_nul set when it holds a NUL byte. */
 char *sq_col_text_checked(sqlite3_stmt *st, int i, struct arena *a, bool *has_nul);
 

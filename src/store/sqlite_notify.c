@@ -107,13 +107,8 @@ enum sh_code sqlite_roster_get(struct store_conn *c, int64_t id, struct arena *a
 			       struct roster_rec *out, struct sh_error *err)
 {
 	static const char sql[] = "SELECT " ROSTER_COLS " WHERE r.id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	if (st) {
-		sqlite3_bind_int64(st, 1, id);
-	}
-	return sq_row(sc, st, read_roster, a, out, sizeof(*out), "no such roster entry", err);
+	return sq_row_id(sconn_of(c), sql, id, read_roster, a, out, sizeof(*out),
+			 "no such roster entry", err);
 }
 
 enum sh_code sqlite_roster_remove(struct store_conn *c, int64_t id, int64_t at,
@@ -294,13 +289,7 @@ enum sh_code sqlite_summons_list(struct store_conn *c, const char *case_id, stru
 				 struct summons_rec **out, size_t *n, struct sh_error *err)
 {
 	static const char sql[] = "SELECT " SUMMONS_COLS " WHERE s.case_id = ?1 ORDER BY s.id";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	if (st) {
-		sq_bind_text(st, 1, case_id);
-	}
-	return sq_rows(sc, st, read_summons, a, out, n, sizeof(**out), err);
+	return sq_rows_key(sconn_of(c), sql, case_id, read_summons, a, out, n, sizeof(**out), err);
 }
 
 enum sh_code sqlite_summons_open_for(struct store_conn *c, int64_t agency_id, struct arena *a,
@@ -314,26 +303,15 @@ enum sh_code sqlite_summons_open_for(struct store_conn *c, int64_t agency_id, st
 		" AND EXISTS (SELECT 1 FROM case_steps k WHERE k.case_id = s.case_id"
 		" AND k.step = s.step AND k.episode = s.episode AND k.state = 'pending')"
 		" ORDER BY s.created_at, s.id LIMIT 500";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	if (st) {
-		sqlite3_bind_int64(st, 1, agency_id);
-	}
-	return sq_rows(sc, st, read_summons, a, out, n, sizeof(**out), err);
+	return sq_rows_id(sconn_of(c), sql, agency_id, read_summons, a, out, n, sizeof(**out), err);
 }
 
 enum sh_code sqlite_summons_get(struct store_conn *c, int64_t id, struct arena *a,
 				struct summons_rec *out, struct sh_error *err)
 {
 	static const char sql[] = "SELECT " SUMMONS_COLS " WHERE s.id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	if (st) {
-		sqlite3_bind_int64(st, 1, id);
-	}
-	return sq_row(sc, st, read_summons, a, out, sizeof(*out), "no such summons", err);
+	return sq_row_id(sconn_of(c), sql, id, read_summons, a, out, sizeof(*out),
+			 "no such summons", err);
 }
 
 enum sh_code sqlite_summons_due(struct store_conn *c, int64_t before, int limit, struct arena *a,
@@ -493,13 +471,8 @@ enum sh_code sqlite_outbox_get(struct store_conn *c, int64_t id, struct arena *a
 			       struct outbox_rec *out, struct sh_error *err)
 {
 	static const char sql[] = "SELECT " OUTBOX_COLS " WHERE o.id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	if (st) {
-		sqlite3_bind_int64(st, 1, id);
-	}
-	return sq_row(sc, st, read_outbox, a, out, sizeof(*out), "no such notification", err);
+	return sq_row_id(sconn_of(c), sql, id, read_outbox, a, out, sizeof(*out),
+			 "no such notification", err);
 }
 
 enum sh_code sqlite_outbox_list(struct store_conn *c, const char *case_id, const char *status,

@@ -261,13 +261,8 @@ enum sh_code sqlite_user_list(struct store_conn *c, int64_t agency_id, struct ar
 	static const char sql[] = "SELECT " USER_COLS " FROM users u JOIN agencies a"
 				  " ON a.id = u.agency_id WHERE ?1 = 0 OR u.agency_id = ?1"
 				  " ORDER BY u.username";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	if (st) {
-		sqlite3_bind_int64(st, 1, agency_id);
-	}
-	return sq_rows(sc, st, map_user_list, a, out, n, sizeof(**out), err);
+	return sq_rows_id(sconn_of(c), sql, agency_id, map_user_list, a, out, n, sizeof(**out),
+			  err);
 }
 
 static const char feed_remove[] = "DELETE FROM calendar_feeds WHERE user_id = ?1 AND ?2 = ?2";
@@ -482,13 +477,7 @@ enum sh_code sqlite_token_list(struct store_conn *c, int64_t user_id, struct are
 		" FROM tokens t JOIN users u ON u.id = t.user_id"
 		" LEFT JOIN users c ON c.id = t.created_by"
 		" WHERE ?1 = 0 OR t.user_id = ?1 ORDER BY t.id DESC";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	if (st) {
-		sqlite3_bind_int64(st, 1, user_id);
-	}
-	return sq_rows(sc, st, map_token_list, a, out, n, sizeof(**out), err);
+	return sq_rows_id(sconn_of(c), sql, user_id, map_token_list, a, out, n, sizeof(**out), err);
 }
 
 enum sh_code sqlite_token_revoke(struct store_conn *c, int64_t id, int64_t at, struct sh_error *err)
@@ -692,13 +681,8 @@ enum sh_code sqlite_users_inactive(struct store_conn *c, int64_t before, struct 
 		"SELECT " USER_COLS " FROM users u JOIN agencies a"
 		" ON a.id = u.agency_id WHERE u.disabled = 0 AND u.last_active_at < ?1"
 		" ORDER BY u.id";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	if (st) {
-		sqlite3_bind_int64(st, 1, before);
-	}
-	return sq_rows(sc, st, map_users_inactive, a, out, n, sizeof(**out), err);
+	return sq_rows_id(sconn_of(c), sql, before, map_users_inactive, a, out, n, sizeof(**out),
+			  err);
 }
 
 enum sh_code sqlite_user_totp_set(struct store_conn *c, int64_t id, const unsigned char *sealed,
