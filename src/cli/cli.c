@@ -2,6 +2,7 @@
 #include "lib/common.h"
 #include <sodium.h>
 #include <sys/stat.h>
+#include "api/app.h"
 #include "api/audit.h"
 #include "api/checkpoints.h"
 #include "api/keycheck.h"
@@ -411,4 +412,17 @@ enum sh_code cli_load_keys(struct cli_target *t, struct store *s, bool adopt,
 	if ((rc = keycheck_verify(s, k, t->keyfile, adopt, err)))
 		shcrypto_keys_release(k);
 	return rc;
+}
+
+enum sh_code cli_open_app(struct cli_target *t, struct app *app, struct sh_error *err)
+{
+	enum sh_code rc;
+
+	/* a key file that is not this database's is refused before anything is read */
+	if ((rc = cli_open_store(t, &app->store, err)) ||
+	    (rc = cli_load_keys(t, app->store, true, &app->keys, err)))
+		return rc;
+	return app_open(app, conf_get(&t->conf, CONF_PROTOCOL),
+			conf_get(&t->conf, CONF_WITNESS_RULES), conf_get(&t->conf, CONF_OFFENCES),
+			err);
 }

@@ -72,6 +72,13 @@ enum sh_code cli_open_store(struct cli_target *t, struct store **out, struct sh_
 enum sh_code cli_open_store_create(struct cli_target *t, bool create, struct store **out,
 				   struct sh_error *err);
 /*
+ * cli_open_store and cli_load_keys (adopting), then app_open (api/app.h) with the
+ * protocol and rules files the configuration names: the app serve, demo and the
+ * fuzzers run. Free with app_close() (also after a failure).
+ */
+struct app;
+enum sh_code cli_open_app(struct cli_target *t, struct app *app, struct sh_error *err);
+/*
  * Loads the key file and checks that it belongs to the database (api/keycheck.h);
  * adopt: record the check values a database from before them lacks.
  */
