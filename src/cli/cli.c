@@ -426,3 +426,47 @@ enum sh_code cli_open_app(struct cli_target *t, struct app *app, struct sh_error
 			conf_get(&t->conf, CONF_WITNESS_RULES), conf_get(&t->conf, CONF_OFFENCES),
 			err);
 }
+
+int cli_needs(const struct cli_ctx *x, bool ok, const char *what)
+{
+	return ok ? EXIT_OK : cli_usage_error(x->usage, "%s needs %s", x->sub, what);
+}
+
+int cli_run_table(const struct cli_table *tb, void *opts, int argc, char **argv)
+{
+	const char *names[16];
+	const struct cli_sub *sub;
+	struct cli_ctx x = { .usage = tb->usage, .opts = opts, .a = ARENA_INIT };
+	struct sh_error err = SH_ERROR_INIT;
+	size_t n = 0;
+	int code = EXIT_OK, c;
+	bool done;
+	enum sh_code rc;
+
+	for (sub = tb->subs; sub->name && n + 1 < ARRAY_SIZE(names); sub++)
+		names[n++] = sub->name;
+	names[n] = NULL;
+	if (!(x.sub = cli_subcommand(&argc, &argv, names, tb->usage, &code)))
+		return code;
+	for (sub = tb->subs; strcmp(sub->name, x.sub); sub++)
+		;
+	while ((c = cli_getopt(argc, argv, tb->opts, tb->usage, &done, &code)) != -1) {
+		if (done)
+			return code;
+		if (!cli_target_option(&x.t, c, optarg) &&
+		    (code = tb->option(opts, c, optarg, tb->usage)))
+			return code;
+	}
+	if (sub->arg && optind < argc)
+		x.arg = argv[optind++];
+	if (optind < argc)
+		return cli_usage_error(tb->usage, "unexpected argument '%s'", argv[optind]);
+	if (sub->check && (code = sub->check(&x)))
+		return code;
+	if (!(rc = cli_open_store(&x.t, &x.s, &err)))
+		rc = sub->run(&x, &err);
+	store_close(x.s);
+	arena_release(&x.a);
+	cli_target_release(&x.t);
+	return rc ? cli_fail(&err) : EXIT_OK;
+}
