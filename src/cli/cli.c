@@ -427,9 +427,49 @@ enum sh_code cli_open_app(struct cli_target *t, struct app *app, struct sh_error
 			err);
 }
 
+bool cli_target_args(int argc, char **argv, const struct option *opts, const char *usage,
+		     struct cli_target *t, int *code)
+{
+	bool done;
+	int c;
+
+	while ((c = cli_getopt(argc, argv, opts, usage, &done, code)) != -1) {
+		if (done)
+			return false;
+		cli_target_option(t, c, optarg);
+	}
+	if (optind < argc) {
+		*code = cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+		return false;
+	}
+	return true;
+}
+
 int cli_needs(const struct cli_ctx *x, bool ok, const char *what)
 {
 	return ok ? EXIT_OK : cli_usage_error(x->usage, "%s needs %s", x->sub, what);
+}
+
+/* The names of a table's entries (at most 15), for cli_subcommand. */
+#define SUB_NAMES(names, table)                                              \
+	do {                                                                 \
+		size_t n_ = 0;                                               \
+		for (; (table)[n_].name && n_ + 1 < ARRAY_SIZE(names); n_++) \
+			(names)[n_] = (table)[n_].name;                      \
+		(names)[n_] = NULL;                                          \
+	} while (0)
+
+int cli_run_command(int argc, char **argv, const struct cli_command *cmds, const char *usage)
+{
+	const char *names[16], *name;
+	int code;
+
+	SUB_NAMES(names, cmds);
+	if (!(name = cli_subcommand(&argc, &argv, names, usage, &code)))
+		return code;
+	while (strcmp(cmds->name, name))
+		cmds++;
+	return cmds->run(argc, argv);
 }
 
 int cli_run_table(const struct cli_table *tb, void *opts, int argc, char **argv)
@@ -438,14 +478,11 @@ int cli_run_table(const struct cli_table *tb, void *opts, int argc, char **argv)
 	const struct cli_sub *sub;
 	struct cli_ctx x = { .usage = tb->usage, .opts = opts, .a = ARENA_INIT };
 	struct sh_error err = SH_ERROR_INIT;
-	size_t n = 0;
 	int code = EXIT_OK, c;
 	bool done;
 	enum sh_code rc;
 
-	for (sub = tb->subs; sub->name && n + 1 < ARRAY_SIZE(names); sub++)
-		names[n++] = sub->name;
-	names[n] = NULL;
+	SUB_NAMES(names, tb->subs);
 	if (!(x.sub = cli_subcommand(&argc, &argv, names, tb->usage, &code)))
 		return code;
 	for (sub = tb->subs; strcmp(sub->name, x.sub); sub++)

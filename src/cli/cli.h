@@ -165,6 +165,19 @@ struct cli_table {
 int cli_run_table(const struct cli_table *tb, void *opts, int argc, char **argv);
 /* 0 when ok, else the usage error "SUB needs WHAT" (for a cli_sub's check). */
 int cli_needs(const struct cli_ctx *x, bool ok, const char *what);
+/*
+ * The option loop of a command whose options all go to t (CLI_DB_OPTIONS, CLI_OPT keys,
+ * --help) and that takes no argument: false, with *code the exit status to stop with,
+ * after --help or a usage error.
+ */
+bool cli_target_args(int argc, char **argv, const struct option *opts, const char *usage,
+		     struct cli_target *t, int *code);
+/*
+ * For commands whose subcommands parse their own options: runs the entry of cmds named
+ * argv[1] (cli_subcommand's checks and messages) with argv shifted past the command, so
+ * argv[0] is the subcommand. Returns its exit status.
+ */
+int cli_run_command(int argc, char **argv, const struct cli_command *cmds, const char *usage);
 /* Reads one line from stdin without its newline; -1 when there is none. */
 int cli_read_secret(char *buf, size_t size);
 /* The user (agency) named `name`; SH_EINVAL "no user named 'x'" when there is none. */

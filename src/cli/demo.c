@@ -424,17 +424,11 @@ int cmd_demo(int argc, char **argv)
 	struct cli_target t = { 0 };
 	const char *db;
 	char births[NCASES][11], names[NCASES][2][24];
-	int code = EXIT_OK, c;
-	bool done;
+	int code = EXIT_OK;
 	enum sh_code rc = SH_OK;
 
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		cli_target_option(&t, c, optarg);
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!cli_target_args(argc, argv, opts, usage, &t, &code))
+		return code;
 	d.real_now = (int64_t)time(NULL);
 	d.clock = d.real_now;
 	d.rng = 0x5afe4a7b0u;

@@ -96,18 +96,12 @@ int cmd_serve(int argc, char **argv)
 	struct sweeper *sweeper = NULL;
 	struct audit_keys akeys;
 	sigset_t sigs;
-	bool done;
-	int code = EXIT_OK, c, sig;
+	int code = EXIT_OK, sig;
 	char state[200];
 
 	app_config_defaults(&app.cfg);
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		cli_target_option(&t, c, optarg);
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!cli_target_args(argc, argv, opts, usage, &t, &code))
+		return code;
 	if (cli_target_load(&t, &err))
 		goto fail;
 	log_set_level((enum log_level)log_level_parse(conf_get(&t.conf, CONF_LOG_LEVEL)));
