@@ -221,11 +221,10 @@ enum sh_code sqlite_user_insert(struct store_conn *c, struct user_rec *r, struct
 	return rc;
 }
 
-static void map_user_get(sqlite3_stmt *st, struct arena *a, void *rec)
+/* a user_rec from USER_COLS at column 0 */
+static void map_user(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct user_rec *r = rec;
-
-	read_user(st, 0, a, r);
+	read_user(st, 0, a, rec);
 }
 
 enum sh_code sqlite_user_get(struct store_conn *c, int64_t id, const char *username,
@@ -245,14 +244,7 @@ enum sh_code sqlite_user_get(struct store_conn *c, int64_t id, const char *usern
 		else
 			sqlite3_bind_int64(st, 1, id);
 	}
-	return sq_row(sc, st, map_user_get, a, out, sizeof(*out), "no such user", err);
-}
-
-static void map_user_list(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	struct user_rec *u = rec;
-
-	read_user(st, 0, a, u);
+	return sq_row(sc, st, map_user, a, out, sizeof(*out), "no such user", err);
 }
 
 enum sh_code sqlite_user_list(struct store_conn *c, int64_t agency_id, struct arena *a,
@@ -261,8 +253,7 @@ enum sh_code sqlite_user_list(struct store_conn *c, int64_t agency_id, struct ar
 	static const char sql[] = "SELECT " USER_COLS " FROM users u JOIN agencies a"
 				  " ON a.id = u.agency_id WHERE ?1 = 0 OR u.agency_id = ?1"
 				  " ORDER BY u.username";
-	return sq_rows_id(sconn_of(c), sql, agency_id, map_user_list, a, out, n, sizeof(**out),
-			  err);
+	return sq_rows_id(sconn_of(c), sql, agency_id, map_user, a, out, n, sizeof(**out), err);
 }
 
 static const char feed_remove[] = "DELETE FROM calendar_feeds WHERE user_id = ?1 AND ?2 = ?2";
@@ -619,13 +610,6 @@ enum sh_code sqlite_agency_update(struct store_conn *c, const struct agency_rec 
 
 /* ---- the account lifecycle and the second factor (issue 19) ---- */
 
-static void map_user_get_sso(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	struct user_rec *r = rec;
-
-	read_user(st, 0, a, r);
-}
-
 enum sh_code sqlite_user_get_sso(struct store_conn *c, const char *sso_id, struct arena *a,
 				 struct user_rec *out, struct sh_error *err)
 {
@@ -637,7 +621,7 @@ enum sh_code sqlite_user_get_sso(struct store_conn *c, const char *sso_id, struc
 	if (st) {
 		sq_bind_text(st, 1, sso_id);
 	}
-	return sq_row(sc, st, map_user_get_sso, a, out, sizeof(*out), "no such user", err);
+	return sq_row(sc, st, map_user, a, out, sizeof(*out), "no such user", err);
 }
 
 enum sh_code sqlite_user_set_sso(struct store_conn *c, int64_t id, const char *sso_id,
@@ -667,13 +651,6 @@ enum sh_code sqlite_user_touch(struct store_conn *c, int64_t id, int64_t now, st
 	return exec_id_flag(c, sql, id, now, NULL, err);
 }
 
-static void map_users_inactive(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	struct user_rec *u = rec;
-
-	read_user(st, 0, a, u);
-}
-
 enum sh_code sqlite_users_inactive(struct store_conn *c, int64_t before, struct arena *a,
 				   struct user_rec **out, size_t *n, struct sh_error *err)
 {
@@ -681,8 +658,7 @@ enum sh_code sqlite_users_inactive(struct store_conn *c, int64_t before, struct 
 		"SELECT " USER_COLS " FROM users u JOIN agencies a"
 		" ON a.id = u.agency_id WHERE u.disabled = 0 AND u.last_active_at < ?1"
 		" ORDER BY u.id";
-	return sq_rows_id(sconn_of(c), sql, before, map_users_inactive, a, out, n, sizeof(**out),
-			  err);
+	return sq_rows_id(sconn_of(c), sql, before, map_user, a, out, n, sizeof(**out), err);
 }
 
 enum sh_code sqlite_user_totp_set(struct store_conn *c, int64_t id, const unsigned char *sealed,
