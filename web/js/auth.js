@@ -231,12 +231,13 @@ export function installReauth(getUser) {
   }));
 }
 
-// Ends the session, forgets every draft and what waits offline (with its key) and reloads: nothing personal stays in the
-// tab's storage or memory, and the page left behind is blanked so "back" shows nothing.
+// Ends the session, forgets every draft and what waits offline (with its key), and
+// reloads: nothing personal stays in the tab's storage or memory, and the page left
+// behind is blanked so "back" shows nothing.
 export async function signOut() {
   try { await del('/api/v1/session', { auth: false }); } catch { /* already ended */ }
   forgetDrafts();
-  await wipeOffline({ signOut: true }).catch(() => { /* no IndexedDB here */ }); // the queue and its key
+  await wipeOffline({ signOut: true }).catch(() => { /* no IndexedDB here */ });
   setCsrf(null);
   setSessionLimits(null);
   document.body.replaceChildren();
