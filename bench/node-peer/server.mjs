@@ -37,8 +37,8 @@ CREATE TABLE IF NOT EXISTS tokens (hash TEXT PRIMARY KEY, user_id INTEGER NOT NU
 CREATE TABLE IF NOT EXISTS cases (id TEXT PRIMARY KEY, identified_at TEXT NOT NULL, area TEXT NOT NULL,
   youth_status TEXT NOT NULL, created_by INTEGER NOT NULL, created_at INTEGER NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS case_steps (case_id TEXT NOT NULL REFERENCES cases, key TEXT NOT NULL,
-  episode INTEGER NOT NULL, owner TEXT NOT NULL, state TEXT NOT NULL, opened_at TEXT, due_at TEXT,
-  done_at TEXT, PRIMARY KEY (case_id, key, episode));
+  episode INTEGER NOT NULL, owner TEXT, state TEXT NOT NULL, due_at TEXT, data TEXT NOT NULL,
+  PRIMARY KEY (case_id, key, episode));
 CREATE INDEX IF NOT EXISTS case_steps_due ON case_steps (owner, state, due_at);
 CREATE TABLE IF NOT EXISTS idempotency (key TEXT NOT NULL, user_id INTEGER NOT NULL,
   case_id TEXT NOT NULL, PRIMARY KEY (key, user_id));
@@ -48,20 +48,20 @@ const insUser = db.prepare('INSERT OR IGNORE INTO users (id, username, role, age
 const insToken = db.prepare('INSERT OR REPLACE INTO tokens (hash, user_id, expires_at) VALUES (?, 1, ?)');
 const insCase = db.prepare(`INSERT INTO cases (id, identified_at, area, youth_status, created_by, created_at, body)
   VALUES (?, ?, ?, ?, ?, ?, ?)`);
-const insStep = db.prepare(`INSERT INTO case_steps (case_id, key, episode, owner, state, opened_at, due_at, done_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+const insStep = db.prepare(`INSERT INTO case_steps (case_id, key, episode, owner, state, due_at, data)
+  VALUES (?, ?, ?, ?, ?, ?, ?)`);
 const getToken = db.prepare(`SELECT u.id, u.role, u.agency_kind, u.disabled, t.expires_at FROM tokens t
   JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND t.revoked_at = 0`);
 const getCase = db.prepare('SELECT body FROM cases WHERE id = ?');
-const getSteps = db.prepare(`SELECT key, episode, owner, state, opened_at, due_at, done_at FROM case_steps
-  WHERE case_id = ? ORDER BY due_at, key`);
+const getSteps = db.prepare('SELECT data FROM case_steps WHERE case_id = ? ORDER BY due_at, key');
 const getIdem = db.prepare('SELECT case_id FROM idempotency WHERE key = ? AND user_id = ?');
 const insIdem = db.prepare('INSERT INTO idempotency (key, user_id, case_id) VALUES (?, ?, ?)');
 
 insUser.run('le', 'member', 'law_enforcement');
 insToken.run(sha256(args.token), Math.floor(Date.now() / 1000) + 86400);
 
-const stepRow = (id, s) => [id, s.key, s.episode ?? 0, s.owner, s.state, s.opened_at ?? null, s.due_at ?? null, s.done_at ?? null];
+// a step: its key, owner, state and due time in columns (what queries select on), the rest as JSON
+const stepRow = (id, s) => [id, s.key, s.episode ?? 0, s.owner ?? null, s.state, s.due_at ?? null, JSON.stringify(s)];
 
 if (args.seed) {
   const load = db.transaction((files) => {
@@ -120,7 +120,7 @@ app.get('/api/v1/cases/:id', async (req, reply) => {
   const c = getCase.get(req.params.id);
   if (!c) return problem(reply, 404, 'no such case');
   const body = JSON.parse(c.body);
-  body.steps = getSteps.all(req.params.id);
+  body.steps = getSteps.all(req.params.id).map((s) => JSON.parse(s.data));
   return body;
 });
 app.post('/api/v1/cases', async (req, reply) => {
