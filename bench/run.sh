@@ -7,7 +7,7 @@
 #
 # Settings (environment): BENCH_RUNS (3), BENCH_SECONDS per wrk run (10),
 # BENCH_READ_CASES (10000), BENCH_SCAN_CASES (100000), BENCH_THREADS for the data
-# generator (16), BENCH_REPORT=0 to leave out the state-sized report (its database takes
+# generator (16), BENCH_BIN another safeharbor binary (to compare two), BENCH_REPORT=0 to leave out the state-sized report (its database takes
 # about 20 minutes to make, once). Datasets are generated once and kept in build/bench/data/ (they are
 # regenerated when the generator, the schema or the protocol change; delete the
 # directory to force it). The table goes to stdout and build/bench/results.txt.
@@ -26,7 +26,7 @@ GEN_THREADS=${BENCH_THREADS:-16}
 command -v npm >/dev/null 2>&1 || SAFEHARBOR_EXTRA_PACKAGES="${SAFEHARBOR_EXTRA_PACKAGES:-} npm"
 SAFEHARBOR_EXTRA_PACKAGES="${SAFEHARBOR_EXTRA_PACKAGES:-} wrk nginx-light curl g++ make python3" scripts/setup.sh
 
-BIN=$ROOT/build/release/safeharbor
+BIN=${BENCH_BIN:-$ROOT/build/release/safeharbor}
 GEN=$ROOT/build/release/bench/gen-cases
 FLOOR=$ROOT/build/release/bench/commit-floor
 OUT=$ROOT/build/bench
