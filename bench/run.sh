@@ -7,10 +7,14 @@
 #
 # Settings (environment): BENCH_RUNS (3), BENCH_SECONDS per wrk run (10),
 # BENCH_READ_CASES (10000), BENCH_SCAN_CASES (100000), BENCH_THREADS for the data
-# generator (16), BENCH_BIN another safeharbor binary (to compare two), BENCH_REPORT=0 to leave out the state-sized report (its database takes
-# about 20 minutes to make, once). Datasets are generated once and kept in build/bench/data/ (they are
-# regenerated when the generator, the schema or the protocol change; delete the
+# generator (16), BENCH_BIN another safeharbor binary (to compare two), BENCH_REPORT=0
+# to leave out the state-sized report (its database takes about 20 minutes to make,
+# once). Datasets are generated once and kept in build/bench/data/ (they are
+# regenerated when the generator, the seed script or the protocol change; delete the
 # directory to force it). The table goes to stdout and build/bench/results.txt.
+# Beside safeharbor run nginx (the same bodies as static files) and the Node peer
+# (bench/node-peer: a conventional Fastify + better-sqlite3 server of the same two
+# endpoints, its npm packages installed once into build/bench/node-peer).
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
