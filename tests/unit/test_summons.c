@@ -102,12 +102,21 @@ static void planned_before_and_written_by_the_write(void **state)
 		{ .agency_id = 9, .kind = "probation" }, /* owes nothing: not summoned */
 	};
 	struct step_status steps[] = {
-		{ .key = "advocate_follow_up", .title = "Advocate follow-up", .owner = "advocacy",
-		  .state = STEP_PENDING, .due_at = 900 },
-		{ .key = "advocate_on_scene", .title = "Advocate on scene", .owner = "advocacy",
-		  .state = STEP_PENDING, .due_at = 200 },
-		{ .key = "probation_notice", .title = "Probation notice", .owner = "probation",
-		  .state = STEP_DONE, .due_at = 300 },
+		{ .key = "advocate_follow_up",
+		  .title = "Advocate follow-up",
+		  .owner = "advocacy",
+		  .state = STEP_PENDING,
+		  .due_at = 900 },
+		{ .key = "advocate_on_scene",
+		  .title = "Advocate on scene",
+		  .owner = "advocacy",
+		  .state = STEP_PENDING,
+		  .due_at = 200 },
+		{ .key = "probation_notice",
+		  .title = "Probation notice",
+		  .owner = "probation",
+		  .state = STEP_DONE,
+		  .due_at = 300 },
 	};
 	struct summons_plan plan;
 	struct summons_rec *sm;
