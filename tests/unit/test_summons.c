@@ -9,6 +9,7 @@
 #include "notify/summons.h"
 #include "store/audit_chain.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 static char dir[64], path[128];
 
@@ -31,36 +32,14 @@ static int setup(void **state)
 		"INSERT INTO cases(id, youth_id, recovery_no, identified_at, recorded_at, area,"
 		" youth_status, identified_by_agency, identified_by_user, protocol_id, age, age_estimated)"
 		" VALUES ('SH-TEST', 1, 1, 0, 0, 'compton', 'none', 1, 1, 1, 15, 1);";
-	struct store_options o = { .create = true, .read_conns = 2 };
-	struct sh_error err = SH_ERROR_INIT;
-	struct store *s = NULL;
-	sqlite3 *db;
-
 	UNUSED(state);
-	snprintf(dir, sizeof(dir), "/tmp/sh-summons-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof(path), "%s/t.db", dir);
-	if (store_open(path, &o, &s, &err))
-		return -1;
-	store_close(s);
-	if (sqlite3_open(path, &db) != SQLITE_OK)
-		return -1;
-	if (sqlite3_exec(db, fixtures, NULL, NULL, NULL) != SQLITE_OK) {
-		sqlite3_close(db);
-		return -1;
-	}
-	sqlite3_close(db);
-	return 0;
+	return fixture_db_create(dir, path, "summons", fixtures);
 }
 
 static int teardown(void **state)
 {
-	char cmd[200];
-
 	UNUSED(state);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
+	return fixture_db_remove(dir);
 }
 
 static const unsigned char chain_key[AUDIT_CHAIN_KEY_LEN] = "test-audit-chain-key-32-bytes!!";
