@@ -53,9 +53,10 @@ static int check_add(struct cli_ctx *x)
 {
 	const struct user_opts *o = x->opts;
 
-	return cli_needs(x, o->agency && o->u.username && o->u.role,
-			 "--agency, --username and --role")
-		       ?: read_password(x);
+	int rc = cli_needs(x, o->agency && o->u.username && o->u.role,
+			   "--agency, --username and --role");
+
+	return rc ? rc : read_password(x);
 }
 
 static int check_username(struct cli_ctx *x)
@@ -65,7 +66,9 @@ static int check_username(struct cli_ctx *x)
 
 static int check_password(struct cli_ctx *x)
 {
-	return check_username(x) ?: read_password(x);
+	int rc = check_username(x);
+
+	return rc ? rc : read_password(x);
 }
 
 static enum sh_code user_add(struct cli_ctx *x, struct sh_error *err)
