@@ -15,23 +15,15 @@ static char dir[64], path[128];
 
 static int setup(void **state)
 {
-	/* synthetic: one advocacy agency, its on-call person (with an e-mail address) and
-	 * supervisor, a shift over the case's area, and one case */
-	static const char fixtures[] =
-		"INSERT INTO agencies(id, name, kind, created_at) VALUES (1, 'Advocates', 'advocacy', 0);"
+	/* besides the case: the agency's supervisor, its on-call person's e-mail address and a
+	 * shift over the case's area */
+	static const char fixtures[] = FIXTURE_ONE_CASE
 		"INSERT INTO users(id, agency_id, username, display_name, role, password_hash, created_at)"
-		" VALUES (1, 1, 'adv', 'Synthetic adv', 'member', 'x', 0),"
-		" (2, 1, 'advsup', 'Synthetic supervisor', 'supervisor', 'x', 0);"
+		" VALUES (2, 1, 'advsup', 'Synthetic supervisor', 'supervisor', 'x', 0);"
 		"INSERT INTO user_channels(user_id, email, updated_at)"
 		" VALUES (1, 'adv@example.test', 0);"
 		"INSERT INTO roster(id, agency_id, area, starts_at, ends_at, user_id, supervisor_id,"
-		" created_at, created_by) VALUES (7, 1, 'compton', 0, 1000, 1, 2, 0, 0);"
-		"INSERT INTO protocols(id, name, version, effective, text, sha, loaded_at)"
-		" VALUES (1, 'p', '1', '2015-01-01', '', '', 0);"
-		"INSERT INTO youth(id, identity, created_at) VALUES (1, x'00', 0);"
-		"INSERT INTO cases(id, youth_id, recovery_no, identified_at, recorded_at, area,"
-		" youth_status, identified_by_agency, identified_by_user, protocol_id, age, age_estimated)"
-		" VALUES ('SH-TEST', 1, 1, 0, 0, 'compton', 'none', 1, 1, 1, 15, 1);";
+		" created_at, created_by) VALUES (7, 1, 'compton', 0, 1000, 1, 2, 0, 0);";
 	UNUSED(state);
 	return fixture_db_create(dir, path, "summons", fixtures);
 }
