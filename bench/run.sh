@@ -107,22 +107,28 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if
 med() { grep '^RESULT' "$1" | while read -r line; do echo "$line" | field "$2"; done | median; }
 kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
 
+# started PID OUT LOG WHAT: waits (60 s at most) until the server PID has written
+# "listening on URL" to OUT, and prints URL; on failure shows LOG and exits
+started() {
+	i=0
+	until grep -q 'listening on' "$2" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 600 ] || ! kill -0 "$1" 2>/dev/null; then
+			cat "$3" >&2
+			echo "bench: $4 did not start" >&2
+			exit 1
+		fi
+		sleep 0.1
+	done
+	grep -o 'http://[^ ]*' "$2" | sed 's,/$,,'
+}
+
 # serve DIR: starts safeharbor on DIR/cases.db on a free port; sets SPID and URL
 serve() {
 	"$BIN" serve --db "$1/cases.db" --listen 127.0.0.1:0 >"$1/serve.out" 2>"$1/serve.log" &
 	SPID=$!
 	PIDS="$PIDS $SPID"
-	i=0
-	until grep -q 'listening on' "$1/serve.out" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 300 ] || ! kill -0 "$SPID" 2>/dev/null; then
-			cat "$1/serve.log" >&2
-			echo "bench: the server did not start" >&2
-			exit 1
-		fi
-		sleep 0.1
-	done
-	URL=$(grep -o 'http://[^ ]*' "$1/serve.out" | sed 's,/$,,')
+	URL=$(started "$SPID" "$1/serve.out" "$1/serve.log" "the server") || exit 1
 }
 
 # serve_node DIR: starts the Node peer on DIR/peer.db, its cases loaded from the read
@@ -133,17 +139,7 @@ serve_node() {
 		--listen 127.0.0.1:0 >"$1/peer.out" 2>"$1/peer.log" &
 	NPID=$!
 	PIDS="$PIDS $NPID"
-	i=0
-	until grep -q 'listening on' "$1/peer.out" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 600 ] || ! kill -0 "$NPID" 2>/dev/null; then
-			cat "$1/peer.log" >&2
-			echo "bench: the Node peer did not start" >&2
-			exit 1
-		fi
-		sleep 0.1
-	done
-	NPURL=$(grep -o 'http://[^ ]*' "$1/peer.out" | sed 's,/$,,')
+	NPURL=$(started "$NPID" "$1/peer.out" "$1/peer.log" "the Node peer") || exit 1
 }
 
 # stop PID: SIGTERM and wait (the server drains, checkpoints and exits 0)
