@@ -18,38 +18,76 @@ struct rotation {
 	uint32_t key_id;
 };
 
+/*
+ * Youth identities: the blind index is recomputed under the new key for every youth not
+ * sealed; an identity under the field key (from before schema 13) is re-sealed with it, one
+ * under the youth's own key stays as it is (the youth's key is re-wrapped as a
+ * SEALED_YOUTH_KEY value).
+ */
+static enum sh_code reseal_identities(struct store_conn *c, struct rotation *r, struct arena *a,
+				      struct sh_error *err)
+{
+	struct youth_index_rec *list;
+	size_t n;
+	enum sh_code rc = store_youth_unindexed(c, -1, INT_MAX, a, &list, &n, err);
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		json_t *id = identity_open(r->keys, list[i].youth_key, list[i].youth_key_len,
+					   list[i].identity, list[i].identity_len);
+		struct buf sealed = BUF_INIT;
+		struct sealed_rec nr = { .id = list[i].id,
+					 .blob = list[i].identity,
+					 .len = list[i].identity_len };
+		char blind[65];
+		if (!id) {
+			rc = sh_error_set(err, SH_EINTERNAL,
+					  "youth %" PRId64 ": identity unreadable", list[i].id);
+			break;
+		}
+		if (!list[i].youth_key) {
+			rc = identity_seal_legacy(r->keys, id, &sealed);
+			nr.blob = (const unsigned char *)sealed.data;
+			nr.len = sealed.len;
+		}
+		if (!rc)
+			rc = store_sealed_set(
+				c, SEALED_IDENTITY, &nr,
+				identity_blind_index(r->keys, id, blind) ? blind : NULL, err);
+		json_decref(id);
+		buf_release(&sealed);
+		r->counts[SEALED_IDENTITY]++;
+	}
+	return rc;
+}
+
 static enum sh_code reseal_all(struct store_conn *c, void *arg, struct sh_error *err)
 {
 	struct rotation *r = arg;
 	struct arena a = ARENA_INIT;
 	enum sh_code rc = SH_OK;
-	char detail[96];
+	char detail[128];
 
 	for (int kind = 0; !rc && kind < SEALED_KIND_COUNT; kind++) {
 		struct sealed_rec *list;
 		size_t n;
+		if (kind == SEALED_IDENTITY) {
+			rc = reseal_identities(c, r, &a, err);
+			continue;
+		}
 		if ((rc = store_sealed_list(c, (enum sealed_kind)kind, &a, &list, &n, err)))
 			break;
 		for (size_t i = 0; !rc && i < n; i++) {
 			struct buf plain = BUF_INIT, sealed = BUF_INIT;
 			struct sealed_rec nr = { .id = list[i].id };
-			char blind[65];
-			const char *bi = NULL;
 			rc = shcrypto_open(r->keys, list[i].blob, list[i].len, sealed_context[kind],
 					   &plain, err);
-			if (!rc && kind == SEALED_IDENTITY) {
-				json_t *id = json_loadb(plain.data, plain.len, 0, NULL);
-				if (identity_blind_index(r->keys, id, blind))
-					bi = blind;
-				json_decref(id);
-			}
 			if (!rc)
 				rc = shcrypto_seal(r->keys, plain.data, plain.len,
 						   sealed_context[kind], &sealed);
 			nr.blob = (const unsigned char *)sealed.data;
 			nr.len = sealed.len;
 			if (!rc)
-				rc = store_sealed_set(c, (enum sealed_kind)kind, &nr, bi, err);
+				rc = store_sealed_set(c, (enum sealed_kind)kind, &nr, NULL, err);
 			buf_wipe(&plain);
 			buf_release(&sealed);
 			r->counts[kind]++;
@@ -63,8 +101,11 @@ static enum sh_code reseal_all(struct store_conn *c, void *arg, struct sh_error 
 	if ((rc = keycheck_record(c, r->keys, r->keys->nkeys - 1, err)))
 		return rc;
 	snprintf(detail, sizeof(detail),
-		 "key %" PRIu32 ": %zu identities, %zu texts, %zu names, %zu webhook secrets",
-		 r->key_id, r->counts[0], r->counts[1], r->counts[2], r->counts[3]);
+		 "key %" PRIu32
+		 ": %zu identities, %zu texts, %zu names, %zu webhook secrets, %zu youth keys",
+		 r->key_id, r->counts[SEALED_IDENTITY], r->counts[SEALED_EVENT_TEXT],
+		 r->counts[SEALED_DEFENDANT_NAME], r->counts[SEALED_WEBHOOK_SECRET],
+		 r->counts[SEALED_YOUTH_KEY]);
 	return audit_record(c, NULL, (int64_t)time(NULL), "key.rotate", NULL, NULL, "ok", detail,
 			    err);
 }
@@ -113,11 +154,11 @@ int cmd_key(int argc, char **argv)
 	if ((rc = store_write(s, reseal_all, &r, &err)))
 		goto out;
 	printf("key %" PRIu32 " now seals: %zu identities, %zu event texts, %zu defendant names, "
-	       "%zu webhook secrets, %zu second-factor secrets re-sealed; blind indexes "
-	       "recomputed\n",
+	       "%zu webhook secrets, %zu second-factor secrets, %zu youth data keys re-sealed; "
+	       "blind indexes recomputed (sealed youth have none)\n",
 	       r.key_id, r.counts[SEALED_IDENTITY], r.counts[SEALED_EVENT_TEXT],
 	       r.counts[SEALED_DEFENDANT_NAME], r.counts[SEALED_WEBHOOK_SECRET],
-	       r.counts[SEALED_TOTP_SECRET]);
+	       r.counts[SEALED_TOTP_SECRET], r.counts[SEALED_YOUTH_KEY]);
 out:
 	store_close(s);
 	if (keys.keys)

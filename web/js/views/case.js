@@ -8,6 +8,7 @@ import {
 import { stepList } from '../steps.js';
 import { PARTS } from './witness.js';
 import { workerControl } from '../assign.js';
+import { sealedLabel } from './cases.js';
 import { onItButton, unreachableWhy } from '../summons.js';
 
 const EVENT = {
@@ -150,7 +151,7 @@ export function caseFacts(c) {
   const y = c.youth ?? {};
   const name = [y.first_name, y.last_name].filter(Boolean).join(' ');
   const facts = [
-    ['Youth', name ? [name, y.name_confidential ? ' (name confidential, PC 293)' : ''] :
+    ['Youth', y.sealed ? sealedLabel(y) : name ? [name, y.name_confidential ? ' (name confidential, PC 293)' : ''] :
       y.name_confidential ? 'Name confidential (PC 293)' : 'No name given or not shown to your agency'],
     y.aliases?.length ? ['Also known as', y.aliases.join(', ')] : null,
     ['Age', `${y.age}${y.age_estimated ? ' (estimated)' : ''}`],
