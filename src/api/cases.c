@@ -66,11 +66,10 @@ struct create {
 	size_t nagencies;
 	const char *event_data;
 	/* the identification's text to seal (where the youth was met, the officer's call-back
-	 * number; empty when none): sealed in the writer under the key of the youth it finds
-	 * or makes (ykey, made with its wrapped form in youth.youth_key, for a new one) */
+	 * number; empty when none): sealed in the writer under the key of the youth it finds,
+	 * or of the new one (youth.youth_key) */
 	const struct buf *event_text;
 	struct buf event_sealed;
-	struct youth_key ykey;
 	/* the youth's search terms (api/search.h), for a youth not seen before */
 	const char **search_terms;
 	size_t nsearch;
@@ -108,6 +107,8 @@ static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *
 	struct api_request *req = cr->req;
 	struct event_rec ev = { 0 };
 	char *hash = NULL, *existing = NULL;
+	const unsigned char *wrapped = cr->youth.youth_key;
+	size_t wrapped_len = cr->youth.youth_key_len;
 	int64_t youth_id = 0;
 	int recoveries = 0;
 	enum sh_code rc;
@@ -132,30 +133,25 @@ static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *
 	if (cr->youth.blind_index &&
 	    (rc = store_youth_find(c, cr->youth.blind_index, &youth_id, err)))
 		return rc;
-	buf_release(&cr->event_sealed);
 	if (youth_id) {
-		const unsigned char *wrapped;
-		size_t wrapped_len;
 		if ((rc = store_youth_recoveries(c, youth_id, &recoveries, err)) ||
 		    (rc = store_youth_key_get(c, youth_id, req->arena, &wrapped, &wrapped_len,
 					      err)))
 			return rc;
-		if (cr->event_text->len &&
-		    (rc = youth_seal_wrapped(&req->app->keys, wrapped, wrapped_len,
-					     SEALED_EVENT_TEXT, cr->event_text->data,
-					     cr->event_text->len, &cr->event_sealed, err)))
-			return rc;
 	} else {
-		if (cr->event_text->len &&
-		    (rc = youth_seal(&cr->ykey, SEALED_EVENT_TEXT, cr->event_text->data,
-				     cr->event_text->len, &cr->event_sealed)))
-			return sh_error_set(err, rc, "could not seal the identification's text");
 		if ((rc = store_youth_insert(c, &cr->youth, err)) ||
 		    (rc = store_youth_search_set(c, cr->youth.id, search_key_id(&req->app->keys),
 						 cr->search_terms, cr->nsearch, err)))
 			return rc;
 		youth_id = cr->youth.id;
 	}
+	/* the identification's text under the key of the youth found, or made */
+	buf_release(&cr->event_sealed);
+	if (cr->event_text->len &&
+	    (rc = youth_seal_wrapped(&req->app->keys, wrapped, wrapped_len, SEALED_EVENT_TEXT,
+				     cr->event_text->data, cr->event_text->len, &cr->event_sealed,
+				     err)))
+		return rc;
 	cr->rec.youth_id = youth_id;
 	cr->rec.recovery_no = recoveries + 1;
 	if ((rc = store_case_insert(c, &cr->rec, err)))
@@ -336,6 +332,7 @@ API_HANDLER(api_cases_create)
 	const char *key = api_header(req, "Idempotency-Key"), *s;
 	struct sh_date birth = { 0 };
 	struct buf sealed = BUF_INIT, wrapped = BUF_INIT, event_text = BUF_INIT;
+	struct youth_key ykey = { 0 };
 	int64_t now = clock_now(&app->clock), t0 = 0, assault = 0;
 	int age = 0;
 	bool entered = false;
@@ -431,12 +428,12 @@ API_HANDLER(api_cases_create)
 	cr.event_text = &event_text;
 	/* a new youth's own data key: if the writer finds the youth already known, it is
 	 * dropped with the identity sealed under it */
-	if ((rc = shcrypto_youth_key_new(&app->keys, cr.ykey.key, &wrapped)))
+	if ((rc = shcrypto_youth_key_new(&app->keys, ykey.key, &wrapped)))
 		goto out;
-	cr.ykey.present = true;
+	ykey.present = true;
 	cr.youth.youth_key = (const unsigned char *)wrapped.data;
 	cr.youth.youth_key_len = wrapped.len;
-	if ((rc = identity_seal(&cr.ykey, ident, &sealed)) ||
+	if ((rc = identity_seal(&ykey, ident, &sealed)) ||
 	    (rc = search_identity_terms(&app->keys, ident, req->arena, &cr.search_terms,
 					&cr.nsearch, err)))
 		goto out;
@@ -511,7 +508,7 @@ out:
 	buf_release(&wrapped);
 	buf_wipe(&event_text);
 	buf_release(&cr.event_sealed);
-	youth_key_wipe(&cr.ykey);
+	youth_key_wipe(&ykey);
 	json_decref(ident);
 	json_decref(body);
 	return rc;

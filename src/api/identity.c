@@ -5,8 +5,8 @@
 #include "lib/jsonh.h"
 #include <sodium.h>
 
-void youth_key_load(const struct shcrypto_keys *k, const unsigned char *wrapped, size_t len,
-		    struct youth_key *out)
+static void youth_key_load(const struct shcrypto_keys *k, const unsigned char *wrapped, size_t len,
+			   struct youth_key *out)
 {
 	struct sh_error err = SH_ERROR_INIT;
 
@@ -18,13 +18,13 @@ void youth_key_wipe(struct youth_key *y)
 	sodium_memzero(y, sizeof(*y));
 }
 
-const unsigned char *youth_key_bytes(const struct youth_key *y)
+static const unsigned char *youth_key_bytes(const struct youth_key *y)
 {
 	return y && y->present ? y->key : NULL;
 }
 
-enum sh_code youth_seal(const struct youth_key *y, enum sealed_kind kind, const void *plain,
-			size_t len, struct buf *out)
+static enum sh_code youth_seal(const struct youth_key *y, enum sealed_kind kind, const void *plain,
+			       size_t len, struct buf *out)
 {
 	if (!y->present) /* never sealed under the field key again: it could not be shredded */
 		return SH_EINTERNAL;

@@ -12,24 +12,18 @@
 #include "store/records.h"
 
 /*
- * A youth's data key, unwrapped from its row (lib/shcrypto.h): present false when the row
- * is gone (the youth's records were sealed by court order or destroyed by retention) or
- * the youth has none (identified before schema 13). Wipe it with youth_key_wipe.
+ * A youth's data key in the clear (lib/shcrypto.h): present false when there is none (the
+ * row is gone: sealed by court order or destroyed by retention; or the youth is from before
+ * schema 13). Wipe it with youth_key_wipe.
  */
 struct youth_key {
 	bool present;
 	unsigned char key[SHCRYPTO_YOUTH_KEY_LEN];
 };
-void youth_key_load(const struct shcrypto_keys *k, const unsigned char *wrapped, size_t len,
-		    struct youth_key *out);
 void youth_key_wipe(struct youth_key *y);
-/* The key to open a youth's values with (NULL when it is gone). */
-const unsigned char *youth_key_bytes(const struct youth_key *y);
-/* Seals one of the youth's values under their key (appended to out). */
-enum sh_code youth_seal(const struct youth_key *y, enum sealed_kind kind, const void *plain,
-			size_t len, struct buf *out);
-/* The same with the youth's wrapped key as the store returns it; a youth from before schema
- * 13 (wrapped NULL) under the field key, as then. Check first that the youth is not sealed. */
+/* Seals one of the youth's values (appended to out) under their key, given wrapped as the
+ * store returns it; a youth from before schema 13 (wrapped NULL) under the field key, as
+ * then. Check first that the youth is not sealed. */
 enum sh_code youth_seal_wrapped(const struct shcrypto_keys *k, const unsigned char *wrapped,
 				size_t wrapped_len, enum sealed_kind kind, const void *plain,
 				size_t len, struct buf *out, struct sh_error *err);

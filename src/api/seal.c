@@ -108,8 +108,7 @@ static struct sh_date add_years(struct sh_date d, int n)
 static struct sh_date adult_on(const struct shcrypto_keys *k, const struct tz *tz,
 			       const struct retention_rec *r, int age)
 {
-	json_t *id = identity_open(k, r->youth_key, r->youth_key_len, r->identity,
-				   r->identity_len);
+	json_t *id = identity_open(k, r->youth_key, r->youth_key_len, r->identity, r->identity_len);
 	const char *b = jsonh_str(id, "birth_date");
 	struct sh_date birth, out;
 
@@ -153,8 +152,8 @@ static enum sh_code list_due(struct store_conn *c, struct retention_job *j, stru
 	if (!(j->out = arena_alloc(j->a, (nrows + 1) * sizeof(*j->out))))
 		return sh_error_set(err, SH_ENOMEM, "out of memory");
 	for (size_t i = 0; i < nrows; i++) {
-		struct sh_date adult = adult_on(j->k, j->county->tz, &rows[i],
-						j->county->retention_age);
+		struct sh_date adult =
+			adult_on(j->k, j->county->tz, &rows[i], j->county->retention_age);
 		struct sh_date closed = add_years(tz_date(j->county->tz, rows[i].last_closed_at),
 						  j->county->retention_years);
 		struct sh_date due = days_of(adult) > days_of(closed) ? adult : closed;
@@ -238,8 +237,7 @@ json_t *retention_item_json(const struct retention_item *it)
 	return json_pack("{s:o, s:s, s:b}", "cases", cases, "due", it->due, "held", it->held);
 }
 
-enum sh_code retention_monthly(struct app *app, bool *ran, size_t *destroyed,
-				struct sh_error *err)
+enum sh_code retention_monthly(struct app *app, bool *ran, size_t *destroyed, struct sh_error *err)
 {
 	struct arena a = ARENA_INIT;
 	int64_t now = clock_now(&app->clock);
@@ -358,9 +356,9 @@ API_HANDLER(api_retention_get)
 	struct retention_item *items;
 	size_t n;
 	json_t *o, *list;
-	enum sh_code rc = retention_run(req->app->store, &req->app->keys, county, req->who,
-					clock_now(&req->app->clock), false, req->arena, &items, &n,
-					err);
+	enum sh_code rc =
+		retention_run(req->app->store, &req->app->keys, county, req->who,
+			      clock_now(&req->app->clock), false, req->arena, &items, &n, err);
 
 	if (rc)
 		return rc;
@@ -426,5 +424,6 @@ API_HANDLER(api_hold_delete)
 	enum sh_code rc = hold_remove(req->app->store, req->who, clock_now(&req->app->clock),
 				      req->params[0], err);
 
-	return rc ? rc : api_reply_json_new(res, 200, json_pack("{s:s}", "case_id", req->params[0]));
+	return rc ? rc
+		  : api_reply_json_new(res, 200, json_pack("{s:s}", "case_id", req->params[0]));
 }

@@ -50,8 +50,7 @@ enum sh_code retention_run(struct store *s, const struct shcrypto_keys *k,
 /* The monthly run of `serve` (api/sweep.h): retention applied once per county month, as the
  * system; *ran false when it was already applied this month, or retention is off. */
 struct app;
-enum sh_code retention_monthly(struct app *app, bool *ran, size_t *destroyed,
-			       struct sh_error *err);
+enum sh_code retention_monthly(struct app *app, bool *ran, size_t *destroyed, struct sh_error *err);
 
 /* {"cases": [...], "due", "held"}: one youth as the dry run and the CLI's --json show it. */
 json_t *retention_item_json(const struct retention_item *it);

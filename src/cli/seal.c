@@ -80,7 +80,9 @@ static void print_items(const struct retention_item *items, size_t n, bool apply
 	for (size_t i = 0; i < n; i++) {
 		held += items[i].held;
 		printf("%s youth %" PRId64 " (cases %s): due %s\n",
-		       items[i].held ? "held     " : apply ? "destroyed" : "would go ",
+		       items[i].held ? "held     "
+		       : apply	     ? "destroyed"
+				     : "would go ",
 		       items[i].youth_id, items[i].case_ids ? items[i].case_ids : "", items[i].due);
 	}
 	printf("%zu youth %s, %zu kept by a hold\n", n - held,
@@ -144,7 +146,8 @@ int cmd_retention(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 	if (!mode)
-		return cli_usage_error(usage, "say --dry-run, --apply, --hold, --release or --holds");
+		return cli_usage_error(usage,
+				       "say --dry-run, --apply, --hold, --release or --holds");
 	if (reason && mode != OPT_HOLD)
 		return cli_usage_error(usage, "--reason goes with --hold");
 	if ((rc = cli_open_store(&t, &s, &err)))

@@ -70,9 +70,10 @@ enum sh_code sqlite_youth_seal(struct store_conn *c, int64_t youth_id, int64_t n
 	static const char state_sql[] = "SELECT sealed_at, (SELECT COUNT(*) FROM cases"
 					" WHERE youth_id = ?1) FROM youth WHERE id = ?1";
 	/* texts sealed under the field key before schema 13 cannot be shredded: overwritten */
-	static const char legacy_sql[] = "SELECT e.id FROM events e JOIN cases k ON k.id = e.case_id"
-					 " WHERE k.youth_id = ?1 AND substr(e.sealed, 1, 1) = X'01'"
-					 " ORDER BY e.id";
+	static const char legacy_sql[] =
+		"SELECT e.id FROM events e JOIN cases k ON k.id = e.case_id"
+		" WHERE k.youth_id = ?1 AND substr(e.sealed, 1, 1) = X'01'"
+		" ORDER BY e.id";
 	static const char clear_sql[] = "UPDATE events SET sealed = NULL WHERE id = ?1";
 	static const char mark_sql[] = "UPDATE youth SET identity = X'', blind_index = NULL,"
 				       " sealed_at = ?2, sealed_why = ?3 WHERE id = ?1";
@@ -165,7 +166,8 @@ enum sh_code sqlite_hold_clear(struct store_conn *c, const char *case_id, struct
 	sq_bind_text(st, 1, case_id);
 	if ((rc = sq_exec_stmt(sc, st, err)))
 		return rc;
-	return sqlite3_changes(sc->db) ? SH_OK : sh_error_set(err, SH_ENOTFOUND, "no hold on this case");
+	return sqlite3_changes(sc->db) ? SH_OK
+				       : sh_error_set(err, SH_ENOTFOUND, "no hold on this case");
 }
 
 enum sh_code sqlite_hold_list(struct store_conn *c, struct arena *a, struct hold_rec **out,

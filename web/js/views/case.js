@@ -67,7 +67,8 @@ export async function render(main, ctx) {
   const witness = h('div', { id: 'witness' });
   const summoned = h('div');
   const timeline = h('ol', { class: 'timeline', reversed: true });
-  const forms = buildForms(ctx, id, refresh);
+  // nothing is added to a sealed youth's case (the API refuses it: 409)
+  const forms = c.youth?.sealed ? [] : buildForms(ctx, id, refresh);
   // the steps and their clocks lead (what a worker on a phone needs first); links jump to the rest
   const jumps = [['steps', 'Steps'], ['youth', 'Youth and agencies'], ['witness', 'Witness'],
     forms.length && ['add', 'Add to the record'], ['timeline', 'Timeline']].filter(Boolean);
