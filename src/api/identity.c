@@ -73,14 +73,15 @@ enum sh_code identity_seal(const struct youth_key *y, const json_t *identity, st
 	return rc;
 }
 
-enum sh_code identity_seal_legacy(const struct shcrypto_keys *k, const json_t *identity,
-				  struct buf *out)
+enum sh_code youth_reseal(const struct shcrypto_keys *k, const struct youth_key *y,
+			  enum sealed_kind kind, const void *sealed, size_t len, struct buf *out,
+			  struct sh_error *err)
 {
 	struct buf plain = BUF_INIT;
-	enum sh_code rc = jsonh_dump(identity, &plain);
+	enum sh_code rc = shcrypto_open(k, sealed, len, sealed_context[kind], &plain, err);
 
-	if (!rc)
-		rc = shcrypto_seal(k, plain.data, plain.len, sealed_context[SEALED_IDENTITY], out);
+	if (!rc && (rc = youth_seal(y, kind, plain.data, plain.len, out)))
+		sh_error_set(err, rc, "could not seal a value under the youth's key");
 	buf_wipe(&plain);
 	return rc;
 }

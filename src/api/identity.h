@@ -35,9 +35,11 @@ enum sh_code youth_open(const struct shcrypto_keys *k, const unsigned char *wrap
 
 /* Seals the identity object under the youth's key (appended to out). */
 enum sh_code identity_seal(const struct youth_key *y, const json_t *identity, struct buf *out);
-/* Seals it under the field key, as before schema 13 (key rotation of such a youth). */
-enum sh_code identity_seal_legacy(const struct shcrypto_keys *k, const json_t *identity,
-				  struct buf *out);
+/* A value under the field key (from before schema 13) opened with k and sealed again under
+ * the youth's key y (appended to out): key rotation gives such a youth a key. */
+enum sh_code youth_reseal(const struct shcrypto_keys *k, const struct youth_key *y,
+			  enum sealed_kind kind, const void *sealed, size_t len, struct buf *out,
+			  struct sh_error *err);
 /* Opens a sealed identity; NULL when it cannot be read (or was sealed). The caller decrefs. */
 json_t *identity_open(const struct shcrypto_keys *k, const unsigned char *wrapped,
 		      size_t wrapped_len, const unsigned char *sealed, size_t len);

@@ -45,6 +45,50 @@ enum sh_code sqlite_youth_key_get(struct store_conn *c, int64_t youth_id, struct
 	return *out ? SH_OK : sq_no_mem(err);
 }
 
+enum sh_code sqlite_youth_key_put(struct store_conn *c, int64_t youth_id,
+				  const unsigned char *wrapped, size_t len, struct sh_error *err)
+{
+	static const char sql[] = "INSERT INTO youth_keys(youth_id, wrapped) VALUES (?1, ?2)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, youth_id);
+	sqlite3_bind_blob(st, 2, wrapped, (int)len, SQLITE_TRANSIENT);
+	return sq_exec_stmt(sc, st, err);
+}
+
+enum sh_code sqlite_youth_legacy_texts(struct store_conn *c, int64_t youth_id, struct arena *a,
+				       struct sealed_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] =
+		"SELECT e.id, e.sealed FROM events e JOIN cases k ON k.id = e.case_id"
+		" WHERE k.youth_id = ?1 AND substr(e.sealed, 1, 1) = X'01'"
+		" ORDER BY e.id";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, youth_id);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		struct sealed_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
+		if (!r) {
+			sqlite3_reset(st);
+			return sq_no_mem(err);
+		}
+		r->id = sqlite3_column_int64(st, 0);
+		r->blob = sq_col_blob(st, 1, a, &r->len);
+	}
+	return rc;
+}
+
 /* Runs one statement binding the youth id as ?1. */
 static enum sh_code exec_youth(struct sconn *sc, const char *sql, int64_t youth_id,
 			       struct sh_error *err)
