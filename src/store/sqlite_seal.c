@@ -2,6 +2,19 @@
 #include "lib/common.h"
 #include "store/sqlite_internal.h"
 
+struct youth_state {
+	int64_t id, sealed_at;
+};
+
+static void map_youth_state(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct youth_state *y = rec;
+
+	UNUSED(a);
+	y->id = sqlite3_column_int64(st, 0);
+	y->sealed_at = sqlite3_column_int64(st, 1);
+}
+
 enum sh_code sqlite_youth_of_case(struct store_conn *c, const char *case_id, int64_t *youth_id,
 				  int64_t *sealed_at, struct sh_error *err)
 {
@@ -9,40 +22,40 @@ enum sh_code sqlite_youth_of_case(struct store_conn *c, const char *case_id, int
 				  " JOIN youth y ON y.id = c.youth_id WHERE c.id = ?1";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
+	struct youth_state y;
 	enum sh_code rc;
 
-	*youth_id = *sealed_at = 0;
-	if (!st)
-		return err->code;
-	sq_bind_text(st, 1, case_id);
-	if ((rc = sq_step(sc, st, &row, err)) || !row)
-		return rc;
-	*youth_id = sqlite3_column_int64(st, 0);
-	*sealed_at = sqlite3_column_int64(st, 1);
-	sqlite3_reset(st);
-	return SH_OK;
+	if (st)
+		sq_bind_text(st, 1, case_id);
+	rc = sq_row(sc, st, map_youth_state, NULL, &y, sizeof(y), NULL, err);
+	*youth_id = y.id;
+	*sealed_at = y.sealed_at;
+	return rc;
+}
+
+struct blob {
+	const unsigned char *data;
+	size_t len;
+};
+
+static void map_blob(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct blob *b = rec;
+
+	b->data = sq_col_blob(st, 0, a, &b->len);
 }
 
 enum sh_code sqlite_youth_key_get(struct store_conn *c, int64_t youth_id, struct arena *a,
 				  const unsigned char **out, size_t *len, struct sh_error *err)
 {
 	static const char sql[] = "SELECT wrapped FROM youth_keys WHERE youth_id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
+	struct blob b;
+	enum sh_code rc =
+		sq_row_id(sconn_of(c), sql, youth_id, map_blob, a, &b, sizeof(b), NULL, err);
 
-	*out = NULL;
-	*len = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, youth_id);
-	if ((rc = sq_step(sc, st, &row, err)) || !row)
-		return rc;
-	*out = sq_col_blob(st, 0, a, len);
-	sqlite3_reset(st);
-	return *out ? SH_OK : sq_no_mem(err);
+	*out = b.data;
+	*len = b.len;
+	return rc;
 }
 
 enum sh_code sqlite_youth_key_put(struct store_conn *c, int64_t youth_id,
@@ -59,6 +72,14 @@ enum sh_code sqlite_youth_key_put(struct store_conn *c, int64_t youth_id,
 	return sq_exec_stmt(sc, st, err);
 }
 
+static void map_sealed(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct sealed_rec *r = rec;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->blob = sq_col_blob(st, 1, a, &r->len);
+}
+
 enum sh_code sqlite_youth_legacy_texts(struct store_conn *c, int64_t youth_id, struct arena *a,
 				       struct sealed_rec **out, size_t *n, struct sh_error *err)
 {
@@ -66,27 +87,8 @@ enum sh_code sqlite_youth_legacy_texts(struct store_conn *c, int64_t youth_id, s
 		"SELECT e.id, e.sealed FROM events e JOIN cases k ON k.id = e.case_id"
 		" WHERE k.youth_id = ?1 AND substr(e.sealed, 1, 1) = X'01'"
 		" ORDER BY e.id";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, youth_id);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct sealed_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r) {
-			sqlite3_reset(st);
-			return sq_no_mem(err);
-		}
-		r->id = sqlite3_column_int64(st, 0);
-		r->blob = sq_col_blob(st, 1, a, &r->len);
-	}
-	return rc;
+	return sq_rows_id(sconn_of(c), sql, youth_id, map_sealed, a, out, n, sizeof(**out), err);
 }
 
 /* Runs one statement binding the youth id as ?1. */
@@ -214,33 +216,38 @@ enum sh_code sqlite_hold_clear(struct store_conn *c, const char *case_id, struct
 				       : sh_error_set(err, SH_ENOTFOUND, "no hold on this case");
 }
 
+static void map_hold(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct hold_rec *h = rec;
+
+	h->case_id = sq_col_text(st, 0, a);
+	h->reason = sq_col_text(st, 1, a);
+	h->user_id = sqlite3_column_int64(st, 2);
+	h->set_at = sqlite3_column_int64(st, 3);
+}
+
 enum sh_code sqlite_hold_list(struct store_conn *c, struct arena *a, struct hold_rec **out,
 			      size_t *n, struct sh_error *err)
 {
 	static const char sql[] =
 		"SELECT case_id, reason, user_id, set_at FROM case_holds ORDER BY case_id";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct hold_rec *h = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!h) {
-			sqlite3_reset(st);
-			return sq_no_mem(err);
-		}
-		h->case_id = sq_col_text(st, 0, a);
-		h->reason = sq_col_text(st, 1, a);
-		h->user_id = sqlite3_column_int64(st, 2);
-		h->set_at = sqlite3_column_int64(st, 3);
-	}
-	return rc;
+	return sq_rows(sc, sq_prep(sc, sql, err), map_hold, a, out, n, sizeof(**out), err);
+}
+
+static void map_retention(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct retention_rec *r = rec;
+
+	r->youth_id = sqlite3_column_int64(st, 0);
+	r->case_ids = sq_col_text(st, 1, a);
+	r->last_closed_at = sqlite3_column_int64(st, 2);
+	r->last_identified_at = sqlite3_column_int64(st, 3);
+	r->last_age = sqlite3_column_int(st, 4);
+	r->held = sqlite3_column_int(st, 5) != 0;
+	r->identity = sq_col_blob(st, 6, a, &r->identity_len);
+	r->youth_key = sq_col_blob(st, 7, a, &r->youth_key_len);
 }
 
 enum sh_code sqlite_retention_candidates(struct store_conn *c, struct arena *a,
@@ -259,29 +266,6 @@ enum sh_code sqlite_retention_candidates(struct store_conn *c, struct arena *a,
 		" LEFT JOIN youth_keys yk ON yk.youth_id = y.id"
 		" WHERE y.sealed_at = 0 GROUP BY y.id HAVING MIN(c.closed_at) > 0 ORDER BY y.id";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct retention_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r) {
-			sqlite3_reset(st);
-			return sq_no_mem(err);
-		}
-		r->youth_id = sqlite3_column_int64(st, 0);
-		r->case_ids = sq_col_text(st, 1, a);
-		r->last_closed_at = sqlite3_column_int64(st, 2);
-		r->last_identified_at = sqlite3_column_int64(st, 3);
-		r->last_age = sqlite3_column_int(st, 4);
-		r->held = sqlite3_column_int(st, 5) != 0;
-		r->identity = sq_col_blob(st, 6, a, &r->identity_len);
-		r->youth_key = sq_col_blob(st, 7, a, &r->youth_key_len);
-	}
-	return rc;
+	return sq_rows(sc, sq_prep(sc, sql, err), map_retention, a, out, n, sizeof(**out), err);
 }
