@@ -40,8 +40,7 @@ static enum sh_code read_params(const struct api_request *req, const char **reas
 			       "say why the case leaves safeharbor: court, transfer or "
 			       "records_request");
 	else if (!in_list(*reason, reasons))
-		sh_error_field(err, SH_EINVAL, "reason",
-			       "give court, transfer or records_request");
+		sh_error_field(err, SH_EINVAL, "reason", "give court, transfer or records_request");
 	if (*note)
 		n = strlen(*note);
 	if (!n || n > NOTE_MAX)
@@ -72,7 +71,7 @@ static void html_object(struct buf *b, const json_t *o)
 	json_t *v;
 
 	buf_adds(b, "<dl>");
-	json_object_foreach ((json_t *)o, k, v) {
+	json_object_foreach((json_t *)o, k, v) {
 		buf_adds(b, "<dt>");
 		buf_add_html(b, k);
 		buf_adds(b, "</dt><dd>");
@@ -95,7 +94,7 @@ static void html_value(struct buf *b, const json_t *v)
 			break;
 		}
 		buf_adds(b, "<ol>");
-		json_array_foreach (v, i, x) {
+		json_array_foreach(v, i, x) {
 			buf_adds(b, "<li>");
 			html_value(b, x);
 			buf_adds(b, "</li>");
@@ -158,12 +157,11 @@ API_HANDLER(api_case_export)
 			seen[access_section_parse(e->section)] = true;
 		}
 	}
-	doc = json_pack("{s:{s:s, s:i, s:s, s:s, s:s, s:{s:s?, s:s?, s:s}}, s:o, s:o}",
-			"export", "format", "safeharbor.case-export", "version", 1, "case_id", id,
-			"reason", reason, "note", note,
-			"exported_by", "name", req->who->display_name, "agency",
-			req->who->agency_name, "kind", access_kind_name(req->who->kind), "case",
-			casefile_json(req, &cf, now), "timeline", timeline);
+	doc = json_pack("{s:{s:s, s:i, s:s, s:s, s:s, s:{s:s?, s:s?, s:s}}, s:o, s:o}", "export",
+			"format", "safeharbor.case-export", "version", 1, "case_id", id, "reason",
+			reason, "note", note, "exported_by", "name", req->who->display_name,
+			"agency", req->who->agency_name, "kind", access_kind_name(req->who->kind),
+			"case", casefile_json(req, &cf, now), "timeline", timeline);
 	if (!doc) {
 		rc = sh_error_set(err, SH_EINTERNAL, "out of memory");
 		goto out;

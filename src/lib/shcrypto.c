@@ -266,14 +266,22 @@ void shcrypto_key_check(const struct shcrypto_keys *k, int i, char out[65])
 	shcrypto_hex(h, sizeof(h), out);
 }
 
-void shcrypto_audit_keys(const struct shcrypto_keys *k, unsigned char mac[SHCRYPTO_AUDIT_KEY_LEN],
-			 unsigned char checkpoint[SHCRYPTO_AUDIT_KEY_LEN])
+/* The index of the key with the lowest id: the one every rotation keeps. */
+static int oldest_key(const struct shcrypto_keys *k)
 {
 	int oldest = 0;
 
 	for (int i = 1; i < k->nkeys; i++)
 		if (k->ids[i] < k->ids[oldest])
 			oldest = i;
+	return oldest;
+}
+
+void shcrypto_audit_keys(const struct shcrypto_keys *k, unsigned char mac[SHCRYPTO_AUDIT_KEY_LEN],
+			 unsigned char checkpoint[SHCRYPTO_AUDIT_KEY_LEN])
+{
+	int oldest = oldest_key(k);
+
 	crypto_kdf_derive_from_key(mac, SHCRYPTO_AUDIT_KEY_LEN, 3, "auditmac",
 				   k->keys + oldest * SHCRYPTO_KEY_LEN);
 	crypto_kdf_derive_from_key(checkpoint, SHCRYPTO_AUDIT_KEY_LEN, 4, "auditchk",
@@ -286,11 +294,8 @@ static void oldest_keyed_hash(const struct shcrypto_keys *k, uint64_t id, const 
 			      const char *text, char out[65])
 {
 	unsigned char sub[crypto_generichash_KEYBYTES], h[32];
-	int oldest = 0;
+	int oldest = oldest_key(k);
 
-	for (int i = 1; i < k->nkeys; i++)
-		if (k->ids[i] < k->ids[oldest])
-			oldest = i;
 	crypto_kdf_derive_from_key(sub, sizeof(sub), id, ctx, k->keys + oldest * SHCRYPTO_KEY_LEN);
 	crypto_generichash(h, sizeof(h), (const unsigned char *)text, strlen(text), sub,
 			   sizeof(sub));
@@ -306,6 +311,19 @@ void shcrypto_code_hash(const struct shcrypto_keys *k, const char *code, char ou
 void shcrypto_feed_hash(const struct shcrypto_keys *k, const char *token, char out[65])
 {
 	oldest_keyed_hash(k, 6, "calfeeds", token, out);
+}
+
+void shcrypto_transfer_keypair(const struct shcrypto_keys *k,
+			       unsigned char pk[SHCRYPTO_TRANSFER_KEY_LEN],
+			       unsigned char sk[SHCRYPTO_TRANSFER_KEY_LEN])
+{
+	unsigned char seed[crypto_box_SEEDBYTES];
+	int oldest = oldest_key(k);
+
+	crypto_kdf_derive_from_key(seed, sizeof(seed), 7, "transfer",
+				   k->keys + oldest * SHCRYPTO_KEY_LEN);
+	crypto_box_seed_keypair(pk, sk, seed);
+	sodium_memzero(seed, sizeof(seed));
 }
 
 void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char out[65])

@@ -1,0 +1,180 @@
+/*
+ * safeharbor transfer-key: this county's public key for cases transferred to it.
+ * safeharbor case export: a case moves to another county (a file sealed to its key).
+ * safeharbor case import: a case transferred to this county (api/transfer.h).
+ */
+#include "lib/common.h"
+#include <sodium.h>
+#include "api/app.h"
+#include "api/transfer.h"
+#include "cli/cli.h"
+
+/* The parts of the application a transfer needs: the store, the keys, the protocol
+ * versions and the county's settings (its time zone for the clocks). */
+static enum sh_code open_app(struct cli_target *t, struct app *app, struct sh_error *err)
+{
+	enum sh_code rc;
+
+	app_config_defaults(&app->cfg);
+	app->clock = timefmt_system_clock;
+	if ((rc = cli_open_store(t, &app->store, err)) ||
+	    (rc = cli_load_keys(t, app->store, false, &app->keys, err)) ||
+	    (rc = registry_load(app->store, NULL, clock_now(&app->clock), &app->registry, err)))
+		return rc;
+	return app_load_rules(app, conf_get(&t->conf, CONF_WITNESS_RULES),
+			      conf_get(&t->conf, CONF_OFFENCES), err);
+}
+
+static void close_app(struct app *app)
+{
+	registry_release(&app->registry);
+	app_release_rules(app);
+	store_close(app->store);
+	if (app->keys.keys)
+		shcrypto_keys_release(&app->keys);
+}
+
+int cmd_transfer_key(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_DB_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const char usage[] =
+		"safeharbor transfer-key [--db PATH] [--key-file FILE]\n"
+		"  Prints this county's public transfer key (64 hex characters). Give it to a\n"
+		"  county that transfers a case to you: its file is sealed to this key, and only\n"
+		"  this county's key file opens it. The key stays the same across key rotations.";
+	struct sh_error err = SH_ERROR_INIT;
+	struct cli_target t = { 0 };
+	struct shcrypto_keys k = { 0 };
+	struct store *s = NULL;
+	unsigned char pk[SHCRYPTO_TRANSFER_KEY_LEN], sk[SHCRYPTO_TRANSFER_KEY_LEN];
+	char hex[2 * SHCRYPTO_TRANSFER_KEY_LEN + 1];
+	int code = EXIT_OK, c;
+	bool done;
+	enum sh_code rc;
+
+	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
+		if (done)
+			return code;
+		cli_target_option(&t, c, optarg);
+	}
+	if (optind < argc)
+		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!(rc = cli_open_store(&t, &s, &err)) && !(rc = cli_load_keys(&t, s, false, &k, &err))) {
+		shcrypto_transfer_keypair(&k, pk, sk);
+		sodium_memzero(sk, sizeof(sk));
+		shcrypto_hex(pk, sizeof(pk), hex);
+		printf("%s\n", hex);
+	}
+	store_close(s);
+	if (k.keys)
+		shcrypto_keys_release(&k);
+	cli_target_release(&t);
+	return rc ? cli_fail(&err) : EXIT_OK;
+}
+
+enum { OPT_CASE = 'c', OPT_TO = 't', OPT_FROM = 'f', OPT_KEY = 'k', OPT_OUT = 'o', OPT_IN = 'i',
+       OPT_AGENCY = 'a' };
+
+int cmd_case(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_DB_OPTIONS,
+		{ "case", required_argument, NULL, OPT_CASE },
+		{ "to-county", required_argument, NULL, OPT_TO },
+		{ "from-county", required_argument, NULL, OPT_FROM },
+		{ "to-key", required_argument, NULL, OPT_KEY },
+		{ "out", required_argument, NULL, OPT_OUT },
+		{ "in", required_argument, NULL, OPT_IN },
+		{ "agency", required_argument, NULL, OPT_AGENCY },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const char usage[] =
+		"safeharbor case export --case ID --to-county NAME --to-key KEY --out FILE\n"
+		"                       [--from-county NAME] [--db PATH] [--key-file FILE]\n"
+		"  Writes the whole case (every compartment, its timeline, steps and audit rows)\n"
+		"  into FILE, sealed to the receiving county's key (its `safeharbor transfer-key`),\n"
+		"  then closes the case here as moved_out_of_county and audits the transfer.\n"
+		"safeharbor case import --in FILE [--agency NAME]... [--db PATH] [--key-file FILE]\n"
+		"  Opens a file sealed to this county's key, re-seals the case under this county's\n"
+		"  key with the same case id, each sending agency replaced by this county's agency\n"
+		"  of its kind (--agency chooses one for its kind), checks that its steps and clocks\n"
+		"  equal the sending county's, and audits the transfer. Nothing is written when a\n"
+		"  check fails. Run `safeharbor audit verify` on both sides afterwards.";
+	static const char *const subs[] = { "export", "import", NULL };
+	struct sh_error err = SH_ERROR_INIT;
+	struct cli_target t = { 0 };
+	struct app app = { 0 };
+	struct arena a = ARENA_INIT;
+	struct transfer_report rep;
+	const char *sub, *id = NULL, *to = NULL, *from = NULL, *key = NULL, *out = NULL,
+			 *in = NULL, *chosen[17] = { 0 };
+	unsigned char pk[SHCRYPTO_TRANSFER_KEY_LEN];
+	size_t nchosen = 0, pklen = 0;
+	int code = EXIT_OK, c;
+	bool done, export;
+	enum sh_code rc;
+
+	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
+		return code;
+	export = !strcmp(sub, "export");
+	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
+		if (done)
+			return code;
+		switch (c) {
+		default: cli_target_option(&t, c, optarg); break;
+		case OPT_CASE: id = optarg; break;
+		case OPT_TO: to = optarg; break;
+		case OPT_FROM: from = optarg; break;
+		case OPT_KEY: key = optarg; break;
+		case OPT_OUT: out = optarg; break;
+		case OPT_IN: in = optarg; break;
+		case OPT_AGENCY:
+			if (nchosen == ARRAY_SIZE(chosen) - 1)
+				return cli_usage_error(usage, "at most %zu --agency",
+						       ARRAY_SIZE(chosen) - 1);
+			chosen[nchosen++] = optarg;
+			break;
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (export && (!id || !to || !key || !out))
+		return cli_usage_error(usage, "case export needs --case, --to-county, --to-key and "
+					      "--out");
+	if (export && (in || nchosen))
+		return cli_usage_error(usage, "--in and --agency are for case import");
+	if (!export && (!in || id || to || from || key || out))
+		return cli_usage_error(usage, "case import takes --in FILE (and --agency)");
+	if (export && (sodium_hex2bin(pk, sizeof(pk), key, strlen(key), NULL, &pklen, NULL) ||
+		       pklen != sizeof(pk) || strlen(key) != 2 * sizeof(pk)))
+		return cli_usage_error(usage,
+				       "--to-key: give the 64 hex characters the receiving county's "
+				       "`safeharbor transfer-key` prints");
+	if ((rc = open_app(&t, &app, &err)))
+		goto out;
+	if (export) {
+		if ((rc = transfer_export(&app, id, from, to, pk, out, &a, &rep, &err)))
+			goto out;
+		printf("case %s written to %s for %s: %zu entries, %zu steps, %zu audit rows, "
+		       "sealed to its key; closed here as moved_out_of_county (file %.16s)\n",
+		       id, out, to, rep.events, rep.steps, rep.audit_rows, rep.file_hash);
+	} else {
+		if ((rc = transfer_import(&app, in, chosen, &a, &rep, &err)))
+			goto out;
+		printf("case %s imported from %s: %zu entries, its steps and clocks as the sending "
+		       "county had them (%zu steps checked); %zu audit rows of the sending county "
+		       "stay in the file: keep it (file %.16s)\n",
+		       rep.case_id, rep.county, rep.events, rep.steps, rep.audit_rows,
+		       rep.file_hash);
+	}
+out:
+	close_app(&app);
+	arena_release(&a);
+	cli_target_release(&t);
+	return rc ? cli_fail(&err) : EXIT_OK;
+}
