@@ -41,12 +41,12 @@ static json_t *steps_json(const struct casefile *cf)
 	for (size_t i = 0; i < cf->nsteps; i++) {
 		const struct step_status *s = &cf->steps[i];
 		json_array_append_new(
-			out, json_pack("{s:s, s:i, s:o, s:o, s:s, s:I, s:I, s:I}", "key", s->key,
-				       "episode", s->episode, "owner", opt_str(s->owner),
-				       "also_owner", opt_str(s->also_owner), "state",
-				       protocol_state_name(s->state), "opened_at",
-				       (json_int_t)s->opened_at, "due_at", (json_int_t)s->due_at,
-				       "done_at", (json_int_t)s->done_at));
+			out,
+			json_pack("{s:s, s:i, s:o, s:o, s:s, s:I, s:I, s:I}", "key", s->key,
+				  "episode", s->episode, "owner", opt_str(s->owner), "also_owner",
+				  opt_str(s->also_owner), "state", protocol_state_name(s->state),
+				  "opened_at", (json_int_t)s->opened_at, "due_at",
+				  (json_int_t)s->due_at, "done_at", (json_int_t)s->done_at));
 	}
 	return out;
 }
@@ -61,9 +61,9 @@ static enum sh_code events_json(struct app *app, const struct casefile *cf, json
 		int sec = access_section_parse(e->section);
 		if (e->sealed) {
 			struct buf plain = BUF_INIT;
-			enum sh_code rc = shcrypto_open(&app->keys, e->sealed, e->sealed_len,
-							sealed_context[SEALED_EVENT_TEXT], &plain,
-							err);
+			enum sh_code rc =
+				shcrypto_open(&app->keys, e->sealed, e->sealed_len,
+					      sealed_context[SEALED_EVENT_TEXT], &plain, err);
 			if (!rc)
 				text = json_loadb(plain.data, plain.len, 0, NULL);
 			buf_wipe(&plain);
@@ -81,9 +81,10 @@ static enum sh_code events_json(struct app *app, const struct casefile *cf, json
 			out,
 			json_pack("{s:I, s:s, s:s, s:I, s:I, s:o, s:I, s:o, s:o, s:I, s:o, s:o}",
 				  "id", (json_int_t)e->id, "type", e->type, "section", e->section,
-				  "at", (json_int_t)e->at, "recorded_at", (json_int_t)e->recorded_at,
-				  "author", opt_str(e->author), "agency_id", (json_int_t)e->agency_id,
-				  "agency", opt_str(e->agency_name), "kind", opt_str(e->agency_kind),
+				  "at", (json_int_t)e->at, "recorded_at",
+				  (json_int_t)e->recorded_at, "author", opt_str(e->author),
+				  "agency_id", (json_int_t)e->agency_id, "agency",
+				  opt_str(e->agency_name), "kind", opt_str(e->agency_kind),
 				  "amends", (json_int_t)e->amends, "data",
 				  data ? data : json_object(), "text", text));
 	}
@@ -91,8 +92,8 @@ static enum sh_code events_json(struct app *app, const struct casefile *cf, json
 }
 
 /* Every audit row about the case, oldest first. */
-static enum sh_code audit_json(struct store_conn *c, const char *id, struct arena *a,
-			       json_t *out, struct sh_error *err)
+static enum sh_code audit_json(struct store_conn *c, const char *id, struct arena *a, json_t *out,
+			       struct sh_error *err)
 {
 	int64_t before = 0;
 	enum sh_code rc;
@@ -133,9 +134,9 @@ static const char *protocol_sha(struct store_conn *c, int64_t id, struct arena *
 	return NULL;
 }
 
-static enum sh_code payload(struct app *app, struct api_request *req, const char *id,
-			    int64_t now, json_t **out, struct transfer_report *rep,
-			    unsigned *sections, struct sh_error *err)
+static enum sh_code payload(struct app *app, struct api_request *req, const char *id, int64_t now,
+			    json_t **out, struct transfer_report *rep, unsigned *sections,
+			    struct sh_error *err)
 {
 	struct store_conn *c;
 	struct casefile cf;
@@ -148,10 +149,11 @@ static enum sh_code payload(struct app *app, struct api_request *req, const char
 	if ((rc = casefile_load(req, c, id, &cf, err)))
 		goto out;
 	if (cf.c.closed_at) {
-		rc = sh_error_set(err, SH_ECONFLICT,
-				  "case %s is closed (%s): a transfer moves an open case; reopen it "
-				  "first, or export it for the record (docs/api.md)",
-				  id, cf.c.close_reason ? cf.c.close_reason : "closed");
+		rc = sh_error_set(
+			err, SH_ECONFLICT,
+			"case %s is closed (%s): a transfer moves an open case; reopen it "
+			"first, or export it for the record (docs/api.md)",
+			id, cf.c.close_reason ? cf.c.close_reason : "closed");
 		goto out;
 	}
 	if (!cf.protocol || !(sha = protocol_sha(c, cf.c.protocol_id, req->arena, err))) {
@@ -167,12 +169,11 @@ static enum sh_code payload(struct app *app, struct api_request *req, const char
 	agencies = json_array();
 	for (size_t i = 0; i < cf.nagencies; i++) {
 		const struct case_agency_rec *g = &cf.agencies[i];
-		json_array_append_new(agencies,
-				      json_pack("{s:I, s:s, s:s, s:s, s:I, s:I}", "id",
-						(json_int_t)g->agency_id, "name", g->name, "kind",
-						g->kind, "reason", g->reason, "joined_at",
-						(json_int_t)g->joined_at, "left_at",
-						(json_int_t)g->left_at));
+		json_array_append_new(agencies, json_pack("{s:I, s:s, s:s, s:s, s:I, s:I}", "id",
+							  (json_int_t)g->agency_id, "name", g->name,
+							  "kind", g->kind, "reason", g->reason,
+							  "joined_at", (json_int_t)g->joined_at,
+							  "left_at", (json_int_t)g->left_at));
 	}
 	p = json_pack(
 		"{s:s, s:I, s:{s:s, s:i, s:I, s:I, s:s, s:s, s:I, s:i, s:b, s:o, s:o, s:I, s:b, "
@@ -314,16 +315,16 @@ enum sh_code transfer_export(struct app *app, const char *case_id, const char *f
 			goto out;
 		}
 		if (crypto_box_seal(box, (const unsigned char *)plain.data, plain.len, to_key)) {
-			rc = sh_error_set(err, SH_EINVAL, "the receiving county's key is not valid");
+			rc = sh_error_set(err, SH_EINVAL,
+					  "the receiving county's key is not valid");
 			goto out;
 		}
 		sodium_bin2base64(b64, b64len, box, blen, sodium_base64_VARIANT_ORIGINAL);
 	}
 	shcrypto_hex(to_key, SHCRYPTO_TRANSFER_KEY_LEN, pk_hex);
-	env = json_pack("{s:s, s:i, s:s, s:o, s:s, s:s, s:s}", "format", TRANSFER_FORMAT,
-			"version", TRANSFER_VERSION, "case_id", case_id, "from_county",
-			opt_str(from_county), "to_county", to_county, "to_key", pk_hex, "sealed",
-			b64);
+	env = json_pack("{s:s, s:i, s:s, s:o, s:s, s:s, s:s}", "format", TRANSFER_FORMAT, "version",
+			TRANSFER_VERSION, "case_id", case_id, "from_county", opt_str(from_county),
+			"to_county", to_county, "to_key", pk_hex, "sealed", b64);
 	if (!env) {
 		rc = no_mem(err);
 		goto out;
@@ -353,9 +354,9 @@ out:
 
 struct received {
 	struct api_request *req;
-	json_t *p;		    /* the payload */
-	const char *from;	    /* the sending county as the file names it */
-	struct agency_rec *here;    /* this county's agencies */
+	json_t *p;		 /* the payload */
+	const char *from;	 /* the sending county as the file names it */
+	struct agency_rec *here; /* this county's agencies */
 	size_t nhere;
 	const char *const *chosen;  /* agencies named for their kinds */
 	int64_t *from_ids, *to_ids; /* sending agency id -> this county's */
@@ -400,8 +401,8 @@ static const struct agency_rec *agency_for(const struct received *r, const char 
 	return best;
 }
 
-static enum sh_code map_agency(struct received *r, int64_t from, const char *kind,
-			       const char *area, int64_t *to, struct sh_error *err)
+static enum sh_code map_agency(struct received *r, int64_t from, const char *kind, const char *area,
+			       int64_t *to, struct sh_error *err)
 {
 	const struct agency_rec *g;
 
@@ -415,8 +416,9 @@ static enum sh_code map_agency(struct received *r, int64_t from, const char *kin
 			return SH_OK;
 		}
 	if (!kind || !(g = agency_for(r, kind, area, err)))
-		return err->code ? err->code
-				 : sh_error_set(err, SH_EINVAL, "an agency of the file has no kind");
+		return err->code
+			       ? err->code
+			       : sh_error_set(err, SH_EINVAL, "an agency of the file has no kind");
 	r->from_ids[r->nmap] = from;
 	r->to_ids[r->nmap++] = g->id;
 	*to = g->id;
@@ -454,7 +456,7 @@ static enum sh_code remap_data(struct received *r, json_t *data, const char *are
 		json_t *g;
 		if (!(v = json_object_get(data, agencies[i])) || !json_is_integer(v))
 			continue;
-		json_array_foreach (json_object_get(r->p, "agencies"), k, g)
+		json_array_foreach(json_object_get(r->p, "agencies"), k, g)
 			if (jsonh_int(g, "id", 0) == json_integer_value(v))
 				kind = jsonh_str(g, "kind");
 		if (!kind) { /* an agency that never took part: none here either */
@@ -476,7 +478,7 @@ static enum sh_code insert_events(struct received *r, struct store_conn *c, cons
 	enum sh_code rc = SH_OK;
 
 	r->nevents = 0;
-	json_array_foreach (list, i, e) {
+	json_array_foreach(list, i, e) {
 		struct event_rec ev = { .case_id = id };
 		struct buf data = BUF_INIT, plain = BUF_INIT, sealed = BUF_INIT;
 		json_t *d = json_deep_copy(json_object_get(e, "data")), *text;
@@ -485,12 +487,12 @@ static enum sh_code insert_events(struct received *r, struct store_conn *c, cons
 			return sh_error_set(err, SH_EINVAL, "event %zu of the file has no data", i);
 		}
 		/* who wrote it, as the sending county knew them */
-		json_object_set_new(d, "transferred",
-				    json_pack("{s:o, s:I, s:o, s:o}", "county", opt_str(r->from),
-					      "event_id", (json_int_t)jsonh_int(e, "id", 0),
-					      "author", json_deep_copy(json_object_get(e, "author")),
-					      "agency",
-					      json_deep_copy(json_object_get(e, "agency"))));
+		json_object_set_new(
+			d, "transferred",
+			json_pack("{s:o, s:I, s:o, s:o}", "county", opt_str(r->from), "event_id",
+				  (json_int_t)jsonh_int(e, "id", 0), "author",
+				  json_deep_copy(json_object_get(e, "author")), "agency",
+				  json_deep_copy(json_object_get(e, "agency"))));
 		ev.type = jsonh_str(e, "type");
 		ev.section = jsonh_str(e, "section");
 		ev.at = jsonh_int(e, "at", 0);
@@ -506,8 +508,7 @@ static enum sh_code insert_events(struct received *r, struct store_conn *c, cons
 		if (!rc)
 			rc = jsonh_dump(d, &data);
 		text = json_object_get(e, "text");
-		if (!rc && json_is_object(text) &&
-		    !(rc = jsonh_dump(text, &plain)) &&
+		if (!rc && json_is_object(text) && !(rc = jsonh_dump(text, &plain)) &&
 		    !(rc = shcrypto_seal(&r->req->app->keys, plain.data, plain.len,
 					 sealed_context[SEALED_EVENT_TEXT], &sealed))) {
 			ev.sealed = (const unsigned char *)sealed.data;
@@ -536,7 +537,7 @@ static enum sh_code same_steps(const struct received *r, const struct casefile *
 	json_t *theirs = json_object_get(r->p, "steps"), *s;
 	size_t i, n = 0;
 
-	json_array_foreach (theirs, i, s) {
+	json_array_foreach(theirs, i, s) {
 		const char *key = jsonh_str(s, "key");
 		const struct step_status *mine;
 		if (casefile_witness_item_title(key))
@@ -569,8 +570,7 @@ static enum sh_code do_received(struct store_conn *c, void *arg, struct sh_error
 	struct received *r = arg;
 	struct api_request *req = r->req;
 	struct app *app = req->app;
-	json_t *k = json_object_get(r->p, "case"), *ident = json_object_get(r->p, "identity"),
-	       *g;
+	json_t *k = json_object_get(r->p, "case"), *ident = json_object_get(r->p, "identity"), *g;
 	struct case_rec rec = { 0 }, existing;
 	struct youth_rec youth = { .created_at = r->now };
 	struct buf sealed = BUF_INIT;
@@ -626,7 +626,7 @@ static enum sh_code do_received(struct store_conn *c, void *arg, struct sh_error
 	rec.name_confidential = jsonh_bool(k, "name_confidential", false);
 	rec.indicators = jsonh_str(k, "indicators");
 	/* the kind of the agency that identified the youth */
-	json_array_foreach (json_object_get(r->p, "agencies"), i, g)
+	json_array_foreach(json_object_get(r->p, "agencies"), i, g)
 		if (jsonh_int(g, "id", 0) == jsonh_int(k, "identified_by_agency", 0) &&
 		    (rc = map_agency(r, jsonh_int(g, "id", 0), jsonh_str(g, "kind"), rec.area,
 				     &rec.identified_by_agency, err)))
@@ -638,13 +638,14 @@ static enum sh_code do_received(struct store_conn *c, void *arg, struct sh_error
 	if ((rc = store_case_insert(c, &rec, err)))
 		goto out;
 	/* the agencies taking part now, each replaced by this county's of its kind */
-	json_array_foreach (json_object_get(r->p, "agencies"), i, g) {
+	json_array_foreach(json_object_get(r->p, "agencies"), i, g) {
 		int64_t to;
 		if (jsonh_int(g, "left_at", 0))
 			continue;
 		if ((rc = map_agency(r, jsonh_int(g, "id", 0), jsonh_str(g, "kind"), rec.area, &to,
 				     err)) ||
-		    (rc = store_case_agency_add(c, rec.id, to, jsonh_str(g, "reason"), r->now, err)))
+		    (rc = store_case_agency_add(c, rec.id, to, jsonh_str(g, "reason"), r->now,
+						err)))
 			goto out;
 	}
 	if ((rc = insert_events(r, c, rec.id, rec.area, err)) ||

@@ -76,8 +76,15 @@ int cmd_transfer_key(int argc, char **argv)
 	return rc ? cli_fail(&err) : EXIT_OK;
 }
 
-enum { OPT_CASE = 'c', OPT_TO = 't', OPT_FROM = 'f', OPT_KEY = 'k', OPT_OUT = 'o', OPT_IN = 'i',
-       OPT_AGENCY = 'a' };
+enum {
+	OPT_CASE = 'c',
+	OPT_TO = 't',
+	OPT_FROM = 'f',
+	OPT_KEY = 'k',
+	OPT_OUT = 'o',
+	OPT_IN = 'i',
+	OPT_AGENCY = 'a'
+};
 
 int cmd_case(int argc, char **argv)
 {
@@ -111,8 +118,8 @@ int cmd_case(int argc, char **argv)
 	struct app app = { 0 };
 	struct arena a = ARENA_INIT;
 	struct transfer_report rep;
-	const char *sub, *id = NULL, *to = NULL, *from = NULL, *key = NULL, *out = NULL,
-			 *in = NULL, *chosen[17] = { 0 };
+	const char *sub, *id = NULL, *to = NULL, *from = NULL, *key = NULL, *out = NULL, *in = NULL,
+			 *chosen[17] = { 0 };
 	unsigned char pk[SHCRYPTO_TRANSFER_KEY_LEN];
 	size_t nchosen = 0, pklen = 0;
 	int code = EXIT_OK, c;
@@ -152,9 +159,9 @@ int cmd_case(int argc, char **argv)
 		return cli_usage_error(usage, "case import takes --in FILE (and --agency)");
 	if (export && (sodium_hex2bin(pk, sizeof(pk), key, strlen(key), NULL, &pklen, NULL) ||
 		       pklen != sizeof(pk) || strlen(key) != 2 * sizeof(pk)))
-		return cli_usage_error(usage,
-				       "--to-key: give the 64 hex characters the receiving county's "
-				       "`safeharbor transfer-key` prints");
+		return cli_usage_error(
+			usage, "--to-key: give the 64 hex characters the receiving county's "
+			       "`safeharbor transfer-key` prints");
 	if ((rc = open_app(&t, &app, &err)))
 		goto out;
 	if (export) {
