@@ -188,6 +188,10 @@ API_HANDLER(api_case_export)
 	buf_reset(&res->body);
 	res->status = 200;
 	res->content_type = "text/html; charset=utf-8";
+	/* a page of escaped text: nothing on it may run, load or be framed */
+	api_add_header(res, "Content-Security-Policy",
+		       "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+		       "form-action 'none'");
 	html_page(&res->body, doc);
 out:
 	json_decref(doc);

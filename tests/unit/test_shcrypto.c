@@ -52,7 +52,8 @@ static void a_case_sealed_to_a_county_opens_only_there(void **state)
 	assert_memory_equal(pk_a, again, sizeof(pk_a));
 	shcrypto_transfer_keypair(&b.k, pk_b, sk_b);
 
-	assert_int_equal(crypto_box_seal(box, (const unsigned char *)plain, sizeof(plain), pk_a), 0);
+	assert_int_equal(crypto_box_seal(box, (const unsigned char *)plain, sizeof(plain), pk_a),
+			 0);
 	assert_int_equal(crypto_box_seal_open(out, box, sizeof(box), pk_a, sk_a), 0);
 	assert_memory_equal(out, plain, sizeof(plain));
 	assert_int_not_equal(crypto_box_seal_open(out, box, sizeof(box), pk_b, sk_b), 0);
