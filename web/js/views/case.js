@@ -306,7 +306,10 @@ export function eventItem(e, titles, correct) {
       h('strong', {}, EVENT[e.type] ?? e.type), ' · ', h('time', { datetime: e.at }, fmtTime(e.at)),
       ' ', h('span', { class: `section section-${e.section}` }, SECTION[e.section] ?? e.section),
       e.deviation ? h('span', { class: 'badge badge-deviation' }, 'Deviation') : null),
-    h('p', { class: 'event-by' }, [e.author?.name, e.author?.agency].filter(Boolean).join(', ')),
+    h('p', { class: 'event-by' }, e.transferred
+      // written in the county the case came from (safeharbor case import)
+      ? `${[e.transferred.author, e.transferred.agency].filter(Boolean).join(', ')} (${e.transferred.county ?? 'another county'})`
+      : [e.author?.name, e.author?.agency].filter(Boolean).join(', ')),
     lines.length ? h('dl', { class: 'event-data' }, lines.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])) : null,
     e.amended_by ? h('p', { class: 'muted' }, 'Corrected by a later entry.') : null,
     e.amends ? h('p', { class: 'muted' }, 'Corrects an earlier entry.') : null,
