@@ -32,6 +32,50 @@ static json_t *opt_str(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+void transfer_key_of(const struct shcrypto_keys *k, struct transfer_key *out)
+{
+	unsigned char box_sk[SHCRYPTO_TRANSFER_KEY_LEN], sign_sk[SHCRYPTO_SIGN_SECRET_LEN];
+
+	shcrypto_transfer_keypair(k, out->box, box_sk);
+	shcrypto_transfer_signkeys(k, out->sign, sign_sk);
+	sodium_memzero(box_sk, sizeof(box_sk));
+	sodium_memzero(sign_sk, sizeof(sign_sk));
+}
+
+void transfer_key_hex(const struct transfer_key *key, char out[TRANSFER_KEY_HEX + 1])
+{
+	shcrypto_hex(key->box, sizeof(key->box), out);
+	shcrypto_hex(key->sign, sizeof(key->sign), out + 2 * sizeof(key->box));
+}
+
+bool transfer_key_parse(const char *hex, struct transfer_key *out)
+{
+	unsigned char raw[2 * SHCRYPTO_TRANSFER_KEY_LEN];
+	size_t len = 0;
+
+	if (!hex || strlen(hex) != TRANSFER_KEY_HEX ||
+	    sodium_hex2bin(raw, sizeof(raw), hex, TRANSFER_KEY_HEX, NULL, &len, NULL) ||
+	    len != sizeof(raw))
+		return false;
+	memcpy(out->box, raw, sizeof(out->box));
+	memcpy(out->sign, raw + sizeof(out->box), sizeof(out->sign));
+	return true;
+}
+
+/* What the sender signs: every field of the envelope, one a line, the sealed box last. */
+static enum sh_code signed_text(const json_t *env, struct buf *out)
+{
+	static const char *const fields[] = { "format", "case_id",  "from_county", "to_county",
+					      "to_key", "from_key", "exported_at", "sealed" };
+	enum sh_code rc = buf_addf(out, "%s %d\n", TRANSFER_FORMAT, TRANSFER_VERSION);
+
+	for (size_t i = 0; !rc && i < ARRAY_SIZE(fields); i++) {
+		const char *v = jsonh_str(env, fields[i]);
+		rc = buf_addf(out, "%s=%s\n", fields[i], v ? v : "");
+	}
+	return rc;
+}
+
 /* ---- the sending county ---- */
 
 static json_t *steps_json(const struct casefile *cf)
@@ -285,16 +329,19 @@ static enum sh_code county_name_check(const char *what, const char *name, struct
 }
 
 enum sh_code transfer_export(struct app *app, const char *case_id, const char *from_county,
-			     const char *to_county,
-			     const unsigned char to_key[SHCRYPTO_TRANSFER_KEY_LEN], const char *out,
-			     struct arena *a, struct transfer_report *rep, struct sh_error *err)
+			     const char *to_county, const struct transfer_key *to_key,
+			     const char *out, struct arena *a, struct transfer_report *rep,
+			     struct sh_error *err)
 {
 	struct api_request req = { .arena = a, .app = app, .request_id = "transfer" };
 	int64_t now = clock_now(&app->clock);
 	struct sent s = { .req = &req, .id = case_id, .now = now };
-	struct buf plain = BUF_INIT, file = BUF_INIT;
-	unsigned char *box = NULL;
-	char *b64 = NULL, pk_hex[2 * SHCRYPTO_TRANSFER_KEY_LEN + 1];
+	struct buf plain = BUF_INIT, file = BUF_INIT, text = BUF_INIT;
+	struct transfer_key mine;
+	unsigned char *box = NULL, sign_pk[SHCRYPTO_TRANSFER_KEY_LEN],
+		      sign_sk[SHCRYPTO_SIGN_SECRET_LEN], sig[crypto_sign_BYTES];
+	char *b64 = NULL, to_hex[TRANSFER_KEY_HEX + 1], from_hex[TRANSFER_KEY_HEX + 1],
+	     sig_hex[2 * crypto_sign_BYTES + 1];
 	json_t *p = NULL, *env = NULL;
 	enum sh_code rc;
 
@@ -314,22 +361,34 @@ enum sh_code transfer_export(struct app *app, const char *case_id, const char *f
 			rc = no_mem(err);
 			goto out;
 		}
-		if (crypto_box_seal(box, (const unsigned char *)plain.data, plain.len, to_key)) {
+		if (crypto_box_seal(box, (const unsigned char *)plain.data, plain.len,
+				    to_key->box)) {
 			rc = sh_error_set(err, SH_EINVAL,
 					  "the receiving county's key is not valid");
 			goto out;
 		}
 		sodium_bin2base64(b64, b64len, box, blen, sodium_base64_VARIANT_ORIGINAL);
 	}
-	shcrypto_hex(to_key, SHCRYPTO_TRANSFER_KEY_LEN, pk_hex);
-	env = json_pack("{s:s, s:i, s:s, s:o, s:s, s:s, s:s}", "format", TRANSFER_FORMAT, "version",
-			TRANSFER_VERSION, "case_id", case_id, "from_county", opt_str(from_county),
-			"to_county", to_county, "to_key", pk_hex, "sealed", b64);
+	transfer_key_hex(to_key, to_hex);
+	transfer_key_of(&app->keys, &mine);
+	transfer_key_hex(&mine, from_hex);
+	env = json_pack("{s:s, s:i, s:s, s:o, s:s, s:s, s:s, s:s}", "format", TRANSFER_FORMAT,
+			"version", TRANSFER_VERSION, "case_id", case_id, "from_county",
+			opt_str(from_county), "to_county", to_county, "to_key", to_hex, "from_key",
+			from_hex, "sealed", b64);
 	if (!env) {
 		rc = no_mem(err);
 		goto out;
 	}
 	jsonh_set_time(env, "exported_at", now, false);
+	/* signed by this county, so the receiver knows who sent it */
+	if ((rc = signed_text(env, &text)))
+		goto out;
+	shcrypto_transfer_signkeys(&app->keys, sign_pk, sign_sk);
+	crypto_sign_detached(sig, NULL, (const unsigned char *)text.data, text.len, sign_sk);
+	sodium_memzero(sign_sk, sizeof(sign_sk));
+	shcrypto_hex(sig, sizeof(sig), sig_hex);
+	json_object_set_new(env, "signature", json_string(sig_hex));
 	if ((rc = jsonh_dump(env, &file)) || (rc = buf_addch(&file, '\n')))
 		goto out;
 	shcrypto_hash_hex(file.data, file.len, rep->file_hash);
@@ -343,6 +402,7 @@ enum sh_code transfer_export(struct app *app, const char *case_id, const char *f
 out:
 	buf_wipe(&plain);
 	buf_release(&file);
+	buf_release(&text);
 	free(box);
 	free(b64);
 	json_decref(p);
@@ -681,12 +741,46 @@ static enum sh_code read_file(const char *path, struct buf *out, struct sh_error
 	return SH_OK;
 }
 
-/* Opens the envelope: the payload, if the file was sealed to this county's key. */
-static enum sh_code open_file(struct app *app, const struct buf *file, json_t **env,
-			      json_t **payload, struct sh_error *err)
+/* The envelope was signed by the county whose key is from (else SH_EINVAL). */
+static enum sh_code check_sender(const json_t *env, const struct transfer_key *from,
+				 struct sh_error *err)
+{
+	char from_hex[TRANSFER_KEY_HEX + 1];
+	const char *given = jsonh_str(env, "from_key"), *sig_hex = jsonh_str(env, "signature");
+	unsigned char sig[crypto_sign_BYTES];
+	struct buf text = BUF_INIT;
+	size_t len = 0;
+	enum sh_code rc;
+
+	transfer_key_hex(from, from_hex);
+	if (!given || strcmp(given, from_hex))
+		return sh_error_set(err, SH_EINVAL,
+				    "this file was not sent by the county whose key you gave "
+				    "(--from-key): it is not opened");
+	if (!sig_hex ||
+	    sodium_hex2bin(sig, sizeof(sig), sig_hex, strlen(sig_hex), NULL, &len, NULL) ||
+	    len != sizeof(sig))
+		return sh_error_set(err, SH_EINVAL,
+				    "this file carries no signature: it is not opened");
+	if (!(rc = signed_text(env, &text)) &&
+	    crypto_sign_verify_detached(sig, (const unsigned char *)text.data, text.len,
+					from->sign))
+		rc = sh_error_set(err, SH_EINVAL,
+				  "the file's signature does not hold: it was changed after the "
+				  "sending county wrote it, and it is not opened");
+	buf_release(&text);
+	return rc;
+}
+
+/* Opens the envelope: the payload, if the file was signed by the county whose key is from
+ * and sealed to this county's key. */
+static enum sh_code open_file(struct app *app, const struct buf *file,
+			      const struct transfer_key *from, json_t **env, json_t **payload,
+			      struct sh_error *err)
 {
 	unsigned char pk[SHCRYPTO_TRANSFER_KEY_LEN], sk[SHCRYPTO_TRANSFER_KEY_LEN];
-	char pk_hex[2 * SHCRYPTO_TRANSFER_KEY_LEN + 1];
+	struct transfer_key mine;
+	char pk_hex[TRANSFER_KEY_HEX + 1];
 	const char *b64, *to_key;
 	unsigned char *box = NULL;
 	struct buf plain = BUF_INIT;
@@ -701,14 +795,15 @@ static enum sh_code open_file(struct app *app, const struct buf *file, json_t **
 		return sh_error_set(err, SH_EINVAL,
 				    "this is not a safeharbor case transfer file (version %d)",
 				    TRANSFER_VERSION);
+	transfer_key_of(&app->keys, &mine);
+	transfer_key_hex(&mine, pk_hex);
+	if (!(to_key = jsonh_str(*env, "to_key")) || strcmp(to_key, pk_hex))
+		return sh_error_set(err, SH_EINVAL,
+				    "this file was sealed for another county's key, not this "
+				    "county's (safeharbor transfer-key): it cannot be opened here");
+	if ((rc = check_sender(*env, from, err)))
+		return rc;
 	shcrypto_transfer_keypair(&app->keys, pk, sk);
-	shcrypto_hex(pk, sizeof(pk), pk_hex);
-	if (!(to_key = jsonh_str(*env, "to_key")) || strcmp(to_key, pk_hex)) {
-		rc = sh_error_set(err, SH_EINVAL,
-				  "this file was sealed for another county's key, not this "
-				  "county's (safeharbor transfer-key): it cannot be opened here");
-		goto out;
-	}
 	if (!(box = malloc(strlen(b64)))) {
 		rc = no_mem(err);
 		goto out;
@@ -763,8 +858,9 @@ static enum sh_code find_protocol(struct app *app, struct received *r, struct sh
 	return rc;
 }
 
-enum sh_code transfer_import(struct app *app, const char *in, const char *const *agencies,
-			     struct arena *a, struct transfer_report *rep, struct sh_error *err)
+enum sh_code transfer_import(struct app *app, const char *in, const struct transfer_key *from_key,
+			     const char *const *agencies, struct arena *a,
+			     struct transfer_report *rep, struct sh_error *err)
 {
 	struct api_request req = { .arena = a, .app = app, .request_id = "transfer" };
 	struct received r = { .req = &req, .chosen = agencies, .now = clock_now(&app->clock) };
@@ -774,7 +870,8 @@ enum sh_code transfer_import(struct app *app, const char *in, const char *const 
 	enum sh_code rc;
 
 	memset(rep, 0, sizeof(*rep));
-	if ((rc = read_file(in, &file, err)) || (rc = open_file(app, &file, &env, &r.p, err)))
+	if ((rc = read_file(in, &file, err)) ||
+	    (rc = open_file(app, &file, from_key, &env, &r.p, err)))
 		goto out;
 	shcrypto_hash_hex(file.data, file.len, rep->file_hash);
 	r.from = jsonh_str(env, "from_county");

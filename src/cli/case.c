@@ -4,7 +4,6 @@
  * safeharbor case import: a case transferred to this county (api/transfer.h).
  */
 #include "lib/common.h"
-#include <sodium.h>
 #include "api/app.h"
 #include "api/transfer.h"
 #include "cli/cli.h"
@@ -43,15 +42,16 @@ int cmd_transfer_key(int argc, char **argv)
 	};
 	static const char usage[] =
 		"safeharbor transfer-key [--db PATH] [--key-file FILE]\n"
-		"  Prints this county's public transfer key (64 hex characters). Give it to a\n"
-		"  county that transfers a case to you: its file is sealed to this key, and only\n"
-		"  this county's key file opens it. The key stays the same across key rotations.";
+		"  Prints this county's public transfer key (128 hex characters). Give it to the\n"
+		"  counties you exchange cases with: a case sent to you is sealed to it (only this\n"
+		"  county's key file opens it), and a case you send is checked against it. It stays\n"
+		"  the same across key rotations.";
 	struct sh_error err = SH_ERROR_INIT;
 	struct cli_target t = { 0 };
 	struct shcrypto_keys k = { 0 };
 	struct store *s = NULL;
-	unsigned char pk[SHCRYPTO_TRANSFER_KEY_LEN], sk[SHCRYPTO_TRANSFER_KEY_LEN];
-	char hex[2 * SHCRYPTO_TRANSFER_KEY_LEN + 1];
+	struct transfer_key key;
+	char hex[TRANSFER_KEY_HEX + 1];
 	int code = EXIT_OK, c;
 	bool done;
 	enum sh_code rc;
@@ -64,9 +64,8 @@ int cmd_transfer_key(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 	if (!(rc = cli_open_store(&t, &s, &err)) && !(rc = cli_load_keys(&t, s, false, &k, &err))) {
-		shcrypto_transfer_keypair(&k, pk, sk);
-		sodium_memzero(sk, sizeof(sk));
-		shcrypto_hex(pk, sizeof(pk), hex);
+		transfer_key_of(&k, &key);
+		transfer_key_hex(&key, hex);
 		printf("%s\n", hex);
 	}
 	store_close(s);
@@ -83,7 +82,8 @@ enum {
 	OPT_KEY = 'k',
 	OPT_OUT = 'o',
 	OPT_IN = 'i',
-	OPT_AGENCY = 'a'
+	OPT_AGENCY = 'a',
+	OPT_FROM_KEY = 'K'
 };
 
 int cmd_case(int argc, char **argv)
@@ -96,6 +96,7 @@ int cmd_case(int argc, char **argv)
 		{ "to-key", required_argument, NULL, OPT_KEY },
 		{ "out", required_argument, NULL, OPT_OUT },
 		{ "in", required_argument, NULL, OPT_IN },
+		{ "from-key", required_argument, NULL, OPT_FROM_KEY },
 		{ "agency", required_argument, NULL, OPT_AGENCY },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -104,10 +105,13 @@ int cmd_case(int argc, char **argv)
 		"safeharbor case export --case ID --to-county NAME --to-key KEY --out FILE\n"
 		"                       [--from-county NAME] [--db PATH] [--key-file FILE]\n"
 		"  Writes the whole case (every compartment, its timeline, steps and audit rows)\n"
-		"  into FILE, sealed to the receiving county's key (its `safeharbor transfer-key`),\n"
-		"  then closes the case here as moved_out_of_county and audits the transfer.\n"
-		"safeharbor case import --in FILE [--agency NAME]... [--db PATH] [--key-file FILE]\n"
-		"  Opens a file sealed to this county's key, re-seals the case under this county's\n"
+		"  into FILE, sealed to the receiving county's key (its `safeharbor transfer-key`)\n"
+		"  and signed with this county's, then closes the case here as moved_out_of_county\n"
+		"  and audits the transfer.\n"
+		"safeharbor case import --in FILE --from-key KEY [--agency NAME]... [--db PATH]\n"
+		"                       [--key-file FILE]\n"
+		"  Checks that the file was signed by the county whose transfer key is KEY, opens it\n"
+		"  with this county's key, re-seals the case under this county's\n"
 		"  key with the same case id, each sending agency replaced by this county's agency\n"
 		"  of its kind (--agency chooses one for its kind), checks that its steps and clocks\n"
 		"  equal the sending county's, and audits the transfer. Nothing is written when a\n"
@@ -119,9 +123,9 @@ int cmd_case(int argc, char **argv)
 	struct arena a = ARENA_INIT;
 	struct transfer_report rep;
 	const char *sub, *id = NULL, *to = NULL, *from = NULL, *key = NULL, *out = NULL, *in = NULL,
-			 *chosen[17] = { 0 };
-	unsigned char pk[SHCRYPTO_TRANSFER_KEY_LEN];
-	size_t nchosen = 0, pklen = 0;
+			 *from_key = NULL, *chosen[17] = { 0 };
+	struct transfer_key peer;
+	size_t nchosen = 0;
 	int code = EXIT_OK, c;
 	bool done, export;
 	enum sh_code rc;
@@ -140,6 +144,7 @@ int cmd_case(int argc, char **argv)
 		case OPT_KEY: key = optarg; break;
 		case OPT_OUT: out = optarg; break;
 		case OPT_IN: in = optarg; break;
+		case OPT_FROM_KEY: from_key = optarg; break;
 		case OPT_AGENCY:
 			if (nchosen == ARRAY_SIZE(chosen) - 1)
 				return cli_usage_error(usage, "at most %zu --agency",
@@ -153,25 +158,28 @@ int cmd_case(int argc, char **argv)
 	if (export && (!id || !to || !key || !out))
 		return cli_usage_error(usage, "case export needs --case, --to-county, --to-key and "
 					      "--out");
-	if (export && (in || nchosen))
-		return cli_usage_error(usage, "--in and --agency are for case import");
-	if (!export && (!in || id || to || from || key || out))
-		return cli_usage_error(usage, "case import takes --in FILE (and --agency)");
-	if (export && (sodium_hex2bin(pk, sizeof(pk), key, strlen(key), NULL, &pklen, NULL) ||
-		       pklen != sizeof(pk) || strlen(key) != 2 * sizeof(pk)))
-		return cli_usage_error(
-			usage, "--to-key: give the 64 hex characters the receiving county's "
-			       "`safeharbor transfer-key` prints");
+	if (export && (in || from_key || nchosen))
+		return cli_usage_error(usage, "--in, --from-key and --agency are for case import");
+	if (!export && (!in || !from_key || id || to || from || key || out))
+		return cli_usage_error(usage,
+				       "case import takes --in FILE --from-key KEY (and --agency)");
+	if (!transfer_key_parse(export ? key : from_key, &peer))
+		return cli_usage_error(usage,
+				       "%s: give the 128 hex characters the %s county's "
+				       "`safeharbor transfer-key` prints",
+				       export ? "--to-key" : "--from-key",
+				       export ? "receiving" : "sending");
 	if ((rc = open_app(&t, &app, &err)))
 		goto out;
 	if (export) {
-		if ((rc = transfer_export(&app, id, from, to, pk, out, &a, &rep, &err)))
+		if ((rc = transfer_export(&app, id, from, to, &peer, out, &a, &rep, &err)))
 			goto out;
 		printf("case %s written to %s for %s: %zu entries, %zu steps, %zu audit rows, "
-		       "sealed to its key; closed here as moved_out_of_county (file %.16s)\n",
+		       "sealed to its key and signed; closed here as moved_out_of_county (file "
+		       "%.16s)\n",
 		       id, out, to, rep.events, rep.steps, rep.audit_rows, rep.file_hash);
 	} else {
-		if ((rc = transfer_import(&app, in, chosen, &a, &rep, &err)))
+		if ((rc = transfer_import(&app, in, &peer, chosen, &a, &rep, &err)))
 			goto out;
 		printf("case %s imported from %s: %zu entries, its steps and clocks as the sending "
 		       "county had them (%zu steps checked); %zu audit rows of the sending county "

@@ -318,11 +318,22 @@ void shcrypto_transfer_keypair(const struct shcrypto_keys *k,
 			       unsigned char sk[SHCRYPTO_TRANSFER_KEY_LEN])
 {
 	unsigned char seed[crypto_box_SEEDBYTES];
-	int oldest = oldest_key(k);
 
 	crypto_kdf_derive_from_key(seed, sizeof(seed), 7, "transfer",
-				   k->keys + oldest * SHCRYPTO_KEY_LEN);
+				   k->keys + oldest_key(k) * SHCRYPTO_KEY_LEN);
 	crypto_box_seed_keypair(pk, sk, seed);
+	sodium_memzero(seed, sizeof(seed));
+}
+
+void shcrypto_transfer_signkeys(const struct shcrypto_keys *k,
+				unsigned char pk[SHCRYPTO_TRANSFER_KEY_LEN],
+				unsigned char sk[SHCRYPTO_SIGN_SECRET_LEN])
+{
+	unsigned char seed[crypto_sign_SEEDBYTES];
+
+	crypto_kdf_derive_from_key(seed, sizeof(seed), 8, "transign",
+				   k->keys + oldest_key(k) * SHCRYPTO_KEY_LEN);
+	crypto_sign_seed_keypair(pk, sk, seed);
 	sodium_memzero(seed, sizeof(seed));
 }
 

@@ -75,6 +75,12 @@ void shcrypto_feed_hash(const struct shcrypto_keys *k, const char *token, char o
 void shcrypto_transfer_keypair(const struct shcrypto_keys *k,
 			       unsigned char pk[SHCRYPTO_TRANSFER_KEY_LEN],
 			       unsigned char sk[SHCRYPTO_TRANSFER_KEY_LEN]);
+/* The county's signing key pair for the transfers it sends (Ed25519): the receiving
+ * county checks a file against the sender's public key before it opens it. */
+#define SHCRYPTO_SIGN_SECRET_LEN 64
+void shcrypto_transfer_signkeys(const struct shcrypto_keys *k,
+				unsigned char pk[SHCRYPTO_TRANSFER_KEY_LEN],
+				unsigned char sk[SHCRYPTO_SIGN_SECRET_LEN]);
 /* Keyed BLAKE2b of text, written as 64 hex characters into out[65]. */
 void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char out[65]);
 

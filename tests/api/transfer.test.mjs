@@ -44,8 +44,8 @@ const key = (srv) => {
   return r.stdout.trim();
 };
 
-test('the transfer key is 64 hex characters, the same each time, and each county has its own', () => {
-  assert.match(key(to), /^[0-9a-f]{64}$/);
+test('the transfer key is 128 hex characters, the same each time, and each county has its own', () => {
+  assert.match(key(to), /^[0-9a-f]{128}$/);
   assert.equal(key(to), key(to));
   assert.notEqual(key(to), key(from));
 });
@@ -61,7 +61,11 @@ test('a case moves to another county intact, and both audit chains verify', asyn
   for (const s of [SURNAME, CANARY, 'Synthetic investigation note', 'First and Main']) assert.ok(!text.includes(s), s);
   assert.equal(JSON.parse(text).to_county, 'Synthetic County B');
 
-  r = cli(['case', 'import', '--db', to.db, '--in', file]);
+  // only with the key of the county that sent it
+  r = cli(['case', 'import', '--db', to.db, '--in', file, '--from-key', key(to)]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /not sent by the county whose key you gave/);
+  r = cli(['case', 'import', '--db', to.db, '--in', file, '--from-key', key(from)]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`case ${kase.id} imported from Synthetic County A`));
 
@@ -105,7 +109,7 @@ test('a case moves to another county intact, and both audit chains verify', asyn
 });
 
 test('a case comes in once, and a closed case does not go out again', () => {
-  let r = cli(['case', 'import', '--db', to.db, '--in', file]);
+  let r = cli(['case', 'import', '--db', to.db, '--in', file, '--from-key', key(from)]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /already in this database/);
   r = cli(['case', 'export', '--db', from.db, '--case', kase.id, '--to-county', 'Synthetic County B',
@@ -120,16 +124,32 @@ test('only the county the file was sealed to opens it, and a changed file is ref
   let r = cli(['case', 'export', '--db', from.db, '--case', c.id, '--to-county', 'Synthetic County B',
     '--to-key', key(to), '--out', other]);
   assert.equal(r.status, 0, r.stderr);
-  r = cli(['case', 'import', '--db', from.db, '--in', other]);
+  r = cli(['case', 'import', '--db', from.db, '--in', other, '--from-key', key(from)]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /sealed for another county's key/);
-  const env = JSON.parse(readFileSync(other, 'utf8'));
-  const box = Buffer.from(env.sealed, 'base64');
-  box[box.length - 1] ^= 1;
-  env.sealed = box.toString('base64');
-  writeFileSync(other, JSON.stringify(env));
-  r = cli(['case', 'import', '--db', to.db, '--in', other]);
+  const original = readFileSync(other, 'utf8');
+  const changed = (edit) => {
+    const env = JSON.parse(original);
+    edit(env);
+    writeFileSync(other, JSON.stringify(env));
+    return cli(['case', 'import', '--db', to.db, '--in', other, '--from-key', key(from)]);
+  };
+  // a changed box, or a changed field of the envelope, breaks the sender's signature
+  r = changed((env) => {
+    const box = Buffer.from(env.sealed, 'base64');
+    box[box.length - 1] ^= 1;
+    env.sealed = box.toString('base64');
+  });
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /damaged or changed/);
+  assert.match(r.stderr, /signature does not hold/);
+  r = changed((env) => { env.from_county = 'Synthetic County C'; });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /signature does not hold/);
+  r = changed((env) => { delete env.signature; });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no signature/);
   assert.equal((await to.as('le').get(`/api/v1/cases/${c.id}`)).status, 404, 'nothing was imported');
+  writeFileSync(other, original);
+  r = cli(['case', 'import', '--db', to.db, '--in', other, '--from-key', key(from)]);
+  assert.equal(r.status, 0, r.stderr);
 });

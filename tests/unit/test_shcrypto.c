@@ -1,5 +1,6 @@
-/* lib/shcrypto.c: the county's transfer key pair (a case sealed to one county opens only
- * with that county's key file, and the public key survives a key rotation). */
+/* lib/shcrypto.c: the county's transfer keys (a case sealed to one county opens only with
+ * that county's key file; one signed by a county checks only against its key; the public
+ * key survives a key rotation). */
 #include "lib/common.h"
 #include <setjmp.h>
 #include <cmocka.h>
@@ -81,11 +82,40 @@ static void the_public_key_survives_a_rotation(void **state)
 	county_drop(&a);
 }
 
+static void a_transfer_signed_by_a_county_checks_only_against_its_key(void **state)
+{
+	static const char text[] = "safeharbor.case-transfer 1\ncase_id=SH-SYNTHETIC\n";
+	unsigned char pk_a[SHCRYPTO_TRANSFER_KEY_LEN], sk_a[SHCRYPTO_SIGN_SECRET_LEN],
+		pk_b[SHCRYPTO_TRANSFER_KEY_LEN], sk_b[SHCRYPTO_SIGN_SECRET_LEN],
+		box_pk[SHCRYPTO_TRANSFER_KEY_LEN], box_sk[SHCRYPTO_TRANSFER_KEY_LEN],
+		sig[crypto_sign_BYTES];
+	struct county a, b;
+
+	UNUSED(state);
+	county_make(&a);
+	county_make(&b);
+	shcrypto_transfer_signkeys(&a.k, pk_a, sk_a);
+	shcrypto_transfer_signkeys(&b.k, pk_b, sk_b);
+	/* the signing key is not the sealing key */
+	shcrypto_transfer_keypair(&a.k, box_pk, box_sk);
+	assert_memory_not_equal(pk_a, box_pk, sizeof(pk_a));
+	crypto_sign_detached(sig, NULL, (const unsigned char *)text, sizeof(text), sk_a);
+	assert_int_equal(
+		crypto_sign_verify_detached(sig, (const unsigned char *)text, sizeof(text), pk_a),
+		0);
+	assert_int_not_equal(
+		crypto_sign_verify_detached(sig, (const unsigned char *)text, sizeof(text), pk_b),
+		0);
+	county_drop(&a);
+	county_drop(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_case_sealed_to_a_county_opens_only_there),
 		cmocka_unit_test(the_public_key_survives_a_rotation),
+		cmocka_unit_test(a_transfer_signed_by_a_county_checks_only_against_its_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
