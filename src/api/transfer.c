@@ -741,6 +741,28 @@ static enum sh_code read_file(const char *path, struct buf *out, struct sh_error
 	return SH_OK;
 }
 
+/* Does the payload hold what an import reads: the case (the one the envelope names) with
+ * its facts, the identity, the protocol, and lists of agencies, entries and steps? */
+static bool complete(const json_t *p, const char *case_id)
+{
+	const json_t *k = json_object_get(p, "case"), *pr = json_object_get(p, "protocol");
+	static const char *const facts[] = { "id", "area", "youth_status", "indicators" };
+	static const char *const lists[] = { "agencies", "events", "steps", "audit" };
+
+	if (!json_is_object(k) || !json_is_object(json_object_get(p, "identity")) ||
+	    !json_is_object(pr) || !jsonh_str(pr, "name") || !jsonh_str(pr, "version") ||
+	    !jsonh_str(pr, "sha") || jsonh_int(p, "exported_at", 0) <= 0 ||
+	    jsonh_int(k, "identified_at", 0) <= 0)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(facts); i++)
+		if (!jsonh_str(k, facts[i]))
+			return false;
+	for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
+		if (!json_is_array(json_object_get(p, lists[i])))
+			return false;
+	return case_id && !strcmp(case_id, jsonh_str(k, "id"));
+}
+
 /* The envelope was signed by the county whose key is from (else SH_EINVAL). */
 static enum sh_code check_sender(const json_t *env, const struct transfer_key *from,
 				 struct sh_error *err)
@@ -819,8 +841,7 @@ static enum sh_code open_file(struct app *app, const struct buf *file,
 	}
 	buf_setlen(&plain, blen - crypto_box_SEALBYTES);
 	*payload = json_loadb(plain.data, plain.len, 0, NULL);
-	if (!json_is_object(*payload) || !json_is_object(json_object_get(*payload, "case")) ||
-	    !json_is_object(json_object_get(*payload, "identity")))
+	if (!complete(*payload, jsonh_str(*env, "case_id")))
 		rc = sh_error_set(err, SH_EINVAL, "the case in this file is not complete");
 out:
 	sodium_memzero(sk, sizeof(sk));
