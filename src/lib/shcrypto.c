@@ -266,37 +266,34 @@ void shcrypto_key_check(const struct shcrypto_keys *k, int i, char out[65])
 	shcrypto_hex(h, sizeof(h), out);
 }
 
-/* The index of the key with the lowest id: the one every rotation keeps. */
-static int oldest_key(const struct shcrypto_keys *k)
+/* Subkey (id, ctx) of the key with the lowest id: the one every rotation keeps, so what is
+ * derived from it (the audit chain's keys, stored hashes, the transfer keys) stays valid. */
+static void oldest_subkey(const struct shcrypto_keys *k, uint64_t id, const char ctx[8],
+			  unsigned char *out, size_t len)
 {
 	int oldest = 0;
 
 	for (int i = 1; i < k->nkeys; i++)
 		if (k->ids[i] < k->ids[oldest])
 			oldest = i;
-	return oldest;
+	crypto_kdf_derive_from_key(out, len, id, ctx, k->keys + oldest * SHCRYPTO_KEY_LEN);
 }
 
 void shcrypto_audit_keys(const struct shcrypto_keys *k, unsigned char mac[SHCRYPTO_AUDIT_KEY_LEN],
 			 unsigned char checkpoint[SHCRYPTO_AUDIT_KEY_LEN])
 {
-	int oldest = oldest_key(k);
-
-	crypto_kdf_derive_from_key(mac, SHCRYPTO_AUDIT_KEY_LEN, 3, "auditmac",
-				   k->keys + oldest * SHCRYPTO_KEY_LEN);
-	crypto_kdf_derive_from_key(checkpoint, SHCRYPTO_AUDIT_KEY_LEN, 4, "auditchk",
-				   k->keys + oldest * SHCRYPTO_KEY_LEN);
+	oldest_subkey(k, 3, "auditmac", mac, SHCRYPTO_AUDIT_KEY_LEN);
+	oldest_subkey(k, 4, "auditchk", checkpoint, SHCRYPTO_AUDIT_KEY_LEN);
 }
 
-/* Keyed BLAKE2b of text under subkey (id, ctx) of the oldest key, which every rotation
- * keeps, so stored hashes go on matching. */
+/* Keyed BLAKE2b of text under subkey (id, ctx) of the oldest key, so stored hashes go on
+ * matching. */
 static void oldest_keyed_hash(const struct shcrypto_keys *k, uint64_t id, const char ctx[8],
 			      const char *text, char out[65])
 {
 	unsigned char sub[crypto_generichash_KEYBYTES], h[32];
-	int oldest = oldest_key(k);
 
-	crypto_kdf_derive_from_key(sub, sizeof(sub), id, ctx, k->keys + oldest * SHCRYPTO_KEY_LEN);
+	oldest_subkey(k, id, ctx, sub, sizeof(sub));
 	crypto_generichash(h, sizeof(h), (const unsigned char *)text, strlen(text), sub,
 			   sizeof(sub));
 	sodium_memzero(sub, sizeof(sub));
@@ -319,8 +316,7 @@ void shcrypto_transfer_keypair(const struct shcrypto_keys *k,
 {
 	unsigned char seed[crypto_box_SEEDBYTES];
 
-	crypto_kdf_derive_from_key(seed, sizeof(seed), 7, "transfer",
-				   k->keys + oldest_key(k) * SHCRYPTO_KEY_LEN);
+	oldest_subkey(k, 7, "transfer", seed, sizeof(seed));
 	crypto_box_seed_keypair(pk, sk, seed);
 	sodium_memzero(seed, sizeof(seed));
 }
@@ -331,8 +327,7 @@ void shcrypto_transfer_signkeys(const struct shcrypto_keys *k,
 {
 	unsigned char seed[crypto_sign_SEEDBYTES];
 
-	crypto_kdf_derive_from_key(seed, sizeof(seed), 8, "transign",
-				   k->keys + oldest_key(k) * SHCRYPTO_KEY_LEN);
+	oldest_subkey(k, 8, "transign", seed, sizeof(seed));
 	crypto_sign_seed_keypair(pk, sk, seed);
 	sodium_memzero(seed, sizeof(seed));
 }
