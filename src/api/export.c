@@ -42,18 +42,25 @@ static enum sh_code read_params(const struct api_request *req, const char **reas
 	else if (!in_list(*reason, reasons))
 		sh_error_field(err, SH_EINVAL, "reason", "give court, transfer or records_request");
 	if (*note)
-		n = strlen(*note);
-	if (!n || n > NOTE_MAX)
+		n = jsonh_utf8_len(*note);
+	if (!n || n > NOTE_MAX) {
 		sh_error_field(err, SH_EINVAL, "note",
 			       "give the order, request or transfer it answers, in 1 to %d "
 			       "characters (a reference such as a court order number, never a "
 			       "name)",
 			       NOTE_MAX);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)(*note)[i] < 0x20 || (*note)[i] == 0x7f) {
-			sh_error_field(err, SH_EINVAL, "note", "one line of text, without tabs");
-			break;
-		}
+	} else {
+		json_t *t = json_string(*note); /* NULL: not UTF-8 */
+		for (const char *c = *note; t && *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+				json_decref(t);
+				t = NULL;
+			}
+		if (!t)
+			sh_error_field(err, SH_EINVAL, "note",
+				       "one line of text (UTF-8), without tabs");
+		json_decref(t);
+	}
 	*html = f && !strcmp(f, "html");
 	if (f && !*html && strcmp(f, "json"))
 		sh_error_field(err, SH_EINVAL, "format",

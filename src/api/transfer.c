@@ -395,8 +395,6 @@ enum sh_code transfer_export(struct app *app, const char *case_id, const char *f
 	if ((rc = write_new_file(out, file.data, file.len, err)))
 		goto out;
 	s.detail = arena_printf(a, "to %s; file %.16s", to_county, rep->file_hash);
-	for (int sec = 0; sec < SEC_COUNT; sec++)
-		rep->sections += (s.sections >> sec) & 1;
 	if ((rc = store_write(app->store, do_sent, &s, err)))
 		unlink(out); /* not sent: no file without its audit */
 out:
@@ -850,7 +848,9 @@ out:
 	return rc;
 }
 
-static enum sh_code find_protocol(struct app *app, struct received *r, struct sh_error *err)
+/* What this county has that an import needs: the case's protocol version (the same text), its
+ * agencies, and the ones chosen for their kinds (each must be one of them). */
+static enum sh_code read_county(struct app *app, struct received *r, struct sh_error *err)
 {
 	json_t *p = json_object_get(r->p, "protocol");
 	const char *name = jsonh_str(p, "name"), *version = jsonh_str(p, "version"),
@@ -870,6 +870,17 @@ static enum sh_code find_protocol(struct app *app, struct received *r, struct sh
 		if (name && version && sha && !strcmp(list[i].name, name) &&
 		    !strcmp(list[i].version, version) && !strcmp(list[i].sha, sha))
 			r->protocol_id = list[i].id;
+	/* an agency chosen for its kind is one of this county's, enabled */
+	for (size_t i = 0; !rc && r->chosen && r->chosen[i]; i++) {
+		size_t k = 0;
+		while (k < r->nhere &&
+		       (strcmp(r->here[k].name, r->chosen[i]) || r->here[k].disabled))
+			k++;
+		if (k == r->nhere)
+			rc = sh_error_field(err, SH_EINVAL, "agency",
+					    "no enabled agency named '%s' in this county",
+					    r->chosen[i]);
+	}
 	if (!rc && !r->protocol_id)
 		rc = sh_error_set(err, SH_ECONFLICT,
 				  "the case runs under protocol %s version %s, which this county "
@@ -909,7 +920,7 @@ enum sh_code transfer_import(struct app *app, const char *in, const struct trans
 		rc = no_mem(err);
 		goto out;
 	}
-	if ((rc = find_protocol(app, &r, err)))
+	if ((rc = read_county(app, &r, err)))
 		goto out;
 	r.detail = arena_printf(a, "from %s; file %.16s; %zu entries, %zu audit rows in the file",
 				rep->county, rep->file_hash, nev,

@@ -29,7 +29,7 @@ bool transfer_key_parse(const char *hex, struct transfer_key *out);
 struct transfer_report {
 	const char *case_id;
 	const char *county; /* the other county (sending or receiving) as the file names it */
-	size_t events, steps, audit_rows, sections;
+	size_t events, steps, audit_rows;
 	char file_hash[65]; /* BLAKE2b-256 of the file, in both sides' audit rows */
 };
 

@@ -35,6 +35,8 @@ test('a reason and a note are required, and a bad format is named', async () => 
   assertProblem(await le.get(path(kase.id, { reason: 'curiosity', note: NOTE })), 422, 'reason');
   assertProblem(await le.get(path(kase.id, { reason: 'court' })), 422, 'note');
   assertProblem(await le.get(path(kase.id, { reason: 'court', note: 'x'.repeat(121) })), 422, 'note');
+  assertProblem(await le.get(path(kase.id, { reason: 'court', note: 'Synthetic\norder' })), 422, 'note');
+  assertProblem(await le.get(`/api/v1/cases/${kase.id}/export?reason=court&note=%FF%FE`), 422, 'note');
   assertProblem(await le.get(path(kase.id, { reason: 'court', note: NOTE, format: 'pdf' })), 422, 'format');
   // a refused export is not an export: nothing audited
   const rows = (await srv.as('le_sup').get(`/api/v1/cases/${kase.id}/audit?limit=500`)).json.items;

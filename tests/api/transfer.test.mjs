@@ -150,6 +150,12 @@ test('only the county the file was sealed to opens it, and a changed file is ref
   assert.match(r.stderr, /no signature/);
   assert.equal((await to.as('le').get(`/api/v1/cases/${c.id}`)).status, 404, 'nothing was imported');
   writeFileSync(other, original);
-  r = cli(['case', 'import', '--db', to.db, '--in', other, '--from-key', key(from)]);
+  // the receiving county chooses which of its agencies takes over a kind's part
+  r = cli(['case', 'import', '--db', to.db, '--in', other, '--from-key', key(from), '--agency', 'Synthetic Nowhere PD']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no enabled agency named 'Synthetic Nowhere PD'/);
+  r = cli(['case', 'import', '--db', to.db, '--in', other, '--from-key', key(from), '--agency', 'City Police B']);
   assert.equal(r.status, 0, r.stderr);
+  assert.equal((await to.as('le2').get(`/api/v1/cases/${c.id}`)).status, 200, 'City Police B took over');
+  assert.equal((await to.as('le').get(`/api/v1/cases/${c.id}`)).status, 404, 'Sheriff Station A did not');
 });
