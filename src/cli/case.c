@@ -8,31 +8,6 @@
 #include "api/transfer.h"
 #include "cli/cli.h"
 
-/* The parts of the application a transfer needs: the store, the keys, the protocol
- * versions and the county's settings (its time zone for the clocks). */
-static enum sh_code open_app(struct cli_target *t, struct app *app, struct sh_error *err)
-{
-	enum sh_code rc;
-
-	app_config_defaults(&app->cfg);
-	app->clock = timefmt_system_clock;
-	if ((rc = cli_open_store(t, &app->store, err)) ||
-	    (rc = cli_load_keys(t, app->store, false, &app->keys, err)) ||
-	    (rc = registry_load(app->store, NULL, clock_now(&app->clock), &app->registry, err)))
-		return rc;
-	return app_load_rules(app, conf_get(&t->conf, CONF_WITNESS_RULES),
-			      conf_get(&t->conf, CONF_OFFENCES), err);
-}
-
-static void close_app(struct app *app)
-{
-	registry_release(&app->registry);
-	app_release_rules(app);
-	store_close(app->store);
-	if (app->keys.keys)
-		shcrypto_keys_release(&app->keys);
-}
-
 int cmd_transfer_key(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -52,17 +27,11 @@ int cmd_transfer_key(int argc, char **argv)
 	struct store *s = NULL;
 	struct transfer_key key;
 	char hex[TRANSFER_KEY_HEX + 1];
-	int code = EXIT_OK, c;
-	bool done;
+	int code = EXIT_OK;
 	enum sh_code rc;
 
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		cli_target_option(&t, c, optarg);
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!cli_target_args(argc, argv, opts, usage, &t, &code))
+		return code;
 	if (!(rc = cli_open_store(&t, &s, &err)) && !(rc = cli_load_keys(&t, s, false, &k, &err))) {
 		transfer_key_of(&k, &key);
 		transfer_key_hex(&key, hex);
@@ -169,7 +138,9 @@ int cmd_case(int argc, char **argv)
 				       "`safeharbor transfer-key` prints",
 				       export ? "--to-key" : "--from-key",
 				       export ? "receiving" : "sending");
-	if ((rc = open_app(&t, &app, &err)))
+	app_config_defaults(&app.cfg);
+	app.clock = timefmt_system_clock;
+	if ((rc = cli_open_app(&t, &app, &err)))
 		goto out;
 	if (export) {
 		if ((rc = transfer_export(&app, id, from, to, &peer, out, &a, &rep, &err)))
@@ -188,7 +159,7 @@ int cmd_case(int argc, char **argv)
 		       rep.file_hash);
 	}
 out:
-	close_app(&app);
+	app_close(&app);
 	arena_release(&a);
 	cli_target_release(&t);
 	return rc ? cli_fail(&err) : EXIT_OK;

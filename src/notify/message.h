@@ -10,7 +10,7 @@
 #include "lib/buf.h"
 #include "store/records.h"
 
-/* "Summons", "Repeated summons", ..., "Overdue": the headline of a message. */
+/* "Summons", "Repeated summons", ..., "Overdue": the headline of a message (a static string). */
 const char *message_headline(const struct outbox_rec *r);
 
 /*
