@@ -290,6 +290,7 @@ struct sent {
 	int64_t now;
 	const char *detail;
 	unsigned sections;
+	size_t nevents; /* the entries the file carries */
 };
 
 /* The sending case closes as moved out of the county; what it owed is settled, and every
@@ -300,8 +301,18 @@ static enum sh_code do_sent(struct store_conn *c, void *arg, struct sh_error *er
 	struct casefile cf;
 	enum sh_code rc;
 
-	if ((rc = store_case_set_closed(c, s->id, s->now, "moved_out_of_county", err)) ||
-	    (rc = casefile_load(s->req, c, s->id, &cf, err)) ||
+	if ((rc = casefile_load(s->req, c, s->id, &cf, err)))
+		return rc;
+	/* an entry recorded, or the case closed, while the file was written would be lost */
+	if (cf.nevents != s->nevents || cf.c.closed_at)
+		return sh_error_set(err, SH_ECONFLICT,
+				    "case %s changed while its file was written: nothing was sent; "
+				    "run the export again",
+				    s->id);
+	cf.c.closed_at = s->now;
+	cf.c.close_reason = "moved_out_of_county";
+	if ((rc = store_case_set_closed(c, s->id, s->now, cf.c.close_reason, err)) ||
+	    (rc = casefile_evaluate(s->req, &cf, s->now, err)) ||
 	    (rc = casefile_save_steps(c, s->req, &cf, err)) ||
 	    (rc = summons_settle(c, s->id, true, cf.steps, cf.nsteps, 0, s->now, s->req->arena,
 				 err)))
@@ -395,6 +406,7 @@ enum sh_code transfer_export(struct app *app, const char *case_id, const char *f
 	if ((rc = write_new_file(out, file.data, file.len, err)))
 		goto out;
 	s.detail = arena_printf(a, "to %s; file %.16s", to_county, rep->file_hash);
+	s.nevents = rep->events;
 	if ((rc = store_write(app->store, do_sent, &s, err)))
 		unlink(out); /* not sent: no file without its audit */
 out:
