@@ -105,9 +105,9 @@ static enum sh_code events_json(struct app *app, const struct casefile *cf, json
 		int sec = access_section_parse(e->section);
 		if (e->sealed) {
 			struct buf plain = BUF_INIT;
-			enum sh_code rc =
-				shcrypto_open(&app->keys, e->sealed, e->sealed_len,
-					      sealed_context[SEALED_EVENT_TEXT], &plain, err);
+			enum sh_code rc = youth_open(&app->keys, cf->c.youth_key,
+						     cf->c.youth_key_len, SEALED_EVENT_TEXT,
+						     e->sealed, e->sealed_len, &plain, err);
 			if (!rc)
 				text = json_loadb(plain.data, plain.len, 0, NULL);
 			buf_wipe(&plain);
@@ -204,7 +204,17 @@ static enum sh_code payload(struct app *app, struct api_request *req, const char
 		rc = err->code ? err->code : sh_error_set(err, SH_EINTERNAL, "no protocol");
 		goto out;
 	}
-	if (!(ident = identity_open(&app->keys, cf.c.identity, cf.c.identity_len))) {
+	/* a youth sealed by court order leaves with no identity: such a case does not move */
+	if (cf.c.sealed_at) {
+		rc = sh_error_set(
+			err, SH_ECONFLICT,
+			"case %s is of a youth sealed by court order: it is not transferred "
+			"(its identity and texts no longer exist)",
+			id);
+		goto out;
+	}
+	if (!(ident = identity_open(&app->keys, cf.c.youth_key, cf.c.youth_key_len, cf.c.identity,
+				    cf.c.identity_len))) {
 		rc = sh_error_set(err, SH_EINTERNAL, "the youth's identity cannot be opened");
 		goto out;
 	}
@@ -435,6 +445,8 @@ struct received {
 	size_t nevents;
 	int64_t protocol_id;
 	int64_t now, exported_at;
+	const unsigned char *wrapped; /* the youth's data key, wrapped (NULL: the field key) */
+	size_t wrapped_len;
 	const char *detail;
 };
 
@@ -579,8 +591,9 @@ static enum sh_code insert_events(struct received *r, struct store_conn *c, cons
 			rc = jsonh_dump(d, &data);
 		text = json_object_get(e, "text");
 		if (!rc && json_is_object(text) && !(rc = jsonh_dump(text, &plain)) &&
-		    !(rc = shcrypto_seal(&r->req->app->keys, plain.data, plain.len,
-					 sealed_context[SEALED_EVENT_TEXT], &sealed))) {
+		    !(rc = youth_seal_wrapped(&r->req->app->keys, r->wrapped, r->wrapped_len,
+					      SEALED_EVENT_TEXT, plain.data, plain.len, &sealed,
+					      err))) {
 			ev.sealed = (const unsigned char *)sealed.data;
 			ev.sealed_len = sealed.len;
 		}
@@ -643,7 +656,8 @@ static enum sh_code do_received(struct store_conn *c, void *arg, struct sh_error
 	json_t *k = json_object_get(r->p, "case"), *ident = json_object_get(r->p, "identity"), *g;
 	struct case_rec rec = { 0 }, existing;
 	struct youth_rec youth = { .created_at = r->now };
-	struct buf sealed = BUF_INIT;
+	struct buf sealed = BUF_INIT, wrapped = BUF_INIT;
+	struct youth_key ykey = { 0 };
 	struct casefile cf;
 	const char **terms = NULL;
 	char blind[65];
@@ -662,7 +676,12 @@ static enum sh_code do_received(struct store_conn *c, void *arg, struct sh_error
 	sh_error_init(err);
 	rec.area = jsonh_str(k, "area");
 	/* the youth: one already known here (the blind index under this county's key), or new */
-	if ((rc = identity_seal(&app->keys, ident, &sealed)) ||
+	if ((rc = shcrypto_youth_key_new(&app->keys, ykey.key, &wrapped)))
+		goto out;
+	ykey.present = true;
+	r->wrapped = (const unsigned char *)wrapped.data;
+	r->wrapped_len = wrapped.len;
+	if ((rc = identity_seal(&ykey, ident, &sealed)) ||
 	    (rc = search_identity_terms(&app->keys, ident, req->arena, &terms, &nterms, err)))
 		goto out;
 	if (identity_blind_index(&app->keys, ident, blind)) {
@@ -671,11 +690,16 @@ static enum sh_code do_received(struct store_conn *c, void *arg, struct sh_error
 			goto out;
 	}
 	if (youth_id) {
-		if ((rc = store_youth_recoveries(c, youth_id, &recoveries, err)))
+		/* its texts go under the key of the youth known here */
+		if ((rc = store_youth_recoveries(c, youth_id, &recoveries, err)) ||
+		    (rc = store_youth_key_get(c, youth_id, req->arena, &r->wrapped, &r->wrapped_len,
+					      err)))
 			goto out;
 	} else {
 		youth.identity = (const unsigned char *)sealed.data;
 		youth.identity_len = sealed.len;
+		youth.youth_key = r->wrapped;
+		youth.youth_key_len = r->wrapped_len;
 		if ((rc = store_youth_insert(c, &youth, err)) ||
 		    (rc = store_youth_search_set(c, youth.id, search_key_id(&app->keys), terms,
 						 nterms, err)))
@@ -729,7 +753,9 @@ static enum sh_code do_received(struct store_conn *c, void *arg, struct sh_error
 	rc = audit_record(c, NULL, r->now, "case.transfer_in", rec.id, "core", "ok", r->detail,
 			  err);
 out:
+	youth_key_wipe(&ykey);
 	buf_release(&sealed);
+	buf_release(&wrapped);
 	return rc;
 }
 

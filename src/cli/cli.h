@@ -199,6 +199,8 @@ int cmd_case(int argc, char **argv);
 int cmd_transfer_key(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_key(int argc, char **argv);
+int cmd_seal(int argc, char **argv);
+int cmd_retention(int argc, char **argv);
 int cmd_roster(int argc, char **argv);
 int cmd_notify(int argc, char **argv);
 int cmd_report(int argc, char **argv);

@@ -13,6 +13,8 @@ const struct cli_command cli_commands[] = {
 	{ "token", cmd_token, "create, list or revoke integration tokens" },
 	{ "demo", cmd_demo, "load synthetic agencies, users and cases into a new database" },
 	{ "key", cmd_key, "rotate the field-encryption key" },
+	{ "seal", cmd_seal, "carry out a court order to seal a youth's records" },
+	{ "retention", cmd_retention, "the retention schedule: dry run, apply, holds" },
 	{ "audit", cmd_audit, "verify the audit chain; list who viewed a case" },
 	{ "case", cmd_case, "move a case to another county, or take one in (a sealed file)" },
 	{ "transfer-key", cmd_transfer_key,

@@ -159,3 +159,18 @@ test('only the county the file was sealed to opens it, and a changed file is ref
   assert.equal((await to.as('le2').get(`/api/v1/cases/${c.id}`)).status, 200, 'City Police B took over');
   assert.equal((await to.as('le').get(`/api/v1/cases/${c.id}`)).status, 404, 'Sheriff Station A did not');
 });
+
+test("a youth sealed by court order is not transferred, and the export shows no identity", async () => {
+  const c = (await identify(from.as('le'), { youth: { birth_date: '2011-04-02', first_name: 'Testa', last_name: `${SURNAME}sealed` } })).json;
+  const today = new Date().toISOString().slice(0, 10);
+  let r = cli(['seal', '--db', from.db, '--case', c.id, '--order', 'SYN-JUV-786-0099', '--order-date', today]);
+  assert.equal(r.status, 0, r.stderr);
+  const out = join(from.dir, 'sealed.json');
+  r = cli(['case', 'export', '--db', from.db, '--case', c.id, '--to-county', 'Synthetic County B',
+    '--to-key', key(to), '--out', out]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /sealed by court order/);
+  const e = await from.as('le').get(`/api/v1/cases/${c.id}/export?reason=court&note=SYN-1`);
+  assert.equal(e.status, 200, e.text);
+  assert.ok(!e.text.includes(`${SURNAME}sealed`), 'no name in the export of a sealed youth');
+});

@@ -8,6 +8,7 @@ import {
 import { stepList } from '../steps.js';
 import { PARTS } from './witness.js';
 import { workerControl } from '../assign.js';
+import { sealedLabel } from './cases.js';
 import { onItButton, unreachableWhy } from '../summons.js';
 
 const EVENT = {
@@ -66,7 +67,8 @@ export async function render(main, ctx) {
   const witness = h('div', { id: 'witness' });
   const summoned = h('div');
   const timeline = h('ol', { class: 'timeline', reversed: true });
-  const forms = buildForms(ctx, id, refresh);
+  // nothing is added to a sealed youth's case (the API refuses it: 409)
+  const forms = c.youth?.sealed ? [] : buildForms(ctx, id, refresh);
   // the steps and their clocks lead (what a worker on a phone needs first); links jump to the rest
   const jumps = [['steps', 'Steps'], ['youth', 'Youth and agencies'], ['witness', 'Witness'],
     forms.length && ['add', 'Add to the record'], ['timeline', 'Timeline'], ['export', 'Export']].filter(Boolean);
@@ -151,7 +153,7 @@ export function caseFacts(c) {
   const y = c.youth ?? {};
   const name = [y.first_name, y.last_name].filter(Boolean).join(' ');
   const facts = [
-    ['Youth', name ? [name, y.name_confidential ? ' (name confidential, PC 293)' : ''] :
+    ['Youth', y.sealed ? sealedLabel(y) : name ? [name, y.name_confidential ? ' (name confidential, PC 293)' : ''] :
       y.name_confidential ? 'Name confidential (PC 293)' : 'No name given or not shown to your agency'],
     y.aliases?.length ? ['Also known as', y.aliases.join(', ')] : null,
     ['Age', `${y.age}${y.age_estimated ? ' (estimated)' : ''}`],

@@ -9,9 +9,15 @@ import { areaOptions, colleagues, filterBar, filterQuery, loadPrefs, savePrefs }
 // the last search, in memory only (never in storage), for the person who made it
 let last = null;
 
+// A youth whose identity is gone: sealed by a court, or destroyed by the retention schedule.
+export function sealedLabel(y) {
+  return y.sealed === 'retention' ? 'Identity destroyed (retention schedule)' : 'Sealed by court order';
+}
+
 // How a result tells youths apart: the name (or initials) to those who may see it.
 export function youthLabel(y) {
   if (!y) return 'Name not shown to your agency';
+  if (y.sealed) return sealedLabel(y);
   const name = [y.first_name, y.last_name].filter(Boolean).join(' ');
   if (name) return name;
   if (y.name_confidential && !y.initials) return 'Name confidential (PC 293)';
@@ -122,7 +128,7 @@ export async function render(main, ctx) {
     listNote.textContent = items.length ? `${items.length} case${items.length === 1 ? '' : 's'}.` : 'No cases.';
     fill(list, items.map((c) => h('li', { class: 'result card', dataset: { case: c.id } },
       h('p', { class: 'result-head' }, h('a', { href: `/cases/${c.id}`, class: 'result-name' },
-        c.youth?.initials || 'Youth', h('span', { class: 'visually-hidden' }, `, case ${c.id}`)),
+        c.youth?.sealed ? sealedLabel(c.youth) : c.youth?.initials || 'Youth', h('span', { class: 'visually-hidden' }, `, case ${c.id}`)),
       ' ', h('span', { class: `badge ${c.open ? 'badge-open' : 'badge-closed'}` }, c.open ? 'Open' : 'Closed')),
       h('p', { class: 'result-facts' }, h('span', { class: 'case-id' }, c.id),
         ` · age ${c.age} · ${STATUS[c.youth_status] ?? c.youth_status} · ${c.area} · identified ${fmtTime(c.identified_at)}`),

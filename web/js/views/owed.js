@@ -7,6 +7,13 @@ import { clock, fmtDue, fmtTime, h, STATUS, fill } from '../dom.js';
 import { doneControl } from '../steps.js';
 import { colleagues, filterBar, filterQuery, loadPrefs, savePrefs } from '../filters.js';
 import { unreachableList } from '../summons.js';
+import { sealedLabel } from './cases.js';
+
+// The youth in a row: initials, or that no identity is left.
+function youthTag(y) {
+  if (y?.sealed) return [h('strong', {}, sealedLabel(y)), ' · '];
+  return y?.initials ? [h('strong', {}, y.initials), ' · '] : null;
+}
 
 const REFRESH_MS = 60000;
 
@@ -63,7 +70,7 @@ export async function render(main, ctx) {
           h('span', { class: 'step-title' }, s.title),
           clock(s.opened_at, s.due_at)),
         h('p', { class: 'owed-case' },
-          c.youth?.initials ? [h('strong', {}, c.youth.initials), ' · '] : null,
+          youthTag(c.youth),
           h('a', { href: `/cases/${c.id}`, class: 'case-id' }, c.id),
           ` · age ${c.age} · ${STATUS[c.youth_status] ?? c.youth_status} · ${c.area}`,
           c.worker ? ` · worker: ${c.worker.name}` : ''),
@@ -78,7 +85,7 @@ export async function render(main, ctx) {
       : `${rows.length} step${rows.length === 1 ? '' : 's'} owed on ${items.length} case${items.length === 1 ? '' : 's'}` +
         (late ? `; ${late} overdue.` : '; none overdue.');
     fill(cases, ...items.map((c) => h('li', {},
-      c.youth?.initials ? [h('strong', {}, c.youth.initials), ' · '] : null,
+      youthTag(c.youth),
       h('a', { href: `/cases/${c.id}`, class: 'case-id' }, c.id),
       ` · age ${c.age} · ${STATUS[c.youth_status] ?? c.youth_status} · identified ${fmtTime(c.identified_at)}`)));
     if (!items.length) cases.append(h('li', { class: 'muted' }, 'No open cases.'));
