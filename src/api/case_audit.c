@@ -34,6 +34,10 @@ static json_t *row_json(const struct audit_view_rec *r)
 		r->e.section ? json_string(r->e.section) : json_null(), "outcome", r->e.outcome);
 
 	jsonh_set_time(o, "at", r->e.at, false);
+	/* why a case left safeharbor (an export, a transfer): the reason and its reference */
+	if (r->e.detail && (!strncmp(r->e.action, "case.export", 11) ||
+			    !strncmp(r->e.action, "case.transfer", 13)))
+		json_object_set_new(o, "reason", json_string(r->e.detail));
 	if (r->e.token_id)
 		json_object_set_new(
 			o, "via_token",

@@ -53,6 +53,7 @@ API_HANDLER(api_case_audit);
 API_HANDLER(api_notices_list);
 API_HANDLER(api_events_create);
 API_HANDLER(api_events_list);
+API_HANDLER(api_case_export);
 
 /* search.c, caseloads.c, prefs.c: finding a youth, caseloads, saved filters */
 API_HANDLER(api_search);

@@ -195,6 +195,8 @@ int cmd_agency(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_case(int argc, char **argv);
+int cmd_transfer_key(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_seal(int argc, char **argv);

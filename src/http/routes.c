@@ -109,6 +109,7 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/cases/{id}/events", api_events_create, ROUTE_SIGNED_IN, 64 * KiB,
 	  ON_CASE },
 	{ "GET", "/api/v1/cases/{id}/events", api_events_list, ROUTE_SIGNED_IN, 0, ON_CASE },
+	{ "GET", "/api/v1/cases/{id}/export", api_case_export, ROUTE_SIGNED_IN, 0, ON_CASE },
 	{ "GET", "/api/v1/cases/{id}/witness", api_case_witness, ROUTE_SIGNED_IN, 0,
 	  PERMIT(.case_member = true, .need = ACCESS_READ, .section = SEC_COURT,
 		 .section_rule = "your agency does not see court matters") },

@@ -340,32 +340,34 @@ void shcrypto_key_check(const struct shcrypto_keys *k, int i, char out[65])
 	shcrypto_hex(h, sizeof(h), out);
 }
 
-void shcrypto_audit_keys(const struct shcrypto_keys *k, unsigned char mac[SHCRYPTO_AUDIT_KEY_LEN],
-			 unsigned char checkpoint[SHCRYPTO_AUDIT_KEY_LEN])
+/* Subkey (id, ctx) of the key with the lowest id: the one every rotation keeps, so what is
+ * derived from it (the audit chain's keys, stored hashes, the transfer keys) stays valid. */
+static void oldest_subkey(const struct shcrypto_keys *k, uint64_t id, const char ctx[8],
+			  unsigned char *out, size_t len)
 {
 	int oldest = 0;
 
 	for (int i = 1; i < k->nkeys; i++)
 		if (k->ids[i] < k->ids[oldest])
 			oldest = i;
-	crypto_kdf_derive_from_key(mac, SHCRYPTO_AUDIT_KEY_LEN, 3, "auditmac",
-				   k->keys + oldest * SHCRYPTO_KEY_LEN);
-	crypto_kdf_derive_from_key(checkpoint, SHCRYPTO_AUDIT_KEY_LEN, 4, "auditchk",
-				   k->keys + oldest * SHCRYPTO_KEY_LEN);
+	crypto_kdf_derive_from_key(out, len, id, ctx, k->keys + oldest * SHCRYPTO_KEY_LEN);
 }
 
-/* Keyed BLAKE2b of text under subkey (id, ctx) of the oldest key, which every rotation
- * keeps, so stored hashes go on matching. */
+void shcrypto_audit_keys(const struct shcrypto_keys *k, unsigned char mac[SHCRYPTO_AUDIT_KEY_LEN],
+			 unsigned char checkpoint[SHCRYPTO_AUDIT_KEY_LEN])
+{
+	oldest_subkey(k, 3, "auditmac", mac, SHCRYPTO_AUDIT_KEY_LEN);
+	oldest_subkey(k, 4, "auditchk", checkpoint, SHCRYPTO_AUDIT_KEY_LEN);
+}
+
+/* Keyed BLAKE2b of text under subkey (id, ctx) of the oldest key, so stored hashes go on
+ * matching. */
 static void oldest_keyed_hash(const struct shcrypto_keys *k, uint64_t id, const char ctx[8],
 			      const char *text, char out[65])
 {
 	unsigned char sub[crypto_generichash_KEYBYTES], h[32];
-	int oldest = 0;
 
-	for (int i = 1; i < k->nkeys; i++)
-		if (k->ids[i] < k->ids[oldest])
-			oldest = i;
-	crypto_kdf_derive_from_key(sub, sizeof(sub), id, ctx, k->keys + oldest * SHCRYPTO_KEY_LEN);
+	oldest_subkey(k, id, ctx, sub, sizeof(sub));
 	crypto_generichash(h, sizeof(h), (const unsigned char *)text, strlen(text), sub,
 			   sizeof(sub));
 	sodium_memzero(sub, sizeof(sub));
@@ -380,6 +382,28 @@ void shcrypto_code_hash(const struct shcrypto_keys *k, const char *code, char ou
 void shcrypto_feed_hash(const struct shcrypto_keys *k, const char *token, char out[65])
 {
 	oldest_keyed_hash(k, 6, "calfeeds", token, out);
+}
+
+void shcrypto_transfer_keypair(const struct shcrypto_keys *k,
+			       unsigned char pk[SHCRYPTO_TRANSFER_KEY_LEN],
+			       unsigned char sk[SHCRYPTO_TRANSFER_KEY_LEN])
+{
+	unsigned char seed[crypto_box_SEEDBYTES];
+
+	oldest_subkey(k, 7, "transfer", seed, sizeof(seed));
+	crypto_box_seed_keypair(pk, sk, seed);
+	sodium_memzero(seed, sizeof(seed));
+}
+
+void shcrypto_transfer_signkeys(const struct shcrypto_keys *k,
+				unsigned char pk[SHCRYPTO_TRANSFER_KEY_LEN],
+				unsigned char sk[SHCRYPTO_SIGN_SECRET_LEN])
+{
+	unsigned char seed[crypto_sign_SEEDBYTES];
+
+	oldest_subkey(k, 8, "transign", seed, sizeof(seed));
+	crypto_sign_seed_keypair(pk, sk, seed);
+	sodium_memzero(seed, sizeof(seed));
 }
 
 void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char out[65])

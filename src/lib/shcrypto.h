@@ -91,6 +91,21 @@ void shcrypto_key_check(const struct shcrypto_keys *k, int i, char out[65]);
 void shcrypto_code_hash(const struct shcrypto_keys *k, const char *code, char out[65]);
 /* The same for the token of a calendar feed (its secret URL), under its own subkey. */
 void shcrypto_feed_hash(const struct shcrypto_keys *k, const char *token, char out[65]);
+/*
+ * The county's transfer key pair (X25519, for libsodium's crypto_box_seal): a case
+ * transferred to this county is sealed to pk, and only sk opens it. Derived from the
+ * oldest key (kept by every rotation), so the public key a county gives stays valid.
+ */
+#define SHCRYPTO_TRANSFER_KEY_LEN 32
+void shcrypto_transfer_keypair(const struct shcrypto_keys *k,
+			       unsigned char pk[SHCRYPTO_TRANSFER_KEY_LEN],
+			       unsigned char sk[SHCRYPTO_TRANSFER_KEY_LEN]);
+/* The county's signing key pair for the transfers it sends (Ed25519): the receiving
+ * county checks a file against the sender's public key before it opens it. */
+#define SHCRYPTO_SIGN_SECRET_LEN 64
+void shcrypto_transfer_signkeys(const struct shcrypto_keys *k,
+				unsigned char pk[SHCRYPTO_TRANSFER_KEY_LEN],
+				unsigned char sk[SHCRYPTO_SIGN_SECRET_LEN]);
 /* Keyed BLAKE2b of text, written as 64 hex characters into out[65]. */
 void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char out[65]);
 

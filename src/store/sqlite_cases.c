@@ -833,6 +833,7 @@ static void map_audit_for_case(sqlite3_stmt *st, struct arena *a, void *rec)
 	r->token_label = sq_col_text(st, 10, a);
 	r->token_created_by = sqlite3_column_int64(st, 11);
 	r->token_creator_name = sq_col_text(st, 12, a);
+	r->e.detail = sq_col_text(st, 13, a);
 }
 
 enum sh_code sqlite_audit_for_case(struct store_conn *c, const char *case_id, int64_t before_seq,
@@ -841,8 +842,8 @@ enum sh_code sqlite_audit_for_case(struct store_conn *c, const char *case_id, in
 {
 	static const char sql[] =
 		"SELECT a.seq, a.at, a.user_id, a.agency_id, a.action, a.section, a.outcome,"
-		" a.token_id, u.display_name, g.name, t.label, t.created_by, tc.display_name"
-		" FROM audit a LEFT JOIN users u ON u.id = a.user_id"
+		" a.token_id, u.display_name, g.name, t.label, t.created_by, tc.display_name,"
+		" a.detail FROM audit a LEFT JOIN users u ON u.id = a.user_id"
 		" LEFT JOIN agencies g ON g.id = a.agency_id"
 		" LEFT JOIN tokens t ON t.id = a.token_id AND a.token_id <> 0"
 		" LEFT JOIN users tc ON tc.id = t.created_by"

@@ -71,7 +71,7 @@ export async function render(main, ctx) {
   const forms = c.youth?.sealed ? [] : buildForms(ctx, id, refresh);
   // the steps and their clocks lead (what a worker on a phone needs first); links jump to the rest
   const jumps = [['steps', 'Steps'], ['youth', 'Youth and agencies'], ['witness', 'Witness'],
-    forms.length && ['add', 'Add to the record'], ['timeline', 'Timeline']].filter(Boolean);
+    forms.length && ['add', 'Add to the record'], ['timeline', 'Timeline'], ['export', 'Export']].filter(Boolean);
   const jumpNav = h('nav', { class: 'jumps no-print', 'aria-label': 'On this page' },
     h('ul', {}, jumps.map(([to, label]) => h('li', { dataset: { to } }, h('a', { href: `#${to}` }, label))),
       h('li', {}, h('a', { href: `/cases/${id}/print`, dataset: { print: 'summary' } }, 'Print a summary'))));
@@ -83,7 +83,8 @@ export async function render(main, ctx) {
     forms.length ? [h('h2', { id: 'add', tabindex: '-1' }, 'Add to the record'), h('div', { class: 'forms' }, forms)] : null,
     h('h2', { id: 'timeline', tabindex: '-1' }, 'Timeline'),
     h('p', { class: 'hint' }, 'Newest first. Entries from sections your agency may not read are not shown.'),
-    timeline);
+    timeline,
+    h('h2', { id: 'export', tabindex: '-1', class: 'no-print' }, 'Export'), exportForm(id));
 
   function paint() {
     fill(badges, caseBadges(c));
@@ -307,7 +308,10 @@ export function eventItem(e, titles, correct) {
       h('strong', {}, EVENT[e.type] ?? e.type), ' · ', h('time', { datetime: e.at }, fmtTime(e.at)),
       ' ', h('span', { class: `section section-${e.section}` }, SECTION[e.section] ?? e.section),
       e.deviation ? h('span', { class: 'badge badge-deviation' }, 'Deviation') : null),
-    h('p', { class: 'event-by' }, [e.author?.name, e.author?.agency].filter(Boolean).join(', ')),
+    h('p', { class: 'event-by' }, e.transferred
+      // written in the county the case came from (safeharbor case import)
+      ? `${[e.transferred.author, e.transferred.agency].filter(Boolean).join(', ')} (${e.transferred.county ?? 'another county'})`
+      : [e.author?.name, e.author?.agency].filter(Boolean).join(', ')),
     lines.length ? h('dl', { class: 'event-data' }, lines.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])) : null,
     e.amended_by ? h('p', { class: 'muted' }, 'Corrected by a later entry.') : null,
     e.amends ? h('p', { class: 'muted' }, 'Corrects an earlier entry.') : null,
@@ -315,6 +319,25 @@ export function eventItem(e, titles, correct) {
 }
 
 // ---- the forms this user's agency may add ----
+
+// The case as my agency may see it, for a court, a transfer or a records request: the
+// server answers with the page (or the JSON document) in a new tab and audits the export
+// with its reason (GET /api/v1/cases/{id}/export, docs/api.md).
+function exportForm(id) {
+  const reason = field({ name: 'reason', label: 'Why it leaves safeharbor', type: 'select', required: true,
+    options: [['', 'Choose…'], ['court', 'For a court'], ['transfer', 'A transfer to another county'],
+      ['records_request', 'A records request']] });
+  const note = field({ name: 'note', label: 'Reference', required: true,
+    hint: 'The court order, request or transfer it answers (such as 26-JV-0001). Never a name: it is kept in the audit.',
+    attrs: { maxlength: 120, autocomplete: 'off' } });
+  const format = field({ name: 'format', label: 'Form', type: 'select', required: true,
+    options: [['html', 'A page to print'], ['json', 'A data file (JSON)']], value: 'html' });
+  return h('form', { class: 'export no-print', method: 'get', target: '_blank', rel: 'noopener',
+    action: `/api/v1/cases/${encodeURIComponent(id)}/export` },
+  h('p', { class: 'hint' }, 'Everything your agency may see of this case, and nothing more. The export is recorded with its reason.'),
+  reason.wrap, note.wrap, format.wrap,
+  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Export')));
+}
 
 function buildForms(ctx, id, refresh) {
   if (!ctx.caps.staff) return [];

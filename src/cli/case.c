@@ -1,0 +1,166 @@
+/*
+ * safeharbor transfer-key: this county's public key for cases transferred to it.
+ * safeharbor case export: a case moves to another county (a file sealed to its key).
+ * safeharbor case import: a case transferred to this county (api/transfer.h).
+ */
+#include "lib/common.h"
+#include "api/app.h"
+#include "api/transfer.h"
+#include "cli/cli.h"
+
+int cmd_transfer_key(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_DB_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const char usage[] =
+		"safeharbor transfer-key [--db PATH] [--key-file FILE]\n"
+		"  Prints this county's public transfer key (128 hex characters). Give it to the\n"
+		"  counties you exchange cases with: a case sent to you is sealed to it (only this\n"
+		"  county's key file opens it), and a case you send is checked against it. It stays\n"
+		"  the same across key rotations.";
+	struct sh_error err = SH_ERROR_INIT;
+	struct cli_target t = { 0 };
+	struct shcrypto_keys k = { 0 };
+	struct store *s = NULL;
+	struct transfer_key key;
+	char hex[TRANSFER_KEY_HEX + 1];
+	int code = EXIT_OK;
+	enum sh_code rc;
+
+	if (!cli_target_args(argc, argv, opts, usage, &t, &code))
+		return code;
+	if (!(rc = cli_open_store(&t, &s, &err)) && !(rc = cli_load_keys(&t, s, false, &k, &err))) {
+		transfer_key_of(&k, &key);
+		transfer_key_hex(&key, hex);
+		printf("%s\n", hex);
+	}
+	store_close(s);
+	if (k.keys)
+		shcrypto_keys_release(&k);
+	cli_target_release(&t);
+	return rc ? cli_fail(&err) : EXIT_OK;
+}
+
+enum {
+	OPT_CASE = 'c',
+	OPT_TO = 't',
+	OPT_FROM = 'f',
+	OPT_KEY = 'k',
+	OPT_OUT = 'o',
+	OPT_IN = 'i',
+	OPT_AGENCY = 'a',
+	OPT_FROM_KEY = 'K'
+};
+
+int cmd_case(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_DB_OPTIONS,
+		{ "case", required_argument, NULL, OPT_CASE },
+		{ "to-county", required_argument, NULL, OPT_TO },
+		{ "from-county", required_argument, NULL, OPT_FROM },
+		{ "to-key", required_argument, NULL, OPT_KEY },
+		{ "out", required_argument, NULL, OPT_OUT },
+		{ "in", required_argument, NULL, OPT_IN },
+		{ "from-key", required_argument, NULL, OPT_FROM_KEY },
+		{ "agency", required_argument, NULL, OPT_AGENCY },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const char usage[] =
+		"safeharbor case export --case ID --to-county NAME --to-key KEY --out FILE\n"
+		"                       [--from-county NAME] [--db PATH] [--key-file FILE]\n"
+		"  Writes the whole case (every compartment, its timeline, steps and audit rows)\n"
+		"  into FILE, sealed to the receiving county's key (its `safeharbor transfer-key`)\n"
+		"  and signed with this county's, then closes the case here as moved_out_of_county\n"
+		"  and audits the transfer.\n"
+		"safeharbor case import --in FILE --from-key KEY [--agency NAME]... [--db PATH]\n"
+		"                       [--key-file FILE]\n"
+		"  Checks that the file was signed by the county whose transfer key is KEY, opens it\n"
+		"  with this county's key, re-seals the case under this county's\n"
+		"  key with the same case id, each sending agency replaced by this county's agency\n"
+		"  of its kind (--agency chooses one for its kind), checks that its steps and clocks\n"
+		"  equal the sending county's, and audits the transfer. Nothing is written when a\n"
+		"  check fails. Run `safeharbor audit verify` on both sides afterwards.";
+	static const char *const subs[] = { "export", "import", NULL };
+	struct sh_error err = SH_ERROR_INIT;
+	struct cli_target t = { 0 };
+	struct app app = { 0 };
+	struct arena a = ARENA_INIT;
+	struct transfer_report rep;
+	const char *sub, *id = NULL, *to = NULL, *from = NULL, *key = NULL, *out = NULL, *in = NULL,
+			 *from_key = NULL, *chosen[17] = { 0 };
+	struct transfer_key peer;
+	size_t nchosen = 0;
+	int code = EXIT_OK, c;
+	bool done, export;
+	enum sh_code rc;
+
+	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
+		return code;
+	export = !strcmp(sub, "export");
+	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
+		if (done)
+			return code;
+		switch (c) {
+		default: cli_target_option(&t, c, optarg); break;
+		case OPT_CASE: id = optarg; break;
+		case OPT_TO: to = optarg; break;
+		case OPT_FROM: from = optarg; break;
+		case OPT_KEY: key = optarg; break;
+		case OPT_OUT: out = optarg; break;
+		case OPT_IN: in = optarg; break;
+		case OPT_FROM_KEY: from_key = optarg; break;
+		case OPT_AGENCY:
+			if (nchosen == ARRAY_SIZE(chosen) - 1)
+				return cli_usage_error(usage, "at most %zu --agency",
+						       ARRAY_SIZE(chosen) - 1);
+			chosen[nchosen++] = optarg;
+			break;
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (export && (!id || !to || !key || !out))
+		return cli_usage_error(usage, "case export needs --case, --to-county, --to-key and "
+					      "--out");
+	if (export && (in || from_key || nchosen))
+		return cli_usage_error(usage, "--in, --from-key and --agency are for case import");
+	if (!export && (!in || !from_key || id || to || from || key || out))
+		return cli_usage_error(usage,
+				       "case import takes --in FILE --from-key KEY (and --agency)");
+	if (!transfer_key_parse(export ? key : from_key, &peer))
+		return cli_usage_error(usage,
+				       "%s: give the 128 hex characters the %s county's "
+				       "`safeharbor transfer-key` prints",
+				       export ? "--to-key" : "--from-key",
+				       export ? "receiving" : "sending");
+	app_config_defaults(&app.cfg);
+	app.clock = timefmt_system_clock;
+	if ((rc = cli_open_app(&t, &app, &err)))
+		goto out;
+	if (export) {
+		if ((rc = transfer_export(&app, id, from, to, &peer, out, &a, &rep, &err)))
+			goto out;
+		printf("case %s written to %s for %s: %zu entries, %zu steps, %zu audit rows, "
+		       "sealed to its key and signed; closed here as moved_out_of_county (file "
+		       "%.16s)\n",
+		       id, out, to, rep.events, rep.steps, rep.audit_rows, rep.file_hash);
+	} else {
+		if ((rc = transfer_import(&app, in, &peer, chosen, &a, &rep, &err)))
+			goto out;
+		printf("case %s imported from %s: %zu entries, its steps and clocks as the sending "
+		       "county had them (%zu steps checked); %zu audit rows of the sending county "
+		       "stay in the file: keep it (file %.16s)\n",
+		       rep.case_id, rep.county, rep.events, rep.steps, rep.audit_rows,
+		       rep.file_hash);
+	}
+out:
+	app_close(&app);
+	arena_release(&a);
+	cli_target_release(&t);
+	return rc ? cli_fail(&err) : EXIT_OK;
+}
