@@ -645,6 +645,21 @@ static void d_title(struct parser *ps, const char *rest)
 	ps->cur->title = pstrdup(ps, rest);
 }
 
+/* title_es TEXT: the title in Spanish (optional; the English one when absent) */
+static void d_title_es(struct parser *ps, const char *rest)
+{
+	if (ps->cur->title_es) {
+		perr(ps, ps->line, "duplicate 'title_es' in step '%.64s'", ps->cur->key);
+		return;
+	}
+	if (!*rest) {
+		perr(ps, ps->line, "empty title_es");
+		ps->cur->title_es = "";
+		return;
+	}
+	ps->cur->title_es = pstrdup(ps, rest);
+}
+
 static void d_source(struct parser *ps, const char *rest)
 {
 	const char **dst = ps->cur ? &ps->cur->source : &ps->p->source;
@@ -852,6 +867,7 @@ static const struct directive {
 	{ "effective", IN_HEADER, d_effective },
 	{ "step", ANYWHERE, d_step },
 	{ "title", IN_STEP, d_title },
+	{ "title_es", IN_STEP, d_title_es },
 	{ "owner", IN_STEP, d_owner },
 	{ "due", IN_STEP, d_due },
 	{ "when", IN_STEP, d_when },
@@ -902,7 +918,7 @@ static void parse_line(struct parser *ps, const char *s, size_t n)
 	if (!d) {
 		perr(ps, ps->line,
 		     "unknown directive '%.40s' (expected protocol, version, effective, source, "
-		     "step, title, owner, due, when, not before or done by)",
+		     "step, title, title_es, owner, due, when, not before or done by)",
 		     text);
 		return;
 	}
@@ -1222,6 +1238,11 @@ const char *protocol_step_title(const struct protocol *p, const char *key)
 	const struct pstep *s = key ? find_step(p, key, NULL) : NULL;
 
 	return s ? s->title : key;
+}
+
+const char *protocol_step_title_es(const struct protocol *p, size_t i)
+{
+	return i < p->nsteps ? p->steps[i].title_es : NULL;
 }
 
 const char *protocol_step_done_by(const struct protocol *p, size_t i)
