@@ -2,7 +2,8 @@
 // The server answers every page path with index.html; this file picks the view.
 import { ApiError, get, setCsrf } from './api.js';
 import { continueSignIn, forgetDrafts, installReauth, renderSignIn, setSessionLimits, signOut } from './auth.js';
-import { h, setCounty, startTicker, fill } from './dom.js';
+import { h, setCounty, setCountyZone, startTicker, fill } from './dom.js';
+import { browserLanguage, setLanguage, t } from './i18n.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -53,6 +54,24 @@ const views = {
   account: () => import('./views/account.js'),
 };
 
+// The language: the user's setting (the `language` preference), else the browser's. The
+// dates and numbers follow it (dom.js makes its formats again).
+export async function useLanguage(lang) {
+  await setLanguage(lang ?? browserLanguage());
+  setCountyZone();
+  document.querySelector('a.skip').textContent = t('shell.skip');
+  nav.setAttribute('aria-label', t('shell.nav'));
+}
+
+async function userLanguage() {
+  try {
+    const { data } = await get('/api/v1/me/preferences');
+    return data?.language?.language;
+  } catch {
+    return undefined;
+  }
+}
+
 // Each role lands on its own first screen: law enforcement identifies; oversight reads the
 // reports; a shelter, the office of education and the court see the youth they take part
 // for (they owe no protocol step); other case staff what they owe.
@@ -81,26 +100,26 @@ function renderNav() {
   if (!me) return;
   const c = caps(me);
   const links = [
-    c.identifies && ['/identify', 'Identify a youth'],
-    c.staff && ['/owed', 'What we owe now'],
-    c.staff && ['/cases', me.agency.kind === 'shelter' ? 'Our youth' : 'Find a youth'],
-    c.staff && ['/agenda', 'Agenda'],
-    c.witnesses && ['/witnesses', 'Witnesses'],
-    c.staff && ['/oncall', 'On call'],
-    c.reports && ['/reports', 'Reports'],
-    c.admin && ['/admin', 'Admin'],
+    c.identifies && ['/identify', t('nav.identify')],
+    c.staff && ['/owed', t('nav.owed')],
+    c.staff && ['/cases', me.agency.kind === 'shelter' ? t('nav.our_youth') : t('nav.find')],
+    c.staff && ['/agenda', t('nav.agenda')],
+    c.witnesses && ['/witnesses', t('nav.witnesses')],
+    c.staff && ['/oncall', t('nav.oncall')],
+    c.reports && ['/reports', t('nav.reports')],
+    c.admin && ['/admin', t('nav.admin')],
   ].filter(Boolean);
   nav.append(h('ul', {}, links.map(([href, label]) => h('li', {},
     h('a', { href, 'aria-current': location.pathname === href ? 'page' : null }, label)))));
   who.append(
-    h('a', { class: 'who-name', href: '/account', title: 'Your account' }, me.display_name, h('span', { class: 'who-agency' }, ` · ${me.agency.name}`)),
-    h('button', { type: 'button', class: 'link', onclick: () => signOut() }, 'Sign out'));
+    h('a', { class: 'who-name', href: '/account', title: t('nav.account') }, me.display_name, h('span', { class: 'who-agency' }, ` · ${me.agency.name}`)),
+    h('button', { type: 'button', class: 'link', onclick: () => signOut() }, t('nav.signout')));
 }
 
 function showError(e) {
-  fill(main, h('h1', { tabindex: '-1' }, 'Something went wrong'),
+  fill(main, h('h1', { tabindex: '-1' }, t('main.error')),
     h('p', { class: 'form-status error', role: 'alert' }, e?.message ?? String(e)),
-    h('p', {}, h('a', { href: '/' }, 'Back to the start')));
+    h('p', {}, h('a', { href: '/' }, t('main.back'))));
 }
 
 async function route() {
@@ -110,12 +129,13 @@ async function route() {
   cleanup = null;
   renderNav();
   if (!state.me) {
-    const onDone = (user, county) => {
+    const onDone = async (user, county) => {
       state.me = user;
       setCounty(county);
+      await useLanguage(await userLanguage());
       route();
     };
-    document.title = 'Sign in · safeharbor';
+    document.title = t('main.title_signin');
     if (state.pending) continueSignIn(main, state.pending, onDone);
     else renderSignIn(main, onDone);
     state.pending = null;
@@ -129,13 +149,13 @@ async function route() {
   if (name === 'home') {
     const home = homeFor(state.me);
     if (home) { navigate(home, { replace: true }); return; }
-    fill(main, h('h1', { tabindex: '-1' }, 'Nothing to show'),
-      h('p', {}, 'Your role has no screens here yet.'));
+    fill(main, h('h1', { tabindex: '-1' }, t('main.nothing')),
+      h('p', {}, t('main.no_screens')));
     return;
   }
   if (!name) {
-    document.title = 'Not found · safeharbor';
-    fill(main, h('h1', { tabindex: '-1' }, 'No such page'), h('p', {}, h('a', { href: '/' }, 'Go to the start')));
+    document.title = t('main.title_notfound');
+    fill(main, h('h1', { tabindex: '-1' }, t('main.no_page')), h('p', {}, h('a', { href: '/' }, t('main.go_start'))));
     main.querySelector('h1').focus();
     return;
   }
@@ -182,6 +202,11 @@ installReauth(() => state.me);
 startTicker();
 
 (async function boot() {
+  try {
+    await useLanguage();
+  } catch {
+    // the catalogue could not be fetched: the server is not reachable (said below)
+  }
   // the window the county account signed in (a session ended while a page was open): tell
   // that page (a channel: the page's Cross-Origin-Opener-Policy cut this window off from it
   // when it went to the provider), and close
@@ -190,7 +215,7 @@ startTicker();
     channel.postMessage('signed-in');
     channel.close();
     window.close();
-    fill(main, h('h1', {}, 'Signed in'), h('p', {}, 'You can close this window and go back to safeharbor.'));
+    fill(main, h('h1', {}, t('main.signed_in')), h('p', {}, t('main.close_window')));
     return;
   }
   try {
@@ -203,15 +228,16 @@ startTicker();
     }
     state.me = data.user;
     setCounty(data.county);
+    await useLanguage(await userLanguage());
     setCsrf(data.csrf_token ?? null);
     setSessionLimits(data.session ?? null);
   } catch (e) {
     // signed out (an ended session, a reload after it): no draft of it may stay
     if (e instanceof ApiError && e.status === 401) forgetDrafts();
     if (!(e instanceof ApiError && e.status === 401)) {
-      fill(main, h('h1', {}, 'Cannot reach the server'),
+      fill(main, h('h1', {}, t('main.no_server')),
         h('p', { class: 'form-status error', role: 'alert' }, e.message),
-        h('p', {}, h('button', { type: 'button', onclick: () => location.reload() }, 'Try again')));
+        h('p', {}, h('button', { type: 'button', onclick: () => location.reload() }, t('main.try_again'))));
       return;
     }
   }

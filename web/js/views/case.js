@@ -92,7 +92,7 @@ export async function render(main, ctx) {
     jumpNav.querySelector('[data-to="witness"]').hidden = !witness.childElementCount;
     fill(steps, stepList(c.steps ?? [], { caseId: id, myKind: ctx.me.agency.kind, closed: !c.open,
       onDone: () => refresh() }));
-    const titles = Object.fromEntries((c.steps ?? []).map((s) => [s.key, s.title]));
+    const titles = Object.fromEntries((c.steps ?? []).map((s) => [s.key, stepTitle(s.key, s.title)]));
     fill(timeline, ...[...events].reverse().map((e) => eventItem(e, titles, correction(e))));
     for (const f of forms) f.sync?.(c, events);
   }

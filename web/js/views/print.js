@@ -54,7 +54,7 @@ async function summary(main, ctx, id) {
   const q = 'purpose=print';
   const [{ data: c }, events] = await Promise.all([get(`/api/v1/cases/${encodeURIComponent(id)}?${q}`),
     getAll(`/api/v1/cases/${encodeURIComponent(id)}/events?${q}`)]);
-  const titles = Object.fromEntries((c.steps ?? []).map((s) => [s.key, s.title]));
+  const titles = Object.fromEntries((c.steps ?? []).map((s) => [s.key, stepTitle(s.key, s.title)]));
   return [
     h('p', { class: 'badges' }, caseBadges(c)),
     h('h2', {}, 'Youth'), caseFacts(c),
