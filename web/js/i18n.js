@@ -57,5 +57,9 @@ export function fmtNumber(n, opts) { return new Intl.NumberFormat(LOCALES[lang],
 
 // The protocol's Spanish step titles (county.step_titles in GET /api/v1/me).
 export function setStepTitles(titles) { stepTitles = titles ?? {}; }
-// A step's title in the language: the protocol's own, else the server's (English) title.
-export function stepTitle(key, title) { return stepTitles[lang]?.[key] ?? title ?? key; }
+// A step's title in the language: the protocol's own (title_es), else the catalogue's (the
+// witness items, `step.KEY`, made by the server rather than the protocol), else the server's.
+export function stepTitle(key, title) {
+  const own = catalogue[`step.${key}`];
+  return stepTitles[lang]?.[key] ?? (typeof own === 'string' ? own : title ?? key);
+}

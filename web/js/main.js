@@ -167,6 +167,8 @@ async function route() {
       me: state.me, caps: caps(state.me), params, navigate,
       title: (t) => { document.title = `${t} · safeharbor`; },
       current: () => seq === renderSeq,
+      // the user chose another language (saved already): the page again, in it
+      useLanguage: async (lang) => { await useLanguage(lang); route(); },
     };
     const done = await mod.render(main, ctx);
     if (seq !== renderSeq) { if (typeof done === 'function') done(); return; }
