@@ -335,6 +335,12 @@ export function serverWords(text) {
   return [t('dom.server_says'), ' ', h('span', { lang: 'en' }, text)];
 }
 
+// Text the server keeps in English for everyone (the Board report's figures): marked as
+// English (lang="en") in another language, so a screen reader reads it in English.
+export function inEnglish(text) {
+  return !text || language() === 'en' ? text : h('span', { lang: 'en' }, text);
+}
+
 // "is required: fill it in" -> "Is required: fill it in." (a message as a sentence)
 export function sentence(s) {
   const t = String(s ?? '').trim();
