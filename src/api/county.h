@@ -41,6 +41,7 @@ struct county {
 	int inactive_days;  /* accounts.inactive_days: disabled after this long unused; 0 never */
 	bool totp_everyone; /* signin.totp_required = everyone (else supervisors and admins) */
 	struct county_oidc oidc;
+	char *hotlines; /* youth.hotlines: "NAME|PHONE|TEXT;..." */
 };
 /* Reads the settings, each as set or its default. Release with county_release(). */
 enum sh_code county_settings_load(struct store *s, struct county *out, struct sh_error *err);

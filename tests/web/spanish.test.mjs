@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { identify, invite, isoMinutesAgo, PASSWORD, startCounty, USERS } from '../api/harness.mjs';
-import { launch, open, PHONE, shot, SIGNIN_WORDS, signIn } from './browser.mjs';
+import { fitsWidth, launch, open, PHONE, shot, SIGNIN_WORDS, signIn } from './browser.mjs';
 
 // Common English words of the app's screens; none of them is also a Spanish word.
 const ENGLISH = new Set(`the and with your you our what when who this that for from save add show open closed sign
@@ -16,7 +16,8 @@ days hours minutes today week back next call code codes user users role status s
 arrest placement exam screening advocate identified identify missing found hotline nothing something wrong sorry
 page screen menu clock clocks deadline deadlines summary court prosecutor probation welfare enforcement`.split(/\s+/));
 
-// What the county calls its agencies and people is data, in whatever language it was typed.
+// What the county calls its agencies, people and hotlines is data, in whatever language it
+// was typed (the hotlines are the county's setting youth.hotlines).
 const DATA = [...new Set(USERS.map(([, agency]) => agency))];
 
 let srv, browser, caseId;
@@ -24,8 +25,9 @@ before(async () => {
   srv = await startCounty();
   browser = await launch();
   caseId = (await identify(srv.as('le'))).json.id;
-  await invite(srv, 'le', caseId, 'pros');
-  await invite(srv, 'le', caseId, 'shelter');
+  for (const x of (await srv.as('le').get('/api/v1/me')).json.county.hotlines) DATA.push(x.name);
+  await invite(srv, 'le', caseId, 'pros', 'Sintético: la fiscalía necesita al joven como testigo');
+  await invite(srv, 'le', caseId, 'shelter', 'Sintético: el refugio recibe al joven');
   const r = await srv.as('adv').post(`/api/v1/cases/${caseId}/events`,
     { type: 'advocate_note', at: isoMinutesAgo(1), text: 'Nota sintética de la defensora.' });
   assert.equal(r.status, 201, r.text);
@@ -111,4 +113,45 @@ test('every screen of every role in Spanish at 360 px: no English word left', as
     await context.close();
   }
   assert.deepEqual(problems, []);
+});
+
+test('the page for the youth, at 360 px: in the officer\'s language or the youth\'s, the advocate coming within the protocol\'s 90 minutes, the rights, the hotlines; printable', async () => {
+  const p = await srv.as('le').request('PUT', '/api/v1/me/preferences/language', { body: { language: 'en' } });
+  assert.equal(p.status, 200, p.text);
+  const { context, page, problems } = await open(browser, srv.url, { viewport: PHONE });
+  await page.goto('/');
+  await signIn(page, 'le', PASSWORD);
+  await page.goto(`/cases/${caseId}`);
+  await page.getByRole('link', { name: 'Page for the youth' }).click();
+  const article = page.locator('article.youth-page');
+  await article.getByRole('heading', { name: 'You are safe now' }).waitFor();
+  assert.equal(await article.getAttribute('lang'), 'en');
+  const en = await article.innerText();
+  for (const want of ['You are not under arrest.', 'You are not in trouble.', 'Your advocate is from Advocates United.',
+    'in 90 minutes or less', 'Penal Code 293', 'You can say yes or no', 'Family Code 6927',
+    'National Human Trafficking Hotline', 'Call 1-888-373-7888', 'Text 233733', 'Call 1-800-422-4453']) {
+    assert.ok(en.includes(want), `"${want}" in:\n${en}`);
+  }
+  assert.equal(await page.locator('a[href="tel:18883737888"]').count(), 1);
+  assert.ok(await fitsWidth(page));
+  await shot(page, 'youth-page-en-phone');
+  // the youth reads Spanish: the officer's screen stays English, the page is Spanish
+  await page.getByRole('link', { name: 'Español' }).click();
+  await article.getByRole('heading', { name: 'Ahora estás a salvo' }).waitFor();
+  assert.equal(await article.getAttribute('lang'), 'es');
+  const es = await article.innerText();
+  for (const want of ['No estás arrestado.', 'No estás en problemas.', 'Tu defensor es de Advocates United.',
+    'en 90 minutos o menos', 'Código Penal de California 293', 'Puedes decir que sí o que no', 'Código de Familia de California 6927',
+    'Llama al 1-888-373-7888', 'Manda un mensaje de texto al 233733', 'Llama al 1-800-422-4453']) {
+    assert.ok(es.includes(want), `"${want}" in:\n${es}`);
+  }
+  assert.ok(await page.getByRole('button', { name: 'Print' }).isVisible());
+  await shot(page, 'youth-page-es-phone');
+  // on paper: the page alone, without the officer's buttons
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.youth-langs').isVisible(), false);
+  assert.equal(await page.getByRole('button', { name: 'Print' }).isVisible(), false);
+  assert.ok(await article.isVisible());
+  assert.deepEqual(problems, []);
+  await context.close();
 });

@@ -75,7 +75,10 @@ export function countyZoneName() { return countyZone; }
 // What the server says of the county (GET /api/v1/me): its zone, and the minutes after
 // which a step done or a close dated in the past is a late entry that needs a reason.
 let lateEntryMinutes = 60;
+let countyInfo = {};
+export function countyFacts() { return countyInfo; }
 export function setCounty(county) {
+  countyInfo = county ?? {};
   setCountyZone(county?.timezone);
   setStepTitles(county?.step_titles);
   if (Number.isInteger(county?.late_entry_minutes)) lateEntryMinutes = county.late_entry_minutes;

@@ -1,4 +1,4 @@
-// The app's words, in the user's language: t('key', { n, name }) reads the message
+// The app's words, in the user's language: t(KEY, { n, name }) reads the message
 // catalogue (web/i18n/en.json, web/i18n/es.json; docs/web.md says how to add a string).
 // The language is the user's setting (the `language` preference), else the browser's.
 // A message may be plural-aware: { "one": "…", "other": "…" }, chosen by params.n.
@@ -21,27 +21,43 @@ export function browserLanguage() {
 }
 
 export function language() { return lang; }
-export function locale() { return LOCALES[lang]; }
+export function locale(l = lang) { return LOCALES[l]; }
+
+async function load(l) {
+  const res = await fetch(new URL(`../i18n/${l}.json`, import.meta.url));
+  if (!res.ok) throw new Error(`catalogue ${l}: ${res.status}`);
+  return res.json();
+}
 
 // Loads the catalogue of l (from the same assets as this module) and makes it current.
 export async function setLanguage(l) {
   const want = LANGUAGES.includes(l) ? l : 'en';
   if (want === lang && Object.keys(catalogue).length) return;
-  const res = await fetch(new URL(`../i18n/${want}.json`, import.meta.url));
-  if (!res.ok) throw new Error(`catalogue ${want}: ${res.status}`);
-  catalogue = await res.json();
+  catalogue = await load(want);
   lang = want;
   plurals = new Intl.PluralRules(LOCALES[want]);
   document.documentElement.lang = want;
 }
 
-// key -> the message with {name} replaced by params.name.
-export function t(key, params = {}) {
-  let m = catalogue[key];
-  if (m && typeof m === 'object') m = m[plurals.select(params.n ?? 0)] ?? m.other;
+function message(cat, rules, l, key, params) {
+  let m = cat[key];
+  if (m && typeof m === 'object') m = m[rules.select(params.n ?? 0)] ?? m.other;
   if (typeof m !== 'string') return key;
   return m.replace(/\{(\w+)\}/g, (all, k) => (params[k] === undefined ? all
-    : typeof params[k] === 'number' ? fmtNumber(params[k]) : String(params[k])));
+    : typeof params[k] === 'number' ? new Intl.NumberFormat(LOCALES[l]).format(params[k]) : String(params[k])));
+}
+
+// key -> the message with {name} replaced by params.name.
+export function t(key, params = {}) {
+  return message(catalogue, plurals, lang, key, params);
+}
+
+// t() of another language, whatever the user's (a page shown to the youth in theirs).
+export async function translator(l) {
+  const want = LANGUAGES.includes(l) ? l : 'en';
+  const cat = want === lang ? catalogue : await load(want);
+  const rules = new Intl.PluralRules(LOCALES[want]);
+  return (key, params = {}) => message(cat, rules, want, key, params);
 }
 
 // A word from a list (an agency kind, a status...): t(`${group}.${value}`), or the value

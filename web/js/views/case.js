@@ -55,7 +55,8 @@ export async function render(main, ctx) {
     forms.length && ['add', t('case.add')], ['timeline', t('case.timeline')]].filter(Boolean);
   const jumpNav = h('nav', { class: 'jumps no-print', 'aria-label': t('case.on_page') },
     h('ul', {}, jumps.map(([to, label]) => h('li', { dataset: { to } }, h('a', { href: `#${to}` }, label))),
-      h('li', {}, h('a', { href: `/cases/${id}/print`, dataset: { print: 'summary' } }, t('case.print')))));
+      h('li', {}, h('a', { href: `/cases/${id}/print`, dataset: { print: 'summary' } }, t('case.print'))),
+      h('li', {}, h('a', { href: `/cases/${id}/youth`, dataset: { youth: '1' } }, t('case.youth_page')))));
   fill(main,
     h('h1', {}, t('case.case'), h('span', { class: 'case-id' }, id)),
     badges, jumpNav,
