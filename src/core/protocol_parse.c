@@ -631,33 +631,29 @@ static void d_step(struct parser *ps, const char *rest)
 	ps->cur = s;
 }
 
-static void d_title(struct parser *ps, const char *rest)
+/* title TEXT, title_es TEXT (the title in Spanish, optional): once each per step */
+static void set_title(struct parser *ps, const char **dst, const char *name, const char *rest)
 {
-	if (ps->cur->title) {
-		perr(ps, ps->line, "duplicate 'title' in step '%.64s'", ps->cur->key);
+	if (*dst) {
+		perr(ps, ps->line, "duplicate '%s' in step '%.64s'", name, ps->cur->key);
 		return;
 	}
 	if (!*rest) {
-		perr(ps, ps->line, "empty title");
-		ps->cur->title = "";
+		perr(ps, ps->line, "empty %s", name);
+		*dst = "";
 		return;
 	}
-	ps->cur->title = pstrdup(ps, rest);
+	*dst = pstrdup(ps, rest);
 }
 
-/* title_es TEXT: the title in Spanish (optional; the English one when absent) */
+static void d_title(struct parser *ps, const char *rest)
+{
+	set_title(ps, &ps->cur->title, "title", rest);
+}
+
 static void d_title_es(struct parser *ps, const char *rest)
 {
-	if (ps->cur->title_es) {
-		perr(ps, ps->line, "duplicate 'title_es' in step '%.64s'", ps->cur->key);
-		return;
-	}
-	if (!*rest) {
-		perr(ps, ps->line, "empty title_es");
-		ps->cur->title_es = "";
-		return;
-	}
-	ps->cur->title_es = pstrdup(ps, rest);
+	set_title(ps, &ps->cur->title_es, "title_es", rest);
 }
 
 static void d_source(struct parser *ps, const char *rest)
