@@ -69,7 +69,6 @@ export function word(group, value) {
   return m === k ? String(value) : m;
 }
 
-export function fmtNumber(n, opts) { return new Intl.NumberFormat(LOCALES[lang], opts).format(n); }
 
 // The protocol's Spanish step titles (county.step_titles in GET /api/v1/me).
 export function setStepTitles(titles) { stepTitles = titles ?? {}; }
