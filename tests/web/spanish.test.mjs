@@ -128,7 +128,7 @@ test('the page for the youth, at 360 px: in the officer\'s language or the youth
   assert.equal(await article.getAttribute('lang'), 'en');
   const en = await article.innerText();
   for (const want of ['You are not under arrest.', 'You are not in trouble.', 'Your advocate is from Advocates United.',
-    'in 90 minutes or less', 'Penal Code 293', 'You can say yes or no', 'Family Code 6927',
+    'in 90 minutes or less', 'Penal Code 293', 'If you are 12 or older, you can say yes or no', 'Family Code 6927',
     'National Human Trafficking Hotline', 'Call 1-888-373-7888', 'Text 233733', 'Call 1-800-422-4453']) {
     assert.ok(en.includes(want), `"${want}" in:\n${en}`);
   }
@@ -141,7 +141,7 @@ test('the page for the youth, at 360 px: in the officer\'s language or the youth
   assert.equal(await article.getAttribute('lang'), 'es');
   const es = await article.innerText();
   for (const want of ['No estás arrestado.', 'No estás en problemas.', 'Tu defensor es de Advocates United.',
-    'en 90 minutos o menos', 'Código Penal de California 293', 'Puedes decir que sí o que no', 'Código de Familia de California 6927',
+    'en 90 minutos o menos', 'Código Penal de California 293', 'Si tienes 12 años o más, puedes decir que sí o que no', 'Código de Familia de California 6927',
     'Llama al 1-888-373-7888', 'Manda un mensaje de texto al 233733', 'Llama al 1-800-422-4453']) {
     assert.ok(es.includes(want), `"${want}" in:\n${es}`);
   }

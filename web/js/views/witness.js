@@ -10,7 +10,7 @@ import { stepTitle, t, word } from '../i18n.js';
 const PART_KEYS = ['exploiter_contact', 'safe_people_places', 'phone_social_media', 'leaving_placement', 'numbers_24_7',
   'court_transport', 'waiting_area', 'support_person', 'address_confidentiality'];
 // The parts of a safety plan, [[key, label]] in the user's language.
-export const parts = () => PART_KEYS.map((k) => [k, word('plan_part', k)]);
+export const planParts = () => PART_KEYS.map((k) => [k, word('plan_part', k)]);
 const splitCharges = (s) => s.split(/[,;]/).map((x) => x.trim()).filter(Boolean);
 const today = () => toLocalInput(now()).slice(0, 10);
 
@@ -205,7 +205,7 @@ export function planPart(w, { all = false } = {}) {
   const who = (list) => list.map((s) => `${KIND[s.kind] ?? s.kind} (${fmtTime(s.at)})`).join(', ');
   return h('section', { class: 'plan' },
     h('h4', {}, t('witness.plan')),
-    h('dl', { class: 'event-data plan-parts' }, parts().filter(([k]) => all || parts[k] || missing.has(k)).map(([k, label]) => [
+    h('dl', { class: 'event-data plan-parts' }, planParts().filter(([k]) => all || parts[k] || missing.has(k)).map(([k, label]) => [
       h('dt', {}, label),
       h('dd', { dataset: { part: k } }, parts[k] ? parts[k].text ?? '' : missing.has(k) ? h('em', { class: 'no' }, t('witness.empty'))
         : h('em', {}, t('witness.not_written')))])),
@@ -263,8 +263,8 @@ export async function witnessSection(caseId, ctx, onChange) {
           } catch (e) { showProblem(signForm, e); }
         });
         body.push(signForm);
-        const part = field({ label: t('witness.part'), name: 'part', type: 'select', options: parts(), required: true,
-          value: parts().find(([k]) => (w.safety_plan?.missing_parts ?? []).includes(k))?.[0] });
+        const part = field({ label: t('witness.part'), name: 'part', type: 'select', options: planParts(), required: true,
+          value: planParts().find(([k]) => (w.safety_plan?.missing_parts ?? []).includes(k))?.[0] });
         const text = field({ label: t('witness.text'), name: 'text', type: 'textarea', required: true,
           hint: t('witness.text_hint') });
         const f = h('form', { novalidate: true }, formStatus(), part.wrap, text.wrap, h('button', { type: 'submit', class: 'secondary' }, t('witness.save_part')));
