@@ -12,7 +12,7 @@ const ENGLISH = new Set(`the and with your you our what when who this that for f
 done due left overdue case cases step steps youth agency agencies note notes report reports witness witnesses hearing
 hearings name date time nobody yes any every only change print cancel confirm worker shift shifts area areas search find
 password account none not pending waived by of to in on at is are was it or be has have new all more less set end start
-days hours minutes today week back next call code codes user users role status safety plan motion notice review
+days hours minutes today week back next call code codes user users role status safety motion notice review
 arrest placement exam screening advocate identified identify missing found hotline nothing something wrong sorry
 page screen menu clock clocks deadline deadlines summary court prosecutor probation welfare enforcement`.split(/\s+/));
 
@@ -31,6 +31,18 @@ before(async () => {
   const r = await srv.as('adv').post(`/api/v1/cases/${caseId}/events`,
     { type: 'advocate_note', at: isoMinutesAgo(1), text: 'Nota sintética de la defensora.' });
   assert.equal(r.status, 201, r.text);
+  // the youth is a minor witness with a hearing ahead and a safety plan begun (the witness part)
+  const p = await srv.as('pros').post('/api/v1/prosecutions', { court_case_number: 'SYN-ES-1', court: 'Tribunal sintético',
+    charges: ['PC 236.1'], filed_at: isoMinutesAgo(60), defendants: [{ role: 'exploiter', name: 'Acusado Sintético' }] });
+  assert.equal(p.status, 201, p.text);
+  const hr = await srv.as('pros').post(`/api/v1/prosecutions/${p.json.id}/hearings`,
+    { kind: 'preliminary', at: new Date(Date.now() + 20 * 86400e3).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+  assert.equal(hr.status, 201, hr.text);
+  const w = await srv.as('pros').post(`/api/v1/prosecutions/${p.json.id}/witnesses`, { case_id: caseId });
+  assert.equal(w.status, 201, w.text);
+  const plan = await srv.as('adv').post(`/api/v1/cases/${caseId}/events`, { type: 'safety_plan', at: isoMinutesAgo(1),
+    witness_id: w.json.id, part: 'exploiter_contact', text: 'Sin contacto con el explotador.' });
+  assert.equal(plan.status, 201, plan.text);
   // everyone but the social worker chooses Spanish; the social worker's browser asks for it
   for (const [user] of USERS) {
     if (user === 'cw') continue;
@@ -107,7 +119,9 @@ test('every screen of every role in Spanish at 360 px: no English word left', as
       if (await done.count()) await done.click();
       const words = await englishOn(page);
       if (words.length) problems.push(`${user}, ${path}: ${words.join(' ')}`);
-      if (user === 'le' && path === `/cases/${caseId}`) await shot(page, 'spanish-case-phone');
+      if (path === `/cases/${caseId}` && page.url().endsWith(caseId) && await page.locator('#witness h2').count() === 0 &&
+        ['pros', 'adv', 'le'].includes(user)) problems.push(`${user}: no witness part on the case`);
+      if (user === 'adv' && path === `/cases/${caseId}`) await shot(page, 'spanish-case-phone');
     }
     for (const e of errors) problems.push(`${user}: ${e}`);
     await context.close();
