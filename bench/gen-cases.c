@@ -26,7 +26,6 @@
 #include "api/app.h"
 #include "api/audit.h"
 #include "api/handlers.h"
-#include "api/inflight.h"
 #include "api/principal.h"
 #include "core/witness.h"
 #include "lib/jsonh.h"
@@ -361,15 +360,11 @@ int main(int argc, char **argv)
 	if (!g.ids || !keyfile || (rc = shcrypto_init(&err)) ||
 	    (rc = shcrypto_keyfile_load(keyfile, &g.app.keys, &err)) ||
 	    (rc = audit_store_open(db, &g.app.keys, &so, &g.app.store, &err)) ||
-	    (rc = registry_load(g.app.store, "protocols/la-county-frp.protocol", g.real_now,
-				&g.app.registry, &err)) ||
-	    (rc = app_load_rules(&g.app, "protocols/ca-cctv.rules", "protocols/ca-offences.rules",
-				 &err))) {
+	    (rc = app_open(&g.app, "protocols/la-county-frp.protocol", "protocols/ca-cctv.rules",
+			   "protocols/ca-offences.rules", &err))) {
 		fprintf(stderr, "gen-cases: %s\n", err.detail);
 		goto out;
 	}
-	if (!(g.app.inflight = inflight_new()))
-		goto out;
 	for (int w = 0; w < NWHO; w++) {
 		struct store_conn *c;
 		if ((rc = store_read_begin(g.app.store, &c, &err)))
@@ -412,12 +407,7 @@ fail:
 	fprintf(stderr, "gen-cases: seeded user missing (%s): %s\n", "run bench/run.sh",
 		err.detail);
 out:
-	registry_release(&g.app.registry);
-	app_release_rules(&g.app);
-	inflight_free(g.app.inflight);
-	store_close(g.app.store);
-	if (g.app.keys.keys)
-		shcrypto_keys_release(&g.app.keys);
+	app_close(&g.app);
 	for (int i = 0; g.ids && i < g.ncases; i++)
 		free(g.ids[i]);
 	free(g.ids);

@@ -1,6 +1,9 @@
 #include "lib/common.h"
 #include "api/app.h"
 #include "api/county.h"
+#include "api/inflight.h"
+#include "api/oidc.h"
+#include "api/throttle.h"
 #include "core/offences.h"
 #include "core/witness.h"
 
@@ -43,4 +46,36 @@ void app_release_rules(struct app *app)
 	county_release(&app->county);
 	app->witness_rules = NULL;
 	app->offences = NULL;
+}
+
+enum sh_code app_open(struct app *app, const char *protocol, const char *witness_rules,
+		      const char *offences, struct sh_error *err)
+{
+	enum sh_code rc;
+
+	if ((rc = app_prepare(app, err)) ||
+	    (rc = registry_load(app->store, protocol, clock_now(&app->clock), &app->registry,
+				err)) ||
+	    (rc = app_load_rules(app, witness_rules, offences, err)))
+		return rc;
+	if (!(app->inflight = inflight_new()) || !(app->throttle = throttle_new()) ||
+	    !(app->oidc = oidc_cache_new()))
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	return SH_OK;
+}
+
+void app_close(struct app *app)
+{
+	registry_release(&app->registry);
+	app_release_rules(app);
+	inflight_free(app->inflight);
+	throttle_free(app->throttle);
+	oidc_cache_free(app->oidc);
+	store_close(app->store);
+	if (app->keys.keys)
+		shcrypto_keys_release(&app->keys);
+	app->inflight = NULL;
+	app->throttle = NULL;
+	app->oidc = NULL;
+	app->store = NULL;
 }

@@ -63,5 +63,17 @@ enum sh_code app_load_rules(struct app *app, const char *witness_rules, const ch
 void app_release_rules(struct app *app);
 /* Fills the parts of app that need computing once (the dummy password hash). */
 enum sh_code app_prepare(struct app *app, struct sh_error *err);
+/*
+ * Builds the rest of app around app->store and app->keys, which the caller opened and app
+ * owns from here (serve, demo, bench, the fuzzers): the dummy password hash, the protocol
+ * registry (protocol loaded at clock_now(&app->clock)), the rules files and the county
+ * settings, and the in-flight, throttle and OIDC tables. app->cfg and app->clock are the
+ * caller's to set first. On failure app_close() frees what was built.
+ */
+enum sh_code app_open(struct app *app, const char *protocol, const char *witness_rules,
+		      const char *offences, struct sh_error *err);
+/* Frees what app_open built and closes the store and the keys; the caller's threads
+ * (server, workers) are stopped first. */
+void app_close(struct app *app);
 
 #endif

@@ -4,7 +4,7 @@
 #include "api/api.h"
 #include "store/records.h"
 
-/* Shared JSON shapes. */
+/* Shared JSON shapes; each returns a new reference the caller owns (json_decref). */
 json_t *agency_to_json(const struct agency_rec *r, bool admin);
 
 #define API_HANDLER(name) \

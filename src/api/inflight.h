@@ -10,7 +10,7 @@
 
 struct inflight;
 
-struct inflight *inflight_new(void);
+struct inflight *inflight_new(void);	/* NULL when out of memory; freed with inflight_free */
 void inflight_free(struct inflight *f); /* accepts NULL */
 /* Marks (user, key) as in flight; false when it already is. */
 bool inflight_enter(struct inflight *f, int64_t user_id, const char *key);

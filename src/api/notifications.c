@@ -37,6 +37,22 @@ enum sh_code notifications_start(struct app *app, const char *public_url,
 	return notify_worker_start(&o, out, err);
 }
 
+/* An acknowledgement has no fields: an empty body or {}. */
+static enum sh_code body_without_fields(struct api_request *req, struct sh_error *err)
+{
+	static const struct jsonh_field spec[] = { { NULL } };
+	json_t *body;
+	enum sh_code rc;
+
+	if (!req->body_len)
+		return SH_OK;
+	if (!(body = api_body_object(req, err)))
+		return err->code;
+	rc = jsonh_check(body, spec, "", err);
+	json_decref(body);
+	return rc;
+}
+
 struct ack_op {
 	struct api_request *req;
 	int64_t id, now;
@@ -72,21 +88,13 @@ API_HANDLER(api_notification_ack)
 	struct store_conn *c;
 	struct summons_rec *list = NULL;
 	size_t n = 0;
-	json_t *out, *body;
+	json_t *out;
 	enum sh_code rc;
 
 	if (params_id(req, 0, &o.id, err))
 		return sh_error_set(err, SH_ENOTFOUND, "no such notification");
-	if (req->body_len) {
-		/* no fields: an empty body or {} */
-		static const struct jsonh_field spec[] = { { NULL } };
-		if (!(body = api_body_object(req, err)))
-			return err->code;
-		rc = jsonh_check(body, spec, "", err);
-		json_decref(body);
-		if (rc)
-			return rc;
-	}
+	if ((rc = body_without_fields(req, err)))
+		return rc;
 	o.now = clock_now(&req->app->clock);
 	if ((rc = store_write(req->app->store, do_ack, &o, err)))
 		return rc;
@@ -239,16 +247,8 @@ API_HANDLER(api_summons_ack)
 
 	if (params_id(req, 0, &o.id, err))
 		return sh_error_set(err, SH_ENOTFOUND, "no such summons");
-	if (req->body_len) {
-		static const struct jsonh_field spec[] = { { NULL } };
-		json_t *body = api_body_object(req, err);
-		if (!body)
-			return err->code;
-		rc = jsonh_check(body, spec, "", err);
-		json_decref(body);
-		if (rc)
-			return rc;
-	}
+	if ((rc = body_without_fields(req, err)))
+		return rc;
 	o.now = clock_now(&req->app->clock);
 	if ((rc = store_write(req->app->store, do_summons_ack, &o, err)))
 		return rc;

@@ -17,7 +17,7 @@
 
 struct oidc_cache;
 
-struct oidc_cache *oidc_cache_new(void);
+struct oidc_cache *oidc_cache_new(void); /* NULL when out of memory; freed with oidc_cache_free */
 void oidc_cache_free(struct oidc_cache *c);
 
 #endif

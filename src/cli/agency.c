@@ -14,6 +14,108 @@ static const char usage[] =
 	"  passwords: may the agency's staff sign in with local passwords (off: only with the\n"
 	"        county account, oidc.issuer), e.g. on again when the identity provider fails.";
 
+struct agency_opts {
+	struct agency_rec r;
+	const char *areas[33];
+	int nareas;
+};
+
+static int agency_option(void *opts, int c, const char *arg, const char *help)
+{
+	struct agency_opts *o = opts;
+
+	switch (c) {
+	case 'n': o->r.name = arg; break;
+	case 'k': o->r.kind = arg; break;
+	case 'H': o->r.home_area = arg; break;
+	case 'a':
+		if (o->nareas == 32)
+			return cli_usage_error(help, "at most 32 areas");
+		o->areas[o->nareas++] = arg;
+		break;
+	}
+	return EXIT_OK;
+}
+
+static int check_add(struct cli_ctx *x)
+{
+	const struct agency_opts *o = x->opts;
+
+	return cli_needs(x, o->r.name && o->r.kind, "--name and --kind");
+}
+
+static int check_name(struct cli_ctx *x)
+{
+	return cli_needs(x, ((const struct agency_opts *)x->opts)->r.name, "--name");
+}
+
+static int check_passwords(struct cli_ctx *x)
+{
+	const struct agency_opts *o = x->opts;
+
+	return cli_needs(x,
+			 o->r.name && x->arg && (!strcmp(x->arg, "on") || !strcmp(x->arg, "off")),
+			 "--name and on or off");
+}
+
+static enum sh_code agency_add(struct cli_ctx *x, struct sh_error *err)
+{
+	struct agency_opts *o = x->opts;
+	enum sh_code rc;
+
+	o->r.areas = o->areas;
+	if (!(rc = admin_agency_add(x->s, (int64_t)time(NULL), NULL, &o->r, err)))
+		printf("agency %" PRId64 " %s (%s)\n", o->r.id, o->r.name, o->r.kind);
+	return rc;
+}
+
+static enum sh_code agency_list(struct cli_ctx *x, struct sh_error *err)
+{
+	struct store_conn *conn;
+	struct agency_rec *list;
+	size_t n;
+	enum sh_code rc;
+
+	if (!(rc = store_read_begin(x->s, &conn, err))) {
+		rc = store_agency_list(conn, &x->a, &list, &n, err);
+		store_read_end(conn);
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		printf("%" PRId64 "\t%s\t%s\t%s\t", list[i].id, list[i].name, list[i].kind,
+		       list[i].home_area ? list[i].home_area : "-");
+		for (const char **ar = list[i].areas; ar && *ar; ar++)
+			printf("%s%s", ar == list[i].areas ? "" : ",", *ar);
+		printf("%s\n", list[i].disabled ? "\tdisabled" : "");
+	}
+	return rc;
+}
+
+/* disable, enable, passwords: a change to the agency named */
+static enum sh_code agency_set(struct cli_ctx *x, struct sh_error *err)
+{
+	const struct agency_opts *o = x->opts;
+	struct store_conn *conn;
+	struct agency_rec found;
+	int64_t now = (int64_t)time(NULL);
+	enum sh_code rc;
+
+	if (!(rc = store_read_begin(x->s, &conn, err))) {
+		rc = store_agency_get(conn, 0, o->r.name, &x->a, &found, err);
+		store_read_end(conn);
+	}
+	if (!rc && x->arg)
+		rc = admin_agency_password_signin(x->s, now, NULL, found.id, !strcmp(x->arg, "on"),
+						  err);
+	else if (!rc)
+		rc = admin_agency_disable(x->s, now, NULL, found.id, !strcmp(x->sub, "disable"),
+					  err);
+	if (!rc && x->arg)
+		printf("agency %s: local passwords %s\n", found.name, x->arg);
+	else if (!rc)
+		printf("agency %s %sd\n", found.name, x->sub);
+	return rc;
+}
+
 int cmd_agency(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -25,94 +127,16 @@ int cmd_agency(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct sh_error err = SH_ERROR_INIT;
-	struct agency_rec r = { 0 };
-	const char *areas[33] = { 0 }, *sub;
-	struct cli_target t = { 0 };
-	struct store *s = NULL;
-	struct arena a = ARENA_INIT;
-	int nareas = 0, code = EXIT_OK, c;
-	bool done;
-	enum sh_code rc;
+	static const struct cli_sub subs[] = {
+		{ "add", check_add, agency_add },
+		{ "list", NULL, agency_list },
+		{ "disable", check_name, agency_set },
+		{ "enable", check_name, agency_set },
+		{ "passwords", check_passwords, agency_set, .arg = true },
+		{ NULL },
+	};
+	static const struct cli_table table = { usage, opts, agency_option, subs };
+	struct agency_opts o = { 0 };
 
-	static const char *const subs[] = { "add", "list", "disable", "enable", "passwords", NULL };
-	const char *onoff = NULL;
-
-	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
-		return code;
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		switch (c) {
-		default: cli_target_option(&t, c, optarg); break;
-		case 'n': r.name = optarg; break;
-		case 'k': r.kind = optarg; break;
-		case 'H': r.home_area = optarg; break;
-		case 'a':
-			if (nareas == 32)
-				return cli_usage_error(usage, "at most 32 areas");
-			areas[nareas++] = optarg;
-			break;
-		}
-	}
-	if (!strcmp(sub, "passwords") && optind < argc)
-		onoff = argv[optind++];
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (!strcmp(sub, "passwords") &&
-	    (!r.name || !onoff || (strcmp(onoff, "on") && strcmp(onoff, "off"))))
-		return cli_usage_error(usage, "passwords needs --name and on or off");
-	r.areas = areas;
-	if (!strcmp(sub, "add")) {
-		if (!r.name || !r.kind)
-			return cli_usage_error(usage, "add needs --name and --kind");
-	} else if (!strcmp(sub, "disable") || !strcmp(sub, "enable")) {
-		if (!r.name)
-			return cli_usage_error(usage, "%s needs --name", sub);
-	}
-	if ((rc = cli_open_store(&t, &s, &err))) {
-		cli_target_release(&t);
-		return cli_fail(&err);
-	}
-	if (!strcmp(sub, "add")) {
-		rc = admin_agency_add(s, (int64_t)time(NULL), NULL, &r, &err);
-		if (!rc)
-			printf("agency %" PRId64 " %s (%s)\n", r.id, r.name, r.kind);
-	} else if (!strcmp(sub, "list")) {
-		struct store_conn *conn;
-		struct agency_rec *list;
-		size_t n;
-		if (!(rc = store_read_begin(s, &conn, &err))) {
-			rc = store_agency_list(conn, &a, &list, &n, &err);
-			store_read_end(conn);
-		}
-		for (size_t i = 0; !rc && i < n; i++) {
-			printf("%" PRId64 "\t%s\t%s\t%s\t", list[i].id, list[i].name, list[i].kind,
-			       list[i].home_area ? list[i].home_area : "-");
-			for (const char **ar = list[i].areas; ar && *ar; ar++)
-				printf("%s%s", ar == list[i].areas ? "" : ",", *ar);
-			printf("%s\n", list[i].disabled ? "\tdisabled" : "");
-		}
-	} else {
-		struct store_conn *conn;
-		struct agency_rec found;
-		if (!(rc = store_read_begin(s, &conn, &err))) {
-			rc = store_agency_get(conn, 0, r.name, &a, &found, &err);
-			store_read_end(conn);
-		}
-		if (!rc && onoff)
-			rc = admin_agency_password_signin(s, (int64_t)time(NULL), NULL, found.id,
-							  !strcmp(onoff, "on"), &err);
-		else if (!rc)
-			rc = admin_agency_disable(s, (int64_t)time(NULL), NULL, found.id,
-						  !strcmp(sub, "disable"), &err);
-		if (!rc && onoff)
-			printf("agency %s: local passwords %s\n", found.name, onoff);
-		else if (!rc)
-			printf("agency %s %sd\n", found.name, sub);
-	}
-	store_close(s);
-	arena_release(&a);
-	cli_target_release(&t);
-	return rc ? cli_fail(&err) : EXIT_OK;
+	return cli_run_table(&table, &o, argc, argv);
 }

@@ -28,21 +28,15 @@ int cmd_audit(int argc, char **argv)
 	struct store *s = NULL;
 	struct cli_target t = { 0 };
 	const char *cp_path;
-	int code = EXIT_OK, c;
-	bool done;
+	int code = EXIT_OK;
 	enum sh_code rc;
 
 	static const char *const subs[] = { "verify", NULL };
 
 	if (!cli_subcommand(&argc, &argv, subs, usage, &code))
 		return code;
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		cli_target_option(&t, c, optarg);
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!cli_target_args(argc, argv, opts, usage, &t, &code))
+		return code;
 	code = EXIT_OK;
 	/* the chain's keys come from the key file, which must belong to the database */
 	if (!(rc = cli_open_store(&t, &s, &err)) && !(rc = cli_load_keys(&t, s, false, &k, &err))) {

@@ -2,6 +2,7 @@
 #include "lib/common.h"
 #include <sodium.h>
 #include <sys/stat.h>
+#include "api/app.h"
 #include "api/audit.h"
 #include "api/checkpoints.h"
 #include "api/keycheck.h"
@@ -411,4 +412,98 @@ enum sh_code cli_load_keys(struct cli_target *t, struct store *s, bool adopt,
 	if ((rc = keycheck_verify(s, k, t->keyfile, adopt, err)))
 		shcrypto_keys_release(k);
 	return rc;
+}
+
+enum sh_code cli_open_app(struct cli_target *t, struct app *app, struct sh_error *err)
+{
+	enum sh_code rc;
+
+	/* a key file that is not this database's is refused before anything is read */
+	if ((rc = cli_open_store(t, &app->store, err)) ||
+	    (rc = cli_load_keys(t, app->store, true, &app->keys, err)))
+		return rc;
+	return app_open(app, conf_get(&t->conf, CONF_PROTOCOL),
+			conf_get(&t->conf, CONF_WITNESS_RULES), conf_get(&t->conf, CONF_OFFENCES),
+			err);
+}
+
+bool cli_target_args(int argc, char **argv, const struct option *opts, const char *usage,
+		     struct cli_target *t, int *code)
+{
+	bool done;
+	int c;
+
+	while ((c = cli_getopt(argc, argv, opts, usage, &done, code)) != -1) {
+		if (done)
+			return false;
+		cli_target_option(t, c, optarg);
+	}
+	if (optind < argc) {
+		*code = cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+		return false;
+	}
+	return true;
+}
+
+int cli_needs(const struct cli_ctx *x, bool ok, const char *what)
+{
+	return ok ? EXIT_OK : cli_usage_error(x->usage, "%s needs %s", x->sub, what);
+}
+
+/* The names of a table's entries (at most 15), for cli_subcommand. */
+#define SUB_NAMES(names, table)                                              \
+	do {                                                                 \
+		size_t n_ = 0;                                               \
+		for (; (table)[n_].name && n_ + 1 < ARRAY_SIZE(names); n_++) \
+			(names)[n_] = (table)[n_].name;                      \
+		(names)[n_] = NULL;                                          \
+	} while (0)
+
+int cli_run_command(int argc, char **argv, const struct cli_command *cmds, const char *usage)
+{
+	const char *names[16], *name;
+	int code;
+
+	SUB_NAMES(names, cmds);
+	if (!(name = cli_subcommand(&argc, &argv, names, usage, &code)))
+		return code;
+	while (strcmp(cmds->name, name))
+		cmds++;
+	return cmds->run(argc, argv);
+}
+
+int cli_run_table(const struct cli_table *tb, void *opts, int argc, char **argv)
+{
+	const char *names[16];
+	const struct cli_sub *sub;
+	struct cli_ctx x = { .usage = tb->usage, .opts = opts, .a = ARENA_INIT };
+	struct sh_error err = SH_ERROR_INIT;
+	int code = EXIT_OK, c;
+	bool done;
+	enum sh_code rc;
+
+	SUB_NAMES(names, tb->subs);
+	if (!(x.sub = cli_subcommand(&argc, &argv, names, tb->usage, &code)))
+		return code;
+	for (sub = tb->subs; strcmp(sub->name, x.sub); sub++)
+		;
+	while ((c = cli_getopt(argc, argv, tb->opts, tb->usage, &done, &code)) != -1) {
+		if (done)
+			return code;
+		if (!cli_target_option(&x.t, c, optarg) &&
+		    (code = tb->option(opts, c, optarg, tb->usage)))
+			return code;
+	}
+	if (sub->arg && optind < argc)
+		x.arg = argv[optind++];
+	if (optind < argc)
+		return cli_usage_error(tb->usage, "unexpected argument '%s'", argv[optind]);
+	if (sub->check && (code = sub->check(&x)))
+		return code;
+	if (!(rc = cli_open_store(&x.t, &x.s, &err)))
+		rc = sub->run(&x, &err);
+	store_close(x.s);
+	arena_release(&x.a);
+	cli_target_release(&x.t);
+	return rc ? cli_fail(&err) : EXIT_OK;
 }

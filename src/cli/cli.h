@@ -72,6 +72,13 @@ enum sh_code cli_open_store(struct cli_target *t, struct store **out, struct sh_
 enum sh_code cli_open_store_create(struct cli_target *t, bool create, struct store **out,
 				   struct sh_error *err);
 /*
+ * cli_open_store and cli_load_keys (adopting), then app_open (api/app.h) with the
+ * protocol and rules files the configuration names: the app serve, demo and the
+ * fuzzers run. Free with app_close() (also after a failure).
+ */
+struct app;
+enum sh_code cli_open_app(struct cli_target *t, struct app *app, struct sh_error *err);
+/*
  * Loads the key file and checks that it belongs to the database (api/keycheck.h);
  * adopt: record the check values a database from before them lacks.
  */
@@ -125,6 +132,52 @@ int cli_getopt(int argc, char **argv, const struct option *opts, const char *usa
  */
 const char *cli_subcommand(int *argc, char ***argv, const char *const *subs, const char *usage,
 			   int *exit_code);
+/*
+ * A command with subcommands as a table ("agency add ...", "user list ..."). cli_run_table
+ * takes the subcommand from argv[1], parses the options (CLI_DB_OPTIONS into the target,
+ * the others to table->option with the command's opts), takes one argument after them
+ * when the subcommand says so (else refuses it), runs the subcommand's check (0, or an
+ * exit status: a usage error), opens the database, runs it and closes everything.
+ * Returns the exit status.
+ */
+struct cli_ctx {
+	const char *sub;   /* the subcommand's name */
+	const char *arg;   /* its argument (struct cli_sub.arg), NULL when none */
+	const char *usage; /* the command's */
+	void *opts;	   /* the command's options, filled by table->option */
+	struct cli_target t;
+	struct store *s; /* open while run runs */
+	struct arena a;	 /* freed after run */
+};
+struct cli_sub {
+	const char *name;
+	int (*check)(struct cli_ctx *x); /* NULL: nothing to check */
+	enum sh_code (*run)(struct cli_ctx *x, struct sh_error *err);
+	bool arg; /* takes one argument after the options */
+};
+struct cli_table {
+	const char *usage;
+	const struct option *opts;
+	/* takes option c; 0, or an exit status to stop with (cli_usage_error) */
+	int (*option)(void *opts, int c, const char *arg, const char *help);
+	const struct cli_sub *subs; /* ends with { NULL } */
+};
+int cli_run_table(const struct cli_table *tb, void *opts, int argc, char **argv);
+/* 0 when ok, else the usage error "SUB needs WHAT" (for a cli_sub's check). */
+int cli_needs(const struct cli_ctx *x, bool ok, const char *what);
+/*
+ * The option loop of a command whose options all go to t (CLI_DB_OPTIONS, CLI_OPT keys,
+ * --help) and that takes no argument: false, with *code the exit status to stop with,
+ * after --help or a usage error.
+ */
+bool cli_target_args(int argc, char **argv, const struct option *opts, const char *usage,
+		     struct cli_target *t, int *code);
+/*
+ * For commands whose subcommands parse their own options: runs the entry of cmds named
+ * argv[1] (cli_subcommand's checks and messages) with argv shifted past the command, so
+ * argv[0] is the subcommand. Returns its exit status.
+ */
+int cli_run_command(int argc, char **argv, const struct cli_command *cmds, const char *usage);
 /* Reads one line from stdin without its newline; -1 when there is none. */
 int cli_read_secret(char *buf, size_t size);
 /* The user (agency) named `name`; SH_EINVAL "no user named 'x'" when there is none. */

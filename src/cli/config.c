@@ -21,19 +21,13 @@ int cmd_config(int argc, char **argv)
 	struct sh_error err = SH_ERROR_INIT;
 	struct cli_target t = { 0 };
 	char sys[4096];
-	bool done;
-	int code = EXIT_OK, c;
+	int code = EXIT_OK;
 	enum sh_code rc;
 
 	if (!cli_subcommand(&argc, &argv, subs, usage, &code))
 		return code;
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		cli_target_option(&t, c, optarg);
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!cli_target_args(argc, argv, opts, usage, &t, &code))
+		return code;
 	if ((rc = cli_target_load(&t, &err))) {
 		cli_target_release(&t);
 		return cli_fail(&err);

@@ -9,7 +9,6 @@
 #include "api/admin.h"
 #include "api/app.h"
 #include "api/handlers.h"
-#include "api/inflight.h"
 #include "api/principal.h"
 #include "core/witness.h"
 #include "cli/cli.h"
@@ -425,36 +424,20 @@ int cmd_demo(int argc, char **argv)
 	struct cli_target t = { 0 };
 	const char *db;
 	char births[NCASES][11], names[NCASES][2][24];
-	int code = EXIT_OK, c;
-	bool done;
+	int code = EXIT_OK;
 	enum sh_code rc = SH_OK;
 
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		cli_target_option(&t, c, optarg);
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!cli_target_args(argc, argv, opts, usage, &t, &code))
+		return code;
 	d.real_now = (int64_t)time(NULL);
 	d.clock = d.real_now;
 	d.rng = 0x5afe4a7b0u;
 	app_config_defaults(&d.app.cfg);
 	d.app.clock.now = demo_clock;
 	d.app.clock.ctx = &d;
-	if ((rc = cli_open_store(&t, &d.app.store, &err)) ||
-	    (rc = cli_load_keys(&t, d.app.store, true, &d.app.keys, &err)) ||
-	    (rc = registry_load(d.app.store, conf_get(&t.conf, CONF_PROTOCOL), d.real_now,
-				&d.app.registry, &err)))
+	if ((rc = cli_open_app(&t, &d.app, &err)))
 		goto out;
 	db = cli_target_db(&t);
-	if ((rc = app_load_rules(&d.app, conf_get(&t.conf, CONF_WITNESS_RULES),
-				 conf_get(&t.conf, CONF_OFFENCES), &err)))
-		goto out;
-	if (!(d.app.inflight = inflight_new())) {
-		rc = sh_error_set(&err, SH_ENOMEM, "out of memory");
-		goto out;
-	}
 	{
 		struct store_conn *conn;
 		struct agency_rec *list;
@@ -527,12 +510,7 @@ int cmd_demo(int argc, char **argv)
 	for (int w = 0; w < NWHO; w++)
 		printf("  %-18s %-10s %s\n", users[w].username, users[w].role, users[w].agency);
 out:
-	registry_release(&d.app.registry);
-	app_release_rules(&d.app);
-	inflight_free(d.app.inflight);
-	store_close(d.app.store);
-	if (d.app.keys.keys)
-		shcrypto_keys_release(&d.app.keys);
+	app_close(&d.app);
 	arena_release(&d.arena);
 	cli_target_release(&t);
 	return rc ? cli_fail(&err) : EXIT_OK;

@@ -38,18 +38,13 @@ int cmd_init(int argc, char **argv)
 	struct store *store = NULL;
 	struct shcrypto_keys keys = { 0 };
 	const char *db, *keyfile;
-	bool done, had_db, had_key;
-	int code = EXIT_OK, c;
+	bool had_db, had_key;
+	int code = EXIT_OK;
 	struct stat st;
 	enum sh_code rc;
 
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		cli_target_option(&t, c, optarg);
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!cli_target_args(argc, argv, opts, usage, &t, &code))
+		return code;
 	if ((rc = cli_target_load(&t, &err)))
 		goto out;
 	db = cli_target_db(&t);

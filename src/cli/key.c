@@ -86,21 +86,15 @@ int cmd_key(int argc, char **argv)
 	struct rotation r = { 0 };
 	struct store *s = NULL;
 	struct cli_target t = { 0 };
-	int code = EXIT_OK, c;
-	bool done;
+	int code = EXIT_OK;
 	enum sh_code rc;
 
 	static const char *const subs[] = { "rotate", NULL };
 
 	if (!cli_subcommand(&argc, &argv, subs, usage, &code))
 		return code;
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		cli_target_option(&t, c, optarg);
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!cli_target_args(argc, argv, opts, usage, &t, &code))
+		return code;
 	/* the key file must be this database's; the new key is on disk before anything is
 	 * sealed with it */
 	if ((rc = cli_open_store(&t, &s, &err)) || (rc = cli_load_keys(&t, s, true, &keys, &err)))

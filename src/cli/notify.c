@@ -123,6 +123,46 @@ static enum sh_code status(struct store *s, bool failed, struct sh_error *err)
 	return rc;
 }
 
+struct notify_opts {
+	struct changes ch;
+	bool failed;
+};
+
+static int notify_option(void *opts, int c, const char *arg, const char *help)
+{
+	struct notify_opts *o = opts;
+	struct changes *ch = &o->ch;
+	const char *eq = c == 's' ? strchr(arg, '=') : NULL;
+
+	if (c == 'f')
+		o->failed = true;
+	if (c != 's' && c != 'u')
+		return EXIT_OK;
+	if (ch->n == MAX_CHANGES)
+		return cli_usage_error(help, "at most %d changes at once", MAX_CHANGES);
+	if (c == 's' && !eq)
+		return cli_usage_error(help, "--set takes KEY=VALUE");
+	snprintf(ch->c[ch->n].key, sizeof(ch->c[ch->n].key), "%.*s",
+		 (int)(eq ? (size_t)(eq - arg) : strlen(arg)), arg);
+	ch->c[ch->n++].value = eq ? eq + 1 : NULL;
+	return EXIT_OK;
+}
+
+static enum sh_code notify_config(struct cli_ctx *x, struct sh_error *err)
+{
+	struct notify_opts *o = x->opts;
+	enum sh_code rc;
+
+	if (o->ch.n && (rc = store_write(x->s, do_config, &o->ch, err)))
+		return rc;
+	return show_config(x->s, err);
+}
+
+static enum sh_code notify_status(struct cli_ctx *x, struct sh_error *err)
+{
+	return status(x->s, ((const struct notify_opts *)x->opts)->failed, err);
+}
+
 int cmd_notify(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -133,53 +173,13 @@ int cmd_notify(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct sh_error err = SH_ERROR_INIT;
-	struct changes ch = { .n = 0 };
-	struct store *s = NULL;
-	struct cli_target t = { 0 };
-	const char *sub;
-	bool failed = false, done;
-	int code = EXIT_OK, c;
-	enum sh_code rc;
+	static const struct cli_sub subs[] = {
+		{ "config", NULL, notify_config },
+		{ "status", NULL, notify_status },
+		{ NULL },
+	};
+	static const struct cli_table table = { usage, opts, notify_option, subs };
+	struct notify_opts o = { .ch.n = 0 };
 
-	static const char *const subs[] = { "config", "status", NULL };
-
-	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
-		return code;
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		const char *eq;
-		if (done)
-			return code;
-		switch (c) {
-		default: cli_target_option(&t, c, optarg); break;
-		case 'f': failed = true; break;
-		case 's':
-		case 'u':
-			if (ch.n == MAX_CHANGES)
-				return cli_usage_error(usage, "at most %d changes at once",
-						       MAX_CHANGES);
-			eq = c == 's' ? strchr(optarg, '=') : NULL;
-			if (c == 's' && !eq)
-				return cli_usage_error(usage, "--set takes KEY=VALUE");
-			snprintf(ch.c[ch.n].key, sizeof(ch.c[ch.n].key), "%.*s",
-				 (int)(eq ? (size_t)(eq - optarg) : strlen(optarg)), optarg);
-			ch.c[ch.n++].value = eq ? eq + 1 : NULL;
-			break;
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if ((rc = cli_open_store(&t, &s, &err)))
-		goto out;
-	if (!strcmp(sub, "config")) {
-		if (ch.n && (rc = store_write(s, do_config, &ch, &err)))
-			goto out;
-		rc = show_config(s, &err);
-	} else {
-		rc = status(s, failed, &err);
-	}
-out:
-	store_close(s);
-	cli_target_release(&t);
-	return rc ? cli_fail(&err) : EXIT_OK;
+	return cli_run_table(&table, &o, argc, argv);
 }

@@ -96,6 +96,11 @@ static int protocol_show(int argc, char **argv)
 int cmd_protocol(int argc, char **argv)
 {
 	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	static const struct cli_command subs[] = {
+		{ "check", protocol_check, NULL },
+		{ "show", protocol_show, NULL },
+		{ NULL, NULL, NULL },
+	};
 	bool done;
 	int code = EXIT_OK, c, sub_argc;
 	char **sub_argv;
@@ -108,9 +113,8 @@ int cmd_protocol(int argc, char **argv)
 	sub_argc = argc - optind;
 	sub_argv = argv + optind;
 	optind = 0; /* getopt starts again on the subcommand's arguments */
-	if (!strcmp(sub_argv[0], "check"))
-		return protocol_check(sub_argc, sub_argv);
-	if (!strcmp(sub_argv[0], "show"))
-		return protocol_show(sub_argc, sub_argv);
+	for (const struct cli_command *sub = subs; sub->name; sub++)
+		if (!strcmp(sub_argv[0], sub->name))
+			return sub->run(sub_argc, sub_argv);
 	return cli_usage_error(usage_top, "protocol: unknown subcommand '%s'", sub_argv[0]);
 }

@@ -148,18 +148,33 @@ out:
 	return EXIT_OK;
 }
 
+static int run_board(int argc, char **argv)
+{
+	return report(argc, argv, BOARD);
+}
+
+static int run_federal(int argc, char **argv)
+{
+	return report(argc, argv, FEDERAL);
+}
+
+static int run_csec(int argc, char **argv)
+{
+	return report(argc, argv, CSEC);
+}
+
+static int run_settings(int argc, char **argv)
+{
+	return cli_settings(argc, argv, "report.", usage);
+}
+
 int cmd_report(int argc, char **argv)
 {
-	static const char *const subs[] = { "board", "federal", "csec", "settings", NULL };
-	const char *sub;
-	int code;
+	static const struct cli_command subs[] = {
+		{ "board", run_board, NULL }, { "federal", run_federal, NULL },
+		{ "csec", run_csec, NULL },   { "settings", run_settings, NULL },
+		{ NULL, NULL, NULL },
+	};
 
-	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
-		return code;
-	if (!strcmp(sub, "settings"))
-		return cli_settings(argc, argv, "report.", usage);
-	return report(argc, argv,
-		      !strcmp(sub, "board")	? BOARD
-		      : !strcmp(sub, "federal") ? FEDERAL
-						: CSEC);
+	return cli_run_command(argc, argv, subs, usage);
 }

@@ -48,18 +48,25 @@ static enum sh_code parse_time(const char *opt, const char *v, int64_t now, int6
 	return SH_OK;
 }
 
+struct roster_opts {
+	const char *agency, *user, *fallback, *supervisor;
+	const char *area, *from, *to, *hours, *id;
+	const char *webhook, *email;
+	bool all;
+};
+
 /* contact: sets a user's channels; the webhook secret comes from stdin. */
-static enum sh_code contact(struct store *s, struct cli_target *t, const char *username,
-			    const char *webhook, const char *email, struct arena *a,
-			    struct sh_error *err)
+static enum sh_code roster_contact(struct cli_ctx *x, struct sh_error *err)
 {
+	const struct roster_opts *o = x->opts;
+	const char *webhook = o->webhook, *email = o->email;
 	struct shcrypto_keys keys = { 0 };
 	struct oncall_channels ch = { 0 };
 	struct user_rec u;
 	char secret[DELIVER_SECRET_MAX + 2] = "";
 	enum sh_code rc;
 
-	if ((rc = cli_find_user(s, username, a, &u, err)))
+	if ((rc = cli_find_user(x->s, o->user, &x->a, &u, err)))
 		return rc;
 	if (webhook) {
 		ch.set_webhook = true;
@@ -77,9 +84,9 @@ static enum sh_code contact(struct store *s, struct cli_target *t, const char *u
 		ch.set_email = true;
 		ch.email = strcmp(email, "none") ? email : NULL;
 	}
-	if ((rc = cli_load_keys(t, s, false, &keys, err)))
+	if ((rc = cli_load_keys(&x->t, x->s, false, &keys, err)))
 		goto out;
-	rc = oncall_channels_set(s, &keys, (int64_t)time(NULL), NULL, u.id, &ch, err);
+	rc = oncall_channels_set(x->s, &keys, (int64_t)time(NULL), NULL, u.id, &ch, err);
 	shcrypto_keys_release(&keys);
 	if (!rc)
 		printf("user %s: webhook %s, e-mail %s\n", u.username,
@@ -88,6 +95,139 @@ static enum sh_code contact(struct store *s, struct cli_target *t, const char *u
 out:
 	sodium_memzero(secret, sizeof(secret));
 	return rc;
+}
+
+static int roster_option(void *opts, int c, const char *arg, const char *help)
+{
+	struct roster_opts *o = opts;
+
+	UNUSED(help);
+	switch (c) {
+	case 'a': o->agency = arg; break;
+	case 'u': o->user = arg; break;
+	case 'f': o->fallback = arg; break;
+	case 's': o->supervisor = arg; break;
+	case 'A': o->area = arg; break;
+	case 'F': o->from = arg; break;
+	case 'T': o->to = arg; break;
+	case 'H': o->hours = arg; break;
+	case 'i': o->id = arg; break;
+	case 'l': o->all = true; break;
+	case 'w': o->webhook = arg; break;
+	case 'e': o->email = arg; break;
+	}
+	return EXIT_OK;
+}
+
+static int check_add(struct cli_ctx *x)
+{
+	const struct roster_opts *o = x->opts;
+
+	return cli_needs(x, o->agency && o->user && o->supervisor && !o->to != !o->hours,
+			 "--agency, --user, --supervisor and one of --to or --hours");
+}
+
+static int check_list(struct cli_ctx *x)
+{
+	return cli_needs(x, ((const struct roster_opts *)x->opts)->agency, "--agency");
+}
+
+static int check_remove(struct cli_ctx *x)
+{
+	const struct roster_opts *o = x->opts;
+
+	return cli_needs(x, o->agency && o->id, "--agency and --id");
+}
+
+static int check_contact(struct cli_ctx *x)
+{
+	const struct roster_opts *o = x->opts;
+
+	return cli_needs(x, o->user && (o->webhook || o->email),
+			 "--username and --webhook and/or --email");
+}
+
+static enum sh_code roster_add(struct cli_ctx *x, struct sh_error *err)
+{
+	const struct roster_opts *o = x->opts;
+	struct roster_rec r = { 0 };
+	struct oncall_warnings warn = { 0 };
+	struct agency_rec ag;
+	struct user_rec u;
+	int64_t now = (int64_t)time(NULL);
+	enum sh_code rc;
+
+	if ((rc = cli_find_agency(x->s, o->agency, &x->a, &ag, err)))
+		return rc;
+	r.agency_id = ag.id;
+	r.area = o->area;
+	if ((rc = cli_find_user(x->s, o->user, &x->a, &u, err)))
+		return rc;
+	r.user_id = u.id;
+	if ((rc = cli_find_user(x->s, o->supervisor, &x->a, &u, err)))
+		return rc;
+	r.supervisor_id = u.id;
+	if (o->fallback) {
+		if ((rc = cli_find_user(x->s, o->fallback, &x->a, &u, err)))
+			return rc;
+		r.fallback_id = u.id;
+	}
+	if ((rc = parse_time("from", o->from ? o->from : "now", now, &r.starts_at, err)))
+		return rc;
+	if (o->to && (rc = parse_time("to", o->to, now, &r.ends_at, err)))
+		return rc;
+	if (o->hours) {
+		char *end;
+		long h = strtol(o->hours, &end, 10);
+		if (*end || h < 1 || h > ONCALL_SHIFT_MAX_S / 3600)
+			return sh_error_field(err, SH_EINVAL, "hours", "must be 1 to %d",
+					      ONCALL_SHIFT_MAX_S / 3600);
+		r.ends_at = r.starts_at + h * 3600;
+	}
+	if ((rc = oncall_roster_add(x->s, now, NULL, NULL, &r, &warn, err)))
+		return rc;
+	printf("roster entry %" PRId64 " (%s, area %s)\n", r.id, ag.name, r.area);
+	for (int i = 0; i < warn.n; i++)
+		fprintf(stderr, "safeharbor: warning: %s: %s\n", warn.w[i].field,
+			warn.w[i].message);
+	return SH_OK;
+}
+
+static enum sh_code roster_list(struct cli_ctx *x, struct sh_error *err)
+{
+	const struct roster_opts *o = x->opts;
+	struct agency_rec ag;
+	struct store_conn *conn;
+	struct roster_rec *list;
+	int64_t now = (int64_t)time(NULL);
+	size_t n;
+	enum sh_code rc;
+
+	if ((rc = cli_find_agency(x->s, o->agency, &x->a, &ag, err)) ||
+	    (rc = store_read_begin(x->s, &conn, err)))
+		return rc;
+	rc = store_roster_list(conn, ag.id, NULL, o->all ? 0 : now, 0, &x->a, &list, &n, err);
+	store_read_end(conn);
+	for (size_t i = 0; !rc && i < n; i++)
+		print_entry(&list[i], now);
+	return rc;
+}
+
+static enum sh_code roster_remove(struct cli_ctx *x, struct sh_error *err)
+{
+	const struct roster_opts *o = x->opts;
+	struct agency_rec ag;
+	char *end;
+	long long v = strtoll(o->id, &end, 10);
+	enum sh_code rc;
+
+	if (*end || v < 1)
+		return sh_error_field(err, SH_EINVAL, "id", "must be a roster entry number");
+	if ((rc = cli_find_agency(x->s, o->agency, &x->a, &ag, err)) ||
+	    (rc = oncall_roster_remove(x->s, (int64_t)time(NULL), NULL, ag.id, v, err)))
+		return rc;
+	printf("roster entry %lld removed\n", v);
+	return SH_OK;
 }
 
 int cmd_roster(int argc, char **argv)
@@ -110,130 +250,15 @@ int cmd_roster(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct sh_error err = SH_ERROR_INIT;
-	struct arena a = ARENA_INIT;
-	struct store *s = NULL;
-	struct cli_target t = { 0 };
-	const char *agency = NULL, *user = NULL, *fallback = NULL, *supervisor = NULL;
-	const char *area = NULL, *from = "now", *to = NULL, *hours = NULL, *id = NULL;
-	const char *webhook = NULL, *email = NULL, *sub;
-	int64_t now = (int64_t)time(NULL);
-	bool all = false, done;
-	int code = EXIT_OK, c;
-	enum sh_code rc = SH_OK;
+	static const struct cli_sub subs[] = {
+		{ "add", check_add, roster_add },
+		{ "list", check_list, roster_list },
+		{ "remove", check_remove, roster_remove },
+		{ "contact", check_contact, roster_contact },
+		{ NULL },
+	};
+	static const struct cli_table table = { usage, opts, roster_option, subs };
+	struct roster_opts o = { 0 };
 
-	static const char *const subs[] = { "add", "list", "remove", "contact", NULL };
-
-	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
-		return code;
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		switch (c) {
-		default: cli_target_option(&t, c, optarg); break;
-		case 'a': agency = optarg; break;
-		case 'u': user = optarg; break;
-		case 'f': fallback = optarg; break;
-		case 's': supervisor = optarg; break;
-		case 'A': area = optarg; break;
-		case 'F': from = optarg; break;
-		case 'T': to = optarg; break;
-		case 'H': hours = optarg; break;
-		case 'i': id = optarg; break;
-		case 'l': all = true; break;
-		case 'w': webhook = optarg; break;
-		case 'e': email = optarg; break;
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (!strcmp(sub, "add")) {
-		if (!agency || !user || !supervisor || (!to == !hours))
-			return cli_usage_error(usage,
-					       "add needs --agency, --user, --supervisor and "
-					       "one of --to or --hours");
-	} else if (!strcmp(sub, "list")) {
-		if (!agency)
-			return cli_usage_error(usage, "list needs --agency");
-	} else if (!strcmp(sub, "remove")) {
-		if (!agency || !id)
-			return cli_usage_error(usage, "remove needs --agency and --id");
-	} else if (!user || (!webhook && !email)) { /* contact */
-		return cli_usage_error(usage,
-				       "contact needs --username and --webhook and/or --email");
-	}
-	if ((rc = cli_open_store(&t, &s, &err)))
-		goto out;
-	if (!strcmp(sub, "add")) {
-		struct roster_rec r = { 0 };
-		struct oncall_warnings warn = { 0 };
-		struct agency_rec ag;
-		struct user_rec u;
-		if ((rc = cli_find_agency(s, agency, &a, &ag, &err)))
-			goto out;
-		r.agency_id = ag.id;
-		r.area = area;
-		if ((rc = cli_find_user(s, user, &a, &u, &err)))
-			goto out;
-		r.user_id = u.id;
-		if ((rc = cli_find_user(s, supervisor, &a, &u, &err)))
-			goto out;
-		r.supervisor_id = u.id;
-		if (fallback) {
-			if ((rc = cli_find_user(s, fallback, &a, &u, &err)))
-				goto out;
-			r.fallback_id = u.id;
-		}
-		if ((rc = parse_time("from", from, now, &r.starts_at, &err)))
-			goto out;
-		if (to && (rc = parse_time("to", to, now, &r.ends_at, &err)))
-			goto out;
-		if (hours) {
-			char *end;
-			long h = strtol(hours, &end, 10);
-			if (*end || h < 1 || h > ONCALL_SHIFT_MAX_S / 3600) {
-				rc = sh_error_field(&err, SH_EINVAL, "hours", "must be 1 to %d",
-						    ONCALL_SHIFT_MAX_S / 3600);
-				goto out;
-			}
-			r.ends_at = r.starts_at + h * 3600;
-		}
-		if ((rc = oncall_roster_add(s, now, NULL, NULL, &r, &warn, &err)))
-			goto out;
-		printf("roster entry %" PRId64 " (%s, area %s)\n", r.id, ag.name, r.area);
-		for (int i = 0; i < warn.n; i++)
-			fprintf(stderr, "safeharbor: warning: %s: %s\n", warn.w[i].field,
-				warn.w[i].message);
-	} else if (!strcmp(sub, "list")) {
-		struct agency_rec ag;
-		struct store_conn *conn;
-		struct roster_rec *list;
-		size_t n;
-		if ((rc = cli_find_agency(s, agency, &a, &ag, &err)) ||
-		    (rc = store_read_begin(s, &conn, &err)))
-			goto out;
-		rc = store_roster_list(conn, ag.id, NULL, all ? 0 : now, 0, &a, &list, &n, &err);
-		store_read_end(conn);
-		for (size_t i = 0; !rc && i < n; i++)
-			print_entry(&list[i], now);
-	} else if (!strcmp(sub, "remove")) {
-		struct agency_rec ag;
-		char *end;
-		long long v = strtoll(id, &end, 10);
-		if (*end || v < 1) {
-			rc = sh_error_field(&err, SH_EINVAL, "id", "must be a roster entry number");
-			goto out;
-		}
-		if ((rc = cli_find_agency(s, agency, &a, &ag, &err)) ||
-		    (rc = oncall_roster_remove(s, now, NULL, ag.id, v, &err)))
-			goto out;
-		printf("roster entry %lld removed\n", v);
-	} else {
-		rc = contact(s, &t, user, webhook, email, &a, &err);
-	}
-out:
-	store_close(s);
-	arena_release(&a);
-	cli_target_release(&t);
-	return rc ? cli_fail(&err) : EXIT_OK;
+	return cli_run_table(&table, &o, argc, argv);
 }

@@ -5,12 +5,9 @@
 #include "api/app.h"
 #include "api/audit.h"
 #include "api/checkpoints.h"
-#include "api/inflight.h"
 #include "api/notifications.h"
 #include "api/search.h"
-#include "api/oidc.h"
 #include "api/sweep.h"
-#include "api/throttle.h"
 #include "core/witness.h"
 #include "cli/cli.h"
 #include "http/metrics.h"
@@ -99,18 +96,12 @@ int cmd_serve(int argc, char **argv)
 	struct sweeper *sweeper = NULL;
 	struct audit_keys akeys;
 	sigset_t sigs;
-	bool done;
-	int code = EXIT_OK, c, sig;
+	int code = EXIT_OK, sig;
 	char state[200];
 
 	app_config_defaults(&app.cfg);
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		cli_target_option(&t, c, optarg);
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!cli_target_args(argc, argv, opts, usage, &t, &code))
+		return code;
 	if (cli_target_load(&t, &err))
 		goto fail;
 	log_set_level((enum log_level)log_level_parse(conf_get(&t.conf, CONF_LOG_LEVEL)));
@@ -163,14 +154,7 @@ int cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	app.clock = timefmt_system_clock;
-	/* a key file that is not this database's is refused before anything is read */
-	if (cli_open_store(&t, &app.store, &err) ||
-	    cli_load_keys(&t, app.store, true, &app.keys, &err) || app_prepare(&app, &err) ||
-	    registry_load(app.store, conf_get(&t.conf, CONF_PROTOCOL), clock_now(&app.clock),
-			  &app.registry, &err))
-		goto fail;
-	if (app_load_rules(&app, conf_get(&t.conf, CONF_WITNESS_RULES),
-			   conf_get(&t.conf, CONF_OFFENCES), &err))
+	if (cli_open_app(&t, &app, &err))
 		goto fail;
 	/* the search index of every youth not indexed with this key yet (an upgrade, a key
 	 * rotation), before anyone can search */
@@ -181,9 +165,7 @@ int cmd_serve(int argc, char **argv)
 		if (indexed)
 			log_info("serve: %zu youth indexed for search", indexed);
 	}
-	if (!(app.inflight = inflight_new()) || !(app.throttle = throttle_new()) ||
-	    !(app.oidc = oidc_cache_new()) ||
-	    !(app.telemetry = ho.telemetry = telemetry_new(http_routes, http_nroutes))) {
+	if (!(app.telemetry = ho.telemetry = telemetry_new(http_routes, http_nroutes))) {
 		sh_error_set(&err, SH_ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -237,13 +219,7 @@ int cmd_serve(int argc, char **argv)
 	sweeper_stop(sweeper);
 	checkpointer_stop(checkpointer); /* after the last write: the head a clean stop leaves */
 	sodium_memzero(co.key, sizeof(co.key));
-	registry_release(&app.registry);
-	app_release_rules(&app);
-	inflight_free(app.inflight);
-	throttle_free(app.throttle);
-	oidc_cache_free(app.oidc);
-	store_close(app.store);
-	shcrypto_keys_release(&app.keys);
+	app_close(&app);
 	telemetry_free(app.telemetry);
 	cli_target_release(&t);
 	log_info("serve: stopped cleanly");
@@ -255,14 +231,7 @@ fail:
 	sweeper_stop(sweeper);
 	checkpointer_stop(checkpointer);
 	sodium_memzero(co.key, sizeof(co.key));
-	registry_release(&app.registry);
-	app_release_rules(&app);
-	inflight_free(app.inflight);
-	throttle_free(app.throttle);
-	oidc_cache_free(app.oidc);
-	store_close(app.store);
-	if (app.keys.keys)
-		shcrypto_keys_release(&app.keys);
+	app_close(&app);
 	telemetry_free(app.telemetry);
 	cli_target_release(&t);
 	return cli_fail(&err);

@@ -18,6 +18,98 @@ static const char usage[] =
 	"  password reset or when its user is disabled. Making one is audited and announced\n"
 	"  to the user's agency (its supervisors see it in GET /api/v1/notices).";
 
+struct token_opts {
+	const char *username;
+	struct admin_token_spec spec;
+	long long id;
+};
+
+static int token_option(void *opts, int c, const char *arg, const char *help)
+{
+	struct token_opts *o = opts;
+	char *end;
+
+	switch (c) {
+	case 'u': o->username = arg; break;
+	case 'l': o->spec.label = arg; break;
+	case 'e': o->spec.expires = arg; break;
+	case 's': o->spec.scope = arg; break;
+	case 'i':
+		o->id = strtoll(arg, &end, 10);
+		if (*end || o->id <= 0)
+			return cli_usage_error(help, "--id must be a positive number");
+		break;
+	}
+	return EXIT_OK;
+}
+
+static int check_create(struct cli_ctx *x)
+{
+	return cli_needs(x, ((const struct token_opts *)x->opts)->username, "--username");
+}
+
+static int check_revoke(struct cli_ctx *x)
+{
+	return cli_needs(x, ((const struct token_opts *)x->opts)->id, "--id");
+}
+
+static enum sh_code token_create(struct cli_ctx *x, struct sh_error *err)
+{
+	const struct token_opts *o = x->opts;
+	struct user_rec u;
+	char token[ADMIN_TOKEN_LEN], until[TIMEFMT_RFC3339_LEN];
+	int64_t expires_at;
+	enum sh_code rc;
+
+	if ((rc = cli_find_user(x->s, o->username, &x->a, &u, err)))
+		return rc;
+	/* the operator's bootstrap: audited, and announced to the user's agency */
+	rc = admin_token_create(x->s, (int64_t)time(NULL), NULL, u.id, &o->spec, token, &expires_at,
+				err);
+	if (!rc) {
+		printf("%s\n", token);
+		timefmt_format_rfc3339(expires_at, until);
+		fprintf(stderr,
+			"safeharbor: a %s token for %s, until %s; announced to %s's notices\n",
+			o->spec.scope ? o->spec.scope : "write", u.username, until, u.agency_name);
+		sodium_memzero(token, sizeof(token));
+	}
+	return rc;
+}
+
+static enum sh_code token_list(struct cli_ctx *x, struct sh_error *err)
+{
+	struct store_conn *conn;
+	struct token_rec *list;
+	size_t n;
+	enum sh_code rc;
+
+	if ((rc = store_read_begin(x->s, &conn, err)))
+		return rc;
+	rc = store_token_list(conn, 0, &x->a, &list, &n, err);
+	store_read_end(conn);
+	for (size_t i = 0; !rc && i < n; i++) {
+		char until[TIMEFMT_RFC3339_LEN];
+		timefmt_format_rfc3339(list[i].expires_at, until);
+		printf("%" PRId64 "\t%s\t%s\t%s\tuntil %s\t%s\n", list[i].id, list[i].username,
+		       list[i].label ? list[i].label : "-", list[i].scope, until,
+		       list[i].revoked_at			   ? "revoked"
+		       : list[i].expires_at <= (int64_t)time(NULL) ? "expired"
+								   : "valid");
+	}
+	return rc;
+}
+
+static enum sh_code token_revoke(struct cli_ctx *x, struct sh_error *err)
+{
+	const struct token_opts *o = x->opts;
+	enum sh_code rc = admin_token_revoke(x->s, (int64_t)time(NULL), NULL, o->id, err);
+
+	if (!rc)
+		printf("token %lld revoked\n", o->id);
+	return rc;
+}
+
 int cmd_token(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -30,90 +122,14 @@ int cmd_token(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct sh_error err = SH_ERROR_INIT;
-	struct cli_target t = { 0 };
-	const char *username = NULL, *sub;
-	struct admin_token_spec spec = { 0 };
-	long long id = 0;
-	struct store *s = NULL;
-	struct store_conn *conn;
-	struct arena a = ARENA_INIT;
-	int code = EXIT_OK, c;
-	bool done;
-	enum sh_code rc;
+	static const struct cli_sub subs[] = {
+		{ "create", check_create, token_create },
+		{ "list", NULL, token_list },
+		{ "revoke", check_revoke, token_revoke },
+		{ NULL },
+	};
+	static const struct cli_table table = { usage, opts, token_option, subs };
+	struct token_opts o = { 0 };
 
-	static const char *const subs[] = { "create", "list", "revoke", NULL };
-
-	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
-		return code;
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		char *end;
-		if (done)
-			return code;
-		switch (c) {
-		default: cli_target_option(&t, c, optarg); break;
-		case 'u': username = optarg; break;
-		case 'l': spec.label = optarg; break;
-		case 'e': spec.expires = optarg; break;
-		case 's': spec.scope = optarg; break;
-		case 'i':
-			id = strtoll(optarg, &end, 10);
-			if (*end || id <= 0)
-				return cli_usage_error(usage, "--id must be a positive number");
-			break;
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (!strcmp(sub, "create") && !username)
-		return cli_usage_error(usage, "create needs --username");
-	if (!strcmp(sub, "revoke") && !id)
-		return cli_usage_error(usage, "revoke needs --id");
-	if ((rc = cli_open_store(&t, &s, &err)))
-		goto out;
-	if (!strcmp(sub, "create")) {
-		struct user_rec u;
-		char token[ADMIN_TOKEN_LEN], until[TIMEFMT_RFC3339_LEN];
-		int64_t expires_at;
-		if ((rc = cli_find_user(s, username, &a, &u, &err)))
-			goto out;
-		/* the operator's bootstrap: audited, and announced to the user's agency */
-		rc = admin_token_create(s, (int64_t)time(NULL), NULL, u.id, &spec, token,
-					&expires_at, &err);
-		if (!rc) {
-			printf("%s\n", token);
-			timefmt_format_rfc3339(expires_at, until);
-			fprintf(stderr,
-				"safeharbor: a %s token for %s, until %s; announced to %s's notices\n",
-				spec.scope ? spec.scope : "write", u.username, until,
-				u.agency_name);
-			sodium_memzero(token, sizeof(token));
-		}
-	} else if (!strcmp(sub, "list")) {
-		struct token_rec *list;
-		size_t n;
-		if ((rc = store_read_begin(s, &conn, &err)))
-			goto out;
-		rc = store_token_list(conn, 0, &a, &list, &n, &err);
-		store_read_end(conn);
-		for (size_t i = 0; !rc && i < n; i++) {
-			char until[TIMEFMT_RFC3339_LEN];
-			timefmt_format_rfc3339(list[i].expires_at, until);
-			printf("%" PRId64 "\t%s\t%s\t%s\tuntil %s\t%s\n", list[i].id,
-			       list[i].username, list[i].label ? list[i].label : "-", list[i].scope,
-			       until,
-			       list[i].revoked_at			   ? "revoked"
-			       : list[i].expires_at <= (int64_t)time(NULL) ? "expired"
-									   : "valid");
-		}
-	} else {
-		rc = admin_token_revoke(s, (int64_t)time(NULL), NULL, id, &err);
-		if (!rc)
-			printf("token %lld revoked\n", id);
-	}
-out:
-	store_close(s);
-	arena_release(&a);
-	cli_target_release(&t);
-	return rc ? cli_fail(&err) : EXIT_OK;
+	return cli_run_table(&table, &o, argc, argv);
 }

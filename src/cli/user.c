@@ -18,6 +18,129 @@ static const char usage[] =
 	"        agencies only, no case content). Passwords are at least 12 characters and not\n"
 	"        common, a run or a repetition, nor contain the username or agency name.";
 
+struct user_opts {
+	struct user_rec u;
+	const char *agency;
+	char password[1100];
+};
+
+static int user_option(void *opts, int c, const char *arg, const char *help)
+{
+	struct user_opts *o = opts;
+
+	UNUSED(help);
+	switch (c) {
+	case 'a': o->agency = arg; break;
+	case 'u': o->u.username = arg; break;
+	case 'r': o->u.role = arg; break;
+	case 'n': o->u.display_name = arg; break;
+	case 'c': o->u.contact = arg; break;
+	case 's': o->u.sso_id = arg; break;
+	}
+	return EXIT_OK;
+}
+
+static int read_password(struct cli_ctx *x)
+{
+	struct user_opts *o = x->opts;
+
+	if (cli_read_secret(o->password, sizeof(o->password)))
+		return cli_usage_error(x->usage, "give the password on stdin (one line)");
+	return EXIT_OK;
+}
+
+static int check_add(struct cli_ctx *x)
+{
+	const struct user_opts *o = x->opts;
+
+	int rc = cli_needs(x, o->agency && o->u.username && o->u.role,
+			   "--agency, --username and --role");
+
+	return rc ? rc : read_password(x);
+}
+
+static int check_username(struct cli_ctx *x)
+{
+	return cli_needs(x, ((const struct user_opts *)x->opts)->u.username, "--username");
+}
+
+static int check_password(struct cli_ctx *x)
+{
+	int rc = check_username(x);
+
+	return rc ? rc : read_password(x);
+}
+
+static enum sh_code user_add(struct cli_ctx *x, struct sh_error *err)
+{
+	struct user_opts *o = x->opts;
+	struct store_conn *conn;
+	struct agency_rec ag;
+	enum sh_code rc;
+
+	if ((rc = store_read_begin(x->s, &conn, err)))
+		return rc;
+	rc = store_agency_get(conn, 0, o->agency, &x->a, &ag, err);
+	store_read_end(conn);
+	if (rc == SH_ENOTFOUND) {
+		sh_error_init(err);
+		rc = sh_error_field(err, SH_EINVAL, "agency", "no agency named '%s'", o->agency);
+	}
+	if (rc)
+		return rc;
+	o->u.agency_id = ag.id;
+	if (!o->u.display_name)
+		o->u.display_name = o->u.username;
+	if (!(rc = admin_user_add(x->s, (int64_t)time(NULL), NULL, &o->u, o->password, err)))
+		printf("user %" PRId64 " %s (%s, %s)\n", o->u.id, o->u.username, o->u.role,
+		       ag.name);
+	return rc;
+}
+
+static enum sh_code user_list(struct cli_ctx *x, struct sh_error *err)
+{
+	const struct user_opts *o = x->opts;
+	struct store_conn *conn;
+	struct user_rec *list;
+	struct agency_rec ag = { 0 };
+	size_t n;
+	enum sh_code rc;
+
+	if ((rc = store_read_begin(x->s, &conn, err)))
+		return rc;
+	if (o->agency)
+		rc = store_agency_get(conn, 0, o->agency, &x->a, &ag, err);
+	if (!rc)
+		rc = store_user_list(conn, ag.id, &x->a, &list, &n, err);
+	store_read_end(conn);
+	for (size_t i = 0; !rc && i < n; i++)
+		printf("%" PRId64 "\t%s\t%s\t%s\t%s%s\n", list[i].id, list[i].username,
+		       list[i].role, list[i].agency_name, list[i].display_name,
+		       list[i].disabled ? "\tdisabled" : "");
+	return rc;
+}
+
+/* disable, enable, password, reset-factor: a change to the user named */
+static enum sh_code user_set(struct cli_ctx *x, struct sh_error *err)
+{
+	const struct user_opts *o = x->opts;
+	struct user_rec found;
+	int64_t now = (int64_t)time(NULL);
+	enum sh_code rc;
+
+	if ((rc = cli_find_user(x->s, o->u.username, &x->a, &found, err)))
+		return rc;
+	if (!strcmp(x->sub, "password"))
+		rc = admin_user_password(x->s, now, NULL, found.id, o->password, err);
+	else if (!strcmp(x->sub, "reset-factor"))
+		rc = admin_user_totp_reset(x->s, now, NULL, found.id, err);
+	else
+		rc = admin_user_disable(x->s, now, NULL, found.id, !strcmp(x->sub, "disable"), err);
+	if (!rc)
+		printf("user %s: %s done\n", found.username, x->sub);
+	return rc;
+}
+
 int cmd_user(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -31,103 +154,19 @@ int cmd_user(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct sh_error err = SH_ERROR_INIT;
-	struct user_rec u = { 0 };
-	struct cli_target t = { 0 };
-	const char *agency = NULL, *sub;
-	char password[1100] = "";
-	struct store *s = NULL;
-	struct arena a = ARENA_INIT;
-	int code = EXIT_OK, c;
-	bool done, needs_password;
-	enum sh_code rc;
+	static const struct cli_sub subs[] = {
+		{ "add", check_add, user_add },
+		{ "list", NULL, user_list },
+		{ "disable", check_username, user_set },
+		{ "enable", check_username, user_set },
+		{ "password", check_password, user_set },
+		{ "reset-factor", check_username, user_set },
+		{ NULL },
+	};
+	static const struct cli_table table = { usage, opts, user_option, subs };
+	struct user_opts o = { 0 };
+	int code = cli_run_table(&table, &o, argc, argv);
 
-	static const char *const subs[] = { "add",	"list",		"disable", "enable",
-					    "password", "reset-factor", NULL };
-
-	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
-		return code;
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		switch (c) {
-		default: cli_target_option(&t, c, optarg); break;
-		case 'a': agency = optarg; break;
-		case 'u': u.username = optarg; break;
-		case 'r': u.role = optarg; break;
-		case 'n': u.display_name = optarg; break;
-		case 'c': u.contact = optarg; break;
-		case 's': u.sso_id = optarg; break;
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (!strcmp(sub, "add")) {
-		if (!agency || !u.username || !u.role)
-			return cli_usage_error(usage, "add needs --agency, --username and --role");
-	} else if (strcmp(sub, "list")) {
-		if (!u.username)
-			return cli_usage_error(usage, "%s needs --username", sub);
-	}
-	needs_password = !strcmp(sub, "add") || !strcmp(sub, "password");
-	if (needs_password && cli_read_secret(password, sizeof(password)))
-		return cli_usage_error(usage, "give the password on stdin (one line)");
-	if ((rc = cli_open_store(&t, &s, &err)))
-		goto out;
-	if (!strcmp(sub, "add")) {
-		struct store_conn *conn;
-		struct agency_rec ag;
-		if ((rc = store_read_begin(s, &conn, &err)))
-			goto out;
-		rc = store_agency_get(conn, 0, agency, &a, &ag, &err);
-		store_read_end(conn);
-		if (rc == SH_ENOTFOUND) {
-			sh_error_init(&err);
-			rc = sh_error_field(&err, SH_EINVAL, "agency", "no agency named '%s'",
-					    agency);
-		}
-		if (rc)
-			goto out;
-		u.agency_id = ag.id;
-		if (!u.display_name)
-			u.display_name = u.username;
-		if (!(rc = admin_user_add(s, (int64_t)time(NULL), NULL, &u, password, &err)))
-			printf("user %" PRId64 " %s (%s, %s)\n", u.id, u.username, u.role, ag.name);
-	} else if (!strcmp(sub, "list")) {
-		struct store_conn *conn;
-		struct user_rec *list;
-		struct agency_rec ag = { 0 };
-		size_t n;
-		if ((rc = store_read_begin(s, &conn, &err)))
-			goto out;
-		if (agency)
-			rc = store_agency_get(conn, 0, agency, &a, &ag, &err);
-		if (!rc)
-			rc = store_user_list(conn, ag.id, &a, &list, &n, &err);
-		store_read_end(conn);
-		for (size_t i = 0; !rc && i < n; i++)
-			printf("%" PRId64 "\t%s\t%s\t%s\t%s%s\n", list[i].id, list[i].username,
-			       list[i].role, list[i].agency_name, list[i].display_name,
-			       list[i].disabled ? "\tdisabled" : "");
-	} else {
-		struct user_rec found;
-		if ((rc = cli_find_user(s, u.username, &a, &found, &err)))
-			goto out;
-		if (!strcmp(sub, "password"))
-			rc = admin_user_password(s, (int64_t)time(NULL), NULL, found.id, password,
-						 &err);
-		else if (!strcmp(sub, "reset-factor"))
-			rc = admin_user_totp_reset(s, (int64_t)time(NULL), NULL, found.id, &err);
-		else
-			rc = admin_user_disable(s, (int64_t)time(NULL), NULL, found.id,
-						!strcmp(sub, "disable"), &err);
-		if (!rc)
-			printf("user %s: %s done\n", found.username, sub);
-	}
-out:
-	sodium_memzero(password, sizeof(password));
-	store_close(s);
-	arena_release(&a);
-	cli_target_release(&t);
-	return rc ? cli_fail(&err) : EXIT_OK;
+	sodium_memzero(o.password, sizeof(o.password));
+	return code;
 }

@@ -25,6 +25,11 @@ enum agency_kind {
 	AK_JUVENILE_COURT, /* the juvenile court (WIC 16524.8) */
 	AK_COUNT
 };
+/* The kinds in words, for messages ("must be one of ..."); tests/unit/test_access.c checks it
+ * names every kind of access.c's list, in order. */
+#define ACCESS_KIND_HINT                                                                \
+	"law_enforcement, child_welfare, probation, advocacy, medical, mental_health, " \
+	"prosecutor, shelter, oversight, education or juvenile_court"
 
 enum role { ROLE_MEMBER, ROLE_SUPERVISOR, ROLE_ANALYST, ROLE_ADMIN, ROLE_COUNT };
 

@@ -17,7 +17,7 @@ enum csec_indicator { CSEC_BEFORE_CARE, CSEC_IN_CARE, CSEC_WHILE_MISSING, CSEC_A
 extern const char *const csec_indicator_keys[CSEC_N + 1]; /* NULL-terminated */
 /* "yes", "no", "unknown", NULL-terminated (a request's enum) */
 extern const char *const csec_value_names[];
-const char *csec_value_name(enum csec_value v);
+const char *csec_value_name(enum csec_value v); /* a static string */
 /* -1 when s is not a value's name */
 int csec_value_parse(const char *s);
 

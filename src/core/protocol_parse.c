@@ -32,9 +32,6 @@ static const char *const dir_names[] = { "before", "after", "of", "before", "aft
 	"identified, last_assault, assault_disclosed, missing_start, missing_learned, " \
 	"missing_end or hearing"
 #define STATUS_HINT "dependent, probation, both, none or unknown"
-#define KIND_HINT                                                                       \
-	"law_enforcement, child_welfare, probation, advocacy, medical, mental_health, " \
-	"prosecutor, shelter, oversight, education or juvenile_court"
 
 struct perror_line {
 	int line;
@@ -321,7 +318,8 @@ static bool parse_set(struct parser *ps, const char *const *t, size_t n, const c
 			k = protocol_kind_index(t[i]);
 			if (k < 0) {
 				perr(ps, ps->line,
-				     "unknown agency kind '%.40s' (expected " KIND_HINT ")", t[i]);
+				     "unknown agency kind '%.40s' (expected " ACCESS_KIND_HINT ")",
+				     t[i]);
 				ok = false;
 				continue;
 			}
@@ -694,7 +692,7 @@ static void d_owner(struct parser *ps, const char *rest)
 	o->line = ps->line;
 	cond_init(&o->cond);
 	if (protocol_kind_index(ps->tok[0]) < 0)
-		perr(ps, ps->line, "unknown agency kind '%.40s' (expected " KIND_HINT ")",
+		perr(ps, ps->line, "unknown agency kind '%.40s' (expected " ACCESS_KIND_HINT ")",
 		     ps->tok[0]);
 	o->kind = pstrdup(ps, ps->tok[0]);
 	if (ps->ntok > 1) {
@@ -790,8 +788,8 @@ static void d_done(struct parser *ps, const char *rest)
 	for (size_t i = 3; i < ps->ntok; i++) {
 		int k = protocol_kind_index(t[i]);
 		if (k < 0) {
-			perr(ps, ps->line, "unknown agency kind '%.40s' (expected " KIND_HINT ")",
-			     t[i]);
+			perr(ps, ps->line,
+			     "unknown agency kind '%.40s' (expected " ACCESS_KIND_HINT ")", t[i]);
 			return;
 		}
 		from |= 1u << k;

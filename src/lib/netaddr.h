@@ -52,6 +52,6 @@ void netaddr_format(const struct netaddr *a, char out[NETADDR_TEXT_LEN]);
  * (CGNAT)", "unspecified", "multicast", "reserved", ... Addresses that embed an IPv4
  * address (IPv4-mapped, NAT64, 6to4) are judged by the embedded one.
  */
-const char *netaddr_special(const struct netaddr *a);
+const char *netaddr_special(const struct netaddr *a); /* a static string, or NULL */
 
 #endif

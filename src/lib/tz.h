@@ -27,8 +27,9 @@ enum sh_code tz_parse(const char *name, const unsigned char *data, size_t len, s
 		      struct sh_error *err);
 void tz_free(struct tz *z); /* accepts NULL */
 
-const char *tz_name(const struct tz *z);
-/* Seconds east of UTC at instant t, and the abbreviation then ("PDT"; "" when none). */
+const char *tz_name(const struct tz *z); /* owned by z */
+/* Seconds east of UTC at instant t, and the abbreviation then ("PDT"; "" when none; owned by
+ * z). */
 int32_t tz_offset(const struct tz *z, int64_t t);
 const char *tz_abbr(const struct tz *z, int64_t t);
 

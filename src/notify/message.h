@@ -10,7 +10,8 @@
 #include "lib/buf.h"
 #include "store/records.h"
 
-/* "Summons", "Repeated summons", ..., "Overdue": the headline of a message. */
+/* "Summons", "Repeated summons", ..., "Overdue": the headline of a message, in lang ("en" or
+ * "es"; a static string). */
 const char *message_headline(const struct outbox_rec *r, const char *lang);
 
 /*

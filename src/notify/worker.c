@@ -173,8 +173,13 @@ static enum sh_code claim_fn(struct store_conn *c, void *arg, struct sh_error *e
 				  &x->n, err);
 }
 
-/* Claims and delivers what is due; true when it found work (poll again at once). */
-static bool deliver_due(struct thread *t, const struct escalation_config *cfg, int64_t now,
+static void load_config(struct notify_worker *w, struct escalation_config *cfg, char bad[96],
+			bool report);
+
+/* Claims and delivers what is due; true when it found work (poll again at once). The settings
+ * are read again once rows are claimed: a change committed before a message was queued (the
+ * webhook allow-list, the timeout) is in force for its delivery. */
+static bool deliver_due(struct thread *t, struct escalation_config *cfg, char bad[96], int64_t now,
 			struct arena *a)
 {
 	struct notify_worker *w = t->w;
@@ -195,6 +200,8 @@ static bool deliver_due(struct thread *t, const struct escalation_config *cfg, i
 		log_warn("notify: claiming failed: %s", err.detail);
 		return false;
 	}
+	if (x.n)
+		load_config(w, cfg, bad, false);
 	for (size_t i = 0; i < x.n && !atomic_load(&w->stop); i++)
 		deliver_one(t, cfg, &x.rows[i], clock_now(&w->o.clock));
 	return x.n > 0;
@@ -319,7 +326,7 @@ static void *thread_main(void *arg)
 			next_scan = now + cfg.scan_interval;
 		}
 		if (cfg.enabled)
-			busy = deliver_due(t, &cfg, now, &a);
+			busy = deliver_due(t, &cfg, bad, now, &a);
 		arena_release(&a);
 		if (!busy)
 			wait_ms(w, cfg.poll_ms);

@@ -203,6 +203,79 @@ enum sh_code sq_step(struct sconn *c, sqlite3_stmt *st, bool *row, struct sh_err
 	return sq_err(c, rc, err);
 }
 
+enum sh_code sq_row(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map, struct arena *a, void *out,
+		    size_t sz, const char *missing, struct sh_error *err)
+{
+	bool row;
+	enum sh_code rc;
+
+	memset(out, 0, sz);
+	if (!st)
+		return err->code;
+	if ((rc = sq_step(c, st, &row, err)))
+		return rc;
+	if (!row)
+		return missing ? sh_error_set(err, SH_ENOTFOUND, "%s", missing) : SH_OK;
+	map(st, a, out);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
+enum sh_code sq_rows(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map, struct arena *a, void *out,
+		     size_t *n, size_t sz, struct sh_error *err)
+{
+	void **arr = out;
+	size_t cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*arr = NULL;
+	*n = 0;
+	if (!st)
+		return err->code;
+	while (!(rc = sq_step(c, st, &row, err)) && row) {
+		void *rec = sq_push(a, arr, n, &cap, sz);
+		if (!rec) {
+			sqlite3_reset(st);
+			return sq_no_mem(err);
+		}
+		map(st, a, rec);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+enum sh_code sq_row_id(struct sconn *c, const char *sql, int64_t id, sq_map_fn *map,
+		       struct arena *a, void *out, size_t sz, const char *missing,
+		       struct sh_error *err)
+{
+	sqlite3_stmt *st = sq_prep(c, sql, err);
+
+	if (st)
+		sqlite3_bind_int64(st, 1, id);
+	return sq_row(c, st, map, a, out, sz, missing, err);
+}
+
+enum sh_code sq_rows_id(struct sconn *c, const char *sql, int64_t id, sq_map_fn *map,
+			struct arena *a, void *out, size_t *n, size_t sz, struct sh_error *err)
+{
+	sqlite3_stmt *st = sq_prep(c, sql, err);
+
+	if (st)
+		sqlite3_bind_int64(st, 1, id);
+	return sq_rows(c, st, map, a, out, n, sz, err);
+}
+
+enum sh_code sq_rows_key(struct sconn *c, const char *sql, const char *key, sq_map_fn *map,
+			 struct arena *a, void *out, size_t *n, size_t sz, struct sh_error *err)
+{
+	sqlite3_stmt *st = sq_prep(c, sql, err);
+
+	if (st)
+		sq_bind_text(st, 1, key);
+	return sq_rows(c, st, map, a, out, n, sz, err);
+}
+
 static enum sh_code exec_sql(struct sconn *c, const char *sql, struct sh_error *err)
 {
 	char *msg = NULL;

@@ -11,6 +11,23 @@
 	" LEFT JOIN case_workers w ON w.case_id = c.id AND w.agency_id = ?1" \
 	" LEFT JOIN users wu ON wu.id = w.user_id"
 
+static void map_agenda_steps(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct agenda_step_rec *r = rec;
+
+	r->case_id = sq_col_text(st, 0, a);
+	r->area = sq_col_text(st, 1, a);
+	r->step = sq_col_text(st, 2, a);
+	r->owner = sq_col_text(st, 3, a);
+	r->also_owner = sq_col_text(st, 4, a);
+	r->episode = sqlite3_column_int(st, 5);
+	r->due_at = sqlite3_column_int64(st, 6);
+	r->opened_at = sqlite3_column_int64(st, 7);
+	r->protocol_id = sqlite3_column_int64(st, 8);
+	r->worker_id = sqlite3_column_int64(st, 9);
+	r->worker_name = sq_col_text(st, 10, a);
+}
+
 enum sh_code sqlite_agenda_steps(struct store_conn *c, const struct agenda_query *q,
 				 struct arena *a, struct agenda_step_rec **out, size_t *n,
 				 struct sh_error *err)
@@ -27,41 +44,32 @@ enum sh_code sqlite_agenda_steps(struct store_conn *c, const struct agenda_query
 		" ORDER BY s.due_at, s.case_id, s.step, s.episode LIMIT ?8";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, q->agency_id);
-	sqlite3_bind_int(st, 2, q->ever);
-	sq_bind_text(st, 3, q->owner);
-	sqlite3_bind_int64(st, 4, q->from);
-	sqlite3_bind_int64(st, 5, q->to);
-	sq_bind_text(st, 6, q->also);
-	sqlite3_bind_int64(st, 7, q->worker);
-	sqlite3_bind_int(st, 8, q->limit);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct agenda_step_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r) {
-			sqlite3_reset(st);
-			return sq_no_mem(err);
-		}
-		r->case_id = sq_col_text(st, 0, a);
-		r->area = sq_col_text(st, 1, a);
-		r->step = sq_col_text(st, 2, a);
-		r->owner = sq_col_text(st, 3, a);
-		r->also_owner = sq_col_text(st, 4, a);
-		r->episode = sqlite3_column_int(st, 5);
-		r->due_at = sqlite3_column_int64(st, 6);
-		r->opened_at = sqlite3_column_int64(st, 7);
-		r->protocol_id = sqlite3_column_int64(st, 8);
-		r->worker_id = sqlite3_column_int64(st, 9);
-		r->worker_name = sq_col_text(st, 10, a);
+	if (st) {
+		sqlite3_bind_int64(st, 1, q->agency_id);
+		sqlite3_bind_int(st, 2, q->ever);
+		sq_bind_text(st, 3, q->owner);
+		sqlite3_bind_int64(st, 4, q->from);
+		sqlite3_bind_int64(st, 5, q->to);
+		sq_bind_text(st, 6, q->also);
+		sqlite3_bind_int64(st, 7, q->worker);
+		sqlite3_bind_int(st, 8, q->limit);
 	}
-	return rc;
+	return sq_rows(sc, st, map_agenda_steps, a, out, n, sizeof(**out), err);
+}
+
+static void map_agenda_hearings(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct agenda_hearing_rec *r = rec;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->kind = sq_col_text(st, 1, a);
+	r->at = sqlite3_column_int64(st, 2);
+	r->court = sq_col_text(st, 3, a);
+	r->case_id = sq_col_text(st, 4, a);
+	r->area = sq_col_text(st, 5, a);
+	r->worker_id = sqlite3_column_int64(st, 6);
+	r->worker_name = sq_col_text(st, 7, a);
 }
 
 enum sh_code sqlite_agenda_hearings(struct store_conn *c, const struct agenda_query *q,
@@ -81,34 +89,14 @@ enum sh_code sqlite_agenda_hearings(struct store_conn *c, const struct agenda_qu
 		" ORDER BY h.at, h.id, c.id LIMIT ?6";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, q->agency_id);
-	sqlite3_bind_int(st, 2, q->ever);
-	sqlite3_bind_int64(st, 3, q->from);
-	sqlite3_bind_int64(st, 4, q->to);
-	sqlite3_bind_int64(st, 5, q->worker);
-	sqlite3_bind_int(st, 6, q->limit);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct agenda_hearing_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r) {
-			sqlite3_reset(st);
-			return sq_no_mem(err);
-		}
-		r->id = sqlite3_column_int64(st, 0);
-		r->kind = sq_col_text(st, 1, a);
-		r->at = sqlite3_column_int64(st, 2);
-		r->court = sq_col_text(st, 3, a);
-		r->case_id = sq_col_text(st, 4, a);
-		r->area = sq_col_text(st, 5, a);
-		r->worker_id = sqlite3_column_int64(st, 6);
-		r->worker_name = sq_col_text(st, 7, a);
+	if (st) {
+		sqlite3_bind_int64(st, 1, q->agency_id);
+		sqlite3_bind_int(st, 2, q->ever);
+		sqlite3_bind_int64(st, 3, q->from);
+		sqlite3_bind_int64(st, 4, q->to);
+		sqlite3_bind_int64(st, 5, q->worker);
+		sqlite3_bind_int(st, 6, q->limit);
 	}
-	return rc;
+	return sq_rows(sc, st, map_agenda_hearings, a, out, n, sizeof(**out), err);
 }

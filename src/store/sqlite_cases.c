@@ -45,6 +45,19 @@ enum sh_code sqlite_protocol_put(struct store_conn *c, struct protocol_rec *r, s
 	return SH_OK;
 }
 
+static void map_protocol_list(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct protocol_rec *r = rec;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->name = sq_col_text(st, 1, a);
+	r->version = sq_col_text(st, 2, a);
+	r->effective = sq_col_text(st, 3, a);
+	r->text = sq_col_text(st, 4, a);
+	r->sha = sq_col_text(st, 5, a);
+	r->loaded_at = sqlite3_column_int64(st, 6);
+}
+
 enum sh_code sqlite_protocol_list(struct store_conn *c, struct arena *a, struct protocol_rec **out,
 				  size_t *n, struct sh_error *err)
 {
@@ -52,28 +65,8 @@ enum sh_code sqlite_protocol_list(struct store_conn *c, struct arena *a, struct 
 				  " FROM protocols ORDER BY id";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct protocol_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r)
-			return sq_no_mem(err);
-		r->id = sqlite3_column_int64(st, 0);
-		r->name = sq_col_text(st, 1, a);
-		r->version = sq_col_text(st, 2, a);
-		r->effective = sq_col_text(st, 3, a);
-		r->text = sq_col_text(st, 4, a);
-		r->sha = sq_col_text(st, 5, a);
-		r->loaded_at = sqlite3_column_int64(st, 6);
-	}
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows(sc, st, map_protocol_list, a, out, n, sizeof(**out), err);
 }
 
 enum sh_code sqlite_youth_find(struct store_conn *c, const char *blind_index, int64_t *id,
@@ -122,8 +115,10 @@ enum sh_code sqlite_youth_insert(struct store_conn *c, struct youth_rec *r, stru
 	" c.gender, c.race_ethnicity, c.last_assault_at, c.name_confidential, c.indicators,"       \
 	" c.closed_at, c.close_reason"
 
-static void read_case(sqlite3_stmt *st, struct arena *a, struct case_rec *r)
+static void read_case(sqlite3_stmt *st, struct arena *a, void *rec)
 {
+	struct case_rec *r = rec;
+
 	r->id = sq_col_text(st, 0, a);
 	r->youth_id = sqlite3_column_int64(st, 1);
 	r->recovery_no = sqlite3_column_int(st, 2);
@@ -178,6 +173,14 @@ enum sh_code sqlite_case_insert(struct store_conn *c, const struct case_rec *r,
 	return sq_exec_stmt(sc, st, err);
 }
 
+static void map_case_get(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct case_rec *r = rec;
+
+	read_case(st, a, r);
+	r->identity = sq_col_blob(st, 19, a, &r->identity_len);
+}
+
 enum sh_code sqlite_case_get(struct store_conn *c, const char *id, struct arena *a,
 			     struct case_rec *out, struct sh_error *err)
 {
@@ -185,20 +188,11 @@ enum sh_code sqlite_case_get(struct store_conn *c, const char *id, struct arena 
 				  " JOIN youth y ON y.id = c.youth_id WHERE c.id = ?1";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
 
-	if (!st)
-		return err->code;
-	sq_bind_text(st, 1, id);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (!row)
-		return sh_error_set(err, SH_ENOTFOUND, "no such case");
-	read_case(st, a, out);
-	out->identity = sq_col_blob(st, 19, a, &out->identity_len);
-	sqlite3_reset(st);
-	return SH_OK;
+	if (st) {
+		sq_bind_text(st, 1, id);
+	}
+	return sq_row(sc, st, map_case_get, a, out, sizeof(*out), "no such case", err);
 }
 
 enum sh_code sqlite_youth_recoveries(struct store_conn *c, int64_t youth_id, int *max_recovery,
@@ -230,24 +224,12 @@ enum sh_code sqlite_case_siblings(struct store_conn *c, const struct case_rec *r
 				  " AND c.id <> ?2 ORDER BY c.recovery_no";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->youth_id);
-	sq_bind_text(st, 2, r->id);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct case_rec *x = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!x)
-			return sq_no_mem(err);
-		read_case(st, a, x);
+	if (st) {
+		sqlite3_bind_int64(st, 1, r->youth_id);
+		sq_bind_text(st, 2, r->id);
 	}
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows(sc, st, read_case, a, out, n, sizeof(**out), err);
 }
 
 enum sh_code sqlite_case_set_closed(struct store_conn *c, const char *id, int64_t closed_at,
@@ -486,6 +468,21 @@ enum sh_code sqlite_case_agency_add(struct store_conn *c, const char *case_id, i
 	return sq_exec_stmt(sc, st, err);
 }
 
+static void map_case_agencies(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct case_agency_rec *r = rec;
+
+	r->agency_id = sqlite3_column_int64(st, 0);
+	r->name = sq_col_text(st, 1, a);
+	r->kind = sq_col_text(st, 2, a);
+	r->reason = sq_col_text(st, 3, a);
+	r->joined_at = sqlite3_column_int64(st, 4);
+	r->left_at = sqlite3_column_int64(st, 5);
+	r->worker_id = sqlite3_column_int64(st, 6);
+	r->worker_name = sq_col_text(st, 7, a);
+	r->worker_since = sqlite3_column_int64(st, 8);
+}
+
 enum sh_code sqlite_case_agencies(struct store_conn *c, const char *case_id, struct arena *a,
 				  struct case_agency_rec **out, size_t *n, struct sh_error *err)
 {
@@ -496,33 +493,8 @@ enum sh_code sqlite_case_agencies(struct store_conn *c, const char *case_id, str
 		" LEFT JOIN case_workers w ON w.case_id = ca.case_id"
 		" AND w.agency_id = ca.agency_id LEFT JOIN users u ON u.id = w.user_id"
 		" WHERE ca.case_id = ?1 ORDER BY ca.joined_at, g.name";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
-
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sq_bind_text(st, 1, case_id);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct case_agency_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r)
-			return sq_no_mem(err);
-		r->agency_id = sqlite3_column_int64(st, 0);
-		r->name = sq_col_text(st, 1, a);
-		r->kind = sq_col_text(st, 2, a);
-		r->reason = sq_col_text(st, 3, a);
-		r->joined_at = sqlite3_column_int64(st, 4);
-		r->left_at = sqlite3_column_int64(st, 5);
-		r->worker_id = sqlite3_column_int64(st, 6);
-		r->worker_name = sq_col_text(st, 7, a);
-		r->worker_since = sqlite3_column_int64(st, 8);
-	}
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows_key(sconn_of(c), sql, case_id, map_case_agencies, a, out, n, sizeof(**out),
+			   err);
 }
 
 enum sh_code sqlite_event_insert(struct store_conn *c, struct event_rec *r, struct sh_error *err)
@@ -755,38 +727,28 @@ out:
 	return rc;
 }
 
+static void map_steps_list(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct step_rec *s = rec;
+
+	s->step = sq_col_text(st, 0, a);
+	s->episode = sqlite3_column_int(st, 1);
+	s->owner = sq_col_text(st, 2, a);
+	s->state = sq_col_text(st, 3, a);
+	s->opened_at = sqlite3_column_int64(st, 4);
+	s->due_at = sqlite3_column_int64(st, 5);
+	s->done_at = sqlite3_column_int64(st, 6);
+	s->also_owner = sq_col_text(st, 7, a);
+}
+
 enum sh_code sqlite_steps_list(struct store_conn *c, const char *case_id, struct arena *a,
 			       struct step_rec **out, size_t *n, struct sh_error *err)
 {
 	static const char sql[] = "SELECT step, episode, owner, state, opened_at, due_at, done_at,"
 				  " also_owner FROM case_steps WHERE case_id = ?1"
 				  " ORDER BY due_at, step, episode";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
-
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sq_bind_text(st, 1, case_id);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct step_rec *s = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!s)
-			return sq_no_mem(err);
-		s->step = sq_col_text(st, 0, a);
-		s->episode = sqlite3_column_int(st, 1);
-		s->owner = sq_col_text(st, 2, a);
-		s->state = sq_col_text(st, 3, a);
-		s->opened_at = sqlite3_column_int64(st, 4);
-		s->due_at = sqlite3_column_int64(st, 5);
-		s->done_at = sqlite3_column_int64(st, 6);
-		s->also_owner = sq_col_text(st, 7, a);
-	}
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows_key(sconn_of(c), sql, case_id, map_steps_list, a, out, n, sizeof(**out),
+			   err);
 }
 
 enum sh_code sqlite_idem_get(struct store_conn *c, int64_t user_id, const char *key,
@@ -834,6 +796,25 @@ enum sh_code sqlite_idem_put(struct store_conn *c, int64_t user_id, const char *
 	return sq_exec_stmt(sc, st, err);
 }
 
+static void map_audit_for_case(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct audit_view_rec *r = rec;
+
+	r->e.seq = sqlite3_column_int64(st, 0);
+	r->e.at = sqlite3_column_int64(st, 1);
+	r->e.user_id = sqlite3_column_int64(st, 2);
+	r->e.agency_id = sqlite3_column_int64(st, 3);
+	r->e.action = sq_col_text(st, 4, a);
+	r->e.section = sq_col_text(st, 5, a);
+	r->e.outcome = sq_col_text(st, 6, a);
+	r->e.token_id = sqlite3_column_int64(st, 7);
+	r->user_name = sq_col_text(st, 8, a);
+	r->agency_name = sq_col_text(st, 9, a);
+	r->token_label = sq_col_text(st, 10, a);
+	r->token_created_by = sqlite3_column_int64(st, 11);
+	r->token_creator_name = sq_col_text(st, 12, a);
+}
+
 enum sh_code sqlite_audit_for_case(struct store_conn *c, const char *case_id, int64_t before_seq,
 				   const char *outcome, int limit, struct arena *a,
 				   struct audit_view_rec **out, size_t *n, struct sh_error *err)
@@ -849,38 +830,17 @@ enum sh_code sqlite_audit_for_case(struct store_conn *c, const char *case_id, in
 		" ORDER BY a.seq DESC LIMIT ?4";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
+
 	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sq_bind_text(st, 1, case_id);
-	sqlite3_bind_int64(st, 2, before_seq);
-	sq_bind_text(st, 3, outcome);
-	sqlite3_bind_int(st, 4, limit);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct audit_view_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r) {
-			sqlite3_reset(st);
-			return sq_no_mem(err);
-		}
-		r->e.seq = sqlite3_column_int64(st, 0);
-		r->e.at = sqlite3_column_int64(st, 1);
-		r->e.user_id = sqlite3_column_int64(st, 2);
-		r->e.agency_id = sqlite3_column_int64(st, 3);
-		r->e.action = sq_col_text(st, 4, a);
-		r->e.case_id = case_id;
-		r->e.section = sq_col_text(st, 5, a);
-		r->e.outcome = sq_col_text(st, 6, a);
-		r->e.token_id = sqlite3_column_int64(st, 7);
-		r->user_name = sq_col_text(st, 8, a);
-		r->agency_name = sq_col_text(st, 9, a);
-		r->token_label = sq_col_text(st, 10, a);
-		r->token_created_by = sqlite3_column_int64(st, 11);
-		r->token_creator_name = sq_col_text(st, 12, a);
+	if (st) {
+		sq_bind_text(st, 1, case_id);
+		sqlite3_bind_int64(st, 2, before_seq);
+		sq_bind_text(st, 3, outcome);
+		sqlite3_bind_int(st, 4, limit);
 	}
+	rc = sq_rows(sc, st, map_audit_for_case, a, out, n, sizeof(**out), err);
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i].e.case_id = case_id; /* the caller's string: every row is of this case */
 	return rc;
 }

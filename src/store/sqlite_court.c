@@ -36,8 +36,10 @@ enum sh_code sqlite_prosecution_insert(struct store_conn *c, struct prosecution_
 	"id, agency_id, court_case_number, court, charges, filed_at, outcome, outcome_at," \
 	" created_at, created_by"
 
-static void read_prosecution(sqlite3_stmt *st, struct arena *a, struct prosecution_rec *r)
+static void read_prosecution(sqlite3_stmt *st, struct arena *a, void *rec)
 {
+	struct prosecution_rec *r = rec;
+
 	r->id = sqlite3_column_int64(st, 0);
 	r->agency_id = sqlite3_column_int64(st, 1);
 	r->court_case_number = sq_col_text(st, 2, a);
@@ -54,21 +56,8 @@ enum sh_code sqlite_prosecution_get(struct store_conn *c, int64_t id, struct are
 				    struct prosecution_rec *out, struct sh_error *err)
 {
 	static const char sql[] = "SELECT " PROSECUTION_COLS " FROM prosecutions WHERE id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
-
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (!row)
-		return sh_error_set(err, SH_ENOTFOUND, "no such prosecution");
-	read_prosecution(st, a, out);
-	sqlite3_reset(st);
-	return SH_OK;
+	return sq_row_id(sconn_of(c), sql, id, read_prosecution, a, out, sizeof(*out),
+			 "no such prosecution", err);
 }
 
 enum sh_code sqlite_prosecution_list(struct store_conn *c, int64_t agency_id, struct arena *a,
@@ -76,25 +65,8 @@ enum sh_code sqlite_prosecution_list(struct store_conn *c, int64_t agency_id, st
 {
 	static const char sql[] = "SELECT " PROSECUTION_COLS " FROM prosecutions"
 				  " WHERE agency_id = ?1 ORDER BY filed_at DESC, id DESC";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
-
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, agency_id);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct prosecution_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r)
-			return sq_no_mem(err);
-		read_prosecution(st, a, r);
-	}
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows_id(sconn_of(c), sql, agency_id, read_prosecution, a, out, n, sizeof(**out),
+			  err);
 }
 
 enum sh_code sqlite_prosecution_set_outcome(struct store_conn *c, int64_t id, const char *outcome,
@@ -135,45 +107,26 @@ enum sh_code sqlite_defendant_insert(struct store_conn *c, struct defendant_rec 
 	return rc;
 }
 
+static void map_defendants_list(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct defendant_rec *r = rec;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->prosecution_id = sqlite3_column_int64(st, 1);
+	r->role = sq_col_text(st, 2, a);
+	r->name_sealed = sq_col_blob(st, 3, a, &r->name_len);
+	r->charges = sq_col_text(st, 4, a);
+	r->created_at = sqlite3_column_int64(st, 5);
+}
+
 enum sh_code sqlite_defendants_list(struct store_conn *c, int64_t prosecution_id, struct arena *a,
 				    struct defendant_rec **out, size_t *n, struct sh_error *err)
 {
 	static const char sql[] =
 		"SELECT id, prosecution_id, role, name_sealed, charges, created_at"
 		" FROM defendants WHERE prosecution_id = ?1 ORDER BY id";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
-
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, prosecution_id);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct defendant_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		const void *b;
-		if (!r)
-			return sq_no_mem(err);
-		r->id = sqlite3_column_int64(st, 0);
-		r->prosecution_id = sqlite3_column_int64(st, 1);
-		r->role = sq_col_text(st, 2, a);
-		b = sqlite3_column_blob(st, 3);
-		r->name_len = (size_t)sqlite3_column_bytes(st, 3);
-		if (b) {
-			unsigned char *p = arena_alloc(a, r->name_len + 1);
-			if (!p)
-				return sq_no_mem(err);
-			memcpy(p, b, r->name_len);
-			r->name_sealed = p;
-		}
-		r->charges = sq_col_text(st, 4, a);
-		r->created_at = sqlite3_column_int64(st, 5);
-	}
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows_id(sconn_of(c), sql, prosecution_id, map_defendants_list, a, out, n,
+			  sizeof(**out), err);
 }
 
 enum sh_code sqlite_hearing_insert(struct store_conn *c, struct hearing_rec *r,
@@ -196,34 +149,24 @@ enum sh_code sqlite_hearing_insert(struct store_conn *c, struct hearing_rec *r,
 	return rc;
 }
 
+static void map_hearings_list(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct hearing_rec *r = rec;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->prosecution_id = sqlite3_column_int64(st, 1);
+	r->kind = sq_col_text(st, 2, a);
+	r->at = sqlite3_column_int64(st, 3);
+	r->created_at = sqlite3_column_int64(st, 4);
+}
+
 enum sh_code sqlite_hearings_list(struct store_conn *c, int64_t prosecution_id, struct arena *a,
 				  struct hearing_rec **out, size_t *n, struct sh_error *err)
 {
 	static const char sql[] = "SELECT id, prosecution_id, kind, at, created_at FROM hearings"
 				  " WHERE prosecution_id = ?1 ORDER BY at, id";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
-
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, prosecution_id);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct hearing_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r)
-			return sq_no_mem(err);
-		r->id = sqlite3_column_int64(st, 0);
-		r->prosecution_id = sqlite3_column_int64(st, 1);
-		r->kind = sq_col_text(st, 2, a);
-		r->at = sqlite3_column_int64(st, 3);
-		r->created_at = sqlite3_column_int64(st, 4);
-	}
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows_id(sconn_of(c), sql, prosecution_id, map_hearings_list, a, out, n,
+			  sizeof(**out), err);
 }
 
 enum sh_code sqlite_witness_insert(struct store_conn *c, struct witness_rec *r,
@@ -251,6 +194,19 @@ enum sh_code sqlite_witness_insert(struct store_conn *c, struct witness_rec *r,
 	return rc;
 }
 
+static void map_witnesses_list(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct witness_rec *r = rec;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->prosecution_id = sqlite3_column_int64(st, 1);
+	r->case_id = sq_col_text(st, 2, a);
+	r->listed_at = sqlite3_column_int64(st, 3);
+	r->prosecutor_agency_id = sqlite3_column_int64(st, 4);
+	r->court_case_number = sq_col_text(st, 5, a);
+	r->charges = sq_col_text(st, 6, a);
+}
+
 enum sh_code sqlite_witnesses_list(struct store_conn *c, const char *case_id,
 				   int64_t prosecution_id, struct arena *a,
 				   struct witness_rec **out, size_t *n, struct sh_error *err)
@@ -263,28 +219,10 @@ enum sh_code sqlite_witnesses_list(struct store_conn *c, const char *case_id,
 		" ORDER BY w.listed_at, w.id";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sq_bind_text(st, 1, case_id);
-	sqlite3_bind_int64(st, 2, prosecution_id);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct witness_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r)
-			return sq_no_mem(err);
-		r->id = sqlite3_column_int64(st, 0);
-		r->prosecution_id = sqlite3_column_int64(st, 1);
-		r->case_id = sq_col_text(st, 2, a);
-		r->listed_at = sqlite3_column_int64(st, 3);
-		r->prosecutor_agency_id = sqlite3_column_int64(st, 4);
-		r->court_case_number = sq_col_text(st, 5, a);
-		r->charges = sq_col_text(st, 6, a);
+	if (st) {
+		sq_bind_text(st, 1, case_id);
+		sqlite3_bind_int64(st, 2, prosecution_id);
 	}
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows(sc, st, map_witnesses_list, a, out, n, sizeof(**out), err);
 }

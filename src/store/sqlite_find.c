@@ -54,6 +54,14 @@ enum sh_code sqlite_youth_search_add(struct store_conn *c, int64_t youth_id,
 	return add_terms(sconn_of(c), youth_id, terms, n, err);
 }
 
+static void map_youth_unindexed(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct youth_index_rec *r = rec;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->identity = sq_col_blob(st, 1, a, &r->identity_len);
+}
+
 enum sh_code sqlite_youth_unindexed(struct store_conn *c, int64_t key_id, int limit,
 				    struct arena *a, struct youth_index_rec **out, size_t *n,
 				    struct sh_error *err)
@@ -62,26 +70,20 @@ enum sh_code sqlite_youth_unindexed(struct store_conn *c, int64_t key_id, int li
 				  " ORDER BY id LIMIT ?2";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, key_id);
-	sqlite3_bind_int(st, 2, limit);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct youth_index_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r) {
-			sqlite3_reset(st);
-			return sq_no_mem(err);
-		}
-		r->id = sqlite3_column_int64(st, 0);
-		r->identity = sq_col_blob(st, 1, a, &r->identity_len);
+	if (st) {
+		sqlite3_bind_int64(st, 1, key_id);
+		sqlite3_bind_int(st, 2, limit);
 	}
-	return rc;
+	return sq_rows(sc, st, map_youth_unindexed, a, out, n, sizeof(**out), err);
+}
+
+static void map_youth_verified_births(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct sealed_rec *r = rec;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->blob = sq_col_blob(st, 1, a, &r->len);
 }
 
 enum sh_code sqlite_youth_verified_births(struct store_conn *c, int64_t youth_id, struct arena *a,
@@ -91,27 +93,8 @@ enum sh_code sqlite_youth_verified_births(struct store_conn *c, int64_t youth_id
 		"SELECT e.id, e.sealed FROM events e JOIN cases k ON k.id = e.case_id"
 		" WHERE k.youth_id = ?1 AND e.type = 'birth_date_verified'"
 		" AND e.sealed IS NOT NULL ORDER BY e.id";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
-
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, youth_id);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct sealed_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r) {
-			sqlite3_reset(st);
-			return sq_no_mem(err);
-		}
-		r->id = sqlite3_column_int64(st, 0);
-		r->blob = sq_col_blob(st, 1, a, &r->len);
-	}
-	return rc;
+	return sq_rows_id(sconn_of(c), sql, youth_id, map_youth_verified_births, a, out, n,
+			  sizeof(**out), err);
 }
 
 /*

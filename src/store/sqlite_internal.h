@@ -100,6 +100,29 @@ enum sh_code sq_need_writer(struct store_conn *c, struct sh_error *err);
 void *sq_push(struct arena *a, void **arr, size_t *n, size_t *cap, size_t sz);
 /* Steps st once; SH_OK with *row set, or an error (st reset). */
 enum sh_code sq_step(struct sconn *c, sqlite3_stmt *st, bool *row, struct sh_error *err);
+/*
+ * The two shapes of a read. A mapper fills one record (rec, zeroed) from the current row
+ * of st, copying text into a. st is prepared and bound, or NULL when sq_prep failed (err
+ * is then set and returned); either way st is reset on return.
+ *
+ * sq_row: the first row into out (sz bytes, zeroed first). Without a row, SH_ENOTFOUND
+ * with the text missing, or SH_OK with out left zeroed when missing is NULL.
+ * sq_rows: every row, as an arena array of records of sz bytes in *out (a T **), *n of
+ * them; *out is NULL and *n 0 before the first row.
+ */
+typedef void sq_map_fn(sqlite3_stmt *st, struct arena *a, void *rec);
+enum sh_code sq_row(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map, struct arena *a, void *out,
+		    size_t sz, const char *missing, struct sh_error *err);
+enum sh_code sq_rows(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map, struct arena *a, void *out,
+		     size_t *n, size_t sz, struct sh_error *err);
+/* sq_row and sq_rows of sql with ?1 bound to id or to the text key: a record or list by key. */
+enum sh_code sq_row_id(struct sconn *c, const char *sql, int64_t id, sq_map_fn *map,
+		       struct arena *a, void *out, size_t sz, const char *missing,
+		       struct sh_error *err);
+enum sh_code sq_rows_id(struct sconn *c, const char *sql, int64_t id, sq_map_fn *map,
+			struct arena *a, void *out, size_t *n, size_t sz, struct sh_error *err);
+enum sh_code sq_rows_key(struct sconn *c, const char *sql, const char *key, sq_map_fn *map,
+			 struct arena *a, void *out, size_t *n, size_t sz, struct sh_error *err);
 /* Column text copied into the arena, with *has_nul set when it holds a NUL byte. */
 char *sq_col_text_checked(sqlite3_stmt *st, int i, struct arena *a, bool *has_nul);
 

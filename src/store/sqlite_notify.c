@@ -33,8 +33,10 @@ static void bind_id(sqlite3_stmt *st, int i, int64_t id)
 		"s") " FROM roster r JOIN users u ON u.id = r.user_id"                      \
 		     " LEFT JOIN users f ON f.id = r.fallback_id JOIN users s ON s.id = r.supervisor_id"
 
-static void read_roster(sqlite3_stmt *st, struct arena *a, struct roster_rec *r)
+static void read_roster(sqlite3_stmt *st, struct arena *a, void *rec)
 {
+	struct roster_rec *r = rec;
+
 	r->id = sqlite3_column_int64(st, 0);
 	r->agency_id = sqlite3_column_int64(st, 1);
 	r->area = sq_col_text(st, 2, a);
@@ -91,50 +93,22 @@ enum sh_code sqlite_roster_list(struct store_conn *c, int64_t agency_id, const c
 		" ORDER BY r.starts_at, r.id";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, agency_id);
-	sqlite3_bind_int64(st, 2, from);
-	sqlite3_bind_int64(st, 3, to);
-	sq_bind_text(st, 4, area);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct roster_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r) {
-			sqlite3_reset(st);
-			return sq_no_mem(err);
-		}
-		read_roster(st, a, r);
+	if (st) {
+		sqlite3_bind_int64(st, 1, agency_id);
+		sqlite3_bind_int64(st, 2, from);
+		sqlite3_bind_int64(st, 3, to);
+		sq_bind_text(st, 4, area);
 	}
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows(sc, st, read_roster, a, out, n, sizeof(**out), err);
 }
 
 enum sh_code sqlite_roster_get(struct store_conn *c, int64_t id, struct arena *a,
 			       struct roster_rec *out, struct sh_error *err)
 {
 	static const char sql[] = "SELECT " ROSTER_COLS " WHERE r.id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
-
-	memset(out, 0, sizeof(*out));
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (!row)
-		return sh_error_set(err, SH_ENOTFOUND, "no such roster entry");
-	read_roster(st, a, out);
-	sqlite3_reset(st);
-	return SH_OK;
+	return sq_row_id(sconn_of(c), sql, id, read_roster, a, out, sizeof(*out),
+			 "no such roster entry", err);
 }
 
 enum sh_code sqlite_roster_remove(struct store_conn *c, int64_t id, int64_t at,
@@ -252,8 +226,10 @@ enum sh_code sqlite_channels_set(struct store_conn *c, const struct channel_rec 
 	" FROM summons s JOIN cases c ON c.id = s.case_id JOIN agencies g ON g.id = s.agency_id" \
 	" LEFT JOIN users u ON u.id = s.acked_by"
 
-static void read_summons(sqlite3_stmt *st, struct arena *a, struct summons_rec *r)
+static void read_summons(sqlite3_stmt *st, struct arena *a, void *rec)
 {
+	struct summons_rec *r = rec;
+
 	r->id = sqlite3_column_int64(st, 0);
 	r->case_id = sq_col_text(st, 1, a);
 	r->agency_id = sqlite3_column_int64(st, 2);
@@ -274,25 +250,6 @@ static void read_summons(sqlite3_stmt *st, struct arena *a, struct summons_rec *
 	r->agency_kind = sq_col_text(st, 17, a);
 	r->acked_by_name = sq_col_text(st, 18, a);
 	r->reached = sqlite3_column_int(st, 19) != 0;
-}
-
-static enum sh_code summons_rows(struct sconn *sc, sqlite3_stmt *st, struct arena *a,
-				 struct summons_rec **out, size_t *n, struct sh_error *err)
-{
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
-
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct summons_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r) {
-			sqlite3_reset(st);
-			return sq_no_mem(err);
-		}
-		read_summons(st, a, r);
-	}
-	sqlite3_reset(st);
-	return rc;
 }
 
 enum sh_code sqlite_summons_insert(struct store_conn *c, struct summons_rec *r, bool *inserted,
@@ -332,15 +289,7 @@ enum sh_code sqlite_summons_list(struct store_conn *c, const char *case_id, stru
 				 struct summons_rec **out, size_t *n, struct sh_error *err)
 {
 	static const char sql[] = "SELECT " SUMMONS_COLS " WHERE s.case_id = ?1 ORDER BY s.id";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sq_bind_text(st, 1, case_id);
-	return summons_rows(sc, st, a, out, n, err);
+	return sq_rows_key(sconn_of(c), sql, case_id, read_summons, a, out, n, sizeof(**out), err);
 }
 
 enum sh_code sqlite_summons_open_for(struct store_conn *c, int64_t agency_id, struct arena *a,
@@ -354,37 +303,15 @@ enum sh_code sqlite_summons_open_for(struct store_conn *c, int64_t agency_id, st
 		" AND EXISTS (SELECT 1 FROM case_steps k WHERE k.case_id = s.case_id"
 		" AND k.step = s.step AND k.episode = s.episode AND k.state = 'pending')"
 		" ORDER BY s.created_at, s.id LIMIT 500";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, agency_id);
-	return summons_rows(sc, st, a, out, n, err);
+	return sq_rows_id(sconn_of(c), sql, agency_id, read_summons, a, out, n, sizeof(**out), err);
 }
 
 enum sh_code sqlite_summons_get(struct store_conn *c, int64_t id, struct arena *a,
 				struct summons_rec *out, struct sh_error *err)
 {
 	static const char sql[] = "SELECT " SUMMONS_COLS " WHERE s.id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
-
-	memset(out, 0, sizeof(*out));
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (!row)
-		return sh_error_set(err, SH_ENOTFOUND, "no such summons");
-	read_summons(st, a, out);
-	sqlite3_reset(st);
-	return SH_OK;
+	return sq_row_id(sconn_of(c), sql, id, read_summons, a, out, sizeof(*out),
+			 "no such summons", err);
 }
 
 enum sh_code sqlite_summons_due(struct store_conn *c, int64_t before, int limit, struct arena *a,
@@ -398,13 +325,11 @@ enum sh_code sqlite_summons_due(struct store_conn *c, int64_t before, int limit,
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, before);
-	sqlite3_bind_int(st, 2, limit);
-	return summons_rows(sc, st, a, out, n, err);
+	if (st) {
+		sqlite3_bind_int64(st, 1, before);
+		sqlite3_bind_int(st, 2, limit);
+	}
+	return sq_rows(sc, st, read_summons, a, out, n, sizeof(**out), err);
 }
 
 enum sh_code sqlite_summons_advance(struct store_conn *c, int64_t id, int from, int stage,
@@ -467,8 +392,10 @@ enum sh_code sqlite_summons_ack(struct store_conn *c, int64_t id, int64_t at, in
 	" FROM outbox o JOIN users u ON u.id = o.user_id JOIN agencies g ON g.id = o.agency_id" \
 	" LEFT JOIN user_channels ch ON ch.user_id = o.user_id"
 
-static void read_outbox(sqlite3_stmt *st, struct arena *a, struct outbox_rec *r)
+static void read_outbox(sqlite3_stmt *st, struct arena *a, void *rec)
 {
+	struct outbox_rec *r = rec;
+
 	r->id = sqlite3_column_int64(st, 0);
 	r->kind = sq_col_text(st, 1, a);
 	r->stage = sqlite3_column_int(st, 2);
@@ -544,22 +471,8 @@ enum sh_code sqlite_outbox_get(struct store_conn *c, int64_t id, struct arena *a
 			       struct outbox_rec *out, struct sh_error *err)
 {
 	static const char sql[] = "SELECT " OUTBOX_COLS " WHERE o.id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
-
-	memset(out, 0, sizeof(*out));
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (!row)
-		return sh_error_set(err, SH_ENOTFOUND, "no such notification");
-	read_outbox(st, a, out);
-	sqlite3_reset(st);
-	return SH_OK;
+	return sq_row_id(sconn_of(c), sql, id, read_outbox, a, out, sizeof(*out),
+			 "no such notification", err);
 }
 
 enum sh_code sqlite_outbox_list(struct store_conn *c, const char *case_id, const char *status,
@@ -573,26 +486,12 @@ enum sh_code sqlite_outbox_list(struct store_conn *c, const char *case_id, const
 		" WHERE (?1 IS NULL OR o.status = ?1) ORDER BY o.id DESC LIMIT ?2";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, case_id ? by_case : by_status, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sq_bind_text(st, 1, case_id ? case_id : status);
-	sqlite3_bind_int(st, 2, limit);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct outbox_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r) {
-			sqlite3_reset(st);
-			return sq_no_mem(err);
-		}
-		read_outbox(st, a, r);
+	if (st) {
+		sq_bind_text(st, 1, case_id ? case_id : status);
+		sqlite3_bind_int(st, 2, limit);
 	}
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows(sc, st, read_outbox, a, out, n, sizeof(**out), err);
 }
 
 enum sh_code sqlite_outbox_next_due(struct store_conn *c, int64_t *at, struct sh_error *err)
@@ -727,6 +626,23 @@ enum sh_code sqlite_outbox_ack(struct store_conn *c, int64_t id, int64_t at, int
 
 /* ---- step alerts ---- */
 
+static void map_step_alert_candidates(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct step_alert_rec *r = rec;
+
+	r->case_id = sq_col_text(st, 0, a);
+	r->area = sq_col_text(st, 1, a);
+	r->protocol_id = sqlite3_column_int64(st, 2);
+	r->step = sq_col_text(st, 3, a);
+	r->episode = sqlite3_column_int(st, 4);
+	r->owner = sq_col_text(st, 5, a);
+	r->agency_id = sqlite3_column_int64(st, 6);
+	r->opened_at = sqlite3_column_int64(st, 7);
+	r->due_at = sqlite3_column_int64(st, 8);
+	r->due_soon_marked = sqlite3_column_int(st, 9) != 0;
+	r->overdue_marked = sqlite3_column_int(st, 10) != 0;
+}
+
 enum sh_code sqlite_step_alert_candidates(struct store_conn *c, int64_t now, int percent, int limit,
 					  struct arena *a, struct step_alert_rec **out, size_t *n,
 					  struct sh_error *err)
@@ -752,37 +668,13 @@ enum sh_code sqlite_step_alert_candidates(struct store_conn *c, int64_t now, int
 		" ORDER BY k.due_at LIMIT ?3";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, percent);
-	sqlite3_bind_int(st, 3, limit);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct step_alert_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r) {
-			sqlite3_reset(st);
-			return sq_no_mem(err);
-		}
-		r->case_id = sq_col_text(st, 0, a);
-		r->area = sq_col_text(st, 1, a);
-		r->protocol_id = sqlite3_column_int64(st, 2);
-		r->step = sq_col_text(st, 3, a);
-		r->episode = sqlite3_column_int(st, 4);
-		r->owner = sq_col_text(st, 5, a);
-		r->agency_id = sqlite3_column_int64(st, 6);
-		r->opened_at = sqlite3_column_int64(st, 7);
-		r->due_at = sqlite3_column_int64(st, 8);
-		r->due_soon_marked = sqlite3_column_int(st, 9) != 0;
-		r->overdue_marked = sqlite3_column_int(st, 10) != 0;
+	if (st) {
+		sqlite3_bind_int64(st, 1, now);
+		sqlite3_bind_int(st, 2, percent);
+		sqlite3_bind_int(st, 3, limit);
 	}
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows(sc, st, map_step_alert_candidates, a, out, n, sizeof(**out), err);
 }
 
 enum sh_code sqlite_step_alert_mark(struct store_conn *c, const char *case_id, const char *step,

@@ -97,8 +97,10 @@ enum sh_code sqlite_agency_insert(struct store_conn *c, struct agency_rec *r, st
 	return SH_OK;
 }
 
-static void read_agency(sqlite3_stmt *st, struct arena *a, struct agency_rec *r)
+static void read_agency(sqlite3_stmt *st, struct arena *a, void *rec)
 {
+	struct agency_rec *r = rec;
+
 	r->id = sqlite3_column_int64(st, 0);
 	r->name = sq_col_text(st, 1, a);
 	r->kind = sq_col_text(st, 2, a);
@@ -117,21 +119,14 @@ enum sh_code sqlite_agency_get(struct store_conn *c, int64_t id, const char *nam
 				      " password_signin FROM agencies WHERE name = ?1";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, name ? by_name : by_id, err);
-	bool row;
 	enum sh_code rc;
 
-	if (!st)
-		return err->code;
-	if (name)
+	if (st && name)
 		sq_bind_text(st, 1, name);
-	else
+	else if (st)
 		sqlite3_bind_int64(st, 1, id);
-	if ((rc = sq_step(sc, st, &row, err)))
+	if ((rc = sq_row(sc, st, read_agency, a, out, sizeof(*out), "no such agency", err)))
 		return rc;
-	if (!row)
-		return sh_error_set(err, SH_ENOTFOUND, "no such agency");
-	read_agency(st, a, out);
-	sqlite3_reset(st);
 	return read_areas(sc, out->id, a, &out->areas, err);
 }
 
@@ -142,21 +137,8 @@ enum sh_code sqlite_agency_list(struct store_conn *c, struct arena *a, struct ag
 				  " password_signin FROM agencies ORDER BY name";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
+	enum sh_code rc = sq_rows(sc, st, read_agency, a, out, n, sizeof(**out), err);
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct agency_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r)
-			return sh_error_set(err, SH_ENOMEM, "out of memory");
-		read_agency(st, a, r);
-	}
-	sqlite3_reset(st);
 	for (size_t i = 0; !rc && i < *n; i++)
 		rc = read_areas(sc, (*out)[i].id, a, &(*out)[i].areas, err);
 	return rc;
@@ -239,6 +221,12 @@ enum sh_code sqlite_user_insert(struct store_conn *c, struct user_rec *r, struct
 	return rc;
 }
 
+/* a user_rec from USER_COLS at column 0 */
+static void map_user(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	read_user(st, 0, a, rec);
+}
+
 enum sh_code sqlite_user_get(struct store_conn *c, int64_t id, const char *username,
 			     struct arena *a, struct user_rec *out, struct sh_error *err)
 {
@@ -249,22 +237,14 @@ enum sh_code sqlite_user_get(struct store_conn *c, int64_t id, const char *usern
 				      " ON a.id = u.agency_id WHERE u.username = ?1";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, username ? by_name : by_id, err);
-	bool row;
-	enum sh_code rc;
 
-	if (!st)
-		return err->code;
-	if (username)
-		sq_bind_text(st, 1, username);
-	else
-		sqlite3_bind_int64(st, 1, id);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (!row)
-		return sh_error_set(err, SH_ENOTFOUND, "no such user");
-	read_user(st, 0, a, out);
-	sqlite3_reset(st);
-	return SH_OK;
+	if (st) {
+		if (username)
+			sq_bind_text(st, 1, username);
+		else
+			sqlite3_bind_int64(st, 1, id);
+	}
+	return sq_row(sc, st, map_user, a, out, sizeof(*out), "no such user", err);
 }
 
 enum sh_code sqlite_user_list(struct store_conn *c, int64_t agency_id, struct arena *a,
@@ -273,25 +253,7 @@ enum sh_code sqlite_user_list(struct store_conn *c, int64_t agency_id, struct ar
 	static const char sql[] = "SELECT " USER_COLS " FROM users u JOIN agencies a"
 				  " ON a.id = u.agency_id WHERE ?1 = 0 OR u.agency_id = ?1"
 				  " ORDER BY u.username";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
-
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, agency_id);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct user_rec *u = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!u)
-			return sh_error_set(err, SH_ENOMEM, "out of memory");
-		read_user(st, 0, a, u);
-	}
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows_id(sconn_of(c), sql, agency_id, map_user, a, out, n, sizeof(**out), err);
 }
 
 static const char feed_remove[] = "DELETE FROM calendar_feeds WHERE user_id = ?1 AND ?2 = ?2";
@@ -481,6 +443,22 @@ enum sh_code sqlite_token_get(struct store_conn *c, const char *hash, struct are
 	return SH_OK;
 }
 
+static void map_token_list(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct token_rec *t = rec;
+
+	t->id = sqlite3_column_int64(st, 0);
+	t->user_id = sqlite3_column_int64(st, 1);
+	t->username = sq_col_text(st, 2, a);
+	t->label = sq_col_text(st, 3, a);
+	t->created_at = sqlite3_column_int64(st, 4);
+	t->revoked_at = sqlite3_column_int64(st, 5);
+	t->expires_at = sqlite3_column_int64(st, 6);
+	t->scope = sq_col_text(st, 7, a);
+	t->created_by = sqlite3_column_int64(st, 8);
+	t->created_by_name = sq_col_text(st, 9, a);
+}
+
 enum sh_code sqlite_token_list(struct store_conn *c, int64_t user_id, struct arena *a,
 			       struct token_rec **out, size_t *n, struct sh_error *err)
 {
@@ -490,34 +468,7 @@ enum sh_code sqlite_token_list(struct store_conn *c, int64_t user_id, struct are
 		" FROM tokens t JOIN users u ON u.id = t.user_id"
 		" LEFT JOIN users c ON c.id = t.created_by"
 		" WHERE ?1 = 0 OR t.user_id = ?1 ORDER BY t.id DESC";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
-
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, user_id);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct token_rec *t = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!t)
-			return sh_error_set(err, SH_ENOMEM, "out of memory");
-		t->id = sqlite3_column_int64(st, 0);
-		t->user_id = sqlite3_column_int64(st, 1);
-		t->username = sq_col_text(st, 2, a);
-		t->label = sq_col_text(st, 3, a);
-		t->created_at = sqlite3_column_int64(st, 4);
-		t->revoked_at = sqlite3_column_int64(st, 5);
-		t->expires_at = sqlite3_column_int64(st, 6);
-		t->scope = sq_col_text(st, 7, a);
-		t->created_by = sqlite3_column_int64(st, 8);
-		t->created_by_name = sq_col_text(st, 9, a);
-	}
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows_id(sconn_of(c), sql, user_id, map_token_list, a, out, n, sizeof(**out), err);
 }
 
 enum sh_code sqlite_token_revoke(struct store_conn *c, int64_t id, int64_t at, struct sh_error *err)
@@ -552,6 +503,22 @@ enum sh_code sqlite_notice_insert(struct store_conn *c, struct notice_rec *r, st
 	return rc;
 }
 
+static void map_notice_list(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct notice_rec *r = rec;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->agency_id = sqlite3_column_int64(st, 1);
+	r->kind = sq_col_text(st, 2, a);
+	r->subject_id = sqlite3_column_int64(st, 3);
+	r->actor_id = sqlite3_column_int64(st, 4);
+	r->detail = sq_col_text(st, 5, a);
+	r->created_at = sqlite3_column_int64(st, 6);
+	r->subject_name = sq_col_text(st, 7, a);
+	r->subject_username = sq_col_text(st, 8, a);
+	r->actor_name = sq_col_text(st, 9, a);
+}
+
 enum sh_code sqlite_notice_list(struct store_conn *c, int64_t agency_id, int64_t subject_id,
 				int limit, struct arena *a, struct notice_rec **out, size_t *n,
 				struct sh_error *err)
@@ -564,35 +531,13 @@ enum sh_code sqlite_notice_list(struct store_conn *c, int64_t agency_id, int64_t
 		" ORDER BY n.id DESC LIMIT ?3";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, agency_id);
-	sqlite3_bind_int64(st, 2, subject_id);
-	sqlite3_bind_int(st, 3, limit);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct notice_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r) {
-			sqlite3_reset(st);
-			return sq_no_mem(err);
-		}
-		r->id = sqlite3_column_int64(st, 0);
-		r->agency_id = sqlite3_column_int64(st, 1);
-		r->kind = sq_col_text(st, 2, a);
-		r->subject_id = sqlite3_column_int64(st, 3);
-		r->actor_id = sqlite3_column_int64(st, 4);
-		r->detail = sq_col_text(st, 5, a);
-		r->created_at = sqlite3_column_int64(st, 6);
-		r->subject_name = sq_col_text(st, 7, a);
-		r->subject_username = sq_col_text(st, 8, a);
-		r->actor_name = sq_col_text(st, 9, a);
+	if (st) {
+		sqlite3_bind_int64(st, 1, agency_id);
+		sqlite3_bind_int64(st, 2, subject_id);
+		sqlite3_bind_int(st, 3, limit);
 	}
-	return rc;
+	return sq_rows(sc, st, map_notice_list, a, out, n, sizeof(**out), err);
 }
 
 enum sh_code sqlite_user_revoke_access(struct store_conn *c, int64_t id, int64_t now,
@@ -672,19 +617,11 @@ enum sh_code sqlite_user_get_sso(struct store_conn *c, const char *sso_id, struc
 				  " ON a.id = u.agency_id WHERE u.sso_id = ?1 COLLATE NOCASE";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
 
-	if (!st)
-		return err->code;
-	sq_bind_text(st, 1, sso_id);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (!row)
-		return sh_error_set(err, SH_ENOTFOUND, "no such user");
-	read_user(st, 0, a, out);
-	sqlite3_reset(st);
-	return SH_OK;
+	if (st) {
+		sq_bind_text(st, 1, sso_id);
+	}
+	return sq_row(sc, st, map_user, a, out, sizeof(*out), "no such user", err);
 }
 
 enum sh_code sqlite_user_set_sso(struct store_conn *c, int64_t id, const char *sso_id,
@@ -721,27 +658,7 @@ enum sh_code sqlite_users_inactive(struct store_conn *c, int64_t before, struct 
 		"SELECT " USER_COLS " FROM users u JOIN agencies a"
 		" ON a.id = u.agency_id WHERE u.disabled = 0 AND u.last_active_at < ?1"
 		" ORDER BY u.id";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
-
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, before);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct user_rec *u = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!u) {
-			sqlite3_reset(st);
-			return sq_no_mem(err);
-		}
-		read_user(st, 0, a, u);
-	}
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows_id(sconn_of(c), sql, before, map_user, a, out, n, sizeof(**out), err);
 }
 
 enum sh_code sqlite_user_totp_set(struct store_conn *c, int64_t id, const unsigned char *sealed,

@@ -489,38 +489,31 @@ static const char q_csec[] =
 									 " WHERE (?3 IS NULL AND c.identified_at >= ?1 AND c.identified_at < ?2) OR c.id = ?3"
 									 " ORDER BY c.identified_at, c.id";
 
+static void map_csec_list(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct csec_rec *r = rec;
+
+	r->case_id = sq_col_text(st, 0, a);
+	r->identified_at = sqlite3_column_int64(st, 1);
+	r->status = sq_col_text(st, 2, a);
+	r->missing_at_identification = sqlite3_column_int(st, 3) != 0;
+	r->missing_episodes = sqlite3_column_int(st, 4);
+	r->confirmed_id = sqlite3_column_int64(st, 5);
+	r->confirmed_at = sqlite3_column_int64(st, 6);
+	r->confirmed = sq_col_text(st, 7, a);
+}
+
 enum sh_code sqlite_csec_list(struct store_conn *c, int64_t from, int64_t to, const char *case_id,
 			      struct arena *a, struct csec_rec **out, size_t *n,
 			      struct sh_error *err)
 {
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, q_csec, err);
-	size_t cap = 0;
-	bool row;
-	enum sh_code rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, to);
-	sq_bind_text(st, 3, case_id);
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct csec_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		if (!r) {
-			sqlite3_reset(st);
-			return sq_no_mem(err);
-		}
-		r->case_id = sq_col_text(st, 0, a);
-		r->identified_at = sqlite3_column_int64(st, 1);
-		r->status = sq_col_text(st, 2, a);
-		r->missing_at_identification = sqlite3_column_int(st, 3) != 0;
-		r->missing_episodes = sqlite3_column_int(st, 4);
-		r->confirmed_id = sqlite3_column_int64(st, 5);
-		r->confirmed_at = sqlite3_column_int64(st, 6);
-		r->confirmed = sq_col_text(st, 7, a);
+	if (st) {
+		sqlite3_bind_int64(st, 1, from);
+		sqlite3_bind_int64(st, 2, to);
+		sq_bind_text(st, 3, case_id);
 	}
-	sqlite3_reset(st);
-	return rc;
+	return sq_rows(sc, st, map_csec_list, a, out, n, sizeof(**out), err);
 }

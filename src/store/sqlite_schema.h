@@ -3,7 +3,7 @@
 #include "store/audit_chain.h"
 /* Number of migrations this program knows (= the latest schema version). */
 int sqlite_schema_count(void);
-/* SQL that takes the schema from version-1 to version; NULL when out of range. */
+/* SQL that takes the schema from version-1 to version; NULL when out of range (a static string). */
 const char *sqlite_schema_migration(int version);
 /* The migration after whose SQL the audit chain is re-keyed (sqlite_audit_rekey). */
 #define SQLITE_SCHEMA_AUDIT_KEYED AUDIT_CHAIN_KEYED_SCHEMA

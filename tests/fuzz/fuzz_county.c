@@ -90,16 +90,8 @@ static void open_app(struct fuzz_county *fc)
 	app->clock = timefmt_system_clock;
 	app->started_at = (int64_t)time(NULL);
 	cli_target_option(&t, CLI_OPT(CONF_DB), fc->db);
-	if (cli_target_load(&t, &err) || cli_open_store(&t, &app->store, &err) ||
-	    cli_load_keys(&t, app->store, true, &app->keys, &err) || app_prepare(app, &err) ||
-	    registry_load(app->store, conf_get(&t.conf, CONF_PROTOCOL), clock_now(&app->clock),
-			  &app->registry, &err) ||
-	    app_load_rules(app, conf_get(&t.conf, CONF_WITNESS_RULES),
-			   conf_get(&t.conf, CONF_OFFENCES), &err))
+	if (cli_target_load(&t, &err) || cli_open_app(&t, app, &err))
 		die("cannot open the county", &err);
-	if (!(app->inflight = inflight_new()) || !(app->throttle = throttle_new()) ||
-	    !(app->oidc = oidc_cache_new()))
-		die("out of memory", NULL);
 	cli = t;
 }
 

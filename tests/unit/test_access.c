@@ -41,6 +41,25 @@ static void every_cell(void **state)
 	}
 }
 
+/* the kinds in messages are the kinds: every name, in order, then nothing else */
+static void kind_hint_names_every_kind(void **state)
+{
+	const char *h = ACCESS_KIND_HINT;
+
+	UNUSED(state);
+	for (int k = 0; k < AK_COUNT; k++) {
+		const char *name = access_kind_name((enum agency_kind)k);
+		const char *sep = k == AK_COUNT - 1 ? "" : k == AK_COUNT - 2 ? " or " : ", ";
+		if (strncmp(h, name, strlen(name)))
+			fail_msg("ACCESS_KIND_HINT lacks '%s' at '%s'", name, h);
+		h += strlen(name);
+		if (strncmp(h, sep, strlen(sep)))
+			fail_msg("ACCESS_KIND_HINT: after '%s' expected '%s'", name, sep);
+		h += strlen(sep);
+	}
+	assert_string_equal(h, "");
+}
+
 static void privilege_is_advocacy_only(void **state)
 {
 	UNUSED(state);
@@ -130,9 +149,13 @@ static void names_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_cell),	    cmocka_unit_test(privilege_is_advocacy_only),
-		cmocka_unit_test(deny_by_default),  cmocka_unit_test(case_visibility),
-		cmocka_unit_test(identity_by_kind), cmocka_unit_test(names_round_trip),
+		cmocka_unit_test(every_cell),
+		cmocka_unit_test(kind_hint_names_every_kind),
+		cmocka_unit_test(privilege_is_advocacy_only),
+		cmocka_unit_test(deny_by_default),
+		cmocka_unit_test(case_visibility),
+		cmocka_unit_test(identity_by_kind),
+		cmocka_unit_test(names_round_trip),
 		cmocka_unit_test(csec_export),
 	};
 	return cmocka_run_group_tests_name("access", tests, NULL, NULL);
