@@ -1,7 +1,7 @@
 /*
  * Saved preferences: GET /api/v1/me/preferences, PUT /api/v1/me/preferences/{key}. Each
- * person's list filters, kept on the server so they follow the person from device to
- * device. Only the keys below, each checked; never a search's words or anything about a
+ * person's list filters and language, kept on the server so they follow the person from
+ * device to device (the language also chooses that of their e-mails and webhooks). Only the keys below, each checked; never a search's words or anything about a
  * youth.
  */
 #include "lib/common.h"
@@ -132,11 +132,10 @@ API_HANDLER(api_prefs_put)
 	struct put p = { .who = req->who,
 			 .key = req->params[0],
 			 .now = clock_now(&req->app->clock) };
+	const struct pref *k = known(p.key);
 	struct buf dump = BUF_INIT;
 	json_t *body;
 	enum sh_code rc;
-
-	const struct pref *k = known(p.key);
 
 	if (!k)
 		return sh_error_set(
