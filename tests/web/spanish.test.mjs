@@ -4,7 +4,7 @@
 // and left out; names, codes and case numbers are data, not words of the app.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { identify, invite, isoMinutesAgo, PASSWORD, startCounty, USERS } from '../api/harness.mjs';
+import { identify, invite, isoMinutesAgo, PASSWORD, startCounty, USERS, witnessWithHearing } from '../api/harness.mjs';
 import { fitsWidth, launch, open, PHONE, shot, SIGNIN_WORDS, signIn } from './browser.mjs';
 
 // Common English words of the app's screens; none of them is also a Spanish word.
@@ -32,16 +32,9 @@ before(async () => {
     { type: 'advocate_note', at: isoMinutesAgo(1), text: 'Nota sintética de la defensora.' });
   assert.equal(r.status, 201, r.text);
   // the youth is a minor witness with a hearing ahead and a safety plan begun (the witness part)
-  const p = await srv.as('pros').post('/api/v1/prosecutions', { court_case_number: 'SYN-ES-1', court: 'Tribunal sintético',
-    charges: ['PC 236.1'], filed_at: isoMinutesAgo(60), defendants: [{ role: 'exploiter', name: 'Acusado Sintético' }] });
-  assert.equal(p.status, 201, p.text);
-  const hr = await srv.as('pros').post(`/api/v1/prosecutions/${p.json.id}/hearings`,
-    { kind: 'preliminary', at: new Date(Date.now() + 20 * 86400e3).toISOString().replace(/\.\d{3}Z$/, 'Z') });
-  assert.equal(hr.status, 201, hr.text);
-  const w = await srv.as('pros').post(`/api/v1/prosecutions/${p.json.id}/witnesses`, { case_id: caseId });
-  assert.equal(w.status, 201, w.text);
+  const { witness } = await witnessWithHearing(srv, caseId, { number: 'SYN-ES-1', court: 'Tribunal sintético', defendant: 'Acusado Sintético' });
   const plan = await srv.as('adv').post(`/api/v1/cases/${caseId}/events`, { type: 'safety_plan', at: isoMinutesAgo(1),
-    witness_id: w.json.id, part: 'exploiter_contact', text: 'Sin contacto con el explotador.' });
+    witness_id: witness.id, part: 'exploiter_contact', text: 'Sin contacto con el explotador.' });
   assert.equal(plan.status, 201, plan.text);
   // everyone but the social worker chooses Spanish; the social worker's browser asks for it
   for (const [user] of USERS) {
