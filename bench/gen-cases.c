@@ -196,6 +196,12 @@ static enum sh_code one_case(struct gen *g, int i, uint64_t *rng, struct sh_erro
 					 (int64_t)(h % 10 < 1 ? 110 + h % 40 : 20 + h % 70) / 100;
 			if (done_t < t0 + 300)
 				done_t = t0 + 300;
+			if (jsonh_str(s, "not_before")) { /* a window that opens later */
+				int64_t nb;
+				timefmt_parse_rfc3339(jsonh_str(s, "not_before"), &nb);
+				if (done_t < nb)
+					done_t = nb + (int64_t)(h % 3600);
+			}
 			if (done_t < best_t) {
 				best_t = done_t;
 				best = s;

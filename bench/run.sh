@@ -7,9 +7,14 @@
 #
 # Settings (environment): BENCH_RUNS (3), BENCH_SECONDS per wrk run (10),
 # BENCH_READ_CASES (10000), BENCH_SCAN_CASES (100000), BENCH_THREADS for the data
-# generator (16). Datasets are generated once and kept in build/bench/data/ (they are
-# regenerated when the generator, the schema or the protocol change; delete the
+# generator (16), BENCH_BIN another safeharbor binary (to compare two), BENCH_REPORT=0
+# to leave out the state-sized report (its database takes about 20 minutes to make,
+# once). Datasets are generated once and kept in build/bench/data/ (they are
+# regenerated when the generator, the seed script or the protocol change; delete the
 # directory to force it). The table goes to stdout and build/bench/results.txt.
+# Beside safeharbor run nginx (the same bodies as static files) and the Node peer
+# (bench/node-peer: a conventional Fastify + better-sqlite3 server of the same two
+# endpoints, its npm packages installed once into build/bench/node-peer).
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -20,15 +25,19 @@ READ_CASES=${BENCH_READ_CASES:-10000}
 SCAN_CASES=${BENCH_SCAN_CASES:-100000}
 GEN_THREADS=${BENCH_THREADS:-16}
 
-SAFEHARBOR_EXTRA_PACKAGES="${SAFEHARBOR_EXTRA_PACKAGES:-} wrk nginx-light curl" scripts/setup.sh
+# the Node peer's better-sqlite3 builds its native module with node-gyp (g++, make, python3)
+# when its prebuilt binary cannot be fetched
+command -v npm >/dev/null 2>&1 || SAFEHARBOR_EXTRA_PACKAGES="${SAFEHARBOR_EXTRA_PACKAGES:-} npm"
+SAFEHARBOR_EXTRA_PACKAGES="${SAFEHARBOR_EXTRA_PACKAGES:-} wrk nginx-light curl g++ make python3" scripts/setup.sh
 
-BIN=$ROOT/build/release/safeharbor
+BIN=${BENCH_BIN:-$ROOT/build/release/safeharbor}
 GEN=$ROOT/build/release/bench/gen-cases
 FLOOR=$ROOT/build/release/bench/commit-floor
 OUT=$ROOT/build/bench
 DATA=$OUT/data
 WORK=$OUT/work
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+NP=$OUT/node-peer
 for f in "$BIN" "$GEN" "$FLOOR"; do
 	[ -x "$f" ] || { echo "bench: $f is missing; run: make bench" >&2; exit 1; }
 done
@@ -45,6 +54,17 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 log() { echo "bench: $*" >&2; }
+
+# ---- the Node peer (bench/node-peer): its npm packages, installed once from its lock ----
+mkdir -p "$NP"
+cp -p bench/node-peer/package.json bench/node-peer/package-lock.json bench/node-peer/server.mjs "$NP/"
+if [ ! -f "$NP/node_modules/.package-lock.json" ] || [ "$NP/package-lock.json" -nt "$NP/node_modules/.package-lock.json" ]; then
+	log "node peer: npm ci in $NP (once; better-sqlite3 compiles SQLite when no prebuilt binary can be fetched)"
+	# node-gyp takes Node's headers from the installed package instead of downloading them
+	[ -f /usr/include/node/node_api.h ] && export npm_config_nodedir=/usr
+	(cd "$NP" && npm ci --no-audit --no-fund) >"$NP/npm.log" 2>&1 ||
+		{ tail -n 40 "$NP/npm.log" >&2; echo "bench: npm ci for the Node peer failed (log: $NP/npm.log)" >&2; exit 1; }
+fi
 
 # ---- datasets ---------------------------------------------------------------------
 # dataset NAME CASES SPAN_DAYS DONE_PCT DUMP: a seeded database with CASES synthetic
@@ -87,22 +107,39 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if
 med() { grep '^RESULT' "$1" | while read -r line; do echo "$line" | field "$2"; done | median; }
 kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
 
+# started PID OUT LOG WHAT: waits (60 s at most) until the server PID has written
+# "listening on URL" to OUT, and prints URL; on failure shows LOG and exits
+started() {
+	i=0
+	until grep -q 'listening on' "$2" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 600 ] || ! kill -0 "$1" 2>/dev/null; then
+			cat "$3" >&2
+			echo "bench: $4 did not start" >&2
+			exit 1
+		fi
+		sleep 0.1
+	done
+	grep -o 'http://[^ ]*' "$2" | sed 's,/$,,'
+}
+
 # serve DIR: starts safeharbor on DIR/cases.db on a free port; sets SPID and URL
 serve() {
 	"$BIN" serve --db "$1/cases.db" --listen 127.0.0.1:0 >"$1/serve.out" 2>"$1/serve.log" &
 	SPID=$!
 	PIDS="$PIDS $SPID"
-	i=0
-	until grep -q 'listening on' "$1/serve.out" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 300 ] || ! kill -0 "$SPID" 2>/dev/null; then
-			cat "$1/serve.log" >&2
-			echo "bench: the server did not start" >&2
-			exit 1
-		fi
-		sleep 0.1
-	done
-	URL=$(grep -o 'http://[^ ]*' "$1/serve.out" | sed 's,/$,,')
+	URL=$(started "$SPID" "$1/serve.out" "$1/serve.log" "the server") || exit 1
+}
+
+# serve_node DIR: starts the Node peer on DIR/peer.db, its cases loaded from the read
+# dataset's bodies; accepts TOKEN; sets NPID and NPURL
+serve_node() {
+	rm -f "$1"/peer.db*
+	node "$NP/server.mjs" --db "$1/peer.db" --token "$TOKEN" --seed "$DATA/read/www/api/v1/cases" \
+		--listen 127.0.0.1:0 >"$1/peer.out" 2>"$1/peer.log" &
+	NPID=$!
+	PIDS="$PIDS $NPID"
+	NPURL=$(started "$NPID" "$1/peer.out" "$1/peer.log" "the Node peer") || exit 1
 }
 
 # stop PID: SIGTERM and wait (the server drains, checkpoints and exits 0)
@@ -176,6 +213,7 @@ NGURL=http://127.0.0.1:$NGPORT
 copy read
 TOKEN=$(token "$WORK/read" le)
 serve "$WORK/read"
+serve_node "$WORK/read"
 sleep 1
 MEM_IDLE_RSS=$(kb "$SPID" VmRSS)
 MEM_IDLE_HWM=$(kb "$SPID" VmHWM)
@@ -185,36 +223,45 @@ wrkr() { # wrkr URL CONNS SECONDS
 }
 wrkr "$URL" 8 2 >/dev/null
 wrkr "$NGURL" 8 2 >/dev/null
+wrkr "$NPURL" 8 2 >/dev/null
 CPU0=$(awk '{ print $14 + $15 }' "/proc/$SPID/stat")
 for r in $(seq "$RUNS"); do
 	for c in 8 32; do
 		export BENCH_SEED=$r$c
 		wrkr "$URL" "$c" "$SECS" >>"$RES/read-ours-$c"
 		wrkr "$NGURL" "$c" "$SECS" >>"$RES/read-nginx-$c"
+		wrkr "$NPURL" "$c" "$SECS" >>"$RES/read-node-$c"
 	done
 done
 CPU1=$(awk '{ print $14 + $15 }' "/proc/$SPID/stat")
 READ_REQS=$(cat "$RES"/read-ours-* | while read -r l; do echo "$l" | field requests; done | awk '{ s += $1 } END { print s }')
 MEM_READ_RSS=$(kb "$SPID" VmRSS)
 MEM_READ_HWM=$(kb "$SPID" VmHWM)
+NODE_READ_RSS=$(kb "$NPID" VmRSS)
 
 # ---- 2. writes ----------------------------------------------------------------------
 log "writes: POST /api/v1/cases, wrk -t1, $RUNS x ${SECS}s; floor: bench/commit-floor"
 # warm-up, not counted: the first seconds of writes on a fresh copy grow the WAL file
 # (block allocation on every frame), which the runs after it reuse
-BENCH_RUN="$$-warm" wrk -t1 -c32 -d5s -s bench/write.lua -H "Authorization: Bearer $TOKEN" "$URL" >/dev/null || true
+for u in "$URL" "$NPURL"; do
+	BENCH_RUN="$$-warm" wrk -t1 -c32 -d5s -s bench/write.lua -H "Authorization: Bearer $TOKEN" "$u" >/dev/null || true
+done
 "$FLOOR" --db "$WORK/floor.db" --seconds 2 >/dev/null
 for r in $(seq "$RUNS"); do
 	for c in 8 32; do
 		BENCH_RUN="$$-$r-$c" wrk -t1 -c"$c" -d"$SECS"s -s bench/write.lua \
 			-H "Authorization: Bearer $TOKEN" "$URL" | grep '^RESULT' >>"$RES/write-ours-$c" || true
+		BENCH_RUN="$$-$r-$c" wrk -t1 -c"$c" -d"$SECS"s -s bench/write.lua \
+			-H "Authorization: Bearer $TOKEN" "$NPURL" | grep '^RESULT' >>"$RES/write-node-$c" || true
 	done
 	"$FLOOR" --db "$WORK/floor.db" --seconds "$SECS" | sed 's/^/RESULT /' >>"$RES/write-floor"
 done
 MEM_WRITE_RSS=$(kb "$SPID" VmRSS)
 MEM_WRITE_HWM=$(kb "$SPID" VmHWM)
 THREADS=$(sed -n 's/^Threads:[[:space:]]*//p' "/proc/$SPID/status")
+NODE_WRITE_RSS=$(kb "$NPID" VmRSS)
 stop "$SPID"
+stop "$NPID"
 rm -f "$WORK"/floor.db*
 
 # ---- 3. report ------------------------------------------------------------------------
@@ -223,7 +270,9 @@ rm -f "$WORK"/floor.db*
 # beside plain SQL aggregates over the same rows.
 STATE_DB=${BENCH_STATE_DB:-build/bench/state.db}
 REPORT_OURS="" REPORT_BASE="" REPORT_NOTE="not measured yet: bench/report.sh does not exist yet"
-if [ -x bench/report.sh ]; then
+if [ "${BENCH_REPORT:-1}" = 0 ]; then
+	REPORT_NOTE="not measured in this run (BENCH_REPORT=0)"
+elif [ -x bench/report.sh ]; then
 	if [ ! -f "$STATE_DB" ]; then
 		log "report: making the state-sized database once (make bench-data, bench/gen-state)"
 		make --no-print-directory bench-data >"$RES/bench-data.log" 2>&1 ||
@@ -313,11 +362,15 @@ R8p50=$(med "$RES/read-ours-8" p50_ms) R8p99=$(med "$RES/read-ours-8" p99_ms)
 N8p50=$(med "$RES/read-nginx-8" p50_ms) N8p99=$(med "$RES/read-nginx-8" p99_ms)
 R32p50=$(med "$RES/read-ours-32" p50_ms) R32p99=$(med "$RES/read-ours-32" p99_ms)
 N32p50=$(med "$RES/read-nginx-32" p50_ms) N32p99=$(med "$RES/read-nginx-32" p99_ms)
+P8=$(med "$RES/read-node-8" rps) P8p50=$(med "$RES/read-node-8" p50_ms) P8p99=$(med "$RES/read-node-8" p99_ms)
+P32=$(med "$RES/read-node-32" rps) P32p50=$(med "$RES/read-node-32" p50_ms) P32p99=$(med "$RES/read-node-32" p99_ms)
+PW8=$(med "$RES/write-node-8" rps) PW8p50=$(med "$RES/write-node-8" p50_ms) PW8p99=$(med "$RES/write-node-8" p99_ms)
+PW32=$(med "$RES/write-node-32" rps) PW32p50=$(med "$RES/write-node-32" p50_ms) PW32p99=$(med "$RES/write-node-32" p99_ms)
 W8=$(med "$RES/write-ours-8" rps) W8p99=$(med "$RES/write-ours-8" p99_ms) W8p50=$(med "$RES/write-ours-8" p50_ms)
 W32=$(med "$RES/write-ours-32" rps) W32p99=$(med "$RES/write-ours-32" p99_ms) W32p50=$(med "$RES/write-ours-32" p50_ms)
 F=$(med "$RES/write-floor" rps) Fp50=$(med "$RES/write-floor" p50_ms) Fp99=$(med "$RES/write-floor" p99_ms)
 SF=$(med "$RES/scan-first" ms) SQ=$(med "$RES/scan-sql" ms)
-ERRS=$(cat "$RES"/read-* "$RES"/write-ours-* | while read -r l; do
+ERRS=$(cat "$RES"/read-* "$RES"/write-ours-* "$RES"/write-node-* | while read -r l; do
 	echo "$(echo "$l" | field non2xx) $(echo "$l" | field socket_errors) $(echo "$l" | field timeouts)"
 done | awk '{ s += $1 + $2 + $3 } END { print s + 0 }')
 CPU_MS=$(echo "$CPU0 $CPU1 $READ_REQS $(getconf CLK_TCK)" | awk '{ if ($3) printf "%.3f", ($2 - $1) * 1000 / $4 / $3; else print "nan" }')
@@ -333,22 +386,33 @@ mb() { echo "$1" | awk '{ printf "%.1f MB", $1 / 1024 }'; }
 		"$(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet 2>/dev/null || echo +dirty)" \
 		"$(cut -d' ' -f1-3 /proc/loadavg)"
 	printf '%-36s %-22s %-28s %-7s %-18s %s\n' measure ours baseline ratio target met
-	printf '%-36s %-22s %-28s %-7s %-18s %s\n' "1. reads c=8: rps" "$R8" "nginx $N8" "$(ratio "$R8" "$N8")" ">= 0.5 x nginx" \
-		"$(yes_no "$(echo "$R8 $N8" | awk '{ print ($1 >= 0.5 * $2) }')")"
-	printf '%-36s %-22s %-28s %-7s %-18s %s\n' "   reads c=8: p50 / p99 ms" "$R8p50 / $R8p99" "nginx $N8p50 / $N8p99" "$(ratio "$R8p99" "$N8p99")" "p99 <= 2 x nginx" \
-		"$(yes_no "$(echo "$R8p99 $N8p99" | awk '{ print ($1 <= 2 * $2) }')")"
-	printf '%-36s %-22s %-28s %-7s %-18s %s\n' "   reads c=32: rps" "$R32" "nginx $N32" "$(ratio "$R32" "$N32")" ">= 0.5 x nginx" \
-		"$(yes_no "$(echo "$R32 $N32" | awk '{ print ($1 >= 0.5 * $2) }')")"
-	printf '%-36s %-22s %-28s %-7s %-18s %s\n' "   reads c=32: p50 / p99 ms" "$R32p50 / $R32p99" "nginx $N32p50 / $N32p99" "$(ratio "$R32p99" "$N32p99")" "p99 <= 2 x nginx" \
-		"$(yes_no "$(echo "$R32p99 $N32p99" | awk '{ print ($1 <= 2 * $2) }')")"
-	printf '%-36s %-22s %-28s %-7s %-18s %s\n' "   server CPU per read (user+sys)" "$CPU_MS ms" "" "" "" ""
-	printf '%-36s %-22s %-28s %-7s %-18s %s\n' "2. writes c=8: cases/s" "$W8" "floor $F" "$(ratio "$W8" "$F")" ">= floor" \
-		"$(yes_no "$(echo "$W8 $F" | awk '{ print ($1 >= $2) }')")"
-	printf '%-36s %-22s %-28s %-7s %-18s %s\n' "   writes c=8: p50 / p99 ms" "$W8p50 / $W8p99" "floor $Fp50 / $Fp99" "" "" ""
-	printf '%-36s %-22s %-28s %-7s %-18s %s\n' "   writes c=32: cases/s" "$W32" "floor $F" "$(ratio "$W32" "$F")" ">= floor" \
-		"$(yes_no "$(echo "$W32 $F" | awk '{ print ($1 >= $2) }')")"
-	printf '%-36s %-22s %-28s %-7s %-18s %s\n' "   writes c=32: p50 / p99 ms" "$W32p50 / $W32p99" "floor $Fp50 / $Fp99" "" "p99 < 5 ms" \
-		"$(yes_no "$(echo "$W32p99" | awk '{ print ($1 < 5) }')")"
+	row() { printf '%-36s %-22s %-28s %-7s %-18s %s\n' "$@"; }
+	ge() { yes_no "$(echo "$1 $2 $3" | awk '{ print ($1 >= $2 * $3) }')"; } # ge A K B: A >= K x B
+	for c in 8 32; do
+		if [ $c = 8 ]; then
+			r=$R8 r50=$R8p50 r99=$R8p99 p=$P8 p50=$P8p50 p99=$P8p99 n=$N8 n50=$N8p50 n99=$N8p99
+		else
+			r=$R32 r50=$R32p50 r99=$R32p99 p=$P32 p50=$P32p50 p99=$P32p99 n=$N32 n50=$N32p50 n99=$N32p99
+		fi
+		[ $c = 8 ] && label="1. reads c=8: rps" || label="   reads c=32: rps"
+		row "$label" "$r" "Node peer $p" "$(ratio "$r" "$p")" ">= 2 x Node peer" "$(ge "$r" 2 "$p")"
+		row "" "" "nginx $n" "$(ratio "$r" "$n")" "" ""
+		row "   reads c=$c: p50 / p99 ms" "$r50 / $r99" "Node peer $p50 / $p99" "$(ratio "$r99" "$p99")" "" ""
+		row "" "" "nginx $n50 / $n99" "$(ratio "$r99" "$n99")" "p99 <= 2 x nginx" "$(ge "$(echo "$n99" | awk '{ print 2 * $1 }')" 1 "$r99")"
+	done
+	row "   server CPU per read (user+sys)" "$CPU_MS ms" "" "" "" ""
+	for c in 8 32; do
+		if [ $c = 8 ]; then
+			w=$W8 w50=$W8p50 w99=$W8p99 p=$PW8 p50=$PW8p50 p99=$PW8p99
+		else
+			w=$W32 w50=$W32p50 w99=$W32p99 p=$PW32 p50=$PW32p50 p99=$PW32p99
+		fi
+		[ $c = 8 ] && label="2. writes c=8: cases/s" || label="   writes c=32: cases/s"
+		row "$label" "$w" "Node peer $p" "$(ratio "$w" "$p")" ">= 1 x Node peer" "$(ge "$w" 1 "$p")"
+		row "" "" "floor $F" "$(ratio "$w" "$F")" "" ""
+		row "   writes c=$c: p50 / p99 ms" "$w50 / $w99" "Node peer $p50 / $p99" "$(ratio "$w99" "$p99")" "p99 <= Node peer" "$(ge "$p99" 1 "$w99")"
+		row "" "" "floor $Fp50 / $Fp99" "" "" ""
+	done
 	if [ -n "$REPORT_OURS" ] && [ -n "$REPORT_BASE" ]; then
 		printf '%-36s %-22s %-28s %-7s %-18s %s\n' "3. report (state-sized), CPU ms" "$REPORT_OURS" "plain SQL $REPORT_BASE" \
 			"$(ratio "$REPORT_OURS" "$REPORT_BASE")" "<= 2 x plain SQL" \
@@ -359,9 +423,9 @@ mb() { echo "$1" | awk '{ printf "%.1f MB", $1 / 1024 }'; }
 	fi
 	printf '%-36s %-22s %-28s %-7s %-18s %s\n' "4. memory idle: VmRSS (VmHWM)" "$(mb "$MEM_IDLE_RSS") ($(mb "$MEM_IDLE_HWM"))" "" "" "<= 20 MB" \
 		"$(yes_no "$(echo "$MEM_IDLE_RSS" | awk '{ print ($1 <= 20 * 1024) }')")"
-	printf '%-36s %-22s %-28s %-7s %-18s %s\n' "   after reads: VmRSS (VmHWM)" "$(mb "$MEM_READ_RSS") ($(mb "$MEM_READ_HWM"))" "" "" "<= 40 MB" \
+	printf '%-36s %-22s %-28s %-7s %-18s %s\n' "   after reads: VmRSS (VmHWM)" "$(mb "$MEM_READ_RSS") ($(mb "$MEM_READ_HWM"))" "Node peer $(mb "$NODE_READ_RSS")" "" "<= 40 MB" \
 		"$(yes_no "$(echo "$MEM_READ_RSS" | awk '{ print ($1 <= 40 * 1024) }')")"
-	printf '%-36s %-22s %-28s %-7s %-18s %s\n' "   after writes: VmRSS (VmHWM)" "$(mb "$MEM_WRITE_RSS") ($(mb "$MEM_WRITE_HWM"))" "" "" "<= 40 MB" \
+	printf '%-36s %-22s %-28s %-7s %-18s %s\n' "   after writes: VmRSS (VmHWM)" "$(mb "$MEM_WRITE_RSS") ($(mb "$MEM_WRITE_HWM"))" "Node peer $(mb "$NODE_WRITE_RSS")" "" "<= 40 MB" \
 		"$(yes_no "$(echo "$MEM_WRITE_RSS" | awk '{ print ($1 <= 40 * 1024) }')")"
 	printf '%-36s %-22s %-28s %-7s %-18s %s\n' "5. overdue now, first page x 7 ms" "$SF" "plain SQL count $SQ" "$(ratio "$SF" "$SQ")" "(none)" ""
 	if [ -f "$RES/scan-all" ]; then

@@ -75,6 +75,8 @@ struct create {
 	/* the new case's steps, derived before the write (its timeline holds only the
 	 * identification), so the writer only inserts them */
 	struct casefile cf;
+	/* its summonses and their messages, looked up before the write too (notify/summons.h) */
+	struct summons_plan summons;
 	/* results */
 	bool replay;
 	char *existing_id;
@@ -163,8 +165,7 @@ static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *
 	if ((rc = casefile_save_steps(c, req, &cr->cf, err)))
 		return rc;
 	/* the on-call people of every agency taking part are summoned in this transaction */
-	if ((rc = summons_open(c, cr->rec.id, cr->rec.area, cr->rec.recorded_at, cr->cf.agencies,
-			       cr->cf.nagencies, cr->cf.steps, cr->cf.nsteps, req->arena, err)))
+	if ((rc = summons_write(c, &cr->summons, err)))
 		return rc;
 	if ((rc = store_idem_put(c, req->who->user_id, cr->idem_key, cr->request_hash, cr->rec.id,
 				 cr->rec.recorded_at, err)))
@@ -257,6 +258,22 @@ static enum sh_code derive_steps(struct api_request *req, struct create *cr,
 	}
 	cf->nagencies = cr->nagencies;
 	return casefile_evaluate(req, cf, cr->rec.recorded_at, err);
+}
+
+/* Who each agency's summons goes to and how (the shift in force when the case is
+ * recorded), read before the write, so the writer thread only inserts the rows. */
+static enum sh_code plan_summons(struct api_request *req, struct create *cr, struct sh_error *err)
+{
+	struct store_conn *c;
+	enum sh_code rc;
+
+	if ((rc = store_read_begin(req->app->store, &c, err)))
+		return rc;
+	rc = summons_plan(c, cr->rec.id, cr->rec.area, cr->rec.recorded_at, cr->cf.agencies,
+			  cr->cf.nagencies, cr->cf.steps, cr->cf.nsteps, req->arena, &cr->summons,
+			  err);
+	store_read_end(c);
+	return rc;
 }
 
 /* A phone number as people write one: "+1 (562) 555-0100 x12". */
@@ -481,7 +498,7 @@ API_HANDLER(api_cases_create)
 	if ((rc = route(req, &cr, proto->p,
 			(enum youth_status)protocol_status_parse(cr.rec.youth_status), age, assault,
 			err)) ||
-	    (rc = derive_steps(req, &cr, proto, err)))
+	    (rc = derive_steps(req, &cr, proto, err)) || (rc = plan_summons(req, &cr, err)))
 		goto out;
 	if ((rc = store_write(app->store, do_create, &cr, err)))
 		goto out;
@@ -500,12 +517,9 @@ API_HANDLER(api_case_get)
 {
 	struct store_conn *c;
 	struct casefile cf;
-	int64_t now = clock_now(&req->app->clock);
-	struct audit_batch b = { .who = req->who,
-				 .now = now,
-				 .action = "case.read",
-				 .outcome = "ok",
-				 .section = "core" };
+	struct audit_batch b = {
+		.who = req->who, .action = "case.read", .outcome = "ok", .section = "core"
+	};
 	const char *id = req->params[0];
 	enum sh_code rc;
 
@@ -514,14 +528,17 @@ API_HANDLER(api_case_get)
 		return rc;
 	rc = casefile_open(req, c, id, &cf, err);
 	store_read_end(c);
+	if (rc)
+		return rc;
+	/* the case as loading derived it (once): the read is recorded, and answered, at that
+	 * time */
+	b.now = cf.derived_at;
 	b.case_ids = &id;
 	b.ncases = 1;
-	if (rc || (rc = casefile_evaluate(req, &cf, now, err)))
-		return rc;
 	/* the audit row is durable before the answer leaves */
 	if ((rc = audit_write(req->app->store, &b, err)))
 		return rc;
-	return casefile_reply(req, res, 200, &cf, now, err);
+	return casefile_reply(req, res, 200, &cf, cf.derived_at, err);
 }
 
 /* The titles of the pending steps this agency owns on one case, for "what we owe now". */

@@ -551,6 +551,7 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
 
 	if (!cf->protocol)
 		return sh_error_set(err, SH_EINTERNAL, "the case's protocol version is not loaded");
+	cf->derived_at = ctx->now;
 	state_as_of(cf, ctx, INT64_MAX, &cf->state);
 	for (size_t i = 0; i < protocol_nsteps(cf->protocol); i++)
 		ndone_by += protocol_step_done_by(cf->protocol, i) != NULL;

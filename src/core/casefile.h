@@ -56,6 +56,7 @@ struct casefile {
 	bool participated;  /* it took part at some time */
 	const char *identified_by_kind;
 	/* derived by casefile_derive() */
+	int64_t derived_at; /* the "now" it was derived for */
 	struct case_state state;
 	struct missing_episode *missing;
 	size_t nmissing;

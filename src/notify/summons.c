@@ -79,38 +79,47 @@ static enum sh_code worker_first(struct store_conn *c, const char *case_id, int6
 }
 
 /*
- * Adds one message per contact channel of user_id, from the template t (kind,
+ * Adds one message per contact channel in ch of user_id, from the template t (kind,
  * stage, role, case, step, ...). A cause already in the outbox is not added again.
  */
+static enum sh_code enqueue_to(struct store_conn *c, struct outbox_rec *t, int64_t user_id,
+			       const struct channel_rec *ch, int *queued, struct sh_error *err)
+{
+	bool inserted;
+	enum sh_code rc;
+
+	t->user_id = user_id;
+	t->status = "pending";
+	t->next_attempt_at = t->created_at;
+	if (ch->webhook_url) {
+		t->channel = "webhook";
+		t->target = ch->webhook_url;
+		if ((rc = store_outbox_insert(c, t, &inserted, err)))
+			return rc;
+		*queued += inserted;
+	}
+	if (ch->email) {
+		t->channel = "email";
+		t->target = ch->email;
+		if ((rc = store_outbox_insert(c, t, &inserted, err)))
+			return rc;
+		*queued += inserted;
+	}
+	return SH_OK;
+}
+
+/* enqueue_to with user_id's channels as they are now; nothing when user_id is 0 */
 static enum sh_code enqueue(struct store_conn *c, struct outbox_rec *t, int64_t user_id,
 			    struct arena *a, int *queued, struct sh_error *err)
 {
 	struct channel_rec ch;
-	bool inserted;
 	enum sh_code rc;
 
 	if (!user_id)
 		return SH_OK;
 	if ((rc = store_channels_get(c, user_id, a, &ch, err)))
 		return rc;
-	t->user_id = user_id;
-	t->status = "pending";
-	t->next_attempt_at = t->created_at;
-	if (ch.webhook_url) {
-		t->channel = "webhook";
-		t->target = ch.webhook_url;
-		if ((rc = store_outbox_insert(c, t, &inserted, err)))
-			return rc;
-		*queued += inserted;
-	}
-	if (ch.email) {
-		t->channel = "email";
-		t->target = ch.email;
-		if ((rc = store_outbox_insert(c, t, &inserted, err)))
-			return rc;
-		*queued += inserted;
-	}
-	return SH_OK;
+	return enqueue_to(c, t, user_id, &ch, queued, err);
 }
 
 /* An audit row for a change the system made on its own (no user). */
@@ -144,66 +153,96 @@ static const struct step_status *first_owed(const struct step_status *steps, siz
 	return best;
 }
 
-enum sh_code summons_open(struct store_conn *c, const char *case_id, const char *area, int64_t now,
+enum sh_code summons_plan(struct store_conn *c, const char *case_id, const char *area, int64_t now,
 			  const struct case_agency_rec *agencies, size_t nagencies,
 			  const struct step_status *steps, size_t nsteps, struct arena *a,
-			  struct sh_error *err)
+			  struct summons_plan *out, struct sh_error *err)
 {
-	int queued = 0;
 	enum sh_code rc;
 
+	out->n = 0;
+	if (!(out->items = arena_alloc(a, (nagencies + 1) * sizeof(*out->items))))
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
 	for (size_t i = 0; i < nagencies; i++) {
 		const struct case_agency_rec *ag = &agencies[i];
+		struct summons_plan_item *it = &out->items[out->n];
+		struct summons_rec *sm = &it->sm;
+		struct outbox_rec *t = &it->t;
 		const struct step_status *s;
-		struct summons_rec sm = { 0 };
 		struct roster_rec r;
-		struct outbox_rec t = { 0 };
 		enum escalation_role as;
-		int64_t to;
-		bool inserted;
 
 		if (ag->left_at || !(s = first_owed(steps, nsteps, ag->kind)))
 			continue;
 		if ((rc = store_roster_at(c, ag->agency_id, area, now, a, &r, err)))
 			return rc;
-		sm.case_id = case_id;
-		sm.agency_id = ag->agency_id;
-		sm.step = s->key;
-		sm.step_title = s->title;
-		sm.episode = s->episode;
-		sm.due_at = s->due_at;
-		sm.roster_id = r.id;
-		sm.stage = 0;
-		sm.role = escalation_role_name(ESC_ON_CALL);
-		sm.created_at = sm.stage_at = now;
-		if ((rc = store_summons_insert(c, &sm, &inserted, err)))
+		*it = (struct summons_plan_item){ 0 };
+		sm->case_id = case_id;
+		sm->agency_id = ag->agency_id;
+		sm->step = s->key;
+		sm->step_title = s->title;
+		sm->episode = s->episode;
+		sm->due_at = s->due_at;
+		sm->roster_id = r.id;
+		sm->stage = 0;
+		sm->role = escalation_role_name(ESC_ON_CALL);
+		sm->created_at = sm->stage_at = now;
+		t->kind = "summons";
+		t->stage = 0;
+		t->role = sm->role;
+		t->case_id = case_id;
+		t->step = s->key;
+		t->episode = s->episode;
+		t->step_title = s->title;
+		t->due_at = s->due_at;
+		t->area = area;
+		t->agency_id = ag->agency_id;
+		t->created_at = now;
+		if ((rc = worker_first(c, case_id, ag->agency_id, a, &it->to, err)))
 			return rc;
-		if (!inserted)
-			continue;
-		t.kind = "summons";
-		t.stage = 0;
-		t.role = sm.role;
-		t.case_id = case_id;
-		t.step = s->key;
-		t.episode = s->episode;
-		t.step_title = s->title;
-		t.due_at = s->due_at;
-		t.area = area;
-		t.agency_id = ag->agency_id;
-		t.summons_id = sm.id;
-		t.created_at = now;
-		if ((rc = worker_first(c, case_id, ag->agency_id, a, &to, err)))
-			return rc;
-		if (to)
-			t.role = "worker";
-		else if ((rc = reachable(c, &r, ESC_ON_CALL, a, &to, &as, err)))
+		if (it->to)
+			t->role = "worker";
+		else if ((rc = reachable(c, &r, ESC_ON_CALL, a, &it->to, &as, err)))
 			return rc;
 		else
-			t.role = escalation_role_name(as);
-		if ((rc = enqueue(c, &t, to, a, &queued, err)))
+			t->role = escalation_role_name(as);
+		if (it->to && (rc = store_channels_get(c, it->to, a, &it->ch, err)))
+			return rc;
+		out->n++;
+	}
+	return SH_OK;
+}
+
+enum sh_code summons_write(struct store_conn *c, struct summons_plan *plan, struct sh_error *err)
+{
+	int queued = 0;
+	enum sh_code rc;
+
+	for (size_t i = 0; i < plan->n; i++) {
+		struct summons_plan_item *it = &plan->items[i];
+		bool inserted;
+
+		if ((rc = store_summons_insert(c, &it->sm, &inserted, err)))
+			return rc;
+		if (!inserted || !it->to)
+			continue;
+		it->t.summons_id = it->sm.id;
+		if ((rc = enqueue_to(c, &it->t, it->to, &it->ch, &queued, err)))
 			return rc;
 	}
 	return SH_OK;
+}
+
+enum sh_code summons_open(struct store_conn *c, const char *case_id, const char *area, int64_t now,
+			  const struct case_agency_rec *agencies, size_t nagencies,
+			  const struct step_status *steps, size_t nsteps, struct arena *a,
+			  struct sh_error *err)
+{
+	struct summons_plan plan;
+	enum sh_code rc = summons_plan(c, case_id, area, now, agencies, nagencies, steps, nsteps, a,
+				       &plan, err);
+
+	return rc ? rc : summons_write(c, &plan, err);
 }
 
 static const struct step_status *find_step(const struct step_status *steps, size_t n,

@@ -25,6 +25,29 @@ enum sh_code summons_open(struct store_conn *c, const char *case_id, const char 
 			  struct sh_error *err);
 
 /*
+ * summons_open in two halves, so that an identification's writer only writes: the plan
+ * (the shift in force, who is reachable and their channels: reads only, on any
+ * connection, before the write) and the rows it makes (on the writer, in the write of the
+ * case). The plan reads the roster a moment before the write commits, as if the
+ * identification had come that moment earlier. Allocates from a.
+ */
+struct summons_plan_item {
+	struct summons_rec sm; /* the summons row */
+	struct outbox_rec t;   /* its message, one per channel in ch; none when to is 0 */
+	int64_t to;
+	struct channel_rec ch;
+};
+struct summons_plan {
+	struct summons_plan_item *items;
+	size_t n;
+};
+enum sh_code summons_plan(struct store_conn *c, const char *case_id, const char *area, int64_t now,
+			  const struct case_agency_rec *agencies, size_t nagencies,
+			  const struct step_status *steps, size_t nsteps, struct arena *a,
+			  struct summons_plan *out, struct sh_error *err);
+enum sh_code summons_write(struct store_conn *c, struct summons_plan *plan, struct sh_error *err);
+
+/*
  * After an event: every unacknowledged summons of the case whose step is no longer
  * pending (done, waived, no longer applicable), or all of them when the case is
  * closed, is acknowledged by user_id at now, and its undelivered messages cancelled.

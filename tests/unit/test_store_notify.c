@@ -8,51 +8,21 @@
 #include <sqlite3.h>
 #include "store/audit_chain.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
 static char dir[64], path[128];
 
 static int setup(void **state)
 {
-	static const char fixtures[] =
-		"INSERT INTO agencies(id, name, kind, created_at) VALUES (1, 'Advocates', 'advocacy', 0);"
-		"INSERT INTO users(id, agency_id, username, display_name, role, password_hash, created_at)"
-		" VALUES (1, 1, 'adv', 'Synthetic adv', 'member', 'x', 0);"
-		"INSERT INTO protocols(id, name, version, effective, text, sha, loaded_at)"
-		" VALUES (1, 'p', '1', '2015-01-01', '', '', 0);"
-		"INSERT INTO youth(id, identity, created_at) VALUES (1, x'00', 0);"
-		"INSERT INTO cases(id, youth_id, recovery_no, identified_at, recorded_at, area,"
-		" youth_status, identified_by_agency, identified_by_user, protocol_id, age, age_estimated)"
-		" VALUES ('SH-TEST', 1, 1, 0, 0, 'compton', 'none', 1, 1, 1, 15, 1);";
-	struct store_options o = { .create = true, .read_conns = 2 };
-	struct sh_error err = SH_ERROR_INIT;
-	struct store *s = NULL;
-	sqlite3 *db;
-
+	static const char fixtures[] = FIXTURE_ONE_CASE;
 	UNUSED(state);
-	snprintf(dir, sizeof(dir), "/tmp/sh-notify-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof(path), "%s/t.db", dir);
-	if (store_open(path, &o, &s, &err))
-		return -1;
-	store_close(s);
-	if (sqlite3_open(path, &db) != SQLITE_OK)
-		return -1;
-	if (sqlite3_exec(db, fixtures, NULL, NULL, NULL) != SQLITE_OK) {
-		sqlite3_close(db);
-		return -1;
-	}
-	sqlite3_close(db);
-	return 0;
+	return fixture_db_create(dir, path, "notify", fixtures);
 }
 
 static int teardown(void **state)
 {
-	char cmd[200];
-
 	UNUSED(state);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
+	return fixture_db_remove(dir);
 }
 
 static const unsigned char chain_key[AUDIT_CHAIN_KEY_LEN] = "test-audit-chain-key-32-bytes!!";
