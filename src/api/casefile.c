@@ -103,18 +103,20 @@ enum sh_code casefile_open(struct api_request *req, struct store_conn *c, const 
 /* The youth's identity, decrypted into a JSON object (NULL when it cannot be read). */
 static json_t *identity(struct api_request *req, const struct casefile *cf)
 {
-	return identity_open(&req->app->keys, cf->c.identity, cf->c.identity_len);
+	return identity_open(&req->app->keys, cf->c.youth_key, cf->c.youth_key_len, cf->c.identity,
+			     cf->c.identity_len);
 }
 
 /* An event's sealed text as a JSON object (NULL when it has none or cannot be read). */
-static json_t *sealed_text(struct api_request *req, const struct event_rec *e)
+static json_t *sealed_text(struct api_request *req, const struct casefile *cf,
+			   const struct event_rec *e)
 {
 	struct buf plain = BUF_INIT;
 	struct sh_error err = SH_ERROR_INIT;
 	json_t *text = NULL;
 
-	if (e->sealed && !shcrypto_open(&req->app->keys, e->sealed, e->sealed_len,
-					sealed_context[SEALED_EVENT_TEXT], &plain, &err))
+	if (e->sealed && !youth_open(&req->app->keys, cf->c.youth_key, cf->c.youth_key_len,
+				     SEALED_EVENT_TEXT, e->sealed, e->sealed_len, &plain, &err))
 		text = json_loadb(plain.data, plain.len, 0, NULL);
 	buf_wipe(&plain);
 	if (text && !json_is_object(text)) {
@@ -130,7 +132,7 @@ static bool verified_birth(struct api_request *req, const struct casefile *cf, s
 			   bool *verified)
 {
 	const struct event_rec *e = casefile_latest(cf, "birth_date_verified");
-	json_t *id = e ? sealed_text(req, e) : cf->c.age_estimated ? NULL : identity(req, cf);
+	json_t *id = e ? sealed_text(req, cf, e) : cf->c.age_estimated ? NULL : identity(req, cf);
 	const char *b = id ? jsonh_str(id, "birth_date") : NULL;
 	bool ok = b && !timefmt_parse_date(b, out);
 
@@ -287,6 +289,9 @@ static void write_youth(struct jsonw *w, struct api_request *req, const struct c
 	}
 	jsonw_kbool(w, "name_confidential", cf->state.name_confidential);
 	jsonw_kstr(w, "race_ethnicity", cf->c.race_ethnicity);
+	/* no identity is left: say why, for everyone (docs/api.md) */
+	if (cf->c.sealed_at)
+		jsonw_kstr(w, "sealed", cf->c.sealed_why);
 	jsonw_end(w);
 	json_decref(id);
 }
@@ -304,7 +309,7 @@ static void write_encounter(struct jsonw *w, struct api_request *req, const stru
 {
 	const struct event_rec *e = casefile_latest(cf, "identification");
 	json_t *d = e ? json_loads(e->data, 0, NULL) : NULL;
-	json_t *text = e && encounter_readable(req->who) ? sealed_text(req, e) : NULL;
+	json_t *text = e && encounter_readable(req->who) ? sealed_text(req, cf, e) : NULL;
 
 	/* keys in byte order */
 	jsonw_object(w);
@@ -480,7 +485,7 @@ json_t *casefile_event_json(struct api_request *req, const struct casefile *cf,
 	if (e->sealed &&
 	    (strcmp(e->type, "birth_date_verified") || casefile_sees_identity(req->who, cf)) &&
 	    (strcmp(e->type, "identification") || encounter_readable(req->who))) {
-		json_t *text = sealed_text(req, e);
+		json_t *text = sealed_text(req, cf, e);
 		if (text)
 			json_object_update(o, text);
 		json_decref(text);

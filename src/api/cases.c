@@ -65,10 +65,11 @@ struct create {
 	const char **kinds;
 	size_t nagencies;
 	const char *event_data;
-	/* the identification's sealed text (where the youth was met, the officer's call-back
-	 * number); NULL when none */
-	const unsigned char *event_sealed;
-	size_t event_sealed_len;
+	/* the identification's text to seal (where the youth was met, the officer's call-back
+	 * number; empty when none): sealed in the writer under the key of the youth it finds,
+	 * or of the new one (youth.youth_key) */
+	const struct buf *event_text;
+	struct buf event_sealed;
 	/* the youth's search terms (api/search.h), for a youth not seen before */
 	const char **search_terms;
 	size_t nsearch;
@@ -108,6 +109,8 @@ static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *
 	struct api_request *req = cr->req;
 	struct event_rec ev = { 0 };
 	char *hash = NULL, *existing = NULL;
+	const unsigned char *wrapped = cr->youth.youth_key;
+	size_t wrapped_len = cr->youth.youth_key_len;
 	int64_t youth_id = 0;
 	int recoveries = 0;
 	enum sh_code rc;
@@ -133,7 +136,9 @@ static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *
 	    (rc = store_youth_find(c, cr->youth.blind_index, &youth_id, err)))
 		return rc;
 	if (youth_id) {
-		if ((rc = store_youth_recoveries(c, youth_id, &recoveries, err)))
+		if ((rc = store_youth_recoveries(c, youth_id, &recoveries, err)) ||
+		    (rc = store_youth_key_get(c, youth_id, req->arena, &wrapped, &wrapped_len,
+					      err)))
 			return rc;
 	} else {
 		if ((rc = store_youth_insert(c, &cr->youth, err)) ||
@@ -142,6 +147,13 @@ static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *
 			return rc;
 		youth_id = cr->youth.id;
 	}
+	/* the identification's text under the key of the youth found, or made */
+	buf_release(&cr->event_sealed);
+	if (cr->event_text->len &&
+	    (rc = youth_seal_wrapped(&req->app->keys, wrapped, wrapped_len, SEALED_EVENT_TEXT,
+				     cr->event_text->data, cr->event_text->len, &cr->event_sealed,
+				     err)))
+		return rc;
 	cr->rec.youth_id = youth_id;
 	cr->rec.recovery_no = recoveries + 1;
 	if ((rc = store_case_insert(c, &cr->rec, err)))
@@ -158,8 +170,10 @@ static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *
 	ev.user_id = req->who->user_id;
 	ev.agency_id = req->who->agency_id;
 	ev.data = cr->event_data;
-	ev.sealed = cr->event_sealed;
-	ev.sealed_len = cr->event_sealed_len;
+	if (cr->event_sealed.len) {
+		ev.sealed = (const unsigned char *)cr->event_sealed.data;
+		ev.sealed_len = cr->event_sealed.len;
+	}
 	if ((rc = store_event_insert(c, &ev, err)))
 		return rc;
 	if ((rc = casefile_save_steps(c, req, &cr->cf, err)))
@@ -329,12 +343,13 @@ static enum sh_code respond_case(struct api_request *req, struct api_response *r
 API_HANDLER(api_cases_create)
 {
 	struct app *app = req->app;
-	struct create cr = { .req = req };
+	struct create cr = { .req = req, .event_sealed = BUF_INIT };
 	const struct registry_entry *proto;
 	json_t *body = NULL, *youth, *ident = NULL, *v;
 	const char *key = api_header(req, "Idempotency-Key"), *s;
 	struct sh_date birth = { 0 };
-	struct buf sealed = BUF_INIT, event_sealed = BUF_INIT;
+	struct buf sealed = BUF_INIT, wrapped = BUF_INIT, event_text = BUF_INIT;
+	struct youth_key ykey = { 0 };
 	int64_t now = clock_now(&app->clock), t0 = 0, assault = 0;
 	int age = 0;
 	bool entered = false;
@@ -427,7 +442,15 @@ API_HANDLER(api_cases_create)
 	     *k; k++)
 		if ((v = json_object_get(youth, *k)))
 			json_object_set(ident, *k, v);
-	if ((rc = identity_seal(&app->keys, ident, &sealed)) ||
+	cr.event_text = &event_text;
+	/* a new youth's own data key: if the writer finds the youth already known, it is
+	 * dropped with the identity sealed under it */
+	if ((rc = shcrypto_youth_key_new(&app->keys, ykey.key, &wrapped)))
+		goto out;
+	ykey.present = true;
+	cr.youth.youth_key = (const unsigned char *)wrapped.data;
+	cr.youth.youth_key_len = wrapped.len;
+	if ((rc = identity_seal(&ykey, ident, &sealed)) ||
 	    (rc = search_identity_terms(&app->keys, ident, req->arena, &cr.search_terms,
 					&cr.nsearch, err)))
 		goto out;
@@ -440,16 +463,8 @@ API_HANDLER(api_cases_create)
 		     k++)
 			if ((v = json_object_get(body, *k)))
 				json_object_set(text, *k, v);
-		if (json_object_size(text)) {
-			struct buf plain = BUF_INIT;
-			if (!(rc = jsonh_dump(text, &plain)))
-				rc = shcrypto_seal(&app->keys, plain.data, plain.len,
-						   sealed_context[SEALED_EVENT_TEXT],
-						   &event_sealed);
-			buf_wipe(&plain);
-			cr.event_sealed = (const unsigned char *)event_sealed.data;
-			cr.event_sealed_len = event_sealed.len;
-		}
+		if (json_object_size(text))
+			rc = jsonh_dump(text, &event_text);
 		json_decref(text);
 		if (rc)
 			goto out;
@@ -507,7 +522,10 @@ out:
 	if (entered)
 		inflight_leave(app->inflight, req->who->user_id, key);
 	buf_release(&sealed);
-	buf_release(&event_sealed);
+	buf_release(&wrapped);
+	buf_wipe(&event_text);
+	buf_release(&cr.event_sealed);
+	youth_key_wipe(&ykey);
 	json_decref(ident);
 	json_decref(body);
 	return rc;
@@ -673,8 +691,7 @@ API_HANDLER(api_cases_list)
 		json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:b}", "id", rows[i].case_id, "area",
 				      rows[i].area, "youth_status", rows[i].youth_status, "age",
 				      rows[i].age, "open", rows[i].closed_at == 0);
-		json_t *youth = search_list_youth(req, rows[i].identity, rows[i].identity_len,
-						  rows[i].name_confidential);
+		json_t *youth = search_list_youth(req, &rows[i]);
 		jsonh_set_time(o, "identified_at", rows[i].identified_at, false);
 		jsonh_set_time(o, "next_due_at", rows[i].due_at, true);
 		if (youth)

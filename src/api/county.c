@@ -21,6 +21,8 @@ static const struct number numbers[] = {
 	  offsetof(struct county, events_per_minute) },
 	{ "accounts.inactive_days", 0, 3650, "days", offsetof(struct county, inactive_days) },
 	{ "witness.advocate_days", 0, 30, "days", offsetof(struct county, advocate_days) },
+	{ "retention.years_after_close", 0, 50, "years", offsetof(struct county, retention_years) },
+	{ "retention.after_age", 18, 25, "years", offsetof(struct county, retention_age) },
 };
 
 /* The words among the settings: where they go, and how a value is checked. */
@@ -190,6 +192,14 @@ const struct county_setting county_settings[] = {
 	{ "accounts.inactive_days", "90",
 	  "an account not used (no sign-in, no request) for this many days is disabled, its "
 	  "sessions and tokens ended, and its agency told; 1 to 3650, or 0 for never" },
+	{ "retention.years_after_close", "0",
+	  "retention: a youth whose recoveries are all closed is destroyed (identity shredded, "
+	  "texts unreadable, the Board's counts kept) this many years after the last closure, "
+	  "once retention.after_age is reached, unless a case has a hold; the server applies it "
+	  "monthly. 1 to 50, or 0 for no retention (keep everything)" },
+	{ "retention.after_age", "18",
+	  "retention never destroys the records of a youth younger than this (county days; from "
+	  "the birth date, or the latest it can be from the age at identification); 18 to 25" },
 	{ "signin.totp_required", "privileged",
 	  "who must give a code from an authenticator app (TOTP) after the password: privileged "
 	  "(supervisors and admins) or everyone; anyone who set one up gives it" },

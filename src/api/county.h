@@ -38,8 +38,10 @@ struct county {
 	unsigned plan_required; /* witness.plan_required_parts: bit i for
 				      witness_plan_part_keys[i] (core/witness.h) */
 	int advocate_days;	/* witness.advocate_days */
-	int inactive_days;  /* accounts.inactive_days: disabled after this long unused; 0 never */
-	bool totp_everyone; /* signin.totp_required = everyone (else supervisors and admins) */
+	int inactive_days;   /* accounts.inactive_days: disabled after this long unused; 0 never */
+	bool totp_everyone;  /* signin.totp_required = everyone (else supervisors and admins) */
+	int retention_years; /* retention.years_after_close: 0 (retention off) or years */
+	int retention_age;   /* retention.after_age: not before the youth is this old */
 	struct county_oidc oidc;
 	char *hotlines; /* youth.hotlines: "NAME|PHONE|TEXT;..." */
 };

@@ -9,6 +9,7 @@
 #include "api/audit.h"
 #include "api/casefile.h"
 #include "api/handlers.h"
+#include "api/identity.h"
 #include "api/params.h"
 #include "api/search.h"
 #include "core/csec.h"
@@ -1088,8 +1089,15 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 	enum sh_code rc;
 
 	x->conn = c;
-	if ((rc = casefile_load(req, c, req->params[0], &x->cf, err)) ||
-	    (rc = timeline_room(x, err)) || (rc = casefile_evaluate(req, &x->cf, x->now, err)))
+	if ((rc = casefile_load(req, c, req->params[0], &x->cf, err)))
+		goto out;
+	if (x->cf.c.sealed_at) {
+		rc = sh_error_set(err, SH_ECONFLICT,
+				  "this case's records are sealed (by court order or retention): "
+				  "nothing can be added to them");
+		goto out;
+	}
+	if ((rc = timeline_room(x, err)) || (rc = casefile_evaluate(req, &x->cf, x->now, err)))
 		goto out;
 	/* an arrest may come first: "arrested first, recognised as a victim later" */
 	if (x->at < x->cf.c.identified_at -
@@ -1150,8 +1158,9 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 	ev.data = data.data;
 	if (json_object_size(x->text)) {
 		if ((rc = jsonh_dump(x->text, &plain)) ||
-		    (rc = shcrypto_seal(&req->app->keys, plain.data, plain.len,
-					sealed_context[SEALED_EVENT_TEXT], &sealed)))
+		    (rc = youth_seal_wrapped(&req->app->keys, x->cf.c.youth_key,
+					     x->cf.c.youth_key_len, SEALED_EVENT_TEXT, plain.data,
+					     plain.len, &sealed, err)))
 			goto out;
 		ev.sealed = (const unsigned char *)sealed.data;
 		ev.sealed_len = sealed.len;

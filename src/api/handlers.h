@@ -96,4 +96,11 @@ API_HANDLER(api_report_federal);
 API_HANDLER(api_case_csec);
 API_HANDLER(api_refused_arrests);
 
+/* seal.c: sealing by court order, retention and its holds */
+API_HANDLER(api_seal_create);
+API_HANDLER(api_holds_list);
+API_HANDLER(api_hold_put);
+API_HANDLER(api_hold_delete);
+API_HANDLER(api_retention_get);
+
 #endif

@@ -125,7 +125,7 @@ static enum sh_code youth_terms(struct store_conn *c, const struct shcrypto_keys
 				const struct youth_index_rec *y, struct arena *a, const char ***out,
 				size_t *n, struct sh_error *err)
 {
-	json_t *id = identity_open(k, y->identity, y->identity_len);
+	json_t *id = identity_open(k, y->youth_key, y->youth_key_len, y->identity, y->identity_len);
 	struct sealed_rec *births;
 	size_t nbirths;
 	enum sh_code rc;
@@ -138,8 +138,8 @@ static enum sh_code youth_terms(struct store_conn *c, const struct shcrypto_keys
 			struct buf plain = BUF_INIT;
 			struct sh_error ignored = SH_ERROR_INIT;
 			json_t *t = NULL;
-			if (!shcrypto_open(k, births[i].blob, births[i].len,
-					   sealed_context[SEALED_EVENT_TEXT], &plain, &ignored))
+			if (!youth_open(k, y->youth_key, y->youth_key_len, SEALED_EVENT_TEXT,
+					births[i].blob, births[i].len, &plain, &ignored))
 				t = json_loadb(plain.data, plain.len, 0, NULL);
 			buf_wipe(&plain);
 			if (jsonh_str(t, "birth_date"))
@@ -201,15 +201,17 @@ enum sh_code search_reindex(struct store *s, const struct shcrypto_keys *k, int6
 	return rc;
 }
 
-json_t *search_list_youth(const struct api_request *req, const unsigned char *identity,
-			  size_t identity_len, bool name_confidential)
+json_t *search_list_youth(const struct api_request *req, const struct owed_rec *row)
 {
 	json_t *id, *out;
 	char ini[32];
 
-	if (!access_sees_identity(req->who, name_confidential))
+	if (!access_sees_identity(req->who, row->name_confidential))
 		return NULL;
-	id = identity_open(&req->app->keys, identity, identity_len);
+	if (row->sealed_why)
+		return json_pack("{s:s}", "sealed", row->sealed_why);
+	id = identity_open(&req->app->keys, row->youth_key, row->youth_key_len, row->identity,
+			   row->identity_len);
 	search_initials(jsonh_str(id, "first_name"), jsonh_str(id, "last_name"), ini, sizeof(ini));
 	out = json_pack("{s:s}", "initials", ini);
 	json_decref(id);
@@ -307,8 +309,11 @@ static json_t *result_json(struct api_request *req, const struct casefile *cf)
 	}
 	json_object_set_new(o, "overdue", json_boolean(overdue));
 	jsonh_set_time(o, "next_due_at", next, true);
-	if (casefile_sees_identity(req->who, cf)) {
-		json_t *id = identity_open(&req->app->keys, cf->c.identity, cf->c.identity_len);
+	if (cf->c.sealed_at) {
+		json_object_set_new(youth, "sealed", json_string(cf->c.sealed_why));
+	} else if (casefile_sees_identity(req->who, cf)) {
+		json_t *id = identity_open(&req->app->keys, cf->c.youth_key, cf->c.youth_key_len,
+					   cf->c.identity, cf->c.identity_len);
 		char ini[32];
 		for (const char **k =
 			     (const char *[]){ "first_name", "last_name", "aliases", NULL };

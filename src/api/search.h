@@ -30,7 +30,6 @@ enum sh_code search_reindex(struct store *s, const struct shcrypto_keys *k, int6
 			    size_t *done, struct sh_error *err);
 /* The youth in a list row for this caller: {"initials"} when it may see identity, else
  * NULL (new reference). */
-json_t *search_list_youth(const struct api_request *req, const unsigned char *identity,
-			  size_t identity_len, bool name_confidential);
+json_t *search_list_youth(const struct api_request *req, const struct owed_rec *row);
 
 #endif

@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include "api/admin.h"
+#include "api/seal.h"
 #include "api/sweep.h"
 #include "lib/log.h"
 
@@ -19,6 +20,8 @@ struct sweeper {
 static void sweep_now(struct sweeper *s)
 {
 	struct sh_error err = SH_ERROR_INIT;
+	size_t destroyed;
+	bool ran;
 	int n = 0;
 
 	if (admin_disable_inactive(s->app->store, clock_now(&s->app->clock),
@@ -27,6 +30,11 @@ static void sweep_now(struct sweeper *s)
 	else if (n)
 		log_info("accounts: %d accounts disabled after %d days without use", n,
 			 s->app->county.inactive_days);
+	sh_error_init(&err);
+	if (retention_monthly(s->app, &ran, &destroyed, &err))
+		log_error("retention: the monthly run failed: %s", err.detail);
+	else if (ran)
+		log_info("retention: the monthly run destroyed %zu youth's identities", destroyed);
 }
 
 static void *thread_main(void *arg)

@@ -3,7 +3,8 @@
 /*
  * The account sweep of `serve`: accounts unused for accounts.inactive_days are disabled
  * (api/admin.h admin_disable_inactive) when the server starts and every hour after, on a
- * thread of its own.
+ * thread of its own. The same hourly turn applies retention once a month (api/seal.h
+ * retention_monthly): the first turn of each county month.
  */
 #include "api/app.h"
 

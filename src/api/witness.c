@@ -768,7 +768,8 @@ API_HANDLER(api_case_witness)
 	out = json_pack("{s:s, s:o}", "case_id", cf.c.id, "witnesses", ws);
 	/* PC 293: the witness is named only to the agencies the law allows */
 	json_object_set_new(out, "youth_label",
-			    json_string(casefile_sees_identity(req->who, &cf)
+			    json_string(cf.c.sealed_at ? "sealed: no identity is kept"
+					: casefile_sees_identity(req->who, &cf)
 						? "named in the case record"
 						: "Jane/John Doe (name confidential, PC 293)"));
 	return api_reply_json_new(res, 200, out);

@@ -197,6 +197,8 @@ int cmd_token(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_key(int argc, char **argv);
+int cmd_seal(int argc, char **argv);
+int cmd_retention(int argc, char **argv);
 int cmd_roster(int argc, char **argv);
 int cmd_notify(int argc, char **argv);
 int cmd_report(int argc, char **argv);

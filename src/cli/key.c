@@ -1,9 +1,11 @@
 /*
- * safeharbor key rotate: adds a new field-encryption key and re-seals every sealed
- * value (youth identities, event free text, defendants' names, webhook secrets) with it,
- * recomputing
- * the blind indexes, in one transaction. The key file keeps the old keys, so a
- * failure half-way leaves everything readable.
+ * safeharbor key rotate: adds a new field-encryption key and re-seals every value under the
+ * field key with it (youth data keys, defendants' names, webhook and second-factor
+ * secrets), recomputing the blind indexes, in one transaction; values under a youth's own
+ * data key stay as they are. A youth from before schema 13 is given their own data key
+ * here (the migration of existing data: it needs the key file, which SQL migrations do
+ * not have). The key file keeps the old keys, so a failure half-way leaves everything
+ * readable.
  */
 #include "lib/common.h"
 #include "api/audit.h"
@@ -15,41 +17,123 @@
 struct rotation {
 	const struct shcrypto_keys *keys;
 	size_t counts[SEALED_KIND_COUNT];
+	size_t moved; /* youth from before schema 13 given their own data key */
 	uint32_t key_id;
 };
+
+/*
+ * A youth from before schema 13 gets their own data key (the migration of existing data):
+ * the identity (into *sealed, for the caller to store) and every event text of their
+ * recoveries still under the field key are sealed again under it (each event anchored
+ * again, as a rotation does).
+ */
+static enum sh_code give_key(struct store_conn *c, struct rotation *r, int64_t youth_id,
+			     const json_t *identity, struct arena *a, struct buf *sealed,
+			     struct sh_error *err)
+{
+	struct youth_key y = { .present = true };
+	struct buf wrapped = BUF_INIT;
+	struct sealed_rec *texts;
+	size_t n = 0;
+	enum sh_code rc;
+
+	if ((rc = shcrypto_youth_key_new(r->keys, y.key, &wrapped)) ||
+	    (rc = identity_seal(&y, identity, sealed))) {
+		rc = sh_error_set(err, rc, "could not make a youth's data key");
+		goto out;
+	}
+	if ((rc = store_youth_key_put(c, youth_id, (const unsigned char *)wrapped.data, wrapped.len,
+				      err)) ||
+	    (rc = store_youth_legacy_texts(c, youth_id, a, &texts, &n, err)))
+		goto out;
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct buf text = BUF_INIT;
+		struct sealed_rec nr = { .id = texts[i].id };
+		if (!(rc = youth_reseal(r->keys, &y, SEALED_EVENT_TEXT, texts[i].blob, texts[i].len,
+					&text, err))) {
+			nr.blob = (const unsigned char *)text.data;
+			nr.len = text.len;
+			rc = store_sealed_set(c, SEALED_EVENT_TEXT, &nr, NULL, err);
+		}
+		buf_release(&text);
+		r->counts[SEALED_EVENT_TEXT]++;
+	}
+	r->moved++;
+out:
+	youth_key_wipe(&y);
+	buf_release(&wrapped);
+	return rc;
+}
+
+/*
+ * Youth identities: the blind index is recomputed under the new key for every youth not
+ * sealed; a youth from before schema 13 is given their own data key (give_key); an identity
+ * under the youth's key stays as it is (the key is re-wrapped as a SEALED_YOUTH_KEY value).
+ */
+static enum sh_code reseal_identities(struct store_conn *c, struct rotation *r, struct arena *a,
+				      struct sh_error *err)
+{
+	struct youth_index_rec *list;
+	size_t n;
+	enum sh_code rc = store_youth_unindexed(c, -1, INT_MAX, a, &list, &n, err);
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		json_t *id = identity_open(r->keys, list[i].youth_key, list[i].youth_key_len,
+					   list[i].identity, list[i].identity_len);
+		struct buf sealed = BUF_INIT;
+		struct sealed_rec nr = { .id = list[i].id,
+					 .blob = list[i].identity,
+					 .len = list[i].identity_len };
+		char blind[65];
+		if (!id) {
+			rc = sh_error_set(err, SH_EINTERNAL,
+					  "youth %" PRId64 ": identity unreadable", list[i].id);
+			break;
+		}
+		if (!list[i].youth_key) {
+			rc = give_key(c, r, list[i].id, id, a, &sealed, err);
+			nr.blob = (const unsigned char *)sealed.data;
+			nr.len = sealed.len;
+		}
+		if (!rc)
+			rc = store_sealed_set(
+				c, SEALED_IDENTITY, &nr,
+				identity_blind_index(r->keys, id, blind) ? blind : NULL, err);
+		json_decref(id);
+		buf_release(&sealed);
+		r->counts[SEALED_IDENTITY]++;
+	}
+	return rc;
+}
 
 static enum sh_code reseal_all(struct store_conn *c, void *arg, struct sh_error *err)
 {
 	struct rotation *r = arg;
 	struct arena a = ARENA_INIT;
 	enum sh_code rc = SH_OK;
-	char detail[96];
+	char detail[128];
 
 	for (int kind = 0; !rc && kind < SEALED_KIND_COUNT; kind++) {
 		struct sealed_rec *list;
 		size_t n;
+		if (kind == SEALED_IDENTITY) {
+			rc = reseal_identities(c, r, &a, err);
+			continue;
+		}
 		if ((rc = store_sealed_list(c, (enum sealed_kind)kind, &a, &list, &n, err)))
 			break;
 		for (size_t i = 0; !rc && i < n; i++) {
 			struct buf plain = BUF_INIT, sealed = BUF_INIT;
 			struct sealed_rec nr = { .id = list[i].id };
-			char blind[65];
-			const char *bi = NULL;
 			rc = shcrypto_open(r->keys, list[i].blob, list[i].len, sealed_context[kind],
 					   &plain, err);
-			if (!rc && kind == SEALED_IDENTITY) {
-				json_t *id = json_loadb(plain.data, plain.len, 0, NULL);
-				if (identity_blind_index(r->keys, id, blind))
-					bi = blind;
-				json_decref(id);
-			}
 			if (!rc)
 				rc = shcrypto_seal(r->keys, plain.data, plain.len,
 						   sealed_context[kind], &sealed);
 			nr.blob = (const unsigned char *)sealed.data;
 			nr.len = sealed.len;
 			if (!rc)
-				rc = store_sealed_set(c, (enum sealed_kind)kind, &nr, bi, err);
+				rc = store_sealed_set(c, (enum sealed_kind)kind, &nr, NULL, err);
 			buf_wipe(&plain);
 			buf_release(&sealed);
 			r->counts[kind]++;
@@ -63,8 +147,12 @@ static enum sh_code reseal_all(struct store_conn *c, void *arg, struct sh_error 
 	if ((rc = keycheck_record(c, r->keys, r->keys->nkeys - 1, err)))
 		return rc;
 	snprintf(detail, sizeof(detail),
-		 "key %" PRIu32 ": %zu identities, %zu texts, %zu names, %zu webhook secrets",
-		 r->key_id, r->counts[0], r->counts[1], r->counts[2], r->counts[3]);
+		 "key %" PRIu32
+		 ": %zu identities, %zu texts, %zu names, %zu webhook secrets, %zu youth keys"
+		 " (%zu new)",
+		 r->key_id, r->counts[SEALED_IDENTITY], r->counts[SEALED_EVENT_TEXT],
+		 r->counts[SEALED_DEFENDANT_NAME], r->counts[SEALED_WEBHOOK_SECRET],
+		 r->counts[SEALED_YOUTH_KEY], r->moved);
 	return audit_record(c, NULL, (int64_t)time(NULL), "key.rotate", NULL, NULL, "ok", detail,
 			    err);
 }
@@ -107,11 +195,12 @@ int cmd_key(int argc, char **argv)
 	if ((rc = store_write(s, reseal_all, &r, &err)))
 		goto out;
 	printf("key %" PRIu32 " now seals: %zu identities, %zu event texts, %zu defendant names, "
-	       "%zu webhook secrets, %zu second-factor secrets re-sealed; blind indexes "
-	       "recomputed\n",
+	       "%zu webhook secrets, %zu second-factor secrets, %zu youth data keys re-sealed; "
+	       "blind indexes recomputed (sealed youth have none); %zu youth from before schema "
+	       "13 given their own data key\n",
 	       r.key_id, r.counts[SEALED_IDENTITY], r.counts[SEALED_EVENT_TEXT],
 	       r.counts[SEALED_DEFENDANT_NAME], r.counts[SEALED_WEBHOOK_SECRET],
-	       r.counts[SEALED_TOTP_SECRET]);
+	       r.counts[SEALED_TOTP_SECRET], r.counts[SEALED_YOUTH_KEY], r.moved);
 out:
 	store_close(s);
 	if (keys.keys)

@@ -13,6 +13,8 @@ const struct cli_command cli_commands[] = {
 	{ "token", cmd_token, "create, list or revoke integration tokens" },
 	{ "demo", cmd_demo, "load synthetic agencies, users and cases into a new database" },
 	{ "key", cmd_key, "rotate the field-encryption key" },
+	{ "seal", cmd_seal, "carry out a court order to seal a youth's records" },
+	{ "retention", cmd_retention, "the retention schedule: dry run, apply, holds" },
 	{ "audit", cmd_audit, "verify the audit chain; list who viewed a case" },
 	{ "roster", cmd_roster, "on-call rosters and how people are reached (webhook, e-mail)" },
 	{ "notify", cmd_notify, "notification settings and the outbox of summonses" },

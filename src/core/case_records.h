@@ -31,9 +31,14 @@ struct case_rec {
 	const char *indicators;	 /* JSON array text */
 	int64_t closed_at;	 /* 0 while open */
 	const char *close_reason;
-	/* filled by case_get: the youth's sealed identity */
+	/* filled by case_get: the youth's sealed identity, their wrapped data key (NULL when
+	 * sealed by court order or destroyed by retention) and when that was (0: never) */
 	const unsigned char *identity;
 	size_t identity_len;
+	const unsigned char *youth_key;
+	size_t youth_key_len;
+	int64_t sealed_at;
+	const char *sealed_why; /* "court order" or "retention" */
 };
 
 struct case_agency_rec {

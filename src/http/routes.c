@@ -54,6 +54,18 @@ const struct route http_routes[] = {
 	  SESSION("a password is changed from a signed-in session, not with a token") },
 
 	{ "GET", "/api/v1/agencies", api_agencies_list, ROUTE_SIGNED_IN, 0 },
+
+	/* sealing by court order and retention (docs/security.md, "Sealing and retention") */
+	{ "POST", "/api/v1/seals", api_seal_create, ROUTE_SIGNED_IN, 4 * KiB,
+	  ADMINS("only an admin carries out a court order to seal") },
+	{ "GET", "/api/v1/retention", api_retention_get, ROUTE_SIGNED_IN, 0,
+	  ADMINS("only an admin sees what retention would destroy") },
+	{ "GET", "/api/v1/holds", api_holds_list, ROUTE_SIGNED_IN, 0,
+	  ADMINS("only an admin manages holds") },
+	{ "PUT", "/api/v1/holds/{id}", api_hold_put, ROUTE_SIGNED_IN, 4 * KiB,
+	  ADMINS("only an admin manages holds") },
+	{ "DELETE", "/api/v1/holds/{id}", api_hold_delete, ROUTE_SIGNED_IN, 0,
+	  ADMINS("only an admin manages holds") },
 	{ "POST", "/api/v1/agencies", api_agencies_create, ROUTE_SIGNED_IN, 16 * KiB,
 	  ADMINS("only an admin may add agencies") },
 	{ "POST", "/api/v1/agencies/{id}/disable", api_agency_disable, ROUTE_SIGNED_IN, 1 * KiB,

@@ -7,6 +7,10 @@
 
 #define SEAL_VERSION 1
 #define SEAL_HEADER (1 + 4 + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
+/* a value sealed under a youth's own data key: version, nonce, ciphertext+tag */
+#define SEAL_VERSION_YOUTH 2
+#define YOUTH_SEAL_HEADER (1 + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
+#define YOUTH_KEY_CONTEXT "youth.key"
 
 enum sh_code shcrypto_init(struct sh_error *err)
 {
@@ -249,6 +253,76 @@ enum sh_code shcrypto_open(const struct shcrypto_keys *k, const void *sealed, si
 				    "an encrypted field failed its integrity check");
 	}
 	sodium_memzero(key, sizeof(key));
+	out->len += (size_t)plen;
+	out->data[out->len] = '\0';
+	return SH_OK;
+}
+
+enum sh_code shcrypto_youth_key_new(const struct shcrypto_keys *k,
+				    unsigned char key[SHCRYPTO_YOUTH_KEY_LEN], struct buf *wrapped)
+{
+	randombytes_buf(key, SHCRYPTO_YOUTH_KEY_LEN);
+	return shcrypto_seal(k, key, SHCRYPTO_YOUTH_KEY_LEN, YOUTH_KEY_CONTEXT, wrapped);
+}
+
+enum sh_code shcrypto_youth_key_open(const struct shcrypto_keys *k, const void *wrapped, size_t len,
+				     unsigned char key[SHCRYPTO_YOUTH_KEY_LEN],
+				     struct sh_error *err)
+{
+	struct buf plain = BUF_INIT;
+	enum sh_code rc = shcrypto_open(k, wrapped, len, YOUTH_KEY_CONTEXT, &plain, err);
+
+	if (!rc && plain.len != SHCRYPTO_YOUTH_KEY_LEN)
+		rc = sh_error_set(err, SH_EINTERNAL, "a youth's data key is damaged");
+	if (!rc)
+		memcpy(key, plain.data, SHCRYPTO_YOUTH_KEY_LEN);
+	buf_wipe(&plain);
+	return rc;
+}
+
+enum sh_code shcrypto_seal_youth(const unsigned char key[SHCRYPTO_YOUTH_KEY_LEN], const void *plain,
+				 size_t len, const char *context, struct buf *out)
+{
+	unsigned char header[YOUTH_SEAL_HEADER];
+	unsigned long long clen;
+	enum sh_code rc;
+
+	rc = buf_grow(out, YOUTH_SEAL_HEADER + len + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+	if (rc)
+		return rc;
+	header[0] = SEAL_VERSION_YOUTH;
+	randombytes_buf(header + 1, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	buf_add(out, header, YOUTH_SEAL_HEADER);
+	crypto_aead_xchacha20poly1305_ietf_encrypt((unsigned char *)out->data + out->len, &clen,
+						   plain, len, (const unsigned char *)context,
+						   strlen(context), NULL, header + 1, key);
+	out->len += (size_t)clen;
+	out->data[out->len] = '\0';
+	return SH_OK;
+}
+
+enum sh_code shcrypto_open_youth(const struct shcrypto_keys *k, const unsigned char *youth_key,
+				 const void *sealed, size_t len, const char *context,
+				 struct buf *out, struct sh_error *err)
+{
+	const unsigned char *s = sealed;
+	unsigned long long plen;
+	enum sh_code rc;
+
+	if (len < 1 || s[0] != SEAL_VERSION_YOUTH)
+		return shcrypto_open(k, sealed, len, context, out, err);
+	if (!youth_key)
+		return sh_error_set(err, SH_ENOTFOUND, "sealed by court order");
+	if (len < YOUTH_SEAL_HEADER + crypto_aead_xchacha20poly1305_ietf_ABYTES)
+		return sh_error_set(err, SH_EINTERNAL, "an encrypted field is damaged");
+	if ((rc = buf_grow(out, len)))
+		return sh_error_set(err, rc, "out of memory");
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+		    (unsigned char *)out->data + out->len, &plen, NULL, s + YOUTH_SEAL_HEADER,
+		    len - YOUTH_SEAL_HEADER, (const unsigned char *)context, strlen(context), s + 1,
+		    youth_key))
+		return sh_error_set(err, SH_EINTERNAL,
+				    "an encrypted field failed its integrity check");
 	out->len += (size_t)plen;
 	out->data[out->len] = '\0';
 	return SH_OK;

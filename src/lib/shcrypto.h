@@ -44,6 +44,31 @@ enum sh_code shcrypto_seal(const struct shcrypto_keys *k, const void *plain, siz
 enum sh_code shcrypto_open(const struct shcrypto_keys *k, const void *sealed, size_t len,
 			   const char *context, struct buf *out, struct sh_error *err);
 /*
+ * Per-youth data keys (crypto-shredding). Every value that belongs to a youth is sealed
+ * under the youth's own random key; that key is kept only wrapped (sealed under the field
+ * key, context "youth.key"), so destroying its one row makes all of them unreadable.
+ * shcrypto_youth_key_new fills key and appends the wrapped form to *wrapped (the caller
+ * wipes key); shcrypto_youth_key_open unwraps one.
+ */
+#define SHCRYPTO_YOUTH_KEY_LEN 32
+enum sh_code shcrypto_youth_key_new(const struct shcrypto_keys *k,
+				    unsigned char key[SHCRYPTO_YOUTH_KEY_LEN], struct buf *wrapped);
+enum sh_code shcrypto_youth_key_open(const struct shcrypto_keys *k, const void *wrapped, size_t len,
+				     unsigned char key[SHCRYPTO_YOUTH_KEY_LEN],
+				     struct sh_error *err);
+/* Seals under a youth's key (appended to out; format 2: version, nonce, ciphertext+tag). */
+enum sh_code shcrypto_seal_youth(const unsigned char key[SHCRYPTO_YOUTH_KEY_LEN], const void *plain,
+				 size_t len, const char *context, struct buf *out);
+/*
+ * Opens a youth's value: format 2 with youth_key, older values (sealed under the field key
+ * before schema 13) with k. youth_key NULL (the key was destroyed: sealed by court order
+ * or retention) makes a format-2 value SH_ENOTFOUND.
+ */
+enum sh_code shcrypto_open_youth(const struct shcrypto_keys *k, const unsigned char *youth_key,
+				 const void *sealed, size_t len, const char *context,
+				 struct buf *out, struct sh_error *err);
+
+/*
  * The audit chain's two keys, derived (libsodium KDF) from the key file's oldest key (the
  * lowest id), which every rotation keeps: mac keys the hash of every audit row, checkpoint
  * signs the lines of the checkpoints file. Neither is stored in the database.

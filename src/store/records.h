@@ -137,6 +137,10 @@ struct youth_rec {
 	const unsigned char *identity;
 	size_t identity_len;
 	int64_t created_at;
+	/* the youth's data key, wrapped (lib/shcrypto.h): youth_insert stores it beside the
+	 * youth, so every way of making a youth gives them a key to shred */
+	const unsigned char *youth_key;
+	size_t youth_key_len;
 };
 
 /* A row of "who viewed and changed a case", with the names it needs. */
@@ -185,6 +189,9 @@ struct owed_rec {
 	/* who the youth is, for initials (sealed), and whether the name is confidential now */
 	const unsigned char *identity;
 	size_t identity_len;
+	const unsigned char *youth_key; /* wrapped; NULL when sealed (or from before schema 13) */
+	size_t youth_key_len;
+	const char *sealed_why; /* NULL, or why no identity is left: "court order", "retention" */
 	bool name_confidential;
 	int64_t worker_id; /* the agency's named worker on the case; 0: nobody */
 	const char *worker_name;
@@ -251,6 +258,7 @@ enum sealed_kind {
 	SEALED_DEFENDANT_NAME, /* defendants.name_sealed */
 	SEALED_WEBHOOK_SECRET, /* user_channels.webhook_secret */
 	SEALED_TOTP_SECRET,    /* users.totp_secret */
+	SEALED_YOUTH_KEY,      /* youth_keys.wrapped: a youth's data key under the field key */
 	SEALED_KIND_COUNT
 };
 
@@ -261,6 +269,29 @@ static const char *const sealed_context[SEALED_KIND_COUNT] = {
 	[SEALED_DEFENDANT_NAME] = "defendant.name",
 	[SEALED_WEBHOOK_SECRET] = "notify.webhook_secret",
 	[SEALED_TOTP_SECRET] = "user.totp",
+	[SEALED_YOUTH_KEY] = "youth.key",
+};
+
+/* A hold: the case (and so its youth) is kept from retention, for a reason. */
+struct hold_rec {
+	const char *case_id;
+	const char *reason;
+	int64_t user_id; /* who set it; 0: the operator */
+	int64_t set_at;
+};
+
+/* A youth retention may destroy: every recovery closed, none held by hold_rec. */
+struct retention_rec {
+	int64_t youth_id;
+	const char *case_ids;	       /* the recoveries' case ids, space-separated, oldest first */
+	int64_t last_closed_at;	       /* the latest closure */
+	int64_t last_identified_at;    /* the latest recovery's identification */
+	int last_age;		       /* the youth's age then */
+	bool held;		       /* a case of the youth has a hold */
+	const unsigned char *identity; /* for the birth date */
+	size_t identity_len;
+	const unsigned char *youth_key;
+	size_t youth_key_len;
 };
 
 struct sealed_rec {

@@ -14,6 +14,8 @@ struct youth_index_rec {
 	int64_t id;
 	const unsigned char *identity;
 	size_t identity_len;
+	const unsigned char *youth_key; /* wrapped */
+	size_t youth_key_len;
 };
 
 #define CASE_SEARCH_TERMS 8

@@ -94,6 +94,7 @@ enum sh_code sqlite_youth_insert(struct store_conn *c, struct youth_rec *r, stru
 {
 	static const char sql[] =
 		"INSERT INTO youth(blind_index, identity, created_at) VALUES (?1, ?2, ?3)";
+	static const char key_sql[] = "INSERT INTO youth_keys(youth_id, wrapped) VALUES (?1, ?2)";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
 	enum sh_code rc;
@@ -106,7 +107,13 @@ enum sh_code sqlite_youth_insert(struct store_conn *c, struct youth_rec *r, stru
 	if ((rc = sq_exec_stmt(sc, st, err)))
 		return rc;
 	r->id = sqlite3_last_insert_rowid(sc->db);
-	return SH_OK;
+	if (!r->youth_key)
+		return SH_OK;
+	if (!(st = sq_prep(sc, key_sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, r->id);
+	sqlite3_bind_blob(st, 2, r->youth_key, (int)r->youth_key_len, SQLITE_TRANSIENT);
+	return sq_exec_stmt(sc, st, err);
 }
 
 #define CASE_COLS                                                                                  \
@@ -179,13 +186,18 @@ static void map_case_get(sqlite3_stmt *st, struct arena *a, void *rec)
 
 	read_case(st, a, r);
 	r->identity = sq_col_blob(st, 19, a, &r->identity_len);
+	r->youth_key = sq_col_blob(st, 20, a, &r->youth_key_len);
+	r->sealed_at = sqlite3_column_int64(st, 21);
+	r->sealed_why = sq_col_text(st, 22, a);
 }
 
 enum sh_code sqlite_case_get(struct store_conn *c, const char *id, struct arena *a,
 			     struct case_rec *out, struct sh_error *err)
 {
-	static const char sql[] = "SELECT " CASE_COLS ", y.identity FROM cases c"
-				  " JOIN youth y ON y.id = c.youth_id WHERE c.id = ?1";
+	static const char sql[] = "SELECT " CASE_COLS ", y.identity, yk.wrapped, y.sealed_at,"
+				  " y.sealed_why"
+				  " FROM cases c JOIN youth y ON y.id = c.youth_id"
+				  " LEFT JOIN youth_keys yk ON yk.youth_id = y.id WHERE c.id = ?1";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
 
@@ -260,10 +272,12 @@ enum sh_code sqlite_case_set_closed(struct store_conn *c, const char *id, int64_
  */
 #define OWED_COLS                                                                           \
 	"c.id, c.identified_at, c.area, c.youth_status, c.age, c.closed_at, c.protocol_id," \
-	" c.name_confidential, y.identity, w.user_id, wu.display_name"
+	" c.name_confidential, y.identity, w.user_id, wu.display_name, yk.wrapped,"         \
+	" y.sealed_why"
 /* the youth (for initials) and the agency's named worker */
-#define OWED_JOINS                                                                        \
-	" JOIN youth y ON y.id = c.youth_id LEFT JOIN case_workers w ON w.case_id = c.id" \
+#define OWED_JOINS                                                                         \
+	" JOIN youth y ON y.id = c.youth_id LEFT JOIN youth_keys yk ON yk.youth_id = y.id" \
+	" LEFT JOIN case_workers w ON w.case_id = c.id"                                    \
 	" AND w.agency_id = ?1 LEFT JOIN users wu ON wu.id = w.user_id"
 #define MINE_PENDING                                                                   \
 	"s.state = 'pending' AND (s.owner = ?3 OR s.also_owner = ?3) AND s.due_at > 0" \
@@ -316,6 +330,8 @@ static struct owed_rec *owed_push(sqlite3_stmt *st, struct arena *a, struct owed
 	o->identity = sq_col_blob(st, 8, a, &o->identity_len);
 	o->worker_id = sqlite3_column_int64(st, 9);
 	o->worker_name = sq_col_text(st, 10, a);
+	o->youth_key = sq_col_blob(st, 11, a, &o->youth_key_len);
+	o->sealed_why = sq_col_text(st, 12, a);
 	return o;
 }
 
@@ -381,9 +397,9 @@ static enum sh_code owed_due(struct sconn *sc, const struct case_query *q, struc
 		sq_bind_text(one, 6, id);
 		if ((rc = sq_step(sc, one, &found, err)))
 			goto out;
-		if (found && sqlite3_column_int64(one, 11) == due) {
+		if (found && sqlite3_column_int64(one, 13) == due) {
 			struct owed_rec *o = owed_push(one, a, out, n, cap);
-			const char *next = (const char *)sqlite3_column_text(one, 12);
+			const char *next = (const char *)sqlite3_column_text(one, 14);
 			if (!o) {
 				rc = sq_no_mem(err);
 				goto out;

@@ -60,14 +60,17 @@ static void map_youth_unindexed(sqlite3_stmt *st, struct arena *a, void *rec)
 
 	r->id = sqlite3_column_int64(st, 0);
 	r->identity = sq_col_blob(st, 1, a, &r->identity_len);
+	r->youth_key = sq_col_blob(st, 2, a, &r->youth_key_len);
 }
 
 enum sh_code sqlite_youth_unindexed(struct store_conn *c, int64_t key_id, int limit,
 				    struct arena *a, struct youth_index_rec **out, size_t *n,
 				    struct sh_error *err)
 {
-	static const char sql[] = "SELECT id, identity FROM youth WHERE search_key <> ?1"
-				  " ORDER BY id LIMIT ?2";
+	static const char sql[] =
+		"SELECT y.id, y.identity, yk.wrapped FROM youth y"
+		" LEFT JOIN youth_keys yk ON yk.youth_id = y.id"
+		" WHERE y.search_key <> ?1 AND y.sealed_at = 0 ORDER BY y.id LIMIT ?2";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
 

@@ -417,6 +417,24 @@ static const char *const migrations[] = {
 	"  used_at INTEGER NOT NULL DEFAULT 0"
 	") STRICT;"
 	"CREATE INDEX hearings_at ON hearings(at);",
+
+	/* 13: court-ordered sealing and retention (issue 23). Each youth's values are sealed
+	 * under the youth's own data key, kept only here, wrapped under the field key:
+	 * deleting the row makes them unreadable (crypto-shredding). A youth sealed by court
+	 * order or destroyed by retention keeps when and why (sealed_why: 'court order',
+	 * 'retention'), no identity. A hold keeps a case, and its youth, from retention. */
+	"CREATE TABLE youth_keys ("
+	"  youth_id INTEGER PRIMARY KEY REFERENCES youth(id),"
+	"  wrapped BLOB NOT NULL"
+	") STRICT;"
+	"ALTER TABLE youth ADD COLUMN sealed_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE youth ADD COLUMN sealed_why TEXT;"
+	"CREATE TABLE case_holds ("
+	"  case_id TEXT PRIMARY KEY REFERENCES cases(id),"
+	"  reason TEXT NOT NULL,"
+	"  user_id INTEGER NOT NULL DEFAULT 0,"
+	"  set_at INTEGER NOT NULL"
+	") STRICT;",
 };
 
 int sqlite_schema_count(void)

@@ -4,12 +4,15 @@
 
 static const char *const list_sql[] = {
 	[SEALED_IDENTITY] = "SELECT id, identity FROM youth ORDER BY id",
-	[SEALED_EVENT_TEXT] = "SELECT id, sealed FROM events WHERE sealed IS NOT NULL ORDER BY id",
+	/* texts under the field key (format 1); those under a youth's key stay as they are */
+	[SEALED_EVENT_TEXT] = "SELECT id, sealed FROM events WHERE substr(sealed, 1, 1) = X'01'"
+			      " ORDER BY id",
 	[SEALED_DEFENDANT_NAME] = "SELECT id, name_sealed FROM defendants ORDER BY id",
 	[SEALED_WEBHOOK_SECRET] = "SELECT user_id, webhook_secret FROM user_channels"
 				  " WHERE webhook_secret IS NOT NULL ORDER BY user_id",
 	[SEALED_TOTP_SECRET] = "SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL"
 			       " ORDER BY id",
+	[SEALED_YOUTH_KEY] = "SELECT youth_id, wrapped FROM youth_keys ORDER BY youth_id",
 };
 static const char *const set_sql[] = {
 	[SEALED_IDENTITY] = "UPDATE youth SET identity = ?2, blind_index = ?3 WHERE id = ?1",
@@ -19,6 +22,8 @@ static const char *const set_sql[] = {
 	[SEALED_WEBHOOK_SECRET] = ("UPDATE user_channels SET webhook_secret = ?2"
 				   " WHERE user_id = ?1 AND ?3 IS NULL"),
 	[SEALED_TOTP_SECRET] = "UPDATE users SET totp_secret = ?2 WHERE id = ?1 AND ?3 IS NULL",
+	[SEALED_YOUTH_KEY] =
+		"UPDATE youth_keys SET wrapped = ?2 WHERE youth_id = ?1 AND ?3 IS NULL",
 };
 
 enum sh_code sqlite_sealed_list(struct store_conn *c, enum sealed_kind kind, struct arena *a,
@@ -53,15 +58,18 @@ enum sh_code sqlite_sealed_list(struct store_conn *c, enum sealed_kind kind, str
 	return rc;
 }
 
+/* only values under the field key (format 1) tell whether the key file is this database's */
 static const char *const first_sql[] = {
-	[SEALED_IDENTITY] = "SELECT id, identity FROM youth ORDER BY id LIMIT 1",
-	[SEALED_EVENT_TEXT] = "SELECT id, sealed FROM events WHERE sealed IS NOT NULL ORDER BY id"
-			      " LIMIT 1",
+	[SEALED_IDENTITY] = "SELECT id, identity FROM youth WHERE substr(identity, 1, 1) = X'01'"
+			    " ORDER BY id LIMIT 1",
+	[SEALED_EVENT_TEXT] = "SELECT id, sealed FROM events WHERE substr(sealed, 1, 1) = X'01'"
+			      " ORDER BY id LIMIT 1",
 	[SEALED_DEFENDANT_NAME] = "SELECT id, name_sealed FROM defendants ORDER BY id LIMIT 1",
 	[SEALED_WEBHOOK_SECRET] = "SELECT user_id, webhook_secret FROM user_channels"
 				  " WHERE webhook_secret IS NOT NULL ORDER BY user_id LIMIT 1",
 	[SEALED_TOTP_SECRET] = "SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL"
 			       " ORDER BY id LIMIT 1",
+	[SEALED_YOUTH_KEY] = "SELECT youth_id, wrapped FROM youth_keys ORDER BY youth_id LIMIT 1",
 };
 
 enum sh_code sqlite_sealed_first(struct store_conn *c, enum sealed_kind kind, struct arena *a,

@@ -20,12 +20,15 @@ test('key rotate re-seals identities, notes and names; nothing is lost', async (
   const keyfile = srv.db.replace(/\.db$/, '.key');
   const r = cli(['key', 'rotate', '--db', srv.db]);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /key 2 now seals: 1 identities, 1 event texts, 0 defendant names, 1 webhook secrets/);
+  // the youth's values are under the youth's own data key: only that key is re-sealed
+  assert.match(r.stdout, /key 2 now seals: 1 identities, 0 event texts, 0 defendant names, 1 webhook secrets, 0 second-factor secrets, 1 youth data keys/);
   assert.match(readFileSync(keyfile, 'utf8'), /^key 1 [0-9a-f]{64}\nkey 2 [0-9a-f]{64}$/m);
-  // every sealed value now names key 2 (bytes 1-4 of the sealed header)
+  // every value under the field key now names key 2 (bytes 1-4 of the sealed header); the
+  // youth's identity and texts stay under the youth's key (format 2)
   const q = (s) => execFileSync('sqlite3', [srv.db, s], { encoding: 'utf8' }).trim();
-  assert.equal(q("SELECT count(*) FROM youth WHERE hex(substr(identity, 2, 4)) <> '00000002'"), '0');
-  assert.equal(q("SELECT count(*) FROM events WHERE sealed IS NOT NULL AND hex(substr(sealed, 2, 4)) <> '00000002'"), '0');
+  assert.equal(q("SELECT count(*) FROM youth_keys WHERE hex(substr(wrapped, 2, 4)) <> '00000002'"), '0');
+  assert.equal(q("SELECT count(*) FROM youth WHERE hex(substr(identity, 1, 1)) <> '02'"), '0');
+  assert.equal(q("SELECT count(*) FROM events WHERE sealed IS NOT NULL AND hex(substr(sealed, 1, 1)) <> '02'"), '0');
   assert.equal(q("SELECT count(*) FROM user_channels WHERE hex(substr(webhook_secret, 2, 4)) <> '00000002'"), '0');
 
   const again = await serve(srv.db);

@@ -7,6 +7,7 @@ import {
   inEnglish, lateEntryField, now, radios, SECTION, setStatus, showProblem, showWarnings, STATUS, toLocalInput, fill } from '../dom.js';
 import { stepList } from '../steps.js';
 import { workerControl } from '../assign.js';
+import { sealedLabel } from './cases.js';
 import { onItButton, unreachableWhy } from '../summons.js';
 import { stepTitle, t, word } from '../i18n.js';
 
@@ -49,7 +50,8 @@ export async function render(main, ctx) {
   const witness = h('div', { id: 'witness' });
   const summoned = h('div');
   const timeline = h('ol', { class: 'timeline', reversed: true });
-  const forms = buildForms(ctx, id, refresh);
+  // nothing is added to a sealed youth's case (the API refuses it: 409)
+  const forms = c.youth?.sealed ? [] : buildForms(ctx, id, refresh);
   // the steps and their clocks lead (what a worker on a phone needs first); links jump to the rest
   const jumps = [['steps', t('case.steps')], ['youth', t('case.youth_agencies')], ['witness', t('case.witness')],
     forms.length && ['add', t('case.add')], ['timeline', t('case.timeline')]].filter(Boolean);
@@ -134,7 +136,7 @@ export function caseFacts(c) {
   const y = c.youth ?? {};
   const name = [y.first_name, y.last_name].filter(Boolean).join(' ');
   const facts = [
-    [t('case.youth'), name ? [name, y.name_confidential ? t('case.name_conf_suffix') : ''] :
+    [t('case.youth'), y.sealed ? sealedLabel(y) : name ? [name, y.name_confidential ? t('case.name_conf_suffix') : ''] :
       y.name_confidential ? t('case.name_conf') : t('case.no_name')],
     y.aliases?.length ? [t('case.aka'), y.aliases.join(', ')] : null,
     [t('case.age'), t('case.age_value', { age: y.age ?? '?', est: y.age_estimated ? t('case.estimated') : '' })],

@@ -10,9 +10,15 @@ import { areaOptions, colleagues, filterBar, filterQuery, loadPrefs, savePrefs }
 // the last search, in memory only (never in storage), for the person who made it
 let last = null;
 
+// A youth whose identity is gone: sealed by a court, or destroyed by the retention schedule.
+export function sealedLabel(y) {
+  return y.sealed === 'retention' ? t('cases.sealed_retention') : t('cases.sealed_court');
+}
+
 // How a result tells youths apart: the name (or initials) to those who may see it.
 export function youthLabel(y) {
   if (!y) return t('cases.name_hidden');
+  if (y.sealed) return sealedLabel(y);
   const name = [y.first_name, y.last_name].filter(Boolean).join(' ');
   if (name) return name;
   if (y.name_confidential && !y.initials) return t('cases.name_confidential');
@@ -123,7 +129,7 @@ export async function render(main, ctx) {
     listNote.textContent = items.length ? t('cases.n_cases', { n: items.length }) : t('cases.no_cases');
     fill(list, items.map((c) => h('li', { class: 'result card', dataset: { case: c.id } },
       h('p', { class: 'result-head' }, h('a', { href: `/cases/${c.id}`, class: 'result-name' },
-        c.youth?.initials || t('cases.youth'), h('span', { class: 'visually-hidden' }, t('cases.case_hidden', { id: c.id }))),
+        c.youth?.sealed ? sealedLabel(c.youth) : c.youth?.initials || t('cases.youth'), h('span', { class: 'visually-hidden' }, t('cases.case_hidden', { id: c.id }))),
       ' ', h('span', { class: `badge ${c.open ? 'badge-open' : 'badge-closed'}` }, c.open ? t('cases.open') : t('cases.closed'))),
       h('p', { class: 'result-facts' }, h('span', { class: 'case-id' }, c.id),
         t('cases.line', { age: c.age ?? '?', status: STATUS[c.youth_status] ?? c.youth_status, area: c.area, when: fmtTime(c.identified_at) })),

@@ -8,6 +8,13 @@ import { doneControl } from '../steps.js';
 import { colleagues, filterBar, filterQuery, loadPrefs, savePrefs } from '../filters.js';
 import { unreachableList } from '../summons.js';
 import { stepTitle, t } from '../i18n.js';
+import { sealedLabel } from './cases.js';
+
+// The youth in a row: initials, or that no identity is left.
+function youthTag(y) {
+  if (y?.sealed) return [h('strong', {}, sealedLabel(y)), ' · '];
+  return y?.initials ? [h('strong', {}, y.initials), ' · '] : null;
+}
 
 const REFRESH_MS = 60000;
 
@@ -64,7 +71,7 @@ export async function render(main, ctx) {
           h('span', { class: 'step-title' }, stepTitle(s.key, s.title)),
           clock(s.opened_at, s.due_at)),
         h('p', { class: 'owed-case' },
-          c.youth?.initials ? [h('strong', {}, c.youth.initials), ' · '] : null,
+          youthTag(c.youth),
           h('a', { href: `/cases/${c.id}`, class: 'case-id' }, c.id),
           t('owed.case_line', { age: c.age ?? '?', status: STATUS[c.youth_status] ?? c.youth_status, area: c.area }),
           c.worker ? t('owed.worker', { name: c.worker.name }) : ''),
@@ -79,7 +86,7 @@ export async function render(main, ctx) {
       : t('owed.count', { steps: t('owed.steps', { n: rows.length }), cases: t('owed.cases', { n: items.length }) }) +
         (late ? t('owed.late', { n: late }) : t('owed.none_late'));
     fill(cases, ...items.map((c) => h('li', {},
-      c.youth?.initials ? [h('strong', {}, c.youth.initials), ' · '] : null,
+      youthTag(c.youth),
       h('a', { href: `/cases/${c.id}`, class: 'case-id' }, c.id),
       t('owed.case_line2', { age: c.age ?? '?', status: STATUS[c.youth_status] ?? c.youth_status, when: fmtTime(c.identified_at) }))));
     if (!items.length) cases.append(h('li', { class: 'muted' }, t('owed.no_cases')));

@@ -1,0 +1,271 @@
+/* SQLite backend: sealing a youth's records by court order, retention and its holds. */
+#include "lib/common.h"
+#include "store/sqlite_internal.h"
+
+struct youth_state {
+	int64_t id, sealed_at;
+};
+
+static void map_youth_state(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct youth_state *y = rec;
+
+	UNUSED(a);
+	y->id = sqlite3_column_int64(st, 0);
+	y->sealed_at = sqlite3_column_int64(st, 1);
+}
+
+enum sh_code sqlite_youth_of_case(struct store_conn *c, const char *case_id, int64_t *youth_id,
+				  int64_t *sealed_at, struct sh_error *err)
+{
+	static const char sql[] = "SELECT y.id, y.sealed_at FROM cases c"
+				  " JOIN youth y ON y.id = c.youth_id WHERE c.id = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	struct youth_state y;
+	enum sh_code rc;
+
+	if (st)
+		sq_bind_text(st, 1, case_id);
+	rc = sq_row(sc, st, map_youth_state, NULL, &y, sizeof(y), NULL, err);
+	*youth_id = y.id;
+	*sealed_at = y.sealed_at;
+	return rc;
+}
+
+struct blob {
+	const unsigned char *data;
+	size_t len;
+};
+
+static void map_blob(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct blob *b = rec;
+
+	b->data = sq_col_blob(st, 0, a, &b->len);
+}
+
+enum sh_code sqlite_youth_key_get(struct store_conn *c, int64_t youth_id, struct arena *a,
+				  const unsigned char **out, size_t *len, struct sh_error *err)
+{
+	static const char sql[] = "SELECT wrapped FROM youth_keys WHERE youth_id = ?1";
+	struct blob b;
+	enum sh_code rc =
+		sq_row_id(sconn_of(c), sql, youth_id, map_blob, a, &b, sizeof(b), NULL, err);
+
+	*out = b.data;
+	*len = b.len;
+	return rc;
+}
+
+enum sh_code sqlite_youth_key_put(struct store_conn *c, int64_t youth_id,
+				  const unsigned char *wrapped, size_t len, struct sh_error *err)
+{
+	static const char sql[] = "INSERT INTO youth_keys(youth_id, wrapped) VALUES (?1, ?2)";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, youth_id);
+	sqlite3_bind_blob(st, 2, wrapped, (int)len, SQLITE_TRANSIENT);
+	return sq_exec_stmt(sc, st, err);
+}
+
+static void map_sealed(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct sealed_rec *r = rec;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->blob = sq_col_blob(st, 1, a, &r->len);
+}
+
+enum sh_code sqlite_youth_legacy_texts(struct store_conn *c, int64_t youth_id, struct arena *a,
+				       struct sealed_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] =
+		"SELECT e.id, e.sealed FROM events e JOIN cases k ON k.id = e.case_id"
+		" WHERE k.youth_id = ?1 AND substr(e.sealed, 1, 1) = X'01'"
+		" ORDER BY e.id";
+
+	return sq_rows_id(sconn_of(c), sql, youth_id, map_sealed, a, out, n, sizeof(**out), err);
+}
+
+/* Runs one statement binding the youth id as ?1. */
+static enum sh_code exec_youth(struct sconn *sc, const char *sql, int64_t youth_id,
+			       struct sh_error *err)
+{
+	sqlite3_stmt *st = sq_prep(sc, sql, err);
+
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, youth_id);
+	return sq_exec_stmt(sc, st, err);
+}
+
+enum sh_code sqlite_youth_seal(struct store_conn *c, int64_t youth_id, int64_t now, const char *why,
+			       int64_t *ncases, struct sh_error *err)
+{
+	/* the key's bytes are overwritten before the row goes, so the page SQLite frees holds
+	 * zeros, not the key (pages are reused, not wiped) */
+	static const char *const shred[] = {
+		"UPDATE youth_keys SET wrapped = zeroblob(length(wrapped)) WHERE youth_id = ?1",
+		"DELETE FROM youth_keys WHERE youth_id = ?1",
+		"DELETE FROM youth_search WHERE youth_id = ?1",
+	};
+	static const char state_sql[] = "SELECT sealed_at, (SELECT COUNT(*) FROM cases"
+					" WHERE youth_id = ?1) FROM youth WHERE id = ?1";
+	/* texts sealed under the field key before schema 13 cannot be shredded: overwritten */
+	static const char legacy_sql[] =
+		"SELECT e.id FROM events e JOIN cases k ON k.id = e.case_id"
+		" WHERE k.youth_id = ?1 AND substr(e.sealed, 1, 1) = X'01'"
+		" ORDER BY e.id";
+	static const char clear_sql[] = "UPDATE events SET sealed = NULL WHERE id = ?1";
+	static const char mark_sql[] = "UPDATE youth SET identity = X'', blind_index = NULL,"
+				       " sealed_at = ?2, sealed_why = ?3 WHERE id = ?1";
+	struct sconn *sc = sconn_of(c);
+	struct arena a = ARENA_INIT;
+	sqlite3_stmt *st;
+	int64_t *legacy = NULL;
+	size_t nlegacy = 0, cap = 0;
+	bool row;
+	enum sh_code rc;
+
+	*ncases = 0;
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, state_sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, youth_id);
+	if ((rc = sq_step(sc, st, &row, err)))
+		return rc;
+	if (!row)
+		return sh_error_set(err, SH_ENOTFOUND, "no such youth");
+	if (sqlite3_column_int64(st, 0)) {
+		sqlite3_reset(st);
+		return sh_error_set(err, SH_ECONFLICT, "this youth's records are already sealed");
+	}
+	*ncases = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	for (size_t i = 0; i < ARRAY_SIZE(shred); i++)
+		if ((rc = exec_youth(sc, shred[i], youth_id, err)))
+			return rc;
+	if (!(st = sq_prep(sc, legacy_sql, err)))
+		return err->code;
+	sqlite3_bind_int64(st, 1, youth_id);
+	while (!(rc = sq_step(sc, st, &row, err)) && row) {
+		int64_t *id = sq_push(&a, (void **)&legacy, &nlegacy, &cap, sizeof(*legacy));
+		if (!id) {
+			sqlite3_reset(st);
+			rc = sq_no_mem(err);
+			goto out;
+		}
+		*id = sqlite3_column_int64(st, 0);
+	}
+	for (size_t i = 0; !rc && i < nlegacy; i++) {
+		if (!(st = sq_prep(sc, clear_sql, err))) {
+			rc = err->code;
+			break;
+		}
+		sqlite3_bind_int64(st, 1, legacy[i]);
+		/* the chain's latest word on the event is its row without the text */
+		if (!(rc = sq_exec_stmt(sc, st, err)))
+			rc = sq_event_reanchor(c, legacy[i], now, "sealed", err);
+	}
+	if (rc || !(st = sq_prep(sc, mark_sql, err))) {
+		rc = rc ? rc : err->code;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, youth_id);
+	sqlite3_bind_int64(st, 2, now);
+	sq_bind_text(st, 3, why);
+	rc = sq_exec_stmt(sc, st, err);
+out:
+	arena_release(&a);
+	return rc;
+}
+
+enum sh_code sqlite_hold_set(struct store_conn *c, const struct hold_rec *h, struct sh_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO case_holds(case_id, reason, user_id, set_at) VALUES (?1, ?2, ?3, ?4)"
+		" ON CONFLICT(case_id) DO UPDATE SET reason = ?2, user_id = ?3, set_at = ?4";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sq_bind_text(st, 1, h->case_id);
+	sq_bind_text(st, 2, h->reason);
+	sqlite3_bind_int64(st, 3, h->user_id);
+	sqlite3_bind_int64(st, 4, h->set_at);
+	return sq_exec_stmt(sc, st, err);
+}
+
+enum sh_code sqlite_hold_clear(struct store_conn *c, const char *case_id, struct sh_error *err)
+{
+	static const char sql[] = "DELETE FROM case_holds WHERE case_id = ?1";
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	enum sh_code rc;
+
+	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+		return err->code;
+	sq_bind_text(st, 1, case_id);
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	return sqlite3_changes(sc->db) ? SH_OK
+				       : sh_error_set(err, SH_ENOTFOUND, "no hold on this case");
+}
+
+static void map_hold(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct hold_rec *h = rec;
+
+	h->case_id = sq_col_text(st, 0, a);
+	h->reason = sq_col_text(st, 1, a);
+	h->user_id = sqlite3_column_int64(st, 2);
+	h->set_at = sqlite3_column_int64(st, 3);
+}
+
+enum sh_code sqlite_hold_list(struct store_conn *c, struct arena *a, struct hold_rec **out,
+			      size_t *n, struct sh_error *err)
+{
+	static const char sql[] =
+		"SELECT case_id, reason, user_id, set_at FROM case_holds ORDER BY case_id";
+	struct sconn *sc = sconn_of(c);
+
+	return sq_rows(sc, sq_prep(sc, sql, err), map_hold, a, out, n, sizeof(**out), err);
+}
+
+static void map_retention(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct retention_rec *r = rec;
+
+	r->youth_id = sqlite3_column_int64(st, 0);
+	r->case_ids = sq_col_text(st, 1, a);
+	r->last_closed_at = sqlite3_column_int64(st, 2);
+	r->last_identified_at = sqlite3_column_int64(st, 3);
+	r->last_age = sqlite3_column_int(st, 4);
+	r->held = sqlite3_column_int(st, 5) != 0;
+	r->identity = sq_col_blob(st, 6, a, &r->identity_len);
+	r->youth_key = sq_col_blob(st, 7, a, &r->youth_key_len);
+}
+
+enum sh_code sqlite_retention_candidates(struct store_conn *c, struct arena *a,
+					 struct retention_rec **out, size_t *n,
+					 struct sh_error *err)
+{
+	static const char sql[] =
+		"SELECT y.id, (SELECT group_concat(id, ' ') FROM (SELECT id FROM cases"
+		"   WHERE youth_id = y.id ORDER BY recovery_no)),"
+		" MAX(c.closed_at), MAX(c.identified_at),"
+		" (SELECT age FROM cases WHERE youth_id = y.id ORDER BY recovery_no DESC LIMIT 1),"
+		" EXISTS (SELECT 1 FROM case_holds h JOIN cases k ON k.id = h.case_id"
+		"   WHERE k.youth_id = y.id),"
+		" y.identity, yk.wrapped"
+		" FROM youth y JOIN cases c ON c.youth_id = y.id"
+		" LEFT JOIN youth_keys yk ON yk.youth_id = y.id"
+		" WHERE y.sealed_at = 0 GROUP BY y.id HAVING MIN(c.closed_at) > 0 ORDER BY y.id";
+	struct sconn *sc = sconn_of(c);
+
+	return sq_rows(sc, sq_prep(sc, sql, err), map_retention, a, out, n, sizeof(**out), err);
+}
