@@ -5,7 +5,8 @@
 const CACHE = 'safeharbor-shell';
 // what the identification screen needs, besides what index.html names
 const FILES = ['app.css', 'icon.svg', 'js/main.js', 'js/dom.js', 'js/api.js', 'js/auth.js',
-  'js/factor.js', 'js/offline.js', 'js/steps.js', 'js/views/identify.js'];
+  'js/factor.js', 'js/offline.js', 'js/steps.js', 'js/views/identify.js', 'js/i18n.js',
+  'i18n/en.json', 'i18n/es.json'];
 
 // The shell from the network: index.html, and the files of its version.
 async function fetchShell() {

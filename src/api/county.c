@@ -118,8 +118,33 @@ static bool valid_groups(const char *v)
 	return strlen(v) <= 4000;
 }
 
+/* NAME|PHONE|TEXT entries separated by ';' (TEXT may be empty): the hotlines on the page for
+ * the youth. NAME: printable, no '|' or ';'; PHONE: digits, spaces, + - ( ); TEXT: digits. */
+static bool valid_hotlines(const char *v)
+{
+	for (const char *p = v; *p;) {
+		size_t n = strcspn(p, ";"), name = strcspn(p, "|;"), phone, text;
+
+		if (!name || name > 80 || p[name] != '|')
+			return false;
+		phone = strspn(p + name + 1, "0123456789 +-()");
+		if (!phone || phone > 30 || p[name + 1 + phone] != '|')
+			return false;
+		text = strspn(p + name + phone + 2, "0123456789");
+		if (name + phone + text + 2 != n || text > 15)
+			return false;
+		for (size_t i = 0; i < name; i++)
+			if ((unsigned char)p[i] < ' ' || p[i] == 0x7f)
+				return false;
+		p += n + (p[n] == ';');
+	}
+	return strlen(v) <= 1000;
+}
+
 #define OIDC(f) offsetof(struct county, oidc.f)
 static const struct text texts[] = {
+	{ "youth.hotlines", offsetof(struct county, hotlines), valid_hotlines,
+	  "NAME|PHONE|TEXT entries separated by ';' (TEXT, a number to text, may be empty)" },
 	{ "signin.totp_required", offsetof(struct county, totp_everyone), valid_totp_required,
 	  "privileged or everyone" },
 	{ "oidc.issuer", OIDC(issuer), valid_issuer,
@@ -178,6 +203,12 @@ const struct county_setting county_settings[] = {
 	{ "signin.totp_required", "privileged",
 	  "who must give a code from an authenticator app (TOTP) after the password: privileged "
 	  "(supervisors and admins) or everyone; anyone who set one up gives it" },
+	{ "youth.hotlines",
+	  "National Human Trafficking Hotline|1-888-373-7888|233733;"
+	  "Childhelp National Child Abuse Hotline|1-800-422-4453|",
+	  "the hotlines on the page for the youth (in English and Spanish), each NAME|PHONE|TEXT "
+	  "(TEXT: a number to text, or empty), separated by ';': the national ones by default; add "
+	  "the county's own" },
 	{ "oidc.issuer", "",
 	  "the county's OpenID Connect provider (its issuer URL, https); empty: no sign-in with "
 	  "the county account. The client secret is the oidc_client_secret configuration key" },
@@ -329,7 +360,8 @@ enum sh_code county_settings_load(struct store *s, struct county *out, struct sh
 void county_release(struct county *c)
 {
 	char **words[] = { &c->oidc.issuer,	&c->oidc.client_id,    &c->oidc.scopes,
-			   &c->oidc.user_claim, &c->oidc.groups_claim, &c->oidc.groups };
+			   &c->oidc.user_claim, &c->oidc.groups_claim, &c->oidc.groups,
+			   &c->hotlines };
 
 	tz_free(c->tz);
 	c->tz = NULL;

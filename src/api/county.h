@@ -43,6 +43,7 @@ struct county {
 	int retention_years; /* retention.years_after_close: 0 (retention off) or years */
 	int retention_age;   /* retention.after_age: not before the youth is this old */
 	struct county_oidc oidc;
+	char *hotlines; /* youth.hotlines: "NAME|PHONE|TEXT;..." */
 };
 /* Reads the settings, each as set or its default. Release with county_release(). */
 enum sh_code county_settings_load(struct store *s, struct county *out, struct sh_error *err);

@@ -17,6 +17,11 @@ static const char *step_title(void *ctx, int64_t protocol_id, const char *step)
 	return registry_step_title(ctx, protocol_id, step);
 }
 
+static const char *step_title_es(void *ctx, const char *step)
+{
+	return registry_step_title_es(ctx, step);
+}
+
 enum sh_code notifications_start(struct app *app, const char *public_url,
 				 struct notify_worker **out, struct sh_error *err)
 {
@@ -27,6 +32,7 @@ enum sh_code notifications_start(struct app *app, const char *public_url,
 	o.clock = app->clock;
 	o.public_url = public_url;
 	o.step_title = step_title;
+	o.step_title_es = step_title_es;
 	o.title_ctx = &app->registry;
 	return notify_worker_start(&o, out, err);
 }

@@ -1,7 +1,7 @@
 /*
  * Saved preferences: GET /api/v1/me/preferences, PUT /api/v1/me/preferences/{key}. Each
- * person's list filters, kept on the server so they follow the person from device to
- * device. Only the keys below, each checked; never a search's words or anything about a
+ * person's list filters and language, kept on the server so they follow the person from
+ * device to device (the language also chooses that of their e-mails and webhooks). Only the keys below, each checked; never a search's words or anything about a
  * youth.
  */
 #include "lib/common.h"
@@ -22,14 +22,38 @@ static const struct jsonh_field filter_spec[] = {
 	{ NULL },
 };
 
-static const char *const keys[] = { "owed.filter", "cases.filter", NULL };
+static enum sh_code check_filter(const json_t *v, struct sh_error *err);
+static enum sh_code check_language(const json_t *v, struct sh_error *err);
 
-static bool known(const char *key)
+/* Each key and how its value is checked. */
+static const struct pref {
+	const char *key;
+	enum sh_code (*check)(const json_t *v, struct sh_error *err);
+} prefs[] = {
+	{ "owed.filter", check_filter },
+	{ "cases.filter", check_filter },
+	{ "language", check_language },
+	{ NULL, NULL },
+};
+
+static const struct pref *known(const char *key)
 {
-	for (const char *const *k = keys; *k; k++)
-		if (!strcmp(*k, key))
-			return true;
-	return false;
+	for (const struct pref *k = prefs; k->key; k++)
+		if (!strcmp(k->key, key))
+			return k;
+	return NULL;
+}
+
+/* The language the web app, e-mails and webhooks speak to the person in: {"language":"es"} */
+static const char *const languages[] = { "en", "es", NULL };
+static const struct jsonh_field language_spec[] = {
+	{ "language", JT_ENUM, 0, 0, 0, languages },
+	{ NULL },
+};
+
+static enum sh_code check_language(const json_t *v, struct sh_error *err)
+{
+	return jsonh_check(v, language_spec, "", err) ? err->code : SH_OK;
 }
 
 static bool chars_in(const char *s, const char *extra)
@@ -71,13 +95,13 @@ API_HANDLER(api_prefs_get)
 		json_decref(out);
 		return rc;
 	}
-	for (const char *const *k = keys; !rc && *k; k++) {
+	for (const struct pref *k = prefs; !rc && k->key; k++) {
 		char *v;
 		json_t *j;
-		if ((rc = store_pref_get(c, req->who->user_id, *k, req->arena, &v, err)) || !v)
+		if ((rc = store_pref_get(c, req->who->user_id, k->key, req->arena, &v, err)) || !v)
 			continue;
 		if ((j = json_loads(v, 0, NULL)))
-			json_object_set_new(out, *k, j);
+			json_object_set_new(out, k->key, j);
 	}
 	store_read_end(c);
 	if (rc) {
@@ -108,16 +132,18 @@ API_HANDLER(api_prefs_put)
 	struct put p = { .who = req->who,
 			 .key = req->params[0],
 			 .now = clock_now(&req->app->clock) };
+	const struct pref *k = known(p.key);
 	struct buf dump = BUF_INIT;
 	json_t *body;
 	enum sh_code rc;
 
-	if (!known(p.key))
-		return sh_error_set(err, SH_ENOTFOUND,
-				    "no such preference: owed.filter and cases.filter are kept");
+	if (!k)
+		return sh_error_set(
+			err, SH_ENOTFOUND,
+			"no such preference: owed.filter, cases.filter and language are kept");
 	if (!(body = api_body_object(req, err)))
 		return err->code;
-	if (!(rc = check_filter(body, err)) && !(rc = jsonh_dump(body, &dump))) {
+	if (!(rc = k->check(body, err)) && !(rc = jsonh_dump(body, &dump))) {
 		p.value = json_object_size(body) ? dump.data : NULL; /* {} forgets it */
 		rc = store_write(req->app->store, do_put, &p, err);
 	}

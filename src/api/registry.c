@@ -174,3 +174,16 @@ const char *registry_step_title(const struct registry *r, int64_t protocol_id, c
 
 	return w ? w : e ? protocol_step_title(e->p, key) : key;
 }
+
+const char *registry_step_title_es(const struct registry *r, const char *key)
+{
+	const char *found = NULL;
+
+	for (size_t i = 0; key && i < r->n; i++) {
+		const struct protocol *p = r->e[i].p;
+		for (size_t j = 0; p && j < protocol_nsteps(p); j++)
+			if (!strcmp(protocol_step_key(p, j), key) && protocol_step_title_es(p, j))
+				found = protocol_step_title_es(p, j);
+	}
+	return found;
+}

@@ -75,16 +75,56 @@ static const char *cookie_header(struct api_request *req, const char *value, boo
 			    secure ? "; Secure" : "");
 }
 
-/* The county's zone (the web app shows every time in it, whatever the device's) and the
- * margin after which a step done or a close is a late entry that needs a reason. */
+/* The protocols' step titles in Spanish by step key ("title_es" lines; the versions in
+ * load order, so the latest one's title wins). */
+static json_t *step_titles_json(const struct app *app)
+{
+	json_t *es = json_object();
+
+	for (size_t i = 0; i < app->registry.n; i++) {
+		const struct protocol *p = app->registry.e[i].p;
+		for (size_t j = 0; p && j < protocol_nsteps(p); j++) {
+			const char *t = protocol_step_title_es(p, j);
+			if (t && *t)
+				json_object_set_new(es, protocol_step_key(p, j), json_string(t));
+		}
+	}
+	return json_pack("{s:o}", "es", es);
+}
+
+/* The hotlines of the page for the youth (youth.hotlines): [{"name","phone","text"?}] */
+static json_t *hotlines_json(const struct app *app)
+{
+	json_t *out = json_array();
+
+	for (const char *p = app->county.hotlines ? app->county.hotlines : ""; *p;) {
+		size_t n = strcspn(p, ";"), name = strcspn(p, "|"),
+		       phone = strcspn(p + name + 1, "|");
+		json_t *o =
+			json_pack("{s:s%, s:s%}", "name", p, name, "phone", p + name + 1, phone);
+
+		if (n > name + phone + 2)
+			json_object_set_new(
+				o, "text",
+				json_stringn(p + name + phone + 2, n - name - phone - 2));
+		json_array_append_new(out, o);
+		p += n + (p[n] == ';');
+	}
+	return out;
+}
+
+/* The county's zone (the web app shows every time in it, whatever the device's), the
+ * margin after which a step done or a close is a late entry that needs a reason, and the
+ * protocol's step titles in the other languages. */
 static json_t *county_json(const struct app *app)
 {
 	int64_t now = clock_now(&app->clock);
 
-	return json_pack("{s:s, s:i, s:s, s:i}", "timezone", tz_name(app->county.tz),
+	return json_pack("{s:s, s:i, s:s, s:i, s:o, s:o}", "timezone", tz_name(app->county.tz),
 			 "utc_offset_s", (int)tz_offset(app->county.tz, now), "abbreviation",
 			 tz_abbr(app->county.tz, now), "late_entry_minutes",
-			 app->county.late_entry_minutes);
+			 app->county.late_entry_minutes, "step_titles", step_titles_json(app),
+			 "hotlines", hotlines_json(app));
 }
 
 /* The session's limits, for the web app to take case data off the screen when it ends. */

@@ -104,6 +104,8 @@ bool protocol_has_step(const struct protocol *p, const char *key);
 bool protocol_step_may_own(const struct protocol *p, size_t i, const char *kind);
 /* The title of a step (points into p); key itself when there is no such step. */
 const char *protocol_step_title(const struct protocol *p, const char *key);
+/* The i-th step's title in Spanish (title_es), or NULL when the file gives none. */
+const char *protocol_step_title_es(const struct protocol *p, size_t i);
 /* The event type that does the i-th step ("done by"), or NULL. */
 const char *protocol_step_done_by(const struct protocol *p, size_t i);
 /* Does an event of that type recorded by an agency of this kind do the i-th step? ("done by

@@ -72,7 +72,8 @@ struct powner {
 struct pstep {
 	const char *key;
 	const char *title;
-	const char *source; /* "; "-joined source lines, or NULL */
+	const char *title_es; /* NULL when the file gives none */
+	const char *source;   /* "; "-joined source lines, or NULL */
 	struct powner *owners;
 	enum anchor anchor;
 	const char *anchor_key; /* ANCHOR_STEP: the step it waits for */

@@ -629,18 +629,29 @@ static void d_step(struct parser *ps, const char *rest)
 	ps->cur = s;
 }
 
-static void d_title(struct parser *ps, const char *rest)
+/* title TEXT, title_es TEXT (the title in Spanish, optional): once each per step */
+static void set_title(struct parser *ps, const char **dst, const char *name, const char *rest)
 {
-	if (ps->cur->title) {
-		perr(ps, ps->line, "duplicate 'title' in step '%.64s'", ps->cur->key);
+	if (*dst) {
+		perr(ps, ps->line, "duplicate '%s' in step '%.64s'", name, ps->cur->key);
 		return;
 	}
 	if (!*rest) {
-		perr(ps, ps->line, "empty title");
-		ps->cur->title = "";
+		perr(ps, ps->line, "empty %s", name);
+		*dst = "";
 		return;
 	}
-	ps->cur->title = pstrdup(ps, rest);
+	*dst = pstrdup(ps, rest);
+}
+
+static void d_title(struct parser *ps, const char *rest)
+{
+	set_title(ps, &ps->cur->title, "title", rest);
+}
+
+static void d_title_es(struct parser *ps, const char *rest)
+{
+	set_title(ps, &ps->cur->title_es, "title_es", rest);
 }
 
 static void d_source(struct parser *ps, const char *rest)
@@ -850,6 +861,7 @@ static const struct directive {
 	{ "effective", IN_HEADER, d_effective },
 	{ "step", ANYWHERE, d_step },
 	{ "title", IN_STEP, d_title },
+	{ "title_es", IN_STEP, d_title_es },
 	{ "owner", IN_STEP, d_owner },
 	{ "due", IN_STEP, d_due },
 	{ "when", IN_STEP, d_when },
@@ -900,7 +912,7 @@ static void parse_line(struct parser *ps, const char *s, size_t n)
 	if (!d) {
 		perr(ps, ps->line,
 		     "unknown directive '%.40s' (expected protocol, version, effective, source, "
-		     "step, title, owner, due, when, not before or done by)",
+		     "step, title, title_es, owner, due, when, not before or done by)",
 		     text);
 		return;
 	}
@@ -1220,6 +1232,11 @@ const char *protocol_step_title(const struct protocol *p, const char *key)
 	const struct pstep *s = key ? find_step(p, key, NULL) : NULL;
 
 	return s ? s->title : key;
+}
+
+const char *protocol_step_title_es(const struct protocol *p, size_t i)
+{
+	return i < p->nsteps ? p->steps[i].title_es : NULL;
 }
 
 const char *protocol_step_done_by(const struct protocol *p, size_t i)

@@ -3,17 +3,76 @@
 #include "lib/timefmt.h"
 #include "notify/message.h"
 
-const char *message_headline(const struct outbox_rec *r)
+/* The words of the messages, in English and Spanish (the recipient's language preference;
+ * docs/web.md, "Languages"): [0] English, [1] Spanish. */
+enum word {
+	W_DUE_SOON,
+	W_OVERDUE,
+	W_FALLBACK,
+	W_SUPERVISOR,
+	W_REPEATED,
+	W_SUMMONS,
+	W_EPISODE,
+	W_WAS_DUE,
+	W_DUE,
+	W_AREA,
+	W_CASE,
+	W_STEP_LABEL,
+	W_WAS_DUE_LABEL,
+	W_DUE_LABEL,
+	W_AREA_LABEL,
+	W_AGENCY_LABEL,
+	W_CASE_LABEL,
+	W_ACK,
+	W_ACK_END,
+};
+
+static const char *const words[][2] = {
+	[W_DUE_SOON] = { "Due soon", "Vence pronto" },
+	[W_OVERDUE] = { "Overdue", "Vencido" },
+	[W_FALLBACK] = { "Summons (fallback: the on-call person has not answered)",
+			 "Convocatoria (respaldo: la persona de guardia no ha respondido)" },
+	[W_SUPERVISOR] = { "Summons unanswered (supervisor)",
+			   "Convocatoria sin respuesta (supervisor)" },
+	[W_REPEATED] = { "Repeated summons", "Convocatoria repetida" },
+	[W_SUMMONS] = { "Summons", "Convocatoria" },
+	[W_EPISODE] = { "episode", "episodio" },
+	[W_WAS_DUE] = { "was due", "venció" },
+	[W_DUE] = { "due", "vence" },
+	[W_AREA] = { "area", "zona" },
+	[W_CASE] = { "Case", "Caso" },
+	[W_STEP_LABEL] = { "Step:    ", "Paso:    " },
+	[W_WAS_DUE_LABEL] = { "Was due:", "Venció: " },
+	[W_DUE_LABEL] = { "Due:    ", "Vence:  " },
+	[W_AREA_LABEL] = { "Area:    ", "Zona:    " },
+	[W_AGENCY_LABEL] = { "Agency:  ", "Agencia: " },
+	[W_CASE_LABEL] = { "Case:    ", "Caso:    " },
+	[W_ACK] = { "Acknowledge: open the case link, sign in and press \"Acknowledge\" (or record\r\n"
+		    "the step as done). Programs: POST ",
+		    "Para confirmar: abra el enlace del caso, inicie sesión y pulse \"Confirmar "
+		    "recibido\"\r\n(o registre el paso como hecho). Programas: POST " },
+	[W_ACK_END] = { ".\r\n\r\nSign in to see the case. This message carries no details about the "
+			"youth.\r\n",
+			".\r\n\r\nInicie sesión para ver el caso. Este mensaje no lleva ningún dato "
+			"del joven.\r\n" },
+};
+
+static const char *w(const char *lang, enum word k)
+{
+	return words[k][lang && !strcmp(lang, "es")];
+}
+
+const char *message_headline(const struct outbox_rec *r, const char *lang)
 {
 	if (!strcmp(r->kind, "due_soon"))
-		return "Due soon";
+		return w(lang, W_DUE_SOON);
 	if (!strcmp(r->kind, "overdue"))
-		return "Overdue";
+		return w(lang, W_OVERDUE);
 	if (!strcmp(r->role, "fallback"))
-		return "Summons (fallback: the on-call person has not answered)";
+		return w(lang, W_FALLBACK);
 	if (!strcmp(r->role, "supervisor"))
-		return "Summons unanswered (supervisor)";
-	return r->stage > 0 ? "Repeated summons" : "Summons";
+		return w(lang, W_SUPERVISOR);
+	return w(lang, r->stage > 0 ? W_REPEATED : W_SUMMONS);
 }
 
 static const char *type_name(const struct outbox_rec *r)
@@ -34,34 +93,37 @@ static char *make_link(const char *public_url, const char *fmt_path, const char 
 	return out;
 }
 
-enum sh_code message_text(const struct outbox_rec *r, const char *public_url, struct buf *out)
+enum sh_code message_text(const struct outbox_rec *r, const char *lang, const char *public_url,
+			  struct buf *out)
 {
-	char due[TIMEFMT_RFC3339_LEN], url[600], episode[24] = "";
+	char due[TIMEFMT_RFC3339_LEN], url[600], episode[32] = "";
 
 	timefmt_format_rfc3339(r->due_at, due);
 	if (r->episode)
-		snprintf(episode, sizeof(episode), " (episode %d)", r->episode);
-	return buf_addf(out, "safeharbor %s: %s%s, %s %s, area %s. Case %s: %s",
-			message_headline(r), r->step_title, episode,
-			!strcmp(r->kind, "overdue") ? "was due" : "due", due, r->area, r->case_id,
+		snprintf(episode, sizeof(episode), " (%s %d)", w(lang, W_EPISODE), r->episode);
+	return buf_addf(out, "safeharbor %s: %s%s, %s %s, %s %s. %s %s: %s",
+			message_headline(r, lang), r->step_title, episode,
+			w(lang, !strcmp(r->kind, "overdue") ? W_WAS_DUE : W_DUE), due,
+			w(lang, W_AREA), r->area, w(lang, W_CASE), r->case_id,
 			make_link(public_url, "/cases/", r->case_id, url, sizeof(url)));
 }
 
-enum sh_code message_json(const struct outbox_rec *r, const char *public_url, struct buf *out)
+enum sh_code message_json(const struct outbox_rec *r, const char *lang, const char *public_url,
+			  struct buf *out)
 {
 	struct buf text = BUF_INIT;
 	char url[600], ack[600], id[24];
 	json_t *o, *step;
 	enum sh_code rc;
 
-	if ((rc = message_text(r, public_url, &text)))
+	if ((rc = message_text(r, lang, public_url, &text)))
 		goto out;
 	snprintf(id, sizeof(id), "%" PRId64 "/ack", r->id);
 	step = json_pack("{s:s, s:s, s:i}", "key", r->step, "title", r->step_title, "episode",
 			 r->episode);
 	jsonh_set_time(step, "due_at", r->due_at, true);
 	o = json_pack(
-		"{s:I, s:s, s:i, s:s, s:s, s:s, s:s, s:{s:I, s:o}, s:o, s:{s:o, s:o}, s:s, s:s}",
+		"{s:I, s:s, s:i, s:s, s:s, s:s, s:s, s:{s:I, s:o}, s:o, s:{s:o, s:o}, s:s, s:s, s:s}",
 		"id", (json_int_t)r->id, "type", type_name(r), "stage", r->stage, "role", r->role,
 		"case_id", r->case_id, "case_url",
 		make_link(public_url, "/cases/", r->case_id, url, sizeof(url)), "area", r->area,
@@ -70,7 +132,7 @@ enum sh_code message_json(const struct outbox_rec *r, const char *public_url, st
 		"recipient", "username", r->username ? json_string(r->username) : json_null(),
 		"name", r->display_name ? json_string(r->display_name) : json_null(), "ack_url",
 		make_link(public_url, "/api/v1/notifications/", id, ack, sizeof(ack)), "text",
-		text.data);
+		text.data, "language", lang && !strcmp(lang, "es") ? "es" : "en");
 	if (!o) {
 		rc = SH_ENOMEM;
 		goto out;
@@ -106,8 +168,8 @@ static void mail_date(int64_t t, char out[40])
 		 mon[m - 1], y, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
 }
 
-enum sh_code message_email(const struct outbox_rec *r, const char *public_url, const char *from,
-			   int64_t now, struct buf *out)
+enum sh_code message_email(const struct outbox_rec *r, const char *lang, const char *public_url,
+			   const char *from, int64_t now, struct buf *out)
 {
 	char date[40], due[TIMEFMT_RFC3339_LEN], url[600], ack[600], id[24];
 	const char *domain = from ? strchr(from, '@') : NULL;
@@ -121,10 +183,11 @@ enum sh_code message_email(const struct outbox_rec *r, const char *public_url, c
 	rc |= buf_adds(out, "\r\nTo: ");
 	rc |= header_value(out, r->target);
 	rc |= buf_adds(out, "\r\nSubject: [safeharbor] ");
-	rc |= header_value(out, message_headline(r));
+	rc |= header_value(out, message_headline(r, lang));
 	rc |= buf_adds(out, ": ");
 	rc |= header_value(out, r->step_title);
-	rc |= buf_addf(out, " %s %s (area ", !strcmp(r->kind, "overdue") ? "was due" : "due", due);
+	rc |= buf_addf(out, " %s %s (%s ", w(lang, !strcmp(r->kind, "overdue") ? W_WAS_DUE : W_DUE),
+		       due, w(lang, W_AREA));
 	rc |= header_value(out, r->area);
 	rc |= buf_addf(out, ")\r\nMessage-ID: <sh-notification-%" PRId64 "@", r->id);
 	rc |= header_value(out, domain && domain[1] ? domain + 1 : "safeharbor.invalid");
@@ -136,19 +199,17 @@ enum sh_code message_email(const struct outbox_rec *r, const char *public_url, c
 	rc |= buf_adds(out,
 		       "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
 		       "Content-Transfer-Encoding: 8bit\r\nAuto-Submitted: auto-generated\r\n\r\n");
-	rc |= buf_addf(out, "%s.\r\n\r\n", message_headline(r));
-	rc |= buf_addf(out, "Step:    %s (%s", r->step_title, r->step);
+	rc |= buf_addf(out, "%s.\r\n\r\n", message_headline(r, lang));
+	rc |= buf_addf(out, "%s%s (%s", w(lang, W_STEP_LABEL), r->step_title, r->step);
 	if (r->episode)
-		rc |= buf_addf(out, ", episode %d", r->episode);
-	rc |= buf_addf(out, ")\r\n%s %s\r\nArea:    %s\r\nAgency:  %s\r\nCase:    %s\r\n\r\n",
-		       !strcmp(r->kind, "overdue") ? "Was due:" : "Due:    ", due, r->area,
-		       r->agency_name ? r->agency_name : "",
+		rc |= buf_addf(out, ", %s %d", w(lang, W_EPISODE), r->episode);
+	rc |= buf_addf(out, ")\r\n%s %s\r\n%s%s\r\n%s%s\r\n%s%s\r\n\r\n",
+		       w(lang, !strcmp(r->kind, "overdue") ? W_WAS_DUE_LABEL : W_DUE_LABEL), due,
+		       w(lang, W_AREA_LABEL), r->area, w(lang, W_AGENCY_LABEL),
+		       r->agency_name ? r->agency_name : "", w(lang, W_CASE_LABEL),
 		       make_link(public_url, "/cases/", r->case_id, url, sizeof(url)));
-	rc |= buf_addf(
-		out,
-		"Acknowledge: open the case link, sign in and press \"Acknowledge\" (or record\r\n"
-		"the step as done). Programs: POST %s.\r\n\r\n"
-		"Sign in to see the case. This message carries no details about the youth.\r\n",
-		make_link(public_url, "/api/v1/notifications/", id, ack, sizeof(ack)));
+	rc |= buf_addf(out, "%s%s%s", w(lang, W_ACK),
+		       make_link(public_url, "/api/v1/notifications/", id, ack, sizeof(ack)),
+		       w(lang, W_ACK_END));
 	return rc ? SH_ENOMEM : SH_OK;
 }

@@ -10,8 +10,9 @@
 #include "lib/buf.h"
 #include "store/records.h"
 
-/* "Summons", "Repeated summons", ..., "Overdue": the headline of a message (a static string). */
-const char *message_headline(const struct outbox_rec *r);
+/* "Summons", "Repeated summons", ..., "Overdue": the headline of a message, in lang ("en" or
+ * "es"; a static string). */
+const char *message_headline(const struct outbox_rec *r, const char *lang);
 
 /*
  * The webhook body (JSON, compact, sorted keys), appended to out: id, type, stage,
@@ -19,10 +20,12 @@ const char *message_headline(const struct outbox_rec *r);
  * recipient, ack_url, created_at and a one-line text for pagers and SMS.
  * public_url may be empty (links are then paths).
  */
-enum sh_code message_json(const struct outbox_rec *r, const char *public_url, struct buf *out);
+enum sh_code message_json(const struct outbox_rec *r, const char *lang, const char *public_url,
+			  struct buf *out);
 
 /* The one-line text (also inside the JSON), appended to out. */
-enum sh_code message_text(const struct outbox_rec *r, const char *public_url, struct buf *out);
+enum sh_code message_text(const struct outbox_rec *r, const char *lang, const char *public_url,
+			  struct buf *out);
 
 /*
  * The e-mail as sent over SMTP: headers (Date at now, From, To, Subject, a stable
@@ -30,7 +33,7 @@ enum sh_code message_text(const struct outbox_rec *r, const char *public_url, st
  * appended to out. Header values come from validated fields; CR and LF are dropped
  * from them all the same.
  */
-enum sh_code message_email(const struct outbox_rec *r, const char *public_url, const char *from,
-			   int64_t now, struct buf *out);
+enum sh_code message_email(const struct outbox_rec *r, const char *lang, const char *public_url,
+			   const char *from, int64_t now, struct buf *out);
 
 #endif

@@ -2,6 +2,8 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
+#include "lib/arena.h"
+#include "lib/jsonh.h"
 #include "lib/log.h"
 #include "notify/config.h"
 #include "notify/deliver.h"
@@ -49,12 +51,45 @@ static enum sh_code finish_fn(struct store_conn *c, void *arg, struct sh_error *
 	return store_outbox_finish(c, f->r, f->worker, err);
 }
 
+/* The recipient's language (the `language` preference: "en" or "es"); "en" when unset or
+ * unreadable. */
+static const char *recipient_language(struct notify_worker *w, int64_t user_id)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct arena a = ARENA_INIT;
+	struct store_conn *c;
+	const char *lang = "en";
+	char *v = NULL;
+
+	if (!store_read_begin(w->o.store, &c, &err)) {
+		if (!store_pref_get(c, user_id, "language", &a, &v, &err) && v) {
+			json_t *j = json_loads(v, 0, NULL);
+			if (j &&
+			    !strcmp(jsonh_str(j, "language") ? jsonh_str(j, "language") : "", "es"))
+				lang = "es";
+			json_decref(j);
+		}
+		store_read_end(c);
+	}
+	arena_release(&a);
+	return lang;
+}
+
 /* Delivers one claimed row and records the result (nothing when stopped mid-way). */
-static void deliver_one(struct thread *t, const struct escalation_config *cfg, struct outbox_rec *r,
-			int64_t now)
+static void deliver_one(struct thread *t, const struct escalation_config *cfg,
+			struct outbox_rec *row, int64_t now)
 {
 	struct notify_worker *w = t->w;
 	const char *public_url = w->public_url[0] ? w->public_url : cfg->public_url;
+	const char *lang = recipient_language(w, row->user_id);
+	/* the message in the recipient's language; the row itself is recorded as it is */
+	struct outbox_rec said = *row, *r = row;
+	const char *es = !strcmp(lang, "es") && w->o.step_title_es
+				 ? w->o.step_title_es(w->o.title_ctx, row->step)
+				 : NULL;
+
+	if (es)
+		said.step_title = es;
 	struct deliver_result res = { 0 };
 	struct buf msg = BUF_INIT, secret = BUF_INIT;
 	struct sh_error err = SH_ERROR_INIT;
@@ -68,11 +103,11 @@ static void deliver_one(struct thread *t, const struct escalation_config *cfg, s
 					 sealed_context[SEALED_WEBHOOK_SECRET], &secret, &err)) {
 			snprintf(res.error, sizeof(res.error),
 				 "the webhook secret cannot be opened");
-		} else if (message_json(r, public_url, &msg)) {
+		} else if (message_json(&said, lang, public_url, &msg)) {
 			snprintf(res.error, sizeof(res.error), "out of memory");
 		} else {
 			struct deliver_policy pol = { &cfg->webhook_allow_list, false };
-			r->target = r->webhook_url;
+			said.target = r->target = r->webhook_url;
 			deliver_webhook(r->webhook_url, &pol, secret.data, secret.len, msg.data,
 					msg.len, r->id, now, cfg->timeout, &w->stop, &res);
 		}
@@ -83,8 +118,8 @@ static void deliver_one(struct thread *t, const struct escalation_config *cfg, s
 			snprintf(res.error, sizeof(res.error),
 				 "the recipient has no e-mail address now");
 		} else {
-			r->target = r->email;
-			if (message_email(r, public_url, cfg->mail_from, now, &msg))
+			said.target = r->target = r->email;
+			if (message_email(&said, lang, public_url, cfg->mail_from, now, &msg))
 				snprintf(res.error, sizeof(res.error), "out of memory");
 			else
 				deliver_email(&smtp, r->email, msg.data, msg.len, cfg->timeout,

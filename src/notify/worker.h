@@ -22,6 +22,8 @@ struct notify_worker_options {
 	const char *public_url; /* overrides notify.public_url when set; copied */
 	/* step titles for the scan's alert messages (a protocol version's step); kept */
 	const char *(*step_title)(void *ctx, int64_t protocol_id, const char *step);
+	/* a step's title in Spanish (NULL: none), for recipients who read Spanish; kept */
+	const char *(*step_title_es)(void *ctx, const char *step);
 	void *title_ctx;
 };
 

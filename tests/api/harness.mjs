@@ -282,6 +282,20 @@ export async function invite(srv, user, caseId, invitee, reason = 'Synthetic: th
   return r;
 }
 
+// A prosecution (by 'pros', whose agency takes part already) with a preliminary hearing 20
+// days ahead and caseId's youth listed as its minor witness: { prosecution, witness } as made.
+export async function witnessWithHearing(srv, caseId, { number, court, defendant }) {
+  const p = await srv.as('pros').post('/api/v1/prosecutions', { court_case_number: number, court,
+    charges: ['PC 236.1'], filed_at: isoMinutesAgo(60), defendants: [{ role: 'exploiter', name: defendant }] });
+  assert.equal(p.status, 201, p.text);
+  const hr = await srv.as('pros').post(`/api/v1/prosecutions/${p.json.id}/hearings`,
+    { kind: 'preliminary', at: new Date(Date.now() + 20 * 86400e3).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+  assert.equal(hr.status, 201, hr.text);
+  const w = await srv.as('pros').post(`/api/v1/prosecutions/${p.json.id}/witnesses`, { case_id: caseId });
+  assert.equal(w.status, 201, w.text);
+  return { prosecution: p.json, witness: w.json };
+}
+
 // The parts of a witness's safety plan; every one is required before sign-off unless the
 // county says otherwise (setting witness.plan_required_parts).
 export const PLAN_PARTS = ['exploiter_contact', 'safe_people_places', 'phone_social_media', 'leaving_placement',

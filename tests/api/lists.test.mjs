@@ -3,7 +3,7 @@
 // areas; admins change users (agency, role) and agencies (areas).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertProblem, identify, isoMinutesAgo, startCounty } from './harness.mjs';
+import { assertProblem, cli, identify, isoMinutesAgo, startCounty } from './harness.mjs';
 
 let srv, ids;
 const list = async (user, q) => (await srv.as(user).get(`/api/v1/cases?open=1&${q}`)).json.items.map((c) => c.id);
@@ -58,6 +58,30 @@ test('each person’s filters are kept on the server, checked, and only theirs',
   assertProblem(await me.request('PUT', '/api/v1/me/preferences/owed.filter', { body: { worker: 'x1' } }), 422, 'worker');
   assertProblem(await me.request('PUT', '/api/v1/me/preferences/owed.filter', { body: { name: 'Synthetic' } }), 422, 'name');
   assertProblem(await me.request('PUT', '/api/v1/me/preferences/search.words', { body: {} }), 404);
+});
+
+test('the language is a preference too (en or es); /me gives the protocol\'s Spanish step titles and the hotlines', async () => {
+  const me = srv.as('mh');
+  let r = await me.request('PUT', '/api/v1/me/preferences/language', { body: { language: 'es' } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual((await me.get('/api/v1/me/preferences')).json, { language: { language: 'es' } });
+  assertProblem(await me.request('PUT', '/api/v1/me/preferences/language', { body: { language: 'fr' } }), 422, 'language');
+  assertProblem(await me.request('PUT', '/api/v1/me/preferences/language', { body: { language: 'es', area: 'x' } }), 422, 'area');
+  assert.deepEqual((await me.get('/api/v1/me/preferences')).json, { language: { language: 'es' } }, 'a refused change writes nothing');
+  const county = (await me.get('/api/v1/me')).json.county;
+  // protocols/la-county-frp.protocol: title_es lines
+  assert.equal(county.step_titles.es.advocate_on_scene, 'Defensor en el lugar');
+  assert.equal(county.step_titles.es.hotline_report, 'Informe a la línea directa de abuso infantil');
+  // youth.hotlines: the national ones by default
+  assert.deepEqual(county.hotlines, [
+    { name: 'National Human Trafficking Hotline', phone: '1-888-373-7888', text: '233733' },
+    { name: 'Childhelp National Child Abuse Hotline', phone: '1-800-422-4453' }]);
+  // the county adds its own (checked: NAME|PHONE|TEXT;...)
+  const bad = cli(['settings', '--db', srv.db, 'youth.hotlines=Synthetic County Line|call us|']);
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /youth\.hotlines.*NAME\|PHONE\|TEXT/);
+  const good = cli(['settings', '--db', srv.db, 'youth.hotlines=Synthetic County Line|(555) 010-0199|;Childhelp|1-800-422-4453|']);
+  assert.equal(good.status, 0, good.stderr);
 });
 
 test('the county’s areas come from its agencies; an admin changes an agency’s areas, never its kind', async () => {

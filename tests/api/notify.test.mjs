@@ -180,6 +180,29 @@ test('an identification summons the on-call person of every agency taking part, 
   assert.ok(!verifySignature(secretOf(w.user), w.r.headers, w.r.body.replace('compton', 'long_beach')));
 });
 
+test('a recipient who reads Spanish is summoned in Spanish (the protocol\'s Spanish step title), by webhook and e-mail', async () => {
+  for (const u of ['adv', 'med']) assert.equal((await put(srv.as(u), '/api/v1/me/preferences/language', { language: 'es' })).status, 200);
+  try {
+    const { c } = await newCase();
+    const got = await waitFor(() => {
+      const d = deliveries(c.id).filter((x) => x.type === 'summons' && x.ok);
+      return ['adv', 'med', 'cw'].every((u) => d.some((x) => x.user === u)) && d;
+    }, 5000, 'three summonses');
+    const adv = got.find((x) => x.user === 'adv').r.json;
+    assert.equal(adv.language, 'es');
+    assert.equal(adv.step.title, 'Defensor en el lugar');
+    assert.match(adv.text, /^safeharbor Convocatoria: Defensor en el lugar, vence .*, zona compton\. Caso SH-/);
+    const med = got.find((x) => x.user === 'med').m;
+    assert.match(med.headers.subject, /^\[safeharbor\] Convocatoria: Examen médico \/ autorización médica vence /);
+    assert.ok(med.body.includes('Zona:    compton'), med.body);
+    // the others read English, as before
+    const cw = got.find((x) => x.user === 'cw');
+    assert.equal(cw.channel === 'webhook' ? cw.r.json.language : 'en', 'en');
+  } finally {
+    for (const u of ['adv', 'med']) await put(srv.as(u), '/api/v1/me/preferences/language', {});
+  }
+});
+
 test('an acknowledgement, or doing the step, stops the summons; others keep escalating', async () => {
   const { c } = await newCase();
   const first = await waitFor(() => deliveries(c.id).find((x) => x.user === 'adv' && x.type === 'summons'), 3000, 'adv summons');

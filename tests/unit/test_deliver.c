@@ -211,7 +211,7 @@ static void messages(void **state)
 	json_t *j;
 
 	UNUSED(state);
-	assert_int_equal(message_json(&r, "https://sh.county.example", &b), SH_OK);
+	assert_int_equal(message_json(&r, "en", "https://sh.county.example", &b), SH_OK);
 	j = json_loads(b.data, 0, NULL);
 	assert_non_null(j);
 	assert_string_equal(json_string_value(json_object_get(j, "type")), "summons");
@@ -227,18 +227,19 @@ static void messages(void **state)
 	/* the stages are named */
 	buf_reset(&b);
 	r = row("summons", 2, "fallback");
-	assert_int_equal(message_json(&r, "", &b), SH_OK);
+	assert_int_equal(message_json(&r, "en", "", &b), SH_OK);
 	assert_non_null(strstr(b.data, "\"type\":\"summons_fallback\""));
 	assert_non_null(strstr(b.data, "\"case_url\":\"/cases/SH-0123456789\""));
 	assert_string_equal(
-		message_headline(&(struct outbox_rec){ .kind = "overdue", .role = "supervisor" }),
+		message_headline(&(struct outbox_rec){ .kind = "overdue", .role = "supervisor" },
+				 "en"),
 		"Overdue");
 	/* e-mail: headers with CRLF, a stable Message-ID, no header injection */
 	buf_reset(&b);
 	r = row("due_soon", 0, "on_call");
 	r.area = "compton\r\nBcc: someone@else.example";
-	assert_int_equal(message_email(&r, "https://sh.county.example", "safeharbor@county.example",
-				       1700000000, &b),
+	assert_int_equal(message_email(&r, "en", "https://sh.county.example",
+				       "safeharbor@county.example", 1700000000, &b),
 			 SH_OK);
 	assert_non_null(strstr(b.data, "Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n"));
 	assert_non_null(strstr(b.data, "\r\nMessage-ID: <sh-notification-42@county.example>\r\n"));
@@ -255,6 +256,22 @@ static void messages(void **state)
 	}
 	assert_non_null(strstr(b.data, "X-Safeharbor-Type: due_soon\r\n"));
 	assert_non_null(strstr(b.data, "carries no details about the youth"));
+	/* in Spanish for a recipient who reads Spanish (the step's title is given in it) */
+	buf_reset(&b);
+	r = row("overdue", 0, "on_call");
+	r.step_title = "Defensor en el lugar";
+	assert_int_equal(message_email(&r, "es", "https://sh.county.example",
+				       "safeharbor@county.example", 1700000000, &b),
+			 SH_OK);
+	assert_non_null(strstr(b.data,
+			       "\r\nSubject: [safeharbor] Vencido: Defensor en el lugar venció "
+			       "2023-11-14T23:43:20Z (zona compton)\r\n"));
+	assert_non_null(strstr(b.data, "Este mensaje no lleva ningún dato del joven."));
+	assert_null(strstr(b.data, "Sign in"));
+	buf_reset(&b);
+	assert_int_equal(message_json(&r, "es", "", &b), SH_OK);
+	assert_non_null(strstr(b.data, "\"language\":\"es\""));
+	assert_non_null(strstr(b.data, "safeharbor Vencido: Defensor en el lugar, venció"));
 	buf_release(&b);
 }
 

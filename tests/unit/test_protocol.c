@@ -627,7 +627,7 @@ static void la26_who_reports(void **state)
 	size_t n;
 
 	UNUSED(state);
-	assert_string_equal(protocol_version(la26), "2026.3");
+	assert_string_equal(protocol_version(la26), "2026.4");
 	n = eval(la26, &f, t0, out);
 	assert_pending(get(out, n, "hotline_report", 0), "law_enforcement", t0 + 30 * MIN);
 	assert_pending(get(out, n, "written_abuse_report", 0), "law_enforcement", t0 + 36 * HOUR);
@@ -799,7 +799,7 @@ static void new_syntax(void **state)
 {
 	static const char ok[] =
 		"protocol t\nversion 1\neffective 2026-01-01\n"
-		"step a\n title A\n owner medical\n due assault_disclosed + 1d\n"
+		"step a\n title A\n title_es Á en español\n owner medical\n due assault_disclosed + 1d\n"
 		"  when last_assault more than 96h before assault_disclosed\n"
 		"step b\n title B\n owner child_welfare\n due missing_learned + 24h\n"
 		"  not before missing_learned + 1h\n"
@@ -837,6 +837,10 @@ static void new_syntax(void **state)
 		  "x:8: expected 'before' or 'after' in a window" },
 		{ "step a\n title A\n owner medical\n due identified\n when missing_learned within 1d after identified\n",
 		  "x:8: 'missing_learned' differs from one missing episode to the next" },
+		{ "step a\n title A\n title_es Á\n owner medical\n due identified\n title_es B\n",
+		  "x:9: duplicate 'title_es' in step 'a'" },
+		{ "step a\n title A\n title_es\n owner medical\n due identified\n",
+		  "x:6: empty title_es" },
 		{ "step a\n title A\n owner medical\n due nowhere + 1d\n",
 		  "x:7: unknown anchor 'nowhere' (expected identified, last_assault, assault_disclosed" },
 	};
@@ -844,6 +848,10 @@ static void new_syntax(void **state)
 	struct buf d = BUF_INIT;
 
 	UNUSED(state);
+	/* the Spanish title is optional */
+	assert_string_equal(protocol_step_title_es(p, 0), "Á en español");
+	assert_null(protocol_step_title_es(p, 1));
+	assert_null(protocol_step_title_es(p, 9));
 	protocol_describe(p, &d);
 	assert_non_null(strstr(d.data, "when last_assault more than 96h before assault_disclosed"));
 	assert_non_null(

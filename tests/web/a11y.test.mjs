@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { identify, invite, isoMinutesAgo, PASSWORD, startCounty, USERS } from '../api/harness.mjs';
+import { identify, invite, isoMinutesAgo, PASSWORD, startCounty, USERS, witnessWithHearing } from '../api/harness.mjs';
 import { launch, open, PHONE, shot, signIn } from './browser.mjs';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -34,15 +34,8 @@ async function seedCase(s, id) {
     return r.json;
   };
   await invite(s, 'le', id, 'pros');
-  const p = await s.as('pros').post('/api/v1/prosecutions', { court_case_number: 'SYN-A11Y-1', court: 'Synthetic Court',
-    charges: ['PC 236.1'], filed_at: isoMinutesAgo(60), defendants: [{ role: 'exploiter', name: 'Synthetic Defendant' }] });
-  assert.equal(p.status, 201, p.text);
-  const hr = await s.as('pros').post(`/api/v1/prosecutions/${p.json.id}/hearings`,
-    { kind: 'preliminary', at: new Date(Date.now() + 20 * 86400e3).toISOString().replace(/\.\d{3}Z$/, 'Z') });
-  assert.equal(hr.status, 201, hr.text);
-  const w = await s.as('pros').post(`/api/v1/prosecutions/${p.json.id}/witnesses`, { case_id: id });
-  assert.equal(w.status, 201, w.text);
-  await ev('adv', { type: 'safety_plan', witness_id: w.json.id, part: 'exploiter_contact', text: LONG });
+  const w = (await witnessWithHearing(s, id, { number: 'SYN-A11Y-1', court: 'Synthetic Court', defendant: 'Synthetic Defendant' })).witness;
+  await ev('adv', { type: 'safety_plan', witness_id: w.id, part: 'exploiter_contact', text: LONG });
   await ev('adv', { type: 'advocate_note', text: LONG });
   await ev('cw', { type: 'note', section: 'core', text: LONG });
   await ev('cw', { type: 'placement', setting: 'detention', justification: 'Synthetic: no other bed was open that night within the county.' });

@@ -47,28 +47,39 @@ export async function shot(page, name) {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
+// The words signIn() looks for, in each language of the app (web/i18n/).
+export const SIGNIN_WORDS = {
+  en: { username: 'Username', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', enterCode: 'Enter your code',
+    enrol: 'Set up an authenticator app', code: 'Code', cont: 'Continue', fromApp: 'Code from the app', confirm: 'Confirm',
+    recovery: 'Your recovery codes', kept: 'I have kept them: continue' },
+  es: { username: 'Nombre de usuario', password: 'Contraseña', signIn: 'Iniciar sesión', signOut: 'Cerrar sesión',
+    enterCode: 'Escriba su código', enrol: 'Configure una aplicación de autenticación', code: 'Código', cont: 'Continuar',
+    fromApp: 'Código de la aplicación', confirm: 'Confirmar', recovery: 'Sus códigos de recuperación', kept: 'Ya los guardé: continuar' },
+};
+
 // Signs in through the form on the current page. Supervisors and admins then give the code
 // of their authenticator app, computed here (tests/api/harness.mjs); the first time, they set
-// one up from the key the page shows, and go past their recovery codes.
-export async function signIn(page, username, password) {
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  const signedIn = page.getByRole('button', { name: 'Sign out' });
-  const code = page.getByRole('heading', { name: 'Enter your code' });
-  const enrol = page.getByRole('heading', { name: 'Set up an authenticator app' });
+// one up from the key the page shows, and go past their recovery codes. w: the words of the
+// sign-in screens in the language the page speaks.
+export async function signIn(page, username, password, w = SIGNIN_WORDS.en) {
+  await page.getByLabel(w.username).fill(username);
+  await page.getByLabel(w.password).fill(password);
+  await page.getByRole('button', { name: w.signIn, exact: true }).click();
+  const signedIn = page.getByRole('button', { name: w.signOut });
+  const code = page.getByRole('heading', { name: w.enterCode });
+  const enrol = page.getByRole('heading', { name: w.enrol });
   await signedIn.or(code).or(enrol).first().waitFor();
   if (await code.isVisible()) {
-    await page.getByLabel('Code', { exact: true }).fill(await nextCode(page.url(), username));
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel(w.code, { exact: true }).fill(await nextCode(page.url(), username));
+    await page.getByRole('button', { name: w.cont }).click();
   } else if (await enrol.isVisible()) {
     const secret = (await page.locator('.totp-secret').textContent()).replace(/\s/g, '');
     const step = stepNow() - 1;
-    await page.getByLabel('Code from the app').fill(totpAt(secret, step));
-    await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
+    await page.getByLabel(w.fromApp).fill(totpAt(secret, step));
+    await page.getByRole('button', { name: w.confirm }).click();
+    await page.getByRole('heading', { name: w.recovery }).waitFor();
     rememberSecret(page.url(), username, secret, step);
-    await page.getByRole('button', { name: 'I have kept them: continue' }).click();
+    await page.getByRole('button', { name: w.kept }).click();
   }
   await signedIn.waitFor();
 }

@@ -3,6 +3,7 @@
 // request waits while the user signs in again, then is sent again. Nothing here
 // touches browser storage.
 import { setServerOffset } from './dom.js';
+import { t } from './i18n.js';
 
 let csrf = null;
 let reauth = null;     // () => Promise<void>, set by auth.js
@@ -25,8 +26,8 @@ export function reauthInProgress() { return reauthing !== null; }
 export class ApiError extends Error {
   constructor({ status = 0, problem = null, network = false, message }) {
     super(message ?? problem?.detail ?? problem?.title ?? (network
-      ? 'No connection to the server: check the connection and try again.'
-      : `The server could not do this (status ${status}): try again, and tell your administrator if it goes on.`));
+      ? t('api.no_connection')
+      : t('api.status', { status: String(status) })));
     this.status = status;
     this.problem = problem;
     this.network = network;

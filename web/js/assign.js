@@ -3,6 +3,7 @@
 // alerts on the case first.
 import { ApiError, get, post } from './api.js';
 import { announce, h, nextId, now } from './dom.js';
+import { t } from './i18n.js';
 
 let people = null; // the agency's people, loaded once per page for a supervisor
 
@@ -34,18 +35,18 @@ export function workerControl(me, caseId, agency, refresh) {
   if (me.role !== 'supervisor') {
     if (!worker || worker.id !== me.id) {
       box.append(h('button', { type: 'button', class: 'secondary small',
-        onclick: () => assign(caseId, me.id, 'You are the worker on this case.', box, refresh) },
-      worker ? 'Take over as worker' : 'I’ll be the worker'));
+        onclick: () => assign(caseId, me.id, t('assign.you_are'), box, refresh) },
+      worker ? t('assign.take_over') : t('assign.ill_be')));
     } else {
       box.append(h('button', { type: 'button', class: 'link',
-        onclick: () => assign(caseId, null, 'You are no longer the worker on this case.', box, refresh) },
-      'Step down as worker'));
+        onclick: () => assign(caseId, null, t('assign.no_longer'), box, refresh) },
+      t('assign.step_down')));
     }
     return box;
   }
   const id = nextId('worker');
-  const pick = h('select', { id }, h('option', { value: '' }, worker ? 'Nobody (step down)' : 'Choose a person'));
-  const save = h('button', { type: 'button', class: 'secondary small' }, 'Name the worker');
+  const pick = h('select', { id }, h('option', { value: '' }, worker ? t('assign.nobody_step_down') : t('assign.choose')));
+  const save = h('button', { type: 'button', class: 'secondary small' }, t('assign.name'));
   colleagues().then((list) => {
     for (const u of list) {
       if (u.id !== worker?.id) pick.append(h('option', { value: String(u.id) }, u.display_name));
@@ -54,8 +55,8 @@ export function workerControl(me, caseId, agency, refresh) {
   save.addEventListener('click', () => {
     const v = pick.value ? Number(pick.value) : null;
     if (v === null && !worker) return;
-    assign(caseId, v, v ? `${pick.selectedOptions[0].textContent} is the worker on this case.` : 'Nobody is the worker now.', box, refresh);
+    assign(caseId, v, v ? t('assign.is_worker', { name: pick.selectedOptions[0].textContent }) : t('assign.nobody_now'), box, refresh);
   });
-  box.append(h('label', { for: id, class: 'visually-hidden' }, 'Our worker on this case'), pick, save);
+  box.append(h('label', { for: id, class: 'visually-hidden' }, t('assign.our_worker')), pick, save);
   return box;
 }

@@ -6,40 +6,33 @@ import { ApiError, del, get, lastAnswerAt, onSignedOut, post, reauthInProgress, 
 import { clearMessages, field, formStatus, h, setStatus, showProblem, fill } from './dom.js';
 import { renderCodeStep, renderEnrol } from './factor.js';
 import { wipe as wipeOffline } from './offline.js';
+import { t } from './i18n.js';
 
 // What a failed sign-in with the county account says (the callback names a reason, never
 // the provider's own words).
-const SSO_ERRORS = {
-  provider: 'The county\'s sign-in service did not sign you in, or could not be reached. Try again; if it goes on, call the help desk.',
-  expired: 'That sign-in took too long or was already used. Start again.',
-  token: 'The answer from the county\'s sign-in service could not be trusted, so you are not signed in. Try again; if it goes on, call the help desk.',
-  not_provisioned: 'Your county account is not linked to a safeharbor account. Ask your agency\'s safeharbor admin to add you.',
-  disabled: 'Your safeharbor account is disabled. Ask your agency\'s safeharbor admin.',
-  groups: 'Your county account\'s groups do not say which one agency and role you have here (none, or more than one). Ask your agency\'s safeharbor admin.',
-  off: 'Sign-in with the county account is not set up here.',
-};
+const SSO_ERRORS = ['provider', 'expired', 'token', 'not_provisioned', 'disabled', 'groups', 'off'];
 
 // The sign-in screen. onDone(user, county) runs after a successful sign-in.
 export function renderSignIn(main, onDone) {
-  const user = field({ label: 'Username', name: 'username', required: true,
+  const user = field({ label: t('auth.username'), name: 'username', required: true,
     attrs: { autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false' } });
-  const pass = field({ label: 'Password', name: 'password', type: 'password', required: true,
+  const pass = field({ label: t('auth.password'), name: 'password', type: 'password', required: true,
     attrs: { autocomplete: 'current-password' } });
-  const button = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
+  const button = h('button', { type: 'submit', class: 'primary' }, t('auth.signin'));
   const form = h('form', { class: 'card signin', novalidate: true },
     formStatus(), user.wrap, pass.wrap, button);
   const sso = h('p', { class: 'signin-sso', hidden: true },
-    h('a', { class: 'button secondary', href: '/api/v1/oidc/start' }, 'Sign in with the county account'));
+    h('a', { class: 'button secondary', href: '/api/v1/oidc/start' }, t('auth.signin_county')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearMessages(form);
     if (!user.input.value || !pass.input.value) {
-      setStatus(form, 'Enter your username and password.', 'error');
+      setStatus(form, t('auth.enter_both'), 'error');
       (user.input.value ? pass.input : user.input).focus();
       return;
     }
     button.disabled = true;
-    setStatus(form, 'Signing in…');
+    setStatus(form, t('auth.signing_in'));
     try {
       const { data } = await post('/api/v1/session',
         { username: user.input.value.trim(), password: pass.input.value }, { auth: false });
@@ -48,17 +41,17 @@ export function renderSignIn(main, onDone) {
     } catch (e) {
       pass.input.value = '';
       showProblem(form, e instanceof ApiError && e.status === 401
-        ? { problem: { detail: 'Wrong username or password, or the account is disabled.' } } : e);
+        ? { message: t('auth.wrong') } : e);
     } finally {
       button.disabled = false;
     }
   });
   fill(main,
-    h('h1', { tabindex: '-1' }, 'Sign in'),
-    h('p', { class: 'lead' }, 'First Responder Protocol for commercially sexually exploited children.'),
+    h('h1', { tabindex: '-1' }, t('auth.signin')),
+    h('p', { class: 'lead' }, t('auth.lead')),
     form, sso);
   const failed = new URLSearchParams(location.search).get('signin_error');
-  if (failed) setStatus(form, SSO_ERRORS[failed] ?? SSO_ERRORS.provider, 'error');
+  if (failed) setStatus(form, t(`sso.${SSO_ERRORS.includes(failed) ? failed : 'provider'}`), 'error');
   get('/api/v1/signin/options', { auth: false })
     .then(({ data }) => { sso.hidden = !data.oidc; })
     .catch(() => { /* passwords only */ });
@@ -81,14 +74,14 @@ export function continueSignIn(main, data, onDone) {
     location.replace('/');
   };
   if (data.signin === 'code') {
-    document.title = 'Enter your code · safeharbor';
+    document.title = t('auth.title_code');
     renderCodeStep(main, done, cancel);
   } else if (data.signin === 'enrol') {
-    document.title = 'Set up an authenticator app · safeharbor';
-    renderEnrol(main, 'Your account needs a second step at sign-in: a code from an authenticator app on your phone, after the password (county policy for supervisors and admins; the FBI CJIS Security Policy asks it of access to law-enforcement records). You set it up once.',
-      (d) => done(d), cancel).catch((e) => fill(main, h('h1', {}, 'Cannot set up the app'),
+    document.title = t('auth.title_enrol');
+    renderEnrol(main, t('auth.enrol_why'),
+      (d) => done(d), cancel).catch((e) => fill(main, h('h1', {}, t('auth.cannot_enrol')),
       h('p', { class: 'form-status error', role: 'alert' }, e.message),
-      h('p', {}, h('button', { type: 'button', onclick: cancel }, 'Start again'))));
+      h('p', {}, h('button', { type: 'button', onclick: cancel }, t('auth.start_again')))));
   } else {
     done(data);
   }
@@ -114,9 +107,9 @@ function hideScreen() {
   const kept = document.createDocumentFragment();
   const title = document.title;
   kept.append(...main.childNodes);
-  main.replaceChildren(h('h1', { tabindex: '-1' }, 'Session ended'),
-    h('p', { class: 'lead' }, 'What was on the screen is hidden until you sign in again.'));
-  document.title = 'Session ended · safeharbor';
+  main.replaceChildren(h('h1', { tabindex: '-1' }, t('auth.ended')),
+    h('p', { class: 'lead' }, t('auth.hidden')));
+  document.title = t('auth.title_ended');
   forgetDrafts();
   return () => {
     main.replaceChildren(kept);
@@ -143,18 +136,18 @@ export function installReauth(getUser) {
     if (!me) { reject(new ApiError({ status: 401 })); return; }
     const sso = limits?.method === 'oidc';
     const restore = hideScreen();
-    const pass = field({ label: 'Password', name: 'password', type: 'password', required: true,
+    const pass = field({ label: t('auth.password'), name: 'password', type: 'password', required: true,
       attrs: { autocomplete: 'current-password' } });
-    const code = field({ label: 'Code', name: 'code', required: true,
-      hint: 'The 6 digits your authenticator app shows, or a recovery code.',
+    const code = field({ label: t('auth.code'), name: 'code', required: true,
+      hint: t('auth.code_hint'),
       attrs: { autocomplete: 'one-time-code', autocapitalize: 'none', spellcheck: 'false' } });
     code.wrap.hidden = true;
-    const who = h('p', {}, 'Signed in as ', h('strong', {}, me.display_name), ` (${me.username}).`);
-    const ok = h('button', { type: 'submit', class: 'primary' }, sso ? 'Sign in with the county account' : 'Sign in and continue');
-    const out = h('button', { type: 'button', class: 'secondary' }, 'Sign out instead');
+    const who = h('p', {}, t('auth.signed_in_as'), h('strong', {}, me.display_name), ` (${me.username}).`);
+    const ok = h('button', { type: 'submit', class: 'primary' }, sso ? t('auth.signin_county') : t('auth.continue'));
+    const out = h('button', { type: 'button', class: 'secondary' }, t('auth.signout_instead'));
     const form = h('form', { method: 'dialog', novalidate: true },
-      h('h2', { id: 'reauth-title' }, 'Your session has ended'),
-      h('p', {}, 'Sign in again to continue. What you entered comes back, and is sent once you are signed in.'),
+      h('h2', { id: 'reauth-title' }, t('auth.session_ended')),
+      h('p', {}, t('auth.again')),
       who,
       h('input', { type: 'text', name: 'username', value: me.username, autocomplete: 'username', hidden: true, readOnly: true }),
       formStatus(), sso ? null : pass.wrap, code.wrap,
@@ -177,7 +170,7 @@ export function installReauth(getUser) {
       if (ev.data !== 'signed-in') return;
       try {
         const { data } = await get('/api/v1/me', { auth: false });
-        if (data.user.id !== me.id) throw new ApiError({ status: 403, message: 'Signed in as someone else: sign out instead.' });
+        if (data.user.id !== me.id) throw new ApiError({ status: 403, message: t('auth.someone_else') });
         finish(data);
       } catch (e) { showProblem(form, e); }
     };
@@ -187,7 +180,7 @@ export function installReauth(getUser) {
       channel.close();
       dialog.close();
       dialog.remove();
-      reject(new ApiError({ status: 401, message: 'Signed out.' }));
+      reject(new ApiError({ status: 401, message: t('auth.signed_out') }));
       signOut();
     });
     form.addEventListener('submit', async (ev) => {
@@ -214,13 +207,13 @@ export function installReauth(getUser) {
           code.wrap.hidden = false;
           code.input.focus();
         } else {
-          setStatus(form, 'Your account now needs an authenticator app. Sign out, then sign in again to set it up.', 'error');
+          setStatus(form, t('auth.needs_app'), 'error');
         }
       } catch (e) {
         const which = code.wrap.hidden ? pass : code;
         which.input.value = '';
         showProblem(form, e instanceof ApiError && e.status === 401
-          ? { problem: { detail: code.wrap.hidden ? 'That password did not work.' : 'That code did not work: enter the one the app shows now.' } } : e);
+          ? { message: code.wrap.hidden ? t('auth.bad_password') : t('auth.bad_code') } : e);
         which.input.focus();
       } finally {
         ok.disabled = false;

@@ -1,5 +1,6 @@
 // DOM helpers: elements are built with h(), never from HTML strings (the page's
 // Content-Security-Policy enforces Trusted Types, so an HTML string sink would throw).
+import { language, locale, setStepTitles, t, word } from './i18n.js';
 
 // h('p', { class: 'x', onclick: fn }, 'text', child, [more]) -> HTMLParagraphElement
 export function h(tag, attrs, ...children) {
@@ -48,17 +49,22 @@ export function announce(text) {
 // times people type into forms are the county's too (docs/web.md).
 
 let countyZone = 'America/Los_Angeles';
-let dateTime, dateTimeYear, dateOnly, wall, timeOnly;
+let dateTime, dateTimeYear, dateOnly, wall, timeOnly, dayWords, dayWordsYear;
 
+// The formats of times and days, in the county's zone and the user's language (i18n.js):
+// made again when either changes.
 export function setCountyZone(zone) {
   if (zone) countyZone = zone;
   const base = { timeZone: countyZone };
-  dateTime = new Intl.DateTimeFormat(undefined, { ...base, weekday: 'short', day: 'numeric', month: 'short',
+  const lc = locale();
+  dayWords = new Intl.DateTimeFormat(lc, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' });
+  dayWordsYear = new Intl.DateTimeFormat(lc, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+  dateTime = new Intl.DateTimeFormat(lc, { ...base, weekday: 'short', day: 'numeric', month: 'short',
     hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
-  dateTimeYear = new Intl.DateTimeFormat(undefined, { ...base, day: 'numeric', month: 'short', year: 'numeric',
+  dateTimeYear = new Intl.DateTimeFormat(lc, { ...base, day: 'numeric', month: 'short', year: 'numeric',
     hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
-  dateOnly = new Intl.DateTimeFormat(undefined, { ...base, day: 'numeric', month: 'short', year: 'numeric' });
-  timeOnly = new Intl.DateTimeFormat(undefined, { ...base, hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+  dateOnly = new Intl.DateTimeFormat(lc, { ...base, day: 'numeric', month: 'short', year: 'numeric' });
+  timeOnly = new Intl.DateTimeFormat(lc, { ...base, hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
   wall = new Intl.DateTimeFormat('en-CA', { ...base, year: 'numeric', month: '2-digit', day: '2-digit',
     hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 }
@@ -70,8 +76,12 @@ export function countyZoneName() { return countyZone; }
 // which a step done or a close dated in the past is a late entry that needs a reason.
 let lateEntryMinutes = 60;
 export const lateMinutes = () => lateEntryMinutes;
+let countyInfo = {};
+export function countyFacts() { return countyInfo; }
 export function setCounty(county) {
+  countyInfo = county ?? {};
   setCountyZone(county?.timezone);
+  setStepTitles(county?.step_titles);
   if (Number.isInteger(county?.late_entry_minutes)) lateEntryMinutes = county.late_entry_minutes;
 }
 
@@ -79,8 +89,8 @@ export function setCounty(county) {
 // county's margin before now (the server refuses such an entry without a reason).
 // value() is the reason to send, or undefined when the field is hidden or empty.
 export function lateEntryField(atInput) {
-  const f = field({ label: 'Why it is entered late', name: 'late_entry_reason', type: 'textarea', required: true,
-    hint: `The time is more than ${lateEntryMinutes} minutes ago. Say why it is recorded now: a supervisor reviews late entries, and the clocks count it as done when recorded.` });
+  const f = field({ label: t('dom.late_label'), name: 'late_entry_reason', type: 'textarea', required: true,
+    hint: t('dom.late_hint', { n: lateEntryMinutes }) });
   const sync = () => {
     const t = fromLocalInput(atInput.value);
     f.wrap.hidden = !(t && now() - Date.parse(t) > lateEntryMinutes * 60000);
@@ -112,8 +122,6 @@ export function fmtClockTime(iso) {
 }
 // A county day ("2026-03-09") in words, with the year when it is not this year
 // ("Mon, Mar 9"); the date is the county's already, so it is read as it is.
-const dayWords = new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' });
-const dayWordsYear = new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
 export function fmtDay(date) {
   const t = new Date(`${date}T12:00:00Z`);
   return (t.getUTCFullYear() === wallClock(now()).y ? dayWords : dayWordsYear).format(t);
@@ -125,7 +133,7 @@ export function fmtDue(iso) {
   const w = wallClock(Date.parse(iso));
   if (w.h === 23 && w.mi === 59 && w.s === 59) {
     const p = (n) => String(n).padStart(2, '0');
-    return `by the end of ${fmtDay(`${w.y}-${p(w.mo)}-${p(w.d)}`)}`;
+    return t('dom.by_end_of', { day: fmtDay(`${w.y}-${p(w.mo)}-${p(w.d)}`) });
   }
   return fmtTime(iso);
 }
@@ -182,19 +190,19 @@ export function clockState(openedAt, dueAt, t = now()) {
   return 'ok';
 }
 
-function paintClock(el, t) {
+function paintClock(el, at) {
   const due = Date.parse(el.dataset.due);
-  const state = clockState(el.dataset.opened || null, el.dataset.due, t);
-  const left = due - t;
+  const state = clockState(el.dataset.opened || null, el.dataset.due, at);
+  const left = due - at;
   el.className = `clock clock-${state}`;
   el.dataset.state = state;
-  el.textContent = state === 'late' ? `Overdue by ${fmtSpan(left)}`
-    : state === 'soon' ? `Due soon: ${fmtSpan(left)} left` : `${fmtSpan(left)} left`;
+  el.textContent = state === 'late' ? t('dom.overdue_by', { span: fmtSpan(left) })
+    : state === 'soon' ? t('dom.due_soon', { span: fmtSpan(left) }) : t('dom.left', { span: fmtSpan(left) });
 }
 
 // A live countdown to dueAt (an RFC 3339 string).
 export function clock(openedAt, dueAt) {
-  if (!dueAt) return h('span', { class: 'clock clock-none' }, 'No deadline');
+  if (!dueAt) return h('span', { class: 'clock clock-none' }, t('dom.no_deadline'));
   const el = h('span', { class: 'clock', dataset: { due: dueAt, opened: openedAt ?? '' } });
   paintClock(el, now());
   return el;
@@ -243,7 +251,7 @@ export function field(opts) {
     input = h('input', { type: opts.type ?? 'text', value: opts.value, ...common });
   }
   const wrap = h('div', { class: 'field', dataset: { field: opts.name } },
-    h('label', { for: id }, opts.label, opts.required || opts.mark === false ? null : h('span', { class: 'optional' }, ' (optional)')),
+    h('label', { for: id }, opts.label, opts.required || opts.mark === false ? null : h('span', { class: 'optional' }, t('dom.optional'))),
     opts.hint ? h('p', { class: 'hint', id: hintId }, opts.hint) : null,
     input,
     h('p', { class: 'msg', id: msgId, hidden: true }));
@@ -289,6 +297,8 @@ function fieldBox(form, name) {
 export function showProblem(form, err) {
   clearMessages(form);
   const problem = err?.problem;
+  // the app's own checks come as plain objects, in the user's language; the server's as ApiError
+  const said = err instanceof Error ? serverWords : (x) => x;
   const st = form.querySelector('.form-status');
   let first = null;
   const loose = [];
@@ -296,7 +306,7 @@ export function showProblem(form, err) {
     const box = fieldBox(form, e.field);
     if (!box) { loose.push(sentence(e.message)); continue; }
     const msg = box.querySelector('.msg');
-    msg.textContent = sentence(e.message);
+    fill(msg, said(sentence(e.message)));
     msg.className = 'msg error';
     msg.hidden = false;
     const input = box.querySelector('input, select, textarea');
@@ -308,17 +318,31 @@ export function showProblem(form, err) {
     // its field's name) gives way to the messages of the fields not on this form
     const first = problem?.errors?.[0];
     const own = problem?.detail && (!first || problem.detail !== `${first.field}: ${first.message}`);
-    const text = !problem ? (err?.message ?? 'Something went wrong.')
-      : problem.errors?.length && !loose.length ? 'Please correct the marked fields.'
-      : own ? sentence(problem.detail)
-      : loose.length ? (problem.errors.length > loose.length ? ['Please correct the marked fields.', ...loose] : loose).join(' ')
-      : sentence(problem.title ?? 'Not saved.');
-    st.textContent = text;
+    const text = !problem ? (err?.message ?? t('dom.wrong'))
+      : problem.errors?.length && !loose.length ? t('dom.correct')
+      : own ? said(sentence(problem.detail))
+      : loose.length ? [problem.errors.length > loose.length ? `${t('dom.correct')} ` : null, said(loose.join(' '))]
+      : problem.title ? said(sentence(problem.title)) : t('dom.not_saved');
+    fill(st, text);
     st.className = 'form-status error';
     st.setAttribute('role', 'alert');
     st.hidden = false;
   }
   (first ?? st)?.focus?.();
+}
+
+// What the server said (its refusals are in English, for every API client): as it is in
+// English; in another language, introduced in that language and marked as English
+// (lang="en"), so a screen reader reads it in English.
+export function serverWords(text) {
+  if (!text || language() === 'en') return text;
+  return [t('dom.server_says'), ' ', h('span', { lang: 'en' }, text)];
+}
+
+// Text the server keeps in English for everyone (the Board report's figures): marked as
+// English (lang="en") in another language, so a screen reader reads it in English.
+export function inEnglish(text) {
+  return !text || language() === 'en' ? text : h('span', { lang: 'en' }, text);
 }
 
 // "is required: fill it in" -> "Is required: fill it in." (a message as a sentence)
@@ -333,7 +357,7 @@ export function showWarnings(form, warnings) {
     const box = fieldBox(form, w.field);
     const msg = box?.querySelector('.msg') ?? form.querySelector('.form-status');
     if (!msg) continue;
-    msg.textContent = `Caution: ${w.message}`;
+    fill(msg, t('dom.caution'), serverWords(w.message));
     msg.className = msg.classList.contains('form-status') ? 'form-status warning' : 'msg warning';
     msg.setAttribute('role', 'status');
     msg.hidden = false;
@@ -351,20 +375,16 @@ export function setStatus(form, text, kind = 'info') {
 
 // ---- words ----
 
-export const KIND = {
-  law_enforcement: 'Law enforcement', child_welfare: 'Child welfare', probation: 'Probation',
-  advocacy: 'Advocacy', medical: 'Medical', mental_health: 'Mental health',
-  prosecutor: 'Prosecutor', shelter: 'Shelter', oversight: 'Oversight',
-  education: 'Office of education', juvenile_court: 'Juvenile court',
-};
-export const STATUS = {
-  dependent: 'Child welfare dependent', probation: 'Probation ward', both: 'Dependent and probation ward',
-  none: 'Neither', unknown: 'Not known',
-};
-export const SECTION = {
-  core: 'Shared', law_enforcement: 'Law enforcement', advocacy: 'Advocacy (privileged)',
-  medical: 'Medical', placement: 'Placement', court: 'Court', missing: 'Missing', prosecution: 'Prosecution', services: 'Services',
-};
+// Lists of words by code, in the user's language (the catalogue's `kind.*`, `status.*`,
+// `section.*`): KIND.advocacy, Object.entries(STATUS) for a select's options.
+const words = (group, codes) => new Proxy(Object.fromEntries(codes.map((c) => [c, c])), {
+  get: (o, k) => (typeof k === 'string' && Object.hasOwn(o, k) ? word(group, k) : undefined),
+});
+export const KIND = words('kind', ['law_enforcement', 'child_welfare', 'probation', 'advocacy', 'medical',
+  'mental_health', 'prosecutor', 'shelter', 'oversight', 'education', 'juvenile_court']);
+export const STATUS = words('status', ['dependent', 'probation', 'both', 'none', 'unknown']);
+export const SECTION = words('section', ['core', 'law_enforcement', 'advocacy', 'medical', 'placement', 'court',
+  'missing', 'prosecution', 'services']);
 
 // ---- tables ----
 
@@ -377,7 +397,7 @@ export function stack(table) {
   table.setAttribute('role', 'table');
   const heads = [...table.querySelectorAll('thead th')].map((th) => {
     th.setAttribute('role', 'columnheader');
-    if (!th.textContent.trim()) th.append(h('span', { class: 'visually-hidden' }, 'Actions'));
+    if (!th.textContent.trim()) th.append(h('span', { class: 'visually-hidden' }, t('dom.actions')));
     return th.dataset.label ?? th.textContent.trim();
   });
   for (const g of table.querySelectorAll('thead, tbody')) g.setAttribute('role', 'rowgroup');
@@ -386,7 +406,7 @@ export function stack(table) {
     if (tr.parentElement.tagName !== 'TBODY') continue;
     [...tr.children].forEach((cell, i) => {
       cell.setAttribute('role', cell.tagName === 'TH' ? 'rowheader' : 'cell');
-      if ((cell.tagName === 'TD' || i > 0) && heads[i] && heads[i] !== 'Actions') cell.dataset.label = heads[i];
+      if ((cell.tagName === 'TD' || i > 0) && heads[i] && heads[i] !== t('dom.actions')) cell.dataset.label = heads[i];
     });
   }
   return table;

@@ -3,6 +3,7 @@
 // strings), and the recovery codes shown once.
 import { ApiError, post } from './api.js';
 import { clearMessages, field, formStatus, h, showProblem, fill } from './dom.js';
+import { t } from './i18n.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -12,7 +13,7 @@ function qrCode(qr) {
   svg.setAttribute('viewBox', `-4 -4 ${qr.size + 8} ${qr.size + 8}`);
   svg.setAttribute('class', 'qr');
   svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', 'QR code to scan with the authenticator app');
+  svg.setAttribute('aria-label', t('factor.qr_label'));
   const bg = document.createElementNS(SVG, 'rect');
   for (const [k, v] of [['x', -4], ['y', -4], ['width', qr.size + 8], ['height', qr.size + 8], ['fill', '#fff']]) bg.setAttribute(k, v);
   const path = document.createElementNS(SVG, 'path');
@@ -30,9 +31,9 @@ function codeField(label, hint) {
 // The step after the password: the code from the app (or a recovery code). data: the
 // sign-in answer. onDone(answer) once signed in; onCancel() to start again.
 export function renderCodeStep(main, onDone, onCancel) {
-  const code = codeField('Code', 'The 6 digits your authenticator app shows for safeharbor, or one of your recovery codes.');
-  const ok = h('button', { type: 'submit', class: 'primary' }, 'Continue');
-  const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
+  const code = codeField(t('factor.code'), t('factor.code_hint'));
+  const ok = h('button', { type: 'submit', class: 'primary' }, t('factor.continue'));
+  const cancel = h('button', { type: 'button', class: 'secondary' }, t('factor.cancel'));
   const form = h('form', { class: 'card signin', novalidate: true }, formStatus(), code.wrap,
     h('div', { class: 'actions' }, ok, cancel));
   cancel.addEventListener('click', onCancel);
@@ -46,24 +47,24 @@ export function renderCodeStep(main, onDone, onCancel) {
     } catch (e) {
       code.input.value = '';
       showProblem(form, e instanceof ApiError && e.status === 401
-        ? { problem: { detail: 'That code did not work. Codes change every 30 seconds and each works once: enter the one the app shows now.' } } : e);
+        ? { message: t('factor.bad_code') } : e);
       code.input.focus();
     } finally {
       ok.disabled = false;
     }
   });
-  fill(main, h('h1', { tabindex: '-1' }, 'Enter your code'),
-    h('p', { class: 'lead' }, 'Open the authenticator app on your phone. Lost it? Enter a recovery code, or ask an admin to reset it.'),
+  fill(main, h('h1', { tabindex: '-1' }, t('factor.enter_code')),
+    h('p', { class: 'lead' }, t('factor.open_app')),
     form);
   code.input.focus();
 }
 
 // The recovery codes, once; onContinue() when the person has kept them.
 function renderRecovery(main, codes, onContinue) {
-  const go = h('button', { type: 'button', class: 'primary' }, 'I have kept them: continue');
+  const go = h('button', { type: 'button', class: 'primary' }, t('factor.kept'));
   go.addEventListener('click', onContinue);
-  fill(main, h('h1', { tabindex: '-1' }, 'Your recovery codes'),
-    h('p', { class: 'lead' }, 'If you lose your phone, each of these signs you in once instead of a code from the app. Keep them somewhere safe (printed, or in a password manager): they are not shown again.'),
+  fill(main, h('h1', { tabindex: '-1' }, t('factor.recovery')),
+    h('p', { class: 'lead' }, t('factor.recovery_lead')),
     h('ol', { class: 'recovery-codes' }, codes.map((c) => h('li', {}, h('code', {}, c)))),
     go);
   main.querySelector('h1').focus();
@@ -74,10 +75,10 @@ function renderRecovery(main, codes, onContinue) {
 // this finished a sign-in). why: the sentence saying why. body: what POST /api/v1/me/totp
 // needs ({ password } from a session signed in earlier).
 export async function renderEnrol(main, why, onDone, onCancel, body = {}) {
-  const { data: t } = await post('/api/v1/me/totp', body, { auth: false });
-  const code = codeField('Code from the app', 'After scanning, the app shows 6 digits that change every 30 seconds.');
-  const ok = h('button', { type: 'submit', class: 'primary' }, 'Confirm');
-  const cancel = onCancel ? h('button', { type: 'button', class: 'secondary', onclick: onCancel }, 'Cancel') : null;
+  const { data: totp } = await post('/api/v1/me/totp', body, { auth: false });
+  const code = codeField(t('factor.code_from_app'), t('factor.after_scan'));
+  const ok = h('button', { type: 'submit', class: 'primary' }, t('factor.confirm'));
+  const cancel = onCancel ? h('button', { type: 'button', class: 'secondary', onclick: onCancel }, t('factor.cancel')) : null;
   const form = h('form', { class: 'card signin', novalidate: true }, formStatus(), code.wrap,
     h('div', { class: 'actions' }, ok, cancel));
   form.addEventListener('submit', async (ev) => {
@@ -94,14 +95,14 @@ export async function renderEnrol(main, why, onDone, onCancel, body = {}) {
       ok.disabled = false;
     }
   });
-  fill(main, h('h1', { tabindex: '-1' }, 'Set up an authenticator app'),
+  fill(main, h('h1', { tabindex: '-1' }, t('factor.setup')),
     h('p', { class: 'lead' }, why),
     h('ol', { class: 'steps' },
-      h('li', {}, 'Install an authenticator app on your work phone (any app for "TOTP" codes, such as the one your county uses).'),
-      h('li', {}, 'In the app, add an account and scan this code:', qrCode(t.qr),
-        h('p', {}, 'Cannot scan? Type this key instead: ',
-          h('code', { class: 'totp-secret' }, t.secret.match(/.{1,4}/g).join(' ')))),
-      h('li', {}, 'Enter the 6 digits the app shows.')),
+      h('li', {}, t('factor.install')),
+      h('li', {}, t('factor.scan'), qrCode(totp.qr),
+        h('p', {}, t('factor.type_key'),
+          h('code', { class: 'totp-secret' }, totp.secret.match(/.{1,4}/g).join(' ')))),
+      h('li', {}, t('factor.enter_digits'))),
     form);
   main.querySelector('h1').focus();
 }

@@ -3,6 +3,7 @@
 // so it follows them from a phone to a desk; never in the browser's storage.
 import { get, put } from './api.js';
 import { h, nextId } from './dom.js';
+import { t } from './i18n.js';
 
 // The county's areas (GET /api/v1/agencies: `areas`) as select options.
 export function areaOptions(areas) {
@@ -34,19 +35,19 @@ function select(label, name, options, value) {
 // step filter); people: [[id, name]] of the agency (a supervisor's choice) or null; open: offer
 // "open cases only". onChange(value) on every change (the list reloads; nothing else moves).
 export function filterBar({ areas, steps = null, people = null, value = {}, open = false, onChange }) {
-  const area = select('Area', 'area', [['', 'Every area'], ...areaOptions(areas)], value.area);
-  const step = steps ? select('Step', 'step', [['', 'Every step'], ...steps], value.step) : null;
-  const worker = select('Worker', 'worker', [['', 'Anyone'], ['me', 'Me'], ['none', 'Nobody named yet'],
+  const area = select(t('filters.area'), 'area', [['', t('filters.every_area')], ...areaOptions(areas)], value.area);
+  const step = steps ? select(t('filters.step'), 'step', [['', t('filters.every_step')], ...steps], value.step) : null;
+  const worker = select(t('filters.worker'), 'worker', [['', t('filters.anyone')], ['me', t('filters.me')], ['none', t('filters.nobody')],
     ...(people ?? []).map(([id, name]) => [String(id), name])], value.worker);
   const overdueId = nextId('overdue');
   const overdue = h('input', { type: 'checkbox', id: overdueId, name: 'overdue', checked: !!value.overdue });
   const openId = nextId('open');
   const openOnly = open ? h('input', { type: 'checkbox', id: openId, name: 'open', checked: value.open !== false }) : null;
-  const clear = h('button', { type: 'button', class: 'link' }, 'Clear filters');
-  const bar = h('fieldset', { class: 'filters' }, h('legend', {}, 'Show'),
+  const clear = h('button', { type: 'button', class: 'link' }, t('filters.clear'));
+  const bar = h('fieldset', { class: 'filters' }, h('legend', {}, t('filters.show')),
     area.wrap, step?.wrap, worker.wrap,
-    h('div', { class: 'field field-check' }, h('label', { for: overdueId }, overdue, ' Overdue only')),
-    openOnly && h('div', { class: 'field field-check' }, h('label', { for: openId }, openOnly, ' Open cases only')),
+    h('div', { class: 'field field-check' }, h('label', { for: overdueId }, overdue, t('filters.overdue'))),
+    openOnly && h('div', { class: 'field field-check' }, h('label', { for: openId }, openOnly, t('filters.open'))),
     clear);
   const current = () => ({
     area: area.input.value || null, step: step?.input.value || null, worker: worker.input.value || null,

@@ -2,7 +2,8 @@
 // The server answers every page path with index.html; this file picks the view.
 import { ApiError, get, setCsrf } from './api.js';
 import { continueSignIn, forgetDrafts, installReauth, renderSignIn, setSessionLimits, signOut } from './auth.js';
-import { h, setCounty, startTicker, fill } from './dom.js';
+import { h, setCounty, setCountyZone, startTicker, fill } from './dom.js';
+import { browserLanguage, language, setLanguage, t } from './i18n.js';
 import * as offline from './offline.js';
 
 const main = document.getElementById('main');
@@ -34,6 +35,7 @@ const routes = [
   [/^\/cases$/, 'cases'],
   [/^\/cases\/(SH-[0-9A-Za-z]{1,20})$/, 'case'],
   [/^\/cases\/(SH-[0-9A-Za-z]{1,20})\/print(?:\/(plan|court))?$/, 'print'],
+  [/^\/cases\/(SH-[0-9A-Za-z]{1,20})\/youth$/, 'youth'],
   [/^\/witnesses$/, 'witness'],
   [/^\/oncall$/, 'oncall'],
   [/^\/reports$/, 'reports'],
@@ -47,12 +49,31 @@ const views = {
   cases: () => import('./views/cases.js'),
   case: () => import('./views/case.js'),
   print: () => import('./views/print.js'),
+  youth: () => import('./views/youth.js'),
   witness: () => import('./views/witness.js'),
   oncall: () => import('./views/oncall.js'),
   reports: () => import('./views/reports.js'),
   admin: () => import('./views/admin.js'),
   account: () => import('./views/account.js'),
 };
+
+// The language: the user's setting (the `language` preference), else the browser's. The
+// dates and numbers follow it (dom.js makes its formats again).
+export async function useLanguage(lang) {
+  await setLanguage(lang ?? browserLanguage());
+  setCountyZone();
+  document.querySelector('a.skip').textContent = t('shell.skip');
+  nav.setAttribute('aria-label', t('shell.nav'));
+}
+
+async function userLanguage() {
+  try {
+    const { data } = await get('/api/v1/me/preferences');
+    return data?.language?.language;
+  } catch {
+    return undefined;
+  }
+}
 
 // Each role lands on its own first screen: law enforcement identifies; oversight reads the
 // reports; a shelter, the office of education and the court see the youth they take part
@@ -82,26 +103,26 @@ function renderNav() {
   if (!me) return;
   const c = caps(me);
   const links = [
-    c.identifies && ['/identify', 'Identify a youth'],
-    c.staff && ['/owed', 'What we owe now'],
-    c.staff && ['/cases', me.agency.kind === 'shelter' ? 'Our youth' : 'Find a youth'],
-    c.staff && ['/agenda', 'Agenda'],
-    c.witnesses && ['/witnesses', 'Witnesses'],
-    c.staff && ['/oncall', 'On call'],
-    c.reports && ['/reports', 'Reports'],
-    c.admin && ['/admin', 'Admin'],
+    c.identifies && ['/identify', t('nav.identify')],
+    c.staff && ['/owed', t('nav.owed')],
+    c.staff && ['/cases', me.agency.kind === 'shelter' ? t('nav.our_youth') : t('nav.find')],
+    c.staff && ['/agenda', t('nav.agenda')],
+    c.witnesses && ['/witnesses', t('nav.witnesses')],
+    c.staff && ['/oncall', t('nav.oncall')],
+    c.reports && ['/reports', t('nav.reports')],
+    c.admin && ['/admin', t('nav.admin')],
   ].filter(Boolean);
   nav.append(h('ul', {}, links.map(([href, label]) => h('li', {},
     h('a', { href, 'aria-current': location.pathname === href ? 'page' : null }, label)))));
   who.append(
-    h('a', { class: 'who-name', href: '/account', title: 'Your account' }, me.display_name, h('span', { class: 'who-agency' }, ` · ${me.agency.name}`)),
-    h('button', { type: 'button', class: 'link', onclick: () => signOut() }, 'Sign out'));
+    h('a', { class: 'who-name', href: '/account', title: t('nav.account') }, me.display_name, h('span', { class: 'who-agency' }, ` · ${me.agency.name}`)),
+    h('button', { type: 'button', class: 'link', onclick: () => signOut() }, t('nav.signout')));
 }
 
 function showError(e) {
-  fill(main, h('h1', { tabindex: '-1' }, 'Something went wrong'),
+  fill(main, h('h1', { tabindex: '-1' }, t('main.error')),
     h('p', { class: 'form-status error', role: 'alert' }, e?.message ?? String(e)),
-    h('p', {}, h('a', { href: '/' }, 'Back to the start')));
+    h('p', {}, h('a', { href: '/' }, t('main.back'))));
 }
 
 async function route() {
@@ -111,13 +132,15 @@ async function route() {
   cleanup = null;
   renderNav();
   if (!state.me) {
-    const onDone = (user, county) => {
+    const onDone = async (user, county) => {
       state.me = user;
       setCounty(county);
       offline.startSession(user, county);
+      await useLanguage(await userLanguage());
+      offline.remember({ language: language() });
       route();
     };
-    document.title = 'Sign in · safeharbor';
+    document.title = t('main.title_signin');
     if (state.pending) continueSignIn(main, state.pending, onDone);
     else renderSignIn(main, onDone);
     state.pending = null;
@@ -131,13 +154,13 @@ async function route() {
   if (name === 'home') {
     const home = homeFor(state.me);
     if (home) { navigate(home, { replace: true }); return; }
-    fill(main, h('h1', { tabindex: '-1' }, 'Nothing to show'),
-      h('p', {}, 'Your role has no screens here yet.'));
+    fill(main, h('h1', { tabindex: '-1' }, t('main.nothing')),
+      h('p', {}, t('main.no_screens')));
     return;
   }
   if (!name) {
-    document.title = 'Not found · safeharbor';
-    fill(main, h('h1', { tabindex: '-1' }, 'No such page'), h('p', {}, h('a', { href: '/' }, 'Go to the start')));
+    document.title = t('main.title_notfound');
+    fill(main, h('h1', { tabindex: '-1' }, t('main.no_page')), h('p', {}, h('a', { href: '/' }, t('main.go_start'))));
     main.querySelector('h1').focus();
     return;
   }
@@ -149,6 +172,8 @@ async function route() {
       me: state.me, caps: caps(state.me), params, navigate,
       title: (t) => { document.title = `${t} · safeharbor`; },
       current: () => seq === renderSeq,
+      // the user chose another language (saved already): the page again, in it
+      useLanguage: async (lang) => { await useLanguage(lang); offline.remember({ language: language() }); route(); },
     };
     const done = await mod.render(main, ctx);
     if (seq !== renderSeq) { if (typeof done === 'function') done(); return; }
@@ -202,6 +227,7 @@ async function bootOffline() {
   if (!p?.me) return false;
   state.me = p.me;
   setCounty(p.county);
+  if (p.language) await useLanguage(p.language).catch(() => { /* the catalogue is not kept: the browser's */ });
   let timer = null;
   const back = async () => {
     clearTimeout(timer);
@@ -230,6 +256,11 @@ async function bootOffline() {
 }
 
 (async function boot() {
+  try {
+    await useLanguage();
+  } catch {
+    // the catalogue could not be fetched: the server is not reachable (said below)
+  }
   // the window the county account signed in (a session ended while a page was open): tell
   // that page (a channel: the page's Cross-Origin-Opener-Policy cut this window off from it
   // when it went to the provider), and close
@@ -238,7 +269,7 @@ async function bootOffline() {
     channel.postMessage('signed-in');
     channel.close();
     window.close();
-    fill(main, h('h1', {}, 'Signed in'), h('p', {}, 'You can close this window and go back to safeharbor.'));
+    fill(main, h('h1', {}, t('main.signed_in')), h('p', {}, t('main.close_window')));
     return;
   }
   try {
@@ -251,17 +282,19 @@ async function bootOffline() {
     }
     state.me = data.user;
     setCounty(data.county);
+    await useLanguage(await userLanguage());
     setCsrf(data.csrf_token ?? null);
     setSessionLimits(data.session ?? null);
     offline.startSession(data.user, data.county);
+    offline.remember({ language: language() });
   } catch (e) {
     if (e instanceof ApiError && e.network && await bootOffline()) return;
     // signed out (an ended session, a reload after it): no draft of it may stay
     if (e instanceof ApiError && e.status === 401) forgetDrafts();
     if (!(e instanceof ApiError && e.status === 401)) {
-      fill(main, h('h1', {}, 'Cannot reach the server'),
+      fill(main, h('h1', {}, t('main.no_server')),
         h('p', { class: 'form-status error', role: 'alert' }, e.message),
-        h('p', {}, h('button', { type: 'button', onclick: () => location.reload() }, 'Try again')));
+        h('p', {}, h('button', { type: 'button', onclick: () => location.reload() }, t('main.try_again'))));
       return;
     }
   }

@@ -5,34 +5,35 @@
 // returns, each with its own Idempotency-Key, so nothing is recorded twice. The queue
 // belongs to the person signed in: sign-out deletes the key and the queue together, and
 // another person signing in on this browser starts from nothing.
-// The words this module shows are all in T, below.
+// The words this module shows are all in T, below, from the message catalogue (i18n.js).
 import { ApiError, request } from './api.js';
 import { fmtTime, h, lateMinutes, now } from './dom.js';
+import { t } from './i18n.js';
 
 export const T = {
-  offline: 'No connection: working offline. What you save stays on this phone, encrypted, and is sent when the connection returns.',
-  waiting: (n) => `Waiting to be sent (${n})`,
-  sent: 'Sent',
-  identification: (at) => `Identification of ${at}`,
-  stepDone: (title, at) => `${title}: done ${at}`,
-  note: (at) => `Note of ${at}`,
-  notSent: 'not sent yet',
-  sending: 'sending…',
-  refused: (why) => `not accepted by the server: ${why}`,
-  caseRefused: 'not sent: its identification was not accepted',
-  signOutLoses: 'Signing out deletes what is waiting. Stay signed in until it is sent.',
-  lateReason: (at) => `Recorded on the device at ${at} without a connection; sent when the connection returned.`,
-  savedHere: 'Saved on this phone, not sent yet',
-  savedHereLead: 'No connection. The identification is kept on this phone, encrypted, and is sent by itself when the connection returns. The protocol clock starts at the time you gave.',
-  sceneTitle: 'The scene (optional)',
-  sceneStep: 'Done',
-  sceneStepNone: 'Nothing to mark done',
-  sceneAt: 'Time',
-  sceneNote: 'Note',
-  sceneNoteHint: 'For your agency and the case\'s agencies, as a note on the case.',
-  sceneAdd: 'Keep this entry',
-  sceneKept: 'Kept: it is sent after the identification.',
-  anotherYouth: 'Identify another youth',
+  get offline() { return t('offline.offline'); },
+  waiting: (n) => t('offline.waiting', { n }),
+  get sent() { return t('offline.sent'); },
+  identification: (at) => t('offline.identification', { at }),
+  stepDone: (title, at) => t('offline.step_done', { title, at }),
+  note: (at) => t('offline.note', { at }),
+  get notSent() { return t('offline.not_sent'); },
+  get sending() { return t('offline.sending'); },
+  refused: (why) => t('offline.refused', { why }),
+  get caseRefused() { return t('offline.case_refused'); },
+  get signOutLoses() { return t('offline.sign_out_loses'); },
+  lateReason: (at) => t('offline.late_reason', { at }),
+  get savedHere() { return t('offline.saved_here'); },
+  get savedHereLead() { return t('offline.saved_here_lead'); },
+  get sceneTitle() { return t('offline.scene_title'); },
+  get sceneStep() { return t('offline.scene_step'); },
+  get sceneStepNone() { return t('offline.scene_step_none'); },
+  get sceneAt() { return t('offline.scene_at'); },
+  get sceneNote() { return t('offline.scene_note'); },
+  get sceneNoteHint() { return t('offline.scene_note_hint'); },
+  get sceneAdd() { return t('offline.scene_add'); },
+  get sceneKept() { return t('offline.scene_kept'); },
+  get anotherYouth() { return t('offline.another_youth'); },
 };
 
 const DB = 'safeharbor-offline';
@@ -130,7 +131,7 @@ async function begin(me, county) {
 
 // Keeps what the identification screen needs offline ({ areas, home_area, steps, ... }),
 // each part sealed on its own (no read-modify-write between screens saving at once).
-const PARTS = ['me', 'county', 'areas', 'home_area', 'steps'];
+const PARTS = ['me', 'county', 'areas', 'home_area', 'steps', 'language'];
 export async function remember(parts) {
   await starting; // the key is made at sign-in: wait for it
   return keep(parts);

@@ -4,18 +4,17 @@ import {
   announce, clearMessages, clock, field, fmtDue, fmtTime, formStatus, fromLocalInput, h, KIND, lateEntryField,
   now, showProblem, toLocalInput,
 } from './dom.js';
-
-const STATE = { pending: 'Pending', done: 'Done', waived: 'Waived', not_applicable: 'Does not apply' };
+import { stepTitle, t, word } from './i18n.js';
 
 // A "Done" button that opens a small confirm form (time = now, editable).
 // onDone(answer) gets the API's answer ({ event, steps }).
 export function doneControl({ caseId, step, label, onDone }) {
   const open = h('button', { type: 'button', class: 'primary done-open', 'aria-expanded': 'false' },
-    'Done', h('span', { class: 'visually-hidden' }, `: ${label}`));
-  const at = field({ label: 'Done at', name: 'at', type: 'datetime-local', required: true });
+    t('steps.done'), h('span', { class: 'visually-hidden' }, `: ${label}`));
+  const at = field({ label: t('steps.done_at'), name: 'at', type: 'datetime-local', required: true });
   const late = lateEntryField(at.input);
-  const confirm = h('button', { type: 'submit', class: 'primary' }, 'Confirm done');
-  const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
+  const confirm = h('button', { type: 'submit', class: 'primary' }, t('steps.confirm'));
+  const cancel = h('button', { type: 'button', class: 'secondary' }, t('steps.cancel'));
   const form = h('form', { class: 'done-form', hidden: true, novalidate: true },
     formStatus(), at.wrap, late.wrap, h('div', { class: 'actions' }, confirm, cancel));
   const box = h('div', { class: 'done' }, open, form);
@@ -41,14 +40,14 @@ export function doneControl({ caseId, step, label, onDone }) {
     clearMessages(form);
     const when = fromLocalInput(at.input.value);
     if (!when) {
-      showProblem(form, { problem: { errors: [{ field: 'at', message: 'enter the date and time it was done' }] } });
+      showProblem(form, { message: t('steps.correct'), problem: null });
       return;
     }
     confirm.disabled = true;
     try {
       const { data } = await post(`/api/v1/cases/${encodeURIComponent(caseId)}/events`,
         { type: 'step_done', at: when, step: step.key, episode: step.episode ?? 0, late_entry_reason: late.value() });
-      announce(`${label}: marked done.`);
+      announce(t('steps.marked', { label }));
       onDone?.(data);
     } catch (e) {
       if (e.problem?.errors?.some((x) => x.field === 'late_entry_reason')) late.show();
@@ -73,15 +72,15 @@ export function stepList(steps, { caseId, myKind, onDone, closed = false } = {})
     const mine = caseId && myKind && !closed && s.state === 'pending' && s.owner === myKind;
     return h('li', { class: `step step-${s.state}`, dataset: { step: s.key } },
       h('div', { class: 'step-main' },
-        h('span', { class: 'step-title' }, s.title),
-        h('span', { class: 'step-owner' }, s.owner ? KIND[s.owner] ?? s.owner : 'No agency')),
+        h('span', { class: 'step-title' }, stepTitle(s.key, s.title)),
+        h('span', { class: 'step-owner' }, s.owner ? KIND[s.owner] ?? s.owner : t('steps.no_agency'))),
       h('div', { class: 'step-when' },
         s.state === 'pending' && closed
-          ? h('span', { class: 'state state-pending' }, 'Not done when the case closed')
+          ? h('span', { class: 'state state-pending' }, t('steps.not_done_closed'))
           : s.state === 'pending'
-          ? [clock(s.opened_at, s.due_at), s.due_at ? h('span', { class: 'due' }, `due ${fmtDue(s.due_at)}`) : null]
-          : h('span', { class: `state state-${s.state}` }, STATE[s.state] ?? s.state,
+          ? [clock(s.opened_at, s.due_at), s.due_at ? h('span', { class: 'due' }, t('steps.due', { when: fmtDue(s.due_at) })) : null]
+          : h('span', { class: `state state-${s.state}` }, word('step_state', s.state),
             s.done_at ? ` ${fmtTime(s.done_at)}` : '')),
-      mine ? doneControl({ caseId, step: s, label: s.title, onDone }) : null);
+      mine ? doneControl({ caseId, step: s, label: stepTitle(s.key, s.title), onDone }) : null);
   }));
 }

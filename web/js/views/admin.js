@@ -4,14 +4,14 @@
 // Admins manage accounts only; they see no case content.
 import { ApiError, del, get, patch, post } from '../api.js';
 import { announce, clearMessages, field, formStatus, h, KIND, setStatus, showProblem, fill, stack } from '../dom.js';
+import { t, word } from '../i18n.js';
 
-const ROLES = [['member', 'Member'], ['supervisor', 'Supervisor'], ['analyst', 'Analyst (aggregate reports only)'],
-  ['admin', 'Admin (accounts only)']];
+const ROLES = () => ['member', 'supervisor', 'analyst', 'admin'].map((r) => [r, t(`admin.role.${r}`)]);
 
 export async function render(main, ctx) {
-  ctx.title('Admin');
+  ctx.title(t('admin.title'));
   if (!ctx.caps.admin) {
-    fill(main, h('h1', {}, 'Admin'), h('p', {}, 'Only admins manage agencies and users.'));
+    fill(main, h('h1', {}, t('admin.title')), h('p', {}, t('admin.only')));
     return;
   }
   let agencies = [], users = [], countyAreas = [];
@@ -29,7 +29,7 @@ export async function render(main, ctx) {
     b.disabled = true;
     try {
       await post(`/api/v1/${kind}/${item.id}/${item.disabled ? 'enable' : 'disable'}`, {});
-      announce(`${item.name ?? item.username} ${item.disabled ? 'enabled' : 'disabled'}.`);
+      announce(t('admin.toggled', { name: item.name ?? item.username, state: item.disabled ? t('admin.enabled') : t('admin.disabled_word') }));
       await refresh();
     } catch (e) {
       b.disabled = false;
@@ -40,7 +40,7 @@ export async function render(main, ctx) {
 
   function toggle(kind, item) {
     const name = item.name ?? item.username;
-    const b = h('button', { type: 'button', class: 'secondary' }, item.disabled ? 'Enable' : 'Disable',
+    const b = h('button', { type: 'button', class: 'secondary' }, item.disabled ? t('admin.enable') : t('admin.disable'),
       h('span', { class: 'visually-hidden' }, ` ${name}`));
     if (kind !== 'agencies' || item.disabled) {
       b.addEventListener('click', () => setDisabled(kind, item, b));
@@ -48,11 +48,11 @@ export async function render(main, ctx) {
     }
     // an agency: everyone in it stops at once, so say so and ask first
     const people = users.filter((u) => u.agency?.id === item.id && !u.disabled).length;
-    const yes = h('button', { type: 'button', class: 'primary danger' }, `Disable ${name}`);
-    const no = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
-    const ask = h('div', { class: 'confirm', role: 'group', 'aria-label': `Disable ${name}?`, hidden: true },
-      h('p', {}, `Disable ${name}? Its ${people} ${people === 1 ? 'person' : 'people'} can no longer sign in, their sessions and tokens end, `,
-        'and it is no longer brought onto new cases. You can enable it again.'),
+    const yes = h('button', { type: 'button', class: 'primary danger' }, t('admin.disable_name', { name }));
+    const no = h('button', { type: 'button', class: 'secondary' }, t('admin.cancel'));
+    const ask = h('div', { class: 'confirm', role: 'group', 'aria-label': t('admin.disable_q', { name }), hidden: true },
+      h('p', {}, t('admin.disable_warn', { name, people: t('admin.people', { n: people }) }),
+        t('admin.disable_more')),
       h('div', { class: 'actions' }, yes, no));
     b.setAttribute('aria-expanded', 'false');
     b.addEventListener('click', () => { ask.hidden = false; b.hidden = true; b.setAttribute('aria-expanded', 'true'); no.focus(); });
@@ -63,16 +63,16 @@ export async function render(main, ctx) {
 
   // the areas an agency serves: the county's areas to tick, all of them, or new ones typed
   function areasPicker(selected = []) {
-    const all = field({ label: 'Every area (*)', name: 'area_choice', type: 'checkbox', value: selected.includes('*') });
+    const all = field({ label: t('admin.every_area'), name: 'area_choice', type: 'checkbox', value: selected.includes('*') });
     const boxes = countyAreas.map((a) => field({ label: a.replace(/_/g, ' '), name: 'area_choice', type: 'checkbox',
       value: selected.includes(a), attrs: { value: a } }));
     const known = new Set(['*', ...countyAreas]);
-    const other = field({ label: 'Other areas', name: 'areas_new', mark: false,
+    const other = field({ label: t('admin.other_areas'), name: 'areas_new', mark: false,
       value: selected.filter((a) => !known.has(a)).join(', '),
-      hint: 'New area codes, separated by commas: lowercase letters, digits, _ or -.',
+      hint: t('admin.other_hint'),
       attrs: { autocapitalize: 'none', spellcheck: 'false' } });
     const wrap = h('fieldset', { class: 'field area-picker', dataset: { field: 'areas' } },
-      h('legend', {}, 'Areas served'), h('p', { class: 'msg', hidden: true }),
+      h('legend', {}, t('admin.areas_served')), h('p', { class: 'msg', hidden: true }),
       h('div', { class: 'area-boxes' }, all.wrap, boxes.map((x) => x.wrap)), other.wrap);
     return {
       wrap,
@@ -84,8 +84,8 @@ export async function render(main, ctx) {
   // the home area: one of the county's areas, or a new one typed (a list to choose from)
   function homeField(value) {
     const id = `areas-${Math.random().toString(36).slice(2)}`;
-    const f = field({ label: 'Home area', name: 'home_area', value: value ?? '', mark: false,
-      hint: 'The area its identifications are routed by: choose one of the county\'s areas, or type a new one.',
+    const f = field({ label: t('admin.home_area'), name: 'home_area', value: value ?? '', mark: false,
+      hint: t('admin.home_hint'),
       attrs: { list: id, autocapitalize: 'none', spellcheck: 'false' } });
     f.wrap.append(h('datalist', { id }, countyAreas.map((a) => h('option', { value: a }))));
     return f;
@@ -93,7 +93,7 @@ export async function render(main, ctx) {
 
   // an inline form under a row, opened by its "Change" button
   function changeControl(label, build) {
-    const open = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false' }, 'Change',
+    const open = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false' }, t('admin.change'),
       h('span', { class: 'visually-hidden' }, ` ${label}`));
     const box = h('div', { class: 'inline-form', hidden: true });
     const close = () => { box.hidden = true; open.hidden = false; open.setAttribute('aria-expanded', 'false'); open.focus(); };
@@ -108,14 +108,14 @@ export async function render(main, ctx) {
   }
 
   function agencyForm(a, close) {
-    const name = field({ label: 'Name', name: 'name', required: true, value: a.name });
+    const name = field({ label: t('admin.name'), name: 'name', required: true, value: a.name });
     const home = homeField(a.home_area);
     const areas = areasPicker(a.areas ?? []);
-    const save = h('button', { type: 'submit', class: 'primary' }, 'Save changes');
-    const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
+    const save = h('button', { type: 'submit', class: 'primary' }, t('admin.save'));
+    const cancel = h('button', { type: 'button', class: 'secondary' }, t('admin.cancel'));
     cancel.addEventListener('click', close);
-    const form = h('form', { class: 'card', novalidate: true, 'aria-label': `Change ${a.name}` }, formStatus(),
-      h('p', { class: 'hint' }, `${KIND[a.kind] ?? a.kind}: the kind never changes (it decides what the staff may read).`),
+    const form = h('form', { class: 'card', novalidate: true, 'aria-label': t('admin.change_name', { name: a.name }) }, formStatus(),
+      h('p', { class: 'hint' }, t('admin.kind_never', { kind: KIND[a.kind] ?? a.kind })),
       name.wrap, home.wrap, areas.wrap, h('div', { class: 'actions' }, save, cancel));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
@@ -124,7 +124,7 @@ export async function render(main, ctx) {
       try {
         await patch(`/api/v1/agencies/${a.id}`, { name: name.input.value.trim(), home_area: home.input.value.trim() || null,
           areas: areas.value() });
-        announce(`${name.input.value.trim()} changed; routing follows from the next identification.`);
+        announce(t('admin.agency_changed', { name: name.input.value.trim() }));
         await refresh();
       } catch (e) {
         showProblem(form, e);
@@ -135,16 +135,16 @@ export async function render(main, ctx) {
   }
 
   function userForm(u, close) {
-    const name = field({ label: 'Display name', name: 'display_name', required: true, value: u.display_name });
-    const contact = field({ label: 'Contact', name: 'contact', value: u.contact ?? '', hint: 'Work phone or e-mail shown to a case team.' });
-    const role = field({ label: 'Role', name: 'role', type: 'select', required: true, options: ROLES, value: u.role });
-    const agency = field({ label: 'Agency', name: 'agency_id', type: 'select', required: true, value: String(u.agency?.id ?? ''),
+    const name = field({ label: t('admin.display'), name: 'display_name', required: true, value: u.display_name });
+    const contact = field({ label: t('admin.contact'), name: 'contact', value: u.contact ?? '', hint: t('admin.contact_hint') });
+    const role = field({ label: t('admin.role'), name: 'role', type: 'select', required: true, options: ROLES(), value: u.role });
+    const agency = field({ label: t('admin.agency'), name: 'agency_id', type: 'select', required: true, value: String(u.agency?.id ?? ''),
       options: agencies.filter((a) => !a.disabled || a.id === u.agency?.id).map((a) => [String(a.id), a.name]),
-      hint: 'A new agency or role ends the person\'s sessions and tokens, and lets go of the old agency\'s cases.' });
-    const save = h('button', { type: 'submit', class: 'primary' }, 'Save changes');
-    const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel');
+      hint: t('admin.agency_hint') });
+    const save = h('button', { type: 'submit', class: 'primary' }, t('admin.save'));
+    const cancel = h('button', { type: 'button', class: 'secondary' }, t('admin.cancel'));
     cancel.addEventListener('click', close);
-    const form = h('form', { class: 'card', novalidate: true, 'aria-label': `Change ${u.username}` }, formStatus(),
+    const form = h('form', { class: 'card', novalidate: true, 'aria-label': t('admin.change_user', { name: u.username }) }, formStatus(),
       name.wrap, contact.wrap, role.wrap, agency.wrap, h('div', { class: 'actions' }, save, cancel));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
@@ -155,11 +155,11 @@ export async function render(main, ctx) {
       if (contact.input.value.trim() !== (u.contact ?? '')) body.contact = contact.input.value.trim() || null;
       if (role.input.value !== u.role) body.role = role.input.value;
       if (Number(agency.input.value) !== u.agency?.id) body.agency_id = Number(agency.input.value);
-      if (!Object.keys(body).length) { setStatus(form, 'Nothing changed.', 'info'); return; }
+      if (!Object.keys(body).length) { setStatus(form, t('admin.nothing'), 'info'); return; }
       save.disabled = true;
       try {
         await patch(`/api/v1/users/${u.id}`, body);
-        announce(`${u.username} changed.`);
+        announce(t('admin.user_changed', { name: u.username }));
         await refresh();
       } catch (e) {
         showProblem(form, e);
@@ -172,13 +172,13 @@ export async function render(main, ctx) {
   // a lost authenticator app: removed, the person sets up a new one at the next sign-in
   function factorControl(u) {
     if (!u.second_factor) return null;
-    const b = h('button', { type: 'button', class: 'secondary' }, 'Reset second factor',
-      h('span', { class: 'visually-hidden' }, ` for ${u.username}`));
+    const b = h('button', { type: 'button', class: 'secondary' }, t('admin.reset_factor'),
+      h('span', { class: 'visually-hidden' }, t('admin.for', { name: u.username })));
     b.addEventListener('click', async () => {
       b.disabled = true;
       try {
         await del(`/api/v1/users/${u.id}/totp`);
-        announce(`Second factor reset for ${u.username}; their agency's supervisors are told.`);
+        announce(t('admin.factor_reset', { name: u.username }));
         await refresh();
       } catch (e) {
         b.disabled = false;
@@ -189,11 +189,11 @@ export async function render(main, ctx) {
   }
 
   function resetControl(u) {
-    const open = h('button', { type: 'button', class: 'secondary' }, 'Reset password',
-      h('span', { class: 'visually-hidden' }, ` for ${u.username}`));
-    const pw = field({ label: `New password for ${u.username}`, name: 'password', type: 'password', required: true,
+    const open = h('button', { type: 'button', class: 'secondary' }, t('admin.reset_password'),
+      h('span', { class: 'visually-hidden' }, t('admin.for', { name: u.username })));
+    const pw = field({ label: t('admin.new_password', { name: u.username }), name: 'password', type: 'password', required: true,
       attrs: { autocomplete: 'new-password' } });
-    const ok = h('button', { type: 'submit', class: 'primary' }, 'Set password');
+    const ok = h('button', { type: 'submit', class: 'primary' }, t('admin.set_password'));
     const form = h('form', { class: 'inline-form', hidden: true, novalidate: true }, formStatus(), pw.wrap, ok);
     open.addEventListener('click', () => { form.hidden = false; open.hidden = true; pw.input.focus(); });
     form.addEventListener('submit', async (ev) => {
@@ -206,7 +206,7 @@ export async function render(main, ctx) {
         form.hidden = true;
         open.hidden = false;
         open.focus();
-        announce(`Password reset for ${u.username}.`);
+        announce(t('admin.password_reset', { name: u.username }));
       } catch (e) {
         showProblem(form, e);
       } finally {
@@ -218,18 +218,18 @@ export async function render(main, ctx) {
 
   function paint() {
     fill(agencyTable, stack(h('table', {},
-      h('caption', { class: 'visually-hidden' }, 'Agencies'),
-      h('thead', {}, h('tr', {}, ['Name', 'Kind', 'Home area', 'Areas', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h('caption', { class: 'visually-hidden' }, t('admin.agencies')),
+      h('thead', {}, h('tr', {}, [t('admin.name'), t('admin.kind'), t('admin.home_area'), t('admin.areas'), t('admin.status'), ''].map((label) => h('th', { scope: 'col' }, label)))),
       h('tbody', {}, agencies.map((a) => h('tr', { class: a.disabled ? 'muted' : '' },
         h('th', { scope: 'row' }, a.name), h('td', {}, KIND[a.kind] ?? a.kind), h('td', {}, a.home_area ?? '—'),
-        h('td', {}, (a.areas ?? []).join(', ') || '—'), h('td', {}, a.disabled ? 'Disabled' : 'Active'),
+        h('td', {}, (a.areas ?? []).join(', ') || '—'), h('td', {}, a.disabled ? t('admin.disabled') : t('admin.active')),
         h('td', { class: 'row-actions' }, toggle('agencies', a), changeControl(a.name, (close) => agencyForm(a, close)))))))));
     fill(userTable, stack(h('table', {},
-      h('caption', { class: 'visually-hidden' }, 'Users'),
-      h('thead', {}, h('tr', {}, ['Username', 'Name', 'Agency', 'Role', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h('caption', { class: 'visually-hidden' }, t('admin.users')),
+      h('thead', {}, h('tr', {}, [t('admin.username'), t('admin.name'), t('admin.agency'), t('admin.role'), t('admin.status'), ''].map((label) => h('th', { scope: 'col' }, label)))),
       h('tbody', {}, users.map((u) => h('tr', { class: u.disabled ? 'muted' : '', dataset: { user: u.username } },
         h('th', { scope: 'row' }, u.username), h('td', {}, u.display_name), h('td', {}, u.agency?.name ?? ''),
-        h('td', {}, u.role), h('td', {}, u.disabled ? 'Disabled' : 'Active'),
+        h('td', {}, word('role', u.role)), h('td', {}, u.disabled ? t('admin.disabled') : t('admin.active')),
         h('td', { class: 'row-actions' }, toggle('users', u), changeControl(u.username, (close) => userForm(u, close)),
           resetControl(u), factorControl(u))))))));
     fill(agencySelect, ...agencies.filter((a) => !a.disabled).map((a) => h('option', { value: String(a.id) }, a.name)));
@@ -241,13 +241,13 @@ export async function render(main, ctx) {
   }
 
   // add an agency
-  const aName = field({ label: 'Name', name: 'name', required: true });
-  const aKind = field({ label: 'Kind', name: 'kind', type: 'select', required: true, options: Object.entries(KIND) });
+  const aName = field({ label: t('admin.name'), name: 'name', required: true });
+  const aKind = field({ label: t('admin.kind'), name: 'kind', type: 'select', required: true, options: Object.entries(KIND) });
   const aBox = h('div');
   const aStatus = formStatus();
   let aHome, aAreas;
   const aForm = h('form', { class: 'card', novalidate: true }, aStatus, aName.wrap, aKind.wrap, aBox,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Add agency')));
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('admin.add_agency'))));
   // the area fields are made again after each load: the county's areas may have grown
   const areaFields = () => {
     aHome = homeField('');
@@ -265,23 +265,23 @@ export async function render(main, ctx) {
       await post('/api/v1/agencies', body);
       aName.input.value = '';
       await refresh();
-      setStatus(aForm, `Added agency ${body.name}.`, 'ok');
+      setStatus(aForm, t('admin.added_agency', { name: body.name }), 'ok');
     } catch (e) { showProblem(aForm, e); }
   });
 
   // add a user
   const agencySelect = h('select', { id: 'new-user-agency', name: 'agency_id', required: true });
   const uAgency = { wrap: h('div', { class: 'field', dataset: { field: 'agency_id' } },
-    h('label', { for: 'new-user-agency' }, 'Agency'), agencySelect, h('p', { class: 'msg', hidden: true })) };
-  const uName = field({ label: 'Username', name: 'username', required: true, hint: 'Lowercase letters, digits, . _ -',
+    h('label', { for: 'new-user-agency' }, t('admin.agency')), agencySelect, h('p', { class: 'msg', hidden: true })) };
+  const uName = field({ label: t('admin.username'), name: 'username', required: true, hint: t('admin.username_hint'),
     attrs: { autocapitalize: 'none', spellcheck: 'false', autocomplete: 'off' } });
-  const uDisplay = field({ label: 'Display name', name: 'display_name', required: true });
-  const uContact = field({ label: 'Contact', name: 'contact', hint: 'Work phone or e-mail for on-call paging.' });
-  const uRole = field({ label: 'Role', name: 'role', type: 'select', required: true, options: ROLES });
-  const uPass = field({ label: 'Initial password', name: 'password', type: 'password', required: true,
+  const uDisplay = field({ label: t('admin.display'), name: 'display_name', required: true });
+  const uContact = field({ label: t('admin.contact'), name: 'contact', hint: t('admin.contact_hint2') });
+  const uRole = field({ label: t('admin.role'), name: 'role', type: 'select', required: true, options: ROLES() });
+  const uPass = field({ label: t('admin.initial'), name: 'password', type: 'password', required: true,
     attrs: { autocomplete: 'new-password' } });
   const uForm = h('form', { class: 'card', novalidate: true }, formStatus(), uAgency.wrap, uName.wrap, uDisplay.wrap,
-    uContact.wrap, uRole.wrap, uPass.wrap, h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Add user')));
+    uContact.wrap, uRole.wrap, uPass.wrap, h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('admin.add_user'))));
   uForm.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearMessages(uForm);
@@ -291,7 +291,7 @@ export async function render(main, ctx) {
     try {
       await post('/api/v1/users', body);
       for (const f of [uName, uDisplay, uContact, uPass]) f.input.value = '';
-      setStatus(uForm, `Added user ${body.username}.`, 'ok');
+      setStatus(uForm, t('admin.added_user', { name: body.username }), 'ok');
       await refresh();
     } catch (e) { showProblem(uForm, e); }
   });
@@ -299,12 +299,12 @@ export async function render(main, ctx) {
   await load();
   if (!ctx.current()) return;
   fill(main,
-    h('h1', {}, 'Admin'),
-    h('p', { class: 'lead' }, 'Agencies and user accounts. Every change is audited.'),
-    h('h2', {}, 'Agencies'), agencyTable,
-    h('details', { class: 'add' }, h('summary', {}, 'Add an agency'), aForm),
-    h('h2', {}, 'Users'), userTable,
-    h('details', { class: 'add' }, h('summary', {}, 'Add a user'), uForm));
+    h('h1', {}, t('admin.title')),
+    h('p', { class: 'lead' }, t('admin.lead')),
+    h('h2', {}, t('admin.agencies')), agencyTable,
+    h('details', { class: 'add' }, h('summary', {}, t('admin.add_an_agency')), aForm),
+    h('h2', {}, t('admin.users')), userTable,
+    h('details', { class: 'add' }, h('summary', {}, t('admin.add_a_user')), uForm));
   paint();
   areaFields();
 }

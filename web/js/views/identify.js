@@ -9,6 +9,7 @@ import {
   setStatus, showProblem, STATUS, toLocalInput, fill } from '../dom.js';
 import { stepList } from '../steps.js';
 import * as offline from '../offline.js';
+import { t } from '../i18n.js';
 
 const DRAFT = 'sh.identify.draft';
 
@@ -39,86 +40,88 @@ function dropDraft() {
 }
 
 const sleep = (ms, signal) => new Promise((resolve) => {
-  const t = setTimeout(resolve, ms);
-  const wake = () => { clearTimeout(t); resolve(); };
+  const timer = setTimeout(resolve, ms);
+  const wake = () => { clearTimeout(timer); resolve(); };
   signal.addEventListener('abort', wake, { once: true });
   window.addEventListener('online', wake, { once: true });
 });
 
 export async function render(main, ctx) {
-  ctx.title('Identify a youth');
+  ctx.title(t('identify.title'));
   let draft = loadDraft();
   if (draft && draft.user !== ctx.me.username) { dropDraft(); draft = null; } // another user's: never shown
   const v = draft?.values ?? {};
   let pendingKey = draft?.key ?? null; // kept until the server gives a definite answer
   let stop = null;
 
-  const when = field({ label: 'Time of identification', name: 'identified_at', type: 'datetime-local',
+  const when = field({ label: t('identify.when'), name: 'identified_at', type: 'datetime-local',
     required: true, value: v.identified_at ?? toLocalInput(now()),
-    hint: 'Starts the protocol clock. Now, unless you met the youth earlier.',
+    hint: t('identify.when_hint'),
     attrs: { class: 'big', max: toLocalInput(now() + 60000) } });
-  const status = radios({ legend: 'Youth status', name: 'youth_status', value: v.youth_status ?? 'unknown',
+  const status = radios({ legend: t('identify.status'), name: 'youth_status', value: v.youth_status ?? 'unknown',
     options: Object.entries(STATUS) });
-  const birth = field({ label: 'Birth date', name: 'youth.birth_date', type: 'date', value: v.birth_date, mark: false,
+  const birth = field({ label: t('identify.birth'), name: 'youth.birth_date', type: 'date', value: v.birth_date, mark: false,
     attrs: { class: 'big', max: toLocalInput(now()).slice(0, 10), min: '1995-01-01' } });
-  const age = field({ label: 'Age estimate', name: 'youth.age_estimate', type: 'number', value: v.age_estimate, mark: false,
+  const age = field({ label: t('identify.age_estimate'), name: 'youth.age_estimate', type: 'number', value: v.age_estimate, mark: false,
     attrs: { class: 'big', inputmode: 'numeric', min: '8', max: '25', step: '1' } });
-  const first = field({ label: 'First name', name: 'youth.first_name', value: v.first_name, mark: false,
+  const first = field({ label: t('identify.first'), name: 'youth.first_name', value: v.first_name, mark: false,
     attrs: { class: 'big', autocomplete: 'off', spellcheck: 'false' } });
-  const last = field({ label: 'Last name', name: 'youth.last_name', value: v.last_name, mark: false,
+  const last = field({ label: t('identify.last'), name: 'youth.last_name', value: v.last_name, mark: false,
     attrs: { class: 'big', autocomplete: 'off', spellcheck: 'false' } });
-  const confidential = field({ label: 'The youth asks to keep their name confidential (PC 293)',
+  const confidential = field({ label: t('identify.pc293'),
     name: 'name_confidential', type: 'checkbox', value: !!v.name_confidential });
   // the area is chosen from the county's areas (GET /api/v1/agencies), not typed
-  const area = field({ label: 'Area', name: 'area', type: 'select', required: true,
+  const area = field({ label: t('identify.area'), name: 'area', type: 'select', required: true,
     options: v.area ? [[v.area, v.area]] : [], value: v.area,
-    hint: 'The area the case is routed by.', attrs: { class: 'big' } });
+    hint: t('identify.area_hint'), attrs: { class: 'big' } });
   const areaShown = h('strong', {}, v.area ?? '…');
   const areaBox = h('details', { class: 'area' },
-    h('summary', {}, 'Area: ', areaShown, h('span', { class: 'change' }, ' (change)')), area.wrap);
+    h('summary', {}, t('identify.area_summary'), areaShown, h('span', { class: 'change' }, t('identify.change'))), area.wrap);
 
   // more about the encounter, all optional, folded away: the minimum stays under a minute
-  const assault = field({ label: 'When the last sexual assault happened', name: 'last_assault_at',
+  const assault = field({ label: t('identify.assault'), name: 'last_assault_at',
     type: 'datetime-local', value: v.last_assault_at, mark: false,
-    hint: 'Only if the youth tells you. Starts the 96-hour forensic exam clock.',
+    hint: t('identify.assault_hint'),
     attrs: { max: toLocalInput(now() + 60000) } });
-  const place = field({ label: 'Where you met the youth', name: 'location', value: v.location, mark: false,
-    hint: 'Kept sealed; shown to the agencies that respond.', attrs: { autocomplete: 'off' } });
-  const language = field({ label: 'Language the youth speaks best', name: 'language', value: v.language, mark: false,
+  const place = field({ label: t('identify.place'), name: 'location', value: v.location, mark: false,
+    hint: t('identify.place_hint'), attrs: { autocomplete: 'off' } });
+  const language = field({ label: t('identify.language'), name: 'language', value: v.language, mark: false,
     attrs: { list: 'languages', autocomplete: 'off' } });
-  const interpreter = field({ label: 'Needs an interpreter', name: 'interpreter', type: 'checkbox', value: !!v.interpreter });
-  const callback = field({ label: 'Your call-back number', name: 'callback_number', type: 'tel', value: v.callback_number,
-    mark: false, hint: 'So the advocate and child welfare can reach you.', attrs: { autocomplete: 'tel' } });
+  const interpreter = field({ label: t('identify.interpreter'), name: 'interpreter', type: 'checkbox', value: !!v.interpreter });
+  const callback = field({ label: t('identify.callback'), name: 'callback_number', type: 'tel', value: v.callback_number,
+    mark: false, hint: t('identify.callback_hint'), attrs: { autocomplete: 'tel' } });
   const picked = new Set(v.indicators ?? []);
   const indicators = h('fieldset', { class: 'field indicators', dataset: { field: 'indicators' } },
-    h('legend', {}, 'What you noticed'),
+    h('legend', {}, t('identify.noticed')),
     INDICATORS.map((label) => {
       const id = `ind-${INDICATORS.indexOf(label)}`;
+      // kept on the case in English, as written; shown in the user's language
       return h('div', { class: 'field-check' }, h('label', { for: id },
-        h('input', { type: 'checkbox', id, name: 'indicators', value: label, checked: picked.has(label) }), ' ', label));
+        h('input', { type: 'checkbox', id, name: 'indicators', value: label, checked: picked.has(label) }), ' ',
+        t(`identify.indicator.${INDICATORS.indexOf(label)}`)));
     }),
     h('p', { class: 'msg', hidden: true }));
   const more = h('details', { class: 'more', open: !!(v.last_assault_at || v.location || v.language ||
     v.callback_number || picked.size) },
-    h('summary', {}, 'More details (optional): last assault, where, language, what you noticed, your number'),
+    h('summary', {}, t('identify.more')),
     assault.wrap, place.wrap, language.wrap, interpreter.wrap, indicators, callback.wrap,
     h('datalist', { id: 'languages' }, LANGUAGES.map((l) => h('option', { value: l }))));
 
-  const save = h('button', { type: 'submit', class: 'primary big' }, 'Save identification');
-  const stopBtn = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Stop retrying');
+  const save = h('button', { type: 'submit', class: 'primary big' }, t('identify.save'));
+  const stopBtn = h('button', { type: 'button', class: 'secondary', hidden: true }, t('identify.stop'));
   const fields = h('fieldset', { class: 'plain' },
     when.wrap, status.wrap,
-    h('fieldset', { class: 'field' }, h('legend', {}, 'Age'),
-      h('p', { class: 'hint' }, 'The birth date, or an estimate of the age when it is not known.'),
+    h('fieldset', { class: 'field' }, h('legend', {}, t('identify.age')),
+      h('p', { class: 'hint' }, t('identify.age_hint')),
       h('div', { class: 'pair' }, birth.wrap, age.wrap)),
-    h('fieldset', { class: 'field names' }, h('legend', {}, 'Name ', h('span', { class: 'optional' }, '(optional: a youth may not give one)')),
+    h('fieldset', { class: 'field names' }, h('legend', {}, t('identify.name'), h('span', { class: 'optional' }, t('identify.name_optional'))),
       h('div', { class: 'pair' }, first.wrap, last.wrap), confidential.wrap),
     areaBox, more);
   const form = h('form', { class: 'identify', novalidate: true },
     fields, formStatus(), h('div', { class: 'actions' }, save, stopBtn));
   const result = h('div', { class: 'result' });
   const outbox = offline.outbox();
-  fill(main, h('h1', {}, 'Identify a youth'), outbox, form, result);
+  fill(main, h('h1', {}, t('identify.title')), outbox, form, result);
 
   // the county's areas; the officer's agency's home area first chosen (without a
   // connection, as kept on the device at sign-in, encrypted)
@@ -133,11 +136,11 @@ export async function render(main, ctx) {
   }).then(({ areas: known, home }) => {
     const chosen = area.input.value || home || '';
     const areas = [...new Set([...known, chosen].filter(Boolean))].sort();
-    fill(area.input, h('option', { value: '' }, 'Choose the area'),
+    fill(area.input, h('option', { value: '' }, t('identify.choose_area')),
       areas.map((a) => h('option', { value: a, selected: a === chosen }, a)));
-    areaShown.textContent = area.input.value || 'not set';
+    areaShown.textContent = area.input.value || t('identify.not_set');
     if (!area.input.value) areaBox.open = true;
-  }).catch(() => { areaShown.textContent = area.input.value || 'not set'; if (!area.input.value) areaBox.open = true; });
+  }).catch(() => { areaShown.textContent = area.input.value || t('identify.not_set'); if (!area.input.value) areaBox.open = true; });
   // the steps the agency owns, for the scene's entries made offline
   get('/api/v1/steps').then(({ data }) => offline.remember({ steps: data.items ?? [] })).catch(() => { /* kept ones */ });
 
@@ -150,20 +153,20 @@ export async function render(main, ctx) {
     indicators: [...indicators.querySelectorAll('input:checked')].map((x) => x.value),
   });
   const keep = () => storeDraft({ user: ctx.me.username, values: values(), key: pendingKey });
-  form.addEventListener('input', () => { keep(); areaShown.textContent = area.input.value || 'not set'; });
+  form.addEventListener('input', () => { keep(); areaShown.textContent = area.input.value || t('identify.not_set'); });
   form.addEventListener('change', keep);
 
   function build() {
     const errs = [];
     const at = fromLocalInput(when.input.value);
-    if (!at) errs.push({ field: 'identified_at', message: 'enter the date and time' });
+    if (!at) errs.push({ field: 'identified_at', message: t('identify.e_time') });
     const b = birth.input.value, a = age.input.value;
-    if (!b && !a) errs.push({ field: 'youth.birth_date', message: 'give a birth date or, when it is not known, an age estimate' });
-    if (b && a) errs.push({ field: 'youth.age_estimate', message: 'give either a birth date or an age estimate, not both' });
-    if (a && !/^\d{1,2}$/.test(a)) errs.push({ field: 'youth.age_estimate', message: 'a whole number of years' });
-    if (!area.input.value.trim()) { errs.push({ field: 'area', message: 'choose the area' }); areaBox.open = true; }
+    if (!b && !a) errs.push({ field: 'youth.birth_date', message: t('identify.e_age') });
+    if (b && a) errs.push({ field: 'youth.age_estimate', message: t('identify.e_both') });
+    if (a && !/^\d{1,2}$/.test(a)) errs.push({ field: 'youth.age_estimate', message: t('identify.e_whole') });
+    if (!area.input.value.trim()) { errs.push({ field: 'area', message: t('identify.e_area') }); areaBox.open = true; }
     const lastAssault = assault.input.value ? fromLocalInput(assault.input.value) : null;
-    if (assault.input.value && !lastAssault) errs.push({ field: 'last_assault_at', message: 'enter the date and time, or leave it empty' });
+    if (assault.input.value && !lastAssault) errs.push({ field: 'last_assault_at', message: t('identify.e_assault') });
     if (errs.length) {
       if (errs.some((e) => ['last_assault_at', 'location', 'language', 'callback_number'].includes(e.field))) more.open = true;
       return { errs };
@@ -192,19 +195,19 @@ export async function render(main, ctx) {
 
   function showSaved(data) {
     form.hidden = true;
-    const again = h('button', { type: 'button', class: 'secondary big' }, 'Identify another youth');
+    const again = h('button', { type: 'button', class: 'secondary big' }, t('identify.another'));
     again.addEventListener('click', () => ctx.navigate('/identify', { replace: true }));
-    const heading = h('h2', { tabindex: '-1' }, '✓ Saved');
+    const heading = h('h2', { tabindex: '-1' }, t('identify.saved'));
     fill(result, h('section', { class: 'saved card' },
       heading,
-      h('p', {}, 'Case ', h('a', { href: `/cases/${data.id}`, class: 'case-id' }, data.id),
-        `: the protocol clock started ${fmtTime(data.identified_at)}.`),
-      h('h3', {}, 'Clocks'),
+      h('p', {}, t('identify.case'), h('a', { href: `/cases/${data.id}`, class: 'case-id' }, data.id),
+        t('identify.clock_started', { when: fmtTime(data.identified_at) })),
+      h('h3', {}, t('identify.clocks')),
       stepList(data.steps ?? [], { caseId: data.id, myKind: ctx.me.agency.kind,
         onDone: (ans) => { const s = result.querySelector('.steps'); s.replaceWith(stepList(ans.steps, { caseId: data.id, myKind: ctx.me.agency.kind })); } }),
-      h('div', { class: 'actions' }, h('a', { href: `/cases/${data.id}`, class: 'button primary' }, 'Open the case'), again)));
+      h('div', { class: 'actions' }, h('a', { href: `/cases/${data.id}`, class: 'button primary' }, t('identify.open')), again)));
     heading.focus();
-    announce(`Saved. Case ${data.id}.`);
+    announce(t('identify.saved_case', { id: data.id }));
   }
 
   // No connection: the identification waits on the device, encrypted, with its key, and
@@ -279,7 +282,7 @@ export async function render(main, ctx) {
     stop = new AbortController();
     lock(true);
     for (let attempt = 1; ; attempt++) {
-      setStatus(form, attempt === 1 ? 'Saving…' : `Saving… (attempt ${attempt})`);
+      setStatus(form, attempt === 1 ? t('identify.saving') : t('identify.saving_n', { n: attempt }));
       try {
         const { data } = await request('POST', '/api/v1/cases', { raw, headers: { 'Idempotency-Key': pendingKey } });
         pendingKey = null;
@@ -293,14 +296,13 @@ export async function render(main, ctx) {
         if (e instanceof ApiError && e.network && !navigator.onLine && await keepOffline(raw, body)) return;
         if (e instanceof ApiError && e.retryable && !stop.signal.aborted) {
           const wait = Math.min(15000, 1000 * 2 ** (attempt - 1));
-          setStatus(form, `Not saved yet: ${e.network ? 'no connection' : 'the server is busy'}. ` +
-            `Trying again in ${Math.round(wait / 1000)} s. Your entries are kept.`, 'warning');
+          setStatus(form, t('identify.not_yet', { why: e.network ? t('identify.no_connection') : t('identify.busy'), s: Math.round(wait / 1000) }), 'warning');
           await sleep(wait, stop.signal);
           if (!stop.signal.aborted) continue;
         }
         lock(false);
         if (stop.signal.aborted) {
-          setStatus(form, 'Not saved. Press “Save identification” to try again: the youth will not be recorded twice.', 'error');
+          setStatus(form, t('identify.not_saved'), 'error');
           save.focus();
           return;
         }
@@ -309,7 +311,7 @@ export async function render(main, ctx) {
         pendingKey = null;
         keep();
         if (reused) {
-          setStatus(form, 'An earlier attempt with other details may already be saved. Check “What we owe now” before saving again.', 'error');
+          setStatus(form, t('identify.reused'), 'error');
           return;
         }
         const named = new Set((e.problem?.errors ?? []).map((x) => x.field.replace(/\[\d+\]$/, '')));

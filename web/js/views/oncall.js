@@ -4,13 +4,14 @@
 // what others did to the agency's accounts (a supervisor's view) or to mine.
 import { ApiError, del, get, post, put } from '../api.js';
 import { announce, clearMessages, field, fill, fmtTime, formStatus, fromLocalInput, h, setStatus,
-  showProblem, showWarnings, stack, toLocalInput } from '../dom.js';
+  serverWords, showProblem, showWarnings, stack, toLocalInput } from '../dom.js';
+import { t } from '../i18n.js';
 import { areaOptions } from '../filters.js';
 
 const HOUR = 3600000;
 
 export async function render(main, ctx) {
-  ctx.title('On call');
+  ctx.title(t('oncall.title'));
   const me = ctx.me;
   const supervisor = me.role === 'supervisor';
   const base = `/api/v1/agencies/${me.agency.id}/roster`;
@@ -28,13 +29,13 @@ export async function render(main, ctx) {
   }
 
   function endControl(s) {
-    const b = h('button', { type: 'button', class: 'secondary' }, 'End shift',
-      h('span', { class: 'visually-hidden' }, ` of ${s.on_call.name}`));
+    const b = h('button', { type: 'button', class: 'secondary' }, t('oncall.end'),
+      h('span', { class: 'visually-hidden' }, t('oncall.of', { name: s.on_call.name })));
     b.addEventListener('click', async () => {
       b.disabled = true;
       try {
         await del(`${base}/${s.id}`);
-        announce(`Ended the shift of ${s.on_call.name}.`);
+        announce(t('oncall.ended', { name: s.on_call.name }));
         await refresh();
       } catch (e) {
         b.disabled = false;
@@ -46,18 +47,18 @@ export async function render(main, ctx) {
 
   function paint() {
     if (!shifts.length) {
-      fill(table, h('p', { class: 'muted' }, 'No shifts now or ahead: a new identification summons nobody in this agency.'));
+      fill(table, h('p', { class: 'muted' }, t('oncall.none')));
       return;
     }
-    const cols = ['Area', 'From', 'Until', 'On call', 'Fallback', 'Supervisor', 'Now', supervisor ? '' : null].filter((c) => c !== null);
+    const cols = [t('oncall.cols'), t('oncall.from'), t('oncall.until'), t('oncall.title'), t('oncall.fallback'), t('oncall.supervisor'), t('oncall.now'), supervisor ? '' : null].filter((c) => c !== null);
     fill(table, stack(h('table', {},
-      h('caption', { class: 'visually-hidden' }, 'Shifts now and ahead'),
-      h('thead', {}, h('tr', {}, cols.map((t) => h('th', { scope: 'col' }, t)))),
+      h('caption', { class: 'visually-hidden' }, t('oncall.shifts')),
+      h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, shifts.map((s) => h('tr', { dataset: { shift: String(s.id) } },
-        h('td', {}, s.area === '*' ? 'All areas' : s.area),
+        h('td', {}, s.area === '*' ? t('oncall.all_areas') : s.area),
         h('td', {}, fmtTime(s.starts_at)), h('td', {}, fmtTime(s.ends_at)),
         h('th', { scope: 'row' }, s.on_call.name), h('td', {}, s.fallback?.name ?? '—'), h('td', {}, s.supervisor.name),
-        h('td', {}, s.in_force ? h('strong', {}, 'In force') : 'Ahead'),
+        h('td', {}, s.in_force ? h('strong', {}, t('oncall.in_force')) : t('oncall.ahead')),
         supervisor ? h('td', {}, endControl(s)) : null))))));
   }
 
@@ -73,18 +74,18 @@ export async function render(main, ctx) {
   let shiftForm = null;
   if (supervisor) {
     const people = () => users.map((u) => [String(u.id), `${u.display_name} (${u.username})`]);
-    const onCall = field({ label: 'On call', name: 'user_id', type: 'select', required: true, options: people() });
-    const fallback = field({ label: 'Fallback', name: 'fallback_id', type: 'select',
-      options: [['', 'None'], ...people()], hint: 'Summoned when the person on call does not acknowledge in time.' });
-    const sup = field({ label: 'Supervisor', name: 'supervisor_id', type: 'select', required: true,
+    const onCall = field({ label: t('oncall.title'), name: 'user_id', type: 'select', required: true, options: people() });
+    const fallback = field({ label: t('oncall.fallback'), name: 'fallback_id', type: 'select',
+      options: [['', t('oncall.none_opt')], ...people()], hint: t('oncall.fallback_hint') });
+    const sup = field({ label: t('oncall.supervisor'), name: 'supervisor_id', type: 'select', required: true,
       options: users.filter((u) => u.role === 'supervisor').map((u) => [String(u.id), `${u.display_name} (${u.username})`]),
       value: String(me.id) });
-    const starts = field({ label: 'From', name: 'starts_at', type: 'datetime-local', required: true, value: toLocalInput(Date.now()) });
-    const ends = field({ label: 'Until', name: 'ends_at', type: 'datetime-local', required: true, value: toLocalInput(Date.now() + 12 * HOUR) });
-    const area = field({ label: 'Area', name: 'area', type: 'select', mark: false,
-      options: [['', 'All areas'], ...areaOptions(areas)], hint: 'A shift covers one area, or all of them.' });
+    const starts = field({ label: t('oncall.from'), name: 'starts_at', type: 'datetime-local', required: true, value: toLocalInput(Date.now()) });
+    const ends = field({ label: t('oncall.until'), name: 'ends_at', type: 'datetime-local', required: true, value: toLocalInput(Date.now() + 12 * HOUR) });
+    const area = field({ label: t('oncall.cols'), name: 'area', type: 'select', mark: false,
+      options: [['', t('oncall.all_areas')], ...areaOptions(areas)], hint: t('oncall.area_hint') });
     shiftForm = h('form', { class: 'card', novalidate: true }, formStatus(), onCall.wrap, fallback.wrap, sup.wrap,
-      starts.wrap, ends.wrap, area.wrap, h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Add shift')));
+      starts.wrap, ends.wrap, area.wrap, h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('oncall.add'))));
     shiftForm.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       clearMessages(shiftForm);
@@ -94,7 +95,7 @@ export async function render(main, ctx) {
       if (area.input.value) body.area = area.input.value;
       try {
         const r = await post(base, body);
-        setStatus(shiftForm, `Added the shift of ${r.data.on_call.name}.`, 'ok');
+        setStatus(shiftForm, t('oncall.added', { name: r.data.on_call.name }), 'ok');
         if (r.data.warnings?.length) showWarnings(shiftForm, r.data.warnings);
         await refresh();
       } catch (e) { showProblem(shiftForm, e); }
@@ -103,15 +104,15 @@ export async function render(main, ctx) {
 
   // how I am paged
   const ch = (await get(`/api/v1/users/${me.id}/channels`)).data;
-  const email = field({ label: 'E-mail', name: 'email', type: 'email', value: ch.email ?? '',
+  const email = field({ label: t('oncall.email'), name: 'email', type: 'email', value: ch.email ?? '',
     attrs: { autocomplete: 'email' } });
-  const hook = field({ label: 'Webhook URL', name: 'webhook_url', type: 'url', value: ch.webhook_url ?? '',
-    hint: "Your county's paging or SMS gateway (https)." });
-  const secret = field({ label: 'Webhook secret', name: 'webhook_secret', type: 'password',
-    hint: ch.webhook_secret_set ? 'A secret is set; leave empty to keep it.' : '16 to 256 characters; the gateway checks the signature with it.',
+  const hook = field({ label: t('oncall.webhook'), name: 'webhook_url', type: 'url', value: ch.webhook_url ?? '',
+    hint: t('oncall.webhook_hint') });
+  const secret = field({ label: t('oncall.secret'), name: 'webhook_secret', type: 'password',
+    hint: ch.webhook_secret_set ? t('oncall.secret_set') : t('oncall.secret_hint'),
     attrs: { autocomplete: 'off' } });
   const chForm = h('form', { class: 'card', novalidate: true }, formStatus(), email.wrap, hook.wrap, secret.wrap,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save how I am paged')));
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('oncall.save'))));
   chForm.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearMessages(chForm);
@@ -120,7 +121,7 @@ export async function render(main, ctx) {
     try {
       await put(`/api/v1/users/${me.id}/channels`, body);
       secret.input.value = '';
-      setStatus(chForm, 'Saved. Summonses reach you there from now on.', 'ok');
+      setStatus(chForm, t('oncall.saved'), 'ok');
     } catch (e) { showProblem(chForm, e); }
   });
 
@@ -128,19 +129,19 @@ export async function render(main, ctx) {
   const notices = (await get('/api/v1/notices?limit=20')).data.items ?? [];
   const noticeList = notices.length
     ? h('ul', { class: 'notices' }, notices.map((n) => h('li', {},
-      h('strong', {}, `${n.subject.name} (${n.subject.username})`), `: ${n.detail}`,
-      typeof n.by === 'object' ? ` (${n.by.name ?? 'someone'})` : '', ' · ', fmtTime(n.at))))
-    : h('p', { class: 'muted' }, 'None.');
+      h('strong', {}, `${n.subject.name} (${n.subject.username})`), ': ', serverWords(n.detail),
+      typeof n.by === 'object' ? ` (${n.by.name ?? t('oncall.someone')})` : '', ' · ', fmtTime(n.at))))
+    : h('p', { class: 'muted' }, t('oncall.no_notices'));
 
   if (!ctx.current()) return;
   fill(main,
-    h('h1', {}, 'On call'),
-    h('p', { class: 'lead' }, `${me.agency.name}: who is summoned when a youth is identified. Unacknowledged summonses go to the fallback, then the supervisor.`),
-    h('h2', {}, 'Shifts now and ahead'), table,
-    shiftForm && h('details', { class: 'add' }, h('summary', {}, 'Add a shift'), shiftForm),
-    h('h2', {}, 'How I am paged'), chForm,
-    h('h2', {}, supervisor ? 'Account notices of the agency' : 'Notices about my account'),
-    h('p', { class: 'muted' }, 'Supervisor and admin accounts made, bearer tokens made and passwords reset by someone else.'),
+    h('h1', {}, t('oncall.title')),
+    h('p', { class: 'lead' }, t('oncall.lead', { agency: me.agency.name })),
+    h('h2', {}, t('oncall.shifts')), table,
+    shiftForm && h('details', { class: 'add' }, h('summary', {}, t('oncall.add_a')), shiftForm),
+    h('h2', {}, t('oncall.how')), chForm,
+    h('h2', {}, supervisor ? t('oncall.notices_agency') : t('oncall.notices_mine')),
+    h('p', { class: 'muted' }, t('oncall.notices_lead')),
     noticeList);
   paint();
 }

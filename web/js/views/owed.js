@@ -7,6 +7,7 @@ import { clock, fmtDue, fmtTime, h, STATUS, fill } from '../dom.js';
 import { doneControl } from '../steps.js';
 import { colleagues, filterBar, filterQuery, loadPrefs, savePrefs } from '../filters.js';
 import { unreachableList } from '../summons.js';
+import { stepTitle, t } from '../i18n.js';
 import { sealedLabel } from './cases.js';
 
 // The youth in a row: initials, or that no identity is left.
@@ -20,16 +21,16 @@ const REFRESH_MS = 60000;
 function due(x) { return x.due_at ? Date.parse(x.due_at) : Infinity; }
 
 export async function render(main, ctx) {
-  ctx.title('What we owe now');
-  const list = h('ol', { class: 'owed', tabindex: '-1', 'aria-label': 'Steps my agency owes, soonest first' });
+  ctx.title(t('owed.title'));
+  const list = h('ol', { class: 'owed', tabindex: '-1', 'aria-label': t('owed.list_label') });
   const cases = h('ul', { class: 'cases' });
   const note = h('p', { class: 'muted', role: 'status' });
   const alarms = h('div');
   const goto = h('form', { class: 'goto', role: 'search' },
-    h('label', { for: 'goto-id' }, 'Open a case by number'),
+    h('label', { for: 'goto-id' }, t('owed.goto')),
     h('div', { class: 'inline' },
       h('input', { id: 'goto-id', name: 'id', placeholder: 'SH-…', autocapitalize: 'characters', spellcheck: 'false' }),
-      h('button', { type: 'submit', class: 'secondary' }, 'Open')));
+      h('button', { type: 'submit', class: 'secondary' }, t('owed.open'))));
   goto.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const id = goto.elements.id.value.trim().toUpperCase();
@@ -37,17 +38,17 @@ export async function render(main, ctx) {
   });
   const [agencies, steps, people, prefs] = await Promise.all([
     get('/api/v1/agencies').then((r) => r.data).catch(() => ({})),
-    get('/api/v1/steps').then((r) => (r.data.items ?? []).map((s) => [s.key, s.title])).catch(() => []),
+    get('/api/v1/steps').then((r) => (r.data.items ?? []).map((s) => [s.key, stepTitle(s.key, s.title)])).catch(() => []),
     colleagues(ctx.me), loadPrefs('owed.filter')]);
   let filter = prefs;
   const bar = filterBar({ areas: agencies.areas, steps, people, value: prefs,
     onChange: async (f) => { filter = f; await savePrefs('owed.filter', f); await load(); } });
   fill(main,
-    h('h1', {}, 'What we owe now'),
-    h('p', { class: 'lead' }, `${ctx.me.agency.name}: the steps we still owe on open cases, soonest first.`),
+    h('h1', {}, t('owed.title')),
+    h('p', { class: 'lead' }, t('owed.lead', { agency: ctx.me.agency.name })),
     alarms, bar, note, list,
-    h('h2', {}, 'Our open cases'), cases, goto,
-    h('p', {}, h('a', { href: '/cases' }, 'Find a youth by name, birth date or case number')));
+    h('h2', {}, t('owed.our_cases')), cases, goto,
+    h('p', {}, h('a', { href: '/cases' }, t('owed.find'))));
 
   async function load() {
     const [items, summons] = await Promise.all([
@@ -67,28 +68,28 @@ export async function render(main, ctx) {
       if (openForms.has(key)) return keep.get(key);
       const li = h('li', { class: 'owed-item card', dataset: { key, case: c.id, step: s.key } },
         h('div', { class: 'owed-head' },
-          h('span', { class: 'step-title' }, s.title),
+          h('span', { class: 'step-title' }, stepTitle(s.key, s.title)),
           clock(s.opened_at, s.due_at)),
         h('p', { class: 'owed-case' },
           youthTag(c.youth),
           h('a', { href: `/cases/${c.id}`, class: 'case-id' }, c.id),
-          ` · age ${c.age} · ${STATUS[c.youth_status] ?? c.youth_status} · ${c.area}`,
-          c.worker ? ` · worker: ${c.worker.name}` : ''),
-        s.due_at ? h('p', { class: 'due' }, `Due ${fmtDue(s.due_at)}`) : null);
-      li.append(doneControl({ caseId: c.id, step: s, label: `${s.title}, ${c.id}`,
-        onDone: () => { li.remove(); note.textContent = `Marked done: ${s.title} (${c.id}).`; list.focus(); } }));
+          t('owed.case_line', { age: c.age ?? '?', status: STATUS[c.youth_status] ?? c.youth_status, area: c.area }),
+          c.worker ? t('owed.worker', { name: c.worker.name }) : ''),
+        s.due_at ? h('p', { class: 'due' }, t('owed.due', { when: fmtDue(s.due_at) })) : null);
+      li.append(doneControl({ caseId: c.id, step: s, label: t('owed.label', { title: stepTitle(s.key, s.title), case: c.id }),
+        onDone: () => { li.remove(); note.textContent = t('owed.marked', { title: stepTitle(s.key, s.title), case: c.id }); list.focus(); } }));
       return li;
     }));
     const late = rows.filter(({ s }) => s.due_at && Date.parse(s.due_at) < Date.now()).length;
     const filtered = Object.values(filter ?? {}).some((v) => v);
-    note.textContent = !rows.length ? (filtered ? 'Nothing owed that matches the filters.' : 'Nothing owed right now.')
-      : `${rows.length} step${rows.length === 1 ? '' : 's'} owed on ${items.length} case${items.length === 1 ? '' : 's'}` +
-        (late ? `; ${late} overdue.` : '; none overdue.');
+    note.textContent = !rows.length ? (filtered ? t('owed.nothing_filter') : t('owed.nothing'))
+      : t('owed.count', { steps: t('owed.steps', { n: rows.length }), cases: t('owed.cases', { n: items.length }) }) +
+        (late ? t('owed.late', { n: late }) : t('owed.none_late'));
     fill(cases, ...items.map((c) => h('li', {},
       youthTag(c.youth),
       h('a', { href: `/cases/${c.id}`, class: 'case-id' }, c.id),
-      ` · age ${c.age} · ${STATUS[c.youth_status] ?? c.youth_status} · identified ${fmtTime(c.identified_at)}`)));
-    if (!items.length) cases.append(h('li', { class: 'muted' }, 'No open cases.'));
+      t('owed.case_line2', { age: c.age ?? '?', status: STATUS[c.youth_status] ?? c.youth_status, when: fmtTime(c.identified_at) }))));
+    if (!items.length) cases.append(h('li', { class: 'muted' }, t('owed.no_cases')));
   }
 
   await load();

@@ -4,7 +4,8 @@
 // folded by section; a print view; the CSV and HTML versions as downloads. The period
 // shown is kept in the address, so a reload or a shared link shows the same report.
 import { ApiError, get, getDocument, request } from '../api.js';
-import { clearMessages, field, fill, fmtSpan, fmtTime, formStatus, h, now, showProblem, stack, toLocalInput } from '../dom.js';
+import { clearMessages, field, fill, fmtSpan, fmtTime, formStatus, h, inEnglish, now, showProblem, stack, toLocalInput } from '../dom.js';
+import { language, stepTitle, t, word } from '../i18n.js';
 
 const day = (y, m, d) => new Date(Date.UTC(y, m, d)).toISOString().slice(0, 10);
 
@@ -12,14 +13,14 @@ const day = (y, m, d) => new Date(Date.UTC(y, m, d)).toISOString().slice(0, 10);
 function periods() {
   const today = toLocalInput(now()).slice(0, 10);
   const y = Number(today.slice(0, 4)), m = Number(today.slice(5, 7)) - 1, q = Math.floor(m / 3) * 3;
-  const upTo = ([f, t]) => [f, t > today ? today : t];
+  const upTo = ([f, to]) => [f, to > today ? today : to];
   return [
-    ['last_quarter', 'Last quarter', upTo([day(y, q - 3, 1), day(y, q, 0)])],
-    ['quarter', 'This quarter so far', upTo([day(y, q, 1), day(y, q + 3, 0)])],
-    ['last_month', 'Last month', upTo([day(y, m - 1, 1), day(y, m, 0)])],
-    ['month', 'This month so far', upTo([day(y, m, 1), day(y, m + 1, 0)])],
-    ['last_year', 'Last year', upTo([day(y - 1, 0, 1), day(y - 1, 11, 31)])],
-    ['year', 'This year so far', upTo([day(y, 0, 1), day(y, 11, 31)])],
+    ['last_quarter', t('reports.last_quarter'), upTo([day(y, q - 3, 1), day(y, q, 0)])],
+    ['quarter', t('reports.quarter'), upTo([day(y, q, 1), day(y, q + 3, 0)])],
+    ['last_month', t('reports.last_month'), upTo([day(y, m - 1, 1), day(y, m, 0)])],
+    ['month', t('reports.month'), upTo([day(y, m, 1), day(y, m + 1, 0)])],
+    ['last_year', t('reports.last_year'), upTo([day(y - 1, 0, 1), day(y - 1, 11, 31)])],
+    ['year', t('reports.year'), upTo([day(y, 0, 1), day(y, 11, 31)])],
   ];
 }
 
@@ -27,25 +28,25 @@ function periods() {
 // own agency): what was typed, how it was read, why it was refused.
 async function refusedList(box, from, to) {
   const { data } = await get(`/api/v1/arrests/refused?${new URLSearchParams({ from, to })}`);
-  const why = (x) => (x.refused === 'repealed' ? 'the offence was repealed' : 'SB 1322: a minor');
-  fill(box, h('h2', {}, 'Refused arrest attempts'),
+  const why = (x) => (x.refused === 'repealed' ? t('reports.repealed') : t('reports.sb1322'));
+  fill(box, h('h2', {}, t('reports.refused')),
     data.items.length ? h('div', { class: 'table-wrap' }, stack(h('table', {},
-      h('thead', {}, h('tr', {}, ['When', 'Agency', 'Area', 'Offense as written', 'Read as', 'Why refused', 'Age at the act']
-        .map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, [t('reports.refused_cols'), t('reports.agency'), t('reports.area'), t('reports.offense'), t('reports.read_as'), t('reports.why'), t('reports.age_at_act')]
+        .map((label) => h('th', { scope: 'col' }, label)))),
       h('tbody', {}, data.items.map((x) => h('tr', {},
         h('td', {}, fmtTime(x.at)), h('td', {}, x.agency?.name ?? ''), h('td', {}, x.area),
         h('td', {}, x.offense ?? ''), h('td', {}, x.offense_cited ?? '—'), h('td', {}, why(x)),
-        h('td', {}, x.age_at_act === null || x.age_at_act === undefined ? 'not known' : `${x.age_at_act} (${x.age_basis})`)))))))
-      : h('p', {}, 'None in this period.'),
-    data.truncated ? h('p', { class: 'hint' }, 'Only the first 1000 are shown; choose a shorter period.') : null);
+        h('td', {}, x.age_at_act === null || x.age_at_act === undefined ? t('reports.not_known') : `${x.age_at_act} (${x.age_basis})`)))))))
+      : h('p', {}, t('reports.none')),
+    data.truncated ? h('p', { class: 'hint' }, t('reports.first_1000')) : null);
 }
 
 function value(v, type) {
   if (v === null || v === undefined) return '—';
   if (typeof v === 'string') return v; // "1-10" or "suppressed"
-  if (type === 'share') return `${v.percent}% (${v.numerator} of ${v.denominator})`;
+  if (type === 'share') return t('reports.share', { percent: v.percent, numerator: v.numerator, denominator: v.denominator });
   if (type === 'median_seconds' || type === 'p90_seconds') return fmtSpan(v * 1000);
-  if (type === 'mean_years' || type === 'min_years') return `${v} years`;
+  if (type === 'mean_years' || type === 'min_years') return t('reports.years', { n: v });
   return String(v);
 }
 
@@ -53,15 +54,15 @@ function value(v, type) {
 function figureTable(fig, groups) {
   const cur = fig.values?.current ?? {}, prev = fig.values?.previous ?? {};
   return h('section', { class: 'figure', dataset: { figure: fig.key } },
-    h('h4', {}, fig.title),
-    fig.definition ? h('p', { class: 'hint' }, fig.definition) : null,
+    h('h4', {}, inEnglish(fig.title)),
+    fig.definition ? h('p', { class: 'hint' }, inEnglish(fig.definition)) : null,
     h('div', { class: 'table-wrap' }, stack(h('table', {},
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Area or agency'),
-        fig.measures.map((m) => h('th', { scope: 'col' }, m.label)))),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('reports.area_or_agency')),
+        fig.measures.map((m) => h('th', { scope: 'col' }, inEnglish(m.label))))),
       h('tbody', {}, groups.filter((g) => cur[g.key]).map((g) => h('tr', {},
         h('th', { scope: 'row' }, g.label),
         fig.measures.map((m) => h('td', {}, value(cur[g.key][m.key], m.type),
-          prev[g.key] ? h('span', { class: 'prev' }, ` previous: ${value(prev[g.key][m.key], m.type)}`) : null)))))))));
+          prev[g.key] ? h('span', { class: 'prev' }, t('reports.previous', { value: value(prev[g.key][m.key], m.type) })) : null)))))))));
 }
 
 // The county's figures at a glance: every measure of every figure for all areas (the
@@ -71,19 +72,19 @@ function keyFigures(figs) {
   const steps = figs.filter((f) => f.key.startsWith('step.'));
   const rows = figs.filter((f) => !f.key.startsWith('step.') && !['gender', 'race_ethnicity'].includes(f.key))
     .flatMap((f) => f.measures.filter((m) => f.key !== 'age_at_first_recovery' || /years/.test(m.type))
-      .map((m, i, ms) => h('tr', {}, h('th', { scope: 'row' }, ms.length > 1 ? `${f.title}: ${m.label}` : f.title),
+      .map((m, i, ms) => h('tr', {}, h('th', { scope: 'row' }, inEnglish(ms.length > 1 ? `${f.title}: ${m.label}` : f.title)),
         h('td', {}, all(f, 'current', m)), h('td', {}, all(f, 'previous', m)))));
   return [
-    h('h2', {}, 'Key figures, all areas'),
+    h('h2', {}, t('reports.key')),
     h('div', { class: 'table-wrap' }, stack(h('table', { class: 'key' },
-      h('thead', {}, h('tr', {}, ['Figure', 'This period', 'Previous period'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, [t('reports.figure'), t('reports.this_period'), t('reports.previous_period')].map((label) => h('th', { scope: 'col' }, label)))),
       h('tbody', {}, rows)))),
-    steps.length ? [h('h3', {}, 'Protocol steps, all areas'),
+    steps.length ? [h('h3', {}, t('reports.steps')),
       h('div', { class: 'table-wrap' }, stack(h('table', { class: 'key' },
-        h('thead', {}, h('tr', {}, ['Step', 'Due', 'On time', 'On time before', 'Median time'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('thead', {}, h('tr', {}, [t('reports.step'), t('reports.due'), t('reports.on_time'), t('reports.on_time_before'), t('reports.median')].map((label) => h('th', { scope: 'col' }, label)))),
         h('tbody', {}, steps.map((f) => {
           const m = Object.fromEntries(f.measures.map((x) => [x.key, x]));
-          return h('tr', {}, h('th', { scope: 'row' }, f.title), h('td', {}, all(f, 'current', m.due)),
+          return h('tr', {}, h('th', { scope: 'row' }, stepTitle(f.key.slice(5), f.title)), h('td', {}, all(f, 'current', m.due)),
             h('td', {}, all(f, 'current', m.on_time)), h('td', {}, all(f, 'previous', m.on_time)),
             h('td', {}, all(f, 'current', m.median)));
         })))))] : null,
@@ -91,19 +92,19 @@ function keyFigures(figs) {
 }
 
 export async function render(main, ctx) {
-  ctx.title('Reports');
+  ctx.title(t('reports.title'));
   if (!ctx.caps.reports) {
-    fill(main, h('h1', {}, 'Board reports'), h('p', {}, 'Reports are for analysts, supervisors and oversight staff.'));
+    fill(main, h('h1', {}, t('reports.board_reports')), h('p', {}, t('reports.for_whom')));
     return;
   }
   const presets = periods();
   const asked = new URLSearchParams(location.search);
-  const from = field({ label: 'From', name: 'from', type: 'date', required: true, value: asked.get('from') ?? presets[0][2][0] });
-  const to = field({ label: 'To', name: 'to', type: 'date', required: true, value: asked.get('to') ?? presets[0][2][1] });
-  const pick = field({ label: 'Period', name: 'period', type: 'select', mark: false,
-    options: [...presets.map(([k, l]) => [k, l]), ['custom', 'Other dates']] });
+  const from = field({ label: t('reports.from'), name: 'from', type: 'date', required: true, value: asked.get('from') ?? presets[0][2][0] });
+  const to = field({ label: t('reports.to'), name: 'to', type: 'date', required: true, value: asked.get('to') ?? presets[0][2][1] });
+  const pick = field({ label: t('reports.period'), name: 'period', type: 'select', mark: false,
+    options: [...presets.map(([k, l]) => [k, l]), ['custom', t('reports.other')]] });
   const syncPick = () => {
-    pick.input.value = presets.find(([, , [f, t]]) => f === from.input.value && t === to.input.value)?.[0] ?? 'custom';
+    pick.input.value = presets.find(([, , [f, until]]) => f === from.input.value && until === to.input.value)?.[0] ?? 'custom';
   };
   syncPick();
   pick.input.addEventListener('change', () => {
@@ -112,26 +113,26 @@ export async function render(main, ctx) {
   });
   from.input.addEventListener('input', syncPick);
   to.input.addEventListener('input', syncPick);
-  const area = field({ label: 'Area', name: 'area', type: 'select', options: [['', 'All areas']], mark: false });
+  const area = field({ label: t('reports.area'), name: 'area', type: 'select', options: [['', t('reports.all_areas')]], mark: false });
   // small counts are for county-wide roles; an agency's supervisor always gets them suppressed
   const internal = ctx.me.role === 'analyst' || (ctx.me.agency.kind === 'oversight' && ctx.me.role !== 'admin');
-  const pub = field({ label: 'Public release: suppress small counts', name: 'public', type: 'checkbox',
+  const pub = field({ label: t('reports.public'), name: 'public', type: 'checkbox',
     value: internal ? asked.get('public') === '1' : true, attrs: internal ? {} : { disabled: true },
-    hint: internal ? undefined : 'Counts from 1 to 10 are hidden in reports for agency supervisors, so that no figure points at another agency’s case.' });
-  const show = h('button', { type: 'submit', class: 'primary' }, 'Show report');
-  const print = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Print');
-  const csv = h('button', { type: 'button', class: 'secondary' }, 'Download CSV');
-  const html = h('button', { type: 'button', class: 'secondary' }, 'Download HTML');
+    hint: internal ? undefined : t('reports.public_hint') });
+  const show = h('button', { type: 'submit', class: 'primary' }, t('reports.show'));
+  const print = h('button', { type: 'button', class: 'secondary', hidden: true }, t('reports.print'));
+  const csv = h('button', { type: 'button', class: 'secondary' }, t('reports.csv'));
+  const html = h('button', { type: 'button', class: 'secondary' }, t('reports.html'));
   const mayRefused = ctx.me.role === 'supervisor' || (ctx.me.agency.kind === 'oversight' && ctx.me.role === 'member');
-  const refused = mayRefused ? h('button', { type: 'button', class: 'secondary' }, 'Refused arrest attempts') : null;
+  const refused = mayRefused ? h('button', { type: 'button', class: 'secondary' }, t('reports.refused')) : null;
   const form = h('form', { class: 'card no-print', novalidate: true }, formStatus(),
-    h('fieldset', { class: 'field' }, h('legend', {}, 'Period (county days)'), pick.wrap,
+    h('fieldset', { class: 'field' }, h('legend', {}, t('reports.county_days')), pick.wrap,
       h('div', { class: 'pair' }, from.wrap, to.wrap)),
     area.wrap, pub.wrap, h('div', { class: 'actions' }, show, print, csv, html, refused));
   const out = h('div', { class: 'report', 'aria-live': 'polite' });
   const attempts = h('div', { class: 'report' });
-  fill(main, h('h1', {}, 'Board report'),
-    h('p', { class: 'lead' }, 'Figures by period, area and agency. Privileged and sensitive details never appear in reports.'),
+  fill(main, h('h1', {}, t('reports.board_report')),
+    h('p', { class: 'lead' }, t('reports.lead')),
     form, attempts, out);
   refused?.addEventListener('click', async () => {
     clearMessages(form);
@@ -198,22 +199,24 @@ export async function render(main, ctx) {
         if (!s) sections.push(s = { name: f.section, figs: [] });
         s.figs.push(f);
       }
-      const charts = h('div', { class: 'charts-box' }, h('p', { class: 'muted' }, 'Drawing the charts…'));
+      const charts = h('div', { class: 'charts-box' }, h('p', { class: 'muted' }, t('reports.drawing')));
       fill(out,
-        h('h2', { class: 'report-title' }, `${data.period.from} to ${data.period.to}${data.area ? ` · ${data.area}` : ' · all areas'} · ${data.release} release`),
-        h('p', { class: 'hint' }, `Compared with ${data.previous_period.from} to ${data.previous_period.to}. Data as of ${data.data_as_of ?? 'now'}.`),
-        data.suppression?.applied ? h('p', { class: 'hint' }, data.suppression.method) : null,
-        h('p', {}, h('strong', {}, 'Stable means: '), data.stability_definition),
-        h('h2', {}, 'Charts'), charts,
+        h('h2', { class: 'report-title' }, t('reports.heading', { from: data.period.from, to: data.period.to, area: data.area ? ` · ${data.area}` : t('reports.all_areas_tail'), release: word('release', data.release) })),
+        h('p', { class: 'hint' }, t('reports.compared', { from: data.previous_period.from, to: data.previous_period.to, asof: data.data_as_of ?? t('reports.now') })),
+        data.suppression?.applied ? h('p', { class: 'hint' }, inEnglish(data.suppression.method)) : null,
+        h('p', {}, h('strong', {}, t('reports.stable')), inEnglish(data.stability_definition)),
+        h('h2', {}, t('reports.charts')), charts,
         keyFigures(data.figures ?? []),
-        h('h2', {}, 'By area and identifying agency'),
-        h('p', { class: 'hint no-print' }, 'Open a section to see its figures for every area and agency.'),
-        sections.map((s) => h('details', { class: 'report-section card' }, h('summary', {}, s.name),
+        h('h2', {}, t('reports.by_area')),
+        h('p', { class: 'hint no-print' }, t('reports.open_section')),
+        sections.map((s) => h('details', { class: 'report-section card' }, h('summary', {}, inEnglish(s.name)),
           s.figs.map((f) => figureTable(f, data.groups ?? [])))));
       print.hidden = false;
       getDocument(query('charts')).then((doc) => {
-        if (ctx.current()) fill(charts, document.importNode(doc.documentElement, true));
-      }).catch(() => fill(charts, h('p', { class: 'muted' }, 'The charts could not be loaded; the figures below carry the same data.')));
+        const svg = document.importNode(doc.documentElement, true);
+        if (language() !== 'en') svg.setAttribute('lang', 'en'); // the server draws them in English
+        if (ctx.current()) fill(charts, svg);
+      }).catch(() => fill(charts, h('p', { class: 'muted' }, t('reports.no_charts'))));
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 401)) showProblem(form, e);
     } finally {
