@@ -175,7 +175,7 @@ async function route() {
       // the user chose another language (saved already): the page again, in it
       useLanguage: async (lang) => { await useLanguage(lang); offline.remember({ language: language() }); route(); },
     };
-    const done = await mod.render(main, ctx);
+    const done = await mod.render(viewBox(), ctx);
     if (seq !== renderSeq) { if (typeof done === 'function') done(); return; }
     cleanup = typeof done === 'function' ? done : null;
     const h1 = main.querySelector('h1');
@@ -185,6 +185,23 @@ async function route() {
   } finally {
     main.removeAttribute('aria-busy');
   }
+}
+
+// The box a page renders into. A page fills it after its requests answer; a newer page
+// takes its place at once, so an older, slower page (the first screen after sign-in, still
+// loading when the person chose another) fills a box that is no longer shown instead of
+// replacing the newer page. The page shown stays until the new one has something to show.
+function viewBox() {
+  for (const old of main.querySelectorAll(':scope > .view-pending')) old.remove();
+  const box = h('div', { class: 'view view-pending' });
+  new MutationObserver((_, obs) => {
+    obs.disconnect();
+    if (!box.isConnected) return;
+    box.classList.remove('view-pending');
+    for (const other of [...main.childNodes]) if (other !== box) other.remove();
+  }).observe(box, { childList: true });
+  main.append(box);
+  return box;
 }
 
 document.addEventListener('click', (ev) => {
