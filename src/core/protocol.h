@@ -13,8 +13,21 @@
 #include <stdint.h>
 #include "lib/buf.h"
 #include "lib/error.h"
+#include "lib/timefmt.h"
 
 struct protocol;
+struct tz;
+
+/*
+ * The county's calendar, for the deadlines counted in business days ("2bd") or ending at a
+ * local time of day ("at 19:00"): its time zone and its holidays (a holiday file, see
+ * protocol_holidays_parse). Deadlines in minutes, hours and plain days never use it.
+ */
+struct protocol_calendar {
+	const struct tz *tz;		/* NULL: UTC */
+	const struct sh_date *holidays; /* sorted, each once */
+	size_t nholidays;
+};
 
 enum youth_status {
 	YOUTH_DEPENDENT, /* child-welfare dependent (WIC 300) */
@@ -62,6 +75,7 @@ struct case_facts {
 	size_t nhearings;
 	const struct step_event *events;
 	size_t nevents;
+	const struct protocol_calendar *cal; /* NULL: UTC, no holidays */
 };
 
 struct step_status {
@@ -92,6 +106,20 @@ enum sh_code protocol_parse(const char *text, size_t len, const char *filename,
  * "FILE: message" and returns SH_EIO (SH_ETOOBIG for a larger file). */
 enum sh_code protocol_load_file(const char *path, struct protocol **out, struct buf *errors);
 void protocol_free(struct protocol *p); /* accepts NULL */
+
+/*
+ * A holiday file: one holiday a line, "YYYY-MM-DD NAME" ('#' comments, blank lines). On
+ * success *out (sorted; free() it) holds *n dates; on failure SH_EINVAL and one
+ * "FILE:LINE: message\n" per problem in errors. protocol_holidays_load reads a file (at most
+ * 1 MiB; SH_EIO when it cannot).
+ */
+enum sh_code protocol_holidays_parse(const char *text, size_t len, const char *filename,
+				     struct sh_date **out, size_t *n, struct buf *errors);
+enum sh_code protocol_holidays_load(const char *path, struct sh_date **out, size_t *n,
+				    struct buf *errors);
+/* Is local day d a business day (Monday to Friday, not a holiday) in calendar cal (NULL: no
+ * holidays)? */
+bool protocol_business_day(const struct protocol_calendar *cal, struct sh_date d);
 
 const char *protocol_name(const struct protocol *p);
 const char *protocol_version(const struct protocol *p);

@@ -221,7 +221,12 @@ static void eval_instance(struct eval *ev, size_t si, size_t ep)
 	}
 	if (clock) {
 		st->opened_at = anchor;
-		st->due_at = add_sat(anchor, s->sign < 0 ? -s->offset.secs : s->offset.secs);
+		if (s->offset.unit == 'b' || s->due_at_min >= 0)
+			st->due_at = protocol_calendar_due(f->cal, anchor, s->sign, &s->offset,
+							   s->due_at_min);
+		else
+			st->due_at =
+				add_sat(anchor, s->sign < 0 ? -s->offset.secs : s->offset.secs);
 	}
 	if (s->has_not_before) {
 		int64_t nb =

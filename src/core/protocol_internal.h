@@ -39,7 +39,7 @@ enum window_dir { WIN_BEFORE, WIN_AFTER, WIN_AROUND, WIN_MORE_BEFORE, WIN_MORE_A
 struct pduration {
 	int64_t secs;
 	long amount;
-	char unit; /* 'm', 'h' or 'd' */
+	char unit; /* 'm', 'h', 'd', or 'b' (business days, written "bd": secs is 0) */
 };
 
 /* "A within D before|after|of B", "A more than D before|after B" */
@@ -80,6 +80,7 @@ struct pstep {
 	size_t dep;		/* ANCHOR_STEP: index of that step */
 	int sign;		/* +1 or -1 */
 	struct pduration offset;
+	int due_at_min; /* "due ... at HH:MM": minutes after local midnight; -1: none */
 	struct pcond when;
 	const char *done_by;   /* "done by EVENT": an event of that type does the step */
 	unsigned done_by_from; /* "... from KIND, KIND": recorded by those kinds only (a bit per
@@ -106,6 +107,17 @@ struct protocol {
 	size_t nsteps;
 	size_t *order; /* step indexes, each after the step it waits for */
 };
+
+#define PROTOCOL_MAX_FILE (1024 * 1024)
+
+/* Reads a whole file into text (initialised with its limit); a failure is reported as
+ * "FILE: message" in errors: SH_EIO, or SH_ETOOBIG past the limit. */
+enum sh_code protocol_read_file(const char *path, struct buf *text, struct buf *errors);
+
+/* A deadline on the county's calendar: anchor's local day plus (or minus) d days or
+ * business days, at at_min minutes after midnight (-1: the end of that day). */
+int64_t protocol_calendar_due(const struct protocol_calendar *cal, int64_t anchor, int sign,
+			      const struct pduration *d, int at_min);
 
 /* The index of an agency kind (core/access.h), -1 when unknown or NULL. */
 int protocol_kind_index(const char *s);

@@ -19,7 +19,6 @@
 #define PARSE_MAX_KEY 64
 #define PARSE_MAX_DAYS 3650 /* longest duration: about ten years */
 #define PARSE_MAX_AGE 150
-#define PROTOCOL_MAX_FILE (1024 * 1024)
 
 static const char *const anchor_names[ANCHOR_COUNT] = {
 	"identified", "last_assault",	 "missing_start",     "missing_end",
@@ -209,25 +208,34 @@ static bool tokenize(struct parser *ps, const char *s)
 	return true;
 }
 
-/* "30m", "36h", "3d": a whole number and one unit. */
-static bool parse_duration(struct parser *ps, const char *s, struct pduration *d)
+/* "30m", "36h", "3d", and in a due rule "2bd" (business days): a whole number and a unit. */
+static bool parse_duration(struct parser *ps, const char *s, struct pduration *d, bool bd_ok)
 {
 	size_t n = strlen(s), digits = 0;
 	long amount = 0, max;
 	int64_t unit;
+	bool bd;
 
 	while (digits < n && s[digits] >= '0' && s[digits] <= '9')
 		digits++;
-	if (digits == 0 || digits > 9 || digits + 1 != n ||
-	    (s[digits] != 'm' && s[digits] != 'h' && s[digits] != 'd')) {
+	bd = digits + 2 == n && !strcmp(s + digits, "bd");
+	if (digits == 0 || digits > 9 ||
+	    (!bd &&
+	     (digits + 1 != n || (s[digits] != 'm' && s[digits] != 'h' && s[digits] != 'd')))) {
 		perr(ps, ps->line,
-		     "malformed duration '%.40s' (write a whole number and a unit: 30m, 36h or 3d)",
+		     "malformed duration '%.40s' (write a whole number and a unit: 30m, 36h, 3d%s)",
+		     s, bd_ok ? " or 2bd (business days)" : "");
+		return false;
+	}
+	if (bd && !bd_ok) {
+		perr(ps, ps->line,
+		     "business days ('%.40s') count only in a 'due' line; write 30m, 36h or 3d here",
 		     s);
 		return false;
 	}
 	for (size_t i = 0; i < digits; i++)
 		amount = amount * 10 + (s[i] - '0');
-	switch (s[digits]) {
+	switch (bd ? 'b' : s[digits]) {
 	case 'm':
 		unit = 60;
 		max = PARSE_MAX_DAYS * 1440L;
@@ -235,6 +243,10 @@ static bool parse_duration(struct parser *ps, const char *s, struct pduration *d
 	case 'h':
 		unit = 3600;
 		max = PARSE_MAX_DAYS * 24L;
+		break;
+	case 'b':
+		unit = 0; /* on the county's calendar, not elapsed time */
+		max = PARSE_MAX_DAYS;
 		break;
 	default:
 		unit = 86400;
@@ -247,9 +259,24 @@ static bool parse_duration(struct parser *ps, const char *s, struct pduration *d
 		return false;
 	}
 	d->amount = amount;
-	d->unit = s[digits];
+	d->unit = bd ? 'b' : s[digits];
 	d->secs = amount * unit;
 	return true;
+}
+
+/* "19:00": minutes after midnight, or -1 */
+static int parse_time_of_day(const char *s)
+{
+	int h, m;
+
+	if (strlen(s) != 5 || s[2] != ':')
+		return -1;
+	for (int i = 0; i < 5; i++)
+		if (i != 2 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	return h < 24 && m < 60 ? h * 60 + m : -1;
 }
 
 static void cond_init(struct pcond *c)
@@ -347,7 +374,7 @@ static bool parse_window(struct parser *ps, const char *const *t, size_t n, stru
 	}
 	if (more)
 		t += 1; /* "more than D dir B" reads like "within D dir B" from here */
-	if (!parse_duration(ps, t[2], &d))
+	if (!parse_duration(ps, t[2], &d, false))
 		return false;
 	dir = lookup(dir_names, more ? 2 : 3, t[3]);
 	if (dir < 0) {
@@ -625,6 +652,7 @@ static void d_step(struct parser *ps, const char *rest)
 	s->key = pstrdup(ps, ps->ntok ? ps->tok[0] : "");
 	s->line = ps->line;
 	s->sign = 1;
+	s->due_at_min = -1;
 	cond_init(&s->when);
 	ps->cur = s;
 }
@@ -753,14 +781,27 @@ static void d_due(struct parser *ps, const char *rest)
 	}
 	if (i == ps->ntok)
 		return; /* due at the anchor itself */
-	if (ps->ntok != i + 2 || (strcmp(t[i], "+") && strcmp(t[i], "-"))) {
+	if ((ps->ntok != i + 2 && ps->ntok != i + 4) || (strcmp(t[i], "+") && strcmp(t[i], "-"))) {
 		perr(ps, ps->line,
-		     "after the anchor write '+ DURATION' or '- DURATION', e.g. 'due identified + "
-		     "90m'");
+		     "after the anchor write '+ DURATION' or '- DURATION', then optionally 'at "
+		     "HH:MM', e.g. 'due identified + 90m' or 'due identified + 1d at 19:00'");
 		return;
 	}
 	s->sign = t[i][0] == '-' ? -1 : 1;
-	parse_duration(ps, t[i + 1], &s->offset);
+	if (!parse_duration(ps, t[i + 1], &s->offset, true) || ps->ntok == i + 2)
+		return;
+	if (strcmp(t[i + 2], "at") || (s->due_at_min = parse_time_of_day(t[i + 3])) < 0) {
+		s->due_at_min = -1;
+		perr(ps, ps->line,
+		     "write the time of day as 'at HH:MM' on a 24-hour clock, e.g. 'due identified "
+		     "+ 1d at 19:00'");
+		return;
+	}
+	if (s->offset.unit != 'd' && s->offset.unit != 'b')
+		perr(ps, ps->line,
+		     "'at %s' ends the deadline on a calendar day: count days (d) or business days "
+		     "(bd), e.g. 'due identified + 1d at 19:00'",
+		     t[i + 3]);
 }
 
 /* "done by EVENT [from KIND, KIND]": recording an event of that type (by an agency of
@@ -839,7 +880,7 @@ static void d_not(struct parser *ps, const char *rest)
 		return;
 	}
 	s->nb_sign = t[2][0] == '-' ? -1 : 1;
-	parse_duration(ps, t[3], &s->nb_offset);
+	parse_duration(ps, t[3], &s->nb_offset, false);
 }
 
 static void d_when(struct parser *ps, const char *rest)
@@ -987,7 +1028,9 @@ static void check_not_before(struct parser *ps, const struct pstep *s)
 					: "hearing");
 		return;
 	}
-	if (s->anchor == s->nb_anchor && s->nb_sign * s->nb_offset.secs >= s->sign * s->offset.secs)
+	/* (a deadline on the calendar, in business days or at a time of day, is not compared) */
+	if (s->anchor == s->nb_anchor && s->offset.unit != 'b' && s->due_at_min < 0 &&
+	    s->nb_sign * s->nb_offset.secs >= s->sign * s->offset.secs)
 		perr(ps, s->nb_line,
 		     "the step could never be done on time: 'not before' is at or after its deadline "
 		     "(both count from %s)",
@@ -1151,40 +1194,43 @@ out:
 	return rc;
 }
 
-enum sh_code protocol_load_file(const char *path, struct protocol **out, struct buf *errors)
+enum sh_code protocol_read_file(const char *path, struct buf *text, struct buf *errors)
 {
 	enum sh_code rc = SH_OK;
-	struct buf text;
 	char chunk[8192];
-	FILE *fp = NULL;
+	FILE *fp = fopen(path, "rb");
 	size_t n;
 
-	*out = NULL;
-	buf_init(&text, PROTOCOL_MAX_FILE);
-	fp = fopen(path, "rb");
 	if (!fp) {
 		buf_addf(errors, "%s: cannot open: %s\n", path, strerror(errno));
-		rc = SH_EIO;
-		goto out;
+		return SH_EIO;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		rc = buf_add(&text, chunk, n);
-		if (rc == SH_ETOOBIG) {
-			buf_addf(errors, "%s: larger than %d bytes\n", path, PROTOCOL_MAX_FILE);
-			goto out;
-		}
+		rc = buf_add(text, chunk, n);
+		if (rc == SH_ETOOBIG)
+			buf_addf(errors, "%s: larger than %zu bytes\n", path, text->max);
 		if (rc)
 			goto out;
 	}
 	if (ferror(fp)) {
 		buf_addf(errors, "%s: cannot read: %s\n", path, strerror(errno));
 		rc = SH_EIO;
-		goto out;
 	}
-	rc = protocol_parse(text.data, text.len, path, out, errors);
 out:
-	if (fp)
-		fclose(fp);
+	fclose(fp);
+	return rc;
+}
+
+enum sh_code protocol_load_file(const char *path, struct protocol **out, struct buf *errors)
+{
+	enum sh_code rc;
+	struct buf text;
+
+	*out = NULL;
+	buf_init(&text, PROTOCOL_MAX_FILE);
+	rc = protocol_read_file(path, &text, errors);
+	if (!rc)
+		rc = protocol_parse(text.data, text.len, path, out, errors);
 	buf_release(&text);
 	return rc;
 }
@@ -1272,7 +1318,10 @@ bool protocol_step_episodic(const struct protocol *p, const char *key)
 
 static void describe_duration(struct buf *b, const struct pduration *d)
 {
-	buf_addf(b, "%ld%c", d->amount, d->unit);
+	if (d->unit == 'b')
+		buf_addf(b, "%ldbd", d->amount);
+	else
+		buf_addf(b, "%ld%c", d->amount, d->unit);
 }
 
 static void describe_set(struct buf *b, unsigned mask, int n, bool status)
@@ -1344,10 +1393,12 @@ void protocol_describe(const struct protocol *p, struct buf *out)
 			buf_addf(out, "step %s", s->anchor_key);
 		else
 			buf_adds(out, anchor_names[s->anchor]);
-		if (s->offset.amount) {
+		if (s->offset.amount || s->offset.unit == 'b' || s->due_at_min >= 0) {
 			buf_adds(out, s->sign < 0 ? " - " : " + ");
 			describe_duration(out, &s->offset);
 		}
+		if (s->due_at_min >= 0)
+			buf_addf(out, " at %02d:%02d", s->due_at_min / 60, s->due_at_min % 60);
 		if (s->done_by) {
 			buf_addf(out, " | done by %s", s->done_by);
 			if (s->done_by_from != PCOND_ALL_KINDS) {

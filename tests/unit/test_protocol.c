@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include "core/protocol.h"
 #include "lib/timefmt.h"
+#include "lib/tz.h"
 
 /* the version cases identified before 2026-12-07 keep; and the current one */
 #define LA_FILE "protocols/history/la-county-frp-2015.1.protocol"
@@ -1035,8 +1036,8 @@ static void collects_every_error(void **state)
 		"'2024-13-01'\n"
 		"x.protocol:6: unknown agency kind 'cops' (expected law_enforcement, child_welfare, "
 		"probation, advocacy, medical, mental_health, prosecutor, shelter, oversight, education or juvenile_court)\n"
-		"x.protocol:7: malformed duration '1x' (write a whole number and a unit: 30m, 36h "
-		"or 3d)\n"
+		"x.protocol:7: malformed duration '1x' (write a whole number and a unit: 30m, 36h, "
+		"3d or 2bd (business days))\n"
 		"x.protocol:11: unknown step 'nowhere' in the due rule of 'b'\n"
 		"x.protocol:12: the age range can never hold: 17 to 12 (minimum above maximum)\n");
 	buf_release(&errors);
@@ -1079,6 +1080,188 @@ static void load_file_errors(void **state)
 	buf_release(&errors);
 }
 
+/* ---- format v2: business days and times of day ------------------------------------ */
+
+static const char calendar_text[] = "protocol t\nversion 2\neffective 2026-01-01\n"
+				    "step two_bd\n title T\n owner child_welfare\n"
+				    " due identified + 2bd\n"
+				    "step two_bd_noon\n title T\n owner child_welfare\n"
+				    " due identified + 2bd at 12:00\n"
+				    "step next_evening\n title T\n owner law_enforcement\n"
+				    " due identified + 1d at 19:00\n"
+				    "step elapsed\n title T\n owner law_enforcement\n"
+				    " due identified + 1d\n"
+				    "step small_hours\n title T\n owner law_enforcement\n"
+				    " due identified + 1d at 02:30\n"
+				    "step early_hours\n title T\n owner law_enforcement\n"
+				    " due identified + 1d at 01:30\n"
+				    "step before_hearing\n title T\n owner child_welfare\n"
+				    " due hearing - 3bd\n";
+
+struct county_calendar {
+	struct tz *tz;
+	struct sh_date *holidays;
+	struct protocol_calendar cal;
+};
+
+static void calendar_load(struct county_calendar *c, const char *zone, const char *holidays)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct buf errors = BUF_INIT;
+	size_t n = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (tz_load(NULL, zone, &c->tz, &err))
+		fail_msg("%s", err.detail);
+	if (holidays && protocol_holidays_load(holidays, &c->holidays, &n, &errors))
+		fail_msg("%s", errors.data);
+	c->cal = (struct protocol_calendar){ c->tz, c->holidays, n };
+	buf_release(&errors);
+}
+
+static void calendar_free(struct county_calendar *c)
+{
+	tz_free(c->tz);
+	free(c->holidays);
+}
+
+static void business_days_over_a_holiday_weekend(void **state)
+{
+	struct protocol *p = parse_ok(calendar_text);
+	struct county_calendar chi;
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	int64_t hearing = at("2026-12-01T09:00:00-06:00");
+	struct step_status out[MAXOUT];
+	struct buf show = BUF_INIT;
+	size_t n;
+
+	UNUSED(state);
+	calendar_load(&chi, "America/Chicago", "tests/protocols/good/calendar.holidays");
+	/* Wednesday before Thanksgiving, 3 pm in Chicago; Thursday and Friday are holidays */
+	f.identified_at = at("2026-11-25T15:00:00-06:00");
+	f.hearings = &hearing;
+	f.nhearings = 1;
+	f.cal = &chi.cal;
+	n = eval(p, &f, f.identified_at, out);
+	/* business day 1 is Monday the 30th, 2 is Tuesday: by the end of Tuesday */
+	assert_pending(get(out, n, "two_bd", 0), "child_welfare", at("2026-12-01T23:59:59-06:00"));
+	assert_pending(get(out, n, "two_bd_noon", 0), "child_welfare",
+		       at("2026-12-01T12:00:00-06:00"));
+	/* a calendar day is any day, holiday or not */
+	assert_pending(get(out, n, "next_evening", 0), "law_enforcement",
+		       at("2026-11-26T19:00:00-06:00"));
+	assert_pending(get(out, n, "elapsed", 0), "law_enforcement", f.identified_at + DAY);
+	/* counting back from Tuesday's hearing: Monday, Wednesday (over the holidays), Tuesday */
+	assert_pending(get(out, n, "before_hearing", 1), "child_welfare",
+		       at("2026-11-24T23:59:59-06:00"));
+	/* at the deadline on time, a second later overdue */
+	n = eval(p, &f, at("2026-12-01T23:59:59-06:00"), out);
+	assert_false(get(out, n, "two_bd", 0)->overdue);
+	n = eval(p, &f, at("2026-12-02T00:00:00-06:00"), out);
+	assert_true(get(out, n, "two_bd", 0)->overdue);
+	/* without the holidays Thursday and Friday count; without a zone, the days are UTC's */
+	chi.cal.nholidays = 0;
+	n = eval(p, &f, f.identified_at, out);
+	assert_int_equal(get(out, n, "two_bd", 0)->due_at, at("2026-11-27T23:59:59-06:00"));
+	f.cal = NULL;
+	n = eval(p, &f, f.identified_at, out);
+	assert_int_equal(get(out, n, "two_bd", 0)->due_at, at("2026-11-27T23:59:59Z"));
+	assert_int_equal(get(out, n, "next_evening", 0)->due_at, at("2026-11-26T19:00:00Z"));
+	/* protocol show writes the rules back */
+	protocol_describe(p, &show);
+	assert_non_null(strstr(show.data, "| due identified + 2bd at 12:00\n"));
+	assert_non_null(strstr(show.data, "| due hearing - 3bd |"));
+	assert_non_null(strstr(show.data, "| due identified + 1d at 19:00\n"));
+	buf_release(&show);
+	calendar_free(&chi);
+	protocol_free(p);
+}
+
+static void times_of_day_across_daylight_saving(void **state)
+{
+	struct protocol *p = parse_ok(calendar_text);
+	struct county_calendar chi;
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_status out[MAXOUT];
+	size_t n;
+
+	UNUSED(state);
+	calendar_load(&chi, "America/Chicago", "tests/protocols/good/calendar.holidays");
+	f.cal = &chi.cal;
+	/* Saturday 8 pm CST; the clocks go forward at 2 am on Sunday 2026-03-08 */
+	f.identified_at = at("2026-03-07T20:00:00-06:00");
+	n = eval(p, &f, f.identified_at, out);
+	/* 7 pm the next day is 7 pm by the wall clock (CDT): 22 elapsed hours */
+	assert_pending(get(out, n, "next_evening", 0), "law_enforcement",
+		       at("2026-03-08T19:00:00-05:00"));
+	assert_int_equal(get(out, n, "next_evening", 0)->due_at - f.identified_at, 22 * HOUR);
+	/* "1d" without a time stays 24 elapsed hours (9 pm CDT) */
+	assert_int_equal(get(out, n, "elapsed", 0)->due_at, at("2026-03-08T21:00:00-05:00"));
+	/* Monday the 9th is a holiday of the test calendar: Tuesday and Wednesday count */
+	assert_int_equal(get(out, n, "two_bd", 0)->due_at, at("2026-03-11T23:59:59-05:00"));
+	/* 2:30 am on the 8th does not exist: read after the change, 3:30 am CDT */
+	assert_int_equal(get(out, n, "small_hours", 0)->due_at, at("2026-03-08T03:30:00-05:00"));
+	/* the clocks go back at 2 am on Sunday 2026-11-01: 1:30 happens twice, the first counts */
+	f.identified_at = at("2026-10-31T20:00:00-05:00");
+	n = eval(p, &f, f.identified_at, out);
+	assert_int_equal(get(out, n, "next_evening", 0)->due_at, at("2026-11-01T19:00:00-06:00"));
+	assert_int_equal(get(out, n, "early_hours", 0)->due_at, at("2026-11-01T01:30:00-05:00"));
+	/* the same rule in Los Angeles, whose zone is two hours west */
+	calendar_free(&chi);
+	calendar_load(&chi, "America/Los_Angeles", NULL);
+	f.cal = &chi.cal;
+	n = eval(p, &f, f.identified_at, out);
+	/* 8 pm CDT is 6 pm PDT on Saturday the 31st: 7 pm PST on Sunday */
+	assert_int_equal(get(out, n, "next_evening", 0)->due_at, at("2026-11-01T19:00:00-08:00"));
+	calendar_free(&chi);
+	protocol_free(p);
+}
+
+static void holiday_files(void **state)
+{
+	static const char text[] =
+		"\xef\xbb\xbf# comment\r\n\r\n2026-12-25 Christmas Day # note\r\n"
+		"  2026-01-01\tNew Year's Day\n2026-07-04 Independence Day";
+	struct sh_date *d = NULL;
+	struct buf errors = BUF_INIT;
+	struct protocol_calendar cal;
+	size_t n = 0;
+
+	UNUSED(state);
+	/* a byte-order mark is not a date */
+	assert_int_equal(protocol_holidays_parse(text, sizeof(text) - 1, "h", &d, &n, &errors),
+			 SH_EINVAL);
+	assert_non_null(strstr(errors.data, "h:1: a holiday line is a date"));
+	buf_reset(&errors);
+	assert_int_equal(protocol_holidays_parse(text + 3, sizeof(text) - 4, "h", &d, &n, &errors),
+			 SH_OK);
+	assert_int_equal(n, 3);
+	/* sorted */
+	assert_int_equal(d[0].month, 1);
+	assert_int_equal(d[1].month, 7);
+	assert_int_equal(d[2].month, 12);
+	cal = (struct protocol_calendar){ NULL, d, n };
+	assert_false(protocol_business_day(&cal, (struct sh_date){ 2026, 12, 25 })); /* Friday */
+	assert_true(protocol_business_day(&cal, (struct sh_date){ 2026, 12, 24 }));
+	assert_false(protocol_business_day(&cal, (struct sh_date){ 2026, 12, 26 })); /* Saturday */
+	assert_false(protocol_business_day(NULL, (struct sh_date){ 2026, 12, 27 })); /* Sunday */
+	assert_true(protocol_business_day(NULL, (struct sh_date){ 2026, 12, 28 }));
+	free(d);
+	/* an empty file is an empty calendar; a missing file says so */
+	assert_int_equal(protocol_holidays_parse(NULL, 0, "h", &d, &n, &errors), SH_OK);
+	assert_int_equal(n, 0);
+	free(d);
+	assert_int_equal(protocol_holidays_load("tests/protocols/none.holidays", &d, &n, &errors),
+			 SH_EIO);
+	assert_non_null(strstr(errors.data, "tests/protocols/none.holidays: cannot open"));
+	assert_int_equal(protocol_holidays_load("protocols/holidays/texas-state-2026.holidays", &d,
+						&n, &errors),
+			 SH_OK);
+	assert_int_equal(n, 10);
+	free(d);
+	buf_release(&errors);
+}
+
 /* Reads the "# expect: LINE: message" lines at the top of a file. */
 static size_t expectations(const char *text, char exp[][256], size_t max)
 {
@@ -1104,11 +1287,17 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n > k && !strcmp(s + n - k, suffix);
+}
+
+/* a protocol file, or a holiday calendar */
 static int is_protocol(const struct dirent *d)
 {
-	size_t n = strlen(d->d_name);
-
-	return n > 9 && !strcmp(d->d_name + n - 9, ".protocol");
+	return ends_with(d->d_name, ".protocol") || ends_with(d->d_name, ".holidays");
 }
 
 static void bad_corpus(void **state)
@@ -1139,8 +1328,16 @@ static void bad_corpus(void **state)
 		nexp = expectations(text.data, exp, ARRAY_SIZE(exp));
 		if (!nexp)
 			fail_msg("%s: no '# expect: LINE: message' line at the top", path);
-		if (protocol_parse(text.data, text.len, path, &p, &errors) != SH_EINVAL)
+		if (ends_with(path, ".holidays")) {
+			struct sh_date *days = NULL;
+			size_t nd = 1;
+			if (protocol_holidays_load(path, &days, &nd, &errors) != SH_EINVAL)
+				fail_msg("%s: read, but should fail with: %s", path, exp[0]);
+			assert_null(days);
+			assert_int_equal(nd, 0);
+		} else if (protocol_parse(text.data, text.len, path, &p, &errors) != SH_EINVAL) {
 			fail_msg("%s: parsed, but should fail with: %s", path, exp[0]);
+		}
 		assert_null(p);
 		for (size_t k = 0; k < nexp; k++) {
 			snprintf(want, sizeof(want), "%s:%s", path, exp[k]);
@@ -1150,9 +1347,11 @@ static void bad_corpus(void **state)
 		}
 		/* and protocol_load_file reports the same */
 		buf_reset(&errors);
-		assert_int_equal(protocol_load_file(path, &p, &errors), SH_EINVAL);
-		snprintf(want, sizeof(want), "%s:%s", path, exp[0]);
-		assert_non_null(strstr(errors.data, want));
+		if (!ends_with(path, ".holidays")) {
+			assert_int_equal(protocol_load_file(path, &p, &errors), SH_EINVAL);
+			snprintf(want, sizeof(want), "%s:%s", path, exp[0]);
+			assert_non_null(strstr(errors.data, want));
+		}
 		buf_release(&text);
 		buf_release(&errors);
 		free(names[i]);
@@ -1206,6 +1405,9 @@ int main(void)
 		cmocka_unit_test(collects_every_error),
 		cmocka_unit_test(too_many_errors_stop),
 		cmocka_unit_test(load_file_errors),
+		cmocka_unit_test(business_days_over_a_holiday_weekend),
+		cmocka_unit_test(times_of_day_across_daylight_saving),
+		cmocka_unit_test(holiday_files),
 		cmocka_unit_test(bad_corpus),
 		cmocka_unit_test(good_corpus),
 	};
