@@ -544,6 +544,7 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
 {
 	struct step_event *se;
 	struct case_facts f = { 0 };
+	struct protocol_calendar cal = { ctx->tz, ctx->holidays, ctx->nholidays };
 	struct step_status *scratch = NULL;
 	int64_t *hearings;
 	size_t nse, instances, cap, need = 0, ndone_by = 0;
@@ -564,6 +565,7 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
 	cf->nmissing = missing_as_of(cf, INT64_MAX, cf->missing);
 	nse = step_events(cf, a, se);
 	fill_facts(cf, &cf->state, cf->missing, cf->nmissing, &f);
+	f.cal = &cal;
 	f.hearings = hearings;
 	f.nhearings = all_hearings(cf, hearings);
 	f.events = se;

@@ -72,6 +72,8 @@ struct casefile {
 struct casefile_context {
 	const struct witness_rules *witness_rules; /* NULL: no witness items */
 	const struct tz *tz;			   /* the county's zone */
+	const struct sh_date *holidays; /* its holidays, for business days (protocol.holidays) */
+	size_t nholidays;
 	int64_t now;
 	int safety_review_days; /* a witness's plan is reviewed this long before each hearing */
 	int advocate_days;	/* a listed witness's advocate is due by the end of the county

@@ -109,9 +109,10 @@ enum sh_code protocol_holidays_parse(const char *text, size_t len, const char *f
 				for (k = 0; k < nd && date_cmp(&d[k], &d[nd]); k++)
 					;
 				if (k < nd) {
-					buf_addf(errors,
-						 "%s:%d: duplicate holiday %.10s (first on line %d)\n",
-						 filename, line, s, lines[k]);
+					buf_addf(
+						errors,
+						"%s:%d: duplicate holiday %.10s (first on line %d)\n",
+						filename, line, s, lines[k]);
 					nerr++;
 				} else {
 					lines[nd++] = line;
@@ -223,6 +224,7 @@ int64_t protocol_calendar_due(const struct protocol_calendar *cal, int64_t ancho
 	if (day.year < 1 || day.year > 9999)
 		return anchor;
 	if (at_min < 0)
-		return cal && cal->tz ? tz_day_end(cal->tz, day) : timefmt_date_to_time(day) + 86399;
+		return cal && cal->tz ? tz_day_end(cal->tz, day)
+				      : timefmt_date_to_time(day) + 86399;
 	return local_instant(cal, day, at_min * 60);
 }
