@@ -1362,7 +1362,8 @@ static void bad_corpus(void **state)
 static void good_corpus(void **state)
 {
 	static const char *const files[] = { LA_FILE, LA2026_FILE,
-					     "tests/protocols/good/features.protocol" };
+					     "tests/protocols/good/features.protocol",
+					     "tests/protocols/good/calendar.protocol" };
 
 	UNUSED(state);
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
