@@ -76,6 +76,11 @@ struct case_facts {
 	const struct step_event *events;
 	size_t nevents;
 	const struct protocol_calendar *cal; /* NULL: UTC, no holidays */
+	/* the starts of the youth's missing episodes before this case (its earlier cases), for
+	 * "missing_count" conditions; this case's episodes are in missing */
+	const int64_t *earlier_missing;
+	size_t nearlier_missing;
+	const char *screening_level; /* the latest screening's level; NULL: none recorded */
 };
 
 struct step_status {

@@ -125,6 +125,30 @@ static bool window_holds(const struct case_facts *f, size_t ep, const struct pwi
 	}
 }
 
+/* The youth's missing episodes that started in [B - D, B]: earlier cases' and this one's. */
+static bool count_holds(const struct case_facts *f, size_t ep, const struct pcount *pc)
+{
+	int64_t b = anchor_at(f, pc->b, own_kind(pc->b) == KIND_CASE ? 0 : ep), lo;
+	long k = 0;
+
+	if (!b)
+		return false;
+	lo = sub_sat(b, pc->d.secs);
+	for (size_t i = 0; i < f->nearlier_missing; i++)
+		k += f->earlier_missing[i] >= lo && f->earlier_missing[i] <= b;
+	for (size_t i = 0; i < f->nmissing; i++)
+		k += f->missing[i].start >= lo && f->missing[i].start <= b;
+	return pc->more ? k > pc->n : k <= pc->n;
+}
+
+static bool screening_holds(const struct pcond *c, const struct case_facts *f)
+{
+	for (size_t i = 0; f->screening_level && i < c->nscreening; i++)
+		if (!strcasecmp(c->screening[i], f->screening_level))
+			return true;
+	return false;
+}
+
 static bool cond_holds(const struct pcond *c, const struct case_facts *f, enum step_kind kind,
 		       size_t ep)
 {
@@ -144,6 +168,24 @@ static bool cond_holds(const struct pcond *c, const struct case_facts *f, enum s
 	for (const struct pwindow *w = c->windows; w; w = w->next)
 		if (!window_holds(f, ep, w))
 			return false;
+	for (const struct pcount *pc = c->counts; pc; pc = pc->next)
+		if (!count_holds(f, ep, pc))
+			return false;
+	return !c->nscreening || screening_holds(c, f);
+}
+
+/* The step's conditions: its 'when' clauses, and one alternative of each 'or' line. */
+static bool step_applies(const struct pstep *s, const struct case_facts *f, size_t ep)
+{
+	if (!cond_holds(&s->when, f, s->kind, ep))
+		return false;
+	for (const struct pany *g = s->any; g; g = g->next) {
+		size_t k = 0;
+		while (k < g->nalt && !cond_holds(&g->alt[k], f, s->kind, ep))
+			k++;
+		if (k == g->nalt)
+			return false;
+	}
 	return true;
 }
 
@@ -195,7 +237,7 @@ static void eval_instance(struct eval *ev, size_t si, size_t ep)
 		in->exists = false; /* the youth has not returned from this episode */
 		return;
 	}
-	if (!cond_holds(&s->when, f, s->kind, ep))
+	if (!step_applies(s, f, ep))
 		return;
 	if (s->anchor == ANCHOR_STEP) {
 		const struct inst *d = &ev->inst[ev->base[s->dep] + (ep ? ep - 1 : 0)];
@@ -256,7 +298,8 @@ enum sh_code protocol_evaluate(const struct protocol *p, const struct case_facts
 	if (n)
 		*n = 0;
 	if (!p || !f || !n || (max && !out) || (f->nmissing && !f->missing) ||
-	    (f->nhearings && !f->hearings) || (f->nevents && !f->events) || f->nmissing > INT_MAX ||
+	    (f->nhearings && !f->hearings) || (f->nevents && !f->events) ||
+	    (f->nearlier_missing && !f->earlier_missing) || f->nmissing > INT_MAX ||
 	    f->nhearings > INT_MAX) {
 		rc = SH_EINVAL;
 		goto out;

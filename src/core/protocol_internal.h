@@ -51,6 +51,17 @@ struct pwindow {
 	int line;
 };
 
+/* "missing_count more than N within D before ANCHOR" (or "at most N"): the youth's missing
+ * episodes (this case's and the earlier ones the caller gives) that started in that span */
+struct pcount {
+	struct pcount *next;
+	long n;
+	bool more; /* true: more than n; false: at most n */
+	struct pduration d;
+	enum anchor b;
+	int line;
+};
+
 /* A conjunction of clauses; the zero-constraint value is PCOND_ANY (all bits set). */
 struct pcond {
 	unsigned status; /* bit per enum youth_status allowed */
@@ -59,7 +70,18 @@ struct pcond {
 	bool age_set;
 	unsigned has; /* bit per enum anchor that must be present */
 	struct pwindow *windows;
+	struct pcount *counts;
+	const char **screening; /* "screening in LEVEL, ...": the latest screening's level */
+	size_t nscreening;
 	bool set; /* at least one clause was written */
+};
+
+/* A 'when' line with 'or': one of its alternatives must hold */
+struct pany {
+	struct pany *next;
+	struct pcond *alt;
+	size_t nalt;
+	int line;
 };
 
 struct powner {
@@ -82,6 +104,7 @@ struct pstep {
 	struct pduration offset;
 	int due_at_min; /* "due ... at HH:MM": minutes after local midnight; -1: none */
 	struct pcond when;
+	struct pany *any;      /* 'when A or B' lines: each must have an alternative that holds */
 	const char *done_by;   /* "done by EVENT": an event of that type does the step */
 	unsigned done_by_from; /* "... from KIND, KIND": recorded by those kinds only (a bit per
 				  agency kind; PCOND_ALL_KINDS: by anyone) */

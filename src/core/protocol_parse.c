@@ -411,6 +411,86 @@ static bool parse_window(struct parser *ps, const char *const *t, size_t n, stru
 	return true;
 }
 
+/* "missing_count more than N within D before ANCHOR", "missing_count at most N within ..." */
+static bool parse_count(struct parser *ps, const char *const *t, size_t n, struct pcond *c)
+{
+	struct pcount *pc;
+	struct pduration d;
+	int b, count;
+
+	if (n != 8 ||
+	    !((!strcmp(t[1], "more") && !strcmp(t[2], "than")) ||
+	      (!strcmp(t[1], "at") && !strcmp(t[2], "most"))) ||
+	    strcmp(t[4], "within") || strcmp(t[6], "before") || !parse_age(t[3], &count)) {
+		perr(ps, ps->line,
+		     "write 'missing_count more than N within DURATION before ANCHOR' (or 'at most "
+		     "N', N a whole number up to %d), e.g. 'missing_count more than 4 within 365d "
+		     "before missing_start'",
+		     PARSE_MAX_AGE);
+		return false;
+	}
+	if (!parse_duration(ps, t[5], &d, false))
+		return false;
+	b = anchor_lookup(t[7]);
+	if (b < 0) {
+		perr(ps, ps->line,
+		     "unknown anchor '%.40s' (a count looks back from " ANCHOR_HINT ")", t[7]);
+		return false;
+	}
+	pc = arena_alloc(&ps->p->arena, sizeof(*pc));
+	if (!pc) {
+		ps->oom = true;
+		return false;
+	}
+	pc->n = count;
+	pc->more = t[1][0] == 'm';
+	pc->d = d;
+	pc->b = (enum anchor)b;
+	pc->line = ps->line;
+	pc->next = c->counts;
+	c->counts = pc;
+	c->set = true;
+	return true;
+}
+
+/* "screening in LEVEL, LEVEL": the level of the latest screening is one of those */
+static bool parse_screening(struct parser *ps, const char *const *t, size_t n, struct pcond *c)
+{
+	if (n < 2 || strcmp(t[1], "in")) {
+		perr(ps, ps->line, "write 'screening in LEVEL, LEVEL', e.g. 'screening in high'");
+		return false;
+	}
+	if (n == 2) {
+		perr(ps, ps->line, "empty screening set: the condition can never hold");
+		return false;
+	}
+	if (c->screening) {
+		perr(ps, ps->line,
+		     "a second 'screening in' condition: list every level in one, e.g. 'screening "
+		     "in high, moderate'");
+		return false;
+	}
+	c->screening = arena_alloc(&ps->p->arena, (n - 2) * sizeof(*c->screening));
+	if (!c->screening) {
+		ps->oom = true;
+		return false;
+	}
+	for (size_t i = 2; i < n; i++) {
+		if (!valid_word(t[i], 40)) {
+			perr(ps, ps->line,
+			     "a screening level is one word of letters, digits, '.', '-' or '_' (at "
+			     "most 40), not '%.40s'",
+			     t[i]);
+			c->screening = NULL;
+			return false;
+		}
+		c->screening[i - 2] = pstrdup(ps, t[i]);
+	}
+	c->nscreening = n - 2;
+	c->set = true;
+	return true;
+}
+
 /* One clause of a condition, merged into c (all clauses must hold). */
 static bool parse_clause(struct parser *ps, const char *const *t, size_t n, struct pcond *c)
 {
@@ -479,13 +559,17 @@ static bool parse_clause(struct parser *ps, const char *const *t, size_t n, stru
 		c->set = true;
 		return true;
 	}
+	if (!strcmp(t[0], "missing_count"))
+		return parse_count(ps, t, n, c);
+	if (!strcmp(t[0], "screening"))
+		return parse_screening(ps, t, n, c);
 	if (anchor_lookup(t[0]) >= 0 && n >= 2 &&
 	    (!strcmp(t[1], "within") || !strcmp(t[1], "more")))
 		return parse_window(ps, t, n, c);
 	perr(ps, ps->line,
 	     "unknown condition '%.40s' (expected 'status in', 'identified_by in', 'age', 'has', "
-	     "'ANCHOR within DURATION before|after|of ANCHOR' or 'ANCHOR more than DURATION "
-	     "before|after ANCHOR')",
+	     "'screening in', 'missing_count', 'ANCHOR within DURATION before|after|of ANCHOR' or "
+	     "'ANCHOR more than DURATION before|after ANCHOR')",
 	     t[0]);
 	return false;
 }
@@ -702,6 +786,15 @@ static void d_source(struct parser *ps, const char *rest)
 		*dst = joined;
 }
 
+static size_t count_word(const struct parser *ps, const char *word)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < ps->ntok; i++)
+		k += !strcmp(ps->tok[i], word);
+	return k;
+}
+
 static void d_owner(struct parser *ps, const char *rest)
 {
 	struct powner *o, **tail;
@@ -723,7 +816,11 @@ static void d_owner(struct parser *ps, const char *rest)
 		perr(ps, ps->line, "unknown agency kind '%.40s' (expected " ACCESS_KIND_HINT ")",
 		     ps->tok[0]);
 	o->kind = pstrdup(ps, ps->tok[0]);
-	if (ps->ntok > 1) {
+	if (count_word(ps, "or")) {
+		perr(ps, ps->line,
+		     "'or' is for 'when' lines: write one owner line for each choice, the most "
+		     "specific first");
+	} else if (ps->ntok > 1) {
 		if (strcmp(ps->tok[1], "when"))
 			perr(ps, ps->line,
 			     "after the agency kind write 'when CONDITION', e.g. 'owner probation when "
@@ -883,11 +980,44 @@ static void d_not(struct parser *ps, const char *rest)
 	parse_duration(ps, t[3], &s->nb_offset, false);
 }
 
+/* "when A and B": merged into the step's conditions; "when A or B and C": a group of
+ * alternatives, one of which must hold ('and' binds closer than 'or') */
 static void d_when(struct parser *ps, const char *rest)
 {
+	struct pany *g, **tail;
+	size_t i = 0, k = 0;
+
 	if (!tokenize(ps, rest))
 		return;
-	parse_cond(ps, ps->tok, ps->ntok, &ps->cur->when);
+	if (!count_word(ps, "or")) {
+		parse_cond(ps, ps->tok, ps->ntok, &ps->cur->when);
+		return;
+	}
+	g = arena_alloc(&ps->p->arena, sizeof(*g));
+	if (g)
+		g->alt = arena_alloc(&ps->p->arena, (count_word(ps, "or") + 1) * sizeof(*g->alt));
+	if (!g || !g->alt) {
+		ps->oom = true;
+		return;
+	}
+	while (i <= ps->ntok) {
+		size_t j = i;
+		while (j < ps->ntok && strcmp(ps->tok[j], "or"))
+			j++;
+		cond_init(&g->alt[k]);
+		if (j == i)
+			perr(ps, ps->line, "an empty condition next to 'or'");
+		else
+			parse_cond(ps, ps->tok + i, j - i, &g->alt[k]);
+		k++;
+		i = j + 1;
+	}
+	g->nalt = k;
+	g->line = ps->line;
+	g->next = NULL;
+	for (tail = &ps->cur->any; *tail; tail = &(*tail)->next)
+		;
+	*tail = g;
 }
 
 enum where { IN_HEADER, IN_STEP, ANYWHERE };
@@ -982,9 +1112,21 @@ static enum step_kind anchor_kind(enum anchor a)
 	return KIND_CASE;
 }
 
-/* A window may compare case-level anchors, and the anchors of the step's own episode. */
+/* A window or a count may use case-level anchors, and the anchors of the step's own
+ * episode. */
 static void check_windows(struct parser *ps, const struct pstep *s, const struct pcond *c)
 {
+	for (const struct pcount *pc = c->counts; pc; pc = pc->next) {
+		enum step_kind ak = anchor_kind(pc->b);
+		if (ak != KIND_CASE && ak != s->kind)
+			perr(ps, pc->line,
+			     "'%s' differs from one %s to the next: only a step due from %s can count "
+			     "back from it",
+			     anchor_names[pc->b],
+			     ak == KIND_MISSING ? "missing episode" : "hearing",
+			     ak == KIND_MISSING ? "missing_start, missing_learned or missing_end"
+						: "hearing");
+	}
 	for (const struct pwindow *w = c->windows; w; w = w->next) {
 		enum anchor both[2] = { w->a, w->b };
 		for (int k = 0; k < 2; k++) {
@@ -1102,6 +1244,9 @@ static void resolve(struct parser *ps)
 		if (d > depth_max)
 			depth_max = d;
 		check_windows(ps, s, &s->when);
+		for (const struct pany *g = s->any; g; g = g->next)
+			for (size_t k = 0; k < g->nalt; k++)
+				check_windows(ps, s, &g->alt[k]);
 		for (const struct powner *o = s->owners; o; o = o->next)
 			check_windows(ps, s, &o->cond);
 		check_not_before(ps, s);
@@ -1365,6 +1510,18 @@ static void describe_cond(struct buf *b, const struct pcond *c)
 			sep = " and ";
 		}
 	}
+	for (size_t i = 0; i < c->nscreening; i++) {
+		buf_addf(b, "%s%s", i ? ", " : sep, i ? "" : "screening in ");
+		buf_adds(b, c->screening[i]);
+		sep = " and ";
+	}
+	for (const struct pcount *pc = c->counts; pc; pc = pc->next) {
+		buf_addf(b, "%smissing_count %s %ld within ", sep,
+			 pc->more ? "more than" : "at most", pc->n);
+		describe_duration(b, &pc->d);
+		buf_addf(b, " before %s", anchor_names[pc->b]);
+		sep = " and ";
+	}
 	for (const struct pwindow *w = c->windows; w; w = w->next) {
 		buf_addf(b, "%s%s %s ", sep, anchor_names[w->a],
 			 w->dir >= WIN_MORE_BEFORE ? "more than" : "within");
@@ -1416,6 +1573,14 @@ void protocol_describe(const struct protocol *p, struct buf *out)
 		if (s->when.set) {
 			buf_adds(out, " | when ");
 			describe_cond(out, &s->when);
+		}
+		for (const struct pany *g = s->any; g; g = g->next) {
+			buf_adds(out, " | when ");
+			for (size_t k = 0; k < g->nalt; k++) {
+				if (k)
+					buf_adds(out, " or ");
+				describe_cond(out, &g->alt[k]);
+			}
 		}
 		if (s->kind == KIND_MISSING)
 			buf_adds(out,

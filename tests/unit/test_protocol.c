@@ -1217,6 +1217,77 @@ static void times_of_day_across_daylight_saving(void **state)
 	protocol_free(p);
 }
 
+/* ---- format v2: counts of missing episodes, screening results, 'or' --------------- */
+
+static const char branch_text[] =
+	"protocol t\nversion 2\neffective 2026-01-01\n"
+	"step high_risk\n title High risk\n owner child_welfare\n due missing_end + 1bd\n"
+	" when missing_count more than 4 within 365d before missing_start or age 0 to 12\n"
+	"step standard\n title Standard\n owner child_welfare\n due missing_end + 3bd\n"
+	" when missing_count at most 4 within 365d before missing_start and age 13 to 17\n"
+	"step team_response\n title Team\n owner mental_health\n due identified + 72h\n"
+	" when screening in high, Clear_Concern\n";
+
+static void episode_counts_age_and_screening(void **state)
+{
+	struct protocol *p = parse_ok(branch_text);
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct missing_episode eps[2] = { { t0 + DAY, t0 + 2 * DAY },
+					  { t0 + 10 * DAY, t0 + 11 * DAY } };
+	/* three episodes in earlier cases: 300, 200 and 400 days before this case */
+	int64_t earlier[3] = { t0 - 300 * DAY, t0 - 200 * DAY, t0 - 400 * DAY };
+	struct step_status out[MAXOUT];
+	struct buf show = BUF_INIT;
+	size_t n;
+
+	UNUSED(state);
+	f.missing = eps;
+	f.nmissing = 2;
+	f.earlier_missing = earlier;
+	f.nearlier_missing = 3;
+	/* episode 1: 300 and 200 days before, and itself: 3 in 365 days; episode 2: 4 */
+	n = eval(p, &f, t0 + 12 * DAY, out);
+	assert_na(get(out, n, "high_risk", 1));
+	assert_na(get(out, n, "high_risk", 2));
+	assert_int_equal(get(out, n, "standard", 1)->state, STEP_PENDING);
+	assert_int_equal(get(out, n, "standard", 2)->state, STEP_PENDING);
+	/* a fourth earlier episode inside the year makes episode 2 the fifth: more than 4 */
+	earlier[2] = t0 - 30 * DAY;
+	n = eval(p, &f, t0 + 12 * DAY, out);
+	assert_na(get(out, n, "high_risk", 1));
+	assert_int_equal(get(out, n, "standard", 1)->state, STEP_PENDING);
+	assert_int_equal(get(out, n, "high_risk", 2)->state, STEP_PENDING);
+	assert_na(get(out, n, "standard", 2));
+	/* a youth of 12: high risk whatever the count (the other side of the 'or') */
+	earlier[2] = t0 - 400 * DAY;
+	f.age = 12;
+	n = eval(p, &f, t0 + 12 * DAY, out);
+	assert_int_equal(get(out, n, "high_risk", 1)->state, STEP_PENDING);
+	assert_na(get(out, n, "standard", 1));
+	/* an unknown age matches no range: the count alone decides */
+	f.age = -1;
+	n = eval(p, &f, t0 + 12 * DAY, out);
+	assert_na(get(out, n, "high_risk", 1));
+	assert_na(get(out, n, "standard", 1));
+	/* the latest screening's level, written in any case */
+	assert_na(get(out, n, "team_response", 0));
+	f.screening_level = "moderate";
+	n = eval(p, &f, t0, out);
+	assert_na(get(out, n, "team_response", 0));
+	f.screening_level = "clear_concern";
+	n = eval(p, &f, t0, out);
+	assert_pending(get(out, n, "team_response", 0), "mental_health", t0 + 72 * HOUR);
+	/* earlier episodes without their array are refused */
+	f.earlier_missing = NULL;
+	assert_int_equal(protocol_evaluate(p, &f, t0, out, MAXOUT, &n), SH_EINVAL);
+	protocol_describe(p, &show);
+	assert_non_null(strstr(show.data, "| when missing_count more than 4 within 365d before "
+					  "missing_start or age 0 to 12 |"));
+	assert_non_null(strstr(show.data, "| when screening in high, Clear_Concern"));
+	buf_release(&show);
+	protocol_free(p);
+}
+
 static void holiday_files(void **state)
 {
 	static const char text[] =
@@ -1409,6 +1480,7 @@ int main(void)
 		cmocka_unit_test(business_days_over_a_holiday_weekend),
 		cmocka_unit_test(times_of_day_across_daylight_saving),
 		cmocka_unit_test(holiday_files),
+		cmocka_unit_test(episode_counts_age_and_screening),
 		cmocka_unit_test(bad_corpus),
 		cmocka_unit_test(good_corpus),
 	};
