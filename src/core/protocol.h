@@ -133,7 +133,11 @@ size_t protocol_nsteps(const struct protocol *p);
 /* The key of the i-th step in file order (i < protocol_nsteps); points into p. */
 const char *protocol_step_key(const struct protocol *p, size_t i);
 bool protocol_has_step(const struct protocol *p, const char *key);
-/* Does an owner line of the i-th step name this agency kind (whatever its condition)? */
+/* The parties outside the agencies the i-th step tells ("notify" line: "parents, court"), or
+ * NULL. */
+const char *protocol_step_notify(const struct protocol *p, size_t i);
+/* Does an owner or co_owner line of the i-th step name this agency kind (whatever its
+ * condition)? */
 bool protocol_step_may_own(const struct protocol *p, size_t i, const char *kind);
 /* The title of a step (points into p); key itself when there is no such step. */
 const char *protocol_step_title(const struct protocol *p, const char *key);

@@ -261,6 +261,13 @@ static void eval_instance(struct eval *ev, size_t si, size_t ep)
 			break;
 		}
 	}
+	for (const struct powner *o = s->co_owners; o; o = o->next) {
+		if ((!o->cond.set || cond_holds(&o->cond, f, s->kind, ep)) &&
+		    strcmp(o->kind, st->owner)) {
+			st->also_owner = o->kind;
+			break;
+		}
+	}
 	if (clock) {
 		st->opened_at = anchor;
 		if (s->offset.unit == 'b' || s->due_at_min >= 0)

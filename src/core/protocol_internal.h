@@ -86,7 +86,8 @@ struct pany {
 
 struct powner {
 	struct powner *next;
-	const char *kind;
+	const char *kind;  /* the access table's kind (core/access.h) */
+	const char *label; /* the kind as the file declared it ("kind NAME = KIND"), or NULL */
 	struct pcond cond; /* cond.set == false: unconditional */
 	int line;
 };
@@ -97,6 +98,10 @@ struct pstep {
 	const char *title_es; /* NULL when the file gives none */
 	const char *source;   /* "; "-joined source lines, or NULL */
 	struct powner *owners;
+	struct powner *co_owners; /* "co_owner KIND [when ...]": the first that matches also
+				     answers for the step (step_status.also_owner) */
+	const char *notify;	  /* "notify PARTY, ...": ", "-joined, or NULL */
+	int notify_line;
 	enum anchor anchor;
 	const char *anchor_key; /* ANCHOR_STEP: the step it waits for */
 	size_t dep;		/* ANCHOR_STEP: index of that step */
@@ -120,8 +125,18 @@ struct pstep {
 	int line, due_line;
 };
 
+/* "kind NAME = KIND": an agency kind the file names, exactly one of the access table's */
+#define PROTOCOL_MAX_DECLARED_KINDS 32
+struct pkind {
+	const char *name;
+	int kind; /* enum agency_kind */
+	int line;
+};
+
 struct protocol {
 	struct arena arena;
+	struct pkind kinds[PROTOCOL_MAX_DECLARED_KINDS];
+	size_t nkinds;
 	const char *name;
 	const char *version;
 	const char *effective;

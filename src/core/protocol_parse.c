@@ -101,6 +101,21 @@ int protocol_kind_index(const char *s)
 	return access_kind_parse(s);
 }
 
+/* An agency kind as the file may write it: the access table's, or one it declared. */
+static int kind_lookup(const struct parser *ps, const char *s, const char **label)
+{
+	if (label)
+		*label = NULL;
+	for (size_t i = 0; i < ps->p->nkinds; i++) {
+		if (!strcmp(ps->p->kinds[i].name, s)) {
+			if (label)
+				*label = ps->p->kinds[i].name;
+			return ps->p->kinds[i].kind;
+		}
+	}
+	return protocol_kind_index(s);
+}
+
 /* A named anchor (not "step"); -1 when unknown. */
 static int anchor_lookup(const char *s)
 {
@@ -342,10 +357,11 @@ static bool parse_set(struct parser *ps, const char *const *t, size_t n, const c
 				continue;
 			}
 		} else {
-			k = protocol_kind_index(t[i]);
+			k = kind_lookup(ps, t[i], NULL);
 			if (k < 0) {
 				perr(ps, ps->line,
-				     "unknown agency kind '%.40s' (expected " ACCESS_KIND_HINT ")",
+				     "unknown agency kind '%.40s' (expected " ACCESS_KIND_HINT
+				     ", or a kind the file declares)",
 				     t[i]);
 				ok = false;
 				continue;
@@ -795,14 +811,16 @@ static size_t count_word(const struct parser *ps, const char *word)
 	return k;
 }
 
-static void d_owner(struct parser *ps, const char *rest)
+/* "owner KIND [when CONDITION]" or "co_owner KIND [when CONDITION]", appended to *list */
+static void owner_line(struct parser *ps, const char *rest, const char *what, struct powner **list)
 {
 	struct powner *o, **tail;
+	int k;
 
 	if (!tokenize(ps, rest))
 		return;
 	if (ps->ntok == 0) {
-		perr(ps, ps->line, "'owner' needs an agency kind, e.g. 'owner advocacy'");
+		perr(ps, ps->line, "'%s' needs an agency kind, e.g. '%s advocacy'", what, what);
 		return;
 	}
 	o = arena_alloc(&ps->p->arena, sizeof(*o));
@@ -812,26 +830,127 @@ static void d_owner(struct parser *ps, const char *rest)
 	}
 	o->line = ps->line;
 	cond_init(&o->cond);
-	if (protocol_kind_index(ps->tok[0]) < 0)
-		perr(ps, ps->line, "unknown agency kind '%.40s' (expected " ACCESS_KIND_HINT ")",
+	k = kind_lookup(ps, ps->tok[0], &o->label);
+	if (k < 0)
+		perr(ps, ps->line,
+		     "unknown agency kind '%.40s' (expected " ACCESS_KIND_HINT
+		     ", or a kind the file declares)",
 		     ps->tok[0]);
-	o->kind = pstrdup(ps, ps->tok[0]);
+	o->kind = k < 0 ? pstrdup(ps, ps->tok[0]) : access_kind_name((enum agency_kind)k);
 	if (count_word(ps, "or")) {
 		perr(ps, ps->line,
-		     "'or' is for 'when' lines: write one owner line for each choice, the most "
-		     "specific first");
+		     "'or' is for 'when' lines: write one %s line for each choice, the most "
+		     "specific first",
+		     what);
 	} else if (ps->ntok > 1) {
 		if (strcmp(ps->tok[1], "when"))
 			perr(ps, ps->line,
-			     "after the agency kind write 'when CONDITION', e.g. 'owner probation when "
-			     "status in probation'");
+			     "after the agency kind write 'when CONDITION', e.g. '%s probation when "
+			     "status in probation'",
+			     what);
 		else
 			parse_cond(ps, ps->tok + 2, ps->ntok - 2, &o->cond);
 		o->cond.set = true;
 	}
-	for (tail = &ps->cur->owners; *tail; tail = &(*tail)->next)
+	for (tail = list; *tail; tail = &(*tail)->next)
 		;
 	*tail = o;
+}
+
+static void d_owner(struct parser *ps, const char *rest)
+{
+	owner_line(ps, rest, "owner", &ps->cur->owners);
+}
+
+static void d_co_owner(struct parser *ps, const char *rest)
+{
+	owner_line(ps, rest, "co_owner", &ps->cur->co_owners);
+}
+
+/* "notify PARTY, PARTY": people outside the agencies to tell (parents, the youth's attorney,
+ * the court...), shown with the step */
+static void d_notify(struct parser *ps, const char *rest)
+{
+	struct buf list = BUF_INIT;
+
+	if (ps->cur->notify) {
+		perr(ps, ps->line, "duplicate 'notify' in step '%.64s' (first on line %d)",
+		     ps->cur->key, ps->cur->notify_line);
+		return;
+	}
+	if (!tokenize(ps, rest))
+		return;
+	if (ps->ntok == 0) {
+		perr(ps, ps->line,
+		     "'notify' needs the parties to tell, e.g. 'notify parents, attorney, court'");
+		return;
+	}
+	for (size_t i = 0; i < ps->ntok; i++) {
+		if (!valid_key(ps->tok[i])) {
+			perr(ps, ps->line,
+			     "a party to notify is one word of lower-case letters, digits and '_' "
+			     "(e.g. guardian_ad_litem), not '%.40s'",
+			     ps->tok[i]);
+			buf_release(&list);
+			return;
+		}
+		buf_addf(&list, "%s%s", i ? ", " : "", ps->tok[i]);
+	}
+	ps->cur->notify = pstrdup(ps, list.data ? list.data : "");
+	ps->cur->notify_line = ps->line;
+	buf_release(&list);
+}
+
+/* "kind NAME = KIND": a name the file uses for one of the access table's kinds (never a new
+ * kind of access: what NAME may read and do is what KIND may) */
+static void d_kind(struct parser *ps, const char *rest)
+{
+	char name[PARSE_MAX_TEXT + 1], target[PARSE_MAX_TEXT + 1];
+	const char *eq = strchr(rest, '=');
+	int k;
+
+	if (!tokenize(ps, eq ? eq + 1 : "") || !eq || ps->ntok != 1 || strchr(eq + 1, '=')) {
+		perr(ps, ps->line,
+		     "write 'kind NAME = KIND', e.g. 'kind dfps_cvs = child_welfare': NAME is the "
+		     "file's word, KIND one of " ACCESS_KIND_HINT);
+		return;
+	}
+	snprintf(target, sizeof(target), "%s", ps->tok[0]);
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - rest), rest);
+	for (size_t n = strlen(name); n && (name[n - 1] == ' ' || name[n - 1] == '\t'); n--)
+		name[n - 1] = '\0';
+	if (!valid_key(name)) {
+		perr(ps, ps->line,
+		     "a declared kind is one word of lower-case letters, digits and '_' starting "
+		     "with a letter (at most %d)",
+		     PARSE_MAX_KEY);
+		return;
+	}
+	if (protocol_kind_index(name) >= 0) {
+		perr(ps, ps->line, "'%s' is already an agency kind: declare only new names", name);
+		return;
+	}
+	for (size_t i = 0; i < ps->p->nkinds; i++) {
+		if (!strcmp(ps->p->kinds[i].name, name)) {
+			perr(ps, ps->line, "duplicate kind '%s' (first on line %d)", name,
+			     ps->p->kinds[i].line);
+			return;
+		}
+	}
+	k = protocol_kind_index(target);
+	if (k < 0) {
+		perr(ps, ps->line,
+		     "'%s' must map onto one of the access table's kinds, not '%.40s' (expected " ACCESS_KIND_HINT
+		     ")",
+		     name, target);
+		return;
+	}
+	if (ps->p->nkinds == PROTOCOL_MAX_DECLARED_KINDS) {
+		perr(ps, ps->line, "too many declared kinds (at most %d)",
+		     PROTOCOL_MAX_DECLARED_KINDS);
+		return;
+	}
+	ps->p->kinds[ps->p->nkinds++] = (struct pkind){ pstrdup(ps, name), k, ps->line };
 }
 
 static void d_due(struct parser *ps, const char *rest)
@@ -924,10 +1043,12 @@ static void d_done(struct parser *ps, const char *rest)
 		return;
 	}
 	for (size_t i = 3; i < ps->ntok; i++) {
-		int k = protocol_kind_index(t[i]);
+		int k = kind_lookup(ps, t[i], NULL);
 		if (k < 0) {
 			perr(ps, ps->line,
-			     "unknown agency kind '%.40s' (expected " ACCESS_KIND_HINT ")", t[i]);
+			     "unknown agency kind '%.40s' (expected " ACCESS_KIND_HINT
+			     ", or a kind the file declares)",
+			     t[i]);
 			return;
 		}
 		from |= 1u << k;
@@ -1030,10 +1151,13 @@ static const struct directive {
 	{ "protocol", IN_HEADER, d_protocol },
 	{ "version", IN_HEADER, d_version },
 	{ "effective", IN_HEADER, d_effective },
+	{ "kind", IN_HEADER, d_kind },
 	{ "step", ANYWHERE, d_step },
 	{ "title", IN_STEP, d_title },
 	{ "title_es", IN_STEP, d_title_es },
 	{ "owner", IN_STEP, d_owner },
+	{ "co_owner", IN_STEP, d_co_owner },
+	{ "notify", IN_STEP, d_notify },
 	{ "due", IN_STEP, d_due },
 	{ "when", IN_STEP, d_when },
 	{ "not", IN_STEP, d_not },
@@ -1082,8 +1206,9 @@ static void parse_line(struct parser *ps, const char *s, size_t n)
 			d = &directives[i];
 	if (!d) {
 		perr(ps, ps->line,
-		     "unknown directive '%.40s' (expected protocol, version, effective, source, "
-		     "step, title, title_es, owner, due, when, not before or done by)",
+		     "unknown directive '%.40s' (expected protocol, version, effective, kind, "
+		     "source, step, title, title_es, owner, co_owner, notify, due, when, not before "
+		     "or done by)",
 		     text);
 		return;
 	}
@@ -1440,7 +1565,15 @@ bool protocol_step_may_own(const struct protocol *p, size_t i, const char *kind)
 	for (const struct powner *o = i < p->nsteps ? p->steps[i].owners : NULL; o; o = o->next)
 		if (kind && !strcmp(o->kind, kind))
 			return true;
+	for (const struct powner *o = i < p->nsteps ? p->steps[i].co_owners : NULL; o; o = o->next)
+		if (kind && !strcmp(o->kind, kind))
+			return true;
 	return false;
+}
+
+const char *protocol_step_notify(const struct protocol *p, size_t i)
+{
+	return i < p->nsteps ? p->steps[i].notify : NULL;
 }
 
 bool protocol_step_done_by_kind(const struct protocol *p, size_t i, const char *kind)
@@ -1531,20 +1664,35 @@ static void describe_cond(struct buf *b, const struct pcond *c)
 	}
 }
 
+static void describe_owners(struct buf *out, const struct powner *o, const char *otherwise)
+{
+	for (; o; o = o->next) {
+		if (o->label)
+			buf_addf(out, "%s (%s)", o->label, o->kind);
+		else
+			buf_adds(out, o->kind);
+		if (o->cond.set) {
+			buf_adds(out, " when ");
+			describe_cond(out, &o->cond);
+			if (o->next)
+				buf_adds(out, otherwise);
+		}
+	}
+}
+
 void protocol_describe(const struct protocol *p, struct buf *out)
 {
 	for (size_t i = 0; i < p->nsteps; i++) {
 		const struct pstep *s = &p->steps[i];
 
 		buf_addf(out, "%s | %s | owner ", s->key, s->title);
-		for (const struct powner *o = s->owners; o; o = o->next) {
-			buf_adds(out, o->kind);
-			if (o->cond.set) {
-				buf_adds(out, " when ");
-				describe_cond(out, &o->cond);
-				buf_adds(out, ", otherwise ");
-			}
+		describe_owners(out, s->owners, ", otherwise ");
+		if (s->co_owners) {
+			buf_adds(out, " | co_owner ");
+			describe_owners(out, s->co_owners, ", else ");
 		}
+		if (s->notify)
+			buf_addf(out, " | notify %s", s->notify);
 		buf_adds(out, " | due ");
 		if (s->anchor == ANCHOR_STEP)
 			buf_addf(out, "step %s", s->anchor_key);

@@ -1035,7 +1035,8 @@ static void collects_every_error(void **state)
 		"x.protocol:3: the effective date must be a real date written YYYY-MM-DD, not "
 		"'2024-13-01'\n"
 		"x.protocol:6: unknown agency kind 'cops' (expected law_enforcement, child_welfare, "
-		"probation, advocacy, medical, mental_health, prosecutor, shelter, oversight, education or juvenile_court)\n"
+		"probation, advocacy, medical, mental_health, prosecutor, shelter, oversight, education or juvenile_court, "
+		"or a kind the file declares)\n"
 		"x.protocol:7: malformed duration '1x' (write a whole number and a unit: 30m, 36h, "
 		"3d or 2bd (business days))\n"
 		"x.protocol:11: unknown step 'nowhere' in the due rule of 'b'\n"
@@ -1288,6 +1289,55 @@ static void episode_counts_age_and_screening(void **state)
 	protocol_free(p);
 }
 
+/* ---- format v2: declared kinds, co-owners, parties to notify ---------------------- */
+
+static void declared_kinds_co_owners_and_notify(void **state)
+{
+	struct protocol *p = parse_ok(
+		"protocol t\nversion 2\neffective 2026-01-01\n"
+		"kind dfps_cvs = child_welfare\nkind ssc   =   child_welfare\n"
+		"kind peace_officer = law_enforcement\n"
+		"step coordination\n title Care coordination\n"
+		" owner ssc when status in dependent\n owner dfps_cvs\n"
+		" co_owner peace_officer when identified_by in peace_officer\n co_owner advocacy\n"
+		" notify parents, attorney guardian_ad_litem,casa, court, tribe\n"
+		" due identified + 2bd\n"
+		" done by screening from dfps_cvs\n"
+		"step plain\n title Plain\n owner child_welfare\n due identified + 1d\n");
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_status out[MAXOUT];
+	const struct step_status *s;
+	struct buf show = BUF_INIT;
+	size_t n;
+
+	UNUSED(state);
+	/* a declared kind is the access table's kind it maps onto, and nothing more */
+	n = eval(p, &f, t0, out);
+	s = get(out, n, "coordination", 0);
+	assert_string_equal(s->owner, "child_welfare");
+	assert_string_equal(s->also_owner, "law_enforcement");
+	f.identified_by = "child_welfare";
+	n = eval(p, &f, t0, out);
+	assert_string_equal(get(out, n, "coordination", 0)->also_owner, "advocacy");
+	assert_null(get(out, n, "plain", 0)->also_owner);
+	assert_true(protocol_step_may_own(p, 0, "child_welfare"));
+	assert_true(protocol_step_may_own(p, 0, "advocacy"));
+	assert_false(protocol_step_may_own(p, 0, "probation"));
+	assert_false(protocol_step_may_own(p, 0, "ssc"));
+	assert_true(protocol_step_done_by_kind(p, 0, "child_welfare"));
+	assert_false(protocol_step_done_by_kind(p, 0, "mental_health"));
+	assert_string_equal(protocol_step_notify(p, 0),
+			    "parents, attorney, guardian_ad_litem, casa, court, tribe");
+	assert_null(protocol_step_notify(p, 1));
+	protocol_describe(p, &show);
+	assert_non_null(strstr(show.data, "| owner ssc (child_welfare) when status in dependent, "
+					  "otherwise dfps_cvs (child_welfare) | co_owner "
+					  "peace_officer (law_enforcement) when identified_by in "
+					  "law_enforcement, else advocacy | notify parents, "));
+	buf_release(&show);
+	protocol_free(p);
+}
+
 static void holiday_files(void **state)
 {
 	static const char text[] =
@@ -1480,6 +1530,7 @@ int main(void)
 		cmocka_unit_test(business_days_over_a_holiday_weekend),
 		cmocka_unit_test(times_of_day_across_daylight_saving),
 		cmocka_unit_test(holiday_files),
+		cmocka_unit_test(declared_kinds_co_owners_and_notify),
 		cmocka_unit_test(episode_counts_age_and_screening),
 		cmocka_unit_test(bad_corpus),
 		cmocka_unit_test(good_corpus),
