@@ -177,6 +177,21 @@ static void state_as_of(const struct casefile *cf, const struct casefile_context
 		}
 		json_decref(d);
 	}
+	for (size_t i = 0; i < cf->nevents; i++) {
+		const struct event_rec *c = &cf->events[i];
+		bool custody = !strcmp(c->type, "arrest");
+		if (c->id > known || casefile_amended(cf, c) ||
+		    (s->in_custody_at && s->in_custody_at <= c->at))
+			continue;
+		if (!custody && !strcmp(c->type, "placement")) {
+			json_t *d = json_loads(c->data, 0, NULL);
+			const char *setting = jsonh_str(d, "setting");
+			custody = setting && !strcmp(setting, "detention");
+			json_decref(d);
+		}
+		if (custody)
+			s->in_custody_at = c->at;
+	}
 	if ((e = latest_known(cf, "name_confidentiality", known))) {
 		json_t *d = json_loads(e->data, 0, NULL);
 		s->name_confidential = jsonh_bool(d, "confidential", s->name_confidential);
@@ -321,6 +336,7 @@ static void fill_facts(const struct casefile *cf, const struct case_state *s,
 	f->identified_by = cf->identified_by_kind;
 	f->last_assault_at = s->last_assault_at;
 	f->assault_disclosed_at = s->assault_disclosed_at;
+	f->in_custody_at = s->in_custody_at;
 	f->missing = m;
 	f->nmissing = nm;
 }

@@ -31,6 +31,7 @@ struct case_state {
 	int64_t last_assault_at;      /* 0 = none reported */
 	int64_t assault_disclosed_at; /* when it became known (identification or disclosure) */
 	bool name_confidential;	      /* after any later election */
+	int64_t in_custody_at;	      /* the first arrest or placement in detention; 0: none */
 };
 
 struct casefile {

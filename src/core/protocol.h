@@ -59,6 +59,7 @@ struct missing_episode {
 	int64_t start;	 /* when the youth went missing */
 	int64_t end;	 /* when they returned; 0 while still missing */
 	int64_t learned; /* when the agency learned of it (>= start); 0: at the start */
+	int64_t found;	 /* when the youth was found (<= end); 0: at the return (end) */
 };
 
 /* What the engine needs to know about one case. Times are Unix seconds (UTC). */
@@ -81,6 +82,7 @@ struct case_facts {
 	const int64_t *earlier_missing;
 	size_t nearlier_missing;
 	const char *screening_level; /* the latest screening's level; NULL: none recorded */
+	int64_t in_custody_at;	     /* first taken into custody (arrest, detention); 0: never */
 };
 
 struct step_status {

@@ -63,11 +63,7 @@ struct eval {
 
 static enum step_kind own_kind(enum anchor a)
 {
-	if (a == ANCHOR_MISSING_START || a == ANCHOR_MISSING_END || a == ANCHOR_MISSING_LEARNED)
-		return KIND_MISSING;
-	if (a == ANCHOR_HEARING)
-		return KIND_HEARING;
-	return KIND_CASE;
+	return protocol_anchor_kind(a);
 }
 
 /* The anchor's time in episode ep (1..) of its own kind; 0 when absent. */
@@ -78,6 +74,11 @@ static int64_t anchor_at(const struct case_facts *f, enum anchor a, size_t ep)
 	case ANCHOR_LAST_ASSAULT: return f->last_assault_at;
 	case ANCHOR_MISSING_START: return ep && ep <= f->nmissing ? f->missing[ep - 1].start : 0;
 	case ANCHOR_MISSING_END: return ep && ep <= f->nmissing ? f->missing[ep - 1].end : 0;
+	case ANCHOR_FOUND:
+		if (!ep || ep > f->nmissing)
+			return 0;
+		return f->missing[ep - 1].found ? f->missing[ep - 1].found : f->missing[ep - 1].end;
+	case ANCHOR_IN_CUSTODY: return f->in_custody_at;
 	case ANCHOR_MISSING_LEARNED:
 		if (!ep || ep > f->nmissing)
 			return 0;
@@ -233,8 +234,8 @@ static void eval_instance(struct eval *ev, size_t si, size_t ep)
 	st->episode = (int)ep;
 	st->state = STEP_NOT_APPLICABLE;
 	in->exists = true;
-	if (s->needs_end && !anchor_at(f, ANCHOR_MISSING_END, ep)) {
-		in->exists = false; /* the youth has not returned from this episode */
+	if (s->needs_end && !anchor_at(f, s->root, ep)) {
+		in->exists = false; /* the youth has not returned (or been found) yet */
 		return;
 	}
 	if (!step_applies(s, f, ep))

@@ -23,12 +23,27 @@ enum anchor {
 	ANCHOR_HEARING,
 	ANCHOR_MISSING_LEARNED,	  /* the agency learned of the absence (per missing episode) */
 	ANCHOR_ASSAULT_DISCLOSED, /* the last assault became known (identification or later) */
+	ANCHOR_FOUND,		  /* the youth was found (per missing episode; at the return
+				     unless the episode says when they were found) */
+	ANCHOR_IN_CUSTODY,	  /* the youth was first taken into custody (an arrest, a
+				     placement in detention) */
 	ANCHOR_STEP,		  /* the completion of another step (due rules only) */
 	ANCHOR_COUNT
 };
 
 /* How often a step happens: once per case, per missing episode, per hearing. */
 enum step_kind { KIND_CASE, KIND_MISSING, KIND_HEARING };
+
+/* How often an anchor happens. */
+static inline enum step_kind protocol_anchor_kind(enum anchor a)
+{
+	if (a == ANCHOR_MISSING_START || a == ANCHOR_MISSING_END || a == ANCHOR_MISSING_LEARNED ||
+	    a == ANCHOR_FOUND)
+		return KIND_MISSING;
+	if (a == ANCHOR_HEARING)
+		return KIND_HEARING;
+	return KIND_CASE;
+}
 
 /* "within D before|after|of", "more than D before|after" */
 enum window_dir { WIN_BEFORE, WIN_AFTER, WIN_AROUND, WIN_MORE_BEFORE, WIN_MORE_AFTER };
@@ -121,7 +136,9 @@ struct pstep {
 	struct pduration nb_offset;
 	int nb_line;
 	enum step_kind kind;
-	bool needs_end; /* the chain of anchors ends at missing_end */
+	bool needs_end;	  /* the chain of anchors ends at missing_end or found: the step appears
+			   once that moment is known */
+	enum anchor root; /* the anchor the chain ends at */
 	int line, due_line;
 };
 

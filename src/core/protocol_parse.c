@@ -21,15 +21,16 @@
 #define PARSE_MAX_AGE 150
 
 static const char *const anchor_names[ANCHOR_COUNT] = {
-	"identified", "last_assault",	 "missing_start",     "missing_end",
-	"hearing",    "missing_learned", "assault_disclosed", "step",
+	"identified",	   "last_assault",	"missing_start", "missing_end", "hearing",
+	"missing_learned", "assault_disclosed", "found",	 "in_custody",	"step",
 };
 
 static const char *const dir_names[] = { "before", "after", "of", "before", "after" };
 
 #define ANCHOR_HINT                                                                     \
 	"identified, last_assault, assault_disclosed, missing_start, missing_learned, " \
-	"missing_end or hearing"
+	"missing_end, found, in_custody or hearing"
+#define MISSING_HINT "missing_start, missing_learned, missing_end or found"
 #define STATUS_HINT "dependent, probation, both, none or unknown"
 
 struct perror_line {
@@ -1230,11 +1231,7 @@ static void parse_line(struct parser *ps, const char *s, size_t n)
 
 static enum step_kind anchor_kind(enum anchor a)
 {
-	if (a == ANCHOR_MISSING_START || a == ANCHOR_MISSING_END || a == ANCHOR_MISSING_LEARNED)
-		return KIND_MISSING;
-	if (a == ANCHOR_HEARING)
-		return KIND_HEARING;
-	return KIND_CASE;
+	return protocol_anchor_kind(a);
 }
 
 /* A window or a count may use case-level anchors, and the anchors of the step's own
@@ -1249,8 +1246,7 @@ static void check_windows(struct parser *ps, const struct pstep *s, const struct
 			     "back from it",
 			     anchor_names[pc->b],
 			     ak == KIND_MISSING ? "missing episode" : "hearing",
-			     ak == KIND_MISSING ? "missing_start, missing_learned or missing_end"
-						: "hearing");
+			     ak == KIND_MISSING ? MISSING_HINT : "hearing");
 	}
 	for (const struct pwindow *w = c->windows; w; w = w->next) {
 		enum anchor both[2] = { w->a, w->b };
@@ -1262,9 +1258,7 @@ static void check_windows(struct parser *ps, const struct pstep *s, const struct
 				     "compare it in a window",
 				     anchor_names[both[k]],
 				     ak == KIND_MISSING ? "missing episode" : "hearing",
-				     ak == KIND_MISSING
-					     ? "missing_start, missing_learned or missing_end"
-					     : "hearing");
+				     ak == KIND_MISSING ? MISSING_HINT : "hearing");
 				break;
 			}
 		}
@@ -1291,8 +1285,7 @@ static void check_not_before(struct parser *ps, const struct pstep *s)
 		     "'not before %s' differs from one %s to the next: only a step due from %s can "
 		     "use it",
 		     anchor_names[s->nb_anchor], ak == KIND_MISSING ? "missing episode" : "hearing",
-		     ak == KIND_MISSING ? "missing_start, missing_learned or missing_end"
-					: "hearing");
+		     ak == KIND_MISSING ? MISSING_HINT : "hearing");
 		return;
 	}
 	/* (a deadline on the calendar, in business days or at a time of day, is not compared) */
@@ -1364,7 +1357,8 @@ static void resolve(struct parser *ps)
 			d++;
 		}
 		s->kind = r->anchor == ANCHOR_STEP ? KIND_CASE : anchor_kind(r->anchor);
-		s->needs_end = r->anchor == ANCHOR_MISSING_END;
+		s->needs_end = r->anchor == ANCHOR_MISSING_END || r->anchor == ANCHOR_FOUND;
+		s->root = r->anchor;
 		depth[i] = d;
 		if (d > depth_max)
 			depth_max = d;
@@ -1730,11 +1724,11 @@ void protocol_describe(const struct protocol *p, struct buf *out)
 				describe_cond(out, &g->alt[k]);
 			}
 		}
-		if (s->kind == KIND_MISSING)
-			buf_adds(out,
-				 s->needs_end
-					 ? " | per missing episode, once the youth has returned"
-					 : " | per missing episode");
+		if (s->kind == KIND_MISSING && s->needs_end)
+			buf_addf(out, " | per missing episode, once the youth %s",
+				 s->root == ANCHOR_FOUND ? "is found" : "has returned");
+		else if (s->kind == KIND_MISSING)
+			buf_adds(out, " | per missing episode");
 		else if (s->kind == KIND_HEARING)
 			buf_adds(out, " | per hearing");
 		if (s->source)

@@ -1338,6 +1338,60 @@ static void declared_kinds_co_owners_and_notify(void **state)
 	protocol_free(p);
 }
 
+/* ---- format v2: the found and in_custody anchors ---------------------------------- */
+
+static void found_and_in_custody_anchors(void **state)
+{
+	struct protocol *p = parse_ok(
+		"protocol t\nversion 2\neffective 2026-01-01\n"
+		"step custody_advocate\n title Advocate at custody\n owner advocacy\n"
+		" due in_custody + 2h\n"
+		"step found_notice\n title Found\n owner child_welfare\n due found + 24h\n"
+		" when found within 7d after missing_start\n"
+		"step found_followup\n title After found\n owner advocacy\n"
+		" due step found_notice + 1d\n"
+		"step custody_known\n title Custody known\n owner probation\n due identified + 1d\n"
+		" when has in_custody\n");
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct missing_episode eps[3] = { { t0 + DAY, t0 + 3 * DAY, 0, t0 + 2 * DAY },
+					  { t0 + 10 * DAY, t0 + 12 * DAY, 0, 0 },
+					  { t0 + 20 * DAY, 0, 0, 0 } };
+	struct step_event ev = { "found_notice", 1, false, t0 + 2 * DAY + HOUR };
+	struct step_status out[MAXOUT];
+	struct buf show = BUF_INIT;
+	size_t n;
+
+	UNUSED(state);
+	n = eval(p, &f, t0, out);
+	/* never in custody: not applicable */
+	assert_na(get(out, n, "custody_advocate", 0));
+	assert_na(get(out, n, "custody_known", 0));
+	f.in_custody_at = t0 + 5 * HOUR;
+	n = eval(p, &f, t0, out);
+	assert_pending(get(out, n, "custody_advocate", 0), "advocacy", t0 + 7 * HOUR);
+	assert_pending(get(out, n, "custody_known", 0), "probation", t0 + DAY);
+	/* found: when the episode says so, else at the return; not before either */
+	f.missing = eps;
+	f.nmissing = 3;
+	f.events = &ev;
+	f.nevents = 1;
+	n = eval(p, &f, t0 + 25 * DAY, out);
+	assert_int_equal(get(out, n, "found_notice", 1)->state, STEP_DONE);
+	assert_int_equal(get(out, n, "found_notice", 1)->due_at, t0 + 3 * DAY);
+	assert_pending(get(out, n, "found_followup", 1), "advocacy", t0 + 3 * DAY + HOUR);
+	assert_pending(get(out, n, "found_notice", 2), "child_welfare", t0 + 13 * DAY);
+	/* episode 3: still missing, so nothing due from its finding yet */
+	assert_null(find(out, n, "found_notice", 3));
+	assert_null(find(out, n, "found_followup", 3));
+	protocol_describe(p, &show);
+	assert_non_null(strstr(show.data, "| due found + 24h | when found within 7d after "
+					  "missing_start | per missing episode, once the youth is "
+					  "found"));
+	assert_true(protocol_step_episodic(p, "found_followup"));
+	buf_release(&show);
+	protocol_free(p);
+}
+
 static void holiday_files(void **state)
 {
 	static const char text[] =
@@ -1530,6 +1584,7 @@ int main(void)
 		cmocka_unit_test(business_days_over_a_holiday_weekend),
 		cmocka_unit_test(times_of_day_across_daylight_saving),
 		cmocka_unit_test(holiday_files),
+		cmocka_unit_test(found_and_in_custody_anchors),
 		cmocka_unit_test(declared_kinds_co_owners_and_notify),
 		cmocka_unit_test(episode_counts_age_and_screening),
 		cmocka_unit_test(bad_corpus),
