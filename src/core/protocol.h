@@ -62,6 +62,13 @@ struct missing_episode {
 	int64_t found;	 /* when the youth was found (<= end); 0: at the return (end) */
 };
 
+/* An on-call shift of an agency kind that serves the case ([start, end)), from the rosters:
+ * "due shift_end after ..." ends at the end of the owner's shift. */
+struct protocol_shift {
+	const char *kind; /* agency kind */
+	int64_t start, end;
+};
+
 /* What the engine needs to know about one case. Times are Unix seconds (UTC). */
 struct case_facts {
 	int64_t identified_at; /* T0 */
@@ -83,6 +90,8 @@ struct case_facts {
 	size_t nearlier_missing;
 	const char *screening_level; /* the latest screening's level; NULL: none recorded */
 	int64_t in_custody_at;	     /* first taken into custody (arrest, detention); 0: never */
+	const struct protocol_shift *shifts; /* the rosters' shifts around the case's anchors */
+	size_t nshifts;
 };
 
 struct step_status {

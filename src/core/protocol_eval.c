@@ -218,6 +218,21 @@ static const struct step_event *find_event(const struct case_facts *f, const cha
 	return found;
 }
 
+/* The end of the owner's on-call shift in progress at the anchor, at most cap after it (the
+ * cap without such a shift). */
+static int64_t shift_due(const struct case_facts *f, const char *owner, int64_t anchor, int64_t cap)
+{
+	int64_t due = add_sat(anchor, cap);
+
+	for (size_t i = 0; owner && i < f->nshifts; i++) {
+		const struct protocol_shift *sh = &f->shifts[i];
+		if (sh->kind && !strcmp(sh->kind, owner) && sh->start <= anchor &&
+		    anchor < sh->end && sh->end < due)
+			due = sh->end;
+	}
+	return due;
+}
+
 /* Instance ep (0 for a case-level step, else 1..) of step si. */
 static void eval_instance(struct eval *ev, size_t si, size_t ep)
 {
@@ -271,7 +286,9 @@ static void eval_instance(struct eval *ev, size_t si, size_t ep)
 	}
 	if (clock) {
 		st->opened_at = anchor;
-		if (s->offset.unit == 'b' || s->due_at_min >= 0)
+		if (s->shift_end)
+			st->due_at = shift_due(f, st->owner, anchor, s->offset.secs);
+		else if (s->offset.unit == 'b' || s->due_at_min >= 0)
 			st->due_at = protocol_calendar_due(f->cal, anchor, s->sign, &s->offset,
 							   s->due_at_min);
 		else
@@ -307,8 +324,8 @@ enum sh_code protocol_evaluate(const struct protocol *p, const struct case_facts
 		*n = 0;
 	if (!p || !f || !n || (max && !out) || (f->nmissing && !f->missing) ||
 	    (f->nhearings && !f->hearings) || (f->nevents && !f->events) ||
-	    (f->nearlier_missing && !f->earlier_missing) || f->nmissing > INT_MAX ||
-	    f->nhearings > INT_MAX) {
+	    (f->nearlier_missing && !f->earlier_missing) || (f->nshifts && !f->shifts) ||
+	    f->nmissing > INT_MAX || f->nhearings > INT_MAX) {
 		rc = SH_EINVAL;
 		goto out;
 	}

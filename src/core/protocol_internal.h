@@ -123,6 +123,8 @@ struct pstep {
 	int sign;		/* +1 or -1 */
 	struct pduration offset;
 	int due_at_min; /* "due ... at HH:MM": minutes after local midnight; -1: none */
+	bool shift_end; /* "due shift_end after ANCHOR within D": the end of the owner's on-call
+			   shift in progress at the anchor, at most offset after it */
 	struct pcond when;
 	struct pany *any;      /* 'when A or B' lines: each must have an alternative that holds */
 	const char *done_by;   /* "done by EVENT": an event of that type does the step */

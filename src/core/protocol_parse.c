@@ -958,7 +958,7 @@ static void d_due(struct parser *ps, const char *rest)
 {
 	struct pstep *s = ps->cur;
 	const char *const *t = ps->tok;
-	size_t i;
+	size_t i, nt;
 	int a;
 
 	if (s->due_line) {
@@ -975,8 +975,25 @@ static void d_due(struct parser *ps, const char *rest)
 		     "'due' needs an anchor and a duration, e.g. 'due identified + 90m'");
 		return;
 	}
+	nt = ps->ntok;
+	if (!strcmp(t[0], "shift_end")) {
+		/* "shift_end after ANCHOR within DURATION" */
+		if (nt < 5 || strcmp(t[1], "after") || strcmp(t[nt - 2], "within") ||
+		    !strcmp(t[2], "+") || !strcmp(t[2], "-")) {
+			perr(ps, ps->line,
+			     "write 'due shift_end after ANCHOR within DURATION', e.g. 'due shift_end "
+			     "after identified within 12h': the end of the owner's on-call shift, at "
+			     "most that long after the anchor");
+			return;
+		}
+		if (!parse_duration(ps, t[nt - 1], &s->offset, false))
+			return;
+		s->shift_end = true;
+		t += 2;
+		nt -= 4;
+	}
 	if (!strcmp(t[0], "step")) {
-		if (ps->ntok < 2 || !strcmp(t[1], "+") || !strcmp(t[1], "-")) {
+		if (nt < 2 || !strcmp(t[1], "+") || !strcmp(t[1], "-")) {
 			perr(ps, ps->line,
 			     "'step' in a due rule needs the key of another step, e.g. "
 			     "'due step mdt_meeting + 7d'");
@@ -996,16 +1013,22 @@ static void d_due(struct parser *ps, const char *rest)
 		s->anchor = (enum anchor)a;
 		i = 1;
 	}
-	if (i == ps->ntok)
+	if (i == nt)
 		return; /* due at the anchor itself */
-	if ((ps->ntok != i + 2 && ps->ntok != i + 4) || (strcmp(t[i], "+") && strcmp(t[i], "-"))) {
+	if (s->shift_end) {
+		perr(ps, ps->line,
+		     "after 'shift_end after ANCHOR' write 'within DURATION', e.g. 'due shift_end "
+		     "after identified within 12h'");
+		return;
+	}
+	if ((nt != i + 2 && nt != i + 4) || (strcmp(t[i], "+") && strcmp(t[i], "-"))) {
 		perr(ps, ps->line,
 		     "after the anchor write '+ DURATION' or '- DURATION', then optionally 'at "
 		     "HH:MM', e.g. 'due identified + 90m' or 'due identified + 1d at 19:00'");
 		return;
 	}
 	s->sign = t[i][0] == '-' ? -1 : 1;
-	if (!parse_duration(ps, t[i + 1], &s->offset, true) || ps->ntok == i + 2)
+	if (!parse_duration(ps, t[i + 1], &s->offset, true) || nt == i + 2)
 		return;
 	if (strcmp(t[i + 2], "at") || (s->due_at_min = parse_time_of_day(t[i + 3])) < 0) {
 		s->due_at_min = -1;
@@ -1290,7 +1313,7 @@ static void check_not_before(struct parser *ps, const struct pstep *s)
 	}
 	/* (a deadline on the calendar, in business days or at a time of day, is not compared) */
 	if (s->anchor == s->nb_anchor && s->offset.unit != 'b' && s->due_at_min < 0 &&
-	    s->nb_sign * s->nb_offset.secs >= s->sign * s->offset.secs)
+	    !s->shift_end && s->nb_sign * s->nb_offset.secs >= s->sign * s->offset.secs)
 		perr(ps, s->nb_line,
 		     "the step could never be done on time: 'not before' is at or after its deadline "
 		     "(both count from %s)",
@@ -1688,11 +1711,16 @@ void protocol_describe(const struct protocol *p, struct buf *out)
 		if (s->notify)
 			buf_addf(out, " | notify %s", s->notify);
 		buf_adds(out, " | due ");
+		if (s->shift_end)
+			buf_adds(out, "shift_end after ");
 		if (s->anchor == ANCHOR_STEP)
 			buf_addf(out, "step %s", s->anchor_key);
 		else
 			buf_adds(out, anchor_names[s->anchor]);
-		if (s->offset.amount || s->offset.unit == 'b' || s->due_at_min >= 0) {
+		if (s->shift_end) {
+			buf_adds(out, " within ");
+			describe_duration(out, &s->offset);
+		} else if (s->offset.amount || s->offset.unit == 'b' || s->due_at_min >= 0) {
 			buf_adds(out, s->sign < 0 ? " - " : " + ");
 			describe_duration(out, &s->offset);
 		}

@@ -1392,6 +1392,54 @@ static void found_and_in_custody_anchors(void **state)
 	protocol_free(p);
 }
 
+/* ---- format v2: the end of the on-call shift --------------------------------------- */
+
+static void shift_end_deadlines(void **state)
+{
+	struct protocol *p = parse_ok("protocol t\nversion 2\neffective 2026-01-01\n"
+				      "step intake\n title Intake\n owner child_welfare\n"
+				      " due shift_end after identified within 12h\n"
+				      "step staffing\n title Staffing\n owner law_enforcement\n"
+				      " due shift_end after step intake within 8h\n");
+	/* child welfare's shift ends 5 hours after identification; law enforcement's 20 */
+	struct protocol_shift shifts[] = {
+		{ "child_welfare", t0 - 3 * HOUR, t0 + 5 * HOUR },
+		{ "child_welfare", t0 + 5 * HOUR, t0 + 17 * HOUR },
+		{ "law_enforcement", t0 - 4 * HOUR, t0 + 20 * HOUR },
+	};
+	struct step_event ev = { "intake", 0, false, t0 + HOUR };
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_status out[MAXOUT];
+	struct buf show = BUF_INIT;
+	size_t n;
+
+	UNUSED(state);
+	/* no roster: at most 12 hours */
+	n = eval(p, &f, t0, out);
+	assert_pending(get(out, n, "intake", 0), "child_welfare", t0 + 12 * HOUR);
+	f.shifts = shifts;
+	f.nshifts = ARRAY_SIZE(shifts);
+	n = eval(p, &f, t0, out);
+	assert_pending(get(out, n, "intake", 0), "child_welfare", t0 + 5 * HOUR);
+	/* the shift is the owner's: law enforcement's ends later than the 8-hour cap */
+	f.events = &ev;
+	f.nevents = 1;
+	n = eval(p, &f, t0 + HOUR, out);
+	assert_pending(get(out, n, "staffing", 0), "law_enforcement", t0 + 9 * HOUR);
+	/* a shift that ends exactly at the anchor is over: the next one counts */
+	f.identified_at = t0 + 5 * HOUR;
+	f.nevents = 0;
+	n = eval(p, &f, f.identified_at, out);
+	assert_pending(get(out, n, "intake", 0), "child_welfare", t0 + 17 * HOUR);
+	f.shifts = NULL;
+	assert_int_equal(protocol_evaluate(p, &f, t0, out, MAXOUT, &n), SH_EINVAL);
+	protocol_describe(p, &show);
+	assert_non_null(strstr(show.data, "| due shift_end after identified within 12h\n"));
+	assert_non_null(strstr(show.data, "| due shift_end after step intake within 8h\n"));
+	buf_release(&show);
+	protocol_free(p);
+}
+
 static void holiday_files(void **state)
 {
 	static const char text[] =
@@ -1584,6 +1632,7 @@ int main(void)
 		cmocka_unit_test(business_days_over_a_holiday_weekend),
 		cmocka_unit_test(times_of_day_across_daylight_saving),
 		cmocka_unit_test(holiday_files),
+		cmocka_unit_test(shift_end_deadlines),
 		cmocka_unit_test(found_and_in_custody_anchors),
 		cmocka_unit_test(declared_kinds_co_owners_and_notify),
 		cmocka_unit_test(episode_counts_age_and_screening),
