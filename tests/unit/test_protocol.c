@@ -1440,6 +1440,137 @@ static void shift_end_deadlines(void **state)
 	protocol_free(p);
 }
 
+/* ---- Texas DFPS care coordination for a recovered youth --------------------------- */
+
+#define TX_FILE "protocols/tx-dfps-care-coordination.protocol"
+
+static void tx_expect(const struct step_status *out, size_t n, int ep, const char *key,
+		      const char *due)
+{
+	const struct step_status *s = get(out, n, key, ep);
+
+	if (!due) {
+		assert_na(s);
+		return;
+	}
+	if (s->due_at != at(due)) {
+		char got[TIMEFMT_RFC3339_LEN];
+		timefmt_format_rfc3339(s->due_at, got);
+		fail_msg("%s episode %d: due %s, expected %s", key, ep, got, due);
+	}
+	assert_int_equal(s->state, STEP_PENDING);
+	assert_string_equal(s->owner, "child_welfare");
+}
+
+/* A youth in DFPS conservatorship, recovered three times in 2026 in Chicago's time: the
+ * deadlines worked out by hand from the file, the Texas holidays and the on-call roster. */
+static void tx_recovery_scenario(void **state)
+{
+	struct protocol *tx = NULL;
+	struct buf errors = BUF_INIT;
+	struct county_calendar chi;
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct missing_episode eps[3] = {
+		/* found on Saturday evening, the night the clocks go forward */
+		{ at("2026-03-01T18:00:00-06:00"), at("2026-03-07T23:00:00-06:00"), 0,
+		  at("2026-03-07T20:00:00-06:00") },
+		/* found at 2 am on a Sunday, no on-call shift on the roster */
+		{ at("2026-07-04T12:00:00-05:00"), at("2026-07-05T02:00:00-05:00"), 0, 0 },
+		/* found the evening before Thanksgiving (Thursday and Friday are state holidays) */
+		{ at("2026-11-20T22:00:00-06:00"), at("2026-11-25T23:00:00-06:00"), 0,
+		  at("2026-11-25T21:30:00-06:00") },
+	};
+	/* missing episodes of the youth's earlier cases */
+	int64_t earlier[3] = { at("2026-01-10T12:00:00-06:00"), at("2025-12-01T12:00:00-06:00"),
+			       at("2025-06-15T12:00:00-05:00") };
+	struct protocol_shift shifts[] = {
+		{ "child_welfare", at("2026-03-07T17:00:00-06:00"),
+		  at("2026-03-08T08:00:00-05:00") },
+		{ "law_enforcement", at("2026-11-25T08:00:00-06:00"),
+		  at("2026-11-25T22:00:00-06:00") },
+		{ "child_welfare", at("2026-11-25T17:00:00-06:00"),
+		  at("2026-11-26T08:00:00-06:00") },
+	};
+	struct step_status out[MAXOUT];
+	size_t n;
+
+	UNUSED(state);
+	if (protocol_load_file(TX_FILE, &tx, &errors))
+		fail_msg("%s", errors.data);
+	calendar_load(&chi, "America/Chicago", "protocols/holidays/texas-state-2026.holidays");
+	f.identified_at = at("2026-02-01T10:00:00-06:00");
+	f.identified_by = "child_welfare";
+	f.cal = &chi.cal;
+	f.missing = eps;
+	f.nmissing = 3;
+	f.earlier_missing = earlier;
+	f.nearlier_missing = 3;
+	f.shifts = shifts;
+	f.nshifts = ARRAY_SIZE(shifts);
+	n = eval(tx, &f, at("2026-12-01T00:00:00-06:00"), out);
+	assert_int_equal(n, 3 * protocol_nsteps(tx));
+
+	/* 1: found 8 pm CST Saturday 2026-03-07; the shift ends 8 am CDT Sunday (before the
+	 * 12-hour cap, 9 am CDT); 7 pm "the next calendar day" is 22 elapsed hours later;
+	 * Monday the 9th is the first business day. 4 episodes in the year before it went
+	 * missing (itself, 2026-01-10, 2025-12-01, 2025-06-15): not high risk. */
+	tx_expect(out, n, 1, "recovery_reported_le_ncmec", "2026-03-08T08:00:00-05:00");
+	tx_expect(out, n, 1, "recovery_parties_notified", "2026-03-08T08:00:00-05:00");
+	tx_expect(out, n, 1, "recovery_chain_of_command", "2026-03-08T08:00:00-05:00");
+	tx_expect(out, n, 1, "placement_status_updated", "2026-03-08T19:00:00-05:00");
+	tx_expect(out, n, 1, "on_call_tasks_confirmed", "2026-03-09T23:59:59-05:00");
+	tx_expect(out, n, 1, "first_business_days_tasks", "2026-03-10T23:59:59-05:00");
+	tx_expect(out, n, 1, "high_risk_staffing", NULL);
+	tx_expect(out, n, 1, "care_coordination_staffing", "2026-03-11T23:59:59-05:00");
+
+	/* 2: found 2 am CDT Sunday 2026-07-05 (the found time is the return); no shift: the
+	 * caps, 12 and 24 hours; Independence Day fell on Saturday, closing nothing. The year
+	 * before it went missing: 2025-12-01, 2026-01-10, March, itself: 4, not high risk */
+	tx_expect(out, n, 2, "recovery_reported_le_ncmec", "2026-07-05T14:00:00-05:00");
+	tx_expect(out, n, 2, "recovery_parties_notified", "2026-07-06T02:00:00-05:00");
+	tx_expect(out, n, 2, "placement_status_updated", "2026-07-06T19:00:00-05:00");
+	tx_expect(out, n, 2, "on_call_tasks_confirmed", "2026-07-06T23:59:59-05:00");
+	tx_expect(out, n, 2, "first_business_days_tasks", "2026-07-07T23:59:59-05:00");
+	tx_expect(out, n, 2, "high_risk_staffing", NULL);
+	tx_expect(out, n, 2, "care_coordination_staffing", "2026-07-08T23:59:59-05:00");
+
+	/* 3: found 9:30 pm CST Wednesday 2026-11-25; child welfare's shift ends 8 am on
+	 * Thanksgiving (law enforcement's earlier shift is not the owner's); the first business
+	 * day after the holiday weekend is Monday the 30th. 5 episodes in the year before it went
+	 * missing (2025-12-01, 2026-01-10, March, July, itself): more than 4, high risk */
+	tx_expect(out, n, 3, "recovery_reported_le_ncmec", "2026-11-26T08:00:00-06:00");
+	tx_expect(out, n, 3, "recovery_parties_notified", "2026-11-26T08:00:00-06:00");
+	tx_expect(out, n, 3, "placement_status_updated", "2026-11-26T19:00:00-06:00");
+	tx_expect(out, n, 3, "on_call_tasks_confirmed", "2026-11-30T23:59:59-06:00");
+	tx_expect(out, n, 3, "first_business_days_tasks", "2026-12-01T23:59:59-06:00");
+	tx_expect(out, n, 3, "high_risk_staffing", "2026-11-30T23:59:59-06:00");
+	tx_expect(out, n, 3, "care_coordination_staffing", NULL);
+
+	/* a youth of 12 is high risk whatever the count */
+	f.age = 12;
+	n = eval(tx, &f, at("2026-12-01T00:00:00-06:00"), out);
+	tx_expect(out, n, 1, "high_risk_staffing", "2026-03-09T23:59:59-05:00");
+	tx_expect(out, n, 1, "care_coordination_staffing", NULL);
+	/* a youth not in DFPS conservatorship: nothing of this protocol applies */
+	f.status = YOUTH_NONE;
+	n = eval(tx, &f, at("2026-12-01T00:00:00-06:00"), out);
+	for (size_t i = 0; i < n; i++)
+		assert_na(&out[i]);
+	/* overdue one second after the deadline, on time at it */
+	f.status = YOUTH_DEPENDENT;
+	f.age = 15;
+	n = eval(tx, &f, at("2026-11-26T08:00:00-06:00"), out);
+	assert_false(get(out, n, "recovery_reported_le_ncmec", 3)->overdue);
+	n = eval(tx, &f, at("2026-11-26T08:00:01-06:00"), out);
+	assert_true(get(out, n, "recovery_reported_le_ncmec", 3)->overdue);
+	/* the parties to tell come from the file */
+	assert_string_equal(protocol_step_notify(tx, 1),
+			    "parents, attorney_ad_litem, guardian_ad_litem, casa, court");
+	calendar_free(&chi);
+	buf_release(&errors);
+	protocol_free(tx);
+}
+
 static void holiday_files(void **state)
 {
 	static const char text[] =
@@ -1586,7 +1717,7 @@ static void good_corpus(void **state)
 {
 	static const char *const files[] = { LA_FILE, LA2026_FILE,
 					     "tests/protocols/good/features.protocol",
-					     "tests/protocols/good/calendar.protocol" };
+					     "tests/protocols/good/calendar.protocol", TX_FILE };
 
 	UNUSED(state);
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
@@ -1632,6 +1763,7 @@ int main(void)
 		cmocka_unit_test(business_days_over_a_holiday_weekend),
 		cmocka_unit_test(times_of_day_across_daylight_saving),
 		cmocka_unit_test(holiday_files),
+		cmocka_unit_test(tx_recovery_scenario),
 		cmocka_unit_test(shift_end_deadlines),
 		cmocka_unit_test(found_and_in_custody_anchors),
 		cmocka_unit_test(declared_kinds_co_owners_and_notify),
