@@ -150,9 +150,25 @@ static bool screening_holds(const struct pcond *c, const struct case_facts *f)
 	return false;
 }
 
-static bool cond_holds(const struct pcond *c, const struct case_facts *f, enum step_kind kind,
-		       size_t ep)
+/* "step KEY in STATE, ...": the state of that step (its instance ep when it happens per
+ * episode like the step asking; an instance that does not exist yet is pending) */
+static bool refs_hold(const struct eval *ev, const struct pcond *c, size_t ep)
 {
+	for (const struct pstepref *r = c->steps; r; r = r->next) {
+		const struct pstep *t = &ev->p->steps[r->idx];
+		const struct inst *in =
+			&ev->inst[ev->base[r->idx] + (t->kind == KIND_CASE ? 0 : ep - 1)];
+		enum step_state st = in->exists ? in->st.state : STEP_PENDING;
+		if (!(r->states & 1u << st))
+			return false;
+	}
+	return true;
+}
+
+static bool cond_holds(const struct pcond *c, const struct eval *ev, enum step_kind kind, size_t ep)
+{
+	const struct case_facts *f = ev->f;
+
 	if (c->status != PCOND_ALL_STATUS &&
 	    ((unsigned)f->status >= YOUTH_STATUS_COUNT || !(c->status & 1u << f->status)))
 		return false;
@@ -172,17 +188,17 @@ static bool cond_holds(const struct pcond *c, const struct case_facts *f, enum s
 	for (const struct pcount *pc = c->counts; pc; pc = pc->next)
 		if (!count_holds(f, ep, pc))
 			return false;
-	return !c->nscreening || screening_holds(c, f);
+	return (!c->nscreening || screening_holds(c, f)) && refs_hold(ev, c, ep);
 }
 
 /* The step's conditions: its 'when' clauses, and one alternative of each 'or' line. */
-static bool step_applies(const struct pstep *s, const struct case_facts *f, size_t ep)
+static bool step_applies(const struct pstep *s, const struct eval *ev, size_t ep)
 {
-	if (!cond_holds(&s->when, f, s->kind, ep))
+	if (!cond_holds(&s->when, ev, s->kind, ep))
 		return false;
 	for (const struct pany *g = s->any; g; g = g->next) {
 		size_t k = 0;
-		while (k < g->nalt && !cond_holds(&g->alt[k], f, s->kind, ep))
+		while (k < g->nalt && !cond_holds(&g->alt[k], ev, s->kind, ep))
 			k++;
 		if (k == g->nalt)
 			return false;
@@ -253,7 +269,7 @@ static void eval_instance(struct eval *ev, size_t si, size_t ep)
 		in->exists = false; /* the youth has not returned (or been found) yet */
 		return;
 	}
-	if (!step_applies(s, f, ep))
+	if (!step_applies(s, ev, ep))
 		return;
 	if (s->anchor == ANCHOR_STEP) {
 		const struct inst *d = &ev->inst[ev->base[s->dep] + (ep ? ep - 1 : 0)];
@@ -272,13 +288,13 @@ static void eval_instance(struct eval *ev, size_t si, size_t ep)
 	}
 	st->state = STEP_PENDING;
 	for (const struct powner *o = s->owners; o; o = o->next) {
-		if (!o->cond.set || cond_holds(&o->cond, f, s->kind, ep)) {
+		if (!o->cond.set || cond_holds(&o->cond, ev, s->kind, ep)) {
 			st->owner = o->kind;
 			break;
 		}
 	}
 	for (const struct powner *o = s->co_owners; o; o = o->next) {
-		if ((!o->cond.set || cond_holds(&o->cond, f, s->kind, ep)) &&
+		if ((!o->cond.set || cond_holds(&o->cond, ev, s->kind, ep)) &&
 		    strcmp(o->kind, st->owner)) {
 			st->also_owner = o->kind;
 			break;

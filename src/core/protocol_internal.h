@@ -77,6 +77,15 @@ struct pcount {
 	int line;
 };
 
+/* "step KEY in done, waived": a branch on another step's outcome (its state) */
+struct pstepref {
+	struct pstepref *next;
+	const char *key;
+	size_t idx;	 /* resolved: index of that step */
+	unsigned states; /* bit per enum step_state */
+	int line;
+};
+
 /* A conjunction of clauses; the zero-constraint value is PCOND_ANY (all bits set). */
 struct pcond {
 	unsigned status; /* bit per enum youth_status allowed */
@@ -86,6 +95,7 @@ struct pcond {
 	unsigned has; /* bit per enum anchor that must be present */
 	struct pwindow *windows;
 	struct pcount *counts;
+	struct pstepref *steps; /* "step KEY in STATE, ...": another step's state */
 	const char **screening; /* "screening in LEVEL, ...": the latest screening's level */
 	size_t nscreening;
 	bool set; /* at least one clause was written */

@@ -470,6 +470,47 @@ static bool parse_count(struct parser *ps, const char *const *t, size_t n, struc
 	return true;
 }
 
+/* "step KEY in STATE, STATE": the other step's state is one of those (its outcome) */
+static bool parse_stepref(struct parser *ps, const char *const *t, size_t n, struct pcond *c)
+{
+	struct pstepref *r;
+	unsigned states = 0;
+
+	if (n < 4 || strcmp(t[2], "in") || !valid_key(t[1])) {
+		perr(ps, ps->line,
+		     "write 'step KEY in STATE, STATE' (pending, done, waived, not_applicable), e.g. "
+		     "'step risk_screening in done'");
+		return false;
+	}
+	for (size_t i = 3; i < n; i++) {
+		int k = -1;
+		for (int st = STEP_PENDING; st <= STEP_NOT_APPLICABLE; st++)
+			if (!strcmp(t[i], protocol_state_name((enum step_state)st)))
+				k = st;
+		if (k < 0) {
+			perr(ps, ps->line,
+			     "unknown step state '%.40s' (expected pending, done, waived or "
+			     "not_applicable)",
+			     t[i]);
+			return false;
+		}
+		states |= 1u << k;
+	}
+	r = arena_alloc(&ps->p->arena, sizeof(*r));
+	if (!r) {
+		ps->oom = true;
+		return false;
+	}
+	r->key = pstrdup(ps, t[1]);
+	r->idx = SIZE_MAX;
+	r->states = states;
+	r->line = ps->line;
+	r->next = c->steps;
+	c->steps = r;
+	c->set = true;
+	return true;
+}
+
 /* "screening in LEVEL, LEVEL": the level of the latest screening is one of those */
 static bool parse_screening(struct parser *ps, const char *const *t, size_t n, struct pcond *c)
 {
@@ -580,12 +621,15 @@ static bool parse_clause(struct parser *ps, const char *const *t, size_t n, stru
 		return parse_count(ps, t, n, c);
 	if (!strcmp(t[0], "screening"))
 		return parse_screening(ps, t, n, c);
+	if (!strcmp(t[0], "step"))
+		return parse_stepref(ps, t, n, c);
 	if (anchor_lookup(t[0]) >= 0 && n >= 2 &&
 	    (!strcmp(t[1], "within") || !strcmp(t[1], "more")))
 		return parse_window(ps, t, n, c);
 	perr(ps, ps->line,
 	     "unknown condition '%.40s' (expected 'status in', 'identified_by in', 'age', 'has', "
-	     "'screening in', 'missing_count', 'ANCHOR within DURATION before|after|of ANCHOR' or "
+	     "'screening in', 'missing_count', 'step KEY in', 'ANCHOR within DURATION "
+	     "before|after|of ANCHOR' or "
 	     "'ANCHOR more than DURATION before|after ANCHOR')",
 	     t[0]);
 	return false;
@@ -1259,8 +1303,9 @@ static enum step_kind anchor_kind(enum anchor a)
 
 /* A window or a count may use case-level anchors, and the anchors of the step's own
  * episode. */
-static void check_windows(struct parser *ps, const struct pstep *s, const struct pcond *c)
+static void check_windows(struct parser *ps, struct pstep *s, struct pcond *c, size_t *unused)
 {
+	UNUSED(unused);
 	for (const struct pcount *pc = c->counts; pc; pc = pc->next) {
 		enum step_kind ak = anchor_kind(pc->b);
 		if (ak != KIND_CASE && ak != s->kind)
@@ -1320,12 +1365,88 @@ static void check_not_before(struct parser *ps, const struct pstep *s)
 		     anchor_names[s->anchor]);
 }
 
+/* Calls fn on each condition of step s: its 'when' clauses, the alternatives of its 'or'
+ * lines, its owners' and co-owners' conditions. */
+static void each_cond(struct parser *ps, struct pstep *s,
+		      void (*fn)(struct parser *, struct pstep *, struct pcond *, size_t *),
+		      size_t *k)
+{
+	fn(ps, s, &s->when, k);
+	for (struct pany *g = s->any; g; g = g->next)
+		for (size_t i = 0; i < g->nalt; i++)
+			fn(ps, s, &g->alt[i], k);
+	for (struct powner *o = s->owners; o; o = o->next)
+		fn(ps, s, &o->cond, k);
+	for (struct powner *o = s->co_owners; o; o = o->next)
+		fn(ps, s, &o->cond, k);
+}
+
+/* "step KEY in ...": the step exists, is not s, and happens once per case or like s */
+static void resolve_refs(struct parser *ps, struct pstep *s, struct pcond *c, size_t *k)
+{
+	UNUSED(k);
+	for (struct pstepref *r = c->steps; r; r = r->next) {
+		const struct pstep *t = find_step(ps->p, r->key, &r->idx);
+		if (!t) {
+			perr(ps, r->line, "unknown step '%.64s' in a condition of '%.64s'", r->key,
+			     s->key);
+		} else if (t == s) {
+			perr(ps, r->line, "step '%.64s' cannot branch on its own outcome", s->key);
+			r->idx = SIZE_MAX;
+		} else if (t->kind != KIND_CASE && t->kind != s->kind) {
+			perr(ps, r->line,
+			     "'%.64s' happens once per %s: only a step of the same kind can branch on "
+			     "its outcome",
+			     t->key, t->kind == KIND_MISSING ? "missing episode" : "hearing");
+			r->idx = SIZE_MAX;
+		}
+	}
+}
+
+static void visit(struct parser *ps, size_t i, size_t *k);
+
+static void visit_refs(struct parser *ps, struct pstep *s, struct pcond *c, size_t *k)
+{
+	for (struct pstepref *r = c->steps; r; r = r->next) {
+		if (r->idx == SIZE_MAX)
+			continue;
+		if (ps->color[r->idx] == 1) {
+			perr(ps, r->line,
+			     "cycle between steps: '%.64s' and '%.64s' wait for each other", s->key,
+			     ps->p->steps[r->idx].key);
+			r->idx = SIZE_MAX; /* cut it */
+			continue;
+		}
+		visit(ps, r->idx, k);
+	}
+}
+
+/* Depth first: a step's order comes after the steps it needs. */
+static void visit(struct parser *ps, size_t i, size_t *k)
+{
+	struct pstep *s = &ps->p->steps[i];
+
+	if (ps->color[i])
+		return;
+	ps->color[i] = 1;
+	if (s->dep != SIZE_MAX && ps->color[s->dep] == 1) {
+		perr(ps, s->due_line,
+		     "cycle between steps: '%.64s' and '%.64s' wait for each other",
+		     ps->p->steps[s->dep].key, s->key);
+		s->dep = SIZE_MAX;
+	} else if (s->dep != SIZE_MAX) {
+		visit(ps, s->dep, k);
+	}
+	each_cond(ps, s, visit_refs, k);
+	ps->color[i] = 2;
+	ps->p->order[(*k)++] = i;
+}
+
 /* References between steps, cycles, episode kinds, evaluation order. */
 static void resolve(struct parser *ps)
 {
 	struct protocol *p = ps->p;
-	size_t n = p->nsteps, depth_max = 0;
-	size_t *depth;
+	size_t n = p->nsteps;
 
 	for (size_t i = 0; i < n; i++) {
 		struct pstep *s = &p->steps[i];
@@ -1364,9 +1485,8 @@ static void resolve(struct parser *ps)
 		for (size_t m = 0; m < len; m++)
 			ps->color[ps->path[m]] = 2;
 	}
-	depth = arena_alloc(&p->arena, (n ? n : 1) * sizeof(*depth));
 	p->order = arena_alloc(&p->arena, (n ? n : 1) * sizeof(*p->order));
-	if (!depth || !p->order) {
+	if (!p->order) {
 		ps->oom = true;
 		return;
 	}
@@ -1382,22 +1502,16 @@ static void resolve(struct parser *ps)
 		s->kind = r->anchor == ANCHOR_STEP ? KIND_CASE : anchor_kind(r->anchor);
 		s->needs_end = r->anchor == ANCHOR_MISSING_END || r->anchor == ANCHOR_FOUND;
 		s->root = r->anchor;
-		depth[i] = d;
-		if (d > depth_max)
-			depth_max = d;
-		check_windows(ps, s, &s->when);
-		for (const struct pany *g = s->any; g; g = g->next)
-			for (size_t k = 0; k < g->nalt; k++)
-				check_windows(ps, s, &g->alt[k]);
-		for (const struct powner *o = s->owners; o; o = o->next)
-			check_windows(ps, s, &o->cond);
+		each_cond(ps, s, check_windows, NULL);
 		check_not_before(ps, s);
 	}
-	/* evaluation order: by chain length, so a step comes after the one it waits for */
-	for (size_t d = 0, k = 0; d <= depth_max && k < n; d++)
-		for (size_t i = 0; i < n; i++)
-			if (depth[i] == d)
-				p->order[k++] = i;
+	for (size_t i = 0; i < n; i++)
+		each_cond(ps, &p->steps[i], resolve_refs, NULL);
+	/* evaluation order: a step after the one it waits for and those whose outcome it
+	 * branches on */
+	memset(ps->color, 0, sizeof(ps->color));
+	for (size_t i = 0, next = 0; i < n; i++)
+		visit(ps, i, &next);
 }
 
 static void emit_errors(struct parser *ps, struct buf *errors)
@@ -1659,6 +1773,18 @@ static void describe_cond(struct buf *b, const struct pcond *c)
 			buf_addf(b, "%shas %s", sep, anchor_names[a]);
 			sep = " and ";
 		}
+	}
+	for (const struct pstepref *r = c->steps; r; r = r->next) {
+		const char *comma = "";
+		buf_addf(b, "%sstep %s in ", sep, r->key);
+		for (int st = STEP_PENDING; st <= STEP_NOT_APPLICABLE; st++) {
+			if (r->states & 1u << st) {
+				buf_addf(b, "%s%s", comma,
+					 protocol_state_name((enum step_state)st));
+				comma = ", ";
+			}
+		}
+		sep = " and ";
 	}
 	for (size_t i = 0; i < c->nscreening; i++) {
 		buf_addf(b, "%s%s", i ? ", " : sep, i ? "" : "screening in ");

@@ -1571,6 +1571,63 @@ static void tx_recovery_scenario(void **state)
 	protocol_free(tx);
 }
 
+/* ---- format v2: branches on an earlier step's outcome ------------------------------ */
+
+static void outcome_branches(void **state)
+{
+	/* the branches come first in the file: the order of evaluation follows the references */
+	struct protocol *p = parse_ok("protocol t\nversion 2\neffective 2026-01-01\n"
+				      "step team_response\n title Team\n owner child_welfare\n"
+				      " due step screening + 24h\n"
+				      " when step screening in done and screening in high\n"
+				      "step no_screening_followup\n title Follow-up\n"
+				      " owner advocacy when step screening in waived\n"
+				      " owner mental_health\n"
+				      " due identified + 7d\n"
+				      " when step screening in waived, not_applicable\n"
+				      "step screening\n title Screening\n owner mental_health\n"
+				      " due identified + 72h\n when age 12 to 17\n"
+				      "step return_check\n title Return\n owner child_welfare\n"
+				      " due missing_end + 1d\n when step screening in pending\n");
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct missing_episode ep = { t0 + DAY, t0 + 2 * DAY, 0, 0 };
+	struct step_event ev = { "screening", 0, false, t0 + 10 * HOUR };
+	struct step_status out[MAXOUT];
+	struct buf show = BUF_INIT;
+	size_t n;
+
+	UNUSED(state);
+	f.missing = &ep;
+	f.nmissing = 1;
+	f.screening_level = "high";
+	/* the screening is pending: no branch yet but the one that waits for it */
+	n = eval(p, &f, t0 + 3 * DAY, out);
+	assert_na(get(out, n, "team_response", 0));
+	assert_na(get(out, n, "no_screening_followup", 0));
+	assert_pending(get(out, n, "return_check", 1), "child_welfare", t0 + 3 * DAY);
+	/* done, with a high level: the team responds within a day of it */
+	f.events = &ev;
+	f.nevents = 1;
+	n = eval(p, &f, t0 + 3 * DAY, out);
+	assert_pending(get(out, n, "team_response", 0), "child_welfare", t0 + 34 * HOUR);
+	assert_na(get(out, n, "no_screening_followup", 0));
+	assert_na(get(out, n, "return_check", 1));
+	/* waived: the other branch, owned by the advocate */
+	ev.waived = true;
+	n = eval(p, &f, t0 + 3 * DAY, out);
+	assert_na(get(out, n, "team_response", 0));
+	assert_pending(get(out, n, "no_screening_followup", 0), "advocacy", t0 + 7 * DAY);
+	/* not applicable (an 18-year-old): the same branch, mental health's */
+	f.age = 18;
+	n = eval(p, &f, t0 + 3 * DAY, out);
+	assert_pending(get(out, n, "no_screening_followup", 0), "mental_health", t0 + 7 * DAY);
+	protocol_describe(p, &show);
+	assert_non_null(strstr(show.data, "| when step screening in done and screening in high"));
+	assert_non_null(strstr(show.data, "| when step screening in waived, not_applicable"));
+	buf_release(&show);
+	protocol_free(p);
+}
+
 static void holiday_files(void **state)
 {
 	static const char text[] =
@@ -1763,6 +1820,7 @@ int main(void)
 		cmocka_unit_test(business_days_over_a_holiday_weekend),
 		cmocka_unit_test(times_of_day_across_daylight_saving),
 		cmocka_unit_test(holiday_files),
+		cmocka_unit_test(outcome_branches),
 		cmocka_unit_test(tx_recovery_scenario),
 		cmocka_unit_test(shift_end_deadlines),
 		cmocka_unit_test(found_and_in_custody_anchors),
