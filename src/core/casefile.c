@@ -590,6 +590,13 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
 	 * witness items */
 	instances = 1 + (cf->nmissing > f.nhearings ? cf->nmissing : f.nhearings);
 	cap = protocol_nsteps(cf->protocol) * instances;
+	f.closed_at = cf->c.closed_at;
+	/* a repeating step has an occurrence for each period so far */
+	rc = protocol_evaluate(cf->protocol, &f, ctx->now, NULL, 0, &need);
+	if (rc && rc != SH_ETOOBIG)
+		return sh_error_set(err, rc, "the protocol could not be evaluated");
+	if (need > cap)
+		cap = need;
 	cf->steps = arena_alloc(a, (cap + witness_item_count(cf) + 1) * sizeof(*cf->steps));
 	if (!cf->steps)
 		return no_mem(err);

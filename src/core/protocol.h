@@ -47,7 +47,8 @@ const char *protocol_state_name(enum step_state s); /* "pending", "done", ... */
 /* An event that settles one step (or one instance of an episodic step). */
 struct step_event {
 	const char *step; /* step key */
-	int episode;	  /* 0 for case-level steps; 1.. for the nth missing episode / hearing */
+	int episode;	  /* 0 for case-level steps; 1.. for the nth missing episode / hearing, or
+			     the nth occurrence of a repeating step */
 	bool waived;	  /* false: done */
 	int64_t at;	  /* when it was done or waived (the time of the fact) */
 	int64_t event_id; /* the timeline entry (0: none); the step shows which entry settled it */
@@ -90,6 +91,7 @@ struct case_facts {
 	size_t nearlier_missing;
 	const char *screening_level; /* the latest screening's level; NULL: none recorded */
 	int64_t in_custody_at;	     /* first taken into custody (arrest, detention); 0: never */
+	int64_t closed_at;	     /* the case closed ("repeat ... until closed"); 0: open */
 	const struct protocol_shift *shifts; /* the rosters' shifts around the case's anchors */
 	size_t nshifts;
 };

@@ -206,12 +206,35 @@ static bool step_applies(const struct pstep *s, const struct eval *ev, size_t ep
 	return true;
 }
 
-static size_t instances(const struct pstep *s, const struct case_facts *f)
+/* The first deadline of a step due from a moment of the case (its anchor at + offset). */
+static int64_t first_due(const struct pstep *s, const struct case_facts *f, int64_t anchor);
+
+/* A repeating step: occurrence 1, and each next one once the one before is due (so the next
+ * deadline is always shown); "until closed": none that would start after the case closed. */
+static size_t occurrences(const struct pstep *s, const struct case_facts *f, int64_t now)
+{
+	int64_t anchor = anchor_at(f, s->anchor, 0), due;
+	size_t k = 1;
+
+	if (!anchor)
+		return 1;
+	due = first_due(s, f, anchor);
+	while (k < PROTOCOL_MAX_OCCURRENCES && due <= now &&
+	       !(s->until_closed && f->closed_at && due >= f->closed_at)) {
+		due = add_sat(due, s->every.secs);
+		k++;
+	}
+	return k;
+}
+
+static size_t instances(const struct pstep *s, const struct case_facts *f, int64_t now)
 {
 	if (s->kind == KIND_MISSING)
 		return f->nmissing;
 	if (s->kind == KIND_HEARING)
 		return f->nhearings;
+	if (s->every.secs)
+		return occurrences(s, f, now);
 	return 1;
 }
 
@@ -232,6 +255,13 @@ static const struct step_event *find_event(const struct case_facts *f, const cha
 		found = e;
 	}
 	return found;
+}
+
+static int64_t first_due(const struct pstep *s, const struct case_facts *f, int64_t anchor)
+{
+	if (s->offset.unit == 'b' || s->due_at_min >= 0)
+		return protocol_calendar_due(f->cal, anchor, s->sign, &s->offset, s->due_at_min);
+	return add_sat(anchor, s->sign < 0 ? -s->offset.secs : s->offset.secs);
 }
 
 /* The end of the owner's on-call shift in progress at the anchor, at most cap after it (the
@@ -301,15 +331,15 @@ static void eval_instance(struct eval *ev, size_t si, size_t ep)
 		}
 	}
 	if (clock) {
-		st->opened_at = anchor;
+		st->opened_at = anchor; /* (a later occurrence: see below) */
 		if (s->shift_end)
 			st->due_at = shift_due(f, st->owner, anchor, s->offset.secs);
-		else if (s->offset.unit == 'b' || s->due_at_min >= 0)
-			st->due_at = protocol_calendar_due(f->cal, anchor, s->sign, &s->offset,
-							   s->due_at_min);
 		else
-			st->due_at =
-				add_sat(anchor, s->sign < 0 ? -s->offset.secs : s->offset.secs);
+			st->due_at = first_due(s, f, anchor);
+		if (s->every.secs && ep > 1) { /* occurrence ep opens when the one before is due */
+			st->opened_at = add_sat(st->due_at, (int64_t)(ep - 2) * s->every.secs);
+			st->due_at = add_sat(st->opened_at, s->every.secs);
+		}
 	}
 	if (s->has_not_before) {
 		int64_t nb =
@@ -351,7 +381,7 @@ enum sh_code protocol_evaluate(const struct protocol *p, const struct case_facts
 		goto out;
 	}
 	for (size_t i = 0; i < p->nsteps; i++) {
-		size_t c = instances(&p->steps[i], f);
+		size_t c = instances(&p->steps[i], f, now);
 		if (c > SIZE_MAX / sizeof(struct inst) - total - 1) {
 			rc = SH_ETOOBIG;
 			goto out;
@@ -368,10 +398,10 @@ enum sh_code protocol_evaluate(const struct protocol *p, const struct case_facts
 	for (size_t i = 0; i < p->nsteps; i++) {
 		size_t si = p->order[i];
 		const struct pstep *s = &p->steps[si];
-		if (s->kind == KIND_CASE)
+		if (s->kind == KIND_CASE && !s->every.secs)
 			eval_instance(&ev, si, 0);
 		else
-			for (size_t ep = 1; ep <= instances(s, f); ep++)
+			for (size_t ep = 1; ep <= instances(s, f, now); ep++)
 				eval_instance(&ev, si, ep);
 	}
 	/* in file order, instances in episode order */

@@ -133,6 +133,10 @@ struct pstep {
 	int sign;		/* +1 or -1 */
 	struct pduration offset;
 	int due_at_min; /* "due ... at HH:MM": minutes after local midnight; -1: none */
+	/* "repeat every D [until closed]": occurrences 1.., each due D after the one before */
+	struct pduration every; /* secs 0: no repeat */
+	bool until_closed;
+	int repeat_line;
 	bool shift_end; /* "due shift_end after ANCHOR within D": the end of the owner's on-call
 			   shift in progress at the anchor, at most offset after it */
 	struct pcond when;
@@ -176,6 +180,7 @@ struct protocol {
 };
 
 #define PROTOCOL_MAX_FILE (1024 * 1024)
+#define PROTOCOL_MAX_OCCURRENCES 500 /* of a repeating step, per case */
 
 /* Reads a whole file into text (initialised with its limit); a failure is reported as
  * "FILE: message" in errors: SH_EIO, or SH_ETOOBIG past the limit. */

@@ -1171,6 +1171,37 @@ static void d_not(struct parser *ps, const char *rest)
 
 /* "when A and B": merged into the step's conditions; "when A or B and C": a group of
  * alternatives, one of which must hold ('and' binds closer than 'or') */
+/* "repeat every DURATION [until closed]" */
+static void d_repeat(struct parser *ps, const char *rest)
+{
+	struct pstep *s = ps->cur;
+
+	if (s->repeat_line) {
+		perr(ps, ps->line, "duplicate 'repeat' in step '%.64s' (first on line %d)", s->key,
+		     s->repeat_line);
+		return;
+	}
+	s->repeat_line = ps->line;
+	if (!tokenize(ps, rest))
+		return;
+	if ((ps->ntok != 2 && ps->ntok != 4) || strcmp(ps->tok[0], "every") ||
+	    (ps->ntok == 4 && (strcmp(ps->tok[2], "until") || strcmp(ps->tok[3], "closed")))) {
+		perr(ps, ps->line,
+		     "write 'repeat every DURATION' or 'repeat every DURATION until closed', e.g. "
+		     "'repeat every 30d until closed'");
+		return;
+	}
+	if (!parse_duration(ps, ps->tok[1], &s->every, false))
+		return;
+	if (s->every.secs < 3600) {
+		perr(ps, ps->line, "a step repeats at most every hour, not every '%.40s'",
+		     ps->tok[1]);
+		s->every.secs = 0;
+		return;
+	}
+	s->until_closed = ps->ntok == 4;
+}
+
 static void d_when(struct parser *ps, const char *rest)
 {
 	struct pany *g, **tail;
@@ -1230,6 +1261,7 @@ static const struct directive {
 	{ "when", IN_STEP, d_when },
 	{ "not", IN_STEP, d_not },
 	{ "done", IN_STEP, d_done },
+	{ "repeat", IN_STEP, d_repeat },
 	{ "source", ANYWHERE, d_source },
 };
 
@@ -1275,8 +1307,8 @@ static void parse_line(struct parser *ps, const char *s, size_t n)
 	if (!d) {
 		perr(ps, ps->line,
 		     "unknown directive '%.40s' (expected protocol, version, effective, kind, "
-		     "source, step, title, title_es, owner, co_owner, notify, due, when, not before "
-		     "or done by)",
+		     "source, step, title, title_es, owner, co_owner, notify, due, when, not before, "
+		     "done by or repeat)",
 		     text);
 		return;
 	}
@@ -1340,6 +1372,23 @@ static void check_not_before(struct parser *ps, const struct pstep *s)
 {
 	enum step_kind ak;
 
+	if (s->every.secs) {
+		if (s->kind != KIND_CASE || s->anchor == ANCHOR_STEP)
+			perr(ps, s->repeat_line,
+			     "'repeat' is for a step due from a moment of the case (identified, "
+			     "last_assault, assault_disclosed or in_custody), not per episode or from "
+			     "another step");
+		else if (s->has_not_before || s->done_by)
+			perr(ps, s->repeat_line,
+			     "'repeat' does not go with '%s': each occurrence is recorded done (or "
+			     "waived) with its number",
+			     s->has_not_before ? "not before" : "done by");
+	}
+	if (s->anchor == ANCHOR_STEP && s->dep != SIZE_MAX && ps->p->steps[s->dep].every.secs)
+		perr(ps, s->due_line,
+		     "'%.64s' repeats: no step can wait for one of its occurrences",
+		     ps->p->steps[s->dep].key);
+
 	if (s->done_by && s->kind != KIND_CASE)
 		perr(ps, s->done_by_line,
 		     "'done by' is for steps that happen once per case; '%.64s' happens once per %s",
@@ -1392,6 +1441,12 @@ static void resolve_refs(struct parser *ps, struct pstep *s, struct pcond *c, si
 			     s->key);
 		} else if (t == s) {
 			perr(ps, r->line, "step '%.64s' cannot branch on its own outcome", s->key);
+			r->idx = SIZE_MAX;
+		} else if (t->every.secs) {
+			perr(ps, r->line,
+			     "'%.64s' repeats: no step can branch on the outcome of one of its "
+			     "occurrences",
+			     t->key);
 			r->idx = SIZE_MAX;
 		} else if (t->kind != KIND_CASE && t->kind != s->kind) {
 			perr(ps, r->line,
@@ -1722,7 +1777,7 @@ bool protocol_step_episodic(const struct protocol *p, const char *key)
 {
 	const struct pstep *s = key ? find_step(p, key, NULL) : NULL;
 
-	return s && s->kind != KIND_CASE;
+	return s && (s->kind != KIND_CASE || s->every.secs);
 }
 
 static void describe_duration(struct buf *b, const struct pduration *d)
@@ -1852,6 +1907,12 @@ void protocol_describe(const struct protocol *p, struct buf *out)
 		}
 		if (s->due_at_min >= 0)
 			buf_addf(out, " at %02d:%02d", s->due_at_min / 60, s->due_at_min % 60);
+		if (s->every.secs) {
+			buf_adds(out, " | repeat every ");
+			describe_duration(out, &s->every);
+			if (s->until_closed)
+				buf_adds(out, " until closed");
+		}
 		if (s->done_by) {
 			buf_addf(out, " | done by %s", s->done_by);
 			if (s->done_by_from != PCOND_ALL_KINDS) {

@@ -1628,6 +1628,62 @@ static void outcome_branches(void **state)
 	protocol_free(p);
 }
 
+/* ---- format v2: repeating steps -------------------------------------------------- */
+
+static void repeating_steps(void **state)
+{
+	struct protocol *p = parse_ok("protocol t\nversion 2\neffective 2026-01-01\n"
+				      "step mdt_review\n title Ongoing team review\n"
+				      " owner child_welfare\n due identified + 7d\n"
+				      " repeat every 30d until closed\n"
+				      "step hourly\n title Hourly check\n owner shelter\n"
+				      " due identified\n repeat every 1h\n");
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_event ev[2] = { { "mdt_review", 1, false, t0 + 6 * DAY },
+				    { "mdt_review", 2, true, t0 + 30 * DAY } };
+	struct step_status out[600];
+	struct buf show = BUF_INIT;
+	size_t n = 0;
+
+	UNUSED(state);
+	assert_true(protocol_step_episodic(p, "mdt_review"));
+	/* day 0: the first review, due on day 7 */
+	assert_int_equal(protocol_evaluate(p, &f, t0, out, 600, &n), SH_OK);
+	assert_null(find(out, n, "mdt_review", 2));
+	assert_pending(get(out, n, "mdt_review", 1), "child_welfare", t0 + 7 * DAY);
+	/* day 70: the first done, the second waived, the third late, the fourth on its way */
+	f.events = ev;
+	f.nevents = 2;
+	assert_int_equal(protocol_evaluate(p, &f, t0 + 70 * DAY, out, 600, &n), SH_OK);
+	assert_int_equal(get(out, n, "mdt_review", 1)->state, STEP_DONE);
+	assert_int_equal(get(out, n, "mdt_review", 2)->state, STEP_WAIVED);
+	assert_int_equal(get(out, n, "mdt_review", 2)->opened_at, t0 + 7 * DAY);
+	assert_pending(get(out, n, "mdt_review", 3), "child_welfare", t0 + 67 * DAY);
+	assert_true(get(out, n, "mdt_review", 3)->overdue);
+	assert_pending(get(out, n, "mdt_review", 4), "child_welfare", t0 + 97 * DAY);
+	assert_false(get(out, n, "mdt_review", 4)->overdue);
+	assert_null(find(out, n, "mdt_review", 5));
+	/* closed on day 40: nothing starts after it (the third started on day 37) */
+	f.closed_at = t0 + 40 * DAY;
+	assert_int_equal(protocol_evaluate(p, &f, t0 + 70 * DAY, out, 600, &n), SH_OK);
+	assert_non_null(find(out, n, "mdt_review", 3));
+	assert_null(find(out, n, "mdt_review", 4));
+	/* without "until closed" it goes on; at most 500 occurrences */
+	assert_int_equal(get(out, n, "hourly", 1)->due_at, t0);
+	assert_int_equal(protocol_evaluate(p, &f, t0 + 3 * DAY, out, 600, &n), SH_OK);
+	/* the 73rd is due now, so the 74th is shown too (the next deadline is always known) */
+	assert_pending(get(out, n, "hourly", 73), "shelter", t0 + 72 * HOUR);
+	assert_pending(get(out, n, "hourly", 74), "shelter", t0 + 73 * HOUR);
+	assert_null(find(out, n, "hourly", 75));
+	assert_int_equal(protocol_evaluate(p, &f, t0 + 3000 * DAY, out, 600, &n), SH_OK);
+	assert_non_null(find(out, n, "hourly", 500));
+	assert_null(find(out, n, "hourly", 501));
+	protocol_describe(p, &show);
+	assert_non_null(strstr(show.data, "| due identified + 7d | repeat every 30d until closed"));
+	buf_release(&show);
+	protocol_free(p);
+}
+
 static void holiday_files(void **state)
 {
 	static const char text[] =
@@ -1820,6 +1876,7 @@ int main(void)
 		cmocka_unit_test(business_days_over_a_holiday_weekend),
 		cmocka_unit_test(times_of_day_across_daylight_saving),
 		cmocka_unit_test(holiday_files),
+		cmocka_unit_test(repeating_steps),
 		cmocka_unit_test(outcome_branches),
 		cmocka_unit_test(tx_recovery_scenario),
 		cmocka_unit_test(shift_end_deadlines),
