@@ -1378,11 +1378,13 @@ static void check_not_before(struct parser *ps, const struct pstep *s)
 			     "'repeat' is for a step due from a moment of the case (identified, "
 			     "last_assault, assault_disclosed or in_custody), not per episode or from "
 			     "another step");
-		else if (s->has_not_before || s->done_by)
+		else if (s->has_not_before || s->done_by || s->shift_end)
 			perr(ps, s->repeat_line,
-			     "'repeat' does not go with '%s': each occurrence is recorded done (or "
-			     "waived) with its number",
-			     s->has_not_before ? "not before" : "done by");
+			     "'repeat' does not go with '%s': each occurrence is due a fixed time "
+			     "after the one before and recorded done (or waived) with its number",
+			     s->has_not_before ? "not before"
+			     : s->done_by      ? "done by"
+					       : "shift_end");
 	}
 	if (s->anchor == ANCHOR_STEP && s->dep != SIZE_MAX && ps->p->steps[s->dep].every.secs)
 		perr(ps, s->due_line,
