@@ -88,24 +88,28 @@ enum sh_code protocol_holidays_parse(const char *text, size_t len, const char *f
 		goto out;
 	}
 	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s)), *e = nl ? nl : end;
-		const char *why = NULL, *hash;
+		const char *nl = memchr(s, '\n', (size_t)(end - s)), *hash;
+		size_t width = nl ? (size_t)(nl - s) : (size_t)(end - s),
+		       next = nl ? width + 1 : width;
+		const char *why = NULL;
 		size_t k;
 
 		line++;
-		if (e > s && e[-1] == '\r')
-			e--;
-		hash = memchr(s, '#', (size_t)(e - s));
+		hash = memchr(s, '#', width);
 		if (hash)
-			e = hash;
-		while (s < e && (*s == ' ' || *s == '\t'))
+			width = (size_t)(hash - s);
+		while (width &&
+		       (s[width - 1] == '\r' || s[width - 1] == ' ' || s[width - 1] == '\t'))
+			width--;
+		while (width && (*s == ' ' || *s == '\t')) {
 			s++;
-		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		if (s < e) {
+			width--;
+			next--;
+		}
+		if (width) {
 			if (nd == HOLIDAYS_MAX)
 				why = "too many holidays (at most 4096)";
-			else if (holiday_line(s, (size_t)(e - s), &d[nd], &why)) {
+			else if (holiday_line(s, width, &d[nd], &why)) {
 				for (k = 0; k < nd && date_cmp(&d[k], &d[nd]); k++)
 					;
 				if (k < nd) {
@@ -123,7 +127,7 @@ enum sh_code protocol_holidays_parse(const char *text, size_t len, const char *f
 				nerr++;
 			}
 		}
-		s = nl ? nl + 1 : end;
+		s += next;
 	}
 	if (nerr) {
 		rc = SH_EINVAL;
