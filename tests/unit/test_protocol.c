@@ -1510,41 +1510,48 @@ static void tx_recovery_scenario(void **state)
 	n = eval(tx, &f, at("2026-12-01T00:00:00-06:00"), out);
 	assert_int_equal(n, 3 * protocol_nsteps(tx));
 
-	/* 1: found 8 pm CST Saturday 2026-03-07; the shift ends 8 am CDT Sunday (before the
-	 * 12-hour cap, 9 am CDT); 7 pm "the next calendar day" is 22 elapsed hours later;
-	 * Monday the 9th is the first business day. 4 episodes in the year before it went
-	 * missing (itself, 2026-01-10, 2025-12-01, 2025-06-15): not high risk. */
-	tx_expect(out, n, 1, "recovery_reported_le_ncmec", "2026-03-08T08:00:00-05:00");
-	tx_expect(out, n, 1, "recovery_parties_notified", "2026-03-08T08:00:00-05:00");
-	tx_expect(out, n, 1, "recovery_chain_of_command", "2026-03-08T08:00:00-05:00");
-	tx_expect(out, n, 1, "placement_status_updated", "2026-03-08T19:00:00-05:00");
-	tx_expect(out, n, 1, "on_call_tasks_confirmed", "2026-03-09T23:59:59-05:00");
-	tx_expect(out, n, 1, "first_business_days_tasks", "2026-03-10T23:59:59-05:00");
-	tx_expect(out, n, 1, "high_risk_staffing", NULL);
-	tx_expect(out, n, 1, "care_coordination_staffing", "2026-03-11T23:59:59-05:00");
+	/* every step of each recovery, worked out by hand (NULL: not applicable) */
+	static const struct {
+		int ep;
+		const char *key, *due;
+	} want[] = {
+		/* 1: found 8 pm CST Saturday 2026-03-07; the shift ends 8 am CDT Sunday (before the
+		 * 12-hour cap, 9 am CDT); 7 pm "the next calendar day" is 22 elapsed hours later;
+		 * Monday the 9th is the first business day. 4 episodes in the year before it went
+		 * missing (itself, 2026-01-10, 2025-12-01, 2025-06-15): not high risk. */
+		{ 1, "recovery_reported_le_ncmec", "2026-03-08T08:00:00-05:00" },
+		{ 1, "recovery_parties_notified", "2026-03-08T08:00:00-05:00" },
+		{ 1, "recovery_chain_of_command", "2026-03-08T08:00:00-05:00" },
+		{ 1, "placement_status_updated", "2026-03-08T19:00:00-05:00" },
+		{ 1, "on_call_tasks_confirmed", "2026-03-09T23:59:59-05:00" },
+		{ 1, "first_business_days_tasks", "2026-03-10T23:59:59-05:00" },
+		{ 1, "high_risk_staffing", NULL },
+		{ 1, "care_coordination_staffing", "2026-03-11T23:59:59-05:00" },
+		/* 2: found 2 am CDT Sunday 2026-07-05 (the found time is the return); no shift: the
+		 * caps, 12 and 24 hours; Independence Day fell on Saturday, closing nothing. The year
+		 * before it went missing: 2025-12-01, 2026-01-10, March, itself: 4, not high risk */
+		{ 2, "recovery_reported_le_ncmec", "2026-07-05T14:00:00-05:00" },
+		{ 2, "recovery_parties_notified", "2026-07-06T02:00:00-05:00" },
+		{ 2, "placement_status_updated", "2026-07-06T19:00:00-05:00" },
+		{ 2, "on_call_tasks_confirmed", "2026-07-06T23:59:59-05:00" },
+		{ 2, "first_business_days_tasks", "2026-07-07T23:59:59-05:00" },
+		{ 2, "high_risk_staffing", NULL },
+		{ 2, "care_coordination_staffing", "2026-07-08T23:59:59-05:00" },
+		/* 3: found 9:30 pm CST Wednesday 2026-11-25; child welfare's shift ends 8 am on
+		 * Thanksgiving (law enforcement's earlier shift is not the owner's); the first business
+		 * day after the holiday weekend is Monday the 30th. 5 episodes in the year before it went
+		 * missing (2025-12-01, 2026-01-10, March, July, itself): more than 4, high risk */
+		{ 3, "recovery_reported_le_ncmec", "2026-11-26T08:00:00-06:00" },
+		{ 3, "recovery_parties_notified", "2026-11-26T08:00:00-06:00" },
+		{ 3, "placement_status_updated", "2026-11-26T19:00:00-06:00" },
+		{ 3, "on_call_tasks_confirmed", "2026-11-30T23:59:59-06:00" },
+		{ 3, "first_business_days_tasks", "2026-12-01T23:59:59-06:00" },
+		{ 3, "high_risk_staffing", "2026-11-30T23:59:59-06:00" },
+		{ 3, "care_coordination_staffing", NULL },
+	};
 
-	/* 2: found 2 am CDT Sunday 2026-07-05 (the found time is the return); no shift: the
-	 * caps, 12 and 24 hours; Independence Day fell on Saturday, closing nothing. The year
-	 * before it went missing: 2025-12-01, 2026-01-10, March, itself: 4, not high risk */
-	tx_expect(out, n, 2, "recovery_reported_le_ncmec", "2026-07-05T14:00:00-05:00");
-	tx_expect(out, n, 2, "recovery_parties_notified", "2026-07-06T02:00:00-05:00");
-	tx_expect(out, n, 2, "placement_status_updated", "2026-07-06T19:00:00-05:00");
-	tx_expect(out, n, 2, "on_call_tasks_confirmed", "2026-07-06T23:59:59-05:00");
-	tx_expect(out, n, 2, "first_business_days_tasks", "2026-07-07T23:59:59-05:00");
-	tx_expect(out, n, 2, "high_risk_staffing", NULL);
-	tx_expect(out, n, 2, "care_coordination_staffing", "2026-07-08T23:59:59-05:00");
-
-	/* 3: found 9:30 pm CST Wednesday 2026-11-25; child welfare's shift ends 8 am on
-	 * Thanksgiving (law enforcement's earlier shift is not the owner's); the first business
-	 * day after the holiday weekend is Monday the 30th. 5 episodes in the year before it went
-	 * missing (2025-12-01, 2026-01-10, March, July, itself): more than 4, high risk */
-	tx_expect(out, n, 3, "recovery_reported_le_ncmec", "2026-11-26T08:00:00-06:00");
-	tx_expect(out, n, 3, "recovery_parties_notified", "2026-11-26T08:00:00-06:00");
-	tx_expect(out, n, 3, "placement_status_updated", "2026-11-26T19:00:00-06:00");
-	tx_expect(out, n, 3, "on_call_tasks_confirmed", "2026-11-30T23:59:59-06:00");
-	tx_expect(out, n, 3, "first_business_days_tasks", "2026-12-01T23:59:59-06:00");
-	tx_expect(out, n, 3, "high_risk_staffing", "2026-11-30T23:59:59-06:00");
-	tx_expect(out, n, 3, "care_coordination_staffing", NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		tx_expect(out, n, want[i].ep, want[i].key, want[i].due);
 
 	/* a youth of 12 is high risk whatever the count */
 	f.age = 12;
