@@ -1470,6 +1470,19 @@ static void tx_expect(const struct step_status *out, size_t n, int ep, const cha
 	expect_due(out, n, ep, key, due, "child_welfare");
 }
 
+/* a scenario's table of hand-worked deadlines: episode (or occurrence), step, due */
+struct want_due {
+	int ep;
+	const char *key, *due;
+};
+
+static void expect_table(const struct step_status *out, size_t n, const struct want_due *want,
+			 size_t nwant, const char *owner)
+{
+	for (size_t i = 0; i < nwant; i++)
+		expect_due(out, n, want[i].ep, want[i].key, want[i].due, owner);
+}
+
 /* A youth in DFPS conservatorship, recovered three times in 2026 in Chicago's time: the
  * deadlines worked out by hand from the file, the Texas holidays and the on-call roster. */
 static void tx_recovery_scenario(void **state)
@@ -1519,10 +1532,7 @@ static void tx_recovery_scenario(void **state)
 	assert_int_equal(n, 3 * protocol_nsteps(tx));
 
 	/* every step of each recovery, worked out by hand (NULL: not applicable) */
-	static const struct {
-		int ep;
-		const char *key, *due;
-	} want[] = {
+	static const struct want_due want[] = {
 		/* 1: found 8 pm CST Saturday 2026-03-07; the shift ends 8 am CDT Sunday (before the
 		 * 12-hour cap, 9 am CDT); 7 pm "the next calendar day" is 22 elapsed hours later;
 		 * Monday the 9th is the first business day. 4 episodes in the year before it went
@@ -1558,8 +1568,7 @@ static void tx_recovery_scenario(void **state)
 		{ 3, "care_coordination_staffing", NULL },
 	};
 
-	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
-		tx_expect(out, n, want[i].ep, want[i].key, want[i].due);
+	expect_table(out, n, want, ARRAY_SIZE(want), "child_welfare");
 
 	/* a youth of 12 is high risk whatever the count */
 	f.age = 12;
@@ -1635,10 +1644,7 @@ static void sf_mdt_scenario(void **state)
 	 * again after they go back on 2026-11-01. On 2026-11-30 the 10th is due: the 11th shows. */
 	f.nevents = 2;
 	n = eval(sf, &f, at("2026-11-30T00:00:00-08:00"), out);
-	static const struct {
-		int ep;
-		const char *key, *due;
-	} want[] = {
+	static const struct want_due want[] = {
 		{ 0, "non_emergency_mdt", "2026-02-18T23:59:59-08:00" },
 		{ 1, "ongoing_mdt", "2026-02-27T21:00:00-08:00" },
 		{ 2, "ongoing_mdt", "2026-03-29T22:00:00-07:00" },
@@ -1652,8 +1658,7 @@ static void sf_mdt_scenario(void **state)
 		{ 10, "ongoing_mdt", "2026-11-24T21:00:00-08:00" },
 		{ 11, "ongoing_mdt", "2026-12-24T21:00:00-08:00" },
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
-		expect_due(out, n, want[i].ep, want[i].key, want[i].due, "mental_health");
+	expect_table(out, n, want, ARRAY_SIZE(want), "mental_health");
 	assert_int_equal(get(out, n, "crisis_response", 0)->state, STEP_WAIVED);
 	assert_null(find(out, n, "ongoing_mdt", 12));
 	assert_true(get(out, n, "ongoing_mdt", 10)->overdue);
@@ -1718,10 +1723,7 @@ static void wa_missing_scenario(void **state)
 	f.screening_level = "Indicated";
 	n = eval(wa, &f, at("2026-11-30T12:00:00-08:00"), out);
 
-	static const struct {
-		int ep;
-		const char *key, *due;
-	} want[] = {
+	static const struct want_due want[] = {
 		/* 1: learned 1:30 am PST Sunday 2026-03-08; 24 elapsed hours later is 2:30 am PDT
 		 * Monday; two business days: Monday 9, Tuesday 10, to its end. Found at the return,
 		 * Thursday 4 pm PDT: the screening within 72 hours; not done, so no report branch */
@@ -1745,8 +1747,7 @@ static void wa_missing_scenario(void **state)
 		{ 3, "mfc_reported_le_ncmec", "2026-12-01T08:00:00-08:00" },
 		{ 3, "mfc_supervisor_staffing", "2026-12-02T23:59:59-08:00" },
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
-		expect_due(out, n, want[i].ep, want[i].key, want[i].due, "child_welfare");
+	expect_table(out, n, want, ARRAY_SIZE(want), "child_welfare");
 	assert_int_equal(get(out, n, "return_csec_screening", 2)->state, STEP_DONE);
 	assert_int_equal(get(out, n, "return_csec_screening", 2)->due_at,
 			 at("2026-12-01T03:00:00-08:00"));
