@@ -131,7 +131,7 @@ enum sh_code admin_agency_add(struct store *s, int64_t now, const struct princip
 
 	check_text("name", r->name, 1, 100, true, err);
 	if (access_kind_parse(r->kind) < 0)
-		sh_error_field(err, SH_EINVAL, "kind", "must be one of: " ACCESS_KIND_HINT);
+		sh_error_field(err, SH_EINVAL, "kind", "must be one of: %s", ACCESS_KIND_HINT);
 	if (r->home_area)
 		check_area("home_area", r->home_area, err);
 	for (const char **a = r->areas; a && *a; a++)
