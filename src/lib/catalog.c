@@ -36,9 +36,6 @@ static const struct {
 	{ "no such agency, or it is disabled",
 	  "no existe esa agencia, o está desactivada" },
 	/* api/admin.c */
-	{ "%s is on %zu shift%s of the agency's on-call roster now or ahead: end %s first (the On call screen)",
-	  "%s tiene %zu turno%s en la lista de guardia de la agencia ahora o más adelante: termine %s primero (la pantalla De guardia)" },
-	/* api/admin.c */
 	{ "nobody changes their own role or agency: another admin can",
 	  "nadie cambia su propio rol ni su agencia: otro administrador puede hacerlo" },
 	/* api/admin.c */
@@ -1094,6 +1091,138 @@ static const struct {
 	/* store/sqlite_seal.c */
 	{ "no hold on this case",
 	  "no hay una retención en este caso" },
+	/* api/admin.c */
+	{ "%s is on %zu shift of the agency's on-call roster now or ahead: end it first (the On call screen)",
+	  "%s tiene %zu turno en la lista de guardia de la agencia ahora o más adelante: termínelo primero (la pantalla De guardia)" },
+	/* api/admin.c */
+	{ "%s is on %zu shifts of the agency's on-call roster now or ahead: end them first (the On call screen)",
+	  "%s tiene %zu turnos en la lista de guardia de la agencia ahora o más adelante: termínelos primero (la pantalla De guardia)" },
+	/* api/events.c */
+	{ " (or this episode)",
+	  " (o a este episodio)" },
+	/* api/events.c */
+	{ "no agency",
+	  "ninguna agencia" },
+	/* api/events.c */
+	{ "any arrest of an identified victim",
+	  "cualquier arresto de una víctima identificada" },
+	/* api/events.c */
+	{ "a placement that is detention (juvenile hall, camp or the like)",
+	  "una colocación que es detención (centro de detención juvenil, campamento o similar)" },
+	/* api/events.c */
+	{ "placement in detention",
+	  "la colocación en detención" },
+	/* api/events.c */
+	{ " by more than the days the setting arrest.before_identification_days allows",
+	  " por más de los días que permite el ajuste arrest.before_identification_days" },
+	/* notify/deliver.c */
+	{ "not a loopback address (plain http:// is only for a gateway on this host)",
+	  "no es una dirección de loopback (http:// simple es solo para una pasarela en este mismo servidor)" },
+	/* core/protocol_eval.c */
+	{ "pending",
+	  "pendiente" },
+	/* core/protocol_eval.c */
+	{ "done",
+	  "hecho" },
+	/* core/protocol_eval.c */
+	{ "waived",
+	  "dispensado" },
+	/* core/protocol_eval.c */
+	{ "not_applicable",
+	  "no aplicable" },
+	/* core/rules.c */
+	{ "write why, in a sentence or two (it has no words)",
+	  "escriba por qué, en una o dos oraciones (no tiene palabras)" },
+	/* core/rules.c */
+	{ "write why, in words of your own (a placeholder is not a reason)",
+	  "escriba por qué, con sus propias palabras (un texto de relleno no es un motivo)" },
+	/* core/rules.c */
+	{ "write why, in a sentence of at least four different words",
+	  "escriba por qué, en una oración de al menos cuatro palabras distintas" },
+	/* core/rules.c */
+	{ "write why, in words (this looks like repeated characters)",
+	  "escriba por qué, con palabras (esto parece una serie de caracteres repetidos)" },
+	/* lib/netaddr.c */
+	{ "cloud metadata",
+	  "de metadatos de la nube" },
+	/* lib/netaddr.c */
+	{ "unspecified",
+	  "no especificada" },
+	/* lib/netaddr.c */
+	{ "private",
+	  "privada" },
+	/* lib/netaddr.c */
+	{ "shared (CGNAT)",
+	  "compartida (CGNAT)" },
+	/* lib/netaddr.c */
+	{ "loopback",
+	  "de loopback" },
+	/* lib/netaddr.c */
+	{ "link-local",
+	  "de enlace local" },
+	/* lib/netaddr.c */
+	{ "reserved",
+	  "reservada" },
+	/* lib/netaddr.c */
+	{ "reserved (documentation)",
+	  "reservada (documentación)" },
+	/* lib/netaddr.c */
+	{ "reserved (benchmarking)",
+	  "reservada (pruebas de rendimiento)" },
+	/* lib/netaddr.c */
+	{ "multicast",
+	  "de multidifusión" },
+	/* lib/netaddr.c */
+	{ "reserved (IPv4-compatible)",
+	  "reservada (compatible con IPv4)" },
+	/* lib/netaddr.c */
+	{ "reserved (local NAT64)",
+	  "reservada (NAT64 local)" },
+	/* lib/netaddr.c */
+	{ "reserved (discard)",
+	  "reservada (descarte)" },
+	/* lib/netaddr.c */
+	{ "reserved (Teredo)",
+	  "reservada (Teredo)" },
+	/* lib/netaddr.c */
+	{ "private (unique local)",
+	  "privada (local única)" },
+	/* lib/netaddr.c */
+	{ "reserved (site-local)",
+	  "reservada (local de sitio)" },
+	/* core/guardrail.c */
+	{ "the youth was %d on the day of the act (from the birth date)",
+	  "el joven tenía %d años el día del hecho (según la fecha de nacimiento)" },
+	/* core/guardrail.c */
+	{ "the youth's age is not known, so the youth is treated as under 18",
+	  "no se conoce la edad del joven, así que se le trata como menor de 18 años" },
+	/* core/guardrail.c */
+	{ "the youth's estimated age on the day of the act is %d",
+	  "la edad estimada del joven el día del hecho es de %d años" },
+	/* core/guardrail.c */
+	{ "the youth's estimated age on the day of the act is %d, and an estimate of 18 or 19 counts as under 18 until a birth date is verified",
+	  "la edad estimada del joven el día del hecho es de %d años, y una estimación de 18 o 19 cuenta como menor de 18 hasta que se verifique una fecha de nacimiento" },
+	/* core/guardrail.c */
+	{ "Refused: %s%s%s names a prostitution offence, and %s. Since 1 January 2017 (SB 1322) PC 647(b) and PC 653.22 do not apply to anyone under 18 at the time of the act%s%s%s. This youth is a victim of commercial sexual exploitation, not an offender: do not arrest; report to the child abuse hotline (child welfare) and continue the First Responder Protocol. The attempt is recorded for your supervisors and the Board report.",
+	  "Rechazado: %s%s%s nombra un delito de prostitución, y %s. Desde el 1 de enero de 2017 (SB 1322), PC 647(b) y PC 653.22 no se aplican a nadie menor de 18 años en el momento del hecho%s%s%s. Este joven es víctima de explotación sexual comercial, no un infractor: no lo arreste; repórtelo a la línea directa de abuso infantil (bienestar infantil) y continúe el Protocolo de Primera Respuesta. El intento queda registrado para sus supervisores y para el informe a la Junta." },
+	/* core/guardrail.c */
+	{ "the wording \"",
+	  "la redacción \"" },
+	/* core/guardrail.c */
+	{ " no longer exists for anyone",
+	  " ya no existe para nadie" },
+	/* core/guardrail.c */
+	{ "Refused: %s (%s) was repealed from %s; no one can be arrested for it for an act on or after that day. Record the offence actually charged.%s%s",
+	  "Rechazado: %s (%s) quedó derogado a partir del %s; nadie puede ser arrestado por él por un hecho ocurrido ese día o después. Registre el delito que realmente se imputa.%s%s" },
+	/* core/guardrail.c */
+	{ " Source: ",
+	  " Fuente: " },
+	/* core/guardrail.c */
+	{ "%s covers several offences, one of them prostitution (PC 647(b)), and %s: give the subdivision (for example PC 647(f)).",
+	  "%s abarca varios delitos, uno de ellos la prostitución (PC 647(b)), y %s: indique la subdivisión (por ejemplo, PC 647(f))." },
+	/* core/guardrail.c */
+	{ "Treated as under 18: %s.",
+	  "Se le trata como menor de 18 años: %s." },
 	{ NULL, NULL }
 };
 /* clang-format on */

@@ -1,4 +1,5 @@
 #include "lib/common.h"
+#include "lib/buf.h"
 #include "lib/catalog.h"
 #include "lib/error.h"
 
@@ -37,24 +38,102 @@ void sh_error_init(struct sh_error *err)
 	err->nfields = 0;
 }
 
-/* The Spanish of an English printf template, formatted with the same arguments (the
- * catalogue's test holds the conversions equal); "%s" passes a finished text, looked up
- * whole. English where the catalogue has no entry. */
-static void format_es(char *out, size_t size, const char *fmt, va_list ap)
+/* A string argument in one language: one side of a SH_BOTH pair, the catalogue's Spanish
+ * for a text it knows (a table's words passed through "%s", marked N_()), else as it is. */
+static const char *arg_in(const char *s, bool es, char *buf, size_t size)
 {
-	const char *es = catalog_es(fmt);
+	const char *sep, *t;
+
+	if (!s)
+		return "(null)";
+	if ((sep = strchr(s, SH_BOTH_SEP[0]))) {
+		if (es)
+			return sep + 1;
+		snprintf(buf, size, "%.*s", (int)(sep - s), s);
+		return buf;
+	}
+	return es && (t = catalog_es(s)) ? t : s;
+}
+
+/* One conversion (spec, e.g. "%-8.3s" or "%02ld") of the next argument, added to b. */
+static void format_one(bool es, const char *spec, struct buf *b, va_list *ap)
+{
+	size_t len = strlen(spec);
+	char conv = spec[len - 1];
+	const char *l = spec + strcspn(spec, "hljzt");
+	int star[2], nstar = 0;
+	char buf[1300];
+
+	for (const char *q = spec; *q; q++)
+		if (*q == '*' && nstar < 2)
+			star[nstar++] = va_arg(*ap, int);
+#define ONE(v)                                               \
+	(nstar == 2 ? buf_addf(b, spec, star[0], star[1], v) \
+	 : nstar    ? buf_addf(b, spec, star[0], v)          \
+		    : buf_addf(b, spec, v))
+	if (conv == 's')
+		ONE(arg_in(va_arg(*ap, const char *), es, buf, sizeof(buf)));
+	else if (strchr("fFeEgG", conv))
+		ONE(va_arg(*ap, double));
+	else if (conv == 'p')
+		ONE(va_arg(*ap, void *));
+	else if (*l == 'z')
+		ONE(va_arg(*ap, size_t));
+	else if (*l == 'j')
+		ONE(va_arg(*ap, intmax_t));
+	else if (*l == 't')
+		ONE(va_arg(*ap, ptrdiff_t));
+	else if (l[0] == 'l' && l[1] == 'l')
+		ONE(va_arg(*ap, long long));
+	else if (*l == 'l')
+		ONE(va_arg(*ap, long));
+	else
+		ONE(va_arg(*ap, int)); /* int, and char and short promoted to it */
+#undef ONE
+}
+
+/*
+ * printf for the error's texts: the English template, or its Spanish from the catalogue
+ * (the catalogue's test holds the conversions equal), with each string argument in the
+ * same language (arg_in). One conversion at a time through snprintf, so the types are C's
+ * own; gcc checks the conversions against the arguments at each call.
+ */
+static void format_in(bool es, char *out, size_t size, const char *fmt, va_list ap)
+{
+	const char *t = es ? catalog_es(fmt) : NULL, *p;
+	struct buf b = BUF_INIT;
 	va_list aq;
 
 	va_copy(aq, ap);
-	if (!strcmp(fmt, "%s")) {
-		const char *text = va_arg(aq, const char *);
-		es = text ? catalog_es(text) : NULL;
-		snprintf(out, size, "%s", es ? es : text ? text : "");
-	} else {
-		/* es is a template from the catalogue, checked against fmt by its test */
-		vsnprintf(out, size, es ? es : fmt, aq);
+	for (p = t ? t : fmt; *p;) {
+		char spec[32];
+		size_t len;
+
+		if (*p != '%' || p[1] == '%') {
+			buf_addch(&b, *p);
+			p += *p == '%' ? 2 : 1;
+			continue;
+		}
+		len = strspn(p + 1, "-+ #0123456789.*hljzt") + 2;
+		if (len >= sizeof(spec) || !p[len - 1])
+			break; /* not a conversion: the rest is left out */
+		memcpy(spec, p, len);
+		spec[len] = '\0';
+		p += len;
+		format_one(es, spec, &b, &aq);
 	}
 	va_end(aq);
+	snprintf(out, size, "%s", b.data);
+	buf_release(&b);
+}
+
+void sh_error_text(bool es, char *out, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	format_in(es, out, size, fmt, ap);
+	va_end(ap);
 }
 
 enum sh_code sh_error_set(struct sh_error *err, enum sh_code code, const char *fmt, ...)
@@ -65,8 +144,8 @@ enum sh_code sh_error_set(struct sh_error *err, enum sh_code code, const char *f
 		return code;
 	err->code = code;
 	va_start(ap, fmt);
-	format_es(err->detail_es, sizeof(err->detail_es), fmt, ap);
-	vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
+	format_in(false, err->detail, sizeof(err->detail), fmt, ap);
+	format_in(true, err->detail_es, sizeof(err->detail_es), fmt, ap);
 	va_end(ap);
 	return code;
 }
@@ -86,8 +165,8 @@ enum sh_code sh_error_field(struct sh_error *err, enum sh_code code, const char 
 	f = &err->fields[err->nfields++];
 	snprintf(f->field, sizeof(f->field), "%s", field);
 	va_start(ap, fmt);
-	format_es(f->message_es, sizeof(f->message_es), fmt, ap);
-	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	format_in(false, f->message, sizeof(f->message), fmt, ap);
+	format_in(true, f->message_es, sizeof(f->message_es), fmt, ap);
 	va_end(ap);
 	if (!err->detail[0]) {
 		snprintf(err->detail, sizeof(err->detail), "%s: %s", f->field, f->message);

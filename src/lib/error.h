@@ -1,5 +1,7 @@
 #ifndef SH_ERROR_H
 #define SH_ERROR_H
+#include <stdbool.h>
+#include <stddef.h>
 /*
  * The one error type. Functions return an enum sh_code (SH_OK == 0) and put the
  * detail for people into a caller's struct sh_error. Deep code never prints.
@@ -7,9 +9,14 @@
  * The detail is written in English and in Spanish at once: the English printf template
  * is the key of the Spanish catalogue (lib/catalog.h), and the Spanish template is
  * formatted with the same arguments, so deep code never needs to know who asked. The
- * answer picks one (api_problem). A template given as "%s" passes a finished text from
- * a table (a route's rule, a search's advice): that text is looked up whole.
+ * answer picks one (api_problem). A string argument is given in Spanish too: a text the
+ * catalogue knows (a route's rule, a search's advice, marked N_()) is looked up whole, and
+ * a pair "English" SH_BOTH_SEP "Español" (a protocol's step title and its title_es) gives
+ * each language its side.
  */
+
+/* Between the two sides of a string argument given in both languages (see above). */
+#define SH_BOTH_SEP "\x1e"
 enum sh_code {
 	SH_OK = 0,
 	/* the request or input is wrong */
@@ -71,6 +78,11 @@ enum sh_code sh_error_set(struct sh_error *err, enum sh_code code, const char *f
 /* Adds one field error; sets the code when none is set yet and the detail when empty. */
 enum sh_code sh_error_field(struct sh_error *err, enum sh_code code, const char *field,
 			    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A text for people outside an error (a verdict a handler may answer with), formatted as
+ * sh_error_set formats its detail: in Spanish (es) from the catalogue, else in English. */
+void sh_error_text(bool es, char *out, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 const char *sh_code_name(enum sh_code code);  /* "invalid", "not_found", ... */
 const char *sh_code_title(enum sh_code code); /* short human title */

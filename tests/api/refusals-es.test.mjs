@@ -104,3 +104,22 @@ test('without a sign-in, Accept-Language decides: q-values honoured, other langu
   assertProblem(nopath, 404);
   assert.equal(nopath.json.detail, 'no existe esa ruta: /api/v1/nowhere');
 });
+
+test('the arrest guardrail refuses in Spanish too, a step named by its Spanish title, the justification advice in Spanish', async () => {
+  const c = (await identify(es)).json;
+  const path = `/api/v1/cases/${c.id}/events`;
+  const arrest = { type: 'arrest', at: new Date(Date.now() - 60000).toISOString(), offense: 'PC 647(b)',
+    justification: 'Synthetic: outstanding felony warrant from another county, reviewed by the sergeant' };
+  const a = await es.post(path, arrest), b = await srv.as('le_sup').post(path, arrest);
+  assertProblem(a, 422, 'offense');
+  assertProblem(b, 422, 'offense');
+  const msg = (r) => r.json.errors.find((e) => e.field === 'offense').message;
+  assert.match(msg(a), /^Rechazado: .*PC 647\(b\).*el joven tenía \d+ años el día del hecho/);
+  assert.match(msg(b), /^Refused: /);
+  assert.doesNotMatch(msg(a), /\u001e|Refused|the youth/);
+
+  const vague = await es.post(path, { ...arrest, offense: 'PC 459', justification: 'because' });
+  assertProblem(vague, 422, 'justification');
+  assert.match(vague.json.errors[0].message,
+    /^cualquier arresto de una víctima identificada es una desviación del protocolo .*: escriba por qué/);
+});
