@@ -53,6 +53,7 @@ struct ectx {
 	int64_t event_id;
 	bool close, reopen;
 	const char *refusal; /* an arrest refused by the guardrail: the answer's detail */
+	const char *lang;    /* the caller's language (api_language), for the warnings */
 	json_t *warnings;    /* cautions for the answer */
 	int retry_after;     /* seconds, with a 429 */
 	char search_term[SEARCH_HASH_LEN + 1]; /* a verified birth date, for the search index */
@@ -310,7 +311,9 @@ static enum sh_code check_arrest(struct ectx *x, struct sh_error *err)
 	if ((rc = justified(x, N_("any arrest of an identified victim"), err)))
 		return rc;
 	if (g.reason[0])
-		warn(x, "offense", arena_strdup(x->req->arena, g.reason));
+		warn(x, "offense",
+		     arena_strdup(x->req->arena,
+				  x->lang && !strcmp(x->lang, "es") ? g.reason_es : g.reason));
 	json_object_set_new(x->data, "deviation", json_true());
 	return SH_OK;
 }
@@ -1314,6 +1317,7 @@ API_HANDLER(api_events_create)
 			goto out;
 		}
 	}
+	x.lang = api_language(req); /* before the write: it reads a preference */
 	x.data = json_object();
 	x.text = json_object();
 	for (const char *const *f = x.kind->text_fields; f && *f; f++) {
