@@ -101,7 +101,10 @@ static const struct event_kind *event_kind_of(const char *type);
 static const char *title_both(struct ectx *x, const struct step_status *s)
 {
 	const struct protocol *p = x->cf.protocol;
+	const char *item = casefile_witness_item_title_es(s->key);
 
+	if (item)
+		return arena_printf(x->req->arena, "%s" SH_BOTH_SEP "%s", s->title, item);
 	for (size_t i = 0; i < protocol_nsteps(p); i++)
 		if (!strcmp(protocol_step_key(p, i), s->key)) {
 			const char *es = protocol_step_title_es(p, i);

@@ -5,7 +5,12 @@
 // conversions in the same order. A new English message without its Spanish fails here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { catalogue, templates } from './catalog.mjs';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { catalogue, literals, templates } from './catalog.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const conversions = (s) => [...s.matchAll(/%[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|z|j|t)?[diouxXeEfgGcsp%]/g)].map((m) => m[0]);
 
@@ -25,4 +30,13 @@ test('the catalogue keeps no entry the sources no longer use', () => {
   const found = templates();
   const stale = [...catalogue().keys()].filter((t) => !found.has(t));
   assert.deepEqual(stale, []);
+});
+
+test('the witness items\' Spanish titles in messages are those the web app shows', () => {
+  const text = readFileSync(join(ROOT, 'src', 'core', 'casefile.c'), 'utf8');
+  const table = text.slice(text.indexOf('} witness_titles[] = {'), text.indexOf('};', text.indexOf('} witness_titles[] = {')));
+  const es = JSON.parse(readFileSync(join(ROOT, 'web', 'i18n', 'es.json'), 'utf8'));
+  const rows = [...table.matchAll(/\{\s*"(\w+)",([^}]*)\}/g)].map(([, key, rest]) => [key, literals(rest)]);
+  assert.equal(rows.length, 4);
+  for (const [key, [, title]] of rows) assert.equal(title, es[`step.${key}`], key);
 });
