@@ -96,22 +96,24 @@ static const struct event_kind *event_kind_of(const char *type);
 
 /* ---- type-specific rules, run inside the write with the case as it is now ---- */
 
-/* A step's title for a refusal: with its Spanish when the protocol gives a title_es
- * (lib/error.h, SH_BOTH_SEP), so each language's answer names it in its own words. */
+/* A text given in both languages (lib/error.h, SH_BOTH_SEP), so that each language's answer
+ * says it in its own words; en alone when there is no Spanish. */
+static const char *both(struct ectx *x, const char *en, const char *es)
+{
+	return es ? arena_printf(x->req->arena, "%s" SH_BOTH_SEP "%s", en, es) : en;
+}
+
+/* A step's title for a refusal, with its Spanish: a witness item's, or the protocol's
+ * title_es. */
 static const char *title_both(struct ectx *x, const struct step_status *s)
 {
 	const struct protocol *p = x->cf.protocol;
-	const char *item = casefile_witness_item_title_es(s->key);
+	const char *es = casefile_witness_item_title_es(s->key);
 
-	if (item)
-		return arena_printf(x->req->arena, "%s" SH_BOTH_SEP "%s", s->title, item);
-	for (size_t i = 0; i < protocol_nsteps(p); i++)
-		if (!strcmp(protocol_step_key(p, i), s->key)) {
-			const char *es = protocol_step_title_es(p, i);
-			return es ? arena_printf(x->req->arena, "%s" SH_BOTH_SEP "%s", s->title, es)
-				  : s->title;
-		}
-	return s->title;
+	for (size_t i = 0; !es && i < protocol_nsteps(p); i++)
+		if (!strcmp(protocol_step_key(p, i), s->key))
+			es = protocol_step_title_es(p, i);
+	return both(x, s->title, es);
 }
 
 static enum sh_code pick_step(struct ectx *x, struct sh_error *err)
@@ -302,13 +304,11 @@ static enum sh_code check_arrest(struct ectx *x, struct sh_error *err)
 			json_string(g.verdict == GUARDRAIL_REFUSE_MINOR ? "sb1322" : "repealed"));
 		x->kind = event_kind_of("refused_arrest");
 		/* both languages: the refusal is answered in the caller's (lib/error.h) */
-		x->refusal =
-			arena_printf(x->req->arena, "%s" SH_BOTH_SEP "%s", g.reason, g.reason_es);
+		x->refusal = both(x, g.reason, g.reason_es);
 		return SH_OK;
 	case GUARDRAIL_ASK_SUBDIVISION:
-		return sh_error_field(
-			err, SH_EINVAL, "offense", "%s",
-			arena_printf(x->req->arena, "%s" SH_BOTH_SEP "%s", g.reason, g.reason_es));
+		return sh_error_field(err, SH_EINVAL, "offense", "%s",
+				      both(x, g.reason, g.reason_es));
 	case GUARDRAIL_ACCEPT: break;
 	}
 	if ((rc = justified(x, N_("any arrest of an identified victim"), err)))

@@ -344,20 +344,26 @@ static const struct {
 	  "Plan de seguridad revisado antes de la audiencia" },
 };
 
-const char *casefile_witness_item_title(const char *key)
+static int witness_title_index(const char *key)
 {
 	for (size_t i = 0; key && i < ARRAY_SIZE(witness_titles); i++)
 		if (!strcmp(witness_titles[i].key, key))
-			return witness_titles[i].title;
-	return NULL;
+			return (int)i;
+	return -1;
+}
+
+const char *casefile_witness_item_title(const char *key)
+{
+	int i = witness_title_index(key);
+
+	return i < 0 ? NULL : witness_titles[i].title;
 }
 
 const char *casefile_witness_item_title_es(const char *key)
 {
-	for (size_t i = 0; key && i < ARRAY_SIZE(witness_titles); i++)
-		if (!strcmp(witness_titles[i].key, key))
-			return witness_titles[i].title_es;
-	return NULL;
+	int i = witness_title_index(key);
+
+	return i < 0 ? NULL : witness_titles[i].title_es;
 }
 
 static void witness_item(struct casefile *cf, const char *key, const char *owner, const char *also,
