@@ -1223,6 +1223,204 @@ static const struct {
 	/* core/guardrail.c */
 	{ "Treated as under 18: %s.",
 	  "Se le trata como menor de 18 años: %s." },
+	/* core/metrics.c */
+	{ "Youth and recoveries",
+	  "Jóvenes y recuperaciones" },
+	/* core/metrics.c */
+	{ "Arrests and detention of identified victims (goal: zero)",
+	  "Arrestos y detención de víctimas identificadas (meta: cero)" },
+	/* core/metrics.c */
+	{ "Protocol timeliness",
+	  "Puntualidad del protocolo" },
+	/* core/metrics.c */
+	{ "Missing from care",
+	  "Ausencias sin permiso de la colocación" },
+	/* core/metrics.c */
+	{ "Stability",
+	  "Estabilidad" },
+	/* core/metrics.c */
+	{ "Exploiters and buyers",
+	  "Explotadores y compradores" },
+	/* core/metrics.c */
+	{ "Minor victim witnesses",
+	  "Testigos víctimas menores de edad" },
+	/* core/metrics.c */
+	{ "Recoveries",
+	  "Recuperaciones" },
+	/* core/metrics.c */
+	{ "First recoveries",
+	  "Primeras recuperaciones" },
+	/* core/metrics.c */
+	{ "Re-recoveries",
+	  "Nuevas recuperaciones" },
+	/* core/metrics.c */
+	{ "Youth identified",
+	  "Jóvenes identificados" },
+	/* core/metrics.c */
+	{ "Mean age",
+	  "Edad media" },
+	/* core/metrics.c */
+	{ "Youngest",
+	  "El más joven" },
+	/* core/metrics.c */
+	{ "Under 12",
+	  "Menores de 12" },
+	/* core/metrics.c */
+	{ "12",
+	  "12" },
+	/* core/metrics.c */
+	{ "13",
+	  "13" },
+	/* core/metrics.c */
+	{ "14",
+	  "14" },
+	/* core/metrics.c */
+	{ "15",
+	  "15" },
+	/* core/metrics.c */
+	{ "16",
+	  "16" },
+	/* core/metrics.c */
+	{ "17",
+	  "17" },
+	/* core/metrics.c */
+	{ "18 or older",
+	  "18 o más" },
+	/* core/metrics.c */
+	{ "Prostitution-related",
+	  "Relacionados con la prostitución" },
+	/* core/metrics.c */
+	{ "Other offences",
+	  "Otros delitos" },
+	/* core/metrics.c */
+	{ "Under 18 at the time of the act",
+	  "Menores de 18 en el momento del hecho" },
+	/* core/metrics.c */
+	{ "18 or older at the time of the act",
+	  "De 18 o más en el momento del hecho" },
+	/* core/metrics.c */
+	{ "All arrests",
+	  "Todos los arrestos" },
+	/* core/metrics.c */
+	{ "Prostitution arrests of minors (SB 1322)",
+	  "Arrestos de menores por prostitución (SB 1322)" },
+	/* core/metrics.c */
+	{ "Offence repealed before the act",
+	  "Delito derogado antes del hecho" },
+	/* core/metrics.c */
+	{ "All refused attempts",
+	  "Todos los intentos rechazados" },
+	/* core/metrics.c */
+	{ "Placements in detention",
+	  "Colocaciones en detención" },
+	/* core/metrics.c */
+	{ "Episodes",
+	  "Episodios" },
+	/* core/metrics.c */
+	{ "24-hour reports on time",
+	  "Reportes de 24 horas a tiempo" },
+	/* core/metrics.c */
+	{ "Reached the day",
+	  "Llegaron al día" },
+	/* core/metrics.c */
+	{ "Stable",
+	  "Estables" },
+	/* core/metrics.c */
+	{ "No check recorded",
+	  "Sin verificación registrada" },
+	/* core/metrics.c */
+	{ "Youth identified since the start day",
+	  "Jóvenes identificados desde el día de inicio" },
+	/* core/metrics.c */
+	{ "Currently stable",
+	  "Estables actualmente" },
+	/* core/metrics.c */
+	{ "No recent check",
+	  "Sin verificación reciente" },
+	/* core/metrics.c */
+	{ "Exploiters (people)",
+	  "Explotadores (personas)" },
+	/* core/metrics.c */
+	{ "Buyers (people)",
+	  "Compradores (personas)" },
+	/* core/metrics.c */
+	{ "People arrested",
+	  "Personas arrestadas" },
+	/* core/metrics.c */
+	{ "Arrests",
+	  "Arrestos" },
+	/* core/metrics.c */
+	{ "Prosecutions filed",
+	  "Causas penales presentadas" },
+	/* core/metrics.c */
+	{ "Convictions",
+	  "Condenas" },
+	/* core/metrics.c */
+	{ "Listed",
+	  "En la lista" },
+	/* core/metrics.c */
+	{ "With an advocate",
+	  "Con defensor" },
+	/* core/metrics.c */
+	{ "With a safety plan",
+	  "Con plan de seguridad" },
+	/* core/metrics.c */
+	{ "CCTV motion filed",
+	  "Moción de circuito cerrado presentada" },
+	/* core/metrics.c */
+	{ "CCTV motion granted",
+	  "Moción de circuito cerrado concedida" },
+	/* core/metrics.c */
+	{ "Due",
+	  "Vencidos" },
+	/* core/metrics.c */
+	{ "On time",
+	  "A tiempo" },
+	/* core/metrics.c */
+	{ "Median time to done",
+	  "Tiempo mediano hasta hacerse" },
+	/* core/metrics.c */
+	{ "90th percentile",
+	  "Percentil 90" },
+	/* core/metrics.c */
+	{ "Recoveries and re-recoveries",
+	  "Recuperaciones y nuevas recuperaciones" },
+	/* core/metrics.c */
+	{ "Youth identified (unique)",
+	  "Jóvenes identificados (sin repetir)" },
+	/* core/metrics.c */
+	{ "Age at first recovery",
+	  "Edad en la primera recuperación" },
+	/* core/metrics.c */
+	{ "Gender",
+	  "Género" },
+	/* core/metrics.c */
+	{ "Race and ethnicity",
+	  "Raza y origen étnico" },
+	/* core/metrics.c */
+	{ "Arrests of identified victims",
+	  "Arrestos de víctimas identificadas" },
+	/* core/metrics.c */
+	{ "Attempted arrests refused",
+	  "Intentos de arresto rechazados" },
+	/* core/metrics.c */
+	{ "Missing episodes and 24-hour reports",
+	  "Episodios de ausencia y reportes de 24 horas" },
+	/* core/metrics.c */
+	{ "Stable at 30 days",
+	  "Estables a los 30 días" },
+	/* core/metrics.c */
+	{ "Stable at 90 days",
+	  "Estables a los 90 días" },
+	/* core/metrics.c */
+	{ "Stable at 180 days",
+	  "Estables a los 180 días" },
+	/* core/metrics.c */
+	{ "Exploiters and buyers arrested",
+	  "Explotadores y compradores arrestados" },
+	/* core/metrics.c */
+	{ "Recoveries per month",
+	  "Recuperaciones por mes" },
 	{ NULL, NULL }
 };
 /* clang-format on */

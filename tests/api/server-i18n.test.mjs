@@ -22,7 +22,7 @@ test('every message the server can refuse with has its Spanish, with the same co
   assert.deepEqual(missing, [], 'templates without a Spanish entry in src/lib/catalog.c');
   for (const [en, es] of cat) {
     assert.deepEqual(conversions(es), conversions(en), `the conversions differ: ${JSON.stringify(en)}`);
-    assert.notEqual(es, en, `not translated: ${JSON.stringify(en)}`);
+    if (/[A-Za-z]/.test(en)) assert.notEqual(es, en, `not translated: ${JSON.stringify(en)}`);
   }
 });
 

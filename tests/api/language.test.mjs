@@ -1,6 +1,7 @@
-// Refusals in the caller's language (docs/api.md, "Problem details"): the signed-in user's
-// `language` preference, else the request's Accept-Language (q-values honoured, English for
-// any other language). Only the words change: type, status and the fields named stay.
+// The server's words in the caller's language (docs/api.md, "Problem details"; docs/report.md):
+// the signed-in user's `language` preference, else the request's Accept-Language (q-values
+// honoured, English for any other language). Refusals, and the Board report's sections,
+// titles and labels. Only the words change: type, status, fields and keys stay.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCounty, identify, assertProblem, makeClient } from './harness.mjs';
@@ -122,4 +123,30 @@ test('the arrest guardrail refuses in Spanish too, a step named by its Spanish t
   assertProblem(vague, 422, 'justification');
   assert.match(vague.json.errors[0].message,
     /^cualquier arresto de una víctima identificada es una desviación del protocolo .*: escriba por qué/);
+});
+
+test('the Board report speaks the analyst\'s language: sections, titles and labels; keys, values and CSV unchanged', async () => {
+  const q = '/api/v1/reports/board?from=2026-01-01&to=2026-03-31';
+  const analyst = srv.as('analyst');
+  const en1 = (await analyst.get(q)).json;
+  assert.equal((await analyst.request('PUT', '/api/v1/me/preferences/language', { body: { language: 'es' } })).status, 200);
+  const es1 = (await analyst.get(q)).json;
+  const fig = (r, k) => r.figures.find((f) => f.key === k);
+  assert.equal(fig(en1, 'recoveries').title, 'Recoveries and re-recoveries');
+  assert.equal(fig(es1, 'recoveries').title, 'Recuperaciones y nuevas recuperaciones');
+  assert.equal(fig(es1, 'recoveries').section, 'Jóvenes y recuperaciones');
+  assert.equal(fig(es1, 'victim_arrests').measures.find((m) => m.key === 'arrests').label, 'Todos los arrestos');
+  // what programs read is the same in both
+  assert.deepEqual(es1.figures.map((f) => [f.key, f.measures.map((m) => [m.key, m.type])]),
+    en1.figures.map((f) => [f.key, f.measures.map((m) => [m.key, m.type])]));
+  assert.deepEqual(es1.figures.map((f) => f.values), en1.figures.map((f) => f.values));
+  // every title and label has its Spanish (a step's from the protocol's title_es)
+  for (const f of es1.figures) {
+    const e = en1.figures.find((x) => x.key === f.key);
+    if (f.key !== 'age_at_first_recovery') assert.notEqual(f.title, e.title, f.key);
+    for (const m of f.measures) if (/[A-Za-z]/.test(m.label)) assert.notEqual(m.label, e.measures.find((x) => x.key === m.key).label, `${f.key}.${m.key}`);
+  }
+  const csv = await analyst.get(`${q}&format=csv`);
+  assert.equal(csv.status, 200);
+  assert.equal(csv.text.split('\n')[0], (await srv.as('oversight').get(`${q}&format=csv`)).text.split('\n')[0], 'CSV headers are column keys');
 });
