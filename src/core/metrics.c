@@ -115,7 +115,8 @@ static const struct mcat cats_refused[] = {
 	{ "repealed_offence", "Offence repealed before the act", false },
 };
 static const struct mmeasure meas_refused[] = {
-	{ MK_COUNT, 1, 0, "prostitution_of_minors", N_("Prostitution arrests of minors (SB 1322)") },
+	{ MK_COUNT, 1, 0, "prostitution_of_minors",
+	  N_("Prostitution arrests of minors (SB 1322)") },
 	{ MK_COUNT, 2, 0, "repealed_offence", N_("Offence repealed before the act") },
 	{ MK_COUNT, 0, 0, "refused", N_("All refused attempts") },
 };
@@ -174,7 +175,8 @@ static const struct mmeasure meas_exploiter[] = {
 	{ MK_COUNT, 0, 0, "arrests", N_("Arrests") },
 };
 static const struct mcat cats_filed[] = { { "filed", "Prosecutions filed", false } };
-static const struct mmeasure meas_filed[] = { { MK_COUNT, 0, 0, "filed", N_("Prosecutions filed") } };
+static const struct mmeasure meas_filed[] = { { MK_COUNT, 0, 0, "filed",
+						N_("Prosecutions filed") } };
 static const struct mcat cats_convictions[] = { { "convictions", "Convictions", false } };
 static const struct mmeasure meas_convictions[] = {
 	{ MK_COUNT, 0, 0, "convictions", N_("Convictions") },
