@@ -92,6 +92,19 @@ static void format_one(bool es, const char *spec, struct buf *b, va_list *ap)
 #undef ONE
 }
 
+/* s (n bytes) into out, cut short on a character's boundary: a Spanish text cut inside an
+ * "ñ" would not be UTF-8, and the answer's JSON would lose it. */
+static void copy_utf8(char *out, size_t size, const char *s, size_t n)
+{
+	if (n >= size) {
+		n = size - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
 /*
  * printf for the error's texts: the English template, or its Spanish from the catalogue
  * (the catalogue's test holds the conversions equal), with each string argument in the
@@ -123,7 +136,7 @@ static void format_in(bool es, char *out, size_t size, const char *fmt, va_list 
 		format_one(es, spec, &b, &aq);
 	}
 	va_end(aq);
-	snprintf(out, size, "%s", b.data);
+	copy_utf8(out, size, b.data, b.len);
 	buf_release(&b);
 }
 
@@ -168,9 +181,11 @@ enum sh_code sh_error_field(struct sh_error *err, enum sh_code code, const char 
 	format_in(false, f->message, sizeof(f->message), fmt, ap);
 	format_in(true, f->message_es, sizeof(f->message_es), fmt, ap);
 	va_end(ap);
-	if (!err->detail[0]) {
-		snprintf(err->detail, sizeof(err->detail), "%s: %s", f->field, f->message);
-		snprintf(err->detail_es, sizeof(err->detail_es), "%s: %s", f->field, f->message_es);
+	if (!err->detail[0]) { /* cut on a character's boundary too (copy_utf8) */
+		sh_error_text(false, err->detail, sizeof(err->detail), "%s: %s", f->field,
+			      f->message);
+		sh_error_text(false, err->detail_es, sizeof(err->detail_es), "%s: %s", f->field,
+			      f->message_es);
 	}
 	return err->code;
 }
