@@ -1421,6 +1421,9 @@ static const struct {
 	/* core/metrics.c */
 	{ "Recoveries per month",
 	  "Recuperaciones por mes" },
+	/* api/county.c */
+	{ "cannot be read",
+	  "no se puede leer" },
 	{ NULL, NULL }
 };
 /* clang-format on */

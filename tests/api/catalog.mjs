@@ -91,7 +91,8 @@ export function templates() {
       if (HIDDEN.has(args[1])) continue;
       const ts = literals(args[fmt] ?? '');
       assert.ok(ts.length, `${line(m.index)}: the template must be a literal (or "%s" with a text marked N_())`);
-      for (const t of ts) if (t !== '%s') add(t, line(m.index));
+      // a finished text passed whole ("%s", "%.300s") is found where it is written (N_())
+      for (const t of ts) if (!/^%(\.\d+)?s$/.test(t)) add(t, line(m.index));
     }
     for (const m of text.matchAll(/\bN_\s*\(/g)) {
       for (const t of literals(callArgs(text, m.index + m[0].length - 1)[0])) add(t, line(m.index));

@@ -12,7 +12,8 @@ static void detail_in_both_languages(void **state)
 
 	UNUSED(state);
 	sh_error_set(&err, SH_ETOOBIG, "the request body is larger than %zu bytes", (size_t)4096);
-	assert_string_equal(sh_error_detail_in(&err, "en"), "the request body is larger than 4096 bytes");
+	assert_string_equal(sh_error_detail_in(&err, "en"),
+			    "the request body is larger than 4096 bytes");
 	assert_string_equal(sh_error_detail_in(&err, "es"),
 			    "el cuerpo de la solicitud tiene más de 4096 bytes");
 	assert_string_equal(sh_error_detail_in(&err, "fr"), err.detail);
@@ -26,8 +27,8 @@ static void field_names_stay(void **state)
 	struct sh_error err = SH_ERROR_INIT;
 
 	UNUSED(state);
-	sh_error_field(&err, SH_EINVAL, "youth.age_estimate", "give a whole number from %lld to %lld",
-		       0LL, 25LL);
+	sh_error_field(&err, SH_EINVAL, "youth.age_estimate",
+		       "give a whole number from %lld to %lld", 0LL, 25LL);
 	assert_string_equal(err.fields[0].field, "youth.age_estimate");
 	assert_string_equal(sh_error_message_in(&err.fields[0], "es"),
 			    "indique un número entero de 0 a 25");
@@ -46,12 +47,14 @@ static void arguments_follow_the_language(void **state)
 	UNUSED(state);
 	sh_error_set(&err, SH_EFORBIDDEN, "%s", N_("supervisors see who viewed a case"));
 	assert_string_equal(err.detail_es, "los supervisores ven quién consultó un caso");
-	sh_error_set(&err, SH_ECONFLICT, "the step \"%s\" is already %s; to change that, correct the "
-		     "earlier entry on the timeline", "Hotline report" SH_BOTH_SEP "Reporte a la línea",
-		     "done");
+	sh_error_set(&err, SH_ECONFLICT,
+		     "the step \"%s\" is already %s; to change that, correct the "
+		     "earlier entry on the timeline",
+		     "Hotline report" SH_BOTH_SEP "Reporte a la línea", "done");
 	assert_string_equal(err.detail, "the step \"Hotline report\" is already done; to change "
-			    "that, correct the earlier entry on the timeline");
-	assert_string_equal(err.detail_es, "el paso \"Reporte a la línea\" ya está hecho; para "
+					"that, correct the earlier entry on the timeline");
+	assert_string_equal(err.detail_es,
+			    "el paso \"Reporte a la línea\" ya está hecho; para "
 			    "cambiarlo, corrija la anotación anterior en la cronología");
 	sh_error_set(&err, SH_ENOTFOUND, "no such path: %s", "/api/v1/Synthetic");
 	assert_string_equal(err.detail_es, "no existe esa ruta: /api/v1/Synthetic");
