@@ -167,7 +167,7 @@ FUZZ_PARSERS := protocol witness_rules offences
 # handlers) and json (every route's body through its validation)
 FUZZ_REQUESTS := http json
 FUZZ_NAMES := $(FUZZ_PARSERS) $(FUZZ_REQUESTS)
-FUZZ_LIB   := src/lib/arena.c src/lib/buf.c src/lib/error.c src/lib/timefmt.c
+FUZZ_LIB   := src/lib/arena.c src/lib/buf.c src/lib/catalog.c src/lib/error.c src/lib/timefmt.c
 FUZZ_SRC_protocol      := src/core/protocol_parse.c src/core/protocol_eval.c \
 			  src/core/protocol_calendar.c src/core/access.c src/lib/tz.c
 FUZZ_SRC_witness_rules := src/core/witness.c src/core/phrase.c

@@ -131,7 +131,7 @@ enum sh_code admin_agency_add(struct store *s, int64_t now, const struct princip
 
 	check_text("name", r->name, 1, 100, true, err);
 	if (access_kind_parse(r->kind) < 0)
-		sh_error_field(err, SH_EINVAL, "kind", "must be one of: " ACCESS_KIND_HINT);
+		sh_error_field(err, SH_EINVAL, "kind", "must be one of: %s", ACCESS_KIND_HINT);
 	if (r->home_area)
 		check_area("home_area", r->home_area, err);
 	for (const char **a = r->areas; a && *a; a++)
@@ -400,9 +400,11 @@ static enum sh_code do_user_update(struct store_conn *c, void *arg, struct sh_er
 		if (on) {
 			rc = sh_error_field(
 				err, SH_ECONFLICT, moved ? "agency_id" : "role",
-				"%s is on %zu shift%s of the agency's on-call roster now or "
-				"ahead: end %s first (the On call screen)",
-				u.display_name, on, on == 1 ? "" : "s", on == 1 ? "it" : "them");
+				on == 1 ? "%s is on %zu shift of the agency's on-call roster now or "
+					  "ahead: end it first (the On call screen)"
+					: "%s is on %zu shifts of the agency's on-call roster now or "
+					  "ahead: end them first (the On call screen)",
+				u.display_name, on);
 			goto out;
 		}
 	}

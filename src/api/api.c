@@ -5,6 +5,7 @@
 #include "lib/timefmt.h"
 #include "lib/jsonh.h"
 #include "lib/log.h"
+#include "store/store.h"
 
 enum sh_code api_reply_json(struct api_response *res, int status, const json_t *v)
 {
@@ -36,7 +37,8 @@ json_t *api_body_object(const struct api_request *req, struct sh_error *err)
 	return jsonh_parse_object(req->body, req->body_len, err);
 }
 
-void api_problem(struct api_response *res, const struct sh_error *err, const char *request_id)
+void api_problem(struct api_response *res, const struct sh_error *err, const char *request_id,
+		 const char *lang)
 {
 	enum sh_code code = err->code ? err->code : SH_EINTERNAL;
 	int status = sh_code_http_status(code);
@@ -45,19 +47,25 @@ void api_problem(struct api_response *res, const struct sh_error *err, const cha
 
 	snprintf(type, sizeof(type), "/problems/%s", sh_code_name(code));
 	json_object_set_new(p, "type", json_string(type));
-	json_object_set_new(p, "title", json_string(sh_code_title(code)));
+	json_object_set_new(p, "title", json_string(sh_code_title_in(code, lang)));
 	json_object_set_new(p, "status", json_integer(status));
 	/* internal details (SQL errors, paths) stay in the server log, not the answer;
 	 * "unavailable" (shutting down, busy, not ready) says which */
-	json_object_set_new(p, "detail",
-			    json_string(status >= 500 && code != SH_EUNAVAILABLE
-						? "The server could not complete the request; "
-						  "it has been logged with the request id."
-						: err->detail));
+	json_object_set_new(
+		p, "detail",
+		json_string(status >= 500 && code != SH_EUNAVAILABLE
+				    ? (strcmp(lang, "es") ? "The server could not complete the "
+							    "request; it has been logged with the "
+							    "request id."
+							  : "El servidor no pudo completar la "
+							    "solicitud; quedó registrada con el "
+							    "identificador de la solicitud.")
+				    : sh_error_detail_in(err, lang)));
 	for (int i = 0; i < err->nfields; i++) {
 		json_t *f = json_object();
 		json_object_set_new(f, "field", json_string(err->fields[i].field));
-		json_object_set_new(f, "message", json_string(err->fields[i].message));
+		json_object_set_new(f, "message",
+				    json_string(sh_error_message_in(&err->fields[i], lang)));
 		json_array_append_new(errors, f);
 	}
 	json_object_set_new(p, "errors", errors);
@@ -124,4 +132,63 @@ const char *api_base_url(struct api_request *req)
 		host = "localhost";
 	return arena_printf(req->arena, "%s://%s",
 			    req->secure || app->cfg.secure_cookies ? "https" : "http", host);
+}
+
+/* The language of a signed-in caller's `language` preference, or NULL when unset. */
+static const char *preferred_language(struct api_request *req)
+{
+	struct sh_error ignored = SH_ERROR_INIT;
+	struct store_conn *c;
+	const char *lang = NULL;
+	char *v = NULL;
+
+	if (!req->who || !req->who->user_id || store_read_begin(req->app->store, &c, &ignored))
+		return NULL;
+	if (!store_pref_get(c, req->who->user_id, "language", req->arena, &v, &ignored) && v) {
+		json_t *j = json_loads(v, 0, NULL);
+		const char *l = j ? jsonh_str(j, "language") : NULL;
+		if (l)
+			lang = !strcmp(l, "es") ? "es" : "en";
+		json_decref(j);
+	}
+	store_read_end(c);
+	return lang;
+}
+
+const char *api_accept_language(const char *header)
+{
+	const char *best = "en", *p = header;
+	double best_q = -1;
+
+	while (p && *p) {
+		size_t n;
+		double q = 1;
+		const char *end = strchr(p, ','), *semi;
+
+		p += strspn(p, " \t");
+		if (!end)
+			end = p + strlen(p);
+		n = strcspn(p, ";, \t-");
+		semi = memchr(p, ';', (size_t)(end - p));
+		if (semi) {
+			const char *qs = strstr(semi, "q=");
+			if (qs && qs < end)
+				q = strtod(qs + 2, NULL);
+		}
+		/* the first of the best: a later tag must say it is preferred */
+		if (q > 0 && q > best_q &&
+		    (n == 2 && (!strncasecmp(p, "es", 2) || !strncasecmp(p, "en", 2)))) {
+			best = !strncasecmp(p, "es", 2) ? "es" : "en";
+			best_q = q;
+		}
+		p = *end ? end + 1 : end;
+	}
+	return best;
+}
+
+const char *api_language(struct api_request *req)
+{
+	const char *lang = preferred_language(req);
+
+	return lang ? lang : api_accept_language(api_header(req, "Accept-Language"));
 }

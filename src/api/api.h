@@ -79,8 +79,16 @@ json_t *api_body_object(const struct api_request *req, struct sh_error *err);
 /* Where people reach this server: the public_url configuration key (without a trailing
  * '/'), else this request's scheme and Host (a malformed Host: localhost). In the arena. */
 const char *api_base_url(struct api_request *req);
-/* Renders err as application/problem+json into res. */
-void api_problem(struct api_response *res, const struct sh_error *err, const char *request_id);
+/* Renders err as application/problem+json into res, its words in lang ("en" or "es"; the
+ * type, status and field names never change). */
+void api_problem(struct api_response *res, const struct sh_error *err, const char *request_id,
+		 const char *lang);
+/* The language to answer req's caller in: the signed-in user's `language` preference,
+ * else the Accept-Language header's (api_accept_language). "en" or "es", static. */
+const char *api_language(struct api_request *req);
+/* The best of "en" and "es" in an Accept-Language header (q-values honoured, a tag's
+ * region ignored); "en" when neither is acceptable or the header is NULL. Static. */
+const char *api_accept_language(const char *header);
 /* After the handler: what every request owes the audit whatever the handler did (a probe
  * of a case the caller may not see, as "case.probe" "denied" with the route). */
 void api_request_done(struct api_request *req);

@@ -1,5 +1,6 @@
 #include "lib/common.h"
 #include "api/county.h"
+#include "lib/catalog.h"
 #include "core/witness.h"
 #include "lib/arena.h"
 
@@ -294,7 +295,7 @@ static enum sh_code holidays_load(const char *path, struct sh_date **out, size_t
 			*nl = '\0';
 		rc = sh_error_field(err, rc == SH_ENOMEM ? SH_ENOMEM : SH_EINVAL,
 				    "protocol.holidays", "%.300s",
-				    errors.data ? errors.data : "cannot be read");
+				    errors.data ? errors.data : N_("cannot be read"));
 	}
 	buf_release(&errors);
 	return rc;

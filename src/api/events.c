@@ -5,6 +5,7 @@
  * for derogatory labels.
  */
 #include "lib/common.h"
+#include "lib/catalog.h"
 #include "api/app.h"
 #include "api/audit.h"
 #include "api/casefile.h"
@@ -52,6 +53,7 @@ struct ectx {
 	int64_t event_id;
 	bool close, reopen;
 	const char *refusal; /* an arrest refused by the guardrail: the answer's detail */
+	const char *lang;    /* the caller's language (api_language), for the warnings */
 	json_t *warnings;    /* cautions for the answer */
 	int retry_after;     /* seconds, with a 429 */
 	char search_term[SEARCH_HASH_LEN + 1]; /* a verified birth date, for the search index */
@@ -94,6 +96,26 @@ static const struct event_kind *event_kind_of(const char *type);
 
 /* ---- type-specific rules, run inside the write with the case as it is now ---- */
 
+/* A text given in both languages (lib/error.h, SH_BOTH_SEP), so that each language's answer
+ * says it in its own words; en alone when there is no Spanish. */
+static const char *both(struct ectx *x, const char *en, const char *es)
+{
+	return es ? arena_printf(x->req->arena, "%s" SH_BOTH_SEP "%s", en, es) : en;
+}
+
+/* A step's title for a refusal, with its Spanish: a witness item's, or the protocol's
+ * title_es. */
+static const char *title_both(struct ectx *x, const struct step_status *s)
+{
+	const struct protocol *p = x->cf.protocol;
+	const char *es = casefile_witness_item_title_es(s->key);
+
+	for (size_t i = 0; !es && i < protocol_nsteps(p); i++)
+		if (!strcmp(protocol_step_key(p, i), s->key))
+			es = protocol_step_title_es(p, i);
+	return both(x, s->title, es);
+}
+
 static enum sh_code pick_step(struct ectx *x, struct sh_error *err)
 {
 	const char *key = jsonh_str(x->body, "step");
@@ -122,16 +144,16 @@ static enum sh_code pick_step(struct ectx *x, struct sh_error *err)
 		return sh_error_field(err, SH_EINVAL, "step",
 				      "this step does not apply to this case%s: choose one of the "
 				      "steps listed on the case",
-				      episode >= 0 ? " (or this episode)" : "");
+				      episode >= 0 ? N_(" (or this episode)") : "");
 	if (!s->owner || strcmp(s->owner, access_kind_name(x->req->who->kind)))
 		return sh_error_set(err, SH_EFORBIDDEN,
-				    "the step \"%s\" is %s's to do, not your agency's", s->title,
-				    s->owner ? s->owner : "no agency");
+				    "the step \"%s\" is %s's to do, not your agency's",
+				    title_both(x, s), s->owner ? s->owner : N_("no agency"));
 	if (s->state != STEP_PENDING && !x->amends)
 		return sh_error_set(err, SH_ECONFLICT,
 				    "the step \"%s\" is already %s; to change that, correct the "
 				    "earlier entry on the timeline",
-				    s->title, protocol_state_name(s->state));
+				    title_both(x, s), protocol_state_name(s->state));
 	if (s->not_before && x->at < s->not_before && !strcmp(x->kind->type, "step_done")) {
 		char from[TZ_LOCAL_LEN];
 		tz_format(x->req->app->county.tz, s->not_before, from);
@@ -139,7 +161,7 @@ static enum sh_code pick_step(struct ectx *x, struct sh_error *err)
 			err, SH_EINVAL, "at",
 			"%s cannot be done before %.10s %.5s (its window opens then): "
 			"give a later time, or record it once the window opens",
-			s->title, from, from + 11);
+			title_both(x, s), from, from + 11);
 	}
 	json_object_set_new(x->data, "step", json_string(key));
 	json_object_set_new(x->data, "episode", json_integer(s->episode));
@@ -281,16 +303,20 @@ static enum sh_code check_arrest(struct ectx *x, struct sh_error *err)
 			x->data, "refused",
 			json_string(g.verdict == GUARDRAIL_REFUSE_MINOR ? "sb1322" : "repealed"));
 		x->kind = event_kind_of("refused_arrest");
-		x->refusal = arena_strdup(x->req->arena, g.reason);
+		/* both languages: the refusal is answered in the caller's (lib/error.h) */
+		x->refusal = both(x, g.reason, g.reason_es);
 		return SH_OK;
 	case GUARDRAIL_ASK_SUBDIVISION:
-		return sh_error_field(err, SH_EINVAL, "offense", "%s", g.reason);
+		return sh_error_field(err, SH_EINVAL, "offense", "%s",
+				      both(x, g.reason, g.reason_es));
 	case GUARDRAIL_ACCEPT: break;
 	}
-	if ((rc = justified(x, "any arrest of an identified victim", err)))
+	if ((rc = justified(x, N_("any arrest of an identified victim"), err)))
 		return rc;
 	if (g.reason[0])
-		warn(x, "offense", arena_strdup(x->req->arena, g.reason));
+		warn(x, "offense",
+		     arena_strdup(x->req->arena,
+				  x->lang && !strcmp(x->lang, "es") ? g.reason_es : g.reason));
 	json_object_set_new(x->data, "deviation", json_true());
 	return SH_OK;
 }
@@ -310,9 +336,9 @@ static enum sh_code check_placement(struct ectx *x, struct sh_error *err)
 		words = offences_detention_words(x->req->app->offences, detail);
 	if (!strcmp(setting, "detention") || words) {
 		if ((rc = justified(x,
-				    words ? "a placement that is detention (juvenile hall, camp "
-					    "or the like)"
-					  : "placement in detention",
+				    words ? N_("a placement that is detention (juvenile hall, "
+					       "camp or the like)")
+					  : N_("placement in detention"),
 				    err)))
 			return rc;
 		json_object_set_new(x->data, "detention", json_true());
@@ -1136,8 +1162,8 @@ static enum sh_code do_add(struct store_conn *c, void *arg, struct sh_error *err
 		rc = sh_error_field(err, SH_EINVAL, "at", "is before the identification%s",
 				    strcmp(x->kind->type, "arrest")
 					    ? ""
-					    : " by more than the days the setting "
-					      "arrest.before_identification_days allows");
+					    : N_(" by more than the days the setting "
+						 "arrest.before_identification_days allows"));
 		goto out;
 	}
 	if (x->amends) {
@@ -1294,6 +1320,7 @@ API_HANDLER(api_events_create)
 			goto out;
 		}
 	}
+	x.lang = api_language(req); /* before the write: it reads a preference */
 	x.data = json_object();
 	x.text = json_object();
 	for (const char *const *f = x.kind->text_fields; f && *f; f++) {

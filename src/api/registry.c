@@ -177,7 +177,10 @@ const char *registry_step_title(const struct registry *r, int64_t protocol_id, c
 
 const char *registry_step_title_es(const struct registry *r, const char *key)
 {
-	const char *found = NULL;
+	const char *found = casefile_witness_item_title_es(key);
+
+	if (found) /* a witness item: made by the server, not the protocol */
+		return found;
 
 	for (size_t i = 0; key && i < r->n; i++) {
 		const struct protocol *p = r->e[i].p;

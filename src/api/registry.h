@@ -41,7 +41,8 @@ const struct registry_entry *registry_by_id(const struct registry *r, int64_t id
 /* A step's title in words: a witness item's, else the one of protocol version protocol_id;
  * the key itself when neither knows it. */
 const char *registry_step_title(const struct registry *r, int64_t protocol_id, const char *key);
-/* A step's title in Spanish (title_es; the latest version that gives one), or NULL. */
+/* A step's title in Spanish: a witness item's (made by the server), else the protocol's
+ * title_es (the latest version that gives one); NULL when neither. */
 const char *registry_step_title_es(const struct registry *r, const char *key);
 
 #endif

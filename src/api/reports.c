@@ -350,15 +350,17 @@ static enum sh_code months_json(const struct tz *tz, const struct metrics_period
 }
 
 /* The steps the timeliness figures list: every stored protocol version's, newest first. */
-static enum sh_code catalogue(struct metrics *m, const struct registry *reg)
+static enum sh_code catalogue(struct metrics *m, const struct registry *reg, bool es)
 {
 	enum sh_code rc = SH_OK;
 
 	for (size_t i = reg ? reg->n : 0; !rc && i-- > 0;) {
 		const struct protocol *p = reg->e[i].p;
 		for (size_t k = 0; !rc && k < protocol_nsteps(p); k++) {
-			const char *key = protocol_step_key(p, k);
-			rc = metrics_set_step(m, key, protocol_step_title(p, key));
+			const char *key = protocol_step_key(p, k), *t = NULL;
+			if (es)
+				t = protocol_step_title_es(p, k);
+			rc = metrics_set_step(m, key, t ? t : protocol_step_title(p, key));
 		}
 	}
 	return rc;
@@ -392,6 +394,7 @@ enum sh_code report_board(struct store *s, const struct registry *reg,
 	o.area = rq->area;
 	o.version = version;
 	o.tz = rq->tz;
+	o.es = rq->es && rq->format == METRICS_JSON;
 	if (rq->area && !report_area_valid(rq->area))
 		return sh_error_field(err, SH_EINVAL, "area",
 				      "choose one of the county's areas (an area code is lowercase "
@@ -410,7 +413,7 @@ enum sh_code report_board(struct store *s, const struct registry *reg,
 	for (size_t i = 0; !rc && i < nags; i++)
 		rc = metrics_set_agency(m, ags[i].id, ags[i].name);
 	if (!rc)
-		rc = catalogue(m, reg);
+		rc = catalogue(m, reg, rq->es);
 	if (rc) {
 		rc = sh_error_set(err, rc, "the report could not be prepared (%s)",
 				  sh_code_title(rc));
@@ -496,6 +499,7 @@ API_HANDLER(api_report_board)
 		return err->code;
 	rq.tz = app->county.tz;
 	rq.offences = app->offences;
+	rq.es = !strcmp(api_language(req), "es");
 	if ((rc = report_board(app->store, &app->registry, &rq, SH_VERSION, &res->body, err)))
 		return rc;
 	timefmt_format_date(rq.from, from);

@@ -17,6 +17,7 @@ struct report_request {
 	bool public_release;
 	enum metrics_format format;
 	const char *area; /* NULL: every area */
+	bool es; /* the people's words in Spanish where they are translated (docs/report.md) */
 };
 
 /*

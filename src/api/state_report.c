@@ -5,6 +5,7 @@
  * `safeharbor report federal`), which are the Board report's figures in another layout.
  */
 #include "lib/common.h"
+#include "lib/catalog.h"
 #include "api/app.h"
 #include "api/audit.h"
 #include "api/casefile.h"
@@ -131,7 +132,7 @@ API_HANDLER(api_report_csec)
 	struct sh_date from, to;
 	enum sh_code rc;
 
-	if (period_params(req, &from, &to, "the indicators come as csv only", err))
+	if (period_params(req, &from, &to, N_("the indicators come as csv only"), err))
 		return err->code;
 	if ((rc = report_csec(req->app->store, req->app->county.tz, from, to, &res->body, err)))
 		return rc;
@@ -150,7 +151,7 @@ API_HANDLER(api_report_federal)
 	struct report_request rq = { .format = METRICS_FEDERAL };
 	enum sh_code rc;
 
-	if (period_params(req, &rq.from, &rq.to, "the federal counts come as csv only", err))
+	if (period_params(req, &rq.from, &rq.to, N_("the federal counts come as csv only"), err))
 		return err->code;
 	rq.tz = app->county.tz;
 	rq.offences = app->offences;

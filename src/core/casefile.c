@@ -343,23 +343,43 @@ static void fill_facts(const struct casefile *cf, const struct case_state *s,
 
 /* ---- witness items ---- */
 
-/* The witness items and their titles, in the order a witness brings them. */
+/* The witness items and their titles, in the order a witness brings them; in Spanish as the
+ * web app's catalogue says them (web/i18n/es.json, step.KEY: tests/api/i18n.test.mjs). */
 static const struct {
-	const char *key, *title;
+	const char *key, *title, *title_es;
 } witness_titles[] = {
-	{ "witness_advocate", "An advocate is assigned to the minor witness" },
+	{ "witness_advocate", "An advocate is assigned to the minor witness",
+	  "Se asigna un defensor al testigo menor de edad" },
 	{ "cctv_motion_deadline",
-	  "Last day to file the closed-circuit testimony motion while the witness is eligible" },
-	{ "witness_notice", "Written notice of the closed-circuit testimony motion" },
-	{ "safety_plan_review", "Safety plan reviewed before the hearing" },
+	  "Last day to file the closed-circuit testimony motion while the witness is eligible",
+	  "Último día para presentar la moción de testimonio por circuito cerrado mientras el "
+	  "testigo reúne los requisitos" },
+	{ "witness_notice", "Written notice of the closed-circuit testimony motion",
+	  "Aviso por escrito de la moción de testimonio por circuito cerrado" },
+	{ "safety_plan_review", "Safety plan reviewed before the hearing",
+	  "Plan de seguridad revisado antes de la audiencia" },
 };
 
-const char *casefile_witness_item_title(const char *key)
+static int witness_title_index(const char *key)
 {
 	for (size_t i = 0; key && i < ARRAY_SIZE(witness_titles); i++)
 		if (!strcmp(witness_titles[i].key, key))
-			return witness_titles[i].title;
-	return NULL;
+			return (int)i;
+	return -1;
+}
+
+const char *casefile_witness_item_title(const char *key)
+{
+	int i = witness_title_index(key);
+
+	return i < 0 ? NULL : witness_titles[i].title;
+}
+
+const char *casefile_witness_item_title_es(const char *key)
+{
+	int i = witness_title_index(key);
+
+	return i < 0 ? NULL : witness_titles[i].title_es;
 }
 
 static void witness_item(struct casefile *cf, const char *key, const char *owner, const char *also,

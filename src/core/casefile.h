@@ -131,6 +131,8 @@ bool casefile_witness_victim(const struct casefile *cf, const struct witness_rec
 /* The title of a witness item (witness_advocate, cctv_motion_deadline, witness_notice,
  * safety_plan_review; static storage), or NULL for any other key. */
 const char *casefile_witness_item_title(const char *key);
+/* The same in Spanish (static storage), or NULL for any other key. */
+const char *casefile_witness_item_title_es(const char *key);
 /* The derived step (instance), or NULL. */
 const struct step_status *casefile_step(const struct casefile *cf, const char *key, int episode);
 /* Is the youth missing now (an episode without an end)? */

@@ -39,7 +39,8 @@ struct guardrail_result {
 	bool minor;		 /* treated as under 18 for the guardrail */
 	const char *age_basis;	 /* "birth date", "estimate", "estimate not verified",
 				    "unknown" (static) */
-	char reason[GUARDRAIL_REASON_MAX]; /* why refused, or why treated as a minor */
+	char reason[GUARDRAIL_REASON_MAX];    /* why refused, or why treated as a minor */
+	char reason_es[GUARDRAIL_REASON_MAX]; /* the same in Spanish */
 };
 
 /* Judges an arrest for `offense` (what was typed) at instant act_at. */

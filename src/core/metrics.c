@@ -5,6 +5,7 @@
  * and suppression. docs/report.md explains every figure in words.
  */
 #include "lib/common.h"
+#include "lib/catalog.h"
 #include "core/metrics_internal.h"
 
 const int metrics_stability_days[METRICS_NSTAB] = { 30, 90, 180 };
@@ -28,13 +29,13 @@ const int metrics_stability_days[METRICS_NSTAB] = { 30, 90, 180 };
 
 /* ---- the figure catalogue ---- */
 
-#define S_YOUTH "Youth and recoveries"
-#define S_ARRESTS "Arrests and detention of identified victims (goal: zero)"
-#define S_STEPS "Protocol timeliness"
-#define S_MISSING "Missing from care"
-#define S_STABILITY "Stability"
-#define S_EXPLOITERS "Exploiters and buyers"
-#define S_WITNESSES "Minor victim witnesses"
+#define S_YOUTH N_("Youth and recoveries")
+#define S_ARRESTS N_("Arrests and detention of identified victims (goal: zero)")
+#define S_STEPS N_("Protocol timeliness")
+#define S_MISSING N_("Missing from care")
+#define S_STABILITY N_("Stability")
+#define S_EXPLOITERS N_("Exploiters and buyers")
+#define S_WITNESSES N_("Minor victim witnesses")
 
 #define B_IDENTIFIED "Counted by the day the youth was identified (identified_at)."
 #define B_EVENT "Counted by the time of the event, whenever the recovery was identified."
@@ -63,12 +64,12 @@ static const struct mline lines_witness[] = {
 };
 
 static const struct mmeasure meas_recoveries[] = {
-	{ MK_COUNT, 0, 0, "recoveries", "Recoveries" },
-	{ MK_COUNT, 1, 0, "first_recoveries", "First recoveries" },
-	{ MK_COUNT, 2, 0, "re_recoveries", "Re-recoveries" },
+	{ MK_COUNT, 0, 0, "recoveries", N_("Recoveries") },
+	{ MK_COUNT, 1, 0, "first_recoveries", N_("First recoveries") },
+	{ MK_COUNT, 2, 0, "re_recoveries", N_("Re-recoveries") },
 };
 static const struct mcat cats_youth[] = { { "youth", "Youth identified", false } };
-static const struct mmeasure meas_youth[] = { { MK_COUNT, 0, 0, "youth", "Youth identified" } };
+static const struct mmeasure meas_youth[] = { { MK_COUNT, 0, 0, "youth", N_("Youth identified") } };
 
 static const struct mcat cats_age[] = {
 	{ "first_recoveries", "First recoveries", false },
@@ -82,16 +83,16 @@ static const struct mcat cats_age[] = {
 	{ "18_or_older", "18 or older", false },
 };
 static const struct mmeasure meas_age[] = {
-	{ MK_AGE_MEAN, 0, 0, "mean", "Mean age" },
-	{ MK_AGE_MIN, 0, 0, "youngest", "Youngest" },
-	{ MK_COUNT, 1, 0, "under_12", "Under 12" },
-	{ MK_COUNT, 2, 0, "12", "12" },
-	{ MK_COUNT, 3, 0, "13", "13" },
-	{ MK_COUNT, 4, 0, "14", "14" },
-	{ MK_COUNT, 5, 0, "15", "15" },
-	{ MK_COUNT, 6, 0, "16", "16" },
-	{ MK_COUNT, 7, 0, "17", "17" },
-	{ MK_COUNT, 8, 0, "18_or_older", "18 or older" },
+	{ MK_AGE_MEAN, 0, 0, "mean", N_("Mean age") },
+	{ MK_AGE_MIN, 0, 0, "youngest", N_("Youngest") },
+	{ MK_COUNT, 1, 0, "under_12", N_("Under 12") },
+	{ MK_COUNT, 2, 0, "12", N_("12") },
+	{ MK_COUNT, 3, 0, "13", N_("13") },
+	{ MK_COUNT, 4, 0, "14", N_("14") },
+	{ MK_COUNT, 5, 0, "15", N_("15") },
+	{ MK_COUNT, 6, 0, "16", N_("16") },
+	{ MK_COUNT, 7, 0, "17", N_("17") },
+	{ MK_COUNT, 8, 0, "18_or_older", N_("18 or older") },
 };
 
 static const struct mcat cats_arrests[] = {
@@ -102,11 +103,11 @@ static const struct mcat cats_arrests[] = {
 	{ "of_18_or_older", "18 or older at the time of the act", false },
 };
 static const struct mmeasure meas_arrests[] = {
-	{ MK_COUNT, 1, 0, "prostitution_related", "Prostitution-related" },
-	{ MK_COUNT, 2, 0, "other_offences", "Other offences" },
-	{ MK_COUNT, 3, 0, "of_minors", "Under 18 at the time of the act" },
-	{ MK_COUNT, 4, 0, "of_18_or_older", "18 or older at the time of the act" },
-	{ MK_COUNT, 0, 0, "arrests", "All arrests" },
+	{ MK_COUNT, 1, 0, "prostitution_related", N_("Prostitution-related") },
+	{ MK_COUNT, 2, 0, "other_offences", N_("Other offences") },
+	{ MK_COUNT, 3, 0, "of_minors", N_("Under 18 at the time of the act") },
+	{ MK_COUNT, 4, 0, "of_18_or_older", N_("18 or older at the time of the act") },
+	{ MK_COUNT, 0, 0, "arrests", N_("All arrests") },
 };
 static const struct mcat cats_refused[] = {
 	{ "refused", "Refused attempts", false },
@@ -114,14 +115,15 @@ static const struct mcat cats_refused[] = {
 	{ "repealed_offence", "Offence repealed before the act", false },
 };
 static const struct mmeasure meas_refused[] = {
-	{ MK_COUNT, 1, 0, "prostitution_of_minors", "Prostitution arrests of minors (SB 1322)" },
-	{ MK_COUNT, 2, 0, "repealed_offence", "Offence repealed before the act" },
-	{ MK_COUNT, 0, 0, "refused", "All refused attempts" },
+	{ MK_COUNT, 1, 0, "prostitution_of_minors",
+	  N_("Prostitution arrests of minors (SB 1322)") },
+	{ MK_COUNT, 2, 0, "repealed_offence", N_("Offence repealed before the act") },
+	{ MK_COUNT, 0, 0, "refused", N_("All refused attempts") },
 };
 static const struct mcat cats_detention[] = { { "detention_placements", "Placements in detention",
 						false } };
 static const struct mmeasure meas_detention[] = {
-	{ MK_COUNT, 0, 0, "detention_placements", "Placements in detention" },
+	{ MK_COUNT, 0, 0, "detention_placements", N_("Placements in detention") },
 };
 
 static const struct mcat cats_missing[] = {
@@ -132,8 +134,8 @@ static const struct mcat cats_missing[] = {
 	{ "not_assessed", "Not yet due", true },
 };
 static const struct mmeasure meas_missing[] = {
-	{ MK_COUNT, 0, 0, "episodes", "Episodes" },
-	{ MK_SHARE, 2, 1, "reports_on_time", "24-hour reports on time" },
+	{ MK_COUNT, 0, 0, "episodes", N_("Episodes") },
+	{ MK_SHARE, 2, 1, "reports_on_time", N_("24-hour reports on time") },
 };
 
 static const struct mcat cats_stability[] = {
@@ -143,9 +145,9 @@ static const struct mcat cats_stability[] = {
 	{ "no_check", "No check recorded", false },
 };
 static const struct mmeasure meas_stability[] = {
-	{ MK_COUNT, 0, 0, "recoveries", "Reached the day" },
-	{ MK_SHARE, 1, 0, "stable", "Stable" },
-	{ MK_COUNT, 3, 0, "no_check", "No check recorded" },
+	{ MK_COUNT, 0, 0, "recoveries", N_("Reached the day") },
+	{ MK_SHARE, 1, 0, "stable", N_("Stable") },
+	{ MK_COUNT, 3, 0, "no_check", N_("No check recorded") },
 };
 
 static const struct mcat cats_current[] = {
@@ -155,9 +157,9 @@ static const struct mcat cats_current[] = {
 	{ "no_recent_check", "No recent check", false },
 };
 static const struct mmeasure meas_current[] = {
-	{ MK_COUNT, 0, 0, "youth", "Youth identified since the start day" },
-	{ MK_SHARE, 1, 0, "stable", "Currently stable" },
-	{ MK_COUNT, 3, 0, "no_recent_check", "No recent check" },
+	{ MK_COUNT, 0, 0, "youth", N_("Youth identified since the start day") },
+	{ MK_SHARE, 1, 0, "stable", N_("Currently stable") },
+	{ MK_COUNT, 3, 0, "no_recent_check", N_("No recent check") },
 };
 
 static const struct mcat cats_exploiter[] = {
@@ -167,16 +169,17 @@ static const struct mcat cats_exploiter[] = {
 	{ "people", "People arrested", false },
 };
 static const struct mmeasure meas_exploiter[] = {
-	{ MK_COUNT, 1, 0, "exploiters", "Exploiters (people)" },
-	{ MK_COUNT, 2, 0, "buyers", "Buyers (people)" },
-	{ MK_COUNT, 3, 0, "people", "People arrested" },
-	{ MK_COUNT, 0, 0, "arrests", "Arrests" },
+	{ MK_COUNT, 1, 0, "exploiters", N_("Exploiters (people)") },
+	{ MK_COUNT, 2, 0, "buyers", N_("Buyers (people)") },
+	{ MK_COUNT, 3, 0, "people", N_("People arrested") },
+	{ MK_COUNT, 0, 0, "arrests", N_("Arrests") },
 };
 static const struct mcat cats_filed[] = { { "filed", "Prosecutions filed", false } };
-static const struct mmeasure meas_filed[] = { { MK_COUNT, 0, 0, "filed", "Prosecutions filed" } };
+static const struct mmeasure meas_filed[] = { { MK_COUNT, 0, 0, "filed",
+						N_("Prosecutions filed") } };
 static const struct mcat cats_convictions[] = { { "convictions", "Convictions", false } };
 static const struct mmeasure meas_convictions[] = {
-	{ MK_COUNT, 0, 0, "convictions", "Convictions" },
+	{ MK_COUNT, 0, 0, "convictions", N_("Convictions") },
 };
 
 static const struct mcat cats_witnesses[] = {
@@ -191,11 +194,11 @@ static const struct mcat cats_witnesses[] = {
 	{ "cctv_not_granted", "CCTV motion not granted", true },
 };
 static const struct mmeasure meas_witnesses[] = {
-	{ MK_COUNT, 0, 0, "listed", "Listed" },
-	{ MK_SHARE, 1, 0, "with_advocate", "With an advocate" },
-	{ MK_SHARE, 3, 0, "with_safety_plan", "With a safety plan" },
-	{ MK_COUNT, 5, 0, "cctv_filed", "CCTV motion filed" },
-	{ MK_COUNT, 7, 0, "cctv_granted", "CCTV motion granted" },
+	{ MK_COUNT, 0, 0, "listed", N_("Listed") },
+	{ MK_SHARE, 1, 0, "with_advocate", N_("With an advocate") },
+	{ MK_SHARE, 3, 0, "with_safety_plan", N_("With a safety plan") },
+	{ MK_COUNT, 5, 0, "cctv_filed", N_("CCTV motion filed") },
+	{ MK_COUNT, 7, 0, "cctv_granted", N_("CCTV motion granted") },
 };
 
 static const struct mcat cats_step[] = {
@@ -204,10 +207,10 @@ static const struct mcat cats_step[] = {
 	{ "late", "Late", true },
 };
 static const struct mmeasure meas_step[] = {
-	{ MK_COUNT, 0, 0, "due", "Due" },
-	{ MK_SHARE, 1, 0, "on_time", "On time" },
-	{ MK_MEDIAN, 0, 0, "median", "Median time to done" },
-	{ MK_P90, 0, 0, "p90", "90th percentile" },
+	{ MK_COUNT, 0, 0, "due", N_("Due") },
+	{ MK_SHARE, 1, 0, "on_time", N_("On time") },
+	{ MK_MEDIAN, 0, 0, "median", N_("Median time to done") },
+	{ MK_P90, 0, 0, "p90", N_("90th percentile") },
 };
 
 struct fig_def {
@@ -224,7 +227,7 @@ struct fig_def {
 #define N(a) (int)ARRAY_SIZE(a)
 
 static const struct fig_def fixed[F_STEP0] = {
-	[F_RECOVERIES] = { "recoveries", S_YOUTH, "Recoveries and re-recoveries",
+	[F_RECOVERIES] = { "recoveries", S_YOUTH, N_("Recoveries and re-recoveries"),
 			   "A recovery is one run of the protocol for one youth, from the moment the youth is "
 			   "identified as a suspected victim (T0). A re-recovery is a recovery of a youth who "
 			   "was recovered before (recovery number 2 or more; recoveries are linked by name and "
@@ -232,29 +235,29 @@ static const struct fig_def fixed[F_STEP0] = {
 			   "new each time). Recoveries = first recoveries + re-recoveries.",
 			   B_IDENTIFIED, N(cats_recoveries), cats_recoveries, -1, 0, N(lines_12),
 			   lines_12, N(meas_recoveries), meas_recoveries },
-	[F_YOUTH] = { "youth", S_YOUTH, "Youth identified (unique)",
+	[F_YOUTH] = { "youth", S_YOUTH, N_("Youth identified (unique)"),
 		      "Each youth identified in the period, counted once however many times they were "
 		      "recovered in it. A youth is counted under the area and identifying agency of their "
 		      "first recovery in the period, so the areas and the agencies add up to the total.",
 		      B_IDENTIFIED, N(cats_youth), cats_youth, -1, 0, 0, NULL, N(meas_youth),
 		      meas_youth },
-	[F_AGE] = { "age_at_first_recovery", S_YOUTH, "Age at first recovery",
+	[F_AGE] = { "age_at_first_recovery", S_YOUTH, N_("Age at first recovery"),
 		    "Age in whole years at identification (from the birth date, or the officer's "
 		    "estimate when there is none) of youth recovered for the first time in the period. "
 		    "Mean to one decimal, the youngest, and how many in each band.",
 		    B_IDENTIFIED, N(cats_age), cats_age, F_RECOVERIES, C_FIRST, N(lines_age),
 		    lines_age, N(meas_age), meas_age },
-	[F_GENDER] = { "gender", S_YOUTH, "Gender",
+	[F_GENDER] = { "gender", S_YOUTH, N_("Gender"),
 		       "Gender as recorded at identification, of each youth identified in the period "
 		       "(counted once, at their first recovery in the period). Shown as recorded, in lower "
 		       "case; \"not recorded\" when none was given.",
 		       B_IDENTIFIED, 0, NULL, F_YOUTH, 0, 0, NULL, 0, NULL },
-	[F_RACE] = { "race_ethnicity", S_YOUTH, "Race and ethnicity",
+	[F_RACE] = { "race_ethnicity", S_YOUTH, N_("Race and ethnicity"),
 		     "Race and ethnicity as recorded at identification, of each youth identified in the "
 		     "period (counted once, at their first recovery in the period). Shown as recorded, in "
 		     "lower case; \"not recorded\" when none was given.",
 		     B_IDENTIFIED, 0, NULL, F_YOUTH, 0, 0, NULL, 0, NULL },
-	[F_ARRESTS] = { "victim_arrests", S_ARRESTS, "Arrests of identified victims",
+	[F_ARRESTS] = { "victim_arrests", S_ARRESTS, N_("Arrests of identified victims"),
 			"Arrests of youth identified as victims (arrest events on a recovery's timeline, "
 			"including arrests made up to the setting arrest.before_identification_days before "
 			"the identification), by the time of the arrest. Prostitution-related: the offence "
@@ -266,7 +269,7 @@ static const struct fig_def fixed[F_STEP0] = {
 			"written justification. Goal: zero.",
 			B_EVENT, N(cats_arrests), cats_arrests, -1, 0, N(lines_arrests),
 			lines_arrests, N(meas_arrests), meas_arrests },
-	[F_REFUSED] = { "refused_arrests", S_ARRESTS, "Attempted arrests refused",
+	[F_REFUSED] = { "refused_arrests", S_ARRESTS, N_("Attempted arrests refused"),
 			"Arrests the guardrail refused to record, by the time of the arrest: a prostitution "
 			"offence (PC 647(b), PC 653.22, however written, or words for the act) of a youth "
 			"under 18 at the time of the act (SB 1322), or any arrest for an offence repealed "
@@ -274,14 +277,14 @@ static const struct fig_def fixed[F_STEP0] = {
 			"agency's supervisors and oversight. Goal: zero.",
 			B_EVENT, N(cats_refused), cats_refused, -1, 0, N(lines_12), lines_12,
 			N(meas_refused), meas_refused },
-	[F_DETENTION] = { "detention_placements", S_ARRESTS, "Placements in detention",
+	[F_DETENTION] = { "detention_placements", S_ARRESTS, N_("Placements in detention"),
 			  "Placements recorded with the setting \"detention\", or with the setting \"other\" "
 			  "described as a detention setting (juvenile hall, a probation camp, jail and the "
 			  "like: docs/offences.md), by the time of the placement. Each is a protocol "
 			  "deviation. Goal: zero.",
 			  B_EVENT, N(cats_detention), cats_detention, -1, 0, 0, NULL,
 			  N(meas_detention), meas_detention },
-	[F_MISSING] = { "missing_episodes", S_MISSING, "Missing episodes and 24-hour reports",
+	[F_MISSING] = { "missing_episodes", S_MISSING, N_("Missing episodes and 24-hour reports"),
 			"Missing-from-care episodes that started in the period (by the time the youth went "
 			"missing). 24-hour reports: the protocol steps due 24 hours after the youth went "
 			"missing (setting report.missing_report_steps; by default the reports to law "
@@ -291,27 +294,27 @@ static const struct fig_def fixed[F_STEP0] = {
 			"are left out of the share.",
 			B_EVENT, N(cats_missing), cats_missing, -1, 0, N(lines_missing),
 			lines_missing, N(meas_missing), meas_missing },
-	[F_STAB30] = { "stability_30d", S_STABILITY, "Stable at 30 days", NULL,
+	[F_STAB30] = { "stability_30d", S_STABILITY, N_("Stable at 30 days"), NULL,
 		       "Counted by day 30 after identification: recoveries whose day 30 fell in the period "
 		       "and whose check window has closed.",
 		       N(cats_stability), cats_stability, -1, 0, N(lines_stab), lines_stab,
 		       N(meas_stability), meas_stability },
-	[F_STAB90] = { "stability_90d", S_STABILITY, "Stable at 90 days", NULL,
+	[F_STAB90] = { "stability_90d", S_STABILITY, N_("Stable at 90 days"), NULL,
 		       "Counted by day 90 after identification: recoveries whose day 90 fell in the period "
 		       "and whose check window has closed.",
 		       N(cats_stability), cats_stability, -1, 0, N(lines_stab), lines_stab,
 		       N(meas_stability), meas_stability },
-	[F_STAB180] = { "stability_180d", S_STABILITY, "Stable at 180 days", NULL,
+	[F_STAB180] = { "stability_180d", S_STABILITY, N_("Stable at 180 days"), NULL,
 			"Counted by day 180 after identification: recoveries whose day 180 fell in the "
 			"period and whose check window has closed.",
 			N(cats_stability), cats_stability, -1, 0, N(lines_stab), lines_stab,
 			N(meas_stability), meas_stability },
-	[F_CURRENT] = { "currently_stable", S_STABILITY, "Currently stable", NULL,
+	[F_CURRENT] = { "currently_stable", S_STABILITY, N_("Currently stable"), NULL,
 			"Counted once per youth identified since the start day, under the area and "
 			"identifying agency of their first recovery since then.",
 			N(cats_current), cats_current, -1, 0, N(lines_stab), lines_stab,
 			N(meas_current), meas_current },
-	[F_EXPLOITER] = { "exploiter_arrests", S_EXPLOITERS, "Exploiters and buyers arrested",
+	[F_EXPLOITER] = { "exploiter_arrests", S_EXPLOITERS, N_("Exploiters and buyers arrested"),
 			  "Arrests of exploiters and of buyers recorded on recoveries' timelines "
 			  "(exploiter_arrest events), by the time of the arrest, and the people they were: a "
 			  "person arrested several times in the period (the same `person` recorded, compared "
@@ -319,19 +322,19 @@ static const struct fig_def fixed[F_STEP0] = {
 			  "period; an arrest recorded without a person counts as a person of its own.",
 			  B_EVENT, N(cats_exploiter), cats_exploiter, -1, 0, N(lines_people),
 			  lines_people, N(meas_exploiter), meas_exploiter },
-	[F_PROSECUTIONS] = { "prosecutions_filed", S_EXPLOITERS, "Prosecutions filed",
+	[F_PROSECUTIONS] = { "prosecutions_filed", S_EXPLOITERS, N_("Prosecutions filed"),
 			     "Prosecutions of exploiters and buyers filed in the period (by filing date); counted "
 			     "under the area and identifying agency of the recovery of the first minor witness "
 			     "listed in it, or \"no recovery linked\" when none is listed.",
 			     "Counted by filing date.", N(cats_filed), cats_filed, -1, 0, 0, NULL,
 			     N(meas_filed), meas_filed },
-	[F_CONVICTIONS] = { "convictions", S_EXPLOITERS, "Convictions",
+	[F_CONVICTIONS] = { "convictions", S_EXPLOITERS, N_("Convictions"),
 			    "Prosecutions whose outcome, convicted or a guilty plea, is dated in the period; "
 			    "counted like prosecutions filed.",
 			    "Counted by the date of the outcome.", N(cats_convictions),
 			    cats_convictions, -1, 0, 0, NULL, N(meas_convictions),
 			    meas_convictions },
-	[F_WITNESSES] = { "minor_witnesses", S_WITNESSES, "Minor victim witnesses",
+	[F_WITNESSES] = { "minor_witnesses", S_WITNESSES, N_("Minor victim witnesses"),
 			  "Youth under 18 at identification listed as witnesses in prosecutions in the period "
 			  "(by listing date), and, as of the data: with an advocate assigned; with a safety "
 			  "plan signed off at least once; with a closed-circuit testimony (CCTV) motion "
@@ -339,7 +342,7 @@ static const struct fig_def fixed[F_STEP0] = {
 			  "Counted by the day the witness was listed.", N(cats_witnesses),
 			  cats_witnesses, -1, 0, N(lines_witness), lines_witness, N(meas_witnesses),
 			  meas_witnesses },
-	[F_MONTHS] = { "recoveries_per_month", S_YOUTH, "Recoveries per month",
+	[F_MONTHS] = { "recoveries_per_month", S_YOUTH, N_("Recoveries per month"),
 		       "Recoveries by calendar month (county time) of identification; the first and last months "
 		       "of a period can be partial.",
 		       B_IDENTIFIED, 0, NULL, -1, 0, 0, NULL, 0, NULL },

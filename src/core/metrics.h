@@ -56,6 +56,9 @@ struct metrics_options {
 	const char *area;	  /* the report covers this area only; NULL = every area */
 	struct metrics_stability_def stability;
 	const char *version; /* printed in the output (no generation time is) */
+	/* JSON: sections, titles and measure labels in Spanish (lib/catalog.h); the keys,
+	 * definitions, CSV and the printable page stay as they are (docs/report.md) */
+	bool es;
 };
 
 void metrics_options_defaults(struct metrics_options *o);

@@ -4,6 +4,7 @@
  * Suppressed counts are the strings "1-10" or "suppressed", never a number.
  */
 #include "lib/common.h"
+#include "lib/catalog.h"
 #include "core/metrics_internal.h"
 
 #define SMALL_TEXT "1-10"
@@ -100,6 +101,14 @@ static const char *breakdown_name(enum group_kind k)
 	return k == G_ALL ? "all" : k == G_AREA ? "area" : "agency";
 }
 
+/* Words for people, in the report's language (metrics_options.es; lib/catalog.h). */
+static const char *words(const struct metrics *m, const char *s)
+{
+	const char *es = m->o.es && s ? catalog_es(s) : NULL;
+
+	return es ? es : s;
+}
+
 static void json_figure(const struct metrics *m, const struct mfig *f, struct mout *b)
 {
 	mo_addch(b, '{');
@@ -107,10 +116,10 @@ static void json_figure(const struct metrics *m, const struct mfig *f, struct mo
 	js(b, f->key);
 	mo_addch(b, ',');
 	jkey(b, "section");
-	js(b, f->section);
+	js(b, words(m, f->section));
 	mo_addch(b, ',');
 	jkey(b, "title");
-	js(b, f->title);
+	js(b, words(m, f->title));
 	mo_addch(b, ',');
 	jkey(b, "definition");
 	js(b, f->definition);
@@ -124,7 +133,7 @@ static void json_figure(const struct metrics *m, const struct mfig *f, struct mo
 		js(b, f->meas[i].key);
 		mo_addch(b, ',');
 		jkey(b, "label");
-		js(b, f->meas[i].label);
+		js(b, words(m, f->meas[i].label));
 		mo_addch(b, ',');
 		jkey(b, "type");
 		js(b, type_name(f->meas[i].kind));

@@ -4,13 +4,16 @@
  * its scratch table, never looks at the system clock.
  */
 #include "lib/common.h"
+#include "lib/catalog.h"
 #include "core/protocol_internal.h"
 
 static const char *const status_names[YOUTH_STATUS_COUNT] = {
 	"dependent", "probation", "both", "none", "unknown",
 };
 
-static const char *const state_names[] = { "pending", "done", "waived", "not_applicable" };
+/* the words also stand in refusals ("the step ... is already done"): N_() */
+static const char *const state_names[] = { N_("pending"), N_("done"), N_("waived"),
+					   N_("not_applicable") };
 
 const char *protocol_status_name(enum youth_status s)
 {

@@ -1,4 +1,5 @@
 #include "lib/common.h"
+#include "lib/catalog.h"
 #include "core/phrase.h"
 #include "core/rules.h"
 
@@ -69,7 +70,7 @@ const char *rules_justification_problem(const char *text)
 
 	phrase_fold(text, folded, sizeof(folded), PHRASE_WORDS);
 	if (!folded[0])
-		return "write why, in a sentence or two (it has no words)";
+		return N_("write why, in a sentence or two (it has no words)");
 	for (w = folded; *w;) {
 		size_t n = strcspn(w, " "), l = 0;
 		bool seen = false;
@@ -95,13 +96,14 @@ const char *rules_justification_problem(const char *text)
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(filler); i++)
 		if (!strcmp(folded, filler[i]))
-			return "write why, in words of your own (a placeholder is not a reason)";
+			return N_(
+				"write why, in words of your own (a placeholder is not a reason)");
 	for (size_t i = 0; i < 26; i++)
 		most = counts[i] > most ? counts[i] : most;
 	if (real < RULES_JUSTIFICATION_WORDS || ndistinct < RULES_JUSTIFICATION_WORDS - 1)
-		return "write why, in a sentence of at least four different words";
+		return N_("write why, in a sentence of at least four different words");
 	if (letters && most * 2 > letters)
-		return "write why, in words (this looks like repeated characters)";
+		return N_("write why, in words (this looks like repeated characters)");
 	return NULL;
 }
 

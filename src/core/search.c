@@ -1,5 +1,6 @@
 #include "lib/common.h"
 #include "core/search.h"
+#include "lib/catalog.h"
 
 /* Latin letters with accents, U+00C0 to U+017F, as the ASCII letters a person types for them
  * ("" for the two signs in that block, which separate words). */
@@ -212,16 +213,17 @@ bool search_query_terms(const char *name, char (*out)[SEARCH_TERM_MAX], size_t m
 	words(name, on_query_word, &q);
 	*n = q.n;
 	if (!q.nwords) {
-		*why = "give at least one part of a name (letters or digits)";
+		*why = N_("give at least one part of a name (letters or digits)");
 		return false;
 	}
 	if (q.short_word) {
-		*why = "every part of the name needs at least 2 letters (an initial alone matches too "
-		       "many youth)";
+		*why = N_(
+			"every part of the name needs at least 2 letters (an initial alone matches "
+			"too many youth)");
 		return false;
 	}
 	if (q.nwords > SEARCH_QUERY_WORDS || q.n > max) {
-		*why = "give at most 6 parts of a name";
+		*why = N_("give at most 6 parts of a name");
 		return false;
 	}
 	return true;

@@ -150,7 +150,7 @@ void http_answer(const struct http_routing *r, struct api_request *req, struct a
 			  err.detail);
 out:
 	if (rc)
-		api_problem(res, &err, req->request_id);
+		api_problem(res, &err, req->request_id, api_language(req));
 }
 
 static enum MHD_Result dispatch(struct exchange *x, const char *url)

@@ -1,4 +1,5 @@
 #include "lib/common.h"
+#include "lib/catalog.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include "lib/netaddr.h"
@@ -147,40 +148,41 @@ struct range {
 	}
 
 static const struct range v4_ranges[] = {
-	V4(169, 254, 169, 254, 32, "cloud metadata"), /* before link-local: the reason is clearer */
-	V4(100, 100, 100, 200, 32, "cloud metadata"),
-	V4(0, 0, 0, 0, 8, "unspecified"),
-	V4(10, 0, 0, 0, 8, "private"),
-	V4(100, 64, 0, 0, 10, "shared (CGNAT)"),
-	V4(127, 0, 0, 0, 8, "loopback"),
-	V4(169, 254, 0, 0, 16, "link-local"),
-	V4(172, 16, 0, 0, 12, "private"),
-	V4(192, 0, 0, 0, 24, "reserved"),
-	V4(192, 0, 2, 0, 24, "reserved (documentation)"),
-	V4(192, 88, 99, 0, 24, "reserved"),
-	V4(192, 168, 0, 0, 16, "private"),
-	V4(198, 18, 0, 0, 15, "reserved (benchmarking)"),
-	V4(198, 51, 100, 0, 24, "reserved (documentation)"),
-	V4(203, 0, 113, 0, 24, "reserved (documentation)"),
-	V4(224, 0, 0, 0, 4, "multicast"),
-	V4(240, 0, 0, 0, 4, "reserved"), /* and 255.255.255.255, broadcast */
+	V4(169, 254, 169, 254, 32,
+	   N_("cloud metadata")), /* before link-local: the reason is clearer */
+	V4(100, 100, 100, 200, 32, N_("cloud metadata")),
+	V4(0, 0, 0, 0, 8, N_("unspecified")),
+	V4(10, 0, 0, 0, 8, N_("private")),
+	V4(100, 64, 0, 0, 10, N_("shared (CGNAT)")),
+	V4(127, 0, 0, 0, 8, N_("loopback")),
+	V4(169, 254, 0, 0, 16, N_("link-local")),
+	V4(172, 16, 0, 0, 12, N_("private")),
+	V4(192, 0, 0, 0, 24, N_("reserved")),
+	V4(192, 0, 2, 0, 24, N_("reserved (documentation)")),
+	V4(192, 88, 99, 0, 24, N_("reserved")),
+	V4(192, 168, 0, 0, 16, N_("private")),
+	V4(198, 18, 0, 0, 15, N_("reserved (benchmarking)")),
+	V4(198, 51, 100, 0, 24, N_("reserved (documentation)")),
+	V4(203, 0, 113, 0, 24, N_("reserved (documentation)")),
+	V4(224, 0, 0, 0, 4, N_("multicast")),
+	V4(240, 0, 0, 0, 4, N_("reserved")), /* and 255.255.255.255, broadcast */
 };
 
 static const struct range v6_ranges[] = {
-	{ { 0 }, 128, "unspecified" },
-	{ { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 }, 128, "loopback" },
-	{ { 0 }, 96, "reserved (IPv4-compatible)" },
-	{ { 0, 0x64, 0xff, 0x9b, 0, 1 }, 48, "reserved (local NAT64)" },
-	{ { 0x01, 0x00 }, 64, "reserved (discard)" },
-	{ { 0x20, 0x01, 0x0d, 0xb8 }, 32, "reserved (documentation)" },
-	{ { 0x20, 0x01, 0, 0 }, 32, "reserved (Teredo)" },
+	{ { 0 }, 128, N_("unspecified") },
+	{ { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 }, 128, N_("loopback") },
+	{ { 0 }, 96, N_("reserved (IPv4-compatible)") },
+	{ { 0, 0x64, 0xff, 0x9b, 0, 1 }, 48, N_("reserved (local NAT64)") },
+	{ { 0x01, 0x00 }, 64, N_("reserved (discard)") },
+	{ { 0x20, 0x01, 0x0d, 0xb8 }, 32, N_("reserved (documentation)") },
+	{ { 0x20, 0x01, 0, 0 }, 32, N_("reserved (Teredo)") },
 	{ { 0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54 },
 	  128,
-	  "cloud metadata" },
-	{ { 0xfc }, 7, "private (unique local)" },
-	{ { 0xfe, 0x80 }, 10, "link-local" },
-	{ { 0xfe, 0xc0 }, 10, "reserved (site-local)" },
-	{ { 0xff }, 8, "multicast" },
+	  N_("cloud metadata") },
+	{ { 0xfc }, 7, N_("private (unique local)") },
+	{ { 0xfe, 0x80 }, 10, N_("link-local") },
+	{ { 0xfe, 0xc0 }, 10, N_("reserved (site-local)") },
+	{ { 0xff }, 8, N_("multicast") },
 };
 
 static const char *in_ranges(const struct netaddr *a, const struct range *r, size_t n)

@@ -1,4 +1,5 @@
 #include "lib/common.h"
+#include "lib/catalog.h"
 #include <ctype.h>
 #include <curl/curl.h>
 #include <netdb.h>
@@ -107,7 +108,7 @@ bool deliver_is_loopback(const char *url)
 }
 
 static const char PLAIN_HTTP[] =
-	"not a loopback address (plain http:// is only for a gateway on this host)";
+	N_("not a loopback address (plain http:// is only for a gateway on this host)");
 
 /* Why a webhook may not reach a (NULL: it may). */
 static const char *judge(const struct netaddr *a, bool plain_http, const struct deliver_policy *pol)

@@ -1,5 +1,6 @@
 /* SQLite backend: agencies, users, sessions and tokens. */
 #include "lib/common.h"
+#include "lib/catalog.h"
 #include "store/sqlite_internal.h"
 
 #define USER_COLS                                                                            \
@@ -145,7 +146,8 @@ enum sh_code sqlite_agency_list(struct store_conn *c, struct arena *a, struct ag
 }
 
 static enum sh_code exec_id_flag(struct store_conn *c, const char *sql, int64_t id, int64_t v,
-				 const char *what, struct sh_error *err)
+				 const char *what,
+				 struct sh_error *err) /* what: the refusal when no row changes */
 {
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st;
@@ -158,7 +160,7 @@ static enum sh_code exec_id_flag(struct store_conn *c, const char *sql, int64_t 
 	if ((rc = sq_exec_stmt(sc, st, err)))
 		return rc;
 	if (what && sqlite3_changes(sc->db) == 0)
-		return sh_error_set(err, SH_ENOTFOUND, "no such %s", what);
+		return sh_error_set(err, SH_ENOTFOUND, "%s", what);
 	return SH_OK;
 }
 
@@ -167,7 +169,7 @@ enum sh_code sqlite_agency_set_disabled(struct store_conn *c, int64_t id, bool d
 {
 	static const char sql[] = "UPDATE agencies SET disabled = ?2 WHERE id = ?1";
 
-	return exec_id_flag(c, sql, id, disabled, "agency", err);
+	return exec_id_flag(c, sql, id, disabled, N_("no such agency"), err);
 }
 
 /* A conflict on users: is it the account at the identity provider (another user has it)? */
@@ -280,7 +282,7 @@ enum sh_code sqlite_user_set_disabled(struct store_conn *c, int64_t id, bool dis
 	static const char sql[] = "UPDATE users SET disabled = ?2 WHERE id = ?1";
 	/* enabled again: its time without use starts again, or the next sweep disables it */
 	static const char used[] = "UPDATE users SET last_active_at = ?2 WHERE id = ?1";
-	enum sh_code rc = exec_id_flag(c, sql, id, disabled, "user", err);
+	enum sh_code rc = exec_id_flag(c, sql, id, disabled, N_("no such user"), err);
 
 	if (rc)
 		return rc;
@@ -476,7 +478,7 @@ enum sh_code sqlite_token_revoke(struct store_conn *c, int64_t id, int64_t at, s
 	static const char sql[] =
 		"UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at = 0";
 
-	return exec_id_flag(c, sql, id, at, "valid token", err);
+	return exec_id_flag(c, sql, id, at, N_("no such valid token"), err);
 }
 
 /* ---- notices ---- */
@@ -763,7 +765,7 @@ enum sh_code sqlite_agency_set_password_signin(struct store_conn *c, int64_t id,
 {
 	static const char sql[] = "UPDATE agencies SET password_signin = ?2 WHERE id = ?1";
 
-	return exec_id_flag(c, sql, id, allowed, "agency", err);
+	return exec_id_flag(c, sql, id, allowed, N_("no such agency"), err);
 }
 
 enum sh_code sqlite_oidc_request_put(struct store_conn *c, const struct oidc_request_rec *r,

@@ -462,6 +462,27 @@ static void many_episodes_and_hearings(void **state)
 	assert_non_null(casefile_step(&x.cf, "safety_plan_review", 113));
 }
 
+/* The four witness items are named in e-mails and webhooks in the recipient's language: each
+ * has its Spanish title, and only they do (a protocol's steps take theirs from the file). */
+static void witness_items_have_spanish_titles(void **state)
+{
+	static const char *const items[] = { "witness_advocate", "cctv_motion_deadline",
+					     "witness_notice", "safety_plan_review" };
+
+	UNUSED(state);
+	for (size_t i = 0; i < ARRAY_SIZE(items); i++) {
+		const char *en = casefile_witness_item_title(items[i]);
+		const char *es = casefile_witness_item_title_es(items[i]);
+		assert_non_null(en);
+		assert_non_null(es);
+		assert_string_not_equal(en, es);
+	}
+	assert_string_equal(casefile_witness_item_title_es("safety_plan_review"),
+			    "Plan de seguridad revisado antes de la audiencia");
+	assert_null(casefile_witness_item_title_es("advocate_on_scene"));
+	assert_null(casefile_witness_item_title_es(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +497,7 @@ int main(void)
 		cmocka_unit_test(witness_on_the_motion_date),
 		cmocka_unit_test(witness_items_have_a_first_deadline),
 		cmocka_unit_test(many_episodes_and_hearings),
+		cmocka_unit_test(witness_items_have_spanish_titles),
 	};
 
 	return cmocka_run_group_tests_name("casefile", tests, setup, teardown);

@@ -149,3 +149,73 @@ test('a session that ended while offline asks for the password before sending, a
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('an entry the server refused is corrected and sent again under a new key, or discarded', async () => {
+  const { context, page, problems } = await open(browser, srv.url, { viewport: PHONE });
+  await readyOffline(page);
+  const before = (await casesOf('le')).length;
+
+  // offline, an age the phone takes but the protocol does not serve (at most 25), and a note
+  await context.setOffline(true);
+  await page.getByLabel('Child welfare dependent').check();
+  await page.getByLabel('Age estimate').fill('52');
+  await page.getByLabel('First name').fill('Correcta');
+  await page.getByRole('button', { name: 'Save identification' }).click();
+  await page.getByRole('heading', { name: 'Saved on this phone, not sent yet' }).waitFor();
+  await page.getByLabel('Note').fill('Synthetic: waiting with her at the station');
+  await page.getByRole('button', { name: 'Keep this entry' }).click();
+  await page.getByText('Waiting to be sent (2)').waitFor();
+  const keys = []; // the Idempotency-Key of each identification sent
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/cases') keys.push(r.headers()['idempotency-key']);
+  });
+
+  // the signal returns: refused, and the note waits on it; nothing is recorded
+  await context.setOffline(false);
+  const outbox = page.locator('.outbox');
+  await outbox.getByText(/not accepted by the server: .*whole number from 0 to 25/).waitFor({ timeout: 20000 });
+  await outbox.getByText('not sent: its identification was not accepted').waitFor();
+  assert.equal((await casesOf('le')).length, before);
+  await shot(page, 'offline-4-refused');
+
+  // corrected where the server said, and sent again: one case, with the note
+  await outbox.getByRole('button', { name: 'Correct it' }).click();
+  const age = outbox.getByLabel('youth.age_estimate');
+  assert.equal(await age.inputValue(), '52');
+  await age.fill('15');
+  await shot(page, 'offline-5-correcting');
+  await outbox.getByRole('button', { name: 'Send again' }).click();
+  await outbox.locator('.sent li', { hasText: 'Identification' }).filter({ has: page.locator('.case-id') }).first().waitFor({ timeout: 20000 });
+  await page.getByText(/Waiting to be sent/).waitFor({ state: 'detached', timeout: 20000 });
+  const now = await casesOf('le');
+  assert.equal(now.length, before + 1, 'exactly one case');
+  const id = (await outbox.locator('.sent .case-id').last().textContent()).trim();
+  const c = (await srv.as('le').get(`/api/v1/cases/${id}`)).json;
+  assert.equal(c.youth.age_estimate ?? c.youth.age, 15);
+  const events = (await srv.as('le').get(`/api/v1/cases/${id}/events`)).json.items;
+  assert.deepEqual(events.map((e) => e.type).sort(), ['identification', 'note']);
+  // the corrected request went under a key of its own (the first one named the refused body)
+  assert.equal(keys.length, 2, keys.join(' '));
+  assert.notEqual(keys[1], keys[0]);
+
+  // refused again, and discarded: gone from the phone, nothing recorded
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Identify another youth' }).click();
+  await page.getByLabel('Child welfare dependent').check();
+  await page.getByLabel('Age estimate').fill('61');
+  await page.getByLabel('First name').fill('Descartada');
+  await page.getByRole('button', { name: 'Save identification' }).click();
+  await page.getByRole('heading', { name: 'Saved on this phone, not sent yet' }).waitFor();
+  await context.setOffline(false);
+  await outbox.getByRole('button', { name: 'Discard' }).waitFor({ timeout: 20000 });
+  page.once('dialog', (d) => d.accept());
+  await outbox.getByRole('button', { name: 'Discard' }).click();
+  await page.getByText(/Waiting to be sent/).waitFor({ state: 'detached' });
+  assert.equal((await page.evaluate(async () => {
+    const m = await import(document.querySelector('link[href$="/js/api.js"]').href.replace('api.js', 'offline.js'));
+    return (await m.pending()).length;
+  })), 0);
+  assert.equal((await casesOf('le')).length, before + 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -1,6 +1,7 @@
 // The whole app in Spanish (docs/web.md, "Languages"): every screen of every role, at 360 px,
 // with the language set in the person's preferences (or, for one of them, only the browser's),
-// shows no English word. What the server says in English (its refusals) is marked lang="en"
+// shows no English word, the server's refusals included (it writes them in the person's
+// language). What the server keeps in English (a witness rule's reason) is marked lang="en"
 // and left out; names, codes and case numbers are data, not words of the app.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -82,6 +83,31 @@ test('signed out, a browser that speaks Spanish gets the sign-in screen in Spani
   await page.getByRole('button', { name: 'Iniciar sesión', exact: true }).waitFor();
   assert.equal(await page.getAttribute('html', 'lang'), 'es');
   assert.deepEqual(await englishOn(page), []);
+  await context.close();
+});
+
+test('a refusal reads in Spanish: the server\'s own words, before sign-in and after, nothing marked as English', async () => {
+  const { context, page } = await open(browser, srv.url, { viewport: PHONE, locale: 'es-US' });
+  await page.goto('/');
+  const w = SIGNIN_WORDS.es;
+  await page.getByLabel(w.username).fill('cw');
+  await page.getByLabel(w.password).fill('not-the-password');
+  await page.getByRole('button', { name: w.signIn, exact: true }).click();
+  const said = page.getByText('Usuario o contraseña incorrectos, o la cuenta está desactivada.');
+  await said.waitFor();
+  assert.equal(await page.locator('main :is(.form-status, .msg) [lang="en"]').count(), 0);
+  assert.deepEqual(await englishOn(page), []);
+
+  // signed in, the preference speaks: the current password refused next to its field
+  await signIn(page, 'le', PASSWORD, w);
+  await page.goto('/account');
+  await page.getByLabel('Contraseña actual').fill('not-the-password');
+  await page.getByLabel('Contraseña nueva').fill('Sintetica-nueva-clave-2026');
+  await page.getByRole('button', { name: 'Cambiar la contraseña' }).click();
+  await page.getByText('No es su contraseña actual.').waitFor();
+  assert.equal(await page.locator('main :is(.form-status, .msg) [lang="en"]').count(), 0);
+  assert.deepEqual(await englishOn(page), []);
+  await shot(page, 'spanish-refusal-phone');
   await context.close();
 });
 

@@ -3,7 +3,7 @@
 // request waits while the user signs in again, then is sent again. Nothing here
 // touches browser storage.
 import { setServerOffset } from './dom.js';
-import { t } from './i18n.js';
+import { language, t } from './i18n.js';
 
 let csrf = null;
 let reauth = null;     // () => Promise<void>, set by auth.js
@@ -39,7 +39,9 @@ export class ApiError extends Error {
 }
 
 async function once(method, path, { body, raw, headers = {}, signal }) {
-  const h = { Accept: 'application/json', ...headers };
+  // the server answers its refusals in the signed-in user's language, else in this one: the
+  // app's, so that a refusal before sign-in reads like the screen around it
+  const h = { Accept: 'application/json', 'Accept-Language': language(), ...headers };
   let payload;
   if (raw !== undefined) payload = raw;
   else if (body !== undefined) payload = JSON.stringify(body);

@@ -297,8 +297,8 @@ function fieldBox(form, name) {
 export function showProblem(form, err) {
   clearMessages(form);
   const problem = err?.problem;
-  // the app's own checks come as plain objects, in the user's language; the server's as ApiError
-  const said = err instanceof Error ? serverWords : (x) => x;
+  // the app's own checks and the server's refusals (docs/api.md, "Problem details") both
+  // come in the user's language
   const st = form.querySelector('.form-status');
   let first = null;
   const loose = [];
@@ -306,7 +306,7 @@ export function showProblem(form, err) {
     const box = fieldBox(form, e.field);
     if (!box) { loose.push(sentence(e.message)); continue; }
     const msg = box.querySelector('.msg');
-    fill(msg, said(sentence(e.message)));
+    fill(msg, sentence(e.message));
     msg.className = 'msg error';
     msg.hidden = false;
     const input = box.querySelector('input, select, textarea');
@@ -320,9 +320,9 @@ export function showProblem(form, err) {
     const own = problem?.detail && (!first || problem.detail !== `${first.field}: ${first.message}`);
     const text = !problem ? (err?.message ?? t('dom.wrong'))
       : problem.errors?.length && !loose.length ? t('dom.correct')
-      : own ? said(sentence(problem.detail))
-      : loose.length ? [problem.errors.length > loose.length ? `${t('dom.correct')} ` : null, said(loose.join(' '))]
-      : problem.title ? said(sentence(problem.title)) : t('dom.not_saved');
+      : own ? sentence(problem.detail)
+      : loose.length ? [problem.errors.length > loose.length ? `${t('dom.correct')} ` : null, loose.join(' ')]
+      : problem.title ? sentence(problem.title) : t('dom.not_saved');
     fill(st, text);
     st.className = 'form-status error';
     st.setAttribute('role', 'alert');
@@ -331,9 +331,10 @@ export function showProblem(form, err) {
   (first ?? st)?.focus?.();
 }
 
-// What the server said (its refusals are in English, for every API client): as it is in
-// English; in another language, introduced in that language and marked as English
-// (lang="en"), so a screen reader reads it in English.
+// Words the server keeps as a file or a record wrote them, in English (a witness rule's
+// reason, a notice's detail): as they are in English; in another language, introduced in
+// that language and marked as English (lang="en"), so a screen reader reads it in English.
+// Refusals and warnings are not among them: the server writes those in the user's language.
 export function serverWords(text) {
   if (!text || language() === 'en') return text;
   return [t('dom.server_says'), ' ', h('span', { lang: 'en' }, text)];
@@ -357,7 +358,7 @@ export function showWarnings(form, warnings) {
     const box = fieldBox(form, w.field);
     const msg = box?.querySelector('.msg') ?? form.querySelector('.form-status');
     if (!msg) continue;
-    fill(msg, t('dom.caution'), serverWords(w.message));
+    fill(msg, t('dom.caution'), w.message);
     msg.className = msg.classList.contains('form-status') ? 'form-status warning' : 'msg warning';
     msg.setAttribute('role', 'status');
     msg.hidden = false;

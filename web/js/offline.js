@@ -34,6 +34,12 @@ export const T = {
   get sceneAdd() { return t('offline.scene_add'); },
   get sceneKept() { return t('offline.scene_kept'); },
   get anotherYouth() { return t('offline.another_youth'); },
+  get correct() { return t('offline.correct'); },
+  get correctLead() { return t('offline.correct_lead'); },
+  get resend() { return t('offline.resend'); },
+  get discard() { return t('offline.discard'); },
+  get discardConfirm() { return t('offline.discard_confirm'); },
+  get cancel() { return t('offline.cancel'); },
 };
 
 const DB = 'safeharbor-offline';
@@ -214,7 +220,7 @@ async function send() {
     let path = '/api/v1/cases', raw = it.raw;
     if (it.kind === 'event') {
       if (refused.has(it.caseRef)) {
-        await put('queue', { ...it, refused: T.caseRefused });
+        await put('queue', { ...it, refused: T.caseRefused, caseRefused: true });
         continue;
       }
       const id = cases.get(it.caseRef);
@@ -244,11 +250,86 @@ async function send() {
         retry = setTimeout(flush, 15000);
         return;
       }
-      // a definite refusal: nothing was stored; it stays in the list with the reason
-      await put('queue', { ...it, raw, refused: T.refused(e.message) });
+      // a definite refusal: nothing was stored; it stays in the list with the reason and the
+      // fields the server named, to be corrected and sent again, or discarded
+      await put('queue', { ...it, raw, refused: T.refused(e.message), fields: e.problem?.errors ?? [] });
       if (it.kind === 'case') refused.add(it.ref);
     }
   }
+}
+
+// The body a queued item sends (parsed), and the same with one field ("youth.age_estimate")
+// set from what the person typed: a number where the value was a number (or a number is
+// typed into a field the body did not have), removed when emptied.
+const bodyOf = (it) => (it.raw ? JSON.parse(it.raw) : { ...it.body });
+const valueAt = (body, path) => path.split('.').reduce((o, k) => (o && typeof o === 'object' ? o[k] : undefined), body);
+function setAt(body, path, text) {
+  const keys = path.split('.');
+  const last = keys.pop();
+  let o = body;
+  for (const k of keys) o = (o[k] && typeof o[k] === 'object') ? o[k] : (o[k] = {});
+  const old = o[last];
+  if (text.trim() === '') delete o[last];
+  else o[last] = (typeof old === 'number' || (old === undefined && /^-?\d+(\.\d+)?$/.test(text.trim()))) ? Number(text) : text;
+}
+
+// A refused item, corrected: sent again under a new Idempotency-Key. The key names one
+// request: the server keeps the first body it saw under a key and refuses the same key with
+// another body, and a refused request recorded nothing, so a new key cannot make a double.
+// The entries that waited on a refused identification wait again with it.
+export async function correct(id, values) {
+  const it = (await all('queue')).find((x) => x.id === id);
+  if (!it) return;
+  const body = bodyOf(it);
+  for (const [path, text] of Object.entries(values)) setAt(body, path, text);
+  const { refused, fields, ...rest } = it;
+  await put('queue', { ...rest, body: it.kind === 'event' ? body : it.body, raw: JSON.stringify(body), key: crypto.randomUUID() });
+  if (it.kind === 'case') {
+    for (const ev of await all('queue')) {
+      if (ev.kind === 'event' && ev.caseRef === it.ref && ev.caseRefused) {
+        const { refused: r, caseRefused, ...again } = ev;
+        await put('queue', again);
+      }
+    }
+  }
+  changed();
+  flush();
+}
+
+// A refused item given up: gone from the device, with the entries that waited on it.
+export async function discard(id) {
+  const items = await all('queue');
+  const it = items.find((x) => x.id === id);
+  if (!it) return;
+  const gone = items.filter((x) => x.id === id || (it.kind === 'case' && x.kind === 'event' && x.caseRef === it.ref));
+  for (const x of gone) await op('queue', 'readwrite', (s) => s.delete(x.id));
+  changed();
+}
+
+// The form that corrects a refused item: each field the server named, with its message and
+// the value sent (the field's name as the API says it, in code: it is data).
+function corrector(it, done) {
+  const body = bodyOf(it);
+  const named = [...new Map((it.fields ?? []).map((f) => [f.field, f])).values()];
+  const inputs = named.map((f, i) => {
+    const v = valueAt(body, f.field);
+    const input = h('input', { id: `fix-${it.id}-${i}`, name: f.field, value: v === undefined || typeof v === 'object' ? '' : String(v) });
+    return { f, input };
+  });
+  const form = h('form', { class: 'fix', novalidate: true },
+    h('p', { class: 'hint' }, T.correctLead),
+    inputs.map(({ f, input }) => h('div', { class: 'field' },
+      h('label', { for: input.id }, h('code', {}, f.field)), input,
+      h('p', { class: 'msg error' }, f.message))),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary' }, T.resend),
+      h('button', { type: 'button', onclick: () => done() }, T.cancel)));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    await correct(it.id, Object.fromEntries(inputs.map(({ f, input }) => [f.field, input.value])));
+    done();
+  });
+  return form;
 }
 
 // The list of what waits and what was sent, for the screen; redraws itself.
@@ -259,6 +340,11 @@ export function outbox() {
     if (it.kind === 'case') return T.identification(at);
     return it.what ?? T.note(at);
   };
+  let editing = null; // the id of the refused item being corrected
+  const actions = (it) => (editing === it.id ? corrector(it, () => { editing = null; draw(); })
+    : h('span', { class: 'actions' },
+      it.fields?.length ? h('button', { type: 'button', onclick: () => { editing = it.id; draw(); } }, T.correct) : null,
+      h('button', { type: 'button', onclick: () => { if (confirm(T.discardConfirm)) discard(it.id); } }, T.discard)));
   const draw = async () => {
     const [waiting, done] = await Promise.all([pending().catch(() => []), sentItems().catch(() => [])]);
     const parts = [];
@@ -266,7 +352,8 @@ export function outbox() {
     if (waiting.length) {
       parts.push(h('h2', {}, T.waiting(waiting.length)),
         h('ul', { class: 'waiting' }, waiting.map((it) => h('li', {}, label(it), ' — ',
-          h('span', { class: it.refused ? 'error' : '' }, it.refused ?? (flushing ? T.sending : T.notSent))))),
+          h('span', { class: it.refused ? 'error' : '' }, it.refused ?? (flushing ? T.sending : T.notSent)),
+          it.refused && !it.caseRefused ? actions(it) : null))),
         h('p', { class: 'hint' }, T.signOutLoses));
     }
     if (done.length) {

@@ -54,11 +54,11 @@ function value(v, type) {
 function figureTable(fig, groups) {
   const cur = fig.values?.current ?? {}, prev = fig.values?.previous ?? {};
   return h('section', { class: 'figure', dataset: { figure: fig.key } },
-    h('h4', {}, inEnglish(fig.title)),
+    h('h4', {}, fig.title),
     fig.definition ? h('p', { class: 'hint' }, inEnglish(fig.definition)) : null,
     h('div', { class: 'table-wrap' }, stack(h('table', {},
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('reports.area_or_agency')),
-        fig.measures.map((m) => h('th', { scope: 'col' }, inEnglish(m.label))))),
+        fig.measures.map((m) => h('th', { scope: 'col' }, m.label)))),
       h('tbody', {}, groups.filter((g) => cur[g.key]).map((g) => h('tr', {},
         h('th', { scope: 'row' }, g.label),
         fig.measures.map((m) => h('td', {}, value(cur[g.key][m.key], m.type),
@@ -72,7 +72,7 @@ function keyFigures(figs) {
   const steps = figs.filter((f) => f.key.startsWith('step.'));
   const rows = figs.filter((f) => !f.key.startsWith('step.') && !['gender', 'race_ethnicity'].includes(f.key))
     .flatMap((f) => f.measures.filter((m) => f.key !== 'age_at_first_recovery' || /years/.test(m.type))
-      .map((m, i, ms) => h('tr', {}, h('th', { scope: 'row' }, inEnglish(ms.length > 1 ? `${f.title}: ${m.label}` : f.title)),
+      .map((m, i, ms) => h('tr', {}, h('th', { scope: 'row' }, ms.length > 1 ? `${f.title}: ${m.label}` : f.title),
         h('td', {}, all(f, 'current', m)), h('td', {}, all(f, 'previous', m)))));
   return [
     h('h2', {}, t('reports.key')),
@@ -209,7 +209,7 @@ export async function render(main, ctx) {
         keyFigures(data.figures ?? []),
         h('h2', {}, t('reports.by_area')),
         h('p', { class: 'hint no-print' }, t('reports.open_section')),
-        sections.map((s) => h('details', { class: 'report-section card' }, h('summary', {}, inEnglish(s.name)),
+        sections.map((s) => h('details', { class: 'report-section card' }, h('summary', {}, s.name),
           s.figs.map((f) => figureTable(f, data.groups ?? [])))));
       print.hidden = false;
       getDocument(query('charts')).then((doc) => {
