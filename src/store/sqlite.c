@@ -276,6 +276,70 @@ enum sh_code sq_rows_key(struct sconn *c, const char *sql, const char *key, sq_m
 	return sq_rows(c, st, map, a, out, n, sz, err);
 }
 
+sqlite3_stmt *sq_bind(struct sconn *c, const char *sql, const struct sq_val *v, size_t n,
+		      struct sh_error *err)
+{
+	sqlite3_stmt *st = sq_prep(c, sql, err);
+	int want, rc = SQLITE_OK;
+
+	if (!st)
+		return NULL;
+	want = sqlite3_bind_parameter_count(st);
+	if ((size_t)want != n) {
+		sh_error_set(err, SH_EINTERNAL,
+			     "the statement takes %d values, %zu were given (%.60s)", want, n, sql);
+		return NULL;
+	}
+	for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
+		int at = (int)i + 1;
+		switch (v[i].kind) {
+		case SQ_INT: rc = sqlite3_bind_int64(st, at, v[i].i); break;
+		case SQ_ID:
+			rc = v[i].i ? sqlite3_bind_int64(st, at, v[i].i)
+				    : sqlite3_bind_null(st, at);
+			break;
+		case SQ_TEXT: rc = sq_bind_text(st, at, v[i].p); break;
+		case SQ_BLOB:
+			rc = v[i].p ? sqlite3_bind_blob64(st, at, v[i].p, v[i].len,
+							  SQLITE_TRANSIENT)
+				    : sqlite3_bind_null(st, at);
+			break;
+		default:
+			sh_error_set(err, SH_EINTERNAL, "value %d has no known kind (%.60s)", at,
+				     sql);
+			return NULL;
+		}
+	}
+	if (rc != SQLITE_OK) {
+		sq_err(c, rc, err);
+		return NULL;
+	}
+	return st;
+}
+
+enum sh_code sq_write(struct store_conn *c, const char *sql, const char *missing,
+		      struct sq_done *done, const struct sq_val *v, size_t n, struct sh_error *err)
+{
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	int64_t changes;
+	enum sh_code rc;
+
+	if (done)
+		*done = (struct sq_done){ 0, 0 };
+	if (sq_need_writer(c, err) || !(st = sq_bind(sc, sql, v, n, err)))
+		return err->code;
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	changes = sqlite3_changes64(sc->db);
+	if (!changes && missing)
+		return sh_error_set(err, SH_ENOTFOUND, "%s", missing);
+	if (done)
+		*done = (struct sq_done){ changes,
+					  changes ? sqlite3_last_insert_rowid(sc->db) : 0 };
+	return SH_OK;
+}
+
 static enum sh_code exec_sql(struct sconn *c, const char *sql, struct sh_error *err)
 {
 	char *msg = NULL;

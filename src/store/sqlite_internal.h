@@ -123,6 +123,62 @@ enum sh_code sq_rows_id(struct sconn *c, const char *sql, int64_t id, sq_map_fn 
 			struct arena *a, void *out, size_t *n, size_t sz, struct sh_error *err);
 enum sh_code sq_rows_key(struct sconn *c, const char *sql, const char *key, sq_map_fn *map,
 			 struct arena *a, void *out, size_t *n, size_t sz, struct sh_error *err);
+/*
+ * Typed values for a statement's parameters ?1..?n, in order. The constructors are
+ * functions so that the compiler checks each value's type: sq_int (any integer or bool),
+ * sq_text (NULL binds NULL), sq_id (a row id: 0 binds NULL), sq_blob (NULL binds NULL).
+ * Text and blobs are copied when bound: the caller keeps what it passes.
+ */
+enum sq_kind { SQ_INT = 1, SQ_TEXT, SQ_ID, SQ_BLOB };
+struct sq_val {
+	enum sq_kind kind;
+	int64_t i;
+	const void *p;
+	size_t len;
+};
+static inline struct sq_val sq_int(int64_t v)
+{
+	return (struct sq_val){ .kind = SQ_INT, .i = v };
+}
+static inline struct sq_val sq_text(const char *s)
+{
+	return (struct sq_val){ .kind = SQ_TEXT, .p = s };
+}
+static inline struct sq_val sq_id(int64_t id)
+{
+	return (struct sq_val){ .kind = SQ_ID, .i = id };
+}
+static inline struct sq_val sq_blob(const void *p, size_t len)
+{
+	return (struct sq_val){ .kind = SQ_BLOB, .p = p, .len = len };
+}
+/* The two arguments (array, count) that sq_bind and sq_write take, from a list of values. */
+#define SQ_VALS(...)                            \
+	(const struct sq_val[]){ __VA_ARGS__ }, \
+		sizeof((const struct sq_val[]){ __VA_ARGS__ }) / sizeof(struct sq_val)
+
+/*
+ * sql from the statement cache (sq_prep) with v[0..n) bound to ?1..?n; NULL with err set
+ * when it does not prepare, when n is not the number of parameters the SQL takes or a
+ * value's kind is unknown (SH_EINTERNAL: a bug, said loudly), or a value does not bind.
+ * The statement is the connection's, as with sq_prep; sq_row and sq_rows take it (NULL
+ * included).
+ */
+sqlite3_stmt *sq_bind(struct sconn *c, const char *sql, const struct sq_val *v, size_t n,
+		      struct sh_error *err);
+/*
+ * The shape of a write: on the writer connection, runs sql (cached) with v bound as
+ * sq_bind does, to its end (rows a RETURNING clause answers are passed over). A
+ * constraint failure is SH_ECONFLICT (sq_err). With missing set, changing no row is
+ * SH_ENOTFOUND with that text. done (may be NULL) gets the rows changed and, when one
+ * was, the last inserted row id (meaningful for an INSERT only); both 0 on failure.
+ */
+struct sq_done {
+	int64_t changes;
+	int64_t rowid;
+};
+enum sh_code sq_write(struct store_conn *c, const char *sql, const char *missing,
+		      struct sq_done *done, const struct sq_val *v, size_t n, struct sh_error *err);
 /* Column text copied into the arena, with *has_nul set when it holds a NUL byte. */
 char *sq_col_text_checked(sqlite3_stmt *st, int i, struct arena *a, bool *has_nul);
 
