@@ -2,34 +2,32 @@
 #include "lib/common.h"
 #include "store/sqlite_internal.h"
 
+/* A constraint failure (rc) said as the field it concerns; any other rc as it is. */
+static enum sh_code conflict_on(enum sh_code rc, const char *field, const char *why,
+				struct sh_error *err)
+{
+	if (rc != SH_ECONFLICT)
+		return rc;
+	sh_error_init(err);
+	return sh_error_field(err, SH_ECONFLICT, field, "%s", why);
+}
+
 enum sh_code sqlite_prosecution_insert(struct store_conn *c, struct prosecution_rec *r,
 				       struct sh_error *err)
 {
 	static const char sql[] =
 		"INSERT INTO prosecutions(agency_id, court_case_number, court, charges, filed_at,"
 		" created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	struct sq_done done;
+	enum sh_code rc = sq_write(c, sql, NULL, &done,
+				   SQ_VALS(sq_int(r->agency_id), sq_text(r->court_case_number),
+					   sq_text(r->court), sq_text(r->charges), sq_int(r->filed_at),
+					   sq_int(r->created_at), sq_int(r->created_by)),
+				   err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->agency_id);
-	sq_bind_text(st, 2, r->court_case_number);
-	sq_bind_text(st, 3, r->court);
-	sq_bind_text(st, 4, r->charges);
-	sqlite3_bind_int64(st, 5, r->filed_at);
-	sqlite3_bind_int64(st, 6, r->created_at);
-	sqlite3_bind_int64(st, 7, r->created_by);
-	rc = sq_exec_stmt(sc, st, err);
-	if (rc == SH_ECONFLICT) {
-		sh_error_init(err);
-		return sh_error_field(err, SH_ECONFLICT, "court_case_number",
-				      "your agency already has a prosecution with this number");
-	}
-	if (!rc)
-		r->id = sqlite3_last_insert_rowid(sc->db);
-	return rc;
+	r->id = done.rowid;
+	return conflict_on(rc, "court_case_number",
+			   "your agency already has a prosecution with this number", err);
 }
 
 #define PROSECUTION_COLS                                                                   \
@@ -74,15 +72,9 @@ enum sh_code sqlite_prosecution_set_outcome(struct store_conn *c, int64_t id, co
 {
 	static const char sql[] =
 		"UPDATE prosecutions SET outcome = ?2, outcome_at = ?3 WHERE id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	sq_bind_text(st, 2, outcome);
-	sqlite3_bind_int64(st, 3, at);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL, SQ_VALS(sq_int(id), sq_text(outcome), sq_int(at)),
+			err);
 }
 
 enum sh_code sqlite_defendant_insert(struct store_conn *c, struct defendant_rec *r,
@@ -91,19 +83,14 @@ enum sh_code sqlite_defendant_insert(struct store_conn *c, struct defendant_rec 
 	static const char sql[] =
 		"INSERT INTO defendants(prosecution_id, role, name_sealed, charges,"
 		" created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	struct sq_done done;
+	enum sh_code rc = sq_write(c, sql, NULL, &done,
+				   SQ_VALS(sq_int(r->prosecution_id), sq_text(r->role),
+					   sq_blob(r->name_sealed, r->name_len), sq_text(r->charges),
+					   sq_int(r->created_at)),
+				   err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->prosecution_id);
-	sq_bind_text(st, 2, r->role);
-	sqlite3_bind_blob(st, 3, r->name_sealed, (int)r->name_len, SQLITE_TRANSIENT);
-	sq_bind_text(st, 4, r->charges);
-	sqlite3_bind_int64(st, 5, r->created_at);
-	if (!(rc = sq_exec_stmt(sc, st, err)))
-		r->id = sqlite3_last_insert_rowid(sc->db);
+	r->id = done.rowid;
 	return rc;
 }
 
@@ -134,18 +121,13 @@ enum sh_code sqlite_hearing_insert(struct store_conn *c, struct hearing_rec *r,
 {
 	static const char sql[] = "INSERT INTO hearings(prosecution_id, kind, at, created_at)"
 				  " VALUES (?1, ?2, ?3, ?4)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	struct sq_done done;
+	enum sh_code rc = sq_write(c, sql, NULL, &done,
+				   SQ_VALS(sq_int(r->prosecution_id), sq_text(r->kind), sq_int(r->at),
+					   sq_int(r->created_at)),
+				   err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->prosecution_id);
-	sq_bind_text(st, 2, r->kind);
-	sqlite3_bind_int64(st, 3, r->at);
-	sqlite3_bind_int64(st, 4, r->created_at);
-	if (!(rc = sq_exec_stmt(sc, st, err)))
-		r->id = sqlite3_last_insert_rowid(sc->db);
+	r->id = done.rowid;
 	return rc;
 }
 
@@ -174,24 +156,14 @@ enum sh_code sqlite_witness_insert(struct store_conn *c, struct witness_rec *r,
 {
 	static const char sql[] = "INSERT INTO witnesses(prosecution_id, case_id, listed_at)"
 				  " VALUES (?1, ?2, ?3)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	struct sq_done done;
+	enum sh_code rc = sq_write(
+		c, sql, NULL, &done,
+		SQ_VALS(sq_int(r->prosecution_id), sq_text(r->case_id), sq_int(r->listed_at)), err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->prosecution_id);
-	sq_bind_text(st, 2, r->case_id);
-	sqlite3_bind_int64(st, 3, r->listed_at);
-	rc = sq_exec_stmt(sc, st, err);
-	if (rc == SH_ECONFLICT) {
-		sh_error_init(err);
-		return sh_error_field(err, SH_ECONFLICT, "case_id",
-				      "this youth is already a witness in this prosecution");
-	}
-	if (!rc)
-		r->id = sqlite3_last_insert_rowid(sc->db);
-	return rc;
+	r->id = done.rowid;
+	return conflict_on(rc, "case_id", "this youth is already a witness in this prosecution",
+			   err);
 }
 
 static void map_witnesses_list(sqlite3_stmt *st, struct arena *a, void *rec)
@@ -218,11 +190,8 @@ enum sh_code sqlite_witnesses_list(struct store_conn *c, const char *case_id,
 		" WHERE (?1 IS NOT NULL AND w.case_id = ?1) OR (?1 IS NULL AND w.prosecution_id = ?2)"
 		" ORDER BY w.listed_at, w.id";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	sqlite3_stmt *st =
+		sq_bind(sc, sql, SQ_VALS(sq_text(case_id), sq_int(prosecution_id)), err);
 
-	if (st) {
-		sq_bind_text(st, 1, case_id);
-		sqlite3_bind_int64(st, 2, prosecution_id);
-	}
 	return sq_rows(sc, st, map_witnesses_list, a, out, n, sizeof(**out), err);
 }
