@@ -317,6 +317,21 @@ sqlite3_stmt *sq_bind(struct sconn *c, const char *sql, const struct sq_val *v, 
 	return st;
 }
 
+enum sh_code sq_value(struct sconn *c, sqlite3_stmt *st, int64_t *out, struct sh_error *err)
+{
+	bool row;
+	enum sh_code rc;
+
+	*out = 0;
+	if (!st)
+		return err->code;
+	if ((rc = sq_step(c, st, &row, err)) || !row)
+		return rc;
+	*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
 enum sh_code sq_write(struct store_conn *c, const char *sql, const char *missing,
 		      struct sq_done *done, const struct sq_val *v, size_t n, struct sh_error *err)
 {

@@ -179,6 +179,9 @@ struct sq_done {
 };
 enum sh_code sq_write(struct store_conn *c, const char *sql, const char *missing,
 		      struct sq_done *done, const struct sq_val *v, size_t n, struct sh_error *err);
+/* The first column of st's first row as an integer into *out (0 without a row or for NULL);
+ * st as sq_row takes it. */
+enum sh_code sq_value(struct sconn *c, sqlite3_stmt *st, int64_t *out, struct sh_error *err);
 /* Column text copied into the arena, with *has_nul set when it holds a NUL byte. */
 char *sq_col_text_checked(sqlite3_stmt *st, int i, struct arena *a, bool *has_nul);
 
