@@ -43,18 +43,12 @@ enum sh_code sqlite_agenda_steps(struct store_conn *c, const struct agenda_query
 		" AND (?7 = 0 OR w.user_id = ?7)"
 		" ORDER BY s.due_at, s.case_id, s.step, s.episode LIMIT ?8";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	sqlite3_stmt *st = sq_bind(sc, sql,
+				   SQ_VALS(sq_int(q->agency_id), sq_int(q->ever), sq_text(q->owner),
+					   sq_int(q->from), sq_int(q->to), sq_text(q->also),
+					   sq_int(q->worker), sq_int(q->limit)),
+				   err);
 
-	if (st) {
-		sqlite3_bind_int64(st, 1, q->agency_id);
-		sqlite3_bind_int(st, 2, q->ever);
-		sq_bind_text(st, 3, q->owner);
-		sqlite3_bind_int64(st, 4, q->from);
-		sqlite3_bind_int64(st, 5, q->to);
-		sq_bind_text(st, 6, q->also);
-		sqlite3_bind_int64(st, 7, q->worker);
-		sqlite3_bind_int(st, 8, q->limit);
-	}
 	return sq_rows(sc, st, map_agenda_steps, a, out, n, sizeof(**out), err);
 }
 
@@ -88,15 +82,10 @@ enum sh_code sqlite_agenda_hearings(struct store_conn *c, const struct agenda_qu
 		" AND (?5 = 0 OR w.user_id = ?5)"
 		" ORDER BY h.at, h.id, c.id LIMIT ?6";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	sqlite3_stmt *st = sq_bind(sc, sql,
+				   SQ_VALS(sq_int(q->agency_id), sq_int(q->ever), sq_int(q->from),
+					   sq_int(q->to), sq_int(q->worker), sq_int(q->limit)),
+				   err);
 
-	if (st) {
-		sqlite3_bind_int64(st, 1, q->agency_id);
-		sqlite3_bind_int(st, 2, q->ever);
-		sqlite3_bind_int64(st, 3, q->from);
-		sqlite3_bind_int64(st, 4, q->to);
-		sqlite3_bind_int64(st, 5, q->worker);
-		sqlite3_bind_int(st, 6, q->limit);
-	}
 	return sq_rows(sc, st, map_agenda_hearings, a, out, n, sizeof(**out), err);
 }
