@@ -332,6 +332,22 @@ enum sh_code sq_value(struct sconn *c, sqlite3_stmt *st, int64_t *out, struct sh
 	return SH_OK;
 }
 
+enum sh_code sq_text_value(struct sconn *c, sqlite3_stmt *st, struct arena *a, char **out,
+			   struct sh_error *err)
+{
+	bool row;
+	enum sh_code rc;
+
+	*out = NULL;
+	if (!st)
+		return err->code;
+	if ((rc = sq_step(c, st, &row, err)) || !row)
+		return rc;
+	*out = sq_col_text(st, 0, a);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
 enum sh_code sq_write(struct store_conn *c, const char *sql, const char *missing,
 		      struct sq_done *done, const struct sq_val *v, size_t n, struct sh_error *err)
 {

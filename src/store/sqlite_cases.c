@@ -78,11 +78,11 @@ enum sh_code sqlite_youth_insert(struct store_conn *c, struct youth_rec *r, stru
 		"INSERT INTO youth(blind_index, identity, created_at) VALUES (?1, ?2, ?3)";
 	static const char key_sql[] = "INSERT INTO youth_keys(youth_id, wrapped) VALUES (?1, ?2)";
 	struct sq_done done;
-	enum sh_code rc = sq_write(c, sql, NULL, &done,
-				   SQ_VALS(sq_text(r->blind_index),
-					   sq_blob(r->identity, r->identity_len),
-					   sq_int(r->created_at)),
-				   err);
+	enum sh_code rc =
+		sq_write(c, sql, NULL, &done,
+			 SQ_VALS(sq_text(r->blind_index), sq_blob(r->identity, r->identity_len),
+				 sq_int(r->created_at)),
+			 err);
 
 	r->id = done.rowid;
 	if (rc || !r->youth_key)
@@ -204,8 +204,8 @@ enum sh_code sqlite_case_set_closed(struct store_conn *c, const char *id, int64_
 	static const char sql[] =
 		"UPDATE cases SET closed_at = ?2, close_reason = ?3 WHERE id = ?1";
 
-	return sq_write(c, sql, NULL, NULL, SQ_VALS(sq_text(id), sq_int(closed_at), sq_text(reason)),
-			err);
+	return sq_write(c, sql, NULL, NULL,
+			SQ_VALS(sq_text(id), sq_int(closed_at), sq_text(reason)), err);
 }
 
 /*

@@ -19,11 +19,12 @@ enum sh_code sqlite_prosecution_insert(struct store_conn *c, struct prosecution_
 		"INSERT INTO prosecutions(agency_id, court_case_number, court, charges, filed_at,"
 		" created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 	struct sq_done done;
-	enum sh_code rc = sq_write(c, sql, NULL, &done,
-				   SQ_VALS(sq_int(r->agency_id), sq_text(r->court_case_number),
-					   sq_text(r->court), sq_text(r->charges), sq_int(r->filed_at),
-					   sq_int(r->created_at), sq_int(r->created_by)),
-				   err);
+	enum sh_code rc =
+		sq_write(c, sql, NULL, &done,
+			 SQ_VALS(sq_int(r->agency_id), sq_text(r->court_case_number),
+				 sq_text(r->court), sq_text(r->charges), sq_int(r->filed_at),
+				 sq_int(r->created_at), sq_int(r->created_by)),
+			 err);
 
 	r->id = done.rowid;
 	return conflict_on(rc, "court_case_number",
@@ -73,8 +74,7 @@ enum sh_code sqlite_prosecution_set_outcome(struct store_conn *c, int64_t id, co
 	static const char sql[] =
 		"UPDATE prosecutions SET outcome = ?2, outcome_at = ?3 WHERE id = ?1";
 
-	return sq_write(c, sql, NULL, NULL, SQ_VALS(sq_int(id), sq_text(outcome), sq_int(at)),
-			err);
+	return sq_write(c, sql, NULL, NULL, SQ_VALS(sq_int(id), sq_text(outcome), sq_int(at)), err);
 }
 
 enum sh_code sqlite_defendant_insert(struct store_conn *c, struct defendant_rec *r,
@@ -86,8 +86,8 @@ enum sh_code sqlite_defendant_insert(struct store_conn *c, struct defendant_rec 
 	struct sq_done done;
 	enum sh_code rc = sq_write(c, sql, NULL, &done,
 				   SQ_VALS(sq_int(r->prosecution_id), sq_text(r->role),
-					   sq_blob(r->name_sealed, r->name_len), sq_text(r->charges),
-					   sq_int(r->created_at)),
+					   sq_blob(r->name_sealed, r->name_len),
+					   sq_text(r->charges), sq_int(r->created_at)),
 				   err);
 
 	r->id = done.rowid;
@@ -123,8 +123,8 @@ enum sh_code sqlite_hearing_insert(struct store_conn *c, struct hearing_rec *r,
 				  " VALUES (?1, ?2, ?3, ?4)";
 	struct sq_done done;
 	enum sh_code rc = sq_write(c, sql, NULL, &done,
-				   SQ_VALS(sq_int(r->prosecution_id), sq_text(r->kind), sq_int(r->at),
-					   sq_int(r->created_at)),
+				   SQ_VALS(sq_int(r->prosecution_id), sq_text(r->kind),
+					   sq_int(r->at), sq_int(r->created_at)),
 				   err);
 
 	r->id = done.rowid;
@@ -190,8 +190,7 @@ enum sh_code sqlite_witnesses_list(struct store_conn *c, const char *case_id,
 		" WHERE (?1 IS NOT NULL AND w.case_id = ?1) OR (?1 IS NULL AND w.prosecution_id = ?2)"
 		" ORDER BY w.listed_at, w.id";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st =
-		sq_bind(sc, sql, SQ_VALS(sq_text(case_id), sq_int(prosecution_id)), err);
+	sqlite3_stmt *st = sq_bind(sc, sql, SQ_VALS(sq_text(case_id), sq_int(prosecution_id)), err);
 
 	return sq_rows(sc, st, map_witnesses_list, a, out, n, sizeof(**out), err);
 }

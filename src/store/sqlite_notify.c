@@ -388,20 +388,9 @@ enum sh_code sqlite_outbox_next_due(struct store_conn *c, int64_t *at, struct sh
 	static const char sql[] = "SELECT min(max(next_attempt_at, claimed_until)) FROM outbox"
 				  " WHERE status = 'pending'";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
 
-	*at = 0;
-	if (!st)
-		return err->code;
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (row) {
-		*at = sqlite3_column_int64(st, 0); /* NULL (no row pending) reads as 0 */
-		sqlite3_reset(st);
-	}
-	return SH_OK;
+	/* NULL (no row pending) reads as 0 */
+	return sq_value(sc, sq_prep(sc, sql, err), at, err);
 }
 
 enum sh_code sqlite_outbox_claim(struct store_conn *c, const char *worker, int64_t now,

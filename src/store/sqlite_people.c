@@ -81,10 +81,11 @@ enum sh_code sqlite_agency_insert(struct store_conn *c, struct agency_rec *r, st
 		"INSERT INTO agencies(name, kind, home_area, disabled, created_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5)";
 	struct sq_done done;
-	enum sh_code rc = sq_write(c, sql, NULL, &done,
-				   SQ_VALS(sq_text(r->name), sq_text(r->kind), sq_text(r->home_area),
-					   sq_int(r->disabled), sq_int(r->created_at)),
-				   err);
+	enum sh_code rc =
+		sq_write(c, sql, NULL, &done,
+			 SQ_VALS(sq_text(r->name), sq_text(r->kind), sq_text(r->home_area),
+				 sq_int(r->disabled), sq_int(r->created_at)),
+			 err);
 
 	if (rc == SH_ECONFLICT)
 		return sh_error_field(err, SH_ECONFLICT, "name", "an agency with this name exists");
@@ -321,9 +322,9 @@ enum sh_code sqlite_session_get(struct store_conn *c, const char *id_hash, struc
 				  " JOIN agencies a ON a.id = u.agency_id WHERE s.id_hash = ?1";
 	struct sconn *sc = sconn_of(c);
 	struct session_with_user both;
-	enum sh_code rc = sq_row(sc, sq_bind(sc, sql, SQ_VALS(sq_text(id_hash)), err),
-				 map_session_with_user, a, &both, sizeof(both), "no such session",
-				 err);
+	enum sh_code rc =
+		sq_row(sc, sq_bind(sc, sql, SQ_VALS(sq_text(id_hash)), err), map_session_with_user,
+		       a, &both, sizeof(both), "no such session", err);
 
 	*out = both.s;
 	*user = both.u;
@@ -350,12 +351,12 @@ enum sh_code sqlite_token_insert(struct store_conn *c, struct token_rec *r, stru
 	static const char sql[] = "INSERT INTO tokens(hash, user_id, label, created_at, expires_at,"
 				  " scope, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 	struct sq_done done;
-	enum sh_code rc = sq_write(c, sql, NULL, &done,
-				   SQ_VALS(sq_text(r->hash), sq_int(r->user_id), sq_text(r->label),
-					   sq_int(r->created_at), sq_int(r->expires_at),
-					   sq_text(r->scope ? r->scope : "write"),
-					   sq_int(r->created_by)),
-				   err);
+	enum sh_code rc =
+		sq_write(c, sql, NULL, &done,
+			 SQ_VALS(sq_text(r->hash), sq_int(r->user_id), sq_text(r->label),
+				 sq_int(r->created_at), sq_int(r->expires_at),
+				 sq_text(r->scope ? r->scope : "write"), sq_int(r->created_by)),
+			 err);
 
 	r->id = done.rowid;
 	return rc;
@@ -442,11 +443,11 @@ enum sh_code sqlite_notice_insert(struct store_conn *c, struct notice_rec *r, st
 		"INSERT INTO notices(agency_id, kind, subject_id, actor_id, detail,"
 		" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 	struct sq_done done;
-	enum sh_code rc = sq_write(c, sql, NULL, &done,
-				   SQ_VALS(sq_int(r->agency_id), sq_text(r->kind),
-					   sq_int(r->subject_id), sq_int(r->actor_id),
-					   sq_text(r->detail), sq_int(r->created_at)),
-				   err);
+	enum sh_code rc =
+		sq_write(c, sql, NULL, &done,
+			 SQ_VALS(sq_int(r->agency_id), sq_text(r->kind), sq_int(r->subject_id),
+				 sq_int(r->actor_id), sq_text(r->detail), sq_int(r->created_at)),
+			 err);
 
 	r->id = done.rowid;
 	return rc;
@@ -479,8 +480,8 @@ enum sh_code sqlite_notice_list(struct store_conn *c, int64_t agency_id, int64_t
 		" WHERE (?1 = 0 AND ?2 = 0) OR n.agency_id = ?1 OR n.subject_id = ?2"
 		" ORDER BY n.id DESC LIMIT ?3";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st =
-		sq_bind(sc, sql, SQ_VALS(sq_int(agency_id), sq_int(subject_id), sq_int(limit)), err);
+	sqlite3_stmt *st = sq_bind(
+		sc, sql, SQ_VALS(sq_int(agency_id), sq_int(subject_id), sq_int(limit)), err);
 
 	return sq_rows(sc, st, map_notice_list, a, out, n, sizeof(**out), err);
 }
@@ -508,9 +509,9 @@ enum sh_code sqlite_agency_update(struct store_conn *c, const struct agency_rec 
 {
 	static const char sql[] = "UPDATE agencies SET name = ?2, home_area = ?3 WHERE id = ?1";
 	static const char clear[] = "DELETE FROM agency_areas WHERE agency_id = ?1";
-	enum sh_code rc = sq_write(c, sql, "no such agency", NULL,
-				   SQ_VALS(sq_int(r->id), sq_text(r->name), sq_text(r->home_area)),
-				   err);
+	enum sh_code rc =
+		sq_write(c, sql, "no such agency", NULL,
+			 SQ_VALS(sq_int(r->id), sq_text(r->name), sq_text(r->home_area)), err);
 
 	if (rc == SH_ECONFLICT)
 		return sh_error_field(err, SH_ECONFLICT, "name", "an agency with this name exists");
@@ -592,7 +593,8 @@ enum sh_code sqlite_recovery_codes_set(struct store_conn *c, int64_t user_id,
 	enum sh_code rc = exec_id_flag(c, codes_remove, user_id, 0, NULL, err);
 
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = sq_write(c, ins, NULL, NULL, SQ_VALS(sq_int(user_id), sq_text(hashes[i])), err);
+		rc = sq_write(c, ins, NULL, NULL, SQ_VALS(sq_int(user_id), sq_text(hashes[i])),
+			      err);
 	return rc;
 }
 
@@ -616,17 +618,10 @@ enum sh_code sqlite_recovery_codes_left(struct store_conn *c, int64_t user_id, i
 	static const char sql[] = "SELECT count(*) FROM recovery_codes WHERE user_id = ?1"
 				  " AND used_at = 0";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
+	int64_t v;
+	enum sh_code rc = sq_value(sc, sq_bind(sc, sql, SQ_VALS(sq_int(user_id)), err), &v, err);
 
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, user_id);
-	if (!(rc = sq_step(sc, st, &row, err)) && row)
-		*n = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
+	*n = (int)v;
 	return rc;
 }
 

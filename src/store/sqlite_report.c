@@ -257,19 +257,8 @@ static const char q_as_of[] =
 enum sh_code sqlite_report_as_of(struct store_conn *c, int64_t *as_of, struct sh_error *err)
 {
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, q_as_of, err);
-	bool row;
-	enum sh_code rc;
 
-	*as_of = 0;
-	if (!st)
-		return err->code;
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (row)
-		*as_of = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return SH_OK;
+	return sq_value(sc, sq_prep(sc, q_as_of, err), as_of, err);
 }
 
 static void bind_query(sqlite3_stmt *st, const struct report_query *q)
@@ -508,12 +497,8 @@ enum sh_code sqlite_csec_list(struct store_conn *c, int64_t from, int64_t to, co
 			      struct sh_error *err)
 {
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, q_csec, err);
+	sqlite3_stmt *st =
+		sq_bind(sc, q_csec, SQ_VALS(sq_int(from), sq_int(to), sq_text(case_id)), err);
 
-	if (st) {
-		sqlite3_bind_int64(st, 1, from);
-		sqlite3_bind_int64(st, 2, to);
-		sq_bind_text(st, 3, case_id);
-	}
 	return sq_rows(sc, st, map_csec_list, a, out, n, sizeof(**out), err);
 }

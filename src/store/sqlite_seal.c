@@ -21,13 +21,11 @@ enum sh_code sqlite_youth_of_case(struct store_conn *c, const char *case_id, int
 	static const char sql[] = "SELECT y.id, y.sealed_at FROM cases c"
 				  " JOIN youth y ON y.id = c.youth_id WHERE c.id = ?1";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
 	struct youth_state y;
 	enum sh_code rc;
 
-	if (st)
-		sq_bind_text(st, 1, case_id);
-	rc = sq_row(sc, st, map_youth_state, NULL, &y, sizeof(y), NULL, err);
+	rc = sq_row(sc, sq_bind(sc, sql, SQ_VALS(sq_text(case_id)), err), map_youth_state, NULL, &y,
+		    sizeof(y), NULL, err);
 	*youth_id = y.id;
 	*sealed_at = y.sealed_at;
 	return rc;
@@ -62,14 +60,8 @@ enum sh_code sqlite_youth_key_put(struct store_conn *c, int64_t youth_id,
 				  const unsigned char *wrapped, size_t len, struct sh_error *err)
 {
 	static const char sql[] = "INSERT INTO youth_keys(youth_id, wrapped) VALUES (?1, ?2)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, youth_id);
-	sqlite3_bind_blob(st, 2, wrapped, (int)len, SQLITE_TRANSIENT);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL, SQ_VALS(sq_int(youth_id), sq_blob(wrapped, len)), err);
 }
 
 static void map_sealed(sqlite3_stmt *st, struct arena *a, void *rec)
@@ -89,18 +81,6 @@ enum sh_code sqlite_youth_legacy_texts(struct store_conn *c, int64_t youth_id, s
 		" ORDER BY e.id";
 
 	return sq_rows_id(sconn_of(c), sql, youth_id, map_sealed, a, out, n, sizeof(**out), err);
-}
-
-/* Runs one statement binding the youth id as ?1. */
-static enum sh_code exec_youth(struct sconn *sc, const char *sql, int64_t youth_id,
-			       struct sh_error *err)
-{
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, youth_id);
-	return sq_exec_stmt(sc, st, err);
 }
 
 enum sh_code sqlite_youth_seal(struct store_conn *c, int64_t youth_id, int64_t now, const char *why,
@@ -132,9 +112,9 @@ enum sh_code sqlite_youth_seal(struct store_conn *c, int64_t youth_id, int64_t n
 	enum sh_code rc;
 
 	*ncases = 0;
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, state_sql, err)))
+	if (sq_need_writer(c, err) ||
+	    !(st = sq_bind(sc, state_sql, SQ_VALS(sq_int(youth_id)), err)))
 		return err->code;
-	sqlite3_bind_int64(st, 1, youth_id);
 	if ((rc = sq_step(sc, st, &row, err)))
 		return rc;
 	if (!row)
@@ -146,11 +126,10 @@ enum sh_code sqlite_youth_seal(struct store_conn *c, int64_t youth_id, int64_t n
 	*ncases = sqlite3_column_int64(st, 1);
 	sqlite3_reset(st);
 	for (size_t i = 0; i < ARRAY_SIZE(shred); i++)
-		if ((rc = exec_youth(sc, shred[i], youth_id, err)))
+		if ((rc = sq_write(c, shred[i], NULL, NULL, SQ_VALS(sq_int(youth_id)), err)))
 			return rc;
-	if (!(st = sq_prep(sc, legacy_sql, err)))
+	if (!(st = sq_bind(sc, legacy_sql, SQ_VALS(sq_int(youth_id)), err)))
 		return err->code;
-	sqlite3_bind_int64(st, 1, youth_id);
 	while (!(rc = sq_step(sc, st, &row, err)) && row) {
 		int64_t *id = sq_push(&a, (void **)&legacy, &nlegacy, &cap, sizeof(*legacy));
 		if (!id) {
@@ -161,23 +140,13 @@ enum sh_code sqlite_youth_seal(struct store_conn *c, int64_t youth_id, int64_t n
 		*id = sqlite3_column_int64(st, 0);
 	}
 	for (size_t i = 0; !rc && i < nlegacy; i++) {
-		if (!(st = sq_prep(sc, clear_sql, err))) {
-			rc = err->code;
-			break;
-		}
-		sqlite3_bind_int64(st, 1, legacy[i]);
 		/* the chain's latest word on the event is its row without the text */
-		if (!(rc = sq_exec_stmt(sc, st, err)))
+		if (!(rc = sq_write(c, clear_sql, NULL, NULL, SQ_VALS(sq_int(legacy[i])), err)))
 			rc = sq_event_reanchor(c, legacy[i], now, "sealed", err);
 	}
-	if (rc || !(st = sq_prep(sc, mark_sql, err))) {
-		rc = rc ? rc : err->code;
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, youth_id);
-	sqlite3_bind_int64(st, 2, now);
-	sq_bind_text(st, 3, why);
-	rc = sq_exec_stmt(sc, st, err);
+	if (!rc)
+		rc = sq_write(c, mark_sql, NULL, NULL,
+			      SQ_VALS(sq_int(youth_id), sq_int(now), sq_text(why)), err);
 out:
 	arena_release(&a);
 	return rc;
@@ -188,32 +157,18 @@ enum sh_code sqlite_hold_set(struct store_conn *c, const struct hold_rec *h, str
 	static const char sql[] =
 		"INSERT INTO case_holds(case_id, reason, user_id, set_at) VALUES (?1, ?2, ?3, ?4)"
 		" ON CONFLICT(case_id) DO UPDATE SET reason = ?2, user_id = ?3, set_at = ?4";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, h->case_id);
-	sq_bind_text(st, 2, h->reason);
-	sqlite3_bind_int64(st, 3, h->user_id);
-	sqlite3_bind_int64(st, 4, h->set_at);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL,
+			SQ_VALS(sq_text(h->case_id), sq_text(h->reason), sq_int(h->user_id),
+				sq_int(h->set_at)),
+			err);
 }
 
 enum sh_code sqlite_hold_clear(struct store_conn *c, const char *case_id, struct sh_error *err)
 {
 	static const char sql[] = "DELETE FROM case_holds WHERE case_id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, case_id);
-	if ((rc = sq_exec_stmt(sc, st, err)))
-		return rc;
-	return sqlite3_changes(sc->db) ? SH_OK
-				       : sh_error_set(err, SH_ENOTFOUND, "no hold on this case");
+	return sq_write(c, sql, "no hold on this case", NULL, SQ_VALS(sq_text(case_id)), err);
 }
 
 static void map_hold(sqlite3_stmt *st, struct arena *a, void *rec)
