@@ -203,6 +203,45 @@ enum sh_code sq_step(struct sconn *c, sqlite3_stmt *st, bool *row, struct sh_err
 	return sq_err(c, rc, err);
 }
 
+void sq_map(sqlite3_stmt *st, int first, struct arena *a, void *rec, const struct sq_col *cols,
+	    size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *f = (char *)rec + cols[i].off;
+		int col = first + (int)i;
+		/* stored by memcpy: the field's type is the kind's, the pointer is untyped */
+		switch (cols[i].kind) {
+		case SQF_I64: {
+			int64_t v = sqlite3_column_int64(st, col);
+			memcpy(f, &v, sizeof(v));
+			break;
+		}
+		case SQF_INT: {
+			int v = sqlite3_column_int(st, col);
+			memcpy(f, &v, sizeof(v));
+			break;
+		}
+		case SQF_BOOL: {
+			bool v = sqlite3_column_int(st, col) != 0;
+			memcpy(f, &v, sizeof(v));
+			break;
+		}
+		case SQF_TEXT: {
+			const char *v = sq_col_text(st, col, a);
+			memcpy(f, &v, sizeof(v));
+			break;
+		}
+		case SQF_BLOB: {
+			size_t len;
+			const unsigned char *v = sq_col_blob(st, col, a, &len);
+			memcpy(f, &v, sizeof(v));
+			memcpy((char *)rec + cols[i].len_off, &len, sizeof(len));
+			break;
+		}
+		}
+	}
+}
+
 enum sh_code sq_row(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map, struct arena *a, void *out,
 		    size_t sz, const char *missing, struct sh_error *err)
 {

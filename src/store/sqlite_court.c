@@ -35,20 +35,16 @@ enum sh_code sqlite_prosecution_insert(struct store_conn *c, struct prosecution_
 	"id, agency_id, court_case_number, court, charges, filed_at, outcome, outcome_at," \
 	" created_at, created_by"
 
+#define SQ_REC struct prosecution_rec
+static const struct sq_col prosecution_cols[] = {
+	SQ_C(id),	SQ_C(agency_id), SQ_C(court_case_number), SQ_C(court),	    SQ_C(charges),
+	SQ_C(filed_at), SQ_C(outcome),	 SQ_C(outcome_at),	  SQ_C(created_at), SQ_C(created_by)
+};
+#undef SQ_REC
+
 static void read_prosecution(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct prosecution_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->agency_id = sqlite3_column_int64(st, 1);
-	r->court_case_number = sq_col_text(st, 2, a);
-	r->court = sq_col_text(st, 3, a);
-	r->charges = sq_col_text(st, 4, a);
-	r->filed_at = sqlite3_column_int64(st, 5);
-	r->outcome = sq_col_text(st, 6, a);
-	r->outcome_at = sqlite3_column_int64(st, 7);
-	r->created_at = sqlite3_column_int64(st, 8);
-	r->created_by = sqlite3_column_int64(st, 9);
+	SQ_MAP(st, 0, a, rec, prosecution_cols);
 }
 
 enum sh_code sqlite_prosecution_get(struct store_conn *c, int64_t id, struct arena *a,
@@ -94,16 +90,15 @@ enum sh_code sqlite_defendant_insert(struct store_conn *c, struct defendant_rec 
 	return rc;
 }
 
+#define SQ_REC struct defendant_rec
+static const struct sq_col defendants_list_cols[] = { SQ_C(id),	     SQ_C(prosecution_id),
+						      SQ_C(role),    SQ_B(name_sealed, name_len),
+						      SQ_C(charges), SQ_C(created_at) };
+#undef SQ_REC
+
 static void map_defendants_list(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct defendant_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->prosecution_id = sqlite3_column_int64(st, 1);
-	r->role = sq_col_text(st, 2, a);
-	r->name_sealed = sq_col_blob(st, 3, a, &r->name_len);
-	r->charges = sq_col_text(st, 4, a);
-	r->created_at = sqlite3_column_int64(st, 5);
+	SQ_MAP(st, 0, a, rec, defendants_list_cols);
 }
 
 enum sh_code sqlite_defendants_list(struct store_conn *c, int64_t prosecution_id, struct arena *a,
@@ -131,15 +126,14 @@ enum sh_code sqlite_hearing_insert(struct store_conn *c, struct hearing_rec *r,
 	return rc;
 }
 
+#define SQ_REC struct hearing_rec
+static const struct sq_col hearings_list_cols[] = { SQ_C(id), SQ_C(prosecution_id), SQ_C(kind),
+						    SQ_C(at), SQ_C(created_at) };
+#undef SQ_REC
+
 static void map_hearings_list(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct hearing_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->prosecution_id = sqlite3_column_int64(st, 1);
-	r->kind = sq_col_text(st, 2, a);
-	r->at = sqlite3_column_int64(st, 3);
-	r->created_at = sqlite3_column_int64(st, 4);
+	SQ_MAP(st, 0, a, rec, hearings_list_cols);
 }
 
 enum sh_code sqlite_hearings_list(struct store_conn *c, int64_t prosecution_id, struct arena *a,
@@ -166,17 +160,17 @@ enum sh_code sqlite_witness_insert(struct store_conn *c, struct witness_rec *r,
 			   err);
 }
 
+#define SQ_REC struct witness_rec
+static const struct sq_col witnesses_list_cols[] = {
+	SQ_C(id),	 SQ_C(prosecution_id),	     SQ_C(case_id),
+	SQ_C(listed_at), SQ_C(prosecutor_agency_id), SQ_C(court_case_number),
+	SQ_C(charges)
+};
+#undef SQ_REC
+
 static void map_witnesses_list(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct witness_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->prosecution_id = sqlite3_column_int64(st, 1);
-	r->case_id = sq_col_text(st, 2, a);
-	r->listed_at = sqlite3_column_int64(st, 3);
-	r->prosecutor_agency_id = sqlite3_column_int64(st, 4);
-	r->court_case_number = sq_col_text(st, 5, a);
-	r->charges = sq_col_text(st, 6, a);
+	SQ_MAP(st, 0, a, rec, witnesses_list_cols);
 }
 
 enum sh_code sqlite_witnesses_list(struct store_conn *c, const char *case_id,

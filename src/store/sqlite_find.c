@@ -38,13 +38,14 @@ enum sh_code sqlite_youth_search_add(struct store_conn *c, int64_t youth_id,
 	return add_terms(c, youth_id, terms, n, err);
 }
 
+#define SQ_REC struct youth_index_rec
+static const struct sq_col youth_unindexed_cols[] = { SQ_C(id), SQ_B(identity, identity_len),
+						      SQ_B(youth_key, youth_key_len) };
+#undef SQ_REC
+
 static void map_youth_unindexed(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct youth_index_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->identity = sq_col_blob(st, 1, a, &r->identity_len);
-	r->youth_key = sq_col_blob(st, 2, a, &r->youth_key_len);
+	SQ_MAP(st, 0, a, rec, youth_unindexed_cols);
 }
 
 enum sh_code sqlite_youth_unindexed(struct store_conn *c, int64_t key_id, int limit,
@@ -61,12 +62,13 @@ enum sh_code sqlite_youth_unindexed(struct store_conn *c, int64_t key_id, int li
 	return sq_rows(sc, st, map_youth_unindexed, a, out, n, sizeof(**out), err);
 }
 
+#define SQ_REC struct sealed_rec
+static const struct sq_col youth_verified_births_cols[] = { SQ_C(id), SQ_B(blob, len) };
+#undef SQ_REC
+
 static void map_youth_verified_births(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct sealed_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->blob = sq_col_blob(st, 1, a, &r->len);
+	SQ_MAP(st, 0, a, rec, youth_verified_births_cols);
 }
 
 enum sh_code sqlite_youth_verified_births(struct store_conn *c, int64_t youth_id, struct arena *a,

@@ -25,27 +25,29 @@
 		"s") " FROM roster r JOIN users u ON u.id = r.user_id"                      \
 		     " LEFT JOIN users f ON f.id = r.fallback_id JOIN users s ON s.id = r.supervisor_id"
 
+#define SQ_REC struct roster_rec
+static const struct sq_col roster_cols[] = { SQ_C(id),
+					     SQ_C(agency_id),
+					     SQ_C(area),
+					     SQ_C(starts_at),
+					     SQ_C(ends_at),
+					     SQ_C(user_id),
+					     SQ_C(fallback_id),
+					     SQ_C(supervisor_id),
+					     SQ_C(created_at),
+					     SQ_C(created_by),
+					     SQ_C(removed_at),
+					     SQ_C(user_name),
+					     SQ_C(fallback_name),
+					     SQ_C(supervisor_name),
+					     SQ_C(user_pageable),
+					     SQ_C(fallback_pageable),
+					     SQ_C(supervisor_pageable) };
+#undef SQ_REC
+
 static void read_roster(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct roster_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->agency_id = sqlite3_column_int64(st, 1);
-	r->area = sq_col_text(st, 2, a);
-	r->starts_at = sqlite3_column_int64(st, 3);
-	r->ends_at = sqlite3_column_int64(st, 4);
-	r->user_id = sqlite3_column_int64(st, 5);
-	r->fallback_id = sqlite3_column_int64(st, 6);
-	r->supervisor_id = sqlite3_column_int64(st, 7);
-	r->created_at = sqlite3_column_int64(st, 8);
-	r->created_by = sqlite3_column_int64(st, 9);
-	r->removed_at = sqlite3_column_int64(st, 10);
-	r->user_name = sq_col_text(st, 11, a);
-	r->fallback_name = sq_col_text(st, 12, a);
-	r->supervisor_name = sq_col_text(st, 13, a);
-	r->user_pageable = sqlite3_column_int(st, 14) != 0;
-	r->fallback_pageable = sqlite3_column_int(st, 15) != 0;
-	r->supervisor_pageable = sqlite3_column_int(st, 16) != 0;
+	SQ_MAP(st, 0, a, rec, roster_cols);
 }
 
 enum sh_code sqlite_roster_insert(struct store_conn *c, struct roster_rec *r, struct sh_error *err)
@@ -114,15 +116,15 @@ enum sh_code sqlite_roster_at(struct store_conn *c, int64_t agency_id, const cha
 
 /* ---- contact channels ---- */
 
+#define SQ_REC struct channel_rec
+static const struct sq_col channels_cols[] = { SQ_C(user_id), SQ_C(webhook_url),
+					       SQ_B(webhook_secret, webhook_secret_len),
+					       SQ_C(email), SQ_C(updated_at) };
+#undef SQ_REC
+
 static void read_channels(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct channel_rec *r = rec;
-
-	r->user_id = sqlite3_column_int64(st, 0);
-	r->webhook_url = sq_col_text(st, 1, a);
-	r->webhook_secret = sq_col_blob(st, 2, a, &r->webhook_secret_len);
-	r->email = sq_col_text(st, 3, a);
-	r->updated_at = sqlite3_column_int64(st, 4);
+	SQ_MAP(st, 0, a, rec, channels_cols);
 }
 
 enum sh_code sqlite_channels_get(struct store_conn *c, int64_t user_id, struct arena *a,
@@ -165,30 +167,19 @@ enum sh_code sqlite_channels_set(struct store_conn *c, const struct channel_rec 
 	" FROM summons s JOIN cases c ON c.id = s.case_id JOIN agencies g ON g.id = s.agency_id" \
 	" LEFT JOIN users u ON u.id = s.acked_by"
 
+#define SQ_REC struct summons_rec
+static const struct sq_col summons_cols[] = {
+	SQ_C(id),	   SQ_C(case_id),     SQ_C(agency_id),	   SQ_C(step),
+	SQ_C(step_title),  SQ_C(episode),     SQ_C(due_at),	   SQ_C(roster_id),
+	SQ_C(stage),	   SQ_C(role),	      SQ_C(created_at),	   SQ_C(stage_at),
+	SQ_C(acked_at),	   SQ_C(acked_by),    SQ_C(ack_how),	   SQ_C(area),
+	SQ_C(agency_name), SQ_C(agency_kind), SQ_C(acked_by_name), SQ_C(reached)
+};
+#undef SQ_REC
+
 static void read_summons(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct summons_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->case_id = sq_col_text(st, 1, a);
-	r->agency_id = sqlite3_column_int64(st, 2);
-	r->step = sq_col_text(st, 3, a);
-	r->step_title = sq_col_text(st, 4, a);
-	r->episode = sqlite3_column_int(st, 5);
-	r->due_at = sqlite3_column_int64(st, 6);
-	r->roster_id = sqlite3_column_int64(st, 7);
-	r->stage = sqlite3_column_int(st, 8);
-	r->role = sq_col_text(st, 9, a);
-	r->created_at = sqlite3_column_int64(st, 10);
-	r->stage_at = sqlite3_column_int64(st, 11);
-	r->acked_at = sqlite3_column_int64(st, 12);
-	r->acked_by = sqlite3_column_int64(st, 13);
-	r->ack_how = sq_col_text(st, 14, a);
-	r->area = sq_col_text(st, 15, a);
-	r->agency_name = sq_col_text(st, 16, a);
-	r->agency_kind = sq_col_text(st, 17, a);
-	r->acked_by_name = sq_col_text(st, 18, a);
-	r->reached = sqlite3_column_int(st, 19) != 0;
+	SQ_MAP(st, 0, a, rec, summons_cols);
 }
 
 enum sh_code sqlite_summons_insert(struct store_conn *c, struct summons_rec *r, bool *inserted,
@@ -298,41 +289,43 @@ enum sh_code sqlite_summons_ack(struct store_conn *c, int64_t id, int64_t at, in
 	" FROM outbox o JOIN users u ON u.id = o.user_id JOIN agencies g ON g.id = o.agency_id" \
 	" LEFT JOIN user_channels ch ON ch.user_id = o.user_id"
 
+#define SQ_REC struct outbox_rec
+static const struct sq_col outbox_cols[] = { SQ_C(id),
+					     SQ_C(kind),
+					     SQ_C(stage),
+					     SQ_C(role),
+					     SQ_C(case_id),
+					     SQ_C(step),
+					     SQ_C(episode),
+					     SQ_C(step_title),
+					     SQ_C(due_at),
+					     SQ_C(area),
+					     SQ_C(agency_id),
+					     SQ_C(summons_id),
+					     SQ_C(user_id),
+					     SQ_C(channel),
+					     SQ_C(target),
+					     SQ_C(status),
+					     SQ_C(attempts),
+					     SQ_C(created_at),
+					     SQ_C(next_attempt_at),
+					     SQ_C(claimed_by),
+					     SQ_C(claimed_until),
+					     SQ_C(sent_at),
+					     SQ_C(acked_at),
+					     SQ_C(acked_by),
+					     SQ_C(last_error),
+					     SQ_C(username),
+					     SQ_C(display_name),
+					     SQ_C(agency_name),
+					     SQ_C(webhook_url),
+					     SQ_C(email),
+					     SQ_B(webhook_secret, webhook_secret_len) };
+#undef SQ_REC
+
 static void read_outbox(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct outbox_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->kind = sq_col_text(st, 1, a);
-	r->stage = sqlite3_column_int(st, 2);
-	r->role = sq_col_text(st, 3, a);
-	r->case_id = sq_col_text(st, 4, a);
-	r->step = sq_col_text(st, 5, a);
-	r->episode = sqlite3_column_int(st, 6);
-	r->step_title = sq_col_text(st, 7, a);
-	r->due_at = sqlite3_column_int64(st, 8);
-	r->area = sq_col_text(st, 9, a);
-	r->agency_id = sqlite3_column_int64(st, 10);
-	r->summons_id = sqlite3_column_int64(st, 11);
-	r->user_id = sqlite3_column_int64(st, 12);
-	r->channel = sq_col_text(st, 13, a);
-	r->target = sq_col_text(st, 14, a);
-	r->status = sq_col_text(st, 15, a);
-	r->attempts = sqlite3_column_int(st, 16);
-	r->created_at = sqlite3_column_int64(st, 17);
-	r->next_attempt_at = sqlite3_column_int64(st, 18);
-	r->claimed_by = sq_col_text(st, 19, a);
-	r->claimed_until = sqlite3_column_int64(st, 20);
-	r->sent_at = sqlite3_column_int64(st, 21);
-	r->acked_at = sqlite3_column_int64(st, 22);
-	r->acked_by = sqlite3_column_int64(st, 23);
-	r->last_error = sq_col_text(st, 24, a);
-	r->username = sq_col_text(st, 25, a);
-	r->display_name = sq_col_text(st, 26, a);
-	r->agency_name = sq_col_text(st, 27, a);
-	r->webhook_url = sq_col_text(st, 28, a);
-	r->email = sq_col_text(st, 29, a);
-	r->webhook_secret = sq_col_blob(st, 30, a, &r->webhook_secret_len);
+	SQ_MAP(st, 0, a, rec, outbox_cols);
 }
 
 enum sh_code sqlite_outbox_insert(struct store_conn *c, struct outbox_rec *r, bool *inserted,
@@ -478,21 +471,20 @@ enum sh_code sqlite_outbox_ack(struct store_conn *c, int64_t id, int64_t at, int
 
 /* ---- step alerts ---- */
 
+#define SQ_REC struct step_alert_rec
+static const struct sq_col step_alert_candidates_cols[] = {
+	SQ_C(case_id),	     SQ_C(area),
+	SQ_C(protocol_id),   SQ_C(step),
+	SQ_C(episode),	     SQ_C(owner),
+	SQ_C(agency_id),     SQ_C(opened_at),
+	SQ_C(due_at),	     SQ_C(due_soon_marked),
+	SQ_C(overdue_marked)
+};
+#undef SQ_REC
+
 static void map_step_alert_candidates(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct step_alert_rec *r = rec;
-
-	r->case_id = sq_col_text(st, 0, a);
-	r->area = sq_col_text(st, 1, a);
-	r->protocol_id = sqlite3_column_int64(st, 2);
-	r->step = sq_col_text(st, 3, a);
-	r->episode = sqlite3_column_int(st, 4);
-	r->owner = sq_col_text(st, 5, a);
-	r->agency_id = sqlite3_column_int64(st, 6);
-	r->opened_at = sqlite3_column_int64(st, 7);
-	r->due_at = sqlite3_column_int64(st, 8);
-	r->due_soon_marked = sqlite3_column_int(st, 9) != 0;
-	r->overdue_marked = sqlite3_column_int(st, 10) != 0;
+	SQ_MAP(st, 0, a, rec, step_alert_candidates_cols);
 }
 
 enum sh_code sqlite_step_alert_candidates(struct store_conn *c, int64_t now, int percent, int limit,

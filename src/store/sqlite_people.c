@@ -93,17 +93,16 @@ enum sh_code sqlite_agency_insert(struct store_conn *c, struct agency_rec *r, st
 	return rc ? rc : add_areas(c, r, err);
 }
 
+#define SQ_REC struct agency_rec
+static const struct sq_col agency_cols[] = {
+	SQ_C(id),	SQ_C(name),	  SQ_C(kind),		SQ_C(home_area),
+	SQ_C(disabled), SQ_C(created_at), SQ_C(password_signin)
+};
+#undef SQ_REC
+
 static void read_agency(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct agency_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->name = sq_col_text(st, 1, a);
-	r->kind = sq_col_text(st, 2, a);
-	r->home_area = sq_col_text(st, 3, a);
-	r->disabled = sqlite3_column_int(st, 4) != 0;
-	r->created_at = sqlite3_column_int64(st, 5);
-	r->password_signin = sqlite3_column_int(st, 6) != 0;
+	SQ_MAP(st, 0, a, rec, agency_cols);
 }
 
 enum sh_code sqlite_agency_get(struct store_conn *c, int64_t id, const char *name, struct arena *a,
@@ -399,20 +398,16 @@ enum sh_code sqlite_token_get(struct store_conn *c, const char *hash, struct are
 	return rc;
 }
 
+#define SQ_REC struct token_rec
+static const struct sq_col token_list_cols[] = {
+	SQ_C(id),	  SQ_C(user_id),    SQ_C(username), SQ_C(label),      SQ_C(created_at),
+	SQ_C(revoked_at), SQ_C(expires_at), SQ_C(scope),    SQ_C(created_by), SQ_C(created_by_name)
+};
+#undef SQ_REC
+
 static void map_token_list(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct token_rec *t = rec;
-
-	t->id = sqlite3_column_int64(st, 0);
-	t->user_id = sqlite3_column_int64(st, 1);
-	t->username = sq_col_text(st, 2, a);
-	t->label = sq_col_text(st, 3, a);
-	t->created_at = sqlite3_column_int64(st, 4);
-	t->revoked_at = sqlite3_column_int64(st, 5);
-	t->expires_at = sqlite3_column_int64(st, 6);
-	t->scope = sq_col_text(st, 7, a);
-	t->created_by = sqlite3_column_int64(st, 8);
-	t->created_by_name = sq_col_text(st, 9, a);
+	SQ_MAP(st, 0, a, rec, token_list_cols);
 }
 
 enum sh_code sqlite_token_list(struct store_conn *c, int64_t user_id, struct arena *a,
@@ -453,20 +448,16 @@ enum sh_code sqlite_notice_insert(struct store_conn *c, struct notice_rec *r, st
 	return rc;
 }
 
+#define SQ_REC struct notice_rec
+static const struct sq_col notice_list_cols[] = {
+	SQ_C(id),     SQ_C(agency_id),	SQ_C(kind),	    SQ_C(subject_id),	    SQ_C(actor_id),
+	SQ_C(detail), SQ_C(created_at), SQ_C(subject_name), SQ_C(subject_username), SQ_C(actor_name)
+};
+#undef SQ_REC
+
 static void map_notice_list(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct notice_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->agency_id = sqlite3_column_int64(st, 1);
-	r->kind = sq_col_text(st, 2, a);
-	r->subject_id = sqlite3_column_int64(st, 3);
-	r->actor_id = sqlite3_column_int64(st, 4);
-	r->detail = sq_col_text(st, 5, a);
-	r->created_at = sqlite3_column_int64(st, 6);
-	r->subject_name = sq_col_text(st, 7, a);
-	r->subject_username = sq_col_text(st, 8, a);
-	r->actor_name = sq_col_text(st, 9, a);
+	SQ_MAP(st, 0, a, rec, notice_list_cols);
 }
 
 enum sh_code sqlite_notice_list(struct store_conn *c, int64_t agency_id, int64_t subject_id,

@@ -478,18 +478,18 @@ static const char q_csec[] =
 									 " WHERE (?3 IS NULL AND c.identified_at >= ?1 AND c.identified_at < ?2) OR c.id = ?3"
 									 " ORDER BY c.identified_at, c.id";
 
+#define SQ_REC struct csec_rec
+static const struct sq_col csec_list_cols[] = {
+	SQ_C(case_id),		SQ_C(identified_at),
+	SQ_C(status),		SQ_C(missing_at_identification),
+	SQ_C(missing_episodes), SQ_C(confirmed_id),
+	SQ_C(confirmed_at),	SQ_C(confirmed)
+};
+#undef SQ_REC
+
 static void map_csec_list(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct csec_rec *r = rec;
-
-	r->case_id = sq_col_text(st, 0, a);
-	r->identified_at = sqlite3_column_int64(st, 1);
-	r->status = sq_col_text(st, 2, a);
-	r->missing_at_identification = sqlite3_column_int(st, 3) != 0;
-	r->missing_episodes = sqlite3_column_int(st, 4);
-	r->confirmed_id = sqlite3_column_int64(st, 5);
-	r->confirmed_at = sqlite3_column_int64(st, 6);
-	r->confirmed = sq_col_text(st, 7, a);
+	SQ_MAP(st, 0, a, rec, csec_list_cols);
 }
 
 enum sh_code sqlite_csec_list(struct store_conn *c, int64_t from, int64_t to, const char *case_id,

@@ -6,13 +6,13 @@ struct youth_state {
 	int64_t id, sealed_at;
 };
 
+#define SQ_REC struct youth_state
+static const struct sq_col youth_state_cols[] = { SQ_C(id), SQ_C(sealed_at) };
+#undef SQ_REC
+
 static void map_youth_state(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct youth_state *y = rec;
-
-	UNUSED(a);
-	y->id = sqlite3_column_int64(st, 0);
-	y->sealed_at = sqlite3_column_int64(st, 1);
+	SQ_MAP(st, 0, a, rec, youth_state_cols);
 }
 
 enum sh_code sqlite_youth_of_case(struct store_conn *c, const char *case_id, int64_t *youth_id,
@@ -36,11 +36,13 @@ struct blob {
 	size_t len;
 };
 
+#define SQ_REC struct blob
+static const struct sq_col blob_cols[] = { SQ_B(data, len) };
+#undef SQ_REC
+
 static void map_blob(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct blob *b = rec;
-
-	b->data = sq_col_blob(st, 0, a, &b->len);
+	SQ_MAP(st, 0, a, rec, blob_cols);
 }
 
 enum sh_code sqlite_youth_key_get(struct store_conn *c, int64_t youth_id, struct arena *a,
@@ -64,12 +66,13 @@ enum sh_code sqlite_youth_key_put(struct store_conn *c, int64_t youth_id,
 	return sq_write(c, sql, NULL, NULL, SQ_VALS(sq_int(youth_id), sq_blob(wrapped, len)), err);
 }
 
+#define SQ_REC struct sealed_rec
+static const struct sq_col sealed_cols[] = { SQ_C(id), SQ_B(blob, len) };
+#undef SQ_REC
+
 static void map_sealed(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct sealed_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->blob = sq_col_blob(st, 1, a, &r->len);
+	SQ_MAP(st, 0, a, rec, sealed_cols);
 }
 
 enum sh_code sqlite_youth_legacy_texts(struct store_conn *c, int64_t youth_id, struct arena *a,
@@ -171,14 +174,14 @@ enum sh_code sqlite_hold_clear(struct store_conn *c, const char *case_id, struct
 	return sq_write(c, sql, "no hold on this case", NULL, SQ_VALS(sq_text(case_id)), err);
 }
 
+#define SQ_REC struct hold_rec
+static const struct sq_col hold_cols[] = { SQ_C(case_id), SQ_C(reason), SQ_C(user_id),
+					   SQ_C(set_at) };
+#undef SQ_REC
+
 static void map_hold(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct hold_rec *h = rec;
-
-	h->case_id = sq_col_text(st, 0, a);
-	h->reason = sq_col_text(st, 1, a);
-	h->user_id = sqlite3_column_int64(st, 2);
-	h->set_at = sqlite3_column_int64(st, 3);
+	SQ_MAP(st, 0, a, rec, hold_cols);
 }
 
 enum sh_code sqlite_hold_list(struct store_conn *c, struct arena *a, struct hold_rec **out,
@@ -191,18 +194,16 @@ enum sh_code sqlite_hold_list(struct store_conn *c, struct arena *a, struct hold
 	return sq_rows(sc, sq_prep(sc, sql, err), map_hold, a, out, n, sizeof(**out), err);
 }
 
+#define SQ_REC struct retention_rec
+static const struct sq_col retention_cols[] = {
+	SQ_C(youth_id), SQ_C(case_ids), SQ_C(last_closed_at),	      SQ_C(last_identified_at),
+	SQ_C(last_age), SQ_C(held),	SQ_B(identity, identity_len), SQ_B(youth_key, youth_key_len)
+};
+#undef SQ_REC
+
 static void map_retention(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct retention_rec *r = rec;
-
-	r->youth_id = sqlite3_column_int64(st, 0);
-	r->case_ids = sq_col_text(st, 1, a);
-	r->last_closed_at = sqlite3_column_int64(st, 2);
-	r->last_identified_at = sqlite3_column_int64(st, 3);
-	r->last_age = sqlite3_column_int(st, 4);
-	r->held = sqlite3_column_int(st, 5) != 0;
-	r->identity = sq_col_blob(st, 6, a, &r->identity_len);
-	r->youth_key = sq_col_blob(st, 7, a, &r->youth_key_len);
+	SQ_MAP(st, 0, a, rec, retention_cols);
 }
 
 enum sh_code sqlite_retention_candidates(struct store_conn *c, struct arena *a,
