@@ -14,9 +14,8 @@ json_t *agency_to_json(const struct agency_rec *r, bool admin);
  */
 struct principal;
 struct store;
-typedef enum sh_code (*api_disable_fn)(struct store *s, int64_t now,
-				       const struct principal *actor, int64_t id, bool disabled,
-				       struct sh_error *err);
+typedef enum sh_code (*api_disable_fn)(struct store *s, int64_t now, const struct principal *actor,
+				       int64_t id, bool disabled, struct sh_error *err);
 enum sh_code api_set_disabled(struct api_request *req, struct api_response *res,
 			      struct sh_error *err, api_disable_fn disable, bool disabled);
 

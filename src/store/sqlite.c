@@ -356,35 +356,30 @@ sqlite3_stmt *sq_bind(struct sconn *c, const char *sql, const struct sq_val *v, 
 	return st;
 }
 
+static void map_int(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	int64_t v = sqlite3_column_int64(st, 0);
+
+	UNUSED(a);
+	memcpy(rec, &v, sizeof(v));
+}
+
+static void map_text(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	char *v = sq_col_text(st, 0, a);
+
+	memcpy(rec, &v, sizeof(v));
+}
+
 enum sh_code sq_value(struct sconn *c, sqlite3_stmt *st, int64_t *out, struct sh_error *err)
 {
-	bool row;
-	enum sh_code rc;
-
-	*out = 0;
-	if (!st)
-		return err->code;
-	if ((rc = sq_step(c, st, &row, err)) || !row)
-		return rc;
-	*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return SH_OK;
+	return sq_row(c, st, map_int, NULL, out, sizeof(*out), NULL, err);
 }
 
 enum sh_code sq_text_value(struct sconn *c, sqlite3_stmt *st, struct arena *a, char **out,
 			   struct sh_error *err)
 {
-	bool row;
-	enum sh_code rc;
-
-	*out = NULL;
-	if (!st)
-		return err->code;
-	if ((rc = sq_step(c, st, &row, err)) || !row)
-		return rc;
-	*out = sq_col_text(st, 0, a);
-	sqlite3_reset(st);
-	return SH_OK;
+	return sq_row(c, st, map_text, a, out, sizeof(*out), NULL, err);
 }
 
 enum sh_code sq_write(struct store_conn *c, const char *sql, const char *missing,

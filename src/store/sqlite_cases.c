@@ -677,6 +677,20 @@ enum sh_code sqlite_steps_list(struct store_conn *c, const char *case_id, struct
 			   err);
 }
 
+struct idem {
+	char *request_hash, *case_id;
+	int64_t event_id;
+};
+
+static void map_idem(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct idem *r = rec;
+
+	r->request_hash = sq_col_text(st, 0, a);
+	r->case_id = sq_col_text(st, 1, a);
+	r->event_id = sqlite3_column_int64(st, 2);
+}
+
 enum sh_code sqlite_idem_get(struct store_conn *c, int64_t user_id, const char *key,
 			     struct arena *a, char **request_hash, char **case_id,
 			     int64_t *event_id, struct sh_error *err)
@@ -684,25 +698,14 @@ enum sh_code sqlite_idem_get(struct store_conn *c, int64_t user_id, const char *
 	static const char sql[] = "SELECT request_hash, case_id, event_id FROM idempotency"
 				  " WHERE user_id = ?1 AND key = ?2";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
+	struct idem r;
+	enum sh_code rc = sq_row(sc, sq_bind(sc, sql, SQ_VALS(sq_int(user_id), sq_text(key)), err),
+				 map_idem, a, &r, sizeof(r), NULL, err);
 
-	*request_hash = *case_id = NULL;
-	*event_id = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, user_id);
-	sq_bind_text(st, 2, key);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (row) {
-		*request_hash = sq_col_text(st, 0, a);
-		*case_id = sq_col_text(st, 1, a);
-		*event_id = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_reset(st);
-	return SH_OK;
+	*request_hash = r.request_hash;
+	*case_id = r.case_id;
+	*event_id = r.event_id;
+	return rc;
 }
 
 enum sh_code sqlite_idem_put(struct store_conn *c, int64_t user_id, const char *key,

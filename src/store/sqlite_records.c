@@ -237,6 +237,19 @@ enum sh_code sqlite_event_chain_scan(struct store_conn *c,
 	return scan_each(c, sql, &r, read_event_any, visit_event, &v, err);
 }
 
+struct orphan {
+	int64_t seq, ref_event;
+};
+
+#define SQ_REC struct orphan
+static const struct sq_col orphan_cols[] = { SQ_C(seq), SQ_C(ref_event) };
+#undef SQ_REC
+
+static void map_orphan(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	SQ_MAP(st, 0, a, rec, orphan_cols);
+}
+
 enum sh_code sqlite_audit_orphan_anchor(struct store_conn *c, int64_t *seq, int64_t *event_id,
 					struct sh_error *err)
 {
@@ -245,19 +258,13 @@ enum sh_code sqlite_audit_orphan_anchor(struct store_conn *c, int64_t *seq, int6
 				  " (SELECT 1 FROM events e WHERE e.id = a.ref_event)"
 				  " ORDER BY a.seq LIMIT 1";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
+	struct orphan r;
+	enum sh_code rc =
+		sq_row(sc, sq_prep(sc, sql, err), map_orphan, NULL, &r, sizeof(r), NULL, err);
 
-	*seq = *event_id = 0;
-	if (!st)
-		return err->code;
-	if ((rc = sq_step(sc, st, &row, err)) || !row)
-		return rc;
-	*seq = sqlite3_column_int64(st, 0);
-	*event_id = sqlite3_column_int64(st, 1);
-	sqlite3_reset(st);
-	return SH_OK;
+	*seq = r.seq;
+	*event_id = r.ref_event;
+	return rc;
 }
 
 enum sh_code sq_audit_anchor(struct store_conn *c, const struct event_rec *ev, size_t data_len,
