@@ -356,14 +356,6 @@ sqlite3_stmt *sq_bind(struct sconn *c, const char *sql, const struct sq_val *v, 
 	return st;
 }
 
-static void map_int(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	int64_t v = sqlite3_column_int64(st, 0);
-
-	UNUSED(a);
-	memcpy(rec, &v, sizeof(v));
-}
-
 static void map_text(sqlite3_stmt *st, struct arena *a, void *rec)
 {
 	char *v = sq_col_text(st, 0, a);
@@ -371,9 +363,25 @@ static void map_text(sqlite3_stmt *st, struct arena *a, void *rec)
 	memcpy(rec, &v, sizeof(v));
 }
 
+enum sh_code sq_ints(struct sconn *c, sqlite3_stmt *st, int64_t *out, int n, struct sh_error *err)
+{
+	bool row;
+	enum sh_code rc;
+
+	memset(out, 0, (size_t)n * sizeof(*out));
+	if (!st)
+		return err->code;
+	if ((rc = sq_step(c, st, &row, err)) || !row)
+		return rc;
+	for (int i = 0; i < n; i++)
+		out[i] = sqlite3_column_int64(st, i);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
 enum sh_code sq_value(struct sconn *c, sqlite3_stmt *st, int64_t *out, struct sh_error *err)
 {
-	return sq_row(c, st, map_int, NULL, out, sizeof(*out), NULL, err);
+	return sq_ints(c, st, out, 1, err);
 }
 
 enum sh_code sq_text_value(struct sconn *c, sqlite3_stmt *st, struct arena *a, char **out,

@@ -215,6 +215,8 @@ enum sh_code sq_write(struct store_conn *c, const char *sql, const char *missing
 /* The first column of st's first row as an integer into *out (0 without a row or for NULL);
  * st as sq_row takes it. */
 enum sh_code sq_value(struct sconn *c, sqlite3_stmt *st, int64_t *out, struct sh_error *err);
+/* The same for the first n columns, into out[0..n). */
+enum sh_code sq_ints(struct sconn *c, sqlite3_stmt *st, int64_t *out, int n, struct sh_error *err);
 /* The same for a text (copied into a; NULL without a row or for NULL). */
 enum sh_code sq_text_value(struct sconn *c, sqlite3_stmt *st, struct arena *a, char **out,
 			   struct sh_error *err);

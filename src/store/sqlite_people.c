@@ -8,29 +8,35 @@
 	" a.home_area, a.disabled, u.totp_secret, u.totp_enrolled_at, u.totp_last_step,"     \
 	" u.last_active_at, u.sso_id, a.password_signin"
 
+/* USER_COLS, in order */
+#define SQ_REC struct user_rec
+static const struct sq_col user_cols[] = { SQ_C(id),
+					   SQ_C(agency_id),
+					   SQ_C(username),
+					   SQ_C(display_name),
+					   SQ_C(contact),
+					   SQ_C(role),
+					   SQ_C(password_hash),
+					   SQ_C(disabled),
+					   SQ_C(failed_logins),
+					   SQ_C(locked_until),
+					   SQ_C(created_at),
+					   SQ_C(agency_name),
+					   SQ_C(agency_kind),
+					   SQ_C(agency_home_area),
+					   SQ_C(agency_disabled),
+					   SQ_B(totp_secret, totp_secret_len),
+					   SQ_C(totp_enrolled_at),
+					   SQ_C(totp_last_step),
+					   SQ_C(last_active_at),
+					   SQ_C(sso_id),
+					   SQ_C(agency_password_signin) };
+#undef SQ_REC
+
+/* a user_rec from USER_COLS at column i */
 static void read_user(sqlite3_stmt *st, int i, struct arena *a, struct user_rec *u)
 {
-	u->id = sqlite3_column_int64(st, i + 0);
-	u->agency_id = sqlite3_column_int64(st, i + 1);
-	u->username = sq_col_text(st, i + 2, a);
-	u->display_name = sq_col_text(st, i + 3, a);
-	u->contact = sq_col_text(st, i + 4, a);
-	u->role = sq_col_text(st, i + 5, a);
-	u->password_hash = sq_col_text(st, i + 6, a);
-	u->disabled = sqlite3_column_int(st, i + 7) != 0;
-	u->failed_logins = sqlite3_column_int(st, i + 8);
-	u->locked_until = sqlite3_column_int64(st, i + 9);
-	u->created_at = sqlite3_column_int64(st, i + 10);
-	u->agency_name = sq_col_text(st, i + 11, a);
-	u->agency_kind = sq_col_text(st, i + 12, a);
-	u->agency_home_area = sq_col_text(st, i + 13, a);
-	u->agency_disabled = sqlite3_column_int(st, i + 14) != 0;
-	u->totp_secret = sq_col_blob(st, i + 15, a, &u->totp_secret_len);
-	u->totp_enrolled_at = sqlite3_column_int64(st, i + 16);
-	u->totp_last_step = sqlite3_column_int64(st, i + 17);
-	u->last_active_at = sqlite3_column_int64(st, i + 18);
-	u->sso_id = sq_col_text(st, i + 19, a);
-	u->agency_password_signin = sqlite3_column_int(st, i + 20) != 0;
+	SQ_MAP(st, i, a, u, user_cols);
 }
 
 static enum sh_code read_areas(struct sconn *sc, int64_t agency_id, struct arena *a,
@@ -296,19 +302,18 @@ struct session_with_user {
 	struct user_rec u;
 };
 
+#define SQ_REC struct session_rec
+static const struct sq_col session_cols[] = { SQ_C(id_hash),	SQ_C(user_id),	 SQ_C(csrf_token),
+					      SQ_C(created_at), SQ_C(last_seen), SQ_C(revoked),
+					      SQ_C(stage),	SQ_C(method) };
+#undef SQ_REC
+
 static void map_session_with_user(sqlite3_stmt *st, struct arena *a, void *rec)
 {
 	struct session_with_user *r = rec;
 
-	r->s.id_hash = sq_col_text(st, 0, a);
-	r->s.user_id = sqlite3_column_int64(st, 1);
-	r->s.csrf_token = sq_col_text(st, 2, a);
-	r->s.created_at = sqlite3_column_int64(st, 3);
-	r->s.last_seen = sqlite3_column_int64(st, 4);
-	r->s.revoked = sqlite3_column_int(st, 5) != 0;
-	r->s.stage = sq_col_text(st, 6, a);
-	r->s.method = sq_col_text(st, 7, a);
-	read_user(st, 8, a, &r->u);
+	SQ_MAP(st, 0, a, &r->s, session_cols);
+	read_user(st, (int)ARRAY_SIZE(session_cols), a, &r->u);
 }
 
 enum sh_code sqlite_session_get(struct store_conn *c, const char *id_hash, struct arena *a,
@@ -366,18 +371,18 @@ struct token_with_user {
 	struct user_rec u;
 };
 
+#define SQ_REC struct token_rec
+static const struct sq_col token_cols[] = { SQ_C(id),	      SQ_C(user_id),	SQ_C(label),
+					    SQ_C(created_at), SQ_C(expires_at), SQ_C(scope),
+					    SQ_C(created_by) };
+#undef SQ_REC
+
 static void map_token_with_user(sqlite3_stmt *st, struct arena *a, void *rec)
 {
 	struct token_with_user *r = rec;
 
-	r->t.id = sqlite3_column_int64(st, 0);
-	r->t.user_id = sqlite3_column_int64(st, 1);
-	r->t.label = sq_col_text(st, 2, a);
-	r->t.created_at = sqlite3_column_int64(st, 3);
-	r->t.expires_at = sqlite3_column_int64(st, 4);
-	r->t.scope = sq_col_text(st, 5, a);
-	r->t.created_by = sqlite3_column_int64(st, 6);
-	read_user(st, 7, a, &r->u);
+	SQ_MAP(st, 0, a, &r->t, token_cols);
+	read_user(st, (int)ARRAY_SIZE(token_cols), a, &r->u);
 }
 
 enum sh_code sqlite_token_get(struct store_conn *c, const char *hash, struct arena *a,
@@ -694,17 +699,19 @@ struct feed_with_user {
 	struct user_rec u;
 };
 
+#define SQ_REC struct calendar_feed_rec
+static const struct sq_col feed_cols[] = { SQ_C(user_id), SQ_C(mine), SQ_C(created_at),
+					   SQ_C(used_at) };
+#undef SQ_REC
+
 /* a feed_with_user: the user's columns (USER_COLS) follow the feed's, if the SQL has them */
 static void read_feed(sqlite3_stmt *st, struct arena *a, void *rec)
 {
 	struct feed_with_user *r = rec;
 
-	r->f.user_id = sqlite3_column_int64(st, 0);
-	r->f.mine = sqlite3_column_int(st, 1) != 0;
-	r->f.created_at = sqlite3_column_int64(st, 2);
-	r->f.used_at = sqlite3_column_int64(st, 3);
-	if (sqlite3_column_count(st) > 4)
-		read_user(st, 4, a, &r->u);
+	SQ_MAP(st, 0, a, &r->f, feed_cols);
+	if (sqlite3_column_count(st) > (int)ARRAY_SIZE(feed_cols))
+		read_user(st, (int)ARRAY_SIZE(feed_cols), a, &r->u);
 }
 
 enum sh_code sqlite_calendar_feed_get(struct store_conn *c, int64_t user_id,

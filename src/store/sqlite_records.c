@@ -237,19 +237,6 @@ enum sh_code sqlite_event_chain_scan(struct store_conn *c,
 	return scan_each(c, sql, &r, read_event_any, visit_event, &v, err);
 }
 
-struct orphan {
-	int64_t seq, ref_event;
-};
-
-#define SQ_REC struct orphan
-static const struct sq_col orphan_cols[] = { SQ_C(seq), SQ_C(ref_event) };
-#undef SQ_REC
-
-static void map_orphan(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	SQ_MAP(st, 0, a, rec, orphan_cols);
-}
-
 enum sh_code sqlite_audit_orphan_anchor(struct store_conn *c, int64_t *seq, int64_t *event_id,
 					struct sh_error *err)
 {
@@ -258,12 +245,11 @@ enum sh_code sqlite_audit_orphan_anchor(struct store_conn *c, int64_t *seq, int6
 				  " (SELECT 1 FROM events e WHERE e.id = a.ref_event)"
 				  " ORDER BY a.seq LIMIT 1";
 	struct sconn *sc = sconn_of(c);
-	struct orphan r;
-	enum sh_code rc =
-		sq_row(sc, sq_prep(sc, sql, err), map_orphan, NULL, &r, sizeof(r), NULL, err);
+	int64_t v[2];
+	enum sh_code rc = sq_ints(sc, sq_prep(sc, sql, err), v, 2, err);
 
-	*seq = r.seq;
-	*event_id = r.ref_event;
+	*seq = v[0];
+	*event_id = v[1];
 	return rc;
 }
 

@@ -2,32 +2,17 @@
 #include "lib/common.h"
 #include "store/sqlite_internal.h"
 
-struct youth_state {
-	int64_t id, sealed_at;
-};
-
-#define SQ_REC struct youth_state
-static const struct sq_col youth_state_cols[] = { SQ_C(id), SQ_C(sealed_at) };
-#undef SQ_REC
-
-static void map_youth_state(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	SQ_MAP(st, 0, a, rec, youth_state_cols);
-}
-
 enum sh_code sqlite_youth_of_case(struct store_conn *c, const char *case_id, int64_t *youth_id,
 				  int64_t *sealed_at, struct sh_error *err)
 {
 	static const char sql[] = "SELECT y.id, y.sealed_at FROM cases c"
 				  " JOIN youth y ON y.id = c.youth_id WHERE c.id = ?1";
 	struct sconn *sc = sconn_of(c);
-	struct youth_state y;
-	enum sh_code rc;
+	int64_t v[2];
+	enum sh_code rc = sq_ints(sc, sq_bind(sc, sql, SQ_VALS(sq_text(case_id)), err), v, 2, err);
 
-	rc = sq_row(sc, sq_bind(sc, sql, SQ_VALS(sq_text(case_id)), err), map_youth_state, NULL, &y,
-		    sizeof(y), NULL, err);
-	*youth_id = y.id;
-	*sealed_at = y.sealed_at;
+	*youth_id = v[0];
+	*sealed_at = v[1];
 	return rc;
 }
 
