@@ -413,6 +413,16 @@ enum sh_code sq_write(struct store_conn *c, const char *sql, const char *missing
 	return SH_OK;
 }
 
+enum sh_code sq_insert(struct store_conn *c, const char *sql, int64_t *id, const struct sq_val *v,
+		       size_t n, struct sh_error *err)
+{
+	struct sq_done done;
+	enum sh_code rc = sq_write(c, sql, NULL, &done, v, n, err);
+
+	*id = done.rowid;
+	return rc;
+}
+
 static enum sh_code exec_sql(struct sconn *c, const char *sql, struct sh_error *err)
 {
 	char *msg = NULL;

@@ -9,7 +9,6 @@ enum sh_code sqlite_protocol_put(struct store_conn *c, struct protocol_rec *r, s
 		"INSERT INTO protocols(name, version, effective, text, sha, loaded_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 	struct sconn *sc = sconn_of(c);
-	struct sq_done done;
 	sqlite3_stmt *st;
 	bool row;
 	enum sh_code rc;
@@ -31,12 +30,10 @@ enum sh_code sqlite_protocol_put(struct store_conn *c, struct protocol_rec *r, s
 				r->name, r->version);
 		return SH_OK;
 	}
-	rc = sq_write(c, ins, NULL, &done,
-		      SQ_VALS(sq_text(r->name), sq_text(r->version), sq_text(r->effective),
-			      sq_text(r->text), sq_text(r->sha), sq_int(r->loaded_at)),
-		      err);
-	r->id = done.rowid;
-	return rc;
+	return sq_insert(c, ins, &r->id,
+			 SQ_VALS(sq_text(r->name), sq_text(r->version), sq_text(r->effective),
+				 sq_text(r->text), sq_text(r->sha), sq_int(r->loaded_at)),
+			 err);
 }
 
 #define SQ_REC struct protocol_rec
@@ -75,14 +72,12 @@ enum sh_code sqlite_youth_insert(struct store_conn *c, struct youth_rec *r, stru
 	static const char sql[] =
 		"INSERT INTO youth(blind_index, identity, created_at) VALUES (?1, ?2, ?3)";
 	static const char key_sql[] = "INSERT INTO youth_keys(youth_id, wrapped) VALUES (?1, ?2)";
-	struct sq_done done;
 	enum sh_code rc =
-		sq_write(c, sql, NULL, &done,
-			 SQ_VALS(sq_text(r->blind_index), sq_blob(r->identity, r->identity_len),
-				 sq_int(r->created_at)),
-			 err);
+		sq_insert(c, sql, &r->id,
+			  SQ_VALS(sq_text(r->blind_index), sq_blob(r->identity, r->identity_len),
+				  sq_int(r->created_at)),
+			  err);
 
-	r->id = done.rowid;
 	if (rc || !r->youth_key)
 		return rc;
 	return sq_write(c, key_sql, NULL, NULL,
@@ -458,19 +453,18 @@ enum sh_code sqlite_event_insert(struct store_conn *c, struct event_rec *r, stru
 		"INSERT INTO events(case_id, type, section, at, recorded_at, user_id, agency_id,"
 		" amends, data, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 	struct event_rec stored = *r;
-	struct sq_done done;
 	enum sh_code rc;
 
 	stored.data = r->data ? r->data : "{}";
-	rc = sq_write(c, sql, NULL, &done,
-		      SQ_VALS(sq_text(r->case_id), sq_text(r->type), sq_text(r->section),
-			      sq_int(r->at), sq_int(r->recorded_at), sq_int(r->user_id),
-			      sq_int(r->agency_id), sq_id(r->amends), sq_text(stored.data),
-			      sq_blob(r->sealed, r->sealed_len)),
-		      err);
+	rc = sq_insert(c, sql, &r->id,
+		       SQ_VALS(sq_text(r->case_id), sq_text(r->type), sq_text(r->section),
+			       sq_int(r->at), sq_int(r->recorded_at), sq_int(r->user_id),
+			       sq_int(r->agency_id), sq_id(r->amends), sq_text(stored.data),
+			       sq_blob(r->sealed, r->sealed_len)),
+		       err);
 	if (rc)
 		return rc;
-	r->id = stored.id = done.rowid;
+	stored.id = r->id;
 	/* the event joins the audit chain in the same transaction (store/audit_chain.h) */
 	return sq_audit_anchor(c, &stored, strlen(stored.data), r->recorded_at, NULL, err);
 }

@@ -18,15 +18,13 @@ enum sh_code sqlite_prosecution_insert(struct store_conn *c, struct prosecution_
 	static const char sql[] =
 		"INSERT INTO prosecutions(agency_id, court_case_number, court, charges, filed_at,"
 		" created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-	struct sq_done done;
 	enum sh_code rc =
-		sq_write(c, sql, NULL, &done,
-			 SQ_VALS(sq_int(r->agency_id), sq_text(r->court_case_number),
-				 sq_text(r->court), sq_text(r->charges), sq_int(r->filed_at),
-				 sq_int(r->created_at), sq_int(r->created_by)),
-			 err);
+		sq_insert(c, sql, &r->id,
+			  SQ_VALS(sq_int(r->agency_id), sq_text(r->court_case_number),
+				  sq_text(r->court), sq_text(r->charges), sq_int(r->filed_at),
+				  sq_int(r->created_at), sq_int(r->created_by)),
+			  err);
 
-	r->id = done.rowid;
 	return conflict_on(rc, "court_case_number",
 			   "your agency already has a prosecution with this number", err);
 }
@@ -79,14 +77,12 @@ enum sh_code sqlite_defendant_insert(struct store_conn *c, struct defendant_rec 
 	static const char sql[] =
 		"INSERT INTO defendants(prosecution_id, role, name_sealed, charges,"
 		" created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
-	struct sq_done done;
-	enum sh_code rc = sq_write(c, sql, NULL, &done,
-				   SQ_VALS(sq_int(r->prosecution_id), sq_text(r->role),
-					   sq_blob(r->name_sealed, r->name_len),
-					   sq_text(r->charges), sq_int(r->created_at)),
-				   err);
+	enum sh_code rc = sq_insert(c, sql, &r->id,
+				    SQ_VALS(sq_int(r->prosecution_id), sq_text(r->role),
+					    sq_blob(r->name_sealed, r->name_len),
+					    sq_text(r->charges), sq_int(r->created_at)),
+				    err);
 
-	r->id = done.rowid;
 	return rc;
 }
 
@@ -116,13 +112,11 @@ enum sh_code sqlite_hearing_insert(struct store_conn *c, struct hearing_rec *r,
 {
 	static const char sql[] = "INSERT INTO hearings(prosecution_id, kind, at, created_at)"
 				  " VALUES (?1, ?2, ?3, ?4)";
-	struct sq_done done;
-	enum sh_code rc = sq_write(c, sql, NULL, &done,
-				   SQ_VALS(sq_int(r->prosecution_id), sq_text(r->kind),
-					   sq_int(r->at), sq_int(r->created_at)),
-				   err);
+	enum sh_code rc = sq_insert(c, sql, &r->id,
+				    SQ_VALS(sq_int(r->prosecution_id), sq_text(r->kind),
+					    sq_int(r->at), sq_int(r->created_at)),
+				    err);
 
-	r->id = done.rowid;
 	return rc;
 }
 
@@ -150,12 +144,10 @@ enum sh_code sqlite_witness_insert(struct store_conn *c, struct witness_rec *r,
 {
 	static const char sql[] = "INSERT INTO witnesses(prosecution_id, case_id, listed_at)"
 				  " VALUES (?1, ?2, ?3)";
-	struct sq_done done;
-	enum sh_code rc = sq_write(
-		c, sql, NULL, &done,
+	enum sh_code rc = sq_insert(
+		c, sql, &r->id,
 		SQ_VALS(sq_int(r->prosecution_id), sq_text(r->case_id), sq_int(r->listed_at)), err);
 
-	r->id = done.rowid;
 	return conflict_on(rc, "case_id", "this youth is already a witness in this prosecution",
 			   err);
 }

@@ -212,6 +212,10 @@ struct sq_done {
 };
 enum sh_code sq_write(struct store_conn *c, const char *sql, const char *missing,
 		      struct sq_done *done, const struct sq_val *v, size_t n, struct sh_error *err);
+/* sq_write of an INSERT: *id is the row inserted, 0 when none was (ON CONFLICT DO NOTHING)
+ * or on failure. */
+enum sh_code sq_insert(struct store_conn *c, const char *sql, int64_t *id, const struct sq_val *v,
+		       size_t n, struct sh_error *err);
 /* The first column of st's first row as an integer into *out (0 without a row or for NULL);
  * st as sq_row takes it. */
 enum sh_code sq_value(struct sconn *c, sqlite3_stmt *st, int64_t *out, struct sh_error *err);

@@ -55,15 +55,13 @@ enum sh_code sqlite_roster_insert(struct store_conn *c, struct roster_rec *r, st
 	static const char sql[] =
 		"INSERT INTO roster(agency_id, area, starts_at, ends_at, user_id, fallback_id,"
 		" supervisor_id, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-	struct sq_done done;
-	enum sh_code rc = sq_write(
-		c, sql, NULL, &done,
+	enum sh_code rc = sq_insert(
+		c, sql, &r->id,
 		SQ_VALS(sq_int(r->agency_id), sq_text(r->area), sq_int(r->starts_at),
 			sq_int(r->ends_at), sq_int(r->user_id), sq_id(r->fallback_id),
 			sq_int(r->supervisor_id), sq_int(r->created_at), sq_int(r->created_by)),
 		err);
 
-	r->id = done.rowid;
 	return rc;
 }
 
@@ -190,17 +188,15 @@ enum sh_code sqlite_summons_insert(struct store_conn *c, struct summons_rec *r, 
 		" roster_id, stage, role, created_at, stage_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 		" ON CONFLICT(case_id, agency_id, step, episode) DO NOTHING";
-	struct sq_done done;
 	enum sh_code rc =
-		sq_write(c, sql, NULL, &done,
-			 SQ_VALS(sq_text(r->case_id), sq_int(r->agency_id), sq_text(r->step),
-				 sq_text(r->step_title), sq_int(r->episode), sq_int(r->due_at),
-				 sq_id(r->roster_id), sq_int(r->stage), sq_text(r->role),
-				 sq_int(r->created_at), sq_int(r->stage_at)),
-			 err);
+		sq_insert(c, sql, &r->id,
+			  SQ_VALS(sq_text(r->case_id), sq_int(r->agency_id), sq_text(r->step),
+				  sq_text(r->step_title), sq_int(r->episode), sq_int(r->due_at),
+				  sq_id(r->roster_id), sq_int(r->stage), sq_text(r->role),
+				  sq_int(r->created_at), sq_int(r->stage_at)),
+			  err);
 
-	*inserted = done.changes > 0;
-	r->id = done.rowid;
+	*inserted = r->id != 0;
 	return rc;
 }
 
@@ -336,9 +332,8 @@ enum sh_code sqlite_outbox_insert(struct store_conn *c, struct outbox_rec *r, bo
 		" area, agency_id, summons_id, user_id, channel, target, created_at, next_attempt_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
 		" ON CONFLICT(case_id, step, episode, kind, stage, user_id, channel) DO NOTHING";
-	struct sq_done done;
-	enum sh_code rc = sq_write(
-		c, sql, NULL, &done,
+	enum sh_code rc = sq_insert(
+		c, sql, &r->id,
 		SQ_VALS(sq_text(r->kind), sq_int(r->stage), sq_text(r->role), sq_text(r->case_id),
 			sq_text(r->step), sq_int(r->episode), sq_text(r->step_title),
 			sq_int(r->due_at), sq_text(r->area), sq_int(r->agency_id),
@@ -346,8 +341,7 @@ enum sh_code sqlite_outbox_insert(struct store_conn *c, struct outbox_rec *r, bo
 			sq_text(r->target), sq_int(r->created_at), sq_int(r->next_attempt_at)),
 		err);
 
-	*inserted = done.changes > 0;
-	r->id = done.rowid;
+	*inserted = r->id != 0;
 	return rc;
 }
 

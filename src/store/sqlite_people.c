@@ -86,16 +86,14 @@ enum sh_code sqlite_agency_insert(struct store_conn *c, struct agency_rec *r, st
 	static const char sql[] =
 		"INSERT INTO agencies(name, kind, home_area, disabled, created_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5)";
-	struct sq_done done;
 	enum sh_code rc =
-		sq_write(c, sql, NULL, &done,
-			 SQ_VALS(sq_text(r->name), sq_text(r->kind), sq_text(r->home_area),
-				 sq_int(r->disabled), sq_int(r->created_at)),
-			 err);
+		sq_insert(c, sql, &r->id,
+			  SQ_VALS(sq_text(r->name), sq_text(r->kind), sq_text(r->home_area),
+				  sq_int(r->disabled), sq_int(r->created_at)),
+			  err);
 
 	if (rc == SH_ECONFLICT)
 		return sh_error_field(err, SH_ECONFLICT, "name", "an agency with this name exists");
-	r->id = done.rowid;
 	return rc ? rc : add_areas(c, r, err);
 }
 
@@ -186,9 +184,8 @@ enum sh_code sqlite_user_insert(struct store_conn *c, struct user_rec *r, struct
 		"INSERT INTO users(agency_id, username, display_name, contact, role, password_hash,"
 		" disabled, created_at, last_active_at, sso_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
 		" ?8, ?8, ?9)";
-	struct sq_done done;
-	enum sh_code rc = sq_write(
-		c, sql, NULL, &done,
+	enum sh_code rc = sq_insert(
+		c, sql, &r->id,
 		SQ_VALS(sq_int(r->agency_id), sq_text(r->username), sq_text(r->display_name),
 			sq_text(r->contact), sq_text(r->role), sq_text(r->password_hash),
 			sq_int(r->disabled), sq_int(r->created_at), sq_text(r->sso_id)),
@@ -199,7 +196,6 @@ enum sh_code sqlite_user_insert(struct store_conn *c, struct user_rec *r, struct
 			       ? err->code
 			       : sh_error_field(err, SH_ECONFLICT, "username",
 						"this username is taken");
-	r->id = done.rowid;
 	return rc;
 }
 
@@ -354,15 +350,13 @@ enum sh_code sqlite_token_insert(struct store_conn *c, struct token_rec *r, stru
 {
 	static const char sql[] = "INSERT INTO tokens(hash, user_id, label, created_at, expires_at,"
 				  " scope, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-	struct sq_done done;
 	enum sh_code rc =
-		sq_write(c, sql, NULL, &done,
-			 SQ_VALS(sq_text(r->hash), sq_int(r->user_id), sq_text(r->label),
-				 sq_int(r->created_at), sq_int(r->expires_at),
-				 sq_text(r->scope ? r->scope : "write"), sq_int(r->created_by)),
-			 err);
+		sq_insert(c, sql, &r->id,
+			  SQ_VALS(sq_text(r->hash), sq_int(r->user_id), sq_text(r->label),
+				  sq_int(r->created_at), sq_int(r->expires_at),
+				  sq_text(r->scope ? r->scope : "write"), sq_int(r->created_by)),
+			  err);
 
-	r->id = done.rowid;
 	return rc;
 }
 
@@ -442,14 +436,12 @@ enum sh_code sqlite_notice_insert(struct store_conn *c, struct notice_rec *r, st
 	static const char sql[] =
 		"INSERT INTO notices(agency_id, kind, subject_id, actor_id, detail,"
 		" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-	struct sq_done done;
 	enum sh_code rc =
-		sq_write(c, sql, NULL, &done,
-			 SQ_VALS(sq_int(r->agency_id), sq_text(r->kind), sq_int(r->subject_id),
-				 sq_int(r->actor_id), sq_text(r->detail), sq_int(r->created_at)),
-			 err);
+		sq_insert(c, sql, &r->id,
+			  SQ_VALS(sq_int(r->agency_id), sq_text(r->kind), sq_int(r->subject_id),
+				  sq_int(r->actor_id), sq_text(r->detail), sq_int(r->created_at)),
+			  err);
 
-	r->id = done.rowid;
 	return rc;
 }
 

@@ -191,6 +191,22 @@ static char *setting(const char *key, struct arena *a)
 	return v;
 }
 
+/* sq_insert: the row inserted, and 0 when the insert did nothing */
+static enum sh_code put_once(struct store_conn *c, struct sh_error *err)
+{
+	static const char once[] = "INSERT INTO settings(key, value) VALUES (?1, ?2)"
+				   " ON CONFLICT(key) DO NOTHING";
+	int64_t first = -1, again = -1;
+	enum sh_code rc;
+
+	if ((rc = sq_insert(c, once, &first, SQ_VALS(sq_text("once"), sq_text("1")), err)) ||
+	    (rc = sq_insert(c, once, &again, SQ_VALS(sq_text("once"), sq_text("2")), err)))
+		return rc;
+	assert_true(first > 0);
+	assert_int_equal(again, 0);
+	return SH_OK;
+}
+
 static enum sh_code put_and_set(struct store_conn *c, struct sh_error *err)
 {
 	struct sq_done done = { -1, -1 };
@@ -213,7 +229,9 @@ static enum sh_code put_and_set(struct store_conn *c, struct sh_error *err)
 	assert_int_equal(done.rowid, 0);
 	sh_error_init(err);
 	/* without missing, changing nothing is no error */
-	return sq_write(c, SET, NULL, NULL, SQ_VALS(sq_text("size"), sq_text("big")), err);
+	if ((rc = sq_write(c, SET, NULL, NULL, SQ_VALS(sq_text("size"), sq_text("big")), err)))
+		return rc;
+	return put_once(c, err);
 }
 
 /* A write binds its values in order, says what it changed and the row it inserted, and
@@ -227,6 +245,7 @@ static void write_binds_in_order_and_counts(void **state)
 	assert_int_equal(on_writer(put_and_set, &err), SH_OK);
 	assert_string_equal(setting("color", &a), "blue");
 	assert_null(setting("size", &a));
+	assert_string_equal(setting("once", &a), "1");
 	arena_release(&a);
 }
 
