@@ -113,22 +113,16 @@ struct sq_col {
 	enum sq_field kind;
 	size_t off, len_off;
 };
+/* hand-formatted: clang-format 14 breaks a _Generic's associations apart */
+/* clang-format off */
 #define SQ_C(f)                                                                         \
-	{                                                                               \
-		_Generic(((SQ_REC *)0)->f, int64_t                                    \
-			 : SQF_I64, int                                               \
-			 : SQF_INT, bool                                              \
-			 : SQF_BOOL, const char *                                     \
-			 : SQF_TEXT),                                                 \
-			offsetof(SQ_REC, f), 0 \
-	}
+	{ _Generic(((SQ_REC *)0)->f, int64_t: SQF_I64, int: SQF_INT, bool: SQF_BOOL,    \
+		   const char *: SQF_TEXT),                                             \
+	  offsetof(SQ_REC, f), 0 }
 #define SQ_B(f, len)                                                                    \
-	{                                                                               \
-		_Generic(((SQ_REC *)0)->f, const unsigned char *                      \
-			 : SQF_BLOB),                                                 \
-			offsetof(SQ_REC, f),                                          \
-			_Generic(((SQ_REC *)0)->len, size_t : offsetof(SQ_REC, len)) \
-	}
+	{ _Generic(((SQ_REC *)0)->f, const unsigned char *: SQF_BLOB),                  \
+	  offsetof(SQ_REC, f), _Generic(((SQ_REC *)0)->len, size_t: offsetof(SQ_REC, len)) }
+/* clang-format on */
 void sq_map(sqlite3_stmt *st, int first, struct arena *a, void *rec, const struct sq_col *cols,
 	    size_t n);
 #define SQ_MAP(st, first, a, rec, cols) sq_map(st, first, a, rec, cols, ARRAY_SIZE(cols))
@@ -201,10 +195,11 @@ sqlite3_stmt *sq_bind(struct sconn *c, const char *sql, const struct sq_val *v, 
 		      struct sh_error *err);
 /*
  * The shape of a write: on the writer connection, runs sql (cached) with v bound as
- * sq_bind does, to its end (rows a RETURNING clause answers are passed over). A
- * constraint failure is SH_ECONFLICT (sq_err). With missing set, changing no row is
- * SH_ENOTFOUND with that text. done (may be NULL) gets the rows changed and, when one
- * was, the last inserted row id (meaningful for an INSERT only); both 0 on failure.
+ * sq_bind does (a RETURNING clause's rows are not read: SQLite makes every change on
+ * the first step). A constraint failure is SH_ECONFLICT (sq_err). With missing set,
+ * changing no row is SH_ENOTFOUND with that text. done (may be NULL) gets the rows
+ * changed and, when one was, the last inserted row id (meaningful for an INSERT only);
+ * both 0 on failure.
  */
 struct sq_done {
 	int64_t changes;
