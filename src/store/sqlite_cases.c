@@ -90,31 +90,29 @@ enum sh_code sqlite_youth_insert(struct store_conn *c, struct youth_rec *r, stru
 	" c.gender, c.race_ethnicity, c.last_assault_at, c.name_confidential, c.indicators,"       \
 	" c.closed_at, c.close_reason"
 
-#define SQ_REC struct case_rec
-static const struct sq_col case_cols[] = { SQ_C(id),
-					   SQ_C(youth_id),
-					   SQ_C(recovery_no),
-					   SQ_C(identified_at),
-					   SQ_C(recorded_at),
-					   SQ_C(area),
-					   SQ_C(youth_status),
-					   SQ_C(identified_by_agency),
-					   SQ_C(identified_by_user),
-					   SQ_C(protocol_id),
-					   SQ_C(age),
-					   SQ_C(age_estimated),
-					   SQ_C(gender),
-					   SQ_C(race_ethnicity),
-					   SQ_C(last_assault_at),
-					   SQ_C(name_confidential),
-					   SQ_C(indicators),
-					   SQ_C(closed_at),
-					   SQ_C(close_reason) };
-#undef SQ_REC
-
 static void read_case(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	SQ_MAP(st, 0, a, rec, case_cols);
+	struct case_rec *r = rec;
+
+	r->id = sq_col_text(st, 0, a);
+	r->youth_id = sqlite3_column_int64(st, 1);
+	r->recovery_no = sqlite3_column_int(st, 2);
+	r->identified_at = sqlite3_column_int64(st, 3);
+	r->recorded_at = sqlite3_column_int64(st, 4);
+	r->area = sq_col_text(st, 5, a);
+	r->youth_status = sq_col_text(st, 6, a);
+	r->identified_by_agency = sqlite3_column_int64(st, 7);
+	r->identified_by_user = sqlite3_column_int64(st, 8);
+	r->protocol_id = sqlite3_column_int64(st, 9);
+	r->age = sqlite3_column_int(st, 10);
+	r->age_estimated = sqlite3_column_int(st, 11) != 0;
+	r->gender = sq_col_text(st, 12, a);
+	r->race_ethnicity = sq_col_text(st, 13, a);
+	r->last_assault_at = sqlite3_column_int64(st, 14);
+	r->name_confidential = sqlite3_column_int(st, 15) != 0;
+	r->indicators = sq_col_text(st, 16, a);
+	r->closed_at = sqlite3_column_int64(st, 17);
+	r->close_reason = sq_col_text(st, 18, a);
 }
 
 enum sh_code sqlite_case_insert(struct store_conn *c, const struct case_rec *r,
@@ -421,16 +419,19 @@ enum sh_code sqlite_case_agency_add(struct store_conn *c, const char *case_id, i
 			err);
 }
 
-#define SQ_REC struct case_agency_rec
-static const struct sq_col case_agencies_cols[] = {
-	SQ_C(agency_id), SQ_C(name),	  SQ_C(kind),	     SQ_C(reason),	SQ_C(joined_at),
-	SQ_C(left_at),	 SQ_C(worker_id), SQ_C(worker_name), SQ_C(worker_since)
-};
-#undef SQ_REC
-
 static void map_case_agencies(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	SQ_MAP(st, 0, a, rec, case_agencies_cols);
+	struct case_agency_rec *r = rec;
+
+	r->agency_id = sqlite3_column_int64(st, 0);
+	r->name = sq_col_text(st, 1, a);
+	r->kind = sq_col_text(st, 2, a);
+	r->reason = sq_col_text(st, 3, a);
+	r->joined_at = sqlite3_column_int64(st, 4);
+	r->left_at = sqlite3_column_int64(st, 5);
+	r->worker_id = sqlite3_column_int64(st, 6);
+	r->worker_name = sq_col_text(st, 7, a);
+	r->worker_since = sqlite3_column_int64(st, 8);
 }
 
 enum sh_code sqlite_case_agencies(struct store_conn *c, const char *case_id, struct arena *a,
@@ -650,15 +651,18 @@ out:
 	return rc;
 }
 
-#define SQ_REC struct step_rec
-static const struct sq_col steps_list_cols[] = { SQ_C(step),	SQ_C(episode),	 SQ_C(owner),
-						 SQ_C(state),	SQ_C(opened_at), SQ_C(due_at),
-						 SQ_C(done_at), SQ_C(also_owner) };
-#undef SQ_REC
-
 static void map_steps_list(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	SQ_MAP(st, 0, a, rec, steps_list_cols);
+	struct step_rec *s = rec;
+
+	s->step = sq_col_text(st, 0, a);
+	s->episode = sqlite3_column_int(st, 1);
+	s->owner = sq_col_text(st, 2, a);
+	s->state = sq_col_text(st, 3, a);
+	s->opened_at = sqlite3_column_int64(st, 4);
+	s->due_at = sqlite3_column_int64(st, 5);
+	s->done_at = sqlite3_column_int64(st, 6);
+	s->also_owner = sq_col_text(st, 7, a);
 }
 
 enum sh_code sqlite_steps_list(struct store_conn *c, const char *case_id, struct arena *a,
