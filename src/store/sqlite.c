@@ -203,6 +203,45 @@ enum sh_code sq_step(struct sconn *c, sqlite3_stmt *st, bool *row, struct sh_err
 	return sq_err(c, rc, err);
 }
 
+void sq_map(sqlite3_stmt *st, int first, struct arena *a, void *rec, const struct sq_col *cols,
+	    size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *f = (char *)rec + cols[i].off;
+		int col = first + (int)i;
+		/* stored by memcpy: the field's type is the kind's, the pointer is untyped */
+		switch (cols[i].kind) {
+		case SQF_I64: {
+			int64_t v = sqlite3_column_int64(st, col);
+			memcpy(f, &v, sizeof(v));
+			break;
+		}
+		case SQF_INT: {
+			int v = sqlite3_column_int(st, col);
+			memcpy(f, &v, sizeof(v));
+			break;
+		}
+		case SQF_BOOL: {
+			bool v = sqlite3_column_int(st, col) != 0;
+			memcpy(f, &v, sizeof(v));
+			break;
+		}
+		case SQF_TEXT: {
+			const char *v = sq_col_text(st, col, a);
+			memcpy(f, &v, sizeof(v));
+			break;
+		}
+		case SQF_BLOB: {
+			size_t len;
+			const unsigned char *v = sq_col_blob(st, col, a, &len);
+			memcpy(f, &v, sizeof(v));
+			memcpy((char *)rec + cols[i].len_off, &len, sizeof(len));
+			break;
+		}
+		}
+	}
+}
+
 enum sh_code sq_row(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map, struct arena *a, void *out,
 		    size_t sz, const char *missing, struct sh_error *err)
 {
@@ -274,6 +313,114 @@ enum sh_code sq_rows_key(struct sconn *c, const char *sql, const char *key, sq_m
 	if (st)
 		sq_bind_text(st, 1, key);
 	return sq_rows(c, st, map, a, out, n, sz, err);
+}
+
+sqlite3_stmt *sq_bind(struct sconn *c, const char *sql, const struct sq_val *v, size_t n,
+		      struct sh_error *err)
+{
+	sqlite3_stmt *st = sq_prep(c, sql, err);
+	int want, rc = SQLITE_OK;
+
+	if (!st)
+		return NULL;
+	want = sqlite3_bind_parameter_count(st);
+	if ((size_t)want != n) {
+		sh_error_set(err, SH_EINTERNAL,
+			     "the statement takes %d values, %zu were given (%.60s)", want, n, sql);
+		return NULL;
+	}
+	for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
+		int at = (int)i + 1;
+		switch (v[i].kind) {
+		case SQ_INT: rc = sqlite3_bind_int64(st, at, v[i].i); break;
+		case SQ_ID:
+			rc = v[i].i ? sqlite3_bind_int64(st, at, v[i].i)
+				    : sqlite3_bind_null(st, at);
+			break;
+		case SQ_TEXT: rc = sq_bind_text(st, at, v[i].p); break;
+		case SQ_BLOB:
+			rc = v[i].p ? sqlite3_bind_blob64(st, at, v[i].p, v[i].len,
+							  SQLITE_TRANSIENT)
+				    : sqlite3_bind_null(st, at);
+			break;
+		default:
+			sh_error_set(err, SH_EINTERNAL, "value %d has no known kind (%.60s)", at,
+				     sql);
+			return NULL;
+		}
+	}
+	if (rc != SQLITE_OK) {
+		sq_err(c, rc, err);
+		return NULL;
+	}
+	return st;
+}
+
+static void map_text(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	char *v = sq_col_text(st, 0, a);
+
+	memcpy(rec, &v, sizeof(v));
+}
+
+enum sh_code sq_ints(struct sconn *c, sqlite3_stmt *st, int64_t *out, int n, struct sh_error *err)
+{
+	bool row;
+	enum sh_code rc;
+
+	memset(out, 0, (size_t)n * sizeof(*out));
+	if (!st)
+		return err->code;
+	if ((rc = sq_step(c, st, &row, err)) || !row)
+		return rc;
+	for (int i = 0; i < n; i++)
+		out[i] = sqlite3_column_int64(st, i);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
+enum sh_code sq_value(struct sconn *c, sqlite3_stmt *st, int64_t *out, struct sh_error *err)
+{
+	return sq_ints(c, st, out, 1, err);
+}
+
+enum sh_code sq_text_value(struct sconn *c, sqlite3_stmt *st, struct arena *a, char **out,
+			   struct sh_error *err)
+{
+	return sq_row(c, st, map_text, a, out, sizeof(*out), NULL, err);
+}
+
+enum sh_code sq_write(struct store_conn *c, const char *sql, const char *missing,
+		      struct sq_done *done, const struct sq_val *v, size_t n, struct sh_error *err)
+{
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	int64_t changes;
+	enum sh_code rc;
+
+	if (done)
+		*done = (struct sq_done){ 0, 0 };
+	if (sq_need_writer(c, err) || !(st = sq_bind(sc, sql, v, n, err)))
+		return err->code;
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	changes = sqlite3_changes64(sc->db);
+	if (!changes && missing)
+		return sh_error_set(err, SH_ENOTFOUND, "%s", missing);
+	if (done)
+		*done = (struct sq_done){ changes,
+					  changes ? sqlite3_last_insert_rowid(sc->db) : 0 };
+	return SH_OK;
+}
+
+enum sh_code sq_insert(struct store_conn *c, const char *sql, int64_t *id, const struct sq_val *v,
+		       size_t n, struct sh_error *err)
+{
+	struct sq_done done;
+	enum sh_code rc = sq_write(c, sql, NULL, &done, v, n, err);
+
+	*id = done.rowid;
+	return rc;
 }
 
 static enum sh_code exec_sql(struct sconn *c, const char *sql, struct sh_error *err)
