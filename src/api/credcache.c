@@ -4,8 +4,18 @@
 #include "api/credcache.h"
 
 /* The strings of an entry, in this order, NUL-separated in one block. */
-enum { S_USERNAME, S_DISPLAY, S_ROLE, S_AGENCY_NAME, S_AGENCY_KIND, S_SCOPE, S_STAGE, S_CSRF,
-       S_METHOD, S_COUNT };
+enum {
+	S_USERNAME,
+	S_DISPLAY,
+	S_ROLE,
+	S_AGENCY_NAME,
+	S_AGENCY_KIND,
+	S_SCOPE,
+	S_STAGE,
+	S_CSRF,
+	S_METHOD,
+	S_COUNT
+};
 
 struct entry {
 	uint64_t gen; /* 0: empty */
@@ -13,7 +23,7 @@ struct entry {
 	char hash[65];
 	int64_t user_id, agency_id, last_active_at;
 	bool disabled, agency_disabled;
-	int64_t token_id, expires_at;	 /* a token */
+	int64_t token_id, expires_at;  /* a token */
 	int64_t created_at, last_seen; /* a session */
 	char *strings;
 	size_t strings_len;
@@ -59,14 +69,15 @@ static struct entry *slot_of(struct credcache *cc, const char *hash)
 
 	for (int i = 0; i < 8 && hash[i]; i++) {
 		char ch = hash[i];
-		v = v << 4 | (uint32_t)(ch >= 'a' ? ch - 'a' + 10 : ch >= 'A' ? ch - 'A' + 10 : ch - '0');
+		v = v << 4 | (uint32_t)(ch >= 'a'   ? ch - 'a' + 10
+					: ch >= 'A' ? ch - 'A' + 10
+						    : ch - '0');
 	}
 	return &cc->slots[v % CREDCACHE_SLOTS];
 }
 
 bool credcache_get(struct credcache *cc, uint64_t gen, bool session, const char *hash,
-		   struct arena *a, struct token_rec *t, struct session_rec *s,
-		   struct user_rec *u)
+		   struct arena *a, struct token_rec *t, struct session_rec *s, struct user_rec *u)
 {
 	const char *str[S_COUNT];
 	char *copy = NULL;
@@ -124,13 +135,18 @@ bool credcache_get(struct credcache *cc, uint64_t gen, bool session, const char 
 }
 
 void credcache_put(struct credcache *cc, uint64_t gen, bool session, const char *hash,
-		   const struct token_rec *t, const struct session_rec *s,
-		   const struct user_rec *u)
+		   const struct token_rec *t, const struct session_rec *s, const struct user_rec *u)
 {
 	const char *str[S_COUNT] = {
-		u->username,	    u->display_name,	       u->role,
-		u->agency_name,	    u->agency_kind,	       session ? NULL : t->scope,
-		session ? s->stage : NULL, session ? s->csrf_token : NULL, session ? s->method : NULL,
+		u->username,
+		u->display_name,
+		u->role,
+		u->agency_name,
+		u->agency_kind,
+		session ? NULL : t->scope,
+		session ? s->stage : NULL,
+		session ? s->csrf_token : NULL,
+		session ? s->method : NULL,
 	};
 	size_t len = 0, at = 0;
 	struct entry n = { 0 }, *e;

@@ -37,8 +37,7 @@ void credcache_free(struct credcache *cc);
  * false (nothing filled) on a miss or when a runs out of memory.
  */
 bool credcache_get(struct credcache *cc, uint64_t gen, bool session, const char *hash,
-		   struct arena *a, struct token_rec *t, struct session_rec *s,
-		   struct user_rec *u);
+		   struct arena *a, struct token_rec *t, struct session_rec *s, struct user_rec *u);
 /* Keeps what the store answered for hash at generation gen (read before the answer); t is
  * read for a token, s for a session. Copies everything; gen 0 keeps nothing. */
 void credcache_put(struct credcache *cc, uint64_t gen, bool session, const char *hash,

@@ -54,8 +54,11 @@ static void a_session_keeps_its_stage_and_csrf_token(void **state)
 {
 	struct credcache *cc = credcache_new();
 	struct arena a;
-	struct session_rec s = { .created_at = 10, .last_seen = 20, .stage = "code",
-				 .csrf_token = "synthetic-csrf", .method = "password" },
+	struct session_rec s = { .created_at = 10,
+				 .last_seen = 20,
+				 .stage = "code",
+				 .csrf_token = "synthetic-csrf",
+				 .method = "password" },
 			   got;
 	struct user_rec u, gu;
 
