@@ -7,12 +7,13 @@ import assert from 'node:assert/strict';
 import { startCounty, identify, invite, witnessWithHearing, isoMinutesAgo, cli, tempDb } from './harness.mjs';
 
 let srv;
-before(async () => { srv = await startCounty(); });
+// a check of every case takes a while under ASan: idle connections stay open meanwhile
+before(async () => { srv = await startCounty({ args: ['--conn-timeout', '600'] }); });
 after(async () => { const code = await srv.stop(); if (code !== 0) process.stderr.write(srv.log()); assert.equal(code, 0); });
 
 const OWNER = { law_enforcement: 'le', child_welfare: 'cw', probation: 'prob', advocacy: 'adv',
   medical: 'med', mental_health: 'mh', prosecutor: 'pros' };
-const AT = ['now', '+1h', '+2d', '+10d', '+100d', '+400d', '-1d'];
+const AT = ['now', '+2d', '+100d', '-1d']; // and a second either side of every deadline
 
 // deterministic variety (xorshift)
 let seed = 0x5afe21;
