@@ -607,21 +607,43 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
  * episode, owner, also owner ("-": none), state, opened, due, not before, done, the
  * settling entry ---- */
 
-static const char *or_dash(const char *s)
+/* field then the separator (printf's formatting was most of the cost of keeping steps) */
+static void add_int(struct buf *out, int64_t v, char sep)
 {
-	return s ? s : "-";
+	char d[24];
+	int n = sizeof(d);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	d[--n] = sep;
+	do {
+		d[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		d[--n] = '-';
+	buf_add(out, d + n, sizeof(d) - (size_t)n);
+}
+
+static void add_str(struct buf *out, const char *s)
+{
+	buf_adds(out, s ? s : "-");
+	buf_addch(out, '\t');
 }
 
 void casefile_steps_encode(const struct casefile *cf, struct buf *out)
 {
 	for (size_t i = 0; i < cf->nprotocol_steps; i++) {
 		const struct step_status *s = &cf->steps[i];
-		buf_addf(out,
-			 "%s\t%d\t%s\t%s\t%d\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%" PRId64
-			 "\t%" PRId64 "\n",
-			 s->key, s->episode, or_dash(s->owner), or_dash(s->also_owner),
-			 (int)s->state, s->opened_at, s->due_at, s->not_before, s->done_at,
-			 s->settled_by);
+		add_str(out, s->key);
+		add_int(out, s->episode, '\t');
+		add_str(out, s->owner);
+		add_str(out, s->also_owner);
+		add_int(out, (int)s->state, '\t');
+		add_int(out, s->opened_at, '\t');
+		add_int(out, s->due_at, '\t');
+		add_int(out, s->not_before, '\t');
+		add_int(out, s->done_at, '\t');
+		add_int(out, s->settled_by, '\n');
 	}
 }
 

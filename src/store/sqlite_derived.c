@@ -6,9 +6,10 @@
 enum sh_code sqlite_derived_put(struct store_conn *c, const char *case_id, const char *stamp,
 				const char *steps, struct sh_error *err)
 {
-	static const char sql[] = "INSERT INTO case_derived(case_id, stamp, steps) VALUES (?1, ?2, ?3)"
-				  " ON CONFLICT(case_id) DO UPDATE SET stamp = excluded.stamp,"
-				  " steps = excluded.steps";
+	static const char sql[] =
+		"INSERT INTO case_derived(case_id, stamp, steps) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT(case_id) DO UPDATE SET stamp = excluded.stamp,"
+		" steps = excluded.steps";
 	sqlite3_stmt *st;
 
 	if (sq_need_writer(c, err) || !(st = sq_prep(sconn_of(c), sql, err)))
