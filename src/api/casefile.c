@@ -73,6 +73,21 @@ static enum sh_code load_records(struct api_request *req, struct store_conn *c, 
 	return SH_OK;
 }
 
+/* A case loaded (rc) that the caller may not see is SH_ENOTFOUND, as if it did not exist, and
+ * the probe is audited after the request. */
+static enum sh_code gate(struct api_request *req, const char *id, enum sh_code rc,
+			 const struct casefile *cf, struct sh_error *err)
+{
+	if (rc == SH_ENOTFOUND || (!rc && !casefile_visible(req, cf))) {
+		if (!rc) /* a case that exists: its supervisors see the probe */
+			req->denied_case = arena_strdup(req->arena, id);
+		sh_error_init(err);
+		/* the same answer whether it does not exist or is not for this caller */
+		return sh_error_set(err, SH_ENOTFOUND, "no such case");
+	}
+	return rc;
+}
+
 enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const char *id,
 			   struct casefile *cf, struct sh_error *err)
 {
@@ -139,15 +154,8 @@ enum sh_code casefile_open_view(struct api_request *req, struct store_conn *c, c
 {
 	int64_t now = clock_now(&req->app->clock);
 	bool kept;
-	enum sh_code rc = load_records(req, c, id, cf, err);
+	enum sh_code rc = gate(req, id, load_records(req, c, id, cf, err), cf, err);
 
-	if (rc == SH_ENOTFOUND || (!rc && !casefile_visible(req, cf))) {
-		if (!rc) /* a case that exists: its supervisors see the probe */
-			req->denied_case = arena_strdup(req->arena, id);
-		sh_error_init(err);
-		/* the same answer whether it does not exist or is not for this caller */
-		return sh_error_set(err, SH_ENOTFOUND, "no such case");
-	}
 	if (rc || (rc = derive_kept(req, c, cf, now, &kept, err)))
 		return rc;
 	return kept ? SH_OK : casefile_evaluate(req, cf, now, err);
@@ -203,16 +211,7 @@ bool casefile_visible(const struct api_request *req, const struct casefile *cf)
 enum sh_code casefile_open(struct api_request *req, struct store_conn *c, const char *id,
 			   struct casefile *cf, struct sh_error *err)
 {
-	enum sh_code rc = casefile_load(req, c, id, cf, err);
-
-	if (rc == SH_ENOTFOUND || (!rc && !casefile_visible(req, cf))) {
-		if (!rc) /* a case that exists: its supervisors see the probe */
-			req->denied_case = arena_strdup(req->arena, id);
-		sh_error_init(err);
-		/* the same answer whether it does not exist or is not for this caller */
-		return sh_error_set(err, SH_ENOTFOUND, "no such case");
-	}
-	return rc;
+	return gate(req, id, casefile_load(req, c, id, cf, err), cf, err);
 }
 
 /* The youth's identity, decrypted into a JSON object (NULL when it cannot be read). */
