@@ -422,24 +422,29 @@ static void cred_bump(struct sqlite_store *s)
 		__atomic_add_fetch(s->cred_gen, 1, __ATOMIC_SEQ_CST);
 }
 
-/* Maps <path>-cred (created 0600 when absent) for the credentials generation; without it
- * the generation is 0 and nothing is cached. */
-static void cred_map(struct sqlite_store *s)
+/* Maps <path>-cred (created 0600 when absent) for the credentials generation. A process
+ * that writes the database without it could revoke a token that a server keeps checked in
+ * memory, unseen: opening for writing fails instead. */
+static enum sh_code cred_map(struct sqlite_store *s, struct sh_error *err)
 {
 	char side[4200];
 	int fd;
-	void *m;
+	void *m = MAP_FAILED;
 
 	snprintf(side, sizeof(side), "%s-cred", s->path);
 	fd = open(side, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
-	if (ftruncate(fd, (off_t)sizeof(uint64_t)) == 0) {
+	if (fd >= 0 && ftruncate(fd, (off_t)sizeof(uint64_t)) == 0)
 		m = mmap(NULL, sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-		if (m != MAP_FAILED)
-			s->cred_gen = m;
-	}
-	close(fd);
+	if (m == MAP_FAILED)
+		sh_error_set(err, SH_ESTORE,
+			     "cannot open %s (the credentials generation every process writing the "
+			     "database shares; it must be writable by the same user): %s",
+			     side, strerror(errno));
+	else
+		s->cred_gen = m;
+	if (fd >= 0)
+		close(fd);
+	return m == MAP_FAILED ? SH_ESTORE : SH_OK;
 }
 
 static uint64_t sqlite_cred_gen(struct store *base)
@@ -697,7 +702,9 @@ static enum sh_code sqlite_open(struct store **out, const char *path, const stru
 		/* replaces SQLite's automatic checkpoint on the writer (see writer_main) */
 		sqlite3_wal_hook(s->writer.db, wal_hook, s);
 		sqlite3_update_hook(s->writer.db, cred_hook, s);
-		cred_map(s);
+		rc = cred_map(s, err);
+	}
+	if (!rc) {
 		if (pthread_create(&s->thread, NULL, writer_main, s) != 0)
 			rc = sh_error_set(err, SH_EINTERNAL, "cannot start the writer thread");
 		else

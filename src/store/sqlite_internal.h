@@ -66,8 +66,8 @@ struct sqlite_store {
 	bool has_audit_key;
 	/* The credentials generation (store_cred_gen): a counter in the shared file
 	 * <path>-cred, mapped by every process that opens the database, raised after each
-	 * commit that changed a user, agency, session or token; NULL when it could not be
-	 * mapped (credential checks are then not cached). */
+	 * commit that changed a user, agency, session or token; NULL in a read-only store
+	 * (nothing cached; a writable store that cannot map it does not open). */
 	uint64_t *cred_gen;
 	bool cred_dirty; /* writer thread: the open transaction changed one of those rows */
 };
