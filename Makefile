@@ -168,7 +168,8 @@ FUZZ_PARSERS := protocol witness_rules offences
 FUZZ_REQUESTS := http json
 FUZZ_NAMES := $(FUZZ_PARSERS) $(FUZZ_REQUESTS)
 FUZZ_LIB   := src/lib/arena.c src/lib/buf.c src/lib/error.c src/lib/timefmt.c
-FUZZ_SRC_protocol      := src/core/protocol_parse.c src/core/protocol_eval.c src/core/access.c
+FUZZ_SRC_protocol      := src/core/protocol_parse.c src/core/protocol_eval.c \
+			  src/core/protocol_calendar.c src/core/access.c src/lib/tz.c
 FUZZ_SRC_witness_rules := src/core/witness.c src/core/phrase.c
 FUZZ_SRC_offences      := src/core/offences.c src/core/phrase.c src/core/guardrail.c \
 			  src/core/rules.c src/lib/tz.c

@@ -261,6 +261,8 @@ enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int
 	const struct app *app = req->app;
 	struct casefile_context ctx = { .witness_rules = app->witness_rules,
 					.tz = app->county.tz,
+					.holidays = app->county.holidays,
+					.nholidays = app->county.nholidays,
 					.now = now,
 					.safety_review_days = app->cfg.safety_review_days,
 					.advocate_days = app->county.advocate_days };

@@ -200,6 +200,9 @@ const struct county_setting county_settings[] = {
 	{ "retention.after_age", "18",
 	  "retention never destroys the records of a youth younger than this (county days; from "
 	  "the birth date, or the latest it can be from the age at identification); 18 to 25" },
+	{ "protocol.holidays", "",
+	  "the county's holiday file (one 'YYYY-MM-DD NAME' a line): protocol deadlines counted in "
+	  "business days skip these days and weekends; empty: weekends only" },
 	{ "signin.totp_required", "privileged",
 	  "who must give a code from an authenticator app (TOTP) after the password: privileged "
 	  "(supervisors and admins) or everyone; anyone who set one up gives it" },
@@ -276,6 +279,27 @@ static const struct number *number_of(const char *key)
 	return NULL;
 }
 
+/* The holiday file at path ("": none); its first problem, as FILE:LINE, names the setting. */
+static enum sh_code holidays_load(const char *path, struct sh_date **out, size_t *n,
+				  struct sh_error *err)
+{
+	struct buf errors = BUF_INIT;
+	enum sh_code rc = SH_OK;
+
+	*out = NULL;
+	*n = 0;
+	if (*path && (rc = protocol_holidays_load(path, out, n, &errors))) {
+		char *nl = strchr(errors.data ? errors.data : "", '\n');
+		if (nl)
+			*nl = '\0';
+		rc = sh_error_field(err, rc == SH_ENOMEM ? SH_ENOMEM : SH_EINVAL,
+				    "protocol.holidays", "%.300s",
+				    errors.data ? errors.data : "cannot be read");
+	}
+	buf_release(&errors);
+	return rc;
+}
+
 enum sh_code county_setting_check(const char *key, const char *value, struct sh_error *err)
 {
 	const struct number *n = number_of(key);
@@ -286,6 +310,13 @@ enum sh_code county_setting_check(const char *key, const char *value, struct sh_
 	if (!strcmp(key, "county.timezone")) {
 		rc = tz_load(NULL, value, &z, err);
 		tz_free(z);
+		return rc;
+	}
+	if (!strcmp(key, "protocol.holidays")) {
+		struct sh_date *days = NULL;
+		size_t ndays = 0;
+		rc = holidays_load(value, &days, &ndays, err);
+		free(days);
 		return rc;
 	}
 	if (n)
@@ -322,7 +353,8 @@ enum sh_code county_settings_load(struct store *s, struct county *out, struct sh
 {
 	struct store_conn *c;
 	struct arena a = ARENA_INIT;
-	const char *zone, *parts, *values[ARRAY_SIZE(numbers)], *words[ARRAY_SIZE(texts)];
+	const char *zone, *parts, *holidays, *values[ARRAY_SIZE(numbers)],
+		*words[ARRAY_SIZE(texts)];
 	enum sh_code rc = SH_OK;
 
 	memset(out, 0, sizeof(*out));
@@ -330,6 +362,7 @@ enum sh_code county_settings_load(struct store *s, struct county *out, struct sh
 		return rc;
 	zone = value_or_default(c, "county.timezone", &a, &rc, err);
 	parts = value_or_default(c, "witness.plan_required_parts", &a, &rc, err);
+	holidays = value_or_default(c, "protocol.holidays", &a, &rc, err);
 	for (size_t i = 0; i < ARRAY_SIZE(numbers); i++)
 		values[i] = value_or_default(c, numbers[i].key, &a, &rc, err);
 	for (size_t i = 0; i < ARRAY_SIZE(texts); i++)
@@ -342,6 +375,8 @@ enum sh_code county_settings_load(struct store *s, struct county *out, struct sh
 				  err);
 	if (!rc)
 		rc = parse_parts(parts, &out->plan_required, err);
+	if (!rc)
+		rc = holidays_load(holidays, &out->holidays, &out->nholidays, err);
 	for (size_t i = 0; !rc && i < ARRAY_SIZE(texts); i++) {
 		if (!texts[i].valid(words[i]))
 			rc = sh_error_field(err, SH_EINVAL, texts[i].key,
@@ -365,6 +400,9 @@ void county_release(struct county *c)
 
 	tz_free(c->tz);
 	c->tz = NULL;
+	free(c->holidays);
+	c->holidays = NULL;
+	c->nholidays = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(words); i++) {
 		free(*words[i]);
 		*words[i] = NULL;

@@ -7,6 +7,7 @@
  * plan's required parts. Read when a server starts; `safeharbor settings` sets
  * them (checked) and says that servers read them again when restarted.
  */
+#include "core/protocol.h"
 #include "lib/tz.h"
 #include "store/store.h"
 
@@ -44,6 +45,9 @@ struct county {
 	int retention_age;   /* retention.after_age: not before the youth is this old */
 	struct county_oidc oidc;
 	char *hotlines; /* youth.hotlines: "NAME|PHONE|TEXT;..." */
+	/* protocol.holidays: the holiday file for business-day deadlines (none: "") */
+	struct sh_date *holidays;
+	size_t nholidays;
 };
 /* Reads the settings, each as set or its default. Release with county_release(). */
 enum sh_code county_settings_load(struct store *s, struct county *out, struct sh_error *err);

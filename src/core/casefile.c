@@ -177,6 +177,21 @@ static void state_as_of(const struct casefile *cf, const struct casefile_context
 		}
 		json_decref(d);
 	}
+	for (size_t i = 0; i < cf->nevents; i++) {
+		const struct event_rec *c = &cf->events[i];
+		bool custody = !strcmp(c->type, "arrest");
+		if (c->id > known || casefile_amended(cf, c) ||
+		    (s->in_custody_at && s->in_custody_at <= c->at))
+			continue;
+		if (!custody && !strcmp(c->type, "placement")) {
+			json_t *d = json_loads(c->data, 0, NULL);
+			const char *setting = jsonh_str(d, "setting");
+			custody = setting && !strcmp(setting, "detention");
+			json_decref(d);
+		}
+		if (custody)
+			s->in_custody_at = c->at;
+	}
 	if ((e = latest_known(cf, "name_confidentiality", known))) {
 		json_t *d = json_loads(e->data, 0, NULL);
 		s->name_confidential = jsonh_bool(d, "confidential", s->name_confidential);
@@ -321,6 +336,7 @@ static void fill_facts(const struct casefile *cf, const struct case_state *s,
 	f->identified_by = cf->identified_by_kind;
 	f->last_assault_at = s->last_assault_at;
 	f->assault_disclosed_at = s->assault_disclosed_at;
+	f->in_custody_at = s->in_custody_at;
 	f->missing = m;
 	f->nmissing = nm;
 }
@@ -544,6 +560,7 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
 {
 	struct step_event *se;
 	struct case_facts f = { 0 };
+	struct protocol_calendar cal = { ctx->tz, ctx->holidays, ctx->nholidays };
 	struct step_status *scratch = NULL;
 	int64_t *hearings;
 	size_t nse, instances, cap, need = 0, ndone_by = 0;
@@ -564,6 +581,7 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
 	cf->nmissing = missing_as_of(cf, INT64_MAX, cf->missing);
 	nse = step_events(cf, a, se);
 	fill_facts(cf, &cf->state, cf->missing, cf->nmissing, &f);
+	f.cal = &cal;
 	f.hearings = hearings;
 	f.nhearings = all_hearings(cf, hearings);
 	f.events = se;
@@ -572,6 +590,13 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
 	 * witness items */
 	instances = 1 + (cf->nmissing > f.nhearings ? cf->nmissing : f.nhearings);
 	cap = protocol_nsteps(cf->protocol) * instances;
+	f.closed_at = cf->c.closed_at;
+	/* a repeating step has an occurrence for each period so far */
+	rc = protocol_evaluate(cf->protocol, &f, ctx->now, NULL, 0, &need);
+	if (rc && rc != SH_ETOOBIG)
+		return sh_error_set(err, rc, "the protocol could not be evaluated");
+	if (need > cap)
+		cap = need;
 	cf->steps = arena_alloc(a, (cap + witness_item_count(cf) + 1) * sizeof(*cf->steps));
 	if (!cf->steps)
 		return no_mem(err);

@@ -32,6 +32,7 @@ struct case_state {
 	int64_t last_assault_at;      /* 0 = none reported */
 	int64_t assault_disclosed_at; /* when it became known (identification or disclosure) */
 	bool name_confidential;	      /* after any later election */
+	int64_t in_custody_at;	      /* the first arrest or placement in detention; 0: none */
 };
 
 struct casefile {
@@ -74,6 +75,8 @@ struct casefile {
 struct casefile_context {
 	const struct witness_rules *witness_rules; /* NULL: no witness items */
 	const struct tz *tz;			   /* the county's zone */
+	const struct sh_date *holidays; /* its holidays, for business days (protocol.holidays) */
+	size_t nholidays;
 	int64_t now;
 	int safety_review_days; /* a witness's plan is reviewed this long before each hearing */
 	int advocate_days;	/* a listed witness's advocate is due by the end of the county

@@ -13,8 +13,21 @@
 #include <stdint.h>
 #include "lib/buf.h"
 #include "lib/error.h"
+#include "lib/timefmt.h"
 
 struct protocol;
+struct tz;
+
+/*
+ * The county's calendar, for the deadlines counted in business days ("2bd") or ending at a
+ * local time of day ("at 19:00"): its time zone and its holidays (a holiday file, see
+ * protocol_holidays_parse). Deadlines in minutes, hours and plain days never use it.
+ */
+struct protocol_calendar {
+	const struct tz *tz;		/* NULL: UTC */
+	const struct sh_date *holidays; /* sorted, each once */
+	size_t nholidays;
+};
 
 enum youth_status {
 	YOUTH_DEPENDENT, /* child-welfare dependent (WIC 300) */
@@ -34,7 +47,8 @@ const char *protocol_state_name(enum step_state s); /* "pending", "done", ... */
 /* An event that settles one step (or one instance of an episodic step). */
 struct step_event {
 	const char *step; /* step key */
-	int episode;	  /* 0 for case-level steps; 1.. for the nth missing episode / hearing */
+	int episode;	  /* 0 for case-level steps; 1.. for the nth missing episode / hearing, or
+			     the nth occurrence of a repeating step */
 	bool waived;	  /* false: done */
 	int64_t at;	  /* when it was done or waived (the time of the fact) */
 	int64_t event_id; /* the timeline entry (0: none); the step shows which entry settled it */
@@ -46,6 +60,14 @@ struct missing_episode {
 	int64_t start;	 /* when the youth went missing */
 	int64_t end;	 /* when they returned; 0 while still missing */
 	int64_t learned; /* when the agency learned of it (>= start); 0: at the start */
+	int64_t found;	 /* when the youth was found (<= end); 0: at the return (end) */
+};
+
+/* An on-call shift of an agency kind that serves the case ([start, end)), from the rosters:
+ * "due shift_end after ..." ends at the end of the owner's shift. */
+struct protocol_shift {
+	const char *kind; /* agency kind */
+	int64_t start, end;
 };
 
 /* What the engine needs to know about one case. Times are Unix seconds (UTC). */
@@ -62,6 +84,16 @@ struct case_facts {
 	size_t nhearings;
 	const struct step_event *events;
 	size_t nevents;
+	const struct protocol_calendar *cal; /* NULL: UTC, no holidays */
+	/* the starts of the youth's missing episodes before this case (its earlier cases), for
+	 * "missing_count" conditions; this case's episodes are in missing */
+	const int64_t *earlier_missing;
+	size_t nearlier_missing;
+	const char *screening_level; /* the latest screening's level; NULL: none recorded */
+	int64_t in_custody_at;	     /* first taken into custody (arrest, detention); 0: never */
+	int64_t closed_at;	     /* the case closed ("repeat ... until closed"); 0: open */
+	const struct protocol_shift *shifts; /* the rosters' shifts around the case's anchors */
+	size_t nshifts;
 };
 
 struct step_status {
@@ -93,6 +125,20 @@ enum sh_code protocol_parse(const char *text, size_t len, const char *filename,
 enum sh_code protocol_load_file(const char *path, struct protocol **out, struct buf *errors);
 void protocol_free(struct protocol *p); /* accepts NULL */
 
+/*
+ * A holiday file: one holiday a line, "YYYY-MM-DD NAME" ('#' comments, blank lines). On
+ * success *out (sorted; free() it) holds *n dates; on failure SH_EINVAL and one
+ * "FILE:LINE: message\n" per problem in errors. protocol_holidays_load reads a file (at most
+ * 1 MiB; SH_EIO when it cannot).
+ */
+enum sh_code protocol_holidays_parse(const char *text, size_t len, const char *filename,
+				     struct sh_date **out, size_t *n, struct buf *errors);
+enum sh_code protocol_holidays_load(const char *path, struct sh_date **out, size_t *n,
+				    struct buf *errors);
+/* Is local day d a business day (Monday to Friday, not a holiday) in calendar cal (NULL: no
+ * holidays)? */
+bool protocol_business_day(const struct protocol_calendar *cal, struct sh_date d);
+
 const char *protocol_name(const struct protocol *p);
 const char *protocol_version(const struct protocol *p);
 const char *protocol_effective(const struct protocol *p); /* "YYYY-MM-DD" */
@@ -100,7 +146,11 @@ size_t protocol_nsteps(const struct protocol *p);
 /* The key of the i-th step in file order (i < protocol_nsteps); points into p. */
 const char *protocol_step_key(const struct protocol *p, size_t i);
 bool protocol_has_step(const struct protocol *p, const char *key);
-/* Does an owner line of the i-th step name this agency kind (whatever its condition)? */
+/* The parties outside the agencies the i-th step tells ("notify" line: "parents, court"), or
+ * NULL. */
+const char *protocol_step_notify(const struct protocol *p, size_t i);
+/* Does an owner or co_owner line of the i-th step name this agency kind (whatever its
+ * condition)? */
 bool protocol_step_may_own(const struct protocol *p, size_t i, const char *kind);
 /* The title of a step (points into p); key itself when there is no such step. */
 const char *protocol_step_title(const struct protocol *p, const char *key);

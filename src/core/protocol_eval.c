@@ -63,11 +63,7 @@ struct eval {
 
 static enum step_kind own_kind(enum anchor a)
 {
-	if (a == ANCHOR_MISSING_START || a == ANCHOR_MISSING_END || a == ANCHOR_MISSING_LEARNED)
-		return KIND_MISSING;
-	if (a == ANCHOR_HEARING)
-		return KIND_HEARING;
-	return KIND_CASE;
+	return protocol_anchor_kind(a);
 }
 
 /* The anchor's time in episode ep (1..) of its own kind; 0 when absent. */
@@ -78,6 +74,11 @@ static int64_t anchor_at(const struct case_facts *f, enum anchor a, size_t ep)
 	case ANCHOR_LAST_ASSAULT: return f->last_assault_at;
 	case ANCHOR_MISSING_START: return ep && ep <= f->nmissing ? f->missing[ep - 1].start : 0;
 	case ANCHOR_MISSING_END: return ep && ep <= f->nmissing ? f->missing[ep - 1].end : 0;
+	case ANCHOR_FOUND:
+		if (!ep || ep > f->nmissing)
+			return 0;
+		return f->missing[ep - 1].found ? f->missing[ep - 1].found : f->missing[ep - 1].end;
+	case ANCHOR_IN_CUSTODY: return f->in_custody_at;
 	case ANCHOR_MISSING_LEARNED:
 		if (!ep || ep > f->nmissing)
 			return 0;
@@ -125,9 +126,49 @@ static bool window_holds(const struct case_facts *f, size_t ep, const struct pwi
 	}
 }
 
-static bool cond_holds(const struct pcond *c, const struct case_facts *f, enum step_kind kind,
-		       size_t ep)
+/* The youth's missing episodes that started in [B - D, B]: earlier cases' and this one's. */
+static bool count_holds(const struct case_facts *f, size_t ep, const struct pcount *pc)
 {
+	int64_t b = anchor_at(f, pc->b, own_kind(pc->b) == KIND_CASE ? 0 : ep), lo;
+	long k = 0;
+
+	if (!b)
+		return false;
+	lo = sub_sat(b, pc->d.secs);
+	for (size_t i = 0; i < f->nearlier_missing; i++)
+		k += f->earlier_missing[i] >= lo && f->earlier_missing[i] <= b;
+	for (size_t i = 0; i < f->nmissing; i++)
+		k += f->missing[i].start >= lo && f->missing[i].start <= b;
+	return pc->more ? k > pc->n : k <= pc->n;
+}
+
+static bool screening_holds(const struct pcond *c, const struct case_facts *f)
+{
+	for (size_t i = 0; f->screening_level && i < c->nscreening; i++)
+		if (!strcasecmp(c->screening[i], f->screening_level))
+			return true;
+	return false;
+}
+
+/* "step KEY in STATE, ...": the state of that step (its instance ep when it happens per
+ * episode like the step asking; an instance that does not exist yet is pending) */
+static bool refs_hold(const struct eval *ev, const struct pcond *c, size_t ep)
+{
+	for (const struct pstepref *r = c->steps; r; r = r->next) {
+		const struct pstep *t = &ev->p->steps[r->idx];
+		const struct inst *in =
+			&ev->inst[ev->base[r->idx] + (t->kind == KIND_CASE ? 0 : ep - 1)];
+		enum step_state st = in->exists ? in->st.state : STEP_PENDING;
+		if (!(r->states & 1u << st))
+			return false;
+	}
+	return true;
+}
+
+static bool cond_holds(const struct pcond *c, const struct eval *ev, enum step_kind kind, size_t ep)
+{
+	const struct case_facts *f = ev->f;
+
 	if (c->status != PCOND_ALL_STATUS &&
 	    ((unsigned)f->status >= YOUTH_STATUS_COUNT || !(c->status & 1u << f->status)))
 		return false;
@@ -144,15 +185,56 @@ static bool cond_holds(const struct pcond *c, const struct case_facts *f, enum s
 	for (const struct pwindow *w = c->windows; w; w = w->next)
 		if (!window_holds(f, ep, w))
 			return false;
+	for (const struct pcount *pc = c->counts; pc; pc = pc->next)
+		if (!count_holds(f, ep, pc))
+			return false;
+	return (!c->nscreening || screening_holds(c, f)) && refs_hold(ev, c, ep);
+}
+
+/* The step's conditions: its 'when' clauses, and one alternative of each 'or' line. */
+static bool step_applies(const struct pstep *s, const struct eval *ev, size_t ep)
+{
+	if (!cond_holds(&s->when, ev, s->kind, ep))
+		return false;
+	for (const struct pany *g = s->any; g; g = g->next) {
+		size_t k = 0;
+		while (k < g->nalt && !cond_holds(&g->alt[k], ev, s->kind, ep))
+			k++;
+		if (k == g->nalt)
+			return false;
+	}
 	return true;
 }
 
-static size_t instances(const struct pstep *s, const struct case_facts *f)
+/* The first deadline of a step due from a moment of the case (its anchor at + offset). */
+static int64_t first_due(const struct pstep *s, const struct case_facts *f, int64_t anchor);
+
+/* A repeating step: occurrence 1, and each next one once the one before is due (so the next
+ * deadline is always shown); "until closed": none that would start after the case closed. */
+static size_t occurrences(const struct pstep *s, const struct case_facts *f, int64_t now)
+{
+	int64_t anchor = anchor_at(f, s->anchor, 0), due;
+	size_t k = 1;
+
+	if (!anchor)
+		return 1;
+	due = first_due(s, f, anchor);
+	while (k < PROTOCOL_MAX_OCCURRENCES && due <= now &&
+	       !(s->until_closed && f->closed_at && due >= f->closed_at)) {
+		due = add_sat(due, s->every.secs);
+		k++;
+	}
+	return k;
+}
+
+static size_t instances(const struct pstep *s, const struct case_facts *f, int64_t now)
 {
 	if (s->kind == KIND_MISSING)
 		return f->nmissing;
 	if (s->kind == KIND_HEARING)
 		return f->nhearings;
+	if (s->every.secs)
+		return occurrences(s, f, now);
 	return 1;
 }
 
@@ -175,6 +257,28 @@ static const struct step_event *find_event(const struct case_facts *f, const cha
 	return found;
 }
 
+static int64_t first_due(const struct pstep *s, const struct case_facts *f, int64_t anchor)
+{
+	if (s->offset.unit == 'b' || s->due_at_min >= 0)
+		return protocol_calendar_due(f->cal, anchor, s->sign, &s->offset, s->due_at_min);
+	return add_sat(anchor, s->sign < 0 ? -s->offset.secs : s->offset.secs);
+}
+
+/* The end of the owner's on-call shift in progress at the anchor, at most cap after it (the
+ * cap without such a shift). */
+static int64_t shift_due(const struct case_facts *f, const char *owner, int64_t anchor, int64_t cap)
+{
+	int64_t due = add_sat(anchor, cap);
+
+	for (size_t i = 0; owner && i < f->nshifts; i++) {
+		const struct protocol_shift *sh = &f->shifts[i];
+		if (sh->kind && !strcmp(sh->kind, owner) && sh->start <= anchor &&
+		    anchor < sh->end && sh->end < due)
+			due = sh->end;
+	}
+	return due;
+}
+
 /* Instance ep (0 for a case-level step, else 1..) of step si. */
 static void eval_instance(struct eval *ev, size_t si, size_t ep)
 {
@@ -191,11 +295,11 @@ static void eval_instance(struct eval *ev, size_t si, size_t ep)
 	st->episode = (int)ep;
 	st->state = STEP_NOT_APPLICABLE;
 	in->exists = true;
-	if (s->needs_end && !anchor_at(f, ANCHOR_MISSING_END, ep)) {
-		in->exists = false; /* the youth has not returned from this episode */
+	if (s->needs_end && !anchor_at(f, s->root, ep)) {
+		in->exists = false; /* the youth has not returned (or been found) yet */
 		return;
 	}
-	if (!cond_holds(&s->when, f, s->kind, ep))
+	if (!step_applies(s, ev, ep))
 		return;
 	if (s->anchor == ANCHOR_STEP) {
 		const struct inst *d = &ev->inst[ev->base[s->dep] + (ep ? ep - 1 : 0)];
@@ -214,14 +318,28 @@ static void eval_instance(struct eval *ev, size_t si, size_t ep)
 	}
 	st->state = STEP_PENDING;
 	for (const struct powner *o = s->owners; o; o = o->next) {
-		if (!o->cond.set || cond_holds(&o->cond, f, s->kind, ep)) {
+		if (!o->cond.set || cond_holds(&o->cond, ev, s->kind, ep)) {
 			st->owner = o->kind;
 			break;
 		}
 	}
+	for (const struct powner *o = s->co_owners; o; o = o->next) {
+		if ((!o->cond.set || cond_holds(&o->cond, ev, s->kind, ep)) &&
+		    strcmp(o->kind, st->owner)) {
+			st->also_owner = o->kind;
+			break;
+		}
+	}
 	if (clock) {
-		st->opened_at = anchor;
-		st->due_at = add_sat(anchor, s->sign < 0 ? -s->offset.secs : s->offset.secs);
+		st->opened_at = anchor; /* (a later occurrence: see below) */
+		if (s->shift_end)
+			st->due_at = shift_due(f, st->owner, anchor, s->offset.secs);
+		else
+			st->due_at = first_due(s, f, anchor);
+		if (s->every.secs && ep > 1) { /* occurrence ep opens when the one before is due */
+			st->opened_at = add_sat(st->due_at, (int64_t)(ep - 2) * s->every.secs);
+			st->due_at = add_sat(st->opened_at, s->every.secs);
+		}
 	}
 	if (s->has_not_before) {
 		int64_t nb =
@@ -251,8 +369,9 @@ enum sh_code protocol_evaluate(const struct protocol *p, const struct case_facts
 	if (n)
 		*n = 0;
 	if (!p || !f || !n || (max && !out) || (f->nmissing && !f->missing) ||
-	    (f->nhearings && !f->hearings) || (f->nevents && !f->events) || f->nmissing > INT_MAX ||
-	    f->nhearings > INT_MAX) {
+	    (f->nhearings && !f->hearings) || (f->nevents && !f->events) ||
+	    (f->nearlier_missing && !f->earlier_missing) || (f->nshifts && !f->shifts) ||
+	    f->nmissing > INT_MAX || f->nhearings > INT_MAX) {
 		rc = SH_EINVAL;
 		goto out;
 	}
@@ -262,7 +381,7 @@ enum sh_code protocol_evaluate(const struct protocol *p, const struct case_facts
 		goto out;
 	}
 	for (size_t i = 0; i < p->nsteps; i++) {
-		size_t c = instances(&p->steps[i], f);
+		size_t c = instances(&p->steps[i], f, now);
 		if (c > SIZE_MAX / sizeof(struct inst) - total - 1) {
 			rc = SH_ETOOBIG;
 			goto out;
@@ -279,10 +398,10 @@ enum sh_code protocol_evaluate(const struct protocol *p, const struct case_facts
 	for (size_t i = 0; i < p->nsteps; i++) {
 		size_t si = p->order[i];
 		const struct pstep *s = &p->steps[si];
-		if (s->kind == KIND_CASE)
+		if (s->kind == KIND_CASE && !s->every.secs)
 			eval_instance(&ev, si, 0);
 		else
-			for (size_t ep = 1; ep <= instances(s, f); ep++)
+			for (size_t ep = 1; ep <= instances(s, f, now); ep++)
 				eval_instance(&ev, si, ep);
 	}
 	/* in file order, instances in episode order */

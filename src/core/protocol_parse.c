@@ -19,18 +19,18 @@
 #define PARSE_MAX_KEY 64
 #define PARSE_MAX_DAYS 3650 /* longest duration: about ten years */
 #define PARSE_MAX_AGE 150
-#define PROTOCOL_MAX_FILE (1024 * 1024)
 
 static const char *const anchor_names[ANCHOR_COUNT] = {
-	"identified", "last_assault",	 "missing_start",     "missing_end",
-	"hearing",    "missing_learned", "assault_disclosed", "step",
+	"identified",	   "last_assault",	"missing_start", "missing_end", "hearing",
+	"missing_learned", "assault_disclosed", "found",	 "in_custody",	"step",
 };
 
 static const char *const dir_names[] = { "before", "after", "of", "before", "after" };
 
 #define ANCHOR_HINT                                                                     \
 	"identified, last_assault, assault_disclosed, missing_start, missing_learned, " \
-	"missing_end or hearing"
+	"missing_end, found, in_custody or hearing"
+#define MISSING_HINT "missing_start, missing_learned, missing_end or found"
 #define STATUS_HINT "dependent, probation, both, none or unknown"
 
 struct perror_line {
@@ -100,6 +100,21 @@ static int lookup(const char *const *names, int n, const char *s)
 int protocol_kind_index(const char *s)
 {
 	return access_kind_parse(s);
+}
+
+/* An agency kind as the file may write it: the access table's, or one it declared. */
+static int kind_lookup(const struct parser *ps, const char *s, const char **label)
+{
+	if (label)
+		*label = NULL;
+	for (size_t i = 0; i < ps->p->nkinds; i++) {
+		if (!strcmp(ps->p->kinds[i].name, s)) {
+			if (label)
+				*label = ps->p->kinds[i].name;
+			return ps->p->kinds[i].kind;
+		}
+	}
+	return protocol_kind_index(s);
 }
 
 /* A named anchor (not "step"); -1 when unknown. */
@@ -209,25 +224,34 @@ static bool tokenize(struct parser *ps, const char *s)
 	return true;
 }
 
-/* "30m", "36h", "3d": a whole number and one unit. */
-static bool parse_duration(struct parser *ps, const char *s, struct pduration *d)
+/* "30m", "36h", "3d", and in a due rule "2bd" (business days): a whole number and a unit. */
+static bool parse_duration(struct parser *ps, const char *s, struct pduration *d, bool bd_ok)
 {
 	size_t n = strlen(s), digits = 0;
 	long amount = 0, max;
 	int64_t unit;
+	bool bd;
 
 	while (digits < n && s[digits] >= '0' && s[digits] <= '9')
 		digits++;
-	if (digits == 0 || digits > 9 || digits + 1 != n ||
-	    (s[digits] != 'm' && s[digits] != 'h' && s[digits] != 'd')) {
+	bd = digits + 2 == n && !strcmp(s + digits, "bd");
+	if (digits == 0 || digits > 9 ||
+	    (!bd &&
+	     (digits + 1 != n || (s[digits] != 'm' && s[digits] != 'h' && s[digits] != 'd')))) {
 		perr(ps, ps->line,
-		     "malformed duration '%.40s' (write a whole number and a unit: 30m, 36h or 3d)",
+		     "malformed duration '%.40s' (write a whole number and a unit: 30m, 36h, 3d%s)",
+		     s, bd_ok ? " or 2bd (business days)" : "");
+		return false;
+	}
+	if (bd && !bd_ok) {
+		perr(ps, ps->line,
+		     "business days ('%.40s') count only in a 'due' line; write 30m, 36h or 3d here",
 		     s);
 		return false;
 	}
 	for (size_t i = 0; i < digits; i++)
 		amount = amount * 10 + (s[i] - '0');
-	switch (s[digits]) {
+	switch (bd ? 'b' : s[digits]) {
 	case 'm':
 		unit = 60;
 		max = PARSE_MAX_DAYS * 1440L;
@@ -235,6 +259,10 @@ static bool parse_duration(struct parser *ps, const char *s, struct pduration *d
 	case 'h':
 		unit = 3600;
 		max = PARSE_MAX_DAYS * 24L;
+		break;
+	case 'b':
+		unit = 0; /* on the county's calendar, not elapsed time */
+		max = PARSE_MAX_DAYS;
 		break;
 	default:
 		unit = 86400;
@@ -247,9 +275,24 @@ static bool parse_duration(struct parser *ps, const char *s, struct pduration *d
 		return false;
 	}
 	d->amount = amount;
-	d->unit = s[digits];
+	d->unit = bd ? 'b' : s[digits];
 	d->secs = amount * unit;
 	return true;
+}
+
+/* "19:00": minutes after midnight, or -1 */
+static int parse_time_of_day(const char *s)
+{
+	int h, m;
+
+	if (strlen(s) != 5 || s[2] != ':')
+		return -1;
+	for (int i = 0; i < 5; i++)
+		if (i != 2 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	return h < 24 && m < 60 ? h * 60 + m : -1;
 }
 
 static void cond_init(struct pcond *c)
@@ -315,10 +358,11 @@ static bool parse_set(struct parser *ps, const char *const *t, size_t n, const c
 				continue;
 			}
 		} else {
-			k = protocol_kind_index(t[i]);
+			k = kind_lookup(ps, t[i], NULL);
 			if (k < 0) {
 				perr(ps, ps->line,
-				     "unknown agency kind '%.40s' (expected " ACCESS_KIND_HINT ")",
+				     "unknown agency kind '%.40s' (expected " ACCESS_KIND_HINT
+				     ", or a kind the file declares)",
 				     t[i]);
 				ok = false;
 				continue;
@@ -347,7 +391,7 @@ static bool parse_window(struct parser *ps, const char *const *t, size_t n, stru
 	}
 	if (more)
 		t += 1; /* "more than D dir B" reads like "within D dir B" from here */
-	if (!parse_duration(ps, t[2], &d))
+	if (!parse_duration(ps, t[2], &d, false))
 		return false;
 	dir = lookup(dir_names, more ? 2 : 3, t[3]);
 	if (dir < 0) {
@@ -380,6 +424,127 @@ static bool parse_window(struct parser *ps, const char *const *t, size_t n, stru
 	w->next = c->windows;
 	c->windows = w;
 	c->has |= 1u << a | 1u << b;
+	c->set = true;
+	return true;
+}
+
+/* "missing_count more than N within D before ANCHOR", "missing_count at most N within ..." */
+static bool parse_count(struct parser *ps, const char *const *t, size_t n, struct pcond *c)
+{
+	struct pcount *pc;
+	struct pduration d;
+	int b, count;
+
+	if (n != 8 ||
+	    !((!strcmp(t[1], "more") && !strcmp(t[2], "than")) ||
+	      (!strcmp(t[1], "at") && !strcmp(t[2], "most"))) ||
+	    strcmp(t[4], "within") || strcmp(t[6], "before") || !parse_age(t[3], &count)) {
+		perr(ps, ps->line,
+		     "write 'missing_count more than N within DURATION before ANCHOR' (or 'at most "
+		     "N', N a whole number up to %d), e.g. 'missing_count more than 4 within 365d "
+		     "before missing_start'",
+		     PARSE_MAX_AGE);
+		return false;
+	}
+	if (!parse_duration(ps, t[5], &d, false))
+		return false;
+	b = anchor_lookup(t[7]);
+	if (b < 0) {
+		perr(ps, ps->line,
+		     "unknown anchor '%.40s' (a count looks back from " ANCHOR_HINT ")", t[7]);
+		return false;
+	}
+	pc = arena_alloc(&ps->p->arena, sizeof(*pc));
+	if (!pc) {
+		ps->oom = true;
+		return false;
+	}
+	pc->n = count;
+	pc->more = t[1][0] == 'm';
+	pc->d = d;
+	pc->b = (enum anchor)b;
+	pc->line = ps->line;
+	pc->next = c->counts;
+	c->counts = pc;
+	c->set = true;
+	return true;
+}
+
+/* "step KEY in STATE, STATE": the other step's state is one of those (its outcome) */
+static bool parse_stepref(struct parser *ps, const char *const *t, size_t n, struct pcond *c)
+{
+	struct pstepref *r;
+	unsigned states = 0;
+
+	if (n < 4 || strcmp(t[2], "in") || !valid_key(t[1])) {
+		perr(ps, ps->line,
+		     "write 'step KEY in STATE, STATE' (pending, done, waived, not_applicable), e.g. "
+		     "'step risk_screening in done'");
+		return false;
+	}
+	for (size_t i = 3; i < n; i++) {
+		int k = -1;
+		for (int st = STEP_PENDING; st <= STEP_NOT_APPLICABLE; st++)
+			if (!strcmp(t[i], protocol_state_name((enum step_state)st)))
+				k = st;
+		if (k < 0) {
+			perr(ps, ps->line,
+			     "unknown step state '%.40s' (expected pending, done, waived or "
+			     "not_applicable)",
+			     t[i]);
+			return false;
+		}
+		states |= 1u << k;
+	}
+	r = arena_alloc(&ps->p->arena, sizeof(*r));
+	if (!r) {
+		ps->oom = true;
+		return false;
+	}
+	r->key = pstrdup(ps, t[1]);
+	r->idx = SIZE_MAX;
+	r->states = states;
+	r->line = ps->line;
+	r->next = c->steps;
+	c->steps = r;
+	c->set = true;
+	return true;
+}
+
+/* "screening in LEVEL, LEVEL": the level of the latest screening is one of those */
+static bool parse_screening(struct parser *ps, const char *const *t, size_t n, struct pcond *c)
+{
+	if (n < 2 || strcmp(t[1], "in")) {
+		perr(ps, ps->line, "write 'screening in LEVEL, LEVEL', e.g. 'screening in high'");
+		return false;
+	}
+	if (n == 2) {
+		perr(ps, ps->line, "empty screening set: the condition can never hold");
+		return false;
+	}
+	if (c->screening) {
+		perr(ps, ps->line,
+		     "a second 'screening in' condition: list every level in one, e.g. 'screening "
+		     "in high, moderate'");
+		return false;
+	}
+	c->screening = arena_alloc(&ps->p->arena, (n - 2) * sizeof(*c->screening));
+	if (!c->screening) {
+		ps->oom = true;
+		return false;
+	}
+	for (size_t i = 2; i < n; i++) {
+		if (!valid_word(t[i], 40)) {
+			perr(ps, ps->line,
+			     "a screening level is one word of letters, digits, '.', '-' or '_' (at "
+			     "most 40), not '%.40s'",
+			     t[i]);
+			c->screening = NULL;
+			return false;
+		}
+		c->screening[i - 2] = pstrdup(ps, t[i]);
+	}
+	c->nscreening = n - 2;
 	c->set = true;
 	return true;
 }
@@ -452,13 +617,20 @@ static bool parse_clause(struct parser *ps, const char *const *t, size_t n, stru
 		c->set = true;
 		return true;
 	}
+	if (!strcmp(t[0], "missing_count"))
+		return parse_count(ps, t, n, c);
+	if (!strcmp(t[0], "screening"))
+		return parse_screening(ps, t, n, c);
+	if (!strcmp(t[0], "step"))
+		return parse_stepref(ps, t, n, c);
 	if (anchor_lookup(t[0]) >= 0 && n >= 2 &&
 	    (!strcmp(t[1], "within") || !strcmp(t[1], "more")))
 		return parse_window(ps, t, n, c);
 	perr(ps, ps->line,
 	     "unknown condition '%.40s' (expected 'status in', 'identified_by in', 'age', 'has', "
-	     "'ANCHOR within DURATION before|after|of ANCHOR' or 'ANCHOR more than DURATION "
-	     "before|after ANCHOR')",
+	     "'screening in', 'missing_count', 'step KEY in', 'ANCHOR within DURATION "
+	     "before|after|of ANCHOR' or "
+	     "'ANCHOR more than DURATION before|after ANCHOR')",
 	     t[0]);
 	return false;
 }
@@ -625,6 +797,7 @@ static void d_step(struct parser *ps, const char *rest)
 	s->key = pstrdup(ps, ps->ntok ? ps->tok[0] : "");
 	s->line = ps->line;
 	s->sign = 1;
+	s->due_at_min = -1;
 	cond_init(&s->when);
 	ps->cur = s;
 }
@@ -674,14 +847,25 @@ static void d_source(struct parser *ps, const char *rest)
 		*dst = joined;
 }
 
-static void d_owner(struct parser *ps, const char *rest)
+static size_t count_word(const struct parser *ps, const char *word)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < ps->ntok; i++)
+		k += !strcmp(ps->tok[i], word);
+	return k;
+}
+
+/* "owner KIND [when CONDITION]" or "co_owner KIND [when CONDITION]", appended to *list */
+static void owner_line(struct parser *ps, const char *rest, const char *what, struct powner **list)
 {
 	struct powner *o, **tail;
+	int k;
 
 	if (!tokenize(ps, rest))
 		return;
 	if (ps->ntok == 0) {
-		perr(ps, ps->line, "'owner' needs an agency kind, e.g. 'owner advocacy'");
+		perr(ps, ps->line, "'%s' needs an agency kind, e.g. '%s advocacy'", what, what);
 		return;
 	}
 	o = arena_alloc(&ps->p->arena, sizeof(*o));
@@ -691,29 +875,134 @@ static void d_owner(struct parser *ps, const char *rest)
 	}
 	o->line = ps->line;
 	cond_init(&o->cond);
-	if (protocol_kind_index(ps->tok[0]) < 0)
-		perr(ps, ps->line, "unknown agency kind '%.40s' (expected " ACCESS_KIND_HINT ")",
+	k = kind_lookup(ps, ps->tok[0], &o->label);
+	if (k < 0)
+		perr(ps, ps->line,
+		     "unknown agency kind '%.40s' (expected " ACCESS_KIND_HINT
+		     ", or a kind the file declares)",
 		     ps->tok[0]);
-	o->kind = pstrdup(ps, ps->tok[0]);
-	if (ps->ntok > 1) {
+	o->kind = k < 0 ? pstrdup(ps, ps->tok[0]) : access_kind_name((enum agency_kind)k);
+	if (count_word(ps, "or")) {
+		perr(ps, ps->line,
+		     "'or' is for 'when' lines: write one %s line for each choice, the most "
+		     "specific first",
+		     what);
+	} else if (ps->ntok > 1) {
 		if (strcmp(ps->tok[1], "when"))
 			perr(ps, ps->line,
-			     "after the agency kind write 'when CONDITION', e.g. 'owner probation when "
-			     "status in probation'");
+			     "after the agency kind write 'when CONDITION', e.g. '%s probation when "
+			     "status in probation'",
+			     what);
 		else
 			parse_cond(ps, ps->tok + 2, ps->ntok - 2, &o->cond);
 		o->cond.set = true;
 	}
-	for (tail = &ps->cur->owners; *tail; tail = &(*tail)->next)
+	for (tail = list; *tail; tail = &(*tail)->next)
 		;
 	*tail = o;
+}
+
+static void d_owner(struct parser *ps, const char *rest)
+{
+	owner_line(ps, rest, "owner", &ps->cur->owners);
+}
+
+static void d_co_owner(struct parser *ps, const char *rest)
+{
+	owner_line(ps, rest, "co_owner", &ps->cur->co_owners);
+}
+
+/* "notify PARTY, PARTY": people outside the agencies to tell (parents, the youth's attorney,
+ * the court...), shown with the step */
+static void d_notify(struct parser *ps, const char *rest)
+{
+	struct buf list = BUF_INIT;
+
+	if (ps->cur->notify) {
+		perr(ps, ps->line, "duplicate 'notify' in step '%.64s' (first on line %d)",
+		     ps->cur->key, ps->cur->notify_line);
+		return;
+	}
+	if (!tokenize(ps, rest))
+		return;
+	if (ps->ntok == 0) {
+		perr(ps, ps->line,
+		     "'notify' needs the parties to tell, e.g. 'notify parents, attorney, court'");
+		return;
+	}
+	for (size_t i = 0; i < ps->ntok; i++) {
+		if (!valid_key(ps->tok[i])) {
+			perr(ps, ps->line,
+			     "a party to notify is one word of lower-case letters, digits and '_' "
+			     "(e.g. guardian_ad_litem), not '%.40s'",
+			     ps->tok[i]);
+			buf_release(&list);
+			return;
+		}
+		buf_addf(&list, "%s%s", i ? ", " : "", ps->tok[i]);
+	}
+	ps->cur->notify = pstrdup(ps, list.data ? list.data : "");
+	ps->cur->notify_line = ps->line;
+	buf_release(&list);
+}
+
+/* "kind NAME = KIND": a name the file uses for one of the access table's kinds (never a new
+ * kind of access: what NAME may read and do is what KIND may) */
+static void d_kind(struct parser *ps, const char *rest)
+{
+	char name[PARSE_MAX_TEXT + 1], target[PARSE_MAX_TEXT + 1];
+	const char *eq = strchr(rest, '=');
+	int k;
+
+	if (!tokenize(ps, eq ? eq + 1 : "") || !eq || ps->ntok != 1 || strchr(eq + 1, '=')) {
+		perr(ps, ps->line,
+		     "write 'kind NAME = KIND', e.g. 'kind dfps_cvs = child_welfare': NAME is the "
+		     "file's word, KIND one of " ACCESS_KIND_HINT);
+		return;
+	}
+	snprintf(target, sizeof(target), "%s", ps->tok[0]);
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - rest), rest);
+	for (size_t n = strlen(name); n && (name[n - 1] == ' ' || name[n - 1] == '\t'); n--)
+		name[n - 1] = '\0';
+	if (!valid_key(name)) {
+		perr(ps, ps->line,
+		     "a declared kind is one word of lower-case letters, digits and '_' starting "
+		     "with a letter (at most %d)",
+		     PARSE_MAX_KEY);
+		return;
+	}
+	if (protocol_kind_index(name) >= 0) {
+		perr(ps, ps->line, "'%s' is already an agency kind: declare only new names", name);
+		return;
+	}
+	for (size_t i = 0; i < ps->p->nkinds; i++) {
+		if (!strcmp(ps->p->kinds[i].name, name)) {
+			perr(ps, ps->line, "duplicate kind '%s' (first on line %d)", name,
+			     ps->p->kinds[i].line);
+			return;
+		}
+	}
+	k = protocol_kind_index(target);
+	if (k < 0) {
+		perr(ps, ps->line,
+		     "'%s' must map onto one of the access table's kinds, not '%.40s' (expected " ACCESS_KIND_HINT
+		     ")",
+		     name, target);
+		return;
+	}
+	if (ps->p->nkinds == PROTOCOL_MAX_DECLARED_KINDS) {
+		perr(ps, ps->line, "too many declared kinds (at most %d)",
+		     PROTOCOL_MAX_DECLARED_KINDS);
+		return;
+	}
+	ps->p->kinds[ps->p->nkinds++] = (struct pkind){ pstrdup(ps, name), k, ps->line };
 }
 
 static void d_due(struct parser *ps, const char *rest)
 {
 	struct pstep *s = ps->cur;
 	const char *const *t = ps->tok;
-	size_t i;
+	size_t i, nt;
 	int a;
 
 	if (s->due_line) {
@@ -730,8 +1019,25 @@ static void d_due(struct parser *ps, const char *rest)
 		     "'due' needs an anchor and a duration, e.g. 'due identified + 90m'");
 		return;
 	}
+	nt = ps->ntok;
+	if (!strcmp(t[0], "shift_end")) {
+		/* "shift_end after ANCHOR within DURATION" */
+		if (nt < 5 || strcmp(t[1], "after") || strcmp(t[nt - 2], "within") ||
+		    !strcmp(t[2], "+") || !strcmp(t[2], "-")) {
+			perr(ps, ps->line,
+			     "write 'due shift_end after ANCHOR within DURATION', e.g. 'due shift_end "
+			     "after identified within 12h': the end of the owner's on-call shift, at "
+			     "most that long after the anchor");
+			return;
+		}
+		if (!parse_duration(ps, t[nt - 1], &s->offset, false))
+			return;
+		s->shift_end = true;
+		t += 2;
+		nt -= 4;
+	}
 	if (!strcmp(t[0], "step")) {
-		if (ps->ntok < 2 || !strcmp(t[1], "+") || !strcmp(t[1], "-")) {
+		if (nt < 2 || !strcmp(t[1], "+") || !strcmp(t[1], "-")) {
 			perr(ps, ps->line,
 			     "'step' in a due rule needs the key of another step, e.g. "
 			     "'due step mdt_meeting + 7d'");
@@ -751,16 +1057,35 @@ static void d_due(struct parser *ps, const char *rest)
 		s->anchor = (enum anchor)a;
 		i = 1;
 	}
-	if (i == ps->ntok)
+	if (i == nt)
 		return; /* due at the anchor itself */
-	if (ps->ntok != i + 2 || (strcmp(t[i], "+") && strcmp(t[i], "-"))) {
+	if (s->shift_end) {
 		perr(ps, ps->line,
-		     "after the anchor write '+ DURATION' or '- DURATION', e.g. 'due identified + "
-		     "90m'");
+		     "after 'shift_end after ANCHOR' write 'within DURATION', e.g. 'due shift_end "
+		     "after identified within 12h'");
+		return;
+	}
+	if ((nt != i + 2 && nt != i + 4) || (strcmp(t[i], "+") && strcmp(t[i], "-"))) {
+		perr(ps, ps->line,
+		     "after the anchor write '+ DURATION' or '- DURATION', then optionally 'at "
+		     "HH:MM', e.g. 'due identified + 90m' or 'due identified + 1d at 19:00'");
 		return;
 	}
 	s->sign = t[i][0] == '-' ? -1 : 1;
-	parse_duration(ps, t[i + 1], &s->offset);
+	if (!parse_duration(ps, t[i + 1], &s->offset, true) || nt == i + 2)
+		return;
+	if (strcmp(t[i + 2], "at") || (s->due_at_min = parse_time_of_day(t[i + 3])) < 0) {
+		s->due_at_min = -1;
+		perr(ps, ps->line,
+		     "write the time of day as 'at HH:MM' on a 24-hour clock, e.g. 'due identified "
+		     "+ 1d at 19:00'");
+		return;
+	}
+	if (s->offset.unit != 'd' && s->offset.unit != 'b')
+		perr(ps, ps->line,
+		     "'at %s' ends the deadline on a calendar day: count days (d) or business days "
+		     "(bd), e.g. 'due identified + 1d at 19:00'",
+		     t[i + 3]);
 }
 
 /* "done by EVENT [from KIND, KIND]": recording an event of that type (by an agency of
@@ -786,10 +1111,12 @@ static void d_done(struct parser *ps, const char *rest)
 		return;
 	}
 	for (size_t i = 3; i < ps->ntok; i++) {
-		int k = protocol_kind_index(t[i]);
+		int k = kind_lookup(ps, t[i], NULL);
 		if (k < 0) {
 			perr(ps, ps->line,
-			     "unknown agency kind '%.40s' (expected " ACCESS_KIND_HINT ")", t[i]);
+			     "unknown agency kind '%.40s' (expected " ACCESS_KIND_HINT
+			     ", or a kind the file declares)",
+			     t[i]);
 			return;
 		}
 		from |= 1u << k;
@@ -839,14 +1166,78 @@ static void d_not(struct parser *ps, const char *rest)
 		return;
 	}
 	s->nb_sign = t[2][0] == '-' ? -1 : 1;
-	parse_duration(ps, t[3], &s->nb_offset);
+	parse_duration(ps, t[3], &s->nb_offset, false);
+}
+
+/* "when A and B": merged into the step's conditions; "when A or B and C": a group of
+ * alternatives, one of which must hold ('and' binds closer than 'or') */
+/* "repeat every DURATION [until closed]" */
+static void d_repeat(struct parser *ps, const char *rest)
+{
+	struct pstep *s = ps->cur;
+
+	if (s->repeat_line) {
+		perr(ps, ps->line, "duplicate 'repeat' in step '%.64s' (first on line %d)", s->key,
+		     s->repeat_line);
+		return;
+	}
+	s->repeat_line = ps->line;
+	if (!tokenize(ps, rest))
+		return;
+	if ((ps->ntok != 2 && ps->ntok != 4) || strcmp(ps->tok[0], "every") ||
+	    (ps->ntok == 4 && (strcmp(ps->tok[2], "until") || strcmp(ps->tok[3], "closed")))) {
+		perr(ps, ps->line,
+		     "write 'repeat every DURATION' or 'repeat every DURATION until closed', e.g. "
+		     "'repeat every 30d until closed'");
+		return;
+	}
+	if (!parse_duration(ps, ps->tok[1], &s->every, false))
+		return;
+	if (s->every.secs < 3600) {
+		perr(ps, ps->line, "a step repeats at most every hour, not every '%.40s'",
+		     ps->tok[1]);
+		s->every.secs = 0;
+		return;
+	}
+	s->until_closed = ps->ntok == 4;
 }
 
 static void d_when(struct parser *ps, const char *rest)
 {
+	struct pany *g, **tail;
+	size_t i = 0, k = 0;
+
 	if (!tokenize(ps, rest))
 		return;
-	parse_cond(ps, ps->tok, ps->ntok, &ps->cur->when);
+	if (!count_word(ps, "or")) {
+		parse_cond(ps, ps->tok, ps->ntok, &ps->cur->when);
+		return;
+	}
+	g = arena_alloc(&ps->p->arena, sizeof(*g));
+	if (g)
+		g->alt = arena_alloc(&ps->p->arena, (count_word(ps, "or") + 1) * sizeof(*g->alt));
+	if (!g || !g->alt) {
+		ps->oom = true;
+		return;
+	}
+	while (i <= ps->ntok) {
+		size_t j = i;
+		while (j < ps->ntok && strcmp(ps->tok[j], "or"))
+			j++;
+		cond_init(&g->alt[k]);
+		if (j == i)
+			perr(ps, ps->line, "an empty condition next to 'or'");
+		else
+			parse_cond(ps, ps->tok + i, j - i, &g->alt[k]);
+		k++;
+		i = j + 1;
+	}
+	g->nalt = k;
+	g->line = ps->line;
+	g->next = NULL;
+	for (tail = &ps->cur->any; *tail; tail = &(*tail)->next)
+		;
+	*tail = g;
 }
 
 enum where { IN_HEADER, IN_STEP, ANYWHERE };
@@ -859,14 +1250,18 @@ static const struct directive {
 	{ "protocol", IN_HEADER, d_protocol },
 	{ "version", IN_HEADER, d_version },
 	{ "effective", IN_HEADER, d_effective },
+	{ "kind", IN_HEADER, d_kind },
 	{ "step", ANYWHERE, d_step },
 	{ "title", IN_STEP, d_title },
 	{ "title_es", IN_STEP, d_title_es },
 	{ "owner", IN_STEP, d_owner },
+	{ "co_owner", IN_STEP, d_co_owner },
+	{ "notify", IN_STEP, d_notify },
 	{ "due", IN_STEP, d_due },
 	{ "when", IN_STEP, d_when },
 	{ "not", IN_STEP, d_not },
 	{ "done", IN_STEP, d_done },
+	{ "repeat", IN_STEP, d_repeat },
 	{ "source", ANYWHERE, d_source },
 };
 
@@ -911,8 +1306,9 @@ static void parse_line(struct parser *ps, const char *s, size_t n)
 			d = &directives[i];
 	if (!d) {
 		perr(ps, ps->line,
-		     "unknown directive '%.40s' (expected protocol, version, effective, source, "
-		     "step, title, title_es, owner, due, when, not before or done by)",
+		     "unknown directive '%.40s' (expected protocol, version, effective, kind, "
+		     "source, step, title, title_es, owner, co_owner, notify, due, when, not before, "
+		     "done by or repeat)",
 		     text);
 		return;
 	}
@@ -934,16 +1330,24 @@ static void parse_line(struct parser *ps, const char *s, size_t n)
 
 static enum step_kind anchor_kind(enum anchor a)
 {
-	if (a == ANCHOR_MISSING_START || a == ANCHOR_MISSING_END || a == ANCHOR_MISSING_LEARNED)
-		return KIND_MISSING;
-	if (a == ANCHOR_HEARING)
-		return KIND_HEARING;
-	return KIND_CASE;
+	return protocol_anchor_kind(a);
 }
 
-/* A window may compare case-level anchors, and the anchors of the step's own episode. */
-static void check_windows(struct parser *ps, const struct pstep *s, const struct pcond *c)
+/* A window or a count may use case-level anchors, and the anchors of the step's own
+ * episode. */
+static void check_windows(struct parser *ps, struct pstep *s, struct pcond *c, size_t *unused)
 {
+	UNUSED(unused);
+	for (const struct pcount *pc = c->counts; pc; pc = pc->next) {
+		enum step_kind ak = anchor_kind(pc->b);
+		if (ak != KIND_CASE && ak != s->kind)
+			perr(ps, pc->line,
+			     "'%s' differs from one %s to the next: only a step due from %s can count "
+			     "back from it",
+			     anchor_names[pc->b],
+			     ak == KIND_MISSING ? "missing episode" : "hearing",
+			     ak == KIND_MISSING ? MISSING_HINT : "hearing");
+	}
 	for (const struct pwindow *w = c->windows; w; w = w->next) {
 		enum anchor both[2] = { w->a, w->b };
 		for (int k = 0; k < 2; k++) {
@@ -954,9 +1358,7 @@ static void check_windows(struct parser *ps, const struct pstep *s, const struct
 				     "compare it in a window",
 				     anchor_names[both[k]],
 				     ak == KIND_MISSING ? "missing episode" : "hearing",
-				     ak == KIND_MISSING
-					     ? "missing_start, missing_learned or missing_end"
-					     : "hearing");
+				     ak == KIND_MISSING ? MISSING_HINT : "hearing");
 				break;
 			}
 		}
@@ -969,6 +1371,25 @@ static void check_windows(struct parser *ps, const struct pstep *s, const struct
 static void check_not_before(struct parser *ps, const struct pstep *s)
 {
 	enum step_kind ak;
+
+	if (s->every.secs) {
+		if (s->kind != KIND_CASE || s->anchor == ANCHOR_STEP)
+			perr(ps, s->repeat_line,
+			     "'repeat' is for a step due from a moment of the case (identified, "
+			     "last_assault, assault_disclosed or in_custody), not per episode or from "
+			     "another step");
+		else if (s->has_not_before || s->done_by || s->shift_end)
+			perr(ps, s->repeat_line,
+			     "'repeat' does not go with '%s': each occurrence is due a fixed time "
+			     "after the one before and recorded done (or waived) with its number",
+			     s->has_not_before ? "not before"
+			     : s->done_by      ? "done by"
+					       : "shift_end");
+	}
+	if (s->anchor == ANCHOR_STEP && s->dep != SIZE_MAX && ps->p->steps[s->dep].every.secs)
+		perr(ps, s->due_line,
+		     "'%.64s' repeats: no step can wait for one of its occurrences",
+		     ps->p->steps[s->dep].key);
 
 	if (s->done_by && s->kind != KIND_CASE)
 		perr(ps, s->done_by_line,
@@ -983,23 +1404,106 @@ static void check_not_before(struct parser *ps, const struct pstep *s)
 		     "'not before %s' differs from one %s to the next: only a step due from %s can "
 		     "use it",
 		     anchor_names[s->nb_anchor], ak == KIND_MISSING ? "missing episode" : "hearing",
-		     ak == KIND_MISSING ? "missing_start, missing_learned or missing_end"
-					: "hearing");
+		     ak == KIND_MISSING ? MISSING_HINT : "hearing");
 		return;
 	}
-	if (s->anchor == s->nb_anchor && s->nb_sign * s->nb_offset.secs >= s->sign * s->offset.secs)
+	/* (a deadline on the calendar, in business days or at a time of day, is not compared) */
+	if (s->anchor == s->nb_anchor && s->offset.unit != 'b' && s->due_at_min < 0 &&
+	    !s->shift_end && s->nb_sign * s->nb_offset.secs >= s->sign * s->offset.secs)
 		perr(ps, s->nb_line,
 		     "the step could never be done on time: 'not before' is at or after its deadline "
 		     "(both count from %s)",
 		     anchor_names[s->anchor]);
 }
 
+/* Calls fn on each condition of step s: its 'when' clauses, the alternatives of its 'or'
+ * lines, its owners' and co-owners' conditions. */
+static void each_cond(struct parser *ps, struct pstep *s,
+		      void (*fn)(struct parser *, struct pstep *, struct pcond *, size_t *),
+		      size_t *k)
+{
+	fn(ps, s, &s->when, k);
+	for (struct pany *g = s->any; g; g = g->next)
+		for (size_t i = 0; i < g->nalt; i++)
+			fn(ps, s, &g->alt[i], k);
+	for (struct powner *o = s->owners; o; o = o->next)
+		fn(ps, s, &o->cond, k);
+	for (struct powner *o = s->co_owners; o; o = o->next)
+		fn(ps, s, &o->cond, k);
+}
+
+/* "step KEY in ...": the step exists, is not s, and happens once per case or like s */
+static void resolve_refs(struct parser *ps, struct pstep *s, struct pcond *c, size_t *k)
+{
+	UNUSED(k);
+	for (struct pstepref *r = c->steps; r; r = r->next) {
+		const struct pstep *t = find_step(ps->p, r->key, &r->idx);
+		if (!t) {
+			perr(ps, r->line, "unknown step '%.64s' in a condition of '%.64s'", r->key,
+			     s->key);
+		} else if (t == s) {
+			perr(ps, r->line, "step '%.64s' cannot branch on its own outcome", s->key);
+			r->idx = SIZE_MAX;
+		} else if (t->every.secs) {
+			perr(ps, r->line,
+			     "'%.64s' repeats: no step can branch on the outcome of one of its "
+			     "occurrences",
+			     t->key);
+			r->idx = SIZE_MAX;
+		} else if (t->kind != KIND_CASE && t->kind != s->kind) {
+			perr(ps, r->line,
+			     "'%.64s' happens once per %s: only a step of the same kind can branch on "
+			     "its outcome",
+			     t->key, t->kind == KIND_MISSING ? "missing episode" : "hearing");
+			r->idx = SIZE_MAX;
+		}
+	}
+}
+
+static void visit(struct parser *ps, size_t i, size_t *k);
+
+static void visit_refs(struct parser *ps, struct pstep *s, struct pcond *c, size_t *k)
+{
+	for (struct pstepref *r = c->steps; r; r = r->next) {
+		if (r->idx == SIZE_MAX)
+			continue;
+		if (ps->color[r->idx] == 1) {
+			perr(ps, r->line,
+			     "cycle between steps: '%.64s' and '%.64s' wait for each other", s->key,
+			     ps->p->steps[r->idx].key);
+			r->idx = SIZE_MAX; /* cut it */
+			continue;
+		}
+		visit(ps, r->idx, k);
+	}
+}
+
+/* Depth first: a step's order comes after the steps it needs. */
+static void visit(struct parser *ps, size_t i, size_t *k)
+{
+	struct pstep *s = &ps->p->steps[i];
+
+	if (ps->color[i])
+		return;
+	ps->color[i] = 1;
+	if (s->dep != SIZE_MAX && ps->color[s->dep] == 1) {
+		perr(ps, s->due_line,
+		     "cycle between steps: '%.64s' and '%.64s' wait for each other",
+		     ps->p->steps[s->dep].key, s->key);
+		s->dep = SIZE_MAX;
+	} else if (s->dep != SIZE_MAX) {
+		visit(ps, s->dep, k);
+	}
+	each_cond(ps, s, visit_refs, k);
+	ps->color[i] = 2;
+	ps->p->order[(*k)++] = i;
+}
+
 /* References between steps, cycles, episode kinds, evaluation order. */
 static void resolve(struct parser *ps)
 {
 	struct protocol *p = ps->p;
-	size_t n = p->nsteps, depth_max = 0;
-	size_t *depth;
+	size_t n = p->nsteps;
 
 	for (size_t i = 0; i < n; i++) {
 		struct pstep *s = &p->steps[i];
@@ -1038,9 +1542,8 @@ static void resolve(struct parser *ps)
 		for (size_t m = 0; m < len; m++)
 			ps->color[ps->path[m]] = 2;
 	}
-	depth = arena_alloc(&p->arena, (n ? n : 1) * sizeof(*depth));
 	p->order = arena_alloc(&p->arena, (n ? n : 1) * sizeof(*p->order));
-	if (!depth || !p->order) {
+	if (!p->order) {
 		ps->oom = true;
 		return;
 	}
@@ -1054,20 +1557,18 @@ static void resolve(struct parser *ps)
 			d++;
 		}
 		s->kind = r->anchor == ANCHOR_STEP ? KIND_CASE : anchor_kind(r->anchor);
-		s->needs_end = r->anchor == ANCHOR_MISSING_END;
-		depth[i] = d;
-		if (d > depth_max)
-			depth_max = d;
-		check_windows(ps, s, &s->when);
-		for (const struct powner *o = s->owners; o; o = o->next)
-			check_windows(ps, s, &o->cond);
+		s->needs_end = r->anchor == ANCHOR_MISSING_END || r->anchor == ANCHOR_FOUND;
+		s->root = r->anchor;
+		each_cond(ps, s, check_windows, NULL);
 		check_not_before(ps, s);
 	}
-	/* evaluation order: by chain length, so a step comes after the one it waits for */
-	for (size_t d = 0, k = 0; d <= depth_max && k < n; d++)
-		for (size_t i = 0; i < n; i++)
-			if (depth[i] == d)
-				p->order[k++] = i;
+	for (size_t i = 0; i < n; i++)
+		each_cond(ps, &p->steps[i], resolve_refs, NULL);
+	/* evaluation order: a step after the one it waits for and those whose outcome it
+	 * branches on */
+	memset(ps->color, 0, sizeof(ps->color));
+	for (size_t i = 0, next = 0; i < n; i++)
+		visit(ps, i, &next);
 }
 
 static void emit_errors(struct parser *ps, struct buf *errors)
@@ -1151,40 +1652,43 @@ out:
 	return rc;
 }
 
-enum sh_code protocol_load_file(const char *path, struct protocol **out, struct buf *errors)
+enum sh_code protocol_read_file(const char *path, struct buf *text, struct buf *errors)
 {
 	enum sh_code rc = SH_OK;
-	struct buf text;
 	char chunk[8192];
-	FILE *fp = NULL;
+	FILE *fp = fopen(path, "rb");
 	size_t n;
 
-	*out = NULL;
-	buf_init(&text, PROTOCOL_MAX_FILE);
-	fp = fopen(path, "rb");
 	if (!fp) {
 		buf_addf(errors, "%s: cannot open: %s\n", path, strerror(errno));
-		rc = SH_EIO;
-		goto out;
+		return SH_EIO;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		rc = buf_add(&text, chunk, n);
-		if (rc == SH_ETOOBIG) {
-			buf_addf(errors, "%s: larger than %d bytes\n", path, PROTOCOL_MAX_FILE);
-			goto out;
-		}
+		rc = buf_add(text, chunk, n);
+		if (rc == SH_ETOOBIG)
+			buf_addf(errors, "%s: larger than %zu bytes\n", path, text->max);
 		if (rc)
 			goto out;
 	}
 	if (ferror(fp)) {
 		buf_addf(errors, "%s: cannot read: %s\n", path, strerror(errno));
 		rc = SH_EIO;
-		goto out;
 	}
-	rc = protocol_parse(text.data, text.len, path, out, errors);
 out:
-	if (fp)
-		fclose(fp);
+	fclose(fp);
+	return rc;
+}
+
+enum sh_code protocol_load_file(const char *path, struct protocol **out, struct buf *errors)
+{
+	enum sh_code rc;
+	struct buf text;
+
+	*out = NULL;
+	buf_init(&text, PROTOCOL_MAX_FILE);
+	rc = protocol_read_file(path, &text, errors);
+	if (!rc)
+		rc = protocol_parse(text.data, text.len, path, out, errors);
 	buf_release(&text);
 	return rc;
 }
@@ -1249,7 +1753,15 @@ bool protocol_step_may_own(const struct protocol *p, size_t i, const char *kind)
 	for (const struct powner *o = i < p->nsteps ? p->steps[i].owners : NULL; o; o = o->next)
 		if (kind && !strcmp(o->kind, kind))
 			return true;
+	for (const struct powner *o = i < p->nsteps ? p->steps[i].co_owners : NULL; o; o = o->next)
+		if (kind && !strcmp(o->kind, kind))
+			return true;
 	return false;
+}
+
+const char *protocol_step_notify(const struct protocol *p, size_t i)
+{
+	return i < p->nsteps ? p->steps[i].notify : NULL;
 }
 
 bool protocol_step_done_by_kind(const struct protocol *p, size_t i, const char *kind)
@@ -1267,12 +1779,15 @@ bool protocol_step_episodic(const struct protocol *p, const char *key)
 {
 	const struct pstep *s = key ? find_step(p, key, NULL) : NULL;
 
-	return s && s->kind != KIND_CASE;
+	return s && (s->kind != KIND_CASE || s->every.secs);
 }
 
 static void describe_duration(struct buf *b, const struct pduration *d)
 {
-	buf_addf(b, "%ld%c", d->amount, d->unit);
+	if (d->unit == 'b')
+		buf_addf(b, "%ldbd", d->amount);
+	else
+		buf_addf(b, "%ld%c", d->amount, d->unit);
 }
 
 static void describe_set(struct buf *b, unsigned mask, int n, bool status)
@@ -1316,6 +1831,30 @@ static void describe_cond(struct buf *b, const struct pcond *c)
 			sep = " and ";
 		}
 	}
+	for (const struct pstepref *r = c->steps; r; r = r->next) {
+		const char *comma = "";
+		buf_addf(b, "%sstep %s in ", sep, r->key);
+		for (int st = STEP_PENDING; st <= STEP_NOT_APPLICABLE; st++) {
+			if (r->states & 1u << st) {
+				buf_addf(b, "%s%s", comma,
+					 protocol_state_name((enum step_state)st));
+				comma = ", ";
+			}
+		}
+		sep = " and ";
+	}
+	for (size_t i = 0; i < c->nscreening; i++) {
+		buf_addf(b, "%s%s", i ? ", " : sep, i ? "" : "screening in ");
+		buf_adds(b, c->screening[i]);
+		sep = " and ";
+	}
+	for (const struct pcount *pc = c->counts; pc; pc = pc->next) {
+		buf_addf(b, "%smissing_count %s %ld within ", sep,
+			 pc->more ? "more than" : "at most", pc->n);
+		describe_duration(b, &pc->d);
+		buf_addf(b, " before %s", anchor_names[pc->b]);
+		sep = " and ";
+	}
 	for (const struct pwindow *w = c->windows; w; w = w->next) {
 		buf_addf(b, "%s%s %s ", sep, anchor_names[w->a],
 			 w->dir >= WIN_MORE_BEFORE ? "more than" : "within");
@@ -1325,28 +1864,56 @@ static void describe_cond(struct buf *b, const struct pcond *c)
 	}
 }
 
+static void describe_owners(struct buf *out, const struct powner *o, const char *otherwise)
+{
+	for (; o; o = o->next) {
+		if (o->label)
+			buf_addf(out, "%s (%s)", o->label, o->kind);
+		else
+			buf_adds(out, o->kind);
+		if (o->cond.set) {
+			buf_adds(out, " when ");
+			describe_cond(out, &o->cond);
+			if (o->next)
+				buf_adds(out, otherwise);
+		}
+	}
+}
+
 void protocol_describe(const struct protocol *p, struct buf *out)
 {
 	for (size_t i = 0; i < p->nsteps; i++) {
 		const struct pstep *s = &p->steps[i];
 
 		buf_addf(out, "%s | %s | owner ", s->key, s->title);
-		for (const struct powner *o = s->owners; o; o = o->next) {
-			buf_adds(out, o->kind);
-			if (o->cond.set) {
-				buf_adds(out, " when ");
-				describe_cond(out, &o->cond);
-				buf_adds(out, ", otherwise ");
-			}
+		describe_owners(out, s->owners, ", otherwise ");
+		if (s->co_owners) {
+			buf_adds(out, " | co_owner ");
+			describe_owners(out, s->co_owners, ", else ");
 		}
+		if (s->notify)
+			buf_addf(out, " | notify %s", s->notify);
 		buf_adds(out, " | due ");
+		if (s->shift_end)
+			buf_adds(out, "shift_end after ");
 		if (s->anchor == ANCHOR_STEP)
 			buf_addf(out, "step %s", s->anchor_key);
 		else
 			buf_adds(out, anchor_names[s->anchor]);
-		if (s->offset.amount) {
+		if (s->shift_end) {
+			buf_adds(out, " within ");
+			describe_duration(out, &s->offset);
+		} else if (s->offset.amount || s->offset.unit == 'b' || s->due_at_min >= 0) {
 			buf_adds(out, s->sign < 0 ? " - " : " + ");
 			describe_duration(out, &s->offset);
+		}
+		if (s->due_at_min >= 0)
+			buf_addf(out, " at %02d:%02d", s->due_at_min / 60, s->due_at_min % 60);
+		if (s->every.secs) {
+			buf_adds(out, " | repeat every ");
+			describe_duration(out, &s->every);
+			if (s->until_closed)
+				buf_adds(out, " until closed");
 		}
 		if (s->done_by) {
 			buf_addf(out, " | done by %s", s->done_by);
@@ -1366,11 +1933,19 @@ void protocol_describe(const struct protocol *p, struct buf *out)
 			buf_adds(out, " | when ");
 			describe_cond(out, &s->when);
 		}
-		if (s->kind == KIND_MISSING)
-			buf_adds(out,
-				 s->needs_end
-					 ? " | per missing episode, once the youth has returned"
-					 : " | per missing episode");
+		for (const struct pany *g = s->any; g; g = g->next) {
+			buf_adds(out, " | when ");
+			for (size_t k = 0; k < g->nalt; k++) {
+				if (k)
+					buf_adds(out, " or ");
+				describe_cond(out, &g->alt[k]);
+			}
+		}
+		if (s->kind == KIND_MISSING && s->needs_end)
+			buf_addf(out, " | per missing episode, once the youth %s",
+				 s->root == ANCHOR_FOUND ? "is found" : "has returned");
+		else if (s->kind == KIND_MISSING)
+			buf_adds(out, " | per missing episode");
 		else if (s->kind == KIND_HEARING)
 			buf_adds(out, " | per hearing");
 		if (s->source)

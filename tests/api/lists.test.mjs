@@ -84,6 +84,21 @@ test('the language is a preference too (en or es); /me gives the protocol\'s Spa
   assert.equal(good.status, 0, good.stderr);
 });
 
+test('protocol.holidays: the county’s holiday file is checked line by line before it is kept', () => {
+  const bad = cli(['settings', '--db', srv.db, `protocol.holidays=${process.cwd()}/tests/protocols/bad/holiday-duplicate.holidays`]);
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /protocol\.holidays.*holiday-duplicate\.holidays:3: duplicate holiday 2026-11-26 \(first on line 2\)/);
+  const missing = cli(['settings', '--db', srv.db, 'protocol.holidays=/nonexistent/county.holidays']);
+  assert.notEqual(missing.status, 0);
+  assert.match(missing.stderr, /protocol\.holidays.*cannot open/);
+  const shown = cli(['settings', '--db', srv.db]);
+  assert.match(shown.stdout, /protocol\.holidays/);
+  assert.doesNotMatch(shown.stdout, /holiday-duplicate|nonexistent/, 'a refused value is not kept');
+  const good = cli(['settings', '--db', srv.db, `protocol.holidays=${process.cwd()}/protocols/holidays/texas-state-2026.holidays`]);
+  assert.equal(good.status, 0, good.stderr);
+  assert.match(good.stdout, /protocol\.holidays.*texas-state-2026\.holidays/);
+});
+
 test('the county’s areas come from its agencies; an admin changes an agency’s areas, never its kind', async () => {
   let areas = (await srv.as('le').get('/api/v1/agencies')).json.areas;
   assert.deepEqual(areas, ['compton', 'long_beach']);

@@ -285,6 +285,23 @@ static void placement_decides_placement(void **state)
 	assert_int_equal(step(&x, "placement_decided", 0)->done_at, T0 + 5 * HOUR);
 }
 
+/* The protocol's in_custody anchor: the first arrest, or placement in detention */
+static void in_custody_from_arrest_or_detention(void **state)
+{
+	struct fixture x;
+
+	UNUSED(state);
+	fixture_init(&x, "probation", 16);
+	add(&x, "placement", T0 + 2 * HOUR, T0 + 2 * HOUR, "{\"setting\":\"foster\"}");
+	derive(&x, T0 + DAY);
+	assert_int_equal(x.cf.state.in_custody_at, 0);
+	add(&x, "placement", T0 + 9 * HOUR, T0 + 9 * HOUR, "{\"setting\":\"detention\"}");
+	add(&x, "arrest", T0 + 7 * HOUR, T0 + 10 * HOUR, "{\"offense\":\"PC 459\"}");
+	derive(&x, T0 + DAY);
+	/* the earlier of the two, whatever order they were recorded in */
+	assert_int_equal(x.cf.state.in_custody_at, T0 + 7 * HOUR);
+}
+
 static void missing_from_care(void **state)
 {
 	struct fixture x;
@@ -454,6 +471,7 @@ int main(void)
 		cmocka_unit_test(late_disclosure_starts_the_right_exam),
 		cmocka_unit_test(verified_birth_date_and_adults),
 		cmocka_unit_test(placement_decides_placement),
+		cmocka_unit_test(in_custody_from_arrest_or_detention),
 		cmocka_unit_test(missing_from_care),
 		cmocka_unit_test(witness_on_the_motion_date),
 		cmocka_unit_test(witness_items_have_a_first_deadline),

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include "core/protocol.h"
 #include "lib/timefmt.h"
+#include "lib/tz.h"
 
 /* the version cases identified before 2026-12-07 keep; and the current one */
 #define LA_FILE "protocols/history/la-county-frp-2015.1.protocol"
@@ -1034,9 +1035,10 @@ static void collects_every_error(void **state)
 		"x.protocol:3: the effective date must be a real date written YYYY-MM-DD, not "
 		"'2024-13-01'\n"
 		"x.protocol:6: unknown agency kind 'cops' (expected law_enforcement, child_welfare, "
-		"probation, advocacy, medical, mental_health, prosecutor, shelter, oversight, education or juvenile_court)\n"
-		"x.protocol:7: malformed duration '1x' (write a whole number and a unit: 30m, 36h "
-		"or 3d)\n"
+		"probation, advocacy, medical, mental_health, prosecutor, shelter, oversight, education or juvenile_court, "
+		"or a kind the file declares)\n"
+		"x.protocol:7: malformed duration '1x' (write a whole number and a unit: 30m, 36h, "
+		"3d or 2bd (business days))\n"
 		"x.protocol:11: unknown step 'nowhere' in the due rule of 'b'\n"
 		"x.protocol:12: the age range can never hold: 17 to 12 (minimum above maximum)\n");
 	buf_release(&errors);
@@ -1079,6 +1081,661 @@ static void load_file_errors(void **state)
 	buf_release(&errors);
 }
 
+/* ---- format v2: business days and times of day ------------------------------------ */
+
+static const char calendar_text[] = "protocol t\nversion 2\neffective 2026-01-01\n"
+				    "step two_bd\n title T\n owner child_welfare\n"
+				    " due identified + 2bd\n"
+				    "step two_bd_noon\n title T\n owner child_welfare\n"
+				    " due identified + 2bd at 12:00\n"
+				    "step next_evening\n title T\n owner law_enforcement\n"
+				    " due identified + 1d at 19:00\n"
+				    "step elapsed\n title T\n owner law_enforcement\n"
+				    " due identified + 1d\n"
+				    "step small_hours\n title T\n owner law_enforcement\n"
+				    " due identified + 1d at 02:30\n"
+				    "step early_hours\n title T\n owner law_enforcement\n"
+				    " due identified + 1d at 01:30\n"
+				    "step before_hearing\n title T\n owner child_welfare\n"
+				    " due hearing - 3bd\n";
+
+struct county_calendar {
+	struct tz *tz;
+	struct sh_date *holidays;
+	struct protocol_calendar cal;
+};
+
+static void calendar_load(struct county_calendar *c, const char *zone, const char *holidays)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct buf errors = BUF_INIT;
+	size_t n = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (tz_load(NULL, zone, &c->tz, &err))
+		fail_msg("%s", err.detail);
+	if (holidays && protocol_holidays_load(holidays, &c->holidays, &n, &errors))
+		fail_msg("%s", errors.data);
+	c->cal = (struct protocol_calendar){ c->tz, c->holidays, n };
+	buf_release(&errors);
+}
+
+static void calendar_free(struct county_calendar *c)
+{
+	tz_free(c->tz);
+	free(c->holidays);
+}
+
+static void business_days_over_a_holiday_weekend(void **state)
+{
+	struct protocol *p = parse_ok(calendar_text);
+	struct county_calendar chi;
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	int64_t hearing = at("2026-12-01T09:00:00-06:00");
+	struct step_status out[MAXOUT];
+	struct buf show = BUF_INIT;
+	size_t n;
+
+	UNUSED(state);
+	calendar_load(&chi, "America/Chicago", "tests/protocols/good/calendar.holidays");
+	/* Wednesday before Thanksgiving, 3 pm in Chicago; Thursday and Friday are holidays */
+	f.identified_at = at("2026-11-25T15:00:00-06:00");
+	f.hearings = &hearing;
+	f.nhearings = 1;
+	f.cal = &chi.cal;
+	n = eval(p, &f, f.identified_at, out);
+	/* business day 1 is Monday the 30th, 2 is Tuesday: by the end of Tuesday */
+	assert_pending(get(out, n, "two_bd", 0), "child_welfare", at("2026-12-01T23:59:59-06:00"));
+	assert_pending(get(out, n, "two_bd_noon", 0), "child_welfare",
+		       at("2026-12-01T12:00:00-06:00"));
+	/* a calendar day is any day, holiday or not */
+	assert_pending(get(out, n, "next_evening", 0), "law_enforcement",
+		       at("2026-11-26T19:00:00-06:00"));
+	assert_pending(get(out, n, "elapsed", 0), "law_enforcement", f.identified_at + DAY);
+	/* counting back from Tuesday's hearing: Monday, Wednesday (over the holidays), Tuesday */
+	assert_pending(get(out, n, "before_hearing", 1), "child_welfare",
+		       at("2026-11-24T23:59:59-06:00"));
+	/* at the deadline on time, a second later overdue */
+	n = eval(p, &f, at("2026-12-01T23:59:59-06:00"), out);
+	assert_false(get(out, n, "two_bd", 0)->overdue);
+	n = eval(p, &f, at("2026-12-02T00:00:00-06:00"), out);
+	assert_true(get(out, n, "two_bd", 0)->overdue);
+	/* without the holidays Thursday and Friday count; without a zone, the days are UTC's */
+	chi.cal.nholidays = 0;
+	n = eval(p, &f, f.identified_at, out);
+	assert_int_equal(get(out, n, "two_bd", 0)->due_at, at("2026-11-27T23:59:59-06:00"));
+	f.cal = NULL;
+	n = eval(p, &f, f.identified_at, out);
+	assert_int_equal(get(out, n, "two_bd", 0)->due_at, at("2026-11-27T23:59:59Z"));
+	assert_int_equal(get(out, n, "next_evening", 0)->due_at, at("2026-11-26T19:00:00Z"));
+	/* protocol show writes the rules back */
+	protocol_describe(p, &show);
+	assert_non_null(strstr(show.data, "| due identified + 2bd at 12:00\n"));
+	assert_non_null(strstr(show.data, "| due hearing - 3bd |"));
+	assert_non_null(strstr(show.data, "| due identified + 1d at 19:00\n"));
+	buf_release(&show);
+	calendar_free(&chi);
+	protocol_free(p);
+}
+
+static void times_of_day_across_daylight_saving(void **state)
+{
+	struct protocol *p = parse_ok(calendar_text);
+	struct county_calendar chi;
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_status out[MAXOUT];
+	size_t n;
+
+	UNUSED(state);
+	calendar_load(&chi, "America/Chicago", "tests/protocols/good/calendar.holidays");
+	f.cal = &chi.cal;
+	/* Saturday 8 pm CST; the clocks go forward at 2 am on Sunday 2026-03-08 */
+	f.identified_at = at("2026-03-07T20:00:00-06:00");
+	n = eval(p, &f, f.identified_at, out);
+	/* 7 pm the next day is 7 pm by the wall clock (CDT): 22 elapsed hours */
+	assert_pending(get(out, n, "next_evening", 0), "law_enforcement",
+		       at("2026-03-08T19:00:00-05:00"));
+	assert_int_equal(get(out, n, "next_evening", 0)->due_at - f.identified_at, 22 * HOUR);
+	/* "1d" without a time stays 24 elapsed hours (9 pm CDT) */
+	assert_int_equal(get(out, n, "elapsed", 0)->due_at, at("2026-03-08T21:00:00-05:00"));
+	/* Monday the 9th is a holiday of the test calendar: Tuesday and Wednesday count */
+	assert_int_equal(get(out, n, "two_bd", 0)->due_at, at("2026-03-11T23:59:59-05:00"));
+	/* 2:30 am on the 8th does not exist: read after the change, 3:30 am CDT */
+	assert_int_equal(get(out, n, "small_hours", 0)->due_at, at("2026-03-08T03:30:00-05:00"));
+	/* the clocks go back at 2 am on Sunday 2026-11-01: 1:30 happens twice, the first counts */
+	f.identified_at = at("2026-10-31T20:00:00-05:00");
+	n = eval(p, &f, f.identified_at, out);
+	assert_int_equal(get(out, n, "next_evening", 0)->due_at, at("2026-11-01T19:00:00-06:00"));
+	assert_int_equal(get(out, n, "early_hours", 0)->due_at, at("2026-11-01T01:30:00-05:00"));
+	/* the same rule in Los Angeles, whose zone is two hours west */
+	calendar_free(&chi);
+	calendar_load(&chi, "America/Los_Angeles", NULL);
+	f.cal = &chi.cal;
+	n = eval(p, &f, f.identified_at, out);
+	/* 8 pm CDT is 6 pm PDT on Saturday the 31st: 7 pm PST on Sunday */
+	assert_int_equal(get(out, n, "next_evening", 0)->due_at, at("2026-11-01T19:00:00-08:00"));
+	calendar_free(&chi);
+	protocol_free(p);
+}
+
+/* ---- format v2: counts of missing episodes, screening results, 'or' --------------- */
+
+static const char branch_text[] =
+	"protocol t\nversion 2\neffective 2026-01-01\n"
+	"step high_risk\n title High risk\n owner child_welfare\n due missing_end + 1bd\n"
+	" when missing_count more than 4 within 365d before missing_start or age 0 to 12\n"
+	"step standard\n title Standard\n owner child_welfare\n due missing_end + 3bd\n"
+	" when missing_count at most 4 within 365d before missing_start and age 13 to 17\n"
+	"step team_response\n title Team\n owner mental_health\n due identified + 72h\n"
+	" when screening in high, Clear_Concern\n";
+
+static void episode_counts_age_and_screening(void **state)
+{
+	struct protocol *p = parse_ok(branch_text);
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct missing_episode eps[2] = { { t0 + DAY, t0 + 2 * DAY },
+					  { t0 + 10 * DAY, t0 + 11 * DAY } };
+	/* three episodes in earlier cases: 300, 200 and 400 days before this case */
+	int64_t earlier[3] = { t0 - 300 * DAY, t0 - 200 * DAY, t0 - 400 * DAY };
+	struct step_status out[MAXOUT];
+	struct buf show = BUF_INIT;
+	size_t n;
+
+	UNUSED(state);
+	f.missing = eps;
+	f.nmissing = 2;
+	f.earlier_missing = earlier;
+	f.nearlier_missing = 3;
+	/* episode 1: 300 and 200 days before, and itself: 3 in 365 days; episode 2: 4 */
+	n = eval(p, &f, t0 + 12 * DAY, out);
+	assert_na(get(out, n, "high_risk", 1));
+	assert_na(get(out, n, "high_risk", 2));
+	assert_int_equal(get(out, n, "standard", 1)->state, STEP_PENDING);
+	assert_int_equal(get(out, n, "standard", 2)->state, STEP_PENDING);
+	/* a fourth earlier episode inside the year makes episode 2 the fifth: more than 4 */
+	earlier[2] = t0 - 30 * DAY;
+	n = eval(p, &f, t0 + 12 * DAY, out);
+	assert_na(get(out, n, "high_risk", 1));
+	assert_int_equal(get(out, n, "standard", 1)->state, STEP_PENDING);
+	assert_int_equal(get(out, n, "high_risk", 2)->state, STEP_PENDING);
+	assert_na(get(out, n, "standard", 2));
+	/* a youth of 12: high risk whatever the count (the other side of the 'or') */
+	earlier[2] = t0 - 400 * DAY;
+	f.age = 12;
+	n = eval(p, &f, t0 + 12 * DAY, out);
+	assert_int_equal(get(out, n, "high_risk", 1)->state, STEP_PENDING);
+	assert_na(get(out, n, "standard", 1));
+	/* an unknown age matches no range: the count alone decides */
+	f.age = -1;
+	n = eval(p, &f, t0 + 12 * DAY, out);
+	assert_na(get(out, n, "high_risk", 1));
+	assert_na(get(out, n, "standard", 1));
+	/* the latest screening's level, written in any case */
+	assert_na(get(out, n, "team_response", 0));
+	f.screening_level = "moderate";
+	n = eval(p, &f, t0, out);
+	assert_na(get(out, n, "team_response", 0));
+	f.screening_level = "clear_concern";
+	n = eval(p, &f, t0, out);
+	assert_pending(get(out, n, "team_response", 0), "mental_health", t0 + 72 * HOUR);
+	/* earlier episodes without their array are refused */
+	f.earlier_missing = NULL;
+	assert_int_equal(protocol_evaluate(p, &f, t0, out, MAXOUT, &n), SH_EINVAL);
+	protocol_describe(p, &show);
+	assert_non_null(strstr(show.data, "| when missing_count more than 4 within 365d before "
+					  "missing_start or age 0 to 12 |"));
+	assert_non_null(strstr(show.data, "| when screening in high, Clear_Concern"));
+	buf_release(&show);
+	protocol_free(p);
+}
+
+/* ---- format v2: declared kinds, co-owners, parties to notify ---------------------- */
+
+static void declared_kinds_co_owners_and_notify(void **state)
+{
+	struct protocol *p = parse_ok(
+		"protocol t\nversion 2\neffective 2026-01-01\n"
+		"kind dfps_cvs = child_welfare\nkind ssc   =   child_welfare\n"
+		"kind peace_officer = law_enforcement\n"
+		"step coordination\n title Care coordination\n"
+		" owner ssc when status in dependent\n owner dfps_cvs\n"
+		" co_owner peace_officer when identified_by in peace_officer\n co_owner advocacy\n"
+		" notify parents, attorney guardian_ad_litem,casa, court, tribe\n"
+		" due identified + 2bd\n"
+		" done by screening from dfps_cvs\n"
+		"step plain\n title Plain\n owner child_welfare\n due identified + 1d\n");
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_status out[MAXOUT];
+	const struct step_status *s;
+	struct buf show = BUF_INIT;
+	size_t n;
+
+	UNUSED(state);
+	/* a declared kind is the access table's kind it maps onto, and nothing more */
+	n = eval(p, &f, t0, out);
+	s = get(out, n, "coordination", 0);
+	assert_string_equal(s->owner, "child_welfare");
+	assert_string_equal(s->also_owner, "law_enforcement");
+	f.identified_by = "child_welfare";
+	n = eval(p, &f, t0, out);
+	assert_string_equal(get(out, n, "coordination", 0)->also_owner, "advocacy");
+	assert_null(get(out, n, "plain", 0)->also_owner);
+	assert_true(protocol_step_may_own(p, 0, "child_welfare"));
+	assert_true(protocol_step_may_own(p, 0, "advocacy"));
+	assert_false(protocol_step_may_own(p, 0, "probation"));
+	assert_false(protocol_step_may_own(p, 0, "ssc"));
+	assert_true(protocol_step_done_by_kind(p, 0, "child_welfare"));
+	assert_false(protocol_step_done_by_kind(p, 0, "mental_health"));
+	assert_string_equal(protocol_step_notify(p, 0),
+			    "parents, attorney, guardian_ad_litem, casa, court, tribe");
+	assert_null(protocol_step_notify(p, 1));
+	protocol_describe(p, &show);
+	assert_non_null(strstr(show.data, "| owner ssc (child_welfare) when status in dependent, "
+					  "otherwise dfps_cvs (child_welfare) | co_owner "
+					  "peace_officer (law_enforcement) when identified_by in "
+					  "law_enforcement, else advocacy | notify parents, "));
+	buf_release(&show);
+	protocol_free(p);
+}
+
+/* ---- format v2: the found and in_custody anchors ---------------------------------- */
+
+static void found_and_in_custody_anchors(void **state)
+{
+	struct protocol *p = parse_ok(
+		"protocol t\nversion 2\neffective 2026-01-01\n"
+		"step custody_advocate\n title Advocate at custody\n owner advocacy\n"
+		" due in_custody + 2h\n"
+		"step found_notice\n title Found\n owner child_welfare\n due found + 24h\n"
+		" when found within 7d after missing_start\n"
+		"step found_followup\n title After found\n owner advocacy\n"
+		" due step found_notice + 1d\n"
+		"step custody_known\n title Custody known\n owner probation\n due identified + 1d\n"
+		" when has in_custody\n");
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct missing_episode eps[3] = { { t0 + DAY, t0 + 3 * DAY, 0, t0 + 2 * DAY },
+					  { t0 + 10 * DAY, t0 + 12 * DAY, 0, 0 },
+					  { t0 + 20 * DAY, 0, 0, 0 } };
+	struct step_event ev = { "found_notice", 1, false, t0 + 2 * DAY + HOUR };
+	struct step_status out[MAXOUT];
+	struct buf show = BUF_INIT;
+	size_t n;
+
+	UNUSED(state);
+	n = eval(p, &f, t0, out);
+	/* never in custody: not applicable */
+	assert_na(get(out, n, "custody_advocate", 0));
+	assert_na(get(out, n, "custody_known", 0));
+	f.in_custody_at = t0 + 5 * HOUR;
+	n = eval(p, &f, t0, out);
+	assert_pending(get(out, n, "custody_advocate", 0), "advocacy", t0 + 7 * HOUR);
+	assert_pending(get(out, n, "custody_known", 0), "probation", t0 + DAY);
+	/* found: when the episode says so, else at the return; not before either */
+	f.missing = eps;
+	f.nmissing = 3;
+	f.events = &ev;
+	f.nevents = 1;
+	n = eval(p, &f, t0 + 25 * DAY, out);
+	assert_int_equal(get(out, n, "found_notice", 1)->state, STEP_DONE);
+	assert_int_equal(get(out, n, "found_notice", 1)->due_at, t0 + 3 * DAY);
+	assert_pending(get(out, n, "found_followup", 1), "advocacy", t0 + 3 * DAY + HOUR);
+	assert_pending(get(out, n, "found_notice", 2), "child_welfare", t0 + 13 * DAY);
+	/* episode 3: still missing, so nothing due from its finding yet */
+	assert_null(find(out, n, "found_notice", 3));
+	assert_null(find(out, n, "found_followup", 3));
+	protocol_describe(p, &show);
+	assert_non_null(strstr(show.data, "| due found + 24h | when found within 7d after "
+					  "missing_start | per missing episode, once the youth is "
+					  "found"));
+	assert_true(protocol_step_episodic(p, "found_followup"));
+	buf_release(&show);
+	protocol_free(p);
+}
+
+/* ---- format v2: the end of the on-call shift --------------------------------------- */
+
+static void shift_end_deadlines(void **state)
+{
+	struct protocol *p = parse_ok("protocol t\nversion 2\neffective 2026-01-01\n"
+				      "step intake\n title Intake\n owner child_welfare\n"
+				      " due shift_end after identified within 12h\n"
+				      "step staffing\n title Staffing\n owner law_enforcement\n"
+				      " due shift_end after step intake within 8h\n");
+	/* child welfare's shift ends 5 hours after identification; law enforcement's 20 */
+	struct protocol_shift shifts[] = {
+		{ "child_welfare", t0 - 3 * HOUR, t0 + 5 * HOUR },
+		{ "child_welfare", t0 + 5 * HOUR, t0 + 17 * HOUR },
+		{ "law_enforcement", t0 - 4 * HOUR, t0 + 20 * HOUR },
+	};
+	struct step_event ev = { "intake", 0, false, t0 + HOUR };
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_status out[MAXOUT];
+	struct buf show = BUF_INIT;
+	size_t n;
+
+	UNUSED(state);
+	/* no roster: at most 12 hours */
+	n = eval(p, &f, t0, out);
+	assert_pending(get(out, n, "intake", 0), "child_welfare", t0 + 12 * HOUR);
+	f.shifts = shifts;
+	f.nshifts = ARRAY_SIZE(shifts);
+	n = eval(p, &f, t0, out);
+	assert_pending(get(out, n, "intake", 0), "child_welfare", t0 + 5 * HOUR);
+	/* the shift is the owner's: law enforcement's ends later than the 8-hour cap */
+	f.events = &ev;
+	f.nevents = 1;
+	n = eval(p, &f, t0 + HOUR, out);
+	assert_pending(get(out, n, "staffing", 0), "law_enforcement", t0 + 9 * HOUR);
+	/* a shift that ends exactly at the anchor is over: the next one counts */
+	f.identified_at = t0 + 5 * HOUR;
+	f.nevents = 0;
+	n = eval(p, &f, f.identified_at, out);
+	assert_pending(get(out, n, "intake", 0), "child_welfare", t0 + 17 * HOUR);
+	f.shifts = NULL;
+	assert_int_equal(protocol_evaluate(p, &f, t0, out, MAXOUT, &n), SH_EINVAL);
+	protocol_describe(p, &show);
+	assert_non_null(strstr(show.data, "| due shift_end after identified within 12h\n"));
+	assert_non_null(strstr(show.data, "| due shift_end after step intake within 8h\n"));
+	buf_release(&show);
+	protocol_free(p);
+}
+
+/* ---- Texas DFPS care coordination for a recovered youth --------------------------- */
+
+#define TX_FILE "protocols/tx-dfps-care-coordination.protocol"
+
+static void tx_expect(const struct step_status *out, size_t n, int ep, const char *key,
+		      const char *due)
+{
+	const struct step_status *s = get(out, n, key, ep);
+
+	if (!due) {
+		assert_na(s);
+		return;
+	}
+	if (s->due_at != at(due)) {
+		char got[TIMEFMT_RFC3339_LEN];
+		timefmt_format_rfc3339(s->due_at, got);
+		fail_msg("%s episode %d: due %s, expected %s", key, ep, got, due);
+	}
+	assert_int_equal(s->state, STEP_PENDING);
+	assert_string_equal(s->owner, "child_welfare");
+}
+
+/* A youth in DFPS conservatorship, recovered three times in 2026 in Chicago's time: the
+ * deadlines worked out by hand from the file, the Texas holidays and the on-call roster. */
+static void tx_recovery_scenario(void **state)
+{
+	struct protocol *tx = NULL;
+	struct buf errors = BUF_INIT;
+	struct county_calendar chi;
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct missing_episode eps[3] = {
+		/* found on Saturday evening, the night the clocks go forward */
+		{ at("2026-03-01T18:00:00-06:00"), at("2026-03-07T23:00:00-06:00"), 0,
+		  at("2026-03-07T20:00:00-06:00") },
+		/* found at 2 am on a Sunday, no on-call shift on the roster */
+		{ at("2026-07-04T12:00:00-05:00"), at("2026-07-05T02:00:00-05:00"), 0, 0 },
+		/* found the evening before Thanksgiving (Thursday and Friday are state holidays) */
+		{ at("2026-11-20T22:00:00-06:00"), at("2026-11-25T23:00:00-06:00"), 0,
+		  at("2026-11-25T21:30:00-06:00") },
+	};
+	/* missing episodes of the youth's earlier cases */
+	int64_t earlier[3] = { at("2026-01-10T12:00:00-06:00"), at("2025-12-01T12:00:00-06:00"),
+			       at("2025-06-15T12:00:00-05:00") };
+	struct protocol_shift shifts[] = {
+		{ "child_welfare", at("2026-03-07T17:00:00-06:00"),
+		  at("2026-03-08T08:00:00-05:00") },
+		{ "law_enforcement", at("2026-11-25T08:00:00-06:00"),
+		  at("2026-11-25T22:00:00-06:00") },
+		{ "child_welfare", at("2026-11-25T17:00:00-06:00"),
+		  at("2026-11-26T08:00:00-06:00") },
+	};
+	struct step_status out[MAXOUT];
+	size_t n;
+
+	UNUSED(state);
+	if (protocol_load_file(TX_FILE, &tx, &errors))
+		fail_msg("%s", errors.data);
+	calendar_load(&chi, "America/Chicago", "protocols/holidays/texas-state-2026.holidays");
+	f.identified_at = at("2026-02-01T10:00:00-06:00");
+	f.identified_by = "child_welfare";
+	f.cal = &chi.cal;
+	f.missing = eps;
+	f.nmissing = 3;
+	f.earlier_missing = earlier;
+	f.nearlier_missing = 3;
+	f.shifts = shifts;
+	f.nshifts = ARRAY_SIZE(shifts);
+	n = eval(tx, &f, at("2026-12-01T00:00:00-06:00"), out);
+	assert_int_equal(n, 3 * protocol_nsteps(tx));
+
+	/* every step of each recovery, worked out by hand (NULL: not applicable) */
+	static const struct {
+		int ep;
+		const char *key, *due;
+	} want[] = {
+		/* 1: found 8 pm CST Saturday 2026-03-07; the shift ends 8 am CDT Sunday (before the
+		 * 12-hour cap, 9 am CDT); 7 pm "the next calendar day" is 22 elapsed hours later;
+		 * Monday the 9th is the first business day. 4 episodes in the year before it went
+		 * missing (itself, 2026-01-10, 2025-12-01, 2025-06-15): not high risk. */
+		{ 1, "recovery_reported_le_ncmec", "2026-03-08T08:00:00-05:00" },
+		{ 1, "recovery_parties_notified", "2026-03-08T08:00:00-05:00" },
+		{ 1, "recovery_chain_of_command", "2026-03-08T08:00:00-05:00" },
+		{ 1, "placement_status_updated", "2026-03-08T19:00:00-05:00" },
+		{ 1, "on_call_tasks_confirmed", "2026-03-09T23:59:59-05:00" },
+		{ 1, "first_business_days_tasks", "2026-03-10T23:59:59-05:00" },
+		{ 1, "high_risk_staffing", NULL },
+		{ 1, "care_coordination_staffing", "2026-03-11T23:59:59-05:00" },
+		/* 2: found 2 am CDT Sunday 2026-07-05 (the found time is the return); no shift: the
+		 * caps, 12 and 24 hours; Independence Day fell on Saturday, closing nothing. The year
+		 * before it went missing: 2025-12-01, 2026-01-10, March, itself: 4, not high risk */
+		{ 2, "recovery_reported_le_ncmec", "2026-07-05T14:00:00-05:00" },
+		{ 2, "recovery_parties_notified", "2026-07-06T02:00:00-05:00" },
+		{ 2, "placement_status_updated", "2026-07-06T19:00:00-05:00" },
+		{ 2, "on_call_tasks_confirmed", "2026-07-06T23:59:59-05:00" },
+		{ 2, "first_business_days_tasks", "2026-07-07T23:59:59-05:00" },
+		{ 2, "high_risk_staffing", NULL },
+		{ 2, "care_coordination_staffing", "2026-07-08T23:59:59-05:00" },
+		/* 3: found 9:30 pm CST Wednesday 2026-11-25; child welfare's shift ends 8 am on
+		 * Thanksgiving (law enforcement's earlier shift is not the owner's); the first business
+		 * day after the holiday weekend is Monday the 30th. 5 episodes in the year before it went
+		 * missing (2025-12-01, 2026-01-10, March, July, itself): more than 4, high risk */
+		{ 3, "recovery_reported_le_ncmec", "2026-11-26T08:00:00-06:00" },
+		{ 3, "recovery_parties_notified", "2026-11-26T08:00:00-06:00" },
+		{ 3, "placement_status_updated", "2026-11-26T19:00:00-06:00" },
+		{ 3, "on_call_tasks_confirmed", "2026-11-30T23:59:59-06:00" },
+		{ 3, "first_business_days_tasks", "2026-12-01T23:59:59-06:00" },
+		{ 3, "high_risk_staffing", "2026-11-30T23:59:59-06:00" },
+		{ 3, "care_coordination_staffing", NULL },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		tx_expect(out, n, want[i].ep, want[i].key, want[i].due);
+
+	/* a youth of 12 is high risk whatever the count */
+	f.age = 12;
+	n = eval(tx, &f, at("2026-12-01T00:00:00-06:00"), out);
+	tx_expect(out, n, 1, "high_risk_staffing", "2026-03-09T23:59:59-05:00");
+	tx_expect(out, n, 1, "care_coordination_staffing", NULL);
+	/* a youth not in DFPS conservatorship: nothing of this protocol applies */
+	f.status = YOUTH_NONE;
+	n = eval(tx, &f, at("2026-12-01T00:00:00-06:00"), out);
+	for (size_t i = 0; i < n; i++)
+		assert_na(&out[i]);
+	/* overdue one second after the deadline, on time at it */
+	f.status = YOUTH_DEPENDENT;
+	f.age = 15;
+	n = eval(tx, &f, at("2026-11-26T08:00:00-06:00"), out);
+	assert_false(get(out, n, "recovery_reported_le_ncmec", 3)->overdue);
+	n = eval(tx, &f, at("2026-11-26T08:00:01-06:00"), out);
+	assert_true(get(out, n, "recovery_reported_le_ncmec", 3)->overdue);
+	/* the parties to tell come from the file */
+	assert_string_equal(protocol_step_notify(tx, 1),
+			    "parents, attorney_ad_litem, guardian_ad_litem, casa, court");
+	calendar_free(&chi);
+	buf_release(&errors);
+	protocol_free(tx);
+}
+
+/* ---- format v2: branches on an earlier step's outcome ------------------------------ */
+
+static void outcome_branches(void **state)
+{
+	/* the branches come first in the file: the order of evaluation follows the references */
+	struct protocol *p = parse_ok("protocol t\nversion 2\neffective 2026-01-01\n"
+				      "step team_response\n title Team\n owner child_welfare\n"
+				      " due step screening + 24h\n"
+				      " when step screening in done and screening in high\n"
+				      "step no_screening_followup\n title Follow-up\n"
+				      " owner advocacy when step screening in waived\n"
+				      " owner mental_health\n"
+				      " due identified + 7d\n"
+				      " when step screening in waived, not_applicable\n"
+				      "step screening\n title Screening\n owner mental_health\n"
+				      " due identified + 72h\n when age 12 to 17\n"
+				      "step return_check\n title Return\n owner child_welfare\n"
+				      " due missing_end + 1d\n when step screening in pending\n");
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct missing_episode ep = { t0 + DAY, t0 + 2 * DAY, 0, 0 };
+	struct step_event ev = { "screening", 0, false, t0 + 10 * HOUR };
+	struct step_status out[MAXOUT];
+	struct buf show = BUF_INIT;
+	size_t n;
+
+	UNUSED(state);
+	f.missing = &ep;
+	f.nmissing = 1;
+	f.screening_level = "high";
+	/* the screening is pending: no branch yet but the one that waits for it */
+	n = eval(p, &f, t0 + 3 * DAY, out);
+	assert_na(get(out, n, "team_response", 0));
+	assert_na(get(out, n, "no_screening_followup", 0));
+	assert_pending(get(out, n, "return_check", 1), "child_welfare", t0 + 3 * DAY);
+	/* done, with a high level: the team responds within a day of it */
+	f.events = &ev;
+	f.nevents = 1;
+	n = eval(p, &f, t0 + 3 * DAY, out);
+	assert_pending(get(out, n, "team_response", 0), "child_welfare", t0 + 34 * HOUR);
+	assert_na(get(out, n, "no_screening_followup", 0));
+	assert_na(get(out, n, "return_check", 1));
+	/* waived: the other branch, owned by the advocate */
+	ev.waived = true;
+	n = eval(p, &f, t0 + 3 * DAY, out);
+	assert_na(get(out, n, "team_response", 0));
+	assert_pending(get(out, n, "no_screening_followup", 0), "advocacy", t0 + 7 * DAY);
+	/* not applicable (an 18-year-old): the same branch, mental health's */
+	f.age = 18;
+	n = eval(p, &f, t0 + 3 * DAY, out);
+	assert_pending(get(out, n, "no_screening_followup", 0), "mental_health", t0 + 7 * DAY);
+	protocol_describe(p, &show);
+	assert_non_null(strstr(show.data, "| when step screening in done and screening in high"));
+	assert_non_null(strstr(show.data, "| when step screening in waived, not_applicable"));
+	buf_release(&show);
+	protocol_free(p);
+}
+
+/* ---- format v2: repeating steps -------------------------------------------------- */
+
+static void repeating_steps(void **state)
+{
+	struct protocol *p = parse_ok("protocol t\nversion 2\neffective 2026-01-01\n"
+				      "step mdt_review\n title Ongoing team review\n"
+				      " owner child_welfare\n due identified + 7d\n"
+				      " repeat every 30d until closed\n"
+				      "step hourly\n title Hourly check\n owner shelter\n"
+				      " due identified\n repeat every 1h\n");
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_event ev[2] = { { "mdt_review", 1, false, t0 + 6 * DAY },
+				    { "mdt_review", 2, true, t0 + 30 * DAY } };
+	struct step_status out[600];
+	struct buf show = BUF_INIT;
+	size_t n = 0;
+
+	UNUSED(state);
+	assert_true(protocol_step_episodic(p, "mdt_review"));
+	/* day 0: the first review, due on day 7 */
+	assert_int_equal(protocol_evaluate(p, &f, t0, out, 600, &n), SH_OK);
+	assert_null(find(out, n, "mdt_review", 2));
+	assert_pending(get(out, n, "mdt_review", 1), "child_welfare", t0 + 7 * DAY);
+	/* day 70: the first done, the second waived, the third late, the fourth on its way */
+	f.events = ev;
+	f.nevents = 2;
+	assert_int_equal(protocol_evaluate(p, &f, t0 + 70 * DAY, out, 600, &n), SH_OK);
+	assert_int_equal(get(out, n, "mdt_review", 1)->state, STEP_DONE);
+	assert_int_equal(get(out, n, "mdt_review", 2)->state, STEP_WAIVED);
+	assert_int_equal(get(out, n, "mdt_review", 2)->opened_at, t0 + 7 * DAY);
+	assert_pending(get(out, n, "mdt_review", 3), "child_welfare", t0 + 67 * DAY);
+	assert_true(get(out, n, "mdt_review", 3)->overdue);
+	assert_pending(get(out, n, "mdt_review", 4), "child_welfare", t0 + 97 * DAY);
+	assert_false(get(out, n, "mdt_review", 4)->overdue);
+	assert_null(find(out, n, "mdt_review", 5));
+	/* closed on day 40: nothing starts after it (the third started on day 37) */
+	f.closed_at = t0 + 40 * DAY;
+	assert_int_equal(protocol_evaluate(p, &f, t0 + 70 * DAY, out, 600, &n), SH_OK);
+	assert_non_null(find(out, n, "mdt_review", 3));
+	assert_null(find(out, n, "mdt_review", 4));
+	/* without "until closed" it goes on; at most 500 occurrences */
+	assert_int_equal(get(out, n, "hourly", 1)->due_at, t0);
+	assert_int_equal(protocol_evaluate(p, &f, t0 + 3 * DAY, out, 600, &n), SH_OK);
+	/* the 73rd is due now, so the 74th is shown too (the next deadline is always known) */
+	assert_pending(get(out, n, "hourly", 73), "shelter", t0 + 72 * HOUR);
+	assert_pending(get(out, n, "hourly", 74), "shelter", t0 + 73 * HOUR);
+	assert_null(find(out, n, "hourly", 75));
+	assert_int_equal(protocol_evaluate(p, &f, t0 + 3000 * DAY, out, 600, &n), SH_OK);
+	assert_non_null(find(out, n, "hourly", 500));
+	assert_null(find(out, n, "hourly", 501));
+	protocol_describe(p, &show);
+	assert_non_null(strstr(show.data, "| due identified + 7d | repeat every 30d until closed"));
+	buf_release(&show);
+	protocol_free(p);
+}
+
+static void holiday_files(void **state)
+{
+	static const char text[] =
+		"\xef\xbb\xbf# comment\r\n\r\n2026-12-25 Christmas Day # note\r\n"
+		"  2026-01-01\tNew Year's Day\n2026-07-04 Independence Day";
+	struct sh_date *d = NULL;
+	struct buf errors = BUF_INIT;
+	struct protocol_calendar cal;
+	size_t n = 0;
+
+	UNUSED(state);
+	/* a byte-order mark is not a date */
+	assert_int_equal(protocol_holidays_parse(text, sizeof(text) - 1, "h", &d, &n, &errors),
+			 SH_EINVAL);
+	assert_non_null(strstr(errors.data, "h:1: a holiday line is a date"));
+	buf_reset(&errors);
+	assert_int_equal(protocol_holidays_parse(text + 3, sizeof(text) - 4, "h", &d, &n, &errors),
+			 SH_OK);
+	assert_int_equal(n, 3);
+	/* sorted */
+	assert_int_equal(d[0].month, 1);
+	assert_int_equal(d[1].month, 7);
+	assert_int_equal(d[2].month, 12);
+	cal = (struct protocol_calendar){ NULL, d, n };
+	assert_false(protocol_business_day(&cal, (struct sh_date){ 2026, 12, 25 })); /* Friday */
+	assert_true(protocol_business_day(&cal, (struct sh_date){ 2026, 12, 24 }));
+	assert_false(protocol_business_day(&cal, (struct sh_date){ 2026, 12, 26 })); /* Saturday */
+	assert_false(protocol_business_day(NULL, (struct sh_date){ 2026, 12, 27 })); /* Sunday */
+	assert_true(protocol_business_day(NULL, (struct sh_date){ 2026, 12, 28 }));
+	free(d);
+	/* an empty file is an empty calendar; a missing file says so */
+	assert_int_equal(protocol_holidays_parse(NULL, 0, "h", &d, &n, &errors), SH_OK);
+	assert_int_equal(n, 0);
+	free(d);
+	assert_int_equal(protocol_holidays_load("tests/protocols/none.holidays", &d, &n, &errors),
+			 SH_EIO);
+	assert_non_null(strstr(errors.data, "tests/protocols/none.holidays: cannot open"));
+	assert_int_equal(protocol_holidays_load("protocols/holidays/texas-state-2026.holidays", &d,
+						&n, &errors),
+			 SH_OK);
+	assert_int_equal(n, 10);
+	free(d);
+	buf_release(&errors);
+}
+
 /* Reads the "# expect: LINE: message" lines at the top of a file. */
 static size_t expectations(const char *text, char exp[][256], size_t max)
 {
@@ -1104,11 +1761,17 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n > k && !strcmp(s + n - k, suffix);
+}
+
+/* a protocol file, or a holiday calendar */
 static int is_protocol(const struct dirent *d)
 {
-	size_t n = strlen(d->d_name);
-
-	return n > 9 && !strcmp(d->d_name + n - 9, ".protocol");
+	return ends_with(d->d_name, ".protocol") || ends_with(d->d_name, ".holidays");
 }
 
 static void bad_corpus(void **state)
@@ -1139,8 +1802,16 @@ static void bad_corpus(void **state)
 		nexp = expectations(text.data, exp, ARRAY_SIZE(exp));
 		if (!nexp)
 			fail_msg("%s: no '# expect: LINE: message' line at the top", path);
-		if (protocol_parse(text.data, text.len, path, &p, &errors) != SH_EINVAL)
+		if (ends_with(path, ".holidays")) {
+			struct sh_date *days = NULL;
+			size_t nd = 1;
+			if (protocol_holidays_load(path, &days, &nd, &errors) != SH_EINVAL)
+				fail_msg("%s: read, but should fail with: %s", path, exp[0]);
+			assert_null(days);
+			assert_int_equal(nd, 0);
+		} else if (protocol_parse(text.data, text.len, path, &p, &errors) != SH_EINVAL) {
 			fail_msg("%s: parsed, but should fail with: %s", path, exp[0]);
+		}
 		assert_null(p);
 		for (size_t k = 0; k < nexp; k++) {
 			snprintf(want, sizeof(want), "%s:%s", path, exp[k]);
@@ -1150,9 +1821,11 @@ static void bad_corpus(void **state)
 		}
 		/* and protocol_load_file reports the same */
 		buf_reset(&errors);
-		assert_int_equal(protocol_load_file(path, &p, &errors), SH_EINVAL);
-		snprintf(want, sizeof(want), "%s:%s", path, exp[0]);
-		assert_non_null(strstr(errors.data, want));
+		if (!ends_with(path, ".holidays")) {
+			assert_int_equal(protocol_load_file(path, &p, &errors), SH_EINVAL);
+			snprintf(want, sizeof(want), "%s:%s", path, exp[0]);
+			assert_non_null(strstr(errors.data, want));
+		}
 		buf_release(&text);
 		buf_release(&errors);
 		free(names[i]);
@@ -1163,7 +1836,8 @@ static void bad_corpus(void **state)
 static void good_corpus(void **state)
 {
 	static const char *const files[] = { LA_FILE, LA2026_FILE,
-					     "tests/protocols/good/features.protocol" };
+					     "tests/protocols/good/features.protocol",
+					     "tests/protocols/good/calendar.protocol", TX_FILE };
 
 	UNUSED(state);
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
@@ -1206,6 +1880,16 @@ int main(void)
 		cmocka_unit_test(collects_every_error),
 		cmocka_unit_test(too_many_errors_stop),
 		cmocka_unit_test(load_file_errors),
+		cmocka_unit_test(business_days_over_a_holiday_weekend),
+		cmocka_unit_test(times_of_day_across_daylight_saving),
+		cmocka_unit_test(holiday_files),
+		cmocka_unit_test(repeating_steps),
+		cmocka_unit_test(outcome_branches),
+		cmocka_unit_test(tx_recovery_scenario),
+		cmocka_unit_test(shift_end_deadlines),
+		cmocka_unit_test(found_and_in_custody_anchors),
+		cmocka_unit_test(declared_kinds_co_owners_and_notify),
+		cmocka_unit_test(episode_counts_age_and_screening),
 		cmocka_unit_test(bad_corpus),
 		cmocka_unit_test(good_corpus),
 	};
