@@ -102,18 +102,26 @@ enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const 
 #define DERIVE_VERSION 1
 
 /* What a case's kept steps were derived from, besides the protocol version it is pinned to
- * (in the stamp by id): this build, the county's zone, the timeline (entries are only ever
+ * (in the stamp by id): this build, the county's zone and holidays, the timeline (entries are only ever
  * added, and each write keeps the steps again), the witness listings and hearings, the case
  * closed or not, the youth's records sealed or not. */
 static void derive_stamp(const struct api_request *req, const struct casefile *cf, struct buf *out)
 {
+	const struct county *k = &req->app->county;
+	uint64_t days = k->nholidays; /* the county's holidays (business-day deadlines) */
 	size_t nh = 0;
 
 	for (size_t i = 0; i < cf->nwitnesses; i++)
 		nh += cf->nhearings[i];
-	buf_addf(out, "%d %s %s p%" PRId64 " e%zu/%" PRId64 " w%zu h%zu c%" PRId64 " s%" PRId64,
-		 DERIVE_VERSION, SH_VERSION, tz_name(req->app->county.tz), cf->c.protocol_id,
-		 cf->nevents, cf->nevents ? cf->events[cf->nevents - 1].id : 0, cf->nwitnesses, nh,
+	for (size_t i = 0; i < k->nholidays; i++)
+		days = days * 1000003u +
+		       (uint64_t)(k->holidays[i].year * 10000 + k->holidays[i].month * 100 +
+				  k->holidays[i].day);
+	buf_addf(out,
+		 "%d %s %s %" PRIx64 " p%" PRId64 " e%zu/%" PRId64 " w%zu h%zu c%" PRId64
+		 " s%" PRId64,
+		 DERIVE_VERSION, SH_VERSION, tz_name(k->tz), days, cf->c.protocol_id, cf->nevents,
+		 cf->nevents ? cf->events[cf->nevents - 1].id : 0, cf->nwitnesses, nh,
 		 cf->c.closed_at, cf->c.sealed_at);
 }
 
@@ -125,6 +133,8 @@ static enum sh_code derive_kept(struct api_request *req, struct store_conn *c, s
 	const struct app *app = req->app;
 	struct casefile_context ctx = { .witness_rules = app->witness_rules,
 					.tz = app->county.tz,
+					.holidays = app->county.holidays,
+					.nholidays = app->county.nholidays,
 					.now = now,
 					.safety_review_days = app->cfg.safety_review_days,
 					.advocate_days = app->county.advocate_days };
@@ -134,6 +144,9 @@ static enum sh_code derive_kept(struct api_request *req, struct store_conn *c, s
 	enum sh_code rc;
 
 	*kept = false;
+	/* a protocol whose steps repeat with time or follow the rosters: derived at each read */
+	if (!cf->protocol || protocol_beyond_timeline(cf->protocol))
+		return SH_OK;
 	if ((rc = store_derived_get(c, cf->c.id, req->arena, &stamp, &steps, err)))
 		return rc;
 	derive_stamp(req, cf, &want);
