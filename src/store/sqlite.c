@@ -5,7 +5,10 @@
 #include "lib/common.h"
 #include <assert.h>
 #include <sodium.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "lib/log.h"
 #include "store/sqlite.h"
 #include "store/sqlite_internal.h"
@@ -540,6 +543,65 @@ static enum sh_code migrate(struct sqlite_store *s, bool create, struct sh_error
 	return SH_OK;
 }
 
+/* The tables a credential check reads (http/auth.c): a change to any of their rows ends
+ * the credentials generation. The hook sees every row the writer changes, whatever the
+ * statement; the truncate optimisation (a DELETE without WHERE) would bypass it, and no
+ * statement deletes those tables whole. */
+static void cred_hook(void *arg, int op, const char *dbname, const char *table, sqlite3_int64 row)
+{
+	struct sqlite_store *s = arg;
+
+	UNUSED(op);
+	UNUSED(dbname);
+	UNUSED(row);
+	if (!strcmp(table, "users") || !strcmp(table, "agencies") || !strcmp(table, "sessions") ||
+	    !strcmp(table, "tokens"))
+		s->cred_dirty = true;
+}
+
+/* After the writer's commit (or rollback), before any waiter is answered. */
+static void cred_bump(struct sqlite_store *s)
+{
+	if (!s->cred_dirty)
+		return;
+	s->cred_dirty = false;
+	if (s->cred_gen)
+		__atomic_add_fetch(s->cred_gen, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Maps <path>-cred (created 0600 when absent) for the credentials generation. A process
+ * that writes the database without it could revoke a token that a server keeps checked in
+ * memory, unseen: opening for writing fails instead. */
+static enum sh_code cred_map(struct sqlite_store *s, struct sh_error *err)
+{
+	char side[4200];
+	int fd;
+	void *m = MAP_FAILED;
+
+	snprintf(side, sizeof(side), "%s-cred", s->path);
+	fd = open(side, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0 && ftruncate(fd, (off_t)sizeof(uint64_t)) == 0)
+		m = mmap(NULL, sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED)
+		sh_error_set(err, SH_ESTORE,
+			     "cannot open %s (the credentials generation every process writing the "
+			     "database shares; it must be writable by the same user): %s",
+			     side, strerror(errno));
+	else
+		s->cred_gen = m;
+	if (fd >= 0)
+		close(fd);
+	return m == MAP_FAILED ? SH_ESTORE : SH_OK;
+}
+
+static uint64_t sqlite_cred_gen(struct store *base)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+
+	/* + 1: a new file holds 0, which means "not available" to callers */
+	return s->cred_gen ? __atomic_load_n(s->cred_gen, __ATOMIC_SEQ_CST) + 1 : 0;
+}
+
 static void run_group(struct sqlite_store *s, struct wreq *batch)
 {
 	struct sconn *w = &s->writer;
@@ -571,6 +633,7 @@ static void run_group(struct sqlite_store *s, struct wreq *batch)
 						     gerr.detail);
 		log_error("store: group commit failed: %s", gerr.detail);
 	}
+	cred_bump(s);
 }
 
 /* After each commit (writer thread): how long the WAL has grown, for the checkpointer. */
@@ -698,6 +761,8 @@ static void sqlite_close(struct store *base)
 	sodium_memzero(s->audit_key, sizeof(s->audit_key));
 	free(s->readers);
 	free(s->reader_busy);
+	if (s->cred_gen)
+		munmap(s->cred_gen, sizeof(uint64_t));
 	free(s->path);
 	free(s);
 }
@@ -783,6 +848,10 @@ static enum sh_code sqlite_open(struct store **out, const char *path, const stru
 	if (!rc) {
 		/* replaces SQLite's automatic checkpoint on the writer (see writer_main) */
 		sqlite3_wal_hook(s->writer.db, wal_hook, s);
+		sqlite3_update_hook(s->writer.db, cred_hook, s);
+		rc = cred_map(s, err);
+	}
+	if (!rc) {
 		if (pthread_create(&s->thread, NULL, writer_main, s) != 0)
 			rc = sh_error_set(err, SH_EINTERNAL, "cannot start the writer thread");
 		else
@@ -905,6 +974,7 @@ const struct store_ops sqlite_store_ops = {
 	.read_begin = sqlite_read_begin,
 	.read_end = sqlite_read_end,
 	.stats = sqlite_stats,
+	.cred_gen = sqlite_cred_gen,
 #define STORE_OP(ret, name, params, args) .name = STORE_BACKEND_FN(name),
 #include "store/ops.def"
 #undef STORE_OP

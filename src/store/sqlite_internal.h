@@ -64,6 +64,12 @@ struct sqlite_store {
 	/* the audit chain's MAC key (store/audit_chain.h); wiped at close */
 	unsigned char audit_key[32];
 	bool has_audit_key;
+	/* The credentials generation (store_cred_gen): a counter in the shared file
+	 * <path>-cred, mapped by every process that opens the database, raised after each
+	 * commit that changed a user, agency, session or token; NULL in a read-only store
+	 * (nothing cached; a writable store that cannot map it does not open). */
+	uint64_t *cred_gen;
+	bool cred_dirty; /* writer thread: the open transaction changed one of those rows */
 };
 
 static inline struct sconn *sconn_of(struct store_conn *c)
