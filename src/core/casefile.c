@@ -784,7 +784,7 @@ enum sh_code casefile_derive_stored(struct casefile *cf, const struct casefile_c
 			ok = int_field(&p, &v[k]);
 		if (!ok || v[0] < 0 || v[0] > INT_MAX || v[1] < STEP_PENDING ||
 		    v[1] > STEP_NOT_APPLICABLE)
-			return sh_error_set(err, SH_EINVAL, "the stored steps do not parse");
+			return sh_error_set(err, SH_EINTERNAL, "the stored steps do not parse");
 		s->title = protocol_step_title(cf->protocol, s->key);
 		s->episode = (int)v[0];
 		s->state = (enum step_state)v[1];
