@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include "core/protocol.h"
+#include "lib/shcrypto.h"
 #include "lib/timefmt.h"
 #include "store/sqlite_schema.h"
 
@@ -728,6 +729,33 @@ static void one_case(struct gen *g, long i)
 	flush_events(g, t0);
 }
 
+/*
+ * The database's key file (PATH without .db, plus .key), as `safeharbor init` makes it,
+ * and its key check value in the settings (api/keycheck.c's "key.check"): the commands
+ * refuse a database without them. The generated sealed values are random bytes that no
+ * key opens; the report never opens them. check: "ID:HEX", for the settings row.
+ */
+static int make_key_file(const char *db, char check[80])
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct shcrypto_keys k = { 0 };
+	char *path = shcrypto_keyfile_path(db), hex[65];
+	int bad = !path || shcrypto_init(&err) != SH_OK ||
+		  shcrypto_keyfile_create(path, &err) != SH_OK ||
+		  shcrypto_keyfile_load(path, &k, &err) != SH_OK;
+
+	if (bad) {
+		fprintf(stderr, "gen-state: key file %s: %s\n", path ? path : "(none)",
+			path ? err.detail : "out of memory");
+	} else {
+		shcrypto_key_check(&k, k.nkeys - 1, hex);
+		snprintf(check, 80, "%" PRIu32 ":%s", k.ids[k.nkeys - 1], hex);
+	}
+	shcrypto_keys_release(&k);
+	free(path);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -747,7 +775,8 @@ int main(int argc, char **argv)
 	struct stat st;
 	long years = 10;
 	int c;
-	char sql[64];
+	char sql[64], check[80];
+	sqlite3_stmt *setting;
 	time_t began = time(NULL);
 
 	g.ncases = 1000000;
@@ -778,6 +807,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gen-state: %s exists; remove it first\n", db);
 		return 1;
 	}
+	if (make_key_file(db, check))
+		return 1;
 	g.end = timefmt_date_to_time(d);
 	g.start = timefmt_days_from_civil(d.year - (int)years, d.month, d.day) * DAY;
 	if (sqlite3_open(db, &g.db) != SQLITE_OK)
@@ -790,6 +821,10 @@ int main(int argc, char **argv)
 	snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", sqlite_schema_count());
 	exec(&g, sql);
 	exec(&g, "BEGIN");
+	setting = prep(&g, "INSERT INTO settings(key, value) VALUES ('key.check', ?1)");
+	sqlite3_bind_text(setting, 1, check, -1, SQLITE_STATIC);
+	done(&g, setting);
+	sqlite3_finalize(setting);
 	setup(&g, protocol);
 	g.youth_recoveries = calloc((size_t)g.ncases + 2, sizeof(int));
 	g.ins_event = prep(
