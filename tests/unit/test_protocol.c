@@ -1444,8 +1444,10 @@ static void shift_end_deadlines(void **state)
 
 #define TX_FILE "protocols/tx-dfps-care-coordination.protocol"
 
-static void tx_expect(const struct step_status *out, size_t n, int ep, const char *key,
-		      const char *due)
+/* The scenario tests' check of one step against a hand-worked deadline (NULL: not
+ * applicable): pending, owned by OWNER, due to the second. */
+static void expect_due(const struct step_status *out, size_t n, int ep, const char *key,
+		       const char *due, const char *owner)
 {
 	const struct step_status *s = get(out, n, key, ep);
 
@@ -1459,7 +1461,26 @@ static void tx_expect(const struct step_status *out, size_t n, int ep, const cha
 		fail_msg("%s episode %d: due %s, expected %s", key, ep, got, due);
 	}
 	assert_int_equal(s->state, STEP_PENDING);
-	assert_string_equal(s->owner, "child_welfare");
+	assert_string_equal(s->owner, owner);
+}
+
+static void tx_expect(const struct step_status *out, size_t n, int ep, const char *key,
+		      const char *due)
+{
+	expect_due(out, n, ep, key, due, "child_welfare");
+}
+
+/* a scenario's table of hand-worked deadlines: episode (or occurrence), step, due */
+struct want_due {
+	int ep;
+	const char *key, *due;
+};
+
+static void expect_table(const struct step_status *out, size_t n, const struct want_due *want,
+			 size_t nwant, const char *owner)
+{
+	for (size_t i = 0; i < nwant; i++)
+		expect_due(out, n, want[i].ep, want[i].key, want[i].due, owner);
 }
 
 /* A youth in DFPS conservatorship, recovered three times in 2026 in Chicago's time: the
@@ -1511,10 +1532,7 @@ static void tx_recovery_scenario(void **state)
 	assert_int_equal(n, 3 * protocol_nsteps(tx));
 
 	/* every step of each recovery, worked out by hand (NULL: not applicable) */
-	static const struct {
-		int ep;
-		const char *key, *due;
-	} want[] = {
+	static const struct want_due want[] = {
 		/* 1: found 8 pm CST Saturday 2026-03-07; the shift ends 8 am CDT Sunday (before the
 		 * 12-hour cap, 9 am CDT); 7 pm "the next calendar day" is 22 elapsed hours later;
 		 * Monday the 9th is the first business day. 4 episodes in the year before it went
@@ -1550,8 +1568,7 @@ static void tx_recovery_scenario(void **state)
 		{ 3, "care_coordination_staffing", NULL },
 	};
 
-	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
-		tx_expect(out, n, want[i].ep, want[i].key, want[i].due);
+	expect_table(out, n, want, ARRAY_SIZE(want), "child_welfare");
 
 	/* a youth of 12 is high risk whatever the count */
 	f.age = 12;
@@ -1576,6 +1593,182 @@ static void tx_recovery_scenario(void **state)
 	calendar_free(&chi);
 	buf_release(&errors);
 	protocol_free(tx);
+}
+
+/* ---- San Francisco's CSEC multidisciplinary response ------------------------------ */
+
+#define SF_FILE "protocols/sf-csec-mdt.protocol"
+
+/* A youth identified in San Francisco on a Friday night in February 2026, in Los Angeles time
+ * and without a holiday file: the triage, the crisis response waived (no emergency), the
+ * non-emergency MDT, and a year of ongoing MDT reviews across both daylight-saving changes. */
+static void sf_mdt_scenario(void **state)
+{
+	struct protocol *sf = NULL;
+	struct buf errors = BUF_INIT;
+	struct county_calendar pt;
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct step_event ev[2] = {
+		{ "triage_call", 0, false, at("2026-02-13T22:30:00-08:00") },
+		{ "crisis_response", 0, true, at("2026-02-13T22:35:00-08:00") },
+	};
+	struct step_status out[MAXOUT];
+	size_t n;
+
+	UNUSED(state);
+	if (protocol_load_file(SF_FILE, &sf, &errors))
+		fail_msg("%s", errors.data);
+	calendar_load(&pt, "America/Los_Angeles", NULL);
+	f.identified_at = at("2026-02-13T21:00:00-08:00");
+	f.cal = &pt.cal;
+
+	/* at identification: the triage is due in 2 hours; the branches wait for it */
+	n = eval(sf, &f, f.identified_at, out);
+	expect_due(out, n, 0, "triage_call", "2026-02-13T23:00:00-08:00", "child_welfare");
+	assert_string_equal(get(out, n, "triage_call", 0)->also_owner, "mental_health");
+	assert_pending(get(out, n, "crisis_response", 0), "mental_health", 0);
+	assert_na(get(out, n, "non_emergency_mdt", 0));
+	/* the triage at 10:30 pm: the crisis response is due 2 hours later, the advocate with it */
+	f.events = ev;
+	f.nevents = 1;
+	n = eval(sf, &f, at("2026-02-13T22:31:00-08:00"), out);
+	expect_due(out, n, 0, "crisis_response", "2026-02-14T00:30:00-08:00", "mental_health");
+	assert_string_equal(get(out, n, "crisis_response", 0)->also_owner, "advocacy");
+	assert_na(get(out, n, "non_emergency_mdt", 0));
+
+	/* no emergency: the crisis response is waived, and the non-emergency MDT meets within 3
+	 * business days of the triage. From Friday the 13th: Monday 16 (Presidents' Day, but no
+	 * holiday file is loaded), Tuesday 17, Wednesday 18, to its end. The ongoing reviews: the
+	 * first 14 days after identification, each next 30 days (elapsed) after the one before,
+	 * so 9 pm PST becomes 10 pm PDT after the clocks go forward on 2026-03-08, and 9 pm PST
+	 * again after they go back on 2026-11-01. On 2026-11-30 the 10th is due: the 11th shows. */
+	f.nevents = 2;
+	n = eval(sf, &f, at("2026-11-30T00:00:00-08:00"), out);
+	static const struct want_due want[] = {
+		{ 0, "non_emergency_mdt", "2026-02-18T23:59:59-08:00" },
+		{ 1, "ongoing_mdt", "2026-02-27T21:00:00-08:00" },
+		{ 2, "ongoing_mdt", "2026-03-29T22:00:00-07:00" },
+		{ 3, "ongoing_mdt", "2026-04-28T22:00:00-07:00" },
+		{ 4, "ongoing_mdt", "2026-05-28T22:00:00-07:00" },
+		{ 5, "ongoing_mdt", "2026-06-27T22:00:00-07:00" },
+		{ 6, "ongoing_mdt", "2026-07-27T22:00:00-07:00" },
+		{ 7, "ongoing_mdt", "2026-08-26T22:00:00-07:00" },
+		{ 8, "ongoing_mdt", "2026-09-25T22:00:00-07:00" },
+		{ 9, "ongoing_mdt", "2026-10-25T22:00:00-07:00" },
+		{ 10, "ongoing_mdt", "2026-11-24T21:00:00-08:00" },
+		{ 11, "ongoing_mdt", "2026-12-24T21:00:00-08:00" },
+	};
+	expect_table(out, n, want, ARRAY_SIZE(want), "mental_health");
+	assert_int_equal(get(out, n, "crisis_response", 0)->state, STEP_WAIVED);
+	assert_null(find(out, n, "ongoing_mdt", 12));
+	assert_true(get(out, n, "ongoing_mdt", 10)->overdue);
+	assert_false(get(out, n, "ongoing_mdt", 11)->overdue);
+
+	/* a crisis: the crisis response done, so no non-emergency MDT */
+	ev[1].waived = false;
+	n = eval(sf, &f, at("2026-02-14T00:00:00-08:00"), out);
+	assert_int_equal(get(out, n, "crisis_response", 0)->state, STEP_DONE);
+	assert_na(get(out, n, "non_emergency_mdt", 0));
+	/* closed on 2026-06-01: the 5th review started before (the 4th was due on May 28), no 6th */
+	f.closed_at = at("2026-06-01T12:00:00-07:00");
+	n = eval(sf, &f, at("2026-11-30T00:00:00-08:00"), out);
+	assert_non_null(find(out, n, "ongoing_mdt", 5));
+	assert_null(find(out, n, "ongoing_mdt", 6));
+	calendar_free(&pt);
+	buf_release(&errors);
+	protocol_free(sf);
+}
+
+/* ---- Washington DCYF: a youth missing from care ----------------------------------- */
+
+#define WA_FILE "protocols/wa-missing-from-care.protocol"
+
+/* A youth in DCYF care missing three times in 2026, in Los Angeles time with Washington's
+ * state holidays: the deadlines worked out by hand from the file. */
+static void wa_missing_scenario(void **state)
+{
+	struct protocol *wa = NULL;
+	struct buf errors = BUF_INIT;
+	struct county_calendar pt;
+	struct case_facts f = facts(YOUTH_DEPENDENT);
+	struct missing_episode eps[3] = {
+		/* gone on Saturday night; DCYF learns at 1:30 am, half an hour before the clocks go
+		 * forward; back (and found) on Thursday afternoon */
+		{ at("2026-03-07T22:00:00-08:00"), at("2026-03-12T16:00:00-07:00"),
+		  at("2026-03-08T01:30:00-08:00"), 0 },
+		/* gone the evening before Thanksgiving (Thursday and Friday are state holidays);
+		 * found at 3 am on Saturday, back in placement at 4 */
+		{ at("2026-11-25T20:00:00-08:00"), at("2026-11-28T04:00:00-08:00"),
+		  at("2026-11-25T21:30:00-08:00"), at("2026-11-28T03:00:00-08:00") },
+		/* gone on Monday morning, still missing: nothing due from a finding yet */
+		{ at("2026-11-30T08:00:00-08:00"), 0, 0, 0 },
+	};
+	struct step_event ev = { "return_csec_screening", 2, false,
+				 at("2026-11-30T10:00:00-08:00") };
+	struct step_status out[MAXOUT];
+	size_t n;
+
+	UNUSED(state);
+	if (protocol_load_file(WA_FILE, &wa, &errors))
+		fail_msg("%s", errors.data);
+	calendar_load(&pt, "America/Los_Angeles",
+		      "protocols/holidays/washington-state-2026.holidays");
+	f.identified_at = at("2026-02-01T10:00:00-08:00");
+	f.identified_by = "child_welfare";
+	f.cal = &pt.cal;
+	f.missing = eps;
+	f.nmissing = 3;
+	f.events = &ev;
+	f.nevents = 1;
+	f.screening_level = "Indicated";
+	n = eval(wa, &f, at("2026-11-30T12:00:00-08:00"), out);
+
+	static const struct want_due want[] = {
+		/* 1: learned 1:30 am PST Sunday 2026-03-08; 24 elapsed hours later is 2:30 am PDT
+		 * Monday; two business days: Monday 9, Tuesday 10, to its end. Found at the return,
+		 * Thursday 4 pm PDT: the screening within 72 hours; not done, so no report branch */
+		{ 1, "mfc_reported_le_ncmec", "2026-03-09T02:30:00-07:00" },
+		{ 1, "mfc_parties_notified", "2026-03-09T02:30:00-07:00" },
+		{ 1, "mfc_supervisor_staffing", "2026-03-10T23:59:59-07:00" },
+		{ 1, "mfc_attorney_requested", "2026-03-10T23:59:59-07:00" },
+		{ 1, "return_csec_screening", "2026-03-15T16:00:00-07:00" },
+		{ 1, "csec_reported_le", NULL },
+		/* 2: learned 9:30 pm Wednesday 2026-11-25: the 24-hour reports are due on
+		 * Thanksgiving (elapsed hours count holidays); the business days skip Thanksgiving,
+		 * Native American Heritage Day and the weekend: Monday 30, Tuesday 1 December. Found
+		 * 3 am Saturday: the screening by 3 am Tuesday; done Monday at 10 am, indicated, so
+		 * law enforcement is told within 24 hours of it */
+		{ 2, "mfc_reported_le_ncmec", "2026-11-26T21:30:00-08:00" },
+		{ 2, "mfc_parties_notified", "2026-11-26T21:30:00-08:00" },
+		{ 2, "mfc_supervisor_staffing", "2026-12-01T23:59:59-08:00" },
+		{ 2, "mfc_attorney_requested", "2026-12-01T23:59:59-08:00" },
+		{ 2, "csec_reported_le", "2026-12-01T10:00:00-08:00" },
+		/* 3: learned at the start, 8 am Monday 2026-11-30 */
+		{ 3, "mfc_reported_le_ncmec", "2026-12-01T08:00:00-08:00" },
+		{ 3, "mfc_supervisor_staffing", "2026-12-02T23:59:59-08:00" },
+	};
+	expect_table(out, n, want, ARRAY_SIZE(want), "child_welfare");
+	assert_int_equal(get(out, n, "return_csec_screening", 2)->state, STEP_DONE);
+	assert_int_equal(get(out, n, "return_csec_screening", 2)->due_at,
+			 at("2026-12-01T03:00:00-08:00"));
+	assert_null(find(out, n, "return_csec_screening", 3));
+	assert_null(find(out, n, "csec_reported_le", 3));
+	/* the parties to tell come from the file */
+	assert_string_equal(protocol_step_notify(wa, 1),
+			    "parents, attorney, guardian_ad_litem, casa, court, tribe");
+
+	/* a screening that finds nothing: no report to law enforcement */
+	f.screening_level = "clear";
+	n = eval(wa, &f, at("2026-11-30T12:00:00-08:00"), out);
+	assert_na(get(out, n, "csec_reported_le", 2));
+	/* on time at the end of the second business day, overdue one second later */
+	n = eval(wa, &f, at("2026-12-01T23:59:59-08:00"), out);
+	assert_false(get(out, n, "mfc_supervisor_staffing", 2)->overdue);
+	n = eval(wa, &f, at("2026-12-02T00:00:00-08:00"), out);
+	assert_true(get(out, n, "mfc_supervisor_staffing", 2)->overdue);
+	calendar_free(&pt);
+	buf_release(&errors);
+	protocol_free(wa);
 }
 
 /* ---- format v2: branches on an earlier step's outcome ------------------------------ */
@@ -1886,6 +2079,8 @@ int main(void)
 		cmocka_unit_test(repeating_steps),
 		cmocka_unit_test(outcome_branches),
 		cmocka_unit_test(tx_recovery_scenario),
+		cmocka_unit_test(sf_mdt_scenario),
+		cmocka_unit_test(wa_missing_scenario),
 		cmocka_unit_test(shift_end_deadlines),
 		cmocka_unit_test(found_and_in_custody_anchors),
 		cmocka_unit_test(declared_kinds_co_owners_and_notify),
