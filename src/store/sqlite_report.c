@@ -103,7 +103,7 @@ static const char q_missing[] =
 #define DETAINED(where)                                                                        \
 	"coalesce((SELECT json_extract(pl.data, '$.setting') = 'detention'"                    \
 	" OR coalesce(json_extract(pl.data, '$.detention'), 0) = 1 " where                     \
-	" AND pl.type = 'placement' AND " NOT_AMENDED("pl") " ORDER BY pl.at DESC, pl.id DESC" \
+	" AND +pl.type = 'placement' AND " NOT_AMENDED("pl") " ORDER BY pl.at DESC, pl.id DESC" \
 							    " LIMIT 1), 0)"
 
 /*
@@ -180,7 +180,7 @@ static const char q_current[] =
 		     "    sum(CASE WHEN m.at <= yy.at - ?8 * 86400 THEN 2 * (m.type = 'missing_start') - 1"
 		     "     ELSE 0 END) > 0 OR sum(m.at > yy.at - ?8 * 86400) > 0"
 		     "    FROM cases c2 JOIN events m ON m.case_id = c2.id WHERE c2.youth_id = yy.youth_id"
-		     "    AND m.type IN ('missing_start', 'missing_end') AND m.at <= yy.at"
+		     "    AND +m.type IN ('missing_start', 'missing_end') AND m.at <= yy.at"
 		     "    AND " NOT_AMENDED(
 			     "m") "), 0) AS mi,"
 				  "   ch.at IS NOT NULL AND EXISTS (SELECT 1 FROM cases c3 WHERE c3.youth_id = yy.youth_id"
