@@ -4,7 +4,6 @@
  * Suppressed counts are the strings "1-10" or "suppressed", never a number.
  */
 #include "lib/common.h"
-#include "lib/catalog.h"
 #include "core/metrics_internal.h"
 
 #define SMALL_TEXT "1-10"
@@ -101,14 +100,6 @@ static const char *breakdown_name(enum group_kind k)
 	return k == G_ALL ? "all" : k == G_AREA ? "area" : "agency";
 }
 
-/* Words for people, in the report's language (metrics_options.es; lib/catalog.h). */
-static const char *words(const struct metrics *m, const char *s)
-{
-	const char *es = m->o.es && s ? catalog_es(s) : NULL;
-
-	return es ? es : s;
-}
-
 static void json_figure(const struct metrics *m, const struct mfig *f, struct mout *b)
 {
 	mo_addch(b, '{');
@@ -116,16 +107,16 @@ static void json_figure(const struct metrics *m, const struct mfig *f, struct mo
 	js(b, f->key);
 	mo_addch(b, ',');
 	jkey(b, "section");
-	js(b, words(m, f->section));
+	js(b, metrics_words(m, f->section));
 	mo_addch(b, ',');
 	jkey(b, "title");
-	js(b, words(m, f->title));
+	js(b, metrics_words(m, f->title));
 	mo_addch(b, ',');
 	jkey(b, "definition");
-	js(b, f->definition);
+	js(b, metrics_words(m, f->definition));
 	mo_addch(b, ',');
 	jkey(b, "basis");
-	js(b, f->basis);
+	js(b, metrics_words(m, f->basis));
 	mo_adds(b, ",\"measures\":[");
 	for (int i = 0; i < f->nmeas; i++) {
 		mo_adds(b, i ? ",{" : "{");
@@ -133,7 +124,7 @@ static void json_figure(const struct metrics *m, const struct mfig *f, struct mo
 		js(b, f->meas[i].key);
 		mo_addch(b, ',');
 		jkey(b, "label");
-		js(b, words(m, f->meas[i].label));
+		js(b, metrics_words(m, f->meas[i].label));
 		mo_addch(b, ',');
 		jkey(b, "type");
 		js(b, type_name(f->meas[i].kind));
@@ -203,7 +194,7 @@ static enum sh_code render_json(const struct metrics *m, struct mout *b)
 		",\"suppression\":{\"applied\":%s,\"small_counts\":\"" SMALL_TEXT "\","
 		"\"min_group_recoveries\":%d,\"method\":",
 		m->o.public_release ? "true" : "false", m->o.min_group_recoveries);
-	js(b, metrics_suppression_text);
+	js(b, metrics_words(m, metrics_suppression_text));
 	mo_adds(b, "},\"groups\":[");
 	for (size_t g = 0; g < m->ngroups; g++) {
 		mo_adds(b, g ? ",{" : "{");
@@ -224,7 +215,7 @@ static enum sh_code render_json(const struct metrics *m, struct mout *b)
 		json_figure(m, &m->figs[order[i]], b);
 	}
 	mo_adds(b, "],\"recoveries_per_month\":{\"definition\":");
-	js(b, months->definition);
+	js(b, metrics_words(m, months->definition));
 	mo_adds(b, ",\"months\":[");
 	for (int p = METRICS_NP - 1; p >= 0; p--)
 		for (int c = 0; c < months->ncat; c++) {
@@ -333,15 +324,15 @@ static void csv_row_head(const struct metrics *m, const struct mfig *f, const ch
 
 	metrics_fmt_date(p ? m->per.prev_first : m->o.from, from);
 	metrics_fmt_date(p ? m->per.prev_last : m->o.to, to);
-	cs(b, f->section);
+	cs(b, metrics_words(m, f->section));
 	mo_addch(b, ',');
 	cs(b, f->key);
 	mo_addch(b, ',');
-	cs(b, f->title);
+	cs(b, metrics_words(m, f->title));
 	mo_addch(b, ',');
 	cs(b, mkey);
 	mo_addch(b, ',');
-	cs(b, mlabel);
+	cs(b, metrics_words(m, mlabel));
 	mo_addf(b, ",%s,", breakdown_name(m->groups[g].kind));
 	cs(b, m->groups[g].key);
 	mo_addch(b, ',');
@@ -354,9 +345,9 @@ static void csv_row_tail(const struct metrics *m, const struct mfig *f, bool fir
 {
 	mo_addch(b, ',');
 	if (first) {
-		cs(b, f->basis);
+		cs(b, metrics_words(m, f->basis));
 		mo_addch(b, ',');
-		cs(b, f->definition);
+		cs(b, metrics_words(m, f->definition));
 	} else {
 		mo_addch(b, ',');
 	}
