@@ -75,6 +75,12 @@ static void sub_head(const struct metrics *m, struct mout *b, size_t cols, const
 	mo_adds(b, "</th></tr>");
 }
 
+/* A whole percentage: "87%"; in Spanish "87 %", as the web app writes it (web/i18n). */
+static void percent(const struct metrics *m, struct mout *b, int64_t p)
+{
+	mo_addf(b, m->o.es ? "%" PRId64 " %%" : "%" PRId64 "%%", p);
+}
+
 /* The text of a value in a table cell (HTML). */
 static void cell(const struct metrics *m, struct mout *b, const struct mval *v)
 {
@@ -107,8 +113,8 @@ static void cell(const struct metrics *m, struct mout *b, const struct mval *v)
 	switch (v->kind) {
 	case MK_SHARE: {
 		int64_t t = metrics_tenths(v->num, v->den);
-		mo_addf(b, "%" PRId64 "%% <small>%" PRId64 "/%" PRId64 "</small>", (t + 5) / 10,
-			v->num, v->den);
+		percent(m, b, (t + 5) / 10);
+		mo_addf(b, " <small>%" PRId64 "/%" PRId64 "</small>", v->num, v->den);
 		return;
 	}
 	case MK_AGE_MEAN: {
@@ -412,9 +418,10 @@ static void chart_shares(const struct metrics *m, struct mout *b, const char *id
 		int x = label_w + t * plot_w / 100;
 		mo_addf(b,
 			"<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"" C_GRID "\"/>"
-			"<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"" C_TEXT "\">%d%%"
-			"</text>",
-			x, x, top - 4, top + (int)nfigs * row, x, top + (int)nfigs * row + 16, t);
+			"<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"" C_TEXT "\">",
+			x, x, top - 4, top + (int)nfigs * row, x, top + (int)nfigs * row + 16);
+		percent(m, b, t);
+		mo_adds(b, "</text>");
 	}
 	for (size_t i = 0; i < nfigs; i++) {
 		const struct mfig *f = &m->figs[figs[i]];
@@ -441,8 +448,7 @@ static void chart_shares(const struct metrics *m, struct mout *b, const char *id
 			else if (v.none)
 				mo_adds(b, metrics_words(m, N_("no data")));
 			else
-				mo_addf(b, "%" PRId64 "%%",
-					(metrics_tenths(v.num, v.den) + 5) / 10);
+				percent(m, b, (metrics_tenths(v.num, v.den) + 5) / 10);
 			mo_adds(b, "</text>");
 		}
 	}
@@ -565,7 +571,7 @@ static void share_cell(const struct metrics *m, const struct mfig *f, size_t g, 
 		else if (v.none)
 			mo_adds(b, "&ndash;");
 		else
-			mo_addf(b, "%" PRId64 "%%", (metrics_tenths(v.num, v.den) + 5) / 10);
+			percent(m, b, (metrics_tenths(v.num, v.den) + 5) / 10);
 		mo_adds(b, p ? "</span>" : "");
 	}
 	mo_adds(b, "</td>");

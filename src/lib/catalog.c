@@ -1609,7 +1609,7 @@ static const struct {
 	  "sin datos" },
 	/* core/metrics_html.c */
 	{ "%" PRId64 "%% (%" PRId64 " of %" PRId64 ")",
-	  "%" PRId64 "%% (%" PRId64 " de %" PRId64 ")" },
+	  "%" PRId64 " %% (%" PRId64 " de %" PRId64 ")" },
 	/* core/metrics_html.c */
 	{ "Previous period: ",
 	  "Período anterior: " },
