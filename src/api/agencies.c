@@ -84,6 +84,18 @@ API_HANDLER(api_agencies_list)
 					    county_areas(list, n, req->arena)));
 }
 
+/* The strings of a checked JT_STRINGS array (NULL: none), as a NULL-terminated list in a. */
+static const char **areas_of(json_t *areas, struct arena *a)
+{
+	const char **out = arena_alloc(a, (json_array_size(areas) + 1) * sizeof(*out));
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(areas, i, v)
+		out[i] = json_string_value(v);
+	return out;
+}
+
 API_HANDLER(api_agencies_create)
 {
 	static const struct jsonh_field spec[] = {
@@ -93,9 +105,8 @@ API_HANDLER(api_agencies_create)
 		{ "areas", JT_STRINGS, 0, 1, 64, NULL },
 		{ NULL },
 	};
-	json_t *body, *areas, *v;
+	json_t *body;
 	struct agency_rec r = { 0 };
-	size_t i;
 	enum sh_code rc;
 
 	if (!(body = api_body_object(req, err)))
@@ -105,10 +116,7 @@ API_HANDLER(api_agencies_create)
 	r.name = jsonh_str(body, "name");
 	r.kind = jsonh_str(body, "kind");
 	r.home_area = jsonh_str(body, "home_area");
-	areas = json_object_get(body, "areas");
-	r.areas = arena_alloc(req->arena, (json_array_size(areas) + 1) * sizeof(char *));
-	json_array_foreach(areas, i, v)
-		r.areas[i] = json_string_value(v);
+	r.areas = areas_of(json_object_get(body, "areas"), req->arena);
 	if ((rc = admin_agency_add(req->app->store, clock_now(&req->app->clock), req->who, &r,
 				   err)))
 		goto out;
@@ -118,16 +126,16 @@ out:
 	return rc;
 }
 
-static enum sh_code set_disabled(struct api_request *req, struct api_response *res,
-				 struct sh_error *err, bool disabled)
+enum sh_code api_set_disabled(struct api_request *req, struct api_response *res,
+			      struct sh_error *err, api_disable_fn disable, bool disabled)
 {
 	int64_t id;
 	enum sh_code rc;
 
 	if ((rc = params_id(req, 0, &id, err)))
 		return rc;
-	if ((rc = admin_agency_disable(req->app->store, clock_now(&req->app->clock), req->who, id,
-				       disabled, err)))
+	if ((rc = disable(req->app->store, clock_now(&req->app->clock), req->who, id, disabled,
+			  err)))
 		return rc;
 	return api_reply_json_new(
 		res, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "disabled", disabled));
@@ -135,12 +143,12 @@ static enum sh_code set_disabled(struct api_request *req, struct api_response *r
 
 API_HANDLER(api_agency_disable)
 {
-	return set_disabled(req, res, err, true);
+	return api_set_disabled(req, res, err, admin_agency_disable, true);
 }
 
 API_HANDLER(api_agency_enable)
 {
-	return set_disabled(req, res, err, false);
+	return api_set_disabled(req, res, err, admin_agency_disable, false);
 }
 
 /* PATCH /api/v1/agencies/{id}: an admin changes the name, the home area or the areas served
@@ -157,9 +165,8 @@ API_HANDLER(api_agency_update)
 	struct admin_agency_change ch = { 0 };
 	struct store_conn *c;
 	struct agency_rec r;
-	json_t *body, *areas, *v;
+	json_t *body, *areas;
 	int64_t id;
-	size_t i;
 	enum sh_code rc;
 
 	if ((rc = params_id(req, 0, &id, err)))
@@ -177,11 +184,8 @@ API_HANDLER(api_agency_update)
 	ch.name = jsonh_str(body, "name");
 	ch.set_home_area = json_object_get(body, "home_area") != NULL;
 	ch.home_area = jsonh_str(body, "home_area");
-	if ((areas = json_object_get(body, "areas"))) {
-		ch.areas = arena_alloc(req->arena, (json_array_size(areas) + 1) * sizeof(char *));
-		json_array_foreach(areas, i, v)
-			ch.areas[i] = json_string_value(v);
-	}
+	if ((areas = json_object_get(body, "areas")))
+		ch.areas = areas_of(areas, req->arena);
 	if ((rc = admin_agency_update(req->app->store, clock_now(&req->app->clock), req->who, id,
 				      &ch, err)))
 		goto out;

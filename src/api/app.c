@@ -1,5 +1,6 @@
 #include "lib/common.h"
 #include "api/app.h"
+#include "api/credcache.h"
 #include "api/county.h"
 #include "api/inflight.h"
 #include "api/oidc.h"
@@ -59,7 +60,7 @@ enum sh_code app_open(struct app *app, const char *protocol, const char *witness
 	    (rc = app_load_rules(app, witness_rules, offences, err)))
 		return rc;
 	if (!(app->inflight = inflight_new()) || !(app->throttle = throttle_new()) ||
-	    !(app->oidc = oidc_cache_new()))
+	    !(app->oidc = oidc_cache_new()) || !(app->creds = credcache_new()))
 		return sh_error_set(err, SH_ENOMEM, "out of memory");
 	return SH_OK;
 }
@@ -71,11 +72,13 @@ void app_close(struct app *app)
 	inflight_free(app->inflight);
 	throttle_free(app->throttle);
 	oidc_cache_free(app->oidc);
+	credcache_free(app->creds);
 	store_close(app->store);
 	if (app->keys.keys)
 		shcrypto_keys_release(&app->keys);
 	app->inflight = NULL;
 	app->throttle = NULL;
 	app->oidc = NULL;
+	app->creds = NULL;
 	app->store = NULL;
 }

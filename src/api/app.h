@@ -39,6 +39,7 @@ struct app {
 					 late-entry margin, the timeline limits (api/county.h) */
 	struct inflight *inflight; /* idempotency keys being processed (mutable, locked) */
 	struct throttle *throttle; /* failed sign-ins (api/throttle.h; mutable, locked) */
+	struct credcache *creds;   /* checked credentials (api/credcache.h; locked); NULL: none */
 	struct oidc_cache *oidc;   /* the provider's discovery and keys (api/oidc.h; locked) */
 	const char
 		*oidc_client_secret; /* oidc_client_secret (configuration); NULL: a public client */

@@ -25,6 +25,20 @@ struct audit_batch {
 	size_t ncases;
 	const char *section;
 };
+/* The batch of one row: who did action on the case *id (kept, not copied) in section at
+ * now, with outcome "ok" (a read of the case that succeeded, once written). */
+static inline struct audit_batch audit_case_ok(const struct principal *who, int64_t now,
+					       const char *action, const char *section,
+					       const char *const *id)
+{
+	return (struct audit_batch){ .who = who,
+				     .now = now,
+				     .action = action,
+				     .outcome = "ok",
+				     .section = section,
+				     .case_ids = id,
+				     .ncases = 1 };
+}
 /* Appends the batch through the group-commit writer and waits until it is durable. */
 enum sh_code audit_write(struct store *s, const struct audit_batch *b, struct sh_error *err);
 

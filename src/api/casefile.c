@@ -6,6 +6,7 @@
 #include "lib/jsonw.h"
 #include "lib/shcrypto.h"
 #include "lib/timefmt.h"
+#include "lib/tz.h"
 #include "core/guardrail.h"
 #include "core/witness.h"
 
@@ -14,8 +15,12 @@ static enum sh_code no_mem(struct sh_error *err)
 	return sh_error_set(err, SH_ENOMEM, "out of memory");
 }
 
-enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const char *id,
-			   struct casefile *cf, struct sh_error *err)
+static bool verified_birth(struct api_request *req, const struct casefile *cf, struct sh_date *out,
+			   bool *verified);
+
+/* The case's records, with nothing derived yet. */
+static enum sh_code load_records(struct api_request *req, struct store_conn *c, const char *id,
+				 struct casefile *cf, struct sh_error *err)
 {
 	const struct principal *who = req->who;
 	enum sh_code rc;
@@ -52,22 +57,153 @@ enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const 
 			return rc;
 	cf->sibling_visible = arena_alloc(req->arena, (cf->nsiblings + 1) * sizeof(bool));
 	for (size_t i = 0; who && i < cf->nsiblings; i++) {
-		struct case_agency_rec *ags;
-		size_t nags;
-		if ((rc = store_case_agencies(c, cf->siblings[i].id, req->arena, &ags, &nags, err)))
+		int64_t left_at;
+		bool joined;
+		if ((rc = store_case_agency_of(c, cf->siblings[i].id, who->agency_id, &joined,
+					       &left_at, err)))
 			return rc;
-		for (size_t k = 0; k < nags; k++)
-			if (ags[k].agency_id == who->agency_id)
-				cf->sibling_visible[i] =
-					access_case_visible(who, ags[k].left_at == 0, true);
+		if (joined)
+			cf->sibling_visible[i] = access_case_visible(who, left_at == 0, true);
 	}
 	casefile_participation(who, cf->agencies, cf->nagencies, &cf->participating,
 			       &cf->participated);
 	for (size_t i = 0; i < cf->nagencies; i++)
 		if (cf->agencies[i].agency_id == cf->c.identified_by_agency)
 			cf->identified_by_kind = cf->agencies[i].kind;
+	return SH_OK;
+}
+
+/* A case loaded (rc) that the caller may not see is SH_ENOTFOUND, as if it did not exist, and
+ * the probe is audited after the request. */
+static enum sh_code gate(struct api_request *req, const char *id, enum sh_code rc,
+			 const struct casefile *cf, struct sh_error *err)
+{
+	if (rc == SH_ENOTFOUND || (!rc && !casefile_visible(req, cf))) {
+		if (!rc) /* a case that exists: its supervisors see the probe */
+			req->denied_case = arena_strdup(req->arena, id);
+		sh_error_init(err);
+		/* the same answer whether it does not exist or is not for this caller */
+		return sh_error_set(err, SH_ENOTFOUND, "no such case");
+	}
+	return rc;
+}
+
+enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const char *id,
+			   struct casefile *cf, struct sh_error *err)
+{
+	enum sh_code rc = load_records(req, c, id, cf, err);
+
 	/* the facts and clocks as of now; a writer derives again after its change */
-	return casefile_evaluate(req, cf, clock_now(&req->app->clock), err);
+	return rc ? rc : casefile_evaluate(req, cf, clock_now(&req->app->clock), err);
+}
+
+/* Raise when derivation changes what it gives for the same records: every kept derivation
+ * is then derived again at its next read (and kept again at the case's next write). */
+#define DERIVE_VERSION 1
+
+/* What a case's kept steps were derived from, besides the protocol version it is pinned to
+ * (in the stamp by id): this build, the county's zone and holidays, the timeline (entries are only ever
+ * added, and each write keeps the steps again), the witness listings and hearings, the case
+ * closed or not, the youth's records sealed or not. */
+static void derive_stamp(const struct api_request *req, const struct casefile *cf, struct buf *out)
+{
+	const struct county *k = &req->app->county;
+	uint64_t days = k->nholidays; /* the county's holidays (business-day deadlines) */
+	size_t nh = 0;
+
+	for (size_t i = 0; i < cf->nwitnesses; i++)
+		nh += cf->nhearings[i];
+	for (size_t i = 0; i < k->nholidays; i++)
+		days = days * 1000003u +
+		       (uint64_t)(k->holidays[i].year * 10000 + k->holidays[i].month * 100 +
+				  k->holidays[i].day);
+	buf_addf(out,
+		 "%d %s %s %" PRIx64 " p%" PRId64 " e%zu/%" PRId64 " w%zu h%zu c%" PRId64
+		 " s%" PRId64,
+		 DERIVE_VERSION, SH_VERSION, tz_name(k->tz), days, cf->c.protocol_id, cf->nevents,
+		 cf->nevents ? cf->events[cf->nevents - 1].id : 0, cf->nwitnesses, nh,
+		 cf->c.closed_at, cf->c.sealed_at);
+}
+
+/* Derives cf at now from its kept steps when they were derived from the same records
+ * (*kept true), else leaves it underived (*kept false). */
+static enum sh_code derive_kept(struct api_request *req, struct store_conn *c, struct casefile *cf,
+				int64_t now, bool *kept, struct sh_error *err)
+{
+	const struct app *app = req->app;
+	struct casefile_context ctx = { .witness_rules = app->witness_rules,
+					.tz = app->county.tz,
+					.holidays = app->county.holidays,
+					.nholidays = app->county.nholidays,
+					.now = now,
+					.safety_review_days = app->cfg.safety_review_days,
+					.advocate_days = app->county.advocate_days };
+	struct sh_error ignored = SH_ERROR_INIT;
+	struct buf want = BUF_INIT;
+	char *stamp, *steps;
+	enum sh_code rc;
+
+	*kept = false;
+	/* a protocol whose steps repeat with time or follow the rosters: derived at each read */
+	if (!cf->protocol || protocol_beyond_timeline(cf->protocol))
+		return SH_OK;
+	if ((rc = store_derived_get(c, cf->c.id, req->arena, &stamp, &steps, err)))
+		return rc;
+	derive_stamp(req, cf, &want);
+	*kept = stamp && want.data && !strcmp(stamp, want.data);
+	buf_release(&want);
+	if (!*kept)
+		return SH_OK;
+	ctx.has_birth = verified_birth(req, cf, &ctx.birth, &ctx.birth_verified);
+	rc = casefile_derive_stored(cf, &ctx, steps, req->arena, &ignored);
+	if (rc == SH_ENOMEM)
+		return sh_error_set(err, rc, "out of memory");
+	*kept = !rc; /* text this build cannot read: derived instead */
+	return SH_OK;
+}
+
+enum sh_code casefile_open_view(struct api_request *req, struct store_conn *c, const char *id,
+				struct casefile *cf, struct sh_error *err)
+{
+	int64_t now = clock_now(&req->app->clock);
+	bool kept;
+	enum sh_code rc = gate(req, id, load_records(req, c, id, cf, err), cf, err);
+
+	if (rc || (rc = derive_kept(req, c, cf, now, &kept, err)))
+		return rc;
+	return kept ? SH_OK : casefile_evaluate(req, cf, now, err);
+}
+
+enum sh_code casefile_view_check(struct api_request *req, struct store_conn *c, const char *id,
+				 int64_t now, bool *kept, size_t *differ_at, struct sh_error *err)
+{
+	struct casefile from_kept, derived;
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	struct api_response res = { 0 };
+	enum sh_code rc;
+
+	*differ_at = SIZE_MAX;
+	if ((rc = load_records(req, c, id, &from_kept, err)) ||
+	    (rc = derive_kept(req, c, &from_kept, now, kept, err)) || !*kept ||
+	    (rc = load_records(req, c, id, &derived, err)) ||
+	    (rc = casefile_evaluate(req, &derived, now, err)))
+		return rc;
+	buf_init(&res.body, 0);
+	if (!(rc = casefile_reply(req, &res, 200, &from_kept, now, err))) {
+		buf_add(&a, res.body.data, res.body.len);
+		if (!(rc = casefile_reply(req, &res, 200, &derived, now, err)))
+			buf_add(&b, res.body.data, res.body.len);
+	}
+	if (!rc && (a.len != b.len || memcmp(a.data, b.data, a.len))) {
+		size_t i = 0;
+		while (i < a.len && i < b.len && a.data[i] == b.data[i])
+			i++;
+		*differ_at = i;
+	}
+	buf_wipe(&res.body);
+	buf_wipe(&a);
+	buf_wipe(&b);
+	return rc;
 }
 
 void casefile_participation(const struct principal *who, const struct case_agency_rec *a, size_t n,
@@ -88,16 +224,7 @@ bool casefile_visible(const struct api_request *req, const struct casefile *cf)
 enum sh_code casefile_open(struct api_request *req, struct store_conn *c, const char *id,
 			   struct casefile *cf, struct sh_error *err)
 {
-	enum sh_code rc = casefile_load(req, c, id, cf, err);
-
-	if (rc == SH_ENOTFOUND || (!rc && !casefile_visible(req, cf))) {
-		if (!rc) /* a case that exists: its supervisors see the probe */
-			req->denied_case = arena_strdup(req->arena, id);
-		sh_error_init(err);
-		/* the same answer whether it does not exist or is not for this caller */
-		return sh_error_set(err, SH_ENOTFOUND, "no such case");
-	}
-	return rc;
+	return gate(req, id, casefile_load(req, c, id, cf, err), cf, err);
 }
 
 /* The youth's identity, decrypted into a JSON object (NULL when it cannot be read). */
@@ -499,6 +626,8 @@ enum sh_code casefile_save_steps(struct store_conn *c, struct api_request *req,
 				 const struct casefile *cf, struct sh_error *err)
 {
 	struct step_rec *rows = arena_alloc(req->arena, (cf->nsteps + 1) * sizeof(*rows));
+	struct buf stamp = BUF_INIT, text = BUF_INIT;
+	enum sh_code rc;
 
 	if (!rows)
 		return no_mem(err);
@@ -512,5 +641,14 @@ enum sh_code casefile_save_steps(struct store_conn *c, struct api_request *req,
 		rows[i].due_at = cf->steps[i].due_at;
 		rows[i].done_at = cf->steps[i].done_at;
 	}
-	return store_steps_replace(c, cf->c.id, rows, cf->nsteps, err);
+	if ((rc = store_steps_replace(c, cf->c.id, rows, cf->nsteps, err)))
+		return rc;
+	/* and the derivation itself, for reads (casefile_open_view) */
+	derive_stamp(req, cf, &stamp);
+	casefile_steps_encode(cf, &text);
+	rc = stamp.len && text.data ? store_derived_put(c, cf->c.id, stamp.data, text.data, err)
+				    : no_mem(err);
+	buf_release(&stamp);
+	buf_release(&text);
+	return rc;
 }

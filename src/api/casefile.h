@@ -24,6 +24,19 @@ bool casefile_visible(const struct api_request *req, const struct casefile *cf);
  * it ever (*participated)? Both are left as they are when it never did. */
 void casefile_participation(const struct principal *who, const struct case_agency_rec *a, size_t n,
 			    bool *participating, bool *participated);
+/* casefile_open() for showing the case: derived from the steps its last write kept
+ * (store derived_get) when they were derived from the same records and settings, with the
+ * clocks at now; else derived as casefile_load() does. Not for a writer: it derives again
+ * after its change anyway. */
+enum sh_code casefile_open_view(struct api_request *req, struct store_conn *c, const char *id,
+				struct casefile *cf, struct sh_error *err);
+/* The proof that casefile_open_view() shows what derivation would (safeharbor case
+ * check-steps): the case view as req->who sees it at now, rendered from the kept steps and
+ * derived from the timeline. *kept false: no kept steps match the records (the view derives,
+ * nothing compared); else *differ_at is the first byte where the two views differ, SIZE_MAX
+ * when they are the same. No visibility check: for the operator's command. */
+enum sh_code casefile_view_check(struct api_request *req, struct store_conn *c, const char *id,
+				 int64_t now, bool *kept, size_t *differ_at, struct sh_error *err);
 /* Loads without the visibility check (for the writer, after the gate was passed). */
 enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const char *id,
 			   struct casefile *cf, struct sh_error *err);

@@ -176,7 +176,14 @@ static enum sh_code do_create(struct store_conn *c, void *arg, struct sh_error *
 	}
 	if ((rc = store_event_insert(c, &ev, err)))
 		return rc;
-	if ((rc = casefile_save_steps(c, req, &cr->cf, err)))
+	/* the steps were derived before the write from the identification alone, on which no
+	 * step depends; kept with the timeline as it now is (the identification) */
+	cr->cf.events = &ev;
+	cr->cf.nevents = 1;
+	rc = casefile_save_steps(c, req, &cr->cf, err);
+	cr->cf.events = NULL;
+	cr->cf.nevents = 0;
+	if (rc)
 		return rc;
 	/* the on-call people of every agency taking part are summoned in this transaction */
 	if ((rc = summons_write(c, &cr->summons, err)))
@@ -535,7 +542,7 @@ API_HANDLER(api_case_get)
 	if ((rc = params_read_action(req, "case", &b.action, err)) ||
 	    (rc = store_read_begin(req->app->store, &c, err)))
 		return rc;
-	rc = casefile_open(req, c, id, &cf, err);
+	rc = casefile_open_view(req, c, id, &cf, err);
 	store_read_end(c);
 	if (rc)
 		return rc;

@@ -7,6 +7,18 @@
 /* Shared JSON shapes; each returns a new reference the caller owns (json_decref). */
 json_t *agency_to_json(const struct agency_rec *r, bool admin);
 
+/*
+ * The disable and enable routes of an agency or a user (agencies.c): path parameter 0 is
+ * the id, disable is admin_agency_disable or admin_user_disable (api/admin.h); the reply
+ * is {"id", "disabled"}.
+ */
+struct principal;
+struct store;
+typedef enum sh_code (*api_disable_fn)(struct store *s, int64_t now, const struct principal *actor,
+				       int64_t id, bool disabled, struct sh_error *err);
+enum sh_code api_set_disabled(struct api_request *req, struct api_response *res,
+			      struct sh_error *err, api_disable_fn disable, bool disabled);
+
 #define API_HANDLER(name) \
 	enum sh_code name(struct api_request *req, struct api_response *res, struct sh_error *err)
 

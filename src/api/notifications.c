@@ -174,13 +174,7 @@ API_HANDLER(api_case_notifications)
 	size_t nsm = 0, nob = 0;
 	const char *id = req->params[0];
 	int64_t now = clock_now(&req->app->clock);
-	struct audit_batch b = { .who = req->who,
-				 .now = now,
-				 .action = "notifications.read",
-				 .outcome = "ok",
-				 .section = "core",
-				 .case_ids = &id,
-				 .ncases = 1 };
+	struct audit_batch b = audit_case_ok(req->who, now, "notifications.read", "core", &id);
 	json_t *summons, *items;
 	enum sh_code rc;
 

@@ -25,18 +25,19 @@ bool api_permit_granted(const struct api_permit *p, const struct principal *who,
 static enum sh_code case_member(struct api_request *req, struct sh_error *err)
 {
 	const char *id = req->nparams ? req->params[0] : "";
-	struct case_agency_rec *ags;
 	struct store_conn *c;
 	struct case_rec cr;
-	size_t n;
-	bool now = false, ever = false;
+	int64_t left_at;
+	bool ever = false;
 	enum sh_code rc;
 
 	if ((rc = store_read_begin(req->app->store, &c, err)))
 		return rc;
-	if (!(rc = store_case_agencies(c, id, req->arena, &ags, &n, err))) {
-		casefile_participation(req->who, ags, n, &now, &ever);
-		if (!access_case_visible(req->who, now, ever)) {
+	/* the caller's agency's row alone (the primary key), as casefile_participation() reads
+	 * it from the case's list */
+	if (!(rc = store_case_agency_of(c, id, req->who ? req->who->agency_id : 0, &ever, &left_at,
+					err))) {
+		if (!access_case_visible(req->who, ever && !left_at, ever)) {
 			rc = store_case_get(c, id, req->arena, &cr, err);
 			if (!rc) /* a case that exists: its supervisors see the probe */
 				req->denied_case = arena_strdup(req->arena, id);

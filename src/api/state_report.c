@@ -177,13 +177,7 @@ API_HANDLER(api_case_csec)
 	struct casefile cf;
 	int64_t now = clock_now(&req->app->clock);
 	const char *id = req->params[0];
-	struct audit_batch b = { .who = req->who,
-				 .now = now,
-				 .action = "csec.read",
-				 .outcome = "ok",
-				 .section = "state",
-				 .case_ids = &id,
-				 .ncases = 1 };
+	struct audit_batch b = audit_case_ok(req->who, now, "csec.read", "state", &id);
 	struct csec_rec *rows = NULL;
 	struct csec_view v;
 	size_t n = 0;

@@ -94,29 +94,14 @@ out:
 	return rc;
 }
 
-static enum sh_code set_disabled(struct api_request *req, struct api_response *res,
-				 struct sh_error *err, bool disabled)
-{
-	int64_t id;
-	enum sh_code rc;
-
-	if ((rc = params_id(req, 0, &id, err)))
-		return rc;
-	if ((rc = admin_user_disable(req->app->store, clock_now(&req->app->clock), req->who, id,
-				     disabled, err)))
-		return rc;
-	return api_reply_json_new(
-		res, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "disabled", disabled));
-}
-
 API_HANDLER(api_user_disable)
 {
-	return set_disabled(req, res, err, true);
+	return api_set_disabled(req, res, err, admin_user_disable, true);
 }
 
 API_HANDLER(api_user_enable)
 {
-	return set_disabled(req, res, err, false);
+	return api_set_disabled(req, res, err, admin_user_disable, false);
 }
 
 API_HANDLER(api_user_password)

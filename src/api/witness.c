@@ -739,13 +739,7 @@ API_HANDLER(api_case_witness)
 	struct casefile cf;
 	int64_t now = clock_now(&req->app->clock);
 	const char *id = req->params[0];
-	struct audit_batch b = { .who = req->who,
-				 .now = now,
-				 .action = "witness.read",
-				 .outcome = "ok",
-				 .section = "court",
-				 .case_ids = &id,
-				 .ncases = 1 };
+	struct audit_batch b = audit_case_ok(req->who, now, "witness.read", "court", &id);
 	json_t *ws = NULL, *out;
 	enum sh_code rc;
 

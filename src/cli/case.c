@@ -2,10 +2,14 @@
  * safeharbor transfer-key: this county's public key for cases transferred to it.
  * safeharbor case export: a case moves to another county (a file sealed to its key).
  * safeharbor case import: a case transferred to this county (api/transfer.h).
+ * safeharbor case check-steps: every case shown from its kept steps is what derivation gives.
  */
 #include "lib/common.h"
 #include "api/app.h"
+#include "api/casefile.h"
+#include "api/principal.h"
 #include "api/transfer.h"
+#include "lib/timefmt.h"
 #include "cli/cli.h"
 
 int cmd_transfer_key(int argc, char **argv)
@@ -40,6 +44,167 @@ int cmd_transfer_key(int argc, char **argv)
 	store_close(s);
 	if (k.keys)
 		shcrypto_keys_release(&k);
+	cli_target_release(&t);
+	return rc ? cli_fail(&err) : EXIT_OK;
+}
+
+/* "now", "+3d", "-2h", "+90m" (from now) or an RFC 3339 instant; false when none of these */
+static bool parse_at(const char *s, int64_t now, int64_t *out)
+{
+	char *end;
+	long long n;
+
+	if (!strcmp(s, "now")) {
+		*out = now;
+		return true;
+	}
+	if (*s == '+' || *s == '-') {
+		errno = 0;
+		n = strtoll(s + 1, &end, 10);
+		if (errno || end == s + 1 || n < 0 || n > 36600 || end[1])
+			return false;
+		n *= *end == 'd' ? 86400 : *end == 'h' ? 3600 : *end == 'm' ? 60 : 0;
+		if (!n && strtoll(s + 1, NULL, 10))
+			return false;
+		*out = *s == '+' ? now + n : now - n;
+		return true;
+	}
+	return !timefmt_parse_rfc3339(s, out);
+}
+
+/* Each case as a member of each agency taking part sees it, at each instant. */
+static enum sh_code check_case(struct app *app, const char *id, const int64_t *at, size_t nat,
+			       size_t *views, bool *kept, struct sh_error *err)
+{
+	struct arena a = ARENA_INIT;
+	struct api_request req = { 0 };
+	struct store_conn *c;
+	struct case_agency_rec *ags;
+	struct step_rec *steps;
+	size_t nags, nsteps, differ;
+	int64_t *when;
+	enum sh_code rc;
+
+	req.arena = &a;
+	req.app = app;
+	req.request_id = "check-steps";
+	if ((rc = store_read_begin(app->store, &c, err)))
+		goto out;
+	/* the instants asked for, and a second either side of each deadline of the case (where
+	 * a step turns overdue) */
+	if (!(rc = store_case_agencies(c, id, &a, &ags, &nags, err)) &&
+	    !(rc = store_steps_list(c, id, &a, &steps, &nsteps, err)) &&
+	    !(when = arena_alloc(&a, (nat + 3 * nsteps + 1) * sizeof(*when))))
+		rc = sh_error_set(err, SH_ENOMEM, "out of memory");
+	if (!rc) {
+		memcpy(when, at, nat * sizeof(*at));
+		for (size_t i = 0; i < nsteps; i++)
+			for (int d = -1; steps[i].due_at && d <= 1; d++)
+				when[nat++] = steps[i].due_at + d;
+		at = when;
+	}
+	for (size_t g = 0; !rc && g < nags; g++) {
+		struct principal p = { 0 };
+		int kind = access_kind_parse(ags[g].kind);
+		if (kind < 0)
+			continue;
+		p.agency_id = ags[g].agency_id;
+		p.agency_name = ags[g].name;
+		p.kind = (enum agency_kind)kind;
+		p.role = ROLE_MEMBER;
+		p.username = p.display_name = "check-steps";
+		req.who = &p;
+		for (size_t k = 0; !rc && k < nat; k++) {
+			if ((rc = casefile_view_check(&req, c, id, at[k], kept, &differ, err)) ||
+			    !*kept)
+				break;
+			(*views)++;
+			if (differ != SIZE_MAX) {
+				char t[32];
+				timefmt_format_rfc3339(at[k], t);
+				rc = sh_error_set(
+					err, SH_ECONFLICT,
+					"case %s: the view from its kept steps differs from "
+					"the derived one at %s, as %s sees it (byte %zu)",
+					id, t, ags[g].kind, differ);
+			}
+		}
+		if (!rc && !*kept)
+			break;
+	}
+	store_read_end(c);
+out:
+	arena_release(&a);
+	return rc;
+}
+
+static int check_steps(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_DB_OPTIONS,
+		{ "at", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const char usage[] =
+		"safeharbor case check-steps [--at TIME]... [--db PATH] [--key-file FILE]\n"
+		"  Checks that every case shown from the steps its last write kept is the case\n"
+		"  derived from its timeline: the view of each agency taking part, byte for byte,\n"
+		"  at each --at (now, +3d, -2h, +90m from now, or an RFC 3339 instant; default\n"
+		"  now) and a second before, at and after each of the case's deadlines. Exit 1\n"
+		"  naming the first case that differs.";
+	struct sh_error err = SH_ERROR_INIT;
+	struct cli_target t = { 0 };
+	struct app app = { 0 };
+	struct arena a = ARENA_INIT;
+	struct store_conn *c;
+	char **ids = NULL;
+	int64_t at[32], now = (int64_t)time(NULL);
+	size_t nat = 0, nids = 0, views = 0, derived = 0;
+	int code = EXIT_OK, opt;
+	bool done;
+	enum sh_code rc;
+
+	while ((opt = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
+		if (done)
+			return code;
+		if (opt != 'a') {
+			cli_target_option(&t, opt, optarg);
+			continue;
+		}
+		if (nat == ARRAY_SIZE(at))
+			return cli_usage_error(usage, "at most %zu --at", ARRAY_SIZE(at));
+		if (!parse_at(optarg, now, &at[nat++]))
+			return cli_usage_error(usage,
+					       "--at %s: give now, +3d, -2h, +90m or an "
+					       "RFC 3339 instant",
+					       optarg);
+	}
+	if (optind < argc)
+		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!nat)
+		at[nat++] = now;
+	app_config_defaults(&app.cfg);
+	app.clock = timefmt_system_clock;
+	if ((rc = cli_open_app(&t, &app, &err)))
+		goto out;
+	if ((rc = store_read_begin(app.store, &c, &err)))
+		goto out;
+	rc = store_case_ids(c, &a, &ids, &nids, &err);
+	store_read_end(c);
+	for (size_t i = 0; !rc && i < nids; i++) {
+		bool kept = false;
+		rc = check_case(&app, ids[i], at, nat, &views, &kept, &err);
+		derived += !kept;
+	}
+	if (!rc)
+		printf("%zu cases: %zu views from kept steps the same as derived (%zu instants and "
+		       "each deadline); %zu cases without kept steps for their records (derived "
+		       "when read)\n",
+		       nids, views, nat, derived);
+out:
+	app_close(&app);
+	arena_release(&a);
 	cli_target_release(&t);
 	return rc ? cli_fail(&err) : EXIT_OK;
 }
@@ -84,8 +249,11 @@ int cmd_case(int argc, char **argv)
 		"  key with the same case id, each sending agency replaced by this county's agency\n"
 		"  of its kind (--agency chooses one for its kind), checks that its steps and clocks\n"
 		"  equal the sending county's, and audits the transfer. Nothing is written when a\n"
-		"  check fails. Run `safeharbor audit verify` on both sides afterwards.";
-	static const char *const subs[] = { "export", "import", NULL };
+		"  check fails. Run `safeharbor audit verify` on both sides afterwards.\n"
+		"safeharbor case check-steps [--at TIME]... [--db PATH] [--key-file FILE]\n"
+		"  Checks that each case shown from the steps its last write kept is the case\n"
+		"  derived from its timeline, byte for byte, at each instant.";
+	static const char *const subs[] = { "export", "import", "check-steps", NULL };
 	struct sh_error err = SH_ERROR_INIT;
 	struct cli_target t = { 0 };
 	struct app app = { 0 };
@@ -101,6 +269,8 @@ int cmd_case(int argc, char **argv)
 
 	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
 		return code;
+	if (!strcmp(sub, "check-steps"))
+		return check_steps(argc, argv);
 	export = !strcmp(sub, "export");
 	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
 		if (done)

@@ -483,7 +483,9 @@ int cli_run_table(const struct cli_table *tb, void *opts, int argc, char **argv)
 	enum sh_code rc;
 
 	SUB_NAMES(names, tb->subs);
-	if (!(x.sub = cli_subcommand(&argc, &argv, names, tb->usage, &code)))
+	if (!*tb->subs[0].name) /* no subcommands: options start at argv[1] */
+		x.sub = names[0];
+	else if (!(x.sub = cli_subcommand(&argc, &argv, names, tb->usage, &code)))
 		return code;
 	for (sub = tb->subs; strcmp(sub->name, x.sub); sub++)
 		;

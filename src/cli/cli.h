@@ -138,7 +138,8 @@ const char *cli_subcommand(int *argc, char ***argv, const char *const *subs, con
  * the others to table->option with the command's opts), takes one argument after them
  * when the subcommand says so (else refuses it), runs the subcommand's check (0, or an
  * exit status: a usage error), opens the database, runs it and closes everything.
- * Returns the exit status.
+ * Returns the exit status. A command without subcommands ("seal --case ...") is a table
+ * of one subcommand named "": it is run without a word for it.
  */
 struct cli_ctx {
 	const char *sub;   /* the subcommand's name */

@@ -7,6 +7,58 @@
 #include "api/seal.h"
 #include "cli/cli.h"
 
+struct seal_opts {
+	const char *case_id, *order, *date;
+	int64_t youth_id;
+};
+
+static int seal_option(void *opts, int c, const char *arg, const char *help)
+{
+	struct seal_opts *o = opts;
+	char *end;
+
+	switch (c) {
+	case 'c': o->case_id = arg; break;
+	case 'y':
+		o->youth_id = strtoll(arg, &end, 10);
+		if (*end || o->youth_id <= 0)
+			return cli_usage_error(help, "--youth is a youth's number");
+		break;
+	case 'o': o->order = arg; break;
+	case 'd': o->date = arg; break;
+	}
+	return EXIT_OK;
+}
+
+static int check_seal(struct cli_ctx *x)
+{
+	const struct seal_opts *o = x->opts;
+
+	if (!o->case_id == !o->youth_id)
+		return cli_usage_error(x->usage,
+				       "name the youth by --case or --youth (one of them)");
+	return EXIT_OK;
+}
+
+static enum sh_code seal_run(struct cli_ctx *x, struct sh_error *err)
+{
+	const struct seal_opts *o = x->opts;
+	struct county county = { 0 };
+	int64_t ncases = 0;
+	enum sh_code rc;
+
+	if (!(rc = county_settings_load(x->s, &county, err)) &&
+	    !(rc = seal_by_order(x->s, &county, NULL, (int64_t)time(NULL), o->case_id, o->youth_id,
+				 o->order, o->date, &ncases, err)))
+		printf("sealed by court order %s of %s: %" PRId64
+		       " recoveries; the youth's identity and texts are destroyed, the cases kept "
+		       "for the Board's figures. Destroy backups taken before now "
+		       "(docs/operations.md).\n",
+		       o->order, o->date, ncases);
+	county_release(&county);
+	return rc;
+}
+
 int cmd_seal(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -27,50 +79,11 @@ int cmd_seal(int argc, char **argv)
 		"  are unreadable everywhere; the cases stay, without identity, for the Board's\n"
 		"  figures. Audited (youth.seal) with the order, not what was sealed. Backups taken\n"
 		"  before still hold the identity: destroy them (docs/operations.md).";
-	struct sh_error err = SH_ERROR_INIT;
-	struct county county = { 0 };
-	struct store *s = NULL;
-	struct cli_target t = { 0 };
-	const char *case_id = NULL, *order = NULL, *date = NULL;
-	int64_t youth_id = 0, ncases = 0;
-	int code = EXIT_OK, c;
-	bool done;
-	enum sh_code rc;
+	static const struct cli_sub subs[] = { { "", check_seal, seal_run }, { NULL } };
+	static const struct cli_table table = { usage, opts, seal_option, subs };
+	struct seal_opts o = { 0 };
 
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		char *end;
-		if (done)
-			return code;
-		switch (c) {
-		case 'c': case_id = optarg; break;
-		case 'y':
-			youth_id = strtoll(optarg, &end, 10);
-			if (*end || youth_id <= 0)
-				return cli_usage_error(usage, "--youth is a youth's number");
-			break;
-		case 'o': order = optarg; break;
-		case 'd': date = optarg; break;
-		default: cli_target_option(&t, c, optarg);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (!case_id == !youth_id)
-		return cli_usage_error(usage, "name the youth by --case or --youth (one of them)");
-	if ((rc = cli_open_store(&t, &s, &err)) || (rc = county_settings_load(s, &county, &err)))
-		goto out;
-	if ((rc = seal_by_order(s, &county, NULL, (int64_t)time(NULL), case_id, youth_id, order,
-				date, &ncases, &err)))
-		goto out;
-	printf("sealed by court order %s of %s: %" PRId64
-	       " recoveries; the youth's identity and texts are destroyed, the cases kept for "
-	       "the Board's figures. Destroy backups taken before now (docs/operations.md).\n",
-	       order, date, ncases);
-out:
-	store_close(s);
-	county_release(&county);
-	cli_target_release(&t);
-	return rc ? cli_fail(&err) : EXIT_OK;
+	return cli_run_table(&table, &o, argc, argv);
 }
 
 static void print_items(const struct retention_item *items, size_t n, bool apply)
@@ -89,9 +102,100 @@ static void print_items(const struct retention_item *items, size_t n, bool apply
 	       apply ? "destroyed" : "would be destroyed", held);
 }
 
+enum { OPT_DRY = 1, OPT_APPLY, OPT_HOLD, OPT_RELEASE, OPT_HOLDS, OPT_REASON };
+
+struct retention_opts {
+	const char *hold, *release, *reason;
+	int mode;
+};
+
+static int retention_option(void *opts, int c, const char *arg, const char *help)
+{
+	struct retention_opts *o = opts;
+
+	if (c == OPT_REASON) {
+		o->reason = arg;
+		return EXIT_OK;
+	}
+	if (o->mode && o->mode != c)
+		return cli_usage_error(help,
+				       "one of --dry-run, --apply, --hold, --release, --holds");
+	o->mode = c;
+	if (c == OPT_HOLD)
+		o->hold = arg;
+	else if (c == OPT_RELEASE)
+		o->release = arg;
+	return EXIT_OK;
+}
+
+static int check_retention(struct cli_ctx *x)
+{
+	const struct retention_opts *o = x->opts;
+
+	if (!o->mode)
+		return cli_usage_error(x->usage,
+				       "say --dry-run, --apply, --hold, --release or --holds");
+	if (o->reason && o->mode != OPT_HOLD)
+		return cli_usage_error(x->usage, "--reason goes with --hold");
+	return EXIT_OK;
+}
+
+/* --dry-run and --apply: the schedule, with the keys it destroys youth with */
+static enum sh_code retention_schedule(struct cli_ctx *x, bool apply, struct sh_error *err)
+{
+	struct shcrypto_keys keys = { 0 };
+	struct county county = { 0 };
+	struct retention_item *items;
+	size_t n;
+	enum sh_code rc;
+
+	if ((rc = cli_load_keys(&x->t, x->s, false, &keys, err)) ||
+	    (rc = county_settings_load(x->s, &county, err)))
+		goto out;
+	if (county.retention_years <= 0)
+		printf("retention is off (retention.years_after_close is 0): nothing goes\n");
+	else if (!(rc = retention_run(x->s, &keys, &county, NULL, (int64_t)time(NULL), apply, &x->a,
+				      &items, &n, err)))
+		print_items(items, n, apply);
+out:
+	if (keys.keys)
+		shcrypto_keys_release(&keys);
+	county_release(&county);
+	return rc;
+}
+
+static enum sh_code retention_cmd(struct cli_ctx *x, struct sh_error *err)
+{
+	const struct retention_opts *o = x->opts;
+	int64_t now = (int64_t)time(NULL);
+	struct store_conn *conn;
+	struct hold_rec *h;
+	size_t n = 0;
+	enum sh_code rc;
+
+	switch (o->mode) {
+	case OPT_HOLD:
+	case OPT_RELEASE:
+		rc = o->hold ? hold_put(x->s, NULL, now, o->hold, o->reason, err)
+			     : hold_remove(x->s, NULL, now, o->release, err);
+		if (!rc)
+			printf("%s %s\n",
+			       o->hold ? "held:" : "released:", o->hold ? o->hold : o->release);
+		return rc;
+	case OPT_HOLDS:
+		if ((rc = store_read_begin(x->s, &conn, err)))
+			return rc;
+		rc = store_hold_list(conn, &x->a, &h, &n, err);
+		store_read_end(conn);
+		for (size_t i = 0; !rc && i < n; i++)
+			printf("%s\t%s\n", h[i].case_id, h[i].reason);
+		return rc;
+	default: return retention_schedule(x, o->mode == OPT_APPLY, err);
+	}
+}
+
 int cmd_retention(int argc, char **argv)
 {
-	enum { OPT_DRY = 1, OPT_APPLY, OPT_HOLD, OPT_RELEASE, OPT_HOLDS, OPT_REASON };
 	static const struct option opts[] = {
 		CLI_DB_OPTIONS,
 		{ "dry-run", no_argument, NULL, OPT_DRY },
@@ -112,82 +216,9 @@ int cmd_retention(int argc, char **argv)
 		"  as sealing does (identity and texts unreadable, counts kept), audited; `serve`\n"
 		"  applies it once a month. A hold keeps a case's youth (litigation, a prosecution\n"
 		"  pending) until it is released.";
-	struct sh_error err = SH_ERROR_INIT;
-	struct shcrypto_keys keys = { 0 };
-	struct county county = { 0 };
-	struct arena a = ARENA_INIT;
-	struct store *s = NULL;
-	struct cli_target t = { 0 };
-	const char *hold = NULL, *release = NULL, *reason = NULL;
-	int code = EXIT_OK, c, mode = 0;
-	bool done;
-	enum sh_code rc;
+	static const struct cli_sub subs[] = { { "", check_retention, retention_cmd }, { NULL } };
+	static const struct cli_table table = { usage, opts, retention_option, subs };
+	struct retention_opts o = { 0 };
 
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		switch (c) {
-		case OPT_HOLD: hold = optarg; /* fall through */
-		case OPT_DRY:
-		case OPT_APPLY:
-		case OPT_RELEASE:
-		case OPT_HOLDS:
-			if (mode && mode != c)
-				return cli_usage_error(usage, "one of --dry-run, --apply, --hold, "
-							      "--release, --holds");
-			mode = c;
-			if (c == OPT_RELEASE)
-				release = optarg;
-			break;
-		case OPT_REASON: reason = optarg; break;
-		default: cli_target_option(&t, c, optarg);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (!mode)
-		return cli_usage_error(usage,
-				       "say --dry-run, --apply, --hold, --release or --holds");
-	if (reason && mode != OPT_HOLD)
-		return cli_usage_error(usage, "--reason goes with --hold");
-	if ((rc = cli_open_store(&t, &s, &err)))
-		goto out;
-	if (mode == OPT_HOLD || mode == OPT_RELEASE) {
-		int64_t now = (int64_t)time(NULL);
-		rc = hold ? hold_put(s, NULL, now, hold, reason, &err)
-			  : hold_remove(s, NULL, now, release, &err);
-		if (!rc)
-			printf("%s %s\n", hold ? "held:" : "released:", hold ? hold : release);
-	} else if (mode == OPT_HOLDS) {
-		struct store_conn *conn;
-		struct hold_rec *h;
-		size_t n = 0;
-		if (!(rc = store_read_begin(s, &conn, &err))) {
-			rc = store_hold_list(conn, &a, &h, &n, &err);
-			store_read_end(conn);
-		}
-		for (size_t i = 0; !rc && i < n; i++)
-			printf("%s\t%s\n", h[i].case_id, h[i].reason);
-	} else {
-		struct retention_item *items;
-		size_t n;
-		if ((rc = cli_load_keys(&t, s, false, &keys, &err)) ||
-		    (rc = county_settings_load(s, &county, &err)))
-			goto out;
-		if (county.retention_years <= 0) {
-			printf("retention is off (retention.years_after_close is 0): nothing goes\n");
-			goto out;
-		}
-		if (!(rc = retention_run(s, &keys, &county, NULL, (int64_t)time(NULL),
-					 mode == OPT_APPLY, &a, &items, &n, &err)))
-			print_items(items, n, mode == OPT_APPLY);
-	}
-out:
-	store_close(s);
-	if (keys.keys)
-		shcrypto_keys_release(&keys);
-	county_release(&county);
-	arena_release(&a);
-	cli_target_release(&t);
-	return rc ? cli_fail(&err) : EXIT_OK;
+	return cli_run_table(&table, &o, argc, argv);
 }

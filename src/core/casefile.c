@@ -643,6 +643,165 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
 			s->time_left = 0;
 		}
 	}
+	cf->nprotocol_steps = cf->nsteps;
+	witness_items(cf, ctx, a);
+	return SH_OK;
+}
+
+/* ---- the protocol's steps kept as text: one line per instance, tab-separated: key,
+ * episode, owner, also owner ("-": none), state, opened, due, not before, done, the
+ * settling entry ---- */
+
+/* field then the separator (printf's formatting was most of the cost of keeping steps) */
+static void add_int(struct buf *out, int64_t v, char sep)
+{
+	char d[24];
+	int n = sizeof(d);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	d[--n] = sep;
+	do {
+		d[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		d[--n] = '-';
+	buf_add(out, d + n, sizeof(d) - (size_t)n);
+}
+
+static void add_str(struct buf *out, const char *s)
+{
+	buf_adds(out, s ? s : "-");
+	buf_addch(out, '\t');
+}
+
+void casefile_steps_encode(const struct casefile *cf, struct buf *out)
+{
+	for (size_t i = 0; i < cf->nprotocol_steps; i++) {
+		const struct step_status *s = &cf->steps[i];
+		add_str(out, s->key);
+		add_int(out, s->episode, '\t');
+		add_str(out, s->owner);
+		add_str(out, s->also_owner);
+		add_int(out, (int)s->state, '\t');
+		add_int(out, s->opened_at, '\t');
+		add_int(out, s->due_at, '\t');
+		add_int(out, s->not_before, '\t');
+		add_int(out, s->done_at, '\t');
+		add_int(out, s->settled_by, '\n');
+	}
+}
+
+/* The next tab- or newline-ended field of *p (NUL-terminated in place), or NULL. */
+static char *field(char **p)
+{
+	char *start = *p, *end = start + strcspn(start, "\t\n");
+
+	if (!*end)
+		return NULL;
+	*end = '\0';
+	*p = end + 1;
+	return start;
+}
+
+/* A decimal integer field (strtoll's locale handling is most of a kept case's parsing). */
+static bool int_field(char **p, int64_t *out)
+{
+	char *f = field(p);
+	bool neg;
+	uint64_t v = 0;
+
+	if (!f)
+		return false;
+	neg = *f == '-';
+	f += neg;
+	if (!*f)
+		return false;
+	for (; *f; f++) {
+		if (*f < '0' || *f > '9' || v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*f - '0');
+	}
+	if (v > (uint64_t)INT64_MAX + neg)
+		return false;
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return true;
+}
+
+/* the protocol's own copy of a step key, or NULL */
+static const char *protocol_key(const struct protocol *p, const char *key)
+{
+	for (size_t i = 0; i < protocol_nsteps(p); i++)
+		if (!strcmp(protocol_step_key(p, i), key))
+			return protocol_step_key(p, i);
+	return NULL;
+}
+
+static const char *kind_field(char **p, struct arena *a, bool *ok)
+{
+	char *f = field(p);
+
+	if (!f || !*f)
+		*ok = false;
+	return !f || !strcmp(f, "-") ? NULL : arena_strdup(a, f);
+}
+
+enum sh_code casefile_derive_stored(struct casefile *cf, const struct casefile_context *ctx,
+				    const char *stored, struct arena *a, struct sh_error *err)
+{
+	char *text = arena_strdup(a, stored ? stored : ""), *p = text;
+	size_t lines = 0, cap;
+
+	if (!cf->protocol)
+		return sh_error_set(err, SH_EINTERNAL, "the case's protocol version is not loaded");
+	if (!text)
+		return no_mem(err);
+	for (const char *q = text; *q; q++)
+		lines += *q == '\n';
+	cf->derived_at = ctx->now;
+	state_as_of(cf, ctx, INT64_MAX, &cf->state);
+	cf->missing = arena_alloc(a, (cf->nevents + 1) * sizeof(*cf->missing));
+	cap = lines + witness_item_count(cf) + 1;
+	cf->steps = arena_alloc(a, cap * sizeof(*cf->steps));
+	if (!cf->missing || !cf->steps)
+		return no_mem(err);
+	cf->nmissing = missing_as_of(cf, INT64_MAX, cf->missing);
+	cf->nsteps = 0;
+	while (*p) {
+		struct step_status *s = &cf->steps[cf->nsteps];
+		int64_t v[8];
+		char *key = field(&p);
+		bool ok = key != NULL;
+
+		memset(s, 0, sizeof(*s));
+		ok = ok && (s->key = protocol_key(cf->protocol, key)) != NULL;
+		ok = ok && int_field(&p, &v[0]);
+		if (ok) {
+			s->owner = kind_field(&p, a, &ok);
+			s->also_owner = kind_field(&p, a, &ok);
+		}
+		for (int k = 1; ok && k < 7; k++)
+			ok = int_field(&p, &v[k]);
+		if (!ok || v[0] < 0 || v[0] > INT_MAX || v[1] < STEP_PENDING ||
+		    v[1] > STEP_NOT_APPLICABLE)
+			return sh_error_set(err, SH_EINTERNAL, "the stored steps do not parse");
+		s->title = protocol_step_title(cf->protocol, s->key);
+		s->episode = (int)v[0];
+		s->state = (enum step_state)v[1];
+		s->opened_at = v[2];
+		s->due_at = v[3];
+		s->not_before = v[4];
+		s->done_at = v[5];
+		s->settled_by = v[6];
+		/* as the engine sets them for a pending step whose clock runs */
+		if (s->state == STEP_PENDING && s->opened_at) {
+			s->overdue = ctx->now > s->due_at;
+			if (__builtin_sub_overflow(s->due_at, ctx->now, &s->time_left))
+				s->time_left = s->due_at > 0 ? INT64_MAX : INT64_MIN;
+		}
+		cf->nsteps++;
+	}
+	cf->nprotocol_steps = cf->nsteps;
 	witness_items(cf, ctx, a);
 	return SH_OK;
 }

@@ -16,6 +16,7 @@
 #include "core/case_records.h"
 #include "core/protocol.h"
 #include "lib/arena.h"
+#include "lib/buf.h"
 #include "lib/error.h"
 #include "lib/tz.h"
 
@@ -63,6 +64,7 @@ struct casefile {
 	size_t nmissing;
 	struct step_status *steps;
 	size_t nsteps;
+	size_t nprotocol_steps; /* steps[0..nprotocol_steps): the protocol's; then witness items */
 };
 
 /* No fact about a youth lies further back than this before the identification (an
@@ -94,6 +96,24 @@ struct casefile_context {
  */
 enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context *ctx,
 			     struct arena *a, struct sh_error *err);
+
+/*
+ * The protocol's step instances as derived (the first cf->nprotocol_steps steps), as text
+ * to keep beside the case (store derived_put): everything of each instance but what
+ * depends on "now" (overdue, time left). Appends to out.
+ */
+void casefile_steps_encode(const struct casefile *cf, struct buf *out);
+/*
+ * Derives like casefile_derive(), with the protocol's step instances taken from text that
+ * casefile_steps_encode() wrote for the same records instead of evaluating the protocol:
+ * the facts, the missing episodes and the witness items (which depend on the day) are
+ * derived as casefile_derive() does, and each pending step's overdue flag and time left
+ * are computed at ctx->now from its stored deadline. The caller makes sure the text was
+ * derived from the same records (api/casefile.c: the stamp). SH_EINVAL when the text does
+ * not parse or names a step the protocol does not have; SH_ENOMEM.
+ */
+enum sh_code casefile_derive_stored(struct casefile *cf, const struct casefile_context *ctx,
+				    const char *stored, struct arena *a, struct sh_error *err);
 
 /* The event with this id in the case, or NULL. */
 const struct event_rec *casefile_event(const struct casefile *cf, int64_t id);

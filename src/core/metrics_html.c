@@ -577,6 +577,18 @@ static void share_cell(const struct metrics *m, const struct mfig *f, size_t g, 
 	mo_adds(b, "</td>");
 }
 
+/* Measure k of f for all areas: a cell this period, then one the previous period. */
+static void period_cells(const struct metrics *m, const struct mfig *f, int k, struct mout *b)
+{
+	for (int p = 0; p < METRICS_NP; p++) {
+		struct mval v;
+		metrics_value(m, f, &f->meas[k], p, 0, &v);
+		mo_adds(b, p ? "<td class=\"prev\">" : "<td>");
+		cell(m, b, &v);
+		mo_adds(b, "</td>");
+	}
+}
+
 /* few groups: a row per step, a column per group */
 static void steps_by_step(const struct metrics *m, const int *order, size_t n, struct mout *b)
 {
@@ -672,13 +684,7 @@ static void steps_tables(const struct metrics *m, const int *order, size_t n, st
 		h(b, f->title);
 		mo_adds(b, "</th>");
 		for (int k = 0; k < f->nmeas; k++)
-			for (int p = 0; p < METRICS_NP; p++) {
-				struct mval v;
-				metrics_value(m, f, &f->meas[k], p, 0, &v);
-				mo_adds(b, p ? "<td class=\"prev\">" : "<td>");
-				cell(m, b, &v);
-				mo_adds(b, "</td>");
-			}
+			period_cells(m, f, k, b);
 		mo_adds(b, "</tr>");
 	}
 	mo_adds(b, "</tbody></table>");
@@ -731,13 +737,7 @@ static void key_figures(const struct metrics *m, const int *order, size_t n, str
 			mo_adds(b, "<th scope=\"row\">");
 			h(b, metrics_words(m, f->meas[k].label));
 			mo_adds(b, "</th>");
-			for (int p = 0; p < METRICS_NP; p++) {
-				struct mval v;
-				metrics_value(m, f, &f->meas[k], p, 0, &v);
-				mo_adds(b, p ? "<td class=\"prev\">" : "<td>");
-				cell(m, b, &v);
-				mo_adds(b, "</td>");
-			}
+			period_cells(m, f, k, b);
 			if (first) {
 				mo_addf(b, "<td class=\"basis\" rowspan=\"%d\">", rows);
 				h(b, metrics_words(m, f->basis));

@@ -33,6 +33,15 @@ static void jkey(struct mout *b, const char *k)
 	mo_addch(b, ':');
 }
 
+/* "k":"v", then the character after (none when 0): a member of an object being written */
+static void jpair(struct mout *b, const char *k, const char *v, char after)
+{
+	jkey(b, k);
+	js(b, v);
+	if (after)
+		mo_addch(b, after);
+}
+
 static void jdate(struct mout *b, struct sh_date d)
 {
 	char s[11];
@@ -103,32 +112,17 @@ static const char *breakdown_name(enum group_kind k)
 static void json_figure(const struct metrics *m, const struct mfig *f, struct mout *b)
 {
 	mo_addch(b, '{');
-	jkey(b, "key");
-	js(b, f->key);
-	mo_addch(b, ',');
-	jkey(b, "section");
-	js(b, metrics_words(m, f->section));
-	mo_addch(b, ',');
-	jkey(b, "title");
-	js(b, metrics_words(m, f->title));
-	mo_addch(b, ',');
-	jkey(b, "definition");
-	js(b, metrics_words(m, f->definition));
-	mo_addch(b, ',');
-	jkey(b, "basis");
-	js(b, metrics_words(m, f->basis));
+	jpair(b, "key", f->key, ',');
+	jpair(b, "section", metrics_words(m, f->section), ',');
+	jpair(b, "title", metrics_words(m, f->title), ',');
+	jpair(b, "definition", metrics_words(m, f->definition), ',');
+	jpair(b, "basis", metrics_words(m, f->basis), 0);
 	mo_adds(b, ",\"measures\":[");
 	for (int i = 0; i < f->nmeas; i++) {
 		mo_adds(b, i ? ",{" : "{");
-		jkey(b, "key");
-		js(b, f->meas[i].key);
-		mo_addch(b, ',');
-		jkey(b, "label");
-		js(b, metrics_words(m, f->meas[i].label));
-		mo_addch(b, ',');
-		jkey(b, "type");
-		js(b, type_name(f->meas[i].kind));
-		mo_addch(b, '}');
+		jpair(b, "key", f->meas[i].key, ',');
+		jpair(b, "label", metrics_words(m, f->meas[i].label), ',');
+		jpair(b, "type", type_name(f->meas[i].kind), '}');
 	}
 	mo_adds(b, "],\"values\":{");
 	for (int p = 0; p < METRICS_NP; p++) {
@@ -165,8 +159,7 @@ static enum sh_code render_json(const struct metrics *m, struct mout *b)
 		return SH_ENOMEM;
 	n = metrics_order(m, order);
 	mo_adds(b, "{\"report\":\"board\",\"format_version\":1,");
-	jkey(b, "generator");
-	js(b, m->o.version);
+	jpair(b, "generator", m->o.version, 0);
 	mo_addf(b, ",\"release\":\"%s\",\"period\":{\"from\":",
 		m->o.public_release ? "public" : "internal");
 	jdate(b, m->o.from);
@@ -198,15 +191,9 @@ static enum sh_code render_json(const struct metrics *m, struct mout *b)
 	mo_adds(b, "},\"groups\":[");
 	for (size_t g = 0; g < m->ngroups; g++) {
 		mo_adds(b, g ? ",{" : "{");
-		jkey(b, "key");
-		js(b, m->groups[g].key);
-		mo_addch(b, ',');
-		jkey(b, "label");
-		js(b, m->groups[g].label);
-		mo_addch(b, ',');
-		jkey(b, "breakdown");
-		js(b, breakdown_name(m->groups[g].kind));
-		mo_addch(b, '}');
+		jpair(b, "key", m->groups[g].key, ',');
+		jpair(b, "label", m->groups[g].label, ',');
+		jpair(b, "breakdown", breakdown_name(m->groups[g].kind), '}');
 	}
 	mo_adds(b, "],\"figures\":[");
 	for (size_t i = 0; i < n; i++) {
@@ -228,11 +215,8 @@ static enum sh_code render_json(const struct metrics *m, struct mout *b)
 				continue;
 			mo_adds(b, first ? "{" : ",{");
 			first = false;
-			jkey(b, "month");
-			js(b, months->cat[c].key);
-			mo_addch(b, ',');
-			jkey(b, "period");
-			js(b, metrics_period_name(p));
+			jpair(b, "month", months->cat[c].key, ',');
+			jpair(b, "period", metrics_period_name(p), 0);
 			mo_adds(b, ",\"recoveries\":");
 			jvalue(b, &v);
 			mo_addch(b, '}');

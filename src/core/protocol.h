@@ -144,6 +144,10 @@ const char *protocol_version(const struct protocol *p);
 const char *protocol_effective(const struct protocol *p); /* "YYYY-MM-DD" */
 size_t protocol_nsteps(const struct protocol *p);
 /* The key of the i-th step in file order (i < protocol_nsteps); points into p. */
+/* Does a step repeat with time ("repeat every") or end with an on-call shift
+ * ("shift_end")? Its instances then depend on more than a case's records and "now"'s
+ * clocks (the time itself, the rosters): a derivation kept at a write may not hold later. */
+bool protocol_beyond_timeline(const struct protocol *p);
 const char *protocol_step_key(const struct protocol *p, size_t i);
 bool protocol_has_step(const struct protocol *p, const char *key);
 /* The parties outside the agencies the i-th step tells ("notify" line: "parents, court"), or

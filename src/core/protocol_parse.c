@@ -1721,6 +1721,14 @@ size_t protocol_nsteps(const struct protocol *p)
 	return p->nsteps;
 }
 
+bool protocol_beyond_timeline(const struct protocol *p)
+{
+	for (size_t i = 0; i < p->nsteps; i++)
+		if (p->steps[i].every.secs || p->steps[i].shift_end)
+			return true;
+	return false;
+}
+
 const char *protocol_step_key(const struct protocol *p, size_t i)
 {
 	return i < p->nsteps ? p->steps[i].key : NULL;

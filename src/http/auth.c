@@ -1,6 +1,7 @@
 #include "lib/common.h"
 #include <sodium.h>
 #include "api/app.h"
+#include "api/credcache.h"
 #include "api/principal.h"
 #include "http/auth.h"
 #include "lib/shcrypto.h"
@@ -72,6 +73,8 @@ enum sh_code http_auth_check(struct api_request *req, struct principal **who, st
 	struct user_rec u;
 	char hash[65];
 	int64_t now = clock_now(&app->clock);
+	/* read before any credential is: an answer read after it is valid while it lasts */
+	uint64_t gen = store_cred_gen(app->store);
 	enum sh_code rc;
 
 	*who = NULL;
@@ -82,10 +85,16 @@ enum sh_code http_auth_check(struct api_request *req, struct principal **who, st
 		if (strncasecmp(authz, "Bearer ", 7) || !authz[7])
 			return sh_error_set(err, SH_EUNAUTH, "use 'Authorization: Bearer TOKEN'");
 		shcrypto_hash_hex(authz + 7, strlen(authz + 7), hash);
-		if ((rc = store_read_begin(app->store, &c, err)))
-			return rc;
-		rc = store_token_get(c, hash, req->arena, &t, &u, err);
-		store_read_end(c);
+		if (credcache_get(app->creds, gen, false, hash, req->arena, &t, NULL, &u)) {
+			rc = SH_OK;
+		} else {
+			if ((rc = store_read_begin(app->store, &c, err)))
+				return rc;
+			rc = store_token_get(c, hash, req->arena, &t, &u, err);
+			store_read_end(c);
+			if (!rc)
+				credcache_put(app->creds, gen, false, hash, &t, NULL, &u);
+		}
 		if (rc == SH_ENOTFOUND)
 			return sh_error_set(err, SH_EUNAUTH,
 					    "the token is not valid (revoked or unknown)");
@@ -111,10 +120,16 @@ enum sh_code http_auth_check(struct api_request *req, struct principal **who, st
 		struct touch t;
 
 		shcrypto_hash_hex(cookie, strlen(cookie), hash);
-		if ((rc = store_read_begin(app->store, &c, err)))
-			return rc;
-		rc = store_session_get(c, hash, req->arena, &s, &u, err);
-		store_read_end(c);
+		if (credcache_get(app->creds, gen, true, hash, req->arena, NULL, &s, &u)) {
+			rc = SH_OK;
+		} else {
+			if ((rc = store_read_begin(app->store, &c, err)))
+				return rc;
+			rc = store_session_get(c, hash, req->arena, &s, &u, err);
+			store_read_end(c);
+			if (!rc && !s.revoked)
+				credcache_put(app->creds, gen, true, hash, NULL, &s, &u);
+		}
 		if (rc == SH_ENOTFOUND || (!rc && s.revoked))
 			return sh_error_set(err, SH_EUNAUTH,
 					    "the session has ended; sign in again");

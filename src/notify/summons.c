@@ -85,22 +85,18 @@ static enum sh_code worker_first(struct store_conn *c, const char *case_id, int6
 static enum sh_code enqueue_to(struct store_conn *c, struct outbox_rec *t, int64_t user_id,
 			       const struct channel_rec *ch, int *queued, struct sh_error *err)
 {
+	const char *const to[][2] = { { "webhook", ch->webhook_url }, { "email", ch->email } };
 	bool inserted;
 	enum sh_code rc;
 
 	t->user_id = user_id;
 	t->status = "pending";
 	t->next_attempt_at = t->created_at;
-	if (ch->webhook_url) {
-		t->channel = "webhook";
-		t->target = ch->webhook_url;
-		if ((rc = store_outbox_insert(c, t, &inserted, err)))
-			return rc;
-		*queued += inserted;
-	}
-	if (ch->email) {
-		t->channel = "email";
-		t->target = ch->email;
+	for (size_t i = 0; i < ARRAY_SIZE(to); i++) {
+		if (!to[i][1])
+			continue;
+		t->channel = to[i][0];
+		t->target = to[i][1];
 		if ((rc = store_outbox_insert(c, t, &inserted, err)))
 			return rc;
 		*queued += inserted;

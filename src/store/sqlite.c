@@ -5,7 +5,10 @@
 #include "lib/common.h"
 #include <assert.h>
 #include <sodium.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "lib/log.h"
 #include "store/sqlite.h"
 #include "store/sqlite_internal.h"
@@ -203,6 +206,45 @@ enum sh_code sq_step(struct sconn *c, sqlite3_stmt *st, bool *row, struct sh_err
 	return sq_err(c, rc, err);
 }
 
+void sq_map(sqlite3_stmt *st, int first, struct arena *a, void *rec, const struct sq_col *cols,
+	    size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *f = (char *)rec + cols[i].off;
+		int col = first + (int)i;
+		/* stored by memcpy: the field's type is the kind's, the pointer is untyped */
+		switch (cols[i].kind) {
+		case SQF_I64: {
+			int64_t v = sqlite3_column_int64(st, col);
+			memcpy(f, &v, sizeof(v));
+			break;
+		}
+		case SQF_INT: {
+			int v = sqlite3_column_int(st, col);
+			memcpy(f, &v, sizeof(v));
+			break;
+		}
+		case SQF_BOOL: {
+			bool v = sqlite3_column_int(st, col) != 0;
+			memcpy(f, &v, sizeof(v));
+			break;
+		}
+		case SQF_TEXT: {
+			const char *v = sq_col_text(st, col, a);
+			memcpy(f, &v, sizeof(v));
+			break;
+		}
+		case SQF_BLOB: {
+			size_t len;
+			const unsigned char *v = sq_col_blob(st, col, a, &len);
+			memcpy(f, &v, sizeof(v));
+			memcpy((char *)rec + cols[i].len_off, &len, sizeof(len));
+			break;
+		}
+		}
+	}
+}
+
 enum sh_code sq_row(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map, struct arena *a, void *out,
 		    size_t sz, const char *missing, struct sh_error *err)
 {
@@ -274,6 +316,114 @@ enum sh_code sq_rows_key(struct sconn *c, const char *sql, const char *key, sq_m
 	if (st)
 		sq_bind_text(st, 1, key);
 	return sq_rows(c, st, map, a, out, n, sz, err);
+}
+
+sqlite3_stmt *sq_bind(struct sconn *c, const char *sql, const struct sq_val *v, size_t n,
+		      struct sh_error *err)
+{
+	sqlite3_stmt *st = sq_prep(c, sql, err);
+	int want, rc = SQLITE_OK;
+
+	if (!st)
+		return NULL;
+	want = sqlite3_bind_parameter_count(st);
+	if ((size_t)want != n) {
+		sh_error_set(err, SH_EINTERNAL,
+			     "the statement takes %d values, %zu were given (%.60s)", want, n, sql);
+		return NULL;
+	}
+	for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
+		int at = (int)i + 1;
+		switch (v[i].kind) {
+		case SQ_INT: rc = sqlite3_bind_int64(st, at, v[i].i); break;
+		case SQ_ID:
+			rc = v[i].i ? sqlite3_bind_int64(st, at, v[i].i)
+				    : sqlite3_bind_null(st, at);
+			break;
+		case SQ_TEXT: rc = sq_bind_text(st, at, v[i].p); break;
+		case SQ_BLOB:
+			rc = v[i].p ? sqlite3_bind_blob64(st, at, v[i].p, v[i].len,
+							  SQLITE_TRANSIENT)
+				    : sqlite3_bind_null(st, at);
+			break;
+		default:
+			sh_error_set(err, SH_EINTERNAL, "value %d has no known kind (%.60s)", at,
+				     sql);
+			return NULL;
+		}
+	}
+	if (rc != SQLITE_OK) {
+		sq_err(c, rc, err);
+		return NULL;
+	}
+	return st;
+}
+
+static void map_text(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	char *v = sq_col_text(st, 0, a);
+
+	memcpy(rec, &v, sizeof(v));
+}
+
+enum sh_code sq_ints(struct sconn *c, sqlite3_stmt *st, int64_t *out, int n, struct sh_error *err)
+{
+	bool row;
+	enum sh_code rc;
+
+	memset(out, 0, (size_t)n * sizeof(*out));
+	if (!st)
+		return err->code;
+	if ((rc = sq_step(c, st, &row, err)) || !row)
+		return rc;
+	for (int i = 0; i < n; i++)
+		out[i] = sqlite3_column_int64(st, i);
+	sqlite3_reset(st);
+	return SH_OK;
+}
+
+enum sh_code sq_value(struct sconn *c, sqlite3_stmt *st, int64_t *out, struct sh_error *err)
+{
+	return sq_ints(c, st, out, 1, err);
+}
+
+enum sh_code sq_text_value(struct sconn *c, sqlite3_stmt *st, struct arena *a, char **out,
+			   struct sh_error *err)
+{
+	return sq_row(c, st, map_text, a, out, sizeof(*out), NULL, err);
+}
+
+enum sh_code sq_write(struct store_conn *c, const char *sql, const char *missing,
+		      struct sq_done *done, const struct sq_val *v, size_t n, struct sh_error *err)
+{
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st;
+	int64_t changes;
+	enum sh_code rc;
+
+	if (done)
+		*done = (struct sq_done){ 0, 0 };
+	if (sq_need_writer(c, err) || !(st = sq_bind(sc, sql, v, n, err)))
+		return err->code;
+	if ((rc = sq_exec_stmt(sc, st, err)))
+		return rc;
+	changes = sqlite3_changes64(sc->db);
+	if (!changes && missing)
+		return sh_error_set(err, SH_ENOTFOUND, "%s", missing);
+	if (done)
+		*done = (struct sq_done){ changes,
+					  changes ? sqlite3_last_insert_rowid(sc->db) : 0 };
+	return SH_OK;
+}
+
+enum sh_code sq_insert(struct store_conn *c, const char *sql, int64_t *id, const struct sq_val *v,
+		       size_t n, struct sh_error *err)
+{
+	struct sq_done done;
+	enum sh_code rc = sq_write(c, sql, NULL, &done, v, n, err);
+
+	*id = done.rowid;
+	return rc;
 }
 
 static enum sh_code exec_sql(struct sconn *c, const char *sql, struct sh_error *err)
@@ -393,6 +543,65 @@ static enum sh_code migrate(struct sqlite_store *s, bool create, struct sh_error
 	return SH_OK;
 }
 
+/* The tables a credential check reads (http/auth.c): a change to any of their rows ends
+ * the credentials generation. The hook sees every row the writer changes, whatever the
+ * statement; the truncate optimisation (a DELETE without WHERE) would bypass it, and no
+ * statement deletes those tables whole. */
+static void cred_hook(void *arg, int op, const char *dbname, const char *table, sqlite3_int64 row)
+{
+	struct sqlite_store *s = arg;
+
+	UNUSED(op);
+	UNUSED(dbname);
+	UNUSED(row);
+	if (!strcmp(table, "users") || !strcmp(table, "agencies") || !strcmp(table, "sessions") ||
+	    !strcmp(table, "tokens"))
+		s->cred_dirty = true;
+}
+
+/* After the writer's commit (or rollback), before any waiter is answered. */
+static void cred_bump(struct sqlite_store *s)
+{
+	if (!s->cred_dirty)
+		return;
+	s->cred_dirty = false;
+	if (s->cred_gen)
+		__atomic_add_fetch(s->cred_gen, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Maps <path>-cred (created 0600 when absent) for the credentials generation. A process
+ * that writes the database without it could revoke a token that a server keeps checked in
+ * memory, unseen: opening for writing fails instead. */
+static enum sh_code cred_map(struct sqlite_store *s, struct sh_error *err)
+{
+	char side[4200];
+	int fd;
+	void *m = MAP_FAILED;
+
+	snprintf(side, sizeof(side), "%s-cred", s->path);
+	fd = open(side, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0 && ftruncate(fd, (off_t)sizeof(uint64_t)) == 0)
+		m = mmap(NULL, sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED)
+		sh_error_set(err, SH_ESTORE,
+			     "cannot open %s (the credentials generation every process writing the "
+			     "database shares; it must be writable by the same user): %s",
+			     side, strerror(errno));
+	else
+		s->cred_gen = m;
+	if (fd >= 0)
+		close(fd);
+	return m == MAP_FAILED ? SH_ESTORE : SH_OK;
+}
+
+static uint64_t sqlite_cred_gen(struct store *base)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+
+	/* + 1: a new file holds 0, which means "not available" to callers */
+	return s->cred_gen ? __atomic_load_n(s->cred_gen, __ATOMIC_SEQ_CST) + 1 : 0;
+}
+
 static void run_group(struct sqlite_store *s, struct wreq *batch)
 {
 	struct sconn *w = &s->writer;
@@ -424,6 +633,7 @@ static void run_group(struct sqlite_store *s, struct wreq *batch)
 						     gerr.detail);
 		log_error("store: group commit failed: %s", gerr.detail);
 	}
+	cred_bump(s);
 }
 
 /* After each commit (writer thread): how long the WAL has grown, for the checkpointer. */
@@ -551,6 +761,8 @@ static void sqlite_close(struct store *base)
 	sodium_memzero(s->audit_key, sizeof(s->audit_key));
 	free(s->readers);
 	free(s->reader_busy);
+	if (s->cred_gen)
+		munmap(s->cred_gen, sizeof(uint64_t));
 	free(s->path);
 	free(s);
 }
@@ -636,6 +848,10 @@ static enum sh_code sqlite_open(struct store **out, const char *path, const stru
 	if (!rc) {
 		/* replaces SQLite's automatic checkpoint on the writer (see writer_main) */
 		sqlite3_wal_hook(s->writer.db, wal_hook, s);
+		sqlite3_update_hook(s->writer.db, cred_hook, s);
+		rc = cred_map(s, err);
+	}
+	if (!rc) {
 		if (pthread_create(&s->thread, NULL, writer_main, s) != 0)
 			rc = sh_error_set(err, SH_EINTERNAL, "cannot start the writer thread");
 		else
@@ -758,6 +974,7 @@ const struct store_ops sqlite_store_ops = {
 	.read_begin = sqlite_read_begin,
 	.read_end = sqlite_read_end,
 	.stats = sqlite_stats,
+	.cred_gen = sqlite_cred_gen,
 #define STORE_OP(ret, name, params, args) .name = STORE_BACKEND_FN(name),
 #include "store/ops.def"
 #undef STORE_OP

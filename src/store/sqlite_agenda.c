@@ -11,21 +11,17 @@
 	" LEFT JOIN case_workers w ON w.case_id = c.id AND w.agency_id = ?1" \
 	" LEFT JOIN users wu ON wu.id = w.user_id"
 
+#define SQ_REC struct agenda_step_rec
+static const struct sq_col agenda_steps_cols[] = {
+	SQ_C(case_id),	   SQ_C(area),	    SQ_C(step),	      SQ_C(owner),
+	SQ_C(also_owner),  SQ_C(episode),   SQ_C(due_at),     SQ_C(opened_at),
+	SQ_C(protocol_id), SQ_C(worker_id), SQ_C(worker_name)
+};
+#undef SQ_REC
+
 static void map_agenda_steps(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct agenda_step_rec *r = rec;
-
-	r->case_id = sq_col_text(st, 0, a);
-	r->area = sq_col_text(st, 1, a);
-	r->step = sq_col_text(st, 2, a);
-	r->owner = sq_col_text(st, 3, a);
-	r->also_owner = sq_col_text(st, 4, a);
-	r->episode = sqlite3_column_int(st, 5);
-	r->due_at = sqlite3_column_int64(st, 6);
-	r->opened_at = sqlite3_column_int64(st, 7);
-	r->protocol_id = sqlite3_column_int64(st, 8);
-	r->worker_id = sqlite3_column_int64(st, 9);
-	r->worker_name = sq_col_text(st, 10, a);
+	SQ_MAP(st, 0, a, rec, agenda_steps_cols);
 }
 
 enum sh_code sqlite_agenda_steps(struct store_conn *c, const struct agenda_query *q,
@@ -43,33 +39,24 @@ enum sh_code sqlite_agenda_steps(struct store_conn *c, const struct agenda_query
 		" AND (?7 = 0 OR w.user_id = ?7)"
 		" ORDER BY s.due_at, s.case_id, s.step, s.episode LIMIT ?8";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	sqlite3_stmt *st = sq_bind(sc, sql,
+				   SQ_VALS(sq_int(q->agency_id), sq_int(q->ever), sq_text(q->owner),
+					   sq_int(q->from), sq_int(q->to), sq_text(q->also),
+					   sq_int(q->worker), sq_int(q->limit)),
+				   err);
 
-	if (st) {
-		sqlite3_bind_int64(st, 1, q->agency_id);
-		sqlite3_bind_int(st, 2, q->ever);
-		sq_bind_text(st, 3, q->owner);
-		sqlite3_bind_int64(st, 4, q->from);
-		sqlite3_bind_int64(st, 5, q->to);
-		sq_bind_text(st, 6, q->also);
-		sqlite3_bind_int64(st, 7, q->worker);
-		sqlite3_bind_int(st, 8, q->limit);
-	}
 	return sq_rows(sc, st, map_agenda_steps, a, out, n, sizeof(**out), err);
 }
 
+#define SQ_REC struct agenda_hearing_rec
+static const struct sq_col agenda_hearings_cols[] = { SQ_C(id),	       SQ_C(kind),	 SQ_C(at),
+						      SQ_C(court),     SQ_C(case_id),	 SQ_C(area),
+						      SQ_C(worker_id), SQ_C(worker_name) };
+#undef SQ_REC
+
 static void map_agenda_hearings(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct agenda_hearing_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->kind = sq_col_text(st, 1, a);
-	r->at = sqlite3_column_int64(st, 2);
-	r->court = sq_col_text(st, 3, a);
-	r->case_id = sq_col_text(st, 4, a);
-	r->area = sq_col_text(st, 5, a);
-	r->worker_id = sqlite3_column_int64(st, 6);
-	r->worker_name = sq_col_text(st, 7, a);
+	SQ_MAP(st, 0, a, rec, agenda_hearings_cols);
 }
 
 enum sh_code sqlite_agenda_hearings(struct store_conn *c, const struct agenda_query *q,
@@ -88,15 +75,10 @@ enum sh_code sqlite_agenda_hearings(struct store_conn *c, const struct agenda_qu
 		" AND (?5 = 0 OR w.user_id = ?5)"
 		" ORDER BY h.at, h.id, c.id LIMIT ?6";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	sqlite3_stmt *st = sq_bind(sc, sql,
+				   SQ_VALS(sq_int(q->agency_id), sq_int(q->ever), sq_int(q->from),
+					   sq_int(q->to), sq_int(q->worker), sq_int(q->limit)),
+				   err);
 
-	if (st) {
-		sqlite3_bind_int64(st, 1, q->agency_id);
-		sqlite3_bind_int(st, 2, q->ever);
-		sqlite3_bind_int64(st, 3, q->from);
-		sqlite3_bind_int64(st, 4, q->to);
-		sqlite3_bind_int64(st, 5, q->worker);
-		sqlite3_bind_int(st, 6, q->limit);
-	}
 	return sq_rows(sc, st, map_agenda_hearings, a, out, n, sizeof(**out), err);
 }

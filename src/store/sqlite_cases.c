@@ -13,10 +13,9 @@ enum sh_code sqlite_protocol_put(struct store_conn *c, struct protocol_rec *r, s
 	bool row;
 	enum sh_code rc;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, find, err)))
+	if (sq_need_writer(c, err) ||
+	    !(st = sq_bind(sc, find, SQ_VALS(sq_text(r->name), sq_text(r->version)), err)))
 		return err->code;
-	sq_bind_text(st, 1, r->name);
-	sq_bind_text(st, 2, r->version);
 	if ((rc = sq_step(sc, st, &row, err)))
 		return rc;
 	if (row) {
@@ -31,31 +30,21 @@ enum sh_code sqlite_protocol_put(struct store_conn *c, struct protocol_rec *r, s
 				r->name, r->version);
 		return SH_OK;
 	}
-	if (!(st = sq_prep(sc, ins, err)))
-		return err->code;
-	sq_bind_text(st, 1, r->name);
-	sq_bind_text(st, 2, r->version);
-	sq_bind_text(st, 3, r->effective);
-	sq_bind_text(st, 4, r->text);
-	sq_bind_text(st, 5, r->sha);
-	sqlite3_bind_int64(st, 6, r->loaded_at);
-	if ((rc = sq_exec_stmt(sc, st, err)))
-		return rc;
-	r->id = sqlite3_last_insert_rowid(sc->db);
-	return SH_OK;
+	return sq_insert(c, ins, &r->id,
+			 SQ_VALS(sq_text(r->name), sq_text(r->version), sq_text(r->effective),
+				 sq_text(r->text), sq_text(r->sha), sq_int(r->loaded_at)),
+			 err);
 }
+
+#define SQ_REC struct protocol_rec
+static const struct sq_col protocol_list_cols[] = { SQ_C(id),	     SQ_C(name), SQ_C(version),
+						    SQ_C(effective), SQ_C(text), SQ_C(sha),
+						    SQ_C(loaded_at) };
+#undef SQ_REC
 
 static void map_protocol_list(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct protocol_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->name = sq_col_text(st, 1, a);
-	r->version = sq_col_text(st, 2, a);
-	r->effective = sq_col_text(st, 3, a);
-	r->text = sq_col_text(st, 4, a);
-	r->sha = sq_col_text(st, 5, a);
-	r->loaded_at = sqlite3_column_int64(st, 6);
+	SQ_MAP(st, 0, a, rec, protocol_list_cols);
 }
 
 enum sh_code sqlite_protocol_list(struct store_conn *c, struct arena *a, struct protocol_rec **out,
@@ -74,20 +63,8 @@ enum sh_code sqlite_youth_find(struct store_conn *c, const char *blind_index, in
 {
 	static const char sql[] = "SELECT id FROM youth WHERE blind_index = ?1 ORDER BY id LIMIT 1";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
 
-	*id = 0;
-	if (!st)
-		return err->code;
-	sq_bind_text(st, 1, blind_index);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (row)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return SH_OK;
+	return sq_value(sc, sq_bind(sc, sql, SQ_VALS(sq_text(blind_index)), err), id, err);
 }
 
 enum sh_code sqlite_youth_insert(struct store_conn *c, struct youth_rec *r, struct sh_error *err)
@@ -95,25 +72,16 @@ enum sh_code sqlite_youth_insert(struct store_conn *c, struct youth_rec *r, stru
 	static const char sql[] =
 		"INSERT INTO youth(blind_index, identity, created_at) VALUES (?1, ?2, ?3)";
 	static const char key_sql[] = "INSERT INTO youth_keys(youth_id, wrapped) VALUES (?1, ?2)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	enum sh_code rc =
+		sq_insert(c, sql, &r->id,
+			  SQ_VALS(sq_text(r->blind_index), sq_blob(r->identity, r->identity_len),
+				  sq_int(r->created_at)),
+			  err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, r->blind_index);
-	sqlite3_bind_blob(st, 2, r->identity, (int)r->identity_len, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, r->created_at);
-	if ((rc = sq_exec_stmt(sc, st, err)))
+	if (rc || !r->youth_key)
 		return rc;
-	r->id = sqlite3_last_insert_rowid(sc->db);
-	if (!r->youth_key)
-		return SH_OK;
-	if (!(st = sq_prep(sc, key_sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->id);
-	sqlite3_bind_blob(st, 2, r->youth_key, (int)r->youth_key_len, SQLITE_TRANSIENT);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, key_sql, NULL, NULL,
+			SQ_VALS(sq_int(r->id), sq_blob(r->youth_key, r->youth_key_len)), err);
 }
 
 #define CASE_COLS                                                                                  \
@@ -155,29 +123,17 @@ enum sh_code sqlite_case_insert(struct store_conn *c, const struct case_rec *r,
 		" youth_status, identified_by_agency, identified_by_user, protocol_id, age,"
 		" age_estimated, gender, race_ethnicity, last_assault_at, name_confidential, indicators)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, r->id);
-	sqlite3_bind_int64(st, 2, r->youth_id);
-	sqlite3_bind_int(st, 3, r->recovery_no);
-	sqlite3_bind_int64(st, 4, r->identified_at);
-	sqlite3_bind_int64(st, 5, r->recorded_at);
-	sq_bind_text(st, 6, r->area);
-	sq_bind_text(st, 7, r->youth_status);
-	sqlite3_bind_int64(st, 8, r->identified_by_agency);
-	sqlite3_bind_int64(st, 9, r->identified_by_user);
-	sqlite3_bind_int64(st, 10, r->protocol_id);
-	sqlite3_bind_int(st, 11, r->age);
-	sqlite3_bind_int(st, 12, r->age_estimated);
-	sq_bind_text(st, 13, r->gender);
-	sq_bind_text(st, 14, r->race_ethnicity);
-	sqlite3_bind_int64(st, 15, r->last_assault_at);
-	sqlite3_bind_int(st, 16, r->name_confidential);
-	sq_bind_text(st, 17, r->indicators ? r->indicators : "[]");
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL,
+			SQ_VALS(sq_text(r->id), sq_int(r->youth_id), sq_int(r->recovery_no),
+				sq_int(r->identified_at), sq_int(r->recorded_at), sq_text(r->area),
+				sq_text(r->youth_status), sq_int(r->identified_by_agency),
+				sq_int(r->identified_by_user), sq_int(r->protocol_id),
+				sq_int(r->age), sq_int(r->age_estimated), sq_text(r->gender),
+				sq_text(r->race_ethnicity), sq_int(r->last_assault_at),
+				sq_int(r->name_confidential),
+				sq_text(r->indicators ? r->indicators : "[]")),
+			err);
 }
 
 static void map_case_get(sqlite3_stmt *st, struct arena *a, void *rec)
@@ -213,20 +169,11 @@ enum sh_code sqlite_youth_recoveries(struct store_conn *c, int64_t youth_id, int
 	static const char sql[] =
 		"SELECT COALESCE(MAX(recovery_no), 0) FROM cases WHERE youth_id = ?1";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
+	int64_t v;
+	enum sh_code rc = sq_value(sc, sq_bind(sc, sql, SQ_VALS(sq_int(youth_id)), err), &v, err);
 
-	*max_recovery = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, youth_id);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (row)
-		*max_recovery = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return SH_OK;
+	*max_recovery = (int)v;
+	return rc;
 }
 
 enum sh_code sqlite_case_siblings(struct store_conn *c, const struct case_rec *r, struct arena *a,
@@ -249,15 +196,9 @@ enum sh_code sqlite_case_set_closed(struct store_conn *c, const char *id, int64_
 {
 	static const char sql[] =
 		"UPDATE cases SET closed_at = ?2, close_reason = ?3 WHERE id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, id);
-	sqlite3_bind_int64(st, 2, closed_at);
-	sq_bind_text(st, 3, reason);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL,
+			SQ_VALS(sq_text(id), sq_int(closed_at), sq_text(reason)), err);
 }
 
 /*
@@ -472,16 +413,10 @@ enum sh_code sqlite_case_agency_add(struct store_conn *c, const char *case_id, i
 	static const char sql[] = "INSERT INTO case_agencies(case_id, agency_id, reason, joined_at)"
 				  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(case_id, agency_id)"
 				  " DO UPDATE SET left_at = 0";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, case_id);
-	sqlite3_bind_int64(st, 2, agency_id);
-	sq_bind_text(st, 3, reason);
-	sqlite3_bind_int64(st, 4, at);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL,
+			SQ_VALS(sq_text(case_id), sq_int(agency_id), sq_text(reason), sq_int(at)),
+			err);
 }
 
 static void map_case_agencies(sqlite3_stmt *st, struct arena *a, void *rec)
@@ -518,37 +453,21 @@ enum sh_code sqlite_event_insert(struct store_conn *c, struct event_rec *r, stru
 	static const char sql[] =
 		"INSERT INTO events(case_id, type, section, at, recorded_at, user_id, agency_id,"
 		" amends, data, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
+	struct event_rec stored = *r;
 	enum sh_code rc;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, r->case_id);
-	sq_bind_text(st, 2, r->type);
-	sq_bind_text(st, 3, r->section);
-	sqlite3_bind_int64(st, 4, r->at);
-	sqlite3_bind_int64(st, 5, r->recorded_at);
-	sqlite3_bind_int64(st, 6, r->user_id);
-	sqlite3_bind_int64(st, 7, r->agency_id);
-	if (r->amends)
-		sqlite3_bind_int64(st, 8, r->amends);
-	else
-		sqlite3_bind_null(st, 8);
-	sq_bind_text(st, 9, r->data ? r->data : "{}");
-	if (r->sealed)
-		sqlite3_bind_blob(st, 10, r->sealed, (int)r->sealed_len, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, 10);
-	if ((rc = sq_exec_stmt(sc, st, err)))
+	stored.data = r->data ? r->data : "{}";
+	rc = sq_insert(c, sql, &r->id,
+		       SQ_VALS(sq_text(r->case_id), sq_text(r->type), sq_text(r->section),
+			       sq_int(r->at), sq_int(r->recorded_at), sq_int(r->user_id),
+			       sq_int(r->agency_id), sq_id(r->amends), sq_text(stored.data),
+			       sq_blob(r->sealed, r->sealed_len)),
+		       err);
+	if (rc)
 		return rc;
-	r->id = sqlite3_last_insert_rowid(sc->db);
+	stored.id = r->id;
 	/* the event joins the audit chain in the same transaction (store/audit_chain.h) */
-	{
-		struct event_rec stored = *r;
-		stored.data = r->data ? r->data : "{}";
-		return sq_audit_anchor(c, &stored, strlen(stored.data), r->recorded_at, NULL, err);
-	}
+	return sq_audit_anchor(c, &stored, strlen(stored.data), r->recorded_at, NULL, err);
 }
 
 /* The columns both event lists select, in this order. */
@@ -673,14 +592,14 @@ enum sh_code sqlite_steps_replace(struct store_conn *c, const char *case_id,
 	bool row;
 	enum sh_code rc;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, cur, err)))
+	if (sq_need_writer(c, err) || !(st = sq_bind(sc, cur, SQ_VALS(sq_text(case_id)), err)))
 		return err->code;
 	keep = arena_alloc(&a, (n + 1) * sizeof(*keep)); /* steps[i] is stored as it is */
 	if (!keep) {
+		sqlite3_reset(st);
 		rc = sh_error_set(err, SH_ENOMEM, "out of memory");
 		goto out;
 	}
-	sq_bind_text(st, 1, case_id);
 	while (!(rc = sq_step(sc, st, &row, err)) && row) {
 		struct step_rec *s = sq_push(&a, (void **)&old, &nold, &cap, sizeof(*old));
 		if (!s) {
@@ -709,33 +628,22 @@ enum sh_code sqlite_steps_replace(struct store_conn *c, const char *case_id,
 			keep[i] = same_step(&steps[i], &old[k]);
 			continue;
 		}
-		if (!(st = sq_prep(sc, del, err))) {
-			rc = err->code;
-			goto out;
-		}
-		sq_bind_text(st, 1, case_id);
-		sq_bind_text(st, 2, old[k].step);
-		sqlite3_bind_int(st, 3, old[k].episode);
-		if ((rc = sq_exec_stmt(sc, st, err)))
+		if ((rc = sq_write(c, del, NULL, NULL,
+				   SQ_VALS(sq_text(case_id), sq_text(old[k].step),
+					   sq_int(old[k].episode)),
+				   err)))
 			goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (keep[i])
 			continue;
-		if (!(st = sq_prep(sc, put, err))) {
-			rc = err->code;
-			goto out;
-		}
-		sq_bind_text(st, 1, case_id);
-		sq_bind_text(st, 2, steps[i].step);
-		sqlite3_bind_int(st, 3, steps[i].episode);
-		sq_bind_text(st, 4, steps[i].owner);
-		sq_bind_text(st, 5, steps[i].state);
-		sqlite3_bind_int64(st, 6, steps[i].opened_at);
-		sqlite3_bind_int64(st, 7, steps[i].due_at);
-		sqlite3_bind_int64(st, 8, steps[i].done_at);
-		sq_bind_text(st, 9, steps[i].also_owner);
-		if ((rc = sq_exec_stmt(sc, st, err)))
+		if ((rc = sq_write(c, put, NULL, NULL,
+				   SQ_VALS(sq_text(case_id), sq_text(steps[i].step),
+					   sq_int(steps[i].episode), sq_text(steps[i].owner),
+					   sq_text(steps[i].state), sq_int(steps[i].opened_at),
+					   sq_int(steps[i].due_at), sq_int(steps[i].done_at),
+					   sq_text(steps[i].also_owner)),
+				   err)))
 			goto out;
 	}
 out:
@@ -767,6 +675,20 @@ enum sh_code sqlite_steps_list(struct store_conn *c, const char *case_id, struct
 			   err);
 }
 
+struct idem {
+	char *request_hash, *case_id;
+	int64_t event_id;
+};
+
+static void map_idem(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct idem *r = rec;
+
+	r->request_hash = sq_col_text(st, 0, a);
+	r->case_id = sq_col_text(st, 1, a);
+	r->event_id = sqlite3_column_int64(st, 2);
+}
+
 enum sh_code sqlite_idem_get(struct store_conn *c, int64_t user_id, const char *key,
 			     struct arena *a, char **request_hash, char **case_id,
 			     int64_t *event_id, struct sh_error *err)
@@ -774,25 +696,14 @@ enum sh_code sqlite_idem_get(struct store_conn *c, int64_t user_id, const char *
 	static const char sql[] = "SELECT request_hash, case_id, event_id FROM idempotency"
 				  " WHERE user_id = ?1 AND key = ?2";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
+	struct idem r;
+	enum sh_code rc = sq_row(sc, sq_bind(sc, sql, SQ_VALS(sq_int(user_id), sq_text(key)), err),
+				 map_idem, a, &r, sizeof(r), NULL, err);
 
-	*request_hash = *case_id = NULL;
-	*event_id = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, user_id);
-	sq_bind_text(st, 2, key);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (row) {
-		*request_hash = sq_col_text(st, 0, a);
-		*case_id = sq_col_text(st, 1, a);
-		*event_id = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_reset(st);
-	return SH_OK;
+	*request_hash = r.request_hash;
+	*case_id = r.case_id;
+	*event_id = r.event_id;
+	return rc;
 }
 
 enum sh_code sqlite_idem_put(struct store_conn *c, int64_t user_id, const char *key,
@@ -802,18 +713,11 @@ enum sh_code sqlite_idem_put(struct store_conn *c, int64_t user_id, const char *
 	static const char sql[] =
 		"INSERT INTO idempotency(user_id, key, request_hash, case_id,"
 		" event_id, created_at) VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0), ?6)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, user_id);
-	sq_bind_text(st, 2, key);
-	sq_bind_text(st, 3, request_hash);
-	sq_bind_text(st, 4, case_id);
-	sqlite3_bind_int64(st, 5, event_id);
-	sqlite3_bind_int64(st, 6, at);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL,
+			SQ_VALS(sq_int(user_id), sq_text(key), sq_text(request_hash),
+				sq_text(case_id), sq_int(event_id), sq_int(at)),
+			err);
 }
 
 static void map_audit_for_case(sqlite3_stmt *st, struct arena *a, void *rec)

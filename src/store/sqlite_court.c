@@ -1,6 +1,17 @@
 /* SQLite backend: prosecutions, defendants, hearings and witnesses. */
+#include "lib/catalog.h"
 #include "lib/common.h"
 #include "store/sqlite_internal.h"
+
+/* A constraint failure (rc) said as the field it concerns; any other rc as it is. */
+static enum sh_code conflict_on(enum sh_code rc, const char *field, const char *why,
+				struct sh_error *err)
+{
+	if (rc != SH_ECONFLICT)
+		return rc;
+	sh_error_init(err);
+	return sh_error_field(err, SH_ECONFLICT, field, "%s", why);
+}
 
 enum sh_code sqlite_prosecution_insert(struct store_conn *c, struct prosecution_rec *r,
 				       struct sh_error *err)
@@ -8,48 +19,31 @@ enum sh_code sqlite_prosecution_insert(struct store_conn *c, struct prosecution_
 	static const char sql[] =
 		"INSERT INTO prosecutions(agency_id, court_case_number, court, charges, filed_at,"
 		" created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	enum sh_code rc =
+		sq_insert(c, sql, &r->id,
+			  SQ_VALS(sq_int(r->agency_id), sq_text(r->court_case_number),
+				  sq_text(r->court), sq_text(r->charges), sq_int(r->filed_at),
+				  sq_int(r->created_at), sq_int(r->created_by)),
+			  err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->agency_id);
-	sq_bind_text(st, 2, r->court_case_number);
-	sq_bind_text(st, 3, r->court);
-	sq_bind_text(st, 4, r->charges);
-	sqlite3_bind_int64(st, 5, r->filed_at);
-	sqlite3_bind_int64(st, 6, r->created_at);
-	sqlite3_bind_int64(st, 7, r->created_by);
-	rc = sq_exec_stmt(sc, st, err);
-	if (rc == SH_ECONFLICT) {
-		sh_error_init(err);
-		return sh_error_field(err, SH_ECONFLICT, "court_case_number",
-				      "your agency already has a prosecution with this number");
-	}
-	if (!rc)
-		r->id = sqlite3_last_insert_rowid(sc->db);
-	return rc;
+	return conflict_on(rc, "court_case_number",
+			   N_("your agency already has a prosecution with this number"), err);
 }
 
 #define PROSECUTION_COLS                                                                   \
 	"id, agency_id, court_case_number, court, charges, filed_at, outcome, outcome_at," \
 	" created_at, created_by"
 
+#define SQ_REC struct prosecution_rec
+static const struct sq_col prosecution_cols[] = {
+	SQ_C(id),	SQ_C(agency_id), SQ_C(court_case_number), SQ_C(court),	    SQ_C(charges),
+	SQ_C(filed_at), SQ_C(outcome),	 SQ_C(outcome_at),	  SQ_C(created_at), SQ_C(created_by)
+};
+#undef SQ_REC
+
 static void read_prosecution(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct prosecution_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->agency_id = sqlite3_column_int64(st, 1);
-	r->court_case_number = sq_col_text(st, 2, a);
-	r->court = sq_col_text(st, 3, a);
-	r->charges = sq_col_text(st, 4, a);
-	r->filed_at = sqlite3_column_int64(st, 5);
-	r->outcome = sq_col_text(st, 6, a);
-	r->outcome_at = sqlite3_column_int64(st, 7);
-	r->created_at = sqlite3_column_int64(st, 8);
-	r->created_by = sqlite3_column_int64(st, 9);
+	SQ_MAP(st, 0, a, rec, prosecution_cols);
 }
 
 enum sh_code sqlite_prosecution_get(struct store_conn *c, int64_t id, struct arena *a,
@@ -74,15 +68,8 @@ enum sh_code sqlite_prosecution_set_outcome(struct store_conn *c, int64_t id, co
 {
 	static const char sql[] =
 		"UPDATE prosecutions SET outcome = ?2, outcome_at = ?3 WHERE id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	sq_bind_text(st, 2, outcome);
-	sqlite3_bind_int64(st, 3, at);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL, SQ_VALS(sq_int(id), sq_text(outcome), sq_int(at)), err);
 }
 
 enum sh_code sqlite_defendant_insert(struct store_conn *c, struct defendant_rec *r,
@@ -91,32 +78,24 @@ enum sh_code sqlite_defendant_insert(struct store_conn *c, struct defendant_rec 
 	static const char sql[] =
 		"INSERT INTO defendants(prosecution_id, role, name_sealed, charges,"
 		" created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	enum sh_code rc = sq_insert(c, sql, &r->id,
+				    SQ_VALS(sq_int(r->prosecution_id), sq_text(r->role),
+					    sq_blob(r->name_sealed, r->name_len),
+					    sq_text(r->charges), sq_int(r->created_at)),
+				    err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->prosecution_id);
-	sq_bind_text(st, 2, r->role);
-	sqlite3_bind_blob(st, 3, r->name_sealed, (int)r->name_len, SQLITE_TRANSIENT);
-	sq_bind_text(st, 4, r->charges);
-	sqlite3_bind_int64(st, 5, r->created_at);
-	if (!(rc = sq_exec_stmt(sc, st, err)))
-		r->id = sqlite3_last_insert_rowid(sc->db);
 	return rc;
 }
 
+#define SQ_REC struct defendant_rec
+static const struct sq_col defendants_list_cols[] = { SQ_C(id),	     SQ_C(prosecution_id),
+						      SQ_C(role),    SQ_B(name_sealed, name_len),
+						      SQ_C(charges), SQ_C(created_at) };
+#undef SQ_REC
+
 static void map_defendants_list(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct defendant_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->prosecution_id = sqlite3_column_int64(st, 1);
-	r->role = sq_col_text(st, 2, a);
-	r->name_sealed = sq_col_blob(st, 3, a, &r->name_len);
-	r->charges = sq_col_text(st, 4, a);
-	r->created_at = sqlite3_column_int64(st, 5);
+	SQ_MAP(st, 0, a, rec, defendants_list_cols);
 }
 
 enum sh_code sqlite_defendants_list(struct store_conn *c, int64_t prosecution_id, struct arena *a,
@@ -134,30 +113,22 @@ enum sh_code sqlite_hearing_insert(struct store_conn *c, struct hearing_rec *r,
 {
 	static const char sql[] = "INSERT INTO hearings(prosecution_id, kind, at, created_at)"
 				  " VALUES (?1, ?2, ?3, ?4)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	enum sh_code rc = sq_insert(c, sql, &r->id,
+				    SQ_VALS(sq_int(r->prosecution_id), sq_text(r->kind),
+					    sq_int(r->at), sq_int(r->created_at)),
+				    err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->prosecution_id);
-	sq_bind_text(st, 2, r->kind);
-	sqlite3_bind_int64(st, 3, r->at);
-	sqlite3_bind_int64(st, 4, r->created_at);
-	if (!(rc = sq_exec_stmt(sc, st, err)))
-		r->id = sqlite3_last_insert_rowid(sc->db);
 	return rc;
 }
 
+#define SQ_REC struct hearing_rec
+static const struct sq_col hearings_list_cols[] = { SQ_C(id), SQ_C(prosecution_id), SQ_C(kind),
+						    SQ_C(at), SQ_C(created_at) };
+#undef SQ_REC
+
 static void map_hearings_list(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct hearing_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->prosecution_id = sqlite3_column_int64(st, 1);
-	r->kind = sq_col_text(st, 2, a);
-	r->at = sqlite3_column_int64(st, 3);
-	r->created_at = sqlite3_column_int64(st, 4);
+	SQ_MAP(st, 0, a, rec, hearings_list_cols);
 }
 
 enum sh_code sqlite_hearings_list(struct store_conn *c, int64_t prosecution_id, struct arena *a,
@@ -174,37 +145,25 @@ enum sh_code sqlite_witness_insert(struct store_conn *c, struct witness_rec *r,
 {
 	static const char sql[] = "INSERT INTO witnesses(prosecution_id, case_id, listed_at)"
 				  " VALUES (?1, ?2, ?3)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	enum sh_code rc = sq_insert(
+		c, sql, &r->id,
+		SQ_VALS(sq_int(r->prosecution_id), sq_text(r->case_id), sq_int(r->listed_at)), err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->prosecution_id);
-	sq_bind_text(st, 2, r->case_id);
-	sqlite3_bind_int64(st, 3, r->listed_at);
-	rc = sq_exec_stmt(sc, st, err);
-	if (rc == SH_ECONFLICT) {
-		sh_error_init(err);
-		return sh_error_field(err, SH_ECONFLICT, "case_id",
-				      "this youth is already a witness in this prosecution");
-	}
-	if (!rc)
-		r->id = sqlite3_last_insert_rowid(sc->db);
-	return rc;
+	return conflict_on(rc, "case_id", N_("this youth is already a witness in this prosecution"),
+			   err);
 }
+
+#define SQ_REC struct witness_rec
+static const struct sq_col witnesses_list_cols[] = {
+	SQ_C(id),	 SQ_C(prosecution_id),	     SQ_C(case_id),
+	SQ_C(listed_at), SQ_C(prosecutor_agency_id), SQ_C(court_case_number),
+	SQ_C(charges)
+};
+#undef SQ_REC
 
 static void map_witnesses_list(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct witness_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->prosecution_id = sqlite3_column_int64(st, 1);
-	r->case_id = sq_col_text(st, 2, a);
-	r->listed_at = sqlite3_column_int64(st, 3);
-	r->prosecutor_agency_id = sqlite3_column_int64(st, 4);
-	r->court_case_number = sq_col_text(st, 5, a);
-	r->charges = sq_col_text(st, 6, a);
+	SQ_MAP(st, 0, a, rec, witnesses_list_cols);
 }
 
 enum sh_code sqlite_witnesses_list(struct store_conn *c, const char *case_id,
@@ -218,11 +177,7 @@ enum sh_code sqlite_witnesses_list(struct store_conn *c, const char *case_id,
 		" WHERE (?1 IS NOT NULL AND w.case_id = ?1) OR (?1 IS NULL AND w.prosecution_id = ?2)"
 		" ORDER BY w.listed_at, w.id";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	sqlite3_stmt *st = sq_bind(sc, sql, SQ_VALS(sq_text(case_id), sq_int(prosecution_id)), err);
 
-	if (st) {
-		sq_bind_text(st, 1, case_id);
-		sqlite3_bind_int64(st, 2, prosecution_id);
-	}
 	return sq_rows(sc, st, map_witnesses_list, a, out, n, sizeof(**out), err);
 }

@@ -6,23 +6,17 @@
 #include "lib/common.h"
 #include "store/sqlite_internal.h"
 
-static enum sh_code add_terms(struct sconn *sc, int64_t youth_id, const char *const *terms,
+static enum sh_code add_terms(struct store_conn *c, int64_t youth_id, const char *const *terms,
 			      size_t n, struct sh_error *err)
 {
 	static const char sql[] =
 		"INSERT OR IGNORE INTO youth_search(term, youth_id) VALUES (?1, ?2)";
-	enum sh_code rc;
+	enum sh_code rc = SH_OK;
 
-	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *st = sq_prep(sc, sql, err);
-		if (!st)
-			return err->code;
-		sq_bind_text(st, 1, terms[i]);
-		sqlite3_bind_int64(st, 2, youth_id);
-		if ((rc = sq_exec_stmt(sc, st, err)))
-			return rc;
-	}
-	return SH_OK;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = sq_write(c, sql, NULL, NULL, SQ_VALS(sq_text(terms[i]), sq_int(youth_id)),
+			      err);
+	return rc;
 }
 
 enum sh_code sqlite_youth_search_set(struct store_conn *c, int64_t youth_id, int64_t key_id,
@@ -30,37 +24,28 @@ enum sh_code sqlite_youth_search_set(struct store_conn *c, int64_t youth_id, int
 {
 	static const char clear[] = "DELETE FROM youth_search WHERE youth_id = ?1";
 	static const char mark[] = "UPDATE youth SET search_key = ?2 WHERE id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 	enum sh_code rc;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, clear, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, youth_id);
-	if ((rc = sq_exec_stmt(sc, st, err)) || (rc = add_terms(sc, youth_id, terms, n, err)))
+	if ((rc = sq_write(c, clear, NULL, NULL, SQ_VALS(sq_int(youth_id)), err)) ||
+	    (rc = add_terms(c, youth_id, terms, n, err)))
 		return rc;
-	if (!(st = sq_prep(sc, mark, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, youth_id);
-	sqlite3_bind_int64(st, 2, key_id);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, mark, NULL, NULL, SQ_VALS(sq_int(youth_id), sq_int(key_id)), err);
 }
 
 enum sh_code sqlite_youth_search_add(struct store_conn *c, int64_t youth_id,
 				     const char *const *terms, size_t n, struct sh_error *err)
 {
-	if (sq_need_writer(c, err))
-		return err->code;
-	return add_terms(sconn_of(c), youth_id, terms, n, err);
+	return add_terms(c, youth_id, terms, n, err);
 }
+
+#define SQ_REC struct youth_index_rec
+static const struct sq_col youth_unindexed_cols[] = { SQ_C(id), SQ_B(identity, identity_len),
+						      SQ_B(youth_key, youth_key_len) };
+#undef SQ_REC
 
 static void map_youth_unindexed(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct youth_index_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->identity = sq_col_blob(st, 1, a, &r->identity_len);
-	r->youth_key = sq_col_blob(st, 2, a, &r->youth_key_len);
+	SQ_MAP(st, 0, a, rec, youth_unindexed_cols);
 }
 
 enum sh_code sqlite_youth_unindexed(struct store_conn *c, int64_t key_id, int limit,
@@ -72,21 +57,18 @@ enum sh_code sqlite_youth_unindexed(struct store_conn *c, int64_t key_id, int li
 		" LEFT JOIN youth_keys yk ON yk.youth_id = y.id"
 		" WHERE y.search_key <> ?1 AND y.sealed_at = 0 ORDER BY y.id LIMIT ?2";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	sqlite3_stmt *st = sq_bind(sc, sql, SQ_VALS(sq_int(key_id), sq_int(limit)), err);
 
-	if (st) {
-		sqlite3_bind_int64(st, 1, key_id);
-		sqlite3_bind_int(st, 2, limit);
-	}
 	return sq_rows(sc, st, map_youth_unindexed, a, out, n, sizeof(**out), err);
 }
 
+#define SQ_REC struct sealed_rec
+static const struct sq_col youth_verified_births_cols[] = { SQ_C(id), SQ_B(blob, len) };
+#undef SQ_REC
+
 static void map_youth_verified_births(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct sealed_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->blob = sq_col_blob(st, 1, a, &r->len);
+	SQ_MAP(st, 0, a, rec, youth_verified_births_cols);
 }
 
 enum sh_code sqlite_youth_verified_births(struct store_conn *c, int64_t youth_id, struct arena *a,
@@ -125,31 +107,29 @@ enum sh_code sqlite_case_search(struct store_conn *c, const struct case_search *
 		"   AND w.agency_id = ?1 AND w.user_id = ?19))"
 		" ORDER BY c.identified_at DESC, c.id DESC LIMIT ?20";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	const char *t[CASE_SEARCH_TERMS] = { 0 };
+	sqlite3_stmt *st;
 	size_t cap = 0;
 	bool row;
 	enum sh_code rc;
 
+	_Static_assert(CASE_SEARCH_TERMS == 8, "the SQL names eight terms, ?4 to ?11");
 	*out = NULL;
 	*n = 0;
-	if (!st)
-		return err->code;
 	if (q->nterms > CASE_SEARCH_TERMS)
 		return sh_error_set(err, SH_EINTERNAL, "too many search terms");
-	sqlite3_bind_int64(st, 1, q->agency_id);
-	sqlite3_bind_int(st, 2, q->ever);
-	sqlite3_bind_int(st, 3, (int)q->nterms);
 	for (size_t i = 0; i < q->nterms; i++)
-		sq_bind_text(st, 4 + (int)i, q->terms[i]);
-	sqlite3_bind_int(st, 12, q->confidential_ok);
-	sq_bind_text(st, 13, q->id_part);
-	sq_bind_text(st, 14, q->area);
-	sqlite3_bind_int(st, 15, q->open);
-	sqlite3_bind_int(st, 16, q->overdue);
-	sq_bind_text(st, 17, q->owner);
-	sqlite3_bind_int64(st, 18, q->now);
-	sqlite3_bind_int64(st, 19, q->worker_id);
-	sqlite3_bind_int(st, 20, q->limit);
+		t[i] = q->terms[i];
+	st = sq_bind(sc, sql,
+		     SQ_VALS(sq_int(q->agency_id), sq_int(q->ever), sq_int((int64_t)q->nterms),
+			     sq_text(t[0]), sq_text(t[1]), sq_text(t[2]), sq_text(t[3]),
+			     sq_text(t[4]), sq_text(t[5]), sq_text(t[6]), sq_text(t[7]),
+			     sq_int(q->confidential_ok), sq_text(q->id_part), sq_text(q->area),
+			     sq_int(q->open), sq_int(q->overdue), sq_text(q->owner), sq_int(q->now),
+			     sq_int(q->worker_id), sq_int(q->limit)),
+		     err);
+	if (!st)
+		return err->code;
 	while (!(rc = sq_step(sc, st, &row, err)) && row) {
 		const char **slot = sq_push(a, (void **)out, n, &cap, sizeof(**out));
 		if (!slot) {
@@ -165,14 +145,8 @@ enum sh_code sqlite_case_set_confidential(struct store_conn *c, const char *case
 					  bool confidential, struct sh_error *err)
 {
 	static const char sql[] = "UPDATE cases SET name_confidential = ?2 WHERE id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, case_id);
-	sqlite3_bind_int(st, 2, confidential);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL, SQ_VALS(sq_text(case_id), sq_int(confidential)), err);
 }
 
 enum sh_code sqlite_case_worker_set(struct store_conn *c, const char *case_id, int64_t agency_id,
@@ -185,19 +159,14 @@ enum sh_code sqlite_case_worker_set(struct store_conn *c, const char *case_id, i
 		" user_id = excluded.user_id, assigned_at = excluded.assigned_at,"
 		" event_id = excluded.event_id";
 	static const char del[] = "DELETE FROM case_workers WHERE case_id = ?1 AND agency_id = ?2";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, user_id ? put : del, err)))
-		return err->code;
-	sq_bind_text(st, 1, case_id);
-	sqlite3_bind_int64(st, 2, agency_id);
-	if (user_id) {
-		sqlite3_bind_int64(st, 3, user_id);
-		sqlite3_bind_int64(st, 4, at);
-		sqlite3_bind_int64(st, 5, event_id);
-	}
-	return sq_exec_stmt(sc, st, err);
+	if (!user_id)
+		return sq_write(c, del, NULL, NULL, SQ_VALS(sq_text(case_id), sq_int(agency_id)),
+				err);
+	return sq_write(c, put, NULL, NULL,
+			SQ_VALS(sq_text(case_id), sq_int(agency_id), sq_int(user_id), sq_int(at),
+				sq_int(event_id)),
+			err);
 }
 
 enum sh_code sqlite_case_worker_get(struct store_conn *c, const char *case_id, int64_t agency_id,
@@ -206,34 +175,17 @@ enum sh_code sqlite_case_worker_get(struct store_conn *c, const char *case_id, i
 	static const char sql[] = "SELECT user_id FROM case_workers WHERE case_id = ?1"
 				  " AND agency_id = ?2";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
 
-	*user_id = 0;
-	if (!st)
-		return err->code;
-	sq_bind_text(st, 1, case_id);
-	sqlite3_bind_int64(st, 2, agency_id);
-	if ((rc = sq_step(sc, st, &row, err)) || !row)
-		return rc;
-	*user_id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return SH_OK;
+	return sq_value(sc, sq_bind(sc, sql, SQ_VALS(sq_text(case_id), sq_int(agency_id)), err),
+			user_id, err);
 }
 
 enum sh_code sqlite_case_worker_drop(struct store_conn *c, int64_t user_id, int64_t agency_id,
 				     struct sh_error *err)
 {
 	static const char sql[] = "DELETE FROM case_workers WHERE user_id = ?1 AND agency_id = ?2";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, agency_id);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL, SQ_VALS(sq_int(user_id), sq_int(agency_id)), err);
 }
 
 /* The steps of kind ?2 overdue at ?3 on case c (SQL, for the caseload counts). */
@@ -270,12 +222,11 @@ enum sh_code sqlite_caseloads(struct store_conn *c, int64_t agency_id, const cha
 	*out = NULL;
 	*n = 0;
 	for (int pass = 0; pass < 2 && !rc; pass++) {
-		sqlite3_stmt *st = sq_prep(sc, pass ? nobody : people, err);
+		sqlite3_stmt *st =
+			sq_bind(sc, pass ? nobody : people,
+				SQ_VALS(sq_int(agency_id), sq_text(owner), sq_int(now)), err);
 		if (!st)
 			return err->code;
-		sqlite3_bind_int64(st, 1, agency_id);
-		sq_bind_text(st, 2, owner);
-		sqlite3_bind_int64(st, 3, now);
 		while (!(rc = sq_step(sc, st, &row, err)) && row) {
 			struct caseload_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
 			int k = pass ? -4 : 0; /* the second statement has only the counts */
@@ -301,20 +252,9 @@ enum sh_code sqlite_pref_get(struct store_conn *c, int64_t user_id, const char *
 {
 	static const char sql[] = "SELECT value FROM user_prefs WHERE user_id = ?1 AND key = ?2";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
 
-	*value = NULL;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, user_id);
-	sq_bind_text(st, 2, key);
-	if ((rc = sq_step(sc, st, &row, err)) || !row)
-		return rc;
-	*value = sq_col_text(st, 0, a);
-	sqlite3_reset(st);
-	return SH_OK;
+	return sq_text_value(sc, sq_bind(sc, sql, SQ_VALS(sq_int(user_id), sq_text(key)), err), a,
+			     value, err);
 }
 
 enum sh_code sqlite_pref_set(struct store_conn *c, int64_t user_id, const char *key,
@@ -324,16 +264,9 @@ enum sh_code sqlite_pref_set(struct store_conn *c, int64_t user_id, const char *
 				  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(user_id, key) DO UPDATE SET"
 				  " value = excluded.value, updated_at = excluded.updated_at";
 	static const char del[] = "DELETE FROM user_prefs WHERE user_id = ?1 AND key = ?2";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, value ? put : del, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, user_id);
-	sq_bind_text(st, 2, key);
-	if (value) {
-		sq_bind_text(st, 3, value);
-		sqlite3_bind_int64(st, 4, at);
-	}
-	return sq_exec_stmt(sc, st, err);
+	if (!value)
+		return sq_write(c, del, NULL, NULL, SQ_VALS(sq_int(user_id), sq_text(key)), err);
+	return sq_write(c, put, NULL, NULL,
+			SQ_VALS(sq_int(user_id), sq_text(key), sq_text(value), sq_int(at)), err);
 }

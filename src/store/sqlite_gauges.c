@@ -5,19 +5,7 @@
 static enum sh_code count(struct sconn *sc, const char *sql, int64_t now, int64_t *out,
 			  struct sh_error *err)
 {
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
-
-	*out = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, now);
-	if ((rc = sq_step(sc, st, &row, err)) || !row)
-		return rc;
-	*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return SH_OK;
+	return sq_value(sc, sq_bind(sc, sql, SQ_VALS(sq_int(now)), err), out, err);
 }
 
 enum sh_code sqlite_gauges(struct store_conn *c, int64_t now, struct arena *a,
@@ -41,7 +29,7 @@ enum sh_code sqlite_gauges(struct store_conn *c, int64_t now, struct arena *a,
 			&out->audit_rows, err)))
 		return rc;
 	/* a step with two owners is owed by both kinds */
-	st = sq_prep(sc,
+	st = sq_bind(sc,
 		     "SELECT k, count(*) FROM ("
 		     " SELECT s.owner AS k FROM case_steps s JOIN cases c ON c.id = s.case_id"
 		     "  WHERE s.state = 'pending' AND s.due_at > 0 AND s.due_at < ?1"
@@ -51,10 +39,9 @@ enum sh_code sqlite_gauges(struct store_conn *c, int64_t now, struct arena *a,
 		     "  WHERE s.state = 'pending' AND s.due_at > 0 AND s.due_at < ?1"
 		     "  AND c.closed_at = 0 AND s.also_owner IS NOT NULL"
 		     ") GROUP BY k ORDER BY k",
-		     err);
+		     SQ_VALS(sq_int(now)), err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, now);
 	while (!(rc = sq_step(sc, st, &row, err)) && row) {
 		if (out->nkinds == GAUGES_MAX_KINDS)
 			continue;

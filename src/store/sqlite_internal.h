@@ -64,6 +64,12 @@ struct sqlite_store {
 	/* the audit chain's MAC key (store/audit_chain.h); wiped at close */
 	unsigned char audit_key[32];
 	bool has_audit_key;
+	/* The credentials generation (store_cred_gen): a counter in the shared file
+	 * <path>-cred, mapped by every process that opens the database, raised after each
+	 * commit that changed a user, agency, session or token; NULL in a read-only store
+	 * (nothing cached; a writable store that cannot map it does not open). */
+	uint64_t *cred_gen;
+	bool cred_dirty; /* writer thread: the open transaction changed one of those rows */
 };
 
 static inline struct sconn *sconn_of(struct store_conn *c)
@@ -101,6 +107,33 @@ void *sq_push(struct arena *a, void **arr, size_t *n, size_t *cap, size_t sz);
 /* Steps st once; SH_OK with *row set, or an error (st reset). */
 enum sh_code sq_step(struct sconn *c, sqlite3_stmt *st, bool *row, struct sh_error *err);
 /*
+ * A record's columns as data, for the mappers sq_row and sq_rows take: sq_map reads column
+ * first + i of the current row into the field cols[i] names, as the field's type says
+ * (int64_t, int, bool, text copied into the arena, or a blob with its length). A table
+ * is written with SQ_REC defined as the record's type: SQ_C(field) takes the kind from the
+ * field's declared type, so a field of another type does not build; SQ_B(field, len) is
+ * a blob (const unsigned char *) and its length (size_t).
+ */
+enum sq_field { SQF_I64 = 1, SQF_INT, SQF_BOOL, SQF_TEXT, SQF_BLOB };
+struct sq_col {
+	enum sq_field kind;
+	size_t off, len_off;
+};
+/* hand-formatted: clang-format 14 breaks a _Generic's associations apart */
+/* clang-format off */
+#define SQ_C(f)                                                                         \
+	{ _Generic(((SQ_REC *)0)->f, int64_t: SQF_I64, int: SQF_INT, bool: SQF_BOOL,    \
+		   const char *: SQF_TEXT),                                             \
+	  offsetof(SQ_REC, f), 0 }
+#define SQ_B(f, len)                                                                    \
+	{ _Generic(((SQ_REC *)0)->f, const unsigned char *: SQF_BLOB),                  \
+	  offsetof(SQ_REC, f), _Generic(((SQ_REC *)0)->len, size_t: offsetof(SQ_REC, len)) }
+/* clang-format on */
+void sq_map(sqlite3_stmt *st, int first, struct arena *a, void *rec, const struct sq_col *cols,
+	    size_t n);
+#define SQ_MAP(st, first, a, rec, cols) sq_map(st, first, a, rec, cols, ARRAY_SIZE(cols))
+
+/*
  * The two shapes of a read. A mapper fills one record (rec, zeroed) from the current row
  * of st, copying text into a. st is prepared and bound, or NULL when sq_prep failed (err
  * is then set and returned); either way st is reset on return.
@@ -123,6 +156,75 @@ enum sh_code sq_rows_id(struct sconn *c, const char *sql, int64_t id, sq_map_fn 
 			struct arena *a, void *out, size_t *n, size_t sz, struct sh_error *err);
 enum sh_code sq_rows_key(struct sconn *c, const char *sql, const char *key, sq_map_fn *map,
 			 struct arena *a, void *out, size_t *n, size_t sz, struct sh_error *err);
+/*
+ * Typed values for a statement's parameters ?1..?n, in order. The constructors are
+ * functions so that the compiler checks each value's type: sq_int (any integer or bool),
+ * sq_text (NULL binds NULL), sq_id (a row id: 0 binds NULL), sq_blob (NULL binds NULL).
+ * Text and blobs are copied when bound: the caller keeps what it passes.
+ */
+enum sq_kind { SQ_INT = 1, SQ_TEXT, SQ_ID, SQ_BLOB };
+struct sq_val {
+	enum sq_kind kind;
+	int64_t i;
+	const void *p;
+	size_t len;
+};
+static inline struct sq_val sq_int(int64_t v)
+{
+	return (struct sq_val){ .kind = SQ_INT, .i = v };
+}
+static inline struct sq_val sq_text(const char *s)
+{
+	return (struct sq_val){ .kind = SQ_TEXT, .p = s };
+}
+static inline struct sq_val sq_id(int64_t id)
+{
+	return (struct sq_val){ .kind = SQ_ID, .i = id };
+}
+static inline struct sq_val sq_blob(const void *p, size_t len)
+{
+	return (struct sq_val){ .kind = SQ_BLOB, .p = p, .len = len };
+}
+/* The two arguments (array, count) that sq_bind and sq_write take, from a list of values. */
+#define SQ_VALS(...)                            \
+	(const struct sq_val[]){ __VA_ARGS__ }, \
+		sizeof((const struct sq_val[]){ __VA_ARGS__ }) / sizeof(struct sq_val)
+
+/*
+ * sql from the statement cache (sq_prep) with v[0..n) bound to ?1..?n; NULL with err set
+ * when it does not prepare, when n is not the number of parameters the SQL takes or a
+ * value's kind is unknown (SH_EINTERNAL: a bug, said loudly), or a value does not bind.
+ * The statement is the connection's, as with sq_prep; sq_row and sq_rows take it (NULL
+ * included).
+ */
+sqlite3_stmt *sq_bind(struct sconn *c, const char *sql, const struct sq_val *v, size_t n,
+		      struct sh_error *err);
+/*
+ * The shape of a write: on the writer connection, runs sql (cached) with v bound as
+ * sq_bind does (a RETURNING clause's rows are not read: SQLite makes every change on
+ * the first step). A constraint failure is SH_ECONFLICT (sq_err). With missing set,
+ * changing no row is SH_ENOTFOUND with that text. done (may be NULL) gets the rows
+ * changed and, when one was, the last inserted row id (meaningful for an INSERT only);
+ * both 0 on failure.
+ */
+struct sq_done {
+	int64_t changes;
+	int64_t rowid;
+};
+enum sh_code sq_write(struct store_conn *c, const char *sql, const char *missing,
+		      struct sq_done *done, const struct sq_val *v, size_t n, struct sh_error *err);
+/* sq_write of an INSERT: *id is the row inserted, 0 when none was (ON CONFLICT DO NOTHING)
+ * or on failure. */
+enum sh_code sq_insert(struct store_conn *c, const char *sql, int64_t *id, const struct sq_val *v,
+		       size_t n, struct sh_error *err);
+/* The first column of st's first row as an integer into *out (0 without a row or for NULL);
+ * st as sq_row takes it. */
+enum sh_code sq_value(struct sconn *c, sqlite3_stmt *st, int64_t *out, struct sh_error *err);
+/* The same for the first n columns, into out[0..n). */
+enum sh_code sq_ints(struct sconn *c, sqlite3_stmt *st, int64_t *out, int n, struct sh_error *err);
+/* The same for a text (copied into a; NULL without a row or for NULL). */
+enum sh_code sq_text_value(struct sconn *c, sqlite3_stmt *st, struct arena *a, char **out,
+			   struct sh_error *err);
 /* Column text copied into the arena, with *has_nul set when it holds a NUL byte. */
 char *sq_col_text_checked(sqlite3_stmt *st, int i, struct arena *a, bool *has_nul);
 

@@ -11,14 +11,6 @@
 #include "lib/common.h"
 #include "store/sqlite_internal.h"
 
-static void bind_id(sqlite3_stmt *st, int i, int64_t id)
-{
-	if (id)
-		sqlite3_bind_int64(st, i, id);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /* ---- rosters ---- */
 
 /* Can user u be paged: enabled, with an e-mail address or a webhook (SQL). */
@@ -33,27 +25,29 @@ static void bind_id(sqlite3_stmt *st, int i, int64_t id)
 		"s") " FROM roster r JOIN users u ON u.id = r.user_id"                      \
 		     " LEFT JOIN users f ON f.id = r.fallback_id JOIN users s ON s.id = r.supervisor_id"
 
+#define SQ_REC struct roster_rec
+static const struct sq_col roster_cols[] = { SQ_C(id),
+					     SQ_C(agency_id),
+					     SQ_C(area),
+					     SQ_C(starts_at),
+					     SQ_C(ends_at),
+					     SQ_C(user_id),
+					     SQ_C(fallback_id),
+					     SQ_C(supervisor_id),
+					     SQ_C(created_at),
+					     SQ_C(created_by),
+					     SQ_C(removed_at),
+					     SQ_C(user_name),
+					     SQ_C(fallback_name),
+					     SQ_C(supervisor_name),
+					     SQ_C(user_pageable),
+					     SQ_C(fallback_pageable),
+					     SQ_C(supervisor_pageable) };
+#undef SQ_REC
+
 static void read_roster(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct roster_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->agency_id = sqlite3_column_int64(st, 1);
-	r->area = sq_col_text(st, 2, a);
-	r->starts_at = sqlite3_column_int64(st, 3);
-	r->ends_at = sqlite3_column_int64(st, 4);
-	r->user_id = sqlite3_column_int64(st, 5);
-	r->fallback_id = sqlite3_column_int64(st, 6);
-	r->supervisor_id = sqlite3_column_int64(st, 7);
-	r->created_at = sqlite3_column_int64(st, 8);
-	r->created_by = sqlite3_column_int64(st, 9);
-	r->removed_at = sqlite3_column_int64(st, 10);
-	r->user_name = sq_col_text(st, 11, a);
-	r->fallback_name = sq_col_text(st, 12, a);
-	r->supervisor_name = sq_col_text(st, 13, a);
-	r->user_pageable = sqlite3_column_int(st, 14) != 0;
-	r->fallback_pageable = sqlite3_column_int(st, 15) != 0;
-	r->supervisor_pageable = sqlite3_column_int(st, 16) != 0;
+	SQ_MAP(st, 0, a, rec, roster_cols);
 }
 
 enum sh_code sqlite_roster_insert(struct store_conn *c, struct roster_rec *r, struct sh_error *err)
@@ -61,25 +55,14 @@ enum sh_code sqlite_roster_insert(struct store_conn *c, struct roster_rec *r, st
 	static const char sql[] =
 		"INSERT INTO roster(agency_id, area, starts_at, ends_at, user_id, fallback_id,"
 		" supervisor_id, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	enum sh_code rc = sq_insert(
+		c, sql, &r->id,
+		SQ_VALS(sq_int(r->agency_id), sq_text(r->area), sq_int(r->starts_at),
+			sq_int(r->ends_at), sq_int(r->user_id), sq_id(r->fallback_id),
+			sq_int(r->supervisor_id), sq_int(r->created_at), sq_int(r->created_by)),
+		err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->agency_id);
-	sq_bind_text(st, 2, r->area);
-	sqlite3_bind_int64(st, 3, r->starts_at);
-	sqlite3_bind_int64(st, 4, r->ends_at);
-	sqlite3_bind_int64(st, 5, r->user_id);
-	bind_id(st, 6, r->fallback_id);
-	sqlite3_bind_int64(st, 7, r->supervisor_id);
-	sqlite3_bind_int64(st, 8, r->created_at);
-	sqlite3_bind_int64(st, 9, r->created_by);
-	if ((rc = sq_exec_stmt(sc, st, err)))
-		return rc;
-	r->id = sqlite3_last_insert_rowid(sc->db);
-	return SH_OK;
+	return rc;
 }
 
 enum sh_code sqlite_roster_list(struct store_conn *c, int64_t agency_id, const char *area,
@@ -92,14 +75,9 @@ enum sh_code sqlite_roster_list(struct store_conn *c, int64_t agency_id, const c
 		" AND (?3 = 0 OR r.starts_at < ?3) AND (?4 IS NULL OR r.area = ?4)"
 		" ORDER BY r.starts_at, r.id";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	sqlite3_stmt *st = sq_bind(
+		sc, sql, SQ_VALS(sq_int(agency_id), sq_int(from), sq_int(to), sq_text(area)), err);
 
-	if (st) {
-		sqlite3_bind_int64(st, 1, agency_id);
-		sqlite3_bind_int64(st, 2, from);
-		sqlite3_bind_int64(st, 3, to);
-		sq_bind_text(st, 4, area);
-	}
 	return sq_rows(sc, st, read_roster, a, out, n, sizeof(**out), err);
 }
 
@@ -116,19 +94,7 @@ enum sh_code sqlite_roster_remove(struct store_conn *c, int64_t id, int64_t at,
 {
 	static const char sql[] =
 		"UPDATE roster SET removed_at = ?2 WHERE id = ?1 AND removed_at = 0";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
-
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, at);
-	if ((rc = sq_exec_stmt(sc, st, err)))
-		return rc;
-	if (!sqlite3_changes(sc->db))
-		return sh_error_set(err, SH_ENOTFOUND, "no such roster entry");
-	return SH_OK;
+	return sq_write(c, sql, "no such roster entry", NULL, SQ_VALS(sq_int(id), sq_int(at)), err);
 }
 
 enum sh_code sqlite_roster_at(struct store_conn *c, int64_t agency_id, const char *area, int64_t t,
@@ -140,50 +106,32 @@ enum sh_code sqlite_roster_at(struct store_conn *c, int64_t agency_id, const cha
 		" AND r.ends_at > ?3 AND (r.area = ?2 OR r.area = '*')"
 		" ORDER BY r.area = '*', r.starts_at DESC, r.id DESC LIMIT 1";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
+	sqlite3_stmt *st = sq_bind(
+		sc, sql, SQ_VALS(sq_int(agency_id), sq_text(area ? area : "*"), sq_int(t)), err);
 
-	memset(out, 0, sizeof(*out));
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, agency_id);
-	sq_bind_text(st, 2, area ? area : "*");
-	sqlite3_bind_int64(st, 3, t);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (row) {
-		read_roster(st, a, out);
-		sqlite3_reset(st);
-	}
-	return SH_OK;
+	return sq_row(sc, st, read_roster, a, out, sizeof(*out), NULL, err);
 }
 
 /* ---- contact channels ---- */
+
+#define SQ_REC struct channel_rec
+static const struct sq_col channels_cols[] = { SQ_C(user_id), SQ_C(webhook_url),
+					       SQ_B(webhook_secret, webhook_secret_len),
+					       SQ_C(email), SQ_C(updated_at) };
+#undef SQ_REC
+
+static void read_channels(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	SQ_MAP(st, 0, a, rec, channels_cols);
+}
 
 enum sh_code sqlite_channels_get(struct store_conn *c, int64_t user_id, struct arena *a,
 				 struct channel_rec *out, struct sh_error *err)
 {
 	static const char sql[] = "SELECT user_id, webhook_url, webhook_secret, email, updated_at"
 				  " FROM user_channels WHERE user_id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
 
-	memset(out, 0, sizeof(*out));
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, user_id);
-	if ((rc = sq_step(sc, st, &row, err)) || !row)
-		return rc;
-	out->user_id = sqlite3_column_int64(st, 0);
-	out->webhook_url = sq_col_text(st, 1, a);
-	out->webhook_secret = sq_col_blob(st, 2, a, &out->webhook_secret_len);
-	out->email = sq_col_text(st, 3, a);
-	out->updated_at = sqlite3_column_int64(st, 4);
-	sqlite3_reset(st);
-	return SH_OK;
+	return sq_row_id(sconn_of(c), sql, user_id, read_channels, a, out, sizeof(*out), NULL, err);
 }
 
 enum sh_code sqlite_channels_set(struct store_conn *c, const struct channel_rec *r,
@@ -195,24 +143,15 @@ enum sh_code sqlite_channels_set(struct store_conn *c, const struct channel_rec 
 		" webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret,"
 		" email = excluded.email, updated_at = excluded.updated_at";
 	static const char del[] = "DELETE FROM user_channels WHERE user_id = ?1";
-	struct sconn *sc = sconn_of(c);
-	bool none = !r->webhook_url && !r->email;
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, none ? del : put, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->user_id);
-	if (!none) {
-		sq_bind_text(st, 2, r->webhook_url);
-		if (r->webhook_url && r->webhook_secret)
-			sqlite3_bind_blob(st, 3, r->webhook_secret, (int)r->webhook_secret_len,
-					  SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_null(st, 3);
-		sq_bind_text(st, 4, r->email);
-		sqlite3_bind_int64(st, 5, r->updated_at);
-	}
-	return sq_exec_stmt(sc, st, err);
+	if (!r->webhook_url && !r->email)
+		return sq_write(c, del, NULL, NULL, SQ_VALS(sq_int(r->user_id)), err);
+	return sq_write(
+		c, put, NULL, NULL,
+		SQ_VALS(sq_int(r->user_id), sq_text(r->webhook_url),
+			sq_blob(r->webhook_url ? r->webhook_secret : NULL, r->webhook_secret_len),
+			sq_text(r->email), sq_int(r->updated_at)),
+		err);
 }
 
 /* ---- summonses ---- */
@@ -226,30 +165,19 @@ enum sh_code sqlite_channels_set(struct store_conn *c, const struct channel_rec 
 	" FROM summons s JOIN cases c ON c.id = s.case_id JOIN agencies g ON g.id = s.agency_id" \
 	" LEFT JOIN users u ON u.id = s.acked_by"
 
+#define SQ_REC struct summons_rec
+static const struct sq_col summons_cols[] = {
+	SQ_C(id),	   SQ_C(case_id),     SQ_C(agency_id),	   SQ_C(step),
+	SQ_C(step_title),  SQ_C(episode),     SQ_C(due_at),	   SQ_C(roster_id),
+	SQ_C(stage),	   SQ_C(role),	      SQ_C(created_at),	   SQ_C(stage_at),
+	SQ_C(acked_at),	   SQ_C(acked_by),    SQ_C(ack_how),	   SQ_C(area),
+	SQ_C(agency_name), SQ_C(agency_kind), SQ_C(acked_by_name), SQ_C(reached)
+};
+#undef SQ_REC
+
 static void read_summons(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct summons_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->case_id = sq_col_text(st, 1, a);
-	r->agency_id = sqlite3_column_int64(st, 2);
-	r->step = sq_col_text(st, 3, a);
-	r->step_title = sq_col_text(st, 4, a);
-	r->episode = sqlite3_column_int(st, 5);
-	r->due_at = sqlite3_column_int64(st, 6);
-	r->roster_id = sqlite3_column_int64(st, 7);
-	r->stage = sqlite3_column_int(st, 8);
-	r->role = sq_col_text(st, 9, a);
-	r->created_at = sqlite3_column_int64(st, 10);
-	r->stage_at = sqlite3_column_int64(st, 11);
-	r->acked_at = sqlite3_column_int64(st, 12);
-	r->acked_by = sqlite3_column_int64(st, 13);
-	r->ack_how = sq_col_text(st, 14, a);
-	r->area = sq_col_text(st, 15, a);
-	r->agency_name = sq_col_text(st, 16, a);
-	r->agency_kind = sq_col_text(st, 17, a);
-	r->acked_by_name = sq_col_text(st, 18, a);
-	r->reached = sqlite3_column_int(st, 19) != 0;
+	SQ_MAP(st, 0, a, rec, summons_cols);
 }
 
 enum sh_code sqlite_summons_insert(struct store_conn *c, struct summons_rec *r, bool *inserted,
@@ -260,29 +188,16 @@ enum sh_code sqlite_summons_insert(struct store_conn *c, struct summons_rec *r, 
 		" roster_id, stage, role, created_at, stage_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 		" ON CONFLICT(case_id, agency_id, step, episode) DO NOTHING";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	enum sh_code rc =
+		sq_insert(c, sql, &r->id,
+			  SQ_VALS(sq_text(r->case_id), sq_int(r->agency_id), sq_text(r->step),
+				  sq_text(r->step_title), sq_int(r->episode), sq_int(r->due_at),
+				  sq_id(r->roster_id), sq_int(r->stage), sq_text(r->role),
+				  sq_int(r->created_at), sq_int(r->stage_at)),
+			  err);
 
-	*inserted = false;
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, r->case_id);
-	sqlite3_bind_int64(st, 2, r->agency_id);
-	sq_bind_text(st, 3, r->step);
-	sq_bind_text(st, 4, r->step_title);
-	sqlite3_bind_int(st, 5, r->episode);
-	sqlite3_bind_int64(st, 6, r->due_at);
-	bind_id(st, 7, r->roster_id);
-	sqlite3_bind_int(st, 8, r->stage);
-	sq_bind_text(st, 9, r->role);
-	sqlite3_bind_int64(st, 10, r->created_at);
-	sqlite3_bind_int64(st, 11, r->stage_at);
-	if ((rc = sq_exec_stmt(sc, st, err)))
-		return rc;
-	*inserted = sqlite3_changes(sc->db) > 0;
-	r->id = *inserted ? sqlite3_last_insert_rowid(sc->db) : 0;
-	return SH_OK;
+	*inserted = r->id != 0;
+	return rc;
 }
 
 enum sh_code sqlite_summons_list(struct store_conn *c, const char *case_id, struct arena *a,
@@ -323,12 +238,8 @@ enum sh_code sqlite_summons_due(struct store_conn *c, int64_t before, int limit,
 		" WHERE k.case_id = s.case_id AND k.step = s.step AND k.episode = s.episode"
 		" AND k.state = 'pending') ORDER BY s.stage_at, s.id LIMIT ?2";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	sqlite3_stmt *st = sq_bind(sc, sql, SQ_VALS(sq_int(before), sq_int(limit)), err);
 
-	if (st) {
-		sqlite3_bind_int64(st, 1, before);
-		sqlite3_bind_int(st, 2, limit);
-	}
 	return sq_rows(sc, st, read_summons, a, out, n, sizeof(**out), err);
 }
 
@@ -341,22 +252,13 @@ enum sh_code sqlite_summons_advance(struct store_conn *c, int64_t id, int from, 
 		" WHERE id = ?1 AND stage = ?2 AND acked_at = 0 AND EXISTS (SELECT 1 FROM case_steps k"
 		" WHERE k.case_id = summons.case_id AND k.step = summons.step"
 		" AND k.episode = summons.episode AND k.state = 'pending')";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	struct sq_done done;
+	enum sh_code rc = sq_write(
+		c, sql, NULL, &done,
+		SQ_VALS(sq_int(id), sq_int(from), sq_int(stage), sq_text(role), sq_int(at)), err);
 
-	*changed = false;
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, from);
-	sqlite3_bind_int(st, 3, stage);
-	sq_bind_text(st, 4, role);
-	sqlite3_bind_int64(st, 5, at);
-	if ((rc = sq_exec_stmt(sc, st, err)))
-		return rc;
-	*changed = sqlite3_changes(sc->db) > 0;
-	return SH_OK;
+	*changed = done.changes > 0;
+	return rc;
 }
 
 enum sh_code sqlite_summons_ack(struct store_conn *c, int64_t id, int64_t at, int64_t by,
@@ -364,21 +266,12 @@ enum sh_code sqlite_summons_ack(struct store_conn *c, int64_t id, int64_t at, in
 {
 	static const char sql[] = "UPDATE summons SET acked_at = ?2, acked_by = ?3, ack_how = ?4"
 				  " WHERE id = ?1 AND acked_at = 0";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	struct sq_done done;
+	enum sh_code rc = sq_write(c, sql, NULL, &done,
+				   SQ_VALS(sq_int(id), sq_int(at), sq_int(by), sq_text(how)), err);
 
-	*changed = false;
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, at);
-	sqlite3_bind_int64(st, 3, by);
-	sq_bind_text(st, 4, how);
-	if ((rc = sq_exec_stmt(sc, st, err)))
-		return rc;
-	*changed = sqlite3_changes(sc->db) > 0;
-	return SH_OK;
+	*changed = done.changes > 0;
+	return rc;
 }
 
 /* ---- the outbox ---- */
@@ -392,41 +285,43 @@ enum sh_code sqlite_summons_ack(struct store_conn *c, int64_t id, int64_t at, in
 	" FROM outbox o JOIN users u ON u.id = o.user_id JOIN agencies g ON g.id = o.agency_id" \
 	" LEFT JOIN user_channels ch ON ch.user_id = o.user_id"
 
+#define SQ_REC struct outbox_rec
+static const struct sq_col outbox_cols[] = { SQ_C(id),
+					     SQ_C(kind),
+					     SQ_C(stage),
+					     SQ_C(role),
+					     SQ_C(case_id),
+					     SQ_C(step),
+					     SQ_C(episode),
+					     SQ_C(step_title),
+					     SQ_C(due_at),
+					     SQ_C(area),
+					     SQ_C(agency_id),
+					     SQ_C(summons_id),
+					     SQ_C(user_id),
+					     SQ_C(channel),
+					     SQ_C(target),
+					     SQ_C(status),
+					     SQ_C(attempts),
+					     SQ_C(created_at),
+					     SQ_C(next_attempt_at),
+					     SQ_C(claimed_by),
+					     SQ_C(claimed_until),
+					     SQ_C(sent_at),
+					     SQ_C(acked_at),
+					     SQ_C(acked_by),
+					     SQ_C(last_error),
+					     SQ_C(username),
+					     SQ_C(display_name),
+					     SQ_C(agency_name),
+					     SQ_C(webhook_url),
+					     SQ_C(email),
+					     SQ_B(webhook_secret, webhook_secret_len) };
+#undef SQ_REC
+
 static void read_outbox(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct outbox_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->kind = sq_col_text(st, 1, a);
-	r->stage = sqlite3_column_int(st, 2);
-	r->role = sq_col_text(st, 3, a);
-	r->case_id = sq_col_text(st, 4, a);
-	r->step = sq_col_text(st, 5, a);
-	r->episode = sqlite3_column_int(st, 6);
-	r->step_title = sq_col_text(st, 7, a);
-	r->due_at = sqlite3_column_int64(st, 8);
-	r->area = sq_col_text(st, 9, a);
-	r->agency_id = sqlite3_column_int64(st, 10);
-	r->summons_id = sqlite3_column_int64(st, 11);
-	r->user_id = sqlite3_column_int64(st, 12);
-	r->channel = sq_col_text(st, 13, a);
-	r->target = sq_col_text(st, 14, a);
-	r->status = sq_col_text(st, 15, a);
-	r->attempts = sqlite3_column_int(st, 16);
-	r->created_at = sqlite3_column_int64(st, 17);
-	r->next_attempt_at = sqlite3_column_int64(st, 18);
-	r->claimed_by = sq_col_text(st, 19, a);
-	r->claimed_until = sqlite3_column_int64(st, 20);
-	r->sent_at = sqlite3_column_int64(st, 21);
-	r->acked_at = sqlite3_column_int64(st, 22);
-	r->acked_by = sqlite3_column_int64(st, 23);
-	r->last_error = sq_col_text(st, 24, a);
-	r->username = sq_col_text(st, 25, a);
-	r->display_name = sq_col_text(st, 26, a);
-	r->agency_name = sq_col_text(st, 27, a);
-	r->webhook_url = sq_col_text(st, 28, a);
-	r->email = sq_col_text(st, 29, a);
-	r->webhook_secret = sq_col_blob(st, 30, a, &r->webhook_secret_len);
+	SQ_MAP(st, 0, a, rec, outbox_cols);
 }
 
 enum sh_code sqlite_outbox_insert(struct store_conn *c, struct outbox_rec *r, bool *inserted,
@@ -437,34 +332,17 @@ enum sh_code sqlite_outbox_insert(struct store_conn *c, struct outbox_rec *r, bo
 		" area, agency_id, summons_id, user_id, channel, target, created_at, next_attempt_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
 		" ON CONFLICT(case_id, step, episode, kind, stage, user_id, channel) DO NOTHING";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	enum sh_code rc = sq_insert(
+		c, sql, &r->id,
+		SQ_VALS(sq_text(r->kind), sq_int(r->stage), sq_text(r->role), sq_text(r->case_id),
+			sq_text(r->step), sq_int(r->episode), sq_text(r->step_title),
+			sq_int(r->due_at), sq_text(r->area), sq_int(r->agency_id),
+			sq_id(r->summons_id), sq_int(r->user_id), sq_text(r->channel),
+			sq_text(r->target), sq_int(r->created_at), sq_int(r->next_attempt_at)),
+		err);
 
-	*inserted = false;
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, r->kind);
-	sqlite3_bind_int(st, 2, r->stage);
-	sq_bind_text(st, 3, r->role);
-	sq_bind_text(st, 4, r->case_id);
-	sq_bind_text(st, 5, r->step);
-	sqlite3_bind_int(st, 6, r->episode);
-	sq_bind_text(st, 7, r->step_title);
-	sqlite3_bind_int64(st, 8, r->due_at);
-	sq_bind_text(st, 9, r->area);
-	sqlite3_bind_int64(st, 10, r->agency_id);
-	bind_id(st, 11, r->summons_id);
-	sqlite3_bind_int64(st, 12, r->user_id);
-	sq_bind_text(st, 13, r->channel);
-	sq_bind_text(st, 14, r->target);
-	sqlite3_bind_int64(st, 15, r->created_at);
-	sqlite3_bind_int64(st, 16, r->next_attempt_at);
-	if ((rc = sq_exec_stmt(sc, st, err)))
-		return rc;
-	*inserted = sqlite3_changes(sc->db) > 0;
-	r->id = *inserted ? sqlite3_last_insert_rowid(sc->db) : 0;
-	return SH_OK;
+	*inserted = r->id != 0;
+	return rc;
 }
 
 enum sh_code sqlite_outbox_get(struct store_conn *c, int64_t id, struct arena *a,
@@ -485,12 +363,10 @@ enum sh_code sqlite_outbox_list(struct store_conn *c, const char *case_id, const
 		"SELECT " OUTBOX_COLS
 		" WHERE (?1 IS NULL OR o.status = ?1) ORDER BY o.id DESC LIMIT ?2";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, case_id ? by_case : by_status, err);
+	sqlite3_stmt *st =
+		sq_bind(sc, case_id ? by_case : by_status,
+			SQ_VALS(sq_text(case_id ? case_id : status), sq_int(limit)), err);
 
-	if (st) {
-		sq_bind_text(st, 1, case_id ? case_id : status);
-		sqlite3_bind_int(st, 2, limit);
-	}
 	return sq_rows(sc, st, read_outbox, a, out, n, sizeof(**out), err);
 }
 
@@ -499,20 +375,9 @@ enum sh_code sqlite_outbox_next_due(struct store_conn *c, int64_t *at, struct sh
 	static const char sql[] = "SELECT min(max(next_attempt_at, claimed_until)) FROM outbox"
 				  " WHERE status = 'pending'";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
 
-	*at = 0;
-	if (!st)
-		return err->code;
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (row) {
-		*at = sqlite3_column_int64(st, 0); /* NULL (no row pending) reads as 0 */
-		sqlite3_reset(st);
-	}
-	return SH_OK;
+	/* NULL (no row pending) reads as 0 */
+	return sq_value(sc, sq_prep(sc, sql, err), at, err);
 }
 
 enum sh_code sqlite_outbox_claim(struct store_conn *c, const char *worker, int64_t now,
@@ -536,12 +401,11 @@ enum sh_code sqlite_outbox_claim(struct store_conn *c, const char *worker, int64
 	*n = 0;
 	if (limit > (int)ARRAY_SIZE(ids))
 		limit = (int)ARRAY_SIZE(ids);
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, claim, err)))
+	if (sq_need_writer(c, err) ||
+	    !(st = sq_bind(sc, claim,
+			   SQ_VALS(sq_text(worker), sq_int(now), sq_int(until), sq_int(limit)),
+			   err)))
 		return err->code;
-	sq_bind_text(st, 1, worker);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, until);
-	sqlite3_bind_int(st, 4, limit);
 	while (!(rc = sq_step(sc, st, &row, err)) && row)
 		if (nids < ARRAY_SIZE(ids))
 			ids[nids++] = sqlite3_column_int64(st, 0);
@@ -566,46 +430,28 @@ enum sh_code sqlite_outbox_finish(struct store_conn *c, const struct outbox_rec 
 		" THEN 'cancelled' ELSE ?3 END, attempts = ?4, next_attempt_at = ?5, sent_at = ?6,"
 		" target = ?7, last_error = ?8, claimed_by = NULL, claimed_until = 0"
 		" WHERE id = ?1 AND claimed_by = ?2";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->id);
-	sq_bind_text(st, 2, worker);
-	sq_bind_text(st, 3, r->status);
-	sqlite3_bind_int(st, 4, r->attempts);
-	sqlite3_bind_int64(st, 5, r->next_attempt_at);
-	sqlite3_bind_int64(st, 6, r->sent_at);
-	sq_bind_text(st, 7, r->target ? r->target : "");
-	sq_bind_text(st, 8, r->last_error);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL,
+			SQ_VALS(sq_int(r->id), sq_text(worker), sq_text(r->status),
+				sq_int(r->attempts), sq_int(r->next_attempt_at), sq_int(r->sent_at),
+				sq_text(r->target ? r->target : ""), sq_text(r->last_error)),
+			err);
 }
 
 enum sh_code sqlite_outbox_release(struct store_conn *c, const char *worker, struct sh_error *err)
 {
 	static const char sql[] = "UPDATE outbox SET claimed_by = NULL, claimed_until = 0"
 				  " WHERE claimed_by = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, worker);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL, SQ_VALS(sq_text(worker)), err);
 }
 
 enum sh_code sqlite_outbox_cancel(struct store_conn *c, int64_t summons_id, struct sh_error *err)
 {
 	static const char sql[] = "UPDATE outbox SET status = 'cancelled'"
 				  " WHERE summons_id = ?1 AND status = 'pending'";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, summons_id);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL, SQ_VALS(sq_int(summons_id)), err);
 }
 
 enum sh_code sqlite_outbox_ack(struct store_conn *c, int64_t id, int64_t at, int64_t by,
@@ -613,34 +459,26 @@ enum sh_code sqlite_outbox_ack(struct store_conn *c, int64_t id, int64_t at, int
 {
 	static const char sql[] = "UPDATE outbox SET acked_at = ?2, acked_by = ?3"
 				  " WHERE id = ?1 AND acked_at = 0";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, at);
-	sqlite3_bind_int64(st, 3, by);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL, SQ_VALS(sq_int(id), sq_int(at), sq_int(by)), err);
 }
 
 /* ---- step alerts ---- */
 
+#define SQ_REC struct step_alert_rec
+static const struct sq_col step_alert_candidates_cols[] = {
+	SQ_C(case_id),	     SQ_C(area),
+	SQ_C(protocol_id),   SQ_C(step),
+	SQ_C(episode),	     SQ_C(owner),
+	SQ_C(agency_id),     SQ_C(opened_at),
+	SQ_C(due_at),	     SQ_C(due_soon_marked),
+	SQ_C(overdue_marked)
+};
+#undef SQ_REC
+
 static void map_step_alert_candidates(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct step_alert_rec *r = rec;
-
-	r->case_id = sq_col_text(st, 0, a);
-	r->area = sq_col_text(st, 1, a);
-	r->protocol_id = sqlite3_column_int64(st, 2);
-	r->step = sq_col_text(st, 3, a);
-	r->episode = sqlite3_column_int(st, 4);
-	r->owner = sq_col_text(st, 5, a);
-	r->agency_id = sqlite3_column_int64(st, 6);
-	r->opened_at = sqlite3_column_int64(st, 7);
-	r->due_at = sqlite3_column_int64(st, 8);
-	r->due_soon_marked = sqlite3_column_int(st, 9) != 0;
-	r->overdue_marked = sqlite3_column_int(st, 10) != 0;
+	SQ_MAP(st, 0, a, rec, step_alert_candidates_cols);
 }
 
 enum sh_code sqlite_step_alert_candidates(struct store_conn *c, int64_t now, int percent, int limit,
@@ -667,13 +505,9 @@ enum sh_code sqlite_step_alert_candidates(struct store_conn *c, int64_t now, int
 		"  AND x.kind = CASE WHEN k.due_at < ?1 THEN 'overdue' ELSE 'due_soon' END)"
 		" ORDER BY k.due_at LIMIT ?3";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	sqlite3_stmt *st =
+		sq_bind(sc, sql, SQ_VALS(sq_int(now), sq_int(percent), sq_int(limit)), err);
 
-	if (st) {
-		sqlite3_bind_int64(st, 1, now);
-		sqlite3_bind_int(st, 2, percent);
-		sqlite3_bind_int(st, 3, limit);
-	}
 	return sq_rows(sc, st, map_step_alert_candidates, a, out, n, sizeof(**out), err);
 }
 
@@ -686,21 +520,12 @@ enum sh_code sqlite_step_alert_mark(struct store_conn *c, const char *case_id, c
 		" SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM case_steps k"
 		" WHERE k.case_id = ?1 AND k.step = ?2 AND k.episode = ?3 AND k.state = 'pending')"
 		" ON CONFLICT(case_id, step, episode, kind) DO NOTHING";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	struct sq_done done;
+	enum sh_code rc = sq_write(c, sql, NULL, &done,
+				   SQ_VALS(sq_text(case_id), sq_text(step), sq_int(episode),
+					   sq_text(kind), sq_int(at), sq_text(outcome)),
+				   err);
 
-	*inserted = false;
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, case_id);
-	sq_bind_text(st, 2, step);
-	sqlite3_bind_int(st, 3, episode);
-	sq_bind_text(st, 4, kind);
-	sqlite3_bind_int64(st, 5, at);
-	sq_bind_text(st, 6, outcome);
-	if ((rc = sq_exec_stmt(sc, st, err)))
-		return rc;
-	*inserted = sqlite3_changes(sc->db) > 0;
-	return SH_OK;
+	*inserted = done.changes > 0;
+	return rc;
 }

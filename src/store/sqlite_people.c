@@ -9,29 +9,35 @@
 	" a.home_area, a.disabled, u.totp_secret, u.totp_enrolled_at, u.totp_last_step,"     \
 	" u.last_active_at, u.sso_id, a.password_signin"
 
+/* USER_COLS, in order */
+#define SQ_REC struct user_rec
+static const struct sq_col user_cols[] = { SQ_C(id),
+					   SQ_C(agency_id),
+					   SQ_C(username),
+					   SQ_C(display_name),
+					   SQ_C(contact),
+					   SQ_C(role),
+					   SQ_C(password_hash),
+					   SQ_C(disabled),
+					   SQ_C(failed_logins),
+					   SQ_C(locked_until),
+					   SQ_C(created_at),
+					   SQ_C(agency_name),
+					   SQ_C(agency_kind),
+					   SQ_C(agency_home_area),
+					   SQ_C(agency_disabled),
+					   SQ_B(totp_secret, totp_secret_len),
+					   SQ_C(totp_enrolled_at),
+					   SQ_C(totp_last_step),
+					   SQ_C(last_active_at),
+					   SQ_C(sso_id),
+					   SQ_C(agency_password_signin) };
+#undef SQ_REC
+
+/* a user_rec from USER_COLS at column i */
 static void read_user(sqlite3_stmt *st, int i, struct arena *a, struct user_rec *u)
 {
-	u->id = sqlite3_column_int64(st, i + 0);
-	u->agency_id = sqlite3_column_int64(st, i + 1);
-	u->username = sq_col_text(st, i + 2, a);
-	u->display_name = sq_col_text(st, i + 3, a);
-	u->contact = sq_col_text(st, i + 4, a);
-	u->role = sq_col_text(st, i + 5, a);
-	u->password_hash = sq_col_text(st, i + 6, a);
-	u->disabled = sqlite3_column_int(st, i + 7) != 0;
-	u->failed_logins = sqlite3_column_int(st, i + 8);
-	u->locked_until = sqlite3_column_int64(st, i + 9);
-	u->created_at = sqlite3_column_int64(st, i + 10);
-	u->agency_name = sq_col_text(st, i + 11, a);
-	u->agency_kind = sq_col_text(st, i + 12, a);
-	u->agency_home_area = sq_col_text(st, i + 13, a);
-	u->agency_disabled = sqlite3_column_int(st, i + 14) != 0;
-	u->totp_secret = sq_col_blob(st, i + 15, a, &u->totp_secret_len);
-	u->totp_enrolled_at = sqlite3_column_int64(st, i + 16);
-	u->totp_last_step = sqlite3_column_int64(st, i + 17);
-	u->last_active_at = sqlite3_column_int64(st, i + 18);
-	u->sso_id = sq_col_text(st, i + 19, a);
-	u->agency_password_signin = sqlite3_column_int(st, i + 20) != 0;
+	SQ_MAP(st, i, a, u, user_cols);
 }
 
 static enum sh_code read_areas(struct sconn *sc, int64_t agency_id, struct arena *a,
@@ -63,52 +69,45 @@ static enum sh_code read_areas(struct sconn *sc, int64_t agency_id, struct arena
 	return SH_OK;
 }
 
+/* The agency's areas, added to those it has. */
+static enum sh_code add_areas(struct store_conn *c, const struct agency_rec *r,
+			      struct sh_error *err)
+{
+	static const char sql[] =
+		"INSERT OR IGNORE INTO agency_areas(agency_id, area) VALUES (?1, ?2)";
+	enum sh_code rc = SH_OK;
+
+	for (const char **ar = r->areas; !rc && ar && *ar; ar++)
+		rc = sq_write(c, sql, NULL, NULL, SQ_VALS(sq_int(r->id), sq_text(*ar)), err);
+	return rc;
+}
+
 enum sh_code sqlite_agency_insert(struct store_conn *c, struct agency_rec *r, struct sh_error *err)
 {
 	static const char sql[] =
 		"INSERT INTO agencies(name, kind, home_area, disabled, created_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5)";
-	static const char area_sql[] =
-		"INSERT OR IGNORE INTO agency_areas(agency_id, area) VALUES (?1, ?2)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	enum sh_code rc =
+		sq_insert(c, sql, &r->id,
+			  SQ_VALS(sq_text(r->name), sq_text(r->kind), sq_text(r->home_area),
+				  sq_int(r->disabled), sq_int(r->created_at)),
+			  err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, r->name);
-	sq_bind_text(st, 2, r->kind);
-	sq_bind_text(st, 3, r->home_area);
-	sqlite3_bind_int(st, 4, r->disabled);
-	sqlite3_bind_int64(st, 5, r->created_at);
-	rc = sq_exec_stmt(sc, st, err);
 	if (rc == SH_ECONFLICT)
 		return sh_error_field(err, SH_ECONFLICT, "name", "an agency with this name exists");
-	if (rc)
-		return rc;
-	r->id = sqlite3_last_insert_rowid(sc->db);
-	for (const char **ar = r->areas; ar && *ar; ar++) {
-		if (!(st = sq_prep(sc, area_sql, err)))
-			return err->code;
-		sqlite3_bind_int64(st, 1, r->id);
-		sq_bind_text(st, 2, *ar);
-		if ((rc = sq_exec_stmt(sc, st, err)))
-			return rc;
-	}
-	return SH_OK;
+	return rc ? rc : add_areas(c, r, err);
 }
+
+#define SQ_REC struct agency_rec
+static const struct sq_col agency_cols[] = {
+	SQ_C(id),	SQ_C(name),	  SQ_C(kind),		SQ_C(home_area),
+	SQ_C(disabled), SQ_C(created_at), SQ_C(password_signin)
+};
+#undef SQ_REC
 
 static void read_agency(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct agency_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->name = sq_col_text(st, 1, a);
-	r->kind = sq_col_text(st, 2, a);
-	r->home_area = sq_col_text(st, 3, a);
-	r->disabled = sqlite3_column_int(st, 4) != 0;
-	r->created_at = sqlite3_column_int64(st, 5);
-	r->password_signin = sqlite3_column_int(st, 6) != 0;
+	SQ_MAP(st, 0, a, rec, agency_cols);
 }
 
 enum sh_code sqlite_agency_get(struct store_conn *c, int64_t id, const char *name, struct arena *a,
@@ -145,23 +144,11 @@ enum sh_code sqlite_agency_list(struct store_conn *c, struct arena *a, struct ag
 	return rc;
 }
 
+/* sql with ?1 the row's id and ?2 a value; missing as sq_write's. */
 static enum sh_code exec_id_flag(struct store_conn *c, const char *sql, int64_t id, int64_t v,
-				 const char *what,
-				 struct sh_error *err) /* what: the refusal when no row changes */
+				 const char *missing, struct sh_error *err)
 {
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
-
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, v);
-	if ((rc = sq_exec_stmt(sc, st, err)))
-		return rc;
-	if (what && sqlite3_changes(sc->db) == 0)
-		return sh_error_set(err, SH_ENOTFOUND, "%s", what);
-	return SH_OK;
+	return sq_write(c, sql, missing, NULL, SQ_VALS(sq_int(id), sq_int(v)), err);
 }
 
 enum sh_code sqlite_agency_set_disabled(struct store_conn *c, int64_t id, bool disabled,
@@ -198,28 +185,18 @@ enum sh_code sqlite_user_insert(struct store_conn *c, struct user_rec *r, struct
 		"INSERT INTO users(agency_id, username, display_name, contact, role, password_hash,"
 		" disabled, created_at, last_active_at, sso_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
 		" ?8, ?8, ?9)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	enum sh_code rc = sq_insert(
+		c, sql, &r->id,
+		SQ_VALS(sq_int(r->agency_id), sq_text(r->username), sq_text(r->display_name),
+			sq_text(r->contact), sq_text(r->role), sq_text(r->password_hash),
+			sq_int(r->disabled), sq_int(r->created_at), sq_text(r->sso_id)),
+		err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->agency_id);
-	sq_bind_text(st, 2, r->username);
-	sq_bind_text(st, 3, r->display_name);
-	sq_bind_text(st, 4, r->contact);
-	sq_bind_text(st, 5, r->role);
-	sq_bind_text(st, 6, r->password_hash);
-	sqlite3_bind_int(st, 7, r->disabled);
-	sqlite3_bind_int64(st, 8, r->created_at);
-	sq_bind_text(st, 9, r->sso_id);
-	rc = sq_exec_stmt(sc, st, err);
 	if (rc == SH_ECONFLICT)
-		return sso_taken(sc, r->sso_id, err) ? err->code
-						     : sh_error_field(err, SH_ECONFLICT, "username",
-								      "this username is taken");
-	if (!rc)
-		r->id = sqlite3_last_insert_rowid(sc->db);
+		return sso_taken(sconn_of(c), r->sso_id, err)
+			       ? err->code
+			       : sh_error_field(err, SH_ECONFLICT, "username",
+						"this username is taken");
 	return rc;
 }
 
@@ -258,7 +235,9 @@ enum sh_code sqlite_user_list(struct store_conn *c, int64_t agency_id, struct ar
 	return sq_rows_id(sconn_of(c), sql, agency_id, map_user, a, out, n, sizeof(**out), err);
 }
 
+/* ?2 unused: the shape exec_id_flag runs */
 static const char feed_remove[] = "DELETE FROM calendar_feeds WHERE user_id = ?1 AND ?2 = ?2";
+static const char codes_remove[] = "DELETE FROM recovery_codes WHERE user_id = ?1 AND ?2 = ?2";
 
 /* Every session, bearer token and calendar feed of the user ends now (disabled, a new
  * password, another agency or role). */
@@ -295,19 +274,10 @@ enum sh_code sqlite_user_set_password(struct store_conn *c, int64_t id, const ch
 {
 	static const char sql[] = "UPDATE users SET password_hash = ?2, failed_logins = 0,"
 				  " locked_until = 0 WHERE id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	enum sh_code rc =
+		sq_write(c, sql, "no such user", NULL, SQ_VALS(sq_int(id), sq_text(hash)), err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	sq_bind_text(st, 2, hash);
-	if ((rc = sq_exec_stmt(sc, st, err)))
-		return rc;
-	if (sqlite3_changes(sc->db) == 0)
-		return sh_error_set(err, SH_ENOTFOUND, "no such user");
-	return revoke_user_access(c, id, now, err);
+	return rc ? rc : revoke_user_access(c, id, now, err);
 }
 
 enum sh_code sqlite_session_insert(struct store_conn *c, const struct session_rec *r,
@@ -315,19 +285,32 @@ enum sh_code sqlite_session_insert(struct store_conn *c, const struct session_re
 {
 	static const char sql[] = "INSERT INTO sessions(id_hash, user_id, csrf_token, created_at,"
 				  " last_seen, stage, method) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, r->id_hash);
-	sqlite3_bind_int64(st, 2, r->user_id);
-	sq_bind_text(st, 3, r->csrf_token);
-	sqlite3_bind_int64(st, 4, r->created_at);
-	sqlite3_bind_int64(st, 5, r->last_seen);
-	sq_bind_text(st, 6, r->stage ? r->stage : "full");
-	sq_bind_text(st, 7, r->method ? r->method : "password");
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL,
+			SQ_VALS(sq_text(r->id_hash), sq_int(r->user_id), sq_text(r->csrf_token),
+				sq_int(r->created_at), sq_int(r->last_seen),
+				sq_text(r->stage ? r->stage : "full"),
+				sq_text(r->method ? r->method : "password")),
+			err);
+}
+
+struct session_with_user {
+	struct session_rec s;
+	struct user_rec u;
+};
+
+#define SQ_REC struct session_rec
+static const struct sq_col session_cols[] = { SQ_C(id_hash),	SQ_C(user_id),	 SQ_C(csrf_token),
+					      SQ_C(created_at), SQ_C(last_seen), SQ_C(revoked),
+					      SQ_C(stage),	SQ_C(method) };
+#undef SQ_REC
+
+static void map_session_with_user(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct session_with_user *r = rec;
+
+	SQ_MAP(st, 0, a, &r->s, session_cols);
+	read_user(st, (int)ARRAY_SIZE(session_cols), a, &r->u);
 }
 
 enum sh_code sqlite_session_get(struct store_conn *c, const char *id_hash, struct arena *a,
@@ -339,77 +322,62 @@ enum sh_code sqlite_session_get(struct store_conn *c, const char *id_hash, struc
 				  " FROM sessions s JOIN users u ON u.id = s.user_id"
 				  " JOIN agencies a ON a.id = u.agency_id WHERE s.id_hash = ?1";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
+	struct session_with_user both;
+	enum sh_code rc =
+		sq_row(sc, sq_bind(sc, sql, SQ_VALS(sq_text(id_hash)), err), map_session_with_user,
+		       a, &both, sizeof(both), N_("no such session"), err);
 
-	if (!st)
-		return err->code;
-	sq_bind_text(st, 1, id_hash);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (!row)
-		return sh_error_set(err, SH_ENOTFOUND, "no such session");
-	out->id_hash = sq_col_text(st, 0, a);
-	out->user_id = sqlite3_column_int64(st, 1);
-	out->csrf_token = sq_col_text(st, 2, a);
-	out->created_at = sqlite3_column_int64(st, 3);
-	out->last_seen = sqlite3_column_int64(st, 4);
-	out->revoked = sqlite3_column_int(st, 5) != 0;
-	out->stage = sq_col_text(st, 6, a);
-	out->method = sq_col_text(st, 7, a);
-	read_user(st, 8, a, user);
-	sqlite3_reset(st);
-	return SH_OK;
+	*out = both.s;
+	*user = both.u;
+	return rc;
 }
 
 enum sh_code sqlite_session_touch(struct store_conn *c, const char *id_hash, int64_t now,
 				  struct sh_error *err)
 {
 	static const char sql[] = "UPDATE sessions SET last_seen = ?2 WHERE id_hash = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, id_hash);
-	sqlite3_bind_int64(st, 2, now);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL, SQ_VALS(sq_text(id_hash), sq_int(now)), err);
 }
 
 enum sh_code sqlite_session_revoke(struct store_conn *c, const char *id_hash, struct sh_error *err)
 {
 	static const char sql[] = "UPDATE sessions SET revoked = 1 WHERE id_hash = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, id_hash);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL, SQ_VALS(sq_text(id_hash)), err);
 }
 
 enum sh_code sqlite_token_insert(struct store_conn *c, struct token_rec *r, struct sh_error *err)
 {
 	static const char sql[] = "INSERT INTO tokens(hash, user_id, label, created_at, expires_at,"
 				  " scope, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	enum sh_code rc =
+		sq_insert(c, sql, &r->id,
+			  SQ_VALS(sq_text(r->hash), sq_int(r->user_id), sq_text(r->label),
+				  sq_int(r->created_at), sq_int(r->expires_at),
+				  sq_text(r->scope ? r->scope : "write"), sq_int(r->created_by)),
+			  err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, r->hash);
-	sqlite3_bind_int64(st, 2, r->user_id);
-	sq_bind_text(st, 3, r->label);
-	sqlite3_bind_int64(st, 4, r->created_at);
-	sqlite3_bind_int64(st, 5, r->expires_at);
-	sq_bind_text(st, 6, r->scope ? r->scope : "write");
-	sqlite3_bind_int64(st, 7, r->created_by);
-	rc = sq_exec_stmt(sc, st, err);
-	if (!rc)
-		r->id = sqlite3_last_insert_rowid(sc->db);
 	return rc;
+}
+
+struct token_with_user {
+	struct token_rec t;
+	struct user_rec u;
+};
+
+#define SQ_REC struct token_rec
+static const struct sq_col token_cols[] = { SQ_C(id),	      SQ_C(user_id),	SQ_C(label),
+					    SQ_C(created_at), SQ_C(expires_at), SQ_C(scope),
+					    SQ_C(created_by) };
+#undef SQ_REC
+
+static void map_token_with_user(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct token_with_user *r = rec;
+
+	SQ_MAP(st, 0, a, &r->t, token_cols);
+	read_user(st, (int)ARRAY_SIZE(token_cols), a, &r->u);
 }
 
 enum sh_code sqlite_token_get(struct store_conn *c, const char *hash, struct arena *a,
@@ -421,44 +389,25 @@ enum sh_code sqlite_token_get(struct store_conn *c, const char *hash, struct are
 				  " JOIN agencies a ON a.id = u.agency_id"
 				  " WHERE t.hash = ?1 AND t.revoked_at = 0";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
+	struct token_with_user both;
+	enum sh_code rc = sq_row(sc, sq_bind(sc, sql, SQ_VALS(sq_text(hash)), err),
+				 map_token_with_user, a, &both, sizeof(both), "no such token", err);
 
-	if (!st)
-		return err->code;
-	sq_bind_text(st, 1, hash);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (!row)
-		return sh_error_set(err, SH_ENOTFOUND, "no such token");
-	out->id = sqlite3_column_int64(st, 0);
-	out->user_id = sqlite3_column_int64(st, 1);
-	out->label = sq_col_text(st, 2, a);
-	out->created_at = sqlite3_column_int64(st, 3);
-	out->expires_at = sqlite3_column_int64(st, 4);
-	out->scope = sq_col_text(st, 5, a);
-	out->created_by = sqlite3_column_int64(st, 6);
-	out->hash = NULL;
-	read_user(st, 7, a, user);
-	sqlite3_reset(st);
-	return SH_OK;
+	*out = both.t;
+	*user = both.u;
+	return rc;
 }
+
+#define SQ_REC struct token_rec
+static const struct sq_col token_list_cols[] = {
+	SQ_C(id),	  SQ_C(user_id),    SQ_C(username), SQ_C(label),      SQ_C(created_at),
+	SQ_C(revoked_at), SQ_C(expires_at), SQ_C(scope),    SQ_C(created_by), SQ_C(created_by_name)
+};
+#undef SQ_REC
 
 static void map_token_list(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct token_rec *t = rec;
-
-	t->id = sqlite3_column_int64(st, 0);
-	t->user_id = sqlite3_column_int64(st, 1);
-	t->username = sq_col_text(st, 2, a);
-	t->label = sq_col_text(st, 3, a);
-	t->created_at = sqlite3_column_int64(st, 4);
-	t->revoked_at = sqlite3_column_int64(st, 5);
-	t->expires_at = sqlite3_column_int64(st, 6);
-	t->scope = sq_col_text(st, 7, a);
-	t->created_by = sqlite3_column_int64(st, 8);
-	t->created_by_name = sq_col_text(st, 9, a);
+	SQ_MAP(st, 0, a, rec, token_list_cols);
 }
 
 enum sh_code sqlite_token_list(struct store_conn *c, int64_t user_id, struct arena *a,
@@ -488,37 +437,25 @@ enum sh_code sqlite_notice_insert(struct store_conn *c, struct notice_rec *r, st
 	static const char sql[] =
 		"INSERT INTO notices(agency_id, kind, subject_id, actor_id, detail,"
 		" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	enum sh_code rc =
+		sq_insert(c, sql, &r->id,
+			  SQ_VALS(sq_int(r->agency_id), sq_text(r->kind), sq_int(r->subject_id),
+				  sq_int(r->actor_id), sq_text(r->detail), sq_int(r->created_at)),
+			  err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->agency_id);
-	sq_bind_text(st, 2, r->kind);
-	sqlite3_bind_int64(st, 3, r->subject_id);
-	sqlite3_bind_int64(st, 4, r->actor_id);
-	sq_bind_text(st, 5, r->detail);
-	sqlite3_bind_int64(st, 6, r->created_at);
-	if (!(rc = sq_exec_stmt(sc, st, err)))
-		r->id = sqlite3_last_insert_rowid(sc->db);
 	return rc;
 }
 
+#define SQ_REC struct notice_rec
+static const struct sq_col notice_list_cols[] = {
+	SQ_C(id),     SQ_C(agency_id),	SQ_C(kind),	    SQ_C(subject_id),	    SQ_C(actor_id),
+	SQ_C(detail), SQ_C(created_at), SQ_C(subject_name), SQ_C(subject_username), SQ_C(actor_name)
+};
+#undef SQ_REC
+
 static void map_notice_list(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct notice_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->agency_id = sqlite3_column_int64(st, 1);
-	r->kind = sq_col_text(st, 2, a);
-	r->subject_id = sqlite3_column_int64(st, 3);
-	r->actor_id = sqlite3_column_int64(st, 4);
-	r->detail = sq_col_text(st, 5, a);
-	r->created_at = sqlite3_column_int64(st, 6);
-	r->subject_name = sq_col_text(st, 7, a);
-	r->subject_username = sq_col_text(st, 8, a);
-	r->actor_name = sq_col_text(st, 9, a);
+	SQ_MAP(st, 0, a, rec, notice_list_cols);
 }
 
 enum sh_code sqlite_notice_list(struct store_conn *c, int64_t agency_id, int64_t subject_id,
@@ -532,13 +469,9 @@ enum sh_code sqlite_notice_list(struct store_conn *c, int64_t agency_id, int64_t
 		" WHERE (?1 = 0 AND ?2 = 0) OR n.agency_id = ?1 OR n.subject_id = ?2"
 		" ORDER BY n.id DESC LIMIT ?3";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	sqlite3_stmt *st = sq_bind(
+		sc, sql, SQ_VALS(sq_int(agency_id), sq_int(subject_id), sq_int(limit)), err);
 
-	if (st) {
-		sqlite3_bind_int64(st, 1, agency_id);
-		sqlite3_bind_int64(st, 2, subject_id);
-		sqlite3_bind_int(st, 3, limit);
-	}
 	return sq_rows(sc, st, map_notice_list, a, out, n, sizeof(**out), err);
 }
 
@@ -553,22 +486,11 @@ enum sh_code sqlite_user_update(struct store_conn *c, const struct user_rec *r,
 {
 	static const char sql[] = "UPDATE users SET agency_id = ?2, role = ?3, display_name = ?4,"
 				  " contact = ?5 WHERE id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->id);
-	sqlite3_bind_int64(st, 2, r->agency_id);
-	sq_bind_text(st, 3, r->role);
-	sq_bind_text(st, 4, r->display_name);
-	sq_bind_text(st, 5, r->contact);
-	if ((rc = sq_exec_stmt(sc, st, err)))
-		return rc;
-	if (sqlite3_changes(sc->db) == 0)
-		return sh_error_set(err, SH_ENOTFOUND, "no such user");
-	return SH_OK;
+	return sq_write(c, sql, "no such user", NULL,
+			SQ_VALS(sq_int(r->id), sq_int(r->agency_id), sq_text(r->role),
+				sq_text(r->display_name), sq_text(r->contact)),
+			err);
 }
 
 enum sh_code sqlite_agency_update(struct store_conn *c, const struct agency_rec *r,
@@ -576,38 +498,15 @@ enum sh_code sqlite_agency_update(struct store_conn *c, const struct agency_rec 
 {
 	static const char sql[] = "UPDATE agencies SET name = ?2, home_area = ?3 WHERE id = ?1";
 	static const char clear[] = "DELETE FROM agency_areas WHERE agency_id = ?1";
-	static const char area_sql[] =
-		"INSERT OR IGNORE INTO agency_areas(agency_id, area) VALUES (?1, ?2)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	enum sh_code rc =
+		sq_write(c, sql, "no such agency", NULL,
+			 SQ_VALS(sq_int(r->id), sq_text(r->name), sq_text(r->home_area)), err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->id);
-	sq_bind_text(st, 2, r->name);
-	sq_bind_text(st, 3, r->home_area);
-	rc = sq_exec_stmt(sc, st, err);
 	if (rc == SH_ECONFLICT)
 		return sh_error_field(err, SH_ECONFLICT, "name", "an agency with this name exists");
-	if (rc)
-		return rc;
-	if (sqlite3_changes(sc->db) == 0)
-		return sh_error_set(err, SH_ENOTFOUND, "no such agency");
-	if (!(st = sq_prep(sc, clear, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->id);
-	if ((rc = sq_exec_stmt(sc, st, err)))
-		return rc;
-	for (const char **ar = r->areas; ar && *ar; ar++) {
-		if (!(st = sq_prep(sc, area_sql, err)))
-			return err->code;
-		sqlite3_bind_int64(st, 1, r->id);
-		sq_bind_text(st, 2, *ar);
-		if ((rc = sq_exec_stmt(sc, st, err)))
-			return rc;
-	}
-	return SH_OK;
+	if (!rc)
+		rc = sq_write(c, clear, NULL, NULL, SQ_VALS(sq_int(r->id)), err);
+	return rc ? rc : add_areas(c, r, err);
 }
 
 /* ---- the account lifecycle and the second factor (issue 19) ---- */
@@ -618,11 +517,8 @@ enum sh_code sqlite_user_get_sso(struct store_conn *c, const char *sso_id, struc
 	static const char sql[] = "SELECT " USER_COLS " FROM users u JOIN agencies a"
 				  " ON a.id = u.agency_id WHERE u.sso_id = ?1 COLLATE NOCASE";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
+	sqlite3_stmt *st = sq_bind(sc, sql, SQ_VALS(sq_text(sso_id)), err);
 
-	if (st) {
-		sq_bind_text(st, 1, sso_id);
-	}
 	return sq_row(sc, st, map_user, a, out, sizeof(*out), "no such user", err);
 }
 
@@ -630,19 +526,11 @@ enum sh_code sqlite_user_set_sso(struct store_conn *c, int64_t id, const char *s
 				 struct sh_error *err)
 {
 	static const char sql[] = "UPDATE users SET sso_id = ?2 WHERE id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	enum sh_code rc =
+		sq_write(c, sql, "no such user", NULL, SQ_VALS(sq_int(id), sq_text(sso_id)), err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
+	if (rc == SH_ECONFLICT && sso_taken(sconn_of(c), sso_id, err))
 		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	sq_bind_text(st, 2, sso_id);
-	rc = sq_exec_stmt(sc, st, err);
-	if (rc == SH_ECONFLICT && sso_taken(sc, sso_id, err))
-		return err->code;
-	if (!rc && sqlite3_changes(sc->db) == 0)
-		return sh_error_set(err, SH_ENOTFOUND, "no such user");
 	return rc;
 }
 
@@ -668,24 +556,11 @@ enum sh_code sqlite_user_totp_set(struct store_conn *c, int64_t id, const unsign
 {
 	static const char sql[] = "UPDATE users SET totp_secret = ?2, totp_enrolled_at = ?3,"
 				  " totp_last_step = 0 WHERE id = ?1";
-	static const char codes[] = "DELETE FROM recovery_codes WHERE user_id = ?1 AND ?2 = ?2";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	enum sh_code rc =
+		sq_write(c, sql, "no such user", NULL,
+			 SQ_VALS(sq_int(id), sq_blob(sealed, len), sq_int(enrolled_at)), err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	if (sealed)
-		sqlite3_bind_blob(st, 2, sealed, (int)len, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, 2);
-	sqlite3_bind_int64(st, 3, enrolled_at);
-	if ((rc = sq_exec_stmt(sc, st, err)))
-		return rc;
-	if (sqlite3_changes(sc->db) == 0)
-		return sh_error_set(err, SH_ENOTFOUND, "no such user");
-	return sealed ? SH_OK : exec_id_flag(c, codes, id, 0, NULL, err);
+	return rc || sealed ? rc : exec_id_flag(c, codes_remove, id, 0, NULL, err);
 }
 
 enum sh_code sqlite_user_totp_use(struct store_conn *c, int64_t id, int64_t step, bool *fresh,
@@ -693,29 +568,22 @@ enum sh_code sqlite_user_totp_use(struct store_conn *c, int64_t id, int64_t step
 {
 	static const char sql[] = "UPDATE users SET totp_last_step = ?2 WHERE id = ?1"
 				  " AND totp_last_step < ?2";
-	struct sconn *sc = sconn_of(c);
-	enum sh_code rc = exec_id_flag(c, sql, id, step, NULL, err);
+	struct sq_done done;
+	enum sh_code rc = sq_write(c, sql, NULL, &done, SQ_VALS(sq_int(id), sq_int(step)), err);
 
-	*fresh = !rc && sqlite3_changes(sc->db) == 1;
+	*fresh = done.changes == 1;
 	return rc;
 }
 
 enum sh_code sqlite_recovery_codes_set(struct store_conn *c, int64_t user_id,
 				       const char *const *hashes, size_t n, struct sh_error *err)
 {
-	static const char del[] = "DELETE FROM recovery_codes WHERE user_id = ?1 AND ?2 = ?2";
 	static const char ins[] = "INSERT INTO recovery_codes(user_id, hash) VALUES (?1, ?2)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc = exec_id_flag(c, del, user_id, 0, NULL, err);
+	enum sh_code rc = exec_id_flag(c, codes_remove, user_id, 0, NULL, err);
 
-	for (size_t i = 0; !rc && i < n; i++) {
-		if (!(st = sq_prep(sc, ins, err)))
-			return err->code;
-		sqlite3_bind_int64(st, 1, user_id);
-		sq_bind_text(st, 2, hashes[i]);
-		rc = sq_exec_stmt(sc, st, err);
-	}
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = sq_write(c, ins, NULL, NULL, SQ_VALS(sq_int(user_id), sq_text(hashes[i])),
+			      err);
 	return rc;
 }
 
@@ -725,18 +593,11 @@ enum sh_code sqlite_recovery_code_use(struct store_conn *c, int64_t user_id, con
 	static const char sql[] = "UPDATE recovery_codes SET used_at = ?3"
 				  " WHERE id = (SELECT id FROM recovery_codes WHERE user_id = ?1"
 				  " AND hash = ?2 AND used_at = 0 LIMIT 1)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	struct sq_done done;
+	enum sh_code rc = sq_write(c, sql, NULL, &done,
+				   SQ_VALS(sq_int(user_id), sq_text(hash), sq_int(at)), err);
 
-	*used = false;
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, user_id);
-	sq_bind_text(st, 2, hash);
-	sqlite3_bind_int64(st, 3, at);
-	if (!(rc = sq_exec_stmt(sc, st, err)))
-		*used = sqlite3_changes(sc->db) == 1;
+	*used = done.changes == 1;
 	return rc;
 }
 
@@ -746,17 +607,10 @@ enum sh_code sqlite_recovery_codes_left(struct store_conn *c, int64_t user_id, i
 	static const char sql[] = "SELECT count(*) FROM recovery_codes WHERE user_id = ?1"
 				  " AND used_at = 0";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
+	int64_t v;
+	enum sh_code rc = sq_value(sc, sq_bind(sc, sql, SQ_VALS(sq_int(user_id)), err), &v, err);
 
-	*n = 0;
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, user_id);
-	if (!(rc = sq_step(sc, st, &row, err)) && row)
-		*n = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
+	*n = (int)v;
 	return rc;
 }
 
@@ -775,22 +629,14 @@ enum sh_code sqlite_oidc_request_put(struct store_conn *c, const struct oidc_req
 	static const char sql[] =
 		"INSERT INTO oidc_requests(state_hash, binding_hash, nonce,"
 		" verifier, return_to, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
+	enum sh_code rc = sq_write(c, drop, NULL, NULL, SQ_VALS(sq_int(stale)), err);
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, drop, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, stale);
-	if ((rc = sq_exec_stmt(sc, st, err)) || !(st = sq_prep(sc, sql, err)))
-		return rc ? rc : err->code;
-	sq_bind_text(st, 1, r->state_hash);
-	sq_bind_text(st, 2, r->binding_hash);
-	sq_bind_text(st, 3, r->nonce);
-	sq_bind_text(st, 4, r->verifier);
-	sq_bind_text(st, 5, r->return_to);
-	sqlite3_bind_int64(st, 6, r->created_at);
-	return sq_exec_stmt(sc, st, err);
+	return rc ? rc
+		  : sq_write(c, sql, NULL, NULL,
+			     SQ_VALS(sq_text(r->state_hash), sq_text(r->binding_hash),
+				     sq_text(r->nonce), sq_text(r->verifier), sq_text(r->return_to),
+				     sq_int(r->created_at)),
+			     err);
 }
 
 enum sh_code sqlite_oidc_request_take(struct store_conn *c, const char *state_hash, struct arena *a,
@@ -836,24 +682,29 @@ enum sh_code sqlite_calendar_feed_put(struct store_conn *c, int64_t user_id, con
 				  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(user_id) DO UPDATE SET"
 				  " hash = excluded.hash, mine = excluded.mine,"
 				  " created_at = excluded.created_at, used_at = 0";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, user_id);
-	sq_bind_text(st, 2, hash);
-	sqlite3_bind_int(st, 3, mine);
-	sqlite3_bind_int64(st, 4, now);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL,
+			SQ_VALS(sq_int(user_id), sq_text(hash), sq_int(mine), sq_int(now)), err);
 }
 
-static void read_feed(sqlite3_stmt *st, struct calendar_feed_rec *out)
+struct feed_with_user {
+	struct calendar_feed_rec f;
+	struct user_rec u;
+};
+
+#define SQ_REC struct calendar_feed_rec
+static const struct sq_col feed_cols[] = { SQ_C(user_id), SQ_C(mine), SQ_C(created_at),
+					   SQ_C(used_at) };
+#undef SQ_REC
+
+/* a feed_with_user: the user's columns (USER_COLS) follow the feed's, if the SQL has them */
+static void read_feed(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	out->user_id = sqlite3_column_int64(st, 0);
-	out->mine = sqlite3_column_int(st, 1) != 0;
-	out->created_at = sqlite3_column_int64(st, 2);
-	out->used_at = sqlite3_column_int64(st, 3);
+	struct feed_with_user *r = rec;
+
+	SQ_MAP(st, 0, a, &r->f, feed_cols);
+	if (sqlite3_column_count(st) > (int)ARRAY_SIZE(feed_cols))
+		read_user(st, (int)ARRAY_SIZE(feed_cols), a, &r->u);
 }
 
 enum sh_code sqlite_calendar_feed_get(struct store_conn *c, int64_t user_id,
@@ -861,20 +712,12 @@ enum sh_code sqlite_calendar_feed_get(struct store_conn *c, int64_t user_id,
 {
 	static const char sql[] = "SELECT user_id, mine, created_at, used_at FROM calendar_feeds"
 				  " WHERE user_id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
+	struct feed_with_user r;
+	enum sh_code rc =
+		sq_row_id(sconn_of(c), sql, user_id, read_feed, NULL, &r, sizeof(r), NULL, err);
 
-	memset(out, 0, sizeof(*out));
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, user_id);
-	if ((rc = sq_step(sc, st, &row, err)) || !row)
-		return rc;
-	read_feed(st, out);
-	sqlite3_reset(st);
-	return SH_OK;
+	*out = r.f;
+	return rc;
 }
 
 enum sh_code sqlite_calendar_feed_find(struct store_conn *c, const char *hash, struct arena *a,
@@ -885,22 +728,13 @@ enum sh_code sqlite_calendar_feed_find(struct store_conn *c, const char *hash, s
 				  " FROM calendar_feeds f JOIN users u ON u.id = f.user_id"
 				  " JOIN agencies a ON a.id = u.agency_id WHERE f.hash = ?1";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
+	struct feed_with_user r;
+	enum sh_code rc = sq_row(sc, sq_bind(sc, sql, SQ_VALS(sq_text(hash)), err), read_feed, a,
+				 &r, sizeof(r), "no such calendar", err);
 
-	memset(out, 0, sizeof(*out));
-	if (!st)
-		return err->code;
-	sq_bind_text(st, 1, hash);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (!row)
-		return sh_error_set(err, SH_ENOTFOUND, "no such calendar");
-	read_feed(st, out);
-	read_user(st, 4, a, user);
-	sqlite3_reset(st);
-	return SH_OK;
+	*out = r.f;
+	*user = r.u;
+	return rc;
 }
 
 enum sh_code sqlite_calendar_feed_remove(struct store_conn *c, int64_t user_id,

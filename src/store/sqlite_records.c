@@ -1,4 +1,5 @@
 /* SQLite backend: the record operations of ops.def. */
+#include "lib/catalog.h"
 #include "lib/common.h"
 #include "store/audit_chain.h"
 #include "store/sqlite_internal.h"
@@ -7,20 +8,9 @@ enum sh_code sqlite_setting_get(struct store_conn *c, const char *key, struct ar
 				struct sh_error *err)
 {
 	static const char sql[] = "SELECT value FROM settings WHERE key = ?1";
-	sqlite3_stmt *st = sq_prep(sconn_of(c), sql, err);
-	int rc;
+	struct sconn *sc = sconn_of(c);
 
-	*out = NULL;
-	if (!st)
-		return err->code;
-	sq_bind_text(st, 1, key);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = sq_col_text(st, 0, a);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sq_err(sconn_of(c), rc, err);
-	return SH_OK;
+	return sq_text_value(sc, sq_bind(sc, sql, SQ_VALS(sq_text(key)), err), a, out, err);
 }
 
 enum sh_code sqlite_setting_set(struct store_conn *c, const char *key, const char *value,
@@ -28,15 +18,8 @@ enum sh_code sqlite_setting_set(struct store_conn *c, const char *key, const cha
 {
 	static const char sql[] = "INSERT INTO settings(key, value) VALUES (?1, ?2) "
 				  "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err))
-		return err->code;
-	if (!(st = sq_prep(sconn_of(c), sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, key);
-	sq_bind_text(st, 2, value);
-	return sq_exec_stmt(sconn_of(c), st, err);
+	return sq_write(c, sql, NULL, NULL, SQ_VALS(sq_text(key), sq_text(value)), err);
 }
 
 static enum sh_code need_key(struct store_conn *c, struct sh_error *err)
@@ -71,27 +54,14 @@ enum sh_code sqlite_audit_append(struct store_conn *c, struct audit_entry *e, st
 	snprintf(e->prev_hash, sizeof(e->prev_hash), "%s",
 		 row ? (const char *)sqlite3_column_text(st, 1) : AUDIT_CHAIN_GENESIS);
 	sqlite3_reset(st);
-	if (!(st = sq_prep(sc, sql, err)))
-		return err->code;
 	audit_chain_mac(sstore_of(c)->audit_key, e->prev_hash, e, e->hash);
-	sqlite3_bind_int64(st, 1, e->seq);
-	sqlite3_bind_int64(st, 2, e->at);
-	sqlite3_bind_int64(st, 3, e->user_id);
-	sqlite3_bind_int64(st, 4, e->agency_id);
-	sq_bind_text(st, 5, e->action);
-	sq_bind_text(st, 6, e->case_id);
-	sq_bind_text(st, 7, e->section);
-	sq_bind_text(st, 8, e->outcome);
-	sq_bind_text(st, 9, e->detail);
-	sq_bind_text(st, 10, e->prev_hash);
-	sq_bind_text(st, 11, e->hash);
-	sqlite3_bind_int64(st, 12, e->token_id);
-	if (e->ref_event)
-		sqlite3_bind_int64(st, 13, e->ref_event);
-	else
-		sqlite3_bind_null(st, 13);
-	sq_bind_text(st, 14, e->ref_mac);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL,
+			SQ_VALS(sq_int(e->seq), sq_int(e->at), sq_int(e->user_id),
+				sq_int(e->agency_id), sq_text(e->action), sq_text(e->case_id),
+				sq_text(e->section), sq_text(e->outcome), sq_text(e->detail),
+				sq_text(e->prev_hash), sq_text(e->hash), sq_int(e->token_id),
+				sq_id(e->ref_event), sq_text(e->ref_mac)),
+			err);
 }
 
 #define AUDIT_COLS                                                                                 \
@@ -276,19 +246,12 @@ enum sh_code sqlite_audit_orphan_anchor(struct store_conn *c, int64_t *seq, int6
 				  " (SELECT 1 FROM events e WHERE e.id = a.ref_event)"
 				  " ORDER BY a.seq LIMIT 1";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	bool row;
-	enum sh_code rc;
+	int64_t v[2];
+	enum sh_code rc = sq_ints(sc, sq_prep(sc, sql, err), v, 2, err);
 
-	*seq = *event_id = 0;
-	if (!st)
-		return err->code;
-	if ((rc = sq_step(sc, st, &row, err)) || !row)
-		return rc;
-	*seq = sqlite3_column_int64(st, 0);
-	*event_id = sqlite3_column_int64(st, 1);
-	sqlite3_reset(st);
-	return SH_OK;
+	*seq = v[0];
+	*event_id = v[1];
+	return rc;
 }
 
 enum sh_code sq_audit_anchor(struct store_conn *c, const struct event_rec *ev, size_t data_len,
@@ -315,23 +278,13 @@ enum sh_code sq_event_reanchor(struct store_conn *c, int64_t event_id, int64_t a
 			       const char *detail, struct sh_error *err)
 {
 	static const char sql[] = "SELECT " EVENT_CHAIN_COLS " WHERE e.id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
 	struct arena a = ARENA_INIT;
 	struct event_chain_rec r;
-	bool row;
-	enum sh_code rc;
+	enum sh_code rc = sq_row_id(sconn_of(c), sql, event_id, read_event_any, &a, &r, sizeof(r),
+				    N_("no such event"), err);
 
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, event_id);
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (!row)
-		return sh_error_set(err, SH_ENOTFOUND, "no such event");
-	read_event_chain(st, &a, &r);
-	sqlite3_reset(st);
-	rc = sq_audit_anchor(c, &r.ev, r.data_len, at, detail, err);
+	if (!rc)
+		rc = sq_audit_anchor(c, &r.ev, r.data_len, at, detail, err);
 	arena_release(&a);
 	return rc;
 }
@@ -357,14 +310,13 @@ batched(struct sconn *w, const char *sql, size_t sz,
 		struct arena a = ARENA_INIT;
 		void *rows = NULL;
 		size_t n = 0, cap = 0;
-		sqlite3_stmt *st = sq_prep(w, sql, err);
+		sqlite3_stmt *st =
+			sq_bind(w, sql, SQ_VALS(sq_int(after), sq_int(REKEY_BATCH)), err);
 		bool row;
 		enum sh_code rc = SH_OK;
 
 		if (!st)
 			return err->code;
-		sqlite3_bind_int64(st, 1, after);
-		sqlite3_bind_int(st, 2, REKEY_BATCH);
 		while (!(rc = sq_step(w, st, &row, err)) && row) {
 			void *rec = sq_push(&a, &rows, &n, &cap, sz);
 			if (!rec) {
@@ -401,7 +353,6 @@ static enum sh_code rekey_row(struct sconn *w, void *rec, void *arg, struct sh_e
 	static const char upd[] = "UPDATE audit SET prev_hash = ?2, hash = ?3 WHERE seq = ?1";
 	struct audit_entry *e = rec;
 	struct rekey *k = arg;
-	sqlite3_stmt *st;
 	char v1[65];
 
 	/* the old rule, to say in the note whether the old chain held */
@@ -415,12 +366,8 @@ static enum sh_code rekey_row(struct sconn *w, void *rec, void *arg, struct sh_e
 	audit_chain_mac(k->key, k->prev, e, e->hash);
 	memcpy(k->prev, e->hash, 65);
 	k->rows++;
-	if (!(st = sq_prep(w, upd, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, e->seq);
-	sq_bind_text(st, 2, e->prev_hash);
-	sq_bind_text(st, 3, e->hash);
-	return sq_exec_stmt(w, st, err);
+	return sq_write(&w->base, upd, NULL, NULL,
+			SQ_VALS(sq_int(e->seq), sq_text(e->prev_hash), sq_text(e->hash)), err);
 }
 
 static int64_t event_key_of(const void *rec)

@@ -257,19 +257,8 @@ static const char q_as_of[] =
 enum sh_code sqlite_report_as_of(struct store_conn *c, int64_t *as_of, struct sh_error *err)
 {
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, q_as_of, err);
-	bool row;
-	enum sh_code rc;
 
-	*as_of = 0;
-	if (!st)
-		return err->code;
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (row)
-		*as_of = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return SH_OK;
+	return sq_value(sc, sq_prep(sc, q_as_of, err), as_of, err);
 }
 
 static void bind_query(sqlite3_stmt *st, const struct report_query *q)
@@ -489,18 +478,18 @@ static const char q_csec[] =
 									 " WHERE (?3 IS NULL AND c.identified_at >= ?1 AND c.identified_at < ?2) OR c.id = ?3"
 									 " ORDER BY c.identified_at, c.id";
 
+#define SQ_REC struct csec_rec
+static const struct sq_col csec_list_cols[] = {
+	SQ_C(case_id),		SQ_C(identified_at),
+	SQ_C(status),		SQ_C(missing_at_identification),
+	SQ_C(missing_episodes), SQ_C(confirmed_id),
+	SQ_C(confirmed_at),	SQ_C(confirmed)
+};
+#undef SQ_REC
+
 static void map_csec_list(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct csec_rec *r = rec;
-
-	r->case_id = sq_col_text(st, 0, a);
-	r->identified_at = sqlite3_column_int64(st, 1);
-	r->status = sq_col_text(st, 2, a);
-	r->missing_at_identification = sqlite3_column_int(st, 3) != 0;
-	r->missing_episodes = sqlite3_column_int(st, 4);
-	r->confirmed_id = sqlite3_column_int64(st, 5);
-	r->confirmed_at = sqlite3_column_int64(st, 6);
-	r->confirmed = sq_col_text(st, 7, a);
+	SQ_MAP(st, 0, a, rec, csec_list_cols);
 }
 
 enum sh_code sqlite_csec_list(struct store_conn *c, int64_t from, int64_t to, const char *case_id,
@@ -508,12 +497,8 @@ enum sh_code sqlite_csec_list(struct store_conn *c, int64_t from, int64_t to, co
 			      struct sh_error *err)
 {
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, q_csec, err);
+	sqlite3_stmt *st =
+		sq_bind(sc, q_csec, SQ_VALS(sq_int(from), sq_int(to), sq_text(case_id)), err);
 
-	if (st) {
-		sqlite3_bind_int64(st, 1, from);
-		sqlite3_bind_int64(st, 2, to);
-		sq_bind_text(st, 3, case_id);
-	}
 	return sq_rows(sc, st, map_csec_list, a, out, n, sizeof(**out), err);
 }

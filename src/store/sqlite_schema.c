@@ -440,6 +440,17 @@ static const char *const migrations[] = {
 	 * too, as identifications do: the key's row names the event it made (NULL for an
 	 * identification), and its hash covers the case and the body. */
 	"ALTER TABLE idempotency ADD COLUMN event_id INTEGER;",
+
+	/* 15: the case's derived steps kept as each write derived them (issue 21), so a case
+	 * is read without evaluating the protocol: the protocol's step instances with what the
+	 * step rows do not hold (the entry that settled each, the earliest time it may be done;
+	 * core/casefile.h: casefile_steps_encode), and the stamp of the records and settings
+	 * they were derived from (api/casefile.c); a read whose stamp differs derives again. */
+	"CREATE TABLE case_derived ("
+	"  case_id TEXT PRIMARY KEY REFERENCES cases(id),"
+	"  stamp TEXT NOT NULL,"
+	"  steps TEXT NOT NULL"
+	") STRICT;",
 };
 
 int sqlite_schema_count(void)

@@ -1,19 +1,7 @@
 /* SQLite backend: sealing a youth's records by court order, retention and its holds. */
+#include "lib/catalog.h"
 #include "lib/common.h"
 #include "store/sqlite_internal.h"
-
-struct youth_state {
-	int64_t id, sealed_at;
-};
-
-static void map_youth_state(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	struct youth_state *y = rec;
-
-	UNUSED(a);
-	y->id = sqlite3_column_int64(st, 0);
-	y->sealed_at = sqlite3_column_int64(st, 1);
-}
 
 enum sh_code sqlite_youth_of_case(struct store_conn *c, const char *case_id, int64_t *youth_id,
 				  int64_t *sealed_at, struct sh_error *err)
@@ -21,15 +9,11 @@ enum sh_code sqlite_youth_of_case(struct store_conn *c, const char *case_id, int
 	static const char sql[] = "SELECT y.id, y.sealed_at FROM cases c"
 				  " JOIN youth y ON y.id = c.youth_id WHERE c.id = ?1";
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-	struct youth_state y;
-	enum sh_code rc;
+	int64_t v[2];
+	enum sh_code rc = sq_ints(sc, sq_bind(sc, sql, SQ_VALS(sq_text(case_id)), err), v, 2, err);
 
-	if (st)
-		sq_bind_text(st, 1, case_id);
-	rc = sq_row(sc, st, map_youth_state, NULL, &y, sizeof(y), NULL, err);
-	*youth_id = y.id;
-	*sealed_at = y.sealed_at;
+	*youth_id = v[0];
+	*sealed_at = v[1];
 	return rc;
 }
 
@@ -38,11 +22,13 @@ struct blob {
 	size_t len;
 };
 
+#define SQ_REC struct blob
+static const struct sq_col blob_cols[] = { SQ_B(data, len) };
+#undef SQ_REC
+
 static void map_blob(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct blob *b = rec;
-
-	b->data = sq_col_blob(st, 0, a, &b->len);
+	SQ_MAP(st, 0, a, rec, blob_cols);
 }
 
 enum sh_code sqlite_youth_key_get(struct store_conn *c, int64_t youth_id, struct arena *a,
@@ -62,22 +48,17 @@ enum sh_code sqlite_youth_key_put(struct store_conn *c, int64_t youth_id,
 				  const unsigned char *wrapped, size_t len, struct sh_error *err)
 {
 	static const char sql[] = "INSERT INTO youth_keys(youth_id, wrapped) VALUES (?1, ?2)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, youth_id);
-	sqlite3_bind_blob(st, 2, wrapped, (int)len, SQLITE_TRANSIENT);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL, SQ_VALS(sq_int(youth_id), sq_blob(wrapped, len)), err);
 }
+
+#define SQ_REC struct sealed_rec
+static const struct sq_col sealed_cols[] = { SQ_C(id), SQ_B(blob, len) };
+#undef SQ_REC
 
 static void map_sealed(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct sealed_rec *r = rec;
-
-	r->id = sqlite3_column_int64(st, 0);
-	r->blob = sq_col_blob(st, 1, a, &r->len);
+	SQ_MAP(st, 0, a, rec, sealed_cols);
 }
 
 enum sh_code sqlite_youth_legacy_texts(struct store_conn *c, int64_t youth_id, struct arena *a,
@@ -89,18 +70,6 @@ enum sh_code sqlite_youth_legacy_texts(struct store_conn *c, int64_t youth_id, s
 		" ORDER BY e.id";
 
 	return sq_rows_id(sconn_of(c), sql, youth_id, map_sealed, a, out, n, sizeof(**out), err);
-}
-
-/* Runs one statement binding the youth id as ?1. */
-static enum sh_code exec_youth(struct sconn *sc, const char *sql, int64_t youth_id,
-			       struct sh_error *err)
-{
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, youth_id);
-	return sq_exec_stmt(sc, st, err);
 }
 
 enum sh_code sqlite_youth_seal(struct store_conn *c, int64_t youth_id, int64_t now, const char *why,
@@ -132,9 +101,9 @@ enum sh_code sqlite_youth_seal(struct store_conn *c, int64_t youth_id, int64_t n
 	enum sh_code rc;
 
 	*ncases = 0;
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, state_sql, err)))
+	if (sq_need_writer(c, err) ||
+	    !(st = sq_bind(sc, state_sql, SQ_VALS(sq_int(youth_id)), err)))
 		return err->code;
-	sqlite3_bind_int64(st, 1, youth_id);
 	if ((rc = sq_step(sc, st, &row, err)))
 		return rc;
 	if (!row)
@@ -146,11 +115,10 @@ enum sh_code sqlite_youth_seal(struct store_conn *c, int64_t youth_id, int64_t n
 	*ncases = sqlite3_column_int64(st, 1);
 	sqlite3_reset(st);
 	for (size_t i = 0; i < ARRAY_SIZE(shred); i++)
-		if ((rc = exec_youth(sc, shred[i], youth_id, err)))
+		if ((rc = sq_write(c, shred[i], NULL, NULL, SQ_VALS(sq_int(youth_id)), err)))
 			return rc;
-	if (!(st = sq_prep(sc, legacy_sql, err)))
+	if (!(st = sq_bind(sc, legacy_sql, SQ_VALS(sq_int(youth_id)), err)))
 		return err->code;
-	sqlite3_bind_int64(st, 1, youth_id);
 	while (!(rc = sq_step(sc, st, &row, err)) && row) {
 		int64_t *id = sq_push(&a, (void **)&legacy, &nlegacy, &cap, sizeof(*legacy));
 		if (!id) {
@@ -161,23 +129,13 @@ enum sh_code sqlite_youth_seal(struct store_conn *c, int64_t youth_id, int64_t n
 		*id = sqlite3_column_int64(st, 0);
 	}
 	for (size_t i = 0; !rc && i < nlegacy; i++) {
-		if (!(st = sq_prep(sc, clear_sql, err))) {
-			rc = err->code;
-			break;
-		}
-		sqlite3_bind_int64(st, 1, legacy[i]);
 		/* the chain's latest word on the event is its row without the text */
-		if (!(rc = sq_exec_stmt(sc, st, err)))
+		if (!(rc = sq_write(c, clear_sql, NULL, NULL, SQ_VALS(sq_int(legacy[i])), err)))
 			rc = sq_event_reanchor(c, legacy[i], now, "sealed", err);
 	}
-	if (rc || !(st = sq_prep(sc, mark_sql, err))) {
-		rc = rc ? rc : err->code;
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, youth_id);
-	sqlite3_bind_int64(st, 2, now);
-	sq_bind_text(st, 3, why);
-	rc = sq_exec_stmt(sc, st, err);
+	if (!rc)
+		rc = sq_write(c, mark_sql, NULL, NULL,
+			      SQ_VALS(sq_int(youth_id), sq_int(now), sq_text(why)), err);
 out:
 	arena_release(&a);
 	return rc;
@@ -188,42 +146,28 @@ enum sh_code sqlite_hold_set(struct store_conn *c, const struct hold_rec *h, str
 	static const char sql[] =
 		"INSERT INTO case_holds(case_id, reason, user_id, set_at) VALUES (?1, ?2, ?3, ?4)"
 		" ON CONFLICT(case_id) DO UPDATE SET reason = ?2, user_id = ?3, set_at = ?4";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, h->case_id);
-	sq_bind_text(st, 2, h->reason);
-	sqlite3_bind_int64(st, 3, h->user_id);
-	sqlite3_bind_int64(st, 4, h->set_at);
-	return sq_exec_stmt(sc, st, err);
+	return sq_write(c, sql, NULL, NULL,
+			SQ_VALS(sq_text(h->case_id), sq_text(h->reason), sq_int(h->user_id),
+				sq_int(h->set_at)),
+			err);
 }
 
 enum sh_code sqlite_hold_clear(struct store_conn *c, const char *case_id, struct sh_error *err)
 {
 	static const char sql[] = "DELETE FROM case_holds WHERE case_id = ?1";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	enum sh_code rc;
 
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, sql, err)))
-		return err->code;
-	sq_bind_text(st, 1, case_id);
-	if ((rc = sq_exec_stmt(sc, st, err)))
-		return rc;
-	return sqlite3_changes(sc->db) ? SH_OK
-				       : sh_error_set(err, SH_ENOTFOUND, "no hold on this case");
+	return sq_write(c, sql, N_("no hold on this case"), NULL, SQ_VALS(sq_text(case_id)), err);
 }
+
+#define SQ_REC struct hold_rec
+static const struct sq_col hold_cols[] = { SQ_C(case_id), SQ_C(reason), SQ_C(user_id),
+					   SQ_C(set_at) };
+#undef SQ_REC
 
 static void map_hold(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct hold_rec *h = rec;
-
-	h->case_id = sq_col_text(st, 0, a);
-	h->reason = sq_col_text(st, 1, a);
-	h->user_id = sqlite3_column_int64(st, 2);
-	h->set_at = sqlite3_column_int64(st, 3);
+	SQ_MAP(st, 0, a, rec, hold_cols);
 }
 
 enum sh_code sqlite_hold_list(struct store_conn *c, struct arena *a, struct hold_rec **out,
@@ -236,18 +180,16 @@ enum sh_code sqlite_hold_list(struct store_conn *c, struct arena *a, struct hold
 	return sq_rows(sc, sq_prep(sc, sql, err), map_hold, a, out, n, sizeof(**out), err);
 }
 
+#define SQ_REC struct retention_rec
+static const struct sq_col retention_cols[] = {
+	SQ_C(youth_id), SQ_C(case_ids), SQ_C(last_closed_at),	      SQ_C(last_identified_at),
+	SQ_C(last_age), SQ_C(held),	SQ_B(identity, identity_len), SQ_B(youth_key, youth_key_len)
+};
+#undef SQ_REC
+
 static void map_retention(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct retention_rec *r = rec;
-
-	r->youth_id = sqlite3_column_int64(st, 0);
-	r->case_ids = sq_col_text(st, 1, a);
-	r->last_closed_at = sqlite3_column_int64(st, 2);
-	r->last_identified_at = sqlite3_column_int64(st, 3);
-	r->last_age = sqlite3_column_int(st, 4);
-	r->held = sqlite3_column_int(st, 5) != 0;
-	r->identity = sq_col_blob(st, 6, a, &r->identity_len);
-	r->youth_key = sq_col_blob(st, 7, a, &r->youth_key_len);
+	SQ_MAP(st, 0, a, rec, retention_cols);
 }
 
 enum sh_code sqlite_retention_candidates(struct store_conn *c, struct arena *a,

@@ -26,35 +26,32 @@ static const char *const set_sql[] = {
 		"UPDATE youth_keys SET wrapped = ?2 WHERE youth_id = ?1 AND ?3 IS NULL",
 };
 
+/* (id, value) into a sealed_rec; a NULL value reads as an empty one */
+static void read_sealed(sqlite3_stmt *st, struct arena *a, void *rec)
+{
+	struct sealed_rec *r = rec;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->blob = sq_col_blob(st, 1, a, &r->len);
+	if (!r->blob && !r->len)
+		r->blob = arena_alloc(a, 1);
+}
+
 enum sh_code sqlite_sealed_list(struct store_conn *c, enum sealed_kind kind, struct arena *a,
 				struct sealed_rec **out, size_t *n, struct sh_error *err)
 {
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	bool row;
 	enum sh_code rc;
 
 	*out = NULL;
 	*n = 0;
 	if ((unsigned)kind >= ARRAY_SIZE(list_sql))
 		return sh_error_set(err, SH_EINTERNAL, "unknown sealed kind");
-	if (!(st = sq_prep(sc, list_sql[kind], err)))
-		return err->code;
-	while (!(rc = sq_step(sc, st, &row, err)) && row) {
-		struct sealed_rec *r = sq_push(a, (void **)out, n, &cap, sizeof(**out));
-		unsigned char *p;
-		if (!r)
-			return sh_error_set(err, SH_ENOMEM, "out of memory");
-		r->id = sqlite3_column_int64(st, 0);
-		r->len = (size_t)sqlite3_column_bytes(st, 1);
-		if (!(p = arena_alloc(a, r->len + 1)))
-			return sh_error_set(err, SH_ENOMEM, "out of memory");
-		if (r->len)
-			memcpy(p, sqlite3_column_blob(st, 1), r->len);
-		r->blob = p;
-	}
-	sqlite3_reset(st);
+	rc = sq_rows(sc, sq_prep(sc, list_sql[kind], err), read_sealed, a, out, n, sizeof(**out),
+		     err);
+	for (size_t i = 0; !rc && i < *n; i++)
+		if (!(*out)[i].blob)
+			rc = sq_no_mem(err);
 	return rc;
 }
 
@@ -76,39 +73,29 @@ enum sh_code sqlite_sealed_first(struct store_conn *c, enum sealed_kind kind, st
 				 struct sealed_rec *r, struct sh_error *err)
 {
 	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	bool row;
 	enum sh_code rc;
 
 	memset(r, 0, sizeof(*r));
 	if ((unsigned)kind >= ARRAY_SIZE(first_sql))
 		return sh_error_set(err, SH_EINTERNAL, "unknown sealed kind");
-	if (!(st = sq_prep(sc, first_sql[kind], err)))
-		return err->code;
-	if ((rc = sq_step(sc, st, &row, err)) || !row)
-		return rc;
-	r->id = sqlite3_column_int64(st, 0);
-	r->blob = sq_col_blob(st, 1, a, &r->len);
-	sqlite3_reset(st);
-	return r->blob || !r->len ? SH_OK : sq_no_mem(err);
+	rc = sq_row(sc, sq_prep(sc, first_sql[kind], err), read_sealed, a, r, sizeof(*r), NULL,
+		    err);
+	if (!r->len)
+		r->blob = NULL; /* no row, or an empty value: nothing to open */
+	return rc || !r->len || r->blob ? rc : sq_no_mem(err);
 }
 
 enum sh_code sqlite_sealed_set(struct store_conn *c, enum sealed_kind kind,
 			       const struct sealed_rec *r, const char *blind_index,
 			       struct sh_error *err)
 {
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
 	enum sh_code rc;
 
 	if ((unsigned)kind >= ARRAY_SIZE(set_sql))
 		return sh_error_set(err, SH_EINTERNAL, "unknown sealed kind");
-	if (sq_need_writer(c, err) || !(st = sq_prep(sc, set_sql[kind], err)))
-		return err->code;
-	sqlite3_bind_int64(st, 1, r->id);
-	sqlite3_bind_blob(st, 2, r->blob, (int)r->len, SQLITE_TRANSIENT);
-	sq_bind_text(st, 3, blind_index);
-	if ((rc = sq_exec_stmt(sc, st, err)))
+	if ((rc = sq_write(c, set_sql[kind], NULL, NULL,
+			   SQ_VALS(sq_int(r->id), sq_blob(r->blob, r->len), sq_text(blind_index)),
+			   err)))
 		return rc;
 	/* a re-sealed event is anchored again: the chain's latest word on it is its new row */
 	if (kind == SEALED_EVENT_TEXT)

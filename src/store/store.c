@@ -57,6 +57,11 @@ void store_stats(struct store *s, struct store_stats *out)
 		s->ops->stats(s, out);
 }
 
+uint64_t store_cred_gen(struct store *s)
+{
+	return s->ops->cred_gen ? s->ops->cred_gen(s) : 0;
+}
+
 void store_close(struct store *s)
 {
 	if (s)

@@ -58,6 +58,7 @@ struct store_ops {
 	enum sh_code (*read_begin)(struct store *s, struct store_conn **out, struct sh_error *err);
 	void (*read_end)(struct store_conn *c);
 	void (*stats)(struct store *s, struct store_stats *out);
+	uint64_t (*cred_gen)(struct store *s);
 #define STORE_OP(ret, name, params, args) ret(*name) params;
 #include "store/ops.def"
 #undef STORE_OP
@@ -81,6 +82,15 @@ int store_schema_version(struct store *s);
 int store_schema_latest(void);
 
 void store_stats(struct store *s, struct store_stats *out);
+
+/*
+ * The credentials generation: a number that changes after every committed change to a
+ * user, an agency, a session or a bearer token, by any process that opened the database
+ * with store_open (the server, the command line), before that write returns. A credential
+ * checked at generation G (read after store_cred_gen returned G) is still as read while
+ * store_cred_gen returns G. 0: not available (do not cache).
+ */
+uint64_t store_cred_gen(struct store *s);
 
 /*
  * Copying a whole database (backup, restore): a consistent snapshot of `from`, taken

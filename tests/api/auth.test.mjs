@@ -118,6 +118,87 @@ test('a revoked token stops working', async () => {
   assertProblem(await t.get('/api/v1/me'), 401);
 });
 
+// Credentials are checked from memory after their first use (api/credcache.h): each test
+// below uses the credential twice before the change, so the request after the change
+// would be answered from memory if the change were not seen.
+test('credentials kept in memory: a revoked token is refused on the very next request', async () => {
+  const t = srv.as('med');
+  for (let i = 0; i < 2; i++) assert.equal((await t.get('/api/v1/me')).status, 200);
+  const row = (await srv.as('admin').get('/api/v1/tokens')).json.items
+    .find((x) => x.username === 'med' && !x.revoked_at);
+  // by the API, and by the command line (another process) for a second token
+  assert.equal((await srv.as('admin').del(`/api/v1/tokens/${row.id}`)).status, 204);
+  assertProblem(await t.get('/api/v1/me'), 401);
+  const made = cli(['token', 'create', '--db', srv.db, '--username', 'med']);
+  assert.equal(made.status, 0, made.stderr);
+  const t2 = makeClient(srv.url).useToken(made.stdout.trim());
+  for (let i = 0; i < 2; i++) assert.equal((await t2.get('/api/v1/me')).status, 200);
+  const id = (await srv.as('admin').get('/api/v1/tokens')).json.items
+    .find((x) => x.username === 'med' && !x.revoked_at).id;
+  assert.equal(cli(['token', 'revoke', '--db', srv.db, '--id', String(id)]).status, 0);
+  assertProblem(await t2.get('/api/v1/me'), 401);
+});
+
+test('credentials kept in memory: a signed-out session is refused on the very next request', async () => {
+  const c = makeClient(srv.url);
+  c.state.csrf = (await signIn(c, 'le2')).json.csrf_token;
+  const other = makeClient(srv.url);
+  await signIn(other, 'le2');
+  for (let i = 0; i < 2; i++) assert.equal((await c.get('/api/v1/me')).status, 200);
+  const cookie = c.state.cookie;
+  assert.equal((await c.del('/api/v1/session')).status, 204);
+  const again = makeClient(srv.url);
+  again.state.cookie = cookie; // the same cookie, sent again after the sign-out
+  assertProblem(await again.get('/api/v1/me'), 401);
+  assert.equal((await other.get('/api/v1/me')).status, 200); // the person's other session goes on
+});
+
+test('credentials kept in memory: a user disabled by an admin is refused on the very next request', async () => {
+  const c = makeClient(srv.url);
+  await signIn(c, 'prob');
+  const t = srv.as('prob');
+  for (let i = 0; i < 2; i++) {
+    assert.equal((await t.get('/api/v1/me')).status, 200);
+    assert.equal((await c.get('/api/v1/me')).status, 200);
+  }
+  const admin = srv.as('admin');
+  const id = (await admin.get('/api/v1/users')).json.items.find((x) => x.username === 'prob').id;
+  assert.equal((await admin.post(`/api/v1/users/${id}/disable`, {})).status, 200);
+  assertProblem(await t.get('/api/v1/me'), 401);
+  assertProblem(await c.get('/api/v1/me'), 401);
+  assert.equal((await admin.post(`/api/v1/users/${id}/enable`, {})).status, 200);
+});
+
+test('credentials kept in memory: a changed role, name or agency name is seen on the very next request', async () => {
+  const admin = srv.as('admin');
+  const users = (await admin.get('/api/v1/users')).json.items;
+  const adv = users.find((x) => x.username === 'adv_sup');
+  const t = srv.as('adv_sup');
+  for (let i = 0; i < 2; i++) assert.equal((await t.get('/api/v1/me')).status, 200);
+  // a new name or agency name leaves the token valid, and the next answer has it
+  let r = await admin.request('PATCH', `/api/v1/users/${adv.id}`, { body: { display_name: 'Synthetic Renamed' } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await t.get('/api/v1/me')).json.user.display_name, 'Synthetic Renamed');
+  r = await admin.request('PATCH', `/api/v1/agencies/${adv.agency.id}`, { body: { name: 'Advocates Renamed' } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await t.get('/api/v1/me')).json.user.agency.name, 'Advocates Renamed');
+  // a new role ends the token: the next request is refused, not answered with the old role
+  r = await admin.request('PATCH', `/api/v1/users/${adv.id}`, { body: { role: 'member' } });
+  assert.equal(r.status, 200, r.text);
+  assertProblem(await t.get('/api/v1/me'), 401);
+  r = await admin.request('PATCH', `/api/v1/agencies/${adv.agency.id}`, { body: { name: 'Advocates United' } });
+  assert.equal(r.status, 200, r.text);
+});
+
+test('credentials kept in memory: a disabled agency is refused on the very next request', async () => {
+  const t = srv.as('pros');
+  for (let i = 0; i < 2; i++) assert.equal((await t.get('/api/v1/me')).status, 200);
+  assert.equal(cli(['agency', 'disable', '--db', srv.db, '--name', 'District Attorney']).status, 0);
+  assertProblem(await t.get('/api/v1/me'), 401);
+  assert.equal(cli(['agency', 'enable', '--db', srv.db, '--name', 'District Attorney']).status, 0);
+  assert.equal((await t.get('/api/v1/me')).status, 200);
+});
+
 test('admins manage agencies and users; others may not', async () => {
   const admin = srv.as('admin');
   const ag = await admin.post('/api/v1/agencies', { name: 'New Shelter', kind: 'shelter', areas: ['compton'] });
