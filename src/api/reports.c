@@ -394,7 +394,7 @@ enum sh_code report_board(struct store *s, const struct registry *reg,
 	o.area = rq->area;
 	o.version = version;
 	o.tz = rq->tz;
-	o.es = rq->es && rq->format == METRICS_JSON;
+	o.es = rq->es;
 	if (rq->area && !report_area_valid(rq->area))
 		return sh_error_field(err, SH_EINVAL, "area",
 				      "choose one of the county's areas (an area code is lowercase "

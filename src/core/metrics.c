@@ -37,8 +37,8 @@ const int metrics_stability_days[METRICS_NSTAB] = { 30, 90, 180 };
 #define S_EXPLOITERS N_("Exploiters and buyers")
 #define S_WITNESSES N_("Minor victim witnesses")
 
-#define B_IDENTIFIED "Counted by the day the youth was identified (identified_at)."
-#define B_EVENT "Counted by the time of the event, whenever the recovery was identified."
+#define B_IDENTIFIED N_("Counted by the day the youth was identified (identified_at).")
+#define B_EVENT N_("Counted by the time of the event, whenever the recovery was identified.")
 
 static const struct mcat cats_recoveries[] = {
 	{ "recoveries", "Recoveries", false },
@@ -228,134 +228,134 @@ struct fig_def {
 
 static const struct fig_def fixed[F_STEP0] = {
 	[F_RECOVERIES] = { "recoveries", S_YOUTH, N_("Recoveries and re-recoveries"),
-			   "A recovery is one run of the protocol for one youth, from the moment the youth is "
-			   "identified as a suspected victim (T0). A re-recovery is a recovery of a youth who "
-			   "was recovered before (recovery number 2 or more; recoveries are linked by name and "
-			   "birth date through the blind index, so a youth recorded without both counts as "
-			   "new each time). Recoveries = first recoveries + re-recoveries.",
+			   N_("A recovery is one run of the protocol for one youth, from the moment the youth is "
+			      "identified as a suspected victim (T0). A re-recovery is a recovery of a youth who "
+			      "was recovered before (recovery number 2 or more; recoveries are linked by name and "
+			      "birth date through the blind index, so a youth recorded without both counts as "
+			      "new each time). Recoveries = first recoveries + re-recoveries."),
 			   B_IDENTIFIED, N(cats_recoveries), cats_recoveries, -1, 0, N(lines_12),
 			   lines_12, N(meas_recoveries), meas_recoveries },
 	[F_YOUTH] = { "youth", S_YOUTH, N_("Youth identified (unique)"),
-		      "Each youth identified in the period, counted once however many times they were "
-		      "recovered in it. A youth is counted under the area and identifying agency of their "
-		      "first recovery in the period, so the areas and the agencies add up to the total.",
+		      N_("Each youth identified in the period, counted once however many times they were "
+			 "recovered in it. A youth is counted under the area and identifying agency of their "
+			 "first recovery in the period, so the areas and the agencies add up to the total."),
 		      B_IDENTIFIED, N(cats_youth), cats_youth, -1, 0, 0, NULL, N(meas_youth),
 		      meas_youth },
 	[F_AGE] = { "age_at_first_recovery", S_YOUTH, N_("Age at first recovery"),
-		    "Age in whole years at identification (from the birth date, or the officer's "
-		    "estimate when there is none) of youth recovered for the first time in the period. "
-		    "Mean to one decimal, the youngest, and how many in each band.",
+		    N_("Age in whole years at identification (from the birth date, or the officer's "
+		       "estimate when there is none) of youth recovered for the first time in the period. "
+		       "Mean to one decimal, the youngest, and how many in each band."),
 		    B_IDENTIFIED, N(cats_age), cats_age, F_RECOVERIES, C_FIRST, N(lines_age),
 		    lines_age, N(meas_age), meas_age },
 	[F_GENDER] = { "gender", S_YOUTH, N_("Gender"),
-		       "Gender as recorded at identification, of each youth identified in the period "
-		       "(counted once, at their first recovery in the period). Shown as recorded, in lower "
-		       "case; \"not recorded\" when none was given.",
+		       N_("Gender as recorded at identification, of each youth identified in the period "
+			  "(counted once, at their first recovery in the period). Shown as recorded, in lower "
+			  "case; \"not recorded\" when none was given."),
 		       B_IDENTIFIED, 0, NULL, F_YOUTH, 0, 0, NULL, 0, NULL },
 	[F_RACE] = { "race_ethnicity", S_YOUTH, N_("Race and ethnicity"),
-		     "Race and ethnicity as recorded at identification, of each youth identified in the "
-		     "period (counted once, at their first recovery in the period). Shown as recorded, in "
-		     "lower case; \"not recorded\" when none was given.",
+		     N_("Race and ethnicity as recorded at identification, of each youth identified in the "
+			"period (counted once, at their first recovery in the period). Shown as recorded, in "
+			"lower case; \"not recorded\" when none was given."),
 		     B_IDENTIFIED, 0, NULL, F_YOUTH, 0, 0, NULL, 0, NULL },
 	[F_ARRESTS] = { "victim_arrests", S_ARRESTS, N_("Arrests of identified victims"),
-			"Arrests of youth identified as victims (arrest events on a recovery's timeline, "
-			"including arrests made up to the setting arrest.before_identification_days before "
-			"the identification), by the time of the arrest. Prostitution-related: the offence "
-			"recorded names PC 647(b) or PC 653.22 however written, or words for the act "
-			"(docs/offences.md); the guardrail refuses these for anyone under 18, so only "
-			"youth 18 or older can have one. Under 18 at the time of the act: by the birth "
-			"date on the county's local day of the act, or treated as under 18 when only an "
-			"estimate under 20 or no age is known. Every arrest is a protocol deviation with a "
-			"written justification. Goal: zero.",
+			N_("Arrests of youth identified as victims (arrest events on a recovery's timeline, "
+			   "including arrests made up to the setting arrest.before_identification_days before "
+			   "the identification), by the time of the arrest. Prostitution-related: the offence "
+			   "recorded names PC 647(b) or PC 653.22 however written, or words for the act "
+			   "(docs/offences.md); the guardrail refuses these for anyone under 18, so only "
+			   "youth 18 or older can have one. Under 18 at the time of the act: by the birth "
+			   "date on the county's local day of the act, or treated as under 18 when only an "
+			   "estimate under 20 or no age is known. Every arrest is a protocol deviation with a "
+			   "written justification. Goal: zero."),
 			B_EVENT, N(cats_arrests), cats_arrests, -1, 0, N(lines_arrests),
 			lines_arrests, N(meas_arrests), meas_arrests },
 	[F_REFUSED] = { "refused_arrests", S_ARRESTS, N_("Attempted arrests refused"),
-			"Arrests the guardrail refused to record, by the time of the arrest: a prostitution "
-			"offence (PC 647(b), PC 653.22, however written, or words for the act) of a youth "
-			"under 18 at the time of the act (SB 1322), or any arrest for an offence repealed "
-			"before the act (PC 653.22 from 2023-01-01, SB 357). Each attempt is kept for the "
-			"agency's supervisors and oversight. Goal: zero.",
+			N_("Arrests the guardrail refused to record, by the time of the arrest: a prostitution "
+			   "offence (PC 647(b), PC 653.22, however written, or words for the act) of a youth "
+			   "under 18 at the time of the act (SB 1322), or any arrest for an offence repealed "
+			   "before the act (PC 653.22 from 2023-01-01, SB 357). Each attempt is kept for the "
+			   "agency's supervisors and oversight. Goal: zero."),
 			B_EVENT, N(cats_refused), cats_refused, -1, 0, N(lines_12), lines_12,
 			N(meas_refused), meas_refused },
 	[F_DETENTION] = { "detention_placements", S_ARRESTS, N_("Placements in detention"),
-			  "Placements recorded with the setting \"detention\", or with the setting \"other\" "
-			  "described as a detention setting (juvenile hall, a probation camp, jail and the "
-			  "like: docs/offences.md), by the time of the placement. Each is a protocol "
-			  "deviation. Goal: zero.",
+			  N_("Placements recorded with the setting \"detention\", or with the setting \"other\" "
+			     "described as a detention setting (juvenile hall, a probation camp, jail and the "
+			     "like: docs/offences.md), by the time of the placement. Each is a protocol "
+			     "deviation. Goal: zero."),
 			  B_EVENT, N(cats_detention), cats_detention, -1, 0, 0, NULL,
 			  N(meas_detention), meas_detention },
 	[F_MISSING] = { "missing_episodes", S_MISSING, N_("Missing episodes and 24-hour reports"),
-			"Missing-from-care episodes that started in the period (by the time the youth went "
-			"missing). 24-hour reports: the protocol steps due 24 hours after the youth went "
-			"missing (setting report.missing_report_steps; by default the reports to law "
-			"enforcement and NCMEC and the notice to the youth's attorney). On time: every one of "
-			"them that applies was done by its deadline; a late or waived report, or one still "
-			"pending after its deadline, is not on time. Episodes whose reports are not yet due "
-			"are left out of the share.",
+			N_("Missing-from-care episodes that started in the period (by the time the youth went "
+			   "missing). 24-hour reports: the protocol steps due 24 hours after the youth went "
+			   "missing (setting report.missing_report_steps; by default the reports to law "
+			   "enforcement and NCMEC and the notice to the youth's attorney). On time: every one of "
+			   "them that applies was done by its deadline; a late or waived report, or one still "
+			   "pending after its deadline, is not on time. Episodes whose reports are not yet due "
+			   "are left out of the share."),
 			B_EVENT, N(cats_missing), cats_missing, -1, 0, N(lines_missing),
 			lines_missing, N(meas_missing), meas_missing },
 	[F_STAB30] = { "stability_30d", S_STABILITY, N_("Stable at 30 days"), NULL,
-		       "Counted by day 30 after identification: recoveries whose day 30 fell in the period "
-		       "and whose check window has closed.",
+		       N_("Counted by day 30 after identification: recoveries whose day 30 fell in the period "
+			  "and whose check window has closed."),
 		       N(cats_stability), cats_stability, -1, 0, N(lines_stab), lines_stab,
 		       N(meas_stability), meas_stability },
 	[F_STAB90] = { "stability_90d", S_STABILITY, N_("Stable at 90 days"), NULL,
-		       "Counted by day 90 after identification: recoveries whose day 90 fell in the period "
-		       "and whose check window has closed.",
+		       N_("Counted by day 90 after identification: recoveries whose day 90 fell in the period "
+			  "and whose check window has closed."),
 		       N(cats_stability), cats_stability, -1, 0, N(lines_stab), lines_stab,
 		       N(meas_stability), meas_stability },
 	[F_STAB180] = { "stability_180d", S_STABILITY, N_("Stable at 180 days"), NULL,
-			"Counted by day 180 after identification: recoveries whose day 180 fell in the "
-			"period and whose check window has closed.",
+			N_("Counted by day 180 after identification: recoveries whose day 180 fell in the "
+			   "period and whose check window has closed."),
 			N(cats_stability), cats_stability, -1, 0, N(lines_stab), lines_stab,
 			N(meas_stability), meas_stability },
 	[F_CURRENT] = { "currently_stable", S_STABILITY, N_("Currently stable"), NULL,
-			"Counted once per youth identified since the start day, under the area and "
-			"identifying agency of their first recovery since then.",
+			N_("Counted once per youth identified since the start day, under the area and "
+			   "identifying agency of their first recovery since then."),
 			N(cats_current), cats_current, -1, 0, N(lines_stab), lines_stab,
 			N(meas_current), meas_current },
 	[F_EXPLOITER] = { "exploiter_arrests", S_EXPLOITERS, N_("Exploiters and buyers arrested"),
-			  "Arrests of exploiters and of buyers recorded on recoveries' timelines "
-			  "(exploiter_arrest events), by the time of the arrest, and the people they were: a "
-			  "person arrested several times in the period (the same `person` recorded, compared "
-			  "through a keyed hash) counts once, under the recovery of their first arrest in the "
-			  "period; an arrest recorded without a person counts as a person of its own.",
+			  N_("Arrests of exploiters and of buyers recorded on recoveries' timelines "
+			     "(exploiter_arrest events), by the time of the arrest, and the people they were: a "
+			     "person arrested several times in the period (the same `person` recorded, compared "
+			     "through a keyed hash) counts once, under the recovery of their first arrest in the "
+			     "period; an arrest recorded without a person counts as a person of its own."),
 			  B_EVENT, N(cats_exploiter), cats_exploiter, -1, 0, N(lines_people),
 			  lines_people, N(meas_exploiter), meas_exploiter },
 	[F_PROSECUTIONS] = { "prosecutions_filed", S_EXPLOITERS, N_("Prosecutions filed"),
-			     "Prosecutions of exploiters and buyers filed in the period (by filing date); counted "
-			     "under the area and identifying agency of the recovery of the first minor witness "
-			     "listed in it, or \"no recovery linked\" when none is listed.",
-			     "Counted by filing date.", N(cats_filed), cats_filed, -1, 0, 0, NULL,
-			     N(meas_filed), meas_filed },
+			     N_("Prosecutions of exploiters and buyers filed in the period (by filing date); counted "
+				"under the area and identifying agency of the recovery of the first minor witness "
+				"listed in it, or \"no recovery linked\" when none is listed."),
+			     N_("Counted by filing date."), N(cats_filed), cats_filed, -1, 0, 0,
+			     NULL, N(meas_filed), meas_filed },
 	[F_CONVICTIONS] = { "convictions", S_EXPLOITERS, N_("Convictions"),
-			    "Prosecutions whose outcome, convicted or a guilty plea, is dated in the period; "
-			    "counted like prosecutions filed.",
-			    "Counted by the date of the outcome.", N(cats_convictions),
+			    N_("Prosecutions whose outcome, convicted or a guilty plea, is dated in the period; "
+			       "counted like prosecutions filed."),
+			    N_("Counted by the date of the outcome."), N(cats_convictions),
 			    cats_convictions, -1, 0, 0, NULL, N(meas_convictions),
 			    meas_convictions },
 	[F_WITNESSES] = { "minor_witnesses", S_WITNESSES, N_("Minor victim witnesses"),
-			  "Youth under 18 at identification listed as witnesses in prosecutions in the period "
-			  "(by listing date), and, as of the data: with an advocate assigned; with a safety "
-			  "plan signed off at least once; with a closed-circuit testimony (CCTV) motion "
-			  "recorded; with one granted. Goal: every minor witness has an advocate.",
-			  "Counted by the day the witness was listed.", N(cats_witnesses),
+			  N_("Youth under 18 at identification listed as witnesses in prosecutions in the period "
+			     "(by listing date), and, as of the data: with an advocate assigned; with a safety "
+			     "plan signed off at least once; with a closed-circuit testimony (CCTV) motion "
+			     "recorded; with one granted. Goal: every minor witness has an advocate."),
+			  N_("Counted by the day the witness was listed."), N(cats_witnesses),
 			  cats_witnesses, -1, 0, N(lines_witness), lines_witness, N(meas_witnesses),
 			  meas_witnesses },
 	[F_MONTHS] = { "recoveries_per_month", S_YOUTH, N_("Recoveries per month"),
-		       "Recoveries by calendar month (county time) of identification; the first and last months "
-		       "of a period can be partial.",
+		       N_("Recoveries by calendar month (county time) of identification; the first and last months "
+			  "of a period can be partial."),
 		       B_IDENTIFIED, 0, NULL, -1, 0, 0, NULL, 0, NULL },
 };
 
-static const char step_definition[] =
-	"The step's instances on recoveries identified in the period. Due: done, or still "
-	"pending after its deadline at the data's as-of time (steps waived, not applicable or "
-	"not yet due are left out). On time: done at or before the deadline (done_at <= "
-	"due_at; a late entry, dated well before it was recorded, counts when it was recorded). "
-	"Median and 90th percentile: time from the step's clock start (its anchor: "
-	"identification, the last assault, or the start or end of a missing episode) to done, "
-	"over the steps done, on time or late (nearest-rank percentiles).";
+static const char *const step_definition =
+	N_("The step's instances on recoveries identified in the period. Due: done, or still "
+	   "pending after its deadline at the data's as-of time (steps waived, not applicable or "
+	   "not yet due are left out). On time: done at or before the deadline (done_at <= "
+	   "due_at; a late entry, dated well before it was recorded, counts when it was recorded). "
+	   "Median and 90th percentile: time from the step's clock start (its anchor: "
+	   "identification, the last assault, or the start or end of a missing episode) to done, "
+	   "over the steps done, on time or late (nearest-rank percentiles).");
 
 /* ---- options, periods, small helpers ---- */
 
@@ -388,66 +388,80 @@ void metrics_options_defaults(struct metrics_options *o)
 	o->version = "";
 }
 
-/* The parts of a stable check, as words. */
-static void stable_parts(const struct metrics_stability_def *d, struct buf *out)
+/* s in Spanish when es and the catalogue has it (lib/catalog.h) */
+static const char *say(bool es, const char *s)
+{
+	const char *t = es && s ? catalog_es(s) : NULL;
+
+	return t ? t : s;
+}
+
+/* The parts of a stable check, as words (the fields' names stay as recorded). */
+static void stable_parts(const struct metrics_stability_def *d, bool es, struct buf *out)
 {
 	const char *sep = "";
 
 	if (!d->need_stable && !d->need_safe_placement && !d->need_engaged)
-		buf_adds(out, "any result");
+		buf_adds(out, say(es, N_("any result")));
 	if (d->need_stable) {
-		buf_adds(out, "stable: true");
+		buf_adds(out, say(es, N_("stable: true")));
 		sep = ", ";
 	}
 	if (d->need_safe_placement) {
-		buf_addf(out, "%ssafe_placement: true", sep);
+		buf_addf(out, say(es, N_("%ssafe_placement: true")), sep);
 		sep = ", ";
 	}
 	if (d->need_engaged)
-		buf_addf(out, "%sengaged (with the advocate): true", sep);
+		buf_addf(out, say(es, N_("%sengaged (with the advocate): true")), sep);
 }
 
 /* What else must hold by `when` (the check, or the end of the period). */
-static void stable_conditions(const struct metrics_stability_def *d, const char *when,
+static void stable_conditions(const struct metrics_stability_def *d, bool es, const char *when,
 			      struct buf *out)
 {
 	if (d->need_not_detained)
-		buf_addf(out, "; the latest placement recorded by %s was not a detention setting",
+		buf_addf(out,
+			 say(es, N_("; the latest placement recorded by %s was not a detention "
+				    "setting")),
 			 when);
 	if (d->no_missing_days > 0)
-		buf_addf(out, "; no missing-from-care episode overlapped the %d days before %s",
+		buf_addf(out,
+			 say(es, N_("; no missing-from-care episode overlapped the %d days before "
+				    "%s")),
 			 d->no_missing_days, when);
 	if (d->recovery_breaks)
-		buf_adds(out, "; and the youth was not recovered again before it");
+		buf_adds(out, say(es, N_("; and the youth was not recovered again before it")));
 }
 
-void metrics_stability_text(const struct metrics_stability_def *d, struct buf *out)
+void metrics_stability_text(const struct metrics_stability_def *d, bool es, struct buf *out)
 {
 	buf_addf(out,
-		 "Stable at day N (30, 90, 180): the latest stability check from day N-%d "
-		 "to day N+%d after identification records ",
+		 say(es, N_("Stable at day N (30, 90, 180): the latest stability check from day "
+			    "N-%d to day N+%d after identification records ")),
 		 d->window_days, d->window_days);
-	stable_parts(d, out);
-	stable_conditions(d, "that check", out);
-	buf_adds(out, ". A recovery without a check in that window counts as not stable.");
+	stable_parts(d, es, out);
+	stable_conditions(d, es, say(es, N_("that check")), out);
+	buf_adds(out,
+		 say(es, N_(". A recovery without a check in that window counts as not stable.")));
 }
 
-void metrics_current_text(const struct metrics_stability_def *d, struct buf *out)
+void metrics_current_text(const struct metrics_stability_def *d, bool es, struct buf *out)
 {
 	char since[11];
 
 	if (d->has_current_since)
 		timefmt_format_date(d->current_since, since);
 	buf_addf(out,
-		 "Currently stable: of the youth identified since %s, the share whose latest "
-		 "stability check, at most %d days before the end of the period (or the data's "
-		 "as-of time, if earlier), records ",
-		 d->has_current_since ? since : "the period's first day", d->current_max_age_days);
-	stable_parts(d, out);
-	stable_conditions(d, "the end of the period", out);
+		 say(es, N_("Currently stable: of the youth identified since %s, the share whose "
+			    "latest stability check, at most %d days before the end of the period "
+			    "(or the data's as-of time, if earlier), records ")),
+		 d->has_current_since ? since : say(es, N_("the period's first day")),
+		 d->current_max_age_days);
+	stable_parts(d, es, out);
+	stable_conditions(d, es, say(es, N_("the end of the period")), out);
 	if (d->recovery_breaks)
-		buf_adds(out, " (after the check)");
-	buf_adds(out, ". A youth without such a check counts as not stable.");
+		buf_adds(out, say(es, N_(" (after the check)")));
+	buf_adds(out, say(es, N_(". A youth without such a check counts as not stable.")));
 }
 
 static int64_t day_start(const struct tz *tz, struct sh_date d)
@@ -554,6 +568,11 @@ void metrics_fmt_duration(int64_t s, char *out, size_t len)
 	else
 		snprintf(out, len, "%" PRId64 " d %" PRId64 " h", min / 1440,
 			 (min % 1440 + 30) / 60);
+}
+
+const char *metrics_words(const struct metrics *m, const char *s)
+{
+	return say(m->o.es, s);
 }
 
 const char *metrics_period_name(int p)
@@ -742,10 +761,10 @@ enum sh_code metrics_new(const struct metrics_options *o, struct metrics **out,
 	m->o.version = arena_strdup(&m->arena, o->version ? o->version : "");
 	if (m->o.min_group_recoveries < 0)
 		m->o.min_group_recoveries = 0;
-	metrics_stability_text(&o->stability, &t);
+	metrics_stability_text(&o->stability, o->es, &t);
 	snprintf(m->stability_text, sizeof(m->stability_text), "%s", t.data);
 	buf_reset(&t);
-	metrics_current_text(&o->stability, &t);
+	metrics_current_text(&o->stability, o->es, &t);
 	snprintf(m->current_text, sizeof(m->current_text), "%s", t.data);
 	buf_release(&t);
 	*out = m;
@@ -1190,8 +1209,13 @@ static enum sh_code dimension_groups(struct metrics *m, int dim, size_t *ng, uin
 		other = (int64_t)*ng;
 		rc = add_group(
 			m, ng, area ? G_AREA : G_AGENCY, area ? "area:(other)" : "agency:(other)",
-			arena_printf(&m->arena, "Other %s (each under %d recoveries)",
-				     area ? "areas" : "agencies", m->o.min_group_recoveries));
+			arena_printf(
+				&m->arena,
+				area ? metrics_words(m,
+						     N_("Other areas (each under %d recoveries)"))
+				     : metrics_words(
+					       m, N_("Other agencies (each under %d recoveries)")),
+				m->o.min_group_recoveries));
 		for (size_t i = 0; i < nraw; i++)
 			if (map[i] == UINT32_MAX)
 				map[i] = (uint32_t)other;
@@ -1199,7 +1223,8 @@ static enum sh_code dimension_groups(struct metrics *m, int dim, size_t *ng, uin
 	if (!rc && unlinked >= 0) {
 		map[unlinked] = (uint32_t)*ng;
 		rc = add_group(m, ng, area ? G_AREA : G_AGENCY,
-			       area ? "area:(none)" : "agency:(none)", "No recovery linked");
+			       area ? "area:(none)" : "agency:(none)",
+			       metrics_words(m, N_("No recovery linked")));
 	}
 out:
 	free(items);
@@ -1217,8 +1242,10 @@ static enum sh_code make_groups(struct metrics *m, struct sh_error *err)
 	if (!m->groups || !m->area_group || !m->agency_group)
 		return sh_error_set(err, SH_ENOMEM, "out of memory");
 	if ((rc = add_group(m, &n, G_ALL, "all",
-			    m->o.area ? arena_printf(&m->arena, "All (area %s)", m->o.area)
-				      : "All areas")) ||
+			    m->o.area
+				    ? arena_printf(&m->arena, metrics_words(m, N_("All (area %s)")),
+						   m->o.area)
+				    : metrics_words(m, N_("All areas")))) ||
 	    (rc = dimension_groups(m, 0, &n, m->area_group, err)))
 		return rc == SH_ENOMEM ? sh_error_set(err, rc, "out of memory") : rc;
 	m->nareas = n - 1;
@@ -1279,7 +1306,8 @@ static enum sh_code data_categories(struct metrics *m, int f, const struct dict 
 	}
 	if (none >= 0) {
 		(*map)[none] = (int)ncat;
-		cats[ncat++] = (struct mcat){ "(not recorded)", "not recorded", false };
+		cats[ncat++] = (struct mcat){ "(not recorded)",
+					      metrics_words(m, N_("not recorded")), false };
 	}
 	free(county);
 	free(items);
@@ -1312,8 +1340,12 @@ static enum sh_code category_lines(struct metrics *m, struct mfig *f)
 /* The calendar months the two periods touch, oldest first; data months map onto them. */
 static enum sh_code calendar_months(struct metrics *m)
 {
-	static const char *const names[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	static const char *const names[2][12] = {
+		{ "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+		  "Dec" },
+		{ "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov",
+		  "dic" },
+	};
 	int64_t first = m->per.first_day, after = first + m->per.days, prev = first - m->per.days;
 	struct sh_date last = date_of_day(after - 1);
 	int y = m->per.prev_first.year, mo = m->per.prev_first.month;
@@ -1332,8 +1364,9 @@ static enum sh_code calendar_months(struct metrics *m)
 		size_t raw;
 		if (!key || dict_find(&m->months, &m->arena, key, false, &raw))
 			return SH_ENOMEM;
-		cats[c] = (struct mcat){ key, arena_printf(&m->arena, "%s %d", names[mo - 1], y),
-					 false };
+		cats[c] = (struct mcat){
+			key, arena_printf(&m->arena, "%s %d", names[m->o.es][mo - 1], y), false
+		};
 		m->month_mask[c] = (unsigned char)((start < after && end > first ? 1 : 0) |
 						   (start < first && end > prev ? 2 : 0));
 		if (raw != SIZE_MAX)
@@ -1369,10 +1402,10 @@ static enum sh_code make_figures(struct metrics *m)
 			x->definition = m->current_text;
 	}
 	if ((rc = data_categories(m, F_GENDER, &m->genders, &m->gender_cat, &m->figs[F_GENDER],
-				  "another gender")) ||
+				  metrics_words(m, N_("another gender")))) ||
 	    (rc = category_lines(m, &m->figs[F_GENDER])) ||
 	    (rc = data_categories(m, F_RACE, &m->races, &m->race_cat, &m->figs[F_RACE],
-				  "another race or ethnicity")) ||
+				  metrics_words(m, N_("another race or ethnicity")))) ||
 	    (rc = category_lines(m, &m->figs[F_RACE])))
 		return rc;
 	if ((rc = calendar_months(m)))
@@ -1728,16 +1761,16 @@ size_t metrics_order(const struct metrics *m, int *out)
 	return n;
 }
 
-const char metrics_suppression_text[] =
-	"Every count from 1 to 10 is shown as \"1-10\". So that none can be worked out by "
-	"subtraction from a total or from the other cells of its row or column (the areas add "
-	"up to the county, so do the agencies, and a figure's categories add up to its total), "
-	"more cells are suppressed and shown as \"suppressed\": wherever one suppressed cell "
-	"would stand alone in such a line, the smallest other non-zero cell of the line is "
-	"suppressed too; then all lines are checked together with interval arithmetic, and "
-	"cells are added until no small count can be narrowed to a single value. A share is "
-	"shown only when both of its counts are; medians and percentiles only when they "
-	"summarise more than 10 steps; the mean and youngest age only for the whole county and "
-	"more than 10 youth. Areas and identifying agencies with fewer recoveries in the period "
-	"than the threshold are shown together as \"other\", and so are genders and races "
-	"recorded for fewer youth than the threshold. No names and no free text appear.";
+const char *const metrics_suppression_text =
+	N_("Every count from 1 to 10 is shown as \"1-10\". So that none can be worked out by "
+	   "subtraction from a total or from the other cells of its row or column (the areas add "
+	   "up to the county, so do the agencies, and a figure's categories add up to its total), "
+	   "more cells are suppressed and shown as \"suppressed\": wherever one suppressed cell "
+	   "would stand alone in such a line, the smallest other non-zero cell of the line is "
+	   "suppressed too; then all lines are checked together with interval arithmetic, and "
+	   "cells are added until no small count can be narrowed to a single value. A share is "
+	   "shown only when both of its counts are; medians and percentiles only when they "
+	   "summarise more than 10 steps; the mean and youngest age only for the whole county and "
+	   "more than 10 youth. Areas and identifying agencies with fewer recoveries in the period "
+	   "than the threshold are shown together as \"other\", and so are genders and races "
+	   "recorded for fewer youth than the threshold. No names and no free text appear.");

@@ -56,14 +56,14 @@ struct metrics_options {
 	const char *area;	  /* the report covers this area only; NULL = every area */
 	struct metrics_stability_def stability;
 	const char *version; /* printed in the output (no generation time is) */
-	/* JSON: sections, titles and measure labels in Spanish (lib/catalog.h); the keys,
-	 * definitions, CSV and the printable page stay as they are (docs/report.md) */
+	/* in Spanish (lib/catalog.h): every word for people in every format; the keys, the
+	 * CSV's header row and the values stay as they are (docs/report.md) */
 	bool es;
 };
 
 void metrics_options_defaults(struct metrics_options *o);
 /* One line describing the stability definition, for the report and the docs. */
-void metrics_stability_text(const struct metrics_stability_def *d, struct buf *out);
+void metrics_stability_text(const struct metrics_stability_def *d, bool es, struct buf *out);
 
 /* The period [from, to) in Unix seconds and the previous one, [prev_from, from): local
  * midnights of zone tz (NULL: UTC), so a day of a daylight-saving change has 23 or 25
@@ -170,7 +170,7 @@ enum sh_code metrics_render(const struct metrics *m, enum metrics_format f, stru
 /* ---- building blocks, exposed for the tests ---- */
 
 /* One line describing "currently stable", for the report and the docs. */
-void metrics_current_text(const struct metrics_stability_def *d, struct buf *out);
+void metrics_current_text(const struct metrics_stability_def *d, bool es, struct buf *out);
 /* Is a stability check "stable" under d? */
 bool metrics_is_stable(const struct metrics_stability_def *d, const struct metrics_check *c);
 

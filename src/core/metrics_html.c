@@ -7,6 +7,7 @@
  * period is hatched as well as lighter so the charts also read in grey print.
  */
 #include "lib/common.h"
+#include "lib/catalog.h"
 #include "core/metrics_internal.h"
 
 #define C_CUR "#1f4e79"	 /* 9.1:1 on white */
@@ -18,6 +19,9 @@
 static const char *const month_names[] = { "January",	"February", "March",	"April",
 					   "May",	"June",	    "July",	"August",
 					   "September", "October",  "November", "December" };
+static const char *const month_names_es[] = { "enero",	    "febrero", "marzo",	    "abril",
+					      "mayo",	    "junio",   "julio",	    "agosto",
+					      "septiembre", "octubre", "noviembre", "diciembre" };
 
 static void h(struct mout *b, const char *s)
 {
@@ -32,20 +36,53 @@ static void mo_add_html_n(struct mout *b, const char *s, size_t n)
 	mo_add_html(b, tmp);
 }
 
-static void human_date(struct mout *b, struct sh_date d)
+/* 7 March 2026; in Spanish, 7 de marzo de 2026 */
+static void human_date(const struct metrics *m, struct mout *b, struct sh_date d)
 {
-	mo_addf(b, "%d %s %d", d.day, month_names[d.month - 1], d.year);
+	if (m->o.es)
+		mo_addf(b, "%d de %s de %d", d.day, month_names_es[d.month - 1], d.year);
+	else
+		mo_addf(b, "%d %s %d", d.day, month_names[d.month - 1], d.year);
 }
 
 static void period_text(const struct metrics *m, int p, struct mout *b)
 {
-	human_date(b, p ? m->per.prev_first : m->o.from);
-	mo_adds(b, " to ");
-	human_date(b, p ? m->per.prev_last : m->o.to);
+	human_date(m, b, p ? m->per.prev_first : m->o.from);
+	mo_adds(b, metrics_words(m, N_(" to ")));
+	human_date(m, b, p ? m->per.prev_last : m->o.to);
+}
+
+#define AREA_OR_AGENCY metrics_words(m, N_("Area or agency"))
+#define STEP metrics_words(m, N_("Step"))
+#define BY_AREA N_("By area")
+#define BY_AGENCY N_("By identifying agency")
+
+/* A measure's two column heads: this period, the previous one. */
+static void period_heads(const struct metrics *m, struct mout *b)
+{
+	mo_adds(b, "<th scope=\"col\">");
+	h(b, metrics_words(m, N_("This period")));
+	mo_adds(b, "</th><th scope=\"col\" class=\"prev\">");
+	h(b, metrics_words(m, N_("Previous")));
+	mo_adds(b, "</th>");
+}
+
+/* The row that heads the areas, or the agencies. */
+static void sub_head(const struct metrics *m, struct mout *b, size_t cols, const char *what)
+{
+	mo_addf(b, "<tr class=\"sub\"><th colspan=\"%zu\" scope=\"rowgroup\">", cols);
+	h(b, metrics_words(m, what));
+	mo_adds(b, "</th></tr>");
+}
+
+/* A whole percentage: "87%"; in Spanish "87 %", as the web app writes it (web/i18n). */
+static void percent(const struct metrics *m, struct mout *b, int64_t p)
+{
+	mo_addf(b, m->o.es ? "%" PRId64 " %%" : "%" PRId64 "%%", p);
 }
 
 /* The text of a value in a table cell (HTML). */
-static void cell(struct mout *b, const struct mval *v)
+static void cell(const struct metrics *m, struct mout *b, const struct mval *v)
 {
 	char d[48];
 
@@ -53,26 +90,31 @@ static void cell(struct mout *b, const struct mval *v)
 		if (v->state == MC_SMALL)
 			mo_adds(b, "1-10");
 		else if (v->state != MC_SHOWN)
-			mo_adds(b, "<abbr class=\"supp\" title=\"suppressed so that a small count "
-				   "cannot be worked out\">supp.</abbr>");
+			mo_adds(b,
+				metrics_words(
+					m,
+					N_("<abbr class=\"supp\" title=\"suppressed so that a small "
+					   "count cannot be worked out\">supp.</abbr>")));
 		else
 			mo_addf(b, "%" PRId64, v->n);
 		return;
 	}
 	if (v->state != MC_SHOWN && !(v->none && v->kind != MK_SHARE)) {
-		mo_adds(b, "<abbr class=\"supp\" title=\"suppressed: too few to show in a public "
-			   "release\">supp.</abbr>");
+		mo_adds(b, metrics_words(
+				   m, N_("<abbr class=\"supp\" title=\"suppressed: too few to show "
+					 "in a public release\">supp.</abbr>")));
 		return;
 	}
 	if (v->none) {
-		mo_adds(b, "<span class=\"none\" title=\"no data\">&ndash;</span>");
+		mo_adds(b, metrics_words(
+				   m, N_("<span class=\"none\" title=\"no data\">&ndash;</span>")));
 		return;
 	}
 	switch (v->kind) {
 	case MK_SHARE: {
 		int64_t t = metrics_tenths(v->num, v->den);
-		mo_addf(b, "%" PRId64 "%% <small>%" PRId64 "/%" PRId64 "</small>", (t + 5) / 10,
-			v->num, v->den);
+		percent(m, b, (t + 5) / 10);
+		mo_addf(b, " <small>%" PRId64 "/%" PRId64 "</small>", v->num, v->den);
 		return;
 	}
 	case MK_AGE_MEAN: {
@@ -86,23 +128,23 @@ static void cell(struct mout *b, const struct mval *v)
 }
 
 /* Plain text of a value for chart descriptions. */
-static void plain(struct mout *b, const struct mval *v)
+static void plain(const struct metrics *m, struct mout *b, const struct mval *v)
 {
 	if (v->kind == MK_COUNT) {
 		if (v->state == MC_SMALL)
-			mo_adds(b, "1 to 10");
+			mo_adds(b, metrics_words(m, N_("1 to 10")));
 		else if (v->state != MC_SHOWN)
-			mo_adds(b, "suppressed");
+			mo_adds(b, metrics_words(m, N_("suppressed")));
 		else
 			mo_addf(b, "%" PRId64, v->n);
 	} else if (v->state != MC_SHOWN) {
-		mo_adds(b, "suppressed");
+		mo_adds(b, metrics_words(m, N_("suppressed")));
 	} else if (v->none) {
-		mo_adds(b, "no data");
+		mo_adds(b, metrics_words(m, N_("no data")));
 	} else {
 		int64_t t = metrics_tenths(v->num, v->den);
-		mo_addf(b, "%" PRId64 "%% (%" PRId64 " of %" PRId64 ")", (t + 5) / 10, v->num,
-			v->den);
+		mo_addf(b, metrics_words(m, N_("%" PRId64 "%% (%" PRId64 " of %" PRId64 ")")),
+			(t + 5) / 10, v->num, v->den);
 	}
 }
 
@@ -190,7 +232,8 @@ static void svg_legend(const struct metrics *m, struct mout *b, const char *id, 
 		mo_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"14\" ", lx, y - 11);
 		bar_fill(b, id, p);
 		mo_addf(b, "/><text x=\"%d\" y=\"%d\" fill=\"" C_TEXT "\">", lx + 20, y);
-		mo_adds(b, p ? "Previous period: " : "This period: ");
+		mo_adds(b, p ? metrics_words(m, N_("Previous period: "))
+			     : metrics_words(m, N_("This period: ")));
 		period_text(m, p, b);
 		mo_adds(b, "</text>");
 	}
@@ -225,10 +268,11 @@ static void chart_months(const struct metrics *m, struct mout *b)
 	w = left + nbars * (bw + gap) + 30;
 	if (w < 720)
 		w = 720;
-	mo_adds(&desc, "Bar chart of recoveries per calendar month. ");
+	mo_adds(&desc, metrics_words(m, N_("Bar chart of recoveries per calendar month. ")));
 	for (int p = METRICS_NP - 1; p >= 0; p--) {
 		bool first = true;
-		mo_adds(&desc, p ? "Previous period: " : " This period: ");
+		mo_adds(&desc, p ? metrics_words(m, N_("Previous period: "))
+				 : metrics_words(m, N_(" This period: ")));
 		for (int c = 0; c < f->ncat; c++) {
 			const struct metrics_cell *x0 =
 				&m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
@@ -238,12 +282,12 @@ static void chart_months(const struct metrics *m, struct mout *b)
 			if (!(m->month_mask[c] & (1 << p)))
 				continue;
 			mo_addf(&desc, "%s%s ", first ? "" : ", ", f->cat[c].label);
-			plain(&desc, &v);
+			plain(m, &desc, &v);
 			first = false;
 		}
 		mo_addch(&desc, '.');
 	}
-	svg_open(b, id, w, top + ph + 80, "Recoveries per month", descb.data);
+	svg_open(b, id, w, top + ph + 80, metrics_words(m, N_("Recoveries per month")), descb.data);
 	if (desc.rc)
 		b->rc = desc.rc;
 	buf_release(&descb);
@@ -285,7 +329,7 @@ static void chart_months(const struct metrics *m, struct mout *b)
 			if (state == MC_SMALL)
 				mo_adds(b, "1-10");
 			else if (state == MC_COMPLEMENT)
-				mo_adds(b, "supp.");
+				mo_adds(b, metrics_words(m, N_("supp.")));
 			else
 				mo_addf(b, "%" PRId64, x0->value);
 			mo_addf(b,
@@ -298,10 +342,9 @@ static void chart_months(const struct metrics *m, struct mout *b)
 		}
 	mo_addf(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"" C_TEXT "\"/>", left,
 		w - 10, top + ph, top + ph);
-	mo_addf(b,
-		"<text x=\"%d\" y=\"16\" fill=\"" C_TEXT "\" font-weight=\"600\">Recoveries "
-		"per month</text>",
-		left);
+	mo_addf(b, "<text x=\"%d\" y=\"16\" fill=\"" C_TEXT "\" font-weight=\"600\">", left);
+	h(b, metrics_words(m, N_("Recoveries per month")));
+	mo_adds(b, "</text>");
 	svg_legend(m, b, id, left, top + ph + 74);
 	mo_adds(b, "</svg>");
 }
@@ -349,15 +392,18 @@ static void chart_shares(const struct metrics *m, struct mout *b, const char *id
 	int hgt = top + (int)nfigs * row + 56;
 
 	mo_adds(&desc, title);
-	mo_adds(&desc, ", this period and the previous one. ");
+	mo_adds(&desc, metrics_words(m, N_(", this period and the previous one. ")));
 	for (size_t i = 0; i < nfigs; i++) {
 		const struct mfig *f = &m->figs[figs[i]];
 		for (int p = 0; p < METRICS_NP; p++) {
 			struct mval v;
 			metrics_value(m, f, &f->meas[meas], p, 0, &v);
-			mo_addf(&desc, "%s%s, %s period: ", i || p ? "; " : "",
-				labels ? labels[i] : f->title, p ? "previous" : "this");
-			plain(&desc, &v);
+			mo_addf(&desc,
+				p ? metrics_words(m, N_("%s%s, previous period: "))
+				  : metrics_words(m, N_("%s%s, this period: ")),
+				i || p ? "; " : "",
+				metrics_words(m, labels ? labels[i] : f->title));
+			plain(m, &desc, &v);
 		}
 	}
 	mo_addch(&desc, '.');
@@ -372,14 +418,16 @@ static void chart_shares(const struct metrics *m, struct mout *b, const char *id
 		int x = label_w + t * plot_w / 100;
 		mo_addf(b,
 			"<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"" C_GRID "\"/>"
-			"<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"" C_TEXT "\">%d%%"
-			"</text>",
-			x, x, top - 4, top + (int)nfigs * row, x, top + (int)nfigs * row + 16, t);
+			"<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"" C_TEXT "\">",
+			x, x, top - 4, top + (int)nfigs * row, x, top + (int)nfigs * row + 16);
+		percent(m, b, t);
+		mo_adds(b, "</text>");
 	}
 	for (size_t i = 0; i < nfigs; i++) {
 		const struct mfig *f = &m->figs[figs[i]];
 		int y = top + (int)i * row;
-		svg_label(b, labels ? labels[i] : f->title, label_w - 8, y + row / 2 + 4);
+		svg_label(b, metrics_words(m, labels ? labels[i] : f->title), label_w - 8,
+			  y + row / 2 + 4);
 		for (int p = 0; p < METRICS_NP; p++) {
 			struct mval v;
 			int by = y + 4 + p * 16, bw = 0;
@@ -396,12 +444,11 @@ static void chart_shares(const struct metrics *m, struct mout *b, const char *id
 				"<text x=\"%d\" y=\"%d\" font-size=\"10.5\" fill=\"" C_TEXT "\">",
 				label_w + bw + 5, by + 11);
 			if (v.state != MC_SHOWN)
-				mo_adds(b, "suppressed");
+				mo_adds(b, metrics_words(m, N_("suppressed")));
 			else if (v.none)
-				mo_adds(b, "no data");
+				mo_adds(b, metrics_words(m, N_("no data")));
 			else
-				mo_addf(b, "%" PRId64 "%%",
-					(metrics_tenths(v.num, v.den) + 5) / 10);
+				percent(m, b, (metrics_tenths(v.num, v.den) + 5) / 10);
 			mo_adds(b, "</text>");
 		}
 	}
@@ -417,25 +464,25 @@ static bool compact(const struct mfig *f)
 	return f->nmeas > 4;
 }
 
-static void table_head(struct mout *b, const struct mfig *f, const char *fid)
+static void table_head(const struct metrics *m, struct mout *b, const struct mfig *f,
+		       const char *fid)
 {
 	bool c = compact(f);
 
-	mo_addf(b,
-		"<table aria-labelledby=\"%s\"><thead><tr><th %sscope=\"col\">"
-		"Area or agency</th>",
-		fid, c ? "" : "rowspan=\"2\" ");
+	mo_addf(b, "<table aria-labelledby=\"%s\"><thead><tr><th %sscope=\"col\">", fid,
+		c ? "" : "rowspan=\"2\" ");
+	h(b, AREA_OR_AGENCY);
+	mo_adds(b, "</th>");
 	for (int i = 0; i < f->nmeas; i++) {
 		mo_adds(b, c ? "<th scope=\"col\">" : "<th colspan=\"2\" scope=\"colgroup\">");
-		h(b, f->meas[i].label);
+		h(b, metrics_words(m, f->meas[i].label));
 		mo_adds(b, "</th>");
 	}
 	mo_adds(b, "</tr>");
 	if (!c) {
 		mo_adds(b, "<tr>");
 		for (int i = 0; i < f->nmeas; i++)
-			mo_adds(b, "<th scope=\"col\">This period</th><th scope=\"col\" "
-				   "class=\"prev\">Previous</th>");
+			period_heads(m, b);
 		mo_adds(b, "</tr>");
 	}
 	mo_adds(b, "</thead><tbody>");
@@ -449,15 +496,9 @@ static void group_rows(const struct metrics *m, const struct mfig *f, struct mou
 	for (size_t g = 0; g < m->ngroups; g++) {
 		const struct mgroup *gr = &m->groups[g];
 		if (g == 1 && m->nareas)
-			mo_addf(b,
-				"<tr class=\"sub\"><th colspan=\"%d\" scope=\"rowgroup\">By area"
-				"</th></tr>",
-				cols);
+			sub_head(m, b, (size_t)cols, BY_AREA);
 		if (g == 1 + m->nareas && m->nagencies)
-			mo_addf(b,
-				"<tr class=\"sub\"><th colspan=\"%d\" scope=\"rowgroup\">By "
-				"identifying agency</th></tr>",
-				cols);
+			sub_head(m, b, (size_t)cols, BY_AGENCY);
 		mo_adds(b, g ? "<tr><th scope=\"row\">" : "<tr class=\"all\"><th scope=\"row\">");
 		h(b, gr->label);
 		mo_adds(b, "</th>");
@@ -471,7 +512,7 @@ static void group_rows(const struct metrics *m, const struct mfig *f, struct mou
 					mo_adds(b, p ? "<br><span class=\"prev\">" : "");
 				else
 					mo_adds(b, p ? "<td class=\"prev\">" : "<td>");
-				cell(b, &v);
+				cell(m, b, &v);
 				mo_adds(b, c ? (p ? "</span>" : "") : "</td>");
 			}
 			if (c)
@@ -482,14 +523,15 @@ static void group_rows(const struct metrics *m, const struct mfig *f, struct mou
 	mo_adds(b, "</tbody></table>");
 }
 
-static void figure_intro(struct mout *b, const struct mfig *f, const char *fid)
+static void figure_intro(const struct metrics *m, struct mout *b, const struct mfig *f,
+			 const char *fid)
 {
 	mo_addf(b, "<h3 id=\"%s\">", fid);
-	h(b, f->title);
+	h(b, metrics_words(m, f->title));
 	mo_adds(b, "</h3><p class=\"def\">");
-	h(b, f->definition);
+	h(b, metrics_words(m, f->definition));
 	mo_adds(b, "</p><p class=\"basis\">");
-	h(b, f->basis);
+	h(b, metrics_words(m, f->basis));
 	mo_adds(b, "</p>");
 }
 
@@ -498,15 +540,18 @@ static void figure_table(const struct metrics *m, const struct mfig *f, struct m
 	char fid[160];
 
 	snprintf(fid, sizeof(fid), "fig-%s", f->key);
-	figure_intro(b, f, fid);
+	figure_intro(m, b, f, fid);
 	if (!f->nmeas) {
-		mo_adds(b, "<p>Nothing recorded.</p>");
+		mo_adds(b, metrics_words(m, N_("<p>Nothing recorded.</p>")));
 		return;
 	}
 	if (compact(f))
-		mo_adds(b, "<p class=\"def\">Each cell: this period, and below it in grey the "
-			   "previous period.</p>");
-	table_head(b, f, fid);
+		mo_adds(b,
+			metrics_words(
+				m,
+				N_("<p class=\"def\">Each cell: this period, and below it in grey "
+				   "the previous period.</p>")));
+	table_head(m, b, f, fid);
 	group_rows(m, f, b);
 }
 
@@ -519,11 +564,14 @@ static void share_cell(const struct metrics *m, const struct mfig *f, size_t g, 
 		metrics_value(m, f, &f->meas[1], p, g, &v);
 		mo_adds(b, p ? "<br><span class=\"prev\">" : "");
 		if (v.state != MC_SHOWN)
-			mo_adds(b, "<abbr class=\"supp\" title=\"suppressed\">supp.</abbr>");
+			mo_adds(b,
+				metrics_words(
+					m,
+					N_("<abbr class=\"supp\" title=\"suppressed\">supp.</abbr>")));
 		else if (v.none)
 			mo_adds(b, "&ndash;");
 		else
-			mo_addf(b, "%" PRId64 "%%", (metrics_tenths(v.num, v.den) + 5) / 10);
+			percent(m, b, (metrics_tenths(v.num, v.den) + 5) / 10);
 		mo_adds(b, p ? "</span>" : "");
 	}
 	mo_adds(b, "</td>");
@@ -536,7 +584,7 @@ static void period_cells(const struct metrics *m, const struct mfig *f, int k, s
 		struct mval v;
 		metrics_value(m, f, &f->meas[k], p, 0, &v);
 		mo_adds(b, p ? "<td class=\"prev\">" : "<td>");
-		cell(b, &v);
+		cell(m, b, &v);
 		mo_adds(b, "</td>");
 	}
 }
@@ -544,7 +592,9 @@ static void period_cells(const struct metrics *m, const struct mfig *f, int k, s
 /* few groups: a row per step, a column per group */
 static void steps_by_step(const struct metrics *m, const int *order, size_t n, struct mout *b)
 {
-	mo_adds(b, "<thead><tr><th scope=\"col\">Step</th>");
+	mo_adds(b, "<thead><tr><th scope=\"col\">");
+	h(b, STEP);
+	mo_adds(b, "</th>");
 	for (size_t g = 0; g < m->ngroups; g++) {
 		mo_adds(b, "<th scope=\"col\">");
 		h(b, m->groups[g].label);
@@ -568,7 +618,9 @@ static void steps_by_step(const struct metrics *m, const int *order, size_t n, s
 static void steps_by_group(const struct metrics *m, const int *order, size_t n, size_t nsteps,
 			   struct mout *b)
 {
-	mo_adds(b, "<thead><tr><th scope=\"col\">Area or agency</th>");
+	mo_adds(b, "<thead><tr><th scope=\"col\">");
+	h(b, AREA_OR_AGENCY);
+	mo_adds(b, "</th>");
 	for (size_t i = 0; i < n; i++)
 		if (order[i] >= F_STEP0) {
 			mo_adds(b, "<th scope=\"col\">");
@@ -578,15 +630,9 @@ static void steps_by_group(const struct metrics *m, const int *order, size_t n, 
 	mo_adds(b, "</tr></thead><tbody>");
 	for (size_t g = 0; g < m->ngroups; g++) {
 		if (g == 1 && m->nareas)
-			mo_addf(b,
-				"<tr class=\"sub\"><th colspan=\"%zu\" scope=\"rowgroup\">By area"
-				"</th></tr>",
-				nsteps + 1);
+			sub_head(m, b, nsteps + 1, BY_AREA);
 		if (g == 1 + m->nareas && m->nagencies)
-			mo_addf(b,
-				"<tr class=\"sub\"><th colspan=\"%zu\" scope=\"rowgroup\">By "
-				"identifying agency</th></tr>",
-				nsteps + 1);
+			sub_head(m, b, nsteps + 1, BY_AGENCY);
 		mo_adds(b, g ? "<tr><th scope=\"row\">" : "<tr class=\"all\"><th scope=\"row\">");
 		h(b, m->groups[g].label);
 		mo_adds(b, "</th>");
@@ -611,22 +657,24 @@ static void steps_tables(const struct metrics *m, const int *order, size_t n, st
 		}
 	if (!first)
 		return;
-	mo_adds(b,
-		"<h3 id=\"fig-steps\">Timeliness of every step, all areas</h3><p class=\"def\">");
-	h(b, first->definition);
+	mo_adds(b, "<h3 id=\"fig-steps\">");
+	h(b, metrics_words(m, N_("Timeliness of every step, all areas")));
+	mo_adds(b, "</h3><p class=\"def\">");
+	h(b, metrics_words(m, first->definition));
 	mo_adds(b, "</p><p class=\"basis\">");
-	h(b, first->basis);
+	h(b, metrics_words(m, first->basis));
 	mo_adds(b, "</p><table aria-labelledby=\"fig-steps\"><thead><tr><th rowspan=\"2\" "
-		   "scope=\"col\">Step</th>");
+		   "scope=\"col\">");
+	h(b, STEP);
+	mo_adds(b, "</th>");
 	for (int i = 0; i < first->nmeas; i++) {
 		mo_adds(b, "<th colspan=\"2\" scope=\"colgroup\">");
-		h(b, first->meas[i].label);
+		h(b, metrics_words(m, first->meas[i].label));
 		mo_adds(b, "</th>");
 	}
 	mo_adds(b, "</tr><tr>");
 	for (int i = 0; i < first->nmeas; i++)
-		mo_adds(b, "<th scope=\"col\">This period</th><th scope=\"col\" class=\"prev\">"
-			   "Previous</th>");
+		period_heads(m, b);
 	mo_adds(b, "</tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		const struct mfig *f = &m->figs[order[i]];
@@ -642,10 +690,14 @@ static void steps_tables(const struct metrics *m, const int *order, size_t n, st
 	mo_adds(b, "</tbody></table>");
 	if (m->ngroups < 2)
 		return;
-	mo_adds(b, "<h3 id=\"fig-steps-groups\">Share of each step done on time, by area and "
-		   "identifying agency</h3><p class=\"def\">Each cell: this period, then the "
-		   "previous period below it. The counts behind each share are in the JSON and CSV "
-		   "releases.</p><div class=\"wide\"><table aria-labelledby=\"fig-steps-groups\">");
+	mo_adds(b,
+		metrics_words(
+			m,
+			N_("<h3 id=\"fig-steps-groups\">Share of each step done on time, by area "
+			   "and identifying agency</h3><p class=\"def\">Each cell: this period, "
+			   "then the previous period below it. The counts behind each share are in "
+			   "the JSON and CSV releases.</p><div class=\"wide\"><table "
+			   "aria-labelledby=\"fig-steps-groups\">")));
 	if (m->ngroups <= nsteps + 1)
 		steps_by_step(m, order, n, b);
 	else
@@ -656,10 +708,14 @@ static void steps_tables(const struct metrics *m, const int *order, size_t n, st
 /* Key figures: every measure of the county's figures, except the demographic bands. */
 static void key_figures(const struct metrics *m, const int *order, size_t n, struct mout *b)
 {
-	mo_adds(b, "<h2 id=\"key\">Key figures, all areas</h2><table aria-labelledby=\"key\">"
-		   "<thead><tr><th scope=\"col\">Figure</th><th scope=\"col\">Measure</th>"
-		   "<th scope=\"col\">This period</th><th scope=\"col\" class=\"prev\">Previous "
-		   "period</th><th scope=\"col\">How it is counted</th></tr></thead><tbody>");
+	mo_adds(b,
+		metrics_words(
+			m,
+			N_("<h2 id=\"key\">Key figures, all areas</h2><table "
+			   "aria-labelledby=\"key\"><thead><tr><th scope=\"col\">Figure</th><th "
+			   "scope=\"col\">Measure</th><th scope=\"col\">This period</th><th "
+			   "scope=\"col\" class=\"prev\">Previous period</th><th scope=\"col\">How "
+			   "it is counted</th></tr></thead><tbody>")));
 	for (size_t i = 0; i < n; i++) {
 		const struct mfig *f = &m->figs[order[i]];
 		int rows = 0, first = 1;
@@ -675,16 +731,16 @@ static void key_figures(const struct metrics *m, const int *order, size_t n, str
 				mo_addf(b,
 					"<th scope=\"rowgroup\" rowspan=\"%d\"><a href=\"#fig-%s\">",
 					rows, f->key);
-				h(b, f->title);
+				h(b, metrics_words(m, f->title));
 				mo_adds(b, "</a></th>");
 			}
 			mo_adds(b, "<th scope=\"row\">");
-			h(b, f->meas[k].label);
+			h(b, metrics_words(m, f->meas[k].label));
 			mo_adds(b, "</th>");
 			period_cells(m, f, k, b);
 			if (first) {
 				mo_addf(b, "<td class=\"basis\" rowspan=\"%d\">", rows);
-				h(b, f->basis);
+				h(b, metrics_words(m, f->basis));
 				mo_adds(b, "</td>");
 			}
 			mo_adds(b, "</tr>");
@@ -698,8 +754,8 @@ static void key_figures(const struct metrics *m, const int *order, size_t n, str
 static void charts(const struct metrics *m, const int *order, size_t n, struct mout *b)
 {
 	int steps[METRICS_MAX_STEPS], stab[METRICS_NSTAB] = { F_STAB30, F_STAB90, F_STAB180 };
-	static const char *const stab_labels[] = { "Stable at 30 days", "Stable at 90 days",
-						   "Stable at 180 days" };
+	static const char *const stab_labels[] = { N_("Stable at 30 days"), N_("Stable at 90 days"),
+						   N_("Stable at 180 days") };
 	size_t nsteps = 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -707,19 +763,26 @@ static void charts(const struct metrics *m, const int *order, size_t n, struct m
 			steps[nsteps++] = order[i];
 	mo_adds(b, "<figure>");
 	chart_months(m, b);
-	mo_adds(b, "<figcaption>Recoveries per calendar month of identification. The previous "
-		   "period is hatched. A month with 1 to 10 recoveries in a public release is "
-		   "marked 1-10 on the baseline, not drawn as a bar.</figcaption></figure>");
+	mo_adds(b, "<figcaption>");
+	h(b,
+	  metrics_words(
+		  m, N_("Recoveries per calendar month of identification. The previous period "
+			"is hatched. A month with 1 to 10 recoveries in a public release is marked "
+			"1-10 on the baseline, not drawn as a bar.")));
+	mo_adds(b, "</figcaption></figure>");
 	if (nsteps) {
 		mo_adds(b, "<figure>");
-		chart_shares(m, b, "chart-steps", "Steps done on time, all areas", steps, nsteps,
+		chart_shares(m, b, "chart-steps",
+			     metrics_words(m, N_("Steps done on time, all areas")), steps, nsteps,
 			     NULL, 1);
-		mo_adds(b, "<figcaption>Share of each protocol step done by its deadline, of the "
-			   "steps due, for recoveries identified in each period.</figcaption>"
-			   "</figure>");
+		mo_adds(b, "<figcaption>");
+		h(b, metrics_words(m, N_("Share of each protocol step done by its deadline, of the "
+					 "steps due, for recoveries identified in each period.")));
+		mo_adds(b, "</figcaption></figure>");
 	}
 	mo_adds(b, "<figure>");
-	chart_shares(m, b, "chart-stability", "Youth stable at follow-up, all areas", stab,
+	chart_shares(m, b, "chart-stability",
+		     metrics_words(m, N_("Youth stable at follow-up, all areas")), stab,
 		     METRICS_NSTAB, stab_labels, 1);
 	mo_adds(b, "<figcaption>");
 	h(b, m->stability_text);
@@ -755,41 +818,55 @@ enum sh_code metrics_render_html(const struct metrics *m, struct mout *b)
 	n = metrics_order(m, order);
 	if (m->as_of)
 		timefmt_format_rfc3339(m->as_of, asof);
-	mo_adds(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-		   "<title>Board report: First Responder Protocol, ");
-	period_text(m, 0, b);
 	mo_addf(b,
-		"</title><style>%s</style></head><body><header><h1>First Responder Protocol "
-		"for commercially sexually exploited children: report to the Board</h1>"
-		"<p class=\"meta\"><strong>Period:</strong> ",
-		css);
+		"<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		"<title>",
+		m->o.es ? "es" : "en");
+	h(b, metrics_words(m, N_("Board report: First Responder Protocol, ")));
 	period_text(m, 0, b);
-	mo_addf(b, " (%d days), beside the previous period of equal length, ", m->per.days);
+	mo_addf(b, "</title><style>%s</style></head><body><header><h1>", css);
+	h(b, metrics_words(m, N_("First Responder Protocol for commercially sexually exploited "
+				 "children: report to the Board")));
+	mo_adds(b, "</h1><p class=\"meta\"><strong>");
+	h(b, metrics_words(m, N_("Period:")));
+	mo_adds(b, "</strong> ");
+	period_text(m, 0, b);
+	mo_addf(b, metrics_words(m, N_(" (%d days), beside the previous period of equal length, ")),
+		m->per.days);
 	period_text(m, 1, b);
-	mo_adds(b, ".</p><p class=\"meta\"><strong>Data as of:</strong> ");
-	h(b, *asof ? asof : "no data");
+	mo_adds(b, ".</p><p class=\"meta\"><strong>");
+	h(b, metrics_words(m, N_("Data as of:")));
+	mo_adds(b, "</strong> ");
+	h(b, *asof ? asof : metrics_words(m, N_("no data")));
 	if (m->o.area) {
-		mo_adds(b, ". <strong>Area:</strong> ");
+		mo_adds(b, ". <strong>");
+		h(b, metrics_words(m, N_("Area:")));
+		mo_adds(b, "</strong> ");
 		h(b, m->o.area);
 	}
-	mo_adds(b, ". Times are UTC.</p>");
-	if (m->o.public_release) {
+	mo_adds(b, ". ");
+	h(b, metrics_words(m, N_("Times are UTC.")));
+	mo_adds(b, "</p>");
+	if (m->o.public_release)
 		mo_adds(b,
-			"<p class=\"release\"><strong>Public release.</strong> Counts from 1 to 10 "
-			"are shown as \"1-10\", and other cells are suppressed (\"supp.\") so "
-			"that none can be worked out; see <a href=\"#method\">how small counts "
-			"are protected</a>.</p>");
-	} else {
-		mo_adds(b,
-			"<p class=\"release\"><strong>Internal release</strong> for the agencies "
-			"taking part in the protocol: small counts are not suppressed. Do not "
-			"publish; use the public release (--public) for that.</p>");
-	}
+			metrics_words(m, N_("<p class=\"release\"><strong>Public release.</strong> "
+					    "Counts from 1 to 10 are shown as \"1-10\", and other "
+					    "cells are suppressed (\"supp.\") so that none can be "
+					    "worked out; see <a href=\"#method\">how small counts "
+					    "are protected</a>.</p>")));
+	else
+		mo_adds(b, metrics_words(
+				   m, N_("<p class=\"release\"><strong>Internal release</strong> "
+					 "for the agencies taking part in the protocol: small "
+					 "counts are not suppressed. Do not publish; use the "
+					 "public release (--public) for that.</p>")));
 	mo_adds(b, "</header><main>");
 	key_figures(m, order, n, b);
 
-	mo_adds(b, "<h2 id=\"charts\">Charts</h2>");
+	mo_adds(b, "<h2 id=\"charts\">");
+	h(b, metrics_words(m, N_("Charts")));
+	mo_adds(b, "</h2>");
 	charts(m, order, n, b);
 
 	for (size_t i = 0; i < n; i++) {
@@ -797,7 +874,7 @@ enum sh_code metrics_render_html(const struct metrics *m, struct mout *b)
 		if (!section || strcmp(section, f->section)) {
 			section = f->section;
 			mo_adds(b, "<h2>");
-			h(b, section);
+			h(b, metrics_words(m, section));
 			mo_adds(b, "</h2>");
 			if (order[i] >= F_STEP0)
 				steps_tables(m, order, n, b);
@@ -807,27 +884,29 @@ enum sh_code metrics_render_html(const struct metrics *m, struct mout *b)
 		figure_table(m, f, b);
 	}
 
-	mo_adds(b, "<h2 id=\"method\">How small counts are protected</h2><p class=\"def\">");
-	if (m->o.public_release)
-		mo_adds(b, "This is a public release. ");
-	else
-		mo_adds(b,
-			"This is an internal release: nothing below is applied to it. In a public "
-			"release: ");
-	h(b, metrics_suppression_text);
-	mo_addf(b,
-		" Threshold: %d recoveries.</p><h2 id=\"stability\">What \"stable\" means"
-		"</h2><p class=\"def\">",
-		m->o.min_group_recoveries);
+	mo_adds(b, "<h2 id=\"method\">");
+	h(b, metrics_words(m, N_("How small counts are protected")));
+	mo_adds(b, "</h2><p class=\"def\">");
+	h(b, m->o.public_release ? metrics_words(m, N_("This is a public release. "))
+				 : metrics_words(m, N_("This is an internal release: nothing below "
+						       "is applied to it. In a public release: ")));
+	h(b, metrics_words(m, metrics_suppression_text));
+	mo_addf(b, metrics_words(m, N_(" Threshold: %d recoveries.")), m->o.min_group_recoveries);
+	mo_adds(b, "</p><h2 id=\"stability\">");
+	h(b, metrics_words(m, N_("What \"stable\" means")));
+	mo_adds(b, "</h2><p class=\"def\">");
 	h(b, m->stability_text);
-	mo_adds(b, " The county sets this definition (settings report.stability.*; see "
-		   "docs/report.md).</p></main><footer>Produced by safeharbor ");
+	h(b, metrics_words(m, N_(" The county sets this definition (settings "
+				 "report.stability.*; see docs/report.md).")));
+	mo_adds(b, "</p></main><footer>");
+	h(b, metrics_words(m, N_("Produced by safeharbor ")));
 	h(b, m->o.version);
-	mo_adds(b, " from the data as of ");
+	h(b, metrics_words(m, N_(" from the data as of ")));
 	h(b, *asof ? asof : "-");
-	mo_adds(b, ". Every figure is printed with its definition. Privileged advocacy records "
-		   "and medical details are never counted; no names and no free text appear."
-		   "</footer></body></html>\n");
+	h(b, metrics_words(m, N_(". Every figure is printed with its definition. Privileged "
+				 "advocacy records and medical details are never counted; no names "
+				 "and no free text appear.")));
+	mo_adds(b, "</footer></body></html>\n");
 	free(order);
 	return b->rc;
 }

@@ -121,7 +121,7 @@ struct metrics {
 	struct arena arena;
 	struct metrics_period per;
 	int64_t as_of;
-	char stability_text[600], current_text[600];
+	char stability_text[1024], current_text[1024];
 	/* dimensions of the facts (raw indexes) */
 	struct dict areas, agencies, steps, genders, races, months;
 	struct buf agency_ids;	 /* int64_t per raw agency */
@@ -176,9 +176,12 @@ void metrics_fmt_duration(int64_t seconds, char *out, size_t len);
 /* Share in tenths of a percent, rounded half up. */
 int64_t metrics_tenths(int64_t num, int64_t den);
 const char *metrics_period_name(int p);
+/* Words for people (a title, a label, a definition), in the report's language
+ * (metrics_options.es; lib/catalog.h): the Spanish when the catalogue has it. */
+const char *metrics_words(const struct metrics *m, const char *s);
 /* The figures in report order (steps after arrests); out has room for m->nfigs. */
 size_t metrics_order(const struct metrics *m, int *out);
-extern const char metrics_suppression_text[];
+extern const char *const metrics_suppression_text;
 enum sh_code metrics_render_html(const struct metrics *m, struct mout *out);
 enum sh_code metrics_render_charts(const struct metrics *m, struct mout *out);
 enum sh_code metrics_render_federal(const struct metrics *m, struct mout *out);

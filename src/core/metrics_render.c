@@ -4,7 +4,6 @@
  * Suppressed counts are the strings "1-10" or "suppressed", never a number.
  */
 #include "lib/common.h"
-#include "lib/catalog.h"
 #include "core/metrics_internal.h"
 
 #define SMALL_TEXT "1-10"
@@ -110,27 +109,19 @@ static const char *breakdown_name(enum group_kind k)
 	return k == G_ALL ? "all" : k == G_AREA ? "area" : "agency";
 }
 
-/* Words for people, in the report's language (metrics_options.es; lib/catalog.h). */
-static const char *words(const struct metrics *m, const char *s)
-{
-	const char *es = m->o.es && s ? catalog_es(s) : NULL;
-
-	return es ? es : s;
-}
-
 static void json_figure(const struct metrics *m, const struct mfig *f, struct mout *b)
 {
 	mo_addch(b, '{');
 	jpair(b, "key", f->key, ',');
-	jpair(b, "section", words(m, f->section), ',');
-	jpair(b, "title", words(m, f->title), ',');
-	jpair(b, "definition", f->definition, ',');
-	jpair(b, "basis", f->basis, 0);
+	jpair(b, "section", metrics_words(m, f->section), ',');
+	jpair(b, "title", metrics_words(m, f->title), ',');
+	jpair(b, "definition", metrics_words(m, f->definition), ',');
+	jpair(b, "basis", metrics_words(m, f->basis), 0);
 	mo_adds(b, ",\"measures\":[");
 	for (int i = 0; i < f->nmeas; i++) {
 		mo_adds(b, i ? ",{" : "{");
 		jpair(b, "key", f->meas[i].key, ',');
-		jpair(b, "label", words(m, f->meas[i].label), ',');
+		jpair(b, "label", metrics_words(m, f->meas[i].label), ',');
 		jpair(b, "type", type_name(f->meas[i].kind), '}');
 	}
 	mo_adds(b, "],\"values\":{");
@@ -196,7 +187,7 @@ static enum sh_code render_json(const struct metrics *m, struct mout *b)
 		",\"suppression\":{\"applied\":%s,\"small_counts\":\"" SMALL_TEXT "\","
 		"\"min_group_recoveries\":%d,\"method\":",
 		m->o.public_release ? "true" : "false", m->o.min_group_recoveries);
-	js(b, metrics_suppression_text);
+	js(b, metrics_words(m, metrics_suppression_text));
 	mo_adds(b, "},\"groups\":[");
 	for (size_t g = 0; g < m->ngroups; g++) {
 		mo_adds(b, g ? ",{" : "{");
@@ -211,7 +202,7 @@ static enum sh_code render_json(const struct metrics *m, struct mout *b)
 		json_figure(m, &m->figs[order[i]], b);
 	}
 	mo_adds(b, "],\"recoveries_per_month\":{\"definition\":");
-	js(b, months->definition);
+	js(b, metrics_words(m, months->definition));
 	mo_adds(b, ",\"months\":[");
 	for (int p = METRICS_NP - 1; p >= 0; p--)
 		for (int c = 0; c < months->ncat; c++) {
@@ -317,15 +308,15 @@ static void csv_row_head(const struct metrics *m, const struct mfig *f, const ch
 
 	metrics_fmt_date(p ? m->per.prev_first : m->o.from, from);
 	metrics_fmt_date(p ? m->per.prev_last : m->o.to, to);
-	cs(b, f->section);
+	cs(b, metrics_words(m, f->section));
 	mo_addch(b, ',');
 	cs(b, f->key);
 	mo_addch(b, ',');
-	cs(b, f->title);
+	cs(b, metrics_words(m, f->title));
 	mo_addch(b, ',');
 	cs(b, mkey);
 	mo_addch(b, ',');
-	cs(b, mlabel);
+	cs(b, metrics_words(m, mlabel));
 	mo_addf(b, ",%s,", breakdown_name(m->groups[g].kind));
 	cs(b, m->groups[g].key);
 	mo_addch(b, ',');
@@ -338,9 +329,9 @@ static void csv_row_tail(const struct metrics *m, const struct mfig *f, bool fir
 {
 	mo_addch(b, ',');
 	if (first) {
-		cs(b, f->basis);
+		cs(b, metrics_words(m, f->basis));
 		mo_addch(b, ',');
-		cs(b, f->definition);
+		cs(b, metrics_words(m, f->definition));
 	} else {
 		mo_addch(b, ',');
 	}

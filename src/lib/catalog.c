@@ -1424,6 +1424,303 @@ static const struct {
 	/* api/county.c */
 	{ "cannot be read",
 	  "no se puede leer" },
+	/* core/metrics.c */
+	{ "Counted by the day the youth was identified (identified_at).",
+	  "Contado por el día en que se identificó al joven (identified_at)." },
+	/* core/metrics.c */
+	{ "Counted by the time of the event, whenever the recovery was identified.",
+	  "Contado por la hora del evento, cualquiera que sea el día en que se identificó la recuperación." },
+	/* core/metrics.c */
+	{ "A recovery is one run of the protocol for one youth, from the moment the youth is identified as a suspected victim (T0). A re-recovery is a recovery of a youth who was recovered before (recovery number 2 or more; recoveries are linked by name and birth date through the blind index, so a youth recorded without both counts as new each time). Recoveries = first recoveries + re-recoveries.",
+	  "Una recuperación es una aplicación del protocolo a un joven, desde el momento en que el joven es identificado como presunta víctima (T0). Una nueva recuperación es la recuperación de un joven que ya fue recuperado antes (recuperación número 2 o más; las recuperaciones se vinculan por nombre y fecha de nacimiento mediante el índice ciego, así que un joven registrado sin ambos cuenta como nuevo cada vez). Recuperaciones = primeras recuperaciones + nuevas recuperaciones." },
+	/* core/metrics.c */
+	{ "Each youth identified in the period, counted once however many times they were recovered in it. A youth is counted under the area and identifying agency of their first recovery in the period, so the areas and the agencies add up to the total.",
+	  "Cada joven identificado en el período, contado una vez por muchas veces que haya sido recuperado en él. Un joven se cuenta en el área y la agencia que lo identificó en su primera recuperación del período, así que las áreas y las agencias suman el total." },
+	/* core/metrics.c */
+	{ "Age in whole years at identification (from the birth date, or the officer's estimate when there is none) of youth recovered for the first time in the period. Mean to one decimal, the youngest, and how many in each band.",
+	  "Edad en años cumplidos al ser identificado (según la fecha de nacimiento, o la estimación del agente si no la hay) de los jóvenes recuperados por primera vez en el período. Media con un decimal, el más joven y cuántos hay en cada franja." },
+	/* core/metrics.c */
+	{ "Gender as recorded at identification, of each youth identified in the period (counted once, at their first recovery in the period). Shown as recorded, in lower case; \"not recorded\" when none was given.",
+	  "Género tal como se registró al identificar, de cada joven identificado en el período (contado una vez, en su primera recuperación del período). Se muestra como se registró, en minúsculas; \"no registrado\" cuando no se indicó." },
+	/* core/metrics.c */
+	{ "Race and ethnicity as recorded at identification, of each youth identified in the period (counted once, at their first recovery in the period). Shown as recorded, in lower case; \"not recorded\" when none was given.",
+	  "Raza y origen étnico tal como se registraron al identificar, de cada joven identificado en el período (contado una vez, en su primera recuperación del período). Se muestran como se registraron, en minúsculas; \"no registrado\" cuando no se indicaron." },
+	/* core/metrics.c */
+	{ "Arrests of youth identified as victims (arrest events on a recovery's timeline, including arrests made up to the setting arrest.before_identification_days before the identification), by the time of the arrest. Prostitution-related: the offence recorded names PC 647(b) or PC 653.22 however written, or words for the act (docs/offences.md); the guardrail refuses these for anyone under 18, so only youth 18 or older can have one. Under 18 at the time of the act: by the birth date on the county's local day of the act, or treated as under 18 when only an estimate under 20 or no age is known. Every arrest is a protocol deviation with a written justification. Goal: zero.",
+	  "Arrestos de jóvenes identificados como víctimas (eventos de arresto en la cronología de una recuperación, incluidos los arrestos hechos hasta arrest.before_identification_days días antes de la identificación, según ese ajuste), por la hora del arresto. Relacionados con la prostitución: el delito registrado nombra PC 647(b) o PC 653.22, escrito de cualquier forma, o palabras que describen el acto (docs/offences.md); la salvaguarda los rechaza para cualquier menor de 18 años, así que solo un joven de 18 años o más puede tener uno. Menor de 18 años en el momento del acto: según la fecha de nacimiento en el día local del condado del acto, o tratado como menor de 18 cuando solo se conoce una estimación inferior a 20 años o ninguna edad. Cada arresto es una desviación del protocolo con una justificación escrita. Meta: cero." },
+	/* core/metrics.c */
+	{ "Arrests the guardrail refused to record, by the time of the arrest: a prostitution offence (PC 647(b), PC 653.22, however written, or words for the act) of a youth under 18 at the time of the act (SB 1322), or any arrest for an offence repealed before the act (PC 653.22 from 2023-01-01, SB 357). Each attempt is kept for the agency's supervisors and oversight. Goal: zero.",
+	  "Arrestos que la salvaguarda se negó a registrar, por la hora del arresto: un delito de prostitución (PC 647(b), PC 653.22, escrito de cualquier forma, o palabras que describen el acto) de un joven menor de 18 años en el momento del acto (SB 1322), o cualquier arresto por un delito derogado antes del acto (PC 653.22 desde el 2023-01-01, SB 357). Cada intento queda guardado para los supervisores de la agencia y la supervisión externa. Meta: cero." },
+	/* core/metrics.c */
+	{ "Placements recorded with the setting \"detention\", or with the setting \"other\" described as a detention setting (juvenile hall, a probation camp, jail and the like: docs/offences.md), by the time of the placement. Each is a protocol deviation. Goal: zero.",
+	  "Colocaciones registradas con el entorno \"detention\" (detención), o con el entorno \"other\" (otro) descrito como un lugar de detención (centro de menores, campamento de libertad condicional, cárcel y similares: docs/offences.md), por la hora de la colocación. Cada una es una desviación del protocolo. Meta: cero." },
+	/* core/metrics.c */
+	{ "Missing-from-care episodes that started in the period (by the time the youth went missing). 24-hour reports: the protocol steps due 24 hours after the youth went missing (setting report.missing_report_steps; by default the reports to law enforcement and NCMEC and the notice to the youth's attorney). On time: every one of them that applies was done by its deadline; a late or waived report, or one still pending after its deadline, is not on time. Episodes whose reports are not yet due are left out of the share.",
+	  "Episodios de ausencia del lugar de cuidado que empezaron en el período (por la hora en que el joven desapareció). Reportes de 24 horas: los pasos del protocolo que vencen 24 horas después de la desaparición del joven (ajuste report.missing_report_steps; por omisión, los reportes a las fuerzas del orden y al NCMEC y el aviso al abogado del joven). A tiempo: cada uno de ellos que corresponda se hizo antes de su plazo; un reporte tardío o dispensado, o uno aún pendiente después de su plazo, no está a tiempo. Los episodios cuyos reportes aún no vencen quedan fuera de la proporción." },
+	/* core/metrics.c */
+	{ "Counted by day 30 after identification: recoveries whose day 30 fell in the period and whose check window has closed.",
+	  "Contado por el día 30 después de la identificación: recuperaciones cuyo día 30 cayó en el período y cuyo intervalo de control ya se cerró." },
+	/* core/metrics.c */
+	{ "Counted by day 90 after identification: recoveries whose day 90 fell in the period and whose check window has closed.",
+	  "Contado por el día 90 después de la identificación: recuperaciones cuyo día 90 cayó en el período y cuyo intervalo de control ya se cerró." },
+	/* core/metrics.c */
+	{ "Counted by day 180 after identification: recoveries whose day 180 fell in the period and whose check window has closed.",
+	  "Contado por el día 180 después de la identificación: recuperaciones cuyo día 180 cayó en el período y cuyo intervalo de control ya se cerró." },
+	/* core/metrics.c */
+	{ "Counted once per youth identified since the start day, under the area and identifying agency of their first recovery since then.",
+	  "Contado una vez por cada joven identificado desde el día de inicio, en el área y la agencia que lo identificó en su primera recuperación desde entonces." },
+	/* core/metrics.c */
+	{ "Arrests of exploiters and of buyers recorded on recoveries' timelines (exploiter_arrest events), by the time of the arrest, and the people they were: a person arrested several times in the period (the same `person` recorded, compared through a keyed hash) counts once, under the recovery of their first arrest in the period; an arrest recorded without a person counts as a person of its own.",
+	  "Arrestos de explotadores y de compradores registrados en las cronologías de las recuperaciones (eventos exploiter_arrest), por la hora del arresto, y las personas arrestadas: una persona arrestada varias veces en el período (la misma `person` registrada, comparada mediante un hash con clave) cuenta una vez, en la recuperación de su primer arresto del período; un arresto registrado sin persona cuenta como una persona propia." },
+	/* core/metrics.c */
+	{ "Prosecutions of exploiters and buyers filed in the period (by filing date); counted under the area and identifying agency of the recovery of the first minor witness listed in it, or \"no recovery linked\" when none is listed.",
+	  "Procesos judiciales contra explotadores y compradores presentados en el período (por fecha de presentación); contados en el área y la agencia que identificó la recuperación del primer testigo menor de edad que figura en ellos, o en \"ninguna recuperación vinculada\" cuando no figura ninguno." },
+	/* core/metrics.c */
+	{ "Counted by filing date.",
+	  "Contado por la fecha de presentación." },
+	/* core/metrics.c */
+	{ "Prosecutions whose outcome, convicted or a guilty plea, is dated in the period; counted like prosecutions filed.",
+	  "Procesos judiciales cuyo resultado, condena o declaración de culpabilidad, tiene fecha en el período; contados como los procesos presentados." },
+	/* core/metrics.c */
+	{ "Counted by the date of the outcome.",
+	  "Contado por la fecha del resultado." },
+	/* core/metrics.c */
+	{ "Youth under 18 at identification listed as witnesses in prosecutions in the period (by listing date), and, as of the data: with an advocate assigned; with a safety plan signed off at least once; with a closed-circuit testimony (CCTV) motion recorded; with one granted. Goal: every minor witness has an advocate.",
+	  "Jóvenes menores de 18 años al ser identificados que figuran como testigos en procesos judiciales en el período (por fecha de inclusión) y, según los datos: con un defensor asignado; con un plan de seguridad aprobado al menos una vez; con una moción de testimonio por circuito cerrado (CCTV) registrada; con una concedida. Meta: todo testigo menor de edad tiene un defensor." },
+	/* core/metrics.c */
+	{ "Counted by the day the witness was listed.",
+	  "Contado por el día en que se incluyó al testigo." },
+	/* core/metrics.c */
+	{ "Recoveries by calendar month (county time) of identification; the first and last months of a period can be partial.",
+	  "Recuperaciones por mes natural (hora del condado) de la identificación; el primer y el último mes de un período pueden estar incompletos." },
+	/* core/metrics.c */
+	{ "The step's instances on recoveries identified in the period. Due: done, or still pending after its deadline at the data's as-of time (steps waived, not applicable or not yet due are left out). On time: done at or before the deadline (done_at <= due_at; a late entry, dated well before it was recorded, counts when it was recorded). Median and 90th percentile: time from the step's clock start (its anchor: identification, the last assault, or the start or end of a missing episode) to done, over the steps done, on time or late (nearest-rank percentiles).",
+	  "Las instancias del paso en las recuperaciones identificadas en el período. Vencidos: hechos, o aún pendientes después de su plazo a la fecha de corte de los datos (quedan fuera los pasos dispensados, los que no corresponden y los que aún no vencen). A tiempo: hechos en su plazo o antes (done_at <= due_at; un registro tardío, fechado mucho antes de registrarse, cuenta cuando se registró). Mediana y percentil 90: tiempo desde el inicio del reloj del paso (su ancla: la identificación, la última agresión, o el inicio o el fin de un episodio de ausencia) hasta que se hizo, sobre los pasos hechos, a tiempo o tarde (percentiles por rango más cercano)." },
+	/* core/metrics.c */
+	{ "any result",
+	  "cualquier resultado" },
+	/* core/metrics.c */
+	{ "stable: true",
+	  "stable: true (estable)" },
+	/* core/metrics.c */
+	{ "%ssafe_placement: true",
+	  "%ssafe_placement: true (colocación segura)" },
+	/* core/metrics.c */
+	{ "%sengaged (with the advocate): true",
+	  "%sengaged: true (vinculado con el defensor)" },
+	/* core/metrics.c */
+	{ "; the latest placement recorded by %s was not a detention setting",
+	  "; la última colocación registrada hasta %s no era un lugar de detención" },
+	/* core/metrics.c */
+	{ "; no missing-from-care episode overlapped the %d days before %s",
+	  "; ningún episodio de ausencia del lugar de cuidado coincidió con los %d días anteriores a %s" },
+	/* core/metrics.c */
+	{ "; and the youth was not recovered again before it",
+	  "; y el joven no fue recuperado de nuevo antes de esa fecha" },
+	/* core/metrics.c */
+	{ "Stable at day N (30, 90, 180): the latest stability check from day N-%d to day N+%d after identification records ",
+	  "Estable el día N (30, 90, 180): el último control de estabilidad entre el día N-%d y el día N+%d después de la identificación registra " },
+	/* core/metrics.c */
+	{ "that check",
+	  "la fecha de ese control" },
+	/* core/metrics.c */
+	{ ". A recovery without a check in that window counts as not stable.",
+	  ". Una recuperación sin control en ese intervalo cuenta como no estable." },
+	/* core/metrics.c */
+	{ "Currently stable: of the youth identified since %s, the share whose latest stability check, at most %d days before the end of the period (or the data's as-of time, if earlier), records ",
+	  "Estables actualmente: de los jóvenes identificados desde %s, la proporción cuyo último control de estabilidad, como máximo %d días antes del final del período (o de la fecha de corte de los datos, si es anterior), registra " },
+	/* core/metrics.c */
+	{ "the period's first day",
+	  "el primer día del período" },
+	/* core/metrics.c */
+	{ "the end of the period",
+	  "la fecha final del período" },
+	/* core/metrics.c */
+	{ " (after the check)",
+	  " (después del control)" },
+	/* core/metrics.c */
+	{ ". A youth without such a check counts as not stable.",
+	  ". Un joven sin ese control cuenta como no estable." },
+	/* core/metrics.c */
+	{ "Other areas (each under %d recoveries)",
+	  "Otras áreas (cada una con menos de %d recuperaciones)" },
+	/* core/metrics.c */
+	{ "Other agencies (each under %d recoveries)",
+	  "Otras agencias (cada una con menos de %d recuperaciones)" },
+	/* core/metrics.c */
+	{ "No recovery linked",
+	  "Ninguna recuperación vinculada" },
+	/* core/metrics.c */
+	{ "All (area %s)",
+	  "Todas (área %s)" },
+	/* core/metrics.c */
+	{ "All areas",
+	  "Todas las áreas" },
+	/* core/metrics.c */
+	{ "not recorded",
+	  "no registrado" },
+	/* core/metrics.c */
+	{ "another gender",
+	  "otro género" },
+	/* core/metrics.c */
+	{ "another race or ethnicity",
+	  "otra raza u origen étnico" },
+	/* core/metrics.c */
+	{ "Every count from 1 to 10 is shown as \"1-10\". So that none can be worked out by subtraction from a total or from the other cells of its row or column (the areas add up to the county, so do the agencies, and a figure's categories add up to its total), more cells are suppressed and shown as \"suppressed\": wherever one suppressed cell would stand alone in such a line, the smallest other non-zero cell of the line is suppressed too; then all lines are checked together with interval arithmetic, and cells are added until no small count can be narrowed to a single value. A share is shown only when both of its counts are; medians and percentiles only when they summarise more than 10 steps; the mean and youngest age only for the whole county and more than 10 youth. Areas and identifying agencies with fewer recoveries in the period than the threshold are shown together as \"other\", and so are genders and races recorded for fewer youth than the threshold. No names and no free text appear.",
+	  "Cada conteo de 1 a 10 se muestra como \"1-10\". Para que ninguno se pueda deducir restando de un total o de las demás celdas de su fila o columna (las áreas suman el condado, también las agencias, y las categorías de una cifra suman su total), se suprimen más celdas, que se muestran como \"suprimido\": donde una celda suprimida quedaría sola en una de esas líneas, también se suprime la celda distinta de cero más pequeña de la línea; después se comprueban todas las líneas juntas con aritmética de intervalos, y se añaden celdas hasta que ningún conteo pequeño se pueda reducir a un solo valor. Una proporción se muestra solo cuando se muestran sus dos conteos; las medianas y los percentiles solo cuando resumen más de 10 pasos; la edad media y la menor solo para todo el condado y más de 10 jóvenes. Las áreas y las agencias que identifican con menos recuperaciones en el período que el umbral se muestran juntas como \"otras\", igual que los géneros y las razas registrados para menos jóvenes que el umbral. No aparecen nombres ni texto libre." },
+	/* core/metrics_html.c */
+	{ " to ",
+	  " al " },
+	/* core/metrics_html.c */
+	{ "Area or agency",
+	  "Área o agencia" },
+	/* core/metrics_html.c */
+	{ "Step",
+	  "Paso" },
+	/* core/metrics_html.c */
+	{ "By area",
+	  "Por área" },
+	/* core/metrics_html.c */
+	{ "By identifying agency",
+	  "Por agencia que identifica" },
+	/* core/metrics_html.c */
+	{ "This period",
+	  "Este período" },
+	/* core/metrics_html.c */
+	{ "Previous",
+	  "Anterior" },
+	/* core/metrics_html.c */
+	{ "<abbr class=\"supp\" title=\"suppressed so that a small count cannot be worked out\">supp.</abbr>",
+	  "<abbr class=\"supp\" title=\"suprimido para que no se pueda deducir un conteo pequeño\">supr.</abbr>" },
+	/* core/metrics_html.c */
+	{ "<abbr class=\"supp\" title=\"suppressed: too few to show in a public release\">supp.</abbr>",
+	  "<abbr class=\"supp\" title=\"suprimido: demasiado pocos para mostrarse en una publicación pública\">supr.</abbr>" },
+	/* core/metrics_html.c */
+	{ "<span class=\"none\" title=\"no data\">&ndash;</span>",
+	  "<span class=\"none\" title=\"sin datos\">&ndash;</span>" },
+	/* core/metrics_html.c */
+	{ "1 to 10",
+	  "de 1 a 10" },
+	/* core/metrics_html.c */
+	{ "suppressed",
+	  "suprimido" },
+	/* core/metrics_html.c */
+	{ "no data",
+	  "sin datos" },
+	/* core/metrics_html.c */
+	{ "%" PRId64 "%% (%" PRId64 " of %" PRId64 ")",
+	  "%" PRId64 " %% (%" PRId64 " de %" PRId64 ")" },
+	/* core/metrics_html.c */
+	{ "Previous period: ",
+	  "Período anterior: " },
+	/* core/metrics_html.c */
+	{ "This period: ",
+	  "Este período: " },
+	/* core/metrics_html.c */
+	{ "Bar chart of recoveries per calendar month. ",
+	  "Gráfico de barras de las recuperaciones por mes natural. " },
+	/* core/metrics_html.c */
+	{ " This period: ",
+	  " Este período: " },
+	/* core/metrics_html.c */
+	{ "supp.",
+	  "supr." },
+	/* core/metrics_html.c */
+	{ ", this period and the previous one. ",
+	  ", este período y el anterior. " },
+	/* core/metrics_html.c */
+	{ "%s%s, previous period: ",
+	  "%s%s, período anterior: " },
+	/* core/metrics_html.c */
+	{ "%s%s, this period: ",
+	  "%s%s, este período: " },
+	/* core/metrics_html.c */
+	{ "<p>Nothing recorded.</p>",
+	  "<p>Nada registrado.</p>" },
+	/* core/metrics_html.c */
+	{ "<p class=\"def\">Each cell: this period, and below it in grey the previous period.</p>",
+	  "<p class=\"def\">Cada celda: este período y, debajo en gris, el período anterior.</p>" },
+	/* core/metrics_html.c */
+	{ "<abbr class=\"supp\" title=\"suppressed\">supp.</abbr>",
+	  "<abbr class=\"supp\" title=\"suprimido\">supr.</abbr>" },
+	/* core/metrics_html.c */
+	{ "Timeliness of every step, all areas",
+	  "Puntualidad de cada paso, todas las áreas" },
+	/* core/metrics_html.c */
+	{ "<h3 id=\"fig-steps-groups\">Share of each step done on time, by area and identifying agency</h3><p class=\"def\">Each cell: this period, then the previous period below it. The counts behind each share are in the JSON and CSV releases.</p><div class=\"wide\"><table aria-labelledby=\"fig-steps-groups\">",
+	  "<h3 id=\"fig-steps-groups\">Proporción de cada paso hecho a tiempo, por área y agencia que identifica</h3><p class=\"def\">Cada celda: este período y, debajo, el período anterior. Los conteos de cada proporción están en las versiones JSON y CSV.</p><div class=\"wide\"><table aria-labelledby=\"fig-steps-groups\">" },
+	/* core/metrics_html.c */
+	{ "<h2 id=\"key\">Key figures, all areas</h2><table aria-labelledby=\"key\"><thead><tr><th scope=\"col\">Figure</th><th scope=\"col\">Measure</th><th scope=\"col\">This period</th><th scope=\"col\" class=\"prev\">Previous period</th><th scope=\"col\">How it is counted</th></tr></thead><tbody>",
+	  "<h2 id=\"key\">Cifras clave, todas las áreas</h2><table aria-labelledby=\"key\"><thead><tr><th scope=\"col\">Cifra</th><th scope=\"col\">Medida</th><th scope=\"col\">Este período</th><th scope=\"col\" class=\"prev\">Período anterior</th><th scope=\"col\">Cómo se cuenta</th></tr></thead><tbody>" },
+	/* core/metrics_html.c */
+	{ "Recoveries per calendar month of identification. The previous period is hatched. A month with 1 to 10 recoveries in a public release is marked 1-10 on the baseline, not drawn as a bar.",
+	  "Recuperaciones por mes natural de la identificación. El período anterior va rayado. Un mes con 1 a 10 recuperaciones en una publicación pública se marca 1-10 sobre la línea base, sin dibujar una barra." },
+	/* core/metrics_html.c */
+	{ "Steps done on time, all areas",
+	  "Pasos hechos a tiempo, todas las áreas" },
+	/* core/metrics_html.c */
+	{ "Share of each protocol step done by its deadline, of the steps due, for recoveries identified in each period.",
+	  "Proporción de cada paso del protocolo hecho antes de su plazo, de los pasos vencidos, para las recuperaciones identificadas en cada período." },
+	/* core/metrics_html.c */
+	{ "Youth stable at follow-up, all areas",
+	  "Jóvenes estables en el seguimiento, todas las áreas" },
+	/* core/metrics_html.c */
+	{ "Board report: First Responder Protocol, ",
+	  "Informe a la Junta: Protocolo de Primera Respuesta, " },
+	/* core/metrics_html.c */
+	{ "First Responder Protocol for commercially sexually exploited children: report to the Board",
+	  "Protocolo de Primera Respuesta para niños, niñas y jóvenes víctimas de explotación sexual comercial: informe a la Junta de Supervisores" },
+	/* core/metrics_html.c */
+	{ "Period:",
+	  "Período:" },
+	/* core/metrics_html.c */
+	{ " (%d days), beside the previous period of equal length, ",
+	  " (%d días), junto al período anterior de igual duración, " },
+	/* core/metrics_html.c */
+	{ "Data as of:",
+	  "Datos a la fecha:" },
+	/* core/metrics_html.c */
+	{ "Area:",
+	  "Área:" },
+	/* core/metrics_html.c */
+	{ "Times are UTC.",
+	  "Las horas están en UTC." },
+	/* core/metrics_html.c */
+	{ "<p class=\"release\"><strong>Public release.</strong> Counts from 1 to 10 are shown as \"1-10\", and other cells are suppressed (\"supp.\") so that none can be worked out; see <a href=\"#method\">how small counts are protected</a>.</p>",
+	  "<p class=\"release\"><strong>Publicación pública.</strong> Los conteos de 1 a 10 se muestran como \"1-10\", y otras celdas se suprimen (\"supr.\") para que ninguno se pueda deducir; vea <a href=\"#method\">cómo se protegen los conteos pequeños</a>.</p>" },
+	/* core/metrics_html.c */
+	{ "<p class=\"release\"><strong>Internal release</strong> for the agencies taking part in the protocol: small counts are not suppressed. Do not publish; use the public release (--public) for that.</p>",
+	  "<p class=\"release\"><strong>Publicación interna</strong> para las agencias que participan en el protocolo: los conteos pequeños no se suprimen. No la publique; para eso use la publicación pública (--public).</p>" },
+	/* core/metrics_html.c */
+	{ "Charts",
+	  "Gráficos" },
+	/* core/metrics_html.c */
+	{ "How small counts are protected",
+	  "Cómo se protegen los conteos pequeños" },
+	/* core/metrics_html.c */
+	{ "This is a public release. ",
+	  "Esta es una publicación pública. " },
+	/* core/metrics_html.c */
+	{ "This is an internal release: nothing below is applied to it. In a public release: ",
+	  "Esta es una publicación interna: nada de lo siguiente se le aplica. En una publicación pública: " },
+	/* core/metrics_html.c */
+	{ " Threshold: %d recoveries.",
+	  " Umbral: %d recuperaciones." },
+	/* core/metrics_html.c */
+	{ "What \"stable\" means",
+	  "Qué significa \"estable\"" },
+	/* core/metrics_html.c */
+	{ " The county sets this definition (settings report.stability.*; see docs/report.md).",
+	  " El condado fija esta definición (ajustes report.stability.*; vea docs/report.md)." },
+	/* core/metrics_html.c */
+	{ "Produced by safeharbor ",
+	  "Generado por safeharbor " },
+	/* core/metrics_html.c */
+	{ " from the data as of ",
+	  " con los datos a la fecha de " },
+	/* core/metrics_html.c */
+	{ ". Every figure is printed with its definition. Privileged advocacy records and medical details are never counted; no names and no free text appear.",
+	  ". Cada cifra se imprime con su definición. Los registros privilegiados de la defensoría y los detalles médicos nunca se cuentan; no aparecen nombres ni texto libre." },
 	{ NULL, NULL }
 };
 /* clang-format on */

@@ -150,3 +150,50 @@ test('the Board report speaks the analyst\'s language: sections, titles and labe
   assert.equal(csv.status, 200);
   assert.equal(csv.text.split('\n')[0], (await srv.as('oversight').get(`${q}&format=csv`)).text.split('\n')[0], 'CSV headers are column keys');
 });
+
+test('the Board report\'s printable page, charts, definitions and CSV rows in Spanish for a Spanish user; an English user\'s unchanged', async () => {
+  const q = '/api/v1/reports/board?from=2026-01-01&to=2026-03-31';
+  const analyst = srv.as('analyst'), oversight = srv.as('oversight');
+  assert.equal((await analyst.request('PUT', '/api/v1/me/preferences/language', { body: { language: 'es' } })).status, 200);
+  const es1 = await analyst.get(`${q}&format=html`), en1 = await oversight.get(`${q}&format=html`);
+  assert.equal(es1.status, 200, es1.text);
+  assert.match(es1.text, /^<!DOCTYPE html>\n<html lang="es">/);
+  for (const want of ['<h1>Protocolo de Primera Respuesta para niños, niñas y jóvenes víctimas de explotación sexual comercial: informe a la Junta de Supervisores</h1>',
+    '<strong>Período:</strong> 1 de enero de 2026 al 31 de marzo de 2026 (90 días), junto al período anterior de igual duración, 3 de octubre de 2025 al 31 de diciembre de 2025.',
+    '<h2 id="key">Cifras clave, todas las áreas</h2>', '<h2 id="charts">Gráficos</h2>', '<h2>Jóvenes y recuperaciones</h2>',
+    '<h2 id="method">Cómo se protegen los conteos pequeños</h2>', '<h2 id="stability">Qué significa &quot;estable&quot;</h2>',
+    '<title id="chart-months-t">Recuperaciones por mes</title>', '<figcaption>Recuperaciones por mes natural de la identificación.',
+    'Estable el día N (30, 90, 180): el último control de estabilidad', 'Todas las áreas']) {
+    assert.ok(es1.text.includes(want), `"${want}" in the Spanish page`);
+  }
+  assert.doesNotMatch(es1.text, /Key figures|This period|Previous period|How it is counted|Counted by|Stable at day N|report to the Board|All areas/);
+  // the English page is the one it was
+  assert.match(en1.text, /^<!DOCTYPE html>\n<html lang="en">/);
+  for (const want of ['<h1>First Responder Protocol for commercially sexually exploited children: report to the Board</h1>',
+    '<strong>Period:</strong> 1 January 2026 to 31 March 2026 (90 days), beside the previous period of equal length, 3 October 2025 to 31 December 2025.',
+    '<h2 id="key">Key figures, all areas</h2>', '<h2 id="method">How small counts are protected</h2>',
+    '<title id="chart-months-t">Recoveries per month</title>', 'Stable at day N (30, 90, 180): the latest stability check']) {
+    assert.ok(en1.text.includes(want), `"${want}" in the English page`);
+  }
+  assert.doesNotMatch(en1.text, /Cifras clave|Este período|Contado por/);
+  // the charts the web app shows are the page's, in the same language
+  const ch = await analyst.get(`${q}&format=charts`);
+  for (const svg of ch.text.match(/<svg [\s\S]*?<\/svg>/g)) assert.ok(es1.text.includes(svg), 'the same chart as the Spanish page');
+  assert.match(ch.text, /Período anterior: 3 de octubre de 2025 al 31 de diciembre de 2025/);
+  // JSON: definitions, bases, suppression and stability texts; the keys stay
+  const j = (await analyst.get(q)).json, e = (await oversight.get(q)).json;
+  const rec = j.figures.find((f) => f.key === 'recoveries');
+  assert.match(rec.definition, /^Una recuperación es una aplicación del protocolo/);
+  assert.equal(rec.basis, 'Contado por el día en que se identificó al joven (identified_at).');
+  assert.match(j.suppression.method, /^Cada conteo de 1 a 10 se muestra como "1-10"/);
+  assert.match(j.stability_definition, /^Estable el día N/);
+  assert.equal(j.groups[0].label, 'Todas las áreas');
+  assert.deepEqual(j.groups.map((g) => g.key), e.groups.map((g) => g.key));
+  assert.match(e.figures.find((f) => f.key === 'recoveries').definition, /^A recovery is one run of the protocol/);
+  // CSV: the header row of column keys unchanged, the words for people in Spanish
+  const c = (await analyst.get(`${q}&format=csv`)).text.split('\r\n'), ce = (await oversight.get(`${q}&format=csv`)).text.split('\r\n');
+  assert.equal(c[0], ce[0]);
+  assert.equal(c[0], 'section,figure,title,measure,label,breakdown,group,group_label,period,period_from,period_to,value,display,numerator,denominator,basis,definition,release');
+  assert.ok(c[1].startsWith('Jóvenes y recuperaciones,recoveries,Recuperaciones y nuevas recuperaciones,recoveries,Recuperaciones,all,all,Todas las áreas,current,2026-01-01,2026-03-31,'), c[1]);
+  assert.ok(ce[1].startsWith('Youth and recoveries,recoveries,Recoveries and re-recoveries,recoveries,Recoveries,all,all,All areas,current,'), ce[1]);
+});

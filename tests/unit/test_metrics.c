@@ -65,13 +65,13 @@ static void stability(void **state)
 	c.engaged = 0;
 	assert_false(metrics_is_stable(&o.stability, &c));
 	c.engaged = 1;
-	metrics_stability_text(&o.stability, &t);
+	metrics_stability_text(&o.stability, false, &t);
 	assert_non_null(strstr(t.data,
 			       "stable: true, engaged (with the advocate): true; the "
 			       "latest placement recorded by that check was not a detention "
 			       "setting; no missing-from-care episode overlapped the 30 days"));
 	buf_reset(&t);
-	metrics_current_text(&o.stability, &t);
+	metrics_current_text(&o.stability, false, &t);
 	assert_non_null(strstr(t.data, "identified since the period's first day"));
 	assert_non_null(strstr(t.data, "at most 90 days"));
 	buf_reset(&t);
@@ -101,7 +101,7 @@ static void stability(void **state)
 	o.stability.no_missing_days = 0; /* missing episodes not considered */
 	c.missing = true;
 	assert_true(metrics_is_stable(&o.stability, &c));
-	metrics_stability_text(&o.stability, &t);
+	metrics_stability_text(&o.stability, false, &t);
 	assert_non_null(strstr(
 		t.data, "stable: true, safe_placement: true, engaged (with the advocate): true"));
 	assert_null(strstr(t.data, "missing"));

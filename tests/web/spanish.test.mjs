@@ -4,6 +4,7 @@
 // language). What the server keeps in English (a witness rule's reason) is marked lang="en"
 // and left out; names, codes and case numbers are data, not words of the app.
 import { after, before, test } from 'node:test';
+import { readFile } from 'node:fs/promises';
 import assert from 'node:assert/strict';
 import { identify, invite, isoMinutesAgo, PASSWORD, startCounty, USERS, witnessWithHearing } from '../api/harness.mjs';
 import { fitsWidth, launch, open, PHONE, shot, SIGNIN_WORDS, signIn } from './browser.mjs';
@@ -70,6 +71,8 @@ async function englishOn(page) {
   });
   let rest = text;
   for (const d of DATA) rest = rest.split(d).join(' ');
+  // a setting's name or a file's path (report.stability.*, docs/report.md) is a code
+  rest = rest.replace(/[\w-]+(?:[./][\w*-]+)+/g, ' ');
   const found = new Set();
   for (const w of rest.match(/[A-Za-zÀ-ÿ_]+/g) ?? []) {
     if (!w.includes('_') && ENGLISH.has(w.toLowerCase())) found.add(w);
@@ -185,6 +188,34 @@ test('the page for the youth, at 360 px: in the officer\'s language or the youth
   assert.equal(await page.locator('.youth-langs').isVisible(), false);
   assert.equal(await page.getByRole('button', { name: 'Print' }).isVisible(), false);
   assert.ok(await article.isVisible());
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the Board report as a Spanish analyst at 360 px: on screen, its charts and its printable page, no English word and nothing marked as English', async () => {
+  const { context, page, problems } = await open(browser, srv.url, { viewport: PHONE, acceptDownloads: true });
+  await page.goto('/');
+  await signIn(page, 'analyst', PASSWORD, { ...SIGNIN_WORDS.en, signOut: SIGNIN_WORDS.es.signOut });
+  const to = isoMinutesAgo(0).slice(0, 10), from = `${to.slice(0, 4)}-01-01`;
+  await page.goto(`/reports?from=${from}&to=${to}`);
+  await page.getByRole('heading', { name: 'Informe para la Junta' }).waitFor();
+  await page.locator('.charts svg').first().waitFor();
+  assert.equal(await page.locator('main [lang="en"]').count(), 0, 'nothing the server sends is left in English');
+  assert.ok(await page.getByText('Estable el día N (30, 90, 180)').count());
+  assert.equal(await page.locator('.charts svg title').first().textContent(), 'Recuperaciones por mes');
+  assert.deepEqual(await englishOn(page), []);
+  await shot(page, 'spanish-board-report-phone');
+  // the printable page, as downloaded: in Spanish from its lang attribute to its footer
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Descargar HTML' }).click();
+  const html = await readFile(await (await download).path(), 'utf8');
+  const printable = await context.newPage();
+  await printable.setContent(html);
+  assert.equal(await printable.getAttribute('html', 'lang'), 'es');
+  assert.equal(await printable.locator('h1').textContent(),
+    'Protocolo de Primera Respuesta para niños, niñas y jóvenes víctimas de explotación sexual comercial: informe a la Junta de Supervisores');
+  assert.deepEqual(await englishOn(printable), []);
+  assert.ok(!(await printable.locator('footer').textContent()).includes('Produced'));
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -340,8 +340,8 @@ export function serverWords(text) {
   return [t('dom.server_says'), ' ', h('span', { lang: 'en' }, text)];
 }
 
-// Text the server keeps in English for everyone (the Board report's figures): marked as
-// English (lang="en") in another language, so a screen reader reads it in English.
+// Text the server keeps in English for everyone (a field's name it has no word for): marked
+// as English (lang="en") in another language, so a screen reader reads it in English.
 export function inEnglish(text) {
   return !text || language() === 'en' ? text : h('span', { lang: 'en' }, text);
 }

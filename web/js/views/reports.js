@@ -4,8 +4,8 @@
 // folded by section; a print view; the CSV and HTML versions as downloads. The period
 // shown is kept in the address, so a reload or a shared link shows the same report.
 import { ApiError, get, getDocument, request } from '../api.js';
-import { clearMessages, field, fill, fmtSpan, fmtTime, formStatus, h, inEnglish, now, showProblem, stack, toLocalInput } from '../dom.js';
-import { language, stepTitle, t, word } from '../i18n.js';
+import { clearMessages, field, fill, fmtSpan, fmtTime, formStatus, h, now, showProblem, stack, toLocalInput } from '../dom.js';
+import { stepTitle, t, word } from '../i18n.js';
 
 const day = (y, m, d) => new Date(Date.UTC(y, m, d)).toISOString().slice(0, 10);
 
@@ -43,7 +43,8 @@ async function refusedList(box, from, to) {
 
 function value(v, type) {
   if (v === null || v === undefined) return '—';
-  if (typeof v === 'string') return v; // "1-10" or "suppressed"
+  if (v === 'suppressed') return t('reports.suppressed');
+  if (typeof v === 'string') return v; // "1-10"
   if (type === 'share') return t('reports.share', { percent: v.percent, numerator: v.numerator, denominator: v.denominator });
   if (type === 'median_seconds' || type === 'p90_seconds') return fmtSpan(v * 1000);
   if (type === 'mean_years' || type === 'min_years') return t('reports.years', { n: v });
@@ -55,7 +56,7 @@ function figureTable(fig, groups) {
   const cur = fig.values?.current ?? {}, prev = fig.values?.previous ?? {};
   return h('section', { class: 'figure', dataset: { figure: fig.key } },
     h('h4', {}, fig.title),
-    fig.definition ? h('p', { class: 'hint' }, inEnglish(fig.definition)) : null,
+    fig.definition ? h('p', { class: 'hint' }, fig.definition) : null,
     h('div', { class: 'table-wrap' }, stack(h('table', {},
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('reports.area_or_agency')),
         fig.measures.map((m) => h('th', { scope: 'col' }, m.label)))),
@@ -203,8 +204,8 @@ export async function render(main, ctx) {
       fill(out,
         h('h2', { class: 'report-title' }, t('reports.heading', { from: data.period.from, to: data.period.to, area: data.area ? ` · ${data.area}` : t('reports.all_areas_tail'), release: word('release', data.release) })),
         h('p', { class: 'hint' }, t('reports.compared', { from: data.previous_period.from, to: data.previous_period.to, asof: data.data_as_of ?? t('reports.now') })),
-        data.suppression?.applied ? h('p', { class: 'hint' }, inEnglish(data.suppression.method)) : null,
-        h('p', {}, h('strong', {}, t('reports.stable')), inEnglish(data.stability_definition)),
+        data.suppression?.applied ? h('p', { class: 'hint' }, data.suppression.method) : null,
+        h('p', {}, h('strong', {}, t('reports.stable')), data.stability_definition),
         h('h2', {}, t('reports.charts')), charts,
         keyFigures(data.figures ?? []),
         h('h2', {}, t('reports.by_area')),
@@ -214,7 +215,6 @@ export async function render(main, ctx) {
       print.hidden = false;
       getDocument(query('charts')).then((doc) => {
         const svg = document.importNode(doc.documentElement, true);
-        if (language() !== 'en') svg.setAttribute('lang', 'en'); // the server draws them in English
         if (ctx.current()) fill(charts, svg);
       }).catch(() => fill(charts, h('p', { class: 'muted' }, t('reports.no_charts'))));
     } catch (e) {
