@@ -615,37 +615,29 @@ static void d_days(struct parser *p, char *v)
 		     show(v).s, NOTICE_DAYS_MAX);
 }
 
+/* A class's `label` or `label-es` line (key) into *label, its line number into *line. */
+static void set_label(struct parser *p, const char *key, char *v, const char **label, int *line)
+{
+	if (*line) {
+		perr(p, p->line, "duplicate \"%s\" line (first on line %d)", key, *line);
+		return;
+	}
+	*line = p->line;
+	if (strlen(v) > LABEL_MAX) {
+		perr(p, p->line, "%s too long (at most %d characters)", key, LABEL_MAX);
+		return;
+	}
+	*label = save(p, v);
+}
+
 static void d_label(struct parser *p, char *v)
 {
-	struct wclass *c = p->cls;
-
-	if (c->label_line) {
-		perr(p, p->line, "duplicate \"label\" line (first on line %d)", c->label_line);
-		return;
-	}
-	c->label_line = p->line;
-	if (strlen(v) > LABEL_MAX) {
-		perr(p, p->line, "label too long (at most %d characters)", LABEL_MAX);
-		return;
-	}
-	c->label = save(p, v);
+	set_label(p, "label", v, &p->cls->label, &p->cls->label_line);
 }
 
 static void d_label_es(struct parser *p, char *v)
 {
-	struct wclass *c = p->cls;
-
-	if (c->label_es_line) {
-		perr(p, p->line, "duplicate \"label-es\" line (first on line %d)",
-		     c->label_es_line);
-		return;
-	}
-	c->label_es_line = p->line;
-	if (strlen(v) > LABEL_MAX) {
-		perr(p, p->line, "label-es too long (at most %d characters)", LABEL_MAX);
-		return;
-	}
-	c->label_es = save(p, v);
+	set_label(p, "label-es", v, &p->cls->label_es, &p->cls->label_es_line);
 }
 
 static void d_attempts(struct parser *p, char *v)
