@@ -1120,13 +1120,13 @@ static enum sh_code add_class_list(const struct witness_rules *r, const struct w
 				   struct buf *b)
 {
 	enum sh_code rc = SH_OK;
-	const char * or = es ? " o " : " or ";
+	const char *last = es ? " o " : " or "; /* before the last of a list */
 
 	for (size_t k = 0; k < u->nclasses && !rc; k++) {
 		const struct wclass *c = &r->classes[u->classes[k]];
 
 		if (k)
-			rc = buf_adds(b, k + 1 == u->nclasses ? or : ", ");
+			rc = buf_adds(b, k + 1 == u->nclasses ? last : ", ");
 		if (!rc)
 			rc = buf_adds(b, es ? c->label_es : c->label);
 		if (rc || c->nsections > CITE_MAX_SECTIONS)
@@ -1134,7 +1134,7 @@ static enum sh_code add_class_list(const struct witness_rules *r, const struct w
 		for (size_t i = 0; i < c->nsections && !rc; i++)
 			rc = buf_addf(b, "%sPC %s",
 				      i == 0		      ? " ("
-				      : i + 1 == c->nsections ? or
+				      : i + 1 == c->nsections ? last
 							      : ", ",
 				      c->sections[i].text);
 		if (!rc)
