@@ -100,11 +100,11 @@ static const char q_missing[] =
 						     " SELECT p, area, ag, cls, count(*) FROM r GROUP BY 1, 2, 3, 4";
 
 /* was the latest placement (of the events joined as pl) a detention setting? */
-#define DETAINED(where)                                                                        \
-	"coalesce((SELECT json_extract(pl.data, '$.setting') = 'detention'"                    \
-	" OR coalesce(json_extract(pl.data, '$.detention'), 0) = 1 " where                     \
+#define DETAINED(where)                                                                         \
+	"coalesce((SELECT json_extract(pl.data, '$.setting') = 'detention'"                     \
+	" OR coalesce(json_extract(pl.data, '$.detention'), 0) = 1 " where                      \
 	" AND +pl.type = 'placement' AND " NOT_AMENDED("pl") " ORDER BY pl.at DESC, pl.id DESC" \
-							    " LIMIT 1), 0)"
+							     " LIMIT 1), 0)"
 
 /*
  * Stability: the recoveries whose day N falls in a period once the check window has
