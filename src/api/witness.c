@@ -48,9 +48,10 @@ static enum sh_code check_charges(const json_t *arr, const char *field, bool req
 	return err->nfields ? SH_EINVAL : SH_OK;
 }
 
-/* The rules' verdicts as JSON: [{rule, eligible, in_effect, age, reason, source}] */
+/* The rules' verdicts as JSON: [{rule, eligible, in_effect, age, reason, source}], each
+ * reason in lang ("es" or English) */
 static json_t *verdicts(const struct witness_rules *rules, struct sh_date birth,
-			struct sh_date motion, const json_t *charges, bool victim,
+			struct sh_date motion, const json_t *charges, bool victim, const char *lang,
 			struct sh_error *err)
 {
 	struct witness_result res[WITNESS_MAX_RULES];
@@ -68,9 +69,10 @@ static json_t *verdicts(const struct witness_rules *rules, struct sh_date birth,
 	}
 	out = json_array();
 	for (size_t r = 0; r < n; r++) {
-		json_t *o = json_pack("{s:s, s:b, s:b, s:i, s:s}", "rule", res[r].rule, "eligible",
-				      res[r].eligible, "in_effect", res[r].in_effect, "age",
-				      res[r].age, "reason", res[r].reason);
+		json_t *o =
+			json_pack("{s:s, s:b, s:b, s:i, s:s}", "rule", res[r].rule, "eligible",
+				  res[r].eligible, "in_effect", res[r].in_effect, "age", res[r].age,
+				  "reason", strcmp(lang, "es") ? res[r].reason : res[r].reason_es);
 		json_object_set_new(o, "source",
 				    res[r].source ? json_string(res[r].source) : json_null());
 		json_array_append_new(out, o);
@@ -106,7 +108,7 @@ API_HANDLER(api_witness_eligibility)
 	timefmt_parse_date(jsonh_str(body, "birth_date"), &birth);
 	timefmt_parse_date(jsonh_str(body, "motion_date"), &motion);
 	if (!(rs = verdicts(rules, birth, motion, json_object_get(body, "charges"),
-			    jsonh_bool(body, "victim", true), err))) {
+			    jsonh_bool(body, "victim", true), api_language(req), err))) {
 		rc = err->code;
 		goto out;
 	}
@@ -615,7 +617,7 @@ static json_t *witness_json(struct api_request *req, struct store_conn *c, struc
 		struct sh_error ignored = SH_ERROR_INIT;
 		json_t *rs =
 			verdicts(app->witness_rules, birth, motion, json_object_get(o, "charges"),
-				 casefile_witness_victim(cf, w), &ignored);
+				 casefile_witness_victim(cf, w), api_language(req), &ignored);
 		char d[11];
 		timefmt_format_date(motion, d);
 		json_object_set_new(o, "eligibility",

@@ -2,6 +2,7 @@
 #include "core/phrase.h"
 #include "core/witness.h"
 #include "lib/arena.h"
+#include "lib/catalog.h"
 
 /*
  * The rules file is line-based: "directive value", '#' comments, blocks opened by
@@ -20,7 +21,8 @@
 #define CITE_MAX_SECTIONS 3 /* a class this small is cited by section in reasons */
 
 /* The names the API returns (docs/contract.md); a rule must use one of them. */
-static const char *const rule_names[] = { "PC 1347", "PC 1347.1", "county policy" };
+static const char *const rule_names[] = { "PC 1347", "PC 1347.1",
+					  N_("county policy") /* in Spanish reasons too */ };
 
 const char *const witness_plan_part_keys[WITNESS_PLAN_NPARTS + 1] = { "exploiter_contact",
 								      "safe_people_places",
@@ -58,8 +60,8 @@ struct wsection {
 };
 
 struct wclass {
-	const char *name, *label, *source;
-	int line, label_line, sections_line;
+	const char *name, *label, *label_es, *source;
+	int line, label_line, label_es_line, sections_line;
 	bool attempts;	  /* an attempt (PC 664/SECTION) of a listed section counts too */
 	bool victim_only; /* only when the minor is the victim of the charge, not a witness */
 	size_t nsections;
@@ -464,6 +466,8 @@ static void end_block(struct parser *p)
 	case CTX_CLASS:
 		if (!c->label_line)
 			perr(p, c->line, "class \"%s\" has no \"label\" line", c->name);
+		if (!c->label_es_line)
+			c->label_es = c->label; /* the English words until it has its own */
 		if (!c->sections_line)
 			perr(p, c->line, "class \"%s\" has no sections", c->name);
 		if (!c->source)
@@ -611,20 +615,29 @@ static void d_days(struct parser *p, char *v)
 		     show(v).s, NOTICE_DAYS_MAX);
 }
 
+/* A class's `label` or `label-es` line (key) into *label, its line number into *line. */
+static void set_label(struct parser *p, const char *key, char *v, const char **label, int *line)
+{
+	if (*line) {
+		perr(p, p->line, "duplicate \"%s\" line (first on line %d)", key, *line);
+		return;
+	}
+	*line = p->line;
+	if (strlen(v) > LABEL_MAX) {
+		perr(p, p->line, "%s too long (at most %d characters)", key, LABEL_MAX);
+		return;
+	}
+	*label = save(p, v);
+}
+
 static void d_label(struct parser *p, char *v)
 {
-	struct wclass *c = p->cls;
+	set_label(p, "label", v, &p->cls->label, &p->cls->label_line);
+}
 
-	if (c->label_line) {
-		perr(p, p->line, "duplicate \"label\" line (first on line %d)", c->label_line);
-		return;
-	}
-	c->label_line = p->line;
-	if (strlen(v) > LABEL_MAX) {
-		perr(p, p->line, "label too long (at most %d characters)", LABEL_MAX);
-		return;
-	}
-	c->label = save(p, v);
+static void d_label_es(struct parser *p, char *v)
+{
+	set_label(p, "label-es", v, &p->cls->label_es, &p->cls->label_es_line);
 }
 
 static void d_attempts(struct parser *p, char *v)
@@ -803,6 +816,7 @@ static const struct directive {
 	{ "rule", CTX_ANY, true, d_rule },
 	{ "days-before-hearing", CTX_NOTICE, true, d_days },
 	{ "label", CTX_CLASS, true, d_label },
+	{ "label-es", CTX_CLASS, true, d_label_es },
 	{ "sections", CTX_CLASS, true, d_sections },
 	{ "attempts", CTX_CLASS, false, d_attempts },
 	{ "victim-only", CTX_CLASS, false, d_victim_only },
@@ -830,7 +844,7 @@ static const char *ctx_takes(enum ctx c)
 	switch (c) {
 	case CTX_HEADER: return "the header takes ruleset and version";
 	case CTX_NOTICE: return "a notice block takes days-before-hearing and source";
-	case CTX_CLASS: return "a class block takes label, sections and source";
+	case CTX_CLASS: return "a class block takes label, label-es, sections and source";
 	case CTX_RULE:
 		return "a rule block takes effective, ends, max-age, charge-any-of and source";
 	default: return "";
@@ -1073,6 +1087,13 @@ const char *witness_rules_version(const struct witness_rules *r)
 {
 	return r->version;
 }
+const char *witness_rules_untranslated(const struct witness_rules *r)
+{
+	for (size_t i = 0; i < r->nclasses; i++)
+		if (!r->classes[i].label_es_line)
+			return r->classes[i].name;
+	return NULL;
+}
 size_t witness_rules_count(const struct witness_rules *r)
 {
 	return r->ngroups;
@@ -1092,24 +1113,28 @@ struct sh_date witness_notice_due(const struct witness_rules *r, struct sh_date 
 
 /* ---- evaluation ---- */
 
-static enum sh_code add_class_list(const struct witness_rules *r, const struct wrule *u,
+/* Appends a template (N_(), in src/lib/catalog.c) in English or Spanish. */
+#define SAY(b, es, ...) (sh_error_text(es, line, sizeof(line), __VA_ARGS__), buf_adds(b, line))
+
+static enum sh_code add_class_list(const struct witness_rules *r, const struct wrule *u, bool es,
 				   struct buf *b)
 {
 	enum sh_code rc = SH_OK;
+	const char *last = es ? " o " : " or "; /* before the last of a list */
 
 	for (size_t k = 0; k < u->nclasses && !rc; k++) {
 		const struct wclass *c = &r->classes[u->classes[k]];
 
 		if (k)
-			rc = buf_adds(b, k + 1 == u->nclasses ? " or " : ", ");
+			rc = buf_adds(b, k + 1 == u->nclasses ? last : ", ");
 		if (!rc)
-			rc = buf_adds(b, c->label);
+			rc = buf_adds(b, es ? c->label_es : c->label);
 		if (rc || c->nsections > CITE_MAX_SECTIONS)
 			continue;
 		for (size_t i = 0; i < c->nsections && !rc; i++)
 			rc = buf_addf(b, "%sPC %s",
 				      i == 0		      ? " ("
-				      : i + 1 == c->nsections ? " or "
+				      : i + 1 == c->nsections ? last
 							      : ", ",
 				      c->sections[i].text);
 		if (!rc)
@@ -1120,10 +1145,10 @@ static enum sh_code add_class_list(const struct witness_rules *r, const struct w
 
 /* Why a rule has no version in effect on the motion date. */
 static enum sh_code not_in_effect(const struct witness_rules *r, const char *name, int64_t mday,
-				  const char *mdate, struct buf *b)
+				  const char *mdate, bool es, struct buf *b)
 {
 	const struct wrule *next = NULL, *prev = NULL;
-	char d1[11], d2[11];
+	char d1[11], d2[11], line[WITNESS_REASON_MAX];
 
 	for (size_t i = 0; i < r->nrules; i++) {
 		const struct wrule *u = &r->rules[i];
@@ -1140,25 +1165,28 @@ static enum sh_code not_in_effect(const struct witness_rules *r, const char *nam
 	if (prev)
 		timefmt_format_date(prev->ends, d2);
 	if (next && prev)
-		return buf_addf(b,
-				"Not in effect on %s (%s applied to motions dated before %s; the "
-				"next version took effect %s).",
-				mdate, name, d2, d1);
+		return SAY(b, es,
+			   N_("Not in effect on %s (%s applied to motions dated before %s; the "
+			      "next version took effect %s)."),
+			   mdate, name, d2, d1);
 	if (prev)
-		return buf_addf(b,
-				"Not in effect on %s (%s applies only to motions dated before %s).",
-				mdate, name, d2);
-	return buf_addf(b, "Not in effect on %s (%s took effect %s).", mdate, name,
-			next ? d1 : "later");
+		return SAY(b, es,
+			   N_("Not in effect on %s (%s applies only to motions dated before %s)."),
+			   mdate, name, d2);
+	return SAY(b, es, N_("Not in effect on %s (%s took effect %s)."), mdate, name,
+		   next ? d1 : N_("later"));
 }
 
+/* One rule's verdict into res, its reason in English or (es) in Spanish. */
 static enum sh_code judge(const struct witness_rules *r, const char *name, int age,
 			  struct sh_date motion, const char *const *charges, size_t ncharges,
-			  bool victim, struct witness_result *res, struct buf *b)
+			  bool victim, bool es, struct witness_result *res, struct buf *b)
 {
 	const struct wrule *u = NULL;
 	const struct wclass *match = NULL;
 	char mdate[11], norm[WITNESS_CHARGE_MAX + 1], hit[WITNESS_CHARGE_MAX + 1];
+	char line[WITNESS_REASON_MAX];
+	char *reason = es ? res->reason_es : res->reason;
 	int64_t mday = day_of(motion);
 	bool age_ok, not_victim = false;
 	enum sh_code rc = SH_OK;
@@ -1169,14 +1197,14 @@ static enum sh_code judge(const struct witness_rules *r, const char *name, int a
 	res->in_effect = false;
 	res->age = age;
 	res->source = NULL;
-	res->reason[0] = '\0';
+	reason[0] = '\0';
 	timefmt_format_date(motion, mdate);
 	for (size_t i = 0; i < r->nrules && !u; i++)
 		if (r->rules[i].name == name && r->rules[i].eff_day <= mday &&
 		    mday < r->rules[i].end_day)
 			u = &r->rules[i];
 	if (!u) {
-		rc = not_in_effect(r, name, mday, mdate, b);
+		rc = not_in_effect(r, name, mday, mdate, es, b);
 		goto out;
 	}
 	res->in_effect = true;
@@ -1201,36 +1229,43 @@ static enum sh_code judge(const struct witness_rules *r, const char *name, int a
 	age_ok = age <= u->max_age;
 	if (age_ok && match) {
 		res->eligible = true;
-		rc = buf_addf(b,
-			      "Eligible: the witness was %d on the motion date (%d or younger "
-			      "required) and the charges include %s (PC %s).",
-			      age, u->max_age, match->label, hit);
+		rc = SAY(b, es,
+			 N_("Eligible: the witness was %d on the motion date (%d or younger "
+			    "required) and the charges include %s (PC %s)."),
+			 age, u->max_age, es ? match->label_es : match->label, hit);
 		goto out;
 	}
-	rc = buf_adds(b, "Not eligible: ");
-	if (!rc && !age_ok)
-		rc = buf_addf(b,
-			      "the witness was %d on the motion date; %s covers witnesses %d or "
-			      "younger.",
-			      age, name, u->max_age);
-	if (!rc && !match)
-		rc = buf_adds(b, age_ok ? "no charge is " : " Also, no charge is ");
-	if (!rc && !match)
-		rc = add_class_list(r, u, b);
-	if (!rc && !match)
-		rc = buf_addch(b, '.');
+	if (!age_ok)
+		rc = SAY(b, es,
+			 N_("Not eligible: the witness was %d on the motion date; %s covers "
+			    "witnesses %d or younger."),
+			 age, name, u->max_age);
+	if (!rc && !match) {
+		struct buf classes;
+
+		buf_init(&classes, WITNESS_REASON_MAX - 1);
+		rc = add_class_list(r, u, es, &classes);
+		if (!rc)
+			rc = SAY(b, es,
+				 age_ok ? N_("Not eligible: no charge is %s.")
+					: N_(" Also, no charge is %s."),
+				 classes.data ? classes.data : "");
+		buf_release(&classes);
+	}
 	if (!rc && !match && not_victim)
-		rc = buf_adds(b, " (Offences against the minor count only when the minor is their "
-				 "victim, not a witness to them.)");
+		rc = SAY(b, es,
+			 N_(" (Offences against the minor count only when the minor is their "
+			    "victim, not a witness to them.)"));
 out:
 	/* the county's own goal: said plainly, so no one takes it for the law */
 	if (!rc && witness_rule_is_policy(name) && res->in_effect)
-		rc = buf_adds(b, " This is the county's policy goal (Board motion), without "
-				 "statutory force: it never makes a witness eligible in court.");
+		rc = SAY(b, es,
+			 N_(" This is the county's policy goal (Board motion), without "
+			    "statutory force: it never makes a witness eligible in court."));
 	if (rc == SH_ETOOBIG)
 		rc = SH_EINTERNAL; /* the parser's limits keep every reason within the buffer */
 	if (!rc)
-		memcpy(res->reason, b->data, b->len + 1);
+		memcpy(reason, b->data, b->len + 1);
 	return rc;
 }
 
@@ -1258,8 +1293,9 @@ enum sh_code witness_evaluate(const struct witness_rules *r, struct sh_date birt
 	}
 	age = timefmt_age_on(birth_date, motion_date);
 	for (size_t g = 0; g < r->ngroups && !rc; g++)
-		rc = judge(r, r->rules[r->groups[g]].name, age, motion_date, charges, ncharges,
-			   victim, &out[g], &reason);
+		for (int es = 0; es < 2 && !rc; es++)
+			rc = judge(r, r->rules[r->groups[g]].name, age, motion_date, charges,
+				   ncharges, victim, es, &out[g], &reason);
 	if (rc)
 		*n = 0;
 out:

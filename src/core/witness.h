@@ -44,7 +44,8 @@ struct witness_result {
 	int age;	    /* the witness's age on the motion date */
 	const char *source; /* the applied rule's `source` text (points into the rules);
 			       NULL when not in effect */
-	char reason[WITNESS_REASON_MAX]; /* one or two plain sentences */
+	char reason[WITNESS_REASON_MAX];    /* one or two plain sentences */
+	char reason_es[WITNESS_REASON_MAX]; /* the same in Spanish (class labels: `label-es`) */
 };
 
 /*
@@ -67,6 +68,9 @@ void witness_rules_free(struct witness_rules *r); /* accepts NULL */
 /* The file's `ruleset` and `version` lines (version "" when absent); owned by r. */
 const char *witness_rules_name(const struct witness_rules *r);
 const char *witness_rules_version(const struct witness_rules *r);
+/* The first class without a `label-es` line (its Spanish reasons use the English label),
+ * or NULL when every class has one. */
+const char *witness_rules_untranslated(const struct witness_rules *r);
 /* How many results witness_evaluate() writes: one per distinct rule name. */
 size_t witness_rules_count(const struct witness_rules *r);
 

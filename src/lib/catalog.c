@@ -665,6 +665,39 @@ static const struct {
 	/* api/transfer.c */
 	{ "the case runs under protocol %s version %s, which this county has not loaded (with the same text): load it first (safeharbor init --protocol FILE)",
 	  "el caso se rige por el protocolo %s versión %s, que este condado no ha cargado (con el mismo texto): cárguelo primero (safeharbor init --protocol ARCHIVO)" },
+	/* core/witness.c */
+	{ "Not in effect on %s (%s applied to motions dated before %s; the next version took effect %s).",
+	  "No está en vigor el %s (%s se aplicaba a las mociones fechadas antes del %s; la versión siguiente entró en vigor el %s)." },
+	/* core/witness.c */
+	{ "Not in effect on %s (%s applies only to motions dated before %s).",
+	  "No está en vigor el %s (%s se aplica solo a las mociones fechadas antes del %s)." },
+	/* core/witness.c */
+	{ "Not in effect on %s (%s took effect %s).",
+	  "No está en vigor el %s (%s rige desde %s)." },
+	/* core/witness.c */
+	{ "county policy",
+	  "la política del condado" },
+	/* core/witness.c */
+	{ "later",
+	  "una fecha posterior" },
+	/* core/witness.c */
+	{ "Eligible: the witness was %d on the motion date (%d or younger required) and the charges include %s (PC %s).",
+	  "Reúne los requisitos: el testigo tenía %d años en la fecha de la moción (se exigen %d años o menos) y los cargos incluyen %s (PC %s)." },
+	/* core/witness.c */
+	{ "Not eligible: the witness was %d on the motion date; %s covers witnesses %d or younger.",
+	  "No reúne los requisitos: el testigo tenía %d años en la fecha de la moción; %s ampara a testigos de %d años o menos." },
+	/* core/witness.c */
+	{ "Not eligible: no charge is %s.",
+	  "No reúne los requisitos: ningún cargo es %s." },
+	/* core/witness.c */
+	{ " Also, no charge is %s.",
+	  " Además, ningún cargo es %s." },
+	/* core/witness.c */
+	{ " (Offences against the minor count only when the minor is their victim, not a witness to them.)",
+	  " (Los delitos contra el menor cuentan solo cuando el menor es su víctima, no solo testigo de ellos.)" },
+	/* core/witness.c */
+	{ " This is the county's policy goal (Board motion), without statutory force: it never makes a witness eligible in court.",
+	  " Es una meta de política del condado (moción de la Junta), sin fuerza de ley: nunca hace que un testigo reúna los requisitos ante el tribunal." },
 	/* api/witness.c */
 	{ "give 1 to 30 charges, such as PC 236.1, PC 288",
 	  "indique de 1 a 30 cargos, como PC 236.1, PC 288" },

@@ -224,20 +224,39 @@ static void reasons(void **state)
 		res[R1347].reason,
 		"Eligible: the witness was 13 on the motion date (13 or younger required) "
 		"and the charges include a sexual offence (PC 288).");
+	assert_string_equal(res[R1347].reason_es,
+			    "Reúne los requisitos: el testigo tenía 13 años en la fecha de la "
+			    "moción (se exigen 13 años o menos) y los cargos incluyen un delito "
+			    "sexual (PC 288).");
 	assert_non_null(res[R1347].source);
 	assert_string_equal(res[R1347_1].reason,
 			    "Not eligible: no charge is human trafficking (PC 236.1).");
+	assert_string_equal(res[R1347_1].reason_es, "No reúne los requisitos: ningún cargo es "
+						    "un delito de trata de personas (PC 236.1).");
 
 	evaluate(r, "2010-03-14", "2024-03-15", sexual, 1, res, NRULES);
 	assert_string_equal(res[R1347].reason,
 			    "Not eligible: the witness was 14 on the motion date; PC 1347 covers "
 			    "witnesses 13 or younger.");
+	assert_string_equal(res[R1347].reason_es,
+			    "No reúne los requisitos: el testigo tenía 14 años en la fecha de la "
+			    "moción; PC 1347 ampara a testigos de 13 años o menos.");
 
 	evaluate(r, "2008-01-01", "2024-03-15", burglary, 1, res, NRULES);
 	assert_string_equal(
 		res[R1347_1].reason,
 		"Not eligible: the witness was 16 on the motion date; PC 1347.1 covers "
 		"witnesses 15 or younger. Also, no charge is human trafficking (PC 236.1).");
+	assert_string_equal(
+		res[R1347_1].reason_es,
+		"No reúne los requisitos: el testigo tenía 16 años en la fecha de la "
+		"moción; PC 1347.1 ampara a testigos de 15 años o menos. Además, ningún "
+		"cargo es un delito de trata de personas (PC 236.1).");
+	assert_string_equal(res[R1347].reason_es,
+			    "No reúne los requisitos: el testigo tenía 16 años en la fecha de la "
+			    "moción; PC 1347 ampara a testigos de 13 años o menos. Además, ningún "
+			    "cargo es un delito sexual, un delito grave violento o un delito grave "
+			    "de maltrato infantil (PC 273a(a) o PC 273d).");
 
 	evaluate(r, "2006-03-15", "2024-03-15", trafficking, 1, res, NRULES);
 	assert_string_equal(
@@ -245,6 +264,13 @@ static void reasons(void **state)
 		"Not eligible: the witness was 18 on the motion date; county policy covers "
 		"witnesses 17 or younger. This is the county's policy goal (Board motion), "
 		"without statutory force: it never makes a witness eligible in court.");
+	assert_string_equal(res[RCOUNTY].reason_es,
+			    "No reúne los requisitos: el testigo tenía 18 años en la fecha de la "
+			    "moción; la política del condado ampara a testigos de 17 años o menos. "
+			    "Es una meta de política del condado (moción de la Junta), sin fuerza "
+			    "de ley: nunca hace que un testigo reúna los requisitos ante el "
+			    "tribunal.");
+	assert_null(witness_rules_untranslated(r)); /* every class of the file has label-es */
 	witness_rules_free(r);
 }
 
@@ -262,11 +288,16 @@ static void effective_dates(void **state)
 	assert_null(res[R1347_1].source);
 	assert_string_equal(res[R1347_1].reason,
 			    "Not in effect on 2016-05-01 (PC 1347.1 took effect 2017-01-01).");
+	assert_string_equal(res[R1347_1].reason_es,
+			    "No está en vigor el 2016-05-01 (PC 1347.1 rige desde 2017-01-01).");
 	assert_true(res[R1347].in_effect);
 	/* the county's goal dates from the motion's adoption, 2015-10-20 */
 	evaluate(r, "2002-05-01", "2015-10-19", trafficking, 1, res, NRULES);
 	assert_string_equal(res[RCOUNTY].reason,
 			    "Not in effect on 2015-10-19 (county policy took effect 2015-10-20).");
+	assert_string_equal(res[RCOUNTY].reason_es,
+			    "No está en vigor el 2015-10-19 (la política del condado rige desde "
+			    "2015-10-20).");
 
 	evaluate(r, "2002-05-01", "2016-12-31", trafficking, 1, res, NRULES);
 	assert_false(res[R1347_1].in_effect);
@@ -289,6 +320,27 @@ static const char versions_text[] =
 	"  charge-any-of human_trafficking\n  source board\n"
 	"rule PC 1347\n  effective 2031-01-01\n  max-age 14\n"
 	"  charge-any-of human_trafficking sexual_offense\n  source new\n";
+
+/* A class without label-es: its Spanish reasons use the English label. */
+static void spanish_label_fallback(void **state)
+{
+	static const char *const none[] = { "PC 459" };
+	struct witness_rules *r = parse_text(versions_text);
+	struct witness_result res[2];
+	size_t n;
+
+	UNUSED(state);
+	assert_string_equal(witness_rules_untranslated(r), "human_trafficking");
+	assert_int_equal(witness_evaluate(r, date("2010-01-01"), date("2020-01-01"), none, 1, true,
+					  res, 2, &n),
+			 SH_OK);
+	assert_string_equal(res[1].reason_es, "No reúne los requisitos: ningún cargo es human "
+					      "trafficking (PC 236.1). Es una meta de política "
+					      "del condado (moción de la Junta), sin fuerza de "
+					      "ley: nunca hace que un testigo reúna los requisitos "
+					      "ante el tribunal.");
+	witness_rules_free(r);
+}
 
 /* The county policy with its own date, and a rule that changes over time. */
 static void county_policy_and_versions(void **state)
@@ -710,7 +762,9 @@ static void longest_reason(void **state)
 		SH_OK);
 	for (int c = 0; c < WITNESS_MAX_RULE_CLASSES; c++) {
 		assert_int_equal(
-			buf_addf(&text, "class c%d\n label %060d\n source s\n sections", c, c),
+			buf_addf(&text,
+				 "class c%d\n label %060d\n label-es %060d\n source s\n sections",
+				 c, c, c),
 			SH_OK);
 		for (int s = 0; s < 3; s++) /* three 32-byte sections: cited in full */
 			assert_int_equal(
@@ -731,6 +785,8 @@ static void longest_reason(void **state)
 	assert_false(res[0].eligible);
 	assert_non_null(strstr(res[0].reason, "the witness was 8099 on the motion date"));
 	assert_true(strlen(res[0].reason) > 1200);
+	assert_non_null(strstr(res[0].reason_es, "el testigo tenía 8099 años"));
+	assert_non_null(strstr(res[0].reason_es, "nunca hace que un testigo")); /* not cut */
 	witness_rules_free(r);
 	buf_release(&text);
 }
@@ -738,14 +794,23 @@ static void longest_reason(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(real_file_parses), cmocka_unit_test(ages_around_birthdays),
-		cmocka_unit_test(charge_classes),   cmocka_unit_test(eligibility_table),
-		cmocka_unit_test(last_motion_day),  cmocka_unit_test(reasons),
-		cmocka_unit_test(effective_dates),  cmocka_unit_test(county_policy_and_versions),
-		cmocka_unit_test(notice_due),	    cmocka_unit_test(normalise),
-		cmocka_unit_test(classify),	    cmocka_unit_test(evaluate_errors),
-		cmocka_unit_test(bad_corpus),	    cmocka_unit_test(parser_edges),
-		cmocka_unit_test(truncated_files),  cmocka_unit_test(longest_reason),
+		cmocka_unit_test(real_file_parses),
+		cmocka_unit_test(ages_around_birthdays),
+		cmocka_unit_test(charge_classes),
+		cmocka_unit_test(eligibility_table),
+		cmocka_unit_test(last_motion_day),
+		cmocka_unit_test(reasons),
+		cmocka_unit_test(spanish_label_fallback),
+		cmocka_unit_test(effective_dates),
+		cmocka_unit_test(county_policy_and_versions),
+		cmocka_unit_test(notice_due),
+		cmocka_unit_test(normalise),
+		cmocka_unit_test(classify),
+		cmocka_unit_test(evaluate_errors),
+		cmocka_unit_test(bad_corpus),
+		cmocka_unit_test(parser_edges),
+		cmocka_unit_test(truncated_files),
+		cmocka_unit_test(longest_reason),
 	};
 	return cmocka_run_group_tests_name("witness", tests, NULL, NULL);
 }

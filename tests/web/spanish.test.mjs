@@ -1,8 +1,9 @@
 // The whole app in Spanish (docs/web.md, "Languages"): every screen of every role, at 360 px,
 // with the language set in the person's preferences (or, for one of them, only the browser's),
 // shows no English word, the server's refusals included (it writes them in the person's
-// language). What the server keeps in English (a witness rule's reason) is marked lang="en"
-// and left out; names, codes and case numbers are data, not words of the app.
+// language, a witness rule's reason too). What the server keeps in English (a witness rule's
+// source, the law as the rules file quotes it) is marked lang="en" and left out; names,
+// codes and case numbers are data, not words of the app.
 import { after, before, test } from 'node:test';
 import { readFile } from 'node:fs/promises';
 import assert from 'node:assert/strict';
@@ -149,6 +150,34 @@ test('every screen of every role in Spanish at 360 px: no English word left', as
     await context.close();
   }
   assert.deepEqual(problems, []);
+});
+
+test('the witness rules\' reasons in Spanish, not marked as English: a case\'s witness part and the eligibility check', async () => {
+  const { context, page, problems } = await open(browser, srv.url, { viewport: PHONE });
+  await page.goto('/');
+  await signIn(page, 'pros', PASSWORD, { ...SIGNIN_WORDS.en, signOut: SIGNIN_WORDS.es.signOut });
+  const spanish = async (where) => {
+    const reasons = page.locator(`${where} .rule-reason`);
+    await reasons.first().waitFor();
+    const texts = await reasons.allInnerTexts();
+    assert.equal(texts.length, 3, where);
+    for (const x of texts) assert.match(x, /^(Reúne los requisitos|No reúne los requisitos|No está en vigor)/, where);
+    assert.equal(await page.locator(`${where} .rule-reason [lang="en"]`).count(), 0, where);
+    assert.equal(await page.locator(`${where} .rule-head strong`, { hasText: 'Política del condado' }).count(), 1, where);
+  };
+  await page.goto(`/cases/${caseId}`);
+  await spanish('#witness');
+  await page.goto('/witnesses');
+  const check = page.locator('form').filter({ has: page.getByRole('button', { name: 'Verificar los requisitos' }) });
+  await check.getByLabel('Fecha de nacimiento del testigo').fill('2015-06-15');
+  await check.getByLabel('Cargos', { exact: true }).fill('PC 288');
+  await check.getByRole('button', { name: 'Verificar los requisitos' }).click();
+  await spanish('.result');
+  assert.match(await page.locator('.result .rule-reason').first().innerText(), /los cargos incluyen un delito sexual \(PC 288\)/);
+  assert.deepEqual(await englishOn(page), []);
+  await shot(page, 'spanish-witness-reasons-phone');
+  assert.deepEqual(problems, []);
+  await context.close();
 });
 
 test('the page for the youth, at 360 px: in the officer\'s language or the youth\'s, the advocate coming within the protocol\'s 90 minutes, the rights, the hotlines; printable', async () => {

@@ -17,10 +17,10 @@ const today = () => toLocalInput(now()).slice(0, 10);
 // One card per rule set: the verdict first, then why, then the law it rests on.
 export function rulesTable(rules) {
   return h('ul', { class: 'rules' }, (rules ?? []).map((r) => h('li', { class: 'rule card', dataset: { rule: r.rule } },
-    h('p', { class: 'rule-head' }, h('strong', {}, r.rule), ': ',
+    h('p', { class: 'rule-head' }, h('strong', {}, r.rule === 'county policy' ? t('witness.county_policy') : r.rule), ': ',
       h('span', { class: r.eligible ? 'yes' : 'no' }, r.eligible ? t('witness.eligible') : t('witness.not_eligible')),
       t('witness.rule_age', { age: r.age }), r.in_effect ? '' : t('witness.proposed')),
-    h('p', { class: 'rule-reason' }, serverWords(r.reason)),
+    h('p', { class: 'rule-reason' }, r.reason), // in the user's language
     r.source ? h('p', { class: 'hint' }, serverWords(r.source)) : null)));
 }
 
