@@ -99,18 +99,34 @@ static const char q_missing[] =
 						"e") ")"
 						     " SELECT p, area, ag, cls, count(*) FROM r GROUP BY 1, 2, 3, 4";
 
-/* was the latest placement (of the events joined as pl) a detention setting? */
-#define DETAINED(where)                                                                         \
-	"coalesce((SELECT json_extract(pl.data, '$.setting') = 'detention'"                     \
-	" OR coalesce(json_extract(pl.data, '$.detention'), 0) = 1 " where                      \
-	" AND +pl.type = 'placement' AND " NOT_AMENDED("pl") " ORDER BY pl.at DESC, pl.id DESC" \
-							     " LIMIT 1), 0)"
+/* Stability reads the effective checks, missing-from-care events and placements kept in
+ * stability_events (schema 16: one row per event no entry amends, with its youth), by
+ * case or by youth, instead of every event of the youth's cases. */
+
+/* was the latest placement of the case or youth (col = val) by `at` a detention setting? */
+#define DETAINED(col, val, at)                                                                 \
+	"coalesce((SELECT pl.detained FROM stability_events pl WHERE pl." col " = " val        \
+	" AND pl.type = 'placement' AND pl.at <= " at " ORDER BY pl.at DESC, pl.event_id DESC" \
+	" LIMIT 1), 0)"
+
+/* the latest check (max: the first of equal times in event order) among the rows joined
+ * as e */
+#define LATEST_CHECK "max(e.at) AS at, e.stable AS st, e.safe_placement AS sp, e.engaged AS en"
+
+/* missing in the D (?8) days before `at`: still missing when they began (more starts than
+ * ends before), or a start or end within them, among the missing events of col = val */
+#define MISSING_BEFORE(col, val, at, since)                                                  \
+	"?8 > 0 AND coalesce((SELECT"                                                        \
+	" sum(CASE WHEN m.at <= " at " - ?8 * 86400 THEN 2 * (m.type = 'missing_start') - 1" \
+	"  ELSE 0 END) > 0 OR sum(m.at > " at " - ?8 * 86400) > 0"                           \
+	" FROM stability_events m WHERE m." col " = " val                                    \
+	" AND m.type IN ('missing_start', 'missing_end') AND m.at <= " at since "), 0)"
 
 /*
  * Stability: the recoveries whose day N falls in a period once the check window has
  * closed (cohort, keyed by an integer: the case's rowid and N); the latest check in the
- * window (found from the checks of the time range, which a server writes as one run of
- * rows, not case by case); missing-from-care events around it; a later recovery.
+ * window; missing-from-care events before it (since 180 days before the previous period);
+ * a later recovery; the latest placement.
  */
 static const char q_stability[] =
 	"WITH n(days) AS (VALUES (30), (90), (180)),"
@@ -122,36 +138,25 @@ static const char q_stability[] =
 	"   AND c.identified_at < ?3 - n.days * 86400"
 	"  WHERE c.identified_at + (n.days + ?7) * 86400 <= ?5 AND " AREA_OK "),"
 	" chk AS MATERIALIZED ("
-	"  SELECT k.kid, max(e.at) AS at, json_extract(e.data, '$.stable') AS st,"
-	"   json_extract(e.data, '$.safe_placement') AS sp, json_extract(e.data, '$.engaged') AS en"
-	"  FROM events e JOIN cohort k ON k.id = e.case_id"
+	"  SELECT k.kid, " LATEST_CHECK " FROM cohort k JOIN stability_events e ON e.case_id = k.id"
 	"  WHERE e.type = 'stability_check' AND e.at >= ?1 - ?7 * 86400"
 	"   AND e.at <= ?3 + ?7 * 86400"
 	"   AND e.at >= k.t0 + (k.days - ?7) * 86400 AND e.at <= k.t0 + (k.days + ?7) * 86400"
-	"   AND " NOT_AMENDED(
-		"e") " GROUP BY k.kid),"
-		     " mis AS MATERIALIZED ("
-		     "  SELECT e.case_id, e.type = 'missing_start' AS start, e.at FROM events e"
-		     "  WHERE e.type IN ('missing_start', 'missing_end') AND e.at >= ?1 - 180 * 86400"
-		     "   AND e.at <= ?3 + ?7 * 86400 AND " NOT_AMENDED(
-			     "e") "),"
-				  /* missing in the D days before the check: still missing when they began (more
-	 * starts than ends before), or a start or end within them */
-				  " facts AS MATERIALIZED ("
-				  "  SELECT k.p, k.area, k.ag, k.days, ch.at IS NOT NULL AS found,"
-				  "   coalesce(ch.st, -1) AS st, coalesce(ch.sp, -1) AS sp, coalesce(ch.en, -1) AS en,"
-				  "   ch.at IS NOT NULL AND ?8 > 0 AND coalesce((SELECT"
-				  "    sum(CASE WHEN m.at <= ch.at - ?8 * 86400 THEN 2 * m.start - 1 ELSE 0 END) > 0"
-				  "    OR sum(m.at > ch.at - ?8 * 86400 AND m.at <= ch.at) > 0"
-				  "    FROM mis m WHERE m.case_id = k.id), 0) AS mi,"
-				  "   ch.at IS NOT NULL AND EXISTS (SELECT 1 FROM cases c2 WHERE c2.youth_id = k.youth_id"
-				  "    AND c2.recovery_no > k.recovery_no AND c2.identified_at <= ch.at) AS rr,"
-				  "   ch.at IS NOT NULL AND " DETAINED(
-					  "FROM events pl WHERE pl.case_id = k.id"
-					  " AND pl.at <= ch.at") " AS de"
-								 "  FROM cohort k LEFT JOIN chk ch ON ch.kid = k.kid)"
-								 " SELECT p, area, ag, days, found, st, sp, en, mi, rr, de, count(*) FROM facts"
-								 " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11";
+	"  GROUP BY k.kid),"
+	" facts AS MATERIALIZED ("
+	"  SELECT k.p, k.area, k.ag, k.days, ch.at IS NOT NULL AS found,"
+	"   coalesce(ch.st, -1) AS st, coalesce(ch.sp, -1) AS sp, coalesce(ch.en, -1) AS en,"
+	"   ch.at IS NOT NULL AND " MISSING_BEFORE(
+		"case_id", "k.id", "ch.at",
+		" AND m.at >= ?1 - 180 * 86400") " AS mi,"
+						 "   ch.at IS NOT NULL AND EXISTS (SELECT 1 FROM cases c2 WHERE c2.youth_id = k.youth_id"
+						 "    AND c2.recovery_no > k.recovery_no AND c2.identified_at <= ch.at) AS rr,"
+						 "   ch.at IS NOT NULL AND " DETAINED(
+							 "case_id", "k.id",
+							 "ch.at") " AS de"
+								  "  FROM cohort k LEFT JOIN chk ch ON ch.kid = k.kid)"
+								  " SELECT p, area, ag, days, found, st, sp, en, mi, rr, de, count(*) FROM facts"
+								  " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11";
 
 /*
  * Currently stable: each youth identified since the start day (once, where their first
@@ -167,30 +172,24 @@ static const char q_current[] =
 	"  WHERE " AREA_OK "),"
 	" yy AS MATERIALIZED (SELECT p, at, youth_id, area, ag FROM y WHERE rn = 1),"
 	" chk AS MATERIALIZED ("
-	"  SELECT yy.p, yy.youth_id, max(e.at) AS at, json_extract(e.data, '$.stable') AS st,"
-	"   json_extract(e.data, '$.safe_placement') AS sp, json_extract(e.data, '$.engaged') AS en"
-	"  FROM yy JOIN cases c ON c.youth_id = yy.youth_id JOIN events e ON e.case_id = c.id"
+	"  SELECT yy.p, yy.youth_id, " LATEST_CHECK
+	"  FROM yy JOIN stability_events e ON e.youth_id = yy.youth_id"
 	"  WHERE e.type = 'stability_check' AND e.at <= yy.at AND e.at > yy.at - ?14 * 86400"
-	"   AND " NOT_AMENDED(
-		"e") " GROUP BY yy.p, yy.youth_id),"
-		     " facts AS MATERIALIZED ("
-		     "  SELECT yy.p, yy.area, yy.ag, ch.at IS NOT NULL AS found,"
-		     "   coalesce(ch.st, -1) AS st, coalesce(ch.sp, -1) AS sp, coalesce(ch.en, -1) AS en,"
-		     "   ch.at IS NOT NULL AND ?8 > 0 AND coalesce((SELECT"
-		     "    sum(CASE WHEN m.at <= yy.at - ?8 * 86400 THEN 2 * (m.type = 'missing_start') - 1"
-		     "     ELSE 0 END) > 0 OR sum(m.at > yy.at - ?8 * 86400) > 0"
-		     "    FROM cases c2 JOIN events m ON m.case_id = c2.id WHERE c2.youth_id = yy.youth_id"
-		     "    AND +m.type IN ('missing_start', 'missing_end') AND m.at <= yy.at"
-		     "    AND " NOT_AMENDED(
-			     "m") "), 0) AS mi,"
-				  "   ch.at IS NOT NULL AND EXISTS (SELECT 1 FROM cases c3 WHERE c3.youth_id = yy.youth_id"
-				  "    AND c3.identified_at > ch.at AND c3.identified_at <= yy.at) AS rr,"
-				  "   ch.at IS NOT NULL AND " DETAINED(
-					  "FROM cases c4 JOIN events pl ON pl.case_id = c4.id"
-					  " WHERE c4.youth_id = yy.youth_id AND pl.at <= yy.at") "   AS de"
-												 "  FROM yy LEFT JOIN chk ch ON ch.p = yy.p AND ch.youth_id = yy.youth_id)"
-												 " SELECT p, area, ag, 0, found, st, sp, en, mi, rr, de, count(*) FROM facts"
-												 " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11";
+	"  GROUP BY yy.p, yy.youth_id),"
+	" facts AS MATERIALIZED ("
+	"  SELECT yy.p, yy.area, yy.ag, ch.at IS NOT NULL AS found,"
+	"   coalesce(ch.st, -1) AS st, coalesce(ch.sp, -1) AS sp, coalesce(ch.en, -1) AS en,"
+	"   ch.at IS NOT NULL AND " MISSING_BEFORE(
+		"youth_id", "yy.youth_id", "yy.at",
+		"") " AS mi,"
+		    "   ch.at IS NOT NULL AND EXISTS (SELECT 1 FROM cases c3 WHERE c3.youth_id = yy.youth_id"
+		    "    AND c3.identified_at > ch.at AND c3.identified_at <= yy.at) AS rr,"
+		    "   ch.at IS NOT NULL AND " DETAINED(
+			    "youth_id", "yy.youth_id",
+			    "yy.at") " AS de"
+				     "  FROM yy LEFT JOIN chk ch ON ch.p = yy.p AND ch.youth_id = yy.youth_id)"
+				     " SELECT p, area, ag, 0, found, st, sp, en, mi, rr, de, count(*) FROM facts"
+				     " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11";
 
 /* by the witness's case (+e.type keeps the planner on events_case, not every event of
  * that type) */
