@@ -459,23 +459,21 @@ static const char q_csec[] =
 	" coalesce((SELECT json_extract(e.data, '$.status') FROM events e"
 	"  WHERE e.case_id = c.id AND e.type = 'status_determined' AND " NOT_AMENDED(
 		"e") "  ORDER BY e.id DESC LIMIT 1), c.youth_status),"
-		     " EXISTS (SELECT 1 FROM cases p JOIN events m ON m.case_id = p.id"
-		     "  WHERE p.youth_id = c.youth_id AND p.recovery_no < c.recovery_no"
-		     "  AND m.type = 'missing_start' AND m.at <= c.identified_at AND " NOT_AMENDED(
-			     "m") "  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.case_id = p.id"
-				  "   AND r.type = 'missing_end' AND r.id > m.id AND r.at <= c.identified_at"
-				  "   AND " NOT_AMENDED(
-					  "r") ")),"
-					       " (SELECT count(*) FROM events m WHERE m.case_id = c.id AND m.type = 'missing_start'"
-					       "  AND " NOT_AMENDED(
-						       "m") "),"
-							    " x.id, x.at, x.data"
-							    " FROM cases c LEFT JOIN events x ON x.id = (SELECT max(e.id) FROM events e"
-							    "  WHERE e.case_id = c.id AND e.type = 'csec_indicators' AND " NOT_AMENDED(
-								    "e") ")"
-									 /* a period, or one case: two index searches (a CASE here would scan every case) */
-									 " WHERE (?3 IS NULL AND c.identified_at >= ?1 AND c.identified_at < ?2) OR c.id = ?3"
-									 " ORDER BY c.identified_at, c.id";
+		     /* the missing episodes from stability_events (effective only), by the youth */
+		     " EXISTS (SELECT 1 FROM stability_events m JOIN cases p ON p.id = m.case_id"
+		     "  WHERE m.youth_id = c.youth_id AND m.type = 'missing_start'"
+		     "  AND m.at <= c.identified_at AND p.recovery_no < c.recovery_no"
+		     "  AND NOT EXISTS (SELECT 1 FROM stability_events r WHERE r.case_id = m.case_id"
+		     "   AND r.type = 'missing_end' AND r.at <= c.identified_at AND r.event_id > m.event_id)),"
+		     " (SELECT count(*) FROM stability_events m WHERE m.case_id = c.id"
+		     "  AND m.type = 'missing_start'),"
+		     " x.id, x.at, x.data"
+		     " FROM cases c LEFT JOIN events x ON x.id = (SELECT max(e.id) FROM events e"
+		     "  WHERE e.case_id = c.id AND e.type = 'csec_indicators' AND " NOT_AMENDED(
+			     "e") ")"
+				  /* a period, or one case: two index searches (a CASE here would scan every case) */
+				  " WHERE (?3 IS NULL AND c.identified_at >= ?1 AND c.identified_at < ?2) OR c.id = ?3"
+				  " ORDER BY c.identified_at, c.id";
 
 #define SQ_REC struct csec_rec
 static const struct sq_col csec_list_cols[] = {
