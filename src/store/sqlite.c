@@ -132,8 +132,8 @@ char *sq_col_text(sqlite3_stmt *st, int i, struct arena *a)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 
-	if (!t)
-		return NULL;
+	if (!t || !a)
+		return (char *)t;
 	return arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
 }
 

@@ -287,18 +287,6 @@ static void bind_query(sqlite3_stmt *st, const struct report_query *q)
 	}
 }
 
-static const char *text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
-static void where(sqlite3_stmt *st, struct report_where *w)
-{
-	w->period = sqlite3_column_int(st, 0);
-	w->area = text(st, 1);
-	w->agency_id = sqlite3_column_int64(st, 2);
-}
-
 enum query {
 	Q_CASES,
 	Q_EVENTS,
@@ -320,100 +308,70 @@ static const char *const queries[Q_COUNT] = {
 	[Q_MONTHS] = q_months,
 };
 
-static void stability_row(sqlite3_stmt *st, struct report_stability_row *r)
-{
-	where(st, &r->w);
-	r->days = sqlite3_column_int(st, 3);
-	r->found = sqlite3_column_int(st, 4) != 0;
-	r->stable = sqlite3_column_int(st, 5);
-	r->safe_placement = sqlite3_column_int(st, 6);
-	r->engaged = sqlite3_column_int(st, 7);
-	r->missing = sqlite3_column_int(st, 8) != 0;
-	r->recovered_again = sqlite3_column_int(st, 9) != 0;
-	r->detained = sqlite3_column_int(st, 10) != 0;
-	r->n = sqlite3_column_int64(st, 11);
-}
+/* Each statement's columns in its row's fields, in order; every row but a month's starts
+ * with where it belongs (struct report_where). Text points into the statement's row. */
+#define WHERE_COLS SQ_C(w.period), SQ_C(w.area), SQ_C(w.agency_id)
+#define SQ_REC struct report_case_row
+static const struct sq_col case_cols[] = { WHERE_COLS, SQ_C(re_recovery), SQ_C(first_in_period),
+					   SQ_C(age),  SQ_C(gender),	  SQ_C(race_ethnicity),
+					   SQ_C(n) };
+#undef SQ_REC
+#define SQ_REC struct report_event_row
+static const struct sq_col event_cols[] = { WHERE_COLS,		SQ_C(type),  SQ_C(offense),
+					    SQ_C(prostitution), SQ_C(minor), SQ_C(n) };
+#undef SQ_REC
+#define SQ_REC struct report_exploiter_row
+static const struct sq_col exploiter_cols[] = { WHERE_COLS, SQ_C(buyer), SQ_C(arrests),
+						SQ_C(people) };
+#undef SQ_REC
+#define SQ_REC struct report_step_row
+static const struct sq_col step_cols[] = { WHERE_COLS,	    SQ_C(step),	  SQ_C(state),
+					   SQ_C(opened_at), SQ_C(due_at), SQ_C(done_at) };
+#undef SQ_REC
+#define SQ_REC struct report_missing_row
+static const struct sq_col missing_cols[] = { WHERE_COLS, SQ_C(cls), SQ_C(n) };
+#undef SQ_REC
+#define SQ_REC struct report_stability_row
+static const struct sq_col stability_cols[] = {
+	WHERE_COLS,    SQ_C(days),    SQ_C(found),	     SQ_C(stable),   SQ_C(safe_placement),
+	SQ_C(engaged), SQ_C(missing), SQ_C(recovered_again), SQ_C(detained), SQ_C(n)
+};
+#undef SQ_REC
+#define SQ_REC struct report_witness_row
+static const struct sq_col witness_cols[] = { WHERE_COLS,	  SQ_C(advocate),
+					      SQ_C(safety_plan),  SQ_C(cctv_filed),
+					      SQ_C(cctv_granted), SQ_C(n) };
+#undef SQ_REC
+#define SQ_REC struct report_prosecution_row
+static const struct sq_col prosecution_cols[] = { WHERE_COLS, SQ_C(conviction), SQ_C(n) };
+#undef SQ_REC
+#define SQ_REC struct report_month_row
+static const struct sq_col month_cols[] = { SQ_C(period), SQ_C(month), SQ_C(n) };
+#undef SQ_REC
+
+/* statement `which`'s row, mapped by its columns, handed to the sink's callback cb */
+#define DELIVER(which, type, cols, cb)         \
+	case which: {                          \
+		struct type r = { 0 };         \
+		SQ_MAP(st, 0, NULL, &r, cols); \
+		return k->cb(k->arg, &r);      \
+	}
 
 /* one row of statement `which` into the sink */
 static enum sh_code deliver(enum query which, sqlite3_stmt *st, const struct report_sink *k)
 {
 	switch (which) {
-	case Q_CASES: {
-		struct report_case_row r = { { 0, NULL, 0 }, false, false, 0, NULL, NULL, 0 };
-		where(st, &r.w);
-		r.re_recovery = sqlite3_column_int(st, 3) != 0;
-		r.first_in_period = sqlite3_column_int(st, 4) != 0;
-		r.age = sqlite3_column_int(st, 5);
-		r.gender = text(st, 6);
-		r.race_ethnicity = text(st, 7);
-		r.n = sqlite3_column_int64(st, 8);
-		return k->recoveries(k->arg, &r);
-	}
-	case Q_EVENTS: {
-		struct report_event_row r;
-		where(st, &r.w);
-		r.type = text(st, 3);
-		r.offense = text(st, 4);
-		r.prostitution = sqlite3_column_int(st, 5);
-		r.minor = sqlite3_column_int(st, 6) != 0;
-		r.n = sqlite3_column_int64(st, 7);
-		return k->event(k->arg, &r);
-	}
-	case Q_EXPLOITERS: {
-		struct report_exploiter_row r;
-		where(st, &r.w);
-		r.buyer = sqlite3_column_int(st, 3) != 0;
-		r.arrests = sqlite3_column_int64(st, 4);
-		r.people = sqlite3_column_int64(st, 5);
-		return k->exploiters(k->arg, &r);
-	}
-	case Q_STEPS: {
-		struct report_step_row r;
-		where(st, &r.w);
-		r.step = text(st, 3);
-		r.state = text(st, 4);
-		r.opened_at = sqlite3_column_int64(st, 5);
-		r.due_at = sqlite3_column_int64(st, 6);
-		r.done_at = sqlite3_column_int64(st, 7);
-		return k->step(k->arg, &r);
-	}
-	case Q_MISSING: {
-		struct report_missing_row r;
-		where(st, &r.w);
-		r.cls = text(st, 3);
-		r.n = sqlite3_column_int64(st, 4);
-		return k->missing(k->arg, &r);
-	}
-	case Q_STABILITY:
-	case Q_CURRENT: {
-		struct report_stability_row r;
-		stability_row(st, &r);
-		return which == Q_CURRENT ? k->current(k->arg, &r) : k->stability(k->arg, &r);
-	}
-	case Q_WITNESSES: {
-		struct report_witness_row r;
-		where(st, &r.w);
-		r.advocate = sqlite3_column_int(st, 3) != 0;
-		r.safety_plan = sqlite3_column_int(st, 4) != 0;
-		r.cctv_filed = sqlite3_column_int(st, 5) != 0;
-		r.cctv_granted = sqlite3_column_int(st, 6) != 0;
-		r.n = sqlite3_column_int64(st, 7);
-		return k->witnesses(k->arg, &r);
-	}
-	case Q_PROSECUTIONS: {
-		struct report_prosecution_row r;
-		where(st, &r.w);
-		r.conviction = sqlite3_column_int(st, 3) != 0;
-		r.n = sqlite3_column_int64(st, 4);
-		return k->prosecutions(k->arg, &r);
-	}
-	default: {
-		struct report_month_row r;
-		r.period = sqlite3_column_int(st, 0);
-		r.month = text(st, 1);
-		r.n = sqlite3_column_int64(st, 2);
-		return k->month(k->arg, &r);
-	}
+		DELIVER(Q_CASES, report_case_row, case_cols, recoveries)
+		DELIVER(Q_EVENTS, report_event_row, event_cols, event)
+		DELIVER(Q_EXPLOITERS, report_exploiter_row, exploiter_cols, exploiters)
+		DELIVER(Q_STEPS, report_step_row, step_cols, step)
+		DELIVER(Q_MISSING, report_missing_row, missing_cols, missing)
+		DELIVER(Q_STABILITY, report_stability_row, stability_cols, stability)
+		DELIVER(Q_CURRENT, report_stability_row, stability_cols, current)
+		DELIVER(Q_WITNESSES, report_witness_row, witness_cols, witnesses)
+		DELIVER(Q_PROSECUTIONS, report_prosecution_row, prosecution_cols, prosecutions)
+		DELIVER(Q_MONTHS, report_month_row, month_cols, month)
+	default: return SH_EINTERNAL;
 	}
 }
 

@@ -22,8 +22,8 @@
 static char dir[64], path[128];
 
 /* the large tables, and the statements allowed to scan one (a scan they stop early) */
-static const char *const large[] = { "events",	       "case_steps", "stability_events",
-				     "case_agencies", "audit",	     "case_derived" };
+static const char *const large[] = { "events",	      "case_steps", "stability_events",
+				     "case_agencies", "audit",	    "case_derived" };
 static const struct {
 	const char *sql_has, *table;
 } may_scan[] = {
@@ -33,26 +33,26 @@ static const struct {
 
 /* Synthetic: a second recovery of the youth, a witness and its prosecution, an event of
  * each kind the report reads, a step row, a kept derivation. */
-#define FIXTURE_REPORT                                                                         \
-	FIXTURE_ONE_CASE                                                                       \
-	"INSERT INTO cases(id, youth_id, recovery_no, identified_at, recorded_at, area,"       \
-	" youth_status, identified_by_agency, identified_by_user, protocol_id, age,"           \
-	" age_estimated) VALUES ('SH-TEST-2', 1, 2, 100, 100, 'compton', 'none', 1, 1, 1, 15," \
-	" 1);"                                                                                 \
-	"INSERT INTO case_agencies VALUES ('SH-TEST', 1, 'identified', 0, 0);"                 \
+#define FIXTURE_REPORT                                                                          \
+	FIXTURE_ONE_CASE                                                                        \
+	"INSERT INTO cases(id, youth_id, recovery_no, identified_at, recorded_at, area,"        \
+	" youth_status, identified_by_agency, identified_by_user, protocol_id, age,"            \
+	" age_estimated) VALUES ('SH-TEST-2', 1, 2, 100, 100, 'compton', 'none', 1, 1, 1, 15,"  \
+	" 1);"                                                                                  \
+	"INSERT INTO case_agencies VALUES ('SH-TEST', 1, 'identified', 0, 0);"                  \
 	"INSERT INTO events(case_id, type, section, at, recorded_at, user_id, agency_id, data)" \
-	" SELECT 'SH-TEST', value, 'core', 10, 10, 1, 1, '{\"setting\":\"detention\"}'"        \
-	" FROM json_each('[\"stability_check\",\"missing_start\",\"missing_end\","             \
-	"\"placement\",\"arrest\",\"exploiter_arrest\",\"csec_indicators\","                   \
-	"\"status_determined\",\"witness_advocate\",\"cctv_motion\"]');"                     \
+	" SELECT 'SH-TEST', value, 'core', 10, 10, 1, 1, '{\"setting\":\"detention\"}'"         \
+	" FROM json_each('[\"stability_check\",\"missing_start\",\"missing_end\","              \
+	"\"placement\",\"arrest\",\"exploiter_arrest\",\"csec_indicators\","                    \
+	"\"status_determined\",\"witness_advocate\",\"cctv_motion\"]');"                        \
 	"INSERT INTO case_steps VALUES ('SH-TEST', 'missing_report_le', 1, 'law_enforcement',"  \
-	" NULL, 'done', 10, 20, 15);"                                                          \
+	" NULL, 'done', 10, 20, 15);"                                                           \
 	"INSERT INTO prosecutions(id, agency_id, court_case_number, court, charges, filed_at,"  \
-	" outcome, outcome_at, created_at, created_by) VALUES (1, 1, 'BA-SYNTH', 'Court',"     \
-	" '[]', 50, 'convicted', 60, 50, 1);"                                                  \
-	"INSERT INTO witnesses VALUES (1, 1, 'SH-TEST', 55);"                                  \
+	" outcome, outcome_at, created_at, created_by) VALUES (1, 1, 'BA-SYNTH', 'Court',"      \
+	" '[]', 50, 'convicted', 60, 50, 1);"                                                   \
+	"INSERT INTO witnesses VALUES (1, 1, 'SH-TEST', 55);"                                   \
 	"INSERT INTO hearings(prosecution_id, kind, at, created_at) VALUES (1, 'trial', 70,"    \
-	" 70);"                                                                                \
+	" 70);"                                                                                 \
 	"INSERT INTO case_derived VALUES ('SH-TEST', 'stamp', '');"
 
 static int setup(void **state)
@@ -75,10 +75,10 @@ static enum sh_code row(void *arg, const void *r)
 }
 
 /* the sink's callbacks, each counting its rows */
-#define COUNT_ROWS(name, type)                                           \
-	static enum sh_code name(void *arg, const struct type *r)        \
-	{                                                                \
-		return row(arg, r);                                      \
+#define COUNT_ROWS(name, type)                                    \
+	static enum sh_code name(void *arg, const struct type *r) \
+	{                                                         \
+		return row(arg, r);                               \
 	}
 COUNT_ROWS(on_case, report_case_row)
 COUNT_ROWS(on_event, report_event_row)
@@ -97,8 +97,8 @@ static void run_statements(struct store_conn *c)
 	struct sh_error err = SH_ERROR_INIT;
 	struct arena a = ARENA_INIT;
 	int rows = 0;
-	struct report_sink sink = { &rows,	  on_case,	on_event,     on_exploiters,
-				    on_step,	  on_missing,	on_stability, on_stability,
+	struct report_sink sink = { &rows,	  on_case,	   on_event,	 on_exploiters,
+				    on_step,	  on_missing,	   on_stability, on_stability,
 				    on_witnesses, on_prosecutions, on_month };
 	struct report_query q = { .prev_from = 0,
 				  .from = 50,
@@ -223,8 +223,7 @@ static void plan_faults(sqlite3 *db, const char *sql, char *out, size_t size)
 			if ((t = large_table(sql, alias)) && !may_scan_table(sql, t))
 				snprintf(out + len, size - len, "  %s: scans the whole %s table\n",
 					 rows[i].detail, t);
-		} else if (strstr(rows[i].detail, " INDEX events_type ") &&
-			   in_loop(rows, n, i)) {
+		} else if (strstr(rows[i].detail, " INDEX events_type ") && in_loop(rows, n, i)) {
 			snprintf(out + len, size - len,
 				 "  %s: the timeline searched by type inside a loop\n",
 				 rows[i].detail);
