@@ -480,7 +480,8 @@ static const char *const migrations[] = {
 	 * bench/gen-state): an event of these types adds its row, an amending entry removes
 	 * the row of the entry it amends. Events are never deleted or retyped and a case
 	 * never changes youth. The Board report reads this instead of each youth's events
-	 * (store/sqlite_report.c); the migration fills it from the existing events. */
+	 * (store/sqlite_report.c); the migration fills it from the existing events
+	 * (sqlite_schema_fill, in chunks: on a state's timeline it takes a while). */
 	"CREATE TABLE stability_events ("
 	"  event_id INTEGER PRIMARY KEY REFERENCES events(id),"
 	"  case_id TEXT NOT NULL REFERENCES cases(id),"
@@ -501,13 +502,20 @@ static const char *const migrations[] = {
 		"FROM cases c WHERE c.id = new.case_id") "; END;"
 							 "CREATE TRIGGER stability_events_amended AFTER INSERT ON events"
 							 " WHEN new.amends IS NOT NULL"
-							 " BEGIN DELETE FROM stability_events WHERE event_id = new.amends; END;" STABILITY_EVENTS_INSERT(
-								 "e",
-								 "FROM events e JOIN cases c ON c.id = e.case_id"
-								 " WHERE e.type IN ('stability_check',"
-								 " 'missing_start', 'missing_end', 'placement')"
-								 " AND NOT EXISTS (SELECT 1 FROM events a WHERE a.amends = e.id)") ";",
+							 " BEGIN DELETE FROM stability_events WHERE event_id = new.amends; END;",
 };
+
+/* 16's fill, in chunks of event ids (+e.type: by rowid, not by every event of a type
+ * again for each chunk) */
+static const char fill_16[] = STABILITY_EVENTS_INSERT(
+	"e", "FROM events e JOIN cases c ON c.id = e.case_id WHERE e.id > ?1 AND e.id <= ?2"
+	     " AND +e.type IN ('stability_check', 'missing_start', 'missing_end', 'placement')"
+	     " AND NOT EXISTS (SELECT 1 FROM events a WHERE a.amends = e.id)");
+
+const char *sqlite_schema_fill(int version)
+{
+	return version == 16 ? fill_16 : NULL;
+}
 
 int sqlite_schema_count(void)
 {
