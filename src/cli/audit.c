@@ -39,7 +39,7 @@ int cmd_audit(int argc, char **argv)
 		return code;
 	code = EXIT_OK;
 	/* the chain's keys come from the key file, which must belong to the database */
-	if (!(rc = cli_open_store(&t, &s, &err)) && !(rc = cli_load_keys(&t, s, false, &k, &err))) {
+	if (!(rc = cli_open_keyed(&t, false, &s, &k, &err))) {
 		audit_keys_derive(&k, &keys);
 		rc = audit_verify(s, &keys, cli_target_checkpoints(&t), false, &v, &err);
 	}

@@ -14,11 +14,6 @@
 
 int cmd_transfer_key(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	static const char usage[] =
 		"safeharbor transfer-key [--db PATH] [--key-file FILE]\n"
 		"  Prints this county's public transfer key (128 hex characters). Give it to the\n"
@@ -34,18 +29,14 @@ int cmd_transfer_key(int argc, char **argv)
 	int code = EXIT_OK;
 	enum sh_code rc;
 
-	if (!cli_target_args(argc, argv, opts, usage, &t, &code))
+	if (!cli_target_args(argc, argv, cli_db_options, usage, &t, &code))
 		return code;
-	if (!(rc = cli_open_store(&t, &s, &err)) && !(rc = cli_load_keys(&t, s, false, &k, &err))) {
+	if (!(rc = cli_open_keyed(&t, false, &s, &k, &err))) {
 		transfer_key_of(&k, &key);
 		transfer_key_hex(&key, hex);
 		printf("%s\n", hex);
 	}
-	store_close(s);
-	if (k.keys)
-		shcrypto_keys_release(&k);
-	cli_target_release(&t);
-	return rc ? cli_fail(&err) : EXIT_OK;
+	return cli_close(&t, s, &k, rc, &err);
 }
 
 /* "now", "+3d", "-2h", "+90m" (from now) or an RFC 3339 instant; false when none of these */
@@ -138,6 +129,25 @@ out:
 	return rc;
 }
 
+/* the instants of check-steps (--at) */
+struct instants {
+	int64_t at[32], now;
+	size_t n;
+};
+
+static int at_option(void *ctx, int c, const char *arg, const char *usage)
+{
+	struct instants *in = ctx;
+
+	(void)c;
+	if (in->n == ARRAY_SIZE(in->at))
+		return cli_usage_error(usage, "at most %zu --at", ARRAY_SIZE(in->at));
+	if (!parse_at(arg, in->now, &in->at[in->n++]))
+		return cli_usage_error(
+			usage, "--at %s: give now, +3d, -2h, +90m or an RFC 3339 instant", arg);
+	return EXIT_OK;
+}
+
 static int check_steps(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -159,31 +169,15 @@ static int check_steps(int argc, char **argv)
 	struct arena a = ARENA_INIT;
 	struct store_conn *c;
 	char **ids = NULL;
-	int64_t at[32], now = (int64_t)time(NULL);
-	size_t nat = 0, nids = 0, views = 0, derived = 0;
-	int code = EXIT_OK, opt;
-	bool done;
+	struct instants in = { .now = (int64_t)time(NULL) };
+	size_t nids = 0, views = 0, derived = 0;
+	int code;
 	enum sh_code rc;
 
-	while ((opt = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		if (opt != 'a') {
-			cli_target_option(&t, opt, optarg);
-			continue;
-		}
-		if (nat == ARRAY_SIZE(at))
-			return cli_usage_error(usage, "at most %zu --at", ARRAY_SIZE(at));
-		if (!parse_at(optarg, now, &at[nat++]))
-			return cli_usage_error(usage,
-					       "--at %s: give now, +3d, -2h, +90m or an "
-					       "RFC 3339 instant",
-					       optarg);
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (!nat)
-		at[nat++] = now;
+	if (!cli_args(argc, argv, opts, usage, &t, at_option, &in, &code))
+		return code;
+	if (!in.n)
+		in.at[in.n++] = in.now;
 	app_config_defaults(&app.cfg);
 	app.clock = timefmt_system_clock;
 	if ((rc = cli_open_app(&t, &app, &err)))
@@ -194,14 +188,14 @@ static int check_steps(int argc, char **argv)
 	store_read_end(c);
 	for (size_t i = 0; !rc && i < nids; i++) {
 		bool kept = false;
-		rc = check_case(&app, ids[i], at, nat, &views, &kept, &err);
+		rc = check_case(&app, ids[i], in.at, in.n, &views, &kept, &err);
 		derived += !kept;
 	}
 	if (!rc)
 		printf("%zu cases: %zu views from kept steps the same as derived (%zu instants and "
 		       "each deadline); %zu cases without kept steps for their records (derived "
 		       "when read)\n",
-		       nids, views, nat, derived);
+		       nids, views, in.n, derived);
 out:
 	app_close(&app);
 	arena_release(&a);

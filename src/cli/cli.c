@@ -146,6 +146,12 @@ enum sh_code cli_find_agency(struct store *s, const char *name, struct arena *a,
 
 /* ---- the database, the key file and the configuration ---- */
 
+const struct option cli_db_options[] = {
+	CLI_DB_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 bool cli_target_option(struct cli_target *t, int c, const char *arg)
 {
 	if (c == CLI_OPT_CONFIG) {
@@ -414,35 +420,72 @@ enum sh_code cli_load_keys(struct cli_target *t, struct store *s, bool adopt,
 	return rc;
 }
 
+enum sh_code cli_open_keyed(struct cli_target *t, bool adopt, struct store **s,
+			    struct shcrypto_keys *k, struct sh_error *err)
+{
+	enum sh_code rc;
+
+	memset(k, 0, sizeof(*k));
+	if ((rc = cli_open_store(t, s, err)))
+		return rc;
+	return cli_load_keys(t, *s, adopt, k, err);
+}
+
+int cli_close(struct cli_target *t, struct store *s, struct shcrypto_keys *k, enum sh_code rc,
+	      const struct sh_error *err)
+{
+	store_close(s);
+	if (k && k->keys)
+		shcrypto_keys_release(k);
+	cli_target_release(t);
+	return rc ? cli_fail(err) : EXIT_OK;
+}
+
 enum sh_code cli_open_app(struct cli_target *t, struct app *app, struct sh_error *err)
 {
 	enum sh_code rc;
 
 	/* a key file that is not this database's is refused before anything is read */
-	if ((rc = cli_open_store(t, &app->store, err)) ||
-	    (rc = cli_load_keys(t, app->store, true, &app->keys, err)))
+	if ((rc = cli_open_keyed(t, true, &app->store, &app->keys, err)))
 		return rc;
 	return app_open(app, conf_get(&t->conf, CONF_PROTOCOL),
 			conf_get(&t->conf, CONF_WITNESS_RULES), conf_get(&t->conf, CONF_OFFENCES),
 			err);
 }
 
-bool cli_target_args(int argc, char **argv, const struct option *opts, const char *usage,
-		     struct cli_target *t, int *code)
+bool cli_parse(int argc, char **argv, const struct option *opts, const char *usage,
+	       struct cli_target *t, cli_option_fn *option, void *ctx, int *code)
 {
 	bool done;
 	int c;
 
+	*code = EXIT_OK;
 	while ((c = cli_getopt(argc, argv, opts, usage, &done, code)) != -1) {
 		if (done)
 			return false;
-		cli_target_option(t, c, optarg);
+		if (!cli_target_option(t, c, optarg) && option &&
+		    (*code = option(ctx, c, optarg, usage)))
+			return false;
 	}
+	return true;
+}
+
+bool cli_args(int argc, char **argv, const struct option *opts, const char *usage,
+	      struct cli_target *t, cli_option_fn *option, void *ctx, int *code)
+{
+	if (!cli_parse(argc, argv, opts, usage, t, option, ctx, code))
+		return false;
 	if (optind < argc) {
 		*code = cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 		return false;
 	}
 	return true;
+}
+
+bool cli_target_args(int argc, char **argv, const struct option *opts, const char *usage,
+		     struct cli_target *t, int *code)
+{
+	return cli_args(argc, argv, opts, usage, t, NULL, NULL, code);
 }
 
 int cli_needs(const struct cli_ctx *x, bool ok, const char *what)
@@ -478,8 +521,7 @@ int cli_run_table(const struct cli_table *tb, void *opts, int argc, char **argv)
 	const struct cli_sub *sub;
 	struct cli_ctx x = { .usage = tb->usage, .opts = opts, .a = ARENA_INIT };
 	struct sh_error err = SH_ERROR_INIT;
-	int code = EXIT_OK, c;
-	bool done;
+	int code = EXIT_OK;
 	enum sh_code rc;
 
 	SUB_NAMES(names, tb->subs);
@@ -489,13 +531,8 @@ int cli_run_table(const struct cli_table *tb, void *opts, int argc, char **argv)
 		return code;
 	for (sub = tb->subs; strcmp(sub->name, x.sub); sub++)
 		;
-	while ((c = cli_getopt(argc, argv, tb->opts, tb->usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		if (!cli_target_option(&x.t, c, optarg) &&
-		    (code = tb->option(opts, c, optarg, tb->usage)))
-			return code;
-	}
+	if (!cli_parse(argc, argv, tb->opts, tb->usage, &x.t, tb->option, opts, &code))
+		return code;
 	if (sub->arg && optind < argc)
 		x.arg = argv[optind++];
 	if (optind < argc)

@@ -39,6 +39,9 @@ extern const struct cli_command cli_commands[];
 		"config", required_argument, NULL, CLI_OPT_CONFIG                \
 	}
 
+/* CLI_DB_OPTIONS and --help: the options of a command that takes no others. */
+extern const struct option cli_db_options[];
+
 struct cli_target {
 	const char *flags[CONF_NKEYS]; /* given on the command line (argv strings) */
 	const char *config;	       /* --config FILE */
@@ -84,6 +87,15 @@ enum sh_code cli_open_app(struct cli_target *t, struct app *app, struct sh_error
  */
 enum sh_code cli_load_keys(struct cli_target *t, struct store *s, bool adopt,
 			   struct shcrypto_keys *k, struct sh_error *err);
+/* cli_open_store, then cli_load_keys: the database with its key file, checked. */
+enum sh_code cli_open_keyed(struct cli_target *t, bool adopt, struct store **s,
+			    struct shcrypto_keys *k, struct sh_error *err);
+/*
+ * Closes s (NULL: none), releases k (NULL or empty: none) and t; returns the exit status
+ * for rc: EXIT_OK, or cli_fail(err).
+ */
+int cli_close(struct cli_target *t, struct store *s, struct shcrypto_keys *k, enum sh_code rc,
+	      const struct sh_error *err);
 /*
  * Copies the database at from into a new file `to` (refused when it exists), shows
  * progress on a terminal, checks the copy and prints what it did unless quiet. Used by
@@ -141,6 +153,8 @@ const char *cli_subcommand(int *argc, char ***argv, const char *const *subs, con
  * Returns the exit status. A command without subcommands ("seal --case ...") is a table
  * of one subcommand named "": it is run without a word for it.
  */
+/* Takes option c with its argument; 0, or an exit status to stop with (cli_usage_error). */
+typedef int cli_option_fn(void *ctx, int c, const char *arg, const char *usage);
 struct cli_ctx {
 	const char *sub;   /* the subcommand's name */
 	const char *arg;   /* its argument (struct cli_sub.arg), NULL when none */
@@ -159,18 +173,23 @@ struct cli_sub {
 struct cli_table {
 	const char *usage;
 	const struct option *opts;
-	/* takes option c; 0, or an exit status to stop with (cli_usage_error) */
-	int (*option)(void *opts, int c, const char *arg, const char *help);
+	cli_option_fn *option;	    /* with the command's opts as ctx */
 	const struct cli_sub *subs; /* ends with { NULL } */
 };
 int cli_run_table(const struct cli_table *tb, void *opts, int argc, char **argv);
 /* 0 when ok, else the usage error "SUB needs WHAT" (for a cli_sub's check). */
 int cli_needs(const struct cli_ctx *x, bool ok, const char *what);
 /*
- * The option loop of a command whose options all go to t (CLI_DB_OPTIONS, CLI_OPT keys,
- * --help) and that takes no argument: false, with *code the exit status to stop with,
- * after --help or a usage error.
+ * The option loop: CLI_DB_OPTIONS and the CLI_OPT keys into t, --help, every other option
+ * of opts to option(ctx, ...) (NULL when there are none). Leaves optind at the first
+ * argument. false, with *code the exit status to stop with, after --help or a usage error.
  */
+bool cli_parse(int argc, char **argv, const struct option *opts, const char *usage,
+	       struct cli_target *t, cli_option_fn *option, void *ctx, int *code);
+/* cli_parse for a command that takes no argument after its options. */
+bool cli_args(int argc, char **argv, const struct option *opts, const char *usage,
+	      struct cli_target *t, cli_option_fn *option, void *ctx, int *code);
+/* cli_args for a command whose options all go to t. */
 bool cli_target_args(int argc, char **argv, const struct option *opts, const char *usage,
 		     struct cli_target *t, int *code);
 /*
