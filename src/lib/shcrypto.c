@@ -384,26 +384,35 @@ void shcrypto_feed_hash(const struct shcrypto_keys *k, const char *token, char o
 	oldest_keyed_hash(k, 6, "calfeeds", token, out);
 }
 
+/* A key pair from a seed derived as subkey (id, ctx) of the oldest key: the same pair for as
+ * long as the key file keeps that key. */
+static void oldest_keypair(const struct shcrypto_keys *k, uint64_t id, const char ctx[8],
+			   int (*from_seed)(unsigned char *pk, unsigned char *sk,
+					    const unsigned char *seed),
+			   unsigned char *pk, unsigned char *sk)
+{
+	unsigned char seed[32];
+
+	_Static_assert(crypto_box_SEEDBYTES == sizeof(seed) &&
+			       crypto_sign_SEEDBYTES == sizeof(seed),
+		       "both seeds are 32 bytes");
+	oldest_subkey(k, id, ctx, seed, sizeof(seed));
+	from_seed(pk, sk, seed);
+	sodium_memzero(seed, sizeof(seed));
+}
+
 void shcrypto_transfer_keypair(const struct shcrypto_keys *k,
 			       unsigned char pk[SHCRYPTO_TRANSFER_KEY_LEN],
 			       unsigned char sk[SHCRYPTO_TRANSFER_KEY_LEN])
 {
-	unsigned char seed[crypto_box_SEEDBYTES];
-
-	oldest_subkey(k, 7, "transfer", seed, sizeof(seed));
-	crypto_box_seed_keypair(pk, sk, seed);
-	sodium_memzero(seed, sizeof(seed));
+	oldest_keypair(k, 7, "transfer", crypto_box_seed_keypair, pk, sk);
 }
 
 void shcrypto_transfer_signkeys(const struct shcrypto_keys *k,
 				unsigned char pk[SHCRYPTO_TRANSFER_KEY_LEN],
 				unsigned char sk[SHCRYPTO_SIGN_SECRET_LEN])
 {
-	unsigned char seed[crypto_sign_SEEDBYTES];
-
-	oldest_subkey(k, 8, "transign", seed, sizeof(seed));
-	crypto_sign_seed_keypair(pk, sk, seed);
-	sodium_memzero(seed, sizeof(seed));
+	oldest_keypair(k, 8, "transign", crypto_sign_seed_keypair, pk, sk);
 }
 
 void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char out[65])
