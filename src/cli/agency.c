@@ -71,15 +71,10 @@ static enum sh_code agency_add(struct cli_ctx *x, struct sh_error *err)
 
 static enum sh_code agency_list(struct cli_ctx *x, struct sh_error *err)
 {
-	struct store_conn *conn;
 	struct agency_rec *list;
 	size_t n;
-	enum sh_code rc;
+	enum sh_code rc = store_agencies(x->s, &x->a, &list, &n, err);
 
-	if (!(rc = store_read_begin(x->s, &conn, err))) {
-		rc = store_agency_list(conn, &x->a, &list, &n, err);
-		store_read_end(conn);
-	}
 	for (size_t i = 0; !rc && i < n; i++) {
 		printf("%" PRId64 "\t%s\t%s\t%s\t", list[i].id, list[i].name, list[i].kind,
 		       list[i].home_area ? list[i].home_area : "-");

@@ -439,13 +439,9 @@ int cmd_demo(int argc, char **argv)
 		goto out;
 	db = cli_target_db(&t);
 	{
-		struct store_conn *conn;
 		struct agency_rec *list;
 		size_t n = 0;
-		if (!(rc = store_read_begin(d.app.store, &conn, &err))) {
-			rc = store_agency_list(conn, &d.arena, &list, &n, &err);
-			store_read_end(conn);
-		}
+		rc = store_agencies(d.app.store, &d.arena, &list, &n, &err);
 		if (!rc && n) {
 			rc = sh_error_set(
 				&err, SH_ECONFLICT,
