@@ -114,12 +114,10 @@ static enum sh_code agency_set(struct cli_ctx *x, struct sh_error *err)
 int cmd_agency(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
 		{ "name", required_argument, NULL, 'n' },
 		{ "kind", required_argument, NULL, 'k' },
 		{ "area", required_argument, NULL, 'a' },
 		{ "home-area", required_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const struct cli_sub subs[] = {

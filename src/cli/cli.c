@@ -146,12 +146,6 @@ enum sh_code cli_find_agency(struct store *s, const char *name, struct arena *a,
 
 /* ---- the database, the key file and the configuration ---- */
 
-const struct option cli_db_options[] = {
-	CLI_DB_OPTIONS,
-	{ "help", no_argument, NULL, 'h' },
-	{ 0 },
-};
-
 bool cli_target_option(struct cli_target *t, int c, const char *arg)
 {
 	if (c == CLI_OPT_CONFIG) {
@@ -453,8 +447,9 @@ enum sh_code cli_open_app(struct cli_target *t, struct app *app, struct sh_error
 			err);
 }
 
-bool cli_parse(int argc, char **argv, const struct option *opts, const char *usage,
-	       struct cli_target *t, cli_option_fn *option, void *ctx, int *code)
+/* The option loop over opts as given (every option of the command). */
+static bool parse_all(int argc, char **argv, const struct option *opts, const char *usage,
+		      struct cli_target *t, cli_option_fn *option, void *ctx, int *code)
 {
 	bool done;
 	int c;
@@ -470,11 +465,8 @@ bool cli_parse(int argc, char **argv, const struct option *opts, const char *usa
 	return true;
 }
 
-bool cli_args(int argc, char **argv, const struct option *opts, const char *usage,
-	      struct cli_target *t, cli_option_fn *option, void *ctx, int *code)
+static bool no_argument_left(int argc, char **argv, const char *usage, int *code)
 {
-	if (!cli_parse(argc, argv, opts, usage, t, option, ctx, code))
-		return false;
 	if (optind < argc) {
 		*code = cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 		return false;
@@ -482,10 +474,35 @@ bool cli_args(int argc, char **argv, const struct option *opts, const char *usag
 	return true;
 }
 
+bool cli_parse(int argc, char **argv, const struct option *own, const char *usage,
+	       struct cli_target *t, cli_option_fn *option, void *ctx, int *code)
+{
+	static const struct option common[] = { CLI_DB_OPTIONS };
+	struct option all[CLI_MAX_OPTIONS + ARRAY_SIZE(common) + 2];
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(common); i++)
+		all[n++] = common[i];
+	for (; own && own->name; own++)
+		if (n + 2 < ARRAY_SIZE(all))
+			all[n++] = *own;
+	all[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	all[n] = (struct option){ 0 };
+	return parse_all(argc, argv, all, usage, t, option, ctx, code);
+}
+
+bool cli_args(int argc, char **argv, const struct option *own, const char *usage,
+	      struct cli_target *t, cli_option_fn *option, void *ctx, int *code)
+{
+	return cli_parse(argc, argv, own, usage, t, option, ctx, code) &&
+	       no_argument_left(argc, argv, usage, code);
+}
+
 bool cli_target_args(int argc, char **argv, const struct option *opts, const char *usage,
 		     struct cli_target *t, int *code)
 {
-	return cli_args(argc, argv, opts, usage, t, NULL, NULL, code);
+	return parse_all(argc, argv, opts, usage, t, NULL, NULL, code) &&
+	       no_argument_left(argc, argv, usage, code);
 }
 
 int cli_needs(const struct cli_ctx *x, bool ok, const char *what)

@@ -39,9 +39,6 @@ extern const struct cli_command cli_commands[];
 		"config", required_argument, NULL, CLI_OPT_CONFIG                \
 	}
 
-/* CLI_DB_OPTIONS and --help: the options of a command that takes no others. */
-extern const struct option cli_db_options[];
-
 struct cli_target {
 	const char *flags[CONF_NKEYS]; /* given on the command line (argv strings) */
 	const char *config;	       /* --config FILE */
@@ -146,8 +143,8 @@ const char *cli_subcommand(int *argc, char ***argv, const char *const *subs, con
 			   int *exit_code);
 /*
  * A command with subcommands as a table ("agency add ...", "user list ..."). cli_run_table
- * takes the subcommand from argv[1], parses the options (CLI_DB_OPTIONS into the target,
- * the others to table->option with the command's opts), takes one argument after them
+ * takes the subcommand from argv[1], parses the options (cli_parse: table->opts are the
+ * command's own, given to table->option with the command's opts), takes one argument after them
  * when the subcommand says so (else refuses it), runs the subcommand's check (0, or an
  * exit status: a usage error), opens the database, runs it and closes everything.
  * Returns the exit status. A command without subcommands ("seal --case ...") is a table
@@ -180,16 +177,20 @@ int cli_run_table(const struct cli_table *tb, void *opts, int argc, char **argv)
 /* 0 when ok, else the usage error "SUB needs WHAT" (for a cli_sub's check). */
 int cli_needs(const struct cli_ctx *x, bool ok, const char *what);
 /*
- * The option loop: CLI_DB_OPTIONS and the CLI_OPT keys into t, --help, every other option
- * of opts to option(ctx, ...) (NULL when there are none). Leaves optind at the first
- * argument. false, with *code the exit status to stop with, after --help or a usage error.
+ * The option loop of a command: CLI_DB_OPTIONS, the command's own options (own, at most
+ * CLI_MAX_OPTIONS, ending with { 0 }; NULL when none) and --help. CLI_DB_OPTIONS and the
+ * CLI_OPT keys go into t, every other option to option(ctx, ...) (NULL when there are
+ * none). Leaves optind at the first argument. false, with *code the exit status to stop
+ * with, after --help or a usage error.
  */
-bool cli_parse(int argc, char **argv, const struct option *opts, const char *usage,
+#define CLI_MAX_OPTIONS 32
+bool cli_parse(int argc, char **argv, const struct option *own, const char *usage,
 	       struct cli_target *t, cli_option_fn *option, void *ctx, int *code);
 /* cli_parse for a command that takes no argument after its options. */
-bool cli_args(int argc, char **argv, const struct option *opts, const char *usage,
+bool cli_args(int argc, char **argv, const struct option *own, const char *usage,
 	      struct cli_target *t, cli_option_fn *option, void *ctx, int *code);
-/* cli_args for a command whose options all go to t. */
+/* For a command whose options all go to t and that lists every one of them in opts
+ * (CLI_DB_OPTIONS and --help too), and takes no argument after them. */
 bool cli_target_args(int argc, char **argv, const struct option *opts, const char *usage,
 		     struct cli_target *t, int *code);
 /*

@@ -21,7 +21,7 @@ int cmd_config(int argc, char **argv)
 
 	if (!cli_subcommand(&argc, &argv, subs, usage, &code))
 		return code;
-	if (!cli_target_args(argc, argv, cli_db_options, usage, &t, &code))
+	if (!cli_args(argc, argv, NULL, usage, &t, NULL, NULL, &code))
 		return code;
 	if ((rc = cli_target_load(&t, &err))) {
 		cli_target_release(&t);

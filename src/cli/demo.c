@@ -404,9 +404,7 @@ static int64_t demo_clock(void *ctx)
 int cmd_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
 		{ "protocol", required_argument, NULL, CLI_OPT(CONF_PROTOCOL) },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
@@ -427,7 +425,7 @@ int cmd_demo(int argc, char **argv)
 	int code = EXIT_OK;
 	enum sh_code rc = SH_OK;
 
-	if (!cli_target_args(argc, argv, opts, usage, &t, &code))
+	if (!cli_args(argc, argv, opts, usage, &t, NULL, NULL, &code))
 		return code;
 	d.real_now = (int64_t)time(NULL);
 	d.clock = d.real_now;

@@ -38,7 +38,7 @@ int cmd_init(int argc, char **argv)
 	struct stat st;
 	enum sh_code rc;
 
-	if (!cli_target_args(argc, argv, cli_db_options, usage, &t, &code))
+	if (!cli_args(argc, argv, NULL, usage, &t, NULL, NULL, &code))
 		return code;
 	if ((rc = cli_target_load(&t, &err)))
 		goto out;

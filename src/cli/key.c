@@ -176,7 +176,7 @@ int cmd_key(int argc, char **argv)
 
 	if (!cli_subcommand(&argc, &argv, subs, usage, &code))
 		return code;
-	if (!cli_target_args(argc, argv, cli_db_options, usage, &t, &code))
+	if (!cli_args(argc, argv, NULL, usage, &t, NULL, NULL, &code))
 		return code;
 	/* the key file must be this database's; the new key is on disk before anything is
 	 * sealed with it */

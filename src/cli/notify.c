@@ -166,11 +166,9 @@ static enum sh_code notify_status(struct cli_ctx *x, struct sh_error *err)
 int cmd_notify(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
 		{ "set", required_argument, NULL, 's' },
 		{ "unset", required_argument, NULL, 'u' },
 		{ "failed", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const struct cli_sub subs[] = {

@@ -50,14 +50,12 @@ static int report_option(void *ctx, int c, const char *arg, const char *help)
 static int report(int argc, char **argv, enum kind kind)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "public", no_argument, NULL, 'p' },
 		{ "area", required_argument, NULL, 'a' },
 		{ "offences", required_argument, NULL, CLI_OPT(CONF_OFFENCES) },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char *const actions[] = { "report.board", "report.federal", "report.csec" };

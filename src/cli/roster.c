@@ -233,7 +233,6 @@ static enum sh_code roster_remove(struct cli_ctx *x, struct sh_error *err)
 int cmd_roster(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
 		{ "agency", required_argument, NULL, 'a' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "username", required_argument, NULL, 'u' },
@@ -247,7 +246,6 @@ int cmd_roster(int argc, char **argv)
 		{ "all", no_argument, NULL, 'l' },
 		{ "webhook", required_argument, NULL, 'w' },
 		{ "email", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const struct cli_sub subs[] = {

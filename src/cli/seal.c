@@ -62,12 +62,10 @@ static enum sh_code seal_run(struct cli_ctx *x, struct sh_error *err)
 int cmd_seal(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
 		{ "case", required_argument, NULL, 'c' },
 		{ "youth", required_argument, NULL, 'y' },
 		{ "order", required_argument, NULL, 'o' },
 		{ "order-date", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
@@ -197,14 +195,12 @@ static enum sh_code retention_cmd(struct cli_ctx *x, struct sh_error *err)
 int cmd_retention(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
 		{ "dry-run", no_argument, NULL, OPT_DRY },
 		{ "apply", no_argument, NULL, OPT_APPLY },
 		{ "hold", required_argument, NULL, OPT_HOLD },
 		{ "reason", required_argument, NULL, OPT_REASON },
 		{ "release", required_argument, NULL, OPT_RELEASE },
 		{ "holds", no_argument, NULL, OPT_HOLDS },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =

@@ -113,13 +113,11 @@ static enum sh_code token_revoke(struct cli_ctx *x, struct sh_error *err)
 int cmd_token(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
 		{ "username", required_argument, NULL, 'u' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "id", required_argument, NULL, 'i' },
 		{ "expires", required_argument, NULL, 'e' },
 		{ "scope", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const struct cli_sub subs[] = {

@@ -144,14 +144,12 @@ static enum sh_code user_set(struct cli_ctx *x, struct sh_error *err)
 int cmd_user(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
 		{ "agency", required_argument, NULL, 'a' },
 		{ "username", required_argument, NULL, 'u' },
 		{ "role", required_argument, NULL, 'r' },
 		{ "display-name", required_argument, NULL, 'n' },
 		{ "contact", required_argument, NULL, 'c' },
 		{ "sso-id", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const struct cli_sub subs[] = {
