@@ -111,25 +111,21 @@ static enum sh_code agency_set(struct cli_ctx *x, struct sh_error *err)
 	return rc;
 }
 
-int cmd_agency(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "kind", required_argument, NULL, 'k' },
-		{ "area", required_argument, NULL, 'a' },
-		{ "home-area", required_argument, NULL, 'H' },
-		{ 0 },
-	};
-	static const struct cli_sub subs[] = {
-		{ "add", check_add, agency_add },
-		{ "list", NULL, agency_list },
-		{ "disable", check_name, agency_set },
-		{ "enable", check_name, agency_set },
-		{ "passwords", check_passwords, agency_set, .arg = true },
-		{ NULL },
-	};
-	static const struct cli_table table = { usage, opts, agency_option, subs };
-	struct agency_opts o = { 0 };
+static const struct option agency_options[] = {
+	{ "name", required_argument, NULL, 'n' },
+	{ "kind", required_argument, NULL, 'k' },
+	{ "area", required_argument, NULL, 'a' },
+	{ "home-area", required_argument, NULL, 'H' },
+	{ 0 },
+};
+static const struct cli_sub agency_subs[] = {
+	{ "add", check_add, agency_add },
+	{ "list", NULL, agency_list },
+	{ "disable", check_name, agency_set },
+	{ "enable", check_name, agency_set },
+	{ "passwords", check_passwords, agency_set, .arg = true },
+	{ NULL },
+};
 
-	return cli_run_table(&table, &o, argc, argv);
-}
+const struct cli_table cli_agency = { usage, agency_options, agency_option, agency_subs,
+				      sizeof(struct agency_opts) };

@@ -532,34 +532,55 @@ int cli_run_command(int argc, char **argv, const struct cli_command *cmds, const
 	return cmds->run(argc, argv);
 }
 
-int cli_run_table(const struct cli_table *tb, void *opts, int argc, char **argv)
+/* The table's subcommand run with the options in x->opts; the exit status. */
+static int run_sub(const struct cli_table *tb, struct cli_ctx *x, int argc, char **argv)
 {
 	const char *names[16];
 	const struct cli_sub *sub;
-	struct cli_ctx x = { .usage = tb->usage, .opts = opts, .a = ARENA_INIT };
 	struct sh_error err = SH_ERROR_INIT;
 	int code = EXIT_OK;
 	enum sh_code rc;
 
 	SUB_NAMES(names, tb->subs);
 	if (!*tb->subs[0].name) /* no subcommands: options start at argv[1] */
-		x.sub = names[0];
-	else if (!(x.sub = cli_subcommand(&argc, &argv, names, tb->usage, &code)))
+		x->sub = names[0];
+	else if (!(x->sub = cli_subcommand(&argc, &argv, names, tb->usage, &code)))
 		return code;
-	for (sub = tb->subs; strcmp(sub->name, x.sub); sub++)
+	for (sub = tb->subs; strcmp(sub->name, x->sub); sub++)
 		;
-	if (!cli_parse(argc, argv, tb->opts, tb->usage, &x.t, tb->option, opts, &code))
+	if (!cli_parse(argc, argv, tb->opts, tb->usage, &x->t, tb->option, x->opts, &code))
 		return code;
 	if (sub->arg && optind < argc)
-		x.arg = argv[optind++];
+		x->arg = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error(tb->usage, "unexpected argument '%s'", argv[optind]);
-	if (sub->check && (code = sub->check(&x)))
+	if (sub->check && (code = sub->check(x)))
 		return code;
-	if (!(rc = cli_open_store(&x.t, &x.s, &err)))
-		rc = sub->run(&x, &err);
+	if (!(rc = cli_open_store(&x->t, &x->s, &err)))
+		rc = sub->run(x, &err);
+	return rc ? cli_fail(&err) : EXIT_OK;
+}
+
+int cli_run_table(const struct cli_table *tb, int argc, char **argv)
+{
+	struct cli_ctx x = { .usage = tb->usage, .a = ARENA_INIT };
+	int code;
+
+	if (!(x.opts = calloc(1, tb->opts_size))) {
+		fprintf(stderr, "safeharbor: out of memory\n");
+		return EXIT_FAIL;
+	}
+	code = run_sub(tb, &x, argc, argv);
 	store_close(x.s);
 	arena_release(&x.a);
 	cli_target_release(&x.t);
-	return rc ? cli_fail(&err) : EXIT_OK;
+	/* a password may be among the options */
+	sodium_memzero(x.opts, tb->opts_size);
+	free(x.opts);
+	return code;
+}
+
+int cli_command_run(const struct cli_command *c, int argc, char **argv)
+{
+	return c->table ? cli_run_table(c->table, argc, argv) : c->run(argc, argv);
 }

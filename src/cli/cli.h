@@ -15,13 +15,17 @@
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
 
+struct cli_table;
 struct cli_command {
 	const char *name;
-	int (*run)(int argc, char **argv);
+	int (*run)(int argc, char **argv); /* NULL: the command is table (cli_run_table) */
 	const char *summary;
+	const struct cli_table *table;
 };
 
 extern const struct cli_command cli_commands[];
+/* Runs command c with argv[0] its name. Returns the exit status. */
+int cli_command_run(const struct cli_command *c, int argc, char **argv);
 
 /*
  * Where a command's database, key file and settings come from: the configuration
@@ -144,11 +148,12 @@ const char *cli_subcommand(int *argc, char ***argv, const char *const *subs, con
 /*
  * A command with subcommands as a table ("agency add ...", "user list ..."). cli_run_table
  * takes the subcommand from argv[1], parses the options (cli_parse: table->opts are the
- * command's own, given to table->option with the command's opts), takes one argument after them
- * when the subcommand says so (else refuses it), runs the subcommand's check (0, or an
- * exit status: a usage error), opens the database, runs it and closes everything.
- * Returns the exit status. A command without subcommands ("seal --case ...") is a table
- * of one subcommand named "": it is run without a word for it.
+ * command's own, given to table->option with the command's options, a zeroed struct of
+ * table->opts_size bytes, wiped after the run), takes one argument after them when the
+ * subcommand says so (else refuses it), runs the subcommand's check (0, or an exit
+ * status: a usage error), opens the database, runs it and closes everything. Returns the
+ * exit status. A command without subcommands ("seal --case ...") is a table of one
+ * subcommand named "": it is run without a word for it.
  */
 /* Takes option c with its argument; 0, or an exit status to stop with (cli_usage_error). */
 typedef int cli_option_fn(void *ctx, int c, const char *arg, const char *usage);
@@ -172,8 +177,9 @@ struct cli_table {
 	const struct option *opts;
 	cli_option_fn *option;	    /* with the command's opts as ctx */
 	const struct cli_sub *subs; /* ends with { NULL } */
+	size_t opts_size;	    /* the command's options (struct cli_ctx.opts) */
 };
-int cli_run_table(const struct cli_table *tb, void *opts, int argc, char **argv);
+int cli_run_table(const struct cli_table *tb, int argc, char **argv);
 /* 0 when ok, else the usage error "SUB needs WHAT" (for a cli_sub's check). */
 int cli_needs(const struct cli_ctx *x, bool ok, const char *what);
 /*
@@ -207,23 +213,18 @@ enum sh_code cli_find_user(struct store *s, const char *name, struct arena *a, s
 enum sh_code cli_find_agency(struct store *s, const char *name, struct arena *a,
 			     struct agency_rec *ag, struct sh_error *err);
 
+extern const struct cli_table cli_agency, cli_user, cli_token, cli_seal, cli_retention, cli_roster,
+	cli_notify;
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_protocol(int argc, char **argv);
-int cmd_agency(int argc, char **argv);
-int cmd_user(int argc, char **argv);
-int cmd_token(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_transfer_key(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_key(int argc, char **argv);
-int cmd_seal(int argc, char **argv);
-int cmd_retention(int argc, char **argv);
-int cmd_roster(int argc, char **argv);
-int cmd_notify(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_settings(int argc, char **argv);
 /* Shows and sets database settings (all, or only those starting with prefix). */
