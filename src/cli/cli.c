@@ -483,9 +483,15 @@ bool cli_parse(int argc, char **argv, const struct option *own, const char *usag
 
 	for (size_t i = 0; i < ARRAY_SIZE(common); i++)
 		all[n++] = common[i];
-	for (; own && own->name; own++)
-		if (n + 2 < ARRAY_SIZE(all))
-			all[n++] = *own;
+	for (; own && own->name; own++) {
+		if (n + 2 == ARRAY_SIZE(all)) {
+			*code = EXIT_FAIL;
+			fprintf(stderr, "safeharbor: internal error: more than %d options\n",
+				CLI_MAX_OPTIONS);
+			return false;
+		}
+		all[n++] = *own;
+	}
 	all[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	all[n] = (struct option){ 0 };
 	return parse_all(argc, argv, all, usage, t, option, ctx, code);

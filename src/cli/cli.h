@@ -18,7 +18,7 @@
 struct cli_table;
 struct cli_command {
 	const char *name;
-	int (*run)(int argc, char **argv); /* NULL: the command is table (cli_run_table) */
+	int (*run)(int argc, char **argv); /* NULL: the command is a table (cli_run_table) */
 	const char *summary;
 	const struct cli_table *table;
 };
@@ -145,6 +145,8 @@ int cli_getopt(int argc, char **argv, const struct option *opts, const char *usa
  */
 const char *cli_subcommand(int *argc, char ***argv, const char *const *subs, const char *usage,
 			   int *exit_code);
+/* Takes option c with its argument; 0, or an exit status to stop with (cli_usage_error). */
+typedef int cli_option_fn(void *ctx, int c, const char *arg, const char *usage);
 /*
  * A command with subcommands as a table ("agency add ...", "user list ..."). cli_run_table
  * takes the subcommand from argv[1], parses the options (cli_parse: table->opts are the
@@ -155,8 +157,6 @@ const char *cli_subcommand(int *argc, char ***argv, const char *const *subs, con
  * exit status. A command without subcommands ("seal --case ...") is a table of one
  * subcommand named "": it is run without a word for it.
  */
-/* Takes option c with its argument; 0, or an exit status to stop with (cli_usage_error). */
-typedef int cli_option_fn(void *ctx, int c, const char *arg, const char *usage);
 struct cli_ctx {
 	const char *sub;   /* the subcommand's name */
 	const char *arg;   /* its argument (struct cli_sub.arg), NULL when none */
