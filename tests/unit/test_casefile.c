@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include "core/casefile.h"
 #include "core/witness.h"
+#include "lib/shcrypto.h"
 
 #define HOUR 3600
 #define DAY 86400
@@ -483,6 +484,222 @@ static void witness_items_have_spanish_titles(void **state)
 	assert_null(casefile_witness_item_title_es(NULL));
 }
 
+/* ---- replay: every version of the LA file gives the same clocks ---- */
+
+/*
+ * A synthetic dataset like the demo's (statuses, ages, identifying agencies, assaults
+ * disclosed later, steps done and waived, placements, arrests, missing episodes, closures,
+ * minor witnesses with hearings, motions, notices and plan reviews), drawn from a fixed
+ * seed. Every derivation is written out whole (each step and witness item: key, title,
+ * owners, episode, state, every instant, overdue, time left) and its digest compared with
+ * tests/protocols/replay/la-clocks.sha256, recorded from the engine before the witness
+ * items moved into the protocol file. Run with SH_REPLAY_RECORD=FILE to write the digests
+ * instead, after a change of clocks made on purpose.
+ */
+#define REPLAY_CASES 400
+
+static uint64_t rnd(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+static int64_t pick(uint64_t *s, int64_t lo, int64_t hi)
+{
+	return lo + (int64_t)(rnd(s) % (uint64_t)(hi - lo + 1));
+}
+
+struct replay {
+	struct fixture x;
+	char data[32][160];
+	int64_t last; /* the latest fact */
+};
+
+static void radd(struct replay *r, const char *type, int64_t t, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void radd(struct replay *r, const char *type, int64_t t, const char *fmt, ...)
+{
+	char *d = r->data[r->x.cf.nevents];
+	va_list ap;
+
+	if (r->x.cf.nevents == ARRAY_SIZE(r->x.ev))
+		fail_msg("replay: too many events");
+	va_start(ap, fmt);
+	vsnprintf(d, sizeof(r->data[0]), fmt, ap);
+	va_end(ap);
+	add(&r->x, type, t, t, d);
+	if (t > r->last)
+		r->last = t;
+}
+
+static const char *rfc(int64_t t, char out[32])
+{
+	timefmt_format_rfc3339(t, out);
+	return out;
+}
+
+static void replay_case(struct replay *r, int i)
+{
+	static const char *const statuses[] = { "dependent", "probation", "both", "none",
+						"unknown" };
+	static const char *const by[] = { "law_enforcement", "child_welfare", "probation" };
+	static const char *const charges[] = { "[\"PC 288(a)\"]", "[\"PC 236.1(c)\"]",
+					       "[\"PC 236.1\"]", "[]" };
+	static const char *const done[] = { "hotline_report",	      "advocate_on_scene",
+					    "child_welfare_on_scene", "placement_decided",
+					    "medical_exam",	      "mdt_meeting",
+					    "advocate_followup_30d" };
+	uint64_t s = 0x5afe4a7b0u + (uint64_t)i;
+	struct fixture *x = &r->x;
+	int64_t t0 = T0 + pick(&s, 0, 800) * 13 * HOUR + pick(&s, 0, 3599), t;
+	char when[32];
+	int64_t hid = 1;
+
+	fixture_init(x, statuses[pick(&s, 0, 4)], (int)pick(&s, 11, 18));
+	r->last = t0;
+	x->cf.identified_by_kind = by[pick(&s, 0, 2)];
+	x->cf.c.identified_at = x->cf.c.recorded_at = t0;
+	if (pick(&s, 0, 1))
+		x->cf.c.last_assault_at = t0 - pick(&s, HOUR, 10 * DAY);
+	if (!pick(&s, 0, 2)) {
+		struct sh_date d;
+		timefmt_civil_from_days((t0 - pick(&s, 11 * 366, 18 * 366) * DAY) / DAY, &d.year,
+					&d.month, &d.day);
+		x->ctx.has_birth = true;
+		x->ctx.birth = d;
+		x->ctx.birth_verified = pick(&s, 0, 1);
+		if (x->ctx.birth_verified)
+			radd(r, "birth_date_verified", t0 + pick(&s, HOUR, 3 * DAY), "{}");
+	}
+	if (pick(&s, 0, 1))
+		radd(r, "status_determined", t0 + pick(&s, 600, 6 * HOUR), "{\"status\":\"%s\"}",
+		     statuses[pick(&s, 0, 3)]);
+	if (!pick(&s, 0, 4))
+		radd(r, "assault_disclosed", t0 + pick(&s, HOUR, 20 * DAY),
+		     "{\"last_assault_at\":\"%s\"}", rfc(t0 - pick(&s, 0, 30 * DAY), when));
+	for (int k = (int)pick(&s, 0, 4); k > 0; k--)
+		radd(r, pick(&s, 0, 5) ? "step_done" : "step_waived", t0 + pick(&s, 0, 40 * DAY),
+		     "{\"step\":\"%s\"}", done[pick(&s, 0, (int64_t)ARRAY_SIZE(done) - 1)]);
+	if (!pick(&s, 0, 2))
+		radd(r, "placement", t0 + pick(&s, HOUR, 2 * DAY), "{\"setting\":\"%s\"}",
+		     pick(&s, 0, 3) ? "foster" : "detention");
+	if (!pick(&s, 0, 9))
+		radd(r, "arrest", t0 + pick(&s, 0, 5 * DAY), "{}");
+	t = t0;
+	for (int k = (int)pick(&s, 0, 2); k > 0; k--) {
+		t += pick(&s, DAY, 20 * DAY);
+		if (pick(&s, 0, 1))
+			radd(r, "missing_start", t, "{\"learned_at\":\"%s\"}",
+			     rfc(t + pick(&s, 0, 2 * DAY), when));
+		else
+			radd(r, "missing_start", t, "{}");
+		if (pick(&s, 0, 1))
+			radd(r, "step_done", t + pick(&s, HOUR, 2 * DAY),
+			     "{\"step\":\"missing_report_le\",\"episode\":%d}", 3 - k);
+		if (pick(&s, 0, 3)) {
+			t += pick(&s, HOUR, 10 * DAY);
+			radd(r, "missing_end", t, "{}");
+		}
+	}
+	x->cf.nwitnesses = (size_t)pick(&s, 0, 2);
+	for (size_t w = 0; w < x->cf.nwitnesses; w++) {
+		int64_t wid = 50 + (int64_t)w, listed = t0 + pick(&s, DAY, 60 * DAY);
+		x->w[w] = (struct witness_rec){ .id = wid,
+						.prosecution_id = 9 + (int64_t)w,
+						.case_id = "SH-TEST",
+						.listed_at = listed,
+						.charges = charges[pick(&s, 0, 3)] };
+		if (!pick(&s, 0, 4))
+			radd(r, "witness_listed", listed,
+			     "{\"witness_id\":%" PRId64 ",\"victim\":false}", wid);
+		if (pick(&s, 0, 1))
+			radd(r, "witness_advocate", listed + pick(&s, 0, 5 * DAY),
+			     "{\"witness_id\":%" PRId64 ",\"user_id\":1}", wid);
+		if (!pick(&s, 0, 2))
+			radd(r, "cctv_motion", listed + pick(&s, 0, 30 * DAY),
+			     "{\"witness_id\":%" PRId64
+			     ",\"rule\":\"PC 1347\",\"outcome\":\"filed\"}",
+			     wid);
+		x->nh[w] = (size_t)pick(&s, 0, 2);
+		for (size_t h = 0; h < x->nh[w]; h++) {
+			int64_t hat = listed + pick(&s, 2 * HOUR, 90 * DAY);
+			x->h[w][h] =
+				(struct hearing_rec){ .id = 100 + hid++,
+						      .prosecution_id = 9 + (int64_t)w,
+						      .kind = "trial",
+						      .at = hat,
+						      .created_at =
+							      listed + pick(&s, 0, hat - listed) };
+			if (!pick(&s, 0, 2))
+				radd(r, "notice_served", hat - pick(&s, 0, 10 * DAY),
+				     "{\"witness_id\":%" PRId64 ",\"hearing_id\":%" PRId64 "}", wid,
+				     x->h[w][h].id);
+			if (!pick(&s, 0, 2))
+				radd(r, "safety_plan_review", hat - pick(&s, 0, 10 * DAY),
+				     "{\"witness_id\":%" PRId64 ",\"hearing_id\":%" PRId64 "}", wid,
+				     x->h[w][h].id);
+		}
+	}
+	if (!pick(&s, 0, 6))
+		x->cf.c.closed_at = r->last + pick(&s, 0, 60 * DAY);
+}
+
+/* Every instance of a derivation, whole: what a user sees of each step and witness item. */
+static void replay_encode(const struct casefile *cf, struct buf *out)
+{
+	for (size_t i = 0; i < cf->nsteps; i++) {
+		const struct step_status *s = &cf->steps[i];
+		buf_addf(out,
+			 "%s|%s|%s|%s|%d|%d|%" PRId64 "|%" PRId64 "|%" PRId64 "|%" PRId64
+			 "|%" PRId64 "|%d|%" PRId64 "\n",
+			 s->key, s->title, s->owner ? s->owner : "-",
+			 s->also_owner ? s->also_owner : "-", s->episode, (int)s->state,
+			 s->opened_at, s->due_at, s->not_before, s->done_at, s->settled_by,
+			 s->overdue, s->time_left);
+	}
+}
+
+/* Case i derived at three moments under protocol p, written out whole. */
+static void replay_derive(struct replay *r, int i, const struct protocol *p, struct buf *out)
+{
+	static const int64_t later[] = { HOUR, 30 * DAY, 200 * DAY };
+
+	replay_case(r, i);
+	r->x.cf.protocol = p;
+	for (size_t k = 0; k < ARRAY_SIZE(later); k++) {
+		derive(&r->x, r->last + later[k]);
+		replay_encode(&r->x.cf, out);
+	}
+}
+
+static void replay_la_versions(void **state)
+{
+	static struct replay r;
+	const char *record = getenv("SH_REPLAY_RECORD");
+	FILE *golden = fopen(record ? record : "tests/protocols/replay/la-clocks.sha256",
+			     record ? "w" : "r");
+	char line[128], want[128], sha[65];
+
+	UNUSED(state);
+	assert_non_null(golden);
+	for (int i = 0; i < REPLAY_CASES; i++) {
+		struct buf now = BUF_INIT;
+		replay_derive(&r, i, la, &now);
+		shcrypto_hash_hex(now.data, now.len, sha);
+		snprintf(line, sizeof(line), "%d %s\n", i, sha);
+		if (record)
+			fputs(line, golden);
+		else if (!fgets(want, sizeof(want), golden) || strcmp(want, line))
+			fail_msg("replay case %d: the clocks differ from those recorded", i);
+		buf_release(&now);
+	}
+	fclose(golden);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -498,6 +715,7 @@ int main(void)
 		cmocka_unit_test(witness_items_have_a_first_deadline),
 		cmocka_unit_test(many_episodes_and_hearings),
 		cmocka_unit_test(witness_items_have_spanish_titles),
+		cmocka_unit_test(replay_la_versions),
 	};
 
 	return cmocka_run_group_tests_name("casefile", tests, setup, teardown);
