@@ -137,7 +137,9 @@ static enum sh_code derive_kept(struct api_request *req, struct store_conn *c, s
 					.nholidays = app->county.nholidays,
 					.now = now,
 					.safety_review_days = app->cfg.safety_review_days,
-					.advocate_days = app->county.advocate_days };
+					.advocate_days = app->county.advocate_days,
+					.witness_protocol = registry_witness_protocol(
+						&app->registry, cf->protocol) };
 	struct sh_error ignored = SH_ERROR_INIT;
 	struct buf want = BUF_INIT;
 	char *stamp, *steps;
@@ -278,7 +280,9 @@ enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int
 					.nholidays = app->county.nholidays,
 					.now = now,
 					.safety_review_days = app->cfg.safety_review_days,
-					.advocate_days = app->county.advocate_days };
+					.advocate_days = app->county.advocate_days,
+					.witness_protocol = registry_witness_protocol(
+						&app->registry, cf->protocol) };
 
 	ctx.has_birth = verified_birth(req, cf, &ctx.birth, &ctx.birth_verified);
 	return casefile_derive(cf, &ctx, req->arena, err);

@@ -14,6 +14,7 @@
 #define DAY 86400
 
 static struct protocol *la;
+static struct protocol *la_v1; /* 2026.4: the same steps, no witness items in the file */
 static struct witness_rules *rules;
 static struct tz *tz;
 static struct arena arena; /* every derivation's allocations, freed at the end */
@@ -34,6 +35,8 @@ static int setup(void **state)
 
 	UNUSED(state);
 	if (protocol_load_file("protocols/la-county-frp.protocol", &la, &errors) ||
+	    protocol_load_file("protocols/history/la-county-frp-2026.4.protocol", &la_v1,
+			       &errors) ||
 	    witness_rules_load_file("protocols/ca-cctv.rules", &rules, &errors) ||
 	    tz_load(NULL, "America/Los_Angeles", &tz, &err)) {
 		fprintf(stderr, "%s%s\n", errors.data, err.detail);
@@ -48,6 +51,7 @@ static int teardown(void **state)
 {
 	UNUSED(state);
 	protocol_free(la);
+	protocol_free(la_v1);
 	witness_rules_free(rules);
 	tz_free(tz);
 	arena_release(&arena);
@@ -109,13 +113,42 @@ static void add(struct fixture *x, const char *type, int64_t fact, int64_t recor
 	x->cf.nevents++;
 }
 
-static void derive(struct fixture *x, int64_t now)
+static void derive_only(struct fixture *x, int64_t now)
 {
 	struct sh_error err = SH_ERROR_INIT;
 
 	x->ctx.now = now;
 	if (casefile_index(&x->cf, &arena, &err) || casefile_derive(&x->cf, &x->ctx, &arena, &err))
 		fail_msg("derive: %s", err.detail);
+}
+
+static void replay_encode(const struct casefile *cf, struct buf *out);
+
+/*
+ * Derives the case at now. A case under the LA file is derived under its previous version
+ * too (2026.4, whose witnesses take their items from the current file as the server gives
+ * them), and every step and witness item must come out the same, byte for byte: each
+ * scenario of this file is a replay of both versions.
+ */
+static void derive(struct fixture *x, int64_t now)
+{
+	struct buf v1 = BUF_INIT, v2 = BUF_INIT;
+
+	if (x->cf.protocol == la) {
+		x->cf.protocol = la_v1;
+		x->ctx.witness_protocol = la;
+		derive_only(x, now);
+		replay_encode(&x->cf, &v1);
+		x->cf.protocol = la;
+		x->ctx.witness_protocol = NULL;
+	}
+	derive_only(x, now);
+	if (x->cf.protocol == la) {
+		replay_encode(&x->cf, &v2);
+		assert_string_equal(v1.data, v2.data);
+	}
+	buf_release(&v1);
+	buf_release(&v2);
 }
 
 static const struct step_status *step(struct fixture *x, const char *key, int episode)
@@ -463,25 +496,51 @@ static void many_episodes_and_hearings(void **state)
 	assert_non_null(casefile_step(&x.cf, "safety_plan_review", 113));
 }
 
-/* The four witness items are named in e-mails and webhooks in the recipient's language: each
- * has its Spanish title, and only they do (a protocol's steps take theirs from the file). */
+/* The four witness items are named in e-mails and webhooks in the recipient's language: the
+ * file gives each its Spanish title (web/i18n/es.json says them the same way:
+ * tests/api/i18n.test.mjs). */
 static void witness_items_have_spanish_titles(void **state)
 {
 	static const char *const items[] = { "witness_advocate", "cctv_motion_deadline",
 					     "witness_notice", "safety_plan_review" };
 
 	UNUSED(state);
+	assert_int_equal(protocol_nwitness(la), ARRAY_SIZE(items));
 	for (size_t i = 0; i < ARRAY_SIZE(items); i++) {
-		const char *en = casefile_witness_item_title(items[i]);
-		const char *es = casefile_witness_item_title_es(items[i]);
-		assert_non_null(en);
-		assert_non_null(es);
-		assert_string_not_equal(en, es);
+		const struct protocol_witness_item *w = protocol_witness(la, i);
+		assert_string_equal(w->key, items[i]);
+		assert_non_null(w->title_es);
+		assert_string_not_equal(w->title, w->title_es);
 	}
-	assert_string_equal(casefile_witness_item_title_es("safety_plan_review"),
+	assert_string_equal(protocol_witness_find(la, "safety_plan_review")->title_es,
 			    "Plan de seguridad revisado antes de la audiencia");
-	assert_null(casefile_witness_item_title_es("advocate_on_scene"));
-	assert_null(casefile_witness_item_title_es(NULL));
+	assert_null(protocol_witness_find(la, "advocate_on_scene"));
+	assert_null(protocol_witness_find(la, NULL));
+}
+
+/* A protocol that declares no witness items gives witnesses none (unless the server names a
+ * version that does, for the cases pinned before the items were in the file). */
+static void no_witness_items_without_the_file(void **state)
+{
+	struct fixture x;
+
+	UNUSED(state);
+	fixture_init(&x, "dependent", 13);
+	x.cf.protocol = la_v1;
+	x.cf.nwitnesses = 1;
+	x.w[0] = (struct witness_rec){ .id = 5, .listed_at = T0, .charges = "[\"PC 236.1\"]" };
+	x.nh[0] = 1;
+	x.h[0][0] = (struct hearing_rec){ .id = 6, .kind = "trial", .at = T0 + 30 * DAY };
+	derive(&x, T0 + DAY);
+	assert_int_equal(x.cf.nsteps, x.cf.nprotocol_steps);
+	assert_null(casefile_witness_item(&x.cf, "witness_advocate"));
+	x.ctx.witness_protocol = la;
+	derive(&x, T0 + DAY);
+	/* the advocate, the last motion day (13: eligible), the notice, the review */
+	assert_int_equal(x.cf.nsteps, x.cf.nprotocol_steps + 4);
+	assert_string_equal(step(&x, "witness_advocate", 5)->title,
+			    "An advocate is assigned to the minor witness");
+	assert_non_null(casefile_witness_item(&x.cf, "safety_plan_review"));
 }
 
 /* ---- replay: every version of the LA file gives the same clocks ---- */
@@ -670,6 +729,7 @@ static void replay_derive(struct replay *r, int i, const struct protocol *p, str
 
 	replay_case(r, i);
 	r->x.cf.protocol = p;
+	r->x.ctx.witness_protocol = la; /* for a version without witness items */
 	for (size_t k = 0; k < ARRAY_SIZE(later); k++) {
 		derive(&r->x, r->last + later[k]);
 		replay_encode(&r->x.cf, out);
@@ -687,15 +747,21 @@ static void replay_la_versions(void **state)
 	UNUSED(state);
 	assert_non_null(golden);
 	for (int i = 0; i < REPLAY_CASES; i++) {
-		struct buf now = BUF_INIT;
-		replay_derive(&r, i, la, &now);
-		shcrypto_hash_hex(now.data, now.len, sha);
+		struct buf v1 = BUF_INIT, v2 = BUF_INIT;
+		/* 2026.4 (version 1 of the format: the witness items from the current file, as
+		 * the server gives them), then 2026.5 */
+		replay_derive(&r, i, la_v1, &v1);
+		replay_derive(&r, i, la, &v2);
+		if (strcmp(v1.data, v2.data))
+			fail_msg("replay case %d: 2026.4 and 2026.5 give different clocks", i);
+		shcrypto_hash_hex(v2.data, v2.len, sha);
 		snprintf(line, sizeof(line), "%d %s\n", i, sha);
 		if (record)
 			fputs(line, golden);
 		else if (!fgets(want, sizeof(want), golden) || strcmp(want, line))
 			fail_msg("replay case %d: the clocks differ from those recorded", i);
-		buf_release(&now);
+		buf_release(&v1);
+		buf_release(&v2);
 	}
 	fclose(golden);
 }
@@ -715,6 +781,7 @@ int main(void)
 		cmocka_unit_test(witness_items_have_a_first_deadline),
 		cmocka_unit_test(many_episodes_and_hearings),
 		cmocka_unit_test(witness_items_have_spanish_titles),
+		cmocka_unit_test(no_witness_items_without_the_file),
 		cmocka_unit_test(replay_la_versions),
 	};
 
