@@ -212,7 +212,7 @@ struct protocol_witness_item {
 
 /* What a witness item's deadline counts from. */
 struct protocol_witness_facts {
-	const struct tz *tz; /* the county's zone */
+	const struct tz *tz; /* the county's zone (NULL: UTC) */
 	int64_t listed_at;
 	bool has_last_motion_day; /* false: no PW_LAST_MOTION_DAY item */
 	struct sh_date last_motion_day;
