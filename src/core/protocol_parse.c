@@ -692,6 +692,17 @@ static int key_line(const struct protocol *p, const char *key)
 	return s ? s->line : w ? w->line : 0;
 }
 
+/* Every step and witness item has a title, an owner and a deadline (has[]: in that order). */
+static void required_lines(struct parser *ps, const char *what, const char *key, int line,
+			   const bool has[3])
+{
+	static const char *const lines[] = { "title", "owner", "due" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
+		if (!has[i])
+			perr(ps, line, "%s '%.64s' has no '%s' line", what, key, lines[i]);
+}
+
 static void finish_witness(struct parser *ps)
 {
 	struct protocol_witness_item *w = ps->witem;
@@ -701,12 +712,8 @@ static void finish_witness(struct parser *ps)
 	ps->witem = NULL;
 	if (w->line < 0) /* over the limit: said once */
 		return;
-	if (!ps->wtitle_line)
-		perr(ps, w->line, "witness item '%.64s' has no 'title' line", w->key);
-	if (!ps->wowner_line)
-		perr(ps, w->line, "witness item '%.64s' has no 'owner' line", w->key);
-	if (!ps->wdue_line)
-		perr(ps, w->line, "witness item '%.64s' has no 'due' line", w->key);
+	required_lines(ps, "witness item", w->key, w->line,
+		       (bool[]){ ps->wtitle_line, ps->wowner_line, ps->wdue_line });
 }
 
 /* The checks that need the whole step: required lines and the owner rules. */
@@ -719,12 +726,8 @@ static void finish_step(struct parser *ps)
 	if (!s)
 		return;
 	ps->cur = NULL;
-	if (!s->title)
-		perr(ps, s->line, "step '%.64s' has no 'title' line", s->key);
-	if (!s->owners)
-		perr(ps, s->line, "step '%.64s' has no 'owner' line", s->key);
-	if (!s->due_line)
-		perr(ps, s->line, "step '%.64s' has no 'due' line", s->key);
+	required_lines(ps, "step", s->key, s->line,
+		       (bool[]){ s->title != NULL, s->owners != NULL, s->due_line != 0 });
 	for (o = s->owners; o; o = o->next) {
 		if (!o->cond.set && o->next) {
 			perr(ps, o->next->line,
@@ -795,22 +798,30 @@ static void d_effective(struct parser *ps, const char *rest)
 	ps->p->effective = pstrdup(ps, rest);
 }
 
+/* Ends the step or witness item before, and reads the key of a new one ("step KEY",
+ * "witness KEY": one namespace); false when the line could not be split into words. */
+static bool new_key(struct parser *ps, const char *rest, const char *what, const char *example)
+{
+	finish_step(ps);
+	if (!tokenize(ps, rest))
+		return false;
+	if (ps->ntok != 1 || !valid_key(ps->tok[0]))
+		perr(ps, ps->line,
+		     "a %s key is one word of lower-case letters, digits and '_' starting with a "
+		     "letter (at most %d), e.g. '%s'",
+		     what, PARSE_MAX_KEY, example);
+	else if (key_line(ps->p, ps->tok[0]))
+		perr(ps, ps->line, "duplicate step key '%s' (first on line %d)", ps->tok[0],
+		     key_line(ps->p, ps->tok[0]));
+	return true;
+}
+
 static void d_step(struct parser *ps, const char *rest)
 {
 	struct pstep *s;
 
-	finish_step(ps);
-	if (!tokenize(ps, rest))
+	if (!new_key(ps, rest, "step", "step advocate_on_scene"))
 		return;
-	if (ps->ntok != 1 || !valid_key(ps->tok[0])) {
-		perr(ps, ps->line,
-		     "a step key is one word of lower-case letters, digits and '_' starting with a "
-		     "letter (at most %d), e.g. 'step advocate_on_scene'",
-		     PARSE_MAX_KEY);
-	} else if (key_line(ps->p, ps->tok[0])) {
-		perr(ps, ps->line, "duplicate step key '%s' (first on line %d)", ps->tok[0],
-		     key_line(ps->p, ps->tok[0]));
-	}
 	if (ps->p->nsteps == PARSE_MAX_STEPS) {
 		if (!ps->too_many) /* say it once */
 			perr(ps, ps->line, "too many steps (at most %d)", PARSE_MAX_STEPS);
@@ -1294,18 +1305,8 @@ static void d_witness(struct parser *ps, const char *rest)
 {
 	struct protocol_witness_item *w;
 
-	finish_step(ps);
-	if (!tokenize(ps, rest))
+	if (!new_key(ps, rest, "witness item", "witness witness_advocate"))
 		return;
-	if (ps->ntok != 1 || !valid_key(ps->tok[0])) {
-		perr(ps, ps->line,
-		     "a witness item key is one word of lower-case letters, digits and '_' starting "
-		     "with a letter (at most %d), e.g. 'witness witness_advocate'",
-		     PARSE_MAX_KEY);
-	} else if (key_line(ps->p, ps->tok[0])) {
-		perr(ps, ps->line, "duplicate step key '%s' (first on line %d)", ps->tok[0],
-		     key_line(ps->p, ps->tok[0]));
-	}
 	if (ps->p->nwitness == PROTOCOL_MAX_WITNESS) {
 		if (ps->wscratch.line >= 0) /* say it once */
 			perr(ps, ps->line, "too many witness items (at most %d)",
