@@ -21,7 +21,8 @@
 #define MAXOUT 128
 
 static struct protocol *la, *la26;
-static int64_t t0; /* 2026-03-07T20:00:00-08:00, the evening before the DST switch */
+static struct protocol *la264; /* 2026.4: the steps of 2026.5, before the witness items */
+static int64_t t0;	       /* 2026-03-07T20:00:00-08:00, the evening before the DST switch */
 
 static int64_t at(const char *rfc3339)
 {
@@ -39,7 +40,9 @@ static int setup(void **state)
 	UNUSED(state);
 	t0 = at("2026-03-07T20:00:00-08:00");
 	if (protocol_load_file(LA_FILE, &la, &errors) ||
-	    protocol_load_file(LA2026_FILE, &la26, &errors)) {
+	    protocol_load_file(LA2026_FILE, &la26, &errors) ||
+	    protocol_load_file("protocols/history/la-county-frp-2026.4.protocol", &la264,
+			       &errors)) {
 		fprintf(stderr, "%s", errors.data);
 		buf_release(&errors);
 		return -1;
@@ -53,7 +56,8 @@ static int teardown(void **state)
 	UNUSED(state);
 	protocol_free(la);
 	protocol_free(la26);
-	la = la26 = NULL;
+	protocol_free(la264);
+	la = la26 = la264 = NULL;
 	return 0;
 }
 
@@ -81,12 +85,32 @@ static struct case_facts facts(enum youth_status status)
 	return f;
 }
 
+/* Evaluates; a case under the LA file is evaluated under 2026.4 too, and every step must come
+ * out the same (each scenario below is a replay of both versions). */
 static size_t eval(const struct protocol *p, const struct case_facts *f, int64_t now,
 		   struct step_status *out)
 {
-	size_t n = 0;
+	struct step_status v1[MAXOUT];
+	size_t n = 0, n1 = 0;
 
 	assert_int_equal(protocol_evaluate(p, f, now, out, MAXOUT, &n), SH_OK);
+	if (p != la26)
+		return n;
+	assert_int_equal(protocol_evaluate(la264, f, now, v1, MAXOUT, &n1), SH_OK);
+	assert_int_equal(n1, n);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(v1[i].key, out[i].key);
+		assert_string_equal(v1[i].title, out[i].title);
+		if (v1[i].owner || out[i].owner)
+			assert_string_equal(v1[i].owner, out[i].owner);
+		assert_int_equal(v1[i].episode, out[i].episode);
+		assert_int_equal(v1[i].state, out[i].state);
+		assert_int_equal(v1[i].opened_at, out[i].opened_at);
+		assert_int_equal(v1[i].due_at, out[i].due_at);
+		assert_int_equal(v1[i].not_before, out[i].not_before);
+		assert_int_equal(v1[i].done_at, out[i].done_at);
+		assert_int_equal(v1[i].overdue, out[i].overdue);
+	}
 	return n;
 }
 
