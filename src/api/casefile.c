@@ -137,7 +137,9 @@ static struct casefile_context context_at(struct api_request *req, const struct 
 					.nholidays = app->county.nholidays,
 					.now = now,
 					.safety_review_days = app->cfg.safety_review_days,
-					.advocate_days = app->county.advocate_days };
+					.advocate_days = app->county.advocate_days,
+					.witness_protocol = registry_witness_protocol(
+						&app->registry, cf->protocol) };
 
 	ctx.has_birth = verified_birth(req, cf, &ctx.birth, &ctx.birth_verified);
 	return ctx;
