@@ -422,6 +422,7 @@ enum sh_code cli_open_app(struct cli_target *t, struct app *app, struct sh_error
 	if ((rc = cli_open_store(t, &app->store, err)) ||
 	    (rc = cli_load_keys(t, app->store, true, &app->keys, err)))
 		return rc;
+	app->protocol_areas = conf_get(&t->conf, CONF_PROTOCOL_AREAS);
 	return app_open(app, conf_get(&t->conf, CONF_PROTOCOL),
 			conf_get(&t->conf, CONF_WITNESS_RULES), conf_get(&t->conf, CONF_OFFENCES),
 			err);

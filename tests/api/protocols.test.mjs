@@ -1,0 +1,92 @@
+// Several protocols on one server (docs/protocols.md): each area's new cases run under its
+// own protocol (protocol_areas), the others under the default; a case keeps its protocol
+// when the mapping changes; the files are checked at start.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startCounty, serve, makeClient, identify, cli } from './harness.mjs';
+
+const SF = 'protocols/sf-csec-mdt.protocol';
+const plus = (iso, s) => new Date(Date.parse(iso) + s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const step = (c, key) => c.steps.find((s) => s.key === key);
+
+test('an area runs under its own protocol, the others under the default; GET /api/v1/protocols lists both', async () => {
+  const srv = await startCounty({ args: ['--protocol-areas', `long_beach=${SF}`] });
+  try {
+    // identified at 01:10 Pacific on a Saturday in March, the night before the clocks go forward
+    const at = '2026-03-07T09:10:00Z';
+    const lb = await identify(srv.as('le2'), { area: 'long_beach', identified_at: at });
+    assert.equal(lb.status, 201, lb.text);
+    assert.equal(lb.json.protocol.name, 'sf-csec-mdt');
+    assert.equal(step(lb.json, 'triage_call').due_at, plus(at, 2 * 3600));
+    assert.equal(step(lb.json, 'triage_call').owner, 'child_welfare');
+    assert.equal(step(lb.json, 'ongoing_mdt').due_at, plus(at, 14 * 86400));
+    assert.equal(step(lb.json, 'hotline_report'), undefined);
+
+    const cp = await identify(srv.as('le'), { area: 'compton', identified_at: at });
+    assert.equal(cp.status, 201, cp.text);
+    assert.equal(cp.json.protocol.name, 'la-county-frp');
+    assert.equal(step(cp.json, 'hotline_report').due_at, plus(at, 30 * 60));
+    assert.equal(step(cp.json, 'triage_call'), undefined);
+
+    // read back: the case view names the protocol it is pinned to
+    const again = await srv.as('le2').get(`/api/v1/cases/${lb.json.id}`);
+    assert.equal(again.json.protocol.name, 'sf-csec-mdt');
+
+    const list = await srv.as('cw').get('/api/v1/protocols');
+    assert.equal(list.status, 200, list.text);
+    assert.equal(list.json.default, 'la-county-frp');
+    const byName = Object.fromEntries(list.json.items.map((p) => [p.name, p]));
+    assert.deepEqual(byName['sf-csec-mdt'].areas, ['long_beach']);
+    assert.equal(byName['sf-csec-mdt'].default, false);
+    assert.equal(byName['sf-csec-mdt'].version, '2026.1');
+    assert.deepEqual(byName['la-county-frp'].areas, []);
+    assert.equal(byName['la-county-frp'].default, true);
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
+
+test('a case keeps its protocol when the mapping changes; new cases follow the new mapping', async () => {
+  const srv = await startCounty({ args: ['--protocol-areas', `long_beach=${SF}`] });
+  const first = await identify(srv.as('le2'), { area: 'long_beach' });
+  assert.equal(first.status, 201, first.text);
+  const triage = step(first.json, 'triage_call').due_at;
+  assert.equal(await srv.stop({ keep: true }), 0);
+  const again = await serve(srv.db); // no mapping any more: every area runs the default
+  try {
+    const le2 = makeClient(again.url).useToken(srv.tokens.le2);
+    const old = await le2.get(`/api/v1/cases/${first.json.id}`);
+    assert.equal(old.json.protocol.name, 'sf-csec-mdt');
+    assert.equal(step(old.json, 'triage_call').due_at, triage);
+    const next = await identify(le2, { area: 'long_beach' });
+    assert.equal(next.json.protocol.name, 'la-county-frp');
+    const list = await le2.get('/api/v1/protocols');
+    assert.deepEqual(list.json.items.map((p) => p.name), ['la-county-frp']);
+  } finally {
+    assert.equal(await again.stop(), 0);
+    srv.cleanup();
+  }
+});
+
+test('serve refuses a mapping whose file does not parse (FILE:LINE) or that is malformed, and starts nothing', async () => {
+  const srv = await startCounty();
+  assert.equal(await srv.stop({ keep: true }), 0);
+  try {
+    const bad = 'tests/protocols/bad/age-contradiction.protocol';
+    const cases = [
+      [`long_beach=${bad}`, `${bad}:11: the condition can never hold`],
+      ['long_beach', "protocol_areas: 'long_beach' is not AREA[,AREA...]=FILE"],
+      [`Long Beach=${SF}`, "protocol_areas: 'Long Beach' is not an area code"],
+      [`long_beach=${SF};long_beach,compton=${SF}`, 'protocol_areas: area long_beach is given twice'],
+      ['long_beach=/nonexistent/x.protocol', '/nonexistent/x.protocol'],
+    ];
+    for (const [areas, message] of cases) {
+      const r = cli(['serve', '--db', srv.db, '--listen', '127.0.0.1:0', '--protocol-areas', areas]);
+      assert.equal(r.status, 1, `${areas}: ${r.stderr}`);
+      assert.ok(r.stderr.includes(message), `${areas}: ${r.stderr}`);
+      assert.doesNotMatch(r.stdout, /listening/);
+    }
+  } finally {
+    srv.cleanup();
+  }
+});
