@@ -16,7 +16,7 @@ static json_t *item_of(struct api_request *req, json_t *items, const char *name,
 	size_t i;
 	json_t *it;
 
-	json_array_foreach (items, i, it)
+	json_array_foreach(items, i, it)
 		if (!strcmp(json_string_value(json_object_get(it, "name")), name))
 			return it;
 	e = registry_for(&app->registry, area, app->county.tz, clock_now(&app->clock));
@@ -36,10 +36,10 @@ API_HANDLER(api_protocols)
 	UNUSED(err);
 	item_of(req, items, r->current, NULL);
 	for (size_t i = 0; i < r->nareas; i++)
-		json_array_append_new(json_object_get(item_of(req, items, r->areas[i].name,
-							      r->areas[i].area),
-						      "areas"),
-				      json_string(r->areas[i].area));
-	return api_reply_json_new(res, 200, json_pack("{s:s, s:o}", "default", r->current,
-						      "items", items));
+		json_array_append_new(
+			json_object_get(item_of(req, items, r->areas[i].name, r->areas[i].area),
+					"areas"),
+			json_string(r->areas[i].area));
+	return api_reply_json_new(res, 200,
+				  json_pack("{s:s, s:o}", "default", r->current, "items", items));
 }

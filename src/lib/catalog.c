@@ -1581,6 +1581,12 @@ static const struct {
 	{ "Other agencies (each under %d recoveries)",
 	  "Otras agencias (cada una con menos de %d recuperaciones)" },
 	/* core/metrics.c */
+	{ "Areas under more than one protocol",
+	  "Áreas con más de un protocolo" },
+	/* core/metrics.c */
+	{ "Other protocols (each under %d recoveries)",
+	  "Otros protocolos (cada uno con menos de %d recuperaciones)" },
+	/* core/metrics.c */
 	{ "No recovery linked",
 	  "Ninguna recuperación vinculada" },
 	/* core/metrics.c */
@@ -1616,6 +1622,9 @@ static const struct {
 	/* core/metrics_html.c */
 	{ "By identifying agency",
 	  "Por agencia que identifica" },
+	/* core/metrics_html.c */
+	{ "By protocol",
+	  "Por protocolo" },
 	/* core/metrics_html.c */
 	{ "This period",
 	  "Este período" },

@@ -3,7 +3,7 @@
 // when the mapping changes; the files are checked at start.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCounty, serve, makeClient, identify, cli } from './harness.mjs';
+import { startCounty, serve, makeClient, identify, cli, countyDate } from './harness.mjs';
 
 const SF = 'protocols/sf-csec-mdt.protocol';
 const plus = (iso, s) => new Date(Date.parse(iso) + s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -88,5 +88,33 @@ test('serve refuses a mapping whose file does not parse (FILE:LINE) or that is m
     }
   } finally {
     srv.cleanup();
+  }
+});
+
+test('the Board report gives every figure per protocol as well as the total when several are in use', async () => {
+  const srv = await startCounty({ args: ['--protocol-areas', `long_beach=${SF}`] });
+  try {
+    for (const [user, area] of [['le', 'compton'], ['le', 'compton'], ['le2', 'long_beach']]) {
+      const r = await identify(srv.as(user), { area });
+      assert.equal(r.status, 201, r.text);
+    }
+    const day = countyDate(Date.now());
+    const q = `/api/v1/reports/board?from=${countyDate(Date.now(), -6)}&to=${day}`;
+    const r = (await srv.as('analyst').get(q)).json;
+    const rec = r.figures.find((f) => f.key === 'recoveries').values.current;
+    assert.equal(rec.all.recoveries, 3);
+    assert.equal(rec['protocol:la-county-frp'].recoveries, 2);
+    assert.equal(rec['protocol:sf-csec-mdt'].recoveries, 1);
+    assert.deepEqual(r.groups.filter((g) => g.breakdown === 'protocol').map((g) => g.key),
+      ['protocol:la-county-frp', 'protocol:sf-csec-mdt']);
+    // a step of one protocol is due only under that protocol
+    const triage = r.figures.find((f) => f.key === 'step.triage_call').values.current;
+    assert.equal(triage['protocol:la-county-frp'].due, 0);
+    const csv = await srv.as('analyst').get(`${q}&format=csv`);
+    assert.match(csv.text, /,recoveries,.*,protocol,protocol:sf-csec-mdt,sf-csec-mdt,current,/);
+    const html = await srv.as('analyst').get(`${q}&format=html`);
+    assert.match(html.text, /By protocol/);
+  } finally {
+    assert.equal(await srv.stop(), 0);
   }
 });
