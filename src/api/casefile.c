@@ -284,6 +284,18 @@ enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int
 	return casefile_derive(cf, &ctx, req->arena, err);
 }
 
+/* The notify line of the protocol step cf->steps[i] ("parents, court"), or NULL (none, or a
+ * witness item). */
+static const char *step_notify(const struct casefile *cf, size_t i)
+{
+	const struct protocol *p = cf->protocol;
+
+	for (size_t k = 0; p && i < cf->nprotocol_steps && k < protocol_nsteps(p); k++)
+		if (!strcmp(protocol_step_key(p, k), cf->steps[i].key))
+			return protocol_step_notify(p, k);
+	return NULL;
+}
+
 void casefile_write_steps(struct jsonw *w, const struct principal *who, const struct casefile *cf)
 {
 	jsonw_array(w);
@@ -295,13 +307,30 @@ void casefile_write_steps(struct jsonw *w, const struct principal *who, const st
 						    ? casefile_event(cf, s->settled_by)
 						    : NULL;
 
+		const char *notify = step_notify(cf, i);
+
 		jsonw_object(w);
+		if (s->also_owner && i < cf->nprotocol_steps) /* the protocol's co_owner */
+			jsonw_kstr(w, "also_owner", s->also_owner);
 		jsonw_ktime(w, "done_at", s->done_at, true);
 		jsonw_ktime(w, "due_at", s->due_at, true);
 		jsonw_kint(w, "episode", s->episode);
 		jsonw_kstr(w, "key", s->key);
 		if (s->not_before)
 			jsonw_ktime(w, "not_before", s->not_before, false);
+		if (notify) { /* "parents, court": the parties outside the agencies it tells */
+			jsonw_key(w, "notify");
+			jsonw_array(w);
+			for (const char *p = notify; *p;) {
+				size_t n = strcspn(p, ", ");
+				char party[96];
+				snprintf(party, sizeof(party), "%.*s", (int)n, p);
+				if (n)
+					jsonw_str(w, party);
+				p += n + strspn(p + n, ", ");
+			}
+			jsonw_end(w);
+		}
 		jsonw_ktime(w, "opened_at", s->opened_at, true);
 		jsonw_kbool(w, "overdue", s->overdue);
 		jsonw_kstr(w, "owner", s->owner);

@@ -145,7 +145,9 @@ static enum sh_code pick_step(struct ectx *x, struct sh_error *err)
 				      "this step does not apply to this case%s: choose one of the "
 				      "steps listed on the case",
 				      episode >= 0 ? N_(" (or this episode)") : "");
-	if (!s->owner || strcmp(s->owner, access_kind_name(x->req->who->kind)))
+	/* the owner, or a co-owner the protocol names for this case (co_owner) */
+	if ((!s->owner || strcmp(s->owner, access_kind_name(x->req->who->kind))) &&
+	    (!s->also_owner || strcmp(s->also_owner, access_kind_name(x->req->who->kind))))
 		return sh_error_set(err, SH_EFORBIDDEN,
 				    "the step \"%s\" is %s's to do, not your agency's",
 				    title_both(x, s), s->owner ? s->owner : N_("no agency"));

@@ -118,3 +118,44 @@ test('the Board report gives every figure per protocol as well as the total when
     assert.equal(await srv.stop(), 0);
   }
 });
+
+const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+test("a step's co-owner may record it, as its owner may, and nobody else; the case view names the co-owner", async () => {
+  const srv = await startCounty({ args: ['--protocol-areas', `long_beach=${SF}`] });
+  try {
+    const c = (await identify(srv.as('le2'), { area: 'long_beach' })).json;
+    // San Francisco's triage call: FCS (child welfare) owns it, CBHS (mental health) co-owns it
+    assert.equal(step(c, 'triage_call').owner, 'child_welfare');
+    assert.equal(step(c, 'triage_call').also_owner, 'mental_health');
+    assert.equal(step(c, 'triage_call').notify, undefined);
+    const done = { type: 'step_done', step: 'triage_call', at: nowIso() };
+    // law enforcement takes part in the case (it identified the youth) but owns no part of the step
+    const le = await srv.as('le2').post(`/api/v1/cases/${c.id}/events`, done);
+    assert.equal(le.status, 403, le.text);
+    assert.match(le.json.detail, /child_welfare's to do/);
+    const mh = await srv.as('mh').post(`/api/v1/cases/${c.id}/events`, done);
+    assert.equal(mh.status, 201, mh.text);
+    const after = (await srv.as('cw').get(`/api/v1/cases/${c.id}`)).json;
+    assert.equal(step(after, 'triage_call').state, 'done');
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
+
+test("a step's notify list (the parties outside the agencies it tells) is on the step in the case view", async () => {
+  const srv = await startCounty({ args: ['--protocol-areas', 'long_beach=protocols/wa-missing-from-care.protocol'] });
+  try {
+    const c = (await identify(srv.as('le2'), { area: 'long_beach' })).json;
+    assert.equal(c.protocol.name, 'wa-missing-from-care');
+    const r = await srv.as('le2').post(`/api/v1/cases/${c.id}/events`, { type: 'missing_start', at: nowIso() });
+    assert.equal(r.status, 201, r.text);
+    const v = (await srv.as('le2').get(`/api/v1/cases/${c.id}`)).json;
+    assert.deepEqual(step(v, 'mfc_parties_notified').notify,
+      ['parents', 'attorney', 'guardian_ad_litem', 'casa', 'court', 'tribe']);
+    assert.deepEqual(step(v, 'mfc_reported_le_ncmec').notify, ['law_enforcement', 'ncmec']);
+    assert.equal(step(v, 'mfc_supervisor_staffing').notify, undefined);
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
