@@ -192,6 +192,9 @@ static const struct {
 	{ "the youth is not recorded as missing",
 	  "el joven no consta como desaparecido" },
 	/* api/events.c */
+	{ "the youth is found after going missing and at the latest when back (at): give a time between the two",
+	  "el joven se encuentra después de desaparecer y a más tardar al volver (at): indique una hora entre ambas" },
+	/* api/events.c */
 	{ "the youth cannot return before going missing: give a later time",
 	  "el joven no puede volver antes de desaparecer: indique una hora posterior" },
 	/* api/events.c */
@@ -518,6 +521,15 @@ static const struct {
 	/* api/registry.c */
 	{ "no protocol: %s not found and none stored; pass --protocol FILE",
 	  "no hay protocolo: no se encontró %s y no hay ninguno guardado; use --protocol ARCHIVO" },
+	/* api/registry.c */
+	{ "protocol_areas: '%.*s' is not AREA[,AREA...]=FILE (entries separated by ';')",
+	  "protocol_areas: '%.*s' no es ÁREA[,ÁREA...]=ARCHIVO (entradas separadas por ';')" },
+	/* api/registry.c */
+	{ "protocol_areas: '%.*s' is not an area code (lowercase letters, digits, '_' and '-', at most 63)",
+	  "protocol_areas: '%.*s' no es un código de área (minúsculas, dígitos, '_' y '-', 63 como máximo)" },
+	/* api/registry.c */
+	{ "protocol_areas: area %s is given twice (%s and %s)",
+	  "protocol_areas: el área %s figura dos veces (%s y %s)" },
 	/* api/registry.c */
 	{ "no stored protocol could be parsed",
 	  "no se pudo analizar ningún protocolo guardado" },

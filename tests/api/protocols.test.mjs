@@ -159,3 +159,35 @@ test("a step's notify list (the parties outside the agencies it tells) is on the
     assert.equal(await srv.stop(), 0);
   }
 });
+
+test("found_at on the return is the protocol's 'found' anchor; the return itself when not given", async () => {
+  const srv = await startCounty({ args: ['--protocol-areas', 'long_beach=protocols/wa-missing-from-care.protocol'] });
+  const hoursAgo = (h) => new Date(Date.now() - h * 3600e3).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  try {
+    const le2 = srv.as('le2');
+    const episode = async (found) => {
+      const c = (await identify(le2, { area: 'long_beach', identified_at: hoursAgo(12) })).json;
+      const ev = (body) => le2.post(`/api/v1/cases/${c.id}/events`, body);
+      assert.equal((await ev({ type: 'missing_start', at: hoursAgo(10) })).status, 201);
+      const back = { type: 'missing_end', at: hoursAgo(1), ...(found ? { found_at: found } : {}) };
+      const r = await ev(back);
+      assert.equal(r.status, 201, r.text);
+      return (await le2.get(`/api/v1/cases/${c.id}`)).json;
+    };
+    const found = hoursAgo(5);
+    // Washington's screening after the youth is found: found + 72 hours
+    assert.equal(step(await episode(found), 'return_csec_screening').due_at, plus(found, 72 * 3600));
+    assert.equal(step(await episode(null), 'return_csec_screening').due_at, plus(hoursAgo(1), 72 * 3600));
+
+    // found after the return, or before the youth went missing: refused, naming found_at
+    const c = (await identify(le2, { area: 'long_beach', identified_at: hoursAgo(12) })).json;
+    assert.equal((await le2.post(`/api/v1/cases/${c.id}/events`, { type: 'missing_start', at: hoursAgo(10) })).status, 201);
+    for (const bad of [hoursAgo(0.5), hoursAgo(11)]) {
+      const r = await le2.post(`/api/v1/cases/${c.id}/events`, { type: 'missing_end', at: hoursAgo(1), found_at: bad });
+      assert.equal(r.status, 422, r.text);
+      assert.ok(r.json.errors.some((e) => e.field === 'found_at'), r.text);
+    }
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
