@@ -268,6 +268,21 @@ static bool verified_birth(struct api_request *req, const struct casefile *cf, s
 	return ok;
 }
 
+/* The latest screening's level (sealed at rest; in clear in screenings recorded before it
+ * was), in the request's arena; NULL when none is recorded or it cannot be read. */
+static const char *screening_level(struct api_request *req, const struct casefile *cf)
+{
+	const struct event_rec *e = casefile_latest(cf, "screening");
+	json_t *sealed = e ? sealed_text(req, cf, e) : NULL;
+	json_t *clear = e && !sealed && e->data ? json_loads(e->data, 0, NULL) : NULL;
+	const char *level = jsonh_str(sealed ? sealed : clear, "level");
+	const char *out = level ? arena_strdup(req->arena, level) : NULL;
+
+	json_decref(sealed);
+	json_decref(clear);
+	return out;
+}
+
 enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int64_t now,
 			       struct sh_error *err)
 {
@@ -281,6 +296,7 @@ enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int
 					.advocate_days = app->county.advocate_days };
 
 	ctx.has_birth = verified_birth(req, cf, &ctx.birth, &ctx.birth_verified);
+	ctx.screening_level = screening_level(req, cf);
 	return casefile_derive(cf, &ctx, req->arena, err);
 }
 

@@ -611,6 +611,7 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
 	cf->nmissing = missing_as_of(cf, INT64_MAX, cf->missing);
 	nse = step_events(cf, a, se);
 	fill_facts(cf, &cf->state, cf->missing, cf->nmissing, &f);
+	f.screening_level = ctx->screening_level;
 	f.cal = &cal;
 	f.hearings = hearings;
 	f.nhearings = all_hearings(cf, hearings);

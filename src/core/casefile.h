@@ -86,6 +86,9 @@ struct casefile_context {
 	bool has_birth;
 	struct sh_date birth;
 	bool birth_verified; /* from a birth_date_verified event */
+	/* the latest screening's level, opened by the caller because it is sealed ("screening
+	 * in ..." conditions); NULL: none recorded */
+	const char *screening_level;
 };
 
 /*

@@ -3,7 +3,7 @@
 // when the mapping changes; the files are checked at start.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCounty, serve, makeClient, identify, cli, countyDate } from './harness.mjs';
+import { startCounty, serve, makeClient, identify, cli, countyDate, invite } from './harness.mjs';
 
 const SF = 'protocols/sf-csec-mdt.protocol';
 const plus = (iso, s) => new Date(Date.parse(iso) + s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -187,6 +187,36 @@ test("found_at on the return is the protocol's 'found' anchor; the return itself
       assert.equal(r.status, 422, r.text);
       assert.ok(r.json.errors.some((e) => e.field === 'found_at'), r.text);
     }
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
+
+test("the latest screening's level decides a 'screening in' branch (Washington: indicated exploitation reported to law enforcement)", async () => {
+  const srv = await startCounty({ args: ['--protocol-areas', 'long_beach=protocols/wa-missing-from-care.protocol'] });
+  const hoursAgo = (h) => new Date(Date.now() - h * 3600e3).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  try {
+    const le2 = srv.as('le2');
+    const run = async (level) => {
+      const c = (await identify(le2, { area: 'long_beach', identified_at: hoursAgo(12) })).json;
+      await invite(srv, 'le2', c.id, 'cw');
+      const ev = async (user, body) => {
+        const r = await srv.as(user).post(`/api/v1/cases/${c.id}/events`, body);
+        assert.equal(r.status, 201, r.text);
+      };
+      await ev('le2', { type: 'missing_start', at: hoursAgo(10) });
+      await ev('le2', { type: 'missing_end', at: hoursAgo(6) });
+      await ev('cw', { type: 'screening', tool: 'CSE-IT', level: level, at: hoursAgo(0.75) });
+      await ev('cw', { type: 'step_done', step: 'return_csec_screening', at: screened });
+      return (await srv.as('cw').get(`/api/v1/cases/${c.id}`)).json;
+    };
+    const screened = hoursAgo(0.5);
+    const indicated = step(await run('indicated'), 'csec_reported_le');
+    assert.equal(indicated.state, 'pending');
+    assert.equal(indicated.due_at, plus(screened, 24 * 3600));
+    assert.deepEqual(indicated.notify, ['law_enforcement']);
+    const none = step(await run('no_concern'), 'csec_reported_le');
+    assert.ok(!none || none.state === 'not_applicable', JSON.stringify(none));
   } finally {
     assert.equal(await srv.stop(), 0);
   }
