@@ -18,6 +18,42 @@ static enum sh_code no_mem(struct sh_error *err)
 static bool verified_birth(struct api_request *req, const struct casefile *cf, struct sh_date *out,
 			   bool *verified);
 
+/* The starts of the youth's missing episodes on the recoveries identified before this one
+ * (the amended ones left out), into cf->earlier_missing: only counted, never shown. */
+static enum sh_code earlier_missing(struct api_request *req, struct store_conn *c,
+				    struct casefile *cf, struct sh_error *err)
+{
+	struct buf starts = BUF_INIT;
+	enum sh_code rc = SH_OK;
+
+	for (size_t i = 0; !rc && i < cf->nsiblings; i++) {
+		struct casefile s = { 0 };
+		if (cf->siblings[i].identified_at >= cf->c.identified_at)
+			continue;
+		if ((rc = store_events_list(c, cf->siblings[i].id, req->arena, &s.events,
+					    &s.nevents, err)) ||
+		    (rc = casefile_index(&s, req->arena, err)))
+			break;
+		for (size_t k = 0; k < s.nevents; k++)
+			if (!strcmp(s.events[k].type, "missing_start") &&
+			    !casefile_amended(&s, &s.events[k]) &&
+			    buf_add(&starts, &s.events[k].at, sizeof(int64_t)))
+				rc = no_mem(err);
+	}
+	if (!rc && starts.len) {
+		int64_t *kept = arena_alloc(req->arena, starts.len);
+		if (!kept)
+			rc = no_mem(err);
+		else {
+			memcpy(kept, starts.data, starts.len);
+			cf->earlier_missing = kept;
+			cf->nearlier_missing = starts.len / sizeof(int64_t);
+		}
+	}
+	buf_release(&starts);
+	return rc;
+}
+
 /* The case's records, with nothing derived yet. */
 static enum sh_code load_records(struct api_request *req, struct store_conn *c, const char *id,
 				 struct casefile *cf, struct sh_error *err)
@@ -42,9 +78,11 @@ static enum sh_code load_records(struct api_request *req, struct store_conn *c, 
 		const struct registry_entry *e =
 			registry_by_id(&req->app->registry, cf->c.protocol_id);
 		cf->protocol = e ? e->p : NULL;
+		if ((rc = store_case_siblings(c, &cf->c, req->arena, &cf->siblings, &cf->nsiblings,
+					      err)) ||
+		    (e && e->counts_missing && (rc = earlier_missing(req, c, cf, err))))
+			return rc;
 	}
-	if ((rc = store_case_siblings(c, &cf->c, req->arena, &cf->siblings, &cf->nsiblings, err)))
-		return rc;
 	if ((rc = store_witnesses_list(c, id, 0, req->arena, &cf->witnesses, &cf->nwitnesses, err)))
 		return rc;
 	cf->hearings = arena_alloc(req->arena, (cf->nwitnesses + 1) * sizeof(*cf->hearings));
@@ -123,6 +161,9 @@ static void derive_stamp(const struct api_request *req, const struct casefile *c
 		 DERIVE_VERSION, SH_VERSION, tz_name(k->tz), days, cf->c.protocol_id, cf->nevents,
 		 cf->nevents ? cf->events[cf->nevents - 1].id : 0, cf->nwitnesses, nh,
 		 cf->c.closed_at, cf->c.sealed_at);
+	/* an earlier recovery's episodes change what "missing_count" counts */
+	for (size_t i = 0; i < cf->nearlier_missing; i++)
+		buf_addf(out, " m%" PRId64, cf->earlier_missing[i]);
 }
 
 /* Derives cf at now from its kept steps when they were derived from the same records

@@ -203,6 +203,9 @@ enum sh_code registry_load(struct store *s, const char *path, const char *areas,
 			continue;
 		}
 		buf_release(&errors);
+		protocol_describe(e->p, &errors); /* `protocol show`: every condition written out */
+		e->counts_missing = strstr(errors.data, "missing_count") != NULL;
+		buf_release(&errors);
 		e->id = list[i].id;
 		snprintf(e->name, sizeof(e->name), "%s", list[i].name);
 		snprintf(e->version, sizeof(e->version), "%s", list[i].version);

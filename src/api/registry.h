@@ -17,6 +17,7 @@ struct registry_entry {
 	char version[64];
 	char effective[11];
 	struct protocol *p;
+	bool counts_missing; /* a "missing_count" condition: needs the youth's earlier episodes */
 };
 
 /* An area whose new cases run under another protocol than the default (protocol_areas). */

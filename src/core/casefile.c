@@ -612,6 +612,8 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
 	nse = step_events(cf, a, se);
 	fill_facts(cf, &cf->state, cf->missing, cf->nmissing, &f);
 	f.screening_level = ctx->screening_level;
+	f.earlier_missing = cf->earlier_missing;
+	f.nearlier_missing = cf->nearlier_missing;
 	f.cal = &cal;
 	f.hearings = hearings;
 	f.nhearings = all_hearings(cf, hearings);

@@ -45,6 +45,10 @@ struct casefile {
 	const struct protocol *protocol; /* the version the case is pinned to */
 	struct case_rec *siblings;	 /* the youth's other recoveries */
 	size_t nsiblings;
+	/* the starts of the youth's missing episodes on earlier recoveries, for the protocol's
+	 * "missing_count" conditions (the caller loads them when the protocol counts them) */
+	const int64_t *earlier_missing;
+	size_t nearlier_missing;
 	bool *sibling_visible;	       /* may the caller know of siblings[i]? */
 	struct witness_rec *witnesses; /* prosecutions the youth is a witness in */
 	size_t nwitnesses;

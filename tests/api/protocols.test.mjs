@@ -221,3 +221,38 @@ test("the latest screening's level decides a 'screening in' branch (Washington: 
     assert.equal(await srv.stop(), 0);
   }
 });
+
+test("the youth's missing episodes on earlier recoveries count for 'missing_count' (Texas's high-risk branch)", async () => {
+  const srv = await startCounty({ args: ['--protocol-areas', 'long_beach=protocols/tx-dfps-care-coordination.protocol'] });
+  const hoursAgo = (h) => new Date(Date.now() - h * 3600e3).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const le2 = srv.as('le2');
+  const ev = async (id, body) => {
+    const r = await le2.post(`/api/v1/cases/${id}/events`, body);
+    assert.equal(r.status, 201, r.text);
+  };
+  const recovery = async (youth) => {
+    const c = (await identify(le2, { area: 'long_beach', identified_at: hoursAgo(3), ...(youth ? { youth } : {}) })).json;
+    await ev(c.id, { type: 'missing_start', at: hoursAgo(2) });
+    await ev(c.id, { type: 'missing_end', at: hoursAgo(1) });
+    return (await le2.get(`/api/v1/cases/${c.id}`)).json;
+  };
+  const branch = (c) => ['high_risk_staffing', 'care_coordination_staffing']
+    .filter((k) => step(c, k) && step(c, k).state === 'pending');
+  try {
+    // a youth missing five times on an earlier recovery this year: high risk now
+    const youth = { birth_date: '2011-04-02', first_name: 'Testa', last_name: 'SyntheticRepeat' };
+    const first = await identify(le2, { area: 'long_beach', identified_at: hoursAgo(40 * 24), youth });
+    assert.equal(first.status, 201, first.text);
+    for (let k = 0; k < 5; k++) {
+      await ev(first.json.id, { type: 'missing_start', at: hoursAgo((39 - k) * 24) });
+      await ev(first.json.id, { type: 'missing_end', at: hoursAgo((39 - k) * 24 - 1) });
+    }
+    const again = await recovery(youth);
+    assert.equal(again.re_recovery, true);
+    assert.deepEqual(branch(again), ['high_risk_staffing']);
+    // a youth never missing before, aged 15: the ordinary staffing
+    assert.deepEqual(branch(await recovery(null)), ['care_coordination_staffing']);
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
