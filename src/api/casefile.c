@@ -18,6 +18,14 @@ static enum sh_code no_mem(struct sh_error *err)
 static bool verified_birth(struct api_request *req, const struct casefile *cf, struct sh_date *out,
 			   bool *verified);
 
+/* b's bytes in the request's arena (NULL when out of memory). */
+static void *kept_copy(struct api_request *req, const struct buf *b)
+{
+	void *p = arena_alloc(req->arena, b->len);
+
+	return p ? memcpy(p, b->data, b->len) : NULL;
+}
+
 /* The starts of the youth's missing episodes on the recoveries identified before this one
  * (the amended ones left out), into cf->earlier_missing: only counted, never shown. */
 static enum sh_code earlier_missing(struct api_request *req, struct store_conn *c,
@@ -40,17 +48,46 @@ static enum sh_code earlier_missing(struct api_request *req, struct store_conn *
 			    buf_add(&starts, &s.events[k].at, sizeof(int64_t)))
 				rc = no_mem(err);
 	}
-	if (!rc && starts.len) {
-		int64_t *kept = arena_alloc(req->arena, starts.len);
-		if (!kept)
-			rc = no_mem(err);
-		else {
-			memcpy(kept, starts.data, starts.len);
-			cf->earlier_missing = kept;
-			cf->nearlier_missing = starts.len / sizeof(int64_t);
+	if (!rc && starts.len && !(cf->earlier_missing = kept_copy(req, &starts)))
+		rc = no_mem(err);
+	cf->nearlier_missing = cf->earlier_missing ? starts.len / sizeof(int64_t) : 0;
+	buf_release(&starts);
+	return rc;
+}
+
+/* The on-call shifts (in force, not ended before the case) of the enabled agencies serving
+ * the case's area, for the area or every area, into cf->shifts: "due shift_end" ends with
+ * the owner kind's shift. */
+static enum sh_code roster_shifts(struct api_request *req, struct store_conn *c,
+				  struct casefile *cf, struct sh_error *err)
+{
+	struct agency_rec *ags;
+	struct buf out = BUF_INIT;
+	size_t nags;
+	enum sh_code rc = store_agency_list(c, req->arena, &ags, &nags, err);
+
+	for (size_t i = 0; !rc && i < nags; i++) {
+		struct roster_rec *r;
+		size_t n;
+		bool serves = false;
+		for (const char **a = ags[i].areas; a && *a && !serves; a++)
+			serves = !strcmp(*a, "*") || !strcmp(*a, cf->c.area);
+		if (ags[i].disabled || !serves)
+			continue;
+		if ((rc = store_roster_list(c, ags[i].id, NULL, cf->c.identified_at, 0, req->arena,
+					    &r, &n, err)))
+			break;
+		for (size_t k = 0; k < n; k++) {
+			struct protocol_shift s = { ags[i].kind, r[k].starts_at, r[k].ends_at };
+			if ((!strcmp(r[k].area, "*") || !strcmp(r[k].area, cf->c.area)) &&
+			    buf_add(&out, &s, sizeof(s)))
+				rc = no_mem(err);
 		}
 	}
-	buf_release(&starts);
+	if (!rc && out.len && !(cf->shifts = kept_copy(req, &out)))
+		rc = no_mem(err);
+	cf->nshifts = cf->shifts ? out.len / sizeof(*cf->shifts) : 0;
+	buf_release(&out);
 	return rc;
 }
 
@@ -80,7 +117,8 @@ static enum sh_code load_records(struct api_request *req, struct store_conn *c, 
 		cf->protocol = e ? e->p : NULL;
 		if ((rc = store_case_siblings(c, &cf->c, req->arena, &cf->siblings, &cf->nsiblings,
 					      err)) ||
-		    (e && e->counts_missing && (rc = earlier_missing(req, c, cf, err))))
+		    (e && e->counts_missing && (rc = earlier_missing(req, c, cf, err))) ||
+		    (e && e->ends_with_shifts && (rc = roster_shifts(req, c, cf, err))))
 			return rc;
 	}
 	if ((rc = store_witnesses_list(c, id, 0, req->arena, &cf->witnesses, &cf->nwitnesses, err)))

@@ -17,7 +17,8 @@ struct registry_entry {
 	char version[64];
 	char effective[11];
 	struct protocol *p;
-	bool counts_missing; /* a "missing_count" condition: needs the youth's earlier episodes */
+	bool counts_missing;   /* a "missing_count" condition: needs the youth's earlier episodes */
+	bool ends_with_shifts; /* a "due shift_end" step: needs the rosters' shifts */
 };
 
 /* An area whose new cases run under another protocol than the default (protocol_areas). */

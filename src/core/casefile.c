@@ -614,6 +614,8 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
 	f.screening_level = ctx->screening_level;
 	f.earlier_missing = cf->earlier_missing;
 	f.nearlier_missing = cf->nearlier_missing;
+	f.shifts = cf->shifts;
+	f.nshifts = cf->nshifts;
 	f.cal = &cal;
 	f.hearings = hearings;
 	f.nhearings = all_hearings(cf, hearings);

@@ -49,6 +49,10 @@ struct casefile {
 	 * "missing_count" conditions (the caller loads them when the protocol counts them) */
 	const int64_t *earlier_missing;
 	size_t nearlier_missing;
+	/* the on-call shifts of the agencies serving the case's area, for "due shift_end" (the
+	 * caller loads them when the protocol has such a step) */
+	const struct protocol_shift *shifts;
+	size_t nshifts;
 	bool *sibling_visible;	       /* may the caller know of siblings[i]? */
 	struct witness_rec *witnesses; /* prosecutions the youth is a witness in */
 	size_t nwitnesses;

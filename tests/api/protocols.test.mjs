@@ -256,3 +256,35 @@ test("the youth's missing episodes on earlier recoveries count for 'missing_coun
     assert.equal(await srv.stop(), 0);
   }
 });
+
+test("the on-call roster's shift ends a 'due shift_end' step; without a shift, the cap applies (Texas)", async () => {
+  const srv = await startCounty({ args: ['--protocol-areas', 'long_beach=protocols/tx-dfps-care-coordination.protocol'] });
+  const at = (h) => new Date(Math.floor(Date.now() / 1000 + h * 3600) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const le2 = srv.as('le2');
+  const recovered = async () => {
+    const c = (await identify(le2, { area: 'long_beach', identified_at: at(-3) })).json;
+    for (const body of [{ type: 'missing_start', at: at(-2) }, { type: 'missing_end', at: at(-1) }]) {
+      const r = await le2.post(`/api/v1/cases/${c.id}/events`, body);
+      assert.equal(r.status, 201, r.text);
+    }
+    return (await le2.get(`/api/v1/cases/${c.id}`)).json;
+  };
+  try {
+    const found = step(await recovered(), 'recovery_reported_le_ncmec');
+    assert.equal(found.owner, 'child_welfare');
+    // no shift on the roster: 12 hours after the youth was found (the file's cap)
+    assert.equal(found.due_at, plus(found.opened_at, 12 * 3600));
+
+    const me = (await srv.as('cw').get('/api/v1/me')).json.user;
+    const sup = (await srv.as('cw_sup').get('/api/v1/me')).json.user;
+    const ends = at(3);
+    const shift = await srv.as('cw_sup').post(`/api/v1/agencies/${me.agency.id}/roster`,
+      { user_id: me.id, supervisor_id: sup.id, starts_at: at(-5), ends_at: ends });
+    assert.equal(shift.status, 201, shift.text);
+    // child welfare's on-call shift covers the recovery: the step is due when it ends
+    const next = step(await recovered(), 'recovery_reported_le_ncmec');
+    assert.equal(next.due_at, ends);
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
