@@ -8,10 +8,22 @@ import { startCounty, serve, makeClient, identify, cli, countyDate, invite } fro
 const SF = 'protocols/sf-csec-mdt.protocol';
 const plus = (iso, s) => new Date(Date.parse(iso) + s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const step = (c, key) => c.steps.find((s) => s.key === key);
+const WA = 'protocols/wa-missing-from-care.protocol';
+const TX = 'protocols/tx-dfps-care-coordination.protocol';
+const hoursAgo = (h) => new Date(Date.now() - h * 3600e3).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+// A county whose area long_beach runs under `file` (compton under the default, LA's).
+async function withLongBeach(file, check) {
+  const srv = await startCounty({ args: ['--protocol-areas', `long_beach=${file}`] });
+  try {
+    await check(srv);
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+}
 
 test('an area runs under its own protocol, the others under the default; GET /api/v1/protocols lists both', async () => {
-  const srv = await startCounty({ args: ['--protocol-areas', `long_beach=${SF}`] });
-  try {
+  await withLongBeach(SF, async (srv) => {
     // identified at 01:10 Pacific on a Saturday in March, the night before the clocks go forward
     const at = '2026-03-07T09:10:00Z';
     const lb = await identify(srv.as('le2'), { area: 'long_beach', identified_at: at });
@@ -41,9 +53,7 @@ test('an area runs under its own protocol, the others under the default; GET /ap
     assert.equal(byName['sf-csec-mdt'].version, '2026.1');
     assert.deepEqual(byName['la-county-frp'].areas, []);
     assert.equal(byName['la-county-frp'].default, true);
-  } finally {
-    assert.equal(await srv.stop(), 0);
-  }
+  });
 });
 
 test('a case keeps its protocol when the mapping changes; new cases follow the new mapping', async () => {
@@ -92,8 +102,7 @@ test('serve refuses a mapping whose file does not parse (FILE:LINE) or that is m
 });
 
 test('the Board report gives every figure per protocol as well as the total when several are in use', async () => {
-  const srv = await startCounty({ args: ['--protocol-areas', `long_beach=${SF}`] });
-  try {
+  await withLongBeach(SF, async (srv) => {
     for (const [user, area] of [['le', 'compton'], ['le', 'compton'], ['le2', 'long_beach']]) {
       const r = await identify(srv.as(user), { area });
       assert.equal(r.status, 201, r.text);
@@ -114,16 +123,13 @@ test('the Board report gives every figure per protocol as well as the total when
     assert.match(csv.text, /,recoveries,.*,protocol,protocol:sf-csec-mdt,sf-csec-mdt,current,/);
     const html = await srv.as('analyst').get(`${q}&format=html`);
     assert.match(html.text, /By protocol/);
-  } finally {
-    assert.equal(await srv.stop(), 0);
-  }
+  });
 });
 
 const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 test("a step's co-owner may record it, as its owner may, and nobody else; the case view names the co-owner", async () => {
-  const srv = await startCounty({ args: ['--protocol-areas', `long_beach=${SF}`] });
-  try {
+  await withLongBeach(SF, async (srv) => {
     const c = (await identify(srv.as('le2'), { area: 'long_beach' })).json;
     // San Francisco's triage call: FCS (child welfare) owns it, CBHS (mental health) co-owns it
     assert.equal(step(c, 'triage_call').owner, 'child_welfare');
@@ -138,14 +144,11 @@ test("a step's co-owner may record it, as its owner may, and nobody else; the ca
     assert.equal(mh.status, 201, mh.text);
     const after = (await srv.as('cw').get(`/api/v1/cases/${c.id}`)).json;
     assert.equal(step(after, 'triage_call').state, 'done');
-  } finally {
-    assert.equal(await srv.stop(), 0);
-  }
+  });
 });
 
 test("a step's notify list (the parties outside the agencies it tells) is on the step in the case view", async () => {
-  const srv = await startCounty({ args: ['--protocol-areas', 'long_beach=protocols/wa-missing-from-care.protocol'] });
-  try {
+  await withLongBeach(WA, async (srv) => {
     const c = (await identify(srv.as('le2'), { area: 'long_beach' })).json;
     assert.equal(c.protocol.name, 'wa-missing-from-care');
     const r = await srv.as('le2').post(`/api/v1/cases/${c.id}/events`, { type: 'missing_start', at: nowIso() });
@@ -155,15 +158,11 @@ test("a step's notify list (the parties outside the agencies it tells) is on the
       ['parents', 'attorney', 'guardian_ad_litem', 'casa', 'court', 'tribe']);
     assert.deepEqual(step(v, 'mfc_reported_le_ncmec').notify, ['law_enforcement', 'ncmec']);
     assert.equal(step(v, 'mfc_supervisor_staffing').notify, undefined);
-  } finally {
-    assert.equal(await srv.stop(), 0);
-  }
+  });
 });
 
 test("found_at on the return is the protocol's 'found' anchor; the return itself when not given", async () => {
-  const srv = await startCounty({ args: ['--protocol-areas', 'long_beach=protocols/wa-missing-from-care.protocol'] });
-  const hoursAgo = (h) => new Date(Date.now() - h * 3600e3).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  try {
+  await withLongBeach(WA, async (srv) => {
     const le2 = srv.as('le2');
     const episode = async (found) => {
       const c = (await identify(le2, { area: 'long_beach', identified_at: hoursAgo(12) })).json;
@@ -187,15 +186,11 @@ test("found_at on the return is the protocol's 'found' anchor; the return itself
       assert.equal(r.status, 422, r.text);
       assert.ok(r.json.errors.some((e) => e.field === 'found_at'), r.text);
     }
-  } finally {
-    assert.equal(await srv.stop(), 0);
-  }
+  });
 });
 
 test("the latest screening's level decides a 'screening in' branch (Washington: indicated exploitation reported to law enforcement)", async () => {
-  const srv = await startCounty({ args: ['--protocol-areas', 'long_beach=protocols/wa-missing-from-care.protocol'] });
-  const hoursAgo = (h) => new Date(Date.now() - h * 3600e3).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  try {
+  await withLongBeach(WA, async (srv) => {
     const le2 = srv.as('le2');
     const run = async (level) => {
       const c = (await identify(le2, { area: 'long_beach', identified_at: hoursAgo(12) })).json;
@@ -217,28 +212,24 @@ test("the latest screening's level decides a 'screening in' branch (Washington: 
     assert.deepEqual(indicated.notify, ['law_enforcement']);
     const none = step(await run('no_concern'), 'csec_reported_le');
     assert.ok(!none || none.state === 'not_applicable', JSON.stringify(none));
-  } finally {
-    assert.equal(await srv.stop(), 0);
-  }
+  });
 });
 
 test("the youth's missing episodes on earlier recoveries count for 'missing_count' (Texas's high-risk branch)", async () => {
-  const srv = await startCounty({ args: ['--protocol-areas', 'long_beach=protocols/tx-dfps-care-coordination.protocol'] });
-  const hoursAgo = (h) => new Date(Date.now() - h * 3600e3).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const le2 = srv.as('le2');
-  const ev = async (id, body) => {
-    const r = await le2.post(`/api/v1/cases/${id}/events`, body);
-    assert.equal(r.status, 201, r.text);
-  };
-  const recovery = async (youth) => {
-    const c = (await identify(le2, { area: 'long_beach', identified_at: hoursAgo(3), ...(youth ? { youth } : {}) })).json;
-    await ev(c.id, { type: 'missing_start', at: hoursAgo(2) });
-    await ev(c.id, { type: 'missing_end', at: hoursAgo(1) });
-    return (await le2.get(`/api/v1/cases/${c.id}`)).json;
-  };
-  const branch = (c) => ['high_risk_staffing', 'care_coordination_staffing']
-    .filter((k) => step(c, k) && step(c, k).state === 'pending');
-  try {
+  await withLongBeach(TX, async (srv) => {
+    const le2 = srv.as('le2');
+    const ev = async (id, body) => {
+      const r = await le2.post(`/api/v1/cases/${id}/events`, body);
+      assert.equal(r.status, 201, r.text);
+    };
+    const recovery = async (youth) => {
+      const c = (await identify(le2, { area: 'long_beach', identified_at: hoursAgo(3), ...(youth ? { youth } : {}) })).json;
+      await ev(c.id, { type: 'missing_start', at: hoursAgo(2) });
+      await ev(c.id, { type: 'missing_end', at: hoursAgo(1) });
+      return (await le2.get(`/api/v1/cases/${c.id}`)).json;
+    };
+    const branch = (c) => ['high_risk_staffing', 'care_coordination_staffing']
+      .filter((k) => step(c, k) && step(c, k).state === 'pending');
     // a youth missing five times on an earlier recovery this year: high risk now
     const youth = { birth_date: '2011-04-02', first_name: 'Testa', last_name: 'SyntheticRepeat' };
     const first = await identify(le2, { area: 'long_beach', identified_at: hoursAgo(40 * 24), youth });
@@ -252,24 +243,21 @@ test("the youth's missing episodes on earlier recoveries count for 'missing_coun
     assert.deepEqual(branch(again), ['high_risk_staffing']);
     // a youth never missing before, aged 15: the ordinary staffing
     assert.deepEqual(branch(await recovery(null)), ['care_coordination_staffing']);
-  } finally {
-    assert.equal(await srv.stop(), 0);
-  }
+  });
 });
 
 test("the on-call roster's shift ends a 'due shift_end' step; without a shift, the cap applies (Texas)", async () => {
-  const srv = await startCounty({ args: ['--protocol-areas', 'long_beach=protocols/tx-dfps-care-coordination.protocol'] });
-  const at = (h) => new Date(Math.floor(Date.now() / 1000 + h * 3600) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const le2 = srv.as('le2');
-  const recovered = async () => {
-    const c = (await identify(le2, { area: 'long_beach', identified_at: at(-3) })).json;
-    for (const body of [{ type: 'missing_start', at: at(-2) }, { type: 'missing_end', at: at(-1) }]) {
-      const r = await le2.post(`/api/v1/cases/${c.id}/events`, body);
-      assert.equal(r.status, 201, r.text);
-    }
-    return (await le2.get(`/api/v1/cases/${c.id}`)).json;
-  };
-  try {
+  await withLongBeach(TX, async (srv) => {
+    const at = (h) => hoursAgo(-h);
+    const le2 = srv.as('le2');
+    const recovered = async () => {
+      const c = (await identify(le2, { area: 'long_beach', identified_at: at(-3) })).json;
+      for (const body of [{ type: 'missing_start', at: at(-2) }, { type: 'missing_end', at: at(-1) }]) {
+        const r = await le2.post(`/api/v1/cases/${c.id}/events`, body);
+        assert.equal(r.status, 201, r.text);
+      }
+      return (await le2.get(`/api/v1/cases/${c.id}`)).json;
+    };
     const found = step(await recovered(), 'recovery_reported_le_ncmec');
     assert.equal(found.owner, 'child_welfare');
     // no shift on the roster: 12 hours after the youth was found (the file's cap)
@@ -284,7 +272,5 @@ test("the on-call roster's shift ends a 'due shift_end' step; without a shift, t
     // child welfare's on-call shift covers the recovery: the step is due when it ends
     const next = step(await recovered(), 'recovery_reported_le_ncmec');
     assert.equal(next.due_at, ends);
-  } finally {
-    assert.equal(await srv.stop(), 0);
-  }
+  });
 });
