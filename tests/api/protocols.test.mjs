@@ -203,14 +203,21 @@ test("the latest screening's level decides a 'screening in' branch (Washington: 
       await ev('le2', { type: 'missing_end', at: hoursAgo(6) });
       await ev('cw', { type: 'screening', tool: 'CSE-IT', level: level, at: hoursAgo(0.75) });
       await ev('cw', { type: 'step_done', step: 'return_csec_screening', at: screened });
-      return (await srv.as('cw').get(`/api/v1/cases/${c.id}`)).json;
+      return c.id;
     };
+    const view = async (user, id) => (await srv.as(user).get(`/api/v1/cases/${id}`)).json;
     const screened = hoursAgo(0.5);
-    const indicated = step(await run('indicated'), 'csec_reported_le');
+    const id = await run('indicated');
+    const indicated = step(await view('cw', id), 'csec_reported_le');
     assert.equal(indicated.state, 'pending');
     assert.equal(indicated.due_at, plus(screened, 24 * 3600));
     assert.deepEqual(indicated.notify, ['law_enforcement']);
-    const none = step(await run('no_concern'), 'csec_reported_le');
+    // law enforcement does not read screening results: a step the level decides is not
+    // shown to it (its presence would tell the level)
+    const le = await view('le2', id);
+    assert.equal(step(le, 'csec_reported_le'), undefined);
+    assert.ok(step(le, 'return_csec_screening'));
+    const none = step(await view('cw', await run('no_concern')), 'csec_reported_le');
     assert.ok(!none || none.state === 'not_applicable', JSON.stringify(none));
   });
 });
