@@ -376,7 +376,11 @@ enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int
 					.advocate_days = app->county.advocate_days };
 
 	ctx.has_birth = verified_birth(req, cf, &ctx.birth, &ctx.birth_verified);
-	ctx.screening_level = screening_level(req, cf);
+	{ /* opened only for a protocol that asks: the level is sealed */
+		const struct registry_entry *e = registry_by_id(&app->registry, cf->c.protocol_id);
+		if (e && e->tests_screening)
+			ctx.screening_level = screening_level(req, cf);
+	}
 	return casefile_derive(cf, &ctx, req->arena, err);
 }
 

@@ -206,6 +206,7 @@ enum sh_code registry_load(struct store *s, const char *path, const char *areas,
 		protocol_describe(e->p, &errors); /* `protocol show`: every condition written out */
 		e->counts_missing = strstr(errors.data, "missing_count") != NULL;
 		e->ends_with_shifts = strstr(errors.data, "shift_end") != NULL;
+		e->tests_screening = strstr(errors.data, "screening in") != NULL;
 		buf_release(&errors);
 		e->id = list[i].id;
 		snprintf(e->name, sizeof(e->name), "%s", list[i].name);

@@ -19,6 +19,7 @@ struct registry_entry {
 	struct protocol *p;
 	bool counts_missing;   /* a "missing_count" condition: needs the youth's earlier episodes */
 	bool ends_with_shifts; /* a "due shift_end" step: needs the rosters' shifts */
+	bool tests_screening;  /* a "screening in" condition: needs the latest screening's level */
 };
 
 /* An area whose new cases run under another protocol than the default (protocol_areas). */
