@@ -61,11 +61,7 @@ enum sh_code sqlite_protocol_list(struct store_conn *c, struct arena *a, struct 
 #define SQ_REC struct area_protocol_rec
 static const struct sq_col area_protocol_cols[] = { SQ_C(area), SQ_C(protocol) };
 #undef SQ_REC
-
-static void map_area_protocol(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	SQ_MAP(st, 0, a, rec, area_protocol_cols);
-}
+SQ_MAPPER(map_area_protocol, area_protocol_cols)
 
 enum sh_code sqlite_report_area_protocols(struct store_conn *c, struct arena *a,
 					  struct area_protocol_rec **out, size_t *n,
