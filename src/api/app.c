@@ -55,8 +55,8 @@ enum sh_code app_open(struct app *app, const char *protocol, const char *witness
 	enum sh_code rc;
 
 	if ((rc = app_prepare(app, err)) ||
-	    (rc = registry_load(app->store, protocol, clock_now(&app->clock), &app->registry,
-				err)) ||
+	    (rc = registry_load(app->store, protocol, app->protocol_areas, clock_now(&app->clock),
+				&app->registry, err)) ||
 	    (rc = app_load_rules(app, witness_rules, offences, err)))
 		return rc;
 	if (!(app->inflight = inflight_new()) || !(app->throttle = throttle_new()) ||

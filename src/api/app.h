@@ -44,6 +44,8 @@ struct app {
 	const char
 		*oidc_client_secret; /* oidc_client_secret (configuration); NULL: a public client */
 	const char *public_url;	     /* public_url (configuration); NULL: the request's Host */
+	/* protocol_areas (configuration): "AREA[,AREA...]=FILE;..." (registry_load); NULL: none */
+	const char *protocol_areas;
 	char dummy_hash
 		[128]; /* verified against for unknown usernames, so timing reveals nothing */
 	/* operations (docs/operations.md): /metrics and /readyz */

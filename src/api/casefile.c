@@ -1,4 +1,5 @@
 #include "lib/common.h"
+#include <ctype.h>
 #include "api/app.h"
 #include "api/casefile.h"
 #include "api/identity.h"
@@ -17,6 +18,80 @@ static enum sh_code no_mem(struct sh_error *err)
 
 static bool verified_birth(struct api_request *req, const struct casefile *cf, struct sh_date *out,
 			   bool *verified);
+static const char *screening_level(struct api_request *req, const struct casefile *cf);
+
+/* b's bytes in the request's arena (NULL when out of memory). */
+static void *kept_copy(struct api_request *req, const struct buf *b)
+{
+	void *p = arena_alloc(req->arena, b->len);
+
+	return p ? memcpy(p, b->data, b->len) : NULL;
+}
+
+/* The starts of the youth's missing episodes on the recoveries identified before this one
+ * (the amended ones left out), into cf->earlier_missing: only counted, never shown. */
+static enum sh_code earlier_missing(struct api_request *req, struct store_conn *c,
+				    struct casefile *cf, struct sh_error *err)
+{
+	struct buf starts = BUF_INIT;
+	enum sh_code rc = SH_OK;
+
+	for (size_t i = 0; !rc && i < cf->nsiblings; i++) {
+		struct casefile s = { 0 };
+		if (cf->siblings[i].identified_at >= cf->c.identified_at)
+			continue;
+		if ((rc = store_events_list(c, cf->siblings[i].id, req->arena, &s.events,
+					    &s.nevents, err)) ||
+		    (rc = casefile_index(&s, req->arena, err)))
+			break;
+		for (size_t k = 0; k < s.nevents; k++)
+			if (!strcmp(s.events[k].type, "missing_start") &&
+			    !casefile_amended(&s, &s.events[k]) &&
+			    buf_add(&starts, &s.events[k].at, sizeof(int64_t)))
+				rc = no_mem(err);
+	}
+	if (!rc && starts.len && !(cf->earlier_missing = kept_copy(req, &starts)))
+		rc = no_mem(err);
+	cf->nearlier_missing = cf->earlier_missing ? starts.len / sizeof(int64_t) : 0;
+	buf_release(&starts);
+	return rc;
+}
+
+/* The on-call shifts (in force, not ended before the case) of the enabled agencies serving
+ * the case's area, for the area or every area, into cf->shifts: "due shift_end" ends with
+ * the owner kind's shift. */
+static enum sh_code roster_shifts(struct api_request *req, struct store_conn *c,
+				  struct casefile *cf, struct sh_error *err)
+{
+	struct agency_rec *ags;
+	struct buf out = BUF_INIT;
+	size_t nags;
+	enum sh_code rc = store_agency_list(c, req->arena, &ags, &nags, err);
+
+	for (size_t i = 0; !rc && i < nags; i++) {
+		struct roster_rec *r;
+		size_t n;
+		bool serves = false;
+		for (const char **a = ags[i].areas; a && *a && !serves; a++)
+			serves = !strcmp(*a, "*") || !strcmp(*a, cf->c.area);
+		if (ags[i].disabled || !serves)
+			continue;
+		if ((rc = store_roster_list(c, ags[i].id, NULL, cf->c.identified_at, 0, req->arena,
+					    &r, &n, err)))
+			break;
+		for (size_t k = 0; k < n; k++) {
+			struct protocol_shift s = { ags[i].kind, r[k].starts_at, r[k].ends_at };
+			if ((!strcmp(r[k].area, "*") || !strcmp(r[k].area, cf->c.area)) &&
+			    buf_add(&out, &s, sizeof(s)))
+				rc = no_mem(err);
+		}
+	}
+	if (!rc && out.len && !(cf->shifts = kept_copy(req, &out)))
+		rc = no_mem(err);
+	cf->nshifts = cf->shifts ? out.len / sizeof(*cf->shifts) : 0;
+	buf_release(&out);
+	return rc;
+}
 
 /* The case's records, with nothing derived yet. */
 static enum sh_code load_records(struct api_request *req, struct store_conn *c, const char *id,
@@ -42,9 +117,12 @@ static enum sh_code load_records(struct api_request *req, struct store_conn *c, 
 		const struct registry_entry *e =
 			registry_by_id(&req->app->registry, cf->c.protocol_id);
 		cf->protocol = e ? e->p : NULL;
+		if ((rc = store_case_siblings(c, &cf->c, req->arena, &cf->siblings, &cf->nsiblings,
+					      err)) ||
+		    (e && e->counts_missing && (rc = earlier_missing(req, c, cf, err))) ||
+		    (e && e->ends_with_shifts && (rc = roster_shifts(req, c, cf, err))))
+			return rc;
 	}
-	if ((rc = store_case_siblings(c, &cf->c, req->arena, &cf->siblings, &cf->nsiblings, err)))
-		return rc;
 	if ((rc = store_witnesses_list(c, id, 0, req->arena, &cf->witnesses, &cf->nwitnesses, err)))
 		return rc;
 	cf->hearings = arena_alloc(req->arena, (cf->nwitnesses + 1) * sizeof(*cf->hearings));
@@ -123,6 +201,9 @@ static void derive_stamp(const struct api_request *req, const struct casefile *c
 		 DERIVE_VERSION, SH_VERSION, tz_name(k->tz), days, cf->c.protocol_id, cf->nevents,
 		 cf->nevents ? cf->events[cf->nevents - 1].id : 0, cf->nwitnesses, nh,
 		 cf->c.closed_at, cf->c.sealed_at);
+	/* an earlier recovery's episodes change what "missing_count" counts */
+	for (size_t i = 0; i < cf->nearlier_missing; i++)
+		buf_addf(out, " m%" PRId64, cf->earlier_missing[i]);
 }
 
 /* What deriving cf at now takes from the app and the case: the witness rules, the county's
@@ -142,6 +223,11 @@ static struct casefile_context context_at(struct api_request *req, const struct 
 						&app->registry, cf->protocol) };
 
 	ctx.has_birth = verified_birth(req, cf, &ctx.birth, &ctx.birth_verified);
+	{ /* opened only for a protocol that asks: the level is sealed */
+		const struct registry_entry *e = registry_by_id(&app->registry, cf->c.protocol_id);
+		if (e && e->tests_screening)
+			ctx.screening_level = screening_level(req, cf);
+	}
 	return ctx;
 }
 
@@ -281,6 +367,21 @@ static bool verified_birth(struct api_request *req, const struct casefile *cf, s
 	return ok;
 }
 
+/* The latest screening's level (sealed at rest; in clear in screenings recorded before it
+ * was), in the request's arena; NULL when none is recorded or it cannot be read. */
+static const char *screening_level(struct api_request *req, const struct casefile *cf)
+{
+	const struct event_rec *e = casefile_latest(cf, "screening");
+	json_t *sealed = e ? sealed_text(req, cf, e) : NULL;
+	json_t *clear = e && !sealed && e->data ? json_loads(e->data, 0, NULL) : NULL;
+	const char *level = jsonh_str(sealed ? sealed : clear, "level");
+	const char *out = level ? arena_strdup(req->arena, level) : NULL;
+
+	json_decref(sealed);
+	json_decref(clear);
+	return out;
+}
+
 enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int64_t now,
 			       struct sh_error *err)
 {
@@ -289,8 +390,87 @@ enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int
 	return casefile_derive(cf, &ctx, req->arena, err);
 }
 
+/* Is the protocol step cf->steps[i] one of those gated[] marks? */
+static bool step_gated(const struct casefile *cf, const bool *gated, size_t i)
+{
+	const struct protocol *p = cf->protocol;
+
+	for (size_t k = 0; k < protocol_nsteps(p); k++)
+		if (!strcmp(protocol_step_key(p, k), cf->steps[i].key))
+			return gated[k];
+	return false;
+}
+
+/* The notify line of the protocol step cf->steps[i] ("parents, court"), or NULL (none, or a
+ * witness item). */
+static const char *step_notify(const struct casefile *cf, size_t i)
+{
+	const struct protocol *p = cf->protocol;
+
+	for (size_t k = 0; p && i < cf->nprotocol_steps && k < protocol_nsteps(p); k++)
+		if (!strcmp(protocol_step_key(p, k), cf->steps[i].key))
+			return protocol_step_notify(p, k);
+	return NULL;
+}
+
+/* Does line (of `protocol show`) name step key ("step KEY", not a longer key)? */
+static bool names_step(const char *line, const char *key)
+{
+	size_t k = strlen(key);
+
+	for (const char *p = line; (p = strstr(p, "step ")); p += 5)
+		if (!strncmp(p + 5, key, k) && !isalnum((unsigned char)p[5 + k]) && p[5 + k] != '_')
+			return true;
+	return false;
+}
+
+/*
+ * The protocol steps whose existence the screening level decides (a "screening in"
+ * condition, or waiting for or testing such a step), into gated[nsteps of the protocol];
+ * false when none. A screening result is for the agencies that serve the youth
+ * (docs/security.md): such a step is shown to them and to its owners only.
+ */
+static bool screening_gated(const struct protocol *p, bool *gated)
+{
+	struct buf text = BUF_INIT;
+	size_t n = protocol_nsteps(p), i = 0;
+	char **line = calloc(n + 1, sizeof(*line));
+	bool any = false, changed = true;
+
+	protocol_describe(p, &text); /* one line a step, in file order */
+	for (char *s = text.data; line && i < n && *s; i++) {
+		char *nl = strchr(s, '\n');
+		if (nl)
+			*nl = '\0';
+		line[i] = s;
+		gated[i] = strstr(s, "screening in") != NULL;
+		any |= gated[i];
+		s = nl ? nl + 1 : s + strlen(s);
+	}
+	while (any && changed) {
+		changed = false;
+		for (size_t a = 0; a < i; a++)
+			for (size_t b = 0; !gated[a] && b < i; b++)
+				if (gated[b] && names_step(line[a], protocol_step_key(p, b)))
+					changed = gated[a] = true;
+	}
+	free(line);
+	buf_release(&text);
+	return any;
+}
+
 void casefile_write_steps(struct jsonw *w, const struct principal *who, const struct casefile *cf)
 {
+	size_t np = cf->protocol ? protocol_nsteps(cf->protocol) : 0;
+	bool *gated = who && np && access_section(who->kind, who->role, SEC_SERVICES) == ACCESS_NONE
+			      ? calloc(np, sizeof(bool))
+			      : NULL;
+	const char *mine = who ? access_kind_name(who->kind) : NULL;
+
+	if (gated && !screening_gated(cf->protocol, gated)) {
+		free(gated);
+		gated = NULL;
+	}
 	jsonw_array(w);
 	for (size_t i = 0; i < cf->nsteps; i++) {
 		const struct step_status *s = &cf->steps[i];
@@ -300,13 +480,34 @@ void casefile_write_steps(struct jsonw *w, const struct principal *who, const st
 						    ? casefile_event(cf, s->settled_by)
 						    : NULL;
 
+		const char *notify = step_notify(cf, i);
+
+		if (gated && i < cf->nprotocol_steps && step_gated(cf, gated, i) &&
+		    !(s->owner && !strcmp(s->owner, mine)) &&
+		    !(s->also_owner && !strcmp(s->also_owner, mine)))
+			continue; /* it would tell a screening result to an agency that may not read it */
 		jsonw_object(w);
+		if (s->also_owner && i < cf->nprotocol_steps) /* the protocol's co_owner */
+			jsonw_kstr(w, "also_owner", s->also_owner);
 		jsonw_ktime(w, "done_at", s->done_at, true);
 		jsonw_ktime(w, "due_at", s->due_at, true);
 		jsonw_kint(w, "episode", s->episode);
 		jsonw_kstr(w, "key", s->key);
 		if (s->not_before)
 			jsonw_ktime(w, "not_before", s->not_before, false);
+		if (notify) { /* "parents, court": the parties outside the agencies it tells */
+			jsonw_key(w, "notify");
+			jsonw_array(w);
+			for (const char *p = notify; *p;) {
+				size_t n = strcspn(p, ", ");
+				char party[96];
+				snprintf(party, sizeof(party), "%.*s", (int)n, p);
+				if (n)
+					jsonw_str(w, party);
+				p += n + strspn(p + n, ", ");
+			}
+			jsonw_end(w);
+		}
 		jsonw_ktime(w, "opened_at", s->opened_at, true);
 		jsonw_kbool(w, "overdue", s->overdue);
 		jsonw_kstr(w, "owner", s->owner);
@@ -324,6 +525,7 @@ void casefile_write_steps(struct jsonw *w, const struct principal *who, const st
 		jsonw_end(w);
 	}
 	jsonw_end(w);
+	free(gated);
 }
 
 /* A view written by fn, as a jansson value (for answers built with jansson). */

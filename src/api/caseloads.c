@@ -50,8 +50,8 @@ API_HANDLER(api_caseloads)
 
 API_HANDLER(api_steps)
 {
-	const struct registry_entry *e =
-		registry_for(&req->app->registry, req->app->county.tz, clock_now(&req->app->clock));
+	const struct registry_entry *e = registry_for(
+		&req->app->registry, NULL, req->app->county.tz, clock_now(&req->app->clock));
 	const char *kind = access_kind_name(req->who->kind);
 	json_t *items = json_array();
 

@@ -416,7 +416,7 @@ API_HANDLER(api_cases_create)
 		rc = SH_EINVAL;
 		goto out;
 	}
-	if (!(proto = registry_for(&app->registry, app->county.tz, t0))) {
+	if (!(proto = registry_for(&app->registry, jsonh_str(body, "area"), app->county.tz, t0))) {
 		rc = sh_error_set(err, SH_EINTERNAL, "no protocol is loaded");
 		goto out;
 	}

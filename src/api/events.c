@@ -146,7 +146,9 @@ static enum sh_code pick_step(struct ectx *x, struct sh_error *err)
 				      "this step does not apply to this case%s: choose one of the "
 				      "steps listed on the case",
 				      episode >= 0 ? N_(" (or this episode)") : "");
-	if (!s->owner || strcmp(s->owner, access_kind_name(x->req->who->kind)))
+	/* the owner, or a co-owner the protocol names for this case (co_owner) */
+	if ((!s->owner || strcmp(s->owner, access_kind_name(x->req->who->kind))) &&
+	    (!s->also_owner || strcmp(s->also_owner, access_kind_name(x->req->who->kind))))
 		return sh_error_set(err, SH_EFORBIDDEN,
 				    "the step \"%s\" is %s's to do, not your agency's",
 				    title_both(x, s), s->owner ? s->owner : N_("no agency"));
@@ -442,14 +444,28 @@ static enum sh_code check_assault(struct ectx *x, struct sh_error *err)
 	return copy_fields(x, (const char *const[]){ "exam_consent", NULL });
 }
 
+/* The youth is back at `at`; found_at (default: at) is when they were found, which the
+ * protocol's "found" deadlines run from. */
 static enum sh_code check_missing_end(struct ectx *x, struct sh_error *err)
 {
+	const char *found = jsonh_str(x->body, "found_at");
+	int64_t t;
+
 	if (!x->amends && !casefile_missing_now(&x->cf))
 		return sh_error_set(err, SH_ECONFLICT, "the youth is not recorded as missing");
 	if (!x->amends && x->at < x->cf.missing[x->cf.nmissing - 1].start)
 		return sh_error_field(err, SH_EINVAL, "at",
 				      "the youth cannot return before going missing: give a later "
 				      "time");
+	if (found) {
+		timefmt_parse_rfc3339(found, &t);
+		if (t > x->at || (!x->amends && t < x->cf.missing[x->cf.nmissing - 1].start))
+			return sh_error_field(
+				err, SH_EINVAL, "found_at",
+				"the youth is found after going missing and at the latest when "
+				"back (at): give a time between the two");
+		jsonh_set_time(x->data, "found_at", t, false);
+	}
 	return SH_OK;
 }
 
@@ -875,9 +891,10 @@ static const struct jsonh_field s_assault[] = { COMMON,
 						{ "exam_consent", JT_ENUM, 0, 0, 0, consents },
 						{ "note", JT_TEXT, 0, 1, 4000, NULL },
 						{ NULL } };
-static const struct jsonh_field s_note_only[] = { COMMON,
-						  { "note", JT_TEXT, 0, 1, 4000, NULL },
-						  { NULL } };
+static const struct jsonh_field s_missing_end[] = { COMMON,
+						    { "found_at", JT_TIME, 0, 0, 0, NULL },
+						    { "note", JT_TEXT, 0, 1, 4000, NULL },
+						    { NULL } };
 static const struct jsonh_field s_screening[] = { COMMON,
 						  { "tool", JT_STRING, JF_REQUIRED, 1, 60, NULL },
 						  { "version", JT_STRING, 0, 1, 30, NULL },
@@ -988,7 +1005,7 @@ static const struct event_kind kinds[] = {
 	{ "refused_arrest", SEC_LAW_ENFORCEMENT, NULL, NULL, NULL },
 	{ "placement", SEC_PLACEMENT, s_placement, t_placement, check_placement },
 	{ "missing_start", SEC_MISSING, s_missing_start, t_note, check_missing_start },
-	{ "missing_end", SEC_MISSING, s_note_only, t_note, check_missing_end },
+	{ "missing_end", SEC_MISSING, s_missing_end, t_note, check_missing_end },
 	{ "screening", SEC_SERVICES, s_screening, t_level, check_screening },
 	{ "status_determined", SEC_CORE, s_status, t_note_late, check_status },
 	{ "birth_date_verified", SEC_CORE, s_birth, t_birth, check_birth },

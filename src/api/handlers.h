@@ -71,6 +71,8 @@ API_HANDLER(api_case_export);
 API_HANDLER(api_search);
 API_HANDLER(api_caseloads);
 API_HANDLER(api_steps);
+/* protocols.c: the protocols in use */
+API_HANDLER(api_protocols);
 API_HANDLER(api_prefs_get);
 API_HANDLER(api_prefs_put);
 

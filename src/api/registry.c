@@ -1,4 +1,5 @@
 #include "lib/common.h"
+#include <ctype.h>
 #include <sys/stat.h>
 #include "api/registry.h"
 #include "core/casefile.h"
@@ -70,8 +71,94 @@ out:
 	return rc;
 }
 
-enum sh_code registry_load(struct store *s, const char *path, int64_t now, struct registry *r,
-			   struct sh_error *err)
+/* s[0..n) without the blanks around it, into out (size bytes; false when it does not fit). */
+static bool trimmed(const char *s, size_t n, char *out, size_t size)
+{
+	while (n && isspace((unsigned char)*s))
+		s++, n--;
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (n >= size)
+		return false;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return true;
+}
+
+static bool area_code(const char *a)
+{
+	for (const char *p = a; *p; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_' &&
+		    *p != '-')
+			return false;
+	return *a != '\0';
+}
+
+/* One "AREA[,AREA...]=FILE" entry of protocol_areas: the file stored as a version, each
+ * area mapped onto its protocol. */
+static enum sh_code load_area_entry(struct store *s, const char *entry, size_t len, int64_t now,
+				    struct registry *r, struct sh_error *err)
+{
+	const char *eq = memchr(entry, '=', len), *p;
+	char file[4096], area[64], name[96];
+	enum sh_code rc;
+
+	if (!eq || !trimmed(eq + 1, len - (size_t)(eq - entry) - 1, file, sizeof(file)) || !*file)
+		return sh_error_set(err, SH_EINVAL,
+				    "protocol_areas: '%.*s' is not AREA[,AREA...]=FILE (entries "
+				    "separated by ';')",
+				    (int)(len > 200 ? 200 : len), entry);
+	if ((rc = store_file(s, file, now, name, sizeof(name), err)))
+		return rc;
+	for (p = entry; p < eq;) {
+		const char *comma = memchr(p, ',', (size_t)(eq - p));
+		const char *end = comma ? comma : eq;
+		struct registry_area *grown;
+		if (!trimmed(p, (size_t)(end - p), area, sizeof(area)) || !area_code(area))
+			return sh_error_set(err, SH_EINVAL,
+					    "protocol_areas: '%.*s' is not an area code (lowercase "
+					    "letters, digits, '_' and '-', at most 63)",
+					    (int)(end - p > 80 ? 80 : end - p), p);
+		for (size_t i = 0; i < r->nareas; i++)
+			if (!strcmp(r->areas[i].area, area))
+				return sh_error_set(err, SH_EINVAL,
+						    "protocol_areas: area %s is given twice (%s "
+						    "and %s)",
+						    area, r->areas[i].name, name);
+		if (!(grown = realloc(r->areas, (r->nareas + 1) * sizeof(*grown))))
+			return sh_error_set(err, SH_ENOMEM, "out of memory");
+		r->areas = grown;
+		snprintf(grown[r->nareas].area, sizeof(grown->area), "%s", area);
+		snprintf(grown[r->nareas].name, sizeof(grown->name), "%s", name);
+		r->nareas++;
+		p = comma ? comma + 1 : eq;
+	}
+	return SH_OK;
+}
+
+static enum sh_code load_areas(struct store *s, const char *areas, int64_t now, struct registry *r,
+			       struct sh_error *err)
+{
+	enum sh_code rc;
+
+	for (const char *p = areas; p && *p;) {
+		const char *semi = strchr(p, ';');
+		size_t len = semi ? (size_t)(semi - p) : strlen(p);
+		char probe[2];
+		/* an empty entry (a trailing ';') says nothing */
+		if (trimmed(p, len, probe, sizeof(probe)) && !*probe) {
+			p += len + (semi ? 1 : 0);
+			continue;
+		}
+		if ((rc = load_area_entry(s, p, len, now, r, err)))
+			return rc;
+		p += len + (semi ? 1 : 0);
+	}
+	return SH_OK;
+}
+
+enum sh_code registry_load(struct store *s, const char *path, const char *areas, int64_t now,
+			   struct registry *r, struct sh_error *err)
 {
 	struct arena a = ARENA_INIT;
 	struct store_conn *c;
@@ -84,6 +171,8 @@ enum sh_code registry_load(struct store *s, const char *path, int64_t now, struc
 	if (path && stat(path, &st) == 0 &&
 	    (rc = store_file(s, path, now, r->current, sizeof(r->current), err)))
 		return rc;
+	if ((rc = load_areas(s, areas, now, r, err)))
+		goto out;
 	if ((rc = store_read_begin(s, &c, err)))
 		return rc;
 	rc = store_protocol_list(c, &a, &list, &n, err);
@@ -114,6 +203,11 @@ enum sh_code registry_load(struct store *s, const char *path, int64_t now, struc
 			continue;
 		}
 		buf_release(&errors);
+		protocol_describe(e->p, &errors); /* `protocol show`: every condition written out */
+		e->counts_missing = strstr(errors.data, "missing_count") != NULL;
+		e->ends_with_shifts = strstr(errors.data, "shift_end") != NULL;
+		e->tests_screening = strstr(errors.data, "screening in") != NULL;
+		buf_release(&errors);
 		e->id = list[i].id;
 		snprintf(e->name, sizeof(e->name), "%s", list[i].name);
 		snprintf(e->version, sizeof(e->version), "%s", list[i].version);
@@ -136,18 +230,29 @@ void registry_release(struct registry *r)
 	for (size_t i = 0; i < r->n; i++)
 		protocol_free(r->e[i].p);
 	free(r->e);
+	free(r->areas);
 	memset(r, 0, sizeof(*r));
 }
 
-const struct registry_entry *registry_for(const struct registry *r, const struct tz *tz, int64_t t0)
+const char *registry_protocol_of(const struct registry *r, const char *area)
+{
+	for (size_t i = 0; area && i < r->nareas; i++)
+		if (!strcmp(r->areas[i].area, area))
+			return r->areas[i].name;
+	return r->current;
+}
+
+const struct registry_entry *registry_for(const struct registry *r, const char *area,
+					  const struct tz *tz, int64_t t0)
 {
 	const struct registry_entry *best = NULL, *earliest = NULL;
+	const char *name = registry_protocol_of(r, area);
 	char day[11];
 
 	timefmt_format_date(tz_date(tz, t0), day); /* the county's day of identification */
 	for (size_t i = 0; i < r->n; i++) {
 		const struct registry_entry *e = &r->e[i];
-		if (strcmp(e->name, r->current))
+		if (strcmp(e->name, name))
 			continue;
 		if (!earliest || strcmp(e->effective, earliest->effective) < 0)
 			earliest = e;

@@ -17,26 +17,42 @@ struct registry_entry {
 	char version[64];
 	char effective[11];
 	struct protocol *p;
+	bool counts_missing;   /* a "missing_count" condition: needs the youth's earlier episodes */
+	bool ends_with_shifts; /* a "due shift_end" step: needs the rosters' shifts */
+	bool tests_screening;  /* a "screening in" condition: needs the latest screening's level */
+};
+
+/* An area whose new cases run under another protocol than the default (protocol_areas). */
+struct registry_area {
+	char area[64];
+	char name[96]; /* the protocol's name */
 };
 
 struct registry {
 	size_t n;
 	struct registry_entry *e;
-	char current[96]; /* the protocol name new cases run under */
+	char current[96];	     /* the protocol name new cases run under (the default) */
+	struct registry_area *areas; /* the areas with a protocol of their own */
+	size_t nareas;
 };
 
 /*
- * Stores the protocol file at path (when given and present) as a version, then
- * parses every stored version. Parse errors of the file are returned as
- * SH_EINVAL with its "FILE:LINE: message" lines in err->detail.
+ * Stores the protocol file at path (when given and present) as a version, and the file of
+ * each entry of areas (the protocol_areas setting: "AREA[,AREA...]=FILE" entries separated
+ * by ';', NULL or "" for none; every file must exist), then parses every stored version.
+ * Parse errors of the files are returned as SH_EINVAL with their "FILE:LINE: message"
+ * lines in err->detail, a malformed areas entry as "protocol_areas: ...".
  */
-enum sh_code registry_load(struct store *s, const char *path, int64_t now, struct registry *r,
-			   struct sh_error *err);
+enum sh_code registry_load(struct store *s, const char *path, const char *areas, int64_t now,
+			   struct registry *r, struct sh_error *err);
 void registry_release(struct registry *r);
-/* The version new cases identified at t0 run under (the version in force on the county's
- * day of t0); NULL when none is stored. */
-const struct registry_entry *registry_for(const struct registry *r, const struct tz *tz,
-					  int64_t t0);
+/* The name of the protocol new cases of area run under: its own (protocol_areas), else the
+ * default. area NULL: the default. */
+const char *registry_protocol_of(const struct registry *r, const char *area);
+/* The version new cases of area (NULL: the default protocol's) identified at t0 run under
+ * (the version in force on the county's day of t0); NULL when none is stored. */
+const struct registry_entry *registry_for(const struct registry *r, const char *area,
+					  const struct tz *tz, int64_t t0);
 const struct registry_entry *registry_by_id(const struct registry *r, int64_t id);
 /* A step's title in words: a witness item's, else the one of protocol version protocol_id;
  * the key itself when neither knows it. */

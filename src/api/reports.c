@@ -377,13 +377,14 @@ enum sh_code report_board(struct store *s, const struct registry *reg,
 	struct buf steps = BUF_INIT;
 	struct arena a = ARENA_INIT;
 	struct agency_rec *ags;
+	struct area_protocol_rec *aps;
 	struct report_query q = { 0 };
 	struct sink_ctx k = { NULL, rq->offences };
 	struct report_sink sink = { &k,		  on_recoveries,   on_event,	 on_exploiters,
 				    on_step,	  on_missing,	   on_stability, on_current,
 				    on_witnesses, on_prosecutions, on_month };
 	struct buf months = BUF_INIT;
-	size_t nags;
+	size_t nags, naps;
 	int64_t as_of = 0;
 	enum sh_code rc;
 
@@ -408,10 +409,14 @@ enum sh_code report_board(struct store *s, const struct registry *reg,
 		goto out;
 	k.m = m;
 	if ((rc = store_agency_list(c, &a, &ags, &nags, err)) ||
-	    (rc = store_report_as_of(c, &as_of, err)))
+	    (rc = store_report_as_of(c, &as_of, err)) ||
+	    (rc = store_report_area_protocols(c, &a, &aps, &naps, err)))
 		goto out;
 	for (size_t i = 0; !rc && i < nags; i++)
 		rc = metrics_set_agency(m, ags[i].id, ags[i].name);
+	/* several protocols in use: every figure per protocol too (docs/report.md) */
+	for (size_t i = 0; !rc && i < naps; i++)
+		rc = metrics_set_area_protocol(m, aps[i].area, aps[i].protocol);
 	if (!rc)
 		rc = catalogue(m, reg, rq->es);
 	if (rc) {

@@ -456,6 +456,7 @@ enum sh_code cli_open_app(struct cli_target *t, struct app *app, struct sh_error
 	/* a key file that is not this database's is refused before anything is read */
 	if ((rc = cli_open_keyed(t, true, &app->store, &app->keys, err)))
 		return rc;
+	app->protocol_areas = conf_get(&t->conf, CONF_PROTOCOL_AREAS);
 	return app_open(app, conf_get(&t->conf, CONF_PROTOCOL),
 			conf_get(&t->conf, CONF_WITNESS_RULES), conf_get(&t->conf, CONF_OFFENCES),
 			err);

@@ -114,7 +114,7 @@ static int report(int argc, char **argv, enum kind kind)
 			goto out;
 		}
 		/* the protocol versions name the steps; a database without one has no cases */
-		if (registry_load(s, NULL, (int64_t)time(NULL), &reg, &ignored))
+		if (registry_load(s, NULL, NULL, (int64_t)time(NULL), &reg, &ignored))
 			memset(&reg, 0, sizeof(reg));
 		rq.offences = off;
 		rc = report_board(s, &reg, &rq, SH_VERSION, &out, &err);

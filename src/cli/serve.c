@@ -22,6 +22,7 @@ int cmd_serve(int argc, char **argv)
 		CLI_DB_OPTIONS,
 		{ "listen", required_argument, NULL, CLI_OPT(CONF_LISTEN) },
 		{ "protocol", required_argument, NULL, CLI_OPT(CONF_PROTOCOL) },
+		{ "protocol-areas", required_argument, NULL, CLI_OPT(CONF_PROTOCOL_AREAS) },
 		{ "witness-rules", required_argument, NULL, CLI_OPT(CONF_WITNESS_RULES) },
 		{ "offences", required_argument, NULL, CLI_OPT(CONF_OFFENCES) },
 		{ "secure-cookies", no_argument, NULL, CLI_OPT(CONF_SECURE_COOKIES) },
@@ -46,7 +47,8 @@ int cmd_serve(int argc, char **argv)
 	};
 	static const char usage[] =
 		"safeharbor serve [--config FILE] [--db PATH] [--key-file FILE] [--listen ADDR:PORT]\n"
-		"                 [--protocol FILE] [--witness-rules FILE] [--offences FILE]\n"
+		"                 [--protocol FILE] [--protocol-areas AREA[,AREA]=FILE;...]\n"
+		"                 [--witness-rules FILE] [--offences FILE]\n"
 		"                 [--public-url URL]\n"
 		"                 [--secure-cookies] [--session-idle S] [--session-max S]\n"
 		"                 [--trusted-proxies LIST] [--metrics-listen ADDR:PORT]\n"
@@ -61,6 +63,9 @@ int cmd_serve(int argc, char **argv)
 		"  --protocol FILE         the protocol new cases run under (default: the installed\n"
 		"                          la-county-frp.protocol); every version loaded is kept, so\n"
 		"                          existing cases keep their deadlines\n"
+		"  --protocol-areas LIST   areas whose new cases run under another protocol:\n"
+		"                          AREA[,AREA...]=FILE entries separated by ';' (each\n"
+		"                          file checked at start; a case keeps its protocol)\n"
 		"  --witness-rules FILE    CCTV eligibility rules (default: the installed ca-cctv.rules)\n"
 		"  --offences FILE         what the arrest guardrail recognises (default: the\n"
 		"                          installed ca-offences.rules)\n"

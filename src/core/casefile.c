@@ -240,11 +240,21 @@ static size_t missing_as_of(const struct casefile *cf, int64_t known, struct mis
 			int64_t t = 0;
 			m[n].start = e->at;
 			m[n].end = 0;
+			m[n].found = 0;
 			m[n].learned = learned && !timefmt_parse_rfc3339(learned, &t) ? t : 0;
 			n++;
 			json_decref(d);
 		} else if (!strcmp(e->type, "missing_end") && n) {
 			m[n - 1].end = e->at;
+			m[n - 1].found = 0;
+			if (e->data &&
+			    strstr(e->data, "\"found_at\"")) { /* when found, if not back */
+				json_t *d = json_loads(e->data, 0, NULL);
+				const char *found = jsonh_str(d, "found_at");
+				int64_t t = 0;
+				m[n - 1].found = found && !timefmt_parse_rfc3339(found, &t) ? t : 0;
+				json_decref(d);
+			}
 		}
 	}
 	return n;
@@ -601,6 +611,11 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
 	cf->nmissing = missing_as_of(cf, INT64_MAX, cf->missing);
 	nse = step_events(cf, a, se);
 	fill_facts(cf, &cf->state, cf->missing, cf->nmissing, &f);
+	f.screening_level = ctx->screening_level;
+	f.earlier_missing = cf->earlier_missing;
+	f.nearlier_missing = cf->nearlier_missing;
+	f.shifts = cf->shifts;
+	f.nshifts = cf->nshifts;
 	f.cal = &cal;
 	f.hearings = hearings;
 	f.nhearings = all_hearings(cf, hearings);

@@ -45,6 +45,14 @@ struct casefile {
 	const struct protocol *protocol; /* the version the case is pinned to */
 	struct case_rec *siblings;	 /* the youth's other recoveries */
 	size_t nsiblings;
+	/* the starts of the youth's missing episodes on earlier recoveries, for the protocol's
+	 * "missing_count" conditions (the caller loads them when the protocol counts them) */
+	const int64_t *earlier_missing;
+	size_t nearlier_missing;
+	/* the on-call shifts of the agencies serving the case's area, for "due shift_end" (the
+	 * caller loads them when the protocol has such a step) */
+	const struct protocol_shift *shifts;
+	size_t nshifts;
 	bool *sibling_visible;	       /* may the caller know of siblings[i]? */
 	struct witness_rec *witnesses; /* prosecutions the youth is a witness in */
 	size_t nwitnesses;
@@ -92,6 +100,9 @@ struct casefile_context {
 	bool has_birth;
 	struct sh_date birth;
 	bool birth_verified; /* from a birth_date_verified event */
+	/* the latest screening's level, opened by the caller because it is sealed ("screening
+	 * in ..." conditions); NULL: none recorded */
+	const char *screening_level;
 };
 
 /*

@@ -793,6 +793,8 @@ void metrics_free(struct metrics *m)
 			buf_release(&m->durs[p][s]);
 	free(m->area_group);
 	free(m->agency_group);
+	free(m->protocol_group);
+	buf_release(&m->area_protocols);
 	free(m->gender_cat);
 	free(m->race_cat);
 	free(m->month_cat);
@@ -832,6 +834,16 @@ enum sh_code metrics_set_step(struct metrics *m, const char *key, const char *ti
 		return rc;
 	t = arena_strdup(&m->arena, title ? title : key);
 	return t ? buf_add(&m->step_titles, &t, sizeof(t)) : SH_ENOMEM;
+}
+
+enum sh_code metrics_set_area_protocol(struct metrics *m, const char *area, const char *protocol)
+{
+	struct metrics_area_protocol ap = { arena_strdup(&m->arena, area),
+					    arena_strdup(&m->arena, protocol) };
+
+	if (m->finished)
+		return SH_EINVAL;
+	return ap.area && ap.protocol ? buf_add(&m->area_protocols, &ap, sizeof(ap)) : SH_ENOMEM;
 }
 
 struct loc {
@@ -1231,12 +1243,121 @@ out:
 	return rc;
 }
 
+#define SEVERAL "(several)"
+
+/* The protocol area's recoveries ran under: its name, SEVERAL, or NULL (none given). */
+static const char *area_protocol(const struct metrics *m, const char *area)
+{
+	const struct metrics_area_protocol *ap =
+		(const struct metrics_area_protocol *)(const void *)m->area_protocols.data;
+	size_t n = m->area_protocols.len / sizeof(*ap);
+	const char *found = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(ap[i].area, area)) {
+			if (found && strcmp(found, ap[i].protocol))
+				return SEVERAL;
+			found = ap[i].protocol;
+		}
+	return found;
+}
+
+/* names in order, the NULLs (folded) last */
+static int cmp_str_nullast(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+
+	return !x || !y ? (x == NULL) - (y == NULL) : strcmp(x, y);
+}
+
+/*
+ * The groups by protocol, when the facts' areas ran under more than one: one per protocol
+ * (by name, sorted), then "(several)" (areas under more than one), "(other)" (in public,
+ * protocols under the threshold folded) and "(none)" (no recovery linked).
+ * m->protocol_group[raw area] = group index.
+ */
+static enum sh_code protocol_groups(struct metrics *m, size_t *ng)
+{
+	size_t nraw = m->areas.n, nnames = 0, first = *ng;
+	const char **of = calloc(nraw + 1, sizeof(*of)), **names = calloc(nraw + 1, sizeof(*names));
+	int64_t *recoveries = calloc(nraw + 1, sizeof(*recoveries));
+	bool several = false, other = false, unlinked = false;
+	enum sh_code rc = SH_OK;
+
+	if (!of || !names || !recoveries) {
+		rc = SH_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < nraw; i++) {
+		const char *area = dict_name(&m->areas, i);
+		size_t k = 0;
+		if (!strcmp(area, UNLINKED) || !(of[i] = area_protocol(m, area))) {
+			unlinked = true;
+			continue;
+		}
+		if (!strcmp(of[i], SEVERAL)) {
+			several = true;
+			continue;
+		}
+		while (k < nnames && strcmp(names[k], of[i]))
+			k++;
+		if (k == nnames)
+			names[nnames++] = of[i];
+		recoveries[k] += counter_get(&m->sums, KEY(F_RECOVERIES, 0, 0, 0, i));
+	}
+	if (nnames + several < 2) /* one protocol: no breakdown */
+		goto out;
+	if (!(m->protocol_group = calloc(nraw + 1, sizeof(uint32_t)))) {
+		rc = SH_ENOMEM;
+		goto out;
+	}
+	/* the recoveries counted per name before sorting: fold first, then sort what stays */
+	for (size_t k = 0; k < nnames; k++)
+		if (m->o.public_release && recoveries[k] < m->o.min_group_recoveries) {
+			other = true;
+			for (size_t i = 0; i < nraw; i++)
+				if (of[i] && !strcmp(of[i], names[k]))
+					of[i] = "(other)";
+			names[k] = NULL;
+		}
+	qsort(names, nnames, sizeof(*names), cmp_str_nullast);
+	for (size_t k = 0; !rc && k < nnames && names[k]; k++)
+		rc = add_group(m, ng, G_PROTOCOL, arena_printf(&m->arena, "protocol:%s", names[k]),
+			       names[k]);
+	if (!rc && several)
+		rc = add_group(m, ng, G_PROTOCOL, "protocol:" SEVERAL,
+			       metrics_words(m, N_("Areas under more than one protocol")));
+	if (!rc && other)
+		rc = add_group(m, ng, G_PROTOCOL, "protocol:(other)",
+			       arena_printf(&m->arena,
+					    metrics_words(m, N_("Other protocols (each under %d "
+								"recoveries)")),
+					    m->o.min_group_recoveries));
+	if (!rc && unlinked)
+		rc = add_group(m, ng, G_PROTOCOL, "protocol:(none)",
+			       metrics_words(m, N_("No recovery linked")));
+	for (size_t i = 0; !rc && i < nraw; i++) {
+		const char *key =
+			of[i] ? arena_printf(&m->arena, "protocol:%s", of[i]) : "protocol:(none)";
+		for (size_t g = first; key && g < *ng; g++)
+			if (!strcmp(m->groups[g].key, key))
+				m->protocol_group[i] = (uint32_t)g;
+	}
+	m->nprotocols = *ng - first;
+out:
+	free(of);
+	free(names);
+	free(recoveries);
+	return rc;
+}
+
 static enum sh_code make_groups(struct metrics *m, struct sh_error *err)
 {
 	size_t n = 0;
 	enum sh_code rc;
 
-	m->groups = arena_alloc(&m->arena, (m->areas.n + m->agencies.n + 5) * sizeof(*m->groups));
+	m->groups =
+		arena_alloc(&m->arena, (2 * m->areas.n + m->agencies.n + 8) * sizeof(*m->groups));
 	m->area_group = calloc(m->areas.n + 1, sizeof(uint32_t));
 	m->agency_group = calloc(m->agencies.n + 1, sizeof(uint32_t));
 	if (!m->groups || !m->area_group || !m->agency_group)
@@ -1252,6 +1373,8 @@ static enum sh_code make_groups(struct metrics *m, struct sh_error *err)
 	if ((rc = dimension_groups(m, 1, &n, m->agency_group, err)))
 		return rc == SH_ENOMEM ? sh_error_set(err, rc, "out of memory") : rc;
 	m->nagencies = n - 1 - m->nareas;
+	if ((rc = protocol_groups(m, &n)))
+		return sh_error_set(err, rc, "out of memory");
 	m->ngroups = n;
 	return SH_OK;
 }
@@ -1514,11 +1637,17 @@ static enum sh_code fill_cells(struct metrics *m)
 			stat_of(m, f, p, g)[i] += v;
 			if (!dim)
 				stat_of(m, f, p, 0)[i] += v;
+			if (!dim && m->protocol_group)
+				stat_of(m, f, p, m->protocol_group[KEY_RAW(key)])[i] += v;
 			continue;
 		}
 		m->cells[metrics_cell_index(m, f, display_cat(m, f, c), p, g)].value += v;
 		if (!dim)
 			m->cells[metrics_cell_index(m, f, display_cat(m, f, c), p, 0)].value += v;
+		if (!dim && m->protocol_group) /* an area's facts count for its protocol too */
+			m->cells[metrics_cell_index(m, f, display_cat(m, f, c), p,
+						    m->protocol_group[KEY_RAW(key)])]
+				.value += v;
 	}
 	for (size_t k = 0; k < m->mins.cap; k++) {
 		uint64_t key = m->mins.keys[k] - 1;
@@ -1527,8 +1656,14 @@ static enum sh_code fill_cells(struct metrics *m)
 		if (!m->mins.keys[k])
 			continue;
 		g = group_of(m, KEY_DIM(key), KEY_RAW(key));
-		for (int i = 0; i < 2; i++) {
-			int64_t *s = stat_of(m, F_AGE, KEY_P(key), i ? 0 : g);
+		for (int i = 0; i < 3; i++) {
+			int64_t *s;
+			if (i == 2 && (KEY_DIM(key) || !m->protocol_group))
+				break;
+			s = stat_of(m, F_AGE, KEY_P(key),
+				    i == 2 ? m->protocol_group[KEY_RAW(key)]
+				    : i	   ? 0
+					   : g);
 			if (!s[2] || v + 1 < s[2])
 				s[2] = v + 1; /* stored +1: 0 means none */
 		}
@@ -1566,6 +1701,8 @@ static enum sh_code step_percentiles(struct metrics *m)
 				cnt[0]++;
 				cnt[m->area_group[r[i].area]]++;
 				cnt[m->agency_group[r[i].agency]]++;
+				if (m->protocol_group)
+					cnt[m->protocol_group[r[i].area]]++;
 			}
 			for (size_t g = 0; g < G; g++) {
 				k50[g] = (50 * cnt[g] + 99) / 100;
@@ -1573,9 +1710,11 @@ static enum sh_code step_percentiles(struct metrics *m)
 				stat_of(m, f, p, g)[0] = cnt[g];
 			}
 			for (size_t i = 0; i < n; i++) {
-				size_t gs[3] = { 0, m->area_group[r[i].area],
-						 m->agency_group[r[i].agency] };
-				for (int j = 0; j < 3; j++) {
+				size_t gs[4] = { 0, m->area_group[r[i].area],
+						 m->agency_group[r[i].agency],
+						 m->protocol_group ? m->protocol_group[r[i].area]
+								   : 0 };
+				for (int j = 0; j < (m->protocol_group ? 4 : 3); j++) {
 					size_t g = gs[j];
 					seen[g]++;
 					if (seen[g] == k50[g])
@@ -1621,7 +1760,8 @@ static enum sh_code lb_member(struct line_builder *b, size_t cell)
 static enum sh_code suppress(struct metrics *m)
 {
 	struct line_builder b = { BUF_INIT, BUF_INIT, BUF_INIT };
-	size_t G = m->ngroups, a0 = 1, a1 = 1 + m->nareas, g1 = G;
+	size_t G = m->ngroups, a1 = 1 + m->nareas, a2 = a1 + m->nagencies;
+	const size_t lo_of[3] = { 1, a1, a2 }, hi_of[3] = { a1, a2, G };
 	struct metrics_line *lines;
 	size_t nlines;
 	enum sh_code rc = SH_OK;
@@ -1632,11 +1772,11 @@ static enum sh_code suppress(struct metrics *m)
 		const struct mfig *x = &m->figs[f];
 		if ((int)f == F_MONTHS)
 			continue;
-		/* areas add up to the total, and so do agencies */
+		/* areas add up to the total, and so do agencies and protocols */
 		for (int c = x->base_fig >= 0 ? 1 : 0; !rc && c < x->ncat; c++)
 			for (int p = 0; !rc && p < METRICS_NP; p++)
-				for (int dim = 0; !rc && dim < 2; dim++) {
-					size_t lo = dim ? a1 : a0, hi = dim ? g1 : a1;
+				for (int dim = 0; !rc && dim < 3; dim++) {
+					size_t lo = lo_of[dim], hi = hi_of[dim];
 					if (lo == hi)
 						continue;
 					rc = lb_begin(&b, metrics_cell_index(m, (int)f, c, p, 0));

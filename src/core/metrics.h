@@ -119,6 +119,12 @@ void metrics_set_as_of(struct metrics *m, int64_t as_of);
 enum sh_code metrics_set_agency(struct metrics *m, int64_t id, const char *name);
 enum sh_code metrics_set_step(struct metrics *m, const char *key, const char *title);
 
+/* The protocol (by name) recoveries of area ran under: once per pair, before
+ * metrics_finish(). When the facts' areas ran under more than one protocol, every figure is
+ * also given per protocol (groups "protocol:NAME"; an area given several protocols counts
+ * under "protocol:(several)"); with one protocol, nothing changes. */
+enum sh_code metrics_set_area_protocol(struct metrics *m, const char *area, const char *protocol);
+
 /* n recoveries identified in the period: first_in_period = the youth's first recovery in
  * that period (unique youth and their gender and race/ethnicity count there);
  * re_recovery = not the youth's first recovery ever; age in whole years at T0. */

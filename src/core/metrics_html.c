@@ -56,6 +56,7 @@ static void period_text(const struct metrics *m, int p, struct mout *b)
 #define STEP metrics_words(m, N_("Step"))
 #define BY_AREA N_("By area")
 #define BY_AGENCY N_("By identifying agency")
+#define BY_PROTOCOL N_("By protocol")
 
 /* A measure's two column heads: this period, the previous one. */
 static void period_heads(const struct metrics *m, struct mout *b)
@@ -494,6 +495,8 @@ static void group_rows(const struct metrics *m, const struct mfig *f, struct mou
 			sub_head(m, b, (size_t)cols, BY_AREA);
 		if (g == 1 + m->nareas && m->nagencies)
 			sub_head(m, b, (size_t)cols, BY_AGENCY);
+		if (g == 1 + m->nareas + m->nagencies && m->nprotocols)
+			sub_head(m, b, (size_t)cols, BY_PROTOCOL);
 		mo_adds(b, g ? "<tr><th scope=\"row\">" : "<tr class=\"all\"><th scope=\"row\">");
 		h(b, gr->label);
 		mo_adds(b, "</th>");
@@ -628,6 +631,8 @@ static void steps_by_group(const struct metrics *m, const int *order, size_t n, 
 			sub_head(m, b, nsteps + 1, BY_AREA);
 		if (g == 1 + m->nareas && m->nagencies)
 			sub_head(m, b, nsteps + 1, BY_AGENCY);
+		if (g == 1 + m->nareas + m->nagencies && m->nprotocols)
+			sub_head(m, b, nsteps + 1, BY_PROTOCOL);
 		mo_adds(b, g ? "<tr><th scope=\"row\">" : "<tr class=\"all\"><th scope=\"row\">");
 		h(b, m->groups[g].label);
 		mo_adds(b, "</th>");

@@ -86,7 +86,7 @@ struct mfig {
 	int64_t *st; /* [period][group][3]: steps n done, median, p90; age n, sum, min */
 };
 
-enum group_kind { G_ALL, G_AREA, G_AGENCY };
+enum group_kind { G_ALL, G_AREA, G_AGENCY, G_PROTOCOL };
 
 struct mgroup {
 	enum group_kind kind;
@@ -124,11 +124,12 @@ struct metrics {
 	char stability_text[1024], current_text[1024];
 	/* dimensions of the facts (raw indexes) */
 	struct dict areas, agencies, steps, genders, races, months;
-	struct buf agency_ids;	 /* int64_t per raw agency */
-	struct buf agency_names; /* const char * per raw agency (NULL until named) */
-	struct buf named_ids;	 /* int64_t: agencies named by metrics_set_agency */
-	struct buf named_names;	 /* const char * */
-	struct buf step_titles;	 /* const char * per step */
+	struct buf agency_ids;	   /* int64_t per raw agency */
+	struct buf agency_names;   /* const char * per raw agency (NULL until named) */
+	struct buf named_ids;	   /* int64_t: agencies named by metrics_set_agency */
+	struct buf named_names;	   /* const char * */
+	struct buf step_titles;	   /* const char * per step */
+	struct buf area_protocols; /* struct metrics_area_protocol, as given */
 	struct counter sums, mins;
 	struct buf durs[METRICS_NP][METRICS_MAX_STEPS]; /* struct dur_row */
 	uint32_t last_area, last_agency;
@@ -137,15 +138,21 @@ struct metrics {
 	bool have_last;
 	/* after metrics_finish() */
 	bool finished;
-	size_t ngroups, nareas, nagencies; /* groups: all, areas..., agencies... */
+	/* groups: all, areas..., agencies..., protocols... (none when one protocol) */
+	size_t ngroups, nareas, nagencies, nprotocols;
 	struct mgroup *groups;
 	uint32_t *area_group, *agency_group;	/* raw -> group */
+	uint32_t *protocol_group;		/* raw area -> its protocol's group; NULL: none */
 	int *gender_cat, *race_cat, *month_cat; /* raw -> category (months: + 1) */
 	unsigned char *month_mask;		/* per month: bit p set when it touches period p */
 	size_t nfigs;
 	struct mfig *figs;
 	struct metrics_cell *cells;
 	size_t ncells;
+};
+
+struct metrics_area_protocol {
+	const char *area, *protocol;
 };
 
 struct dur_row {

@@ -106,7 +106,7 @@ static const char *type_name(enum measure_kind k)
 
 static const char *breakdown_name(enum group_kind k)
 {
-	return k == G_ALL ? "all" : k == G_AREA ? "area" : "agency";
+	return k == G_ALL ? "all" : k == G_AREA ? "area" : k == G_AGENCY ? "agency" : "protocol";
 }
 
 static void json_figure(const struct metrics *m, const struct mfig *f, struct mout *b)

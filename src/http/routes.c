@@ -120,6 +120,7 @@ const struct route http_routes[] = {
 	/* the terms go in a body, never in a URL (browser history, proxy logs) */
 	{ "POST", "/api/v1/search", api_search, ROUTE_SIGNED_IN, 4 * KiB, NO_CASE_CONTENT },
 	{ "GET", "/api/v1/steps", api_steps, ROUTE_SIGNED_IN, 0 },
+	{ "GET", "/api/v1/protocols", api_protocols, ROUTE_SIGNED_IN, 0 },
 	{ "GET", "/api/v1/agenda", api_agenda, ROUTE_SIGNED_IN, 0, NO_CASE_CONTENT },
 	{ "GET", "/api/v1/me/calendar", api_calendar_get, ROUTE_SIGNED_IN, 0 },
 	{ "POST", "/api/v1/me/calendar", api_calendar_create, ROUTE_SIGNED_IN, 1 * KiB,

@@ -192,6 +192,9 @@ static const struct {
 	{ "the youth is not recorded as missing",
 	  "el joven no consta como desaparecido" },
 	/* api/events.c */
+	{ "the youth is found after going missing and at the latest when back (at): give a time between the two",
+	  "el joven se encuentra después de desaparecer y a más tardar al volver (at): indique una hora entre ambas" },
+	/* api/events.c */
 	{ "the youth cannot return before going missing: give a later time",
 	  "el joven no puede volver antes de desaparecer: indique una hora posterior" },
 	/* api/events.c */
@@ -518,6 +521,15 @@ static const struct {
 	/* api/registry.c */
 	{ "no protocol: %s not found and none stored; pass --protocol FILE",
 	  "no hay protocolo: no se encontró %s y no hay ninguno guardado; use --protocol ARCHIVO" },
+	/* api/registry.c */
+	{ "protocol_areas: '%.*s' is not AREA[,AREA...]=FILE (entries separated by ';')",
+	  "protocol_areas: '%.*s' no es ÁREA[,ÁREA...]=ARCHIVO (entradas separadas por ';')" },
+	/* api/registry.c */
+	{ "protocol_areas: '%.*s' is not an area code (lowercase letters, digits, '_' and '-', at most 63)",
+	  "protocol_areas: '%.*s' no es un código de área (minúsculas, dígitos, '_' y '-', 63 como máximo)" },
+	/* api/registry.c */
+	{ "protocol_areas: area %s is given twice (%s and %s)",
+	  "protocol_areas: el área %s figura dos veces (%s y %s)" },
 	/* api/registry.c */
 	{ "no stored protocol could be parsed",
 	  "no se pudo analizar ningún protocolo guardado" },
@@ -1581,6 +1593,12 @@ static const struct {
 	{ "Other agencies (each under %d recoveries)",
 	  "Otras agencias (cada una con menos de %d recuperaciones)" },
 	/* core/metrics.c */
+	{ "Areas under more than one protocol",
+	  "Áreas con más de un protocolo" },
+	/* core/metrics.c */
+	{ "Other protocols (each under %d recoveries)",
+	  "Otros protocolos (cada uno con menos de %d recuperaciones)" },
+	/* core/metrics.c */
 	{ "No recovery linked",
 	  "Ninguna recuperación vinculada" },
 	/* core/metrics.c */
@@ -1616,6 +1634,9 @@ static const struct {
 	/* core/metrics_html.c */
 	{ "By identifying agency",
 	  "Por agencia que identifica" },
+	/* core/metrics_html.c */
+	{ "By protocol",
+	  "Por protocolo" },
 	/* core/metrics_html.c */
 	{ "This period",
 	  "Este período" },

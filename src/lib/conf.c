@@ -19,6 +19,9 @@ const struct conf_def conf_defs[CONF_NKEYS] = {
 			  "address and port of the API and web app" },
 	[CONF_PROTOCOL] = { "protocol", CONF_T_PATH, NULL, NULL, false,
 			    "the protocol new cases run under" },
+	[CONF_PROTOCOL_AREAS] = { "protocol_areas", CONF_T_PATH, "", NULL, true,
+				  "areas whose new cases run under another protocol: "
+				  "AREA[,AREA...]=FILE entries separated by ';' (empty: none)" },
 	[CONF_WITNESS_RULES] = { "witness_rules", CONF_T_PATH, NULL, NULL, false,
 				 "the CCTV eligibility rules" },
 	[CONF_OFFENCES] = { "offences", CONF_T_PATH, NULL, NULL, false,

@@ -9,6 +9,13 @@
 #include <stdint.h>
 #include "lib/error.h"
 
+/* An area and a protocol (by name) its recoveries ran under: the Board report's breakdown by
+ * protocol (store_report_area_protocols). */
+struct area_protocol_rec {
+	const char *area;
+	const char *protocol;
+};
+
 struct report_query {
 	int64_t prev_from, from,
 		to;		   /* previous period [prev_from, from), report period [from, to) */

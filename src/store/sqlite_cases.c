@@ -58,6 +58,22 @@ enum sh_code sqlite_protocol_list(struct store_conn *c, struct arena *a, struct 
 	return sq_rows(sc, st, map_protocol_list, a, out, n, sizeof(**out), err);
 }
 
+#define SQ_REC struct area_protocol_rec
+static const struct sq_col area_protocol_cols[] = { SQ_C(area), SQ_C(protocol) };
+#undef SQ_REC
+SQ_MAPPER(map_area_protocol, area_protocol_cols)
+
+enum sh_code sqlite_report_area_protocols(struct store_conn *c, struct arena *a,
+					  struct area_protocol_rec **out, size_t *n,
+					  struct sh_error *err)
+{
+	static const char sql[] = "SELECT DISTINCT c.area, p.name FROM cases c"
+				  " JOIN protocols p ON p.id = c.protocol_id ORDER BY 1, 2";
+	struct sconn *sc = sconn_of(c);
+
+	return sq_rows(sc, sq_prep(sc, sql, err), map_area_protocol, a, out, n, sizeof(**out), err);
+}
+
 enum sh_code sqlite_youth_find(struct store_conn *c, const char *blind_index, int64_t *id,
 			       struct sh_error *err)
 {

@@ -501,7 +501,10 @@ static void suppress_random(void **state)
 
 /* ---- the figures, end to end ---- */
 
-static struct metrics *known(bool public_release, bool reverse)
+/* The known county; north_p and south_p: the protocols its areas ran under (NULL: none
+ * given). */
+static struct metrics *known_p(bool public_release, bool reverse, const char *north_p,
+			       const char *south_p)
 {
 	struct metrics_options o;
 	struct metrics *m = NULL;
@@ -521,6 +524,10 @@ static struct metrics *known(bool public_release, bool reverse)
 	assert_int_equal(metrics_set_agency(m, 2, "South Police"), SH_OK);
 	assert_int_equal(metrics_set_step(m, "hotline_report", "Report to the hotline"), SH_OK);
 	assert_int_equal(metrics_set_step(m, "advocate_on_scene", "Advocate on scene"), SH_OK);
+	if (north_p)
+		assert_int_equal(metrics_set_area_protocol(m, "north", north_p), SH_OK);
+	if (south_p)
+		assert_int_equal(metrics_set_area_protocol(m, "south", south_p), SH_OK);
 	for (int k = 0; k < 2; k++) {
 		if ((k == 0) != reverse) {
 			/* north: 10 first recoveries (ages 13..17, Female/female) and 2 re-recoveries */
@@ -607,6 +614,11 @@ static struct metrics *known(bool public_release, bool reverse)
 	}
 	assert_int_equal(metrics_finish(m, &err), SH_OK);
 	return m;
+}
+
+static struct metrics *known(bool public_release, bool reverse)
+{
+	return known_p(public_release, reverse, NULL, NULL);
 }
 
 static char *render(const struct metrics *m, enum metrics_format f)
@@ -764,6 +776,48 @@ static void formats(void **state)
 	metrics_free(m);
 }
 
+/* Several protocols: every figure per protocol too; one protocol: the same bytes as none. */
+static void by_protocol(void **state)
+{
+	const enum metrics_format fmts[] = { METRICS_JSON, METRICS_CSV, METRICS_HTML };
+	struct metrics *none = known(false, false), *one = known_p(false, false, "la", "la"),
+		       *two = known_p(false, false, "la", "sf"),
+		       *pub = known_p(true, false, "la", "sf");
+	char *j, *c, *h;
+
+	UNUSED(state);
+	for (size_t i = 0; i < ARRAY_SIZE(fmts); i++) {
+		char *a = render(none, fmts[i]), *b = render(one, fmts[i]);
+		assert_string_equal(a, b);
+		assert_null(strstr(b, "protocol:la"));
+		free(a);
+		free(b);
+	}
+	j = render(two, METRICS_JSON);
+	assert_has(j, "{\"key\":\"protocol:la\",\"label\":\"la\",\"breakdown\":\"protocol\"}");
+	assert_has(j, "{\"key\":\"protocol:sf\",\"label\":\"sf\",\"breakdown\":\"protocol\"}");
+	/* the areas' figures, each under its protocol; medians too (north's steps are la's) */
+	assert_has(j, "\"protocol:la\":{\"recoveries\":12,");
+	assert_has(j, "\"protocol:sf\":{\"recoveries\":3,");
+	c = render(two, METRICS_CSV);
+	assert_has(c, ",protocol,protocol:sf,sf,current,");
+	h = render(two, METRICS_HTML);
+	assert_has(h, "By protocol");
+	free(j);
+	free(c);
+	free(h);
+	/* public: sf's 3 recoveries fold into the other protocols, as its area folds */
+	j = render(pub, METRICS_JSON);
+	assert_null(strstr(j, "protocol:sf"));
+	assert_has(j, "\"protocol:(other)\"");
+	assert_has(j, "\"protocol:la\"");
+	free(j);
+	metrics_free(none);
+	metrics_free(one);
+	metrics_free(two);
+	metrics_free(pub);
+}
+
 static void csv_escaping(void **state)
 {
 	struct metrics_options o;
@@ -810,6 +864,7 @@ int main(void)
 		cmocka_unit_test(deterministic),
 		cmocka_unit_test(formats),
 		cmocka_unit_test(csv_escaping),
+		cmocka_unit_test(by_protocol),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
