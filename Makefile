@@ -1,6 +1,6 @@
 # safeharbor: `make run` to try it, `make test` to check it. See README.md.
 .DEFAULT_GOAL := all
-PKGS      := libmicrohttpd jansson sqlite3 libsodium libcurl libcrypto libqrencode
+PKGS      := libmicrohttpd jansson sqlite3 libsodium libcurl libcrypto libqrencode libpq
 CC        ?= cc
 WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)

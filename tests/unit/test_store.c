@@ -1,4 +1,5 @@
-/* The store contract, run against the SQLite backend (and later every backend). */
+/* The store contract, run against each backend (tests/unit/testdb.h): the tests in
+ * both_backends on SQLite and on PostgreSQL, the rest on SQLite. */
 #include "lib/common.h"
 #include <pthread.h>
 #include <setjmp.h>
@@ -6,26 +7,20 @@
 #include <sqlite3.h>
 #include "store/audit_chain.h"
 #include "store/store.h"
+#include "testdb.h"
 
-static char dir[64], path[128];
+static struct testdb db; /* the backend of the group running (main) */
 
 static int setup(void **state)
 {
 	UNUSED(state);
-	snprintf(dir, sizeof(dir), "/tmp/sh-store-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof(path), "%s/t.db", dir);
-	return 0;
+	return testdb_setup(&db, "store");
 }
 
 static int teardown(void **state)
 {
-	char cmd[200];
-
 	UNUSED(state);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
+	return testdb_teardown(&db);
 }
 
 static const unsigned char chain_key[AUDIT_CHAIN_KEY_LEN] = "test-audit-chain-key-32-bytes!!";
@@ -36,7 +31,8 @@ static struct store *open_store(bool create)
 	struct sh_error err = SH_ERROR_INIT;
 	struct store *s = NULL;
 
-	if (store_open(path, &o, &s, &err))
+	testdb_options(&db, &o);
+	if (store_open(db.path, &o, &s, &err))
 		fail_msg("store_open: %s", err.detail);
 	return s;
 }
@@ -75,7 +71,7 @@ static void missing_database_refused_without_create(void **state)
 	struct store *s = NULL;
 
 	UNUSED(state);
-	assert_int_equal(store_open(path, &o, &s, &err), SH_ESCHEMA);
+	assert_int_equal(store_open(db.path, &o, &s, &err), SH_ESCHEMA);
 	assert_null(s);
 	assert_non_null(strstr(err.detail, "safeharbor init"));
 }
@@ -104,24 +100,24 @@ static void newer_schema_refused_untouched(void **state)
 	struct store_options o = { .create = true };
 	struct sh_error err = SH_ERROR_INIT;
 	struct store *s = open_store(true);
-	sqlite3 *db;
+	sqlite3 *sq;
 
 	UNUSED(state);
 	store_close(s);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version=999", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-	assert_int_equal(store_open(path, &o, &s, &err), SH_ESCHEMA);
+	assert_int_equal(sqlite3_open(db.path, &sq), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(sq, "PRAGMA user_version=999", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(sq);
+	assert_int_equal(store_open(db.path, &o, &s, &err), SH_ESCHEMA);
 	assert_non_null(strstr(err.detail, "newer"));
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(db.path, &sq), SQLITE_OK);
 	{
 		sqlite3_stmt *st;
-		sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+		sqlite3_prepare_v2(sq, "PRAGMA user_version", -1, &st, NULL);
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 		assert_int_equal(sqlite3_column_int(st, 0), 999);
 		sqlite3_finalize(st);
 	}
-	sqlite3_close(db);
+	sqlite3_close(sq);
 }
 
 struct writer_arg {
@@ -361,17 +357,30 @@ static void steps_replace_leaves_exactly_the_new_rows(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test_setup_teardown(missing_database_refused_without_create, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(migrations_idempotent_and_data_kept, setup,
-						teardown),
 		cmocka_unit_test_setup_teardown(newer_schema_refused_untouched, setup, teardown),
-		cmocka_unit_test_setup_teardown(group_commit_rolls_back_only_the_failed, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(audit_chain_survives_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(steps_replace_leaves_exactly_the_new_rows, setup,
 						teardown),
 	};
-	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+	/* every operation they use exists on PostgreSQL (store/pg_internal.h PG_DONE) */
+	const struct CMUnitTest both_backends[] = {
+		cmocka_unit_test_setup_teardown(migrations_idempotent_and_data_kept, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(group_commit_rolls_back_only_the_failed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(audit_chain_survives_rollback, setup, teardown),
+	};
+	int failed = cmocka_run_group_tests_name("store (sqlite)", sqlite_only, NULL, NULL);
+
+	failed += cmocka_run_group_tests_name("store (sqlite, both backends)", both_backends, NULL,
+					      NULL);
+	if (!testdb_pg_url()) {
+		printf("store (postgresql): skipped, SAFEHARBOR_PG_URL is not set (make test-pg)\n");
+		return failed;
+	}
+	db.pg = true;
+	failed += cmocka_run_group_tests_name("store (postgresql)", both_backends, NULL, NULL);
+	return failed;
 }
