@@ -39,7 +39,7 @@ ASAN_FLAGS:= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sa
 TSAN_DIR  := build/tsan
 TSAN_FLAGS:= -O1 -g -fno-omit-frame-pointer -fsanitize=thread -DSH_JSONW_CHECK_ORDER
 
-.PHONY: all setup run test test-tsan unit api web-test deploy-test fuzz bench clean format install deb coverage
+.PHONY: all setup run test test-pg test-tsan unit api web-test deploy-test fuzz bench clean format install deb coverage
 .SECONDARY:
 all: $(REL_DIR)/safeharbor
 
@@ -90,7 +90,7 @@ $(PW_GEN): share/common-passwords.txt tools/embed_list.sh
 # needs. `make test` adds what testing needs (scripts/setup.sh test).
 .PHONY: setup-once
 setup-once:
-	@scripts/setup.sh $(if $(filter coverage,$(MAKECMDGOALS)),coverage,$(if $(filter test unit api web-test deploy-test fuzz bench,$(MAKECMDGOALS)),test,build))
+	@scripts/setup.sh $(if $(filter coverage,$(MAKECMDGOALS)),coverage,$(if $(filter test test-pg unit api web-test deploy-test fuzz bench,$(MAKECMDGOALS)),test,build))
 
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(ASAN_DIR)/tests/%)
 
@@ -235,6 +235,13 @@ test-tsan: $(TSAN_DIR)/safeharbor $(REL_DIR)/safeharbor
 	@scripts/setup.sh test
 	@$(TSAN_RUN)
 
+# The store suites again on a throwaway PostgreSQL cluster (scripts/pg-test-cluster.sh),
+# stopped afterwards; docs/architecture.md says what the PostgreSQL backend has so far.
+PG_UNIT_BINS := $(ASAN_DIR)/tests/test_store $(ASAN_DIR)/tests/test_store_pg
+test-pg: $(PG_UNIT_BINS)
+	@scripts/setup.sh test
+	@scripts/test-pg.sh $(PG_UNIT_BINS)
+
 deploy-test: $(REL_DIR)/safeharbor $(DEB_DIR)/safeharbor
 	@scripts/test-deploy.sh
 
@@ -243,6 +250,7 @@ test: $(ASAN_DIR)/safeharbor $(TSAN_DIR)/safeharbor $(UNIT_BINS) $(FUZZ_BINS) $(
 	@scripts/setup.sh test
 	@scripts/format-check.sh
 	@scripts/test-unit.sh $(UNIT_BINS)
+	@scripts/test-pg.sh $(PG_UNIT_BINS)
 	@$(FUZZ_RUN)
 	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-api.sh
 	@$(TSAN_RUN)
