@@ -272,6 +272,87 @@ static void agencies_and_users(void **state)
 	arena_release(&a);
 }
 
+/* What signing in keeps: a session with its user, a bearer token, the sealed TOTP secret
+ * (bytes, NUL included, as stored), one-time codes and steps, an OpenID Connect request. */
+static enum sh_code sign_in(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	static const unsigned char secret[] = { 's', 0, 'e', 0xff, 'd' };
+	const char *const codes[] = { "c1", "c2" };
+	struct agency_rec ag = { .name = "Agency", .kind = "advocacy", .created_at = 1 };
+	struct user_rec u = { .username = "adv",
+			      .display_name = "Synthetic",
+			      .role = "member",
+			      .password_hash = "x" };
+	struct session_rec se = { .id_hash = "sess", .csrf_token = "csrf", .last_seen = 10 };
+	struct token_rec t = { .hash = "tok", .label = "feed", .expires_at = 99 };
+	struct oidc_request_rec o = { "state", "bind", "nonce", "verifier", "/", 50 };
+	bool fresh, used;
+	enum sh_code rc;
+
+	UNUSED(arg);
+	if ((rc = store_agency_insert(c, &ag, err)))
+		return rc;
+	u.agency_id = ag.id;
+	if ((rc = store_user_insert(c, &u, err)))
+		return rc;
+	se.user_id = t.user_id = u.id;
+	if ((rc = store_session_insert(c, &se, err)) ||
+	    (rc = store_session_touch(c, "sess", 20, err)) ||
+	    (rc = store_token_insert(c, &t, err)) ||
+	    (rc = store_user_totp_set(c, u.id, secret, sizeof(secret), 30, err)) ||
+	    (rc = store_user_totp_use(c, u.id, 7, &fresh, err)) || !fresh ||
+	    (rc = store_user_totp_use(c, u.id, 7, &fresh, err)) || fresh ||
+	    (rc = store_recovery_codes_set(c, u.id, codes, 2, err)) ||
+	    (rc = store_recovery_code_use(c, u.id, "c2", 40, &used, err)) || !used ||
+	    (rc = store_recovery_code_use(c, u.id, "c2", 41, &used, err)) || used ||
+	    (rc = store_oidc_request_put(c, &o, 0, err)))
+		return rc ? rc : sh_error_set(err, SH_EINTERNAL, "a step or code was taken twice");
+	return SH_OK;
+}
+
+static enum sh_code take_oidc(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	return store_oidc_request_take(c, "state", arg, &(struct oidc_request_rec){ 0 }, err);
+}
+
+static void sign_in_records(void **state)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct arena a = ARENA_INIT;
+	struct store *s = open_store(true);
+	struct store_conn *c;
+	struct session_rec se;
+	struct token_rec t, *tl;
+	struct user_rec u;
+	size_t n;
+	int left;
+
+	UNUSED(state);
+	assert_int_equal(store_write(s, sign_in, NULL, &err), SH_OK);
+	assert_int_equal(store_write(s, take_oidc, &a, &err), SH_OK);
+	assert_int_equal(store_write(s, take_oidc, &a, &err), SH_ENOTFOUND);
+	assert_int_equal(store_read_begin(s, &c, &err), SH_OK);
+	assert_int_equal(store_session_get(c, "sess", &a, &se, &u, &err), SH_OK);
+	assert_int_equal(se.last_seen, 20);
+	assert_string_equal(se.stage, "full");
+	assert_string_equal(u.username, "adv");
+	assert_int_equal(u.totp_secret_len, 5);
+	assert_memory_equal(u.totp_secret,
+			    "s\0e\xff"
+			    "d",
+			    5);
+	assert_int_equal(u.totp_last_step, 7);
+	assert_int_equal(store_token_get(c, "tok", &a, &t, &u, &err), SH_OK);
+	assert_string_equal(t.scope, "write");
+	assert_int_equal(store_token_list(c, 0, &a, &tl, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_recovery_codes_left(c, u.id, &left, &err), SH_OK);
+	assert_int_equal(left, 1);
+	store_read_end(c);
+	store_close(s);
+	arena_release(&a);
+}
+
 /* ---- two servers on one database ---- */
 
 #define KEYS 40
@@ -450,6 +531,7 @@ int main(void)
 		cmocka_unit_test_setup(concurrent_starts_migrate_once, setup),
 		cmocka_unit_test_setup(missing_operation_says_so, setup),
 		cmocka_unit_test_setup(agencies_and_users, setup),
+		cmocka_unit_test_setup(sign_in_records, setup),
 		cmocka_unit_test_setup(two_servers_one_key_one_chain, setup),
 		cmocka_unit_test_setup(reads_see_one_snapshot, setup),
 	};
