@@ -30,6 +30,8 @@
 #define PG_DONE_audit_append ~,
 #define PG_DONE_audit_scan ~,
 #define PG_DONE_audit_head ~,
+#define PG_DONE_event_chain_scan ~,
+#define PG_DONE_audit_orphan_anchor ~,
 #define PG_DONE_agency_insert ~,
 #define PG_DONE_agency_get ~,
 #define PG_DONE_agency_list ~,
@@ -57,14 +59,32 @@
 #define PG_DONE_session_revoke ~,
 #define PG_DONE_derived_put ~,
 #define PG_DONE_derived_get ~,
+#define PG_DONE_case_agency_of ~,
+#define PG_DONE_case_ids ~,
 #define PG_DONE_token_insert ~,
 #define PG_DONE_token_get ~,
 #define PG_DONE_token_list ~,
 #define PG_DONE_token_revoke ~,
 #define PG_DONE_protocol_put ~,
 #define PG_DONE_protocol_list ~,
+#define PG_DONE_youth_find ~,
+#define PG_DONE_youth_insert ~,
+#define PG_DONE_case_insert ~,
+#define PG_DONE_case_get ~,
+#define PG_DONE_youth_recoveries ~,
+#define PG_DONE_case_siblings ~,
+#define PG_DONE_case_set_closed ~,
+#define PG_DONE_case_query ~,
+#define PG_DONE_case_agency_add ~,
+#define PG_DONE_case_agencies ~,
+#define PG_DONE_event_insert ~,
+#define PG_DONE_events_list ~,
+#define PG_DONE_events_by_type ~,
+#define PG_DONE_steps_replace ~,
+#define PG_DONE_steps_list ~,
 #define PG_DONE_idem_get ~,
 #define PG_DONE_idem_put ~,
+#define PG_DONE_audit_for_case ~,
 #define PG_DONE_notice_insert ~,
 #define PG_DONE_notice_list ~,
 #define PG_DONE_agency_update ~,
@@ -215,5 +235,10 @@ enum sh_code pg_rows(PGresult *res, pg_map_fn *map, struct arena *a, void *out, 
 enum sh_code pg_value(PGresult *res, int64_t *out, struct sh_error *err);
 /* The same as text copied into a (NULL without a row or for NULL). */
 enum sh_code pg_text_value(PGresult *res, struct arena *a, char **out, struct sh_error *err);
+
+/* The anchor row of an event just written or changed (store/audit_chain.h; pg_records.c);
+ * at is the anchor's time. */
+enum sh_code pg_audit_anchor(struct store_conn *c, const struct event_rec *ev, size_t data_len,
+			     int64_t at, const char *detail, struct sh_error *err);
 
 #endif

@@ -135,6 +135,109 @@ enum sh_code pg_audit_head(struct store_conn *c, int64_t *seq, char hash[65], st
 	return SH_OK;
 }
 
+/* ---- events in the chain ---- */
+
+#define EVENT_CHAIN_COLS                                                                    \
+	"e.id, e.case_id, e.type, e.section, e.at, e.recorded_at, e.user_id, e.agency_id,"  \
+	" COALESCE(e.amends, 0), e.data, e.sealed,"                                         \
+	" (SELECT seq FROM audit a WHERE a.ref_event = e.id ORDER BY seq DESC LIMIT 1),"    \
+	" (SELECT ref_mac FROM audit a WHERE a.ref_event = e.id ORDER BY seq DESC LIMIT 1)" \
+	" FROM events e"
+
+static void read_event_chain(const PGresult *res, int row, struct arena *a,
+			     struct event_chain_rec *r)
+{
+	struct event_rec *e = &r->ev;
+
+	memset(r, 0, sizeof(*r));
+	e->id = pg_col_int(res, row, 0);
+	e->case_id = pg_col_text(res, row, 1, a);
+	e->type = pg_col_text(res, row, 2, a);
+	e->section = pg_col_text(res, row, 3, a);
+	e->at = pg_col_int(res, row, 4);
+	e->recorded_at = pg_col_int(res, row, 5);
+	e->user_id = pg_col_int(res, row, 6);
+	e->agency_id = pg_col_int(res, row, 7);
+	e->amends = pg_col_int(res, row, 8);
+	e->data = pg_col_text(res, row, 9, a);
+	r->data_len = (size_t)PQgetlength(res, row, 9);
+	e->sealed = pg_col_blob(res, row, 10, a, &e->sealed_len);
+	r->anchor_seq = pg_col_int(res, row, 11);
+	r->anchor_mac = pg_col_text(res, row, 12, a);
+}
+
+/* A page at a time (by id), as pg_audit_scan. */
+enum sh_code pg_event_chain_scan(struct store_conn *c,
+				 int (*fn)(const struct event_chain_rec *e, void *arg), void *arg,
+				 struct sh_error *err)
+{
+	static const char sql[] = "SELECT " EVENT_CHAIN_COLS " WHERE e.id > $1 ORDER BY e.id"
+				  " LIMIT 1000";
+	int64_t after = 0;
+
+	for (;;) {
+		PGresult *res = pg_exec(pconn_of(c), sql, PG_VALS(pg_int(after)), err);
+		int rows, stop = 0;
+
+		if (!res)
+			return err->code;
+		rows = PQntuples(res);
+		for (int r = 0; r < rows && !stop; r++) {
+			struct arena a = ARENA_INIT;
+			struct event_chain_rec e;
+			read_event_chain(res, r, &a, &e);
+			after = e.ev.id;
+			stop = fn(&e, arg);
+			arena_release(&a);
+		}
+		PQclear(res);
+		if (stop || rows < AUDIT_PAGE)
+			return SH_OK;
+	}
+}
+
+enum sh_code pg_audit_orphan_anchor(struct store_conn *c, int64_t *seq, int64_t *event_id,
+				    struct sh_error *err)
+{
+	static const char sql[] = "SELECT a.seq, a.ref_event FROM audit a"
+				  " WHERE a.ref_event IS NOT NULL AND NOT EXISTS"
+				  " (SELECT 1 FROM events e WHERE e.id = a.ref_event)"
+				  " ORDER BY a.seq LIMIT 1";
+	PGresult *res = pg_exec(pconn_of(c), sql, PG_NONE, err);
+
+	*seq = *event_id = 0;
+	if (!res)
+		return err->code;
+	if (PQntuples(res) > 0) {
+		*seq = pg_col_int(res, 0, 0);
+		*event_id = pg_col_int(res, 0, 1);
+	}
+	PQclear(res);
+	return SH_OK;
+}
+
+enum sh_code pg_audit_anchor(struct store_conn *c, const struct event_rec *ev, size_t data_len,
+			     int64_t at, const char *detail, struct sh_error *err)
+{
+	struct audit_entry e = { 0 };
+	char mac[65];
+
+	if (!pstore_of(c)->has_audit_key)
+		return sh_error_set(err, SH_EINTERNAL,
+				    "the audit chain key is not loaded (the database was opened "
+				    "without its key file)");
+	audit_chain_event_mac(pstore_of(c)->audit_key, ev, data_len, mac);
+	e.at = at;
+	e.user_id = ev->user_id;
+	e.agency_id = ev->agency_id;
+	e.action = AUDIT_ANCHOR_ACTION;
+	e.outcome = "ok";
+	e.detail = detail;
+	e.ref_event = ev->id;
+	e.ref_mac = mac;
+	return pg_audit_append(c, &e, err);
+}
+
 /* ---- idempotency keys ---- */
 
 struct idem {

@@ -161,7 +161,9 @@ static const char baseline[] =
 	"  name_confidential BIGINT NOT NULL DEFAULT 0,"
 	"  indicators" T " NOT NULL DEFAULT '[]',"
 	"  closed_at BIGINT NOT NULL DEFAULT 0,"
-	"  close_reason" T ");"
+	"  close_reason" T ","
+	/* the order cases were stored in (SQLite's rowid): case_ids lists by it */
+	"  seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE);"
 	"CREATE INDEX cases_youth ON cases(youth_id, recovery_no);"
 	"CREATE INDEX cases_identified ON cases(identified_at);"
 	"CREATE TABLE case_agencies ("

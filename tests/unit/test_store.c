@@ -355,14 +355,134 @@ static void steps_replace_leaves_exactly_the_new_rows(void **state)
 	store_close(s);
 }
 
+/* An identification and the reads of its case, as the API makes them: the case with its
+ * youth, its agencies, its timeline (each event anchored in the audit chain), what the
+ * agency owes, pages of the list. */
+static enum sh_code identify_case(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	const struct step_rec steps[] = {
+		{ "a", 0, "law_enforcement", NULL, "pending", 100, 300, 0 },
+		{ "b", 0, "medical", "law_enforcement", "pending", 100, 200, 0 },
+	};
+	struct event_rec ev = { .case_id = "SH-STEPS",
+				.type = "identified",
+				.section = "le",
+				.at = 100,
+				.recorded_at = 101,
+				.user_id = 1,
+				.agency_id = 1,
+				.data = "{\"k\":1}",
+				.sealed = (const unsigned char *)"\0\1",
+				.sealed_len = 2 };
+	struct event_rec fix = { .case_id = "SH-STEPS",
+				 .type = "note",
+				 .section = "le",
+				 .at = 110,
+				 .recorded_at = 111,
+				 .user_id = 1,
+				 .agency_id = 1 };
+	enum sh_code rc;
+
+	UNUSED(arg);
+	if ((rc = make_case(c, NULL, err)) ||
+	    (rc = store_case_agency_add(c, "SH-STEPS", 1, "identified", 100, err)) ||
+	    (rc = store_event_insert(c, &ev, err)))
+		return rc;
+	fix.amends = ev.id;
+	if ((rc = store_event_insert(c, &fix, err)))
+		return rc;
+	return store_steps_replace(c, "SH-STEPS", steps, ARRAY_SIZE(steps), err);
+}
+
+static int count_anchored(const struct event_chain_rec *e, void *arg)
+{
+	if (e->anchor_seq > 0 && e->anchor_mac)
+		(*(int *)arg)++;
+	return 0;
+}
+
+static void case_and_timeline_read_back(void **state)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct arena a = ARENA_INIT;
+	struct store *s = open_store(true);
+	struct store_conn *c;
+	struct case_rec k;
+	struct case_agency_rec *ag;
+	struct event_rec *ev;
+	struct owed_rec *owed;
+	struct case_query q = { .agency_id = 1, .owner = "law_enforcement", .limit = 10 };
+	char **ids;
+	size_t n;
+	bool joined;
+	int64_t left, orphan, orphan_event;
+	int anchored = 0, recoveries;
+
+	UNUSED(state);
+	assert_int_equal(store_write(s, identify_case, NULL, &err), SH_OK);
+	assert_int_equal(store_read_begin(s, &c, &err), SH_OK);
+	assert_int_equal(store_case_get(c, "SH-STEPS", &a, &k, &err), SH_OK);
+	assert_string_equal(k.area, "compton");
+	assert_int_equal(k.age, 15);
+	assert_int_equal(k.identity_len, 6);
+	assert_memory_equal(k.identity, "sealed", 6);
+	assert_string_equal(k.indicators, "[]");
+	assert_int_equal(store_case_get(c, "SH-NONE", &a, &k, &err), SH_ENOTFOUND);
+	assert_int_equal(store_youth_recoveries(c, 1, &recoveries, &err), SH_OK);
+	assert_int_equal(recoveries, 1);
+	assert_int_equal(store_case_agencies(c, "SH-STEPS", &a, &ag, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ag[0].name, "Agency");
+	assert_int_equal(store_case_agency_of(c, "SH-STEPS", 1, &joined, &left, &err), SH_OK);
+	assert_true(joined);
+	assert_int_equal(store_events_list(c, "SH-STEPS", &a, &ev, &n, &err), SH_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(ev[0].data, "{\"k\":1}");
+	assert_int_equal(ev[0].sealed_len, 2);
+	assert_memory_equal(ev[0].sealed, "\0\1", 2);
+	assert_string_equal(ev[1].data, "{}");
+	assert_int_equal(ev[1].amends, ev[0].id);
+	assert_null(ev[1].sealed);
+	assert_int_equal(store_events_by_type(c, "note", 0, 1000, 0, 10, &a, &ev, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ev[0].case_area, "compton");
+	assert_int_equal(store_event_chain_scan(c, count_anchored, &anchored, &err), SH_OK);
+	assert_int_equal(anchored, 2);
+	assert_int_equal(store_audit_orphan_anchor(c, &orphan, &orphan_event, &err), SH_OK);
+	assert_int_equal(orphan, 0);
+	/* the case at its earliest step the agency's kind owns (b, owned second) */
+	assert_int_equal(store_case_query(c, &q, &a, &owed, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(owed[0].step, "b");
+	assert_int_equal(owed[0].due_at, 200);
+	assert_int_equal(owed[0].opened_at, 100);
+	/* the next page is empty; so is another kind's list, past the cases with nothing due */
+	q.after_due = 200;
+	q.after_id = "SH-STEPS";
+	assert_int_equal(store_case_query(c, &q, &a, &owed, &n, &err), SH_OK);
+	assert_int_equal(n, 0);
+	q = (struct case_query){ .agency_id = 1, .owner = "advocacy", .limit = 10 };
+	assert_int_equal(store_case_query(c, &q, &a, &owed, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_null(owed[0].step);
+	q.after_due = INT64_MAX;
+	q.after_id = "SH-STEPS";
+	assert_int_equal(store_case_query(c, &q, &a, &owed, &n, &err), SH_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_case_ids(c, &a, &ids, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[0], "SH-STEPS");
+	store_read_end(c);
+	store_close(s);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test_setup_teardown(missing_database_refused_without_create, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(newer_schema_refused_untouched, setup, teardown),
-		cmocka_unit_test_setup_teardown(steps_replace_leaves_exactly_the_new_rows, setup,
-						teardown),
 	};
 	/* every operation they use exists on PostgreSQL (store/pg_internal.h PG_DONE) */
 	const struct CMUnitTest both_backends[] = {
@@ -371,6 +491,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(group_commit_rolls_back_only_the_failed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(audit_chain_survives_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(steps_replace_leaves_exactly_the_new_rows, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(case_and_timeline_read_back, setup, teardown),
 	};
 	int failed = cmocka_run_group_tests_name("store (sqlite)", sqlite_only, NULL, NULL);
 
