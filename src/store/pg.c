@@ -200,7 +200,15 @@ enum sh_code pg_insert(struct store_conn *c, const char *sql, int64_t *id, const
 
 int64_t pg_col_int(const PGresult *res, int r, int col)
 {
-	return PQgetisnull(res, r, col) ? 0 : strtoll(PQgetvalue(res, r, col), NULL, 10);
+	const char *v;
+
+	if (PQgetisnull(res, r, col))
+		return 0;
+	v = PQgetvalue(res, r, col);
+	/* a boolean (EXISTS, a comparison) reads as SQLite's 0 or 1 */
+	if (*v == 't' || *v == 'f')
+		return *v == 't';
+	return strtoll(v, NULL, 10);
 }
 
 char *pg_col_text(const PGresult *res, int r, int col, struct arena *a)

@@ -159,12 +159,13 @@ static void concurrent_starts_migrate_once(void **state)
 	assert_string_equal(psql("SELECT count(*) FROM audit_head", v, sizeof(v)), "1");
 }
 
+/* an operation not written yet (pg_internal.h PG_DONE): retention holds */
 static enum sh_code call_missing(struct store_conn *c, void *arg, struct sh_error *err)
 {
-	struct arena *a = arg;
-	struct case_rec r;
+	struct hold_rec *holds;
+	size_t n;
 
-	return store_case_get(c, "SH-1", a, &r, err);
+	return store_hold_list(c, arg, &holds, &n, err);
 }
 
 static void missing_operation_says_so(void **state)
@@ -175,7 +176,7 @@ static void missing_operation_says_so(void **state)
 
 	UNUSED(state);
 	assert_int_equal(store_write(s, call_missing, &a, &err), SH_ESTORE);
-	assert_string_equal(err.detail, "not yet available on PostgreSQL: case_get");
+	assert_string_equal(err.detail, "not yet available on PostgreSQL: hold_list");
 	store_close(s);
 	arena_release(&a);
 }
@@ -489,6 +490,145 @@ static void two_servers_one_key_one_chain(void **state)
 	store_close(s[1]);
 }
 
+/* ---- the delivery outbox claimed from two servers ---- */
+
+#define MESSAGES 30
+
+/* A case, its agency and user, and MESSAGES pending messages due now. */
+static enum sh_code fill_outbox(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct agency_rec ag = { .name = "Agency", .kind = "advocacy", .created_at = 1 };
+	struct user_rec u = { .username = "adv",
+			      .display_name = "Synthetic",
+			      .role = "member",
+			      .password_hash = "x" };
+	struct protocol_rec p = {
+		.name = "p", .version = "1", .effective = "2015-01-01", .text = "x", .sha = "s"
+	};
+	struct youth_rec y = { .identity = (const unsigned char *)"x", .identity_len = 1 };
+	struct case_rec k = { .id = "SH-OUT",
+			      .recovery_no = 1,
+			      .area = "compton",
+			      .youth_status = "none",
+			      .age = 15 };
+	enum sh_code rc;
+
+	UNUSED(arg);
+	if ((rc = store_agency_insert(c, &ag, err)) || (rc = store_protocol_put(c, &p, err)) ||
+	    (rc = store_youth_insert(c, &y, err)))
+		return rc;
+	u.agency_id = k.identified_by_agency = ag.id;
+	if ((rc = store_user_insert(c, &u, err)))
+		return rc;
+	k.youth_id = y.id;
+	k.protocol_id = p.id;
+	k.identified_by_user = u.id;
+	if ((rc = store_case_insert(c, &k, err)))
+		return rc;
+	for (int i = 0; i < MESSAGES; i++) {
+		char step[16];
+		struct outbox_rec o = { .kind = "due_soon",
+					.role = "on_call",
+					.case_id = "SH-OUT",
+					.step = step,
+					.step_title = "Step",
+					.area = "compton",
+					.agency_id = ag.id,
+					.user_id = u.id,
+					.channel = "email",
+					.target = "adv@example.test",
+					.next_attempt_at = 100 };
+		bool inserted;
+		snprintf(step, sizeof(step), "s%d", i);
+		if ((rc = store_outbox_insert(c, &o, &inserted, err)))
+			return rc;
+		/* the same cause again: never two messages */
+		if ((rc = store_outbox_insert(c, &o, &inserted, err)) || inserted)
+			return rc ? rc
+				  : sh_error_set(err, SH_EINTERNAL, "a cause was stored twice");
+	}
+	return SH_OK;
+}
+
+struct claimer {
+	struct store *s;
+	char worker[16];
+	int64_t ids[MESSAGES];
+	int n, errors;
+};
+
+struct claim_arg {
+	struct claimer *cl;
+	size_t got;
+};
+
+static enum sh_code claim_some(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct claim_arg *ca = arg;
+	struct arena a = ARENA_INIT;
+	struct outbox_rec *rows;
+	enum sh_code rc =
+		store_outbox_claim(c, ca->cl->worker, 150, 10000, 2, &a, &rows, &ca->got, err);
+
+	for (size_t i = 0; !rc && i < ca->got && ca->cl->n < MESSAGES; i++)
+		ca->cl->ids[ca->cl->n++] = rows[i].id;
+	arena_release(&a);
+	return rc;
+}
+
+static void *claimer(void *p)
+{
+	struct claimer *cl = p;
+
+	for (;;) {
+		struct claim_arg ca = { cl, 0 };
+		struct sh_error err = SH_ERROR_INIT;
+		if (store_write(cl->s, claim_some, &ca, &err)) {
+			cl->errors++;
+			break;
+		}
+		if (!ca.got)
+			break;
+	}
+	return NULL;
+}
+
+static void outbox_claimed_once_across_servers(void **state)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct store *s[2];
+	struct claimer cl[2 * THREADS];
+	pthread_t th[2 * THREADS];
+	/* ids: a conflicting insert uses one up too, as PostgreSQL's sequences do */
+	int seen[2 * MESSAGES + 1] = { 0 }, total = 0;
+
+	UNUSED(state);
+	s[0] = open_store(true);
+	s[1] = open_store(false);
+	assert_int_equal(store_write(s[0], fill_outbox, NULL, &err), SH_OK);
+	for (int i = 0; i < 2 * THREADS; i++) {
+		memset(&cl[i], 0, sizeof(cl[i]));
+		cl[i].s = s[i % 2];
+		snprintf(cl[i].worker, sizeof(cl[i].worker), "w%d", i);
+		pthread_create(&th[i], NULL, claimer, &cl[i]);
+	}
+	for (int i = 0; i < 2 * THREADS; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < 2 * THREADS; i++) {
+		assert_int_equal(cl[i].errors, 0);
+		for (int k = 0; k < cl[i].n; k++) {
+			assert_in_range(cl[i].ids[k], 1, 2 * MESSAGES);
+			seen[cl[i].ids[k]]++;
+			total++;
+		}
+	}
+	assert_int_equal(total, MESSAGES);
+	for (int id = 1; id <= 2 * MESSAGES; id++)
+		assert_in_range(seen[id], 0, 1);
+	store_close(s[0]);
+	store_close(s[1]);
+}
+
 /* A read transaction sees one snapshot: a write committed meanwhile is not in it. */
 static enum sh_code put_v(struct store_conn *c, void *arg, struct sh_error *err)
 {
@@ -533,6 +673,7 @@ int main(void)
 		cmocka_unit_test_setup(agencies_and_users, setup),
 		cmocka_unit_test_setup(sign_in_records, setup),
 		cmocka_unit_test_setup(two_servers_one_key_one_chain, setup),
+		cmocka_unit_test_setup(outbox_claimed_once_across_servers, setup),
 		cmocka_unit_test_setup(reads_see_one_snapshot, setup),
 	};
 
