@@ -477,6 +477,74 @@ static void case_and_timeline_read_back(void **state)
 	arena_release(&a);
 }
 
+/* A prosecution with its defendant (the name sealed: bytes), hearing and witness, read back
+ * by the case and on the agency's agenda; a second prosecution with the number is refused. */
+static enum sh_code prosecute(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct prosecution_rec p = { .agency_id = 1,
+				     .court_case_number = "BA-1",
+				     .court = "Synthetic Court",
+				     .charges = "[\"236.1\"]",
+				     .filed_at = 100 };
+	struct prosecution_rec again = p;
+	struct defendant_rec d = { .role = "buyer",
+				   .name_sealed = (const unsigned char *)"\1\0x",
+				   .name_len = 3,
+				   .charges = "[]" };
+	struct hearing_rec h = { .kind = "trial", .at = 500 };
+	struct witness_rec w = { .case_id = "SH-STEPS", .listed_at = 120 };
+	enum sh_code rc;
+
+	UNUSED(arg);
+	if ((rc = identify_case(c, NULL, err)) || (rc = store_prosecution_insert(c, &p, err)))
+		return rc;
+	rc = store_prosecution_insert(c, &again, err);
+	if (rc != SH_ECONFLICT || strcmp(err->fields[0].field, "court_case_number"))
+		return sh_error_set(err, SH_EINTERNAL, "a second BA-1 was not refused");
+	sh_error_init(err);
+	d.prosecution_id = h.prosecution_id = w.prosecution_id = p.id;
+	if ((rc = store_defendant_insert(c, &d, err)) || (rc = store_hearing_insert(c, &h, err)) ||
+	    (rc = store_witness_insert(c, &w, err)))
+		return rc;
+	return store_prosecution_set_outcome(c, p.id, "plea", 600, err);
+}
+
+static void court_records_read_back(void **state)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct arena a = ARENA_INIT;
+	struct store *s = open_store(true);
+	struct store_conn *c;
+	struct prosecution_rec *p;
+	struct defendant_rec *d;
+	struct witness_rec *w;
+	struct agenda_hearing_rec *ah;
+	struct agenda_query q = {
+		.agency_id = 1, .owner = "law_enforcement", .from = 0, .to = 1000, .limit = 10
+	};
+	size_t n;
+
+	UNUSED(state);
+	assert_int_equal(store_write(s, prosecute, NULL, &err), SH_OK);
+	assert_int_equal(store_read_begin(s, &c, &err), SH_OK);
+	assert_int_equal(store_prosecution_list(c, 1, &a, &p, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(p[0].outcome, "plea");
+	assert_int_equal(store_defendants_list(c, p[0].id, &a, &d, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(d[0].name_len, 3);
+	assert_memory_equal(d[0].name_sealed, "\1\0x", 3);
+	assert_int_equal(store_witnesses_list(c, "SH-STEPS", 0, &a, &w, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(w[0].court_case_number, "BA-1");
+	assert_int_equal(store_agenda_hearings(c, &q, &a, &ah, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ah[0].case_id, "SH-STEPS");
+	store_read_end(c);
+	store_close(s);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest sqlite_only[] = {
@@ -494,6 +562,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(steps_replace_leaves_exactly_the_new_rows, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(case_and_timeline_read_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(court_records_read_back, setup, teardown),
 	};
 	int failed = cmocka_run_group_tests_name("store (sqlite)", sqlite_only, NULL, NULL);
 
