@@ -545,6 +545,91 @@ static void court_records_read_back(void **state)
 	arena_release(&a);
 }
 
+/* Finding a case: by the youth's index terms (every one), by a part of its id, overdue;
+ * its named worker and the caseloads; a saved filter. */
+static enum sh_code index_case(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	const char *const terms[] = { "t-name", "t-birth" };
+	const char *const more[] = { "t-alias" };
+	struct user_rec u = { .agency_id = 1,
+			      .username = "worker",
+			      .display_name = "Synthetic Worker",
+			      .role = "member",
+			      .password_hash = "x" };
+	struct event_rec ev = {
+		.case_id = "SH-STEPS", .type = "worker_assigned", .section = "le", .at = 120
+	};
+	enum sh_code rc;
+
+	UNUSED(arg);
+	if ((rc = identify_case(c, NULL, err)) || (rc = store_user_insert(c, &u, err)) ||
+	    (rc = store_event_insert(c, &ev, err)) ||
+	    (rc = store_youth_search_set(c, 1, 7, terms, 2, err)) ||
+	    (rc = store_youth_search_add(c, 1, more, 1, err)) ||
+	    (rc = store_youth_search_add(c, 1, more, 1, err)) ||
+	    (rc = store_case_worker_set(c, "SH-STEPS", 1, u.id, 120, ev.id, err)) ||
+	    (rc = store_case_set_confidential(c, "SH-STEPS", true, err)))
+		return rc;
+	return store_pref_set(c, u.id, "list", "{\"area\":\"compton\"}", 130, err);
+}
+
+static void finding_cases(void **state)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct arena a = ARENA_INIT;
+	struct store *s = open_store(true);
+	struct store_conn *c;
+	struct case_search q = { .agency_id = 1,
+				 .owner = "law_enforcement",
+				 .now = 250,
+				 .terms = { "t-alias", "t-birth" },
+				 .nterms = 2,
+				 .confidential_ok = true,
+				 .open = -1,
+				 .limit = 10 };
+	struct caseload_rec *loads;
+	const char **ids;
+	char *pref;
+	int64_t worker;
+	size_t n;
+
+	UNUSED(state);
+	assert_int_equal(store_write(s, index_case, NULL, &err), SH_OK);
+	assert_int_equal(store_read_begin(s, &c, &err), SH_OK);
+	assert_int_equal(store_case_search(c, &q, &a, &ids, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[0], "SH-STEPS");
+	q.confidential_ok = false; /* PC 293: a name does not find it */
+	assert_int_equal(store_case_search(c, &q, &a, &ids, &n, &err), SH_OK);
+	assert_int_equal(n, 0);
+	q = (struct case_search){ .agency_id = 1,
+				  .owner = "law_enforcement",
+				  .now = 250,
+				  .id_part = "STEP",
+				  .open = 1,
+				  .overdue = true,
+				  .limit = 10 };
+	assert_int_equal(store_case_search(c, &q, &a, &ids, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	q.open = 0;
+	assert_int_equal(store_case_search(c, &q, &a, &ids, &n, &err), SH_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_case_worker_get(c, "SH-STEPS", 1, &worker, &err), SH_OK);
+	assert_true(worker > 0);
+	assert_int_equal(store_caseloads(c, 1, "law_enforcement", 250, &a, &loads, &n, &err),
+			 SH_OK);
+	assert_int_equal(n, 2); /* the worker, then nobody */
+	assert_int_equal(loads[0].user_id, worker);
+	assert_int_equal(loads[0].open_cases, 1);
+	assert_int_equal(loads[0].overdue_steps, 1);
+	assert_int_equal(loads[1].open_cases, 0);
+	assert_int_equal(store_pref_get(c, worker, "list", &a, &pref, &err), SH_OK);
+	assert_string_equal(pref, "{\"area\":\"compton\"}");
+	store_read_end(c);
+	store_close(s);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest sqlite_only[] = {
@@ -563,6 +648,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(case_and_timeline_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(court_records_read_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(finding_cases, setup, teardown),
 	};
 	int failed = cmocka_run_group_tests_name("store (sqlite)", sqlite_only, NULL, NULL);
 
