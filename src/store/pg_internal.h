@@ -120,6 +120,10 @@
 #define PG_DONE_outbox_ack ~,
 #define PG_DONE_step_alert_candidates ~,
 #define PG_DONE_step_alert_mark ~,
+#define PG_DONE_sealed_list ~,
+#define PG_DONE_sealed_first ~,
+#define PG_DONE_sealed_set ~,
+#define PG_DONE_gauges ~,
 #define PG_DONE_youth_search_set ~,
 #define PG_DONE_youth_search_add ~,
 #define PG_DONE_youth_unindexed ~,
@@ -144,6 +148,15 @@
 #define PG_DONE_calendar_feed_find ~,
 #define PG_DONE_calendar_feed_remove ~,
 #define PG_DONE_calendar_feed_used ~,
+#define PG_DONE_youth_of_case ~,
+#define PG_DONE_youth_key_get ~,
+#define PG_DONE_youth_key_put ~,
+#define PG_DONE_youth_legacy_texts ~,
+#define PG_DONE_youth_seal ~,
+#define PG_DONE_hold_set ~,
+#define PG_DONE_hold_clear ~,
+#define PG_DONE_hold_list ~,
+#define PG_DONE_retention_candidates ~,
 
 #define PG_ARG2_(a, b, ...) b
 #define PG_ARG2(...) PG_ARG2_(__VA_ARGS__)
@@ -289,5 +302,8 @@ enum sh_code pg_text_value(PGresult *res, struct arena *a, char **out, struct sh
  * at is the anchor's time. */
 enum sh_code pg_audit_anchor(struct store_conn *c, const struct event_rec *ev, size_t data_len,
 			     int64_t at, const char *detail, struct sh_error *err);
+/* A new anchor row for an event whose stored fields changed (a key rotation, a sealing). */
+enum sh_code pg_event_reanchor(struct store_conn *c, int64_t event_id, int64_t at,
+			       const char *detail, struct sh_error *err);
 
 #endif

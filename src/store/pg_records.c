@@ -238,6 +238,28 @@ enum sh_code pg_audit_anchor(struct store_conn *c, const struct event_rec *ev, s
 	return pg_audit_append(c, &e, err);
 }
 
+enum sh_code pg_event_reanchor(struct store_conn *c, int64_t event_id, int64_t at,
+			       const char *detail, struct sh_error *err)
+{
+	static const char sql[] = "SELECT " EVENT_CHAIN_COLS " WHERE e.id = $1";
+	struct arena a = ARENA_INIT;
+	struct event_chain_rec r;
+	PGresult *res = pg_exec(pconn_of(c), sql, PG_VALS(pg_int(event_id)), err);
+	enum sh_code rc;
+
+	if (!res)
+		return err->code;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return sh_error_set(err, SH_ENOTFOUND, "no such event");
+	}
+	read_event_chain(res, 0, &a, &r);
+	PQclear(res);
+	rc = pg_audit_anchor(c, &r.ev, r.data_len, at, detail, err);
+	arena_release(&a);
+	return rc;
+}
+
 /* ---- idempotency keys ---- */
 
 struct idem {

@@ -630,6 +630,100 @@ static void finding_cases(void **state)
 	arena_release(&a);
 }
 
+/* Retention and a court order: a closed case held, then released, is a candidate; the
+ * youth sealed loses its key and identity (a field-key text on its timeline is cleared
+ * and anchored again); key rotation lists and replaces sealed values. */
+static enum sh_code close_and_hold(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	static const unsigned char key[] = { 9, 8, 7 };
+	struct hold_rec h = { "SH-STEPS", "litigation", 0, 130 };
+	struct event_rec legacy = { .case_id = "SH-STEPS",
+				    .type = "note",
+				    .section = "le",
+				    .at = 125,
+				    .recorded_at = 125,
+				    .sealed = (const unsigned char *)"\1old",
+				    .sealed_len = 4 };
+	enum sh_code rc;
+
+	UNUSED(arg);
+	if ((rc = identify_case(c, NULL, err)) || (rc = store_event_insert(c, &legacy, err)) ||
+	    (rc = store_youth_key_put(c, 1, key, sizeof(key), err)) ||
+	    (rc = store_case_set_closed(c, "SH-STEPS", 150, "services_complete", err)) ||
+	    (rc = store_hold_set(c, &h, err)))
+		return rc;
+	return SH_OK;
+}
+
+static enum sh_code release_and_seal(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	enum sh_code rc = store_hold_clear(c, "SH-STEPS", err);
+
+	return rc ? rc : store_youth_seal(c, 1, 200, "court order", arg, err);
+}
+
+static enum sh_code reseal_event(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct sealed_rec r = { 1, (const unsigned char *)"\2new", 4 };
+
+	UNUSED(arg);
+	return store_sealed_set(c, SEALED_EVENT_TEXT, &r, NULL, err);
+}
+
+static void sealing_and_retention(void **state)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct arena a = ARENA_INIT;
+	struct store *s = open_store(true);
+	struct store_conn *c;
+	struct hold_rec *holds;
+	struct retention_rec *cand;
+	struct sealed_rec *sealed, first;
+	struct store_gauges g;
+	struct case_rec k;
+	const unsigned char *key;
+	size_t n, len;
+	int64_t ncases = 0, youth, sealed_at;
+
+	UNUSED(state);
+	assert_int_equal(store_write(s, close_and_hold, NULL, &err), SH_OK);
+	assert_int_equal(store_read_begin(s, &c, &err), SH_OK);
+	assert_int_equal(store_hold_list(c, &a, &holds, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_retention_candidates(c, &a, &cand, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(cand[0].case_ids, "SH-STEPS");
+	assert_true(cand[0].held);
+	assert_int_equal(cand[0].youth_key_len, 3);
+	assert_int_equal(store_youth_legacy_texts(c, 1, &a, &sealed, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_sealed_first(c, SEALED_EVENT_TEXT, &a, &first, &err), SH_OK);
+	assert_int_equal(first.len, 4);
+	assert_int_equal(store_sealed_list(c, SEALED_IDENTITY, &a, &sealed, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_gauges(c, 1000, &a, &g, &err), SH_OK);
+	assert_int_equal(g.nkinds, 0); /* the case is closed */
+	assert_true(g.audit_rows >= 3);
+	store_read_end(c);
+	assert_int_equal(store_write(s, release_and_seal, &ncases, &err), SH_OK);
+	assert_int_equal(ncases, 1);
+	assert_int_equal(store_write(s, release_and_seal, &ncases, &err), SH_ENOTFOUND);
+	assert_int_equal(store_read_begin(s, &c, &err), SH_OK);
+	assert_int_equal(store_youth_of_case(c, "SH-STEPS", &youth, &sealed_at, &err), SH_OK);
+	assert_int_equal(sealed_at, 200);
+	assert_int_equal(store_youth_key_get(c, youth, &a, &key, &len, &err), SH_OK);
+	assert_null(key);
+	assert_int_equal(store_case_get(c, "SH-STEPS", &a, &k, &err), SH_OK);
+	assert_int_equal(k.identity_len, 0);
+	assert_string_equal(k.sealed_why, "court order");
+	assert_int_equal(store_youth_legacy_texts(c, 1, &a, &sealed, &n, &err), SH_OK);
+	assert_int_equal(n, 0);
+	store_read_end(c);
+	assert_int_equal(store_write(s, reseal_event, NULL, &err), SH_OK);
+	store_close(s);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest sqlite_only[] = {
@@ -649,6 +743,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(case_and_timeline_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(court_records_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(finding_cases, setup, teardown),
+		cmocka_unit_test_setup_teardown(sealing_and_retention, setup, teardown),
 	};
 	int failed = cmocka_run_group_tests_name("store (sqlite)", sqlite_only, NULL, NULL);
 
