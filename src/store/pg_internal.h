@@ -120,6 +120,8 @@
 #define PG_DONE_outbox_ack ~,
 #define PG_DONE_step_alert_candidates ~,
 #define PG_DONE_step_alert_mark ~,
+#define PG_DONE_report_as_of ~,
+#define PG_DONE_csec_list ~,
 #define PG_DONE_sealed_list ~,
 #define PG_DONE_sealed_first ~,
 #define PG_DONE_sealed_set ~,

@@ -417,6 +417,8 @@ static void case_and_timeline_read_back(void **state)
 	bool joined;
 	int64_t left, orphan, orphan_event;
 	int anchored = 0, recoveries;
+	struct csec_rec *csec;
+	int64_t as_of;
 
 	UNUSED(state);
 	assert_int_equal(store_write(s, identify_case, NULL, &err), SH_OK);
@@ -472,6 +474,16 @@ static void case_and_timeline_read_back(void **state)
 	assert_int_equal(store_case_ids(c, &a, &ids, &n, &err), SH_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(ids[0], "SH-STEPS");
+	/* the state's indicators, and when the data was last written */
+	assert_int_equal(store_csec_list(c, 0, 1000, NULL, &a, &csec, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(csec[0].status, "none");
+	assert_false(csec[0].missing_at_identification);
+	assert_null(csec[0].confirmed);
+	assert_int_equal(store_csec_list(c, 0, 10, "SH-STEPS", &a, &csec, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_report_as_of(c, &as_of, &err), SH_OK);
+	assert_int_equal(as_of, 111);
 	store_read_end(c);
 	store_close(s);
 	arena_release(&a);
