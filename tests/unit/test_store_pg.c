@@ -159,13 +159,14 @@ static void concurrent_starts_migrate_once(void **state)
 	assert_string_equal(psql("SELECT count(*) FROM audit_head", v, sizeof(v)), "1");
 }
 
-/* an operation not written yet (pg_internal.h PG_DONE): retention holds */
+/* the operation not written yet (pg_internal.h PG_DONE): the Board report */
 static enum sh_code call_missing(struct store_conn *c, void *arg, struct sh_error *err)
 {
-	struct hold_rec *holds;
-	size_t n;
+	struct report_query q = { 0 };
+	struct report_sink sink = { 0 };
 
-	return store_hold_list(c, arg, &holds, &n, err);
+	UNUSED(arg);
+	return store_report_board(c, &q, &sink, err);
 }
 
 static void missing_operation_says_so(void **state)
@@ -176,7 +177,7 @@ static void missing_operation_says_so(void **state)
 
 	UNUSED(state);
 	assert_int_equal(store_write(s, call_missing, &a, &err), SH_ESTORE);
-	assert_string_equal(err.detail, "not yet available on PostgreSQL: hold_list");
+	assert_string_equal(err.detail, "not yet available on PostgreSQL: report_board");
 	store_close(s);
 	arena_release(&a);
 }
