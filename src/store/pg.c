@@ -409,9 +409,11 @@ static void conn_close(struct pconn *c)
 static enum sh_code pool_init(struct pg_pool *p, int n)
 {
 	p->n = n;
+	pthread_cond_init(&p->cv, NULL);
+	if (!n) /* a read-only store has no writers */
+		return SH_OK;
 	p->conns = calloc((size_t)n, sizeof(*p->conns));
 	p->busy = calloc((size_t)n, sizeof(*p->busy));
-	pthread_cond_init(&p->cv, NULL);
 	return p->conns && p->busy ? SH_OK : SH_ENOMEM;
 }
 
