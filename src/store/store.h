@@ -1,7 +1,7 @@
 #ifndef SH_STORE_H
 #define SH_STORE_H
 /*
- * The store: one interface, several backends (SQLite now; PostgreSQL later). Callers
+ * The store: one interface, several backends (SQLite; PostgreSQL in progress). Callers
  * use only the store_* functions below; no SQL and no backend type leaks out.
  *
  * Connections. Every operation runs on a struct store_conn that is inside a
@@ -13,6 +13,9 @@
  *             inside its own savepoint. store_write returns only after the group is
  *             durable on disk; a request whose fn fails is rolled back alone.
  * fn runs on the writer thread: it must not block, and must not call store_write.
+ * PostgreSQL (in progress: docs/architecture.md) runs fn on the caller's thread in its own
+ * transaction, and runs it again when the database asks to retry (a deadlock): fn must
+ * change nothing outside the transaction that a second run would repeat.
  */
 #include <stdbool.h>
 #include <stdint.h>
