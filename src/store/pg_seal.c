@@ -91,8 +91,8 @@ enum sh_code pg_youth_seal(struct store_conn *c, int64_t youth_id, int64_t now, 
 			   int64_t *ncases, struct sh_error *err)
 {
 	static const char *const shred[] = {
-		"UPDATE youth_keys SET wrapped = decode(repeat('00', length(wrapped)), 'hex')"
-		" WHERE youth_id = $1",
+		("UPDATE youth_keys SET wrapped = decode(repeat('00', length(wrapped)), 'hex')"
+		 " WHERE youth_id = $1"),
 		"DELETE FROM youth_keys WHERE youth_id = $1",
 		"DELETE FROM youth_search WHERE youth_id = $1",
 	};
