@@ -736,6 +736,198 @@ static void sealing_and_retention(void **state)
 	arena_release(&a);
 }
 
+/* Every other operation runs once, as a caller would call it, and answers as on SQLite: the
+ * SQL of each is checked by the database it runs on (an error names the operation). */
+#define RUNS(call)                                                                  \
+	do {                                                                        \
+		if ((rc = (call)))                                                  \
+			return sh_error_set(err, rc, "%s: %s", #call, err->detail); \
+	} while (0)
+#define THEN(cond)                                                                   \
+	do {                                                                         \
+		if (!(cond))                                                         \
+			return sh_error_set(err, SH_EINTERNAL, "not so: %s", #cond); \
+	} while (0)
+
+static enum sh_code every_other(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct arena *a = arg;
+	struct user_rec u = { .agency_id = 1,
+			      .username = "worker",
+			      .display_name = "Synthetic Worker",
+			      .role = "supervisor",
+			      .password_hash = "x" },
+			got, *users;
+	struct agency_rec ag = { .id = 1, .name = "Agency Renamed", .home_area = "compton" };
+	struct notice_rec no = { .agency_id = 1, .kind = "token", .detail = "d", .created_at = 5 },
+			  *notices;
+	struct roster_rec ro = { .agency_id = 1, .area = "*", .starts_at = 0, .ends_at = 1000 },
+			  rget, *rosters;
+	struct channel_rec ch = { .email = "worker@example.test", .updated_at = 5 }, chget;
+	struct summons_rec su = { .case_id = "SH-STEPS",
+				  .agency_id = 1,
+				  .step = "b",
+				  .step_title = "B",
+				  .due_at = 200,
+				  .role = "on_call",
+				  .created_at = 100,
+				  .stage_at = 100 },
+			   sget, *summons;
+	struct outbox_rec ob = { .kind = "summons",
+				 .role = "on_call",
+				 .case_id = "SH-STEPS",
+				 .step = "b",
+				 .step_title = "B",
+				 .area = "compton",
+				 .agency_id = 1,
+				 .channel = "email",
+				 .target = "worker@example.test",
+				 .next_attempt_at = 100 },
+			  oget, *outbox;
+	struct token_rec t = { .hash = "tok", .expires_at = 99 };
+	struct case_rec k = { .id = "SH-STEPS", .youth_id = 1 }, *siblings;
+	struct audit_view_rec *views;
+	struct protocol_rec *protocols;
+	struct prosecution_rec pr = { .agency_id = 1,
+				      .court_case_number = "BA-2",
+				      .court = "C",
+				      .charges = "[]",
+				      .filed_at = 1 },
+			       prget;
+	struct hearing_rec *hearings;
+	struct step_alert_rec *alerts;
+	struct youth_index_rec *unindexed;
+	struct sealed_rec *births;
+	struct agenda_step_rec *steps;
+	struct agenda_query q = {
+		.agency_id = 1, .owner = "law_enforcement", .from = 0, .to = 1000, .limit = 10
+	};
+	struct calendar_feed_rec feed;
+	char *stamp, *derived;
+	const char *areas[] = { "lancaster", NULL };
+	int64_t youth, next;
+	bool done;
+	size_t n;
+	enum sh_code rc;
+
+	RUNS(identify_case(c, NULL, err));
+	RUNS(store_user_insert(c, &u, err));
+	RUNS(store_user_list(c, 1, a, &users, &n, err));
+	THEN(n == 1);
+	RUNS(store_user_set_sso(c, u.id, "Worker@IdP.test", err));
+	RUNS(store_user_get_sso(c, "worker@idp.test", a, &got, err));
+	THEN(got.id == u.id);
+	RUNS(store_user_touch(c, u.id, 50, err));
+	RUNS(store_users_inactive(c, 60, a, &users, &n, err));
+	THEN(n == 1);
+	RUNS(store_user_set_password(c, u.id, "y", 51, err));
+	u.display_name = "Renamed Worker";
+	RUNS(store_user_update(c, &u, err));
+	ag.areas = areas;
+	RUNS(store_agency_update(c, &ag, err));
+	RUNS(store_agency_set_password_signin(c, 1, false, err));
+	t.user_id = u.id;
+	RUNS(store_token_insert(c, &t, err));
+	RUNS(store_token_revoke(c, t.id, 52, err));
+	RUNS(store_session_revoke(c, "no-such-session", err));
+	RUNS(store_user_revoke_access(c, u.id, 53, err));
+	RUNS(store_derived_put(c, "SH-STEPS", "stamp", "[]", err));
+	RUNS(store_derived_put(c, "SH-STEPS", "stamp2", "[1]", err));
+	RUNS(store_derived_get(c, "SH-STEPS", a, &stamp, &derived, err));
+	THEN(!strcmp(stamp, "stamp2") && !strcmp(derived, "[1]"));
+	RUNS(store_protocol_list(c, a, &protocols, &n, err));
+	THEN(n == 1);
+	RUNS(store_youth_find(c, "no-such-index", &youth, err));
+	THEN(youth == 0);
+	RUNS(store_case_siblings(c, &k, a, &siblings, &n, err));
+	THEN(n == 0);
+	RUNS(store_audit_for_case(c, "SH-STEPS", 0, NULL, 10, a, &views, &n, err));
+	no.subject_id = no.actor_id = u.id;
+	RUNS(store_notice_insert(c, &no, err));
+	RUNS(store_notice_list(c, 1, 0, 10, a, &notices, &n, err));
+	THEN(n == 1);
+	RUNS(store_prosecution_insert(c, &pr, err));
+	RUNS(store_prosecution_get(c, pr.id, a, &prget, err));
+	RUNS(store_hearings_list(c, pr.id, a, &hearings, &n, err));
+	ch.user_id = ro.user_id = ro.supervisor_id = ob.user_id = u.id;
+	RUNS(store_channels_set(c, &ch, err));
+	RUNS(store_channels_get(c, u.id, a, &chget, err));
+	THEN(chget.email != NULL);
+	RUNS(store_roster_insert(c, &ro, err));
+	RUNS(store_roster_get(c, ro.id, a, &rget, err));
+	THEN(rget.user_pageable);
+	RUNS(store_roster_list(c, 1, NULL, 0, 0, a, &rosters, &n, err));
+	THEN(n == 1);
+	RUNS(store_roster_at(c, 1, "compton", 10, a, &rget, err));
+	THEN(rget.id == ro.id);
+	su.roster_id = ro.id;
+	RUNS(store_summons_insert(c, &su, &done, err));
+	THEN(done);
+	sget = su; /* the same cause again: nothing stored (its id 0) */
+	RUNS(store_summons_insert(c, &sget, &done, err));
+	THEN(!done && !sget.id);
+	RUNS(store_summons_get(c, su.id, a, &sget, err));
+	RUNS(store_summons_list(c, "SH-STEPS", a, &summons, &n, err));
+	THEN(n == 1);
+	RUNS(store_summons_due(c, 1000, 10, a, &summons, &n, err));
+	THEN(n == 1);
+	RUNS(store_summons_open_for(c, 1, a, &summons, &n, err));
+	THEN(n == 1);
+	RUNS(store_summons_advance(c, su.id, 0, 1, "fallback", 150, &done, err));
+	THEN(done);
+	ob.summons_id = su.id;
+	RUNS(store_outbox_insert(c, &ob, &done, err));
+	RUNS(store_outbox_get(c, ob.id, a, &oget, err));
+	RUNS(store_outbox_list(c, "SH-STEPS", NULL, 10, a, &outbox, &n, err));
+	THEN(n == 1);
+	RUNS(store_outbox_list(c, NULL, "pending", 10, a, &outbox, &n, err));
+	THEN(n == 1);
+	RUNS(store_outbox_next_due(c, &next, err));
+	THEN(next == 100);
+	RUNS(store_outbox_claim(c, "w", 150, 300, 5, a, &outbox, &n, err));
+	THEN(n == 1);
+	oget.status = "sent";
+	oget.attempts = 1;
+	oget.sent_at = 160;
+	RUNS(store_outbox_finish(c, &oget, "w", err));
+	RUNS(store_outbox_release(c, "w", err));
+	RUNS(store_outbox_cancel(c, su.id, err));
+	RUNS(store_outbox_ack(c, ob.id, 170, u.id, err));
+	RUNS(store_summons_ack(c, su.id, 170, u.id, "web", &done, err));
+	THEN(done);
+	RUNS(store_step_alert_candidates(c, 1000, 75, 10, a, &alerts, &n, err));
+	THEN(n == 2);
+	RUNS(store_step_alert_mark(c, "SH-STEPS", "a", 0, "overdue", 1000, "sent", &done, err));
+	THEN(done);
+	RUNS(store_youth_unindexed(c, 9, 10, a, &unindexed, &n, err));
+	THEN(n == 1);
+	RUNS(store_youth_verified_births(c, 1, a, &births, &n, err));
+	RUNS(store_case_worker_drop(c, u.id, 1, err));
+	RUNS(store_agenda_steps(c, &q, a, &steps, &n, err));
+	THEN(n == 2);
+	RUNS(store_calendar_feed_put(c, u.id, "feed", true, 180, err));
+	RUNS(store_calendar_feed_get(c, u.id, &feed, err));
+	THEN(feed.mine);
+	RUNS(store_calendar_feed_find(c, "feed", a, &feed, &got, err));
+	THEN(got.id == u.id);
+	RUNS(store_calendar_feed_used(c, u.id, 190, err));
+	RUNS(store_calendar_feed_remove(c, u.id, err));
+	return store_user_set_disabled(c, u.id, true, 200, err);
+}
+
+static void every_other_operation_runs(void **state)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct arena a = ARENA_INIT;
+	struct store *s = open_store(true);
+
+	UNUSED(state);
+	if (store_write(s, every_other, &a, &err))
+		fail_msg("%s", err.detail);
+	store_close(s);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest sqlite_only[] = {
@@ -756,6 +948,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(court_records_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(finding_cases, setup, teardown),
 		cmocka_unit_test_setup_teardown(sealing_and_retention, setup, teardown),
+		cmocka_unit_test_setup_teardown(every_other_operation_runs, setup, teardown),
 	};
 	int failed = cmocka_run_group_tests_name("store (sqlite)", sqlite_only, NULL, NULL);
 
