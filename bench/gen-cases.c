@@ -30,6 +30,7 @@
 #include "core/witness.h"
 #include "lib/jsonh.h"
 #include "lib/log.h"
+#include "lib/xorshift.h"
 
 #define DAY 86400
 
@@ -55,59 +56,13 @@ static int64_t gen_clock(void *ctx)
 	return thread_clock ? thread_clock : (int64_t)time(NULL);
 }
 
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
-static int64_t between(uint64_t *s, int64_t lo, int64_t hi)
-{
-	return lo + (int64_t)(rnd(s) % (uint64_t)(hi - lo + 1));
-}
-
-static const char *header_cb(void *ctx, const char *name)
-{
-	return strcasecmp(name, "Idempotency-Key") ? NULL : ctx;
-}
-
 static enum sh_code call(struct gen *g, api_handler fn, enum who w, const char *case_id,
 			 json_t *body, const char *key, json_t **out, struct buf *raw,
 			 struct sh_error *err)
 {
-	struct api_request req = { 0 };
-	struct api_response res = { 0 };
-	struct arena a = ARENA_INIT;
-	struct buf b = BUF_INIT;
-	enum sh_code rc;
+	const struct api_call c = { &g->app, &who_p[w], "bench", case_id, key };
 
-	if (body) {
-		jsonh_dump(body, &b);
-		json_decref(body);
-	}
-	req.method = body ? "POST" : "GET";
-	req.body = b.data;
-	req.body_len = b.len;
-	req.header = header_cb;
-	req.ctx = (void *)key;
-	req.arena = &a;
-	req.app = &g->app;
-	req.who = &who_p[w];
-	req.request_id = "bench";
-	req.params[0] = case_id;
-	req.nparams = case_id ? 1 : 0;
-	buf_init(&res.body, 0);
-	rc = fn(&req, &res, err);
-	if (!rc && out)
-		*out = json_loadb(res.body.data, res.body.len, 0, NULL);
-	if (!rc && raw)
-		buf_add(raw, res.body.data, res.body.len);
-	buf_release(&res.body);
-	buf_release(&b);
-	arena_release(&a);
-	return rc;
+	return api_call(&c, fn, body, out, raw, err);
 }
 
 static enum who owner_of(const char *kind, enum who le)
@@ -144,25 +99,26 @@ static enum sh_code one_case(struct gen *g, int i, uint64_t *rng, struct sh_erro
 	static const char *const statuses[] = { "dependent", "dependent", "dependent", "probation",
 						"both",	     "none",	  "unknown" };
 	static const char *const genders[] = { "female", "female", "female", "male", "nonbinary" };
-	int64_t t0 = g->real_now - between(rng, 3600, g->span), now = g->real_now;
+	int64_t t0 = g->real_now - xorshift_between(rng, 3600, g->span), now = g->real_now;
 	enum who le = i % 4 == 3 ? LE_B : LE_A;
-	const char *status = statuses[rnd(rng) % ARRAY_SIZE(statuses)];
+	const char *status = statuses[xorshift_next(rng) % ARRAY_SIZE(statuses)];
 	json_t *created = NULL, *steps, *body, *youth;
 	char key[48], at[32], birth[16], last[32];
 	enum sh_code rc;
 	int events = 0;
 
-	snprintf(birth, sizeof(birth), "%04d-%02d-%02d", 2008 + (int)(rnd(rng) % 6),
-		 1 + (int)(rnd(rng) % 12), 1 + (int)(rnd(rng) % 28));
+	snprintf(birth, sizeof(birth), "%04d-%02d-%02d", 2008 + (int)(xorshift_next(rng) % 6),
+		 1 + (int)(xorshift_next(rng) % 12), 1 + (int)(xorshift_next(rng) % 28));
 	snprintf(last, sizeof(last), "Synthetic%d", i);
 	youth = json_pack("{s:s, s:s, s:s, s:s}", "first_name", "Benchy", "last_name", last,
-			  "birth_date", birth, "gender", genders[rnd(rng) % ARRAY_SIZE(genders)]);
+			  "birth_date", birth, "gender",
+			  genders[xorshift_next(rng) % ARRAY_SIZE(genders)]);
 	fmt_time(t0, at);
 	body = json_pack("{s:s, s:s, s:s, s:o, s:[s]}", "identified_at", at, "area",
 			 le == LE_B ? "long_beach" : "compton", "youth_status", status, "youth",
 			 youth, "indicators", "synthetic benchmark case");
 	snprintf(key, sizeof(key), "gen-%d", i);
-	thread_clock = t0 + between(rng, 60, 900);
+	thread_clock = t0 + xorshift_between(rng, 60, 900);
 	if ((rc = call(g, api_cases_create, le, NULL, body, key, &created, NULL, err)))
 		return rc;
 	g->ids[i] = strdup(jsonh_str(created, "id"));
@@ -210,7 +166,7 @@ static enum sh_code one_case(struct gen *g, int i, uint64_t *rng, struct sh_erro
 		if (!best || best_t > now - 60)
 			break;
 		fmt_time(best_t, at);
-		thread_clock = best_t + between(rng, 30, 600);
+		thread_clock = best_t + xorshift_between(rng, 30, 600);
 		if (thread_clock > now)
 			thread_clock = now;
 		rc = call(g, api_events_create, owner_of(jsonh_str(best, "owner"), le), g->ids[i],

@@ -22,6 +22,7 @@
 #include "core/protocol.h"
 #include "lib/shcrypto.h"
 #include "lib/timefmt.h"
+#include "lib/xorshift.h"
 #include "store/sqlite_schema.h"
 
 #define DAY 86400
@@ -57,22 +58,9 @@ struct gen {
 		*ins_witness, *ins_def;
 };
 
-static uint64_t rnd(struct gen *g)
-{
-	g->rng ^= g->rng << 13;
-	g->rng ^= g->rng >> 7;
-	g->rng ^= g->rng << 17;
-	return g->rng;
-}
-
-static int64_t between(struct gen *g, int64_t lo, int64_t hi)
-{
-	return lo + (int64_t)(rnd(g) % (uint64_t)(hi - lo + 1));
-}
-
 static bool chance(struct gen *g, double p)
 {
-	return (double)(rnd(g) % 1000000) < p * 1000000.0;
+	return (double)(xorshift_next(&g->rng) % 1000000) < p * 1000000.0;
 }
 
 static void die(struct gen *g, const char *what)
@@ -111,7 +99,7 @@ static void done(struct gen *g, sqlite3_stmt *st)
 static void random_blob(struct gen *g, unsigned char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		p[i] = (unsigned char)rnd(g);
+		p[i] = (unsigned char)xorshift_next(&g->rng);
 }
 
 /* a unique case id: a bijective scramble of the case number in Crockford base32 */
@@ -222,7 +210,7 @@ static void setup(struct gen *g, const char *protocol_file)
 
 static int pick_area(struct gen *g)
 {
-	double u = (double)(rnd(g) % 1000000000) / 1e9;
+	double u = (double)(xorshift_next(&g->rng) % 1000000000) / 1e9;
 	int lo = 0, hi = g->nareas - 1;
 
 	while (lo < hi) {
@@ -345,7 +333,7 @@ static void flush_events(struct gen *g, int64_t until)
 		sqlite3_bind_text(st, 3, e.type, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, e.section, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 5, e.at);
-		sqlite3_bind_int64(st, 6, e.at + between(g, 60, 3 * HOUR));
+		sqlite3_bind_int64(st, 6, e.at + xorshift_between(&g->rng, 60, 3 * HOUR));
 		sqlite3_bind_int64(st, 7, e.agency);
 		sqlite3_bind_int64(st, 8, e.agency);
 		if (e.amends)
@@ -395,7 +383,7 @@ static void one_case(struct gen *g, long i)
 	size_t nse = 0, nsteps = 0, nskip = 0;
 	struct step_event skip[MAX_STEPS]; /* steps that will never be done */
 	int64_t span = g->end - g->start, t0, youth;
-	int roll = (int)(rnd(g) % 100), status, age, recovery;
+	int roll = (int)(xorshift_next(&g->rng) % 100), status, age, recovery;
 	const char *gender, *race, *by_kind;
 	unsigned char identity[48];
 
@@ -403,26 +391,28 @@ static void one_case(struct gen *g, long i)
 	case_id(i, k.id);
 	/* identifications in time order over the years */
 	t0 = g->start + (int64_t)((double)span * (double)i / (double)g->ncases) +
-	     between(g, 0, span / g->ncases);
+	     xorshift_between(&g->rng, 0, span / g->ncases);
 	k.t0 = t0;
 	k.area = pick_area(g);
 	status = roll < 55 ? 0 : roll < 75 ? 1 : roll < 85 ? 2 : roll < 95 ? 3 : 4;
-	age = chance(g, 0.02) ? (int)between(g, 18, 20) : (int)between(g, 11, 17);
-	roll = (int)(rnd(g) % 100);
+	age = chance(g, 0.02) ? (int)xorshift_between(&g->rng, 18, 20)
+			      : (int)xorshift_between(&g->rng, 11, 17);
+	roll = (int)(xorshift_next(&g->rng) % 100);
 	gender = roll < 80   ? genders[0]
 		 : roll < 95 ? genders[1]
 		 : roll < 98 ? genders[2]
 		 : roll < 99 ? genders[3]
 			     : NULL;
-	race = chance(g, 0.04) ? NULL : races[rnd(g) % ARRAY_SIZE(races)];
-	roll = (int)(rnd(g) % 100);
+	race = chance(g, 0.04) ? NULL : races[xorshift_next(&g->rng) % ARRAY_SIZE(races)];
+	roll = (int)(xorshift_next(&g->rng) % 100);
 	by_kind = roll < 85 ? "law_enforcement" : roll < 95 ? "child_welfare" : "probation";
 	k.agency = agency_of(g, k.area, by_kind);
 
 	/* about one recovery in six is of a youth recovered before (re-exploitation) */
 	if (g->nyouth > 1000 && chance(g, 0.17)) {
-		youth = 1 + (int64_t)between(g, g->nyouth > 60000 ? g->nyouth - 60000 : 0,
-					     g->nyouth - 1);
+		youth = 1 + (int64_t)xorshift_between(&g->rng,
+						      g->nyouth > 60000 ? g->nyouth - 60000 : 0,
+						      g->nyouth - 1);
 	} else {
 		youth = ++g->nyouth;
 		random_blob(g, identity, sizeof(identity));
@@ -430,7 +420,7 @@ static void one_case(struct gen *g, long i)
 		if (chance(g, 0.9)) {
 			char bi[65];
 			for (int b = 0; b < 64; b++)
-				bi[b] = "0123456789abcdef"[rnd(g) & 15];
+				bi[b] = "0123456789abcdef"[xorshift_next(&g->rng) & 15];
 			bi[64] = '\0';
 			sqlite3_bind_text(g->ins_youth, 2, bi, 64, SQLITE_TRANSIENT);
 		}
@@ -446,14 +436,14 @@ static void one_case(struct gen *g, long i)
 	f.age = age;
 	f.identified_by = by_kind;
 	if (chance(g, 0.3))
-		f.last_assault_at = t0 - between(g, 6 * HOUR, 60 * HOUR);
+		f.last_assault_at = t0 - xorshift_between(&g->rng, 6 * HOUR, 60 * HOUR);
 	if (chance(g, 0.25)) {
-		miss[0].start = t0 + between(g, 8, 60) * DAY;
-		miss[0].end = miss[0].start + between(g, 1, 14) * DAY;
+		miss[0].start = t0 + xorshift_between(&g->rng, 8, 60) * DAY;
+		miss[0].end = miss[0].start + xorshift_between(&g->rng, 1, 14) * DAY;
 		f.nmissing = 1;
 		if (chance(g, 0.2)) {
-			miss[1].start = miss[0].end + between(g, 20, 90) * DAY;
-			miss[1].end = miss[1].start + between(g, 1, 20) * DAY;
+			miss[1].start = miss[0].end + xorshift_between(&g->rng, 20, 90) * DAY;
+			miss[1].end = miss[1].start + xorshift_between(&g->rng, 1, 20) * DAY;
 			f.nmissing = 2;
 		}
 		for (size_t m = 0; m < f.nmissing; m++) {
@@ -495,7 +485,7 @@ static void one_case(struct gen *g, long i)
 			if (known || nse >= ARRAY_SIZE(se))
 				continue;
 			/* most on time, some late, a few never done */
-			u = (double)(rnd(g) % 1000) / 1000.0;
+			u = (double)(xorshift_next(&g->rng) % 1000) / 1000.0;
 			if (u < 0.03) {
 				if (nskip < ARRAY_SIZE(skip)) {
 					skip[nskip].step = x->key;
@@ -510,7 +500,7 @@ static void one_case(struct gen *g, long i)
 				 (int64_t)((double)window *
 					   (u < 0.86 ? 0.15 + u * 0.9 : 1.05 + (u - 0.86) * 8));
 			if (doneat < t0 + 300)
-				doneat = t0 + 300 + between(g, 0, 3600);
+				doneat = t0 + 300 + xorshift_between(&g->rng, 0, 3600);
 			if (doneat > g->end)
 				continue;
 			se[nse].step = x->key;
@@ -543,26 +533,29 @@ static void one_case(struct gen *g, long i)
 		bool detention = chance(g, 0.003);
 		int64_t t;
 
-		e = event(&k, "placement", "placement", t0 + between(g, 3, 14) * HOUR, lead);
+		e = event(&k, "placement", "placement",
+			  t0 + xorshift_between(&g->rng, 3, 14) * HOUR, lead);
 		if (detention)
 			snprintf(e->data, sizeof(e->data),
 				 "{\"deviation\":true,\"setting\":\"detention\"}");
 		else
 			snprintf(e->data, sizeof(e->data), "{\"setting\":\"%s\"}",
-				 settings[rnd(g) % ARRAY_SIZE(settings)]);
+				 settings[xorshift_next(&g->rng) % ARRAY_SIZE(settings)]);
 		e->sealed = detention;
-		e = event(&k, "screening", "core", t0 + between(g, 20, 60) * HOUR, lead);
+		e = event(&k, "screening", "core", t0 + xorshift_between(&g->rng, 20, 60) * HOUR,
+			  lead);
 		snprintf(e->data, sizeof(e->data),
 			 "{\"level\":\"%s\",\"tool\":\"CSE-IT\",\"version\":\"2.0\"}",
 			 chance(g, 0.8) ? "clear concern" : "possible concern");
-		e = event(&k, "advocate_note", "advocacy", t0 + between(g, 1, 6) * HOUR, adv);
+		e = event(&k, "advocate_note", "advocacy",
+			  t0 + xorshift_between(&g->rng, 1, 6) * HOUR, adv);
 		snprintf(e->data, sizeof(e->data), "{\"confidentiality_explained\":true}");
 		e->sealed = true;
 		for (int d = 0; d < 3; d++) {
 			static const int days[] = { 30, 90, 180 };
 			if (d == 2 && chance(g, 0.5))
 				continue; /* fewer checks at 180 days */
-			t = t0 + days[d] * DAY + between(g, -4, 6) * DAY;
+			t = t0 + days[d] * DAY + xorshift_between(&g->rng, -4, 6) * DAY;
 			if (t > g->end)
 				break;
 			e = event(&k, "stability_check", "core", t, adv);
@@ -578,20 +571,23 @@ static void one_case(struct gen *g, long i)
 			if (miss[m].end)
 				event(&k, "missing_end", "missing", miss[m].end, lead);
 		}
-		if (chance(g, 0.1) && (t = t0 + between(g, 5, 120) * DAY) <= g->end) {
+		if (chance(g, 0.1) &&
+		    (t = t0 + xorshift_between(&g->rng, 5, 120) * DAY) <= g->end) {
 			e = event(&k, "exploiter_arrest", "law_enforcement", t,
 				  g->le_agency[k.area]);
 			snprintf(e->data, sizeof(e->data),
 				 "{\"charge\":\"PC 236.1\",\"role\":\"%s\"}",
 				 chance(g, 0.7) ? "exploiter" : "buyer");
 		}
-		if (chance(g, 0.002) && (t = t0 + between(g, 10, 200) * DAY) <= g->end) {
+		if (chance(g, 0.002) &&
+		    (t = t0 + xorshift_between(&g->rng, 10, 200) * DAY) <= g->end) {
 			e = event(&k, "arrest", "law_enforcement", t, g->le_agency[k.area]);
 			snprintf(e->data, sizeof(e->data),
 				 "{\"deviation\":true,\"offense\":\"PC 459\"}");
 			e->sealed = true;
 		}
-		if (chance(g, 0.4) && (t = t0 + between(g, 190, 400) * DAY) <= g->end) {
+		if (chance(g, 0.4) &&
+		    (t = t0 + xorshift_between(&g->rng, 190, 400) * DAY) <= g->end) {
 			e = event(&k, "close", "core", t, lead);
 			snprintf(e->data, sizeof(e->data),
 				 "{\"reason\":\"stable_services_ended\"}");
@@ -609,7 +605,7 @@ static void one_case(struct gen *g, long i)
 		sqlite3_bind_int64(st, 2, youth);
 		sqlite3_bind_int(st, 3, recovery);
 		sqlite3_bind_int64(st, 4, t0);
-		sqlite3_bind_int64(st, 5, t0 + between(g, 180, 1800));
+		sqlite3_bind_int64(st, 5, t0 + xorshift_between(&g->rng, 180, 1800));
 		sqlite3_bind_text(st, 6, area, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 7, statuses[status], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 8, k.agency);
@@ -659,7 +655,7 @@ static void one_case(struct gen *g, long i)
 
 	/* now and then a prosecution with this youth as its minor witness */
 	if (chance(g, 0.012)) {
-		int64_t filed = t0 + between(g, 20, 200) * DAY, listed, pros;
+		int64_t filed = t0 + xorshift_between(&g->rng, 20, 200) * DAY, listed, pros;
 		int64_t pa = agency_of(g, k.area, "prosecutor");
 		char number[32];
 		unsigned char name[40];
@@ -675,7 +671,8 @@ static void one_case(struct gen *g, long i)
 								   : "dismissed",
 						  -1, SQLITE_STATIC);
 				sqlite3_bind_int64(g->ins_pros, 5,
-						   filed + between(g, 100, 400) * DAY);
+						   filed + xorshift_between(&g->rng, 100, 400) *
+								   DAY);
 			}
 			sqlite3_bind_int64(g->ins_pros, 6, filed);
 			done(g, g->ins_pros);
@@ -686,7 +683,7 @@ static void one_case(struct gen *g, long i)
 			sqlite3_bind_blob(g->ins_def, 2, name, sizeof(name), SQLITE_STATIC);
 			sqlite3_bind_int64(g->ins_def, 3, filed);
 			done(g, g->ins_def);
-			listed = filed + between(g, 1, 30) * DAY;
+			listed = filed + xorshift_between(&g->rng, 1, 30) * DAY;
 			if (listed <= g->end && age < 18) {
 				int64_t w;
 				struct ev *e;
@@ -698,7 +695,7 @@ static void one_case(struct gen *g, long i)
 				g->witnesses++;
 				if (chance(g, 0.9) && listed + 3 * DAY <= g->end) {
 					e = event(&k, "witness_advocate", "court",
-						  listed + between(g, 0, 3) * DAY,
+						  listed + xorshift_between(&g->rng, 0, 3) * DAY,
 						  agency_of(g, k.area, "advocacy"));
 					snprintf(e->data, sizeof(e->data),
 						 "{\"user_id\":%" PRId64 ",\"witness_id\":%" PRId64
@@ -707,7 +704,8 @@ static void one_case(struct gen *g, long i)
 				}
 				if (chance(g, 0.7) && listed + 20 * DAY <= g->end) {
 					e = event(&k, "safety_plan_signoff", "court",
-						  listed + between(g, 5, 20) * DAY, pa);
+						  listed + xorshift_between(&g->rng, 5, 20) * DAY,
+						  pa);
 					snprintf(e->data, sizeof(e->data),
 						 "{\"kind\":\"prosecutor\",\"witness_id\":%" PRId64
 						 "}",
@@ -715,7 +713,8 @@ static void one_case(struct gen *g, long i)
 				}
 				if (chance(g, 0.3) && listed + 30 * DAY <= g->end) {
 					e = event(&k, "cctv_motion", "court",
-						  listed + between(g, 10, 30) * DAY, pa);
+						  listed + xorshift_between(&g->rng, 10, 30) * DAY,
+						  pa);
 					snprintf(
 						e->data, sizeof(e->data),
 						"{\"outcome\":\"%s\",\"rule\":\"county policy\",\"witness_id\":%" PRId64

@@ -115,6 +115,14 @@ static enum sh_code audited(struct store_conn *c, struct op *o, enum sh_code rc,
 			    NULL, "ok", o->detail[0] ? o->detail : NULL, err);
 }
 
+/* The change o (o->id the record's id) written by fn, audited with the detail "what ID". */
+static enum sh_code write_on(struct store *s, store_write_fn fn, struct op *o, const char *what,
+			     struct sh_error *err)
+{
+	snprintf(o->detail, sizeof(o->detail), "%s %" PRId64, what, o->id);
+	return store_write(s, fn, o, err);
+}
+
 static enum sh_code do_agency_add(struct store_conn *c, void *arg, struct sh_error *err)
 {
 	struct op *o = arg;
@@ -159,8 +167,7 @@ enum sh_code admin_agency_disable(struct store *s, int64_t now, const struct pri
 			.flag = disabled,
 			.action = disabled ? "agency.disable" : "agency.enable" };
 
-	snprintf(o.detail, sizeof(o.detail), "agency %" PRId64, id);
-	return store_write(s, do_agency_disable, &o, err);
+	return write_on(s, do_agency_disable, &o, "agency", err);
 }
 
 static enum sh_code do_user_add(struct store_conn *c, void *arg, struct sh_error *err)
@@ -254,8 +261,7 @@ enum sh_code admin_user_disable(struct store *s, int64_t now, const struct princ
 			.flag = disabled,
 			.action = disabled ? "user.disable" : "user.enable" };
 
-	snprintf(o.detail, sizeof(o.detail), "user %" PRId64, id);
-	return store_write(s, do_user_disable, &o, err);
+	return write_on(s, do_user_disable, &o, "user", err);
 }
 
 static enum sh_code do_user_password(struct store_conn *c, void *arg, struct sh_error *err)
@@ -300,8 +306,7 @@ enum sh_code admin_user_password(struct store *s, int64_t now, const struct prin
 	if ((rc = shcrypto_password_hash(password, hash, err)))
 		return rc;
 	o.hash = hash;
-	snprintf(o.detail, sizeof(o.detail), "user %" PRId64, id);
-	return store_write(s, do_user_password, &o, err);
+	return write_on(s, do_user_password, &o, "user", err);
 }
 
 struct change {
@@ -610,8 +615,7 @@ enum sh_code admin_token_revoke(struct store *s, int64_t now, const struct princ
 {
 	struct op o = { .actor = actor, .now = now, .id = id, .action = "token.revoke" };
 
-	snprintf(o.detail, sizeof(o.detail), "token %" PRId64, id);
-	return store_write(s, do_token_revoke, &o, err);
+	return write_on(s, do_token_revoke, &o, "token", err);
 }
 
 /* ---- the account lifecycle and the second factor (issue 19) ---- */
@@ -647,8 +651,7 @@ enum sh_code admin_user_totp_reset(struct store *s, int64_t now, const struct pr
 {
 	struct op o = { .actor = actor, .now = now, .id = id, .action = "user.factor_reset" };
 
-	snprintf(o.detail, sizeof(o.detail), "user %" PRId64, id);
-	return store_write(s, do_totp_reset, &o, err);
+	return write_on(s, do_totp_reset, &o, "user", err);
 }
 
 static enum sh_code do_password_signin(struct store_conn *c, void *arg, struct sh_error *err)

@@ -62,17 +62,12 @@ static json_t *county_areas(const struct agency_rec *list, size_t n, struct aren
 
 API_HANDLER(api_agencies_list)
 {
-	struct store_conn *c;
 	struct agency_rec *list;
 	size_t n;
 	json_t *items;
 	enum sh_code rc;
 
-	if ((rc = store_read_begin(req->app->store, &c, err)))
-		return rc;
-	rc = store_agency_list(c, req->arena, &list, &n, err);
-	store_read_end(c);
-	if (rc)
+	if ((rc = store_agencies(req->app->store, req->arena, &list, &n, err)))
 		return rc;
 	items = json_array();
 	for (size_t i = 0; i < n; i++)

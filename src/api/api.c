@@ -7,6 +7,47 @@
 #include "lib/log.h"
 #include "store/store.h"
 
+static const char *idem_header(void *ctx, const char *name)
+{
+	return strcasecmp(name, "Idempotency-Key") ? NULL : ctx;
+}
+
+enum sh_code api_call(const struct api_call *call, api_handler fn, json_t *body, json_t **out,
+		      struct buf *raw, struct sh_error *err)
+{
+	struct api_request req = { 0 };
+	struct api_response res = { 0 };
+	struct arena a = ARENA_INIT;
+	struct buf b = BUF_INIT;
+	enum sh_code rc;
+
+	if (body) {
+		jsonh_dump(body, &b);
+		json_decref(body);
+	}
+	req.method = body ? "POST" : "GET";
+	req.body = b.data;
+	req.body_len = b.len;
+	req.header = idem_header;
+	req.ctx = (void *)call->idem_key;
+	req.arena = &a;
+	req.app = call->app;
+	req.who = call->who;
+	req.request_id = call->request_id;
+	req.params[0] = call->case_id;
+	req.nparams = call->case_id ? 1 : 0;
+	buf_init(&res.body, 0);
+	rc = fn(&req, &res, err);
+	if (!rc && out)
+		*out = json_loadb(res.body.data, res.body.len, 0, NULL);
+	if (!rc && raw)
+		buf_add(raw, res.body.data, res.body.len);
+	buf_release(&res.body);
+	buf_release(&b);
+	arena_release(&a);
+	return rc;
+}
+
 enum sh_code api_reply_json(struct api_response *res, int status, const json_t *v)
 {
 	buf_reset(&res->body);

@@ -67,6 +67,22 @@ static inline const char *api_query(const struct api_request *r, const char *nam
 	return r->query ? r->query(r->ctx, name) : NULL;
 }
 
+/*
+ * Calls handler fn in process, as who, for the demo, the command line and the benchmarks:
+ * a POST of body (consumed; NULL: a GET without one) with an Idempotency-Key header
+ * idem_key (NULL: none) on the case case_id (the path's one parameter; NULL: none). On
+ * success *out (when out is not NULL) gets the answer as JSON (the caller's to decref) and
+ * raw (when not NULL) its bytes.
+ */
+struct api_call {
+	struct app *app;
+	const struct principal *who;
+	const char *request_id;
+	const char *case_id;
+	const char *idem_key;
+};
+enum sh_code api_call(const struct api_call *call, api_handler fn, json_t *body, json_t **out,
+		      struct buf *raw, struct sh_error *err);
 /* The value of cookie `name` in the Cookie header (copied into the arena), or NULL. */
 const char *api_cookie(const struct api_request *req, const char *name);
 /* Serialises v (not consumed) as the JSON body with the given status. */

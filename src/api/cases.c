@@ -200,7 +200,6 @@ static enum sh_code route(struct api_request *req, struct create *cr, const stru
 			  enum youth_status status, int age, int64_t last_assault,
 			  struct sh_error *err)
 {
-	struct store_conn *c;
 	struct agency_rec *list;
 	struct rules_agency *ra;
 	struct step_status *steps;
@@ -208,11 +207,7 @@ static enum sh_code route(struct api_request *req, struct create *cr, const stru
 	size_t n, nsteps = 0, cap = protocol_nsteps(p) + 8;
 	enum sh_code rc;
 
-	if ((rc = store_read_begin(req->app->store, &c, err)))
-		return rc;
-	rc = store_agency_list(c, req->arena, &list, &n, err);
-	store_read_end(c);
-	if (rc)
+	if ((rc = store_agencies(req->app->store, req->arena, &list, &n, err)))
 		return rc;
 	ra = arena_alloc(req->arena, (n + 1) * sizeof(*ra));
 	steps = arena_alloc(req->arena, cap * sizeof(*steps));

@@ -71,15 +71,10 @@ static enum sh_code agency_add(struct cli_ctx *x, struct sh_error *err)
 
 static enum sh_code agency_list(struct cli_ctx *x, struct sh_error *err)
 {
-	struct store_conn *conn;
 	struct agency_rec *list;
 	size_t n;
-	enum sh_code rc;
+	enum sh_code rc = store_agencies(x->s, &x->a, &list, &n, err);
 
-	if (!(rc = store_read_begin(x->s, &conn, err))) {
-		rc = store_agency_list(conn, &x->a, &list, &n, err);
-		store_read_end(conn);
-	}
 	for (size_t i = 0; !rc && i < n; i++) {
 		printf("%" PRId64 "\t%s\t%s\t%s\t", list[i].id, list[i].name, list[i].kind,
 		       list[i].home_area ? list[i].home_area : "-");
@@ -116,27 +111,21 @@ static enum sh_code agency_set(struct cli_ctx *x, struct sh_error *err)
 	return rc;
 }
 
-int cmd_agency(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
-		{ "name", required_argument, NULL, 'n' },
-		{ "kind", required_argument, NULL, 'k' },
-		{ "area", required_argument, NULL, 'a' },
-		{ "home-area", required_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	static const struct cli_sub subs[] = {
-		{ "add", check_add, agency_add },
-		{ "list", NULL, agency_list },
-		{ "disable", check_name, agency_set },
-		{ "enable", check_name, agency_set },
-		{ "passwords", check_passwords, agency_set, .arg = true },
-		{ NULL },
-	};
-	static const struct cli_table table = { usage, opts, agency_option, subs };
-	struct agency_opts o = { 0 };
+static const struct option agency_options[] = {
+	{ "name", required_argument, NULL, 'n' },
+	{ "kind", required_argument, NULL, 'k' },
+	{ "area", required_argument, NULL, 'a' },
+	{ "home-area", required_argument, NULL, 'H' },
+	{ 0 },
+};
+static const struct cli_sub agency_subs[] = {
+	{ "add", check_add, agency_add },
+	{ "list", NULL, agency_list },
+	{ "disable", check_name, agency_set },
+	{ "enable", check_name, agency_set },
+	{ "passwords", check_passwords, agency_set, .arg = true },
+	{ NULL },
+};
 
-	return cli_run_table(&table, &o, argc, argv);
-}
+const struct cli_table cli_agency = { usage, agency_options, agency_option, agency_subs,
+				      sizeof(struct agency_opts) };

@@ -9,9 +9,7 @@
 int cmd_audit(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
 		{ "checkpoints", required_argument, NULL, CLI_OPT(CONF_CHECKPOINTS) },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
@@ -35,11 +33,11 @@ int cmd_audit(int argc, char **argv)
 
 	if (!cli_subcommand(&argc, &argv, subs, usage, &code))
 		return code;
-	if (!cli_target_args(argc, argv, opts, usage, &t, &code))
+	if (!cli_args(argc, argv, opts, usage, &t, NULL, NULL, &code))
 		return code;
 	code = EXIT_OK;
 	/* the chain's keys come from the key file, which must belong to the database */
-	if (!(rc = cli_open_store(&t, &s, &err)) && !(rc = cli_load_keys(&t, s, false, &k, &err))) {
+	if (!(rc = cli_open_keyed(&t, false, &s, &k, &err))) {
 		audit_keys_derive(&k, &keys);
 		rc = audit_verify(s, &keys, cli_target_checkpoints(&t), false, &v, &err);
 	}

@@ -56,12 +56,28 @@ static void print_audit(const struct cli_backup_report *rep)
 	       rep->audit_rows, rep->audit_head, rep->audit_events, rep->checkpoints);
 }
 
+/* --to FILE (backup), --from FILE and --force (restore) */
+struct copy_opts {
+	const char *file;
+	bool force;
+};
+
+static int copy_option(void *ctx, int c, const char *arg, const char *usage)
+{
+	struct copy_opts *o = ctx;
+
+	(void)usage;
+	if (c == 'F')
+		o->force = true;
+	else
+		o->file = arg;
+	return EXIT_OK;
+}
+
 int cmd_backup(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
 		{ "to", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
@@ -74,24 +90,17 @@ int cmd_backup(int argc, char **argv)
 	struct cli_target t = { 0 };
 	struct cli_backup_report rep;
 	struct shcrypto_keys keys = { 0 };
-	const char *to = NULL;
+	struct copy_opts o = { 0 };
+	const char *to;
 	char size[32];
-	bool done, key_ok = false;
-	int code = EXIT_OK, c;
+	bool key_ok = false;
+	int code;
 	struct stat st;
 	enum sh_code rc;
 
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		if (c == 't')
-			to = optarg;
-		else
-			cli_target_option(&t, c, optarg);
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (!to || !*to)
+	if (!cli_args(argc, argv, opts, usage, &t, copy_option, &o, &code))
+		return code;
+	if (!(to = o.file) || !*to)
 		return cli_usage_error(usage, "say where the backup goes: --to FILE");
 	if ((rc = cli_target_load(&t, &err)))
 		goto out;
@@ -131,19 +140,14 @@ int cmd_backup(int argc, char **argv)
 		       "needs this database's key from escrow (docs/operations.md, key custody).\n",
 		       cli_target_keyfile(&t));
 out:
-	if (keys.keys)
-		shcrypto_keys_release(&keys);
-	cli_target_release(&t);
-	return rc ? cli_fail(&err) : EXIT_OK;
+	return cli_close(&t, NULL, &keys, rc, &err);
 }
 
 int cmd_restore(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
 		{ "from", required_argument, NULL, 'f' },
 		{ "force", no_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
@@ -161,27 +165,18 @@ int cmd_restore(int argc, char **argv)
 	struct shcrypto_keys keys = { 0 };
 	struct audit_keys akeys = { 0 };
 	struct buf moved = BUF_INIT;
+	struct copy_opts o = { 0 };
 	size_t kept = 0, dropped = 0;
-	const char *from = NULL, *db;
+	const char *from, *db;
 	char tmp[4200];
-	bool done, force = false, had_db;
-	int code = EXIT_OK, c;
+	bool had_db;
+	int code;
 	struct stat st;
 	enum sh_code rc;
 
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		if (c == 'f')
-			from = optarg;
-		else if (c == 'F')
-			force = true;
-		else
-			cli_target_option(&t, c, optarg);
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (!from || !*from)
+	if (!cli_args(argc, argv, opts, usage, &t, copy_option, &o, &code))
+		return code;
+	if (!(from = o.file) || !*from)
 		return cli_usage_error(usage, "say which backup: --from FILE");
 	if ((rc = cli_target_load(&t, &err)))
 		goto out;
@@ -210,7 +205,7 @@ int cmd_restore(int argc, char **argv)
 	if ((rc = cli_verify_copy(from, &keys, cli_target_checkpoints(&t), &rep, &err)))
 		goto out;
 	had_db = stat(db, &st) == 0;
-	if (had_db && !force) {
+	if (had_db && !o.force) {
 		rc = sh_error_set(&err, SH_ECONFLICT,
 				  "%s exists; restore replaces a database only with --force (stop "
 				  "the server first). Nothing was changed.",
@@ -259,8 +254,5 @@ out_tmp:
 out:
 	sodium_memzero(&akeys, sizeof(akeys));
 	buf_release(&moved);
-	if (keys.keys)
-		shcrypto_keys_release(&keys);
-	cli_target_release(&t);
-	return rc ? cli_fail(&err) : EXIT_OK;
+	return cli_close(&t, NULL, &keys, rc, &err);
 }

@@ -14,11 +14,6 @@
 
 int cmd_transfer_key(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	static const char usage[] =
 		"safeharbor transfer-key [--db PATH] [--key-file FILE]\n"
 		"  Prints this county's public transfer key (128 hex characters). Give it to the\n"
@@ -34,18 +29,14 @@ int cmd_transfer_key(int argc, char **argv)
 	int code = EXIT_OK;
 	enum sh_code rc;
 
-	if (!cli_target_args(argc, argv, opts, usage, &t, &code))
+	if (!cli_args(argc, argv, NULL, usage, &t, NULL, NULL, &code))
 		return code;
-	if (!(rc = cli_open_store(&t, &s, &err)) && !(rc = cli_load_keys(&t, s, false, &k, &err))) {
+	if (!(rc = cli_open_keyed(&t, false, &s, &k, &err))) {
 		transfer_key_of(&k, &key);
 		transfer_key_hex(&key, hex);
 		printf("%s\n", hex);
 	}
-	store_close(s);
-	if (k.keys)
-		shcrypto_keys_release(&k);
-	cli_target_release(&t);
-	return rc ? cli_fail(&err) : EXIT_OK;
+	return cli_close(&t, s, &k, rc, &err);
 }
 
 /* "now", "+3d", "-2h", "+90m" (from now) or an RFC 3339 instant; false when none of these */
@@ -138,12 +129,29 @@ out:
 	return rc;
 }
 
+/* the instants of check-steps (--at) */
+struct instants {
+	int64_t at[32], now;
+	size_t n;
+};
+
+static int at_option(void *ctx, int c, const char *arg, const char *usage)
+{
+	struct instants *in = ctx;
+
+	(void)c;
+	if (in->n == ARRAY_SIZE(in->at))
+		return cli_usage_error(usage, "at most %zu --at", ARRAY_SIZE(in->at));
+	if (!parse_at(arg, in->now, &in->at[in->n++]))
+		return cli_usage_error(
+			usage, "--at %s: give now, +3d, -2h, +90m or an RFC 3339 instant", arg);
+	return EXIT_OK;
+}
+
 static int check_steps(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
 		{ "at", required_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
@@ -159,31 +167,15 @@ static int check_steps(int argc, char **argv)
 	struct arena a = ARENA_INIT;
 	struct store_conn *c;
 	char **ids = NULL;
-	int64_t at[32], now = (int64_t)time(NULL);
-	size_t nat = 0, nids = 0, views = 0, derived = 0;
-	int code = EXIT_OK, opt;
-	bool done;
+	struct instants in = { .now = (int64_t)time(NULL) };
+	size_t nids = 0, views = 0, derived = 0;
+	int code;
 	enum sh_code rc;
 
-	while ((opt = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		if (opt != 'a') {
-			cli_target_option(&t, opt, optarg);
-			continue;
-		}
-		if (nat == ARRAY_SIZE(at))
-			return cli_usage_error(usage, "at most %zu --at", ARRAY_SIZE(at));
-		if (!parse_at(optarg, now, &at[nat++]))
-			return cli_usage_error(usage,
-					       "--at %s: give now, +3d, -2h, +90m or an "
-					       "RFC 3339 instant",
-					       optarg);
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (!nat)
-		at[nat++] = now;
+	if (!cli_args(argc, argv, opts, usage, &t, at_option, &in, &code))
+		return code;
+	if (!in.n)
+		in.at[in.n++] = in.now;
 	app_config_defaults(&app.cfg);
 	app.clock = timefmt_system_clock;
 	if ((rc = cli_open_app(&t, &app, &err)))
@@ -194,14 +186,14 @@ static int check_steps(int argc, char **argv)
 	store_read_end(c);
 	for (size_t i = 0; !rc && i < nids; i++) {
 		bool kept = false;
-		rc = check_case(&app, ids[i], at, nat, &views, &kept, &err);
+		rc = check_case(&app, ids[i], in.at, in.n, &views, &kept, &err);
 		derived += !kept;
 	}
 	if (!rc)
 		printf("%zu cases: %zu views from kept steps the same as derived (%zu instants and "
 		       "each deadline); %zu cases without kept steps for their records (derived "
 		       "when read)\n",
-		       nids, views, nat, derived);
+		       nids, views, in.n, derived);
 out:
 	app_close(&app);
 	arena_release(&a);
@@ -220,10 +212,36 @@ enum {
 	OPT_FROM_KEY = 'K'
 };
 
+struct transfer_opts {
+	const char *id, *to, *from, *key, *out, *in, *from_key, *chosen[17];
+	size_t nchosen;
+};
+
+static int transfer_option(void *ctx, int c, const char *arg, const char *usage)
+{
+	struct transfer_opts *o = ctx;
+
+	switch (c) {
+	case OPT_CASE: o->id = arg; break;
+	case OPT_TO: o->to = arg; break;
+	case OPT_FROM: o->from = arg; break;
+	case OPT_KEY: o->key = arg; break;
+	case OPT_OUT: o->out = arg; break;
+	case OPT_IN: o->in = arg; break;
+	case OPT_FROM_KEY: o->from_key = arg; break;
+	case OPT_AGENCY:
+		if (o->nchosen == ARRAY_SIZE(o->chosen) - 1)
+			return cli_usage_error(usage, "at most %zu --agency",
+					       ARRAY_SIZE(o->chosen) - 1);
+		o->chosen[o->nchosen++] = arg;
+		break;
+	}
+	return EXIT_OK;
+}
+
 int cmd_case(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
 		{ "case", required_argument, NULL, OPT_CASE },
 		{ "to-county", required_argument, NULL, OPT_TO },
 		{ "from-county", required_argument, NULL, OPT_FROM },
@@ -232,7 +250,6 @@ int cmd_case(int argc, char **argv)
 		{ "in", required_argument, NULL, OPT_IN },
 		{ "from-key", required_argument, NULL, OPT_FROM_KEY },
 		{ "agency", required_argument, NULL, OPT_AGENCY },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
@@ -259,12 +276,11 @@ int cmd_case(int argc, char **argv)
 	struct app app = { 0 };
 	struct arena a = ARENA_INIT;
 	struct transfer_report rep;
-	const char *sub, *id = NULL, *to = NULL, *from = NULL, *key = NULL, *out = NULL, *in = NULL,
-			 *from_key = NULL, *chosen[17] = { 0 };
+	struct transfer_opts o = { 0 };
+	const char *sub, *id, *to, *from, *key, *out, *in, *from_key;
 	struct transfer_key peer;
-	size_t nchosen = 0;
-	int code = EXIT_OK, c;
-	bool done, export;
+	int code = EXIT_OK;
+	bool export;
 	enum sh_code rc;
 
 	if (!(sub = cli_subcommand(&argc, &argv, subs, usage, &code)))
@@ -272,32 +288,14 @@ int cmd_case(int argc, char **argv)
 	if (!strcmp(sub, "check-steps"))
 		return check_steps(argc, argv);
 	export = !strcmp(sub, "export");
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		switch (c) {
-		default: cli_target_option(&t, c, optarg); break;
-		case OPT_CASE: id = optarg; break;
-		case OPT_TO: to = optarg; break;
-		case OPT_FROM: from = optarg; break;
-		case OPT_KEY: key = optarg; break;
-		case OPT_OUT: out = optarg; break;
-		case OPT_IN: in = optarg; break;
-		case OPT_FROM_KEY: from_key = optarg; break;
-		case OPT_AGENCY:
-			if (nchosen == ARRAY_SIZE(chosen) - 1)
-				return cli_usage_error(usage, "at most %zu --agency",
-						       ARRAY_SIZE(chosen) - 1);
-			chosen[nchosen++] = optarg;
-			break;
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!cli_args(argc, argv, opts, usage, &t, transfer_option, &o, &code))
+		return code;
+	id = o.id, to = o.to, from = o.from, key = o.key, out = o.out, in = o.in;
+	from_key = o.from_key;
 	if (export && (!id || !to || !key || !out))
 		return cli_usage_error(usage, "case export needs --case, --to-county, --to-key and "
 					      "--out");
-	if (export && (in || from_key || nchosen))
+	if (export && (in || from_key || o.nchosen))
 		return cli_usage_error(usage, "--in, --from-key and --agency are for case import");
 	if (!export && (!in || !from_key || id || to || from || key || out))
 		return cli_usage_error(usage,
@@ -320,7 +318,7 @@ int cmd_case(int argc, char **argv)
 		       "%.16s)\n",
 		       id, out, to, rep.events, rep.steps, rep.audit_rows, rep.file_hash);
 	} else {
-		if ((rc = transfer_import(&app, in, &peer, chosen, &a, &rep, &err)))
+		if ((rc = transfer_import(&app, in, &peer, o.chosen, &a, &rep, &err)))
 			goto out;
 		printf("case %s imported from %s: %zu entries, its steps and clocks as the sending "
 		       "county had them (%zu steps checked); %zu audit rows of the sending county "

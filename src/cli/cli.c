@@ -414,35 +414,101 @@ enum sh_code cli_load_keys(struct cli_target *t, struct store *s, bool adopt,
 	return rc;
 }
 
+enum sh_code cli_open_keyed(struct cli_target *t, bool adopt, struct store **s,
+			    struct shcrypto_keys *k, struct sh_error *err)
+{
+	enum sh_code rc;
+
+	memset(k, 0, sizeof(*k));
+	if ((rc = cli_open_store(t, s, err)))
+		return rc;
+	return cli_load_keys(t, *s, adopt, k, err);
+}
+
+int cli_close(struct cli_target *t, struct store *s, struct shcrypto_keys *k, enum sh_code rc,
+	      const struct sh_error *err)
+{
+	store_close(s);
+	if (k && k->keys)
+		shcrypto_keys_release(k);
+	cli_target_release(t);
+	return rc ? cli_fail(err) : EXIT_OK;
+}
+
 enum sh_code cli_open_app(struct cli_target *t, struct app *app, struct sh_error *err)
 {
 	enum sh_code rc;
 
 	/* a key file that is not this database's is refused before anything is read */
-	if ((rc = cli_open_store(t, &app->store, err)) ||
-	    (rc = cli_load_keys(t, app->store, true, &app->keys, err)))
+	if ((rc = cli_open_keyed(t, true, &app->store, &app->keys, err)))
 		return rc;
 	return app_open(app, conf_get(&t->conf, CONF_PROTOCOL),
 			conf_get(&t->conf, CONF_WITNESS_RULES), conf_get(&t->conf, CONF_OFFENCES),
 			err);
 }
 
-bool cli_target_args(int argc, char **argv, const struct option *opts, const char *usage,
-		     struct cli_target *t, int *code)
+/* The option loop over opts as given (every option of the command). */
+static bool parse_all(int argc, char **argv, const struct option *opts, const char *usage,
+		      struct cli_target *t, cli_option_fn *option, void *ctx, int *code)
 {
 	bool done;
 	int c;
 
+	*code = EXIT_OK;
 	while ((c = cli_getopt(argc, argv, opts, usage, &done, code)) != -1) {
 		if (done)
 			return false;
-		cli_target_option(t, c, optarg);
+		if (!cli_target_option(t, c, optarg) && option &&
+		    (*code = option(ctx, c, optarg, usage)))
+			return false;
 	}
+	return true;
+}
+
+static bool no_argument_left(int argc, char **argv, const char *usage, int *code)
+{
 	if (optind < argc) {
 		*code = cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 		return false;
 	}
 	return true;
+}
+
+bool cli_parse(int argc, char **argv, const struct option *own, const char *usage,
+	       struct cli_target *t, cli_option_fn *option, void *ctx, int *code)
+{
+	static const struct option common[] = { CLI_DB_OPTIONS };
+	struct option all[CLI_MAX_OPTIONS + ARRAY_SIZE(common) + 2];
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(common); i++)
+		all[n++] = common[i];
+	for (; own && own->name; own++) {
+		if (n + 2 == ARRAY_SIZE(all)) {
+			*code = EXIT_FAIL;
+			fprintf(stderr, "safeharbor: internal error: more than %d options\n",
+				CLI_MAX_OPTIONS);
+			return false;
+		}
+		all[n++] = *own;
+	}
+	all[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	all[n] = (struct option){ 0 };
+	return parse_all(argc, argv, all, usage, t, option, ctx, code);
+}
+
+bool cli_args(int argc, char **argv, const struct option *own, const char *usage,
+	      struct cli_target *t, cli_option_fn *option, void *ctx, int *code)
+{
+	return cli_parse(argc, argv, own, usage, t, option, ctx, code) &&
+	       no_argument_left(argc, argv, usage, code);
+}
+
+bool cli_target_args(int argc, char **argv, const struct option *opts, const char *usage,
+		     struct cli_target *t, int *code)
+{
+	return parse_all(argc, argv, opts, usage, t, NULL, NULL, code) &&
+	       no_argument_left(argc, argv, usage, code);
 }
 
 int cli_needs(const struct cli_ctx *x, bool ok, const char *what)
@@ -472,40 +538,55 @@ int cli_run_command(int argc, char **argv, const struct cli_command *cmds, const
 	return cmds->run(argc, argv);
 }
 
-int cli_run_table(const struct cli_table *tb, void *opts, int argc, char **argv)
+/* The table's subcommand run with the options in x->opts; the exit status. */
+static int run_sub(const struct cli_table *tb, struct cli_ctx *x, int argc, char **argv)
 {
 	const char *names[16];
 	const struct cli_sub *sub;
-	struct cli_ctx x = { .usage = tb->usage, .opts = opts, .a = ARENA_INIT };
 	struct sh_error err = SH_ERROR_INIT;
-	int code = EXIT_OK, c;
-	bool done;
+	int code = EXIT_OK;
 	enum sh_code rc;
 
 	SUB_NAMES(names, tb->subs);
 	if (!*tb->subs[0].name) /* no subcommands: options start at argv[1] */
-		x.sub = names[0];
-	else if (!(x.sub = cli_subcommand(&argc, &argv, names, tb->usage, &code)))
+		x->sub = names[0];
+	else if (!(x->sub = cli_subcommand(&argc, &argv, names, tb->usage, &code)))
 		return code;
-	for (sub = tb->subs; strcmp(sub->name, x.sub); sub++)
+	for (sub = tb->subs; strcmp(sub->name, x->sub); sub++)
 		;
-	while ((c = cli_getopt(argc, argv, tb->opts, tb->usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		if (!cli_target_option(&x.t, c, optarg) &&
-		    (code = tb->option(opts, c, optarg, tb->usage)))
-			return code;
-	}
+	if (!cli_parse(argc, argv, tb->opts, tb->usage, &x->t, tb->option, x->opts, &code))
+		return code;
 	if (sub->arg && optind < argc)
-		x.arg = argv[optind++];
+		x->arg = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error(tb->usage, "unexpected argument '%s'", argv[optind]);
-	if (sub->check && (code = sub->check(&x)))
+	if (sub->check && (code = sub->check(x)))
 		return code;
-	if (!(rc = cli_open_store(&x.t, &x.s, &err)))
-		rc = sub->run(&x, &err);
+	if (!(rc = cli_open_store(&x->t, &x->s, &err)))
+		rc = sub->run(x, &err);
+	return rc ? cli_fail(&err) : EXIT_OK;
+}
+
+int cli_run_table(const struct cli_table *tb, int argc, char **argv)
+{
+	struct cli_ctx x = { .usage = tb->usage, .a = ARENA_INIT };
+	int code;
+
+	if (!(x.opts = calloc(1, tb->opts_size))) {
+		fprintf(stderr, "safeharbor: out of memory\n");
+		return EXIT_FAIL;
+	}
+	code = run_sub(tb, &x, argc, argv);
 	store_close(x.s);
 	arena_release(&x.a);
 	cli_target_release(&x.t);
-	return rc ? cli_fail(&err) : EXIT_OK;
+	/* a password may be among the options */
+	sodium_memzero(x.opts, tb->opts_size);
+	free(x.opts);
+	return code;
+}
+
+int cli_command_run(const struct cli_command *c, int argc, char **argv)
+{
+	return c->table ? cli_run_table(c->table, argc, argv) : c->run(argc, argv);
 }

@@ -15,13 +15,17 @@
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
 
+struct cli_table;
 struct cli_command {
 	const char *name;
-	int (*run)(int argc, char **argv);
+	int (*run)(int argc, char **argv); /* NULL: the command is a table (cli_run_table) */
 	const char *summary;
+	const struct cli_table *table;
 };
 
 extern const struct cli_command cli_commands[];
+/* Runs command c with argv[0] its name. Returns the exit status. */
+int cli_command_run(const struct cli_command *c, int argc, char **argv);
 
 /*
  * Where a command's database, key file and settings come from: the configuration
@@ -84,6 +88,15 @@ enum sh_code cli_open_app(struct cli_target *t, struct app *app, struct sh_error
  */
 enum sh_code cli_load_keys(struct cli_target *t, struct store *s, bool adopt,
 			   struct shcrypto_keys *k, struct sh_error *err);
+/* cli_open_store, then cli_load_keys: the database with its key file, checked. */
+enum sh_code cli_open_keyed(struct cli_target *t, bool adopt, struct store **s,
+			    struct shcrypto_keys *k, struct sh_error *err);
+/*
+ * Closes s (NULL: none), releases k (NULL or empty: none) and t; returns the exit status
+ * for rc: EXIT_OK, or cli_fail(err).
+ */
+int cli_close(struct cli_target *t, struct store *s, struct shcrypto_keys *k, enum sh_code rc,
+	      const struct sh_error *err);
 /*
  * Copies the database at from into a new file `to` (refused when it exists), shows
  * progress on a terminal, checks the copy and prints what it did unless quiet. Used by
@@ -132,14 +145,17 @@ int cli_getopt(int argc, char **argv, const struct option *opts, const char *usa
  */
 const char *cli_subcommand(int *argc, char ***argv, const char *const *subs, const char *usage,
 			   int *exit_code);
+/* Takes option c with its argument; 0, or an exit status to stop with (cli_usage_error). */
+typedef int cli_option_fn(void *ctx, int c, const char *arg, const char *usage);
 /*
  * A command with subcommands as a table ("agency add ...", "user list ..."). cli_run_table
- * takes the subcommand from argv[1], parses the options (CLI_DB_OPTIONS into the target,
- * the others to table->option with the command's opts), takes one argument after them
- * when the subcommand says so (else refuses it), runs the subcommand's check (0, or an
- * exit status: a usage error), opens the database, runs it and closes everything.
- * Returns the exit status. A command without subcommands ("seal --case ...") is a table
- * of one subcommand named "": it is run without a word for it.
+ * takes the subcommand from argv[1], parses the options (cli_parse: table->opts are the
+ * command's own, given to table->option with the command's options, a zeroed struct of
+ * table->opts_size bytes, wiped after the run), takes one argument after them when the
+ * subcommand says so (else refuses it), runs the subcommand's check (0, or an exit
+ * status: a usage error), opens the database, runs it and closes everything. Returns the
+ * exit status. A command without subcommands ("seal --case ...") is a table of one
+ * subcommand named "": it is run without a word for it.
  */
 struct cli_ctx {
 	const char *sub;   /* the subcommand's name */
@@ -159,18 +175,28 @@ struct cli_sub {
 struct cli_table {
 	const char *usage;
 	const struct option *opts;
-	/* takes option c; 0, or an exit status to stop with (cli_usage_error) */
-	int (*option)(void *opts, int c, const char *arg, const char *help);
+	cli_option_fn *option;	    /* with the command's opts as ctx */
 	const struct cli_sub *subs; /* ends with { NULL } */
+	size_t opts_size;	    /* the command's options (struct cli_ctx.opts) */
 };
-int cli_run_table(const struct cli_table *tb, void *opts, int argc, char **argv);
+int cli_run_table(const struct cli_table *tb, int argc, char **argv);
 /* 0 when ok, else the usage error "SUB needs WHAT" (for a cli_sub's check). */
 int cli_needs(const struct cli_ctx *x, bool ok, const char *what);
 /*
- * The option loop of a command whose options all go to t (CLI_DB_OPTIONS, CLI_OPT keys,
- * --help) and that takes no argument: false, with *code the exit status to stop with,
- * after --help or a usage error.
+ * The option loop of a command: CLI_DB_OPTIONS, the command's own options (own, at most
+ * CLI_MAX_OPTIONS, ending with { 0 }; NULL when none) and --help. CLI_DB_OPTIONS and the
+ * CLI_OPT keys go into t, every other option to option(ctx, ...) (NULL when there are
+ * none). Leaves optind at the first argument. false, with *code the exit status to stop
+ * with, after --help or a usage error.
  */
+#define CLI_MAX_OPTIONS 32
+bool cli_parse(int argc, char **argv, const struct option *own, const char *usage,
+	       struct cli_target *t, cli_option_fn *option, void *ctx, int *code);
+/* cli_parse for a command that takes no argument after its options. */
+bool cli_args(int argc, char **argv, const struct option *own, const char *usage,
+	      struct cli_target *t, cli_option_fn *option, void *ctx, int *code);
+/* For a command whose options all go to t and that lists every one of them in opts
+ * (CLI_DB_OPTIONS and --help too), and takes no argument after them. */
 bool cli_target_args(int argc, char **argv, const struct option *opts, const char *usage,
 		     struct cli_target *t, int *code);
 /*
@@ -187,23 +213,18 @@ enum sh_code cli_find_user(struct store *s, const char *name, struct arena *a, s
 enum sh_code cli_find_agency(struct store *s, const char *name, struct arena *a,
 			     struct agency_rec *ag, struct sh_error *err);
 
+extern const struct cli_table cli_agency, cli_user, cli_token, cli_seal, cli_retention, cli_roster,
+	cli_notify;
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_protocol(int argc, char **argv);
-int cmd_agency(int argc, char **argv);
-int cmd_user(int argc, char **argv);
-int cmd_token(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_transfer_key(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_key(int argc, char **argv);
-int cmd_seal(int argc, char **argv);
-int cmd_retention(int argc, char **argv);
-int cmd_roster(int argc, char **argv);
-int cmd_notify(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_settings(int argc, char **argv);
 /* Shows and sets database settings (all, or only those starting with prefix). */

@@ -5,11 +5,6 @@
 
 int cmd_config(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	static const char usage[] =
 		"safeharbor config show [--config FILE] [--db PATH] [--key-file FILE]\n"
 		"  Prints every configuration key with the value in force and where it came from:\n"
@@ -26,7 +21,7 @@ int cmd_config(int argc, char **argv)
 
 	if (!cli_subcommand(&argc, &argv, subs, usage, &code))
 		return code;
-	if (!cli_target_args(argc, argv, opts, usage, &t, &code))
+	if (!cli_args(argc, argv, NULL, usage, &t, NULL, NULL, &code))
 		return code;
 	if ((rc = cli_target_load(&t, &err))) {
 		cli_target_release(&t);

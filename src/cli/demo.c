@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "lib/jsonh.h"
 #include "lib/log.h"
+#include "lib/xorshift.h"
 
 #define DEMO_PASSWORD "demo-password-2026"
 #define NCASES 40
@@ -98,61 +99,18 @@ static const struct {
 static struct principal who_p[NWHO];
 static struct user_rec who_u[NWHO];
 
-/* Deterministic: the same demo every time (xorshift). */
-static uint64_t rnd(struct demo *d)
-{
-	d->rng ^= d->rng << 13;
-	d->rng ^= d->rng >> 7;
-	d->rng ^= d->rng << 17;
-	return d->rng;
-}
-
-static int64_t between(struct demo *d, int64_t lo, int64_t hi)
-{
-	return lo + (int64_t)(rnd(d) % (uint64_t)(hi - lo + 1));
-}
-
 static bool chance(struct demo *d, int percent)
 {
-	return (int)(rnd(d) % 100) < percent;
-}
-
-static const char *header_cb(void *ctx, const char *name)
-{
-	return strcasecmp(name, "Idempotency-Key") ? NULL : ctx;
+	return (int)(xorshift_next(&d->rng) % 100) < percent;
 }
 
 /* Calls a handler in process as `who` at the demo clock; *out gets the JSON answer. */
 static enum sh_code call(struct demo *d, api_handler fn, enum who w, const char *case_id,
 			 json_t *body, const char *key, json_t **out, struct sh_error *err)
 {
-	struct api_request req = { 0 };
-	struct api_response res = { 0 };
-	struct arena a = ARENA_INIT;
-	struct buf b = BUF_INIT;
-	enum sh_code rc;
+	const struct api_call c = { &d->app, &who_p[w], "demo", case_id, key };
 
-	jsonh_dump(body, &b);
-	json_decref(body);
-	req.method = "POST";
-	req.body = b.data;
-	req.body_len = b.len;
-	req.header = header_cb;
-	req.ctx = (void *)key;
-	req.arena = &a;
-	req.app = &d->app;
-	req.who = &who_p[w];
-	req.request_id = "demo";
-	req.params[0] = case_id;
-	req.nparams = case_id ? 1 : 0;
-	buf_init(&res.body, 0);
-	rc = fn(&req, &res, err);
-	if (!rc && out)
-		*out = json_loadb(res.body.data, res.body.len, 0, NULL);
-	buf_release(&res.body);
-	buf_release(&b);
-	arena_release(&a);
-	return rc;
+	return api_call(&c, fn, body, out, NULL, err);
 }
 
 static json_t *at(json_t *o, int64_t t)
@@ -199,7 +157,7 @@ static enum sh_code post_event(struct demo *d, enum who w, const char *id, json_
 	enum sh_code rc;
 
 	/* recorded a little after the fact, never in the future */
-	d->clock = t + between(d, 60, 1800);
+	d->clock = t + xorshift_between(&d->rng, 60, 1800);
 	if (d->clock > d->real_now)
 		d->clock = d->real_now;
 	rc = call(d, api_events_create, w, id, at(body, t), NULL, &out, err);
@@ -223,7 +181,7 @@ static enum sh_code run_case(struct demo *d, int i, const char *first, const cha
 	static const char *const settings[] = { "shelter", "foster", "relative", "group_home",
 						"home" };
 	int64_t span = 270 * (int64_t)DAY, t0, now = d->real_now;
-	int a = i % 3, roll = (int)(rnd(d) % 100);
+	int a = i % 3, roll = (int)(xorshift_next(&d->rng) % 100);
 	const char *status = roll < 55	 ? "dependent"
 			     : roll < 75 ? "probation"
 			     : roll < 85 ? "both"
@@ -237,20 +195,21 @@ static enum sh_code run_case(struct demo *d, int i, const char *first, const cha
 	enum sh_code rc;
 
 	/* spread over nine months; the last few within the last two days, so clocks run */
-	t0 = i < NCASES - 4 ? now - span + span * i / (NCASES - 4) + between(d, 0, 20 * 3600)
-			    : now - between(d, 30 * 60, 40 * 3600);
+	t0 = i < NCASES - 4 ? now - span + span * i / (NCASES - 4) +
+				      xorshift_between(&d->rng, 0, 20 * 3600)
+			    : now - xorshift_between(&d->rng, 30 * 60, 40 * 3600);
 	youth = json_pack("{s:s, s:s, s:s, s:s, s:s}", "first_name", first, "last_name", last,
-			  "birth_date", birth, "gender", genders[rnd(d) % 5], "race_ethnicity",
-			  races[rnd(d) % 7]);
+			  "birth_date", birth, "gender", genders[xorshift_next(&d->rng) % 5],
+			  "race_ethnicity", races[xorshift_next(&d->rng) % 7]);
 	UNUSED(age);
 	body = json_pack("{s:s, s:s, s:o, s:[s]}", "area", areas[a], "youth_status", status,
 			 "youth", youth, "indicators", "recovered during a sweep");
 	jsonh_set_time(body, "identified_at", t0, false);
 	if (chance(d, 30))
-		jsonh_set_time(body, "last_assault_at", t0 - between(d, 6 * 3600, 60 * 3600),
-			       false);
+		jsonh_set_time(body, "last_assault_at",
+			       t0 - xorshift_between(&d->rng, 6 * 3600, 60 * 3600), false);
 	snprintf(key, sizeof(key), "demo-%d", i);
-	d->clock = t0 + between(d, 180, 1200);
+	d->clock = t0 + xorshift_between(&d->rng, 180, 1200);
 	if ((rc = call(d, api_cases_create, les[a], NULL, body, key, &created, err)))
 		return rc;
 	snprintf(id, sizeof(id), "%s", jsonh_str(created, "id"));
@@ -258,32 +217,33 @@ static enum sh_code run_case(struct demo *d, int i, const char *first, const cha
 	json_decref(created);
 
 	/* the rest of the timeline */
-	plans[np++] = (struct plan){ t0 + between(d, 3, 14) * 3600, lead,
+	plans[np++] = (struct plan){ t0 + xorshift_between(&d->rng, 3, 14) * 3600, lead,
 				     json_pack("{s:s, s:s}", "type", "placement", "setting",
-					       settings[rnd(d) % 5]) };
+					       settings[xorshift_next(&d->rng) % 5]) };
 	plans[np++] =
-		(struct plan){ t0 + between(d, 20, 60) * 3600, lead,
+		(struct plan){ t0 + xorshift_between(&d->rng, 20, 60) * 3600, lead,
 			       json_pack("{s:s, s:s, s:s, s:s}", "type", "screening", "tool",
 					 "CSE-IT", "version", "2.0", "level",
 					 chance(d, 80) ? "clear concern" : "possible concern") };
 	plans[np++] = (struct plan){
-		t0 + between(d, 1, 6) * 3600, ADV,
+		t0 + xorshift_between(&d->rng, 1, 6) * 3600, ADV,
 		json_pack(
 			"{s:s, s:s, s:b}", "type", "advocate_note", "text",
 			"Synthetic demo note: met the youth at the hub, explained the limits of confidentiality, talked about what she needs tonight.",
 			"confidentiality_explained", 1)
 	};
 	if (chance(d, 28)) {
-		int64_t gone = t0 + between(d, 8, 40) * DAY;
+		int64_t gone = t0 + xorshift_between(&d->rng, 8, 40) * DAY;
 		plans[np++] =
 			(struct plan){ gone, lead, json_pack("{s:s}", "type", "missing_start") };
-		plans[np++] = (struct plan){ gone + between(d, 2, 12) * DAY, lead,
+		plans[np++] = (struct plan){ gone + xorshift_between(&d->rng, 2, 12) * DAY, lead,
 					     json_pack("{s:s}", "type", "missing_end") };
 	}
 	for (int k = 0; k < 3; k++) {
 		static const int days[] = { 30, 90, 180 };
 		plans[np++] =
-			(struct plan){ t0 + days[k] * DAY + between(d, 0, 5) * DAY, ADV,
+			(struct plan){ t0 + days[k] * DAY + xorshift_between(&d->rng, 0, 5) * DAY,
+				       ADV,
 				       json_pack("{s:s, s:b, s:b, s:b}", "type", "stability_check",
 						 "stable", chance(d, 70), "safe_placement",
 						 chance(d, 80), "engaged", chance(d, 75)) };
@@ -292,15 +252,15 @@ static enum sh_code run_case(struct demo *d, int i, const char *first, const cha
 		/* a handful of synthetic people, some arrested more than once */
 		char person[48];
 		snprintf(person, sizeof(person), "Synthetic Person %02d, 1990-01-01",
-			 (int)(rnd(d) % 12));
+			 (int)(xorshift_next(&d->rng) % 12));
 		plans[np++] =
-			(struct plan){ t0 + between(d, 5, 60) * DAY, les[a],
+			(struct plan){ t0 + xorshift_between(&d->rng, 5, 60) * DAY, les[a],
 				       json_pack("{s:s, s:s, s:s, s:s}", "type", "exploiter_arrest",
 						 "role", chance(d, 70) ? "exploiter" : "buyer",
 						 "charge", "PC 236.1", "person", person) };
 	}
 	if (t0 < now - 220 * DAY && chance(d, 50))
-		plans[np++] = (struct plan){ t0 + between(d, 200, 215) * DAY, lead,
+		plans[np++] = (struct plan){ t0 + xorshift_between(&d->rng, 200, 215) * DAY, lead,
 					     json_pack("{s:s, s:s}", "type", "close", "reason",
 						       "stable_services_ended") };
 	qsort(plans, np, sizeof(*plans), cmp_plan);
@@ -404,9 +364,7 @@ static int64_t demo_clock(void *ctx)
 int cmd_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
 		{ "protocol", required_argument, NULL, CLI_OPT(CONF_PROTOCOL) },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
@@ -427,7 +385,7 @@ int cmd_demo(int argc, char **argv)
 	int code = EXIT_OK;
 	enum sh_code rc = SH_OK;
 
-	if (!cli_target_args(argc, argv, opts, usage, &t, &code))
+	if (!cli_args(argc, argv, opts, usage, &t, NULL, NULL, &code))
 		return code;
 	d.real_now = (int64_t)time(NULL);
 	d.clock = d.real_now;
@@ -439,13 +397,9 @@ int cmd_demo(int argc, char **argv)
 		goto out;
 	db = cli_target_db(&t);
 	{
-		struct store_conn *conn;
 		struct agency_rec *list;
 		size_t n = 0;
-		if (!(rc = store_read_begin(d.app.store, &conn, &err))) {
-			rc = store_agency_list(conn, &d.arena, &list, &n, &err);
-			store_read_end(conn);
-		}
+		rc = store_agencies(d.app.store, &d.arena, &list, &n, &err);
 		if (!rc && n) {
 			rc = sh_error_set(
 				&err, SH_ECONFLICT,
@@ -485,14 +439,15 @@ int cmd_demo(int argc, char **argv)
 	}
 	/* forty recoveries; five of them are re-recoveries of earlier youth */
 	for (int i = 0; !rc && i < NCASES; i++) {
-		int age = 12 + (int)(rnd(&d) % 6), src = i >= 30 && i < 35 ? (i - 30) * 4 + 2 : -1;
+		int age = 12 + (int)(xorshift_next(&d.rng) % 6),
+		    src = i >= 30 && i < 35 ? (i - 30) * 4 + 2 : -1;
 		if (src >= 0) {
 			memcpy(births[i], births[src], sizeof(births[i]));
 			memcpy(names[i], names[src], sizeof(names[i]));
 		} else {
 			struct sh_date b =
 				timefmt_time_to_date(d.real_now - (int64_t)(age + 1) * 365 * DAY +
-						     between(&d, 0, 330) * DAY);
+						     xorshift_between(&d.rng, 0, 330) * DAY);
 			timefmt_format_date(b, births[i]);
 			snprintf(names[i][0], sizeof(names[i][0]), "%s",
 				 firsts[i % ARRAY_SIZE(firsts)]);

@@ -9,7 +9,7 @@ int cmd_help(int argc, char **argv)
 			if (!strcmp(c->name, argv[1])) {
 				char *sub[] = { argv[1], (char *)"--help", NULL };
 				optind = 0;
-				return c->run(2, sub);
+				return cli_command_run(c, 2, sub);
 			}
 		}
 		fprintf(stderr, "safeharbor: no command '%s'\n", argv[1]);

@@ -23,11 +23,6 @@ static enum sh_code make_parent_dir(const char *path, struct sh_error *err)
 
 int cmd_init(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	static const char usage[] =
 		"safeharbor init [--db PATH] [--key-file FILE] [--config FILE]\n"
 		"  Creates the database and its key file (PATH without .db, plus .key, mode 0600),\n"
@@ -43,7 +38,7 @@ int cmd_init(int argc, char **argv)
 	struct stat st;
 	enum sh_code rc;
 
-	if (!cli_target_args(argc, argv, opts, usage, &t, &code))
+	if (!cli_args(argc, argv, NULL, usage, &t, NULL, NULL, &code))
 		return code;
 	if ((rc = cli_target_load(&t, &err)))
 		goto out;
@@ -69,9 +64,5 @@ int cmd_init(int argc, char **argv)
 	       "the database)\n",
 	       had_db ? "checked" : "created", db, store_schema_version(store), keyfile);
 out:
-	if (keys.keys)
-		shcrypto_keys_release(&keys);
-	store_close(store);
-	cli_target_release(&t);
-	return rc ? cli_fail(&err) : EXIT_OK;
+	return cli_close(&t, store, &keys, rc, &err);
 }

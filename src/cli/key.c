@@ -159,11 +159,6 @@ static enum sh_code reseal_all(struct store_conn *c, void *arg, struct sh_error 
 
 int cmd_key(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	static const char usage[] =
 		"safeharbor key rotate [--db PATH] [--key-file FILE]\n"
 		"  Adds a new key to the key file and re-seals every encrypted value with it\n"
@@ -181,11 +176,11 @@ int cmd_key(int argc, char **argv)
 
 	if (!cli_subcommand(&argc, &argv, subs, usage, &code))
 		return code;
-	if (!cli_target_args(argc, argv, opts, usage, &t, &code))
+	if (!cli_args(argc, argv, NULL, usage, &t, NULL, NULL, &code))
 		return code;
 	/* the key file must be this database's; the new key is on disk before anything is
 	 * sealed with it */
-	if ((rc = cli_open_store(&t, &s, &err)) || (rc = cli_load_keys(&t, s, true, &keys, &err)))
+	if ((rc = cli_open_keyed(&t, true, &s, &keys, &err)))
 		goto out;
 	shcrypto_keys_release(&keys);
 	if ((rc = shcrypto_keyfile_add_key(cli_target_keyfile(&t), &r.key_id, &err)) ||
@@ -202,9 +197,5 @@ int cmd_key(int argc, char **argv)
 	       r.counts[SEALED_DEFENDANT_NAME], r.counts[SEALED_WEBHOOK_SECRET],
 	       r.counts[SEALED_TOTP_SECRET], r.counts[SEALED_YOUTH_KEY], r.moved);
 out:
-	store_close(s);
-	if (keys.keys)
-		shcrypto_keys_release(&keys);
-	cli_target_release(&t);
-	return rc ? cli_fail(&err) : EXIT_OK;
+	return cli_close(&t, s, &keys, rc, &err);
 }

@@ -8,19 +8,20 @@ const struct cli_command cli_commands[] = {
 	{ "init", cmd_init, "create or upgrade the database and its key file" },
 	{ "serve", cmd_serve, "serve the API and web app" },
 	{ "protocol", cmd_protocol, "check or show a protocol definition file" },
-	{ "agency", cmd_agency, "add, list, disable or enable agencies" },
-	{ "user", cmd_user, "add, list, disable or enable users; reset a password" },
-	{ "token", cmd_token, "create, list or revoke integration tokens" },
+	{ "agency", NULL, "add, list, disable or enable agencies", &cli_agency },
+	{ "user", NULL, "add, list, disable or enable users; reset a password", &cli_user },
+	{ "token", NULL, "create, list or revoke integration tokens", &cli_token },
 	{ "demo", cmd_demo, "load synthetic agencies, users and cases into a new database" },
 	{ "key", cmd_key, "rotate the field-encryption key" },
-	{ "seal", cmd_seal, "carry out a court order to seal a youth's records" },
-	{ "retention", cmd_retention, "the retention schedule: dry run, apply, holds" },
+	{ "seal", NULL, "carry out a court order to seal a youth's records", &cli_seal },
+	{ "retention", NULL, "the retention schedule: dry run, apply, holds", &cli_retention },
 	{ "audit", cmd_audit, "verify the audit chain; list who viewed a case" },
 	{ "case", cmd_case, "move a case to another county, or take one in (a sealed file)" },
 	{ "transfer-key", cmd_transfer_key,
 	  "print this county's public key for cases transferred to it" },
-	{ "roster", cmd_roster, "on-call rosters and how people are reached (webhook, e-mail)" },
-	{ "notify", cmd_notify, "notification settings and the outbox of summonses" },
+	{ "roster", NULL, "on-call rosters and how people are reached (webhook, e-mail)",
+	  &cli_roster },
+	{ "notify", NULL, "notification settings and the outbox of summonses", &cli_notify },
 	{ "report", cmd_report,
 	  "the Board report (json, csv, html), federal counts, the state's CSEC indicators" },
 	{ "settings", cmd_settings,
@@ -30,7 +31,7 @@ const struct cli_command cli_commands[] = {
 	{ "config", cmd_config, "show the configuration in force and where each value came from" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "list the commands, or show one command's help" },
-	{ NULL, NULL, NULL },
+	{ NULL, NULL, NULL, NULL },
 };
 
 int main(int argc, char **argv)
@@ -51,7 +52,7 @@ int main(int argc, char **argv)
 		return cli_fail(&err);
 	for (const struct cli_command *c = cli_commands; c->name; c++)
 		if (!strcmp(c->name, argv[1]))
-			return c->run(argc - 1, argv + 1);
+			return cli_command_run(c, argc - 1, argv + 1);
 	fprintf(stderr, "safeharbor: '%s' is not a command; see 'safeharbor help'\n", argv[1]);
 	return EXIT_USAGE;
 }

@@ -163,23 +163,17 @@ static enum sh_code notify_status(struct cli_ctx *x, struct sh_error *err)
 	return status(x->s, ((const struct notify_opts *)x->opts)->failed, err);
 }
 
-int cmd_notify(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
-		{ "set", required_argument, NULL, 's' },
-		{ "unset", required_argument, NULL, 'u' },
-		{ "failed", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	static const struct cli_sub subs[] = {
-		{ "config", NULL, notify_config },
-		{ "status", NULL, notify_status },
-		{ NULL },
-	};
-	static const struct cli_table table = { usage, opts, notify_option, subs };
-	struct notify_opts o = { .ch.n = 0 };
+static const struct option notify_options[] = {
+	{ "set", required_argument, NULL, 's' },
+	{ "unset", required_argument, NULL, 'u' },
+	{ "failed", no_argument, NULL, 'f' },
+	{ 0 },
+};
+static const struct cli_sub notify_subs[] = {
+	{ "config", NULL, notify_config },
+	{ "status", NULL, notify_status },
+	{ NULL },
+};
 
-	return cli_run_table(&table, &o, argc, argv);
-}
+const struct cli_table cli_notify = { usage, notify_options, notify_option, notify_subs,
+				      sizeof(struct notify_opts) };

@@ -27,17 +27,35 @@ static const char usage[] =
 /* The Board report; its federal layout and the state's indicators: csv only, internal, no area. */
 enum kind { BOARD, FEDERAL, CSEC };
 
+struct report_opts {
+	const char *from, *to, *format;
+	struct report_request *rq;
+};
+
+static int report_option(void *ctx, int c, const char *arg, const char *help)
+{
+	struct report_opts *o = ctx;
+
+	(void)help;
+	switch (c) {
+	case 'f': o->from = arg; break;
+	case 't': o->to = arg; break;
+	case 'F': o->format = arg; break;
+	case 'p': o->rq->public_release = true; break;
+	case 'a': o->rq->area = arg; break;
+	}
+	return EXIT_OK;
+}
+
 static int report(int argc, char **argv, enum kind kind)
 {
 	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "public", no_argument, NULL, 'p' },
 		{ "area", required_argument, NULL, 'a' },
 		{ "offences", required_argument, NULL, CLI_OPT(CONF_OFFENCES) },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char *const actions[] = { "report.board", "report.federal", "report.csec" };
@@ -54,30 +72,15 @@ static int report(int argc, char **argv, enum kind kind)
 				 .outcome = "ok",
 				 .section = kind == CSEC ? "state" : NULL };
 	struct cli_target t = { 0 };
-	const char *from = NULL, *to = NULL, *format = NULL;
+	struct report_opts o = { .rq = &rq };
+	const char *from, *to, *format;
 	char detail[160];
-	int code = EXIT_OK, c, f;
-	bool done;
+	int code, f;
 	enum sh_code rc;
 
-	while ((c = cli_getopt(argc, argv, opts, usage, &done, &code)) != -1) {
-		if (done)
-			return code;
-		if (cli_target_option(&t, c, optarg))
-			continue;
-		if (c == 'f')
-			from = optarg;
-		else if (c == 't')
-			to = optarg;
-		else if (c == 'F')
-			format = optarg;
-		else if (c == 'p')
-			rq.public_release = true;
-		else if (c == 'a')
-			rq.area = optarg;
-	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!cli_args(argc, argv, opts, usage, &t, report_option, &o, &code))
+		return code;
+	from = o.from, to = o.to, format = o.format;
 	if (!from || !to)
 		return cli_usage_error(usage, "--from and --to are required");
 	if (timefmt_parse_date(from, &rq.from) || rq.from.year < 2000)

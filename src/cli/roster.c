@@ -230,35 +230,29 @@ static enum sh_code roster_remove(struct cli_ctx *x, struct sh_error *err)
 	return SH_OK;
 }
 
-int cmd_roster(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
-		{ "agency", required_argument, NULL, 'a' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "username", required_argument, NULL, 'u' },
-		{ "fallback", required_argument, NULL, 'f' },
-		{ "supervisor", required_argument, NULL, 's' },
-		{ "area", required_argument, NULL, 'A' },
-		{ "from", required_argument, NULL, 'F' },
-		{ "to", required_argument, NULL, 'T' },
-		{ "hours", required_argument, NULL, 'H' },
-		{ "id", required_argument, NULL, 'i' },
-		{ "all", no_argument, NULL, 'l' },
-		{ "webhook", required_argument, NULL, 'w' },
-		{ "email", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	static const struct cli_sub subs[] = {
-		{ "add", check_add, roster_add },
-		{ "list", check_list, roster_list },
-		{ "remove", check_remove, roster_remove },
-		{ "contact", check_contact, roster_contact },
-		{ NULL },
-	};
-	static const struct cli_table table = { usage, opts, roster_option, subs };
-	struct roster_opts o = { 0 };
+static const struct option roster_options[] = {
+	{ "agency", required_argument, NULL, 'a' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "username", required_argument, NULL, 'u' },
+	{ "fallback", required_argument, NULL, 'f' },
+	{ "supervisor", required_argument, NULL, 's' },
+	{ "area", required_argument, NULL, 'A' },
+	{ "from", required_argument, NULL, 'F' },
+	{ "to", required_argument, NULL, 'T' },
+	{ "hours", required_argument, NULL, 'H' },
+	{ "id", required_argument, NULL, 'i' },
+	{ "all", no_argument, NULL, 'l' },
+	{ "webhook", required_argument, NULL, 'w' },
+	{ "email", required_argument, NULL, 'e' },
+	{ 0 },
+};
+static const struct cli_sub roster_subs[] = {
+	{ "add", check_add, roster_add },
+	{ "list", check_list, roster_list },
+	{ "remove", check_remove, roster_remove },
+	{ "contact", check_contact, roster_contact },
+	{ NULL },
+};
 
-	return cli_run_table(&table, &o, argc, argv);
-}
+const struct cli_table cli_roster = { usage, roster_options, roster_option, roster_subs,
+				      sizeof(struct roster_opts) };

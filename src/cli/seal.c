@@ -59,32 +59,26 @@ static enum sh_code seal_run(struct cli_ctx *x, struct sh_error *err)
 	return rc;
 }
 
-int cmd_seal(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
-		{ "case", required_argument, NULL, 'c' },
-		{ "youth", required_argument, NULL, 'y' },
-		{ "order", required_argument, NULL, 'o' },
-		{ "order-date", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	static const char usage[] =
-		"safeharbor seal (--case ID | --youth N) --order REF --order-date YYYY-MM-DD\n"
-		"                [--db PATH]\n"
-		"  Carries out a court order to seal a youth's records (WIC 781, 786): the youth of\n"
-		"  the case (all their recoveries) loses their identity for good: the youth's data\n"
-		"  key is destroyed, so names, birth date, contact and every text of their cases\n"
-		"  are unreadable everywhere; the cases stay, without identity, for the Board's\n"
-		"  figures. Audited (youth.seal) with the order, not what was sealed. Backups taken\n"
-		"  before still hold the identity: destroy them (docs/operations.md).";
-	static const struct cli_sub subs[] = { { "", check_seal, seal_run }, { NULL } };
-	static const struct cli_table table = { usage, opts, seal_option, subs };
-	struct seal_opts o = { 0 };
+static const struct option seal_options[] = {
+	{ "case", required_argument, NULL, 'c' },
+	{ "youth", required_argument, NULL, 'y' },
+	{ "order", required_argument, NULL, 'o' },
+	{ "order-date", required_argument, NULL, 'd' },
+	{ 0 },
+};
+static const char seal_usage[] =
+	"safeharbor seal (--case ID | --youth N) --order REF --order-date YYYY-MM-DD\n"
+	"                [--db PATH]\n"
+	"  Carries out a court order to seal a youth's records (WIC 781, 786): the youth of\n"
+	"  the case (all their recoveries) loses their identity for good: the youth's data\n"
+	"  key is destroyed, so names, birth date, contact and every text of their cases\n"
+	"  are unreadable everywhere; the cases stay, without identity, for the Board's\n"
+	"  figures. Audited (youth.seal) with the order, not what was sealed. Backups taken\n"
+	"  before still hold the identity: destroy them (docs/operations.md).";
+static const struct cli_sub seal_subs[] = { { "", check_seal, seal_run }, { NULL } };
 
-	return cli_run_table(&table, &o, argc, argv);
-}
+const struct cli_table cli_seal = { seal_usage, seal_options, seal_option, seal_subs,
+				    sizeof(struct seal_opts) };
 
 static void print_items(const struct retention_item *items, size_t n, bool apply)
 {
@@ -194,31 +188,25 @@ static enum sh_code retention_cmd(struct cli_ctx *x, struct sh_error *err)
 	}
 }
 
-int cmd_retention(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
-		{ "dry-run", no_argument, NULL, OPT_DRY },
-		{ "apply", no_argument, NULL, OPT_APPLY },
-		{ "hold", required_argument, NULL, OPT_HOLD },
-		{ "reason", required_argument, NULL, OPT_REASON },
-		{ "release", required_argument, NULL, OPT_RELEASE },
-		{ "holds", no_argument, NULL, OPT_HOLDS },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	static const char usage[] =
-		"safeharbor retention --dry-run | --apply [--db PATH]\n"
-		"safeharbor retention --hold CASE --reason TEXT | --release CASE | --holds\n"
-		"  The retention schedule (settings retention.years_after_close, retention.after_age;\n"
-		"  off while the years are 0): youth whose cases are all closed, old enough, and\n"
-		"  closed long enough, by county days. --dry-run lists them; --apply destroys them\n"
-		"  as sealing does (identity and texts unreadable, counts kept), audited; `serve`\n"
-		"  applies it once a month. A hold keeps a case's youth (litigation, a prosecution\n"
-		"  pending) until it is released.";
-	static const struct cli_sub subs[] = { { "", check_retention, retention_cmd }, { NULL } };
-	static const struct cli_table table = { usage, opts, retention_option, subs };
-	struct retention_opts o = { 0 };
+static const struct option retention_options[] = {
+	{ "dry-run", no_argument, NULL, OPT_DRY },
+	{ "apply", no_argument, NULL, OPT_APPLY },
+	{ "hold", required_argument, NULL, OPT_HOLD },
+	{ "reason", required_argument, NULL, OPT_REASON },
+	{ "release", required_argument, NULL, OPT_RELEASE },
+	{ "holds", no_argument, NULL, OPT_HOLDS },
+	{ 0 },
+};
+static const char retention_usage[] =
+	"safeharbor retention --dry-run | --apply [--db PATH]\n"
+	"safeharbor retention --hold CASE --reason TEXT | --release CASE | --holds\n"
+	"  The retention schedule (settings retention.years_after_close, retention.after_age;\n"
+	"  off while the years are 0): youth whose cases are all closed, old enough, and\n"
+	"  closed long enough, by county days. --dry-run lists them; --apply destroys them\n"
+	"  as sealing does (identity and texts unreadable, counts kept), audited; `serve`\n"
+	"  applies it once a month. A hold keeps a case's youth (litigation, a prosecution\n"
+	"  pending) until it is released.";
+static const struct cli_sub retention_subs[] = { { "", check_retention, retention_cmd }, { NULL } };
 
-	return cli_run_table(&table, &o, argc, argv);
-}
+const struct cli_table cli_retention = { retention_usage, retention_options, retention_option,
+					 retention_subs, sizeof(struct retention_opts) };

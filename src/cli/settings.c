@@ -55,25 +55,16 @@ static enum sh_code show(struct store_conn *c, const char *key, const char *dflt
 
 int cli_settings(int argc, char **argv, const char *prefix, const char *usage_text)
 {
-	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct cli_target t = { 0 };
 	struct sh_error err = SH_ERROR_INIT;
 	struct store *s = NULL;
 	struct store_conn *c;
 	struct set_args a;
-	int code = EXIT_OK, ch;
-	bool done;
+	int code;
 	enum sh_code rc = SH_OK;
 
-	while ((ch = cli_getopt(argc, argv, opts, usage_text, &done, &code)) != -1) {
-		if (done)
-			return code;
-		cli_target_option(&t, ch, optarg);
-	}
+	if (!cli_parse(argc, argv, NULL, usage_text, &t, NULL, NULL, &code))
+		return code;
 	a.kv = argv + optind;
 	a.n = argc - optind;
 	for (int i = 0; i < a.n; i++) {

@@ -110,26 +110,17 @@ static enum sh_code token_revoke(struct cli_ctx *x, struct sh_error *err)
 	return rc;
 }
 
-int cmd_token(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
-		{ "username", required_argument, NULL, 'u' },
-		{ "label", required_argument, NULL, 'l' },
-		{ "id", required_argument, NULL, 'i' },
-		{ "expires", required_argument, NULL, 'e' },
-		{ "scope", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	static const struct cli_sub subs[] = {
-		{ "create", check_create, token_create },
-		{ "list", NULL, token_list },
-		{ "revoke", check_revoke, token_revoke },
-		{ NULL },
-	};
-	static const struct cli_table table = { usage, opts, token_option, subs };
-	struct token_opts o = { 0 };
+static const struct option token_options[] = {
+	{ "username", required_argument, NULL, 'u' }, { "label", required_argument, NULL, 'l' },
+	{ "id", required_argument, NULL, 'i' },	      { "expires", required_argument, NULL, 'e' },
+	{ "scope", required_argument, NULL, 's' },    { 0 },
+};
+static const struct cli_sub token_subs[] = {
+	{ "create", check_create, token_create },
+	{ "list", NULL, token_list },
+	{ "revoke", check_revoke, token_revoke },
+	{ NULL },
+};
 
-	return cli_run_table(&table, &o, argc, argv);
-}
+const struct cli_table cli_token = { usage, token_options, token_option, token_subs,
+				     sizeof(struct token_opts) };

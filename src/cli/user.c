@@ -141,32 +141,24 @@ static enum sh_code user_set(struct cli_ctx *x, struct sh_error *err)
 	return rc;
 }
 
-int cmd_user(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		CLI_DB_OPTIONS,
-		{ "agency", required_argument, NULL, 'a' },
-		{ "username", required_argument, NULL, 'u' },
-		{ "role", required_argument, NULL, 'r' },
-		{ "display-name", required_argument, NULL, 'n' },
-		{ "contact", required_argument, NULL, 'c' },
-		{ "sso-id", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	static const struct cli_sub subs[] = {
-		{ "add", check_add, user_add },
-		{ "list", NULL, user_list },
-		{ "disable", check_username, user_set },
-		{ "enable", check_username, user_set },
-		{ "password", check_password, user_set },
-		{ "reset-factor", check_username, user_set },
-		{ NULL },
-	};
-	static const struct cli_table table = { usage, opts, user_option, subs };
-	struct user_opts o = { 0 };
-	int code = cli_run_table(&table, &o, argc, argv);
+static const struct option user_options[] = {
+	{ "agency", required_argument, NULL, 'a' },
+	{ "username", required_argument, NULL, 'u' },
+	{ "role", required_argument, NULL, 'r' },
+	{ "display-name", required_argument, NULL, 'n' },
+	{ "contact", required_argument, NULL, 'c' },
+	{ "sso-id", required_argument, NULL, 's' },
+	{ 0 },
+};
+static const struct cli_sub user_subs[] = {
+	{ "add", check_add, user_add },
+	{ "list", NULL, user_list },
+	{ "disable", check_username, user_set },
+	{ "enable", check_username, user_set },
+	{ "password", check_password, user_set },
+	{ "reset-factor", check_username, user_set },
+	{ NULL },
+};
 
-	sodium_memzero(o.password, sizeof(o.password));
-	return code;
-}
+const struct cli_table cli_user = { usage, user_options, user_option, user_subs,
+				    sizeof(struct user_opts) };

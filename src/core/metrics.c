@@ -1695,6 +1695,18 @@ enum sh_code metrics_finish(struct metrics *m, struct sh_error *err)
 
 /* ---- values as shown ---- */
 
+bool metrics_month_value(const struct metrics *m, int c, int p, struct mval *v)
+{
+	const struct metrics_cell *x = &m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
+
+	if (!(m->month_mask[c] & (1 << p)))
+		return false;
+	*v = (struct mval){ .kind = MK_COUNT,
+			    .state = m->o.public_release ? x->state : MC_SHOWN,
+			    .n = x->value };
+	return true;
+}
+
 void metrics_value(const struct metrics *m, const struct mfig *f, const struct mmeasure *ms, int p,
 		   size_t g, struct mval *v)
 {

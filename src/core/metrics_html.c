@@ -251,13 +251,12 @@ static void chart_months(const struct metrics *m, struct mout *b)
 
 	for (int c = 0; c < f->ncat; c++)
 		for (int p = METRICS_NP - 1; p >= 0; p--) {
-			const struct metrics_cell *x0 =
-				&m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
-			if (!(m->month_mask[c] & (1 << p)))
+			struct mval v;
+			if (!metrics_month_value(m, c, p, &v))
 				continue;
 			nbars++;
-			if (x0->value > max && (!m->o.public_release || x0->state == MC_SHOWN))
-				max = x0->value;
+			if (v.n > max && v.state == MC_SHOWN)
+				max = v.n;
 		}
 	if (max < METRICS_SMALL_MAX && m->o.public_release)
 		max = METRICS_SMALL_MAX;
@@ -274,12 +273,8 @@ static void chart_months(const struct metrics *m, struct mout *b)
 		mo_adds(&desc, p ? metrics_words(m, N_("Previous period: "))
 				 : metrics_words(m, N_(" This period: ")));
 		for (int c = 0; c < f->ncat; c++) {
-			const struct metrics_cell *x0 =
-				&m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
-			struct mval v = { MK_COUNT, m->o.public_release ? x0->state : MC_SHOWN,
-					  false,    x0->value,
-					  0,	    0 };
-			if (!(m->month_mask[c] & (1 << p)))
+			struct mval v;
+			if (!metrics_month_value(m, c, p, &v))
 				continue;
 			mo_addf(&desc, "%s%s ", first ? "" : ", ", f->cat[c].label);
 			plain(m, &desc, &v);
@@ -302,14 +297,14 @@ static void chart_months(const struct metrics *m, struct mout *b)
 	x = left + gap;
 	for (int c = 0; c < f->ncat; c++)
 		for (int p = METRICS_NP - 1; p >= 0; p--) {
-			const struct metrics_cell *x0 =
-				&m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
-			int state = m->o.public_release ? x0->state : MC_SHOWN;
+			struct mval v;
+			int state, bh;
+			if (!metrics_month_value(m, c, p, &v))
+				continue;
+			state = v.state;
 			/* only a shown count has a height: a small one (1 to 10) is a dashed mark on
 			 * the baseline, never a bar that reads as 10 */
-			int bh = state == MC_SHOWN ? (int)(x0->value * ph / ymax) : 0;
-			if (!(m->month_mask[c] & (1 << p)))
-				continue;
+			bh = state == MC_SHOWN ? (int)(v.n * ph / ymax) : 0;
 			if (state == MC_SMALL)
 				mo_addf(b,
 					"<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
@@ -331,7 +326,7 @@ static void chart_months(const struct metrics *m, struct mout *b)
 			else if (state == MC_COMPLEMENT)
 				mo_adds(b, metrics_words(m, N_("supp.")));
 			else
-				mo_addf(b, "%" PRId64, x0->value);
+				mo_addf(b, "%" PRId64, v.n);
 			mo_addf(b,
 				"</text><text transform=\"translate(%d %d) rotate(-45)\" "
 				"text-anchor=\"end\" font-size=\"10\" fill=\"" C_TEXT "\">",

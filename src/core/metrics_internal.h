@@ -170,6 +170,9 @@ size_t metrics_cell_index(const struct metrics *m, int f, int c, int p, size_t g
 /* The value of a measure, as it may be shown. */
 void metrics_value(const struct metrics *m, const struct mfig *f, const struct mmeasure *ms, int p,
 		   size_t g, struct mval *v);
+/* The recoveries of month c (F_MONTHS) in period p, as they may be shown; false when that
+ * month is not in period p. */
+bool metrics_month_value(const struct metrics *m, int c, int p, struct mval *v);
 /* Text helpers shared by the renderers. */
 void metrics_fmt_date(struct sh_date d, char out[11]);
 void metrics_fmt_duration(int64_t seconds, char *out, size_t len);

@@ -206,12 +206,8 @@ static enum sh_code render_json(const struct metrics *m, struct mout *b)
 	mo_adds(b, ",\"months\":[");
 	for (int p = METRICS_NP - 1; p >= 0; p--)
 		for (int c = 0; c < months->ncat; c++) {
-			const struct metrics_cell *x =
-				&m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
-			struct mval v = { MK_COUNT, m->o.public_release ? x->state : MC_SHOWN,
-					  false,    x->value,
-					  0,	    0 };
-			if (!(m->month_mask[c] & (1 << p)))
+			struct mval v;
+			if (!metrics_month_value(m, c, p, &v))
 				continue;
 			mo_adds(b, first ? "{" : ",{");
 			first = false;
@@ -365,12 +361,8 @@ static enum sh_code render_csv(const struct metrics *m, struct mout *b)
 	}
 	for (int p = METRICS_NP - 1, first = 1; p >= 0; p--)
 		for (int c = 0; c < months->ncat; c++) {
-			const struct metrics_cell *x =
-				&m->cells[metrics_cell_index(m, F_MONTHS, c, p, 0)];
-			struct mval v = { MK_COUNT, m->o.public_release ? x->state : MC_SHOWN,
-					  false,    x->value,
-					  0,	    0 };
-			if (!(m->month_mask[c] & (1 << p)))
+			struct mval v;
+			if (!metrics_month_value(m, c, p, &v))
 				continue;
 			csv_row_head(m, months, months->cat[c].key, months->cat[c].label, 0, p, b);
 			csv_value(&v, b);

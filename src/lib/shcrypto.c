@@ -193,17 +193,57 @@ static void field_key(const unsigned char *master, unsigned char out[32])
 	crypto_kdf_derive_from_key(out, 32, 2, "fieldenc", master);
 }
 
+/*
+ * Appends header (hlen bytes, ending with a fresh nonce) and plain encrypted under key with
+ * context as associated data, so a sealed field cannot be moved to another.
+ */
+static enum sh_code aead_seal(const unsigned char *key, const unsigned char *header, size_t hlen,
+			      const void *plain, size_t len, const char *context, struct buf *out)
+{
+	unsigned long long clen;
+	enum sh_code rc = buf_grow(out, hlen + len + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+
+	if (rc)
+		return rc;
+	buf_add(out, header, hlen);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(
+		(unsigned char *)out->data + out->len, &clen, plain, len,
+		(const unsigned char *)context, strlen(context), NULL,
+		header + hlen - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, key);
+	out->len += (size_t)clen;
+	out->data[out->len] = '\0';
+	return SH_OK;
+}
+
+/* What aead_seal wrote (sealed, len bytes, the header hlen of them, checked to be there),
+ * decrypted and appended to out. */
+static enum sh_code aead_open(const unsigned char *key, const unsigned char *sealed, size_t len,
+			      size_t hlen, const char *context, struct buf *out,
+			      struct sh_error *err)
+{
+	unsigned long long plen;
+	enum sh_code rc;
+
+	if ((rc = buf_grow(out, len)))
+		return sh_error_set(err, rc, "out of memory");
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+		    (unsigned char *)out->data + out->len, &plen, NULL, sealed + hlen, len - hlen,
+		    (const unsigned char *)context, strlen(context),
+		    sealed + hlen - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, key))
+		return sh_error_set(err, SH_EINTERNAL,
+				    "an encrypted field failed its integrity check");
+	out->len += (size_t)plen;
+	out->data[out->len] = '\0';
+	return SH_OK;
+}
+
 enum sh_code shcrypto_seal(const struct shcrypto_keys *k, const void *plain, size_t len,
 			   const char *context, struct buf *out)
 {
 	unsigned char key[32], header[SEAL_HEADER];
 	uint32_t id = k->ids[k->nkeys - 1];
-	unsigned long long clen;
 	enum sh_code rc;
 
-	rc = buf_grow(out, SEAL_HEADER + len + crypto_aead_xchacha20poly1305_ietf_ABYTES);
-	if (rc)
-		return rc;
 	header[0] = SEAL_VERSION;
 	header[1] = (unsigned char)(id >> 24);
 	header[2] = (unsigned char)(id >> 16);
@@ -211,15 +251,9 @@ enum sh_code shcrypto_seal(const struct shcrypto_keys *k, const void *plain, siz
 	header[4] = (unsigned char)id;
 	randombytes_buf(header + 5, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
 	field_key(k->keys + (k->nkeys - 1) * SHCRYPTO_KEY_LEN, key);
-	buf_add(out, header, SEAL_HEADER);
-	/* the context is bound as associated data, so a sealed field cannot be moved to another */
-	crypto_aead_xchacha20poly1305_ietf_encrypt((unsigned char *)out->data + out->len, &clen,
-						   plain, len, (const unsigned char *)context,
-						   strlen(context), NULL, header + 5, key);
-	out->len += (size_t)clen;
-	out->data[out->len] = '\0';
+	rc = aead_seal(key, header, SEAL_HEADER, plain, len, context, out);
 	sodium_memzero(key, sizeof(key));
-	return SH_OK;
+	return rc;
 }
 
 enum sh_code shcrypto_open(const struct shcrypto_keys *k, const void *sealed, size_t len,
@@ -227,7 +261,6 @@ enum sh_code shcrypto_open(const struct shcrypto_keys *k, const void *sealed, si
 {
 	const unsigned char *s = sealed;
 	unsigned char key[32];
-	unsigned long long plen;
 	uint32_t id;
 	int i;
 	enum sh_code rc;
@@ -240,22 +273,10 @@ enum sh_code shcrypto_open(const struct shcrypto_keys *k, const void *sealed, si
 	if (i == k->nkeys)
 		return sh_error_set(err, SH_EINTERNAL, "encryption key %u is not in the key file",
 				    id);
-	rc = buf_grow(out, len);
-	if (rc)
-		return sh_error_set(err, rc, "out of memory");
 	field_key(k->keys + i * SHCRYPTO_KEY_LEN, key);
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)out->data + out->len, &plen,
-						       NULL, s + SEAL_HEADER, len - SEAL_HEADER,
-						       (const unsigned char *)context,
-						       strlen(context), s + 5, key)) {
-		sodium_memzero(key, sizeof(key));
-		return sh_error_set(err, SH_EINTERNAL,
-				    "an encrypted field failed its integrity check");
-	}
+	rc = aead_open(key, s, len, SEAL_HEADER, context, out, err);
 	sodium_memzero(key, sizeof(key));
-	out->len += (size_t)plen;
-	out->data[out->len] = '\0';
-	return SH_OK;
+	return rc;
 }
 
 enum sh_code shcrypto_youth_key_new(const struct shcrypto_keys *k,
@@ -284,21 +305,10 @@ enum sh_code shcrypto_seal_youth(const unsigned char key[SHCRYPTO_YOUTH_KEY_LEN]
 				 size_t len, const char *context, struct buf *out)
 {
 	unsigned char header[YOUTH_SEAL_HEADER];
-	unsigned long long clen;
-	enum sh_code rc;
 
-	rc = buf_grow(out, YOUTH_SEAL_HEADER + len + crypto_aead_xchacha20poly1305_ietf_ABYTES);
-	if (rc)
-		return rc;
 	header[0] = SEAL_VERSION_YOUTH;
 	randombytes_buf(header + 1, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-	buf_add(out, header, YOUTH_SEAL_HEADER);
-	crypto_aead_xchacha20poly1305_ietf_encrypt((unsigned char *)out->data + out->len, &clen,
-						   plain, len, (const unsigned char *)context,
-						   strlen(context), NULL, header + 1, key);
-	out->len += (size_t)clen;
-	out->data[out->len] = '\0';
-	return SH_OK;
+	return aead_seal(key, header, YOUTH_SEAL_HEADER, plain, len, context, out);
 }
 
 enum sh_code shcrypto_open_youth(const struct shcrypto_keys *k, const unsigned char *youth_key,
@@ -306,8 +316,6 @@ enum sh_code shcrypto_open_youth(const struct shcrypto_keys *k, const unsigned c
 				 struct buf *out, struct sh_error *err)
 {
 	const unsigned char *s = sealed;
-	unsigned long long plen;
-	enum sh_code rc;
 
 	if (len < 1 || s[0] != SEAL_VERSION_YOUTH)
 		return shcrypto_open(k, sealed, len, context, out, err);
@@ -315,17 +323,7 @@ enum sh_code shcrypto_open_youth(const struct shcrypto_keys *k, const unsigned c
 		return sh_error_set(err, SH_ENOTFOUND, "sealed by court order");
 	if (len < YOUTH_SEAL_HEADER + crypto_aead_xchacha20poly1305_ietf_ABYTES)
 		return sh_error_set(err, SH_EINTERNAL, "an encrypted field is damaged");
-	if ((rc = buf_grow(out, len)))
-		return sh_error_set(err, rc, "out of memory");
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-		    (unsigned char *)out->data + out->len, &plen, NULL, s + YOUTH_SEAL_HEADER,
-		    len - YOUTH_SEAL_HEADER, (const unsigned char *)context, strlen(context), s + 1,
-		    youth_key))
-		return sh_error_set(err, SH_EINTERNAL,
-				    "an encrypted field failed its integrity check");
-	out->len += (size_t)plen;
-	out->data[out->len] = '\0';
-	return SH_OK;
+	return aead_open(youth_key, s, len, YOUTH_SEAL_HEADER, context, out, err);
 }
 
 void shcrypto_key_check(const struct shcrypto_keys *k, int i, char out[65])
@@ -384,26 +382,35 @@ void shcrypto_feed_hash(const struct shcrypto_keys *k, const char *token, char o
 	oldest_keyed_hash(k, 6, "calfeeds", token, out);
 }
 
+/* A key pair from a seed derived as subkey (id, ctx) of the oldest key: the same pair for as
+ * long as the key file keeps that key. */
+static void oldest_keypair(const struct shcrypto_keys *k, uint64_t id, const char ctx[8],
+			   int (*from_seed)(unsigned char *pk, unsigned char *sk,
+					    const unsigned char *seed),
+			   unsigned char *pk, unsigned char *sk)
+{
+	unsigned char seed[32];
+
+	_Static_assert(crypto_box_SEEDBYTES == sizeof(seed) &&
+			       crypto_sign_SEEDBYTES == sizeof(seed),
+		       "both seeds are 32 bytes");
+	oldest_subkey(k, id, ctx, seed, sizeof(seed));
+	from_seed(pk, sk, seed);
+	sodium_memzero(seed, sizeof(seed));
+}
+
 void shcrypto_transfer_keypair(const struct shcrypto_keys *k,
 			       unsigned char pk[SHCRYPTO_TRANSFER_KEY_LEN],
 			       unsigned char sk[SHCRYPTO_TRANSFER_KEY_LEN])
 {
-	unsigned char seed[crypto_box_SEEDBYTES];
-
-	oldest_subkey(k, 7, "transfer", seed, sizeof(seed));
-	crypto_box_seed_keypair(pk, sk, seed);
-	sodium_memzero(seed, sizeof(seed));
+	oldest_keypair(k, 7, "transfer", crypto_box_seed_keypair, pk, sk);
 }
 
 void shcrypto_transfer_signkeys(const struct shcrypto_keys *k,
 				unsigned char pk[SHCRYPTO_TRANSFER_KEY_LEN],
 				unsigned char sk[SHCRYPTO_SIGN_SECRET_LEN])
 {
-	unsigned char seed[crypto_sign_SEEDBYTES];
-
-	oldest_subkey(k, 8, "transign", seed, sizeof(seed));
-	crypto_sign_seed_keypair(pk, sk, seed);
-	sodium_memzero(seed, sizeof(seed));
+	oldest_keypair(k, 8, "transign", crypto_sign_seed_keypair, pk, sk);
 }
 
 void shcrypto_blind_index(const struct shcrypto_keys *k, const char *text, char out[65])

@@ -19,10 +19,7 @@ static const struct sq_col agenda_steps_cols[] = {
 };
 #undef SQ_REC
 
-static void map_agenda_steps(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	SQ_MAP(st, 0, a, rec, agenda_steps_cols);
-}
+SQ_MAPPER(map_agenda_steps, agenda_steps_cols)
 
 enum sh_code sqlite_agenda_steps(struct store_conn *c, const struct agenda_query *q,
 				 struct arena *a, struct agenda_step_rec **out, size_t *n,
@@ -54,10 +51,7 @@ static const struct sq_col agenda_hearings_cols[] = { SQ_C(id),	       SQ_C(kind
 						      SQ_C(worker_id), SQ_C(worker_name) };
 #undef SQ_REC
 
-static void map_agenda_hearings(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	SQ_MAP(st, 0, a, rec, agenda_hearings_cols);
-}
+SQ_MAPPER(map_agenda_hearings, agenda_hearings_cols)
 
 enum sh_code sqlite_agenda_hearings(struct store_conn *c, const struct agenda_query *q,
 				    struct arena *a, struct agenda_hearing_rec **out, size_t *n,

@@ -41,10 +41,7 @@ static const struct sq_col prosecution_cols[] = {
 };
 #undef SQ_REC
 
-static void read_prosecution(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	SQ_MAP(st, 0, a, rec, prosecution_cols);
-}
+SQ_MAPPER(read_prosecution, prosecution_cols)
 
 enum sh_code sqlite_prosecution_get(struct store_conn *c, int64_t id, struct arena *a,
 				    struct prosecution_rec *out, struct sh_error *err)
@@ -93,10 +90,7 @@ static const struct sq_col defendants_list_cols[] = { SQ_C(id),	     SQ_C(prosec
 						      SQ_C(charges), SQ_C(created_at) };
 #undef SQ_REC
 
-static void map_defendants_list(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	SQ_MAP(st, 0, a, rec, defendants_list_cols);
-}
+SQ_MAPPER(map_defendants_list, defendants_list_cols)
 
 enum sh_code sqlite_defendants_list(struct store_conn *c, int64_t prosecution_id, struct arena *a,
 				    struct defendant_rec **out, size_t *n, struct sh_error *err)
@@ -126,10 +120,7 @@ static const struct sq_col hearings_list_cols[] = { SQ_C(id), SQ_C(prosecution_i
 						    SQ_C(at), SQ_C(created_at) };
 #undef SQ_REC
 
-static void map_hearings_list(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	SQ_MAP(st, 0, a, rec, hearings_list_cols);
-}
+SQ_MAPPER(map_hearings_list, hearings_list_cols)
 
 enum sh_code sqlite_hearings_list(struct store_conn *c, int64_t prosecution_id, struct arena *a,
 				  struct hearing_rec **out, size_t *n, struct sh_error *err)
@@ -161,10 +152,7 @@ static const struct sq_col witnesses_list_cols[] = {
 };
 #undef SQ_REC
 
-static void map_witnesses_list(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	SQ_MAP(st, 0, a, rec, witnesses_list_cols);
-}
+SQ_MAPPER(map_witnesses_list, witnesses_list_cols)
 
 enum sh_code sqlite_witnesses_list(struct store_conn *c, const char *case_id,
 				   int64_t prosecution_id, struct arena *a,

@@ -112,6 +112,12 @@ enum sh_code sq_step(struct sconn *c, sqlite3_stmt *st, bool *row, struct sh_err
 void sq_map(sqlite3_stmt *st, int first, struct arena *a, void *rec, const struct sq_col *cols,
 	    size_t n);
 #define SQ_MAP(st, first, a, rec, cols) sq_map(st, first, a, rec, cols, ARRAY_SIZE(cols))
+/* The sq_map_fn `name` that reads a whole record from the columns cols, from column 0. */
+#define SQ_MAPPER(name, cols)                                          \
+	static void name(sqlite3_stmt *st, struct arena *a, void *rec) \
+	{                                                              \
+		SQ_MAP(st, 0, a, rec, cols);                           \
+	}
 
 /*
  * The two shapes of a read. A mapper fills one record (rec, zeroed) from the current row

@@ -105,10 +105,7 @@ static const struct sq_col agency_cols[] = {
 };
 #undef SQ_REC
 
-static void read_agency(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	SQ_MAP(st, 0, a, rec, agency_cols);
-}
+SQ_MAPPER(read_agency, agency_cols)
 
 enum sh_code sqlite_agency_get(struct store_conn *c, int64_t id, const char *name, struct arena *a,
 			       struct agency_rec *out, struct sh_error *err)
@@ -405,10 +402,7 @@ static const struct sq_col token_list_cols[] = {
 };
 #undef SQ_REC
 
-static void map_token_list(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	SQ_MAP(st, 0, a, rec, token_list_cols);
-}
+SQ_MAPPER(map_token_list, token_list_cols)
 
 enum sh_code sqlite_token_list(struct store_conn *c, int64_t user_id, struct arena *a,
 			       struct token_rec **out, size_t *n, struct sh_error *err)
@@ -453,10 +447,7 @@ static const struct sq_col notice_list_cols[] = {
 };
 #undef SQ_REC
 
-static void map_notice_list(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	SQ_MAP(st, 0, a, rec, notice_list_cols);
-}
+SQ_MAPPER(map_notice_list, notice_list_cols)
 
 enum sh_code sqlite_notice_list(struct store_conn *c, int64_t agency_id, int64_t subject_id,
 				int limit, struct arena *a, struct notice_rec **out, size_t *n,

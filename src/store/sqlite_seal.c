@@ -26,10 +26,7 @@ struct blob {
 static const struct sq_col blob_cols[] = { SQ_B(data, len) };
 #undef SQ_REC
 
-static void map_blob(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	SQ_MAP(st, 0, a, rec, blob_cols);
-}
+SQ_MAPPER(map_blob, blob_cols)
 
 enum sh_code sqlite_youth_key_get(struct store_conn *c, int64_t youth_id, struct arena *a,
 				  const unsigned char **out, size_t *len, struct sh_error *err)
@@ -56,10 +53,7 @@ enum sh_code sqlite_youth_key_put(struct store_conn *c, int64_t youth_id,
 static const struct sq_col sealed_cols[] = { SQ_C(id), SQ_B(blob, len) };
 #undef SQ_REC
 
-static void map_sealed(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	SQ_MAP(st, 0, a, rec, sealed_cols);
-}
+SQ_MAPPER(map_sealed, sealed_cols)
 
 enum sh_code sqlite_youth_legacy_texts(struct store_conn *c, int64_t youth_id, struct arena *a,
 				       struct sealed_rec **out, size_t *n, struct sh_error *err)
@@ -165,10 +159,7 @@ static const struct sq_col hold_cols[] = { SQ_C(case_id), SQ_C(reason), SQ_C(use
 					   SQ_C(set_at) };
 #undef SQ_REC
 
-static void map_hold(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	SQ_MAP(st, 0, a, rec, hold_cols);
-}
+SQ_MAPPER(map_hold, hold_cols)
 
 enum sh_code sqlite_hold_list(struct store_conn *c, struct arena *a, struct hold_rec **out,
 			      size_t *n, struct sh_error *err)
@@ -187,10 +178,7 @@ static const struct sq_col retention_cols[] = {
 };
 #undef SQ_REC
 
-static void map_retention(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	SQ_MAP(st, 0, a, rec, retention_cols);
-}
+SQ_MAPPER(map_retention, retention_cols)
 
 enum sh_code sqlite_retention_candidates(struct store_conn *c, struct arena *a,
 					 struct retention_rec **out, size_t *n,

@@ -2,18 +2,28 @@
 #include "lib/common.h"
 #include "store/sqlite_internal.h"
 
-static const char *const list_sql[] = {
-	[SEALED_IDENTITY] = "SELECT id, identity FROM youth ORDER BY id",
-	/* texts under the field key (format 1); those under a youth's key stay as they are */
-	[SEALED_EVENT_TEXT] = "SELECT id, sealed FROM events WHERE substr(sealed, 1, 1) = X'01'"
-			      " ORDER BY id",
-	[SEALED_DEFENDANT_NAME] = "SELECT id, name_sealed FROM defendants ORDER BY id",
-	[SEALED_WEBHOOK_SECRET] = "SELECT user_id, webhook_secret FROM user_channels"
-				  " WHERE webhook_secret IS NOT NULL ORDER BY user_id",
-	[SEALED_TOTP_SECRET] = "SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL"
-			       " ORDER BY id",
-	[SEALED_YOUTH_KEY] = "SELECT youth_id, wrapped FROM youth_keys ORDER BY youth_id",
-};
+/*
+ * Each kind's rows, (id, value) oldest first: all of them (listed for a rotation), and
+ * which tell whether the key file is this database's (the first is read): only values
+ * under the field key (format 1). Event texts under a youth's key are neither: a
+ * rotation leaves them as they are.
+ */
+#define SEALED_KINDS(X)                                                                            \
+	X(SEALED_IDENTITY, "id, identity FROM youth", "1", "substr(identity, 1, 1) = X'01'", "id") \
+	X(SEALED_EVENT_TEXT, "id, sealed FROM events", "substr(sealed, 1, 1) = X'01'",             \
+	  "substr(sealed, 1, 1) = X'01'", "id")                                                    \
+	X(SEALED_DEFENDANT_NAME, "id, name_sealed FROM defendants", "1", "1", "id")                \
+	X(SEALED_WEBHOOK_SECRET, "user_id, webhook_secret FROM user_channels",                     \
+	  "webhook_secret IS NOT NULL", "webhook_secret IS NOT NULL", "user_id")                   \
+	X(SEALED_TOTP_SECRET, "id, totp_secret FROM users", "totp_secret IS NOT NULL",             \
+	  "totp_secret IS NOT NULL", "id")                                                         \
+	X(SEALED_YOUTH_KEY, "youth_id, wrapped FROM youth_keys", "1", "1", "youth_id")
+#define LIST_SQL(kind, from, listed, first, order) \
+	[kind] = "SELECT " from " WHERE " listed " ORDER BY " order,
+#define FIRST_SQL(kind, from, listed, first, order) \
+	[kind] = "SELECT " from " WHERE " first " ORDER BY " order " LIMIT 1",
+static const char *const list_sql[] = { SEALED_KINDS(LIST_SQL) };
+static const char *const first_sql[] = { SEALED_KINDS(FIRST_SQL) };
 static const char *const set_sql[] = {
 	[SEALED_IDENTITY] = "UPDATE youth SET identity = ?2, blind_index = ?3 WHERE id = ?1",
 	[SEALED_EVENT_TEXT] = "UPDATE events SET sealed = ?2 WHERE id = ?1 AND ?3 IS NULL",
@@ -54,20 +64,6 @@ enum sh_code sqlite_sealed_list(struct store_conn *c, enum sealed_kind kind, str
 			rc = sq_no_mem(err);
 	return rc;
 }
-
-/* only values under the field key (format 1) tell whether the key file is this database's */
-static const char *const first_sql[] = {
-	[SEALED_IDENTITY] = "SELECT id, identity FROM youth WHERE substr(identity, 1, 1) = X'01'"
-			    " ORDER BY id LIMIT 1",
-	[SEALED_EVENT_TEXT] = "SELECT id, sealed FROM events WHERE substr(sealed, 1, 1) = X'01'"
-			      " ORDER BY id LIMIT 1",
-	[SEALED_DEFENDANT_NAME] = "SELECT id, name_sealed FROM defendants ORDER BY id LIMIT 1",
-	[SEALED_WEBHOOK_SECRET] = "SELECT user_id, webhook_secret FROM user_channels"
-				  " WHERE webhook_secret IS NOT NULL ORDER BY user_id LIMIT 1",
-	[SEALED_TOTP_SECRET] = "SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL"
-			       " ORDER BY id LIMIT 1",
-	[SEALED_YOUTH_KEY] = "SELECT youth_id, wrapped FROM youth_keys ORDER BY youth_id LIMIT 1",
-};
 
 enum sh_code sqlite_sealed_first(struct store_conn *c, enum sealed_kind kind, struct arena *a,
 				 struct sealed_rec *r, struct sh_error *err)

@@ -102,3 +102,18 @@ void store_read_end(struct store_conn *c)
 	if (c)
 		c->store->ops->read_end(c);
 }
+
+enum sh_code store_agencies(struct store *s, struct arena *a, struct agency_rec **out, size_t *n,
+			    struct sh_error *err)
+{
+	struct store_conn *c;
+	enum sh_code rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = store_read_begin(s, &c, err)))
+		return rc;
+	rc = store_agency_list(c, a, out, n, err);
+	store_read_end(c);
+	return rc;
+}

@@ -125,6 +125,9 @@ int store_peek_version(const char *path, struct sh_error *err);
 enum sh_code store_write(struct store *s, store_write_fn fn, void *arg, struct sh_error *err);
 enum sh_code store_read_begin(struct store *s, struct store_conn **out, struct sh_error *err);
 void store_read_end(struct store_conn *c);
+/* store_agency_list on a read connection of its own (*out in a, as there). */
+enum sh_code store_agencies(struct store *s, struct arena *a, struct agency_rec **out, size_t *n,
+			    struct sh_error *err);
 
 /* The record operations: store_<name>() for each row of ops.def, documented there. */
 #define STORE_OP(ret, name, params, args)        \
