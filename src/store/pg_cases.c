@@ -62,10 +62,7 @@ static const struct sq_col case_youth_cols[] = { SQ_B(identity, identity_len),
 						 SQ_C(sealed_why) };
 #undef SQ_REC
 
-static void read_case(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, case_cols);
-}
+PG_MAPPER(read_case, case_cols)
 
 enum sh_code pg_case_insert(struct store_conn *c, const struct case_rec *r, struct sh_error *err)
 {
@@ -283,10 +280,7 @@ static const struct sq_col case_agency_cols[] = {
 };
 #undef SQ_REC
 
-static void map_case_agencies(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, case_agency_cols);
-}
+PG_MAPPER(map_case_agencies, case_agency_cols)
 
 enum sh_code pg_case_agencies(struct store_conn *c, const char *case_id, struct arena *a,
 			      struct case_agency_rec **out, size_t *n, struct sh_error *err)
@@ -429,10 +423,7 @@ static const struct sq_col step_cols[] = { SQ_C(step),	  SQ_C(episode),   SQ_C(o
 					   SQ_C(done_at), SQ_C(also_owner) };
 #undef SQ_REC
 
-static void map_step(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, step_cols);
-}
+PG_MAPPER(map_step, step_cols)
 
 static bool same_text(const char *a, const char *b)
 {

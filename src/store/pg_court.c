@@ -42,10 +42,7 @@ static const struct sq_col prosecution_cols[] = {
 };
 #undef SQ_REC
 
-static void read_prosecution(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, prosecution_cols);
-}
+PG_MAPPER(read_prosecution, prosecution_cols)
 
 enum sh_code pg_prosecution_get(struct store_conn *c, int64_t id, struct arena *a,
 				struct prosecution_rec *out, struct sh_error *err)
@@ -94,10 +91,7 @@ static const struct sq_col defendants_list_cols[] = { SQ_C(id),	     SQ_C(prosec
 						      SQ_C(charges), SQ_C(created_at) };
 #undef SQ_REC
 
-static void map_defendants_list(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, defendants_list_cols);
-}
+PG_MAPPER(map_defendants_list, defendants_list_cols)
 
 enum sh_code pg_defendants_list(struct store_conn *c, int64_t prosecution_id, struct arena *a,
 				struct defendant_rec **out, size_t *n, struct sh_error *err)
@@ -126,10 +120,7 @@ static const struct sq_col hearings_list_cols[] = { SQ_C(id), SQ_C(prosecution_i
 						    SQ_C(at), SQ_C(created_at) };
 #undef SQ_REC
 
-static void map_hearings_list(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, hearings_list_cols);
-}
+PG_MAPPER(map_hearings_list, hearings_list_cols)
 
 enum sh_code pg_hearings_list(struct store_conn *c, int64_t prosecution_id, struct arena *a,
 			      struct hearing_rec **out, size_t *n, struct sh_error *err)
@@ -160,10 +151,7 @@ static const struct sq_col witnesses_list_cols[] = {
 };
 #undef SQ_REC
 
-static void map_witnesses_list(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, witnesses_list_cols);
-}
+PG_MAPPER(map_witnesses_list, witnesses_list_cols)
 
 enum sh_code pg_witnesses_list(struct store_conn *c, const char *case_id, int64_t prosecution_id,
 			       struct arena *a, struct witness_rec **out, size_t *n,
@@ -197,10 +185,7 @@ static const struct sq_col agenda_steps_cols[] = {
 };
 #undef SQ_REC
 
-static void map_agenda_steps(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, agenda_steps_cols);
-}
+PG_MAPPER(map_agenda_steps, agenda_steps_cols)
 
 enum sh_code pg_agenda_steps(struct store_conn *c, const struct agenda_query *q, struct arena *a,
 			     struct agenda_step_rec **out, size_t *n, struct sh_error *err)
@@ -231,10 +216,7 @@ static const struct sq_col agenda_hearings_cols[] = { SQ_C(id),	       SQ_C(kind
 						      SQ_C(worker_id), SQ_C(worker_name) };
 #undef SQ_REC
 
-static void map_agenda_hearings(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, agenda_hearings_cols);
-}
+PG_MAPPER(map_agenda_hearings, agenda_hearings_cols)
 
 enum sh_code pg_agenda_hearings(struct store_conn *c, const struct agenda_query *q, struct arena *a,
 				struct agenda_hearing_rec **out, size_t *n, struct sh_error *err)

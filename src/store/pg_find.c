@@ -40,10 +40,7 @@ static const struct sq_col youth_unindexed_cols[] = { SQ_C(id), SQ_B(identity, i
 						      SQ_B(youth_key, youth_key_len) };
 #undef SQ_REC
 
-static void map_youth_unindexed(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, youth_unindexed_cols);
-}
+PG_MAPPER(map_youth_unindexed, youth_unindexed_cols)
 
 enum sh_code pg_youth_unindexed(struct store_conn *c, int64_t key_id, int limit, struct arena *a,
 				struct youth_index_rec **out, size_t *n, struct sh_error *err)
@@ -60,10 +57,7 @@ enum sh_code pg_youth_unindexed(struct store_conn *c, int64_t key_id, int limit,
 static const struct sq_col youth_verified_births_cols[] = { SQ_C(id), SQ_B(blob, len) };
 #undef SQ_REC
 
-static void map_youth_verified_births(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, youth_verified_births_cols);
-}
+PG_MAPPER(map_youth_verified_births, youth_verified_births_cols)
 
 enum sh_code pg_youth_verified_births(struct store_conn *c, int64_t youth_id, struct arena *a,
 				      struct sealed_rec **out, size_t *n, struct sh_error *err)

@@ -284,6 +284,12 @@ const unsigned char *pg_col_blob(const PGresult *res, int r, int col, struct are
 void pg_map(const PGresult *res, int r, int first, struct arena *a, void *rec,
 	    const struct sq_col *cols, size_t n);
 #define PG_MAP(res, r, first, a, rec, cols) pg_map(res, r, first, a, rec, cols, ARRAY_SIZE(cols))
+/* The pg_map_fn `name` that reads a whole record from the columns cols, from column 0. */
+#define PG_MAPPER(name, cols)                                                    \
+	static void name(const PGresult *res, int r, struct arena *a, void *rec) \
+	{                                                                        \
+		PG_MAP(res, r, 0, a, rec, cols);                                 \
+	}
 
 /*
  * The two shapes of a read, as sq_row and sq_rows: a mapper fills one record (rec, zeroed)

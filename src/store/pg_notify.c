@@ -41,10 +41,7 @@ static const struct sq_col roster_cols[] = { SQ_C(id),
 					     SQ_C(supervisor_pageable) };
 #undef SQ_REC
 
-static void read_roster(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, roster_cols);
-}
+PG_MAPPER(read_roster, roster_cols)
 
 enum sh_code pg_roster_insert(struct store_conn *c, struct roster_rec *r, struct sh_error *err)
 {
@@ -116,10 +113,7 @@ static const struct sq_col channels_cols[] = { SQ_C(user_id), SQ_C(webhook_url),
 					       SQ_C(email), SQ_C(updated_at) };
 #undef SQ_REC
 
-static void read_channels(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, channels_cols);
-}
+PG_MAPPER(read_channels, channels_cols)
 
 enum sh_code pg_channels_get(struct store_conn *c, int64_t user_id, struct arena *a,
 			     struct channel_rec *out, struct sh_error *err)
@@ -172,10 +166,7 @@ static const struct sq_col summons_cols[] = {
 };
 #undef SQ_REC
 
-static void read_summons(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, summons_cols);
-}
+PG_MAPPER(read_summons, summons_cols)
 
 enum sh_code pg_summons_insert(struct store_conn *c, struct summons_rec *r, bool *inserted,
 			       struct sh_error *err)
@@ -317,10 +308,7 @@ static const struct sq_col outbox_cols[] = { SQ_C(id),
 					     SQ_B(webhook_secret, webhook_secret_len) };
 #undef SQ_REC
 
-static void read_outbox(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, outbox_cols);
-}
+PG_MAPPER(read_outbox, outbox_cols)
 
 enum sh_code pg_outbox_insert(struct store_conn *c, struct outbox_rec *r, bool *inserted,
 			      struct sh_error *err)
@@ -467,10 +455,7 @@ static const struct sq_col step_alert_candidates_cols[] = {
 };
 #undef SQ_REC
 
-static void map_step_alert_candidates(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, step_alert_candidates_cols);
-}
+PG_MAPPER(map_step_alert_candidates, step_alert_candidates_cols)
 
 enum sh_code pg_step_alert_candidates(struct store_conn *c, int64_t now, int percent, int limit,
 				      struct arena *a, struct step_alert_rec **out, size_t *n,

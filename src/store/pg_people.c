@@ -70,10 +70,7 @@ static const struct sq_col agency_cols[] = {
 };
 #undef SQ_REC
 
-static void map_agency(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, agency_cols);
-}
+PG_MAPPER(map_agency, agency_cols)
 
 enum sh_code pg_agency_get(struct store_conn *c, int64_t id, const char *name, struct arena *a,
 			   struct agency_rec *out, struct sh_error *err)
@@ -392,10 +389,7 @@ static const struct sq_col token_list_cols[] = {
 };
 #undef SQ_REC
 
-static void map_token_list(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, token_list_cols);
-}
+PG_MAPPER(map_token_list, token_list_cols)
 
 enum sh_code pg_token_list(struct store_conn *c, int64_t user_id, struct arena *a,
 			   struct token_rec **out, size_t *n, struct sh_error *err)
@@ -441,10 +435,7 @@ static const struct sq_col notice_list_cols[] = {
 };
 #undef SQ_REC
 
-static void map_notice_list(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, notice_list_cols);
-}
+PG_MAPPER(map_notice_list, notice_list_cols)
 
 enum sh_code pg_notice_list(struct store_conn *c, int64_t agency_id, int64_t subject_id, int limit,
 			    struct arena *a, struct notice_rec **out, size_t *n,
@@ -630,10 +621,7 @@ static const struct sq_col oidc_cols[] = { SQ_C(state_hash), SQ_C(binding_hash),
 					   SQ_C(verifier),   SQ_C(return_to),	 SQ_C(created_at) };
 #undef SQ_REC
 
-static void map_oidc(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, oidc_cols);
-}
+PG_MAPPER(map_oidc, oidc_cols)
 
 enum sh_code pg_oidc_request_take(struct store_conn *c, const char *state_hash, struct arena *a,
 				  struct oidc_request_rec *out, struct sh_error *err)

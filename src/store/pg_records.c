@@ -347,10 +347,7 @@ static const struct sq_col protocol_cols[] = { SQ_C(id),	SQ_C(name), SQ_C(versio
 					       SQ_C(loaded_at) };
 #undef SQ_REC
 
-static void map_protocol(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, protocol_cols);
-}
+PG_MAPPER(map_protocol, protocol_cols)
 
 enum sh_code pg_protocol_list(struct store_conn *c, struct arena *a, struct protocol_rec **out,
 			      size_t *n, struct sh_error *err)

@@ -52,10 +52,7 @@ static const struct sq_col csec_cols[] = { SQ_C(case_id),	   SQ_C(identified_at)
 					   SQ_C(confirmed_at),	   SQ_C(confirmed) };
 #undef SQ_REC
 
-static void map_csec(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, csec_cols);
-}
+PG_MAPPER(map_csec, csec_cols)
 
 enum sh_code pg_csec_list(struct store_conn *c, int64_t from, int64_t to, const char *case_id,
 			  struct arena *a, struct csec_rec **out, size_t *n, struct sh_error *err)

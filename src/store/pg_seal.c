@@ -35,10 +35,7 @@ struct blob {
 static const struct sq_col blob_cols[] = { SQ_B(data, len) };
 #undef SQ_REC
 
-static void map_blob(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, blob_cols);
-}
+PG_MAPPER(map_blob, blob_cols)
 
 enum sh_code pg_youth_key_get(struct store_conn *c, int64_t youth_id, struct arena *a,
 			      const unsigned char **out, size_t *len, struct sh_error *err)
@@ -65,10 +62,7 @@ enum sh_code pg_youth_key_put(struct store_conn *c, int64_t youth_id, const unsi
 static const struct sq_col sealed_cols[] = { SQ_C(id), SQ_B(blob, len) };
 #undef SQ_REC
 
-static void map_sealed(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, sealed_cols);
-}
+PG_MAPPER(map_sealed, sealed_cols)
 
 enum sh_code pg_youth_legacy_texts(struct store_conn *c, int64_t youth_id, struct arena *a,
 				   struct sealed_rec **out, size_t *n, struct sh_error *err)
@@ -163,10 +157,7 @@ static const struct sq_col hold_cols[] = { SQ_C(case_id), SQ_C(reason), SQ_C(use
 					   SQ_C(set_at) };
 #undef SQ_REC
 
-static void map_hold(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, hold_cols);
-}
+PG_MAPPER(map_hold, hold_cols)
 
 enum sh_code pg_hold_list(struct store_conn *c, struct arena *a, struct hold_rec **out, size_t *n,
 			  struct sh_error *err)
@@ -185,10 +176,7 @@ static const struct sq_col retention_cols[] = {
 };
 #undef SQ_REC
 
-static void map_retention(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	PG_MAP(res, r, 0, a, rec, retention_cols);
-}
+PG_MAPPER(map_retention, retention_cols)
 
 enum sh_code pg_retention_candidates(struct store_conn *c, struct arena *a,
 				     struct retention_rec **out, size_t *n, struct sh_error *err)
