@@ -125,10 +125,10 @@ static void derive_stamp(const struct api_request *req, const struct casefile *c
 		 cf->c.closed_at, cf->c.sealed_at);
 }
 
-/* Derives cf at now from its kept steps when they were derived from the same records
- * (*kept true), else leaves it underived (*kept false). */
-static enum sh_code derive_kept(struct api_request *req, struct store_conn *c, struct casefile *cf,
-				int64_t now, bool *kept, struct sh_error *err)
+/* What deriving cf at now takes from the app and the case: the witness rules, the county's
+ * zone, holidays and days, and the youth's birth date (the sealed value opened) */
+static struct casefile_context context_at(struct api_request *req, const struct casefile *cf,
+					  int64_t now)
 {
 	const struct app *app = req->app;
 	struct casefile_context ctx = { .witness_rules = app->witness_rules,
@@ -137,7 +137,20 @@ static enum sh_code derive_kept(struct api_request *req, struct store_conn *c, s
 					.nholidays = app->county.nholidays,
 					.now = now,
 					.safety_review_days = app->cfg.safety_review_days,
-					.advocate_days = app->county.advocate_days };
+					.advocate_days = app->county.advocate_days,
+					.witness_protocol = registry_witness_protocol(
+						&app->registry, cf->protocol) };
+
+	ctx.has_birth = verified_birth(req, cf, &ctx.birth, &ctx.birth_verified);
+	return ctx;
+}
+
+/* Derives cf at now from its kept steps when they were derived from the same records
+ * (*kept true), else leaves it underived (*kept false). */
+static enum sh_code derive_kept(struct api_request *req, struct store_conn *c, struct casefile *cf,
+				int64_t now, bool *kept, struct sh_error *err)
+{
+	struct casefile_context ctx;
 	struct sh_error ignored = SH_ERROR_INIT;
 	struct buf want = BUF_INIT;
 	char *stamp, *steps;
@@ -154,7 +167,7 @@ static enum sh_code derive_kept(struct api_request *req, struct store_conn *c, s
 	buf_release(&want);
 	if (!*kept)
 		return SH_OK;
-	ctx.has_birth = verified_birth(req, cf, &ctx.birth, &ctx.birth_verified);
+	ctx = context_at(req, cf, now);
 	rc = casefile_derive_stored(cf, &ctx, steps, req->arena, &ignored);
 	if (rc == SH_ENOMEM)
 		return sh_error_set(err, rc, "out of memory");
@@ -271,16 +284,8 @@ static bool verified_birth(struct api_request *req, const struct casefile *cf, s
 enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int64_t now,
 			       struct sh_error *err)
 {
-	const struct app *app = req->app;
-	struct casefile_context ctx = { .witness_rules = app->witness_rules,
-					.tz = app->county.tz,
-					.holidays = app->county.holidays,
-					.nholidays = app->county.nholidays,
-					.now = now,
-					.safety_review_days = app->cfg.safety_review_days,
-					.advocate_days = app->county.advocate_days };
+	struct casefile_context ctx = context_at(req, cf, now);
 
-	ctx.has_birth = verified_birth(req, cf, &ctx.birth, &ctx.birth_verified);
 	return casefile_derive(cf, &ctx, req->arena, err);
 }
 

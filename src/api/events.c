@@ -108,7 +108,8 @@ static const char *both(struct ectx *x, const char *en, const char *es)
 static const char *title_both(struct ectx *x, const struct step_status *s)
 {
 	const struct protocol *p = x->cf.protocol;
-	const char *es = casefile_witness_item_title_es(s->key);
+	const struct protocol_witness_item *w = casefile_witness_item(&x->cf, s->key);
+	const char *es = w ? w->title_es : NULL;
 
 	for (size_t i = 0; !es && i < protocol_nsteps(p); i++)
 		if (!strcmp(protocol_step_key(p, i), s->key))

@@ -167,19 +167,39 @@ const struct registry_entry *registry_by_id(const struct registry *r, int64_t id
 	return NULL;
 }
 
+const struct protocol *registry_witness_protocol(const struct registry *r, const struct protocol *p)
+{
+	const struct protocol *found = NULL;
+
+	if (!p || protocol_nwitness(p))
+		return p;
+	for (size_t i = 0; i < r->n; i++) /* in load order: the latest wins */
+		if (!strcmp(protocol_name(r->e[i].p), protocol_name(p)) &&
+		    protocol_nwitness(r->e[i].p))
+			found = r->e[i].p;
+	return found;
+}
+
 const char *registry_step_title(const struct registry *r, int64_t protocol_id, const char *key)
 {
 	const struct registry_entry *e = registry_by_id(r, protocol_id);
-	const char *w = casefile_witness_item_title(key);
+	const struct protocol_witness_item *w =
+		e ? protocol_witness_find(registry_witness_protocol(r, e->p), key) : NULL;
 
-	return w ? w : e ? protocol_step_title(e->p, key) : key;
+	return w ? w->title : e ? protocol_step_title(e->p, key) : key;
 }
 
 const char *registry_step_title_es(const struct registry *r, const char *key)
 {
-	const char *found = casefile_witness_item_title_es(key);
+	const char *found = NULL;
 
-	if (found) /* a witness item: made by the server, not the protocol */
+	/* a witness item's, then a step's */
+	for (size_t i = 0; key && !found && i < r->n; i++) {
+		const struct protocol_witness_item *w = protocol_witness_find(r->e[i].p, key);
+		if (w && w->title_es)
+			found = w->title_es;
+	}
+	if (found)
 		return found;
 
 	for (size_t i = 0; key && i < r->n; i++) {

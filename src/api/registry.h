@@ -40,6 +40,11 @@ const struct registry_entry *registry_for(const struct registry *r, const struct
 const struct registry_entry *registry_by_id(const struct registry *r, int64_t id);
 /* A step's title in words: a witness item's, else the one of protocol version protocol_id;
  * the key itself when neither knows it. */
+/* Whose witness items a case pinned to p has: p's when it declares them, else the
+ * latest-loaded version of the same protocol that does (cases pinned before the items were
+ * in the file keep their witnesses' items); NULL: none. */
+const struct protocol *registry_witness_protocol(const struct registry *r,
+						 const struct protocol *p);
 const char *registry_step_title(const struct registry *r, int64_t protocol_id, const char *key);
 /* A step's title in Spanish: a witness item's (made by the server), else the protocol's
  * title_es (the latest version that gives one); NULL when neither. */

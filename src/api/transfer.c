@@ -623,7 +623,7 @@ static enum sh_code same_steps(const struct received *r, const struct casefile *
 	json_array_foreach(theirs, i, s) {
 		const char *key = jsonh_str(s, "key");
 		const struct step_status *mine;
-		if (casefile_witness_item_title(key))
+		if (casefile_witness_item(cf, key))
 			continue;
 		n++;
 		mine = casefile_step(cf, key, (int)jsonh_int(s, "episode", 0));
@@ -639,7 +639,7 @@ static enum sh_code same_steps(const struct received *r, const struct casefile *
 					    key, jsonh_int(s, "episode", 0));
 	}
 	for (size_t k = 0; k < cf->nsteps; k++)
-		if (!casefile_witness_item_title(cf->steps[k].key))
+		if (!casefile_witness_item(cf, cf->steps[k].key))
 			n--;
 	if (n)
 		return sh_error_set(err, SH_ECONFLICT,

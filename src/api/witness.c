@@ -700,15 +700,13 @@ static json_t *witness_json(struct api_request *req, struct store_conn *c, struc
 				      "reset_signoffs", reset, "missing_parts", missing));
 	jsonh_set_time(json_object_get(o, "safety_plan"), "changed_at", ps.changed_at, true);
 	json_object_set_new(o, "cctv_motions", motions);
-	for (size_t k = 0; k < cf->nsteps; k++) {
+	for (size_t k = cf->nprotocol_steps; k < cf->nsteps; k++) {
 		const struct step_status *s = &cf->steps[k];
-		bool mine = (!strcmp(s->key, "witness_advocate") ||
-			     !strcmp(s->key, "cctv_motion_deadline")) &&
-			    s->episode == (int)w->id;
-		for (size_t h = 0; !mine && h < cf->nhearings[i]; h++)
-			mine = (!strcmp(s->key, "witness_notice") ||
-				!strcmp(s->key, "safety_plan_review")) &&
-			       s->episode == (int)cf->hearings[i][h].id;
+		const struct protocol_witness_item *it = casefile_witness_item(cf, s->key);
+		bool per_hearing = it && it->anchor == PW_HEARING;
+		bool mine = it && !per_hearing && s->episode == (int)w->id;
+		for (size_t h = 0; per_hearing && !mine && h < cf->nhearings[i]; h++)
+			mine = s->episode == (int)cf->hearings[i][h].id;
 		if (mine) {
 			json_t *j =
 				json_pack("{s:s, s:s, s:s, s:o, s:s, s:b, s:i}", "key", s->key,

@@ -382,10 +382,24 @@ enum sh_code cli_open_store(struct cli_target *t, struct store **out, struct sh_
 	return cli_open_store_create(t, false, out, err);
 }
 
+/* A migration's fill from the timeline, on a terminal only (a state's takes a minute). */
+static void migrate_progress(void *ctx, int64_t done, int64_t total)
+{
+	UNUSED(ctx);
+	fprintf(stderr, "\rschema migration: %3d%% of the timeline read",
+		total ? (int)(done * 100 / total) : 100);
+	if (done >= total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
 enum sh_code cli_open_store_create(struct cli_target *t, bool create, struct store **out,
 				   struct sh_error *err)
 {
-	struct store_options o = { .create = create, .read_conns = 2 };
+	struct store_options o = { .create = create,
+				   .read_conns = 2,
+				   .migrate_progress =
+					   isatty(STDERR_FILENO) ? migrate_progress : NULL };
 	struct shcrypto_keys k = { 0 };
 	enum sh_code rc;
 

@@ -66,9 +66,9 @@ static int protocol_check(int argc, char **argv)
 	for (size_t i = 0; i < protocol_nsteps(p); i++)
 		episodic += protocol_step_episodic(p, protocol_step_key(p, i));
 	printf("%s: ok: %s version %s, effective %s: %zu steps (%zu per case, %zu per missing "
-	       "episode or hearing)\n",
+	       "episode or hearing), %zu witness items\n",
 	       file, protocol_name(p), protocol_version(p), protocol_effective(p),
-	       protocol_nsteps(p), protocol_nsteps(p) - episodic, episodic);
+	       protocol_nsteps(p), protocol_nsteps(p) - episodic, episodic, protocol_nwitness(p));
 	protocol_free(p);
 	return EXIT_OK;
 }

@@ -341,74 +341,41 @@ static void fill_facts(const struct casefile *cf, const struct case_state *s,
 	f->nmissing = nm;
 }
 
-/* ---- witness items ---- */
+/* ---- witness items: the protocol file's ("witness KEY"), none when it declares none ---- */
 
-/* The witness items and their titles, in the order a witness brings them; in Spanish as the
- * web app's catalogue says them (web/i18n/es.json, step.KEY: tests/api/i18n.test.mjs). */
-static const struct {
-	const char *key, *title, *title_es;
-} witness_titles[] = {
-	{ "witness_advocate", "An advocate is assigned to the minor witness",
-	  "Se asigna un defensor al testigo menor de edad" },
-	{ "cctv_motion_deadline",
-	  "Last day to file the closed-circuit testimony motion while the witness is eligible",
-	  "Último día para presentar la moción de testimonio por circuito cerrado mientras el "
-	  "testigo reúne los requisitos" },
-	{ "witness_notice", "Written notice of the closed-circuit testimony motion",
-	  "Aviso por escrito de la moción de testimonio por circuito cerrado" },
-	{ "safety_plan_review", "Safety plan reviewed before the hearing",
-	  "Plan de seguridad revisado antes de la audiencia" },
-};
-
-static int witness_title_index(const char *key)
+const struct protocol_witness_item *casefile_witness_item(const struct casefile *cf,
+							  const char *key)
 {
-	for (size_t i = 0; key && i < ARRAY_SIZE(witness_titles); i++)
-		if (!strcmp(witness_titles[i].key, key))
-			return (int)i;
-	return -1;
+	return protocol_witness_find(cf->witness_protocol, key);
 }
 
-const char *casefile_witness_item_title(const char *key)
+static void witness_item(struct casefile *cf, const struct protocol_witness_item *it, int episode,
+			 const struct protocol_witness_facts *wf, const struct event_rec *done,
+			 bool eligible, int64_t now)
 {
-	int i = witness_title_index(key);
+	struct step_status *s = &cf->steps[cf->nsteps];
+	int64_t due;
 
-	return i < 0 ? NULL : witness_titles[i].title;
-}
-
-const char *casefile_witness_item_title_es(const char *key)
-{
-	int i = witness_title_index(key);
-
-	return i < 0 ? NULL : witness_titles[i].title_es;
-}
-
-static void witness_item(struct casefile *cf, const char *key, const char *owner, const char *also,
-			 int episode, int64_t opened, int64_t due, const struct event_rec *done,
-			 bool applies, int64_t now)
-{
-	struct step_status *s = &cf->steps[cf->nsteps++];
-
+	if (!protocol_witness_due(it, wf, &due))
+		return;
+	cf->nsteps++;
 	memset(s, 0, sizeof(*s));
-	s->key = key;
-	s->title = casefile_witness_item_title(key);
-	s->owner = owner;
-	s->also_owner = also;
+	s->key = it->key;
+	s->title = it->title;
+	s->owner = it->owner;
+	s->also_owner = it->co_owner;
 	s->episode = episode;
-	s->opened_at = opened < due ? opened : due;
+	s->opened_at = wf->listed_at < due ? wf->listed_at : due;
 	s->due_at = due;
-	s->state = !applies ? STEP_NOT_APPLICABLE : done ? STEP_DONE : STEP_PENDING;
+	s->state = it->when_eligible && !eligible ? STEP_NOT_APPLICABLE
+		   : done			  ? STEP_DONE
+						  : STEP_PENDING;
 	s->done_at = done ? done->at : 0;
 	s->settled_by = done ? done->id : 0;
 	if (s->state == STEP_PENDING) {
 		s->time_left = due - now;
 		s->overdue = now > due;
 	}
-}
-
-/* The end of the county day `days` calendar days after the day of instant t. */
-static int64_t day_end_after(const struct tz *z, int64_t t, int days)
-{
-	return tz_day_end(z, timefmt_date_add(tz_date(z, t), days));
 }
 
 bool casefile_witness_victim(const struct casefile *cf, const struct witness_rec *w)
@@ -436,81 +403,113 @@ static size_t charges_of(const struct witness_rec *w, struct arena *a, const cha
 	return n;
 }
 
+/* How many of the file's witness items come once per witness (the rest: per hearing). */
+static size_t witness_items_per_witness(const struct protocol *p, bool *motion_day)
+{
+	size_t n = 0;
+
+	*motion_day = false;
+	for (size_t k = 0; k < protocol_nwitness(p); k++) {
+		n += protocol_witness(p, k)->anchor != PW_HEARING;
+		*motion_day |= protocol_witness(p, k)->anchor == PW_LAST_MOTION_DAY;
+	}
+	return n;
+}
+
+/* The entry that does a witness item (for witness w, and hearing h when h > 0), or NULL. */
+static const struct event_rec *witness_done(const struct casefile *cf,
+					    const struct protocol_witness_item *it, int64_t w,
+					    int64_t h)
+{
+	if (!it->done_by)
+		return NULL;
+	return casefile_find(cf, it->done_by, "witness_id", w, h ? "hearing_id" : NULL, h);
+}
+
 /*
- * The items each minor witness brings (motion item 3): an advocate from the moment the
- * youth is listed; while a statutory rule makes the witness eligible, the last day a CCTV
- * motion can be filed (the day before the birthday that ends eligibility); the written
- * notice before each hearing, judged on the motion date (the motion's, once filed; else
- * today); a safety-plan review before each hearing. The county's policy goal never
- * raises an item by itself.
+ * The items each minor witness brings (motion item 3), as the protocol file declares them:
+ * per witness, its once-per-witness items in file order, then for each hearing its
+ * per-hearing items. Eligibility is judged on the motion date (the motion's, once filed;
+ * else today); the last motion day is the day before the birthday that ends eligibility.
+ * The county's policy goal never raises an item by itself.
  */
 static void witness_items(struct casefile *cf, const struct casefile_context *ctx, struct arena *a)
 {
 	const struct witness_rules *r = ctx->witness_rules;
+	const struct protocol *p = cf->witness_protocol;
 	struct sh_date birth = casefile_birth(cf, ctx->tz), today = tz_date(ctx->tz, ctx->now);
+	bool motion_day;
 
-	if (!cf->nwitnesses || !r)
+	if (!cf->nwitnesses || !r || !protocol_nwitness(p))
 		return;
+	witness_items_per_witness(p, &motion_day);
 	for (size_t i = 0; i < cf->nwitnesses; i++) {
 		const struct witness_rec *w = &cf->witnesses[i];
 		const struct event_rec *motion =
 			casefile_find(cf, "cctv_motion", "witness_id", w->id, NULL, 0);
 		const char *charges[32];
 		size_t nc = charges_of(w, a, charges, ARRAY_SIZE(charges));
-		struct sh_date mdate = motion ? tz_date(ctx->tz, motion->at) : today, last;
+		struct sh_date mdate = motion ? tz_date(ctx->tz, motion->at) : today;
 		bool victim = casefile_witness_victim(cf, w);
 		bool eligible = witness_statutory_eligible(r, birth, mdate, charges, nc, victim);
-		int wid = (int)w->id;
+		struct protocol_witness_facts wf = { .tz = ctx->tz,
+						     .listed_at = w->listed_at,
+						     .advocate_days = ctx->advocate_days,
+						     .notice_days = witness_notice_days(r),
+						     .review_days = ctx->safety_review_days };
 
-		/* a first deadline a person can meet: the end of the county day
-		 * advocate_days after the listing (a county default), never the listing itself */
-		witness_item(cf, "witness_advocate", "advocacy", "prosecutor", wid, w->listed_at,
-			     day_end_after(ctx->tz, w->listed_at, ctx->advocate_days),
-			     casefile_find(cf, "witness_advocate", "witness_id", w->id, NULL, 0),
-			     true, ctx->now);
-		if (!motion && eligible &&
-		    witness_last_motion_day(r, birth, today, charges, nc, victim, &last))
-			witness_item(cf, "cctv_motion_deadline", "prosecutor", NULL, wid,
-				     w->listed_at, tz_day_end(ctx->tz, last), NULL, true, ctx->now);
+		wf.has_last_motion_day = motion_day && !motion && eligible &&
+					 witness_last_motion_day(r, birth, today, charges, nc,
+								 victim, &wf.last_motion_day);
+		for (size_t k = 0; k < protocol_nwitness(p); k++) {
+			const struct protocol_witness_item *it = protocol_witness(p, k);
+			if (it->anchor != PW_HEARING)
+				witness_item(cf, it, (int)w->id, &wf,
+					     witness_done(cf, it, w->id, 0), eligible, ctx->now);
+		}
 		for (size_t h = 0; h < cf->nhearings[i]; h++) {
 			const struct hearing_rec *hr = &cf->hearings[i][h];
-			struct sh_date hd = tz_date(ctx->tz, hr->at);
-			/* by the end of the county's day, N calendar days before the hearing (the
-			 * law's date: a hearing set later than that is late for its notice) */
-			int64_t notice = tz_day_end(ctx->tz, witness_notice_due(r, hd));
-			/* the review: safety_review_days before the hearing; for a hearing set (or a
-			 * witness listed) later than that, by the end of that county day, and in any
-			 * case before the hearing */
-			int64_t known =
+			wf.hearing_at = hr->at;
+			wf.hearing_known_at =
 				hr->created_at > w->listed_at ? hr->created_at : w->listed_at;
-			int64_t review = hr->at - (int64_t)ctx->safety_review_days * DAY;
-
-			if (review < known && known < hr->at) {
-				review = day_end_after(ctx->tz, known, 0);
-				if (review > hr->at)
-					review = hr->at;
+			for (size_t k = 0; k < protocol_nwitness(p); k++) {
+				const struct protocol_witness_item *it = protocol_witness(p, k);
+				if (it->anchor == PW_HEARING)
+					witness_item(cf, it, (int)hr->id, &wf,
+						     witness_done(cf, it, w->id, hr->id), eligible,
+						     ctx->now);
 			}
-			witness_item(cf, "witness_notice", "prosecutor", NULL, (int)hr->id,
-				     w->listed_at, notice,
-				     casefile_find(cf, "notice_served", "witness_id", w->id,
-						   "hearing_id", hr->id),
-				     eligible, ctx->now);
-			witness_item(cf, "safety_plan_review", "advocacy", "prosecutor",
-				     (int)hr->id, w->listed_at, review,
-				     casefile_find(cf, "safety_plan_review", "witness_id", w->id,
-						   "hearing_id", hr->id),
-				     true, ctx->now);
 		}
 	}
 }
 
+/* At most how many witness items the case has (cf->witness_protocol set). */
 static size_t witness_item_count(const struct casefile *cf)
+{
+	const struct protocol *p = cf->witness_protocol;
+	bool motion_day;
+	size_t once = witness_items_per_witness(p, &motion_day), n = 0;
+
+	for (size_t i = 0; i < cf->nwitnesses; i++)
+		n += once + (protocol_nwitness(p) - once) * cf->nhearings[i];
+	return n;
+}
+
+static size_t hearing_count(const struct casefile *cf)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < cf->nwitnesses; i++)
-		n += 2 + 2 * cf->nhearings[i];
+		n += cf->nhearings[i];
 	return n;
+}
+
+/* The witness items' protocol: the case's version when it declares them, else the one the
+ * caller gives (an earlier version from before the items were in the file). */
+static void witness_protocol(struct casefile *cf, const struct casefile_context *ctx)
+{
+	cf->witness_protocol =
+		protocol_nwitness(cf->protocol) ? cf->protocol : ctx->witness_protocol;
 }
 
 /* ---- derivation ---- */
@@ -589,13 +588,14 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
 	if (!cf->protocol)
 		return sh_error_set(err, SH_EINTERNAL, "the case's protocol version is not loaded");
 	cf->derived_at = ctx->now;
+	witness_protocol(cf, ctx);
 	state_as_of(cf, ctx, INT64_MAX, &cf->state);
 	for (size_t i = 0; i < protocol_nsteps(cf->protocol); i++)
 		ndone_by += protocol_step_done_by(cf->protocol, i) != NULL;
 	/* each entry settles at most one step, or does each "done by" step */
 	se = arena_alloc(a, (cf->nevents * (1 + ndone_by) + 1) * sizeof(*se));
 	cf->missing = arena_alloc(a, (cf->nevents + 1) * sizeof(*cf->missing));
-	hearings = arena_alloc(a, (witness_item_count(cf) + 1) * sizeof(*hearings));
+	hearings = arena_alloc(a, (hearing_count(cf) + 1) * sizeof(*hearings));
 	if (!se || !cf->missing || !hearings)
 		return no_mem(err);
 	cf->nmissing = missing_as_of(cf, INT64_MAX, cf->missing);
@@ -759,6 +759,7 @@ enum sh_code casefile_derive_stored(struct casefile *cf, const struct casefile_c
 	for (const char *q = text; *q; q++)
 		lines += *q == '\n';
 	cf->derived_at = ctx->now;
+	witness_protocol(cf, ctx);
 	state_as_of(cf, ctx, INT64_MAX, &cf->state);
 	cf->missing = arena_alloc(a, (cf->nevents + 1) * sizeof(*cf->missing));
 	cap = lines + witness_item_count(cf) + 1;

@@ -65,6 +65,8 @@ struct casefile {
 	struct step_status *steps;
 	size_t nsteps;
 	size_t nprotocol_steps; /* steps[0..nprotocol_steps): the protocol's; then witness items */
+	const struct protocol *witness_protocol; /* whose witness items (the pinned version's, or
+						    ctx->witness_protocol); NULL: none */
 };
 
 /* No fact about a youth lies further back than this before the identification (an
@@ -74,7 +76,11 @@ struct casefile {
 /* What derivation needs besides the records. */
 struct casefile_context {
 	const struct witness_rules *witness_rules; /* NULL: no witness items */
-	const struct tz *tz;			   /* the county's zone */
+	/* the witness items of a case whose protocol version declares none (a version from
+	 * before they were in the file): the caller gives the latest version of the same
+	 * protocol that declares them; NULL: none */
+	const struct protocol *witness_protocol;
+	const struct tz *tz;		/* the county's zone */
 	const struct sh_date *holidays; /* its holidays, for business days (protocol.holidays) */
 	size_t nholidays;
 	int64_t now;
@@ -148,11 +154,10 @@ const struct event_rec *casefile_latest(const struct casefile *cf, const char *t
 /* Is the youth the victim of the charges of witness w's prosecution (as listed; default
  * yes), rather than only a witness to them? */
 bool casefile_witness_victim(const struct casefile *cf, const struct witness_rec *w);
-/* The title of a witness item (witness_advocate, cctv_motion_deadline, witness_notice,
- * safety_plan_review; static storage), or NULL for any other key. */
-const char *casefile_witness_item_title(const char *key);
-/* The same in Spanish (static storage), or NULL for any other key. */
-const char *casefile_witness_item_title_es(const char *key);
+/* The witness item with this key as the derived case has it (its protocol's), or NULL for
+ * any other key; points into the protocol. */
+const struct protocol_witness_item *casefile_witness_item(const struct casefile *cf,
+							  const char *key);
 /* The derived step (instance), or NULL. */
 const struct step_status *casefile_step(const struct casefile *cf, const char *key, int episode);
 /* Is the youth missing now (an episode without an end)? */

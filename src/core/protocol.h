@@ -168,6 +168,70 @@ bool protocol_step_done_by_kind(const struct protocol *p, size_t i, const char *
 /* Is the step repeated per missing episode or per hearing? */
 bool protocol_step_episodic(const struct protocol *p, const char *key);
 
+/*
+ * Witness items: what a minor witness in a prosecution brings (an advocate, a notice before
+ * each hearing...), declared in the file with "witness KEY" blocks
+ * (docs/protocol-format.md, "Witness items"). A protocol without them gives witnesses no
+ * items. The caller (core/casefile.c) finds each witness's facts and entries; the file
+ * says which items there are, their titles, owners, deadlines and what does them.
+ */
+enum protocol_witness_anchor {
+	PW_LISTED,	    /* the witness's listing: once per witness */
+	PW_LAST_MOTION_DAY, /* the last day a closed-circuit testimony motion can be filed while
+			       a statutory rule makes the witness eligible: once per witness,
+			       only while no motion is filed and the witness is eligible */
+	PW_HEARING,	    /* each hearing of the witness's prosecution */
+};
+
+/* "+ 2d", or a number of days the server gives */
+enum protocol_witness_days {
+	PW_DAYS_FIXED,	  /* written in the file */
+	PW_DAYS_ADVOCATE, /* advocate_days: the county setting witness.advocate_days */
+	PW_DAYS_NOTICE,	  /* notice_days: the witness rules' written-notice lead (the rules file) */
+	PW_DAYS_REVIEW,	  /* review_days: the safety plan's review lead (the server's) */
+};
+
+struct protocol_witness_item {
+	const char *key, *title;
+	const char *title_es; /* NULL: none */
+	const char *source;   /* "; "-joined, or NULL */
+	const char *owner;    /* the access table's kind */
+	const char *co_owner; /* also answers for it (step_status.also_owner); NULL: none */
+	enum protocol_witness_anchor anchor;
+	int sign; /* +1, -1 */
+	enum protocol_witness_days days_from;
+	int days;	     /* PW_DAYS_FIXED */
+	bool end_of_day;     /* the end of the county day reached (else anchor +- days * 24h) */
+	bool or_known;	     /* a deadline before the day the hearing became known moves to the
+			       end of that day, and never past the hearing */
+	bool when_eligible;  /* applies only while a statutory rule makes the witness eligible */
+	const char *done_by; /* the entry type that does it (for the witness, and the hearing
+				of a per-hearing item); NULL: nothing does it */
+	int line;
+};
+
+/* What a witness item's deadline counts from. */
+struct protocol_witness_facts {
+	const struct tz *tz; /* the county's zone (NULL: UTC) */
+	int64_t listed_at;
+	bool has_last_motion_day; /* false: no PW_LAST_MOTION_DAY item */
+	struct sh_date last_motion_day;
+	int64_t hearing_at;	  /* the hearing, for a per-hearing item */
+	int64_t hearing_known_at; /* when it became known: set, or the witness listed, later */
+	int advocate_days, notice_days, review_days;
+};
+
+size_t protocol_nwitness(const struct protocol *p);
+/* The i-th witness item in file order (i < protocol_nwitness); points into p. */
+const struct protocol_witness_item *protocol_witness(const struct protocol *p, size_t i);
+/* The witness item with that key, or NULL. */
+const struct protocol_witness_item *protocol_witness_find(const struct protocol *p,
+							  const char *key);
+/* The item's deadline for these facts into *due; false when its anchor is not known (no
+ * last motion day). */
+bool protocol_witness_due(const struct protocol_witness_item *w,
+			  const struct protocol_witness_facts *f, int64_t *due);
+
 /* `protocol show`: one line per step: key, owner(s), due rule, conditions. */
 void protocol_describe(const struct protocol *p, struct buf *out);
 

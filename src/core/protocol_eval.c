@@ -6,6 +6,7 @@
 #include "lib/common.h"
 #include "lib/catalog.h"
 #include "core/protocol_internal.h"
+#include "lib/tz.h"
 
 static const char *const status_names[YOUTH_STATUS_COUNT] = {
 	"dependent", "probation", "both", "none", "unknown",
@@ -422,4 +423,42 @@ out:
 	free(ev.inst);
 	free(ev.base);
 	return rc;
+}
+
+/* The county's day of t and the end of day d (no zone: UTC). */
+static struct sh_date local_date(const struct tz *z, int64_t t)
+{
+	return z ? tz_date(z, t) : timefmt_time_to_date(t);
+}
+
+static int64_t local_day_end(const struct tz *z, struct sh_date d)
+{
+	return z ? tz_day_end(z, d) : timefmt_date_to_time(d) + 86399;
+}
+
+bool protocol_witness_due(const struct protocol_witness_item *w,
+			  const struct protocol_witness_facts *f, int64_t *due)
+{
+	const int days[] = { w->days, f->advocate_days, f->notice_days, f->review_days };
+	int n = w->sign * days[w->days_from];
+	int64_t t = w->anchor == PW_LISTED ? f->listed_at : f->hearing_at;
+
+	if (w->anchor == PW_LAST_MOTION_DAY) {
+		if (!f->has_last_motion_day)
+			return false;
+		*due = local_day_end(f->tz, timefmt_date_add(f->last_motion_day, n));
+		return true;
+	}
+	if (w->end_of_day)
+		*due = local_day_end(f->tz, timefmt_date_add(local_date(f->tz, t), n));
+	else
+		*due = t + (int64_t)n * 86400;
+	/* a hearing set (or a witness listed) later than that: by the end of that day, and in
+	 * any case before the hearing */
+	if (w->or_known && *due < f->hearing_known_at && f->hearing_known_at < f->hearing_at) {
+		*due = local_day_end(f->tz, local_date(f->tz, f->hearing_known_at));
+		if (*due > f->hearing_at)
+			*due = f->hearing_at;
+	}
+	return true;
 }

@@ -166,6 +166,8 @@ struct pkind {
 	int line;
 };
 
+#define PROTOCOL_MAX_WITNESS 32 /* witness items per file */
+
 struct protocol {
 	struct arena arena;
 	struct pkind kinds[PROTOCOL_MAX_DECLARED_KINDS];
@@ -176,6 +178,8 @@ struct protocol {
 	const char *source;
 	struct pstep *steps;
 	size_t nsteps;
+	struct protocol_witness_item witness[PROTOCOL_MAX_WITNESS]; /* "witness KEY" blocks */
+	size_t nwitness;
 	size_t *order; /* step indexes, each after the step it waits for */
 };
 

@@ -42,7 +42,10 @@ struct parser {
 	struct protocol *p;
 	const char *file;
 	int line;
-	struct pstep *cur;    /* the step being read; NULL while in the header */
+	struct pstep *cur;		       /* the step being read; NULL while in the header */
+	struct protocol_witness_item *witem;   /* the witness item being read, or NULL */
+	struct protocol_witness_item wscratch; /* takes the lines of an item over the limit */
+	int wtitle_line, wowner_line, wco_owner_line, wdue_line, wwhen_line, wdone_line;
 	struct pstep scratch; /* takes the lines of a step over the limit */
 	bool too_many;
 	size_t cap; /* steps allocated */
@@ -672,21 +675,59 @@ static struct pstep *find_step(const struct protocol *p, const char *key, size_t
 	return NULL;
 }
 
+static const struct protocol_witness_item *find_witness(const struct protocol *p, const char *key)
+{
+	for (size_t i = 0; i < p->nwitness; i++)
+		if (!strcmp(p->witness[i].key, key))
+			return &p->witness[i];
+	return NULL;
+}
+
+/* The line a step or witness item with this key starts on, or 0. */
+static int key_line(const struct protocol *p, const char *key)
+{
+	const struct pstep *s = find_step(p, key, NULL);
+	const struct protocol_witness_item *w = s ? NULL : find_witness(p, key);
+
+	return s ? s->line : w ? w->line : 0;
+}
+
+/* Every step and witness item has a title, an owner and a deadline (has[]: in that order). */
+static void required_lines(struct parser *ps, const char *what, const char *key, int line,
+			   const bool has[3])
+{
+	static const char *const lines[] = { "title", "owner", "due" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
+		if (!has[i])
+			perr(ps, line, "%s '%.64s' has no '%s' line", what, key, lines[i]);
+}
+
+static void finish_witness(struct parser *ps)
+{
+	struct protocol_witness_item *w = ps->witem;
+
+	if (!w)
+		return;
+	ps->witem = NULL;
+	if (w->line < 0) /* over the limit: said once */
+		return;
+	required_lines(ps, "witness item", w->key, w->line,
+		       (bool[]){ ps->wtitle_line, ps->wowner_line, ps->wdue_line });
+}
+
 /* The checks that need the whole step: required lines and the owner rules. */
 static void finish_step(struct parser *ps)
 {
 	struct pstep *s = ps->cur;
 	struct powner *o;
 
+	finish_witness(ps);
 	if (!s)
 		return;
 	ps->cur = NULL;
-	if (!s->title)
-		perr(ps, s->line, "step '%.64s' has no 'title' line", s->key);
-	if (!s->owners)
-		perr(ps, s->line, "step '%.64s' has no 'owner' line", s->key);
-	if (!s->due_line)
-		perr(ps, s->line, "step '%.64s' has no 'due' line", s->key);
+	required_lines(ps, "step", s->key, s->line,
+		       (bool[]){ s->title != NULL, s->owners != NULL, s->due_line != 0 });
 	for (o = s->owners; o; o = o->next) {
 		if (!o->cond.set && o->next) {
 			perr(ps, o->next->line,
@@ -757,22 +798,30 @@ static void d_effective(struct parser *ps, const char *rest)
 	ps->p->effective = pstrdup(ps, rest);
 }
 
-static void d_step(struct parser *ps, const char *rest)
+/* Ends the step or witness item before, and reads the key of a new one ("step KEY",
+ * "witness KEY": one namespace); false when the line could not be split into words. */
+static bool new_key(struct parser *ps, const char *rest, const char *what, const char *example)
 {
-	struct pstep *s, *first;
-
 	finish_step(ps);
 	if (!tokenize(ps, rest))
-		return;
-	if (ps->ntok != 1 || !valid_key(ps->tok[0])) {
+		return false;
+	if (ps->ntok != 1 || !valid_key(ps->tok[0]))
 		perr(ps, ps->line,
-		     "a step key is one word of lower-case letters, digits and '_' starting with a "
-		     "letter (at most %d), e.g. 'step advocate_on_scene'",
-		     PARSE_MAX_KEY);
-	} else if ((first = find_step(ps->p, ps->tok[0], NULL))) {
+		     "a %s key is one word of lower-case letters, digits and '_' starting with a "
+		     "letter (at most %d), e.g. '%s'",
+		     what, PARSE_MAX_KEY, example);
+	else if (key_line(ps->p, ps->tok[0]))
 		perr(ps, ps->line, "duplicate step key '%s' (first on line %d)", ps->tok[0],
-		     first->line);
-	}
+		     key_line(ps->p, ps->tok[0]));
+	return true;
+}
+
+static void d_step(struct parser *ps, const char *rest)
+{
+	struct pstep *s;
+
+	if (!new_key(ps, rest, "step", "step advocate_on_scene"))
+		return;
 	if (ps->p->nsteps == PARSE_MAX_STEPS) {
 		if (!ps->too_many) /* say it once */
 			perr(ps, ps->line, "too many steps (at most %d)", PARSE_MAX_STEPS);
@@ -806,7 +855,11 @@ static void d_step(struct parser *ps, const char *rest)
 static void set_title(struct parser *ps, const char **dst, const char *name, const char *rest)
 {
 	if (*dst) {
-		perr(ps, ps->line, "duplicate '%s' in step '%.64s'", name, ps->cur->key);
+		if (ps->witem)
+			perr(ps, ps->line, "duplicate '%s' in witness item '%.64s'", name,
+			     ps->witem->key);
+		else
+			perr(ps, ps->line, "duplicate '%s' in step '%.64s'", name, ps->cur->key);
 		return;
 	}
 	if (!*rest) {
@@ -819,17 +872,21 @@ static void set_title(struct parser *ps, const char **dst, const char *name, con
 
 static void d_title(struct parser *ps, const char *rest)
 {
-	set_title(ps, &ps->cur->title, "title", rest);
+	if (ps->witem && !ps->wtitle_line)
+		ps->wtitle_line = ps->line;
+	set_title(ps, ps->witem ? &ps->witem->title : &ps->cur->title, "title", rest);
 }
 
 static void d_title_es(struct parser *ps, const char *rest)
 {
-	set_title(ps, &ps->cur->title_es, "title_es", rest);
+	set_title(ps, ps->witem ? &ps->witem->title_es : &ps->cur->title_es, "title_es", rest);
 }
 
 static void d_source(struct parser *ps, const char *rest)
 {
-	const char **dst = ps->cur ? &ps->cur->source : &ps->p->source;
+	const char **dst = ps->witem ? &ps->witem->source
+			   : ps->cur ? &ps->cur->source
+				     : &ps->p->source;
 	char *joined;
 
 	if (!*rest) {
@@ -1240,29 +1297,202 @@ static void d_when(struct parser *ps, const char *rest)
 	*tail = g;
 }
 
+/* ---- witness items: "witness KEY" and the lines that follow it ---- */
+
+#define WITNESS_LINES "title, title_es, owner, co_owner, due, when eligible, done by and source"
+
+static void d_witness(struct parser *ps, const char *rest)
+{
+	struct protocol_witness_item *w;
+
+	if (!new_key(ps, rest, "witness item", "witness witness_advocate"))
+		return;
+	if (ps->p->nwitness == PROTOCOL_MAX_WITNESS) {
+		if (ps->wscratch.line >= 0) /* say it once */
+			perr(ps, ps->line, "too many witness items (at most %d)",
+			     PROTOCOL_MAX_WITNESS);
+		w = &ps->wscratch;
+		memset(w, 0, sizeof(*w));
+		w->line = -1;
+	} else {
+		w = &ps->p->witness[ps->p->nwitness++];
+		memset(w, 0, sizeof(*w));
+		w->line = ps->line;
+	}
+	w->key = pstrdup(ps, ps->ntok ? ps->tok[0] : "");
+	w->sign = 1;
+	ps->wtitle_line = ps->wowner_line = ps->wco_owner_line = 0;
+	ps->wdue_line = ps->wwhen_line = ps->wdone_line = 0;
+	ps->witem = w;
+}
+
+/* A line a witness item takes once: false (and said) when it is the second. */
+static bool witness_once(struct parser *ps, int *first, const char *what)
+{
+	if (*first) {
+		perr(ps, ps->line, "duplicate '%s' in witness item '%.64s' (first on line %d)",
+		     what, ps->witem->key, *first);
+		return false;
+	}
+	*first = ps->line;
+	return true;
+}
+
+/* "owner KIND" / "co_owner KIND": one agency kind, no condition */
+static void witness_owner(struct parser *ps, const char *rest, const char *what, int *first,
+			  const char **dst)
+{
+	int k;
+
+	if (!witness_once(ps, first, what) || !tokenize(ps, rest))
+		return;
+	if (ps->ntok != 1) {
+		perr(ps, ps->line,
+		     "a witness item has one %s, without a condition: write '%s KIND', e.g. '%s "
+		     "advocacy'",
+		     what, what, what);
+		return;
+	}
+	k = kind_lookup(ps, ps->tok[0], NULL);
+	if (k < 0) {
+		perr(ps, ps->line,
+		     "unknown agency kind '%.40s' (expected " ACCESS_KIND_HINT
+		     ", or a kind the file declares)",
+		     ps->tok[0]);
+		return;
+	}
+	*dst = access_kind_name((enum agency_kind)k);
+}
+
+static void w_owner(struct parser *ps, const char *rest)
+{
+	witness_owner(ps, rest, "owner", &ps->wowner_line, &ps->witem->owner);
+}
+
+static void w_co_owner(struct parser *ps, const char *rest)
+{
+	witness_owner(ps, rest, "co_owner", &ps->wco_owner_line, &ps->witem->co_owner);
+}
+
+/* Do the words t[0..n) spell phrase (words separated by one space)? */
+static bool words_are(const char *const *t, size_t n, const char *phrase)
+{
+	for (size_t k = 0; k < n; k++) {
+		size_t len = strlen(t[k]);
+		if (strncmp(phrase, t[k], len) || (phrase[len] != ' ' && phrase[len] != '\0'))
+			return false;
+		phrase += len + (phrase[len] == ' ');
+	}
+	return !*phrase;
+}
+
+/* "due ANCHOR [+|- DAYS] [end of day] [or end of day known]" */
+static void w_due(struct parser *ps, const char *rest)
+{
+	static const char *const anchors[] = { "listed", "last_motion_day", "hearing" };
+	static const char *const named[] = { "advocate_days", "notice_days", "review_days" };
+	struct protocol_witness_item *w = ps->witem;
+	const char *const *t = ps->tok;
+	size_t i = 1, nt;
+	int a;
+
+	if (!witness_once(ps, &ps->wdue_line, "due") || !tokenize(ps, rest))
+		return;
+	nt = ps->ntok;
+	if (nt == 0 || (a = lookup(anchors, (int)ARRAY_SIZE(anchors), t[0])) < 0) {
+		perr(ps, ps->line,
+		     "unknown witness anchor '%.40s' (expected listed, last_motion_day or hearing)",
+		     nt ? t[0] : "");
+		return;
+	}
+	w->anchor = (enum protocol_witness_anchor)a;
+	if (i + 1 < nt && (!strcmp(t[i], "+") || !strcmp(t[i], "-"))) {
+		int k = lookup(named, (int)ARRAY_SIZE(named), t[i + 1]);
+		struct pduration d = { 0 };
+		w->sign = t[i][0] == '-' ? -1 : 1;
+		if (k >= 0) {
+			w->days_from = (enum protocol_witness_days)(k + 1);
+		} else if (!parse_duration(ps, t[i + 1], &d, false)) {
+			return;
+		} else if (d.unit != 'd') {
+			perr(ps, ps->line,
+			     "a witness item's deadline counts whole days: write 'Nd', advocate_days, "
+			     "notice_days or review_days, not '%.40s'",
+			     t[i + 1]);
+			return;
+		}
+		w->days = (int)d.amount;
+		i += 2;
+	}
+	if (i + 3 <= nt && words_are(t + i, 3, "end of day")) {
+		w->end_of_day = true;
+		i += 3;
+	}
+	if (i + 5 <= nt && words_are(t + i, 5, "or end of day known")) {
+		w->or_known = true;
+		i += 5;
+	}
+	if (i != nt) {
+		perr(ps, ps->line,
+		     "write 'due ANCHOR + DAYS end of day' (or '- DAYS'), e.g. 'due listed + "
+		     "advocate_days end of day' or 'due hearing - review_days or end of day known'");
+		return;
+	}
+	if (w->anchor == PW_LAST_MOTION_DAY && !w->end_of_day)
+		perr(ps, ps->line,
+		     "'last_motion_day' is a day: end the deadline with 'end of day', e.g. 'due "
+		     "last_motion_day end of day'");
+	if (w->or_known && (w->anchor != PW_HEARING || w->sign > 0))
+		perr(ps, ps->line,
+		     "'or end of day known' is for a deadline before a hearing, e.g. 'due hearing - "
+		     "review_days or end of day known'");
+}
+
+/* "when eligible": the only condition a witness item has */
+static void w_when(struct parser *ps, const char *rest)
+{
+	if (!witness_once(ps, &ps->wwhen_line, "when") || !tokenize(ps, rest))
+		return;
+	if (ps->ntok != 1 || strcmp(ps->tok[0], "eligible")) {
+		perr(ps, ps->line,
+		     "a witness item's condition is 'when eligible' (a statutory rule of the "
+		     "witness rules makes the witness eligible on the motion date)");
+		return;
+	}
+	ps->witem->when_eligible = true;
+}
+
+/* "done by EVENT_TYPE": the latest entry of that type for the witness (and the hearing) */
+static void w_done(struct parser *ps, const char *rest)
+{
+	if (!witness_once(ps, &ps->wdone_line, "done by") || !tokenize(ps, rest))
+		return;
+	if (ps->ntok != 2 || strcmp(ps->tok[0], "by") || !valid_key(ps->tok[1])) {
+		perr(ps, ps->line,
+		     "write 'done by EVENT_TYPE' for a witness item, e.g. 'done by notice_served': "
+		     "an entry of that type for the witness (and the hearing) does it");
+		return;
+	}
+	ps->witem->done_by = pstrdup(ps, ps->tok[1]);
+}
+
 enum where { IN_HEADER, IN_STEP, ANYWHERE };
 
 static const struct directive {
 	const char *name;
 	enum where where;
 	void (*fn)(struct parser *ps, const char *rest);
+	void (*wfn)(struct parser *ps, const char *rest); /* in a witness item; NULL: not there */
 } directives[] = {
-	{ "protocol", IN_HEADER, d_protocol },
-	{ "version", IN_HEADER, d_version },
-	{ "effective", IN_HEADER, d_effective },
-	{ "kind", IN_HEADER, d_kind },
-	{ "step", ANYWHERE, d_step },
-	{ "title", IN_STEP, d_title },
-	{ "title_es", IN_STEP, d_title_es },
-	{ "owner", IN_STEP, d_owner },
-	{ "co_owner", IN_STEP, d_co_owner },
-	{ "notify", IN_STEP, d_notify },
-	{ "due", IN_STEP, d_due },
-	{ "when", IN_STEP, d_when },
-	{ "not", IN_STEP, d_not },
-	{ "done", IN_STEP, d_done },
-	{ "repeat", IN_STEP, d_repeat },
-	{ "source", ANYWHERE, d_source },
+	{ "protocol", IN_HEADER, d_protocol },	    { "version", IN_HEADER, d_version },
+	{ "effective", IN_HEADER, d_effective },    { "kind", IN_HEADER, d_kind },
+	{ "step", ANYWHERE, d_step, d_step },	    { "witness", ANYWHERE, d_witness, d_witness },
+	{ "title", IN_STEP, d_title, d_title },	    { "title_es", IN_STEP, d_title_es, d_title_es },
+	{ "owner", IN_STEP, d_owner, w_owner },	    { "co_owner", IN_STEP, d_co_owner, w_co_owner },
+	{ "notify", IN_STEP, d_notify, NULL },	    { "due", IN_STEP, d_due, w_due },
+	{ "when", IN_STEP, d_when, w_when },	    { "not", IN_STEP, d_not, NULL },
+	{ "done", IN_STEP, d_done, w_done },	    { "repeat", IN_STEP, d_repeat, NULL },
+	{ "source", ANYWHERE, d_source, d_source },
 };
 
 static void parse_line(struct parser *ps, const char *s, size_t n)
@@ -1307,16 +1537,21 @@ static void parse_line(struct parser *ps, const char *s, size_t n)
 	if (!d) {
 		perr(ps, ps->line,
 		     "unknown directive '%.40s' (expected protocol, version, effective, kind, "
-		     "source, step, title, title_es, owner, co_owner, notify, due, when, not before, "
-		     "done by or repeat)",
+		     "source, step, witness, title, title_es, owner, co_owner, notify, due, when, "
+		     "not before, done by or repeat)",
 		     text);
 		return;
 	}
-	if (d->where == IN_HEADER && (ps->cur || ps->p->nsteps)) {
+	if (d->where == IN_HEADER && (ps->cur || ps->p->nsteps || ps->witem || ps->p->nwitness)) {
 		perr(ps, ps->line, "'%s' belongs in the header, before the first step", d->name);
 		return;
 	}
-	if (d->where == IN_STEP && !ps->cur) {
+	if (ps->witem && !d->wfn) {
+		perr(ps, ps->line,
+		     "'%s' does not go in a witness item (it takes " WITNESS_LINES ")", d->name);
+		return;
+	}
+	if (d->where == IN_STEP && !ps->cur && !ps->witem) {
 		perr(ps, ps->line, "'%s' must follow a 'step' line", d->name);
 		return;
 	}
@@ -1325,7 +1560,7 @@ static void parse_line(struct parser *ps, const char *s, size_t n)
 		     PARSE_MAX_TEXT);
 		return;
 	}
-	d->fn(ps, rest);
+	(ps->witem ? d->wfn : d->fn)(ps, rest);
 }
 
 static enum step_kind anchor_kind(enum anchor a)
@@ -1729,6 +1964,21 @@ bool protocol_beyond_timeline(const struct protocol *p)
 	return false;
 }
 
+size_t protocol_nwitness(const struct protocol *p)
+{
+	return p ? p->nwitness : 0;
+}
+
+const struct protocol_witness_item *protocol_witness(const struct protocol *p, size_t i)
+{
+	return i < protocol_nwitness(p) ? &p->witness[i] : NULL;
+}
+
+const struct protocol_witness_item *protocol_witness_find(const struct protocol *p, const char *key)
+{
+	return p && key ? find_witness(p, key) : NULL;
+}
+
 const char *protocol_step_key(const struct protocol *p, size_t i)
 {
 	return i < p->nsteps ? p->steps[i].key : NULL;
@@ -1888,6 +2138,33 @@ static void describe_owners(struct buf *out, const struct powner *o, const char 
 	}
 }
 
+static void describe_witness(const struct protocol_witness_item *w, struct buf *out)
+{
+	static const char *const anchors[] = { "listed", "last_motion_day", "hearing" };
+	static const char *const named[] = { NULL, "advocate_days", "notice_days", "review_days" };
+
+	buf_addf(out, "witness %s | %s | owner %s", w->key, w->title, w->owner);
+	if (w->co_owner)
+		buf_addf(out, " | co_owner %s", w->co_owner);
+	buf_addf(out, " | due %s", anchors[w->anchor]);
+	if (w->days_from != PW_DAYS_FIXED)
+		buf_addf(out, " %c %s", w->sign < 0 ? '-' : '+', named[w->days_from]);
+	else if (w->days)
+		buf_addf(out, " %c %dd", w->sign < 0 ? '-' : '+', w->days);
+	if (w->end_of_day)
+		buf_adds(out, " end of day");
+	if (w->or_known)
+		buf_adds(out, " or end of day known");
+	if (w->when_eligible)
+		buf_adds(out, " | when eligible");
+	if (w->done_by)
+		buf_addf(out, " | done by %s", w->done_by);
+	buf_adds(out, w->anchor == PW_HEARING ? " | per hearing of the witness" : " | per witness");
+	if (w->source)
+		buf_addf(out, " | source: %s", w->source);
+	buf_addch(out, '\n');
+}
+
 void protocol_describe(const struct protocol *p, struct buf *out)
 {
 	for (size_t i = 0; i < p->nsteps; i++) {
@@ -1960,4 +2237,6 @@ void protocol_describe(const struct protocol *p, struct buf *out)
 			buf_addf(out, " | source: %s", s->source);
 		buf_addch(out, '\n');
 	}
+	for (size_t i = 0; i < p->nwitness; i++)
+		describe_witness(&p->witness[i], out);
 }

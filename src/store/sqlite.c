@@ -132,8 +132,8 @@ char *sq_col_text(sqlite3_stmt *st, int i, struct arena *a)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 
-	if (!t)
-		return NULL;
+	if (!t || !a)
+		return (char *)t;
 	return arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
 }
 
@@ -503,8 +503,37 @@ static int user_version(struct sconn *c)
 	return v;
 }
 
-static enum sh_code migrate(struct sqlite_store *s, bool create, struct sh_error *err)
+/* Migration n's fill (sqlite_schema_fill), a chunk of event ids at a time, with progress. */
+static enum sh_code migrate_fill(struct sqlite_store *s, int n, const struct store_options *o,
+				 struct sh_error *err)
 {
+	enum { CHUNK = 100000 };
+	const char *sql = sqlite_schema_fill(n);
+	struct sconn *w = &s->writer;
+	int64_t last = 0;
+	enum sh_code rc;
+
+	if (!sql)
+		return SH_OK;
+	if ((rc = sq_value(w, sq_prep(w, "SELECT coalesce(max(id), 0) FROM events", err), &last,
+			   err)))
+		return rc;
+	for (int64_t lo = 0; lo < last; lo += CHUNK) {
+		sqlite3_stmt *st = sq_bind(w, sql, SQ_VALS(sq_int(lo), sq_int(lo + CHUNK)), err);
+
+		if (!st || (rc = sq_exec_stmt(w, st, err)))
+			return err->code;
+		if (o->migrate_progress)
+			o->migrate_progress(o->migrate_ctx, lo + CHUNK < last ? lo + CHUNK : last,
+					    last);
+	}
+	return SH_OK;
+}
+
+static enum sh_code migrate(struct sqlite_store *s, const struct store_options *o,
+			    struct sh_error *err)
+{
+	bool create = o->create;
 	struct sconn *w = &s->writer;
 	int v = user_version(w), latest = sqlite_schema_count();
 	char sql[64];
@@ -528,7 +557,8 @@ static enum sh_code migrate(struct sqlite_store *s, bool create, struct sh_error
 		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", n);
 		if (exec_sql(w, sqlite_schema_migration(n), err) ||
 		    (n == SQLITE_SCHEMA_AUDIT_KEYED && sqlite_audit_rekey(s, err)) ||
-		    exec_sql(w, sql, err) || exec_sql(w, "COMMIT", err)) {
+		    migrate_fill(s, n, o, err) || exec_sql(w, sql, err) ||
+		    exec_sql(w, "COMMIT", err)) {
 			struct sh_error ignored = SH_ERROR_INIT;
 			char why[sizeof(err->detail)];
 			/* the detail is copied first: it is both the format's argument and the
@@ -840,7 +870,7 @@ static enum sh_code sqlite_open(struct store **out, const char *path, const stru
 	}
 	rc = conn_open(s, &s->writer, true, o->create, err);
 	if (!rc)
-		rc = migrate(s, o->create, err);
+		rc = migrate(s, o, err);
 	for (int i = 0; !rc && i < s->nreaders; i++)
 		rc = conn_open(s, &s->readers[i], false, false, err);
 	if (!rc)

@@ -93,7 +93,8 @@ enum sh_code sq_err(struct sconn *c, int rc, struct sh_error *err);
 /* Runs one statement that returns no rows; resets it. */
 enum sh_code sq_exec_stmt(struct sconn *c, sqlite3_stmt *st, struct sh_error *err);
 int sq_bind_text(sqlite3_stmt *st, int i, const char *s); /* NULL binds NULL */
-/* Column text copied into the arena; NULL for SQL NULL. */
+/* Column text copied into the arena; NULL for SQL NULL. Without an arena (a NULL), the
+ * statement's own text, valid until it is stepped or reset (sq_map the same). */
 char *sq_col_text(sqlite3_stmt *st, int i, struct arena *a);
 /* Column blob copied into the arena (*len its size); NULL for SQL NULL. */
 const unsigned char *sq_col_blob(sqlite3_stmt *st, int i, struct arena *a, size_t *len);

@@ -99,18 +99,34 @@ static const char q_missing[] =
 						"e") ")"
 						     " SELECT p, area, ag, cls, count(*) FROM r GROUP BY 1, 2, 3, 4";
 
-/* was the latest placement (of the events joined as pl) a detention setting? */
-#define DETAINED(where)                                                                         \
-	"coalesce((SELECT json_extract(pl.data, '$.setting') = 'detention'"                     \
-	" OR coalesce(json_extract(pl.data, '$.detention'), 0) = 1 " where                      \
-	" AND +pl.type = 'placement' AND " NOT_AMENDED("pl") " ORDER BY pl.at DESC, pl.id DESC" \
-							     " LIMIT 1), 0)"
+/* Stability reads the effective checks, missing-from-care events and placements kept in
+ * stability_events (schema 16: one row per event no entry amends, with its youth), by
+ * case or by youth, instead of every event of the youth's cases. */
+
+/* was the latest placement of the case or youth (col = val) by `at` a detention setting? */
+#define DETAINED(col, val, at)                                                                 \
+	"coalesce((SELECT pl.detained FROM stability_events pl WHERE pl." col " = " val        \
+	" AND pl.type = 'placement' AND pl.at <= " at " ORDER BY pl.at DESC, pl.event_id DESC" \
+	" LIMIT 1), 0)"
+
+/* the latest check (max: the first of equal times in event order) among the rows joined
+ * as e */
+#define LATEST_CHECK "max(e.at) AS at, e.stable AS st, e.safe_placement AS sp, e.engaged AS en"
+
+/* missing in the D (?8) days before `at`: still missing when they began (more starts than
+ * ends before), or a start or end within them, among the missing events of col = val */
+#define MISSING_BEFORE(col, val, at, since)                                                  \
+	"?8 > 0 AND coalesce((SELECT"                                                        \
+	" sum(CASE WHEN m.at <= " at " - ?8 * 86400 THEN 2 * (m.type = 'missing_start') - 1" \
+	"  ELSE 0 END) > 0 OR sum(m.at > " at " - ?8 * 86400) > 0"                           \
+	" FROM stability_events m WHERE m." col " = " val                                    \
+	" AND m.type IN ('missing_start', 'missing_end') AND m.at <= " at since "), 0)"
 
 /*
  * Stability: the recoveries whose day N falls in a period once the check window has
  * closed (cohort, keyed by an integer: the case's rowid and N); the latest check in the
- * window (found from the checks of the time range, which a server writes as one run of
- * rows, not case by case); missing-from-care events around it; a later recovery.
+ * window; missing-from-care events before it (since 180 days before the previous period);
+ * a later recovery; the latest placement.
  */
 static const char q_stability[] =
 	"WITH n(days) AS (VALUES (30), (90), (180)),"
@@ -122,36 +138,25 @@ static const char q_stability[] =
 	"   AND c.identified_at < ?3 - n.days * 86400"
 	"  WHERE c.identified_at + (n.days + ?7) * 86400 <= ?5 AND " AREA_OK "),"
 	" chk AS MATERIALIZED ("
-	"  SELECT k.kid, max(e.at) AS at, json_extract(e.data, '$.stable') AS st,"
-	"   json_extract(e.data, '$.safe_placement') AS sp, json_extract(e.data, '$.engaged') AS en"
-	"  FROM events e JOIN cohort k ON k.id = e.case_id"
+	"  SELECT k.kid, " LATEST_CHECK " FROM cohort k JOIN stability_events e ON e.case_id = k.id"
 	"  WHERE e.type = 'stability_check' AND e.at >= ?1 - ?7 * 86400"
 	"   AND e.at <= ?3 + ?7 * 86400"
 	"   AND e.at >= k.t0 + (k.days - ?7) * 86400 AND e.at <= k.t0 + (k.days + ?7) * 86400"
-	"   AND " NOT_AMENDED(
-		"e") " GROUP BY k.kid),"
-		     " mis AS MATERIALIZED ("
-		     "  SELECT e.case_id, e.type = 'missing_start' AS start, e.at FROM events e"
-		     "  WHERE e.type IN ('missing_start', 'missing_end') AND e.at >= ?1 - 180 * 86400"
-		     "   AND e.at <= ?3 + ?7 * 86400 AND " NOT_AMENDED(
-			     "e") "),"
-				  /* missing in the D days before the check: still missing when they began (more
-	 * starts than ends before), or a start or end within them */
-				  " facts AS MATERIALIZED ("
-				  "  SELECT k.p, k.area, k.ag, k.days, ch.at IS NOT NULL AS found,"
-				  "   coalesce(ch.st, -1) AS st, coalesce(ch.sp, -1) AS sp, coalesce(ch.en, -1) AS en,"
-				  "   ch.at IS NOT NULL AND ?8 > 0 AND coalesce((SELECT"
-				  "    sum(CASE WHEN m.at <= ch.at - ?8 * 86400 THEN 2 * m.start - 1 ELSE 0 END) > 0"
-				  "    OR sum(m.at > ch.at - ?8 * 86400 AND m.at <= ch.at) > 0"
-				  "    FROM mis m WHERE m.case_id = k.id), 0) AS mi,"
-				  "   ch.at IS NOT NULL AND EXISTS (SELECT 1 FROM cases c2 WHERE c2.youth_id = k.youth_id"
-				  "    AND c2.recovery_no > k.recovery_no AND c2.identified_at <= ch.at) AS rr,"
-				  "   ch.at IS NOT NULL AND " DETAINED(
-					  "FROM events pl WHERE pl.case_id = k.id"
-					  " AND pl.at <= ch.at") " AS de"
-								 "  FROM cohort k LEFT JOIN chk ch ON ch.kid = k.kid)"
-								 " SELECT p, area, ag, days, found, st, sp, en, mi, rr, de, count(*) FROM facts"
-								 " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11";
+	"  GROUP BY k.kid),"
+	" facts AS MATERIALIZED ("
+	"  SELECT k.p, k.area, k.ag, k.days, ch.at IS NOT NULL AS found,"
+	"   coalesce(ch.st, -1) AS st, coalesce(ch.sp, -1) AS sp, coalesce(ch.en, -1) AS en,"
+	"   ch.at IS NOT NULL AND " MISSING_BEFORE(
+		"case_id", "k.id", "ch.at",
+		" AND m.at >= ?1 - 180 * 86400") " AS mi,"
+						 "   ch.at IS NOT NULL AND EXISTS (SELECT 1 FROM cases c2 WHERE c2.youth_id = k.youth_id"
+						 "    AND c2.recovery_no > k.recovery_no AND c2.identified_at <= ch.at) AS rr,"
+						 "   ch.at IS NOT NULL AND " DETAINED(
+							 "case_id", "k.id",
+							 "ch.at") " AS de"
+								  "  FROM cohort k LEFT JOIN chk ch ON ch.kid = k.kid)"
+								  " SELECT p, area, ag, days, found, st, sp, en, mi, rr, de, count(*) FROM facts"
+								  " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11";
 
 /*
  * Currently stable: each youth identified since the start day (once, where their first
@@ -167,30 +172,24 @@ static const char q_current[] =
 	"  WHERE " AREA_OK "),"
 	" yy AS MATERIALIZED (SELECT p, at, youth_id, area, ag FROM y WHERE rn = 1),"
 	" chk AS MATERIALIZED ("
-	"  SELECT yy.p, yy.youth_id, max(e.at) AS at, json_extract(e.data, '$.stable') AS st,"
-	"   json_extract(e.data, '$.safe_placement') AS sp, json_extract(e.data, '$.engaged') AS en"
-	"  FROM yy JOIN cases c ON c.youth_id = yy.youth_id JOIN events e ON e.case_id = c.id"
+	"  SELECT yy.p, yy.youth_id, " LATEST_CHECK
+	"  FROM yy JOIN stability_events e ON e.youth_id = yy.youth_id"
 	"  WHERE e.type = 'stability_check' AND e.at <= yy.at AND e.at > yy.at - ?14 * 86400"
-	"   AND " NOT_AMENDED(
-		"e") " GROUP BY yy.p, yy.youth_id),"
-		     " facts AS MATERIALIZED ("
-		     "  SELECT yy.p, yy.area, yy.ag, ch.at IS NOT NULL AS found,"
-		     "   coalesce(ch.st, -1) AS st, coalesce(ch.sp, -1) AS sp, coalesce(ch.en, -1) AS en,"
-		     "   ch.at IS NOT NULL AND ?8 > 0 AND coalesce((SELECT"
-		     "    sum(CASE WHEN m.at <= yy.at - ?8 * 86400 THEN 2 * (m.type = 'missing_start') - 1"
-		     "     ELSE 0 END) > 0 OR sum(m.at > yy.at - ?8 * 86400) > 0"
-		     "    FROM cases c2 JOIN events m ON m.case_id = c2.id WHERE c2.youth_id = yy.youth_id"
-		     "    AND +m.type IN ('missing_start', 'missing_end') AND m.at <= yy.at"
-		     "    AND " NOT_AMENDED(
-			     "m") "), 0) AS mi,"
-				  "   ch.at IS NOT NULL AND EXISTS (SELECT 1 FROM cases c3 WHERE c3.youth_id = yy.youth_id"
-				  "    AND c3.identified_at > ch.at AND c3.identified_at <= yy.at) AS rr,"
-				  "   ch.at IS NOT NULL AND " DETAINED(
-					  "FROM cases c4 JOIN events pl ON pl.case_id = c4.id"
-					  " WHERE c4.youth_id = yy.youth_id AND pl.at <= yy.at") "   AS de"
-												 "  FROM yy LEFT JOIN chk ch ON ch.p = yy.p AND ch.youth_id = yy.youth_id)"
-												 " SELECT p, area, ag, 0, found, st, sp, en, mi, rr, de, count(*) FROM facts"
-												 " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11";
+	"  GROUP BY yy.p, yy.youth_id),"
+	" facts AS MATERIALIZED ("
+	"  SELECT yy.p, yy.area, yy.ag, ch.at IS NOT NULL AS found,"
+	"   coalesce(ch.st, -1) AS st, coalesce(ch.sp, -1) AS sp, coalesce(ch.en, -1) AS en,"
+	"   ch.at IS NOT NULL AND " MISSING_BEFORE(
+		"youth_id", "yy.youth_id", "yy.at",
+		"") " AS mi,"
+		    "   ch.at IS NOT NULL AND EXISTS (SELECT 1 FROM cases c3 WHERE c3.youth_id = yy.youth_id"
+		    "    AND c3.identified_at > ch.at AND c3.identified_at <= yy.at) AS rr,"
+		    "   ch.at IS NOT NULL AND " DETAINED(
+			    "youth_id", "yy.youth_id",
+			    "yy.at") " AS de"
+				     "  FROM yy LEFT JOIN chk ch ON ch.p = yy.p AND ch.youth_id = yy.youth_id)"
+				     " SELECT p, area, ag, 0, found, st, sp, en, mi, rr, de, count(*) FROM facts"
+				     " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11";
 
 /* by the witness's case (+e.type keeps the planner on events_case, not every event of
  * that type) */
@@ -288,18 +287,6 @@ static void bind_query(sqlite3_stmt *st, const struct report_query *q)
 	}
 }
 
-static const char *text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
-static void where(sqlite3_stmt *st, struct report_where *w)
-{
-	w->period = sqlite3_column_int(st, 0);
-	w->area = text(st, 1);
-	w->agency_id = sqlite3_column_int64(st, 2);
-}
-
 enum query {
 	Q_CASES,
 	Q_EVENTS,
@@ -321,100 +308,70 @@ static const char *const queries[Q_COUNT] = {
 	[Q_MONTHS] = q_months,
 };
 
-static void stability_row(sqlite3_stmt *st, struct report_stability_row *r)
-{
-	where(st, &r->w);
-	r->days = sqlite3_column_int(st, 3);
-	r->found = sqlite3_column_int(st, 4) != 0;
-	r->stable = sqlite3_column_int(st, 5);
-	r->safe_placement = sqlite3_column_int(st, 6);
-	r->engaged = sqlite3_column_int(st, 7);
-	r->missing = sqlite3_column_int(st, 8) != 0;
-	r->recovered_again = sqlite3_column_int(st, 9) != 0;
-	r->detained = sqlite3_column_int(st, 10) != 0;
-	r->n = sqlite3_column_int64(st, 11);
-}
+/* Each statement's columns in its row's fields, in order; every row but a month's starts
+ * with where it belongs (struct report_where). Text points into the statement's row. */
+#define WHERE_COLS SQ_C(w.period), SQ_C(w.area), SQ_C(w.agency_id)
+#define SQ_REC struct report_case_row
+static const struct sq_col case_cols[] = { WHERE_COLS, SQ_C(re_recovery), SQ_C(first_in_period),
+					   SQ_C(age),  SQ_C(gender),	  SQ_C(race_ethnicity),
+					   SQ_C(n) };
+#undef SQ_REC
+#define SQ_REC struct report_event_row
+static const struct sq_col event_cols[] = { WHERE_COLS,		SQ_C(type),  SQ_C(offense),
+					    SQ_C(prostitution), SQ_C(minor), SQ_C(n) };
+#undef SQ_REC
+#define SQ_REC struct report_exploiter_row
+static const struct sq_col exploiter_cols[] = { WHERE_COLS, SQ_C(buyer), SQ_C(arrests),
+						SQ_C(people) };
+#undef SQ_REC
+#define SQ_REC struct report_step_row
+static const struct sq_col step_cols[] = { WHERE_COLS,	    SQ_C(step),	  SQ_C(state),
+					   SQ_C(opened_at), SQ_C(due_at), SQ_C(done_at) };
+#undef SQ_REC
+#define SQ_REC struct report_missing_row
+static const struct sq_col missing_cols[] = { WHERE_COLS, SQ_C(cls), SQ_C(n) };
+#undef SQ_REC
+#define SQ_REC struct report_stability_row
+static const struct sq_col stability_cols[] = {
+	WHERE_COLS,    SQ_C(days),    SQ_C(found),	     SQ_C(stable),   SQ_C(safe_placement),
+	SQ_C(engaged), SQ_C(missing), SQ_C(recovered_again), SQ_C(detained), SQ_C(n)
+};
+#undef SQ_REC
+#define SQ_REC struct report_witness_row
+static const struct sq_col witness_cols[] = { WHERE_COLS,	  SQ_C(advocate),
+					      SQ_C(safety_plan),  SQ_C(cctv_filed),
+					      SQ_C(cctv_granted), SQ_C(n) };
+#undef SQ_REC
+#define SQ_REC struct report_prosecution_row
+static const struct sq_col prosecution_cols[] = { WHERE_COLS, SQ_C(conviction), SQ_C(n) };
+#undef SQ_REC
+#define SQ_REC struct report_month_row
+static const struct sq_col month_cols[] = { SQ_C(period), SQ_C(month), SQ_C(n) };
+#undef SQ_REC
+
+/* statement `which`'s row, mapped by its columns, handed to the sink's callback cb */
+#define DELIVER(which, type, cols, cb)         \
+	case which: {                          \
+		struct type r = { 0 };         \
+		SQ_MAP(st, 0, NULL, &r, cols); \
+		return k->cb(k->arg, &r);      \
+	}
 
 /* one row of statement `which` into the sink */
 static enum sh_code deliver(enum query which, sqlite3_stmt *st, const struct report_sink *k)
 {
 	switch (which) {
-	case Q_CASES: {
-		struct report_case_row r = { { 0, NULL, 0 }, false, false, 0, NULL, NULL, 0 };
-		where(st, &r.w);
-		r.re_recovery = sqlite3_column_int(st, 3) != 0;
-		r.first_in_period = sqlite3_column_int(st, 4) != 0;
-		r.age = sqlite3_column_int(st, 5);
-		r.gender = text(st, 6);
-		r.race_ethnicity = text(st, 7);
-		r.n = sqlite3_column_int64(st, 8);
-		return k->recoveries(k->arg, &r);
-	}
-	case Q_EVENTS: {
-		struct report_event_row r;
-		where(st, &r.w);
-		r.type = text(st, 3);
-		r.offense = text(st, 4);
-		r.prostitution = sqlite3_column_int(st, 5);
-		r.minor = sqlite3_column_int(st, 6) != 0;
-		r.n = sqlite3_column_int64(st, 7);
-		return k->event(k->arg, &r);
-	}
-	case Q_EXPLOITERS: {
-		struct report_exploiter_row r;
-		where(st, &r.w);
-		r.buyer = sqlite3_column_int(st, 3) != 0;
-		r.arrests = sqlite3_column_int64(st, 4);
-		r.people = sqlite3_column_int64(st, 5);
-		return k->exploiters(k->arg, &r);
-	}
-	case Q_STEPS: {
-		struct report_step_row r;
-		where(st, &r.w);
-		r.step = text(st, 3);
-		r.state = text(st, 4);
-		r.opened_at = sqlite3_column_int64(st, 5);
-		r.due_at = sqlite3_column_int64(st, 6);
-		r.done_at = sqlite3_column_int64(st, 7);
-		return k->step(k->arg, &r);
-	}
-	case Q_MISSING: {
-		struct report_missing_row r;
-		where(st, &r.w);
-		r.cls = text(st, 3);
-		r.n = sqlite3_column_int64(st, 4);
-		return k->missing(k->arg, &r);
-	}
-	case Q_STABILITY:
-	case Q_CURRENT: {
-		struct report_stability_row r;
-		stability_row(st, &r);
-		return which == Q_CURRENT ? k->current(k->arg, &r) : k->stability(k->arg, &r);
-	}
-	case Q_WITNESSES: {
-		struct report_witness_row r;
-		where(st, &r.w);
-		r.advocate = sqlite3_column_int(st, 3) != 0;
-		r.safety_plan = sqlite3_column_int(st, 4) != 0;
-		r.cctv_filed = sqlite3_column_int(st, 5) != 0;
-		r.cctv_granted = sqlite3_column_int(st, 6) != 0;
-		r.n = sqlite3_column_int64(st, 7);
-		return k->witnesses(k->arg, &r);
-	}
-	case Q_PROSECUTIONS: {
-		struct report_prosecution_row r;
-		where(st, &r.w);
-		r.conviction = sqlite3_column_int(st, 3) != 0;
-		r.n = sqlite3_column_int64(st, 4);
-		return k->prosecutions(k->arg, &r);
-	}
-	default: {
-		struct report_month_row r;
-		r.period = sqlite3_column_int(st, 0);
-		r.month = text(st, 1);
-		r.n = sqlite3_column_int64(st, 2);
-		return k->month(k->arg, &r);
-	}
+		DELIVER(Q_CASES, report_case_row, case_cols, recoveries)
+		DELIVER(Q_EVENTS, report_event_row, event_cols, event)
+		DELIVER(Q_EXPLOITERS, report_exploiter_row, exploiter_cols, exploiters)
+		DELIVER(Q_STEPS, report_step_row, step_cols, step)
+		DELIVER(Q_MISSING, report_missing_row, missing_cols, missing)
+		DELIVER(Q_STABILITY, report_stability_row, stability_cols, stability)
+		DELIVER(Q_CURRENT, report_stability_row, stability_cols, current)
+		DELIVER(Q_WITNESSES, report_witness_row, witness_cols, witnesses)
+		DELIVER(Q_PROSECUTIONS, report_prosecution_row, prosecution_cols, prosecutions)
+		DELIVER(Q_MONTHS, report_month_row, month_cols, month)
+	default: return SH_EINTERNAL;
 	}
 }
 
@@ -460,23 +417,21 @@ static const char q_csec[] =
 	" coalesce((SELECT json_extract(e.data, '$.status') FROM events e"
 	"  WHERE e.case_id = c.id AND e.type = 'status_determined' AND " NOT_AMENDED(
 		"e") "  ORDER BY e.id DESC LIMIT 1), c.youth_status),"
-		     " EXISTS (SELECT 1 FROM cases p JOIN events m ON m.case_id = p.id"
-		     "  WHERE p.youth_id = c.youth_id AND p.recovery_no < c.recovery_no"
-		     "  AND m.type = 'missing_start' AND m.at <= c.identified_at AND " NOT_AMENDED(
-			     "m") "  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.case_id = p.id"
-				  "   AND r.type = 'missing_end' AND r.id > m.id AND r.at <= c.identified_at"
-				  "   AND " NOT_AMENDED(
-					  "r") ")),"
-					       " (SELECT count(*) FROM events m WHERE m.case_id = c.id AND m.type = 'missing_start'"
-					       "  AND " NOT_AMENDED(
-						       "m") "),"
-							    " x.id, x.at, x.data"
-							    " FROM cases c LEFT JOIN events x ON x.id = (SELECT max(e.id) FROM events e"
-							    "  WHERE e.case_id = c.id AND e.type = 'csec_indicators' AND " NOT_AMENDED(
-								    "e") ")"
-									 /* a period, or one case: two index searches (a CASE here would scan every case) */
-									 " WHERE (?3 IS NULL AND c.identified_at >= ?1 AND c.identified_at < ?2) OR c.id = ?3"
-									 " ORDER BY c.identified_at, c.id";
+		     /* the missing episodes from stability_events (effective only), by the youth */
+		     " EXISTS (SELECT 1 FROM stability_events m JOIN cases p ON p.id = m.case_id"
+		     "  WHERE m.youth_id = c.youth_id AND m.type = 'missing_start'"
+		     "  AND m.at <= c.identified_at AND p.recovery_no < c.recovery_no"
+		     "  AND NOT EXISTS (SELECT 1 FROM stability_events r WHERE r.case_id = m.case_id"
+		     "   AND r.type = 'missing_end' AND r.at <= c.identified_at AND r.event_id > m.event_id)),"
+		     " (SELECT count(*) FROM stability_events m WHERE m.case_id = c.id"
+		     "  AND m.type = 'missing_start'),"
+		     " x.id, x.at, x.data"
+		     " FROM cases c LEFT JOIN events x ON x.id = (SELECT max(e.id) FROM events e"
+		     "  WHERE e.case_id = c.id AND e.type = 'csec_indicators' AND " NOT_AMENDED(
+			     "e") ")"
+				  /* a period, or one case: two index searches (a CASE here would scan every case) */
+				  " WHERE (?3 IS NULL AND c.identified_at >= ?1 AND c.identified_at < ?2) OR c.id = ?3"
+				  " ORDER BY c.identified_at, c.id";
 
 #define SQ_REC struct csec_rec
 static const struct sq_col csec_list_cols[] = {

@@ -6,6 +6,26 @@
 #include "lib/common.h"
 #include "store/sqlite_schema.h"
 
+/* a stability_events row from event `e` (a data text that is not JSON gives NULL fields
+ * rather than refusing the event) and its case c */
+#define SE_FIELD(e, type, expr) \
+	"CASE WHEN " e ".type = '" type "' AND json_valid(" e ".data) THEN " expr " END"
+#define STABILITY_EVENTS_INSERT(e, from_where)                                                                                       \
+	"INSERT INTO stability_events(event_id, case_id, youth_id, type, at, stable,"                                                \
+	" safe_placement, engaged, detained) SELECT " e ".id, " e ".case_id, c.youth_id, " e                                         \
+	".type, " e                                                                                                                  \
+	".at, " SE_FIELD(e, "stability_check", "json_extract(" e ".data, '$.stable')") ", " SE_FIELD(                                \
+		e, "stability_check",                                                                                                \
+		"json_extract(" e                                                                                                    \
+		".data, '$.safe_placement')") ", " SE_FIELD(e, "stability_check",                                                    \
+							    "json_extract(" e                                                        \
+							    ".data, '$.engaged')") ", " SE_FIELD(e,                                  \
+												 "placement",                        \
+												 "json_extract(" e                   \
+												 ".data, '$.setting') = 'detention'" \
+												 " OR coalesce(json_extract(" e      \
+												 ".data, '$.detention'), 0) = 1") " " from_where
+
 static const char *const migrations[] = {
 	/* 1: configuration and the audit chain */
 	"CREATE TABLE settings ("
@@ -451,7 +471,51 @@ static const char *const migrations[] = {
 	"  stamp TEXT NOT NULL,"
 	"  steps TEXT NOT NULL"
 	") STRICT;",
+
+	/* 16: the stability figures' events, kept as they stand (issue 21): every stability
+	 * check, missing-from-care start and end and placement that no entry amends, with its
+	 * youth and the fields the figures read (ANY: as json_extract gives them, so the
+	 * figures are the same as read from the events). Two triggers keep it in the
+	 * transaction of every event written, whoever writes it (the API, an imported case,
+	 * bench/gen-state): an event of these types adds its row, an amending entry removes
+	 * the row of the entry it amends. Events are never deleted or retyped and a case
+	 * never changes youth. The Board report reads this instead of each youth's events
+	 * (store/sqlite_report.c); the migration fills it from the existing events
+	 * (sqlite_schema_fill, in chunks: on a state's timeline it takes a while). */
+	"CREATE TABLE stability_events ("
+	"  event_id INTEGER PRIMARY KEY REFERENCES events(id),"
+	"  case_id TEXT NOT NULL REFERENCES cases(id),"
+	"  youth_id INTEGER NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  stable ANY,"
+	"  safe_placement ANY,"
+	"  engaged ANY,"
+	"  detained ANY"
+	") STRICT;"
+	"CREATE INDEX stability_events_case ON stability_events(case_id, type, at);"
+	"CREATE INDEX stability_events_youth ON stability_events(youth_id, type, at);"
+	"CREATE TRIGGER stability_events_add AFTER INSERT ON events"
+	" WHEN new.type IN ('stability_check', 'missing_start', 'missing_end', 'placement')"
+	" BEGIN " STABILITY_EVENTS_INSERT(
+		"new",
+		"FROM cases c WHERE c.id = new.case_id") "; END;"
+							 "CREATE TRIGGER stability_events_amended AFTER INSERT ON events"
+							 " WHEN new.amends IS NOT NULL"
+							 " BEGIN DELETE FROM stability_events WHERE event_id = new.amends; END;",
 };
+
+/* 16's fill, in chunks of event ids (+e.type: by rowid, not by every event of a type
+ * again for each chunk) */
+static const char fill_16[] = STABILITY_EVENTS_INSERT(
+	"e", "FROM events e JOIN cases c ON c.id = e.case_id WHERE e.id > ?1 AND e.id <= ?2"
+	     " AND +e.type IN ('stability_check', 'missing_start', 'missing_end', 'placement')"
+	     " AND NOT EXISTS (SELECT 1 FROM events a WHERE a.amends = e.id)");
+
+const char *sqlite_schema_fill(int version)
+{
+	return version == 16 ? fill_16 : NULL;
+}
 
 int sqlite_schema_count(void)
 {

@@ -46,6 +46,10 @@ struct store_options {
 	/* the audit chain's MAC key (AUDIT_CHAIN_KEY_LEN bytes, from shcrypto_audit_keys; copied):
 	 * needed to append audit rows and to upgrade a database; NULL opens for reading only */
 	const unsigned char *audit_key;
+	/* a migration that fills a table from the timeline reports its progress here (done and
+	 * total event ids; ctx passed back), when set: the command line's, on a terminal */
+	void (*migrate_progress)(void *ctx, int64_t done, int64_t total);
+	void *migrate_ctx;
 };
 
 /* The writer's figures for /metrics; the histograms live as long as the store. */

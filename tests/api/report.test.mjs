@@ -332,3 +332,39 @@ test('the demo data renders in every format from the command line', () => {
     t.cleanup();
   }
 });
+
+// The stability figures read the checks, placements and missing episodes kept as they stand
+// (schema 16, kept by triggers on the timeline): a correction replaces what it amends.
+test('a corrected stability check or placement counts as corrected, at day 30 and currently', async () => {
+  const s = await startCounty({ prepare: (db) => assert.equal(cli(['settings', '--db', db, 'events.late_entry_minutes=0']).status, 0) });
+  try {
+    const k = await identify(s.as('le'), { identified_at: A0, area: 'compton', youth_status: 'dependent', youth: { age_estimate: 15 } }, `report-amend-${process.pid}`);
+    assert.equal(k.status, 201, k.text);
+    const post = async (user, body) => {
+      const r = await s.as(user).post(`/api/v1/cases/${k.json.id}/events`, body);
+      assert.equal(r.status, 201, r.text);
+      return r.json.event.id;
+    };
+    // [stable at day 30, currently stable at the end of March]
+    const stable = async () => {
+      const r = (await s.as('analyst').get(Q1)).json;
+      return [all(r, 'stability_30d').stable.numerator, all(r, 'currently_stable').stable.numerator];
+    };
+    const check = await post('adv', { type: 'stability_check', stable: false, engaged: true, at: '2025-02-09T10:00:00Z' });
+    assert.deepEqual(await stable(), [0, 0]);
+    await post('adv', { type: 'stability_check', stable: true, engaged: true, at: '2025-02-09T10:00:00Z', amends: check });
+    assert.deepEqual(await stable(), [1, 1]);
+    const placed = await post('cw', { type: 'placement', setting: 'other', setting_detail: 'Juvenile hall (synthetic)', justification: 'Synthetic: no bed anywhere else that night', at: '2025-02-01T00:00:00Z' });
+    assert.deepEqual(await stable(), [0, 0]);
+    await post('cw', { type: 'placement', setting: 'relative', at: '2025-02-01T00:00:00Z', amends: placed });
+    assert.deepEqual(await stable(), [1, 1]);
+    const gone = await post('cw', { type: 'missing_start', at: '2025-01-25T00:00:00Z' });
+    assert.deepEqual(await stable(), [0, 0]);
+    // corrected to after the check, and over a month before the end of March
+    await post('cw', { type: 'missing_start', at: '2025-02-20T00:00:00Z', amends: gone });
+    await post('cw', { type: 'missing_end', at: '2025-02-21T00:00:00Z' });
+    assert.deepEqual(await stable(), [1, 1]);
+  } finally {
+    assert.equal(await s.stop(), 0);
+  }
+});

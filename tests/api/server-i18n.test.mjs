@@ -33,10 +33,11 @@ test('the catalogue keeps no entry the sources no longer use', () => {
 });
 
 test('the witness items\' Spanish titles in messages are those the web app shows', () => {
-  const text = readFileSync(join(ROOT, 'src', 'core', 'casefile.c'), 'utf8');
-  const table = text.slice(text.indexOf('} witness_titles[] = {'), text.indexOf('};', text.indexOf('} witness_titles[] = {')));
+  // messages take them from the protocol file's witness blocks (title_es)
+  const text = readFileSync(join(ROOT, 'protocols', 'la-county-frp.protocol'), 'utf8');
   const es = JSON.parse(readFileSync(join(ROOT, 'web', 'i18n', 'es.json'), 'utf8'));
-  const rows = [...table.matchAll(/\{\s*"(\w+)",([^}]*)\}/g)].map(([, key, rest]) => [key, literals(rest)]);
-  assert.equal(rows.length, 4);
-  for (const [key, [, title]] of rows) assert.equal(title, es[`step.${key}`], key);
+  const items = [...text.matchAll(/^witness\s+(\w+)\n((?:[ \t]+.*\n?)*)/gm)]
+    .map(([, key, body]) => [key, body.match(/^\s*title_es\s+(.+?)\s*$/m)?.[1]]);
+  assert.equal(items.length, 4);
+  for (const [key, title] of items) assert.equal(title, es[`step.${key}`], key);
 });

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for the protocol parser and the clock: any bytes go through
  * protocol_parse(); whatever parses is evaluated against a fixed set of facts (two
- * missing episodes, one still open, two hearings, a few events), then freed.
+ * missing episodes, one still open, two hearings, a few events), its witness items' deadlines
+ * computed for a witness listed with a hearing, then freed.
  * Built and run by `make fuzz` (and `make test`) with ASan, UBSan and leak checks.
  */
 #include "lib/common.h"
@@ -50,6 +51,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < protocol_nsteps(p); i++)
 			if (!protocol_has_step(p, protocol_step_key(p, i)))
 				__builtin_trap();
+		for (size_t i = 0; i < protocol_nwitness(p); i++) {
+			const struct protocol_witness_item *w = protocol_witness(p, i);
+			struct protocol_witness_facts wf = {
+				.listed_at = f.identified_at + 86400,
+				.has_last_motion_day = true,
+				.last_motion_day = { 2026, 5, 1 },
+				.hearing_at = hearings[0],
+				.hearing_known_at = hearings[0] - 86400,
+				.advocate_days = 30,
+				.notice_days = 3,
+				.review_days = 7,
+			};
+			int64_t due;
+			/* a key is a step's or a witness item's, never both */
+			if (protocol_witness_find(p, w->key) != w || protocol_has_step(p, w->key) ||
+			    !protocol_witness_due(w, &wf, &due) || !w->title || !w->owner)
+				__builtin_trap();
+		}
 	} else if (p != NULL || errors.len == 0) {
 		__builtin_trap(); /* a failure always says why */
 	}

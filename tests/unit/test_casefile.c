@@ -8,11 +8,13 @@
 #include <cmocka.h>
 #include "core/casefile.h"
 #include "core/witness.h"
+#include "lib/shcrypto.h"
 
 #define HOUR 3600
 #define DAY 86400
 
 static struct protocol *la;
+static struct protocol *la_v1; /* 2026.4: the same steps, no witness items in the file */
 static struct witness_rules *rules;
 static struct tz *tz;
 static struct arena arena; /* every derivation's allocations, freed at the end */
@@ -33,6 +35,8 @@ static int setup(void **state)
 
 	UNUSED(state);
 	if (protocol_load_file("protocols/la-county-frp.protocol", &la, &errors) ||
+	    protocol_load_file("protocols/history/la-county-frp-2026.4.protocol", &la_v1,
+			       &errors) ||
 	    witness_rules_load_file("protocols/ca-cctv.rules", &rules, &errors) ||
 	    tz_load(NULL, "America/Los_Angeles", &tz, &err)) {
 		fprintf(stderr, "%s%s\n", errors.data, err.detail);
@@ -47,6 +51,7 @@ static int teardown(void **state)
 {
 	UNUSED(state);
 	protocol_free(la);
+	protocol_free(la_v1);
 	witness_rules_free(rules);
 	tz_free(tz);
 	arena_release(&arena);
@@ -108,13 +113,42 @@ static void add(struct fixture *x, const char *type, int64_t fact, int64_t recor
 	x->cf.nevents++;
 }
 
-static void derive(struct fixture *x, int64_t now)
+static void derive_only(struct fixture *x, int64_t now)
 {
 	struct sh_error err = SH_ERROR_INIT;
 
 	x->ctx.now = now;
 	if (casefile_index(&x->cf, &arena, &err) || casefile_derive(&x->cf, &x->ctx, &arena, &err))
 		fail_msg("derive: %s", err.detail);
+}
+
+static void replay_encode(const struct casefile *cf, struct buf *out);
+
+/*
+ * Derives the case at now. A case under the LA file is derived under its previous version
+ * too (2026.4, whose witnesses take their items from the current file as the server gives
+ * them), and every step and witness item must come out the same, byte for byte: each
+ * scenario of this file is a replay of both versions.
+ */
+static void derive(struct fixture *x, int64_t now)
+{
+	struct buf v1 = BUF_INIT, v2 = BUF_INIT;
+
+	if (x->cf.protocol == la) {
+		x->cf.protocol = la_v1;
+		x->ctx.witness_protocol = la;
+		derive_only(x, now);
+		replay_encode(&x->cf, &v1);
+		x->cf.protocol = la;
+		x->ctx.witness_protocol = NULL;
+	}
+	derive_only(x, now);
+	if (x->cf.protocol == la) {
+		replay_encode(&x->cf, &v2);
+		assert_string_equal(v1.data, v2.data);
+	}
+	buf_release(&v1);
+	buf_release(&v2);
 }
 
 static const struct step_status *step(struct fixture *x, const char *key, int episode)
@@ -462,25 +496,274 @@ static void many_episodes_and_hearings(void **state)
 	assert_non_null(casefile_step(&x.cf, "safety_plan_review", 113));
 }
 
-/* The four witness items are named in e-mails and webhooks in the recipient's language: each
- * has its Spanish title, and only they do (a protocol's steps take theirs from the file). */
+/* The four witness items are named in e-mails and webhooks in the recipient's language: the
+ * file gives each its Spanish title (web/i18n/es.json says them the same way:
+ * tests/api/i18n.test.mjs). */
 static void witness_items_have_spanish_titles(void **state)
 {
 	static const char *const items[] = { "witness_advocate", "cctv_motion_deadline",
 					     "witness_notice", "safety_plan_review" };
 
 	UNUSED(state);
+	assert_int_equal(protocol_nwitness(la), ARRAY_SIZE(items));
 	for (size_t i = 0; i < ARRAY_SIZE(items); i++) {
-		const char *en = casefile_witness_item_title(items[i]);
-		const char *es = casefile_witness_item_title_es(items[i]);
-		assert_non_null(en);
-		assert_non_null(es);
-		assert_string_not_equal(en, es);
+		const struct protocol_witness_item *w = protocol_witness(la, i);
+		assert_string_equal(w->key, items[i]);
+		assert_non_null(w->title_es);
+		assert_string_not_equal(w->title, w->title_es);
 	}
-	assert_string_equal(casefile_witness_item_title_es("safety_plan_review"),
+	assert_string_equal(protocol_witness_find(la, "safety_plan_review")->title_es,
 			    "Plan de seguridad revisado antes de la audiencia");
-	assert_null(casefile_witness_item_title_es("advocate_on_scene"));
-	assert_null(casefile_witness_item_title_es(NULL));
+	assert_null(protocol_witness_find(la, "advocate_on_scene"));
+	assert_null(protocol_witness_find(la, NULL));
+}
+
+/* A protocol that declares no witness items gives witnesses none (unless the server names a
+ * version that does, for the cases pinned before the items were in the file). */
+static void no_witness_items_without_the_file(void **state)
+{
+	struct fixture x;
+
+	UNUSED(state);
+	fixture_init(&x, "dependent", 13);
+	x.cf.protocol = la_v1;
+	x.cf.nwitnesses = 1;
+	x.w[0] = (struct witness_rec){ .id = 5, .listed_at = T0, .charges = "[\"PC 236.1\"]" };
+	x.nh[0] = 1;
+	x.h[0][0] = (struct hearing_rec){ .id = 6, .kind = "trial", .at = T0 + 30 * DAY };
+	derive(&x, T0 + DAY);
+	assert_int_equal(x.cf.nsteps, x.cf.nprotocol_steps);
+	assert_null(casefile_witness_item(&x.cf, "witness_advocate"));
+	x.ctx.witness_protocol = la;
+	derive(&x, T0 + DAY);
+	/* the advocate, the last motion day (13: eligible), the notice, the review */
+	assert_int_equal(x.cf.nsteps, x.cf.nprotocol_steps + 4);
+	assert_string_equal(step(&x, "witness_advocate", 5)->title,
+			    "An advocate is assigned to the minor witness");
+	assert_non_null(casefile_witness_item(&x.cf, "safety_plan_review"));
+}
+
+/* ---- replay: every version of the LA file gives the same clocks ---- */
+
+/*
+ * A synthetic dataset like the demo's (statuses, ages, identifying agencies, assaults
+ * disclosed later, steps done and waived, placements, arrests, missing episodes, closures,
+ * minor witnesses with hearings, motions, notices and plan reviews), drawn from a fixed
+ * seed. Every derivation is written out whole (each step and witness item: key, title,
+ * owners, episode, state, every instant, overdue, time left) and its digest compared with
+ * tests/protocols/replay/la-clocks.sha256, recorded from the engine before the witness
+ * items moved into the protocol file. Run with SH_REPLAY_RECORD=FILE to write the digests
+ * instead, after a change of clocks made on purpose.
+ */
+#define REPLAY_CASES 400
+
+static uint64_t rnd(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+static int64_t pick(uint64_t *s, int64_t lo, int64_t hi)
+{
+	return lo + (int64_t)(rnd(s) % (uint64_t)(hi - lo + 1));
+}
+
+struct replay {
+	struct fixture x;
+	char data[32][160];
+	int64_t last; /* the latest fact */
+};
+
+static void radd(struct replay *r, const char *type, int64_t t, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void radd(struct replay *r, const char *type, int64_t t, const char *fmt, ...)
+{
+	char *d = r->data[r->x.cf.nevents];
+	va_list ap;
+
+	if (r->x.cf.nevents == ARRAY_SIZE(r->x.ev))
+		fail_msg("replay: too many events");
+	va_start(ap, fmt);
+	vsnprintf(d, sizeof(r->data[0]), fmt, ap);
+	va_end(ap);
+	add(&r->x, type, t, t, d);
+	if (t > r->last)
+		r->last = t;
+}
+
+static const char *rfc(int64_t t, char out[32])
+{
+	timefmt_format_rfc3339(t, out);
+	return out;
+}
+
+static void replay_case(struct replay *r, int i)
+{
+	static const char *const statuses[] = { "dependent", "probation", "both", "none",
+						"unknown" };
+	static const char *const by[] = { "law_enforcement", "child_welfare", "probation" };
+	static const char *const charges[] = { "[\"PC 288(a)\"]", "[\"PC 236.1(c)\"]",
+					       "[\"PC 236.1\"]", "[]" };
+	static const char *const done[] = { "hotline_report",	      "advocate_on_scene",
+					    "child_welfare_on_scene", "placement_decided",
+					    "medical_exam",	      "mdt_meeting",
+					    "advocate_followup_30d" };
+	uint64_t s = 0x5afe4a7b0u + (uint64_t)i;
+	struct fixture *x = &r->x;
+	int64_t t0 = T0 + pick(&s, 0, 800) * 13 * HOUR + pick(&s, 0, 3599), t;
+	char when[32];
+	int64_t hid = 1;
+
+	fixture_init(x, statuses[pick(&s, 0, 4)], (int)pick(&s, 11, 18));
+	r->last = t0;
+	x->cf.identified_by_kind = by[pick(&s, 0, 2)];
+	x->cf.c.identified_at = x->cf.c.recorded_at = t0;
+	if (pick(&s, 0, 1))
+		x->cf.c.last_assault_at = t0 - pick(&s, HOUR, 10 * DAY);
+	if (!pick(&s, 0, 2)) {
+		struct sh_date d;
+		timefmt_civil_from_days((t0 - pick(&s, 11 * 366, 18 * 366) * DAY) / DAY, &d.year,
+					&d.month, &d.day);
+		x->ctx.has_birth = true;
+		x->ctx.birth = d;
+		x->ctx.birth_verified = pick(&s, 0, 1);
+		if (x->ctx.birth_verified)
+			radd(r, "birth_date_verified", t0 + pick(&s, HOUR, 3 * DAY), "{}");
+	}
+	if (pick(&s, 0, 1))
+		radd(r, "status_determined", t0 + pick(&s, 600, 6 * HOUR), "{\"status\":\"%s\"}",
+		     statuses[pick(&s, 0, 3)]);
+	if (!pick(&s, 0, 4))
+		radd(r, "assault_disclosed", t0 + pick(&s, HOUR, 20 * DAY),
+		     "{\"last_assault_at\":\"%s\"}", rfc(t0 - pick(&s, 0, 30 * DAY), when));
+	for (int k = (int)pick(&s, 0, 4); k > 0; k--)
+		radd(r, pick(&s, 0, 5) ? "step_done" : "step_waived", t0 + pick(&s, 0, 40 * DAY),
+		     "{\"step\":\"%s\"}", done[pick(&s, 0, (int64_t)ARRAY_SIZE(done) - 1)]);
+	if (!pick(&s, 0, 2))
+		radd(r, "placement", t0 + pick(&s, HOUR, 2 * DAY), "{\"setting\":\"%s\"}",
+		     pick(&s, 0, 3) ? "foster" : "detention");
+	if (!pick(&s, 0, 9))
+		radd(r, "arrest", t0 + pick(&s, 0, 5 * DAY), "{}");
+	t = t0;
+	for (int k = (int)pick(&s, 0, 2); k > 0; k--) {
+		t += pick(&s, DAY, 20 * DAY);
+		if (pick(&s, 0, 1))
+			radd(r, "missing_start", t, "{\"learned_at\":\"%s\"}",
+			     rfc(t + pick(&s, 0, 2 * DAY), when));
+		else
+			radd(r, "missing_start", t, "{}");
+		if (pick(&s, 0, 1))
+			radd(r, "step_done", t + pick(&s, HOUR, 2 * DAY),
+			     "{\"step\":\"missing_report_le\",\"episode\":%d}", 3 - k);
+		if (pick(&s, 0, 3)) {
+			t += pick(&s, HOUR, 10 * DAY);
+			radd(r, "missing_end", t, "{}");
+		}
+	}
+	x->cf.nwitnesses = (size_t)pick(&s, 0, 2);
+	for (size_t w = 0; w < x->cf.nwitnesses; w++) {
+		int64_t wid = 50 + (int64_t)w, listed = t0 + pick(&s, DAY, 60 * DAY);
+		x->w[w] = (struct witness_rec){ .id = wid,
+						.prosecution_id = 9 + (int64_t)w,
+						.case_id = "SH-TEST",
+						.listed_at = listed,
+						.charges = charges[pick(&s, 0, 3)] };
+		if (!pick(&s, 0, 4))
+			radd(r, "witness_listed", listed,
+			     "{\"witness_id\":%" PRId64 ",\"victim\":false}", wid);
+		if (pick(&s, 0, 1))
+			radd(r, "witness_advocate", listed + pick(&s, 0, 5 * DAY),
+			     "{\"witness_id\":%" PRId64 ",\"user_id\":1}", wid);
+		if (!pick(&s, 0, 2))
+			radd(r, "cctv_motion", listed + pick(&s, 0, 30 * DAY),
+			     "{\"witness_id\":%" PRId64
+			     ",\"rule\":\"PC 1347\",\"outcome\":\"filed\"}",
+			     wid);
+		x->nh[w] = (size_t)pick(&s, 0, 2);
+		for (size_t h = 0; h < x->nh[w]; h++) {
+			int64_t hat = listed + pick(&s, 2 * HOUR, 90 * DAY);
+			x->h[w][h] =
+				(struct hearing_rec){ .id = 100 + hid++,
+						      .prosecution_id = 9 + (int64_t)w,
+						      .kind = "trial",
+						      .at = hat,
+						      .created_at =
+							      listed + pick(&s, 0, hat - listed) };
+			if (!pick(&s, 0, 2))
+				radd(r, "notice_served", hat - pick(&s, 0, 10 * DAY),
+				     "{\"witness_id\":%" PRId64 ",\"hearing_id\":%" PRId64 "}", wid,
+				     x->h[w][h].id);
+			if (!pick(&s, 0, 2))
+				radd(r, "safety_plan_review", hat - pick(&s, 0, 10 * DAY),
+				     "{\"witness_id\":%" PRId64 ",\"hearing_id\":%" PRId64 "}", wid,
+				     x->h[w][h].id);
+		}
+	}
+	if (!pick(&s, 0, 6))
+		x->cf.c.closed_at = r->last + pick(&s, 0, 60 * DAY);
+}
+
+/* Every instance of a derivation, whole: what a user sees of each step and witness item. */
+static void replay_encode(const struct casefile *cf, struct buf *out)
+{
+	for (size_t i = 0; i < cf->nsteps; i++) {
+		const struct step_status *s = &cf->steps[i];
+		buf_addf(out,
+			 "%s|%s|%s|%s|%d|%d|%" PRId64 "|%" PRId64 "|%" PRId64 "|%" PRId64
+			 "|%" PRId64 "|%d|%" PRId64 "\n",
+			 s->key, s->title, s->owner ? s->owner : "-",
+			 s->also_owner ? s->also_owner : "-", s->episode, (int)s->state,
+			 s->opened_at, s->due_at, s->not_before, s->done_at, s->settled_by,
+			 s->overdue, s->time_left);
+	}
+}
+
+/* Case i derived at three moments under protocol p, written out whole. */
+static void replay_derive(struct replay *r, int i, const struct protocol *p, struct buf *out)
+{
+	static const int64_t later[] = { HOUR, 30 * DAY, 200 * DAY };
+
+	replay_case(r, i);
+	r->x.cf.protocol = p;
+	r->x.ctx.witness_protocol = la; /* for a version without witness items */
+	for (size_t k = 0; k < ARRAY_SIZE(later); k++) {
+		derive(&r->x, r->last + later[k]);
+		replay_encode(&r->x.cf, out);
+	}
+}
+
+static void replay_la_versions(void **state)
+{
+	static struct replay r;
+	const char *record = getenv("SH_REPLAY_RECORD");
+	FILE *golden = fopen(record ? record : "tests/protocols/replay/la-clocks.sha256",
+			     record ? "w" : "r");
+	char line[128], want[128], sha[65];
+
+	UNUSED(state);
+	assert_non_null(golden);
+	for (int i = 0; i < REPLAY_CASES; i++) {
+		struct buf v1 = BUF_INIT, v2 = BUF_INIT;
+		/* 2026.4 (version 1 of the format: the witness items from the current file, as
+		 * the server gives them), then 2026.5 */
+		replay_derive(&r, i, la_v1, &v1);
+		replay_derive(&r, i, la, &v2);
+		if (strcmp(v1.data, v2.data))
+			fail_msg("replay case %d: 2026.4 and 2026.5 give different clocks", i);
+		shcrypto_hash_hex(v2.data, v2.len, sha);
+		snprintf(line, sizeof(line), "%d %s\n", i, sha);
+		if (record)
+			fputs(line, golden);
+		else if (!fgets(want, sizeof(want), golden) || strcmp(want, line))
+			fail_msg("replay case %d: the clocks differ from those recorded", i);
+		buf_release(&v1);
+		buf_release(&v2);
+	}
+	fclose(golden);
 }
 
 int main(void)
@@ -498,6 +781,8 @@ int main(void)
 		cmocka_unit_test(witness_items_have_a_first_deadline),
 		cmocka_unit_test(many_episodes_and_hearings),
 		cmocka_unit_test(witness_items_have_spanish_titles),
+		cmocka_unit_test(no_witness_items_without_the_file),
+		cmocka_unit_test(replay_la_versions),
 	};
 
 	return cmocka_run_group_tests_name("casefile", tests, setup, teardown);

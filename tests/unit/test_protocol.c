@@ -21,7 +21,8 @@
 #define MAXOUT 128
 
 static struct protocol *la, *la26;
-static int64_t t0; /* 2026-03-07T20:00:00-08:00, the evening before the DST switch */
+static struct protocol *la264; /* 2026.4: the steps of 2026.5, before the witness items */
+static int64_t t0;	       /* 2026-03-07T20:00:00-08:00, the evening before the DST switch */
 
 static int64_t at(const char *rfc3339)
 {
@@ -39,7 +40,9 @@ static int setup(void **state)
 	UNUSED(state);
 	t0 = at("2026-03-07T20:00:00-08:00");
 	if (protocol_load_file(LA_FILE, &la, &errors) ||
-	    protocol_load_file(LA2026_FILE, &la26, &errors)) {
+	    protocol_load_file(LA2026_FILE, &la26, &errors) ||
+	    protocol_load_file("protocols/history/la-county-frp-2026.4.protocol", &la264,
+			       &errors)) {
 		fprintf(stderr, "%s", errors.data);
 		buf_release(&errors);
 		return -1;
@@ -53,7 +56,8 @@ static int teardown(void **state)
 	UNUSED(state);
 	protocol_free(la);
 	protocol_free(la26);
-	la = la26 = NULL;
+	protocol_free(la264);
+	la = la26 = la264 = NULL;
 	return 0;
 }
 
@@ -81,12 +85,32 @@ static struct case_facts facts(enum youth_status status)
 	return f;
 }
 
+/* Evaluates; a case under the LA file is evaluated under 2026.4 too, and every step must come
+ * out the same (each scenario below is a replay of both versions). */
 static size_t eval(const struct protocol *p, const struct case_facts *f, int64_t now,
 		   struct step_status *out)
 {
-	size_t n = 0;
+	struct step_status v1[MAXOUT];
+	size_t n = 0, n1 = 0;
 
 	assert_int_equal(protocol_evaluate(p, f, now, out, MAXOUT, &n), SH_OK);
+	if (p != la26)
+		return n;
+	assert_int_equal(protocol_evaluate(la264, f, now, v1, MAXOUT, &n1), SH_OK);
+	assert_int_equal(n1, n);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(v1[i].key, out[i].key);
+		assert_string_equal(v1[i].title, out[i].title);
+		if (v1[i].owner || out[i].owner)
+			assert_string_equal(v1[i].owner, out[i].owner);
+		assert_int_equal(v1[i].episode, out[i].episode);
+		assert_int_equal(v1[i].state, out[i].state);
+		assert_int_equal(v1[i].opened_at, out[i].opened_at);
+		assert_int_equal(v1[i].due_at, out[i].due_at);
+		assert_int_equal(v1[i].not_before, out[i].not_before);
+		assert_int_equal(v1[i].done_at, out[i].done_at);
+		assert_int_equal(v1[i].overdue, out[i].overdue);
+	}
 	return n;
 }
 
@@ -628,7 +652,7 @@ static void la26_who_reports(void **state)
 	size_t n;
 
 	UNUSED(state);
-	assert_string_equal(protocol_version(la26), "2026.4");
+	assert_string_equal(protocol_version(la26), "2026.5");
 	n = eval(la26, &f, t0, out);
 	assert_pending(get(out, n, "hotline_report", 0), "law_enforcement", t0 + 30 * MIN);
 	assert_pending(get(out, n, "written_abuse_report", 0), "law_enforcement", t0 + 36 * HOUR);
@@ -2028,9 +2052,12 @@ static void bad_corpus(void **state)
 
 static void good_corpus(void **state)
 {
-	static const char *const files[] = { LA_FILE, LA2026_FILE,
+	static const char *const files[] = { LA_FILE,
+					     LA2026_FILE,
 					     "tests/protocols/good/features.protocol",
-					     "tests/protocols/good/calendar.protocol", TX_FILE };
+					     "tests/protocols/good/calendar.protocol",
+					     "tests/protocols/good/witness.protocol",
+					     TX_FILE };
 
 	UNUSED(state);
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
@@ -2042,6 +2069,75 @@ static void good_corpus(void **state)
 		buf_release(&errors);
 	}
 	protocol_free(NULL);
+}
+
+/* Witness items: each form of the due rule, hand-computed in Los Angeles across the end of
+ * daylight saving (Sunday 2026-11-01). */
+static void witness_item_deadlines(void **state)
+{
+	struct county_calendar c;
+	struct buf errors = BUF_INIT;
+	struct protocol *p = NULL;
+	struct protocol_witness_facts f;
+	int64_t due;
+
+	UNUSED(state);
+	calendar_load(&c, "America/Los_Angeles", NULL);
+	if (protocol_load_file("tests/protocols/good/witness.protocol", &p, &errors))
+		fail_msg("%s", errors.data);
+	f = (struct protocol_witness_facts){ .tz = c.tz,
+					     .listed_at =
+						     at("2026-10-30T22:30:00Z"), /* Fri 15:30 */
+					     .hearing_at =
+						     at("2026-11-20T17:00:00Z"), /* Fri 9:00 */
+					     .advocate_days = 2,
+					     .notice_days = 3,
+					     .review_days = 7 };
+	f.hearing_known_at = f.listed_at;
+	assert_int_equal(protocol_nwitness(p), 5);
+	assert_null(protocol_witness(p, 5));
+	assert_false(protocol_has_step(p, "advocate"));
+	/* the end of Sunday, the day the clocks go back: 23:59:59 PST */
+	assert_true(protocol_witness_due(protocol_witness_find(p, "advocate"), &f, &due));
+	assert_int_equal(due, at("2026-11-02T07:59:59Z"));
+	assert_string_equal(protocol_witness_find(p, "advocate")->co_owner, "prosecutor");
+	assert_string_equal(protocol_witness_find(p, "advocate")->title_es, "Defensor asignado");
+	/* ten days of elapsed time: 14:30 by the wall clock after the change */
+	assert_true(protocol_witness_due(protocol_witness_find(p, "prep"), &f, &due));
+	assert_int_equal(due, f.listed_at + 10 * DAY);
+	assert_string_equal(protocol_witness_find(p, "prep")->owner, "prosecutor"); /* 'da' */
+	/* no last motion day (a motion filed, or not eligible): no item */
+	assert_false(protocol_witness_due(protocol_witness_find(p, "motion_day"), &f, &due));
+	f.has_last_motion_day = true;
+	f.last_motion_day = (struct sh_date){ 2026, 11, 15 };
+	assert_true(protocol_witness_due(protocol_witness_find(p, "motion_day"), &f, &due));
+	assert_int_equal(due, at("2026-11-15T07:59:59Z")); /* the end of Saturday 14 Nov, PST */
+	/* three calendar days before the hearing's day, by its end */
+	assert_true(protocol_witness_due(protocol_witness_find(p, "notice"), &f, &due));
+	assert_int_equal(due, at("2026-11-18T07:59:59Z"));
+	assert_true(protocol_witness_find(p, "notice")->when_eligible);
+	assert_string_equal(protocol_witness_find(p, "notice")->done_by, "notice_served");
+	/* five days before the hearing; set later than that: the end of the day it was set;
+	 * set on the hearing's own day: the hearing itself */
+	assert_true(protocol_witness_due(protocol_witness_find(p, "review"), &f, &due));
+	assert_int_equal(due, f.hearing_at - 5 * DAY);
+	f.hearing_known_at = at("2026-11-18T20:00:00Z");
+	assert_true(protocol_witness_due(protocol_witness_find(p, "review"), &f, &due));
+	assert_int_equal(due, at("2026-11-19T07:59:59Z"));
+	f.hearing_known_at = at("2026-11-20T16:00:00Z");
+	assert_true(protocol_witness_due(protocol_witness_find(p, "review"), &f, &due));
+	assert_int_equal(due, f.hearing_at);
+	/* without a zone, UTC days */
+	f.tz = NULL;
+	assert_true(protocol_witness_due(protocol_witness_find(p, "advocate"), &f, &due));
+	assert_int_equal(due, at("2026-11-01T23:59:59Z"));
+	/* the LA file declares the four items a witness brought before they were in the file */
+	assert_int_equal(protocol_nwitness(la26), 4);
+	assert_int_equal(protocol_nwitness(la), 0);
+	assert_int_equal(protocol_witness_find(la26, "safety_plan_review")->anchor, PW_HEARING);
+	protocol_free(p);
+	buf_release(&errors);
+	calendar_free(&c);
 }
 
 int main(void)
@@ -2087,6 +2183,7 @@ int main(void)
 		cmocka_unit_test(episode_counts_age_and_screening),
 		cmocka_unit_test(bad_corpus),
 		cmocka_unit_test(good_corpus),
+		cmocka_unit_test(witness_item_deadlines),
 	};
 	return cmocka_run_group_tests_name("protocol", tests, setup, teardown);
 }
