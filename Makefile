@@ -1,6 +1,6 @@
 # safeharbor: `make run` to try it, `make test` to check it. See README.md.
 .DEFAULT_GOAL := all
-PKGS      := libmicrohttpd jansson sqlite3 libsodium libcurl libcrypto libqrencode
+PKGS      := libmicrohttpd jansson sqlite3 libsodium libcurl libcrypto libqrencode libpq
 CC        ?= cc
 WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
@@ -39,7 +39,7 @@ ASAN_FLAGS:= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sa
 TSAN_DIR  := build/tsan
 TSAN_FLAGS:= -O1 -g -fno-omit-frame-pointer -fsanitize=thread -DSH_JSONW_CHECK_ORDER
 
-.PHONY: all setup run test test-tsan unit api web-test deploy-test fuzz bench clean format install deb coverage
+.PHONY: all setup run test test-pg test-tsan unit api web-test deploy-test fuzz bench clean format install deb coverage
 .SECONDARY:
 all: $(REL_DIR)/safeharbor
 
@@ -90,7 +90,7 @@ $(PW_GEN): share/common-passwords.txt tools/embed_list.sh
 # needs. `make test` adds what testing needs (scripts/setup.sh test).
 .PHONY: setup-once
 setup-once:
-	@scripts/setup.sh $(if $(filter coverage,$(MAKECMDGOALS)),coverage,$(if $(filter test unit api web-test deploy-test fuzz bench,$(MAKECMDGOALS)),test,build))
+	@scripts/setup.sh $(if $(filter coverage,$(MAKECMDGOALS)),coverage,$(if $(filter test test-pg unit api web-test deploy-test fuzz bench,$(MAKECMDGOALS)),test,build))
 
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(ASAN_DIR)/tests/%)
 
@@ -234,6 +234,13 @@ TSAN_RUN = echo "api tests under ThreadSanitizer"; \
 test-tsan: $(TSAN_DIR)/safeharbor $(REL_DIR)/safeharbor
 	@scripts/setup.sh test
 	@$(TSAN_RUN)
+
+# The store suites again on a throwaway PostgreSQL cluster (scripts/pg-test-cluster.sh),
+# stopped afterwards; docs/architecture.md says what the PostgreSQL backend has so far.
+PG_UNIT_BINS := $(ASAN_DIR)/tests/test_store $(ASAN_DIR)/tests/test_store_pg
+test-pg: $(PG_UNIT_BINS)
+	@scripts/setup.sh test
+	@scripts/test-pg.sh $(PG_UNIT_BINS)
 
 deploy-test: $(REL_DIR)/safeharbor $(DEB_DIR)/safeharbor
 	@scripts/test-deploy.sh

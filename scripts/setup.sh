@@ -4,16 +4,17 @@
 #   scripts/setup.sh test    and what the test suites need (make test): clang and
 #                            libFuzzer, cmocka, the sqlite3 and openssl tools, Node.js
 #                            (20 or later, checked), nginx for the proxy test, systemd's
-#                            tools for checking the unit file
+#                            tools for checking the unit file, the PostgreSQL server
+#                            (make test-pg runs a throwaway cluster of it)
 #   scripts/setup.sh coverage  and llvm-cov, llvm-profdata (make coverage)
 # Safe to run again. SAFEHARBOR_EXTRA_PACKAGES adds more (test-web.sh: chromium, npm).
 set -eu
 
 BUILD="gcc make pkg-config zlib1g-dev
 libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev libssl-dev
-libqrencode-dev tzdata"
+libqrencode-dev libpq-dev tzdata"
 TEST="clang clang-format libclang-rt-14-dev libcmocka-dev sqlite3 nodejs openssl nginx-light systemd
-bsdutils"
+bsdutils postgresql"
 COVERAGE="llvm"
 NODE_MAJOR_MIN=20
 

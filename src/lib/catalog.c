@@ -1094,6 +1094,9 @@ static const struct {
 	/* store/sqlite.c */
 	{ "database error: %s",
 	  "error de la base de datos: %s" },
+	/* store/pg.c */
+	{ "the database connection was lost: %s",
+	  "se perdió la conexión con la base de datos: %s" },
 	/* store/sqlite.c */
 	{ "the server is shutting down",
 	  "el servidor se está apagando" },

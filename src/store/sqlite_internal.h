@@ -7,6 +7,7 @@
  */
 #include <pthread.h>
 #include <sqlite3.h>
+#include "store/colmap.h"
 #include "store/store.h"
 
 #define STORE_BACKEND sqlite
@@ -107,29 +108,8 @@ enum sh_code sq_need_writer(struct store_conn *c, struct sh_error *err);
 void *sq_push(struct arena *a, void **arr, size_t *n, size_t *cap, size_t sz);
 /* Steps st once; SH_OK with *row set, or an error (st reset). */
 enum sh_code sq_step(struct sconn *c, sqlite3_stmt *st, bool *row, struct sh_error *err);
-/*
- * A record's columns as data, for the mappers sq_row and sq_rows take: sq_map reads column
- * first + i of the current row into the field cols[i] names, as the field's type says
- * (int64_t, int, bool, text copied into the arena, or a blob with its length). A table
- * is written with SQ_REC defined as the record's type: SQ_C(field) takes the kind from the
- * field's declared type, so a field of another type does not build; SQ_B(field, len) is
- * a blob (const unsigned char *) and its length (size_t).
- */
-enum sq_field { SQF_I64 = 1, SQF_INT, SQF_BOOL, SQF_TEXT, SQF_BLOB };
-struct sq_col {
-	enum sq_field kind;
-	size_t off, len_off;
-};
-/* hand-formatted: clang-format 14 breaks a _Generic's associations apart */
-/* clang-format off */
-#define SQ_C(f)                                                                         \
-	{ _Generic(((SQ_REC *)0)->f, int64_t: SQF_I64, int: SQF_INT, bool: SQF_BOOL,    \
-		   const char *: SQF_TEXT),                                             \
-	  offsetof(SQ_REC, f), 0 }
-#define SQ_B(f, len)                                                                    \
-	{ _Generic(((SQ_REC *)0)->f, const unsigned char *: SQF_BLOB),                  \
-	  offsetof(SQ_REC, f), _Generic(((SQ_REC *)0)->len, size_t: offsetof(SQ_REC, len)) }
-/* clang-format on */
+/* sq_map reads column first + i of the current row into the field cols[i] names
+ * (store/colmap.h). */
 void sq_map(sqlite3_stmt *st, int first, struct arena *a, void *rec, const struct sq_col *cols,
 	    size_t n);
 #define SQ_MAP(st, first, a, rec, cols) sq_map(st, first, a, rec, cols, ARRAY_SIZE(cols))

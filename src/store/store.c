@@ -1,14 +1,21 @@
 /* Picks the backend for a database address; everything else goes through its ops. */
 #include "lib/common.h"
+#include "store/pg.h"
 #include "store/sqlite.h"
 #include "store/sqlite_schema.h"
 #include "store/store.h"
 
+static bool is_pg(const char *path)
+{
+	return !strncmp(path, "postgres://", 11) || !strncmp(path, "postgresql://", 13);
+}
+
 static enum sh_code sqlite_only(const char *path, struct sh_error *err)
 {
-	if (!strncmp(path, "postgres://", 11) || !strncmp(path, "postgresql://", 13))
-		return sh_error_set(err, SH_ESTORE,
-				    "the PostgreSQL backend is not available in this build yet");
+	if (is_pg(path))
+		return sh_error_set(
+			err, SH_ESTORE,
+			"the PostgreSQL backend is not complete yet (docs/architecture.md)");
 	return SH_OK;
 }
 
@@ -20,6 +27,8 @@ enum sh_code store_open(const char *path, const struct store_options *o, struct 
 	*out = NULL;
 	if (!o)
 		o = &dflt;
+	if (is_pg(path) && o->pg_partial)
+		return pg_store_ops.open(out, path, o, err);
 	if (sqlite_only(path, err))
 		return err->code;
 	return sqlite_store_ops.open(out, path, o, err);

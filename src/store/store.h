@@ -1,7 +1,7 @@
 #ifndef SH_STORE_H
 #define SH_STORE_H
 /*
- * The store: one interface, several backends (SQLite now; PostgreSQL later). Callers
+ * The store: one interface, several backends (SQLite; PostgreSQL in progress). Callers
  * use only the store_* functions below; no SQL and no backend type leaks out.
  *
  * Connections. Every operation runs on a struct store_conn that is inside a
@@ -13,6 +13,9 @@
  *             inside its own savepoint. store_write returns only after the group is
  *             durable on disk; a request whose fn fails is rolled back alone.
  * fn runs on the writer thread: it must not block, and must not call store_write.
+ * PostgreSQL (in progress: docs/architecture.md) runs fn on the caller's thread in its own
+ * transaction, and runs it again when the database asks to retry (a deadlock): fn must
+ * change nothing outside the transaction that a second run would repeat.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,7 +38,11 @@ struct store_options {
 	int read_conns;	     /* size of the read pool (default 8) */
 	int group_max;	     /* most requests committed together (default 256) */
 	int busy_timeout_ms; /* default 5000 */
-	bool read_only;	     /* readers only: no writer, no migrations (inspecting a copy) */
+	int write_conns;     /* PostgreSQL: connections for writes, run at once (default 4) */
+	/* PostgreSQL only, for the unit tests: open although the backend lacks operations
+	 * (they answer SH_ESTORE "not yet available"); without it the address is refused */
+	bool pg_partial;
+	bool read_only; /* readers only: no writer, no migrations (inspecting a copy) */
 	/* the audit chain's MAC key (AUDIT_CHAIN_KEY_LEN bytes, from shcrypto_audit_keys; copied):
 	 * needed to append audit rows and to upgrade a database; NULL opens for reading only */
 	const unsigned char *audit_key;
@@ -73,7 +80,8 @@ struct store {
 };
 
 /*
- * Opens the database at path (a SQLite file today; "postgresql://..." later),
+ * Opens the database at path (a SQLite file, or a libpq URI "postgresql://..." /
+ * "postgres://...": refused until that backend is complete, see pg_partial),
  * applies pending schema migrations, each in one transaction, and starts the
  * writer. A database with a newer schema than this program knows is refused with
  * SH_ESCHEMA and left untouched. Free with store_close().

@@ -1,4 +1,5 @@
-/* The store contract, run against the SQLite backend (and later every backend). */
+/* The store contract, run against each backend (tests/unit/testdb.h): the tests in
+ * both_backends on SQLite and on PostgreSQL, the rest on SQLite. */
 #include "lib/common.h"
 #include <pthread.h>
 #include <setjmp.h>
@@ -6,26 +7,20 @@
 #include <sqlite3.h>
 #include "store/audit_chain.h"
 #include "store/store.h"
+#include "testdb.h"
 
-static char dir[64], path[128];
+static struct testdb db; /* the backend of the group running (main) */
 
 static int setup(void **state)
 {
 	UNUSED(state);
-	snprintf(dir, sizeof(dir), "/tmp/sh-store-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof(path), "%s/t.db", dir);
-	return 0;
+	return testdb_setup(&db, "store");
 }
 
 static int teardown(void **state)
 {
-	char cmd[200];
-
 	UNUSED(state);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
+	return testdb_teardown(&db);
 }
 
 static const unsigned char chain_key[AUDIT_CHAIN_KEY_LEN] = "test-audit-chain-key-32-bytes!!";
@@ -36,7 +31,8 @@ static struct store *open_store(bool create)
 	struct sh_error err = SH_ERROR_INIT;
 	struct store *s = NULL;
 
-	if (store_open(path, &o, &s, &err))
+	testdb_options(&db, &o);
+	if (store_open(db.path, &o, &s, &err))
 		fail_msg("store_open: %s", err.detail);
 	return s;
 }
@@ -75,7 +71,7 @@ static void missing_database_refused_without_create(void **state)
 	struct store *s = NULL;
 
 	UNUSED(state);
-	assert_int_equal(store_open(path, &o, &s, &err), SH_ESCHEMA);
+	assert_int_equal(store_open(db.path, &o, &s, &err), SH_ESCHEMA);
 	assert_null(s);
 	assert_non_null(strstr(err.detail, "safeharbor init"));
 }
@@ -104,24 +100,24 @@ static void newer_schema_refused_untouched(void **state)
 	struct store_options o = { .create = true };
 	struct sh_error err = SH_ERROR_INIT;
 	struct store *s = open_store(true);
-	sqlite3 *db;
+	sqlite3 *sq;
 
 	UNUSED(state);
 	store_close(s);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version=999", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-	assert_int_equal(store_open(path, &o, &s, &err), SH_ESCHEMA);
+	assert_int_equal(sqlite3_open(db.path, &sq), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(sq, "PRAGMA user_version=999", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(sq);
+	assert_int_equal(store_open(db.path, &o, &s, &err), SH_ESCHEMA);
 	assert_non_null(strstr(err.detail, "newer"));
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(db.path, &sq), SQLITE_OK);
 	{
 		sqlite3_stmt *st;
-		sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+		sqlite3_prepare_v2(sq, "PRAGMA user_version", -1, &st, NULL);
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 		assert_int_equal(sqlite3_column_int(st, 0), 999);
 		sqlite3_finalize(st);
 	}
-	sqlite3_close(db);
+	sqlite3_close(sq);
 }
 
 struct writer_arg {
@@ -359,19 +355,610 @@ static void steps_replace_leaves_exactly_the_new_rows(void **state)
 	store_close(s);
 }
 
+/* An identification and the reads of its case, as the API makes them: the case with its
+ * youth, its agencies, its timeline (each event anchored in the audit chain), what the
+ * agency owes, pages of the list. */
+static enum sh_code identify_case(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	const struct step_rec steps[] = {
+		{ "a", 0, "law_enforcement", NULL, "pending", 100, 300, 0 },
+		{ "b", 0, "medical", "law_enforcement", "pending", 100, 200, 0 },
+	};
+	struct event_rec ev = { .case_id = "SH-STEPS",
+				.type = "identified",
+				.section = "le",
+				.at = 100,
+				.recorded_at = 101,
+				.user_id = 1,
+				.agency_id = 1,
+				.data = "{\"k\":1}",
+				.sealed = (const unsigned char *)"\0\1",
+				.sealed_len = 2 };
+	struct event_rec fix = { .case_id = "SH-STEPS",
+				 .type = "note",
+				 .section = "le",
+				 .at = 110,
+				 .recorded_at = 111,
+				 .user_id = 1,
+				 .agency_id = 1 };
+	enum sh_code rc;
+
+	UNUSED(arg);
+	if ((rc = make_case(c, NULL, err)) ||
+	    (rc = store_case_agency_add(c, "SH-STEPS", 1, "identified", 100, err)) ||
+	    (rc = store_event_insert(c, &ev, err)))
+		return rc;
+	fix.amends = ev.id;
+	if ((rc = store_event_insert(c, &fix, err)))
+		return rc;
+	return store_steps_replace(c, "SH-STEPS", steps, ARRAY_SIZE(steps), err);
+}
+
+static int count_anchored(const struct event_chain_rec *e, void *arg)
+{
+	if (e->anchor_seq > 0 && e->anchor_mac)
+		(*(int *)arg)++;
+	return 0;
+}
+
+static void case_and_timeline_read_back(void **state)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct arena a = ARENA_INIT;
+	struct store *s = open_store(true);
+	struct store_conn *c;
+	struct case_rec k;
+	struct case_agency_rec *ag;
+	struct event_rec *ev;
+	struct owed_rec *owed;
+	struct case_query q = { .agency_id = 1, .owner = "law_enforcement", .limit = 10 };
+	char **ids;
+	size_t n;
+	bool joined;
+	int64_t left, orphan, orphan_event;
+	int anchored = 0, recoveries;
+	struct csec_rec *csec;
+	int64_t as_of;
+
+	UNUSED(state);
+	assert_int_equal(store_write(s, identify_case, NULL, &err), SH_OK);
+	assert_int_equal(store_read_begin(s, &c, &err), SH_OK);
+	assert_int_equal(store_case_get(c, "SH-STEPS", &a, &k, &err), SH_OK);
+	assert_string_equal(k.area, "compton");
+	assert_int_equal(k.age, 15);
+	assert_int_equal(k.identity_len, 6);
+	assert_memory_equal(k.identity, "sealed", 6);
+	assert_string_equal(k.indicators, "[]");
+	assert_int_equal(store_case_get(c, "SH-NONE", &a, &k, &err), SH_ENOTFOUND);
+	assert_int_equal(store_youth_recoveries(c, 1, &recoveries, &err), SH_OK);
+	assert_int_equal(recoveries, 1);
+	assert_int_equal(store_case_agencies(c, "SH-STEPS", &a, &ag, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ag[0].name, "Agency");
+	assert_int_equal(store_case_agency_of(c, "SH-STEPS", 1, &joined, &left, &err), SH_OK);
+	assert_true(joined);
+	assert_int_equal(store_events_list(c, "SH-STEPS", &a, &ev, &n, &err), SH_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(ev[0].data, "{\"k\":1}");
+	assert_int_equal(ev[0].sealed_len, 2);
+	assert_memory_equal(ev[0].sealed, "\0\1", 2);
+	assert_string_equal(ev[1].data, "{}");
+	assert_int_equal(ev[1].amends, ev[0].id);
+	assert_null(ev[1].sealed);
+	assert_int_equal(store_events_by_type(c, "note", 0, 1000, 0, 10, &a, &ev, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ev[0].case_area, "compton");
+	assert_int_equal(store_event_chain_scan(c, count_anchored, &anchored, &err), SH_OK);
+	assert_int_equal(anchored, 2);
+	assert_int_equal(store_audit_orphan_anchor(c, &orphan, &orphan_event, &err), SH_OK);
+	assert_int_equal(orphan, 0);
+	/* the case at its earliest step the agency's kind owns (b, owned second) */
+	assert_int_equal(store_case_query(c, &q, &a, &owed, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(owed[0].step, "b");
+	assert_int_equal(owed[0].due_at, 200);
+	assert_int_equal(owed[0].opened_at, 100);
+	/* the next page is empty; so is another kind's list, past the cases with nothing due */
+	q.after_due = 200;
+	q.after_id = "SH-STEPS";
+	assert_int_equal(store_case_query(c, &q, &a, &owed, &n, &err), SH_OK);
+	assert_int_equal(n, 0);
+	q = (struct case_query){ .agency_id = 1, .owner = "advocacy", .limit = 10 };
+	assert_int_equal(store_case_query(c, &q, &a, &owed, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_null(owed[0].step);
+	q.after_due = INT64_MAX;
+	q.after_id = "SH-STEPS";
+	assert_int_equal(store_case_query(c, &q, &a, &owed, &n, &err), SH_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_case_ids(c, &a, &ids, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[0], "SH-STEPS");
+	/* the state's indicators, and when the data was last written */
+	assert_int_equal(store_csec_list(c, 0, 1000, NULL, &a, &csec, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(csec[0].status, "none");
+	assert_false(csec[0].missing_at_identification);
+	assert_null(csec[0].confirmed);
+	assert_int_equal(store_csec_list(c, 0, 10, "SH-STEPS", &a, &csec, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_report_as_of(c, &as_of, &err), SH_OK);
+	assert_int_equal(as_of, 111);
+	store_read_end(c);
+	store_close(s);
+	arena_release(&a);
+}
+
+/* A prosecution with its defendant (the name sealed: bytes), hearing and witness, read back
+ * by the case and on the agency's agenda; a second prosecution with the number is refused. */
+static enum sh_code prosecute(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct prosecution_rec p = { .agency_id = 1,
+				     .court_case_number = "BA-1",
+				     .court = "Synthetic Court",
+				     .charges = "[\"236.1\"]",
+				     .filed_at = 100 };
+	struct prosecution_rec again = p;
+	struct defendant_rec d = { .role = "buyer",
+				   .name_sealed = (const unsigned char *)"\1\0x",
+				   .name_len = 3,
+				   .charges = "[]" };
+	struct hearing_rec h = { .kind = "trial", .at = 500 };
+	struct witness_rec w = { .case_id = "SH-STEPS", .listed_at = 120 };
+	enum sh_code rc;
+
+	UNUSED(arg);
+	if ((rc = identify_case(c, NULL, err)) || (rc = store_prosecution_insert(c, &p, err)))
+		return rc;
+	rc = store_prosecution_insert(c, &again, err);
+	if (rc != SH_ECONFLICT || strcmp(err->fields[0].field, "court_case_number"))
+		return sh_error_set(err, SH_EINTERNAL, "a second BA-1 was not refused");
+	sh_error_init(err);
+	d.prosecution_id = h.prosecution_id = w.prosecution_id = p.id;
+	if ((rc = store_defendant_insert(c, &d, err)) || (rc = store_hearing_insert(c, &h, err)) ||
+	    (rc = store_witness_insert(c, &w, err)))
+		return rc;
+	return store_prosecution_set_outcome(c, p.id, "plea", 600, err);
+}
+
+static void court_records_read_back(void **state)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct arena a = ARENA_INIT;
+	struct store *s = open_store(true);
+	struct store_conn *c;
+	struct prosecution_rec *p;
+	struct defendant_rec *d;
+	struct witness_rec *w;
+	struct agenda_hearing_rec *ah;
+	struct agenda_query q = {
+		.agency_id = 1, .owner = "law_enforcement", .from = 0, .to = 1000, .limit = 10
+	};
+	size_t n;
+
+	UNUSED(state);
+	assert_int_equal(store_write(s, prosecute, NULL, &err), SH_OK);
+	assert_int_equal(store_read_begin(s, &c, &err), SH_OK);
+	assert_int_equal(store_prosecution_list(c, 1, &a, &p, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(p[0].outcome, "plea");
+	assert_int_equal(store_defendants_list(c, p[0].id, &a, &d, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(d[0].name_len, 3);
+	assert_memory_equal(d[0].name_sealed, "\1\0x", 3);
+	assert_int_equal(store_witnesses_list(c, "SH-STEPS", 0, &a, &w, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(w[0].court_case_number, "BA-1");
+	assert_int_equal(store_agenda_hearings(c, &q, &a, &ah, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ah[0].case_id, "SH-STEPS");
+	store_read_end(c);
+	store_close(s);
+	arena_release(&a);
+}
+
+/* Finding a case: by the youth's index terms (every one), by a part of its id, overdue;
+ * its named worker and the caseloads; a saved filter. */
+static enum sh_code index_case(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	const char *const terms[] = { "t-name", "t-birth" };
+	const char *const more[] = { "t-alias" };
+	struct user_rec u = { .agency_id = 1,
+			      .username = "worker",
+			      .display_name = "Synthetic Worker",
+			      .role = "member",
+			      .password_hash = "x" };
+	struct event_rec ev = {
+		.case_id = "SH-STEPS", .type = "worker_assigned", .section = "le", .at = 120
+	};
+	enum sh_code rc;
+
+	UNUSED(arg);
+	if ((rc = identify_case(c, NULL, err)) || (rc = store_user_insert(c, &u, err)) ||
+	    (rc = store_event_insert(c, &ev, err)) ||
+	    (rc = store_youth_search_set(c, 1, 7, terms, 2, err)) ||
+	    (rc = store_youth_search_add(c, 1, more, 1, err)) ||
+	    (rc = store_youth_search_add(c, 1, more, 1, err)) ||
+	    (rc = store_case_worker_set(c, "SH-STEPS", 1, u.id, 120, ev.id, err)) ||
+	    (rc = store_case_set_confidential(c, "SH-STEPS", true, err)))
+		return rc;
+	return store_pref_set(c, u.id, "list", "{\"area\":\"compton\"}", 130, err);
+}
+
+static void finding_cases(void **state)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct arena a = ARENA_INIT;
+	struct store *s = open_store(true);
+	struct store_conn *c;
+	struct case_search q = { .agency_id = 1,
+				 .owner = "law_enforcement",
+				 .now = 250,
+				 .terms = { "t-alias", "t-birth" },
+				 .nterms = 2,
+				 .confidential_ok = true,
+				 .open = -1,
+				 .limit = 10 };
+	struct caseload_rec *loads;
+	const char **ids;
+	char *pref;
+	int64_t worker;
+	size_t n;
+
+	UNUSED(state);
+	assert_int_equal(store_write(s, index_case, NULL, &err), SH_OK);
+	assert_int_equal(store_read_begin(s, &c, &err), SH_OK);
+	assert_int_equal(store_case_search(c, &q, &a, &ids, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[0], "SH-STEPS");
+	q.confidential_ok = false; /* PC 293: a name does not find it */
+	assert_int_equal(store_case_search(c, &q, &a, &ids, &n, &err), SH_OK);
+	assert_int_equal(n, 0);
+	q = (struct case_search){ .agency_id = 1,
+				  .owner = "law_enforcement",
+				  .now = 250,
+				  .id_part = "STEP",
+				  .open = 1,
+				  .overdue = true,
+				  .limit = 10 };
+	assert_int_equal(store_case_search(c, &q, &a, &ids, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	q.open = 0;
+	assert_int_equal(store_case_search(c, &q, &a, &ids, &n, &err), SH_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_case_worker_get(c, "SH-STEPS", 1, &worker, &err), SH_OK);
+	assert_true(worker > 0);
+	assert_int_equal(store_caseloads(c, 1, "law_enforcement", 250, &a, &loads, &n, &err),
+			 SH_OK);
+	assert_int_equal(n, 2); /* the worker, then nobody */
+	assert_int_equal(loads[0].user_id, worker);
+	assert_int_equal(loads[0].open_cases, 1);
+	assert_int_equal(loads[0].overdue_steps, 1);
+	assert_int_equal(loads[1].open_cases, 0);
+	assert_int_equal(store_pref_get(c, worker, "list", &a, &pref, &err), SH_OK);
+	assert_string_equal(pref, "{\"area\":\"compton\"}");
+	store_read_end(c);
+	store_close(s);
+	arena_release(&a);
+}
+
+/* Retention and a court order: a closed case held, then released, is a candidate; the
+ * youth sealed loses its key and identity (a field-key text on its timeline is cleared
+ * and anchored again); key rotation lists and replaces sealed values. */
+static enum sh_code close_and_hold(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	static const unsigned char key[] = { 9, 8, 7 };
+	struct hold_rec h = { "SH-STEPS", "litigation", 0, 130 };
+	struct event_rec legacy = { .case_id = "SH-STEPS",
+				    .type = "note",
+				    .section = "le",
+				    .at = 125,
+				    .recorded_at = 125,
+				    .sealed = (const unsigned char *)"\1old",
+				    .sealed_len = 4 };
+	enum sh_code rc;
+
+	UNUSED(arg);
+	if ((rc = identify_case(c, NULL, err)) || (rc = store_event_insert(c, &legacy, err)) ||
+	    (rc = store_youth_key_put(c, 1, key, sizeof(key), err)) ||
+	    (rc = store_case_set_closed(c, "SH-STEPS", 150, "services_complete", err)) ||
+	    (rc = store_hold_set(c, &h, err)))
+		return rc;
+	return SH_OK;
+}
+
+static enum sh_code release_and_seal(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	enum sh_code rc = store_hold_clear(c, "SH-STEPS", err);
+
+	return rc ? rc : store_youth_seal(c, 1, 200, "court order", arg, err);
+}
+
+static enum sh_code reseal_event(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct sealed_rec r = { 1, (const unsigned char *)"\2new", 4 };
+
+	UNUSED(arg);
+	return store_sealed_set(c, SEALED_EVENT_TEXT, &r, NULL, err);
+}
+
+static void sealing_and_retention(void **state)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct arena a = ARENA_INIT;
+	struct store *s = open_store(true);
+	struct store_conn *c;
+	struct hold_rec *holds;
+	struct retention_rec *cand;
+	struct sealed_rec *sealed, first;
+	struct store_gauges g;
+	struct case_rec k;
+	const unsigned char *key;
+	size_t n, len;
+	int64_t ncases = 0, youth, sealed_at;
+
+	UNUSED(state);
+	assert_int_equal(store_write(s, close_and_hold, NULL, &err), SH_OK);
+	assert_int_equal(store_read_begin(s, &c, &err), SH_OK);
+	assert_int_equal(store_hold_list(c, &a, &holds, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_retention_candidates(c, &a, &cand, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(cand[0].case_ids, "SH-STEPS");
+	assert_true(cand[0].held);
+	assert_int_equal(cand[0].youth_key_len, 3);
+	assert_int_equal(store_youth_legacy_texts(c, 1, &a, &sealed, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_sealed_first(c, SEALED_EVENT_TEXT, &a, &first, &err), SH_OK);
+	assert_int_equal(first.len, 4);
+	assert_int_equal(store_sealed_list(c, SEALED_IDENTITY, &a, &sealed, &n, &err), SH_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_gauges(c, 1000, &a, &g, &err), SH_OK);
+	assert_int_equal(g.nkinds, 0); /* the case is closed */
+	assert_true(g.audit_rows >= 3);
+	store_read_end(c);
+	assert_int_equal(store_write(s, release_and_seal, &ncases, &err), SH_OK);
+	assert_int_equal(ncases, 1);
+	assert_int_equal(store_write(s, release_and_seal, &ncases, &err), SH_ENOTFOUND);
+	assert_int_equal(store_read_begin(s, &c, &err), SH_OK);
+	assert_int_equal(store_youth_of_case(c, "SH-STEPS", &youth, &sealed_at, &err), SH_OK);
+	assert_int_equal(sealed_at, 200);
+	assert_int_equal(store_youth_key_get(c, youth, &a, &key, &len, &err), SH_OK);
+	assert_null(key);
+	assert_int_equal(store_case_get(c, "SH-STEPS", &a, &k, &err), SH_OK);
+	assert_int_equal(k.identity_len, 0);
+	assert_string_equal(k.sealed_why, "court order");
+	assert_int_equal(store_youth_legacy_texts(c, 1, &a, &sealed, &n, &err), SH_OK);
+	assert_int_equal(n, 0);
+	store_read_end(c);
+	assert_int_equal(store_write(s, reseal_event, NULL, &err), SH_OK);
+	store_close(s);
+	arena_release(&a);
+}
+
+/* Every other operation runs once, as a caller would call it, and answers as on SQLite: the
+ * SQL of each is checked by the database it runs on (an error names the operation). */
+#define RUNS(call)                                                                  \
+	do {                                                                        \
+		if ((rc = (call)))                                                  \
+			return sh_error_set(err, rc, "%s: %s", #call, err->detail); \
+	} while (0)
+#define THEN(cond)                                                                   \
+	do {                                                                         \
+		if (!(cond))                                                         \
+			return sh_error_set(err, SH_EINTERNAL, "not so: %s", #cond); \
+	} while (0)
+
+static enum sh_code every_other(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct arena *a = arg;
+	struct user_rec u = { .agency_id = 1,
+			      .username = "worker",
+			      .display_name = "Synthetic Worker",
+			      .role = "supervisor",
+			      .password_hash = "x" },
+			got, *users;
+	struct agency_rec ag = { .id = 1, .name = "Agency Renamed", .home_area = "compton" };
+	struct notice_rec no = { .agency_id = 1, .kind = "token", .detail = "d", .created_at = 5 },
+			  *notices;
+	struct roster_rec ro = { .agency_id = 1, .area = "*", .starts_at = 0, .ends_at = 1000 },
+			  rget, *rosters;
+	struct channel_rec ch = { .email = "worker@example.test", .updated_at = 5 }, chget;
+	struct summons_rec su = { .case_id = "SH-STEPS",
+				  .agency_id = 1,
+				  .step = "b",
+				  .step_title = "B",
+				  .due_at = 200,
+				  .role = "on_call",
+				  .created_at = 100,
+				  .stage_at = 100 },
+			   sget, *summons;
+	struct outbox_rec ob = { .kind = "summons",
+				 .role = "on_call",
+				 .case_id = "SH-STEPS",
+				 .step = "b",
+				 .step_title = "B",
+				 .area = "compton",
+				 .agency_id = 1,
+				 .channel = "email",
+				 .target = "worker@example.test",
+				 .next_attempt_at = 100 },
+			  oget, *outbox;
+	struct token_rec t = { .hash = "tok", .expires_at = 99 };
+	struct case_rec k = { .id = "SH-STEPS", .youth_id = 1 }, *siblings;
+	struct audit_view_rec *views;
+	struct protocol_rec *protocols;
+	struct prosecution_rec pr = { .agency_id = 1,
+				      .court_case_number = "BA-2",
+				      .court = "C",
+				      .charges = "[]",
+				      .filed_at = 1 },
+			       prget;
+	struct hearing_rec *hearings;
+	struct step_alert_rec *alerts;
+	struct youth_index_rec *unindexed;
+	struct sealed_rec *births;
+	struct agenda_step_rec *steps;
+	struct agenda_query q = {
+		.agency_id = 1, .owner = "law_enforcement", .from = 0, .to = 1000, .limit = 10
+	};
+	struct calendar_feed_rec feed;
+	char *stamp, *derived;
+	const char *areas[] = { "lancaster", NULL };
+	int64_t youth, next;
+	bool done;
+	size_t n;
+	enum sh_code rc;
+
+	RUNS(identify_case(c, NULL, err));
+	RUNS(store_user_insert(c, &u, err));
+	RUNS(store_user_list(c, 1, a, &users, &n, err));
+	THEN(n == 1);
+	RUNS(store_user_set_sso(c, u.id, "Worker@IdP.test", err));
+	RUNS(store_user_get_sso(c, "worker@idp.test", a, &got, err));
+	THEN(got.id == u.id);
+	RUNS(store_user_touch(c, u.id, 50, err));
+	RUNS(store_users_inactive(c, 60, a, &users, &n, err));
+	THEN(n == 1);
+	RUNS(store_user_set_password(c, u.id, "y", 51, err));
+	u.display_name = "Renamed Worker";
+	RUNS(store_user_update(c, &u, err));
+	ag.areas = areas;
+	RUNS(store_agency_update(c, &ag, err));
+	RUNS(store_agency_set_password_signin(c, 1, false, err));
+	t.user_id = u.id;
+	RUNS(store_token_insert(c, &t, err));
+	RUNS(store_token_revoke(c, t.id, 52, err));
+	RUNS(store_session_revoke(c, "no-such-session", err));
+	RUNS(store_user_revoke_access(c, u.id, 53, err));
+	RUNS(store_derived_put(c, "SH-STEPS", "stamp", "[]", err));
+	RUNS(store_derived_put(c, "SH-STEPS", "stamp2", "[1]", err));
+	RUNS(store_derived_get(c, "SH-STEPS", a, &stamp, &derived, err));
+	THEN(!strcmp(stamp, "stamp2") && !strcmp(derived, "[1]"));
+	RUNS(store_protocol_list(c, a, &protocols, &n, err));
+	THEN(n == 1);
+	RUNS(store_youth_find(c, "no-such-index", &youth, err));
+	THEN(youth == 0);
+	RUNS(store_case_siblings(c, &k, a, &siblings, &n, err));
+	THEN(n == 0);
+	RUNS(store_audit_for_case(c, "SH-STEPS", 0, NULL, 10, a, &views, &n, err));
+	no.subject_id = no.actor_id = u.id;
+	RUNS(store_notice_insert(c, &no, err));
+	RUNS(store_notice_list(c, 1, 0, 10, a, &notices, &n, err));
+	THEN(n == 1);
+	RUNS(store_prosecution_insert(c, &pr, err));
+	RUNS(store_prosecution_get(c, pr.id, a, &prget, err));
+	RUNS(store_hearings_list(c, pr.id, a, &hearings, &n, err));
+	ch.user_id = ro.user_id = ro.supervisor_id = ob.user_id = u.id;
+	RUNS(store_channels_set(c, &ch, err));
+	RUNS(store_channels_get(c, u.id, a, &chget, err));
+	THEN(chget.email != NULL);
+	RUNS(store_roster_insert(c, &ro, err));
+	RUNS(store_roster_get(c, ro.id, a, &rget, err));
+	THEN(rget.user_pageable);
+	RUNS(store_roster_list(c, 1, NULL, 0, 0, a, &rosters, &n, err));
+	THEN(n == 1);
+	RUNS(store_roster_at(c, 1, "compton", 10, a, &rget, err));
+	THEN(rget.id == ro.id);
+	su.roster_id = ro.id;
+	RUNS(store_summons_insert(c, &su, &done, err));
+	THEN(done);
+	sget = su; /* the same cause again: nothing stored (its id 0) */
+	RUNS(store_summons_insert(c, &sget, &done, err));
+	THEN(!done && !sget.id);
+	RUNS(store_summons_get(c, su.id, a, &sget, err));
+	RUNS(store_summons_list(c, "SH-STEPS", a, &summons, &n, err));
+	THEN(n == 1);
+	RUNS(store_summons_due(c, 1000, 10, a, &summons, &n, err));
+	THEN(n == 1);
+	RUNS(store_summons_open_for(c, 1, a, &summons, &n, err));
+	THEN(n == 1);
+	RUNS(store_summons_advance(c, su.id, 0, 1, "fallback", 150, &done, err));
+	THEN(done);
+	ob.summons_id = su.id;
+	RUNS(store_outbox_insert(c, &ob, &done, err));
+	RUNS(store_outbox_get(c, ob.id, a, &oget, err));
+	RUNS(store_outbox_list(c, "SH-STEPS", NULL, 10, a, &outbox, &n, err));
+	THEN(n == 1);
+	RUNS(store_outbox_list(c, NULL, "pending", 10, a, &outbox, &n, err));
+	THEN(n == 1);
+	RUNS(store_outbox_next_due(c, &next, err));
+	THEN(next == 100);
+	RUNS(store_outbox_claim(c, "w", 150, 300, 5, a, &outbox, &n, err));
+	THEN(n == 1);
+	oget.status = "sent";
+	oget.attempts = 1;
+	oget.sent_at = 160;
+	RUNS(store_outbox_finish(c, &oget, "w", err));
+	RUNS(store_outbox_release(c, "w", err));
+	RUNS(store_outbox_cancel(c, su.id, err));
+	RUNS(store_outbox_ack(c, ob.id, 170, u.id, err));
+	RUNS(store_summons_ack(c, su.id, 170, u.id, "web", &done, err));
+	THEN(done);
+	RUNS(store_step_alert_candidates(c, 1000, 75, 10, a, &alerts, &n, err));
+	THEN(n == 2);
+	RUNS(store_step_alert_mark(c, "SH-STEPS", "a", 0, "overdue", 1000, "sent", &done, err));
+	THEN(done);
+	RUNS(store_youth_unindexed(c, 9, 10, a, &unindexed, &n, err));
+	THEN(n == 1);
+	RUNS(store_youth_verified_births(c, 1, a, &births, &n, err));
+	RUNS(store_case_worker_drop(c, u.id, 1, err));
+	RUNS(store_agenda_steps(c, &q, a, &steps, &n, err));
+	THEN(n == 2);
+	RUNS(store_calendar_feed_put(c, u.id, "feed", true, 180, err));
+	RUNS(store_calendar_feed_get(c, u.id, &feed, err));
+	THEN(feed.mine);
+	RUNS(store_calendar_feed_find(c, "feed", a, &feed, &got, err));
+	THEN(got.id == u.id);
+	RUNS(store_calendar_feed_used(c, u.id, 190, err));
+	RUNS(store_calendar_feed_remove(c, u.id, err));
+	return store_user_set_disabled(c, u.id, true, 200, err);
+}
+
+static void every_other_operation_runs(void **state)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct arena a = ARENA_INIT;
+	struct store *s = open_store(true);
+
+	UNUSED(state);
+	if (store_write(s, every_other, &a, &err))
+		fail_msg("%s", err.detail);
+	store_close(s);
+	arena_release(&a);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest sqlite_only[] = {
 		cmocka_unit_test_setup_teardown(missing_database_refused_without_create, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(newer_schema_refused_untouched, setup, teardown),
+	};
+	/* every operation they use exists on PostgreSQL (store/pg_internal.h PG_DONE) */
+	const struct CMUnitTest both_backends[] = {
 		cmocka_unit_test_setup_teardown(migrations_idempotent_and_data_kept, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(newer_schema_refused_untouched, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_commit_rolls_back_only_the_failed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(audit_chain_survives_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(steps_replace_leaves_exactly_the_new_rows, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(case_and_timeline_read_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(court_records_read_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(finding_cases, setup, teardown),
+		cmocka_unit_test_setup_teardown(sealing_and_retention, setup, teardown),
+		cmocka_unit_test_setup_teardown(every_other_operation_runs, setup, teardown),
 	};
-	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+	int failed = cmocka_run_group_tests_name("store (sqlite)", sqlite_only, NULL, NULL);
+
+	failed += cmocka_run_group_tests_name("store (sqlite, both backends)", both_backends, NULL,
+					      NULL);
+	if (!testdb_pg_url()) {
+		printf("store (postgresql): skipped, SAFEHARBOR_PG_URL is not set (make test-pg)\n");
+		return failed;
+	}
+	db.pg = true;
+	failed += cmocka_run_group_tests_name("store (postgresql)", both_backends, NULL, NULL);
+	return failed;
 }

@@ -1,0 +1,253 @@
+/* PostgreSQL backend: the search index, case searches, named workers, caseloads and saved
+ * filters (as sqlite_find.c). */
+#include "lib/common.h"
+#include "store/pg_internal.h"
+
+static enum sh_code add_terms(struct store_conn *c, int64_t youth_id, const char *const *terms,
+			      size_t n, struct sh_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO youth_search(term, youth_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+	enum sh_code rc = SH_OK;
+
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = pg_write(c, sql, NULL, NULL, PG_VALS(pg_text(terms[i]), pg_int(youth_id)),
+			      err);
+	return rc;
+}
+
+enum sh_code pg_youth_search_set(struct store_conn *c, int64_t youth_id, int64_t key_id,
+				 const char *const *terms, size_t n, struct sh_error *err)
+{
+	static const char clear[] = "DELETE FROM youth_search WHERE youth_id = $1";
+	static const char mark[] = "UPDATE youth SET search_key = $2 WHERE id = $1";
+	enum sh_code rc;
+
+	if ((rc = pg_write(c, clear, NULL, NULL, PG_VALS(pg_int(youth_id)), err)) ||
+	    (rc = add_terms(c, youth_id, terms, n, err)))
+		return rc;
+	return pg_write(c, mark, NULL, NULL, PG_VALS(pg_int(youth_id), pg_int(key_id)), err);
+}
+
+enum sh_code pg_youth_search_add(struct store_conn *c, int64_t youth_id, const char *const *terms,
+				 size_t n, struct sh_error *err)
+{
+	return add_terms(c, youth_id, terms, n, err);
+}
+
+#define SQ_REC struct youth_index_rec
+static const struct sq_col youth_unindexed_cols[] = { SQ_C(id), SQ_B(identity, identity_len),
+						      SQ_B(youth_key, youth_key_len) };
+#undef SQ_REC
+
+PG_MAPPER(map_youth_unindexed, youth_unindexed_cols)
+
+enum sh_code pg_youth_unindexed(struct store_conn *c, int64_t key_id, int limit, struct arena *a,
+				struct youth_index_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] =
+		"SELECT y.id, y.identity, yk.wrapped FROM youth y"
+		" LEFT JOIN youth_keys yk ON yk.youth_id = y.id"
+		" WHERE y.search_key <> $1 AND y.sealed_at = 0 ORDER BY y.id LIMIT $2";
+	return pg_rows(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(key_id), pg_int(limit)), err),
+		       map_youth_unindexed, a, out, n, sizeof(**out), err);
+}
+
+#define SQ_REC struct sealed_rec
+static const struct sq_col youth_verified_births_cols[] = { SQ_C(id), SQ_B(blob, len) };
+#undef SQ_REC
+
+PG_MAPPER(map_youth_verified_births, youth_verified_births_cols)
+
+enum sh_code pg_youth_verified_births(struct store_conn *c, int64_t youth_id, struct arena *a,
+				      struct sealed_rec **out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] =
+		"SELECT e.id, e.sealed FROM events e JOIN cases k ON k.id = e.case_id"
+		" WHERE k.youth_id = $1 AND e.type = 'birth_date_verified'"
+		" AND e.sealed IS NOT NULL ORDER BY e.id";
+	return pg_rows(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(youth_id)), err),
+		       map_youth_verified_births, a, out, n, sizeof(**out), err);
+}
+
+static void map_text(const PGresult *res, int r, struct arena *a, void *rec)
+{
+	*(const char **)rec = pg_col_text(res, r, 0, a);
+}
+
+/*
+ * Every criterion given holds. The name and birth-date terms: the youth has all of them
+ * ($3 of them, the others bound NULL, which match nothing). The agency takes part (now,
+ * or ever for supervisors), so a search never reaches a case the caller may not see.
+ */
+enum sh_code pg_case_search(struct store_conn *c, const struct case_search *q, struct arena *a,
+			    const char ***out, size_t *n, struct sh_error *err)
+{
+	static const char sql[] =
+		"SELECT c.id FROM cases c JOIN case_agencies ca ON ca.case_id = c.id"
+		" AND ca.agency_id = $1 AND ($2::bigint <> 0 OR ca.left_at = 0)"
+		" WHERE ($3::bigint = 0 OR c.youth_id IN (SELECT youth_id FROM youth_search"
+		"   WHERE term IN ($4, $5, $6, $7, $8, $9, $10, $11)"
+		"   GROUP BY youth_id HAVING COUNT(*) = $3))"
+		" AND ($3 = 0 OR $12::bigint <> 0 OR c.name_confidential = 0)"
+		" AND ($13::text IS NULL OR strpos(c.id, $13) > 0)"
+		" AND ($14::text IS NULL OR c.area = $14)"
+		" AND ($15::bigint < 0 OR CASE WHEN c.closed_at = 0 THEN 1 ELSE 0 END = $15)"
+		" AND ($16::bigint = 0 OR EXISTS (SELECT 1 FROM case_steps s WHERE s.case_id = c.id"
+		"   AND s.state = 'pending' AND (s.owner = $17 OR s.also_owner = $17)"
+		"   AND s.due_at > 0 AND s.due_at < $18))"
+		" AND ($19::bigint = 0 OR EXISTS (SELECT 1 FROM case_workers w WHERE w.case_id = c.id"
+		"   AND w.agency_id = $1 AND w.user_id = $19))"
+		" ORDER BY c.identified_at DESC, c.id DESC LIMIT $20";
+	const char *t[CASE_SEARCH_TERMS] = { 0 };
+
+	_Static_assert(CASE_SEARCH_TERMS == 8, "the SQL names eight terms, $4 to $11");
+	*out = NULL;
+	*n = 0;
+	if (q->nterms > CASE_SEARCH_TERMS)
+		return sh_error_set(err, SH_EINTERNAL, "too many search terms");
+	for (size_t i = 0; i < q->nterms; i++)
+		t[i] = q->terms[i];
+	return pg_rows(
+		pg_exec(pconn_of(c), sql,
+			PG_VALS(pg_int(q->agency_id), pg_int(q->ever), pg_int((int64_t)q->nterms),
+				pg_text(t[0]), pg_text(t[1]), pg_text(t[2]), pg_text(t[3]),
+				pg_text(t[4]), pg_text(t[5]), pg_text(t[6]), pg_text(t[7]),
+				pg_int(q->confidential_ok), pg_text(q->id_part), pg_text(q->area),
+				pg_int(q->open), pg_int(q->overdue), pg_text(q->owner),
+				pg_int(q->now), pg_int(q->worker_id), pg_int(q->limit)),
+			err),
+		map_text, a, out, n, sizeof(**out), err);
+}
+
+enum sh_code pg_case_set_confidential(struct store_conn *c, const char *case_id, bool confidential,
+				      struct sh_error *err)
+{
+	static const char sql[] = "UPDATE cases SET name_confidential = $2 WHERE id = $1";
+
+	return pg_write(c, sql, NULL, NULL, PG_VALS(pg_text(case_id), pg_int(confidential)), err);
+}
+
+enum sh_code pg_case_worker_set(struct store_conn *c, const char *case_id, int64_t agency_id,
+				int64_t user_id, int64_t at, int64_t event_id, struct sh_error *err)
+{
+	static const char put[] =
+		"INSERT INTO case_workers(case_id, agency_id, user_id, assigned_at, event_id)"
+		" VALUES ($1, $2, $3, $4, $5) ON CONFLICT(case_id, agency_id) DO UPDATE SET"
+		" user_id = excluded.user_id, assigned_at = excluded.assigned_at,"
+		" event_id = excluded.event_id";
+	static const char del[] = "DELETE FROM case_workers WHERE case_id = $1 AND agency_id = $2";
+
+	if (!user_id)
+		return pg_write(c, del, NULL, NULL, PG_VALS(pg_text(case_id), pg_int(agency_id)),
+				err);
+	return pg_write(c, put, NULL, NULL,
+			PG_VALS(pg_text(case_id), pg_int(agency_id), pg_int(user_id), pg_int(at),
+				pg_int(event_id)),
+			err);
+}
+
+enum sh_code pg_case_worker_get(struct store_conn *c, const char *case_id, int64_t agency_id,
+				int64_t *user_id, struct sh_error *err)
+{
+	static const char sql[] = "SELECT user_id FROM case_workers WHERE case_id = $1"
+				  " AND agency_id = $2";
+	struct pconn *pc = pconn_of(c);
+
+	return pg_value(pg_exec(pc, sql, PG_VALS(pg_text(case_id), pg_int(agency_id)), err),
+			user_id, err);
+}
+
+enum sh_code pg_case_worker_drop(struct store_conn *c, int64_t user_id, int64_t agency_id,
+				 struct sh_error *err)
+{
+	static const char sql[] = "DELETE FROM case_workers WHERE user_id = $1 AND agency_id = $2";
+
+	return pg_write(c, sql, NULL, NULL, PG_VALS(pg_int(user_id), pg_int(agency_id)), err);
+}
+
+/* The steps of kind $2 overdue at $3 on case c (SQL, for the caseload counts). */
+#define OVERDUE_ON(c)                                                                        \
+	"(SELECT COUNT(*) FROM case_steps s WHERE s.case_id = " c " AND s.state = 'pending'" \
+	" AND (s.owner = $2 OR s.also_owner = $2) AND s.due_at > 0 AND s.due_at < $3)"
+
+enum sh_code pg_caseloads(struct store_conn *c, int64_t agency_id, const char *owner, int64_t now,
+			  struct arena *a, struct caseload_rec **out, size_t *n,
+			  struct sh_error *err)
+{
+	/* open cases the agency takes part in now, with this person named (or nobody) */
+	static const char people[] =
+		"SELECT u.id, u.display_name, u.username, u.disabled, COUNT(k.id),"
+		" COALESCE(SUM(" OVERDUE_ON(
+			"k.id") "), 0)"
+				" FROM users u LEFT JOIN case_workers w ON w.user_id = u.id AND w.agency_id = $1"
+				" LEFT JOIN cases k ON k.id = w.case_id AND k.closed_at = 0 AND EXISTS (SELECT 1"
+				"  FROM case_agencies ca WHERE ca.case_id = k.id AND ca.agency_id = $1"
+				"  AND ca.left_at = 0)"
+				" WHERE u.agency_id = $1 AND u.role IN ('member', 'supervisor')"
+				" GROUP BY u.id ORDER BY u.display_name, u.id";
+	static const char nobody[] = "SELECT COUNT(*), COALESCE(SUM(" OVERDUE_ON(
+		"k.id") "), 0)"
+			" FROM case_agencies ca JOIN cases k ON k.id = ca.case_id"
+			" WHERE ca.agency_id = $1 AND ca.left_at = 0 AND k.closed_at = 0"
+			" AND NOT EXISTS (SELECT 1 FROM case_workers w WHERE w.case_id = k.id"
+			"  AND w.agency_id = $1)";
+	enum sh_code rc = SH_OK;
+
+	*out = NULL;
+	*n = 0;
+	for (int pass = 0; pass < 2 && !rc; pass++) {
+		PGresult *res =
+			pg_exec(pconn_of(c), pass ? nobody : people,
+				PG_VALS(pg_int(agency_id), pg_text(owner), pg_int(now)), err);
+		int rows, k = pass ? -4 : 0; /* the second statement has only the counts */
+		struct caseload_rec *all;
+
+		if (!res)
+			return err->code;
+		rows = PQntuples(res);
+		if (!(all = arena_alloc(a, (*n + (size_t)rows + 1) * sizeof(*all)))) {
+			PQclear(res);
+			return sh_error_set(err, SH_ENOMEM, "out of memory");
+		}
+		if (*n)
+			memcpy(all, *out, *n * sizeof(*all));
+		for (int i = 0; i < rows; i++) {
+			struct caseload_rec *r = &all[(*n)++];
+			memset(r, 0, sizeof(*r));
+			if (!pass) {
+				r->user_id = pg_col_int(res, i, 0);
+				r->name = pg_col_text(res, i, 1, a);
+				r->username = pg_col_text(res, i, 2, a);
+				r->disabled = pg_col_int(res, i, 3) != 0;
+			}
+			r->open_cases = pg_col_int(res, i, 4 + k);
+			r->overdue_steps = pg_col_int(res, i, 5 + k);
+		}
+		*out = all;
+		PQclear(res);
+	}
+	return rc;
+}
+
+enum sh_code pg_pref_get(struct store_conn *c, int64_t user_id, const char *key, struct arena *a,
+			 char **value, struct sh_error *err)
+{
+	static const char sql[] = "SELECT value FROM user_prefs WHERE user_id = $1 AND key = $2";
+	return pg_text_value(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(user_id), pg_text(key)), err),
+			     a, value, err);
+}
+
+enum sh_code pg_pref_set(struct store_conn *c, int64_t user_id, const char *key, const char *value,
+			 int64_t at, struct sh_error *err)
+{
+	static const char put[] = "INSERT INTO user_prefs(user_id, key, value, updated_at)"
+				  " VALUES ($1, $2, $3, $4) ON CONFLICT(user_id, key) DO UPDATE SET"
+				  " value = excluded.value, updated_at = excluded.updated_at";
+	static const char del[] = "DELETE FROM user_prefs WHERE user_id = $1 AND key = $2";
+
+	if (!value)
+		return pg_write(c, del, NULL, NULL, PG_VALS(pg_int(user_id), pg_text(key)), err);
+	return pg_write(c, put, NULL, NULL,
+			PG_VALS(pg_int(user_id), pg_text(key), pg_text(value), pg_int(at)), err);
+}

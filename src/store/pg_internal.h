@@ -1,0 +1,317 @@
+#ifndef SH_PG_INTERNAL_H
+#define SH_PG_INTERNAL_H
+/*
+ * Shared by the PostgreSQL backend's files (pg.c: connections, transactions, migrations;
+ * pg_*.c: record operations) and its unit test (tests/unit/test_store_pg.c); nothing else
+ * includes it.
+ *
+ * INCOMPLETE: the backend implements only the operations listed in PG_DONE below; every
+ * other operation of ops.def answers SH_ESTORE "not yet available on PostgreSQL: <op>"
+ * (pg_missing.c), and store_open refuses a PostgreSQL address unless the caller asks for
+ * a partial backend (store_options.pg_partial: the unit tests). docs/architecture.md.
+ */
+#include <pthread.h>
+#include <libpq-fe.h>
+#include "lib/histo.h"
+#include "store/colmap.h"
+#include "store/pg.h"
+#include "store/store.h"
+
+#define STORE_BACKEND pg
+#include "store/backend.h"
+
+/*
+ * The operations written so far: PG_DONE_<op> defined (as "~,") for each. pg.c fills the
+ * ops table with pg_<op> for those and with pg_missing_<op> for the rest; an operation
+ * listed here but not defined fails to link. Add a line with each operation written.
+ */
+#define PG_DONE_setting_get ~,
+#define PG_DONE_setting_set ~,
+#define PG_DONE_audit_append ~,
+#define PG_DONE_audit_scan ~,
+#define PG_DONE_audit_head ~,
+#define PG_DONE_event_chain_scan ~,
+#define PG_DONE_audit_orphan_anchor ~,
+#define PG_DONE_agency_insert ~,
+#define PG_DONE_agency_get ~,
+#define PG_DONE_agency_list ~,
+#define PG_DONE_agency_set_disabled ~,
+#define PG_DONE_user_insert ~,
+#define PG_DONE_user_get ~,
+#define PG_DONE_user_list ~,
+#define PG_DONE_user_set_disabled ~,
+#define PG_DONE_user_set_password ~,
+#define PG_DONE_user_get_sso ~,
+#define PG_DONE_user_set_sso ~,
+#define PG_DONE_user_touch ~,
+#define PG_DONE_users_inactive ~,
+#define PG_DONE_user_totp_set ~,
+#define PG_DONE_user_totp_use ~,
+#define PG_DONE_recovery_codes_set ~,
+#define PG_DONE_recovery_code_use ~,
+#define PG_DONE_recovery_codes_left ~,
+#define PG_DONE_agency_set_password_signin ~,
+#define PG_DONE_oidc_request_put ~,
+#define PG_DONE_oidc_request_take ~,
+#define PG_DONE_session_insert ~,
+#define PG_DONE_session_get ~,
+#define PG_DONE_session_touch ~,
+#define PG_DONE_session_revoke ~,
+#define PG_DONE_derived_put ~,
+#define PG_DONE_derived_get ~,
+#define PG_DONE_case_agency_of ~,
+#define PG_DONE_case_ids ~,
+#define PG_DONE_token_insert ~,
+#define PG_DONE_token_get ~,
+#define PG_DONE_token_list ~,
+#define PG_DONE_token_revoke ~,
+#define PG_DONE_protocol_put ~,
+#define PG_DONE_protocol_list ~,
+#define PG_DONE_youth_find ~,
+#define PG_DONE_youth_insert ~,
+#define PG_DONE_case_insert ~,
+#define PG_DONE_case_get ~,
+#define PG_DONE_youth_recoveries ~,
+#define PG_DONE_case_siblings ~,
+#define PG_DONE_case_set_closed ~,
+#define PG_DONE_case_query ~,
+#define PG_DONE_case_agency_add ~,
+#define PG_DONE_case_agencies ~,
+#define PG_DONE_event_insert ~,
+#define PG_DONE_events_list ~,
+#define PG_DONE_events_by_type ~,
+#define PG_DONE_steps_replace ~,
+#define PG_DONE_steps_list ~,
+#define PG_DONE_idem_get ~,
+#define PG_DONE_idem_put ~,
+#define PG_DONE_audit_for_case ~,
+#define PG_DONE_notice_insert ~,
+#define PG_DONE_notice_list ~,
+#define PG_DONE_prosecution_insert ~,
+#define PG_DONE_prosecution_get ~,
+#define PG_DONE_prosecution_list ~,
+#define PG_DONE_prosecution_set_outcome ~,
+#define PG_DONE_defendant_insert ~,
+#define PG_DONE_defendants_list ~,
+#define PG_DONE_hearing_insert ~,
+#define PG_DONE_hearings_list ~,
+#define PG_DONE_witness_insert ~,
+#define PG_DONE_witnesses_list ~,
+#define PG_DONE_roster_insert ~,
+#define PG_DONE_roster_list ~,
+#define PG_DONE_roster_get ~,
+#define PG_DONE_roster_remove ~,
+#define PG_DONE_roster_at ~,
+#define PG_DONE_channels_get ~,
+#define PG_DONE_channels_set ~,
+#define PG_DONE_summons_insert ~,
+#define PG_DONE_summons_list ~,
+#define PG_DONE_summons_due ~,
+#define PG_DONE_summons_advance ~,
+#define PG_DONE_summons_ack ~,
+#define PG_DONE_outbox_insert ~,
+#define PG_DONE_outbox_get ~,
+#define PG_DONE_outbox_list ~,
+#define PG_DONE_outbox_next_due ~,
+#define PG_DONE_outbox_claim ~,
+#define PG_DONE_outbox_finish ~,
+#define PG_DONE_outbox_release ~,
+#define PG_DONE_outbox_cancel ~,
+#define PG_DONE_outbox_ack ~,
+#define PG_DONE_step_alert_candidates ~,
+#define PG_DONE_step_alert_mark ~,
+#define PG_DONE_report_as_of ~,
+#define PG_DONE_csec_list ~,
+#define PG_DONE_sealed_list ~,
+#define PG_DONE_sealed_first ~,
+#define PG_DONE_sealed_set ~,
+#define PG_DONE_gauges ~,
+#define PG_DONE_youth_search_set ~,
+#define PG_DONE_youth_search_add ~,
+#define PG_DONE_youth_unindexed ~,
+#define PG_DONE_youth_verified_births ~,
+#define PG_DONE_case_search ~,
+#define PG_DONE_case_set_confidential ~,
+#define PG_DONE_case_worker_set ~,
+#define PG_DONE_case_worker_get ~,
+#define PG_DONE_case_worker_drop ~,
+#define PG_DONE_caseloads ~,
+#define PG_DONE_pref_get ~,
+#define PG_DONE_pref_set ~,
+#define PG_DONE_summons_open_for ~,
+#define PG_DONE_summons_get ~,
+#define PG_DONE_agency_update ~,
+#define PG_DONE_user_update ~,
+#define PG_DONE_user_revoke_access ~,
+#define PG_DONE_agenda_steps ~,
+#define PG_DONE_agenda_hearings ~,
+#define PG_DONE_calendar_feed_put ~,
+#define PG_DONE_calendar_feed_get ~,
+#define PG_DONE_calendar_feed_find ~,
+#define PG_DONE_calendar_feed_remove ~,
+#define PG_DONE_calendar_feed_used ~,
+#define PG_DONE_youth_of_case ~,
+#define PG_DONE_youth_key_get ~,
+#define PG_DONE_youth_key_put ~,
+#define PG_DONE_youth_legacy_texts ~,
+#define PG_DONE_youth_seal ~,
+#define PG_DONE_hold_set ~,
+#define PG_DONE_hold_clear ~,
+#define PG_DONE_hold_list ~,
+#define PG_DONE_retention_candidates ~,
+
+#define PG_ARG2_(a, b, ...) b
+#define PG_ARG2(...) PG_ARG2_(__VA_ARGS__)
+/* pg_<name> when PG_DONE_<name> is defined, else pg_missing_<name> */
+#define PG_FN(name) PG_ARG2(PG_DONE_##name pg_##name, pg_missing_##name, ~)
+
+/* The fallbacks of the operations not written yet (pg_missing.c). */
+#define STORE_OP(ret, name, params, args) ret pg_missing_##name params;
+#include "store/ops.def"
+#undef STORE_OP
+
+/* Prepared statements per connection: found by the SQL's address (static strings),
+ * confirmed by its text; past PCONN_STMTS a statement runs unprepared. */
+#define PCONN_STMTS 512
+
+struct pconn {
+	struct store_conn base;
+	PGconn *db;
+	int nstmts;
+	struct {
+		const char *sql; /* the key: the address the SQL was passed at */
+		char *text;	 /* a copy, to confirm the key */
+	} stmts[PCONN_STMTS];
+	/* the open transaction failed with a serialization failure or a deadlock: pg_write
+	 * runs it again */
+	bool retry;
+};
+
+struct pg_pool {
+	int n;
+	struct pconn *conns;
+	bool *busy;
+	pthread_cond_t cv; /* waits on pg_store.mu */
+};
+
+struct pg_store {
+	struct store base;
+	char *url; /* as given (may hold a password: never logged) */
+	struct pg_pool readers, writers;
+	pthread_mutex_t mu;
+	int retries; /* attempts at a write transaction that PostgreSQL asked to retry */
+	bool read_only;
+	struct histo commit_wait, group_size;
+	unsigned char audit_key[32];
+	bool has_audit_key;
+};
+
+static inline struct pconn *pconn_of(struct store_conn *c)
+{
+	return (struct pconn *)c;
+}
+static inline struct pg_store *pstore_of(struct store_conn *c)
+{
+	return (struct pg_store *)c->store;
+}
+
+int pg_schema_count(void);
+/* The first version the PostgreSQL schema exists at (an empty database goes to it). */
+#define PG_SCHEMA_BASELINE 15
+const char *pg_schema_migration(int version);
+
+/*
+ * Typed values for $1..$n, as the SQLite backend's (sqlite_internal.h sq_val): pg_int
+ * (any integer or bool), pg_text (NULL binds NULL), pg_id (a row id: 0 binds NULL),
+ * pg_blob (NULL binds NULL; sent as binary bytea). Everything else is sent as text.
+ */
+enum pg_kind { PG_INT = 1, PG_TEXT, PG_ID, PG_BLOB };
+struct pg_val {
+	enum pg_kind kind;
+	int64_t i;
+	const void *p;
+	size_t len;
+};
+static inline struct pg_val pg_int(int64_t v)
+{
+	return (struct pg_val){ .kind = PG_INT, .i = v };
+}
+static inline struct pg_val pg_text(const char *s)
+{
+	return (struct pg_val){ .kind = PG_TEXT, .p = s };
+}
+static inline struct pg_val pg_id(int64_t id)
+{
+	return (struct pg_val){ .kind = PG_ID, .i = id };
+}
+static inline struct pg_val pg_blob(const void *p, size_t len)
+{
+	return (struct pg_val){ .kind = PG_BLOB, .p = p, .len = len };
+}
+#define PG_VALS(...)                            \
+	(const struct pg_val[]){ __VA_ARGS__ }, \
+		sizeof((const struct pg_val[]){ __VA_ARGS__ }) / sizeof(struct pg_val)
+/* No values: the (array, count) of a statement without parameters. */
+#define PG_NONE NULL, 0
+
+/*
+ * Runs sql (prepared once per connection) with v bound to $1..$n; the result (rows or
+ * none) or NULL with err set: a unique, foreign-key or check violation is SH_ECONFLICT,
+ * a serialization failure or deadlock SH_EUNAVAILABLE (and the connection's retry flag
+ * set), a lost connection SH_EUNAVAILABLE, anything else SH_ESTORE. PQclear the result.
+ */
+PGresult *pg_exec(struct pconn *c, const char *sql, const struct pg_val *v, size_t n,
+		  struct sh_error *err);
+/*
+ * The shape of a write, as sq_write: on a write connection, runs sql inside a savepoint
+ * (so that a failed statement, a conflict, undoes itself alone and the transaction goes
+ * on, as in SQLite). With missing set, changing no row is SH_ENOTFOUND with that text.
+ * *changes (may be NULL) gets the rows changed.
+ */
+enum sh_code pg_write(struct store_conn *c, const char *sql, const char *missing, int64_t *changes,
+		      const struct pg_val *v, size_t n, struct sh_error *err);
+/* pg_write of an INSERT ... RETURNING id: *id the row made, 0 when none was (ON CONFLICT DO
+ * NOTHING) or on failure. */
+enum sh_code pg_insert(struct store_conn *c, const char *sql, int64_t *id, const struct pg_val *v,
+		       size_t n, struct sh_error *err);
+enum sh_code pg_need_writer(struct store_conn *c, struct sh_error *err);
+
+/* Column values of row r. Text and bytea are copied into the arena; NULL for SQL NULL. */
+int64_t pg_col_int(const PGresult *res, int r, int col);
+char *pg_col_text(const PGresult *res, int r, int col, struct arena *a);
+char *pg_col_text_checked(const PGresult *res, int r, int col, struct arena *a, bool *has_nul);
+const unsigned char *pg_col_blob(const PGresult *res, int r, int col, struct arena *a, size_t *len);
+void pg_map(const PGresult *res, int r, int first, struct arena *a, void *rec,
+	    const struct sq_col *cols, size_t n);
+#define PG_MAP(res, r, first, a, rec, cols) pg_map(res, r, first, a, rec, cols, ARRAY_SIZE(cols))
+/* The pg_map_fn `name` that reads a whole record from the columns cols, from column 0. */
+#define PG_MAPPER(name, cols)                                                    \
+	static void name(const PGresult *res, int r, struct arena *a, void *rec) \
+	{                                                                        \
+		PG_MAP(res, r, 0, a, rec, cols);                                 \
+	}
+
+/*
+ * The two shapes of a read, as sq_row and sq_rows: a mapper fills one record (rec, zeroed)
+ * from row r of res. res is the result of pg_exec or NULL (err set and returned); either
+ * way it is cleared on return.
+ */
+typedef void pg_map_fn(const PGresult *res, int r, struct arena *a, void *rec);
+enum sh_code pg_row(PGresult *res, pg_map_fn *map, struct arena *a, void *out, size_t sz,
+		    const char *missing, struct sh_error *err);
+enum sh_code pg_rows(PGresult *res, pg_map_fn *map, struct arena *a, void *out, size_t *n,
+		     size_t sz, struct sh_error *err);
+/* The first column of the first row as an integer (0 without a row or for NULL). */
+enum sh_code pg_value(PGresult *res, int64_t *out, struct sh_error *err);
+/* The same as text copied into a (NULL without a row or for NULL). */
+enum sh_code pg_text_value(PGresult *res, struct arena *a, char **out, struct sh_error *err);
+
+/* The anchor row of an event just written or changed (store/audit_chain.h; pg_records.c);
+ * at is the anchor's time. */
+enum sh_code pg_audit_anchor(struct store_conn *c, const struct event_rec *ev, size_t data_len,
+			     int64_t at, const char *detail, struct sh_error *err);
+/* A new anchor row for an event whose stored fields changed (a key rotation, a sealing). */
+enum sh_code pg_event_reanchor(struct store_conn *c, int64_t event_id, int64_t at,
+			       const char *detail, struct sh_error *err);
+
+#endif

@@ -1,0 +1,399 @@
+/* PostgreSQL backend: settings, the audit chain, idempotency keys, protocols and the
+ * derived steps of a case (the operations of ops.def written so far: pg_internal.h). */
+#include "lib/common.h"
+#include "store/audit_chain.h"
+#include "store/pg_internal.h"
+
+enum sh_code pg_setting_get(struct store_conn *c, const char *key, struct arena *a, char **out,
+			    struct sh_error *err)
+{
+	static const char sql[] = "SELECT value FROM settings WHERE key = $1";
+
+	return pg_text_value(pg_exec(pconn_of(c), sql, PG_VALS(pg_text(key)), err), a, out, err);
+}
+
+enum sh_code pg_setting_set(struct store_conn *c, const char *key, const char *value,
+			    struct sh_error *err)
+{
+	static const char sql[] = "INSERT INTO settings(key, value) VALUES ($1, $2)"
+				  " ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+
+	return pg_write(c, sql, NULL, NULL, PG_VALS(pg_text(key), pg_text(value)), err);
+}
+
+/*
+ * The chain's head is one row (audit_head) that every append locks until its transaction
+ * ends: appends from every server on the database are serialized in commit order, and
+ * each row chains to the one committed before it.
+ */
+enum sh_code pg_audit_append(struct store_conn *c, struct audit_entry *e, struct sh_error *err)
+{
+	static const char head[] = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
+	static const char ins[] =
+		"INSERT INTO audit(seq, at, user_id, agency_id, action, case_id, section, outcome,"
+		" detail, prev_hash, hash, token_id, ref_event, ref_mac)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+	static const char move[] = "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1";
+	struct pg_store *s = pstore_of(c);
+	PGresult *res;
+	enum sh_code rc;
+
+	if (pg_need_writer(c, err))
+		return err->code;
+	if (!s->has_audit_key)
+		return sh_error_set(err, SH_EINTERNAL,
+				    "the audit chain key is not loaded (the database was opened "
+				    "without its key file)");
+	if (!(res = pg_exec(pconn_of(c), head, PG_NONE, err)))
+		return err->code;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return sh_error_set(err, SH_ESTORE, "the audit chain's head row is missing");
+	}
+	e->seq = pg_col_int(res, 0, 0) + 1;
+	snprintf(e->prev_hash, sizeof(e->prev_hash), "%s", PQgetvalue(res, 0, 1));
+	PQclear(res);
+	audit_chain_mac(s->audit_key, e->prev_hash, e, e->hash);
+	if ((rc = pg_write(c, ins, NULL, NULL,
+			   PG_VALS(pg_int(e->seq), pg_int(e->at), pg_int(e->user_id),
+				   pg_int(e->agency_id), pg_text(e->action), pg_text(e->case_id),
+				   pg_text(e->section), pg_text(e->outcome), pg_text(e->detail),
+				   pg_text(e->prev_hash), pg_text(e->hash), pg_int(e->token_id),
+				   pg_id(e->ref_event), pg_text(e->ref_mac)),
+			   err)))
+		return rc;
+	return pg_write(c, move, NULL, NULL, PG_VALS(pg_int(e->seq), pg_text(e->hash)), err);
+}
+
+/* One audit row (the columns of pg_audit_scan's query) into e. */
+static void read_audit(const PGresult *res, int r, struct arena *a, struct audit_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->seq = pg_col_int(res, r, 0);
+	e->at = pg_col_int(res, r, 1);
+	e->user_id = pg_col_int(res, r, 2);
+	e->agency_id = pg_col_int(res, r, 3);
+	e->action = pg_col_text(res, r, 4, a);
+	e->case_id = pg_col_text(res, r, 5, a);
+	e->section = pg_col_text(res, r, 6, a);
+	e->outcome = pg_col_text(res, r, 7, a);
+	e->detail = pg_col_text(res, r, 8, a);
+	snprintf(e->prev_hash, sizeof(e->prev_hash), "%s", PQgetvalue(res, r, 9));
+	snprintf(e->hash, sizeof(e->hash), "%s", PQgetvalue(res, r, 10));
+	e->token_id = pg_col_int(res, r, 11);
+	e->ref_event = pg_col_int(res, r, 12);
+	e->ref_mac = pg_col_text(res, r, 13, a);
+}
+
+/* Rows are read a page at a time (by seq), so a long chain never sits in memory whole. */
+#define AUDIT_PAGE 1000
+
+enum sh_code pg_audit_scan(struct store_conn *c, int (*fn)(const struct audit_entry *e, void *arg),
+			   void *arg, struct sh_error *err)
+{
+	static const char sql[] =
+		"SELECT seq, at, user_id, agency_id, action, case_id, section, outcome, detail,"
+		" prev_hash, hash, token_id, COALESCE(ref_event, 0), ref_mac"
+		" FROM audit WHERE seq > $1 ORDER BY seq LIMIT 1000";
+	int64_t after = 0;
+
+	for (;;) {
+		PGresult *res = pg_exec(pconn_of(c), sql, PG_VALS(pg_int(after)), err);
+		int rows, stop = 0;
+
+		if (!res)
+			return err->code;
+		rows = PQntuples(res);
+		for (int r = 0; r < rows && !stop; r++) {
+			struct arena a = ARENA_INIT;
+			struct audit_entry e;
+			read_audit(res, r, &a, &e);
+			after = e.seq;
+			stop = fn(&e, arg);
+			arena_release(&a);
+		}
+		PQclear(res);
+		if (stop || rows < AUDIT_PAGE)
+			return SH_OK;
+	}
+}
+
+enum sh_code pg_audit_head(struct store_conn *c, int64_t *seq, char hash[65], struct sh_error *err)
+{
+	static const char sql[] = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
+	PGresult *res = pg_exec(pconn_of(c), sql, PG_NONE, err);
+
+	*seq = 0;
+	snprintf(hash, 65, "%s", AUDIT_CHAIN_GENESIS);
+	if (!res)
+		return err->code;
+	if (PQntuples(res) > 0) {
+		*seq = pg_col_int(res, 0, 0);
+		snprintf(hash, 65, "%s", PQgetvalue(res, 0, 1));
+	}
+	PQclear(res);
+	return SH_OK;
+}
+
+/* ---- events in the chain ---- */
+
+#define EVENT_CHAIN_COLS                                                                    \
+	"e.id, e.case_id, e.type, e.section, e.at, e.recorded_at, e.user_id, e.agency_id,"  \
+	" COALESCE(e.amends, 0), e.data, e.sealed,"                                         \
+	" (SELECT seq FROM audit a WHERE a.ref_event = e.id ORDER BY seq DESC LIMIT 1),"    \
+	" (SELECT ref_mac FROM audit a WHERE a.ref_event = e.id ORDER BY seq DESC LIMIT 1)" \
+	" FROM events e"
+
+static void read_event_chain(const PGresult *res, int row, struct arena *a,
+			     struct event_chain_rec *r)
+{
+	struct event_rec *e = &r->ev;
+
+	memset(r, 0, sizeof(*r));
+	e->id = pg_col_int(res, row, 0);
+	e->case_id = pg_col_text(res, row, 1, a);
+	e->type = pg_col_text(res, row, 2, a);
+	e->section = pg_col_text(res, row, 3, a);
+	e->at = pg_col_int(res, row, 4);
+	e->recorded_at = pg_col_int(res, row, 5);
+	e->user_id = pg_col_int(res, row, 6);
+	e->agency_id = pg_col_int(res, row, 7);
+	e->amends = pg_col_int(res, row, 8);
+	e->data = pg_col_text(res, row, 9, a);
+	r->data_len = (size_t)PQgetlength(res, row, 9);
+	e->sealed = pg_col_blob(res, row, 10, a, &e->sealed_len);
+	r->anchor_seq = pg_col_int(res, row, 11);
+	r->anchor_mac = pg_col_text(res, row, 12, a);
+}
+
+/* A page at a time (by id), as pg_audit_scan. */
+enum sh_code pg_event_chain_scan(struct store_conn *c,
+				 int (*fn)(const struct event_chain_rec *e, void *arg), void *arg,
+				 struct sh_error *err)
+{
+	static const char sql[] = "SELECT " EVENT_CHAIN_COLS " WHERE e.id > $1 ORDER BY e.id"
+				  " LIMIT 1000";
+	int64_t after = 0;
+
+	for (;;) {
+		PGresult *res = pg_exec(pconn_of(c), sql, PG_VALS(pg_int(after)), err);
+		int rows, stop = 0;
+
+		if (!res)
+			return err->code;
+		rows = PQntuples(res);
+		for (int r = 0; r < rows && !stop; r++) {
+			struct arena a = ARENA_INIT;
+			struct event_chain_rec e;
+			read_event_chain(res, r, &a, &e);
+			after = e.ev.id;
+			stop = fn(&e, arg);
+			arena_release(&a);
+		}
+		PQclear(res);
+		if (stop || rows < AUDIT_PAGE)
+			return SH_OK;
+	}
+}
+
+enum sh_code pg_audit_orphan_anchor(struct store_conn *c, int64_t *seq, int64_t *event_id,
+				    struct sh_error *err)
+{
+	static const char sql[] = "SELECT a.seq, a.ref_event FROM audit a"
+				  " WHERE a.ref_event IS NOT NULL AND NOT EXISTS"
+				  " (SELECT 1 FROM events e WHERE e.id = a.ref_event)"
+				  " ORDER BY a.seq LIMIT 1";
+	PGresult *res = pg_exec(pconn_of(c), sql, PG_NONE, err);
+
+	*seq = *event_id = 0;
+	if (!res)
+		return err->code;
+	if (PQntuples(res) > 0) {
+		*seq = pg_col_int(res, 0, 0);
+		*event_id = pg_col_int(res, 0, 1);
+	}
+	PQclear(res);
+	return SH_OK;
+}
+
+enum sh_code pg_audit_anchor(struct store_conn *c, const struct event_rec *ev, size_t data_len,
+			     int64_t at, const char *detail, struct sh_error *err)
+{
+	struct audit_entry e = { 0 };
+	char mac[65];
+
+	if (!pstore_of(c)->has_audit_key)
+		return sh_error_set(err, SH_EINTERNAL,
+				    "the audit chain key is not loaded (the database was opened "
+				    "without its key file)");
+	audit_chain_event_mac(pstore_of(c)->audit_key, ev, data_len, mac);
+	e.at = at;
+	e.user_id = ev->user_id;
+	e.agency_id = ev->agency_id;
+	e.action = AUDIT_ANCHOR_ACTION;
+	e.outcome = "ok";
+	e.detail = detail;
+	e.ref_event = ev->id;
+	e.ref_mac = mac;
+	return pg_audit_append(c, &e, err);
+}
+
+enum sh_code pg_event_reanchor(struct store_conn *c, int64_t event_id, int64_t at,
+			       const char *detail, struct sh_error *err)
+{
+	static const char sql[] = "SELECT " EVENT_CHAIN_COLS " WHERE e.id = $1";
+	struct arena a = ARENA_INIT;
+	struct event_chain_rec r;
+	PGresult *res = pg_exec(pconn_of(c), sql, PG_VALS(pg_int(event_id)), err);
+	enum sh_code rc;
+
+	if (!res)
+		return err->code;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return sh_error_set(err, SH_ENOTFOUND, "no such event");
+	}
+	read_event_chain(res, 0, &a, &r);
+	PQclear(res);
+	rc = pg_audit_anchor(c, &r.ev, r.data_len, at, detail, err);
+	arena_release(&a);
+	return rc;
+}
+
+/* ---- idempotency keys ---- */
+
+struct idem {
+	char *request_hash, *case_id;
+	int64_t event_id;
+};
+
+static void map_idem(const PGresult *res, int r, struct arena *a, void *rec)
+{
+	struct idem *i = rec;
+
+	i->request_hash = pg_col_text(res, r, 0, a);
+	i->case_id = pg_col_text(res, r, 1, a);
+	i->event_id = pg_col_int(res, r, 2);
+}
+
+enum sh_code pg_idem_get(struct store_conn *c, int64_t user_id, const char *key, struct arena *a,
+			 char **request_hash, char **case_id, int64_t *event_id,
+			 struct sh_error *err)
+{
+	static const char sql[] = "SELECT request_hash, case_id, event_id FROM idempotency"
+				  " WHERE user_id = $1 AND key = $2";
+	struct idem r;
+	enum sh_code rc =
+		pg_row(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(user_id), pg_text(key)), err),
+		       map_idem, a, &r, sizeof(r), NULL, err);
+
+	*request_hash = r.request_hash;
+	*case_id = r.case_id;
+	*event_id = r.event_id;
+	return rc;
+}
+
+/* A key another request (on any server) stored first is SH_ECONFLICT, as in SQLite. */
+enum sh_code pg_idem_put(struct store_conn *c, int64_t user_id, const char *key,
+			 const char *request_hash, const char *case_id, int64_t event_id,
+			 int64_t at, struct sh_error *err)
+{
+	static const char sql[] = "INSERT INTO idempotency(user_id, key, request_hash, case_id,"
+				  " event_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
+
+	return pg_write(c, sql, NULL, NULL,
+			PG_VALS(pg_int(user_id), pg_text(key), pg_text(request_hash),
+				pg_text(case_id), pg_id(event_id), pg_int(at)),
+			err);
+}
+
+/* ---- protocols ---- */
+
+enum sh_code pg_protocol_put(struct store_conn *c, struct protocol_rec *r, struct sh_error *err)
+{
+	static const char find[] = "SELECT id, sha FROM protocols WHERE name = $1 AND version = $2";
+	static const char ins[] =
+		"INSERT INTO protocols(name, version, effective, text, sha, loaded_at)"
+		" VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+	PGresult *res;
+	bool same;
+
+	if (pg_need_writer(c, err) ||
+	    !(res = pg_exec(pconn_of(c), find, PG_VALS(pg_text(r->name), pg_text(r->version)),
+			    err)))
+		return err->code;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return pg_insert(c, ins, &r->id,
+				 PG_VALS(pg_text(r->name), pg_text(r->version),
+					 pg_text(r->effective), pg_text(r->text), pg_text(r->sha),
+					 pg_int(r->loaded_at)),
+				 err);
+	}
+	r->id = pg_col_int(res, 0, 0);
+	same = !strcmp(PQgetvalue(res, 0, 1), r->sha);
+	PQclear(res);
+	if (!same)
+		return sh_error_set(err, SH_ECONFLICT,
+				    "protocol %s version %s is already stored with different "
+				    "content; give the changed file a new version",
+				    r->name, r->version);
+	return SH_OK;
+}
+
+#define SQ_REC struct protocol_rec
+static const struct sq_col protocol_cols[] = { SQ_C(id),	SQ_C(name), SQ_C(version),
+					       SQ_C(effective), SQ_C(text), SQ_C(sha),
+					       SQ_C(loaded_at) };
+#undef SQ_REC
+
+PG_MAPPER(map_protocol, protocol_cols)
+
+enum sh_code pg_protocol_list(struct store_conn *c, struct arena *a, struct protocol_rec **out,
+			      size_t *n, struct sh_error *err)
+{
+	static const char sql[] = "SELECT id, name, version, effective, text, sha, loaded_at"
+				  " FROM protocols ORDER BY id";
+
+	return pg_rows(pg_exec(pconn_of(c), sql, PG_NONE, err), map_protocol, a, out, n,
+		       sizeof(**out), err);
+}
+
+/* ---- the derived steps of a case ---- */
+
+enum sh_code pg_derived_put(struct store_conn *c, const char *case_id, const char *stamp,
+			    const char *steps, struct sh_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO case_derived(case_id, stamp, steps) VALUES ($1, $2, $3)"
+		" ON CONFLICT(case_id) DO UPDATE SET stamp = excluded.stamp,"
+		" steps = excluded.steps";
+
+	return pg_write(c, sql, NULL, NULL,
+			PG_VALS(pg_text(case_id), pg_text(stamp), pg_text(steps)), err);
+}
+
+struct derived {
+	char *stamp, *steps;
+};
+
+static void map_derived(const PGresult *res, int r, struct arena *a, void *rec)
+{
+	struct derived *d = rec;
+
+	d->stamp = pg_col_text(res, r, 0, a);
+	d->steps = pg_col_text(res, r, 1, a);
+}
+
+enum sh_code pg_derived_get(struct store_conn *c, const char *case_id, struct arena *a,
+			    char **stamp, char **steps, struct sh_error *err)
+{
+	static const char sql[] = "SELECT stamp, steps FROM case_derived WHERE case_id = $1";
+	struct derived d;
+	enum sh_code rc = pg_row(pg_exec(pconn_of(c), sql, PG_VALS(pg_text(case_id)), err),
+				 map_derived, a, &d, sizeof(d), NULL, err);
+
+	*stamp = d.stamp;
+	*steps = d.steps;
+	return rc;
+}
