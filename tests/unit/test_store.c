@@ -999,11 +999,6 @@ static void stability_rows(struct buf *out)
 /* back to schema 15, as a database written before migration 16 */
 static void drop_stability_events(void)
 {
-	const char *sql =
-		"DROP TABLE stability_events;"
-		"DROP TRIGGER stability_events_add; DROP TRIGGER stability_events_amended;"
-		"PRAGMA user_version = 15";
-
 	if (db.pg) {
 		PGconn *pg = PQconnectdb(db.path);
 		PGresult *res =
@@ -1021,7 +1016,12 @@ static void drop_stability_events(void)
 	sqlite3 *sq;
 
 	assert_int_equal(sqlite3_open(db.path, &sq), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(sq, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(sq,
+			     "DROP TABLE stability_events; DROP TRIGGER stability_events_add;"
+			     "DROP TRIGGER stability_events_amended; PRAGMA user_version = 15",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
 	sqlite3_close(sq);
 }
 
