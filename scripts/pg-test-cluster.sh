@@ -15,7 +15,8 @@
 set -eu
 
 cd "$(dirname "$0")/.."
-DIR="${PG_TEST_DIR:-$PWD/build/pg-test}"
+DIR="${PG_TEST_DIR:-build/pg-test}"
+case "$DIR" in /*) ;; *) DIR="$PWD/$DIR" ;; esac
 DB=safeharbor_test
 
 # the cluster's folder (data, socket, server log): DIR, or the one under /tmp named in it
@@ -41,7 +42,8 @@ bindir() {
 # as the unprivileged user when root; else as ourselves
 as_owner() {
 	if [ "$(id -u)" -eq 0 ]; then
-		runuser -u postgres -- "$@"
+		# from / : postgres may not enter the working folder
+		(cd / && runuser -u postgres -- "$@")
 	else
 		"$@"
 	fi
@@ -72,7 +74,7 @@ start() {
 			exit 1
 		}
 		chown postgres: "$DIR"
-		if ! runuser -u postgres -- test -w "$(cluster)"; then
+		if ! as_owner test -w "$(cluster)"; then
 			# postgres cannot reach it (a parent folder it may not enter; namei -l shows)
 			rm -f "$DIR/cluster"
 			mktemp -d /tmp/safeharbor-pg-test.XXXXXX >"$DIR/cluster"
