@@ -377,16 +377,18 @@ static const char baseline[] =
  * false as 1 or 0 and an integer as itself, and so does sh_json_int; anything else is
  * NULL (the figures count only 1). A data text that is not JSON gives NULL fields
  * (sh_jsonb) rather than refusing the event, as SQLite's json_valid. */
-#define SE_FIELD(e, type, expr) "CASE WHEN " e ".type = '" type "' THEN " expr " END"
-#define STABILITY_EVENTS_INSERT(e, from_where)                                                                                                                            \
-	"INSERT INTO stability_events(event_id, case_id, youth_id, type, at, stable,"                                                                                     \
-	" safe_placement, engaged, detained) SELECT " e ".id, " e ".case_id, c.youth_id, " e                                                                              \
-	".type, " e                                                                                                                                                       \
-	".at, " SE_FIELD(e, "stability_check", "sh_json_int(j.d -> 'stable')") ", " SE_FIELD(e, "stability_check", "sh_json_int(j.d -> 'safe_placement')") ", " SE_FIELD( \
-		e, "stability_check",                                                                                                                                     \
-		"sh_json_int(j.d -> 'engaged')") ", " SE_FIELD(e, "placement",                                                                                            \
-							       "((j.d ->> 'setting') = 'detention'"                                                                       \
-							       " OR coalesce(sh_json_int(j.d -> 'detention'), 0) = 1)::int") " " from_where
+/* clang-format off */
+#define SE_CHECK(e, field) \
+	"CASE WHEN " e ".type = 'stability_check' THEN sh_json_int(j.d -> '" field "') END"
+#define SE_DETAINED(e)                                                                           \
+	"CASE WHEN " e ".type = 'placement' THEN ((j.d ->> 'setting') = 'detention'"            \
+	" OR coalesce(sh_json_int(j.d -> 'detention'), 0) = 1)::int END"
+#define STABILITY_EVENTS_INSERT(e, from_where)                                                   \
+	"INSERT INTO stability_events(event_id, case_id, youth_id, type, at, stable,"            \
+	" safe_placement, engaged, detained)"                                                    \
+	" SELECT " e ".id, " e ".case_id, c.youth_id, " e ".type, " e ".at, "                    \
+	SE_CHECK(e, "stable") ", " SE_CHECK(e, "safe_placement") ", " SE_CHECK(e, "engaged") ", " \
+	SE_DETAINED(e) " " from_where
 #define STABILITY_TYPES "('stability_check', 'missing_start', 'missing_end', 'placement')"
 
 static const char migration_16[] =
@@ -410,24 +412,21 @@ static const char migration_16[] =
 	" SELECT CASE jsonb_typeof(v) WHEN 'boolean' THEN (v = 'true'::jsonb)::int::bigint"
 	"  WHEN 'number' THEN CASE WHEN (v #>> '{}')::numeric = trunc((v #>> '{}')::numeric)"
 	"   AND abs((v #>> '{}')::numeric) < 9e18 THEN (v #>> '{}')::numeric::bigint END END $f$;"
-	"CREATE FUNCTION stability_events_add() RETURNS trigger LANGUAGE plpgsql AS $f$"
-	" BEGIN " STABILITY_EVENTS_INSERT(
-		"NEW",
-		"FROM cases c CROSS JOIN sh_jsonb(NEW.data) AS j(d)"
-		" WHERE c.id = NEW.case_id") ";"
-					     " RETURN NULL; END $f$;"
-					     "CREATE TRIGGER stability_events_add AFTER INSERT ON events FOR EACH ROW"
-					     " WHEN (NEW.type IN " STABILITY_TYPES
-					     ") EXECUTE FUNCTION stability_events_add();"
-					     "CREATE FUNCTION stability_events_amended() RETURNS trigger LANGUAGE plpgsql AS $f$"
-					     " BEGIN DELETE FROM stability_events WHERE event_id = NEW.amends; RETURN NULL; END $f$;"
-					     "CREATE TRIGGER stability_events_amended AFTER INSERT ON events FOR EACH ROW"
-					     " WHEN (NEW.amends IS NOT NULL) EXECUTE FUNCTION stability_events_amended();"
+	"CREATE FUNCTION stability_events_add() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
+	STABILITY_EVENTS_INSERT("NEW", "FROM cases c CROSS JOIN sh_jsonb(NEW.data) AS j(d)"
+				       " WHERE c.id = NEW.case_id") ";"
+	" RETURN NULL; END $f$;"
+	"CREATE TRIGGER stability_events_add AFTER INSERT ON events FOR EACH ROW"
+	" WHEN (NEW.type IN " STABILITY_TYPES ") EXECUTE FUNCTION stability_events_add();"
+	"CREATE FUNCTION stability_events_amended() RETURNS trigger LANGUAGE plpgsql AS $f$"
+	" BEGIN DELETE FROM stability_events WHERE event_id = NEW.amends; RETURN NULL; END $f$;"
+	"CREATE TRIGGER stability_events_amended AFTER INSERT ON events FOR EACH ROW"
+	" WHEN (NEW.amends IS NOT NULL) EXECUTE FUNCTION stability_events_amended();"
 	/* the fill */
-	STABILITY_EVENTS_INSERT(
-		"e", "FROM events e JOIN cases c ON c.id = e.case_id"
-		     " CROSS JOIN sh_jsonb(e.data) AS j(d) WHERE e.type IN " STABILITY_TYPES
-		     " AND NOT EXISTS (SELECT 1 FROM events a WHERE a.amends = e.id)") ";";
+	STABILITY_EVENTS_INSERT("e", "FROM events e JOIN cases c ON c.id = e.case_id"
+				     " CROSS JOIN sh_jsonb(e.data) AS j(d) WHERE e.type IN " STABILITY_TYPES
+				     " AND NOT EXISTS (SELECT 1 FROM events a WHERE a.amends = e.id)") ";";
+/* clang-format on */
 
 /* index version - 1; NULL below the baseline (an empty database starts at it) */
 static const char *const migrations[] = {
