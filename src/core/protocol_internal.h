@@ -175,6 +175,10 @@ struct protocol {
 	const char *name;
 	const char *version;
 	const char *effective;
+	const char *timezone; /* "timezone ZONE"; NULL: the county's */
+	const char
+		*holidays; /* "holidays FILE", relative to the file's folder; NULL: the county's */
+	int timezone_line, holidays_line;
 	const char *source;
 	struct pstep *steps;
 	size_t nsteps;
