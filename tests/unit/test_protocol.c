@@ -2050,6 +2050,75 @@ static void bad_corpus(void **state)
 	free(names);
 }
 
+/* A file's own calendar ("timezone", "holidays"): loaded next to the file, checked with the
+ * file's line; none declared: the county's (NULL). */
+static void own_calendar(void **state)
+{
+	struct buf errors = BUF_INIT;
+	struct protocol *p = NULL;
+	struct tz *tz = NULL;
+	struct sh_date *days = NULL, *want = NULL;
+	size_t n = 0, nwant = 0;
+	bool has_days = true;
+
+	UNUSED(state);
+	if (protocol_load_file(TX_FILE, &p, &errors) ||
+	    protocol_calendar_load(p, TX_FILE, &tz, &days, &n, &has_days, &errors) ||
+	    protocol_holidays_load("protocols/holidays/texas-state-2026.holidays", &want, &nwant,
+				   &errors))
+		fail_msg("%s", errors.data);
+	assert_string_equal(protocol_timezone(p), "America/Chicago");
+	assert_string_equal(tz_name(tz), "America/Chicago");
+	assert_true(has_days);
+	assert_int_equal(n, nwant);
+	assert_memory_equal(days, want, n * sizeof(*days));
+	tz_free(tz);
+	free(days);
+	/* without the file's path (a stored version no file is given for): the zone only */
+	assert_int_equal(protocol_calendar_load(p, NULL, &tz, &days, &n, &has_days, &errors),
+			 SH_OK);
+	assert_non_null(tz);
+	assert_false(has_days);
+	assert_null(days);
+	tz_free(tz);
+	protocol_free(p);
+
+	p = parse_ok(
+		"protocol z\nversion 1\neffective 2026-01-01\ntimezone America/Nowhere\n"
+		"holidays none.holidays\nstep a\n  title A\n  owner advocacy\n  due identified "
+		"+ 1bd\n");
+	assert_int_equal(
+		protocol_calendar_load(p, "x/z.protocol", &tz, &days, &n, &has_days, &errors),
+		SH_EINVAL);
+	assert_non_null(strstr(errors.data, "x/z.protocol:4: unknown time zone 'America/Nowhere'"));
+	assert_null(tz);
+	protocol_free(p);
+	buf_reset(&errors);
+	p = parse_ok(
+		"protocol z\nversion 1\neffective 2026-01-01\ntimezone UTC\n"
+		"holidays none.holidays\nstep a\n  title A\n  owner advocacy\n  due identified "
+		"+ 1bd\n");
+	assert_int_equal(
+		protocol_calendar_load(p, "x/z.protocol", &tz, &days, &n, &has_days, &errors),
+		SH_EINVAL);
+	assert_non_null(strstr(errors.data, "x/z.protocol:5: the holiday file: x/none.holidays"));
+	assert_null(tz);
+	protocol_free(p);
+	/* the county's: nothing declared */
+	p = parse_ok("protocol z\nversion 1\neffective 2026-01-01\nstep a\n  title A\n  owner "
+		     "advocacy\n  due identified + 1bd\n");
+	assert_int_equal(
+		protocol_calendar_load(p, "x/z.protocol", &tz, &days, &n, &has_days, &errors),
+		SH_OK);
+	assert_null(protocol_timezone(p));
+	assert_null(protocol_holidays_file(p));
+	assert_null(tz);
+	assert_false(has_days);
+	protocol_free(p);
+	free(want);
+	buf_release(&errors);
+}
+
 static void good_corpus(void **state)
 {
 	static const char *const files[] = { LA_FILE,
@@ -2175,6 +2244,7 @@ int main(void)
 		cmocka_unit_test(repeating_steps),
 		cmocka_unit_test(outcome_branches),
 		cmocka_unit_test(tx_recovery_scenario),
+		cmocka_unit_test(own_calendar),
 		cmocka_unit_test(sf_mdt_scenario),
 		cmocka_unit_test(wa_missing_scenario),
 		cmocka_unit_test(shift_end_deadlines),
