@@ -2050,6 +2050,33 @@ static void bad_corpus(void **state)
 	free(names);
 }
 
+/* A header with this zone and a holiday file that does not exist is refused with want. */
+static void calendar_refused(const char *zone, const char *want)
+{
+	char text[256];
+	struct buf errors = BUF_INIT;
+	struct protocol *p;
+	struct tz *tz = NULL;
+	struct sh_date *days = NULL;
+	size_t n;
+	bool has_days;
+
+	snprintf(text, sizeof(text),
+		 "protocol z\nversion 1\neffective 2026-01-01\ntimezone %s\nholidays "
+		 "none.holidays\nstep a\n  title A\n  owner advocacy\n  due identified + 1bd\n",
+		 zone);
+	p = parse_ok(text);
+	assert_int_equal(
+		protocol_calendar_load(p, "x/z.protocol", &tz, &days, &n, &has_days, &errors),
+		SH_EINVAL);
+	if (!strstr(errors.data, want))
+		fail_msg("expected %s, got %s", want, errors.data);
+	assert_null(tz);
+	assert_null(days);
+	protocol_free(p);
+	buf_release(&errors);
+}
+
 /* A file's own calendar ("timezone", "holidays"): loaded next to the file, checked with the
  * file's line; none declared: the county's (NULL). */
 static void own_calendar(void **state)
@@ -2083,27 +2110,8 @@ static void own_calendar(void **state)
 	tz_free(tz);
 	protocol_free(p);
 
-	p = parse_ok(
-		"protocol z\nversion 1\neffective 2026-01-01\ntimezone America/Nowhere\n"
-		"holidays none.holidays\nstep a\n  title A\n  owner advocacy\n  due identified "
-		"+ 1bd\n");
-	assert_int_equal(
-		protocol_calendar_load(p, "x/z.protocol", &tz, &days, &n, &has_days, &errors),
-		SH_EINVAL);
-	assert_non_null(strstr(errors.data, "x/z.protocol:4: unknown time zone 'America/Nowhere'"));
-	assert_null(tz);
-	protocol_free(p);
-	buf_reset(&errors);
-	p = parse_ok(
-		"protocol z\nversion 1\neffective 2026-01-01\ntimezone UTC\n"
-		"holidays none.holidays\nstep a\n  title A\n  owner advocacy\n  due identified "
-		"+ 1bd\n");
-	assert_int_equal(
-		protocol_calendar_load(p, "x/z.protocol", &tz, &days, &n, &has_days, &errors),
-		SH_EINVAL);
-	assert_non_null(strstr(errors.data, "x/z.protocol:5: the holiday file: x/none.holidays"));
-	assert_null(tz);
-	protocol_free(p);
+	calendar_refused("America/Nowhere", "x/z.protocol:4: unknown time zone 'America/Nowhere'");
+	calendar_refused("UTC", "x/z.protocol:5: the holiday file: x/none.holidays");
 	/* the county's: nothing declared */
 	p = parse_ok("protocol z\nversion 1\neffective 2026-01-01\nstep a\n  title A\n  owner "
 		     "advocacy\n  due identified + 1bd\n");
