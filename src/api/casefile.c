@@ -191,9 +191,9 @@ static struct protocol_calendar case_calendar(const struct api_request *req,
 
 /* What a case's kept steps were derived from, besides the protocol version it is pinned to
  * (in the stamp by id): this build, the county's zone, the zone and holidays its deadlines
- * count in (case_calendar), the timeline
- * (entries are only ever added, and each write keeps the steps again), the witness listings
- * and hearings, the case closed or not, the youth's records sealed or not. */
+ * count in (case_calendar), the timeline (entries are only ever added, and each write keeps
+ * the steps again), the witness listings and hearings, the case closed or not, the youth's
+ * records sealed or not. */
 static void derive_stamp(const struct api_request *req, const struct casefile *cf, struct buf *out)
 {
 	struct protocol_calendar cal = case_calendar(req, cf);

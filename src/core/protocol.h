@@ -140,8 +140,9 @@ enum sh_code protocol_holidays_load(const char *path, struct sh_date **out, size
  * the file declares none: its cases count in the county's zone and holidays).
  * protocol_calendar_load loads them for the file at path: the zone from the system database
  * (*tz, NULL when none declared; tz_free it) and the holiday file relative to path's folder
- * (*days, free() it; *has_days false when none declared, or path is NULL: the zone only). Problems as "FILE:LINE: message\n"
- * in errors (the protocol file's line, or the holiday file's), SH_EINVAL.
+ * (*days, free() it; *has_days false when none declared, or path is NULL: the zone only).
+ * Problems as "FILE:LINE: message\n" in errors (the protocol file's line, or the holiday
+ * file's), SH_EINVAL.
  */
 const char *protocol_timezone(const struct protocol *p);
 const char *protocol_holidays_file(const struct protocol *p);

@@ -175,9 +175,9 @@ struct protocol {
 	const char *name;
 	const char *version;
 	const char *effective;
-	const char *timezone; /* "timezone ZONE"; NULL: the county's */
-	const char
-		*holidays; /* "holidays FILE", relative to the file's folder; NULL: the county's */
+	/* "timezone ZONE" and "holidays FILE" (relative to the file's folder), on their lines;
+	 * NULL: the county's */
+	const char *timezone, *holidays;
 	int timezone_line, holidays_line;
 	const char *source;
 	struct pstep *steps;
