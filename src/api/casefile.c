@@ -179,43 +179,59 @@ enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const 
  * is then derived again at its next read (and kept again at the case's next write). */
 #define DERIVE_VERSION 1
 
-/* What a case's kept steps were derived from, besides the protocol version it is pinned to
- * (in the stamp by id): this build, the county's zone and holidays, the timeline (entries are only ever
- * added, and each write keeps the steps again), the witness listings and hearings, the case
- * closed or not, the youth's records sealed or not. */
-static void derive_stamp(const struct api_request *req, const struct casefile *cf, struct buf *out)
+/* The calendar cf's deadlines count in: its protocol's zone and holidays, else the county's */
+static struct protocol_calendar case_calendar(const struct api_request *req,
+					      const struct casefile *cf)
 {
 	const struct county *k = &req->app->county;
-	uint64_t days = k->nholidays; /* the county's holidays (business-day deadlines) */
+
+	return registry_calendar(&req->app->registry, cf->c.protocol_id, k->tz, k->holidays,
+				 k->nholidays);
+}
+
+/* What a case's kept steps were derived from, besides the protocol version it is pinned to
+ * (in the stamp by id): this build, the county's zone, the zone and holidays its deadlines
+ * count in (case_calendar), the timeline (entries are only ever added, and each write keeps
+ * the steps again), the witness listings and hearings, the case closed or not, the youth's
+ * records sealed or not. */
+static void derive_stamp(const struct api_request *req, const struct casefile *cf, struct buf *out)
+{
+	struct protocol_calendar cal = case_calendar(req, cf);
+	uint64_t days = cal.nholidays; /* the holidays (business-day deadlines) */
 	size_t nh = 0;
 
 	for (size_t i = 0; i < cf->nwitnesses; i++)
 		nh += cf->nhearings[i];
-	for (size_t i = 0; i < k->nholidays; i++)
+	for (size_t i = 0; i < cal.nholidays; i++)
 		days = days * 1000003u +
-		       (uint64_t)(k->holidays[i].year * 10000 + k->holidays[i].month * 100 +
-				  k->holidays[i].day);
+		       (uint64_t)(cal.holidays[i].year * 10000 + cal.holidays[i].month * 100 +
+				  cal.holidays[i].day);
 	buf_addf(out,
 		 "%d %s %s %" PRIx64 " p%" PRId64 " e%zu/%" PRId64 " w%zu h%zu c%" PRId64
 		 " s%" PRId64,
-		 DERIVE_VERSION, SH_VERSION, tz_name(k->tz), days, cf->c.protocol_id, cf->nevents,
-		 cf->nevents ? cf->events[cf->nevents - 1].id : 0, cf->nwitnesses, nh,
+		 DERIVE_VERSION, SH_VERSION, tz_name(req->app->county.tz), days, cf->c.protocol_id,
+		 cf->nevents, cf->nevents ? cf->events[cf->nevents - 1].id : 0, cf->nwitnesses, nh,
 		 cf->c.closed_at, cf->c.sealed_at);
+	if (cal.tz != req->app->county.tz) /* the protocol's own zone */
+		buf_addf(out, " z%s", tz_name(cal.tz));
 	/* an earlier recovery's episodes change what "missing_count" counts */
 	for (size_t i = 0; i < cf->nearlier_missing; i++)
 		buf_addf(out, " m%" PRId64, cf->earlier_missing[i]);
 }
 
-/* What deriving cf at now takes from the app and the case: the witness rules, the county's
- * zone, holidays and days, and the youth's birth date (the sealed value opened) */
+/* What deriving cf at now takes from the app and the case: the witness rules, the zone and
+ * holidays of its deadlines (case_calendar), the county's days, and the youth's birth date
+ * (the sealed value opened) */
 static struct casefile_context context_at(struct api_request *req, const struct casefile *cf,
 					  int64_t now)
 {
 	const struct app *app = req->app;
+	struct protocol_calendar cal = case_calendar(req, cf);
 	struct casefile_context ctx = { .witness_rules = app->witness_rules,
 					.tz = app->county.tz,
-					.holidays = app->county.holidays,
-					.nholidays = app->county.nholidays,
+					.deadline_tz = cal.tz,
+					.holidays = cal.holidays,
+					.nholidays = cal.nholidays,
 					.now = now,
 					.safety_review_days = app->cfg.safety_review_days,
 					.advocate_days = app->county.advocate_days,

@@ -36,22 +36,46 @@ static enum sh_code read_file(const char *path, struct buf *out, struct sh_error
 	return SH_OK;
 }
 
-static enum sh_code store_file(struct store *s, const char *path, int64_t now, char *name,
-			       size_t name_size, struct sh_error *err)
+/* Remembers that the file at path holds protocol name (its holiday file is relative to it). */
+static enum sh_code remember_file(struct registry *r, const char *name, const char *path,
+				  struct sh_error *err)
+{
+	struct registry_file *grown = realloc(r->files, (r->nfiles + 1) * sizeof(*grown));
+
+	if (!grown)
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	r->files = grown;
+	if (!(grown[r->nfiles].path = strdup(path)))
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	snprintf(grown[r->nfiles].name, sizeof(grown->name), "%s", name);
+	r->nfiles++;
+	return SH_OK;
+}
+
+static enum sh_code store_file(struct store *s, const char *path, int64_t now, struct registry *r,
+			       char *name, size_t name_size, struct sh_error *err)
 {
 	struct buf text, errors = BUF_INIT;
 	struct protocol *p = NULL;
 	struct put put = { 0 };
+	struct tz *tz = NULL;
+	struct sh_date *days = NULL;
+	size_t ndays;
+	bool has_days;
 	char sha[65];
 	enum sh_code rc;
 
 	buf_init(&text, 4 * 1024 * 1024);
 	if ((rc = read_file(path, &text, err)))
 		goto out;
-	if ((rc = protocol_parse(text.data, text.len, path, &p, &errors))) {
+	if ((rc = protocol_parse(text.data, text.len, path, &p, &errors)) ||
+	    /* its own zone and holiday file, checked before anything is stored */
+	    (rc = protocol_calendar_load(p, path, &tz, &days, &ndays, &has_days, &errors))) {
 		rc = sh_error_set(err, SH_EINVAL, "%s", errors.data);
 		goto out;
 	}
+	if ((rc = remember_file(r, protocol_name(p), path, err)))
+		goto out;
 	shcrypto_hash_hex(text.data, text.len, sha);
 	put.rec.name = protocol_name(p);
 	put.rec.version = protocol_version(p);
@@ -65,6 +89,8 @@ static enum sh_code store_file(struct store *s, const char *path, int64_t now, c
 	log_info("protocol: %s version %s (effective %s) from %s", protocol_name(p),
 		 protocol_version(p), protocol_effective(p), path);
 out:
+	tz_free(tz);
+	free(days);
 	protocol_free(p);
 	buf_release(&text);
 	buf_release(&errors);
@@ -108,7 +134,7 @@ static enum sh_code load_area_entry(struct store *s, const char *entry, size_t l
 				    "protocol_areas: '%.*s' is not AREA[,AREA...]=FILE (entries "
 				    "separated by ';')",
 				    (int)(len > 200 ? 200 : len), entry);
-	if ((rc = store_file(s, file, now, name, sizeof(name), err)))
+	if ((rc = store_file(s, file, now, r, name, sizeof(name), err)))
 		return rc;
 	for (p = entry; p < eq;) {
 		const char *comma = memchr(p, ',', (size_t)(eq - p));
@@ -157,6 +183,30 @@ static enum sh_code load_areas(struct store *s, const char *areas, int64_t now, 
 	return SH_OK;
 }
 
+/* e's own zone and holidays, when its header declares them: the holiday file relative to the
+ * file of its protocol given at this start. A version whose calendar cannot be loaded (its
+ * file not given, the zone not on this system) counts in the county's, said in the log. */
+static void entry_calendar(const struct registry *r, struct registry_entry *e)
+{
+	struct buf errors = BUF_INIT;
+	const char *path = NULL;
+
+	if (!protocol_timezone(e->p) && !protocol_holidays_file(e->p))
+		return;
+	for (size_t i = 0; i < r->nfiles; i++)
+		if (!strcmp(r->files[i].name, protocol_name(e->p)))
+			path = r->files[i].path;
+	if (protocol_holidays_file(e->p) && !path)
+		log_error("protocol: %s version %s names a holiday file, but no file of %s is "
+			  "given: its cases count in the county's holidays",
+			  protocol_name(e->p), protocol_version(e->p), protocol_name(e->p));
+	if (protocol_calendar_load(e->p, path, &e->tz, &e->holidays, &e->nholidays,
+				   &e->has_holidays, &errors))
+		log_error("protocol: %s version %s: its cases count in the county's calendar: %s",
+			  protocol_name(e->p), protocol_version(e->p), errors.data);
+	buf_release(&errors);
+}
+
 enum sh_code registry_load(struct store *s, const char *path, const char *areas, int64_t now,
 			   struct registry *r, struct sh_error *err)
 {
@@ -169,7 +219,7 @@ enum sh_code registry_load(struct store *s, const char *path, const char *areas,
 
 	memset(r, 0, sizeof(*r));
 	if (path && stat(path, &st) == 0 &&
-	    (rc = store_file(s, path, now, r->current, sizeof(r->current), err)))
+	    (rc = store_file(s, path, now, r, r->current, sizeof(r->current), err)))
 		return rc;
 	if ((rc = load_areas(s, areas, now, r, err)))
 		goto out;
@@ -203,6 +253,7 @@ enum sh_code registry_load(struct store *s, const char *path, const char *areas,
 			continue;
 		}
 		buf_release(&errors);
+		entry_calendar(r, e);
 		protocol_describe(e->p, &errors); /* `protocol show`: every condition written out */
 		e->counts_missing = strstr(errors.data, "missing_count") != NULL;
 		e->ends_with_shifts = strstr(errors.data, "shift_end") != NULL;
@@ -227,8 +278,14 @@ out:
 
 void registry_release(struct registry *r)
 {
-	for (size_t i = 0; i < r->n; i++)
+	for (size_t i = 0; i < r->n; i++) {
 		protocol_free(r->e[i].p);
+		tz_free(r->e[i].tz);
+		free(r->e[i].holidays);
+	}
+	for (size_t i = 0; i < r->nfiles; i++)
+		free(r->files[i].path);
+	free(r->files);
 	free(r->e);
 	free(r->areas);
 	memset(r, 0, sizeof(*r));
@@ -314,4 +371,20 @@ const char *registry_step_title_es(const struct registry *r, const char *key)
 				found = protocol_step_title_es(p, j);
 	}
 	return found;
+}
+
+struct protocol_calendar registry_calendar(const struct registry *r, int64_t protocol_id,
+					   const struct tz *tz, const struct sh_date *holidays,
+					   size_t nholidays)
+{
+	const struct registry_entry *e = registry_by_id(r, protocol_id);
+	struct protocol_calendar cal = { tz, holidays, nholidays };
+
+	if (e && e->tz)
+		cal.tz = e->tz;
+	if (e && e->has_holidays) {
+		cal.holidays = e->holidays;
+		cal.nholidays = e->nholidays;
+	}
+	return cal;
 }

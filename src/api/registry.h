@@ -20,6 +20,17 @@ struct registry_entry {
 	bool counts_missing;   /* a "missing_count" condition: needs the youth's earlier episodes */
 	bool ends_with_shifts; /* a "due shift_end" step: needs the rosters' shifts */
 	bool tests_screening;  /* a "screening in" condition: needs the latest screening's level */
+	/* its own calendar ("timezone", "holidays" in its header): NULL / false: the county's */
+	struct tz *tz;
+	struct sh_date *holidays;
+	size_t nholidays;
+	bool has_holidays;
+};
+
+/* A protocol file loaded at this start: its own holiday file is relative to its folder. */
+struct registry_file {
+	char name[96];
+	char *path;
 };
 
 /* An area whose new cases run under another protocol than the default (protocol_areas). */
@@ -34,6 +45,8 @@ struct registry {
 	char current[96];	     /* the protocol name new cases run under (the default) */
 	struct registry_area *areas; /* the areas with a protocol of their own */
 	size_t nareas;
+	struct registry_file *files; /* the files given at this start */
+	size_t nfiles;
 };
 
 /*
@@ -54,6 +67,11 @@ const char *registry_protocol_of(const struct registry *r, const char *area);
 const struct registry_entry *registry_for(const struct registry *r, const char *area,
 					  const struct tz *tz, int64_t t0);
 const struct registry_entry *registry_by_id(const struct registry *r, int64_t id);
+/* The calendar the deadlines of a case pinned to protocol_id count in: the version's own zone
+ * and holidays when its file declares them, else the county's (the other arguments). */
+struct protocol_calendar registry_calendar(const struct registry *r, int64_t protocol_id,
+					   const struct tz *tz, const struct sh_date *holidays,
+					   size_t nholidays);
 /* A step's title in words: a witness item's, else the one of protocol version protocol_id;
  * the key itself when neither knows it. */
 /* Whose witness items a case pinned to p has: p's when it declares them, else the

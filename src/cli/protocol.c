@@ -2,6 +2,7 @@
 #include "lib/common.h"
 #include "cli/cli.h"
 #include "core/protocol.h"
+#include "lib/tz.h"
 
 static const char usage_top[] =
 	"safeharbor protocol check FILE | safeharbor protocol show FILE\n"
@@ -17,11 +18,23 @@ static const char usage_show[] =
 	"  Prints the protocol's name, version and effective date, then one line per step:\n"
 	"  key | title | owner(s) | due rule | conditions | repetition | source.";
 
-/* Loads path, printing its problems on stderr. */
+/* Loads path and checks its own zone and holiday file, printing its problems on stderr. */
 static int load(const char *path, struct protocol **p)
 {
 	struct buf errors = BUF_INIT;
+	struct tz *tz = NULL;
+	struct sh_date *days = NULL;
+	size_t ndays;
+	bool has_days;
 	enum sh_code rc = protocol_load_file(path, p, &errors);
+
+	if (!rc &&
+	    (rc = protocol_calendar_load(*p, path, &tz, &days, &ndays, &has_days, &errors))) {
+		protocol_free(*p);
+		*p = NULL;
+	}
+	tz_free(tz);
+	free(days);
 
 	if (rc) {
 		if (errors.len)

@@ -589,7 +589,8 @@ enum sh_code casefile_derive(struct casefile *cf, const struct casefile_context 
 {
 	struct step_event *se;
 	struct case_facts f = { 0 };
-	struct protocol_calendar cal = { ctx->tz, ctx->holidays, ctx->nholidays };
+	struct protocol_calendar cal = { ctx->deadline_tz ? ctx->deadline_tz : ctx->tz,
+					 ctx->holidays, ctx->nholidays };
 	struct step_status *scratch = NULL;
 	int64_t *hearings;
 	size_t nse, instances, cap, need = 0, ndone_by = 0;

@@ -88,8 +88,11 @@ struct casefile_context {
 	 * before they were in the file): the caller gives the latest version of the same
 	 * protocol that declares them; NULL: none */
 	const struct protocol *witness_protocol;
-	const struct tz *tz;		/* the county's zone */
-	const struct sh_date *holidays; /* its holidays, for business days (protocol.holidays) */
+	const struct tz *tz; /* the county's zone (ages, witness items) */
+	/* the calendar of the protocol's deadlines: the protocol's own zone ("timezone"; NULL:
+	 * tz) and holidays ("holidays", else the county's protocol.holidays) */
+	const struct tz *deadline_tz;
+	const struct sh_date *holidays;
 	size_t nholidays;
 	int64_t now;
 	int safety_review_days; /* a witness's plan is reviewed this long before each hearing */

@@ -135,6 +135,20 @@ enum sh_code protocol_holidays_parse(const char *text, size_t len, const char *f
 				     struct sh_date **out, size_t *n, struct buf *errors);
 enum sh_code protocol_holidays_load(const char *path, struct sh_date **out, size_t *n,
 				    struct buf *errors);
+/*
+ * A protocol's own calendar, from its header: "timezone ZONE" and "holidays FILE" (NULL when
+ * the file declares none: its cases count in the county's zone and holidays).
+ * protocol_calendar_load loads them for the file at path: the zone from the system database
+ * (*tz, NULL when none declared; tz_free it) and the holiday file relative to path's folder
+ * (*days, free() it; *has_days false when none declared, or path is NULL: the zone only).
+ * Problems as "FILE:LINE: message\n" in errors (the protocol file's line, or the holiday
+ * file's), SH_EINVAL.
+ */
+const char *protocol_timezone(const struct protocol *p);
+const char *protocol_holidays_file(const struct protocol *p);
+enum sh_code protocol_calendar_load(const struct protocol *p, const char *path, struct tz **tz,
+				    struct sh_date **days, size_t *n, bool *has_days,
+				    struct buf *errors);
 /* Is local day d a business day (Monday to Friday, not a holiday) in calendar cal (NULL: no
  * holidays)? */
 bool protocol_business_day(const struct protocol_calendar *cal, struct sh_date d);

@@ -161,6 +161,60 @@ enum sh_code protocol_holidays_load(const char *path, struct sh_date **out, size
 	return rc;
 }
 
+const char *protocol_timezone(const struct protocol *p)
+{
+	return p->timezone;
+}
+
+const char *protocol_holidays_file(const struct protocol *p)
+{
+	return p->holidays;
+}
+
+enum sh_code protocol_calendar_load(const struct protocol *p, const char *path, struct tz **tz,
+				    struct sh_date **days, size_t *n, bool *has_days,
+				    struct buf *errors)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct buf why = BUF_INIT;
+	char file[4096];
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	enum sh_code rc = SH_OK;
+
+	*tz = NULL;
+	*days = NULL;
+	*n = 0;
+	*has_days = p->holidays && path;
+	if (p->timezone && tz_load(NULL, p->timezone, tz, &err)) {
+		buf_addf(errors,
+			 "%s:%d: unknown time zone '%s': write an IANA name of the zone database, "
+			 "e.g. America/Chicago\n",
+			 path ? path : p->name, p->timezone_line, p->timezone);
+		rc = SH_EINVAL;
+		goto out;
+	}
+	if (!*has_days)
+		goto out;
+	if (p->holidays[0] == '/' || !slash)
+		snprintf(file, sizeof(file), "%s", p->holidays);
+	else
+		snprintf(file, sizeof(file), "%.*s/%s", (int)(slash - path), path, p->holidays);
+	rc = protocol_holidays_load(file, days, n, &why);
+	if (rc == SH_EINVAL) /* its own FILE:LINE problems */
+		buf_addf(errors, "%s", why.data);
+	else if (rc)
+		buf_addf(errors, "%s:%d: the holiday file: %s", path, p->holidays_line,
+			 why.len ? why.data : "cannot read\n");
+	if (rc) {
+		rc = SH_EINVAL;
+		tz_free(*tz);
+		*tz = NULL;
+	}
+out:
+	buf_release(&why);
+	return rc;
+}
+
 bool protocol_business_day(const struct protocol_calendar *cal, struct sh_date d)
 {
 	int64_t days = timefmt_days_from_civil(d.year, d.month, d.day);

@@ -175,6 +175,10 @@ struct protocol {
 	const char *name;
 	const char *version;
 	const char *effective;
+	/* "timezone ZONE" and "holidays FILE" (relative to the file's folder), on their lines;
+	 * NULL: the county's */
+	const char *timezone, *holidays;
+	int timezone_line, holidays_line;
 	const char *source;
 	struct pstep *steps;
 	size_t nsteps;

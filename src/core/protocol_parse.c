@@ -747,6 +747,45 @@ static void finish_step(struct parser *ps)
 	}
 }
 
+/* "timezone ZONE": an IANA name, checked against the zone database when the file is
+ * loaded (protocol_calendar_load) */
+static void d_timezone(struct parser *ps, const char *rest)
+{
+	size_t n =
+		strspn(rest, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_-+.");
+
+	if (ps->p->timezone_line) {
+		perr(ps, ps->line, "duplicate 'timezone' line (first on line %d)",
+		     ps->p->timezone_line);
+		return;
+	}
+	ps->p->timezone_line = ps->line;
+	if (!*rest || rest[n] || n > 64 || *rest == '/' || strstr(rest, "..")) {
+		perr(ps, ps->line,
+		     "the time zone must be one IANA name such as America/Chicago, not '%.40s'",
+		     rest);
+		return;
+	}
+	ps->p->timezone = pstrdup(ps, rest);
+}
+
+/* "holidays FILE": a holiday file, relative to the protocol file's folder */
+static void d_holidays(struct parser *ps, const char *rest)
+{
+	if (ps->p->holidays_line) {
+		perr(ps, ps->line, "duplicate 'holidays' line (first on line %d)",
+		     ps->p->holidays_line);
+		return;
+	}
+	ps->p->holidays_line = ps->line;
+	if (!*rest || strlen(rest) > 1024) {
+		perr(ps, ps->line,
+		     "'holidays' needs the path of a holiday file (at most 1024 bytes)");
+		return;
+	}
+	ps->p->holidays = pstrdup(ps, rest);
+}
+
 static void d_protocol(struct parser *ps, const char *rest)
 {
 	if (ps->name_line) {
@@ -1486,6 +1525,7 @@ static const struct directive {
 } directives[] = {
 	{ "protocol", IN_HEADER, d_protocol },	    { "version", IN_HEADER, d_version },
 	{ "effective", IN_HEADER, d_effective },    { "kind", IN_HEADER, d_kind },
+	{ "timezone", IN_HEADER, d_timezone },	    { "holidays", IN_HEADER, d_holidays },
 	{ "step", ANYWHERE, d_step, d_step },	    { "witness", ANYWHERE, d_witness, d_witness },
 	{ "title", IN_STEP, d_title, d_title },	    { "title_es", IN_STEP, d_title_es, d_title_es },
 	{ "owner", IN_STEP, d_owner, w_owner },	    { "co_owner", IN_STEP, d_co_owner, w_co_owner },
@@ -1536,7 +1576,8 @@ static void parse_line(struct parser *ps, const char *s, size_t n)
 			d = &directives[i];
 	if (!d) {
 		perr(ps, ps->line,
-		     "unknown directive '%.40s' (expected protocol, version, effective, kind, "
+		     "unknown directive '%.40s' (expected protocol, version, effective, timezone, "
+		     "holidays, kind, "
 		     "source, step, witness, title, title_es, owner, co_owner, notify, due, when, "
 		     "not before, done by or repeat)",
 		     text);

@@ -3,6 +3,9 @@
 // when the mapping changes; the files are checked at start.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startCounty, serve, makeClient, identify, cli, countyDate, invite } from './harness.mjs';
 
 const SF = 'protocols/sf-csec-mdt.protocol';
@@ -81,6 +84,13 @@ test('a case keeps its protocol when the mapping changes; new cases follow the n
 test('serve refuses a mapping whose file does not parse (FILE:LINE) or that is malformed, and starts nothing', async () => {
   const srv = await startCounty();
   assert.equal(await srv.stop({ keep: true }), 0);
+  const dir = mkdtempSync(join(tmpdir(), 'sh-zone-'));
+  const zoned = { zone: join(dir, 'zone.protocol'), days: join(dir, 'days.protocol') };
+  const header = (zone, days) => `protocol zoned\nversion 1\neffective 2026-01-01\ntimezone ${zone}\nholidays ${days}\n` +
+    'step a\n  title A\n  owner law_enforcement\n  due identified + 1bd\n  source synthetic\n';
+  writeFileSync(join(dir, 'ok.holidays'), '2026-11-26 Thanksgiving Day\n');
+  writeFileSync(zoned.zone, header('America/Springfield', 'ok.holidays'));
+  writeFileSync(zoned.days, header('America/Chicago', 'none.holidays'));
   try {
     const bad = 'tests/protocols/bad/age-contradiction.protocol';
     const cases = [
@@ -89,6 +99,8 @@ test('serve refuses a mapping whose file does not parse (FILE:LINE) or that is m
       [`Long Beach=${SF}`, "protocol_areas: 'Long Beach' is not an area code"],
       [`long_beach=${SF};long_beach,compton=${SF}`, 'protocol_areas: area long_beach is given twice'],
       ['long_beach=/nonexistent/x.protocol', '/nonexistent/x.protocol'],
+      [`long_beach=${zoned.zone}`, `${zoned.zone}:4: unknown time zone 'America/Springfield'`],
+      [`long_beach=${zoned.days}`, `${zoned.days}:5: the holiday file: `],
     ];
     for (const [areas, message] of cases) {
       const r = cli(['serve', '--db', srv.db, '--listen', '127.0.0.1:0', '--protocol-areas', areas]);
@@ -98,7 +110,42 @@ test('serve refuses a mapping whose file does not parse (FILE:LINE) or that is m
     }
   } finally {
     srv.cleanup();
+    rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("each case's deadlines count in its protocol's own zone and holidays: Texas (Central, its holidays) beside LA (the county's)", async () => {
+  await withLongBeach(TX, async (srv) => {
+    // 07:00 UTC on Wednesday 2026-11-25: 01:00 that Wednesday in Chicago, still 23:00 on
+    // Tuesday the 24th in Los Angeles (the county's zone); Thursday 26 and Friday 27 are
+    // Texas state holidays (protocols/holidays/texas-state-2026.holidays), and the county
+    // has no holiday file
+    const at = '2026-11-25T07:00:00Z';
+    const le2 = srv.as('le2');
+    const tx = await identify(le2, { area: 'long_beach', identified_at: plus(at, -3600) });
+    assert.equal(tx.status, 201, tx.text);
+    assert.equal(tx.json.protocol.name, 'tx-dfps-care-coordination');
+    for (const body of [{ type: 'missing_start', at: plus(at, -1800) }, { type: 'missing_end', at }]) {
+      const r = await le2.post(`/api/v1/cases/${tx.json.id}/events`, body);
+      assert.equal(r.status, 201, r.text);
+    }
+    const c = (await le2.get(`/api/v1/cases/${tx.json.id}`)).json;
+    // "by 7 pm the next calendar day": Thursday 26 at 19:00 CST (in the county's zone it
+    // would be Wednesday 25 at 19:00 PST, 2026-11-26T03:00:00Z)
+    assert.equal(step(c, 'placement_status_updated').due_at, '2026-11-27T01:00:00Z');
+    // "on the first business day": after Wednesday, skipping the two holidays and the
+    // weekend, the end of Monday 30 in Chicago (the county's calendar: the end of Wednesday
+    // 25 in Los Angeles, 2026-11-26T07:59:59Z)
+    assert.equal(step(c, 'on_call_tasks_confirmed').due_at, '2026-12-01T05:59:59Z');
+    // within two business days: the end of Tuesday, December 1st, Central time
+    assert.equal(step(c, 'first_business_days_tasks').due_at, '2026-12-02T05:59:59Z');
+
+    // the default area in the same server: LA's protocol, in the county's zone
+    const la = await identify(srv.as('le'), { area: 'compton', identified_at: at });
+    assert.equal(la.status, 201, la.text);
+    assert.equal(la.json.protocol.name, 'la-county-frp');
+    assert.equal(step(la.json, 'hotline_report').due_at, plus(at, 30 * 60));
+  });
 });
 
 test('the Board report gives every figure per protocol as well as the total when several are in use', async () => {

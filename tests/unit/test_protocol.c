@@ -2050,6 +2050,83 @@ static void bad_corpus(void **state)
 	free(names);
 }
 
+/* A header with this zone and a holiday file that does not exist is refused with want. */
+static void calendar_refused(const char *zone, const char *want)
+{
+	char text[256];
+	struct buf errors = BUF_INIT;
+	struct protocol *p;
+	struct tz *tz = NULL;
+	struct sh_date *days = NULL;
+	size_t n;
+	bool has_days;
+
+	snprintf(text, sizeof(text),
+		 "protocol z\nversion 1\neffective 2026-01-01\ntimezone %s\nholidays "
+		 "none.holidays\nstep a\n  title A\n  owner advocacy\n  due identified + 1bd\n",
+		 zone);
+	p = parse_ok(text);
+	assert_int_equal(
+		protocol_calendar_load(p, "x/z.protocol", &tz, &days, &n, &has_days, &errors),
+		SH_EINVAL);
+	if (!strstr(errors.data, want))
+		fail_msg("expected %s, got %s", want, errors.data);
+	assert_null(tz);
+	assert_null(days);
+	protocol_free(p);
+	buf_release(&errors);
+}
+
+/* A file's own calendar ("timezone", "holidays"): loaded next to the file, checked with the
+ * file's line; none declared: the county's (NULL). */
+static void own_calendar(void **state)
+{
+	struct buf errors = BUF_INIT;
+	struct protocol *p = NULL;
+	struct tz *tz = NULL;
+	struct sh_date *days = NULL, *want = NULL;
+	size_t n = 0, nwant = 0;
+	bool has_days = true;
+
+	UNUSED(state);
+	if (protocol_load_file(TX_FILE, &p, &errors) ||
+	    protocol_calendar_load(p, TX_FILE, &tz, &days, &n, &has_days, &errors) ||
+	    protocol_holidays_load("protocols/holidays/texas-state-2026.holidays", &want, &nwant,
+				   &errors))
+		fail_msg("%s", errors.data);
+	assert_string_equal(protocol_timezone(p), "America/Chicago");
+	assert_string_equal(tz_name(tz), "America/Chicago");
+	assert_true(has_days);
+	assert_int_equal(n, nwant);
+	assert_memory_equal(days, want, n * sizeof(*days));
+	tz_free(tz);
+	free(days);
+	/* without the file's path (a stored version no file is given for): the zone only */
+	assert_int_equal(protocol_calendar_load(p, NULL, &tz, &days, &n, &has_days, &errors),
+			 SH_OK);
+	assert_non_null(tz);
+	assert_false(has_days);
+	assert_null(days);
+	tz_free(tz);
+	protocol_free(p);
+
+	calendar_refused("America/Nowhere", "x/z.protocol:4: unknown time zone 'America/Nowhere'");
+	calendar_refused("UTC", "x/z.protocol:5: the holiday file: x/none.holidays");
+	/* the county's: nothing declared */
+	p = parse_ok("protocol z\nversion 1\neffective 2026-01-01\nstep a\n  title A\n  owner "
+		     "advocacy\n  due identified + 1bd\n");
+	assert_int_equal(
+		protocol_calendar_load(p, "x/z.protocol", &tz, &days, &n, &has_days, &errors),
+		SH_OK);
+	assert_null(protocol_timezone(p));
+	assert_null(protocol_holidays_file(p));
+	assert_null(tz);
+	assert_false(has_days);
+	protocol_free(p);
+	free(want);
+	buf_release(&errors);
+}
+
 static void good_corpus(void **state)
 {
 	static const char *const files[] = { LA_FILE,
@@ -2175,6 +2252,7 @@ int main(void)
 		cmocka_unit_test(repeating_steps),
 		cmocka_unit_test(outcome_branches),
 		cmocka_unit_test(tx_recovery_scenario),
+		cmocka_unit_test(own_calendar),
 		cmocka_unit_test(sf_mdt_scenario),
 		cmocka_unit_test(wa_missing_scenario),
 		cmocka_unit_test(shift_end_deadlines),
