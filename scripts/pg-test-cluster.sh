@@ -3,18 +3,30 @@
 #   scripts/pg-test-cluster.sh start   initdb into build/pg-test/ (once) and start it
 #   scripts/pg-test-cluster.sh url     the libpq URI of its test database
 #   scripts/pg-test-cluster.sh stop    stop it (nothing left running); the folder stays
+#                                      (but for one under /tmp, below)
 #   scripts/pg-test-cluster.sh remove  stop it and delete the folder
 # No TCP listener: the Unix socket in the cluster folder only, trust authentication on it
 # (only users of this machine who can reach the folder can connect). fsync stays on: the
 # tests check durability. Run as root, the server runs as the unprivileged user `postgres`
-# (made by Debian's package), which then owns the folder. Every command is idempotent.
-# PG_TEST_DIR overrides the folder.
+# (made by Debian's package), which then owns the folder; when `postgres` cannot reach
+# build/pg-test (a clone in a home folder only root may enter, as CI's), the cluster lives
+# in a folder made by mktemp under /tmp instead, named in build/pg-test/cluster and
+# removed at stop. Every command is idempotent. PG_TEST_DIR overrides build/pg-test.
 set -eu
 
 cd "$(dirname "$0")/.."
-DIR="${PG_TEST_DIR:-$PWD/build/pg-test}"
-DATA="$DIR/data"
+DIR="${PG_TEST_DIR:-build/pg-test}"
+case "$DIR" in /*) ;; *) DIR="$PWD/$DIR" ;; esac
 DB=safeharbor_test
+
+# the cluster's folder (data, socket, server log): DIR, or the one under /tmp named in it
+cluster() {
+	if [ -s "$DIR/cluster" ]; then
+		cat "$DIR/cluster"
+	else
+		echo "$DIR"
+	fi
+}
 
 bindir() {
 	for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
@@ -30,7 +42,8 @@ bindir() {
 # as the unprivileged user when root; else as ourselves
 as_owner() {
 	if [ "$(id -u)" -eq 0 ]; then
-		runuser -u postgres -- "$@"
+		# from / : postgres may not enter the working folder
+		(cd / && runuser -u postgres -- "$@")
 	else
 		"$@"
 	fi
@@ -45,10 +58,11 @@ port() {
 }
 
 url() {
-	echo "postgresql:///$DB?host=$DIR&port=$(port)&user=postgres"
+	echo "postgresql:///$DB?host=$(cluster)&port=$(port)&user=postgres"
 }
 
 running() {
+	DATA="$(cluster)/data"
 	[ -d "$DATA" ] && as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1
 }
 
@@ -60,9 +74,16 @@ start() {
 			exit 1
 		}
 		chown postgres: "$DIR"
+		if ! as_owner test -w "$(cluster)"; then
+			# postgres cannot reach it (a parent folder it may not enter; namei -l shows)
+			rm -f "$DIR/cluster"
+			mktemp -d /tmp/safeharbor-pg-test.XXXXXX >"$DIR/cluster"
+			chown postgres: "$(cluster)"
+		fi
 	fi
 	port >/dev/null
-	[ "$(id -u)" -eq 0 ] && chown postgres: "$DIR/port"
+	CL=$(cluster)
+	DATA="$CL/data"
 	if [ ! -f "$DATA/PG_VERSION" ]; then
 		rm -rf "$DATA"
 		as_owner "$BIN/initdb" -D "$DATA" --locale=C -E UTF8 --auth=trust -U postgres >"$DIR/initdb.log" 2>&1 || {
@@ -72,7 +93,7 @@ start() {
 		cat >>"$DATA/postgresql.conf" <<EOF
 # scripts/pg-test-cluster.sh: the socket in the cluster folder, no TCP
 listen_addresses = ''
-unix_socket_directories = '$DIR'
+unix_socket_directories = '$CL'
 port = $(port)
 fsync = on
 synchronous_commit = on
@@ -82,20 +103,23 @@ EOF
 		printf 'local all all trust\n' >"$DATA/pg_hba.conf"
 	fi
 	if ! running; then
-		as_owner "$BIN/pg_ctl" -D "$DATA" -l "$DIR/server.log" -w -t 60 start >/dev/null || {
-			tail -n 20 "$DIR/server.log" >&2
+		as_owner "$BIN/pg_ctl" -D "$DATA" -l "$CL/server.log" -w -t 60 start >/dev/null || {
+			tail -n 20 "$CL/server.log" >&2
 			exit 1
 		}
 	fi
-	if ! as_owner "$BIN/psql" -h "$DIR" -p "$(port)" -U postgres -d postgres -tAc \
+	if ! as_owner "$BIN/psql" -h "$CL" -p "$(port)" -U postgres -d postgres -tAc \
 		"SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
-		as_owner "$BIN/createdb" -h "$DIR" -p "$(port)" -U postgres "$DB"
+		as_owner "$BIN/createdb" -h "$CL" -p "$(port)" -U postgres "$DB"
 	fi
 }
 
 stop() {
 	if running; then
 		as_owner "$BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null
+	fi
+	if [ -s "$DIR/cluster" ]; then
+		rm -rf "$(cluster)" "$DIR/cluster"
 	fi
 }
 

@@ -369,6 +369,65 @@ static const char baseline[] =
 	"  created_at BIGINT NOT NULL,"
 	"  used_at BIGINT NOT NULL DEFAULT 0);";
 
+/* 16: the stability figures' events, as SQLite's migration 16 (sqlite_schema.c says what
+ * and why): the same table and indexes, kept by two trigger functions in the transaction
+ * of every event written (an event of these types adds its row; an amending entry
+ * removes the row of the entry it amends), filled from the existing events in one
+ * statement. SQLite's ANY columns are BIGINT here: json_extract gives a JSON true or
+ * false as 1 or 0 and an integer as itself, and so does sh_json_int; anything else is
+ * NULL (the figures count only 1). A data text that is not JSON gives NULL fields
+ * (sh_jsonb) rather than refusing the event, as SQLite's json_valid. */
+/* clang-format off */
+#define SE_CHECK(e, field) \
+	"CASE WHEN " e ".type = 'stability_check' THEN sh_json_int(j.d -> '" field "') END"
+#define SE_DETAINED(e)                                                                           \
+	"CASE WHEN " e ".type = 'placement' THEN ((j.d ->> 'setting') = 'detention'"            \
+	" OR coalesce(sh_json_int(j.d -> 'detention'), 0) = 1)::int END"
+#define STABILITY_EVENTS_INSERT(e, from_where)                                                   \
+	"INSERT INTO stability_events(event_id, case_id, youth_id, type, at, stable,"            \
+	" safe_placement, engaged, detained)"                                                    \
+	" SELECT " e ".id, " e ".case_id, c.youth_id, " e ".type, " e ".at, "                    \
+	SE_CHECK(e, "stable") ", " SE_CHECK(e, "safe_placement") ", " SE_CHECK(e, "engaged") ", " \
+	SE_DETAINED(e) " " from_where
+#define STABILITY_TYPES "('stability_check', 'missing_start', 'missing_end', 'placement')"
+
+static const char migration_16[] =
+	"CREATE TABLE stability_events ("
+	"  event_id BIGINT PRIMARY KEY REFERENCES events(id),"
+	"  case_id" T " NOT NULL REFERENCES cases(id),"
+	"  youth_id BIGINT NOT NULL,"
+	"  type" T " NOT NULL,"
+	"  at BIGINT NOT NULL,"
+	"  stable BIGINT,"
+	"  safe_placement BIGINT,"
+	"  engaged BIGINT,"
+	"  detained BIGINT);"
+	"CREATE INDEX stability_events_case ON stability_events(case_id, type, at);"
+	"CREATE INDEX stability_events_youth ON stability_events(youth_id, type, at);"
+	/* the data text as JSON, NULL when it is not JSON */
+	"CREATE FUNCTION sh_jsonb(t text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $f$"
+	" BEGIN RETURN t::jsonb; EXCEPTION WHEN others THEN RETURN NULL; END $f$;"
+	/* a JSON value as json_extract gives it when that is an integer, else NULL */
+	"CREATE FUNCTION sh_json_int(v jsonb) RETURNS bigint LANGUAGE sql IMMUTABLE AS $f$"
+	" SELECT CASE jsonb_typeof(v) WHEN 'boolean' THEN (v = 'true'::jsonb)::int::bigint"
+	"  WHEN 'number' THEN CASE WHEN (v #>> '{}')::numeric = trunc((v #>> '{}')::numeric)"
+	"   AND abs((v #>> '{}')::numeric) < 9e18 THEN (v #>> '{}')::numeric::bigint END END $f$;"
+	"CREATE FUNCTION stability_events_add() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN "
+	STABILITY_EVENTS_INSERT("NEW", "FROM cases c CROSS JOIN sh_jsonb(NEW.data) AS j(d)"
+				       " WHERE c.id = NEW.case_id") ";"
+	" RETURN NULL; END $f$;"
+	"CREATE TRIGGER stability_events_add AFTER INSERT ON events FOR EACH ROW"
+	" WHEN (NEW.type IN " STABILITY_TYPES ") EXECUTE FUNCTION stability_events_add();"
+	"CREATE FUNCTION stability_events_amended() RETURNS trigger LANGUAGE plpgsql AS $f$"
+	" BEGIN DELETE FROM stability_events WHERE event_id = NEW.amends; RETURN NULL; END $f$;"
+	"CREATE TRIGGER stability_events_amended AFTER INSERT ON events FOR EACH ROW"
+	" WHEN (NEW.amends IS NOT NULL) EXECUTE FUNCTION stability_events_amended();"
+	/* the fill */
+	STABILITY_EVENTS_INSERT("e", "FROM events e JOIN cases c ON c.id = e.case_id"
+				     " CROSS JOIN sh_jsonb(e.data) AS j(d) WHERE e.type IN " STABILITY_TYPES
+				     " AND NOT EXISTS (SELECT 1 FROM events a WHERE a.amends = e.id)") ";";
+/* clang-format on */
+
 /* index version - 1; NULL below the baseline (an empty database starts at it) */
 static const char *const migrations[] = {
 	NULL,
@@ -387,6 +446,7 @@ static const char *const migrations[] = {
 	NULL,
 	/* 15: the baseline */
 	baseline,
+	migration_16,
 };
 
 int pg_schema_count(void)

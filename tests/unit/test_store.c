@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <sqlite3.h>
+#include "lib/buf.h"
 #include "store/audit_chain.h"
 #include "store/store.h"
 #include "testdb.h"
@@ -915,6 +916,144 @@ static enum sh_code every_other(struct store_conn *c, void *arg, struct sh_error
 	return store_user_set_disabled(c, u.id, true, 200, err);
 }
 
+/* Schema 16's stability_events, kept by the triggers and filled by the migration: the
+ * checks, missing-from-care events and placements no entry amends, with the figures'
+ * fields (NULL when the data is not JSON) */
+static enum sh_code stability_timeline(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	static const struct {
+		const char *type, *data;
+		int64_t at, amends;
+	} evs[] = {
+		{ "stability_check", "{\"stable\":true,\"safe_placement\":false}", 200, 0 },
+		{ "stability_check", "{\"stable\":false,\"engaged\":true}", 300, 0 },
+		{ "stability_check", "{\"stable\":true,\"engaged\":true}", 300, 2 }, /* amends 2 */
+		{ "missing_start", "{}", 400, 0 },
+		{ "missing_end", "{}", 500, 0 },
+		{ "placement", "{\"setting\":\"detention\"}", 600, 0 },
+		{ "placement", "{\"setting\":\"foster\",\"detention\":false}", 700, 0 },
+		{ "placement", "{\"setting\":\"foster\",\"detention\":true}", 800, 0 },
+		{ "note", "{\"stable\":true}", 900, 0 },
+		{ "note", "{}", 950, 6 }, /* amends the detention placement */
+		{ "stability_check", "not json", 1000, 0 },
+	};
+	enum sh_code rc;
+
+	UNUSED(arg);
+	if ((rc = make_case(c, NULL, err)))
+		return rc;
+	for (size_t i = 0; i < ARRAY_SIZE(evs); i++) {
+		struct event_rec ev = { .case_id = "SH-STEPS",
+					.type = evs[i].type,
+					.section = "le",
+					.at = evs[i].at,
+					.recorded_at = evs[i].at,
+					.user_id = 1,
+					.agency_id = 1,
+					.amends = evs[i].amends,
+					.data = evs[i].data };
+		if ((rc = store_event_insert(c, &ev, err)))
+			return rc;
+	}
+	return SH_OK;
+}
+
+#define STABILITY_ROWS                                                                            \
+	"SELECT event_id, case_id, youth_id, type, at, stable, safe_placement, engaged, detained" \
+	" FROM stability_events ORDER BY event_id"
+
+/* the stability_events rows, one line each (- for NULL), read through the backend's own
+ * client */
+static void stability_rows(struct buf *out)
+{
+	buf_reset(out);
+	if (db.pg) {
+		PGconn *pg = PQconnectdb(db.path);
+		PGresult *res = PQexec(pg, STABILITY_ROWS);
+
+		assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+		for (int r = 0; r < PQntuples(res); r++)
+			for (int i = 0; i < PQnfields(res); i++)
+				buf_addf(out, "%s%c",
+					 PQgetisnull(res, r, i) ? "-" : PQgetvalue(res, r, i),
+					 i + 1 < PQnfields(res) ? '|' : '\n');
+		PQclear(res);
+		PQfinish(pg);
+		return;
+	}
+	sqlite3 *sq;
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_open(db.path, &sq), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(sq, STABILITY_ROWS, -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		for (int i = 0; i < sqlite3_column_count(st); i++) {
+			const unsigned char *v = sqlite3_column_text(st, i);
+			buf_addf(out, "%s%c", v ? (const char *)v : "-",
+				 i + 1 < sqlite3_column_count(st) ? '|' : '\n');
+		}
+	sqlite3_finalize(st);
+	sqlite3_close(sq);
+}
+
+/* back to schema 15, as a database written before migration 16 */
+static void drop_stability_events(void)
+{
+	if (db.pg) {
+		PGconn *pg = PQconnectdb(db.path);
+		PGresult *res =
+			PQexec(pg, "DROP TABLE stability_events;"
+				   "DROP FUNCTION stability_events_add() CASCADE;"
+				   "DROP FUNCTION stability_events_amended() CASCADE;"
+				   "DROP FUNCTION sh_jsonb(text); DROP FUNCTION sh_json_int(jsonb);"
+				   "UPDATE safeharbor_schema SET version = 15");
+
+		assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+		PQclear(res);
+		PQfinish(pg);
+		return;
+	}
+	sqlite3 *sq;
+
+	assert_int_equal(sqlite3_open(db.path, &sq), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(sq,
+			     "DROP TABLE stability_events; DROP TRIGGER stability_events_add;"
+			     "DROP TRIGGER stability_events_amended; PRAGMA user_version = 15",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(sq);
+}
+
+static void stability_events_kept_and_filled(void **state)
+{
+	static const char want[] = "1|SH-STEPS|1|stability_check|200|1|0|-|-\n"
+				   "3|SH-STEPS|1|stability_check|300|1|-|1|-\n"
+				   "4|SH-STEPS|1|missing_start|400|-|-|-|-\n"
+				   "5|SH-STEPS|1|missing_end|500|-|-|-|-\n"
+				   "7|SH-STEPS|1|placement|700|-|-|-|0\n"
+				   "8|SH-STEPS|1|placement|800|-|-|-|1\n"
+				   "11|SH-STEPS|1|stability_check|1000|-|-|-|-\n";
+	struct sh_error err = SH_ERROR_INIT;
+	struct buf got = BUF_INIT;
+	struct store *s = open_store(true);
+
+	UNUSED(state);
+	if (store_write(s, stability_timeline, NULL, &err))
+		fail_msg("%s", err.detail);
+	store_close(s);
+	stability_rows(&got);
+	assert_string_equal(got.data, want);
+	/* a database of schema 15 with this timeline: migration 16 fills the same rows */
+	drop_stability_events();
+	s = open_store(true);
+	assert_int_equal(store_schema_version(s), 16);
+	store_close(s);
+	stability_rows(&got);
+	assert_string_equal(got.data, want);
+	buf_release(&got);
+}
+
 static void every_other_operation_runs(void **state)
 {
 	struct sh_error err = SH_ERROR_INIT;
@@ -949,6 +1088,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(finding_cases, setup, teardown),
 		cmocka_unit_test_setup_teardown(sealing_and_retention, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_other_operation_runs, setup, teardown),
+		cmocka_unit_test_setup_teardown(stability_events_kept_and_filled, setup, teardown),
 	};
 	int failed = cmocka_run_group_tests_name("store (sqlite)", sqlite_only, NULL, NULL);
 
