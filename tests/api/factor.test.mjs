@@ -48,7 +48,7 @@ test('a supervisor signed in with the password alone reaches nothing but the set
   assertProblem(bad, 422, 'code');
   assert.equal(sql("SELECT totp_enrolled_at FROM users WHERE username = 'cw_sup'"), '0');
   // the right one finishes signing in with a new session and shows ten recovery codes once
-  const step = stepNow() - 1;
+  const step = stepNow(); // the current step: accepted for 30 s at least (now - 1 may lapse mid-request)
   const ok = await c.post('/api/v1/me/totp/confirm', { code: totpAt(t.json.secret, step) });
   assert.equal(ok.status, 200, ok.text);
   rememberSecret(srv.url, 'cw_sup', t.json.secret, step);
@@ -109,7 +109,7 @@ test('a recovery code signs in once and is counted off', async () => {
   const { c, r } = await passwordOnly('le_sup');
   assert.equal(r.json.signin, 'enrol');
   const t = await c.post('/api/v1/me/totp', {});
-  const step = stepNow() - 1;
+  const step = stepNow(); // the current step: accepted for 30 s at least (now - 1 may lapse mid-request)
   const done = await c.post('/api/v1/me/totp/confirm', { code: totpAt(t.json.secret, step) });
   rememberSecret(srv.url, 'le_sup', t.json.secret, step);
   const [code] = done.json.recovery_codes;
@@ -169,7 +169,7 @@ test('a member may set up an authenticator app, and then gives its code', async 
   assert.equal(sql("SELECT count(*) FROM users WHERE username = 'mh' AND totp_secret IS NOT NULL"), '0', 'nothing written');
   const t = await c.post('/api/v1/me/totp', { password: PASSWORD });
   assert.equal(t.status, 200, t.text);
-  const step = stepNow() - 1;
+  const step = stepNow(); // the current step: accepted for 30 s at least (now - 1 may lapse mid-request)
   const done = await c.post('/api/v1/me/totp/confirm', { code: totpAt(t.json.secret, step) });
   assert.equal(done.status, 200, done.text);
   assert.equal(done.json.recovery_codes.length, 10);

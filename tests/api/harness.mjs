@@ -369,7 +369,7 @@ export async function signInApi(url, username, password = PASSWORD) {
   if (r.json.signin === 'enrol') {
     const t = await c.post('/api/v1/me/totp', {});
     assert.equal(t.status, 200, t.text);
-    const step = stepNow() - 1;
+    const step = stepNow(); // the current step: accepted for 30 s at least (now - 1 may lapse mid-request)
     r = await c.post('/api/v1/me/totp/confirm', { code: totpAt(t.json.secret, step) });
     assert.equal(r.status, 200, r.text);
     rememberSecret(url, username, t.json.secret, step);

@@ -74,7 +74,7 @@ export async function signIn(page, username, password, w = SIGNIN_WORDS.en) {
     await page.getByRole('button', { name: w.cont }).click();
   } else if (await enrol.isVisible()) {
     const secret = (await page.locator('.totp-secret').textContent()).replace(/\s/g, '');
-    const step = stepNow() - 1;
+    const step = stepNow(); // the current step: accepted for 30 s at least (now - 1 may lapse mid-request)
     await page.getByLabel(w.fromApp).fill(totpAt(secret, step));
     await page.getByRole('button', { name: w.confirm }).click();
     await page.getByRole('heading', { name: w.recovery }).waitFor();

@@ -37,7 +37,7 @@ test('a supervisor sets up an authenticator app on a phone at the first sign-in,
   await page.getByLabel('Code from the app').fill(String((Number(totpAt(secret, stepNow())) + 1) % 1e6).padStart(6, '0'));
   await page.getByRole('button', { name: 'Confirm' }).click();
   await page.locator('[data-field="code"] .msg.error').waitFor();
-  const step = stepNow() - 1;
+  const step = stepNow(); // the current step: accepted for 30 s at least (now - 1 may lapse mid-request)
   await page.getByLabel('Code from the app').fill(totpAt(secret, step));
   await page.getByRole('button', { name: 'Confirm' }).click();
   await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
