@@ -577,7 +577,9 @@ static int run_sub(const struct cli_table *tb, struct cli_ctx *x, int argc, char
 		return cli_usage_error(tb->usage, "unexpected argument '%s'", argv[optind]);
 	if (sub->check && (code = sub->check(x)))
 		return code;
-	if (!(rc = cli_open_store(&x->t, &x->s, &err)))
+	if (!(rc = sub->keys
+			   ? cli_open_keyed(&x->t, sub->keys == CLI_KEYS_ADOPT, &x->s, &x->k, &err)
+			   : cli_open_store(&x->t, &x->s, &err)))
 		rc = sub->run(x, &err);
 	return rc ? cli_fail(&err) : EXIT_OK;
 }
@@ -587,12 +589,14 @@ int cli_run_table(const struct cli_table *tb, int argc, char **argv)
 	struct cli_ctx x = { .usage = tb->usage, .a = ARENA_INIT };
 	int code;
 
-	if (!(x.opts = calloc(1, tb->opts_size))) {
+	if (!(x.opts = calloc(1, tb->opts_size ? tb->opts_size : 1))) {
 		fprintf(stderr, "safeharbor: out of memory\n");
 		return EXIT_FAIL;
 	}
 	code = run_sub(tb, &x, argc, argv);
 	store_close(x.s);
+	if (x.k.keys)
+		shcrypto_keys_release(&x.k);
 	arena_release(&x.a);
 	cli_target_release(&x.t);
 	/* a password may be among the options */

@@ -56,8 +56,7 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-enum sh_code ticker_start(const struct ticker_options *o, struct ticker **out,
-			  struct sh_error *err)
+enum sh_code ticker_start(const struct ticker_options *o, struct ticker **out, struct sh_error *err)
 {
 	struct ticker *t = calloc(1, sizeof(*t));
 	pthread_condattr_t ca;

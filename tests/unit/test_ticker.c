@@ -86,9 +86,9 @@ static struct ticker *start(struct probe *p, int threads, int64_t first_ms)
 	struct sh_error err = SH_ERROR_INIT;
 	struct ticker *t = NULL;
 
-	assert_int_equal(ticker_start(&(struct ticker_options){ run, p, threads, first_ms }, &t,
-				      &err),
-			 SH_OK);
+	assert_int_equal(
+		ticker_start(&(struct ticker_options){ run, p, threads, first_ms }, &t, &err),
+		SH_OK);
 	return t;
 }
 
@@ -121,8 +121,9 @@ static void the_run_chooses_the_next_wait(void **state)
 		p.next_ms[i] = -1; /* again at once */
 	p.next_ms[4] = 1;
 	t = start(&p, 1, 0);
-	wait_runs(&p, 6); /* the sixth follows a wait of 1 ms; then an hour */
-	assert_true(ticker_runs(t) >= 5); /* counted once each returned */
+	/* the sixth follows a wait of 1 ms; then an hour; each is counted once it returned */
+	wait_runs(&p, 6);
+	assert_true(ticker_runs(t) >= 5);
 	ticker_stop(t);
 	assert_int_equal(p.runs, 6);
 	assert_int_equal(ticker_runs(NULL), 0);
