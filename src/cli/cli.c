@@ -108,40 +108,37 @@ const char *cli_subcommand(int *argc, char ***argv, const char *const *subs, con
 	return NULL;
 }
 
-/* The user or agency of that name, for commands that take names; "no user named 'x'"
- * (a failure, exit 1) when there is none. */
-enum sh_code cli_find_user(struct store *s, const char *name, struct arena *a, struct user_rec *u,
-			   struct sh_error *err)
+/* The user (agency when agency) of that name, for commands that take names; "no user named
+ * 'x'" (a failure, exit 1) when there is none. */
+static enum sh_code find_named(struct store *s, bool agency, const char *name, struct arena *a,
+			       void *out, struct sh_error *err)
 {
 	struct store_conn *c;
 	enum sh_code rc = store_read_begin(s, &c, err);
 
 	if (rc)
 		return rc;
-	rc = store_user_get(c, 0, name, a, u, err);
+	rc = agency ? store_agency_get(c, 0, name, a, out, err)
+		    : store_user_get(c, 0, name, a, out, err);
 	store_read_end(c);
 	if (rc == SH_ENOTFOUND) {
 		sh_error_init(err);
-		rc = sh_error_set(err, SH_EINVAL, "no user named '%s'", name);
+		rc = sh_error_set(err, SH_EINVAL, "no %s named '%s'", agency ? "agency" : "user",
+				  name);
 	}
 	return rc;
+}
+
+enum sh_code cli_find_user(struct store *s, const char *name, struct arena *a, struct user_rec *u,
+			   struct sh_error *err)
+{
+	return find_named(s, false, name, a, u, err);
 }
 
 enum sh_code cli_find_agency(struct store *s, const char *name, struct arena *a,
 			     struct agency_rec *ag, struct sh_error *err)
 {
-	struct store_conn *c;
-	enum sh_code rc = store_read_begin(s, &c, err);
-
-	if (rc)
-		return rc;
-	rc = store_agency_get(c, 0, name, a, ag, err);
-	store_read_end(c);
-	if (rc == SH_ENOTFOUND) {
-		sh_error_init(err);
-		rc = sh_error_set(err, SH_EINVAL, "no agency named '%s'", name);
-	}
-	return rc;
+	return find_named(s, true, name, a, ag, err);
 }
 
 /* ---- the database, the key file and the configuration ---- */

@@ -1928,33 +1928,6 @@ out:
 	return rc;
 }
 
-enum sh_code protocol_read_file(const char *path, struct buf *text, struct buf *errors)
-{
-	enum sh_code rc = SH_OK;
-	char chunk[8192];
-	FILE *fp = fopen(path, "rb");
-	size_t n;
-
-	if (!fp) {
-		buf_addf(errors, "%s: cannot open: %s\n", path, strerror(errno));
-		return SH_EIO;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		rc = buf_add(text, chunk, n);
-		if (rc == SH_ETOOBIG)
-			buf_addf(errors, "%s: larger than %zu bytes\n", path, text->max);
-		if (rc)
-			goto out;
-	}
-	if (ferror(fp)) {
-		buf_addf(errors, "%s: cannot read: %s\n", path, strerror(errno));
-		rc = SH_EIO;
-	}
-out:
-	fclose(fp);
-	return rc;
-}
-
 enum sh_code protocol_load_file(const char *path, struct protocol **out, struct buf *errors)
 {
 	enum sh_code rc;
@@ -1962,7 +1935,7 @@ enum sh_code protocol_load_file(const char *path, struct protocol **out, struct 
 
 	*out = NULL;
 	buf_init(&text, PROTOCOL_MAX_FILE);
-	rc = protocol_read_file(path, &text, errors);
+	rc = buf_read_file(&text, path, errors);
 	if (!rc)
 		rc = protocol_parse(text.data, text.len, path, out, errors);
 	buf_release(&text);
