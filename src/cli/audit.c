@@ -49,18 +49,14 @@ static const struct option audit_options[] = {
 	{ "checkpoints", required_argument, NULL, CLI_OPT(CONF_CHECKPOINTS) },
 	{ 0 },
 };
-static const struct cli_sub audit_subs[] = {
-	{ "verify", NULL, audit_verify_run, .keys = CLI_KEYS },
-	{ NULL },
-};
-const struct cli_table cli_audit = {
+static const char usage[] =
 	"safeharbor audit verify [--db PATH] [--key-file FILE] [--checkpoints FILE]\n"
 	"  Recomputes the audit chain with the key file's chain key, checks every timeline\n"
 	"  event against the chain, and every checkpoint of the checkpoints file (default:\n"
 	"  beside the key file) against the row it names, so rows cut from the end (or all\n"
 	"  of them) are noticed. Exit 0 when everything holds (and appends a checkpoint of\n"
-	"  the head it verified); exit 1 naming the first bad row.",
-	audit_options,
-	NULL,
-	audit_subs,
+	"  the head it verified); exit 1 naming the first bad row.";
+const struct cli_table cli_audit = {
+	usage, audit_options, NULL,
+	(const struct cli_sub[]){ { "verify", NULL, audit_verify_run, .keys = CLI_KEYS }, { NULL } }
 };

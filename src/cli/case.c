@@ -24,19 +24,15 @@ static enum sh_code transfer_key(struct cli_ctx *x, struct sh_error *err)
 	return SH_OK;
 }
 
-static const struct cli_sub transfer_key_subs[] = {
-	{ "", NULL, transfer_key, .keys = CLI_KEYS },
-	{ NULL },
-};
-const struct cli_table cli_transfer_key = {
+static const char transfer_key_usage[] =
 	"safeharbor transfer-key [--db PATH] [--key-file FILE]\n"
 	"  Prints this county's public transfer key (128 hex characters). Give it to the\n"
 	"  counties you exchange cases with: a case sent to you is sealed to it (only this\n"
 	"  county's key file opens it), and a case you send is checked against it. It stays\n"
-	"  the same across key rotations.",
-	NULL,
-	NULL,
-	transfer_key_subs,
+	"  the same across key rotations.";
+const struct cli_table cli_transfer_key = {
+	transfer_key_usage, NULL, NULL,
+	(const struct cli_sub[]){ { "", NULL, transfer_key, .keys = CLI_KEYS }, { NULL } }
 };
 
 /* "now", "+3d", "-2h", "+90m" (from now) or an RFC 3339 instant; false when none of these */

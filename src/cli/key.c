@@ -180,16 +180,12 @@ static enum sh_code key_rotate(struct cli_ctx *x, struct sh_error *err)
 	return SH_OK;
 }
 
-static const struct cli_sub key_subs[] = {
-	{ "rotate", NULL, key_rotate, .keys = CLI_KEYS_ADOPT },
-	{ NULL },
-};
-const struct cli_table cli_key = {
+static const char usage[] =
 	"safeharbor key rotate [--db PATH] [--key-file FILE]\n"
 	"  Adds a new key to the key file and re-seals every encrypted value with it\n"
 	"  (one transaction). Stop the server first and back up the database and the key\n"
-	"  file. Old keys stay in the file so older backups remain readable.",
-	NULL,
-	NULL,
-	key_subs,
+	"  file. Old keys stay in the file so older backups remain readable.";
+const struct cli_table cli_key = {
+	usage, NULL, NULL,
+	(const struct cli_sub[]){ { "rotate", NULL, key_rotate, .keys = CLI_KEYS_ADOPT }, { NULL } }
 };
