@@ -23,6 +23,32 @@ struct op {
 	int64_t days; /* an account disabled for its inactivity: how long */
 };
 
+static enum sh_code read_one(struct store *s, bool agency, int64_t id, const char *name,
+			     struct arena *a, void *out, struct sh_error *err)
+{
+	struct store_conn *c;
+	enum sh_code rc = store_read_begin(s, &c, err);
+
+	if (rc)
+		return rc;
+	rc = agency ? store_agency_get(c, id, name, a, out, err)
+		    : store_user_get(c, id, name, a, out, err);
+	store_read_end(c);
+	return rc;
+}
+
+enum sh_code admin_agency_read(struct store *s, int64_t id, const char *name, struct arena *a,
+			       struct agency_rec *out, struct sh_error *err)
+{
+	return read_one(s, true, id, name, a, out, err);
+}
+
+enum sh_code admin_user_read(struct store *s, int64_t id, const char *name, struct arena *a,
+			     struct user_rec *out, struct sh_error *err)
+{
+	return read_one(s, false, id, name, a, out, err);
+}
+
 static bool name_chars(const char *s, const char *extra)
 {
 	for (; *s; s++)

@@ -2,6 +2,7 @@
 #include "lib/common.h"
 #include <sodium.h>
 #include <sys/stat.h>
+#include "api/admin.h"
 #include "api/app.h"
 #include "api/audit.h"
 #include "api/checkpoints.h"
@@ -113,14 +114,9 @@ const char *cli_subcommand(int *argc, char ***argv, const char *const *subs, con
 static enum sh_code find_named(struct store *s, bool agency, const char *name, struct arena *a,
 			       void *out, struct sh_error *err)
 {
-	struct store_conn *c;
-	enum sh_code rc = store_read_begin(s, &c, err);
+	enum sh_code rc = agency ? admin_agency_read(s, 0, name, a, out, err)
+				 : admin_user_read(s, 0, name, a, out, err);
 
-	if (rc)
-		return rc;
-	rc = agency ? store_agency_get(c, 0, name, a, out, err)
-		    : store_user_get(c, 0, name, a, out, err);
-	store_read_end(c);
 	if (rc == SH_ENOTFOUND) {
 		sh_error_init(err);
 		rc = sh_error_set(err, SH_EINVAL, "no %s named '%s'", agency ? "agency" : "user",
