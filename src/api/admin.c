@@ -149,6 +149,19 @@ static enum sh_code write_on(struct store *s, store_write_fn fn, struct op *o, c
 	return store_write(s, fn, o, err);
 }
 
+/* Disables or enables the agency or user id (what) with fn, audited as what.disable or
+ * what.enable. */
+static enum sh_code set_disabled(struct store *s, store_write_fn fn, const char *what, int64_t now,
+				 const struct principal *actor, int64_t id, bool disabled,
+				 struct sh_error *err)
+{
+	char action[32];
+	struct op o = { .actor = actor, .now = now, .id = id, .flag = disabled, .action = action };
+
+	snprintf(action, sizeof(action), "%s.%s", what, disabled ? "disable" : "enable");
+	return write_on(s, fn, &o, what, err);
+}
+
 static enum sh_code do_agency_add(struct store_conn *c, void *arg, struct sh_error *err)
 {
 	struct op *o = arg;
@@ -187,13 +200,7 @@ static enum sh_code do_agency_disable(struct store_conn *c, void *arg, struct sh
 enum sh_code admin_agency_disable(struct store *s, int64_t now, const struct principal *actor,
 				  int64_t id, bool disabled, struct sh_error *err)
 {
-	struct op o = { .actor = actor,
-			.now = now,
-			.id = id,
-			.flag = disabled,
-			.action = disabled ? "agency.disable" : "agency.enable" };
-
-	return write_on(s, do_agency_disable, &o, "agency", err);
+	return set_disabled(s, do_agency_disable, "agency", now, actor, id, disabled, err);
 }
 
 static enum sh_code do_user_add(struct store_conn *c, void *arg, struct sh_error *err)
@@ -281,13 +288,7 @@ static enum sh_code do_user_disable(struct store_conn *c, void *arg, struct sh_e
 enum sh_code admin_user_disable(struct store *s, int64_t now, const struct principal *actor,
 				int64_t id, bool disabled, struct sh_error *err)
 {
-	struct op o = { .actor = actor,
-			.now = now,
-			.id = id,
-			.flag = disabled,
-			.action = disabled ? "user.disable" : "user.enable" };
-
-	return write_on(s, do_user_disable, &o, "user", err);
+	return set_disabled(s, do_user_disable, "user", now, actor, id, disabled, err);
 }
 
 static enum sh_code do_user_password(struct store_conn *c, void *arg, struct sh_error *err)
