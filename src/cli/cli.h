@@ -154,8 +154,9 @@ typedef int cli_option_fn(void *ctx, int c, const char *arg, const char *usage);
  * table->opts_size bytes, wiped after the run), takes one argument after them when the
  * subcommand says so (else refuses it), runs the subcommand's check (0, or an exit
  * status: a usage error), opens the database (with its key file, checked, when the
- * subcommand says so), runs it and closes everything. Returns the exit status. A command without subcommands ("seal --case ...") is a table of one
- * subcommand named "": it is run without a word for it.
+ * subcommand's keys says so), runs it and closes everything. Returns the exit status. A
+ * command without subcommands ("seal --case ...") is a table of one subcommand named "":
+ * it is run without a word for it.
  */
 struct cli_ctx {
 	const char *sub;   /* the subcommand's name */
