@@ -21,7 +21,7 @@ function run(args, input) {
 
 // A county on a fresh database and `n` servers on it. The key file is named through the
 // environment, so every command of the harness (seedCounty) and every server finds it.
-export async function startCounty({ servers = 2, prepare } = {}) {
+async function startCounty({ servers = 2, prepare } = {}) {
   const db = freshDatabase('servers');
   const dir = mkdtempSync(join(tmpdir(), 'sh-pg-servers-'));
   const key = join(dir, 'county.key');
@@ -37,7 +37,7 @@ export async function startCounty({ servers = 2, prepare } = {}) {
     verify: () => cli(['audit', 'verify', '--db', db]),
     async stop() {
       const codes = [];
-      for (const s of srvs) codes.push(await s.stop());
+      for (const s of srvs) if (s.child.signalCode !== 'SIGKILL') codes.push(await s.stop());
       dropDatabase(db);
       rmSync(dir, { recursive: true, force: true });
       return codes;
@@ -143,6 +143,72 @@ test('what one server stores, the other reads at once: a preference, a setting, 
     assert.equal((await county.as(b, 'pros').get('/api/v1/me')).status, 401);
   } finally {
     assert.deepEqual(await county.stop(), [0, 0]);
+  }
+});
+
+// One identification sent to a server: its answer, or null when none came (the server died).
+async function attempt(client, b, key) {
+  try {
+    return await post(client, b, key);
+  } catch {
+    return null;
+  }
+}
+
+test('a server killed with SIGKILL mid-stream loses no acknowledged identification and duplicates none', async () => {
+  const county = await startCounty();
+  const [a, b] = county.servers;
+  try {
+    const N = 60;
+    const acked = new Map(); // key -> the case id every answer named
+    let started = 0;
+    let unanswered = 0;
+    let killed = null;
+    const ack = (key, r) => {
+      assert.ok([200, 201].includes(r.status), `${key}: ${r.status} ${r.text}`);
+      if (acked.has(key)) assert.equal(r.json.id, acked.get(key), `${key}: every answer names the same case`);
+      acked.set(key, r.json.id);
+    };
+    const one = async (i) => {
+      const key = `kill-${i}`;
+      const same = body();
+      // a quarter of the keys go to both servers at once, the rest to one of them
+      const targets = i % 4 === 0 ? [a, b] : i % 2 ? [a] : [b];
+      if (++started === 20) killed = a.kill(); // mid-stream: other requests are in flight
+      const answers = await Promise.all(targets.map((s) => attempt(county.as(s, i % 3 ? 'le' : 'le2'), same, key)));
+      for (const r of answers) {
+        if (r && r.status < 500) ack(key, r);
+        else unanswered++;
+      }
+      // what got no answer is sent again, with the same key, to the server still running
+      for (let tries = 0; !acked.has(key) && tries < 3; tries++) {
+        const r = await attempt(county.as(b, i % 3 ? 'le' : 'le2'), same, key);
+        if (r && r.status < 500) ack(key, r);
+      }
+    };
+    const queue = Array.from({ length: N }, (_, i) => i);
+    await Promise.all(Array.from({ length: 6 }, async () => {
+      while (queue.length) await one(queue.shift());
+    }));
+    await killed;
+    assert.equal(a.child.signalCode, 'SIGKILL');
+    assert.ok(unanswered > 0, 'some requests went unanswered and were retried');
+    assert.equal(acked.size, N, 'every identification was acknowledged in the end');
+
+    // each acknowledged key names one stored case, its own; no case without a key
+    const stored = new Map(psql(county.db, 'SELECT key, case_id FROM idempotency').split('\n').map((l) => l.split('|')));
+    assert.equal(stored.size, N);
+    for (const [key, id] of acked) assert.equal(stored.get(key), id, key);
+    assert.equal(count(county.db, 'SELECT count(*) FROM cases'), N);
+    assert.equal(count(county.db, 'SELECT count(DISTINCT youth_id) FROM cases'), N);
+    assert.equal(count(county.db, "SELECT count(*) FROM events WHERE type = 'identification'"), N);
+
+    assert.equal(await b.stop(), 0);
+    const v = county.verify();
+    assert.equal(v.status, 0, v.stderr);
+    assert.match(v.stdout, /audit chain holds/);
+  } finally {
+    await county.stop();
   }
 });
 
