@@ -212,6 +212,34 @@ test('a server killed with SIGKILL mid-stream loses no acknowledged identificati
   }
 });
 
+test('connections lost under a server (a failover) answer 503 until it connects again; the retried key makes one case', async () => {
+  const county = await startCounty({ servers: 1 });
+  const [a] = county.servers;
+  try {
+    const cut = psql(county.db, 'SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    assert.ok(Number(cut) >= 6, `the server's connections were cut (${cut})`);
+    const same = body();
+    const first = await post(county.as(a, 'le'), same, 'failover-1');
+    assert.equal(first.status, 503, first.text);
+    assert.equal(first.json.type, '/problems/unavailable');
+    assert.match(first.json.detail, /^the database connection was lost/);
+    // the client sends it again with the same key: each lost connection is made again as
+    // it is handed back, so an answer comes within a few attempts
+    const answers = [first.status];
+    let r = first;
+    while (r.status === 503 && answers.length < 20) {
+      r = await post(county.as(a, 'le'), same, 'failover-1');
+      answers.push(r.status);
+    }
+    assert.equal(r.status, 201, `answers: ${answers.join(', ')}: ${r.text}`);
+    assert.equal(count(county.db, 'SELECT count(*) FROM cases'), 1);
+    const ready = await fetch(`${a.url}/readyz`);
+    assert.equal(ready.status, 200, await ready.text());
+  } finally {
+    assert.deepEqual(await county.stop(), [0]);
+  }
+});
+
 // ---- the outbox and the escalation scan, with both servers' workers running ----
 
 const secretOf = (user) => `synthetic-secret-${user}-0123456789`;
