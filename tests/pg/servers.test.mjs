@@ -45,6 +45,17 @@ async function startCounty({ servers = 2, prepare } = {}) {
   };
 }
 
+// Runs fn(county, ...its servers) on a fresh county; the servers still running must then
+// stop cleanly (no leak).
+async function withCounty(opts, fn) {
+  const county = await startCounty(opts);
+  try {
+    await fn(county, ...county.servers);
+  } finally {
+    for (const code of await county.stop()) assert.equal(code, 0);
+  }
+}
+
 let youthNo = 0;
 const youth = () => ({ birth_date: '2011-03-14', first_name: 'Synthia', last_name: `Servers${++youthNo}` });
 const body = (overrides = {}) => ({
@@ -53,98 +64,80 @@ const body = (overrides = {}) => ({
 const post = (client, b, key) => client.post('/api/v1/cases', b, { headers: { 'idempotency-key': key } });
 const count = (db, sql) => Number(psql(db, sql));
 
-test('the same Idempotency-Key sent to two servers at once makes one case, and both answers name it', async () => {
-  const county = await startCounty();
-  const [a, b] = county.servers;
-  try {
-    const keys = Array.from({ length: 8 }, (_, i) => `both-${i}`);
-    for (const key of keys) {
-      const same = body();
-      const [ra, rb] = await Promise.all([post(county.as(a, 'le'), same, key), post(county.as(b, 'le'), same, key)]);
-      assert.deepEqual([ra.status, rb.status].sort(), [200, 201], `${key}: ${ra.status} ${ra.json?.detail ?? ''} / ${rb.status} ${rb.json?.detail ?? ''}`);
-      assert.equal(ra.json.id, rb.json.id, `${key}: both answers name the one case`);
-    }
-    assert.equal(count(county.db, 'SELECT count(*) FROM cases'), keys.length);
-    assert.equal(count(county.db, 'SELECT count(DISTINCT youth_id) FROM cases'), keys.length);
-    assert.equal(count(county.db, 'SELECT count(*) FROM idempotency'), keys.length);
-    // a key reused with another body is refused by either server
-    const other = await post(county.as(b, 'le'), body(), keys[0]);
-    assert.equal(other.status, 422, other.text);
-  } finally {
-    assert.deepEqual(await county.stop(), [0, 0]);
+test('the same Idempotency-Key sent to two servers at once makes one case, and both answers name it', () => withCounty({}, async (county, a, b) => {
+  const keys = Array.from({ length: 8 }, (_, i) => `both-${i}`);
+  for (const key of keys) {
+    const same = body();
+    const [ra, rb] = await Promise.all([post(county.as(a, 'le'), same, key), post(county.as(b, 'le'), same, key)]);
+    assert.deepEqual([ra.status, rb.status].sort(), [200, 201], `${key}: ${ra.status} ${ra.json?.detail ?? ''} / ${rb.status} ${rb.json?.detail ?? ''}`);
+    assert.equal(ra.json.id, rb.json.id, `${key}: both answers name the one case`);
   }
-});
+  assert.equal(count(county.db, 'SELECT count(*) FROM cases'), keys.length);
+  assert.equal(count(county.db, 'SELECT count(DISTINCT youth_id) FROM cases'), keys.length);
+  assert.equal(count(county.db, 'SELECT count(*) FROM idempotency'), keys.length);
+  // a key reused with another body is refused by either server
+  const other = await post(county.as(b, 'le'), body(), keys[0]);
+  assert.equal(other.status, 422, other.text);
+}));
 
-test('writes through both servers at once append to one audit chain, which verifies', async () => {
-  const county = await startCounty();
-  const [a, b] = county.servers;
-  try {
-    const writes = [];
-    for (let i = 0; i < 12; i++) {
-      for (const [srv, user] of [[a, 'le'], [b, 'le2']]) {
-        writes.push(post(county.as(srv, user), body({ area: user === 'le' ? 'compton' : 'long_beach' }), `chain-${user}-${i}`)
-          .then(async (r) => {
-            assert.equal(r.status, 201, r.text);
-            // a read through the other server is audited too, in the same chain
-            const other = srv === a ? b : a;
-            const g = await county.as(other, user).get(`/api/v1/cases/${r.json.id}`);
-            assert.equal(g.status, 200, g.text);
-          }));
-      }
+test('writes through both servers at once append to one audit chain, which verifies', () => withCounty({}, async (county, a, b) => {
+  const writes = [];
+  for (let i = 0; i < 12; i++) {
+    for (const [srv, user] of [[a, 'le'], [b, 'le2']]) {
+      writes.push(post(county.as(srv, user), body({ area: user === 'le' ? 'compton' : 'long_beach' }), `chain-${user}-${i}`)
+        .then(async (r) => {
+          assert.equal(r.status, 201, r.text);
+          // a read through the other server is audited too, in the same chain
+          const other = srv === a ? b : a;
+          const g = await county.as(other, user).get(`/api/v1/cases/${r.json.id}`);
+          assert.equal(g.status, 200, g.text);
+        }));
     }
-    await Promise.all(writes);
-    // one order: sequence numbers 1..n without a gap, each entry chained to the one before
-    assert.equal(psql(county.db, 'SELECT count(*) = max(seq) FROM audit'), 't');
-    assert.equal(psql(county.db, 'SELECT count(*) FROM audit x JOIN audit p ON p.seq = x.seq - 1 WHERE x.prev_hash <> p.hash'), '0');
-    assert.equal(psql(county.db, 'SELECT h.seq = (SELECT max(seq) FROM audit) FROM audit_head h'), 't');
-    assert.ok(count(county.db, "SELECT count(*) FROM audit WHERE action = 'case.create'") >= 24);
-    const v = county.verify();
-    assert.equal(v.status, 0, v.stderr);
-    assert.match(v.stdout, /audit chain holds/);
-  } finally {
-    assert.deepEqual(await county.stop(), [0, 0]);
   }
-});
+  await Promise.all(writes);
+  // one order: sequence numbers 1..n without a gap, each entry chained to the one before
+  assert.equal(psql(county.db, 'SELECT count(*) = max(seq) FROM audit'), 't');
+  assert.equal(psql(county.db, 'SELECT count(*) FROM audit x JOIN audit p ON p.seq = x.seq - 1 WHERE x.prev_hash <> p.hash'), '0');
+  assert.equal(psql(county.db, 'SELECT h.seq = (SELECT max(seq) FROM audit) FROM audit_head h'), 't');
+  assert.ok(count(county.db, "SELECT count(*) FROM audit WHERE action = 'case.create'") >= 24);
+  const v = county.verify();
+  assert.equal(v.status, 0, v.stderr);
+  assert.match(v.stdout, /audit chain holds/);
+}));
 
-test('what one server stores, the other reads at once: a preference, a setting, a revoked token', async () => {
-  const county = await startCounty();
-  const [a, b] = county.servers;
-  try {
-    // a preference saved through one server follows the person to the other
-    const put = await county.as(a, 'cw').request('PUT', '/api/v1/me/preferences/language', { body: { language: 'es' } });
-    assert.equal(put.status, 200, put.text);
-    const got = await county.as(b, 'cw').get('/api/v1/me/preferences');
-    assert.equal(got.status, 200, got.text);
-    assert.deepEqual(got.json.language, { language: 'es' });
+test('what one server stores, the other reads at once: a preference, a setting, a revoked token', () => withCounty({}, async (county, a, b) => {
+  // a preference saved through one server follows the person to the other
+  const put = await county.as(a, 'cw').request('PUT', '/api/v1/me/preferences/language', { body: { language: 'es' } });
+  assert.equal(put.status, 200, put.text);
+  const got = await county.as(b, 'cw').get('/api/v1/me/preferences');
+  assert.equal(got.status, 200, got.text);
+  assert.deepEqual(got.json.language, { language: 'es' });
 
-    // a county setting changed in the database is read by both servers without a restart:
-    // a loopback webhook is refused until notify.webhook_allow allows it
-    const cw = (await county.as(a, 'cw').get('/api/v1/me')).json.user.id;
-    const channels = { webhook_url: 'http://127.0.0.1:9/hook', webhook_secret: 'synthetic-secret-0123456789' };
-    for (const srv of [a, b]) {
-      const r = await county.as(srv, 'cw').request('PUT', `/api/v1/users/${cw}/channels`, { body: channels });
-      assert.equal(r.status, 422, r.text);
-    }
-    run(['notify', 'config', '--db', county.db, '--set', 'notify.webhook_allow=127.0.0.1']);
-    for (const srv of [a, b]) {
-      const r = await county.as(srv, 'cw').request('PUT', `/api/v1/users/${cw}/channels`, { body: channels });
-      assert.equal(r.status, 200, r.text);
-    }
-
-    // a token revoked through one server is refused by the other at once
-    const list = await county.as(a, 'pros').get('/api/v1/tokens');
-    assert.equal(list.status, 200, list.text);
-    const before = await county.as(b, 'pros').get('/api/v1/me');
-    assert.equal(before.status, 200, before.text);
-    for (const t of list.json.items) {
-      const r = await county.as(a, 'pros').del(`/api/v1/tokens/${t.id}`);
-      assert.ok([200, 204].includes(r.status), r.text);
-    }
-    assert.equal((await county.as(b, 'pros').get('/api/v1/me')).status, 401);
-  } finally {
-    assert.deepEqual(await county.stop(), [0, 0]);
+  // a county setting changed in the database is read by both servers without a restart:
+  // a loopback webhook is refused until notify.webhook_allow allows it
+  const cw = (await county.as(a, 'cw').get('/api/v1/me')).json.user.id;
+  const channels = { webhook_url: 'http://127.0.0.1:9/hook', webhook_secret: 'synthetic-secret-0123456789' };
+  for (const srv of [a, b]) {
+    const r = await county.as(srv, 'cw').request('PUT', `/api/v1/users/${cw}/channels`, { body: channels });
+    assert.equal(r.status, 422, r.text);
   }
-});
+  run(['notify', 'config', '--db', county.db, '--set', 'notify.webhook_allow=127.0.0.1']);
+  for (const srv of [a, b]) {
+    const r = await county.as(srv, 'cw').request('PUT', `/api/v1/users/${cw}/channels`, { body: channels });
+    assert.equal(r.status, 200, r.text);
+  }
+
+  // a token revoked through one server is refused by the other at once
+  const list = await county.as(a, 'pros').get('/api/v1/tokens');
+  assert.equal(list.status, 200, list.text);
+  const before = await county.as(b, 'pros').get('/api/v1/me');
+  assert.equal(before.status, 200, before.text);
+  for (const t of list.json.items) {
+    const r = await county.as(a, 'pros').del(`/api/v1/tokens/${t.id}`);
+    assert.ok([200, 204].includes(r.status), r.text);
+  }
+  assert.equal((await county.as(b, 'pros').get('/api/v1/me')).status, 401);
+}));
 
 // One identification sent to a server: its answer, or null when none came (the server died).
 async function attempt(client, b, key) {
@@ -155,90 +148,78 @@ async function attempt(client, b, key) {
   }
 }
 
-test('a server killed with SIGKILL mid-stream loses no acknowledged identification and duplicates none', async () => {
-  const county = await startCounty();
-  const [a, b] = county.servers;
-  try {
-    const N = 60;
-    const acked = new Map(); // key -> the case id every answer named
-    let started = 0;
-    let unanswered = 0;
-    let killed = null;
-    const ack = (key, r) => {
-      assert.ok([200, 201].includes(r.status), `${key}: ${r.status} ${r.text}`);
-      if (acked.has(key)) assert.equal(r.json.id, acked.get(key), `${key}: every answer names the same case`);
-      acked.set(key, r.json.id);
-    };
-    const one = async (i) => {
-      const key = `kill-${i}`;
-      const same = body();
-      // a quarter of the keys go to both servers at once, the rest to one of them
-      const targets = i % 4 === 0 ? [a, b] : i % 2 ? [a] : [b];
-      if (++started === 20) killed = a.kill(); // mid-stream: other requests are in flight
-      const answers = await Promise.all(targets.map((s) => attempt(county.as(s, i % 3 ? 'le' : 'le2'), same, key)));
-      for (const r of answers) {
-        if (r && r.status < 500) ack(key, r);
-        else unanswered++;
-      }
-      // what got no answer is sent again, with the same key, to the server still running
-      for (let tries = 0; !acked.has(key) && tries < 3; tries++) {
-        const r = await attempt(county.as(b, i % 3 ? 'le' : 'le2'), same, key);
-        if (r && r.status < 500) ack(key, r);
-      }
-    };
-    const queue = Array.from({ length: N }, (_, i) => i);
-    await Promise.all(Array.from({ length: 6 }, async () => {
-      while (queue.length) await one(queue.shift());
-    }));
-    await killed;
-    assert.equal(a.child.signalCode, 'SIGKILL');
-    assert.ok(unanswered > 0, 'some requests went unanswered and were retried');
-    assert.equal(acked.size, N, 'every identification was acknowledged in the end');
-
-    // each acknowledged key names one stored case, its own; no case without a key
-    const stored = new Map(psql(county.db, 'SELECT key, case_id FROM idempotency').split('\n').map((l) => l.split('|')));
-    assert.equal(stored.size, N);
-    for (const [key, id] of acked) assert.equal(stored.get(key), id, key);
-    assert.equal(count(county.db, 'SELECT count(*) FROM cases'), N);
-    assert.equal(count(county.db, 'SELECT count(DISTINCT youth_id) FROM cases'), N);
-    assert.equal(count(county.db, "SELECT count(*) FROM events WHERE type = 'identification'"), N);
-
-    assert.equal(await b.stop(), 0);
-    const v = county.verify();
-    assert.equal(v.status, 0, v.stderr);
-    assert.match(v.stdout, /audit chain holds/);
-  } finally {
-    await county.stop();
-  }
-});
-
-test('connections lost under a server (a failover) answer 503 until it connects again; the retried key makes one case', async () => {
-  const county = await startCounty({ servers: 1 });
-  const [a] = county.servers;
-  try {
-    const cut = psql(county.db, 'SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
-    assert.ok(Number(cut) >= 6, `the server's connections were cut (${cut})`);
+test('a server killed with SIGKILL mid-stream loses no acknowledged identification and duplicates none', () => withCounty({}, async (county, a, b) => {
+  const N = 60;
+  const acked = new Map(); // key -> the case id every answer named
+  let started = 0;
+  let unanswered = 0;
+  let killed = null;
+  const ack = (key, r) => {
+    assert.ok([200, 201].includes(r.status), `${key}: ${r.status} ${r.text}`);
+    if (acked.has(key)) assert.equal(r.json.id, acked.get(key), `${key}: every answer names the same case`);
+    acked.set(key, r.json.id);
+  };
+  const one = async (i) => {
+    const key = `kill-${i}`;
     const same = body();
-    const first = await post(county.as(a, 'le'), same, 'failover-1');
-    assert.equal(first.status, 503, first.text);
-    assert.equal(first.json.type, '/problems/unavailable');
-    assert.match(first.json.detail, /^the database connection was lost/);
-    // the client sends it again with the same key: each lost connection is made again as
-    // it is handed back, so an answer comes within a few attempts
-    const answers = [first.status];
-    let r = first;
-    while (r.status === 503 && answers.length < 20) {
-      r = await post(county.as(a, 'le'), same, 'failover-1');
-      answers.push(r.status);
+    // a quarter of the keys go to both servers at once, the rest to one of them
+    const targets = i % 4 === 0 ? [a, b] : i % 2 ? [a] : [b];
+    if (++started === 20) killed = a.kill(); // mid-stream: other requests are in flight
+    const answers = await Promise.all(targets.map((s) => attempt(county.as(s, i % 3 ? 'le' : 'le2'), same, key)));
+    for (const r of answers) {
+      if (r && r.status < 500) ack(key, r);
+      else unanswered++;
     }
-    assert.equal(r.status, 201, `answers: ${answers.join(', ')}: ${r.text}`);
-    assert.equal(count(county.db, 'SELECT count(*) FROM cases'), 1);
-    const ready = await fetch(`${a.url}/readyz`);
-    assert.equal(ready.status, 200, await ready.text());
-  } finally {
-    assert.deepEqual(await county.stop(), [0]);
+    // what got no answer is sent again, with the same key, to the server still running
+    for (let tries = 0; !acked.has(key) && tries < 3; tries++) {
+      const r = await attempt(county.as(b, i % 3 ? 'le' : 'le2'), same, key);
+      if (r && r.status < 500) ack(key, r);
+    }
+  };
+  const queue = Array.from({ length: N }, (_, i) => i);
+  await Promise.all(Array.from({ length: 6 }, async () => {
+    while (queue.length) await one(queue.shift());
+  }));
+  await killed;
+  assert.equal(a.child.signalCode, 'SIGKILL');
+  assert.ok(unanswered > 0, 'some requests went unanswered and were retried');
+  assert.equal(acked.size, N, 'every identification was acknowledged in the end');
+
+  // each acknowledged key names one stored case, its own; no case without a key
+  const stored = new Map(psql(county.db, 'SELECT key, case_id FROM idempotency').split('\n').map((l) => l.split('|')));
+  assert.equal(stored.size, N);
+  for (const [key, id] of acked) assert.equal(stored.get(key), id, key);
+  assert.equal(count(county.db, 'SELECT count(*) FROM cases'), N);
+  assert.equal(count(county.db, 'SELECT count(DISTINCT youth_id) FROM cases'), N);
+  assert.equal(count(county.db, "SELECT count(*) FROM events WHERE type = 'identification'"), N);
+
+  assert.equal(await b.stop(), 0);
+  const v = county.verify();
+  assert.equal(v.status, 0, v.stderr);
+  assert.match(v.stdout, /audit chain holds/);
+}));
+
+test('connections lost under a server (a failover) answer 503 until it connects again; the retried key makes one case', () => withCounty({ servers: 1 }, async (county, a) => {
+  const cut = psql(county.db, 'SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+  assert.ok(Number(cut) >= 6, `the server's connections were cut (${cut})`);
+  const same = body();
+  const first = await post(county.as(a, 'le'), same, 'failover-1');
+  assert.equal(first.status, 503, first.text);
+  assert.equal(first.json.type, '/problems/unavailable');
+  assert.match(first.json.detail, /^the database connection was lost/);
+  // the client sends it again with the same key: each lost connection is made again as
+  // it is handed back, so an answer comes within a few attempts
+  const answers = [first.status];
+  let r = first;
+  while (r.status === 503 && answers.length < 20) {
+    r = await post(county.as(a, 'le'), same, 'failover-1');
+    answers.push(r.status);
   }
-});
+  assert.equal(r.status, 201, `answers: ${answers.join(', ')}: ${r.text}`);
+  assert.equal(count(county.db, 'SELECT count(*) FROM cases'), 1);
+  const ready = await fetch(`${a.url}/readyz`);
+  assert.equal(ready.status, 200, await ready.text());
+}));
 
 // ---- the outbox and the escalation scan, with both servers' workers running ----
 
