@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, serve, seedCounty, makeClient, isoMinutesAgo, PASSWORD } from '../api/harness.mjs';
+import { cli, serve, seedCounty, makeClient, isoMinutesAgo } from '../api/harness.mjs';
 import { startWebhookReceiver, waitFor } from '../api/receivers.mjs';
 import { freshDatabase, dropDatabase, psql } from './pg.mjs';
 
