@@ -190,10 +190,6 @@ struct protocol {
 #define PROTOCOL_MAX_FILE (1024 * 1024)
 #define PROTOCOL_MAX_OCCURRENCES 500 /* of a repeating step, per case */
 
-/* Reads a whole file into text (initialised with its limit); a failure is reported as
- * "FILE: message" in errors: SH_EIO, or SH_ETOOBIG past the limit. */
-enum sh_code protocol_read_file(const char *path, struct buf *text, struct buf *errors);
-
 /* A deadline on the county's calendar: anchor's local day plus (or minus) d days or
  * business days, at at_min minutes after midnight (-1: the end of that day). */
 int64_t protocol_calendar_due(const struct protocol_calendar *cal, int64_t anchor, int sign,

@@ -92,14 +92,6 @@ static const char *pstrdup(struct parser *ps, const char *s)
 	return d;
 }
 
-static int lookup(const char *const *names, int n, const char *s)
-{
-	for (int i = 0; i < n; i++)
-		if (!strcmp(names[i], s))
-			return i;
-	return -1;
-}
-
 int protocol_kind_index(const char *s)
 {
 	return access_kind_parse(s);
@@ -123,7 +115,7 @@ static int kind_lookup(const struct parser *ps, const char *s, const char **labe
 /* A named anchor (not "step"); -1 when unknown. */
 static int anchor_lookup(const char *s)
 {
-	return lookup(anchor_names, ANCHOR_STEP, s);
+	return names_index(anchor_names, ANCHOR_STEP, s);
 }
 
 static bool valid_key(const char *s)
@@ -396,7 +388,7 @@ static bool parse_window(struct parser *ps, const char *const *t, size_t n, stru
 		t += 1; /* "more than D dir B" reads like "within D dir B" from here */
 	if (!parse_duration(ps, t[2], &d, false))
 		return false;
-	dir = lookup(dir_names, more ? 2 : 3, t[3]);
+	dir = names_index(dir_names, more ? 2 : 3, t[3]);
 	if (dir < 0) {
 		perr(ps, ps->line, "expected %s in a window, not '%.40s'",
 		     more ? "'before' or 'after'" : "'before', 'after' or 'of'", t[3]);
@@ -1438,7 +1430,7 @@ static void w_due(struct parser *ps, const char *rest)
 	if (!witness_once(ps, &ps->wdue_line, "due") || !tokenize(ps, rest))
 		return;
 	nt = ps->ntok;
-	if (nt == 0 || (a = lookup(anchors, (int)ARRAY_SIZE(anchors), t[0])) < 0) {
+	if (nt == 0 || (a = names_index(anchors, (int)ARRAY_SIZE(anchors), t[0])) < 0) {
 		perr(ps, ps->line,
 		     "unknown witness anchor '%.40s' (expected listed, last_motion_day or hearing)",
 		     nt ? t[0] : "");
@@ -1446,7 +1438,7 @@ static void w_due(struct parser *ps, const char *rest)
 	}
 	w->anchor = (enum protocol_witness_anchor)a;
 	if (i + 1 < nt && (!strcmp(t[i], "+") || !strcmp(t[i], "-"))) {
-		int k = lookup(named, (int)ARRAY_SIZE(named), t[i + 1]);
+		int k = names_index(named, (int)ARRAY_SIZE(named), t[i + 1]);
 		struct pduration d = { 0 };
 		w->sign = t[i][0] == '-' ? -1 : 1;
 		if (k >= 0) {
@@ -1928,33 +1920,6 @@ out:
 	return rc;
 }
 
-enum sh_code protocol_read_file(const char *path, struct buf *text, struct buf *errors)
-{
-	enum sh_code rc = SH_OK;
-	char chunk[8192];
-	FILE *fp = fopen(path, "rb");
-	size_t n;
-
-	if (!fp) {
-		buf_addf(errors, "%s: cannot open: %s\n", path, strerror(errno));
-		return SH_EIO;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		rc = buf_add(text, chunk, n);
-		if (rc == SH_ETOOBIG)
-			buf_addf(errors, "%s: larger than %zu bytes\n", path, text->max);
-		if (rc)
-			goto out;
-	}
-	if (ferror(fp)) {
-		buf_addf(errors, "%s: cannot read: %s\n", path, strerror(errno));
-		rc = SH_EIO;
-	}
-out:
-	fclose(fp);
-	return rc;
-}
-
 enum sh_code protocol_load_file(const char *path, struct protocol **out, struct buf *errors)
 {
 	enum sh_code rc;
@@ -1962,7 +1927,7 @@ enum sh_code protocol_load_file(const char *path, struct protocol **out, struct 
 
 	*out = NULL;
 	buf_init(&text, PROTOCOL_MAX_FILE);
-	rc = protocol_read_file(path, &text, errors);
+	rc = buf_read_file(&text, path, errors);
 	if (!rc)
 		rc = protocol_parse(text.data, text.len, path, out, errors);
 	buf_release(&text);
