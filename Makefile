@@ -238,9 +238,9 @@ test-tsan: $(TSAN_DIR)/safeharbor $(REL_DIR)/safeharbor
 # The store suites again on a throwaway PostgreSQL cluster (scripts/pg-test-cluster.sh),
 # stopped afterwards; docs/architecture.md says what the PostgreSQL backend has so far.
 PG_UNIT_BINS := $(ASAN_DIR)/tests/test_store $(ASAN_DIR)/tests/test_store_pg
-test-pg: $(PG_UNIT_BINS)
+test-pg: $(PG_UNIT_BINS) $(ASAN_DIR)/safeharbor
 	@scripts/setup.sh test
-	@scripts/test-pg.sh $(PG_UNIT_BINS)
+	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-pg.sh $(PG_UNIT_BINS)
 
 deploy-test: $(REL_DIR)/safeharbor $(DEB_DIR)/safeharbor
 	@scripts/test-deploy.sh
@@ -250,7 +250,7 @@ test: $(ASAN_DIR)/safeharbor $(TSAN_DIR)/safeharbor $(UNIT_BINS) $(FUZZ_BINS) $(
 	@scripts/setup.sh test
 	@scripts/format-check.sh
 	@scripts/test-unit.sh $(UNIT_BINS)
-	@scripts/test-pg.sh $(PG_UNIT_BINS)
+	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-pg.sh $(PG_UNIT_BINS)
 	@$(FUZZ_RUN)
 	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-api.sh
 	@$(TSAN_RUN)

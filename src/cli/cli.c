@@ -195,6 +195,10 @@ enum sh_code cli_target_load(struct cli_target *t, struct sh_error *err)
 	free(t->keyfile);
 	if (*conf_get(&t->conf, CONF_KEY_FILE))
 		t->keyfile = strdup(conf_get(&t->conf, CONF_KEY_FILE));
+	else if (store_is_uri(cli_target_db(t)))
+		return sh_error_set(err, SH_EINVAL,
+				    "--key-file: required when --db is a PostgreSQL address (or "
+				    "key_file in the configuration file)");
 	else
 		t->keyfile = shcrypto_keyfile_path(cli_target_db(t));
 	if (!t->keyfile)

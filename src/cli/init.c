@@ -44,7 +44,8 @@ int cmd_init(int argc, char **argv)
 		goto out;
 	db = cli_target_db(&t);
 	keyfile = cli_target_keyfile(&t);
-	had_db = stat(db, &st) == 0 && st.st_size > 0 && store_peek_version(db, &err) > 0;
+	had_db = (store_is_uri(db) || (stat(db, &st) == 0 && st.st_size > 0)) &&
+		 store_peek_version(db, &err) > 0;
 	had_key = stat(keyfile, &st) == 0;
 	if (had_db && !had_key) {
 		/* a new key would hide every name in it and seal new data under the wrong key */
@@ -56,7 +57,8 @@ int cmd_init(int argc, char **argv)
 		goto out;
 	}
 	sh_error_init(&err);
-	if ((rc = make_parent_dir(db, &err)) || (rc = shcrypto_keyfile_create(keyfile, &err)) ||
+	if ((!store_is_uri(db) && (rc = make_parent_dir(db, &err))) ||
+	    (rc = shcrypto_keyfile_create(keyfile, &err)) ||
 	    (rc = cli_open_store_create(&t, true, &store, &err)) ||
 	    (rc = cli_load_keys(&t, store, true, &keys, &err)))
 		goto out;

@@ -489,6 +489,20 @@ static int schema_version(struct pconn *c, struct sh_error *err)
 	return v;
 }
 
+int pg_peek_version(const char *url, struct sh_error *err)
+{
+	struct pconn c = { .db = PQconnectdb(url) };
+	int v = -1;
+
+	if (!c.db || PQstatus(c.db) != CONNECTION_OK)
+		sh_error_set(err, SH_ESTORE, "cannot connect to the PostgreSQL database: %s",
+			     c.db ? PQerrorMessage(c.db) : "out of memory");
+	else
+		v = schema_version(&c, err);
+	PQfinish(c.db);
+	return v;
+}
+
 /*
  * Applies the migrations the database lacks, each in one transaction, under an advisory
  * lock: several servers starting at once migrate once (the others wait, then find the

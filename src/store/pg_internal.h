@@ -7,8 +7,7 @@
  *
  * INCOMPLETE: the backend implements only the operations listed in PG_DONE below; every
  * other operation of ops.def answers SH_ESTORE "not yet available on PostgreSQL: <op>"
- * (pg_missing.c), and store_open refuses a PostgreSQL address unless the caller asks for
- * a partial backend (store_options.pg_partial: the unit tests). docs/architecture.md.
+ * (pg_missing.c). docs/architecture.md.
  */
 #include <pthread.h>
 #include <libpq-fe.h>

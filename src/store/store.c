@@ -5,17 +5,19 @@
 #include "store/sqlite_schema.h"
 #include "store/store.h"
 
-static bool is_pg(const char *path)
+bool store_is_uri(const char *path)
 {
 	return !strncmp(path, "postgres://", 11) || !strncmp(path, "postgresql://", 13);
 }
 
+/* What works on a database file only: a file copy, SQLite's integrity check. */
 static enum sh_code sqlite_only(const char *path, struct sh_error *err)
 {
-	if (is_pg(path))
-		return sh_error_set(
-			err, SH_ESTORE,
-			"the PostgreSQL backend is not complete yet (docs/architecture.md)");
+	if (store_is_uri(path))
+		return sh_error_set(err, SH_EINVAL,
+				    "%s is a PostgreSQL database: copy it with pg_basebackup or "
+				    "pg_dump (docs/operations.md)",
+				    path);
 	return SH_OK;
 }
 
@@ -27,10 +29,8 @@ enum sh_code store_open(const char *path, const struct store_options *o, struct 
 	*out = NULL;
 	if (!o)
 		o = &dflt;
-	if (is_pg(path) && o->pg_partial)
+	if (store_is_uri(path))
 		return pg_store_ops.open(out, path, o, err);
-	if (sqlite_only(path, err))
-		return err->code;
 	return sqlite_store_ops.open(out, path, o, err);
 }
 
@@ -54,8 +54,8 @@ enum sh_code store_integrity_check(const char *path, struct sh_error *err)
 
 int store_peek_version(const char *path, struct sh_error *err)
 {
-	if (sqlite_only(path, err))
-		return -1;
+	if (store_is_uri(path))
+		return pg_peek_version(path, err);
 	return sqlite_peek_version(path, err);
 }
 

@@ -39,10 +39,7 @@ struct store_options {
 	int group_max;	     /* most requests committed together (default 256) */
 	int busy_timeout_ms; /* default 5000 */
 	int write_conns;     /* PostgreSQL: connections for writes, run at once (default 4) */
-	/* PostgreSQL only, for the unit tests: open although the backend lacks operations
-	 * (they answer SH_ESTORE "not yet available"); without it the address is refused */
-	bool pg_partial;
-	bool read_only; /* readers only: no writer, no migrations (inspecting a copy) */
+	bool read_only;	     /* readers only: no writer, no migrations (inspecting a copy) */
 	/* the audit chain's MAC key (AUDIT_CHAIN_KEY_LEN bytes, from shcrypto_audit_keys; copied):
 	 * needed to append audit rows and to upgrade a database; NULL opens for reading only */
 	const unsigned char *audit_key;
@@ -83,9 +80,12 @@ struct store {
 	const struct store_ops *ops;
 };
 
+/* Whether path is a libpq URI (postgresql://, postgres://) rather than a file. */
+bool store_is_uri(const char *path);
+
 /*
  * Opens the database at path (a SQLite file, or a libpq URI "postgresql://..." /
- * "postgres://...": refused until that backend is complete, see pg_partial),
+ * "postgres://..."; operations PostgreSQL lacks answer SH_ESTORE naming them),
  * applies pending schema migrations, each in one transaction, and starts the
  * writer. A database with a newer schema than this program knows is refused with
  * SH_ESCHEMA and left untouched. Free with store_close().

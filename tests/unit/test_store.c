@@ -32,7 +32,6 @@ static struct store *open_store(bool create)
 	struct sh_error err = SH_ERROR_INIT;
 	struct store *s = NULL;
 
-	testdb_options(&db, &o);
 	if (store_open(db.path, &o, &s, &err))
 		fail_msg("store_open: %s", err.detail);
 	return s;

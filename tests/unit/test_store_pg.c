@@ -29,7 +29,6 @@ static enum sh_code open_url(const char *url, bool create, struct store **s, str
 		.create = create, .read_conns = 2, .write_conns = 4, .audit_key = chain_key
 	};
 
-	testdb_options(&db, &o);
 	return store_open(url, &o, s, err);
 }
 
@@ -59,16 +58,20 @@ static char *psql(const char *sql, char *out, size_t len)
 	return out;
 }
 
-static void commands_refused_until_complete(void **state)
+/* init asks for the schema version before it opens: 0 for an empty database. */
+static void peek_version_reads_the_schema(void **state)
 {
-	struct store_options o = { .create = true };
 	struct sh_error err = SH_ERROR_INIT;
 	struct store *s = NULL;
 
 	UNUSED(state);
-	assert_int_equal(store_open(db.path, &o, &s, &err), SH_ESTORE);
-	assert_null(s);
-	assert_non_null(strstr(err.detail, "not complete"));
+	assert_int_equal(store_peek_version(db.path, &err), 0);
+	assert_int_equal(open_url(db.path, true, &s, &err), SH_OK);
+	store_close(s);
+	assert_int_equal(store_peek_version(db.path, &err), store_schema_latest());
+	assert_int_equal(store_peek_version("postgresql:///no_such_db?host=/nonexistent", &err),
+			 -1);
+	assert_non_null(strstr(err.detail, "cannot connect"));
 }
 
 static void missing_database_refused_without_create(void **state)
@@ -666,7 +669,7 @@ static void reads_see_one_snapshot(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(commands_refused_until_complete, setup),
+		cmocka_unit_test_setup(peek_version_reads_the_schema, setup),
 		cmocka_unit_test_setup(missing_database_refused_without_create, setup),
 		cmocka_unit_test_setup(newer_schema_refused_untouched, setup),
 		cmocka_unit_test_setup(schema_version_numbered_as_sqlite, setup),

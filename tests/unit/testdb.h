@@ -66,10 +66,4 @@ static inline int testdb_teardown(struct testdb *t)
 	return system(cmd);
 }
 
-/* o with what t's backend needs: PostgreSQL is opened although it lacks operations. */
-static inline void testdb_options(const struct testdb *t, struct store_options *o)
-{
-	o->pg_partial = t->pg;
-}
-
 #endif
