@@ -942,8 +942,8 @@ static void swap_back(void *base, size_t sz, size_t i)
 }
 
 /* A stable insertion sort of base (n elements of sz bytes) by before(), moving the elements
- * of the parallel array also (of also_sz bytes; NULL: none) with them: one pass, no move,
- * when the rows came in order (as the indexes give them). */
+ * of the parallel arrays also and also2 (of also_sz and also2_sz bytes; NULL: none) with
+ * them: one pass, no move, when the rows came in order (as the indexes give them). */
 static void sort_rows(void *base, size_t n, size_t sz, bool (*before)(const void *, const void *),
 		      void *also, size_t also_sz, void *also2, size_t also2_sz)
 {
