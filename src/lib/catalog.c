@@ -1097,6 +1097,9 @@ static const struct {
 	/* store/pg.c */
 	{ "the database connection was lost: %s",
 	  "se perdió la conexión con la base de datos: %s" },
+	/* store/store.c */
+	{ "this works on a SQLite database file only; back up a PostgreSQL database with pg_basebackup (docs/operations.md, section 11)",
+	  "esto funciona solo con un archivo de base de datos SQLite; haga la copia de seguridad de una base de datos PostgreSQL con pg_basebackup (docs/operations.md, sección 11)" },
 	/* store/sqlite.c */
 	{ "the server is shutting down",
 	  "el servidor se está apagando" },
