@@ -1,5 +1,4 @@
 #include "lib/common.h"
-#include <ctype.h>
 #include "api/app.h"
 #include "api/casefile.h"
 #include "api/identity.h"
@@ -412,14 +411,14 @@ enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int
 	return casefile_derive(cf, &ctx, req->arena, err);
 }
 
-/* Is the protocol step cf->steps[i] one of those gated[] marks? */
-static bool step_gated(const struct casefile *cf, const bool *gated, size_t i)
+/* Does cf->steps[i], a step of the protocol, tell a screening result? */
+static bool step_gated(const struct casefile *cf, size_t i)
 {
 	const struct protocol *p = cf->protocol;
 
 	for (size_t k = 0; k < protocol_nsteps(p); k++)
 		if (!strcmp(protocol_step_key(p, k), cf->steps[i].key))
-			return gated[k];
+			return protocol_screening_gated(p, k);
 	return false;
 }
 
@@ -435,64 +434,14 @@ static const char *step_notify(const struct casefile *cf, size_t i)
 	return NULL;
 }
 
-/* Does line (of `protocol show`) name step key ("step KEY", not a longer key)? */
-static bool names_step(const char *line, const char *key)
-{
-	size_t k = strlen(key);
-
-	for (const char *p = line; (p = strstr(p, "step ")); p += 5)
-		if (!strncmp(p + 5, key, k) && !isalnum((unsigned char)p[5 + k]) && p[5 + k] != '_')
-			return true;
-	return false;
-}
-
-/*
- * The protocol steps whose existence the screening level decides (a "screening in"
- * condition, or waiting for or testing such a step), into gated[nsteps of the protocol];
- * false when none. A screening result is for the agencies that serve the youth
- * (docs/security.md): such a step is shown to them and to its owners only.
- */
-static bool screening_gated(const struct protocol *p, bool *gated)
-{
-	struct buf text = BUF_INIT;
-	size_t n = protocol_nsteps(p), i = 0;
-	char **line = calloc(n + 1, sizeof(*line));
-	bool any = false, changed = true;
-
-	protocol_describe(p, &text); /* one line a step, in file order */
-	for (char *s = text.data; line && i < n && *s; i++) {
-		char *nl = strchr(s, '\n');
-		if (nl)
-			*nl = '\0';
-		line[i] = s;
-		gated[i] = strstr(s, "screening in") != NULL;
-		any |= gated[i];
-		s = nl ? nl + 1 : s + strlen(s);
-	}
-	while (any && changed) {
-		changed = false;
-		for (size_t a = 0; a < i; a++)
-			for (size_t b = 0; !gated[a] && b < i; b++)
-				if (gated[b] && names_step(line[a], protocol_step_key(p, b)))
-					changed = gated[a] = true;
-	}
-	free(line);
-	buf_release(&text);
-	return any;
-}
-
 void casefile_write_steps(struct jsonw *w, const struct principal *who, const struct casefile *cf)
 {
-	size_t np = cf->protocol ? protocol_nsteps(cf->protocol) : 0;
-	bool *gated = who && np && access_section(who->kind, who->role, SEC_SERVICES) == ACCESS_NONE
-			      ? calloc(np, sizeof(bool))
-			      : NULL;
+	/* a step that tells a screening result is for the agencies that serve the youth
+	 * (docs/security.md): to others, only its owners see it */
+	bool gated = who && cf->protocol && protocol_any_screening_gated(cf->protocol) &&
+		     access_section(who->kind, who->role, SEC_SERVICES) == ACCESS_NONE;
 	const char *mine = who ? access_kind_name(who->kind) : NULL;
 
-	if (gated && !screening_gated(cf->protocol, gated)) {
-		free(gated);
-		gated = NULL;
-	}
 	jsonw_array(w);
 	for (size_t i = 0; i < cf->nsteps; i++) {
 		const struct step_status *s = &cf->steps[i];
@@ -504,7 +453,7 @@ void casefile_write_steps(struct jsonw *w, const struct principal *who, const st
 
 		const char *notify = step_notify(cf, i);
 
-		if (gated && i < cf->nprotocol_steps && step_gated(cf, gated, i) &&
+		if (gated && i < cf->nprotocol_steps && step_gated(cf, i) &&
 		    !(s->owner && !strcmp(s->owner, mine)) &&
 		    !(s->also_owner && !strcmp(s->also_owner, mine)))
 			continue; /* it would tell a screening result to an agency that may not read it */
@@ -547,7 +496,6 @@ void casefile_write_steps(struct jsonw *w, const struct principal *who, const st
 		jsonw_end(w);
 	}
 	jsonw_end(w);
-	free(gated);
 }
 
 /* A view written by fn, as a jansson value (for answers built with jansson). */

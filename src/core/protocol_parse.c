@@ -1700,6 +1700,44 @@ static void each_cond(struct parser *ps, struct pstep *s,
 		fn(ps, s, &o->cond, k);
 }
 
+/* *k = 1 when c tests the screening level, or the outcome of a step that depends on it */
+static void screening_cond(struct parser *ps, struct pstep *s, struct pcond *c, size_t *k)
+{
+	UNUSED(s);
+	if (c->nscreening)
+		*k = 1;
+	for (const struct pstepref *r = c->steps; r; r = r->next)
+		if (r->idx < ps->p->nsteps && ps->p->steps[r->idx].screening_gated)
+			*k = 1;
+}
+
+/*
+ * Marks the steps whose existence a screening level decides, computed once here for every
+ * read: until nothing changes, a step is marked when one of its conditions tests the
+ * screening or a marked step's outcome, or when it waits for a marked step.
+ */
+static void mark_screening_gated(struct parser *ps)
+{
+	struct protocol *p = ps->p;
+
+	for (bool changed = true; changed;) {
+		changed = false;
+		for (size_t i = 0; i < p->nsteps; i++) {
+			struct pstep *s = &p->steps[i];
+			size_t hit = 0;
+
+			if (s->screening_gated)
+				continue;
+			each_cond(ps, s, screening_cond, &hit);
+			if (s->anchor == ANCHOR_STEP && s->dep < p->nsteps &&
+			    p->steps[s->dep].screening_gated)
+				hit = 1;
+			if (hit)
+				changed = s->screening_gated = p->any_screening_gated = true;
+		}
+	}
+}
+
 /* "step KEY in ...": the step exists, is not s, and happens once per case or like s */
 static void resolve_refs(struct parser *ps, struct pstep *s, struct pcond *c, size_t *k)
 {
@@ -1832,6 +1870,7 @@ static void resolve(struct parser *ps)
 	}
 	for (size_t i = 0; i < n; i++)
 		each_cond(ps, &p->steps[i], resolve_refs, NULL);
+	mark_screening_gated(ps);
 	/* evaluation order: a step after the one it waits for and those whose outcome it
 	 * branches on */
 	memset(ps->color, 0, sizeof(ps->color));
@@ -1960,6 +1999,16 @@ const char *protocol_effective(const struct protocol *p)
 size_t protocol_nsteps(const struct protocol *p)
 {
 	return p->nsteps;
+}
+
+bool protocol_screening_gated(const struct protocol *p, size_t i)
+{
+	return i < p->nsteps && p->steps[i].screening_gated;
+}
+
+bool protocol_any_screening_gated(const struct protocol *p)
+{
+	return p->any_screening_gated;
 }
 
 bool protocol_beyond_timeline(const struct protocol *p)
