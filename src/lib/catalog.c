@@ -1097,6 +1097,9 @@ static const struct {
 	/* store/pg.c */
 	{ "the database connection was lost: %s",
 	  "se perdió la conexión con la base de datos: %s" },
+	/* store/store.c */
+	{ "%s is a PostgreSQL database: copy it with pg_basebackup or pg_dump (docs/operations.md)",
+	  "%s es una base de datos PostgreSQL: cópiela con pg_basebackup o pg_dump (docs/operations.md)" },
 	/* store/sqlite.c */
 	{ "the server is shutting down",
 	  "el servidor se está apagando" },

@@ -133,6 +133,14 @@ export async function startServer({ prepare, args = [], db: existing, env, bin }
   };
 }
 
+// The servers running: one a failed test left behind is killed when the file's process
+// exits (they do not hold the process open, so a failure cannot hang the suite).
+const running = new Set();
+process.on('exit', () => { for (const child of running) child.kill('SIGKILL'); });
+const hold = (child, on) => {
+  for (const h of [child, child.stdout, child.stderr]) on ? h.ref?.() : h.unref?.();
+};
+
 // Starts `serve` on an existing database and waits for the URL it prints.
 export function serve(db, args = [], env = {}, bin = BIN) {
   return new Promise((resolve, reject) => {
@@ -142,13 +150,20 @@ export function serve(db, args = [], env = {}, bin = BIN) {
     });
     let out = '';
     let err = '';
-    const exited = new Promise((res) => child.on('exit', (code, signal) => res({ code, signal })));
+    let listening = false;
+    running.add(child);
+    const exited = new Promise((res) => child.on('exit', (code, signal) => {
+      running.delete(child);
+      res({ code, signal });
+    }));
     child.stderr.on('data', (d) => { err += d; });
     child.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/listening on (http:\/\/[^\s]+)/);
-      if (m) {
+      if (m && !listening) {
+        listening = true;
         const url = m[1].replace(/\/$/, '');
+        hold(child, false);
         resolve({
           url,
           child,
@@ -157,12 +172,14 @@ export function serve(db, args = [], env = {}, bin = BIN) {
           api: makeClient(url),
           // SIGTERM and wait; returns the exit code (non-zero when ASan found a leak).
           async stop() {
+            hold(child, true);
             if (child.exitCode === null) child.kill('SIGTERM');
             const { code } = await exited;
             if (code !== 0) process.stderr.write(err);
             return code;
           },
           async kill() {
+            hold(child, true);
             child.kill('SIGKILL');
             await exited;
           },

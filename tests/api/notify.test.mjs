@@ -311,7 +311,7 @@ test('a receiver that fails is retried with backoff until it recovers; each caus
   for (const [id, n] of okPerId) assert.equal(n, 1, `notification ${id} delivered ${n} times`);
   assert.equal(sql(srv.db, `SELECT status FROM outbox WHERE id = ${firstId}`), 'sent');
   // one outbox row per cause, and every row sent is one delivery
-  assert.equal(sql(srv.db, `SELECT count(*) FROM (SELECT 1 FROM outbox WHERE case_id = '${c.id}' GROUP BY step, episode, kind, stage, user_id, channel HAVING count(*) > 1)`), '0');
+  assert.equal(sql(srv.db, `SELECT count(*) FROM (SELECT 1 FROM outbox WHERE case_id = '${c.id}' GROUP BY step, episode, kind, stage, user_id, channel HAVING count(*) > 1) AS d`), '0');
   assert.equal(Number(sql(srv.db, `SELECT count(*) FROM outbox WHERE case_id = '${c.id}' AND status = 'sent'`)), okPerId.size);
 });
 
