@@ -10,7 +10,7 @@ import { BIN, cli, identify, startCounty, tempDb, query, withKeyFile, PG, keyOf 
 import { LAST_MIGRATION, LAST_MIGRATION_PRESENT, UNDO_LAST_MIGRATION } from '../last-migration.mjs';
 
 const sql = (db, q) => query(db, q);
-const ONLY_FILE = PG && 'a backup is a copy of the SQLite file; a PostgreSQL database is copied with pg_basebackup (refused below)';
+const ONLY_FILE = PG ? 'a backup is a copy of the SQLite file; a PostgreSQL database is copied with pg_basebackup (refused below)' : false;
 
 function cliAsync(args) {
   return new Promise((resolve) => {
@@ -159,7 +159,7 @@ test('backup shows its progress on a terminal', { skip: ONLY_FILE }, () => {
 });
 
 test('an upgrade that migrates the schema backs the database up first', {
-  skip: PG && 'the backup before a migration is a copy of the SQLite file, and the undo SQL is SQLite\'s',
+  skip: PG ? 'the backup before a migration is a copy of the SQLite file, and the undo SQL is SQLite\'s' : false,
 }, () => {
   const a = tempDb();
   try {
