@@ -1098,8 +1098,8 @@ static const struct {
 	{ "the database connection was lost: %s",
 	  "se perdió la conexión con la base de datos: %s" },
 	/* store/store.c */
-	{ "%s is a PostgreSQL database: copy it with pg_basebackup or pg_dump (docs/operations.md)",
-	  "%s es una base de datos PostgreSQL: cópiela con pg_basebackup o pg_dump (docs/operations.md)" },
+	{ "this works on a SQLite database file only; back up a PostgreSQL database with pg_basebackup (docs/operations.md, section 11)",
+	  "esto funciona solo con un archivo de base de datos SQLite; haga la copia de seguridad de una base de datos PostgreSQL con pg_basebackup (docs/operations.md, sección 11)" },
 	/* store/sqlite.c */
 	{ "the server is shutting down",
 	  "el servidor se está apagando" },

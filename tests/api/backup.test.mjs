@@ -194,7 +194,7 @@ test('on PostgreSQL, backup and restore refuse, naming pg_basebackup, and write 
     const bak = join(a.dir, 'a.bak');
     let r = cli(['backup', '--db', a.db, '--to', bak]);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /is a PostgreSQL database: copy it with pg_basebackup/);
+    assert.match(r.stderr, /on a SQLite database file only; back up a PostgreSQL database with pg_basebackup/);
     assert.equal(existsSync(bak), false, 'nothing was written');
     writeFileSync(bak, 'not a backup');
     r = cli(['restore', '--from', bak, '--db', a.db, '--force']);
