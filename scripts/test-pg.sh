@@ -1,8 +1,10 @@
 #!/bin/sh
 # make test-pg: the store unit suites against a throwaway PostgreSQL cluster
 # (scripts/pg-test-cluster.sh, in build/pg-test/), then the tests of tests/pg/ (the
-# command line and servers on PostgreSQL; SAFEHARBOR_BIN names the binary); the cluster
-# is stopped afterwards whatever the outcome. The arguments are the suites' binaries.
+# command line and servers on PostgreSQL; SAFEHARBOR_BIN names the binary), then the whole
+# API suite (tests/api/, scripts/test-api.sh) with every county on a fresh database of the
+# cluster; the cluster is stopped afterwards whatever the outcome. The arguments are the
+# suites' binaries.
 set -u
 cd "$(dirname "$0")/.."
 scripts/pg-test-cluster.sh start || exit 1
@@ -14,6 +16,8 @@ rc=$?
 grep -E '^\[  (PASSED|FAILED)|^\[  FAILED|^unit:|skipped' build/pg-test/unit.log
 node --test --test-reporter=spec tests/pg/ >build/pg-test/node.log 2>&1 || rc=1
 grep -E '^. (tests|pass|fail) ' build/pg-test/node.log
-[ "$rc" -eq 0 ] && echo "test-pg: passed (logs: build/pg-test/unit.log, node.log)" ||
-	echo "test-pg: FAILED (logs: build/pg-test/unit.log, node.log)" >&2
+scripts/test-api.sh >build/pg-test/api.log 2>&1 || rc=1
+grep -E '^. (tests|pass|fail|skipped|todo) ' build/pg-test/api.log | sed 's/^/api: /'
+logs="logs: build/pg-test/unit.log, node.log, api.log"
+[ "$rc" -eq 0 ] && echo "test-pg: passed ($logs)" || echo "test-pg: FAILED ($logs)" >&2
 exit "$rc"

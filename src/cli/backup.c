@@ -104,7 +104,8 @@ int cmd_backup(int argc, char **argv)
 		return cli_usage_error(usage, "say where the backup goes: --to FILE");
 	if ((rc = cli_target_load(&t, &err)))
 		goto out;
-	if (stat(cli_target_db(&t), &st) != 0) {
+	/* a PostgreSQL address goes on to the copy, which refuses it naming pg_basebackup */
+	if (!store_is_uri(cli_target_db(&t)) && stat(cli_target_db(&t), &st) != 0) {
 		rc = sh_error_set(&err, SH_EIO, "no database at %s", cli_target_db(&t));
 		goto out;
 	}

@@ -2,8 +2,7 @@
 // bearer tokens expire, have a scope and die with their user's password or account.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startCounty, makeClient, cli, identify, isoMinutesAgo, assertProblem, signInApi, PASSWORD } from './harness.mjs';
+import { startCounty, makeClient, cli, identify, isoMinutesAgo, assertProblem, signInApi, PASSWORD, query } from './harness.mjs';
 
 let srv, kase;
 before(async () => {
@@ -12,7 +11,7 @@ before(async () => {
 });
 after(async () => { assert.equal(await srv.stop(), 0); });
 
-const sql = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => query(srv.db, q);
 const session = (username, password = PASSWORD) => signInApi(srv.url, username, password);
 const tokenCount = (username) => Number(sql(`SELECT count(*) FROM tokens t JOIN users u ON u.id = t.user_id WHERE u.username = '${username}'`));
 

@@ -4,11 +4,10 @@
 // it"; supervisors see caseloads.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { assertProblem, cli, identify, invite, isoMinutesAgo, PASSWORD, startCounty } from './harness.mjs';
+import { assertProblem, cli, identify, invite, isoMinutesAgo, PASSWORD, startCounty, query } from './harness.mjs';
 
 let srv, ids;
-const sql = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => query(srv.db, q);
 const run = (args, input) => {
   const r = cli(args, { input });
   assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);

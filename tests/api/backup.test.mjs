@@ -4,17 +4,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { BIN, cli, identify, startCounty, tempDb } from './harness.mjs';
+import { BIN, cli, identify, startCounty, tempDb, query, withKeyFile, PG, keyOf } from './harness.mjs';
 import { LAST_MIGRATION, LAST_MIGRATION_PRESENT, UNDO_LAST_MIGRATION } from '../last-migration.mjs';
 
-const sql = (db, q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
-const keyOf = (db) => db.replace(/\.db$/, '.key');
+const sql = (db, q) => query(db, q);
+const ONLY_FILE = PG ? 'a backup is a copy of the SQLite file; a PostgreSQL database is copied with pg_basebackup (refused below)' : false;
 
 function cliAsync(args) {
   return new Promise((resolve) => {
-    const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(BIN, withKeyFile(args), { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
@@ -23,7 +23,7 @@ function cliAsync(args) {
   });
 }
 
-test('a backup taken under writes restores to an identical database that verifies', async () => {
+test('a backup taken under writes restores to an identical database that verifies', { skip: ONLY_FILE }, async () => {
   const srv = await startCounty();
   const out = tempDb();
   try {
@@ -76,7 +76,7 @@ test('a backup taken under writes restores to an identical database that verifie
   }
 });
 
-test('restoring over a database that went on sets aside the checkpoints written after the backup', async () => {
+test('restoring over a database that went on sets aside the checkpoints written after the backup', { skip: ONLY_FILE }, async () => {
   const srv = await startCounty();
   const out = tempDb();
   try {
@@ -104,7 +104,7 @@ test('restoring over a database that went on sets aside the checkpoints written 
   }
 });
 
-test('restore refuses a key that does not belong to the backup, and an existing database', () => {
+test('restore refuses a key that does not belong to the backup, and an existing database', { skip: ONLY_FILE }, () => {
   const a = tempDb();
   const other = tempDb();
   try {
@@ -142,7 +142,7 @@ test('restore refuses a key that does not belong to the backup, and an existing 
   }
 });
 
-test('backup shows its progress on a terminal', () => {
+test('backup shows its progress on a terminal', { skip: ONLY_FILE }, () => {
   const a = tempDb();
   try {
     assert.equal(cli(['init', '--db', a.db]).status, 0);
@@ -158,7 +158,9 @@ test('backup shows its progress on a terminal', () => {
   }
 });
 
-test('an upgrade that migrates the schema backs the database up first', () => {
+test('an upgrade that migrates the schema backs the database up first', {
+  skip: PG ? 'the backup before a migration is a copy of the SQLite file, and the undo SQL is SQLite\'s' : false,
+}, () => {
   const a = tempDb();
   try {
     assert.equal(cli(['init', '--db', a.db]).status, 0);
@@ -179,6 +181,25 @@ test('an upgrade that migrates the schema backs the database up first', () => {
     // nothing pending: no second backup
     assert.equal(cli(['init', '--db', a.db]).stderr.includes('backed up'), false);
     // the chain of the upgraded database holds with its key
+    assert.equal(cli(['audit', 'verify', '--db', a.db]).status, 0);
+  } finally {
+    a.cleanup();
+  }
+});
+
+test('on PostgreSQL, backup and restore refuse, naming pg_basebackup, and write nothing', { skip: !PG && 'PostgreSQL only' }, () => {
+  const a = tempDb();
+  try {
+    assert.equal(cli(['init', '--db', a.db]).status, 0);
+    const bak = join(a.dir, 'a.bak');
+    let r = cli(['backup', '--db', a.db, '--to', bak]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /on a SQLite database file only; back up a PostgreSQL database with pg_basebackup/);
+    assert.equal(existsSync(bak), false, 'nothing was written');
+    writeFileSync(bak, 'not a backup');
+    r = cli(['restore', '--from', bak, '--db', a.db, '--force']);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /Nothing was changed/);
     assert.equal(cli(['audit', 'verify', '--db', a.db]).status, 0);
   } finally {
     a.cleanup();

@@ -2,8 +2,7 @@
 // re-recoveries, closing, and "what does my agency owe now".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { startCounty, identify, isoMinutesAgo, assertProblem, cli } from './harness.mjs';
+import { startCounty, identify, isoMinutesAgo, assertProblem, cli, atRest } from './harness.mjs';
 
 let srv;
 before(async () => { srv = await startCounty(); });
@@ -31,7 +30,7 @@ test('an identification starts the clock: advocate at T+90 min, medical exam at 
   assert.equal(c.youth.age, 15);
 });
 
-test('names, birth dates, aliases, contacts and notes are not in the database file in the clear', async () => {
+test('names, birth dates, aliases, contacts and notes are not in the database in the clear', async () => {
   const tag = `Zq${Date.now().toString(36)}`;
   const youth = { birth_date: '2011-07-19', first_name: `Plain${tag}`, last_name: `Text${tag}`,
     aliases: [`Alias${tag}`], contact: `555-01${tag}` };
@@ -40,7 +39,7 @@ test('names, birth dates, aliases, contacts and notes are not in the database fi
   assert.equal(r.json.youth.first_name, youth.first_name, 'readable through the API');
   const note = `Synthetic note ${tag} about the youth`;
   assert.equal((await event(srv.as('le'), r.json.id, { type: 'note', section: 'core', at: isoMinutesAgo(0), text: note })).status, 201);
-  const files = [srv.db, `${srv.db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f));
+  const files = atRest(srv.db);
   for (const secret of [youth.first_name, youth.last_name, youth.aliases[0], youth.contact, note, '2011-07-19']) {
     for (const bytes of files) assert.ok(!bytes.includes(secret), `${secret} is in the clear in the database`);
   }
@@ -305,9 +304,7 @@ test('the identification takes the encounter: last assault, where, language, ind
   const timeline = await srv.as('pros').get(`/api/v1/cases/${c.id}/events`);
   assert.ok(!/Synthetic motel|555-0100/.test(pros.text + timeline.text));
   // sealed at rest: neither the place nor the number is in the database in the clear
-  const { readFileSync, readdirSync } = await import('node:fs');
-  for (const f of readdirSync(srv.dir).filter((x) => x.startsWith('safeharbor.db'))) {
-    const bytes = readFileSync(`${srv.dir}/${f}`);
+  for (const bytes of atRest(srv.db)) {
     assert.equal(bytes.indexOf('Synthetic motel'), -1);
     assert.equal(bytes.indexOf('555-0100'), -1);
   }

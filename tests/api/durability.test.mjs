@@ -3,8 +3,7 @@
 // acknowledged case is there, whole, and the audit chain holds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startCounty, serve, makeClient, cli, isoMinutesAgo } from './harness.mjs';
+import { startCounty, serve, makeClient, cli, isoMinutesAgo, query } from './harness.mjs';
 
 test('SIGKILL mid-stream loses no acknowledged identification or event', async () => {
   const srv = await startCounty();
@@ -43,7 +42,7 @@ test('SIGKILL mid-stream loses no acknowledged identification or event', async (
       assert.equal(r.status, 200, `acknowledged case ${id} lost`);
       assert.ok(r.json.steps.length > 0, `case ${id} has no steps`);
     }
-    const q = (s) => execFileSync('sqlite3', [srv.db, s], { encoding: 'utf8' }).trim();
+    const q = (s) => query(srv.db, s);
     for (const id of events) assert.equal(q(`SELECT count(*) FROM events WHERE id = ${id}`), '1');
     // nothing half-written: every case has its identification, agencies and steps
     assert.equal(q("SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.id AND e.type = 'identification') OR NOT EXISTS (SELECT 1 FROM case_steps s WHERE s.case_id = c.id) OR NOT EXISTS (SELECT 1 FROM case_agencies a WHERE a.case_id = c.id)"), '0');

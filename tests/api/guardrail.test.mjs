@@ -4,8 +4,7 @@
 // settings. docs/offences.md.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startCounty, startServer, seedCounty, identify, assertProblem, isoMinutesAgo, cli, tempDb, makeClient } from './harness.mjs';
+import { startCounty, startServer, seedCounty, identify, assertProblem, isoMinutesAgo, cli, tempDb, makeClient, query } from './harness.mjs';
 
 let srv;
 before(async () => { srv = await startCounty(); });
@@ -46,7 +45,7 @@ test('a prostitution arrest of a minor is refused however it is written, and eac
   // other agencies on the case never see them
   const cw = (await srv.as('cw').get(`/api/v1/cases/${c.id}/events`)).json.items;
   assert.ok(!cw.some((e) => e.type === 'refused_arrest'));
-  const rows = execFileSync('sqlite3', [srv.db, `SELECT count(*) FROM audit WHERE action = 'arrest.refused' AND outcome = 'refused' AND case_id = '${c.id}'`], { encoding: 'utf8' }).trim();
+  const rows = query(srv.db, `SELECT count(*) FROM audit WHERE action = 'arrest.refused' AND outcome = 'refused' AND case_id = '${c.id}'`);
   assert.equal(Number(rows), spellings.length);
   // no arrest can be recorded by amending a refused attempt either
   assertProblem(await event('le_sup', c.id, { type: 'arrest', at: isoMinutesAgo(1), offense: 'PC 459', justification: JUSTIFY, amends: sup[0].id }), 422, 'amends');
@@ -196,7 +195,7 @@ test('exploiters are counted as people: the person is sealed, a keyed hash tells
   assert.equal(a.status, 201, a.text);
   assert.equal(a.json.event.person_key, b.json.event.person_key);
   assert.match(a.json.event.person_key, /^[0-9a-f]{64}$/);
-  const raw = execFileSync('sqlite3', [srv.db, `SELECT data FROM events WHERE id = ${a.json.event.id}`], { encoding: 'utf8' });
+  const raw = query(srv.db, `SELECT data FROM events WHERE id = ${a.json.event.id}`);
   assert.ok(!raw.includes('Synthetic Person'), 'the name is not stored in clear');
 });
 
@@ -225,6 +224,6 @@ test('oversight lists every refused attempt; a station supervisor its own; other
   assert.ok(!mine.some((x) => x.case_id === b.id), 'another agency\'s attempts are not listed');
   for (const u of ['le', 'analyst', 'cw', 'admin']) assertProblem(await srv.as(u).get(q), 403);
   assertProblem(await srv.as('oversight').get('/api/v1/arrests/refused?from=2026-13-01&to=2026-12-01'), 422, 'from');
-  const rows = execFileSync('sqlite3', [srv.db, "SELECT outcome FROM audit WHERE action = 'arrests.refused.read'"], { encoding: 'utf8' }).trim().split('\n');
+  const rows = query(srv.db, "SELECT outcome FROM audit WHERE action = 'arrests.refused.read'").split('\n');
   assert.ok(rows.includes('ok') && rows.includes('denied'));
 });

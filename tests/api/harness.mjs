@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
 
 export const BIN = process.env.SAFEHARBOR_BIN;
@@ -14,15 +14,98 @@ export const BIN = process.env.SAFEHARBOR_BIN;
 export const RELEASE_BIN = fileURLToPath(new URL('../../build/release/safeharbor', import.meta.url));
 if (!BIN) throw new Error('set SAFEHARBOR_BIN to the safeharbor binary');
 
+// With SAFEHARBOR_PG_URL set (make test-pg), every database the harness makes is a fresh
+// PostgreSQL database of that cluster, its key file in the county's temporary folder.
+export const PG = process.env.SAFEHARBOR_PG_URL ? await import('../pg/pg.mjs') : null;
+// The key file of each PostgreSQL database made here, by address.
+const pgKeys = new Map();
+// The copies made of each (copyDatabase), dropped with it.
+const pgCopies = new Map();
+
+// The key file of database db (beside a file; named by the harness for an address).
+export function keyOf(db) {
+  return pgKeys.get(db) ?? db.replace(/\.db$/, '.key');
+}
+// The checkpoints file of database db (beside its key file).
+export const checkpointsOf = (db) => keyOf(db).replace(/\.key$/, '.checkpoints');
+
+// The arguments with --key-file KEY put after `--db ADDRESS` for an address made here
+// (before any operands: some commands stop reading options at the first).
+export function withKeyFile(args) {
+  const i = args.indexOf('--db');
+  const key = i >= 0 ? pgKeys.get(args[i + 1]) : undefined;
+  if (!key || args.includes('--key-file')) return args;
+  return [...args.slice(0, i + 2), '--key-file', key, ...args.slice(i + 2)];
+}
+
 // Runs the CLI; returns { status, stdout, stderr }.
 export function cli(args, { input, env } = {}) {
-  const r = spawnSync(BIN, args, { input, encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(BIN, withKeyFile(args), { input, encoding: 'utf8', env: { ...process.env, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// Runs SQL on database db (sqlite3 on a file, psql on an address); answers the output.
+export function query(db, q) {
+  if (pgKeys.has(db)) return PG.psql(db, q);
+  return spawnSyncChecked('sqlite3', [db, q]);
+}
+function spawnSyncChecked(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+// What database db holds at rest, as buffers to search for clear text: a file and its
+// journals; on PostgreSQL a dump of the database (pg_dump), with its bytea values decoded.
+export function atRest(db) {
+  if (!pgKeys.has(db)) {
+    return [db, `${db}-wal`, `${db}-journal`].filter((f) => existsSync(f)).map((f) => readFileSync(f));
+  }
+  const r = spawnSync('pg_dump', ['--data-only', db], { maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`pg_dump: ${r.stderr}`);
+  const hex = r.stdout.toString('latin1').match(/\\\\x[0-9a-f]+/g) ?? [];
+  return [r.stdout, ...hex.map((h) => Buffer.from(h.slice(3), 'hex'))];
+}
+
+// A copy of database db (no server on it) named `name`, in db's folder: its key file, and
+// its checkpoints unless withCheckpoints is false, copied beside the copy's. Answers the copy.
+export function copyDatabase(db, name, { withCheckpoints = true } = {}) {
+  const dir = dirname(keyOf(db));
+  let copy = join(dir, `${name}.db`);
+  if (pgKeys.has(db)) {
+    const u = new URL(db);
+    const from = u.pathname.slice(1);
+    u.pathname = `/${from}_${name.replace(/\W/g, '_')}`.toLowerCase();
+    copy = u.toString();
+    PG.psql(PG.PG_URL, `CREATE DATABASE ${u.pathname.slice(1)} TEMPLATE ${from}`);
+    pgCopies.set(db, [...(pgCopies.get(db) ?? []), copy]);
+    pgKeys.set(copy, join(dir, `${name}.key`));
+  } else {
+    copyFileSync(db, copy);
+  }
+  copyFileSync(keyOf(db), keyOf(copy));
+  if (withCheckpoints && existsSync(checkpointsOf(db))) copyFileSync(checkpointsOf(db), checkpointsOf(copy));
+  return copy;
 }
 
 export function tempDb() {
   const dir = mkdtempSync(join(tmpdir(), 'sh-api-'));
-  return { dir, db: join(dir, 'safeharbor.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  if (!PG) return { dir, db: join(dir, 'safeharbor.db'), cleanup: removeDir };
+  const db = PG.freshDatabase('api');
+  pgKeys.set(db, join(dir, 'safeharbor.key'));
+  return {
+    dir,
+    db,
+    cleanup: () => {
+      for (const d of [db, ...(pgCopies.get(db) ?? [])]) {
+        PG.dropDatabase(d);
+        pgKeys.delete(d);
+      }
+      pgCopies.delete(db);
+      removeDir();
+    },
+  };
 }
 
 // Starts a server on a fresh database. `prepare(db)` runs after init, before serve.
@@ -50,22 +133,37 @@ export async function startServer({ prepare, args = [], db: existing, env, bin }
   };
 }
 
+// The servers running: one a failed test left behind is killed when the file's process
+// exits (they do not hold the process open, so a failure cannot hang the suite).
+const running = new Set();
+process.on('exit', () => { for (const child of running) child.kill('SIGKILL'); });
+const hold = (child, on) => {
+  for (const h of [child, child.stdout, child.stderr]) on ? h.ref?.() : h.unref?.();
+};
+
 // Starts `serve` on an existing database and waits for the URL it prints.
 export function serve(db, args = [], env = {}, bin = BIN) {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...args], {
+    const child = spawn(bin, withKeyFile(['serve', '--db', db, '--listen', '127.0.0.1:0', ...args]), {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...env },
     });
     let out = '';
     let err = '';
-    const exited = new Promise((res) => child.on('exit', (code, signal) => res({ code, signal })));
+    let listening = false;
+    running.add(child);
+    const exited = new Promise((res) => child.on('exit', (code, signal) => {
+      running.delete(child);
+      res({ code, signal });
+    }));
     child.stderr.on('data', (d) => { err += d; });
     child.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/listening on (http:\/\/[^\s]+)/);
-      if (m) {
+      if (m && !listening) {
+        listening = true;
         const url = m[1].replace(/\/$/, '');
+        hold(child, false);
         resolve({
           url,
           child,
@@ -74,12 +172,14 @@ export function serve(db, args = [], env = {}, bin = BIN) {
           api: makeClient(url),
           // SIGTERM and wait; returns the exit code (non-zero when ASan found a leak).
           async stop() {
+            hold(child, true);
             if (child.exitCode === null) child.kill('SIGTERM');
             const { code } = await exited;
             if (code !== 0) process.stderr.write(err);
             return code;
           },
           async kill() {
+            hold(child, true);
             child.kill('SIGKILL');
             await exited;
           },

@@ -3,8 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { startCounty, serve, makeClient, identify, cli, isoMinutesAgo, tempDb } from './harness.mjs';
+import { startCounty, serve, makeClient, identify, cli, isoMinutesAgo, tempDb, query, keyOf, PG } from './harness.mjs';
 
 test('key rotate re-seals identities, notes and names; nothing is lost', async () => {
   const srv = await startCounty();
@@ -17,7 +16,7 @@ test('key rotate re-seals identities, notes and names; nothing is lost', async (
   const contact = cli(['roster', 'contact', '--db', srv.db, '--username', 'adv', '--webhook', 'https://pager.example.invalid/hook'], { input: 'synthetic-secret-0123456789\n' });
   assert.equal(contact.status, 0, contact.stderr);
 
-  const keyfile = srv.db.replace(/\.db$/, '.key');
+  const keyfile = keyOf(srv.db);
   const r = cli(['key', 'rotate', '--db', srv.db]);
   assert.equal(r.status, 0, r.stderr);
   // the youth's values are under the youth's own data key: only that key is re-sealed
@@ -25,11 +24,12 @@ test('key rotate re-seals identities, notes and names; nothing is lost', async (
   assert.match(readFileSync(keyfile, 'utf8'), /^key 1 [0-9a-f]{64}\nkey 2 [0-9a-f]{64}$/m);
   // every value under the field key now names key 2 (bytes 1-4 of the sealed header); the
   // youth's identity and texts stay under the youth's key (format 2)
-  const q = (s) => execFileSync('sqlite3', [srv.db, s], { encoding: 'utf8' }).trim();
-  assert.equal(q("SELECT count(*) FROM youth_keys WHERE hex(substr(wrapped, 2, 4)) <> '00000002'"), '0');
-  assert.equal(q("SELECT count(*) FROM youth WHERE hex(substr(identity, 1, 1)) <> '02'"), '0');
-  assert.equal(q("SELECT count(*) FROM events WHERE sealed IS NOT NULL AND hex(substr(sealed, 1, 1)) <> '02'"), '0');
-  assert.equal(q("SELECT count(*) FROM user_channels WHERE hex(substr(webhook_secret, 2, 4)) <> '00000002'"), '0');
+  const q = (s) => query(srv.db, s);
+  const hex = (col, from, n) => (PG ? `encode(substring(${col} from ${from} for ${n}), 'hex')` : `hex(substr(${col}, ${from}, ${n}))`);
+  assert.equal(q(`SELECT count(*) FROM youth_keys WHERE ${hex('wrapped', 2, 4)} <> '00000002'`), '0');
+  assert.equal(q(`SELECT count(*) FROM youth WHERE ${hex('identity', 1, 1)} <> '02'`), '0');
+  assert.equal(q(`SELECT count(*) FROM events WHERE sealed IS NOT NULL AND ${hex('sealed', 1, 1)} <> '02'`), '0');
+  assert.equal(q(`SELECT count(*) FROM user_channels WHERE ${hex('webhook_secret', 2, 4)} <> '00000002'`), '0');
 
   const again = await serve(srv.db);
   try {
@@ -53,7 +53,7 @@ test('serve and the commands refuse a key file that belongs to another database'
   try {
     assert.equal(cli(['init', '--db', a.db]).status, 0);
     assert.equal(cli(['init', '--db', b.db]).status, 0);
-    const other = b.db.replace(/\.db$/, '.key');
+    const other = keyOf(b.db);
     const r = cli(['serve', '--db', a.db, '--key-file', other, '--listen', '127.0.0.1:0']);
     assert.equal(r.status, 1, 'serve exits non-zero');
     assert.match(r.stderr, /key file .* does not belong to this database: its key 1 does not match/);
@@ -65,7 +65,7 @@ test('serve and the commands refuse a key file that belongs to another database'
     assert.match(readFileSync(other, 'utf8'), /^key 1 [0-9a-f]{64}\n?$/m, 'the foreign key file was not touched');
     assert.doesNotMatch(readFileSync(other, 'utf8'), /^key 2/m);
     // the right key file, named explicitly, works
-    assert.equal(cli(['demo', '--db', a.db, '--key-file', a.db.replace(/\.db$/, '.key')]).status, 0);
+    assert.equal(cli(['demo', '--db', a.db, '--key-file', keyOf(a.db)]).status, 0);
   } finally {
     a.cleanup();
     b.cleanup();
@@ -77,7 +77,7 @@ test('init never writes a new key for a database that has data', () => {
   try {
     assert.equal(cli(['init', '--db', t.db]).status, 0);
     assert.equal(cli(['demo', '--db', t.db]).status, 0);
-    const keyfile = t.db.replace(/\.db$/, '.key');
+    const keyfile = keyOf(t.db);
     renameSync(keyfile, keyfile + '.escrow');
     const r = cli(['init', '--db', t.db]);
     assert.equal(r.status, 1);
@@ -99,10 +99,10 @@ test('a database from before key checks gets one at the next start; its data dec
     assert.equal(cli(['init', '--db', a.db]).status, 0);
     assert.equal(cli(['demo', '--db', a.db]).status, 0);
     assert.equal(cli(['init', '--db', b.db]).status, 0);
-    const q = (db, s) => execFileSync('sqlite3', [db, s], { encoding: 'utf8' }).trim();
+    const q = (db, s) => query(db, s);
     q(a.db, "DELETE FROM settings WHERE key = 'key.check'");
     // a wrong key cannot open the sealed names: refused, and nothing is recorded
-    const wrong = cli(['serve', '--db', a.db, '--key-file', b.db.replace(/\.db$/, '.key'), '--listen', '127.0.0.1:0']);
+    const wrong = cli(['serve', '--db', a.db, '--key-file', keyOf(b.db), '--listen', '127.0.0.1:0']);
     assert.equal(wrong.status, 1);
     assert.match(wrong.stderr, /cannot open the data sealed in it/);
     assert.equal(q(a.db, "SELECT count(*) FROM settings WHERE key = 'key.check'"), '0');

@@ -3,15 +3,14 @@
 // and the clocks (and so the Board's timeliness) count it when it was recorded.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startCounty, identify, isoMinutesAgo, assertProblem, cli } from './harness.mjs';
+import { startCounty, identify, isoMinutesAgo, assertProblem, cli, query } from './harness.mjs';
 
 let srv;
 before(async () => { srv = await startCounty(); });
 after(async () => { assert.equal(await srv.stop(), 0); });
 
 const post = (u, id, body) => srv.as(u).post(`/api/v1/cases/${id}/events`, body);
-const sql = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => query(srv.db, q);
 const REASON = 'Synthetic: no signal at the motel; the on-scene time was written on paper and entered at the office.';
 
 test('a step done more than the margin before now needs a reason and counts when recorded', async () => {
@@ -35,7 +34,7 @@ test('a step done more than the margin before now needs a reason and counts when
   assert.ok(Date.parse(step.done_at) >= before - 2000, `counted when recorded, not at ${step.done_at}`);
   assert.ok(Date.parse(step.done_at) > Date.parse(step.due_at), 'so it is late, as the Board counts it');
   // what the Board reads: the step's counted time
-  assert.equal(Number(sql(`SELECT done_at > due_at FROM case_steps WHERE case_id = '${kase.id}' AND step = 'advocate_on_scene'`)), 1);
+  assert.equal(Number(sql(`SELECT CAST(done_at > due_at AS INTEGER) FROM case_steps WHERE case_id = '${kase.id}' AND step = 'advocate_on_scene'`)), 1);
   // a deviation the advocacy supervisor reviews
   const c = (await srv.as('adv_sup').get(`/api/v1/cases/${kase.id}`)).json;
   assert.ok(c.deviations.some((d) => d.event_id === ok.json.event.id && d.type === 'step_done' && !d.reviewed));

@@ -3,14 +3,13 @@
 // unused for accounts.inactive_days are disabled.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startCounty, serve, makeClient, cli, assertProblem, signInApi, PASSWORD } from './harness.mjs';
+import { startCounty, serve, makeClient, cli, assertProblem, signInApi, PASSWORD, query } from './harness.mjs';
 
 let srv;
 before(async () => { srv = await startCounty(); });
 after(async () => { assert.equal(await srv.stop(), 0); });
 
-const sql = (q, db = srv.db) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+const sql = (q, db = srv.db) => query(db, q);
 const idOf = async (username) => Number(sql(`SELECT id FROM users WHERE username = '${username}'`));
 
 test('people change their own password: the old one is needed, the rules apply, the rest ends', async () => {

@@ -5,8 +5,7 @@
 // pre-provisioned; group claims map to an agency and role, refused when ambiguous.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startCounty, makeClient, cli, assertProblem, signInApi, PASSWORD } from './harness.mjs';
+import { startCounty, makeClient, cli, assertProblem, signInApi, PASSWORD, query } from './harness.mjs';
 import { startProvider, browseSignIn, freePort, CLIENT_ID, CLIENT_SECRET } from './oidc-provider.mjs';
 
 const ACCOUNTS = {
@@ -46,7 +45,7 @@ after(async () => {
   await idp.stop();
 });
 
-const sql = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => query(srv.db, q);
 const lastDenied = () => sql("SELECT detail FROM audit WHERE action = 'session.denied' ORDER BY seq DESC LIMIT 1");
 
 // Signs in at the provider as `account`; a client holding whatever session safeharbor gave.

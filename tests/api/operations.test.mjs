@@ -2,10 +2,9 @@
 // Prometheus metrics without youth data, JSON logs without ids.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startCounty, identify } from './harness.mjs';
+import { startCounty, identify, query } from './harness.mjs';
 
-const sql = (db, q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+const sql = (db, q) => query(db, q);
 
 // Parses the Prometheus text format 0.0.4 strictly enough that a malformed line fails.
 function parseProm(text) {
@@ -55,7 +54,7 @@ test('healthz answers GET and HEAD; readyz names the check that fails', async ()
     assert.deepEqual(r.json.checks, { database: 'ok', key: 'ok', schema: 'ok', worker: 'ok' });
 
     // the key check stored in the database no longer matches the key in use
-    sql(srv.db, "UPDATE settings SET value = '1:' || hex(zeroblob(32)) WHERE key = 'key.check'");
+    sql(srv.db, `UPDATE settings SET value = '1:${'00'.repeat(32)}' WHERE key = 'key.check'`);
     const bad = await c.get('/readyz');
     assert.equal(bad.status, 503);
     assert.match(bad.headers.get('content-type'), /^application\/problem\+json/);

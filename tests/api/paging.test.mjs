@@ -2,15 +2,14 @@
 // fallback, else the supervisor (docs/notifications.md "Summoning").
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startCounty, cli, identify, isoMinutesAgo, PASSWORD } from './harness.mjs';
+import { startCounty, cli, identify, isoMinutesAgo, PASSWORD, query } from './harness.mjs';
 
 let srv;
 const run = (args, input) => {
   const r = cli(args, { input });
   assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
 };
-const sql = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => query(srv.db, q);
 
 before(async () => {
   srv = await startCounty();

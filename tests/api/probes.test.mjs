@@ -3,14 +3,13 @@
 // and is recorded too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startCounty, identify, isoMinutesAgo, assertProblem } from './harness.mjs';
+import { startCounty, identify, isoMinutesAgo, assertProblem, query, cli } from './harness.mjs';
 
 let srv;
 before(async () => { srv = await startCounty(); });
 after(async () => { assert.equal(await srv.stop(), 0); });
 
-const sql = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => query(srv.db, q);
 
 test('every case path answers 404 to an agency not on the case, and each probe is audited with its route', async () => {
   const kase = (await identify(srv.as('le'))).json;
@@ -55,8 +54,5 @@ test('a replayed identification answers through the gate and is audited as a rea
 });
 
 function verify() {
-  try {
-    execFileSync(process.env.SAFEHARBOR_BIN, ['audit', 'verify', '--db', srv.db], { stdio: 'ignore' });
-    return 0;
-  } catch (e) { return e.status; }
+  return cli(['audit', 'verify', '--db', srv.db]).status;
 }

@@ -3,25 +3,17 @@
 // pinned to 2026.4 before the upgrade keeps its witness's items.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { cli, tempDb, serve, makeClient, startCounty, identify, invite, witnessWithHearing } from './harness.mjs';
+import { cli, tempDb, serve, makeClient, startCounty, identify, invite, witnessWithHearing, query, copyDatabase } from './harness.mjs';
 
 const V1 = 'protocols/history/la-county-frp-2026.4.protocol';
 const V2 = 'protocols/la-county-frp.protocol';
-const sql = (db, q) => {
-  const r = spawnSync('sqlite3', [db, q], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-};
+const sql = query;
 // what a case shows of its steps, without the seconds left (the two servers read apart)
 const clocks = (view) => view.steps.map(({ seconds_left: _, ...s }) => s);
 
 test('the demo replayed: every recovery gives the same steps under 2026.4 and 2026.5', async () => {
   const tmp = tempDb();
   const a = tmp.db;
-  const b = join(tmp.dir, 'replay.db');
   let r = cli(['init', '--db', a]);
   assert.equal(r.status, 0, r.stderr);
   r = cli(['demo', '--db', a, '--protocol', V1]);
@@ -34,9 +26,7 @@ test('the demo replayed: every recovery gives the same steps under 2026.4 and 20
     return t.stdout.trim();
   });
   // the same county again (database, key file, checkpoints), its cases pinned to 2026.5
-  for (const f of readdirSync(tmp.dir)) {
-    if (f.startsWith('safeharbor.')) copyFileSync(join(tmp.dir, f), join(tmp.dir, f.replace(/^safeharbor\./, 'replay.')));
-  }
+  const b = copyDatabase(a, 'replay');
   const load = await serve(b, ['--protocol', V2]);
   assert.equal(await load.stop(), 0);
   sql(b, "UPDATE cases SET protocol_id = (SELECT id FROM protocols WHERE version = '2026.5')");

@@ -211,11 +211,13 @@ test("a step's notify list (the parties outside the agencies it tells) is on the
 test("found_at on the return is the protocol's 'found' anchor; the return itself when not given", async () => {
   await withLongBeach(WA, async (srv) => {
     const le2 = srv.as('le2');
+    // the return's time is taken once: read again after the request, a second may have passed
+    const returned = hoursAgo(1);
     const episode = async (found) => {
       const c = (await identify(le2, { area: 'long_beach', identified_at: hoursAgo(12) })).json;
       const ev = (body) => le2.post(`/api/v1/cases/${c.id}/events`, body);
       assert.equal((await ev({ type: 'missing_start', at: hoursAgo(10) })).status, 201);
-      const back = { type: 'missing_end', at: hoursAgo(1), ...(found ? { found_at: found } : {}) };
+      const back = { type: 'missing_end', at: returned, ...(found ? { found_at: found } : {}) };
       const r = await ev(back);
       assert.equal(r.status, 201, r.text);
       return (await le2.get(`/api/v1/cases/${c.id}`)).json;
@@ -223,7 +225,7 @@ test("found_at on the return is the protocol's 'found' anchor; the return itself
     const found = hoursAgo(5);
     // Washington's screening after the youth is found: found + 72 hours
     assert.equal(step(await episode(found), 'return_csec_screening').due_at, plus(found, 72 * 3600));
-    assert.equal(step(await episode(null), 'return_csec_screening').due_at, plus(hoursAgo(1), 72 * 3600));
+    assert.equal(step(await episode(null), 'return_csec_screening').due_at, plus(returned, 72 * 3600));
 
     // found after the return, or before the youth went missing: refused, naming found_at
     const c = (await identify(le2, { area: 'long_beach', identified_at: hoursAgo(12) })).json;

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { startCounty, identify, assertProblem, cli, tempDb, BIN, invite, writePlan } from './harness.mjs';
+import { startCounty, identify, assertProblem, cli, tempDb, BIN, invite, writePlan, query, withKeyFile } from './harness.mjs';
 
 let srv;
 const ids = {};
@@ -238,7 +238,7 @@ test('CSV and HTML', async () => {
   assert.equal((ch.text.match(/<svg /g) ?? []).length, 3);
   for (const svg of ch.text.match(/<svg [\s\S]*?<\/svg>/g)) assert.ok(h.text.includes(svg), 'the same chart as the page');
   assert.ok(!/&[a-z]+;/.test(ch.text.replace(/&(amp|lt|gt|quot);/g, '')), 'well-formed XML: no HTML entities');
-  const audited = execFileSync('sqlite3', [srv.db, "SELECT detail FROM audit WHERE action = 'report.board'"], { encoding: 'utf8' });
+  const audited = query(srv.db, "SELECT detail FROM audit WHERE action = 'report.board'");
   assert.match(audited, /^2025-01-01\.\.2025-03-31 charts internal$/m);
   assertProblem(await srv.as('analyst').get(`${Q1}&format=svg`), 422, 'format');
 });
@@ -280,7 +280,7 @@ test('who may see it: analysts, supervisors, oversight; audited', async () => {
   assertProblem(await srv.as('analyst').get(`${Q1}&format=pdf`), 422, 'format');
   assertProblem(await srv.as('analyst').get(`${Q1}&area=Compton%20Station`), 422, 'area');
   assert.equal((await makeAnon().get(Q1)).status, 401);
-  const rows = execFileSync('sqlite3', [srv.db, "SELECT outcome || '|' || coalesce(detail, '') FROM audit WHERE action = 'report.board' ORDER BY seq"], { encoding: 'utf8' }).trim().split('\n');
+  const rows = query(srv.db, "SELECT outcome || '|' || coalesce(detail, '') FROM audit WHERE action = 'report.board' ORDER BY seq").split('\n');
   assert.ok(rows.includes('ok|2025-01-01..2025-03-31 json internal'), rows.join('\n'));
   assert.ok(rows.includes('ok|2025-01-01..2025-03-31 json public'));
   assert.ok(rows.some((x) => x.startsWith('denied|')));
@@ -293,7 +293,7 @@ function makeAnon() {
 
 // the command line, with room for a large report
 function run(args) {
-  const r = spawnSync(BIN, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(BIN, withKeyFile(args), { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

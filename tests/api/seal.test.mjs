@@ -4,11 +4,9 @@
 // Synthetic data only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { startCounty, identify, isoMinutesAgo, assertProblem, cli, serve, makeClient, countyDate } from './harness.mjs';
+import { startCounty, identify, isoMinutesAgo, assertProblem, cli, serve, makeClient, countyDate, query, atRest } from './harness.mjs';
 
-const sql = (db, q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+const sql = (db, q) => query(db, q);
 const event = (client, id, body) => client.post(`/api/v1/cases/${id}/events`, body);
 const today = () => countyDate(Date.now());
 
@@ -107,8 +105,9 @@ test('a court order seals the youth: no identity through any endpoint, search or
   const rot = cli(['key', 'rotate', '--db', srv.db]);
   assert.equal(rot.status, 0, rot.stderr);
   assert.match(rot.stdout, /1 identities/, 'only the youth identified again has an identity left');
-  const raw = readFileSync(srv.db);
-  for (const s of [...SECRETS, 'Othera', 'Unsealed']) assert.equal(raw.indexOf(Buffer.from(s)), -1, `"${s}" in the file`);
+  for (const raw of atRest(srv.db)) {
+    for (const s of [...SECRETS, 'Othera', 'Unsealed']) assert.equal(raw.indexOf(Buffer.from(s)), -1, `"${s}" in the database`);
+  }
 
   const back = await serve(srv.db);
   try {

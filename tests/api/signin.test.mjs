@@ -3,8 +3,7 @@
 // and 127.0.0.9 is a trusted proxy whose X-Forwarded-For names the client.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startCounty, requestFrom, PASSWORD } from './harness.mjs';
+import { startCounty, requestFrom, PASSWORD, query } from './harness.mjs';
 import { waitFor } from './receivers.mjs';
 
 let srv;
@@ -13,7 +12,7 @@ after(async () => { assert.equal(await srv.stop(), 0); });
 
 const signIn = (from, username, password, headers) =>
   requestFrom(srv.url, from, 'POST', '/api/v1/session', { body: { username, password }, headers });
-const sql = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => query(srv.db, q);
 
 test('hammering an account from one address does not lock its user out from another', async () => {
   for (let i = 0; i < 5; i++) assert.equal((await signIn('127.0.0.2', 'mh', `wrong-guess-${i}`)).status, 401);

@@ -6,14 +6,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { execFileSync } from 'node:child_process';
-import { startCounty, cli, identify, isoMinutesAgo, assertProblem } from './harness.mjs';
+import { startCounty, cli, identify, isoMinutesAgo, assertProblem, query } from './harness.mjs';
 import { startWebhookReceiver, waitFor } from './receivers.mjs';
 
 const SECRET = 'synthetic-secret-ssrf-0123456789';
 let srv, hook, redirector, advId;
 
-const sql = (q) => execFileSync('sqlite3', [srv.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => query(srv.db, q);
 const config = (...sets) => {
   const r = cli(['notify', 'config', '--db', srv.db, ...sets.flatMap((s) => ['--set', s])]);
   assert.equal(r.status, 0, r.stderr);

@@ -4,8 +4,7 @@
 // the audit; the CLI gives the same bytes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startCounty, identify, assertProblem, cli } from './harness.mjs';
+import { startCounty, identify, assertProblem, cli, query } from './harness.mjs';
 
 let srv;
 const ids = {};
@@ -184,7 +183,7 @@ test('who may export: analysts and child welfare\'s supervisors (indicators), an
   assertProblem(await srv.as('analyst').get(`/api/v1/reports/csec?${Q3}&format=json`), 422, 'format');
   assertProblem(await srv.as('analyst').get('/api/v1/reports/csec?from=2025-07-01'), 422, 'to');
   assertProblem(await srv.as('analyst').get('/api/v1/reports/federal?from=2025-09-30&to=2025-07-01'), 422, 'to');
-  const rows = execFileSync('sqlite3', [srv.db, "SELECT action || '|' || outcome || '|' || coalesce(detail, '') FROM audit WHERE action IN ('report.csec', 'report.federal', 'csec.read') ORDER BY seq"], { encoding: 'utf8' }).trim().split('\n');
+  const rows = query(srv.db, "SELECT action || '|' || outcome || '|' || coalesce(detail, '') FROM audit WHERE action IN ('report.csec', 'report.federal', 'csec.read') ORDER BY seq").split('\n');
   assert.ok(rows.includes('report.csec|ok|2025-07-01..2025-09-30 csv'));
   assert.ok(rows.includes('report.csec|denied|'));
   assert.ok(rows.includes('report.federal|ok|2025-07-01..2025-09-30 csv'));
