@@ -250,7 +250,8 @@ test: $(ASAN_DIR)/safeharbor $(TSAN_DIR)/safeharbor $(UNIT_BINS) $(FUZZ_BINS) $(
 	@scripts/setup.sh test
 	@scripts/format-check.sh
 	@scripts/test-unit.sh $(UNIT_BINS)
-	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-pg.sh $(PG_UNIT_BINS)
+	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) PG_API_BIN=$(abspath $(REL_DIR)/safeharbor) \
+		scripts/test-pg.sh $(PG_UNIT_BINS)
 	@$(FUZZ_RUN)
 	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-api.sh
 	@$(TSAN_RUN)

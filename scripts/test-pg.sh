@@ -16,7 +16,9 @@ rc=$?
 grep -E '^\[  (PASSED|FAILED)|^\[  FAILED|^unit:|skipped' build/pg-test/unit.log
 node --test --test-reporter=spec tests/pg/ >build/pg-test/node.log 2>&1 || rc=1
 grep -E '^. (tests|pass|fail) ' build/pg-test/node.log
-scripts/test-api.sh >build/pg-test/api.log 2>&1 || rc=1
+# the API suite with PG_API_BIN when given (make test: the release build, since the
+# sanitizers already ran this suite on SQLite and the store suites on PostgreSQL)
+SAFEHARBOR_BIN="${PG_API_BIN:-$SAFEHARBOR_BIN}" scripts/test-api.sh >build/pg-test/api.log 2>&1 || rc=1
 grep -E '^. (tests|pass|fail|skipped|todo) ' build/pg-test/api.log | sed 's/^/api: /'
 logs="logs: build/pg-test/unit.log, node.log, api.log"
 [ "$rc" -eq 0 ] && echo "test-pg: passed ($logs)" || echo "test-pg: FAILED ($logs)" >&2
