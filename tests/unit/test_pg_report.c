@@ -80,9 +80,8 @@ struct county {
 	int ncases;
 };
 
-static enum sh_code event(struct store_conn *c, const char *case_id, const char *type,
-			  int64_t at, int64_t amends, const char *data, int64_t *id,
-			  struct sh_error *err)
+static enum sh_code event(struct store_conn *c, const char *case_id, const char *type, int64_t at,
+			  int64_t amends, const char *data, int64_t *id, struct sh_error *err)
 {
 	struct event_rec ev = { .case_id = case_id,
 				.type = type,
@@ -154,20 +153,20 @@ static enum sh_code one_case(struct store_conn *c, struct county *k, int i, int6
 		if ((rc = event(c, r.id, "arrest", t0 + HOUR, 0, data, &arrest, err)))
 			return rc;
 		/* some arrests corrected: the entry amended is left out */
-		if (!rnd(4) && (rc = event(c, r.id, "note", t0 + 2 * HOUR, arrest, "{}", NULL, err)))
+		if (!rnd(4) &&
+		    (rc = event(c, r.id, "note", t0 + 2 * HOUR, arrest, "{}", NULL, err)))
 			return rc;
 	}
 	if (!rnd(3) && (rc = event(c, r.id, "refused_arrest", t0 + 30 * 60, 0,
 				   "{\"prostitution_related\":true}", NULL, err)))
 		return rc;
-	if (rnd(2) && (rc = event(c, r.id, "placement", t0 + 5 * HOUR, 0, settings_[rnd(4)],
-				  NULL, err)))
+	if (rnd(2) &&
+	    (rc = event(c, r.id, "placement", t0 + 5 * HOUR, 0, settings_[rnd(4)], NULL, err)))
 		return rc;
 	for (int n = 0; n < 3; n++) {
 		if (!rnd(4))
 			continue;
-		snprintf(data, sizeof(data),
-			 "{\"stable\":%s,\"safe_placement\":%s,\"engaged\":%s}",
+		snprintf(data, sizeof(data), "{\"stable\":%s,\"safe_placement\":%s,\"engaged\":%s}",
 			 rnd(3) ? "true" : "false", rnd(3) ? "true" : "false",
 			 rnd(2) ? "true" : "false");
 		if ((rc = event(c, r.id, "stability_check",
@@ -183,16 +182,16 @@ static enum sh_code one_case(struct store_conn *c, struct county *k, int i, int6
 		if (rnd(3) && (rc = event(c, r.id, "missing_end",
 					  gone + (int64_t)(1 + rnd(20)) * DAY, 0, "{}", NULL, err)))
 			return rc;
-		steps[nsteps++] = (struct step_rec){
-			"missing_report_le",
-			1,
-			"law_enforcement",
-			NULL,
-			state,
-			gone,
-			gone + 24 * HOUR,
-			!strcmp(state, "done") ? gone + (int64_t)rnd(40) * HOUR : 0
-		};
+		steps[nsteps++] =
+			(struct step_rec){ "missing_report_le",
+					   1,
+					   "law_enforcement",
+					   NULL,
+					   state,
+					   gone,
+					   gone + 24 * HOUR,
+					   !strcmp(state, "done") ? gone + (int64_t)rnd(40) * HOUR
+								  : 0 };
 	}
 	if (!rnd(3) && (rc = event(c, r.id, "exploiter_arrest", t0 + (int64_t)rnd(20) * DAY, 0,
 				   exploiters[rnd(5)], NULL, err)))
@@ -239,7 +238,8 @@ static enum sh_code court(struct store_conn *c, struct county *k, struct sh_erro
 					   data, NULL, err);
 		}
 		if (!rc && p % 2)
-			rc = store_prosecution_set_outcome(c, pr.id, p % 4 == 1 ? "convicted" : "plea",
+			rc = store_prosecution_set_outcome(c, pr.id,
+							   p % 4 == 1 ? "convicted" : "plea",
 							   pr.filed_at + 40 * DAY, err);
 	}
 	return rc;
@@ -353,8 +353,7 @@ static enum sh_code add(struct lines *l, int kind, const char *fmt, ...)
 static enum sh_code on_case(void *arg, const struct report_case_row *r)
 {
 	return add(arg, 0, "case|" WF "|%d|%d|%d|%s|%s|%lld", WHERE(r), r->re_recovery,
-		   r->first_in_period, r->age, S(r->gender), S(r->race_ethnicity),
-		   (long long)r->n);
+		   r->first_in_period, r->age, S(r->gender), S(r->race_ethnicity), (long long)r->n);
 }
 static enum sh_code on_event(void *arg, const struct report_event_row *r)
 {
@@ -375,8 +374,8 @@ static enum sh_code on_missing(void *arg, const struct report_missing_row *r)
 {
 	return add(arg, 4, "missing|" WF "|%s|%lld", WHERE(r), r->cls, (long long)r->n);
 }
-#define STABILITY_ARGS(r)                                                                      \
-	WHERE(r), (r)->days, (r)->found, (r)->stable, (r)->safe_placement, (r)->engaged,       \
+#define STABILITY_ARGS(r)                                                                \
+	WHERE(r), (r)->days, (r)->found, (r)->stable, (r)->safe_placement, (r)->engaged, \
 		(r)->missing, (r)->recovered_again, (r)->detained, (long long)(r)->n
 static enum sh_code on_stability(void *arg, const struct report_stability_row *r)
 {
@@ -393,8 +392,7 @@ static enum sh_code on_witnesses(void *arg, const struct report_witness_row *r)
 }
 static enum sh_code on_prosecutions(void *arg, const struct report_prosecution_row *r)
 {
-	return add(arg, 8, "prosecutions|" WF "|%d|%lld", WHERE(r), r->conviction,
-		   (long long)r->n);
+	return add(arg, 8, "prosecutions|" WF "|%d|%lld", WHERE(r), r->conviction, (long long)r->n);
 }
 static enum sh_code on_month(void *arg, const struct report_month_row *r)
 {
@@ -518,11 +516,9 @@ static void render(struct store *s, const char *area, enum metrics_format f, str
 {
 	struct sh_error err = SH_ERROR_INIT;
 	struct registry reg = { 0 };
-	struct report_request rq = { .from = { 2026, 1, 1 },
-				     .to = { 2026, 3, 31 },
-				     .tz = la,
-				     .format = f,
-				     .area = area };
+	struct report_request rq = {
+		.from = { 2026, 1, 1 }, .to = { 2026, 3, 31 }, .tz = la, .format = f, .area = area
+	};
 
 	buf_reset(out);
 	if (report_board(s, &reg, &rq, "test", out, &err))
@@ -559,6 +555,5 @@ int main(void)
 		printf("pg_report: skipped, SAFEHARBOR_PG_URL is not set (make test-pg)\n");
 		return 0;
 	}
-	return cmocka_run_group_tests_name("pg_report (sqlite and postgresql)", tests, NULL,
-					   NULL);
+	return cmocka_run_group_tests_name("pg_report (sqlite and postgresql)", tests, NULL, NULL);
 }
