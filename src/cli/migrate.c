@@ -91,8 +91,8 @@ int cmd_migrate(int argc, char **argv)
 	if ((rc = cli_open_keyed(&from, false, &src, &k, &err)) ||
 	    (rc = cli_open_store_create(&to, true, &dst, &err)))
 		goto out;
-	if ((rc = store_copy_county(src, dst, isatty(STDERR_FILENO) ? progress : NULL, NULL,
-				    counts, &err)))
+	if ((rc = store_copy_county(src, dst, isatty(STDERR_FILENO) ? progress : NULL, NULL, counts,
+				    &err)))
 		goto out;
 	printf("%-18s %10s\n", "table", "rows");
 	for (size_t i = 0; i < copy_ntables; i++)

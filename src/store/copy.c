@@ -86,7 +86,8 @@ static enum sh_code copy_all(struct store_conn *to, void *arg, struct sh_error *
 		if (n > 0)
 			return sh_error_set(err, SH_ECONFLICT,
 					    "the target database already holds data (table %s: "
-					    "%" PRId64 " row%s); nothing was copied: migrate copies "
+					    "%" PRId64
+					    " row%s); nothing was copied: migrate copies "
 					    "into an empty database only",
 					    copy_tables[i].name, n, n == 1 ? "" : "s");
 	}

@@ -12,6 +12,7 @@
  */
 #include "lib/common.h"
 #include "store/pg_internal.h"
+#include "store/report_cols.h"
 
 #define NOT_AMENDED(e) "NOT EXISTS (SELECT 1 FROM events a WHERE a.amends = " e ".id)"
 
@@ -257,20 +258,7 @@ enum sh_code pg_csec_list(struct store_conn *c, int64_t from, int64_t to, const 
 		       map_csec, a, out, n, sizeof(**out), err);
 }
 
-enum query {
-	Q_CASES,
-	Q_EVENTS,
-	Q_EXPLOITERS,
-	Q_STEPS,
-	Q_MISSING,
-	Q_STABILITY,
-	Q_CURRENT,
-	Q_WITNESSES,
-	Q_PROSECUTIONS,
-	Q_MONTHS,
-	Q_COUNT
-};
-
+/* the statements in enum query's order (store/report_cols.h) */
 static const char *const queries[Q_COUNT] = {
 	[Q_CASES] = q_cases,	 [Q_EVENTS] = q_events,	      [Q_EXPLOITERS] = q_exploiters,
 	[Q_STEPS] = q_steps,	 [Q_MISSING] = q_missing,     [Q_STABILITY] = q_stability,
@@ -278,70 +266,12 @@ static const char *const queries[Q_COUNT] = {
 	[Q_MONTHS] = q_months,
 };
 
-/* each statement's columns in its row's fields, in order (as sqlite_report.c's) */
-#define WHERE_COLS SQ_C(w.period), SQ_C(w.area), SQ_C(w.agency_id)
-#define SQ_REC struct report_case_row
-static const struct sq_col case_cols[] = { WHERE_COLS, SQ_C(re_recovery), SQ_C(first_in_period),
-					   SQ_C(age),  SQ_C(gender),	  SQ_C(race_ethnicity),
-					   SQ_C(n) };
-#undef SQ_REC
-#define SQ_REC struct report_event_row
-static const struct sq_col event_cols[] = { WHERE_COLS,		SQ_C(type),  SQ_C(offense),
-					    SQ_C(prostitution), SQ_C(minor), SQ_C(n) };
-#undef SQ_REC
-#define SQ_REC struct report_exploiter_row
-static const struct sq_col exploiter_cols[] = { WHERE_COLS, SQ_C(buyer), SQ_C(arrests),
-						SQ_C(people) };
-#undef SQ_REC
-#define SQ_REC struct report_step_row
-static const struct sq_col step_cols[] = { WHERE_COLS,	    SQ_C(step),	  SQ_C(state),
-					   SQ_C(opened_at), SQ_C(due_at), SQ_C(done_at) };
-#undef SQ_REC
-#define SQ_REC struct report_missing_row
-static const struct sq_col missing_cols[] = { WHERE_COLS, SQ_C(cls), SQ_C(n) };
-#undef SQ_REC
-#define SQ_REC struct report_stability_row
-static const struct sq_col stability_cols[] = {
-	WHERE_COLS,    SQ_C(days),    SQ_C(found),	     SQ_C(stable),   SQ_C(safe_placement),
-	SQ_C(engaged), SQ_C(missing), SQ_C(recovered_again), SQ_C(detained), SQ_C(n)
-};
-#undef SQ_REC
-#define SQ_REC struct report_witness_row
-static const struct sq_col witness_cols[] = { WHERE_COLS,	  SQ_C(advocate),
-					      SQ_C(safety_plan),  SQ_C(cctv_filed),
-					      SQ_C(cctv_granted), SQ_C(n) };
-#undef SQ_REC
-#define SQ_REC struct report_prosecution_row
-static const struct sq_col prosecution_cols[] = { WHERE_COLS, SQ_C(conviction), SQ_C(n) };
-#undef SQ_REC
-#define SQ_REC struct report_month_row
-static const struct sq_col month_cols[] = { SQ_C(period), SQ_C(month), SQ_C(n) };
-#undef SQ_REC
-
-/* row r of statement `which`, mapped by its columns, handed to the sink's callback cb */
-#define DELIVER(which, type, cols, cb)            \
-	case which: {                             \
-		struct type rec = { 0 };          \
-		PG_MAP(res, r, 0, a, &rec, cols); \
-		return k->cb(k->arg, &rec);       \
-	}
-
 static enum sh_code deliver(enum query which, const PGresult *res, int r, struct arena *a,
 			    const struct report_sink *k)
 {
-	switch (which) {
-		DELIVER(Q_CASES, report_case_row, case_cols, recoveries)
-		DELIVER(Q_EVENTS, report_event_row, event_cols, event)
-		DELIVER(Q_EXPLOITERS, report_exploiter_row, exploiter_cols, exploiters)
-		DELIVER(Q_STEPS, report_step_row, step_cols, step)
-		DELIVER(Q_MISSING, report_missing_row, missing_cols, missing)
-		DELIVER(Q_STABILITY, report_stability_row, stability_cols, stability)
-		DELIVER(Q_CURRENT, report_stability_row, stability_cols, current)
-		DELIVER(Q_WITNESSES, report_witness_row, witness_cols, witnesses)
-		DELIVER(Q_PROSECUTIONS, report_prosecution_row, prosecution_cols, prosecutions)
-		DELIVER(Q_MONTHS, report_month_row, month_cols, month)
-	default: return SH_EINTERNAL;
-	}
+#define MAP(rec, cols) PG_MAP(res, r, 0, a, rec, cols)
+	REPORT_DELIVER(which, k, MAP)
+#undef MAP
 }
 
 enum sh_code pg_report_board(struct store_conn *c, const struct report_query *q,

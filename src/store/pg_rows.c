@@ -75,8 +75,8 @@ static enum sh_code row_values(const PGresult *res, int skip, const char **cols,
 		if (PQgetisnull(res, 0, i)) {
 			v[k++] = (struct store_value){ .kind = SV_NULL };
 		} else if (type == 20 || type == 21 || type == 23) { /* int8, int2, int4 */
-			v[k++] = (struct store_value){ .kind = SV_INT,
-						       .i = strtoll(val, NULL, 10) };
+			v[k++] =
+				(struct store_value){ .kind = SV_INT, .i = strtoll(val, NULL, 10) };
 		} else if (type == 17) { /* bytea */
 			size_t len;
 			unsigned char *b = PQunescapeBytea((const unsigned char *)val, &len);
@@ -123,7 +123,8 @@ enum sh_code pg_rows_scan(struct store_conn *c, const char *table, store_row_fn 
 				rc = sh_error_set(err, SH_ENOMEM, "out of memory");
 			else if (!(rc = row_values(res, skip, cols, v, bytes, err)))
 				rc = fn(arg,
-					&(struct store_row){ (size_t)(skip < 0 ? n : n - 1), cols, v },
+					&(struct store_row){ (size_t)(skip < 0 ? n : n - 1), cols,
+							     v },
 					err);
 			for (int i = 0; bytes && i < n; i++)
 				PQfreemem(bytes[i]);
