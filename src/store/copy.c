@@ -52,6 +52,11 @@ const struct copy_table *copy_table_find(const char *name)
 	return NULL;
 }
 
+/* rows written together: at most this many, or this many values (PostgreSQL takes 65,535
+ * parameters in one statement) */
+#define BATCH_ROWS 500
+#define BATCH_VALUES 20000
+
 struct copy {
 	struct store *from;
 	struct store_conn *to;
@@ -60,16 +65,68 @@ struct copy {
 	struct copy_count *counts;
 	const char *table;
 	int64_t done, total;
+	/* the rows read and not yet written, copied into the arena */
+	struct arena a;
+	struct store_row rows[BATCH_ROWS];
+	size_t nrows, nvalues;
 };
 
+/* a column name the backends may write into a statement: a plain lowercase identifier */
+static bool plain(const char *name)
+{
+	return *name && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(name);
+}
+
+static enum sh_code flush(struct copy *k, struct sh_error *err)
+{
+	enum sh_code rc =
+		k->nrows ? store_rows_insert(k->to, k->table, k->rows, k->nrows, err) : SH_OK;
+
+	k->done += (int64_t)k->nrows;
+	k->nrows = k->nvalues = 0;
+	arena_release(&k->a);
+	if (!rc && k->progress)
+		k->progress(k->ctx, k->table, k->done, k->total);
+	return rc;
+}
+
+/* a row of the scan, kept until its batch is written (the scan's buffers are reused) */
 static enum sh_code put_row(void *arg, const struct store_row *r, struct sh_error *err)
 {
 	struct copy *k = arg;
-	enum sh_code rc = store_row_insert(k->to, k->table, r, err);
+	enum sh_code rc;
+	const char **cols;
+	struct store_value *v;
 
-	if (!rc && ++k->done % 2000 == 0 && k->progress)
-		k->progress(k->ctx, k->table, k->done, k->total);
-	return rc;
+	if (k->nrows && (k->nrows == BATCH_ROWS || k->nvalues + r->n > BATCH_VALUES) &&
+	    (rc = flush(k, err)))
+		return rc;
+	if (k->nrows) {
+		cols = (const char **)k->rows[0].cols;
+	} else if ((cols = arena_alloc(&k->a, r->n * sizeof(*cols)))) {
+		for (size_t i = 0; i < r->n && cols; i++) {
+			if (!plain(r->cols[i]))
+				return sh_error_set(err, SH_ESTORE,
+						    "table %s: a column named %s is not copied",
+						    k->table, r->cols[i]);
+			if (!(cols[i] = arena_strdup(&k->a, r->cols[i])))
+				cols = NULL;
+		}
+	}
+	if (!cols || !(v = arena_alloc(&k->a, r->n * sizeof(*v))))
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	for (size_t i = 0; i < r->n; i++) {
+		v[i] = r->v[i];
+		if (v[i].kind != SV_TEXT && v[i].kind != SV_BLOB)
+			continue;
+		/* text stays NUL-terminated for the backends that take it so */
+		if (!(v[i].p = arena_alloc(&k->a, v[i].len + 1)))
+			return sh_error_set(err, SH_ENOMEM, "out of memory");
+		memcpy((void *)v[i].p, r->v[i].p, v[i].len);
+	}
+	k->rows[k->nrows++] = (struct store_row){ r->n, cols, v };
+	k->nvalues += r->n;
+	return SH_OK;
 }
 
 static enum sh_code copy_all(struct store_conn *to, void *arg, struct sh_error *err)
@@ -80,6 +137,8 @@ static enum sh_code copy_all(struct store_conn *to, void *arg, struct sh_error *
 	int64_t n;
 
 	k->to = to;
+	k->nrows = k->nvalues = 0; /* PostgreSQL may run this again */
+	arena_release(&k->a);
 	for (size_t i = 0; i < copy_ntables; i++) {
 		if ((rc = store_rows_count(to, copy_tables[i].name, &n, err)))
 			return rc;
@@ -102,12 +161,14 @@ static enum sh_code copy_all(struct store_conn *to, void *arg, struct sh_error *
 		if ((rc = store_rows_count(from, t->name, &k->total, err)))
 			break;
 		k->counts[i].rows = k->total;
-		if (!t->derived && (rc = store_rows_scan(from, t->name, put_row, k, err)))
+		if (t->derived)
+			k->done = k->total;
+		else if ((rc = store_rows_scan(from, t->name, put_row, k, err)) ||
+			 (rc = flush(k, err)))
 			break;
-		if (k->progress)
-			k->progress(k->ctx, t->name, k->total, k->total);
 	}
 	store_read_end(from);
+	arena_release(&k->a);
 	if (rc || (rc = store_copy_finish(to, err)))
 		return rc;
 	/* every table holds what the source held (the derived ones as the triggers made them) */
@@ -126,7 +187,14 @@ static enum sh_code copy_all(struct store_conn *to, void *arg, struct sh_error *
 enum sh_code store_copy_county(struct store *from, struct store *to, copy_progress_fn progress,
 			       void *ctx, struct copy_count *counts, struct sh_error *err)
 {
-	struct copy k = { .from = from, .progress = progress, .ctx = ctx, .counts = counts };
+	struct copy *k = calloc(1, sizeof(*k));
+	enum sh_code rc;
 
-	return store_write(to, copy_all, &k, err);
+	if (!k)
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	*k = (struct copy){ .from = from, .progress = progress, .ctx = ctx, .counts = counts };
+	rc = store_write(to, copy_all, k, err);
+	arena_release(&k->a);
+	free(k);
+	return rc;
 }

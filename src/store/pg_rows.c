@@ -139,55 +139,66 @@ enum sh_code pg_rows_scan(struct store_conn *c, const char *table, store_row_fn 
 	return rc;
 }
 
-enum sh_code pg_row_insert(struct store_conn *c, const char *table, const struct store_row *r,
-			   struct sh_error *err)
+static bool generated(const struct copy_table *t, const char *col)
+{
+	return t->pg_only && !strcmp(col, t->pg_only);
+}
+
+/* the rows in one INSERT ... VALUES (...), (...): one round trip for the batch */
+enum sh_code pg_rows_insert(struct store_conn *c, const char *table, const struct store_row *rows,
+			    size_t n, struct sh_error *err)
 {
 	const struct copy_table *t = known(table, err);
 	struct pconn *pc = pconn_of(c);
 	struct buf sql = BUF_INIT;
-	const char **vals = calloc(r->n + 1, sizeof(*vals));
-	int *lens = calloc(r->n + 1, sizeof(*lens)), *fmts = calloc(r->n + 1, sizeof(*fmts));
-	char(*nums)[32] = calloc(r->n + 1, sizeof(*nums));
+	size_t cap = n * (n ? rows[0].n : 0) + 1;
+	const char **vals = calloc(cap, sizeof(*vals));
+	int *lens = calloc(cap, sizeof(*lens)), *fmts = calloc(cap, sizeof(*fmts));
+	char(*nums)[32] = calloc(cap, sizeof(*nums));
 	PGresult *res = NULL;
 	enum sh_code rc = SH_OK;
 	int k = 0;
 
-	if (!t || (rc = pg_need_writer(c, err)))
+	if (!t || !n || (rc = pg_need_writer(c, err)))
 		goto out;
 	if (!vals || !lens || !fmts || !nums) {
 		rc = sh_error_set(err, SH_ENOMEM, "out of memory");
 		goto out;
 	}
 	buf_addf(&sql, "INSERT INTO %s(", t->name);
-	for (size_t i = 0; i < r->n; i++) {
-		const struct store_value *v = &r->v[i];
+	for (size_t i = 0, m = 0; i < rows[0].n; i++)
+		if (!generated(t, rows[0].cols[i]))
+			buf_addf(&sql, "%s\"%s\"", m++ ? ", " : "", rows[0].cols[i]);
+	buf_adds(&sql, ") VALUES ");
+	for (size_t r = 0; r < n; r++) {
+		buf_adds(&sql, r ? ", (" : "(");
+		for (size_t i = 0, m = 0; i < rows[r].n; i++) {
+			const struct store_value *v = &rows[r].v[i];
 
-		if (t->pg_only && !strcmp(r->cols[i], t->pg_only))
-			continue;
-		buf_addf(&sql, "%s\"%s\"", k ? ", " : "", r->cols[i]);
-		switch (v->kind) {
-		case SV_INT:
-			snprintf(nums[k], sizeof(nums[k]), "%" PRId64, v->i);
-			vals[k] = nums[k];
-			break;
-		case SV_REAL:
-			snprintf(nums[k], sizeof(nums[k]), "%.17g", v->r);
-			vals[k] = nums[k];
-			break;
-		case SV_TEXT: vals[k] = v->p; break;
-		case SV_BLOB:
-			vals[k] = v->len ? v->p : "";
-			lens[k] = (int)v->len;
-			fmts[k] = 1;
-			break;
-		case SV_NULL: vals[k] = NULL; break;
+			if (generated(t, rows[r].cols[i]))
+				continue;
+			buf_addf(&sql, "%s$%d", m++ ? ", " : "", k + 1);
+			switch (v->kind) {
+			case SV_INT:
+				snprintf(nums[k], sizeof(nums[k]), "%" PRId64, v->i);
+				vals[k] = nums[k];
+				break;
+			case SV_REAL:
+				snprintf(nums[k], sizeof(nums[k]), "%.17g", v->r);
+				vals[k] = nums[k];
+				break;
+			case SV_TEXT: vals[k] = v->p; break;
+			case SV_BLOB:
+				vals[k] = v->len ? v->p : "";
+				lens[k] = (int)v->len;
+				fmts[k] = 1;
+				break;
+			case SV_NULL: vals[k] = NULL; break;
+			}
+			k++;
 		}
-		k++;
+		buf_adds(&sql, ")");
 	}
-	buf_adds(&sql, ") VALUES (");
-	for (int i = 0; i < k; i++)
-		buf_addf(&sql, "%s$%d", i ? ", " : "", i + 1);
-	buf_adds(&sql, ")");
 	if (!sql.data) {
 		rc = sh_error_set(err, SH_ENOMEM, "out of memory");
 		goto out;

@@ -109,24 +109,29 @@ out:
 	return rc;
 }
 
-enum sh_code sqlite_row_insert(struct store_conn *c, const char *table, const struct store_row *r,
-			       struct sh_error *err)
+static bool generated(const struct copy_table *t, const char *col)
+{
+	return t->pg_only && !strcmp(col, t->pg_only);
+}
+
+enum sh_code sqlite_rows_insert(struct store_conn *c, const char *table,
+				const struct store_row *rows, size_t n, struct sh_error *err)
 {
 	const struct copy_table *t = known(table, err);
 	struct sconn *sc = sconn_of(c);
 	struct buf sql = BUF_INIT;
 	sqlite3_stmt *st = NULL;
-	enum sh_code rc;
+	enum sh_code rc = SH_OK;
 	size_t k = 0;
 
 	if (!t)
 		return err->code;
-	if ((rc = sq_need_writer(c, err)))
+	if (!n || (rc = sq_need_writer(c, err)))
 		return rc;
 	buf_addf(&sql, "INSERT INTO %s(", t->name);
-	for (size_t i = 0; i < r->n; i++)
-		if (!t->pg_only || strcmp(r->cols[i], t->pg_only))
-			buf_addf(&sql, "%s\"%s\"", k++ ? ", " : "", r->cols[i]);
+	for (size_t i = 0; i < rows[0].n; i++)
+		if (!generated(t, rows[0].cols[i]))
+			buf_addf(&sql, "%s\"%s\"", k++ ? ", " : "", rows[0].cols[i]);
 	buf_adds(&sql, ") VALUES (");
 	for (size_t i = 0; i < k; i++)
 		buf_addf(&sql, "%s?%zu", i ? ", " : "", i + 1);
@@ -139,23 +144,28 @@ enum sh_code sqlite_row_insert(struct store_conn *c, const char *table, const st
 		rc = err->code;
 		goto out;
 	}
-	k = 0;
-	for (size_t i = 0; i < r->n; i++) {
-		const struct store_value *v = &r->v[i];
-		int at;
+	for (size_t r = 0; !rc && r < n; r++) {
+		int at = 0;
 
-		if (t->pg_only && !strcmp(r->cols[i], t->pg_only))
-			continue;
-		at = (int)++k;
-		switch (v->kind) {
-		case SV_INT: sqlite3_bind_int64(st, at, v->i); break;
-		case SV_REAL: sqlite3_bind_double(st, at, v->r); break;
-		case SV_TEXT: sqlite3_bind_text(st, at, v->p, (int)v->len, SQLITE_STATIC); break;
-		case SV_BLOB: sqlite3_bind_blob(st, at, v->p, (int)v->len, SQLITE_STATIC); break;
-		case SV_NULL: sqlite3_bind_null(st, at); break;
+		for (size_t i = 0; i < rows[r].n; i++) {
+			const struct store_value *v = &rows[r].v[i];
+
+			if (generated(t, rows[r].cols[i]))
+				continue;
+			switch (v->kind) {
+			case SV_INT: sqlite3_bind_int64(st, ++at, v->i); break;
+			case SV_REAL: sqlite3_bind_double(st, ++at, v->r); break;
+			case SV_TEXT:
+				sqlite3_bind_text(st, ++at, v->p, (int)v->len, SQLITE_STATIC);
+				break;
+			case SV_BLOB:
+				sqlite3_bind_blob(st, ++at, v->p, (int)v->len, SQLITE_STATIC);
+				break;
+			case SV_NULL: sqlite3_bind_null(st, ++at); break;
+			}
 		}
+		rc = sq_exec_stmt(sc, st, err);
 	}
-	rc = sq_exec_stmt(sc, st, err);
 out:
 	sqlite3_finalize(st);
 	buf_release(&sql);

@@ -1,7 +1,7 @@
 // safeharbor migrate: a county on SQLite (init, demo, and identifications through its server)
 // copied into a fresh PostgreSQL database; the chain verifies there with the same head, a
 // server on the copy shows a case as the source does, a second copy into it is refused and
-// changes nothing, and piped output has no progress lines.
+// changes nothing, piped output has no progress lines, and the copy goes back to SQLite.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -85,6 +85,13 @@ test('migrate copies a SQLite county into PostgreSQL: same chain, same case, onc
     assert.equal(again.status, 1);
     assert.match(again.stderr, /already holds data \(table \w+: \d+ rows?\); nothing was copied/);
     assert.equal(psql(target, 'SELECT count(*) FROM events') + '/' + psql(target, 'SELECT max(seq) FROM audit'), before);
+
+    // and back: the PostgreSQL county (with its new recovery) into a new SQLite file
+    const back = join(dir, 'back.db');
+    const r2 = ok(run(['migrate', '--from', target, '--to', `sqlite:${back}`, '--key-file', key]));
+    assert.match(r2.stdout, /^cases +44$/m);
+    const verified = ok(run(['audit', 'verify', '--db', back, '--key-file', key]));
+    assert.equal(headOf(verified.stdout), headOf(r2.stdout));
   } finally {
     if (srv) await srv.stop();
     rmSync(dir, { recursive: true, force: true });
