@@ -13,8 +13,8 @@ static const char usage[] =
 	"  in one transaction (a failure copies nothing). The target's schema is made by\n"
 	"  opening it; a target holding any row is refused. Either side may be sqlite:PATH or\n"
 	"  a postgresql:// address (so also back, or to a portable SQLite copy). FILE is the\n"
-	"  county's key file, checked against the source. Prints the rows of each table and\n"
-	"  the audit chain's head, verified on the target.";
+	"  county's key file, checked against the source, whose audit chain must hold. Prints\n"
+	"  the rows of each table and the audit chain's head, verified on the target.";
 
 struct ends {
 	const char *from, *to;
@@ -89,8 +89,21 @@ int cmd_migrate(int argc, char **argv)
 	to.flags[CONF_DB] = database(e.to);
 	/* the key file must belong to the source; the target is made with it */
 	if ((rc = cli_open_keyed(&from, false, &src, &k, &err)) ||
-	    (rc = cli_open_store_create(&to, true, &dst, &err)))
+	    (rc = cli_open_store_create(&to, true, &dst, &err)) ||
+	    (rc = store_copy_target_empty(dst, &err)))
 		goto out;
+	/* a chain that does not hold is not copied: the target would not verify */
+	audit_keys_derive(&k, &keys);
+	if ((rc = audit_verify(src, &keys, cli_target_checkpoints(&from), false, &v, &err)))
+		goto out;
+	if (!v.ok) {
+		fprintf(stderr,
+			"safeharbor: the source's audit chain does not hold (%s); nothing "
+			"was copied\n",
+			v.why);
+		code = EXIT_FAIL;
+		goto out;
+	}
 	if ((rc = store_copy_county(src, dst, isatty(STDERR_FILENO) ? progress : NULL, NULL, counts,
 				    &err)))
 		goto out;
@@ -102,7 +115,6 @@ int cmd_migrate(int argc, char **argv)
 		rc = store_audit_head(c, &seq, head, &err);
 		store_read_end(c);
 	}
-	audit_keys_derive(&k, &keys);
 	if (rc || (rc = audit_verify(dst, &keys, NULL, true, &v, &err)))
 		goto out;
 	if (!v.ok || strcmp(v.head, head) || v.rows != seq) {

@@ -77,6 +77,37 @@ static bool plain(const char *name)
 	return *name && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(name);
 }
 
+/* SH_ECONFLICT naming the first table of the target that holds a row */
+static enum sh_code target_empty(struct store_conn *to, struct sh_error *err)
+{
+	enum sh_code rc;
+	int64_t n;
+
+	for (size_t i = 0; i < copy_ntables; i++) {
+		if ((rc = store_rows_count(to, copy_tables[i].name, &n, err)))
+			return rc;
+		if (n > 0)
+			return sh_error_set(err, SH_ECONFLICT,
+					    "the target database already holds data (table %s: "
+					    "%" PRId64
+					    " row%s); nothing was copied: migrate copies "
+					    "into an empty database only",
+					    copy_tables[i].name, n, n == 1 ? "" : "s");
+	}
+	return SH_OK;
+}
+
+enum sh_code store_copy_target_empty(struct store *to, struct sh_error *err)
+{
+	struct store_conn *c;
+	enum sh_code rc = store_read_begin(to, &c, err);
+
+	if (!rc)
+		rc = target_empty(c, err);
+	store_read_end(c);
+	return rc;
+}
+
 static enum sh_code flush(struct copy *k, struct sh_error *err)
 {
 	enum sh_code rc =
@@ -139,17 +170,8 @@ static enum sh_code copy_all(struct store_conn *to, void *arg, struct sh_error *
 	k->to = to;
 	k->nrows = k->nvalues = 0; /* PostgreSQL may run this again */
 	arena_release(&k->a);
-	for (size_t i = 0; i < copy_ntables; i++) {
-		if ((rc = store_rows_count(to, copy_tables[i].name, &n, err)))
-			return rc;
-		if (n > 0)
-			return sh_error_set(err, SH_ECONFLICT,
-					    "the target database already holds data (table %s: "
-					    "%" PRId64
-					    " row%s); nothing was copied: migrate copies "
-					    "into an empty database only",
-					    copy_tables[i].name, n, n == 1 ? "" : "s");
-	}
+	if ((rc = target_empty(to, err)))
+		return rc;
 	if ((rc = store_read_begin(k->from, &from, err)))
 		return rc;
 	for (size_t i = 0; !rc && i < copy_ntables; i++) {

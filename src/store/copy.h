@@ -25,4 +25,8 @@ typedef void (*copy_progress_fn)(void *ctx, const char *table, int64_t done, int
 enum sh_code store_copy_county(struct store *from, struct store *to, copy_progress_fn progress,
 			       void *ctx, struct copy_count *counts, struct sh_error *err);
 
+/* SH_ECONFLICT naming the first table of `to` that holds a row (store_copy_county checks
+ * again inside its transaction) */
+enum sh_code store_copy_target_empty(struct store *to, struct sh_error *err);
+
 #endif

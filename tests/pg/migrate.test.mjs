@@ -4,7 +4,7 @@
 // changes nothing, piped output has no progress lines, and the copy goes back to SQLite.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +94,26 @@ test('migrate copies a SQLite county into PostgreSQL: same chain, same case, onc
     assert.equal(headOf(verified.stdout), headOf(r2.stdout));
   } finally {
     if (srv) await srv.stop();
+    rmSync(dir, { recursive: true, force: true });
+    dropDatabase(target);
+  }
+});
+
+test('a source whose audit chain does not hold is not copied', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sh-migrate-'));
+  const db = join(dir, 'county.db');
+  const key = join(dir, 'county.key');
+  const target = freshDatabase('tampered');
+  try {
+    ok(run(['init', '--db', db]));
+    ok(run(['demo', '--db', db]));
+    execFileSync('sqlite3', [db, "UPDATE audit SET action = 'case.list' WHERE seq = 5"]);
+    const r = run(['migrate', '--from', `sqlite:${db}`, '--to', target, '--key-file', key]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /the source's audit chain does not hold \(audit row 5: .*\); nothing was copied/);
+    assert.equal(psql(target, 'SELECT count(*) FROM audit'), '0');
+    assert.equal(psql(target, 'SELECT count(*) FROM cases'), '0');
+  } finally {
     rmSync(dir, { recursive: true, force: true });
     dropDatabase(target);
   }
