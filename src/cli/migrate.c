@@ -59,15 +59,12 @@ int cmd_migrate(int argc, char **argv)
 	};
 	struct sh_error err = SH_ERROR_INIT;
 	struct cli_target from = { 0 }, to = { 0 };
-	struct copy_count counts[64];
+	struct copy_result res = { 0 };
 	struct ends e = { 0 };
 	struct shcrypto_keys k = { 0 };
 	struct audit_keys keys = { 0 };
 	struct audit_verdict v = { 0 };
 	struct store *src = NULL, *dst = NULL;
-	struct store_conn *c;
-	char head[65] = "";
-	int64_t seq = 0;
 	int code = EXIT_OK;
 	enum sh_code rc;
 
@@ -82,8 +79,6 @@ int cmd_migrate(int argc, char **argv)
 					      "postgresql:// address");
 	if (!from.flags[CONF_KEY_FILE])
 		return cli_usage_error(usage, "--key-file is required (the county's key file)");
-	if (copy_ntables > ARRAY_SIZE(counts))
-		return EXIT_FAIL;
 	from.flags[CONF_DB] = database(e.from);
 	to = from;
 	to.flags[CONF_DB] = database(e.to);
@@ -104,20 +99,16 @@ int cmd_migrate(int argc, char **argv)
 		code = EXIT_FAIL;
 		goto out;
 	}
-	if ((rc = store_copy_county(src, dst, isatty(STDERR_FILENO) ? progress : NULL, NULL, counts,
+	if ((rc = store_copy_county(src, dst, isatty(STDERR_FILENO) ? progress : NULL, NULL, &res,
 				    &err)))
 		goto out;
 	printf("%-18s %10s\n", "table", "rows");
 	for (size_t i = 0; i < copy_ntables; i++)
-		printf("%-18s %10" PRId64 "\n", counts[i].table, counts[i].rows);
-	/* the chain holds on the target, with the source's head */
-	if (!(rc = store_read_begin(src, &c, &err))) {
-		rc = store_audit_head(c, &seq, head, &err);
-		store_read_end(c);
-	}
-	if (rc || (rc = audit_verify(dst, &keys, NULL, true, &v, &err)))
+		printf("%-18s %10" PRId64 "\n", res.counts[i].table, res.counts[i].rows);
+	/* the chain holds on the target, with the head of the source's snapshot copied */
+	if ((rc = audit_verify(dst, &keys, NULL, true, &v, &err)))
 		goto out;
-	if (!v.ok || strcmp(v.head, head) || v.rows != seq) {
+	if (!v.ok || strcmp(v.head, res.audit_head) || v.rows != res.audit_seq) {
 		fprintf(stderr,
 			"safeharbor: the copy's audit chain does not hold (%s): do not use the "
 			"target\n",

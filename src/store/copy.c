@@ -62,7 +62,7 @@ struct copy {
 	struct store_conn *to;
 	copy_progress_fn progress;
 	void *ctx;
-	struct copy_count *counts;
+	struct copy_result *out;
 	const char *table;
 	int64_t done, total;
 	/* the rows read and not yet written, copied into the arena */
@@ -174,15 +174,15 @@ static enum sh_code copy_all(struct store_conn *to, void *arg, struct sh_error *
 		return rc;
 	if ((rc = store_read_begin(k->from, &from, err)))
 		return rc;
+	rc = store_audit_head(from, &k->out->audit_seq, k->out->audit_head, err);
 	for (size_t i = 0; !rc && i < copy_ntables; i++) {
 		const struct copy_table *t = &copy_tables[i];
 
 		k->table = t->name;
 		k->done = 0;
-		k->counts[i] = (struct copy_count){ t->name, 0 };
 		if ((rc = store_rows_count(from, t->name, &k->total, err)))
 			break;
-		k->counts[i].rows = k->total;
+		k->out->counts[i] = (struct copy_count){ t->name, k->total };
 		if (t->derived)
 			k->done = k->total;
 		else if ((rc = store_rows_scan(from, t->name, put_row, k, err)) ||
@@ -197,24 +197,28 @@ static enum sh_code copy_all(struct store_conn *to, void *arg, struct sh_error *
 	for (size_t i = 0; i < copy_ntables; i++) {
 		if ((rc = store_rows_count(to, copy_tables[i].name, &n, err)))
 			return rc;
-		if (n != k->counts[i].rows)
+		if (n != k->out->counts[i].rows)
 			return sh_error_set(err, SH_ESTORE,
 					    "table %s: %" PRId64 " rows in the target, %" PRId64
 					    " in the source; nothing was copied",
-					    copy_tables[i].name, n, k->counts[i].rows);
+					    copy_tables[i].name, n, k->out->counts[i].rows);
 	}
 	return SH_OK;
 }
 
 enum sh_code store_copy_county(struct store *from, struct store *to, copy_progress_fn progress,
-			       void *ctx, struct copy_count *counts, struct sh_error *err)
+			       void *ctx, struct copy_result *out, struct sh_error *err)
 {
 	struct copy *k = calloc(1, sizeof(*k));
 	enum sh_code rc;
 
 	if (!k)
 		return sh_error_set(err, SH_ENOMEM, "out of memory");
-	*k = (struct copy){ .from = from, .progress = progress, .ctx = ctx, .counts = counts };
+	if (copy_ntables > ARRAY_SIZE(out->counts)) {
+		free(k);
+		return sh_error_set(err, SH_EINTERNAL, "more tables than a copy counts");
+	}
+	*k = (struct copy){ .from = from, .progress = progress, .ctx = ctx, .out = out };
 	rc = store_write(to, copy_all, k, err);
 	arena_release(&k->a);
 	free(k);
