@@ -44,12 +44,18 @@ const struct copy_table copy_tables[] = {
 };
 const size_t copy_ntables = ARRAY_SIZE(copy_tables);
 
-const struct copy_table *copy_table_find(const char *name)
+const struct copy_table *copy_table_find(const char *name, struct sh_error *err)
 {
 	for (size_t i = 0; i < copy_ntables; i++)
 		if (!strcmp(copy_tables[i].name, name))
 			return &copy_tables[i];
+	sh_error_set(err, SH_EINTERNAL, "not a table a county is copied by: %s", name);
 	return NULL;
+}
+
+bool copy_column_generated(const struct copy_table *t, const char *col)
+{
+	return t->pg_only && !strcmp(col, t->pg_only);
 }
 
 /* rows written together: at most this many, or this many values (PostgreSQL takes 65,535

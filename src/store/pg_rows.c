@@ -10,15 +10,6 @@
 #include "lib/buf.h"
 #include "store/pg_internal.h"
 
-static const struct copy_table *known(const char *table, struct sh_error *err)
-{
-	const struct copy_table *t = copy_table_find(table);
-
-	if (!t)
-		sh_error_set(err, SH_EINTERNAL, "not a table a county is copied by: %s", table);
-	return t;
-}
-
 static enum sh_code fail(struct pconn *pc, const PGresult *res, struct sh_error *err)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -49,7 +40,7 @@ static enum sh_code run(struct pconn *pc, const char *sql, int64_t *out, struct 
 enum sh_code pg_rows_count(struct store_conn *c, const char *table, int64_t *n,
 			   struct sh_error *err)
 {
-	const struct copy_table *t = known(table, err);
+	const struct copy_table *t = copy_table_find(table, err);
 	char sql[128];
 
 	if (!t)
@@ -97,7 +88,7 @@ static enum sh_code row_values(const PGresult *res, int skip, const char **cols,
 enum sh_code pg_rows_scan(struct store_conn *c, const char *table, store_row_fn fn, void *arg,
 			  struct sh_error *err)
 {
-	const struct copy_table *t = known(table, err);
+	const struct copy_table *t = copy_table_find(table, err);
 	struct pconn *pc = pconn_of(c);
 	enum sh_code rc = SH_OK;
 	PGresult *res;
@@ -139,16 +130,11 @@ enum sh_code pg_rows_scan(struct store_conn *c, const char *table, store_row_fn 
 	return rc;
 }
 
-static bool generated(const struct copy_table *t, const char *col)
-{
-	return t->pg_only && !strcmp(col, t->pg_only);
-}
-
 /* the rows in one INSERT ... VALUES (...), (...): one round trip for the batch */
 enum sh_code pg_rows_insert(struct store_conn *c, const char *table, const struct store_row *rows,
 			    size_t n, struct sh_error *err)
 {
-	const struct copy_table *t = known(table, err);
+	const struct copy_table *t = copy_table_find(table, err);
 	struct pconn *pc = pconn_of(c);
 	struct buf sql = BUF_INIT;
 	size_t cap = n * (n ? rows[0].n : 0) + 1;
@@ -167,7 +153,7 @@ enum sh_code pg_rows_insert(struct store_conn *c, const char *table, const struc
 	}
 	buf_addf(&sql, "INSERT INTO %s(", t->name);
 	for (size_t i = 0, m = 0; i < rows[0].n; i++)
-		if (!generated(t, rows[0].cols[i]))
+		if (!copy_column_generated(t, rows[0].cols[i]))
 			buf_addf(&sql, "%s\"%s\"", m++ ? ", " : "", rows[0].cols[i]);
 	buf_adds(&sql, ") VALUES ");
 	for (size_t r = 0; r < n; r++) {
@@ -175,7 +161,7 @@ enum sh_code pg_rows_insert(struct store_conn *c, const char *table, const struc
 		for (size_t i = 0, m = 0; i < rows[r].n; i++) {
 			const struct store_value *v = &rows[r].v[i];
 
-			if (generated(t, rows[r].cols[i]))
+			if (copy_column_generated(t, rows[r].cols[i]))
 				continue;
 			buf_addf(&sql, "%s$%d", m++ ? ", " : "", k + 1);
 			switch (v->kind) {

@@ -21,8 +21,11 @@ struct copy_table {
 };
 extern const struct copy_table copy_tables[];
 extern const size_t copy_ntables;
-/* The table of that name, or NULL: the backends take table names from this list only. */
-const struct copy_table *copy_table_find(const char *name);
+/* The table of that name, or NULL with err set: the backends take table names from this
+ * list only. */
+const struct copy_table *copy_table_find(const char *name, struct sh_error *err);
+/* Is col the table's generated column (not written)? */
+bool copy_column_generated(const struct copy_table *t, const char *col);
 
 enum store_value_kind { SV_NULL, SV_INT, SV_REAL, SV_TEXT, SV_BLOB };
 struct store_value {

@@ -8,15 +8,6 @@
 #include "lib/buf.h"
 #include "store/sqlite_internal.h"
 
-static const struct copy_table *known(const char *table, struct sh_error *err)
-{
-	const struct copy_table *t = copy_table_find(table);
-
-	if (!t)
-		sh_error_set(err, SH_EINTERNAL, "not a table a county is copied by: %s", table);
-	return t;
-}
-
 static sqlite3_stmt *prepare(struct sconn *sc, const char *sql, struct sh_error *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -30,7 +21,7 @@ static sqlite3_stmt *prepare(struct sconn *sc, const char *sql, struct sh_error 
 enum sh_code sqlite_rows_count(struct store_conn *c, const char *table, int64_t *n,
 			       struct sh_error *err)
 {
-	const struct copy_table *t = known(table, err);
+	const struct copy_table *t = copy_table_find(table, err);
 	struct sconn *sc = sconn_of(c);
 	char sql[128];
 	sqlite3_stmt *st;
@@ -51,7 +42,7 @@ enum sh_code sqlite_rows_count(struct store_conn *c, const char *table, int64_t 
 enum sh_code sqlite_rows_scan(struct store_conn *c, const char *table, store_row_fn fn, void *arg,
 			      struct sh_error *err)
 {
-	const struct copy_table *t = known(table, err);
+	const struct copy_table *t = copy_table_find(table, err);
 	struct sconn *sc = sconn_of(c);
 	struct store_value *v = NULL;
 	const char **cols = NULL;
@@ -109,15 +100,10 @@ out:
 	return rc;
 }
 
-static bool generated(const struct copy_table *t, const char *col)
-{
-	return t->pg_only && !strcmp(col, t->pg_only);
-}
-
 enum sh_code sqlite_rows_insert(struct store_conn *c, const char *table,
 				const struct store_row *rows, size_t n, struct sh_error *err)
 {
-	const struct copy_table *t = known(table, err);
+	const struct copy_table *t = copy_table_find(table, err);
 	struct sconn *sc = sconn_of(c);
 	struct buf sql = BUF_INIT;
 	sqlite3_stmt *st = NULL;
@@ -130,7 +116,7 @@ enum sh_code sqlite_rows_insert(struct store_conn *c, const char *table,
 		return rc;
 	buf_addf(&sql, "INSERT INTO %s(", t->name);
 	for (size_t i = 0; i < rows[0].n; i++)
-		if (!generated(t, rows[0].cols[i]))
+		if (!copy_column_generated(t, rows[0].cols[i]))
 			buf_addf(&sql, "%s\"%s\"", k++ ? ", " : "", rows[0].cols[i]);
 	buf_adds(&sql, ") VALUES (");
 	for (size_t i = 0; i < k; i++)
@@ -150,7 +136,7 @@ enum sh_code sqlite_rows_insert(struct store_conn *c, const char *table,
 		for (size_t i = 0; i < rows[r].n; i++) {
 			const struct store_value *v = &rows[r].v[i];
 
-			if (generated(t, rows[r].cols[i]))
+			if (copy_column_generated(t, rows[r].cols[i]))
 				continue;
 			switch (v->kind) {
 			case SV_INT: sqlite3_bind_int64(st, ++at, v->i); break;
