@@ -7,7 +7,8 @@
 #
 # Settings (environment): BENCH_RUNS (3), BENCH_SECONDS per wrk run (10),
 # BENCH_READ_CASES (10000), BENCH_SCAN_CASES (100000), BENCH_THREADS for the data
-# generator (16), BENCH_BIN another safeharbor binary (to compare two), BENCH_REPORT=0
+# generator (16), BENCH_BIN another safeharbor binary (to compare two), BENCH_PG=0 to
+# leave out the PostgreSQL rows (bench/pg.sh, runnable alone), BENCH_REPORT=0
 # to leave out the state-sized report (its database takes about 20 minutes to make,
 # once). Datasets are generated once and kept in build/bench/data/ (they are
 # regenerated when the generator, the seed script or the protocol change; delete the
@@ -436,3 +437,8 @@ mb() { echo "$1" | awk '{ printf "%.1f MB", $1 / 1024 }'; }
 		"$READ_CASES" "$NREAD" "$(cat "$DATA/read/gen-seconds")" "$OPEN" "$OVERDUE" "$(cat "$DATA/scan/gen-seconds")"
 	printf 'errors (non-2xx, socket errors, timeouts) over all wrk runs: %s; server threads at the end of the loads: %s\n' "$ERRS" "$THREADS"
 } | tee "$OUT/results.txt"
+
+# ---- 6. identifications on PostgreSQL: one server, two servers, beside SQLite (bench/pg.sh) ----
+if [ "${BENCH_PG:-1}" = 1 ]; then
+	bench/pg.sh | tee -a "$OUT/results.txt"
+fi

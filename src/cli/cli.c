@@ -401,7 +401,6 @@ enum sh_code cli_open_store_create(struct cli_target *t, bool create, struct sto
 				   struct sh_error *err)
 {
 	struct store_options o = { .create = create,
-				   .read_conns = 2,
 				   .migrate_progress =
 					   isatty(STDERR_FILENO) ? migrate_progress : NULL };
 	struct shcrypto_keys k = { 0 };
@@ -411,6 +410,9 @@ enum sh_code cli_open_store_create(struct cli_target *t, bool create, struct sto
 	if ((rc = cli_target_load(t, err)) || (rc = shcrypto_keyfile_load(t->keyfile, &k, err)) ||
 	    (rc = prepare_migration(t, &k, err)))
 		goto out;
+	/* the pools' sizes (PostgreSQL: connections each server holds open) */
+	o.read_conns = (int)conf_long(&t->conf, CONF_DB_READ_CONNS);
+	o.write_conns = (int)conf_long(&t->conf, CONF_DB_WRITE_CONNS);
 	/* the audit chain's key comes from the key file: appending needs it */
 	rc = audit_store_open(cli_target_db(t), &k, &o, out, err);
 out:

@@ -34,6 +34,8 @@ int cmd_serve(int argc, char **argv)
 		{ "max-conns-per-ip", required_argument, NULL, CLI_OPT(CONF_MAX_CONNS_PER_IP) },
 		{ "header-timeout", required_argument, NULL, CLI_OPT(CONF_HEADER_TIMEOUT) },
 		{ "conn-timeout", required_argument, NULL, CLI_OPT(CONF_CONN_TIMEOUT) },
+		{ "db-read-conns", required_argument, NULL, CLI_OPT(CONF_DB_READ_CONNS) },
+		{ "db-write-conns", required_argument, NULL, CLI_OPT(CONF_DB_WRITE_CONNS) },
 		{ "checkpoints", required_argument, NULL, CLI_OPT(CONF_CHECKPOINTS) },
 		{ "checkpoint-interval", required_argument, NULL,
 		  CLI_OPT(CONF_CHECKPOINT_INTERVAL) },
@@ -80,6 +82,8 @@ int cmd_serve(int argc, char **argv)
 		"  --max-conns-per-ip N    connections at once from one client address (64)\n"
 		"  --header-timeout S      silence allowed while a request's headers are awaited (10)\n"
 		"  --conn-timeout S        silence allowed while a request is read and answered (30)\n"
+		"  --db-read-conns N       database connections that read at once (2)\n"
+		"  --db-write-conns N      PostgreSQL: database connections that write at once (4)\n"
 		"  --checkpoints FILE      where checkpoints of the audit chain's head go (default:\n"
 		"                          beside the key file, <stem>.checkpoints)\n"
 		"  --checkpoint-interval S a checkpoint every S seconds while the chain grows (300),\n"

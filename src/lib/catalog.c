@@ -1097,12 +1097,12 @@ static const struct {
 	/* store/pg.c */
 	{ "the database connection was lost: %s",
 	  "se perdió la conexión con la base de datos: %s" },
+	/* store/store.c */
+	{ "this works on a SQLite database file only; back up a PostgreSQL database with pg_basebackup (docs/operations.md, section 11)",
+	  "esto funciona solo con un archivo de base de datos SQLite; haga la copia de seguridad de una base de datos PostgreSQL con pg_basebackup (docs/operations.md, sección 11)" },
 	/* store/sqlite.c */
 	{ "the server is shutting down",
 	  "el servidor se está apagando" },
-	/* store/store.c */
-	{ "%s is a PostgreSQL database: copy it with pg_basebackup or pg_dump (docs/operations.md)",
-	  "%s es una base de datos PostgreSQL: cópiela con pg_basebackup o pg_dump (docs/operations.md)" },
 	/* store/copy.c */
 	{ "the target database already holds data (table %s: %" PRId64 " row%s); nothing was copied: migrate copies into an empty database only",
 	  "la base de datos de destino ya tiene datos (tabla %s: %" PRId64 " fila%s); no se copió nada: migrate copia solo a una base de datos vacía" },

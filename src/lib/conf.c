@@ -47,6 +47,11 @@ const struct conf_def conf_defs[CONF_NKEYS] = {
 				  "awaited" },
 	[CONF_CONN_TIMEOUT] = { "conn_timeout", CONF_T_SECONDS, "30", NULL, false,
 				"seconds of silence allowed while a request is read and answered" },
+	[CONF_DB_READ_CONNS] = { "db_read_conns", CONF_T_COUNT, "2", NULL, false,
+				 "database connections that read at once (each server)" },
+	[CONF_DB_WRITE_CONNS] = { "db_write_conns", CONF_T_COUNT, "4", NULL, false,
+				  "PostgreSQL: database connections that write at once (each "
+				  "server; SQLite has one writer)" },
 	[CONF_CHECKPOINT_INTERVAL] = { "checkpoint_interval", CONF_T_SECONDS, "300", NULL, false,
 				       "a checkpoint of the audit chain every this many seconds "
 				       "while it grows" },

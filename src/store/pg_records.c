@@ -276,16 +276,35 @@ static void map_idem(const PGresult *res, int r, struct arena *a, void *rec)
 	i->event_id = pg_col_int(res, r, 2);
 }
 
+/*
+ * In a write, the key is first locked until the transaction ends (an advisory lock on the
+ * user and key): a request with the same key on another server waits here, then reads the
+ * key the first stored (READ COMMITTED: the SELECT after the wait sees its commit) and
+ * answers with the same case, where without the lock both would write a case and the
+ * second fail on the key's unique index.
+ */
 enum sh_code pg_idem_get(struct store_conn *c, int64_t user_id, const char *key, struct arena *a,
 			 char **request_hash, char **case_id, int64_t *event_id,
 			 struct sh_error *err)
 {
+	static const char lock[] = "SELECT pg_advisory_xact_lock(1768187245," /* "idem" */
+				   " hashtext($1::bigint || ':' || $2::text))";
 	static const char sql[] = "SELECT request_hash, case_id, event_id FROM idempotency"
 				  " WHERE user_id = $1 AND key = $2";
 	struct idem r;
-	enum sh_code rc =
-		pg_row(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(user_id), pg_text(key)), err),
-		       map_idem, a, &r, sizeof(r), NULL, err);
+	enum sh_code rc;
+
+	*request_hash = *case_id = NULL;
+	*event_id = 0;
+	if (c->writable) {
+		PGresult *res =
+			pg_exec(pconn_of(c), lock, PG_VALS(pg_int(user_id), pg_text(key)), err);
+		if (!res)
+			return err->code;
+		PQclear(res);
+	}
+	rc = pg_row(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(user_id), pg_text(key)), err),
+		    map_idem, a, &r, sizeof(r), NULL, err);
 
 	*request_hash = r.request_hash;
 	*case_id = r.case_id;

@@ -14,10 +14,11 @@ bool store_is_uri(const char *path)
 static enum sh_code sqlite_only(const char *path, struct sh_error *err)
 {
 	if (store_is_uri(path))
+		/* not the address: it may hold a password */
 		return sh_error_set(err, SH_EINVAL,
-				    "%s is a PostgreSQL database: copy it with pg_basebackup or "
-				    "pg_dump (docs/operations.md)",
-				    path);
+				    "this works on a SQLite database file only; back up a "
+				    "PostgreSQL database with pg_basebackup (docs/operations.md, "
+				    "section 11)");
 	return SH_OK;
 }
 
