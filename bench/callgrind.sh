@@ -6,7 +6,11 @@
 # counts only while N requests are served one after another over one connection,
 # and prints Ir/request; the profile is left in build/bench/callgrind/ for
 # callgrind_annotate. read: GET /api/v1/cases/{id}; write: POST /api/v1/cases;
-# event: POST /api/v1/cases/{id}/events (a note). SAFEHARBOR_BIN picks another binary.
+# event: POST /api/v1/cases/{id}/events (a note); stability: the same with a stability check
+# (one row of stability_events, kept by schema 16's triggers), by the advocate.
+# SAFEHARBOR_BIN picks another binary; CALLGRIND_SQL is run on the scratch copy first (with
+# the sqlite3 shell), e.g. to measure without a trigger:
+#   CALLGRIND_SQL='DROP TRIGGER stability_events_add' bench/callgrind.sh stability
 set -eu
 cd "$(dirname "$0")/.."
 MODE=${1:-read}
@@ -19,7 +23,13 @@ OUT=build/bench/callgrind
 rm -rf "$OUT" && mkdir -p "$OUT"
 cp "$DATA/cases.db" "$DATA/cases.key" "$OUT/"
 chmod 600 "$OUT/cases.key"
-TOKEN=$("$BIN" token create --db "$OUT/cases.db" --username le 2>/dev/null)
+if [ -n "${CALLGRIND_SQL:-}" ]; then
+	SAFEHARBOR_EXTRA_PACKAGES="${SAFEHARBOR_EXTRA_PACKAGES:-} sqlite3" scripts/setup.sh
+	sqlite3 "$OUT/cases.db" "$CALLGRIND_SQL"
+fi
+READER=le
+[ "$MODE" = stability ] && READER=adv
+TOKEN=$("$BIN" token create --db "$OUT/cases.db" --username $READER 2>/dev/null)
 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$OUT/callgrind.out" \
 	"$BIN" serve --db "$OUT/cases.db" --listen 127.0.0.1:0 >"$OUT/serve.out" 2>"$OUT/serve.log" &
 PID=$!
@@ -38,13 +48,16 @@ curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" "$URL/api/v1/cases/$ID1"
 	echo 'silent'
 	if [ "$MODE" = read ]; then
 		echo "$IDS" | while read -r id; do echo "url = \"$URL/api/v1/cases/$id\""; echo 'output = /dev/null'; done
-	elif [ "$MODE" = event ]; then
+	elif [ "$MODE" = event ] || [ "$MODE" = stability ]; then
 		at=$(date -u -d '-1 min' +%Y-%m-%dT%H:%M:%SZ)
+		body="\\\"type\\\":\\\"note\\\",\\\"section\\\":\\\"core\\\",\\\"text\\\":\\\"Synthetic bench note.\\\""
+		[ "$MODE" = stability ] &&
+			body="\\\"type\\\":\\\"stability_check\\\",\\\"stable\\\":true,\\\"engaged\\\":true"
 		echo "$IDS" | while read -r id; do
 			echo "next"
 			echo "header = \"Authorization: Bearer $TOKEN\""
 			echo 'header = "Content-Type: application/json"'
-			echo "data = \"{\\\"type\\\":\\\"note\\\",\\\"section\\\":\\\"core\\\",\\\"text\\\":\\\"Synthetic bench note.\\\",\\\"at\\\":\\\"$at\\\"}\""
+			echo "data = \"{$body,\\\"at\\\":\\\"$at\\\"}\""
 			echo "url = \"$URL/api/v1/cases/$id/events\""
 			echo 'output = /dev/null'
 			echo 'silent'
@@ -75,7 +88,8 @@ served=$(grep -c 'access .* 20[01] ' "$OUT/serve.log" || true)
 callgrind_annotate --inclusive=yes "$OUT/callgrind.out" >"$OUT/inclusive.txt" 2>/dev/null
 # incl PATTERN: the inclusive Ir of the first function matching PATTERN (0 when absent)
 incl() {
-	v=$(grep -m1 "$1" "$OUT/inclusive.txt" | awk '{ gsub(",", "", $1); print $1 + 0 }')
+	# the digits as they stand: awk would print a count above 2^31 as 2.4e+09
+	v=$(grep -m1 "$1" "$OUT/inclusive.txt" | awk '{ gsub(",", "", $1); print $1 }')
 	echo "${v:-0}"
 }
 total=$(incl 'PROGRAM TOTALS')

@@ -23,6 +23,32 @@ struct op {
 	int64_t days; /* an account disabled for its inactivity: how long */
 };
 
+static enum sh_code read_one(struct store *s, bool agency, int64_t id, const char *name,
+			     struct arena *a, void *out, struct sh_error *err)
+{
+	struct store_conn *c;
+	enum sh_code rc = store_read_begin(s, &c, err);
+
+	if (rc)
+		return rc;
+	rc = agency ? store_agency_get(c, id, name, a, out, err)
+		    : store_user_get(c, id, name, a, out, err);
+	store_read_end(c);
+	return rc;
+}
+
+enum sh_code admin_agency_read(struct store *s, int64_t id, const char *name, struct arena *a,
+			       struct agency_rec *out, struct sh_error *err)
+{
+	return read_one(s, true, id, name, a, out, err);
+}
+
+enum sh_code admin_user_read(struct store *s, int64_t id, const char *name, struct arena *a,
+			     struct user_rec *out, struct sh_error *err)
+{
+	return read_one(s, false, id, name, a, out, err);
+}
+
 static bool name_chars(const char *s, const char *extra)
 {
 	for (; *s; s++)
@@ -123,6 +149,19 @@ static enum sh_code write_on(struct store *s, store_write_fn fn, struct op *o, c
 	return store_write(s, fn, o, err);
 }
 
+/* Disables or enables the agency or user id (what) with fn, audited as what.disable or
+ * what.enable. */
+static enum sh_code set_disabled(struct store *s, store_write_fn fn, const char *what, int64_t now,
+				 const struct principal *actor, int64_t id, bool disabled,
+				 struct sh_error *err)
+{
+	char action[32];
+	struct op o = { .actor = actor, .now = now, .id = id, .flag = disabled, .action = action };
+
+	snprintf(action, sizeof(action), "%s.%s", what, disabled ? "disable" : "enable");
+	return write_on(s, fn, &o, what, err);
+}
+
 static enum sh_code do_agency_add(struct store_conn *c, void *arg, struct sh_error *err)
 {
 	struct op *o = arg;
@@ -161,13 +200,7 @@ static enum sh_code do_agency_disable(struct store_conn *c, void *arg, struct sh
 enum sh_code admin_agency_disable(struct store *s, int64_t now, const struct principal *actor,
 				  int64_t id, bool disabled, struct sh_error *err)
 {
-	struct op o = { .actor = actor,
-			.now = now,
-			.id = id,
-			.flag = disabled,
-			.action = disabled ? "agency.disable" : "agency.enable" };
-
-	return write_on(s, do_agency_disable, &o, "agency", err);
+	return set_disabled(s, do_agency_disable, "agency", now, actor, id, disabled, err);
 }
 
 static enum sh_code do_user_add(struct store_conn *c, void *arg, struct sh_error *err)
@@ -255,13 +288,7 @@ static enum sh_code do_user_disable(struct store_conn *c, void *arg, struct sh_e
 enum sh_code admin_user_disable(struct store *s, int64_t now, const struct principal *actor,
 				int64_t id, bool disabled, struct sh_error *err)
 {
-	struct op o = { .actor = actor,
-			.now = now,
-			.id = id,
-			.flag = disabled,
-			.action = disabled ? "user.disable" : "user.enable" };
-
-	return write_on(s, do_user_disable, &o, "user", err);
+	return set_disabled(s, do_user_disable, "user", now, actor, id, disabled, err);
 }
 
 static enum sh_code do_user_password(struct store_conn *c, void *arg, struct sh_error *err)

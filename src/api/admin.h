@@ -27,6 +27,13 @@ enum sh_code admin_notice(struct store_conn *c, const struct principal *actor, i
 			  const struct user_rec *u, int64_t agency_id, const char *kind,
 			  const char *detail, struct sh_error *err);
 
+/* The agency (user) with that id, else that name (store_agency_get, store_user_get), read in
+ * a transaction of its own; allocated from a. */
+enum sh_code admin_agency_read(struct store *s, int64_t id, const char *name, struct arena *a,
+			       struct agency_rec *out, struct sh_error *err);
+enum sh_code admin_user_read(struct store *s, int64_t id, const char *name, struct arena *a,
+			     struct user_rec *out, struct sh_error *err);
+
 enum sh_code admin_agency_add(struct store *s, int64_t now, const struct principal *actor,
 			      struct agency_rec *r, struct sh_error *err);
 enum sh_code admin_agency_disable(struct store *s, int64_t now, const struct principal *actor,

@@ -158,7 +158,6 @@ API_HANDLER(api_agency_update)
 		{ NULL },
 	};
 	struct admin_agency_change ch = { 0 };
-	struct store_conn *c;
 	struct agency_rec r;
 	json_t *body, *areas;
 	int64_t id;
@@ -184,11 +183,7 @@ API_HANDLER(api_agency_update)
 	if ((rc = admin_agency_update(req->app->store, clock_now(&req->app->clock), req->who, id,
 				      &ch, err)))
 		goto out;
-	if ((rc = store_read_begin(req->app->store, &c, err)))
-		goto out;
-	rc = store_agency_get(c, id, NULL, req->arena, &r, err);
-	store_read_end(c);
-	if (!rc)
+	if (!(rc = admin_agency_read(req->app->store, id, NULL, req->arena, &r, err)))
 		rc = api_reply_json_new(res, 200, agency_to_json(&r, true));
 out:
 	json_decref(body);

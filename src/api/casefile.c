@@ -1,5 +1,4 @@
 #include "lib/common.h"
-#include <ctype.h>
 #include "api/app.h"
 #include "api/casefile.h"
 #include "api/identity.h"
@@ -93,18 +92,33 @@ static enum sh_code roster_shifts(struct api_request *req, struct store_conn *c,
 	return rc;
 }
 
-/* The case's records, with nothing derived yet. */
+/* The case's records, with nothing derived yet; with its kept derivation in *kept_stamp and
+ * *kept_steps when they are not NULL (NULL: none kept). */
 static enum sh_code load_records(struct api_request *req, struct store_conn *c, const char *id,
-				 struct casefile *cf, struct sh_error *err)
+				 struct casefile *cf, char **kept_stamp, char **kept_steps,
+				 struct sh_error *err)
 {
 	const struct principal *who = req->who;
+	struct case_records r;
 	enum sh_code rc;
 
 	memset(cf, 0, sizeof(*cf));
-	if ((rc = store_case_get(c, id, req->arena, &cf->c, err)) ||
-	    (rc = store_case_agencies(c, id, req->arena, &cf->agencies, &cf->nagencies, err)) ||
-	    (rc = store_events_list(c, id, req->arena, &cf->events, &cf->nevents, err)))
+	if ((rc = store_case_records(c, id, who ? who->agency_id : 0, kept_stamp != NULL,
+				     req->arena, &r, err)))
 		return rc;
+	cf->c = r.c;
+	cf->agencies = r.agencies;
+	cf->nagencies = r.nagencies;
+	cf->events = r.events;
+	cf->nevents = r.nevents;
+	cf->siblings = r.siblings;
+	cf->nsiblings = r.nsiblings;
+	cf->witnesses = r.witnesses;
+	cf->nwitnesses = r.nwitnesses;
+	if (kept_stamp) {
+		*kept_stamp = r.derived_stamp;
+		*kept_steps = r.derived_steps;
+	}
 	/* screening results and stability checks were recorded in core before they had a
 	 * section of their own: they are read as services however old they are */
 	for (size_t i = 0; i < cf->nevents; i++)
@@ -117,14 +131,10 @@ static enum sh_code load_records(struct api_request *req, struct store_conn *c, 
 		const struct registry_entry *e =
 			registry_by_id(&req->app->registry, cf->c.protocol_id);
 		cf->protocol = e ? e->p : NULL;
-		if ((rc = store_case_siblings(c, &cf->c, req->arena, &cf->siblings, &cf->nsiblings,
-					      err)) ||
-		    (e && e->counts_missing && (rc = earlier_missing(req, c, cf, err))) ||
+		if ((e && e->counts_missing && (rc = earlier_missing(req, c, cf, err))) ||
 		    (e && e->ends_with_shifts && (rc = roster_shifts(req, c, cf, err))))
 			return rc;
 	}
-	if ((rc = store_witnesses_list(c, id, 0, req->arena, &cf->witnesses, &cf->nwitnesses, err)))
-		return rc;
 	cf->hearings = arena_alloc(req->arena, (cf->nwitnesses + 1) * sizeof(*cf->hearings));
 	cf->nhearings = arena_alloc(req->arena, (cf->nwitnesses + 1) * sizeof(*cf->nhearings));
 	if (!cf->hearings || !cf->nhearings)
@@ -134,15 +144,10 @@ static enum sh_code load_records(struct api_request *req, struct store_conn *c, 
 					      &cf->hearings[i], &cf->nhearings[i], err)))
 			return rc;
 	cf->sibling_visible = arena_alloc(req->arena, (cf->nsiblings + 1) * sizeof(bool));
-	for (size_t i = 0; who && i < cf->nsiblings; i++) {
-		int64_t left_at;
-		bool joined;
-		if ((rc = store_case_agency_of(c, cf->siblings[i].id, who->agency_id, &joined,
-					       &left_at, err)))
-			return rc;
-		if (joined)
-			cf->sibling_visible[i] = access_case_visible(who, left_at == 0, true);
-	}
+	for (size_t i = 0; who && cf->sibling_visible && i < cf->nsiblings; i++)
+		if (r.sibling_joined[i])
+			cf->sibling_visible[i] =
+				access_case_visible(who, r.sibling_left_at[i] == 0, true);
 	casefile_participation(who, cf->agencies, cf->nagencies, &cf->participating,
 			       &cf->participated);
 	for (size_t i = 0; i < cf->nagencies; i++)
@@ -169,7 +174,7 @@ static enum sh_code gate(struct api_request *req, const char *id, enum sh_code r
 enum sh_code casefile_load(struct api_request *req, struct store_conn *c, const char *id,
 			   struct casefile *cf, struct sh_error *err)
 {
-	enum sh_code rc = load_records(req, c, id, cf, err);
+	enum sh_code rc = load_records(req, c, id, cf, NULL, NULL, err);
 
 	/* the facts and clocks as of now; a writer derives again after its change */
 	return rc ? rc : casefile_evaluate(req, cf, clock_now(&req->app->clock), err);
@@ -247,23 +252,21 @@ static struct casefile_context context_at(struct api_request *req, const struct 
 	return ctx;
 }
 
-/* Derives cf at now from its kept steps when they were derived from the same records
- * (*kept true), else leaves it underived (*kept false). */
-static enum sh_code derive_kept(struct api_request *req, struct store_conn *c, struct casefile *cf,
-				int64_t now, bool *kept, struct sh_error *err)
+/* Derives cf at now from its kept steps (stamp and steps as load_records read them) when
+ * they were derived from the same records (*kept true), else leaves it underived (*kept
+ * false). */
+static enum sh_code derive_kept(struct api_request *req, struct casefile *cf, const char *stamp,
+				const char *steps, int64_t now, bool *kept, struct sh_error *err)
 {
 	struct casefile_context ctx;
 	struct sh_error ignored = SH_ERROR_INIT;
 	struct buf want = BUF_INIT;
-	char *stamp, *steps;
 	enum sh_code rc;
 
 	*kept = false;
 	/* a protocol whose steps repeat with time or follow the rosters: derived at each read */
 	if (!cf->protocol || protocol_beyond_timeline(cf->protocol))
 		return SH_OK;
-	if ((rc = store_derived_get(c, cf->c.id, req->arena, &stamp, &steps, err)))
-		return rc;
 	derive_stamp(req, cf, &want);
 	*kept = stamp && want.data && !strcmp(stamp, want.data);
 	buf_release(&want);
@@ -281,10 +284,11 @@ enum sh_code casefile_open_view(struct api_request *req, struct store_conn *c, c
 				struct casefile *cf, struct sh_error *err)
 {
 	int64_t now = clock_now(&req->app->clock);
+	char *stamp, *steps;
 	bool kept;
-	enum sh_code rc = gate(req, id, load_records(req, c, id, cf, err), cf, err);
+	enum sh_code rc = gate(req, id, load_records(req, c, id, cf, &stamp, &steps, err), cf, err);
 
-	if (rc || (rc = derive_kept(req, c, cf, now, &kept, err)))
+	if (rc || (rc = derive_kept(req, cf, stamp, steps, now, &kept, err)))
 		return rc;
 	return kept ? SH_OK : casefile_evaluate(req, cf, now, err);
 }
@@ -295,12 +299,13 @@ enum sh_code casefile_view_check(struct api_request *req, struct store_conn *c, 
 	struct casefile from_kept, derived;
 	struct buf a = BUF_INIT, b = BUF_INIT;
 	struct api_response res = { 0 };
+	char *stamp, *steps;
 	enum sh_code rc;
 
 	*differ_at = SIZE_MAX;
-	if ((rc = load_records(req, c, id, &from_kept, err)) ||
-	    (rc = derive_kept(req, c, &from_kept, now, kept, err)) || !*kept ||
-	    (rc = load_records(req, c, id, &derived, err)) ||
+	if ((rc = load_records(req, c, id, &from_kept, &stamp, &steps, err)) ||
+	    (rc = derive_kept(req, &from_kept, stamp, steps, now, kept, err)) || !*kept ||
+	    (rc = load_records(req, c, id, &derived, NULL, NULL, err)) ||
 	    (rc = casefile_evaluate(req, &derived, now, err)))
 		return rc;
 	buf_init(&res.body, 0);
@@ -406,14 +411,14 @@ enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int
 	return casefile_derive(cf, &ctx, req->arena, err);
 }
 
-/* Is the protocol step cf->steps[i] one of those gated[] marks? */
-static bool step_gated(const struct casefile *cf, const bool *gated, size_t i)
+/* Does cf->steps[i], a step of the protocol, tell a screening result? */
+static bool step_gated(const struct casefile *cf, size_t i)
 {
 	const struct protocol *p = cf->protocol;
 
 	for (size_t k = 0; k < protocol_nsteps(p); k++)
 		if (!strcmp(protocol_step_key(p, k), cf->steps[i].key))
-			return gated[k];
+			return protocol_screening_gated(p, k);
 	return false;
 }
 
@@ -429,64 +434,14 @@ static const char *step_notify(const struct casefile *cf, size_t i)
 	return NULL;
 }
 
-/* Does line (of `protocol show`) name step key ("step KEY", not a longer key)? */
-static bool names_step(const char *line, const char *key)
-{
-	size_t k = strlen(key);
-
-	for (const char *p = line; (p = strstr(p, "step ")); p += 5)
-		if (!strncmp(p + 5, key, k) && !isalnum((unsigned char)p[5 + k]) && p[5 + k] != '_')
-			return true;
-	return false;
-}
-
-/*
- * The protocol steps whose existence the screening level decides (a "screening in"
- * condition, or waiting for or testing such a step), into gated[nsteps of the protocol];
- * false when none. A screening result is for the agencies that serve the youth
- * (docs/security.md): such a step is shown to them and to its owners only.
- */
-static bool screening_gated(const struct protocol *p, bool *gated)
-{
-	struct buf text = BUF_INIT;
-	size_t n = protocol_nsteps(p), i = 0;
-	char **line = calloc(n + 1, sizeof(*line));
-	bool any = false, changed = true;
-
-	protocol_describe(p, &text); /* one line a step, in file order */
-	for (char *s = text.data; line && i < n && *s; i++) {
-		char *nl = strchr(s, '\n');
-		if (nl)
-			*nl = '\0';
-		line[i] = s;
-		gated[i] = strstr(s, "screening in") != NULL;
-		any |= gated[i];
-		s = nl ? nl + 1 : s + strlen(s);
-	}
-	while (any && changed) {
-		changed = false;
-		for (size_t a = 0; a < i; a++)
-			for (size_t b = 0; !gated[a] && b < i; b++)
-				if (gated[b] && names_step(line[a], protocol_step_key(p, b)))
-					changed = gated[a] = true;
-	}
-	free(line);
-	buf_release(&text);
-	return any;
-}
-
 void casefile_write_steps(struct jsonw *w, const struct principal *who, const struct casefile *cf)
 {
-	size_t np = cf->protocol ? protocol_nsteps(cf->protocol) : 0;
-	bool *gated = who && np && access_section(who->kind, who->role, SEC_SERVICES) == ACCESS_NONE
-			      ? calloc(np, sizeof(bool))
-			      : NULL;
+	/* a step that tells a screening result is for the agencies that serve the youth
+	 * (docs/security.md): to others, only its owners see it */
+	bool gated = who && cf->protocol && protocol_any_screening_gated(cf->protocol) &&
+		     access_section(who->kind, who->role, SEC_SERVICES) == ACCESS_NONE;
 	const char *mine = who ? access_kind_name(who->kind) : NULL;
 
-	if (gated && !screening_gated(cf->protocol, gated)) {
-		free(gated);
-		gated = NULL;
-	}
 	jsonw_array(w);
 	for (size_t i = 0; i < cf->nsteps; i++) {
 		const struct step_status *s = &cf->steps[i];
@@ -498,7 +453,7 @@ void casefile_write_steps(struct jsonw *w, const struct principal *who, const st
 
 		const char *notify = step_notify(cf, i);
 
-		if (gated && i < cf->nprotocol_steps && step_gated(cf, gated, i) &&
+		if (gated && i < cf->nprotocol_steps && step_gated(cf, i) &&
 		    !(s->owner && !strcmp(s->owner, mine)) &&
 		    !(s->also_owner && !strcmp(s->also_owner, mine)))
 			continue; /* it would tell a screening result to an agency that may not read it */
@@ -541,7 +496,6 @@ void casefile_write_steps(struct jsonw *w, const struct principal *who, const st
 		jsonw_end(w);
 	}
 	jsonw_end(w);
-	free(gated);
 }
 
 /* A view written by fn, as a jansson value (for answers built with jansson). */

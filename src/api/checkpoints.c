@@ -1,12 +1,11 @@
 #include "lib/common.h"
 #include <fcntl.h>
-#include <pthread.h>
 #include <sodium.h>
-#include <stdatomic.h>
 #include "api/checkpoints.h"
 #include "lib/buf.h"
 #include "lib/log.h"
 #include "lib/syslogw.h"
+#include "lib/ticker.h"
 #include "lib/timefmt.h"
 #include "notify/deliver.h"
 
@@ -168,11 +167,7 @@ out:
 
 struct checkpointer {
 	struct checkpointer_options o;
-	pthread_t tid;
-	bool started;
-	atomic_bool stop;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	struct ticker *ticker;
 	int64_t last_seq; /* the last head written; -1 before the first */
 };
 
@@ -230,31 +225,21 @@ fail:
 	log_error("audit: writing a checkpoint failed: %s", err.detail);
 }
 
-static void *thread_main(void *arg)
+static int64_t tick(void *ctx, const struct ticker *t, int index)
 {
-	struct checkpointer *c = arg;
+	struct checkpointer *c = ctx;
 
-	pthread_mutex_lock(&c->mu);
-	while (!atomic_load(&c->stop)) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += c->o.interval_s;
-		pthread_cond_timedwait(&c->cv, &c->mu, &ts);
-		if (atomic_load(&c->stop))
-			break;
-		pthread_mutex_unlock(&c->mu);
-		checkpoint_now(c);
-		pthread_mutex_lock(&c->mu);
-	}
-	pthread_mutex_unlock(&c->mu);
-	return NULL;
+	UNUSED(t);
+	UNUSED(index);
+	checkpoint_now(c);
+	return (int64_t)c->o.interval_s * 1000;
 }
 
 enum sh_code checkpointer_start(const struct checkpointer_options *o, struct checkpointer **out,
 				struct sh_error *err)
 {
 	struct checkpointer *c = calloc(1, sizeof(*c));
+	enum sh_code rc;
 
 	*out = NULL;
 	if (!c)
@@ -263,17 +248,16 @@ enum sh_code checkpointer_start(const struct checkpointer_options *o, struct che
 	if (c->o.interval_s <= 0)
 		c->o.interval_s = 300;
 	c->last_seq = -1;
-	atomic_init(&c->stop, false);
-	pthread_mutex_init(&c->mu, NULL);
-	pthread_cond_init(&c->cv, NULL);
 	if (c->o.syslog)
 		syslogw_open();
 	checkpoint_now(c);
-	if (pthread_create(&c->tid, NULL, thread_main, c)) {
+	if ((rc = ticker_start(
+		     &(struct ticker_options){
+			     .fn = tick, .ctx = c, .first_ms = (int64_t)c->o.interval_s * 1000 },
+		     &c->ticker, err))) {
 		checkpointer_stop(c);
-		return sh_error_set(err, SH_EINTERNAL, "cannot start the checkpoint thread");
+		return rc;
 	}
-	c->started = true;
 	*out = c;
 	return SH_OK;
 }
@@ -282,17 +266,10 @@ void checkpointer_stop(struct checkpointer *c)
 {
 	if (!c)
 		return;
-	pthread_mutex_lock(&c->mu);
-	atomic_store(&c->stop, true);
-	pthread_cond_broadcast(&c->cv);
-	pthread_mutex_unlock(&c->mu);
-	if (c->started)
-		pthread_join(c->tid, NULL);
+	ticker_stop(c->ticker);
 	checkpoint_now(c);
 	if (c->o.syslog)
 		syslogw_close();
-	pthread_mutex_destroy(&c->mu);
-	pthread_cond_destroy(&c->cv);
 	sodium_memzero(c->o.key, sizeof(c->o.key));
 	free(c);
 }

@@ -108,19 +108,6 @@ static enum sh_code do_use_code(struct store_conn *c, void *arg, struct sh_error
 	return rc;
 }
 
-static enum sh_code read_user(struct app *app, int64_t id, struct arena *a, struct user_rec *u,
-			      struct sh_error *err)
-{
-	struct store_conn *c;
-	enum sh_code rc = store_read_begin(app->store, &c, err);
-
-	if (rc)
-		return rc;
-	rc = store_user_get(c, id, NULL, a, u, err);
-	store_read_end(c);
-	return rc;
-}
-
 API_HANDLER(api_session_code)
 {
 	static const struct jsonh_field spec[] = {
@@ -157,7 +144,7 @@ API_HANDLER(api_session_code)
 		rc = session_too_many(req, res, wait, err);
 		goto out;
 	}
-	if ((rc = read_user(app, who->user_id, req->arena, &u, err))) {
+	if ((rc = admin_user_read(app->store, who->user_id, NULL, req->arena, &u, err))) {
 		throttle_end(app->throttle, &tk, THROTTLE_NEITHER, now, &lock_s);
 		goto out;
 	}
@@ -254,7 +241,7 @@ API_HANDLER(api_me_totp_begin)
 	enum sh_code rc;
 
 	if ((rc = may_enrol(req->who, err)) ||
-	    (rc = read_user(app, req->who->user_id, req->arena, &u, err)))
+	    (rc = admin_user_read(app->store, req->who->user_id, NULL, req->arena, &u, err)))
 		return rc;
 	if (u.totp_secret && u.totp_enrolled_at)
 		return sh_error_set(
@@ -351,7 +338,7 @@ API_HANDLER(api_me_totp_confirm)
 	if (!(body = api_body_object(req, err)))
 		return err->code;
 	if ((rc = jsonh_check(body, spec, "", err)) ||
-	    (rc = read_user(app, who->user_id, req->arena, &u, err)))
+	    (rc = admin_user_read(app->store, who->user_id, NULL, req->arena, &u, err)))
 		goto out;
 	if (!open_secret(app, &u, false, &secret)) {
 		rc = sh_error_set(err, SH_ECONFLICT,
@@ -457,7 +444,7 @@ API_HANDLER(api_me_password)
 	if (!(body = api_body_object(req, err)))
 		return err->code;
 	if ((rc = jsonh_check(body, spec, "", err)) ||
-	    (rc = read_user(app, who->user_id, req->arena, &u, err)))
+	    (rc = admin_user_read(app->store, who->user_id, NULL, req->arena, &u, err)))
 		goto out;
 	if ((rc = password_again(req, res, &u, "old_password", jsonh_str(body, "old_password"),
 				 "wrong password while changing it", err)))

@@ -536,11 +536,7 @@ API_HANDLER(api_oidc_callback)
 					    "the groups' agency cannot be used", err);
 				goto out;
 			}
-			if ((rc = store_read_begin(app->store, &c, err)))
-				goto out;
-			rc = store_user_get(c, u.id, NULL, req->arena, &u, err);
-			store_read_end(c);
-			if (rc)
+			if ((rc = admin_user_read(app->store, u.id, NULL, req->arena, &u, err)))
 				goto out;
 		}
 	}

@@ -4,6 +4,7 @@
  * GET/PUT /api/v1/users/{id}/channels.
  */
 #include "lib/common.h"
+#include "api/admin.h"
 #include "api/app.h"
 #include "api/audit.h"
 #include "api/handlers.h"
@@ -376,17 +377,11 @@ json_t *oncall_channels_json(int64_t user_id, const struct channel_rec *ch)
 
 static enum sh_code agency_param(struct api_request *req, int64_t *id, struct sh_error *err)
 {
-	struct store_conn *c;
 	struct agency_rec ag;
-	enum sh_code rc;
 
-	if ((rc = params_id(req, 0, id, err)))
+	if (params_id(req, 0, id, err))
 		return sh_error_set(err, SH_ENOTFOUND, "no such agency");
-	if ((rc = store_read_begin(req->app->store, &c, err)))
-		return rc;
-	rc = store_agency_get(c, *id, NULL, req->arena, &ag, err);
-	store_read_end(c);
-	return rc;
+	return admin_agency_read(req->app->store, *id, NULL, req->arena, &ag, err);
 }
 
 static enum sh_code time_param(struct api_request *req, const char *name, int64_t *out,

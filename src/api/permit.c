@@ -1,4 +1,5 @@
 #include "lib/common.h"
+#include "api/admin.h"
 #include "api/app.h"
 #include "api/audit.h"
 #include "api/casefile.h"
@@ -55,16 +56,12 @@ static enum sh_code case_member(struct api_request *req, struct sh_error *err)
  * moved out of the handlers: 404, the agency list is everyone's anyway). */
 static enum sh_code agency_exists(struct api_request *req, int64_t id, struct sh_error *err)
 {
-	struct store_conn *c;
 	struct agency_rec ag;
 	enum sh_code rc;
 
 	if (id <= 0)
 		return sh_error_set(err, SH_ENOTFOUND, "no such agency");
-	if ((rc = store_read_begin(req->app->store, &c, err)))
-		return rc;
-	rc = store_agency_get(c, id, NULL, req->arena, &ag, err);
-	store_read_end(c);
+	rc = admin_agency_read(req->app->store, id, NULL, req->arena, &ag, err);
 	if (rc == SH_ENOTFOUND) {
 		sh_error_init(err);
 		return sh_error_set(err, SH_ENOTFOUND, "no such agency");

@@ -7,12 +7,10 @@
  * retention_monthly): the first turn of each county month.
  */
 #include "api/app.h"
+#include "lib/ticker.h"
 
-struct sweeper;
-
-/* Sweeps once now, then hourly; app (its store, clock and county) must outlive it. */
-enum sh_code sweeper_start(struct app *app, struct sweeper **out, struct sh_error *err);
-/* Stops and frees it (NULL: nothing). */
-void sweeper_stop(struct sweeper *s);
+/* Sweeps once now, then hourly on *out (stop it with ticker_stop); app (its store, clock
+ * and county) must outlive it. */
+enum sh_code sweeper_start(struct app *app, struct ticker **out, struct sh_error *err);
 
 #endif

@@ -67,7 +67,6 @@ API_HANDLER(api_users_create)
 	};
 	json_t *body;
 	struct user_rec u = { 0 };
-	struct store_conn *c;
 	enum sh_code rc;
 
 	if (!(body = api_body_object(req, err)))
@@ -83,11 +82,7 @@ API_HANDLER(api_users_create)
 	if ((rc = admin_user_add(req->app->store, clock_now(&req->app->clock), req->who, &u,
 				 jsonh_str(body, "password"), err)))
 		goto out;
-	if ((rc = store_read_begin(req->app->store, &c, err)))
-		goto out;
-	rc = store_user_get(c, u.id, NULL, req->arena, &u, err);
-	store_read_end(c);
-	if (!rc)
+	if (!(rc = admin_user_read(req->app->store, u.id, NULL, req->arena, &u, err)))
 		rc = api_reply_json_new(res, 201, user_to_json(&u, true));
 out:
 	json_decref(body);
@@ -142,7 +137,6 @@ API_HANDLER(api_user_update)
 		{ NULL },
 	};
 	struct admin_user_change ch = { 0 };
-	struct store_conn *c;
 	struct user_rec u;
 	json_t *body;
 	int64_t id;
@@ -161,13 +155,9 @@ API_HANDLER(api_user_update)
 	ch.contact = jsonh_str(body, "contact");
 	ch.set_sso = json_object_get(body, "sso_id") != NULL;
 	ch.sso_id = jsonh_str(body, "sso_id");
-	if ((rc = admin_user_update(req->app->store, clock_now(&req->app->clock), req->who, id, &ch,
-				    err)) ||
-	    (rc = store_read_begin(req->app->store, &c, err)))
-		goto out;
-	rc = store_user_get(c, id, NULL, req->arena, &u, err);
-	store_read_end(c);
-	if (!rc)
+	if (!(rc = admin_user_update(req->app->store, clock_now(&req->app->clock), req->who, id,
+				     &ch, err)) &&
+	    !(rc = admin_user_read(req->app->store, id, NULL, req->arena, &u, err)))
 		rc = api_reply_json_new(res, 200, user_to_json(&u, true));
 out:
 	json_decref(body);

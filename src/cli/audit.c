@@ -6,52 +6,19 @@
 #include "cli/cli.h"
 #include "lib/timefmt.h"
 
-int cmd_audit(int argc, char **argv)
+/* The chain's keys come from the key file, which must belong to the database. */
+static enum sh_code audit_verify_run(struct cli_ctx *x, struct sh_error *err)
 {
-	static const struct option opts[] = {
-		{ "checkpoints", required_argument, NULL, CLI_OPT(CONF_CHECKPOINTS) },
-		{ 0 },
-	};
-	static const char usage[] =
-		"safeharbor audit verify [--db PATH] [--key-file FILE] [--checkpoints FILE]\n"
-		"  Recomputes the audit chain with the key file's chain key, checks every timeline\n"
-		"  event against the chain, and every checkpoint of the checkpoints file (default:\n"
-		"  beside the key file) against the row it names, so rows cut from the end (or all\n"
-		"  of them) are noticed. Exit 0 when everything holds (and appends a checkpoint of\n"
-		"  the head it verified); exit 1 naming the first bad row.";
-	struct sh_error err = SH_ERROR_INIT;
+	const char *cp_path = cli_target_checkpoints(&x->t);
 	struct audit_verdict v;
 	struct audit_keys keys = { 0 };
-	struct shcrypto_keys k = { 0 };
-	struct store *s = NULL;
-	struct cli_target t = { 0 };
-	const char *cp_path;
-	int code = EXIT_OK;
 	enum sh_code rc;
 
-	static const char *const subs[] = { "verify", NULL };
-
-	if (!cli_subcommand(&argc, &argv, subs, usage, &code))
-		return code;
-	if (!cli_args(argc, argv, opts, usage, &t, NULL, NULL, &code))
-		return code;
-	code = EXIT_OK;
-	/* the chain's keys come from the key file, which must belong to the database */
-	if (!(rc = cli_open_keyed(&t, false, &s, &k, &err))) {
-		audit_keys_derive(&k, &keys);
-		rc = audit_verify(s, &keys, cli_target_checkpoints(&t), false, &v, &err);
-	}
-	store_close(s);
-	if (k.keys)
-		shcrypto_keys_release(&k);
-	cp_path = cli_target_checkpoints(&t);
-	if (rc) {
-		code = cli_fail(&err);
+	audit_keys_derive(&x->k, &keys);
+	if ((rc = audit_verify(x->s, &keys, cp_path, false, &v, err)))
 		goto out;
-	}
 	if (!v.ok) {
-		fprintf(stderr, "safeharbor: %s\n", v.why);
-		code = EXIT_FAIL;
+		rc = sh_error_set(err, SH_EINVAL, "%s", v.why);
 		goto out;
 	}
 	printf("audit chain holds: %" PRId64 " rows, head %s; %" PRId64 " timeline events in the "
@@ -68,13 +35,28 @@ int cmd_audit(int argc, char **argv)
 	/* the verified head becomes a checkpoint, so a later cut is noticed */
 	if (v.rows > v.latest.seq) {
 		struct checkpoint cp = { .at = (int64_t)time(NULL), .seq = v.rows };
+		struct sh_error warn = SH_ERROR_INIT;
 		memcpy(cp.head, v.head, sizeof(cp.head));
-		sh_error_init(&err);
-		if (checkpoints_append(cp_path, keys.checkpoint, &cp, &err))
-			fprintf(stderr, "safeharbor: warning: %s\n", err.detail);
+		if (checkpoints_append(cp_path, keys.checkpoint, &cp, &warn))
+			fprintf(stderr, "safeharbor: warning: %s\n", warn.detail);
 	}
 out:
 	sodium_memzero(&keys, sizeof(keys));
-	cli_target_release(&t);
-	return code;
+	return rc;
 }
+
+static const struct option audit_options[] = {
+	{ "checkpoints", required_argument, NULL, CLI_OPT(CONF_CHECKPOINTS) },
+	{ 0 },
+};
+static const char usage[] =
+	"safeharbor audit verify [--db PATH] [--key-file FILE] [--checkpoints FILE]\n"
+	"  Recomputes the audit chain with the key file's chain key, checks every timeline\n"
+	"  event against the chain, and every checkpoint of the checkpoints file (default:\n"
+	"  beside the key file) against the row it names, so rows cut from the end (or all\n"
+	"  of them) are noticed. Exit 0 when everything holds (and appends a checkpoint of\n"
+	"  the head it verified); exit 1 naming the first bad row.";
+const struct cli_table cli_audit = {
+	usage, audit_options, NULL,
+	(const struct cli_sub[]){ { "verify", NULL, audit_verify_run, .keys = CLI_KEYS }, { NULL } }
+};

@@ -12,32 +12,28 @@
 #include "lib/timefmt.h"
 #include "cli/cli.h"
 
-int cmd_transfer_key(int argc, char **argv)
+static enum sh_code transfer_key(struct cli_ctx *x, struct sh_error *err)
 {
-	static const char usage[] =
-		"safeharbor transfer-key [--db PATH] [--key-file FILE]\n"
-		"  Prints this county's public transfer key (128 hex characters). Give it to the\n"
-		"  counties you exchange cases with: a case sent to you is sealed to it (only this\n"
-		"  county's key file opens it), and a case you send is checked against it. It stays\n"
-		"  the same across key rotations.";
-	struct sh_error err = SH_ERROR_INIT;
-	struct cli_target t = { 0 };
-	struct shcrypto_keys k = { 0 };
-	struct store *s = NULL;
 	struct transfer_key key;
 	char hex[TRANSFER_KEY_HEX + 1];
-	int code = EXIT_OK;
-	enum sh_code rc;
 
-	if (!cli_args(argc, argv, NULL, usage, &t, NULL, NULL, &code))
-		return code;
-	if (!(rc = cli_open_keyed(&t, false, &s, &k, &err))) {
-		transfer_key_of(&k, &key);
-		transfer_key_hex(&key, hex);
-		printf("%s\n", hex);
-	}
-	return cli_close(&t, s, &k, rc, &err);
+	UNUSED(err);
+	transfer_key_of(&x->k, &key);
+	transfer_key_hex(&key, hex);
+	printf("%s\n", hex);
+	return SH_OK;
 }
+
+static const char transfer_key_usage[] =
+	"safeharbor transfer-key [--db PATH] [--key-file FILE]\n"
+	"  Prints this county's public transfer key (128 hex characters). Give it to the\n"
+	"  counties you exchange cases with: a case sent to you is sealed to it (only this\n"
+	"  county's key file opens it), and a case you send is checked against it. It stays\n"
+	"  the same across key rotations.";
+const struct cli_table cli_transfer_key = {
+	transfer_key_usage, NULL, NULL,
+	(const struct cli_sub[]){ { "", NULL, transfer_key, .keys = CLI_KEYS }, { NULL } }
+};
 
 /* "now", "+3d", "-2h", "+90m" (from now) or an RFC 3339 instant; false when none of these */
 static bool parse_at(const char *s, int64_t now, int64_t *out)

@@ -2,6 +2,7 @@
 #include "lib/common.h"
 #include <sodium.h>
 #include <sys/stat.h>
+#include "api/admin.h"
 #include "api/app.h"
 #include "api/audit.h"
 #include "api/checkpoints.h"
@@ -108,40 +109,32 @@ const char *cli_subcommand(int *argc, char ***argv, const char *const *subs, con
 	return NULL;
 }
 
-/* The user or agency of that name, for commands that take names; "no user named 'x'"
- * (a failure, exit 1) when there is none. */
+/* The user (agency when agency) of that name, for commands that take names; "no user named
+ * 'x'" (a failure, exit 1) when there is none. */
+static enum sh_code find_named(struct store *s, bool agency, const char *name, struct arena *a,
+			       void *out, struct sh_error *err)
+{
+	enum sh_code rc = agency ? admin_agency_read(s, 0, name, a, out, err)
+				 : admin_user_read(s, 0, name, a, out, err);
+
+	if (rc == SH_ENOTFOUND) {
+		sh_error_init(err);
+		rc = sh_error_set(err, SH_EINVAL, "no %s named '%s'", agency ? "agency" : "user",
+				  name);
+	}
+	return rc;
+}
+
 enum sh_code cli_find_user(struct store *s, const char *name, struct arena *a, struct user_rec *u,
 			   struct sh_error *err)
 {
-	struct store_conn *c;
-	enum sh_code rc = store_read_begin(s, &c, err);
-
-	if (rc)
-		return rc;
-	rc = store_user_get(c, 0, name, a, u, err);
-	store_read_end(c);
-	if (rc == SH_ENOTFOUND) {
-		sh_error_init(err);
-		rc = sh_error_set(err, SH_EINVAL, "no user named '%s'", name);
-	}
-	return rc;
+	return find_named(s, false, name, a, u, err);
 }
 
 enum sh_code cli_find_agency(struct store *s, const char *name, struct arena *a,
 			     struct agency_rec *ag, struct sh_error *err)
 {
-	struct store_conn *c;
-	enum sh_code rc = store_read_begin(s, &c, err);
-
-	if (rc)
-		return rc;
-	rc = store_agency_get(c, 0, name, a, ag, err);
-	store_read_end(c);
-	if (rc == SH_ENOTFOUND) {
-		sh_error_init(err);
-		rc = sh_error_set(err, SH_EINVAL, "no agency named '%s'", name);
-	}
-	return rc;
+	return find_named(s, true, name, a, ag, err);
 }
 
 /* ---- the database, the key file and the configuration ---- */
@@ -583,7 +576,9 @@ static int run_sub(const struct cli_table *tb, struct cli_ctx *x, int argc, char
 		return cli_usage_error(tb->usage, "unexpected argument '%s'", argv[optind]);
 	if (sub->check && (code = sub->check(x)))
 		return code;
-	if (!(rc = cli_open_store(&x->t, &x->s, &err)))
+	if (!(rc = sub->keys
+			   ? cli_open_keyed(&x->t, sub->keys == CLI_KEYS_ADOPT, &x->s, &x->k, &err)
+			   : cli_open_store(&x->t, &x->s, &err)))
 		rc = sub->run(x, &err);
 	return rc ? cli_fail(&err) : EXIT_OK;
 }
@@ -593,12 +588,14 @@ int cli_run_table(const struct cli_table *tb, int argc, char **argv)
 	struct cli_ctx x = { .usage = tb->usage, .a = ARENA_INIT };
 	int code;
 
-	if (!(x.opts = calloc(1, tb->opts_size))) {
+	if (!(x.opts = calloc(1, tb->opts_size ? tb->opts_size : 1))) {
 		fprintf(stderr, "safeharbor: out of memory\n");
 		return EXIT_FAIL;
 	}
 	code = run_sub(tb, &x, argc, argv);
 	store_close(x.s);
+	if (x.k.keys)
+		shcrypto_keys_release(&x.k);
 	arena_release(&x.a);
 	cli_target_release(&x.t);
 	/* a password may be among the options */

@@ -153,9 +153,10 @@ typedef int cli_option_fn(void *ctx, int c, const char *arg, const char *usage);
  * command's own, given to table->option with the command's options, a zeroed struct of
  * table->opts_size bytes, wiped after the run), takes one argument after them when the
  * subcommand says so (else refuses it), runs the subcommand's check (0, or an exit
- * status: a usage error), opens the database, runs it and closes everything. Returns the
- * exit status. A command without subcommands ("seal --case ...") is a table of one
- * subcommand named "": it is run without a word for it.
+ * status: a usage error), opens the database (with its key file, checked, when the
+ * subcommand's keys says so), runs it and closes everything. Returns the exit status. A
+ * command without subcommands ("seal --case ...") is a table of one subcommand named "":
+ * it is run without a word for it.
  */
 struct cli_ctx {
 	const char *sub;   /* the subcommand's name */
@@ -163,19 +164,26 @@ struct cli_ctx {
 	const char *usage; /* the command's */
 	void *opts;	   /* the command's options, filled by table->option */
 	struct cli_target t;
-	struct store *s; /* open while run runs */
-	struct arena a;	 /* freed after run */
+	struct store *s;	/* open while run runs */
+	struct shcrypto_keys k; /* loaded while run runs when the subcommand wants keys */
+	struct arena a;		/* freed after run */
+};
+enum cli_keys {
+	CLI_NO_KEYS,
+	CLI_KEYS,	/* the key file, checked against the database (cli_open_keyed) */
+	CLI_KEYS_ADOPT, /* the same, recording check values an older database lacks */
 };
 struct cli_sub {
 	const char *name;
 	int (*check)(struct cli_ctx *x); /* NULL: nothing to check */
 	enum sh_code (*run)(struct cli_ctx *x, struct sh_error *err);
 	bool arg; /* takes one argument after the options */
+	enum cli_keys keys;
 };
 struct cli_table {
 	const char *usage;
 	const struct option *opts;
-	cli_option_fn *option;	    /* with the command's opts as ctx */
+	cli_option_fn *option;	    /* with the command's opts as ctx; NULL: no own options */
 	const struct cli_sub *subs; /* ends with { NULL } */
 	size_t opts_size;	    /* the command's options (struct cli_ctx.opts) */
 };
@@ -214,17 +222,14 @@ enum sh_code cli_find_agency(struct store *s, const char *name, struct arena *a,
 			     struct agency_rec *ag, struct sh_error *err);
 
 extern const struct cli_table cli_agency, cli_user, cli_token, cli_seal, cli_retention, cli_roster,
-	cli_notify;
+	cli_notify, cli_key, cli_audit, cli_transfer_key;
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_protocol(int argc, char **argv);
-int cmd_audit(int argc, char **argv);
 int cmd_case(int argc, char **argv);
-int cmd_transfer_key(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
-int cmd_key(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_settings(int argc, char **argv);
 /* Shows and sets database settings (all, or only those starting with prefix). */

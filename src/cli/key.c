@@ -157,38 +157,19 @@ static enum sh_code reseal_all(struct store_conn *c, void *arg, struct sh_error 
 			    err);
 }
 
-int cmd_key(int argc, char **argv)
+/* The key file must be this database's; the new key is on disk before anything is sealed
+ * with it. */
+static enum sh_code key_rotate(struct cli_ctx *x, struct sh_error *err)
 {
-	static const char usage[] =
-		"safeharbor key rotate [--db PATH] [--key-file FILE]\n"
-		"  Adds a new key to the key file and re-seals every encrypted value with it\n"
-		"  (one transaction). Stop the server first and back up the database and the key\n"
-		"  file. Old keys stay in the file so older backups remain readable.";
-	struct sh_error err = SH_ERROR_INIT;
-	struct shcrypto_keys keys = { 0 };
-	struct rotation r = { 0 };
-	struct store *s = NULL;
-	struct cli_target t = { 0 };
-	int code = EXIT_OK;
+	const char *keyfile = cli_target_keyfile(&x->t);
+	struct rotation r = { .keys = &x->k };
 	enum sh_code rc;
 
-	static const char *const subs[] = { "rotate", NULL };
-
-	if (!cli_subcommand(&argc, &argv, subs, usage, &code))
-		return code;
-	if (!cli_args(argc, argv, NULL, usage, &t, NULL, NULL, &code))
-		return code;
-	/* the key file must be this database's; the new key is on disk before anything is
-	 * sealed with it */
-	if ((rc = cli_open_keyed(&t, true, &s, &keys, &err)))
-		goto out;
-	shcrypto_keys_release(&keys);
-	if ((rc = shcrypto_keyfile_add_key(cli_target_keyfile(&t), &r.key_id, &err)) ||
-	    (rc = shcrypto_keyfile_load(cli_target_keyfile(&t), &keys, &err)))
-		goto out;
-	r.keys = &keys;
-	if ((rc = store_write(s, reseal_all, &r, &err)))
-		goto out;
+	shcrypto_keys_release(&x->k);
+	if ((rc = shcrypto_keyfile_add_key(keyfile, &r.key_id, err)) ||
+	    (rc = shcrypto_keyfile_load(keyfile, &x->k, err)) ||
+	    (rc = store_write(x->s, reseal_all, &r, err)))
+		return rc;
 	printf("key %" PRIu32 " now seals: %zu identities, %zu event texts, %zu defendant names, "
 	       "%zu webhook secrets, %zu second-factor secrets, %zu youth data keys re-sealed; "
 	       "blind indexes recomputed (sealed youth have none); %zu youth from before schema "
@@ -196,6 +177,15 @@ int cmd_key(int argc, char **argv)
 	       r.key_id, r.counts[SEALED_IDENTITY], r.counts[SEALED_EVENT_TEXT],
 	       r.counts[SEALED_DEFENDANT_NAME], r.counts[SEALED_WEBHOOK_SECRET],
 	       r.counts[SEALED_TOTP_SECRET], r.counts[SEALED_YOUTH_KEY], r.moved);
-out:
-	return cli_close(&t, s, &keys, rc, &err);
+	return SH_OK;
 }
+
+static const char usage[] =
+	"safeharbor key rotate [--db PATH] [--key-file FILE]\n"
+	"  Adds a new key to the key file and re-seals every encrypted value with it\n"
+	"  (one transaction). Stop the server first and back up the database and the key\n"
+	"  file. Old keys stay in the file so older backups remain readable.";
+const struct cli_table cli_key = {
+	usage, NULL, NULL,
+	(const struct cli_sub[]){ { "rotate", NULL, key_rotate, .keys = CLI_KEYS_ADOPT }, { NULL } }
+};

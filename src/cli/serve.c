@@ -102,7 +102,7 @@ int cmd_serve(int argc, char **argv)
 	struct notify_worker *notifier = NULL;
 	struct checkpointer_options co = { 0 };
 	struct checkpointer *checkpointer = NULL;
-	struct sweeper *sweeper = NULL;
+	struct ticker *sweeper = NULL;
 	struct audit_keys akeys;
 	sigset_t sigs;
 	int code = EXIT_OK, sig;
@@ -225,7 +225,7 @@ int cmd_serve(int argc, char **argv)
 	http_server_stop(msrv);
 	http_server_stop(srv);
 	notify_worker_stop(notifier);
-	sweeper_stop(sweeper);
+	ticker_stop(sweeper);
 	checkpointer_stop(checkpointer); /* after the last write: the head a clean stop leaves */
 	sodium_memzero(co.key, sizeof(co.key));
 	app_close(&app);
@@ -237,7 +237,7 @@ fail:
 	http_server_stop(msrv);
 	http_server_stop(srv);
 	notify_worker_stop(notifier);
-	sweeper_stop(sweeper);
+	ticker_stop(sweeper);
 	checkpointer_stop(checkpointer);
 	sodium_memzero(co.key, sizeof(co.key));
 	app_close(&app);

@@ -43,16 +43,6 @@ static const unsigned char staff[AK_COUNT][SEC_COUNT] = {
 #undef R
 #undef W
 
-static int parse(const char *const *names, int n, const char *s)
-{
-	if (!s)
-		return -1;
-	for (int i = 0; i < n; i++)
-		if (!strcmp(names[i], s))
-			return i;
-	return -1;
-}
-
 const char *access_kind_name(enum agency_kind k)
 {
 	return (unsigned)k < AK_COUNT ? kind_names[k] : "unknown";
@@ -60,7 +50,7 @@ const char *access_kind_name(enum agency_kind k)
 
 int access_kind_parse(const char *s)
 {
-	return parse(kind_names, AK_COUNT, s);
+	return names_index(kind_names, AK_COUNT, s);
 }
 
 const char *access_role_name(enum role r)
@@ -70,7 +60,7 @@ const char *access_role_name(enum role r)
 
 int access_role_parse(const char *s)
 {
-	return parse(role_names, ROLE_COUNT, s);
+	return names_index(role_names, ROLE_COUNT, s);
 }
 
 const char *access_section_name(enum section s)
@@ -80,7 +70,7 @@ const char *access_section_name(enum section s)
 
 int access_section_parse(const char *s)
 {
-	return parse(access_section_names, SEC_COUNT, s);
+	return names_index(access_section_names, SEC_COUNT, s);
 }
 
 enum access access_section(enum agency_kind k, enum role r, enum section s)

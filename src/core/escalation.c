@@ -229,10 +229,7 @@ const char *escalation_role_name(enum escalation_role r)
 
 int escalation_role_parse(const char *s)
 {
-	for (int i = 0; s && i < ESC_ROLE_COUNT; i++)
-		if (!strcmp(role_names[i], s))
-			return i;
-	return -1;
+	return names_index(role_names, ESC_ROLE_COUNT, s);
 }
 
 bool escalation_next_stage(const struct escalation_config *c, int stage, enum escalation_role role,

@@ -582,29 +582,13 @@ enum sh_code offences_parse(const char *text, size_t len, const char *filename,
 
 enum sh_code offences_load_file(const char *path, struct offences **out, struct buf *errors)
 {
-	struct buf text = BUF_INIT;
-	FILE *f = fopen(path, "rb");
-	char chunk[8192];
-	size_t n;
+	struct buf text;
 	enum sh_code rc;
 
 	*out = NULL;
-	if (!f) {
-		if (errors)
-			buf_addf(errors, "%s: cannot be read: %s\n", path, strerror(errno));
-		return SH_EIO;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (text.len + n > FILE_MAX || buf_add(&text, chunk, n))
-			break;
-	fclose(f);
-	if (n > 0) {
-		if (errors)
-			buf_addf(errors, "%s: larger than %d bytes\n", path, FILE_MAX);
-		buf_release(&text);
-		return SH_ETOOBIG;
-	}
-	rc = offences_parse(text.data, text.len, path, out, errors);
+	buf_init(&text, FILE_MAX);
+	if (!(rc = buf_read_file(&text, path, errors)))
+		rc = offences_parse(text.data, text.len, path, out, errors);
 	buf_release(&text);
 	return rc;
 }

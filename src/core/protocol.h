@@ -157,6 +157,12 @@ const char *protocol_name(const struct protocol *p);
 const char *protocol_version(const struct protocol *p);
 const char *protocol_effective(const struct protocol *p); /* "YYYY-MM-DD" */
 size_t protocol_nsteps(const struct protocol *p);
+/* Does the i-th step's existence depend on a screening level (a "screening in" condition,
+ * or waiting for or branching on such a step)? Such a step tells the screening result, so
+ * only the agencies that serve the youth and the step's owners see it (docs/security.md).
+ * protocol_any_screening_gated: does any step? Both are worked out once, at parsing. */
+bool protocol_screening_gated(const struct protocol *p, size_t i);
+bool protocol_any_screening_gated(const struct protocol *p);
 /* The key of the i-th step in file order (i < protocol_nsteps); points into p. */
 /* Does a step repeat with time ("repeat every") or end with an on-call shift
  * ("shift_end")? Its instances then depend on more than a case's records and "now"'s

@@ -154,7 +154,7 @@ enum sh_code protocol_holidays_load(const char *path, struct sh_date **out, size
 	*out = NULL;
 	*n = 0;
 	buf_init(&text, PROTOCOL_MAX_FILE);
-	rc = protocol_read_file(path, &text, errors);
+	rc = buf_read_file(&text, path, errors);
 	if (!rc)
 		rc = protocol_holidays_parse(text.data, text.len, path, out, n, errors);
 	buf_release(&text);

@@ -23,10 +23,7 @@ const char *protocol_status_name(enum youth_status s)
 
 int protocol_status_parse(const char *s)
 {
-	for (int i = 0; s && i < YOUTH_STATUS_COUNT; i++)
-		if (!strcmp(status_names[i], s))
-			return i;
-	return -1;
+	return names_index(status_names, YOUTH_STATUS_COUNT, s);
 }
 
 const char *protocol_state_name(enum step_state s)

@@ -156,6 +156,9 @@ struct pstep {
 			   once that moment is known */
 	enum anchor root; /* the anchor the chain ends at */
 	int line, due_line;
+	/* whether the step exists depends on a screening level: a "screening in" condition,
+	 * or it waits for or branches on such a step (protocol_screening_gated) */
+	bool screening_gated;
 };
 
 /* "kind NAME = KIND": an agency kind the file names, exactly one of the access table's */
@@ -184,15 +187,12 @@ struct protocol {
 	size_t nsteps;
 	struct protocol_witness_item witness[PROTOCOL_MAX_WITNESS]; /* "witness KEY" blocks */
 	size_t nwitness;
-	size_t *order; /* step indexes, each after the step it waits for */
+	size_t *order;		  /* step indexes, each after the step it waits for */
+	bool any_screening_gated; /* a step has screening_gated */
 };
 
 #define PROTOCOL_MAX_FILE (1024 * 1024)
 #define PROTOCOL_MAX_OCCURRENCES 500 /* of a repeating step, per case */
-
-/* Reads a whole file into text (initialised with its limit); a failure is reported as
- * "FILE: message" in errors: SH_EIO, or SH_ETOOBIG past the limit. */
-enum sh_code protocol_read_file(const char *path, struct buf *text, struct buf *errors);
 
 /* A deadline on the county's calendar: anchor's local day plus (or minus) d days or
  * business days, at at_min minutes after midnight (-1: the end of that day). */

@@ -92,14 +92,6 @@ static const char *pstrdup(struct parser *ps, const char *s)
 	return d;
 }
 
-static int lookup(const char *const *names, int n, const char *s)
-{
-	for (int i = 0; i < n; i++)
-		if (!strcmp(names[i], s))
-			return i;
-	return -1;
-}
-
 int protocol_kind_index(const char *s)
 {
 	return access_kind_parse(s);
@@ -123,7 +115,7 @@ static int kind_lookup(const struct parser *ps, const char *s, const char **labe
 /* A named anchor (not "step"); -1 when unknown. */
 static int anchor_lookup(const char *s)
 {
-	return lookup(anchor_names, ANCHOR_STEP, s);
+	return names_index(anchor_names, ANCHOR_STEP, s);
 }
 
 static bool valid_key(const char *s)
@@ -396,7 +388,7 @@ static bool parse_window(struct parser *ps, const char *const *t, size_t n, stru
 		t += 1; /* "more than D dir B" reads like "within D dir B" from here */
 	if (!parse_duration(ps, t[2], &d, false))
 		return false;
-	dir = lookup(dir_names, more ? 2 : 3, t[3]);
+	dir = names_index(dir_names, more ? 2 : 3, t[3]);
 	if (dir < 0) {
 		perr(ps, ps->line, "expected %s in a window, not '%.40s'",
 		     more ? "'before' or 'after'" : "'before', 'after' or 'of'", t[3]);
@@ -1438,7 +1430,7 @@ static void w_due(struct parser *ps, const char *rest)
 	if (!witness_once(ps, &ps->wdue_line, "due") || !tokenize(ps, rest))
 		return;
 	nt = ps->ntok;
-	if (nt == 0 || (a = lookup(anchors, (int)ARRAY_SIZE(anchors), t[0])) < 0) {
+	if (nt == 0 || (a = names_index(anchors, (int)ARRAY_SIZE(anchors), t[0])) < 0) {
 		perr(ps, ps->line,
 		     "unknown witness anchor '%.40s' (expected listed, last_motion_day or hearing)",
 		     nt ? t[0] : "");
@@ -1446,7 +1438,7 @@ static void w_due(struct parser *ps, const char *rest)
 	}
 	w->anchor = (enum protocol_witness_anchor)a;
 	if (i + 1 < nt && (!strcmp(t[i], "+") || !strcmp(t[i], "-"))) {
-		int k = lookup(named, (int)ARRAY_SIZE(named), t[i + 1]);
+		int k = names_index(named, (int)ARRAY_SIZE(named), t[i + 1]);
 		struct pduration d = { 0 };
 		w->sign = t[i][0] == '-' ? -1 : 1;
 		if (k >= 0) {
@@ -1708,6 +1700,44 @@ static void each_cond(struct parser *ps, struct pstep *s,
 		fn(ps, s, &o->cond, k);
 }
 
+/* *k = 1 when c tests the screening level, or the outcome of a step that depends on it */
+static void screening_cond(struct parser *ps, struct pstep *s, struct pcond *c, size_t *k)
+{
+	UNUSED(s);
+	if (c->nscreening)
+		*k = 1;
+	for (const struct pstepref *r = c->steps; r; r = r->next)
+		if (r->idx < ps->p->nsteps && ps->p->steps[r->idx].screening_gated)
+			*k = 1;
+}
+
+/*
+ * Marks the steps whose existence a screening level decides, computed once here for every
+ * read: until nothing changes, a step is marked when one of its conditions tests the
+ * screening or a marked step's outcome, or when it waits for a marked step.
+ */
+static void mark_screening_gated(struct parser *ps)
+{
+	struct protocol *p = ps->p;
+
+	for (bool changed = true; changed;) {
+		changed = false;
+		for (size_t i = 0; i < p->nsteps; i++) {
+			struct pstep *s = &p->steps[i];
+			size_t hit = 0;
+
+			if (s->screening_gated)
+				continue;
+			each_cond(ps, s, screening_cond, &hit);
+			if (s->anchor == ANCHOR_STEP && s->dep < p->nsteps &&
+			    p->steps[s->dep].screening_gated)
+				hit = 1;
+			if (hit)
+				changed = s->screening_gated = p->any_screening_gated = true;
+		}
+	}
+}
+
 /* "step KEY in ...": the step exists, is not s, and happens once per case or like s */
 static void resolve_refs(struct parser *ps, struct pstep *s, struct pcond *c, size_t *k)
 {
@@ -1840,6 +1870,7 @@ static void resolve(struct parser *ps)
 	}
 	for (size_t i = 0; i < n; i++)
 		each_cond(ps, &p->steps[i], resolve_refs, NULL);
+	mark_screening_gated(ps);
 	/* evaluation order: a step after the one it waits for and those whose outcome it
 	 * branches on */
 	memset(ps->color, 0, sizeof(ps->color));
@@ -1928,33 +1959,6 @@ out:
 	return rc;
 }
 
-enum sh_code protocol_read_file(const char *path, struct buf *text, struct buf *errors)
-{
-	enum sh_code rc = SH_OK;
-	char chunk[8192];
-	FILE *fp = fopen(path, "rb");
-	size_t n;
-
-	if (!fp) {
-		buf_addf(errors, "%s: cannot open: %s\n", path, strerror(errno));
-		return SH_EIO;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		rc = buf_add(text, chunk, n);
-		if (rc == SH_ETOOBIG)
-			buf_addf(errors, "%s: larger than %zu bytes\n", path, text->max);
-		if (rc)
-			goto out;
-	}
-	if (ferror(fp)) {
-		buf_addf(errors, "%s: cannot read: %s\n", path, strerror(errno));
-		rc = SH_EIO;
-	}
-out:
-	fclose(fp);
-	return rc;
-}
-
 enum sh_code protocol_load_file(const char *path, struct protocol **out, struct buf *errors)
 {
 	enum sh_code rc;
@@ -1962,7 +1966,7 @@ enum sh_code protocol_load_file(const char *path, struct protocol **out, struct 
 
 	*out = NULL;
 	buf_init(&text, PROTOCOL_MAX_FILE);
-	rc = protocol_read_file(path, &text, errors);
+	rc = buf_read_file(&text, path, errors);
 	if (!rc)
 		rc = protocol_parse(text.data, text.len, path, out, errors);
 	buf_release(&text);
@@ -1995,6 +1999,16 @@ const char *protocol_effective(const struct protocol *p)
 size_t protocol_nsteps(const struct protocol *p)
 {
 	return p->nsteps;
+}
+
+bool protocol_screening_gated(const struct protocol *p, size_t i)
+{
+	return i < p->nsteps && p->steps[i].screening_gated;
+}
+
+bool protocol_any_screening_gated(const struct protocol *p)
+{
+	return p->any_screening_gated;
 }
 
 bool protocol_beyond_timeline(const struct protocol *p)

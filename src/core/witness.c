@@ -1036,37 +1036,12 @@ enum sh_code witness_rules_load_file(const char *path, struct witness_rules **ou
 				     struct buf *errors)
 {
 	struct buf text;
-	char chunk[4096];
-	FILE *f = NULL;
-	size_t got;
-	enum sh_code rc = SH_OK;
+	enum sh_code rc;
 
 	*out = NULL;
 	buf_init(&text, FILE_MAX);
-	f = fopen(path, "rb");
-	if (!f) {
-		if (errors)
-			(void)buf_addf(errors, "%s: cannot open: %s\n", path, strerror(errno));
-		rc = SH_EIO;
-		goto out;
-	}
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		rc = buf_add(&text, chunk, got);
-		if (rc == SH_ETOOBIG && errors)
-			(void)buf_addf(errors, "%s: file too large (over 1 MiB)\n", path);
-		if (rc)
-			goto out;
-	}
-	if (ferror(f)) {
-		if (errors)
-			(void)buf_addf(errors, "%s: cannot read: %s\n", path, strerror(errno));
-		rc = SH_EIO;
-		goto out;
-	}
-	rc = witness_rules_parse(text.data, text.len, path, out, errors);
-out:
-	if (f)
-		fclose(f);
+	if (!(rc = buf_read_file(&text, path, errors)))
+		rc = witness_rules_parse(text.data, text.len, path, out, errors);
 	buf_release(&text);
 	return rc;
 }

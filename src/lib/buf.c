@@ -168,3 +168,36 @@ enum sh_code buf_add_urlencoded(struct buf *b, const char *s)
 			     : buf_addf(b, "%%%02X", *p);
 	return rc;
 }
+
+enum sh_code buf_read_file(struct buf *b, const char *path, struct buf *errors)
+{
+	struct buf ignored = BUF_INIT;
+	enum sh_code rc = SH_OK;
+	char chunk[8192];
+	FILE *fp = fopen(path, "rb");
+	size_t n;
+
+	if (!errors)
+		errors = &ignored;
+	if (!fp) {
+		buf_addf(errors, "%s: cannot open: %s\n", path, strerror(errno));
+		rc = SH_EIO;
+		goto out;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		rc = buf_add(b, chunk, n);
+		if (rc == SH_ETOOBIG)
+			buf_addf(errors, "%s: larger than %zu bytes\n", path, b->max);
+		if (rc)
+			goto out;
+	}
+	if (ferror(fp)) {
+		buf_addf(errors, "%s: cannot read: %s\n", path, strerror(errno));
+		rc = SH_EIO;
+	}
+out:
+	if (fp)
+		fclose(fp);
+	buf_release(&ignored);
+	return rc;
+}

@@ -41,5 +41,12 @@ enum sh_code buf_add_urlencoded(struct buf *b, const char *s);
 /* Appends s with &, <, >, " and ' escaped for HTML text and attributes. */
 enum sh_code buf_add_html(struct buf *b, const char *s);
 void buf_setlen(struct buf *b, size_t len);
+/*
+ * Appends the file at path (at most b->max bytes in all when b has a maximum). A file that
+ * cannot be opened is SH_EIO, one too large SH_ETOOBIG, a read error SH_EIO, each with a
+ * line "PATH: cannot open: why", "PATH: larger than N bytes" or "PATH: cannot read: why"
+ * appended to errors (NULL: not).
+ */
+enum sh_code buf_read_file(struct buf *b, const char *path, struct buf *errors);
 
 #endif

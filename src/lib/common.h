@@ -18,5 +18,15 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define UNUSED(x) ((void)(x))
 
+/* The index of s among the n names (the words of an enum, in its order); -1 when s is NULL or
+ * not one of them. */
+static inline int names_index(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; s && i < n; i++)
+		if (!strcmp(names[i], s))
+			return i;
+	return -1;
+}
+
 #include "lib/banned.h"
 #endif

@@ -1,10 +1,10 @@
 #include "lib/common.h"
-#include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include "lib/arena.h"
 #include "lib/jsonh.h"
 #include "lib/log.h"
+#include "lib/ticker.h"
 #include "notify/config.h"
 #include "notify/deliver.h"
 #include "notify/message.h"
@@ -17,21 +17,21 @@ struct notify_worker;
 
 struct thread {
 	struct notify_worker *w;
-	int index;
-	char id[80]; /* claimed_by: unique per process and thread */
-	pthread_t tid;
-	bool started;
+	char id[80];		    /* claimed_by: unique per process and thread */
+	const atomic_bool *stop;    /* the ticker's */
 	atomic_int_fast64_t due_by; /* CLOCK_MONOTONIC second by which it goes round again */
+	/* the settings as this thread last read them */
+	struct escalation_config cfg;
+	char bad[96];
+	int64_t loaded, next_scan;
 };
 
 struct notify_worker {
 	struct notify_worker_options o;
 	char public_url[ESCALATION_TEXT_MAX];
 	char *smtp_password;
-	atomic_bool stop;
+	struct ticker *ticker;
 	atomic_llong scans; /* escalation scans finished (for /metrics) */
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
 	int nthreads;
 	struct thread *threads;
 	bool curl_ready;
@@ -109,7 +109,7 @@ static void deliver_one(struct thread *t, const struct escalation_config *cfg,
 			struct deliver_policy pol = { &cfg->webhook_allow_list, false };
 			said.target = r->target = r->webhook_url;
 			deliver_webhook(r->webhook_url, &pol, secret.data, secret.len, msg.data,
-					msg.len, r->id, now, cfg->timeout, &w->stop, &res);
+					msg.len, r->id, now, cfg->timeout, t->stop, &res);
 		}
 	} else {
 		struct deliver_smtp smtp = { cfg->smtp_url, cfg->smtp_user, w->smtp_password,
@@ -123,7 +123,7 @@ static void deliver_one(struct thread *t, const struct escalation_config *cfg,
 				snprintf(res.error, sizeof(res.error), "out of memory");
 			else
 				deliver_email(&smtp, r->email, msg.data, msg.len, cfg->timeout,
-					      &w->stop, &res);
+					      t->stop, &res);
 		}
 	}
 	buf_wipe(&secret);
@@ -202,7 +202,7 @@ static bool deliver_due(struct thread *t, struct escalation_config *cfg, char ba
 	}
 	if (x.n)
 		load_config(w, cfg, bad, false);
-	for (size_t i = 0; i < x.n && !atomic_load(&w->stop); i++)
+	for (size_t i = 0; i < x.n && !atomic_load(t->stop); i++)
 		deliver_one(t, cfg, &x.rows[i], clock_now(&w->o.clock));
 	return x.n > 0;
 }
@@ -231,23 +231,6 @@ static void load_config(struct notify_worker *w, struct escalation_config *cfg, 
 		log_warn("notify: setting %s is not valid; using its default", now_bad);
 	snprintf(bad, 96, "%s", now_bad);
 	arena_release(&a);
-}
-
-static void wait_ms(struct notify_worker *w, int ms)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&w->mu);
-	if (!atomic_load(&w->stop))
-		pthread_cond_timedwait(&w->cv, &w->mu, &ts);
-	pthread_mutex_unlock(&w->mu);
 }
 
 static const char *title_of(void *ctx, int64_t protocol_id, const char *step)
@@ -290,51 +273,40 @@ bool notify_worker_alive(const struct notify_worker *w, char *why, size_t size)
 	return true;
 }
 
-static void *thread_main(void *arg)
+/* A round: a scan (the first thread), a claim and up to CLAIM_BATCH deliveries. */
+static int64_t tick(void *ctx, const struct ticker *tk, int index)
 {
-	struct thread *t = arg;
-	struct notify_worker *w = t->w;
-	struct escalation_config cfg;
+	struct notify_worker *w = ctx;
+	struct thread *t = &w->threads[index];
+	struct escalation_config *cfg = &t->cfg;
 	struct sh_error err = SH_ERROR_INIT;
-	int64_t loaded = 0, next_scan = 0;
-	char bad[96] = "";
+	struct arena a = ARENA_INIT;
+	int64_t now = clock_now(&w->o.clock);
+	bool busy = false;
 
-	escalation_config_defaults(&cfg);
-	while (!atomic_load(&w->stop)) {
-		struct arena a = ARENA_INIT;
-		int64_t now = clock_now(&w->o.clock);
-		bool busy = false;
-
-		/* a round: a scan, a claim and up to CLAIM_BATCH deliveries of `timeout` each */
-		atomic_store(&t->due_by, mono_seconds() + 60 + (int64_t)cfg.scan_interval +
-						 (int64_t)(CLAIM_BATCH + 1) * cfg.timeout +
-						 cfg.poll_ms / 1000);
-
-		if (now != loaded) {
-			load_config(w, &cfg, bad, t->index == 0);
-			loaded = now;
-		}
-		if (cfg.enabled && t->index == 0 && now >= next_scan) {
-			struct summons_scan x = { &cfg, now, title_of, w, 0 };
-			int queued = 0;
-			sh_error_init(&err);
-			if (summons_scan(w->o.store, &x, &queued, &err))
-				log_warn("notify: escalation scan failed: %s", err.detail);
-			else if (queued)
-				log_info("notify: escalation scan queued %d notifications", queued);
-			atomic_fetch_add(&w->scans, 1);
-			next_scan = now + cfg.scan_interval;
-		}
-		if (cfg.enabled)
-			busy = deliver_due(t, &cfg, bad, now, &a);
-		arena_release(&a);
-		if (!busy)
-			wait_ms(w, cfg.poll_ms);
+	t->stop = ticker_stop_flag(tk);
+	/* a round takes up to CLAIM_BATCH + 1 deliveries of `timeout` each */
+	atomic_store(&t->due_by, mono_seconds() + 60 + (int64_t)cfg->scan_interval +
+					 (int64_t)(CLAIM_BATCH + 1) * cfg->timeout +
+					 cfg->poll_ms / 1000);
+	if (now != t->loaded) {
+		load_config(w, cfg, t->bad, index == 0);
+		t->loaded = now;
 	}
-	sh_error_init(&err);
-	if (store_write(w->o.store, release_fn, t->id, &err))
-		log_warn("notify: giving back claims failed: %s", err.detail);
-	return NULL;
+	if (cfg->enabled && index == 0 && now >= t->next_scan) {
+		struct summons_scan x = { cfg, now, title_of, w, 0 };
+		int queued = 0;
+		if (summons_scan(w->o.store, &x, &queued, &err))
+			log_warn("notify: escalation scan failed: %s", err.detail);
+		else if (queued)
+			log_info("notify: escalation scan queued %d notifications", queued);
+		atomic_fetch_add(&w->scans, 1);
+		t->next_scan = now + cfg->scan_interval;
+	}
+	if (cfg->enabled)
+		busy = deliver_due(t, cfg, t->bad, now, &a);
+	arena_release(&a);
+	return busy ? 0 : cfg->poll_ms;
 }
 
 enum sh_code notify_worker_start(const struct notify_worker_options *o, struct notify_worker **out,
@@ -356,9 +328,6 @@ enum sh_code notify_worker_start(const struct notify_worker_options *o, struct n
 	for (size_t n = strlen(w->public_url); n && w->public_url[n - 1] == '/'; n--)
 		w->public_url[n - 1] = '\0';
 	w->smtp_password = pw ? strdup(pw) : NULL;
-	atomic_init(&w->stop, false);
-	pthread_mutex_init(&w->mu, NULL);
-	pthread_cond_init(&w->cv, NULL);
 	if ((rc = deliver_global_init(err)))
 		goto fail;
 	w->curl_ready = true;
@@ -380,16 +349,14 @@ enum sh_code notify_worker_start(const struct notify_worker_options *o, struct n
 	for (int i = 0; i < cfg.workers; i++) {
 		struct thread *t = &w->threads[i];
 		t->w = w;
-		t->index = i;
 		snprintf(t->id, sizeof(t->id), "%ld-%s-%d", (long)getpid(), rnd, i);
-		if (pthread_create(&t->tid, NULL, thread_main, t)) {
-			rc = sh_error_set(err, SH_EINTERNAL,
-					  "cannot start the notification worker");
-			goto fail;
-		}
-		t->started = true;
-		w->nthreads = i + 1;
+		escalation_config_defaults(&t->cfg);
 	}
+	if ((rc = ticker_start(
+		     &(struct ticker_options){ .fn = tick, .ctx = w, .threads = cfg.workers },
+		     &w->ticker, err)))
+		goto fail;
+	w->nthreads = cfg.workers;
 	log_info("notify: worker started (%d delivery threads)", w->nthreads);
 	*out = w;
 	return SH_OK;
@@ -402,17 +369,14 @@ void notify_worker_stop(struct notify_worker *w)
 {
 	if (!w)
 		return;
-	pthread_mutex_lock(&w->mu);
-	atomic_store(&w->stop, true);
-	pthread_cond_broadcast(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	for (int i = 0; i < w->nthreads; i++)
-		if (w->threads[i].started)
-			pthread_join(w->threads[i].tid, NULL);
+	ticker_stop(w->ticker);
+	for (int i = 0; i < w->nthreads; i++) {
+		struct sh_error err = SH_ERROR_INIT;
+		if (store_write(w->o.store, release_fn, w->threads[i].id, &err))
+			log_warn("notify: giving back claims failed: %s", err.detail);
+	}
 	if (w->curl_ready)
 		deliver_global_cleanup();
-	pthread_mutex_destroy(&w->mu);
-	pthread_cond_destroy(&w->cv);
 	if (w->smtp_password) {
 		sodium_memzero(w->smtp_password, strlen(w->smtp_password));
 		free(w->smtp_password);

@@ -316,4 +316,26 @@ struct store_gauges {
 	} overdue[GAUGES_MAX_KINDS];
 };
 
+/* Everything a case's view loads (store_case_records), in one read: the case with its
+ * youth's sealed identity (as case_get), its agencies (case_agencies), its timeline
+ * (events_list), the youth's other recoveries (case_siblings) with one agency's part in
+ * each (case_agency_of), its witness listings (witnesses_list by case) and, when asked, its
+ * kept derivation (derived_get). Arrays are in the arena, as the single operations give
+ * them. */
+struct case_records {
+	struct case_rec c;
+	struct case_agency_rec *agencies;
+	size_t nagencies;
+	struct event_rec *events;
+	size_t nevents;
+	struct case_rec *siblings;
+	size_t nsiblings;
+	bool *sibling_joined;	  /* nsiblings: the agency ever took part in that recovery */
+	int64_t *sibling_left_at; /* nsiblings: when it left (0 while taking part) */
+	struct witness_rec *witnesses;
+	size_t nwitnesses;
+	char *derived_stamp; /* NULL when none is kept or not asked */
+	char *derived_steps;
+};
+
 #endif

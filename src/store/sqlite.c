@@ -1005,6 +1005,7 @@ const struct store_ops sqlite_store_ops = {
 	.read_end = sqlite_read_end,
 	.stats = sqlite_stats,
 	.cred_gen = sqlite_cred_gen,
+	.case_records = sqlite_case_records,
 #define STORE_OP(ret, name, params, args) .name = STORE_BACKEND_FN(name),
 #include "store/ops.def"
 #undef STORE_OP

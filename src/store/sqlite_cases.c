@@ -106,29 +106,33 @@ enum sh_code sqlite_youth_insert(struct store_conn *c, struct youth_rec *r, stru
 	" c.gender, c.race_ethnicity, c.last_assault_at, c.name_confidential, c.indicators,"       \
 	" c.closed_at, c.close_reason"
 
+/* the case's columns (CASE_COLS) from column b on */
+static void read_case_at(sqlite3_stmt *st, int b, struct arena *a, struct case_rec *r)
+{
+	r->id = sq_col_text(st, b, a);
+	r->youth_id = sqlite3_column_int64(st, b + 1);
+	r->recovery_no = sqlite3_column_int(st, b + 2);
+	r->identified_at = sqlite3_column_int64(st, b + 3);
+	r->recorded_at = sqlite3_column_int64(st, b + 4);
+	r->area = sq_col_text(st, b + 5, a);
+	r->youth_status = sq_col_text(st, b + 6, a);
+	r->identified_by_agency = sqlite3_column_int64(st, b + 7);
+	r->identified_by_user = sqlite3_column_int64(st, b + 8);
+	r->protocol_id = sqlite3_column_int64(st, b + 9);
+	r->age = sqlite3_column_int(st, b + 10);
+	r->age_estimated = sqlite3_column_int(st, b + 11) != 0;
+	r->gender = sq_col_text(st, b + 12, a);
+	r->race_ethnicity = sq_col_text(st, b + 13, a);
+	r->last_assault_at = sqlite3_column_int64(st, b + 14);
+	r->name_confidential = sqlite3_column_int(st, b + 15) != 0;
+	r->indicators = sq_col_text(st, b + 16, a);
+	r->closed_at = sqlite3_column_int64(st, b + 17);
+	r->close_reason = sq_col_text(st, b + 18, a);
+}
+
 static void read_case(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct case_rec *r = rec;
-
-	r->id = sq_col_text(st, 0, a);
-	r->youth_id = sqlite3_column_int64(st, 1);
-	r->recovery_no = sqlite3_column_int(st, 2);
-	r->identified_at = sqlite3_column_int64(st, 3);
-	r->recorded_at = sqlite3_column_int64(st, 4);
-	r->area = sq_col_text(st, 5, a);
-	r->youth_status = sq_col_text(st, 6, a);
-	r->identified_by_agency = sqlite3_column_int64(st, 7);
-	r->identified_by_user = sqlite3_column_int64(st, 8);
-	r->protocol_id = sqlite3_column_int64(st, 9);
-	r->age = sqlite3_column_int(st, 10);
-	r->age_estimated = sqlite3_column_int(st, 11) != 0;
-	r->gender = sq_col_text(st, 12, a);
-	r->race_ethnicity = sq_col_text(st, 13, a);
-	r->last_assault_at = sqlite3_column_int64(st, 14);
-	r->name_confidential = sqlite3_column_int(st, 15) != 0;
-	r->indicators = sq_col_text(st, 16, a);
-	r->closed_at = sqlite3_column_int64(st, 17);
-	r->close_reason = sq_col_text(st, 18, a);
+	read_case_at(st, 0, a, rec);
 }
 
 enum sh_code sqlite_case_insert(struct store_conn *c, const struct case_rec *r,
@@ -152,24 +156,30 @@ enum sh_code sqlite_case_insert(struct store_conn *c, const struct case_rec *r,
 			err);
 }
 
+/* CASE_COLS and the youth's (CASE_YOUTH_COLS) from column b on */
+#define CASE_YOUTH_COLS " y.identity, yk.wrapped, y.sealed_at, y.sealed_why"
+#define CASE_YOUTH_JOINS                     \
+	" JOIN youth y ON y.id = c.youth_id" \
+	" LEFT JOIN youth_keys yk ON yk.youth_id = y.id"
+static void read_case_youth_at(sqlite3_stmt *st, int b, struct arena *a, struct case_rec *r)
+{
+	read_case_at(st, b, a, r);
+	r->identity = sq_col_blob(st, b + 19, a, &r->identity_len);
+	r->youth_key = sq_col_blob(st, b + 20, a, &r->youth_key_len);
+	r->sealed_at = sqlite3_column_int64(st, b + 21);
+	r->sealed_why = sq_col_text(st, b + 22, a);
+}
+
 static void map_case_get(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct case_rec *r = rec;
-
-	read_case(st, a, r);
-	r->identity = sq_col_blob(st, 19, a, &r->identity_len);
-	r->youth_key = sq_col_blob(st, 20, a, &r->youth_key_len);
-	r->sealed_at = sqlite3_column_int64(st, 21);
-	r->sealed_why = sq_col_text(st, 22, a);
+	read_case_youth_at(st, 0, a, rec);
 }
 
 enum sh_code sqlite_case_get(struct store_conn *c, const char *id, struct arena *a,
 			     struct case_rec *out, struct sh_error *err)
 {
-	static const char sql[] = "SELECT " CASE_COLS ", y.identity, yk.wrapped, y.sealed_at,"
-				  " y.sealed_why"
-				  " FROM cases c JOIN youth y ON y.id = c.youth_id"
-				  " LEFT JOIN youth_keys yk ON yk.youth_id = y.id WHERE c.id = ?1";
+	static const char sql[] = "SELECT " CASE_COLS "," CASE_YOUTH_COLS
+				  " FROM cases c" CASE_YOUTH_JOINS " WHERE c.id = ?1";
 	struct sconn *sc = sconn_of(c);
 	sqlite3_stmt *st = sq_prep(sc, sql, err);
 
@@ -435,31 +445,37 @@ enum sh_code sqlite_case_agency_add(struct store_conn *c, const char *case_id, i
 			err);
 }
 
+/* CASE_AGENCY_COLS from column b on */
+#define CASE_AGENCY_COLS                                                      \
+	" ca.agency_id, g.name, g.kind, ca.reason, ca.joined_at, ca.left_at," \
+	" w.user_id, u.display_name, w.assigned_at"
+#define CASE_AGENCY_JOINS                                               \
+	" FROM case_agencies ca JOIN agencies g ON g.id = ca.agency_id" \
+	" LEFT JOIN case_workers w ON w.case_id = ca.case_id"           \
+	" AND w.agency_id = ca.agency_id LEFT JOIN users u ON u.id = w.user_id"
+static void read_case_agency_at(sqlite3_stmt *st, int b, struct arena *a, struct case_agency_rec *r)
+{
+	r->agency_id = sqlite3_column_int64(st, b);
+	r->name = sq_col_text(st, b + 1, a);
+	r->kind = sq_col_text(st, b + 2, a);
+	r->reason = sq_col_text(st, b + 3, a);
+	r->joined_at = sqlite3_column_int64(st, b + 4);
+	r->left_at = sqlite3_column_int64(st, b + 5);
+	r->worker_id = sqlite3_column_int64(st, b + 6);
+	r->worker_name = sq_col_text(st, b + 7, a);
+	r->worker_since = sqlite3_column_int64(st, b + 8);
+}
+
 static void map_case_agencies(sqlite3_stmt *st, struct arena *a, void *rec)
 {
-	struct case_agency_rec *r = rec;
-
-	r->agency_id = sqlite3_column_int64(st, 0);
-	r->name = sq_col_text(st, 1, a);
-	r->kind = sq_col_text(st, 2, a);
-	r->reason = sq_col_text(st, 3, a);
-	r->joined_at = sqlite3_column_int64(st, 4);
-	r->left_at = sqlite3_column_int64(st, 5);
-	r->worker_id = sqlite3_column_int64(st, 6);
-	r->worker_name = sq_col_text(st, 7, a);
-	r->worker_since = sqlite3_column_int64(st, 8);
+	read_case_agency_at(st, 0, a, rec);
 }
 
 enum sh_code sqlite_case_agencies(struct store_conn *c, const char *case_id, struct arena *a,
 				  struct case_agency_rec **out, size_t *n, struct sh_error *err)
 {
-	static const char sql[] =
-		"SELECT ca.agency_id, g.name, g.kind, ca.reason, ca.joined_at,"
-		" ca.left_at, w.user_id, u.display_name, w.assigned_at"
-		" FROM case_agencies ca JOIN agencies g ON g.id = ca.agency_id"
-		" LEFT JOIN case_workers w ON w.case_id = ca.case_id"
-		" AND w.agency_id = ca.agency_id LEFT JOIN users u ON u.id = w.user_id"
-		" WHERE ca.case_id = ?1 ORDER BY ca.joined_at, g.name";
+	static const char sql[] = "SELECT" CASE_AGENCY_COLS CASE_AGENCY_JOINS
+				  " WHERE ca.case_id = ?1 ORDER BY ca.joined_at, g.name";
 	return sq_rows_key(sconn_of(c), sql, case_id, map_case_agencies, a, out, n, sizeof(**out),
 			   err);
 }
@@ -493,6 +509,25 @@ enum sh_code sqlite_event_insert(struct store_conn *c, struct event_rec *r, stru
 #define EVENT_JOINS \
 	" LEFT JOIN users u ON u.id = e.user_id LEFT JOIN agencies g ON g.id = e.agency_id"
 
+/* EVENT_COLUMNS from column b on */
+static void read_event_at(sqlite3_stmt *st, int b, struct arena *a, struct event_rec *e)
+{
+	e->id = sqlite3_column_int64(st, b);
+	e->case_id = sq_col_text(st, b + 1, a);
+	e->type = sq_col_text(st, b + 2, a);
+	e->section = sq_col_text(st, b + 3, a);
+	e->at = sqlite3_column_int64(st, b + 4);
+	e->recorded_at = sqlite3_column_int64(st, b + 5);
+	e->user_id = sqlite3_column_int64(st, b + 6);
+	e->agency_id = sqlite3_column_int64(st, b + 7);
+	e->amends = sqlite3_column_int64(st, b + 8);
+	e->data = sq_col_text(st, b + 9, a);
+	e->sealed = sq_col_blob(st, b + 10, a, &e->sealed_len);
+	e->author = sq_col_text(st, b + 11, a);
+	e->agency_name = sq_col_text(st, b + 12, a);
+	e->agency_kind = sq_col_text(st, b + 13, a);
+}
+
 /* Reads the rows of a statement selecting EVENT_COLUMNS (then, optionally, the case's area)
  * into an arena array. */
 static enum sh_code event_rows(struct sconn *sc, sqlite3_stmt *st, bool area, size_t max,
@@ -511,20 +546,7 @@ static enum sh_code event_rows(struct sconn *sc, sqlite3_stmt *st, bool area, si
 			sqlite3_reset(st);
 			return sq_no_mem(err);
 		}
-		e->id = sqlite3_column_int64(st, 0);
-		e->case_id = sq_col_text(st, 1, a);
-		e->type = sq_col_text(st, 2, a);
-		e->section = sq_col_text(st, 3, a);
-		e->at = sqlite3_column_int64(st, 4);
-		e->recorded_at = sqlite3_column_int64(st, 5);
-		e->user_id = sqlite3_column_int64(st, 6);
-		e->agency_id = sqlite3_column_int64(st, 7);
-		e->amends = sqlite3_column_int64(st, 8);
-		e->data = sq_col_text(st, 9, a);
-		e->sealed = sq_col_blob(st, 10, a, &e->sealed_len);
-		e->author = sq_col_text(st, 11, a);
-		e->agency_name = sq_col_text(st, 12, a);
-		e->agency_kind = sq_col_text(st, 13, a);
+		read_event_at(st, 0, a, e);
 		e->case_area = area ? sq_col_text(st, 14, a) : NULL;
 	}
 	if (*n >= max)
@@ -784,4 +806,195 @@ enum sh_code sqlite_audit_for_case(struct store_conn *c, const char *case_id, in
 	for (size_t i = 0; i < *n; i++)
 		(*out)[i].e.case_id = case_id; /* the caller's string: every row is of this case */
 	return rc;
+}
+
+/*
+ * store_case_records in one statement: one typed row per record, its kind first (the
+ * order of struct case_records), then the record's own columns from column 1 on, padded
+ * with NULLs to the widest (the case with its youth). No ORDER BY: on a compound it would
+ * sort every part in a temporary b-tree (the timeline with its texts); the rows of each
+ * kind are put in the order of the single operation afterwards (sort_case_records), which
+ * costs nothing when the index already gave it.
+ */
+enum { REC_CASE, REC_AGENCY, REC_EVENT, REC_SIBLING, REC_WITNESS, REC_DERIVED };
+#define N1 ", NULL"
+#define N2 N1 N1
+#define N4 N2 N2
+#define N8 N4 N4
+#define N16 N8 N8
+static const char case_records_sql[] =
+	"SELECT 0, " CASE_COLS "," CASE_YOUTH_COLS " FROM cases c" CASE_YOUTH_JOINS
+	" WHERE c.id = ?1"
+	" UNION ALL SELECT 1," CASE_AGENCY_COLS N8 N4 N2 CASE_AGENCY_JOINS " WHERE ca.case_id = ?1"
+	" UNION ALL SELECT 2, " EVENT_COLUMNS N8 N1 " FROM events e" EVENT_JOINS
+	" WHERE e.case_id = ?1"
+	/* the youth's other recoveries, with agency ?2's part in each (case_agency_of) */
+	" UNION ALL SELECT 3, " CASE_COLS ", ca.case_id IS NOT NULL, COALESCE(ca.left_at, 0)" N2
+	" FROM cases k JOIN cases c ON c.youth_id = k.youth_id AND c.id <> k.id"
+	" LEFT JOIN case_agencies ca ON ca.case_id = c.id AND ca.agency_id = ?2 WHERE k.id = ?1"
+	" UNION ALL SELECT 4, " SQ_WITNESS_COLS N16 " FROM witnesses w"
+	" JOIN prosecutions p ON p.id = w.prosecution_id WHERE w.case_id = ?1"
+	" UNION ALL SELECT 5, stamp, steps" N16 N4 N1 " FROM case_derived"
+	" WHERE ?3 AND case_id = ?1";
+#undef N16
+#undef N8
+#undef N4
+#undef N2
+#undef N1
+
+/* The arrays' capacities (sq_push) while case_records_sql's rows are read */
+struct case_records_read {
+	size_t agencies, events, siblings, joined, njoined, left_at, nleft_at, witnesses;
+	bool found; /* the case's row was read */
+};
+
+/* One row of case_records_sql into r: SH_OK, or SH_ENOMEM. */
+static enum sh_code case_records_row(sqlite3_stmt *st, struct arena *a, struct case_records *r,
+				     struct case_records_read *k)
+{
+	const int b = 1;
+	void *p;
+	bool *joined;
+	int64_t *left_at;
+
+	switch (sqlite3_column_int(st, 0)) {
+	case REC_CASE:
+		read_case_youth_at(st, b, a, &r->c);
+		k->found = true;
+		return SH_OK;
+	case REC_AGENCY:
+		if (!(p = sq_push(a, (void **)&r->agencies, &r->nagencies, &k->agencies,
+				  sizeof(*r->agencies))))
+			return SH_ENOMEM;
+		read_case_agency_at(st, b, a, p);
+		return SH_OK;
+	case REC_EVENT:
+		if (!(p = sq_push(a, (void **)&r->events, &r->nevents, &k->events,
+				  sizeof(*r->events))))
+			return SH_ENOMEM;
+		read_event_at(st, b, a, p);
+		return SH_OK;
+	case REC_SIBLING:
+		if (!(p = sq_push(a, (void **)&r->siblings, &r->nsiblings, &k->siblings,
+				  sizeof(*r->siblings))) ||
+		    !(joined = sq_push(a, (void **)&r->sibling_joined, &k->njoined, &k->joined,
+				       sizeof(*joined))) ||
+		    !(left_at = sq_push(a, (void **)&r->sibling_left_at, &k->nleft_at, &k->left_at,
+					sizeof(*left_at))))
+			return SH_ENOMEM;
+		read_case_at(st, b, a, p);
+		*joined = sqlite3_column_int(st, b + 19) != 0;
+		*left_at = sqlite3_column_int64(st, b + 20);
+		return SH_OK;
+	case REC_WITNESS:
+		if (!(p = sq_push(a, (void **)&r->witnesses, &r->nwitnesses, &k->witnesses,
+				  sizeof(*r->witnesses))))
+			return SH_ENOMEM;
+		sq_read_witness(st, b, a, p);
+		return SH_OK;
+	case REC_DERIVED:
+		r->derived_stamp = sq_col_text(st, b, a);
+		r->derived_steps = sq_col_text(st, b + 1, a);
+		return r->derived_stamp && r->derived_steps ? SH_OK : SH_ENOMEM;
+	}
+	return SH_OK;
+}
+
+/* The orders of the single operations: case_agencies (joined_at, then the name as the
+ * NOCASE column sorts it), case_siblings (recovery_no), events_list (id), witnesses_list
+ * (listed_at, id). */
+static bool agency_before(const void *x, const void *y)
+{
+	const struct case_agency_rec *a = x, *b = y;
+
+	return a->joined_at != b->joined_at ? a->joined_at < b->joined_at
+					    : sqlite3_stricmp(a->name, b->name) < 0;
+}
+
+static bool sibling_before(const void *x, const void *y)
+{
+	return ((const struct case_rec *)x)->recovery_no <
+	       ((const struct case_rec *)y)->recovery_no;
+}
+
+static bool event_before(const void *x, const void *y)
+{
+	return ((const struct event_rec *)x)->id < ((const struct event_rec *)y)->id;
+}
+
+static bool witness_before(const void *x, const void *y)
+{
+	const struct witness_rec *a = x, *b = y;
+
+	return a->listed_at != b->listed_at ? a->listed_at < b->listed_at : a->id < b->id;
+}
+
+/* Swaps elements i and i - 1 of the array base of sz-byte elements. */
+static void swap_back(void *base, size_t sz, size_t i)
+{
+	unsigned char *p = (unsigned char *)base + (i - 1) * sz, t;
+
+	for (size_t k = 0; k < sz; k++) {
+		t = p[k];
+		p[k] = p[sz + k];
+		p[sz + k] = t;
+	}
+}
+
+/* A stable insertion sort of base (n elements of sz bytes) by before(), moving the elements
+ * of the parallel arrays also and also2 (of also_sz and also2_sz bytes; NULL: none) with
+ * them: one pass, no move, when the rows came in order (as the indexes give them). */
+static void sort_rows(void *base, size_t n, size_t sz, bool (*before)(const void *, const void *),
+		      void *also, size_t also_sz, void *also2, size_t also2_sz)
+{
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i; k > 0 && before((unsigned char *)base + k * sz,
+						   (unsigned char *)base + (k - 1) * sz);
+		     k--) {
+			swap_back(base, sz, k);
+			if (also)
+				swap_back(also, also_sz, k);
+			if (also2)
+				swap_back(also2, also2_sz, k);
+		}
+}
+
+static void sort_case_records(struct case_records *r)
+{
+	sort_rows(r->agencies, r->nagencies, sizeof(*r->agencies), agency_before, NULL, 0, NULL, 0);
+	sort_rows(r->events, r->nevents, sizeof(*r->events), event_before, NULL, 0, NULL, 0);
+	sort_rows(r->siblings, r->nsiblings, sizeof(*r->siblings), sibling_before,
+		  r->sibling_joined, sizeof(*r->sibling_joined), r->sibling_left_at,
+		  sizeof(*r->sibling_left_at));
+	sort_rows(r->witnesses, r->nwitnesses, sizeof(*r->witnesses), witness_before, NULL, 0, NULL,
+		  0);
+}
+
+enum sh_code sqlite_case_records(struct store_conn *c, const char *id, int64_t agency_id,
+				 bool derived, struct arena *a, struct case_records *out,
+				 struct sh_error *err)
+{
+	struct sconn *sc = sconn_of(c);
+	sqlite3_stmt *st = sq_prep(sc, case_records_sql, err);
+	struct case_records_read k = { 0 };
+	bool row;
+	enum sh_code rc;
+
+	if (!st)
+		return err->code;
+	sq_bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, agency_id);
+	sqlite3_bind_int(st, 3, derived);
+	while (!(rc = sq_step(sc, st, &row, err)) && row)
+		if (case_records_row(st, a, out, &k)) {
+			sqlite3_reset(st);
+			return sq_no_mem(err);
+		}
+	sqlite3_reset(st);
+	if (rc)
+		return rc;
+	if (!k.found)
+		return sh_error_set(err, SH_ENOTFOUND, "no such case");
+	sort_case_records(out);
+	return SH_OK;
 }

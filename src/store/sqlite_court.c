@@ -154,13 +154,17 @@ static const struct sq_col witnesses_list_cols[] = {
 
 SQ_MAPPER(map_witnesses_list, witnesses_list_cols)
 
+void sq_read_witness(sqlite3_stmt *st, int first, struct arena *a, struct witness_rec *r)
+{
+	SQ_MAP(st, first, a, r, witnesses_list_cols);
+}
+
 enum sh_code sqlite_witnesses_list(struct store_conn *c, const char *case_id,
 				   int64_t prosecution_id, struct arena *a,
 				   struct witness_rec **out, size_t *n, struct sh_error *err)
 {
 	static const char sql[] =
-		"SELECT w.id, w.prosecution_id, w.case_id, w.listed_at, p.agency_id,"
-		" p.court_case_number, p.charges FROM witnesses w"
+		"SELECT " SQ_WITNESS_COLS " FROM witnesses w"
 		" JOIN prosecutions p ON p.id = w.prosecution_id"
 		" WHERE (?1 IS NOT NULL AND w.case_id = ?1) OR (?1 IS NULL AND w.prosecution_id = ?2)"
 		" ORDER BY w.listed_at, w.id";

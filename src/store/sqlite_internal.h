@@ -120,6 +120,17 @@ void sq_map(sqlite3_stmt *st, int first, struct arena *a, void *rec, const struc
 		SQ_MAP(st, 0, a, rec, cols);                           \
 	}
 
+/* A witness listing (witnesses w JOIN prosecutions p) as witnesses_list reads it: its
+ * columns, and the reader of them from column first on (sqlite_court.c) */
+#define SQ_WITNESS_COLS                                                                     \
+	"w.id, w.prosecution_id, w.case_id, w.listed_at, p.agency_id, p.court_case_number," \
+	" p.charges"
+void sq_read_witness(sqlite3_stmt *st, int first, struct arena *a, struct witness_rec *r);
+/* store_case_records in one statement (sqlite_cases.c) */
+enum sh_code sqlite_case_records(struct store_conn *c, const char *id, int64_t agency_id,
+				 bool derived, struct arena *a, struct case_records *out,
+				 struct sh_error *err);
+
 /*
  * The two shapes of a read. A mapper fills one record (rec, zeroed) from the current row
  * of st, copying text into a. st is prepared and bound, or NULL when sq_prep failed (err

@@ -118,3 +118,44 @@ enum sh_code store_agencies(struct store *s, struct arena *a, struct agency_rec 
 	store_read_end(c);
 	return rc;
 }
+
+/* store_case_records from the single operations, for a backend without its own */
+static enum sh_code case_records_composed(struct store_conn *c, const char *id, int64_t agency_id,
+					  bool derived, struct arena *a, struct case_records *out,
+					  struct sh_error *err)
+{
+	struct case_records *r = out;
+	enum sh_code rc;
+
+	if ((rc = store_case_get(c, id, a, &r->c, err)) ||
+	    (rc = store_case_agencies(c, id, a, &r->agencies, &r->nagencies, err)) ||
+	    (rc = store_events_list(c, id, a, &r->events, &r->nevents, err)) ||
+	    (rc = store_case_siblings(c, &r->c, a, &r->siblings, &r->nsiblings, err)))
+		return rc;
+	r->sibling_joined = arena_alloc(a, (r->nsiblings + 1) * sizeof(bool));
+	r->sibling_left_at = arena_alloc(a, (r->nsiblings + 1) * sizeof(int64_t));
+	if (!r->sibling_joined || !r->sibling_left_at)
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	for (size_t i = 0; i < r->nsiblings; i++) {
+		r->sibling_joined[i] = false;
+		r->sibling_left_at[i] = 0;
+		if (agency_id &&
+		    (rc = store_case_agency_of(c, r->siblings[i].id, agency_id,
+					       &r->sibling_joined[i], &r->sibling_left_at[i], err)))
+			return rc;
+	}
+	if ((rc = store_witnesses_list(c, id, 0, a, &r->witnesses, &r->nwitnesses, err)))
+		return rc;
+	return derived ? store_derived_get(c, id, a, &r->derived_stamp, &r->derived_steps, err)
+		       : SH_OK;
+}
+
+enum sh_code store_case_records(struct store_conn *c, const char *id, int64_t agency_id,
+				bool derived, struct arena *a, struct case_records *out,
+				struct sh_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (c->store->ops->case_records)
+		return c->store->ops->case_records(c, id, agency_id, derived, a, out, err);
+	return case_records_composed(c, id, agency_id, derived, a, out, err);
+}

@@ -55,12 +55,42 @@ static void arena_allocates(void **state)
 	arena_release(&a);
 }
 
+/* A file is read whole, or refused by name with the reason: missing, or past the limit. */
+static void reads_a_file_within_its_limit(void **state)
+{
+	char path[] = "/tmp/sh-test-buf-XXXXXX";
+	struct buf b, errors = BUF_INIT;
+	int fd = mkstemp(path);
+
+	UNUSED(state);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "0123456789", 10), 10);
+	close(fd);
+	buf_init(&b, 10);
+	assert_int_equal(buf_read_file(&b, path, &errors), SH_OK);
+	assert_string_equal(b.data, "0123456789");
+	assert_int_equal(errors.len, 0);
+	buf_release(&b);
+	buf_init(&b, 9);
+	assert_int_equal(buf_read_file(&b, path, &errors), SH_ETOOBIG);
+	assert_non_null(strstr(errors.data, ": larger than 9 bytes\n"));
+	buf_release(&b);
+	unlink(path);
+	buf_reset(&errors);
+	assert_int_equal(buf_read_file(&b, path, &errors), SH_EIO);
+	assert_non_null(strstr(errors.data, ": cannot open: "));
+	assert_int_equal(buf_read_file(&b, path, NULL), SH_EIO);
+	buf_release(&b);
+	buf_release(&errors);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(never_null_and_bounded),
 		cmocka_unit_test(formats_and_escapes),
 		cmocka_unit_test(arena_allocates),
+		cmocka_unit_test(reads_a_file_within_its_limit),
 	};
 	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
 }

@@ -1852,6 +1852,49 @@ static void outcome_branches(void **state)
 	protocol_free(p);
 }
 
+/* The steps that tell a screening result (hidden from agencies without the services
+ * section): found from the conditions, not from the text, so a step named "screening" is
+ * not mistaken for a screening level. */
+static void screening_gated_steps(void **state)
+{
+	struct protocol *p =
+		parse_ok("protocol t\nversion 2\neffective 2026-01-01\n"
+			 "step screening\n title Screening\n owner mental_health\n"
+			 " due identified + 72h\n"
+			 "step after_screening\n title After\n owner advocacy\n"
+			 " due step screening + 1d\n when step screening in done\n"
+			 "step high_response\n title High\n owner child_welfare\n"
+			 " due identified + 4d\n when screening in high\n"
+			 "step follows_high\n title Follows\n owner advocacy\n"
+			 " due step high_response + 1d\n"
+			 "step tests_high\n title Tests\n owner probation\n"
+			 " due identified + 9d\n when step high_response in waived\n"
+			 "step by_owner\n title By owner\n owner advocacy when screening in "
+			 "low\n owner mental_health\n due identified + 5d\n");
+	size_t i;
+
+	UNUSED(state);
+	assert_true(protocol_any_screening_gated(p));
+	const char *gated[] = { "high_response", "follows_high", "tests_high", "by_owner" };
+	const char *open[] = { "screening", "after_screening" };
+	for (size_t k = 0; k < ARRAY_SIZE(gated); k++) {
+		for (i = 0; strcmp(protocol_step_key(p, i), gated[k]); i++)
+			;
+		assert_true(protocol_screening_gated(p, i));
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(open); k++) {
+		for (i = 0; strcmp(protocol_step_key(p, i), open[k]); i++)
+			;
+		assert_false(protocol_screening_gated(p, i));
+	}
+	protocol_free(p);
+	p = parse_ok("protocol t\nversion 2\neffective 2026-01-01\n"
+		     "step plain\n title Plain\n owner advocacy\n due identified + 1d\n");
+	assert_false(protocol_any_screening_gated(p));
+	assert_false(protocol_screening_gated(p, 0));
+	protocol_free(p);
+}
+
 /* ---- format v2: repeating steps -------------------------------------------------- */
 
 static void repeating_steps(void **state)
@@ -2251,6 +2294,7 @@ int main(void)
 		cmocka_unit_test(holiday_files),
 		cmocka_unit_test(repeating_steps),
 		cmocka_unit_test(outcome_branches),
+		cmocka_unit_test(screening_gated_steps),
 		cmocka_unit_test(tx_recovery_scenario),
 		cmocka_unit_test(own_calendar),
 		cmocka_unit_test(sf_mdt_scenario),

@@ -1,6 +1,6 @@
 /*
  * The shape of the Board report's query plans (store/sqlite_report.c) and of a case's
- * loading (store/sqlite_cases.c, sqlite_derived.c): every statement they prepare, as the
+ * loading (store/sqlite_cases.c, sqlite_derived.c; store_case_records in one statement): every statement they prepare, as the
  * statement cache holds it after running them, is planned with EXPLAIN QUERY PLAN on a
  * database at the newest schema. Without statistics (safeharbor never runs ANALYZE) the
  * plan depends on the schema and the SQL, not on how many rows there are, so a small
@@ -119,6 +119,7 @@ static void run_statements(struct store_conn *c)
 	struct hearing_rec *h;
 	struct csec_rec *cs;
 	char *stamp, *kept;
+	struct case_records recs;
 	size_t n;
 	int64_t as_of, left_at;
 	bool joined;
@@ -137,6 +138,9 @@ static void run_statements(struct store_conn *c)
 	assert_int_equal(store_case_agency_of(c, "SH-TEST-2", 1, &joined, &left_at, &err), SH_OK);
 	assert_int_equal(store_derived_get(c, "SH-TEST", &a, &stamp, &kept, &err), SH_OK);
 	assert_int_equal(store_steps_list(c, "SH-TEST", &a, &steps, &n, &err), SH_OK);
+	/* the same records in one statement, as a case's view loads them */
+	assert_int_equal(store_case_records(c, "SH-TEST", 1, true, &a, &recs, &err), SH_OK);
+	assert_int_equal(recs.nsiblings, 1);
 	arena_release(&a);
 }
 

@@ -1043,14 +1043,205 @@ static void stability_events_kept_and_filled(void **state)
 	store_close(s);
 	stability_rows(&got);
 	assert_string_equal(got.data, want);
-	/* a database of schema 15 with this timeline: migration 16 fills the same rows */
+	/* a database of schema 15 with this timeline: migration 16 fills the same rows (and
+	 * 17 keeps 16's triggers' rows) */
 	drop_stability_events();
 	s = open_store(true);
-	assert_int_equal(store_schema_version(s), 16);
+	assert_int_equal(store_schema_version(s), store_schema_latest());
 	store_close(s);
 	stability_rows(&got);
 	assert_string_equal(got.data, want);
 	buf_release(&got);
+}
+
+/* A case with a row of every kind store_case_records reads: the youth's key, two agencies
+ * that joined together (their names sort apart only without case: NOCASE), a named worker,
+ * an amended and a sealed entry, two later recoveries (added out of order, agency 1 in one
+ * of them only), a witness listing with its hearing and the kept derivation. */
+static enum sh_code every_kind(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct agency_rec ag = { .name = "advocates", .kind = "advocacy", .created_at = 1 };
+	struct user_rec u = { .agency_id = 1,
+			      .username = "worker",
+			      .display_name = "Synthetic Worker",
+			      .role = "member",
+			      .password_hash = "x",
+			      .created_at = 1 };
+	struct youth_rec y = { .identity = (const unsigned char *)"other",
+			       .identity_len = 5,
+			       .created_at = 1,
+			       .youth_key = (const unsigned char *)"key",
+			       .youth_key_len = 3 };
+	struct case_rec later = { .recovery_no = 3,
+				  .identified_at = 300,
+				  .recorded_at = 300,
+				  .area = "compton",
+				  .youth_status = "none",
+				  .identified_by_user = 1,
+				  .identified_by_agency = 1,
+				  .protocol_id = 1,
+				  .age = 16 };
+	enum sh_code rc;
+
+	UNUSED(arg);
+	if ((rc = prosecute(c, NULL, err)) || (rc = store_agency_insert(c, &ag, err)) ||
+	    (rc = store_user_insert(c, &u, err)) ||
+	    (rc = store_case_agency_add(c, "SH-STEPS", ag.id, "routed", 100, err)) ||
+	    (rc = store_case_worker_set(c, "SH-STEPS", 1, u.id, 120, 1, err)) ||
+	    (rc = store_youth_insert(c, &y, err)))
+		return rc;
+	later.youth_id = 1;
+	later.id = "SH-STEPS-3";
+	if ((rc = store_case_insert(c, &later, err)) ||
+	    (rc = store_case_agency_add(c, "SH-STEPS-3", 1, "identified", 300, err)))
+		return rc;
+	later.id = "SH-STEPS-2";
+	later.recovery_no = 2;
+	later.identified_at = 200;
+	if ((rc = store_case_insert(c, &later, err)))
+		return rc;
+	/* another youth's recovery: none of this case's */
+	later.id = "SH-OTHER";
+	later.youth_id = y.id;
+	later.recovery_no = 1;
+	if ((rc = store_case_insert(c, &later, err)))
+		return rc;
+	return store_derived_put(c, "SH-STEPS", "stamp", "[\"kept\"]", err);
+}
+
+static void same_case(const struct case_rec *a, const struct case_rec *b)
+{
+	assert_string_equal(a->id, b->id);
+	assert_int_equal(a->youth_id, b->youth_id);
+	assert_int_equal(a->recovery_no, b->recovery_no);
+	assert_int_equal(a->identified_at, b->identified_at);
+	assert_int_equal(a->recorded_at, b->recorded_at);
+	assert_string_equal(a->area, b->area);
+	assert_string_equal(a->youth_status, b->youth_status);
+	assert_int_equal(a->identified_by_agency, b->identified_by_agency);
+	assert_int_equal(a->identified_by_user, b->identified_by_user);
+	assert_int_equal(a->protocol_id, b->protocol_id);
+	assert_int_equal(a->age, b->age);
+	assert_int_equal(a->age_estimated, b->age_estimated);
+	assert_int_equal(a->last_assault_at, b->last_assault_at);
+	assert_int_equal(a->name_confidential, b->name_confidential);
+	assert_string_equal(a->indicators, b->indicators);
+	assert_int_equal(a->closed_at, b->closed_at);
+	assert_int_equal(a->identity_len, b->identity_len);
+	if (a->identity_len)
+		assert_memory_equal(a->identity, b->identity, a->identity_len);
+	assert_int_equal(a->youth_key_len, b->youth_key_len);
+	if (a->youth_key_len)
+		assert_memory_equal(a->youth_key, b->youth_key, a->youth_key_len);
+	assert_int_equal(a->sealed_at, b->sealed_at);
+	assert_true(a->gender == b->gender || !strcmp(a->gender, b->gender));
+	assert_true(a->close_reason == b->close_reason ||
+		    !strcmp(a->close_reason, b->close_reason));
+	assert_true(a->sealed_why == b->sealed_why || !strcmp(a->sealed_why, b->sealed_why));
+}
+
+static void same_text(const char *a, const char *b)
+{
+	if (a || b)
+		assert_true(a && b && !strcmp(a, b));
+}
+
+/* store_case_records gives what the single operations give, in their order (SQLite reads
+ * it in one statement; PostgreSQL composes the operations) */
+static void case_records_as_the_single_operations(void **state)
+{
+	struct sh_error err = SH_ERROR_INIT;
+	struct arena a = ARENA_INIT;
+	struct store *s = open_store(true);
+	struct store_conn *c;
+	struct case_records r;
+	struct case_rec k, *sib;
+	struct case_agency_rec *ag;
+	struct event_rec *ev;
+	struct witness_rec *w;
+	char *stamp, *steps;
+	size_t nag, nev, nsib, nw;
+
+	UNUSED(state);
+	assert_int_equal(store_write(s, every_kind, NULL, &err), SH_OK);
+	assert_int_equal(store_read_begin(s, &c, &err), SH_OK);
+	assert_int_equal(store_case_get(c, "SH-STEPS", &a, &k, &err), SH_OK);
+	assert_int_equal(store_case_agencies(c, "SH-STEPS", &a, &ag, &nag, &err), SH_OK);
+	assert_int_equal(store_events_list(c, "SH-STEPS", &a, &ev, &nev, &err), SH_OK);
+	assert_int_equal(store_case_siblings(c, &k, &a, &sib, &nsib, &err), SH_OK);
+	assert_int_equal(store_witnesses_list(c, "SH-STEPS", 0, &a, &w, &nw, &err), SH_OK);
+	assert_int_equal(store_derived_get(c, "SH-STEPS", &a, &stamp, &steps, &err), SH_OK);
+	assert_int_equal(store_case_records(c, "SH-STEPS", 1, true, &a, &r, &err), SH_OK);
+	/* every kind is there, more than one where a list has an order */
+	assert_int_equal(nag, 2);
+	assert_int_equal(nev, 2);
+	assert_int_equal(nsib, 2);
+	assert_int_equal(nw, 1);
+	assert_string_equal(ag[0].name, "advocates"); /* NOCASE: before "Agency" */
+	assert_int_equal(sib[0].recovery_no, 2);
+	same_case(&r.c, &k);
+	assert_int_equal(r.nagencies, nag);
+	for (size_t i = 0; i < nag; i++) {
+		assert_int_equal(r.agencies[i].agency_id, ag[i].agency_id);
+		assert_string_equal(r.agencies[i].name, ag[i].name);
+		assert_string_equal(r.agencies[i].kind, ag[i].kind);
+		assert_string_equal(r.agencies[i].reason, ag[i].reason);
+		assert_int_equal(r.agencies[i].joined_at, ag[i].joined_at);
+		assert_int_equal(r.agencies[i].left_at, ag[i].left_at);
+		assert_int_equal(r.agencies[i].worker_id, ag[i].worker_id);
+		same_text(r.agencies[i].worker_name, ag[i].worker_name);
+		assert_int_equal(r.agencies[i].worker_since, ag[i].worker_since);
+	}
+	assert_int_equal(r.nevents, nev);
+	for (size_t i = 0; i < nev; i++) {
+		const struct event_rec *x = &r.events[i], *y = &ev[i];
+		assert_int_equal(x->id, y->id);
+		assert_string_equal(x->case_id, y->case_id);
+		assert_string_equal(x->type, y->type);
+		assert_string_equal(x->section, y->section);
+		assert_int_equal(x->at, y->at);
+		assert_int_equal(x->recorded_at, y->recorded_at);
+		assert_int_equal(x->user_id, y->user_id);
+		assert_int_equal(x->agency_id, y->agency_id);
+		assert_int_equal(x->amends, y->amends);
+		same_text(x->data, y->data);
+		assert_int_equal(x->sealed_len, y->sealed_len);
+		if (x->sealed_len)
+			assert_memory_equal(x->sealed, y->sealed, x->sealed_len);
+		same_text(x->author, y->author);
+		same_text(x->agency_name, y->agency_name);
+		same_text(x->agency_kind, y->agency_kind);
+	}
+	assert_int_equal(r.nsiblings, nsib);
+	for (size_t i = 0; i < nsib; i++) {
+		bool joined;
+		int64_t left_at;
+		same_case(&r.siblings[i], &sib[i]);
+		assert_int_equal(store_case_agency_of(c, sib[i].id, 1, &joined, &left_at, &err),
+				 SH_OK);
+		assert_int_equal(r.sibling_joined[i], joined);
+		assert_int_equal(r.sibling_left_at[i], left_at);
+	}
+	assert_true(r.sibling_joined[1] && !r.sibling_joined[0]);
+	assert_int_equal(r.nwitnesses, nw);
+	assert_int_equal(r.witnesses[0].id, w[0].id);
+	assert_int_equal(r.witnesses[0].prosecution_id, w[0].prosecution_id);
+	assert_string_equal(r.witnesses[0].case_id, w[0].case_id);
+	assert_int_equal(r.witnesses[0].listed_at, w[0].listed_at);
+	assert_int_equal(r.witnesses[0].prosecutor_agency_id, w[0].prosecutor_agency_id);
+	assert_string_equal(r.witnesses[0].court_case_number, w[0].court_case_number);
+	assert_string_equal(r.witnesses[0].charges, w[0].charges);
+	assert_string_equal(r.derived_stamp, stamp);
+	assert_string_equal(r.derived_steps, steps);
+	/* without the derivation; with no agency (no sibling joined); a case that is not there */
+	assert_int_equal(store_case_records(c, "SH-STEPS", 0, false, &a, &r, &err), SH_OK);
+	assert_null(r.derived_stamp);
+	assert_int_equal(r.nevents, nev);
+	assert_true(!r.sibling_joined[0] && !r.sibling_joined[1]);
+	assert_int_equal(store_case_records(c, "SH-NONE", 1, true, &a, &r, &err), SH_ENOTFOUND);
+	store_read_end(c);
+	store_close(s);
+	arena_release(&a);
 }
 
 static void every_other_operation_runs(void **state)
@@ -1084,6 +1275,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(case_and_timeline_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(court_records_read_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(case_records_as_the_single_operations, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(finding_cases, setup, teardown),
 		cmocka_unit_test_setup_teardown(sealing_and_retention, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_other_operation_runs, setup, teardown),
