@@ -237,7 +237,7 @@ test-tsan: $(TSAN_DIR)/safeharbor $(REL_DIR)/safeharbor
 
 # The store suites again on a throwaway PostgreSQL cluster (scripts/pg-test-cluster.sh),
 # stopped afterwards; docs/architecture.md says what the PostgreSQL backend has so far.
-PG_UNIT_BINS := $(ASAN_DIR)/tests/test_store $(ASAN_DIR)/tests/test_store_pg
+PG_UNIT_BINS := $(ASAN_DIR)/tests/test_store $(ASAN_DIR)/tests/test_store_pg $(ASAN_DIR)/tests/test_pg_report
 test-pg: $(PG_UNIT_BINS) $(ASAN_DIR)/safeharbor
 	@scripts/setup.sh test
 	@SAFEHARBOR_BIN=$(abspath $(ASAN_DIR)/safeharbor) scripts/test-pg.sh $(PG_UNIT_BINS)

@@ -237,5 +237,6 @@ int cli_settings(int argc, char **argv, const char *prefix, const char *usage);
 int cmd_config(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
 
 #endif

@@ -28,6 +28,8 @@ const struct cli_command cli_commands[] = {
 	  "the county's settings: time zone, arrest window, report definitions" },
 	{ "backup", cmd_backup, "copy the database while it serves, verified (not the key)" },
 	{ "restore", cmd_restore, "put a backup back, after checking the key belongs to it" },
+	{ "migrate", cmd_migrate,
+	  "copy a county's database into another backend (SQLite to PostgreSQL, or back)" },
 	{ "config", cmd_config, "show the configuration in force and where each value came from" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "list the commands, or show one command's help" },

@@ -1103,6 +1103,9 @@ static const struct {
 	/* store/sqlite.c */
 	{ "the server is shutting down",
 	  "el servidor se está apagando" },
+	/* store/copy.c */
+	{ "the target database already holds data (table %s: %" PRId64 " row%s); nothing was copied: migrate copies into an empty database only",
+	  "la base de datos de destino ya tiene datos (tabla %s: %" PRId64 " fila%s); no se copió nada: migrate copia solo a una base de datos vacía" },
 	/* store/sqlite_cases.c */
 	{ "protocol %s version %s is already stored with different content; give the changed file a new version",
 	  "el protocolo %s versión %s ya está guardado con otro contenido; dé una versión nueva al archivo cambiado" },

@@ -1,6 +1,6 @@
 /*
  * PostgreSQL backend (libpq): connections, transactions, migrations. Record operations
- * live in pg_*.c; operations not written yet answer from pg_missing.c (pg_internal.h).
+ * live in pg_*.c.
  *
  * Two pools of connections: readers (store_options.read_conns) and writers
  * (store_options.write_conns), so a request holding a read transaction can always get a
@@ -715,7 +715,7 @@ const struct store_ops pg_store_ops = {
 	.stats = pg_stats,
 	/* no shared counter across servers yet: 0 tells callers not to cache credentials */
 	.cred_gen = NULL,
-#define STORE_OP(ret, name, params, args) .name = PG_FN(name),
+#define STORE_OP(ret, name, params, args) .name = STORE_BACKEND_FN(name),
 #include "store/ops.def"
 #undef STORE_OP
 };

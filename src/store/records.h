@@ -247,6 +247,8 @@ struct case_query {
 #include "store/records_find.h"
 /* the agenda and calendar feeds */
 #include "store/records_agenda.h"
+/* rows as stored, for copying a county between databases */
+#include "store/records_copy.h"
 
 /*
  * The kinds of sealed (encrypted) values. Each is sealed with its own context

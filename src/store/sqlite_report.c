@@ -13,6 +13,7 @@
  * check may be before that.
  */
 #include "lib/common.h"
+#include "store/report_cols.h"
 #include "store/sqlite_internal.h"
 
 #define PERIOD(t) "CASE WHEN " t " >= ?2 THEN 0 ELSE 1 END"
@@ -287,20 +288,7 @@ static void bind_query(sqlite3_stmt *st, const struct report_query *q)
 	}
 }
 
-enum query {
-	Q_CASES,
-	Q_EVENTS,
-	Q_EXPLOITERS,
-	Q_STEPS,
-	Q_MISSING,
-	Q_STABILITY,
-	Q_CURRENT,
-	Q_WITNESSES,
-	Q_PROSECUTIONS,
-	Q_MONTHS,
-	Q_COUNT
-};
-
+/* the statements in enum query's order (store/report_cols.h) */
 static const char *const queries[Q_COUNT] = {
 	[Q_CASES] = q_cases,	 [Q_EVENTS] = q_events,	      [Q_EXPLOITERS] = q_exploiters,
 	[Q_STEPS] = q_steps,	 [Q_MISSING] = q_missing,     [Q_STABILITY] = q_stability,
@@ -308,71 +296,12 @@ static const char *const queries[Q_COUNT] = {
 	[Q_MONTHS] = q_months,
 };
 
-/* Each statement's columns in its row's fields, in order; every row but a month's starts
- * with where it belongs (struct report_where). Text points into the statement's row. */
-#define WHERE_COLS SQ_C(w.period), SQ_C(w.area), SQ_C(w.agency_id)
-#define SQ_REC struct report_case_row
-static const struct sq_col case_cols[] = { WHERE_COLS, SQ_C(re_recovery), SQ_C(first_in_period),
-					   SQ_C(age),  SQ_C(gender),	  SQ_C(race_ethnicity),
-					   SQ_C(n) };
-#undef SQ_REC
-#define SQ_REC struct report_event_row
-static const struct sq_col event_cols[] = { WHERE_COLS,		SQ_C(type),  SQ_C(offense),
-					    SQ_C(prostitution), SQ_C(minor), SQ_C(n) };
-#undef SQ_REC
-#define SQ_REC struct report_exploiter_row
-static const struct sq_col exploiter_cols[] = { WHERE_COLS, SQ_C(buyer), SQ_C(arrests),
-						SQ_C(people) };
-#undef SQ_REC
-#define SQ_REC struct report_step_row
-static const struct sq_col step_cols[] = { WHERE_COLS,	    SQ_C(step),	  SQ_C(state),
-					   SQ_C(opened_at), SQ_C(due_at), SQ_C(done_at) };
-#undef SQ_REC
-#define SQ_REC struct report_missing_row
-static const struct sq_col missing_cols[] = { WHERE_COLS, SQ_C(cls), SQ_C(n) };
-#undef SQ_REC
-#define SQ_REC struct report_stability_row
-static const struct sq_col stability_cols[] = {
-	WHERE_COLS,    SQ_C(days),    SQ_C(found),	     SQ_C(stable),   SQ_C(safe_placement),
-	SQ_C(engaged), SQ_C(missing), SQ_C(recovered_again), SQ_C(detained), SQ_C(n)
-};
-#undef SQ_REC
-#define SQ_REC struct report_witness_row
-static const struct sq_col witness_cols[] = { WHERE_COLS,	  SQ_C(advocate),
-					      SQ_C(safety_plan),  SQ_C(cctv_filed),
-					      SQ_C(cctv_granted), SQ_C(n) };
-#undef SQ_REC
-#define SQ_REC struct report_prosecution_row
-static const struct sq_col prosecution_cols[] = { WHERE_COLS, SQ_C(conviction), SQ_C(n) };
-#undef SQ_REC
-#define SQ_REC struct report_month_row
-static const struct sq_col month_cols[] = { SQ_C(period), SQ_C(month), SQ_C(n) };
-#undef SQ_REC
-
-/* statement `which`'s row, mapped by its columns, handed to the sink's callback cb */
-#define DELIVER(which, type, cols, cb)         \
-	case which: {                          \
-		struct type r = { 0 };         \
-		SQ_MAP(st, 0, NULL, &r, cols); \
-		return k->cb(k->arg, &r);      \
-	}
-
 /* one row of statement `which` into the sink */
 static enum sh_code deliver(enum query which, sqlite3_stmt *st, const struct report_sink *k)
 {
-	switch (which) {
-		DELIVER(Q_CASES, report_case_row, case_cols, recoveries)
-		DELIVER(Q_EVENTS, report_event_row, event_cols, event)
-		DELIVER(Q_EXPLOITERS, report_exploiter_row, exploiter_cols, exploiters)
-		DELIVER(Q_STEPS, report_step_row, step_cols, step)
-		DELIVER(Q_MISSING, report_missing_row, missing_cols, missing)
-		DELIVER(Q_STABILITY, report_stability_row, stability_cols, stability)
-		DELIVER(Q_CURRENT, report_stability_row, stability_cols, current)
-		DELIVER(Q_WITNESSES, report_witness_row, witness_cols, witnesses)
-		DELIVER(Q_PROSECUTIONS, report_prosecution_row, prosecution_cols, prosecutions)
-		DELIVER(Q_MONTHS, report_month_row, month_cols, month)
-	default: return SH_EINTERNAL;
-	}
+#define MAP(rec, cols) SQ_MAP(st, 0, NULL, rec, cols)
+	REPORT_DELIVER(which, k, MAP)
+#undef MAP
 }
 
 enum sh_code sqlite_report_board(struct store_conn *c, const struct report_query *q,

@@ -1264,7 +1264,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(newer_schema_refused_untouched, setup, teardown),
 	};
-	/* every operation they use exists on PostgreSQL (store/pg_internal.h PG_DONE) */
+	/* backend-neutral: the same on SQLite and PostgreSQL */
 	const struct CMUnitTest both_backends[] = {
 		cmocka_unit_test_setup_teardown(migrations_idempotent_and_data_kept, setup,
 						teardown),

@@ -164,29 +164,6 @@ static void concurrent_starts_migrate_once(void **state)
 	assert_string_equal(psql("SELECT count(*) FROM audit_head", v, sizeof(v)), "1");
 }
 
-/* the operation not written yet (pg_internal.h PG_DONE): the Board report */
-static enum sh_code call_missing(struct store_conn *c, void *arg, struct sh_error *err)
-{
-	struct report_query q = { 0 };
-	struct report_sink sink = { 0 };
-
-	UNUSED(arg);
-	return store_report_board(c, &q, &sink, err);
-}
-
-static void missing_operation_says_so(void **state)
-{
-	struct sh_error err = SH_ERROR_INIT;
-	struct arena a = ARENA_INIT;
-	struct store *s = open_store(true);
-
-	UNUSED(state);
-	assert_int_equal(store_write(s, call_missing, &a, &err), SH_ESTORE);
-	assert_string_equal(err.detail, "not yet available on PostgreSQL: report_board");
-	store_close(s);
-	arena_release(&a);
-}
-
 /* A duplicate agency is a conflict naming the field; the transaction goes on (as SQLite's
  * does), and what it wrote after the conflict commits. */
 static enum sh_code duplicate_then_write(struct store_conn *c, void *arg, struct sh_error *err)
@@ -675,7 +652,6 @@ int main(void)
 		cmocka_unit_test_setup(schema_version_numbered_as_sqlite, setup),
 		cmocka_unit_test_setup(durability_off_refused, setup),
 		cmocka_unit_test_setup(concurrent_starts_migrate_once, setup),
-		cmocka_unit_test_setup(missing_operation_says_so, setup),
 		cmocka_unit_test_setup(agencies_and_users, setup),
 		cmocka_unit_test_setup(sign_in_records, setup),
 		cmocka_unit_test_setup(two_servers_one_key_one_chain, setup),
