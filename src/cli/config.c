@@ -1,6 +1,7 @@
 /* safeharbor config show: the configuration in force and where each value came from. */
 #include "lib/common.h"
 #include "cli/cli.h"
+#include "store/store.h"
 #include "lib/paths.h"
 
 int cmd_config(int argc, char **argv)
@@ -30,10 +31,13 @@ int cmd_config(int argc, char **argv)
 	paths_default_config(sys, sizeof(sys));
 	printf("# safeharbor %s; later sources win: file, environment, flags\n", SH_VERSION);
 	for (int k = 0; k < CONF_NKEYS; k++) {
+		char shown[4096];
 		const char *v = conf_get(&t.conf, (enum conf_key)k);
 		const char *src = t.conf.source[k];
 		if (conf_defs[k].type == CONF_T_SECRET && *v)
 			v = "******** (set)";
+		else if (k == CONF_DB)
+			v = store_shown(v, shown, sizeof(shown));
 		else if (k == CONF_KEY_FILE && !*v)
 			v = cli_target_keyfile(&t), src = "default (beside the database)";
 		else if (k == CONF_CHECKPOINTS && !*v)

@@ -398,6 +398,7 @@ int cmd_demo(int argc, char **argv)
 	db = cli_target_db(&t);
 	{
 		struct agency_rec *list;
+		char shown[4096];
 		size_t n = 0;
 		rc = store_agencies(d.app.store, &d.arena, &list, &n, &err);
 		if (!rc && n) {
@@ -405,7 +406,7 @@ int cmd_demo(int argc, char **argv)
 				&err, SH_ECONFLICT,
 				"%s already has agencies; the demo loads into a new database "
 				"(safeharbor init --db NEW.db)",
-				db);
+				store_shown(db, shown, sizeof(shown)));
 			goto out;
 		}
 	}

@@ -33,6 +33,7 @@ int cmd_init(int argc, char **argv)
 	struct store *store = NULL;
 	struct shcrypto_keys keys = { 0 };
 	const char *db, *keyfile;
+	char shown[4096];
 	bool had_db, had_key;
 	int code = EXIT_OK;
 	struct stat st;
@@ -53,7 +54,7 @@ int cmd_init(int argc, char **argv)
 				  "%s holds data but its key file %s is missing; init makes no new "
 				  "key for an existing database. Put the key file back from escrow "
 				  "(docs/operations.md, key custody) or name it with --key-file.",
-				  db, keyfile);
+				  store_shown(db, shown, sizeof(shown)), keyfile);
 		goto out;
 	}
 	sh_error_init(&err);
@@ -64,7 +65,8 @@ int cmd_init(int argc, char **argv)
 		goto out;
 	printf("%s %s (schema version %d)\nkey file %s (keep it secret, back it up apart from "
 	       "the database)\n",
-	       had_db ? "checked" : "created", db, store_schema_version(store), keyfile);
+	       had_db ? "checked" : "created", store_shown(db, shown, sizeof(shown)),
+	       store_schema_version(store), keyfile);
 out:
 	return cli_close(&t, store, &keys, rc, &err);
 }

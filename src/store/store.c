@@ -1,5 +1,6 @@
 /* Picks the backend for a database address; everything else goes through its ops. */
 #include "lib/common.h"
+#include "lib/buf.h"
 #include "store/pg.h"
 #include "store/sqlite.h"
 #include "store/sqlite_schema.h"
@@ -8,6 +9,42 @@
 bool store_is_uri(const char *path)
 {
 	return !strncmp(path, "postgres://", 11) || !strncmp(path, "postgresql://", 13);
+}
+
+const char *store_shown(const char *path, char *out, size_t n)
+{
+	struct buf b = BUF_INIT;
+	const char *host, *end, *at, *colon, *p, *q;
+
+	if (!store_is_uri(path) || n == 0)
+		return path;
+	host = strstr(path, "://") + 3;
+	end = host + strcspn(host, "/?");
+	/* user:PASSWORD@host */
+	at = memchr(host, '@', (size_t)(end - host));
+	colon = at ? memchr(host, ':', (size_t)(at - host)) : NULL;
+	if (colon) {
+		buf_add(&b, path, (size_t)(colon + 1 - path));
+		buf_adds(&b, "***");
+		p = at;
+	} else {
+		p = path;
+	}
+	/* ?a=1&password=PASSWORD&b=2 */
+	q = strchr(p, '?');
+	buf_add(&b, p, q ? (size_t)(q - p) : strlen(p));
+	for (p = q; p && *p; p += strcspn(p + 1, "&") + 1) {
+		size_t len = strcspn(p + 1, "&") + 1; /* the separator and the parameter */
+		if (!strncmp(p + 1, "password=", 9)) {
+			buf_add(&b, p, 10);
+			buf_adds(&b, "***");
+		} else {
+			buf_add(&b, p, len);
+		}
+	}
+	snprintf(out, n, "%s", b.data ? b.data : "");
+	buf_release(&b);
+	return out;
 }
 
 /* What works on a database file only: a file copy, SQLite's integrity check. */

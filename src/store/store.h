@@ -82,6 +82,10 @@ struct store {
 
 /* Whether path is a libpq URI (postgresql://, postgres://) rather than a file. */
 bool store_is_uri(const char *path);
+/* path as it may be printed: a libpq URI with its password (user:PASSWORD@ or a password=
+ * parameter) replaced by ***, written into out; a file's path as it is. Answers path or
+ * out. */
+const char *store_shown(const char *path, char *out, size_t n);
 
 /*
  * Opens the database at path (a SQLite file, or a libpq URI "postgresql://..." /

@@ -1257,9 +1257,34 @@ static void every_other_operation_runs(void **state)
 	arena_release(&a);
 }
 
+/* An address printed by a command (init, demo, config show) never shows its password. */
+static void shown_addresses_hide_the_password(void **state)
+{
+	char out[256];
+	static const char *const cases[][2] = {
+		{ "/var/lib/safeharbor/county.db", "/var/lib/safeharbor/county.db" },
+		{ "postgresql://sh:s3cret@db.example:5432/county",
+		  "postgresql://sh:***@db.example:5432/county" },
+		{ "postgres://sh:p%40ss@a,b/county?target_session_attrs=read-write",
+		  "postgres://sh:***@a,b/county?target_session_attrs=read-write" },
+		{ "postgresql:///county?host=/run/pg&password=x&user=sh",
+		  "postgresql:///county?host=/run/pg&password=***&user=sh" },
+		{ "postgresql://sh@db/county?password=longer-secret",
+		  "postgresql://sh@db/county?password=***" },
+		{ "postgresql://db/county?sslpassword_file=f&xpassword=keep",
+		  "postgresql://db/county?sslpassword_file=f&xpassword=keep" },
+		{ "postgresql:///county?host=/run/pg", "postgresql:///county?host=/run/pg" },
+	};
+
+	UNUSED(state);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		assert_string_equal(store_shown(cases[i][0], out, sizeof(out)), cases[i][1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest sqlite_only[] = {
+		cmocka_unit_test(shown_addresses_hide_the_password),
 		cmocka_unit_test_setup_teardown(missing_database_refused_without_create, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(newer_schema_refused_untouched, setup, teardown),
