@@ -20,6 +20,10 @@ grep -E '^. (tests|pass|fail) ' build/pg-test/node.log
 # sanitizers already ran this suite on SQLite and the store suites on PostgreSQL)
 SAFEHARBOR_BIN="${PG_API_BIN:-$SAFEHARBOR_BIN}" scripts/test-api.sh >build/pg-test/api.log 2>&1 || rc=1
 grep -E '^. (tests|pass|fail|skipped|todo) ' build/pg-test/api.log | sed 's/^/api: /'
+# the names of failed tests and the first line of each reason, so that a CI log says what failed
+for log in build/pg-test/node.log build/pg-test/api.log; do
+	sed -n '/failing tests:/,$p' "$log" | grep -E '^✖|^  [A-Za-z]*Error' | head -20
+done
 logs="logs: build/pg-test/unit.log, node.log, api.log"
 [ "$rc" -eq 0 ] && echo "test-pg: passed ($logs)" || echo "test-pg: FAILED ($logs)" >&2
 exit "$rc"

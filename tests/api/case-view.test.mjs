@@ -4,7 +4,7 @@
 // instants given and a second either side of each deadline, and compares the bytes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCounty, identify, invite, witnessWithHearing, isoMinutesAgo, cli, tempDb } from './harness.mjs';
+import { startCounty, identify, invite, witnessWithHearing, isoMinutesAgo, cli, tempDb, countyDate } from './harness.mjs';
 
 let srv;
 // a check of every case takes a while under ASan: idle connections stay open meanwhile
@@ -95,7 +95,7 @@ test('steps kept for other records are not used: a sealed youth\'s case derives 
   const c = await identify(srv.as('le'), { youth_status: 'none' });
   assert.equal(c.status, 201, c.text);
   const before = (await srv.as('le').get(`/api/v1/cases/${c.json.id}`)).json;
-  const day = new Date().toISOString().slice(0, 10);
+  const day = countyDate(Date.now());
   const r = cli(['seal', '--db', srv.db, '--case', c.json.id, '--order', 'SYN-JUV-21-0001', '--order-date', day]);
   assert.equal(r.status, 0, r.stderr);
   checkSteps(srv.db, 1); // its kept steps no longer match its records: not shown

@@ -5,7 +5,7 @@
 // the placement; a done step keeps its deadline. The witness part on the motion date.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCounty, identify, assertProblem, isoMinutesAgo, invite } from './harness.mjs';
+import { startCounty, identify, assertProblem, isoMinutesAgo, invite, countyDate } from './harness.mjs';
 
 let srv;
 before(async () => { srv = await startCounty(); });
@@ -167,7 +167,7 @@ test('the witness part: judged on the motion date, the last day to file, a warni
   assert.equal(wv.warnings.length, 1, JSON.stringify(wv.warnings));
   assert.match(wv.warnings[0], /filed after the written notice for the preliminary hearing was due/);
   // a witness only (not the victim): PC 1347's routes need a victim
-  const e = await srv.as('pros').post('/api/v1/witness/eligibility', { birth_date: birth, motion_date: new Date().toISOString().slice(0, 10), charges: ['PC 288(a)'], victim: false });
+  const e = await srv.as('pros').post('/api/v1/witness/eligibility', { birth_date: birth, motion_date: countyDate(Date.now()), charges: ['PC 288(a)'], victim: false });
   assert.equal(e.status, 200, e.text);
   assert.equal(e.json.rules.find((r) => r.rule === 'PC 1347').eligible, false);
   assert.match(e.json.rules.find((r) => r.rule === 'PC 1347').reason, /only when the minor is their victim/);

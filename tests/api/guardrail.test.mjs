@@ -4,7 +4,7 @@
 // settings. docs/offences.md.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCounty, startServer, seedCounty, identify, assertProblem, isoMinutesAgo, cli, tempDb, makeClient, query } from './harness.mjs';
+import { startCounty, startServer, seedCounty, identify, assertProblem, isoMinutesAgo, cli, tempDb, makeClient, query, countyDate } from './harness.mjs';
 
 let srv;
 before(async () => { srv = await startCounty(); });
@@ -204,11 +204,8 @@ test('oversight lists every refused attempt; a station supervisor its own; other
   const b = (await identify(srv.as('le2'), { area: 'long_beach' })).json;
   assertProblem(await event('le', a.id, { type: 'arrest', at: isoMinutesAgo(1), offense: 'Sec. 647(b) P.C.' }), 422, 'offense');
   assertProblem(await event('le2', b.id, { type: 'arrest', at: isoMinutesAgo(1), offense: 'engaging in prostitution' }), 422, 'offense');
-  const today = new Date().toISOString().slice(0, 10);
-  const q = `/api/v1/arrests/refused?from=${today}&to=${today}`;
-  // "today" in county days may be yesterday in UTC: ask for both
-  const yesterday = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
-  const range = `/api/v1/arrests/refused?from=${yesterday}&to=${today}`;
+  // county days; from yesterday, for a run a minute after county midnight
+  const range = `/api/v1/arrests/refused?from=${countyDate(Date.now(), -1)}&to=${countyDate(Date.now())}`;
   const all = await srv.as('oversight').get(range);
   assert.equal(all.status, 200, all.text);
   const seen = all.json.items.map((x) => x.case_id);
@@ -222,7 +219,7 @@ test('oversight lists every refused attempt; a station supervisor its own; other
   const mine = (await srv.as('le_sup').get(range)).json.items;
   assert.ok(mine.some((x) => x.case_id === a.id));
   assert.ok(!mine.some((x) => x.case_id === b.id), 'another agency\'s attempts are not listed');
-  for (const u of ['le', 'analyst', 'cw', 'admin']) assertProblem(await srv.as(u).get(q), 403);
+  for (const u of ['le', 'analyst', 'cw', 'admin']) assertProblem(await srv.as(u).get(range), 403);
   assertProblem(await srv.as('oversight').get('/api/v1/arrests/refused?from=2026-13-01&to=2026-12-01'), 422, 'from');
   const rows = query(srv.db, "SELECT outcome FROM audit WHERE action = 'arrests.refused.read'").split('\n');
   assert.ok(rows.includes('ok') && rows.includes('denied'));

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startCounty, identify, isoMinutesAgo, cli } from './harness.mjs';
+import { startCounty, identify, isoMinutesAgo, cli, countyDate } from './harness.mjs';
 
 let from; // the sending county
 let to; // the receiving county
@@ -162,7 +162,7 @@ test('only the county the file was sealed to opens it, and a changed file is ref
 
 test("a youth sealed by court order is not transferred, and the export shows no identity", async () => {
   const c = (await identify(from.as('le'), { youth: { birth_date: '2011-04-02', first_name: 'Testa', last_name: `${SURNAME}sealed` } })).json;
-  const today = new Date().toISOString().slice(0, 10);
+  const today = countyDate(Date.now());
   let r = cli(['seal', '--db', from.db, '--case', c.id, '--order', 'SYN-JUV-786-0099', '--order-date', today]);
   assert.equal(r.status, 0, r.stderr);
   const out = join(from.dir, 'sealed.json');

@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import { readFile } from 'node:fs/promises';
 import assert from 'node:assert/strict';
-import { identify, invite, isoMinutesAgo, PASSWORD, startCounty, USERS, witnessWithHearing } from '../api/harness.mjs';
+import { identify, invite, isoMinutesAgo, countyDate, PASSWORD, startCounty, USERS, witnessWithHearing } from '../api/harness.mjs';
 import { fitsWidth, launch, open, PHONE, shot, SIGNIN_WORDS, signIn } from './browser.mjs';
 
 // Common English words of the app's screens; none of them is also a Spanish word.
@@ -225,7 +225,7 @@ test('the Board report as a Spanish analyst at 360 px: on screen, its charts and
   const { context, page, problems } = await open(browser, srv.url, { viewport: PHONE, acceptDownloads: true });
   await page.goto('/');
   await signIn(page, 'analyst', PASSWORD, { ...SIGNIN_WORDS.en, signOut: SIGNIN_WORDS.es.signOut });
-  const to = isoMinutesAgo(0).slice(0, 10), from = `${to.slice(0, 4)}-01-01`;
+  const to = countyDate(Date.now()), from = `${to.slice(0, 4)}-01-01`;
   await page.goto(`/reports?from=${from}&to=${to}`);
   await page.getByRole('heading', { name: 'Informe para la Junta' }).waitFor();
   await page.locator('.charts svg').first().waitFor();
