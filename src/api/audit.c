@@ -161,6 +161,9 @@ static int verify_event(const struct event_chain_rec *r, void *arg)
 	struct audit_verdict *v = x->v;
 	char mac[65];
 
+	/* its latest anchor is not in the chain yet: checked once it is (counted unlinked) */
+	if (r->anchor_unlinked)
+		return 0;
 	if (!r->anchor_seq)
 		return fail(v, 0, r->ev.id,
 			    "event %" PRId64 ": it is not in the audit chain (added outside "
@@ -216,11 +219,15 @@ enum sh_code audit_verify(struct store *s, const struct audit_keys *keys,
 	x.cps = cps;
 	if (x.ncps)
 		v->latest = cps[x.ncps - 1];
-	if ((rc = store_read_begin(s, &c, err))) {
+	/* rows other requests committed without a place in the chain yet (PostgreSQL) get it
+	 * now, so that they are checked too */
+	if ((!copy && (rc = store_audit_link_all(s, NULL, err))) ||
+	    (rc = store_read_begin(s, &c, err))) {
 		free(cps);
 		return rc;
 	}
-	rc = store_audit_scan(c, verify_row, &x, err);
+	if (!(rc = store_audit_unlinked(c, &v->unlinked, err)))
+		rc = store_audit_scan(c, verify_row, &x, err);
 	/* a copy (a backup) is the chain as it was: checkpoints written after it are not
 	 * asked of it; the latest it is checked against is the last one up to its end */
 	while (copy && x.ncps && v->latest.seq > v->rows) {

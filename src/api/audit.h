@@ -60,6 +60,9 @@ struct audit_verdict {
 			       AUDIT_CHAIN_KEYED_SCHEMA, checked with the old unkeyed hash */
 	int64_t rows;	   /* rows checked */
 	int64_t events;	   /* timeline events checked against their anchors */
+	int64_t unlinked;  /* rows committed but not linked into the chain yet (PostgreSQL:
+			      written while the verification ran), not checked; and the
+			      events they anchor */
 	int64_t bad_seq;   /* the first audit row that fails, when it is a row */
 	int64_t bad_event; /* the event that fails, when it is an event */
 	char why[256]; /* what is wrong: "audit row N: ...", "event N: ...", "checkpoints ..." */
@@ -72,7 +75,9 @@ struct audit_verdict {
  * latest anchor row, and every checkpoint of checkpoints_path (NULL: none) against the
  * row it names. copy: s is a backup, the chain as it was when it was taken: checkpoints
  * after its last row are not asked of it (else they say rows were cut from the end).
- * SH_OK even when something fails: see v->ok and v->why.
+ * SH_OK even when something fails: see v->ok and v->why. The rows waiting to be linked
+ * (PostgreSQL) are linked first, unless s is a copy; those committed after that are
+ * counted in v->unlinked.
  */
 enum sh_code audit_verify(struct store *s, const struct audit_keys *keys,
 			  const char *checkpoints_path, bool copy, struct audit_verdict *v,

@@ -1,7 +1,8 @@
 /*
  * Who viewed and changed a case: GET /api/v1/cases/{id}/audit, for supervisors of the
  * agencies taking part. Every row can be reached: pages of ?limit=N (1 to 500, 100) with
- * the cursor of the last row (?cursor=SEQ), newest first, and ?outcome=ok|denied|failed,
+ * the cursor of the last row (?cursor=C: its seq on SQLite, its id on PostgreSQL, where a
+ * row is shown before it is linked into the chain and has a seq), newest first, and ?outcome=ok|denied|failed,
  * so a flood of one kind of row cannot hide another. A read made with a bearer token
  * names the token and who made it (an admin cannot quietly act as someone else).
  */
@@ -27,9 +28,10 @@ static bool row_visible(const struct principal *who, const struct audit_view_rec
 static json_t *row_json(const struct audit_view_rec *r)
 {
 	json_t *o = json_pack(
-		"{s:I, s:s, s:o, s:o, s:o, s:o, s:s}", "seq", (json_int_t)r->e.seq, "action",
-		r->e.action, "user_id", r->e.user_id ? json_integer(r->e.user_id) : json_null(),
-		"user", r->user_name ? json_string(r->user_name) : json_null(), "agency",
+		"{s:o, s:s, s:o, s:o, s:o, s:o, s:s}", "seq",
+		r->e.seq ? json_integer(r->e.seq) : json_null(), "action", r->e.action, "user_id",
+		r->e.user_id ? json_integer(r->e.user_id) : json_null(), "user",
+		r->user_name ? json_string(r->user_name) : json_null(), "agency",
 		r->agency_name ? json_string(r->agency_name) : json_null(), "section",
 		r->e.section ? json_string(r->e.section) : json_null(), "outcome", r->e.outcome);
 
@@ -84,11 +86,11 @@ API_HANDLER(api_case_audit)
 					       &rows, &n, err)))
 			goto out;
 		for (size_t i = 0; i < n && got < limit; i++) {
-			cursor = rows[i].e.seq;
+			cursor = rows[i].cursor;
 			if (!row_visible(req->who, &rows[i]))
 				continue;
 			json_array_append_new(items, row_json(&rows[i]));
-			last = rows[i].e.seq;
+			last = rows[i].cursor;
 			got++;
 		}
 		if (got == limit) {

@@ -24,6 +24,11 @@ static enum sh_code audit_verify_run(struct cli_ctx *x, struct sh_error *err)
 	printf("audit chain holds: %" PRId64 " rows, head %s; %" PRId64 " timeline events in the "
 	       "chain; ",
 	       v.rows, v.head, v.events);
+	if (v.unlinked)
+		printf("%" PRId64
+		       " rows written meanwhile still waiting to be linked (not checked: "
+		       "run it again to check them); ",
+		       v.unlinked);
 	if (v.latest.seq) {
 		char when[TIMEFMT_RFC3339_LEN];
 		timefmt_format_rfc3339(v.latest.at, when);

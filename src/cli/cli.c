@@ -406,6 +406,7 @@ enum sh_code cli_open_store_create(struct cli_target *t, bool create, struct sto
 	/* the pools' sizes (PostgreSQL: connections each server holds open) */
 	o.read_conns = (int)conf_long(&t->conf, CONF_DB_READ_CONNS);
 	o.write_conns = (int)conf_long(&t->conf, CONF_DB_WRITE_CONNS);
+	o.audit_link_ms = (int)conf_long(&t->conf, CONF_AUDIT_LINK_MS);
 	/* the audit chain's key comes from the key file: appending needs it */
 	rc = audit_store_open(cli_target_db(t), &k, &o, out, err);
 out:

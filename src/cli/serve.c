@@ -36,6 +36,7 @@ int cmd_serve(int argc, char **argv)
 		{ "conn-timeout", required_argument, NULL, CLI_OPT(CONF_CONN_TIMEOUT) },
 		{ "db-read-conns", required_argument, NULL, CLI_OPT(CONF_DB_READ_CONNS) },
 		{ "db-write-conns", required_argument, NULL, CLI_OPT(CONF_DB_WRITE_CONNS) },
+		{ "audit-link-ms", required_argument, NULL, CLI_OPT(CONF_AUDIT_LINK_MS) },
 		{ "checkpoints", required_argument, NULL, CLI_OPT(CONF_CHECKPOINTS) },
 		{ "checkpoint-interval", required_argument, NULL,
 		  CLI_OPT(CONF_CHECKPOINT_INTERVAL) },
@@ -55,7 +56,8 @@ int cmd_serve(int argc, char **argv)
 		"                 [--secure-cookies] [--session-idle S] [--session-max S]\n"
 		"                 [--trusted-proxies LIST] [--metrics-listen ADDR:PORT]\n"
 		"                 [--max-conns N] [--max-conns-per-ip N] [--header-timeout S]\n"
-		"                 [--conn-timeout S] [--checkpoints FILE] [--checkpoint-interval S]\n"
+		"                 [--conn-timeout S] [--db-read-conns N] [--db-write-conns N]\n"
+		"                 [--audit-link-ms N] [--checkpoints FILE] [--checkpoint-interval S]\n"
 		"                 [--checkpoint-syslog] [--checkpoint-webhook URL]\n"
 		"                 [--log-format text|json] [--log-level LEVEL]\n"
 		"  Serves until SIGTERM or SIGINT; prints the URL it listens on. Every option is\n"
@@ -84,6 +86,8 @@ int cmd_serve(int argc, char **argv)
 		"  --conn-timeout S        silence allowed while a request is read and answered (30)\n"
 		"  --db-read-conns N       database connections that read at once (2)\n"
 		"  --db-write-conns N      PostgreSQL: database connections that write at once (4)\n"
+		"  --audit-link-ms N       PostgreSQL: the audit linker runs every N ms (200) and\n"
+		"                          after each write\n"
 		"  --checkpoints FILE      where checkpoints of the audit chain's head go (default:\n"
 		"                          beside the key file, <stem>.checkpoints)\n"
 		"  --checkpoint-interval S a checkpoint every S seconds while the chain grows (300),\n"

@@ -52,6 +52,9 @@ const struct conf_def conf_defs[CONF_NKEYS] = {
 	[CONF_DB_WRITE_CONNS] = { "db_write_conns", CONF_T_COUNT, "4", NULL, false,
 				  "PostgreSQL: database connections that write at once (each "
 				  "server; SQLite has one writer)" },
+	[CONF_AUDIT_LINK_MS] = { "audit_link_ms", CONF_T_COUNT, "200", NULL, false,
+				 "PostgreSQL: milliseconds between the audit linker's runs (each "
+				 "server; it also runs after each write)" },
 	[CONF_CHECKPOINT_INTERVAL] = { "checkpoint_interval", CONF_T_SECONDS, "300", NULL, false,
 				       "a checkpoint of the audit chain every this many seconds "
 				       "while it grows" },

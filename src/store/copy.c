@@ -8,7 +8,7 @@
 /* in an order their references allow; stability_events is kept by triggers on events */
 const struct copy_table copy_tables[] = {
 	{ "settings", "rowid", "key", NULL, false },
-	{ "audit", "rowid", "seq", NULL, false },
+	{ "audit", "rowid", "seq", "id", false },
 	{ "agencies", "rowid", "id", NULL, false },
 	{ "agency_areas", "rowid", "1, 2", NULL, false },
 	{ "users", "rowid", "id", NULL, false },
@@ -180,7 +180,16 @@ static enum sh_code copy_all(struct store_conn *to, void *arg, struct sh_error *
 		return rc;
 	if ((rc = store_read_begin(k->from, &from, err)))
 		return rc;
-	rc = store_audit_head(from, &k->out->audit_seq, k->out->audit_head, err);
+	/* the chain copied is the linked one (rows in seq order): a row not linked yet
+	 * (PostgreSQL: store_audit_link_all links them) has no place to copy it at */
+	if (!(rc = store_audit_unlinked(from, &n, err)) && n)
+		rc = sh_error_set(err, SH_ECONFLICT,
+				  "the source has %" PRId64 " audit rows not linked into the chain "
+				  "yet: a server is still writing to it (stop every server of the "
+				  "county, then copy again); nothing was copied",
+				  n);
+	if (!rc)
+		rc = store_audit_head(from, &k->out->audit_seq, k->out->audit_head, err);
 	for (size_t i = 0; !rc && i < copy_ntables; i++) {
 		const struct copy_table *t = &copy_tables[i];
 
@@ -225,7 +234,8 @@ enum sh_code store_copy_county(struct store *from, struct store *to, copy_progre
 		return sh_error_set(err, SH_EINTERNAL, "more tables than a copy counts");
 	}
 	*k = (struct copy){ .from = from, .progress = progress, .ctx = ctx, .out = out };
-	rc = store_write(to, copy_all, k, err);
+	if (!(rc = store_audit_link_all(from, NULL, err)))
+		rc = store_write(to, copy_all, k, err);
 	arena_release(&k->a);
 	free(k);
 	return rc;

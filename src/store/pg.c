@@ -12,10 +12,12 @@
 #include "lib/common.h"
 #include <sodium.h>
 #include "lib/log.h"
+#include "lib/ticker.h"
 #include "store/pg_internal.h"
 
 #define PG_WRITE_ATTEMPTS 5
 #define PG_DEFAULT_WRITERS 4
+#define PG_DEFAULT_LINK_MS 200
 /* the key of the advisory lock that serializes migrations across servers ("shmigrat") */
 #define PG_MIGRATE_LOCK 0x73686d6967726174LL
 
@@ -559,6 +561,42 @@ fail : {
 }
 }
 
+/* ---- the audit linker ---- */
+
+static enum sh_code pg_write_tx(struct store *base, store_write_fn fn, void *arg,
+				struct sh_error *err);
+
+static enum sh_code link_tx(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	return pg_audit_link(c, false, arg, err);
+}
+
+/*
+ * The linker's thread: links what it can see, at once again while it finds full pages,
+ * soon again when another process's linker was at work (it may have missed rows committed
+ * since it looked), else after link_ms or when a commit here appended rows (pg_write_tx).
+ */
+static int64_t link_tick(void *ctx, const struct ticker *t, int index)
+{
+	struct pg_store *s = ctx;
+	struct sh_error err = SH_ERROR_INIT;
+	int64_t linked = 0;
+
+	UNUSED(t);
+	UNUSED(index);
+	if (pg_write_tx(&s->base, link_tx, &linked, &err)) {
+		/* tried again at each wake, said at most every 10 s */
+		time_t now = time(NULL);
+		if (now - s->link_failed_logged >= 10) {
+			s->link_failed_logged = now;
+			log_error("audit: linking the rows written last failed (trying again): %s",
+				  err.detail);
+		}
+		return s->link_ms;
+	}
+	return linked < 0 ? 10 : linked >= STORE_AUDIT_LINK_PAGE ? 0 : s->link_ms;
+}
+
 /* ---- the store ---- */
 
 static void pg_close(struct store *base)
@@ -567,6 +605,17 @@ static void pg_close(struct store *base)
 
 	if (!s)
 		return;
+	/* what this process appended is linked before it goes (the server after its last
+	 * request, a command after its work) */
+	if (s->linker) {
+		struct sh_error err = SH_ERROR_INIT;
+
+		ticker_stop(s->linker);
+		if (store_audit_link_all(&s->base, NULL, &err))
+			log_warn("audit: linking the rows written last failed: %s (the next "
+				 "linker on this database links them)",
+				 err.detail);
+	}
 	pool_free(&s->readers);
 	pool_free(&s->writers);
 	pthread_mutex_destroy(&s->mu);
@@ -611,6 +660,11 @@ static enum sh_code pg_open(struct store **out, const char *url, const struct st
 		rc = migrate(s, o->create, err);
 	for (int i = 0; !rc && i < s->readers.n; i++)
 		rc = conn_open(s, &s->readers.conns[i], false, err);
+	if (!rc && s->writers.n && s->has_audit_key) {
+		s->link_ms = o->audit_link_ms > 0 ? o->audit_link_ms : PG_DEFAULT_LINK_MS;
+		rc = ticker_start(&(struct ticker_options){ .fn = link_tick, .ctx = s }, &s->linker,
+				  err);
+	}
 	if (!rc && s->read_only) {
 		int v = schema_version(&s->readers.conns[0], err);
 		if (v < 0)
@@ -662,7 +716,7 @@ static enum sh_code pg_write_tx(struct store *base, store_write_fn fn, void *arg
 	c = pool_take(s, &s->writers);
 	for (int attempt = 1; attempt <= s->retries; attempt++) {
 		sh_error_init(err);
-		c->retry = false;
+		c->retry = c->appended = false;
 		if ((rc = exec_simple(c, "BEGIN", err)))
 			break;
 		rc = fn(&c->base, arg, err);
@@ -671,6 +725,8 @@ static enum sh_code pg_write_tx(struct store *base, store_write_fn fn, void *arg
 		} else if ((rc = exec_simple(c, "COMMIT", err))) {
 			exec_simple(c, "ROLLBACK", NULL);
 		}
+		if (!rc && c->appended && s->linker)
+			ticker_wake(s->linker);
 		if (!rc || !c->retry)
 			break;
 		log_info("store: a write was retried (PostgreSQL asked: %s)", err->detail);

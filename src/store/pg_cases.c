@@ -514,6 +514,9 @@ enum sh_code pg_steps_list(struct store_conn *c, const char *case_id, struct are
 
 /* ---- who saw a case ---- */
 
+/* Pages go by id, the order rows were inserted in: a row is shown before the linker gives
+ * it a seq (which it then shows). */
+
 static void map_audit_for_case(const PGresult *res, int row, struct arena *a, void *rec)
 {
 	struct audit_view_rec *r = rec;
@@ -532,6 +535,7 @@ static void map_audit_for_case(const PGresult *res, int row, struct arena *a, vo
 	r->token_created_by = pg_col_int(res, row, 11);
 	r->token_creator_name = pg_col_text(res, row, 12, a);
 	r->e.detail = pg_col_text(res, row, 13, a);
+	r->cursor = pg_col_int(res, row, 14);
 }
 
 enum sh_code pg_audit_for_case(struct store_conn *c, const char *case_id, int64_t before_seq,
@@ -541,12 +545,12 @@ enum sh_code pg_audit_for_case(struct store_conn *c, const char *case_id, int64_
 	static const char sql[] =
 		"SELECT a.seq, a.at, a.user_id, a.agency_id, a.action, a.section, a.outcome,"
 		" a.token_id, u.display_name, g.name, t.label, t.created_by, tc.display_name,"
-		" a.detail FROM audit a LEFT JOIN users u ON u.id = a.user_id"
+		" a.detail, a.id FROM audit a LEFT JOIN users u ON u.id = a.user_id"
 		" LEFT JOIN agencies g ON g.id = a.agency_id"
 		" LEFT JOIN tokens t ON t.id = a.token_id AND a.token_id <> 0"
 		" LEFT JOIN users tc ON tc.id = t.created_by"
-		" WHERE a.case_id = $1 AND ($2::bigint = 0 OR a.seq < $2)"
-		" AND ($3::text IS NULL OR a.outcome = $3) ORDER BY a.seq DESC LIMIT $4";
+		" WHERE a.case_id = $1 AND ($2::bigint = 0 OR a.id < $2)"
+		" AND ($3::text IS NULL OR a.outcome = $3) ORDER BY a.id DESC LIMIT $4";
 	enum sh_code rc = pg_rows(pg_exec(pconn_of(c), sql,
 					  PG_VALS(pg_text(case_id), pg_int(before_seq),
 						  pg_text(outcome), pg_int(limit)),

@@ -30,6 +30,8 @@ struct pconn {
 	/* the open transaction failed with a serialization failure or a deadlock: pg_write
 	 * runs it again */
 	bool retry;
+	/* the open transaction appended audit rows: the linker is woken after its commit */
+	bool appended;
 };
 
 struct pg_pool {
@@ -49,6 +51,11 @@ struct pg_store {
 	struct histo commit_wait, group_size;
 	unsigned char audit_key[32];
 	bool has_audit_key;
+	/* links committed audit rows (pg_audit_link) every link_ms and after each commit
+	 * that appended some; NULL in a store that does not write */
+	struct ticker *linker;
+	int link_ms;
+	time_t link_failed_logged; /* the linker's thread only */
 };
 
 static inline struct pconn *pconn_of(struct store_conn *c)

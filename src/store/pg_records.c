@@ -1,6 +1,8 @@
 /* PostgreSQL backend: settings, the audit chain, idempotency keys, protocols and the
  * derived steps of a case (the operations of ops.def written so far: pg_internal.h). */
 #include "lib/common.h"
+#include <sodium.h>
+#include "lib/buf.h"
 #include "store/audit_chain.h"
 #include "store/pg_internal.h"
 
@@ -22,50 +24,48 @@ enum sh_code pg_setting_set(struct store_conn *c, const char *key, const char *v
 }
 
 /*
- * The chain's head is one row (audit_head) that every append locks until its transaction
- * ends: appends from every server on the database are serialized in commit order, and
- * each row chains to the one committed before it.
+ * Appends do not wait on each other (schema 18): a request's transaction inserts its rows
+ * without a place in the chain (seq and prev_hash NULL; the row's id from a sequence) and
+ * takes no lock, so the commits of requests on every server go on at once and PostgreSQL
+ * flushes them together. The linker (pg_audit_link, on a thread of every process that
+ * writes: pg.c) then gives the committed rows their place. Until then the row's hash is
+ * its own MAC (audit_chain_mac with no previous row and seq 0), which the linker checks:
+ * a row inserted or edited by someone without the key is not linked.
  */
 enum sh_code pg_audit_append(struct store_conn *c, struct audit_entry *e, struct sh_error *err)
 {
-	static const char head[] = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
 	static const char ins[] =
-		"INSERT INTO audit(seq, at, user_id, agency_id, action, case_id, section, outcome,"
-		" detail, prev_hash, hash, token_id, ref_event, ref_mac)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
-	static const char move[] = "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1";
-	struct pg_store *s = pstore_of(c);
-	PGresult *res;
+		"INSERT INTO audit(at, user_id, agency_id, action, case_id, section, outcome,"
+		" detail, token_id, ref_event, ref_mac, hash)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 	enum sh_code rc;
 
 	if (pg_need_writer(c, err))
 		return err->code;
-	if (!s->has_audit_key)
+	if (!pstore_of(c)->has_audit_key)
 		return sh_error_set(err, SH_EINTERNAL,
 				    "the audit chain key is not loaded (the database was opened "
 				    "without its key file)");
-	if (!(res = pg_exec(pconn_of(c), head, PG_NONE, err)))
-		return err->code;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return sh_error_set(err, SH_ESTORE, "the audit chain's head row is missing");
-	}
-	e->seq = pg_col_int(res, 0, 0) + 1;
-	snprintf(e->prev_hash, sizeof(e->prev_hash), "%s", PQgetvalue(res, 0, 1));
-	PQclear(res);
-	audit_chain_mac(s->audit_key, e->prev_hash, e, e->hash);
+	e->seq = 0;
+	e->prev_hash[0] = '\0';
+	audit_chain_mac(pstore_of(c)->audit_key, NULL, e, e->hash);
 	if ((rc = pg_write(c, ins, NULL, NULL,
-			   PG_VALS(pg_int(e->seq), pg_int(e->at), pg_int(e->user_id),
-				   pg_int(e->agency_id), pg_text(e->action), pg_text(e->case_id),
-				   pg_text(e->section), pg_text(e->outcome), pg_text(e->detail),
-				   pg_text(e->prev_hash), pg_text(e->hash), pg_int(e->token_id),
-				   pg_id(e->ref_event), pg_text(e->ref_mac)),
+			   PG_VALS(pg_int(e->at), pg_int(e->user_id), pg_int(e->agency_id),
+				   pg_text(e->action), pg_text(e->case_id), pg_text(e->section),
+				   pg_text(e->outcome), pg_text(e->detail), pg_int(e->token_id),
+				   pg_id(e->ref_event), pg_text(e->ref_mac), pg_text(e->hash)),
 			   err)))
 		return rc;
-	return pg_write(c, move, NULL, NULL, PG_VALS(pg_int(e->seq), pg_text(e->hash)), err);
+	pconn_of(c)->appended = true;
+	return SH_OK;
 }
 
-/* One audit row (the columns of pg_audit_scan's query) into e. */
+/* The columns read_audit reads, in its order. */
+#define AUDIT_COLS                                                                \
+	"seq, at, user_id, agency_id, action, case_id, section, outcome, detail," \
+	" prev_hash, hash, token_id, COALESCE(ref_event, 0), ref_mac"
+
+/* One audit row (AUDIT_COLS) into e; an unlinked row's seq is 0 and its hashes "". */
 static void read_audit(const PGresult *res, int r, struct arena *a, struct audit_entry *e)
 {
 	memset(e, 0, sizeof(*e));
@@ -85,16 +85,144 @@ static void read_audit(const PGresult *res, int r, struct arena *a, struct audit
 	e->ref_mac = pg_col_text(res, r, 13, a);
 }
 
-/* Rows are read a page at a time (by seq), so a long chain never sits in memory whole. */
-#define AUDIT_PAGE 1000
+/* Rows are read a page at a time (by seq), so a long chain never sits in memory whole; the
+ * linker links at most a page per transaction. */
+#define AUDIT_PAGE STORE_AUDIT_LINK_PAGE
 
+/* the key of the advisory lock one linker at a time holds, across servers ("shlinker") */
+#define PG_LINK_LOCK "8388069078232016242"
+
+/*
+ * The linker: one transaction that takes the linkers' lock (or leaves the work to the
+ * linker holding it: *linked -1), locks the head row, reads the unlinked rows it can see
+ * (committed ones) in id order, checks each one's own MAC and chains them after the head:
+ * seq, prev_hash and the MAC as an append under a lock would have. The chain's order is
+ * this link order: a row that commits after others were linked is linked after them even
+ * with a lower id. A row whose own MAC fails stops the linker (SH_ESTORE naming it):
+ * linking it would give a forged or edited row a valid place in the chain.
+ */
+enum sh_code pg_audit_link(struct store_conn *c, bool wait, int64_t *linked, struct sh_error *err)
+{
+	static const char try_lock[] = "SELECT pg_try_advisory_xact_lock(" PG_LINK_LOCK ")";
+	static const char lock[] = "SELECT pg_advisory_xact_lock(" PG_LINK_LOCK ")";
+	static const char head[] = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
+	static const char pending[] = "SELECT " AUDIT_COLS ", id FROM audit WHERE seq IS NULL"
+				      " ORDER BY id LIMIT 1000";
+	static const char set[] =
+		"UPDATE audit a SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash"
+		" FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])"
+		" AS v(id, seq, prev_hash, hash) WHERE a.id = v.id AND a.seq IS NULL";
+	static const char move[] = "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1";
+	struct pg_store *s = pstore_of(c);
+	struct buf ids = BUF_INIT, seqs = BUF_INIT, prevs = BUF_INIT, hashes = BUF_INIT;
+	PGresult *res = NULL;
+	int64_t seq, done = 0;
+	char prev[65], own[65];
+	int rows;
+	enum sh_code rc = SH_OK;
+
+	*linked = 0;
+	if (pg_need_writer(c, err))
+		return err->code;
+	if (!s->has_audit_key)
+		return sh_error_set(err, SH_EINTERNAL,
+				    "the audit chain key is not loaded (the database was opened "
+				    "without its key file)");
+	if (!(res = pg_exec(pconn_of(c), wait ? lock : try_lock, PG_NONE, err)))
+		return err->code;
+	if (!wait && !pg_col_int(res, 0, 0)) {
+		*linked = -1;
+		goto out;
+	}
+	PQclear(res);
+	if (!(res = pg_exec(pconn_of(c), head, PG_NONE, err))) {
+		rc = err->code;
+		goto out;
+	}
+	if (PQntuples(res) != 1) {
+		rc = sh_error_set(err, SH_ESTORE, "the audit chain's head row is missing");
+		goto out;
+	}
+	seq = pg_col_int(res, 0, 0);
+	snprintf(prev, sizeof(prev), "%s", PQgetvalue(res, 0, 1));
+	PQclear(res);
+	if (!(res = pg_exec(pconn_of(c), pending, PG_NONE, err))) {
+		rc = err->code;
+		goto out;
+	}
+	if (!(rows = PQntuples(res)))
+		goto out;
+	for (int r = 0; r < rows; r++) {
+		struct arena a = ARENA_INIT;
+		struct audit_entry e;
+		const char *sep = r ? "," : "{";
+
+		read_audit(res, r, &a, &e);
+		audit_chain_mac(s->audit_key, NULL, &e, own);
+		if (sodium_memcmp(own, e.hash, 64) || strlen(e.hash) != 64) {
+			rc = sh_error_set(err, SH_ESTORE,
+					  "audit row id %s (not linked yet): its contents do not "
+					  "match the MAC it was written with (inserted or edited "
+					  "outside safeharbor?): the audit chain is not extended "
+					  "until it is dealt with",
+					  PQgetvalue(res, r, 14));
+			arena_release(&a);
+			goto out;
+		}
+		e.seq = ++seq;
+		memcpy(e.prev_hash, prev, sizeof(prev));
+		audit_chain_mac(s->audit_key, e.prev_hash, &e, e.hash);
+		buf_addf(&ids, "%s%s", sep, PQgetvalue(res, r, 14));
+		buf_addf(&seqs, "%s%" PRId64, sep, e.seq);
+		buf_addf(&prevs, "%s%s", sep, e.prev_hash);
+		buf_addf(&hashes, "%s%s", sep, e.hash);
+		memcpy(prev, e.hash, sizeof(prev));
+		arena_release(&a);
+	}
+	buf_adds(&ids, "}");
+	buf_adds(&seqs, "}");
+	buf_adds(&prevs, "}");
+	buf_adds(&hashes, "}");
+	if (!ids.data || !seqs.data || !prevs.data || !hashes.data) {
+		rc = sh_error_set(err, SH_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = pg_write(c, set, NULL, &done,
+			   PG_VALS(pg_text(ids.data), pg_text(seqs.data), pg_text(prevs.data),
+				   pg_text(hashes.data)),
+			   err)))
+		goto out;
+	if (done != rows) {
+		rc = sh_error_set(err, SH_ESTORE,
+				  "the audit linker linked %" PRId64 " of %d rows (another linker "
+				  "at work without the lock?)",
+				  done, rows);
+		goto out;
+	}
+	if (!(rc = pg_write(c, move, NULL, NULL, PG_VALS(pg_int(seq), pg_text(prev)), err)))
+		*linked = rows;
+out:
+	PQclear(res);
+	buf_release(&ids);
+	buf_release(&seqs);
+	buf_release(&prevs);
+	buf_release(&hashes);
+	return rc;
+}
+
+enum sh_code pg_audit_unlinked(struct store_conn *c, int64_t *n, struct sh_error *err)
+{
+	static const char sql[] = "SELECT count(*) FROM audit WHERE seq IS NULL";
+
+	return pg_value(pg_exec(pconn_of(c), sql, PG_NONE, err), n, err);
+}
+
+/* The linked rows in seq order (the unlinked ones have none: audit_unlinked counts them). */
 enum sh_code pg_audit_scan(struct store_conn *c, int (*fn)(const struct audit_entry *e, void *arg),
 			   void *arg, struct sh_error *err)
 {
 	static const char sql[] =
-		"SELECT seq, at, user_id, agency_id, action, case_id, section, outcome, detail,"
-		" prev_hash, hash, token_id, COALESCE(ref_event, 0), ref_mac"
-		" FROM audit WHERE seq > $1 ORDER BY seq LIMIT 1000";
+		"SELECT " AUDIT_COLS " FROM audit WHERE seq > $1 ORDER BY seq LIMIT 1000";
 	int64_t after = 0;
 
 	for (;;) {
@@ -118,9 +246,11 @@ enum sh_code pg_audit_scan(struct store_conn *c, int (*fn)(const struct audit_en
 	}
 }
 
+/* The last linked row. */
 enum sh_code pg_audit_head(struct store_conn *c, int64_t *seq, char hash[65], struct sh_error *err)
 {
-	static const char sql[] = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
+	static const char sql[] = "SELECT seq, hash FROM audit WHERE seq IS NOT NULL"
+				  " ORDER BY seq DESC LIMIT 1";
 	PGresult *res = pg_exec(pconn_of(c), sql, PG_NONE, err);
 
 	*seq = 0;
@@ -137,11 +267,14 @@ enum sh_code pg_audit_head(struct store_conn *c, int64_t *seq, char hash[65], st
 
 /* ---- events in the chain ---- */
 
-#define EVENT_CHAIN_COLS                                                                    \
-	"e.id, e.case_id, e.type, e.section, e.at, e.recorded_at, e.user_id, e.agency_id,"  \
-	" COALESCE(e.amends, 0), e.data, e.sealed,"                                         \
-	" (SELECT seq FROM audit a WHERE a.ref_event = e.id ORDER BY seq DESC LIMIT 1),"    \
-	" (SELECT ref_mac FROM audit a WHERE a.ref_event = e.id ORDER BY seq DESC LIMIT 1)" \
+/* the latest anchor is the one inserted last (id: the rows of one event are written one
+ * after another, each under the event row's lock); -1 for its seq when it is not linked */
+#define EVENT_CHAIN_COLS                                                                   \
+	"e.id, e.case_id, e.type, e.section, e.at, e.recorded_at, e.user_id, e.agency_id," \
+	" COALESCE(e.amends, 0), e.data, e.sealed,"                                        \
+	" (SELECT COALESCE(seq, -1) FROM audit a WHERE a.ref_event = e.id"                 \
+	"  ORDER BY id DESC LIMIT 1),"                                                     \
+	" (SELECT ref_mac FROM audit a WHERE a.ref_event = e.id ORDER BY id DESC LIMIT 1)" \
 	" FROM events e"
 
 static void read_event_chain(const PGresult *res, int row, struct arena *a,
@@ -163,6 +296,9 @@ static void read_event_chain(const PGresult *res, int row, struct arena *a,
 	r->data_len = (size_t)PQgetlength(res, row, 9);
 	e->sealed = pg_col_blob(res, row, 10, a, &e->sealed_len);
 	r->anchor_seq = pg_col_int(res, row, 11);
+	r->anchor_unlinked = r->anchor_seq < 0;
+	if (r->anchor_unlinked)
+		r->anchor_seq = 0;
 	r->anchor_mac = pg_col_text(res, row, 12, a);
 }
 
@@ -199,10 +335,12 @@ enum sh_code pg_event_chain_scan(struct store_conn *c,
 enum sh_code pg_audit_orphan_anchor(struct store_conn *c, int64_t *seq, int64_t *event_id,
 				    struct sh_error *err)
 {
-	static const char sql[] = "SELECT a.seq, a.ref_event FROM audit a"
-				  " WHERE a.ref_event IS NOT NULL AND NOT EXISTS"
-				  " (SELECT 1 FROM events e WHERE e.id = a.ref_event)"
-				  " ORDER BY a.seq LIMIT 1";
+	/* a linked row: an unlinked one is not in the chain yet (audit_unlinked) */
+	static const char sql[] =
+		"SELECT a.seq, a.ref_event FROM audit a"
+		" WHERE a.ref_event IS NOT NULL AND a.seq IS NOT NULL AND NOT EXISTS"
+		" (SELECT 1 FROM events e WHERE e.id = a.ref_event)"
+		" ORDER BY a.seq LIMIT 1";
 	PGresult *res = pg_exec(pconn_of(c), sql, PG_NONE, err);
 
 	*seq = *event_id = 0;

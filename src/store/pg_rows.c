@@ -226,6 +226,7 @@ enum sh_code pg_copy_finish(struct store_conn *c, struct sh_error *err)
 	/* the chain's head: its last row, where the next append goes on from */
 	return run(pc,
 		   "UPDATE audit_head SET seq = a.seq, hash = a.hash FROM (SELECT seq, hash"
-		   " FROM audit ORDER BY seq DESC LIMIT 1) a WHERE audit_head.id = 1",
+		   " FROM audit WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1) a"
+		   " WHERE audit_head.id = 1",
 		   NULL, err);
 }

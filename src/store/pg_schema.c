@@ -11,7 +11,8 @@
  * whatever the database's locale), COLLATE NOCASE -> a unique index on lower(column)
  * (ASCII folding under "C", as NOCASE) and lookups by lower(). Flags stay integers 0/1
  * so both backends read the same values. audit_head (PostgreSQL only) is the audit
- * chain's head: one row, locked by every append (pg_records.c).
+ * chain's head: one row, moved by the linker (pg_records.c; before 18, locked by every
+ * append). audit.id (PostgreSQL only, from 18) is the order rows were inserted in.
  */
 #include "lib/common.h"
 #include "store/pg_internal.h"
@@ -435,6 +436,28 @@ static const char migration_17[] =
 	"COMMENT ON TRIGGER stability_events_add ON events IS"
 	" 'adds the stability_events row of a stability check, missing start or end, placement';";
 
+/* 18: appends that do not wait on each other (pg_records.c). A request's transaction
+ * inserts its audit rows without a place in the chain (seq, prev_hash and hash NULL; the
+ * row's own id from a sequence, no lock taken); the linker gives committed rows their seq
+ * and hashes afterwards, one linker at a time across servers (pg_audit_link). Existing
+ * rows take ids in seq order; seq stays unique where it is set. The "who viewed a case"
+ * pages go by id (a row is shown before it is linked). */
+static const char migration_18[] =
+	"ALTER TABLE audit DROP CONSTRAINT audit_pkey;"
+	"ALTER TABLE audit ADD COLUMN id BIGINT;"
+	"CREATE SEQUENCE audit_id_seq OWNED BY audit.id;"
+	"UPDATE audit SET id = a.n FROM (SELECT seq, row_number() OVER (ORDER BY seq) AS n"
+	" FROM audit) a WHERE audit.seq = a.seq;"
+	"SELECT setval('audit_id_seq', max(id)) FROM audit HAVING max(id) IS NOT NULL;"
+	"ALTER TABLE audit ALTER COLUMN id SET DEFAULT nextval('audit_id_seq'),"
+	" ALTER COLUMN id SET NOT NULL, ADD PRIMARY KEY (id),"
+	" ALTER COLUMN seq DROP NOT NULL, ALTER COLUMN prev_hash DROP NOT NULL,"
+	" ALTER COLUMN hash DROP NOT NULL;"
+	"CREATE UNIQUE INDEX audit_seq ON audit(seq);"
+	"CREATE INDEX audit_unlinked ON audit(id) WHERE seq IS NULL;"
+	"CREATE INDEX audit_case_id ON audit(case_id, id) WHERE case_id IS NOT NULL;"
+	"DROP INDEX audit_case;";
+
 /* index version - 1; NULL below the baseline (an empty database starts at it) */
 static const char *const migrations[] = {
 	NULL,
@@ -455,6 +478,7 @@ static const char *const migrations[] = {
 	baseline,
 	migration_16,
 	migration_17,
+	migration_18,
 };
 
 int pg_schema_count(void)

@@ -145,7 +145,8 @@ struct youth_rec {
 
 /* A row of "who viewed and changed a case", with the names it needs. */
 struct audit_view_rec {
-	struct audit_entry e;
+	struct audit_entry e;  /* e.seq 0: not linked into the chain yet (PostgreSQL) */
+	int64_t cursor;	       /* where the next page starts (SQLite: seq; PostgreSQL: the id) */
 	const char *user_name; /* display name; NULL for the system */
 	const char *agency_name;
 	const char *token_label; /* the bearer token of the request, when there was one */
@@ -159,6 +160,7 @@ struct event_chain_rec {
 	size_t data_len;	/* bytes of ev.data as stored */
 	bool has_nul;		/* a text field holds a NUL byte */
 	int64_t anchor_seq;	/* the latest audit row anchoring it; 0 when none */
+	bool anchor_unlinked;	/* that row is not linked into the chain yet (PostgreSQL) */
 	const char *anchor_mac; /* that row's ref_mac */
 };
 /* A derived step row (the cache of protocol_evaluate for lists and reports). */

@@ -762,7 +762,7 @@ static void map_audit_for_case(sqlite3_stmt *st, struct arena *a, void *rec)
 {
 	struct audit_view_rec *r = rec;
 
-	r->e.seq = sqlite3_column_int64(st, 0);
+	r->e.seq = r->cursor = sqlite3_column_int64(st, 0);
 	r->e.at = sqlite3_column_int64(st, 1);
 	r->e.user_id = sqlite3_column_int64(st, 2);
 	r->e.agency_id = sqlite3_column_int64(st, 3);

@@ -514,6 +514,11 @@ static const char *const migrations[] = {
 	" WHEN new.type = 'stability_check' OR new.type = 'missing_start'"
 	" OR new.type = 'missing_end' OR new.type = 'placement'"
 	" BEGIN " STABILITY_EVENTS_INSERT("new", "FROM cases c WHERE c.id = new.case_id") "; END;",
+
+	/* 18: PostgreSQL's audit rows are inserted without a place in the chain and linked after
+	 * they commit (pg_schema.c). SQLite's one writer thread appends in order: nothing to
+	 * change but the number, kept equal to PostgreSQL's. */
+	"SELECT 18;",
 };
 
 /* 16's fill, in chunks of event ids (+e.type: by rowid, not by every event of a type

@@ -130,6 +130,35 @@ enum sh_code store_write(struct store *s, store_write_fn fn, void *arg, struct s
 	return s->ops->write(s, fn, arg, err);
 }
 
+static enum sh_code link_page(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	return store_audit_link(c, true, arg, err);
+}
+
+enum sh_code store_audit_link_all(struct store *s, int64_t *linked, struct sh_error *err)
+{
+	struct store_conn *c;
+	int64_t n = 0, total = 0;
+	enum sh_code rc;
+
+	/* nothing waiting (SQLite, always): no write */
+	if ((rc = store_read_begin(s, &c, err)))
+		return rc;
+	rc = store_audit_unlinked(c, &n, err);
+	store_read_end(c);
+	/* a page short of full: every row committed before it began is linked */
+	while (!rc && n > 0) {
+		if ((rc = store_write(s, link_page, &n, err)))
+			break;
+		total += n;
+		if (n < STORE_AUDIT_LINK_PAGE)
+			break;
+	}
+	if (linked)
+		*linked = total;
+	return rc;
+}
+
 enum sh_code store_read_begin(struct store *s, struct store_conn **out, struct sh_error *err)
 {
 	return s->ops->read_begin(s, out, err);

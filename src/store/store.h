@@ -40,6 +40,9 @@ struct store_options {
 	int busy_timeout_ms; /* default 5000 */
 	int write_conns;     /* PostgreSQL: connections for writes, run at once (default 4) */
 	bool read_only;	     /* readers only: no writer, no migrations (inspecting a copy) */
+	/* PostgreSQL: the audit linker's period in milliseconds (default 200); it also runs
+	 * after each commit that appended audit rows */
+	int audit_link_ms;
 	/* the audit chain's MAC key (AUDIT_CHAIN_KEY_LEN bytes, from shcrypto_audit_keys; copied):
 	 * needed to append audit rows and to upgrade a database; NULL opens for reading only */
 	const unsigned char *audit_key;
@@ -135,6 +138,14 @@ enum sh_code store_integrity_check(const char *path, struct sh_error *err);
 int store_peek_version(const char *path, struct sh_error *err);
 
 enum sh_code store_write(struct store *s, store_write_fn fn, void *arg, struct sh_error *err);
+/* the most audit rows store_audit_link links in one transaction */
+#define STORE_AUDIT_LINK_PAGE 1000
+/*
+ * Links every audit row committed so far into the chain (PostgreSQL: store_audit_link
+ * until none is left, waiting for a linker at work elsewhere; SQLite: nothing to do).
+ * *linked (may be NULL) counts them.
+ */
+enum sh_code store_audit_link_all(struct store *s, int64_t *linked, struct sh_error *err);
 enum sh_code store_read_begin(struct store *s, struct store_conn **out, struct sh_error *err);
 void store_read_end(struct store_conn *c);
 /* store_agency_list on a read connection of its own (*out in a, as there). */
