@@ -167,7 +167,9 @@ test('who viewed pages through every row, and filters by outcome', async () => {
   } while (next && pages < 50);
   const total = Number(sql(`SELECT count(*) FROM audit WHERE case_id = '${c.id}'`));
   assert.equal(all.length, total, 'every row, once');
-  assert.equal(new Set(all.map((x) => x.seq)).size, total);
+  // (on PostgreSQL a row the linker has not reached yet has no seq: null)
+  const linked = all.filter((x) => x.seq !== null);
+  assert.equal(new Set(linked.map((x) => x.seq)).size, linked.length);
   assert.ok(all.filter((x) => x.outcome === 'denied').length >= 120);
   const ok = (await sup.get(`/api/v1/cases/${c.id}/audit?outcome=ok`)).json.items;
   assert.ok(ok.length >= 2 && ok.every((x) => x.outcome === 'ok'));

@@ -46,8 +46,19 @@ export function cli(args, { input, env } = {}) {
 
 // Runs SQL on database db (sqlite3 on a file, psql on an address); answers the output.
 export function query(db, q) {
-  if (pgKeys.has(db)) return PG.psql(db, q);
-  return spawnSyncChecked('sqlite3', [db, q]);
+  if (!pgKeys.has(db)) return spawnSyncChecked('sqlite3', [db, q]);
+  if (/^\s*SELECT\b[\s\S]*\baudit\b/i.test(q)) awaitLinked(db);
+  return PG.psql(db, q);
+}
+// On PostgreSQL a request's audit rows get their place in the chain (seq) from the linker
+// just after the request commits (docs/architecture.md): a read of the audit table first
+// waits until no committed row is waiting, at most 10 s.
+function awaitLinked(db) {
+  const until = Date.now() + 10000;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (PG.psql(db, 'SELECT count(*) FROM audit WHERE seq IS NULL') !== '0' && Date.now() < until) {
+    Atomics.wait(pause, 0, 0, 20);
+  }
 }
 function spawnSyncChecked(cmd, args) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });

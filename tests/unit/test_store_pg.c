@@ -460,6 +460,8 @@ static void two_servers_one_key_one_chain(void **state)
 	/* each key made once, whichever server won it */
 	assert_int_equal(made, KEYS);
 	assert_string_equal(psql("SELECT count(*) FROM idempotency", v, sizeof(v)), "40");
+	/* what the linkers have not linked yet, linked (as audit verify does) */
+	assert_int_equal(store_audit_link_all(s[1], NULL, &err), SH_OK);
 	assert_int_equal(store_read_begin(s[1], &c, &err), SH_OK);
 	assert_int_equal(store_audit_scan(c, check_row, &cc, &err), SH_OK);
 	assert_int_equal(store_audit_head(c, &head_seq, head, &err), SH_OK);
@@ -471,6 +473,159 @@ static void two_servers_one_key_one_chain(void **state)
 	assert_string_equal(head, cc.prev);
 	store_close(s[0]);
 	store_close(s[1]);
+}
+
+/* ---- audit rows linked after they commit ---- */
+
+/*
+ * An audit row inserted on a connection of its own, as a request's transaction inserts
+ * it: no place in the chain, its own MAC in hash (mac false: a wrong one, as someone
+ * without the key would write). The transaction is left open; answers the row's id.
+ */
+static int64_t raw_append(PGconn *pc, const char *case_id, bool mac)
+{
+	struct audit_entry e = { .at = 1700000100,
+				 .user_id = 7,
+				 .agency_id = 3,
+				 .action = "case.read",
+				 .case_id = case_id,
+				 .outcome = "ok" };
+	char own[65], sql[512];
+	PGresult *res;
+	int64_t id;
+
+	audit_chain_mac(chain_key, NULL, &e, own);
+	if (!mac)
+		own[0] = own[0] == '0' ? '1' : '0';
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO audit(at, user_id, agency_id, action, case_id, outcome, hash)"
+		 " VALUES (1700000100, 7, 3, 'case.read', '%s', 'ok', '%s') RETURNING id",
+		 case_id, own);
+	PQclear(PQexec(pc, "BEGIN"));
+	res = PQexec(pc, sql);
+	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+	id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return id;
+}
+
+static enum sh_code append_one(struct store_conn *c, void *arg, struct sh_error *err)
+{
+	struct audit_entry e = { .at = 1700000200,
+				 .user_id = 2,
+				 .agency_id = 1,
+				 .action = "case.read",
+				 .case_id = arg,
+				 .outcome = "ok" };
+
+	return store_audit_append(c, &e, err);
+}
+
+/* The seq of the row with that id ("" while it is not linked). */
+static char *seq_of(int64_t id, char *out, size_t len)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "SELECT coalesce(seq::text, '') FROM audit WHERE id = %" PRId64,
+		 id);
+	return psql(sql, out, len);
+}
+
+/*
+ * The chain's order is the order rows are linked in, which follows their commits, not
+ * their ids: a row committed after another was linked goes after it whatever its id. A
+ * committed row no linker has reached yet (its server died) is shown in the case's "who
+ * viewed" and counted, not in the chain; the next linker links it.
+ */
+static void rows_linked_in_commit_order(void **state)
+{
+	struct store *s = open_store(true);
+	PGconn *late = PQconnectdb(db.path);
+	struct chain_check cc = { AUDIT_CHAIN_GENESIS, 0, 1, true };
+	struct sh_error err = SH_ERROR_INIT;
+	struct store_conn *c;
+	struct audit_view_rec *rows;
+	struct arena a = ARENA_INIT;
+	size_t n;
+	int64_t low, high, unlinked, linked, head_seq;
+	char v[96], w[96], head[65];
+
+	UNUSED(state);
+	/* the lower id, committed last */
+	low = raw_append(late, "SH-LATE", true);
+	assert_int_equal(store_write(s, append_one, "SH-EARLY", &err), SH_OK);
+	assert_int_equal(store_audit_link_all(s, &linked, &err), SH_OK);
+	high = strtoll(psql("SELECT max(id) FROM audit WHERE case_id = 'SH-EARLY'", v, sizeof(v)),
+		       NULL, 10);
+	assert_true(high > low);
+	assert_string_equal(seq_of(high, v, sizeof(v)), "1");
+	assert_string_equal(seq_of(low, v, sizeof(v)), "");
+	PQclear(PQexec(late, "COMMIT"));
+
+	/* committed, not linked: in "who viewed", counted, not in the chain's head */
+	assert_int_equal(store_read_begin(s, &c, &err), SH_OK);
+	assert_int_equal(store_audit_unlinked(c, &unlinked, &err), SH_OK);
+	assert_int_equal(store_audit_head(c, &head_seq, head, &err), SH_OK);
+	assert_int_equal(store_audit_for_case(c, "SH-LATE", 0, NULL, 10, &a, &rows, &n, &err),
+			 SH_OK);
+	store_read_end(c);
+	/* (the store's own linker may have got to it already) */
+	if (unlinked) {
+		assert_int_equal(unlinked, 1);
+		assert_int_equal(head_seq, 1);
+	}
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].cursor, low);
+	assert_true(rows[0].e.seq == 0 || rows[0].e.seq == 2);
+	arena_release(&a);
+
+	assert_int_equal(store_audit_link_all(s, NULL, &err), SH_OK);
+	assert_string_equal(seq_of(low, v, sizeof(v)), "2");
+	assert_int_equal(store_read_begin(s, &c, &err), SH_OK);
+	assert_int_equal(store_audit_unlinked(c, &unlinked, &err), SH_OK);
+	assert_int_equal(store_audit_scan(c, check_row, &cc, &err), SH_OK);
+	assert_int_equal(store_audit_head(c, &head_seq, head, &err), SH_OK);
+	store_read_end(c);
+	assert_int_equal(unlinked, 0);
+	assert_true(cc.ok);
+	assert_int_equal(cc.rows, 2);
+	assert_int_equal(head_seq, 2);
+	assert_string_equal(head, cc.prev);
+	assert_string_equal(
+		psql("SELECT seq || ' ' || hash FROM audit_head", v, sizeof(v)),
+		psql("SELECT seq || ' ' || hash FROM audit WHERE seq = 2", w, sizeof(w)));
+	PQfinish(late);
+	store_close(s);
+}
+
+/* A row inserted without the key (its own MAC wrong) is never given a place in the chain:
+ * the linker stops at it and names it; once it is gone, linking goes on. */
+static void forged_row_not_linked(void **state)
+{
+	struct store *s = open_store(true);
+	PGconn *pc = PQconnectdb(db.path);
+	struct sh_error err = SH_ERROR_INIT;
+	int64_t forged;
+	char v[32], sql[128];
+
+	UNUSED(state);
+	forged = raw_append(pc, "SH-FORGED", false);
+	PQclear(PQexec(pc, "COMMIT"));
+	assert_int_equal(store_write(s, append_one, "SH-AFTER", &err), SH_OK);
+	assert_int_equal(store_audit_link_all(s, NULL, &err), SH_ESTORE);
+	snprintf(v, sizeof(v), "id %" PRId64 " ", forged);
+	assert_non_null(strstr(err.detail, v));
+	assert_string_equal(seq_of(forged, v, sizeof(v)), "");
+	assert_string_equal(psql("SELECT count(*) FROM audit WHERE seq IS NOT NULL", v, sizeof(v)),
+			    "0");
+	snprintf(sql, sizeof(sql), "DELETE FROM audit WHERE id = %" PRId64, forged);
+	psql(sql, v, sizeof(v));
+	sh_error_init(&err);
+	assert_int_equal(store_audit_link_all(s, NULL, &err), SH_OK);
+	assert_string_equal(psql("SELECT seq FROM audit WHERE case_id = 'SH-AFTER'", v, sizeof(v)),
+			    "1");
+	PQfinish(pc);
+	store_close(s);
 }
 
 /* ---- the delivery outbox claimed from two servers ---- */
@@ -655,6 +810,8 @@ int main(void)
 		cmocka_unit_test_setup(agencies_and_users, setup),
 		cmocka_unit_test_setup(sign_in_records, setup),
 		cmocka_unit_test_setup(two_servers_one_key_one_chain, setup),
+		cmocka_unit_test_setup(rows_linked_in_commit_order, setup),
+		cmocka_unit_test_setup(forged_row_not_linked, setup),
 		cmocka_unit_test_setup(outbox_claimed_once_across_servers, setup),
 		cmocka_unit_test_setup(reads_see_one_snapshot, setup),
 	};
