@@ -149,14 +149,16 @@ static enum sh_code audit_json(struct store_conn *c, const char *id, struct aren
 			return rc;
 		for (size_t i = 0; i < n; i++) {
 			const struct audit_entry *e = &rows[i].e;
-			json_t *o = json_pack("{s:I, s:I, s:s, s:o, s:o, s:o, s:s, s:o}", "seq",
-					      (json_int_t)e->seq, "at", (json_int_t)e->at, "action",
-					      e->action, "user", opt_str(rows[i].user_name),
-					      "agency", opt_str(rows[i].agency_name), "section",
+			/* seq null: not linked into the chain yet (PostgreSQL) */
+			json_t *o = json_pack("{s:o, s:I, s:s, s:o, s:o, s:o, s:s, s:o}", "seq",
+					      e->seq ? json_integer(e->seq) : json_null(), "at",
+					      (json_int_t)e->at, "action", e->action, "user",
+					      opt_str(rows[i].user_name), "agency",
+					      opt_str(rows[i].agency_name), "section",
 					      opt_str(e->section), "outcome", e->outcome, "detail",
 					      opt_str(e->detail));
 			json_array_insert_new(out, 0, o);
-			before = e->seq;
+			before = rows[i].cursor;
 		}
 		if (n < AUDIT_PAGE)
 			return SH_OK;
