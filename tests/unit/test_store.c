@@ -1001,17 +1001,24 @@ static void stability_rows(struct buf *out)
 	sqlite3_close(sq);
 }
 
-/* back to schema 15, as a database written before migration 16 */
+/* back to schema 15, as a database written before migration 16 (PostgreSQL: 18's audit
+ * table undone too, its rows all linked: the store was closed) */
 static void drop_stability_events(void)
 {
 	if (db.pg) {
 		PGconn *pg = PQconnectdb(db.path);
-		PGresult *res =
-			PQexec(pg, "DROP TABLE stability_events;"
-				   "DROP FUNCTION stability_events_add() CASCADE;"
-				   "DROP FUNCTION stability_events_amended() CASCADE;"
-				   "DROP FUNCTION sh_jsonb(text); DROP FUNCTION sh_json_int(jsonb);"
-				   "UPDATE safeharbor_schema SET version = 15");
+		PGresult *res = PQexec(
+			pg, "DROP INDEX audit_seq, audit_unlinked, audit_case_id;"
+			    "ALTER TABLE audit DROP COLUMN id, ALTER COLUMN seq SET NOT NULL,"
+			    " ALTER COLUMN prev_hash SET NOT NULL,"
+			    " ALTER COLUMN hash SET NOT NULL, ADD PRIMARY KEY (seq);"
+			    "CREATE INDEX audit_case ON audit(case_id, seq)"
+			    " WHERE case_id IS NOT NULL;"
+			    "DROP TABLE stability_events;"
+			    "DROP FUNCTION stability_events_add() CASCADE;"
+			    "DROP FUNCTION stability_events_amended() CASCADE;"
+			    "DROP FUNCTION sh_jsonb(text); DROP FUNCTION sh_json_int(jsonb);"
+			    "UPDATE safeharbor_schema SET version = 15");
 
 		assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
 		PQclear(res);
