@@ -60,7 +60,8 @@ static const char usage[] =
 	"  event against the chain, and every checkpoint of the checkpoints file (default:\n"
 	"  beside the key file) against the row it names, so rows cut from the end (or all\n"
 	"  of them) are noticed. Exit 0 when everything holds (and appends a checkpoint of\n"
-	"  the head it verified); exit 1 naming the first bad row.";
+	"  the head it verified); exit 1 naming the first bad row. On PostgreSQL it first\n"
+	"  links the rows committed and still waiting for their place in the chain.";
 const struct cli_table cli_audit = {
 	usage, audit_options, NULL,
 	(const struct cli_sub[]){ { "verify", NULL, audit_verify_run, .keys = CLI_KEYS }, { NULL } }
