@@ -1104,6 +1104,8 @@ static const struct {
 	{ "the server is shutting down",
 	  "el servidor se está apagando" },
 	/* store/copy.c */
+	{ "the source has %" PRId64 " audit rows not linked into the chain yet: a server is still writing to it (stop every server of the county, then copy again); nothing was copied",
+	  "el origen tiene %" PRId64 " filas de auditoría aún no enlazadas en la cadena: un servidor sigue escribiendo en él (detenga todos los servidores del condado y vuelva a copiar); no se copió nada" },
 	{ "the target database already holds data (table %s: %" PRId64 " row%s); nothing was copied: migrate copies into an empty database only",
 	  "la base de datos de destino ya tiene datos (tabla %s: %" PRId64 " fila%s); no se copió nada: migrate copia solo a una base de datos vacía" },
 	/* store/sqlite_cases.c */
