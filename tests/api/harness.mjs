@@ -190,6 +190,16 @@ export function serve(db, args = [], env = {}, bin = BIN) {
   });
 }
 
+// Two turns of the event loop, so that it polls its sockets once in between. A synchronous
+// call (cli(), query(): spawnSync) blocks the loop; a keep-alive connection the server
+// closed meanwhile (idle longer than its header timeout, 10 s) is seen closed only when
+// the loop next polls. Fetching at once would send the request on that closed connection,
+// and fetch does not retry: "fetch failed: other side closed". After these turns the
+// connection is dropped from the pool and the request goes on a new one.
+const settle = async () => {
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
 // A small HTTP client that keeps a cookie jar, a CSRF token and a bearer token.
 export function makeClient(url) {
   const state = { cookie: null, csrf: null, token: null };
@@ -204,6 +214,7 @@ export function makeClient(url) {
       payload = JSON.stringify(body);
       h['content-type'] ??= 'application/json';
     }
+    await settle();
     const res = await fetch(url + path, { method, headers: h, body: payload });
     const setCookie = res.headers.get('set-cookie');
     if (setCookie) state.cookie = setCookie.split(';')[0];
