@@ -357,6 +357,14 @@ export function countyInstant(date, h = 0, mi = 0, s = 0) {
 export function countyDayEnd(ms, days = 0) {
   return countyInstant(countyDate(ms, days), 23, 59, 59);
 }
+// A birth date `years` years and `days` days before today in the county: a youth of that age
+// whatever the day of the run (a fixed birth date makes a test fail once the youth is older).
+export function bornYearsAgo(years, days = 0) {
+  const [y, mo, d] = countyDate(Date.now(), -days).split('-').map(Number);
+  return new Date(Date.UTC(y - years, mo - 1, d)).toISOString().slice(0, 10);
+}
+// The birth date of the youth identify() makes unless told otherwise: 15 years old.
+export const BIRTH = bornYearsAgo(15, 120);
 
 // The instant `days` days from now (fractions allowed), as RFC 3339 UTC.
 export function isoDaysAhead(days) {
@@ -374,7 +382,7 @@ export function identify(client, overrides = {}, key) {
     identified_at: isoMinutesAgo(5),
     area: 'compton',
     youth_status: 'dependent',
-    youth: { birth_date: '2011-04-02', first_name: 'Testa', last_name: `Synthetic${++keyCounter}` },
+    youth: { birth_date: BIRTH, first_name: 'Testa', last_name: `Synthetic${++keyCounter}` },
     ...overrides,
   };
   return client.post('/api/v1/cases', body, {
