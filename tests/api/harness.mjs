@@ -190,6 +190,9 @@ export function serve(db, args = [], env = {}, bin = BIN) {
   });
 }
 
+// The access lines a server started with --log-format json has logged so far (whole lines).
+export const accessLog = (srv) => srv.log().split('\n').slice(0, -1).map((l) => JSON.parse(l)).filter((l) => l.msg === 'access');
+
 // Two turns of the event loop, so that it polls its sockets once in between. A synchronous
 // call (cli(), query(): spawnSync) blocks the loop; a keep-alive connection the server
 // closed meanwhile (idle longer than its header timeout, 10 s) is seen closed only when
