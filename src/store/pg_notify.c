@@ -51,9 +51,9 @@ enum sh_code pg_roster_insert(struct store_conn *c, struct roster_rec *r, struct
 		" RETURNING id";
 	enum sh_code rc = pg_insert(
 		c, sql, &r->id,
-		PG_VALS(pg_int(r->agency_id), pg_text(r->area), pg_int(r->starts_at),
-			pg_int(r->ends_at), pg_int(r->user_id), pg_id(r->fallback_id),
-			pg_int(r->supervisor_id), pg_int(r->created_at), pg_int(r->created_by)),
+		SQ_VALS(sq_int(r->agency_id), sq_text(r->area), sq_int(r->starts_at),
+			sq_int(r->ends_at), sq_int(r->user_id), sq_id(r->fallback_id),
+			sq_int(r->supervisor_id), sq_int(r->created_at), sq_int(r->created_by)),
 		err);
 
 	return rc;
@@ -70,7 +70,7 @@ enum sh_code pg_roster_list(struct store_conn *c, int64_t agency_id, const char 
 		" ORDER BY r.starts_at, r.id";
 	struct pconn *pc = pconn_of(c);
 	PGresult *st = pg_exec(
-		pc, sql, PG_VALS(pg_int(agency_id), pg_int(from), pg_int(to), pg_text(area)), err);
+		pc, sql, SQ_VALS(sq_int(agency_id), sq_int(from), sq_int(to), sq_text(area)), err);
 
 	return pg_rows(st, read_roster, a, out, n, sizeof(**out), err);
 }
@@ -79,7 +79,7 @@ enum sh_code pg_roster_get(struct store_conn *c, int64_t id, struct arena *a,
 			   struct roster_rec *out, struct sh_error *err)
 {
 	static const char sql[] = "SELECT " ROSTER_COLS " WHERE r.id = $1";
-	return pg_row(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(id)), err), read_roster, a, out,
+	return pg_row(pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(id)), err), read_roster, a, out,
 		      sizeof(*out), "no such roster entry", err);
 }
 
@@ -87,7 +87,7 @@ enum sh_code pg_roster_remove(struct store_conn *c, int64_t id, int64_t at, stru
 {
 	static const char sql[] =
 		"UPDATE roster SET removed_at = $2 WHERE id = $1 AND removed_at = 0";
-	return pg_write(c, sql, "no such roster entry", NULL, PG_VALS(pg_int(id), pg_int(at)), err);
+	return pg_write(c, sql, "no such roster entry", NULL, SQ_VALS(sq_int(id), sq_int(at)), err);
 }
 
 enum sh_code pg_roster_at(struct store_conn *c, int64_t agency_id, const char *area, int64_t t,
@@ -100,7 +100,7 @@ enum sh_code pg_roster_at(struct store_conn *c, int64_t agency_id, const char *a
 		" ORDER BY r.area = '*', r.starts_at DESC, r.id DESC LIMIT 1";
 	struct pconn *pc = pconn_of(c);
 	PGresult *st = pg_exec(
-		pc, sql, PG_VALS(pg_int(agency_id), pg_text(area ? area : "*"), pg_int(t)), err);
+		pc, sql, SQ_VALS(sq_int(agency_id), sq_text(area ? area : "*"), sq_int(t)), err);
 
 	return pg_row(st, read_roster, a, out, sizeof(*out), NULL, err);
 }
@@ -121,7 +121,7 @@ enum sh_code pg_channels_get(struct store_conn *c, int64_t user_id, struct arena
 	static const char sql[] = "SELECT user_id, webhook_url, webhook_secret, email, updated_at"
 				  " FROM user_channels WHERE user_id = $1";
 
-	return pg_row(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(user_id)), err), read_channels, a,
+	return pg_row(pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(user_id)), err), read_channels, a,
 		      out, sizeof(*out), NULL, err);
 }
 
@@ -136,12 +136,12 @@ enum sh_code pg_channels_set(struct store_conn *c, const struct channel_rec *r,
 	static const char del[] = "DELETE FROM user_channels WHERE user_id = $1";
 
 	if (!r->webhook_url && !r->email)
-		return pg_write(c, del, NULL, NULL, PG_VALS(pg_int(r->user_id)), err);
+		return pg_write(c, del, NULL, NULL, SQ_VALS(sq_int(r->user_id)), err);
 	return pg_write(
 		c, put, NULL, NULL,
-		PG_VALS(pg_int(r->user_id), pg_text(r->webhook_url),
-			pg_blob(r->webhook_url ? r->webhook_secret : NULL, r->webhook_secret_len),
-			pg_text(r->email), pg_int(r->updated_at)),
+		SQ_VALS(sq_int(r->user_id), sq_text(r->webhook_url),
+			sq_blob(r->webhook_url ? r->webhook_secret : NULL, r->webhook_secret_len),
+			sq_text(r->email), sq_int(r->updated_at)),
 		err);
 }
 
@@ -178,10 +178,10 @@ enum sh_code pg_summons_insert(struct store_conn *c, struct summons_rec *r, bool
 		" ON CONFLICT(case_id, agency_id, step, episode) DO NOTHING RETURNING id";
 	enum sh_code rc =
 		pg_insert(c, sql, &r->id,
-			  PG_VALS(pg_text(r->case_id), pg_int(r->agency_id), pg_text(r->step),
-				  pg_text(r->step_title), pg_int(r->episode), pg_int(r->due_at),
-				  pg_id(r->roster_id), pg_int(r->stage), pg_text(r->role),
-				  pg_int(r->created_at), pg_int(r->stage_at)),
+			  SQ_VALS(sq_text(r->case_id), sq_int(r->agency_id), sq_text(r->step),
+				  sq_text(r->step_title), sq_int(r->episode), sq_int(r->due_at),
+				  sq_id(r->roster_id), sq_int(r->stage), sq_text(r->role),
+				  sq_int(r->created_at), sq_int(r->stage_at)),
 			  err);
 
 	*inserted = r->id != 0;
@@ -192,7 +192,7 @@ enum sh_code pg_summons_list(struct store_conn *c, const char *case_id, struct a
 			     struct summons_rec **out, size_t *n, struct sh_error *err)
 {
 	static const char sql[] = "SELECT " SUMMONS_COLS " WHERE s.case_id = $1 ORDER BY s.id";
-	return pg_rows(pg_exec(pconn_of(c), sql, PG_VALS(pg_text(case_id)), err), read_summons, a,
+	return pg_rows(pg_exec(pconn_of(c), sql, SQ_VALS(sq_text(case_id)), err), read_summons, a,
 		       out, n, sizeof(**out), err);
 }
 
@@ -207,7 +207,7 @@ enum sh_code pg_summons_open_for(struct store_conn *c, int64_t agency_id, struct
 		" AND EXISTS (SELECT 1 FROM case_steps k WHERE k.case_id = s.case_id"
 		" AND k.step = s.step AND k.episode = s.episode AND k.state = 'pending')"
 		" ORDER BY s.created_at, s.id LIMIT 500";
-	return pg_rows(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(agency_id)), err), read_summons, a,
+	return pg_rows(pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(agency_id)), err), read_summons, a,
 		       out, n, sizeof(**out), err);
 }
 
@@ -215,7 +215,7 @@ enum sh_code pg_summons_get(struct store_conn *c, int64_t id, struct arena *a,
 			    struct summons_rec *out, struct sh_error *err)
 {
 	static const char sql[] = "SELECT " SUMMONS_COLS " WHERE s.id = $1";
-	return pg_row(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(id)), err), read_summons, a, out,
+	return pg_row(pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(id)), err), read_summons, a, out,
 		      sizeof(*out), "no such summons", err);
 }
 
@@ -228,7 +228,7 @@ enum sh_code pg_summons_due(struct store_conn *c, int64_t before, int limit, str
 		" WHERE k.case_id = s.case_id AND k.step = s.step AND k.episode = s.episode"
 		" AND k.state = 'pending') ORDER BY s.stage_at, s.id LIMIT $2";
 	struct pconn *pc = pconn_of(c);
-	PGresult *st = pg_exec(pc, sql, PG_VALS(pg_int(before), pg_int(limit)), err);
+	PGresult *st = pg_exec(pc, sql, SQ_VALS(sq_int(before), sq_int(limit)), err);
 
 	return pg_rows(st, read_summons, a, out, n, sizeof(**out), err);
 }
@@ -244,7 +244,7 @@ enum sh_code pg_summons_advance(struct store_conn *c, int64_t id, int from, int 
 	int64_t changes;
 	enum sh_code rc = pg_write(
 		c, sql, NULL, &changes,
-		PG_VALS(pg_int(id), pg_int(from), pg_int(stage), pg_text(role), pg_int(at)), err);
+		SQ_VALS(sq_int(id), sq_int(from), sq_int(stage), sq_text(role), sq_int(at)), err);
 
 	*changed = changes > 0;
 	return rc;
@@ -257,7 +257,7 @@ enum sh_code pg_summons_ack(struct store_conn *c, int64_t id, int64_t at, int64_
 				  " WHERE id = $1 AND acked_at = 0";
 	int64_t changes;
 	enum sh_code rc = pg_write(c, sql, NULL, &changes,
-				   PG_VALS(pg_int(id), pg_int(at), pg_int(by), pg_text(how)), err);
+				   SQ_VALS(sq_int(id), sq_int(at), sq_int(by), sq_text(how)), err);
 
 	*changed = changes > 0;
 	return rc;
@@ -321,11 +321,11 @@ enum sh_code pg_outbox_insert(struct store_conn *c, struct outbox_rec *r, bool *
 		" RETURNING id";
 	enum sh_code rc = pg_insert(
 		c, sql, &r->id,
-		PG_VALS(pg_text(r->kind), pg_int(r->stage), pg_text(r->role), pg_text(r->case_id),
-			pg_text(r->step), pg_int(r->episode), pg_text(r->step_title),
-			pg_int(r->due_at), pg_text(r->area), pg_int(r->agency_id),
-			pg_id(r->summons_id), pg_int(r->user_id), pg_text(r->channel),
-			pg_text(r->target), pg_int(r->created_at), pg_int(r->next_attempt_at)),
+		SQ_VALS(sq_text(r->kind), sq_int(r->stage), sq_text(r->role), sq_text(r->case_id),
+			sq_text(r->step), sq_int(r->episode), sq_text(r->step_title),
+			sq_int(r->due_at), sq_text(r->area), sq_int(r->agency_id),
+			sq_id(r->summons_id), sq_int(r->user_id), sq_text(r->channel),
+			sq_text(r->target), sq_int(r->created_at), sq_int(r->next_attempt_at)),
 		err);
 
 	*inserted = r->id != 0;
@@ -336,7 +336,7 @@ enum sh_code pg_outbox_get(struct store_conn *c, int64_t id, struct arena *a,
 			   struct outbox_rec *out, struct sh_error *err)
 {
 	static const char sql[] = "SELECT " OUTBOX_COLS " WHERE o.id = $1";
-	return pg_row(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(id)), err), read_outbox, a, out,
+	return pg_row(pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(id)), err), read_outbox, a, out,
 		      sizeof(*out), "no such notification", err);
 }
 
@@ -351,7 +351,7 @@ enum sh_code pg_outbox_list(struct store_conn *c, const char *case_id, const cha
 		" WHERE ($1::text IS NULL OR o.status = $1) ORDER BY o.id DESC LIMIT $2";
 	struct pconn *pc = pconn_of(c);
 	PGresult *st = pg_exec(pc, case_id ? by_case : by_status,
-			       PG_VALS(pg_text(case_id ? case_id : status), pg_int(limit)), err);
+			       SQ_VALS(sq_text(case_id ? case_id : status), sq_int(limit)), err);
 
 	return pg_rows(st, read_outbox, a, out, n, sizeof(**out), err);
 }
@@ -387,7 +387,7 @@ enum sh_code pg_outbox_claim(struct store_conn *c, const char *worker, int64_t n
 		limit = 64;
 	if (pg_need_writer(c, err) ||
 	    !(res = pg_exec(pconn_of(c), claim,
-			    PG_VALS(pg_text(worker), pg_int(now), pg_int(until), pg_int(limit)),
+			    SQ_VALS(sq_text(worker), sq_int(now), sq_int(until), sq_int(limit)),
 			    err)))
 		return err->code;
 	rows = PQntuples(res);
@@ -411,9 +411,9 @@ enum sh_code pg_outbox_finish(struct store_conn *c, const struct outbox_rec *r, 
 		" WHERE id = $1 AND claimed_by = $2";
 
 	return pg_write(c, sql, NULL, NULL,
-			PG_VALS(pg_int(r->id), pg_text(worker), pg_text(r->status),
-				pg_int(r->attempts), pg_int(r->next_attempt_at), pg_int(r->sent_at),
-				pg_text(r->target ? r->target : ""), pg_text(r->last_error)),
+			SQ_VALS(sq_int(r->id), sq_text(worker), sq_text(r->status),
+				sq_int(r->attempts), sq_int(r->next_attempt_at), sq_int(r->sent_at),
+				sq_text(r->target ? r->target : ""), sq_text(r->last_error)),
 			err);
 }
 
@@ -422,7 +422,7 @@ enum sh_code pg_outbox_release(struct store_conn *c, const char *worker, struct 
 	static const char sql[] = "UPDATE outbox SET claimed_by = NULL, claimed_until = 0"
 				  " WHERE claimed_by = $1";
 
-	return pg_write(c, sql, NULL, NULL, PG_VALS(pg_text(worker)), err);
+	return pg_write(c, sql, NULL, NULL, SQ_VALS(sq_text(worker)), err);
 }
 
 enum sh_code pg_outbox_cancel(struct store_conn *c, int64_t summons_id, struct sh_error *err)
@@ -430,7 +430,7 @@ enum sh_code pg_outbox_cancel(struct store_conn *c, int64_t summons_id, struct s
 	static const char sql[] = "UPDATE outbox SET status = 'cancelled'"
 				  " WHERE summons_id = $1 AND status = 'pending'";
 
-	return pg_write(c, sql, NULL, NULL, PG_VALS(pg_int(summons_id)), err);
+	return pg_write(c, sql, NULL, NULL, SQ_VALS(sq_int(summons_id)), err);
 }
 
 enum sh_code pg_outbox_ack(struct store_conn *c, int64_t id, int64_t at, int64_t by,
@@ -439,7 +439,7 @@ enum sh_code pg_outbox_ack(struct store_conn *c, int64_t id, int64_t at, int64_t
 	static const char sql[] = "UPDATE outbox SET acked_at = $2, acked_by = $3"
 				  " WHERE id = $1 AND acked_at = 0";
 
-	return pg_write(c, sql, NULL, NULL, PG_VALS(pg_int(id), pg_int(at), pg_int(by)), err);
+	return pg_write(c, sql, NULL, NULL, SQ_VALS(sq_int(id), sq_int(at), sq_int(by)), err);
 }
 
 /* ---- step alerts ---- */
@@ -481,7 +481,7 @@ enum sh_code pg_step_alert_candidates(struct store_conn *c, int64_t now, int per
 		"  AND x.kind = CASE WHEN k.due_at < $1 THEN 'overdue' ELSE 'due_soon' END)"
 		" ORDER BY k.due_at LIMIT $3";
 	struct pconn *pc = pconn_of(c);
-	PGresult *st = pg_exec(pc, sql, PG_VALS(pg_int(now), pg_int(percent), pg_int(limit)), err);
+	PGresult *st = pg_exec(pc, sql, SQ_VALS(sq_int(now), sq_int(percent), sq_int(limit)), err);
 
 	return pg_rows(st, map_step_alert_candidates, a, out, n, sizeof(**out), err);
 }
@@ -497,8 +497,8 @@ enum sh_code pg_step_alert_mark(struct store_conn *c, const char *case_id, const
 		" ON CONFLICT(case_id, step, episode, kind) DO NOTHING";
 	int64_t changes;
 	enum sh_code rc = pg_write(c, sql, NULL, &changes,
-				   PG_VALS(pg_text(case_id), pg_text(step), pg_int(episode),
-					   pg_text(kind), pg_int(at), pg_text(outcome)),
+				   SQ_VALS(sq_text(case_id), sq_text(step), sq_int(episode),
+					   sq_text(kind), sq_int(at), sq_text(outcome)),
 				   err);
 
 	*inserted = changes > 0;

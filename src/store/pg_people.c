@@ -18,7 +18,7 @@ static enum sh_code read_areas(struct pconn *pc, int64_t agency_id, struct arena
 	char **rows;
 	const char **arr;
 	size_t n;
-	enum sh_code rc = pg_rows(pg_exec(pc, sql, PG_VALS(pg_int(agency_id)), err), map_area, a,
+	enum sh_code rc = pg_rows(pg_exec(pc, sql, SQ_VALS(sq_int(agency_id)), err), map_area, a,
 				  &rows, &n, sizeof(*rows), err);
 
 	if (rc)
@@ -41,7 +41,7 @@ static enum sh_code add_areas(struct store_conn *c, const struct agency_rec *r,
 	enum sh_code rc = SH_OK;
 
 	for (const char **ar = r->areas; !rc && ar && *ar; ar++)
-		rc = pg_write(c, sql, NULL, NULL, PG_VALS(pg_int(r->id), pg_text(*ar)), err);
+		rc = pg_write(c, sql, NULL, NULL, SQ_VALS(sq_int(r->id), sq_text(*ar)), err);
 	return rc;
 }
 
@@ -52,8 +52,8 @@ enum sh_code pg_agency_insert(struct store_conn *c, struct agency_rec *r, struct
 		" VALUES ($1, $2, $3, $4, $5) RETURNING id";
 	enum sh_code rc =
 		pg_insert(c, sql, &r->id,
-			  PG_VALS(pg_text(r->name), pg_text(r->kind), pg_text(r->home_area),
-				  pg_int(r->disabled), pg_int(r->created_at)),
+			  SQ_VALS(sq_text(r->name), sq_text(r->kind), sq_text(r->home_area),
+				  sq_int(r->disabled), sq_int(r->created_at)),
 			  err);
 
 	if (rc == SH_ECONFLICT)
@@ -79,8 +79,8 @@ enum sh_code pg_agency_get(struct store_conn *c, int64_t id, const char *name, s
 	static const char by_name[] =
 		"SELECT " AGENCY_COLS " FROM agencies WHERE lower(name) = lower($1)";
 	struct pconn *pc = pconn_of(c);
-	PGresult *res = name ? pg_exec(pc, by_name, PG_VALS(pg_text(name)), err)
-			     : pg_exec(pc, by_id, PG_VALS(pg_int(id)), err);
+	PGresult *res = name ? pg_exec(pc, by_name, SQ_VALS(sq_text(name)), err)
+			     : pg_exec(pc, by_id, SQ_VALS(sq_int(id)), err);
 	enum sh_code rc = pg_row(res, map_agency, a, out, sizeof(*out), "no such agency", err);
 
 	return rc ? rc : read_areas(pc, out->id, a, &out->areas, err);
@@ -103,7 +103,7 @@ enum sh_code pg_agency_list(struct store_conn *c, struct arena *a, struct agency
 static enum sh_code exec_id_flag(struct store_conn *c, const char *sql, int64_t id, int64_t v,
 				 const char *missing, struct sh_error *err)
 {
-	return pg_write(c, sql, missing, NULL, PG_VALS(pg_int(id), pg_int(v)), err);
+	return pg_write(c, sql, missing, NULL, SQ_VALS(sq_int(id), sq_int(v)), err);
 }
 
 enum sh_code pg_agency_set_disabled(struct store_conn *c, int64_t id, bool disabled,
@@ -165,7 +165,7 @@ static enum sh_code sso_conflict(struct store_conn *c, const char *sso_id, struc
 	int64_t taken = 0;
 
 	if (sso_id)
-		pg_value(pg_exec(pconn_of(c), sql, PG_VALS(pg_text(sso_id)), &ignored), &taken,
+		pg_value(pg_exec(pconn_of(c), sql, SQ_VALS(sq_text(sso_id)), &ignored), &taken,
 			 &ignored);
 	sh_error_init(err);
 	if (taken)
@@ -182,9 +182,9 @@ enum sh_code pg_user_insert(struct store_conn *c, struct user_rec *r, struct sh_
 		" $8, $8, $9) RETURNING id";
 	enum sh_code rc = pg_insert(
 		c, sql, &r->id,
-		PG_VALS(pg_int(r->agency_id), pg_text(r->username), pg_text(r->display_name),
-			pg_text(r->contact), pg_text(r->role), pg_text(r->password_hash),
-			pg_int(r->disabled), pg_int(r->created_at), pg_text(r->sso_id)),
+		SQ_VALS(sq_int(r->agency_id), sq_text(r->username), sq_text(r->display_name),
+			sq_text(r->contact), sq_text(r->role), sq_text(r->password_hash),
+			sq_int(r->disabled), sq_int(r->created_at), sq_text(r->sso_id)),
 		err);
 
 	return rc == SH_ECONFLICT ? sso_conflict(c, r->sso_id, err) : rc;
@@ -200,8 +200,8 @@ enum sh_code pg_user_get(struct store_conn *c, int64_t id, const char *username,
 		"SELECT " USER_COLS " FROM users u JOIN agencies a ON a.id = u.agency_id"
 		" WHERE lower(u.username) = lower($1)";
 	struct pconn *pc = pconn_of(c);
-	PGresult *res = username ? pg_exec(pc, by_name, PG_VALS(pg_text(username)), err)
-				 : pg_exec(pc, by_id, PG_VALS(pg_int(id)), err);
+	PGresult *res = username ? pg_exec(pc, by_name, SQ_VALS(sq_text(username)), err)
+				 : pg_exec(pc, by_id, SQ_VALS(sq_int(id)), err);
 
 	return pg_row(res, map_user, a, out, sizeof(*out), "no such user", err);
 }
@@ -213,7 +213,7 @@ enum sh_code pg_user_list(struct store_conn *c, int64_t agency_id, struct arena 
 				  " ON a.id = u.agency_id WHERE $1::bigint = 0 OR u.agency_id = $1"
 				  " ORDER BY lower(u.username), u.id";
 
-	return pg_rows(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(agency_id)), err), map_user, a, out,
+	return pg_rows(pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(agency_id)), err), map_user, a, out,
 		       n, sizeof(**out), err);
 }
 
@@ -259,7 +259,7 @@ enum sh_code pg_user_set_password(struct store_conn *c, int64_t id, const char *
 	static const char sql[] = "UPDATE users SET password_hash = $2, failed_logins = 0,"
 				  " locked_until = 0 WHERE id = $1";
 	enum sh_code rc =
-		pg_write(c, sql, "no such user", NULL, PG_VALS(pg_int(id), pg_text(hash)), err);
+		pg_write(c, sql, "no such user", NULL, SQ_VALS(sq_int(id), sq_text(hash)), err);
 
 	return rc ? rc : revoke_user_access(c, id, now, err);
 }
@@ -271,10 +271,10 @@ enum sh_code pg_session_insert(struct store_conn *c, const struct session_rec *r
 				  " last_seen, stage, method) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 	return pg_write(c, sql, NULL, NULL,
-			PG_VALS(pg_text(r->id_hash), pg_int(r->user_id), pg_text(r->csrf_token),
-				pg_int(r->created_at), pg_int(r->last_seen),
-				pg_text(r->stage ? r->stage : "full"),
-				pg_text(r->method ? r->method : "password")),
+			SQ_VALS(sq_text(r->id_hash), sq_int(r->user_id), sq_text(r->csrf_token),
+				sq_int(r->created_at), sq_int(r->last_seen),
+				sq_text(r->stage ? r->stage : "full"),
+				sq_text(r->method ? r->method : "password")),
 			err);
 }
 
@@ -307,7 +307,7 @@ enum sh_code pg_session_get(struct store_conn *c, const char *id_hash, struct ar
 	struct pconn *pc = pconn_of(c);
 	struct session_with_user both;
 	enum sh_code rc =
-		pg_row(pg_exec(pc, sql, PG_VALS(pg_text(id_hash)), err), map_session_with_user, a,
+		pg_row(pg_exec(pc, sql, SQ_VALS(sq_text(id_hash)), err), map_session_with_user, a,
 		       &both, sizeof(both), N_("no such session"), err);
 
 	*out = both.s;
@@ -320,14 +320,14 @@ enum sh_code pg_session_touch(struct store_conn *c, const char *id_hash, int64_t
 {
 	static const char sql[] = "UPDATE sessions SET last_seen = $2 WHERE id_hash = $1";
 
-	return pg_write(c, sql, NULL, NULL, PG_VALS(pg_text(id_hash), pg_int(now)), err);
+	return pg_write(c, sql, NULL, NULL, SQ_VALS(sq_text(id_hash), sq_int(now)), err);
 }
 
 enum sh_code pg_session_revoke(struct store_conn *c, const char *id_hash, struct sh_error *err)
 {
 	static const char sql[] = "UPDATE sessions SET revoked = 1 WHERE id_hash = $1";
 
-	return pg_write(c, sql, NULL, NULL, PG_VALS(pg_text(id_hash)), err);
+	return pg_write(c, sql, NULL, NULL, SQ_VALS(sq_text(id_hash)), err);
 }
 
 enum sh_code pg_token_insert(struct store_conn *c, struct token_rec *r, struct sh_error *err)
@@ -337,9 +337,9 @@ enum sh_code pg_token_insert(struct store_conn *c, struct token_rec *r, struct s
 		" scope, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
 	enum sh_code rc =
 		pg_insert(c, sql, &r->id,
-			  PG_VALS(pg_text(r->hash), pg_int(r->user_id), pg_text(r->label),
-				  pg_int(r->created_at), pg_int(r->expires_at),
-				  pg_text(r->scope ? r->scope : "write"), pg_int(r->created_by)),
+			  SQ_VALS(sq_text(r->hash), sq_int(r->user_id), sq_text(r->label),
+				  sq_int(r->created_at), sq_int(r->expires_at),
+				  sq_text(r->scope ? r->scope : "write"), sq_int(r->created_by)),
 			  err);
 
 	return rc;
@@ -374,7 +374,7 @@ enum sh_code pg_token_get(struct store_conn *c, const char *hash, struct arena *
 				  " WHERE t.hash = $1 AND t.revoked_at = 0";
 	struct pconn *pc = pconn_of(c);
 	struct token_with_user both;
-	enum sh_code rc = pg_row(pg_exec(pc, sql, PG_VALS(pg_text(hash)), err), map_token_with_user,
+	enum sh_code rc = pg_row(pg_exec(pc, sql, SQ_VALS(sq_text(hash)), err), map_token_with_user,
 				 a, &both, sizeof(both), "no such token", err);
 
 	*out = both.t;
@@ -400,7 +400,7 @@ enum sh_code pg_token_list(struct store_conn *c, int64_t user_id, struct arena *
 		" FROM tokens t JOIN users u ON u.id = t.user_id"
 		" LEFT JOIN users c ON c.id = t.created_by"
 		" WHERE $1::bigint = 0 OR t.user_id = $1 ORDER BY t.id DESC";
-	return pg_rows(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(user_id)), err), map_token_list, a,
+	return pg_rows(pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(user_id)), err), map_token_list, a,
 		       out, n, sizeof(**out), err);
 }
 
@@ -421,8 +421,8 @@ enum sh_code pg_notice_insert(struct store_conn *c, struct notice_rec *r, struct
 		" created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
 	enum sh_code rc =
 		pg_insert(c, sql, &r->id,
-			  PG_VALS(pg_int(r->agency_id), pg_text(r->kind), pg_int(r->subject_id),
-				  pg_int(r->actor_id), pg_text(r->detail), pg_int(r->created_at)),
+			  SQ_VALS(sq_int(r->agency_id), sq_text(r->kind), sq_int(r->subject_id),
+				  sq_int(r->actor_id), sq_text(r->detail), sq_int(r->created_at)),
 			  err);
 
 	return rc;
@@ -449,7 +449,7 @@ enum sh_code pg_notice_list(struct store_conn *c, int64_t agency_id, int64_t sub
 		" ORDER BY n.id DESC LIMIT $3";
 	struct pconn *pc = pconn_of(c);
 	PGresult *res = pg_exec(pc, sql,
-				PG_VALS(pg_int(agency_id), pg_int(subject_id), pg_int(limit)), err);
+				SQ_VALS(sq_int(agency_id), sq_int(subject_id), sq_int(limit)), err);
 
 	return pg_rows(res, map_notice_list, a, out, n, sizeof(**out), err);
 }
@@ -466,8 +466,8 @@ enum sh_code pg_user_update(struct store_conn *c, const struct user_rec *r, stru
 				  " contact = $5 WHERE id = $1";
 
 	return pg_write(c, sql, "no such user", NULL,
-			PG_VALS(pg_int(r->id), pg_int(r->agency_id), pg_text(r->role),
-				pg_text(r->display_name), pg_text(r->contact)),
+			SQ_VALS(sq_int(r->id), sq_int(r->agency_id), sq_text(r->role),
+				sq_text(r->display_name), sq_text(r->contact)),
 			err);
 }
 
@@ -478,12 +478,12 @@ enum sh_code pg_agency_update(struct store_conn *c, const struct agency_rec *r,
 	static const char clear[] = "DELETE FROM agency_areas WHERE agency_id = $1";
 	enum sh_code rc =
 		pg_write(c, sql, "no such agency", NULL,
-			 PG_VALS(pg_int(r->id), pg_text(r->name), pg_text(r->home_area)), err);
+			 SQ_VALS(sq_int(r->id), sq_text(r->name), sq_text(r->home_area)), err);
 
 	if (rc == SH_ECONFLICT)
 		return sh_error_field(err, SH_ECONFLICT, "name", "an agency with this name exists");
 	if (!rc)
-		rc = pg_write(c, clear, NULL, NULL, PG_VALS(pg_int(r->id)), err);
+		rc = pg_write(c, clear, NULL, NULL, SQ_VALS(sq_int(r->id)), err);
 	return rc ? rc : add_areas(c, r, err);
 }
 
@@ -495,7 +495,7 @@ enum sh_code pg_user_get_sso(struct store_conn *c, const char *sso_id, struct ar
 	static const char sql[] = "SELECT " USER_COLS " FROM users u JOIN agencies a"
 				  " ON a.id = u.agency_id WHERE lower(u.sso_id) = lower($1)";
 	struct pconn *pc = pconn_of(c);
-	PGresult *res = pg_exec(pc, sql, PG_VALS(pg_text(sso_id)), err);
+	PGresult *res = pg_exec(pc, sql, SQ_VALS(sq_text(sso_id)), err);
 
 	return pg_row(res, map_user, a, out, sizeof(*out), "no such user", err);
 }
@@ -505,7 +505,7 @@ enum sh_code pg_user_set_sso(struct store_conn *c, int64_t id, const char *sso_i
 {
 	static const char sql[] = "UPDATE users SET sso_id = $2 WHERE id = $1";
 	enum sh_code rc =
-		pg_write(c, sql, "no such user", NULL, PG_VALS(pg_int(id), pg_text(sso_id)), err);
+		pg_write(c, sql, "no such user", NULL, SQ_VALS(sq_int(id), sq_text(sso_id)), err);
 
 	return rc == SH_ECONFLICT ? sso_conflict(c, sso_id, err) : rc;
 }
@@ -524,7 +524,7 @@ enum sh_code pg_users_inactive(struct store_conn *c, int64_t before, struct aren
 		"SELECT " USER_COLS " FROM users u JOIN agencies a"
 		" ON a.id = u.agency_id WHERE u.disabled = 0 AND u.last_active_at < $1"
 		" ORDER BY u.id";
-	return pg_rows(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(before)), err), map_user, a, out, n,
+	return pg_rows(pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(before)), err), map_user, a, out, n,
 		       sizeof(**out), err);
 }
 
@@ -535,7 +535,7 @@ enum sh_code pg_user_totp_set(struct store_conn *c, int64_t id, const unsigned c
 				  " totp_last_step = 0 WHERE id = $1";
 	enum sh_code rc =
 		pg_write(c, sql, "no such user", NULL,
-			 PG_VALS(pg_int(id), pg_blob(sealed, len), pg_int(enrolled_at)), err);
+			 SQ_VALS(sq_int(id), sq_blob(sealed, len), sq_int(enrolled_at)), err);
 
 	return rc || sealed ? rc : exec_id_flag(c, codes_remove, id, 0, NULL, err);
 }
@@ -546,7 +546,7 @@ enum sh_code pg_user_totp_use(struct store_conn *c, int64_t id, int64_t step, bo
 	static const char sql[] = "UPDATE users SET totp_last_step = $2 WHERE id = $1"
 				  " AND totp_last_step < $2";
 	int64_t changes;
-	enum sh_code rc = pg_write(c, sql, NULL, &changes, PG_VALS(pg_int(id), pg_int(step)), err);
+	enum sh_code rc = pg_write(c, sql, NULL, &changes, SQ_VALS(sq_int(id), sq_int(step)), err);
 
 	*fresh = changes == 1;
 	return rc;
@@ -559,7 +559,7 @@ enum sh_code pg_recovery_codes_set(struct store_conn *c, int64_t user_id, const 
 	enum sh_code rc = exec_id_flag(c, codes_remove, user_id, 0, NULL, err);
 
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = pg_write(c, ins, NULL, NULL, PG_VALS(pg_int(user_id), pg_text(hashes[i])),
+		rc = pg_write(c, ins, NULL, NULL, SQ_VALS(sq_int(user_id), sq_text(hashes[i])),
 			      err);
 	return rc;
 }
@@ -572,7 +572,7 @@ enum sh_code pg_recovery_code_use(struct store_conn *c, int64_t user_id, const c
 				  " AND hash = $2 AND used_at = 0 LIMIT 1)";
 	int64_t changes;
 	enum sh_code rc = pg_write(c, sql, NULL, &changes,
-				   PG_VALS(pg_int(user_id), pg_text(hash), pg_int(at)), err);
+				   SQ_VALS(sq_int(user_id), sq_text(hash), sq_int(at)), err);
 
 	*used = changes == 1;
 	return rc;
@@ -585,7 +585,7 @@ enum sh_code pg_recovery_codes_left(struct store_conn *c, int64_t user_id, int *
 				  " AND used_at = 0";
 	struct pconn *pc = pconn_of(c);
 	int64_t v;
-	enum sh_code rc = pg_value(pg_exec(pc, sql, PG_VALS(pg_int(user_id)), err), &v, err);
+	enum sh_code rc = pg_value(pg_exec(pc, sql, SQ_VALS(sq_int(user_id)), err), &v, err);
 
 	*n = (int)v;
 	return rc;
@@ -606,13 +606,13 @@ enum sh_code pg_oidc_request_put(struct store_conn *c, const struct oidc_request
 	static const char sql[] =
 		"INSERT INTO oidc_requests(state_hash, binding_hash, nonce,"
 		" verifier, return_to, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
-	enum sh_code rc = pg_write(c, drop, NULL, NULL, PG_VALS(pg_int(stale)), err);
+	enum sh_code rc = pg_write(c, drop, NULL, NULL, SQ_VALS(sq_int(stale)), err);
 
 	return rc ? rc
 		  : pg_write(c, sql, NULL, NULL,
-			     PG_VALS(pg_text(r->state_hash), pg_text(r->binding_hash),
-				     pg_text(r->nonce), pg_text(r->verifier), pg_text(r->return_to),
-				     pg_int(r->created_at)),
+			     SQ_VALS(sq_text(r->state_hash), sq_text(r->binding_hash),
+				     sq_text(r->nonce), sq_text(r->verifier), sq_text(r->return_to),
+				     sq_int(r->created_at)),
 			     err);
 }
 
@@ -633,7 +633,7 @@ enum sh_code pg_oidc_request_take(struct store_conn *c, const char *state_hash, 
 	memset(out, 0, sizeof(*out));
 	if (pg_need_writer(c, err))
 		return err->code;
-	return pg_row(pg_exec(pconn_of(c), sql, PG_VALS(pg_text(state_hash)), err), map_oidc, a,
+	return pg_row(pg_exec(pconn_of(c), sql, SQ_VALS(sq_text(state_hash)), err), map_oidc, a,
 		      out, sizeof(*out), "no such sign-in", err);
 }
 
@@ -648,7 +648,7 @@ enum sh_code pg_calendar_feed_put(struct store_conn *c, int64_t user_id, const c
 				  " created_at = excluded.created_at, used_at = 0";
 
 	return pg_write(c, sql, NULL, NULL,
-			PG_VALS(pg_int(user_id), pg_text(hash), pg_int(mine), pg_int(now)), err);
+			SQ_VALS(sq_int(user_id), sq_text(hash), sq_int(mine), sq_int(now)), err);
 }
 
 struct feed_with_user {
@@ -677,7 +677,7 @@ enum sh_code pg_calendar_feed_get(struct store_conn *c, int64_t user_id,
 	static const char sql[] = "SELECT user_id, mine, created_at, used_at FROM calendar_feeds"
 				  " WHERE user_id = $1";
 	struct feed_with_user r;
-	enum sh_code rc = pg_row(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(user_id)), err),
+	enum sh_code rc = pg_row(pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(user_id)), err),
 				 read_feed, NULL, &r, sizeof(r), NULL, err);
 
 	*out = r.f;
@@ -693,7 +693,7 @@ enum sh_code pg_calendar_feed_find(struct store_conn *c, const char *hash, struc
 				  " JOIN agencies a ON a.id = u.agency_id WHERE f.hash = $1";
 	struct pconn *pc = pconn_of(c);
 	struct feed_with_user r;
-	enum sh_code rc = pg_row(pg_exec(pc, sql, PG_VALS(pg_text(hash)), err), read_feed, a, &r,
+	enum sh_code rc = pg_row(pg_exec(pc, sql, SQ_VALS(sq_text(hash)), err), read_feed, a, &r,
 				 sizeof(r), "no such calendar", err);
 
 	*out = r.f;

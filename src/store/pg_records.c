@@ -9,7 +9,7 @@ enum sh_code pg_setting_get(struct store_conn *c, const char *key, struct arena 
 {
 	static const char sql[] = "SELECT value FROM settings WHERE key = $1";
 
-	return pg_text_value(pg_exec(pconn_of(c), sql, PG_VALS(pg_text(key)), err), a, out, err);
+	return pg_text_value(pg_exec(pconn_of(c), sql, SQ_VALS(sq_text(key)), err), a, out, err);
 }
 
 enum sh_code pg_setting_set(struct store_conn *c, const char *key, const char *value,
@@ -18,7 +18,7 @@ enum sh_code pg_setting_set(struct store_conn *c, const char *key, const char *v
 	static const char sql[] = "INSERT INTO settings(key, value) VALUES ($1, $2)"
 				  " ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 
-	return pg_write(c, sql, NULL, NULL, PG_VALS(pg_text(key), pg_text(value)), err);
+	return pg_write(c, sql, NULL, NULL, SQ_VALS(sq_text(key), sq_text(value)), err);
 }
 
 /*
@@ -55,14 +55,14 @@ enum sh_code pg_audit_append(struct store_conn *c, struct audit_entry *e, struct
 	PQclear(res);
 	audit_chain_mac(s->audit_key, e->prev_hash, e, e->hash);
 	if ((rc = pg_write(c, ins, NULL, NULL,
-			   PG_VALS(pg_int(e->seq), pg_int(e->at), pg_int(e->user_id),
-				   pg_int(e->agency_id), pg_text(e->action), pg_text(e->case_id),
-				   pg_text(e->section), pg_text(e->outcome), pg_text(e->detail),
-				   pg_text(e->prev_hash), pg_text(e->hash), pg_int(e->token_id),
-				   pg_id(e->ref_event), pg_text(e->ref_mac)),
+			   SQ_VALS(sq_int(e->seq), sq_int(e->at), sq_int(e->user_id),
+				   sq_int(e->agency_id), sq_text(e->action), sq_text(e->case_id),
+				   sq_text(e->section), sq_text(e->outcome), sq_text(e->detail),
+				   sq_text(e->prev_hash), sq_text(e->hash), sq_int(e->token_id),
+				   sq_id(e->ref_event), sq_text(e->ref_mac)),
 			   err)))
 		return rc;
-	return pg_write(c, move, NULL, NULL, PG_VALS(pg_int(e->seq), pg_text(e->hash)), err);
+	return pg_write(c, move, NULL, NULL, SQ_VALS(sq_int(e->seq), sq_text(e->hash)), err);
 }
 
 /* One audit row (the columns of pg_audit_scan's query) into e. */
@@ -98,7 +98,7 @@ enum sh_code pg_audit_scan(struct store_conn *c, int (*fn)(const struct audit_en
 	int64_t after = 0;
 
 	for (;;) {
-		PGresult *res = pg_exec(pconn_of(c), sql, PG_VALS(pg_int(after)), err);
+		PGresult *res = pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(after)), err);
 		int rows, stop = 0;
 
 		if (!res)
@@ -176,7 +176,7 @@ enum sh_code pg_event_chain_scan(struct store_conn *c,
 	int64_t after = 0;
 
 	for (;;) {
-		PGresult *res = pg_exec(pconn_of(c), sql, PG_VALS(pg_int(after)), err);
+		PGresult *res = pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(after)), err);
 		int rows, stop = 0;
 
 		if (!res)
@@ -244,7 +244,7 @@ enum sh_code pg_event_reanchor(struct store_conn *c, int64_t event_id, int64_t a
 	static const char sql[] = "SELECT " EVENT_CHAIN_COLS " WHERE e.id = $1";
 	struct arena a = ARENA_INIT;
 	struct event_chain_rec r;
-	PGresult *res = pg_exec(pconn_of(c), sql, PG_VALS(pg_int(event_id)), err);
+	PGresult *res = pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(event_id)), err);
 	enum sh_code rc;
 
 	if (!res)
@@ -298,12 +298,12 @@ enum sh_code pg_idem_get(struct store_conn *c, int64_t user_id, const char *key,
 	*event_id = 0;
 	if (c->writable) {
 		PGresult *res =
-			pg_exec(pconn_of(c), lock, PG_VALS(pg_int(user_id), pg_text(key)), err);
+			pg_exec(pconn_of(c), lock, SQ_VALS(sq_int(user_id), sq_text(key)), err);
 		if (!res)
 			return err->code;
 		PQclear(res);
 	}
-	rc = pg_row(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(user_id), pg_text(key)), err),
+	rc = pg_row(pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(user_id), sq_text(key)), err),
 		    map_idem, a, &r, sizeof(r), NULL, err);
 
 	*request_hash = r.request_hash;
@@ -321,8 +321,8 @@ enum sh_code pg_idem_put(struct store_conn *c, int64_t user_id, const char *key,
 				  " event_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
 
 	return pg_write(c, sql, NULL, NULL,
-			PG_VALS(pg_int(user_id), pg_text(key), pg_text(request_hash),
-				pg_text(case_id), pg_id(event_id), pg_int(at)),
+			SQ_VALS(sq_int(user_id), sq_text(key), sq_text(request_hash),
+				sq_text(case_id), sq_id(event_id), sq_int(at)),
 			err);
 }
 
@@ -338,15 +338,15 @@ enum sh_code pg_protocol_put(struct store_conn *c, struct protocol_rec *r, struc
 	bool same;
 
 	if (pg_need_writer(c, err) ||
-	    !(res = pg_exec(pconn_of(c), find, PG_VALS(pg_text(r->name), pg_text(r->version)),
+	    !(res = pg_exec(pconn_of(c), find, SQ_VALS(sq_text(r->name), sq_text(r->version)),
 			    err)))
 		return err->code;
 	if (PQntuples(res) == 0) {
 		PQclear(res);
 		return pg_insert(c, ins, &r->id,
-				 PG_VALS(pg_text(r->name), pg_text(r->version),
-					 pg_text(r->effective), pg_text(r->text), pg_text(r->sha),
-					 pg_int(r->loaded_at)),
+				 SQ_VALS(sq_text(r->name), sq_text(r->version),
+					 sq_text(r->effective), sq_text(r->text), sq_text(r->sha),
+					 sq_int(r->loaded_at)),
 				 err);
 	}
 	r->id = pg_col_int(res, 0, 0);
@@ -389,7 +389,7 @@ enum sh_code pg_derived_put(struct store_conn *c, const char *case_id, const cha
 		" steps = excluded.steps";
 
 	return pg_write(c, sql, NULL, NULL,
-			PG_VALS(pg_text(case_id), pg_text(stamp), pg_text(steps)), err);
+			SQ_VALS(sq_text(case_id), sq_text(stamp), sq_text(steps)), err);
 }
 
 struct derived {
@@ -409,7 +409,7 @@ enum sh_code pg_derived_get(struct store_conn *c, const char *case_id, struct ar
 {
 	static const char sql[] = "SELECT stamp, steps FROM case_derived WHERE case_id = $1";
 	struct derived d;
-	enum sh_code rc = pg_row(pg_exec(pconn_of(c), sql, PG_VALS(pg_text(case_id)), err),
+	enum sh_code rc = pg_row(pg_exec(pconn_of(c), sql, SQ_VALS(sq_text(case_id)), err),
 				 map_derived, a, &d, sizeof(d), NULL, err);
 
 	*stamp = d.stamp;

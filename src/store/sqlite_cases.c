@@ -980,6 +980,7 @@ enum sh_code sqlite_case_records(struct store_conn *c, const char *id, int64_t a
 	bool row;
 	enum sh_code rc;
 
+	memset(out, 0, sizeof(*out));
 	if (!st)
 		return err->code;
 	sq_bind_text(st, 1, id);
