@@ -337,14 +337,18 @@ void pg_map(const PGresult *res, int r, int first, struct arena *a, void *rec,
 	}
 }
 
-/* Row r into rec: by map, or by q's columns when map is NULL. */
+/* Row r into rec: by map, or by q's columns when map is NULL (store/query.h). */
 static void map_row(const PGresult *res, int r, pg_map_fn *map, const struct sq_query *q,
 		    struct arena *a, void *rec)
 {
 	if (map)
 		map(res, r, a, rec);
-	else
+	else {
 		pg_map(res, r, 0, a, rec, q->cols, q->ncols);
+		if (q->then)
+			pg_map(res, r, (int)q->ncols, a, (char *)rec + q->then_off, q->then,
+			       q->nthen);
+	}
 }
 
 static enum sh_code row_of(PGresult *res, pg_map_fn *map, const struct sq_query *q, struct arena *a,

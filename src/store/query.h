@@ -57,16 +57,30 @@ struct sq_done {
 
 /*
  * A read as data: the SQL, and each column it selects read in order into the field of a
- * record of `size` bytes that cols names (store/colmap.h). Written with SQ_REC defined as
- * the record's type: SQ_QUERY(sql, cols).
+ * record of `size` bytes that cols names (store/colmap.h); when `then` is set, the
+ * columns after those are read into the record at then_off (a pair: a session and its
+ * user). Written with SQ_REC defined as the record's type: SQ_QUERY(sql, cols), or
+ * SQ_QUERY_PAIR for a pair.
  */
 struct sq_query {
 	const char *sql;
 	const struct sq_col *cols;
 	size_t ncols;
 	size_t size;
+	const struct sq_col *then;
+	size_t nthen, then_off;
 };
-#define SQ_QUERY(text, columns) { text, columns, ARRAY_SIZE(columns), sizeof(SQ_REC) }
+#define SQ_QUERY(text, columns)                                                \
+	{                                                                      \
+		text, columns, ARRAY_SIZE(columns), sizeof(SQ_REC), NULL, 0, 0 \
+	}
+/* SQ_REC is a pair of records: the first member read from columns, the member `second`
+ * from second_cols after them */
+#define SQ_QUERY_PAIR(text, columns, second, second_cols)                        \
+	{                                                                        \
+		text, columns, ARRAY_SIZE(columns), sizeof(SQ_REC), second_cols, \
+			ARRAY_SIZE(second_cols), offsetof(SQ_REC, second)        \
+	}
 
 /*
  * The shapes, on the backend the connection belongs to:
@@ -78,9 +92,9 @@ struct sq_query {
  * sql_insert: sql_write of an INSERT ... RETURNING id: *id the row made (0 when none was).
  * A count of values that is not the statement's parameters is SH_EINTERNAL.
  */
-static inline enum sh_code sql_rows(struct store_conn *c, const struct sq_query *q,
-				    struct arena *a, void *out, size_t *n, const struct sq_val *v,
-				    size_t nv, struct sh_error *err)
+static inline enum sh_code sql_rows(struct store_conn *c, const struct sq_query *q, struct arena *a,
+				    void *out, size_t *n, const struct sq_val *v, size_t nv,
+				    struct sh_error *err)
 {
 	return c->store->ops->q_rows(c, q, a, out, n, v, nv, err);
 }

@@ -34,8 +34,8 @@ enum sh_code sql_prosecution_insert(struct store_conn *c, struct prosecution_rec
 			   N_("your agency already has a prosecution with this number"), err);
 }
 
-#define PROSECUTION_COLS                                                                   \
-	"SELECT id, agency_id, court_case_number, court, charges, filed_at, outcome,"      \
+#define PROSECUTION_COLS                                                              \
+	"SELECT id, agency_id, court_case_number, court, charges, filed_at, outcome," \
 	" outcome_at, created_at, created_by FROM prosecutions"
 
 #define SQ_REC struct prosecution_rec
@@ -114,8 +114,8 @@ enum sh_code sql_hearing_insert(struct store_conn *c, struct hearing_rec *r, str
 }
 
 #define SQ_REC struct hearing_rec
-static const struct sq_col hearing_cols[] = { SQ_C(id), SQ_C(prosecution_id), SQ_C(kind),
-					      SQ_C(at), SQ_C(created_at) };
+static const struct sq_col hearing_cols[] = { SQ_C(id), SQ_C(prosecution_id), SQ_C(kind), SQ_C(at),
+					      SQ_C(created_at) };
 static const struct sq_query hearings_of_prosecution =
 	SQ_QUERY("SELECT id, prosecution_id, kind, at, created_at FROM hearings"
 		 " WHERE prosecution_id = ?1 ORDER BY at, id",

@@ -245,14 +245,17 @@ void sq_map(sqlite3_stmt *st, int first, struct arena *a, void *rec, const struc
 	}
 }
 
-/* One row into rec: by map, or by q's columns when map is NULL. */
+/* One row into rec: by map, or by q's columns when map is NULL (store/query.h). */
 static void map_row(sqlite3_stmt *st, sq_map_fn *map, const struct sq_query *q, struct arena *a,
 		    void *rec)
 {
 	if (map)
 		map(st, a, rec);
-	else
+	else {
 		sq_map(st, 0, a, rec, q->cols, q->ncols);
+		if (q->then)
+			sq_map(st, (int)q->ncols, a, (char *)rec + q->then_off, q->then, q->nthen);
+	}
 }
 
 static enum sh_code row_of(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map,
