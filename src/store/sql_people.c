@@ -231,8 +231,9 @@ enum sh_code sql_token_revoke(struct store_conn *c, int64_t id, int64_t at, stru
 
 enum sh_code sql_notice_insert(struct store_conn *c, struct notice_rec *r, struct sh_error *err)
 {
-	static const char sql[] = "INSERT INTO notices(agency_id, kind, subject_id, actor_id,"
-				  " detail, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id";
+	static const char sql[] =
+		"INSERT INTO notices(agency_id, kind, subject_id, actor_id,"
+		" detail, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id";
 
 	return sql_insert(c, sql, &r->id,
 			  SQ_VALS(sq_int(r->agency_id), sq_text(r->kind), sq_int(r->subject_id),
@@ -328,8 +329,7 @@ enum sh_code sql_oidc_request_take(struct store_conn *c, const char *state_hash,
 	if (!c->writable)
 		return sh_error_set(err, SH_EINTERNAL,
 				    "a write was attempted on a read connection");
-	return sql_row(c, &oidc_take, "no such sign-in", a, out, SQ_VALS(sq_text(state_hash)),
-		       err);
+	return sql_row(c, &oidc_take, "no such sign-in", a, out, SQ_VALS(sq_text(state_hash)), err);
 }
 
 /* ---- calendar feeds (store/records_agenda.h) ---- */
@@ -359,11 +359,11 @@ static const struct sq_query feed_of_user =
 		 feed_cols);
 #undef SQ_REC
 #define SQ_REC struct feed_with_user
-static const struct sq_query feed_by_hash = SQ_QUERY_PAIR(
-	"SELECT f.user_id, f.mine, f.created_at, f.used_at, " USER_COLS
-	" FROM calendar_feeds f JOIN users u ON u.id = f.user_id"
-	" JOIN agencies a ON a.id = u.agency_id WHERE f.hash = ?1",
-	feed_cols, u, user_cols);
+static const struct sq_query feed_by_hash =
+	SQ_QUERY_PAIR("SELECT f.user_id, f.mine, f.created_at, f.used_at, " USER_COLS
+		      " FROM calendar_feeds f JOIN users u ON u.id = f.user_id"
+		      " JOIN agencies a ON a.id = u.agency_id WHERE f.hash = ?1",
+		      feed_cols, u, user_cols);
 #undef SQ_REC
 
 enum sh_code sql_calendar_feed_find(struct store_conn *c, const char *hash, struct arena *a,
