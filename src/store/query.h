@@ -119,5 +119,24 @@ static inline enum sh_code sql_insert(struct store_conn *c, const char *sql, int
 	*id = done.rowid;
 	return rc;
 }
+/* The first column of the first row as an integer into *out, or as text copied into a
+ * (*out 0 or NULL without a row or for NULL). */
+static inline enum sh_code sql_value(struct store_conn *c, const char *sql, int64_t *out,
+				     const struct sq_val *v, size_t nv, struct sh_error *err)
+{
+	static const struct sq_col col[] = { { SQF_I64, 0, 0 } };
+	const struct sq_query q = { sql, col, 1, sizeof(*out), NULL, 0, 0 };
+
+	return sql_row(c, &q, NULL, NULL, out, v, nv, err);
+}
+static inline enum sh_code sql_text_value(struct store_conn *c, const char *sql, struct arena *a,
+					  char **out, const struct sq_val *v, size_t nv,
+					  struct sh_error *err)
+{
+	static const struct sq_col col[] = { { SQF_TEXT, 0, 0 } };
+	const struct sq_query q = { sql, col, 1, sizeof(*out), NULL, 0, 0 };
+
+	return sql_row(c, &q, NULL, a, out, v, nv, err);
+}
 
 #endif

@@ -10,8 +10,8 @@
 /* ---- rosters ---- */
 
 #define SQ_REC struct roster_rec
-static const struct sq_query roster_by_id = SQ_QUERY("SELECT " ROSTER_COLS " WHERE r.id = ?1",
-						     roster_cols);
+static const struct sq_query roster_by_id =
+	SQ_QUERY("SELECT " ROSTER_COLS " WHERE r.id = ?1", roster_cols);
 static const struct sq_query roster_in_force = SQ_QUERY(
 	"SELECT " ROSTER_COLS " WHERE r.agency_id = ?1 AND r.removed_at = 0 AND r.starts_at <= ?3"
 	" AND r.ends_at > ?3 AND (r.area = ?2 OR r.area = '*')"
@@ -94,7 +94,7 @@ enum sh_code sql_channels_set(struct store_conn *c, const struct channel_rec *r,
 /* ---- summonses ---- */
 
 /* the step the summons is for is still pending (SQL) */
-#define STEP_PENDING                                                                       \
+#define STEP_PENDING                                                                          \
 	" EXISTS (SELECT 1 FROM case_steps k WHERE k.case_id = s.case_id AND k.step = s.step" \
 	" AND k.episode = s.episode AND k.state = 'pending')"
 
@@ -103,11 +103,11 @@ static const struct sq_query summons_by_id =
 	SQ_QUERY("SELECT " SUMMONS_COLS " WHERE s.id = ?1", summons_cols);
 static const struct sq_query summonses_of_case =
 	SQ_QUERY("SELECT " SUMMONS_COLS " WHERE s.case_id = ?1 ORDER BY s.id", summons_cols);
-static const struct sq_query summonses_due = SQ_QUERY(
-	"SELECT " SUMMONS_COLS " WHERE s.acked_at = 0 AND s.stage_at <= ?1"
-	" AND s.role <> 'supervisor' AND c.closed_at = 0 AND" STEP_PENDING
-	" ORDER BY s.stage_at, s.id LIMIT ?2",
-	summons_cols);
+static const struct sq_query summonses_due =
+	SQ_QUERY("SELECT " SUMMONS_COLS " WHERE s.acked_at = 0 AND s.stage_at <= ?1"
+		 " AND s.role <> 'supervisor' AND c.closed_at = 0 AND" STEP_PENDING
+		 " ORDER BY s.stage_at, s.id LIMIT ?2",
+		 summons_cols);
 static const struct sq_query summonses_open_for = SQ_QUERY(
 	"SELECT " SUMMONS_COLS " WHERE s.agency_id = ?1 AND s.acked_at = 0 AND c.closed_at = 0"
 	" AND EXISTS (SELECT 1 FROM case_agencies ca WHERE ca.case_id = s.case_id"
