@@ -4,31 +4,6 @@
 #include "lib/catalog.h"
 #include "store/pg_internal.h"
 
-enum sh_code pg_youth_find(struct store_conn *c, const char *blind_index, int64_t *id,
-			   struct sh_error *err)
-{
-	static const char sql[] = "SELECT id FROM youth WHERE blind_index = $1 ORDER BY id LIMIT 1";
-
-	return pg_value(pg_exec(pconn_of(c), sql, SQ_VALS(sq_text(blind_index)), err), id, err);
-}
-
-enum sh_code pg_youth_insert(struct store_conn *c, struct youth_rec *r, struct sh_error *err)
-{
-	static const char sql[] = "INSERT INTO youth(blind_index, identity, created_at)"
-				  " VALUES ($1, $2, $3) RETURNING id";
-	static const char key_sql[] = "INSERT INTO youth_keys(youth_id, wrapped) VALUES ($1, $2)";
-	enum sh_code rc =
-		pg_insert(c, sql, &r->id,
-			  SQ_VALS(sq_text(r->blind_index), sq_blob(r->identity, r->identity_len),
-				  sq_int(r->created_at)),
-			  err);
-
-	if (rc || !r->youth_key)
-		return rc;
-	return pg_write(c, key_sql, NULL, NULL,
-			SQ_VALS(sq_int(r->id), sq_blob(r->youth_key, r->youth_key_len)), err);
-}
-
 #define CASE_COLS                                                                                  \
 	"c.id, c.youth_id, c.recovery_no, c.identified_at, c.recorded_at, c.area, c.youth_status," \
 	" c.identified_by_agency, c.identified_by_user, c.protocol_id, c.age, c.age_estimated,"    \
@@ -64,26 +39,6 @@ static const struct sq_col case_youth_cols[] = { SQ_B(identity, identity_len),
 
 PG_MAPPER(read_case, case_cols)
 
-enum sh_code pg_case_insert(struct store_conn *c, const struct case_rec *r, struct sh_error *err)
-{
-	static const char sql[] =
-		"INSERT INTO cases(id, youth_id, recovery_no, identified_at, recorded_at, area,"
-		" youth_status, identified_by_agency, identified_by_user, protocol_id, age,"
-		" age_estimated, gender, race_ethnicity, last_assault_at, name_confidential, indicators)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
-
-	return pg_write(c, sql, NULL, NULL,
-			SQ_VALS(sq_text(r->id), sq_int(r->youth_id), sq_int(r->recovery_no),
-				sq_int(r->identified_at), sq_int(r->recorded_at), sq_text(r->area),
-				sq_text(r->youth_status), sq_int(r->identified_by_agency),
-				sq_int(r->identified_by_user), sq_int(r->protocol_id),
-				sq_int(r->age), sq_int(r->age_estimated), sq_text(r->gender),
-				sq_text(r->race_ethnicity), sq_int(r->last_assault_at),
-				sq_int(r->name_confidential),
-				sq_text(r->indicators ? r->indicators : "[]")),
-			err);
-}
-
 static void map_case_get(const PGresult *res, int r, struct arena *a, void *rec)
 {
 	PG_MAP(res, r, 0, a, rec, case_cols);
@@ -102,19 +57,6 @@ enum sh_code pg_case_get(struct store_conn *c, const char *id, struct arena *a,
 		      sizeof(*out), "no such case", err);
 }
 
-enum sh_code pg_youth_recoveries(struct store_conn *c, int64_t youth_id, int *max_recovery,
-				 struct sh_error *err)
-{
-	static const char sql[] =
-		"SELECT COALESCE(MAX(recovery_no), 0) FROM cases WHERE youth_id = $1";
-	int64_t v;
-	enum sh_code rc =
-		pg_value(pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(youth_id)), err), &v, err);
-
-	*max_recovery = (int)v;
-	return rc;
-}
-
 enum sh_code pg_case_siblings(struct store_conn *c, const struct case_rec *r, struct arena *a,
 			      struct case_rec **out, size_t *n, struct sh_error *err)
 {
@@ -123,16 +65,6 @@ enum sh_code pg_case_siblings(struct store_conn *c, const struct case_rec *r, st
 
 	return pg_rows(pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(r->youth_id), sq_text(r->id)), err),
 		       read_case, a, out, n, sizeof(**out), err);
-}
-
-enum sh_code pg_case_set_closed(struct store_conn *c, const char *id, int64_t closed_at,
-				const char *reason, struct sh_error *err)
-{
-	static const char sql[] =
-		"UPDATE cases SET closed_at = $2, close_reason = $3 WHERE id = $1";
-
-	return pg_write(c, sql, NULL, NULL,
-			SQ_VALS(sq_text(id), sq_int(closed_at), sq_text(reason)), err);
 }
 
 /*
@@ -261,18 +193,6 @@ enum sh_code pg_case_query(struct store_conn *c, const struct case_query *q, str
 	return SH_OK;
 }
 
-enum sh_code pg_case_agency_add(struct store_conn *c, const char *case_id, int64_t agency_id,
-				const char *reason, int64_t at, struct sh_error *err)
-{
-	static const char sql[] = "INSERT INTO case_agencies(case_id, agency_id, reason, joined_at)"
-				  " VALUES ($1, $2, $3, $4) ON CONFLICT(case_id, agency_id)"
-				  " DO UPDATE SET left_at = 0";
-
-	return pg_write(c, sql, NULL, NULL,
-			SQ_VALS(sq_text(case_id), sq_int(agency_id), sq_text(reason), sq_int(at)),
-			err);
-}
-
 #define SQ_REC struct case_agency_rec
 static const struct sq_col case_agency_cols[] = {
 	SQ_C(agency_id), SQ_C(name),	  SQ_C(kind),	     SQ_C(reason),	SQ_C(joined_at),
@@ -295,26 +215,6 @@ enum sh_code pg_case_agencies(struct store_conn *c, const char *case_id, struct 
 
 	return pg_rows(pg_exec(pconn_of(c), sql, SQ_VALS(sq_text(case_id)), err), map_case_agencies,
 		       a, out, n, sizeof(**out), err);
-}
-
-enum sh_code pg_case_agency_of(struct store_conn *c, const char *case_id, int64_t agency_id,
-			       bool *joined, int64_t *left_at, struct sh_error *err)
-{
-	static const char sql[] =
-		"SELECT left_at FROM case_agencies WHERE case_id = $1 AND agency_id = $2";
-	PGresult *res =
-		pg_exec(pconn_of(c), sql, SQ_VALS(sq_text(case_id), sq_int(agency_id)), err);
-
-	*joined = false;
-	*left_at = 0;
-	if (!res)
-		return err->code;
-	if (PQntuples(res) > 0) {
-		*joined = true;
-		*left_at = pg_col_int(res, 0, 0);
-	}
-	PQclear(res);
-	return SH_OK;
 }
 
 static void map_id(const PGresult *res, int r, struct arena *a, void *rec)
@@ -499,17 +399,6 @@ enum sh_code pg_steps_replace(struct store_conn *c, const char *case_id,
 out:
 	arena_release(&a);
 	return rc;
-}
-
-enum sh_code pg_steps_list(struct store_conn *c, const char *case_id, struct arena *a,
-			   struct step_rec **out, size_t *n, struct sh_error *err)
-{
-	static const char sql[] = "SELECT step, episode, owner, state, opened_at, due_at, done_at,"
-				  " also_owner FROM case_steps WHERE case_id = $1"
-				  " ORDER BY due_at, step, episode";
-
-	return pg_rows(pg_exec(pconn_of(c), sql, SQ_VALS(sq_text(case_id)), err), map_step, a, out,
-		       n, sizeof(**out), err);
 }
 
 /* ---- who saw a case ---- */

@@ -4,23 +4,6 @@
 #include "store/audit_chain.h"
 #include "store/pg_internal.h"
 
-enum sh_code pg_setting_get(struct store_conn *c, const char *key, struct arena *a, char **out,
-			    struct sh_error *err)
-{
-	static const char sql[] = "SELECT value FROM settings WHERE key = $1";
-
-	return pg_text_value(pg_exec(pconn_of(c), sql, SQ_VALS(sq_text(key)), err), a, out, err);
-}
-
-enum sh_code pg_setting_set(struct store_conn *c, const char *key, const char *value,
-			    struct sh_error *err)
-{
-	static const char sql[] = "INSERT INTO settings(key, value) VALUES ($1, $2)"
-				  " ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-
-	return pg_write(c, sql, NULL, NULL, SQ_VALS(sq_text(key), sq_text(value)), err);
-}
-
 /*
  * The chain's head is one row (audit_head) that every append locks until its transaction
  * ends: appends from every server on the database are serialized in commit order, and
@@ -328,91 +311,8 @@ enum sh_code pg_idem_put(struct store_conn *c, int64_t user_id, const char *key,
 
 /* ---- protocols ---- */
 
-enum sh_code pg_protocol_put(struct store_conn *c, struct protocol_rec *r, struct sh_error *err)
-{
-	static const char find[] = "SELECT id, sha FROM protocols WHERE name = $1 AND version = $2";
-	static const char ins[] =
-		"INSERT INTO protocols(name, version, effective, text, sha, loaded_at)"
-		" VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
-	PGresult *res;
-	bool same;
-
-	if (pg_need_writer(c, err) ||
-	    !(res = pg_exec(pconn_of(c), find, SQ_VALS(sq_text(r->name), sq_text(r->version)),
-			    err)))
-		return err->code;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		return pg_insert(c, ins, &r->id,
-				 SQ_VALS(sq_text(r->name), sq_text(r->version),
-					 sq_text(r->effective), sq_text(r->text), sq_text(r->sha),
-					 sq_int(r->loaded_at)),
-				 err);
-	}
-	r->id = pg_col_int(res, 0, 0);
-	same = !strcmp(PQgetvalue(res, 0, 1), r->sha);
-	PQclear(res);
-	if (!same)
-		return sh_error_set(err, SH_ECONFLICT,
-				    "protocol %s version %s is already stored with different "
-				    "content; give the changed file a new version",
-				    r->name, r->version);
-	return SH_OK;
-}
-
-#define SQ_REC struct protocol_rec
-static const struct sq_col protocol_cols[] = { SQ_C(id),	SQ_C(name), SQ_C(version),
-					       SQ_C(effective), SQ_C(text), SQ_C(sha),
-					       SQ_C(loaded_at) };
-#undef SQ_REC
-
-PG_MAPPER(map_protocol, protocol_cols)
-
-enum sh_code pg_protocol_list(struct store_conn *c, struct arena *a, struct protocol_rec **out,
-			      size_t *n, struct sh_error *err)
-{
-	static const char sql[] = "SELECT id, name, version, effective, text, sha, loaded_at"
-				  " FROM protocols ORDER BY id";
-
-	return pg_rows(pg_exec(pconn_of(c), sql, PG_NONE, err), map_protocol, a, out, n,
-		       sizeof(**out), err);
-}
-
 /* ---- the derived steps of a case ---- */
-
-enum sh_code pg_derived_put(struct store_conn *c, const char *case_id, const char *stamp,
-			    const char *steps, struct sh_error *err)
-{
-	static const char sql[] =
-		"INSERT INTO case_derived(case_id, stamp, steps) VALUES ($1, $2, $3)"
-		" ON CONFLICT(case_id) DO UPDATE SET stamp = excluded.stamp,"
-		" steps = excluded.steps";
-
-	return pg_write(c, sql, NULL, NULL,
-			SQ_VALS(sq_text(case_id), sq_text(stamp), sq_text(steps)), err);
-}
 
 struct derived {
 	char *stamp, *steps;
 };
-
-static void map_derived(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	struct derived *d = rec;
-
-	d->stamp = pg_col_text(res, r, 0, a);
-	d->steps = pg_col_text(res, r, 1, a);
-}
-
-enum sh_code pg_derived_get(struct store_conn *c, const char *case_id, struct arena *a,
-			    char **stamp, char **steps, struct sh_error *err)
-{
-	static const char sql[] = "SELECT stamp, steps FROM case_derived WHERE case_id = $1";
-	struct derived d;
-	enum sh_code rc = pg_row(pg_exec(pconn_of(c), sql, SQ_VALS(sq_text(case_id)), err),
-				 map_derived, a, &d, sizeof(d), NULL, err);
-
-	*stamp = d.stamp;
-	*steps = d.steps;
-	return rc;
-}

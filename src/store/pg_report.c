@@ -245,11 +245,6 @@ static const struct sq_col csec_cols[] = { SQ_C(case_id),	   SQ_C(identified_at)
 
 PG_MAPPER(map_csec, csec_cols)
 
-#define SQ_REC struct area_protocol_rec
-static const struct sq_col area_protocol_cols[] = { SQ_C(area), SQ_C(protocol) };
-#undef SQ_REC
-PG_MAPPER(map_area_protocol, area_protocol_cols)
-
 enum sh_code pg_csec_list(struct store_conn *c, int64_t from, int64_t to, const char *case_id,
 			  struct arena *a, struct csec_rec **out, size_t *n, struct sh_error *err)
 {
@@ -308,15 +303,4 @@ enum sh_code pg_report_board(struct store_conn *c, const struct report_query *q,
 		PQclear(res);
 	}
 	return rc;
-}
-
-enum sh_code pg_report_area_protocols(struct store_conn *c, struct arena *a,
-				      struct area_protocol_rec **out, size_t *n,
-				      struct sh_error *err)
-{
-	static const char sql[] = "SELECT DISTINCT c.area, p.name FROM cases c"
-				  " JOIN protocols p ON p.id = c.protocol_id ORDER BY 1, 2";
-
-	return pg_rows(pg_exec(pconn_of(c), sql, PG_NONE, err), map_area_protocol, a, out, n,
-		       sizeof(**out), err);
 }

@@ -38,8 +38,8 @@ enum sh_code sql_youth_verified_births(struct store_conn *c, int64_t youth_id, s
 	return sql_rows(c, &youth_verified_births, a, out, n, SQ_VALS(sq_int(youth_id)), err);
 }
 
-enum sh_code sql_case_set_confidential(struct store_conn *c, const char *case_id,
-				       bool confidential, struct sh_error *err)
+enum sh_code sql_case_set_confidential(struct store_conn *c, const char *case_id, bool confidential,
+				       struct sh_error *err)
 {
 	static const char sql[] = "UPDATE cases SET name_confidential = ?2 WHERE id = ?1";
 
@@ -91,8 +91,8 @@ enum sh_code sql_pref_get(struct store_conn *c, int64_t user_id, const char *key
 	return sql_text_value(c, sql, a, value, SQ_VALS(sq_int(user_id), sq_text(key)), err);
 }
 
-enum sh_code sql_pref_set(struct store_conn *c, int64_t user_id, const char *key,
-			  const char *value, int64_t at, struct sh_error *err)
+enum sh_code sql_pref_set(struct store_conn *c, int64_t user_id, const char *key, const char *value,
+			  int64_t at, struct sh_error *err)
 {
 	static const char put[] = "INSERT INTO user_prefs(user_id, key, value, updated_at)"
 				  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(user_id, key) DO UPDATE SET"
