@@ -30,7 +30,7 @@ enum sh_code sql_setting_set(struct store_conn *c, const char *key, const char *
 /* ---- protocols ---- */
 
 #define SQ_REC struct protocol_rec
-static const struct sq_col protocol_cols[] = { SQ_C(id),   SQ_C(name), SQ_C(version),
+static const struct sq_col protocol_cols[] = { SQ_C(id),	SQ_C(name), SQ_C(version),
 					       SQ_C(effective), SQ_C(text), SQ_C(sha),
 					       SQ_C(loaded_at) };
 static const struct sq_col protocol_sha_cols[] = { SQ_C(id), SQ_C(sha) };
@@ -149,7 +149,8 @@ enum sh_code sql_youth_of_case(struct store_conn *c, const char *case_id, int64_
 			       int64_t *sealed_at, struct sh_error *err)
 {
 	struct youth_of y;
-	enum sh_code rc = sql_row(c, &youth_of_case, NULL, NULL, &y, SQ_VALS(sq_text(case_id)), err);
+	enum sh_code rc =
+		sql_row(c, &youth_of_case, NULL, NULL, &y, SQ_VALS(sq_text(case_id)), err);
 
 	*youth_id = y.id;
 	*sealed_at = y.sealed_at;
@@ -183,8 +184,7 @@ enum sh_code sql_youth_key_put(struct store_conn *c, int64_t youth_id, const uns
 {
 	static const char sql[] = "INSERT INTO youth_keys(youth_id, wrapped) VALUES (?1, ?2)";
 
-	return sql_write(c, sql, NULL, NULL, SQ_VALS(sq_int(youth_id), sq_blob(wrapped, len)),
-			 err);
+	return sql_write(c, sql, NULL, NULL, SQ_VALS(sq_int(youth_id), sq_blob(wrapped, len)), err);
 }
 
 /* ---- cases, participation, steps ---- */
@@ -238,9 +238,8 @@ struct part {
 
 #define SQ_REC struct part
 static const struct sq_col part_cols[] = { SQ_C(joined), SQ_C(left_at) };
-static const struct sq_query agency_part =
-	SQ_QUERY("SELECT 1, left_at FROM case_agencies WHERE case_id = ?1 AND agency_id = ?2",
-		 part_cols);
+static const struct sq_query agency_part = SQ_QUERY(
+	"SELECT 1, left_at FROM case_agencies WHERE case_id = ?1 AND agency_id = ?2", part_cols);
 #undef SQ_REC
 
 enum sh_code sql_case_agency_of(struct store_conn *c, const char *case_id, int64_t agency_id,
@@ -256,9 +255,9 @@ enum sh_code sql_case_agency_of(struct store_conn *c, const char *case_id, int64
 }
 
 #define SQ_REC struct step_rec
-static const struct sq_col step_cols[] = { SQ_C(step),	    SQ_C(episode), SQ_C(owner),
-					   SQ_C(state),	    SQ_C(opened_at), SQ_C(due_at),
-					   SQ_C(done_at),   SQ_C(also_owner) };
+static const struct sq_col step_cols[] = { SQ_C(step),	  SQ_C(episode),   SQ_C(owner),
+					   SQ_C(state),	  SQ_C(opened_at), SQ_C(due_at),
+					   SQ_C(done_at), SQ_C(also_owner) };
 static const struct sq_query steps_of_case =
 	SQ_QUERY("SELECT step, episode, owner, state, opened_at, due_at, done_at, also_owner"
 		 " FROM case_steps WHERE case_id = ?1 ORDER BY due_at, step, episode",
@@ -279,8 +278,8 @@ struct derived {
 
 #define SQ_REC struct derived
 static const struct sq_col derived_cols[] = { SQ_C(stamp), SQ_C(steps) };
-static const struct sq_query derived_of_case = SQ_QUERY(
-	"SELECT stamp, steps FROM case_derived WHERE case_id = ?1", derived_cols);
+static const struct sq_query derived_of_case =
+	SQ_QUERY("SELECT stamp, steps FROM case_derived WHERE case_id = ?1", derived_cols);
 #undef SQ_REC
 
 enum sh_code sql_derived_get(struct store_conn *c, const char *case_id, struct arena *a,
@@ -334,8 +333,8 @@ enum sh_code sql_hold_clear(struct store_conn *c, const char *case_id, struct sh
 	return sql_write(c, sql, N_("no hold on this case"), NULL, SQ_VALS(sq_text(case_id)), err);
 }
 
-enum sh_code sql_hold_list(struct store_conn *c, struct arena *a, struct hold_rec **out,
-			   size_t *n, struct sh_error *err)
+enum sh_code sql_hold_list(struct store_conn *c, struct arena *a, struct hold_rec **out, size_t *n,
+			   struct sh_error *err)
 {
 	return sql_rows(c, &holds_all, a, out, n, NULL, 0, err);
 }
