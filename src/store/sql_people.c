@@ -329,7 +329,8 @@ enum sh_code sql_oidc_request_take(struct store_conn *c, const char *state_hash,
 	if (!c->writable)
 		return sh_error_set(err, SH_EINTERNAL,
 				    "a write was attempted on a read connection");
-	return sql_row(c, &oidc_take, "no such sign-in", a, out, SQ_VALS(sq_text(state_hash)), err);
+	return sql_row(c, &oidc_take, N_("no such sign-in"), a, out, SQ_VALS(sq_text(state_hash)),
+		       err);
 }
 
 /* ---- calendar feeds (store/records_agenda.h) ---- */
