@@ -11,10 +11,14 @@
  *   #define STORE_BACKEND sqlite
  *   #include "store/backend.h"     declares sqlite_setting_get(...), ...
  *
- * and fills its table from the same rows:
+ * and fills its table from the same rows (STORE_OPS_SQL_ROW: an operation written once,
+ * sql_<name>, for every backend):
  *
  *   #define STORE_OP(ret, name, params, args) .name = STORE_BACKEND_FN(name),
+ *   #define STORE_OP_SQL STORE_OPS_SQL_ROW
  *   #include "store/ops.def"
+ *
+ * The operations written once (store/sql_*.c) define STORE_BACKEND sql.
  */
 #include "store/store.h"
 
@@ -28,7 +32,12 @@
 #define STORE_BACKEND_FN(name) STORE_BACKEND_FN_(STORE_BACKEND, name)
 
 #define STORE_OP(ret, name, params, args) ret STORE_BACKEND_FN(name) params;
+#define STORE_OP_SQL(ret, name, params, args) ret sql_##name params;
 #include "store/ops.def"
 #undef STORE_OP
+#undef STORE_OP_SQL
+
+/* A backend's table slot for an operation written once. */
+#define STORE_OPS_SQL_ROW(ret, name, params, args) .name = sql_##name,
 
 #endif

@@ -10,6 +10,7 @@
  * failure or a deadlock runs again, a bounded number of times.
  */
 #include "lib/common.h"
+#include <ctype.h>
 #include <sodium.h>
 #include "lib/log.h"
 #include "lib/ticker.h"
@@ -43,50 +44,96 @@ static enum sh_code conn_err(struct pconn *c, const PGresult *res, struct sh_err
 	return sh_error_set(err, SH_ESTORE, "database error: %s", msg);
 }
 
-/* The statement's name on this connection: its slot, prepared when first used; NULL
- * (run unprepared) when the cache is full. */
-static const char *stmt_name(struct pconn *c, const char *sql, char name[16], bool *ok,
-			     struct sh_error *err)
+char *pg_placeholders(const char *sql, struct sh_error *err)
+{
+	char *out = strdup(sql), quote = 0;
+
+	if (!out) {
+		sh_error_set(err, SH_ENOMEM, "out of memory");
+		return NULL;
+	}
+	for (char *p = out; *p; p++) {
+		if (quote) {
+			/* '' inside a literal closes and reopens it: the same state */
+			if (*p == quote)
+				quote = 0;
+			else if (*p == '?')
+				goto bad;
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+		} else if (*p == '?') {
+			if (!isdigit((unsigned char)p[1]))
+				goto bad;
+			*p = '$';
+		}
+	}
+	return out;
+bad:
+	free(out);
+	/* a bug in the statement, not in the data: said loudly, never run mistranslated */
+	sh_error_set(err, SH_EINTERNAL,
+		     "a ? that is not a numbered parameter outside quotes (%.60s)", sql);
+	return NULL;
+}
+
+/* The statement's name on this connection: its slot, prepared when first used from the
+ * text with PostgreSQL's placeholders (kept in the slot); NULL (run unprepared from
+ * *unprepared, which the caller frees) when the cache is full. */
+static const char *stmt_name(struct pconn *c, const char *sql, char name[16], char **unprepared,
+			     bool *ok, struct sh_error *err)
 {
 	PGresult *res;
+	char *text;
 	int i;
 
 	*ok = true;
+	*unprepared = NULL;
 	for (i = 0; i < c->nstmts; i++)
 		if (c->stmts[i].sql == sql && !strcmp(c->stmts[i].text, sql))
 			break;
-	if (i == PCONN_STMTS)
-		return NULL;
-	snprintf(name, 16, "s%d", i);
-	if (i < c->nstmts)
+	if (i < c->nstmts) {
+		snprintf(name, 16, "s%d", i);
 		return name;
+	}
+	if (!(text = pg_placeholders(sql, err))) {
+		*ok = false;
+		return NULL;
+	}
+	if (i == PCONN_STMTS) {
+		*unprepared = text;
+		return NULL;
+	}
+	snprintf(name, 16, "s%d", i);
 	if (!(c->stmts[i].text = strdup(sql))) {
+		free(text);
 		*ok = false;
 		sh_error_set(err, SH_ENOMEM, "out of memory");
 		return NULL;
 	}
-	res = PQprepare(c->db, name, sql, 0, NULL);
+	res = PQprepare(c->db, name, text, 0, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		conn_err(c, res, err);
 		PQclear(res);
 		free(c->stmts[i].text);
 		c->stmts[i].text = NULL;
+		free(text);
 		*ok = false;
 		return NULL;
 	}
 	PQclear(res);
 	c->stmts[i].sql = sql;
+	c->stmts[i].pg_text = text;
 	c->nstmts++;
 	return name;
 }
 
-PGresult *pg_exec(struct pconn *c, const char *sql, const struct pg_val *v, size_t n,
+PGresult *pg_exec(struct pconn *c, const char *sql, const struct sq_val *v, size_t n,
 		  struct sh_error *err)
 {
 	enum { MAXP = 32 };
 	const char *vals[MAXP];
 	int lens[MAXP], fmts[MAXP];
-	char nums[MAXP][24], name[16];
+	char nums[MAXP][24], name[16], *unprepared;
 	const char *stmt;
 	PGresult *res;
 	ExecStatusType st;
@@ -100,13 +147,13 @@ PGresult *pg_exec(struct pconn *c, const char *sql, const struct pg_val *v, size
 		lens[i] = 0;
 		fmts[i] = 0;
 		switch (v[i].kind) {
-		case PG_ID:
-		case PG_INT:
+		case SQ_ID:
+		case SQ_INT:
 			snprintf(nums[i], sizeof(nums[i]), "%" PRId64, v[i].i);
-			vals[i] = v[i].kind == PG_ID && !v[i].i ? NULL : nums[i];
+			vals[i] = v[i].kind == SQ_ID && !v[i].i ? NULL : nums[i];
 			break;
-		case PG_TEXT: vals[i] = v[i].p; break;
-		case PG_BLOB:
+		case SQ_TEXT: vals[i] = v[i].p; break;
+		case SQ_BLOB:
 			vals[i] = v[i].p;
 			lens[i] = (int)v[i].len;
 			fmts[i] = 1;
@@ -117,11 +164,12 @@ PGresult *pg_exec(struct pconn *c, const char *sql, const struct pg_val *v, size
 			return NULL;
 		}
 	}
-	stmt = stmt_name(c, sql, name, &ok, err);
+	stmt = stmt_name(c, sql, name, &unprepared, &ok, err);
 	if (!ok)
 		return NULL;
 	res = stmt ? PQexecPrepared(c->db, stmt, (int)n, vals, lens, fmts, 0)
-		   : PQexecParams(c->db, sql, (int)n, NULL, vals, lens, fmts, 0);
+		   : PQexecParams(c->db, unprepared, (int)n, NULL, vals, lens, fmts, 0);
+	free(unprepared);
 	st = PQresultStatus(res);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		conn_err(c, res, err);
@@ -151,15 +199,17 @@ enum sh_code pg_need_writer(struct store_conn *c, struct sh_error *err)
 	return SH_OK;
 }
 
-enum sh_code pg_write(struct store_conn *c, const char *sql, const char *missing, int64_t *changes,
-		      const struct pg_val *v, size_t n, struct sh_error *err)
+/* sql_write (store/query.h); pg_write and pg_insert are it. */
+static enum sh_code pg_q_write(struct store_conn *c, const char *sql, const char *missing,
+			       struct sq_done *done, const struct sq_val *v, size_t n,
+			       struct sh_error *err)
 {
 	struct pconn *pc = pconn_of(c);
+	struct sq_done d = { 0, 0 };
 	PGresult *res;
-	int64_t done = 0;
 
-	if (changes)
-		*changes = 0;
+	if (done)
+		*done = d;
 	if (pg_need_writer(c, err) || exec_simple(pc, "SAVEPOINT w", err))
 		return err->code;
 	if (!(res = pg_exec(pc, sql, v, n, err))) {
@@ -169,35 +219,38 @@ enum sh_code pg_write(struct store_conn *c, const char *sql, const char *missing
 			exec_simple(pc, "ROLLBACK TO SAVEPOINT w", NULL);
 		return err->code;
 	}
-	done = strtoll(PQcmdTuples(res), NULL, 10);
+	d.changes = strtoll(PQcmdTuples(res), NULL, 10);
+	if (PQntuples(res) > 0 && PQnfields(res) > 0)
+		d.rowid = pg_col_int(res, 0, 0);
 	PQclear(res);
 	if (exec_simple(pc, "RELEASE SAVEPOINT w", err))
 		return err->code;
-	if (changes)
-		*changes = done;
-	if (!done && missing)
+	if (done)
+		*done = d;
+	if (!d.changes && missing)
 		return sh_error_set(err, SH_ENOTFOUND, "%s", missing);
 	return SH_OK;
 }
 
-enum sh_code pg_insert(struct store_conn *c, const char *sql, int64_t *id, const struct pg_val *v,
+enum sh_code pg_write(struct store_conn *c, const char *sql, const char *missing, int64_t *changes,
+		      const struct sq_val *v, size_t n, struct sh_error *err)
+{
+	struct sq_done d;
+	enum sh_code rc = pg_q_write(c, sql, missing, &d, v, n, err);
+
+	if (changes)
+		*changes = d.changes;
+	return rc;
+}
+
+enum sh_code pg_insert(struct store_conn *c, const char *sql, int64_t *id, const struct sq_val *v,
 		       size_t n, struct sh_error *err)
 {
-	struct pconn *pc = pconn_of(c);
-	PGresult *res;
+	struct sq_done d;
+	enum sh_code rc = pg_q_write(c, sql, NULL, &d, v, n, err);
 
-	*id = 0;
-	if (pg_need_writer(c, err) || exec_simple(pc, "SAVEPOINT w", err))
-		return err->code;
-	if (!(res = pg_exec(pc, sql, v, n, err))) {
-		if (!pc->retry)
-			exec_simple(pc, "ROLLBACK TO SAVEPOINT w", NULL);
-		return err->code;
-	}
-	if (PQntuples(res) > 0)
-		*id = pg_col_int(res, 0, 0);
-	PQclear(res);
-	return exec_simple(pc, "RELEASE SAVEPOINT w", err);
+	*id = d.rowid;
+	return rc;
 }
 
 int64_t pg_col_int(const PGresult *res, int r, int col)
@@ -286,8 +339,22 @@ void pg_map(const PGresult *res, int r, int first, struct arena *a, void *rec,
 	}
 }
 
-enum sh_code pg_row(PGresult *res, pg_map_fn *map, struct arena *a, void *out, size_t sz,
-		    const char *missing, struct sh_error *err)
+/* Row r into rec: by map, or by q's columns when map is NULL (store/query.h). */
+static void map_row(const PGresult *res, int r, pg_map_fn *map, const struct sq_query *q,
+		    struct arena *a, void *rec)
+{
+	if (map)
+		map(res, r, a, rec);
+	else {
+		pg_map(res, r, 0, a, rec, q->cols, q->ncols);
+		if (q->then)
+			pg_map(res, r, (int)q->ncols, a, (char *)rec + q->then_off, q->then,
+			       q->nthen);
+	}
+}
+
+static enum sh_code row_of(PGresult *res, pg_map_fn *map, const struct sq_query *q, struct arena *a,
+			   void *out, size_t sz, const char *missing, struct sh_error *err)
 {
 	bool row;
 
@@ -296,15 +363,15 @@ enum sh_code pg_row(PGresult *res, pg_map_fn *map, struct arena *a, void *out, s
 		return err->code;
 	row = PQntuples(res) > 0;
 	if (row)
-		map(res, 0, a, out);
+		map_row(res, 0, map, q, a, out);
 	PQclear(res);
 	if (!row)
 		return missing ? sh_error_set(err, SH_ENOTFOUND, "%s", missing) : SH_OK;
 	return SH_OK;
 }
 
-enum sh_code pg_rows(PGresult *res, pg_map_fn *map, struct arena *a, void *out, size_t *n,
-		     size_t sz, struct sh_error *err)
+static enum sh_code rows_of(PGresult *res, pg_map_fn *map, const struct sq_query *q,
+			    struct arena *a, void *out, size_t *n, size_t sz, struct sh_error *err)
 {
 	void **arr = out;
 	int rows;
@@ -322,12 +389,40 @@ enum sh_code pg_rows(PGresult *res, pg_map_fn *map, struct arena *a, void *out, 
 		}
 		memset(all, 0, (size_t)rows * sz);
 		for (int r = 0; r < rows; r++)
-			map(res, r, a, all + (size_t)r * sz);
+			map_row(res, r, map, q, a, all + (size_t)r * sz);
 		*arr = all;
 		*n = (size_t)rows;
 	}
 	PQclear(res);
 	return SH_OK;
+}
+
+enum sh_code pg_row(PGresult *res, pg_map_fn *map, struct arena *a, void *out, size_t sz,
+		    const char *missing, struct sh_error *err)
+{
+	return row_of(res, map, NULL, a, out, sz, missing, err);
+}
+
+enum sh_code pg_rows(PGresult *res, pg_map_fn *map, struct arena *a, void *out, size_t *n,
+		     size_t sz, struct sh_error *err)
+{
+	return rows_of(res, map, NULL, a, out, n, sz, err);
+}
+
+/* The shapes of store/query.h (sql_rows, sql_row). */
+static enum sh_code pg_q_rows(struct store_conn *c, const struct sq_query *q, struct arena *a,
+			      void *out, size_t *n, const struct sq_val *v, size_t nv,
+			      struct sh_error *err)
+{
+	return rows_of(pg_exec(pconn_of(c), q->sql, v, nv, err), NULL, q, a, out, n, q->size, err);
+}
+
+static enum sh_code pg_q_row(struct store_conn *c, const struct sq_query *q, const char *missing,
+			     struct arena *a, void *out, const struct sq_val *v, size_t nv,
+			     struct sh_error *err)
+{
+	return row_of(pg_exec(pconn_of(c), q->sql, v, nv, err), NULL, q, a, out, q->size, missing,
+		      err);
 }
 
 enum sh_code pg_value(PGresult *res, int64_t *out, struct sh_error *err)
@@ -400,8 +495,10 @@ static enum sh_code conn_open(struct pg_store *s, struct pconn *c, bool writable
 
 static void conn_close(struct pconn *c)
 {
-	for (int i = 0; i < c->nstmts; i++)
+	for (int i = 0; i < c->nstmts; i++) {
 		free(c->stmts[i].text);
+		free(c->stmts[i].pg_text);
+	}
 	c->nstmts = 0;
 	if (c->db)
 		PQfinish(c->db);
@@ -771,7 +868,12 @@ const struct store_ops pg_store_ops = {
 	.stats = pg_stats,
 	/* no shared counter across servers yet: 0 tells callers not to cache credentials */
 	.cred_gen = NULL,
+	.q_rows = pg_q_rows,
+	.q_row = pg_q_row,
+	.q_write = pg_q_write,
 #define STORE_OP(ret, name, params, args) .name = STORE_BACKEND_FN(name),
+#define STORE_OP_SQL STORE_OPS_SQL_ROW
 #include "store/ops.def"
+#undef STORE_OP_SQL
 #undef STORE_OP
 };

@@ -4,31 +4,6 @@
 #include "lib/catalog.h"
 #include "store/pg_internal.h"
 
-enum sh_code pg_youth_find(struct store_conn *c, const char *blind_index, int64_t *id,
-			   struct sh_error *err)
-{
-	static const char sql[] = "SELECT id FROM youth WHERE blind_index = $1 ORDER BY id LIMIT 1";
-
-	return pg_value(pg_exec(pconn_of(c), sql, PG_VALS(pg_text(blind_index)), err), id, err);
-}
-
-enum sh_code pg_youth_insert(struct store_conn *c, struct youth_rec *r, struct sh_error *err)
-{
-	static const char sql[] = "INSERT INTO youth(blind_index, identity, created_at)"
-				  " VALUES ($1, $2, $3) RETURNING id";
-	static const char key_sql[] = "INSERT INTO youth_keys(youth_id, wrapped) VALUES ($1, $2)";
-	enum sh_code rc =
-		pg_insert(c, sql, &r->id,
-			  PG_VALS(pg_text(r->blind_index), pg_blob(r->identity, r->identity_len),
-				  pg_int(r->created_at)),
-			  err);
-
-	if (rc || !r->youth_key)
-		return rc;
-	return pg_write(c, key_sql, NULL, NULL,
-			PG_VALS(pg_int(r->id), pg_blob(r->youth_key, r->youth_key_len)), err);
-}
-
 #define CASE_COLS                                                                                  \
 	"c.id, c.youth_id, c.recovery_no, c.identified_at, c.recorded_at, c.area, c.youth_status," \
 	" c.identified_by_agency, c.identified_by_user, c.protocol_id, c.age, c.age_estimated,"    \
@@ -64,26 +39,6 @@ static const struct sq_col case_youth_cols[] = { SQ_B(identity, identity_len),
 
 PG_MAPPER(read_case, case_cols)
 
-enum sh_code pg_case_insert(struct store_conn *c, const struct case_rec *r, struct sh_error *err)
-{
-	static const char sql[] =
-		"INSERT INTO cases(id, youth_id, recovery_no, identified_at, recorded_at, area,"
-		" youth_status, identified_by_agency, identified_by_user, protocol_id, age,"
-		" age_estimated, gender, race_ethnicity, last_assault_at, name_confidential, indicators)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
-
-	return pg_write(c, sql, NULL, NULL,
-			PG_VALS(pg_text(r->id), pg_int(r->youth_id), pg_int(r->recovery_no),
-				pg_int(r->identified_at), pg_int(r->recorded_at), pg_text(r->area),
-				pg_text(r->youth_status), pg_int(r->identified_by_agency),
-				pg_int(r->identified_by_user), pg_int(r->protocol_id),
-				pg_int(r->age), pg_int(r->age_estimated), pg_text(r->gender),
-				pg_text(r->race_ethnicity), pg_int(r->last_assault_at),
-				pg_int(r->name_confidential),
-				pg_text(r->indicators ? r->indicators : "[]")),
-			err);
-}
-
 static void map_case_get(const PGresult *res, int r, struct arena *a, void *rec)
 {
 	PG_MAP(res, r, 0, a, rec, case_cols);
@@ -98,21 +53,8 @@ enum sh_code pg_case_get(struct store_conn *c, const char *id, struct arena *a,
 				  " FROM cases c JOIN youth y ON y.id = c.youth_id"
 				  " LEFT JOIN youth_keys yk ON yk.youth_id = y.id WHERE c.id = $1";
 
-	return pg_row(pg_exec(pconn_of(c), sql, PG_VALS(pg_text(id)), err), map_case_get, a, out,
+	return pg_row(pg_exec(pconn_of(c), sql, SQ_VALS(sq_text(id)), err), map_case_get, a, out,
 		      sizeof(*out), "no such case", err);
-}
-
-enum sh_code pg_youth_recoveries(struct store_conn *c, int64_t youth_id, int *max_recovery,
-				 struct sh_error *err)
-{
-	static const char sql[] =
-		"SELECT COALESCE(MAX(recovery_no), 0) FROM cases WHERE youth_id = $1";
-	int64_t v;
-	enum sh_code rc =
-		pg_value(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(youth_id)), err), &v, err);
-
-	*max_recovery = (int)v;
-	return rc;
 }
 
 enum sh_code pg_case_siblings(struct store_conn *c, const struct case_rec *r, struct arena *a,
@@ -121,18 +63,8 @@ enum sh_code pg_case_siblings(struct store_conn *c, const struct case_rec *r, st
 	static const char sql[] = "SELECT " CASE_COLS " FROM cases c WHERE c.youth_id = $1"
 				  " AND c.id <> $2 ORDER BY c.recovery_no";
 
-	return pg_rows(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(r->youth_id), pg_text(r->id)), err),
+	return pg_rows(pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(r->youth_id), sq_text(r->id)), err),
 		       read_case, a, out, n, sizeof(**out), err);
-}
-
-enum sh_code pg_case_set_closed(struct store_conn *c, const char *id, int64_t closed_at,
-				const char *reason, struct sh_error *err)
-{
-	static const char sql[] =
-		"UPDATE cases SET closed_at = $2, close_reason = $3 WHERE id = $1";
-
-	return pg_write(c, sql, NULL, NULL,
-			PG_VALS(pg_text(id), pg_int(closed_at), pg_text(reason)), err);
 }
 
 /*
@@ -219,10 +151,10 @@ static PGresult *owed_exec(struct pconn *pc, const char *sql, const struct case_
 			   int64_t after_due, const char *after_id, int limit, struct sh_error *err)
 {
 	return pg_exec(pc, sql,
-		       PG_VALS(pg_int(q->agency_id), pg_int(q->ever), pg_text(q->owner),
-			       pg_int(q->open_only), pg_int(after_due), pg_text(after_id),
-			       pg_text(q->area), pg_text(q->step), pg_int(q->worker),
-			       pg_int(q->overdue_only), pg_int(q->now), pg_int(limit)),
+		       SQ_VALS(sq_int(q->agency_id), sq_int(q->ever), sq_text(q->owner),
+			       sq_int(q->open_only), sq_int(after_due), sq_text(after_id),
+			       sq_text(q->area), sq_text(q->step), sq_int(q->worker),
+			       sq_int(q->overdue_only), sq_int(q->now), sq_int(limit)),
 		       err);
 }
 
@@ -261,18 +193,6 @@ enum sh_code pg_case_query(struct store_conn *c, const struct case_query *q, str
 	return SH_OK;
 }
 
-enum sh_code pg_case_agency_add(struct store_conn *c, const char *case_id, int64_t agency_id,
-				const char *reason, int64_t at, struct sh_error *err)
-{
-	static const char sql[] = "INSERT INTO case_agencies(case_id, agency_id, reason, joined_at)"
-				  " VALUES ($1, $2, $3, $4) ON CONFLICT(case_id, agency_id)"
-				  " DO UPDATE SET left_at = 0";
-
-	return pg_write(c, sql, NULL, NULL,
-			PG_VALS(pg_text(case_id), pg_int(agency_id), pg_text(reason), pg_int(at)),
-			err);
-}
-
 #define SQ_REC struct case_agency_rec
 static const struct sq_col case_agency_cols[] = {
 	SQ_C(agency_id), SQ_C(name),	  SQ_C(kind),	     SQ_C(reason),	SQ_C(joined_at),
@@ -293,28 +213,8 @@ enum sh_code pg_case_agencies(struct store_conn *c, const char *case_id, struct 
 		" AND w.agency_id = ca.agency_id LEFT JOIN users u ON u.id = w.user_id"
 		" WHERE ca.case_id = $1 ORDER BY ca.joined_at, lower(g.name)";
 
-	return pg_rows(pg_exec(pconn_of(c), sql, PG_VALS(pg_text(case_id)), err), map_case_agencies,
+	return pg_rows(pg_exec(pconn_of(c), sql, SQ_VALS(sq_text(case_id)), err), map_case_agencies,
 		       a, out, n, sizeof(**out), err);
-}
-
-enum sh_code pg_case_agency_of(struct store_conn *c, const char *case_id, int64_t agency_id,
-			       bool *joined, int64_t *left_at, struct sh_error *err)
-{
-	static const char sql[] =
-		"SELECT left_at FROM case_agencies WHERE case_id = $1 AND agency_id = $2";
-	PGresult *res =
-		pg_exec(pconn_of(c), sql, PG_VALS(pg_text(case_id), pg_int(agency_id)), err);
-
-	*joined = false;
-	*left_at = 0;
-	if (!res)
-		return err->code;
-	if (PQntuples(res) > 0) {
-		*joined = true;
-		*left_at = pg_col_int(res, 0, 0);
-	}
-	PQclear(res);
-	return SH_OK;
 }
 
 static void map_id(const PGresult *res, int r, struct arena *a, void *rec)
@@ -344,10 +244,10 @@ enum sh_code pg_event_insert(struct store_conn *c, struct event_rec *r, struct s
 
 	stored.data = r->data ? r->data : "{}";
 	rc = pg_insert(c, sql, &r->id,
-		       PG_VALS(pg_text(r->case_id), pg_text(r->type), pg_text(r->section),
-			       pg_int(r->at), pg_int(r->recorded_at), pg_int(r->user_id),
-			       pg_int(r->agency_id), pg_id(r->amends), pg_text(stored.data),
-			       pg_blob(r->sealed, r->sealed_len)),
+		       SQ_VALS(sq_text(r->case_id), sq_text(r->type), sq_text(r->section),
+			       sq_int(r->at), sq_int(r->recorded_at), sq_int(r->user_id),
+			       sq_int(r->agency_id), sq_id(r->amends), sq_text(stored.data),
+			       sq_blob(r->sealed, r->sealed_len)),
 		       err);
 	if (rc)
 		return rc;
@@ -394,7 +294,7 @@ enum sh_code pg_events_list(struct store_conn *c, const char *case_id, struct ar
 	static const char sql[] = "SELECT " EVENT_COLUMNS " FROM events e" EVENT_JOINS
 				  " WHERE e.case_id = $1 ORDER BY e.id";
 
-	return pg_rows(pg_exec(pconn_of(c), sql, PG_VALS(pg_text(case_id)), err), map_event, a, out,
+	return pg_rows(pg_exec(pconn_of(c), sql, SQ_VALS(sq_text(case_id)), err), map_event, a, out,
 		       n, sizeof(**out), err);
 }
 
@@ -409,8 +309,8 @@ enum sh_code pg_events_by_type(struct store_conn *c, const char *type, int64_t f
 				  " LIMIT $5";
 
 	return pg_rows(pg_exec(pconn_of(c), sql,
-			       PG_VALS(pg_text(type), pg_int(from), pg_int(to), pg_int(agency_id),
-				       pg_int(max > INT64_MAX ? INT64_MAX : (int64_t)max)),
+			       SQ_VALS(sq_text(type), sq_int(from), sq_int(to), sq_int(agency_id),
+				       sq_int(max > INT64_MAX ? INT64_MAX : (int64_t)max)),
 			       err),
 		       map_event, a, out, n, sizeof(**out), err);
 }
@@ -460,7 +360,7 @@ enum sh_code pg_steps_replace(struct store_conn *c, const char *case_id,
 
 	if (pg_need_writer(c, err))
 		return err->code;
-	if ((rc = pg_rows(pg_exec(pconn_of(c), cur, PG_VALS(pg_text(case_id)), err), map_step, &a,
+	if ((rc = pg_rows(pg_exec(pconn_of(c), cur, SQ_VALS(sq_text(case_id)), err), map_step, &a,
 			  &old, &nold, sizeof(*old), err)))
 		goto out;
 	if (!(keep = arena_alloc(&a, (n + 1) * sizeof(*keep)))) {
@@ -479,8 +379,8 @@ enum sh_code pg_steps_replace(struct store_conn *c, const char *case_id,
 			continue;
 		}
 		if ((rc = pg_write(c, del, NULL, NULL,
-				   PG_VALS(pg_text(case_id), pg_text(old[k].step),
-					   pg_int(old[k].episode)),
+				   SQ_VALS(sq_text(case_id), sq_text(old[k].step),
+					   sq_int(old[k].episode)),
 				   err)))
 			goto out;
 	}
@@ -488,28 +388,17 @@ enum sh_code pg_steps_replace(struct store_conn *c, const char *case_id,
 		if (keep[i])
 			continue;
 		if ((rc = pg_write(c, put, NULL, NULL,
-				   PG_VALS(pg_text(case_id), pg_text(steps[i].step),
-					   pg_int(steps[i].episode), pg_text(steps[i].owner),
-					   pg_text(steps[i].state), pg_int(steps[i].opened_at),
-					   pg_int(steps[i].due_at), pg_int(steps[i].done_at),
-					   pg_text(steps[i].also_owner)),
+				   SQ_VALS(sq_text(case_id), sq_text(steps[i].step),
+					   sq_int(steps[i].episode), sq_text(steps[i].owner),
+					   sq_text(steps[i].state), sq_int(steps[i].opened_at),
+					   sq_int(steps[i].due_at), sq_int(steps[i].done_at),
+					   sq_text(steps[i].also_owner)),
 				   err)))
 			goto out;
 	}
 out:
 	arena_release(&a);
 	return rc;
-}
-
-enum sh_code pg_steps_list(struct store_conn *c, const char *case_id, struct arena *a,
-			   struct step_rec **out, size_t *n, struct sh_error *err)
-{
-	static const char sql[] = "SELECT step, episode, owner, state, opened_at, due_at, done_at,"
-				  " also_owner FROM case_steps WHERE case_id = $1"
-				  " ORDER BY due_at, step, episode";
-
-	return pg_rows(pg_exec(pconn_of(c), sql, PG_VALS(pg_text(case_id)), err), map_step, a, out,
-		       n, sizeof(**out), err);
 }
 
 /* ---- who saw a case ---- */
@@ -552,12 +441,43 @@ enum sh_code pg_audit_for_case(struct store_conn *c, const char *case_id, int64_
 		" WHERE a.case_id = $1 AND ($2::bigint = 0 OR a.id < $2)"
 		" AND ($3::text IS NULL OR a.outcome = $3) ORDER BY a.id DESC LIMIT $4";
 	enum sh_code rc = pg_rows(pg_exec(pconn_of(c), sql,
-					  PG_VALS(pg_text(case_id), pg_int(before_seq),
-						  pg_text(outcome), pg_int(limit)),
+					  SQ_VALS(sq_text(case_id), sq_int(before_seq),
+						  sq_text(outcome), sq_int(limit)),
 					  err),
 				  map_audit_for_case, a, out, n, sizeof(**out), err);
 
 	for (size_t i = 0; i < *n; i++)
 		(*out)[i].e.case_id = case_id; /* the caller's string: every row is of this case */
 	return rc;
+}
+
+/* store_case_records from the single operations (one statement each) */
+enum sh_code pg_case_records(struct store_conn *c, const char *id, int64_t agency_id, bool derived,
+			     struct arena *a, struct case_records *out, struct sh_error *err)
+{
+	struct case_records *r = out;
+	enum sh_code rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = store_case_get(c, id, a, &r->c, err)) ||
+	    (rc = store_case_agencies(c, id, a, &r->agencies, &r->nagencies, err)) ||
+	    (rc = store_events_list(c, id, a, &r->events, &r->nevents, err)) ||
+	    (rc = store_case_siblings(c, &r->c, a, &r->siblings, &r->nsiblings, err)))
+		return rc;
+	r->sibling_joined = arena_alloc(a, (r->nsiblings + 1) * sizeof(bool));
+	r->sibling_left_at = arena_alloc(a, (r->nsiblings + 1) * sizeof(int64_t));
+	if (!r->sibling_joined || !r->sibling_left_at)
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	for (size_t i = 0; i < r->nsiblings; i++) {
+		r->sibling_joined[i] = false;
+		r->sibling_left_at[i] = 0;
+		if (agency_id &&
+		    (rc = store_case_agency_of(c, r->siblings[i].id, agency_id,
+					       &r->sibling_joined[i], &r->sibling_left_at[i], err)))
+			return rc;
+	}
+	if ((rc = store_witnesses_list(c, id, 0, a, &r->witnesses, &r->nwitnesses, err)))
+		return rc;
+	return derived ? store_derived_get(c, id, a, &r->derived_stamp, &r->derived_steps, err)
+		       : SH_OK;
 }

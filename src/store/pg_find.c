@@ -11,7 +11,7 @@ static enum sh_code add_terms(struct store_conn *c, int64_t youth_id, const char
 	enum sh_code rc = SH_OK;
 
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = pg_write(c, sql, NULL, NULL, PG_VALS(pg_text(terms[i]), pg_int(youth_id)),
+		rc = pg_write(c, sql, NULL, NULL, SQ_VALS(sq_text(terms[i]), sq_int(youth_id)),
 			      err);
 	return rc;
 }
@@ -23,51 +23,16 @@ enum sh_code pg_youth_search_set(struct store_conn *c, int64_t youth_id, int64_t
 	static const char mark[] = "UPDATE youth SET search_key = $2 WHERE id = $1";
 	enum sh_code rc;
 
-	if ((rc = pg_write(c, clear, NULL, NULL, PG_VALS(pg_int(youth_id)), err)) ||
+	if ((rc = pg_write(c, clear, NULL, NULL, SQ_VALS(sq_int(youth_id)), err)) ||
 	    (rc = add_terms(c, youth_id, terms, n, err)))
 		return rc;
-	return pg_write(c, mark, NULL, NULL, PG_VALS(pg_int(youth_id), pg_int(key_id)), err);
+	return pg_write(c, mark, NULL, NULL, SQ_VALS(sq_int(youth_id), sq_int(key_id)), err);
 }
 
 enum sh_code pg_youth_search_add(struct store_conn *c, int64_t youth_id, const char *const *terms,
 				 size_t n, struct sh_error *err)
 {
 	return add_terms(c, youth_id, terms, n, err);
-}
-
-#define SQ_REC struct youth_index_rec
-static const struct sq_col youth_unindexed_cols[] = { SQ_C(id), SQ_B(identity, identity_len),
-						      SQ_B(youth_key, youth_key_len) };
-#undef SQ_REC
-
-PG_MAPPER(map_youth_unindexed, youth_unindexed_cols)
-
-enum sh_code pg_youth_unindexed(struct store_conn *c, int64_t key_id, int limit, struct arena *a,
-				struct youth_index_rec **out, size_t *n, struct sh_error *err)
-{
-	static const char sql[] =
-		"SELECT y.id, y.identity, yk.wrapped FROM youth y"
-		" LEFT JOIN youth_keys yk ON yk.youth_id = y.id"
-		" WHERE y.search_key <> $1 AND y.sealed_at = 0 ORDER BY y.id LIMIT $2";
-	return pg_rows(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(key_id), pg_int(limit)), err),
-		       map_youth_unindexed, a, out, n, sizeof(**out), err);
-}
-
-#define SQ_REC struct sealed_rec
-static const struct sq_col youth_verified_births_cols[] = { SQ_C(id), SQ_B(blob, len) };
-#undef SQ_REC
-
-PG_MAPPER(map_youth_verified_births, youth_verified_births_cols)
-
-enum sh_code pg_youth_verified_births(struct store_conn *c, int64_t youth_id, struct arena *a,
-				      struct sealed_rec **out, size_t *n, struct sh_error *err)
-{
-	static const char sql[] =
-		"SELECT e.id, e.sealed FROM events e JOIN cases k ON k.id = e.case_id"
-		" WHERE k.youth_id = $1 AND e.type = 'birth_date_verified'"
-		" AND e.sealed IS NOT NULL ORDER BY e.id";
-	return pg_rows(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(youth_id)), err),
-		       map_youth_verified_births, a, out, n, sizeof(**out), err);
 }
 
 static void map_text(const PGresult *res, int r, struct arena *a, void *rec)
@@ -110,60 +75,14 @@ enum sh_code pg_case_search(struct store_conn *c, const struct case_search *q, s
 		t[i] = q->terms[i];
 	return pg_rows(
 		pg_exec(pconn_of(c), sql,
-			PG_VALS(pg_int(q->agency_id), pg_int(q->ever), pg_int((int64_t)q->nterms),
-				pg_text(t[0]), pg_text(t[1]), pg_text(t[2]), pg_text(t[3]),
-				pg_text(t[4]), pg_text(t[5]), pg_text(t[6]), pg_text(t[7]),
-				pg_int(q->confidential_ok), pg_text(q->id_part), pg_text(q->area),
-				pg_int(q->open), pg_int(q->overdue), pg_text(q->owner),
-				pg_int(q->now), pg_int(q->worker_id), pg_int(q->limit)),
+			SQ_VALS(sq_int(q->agency_id), sq_int(q->ever), sq_int((int64_t)q->nterms),
+				sq_text(t[0]), sq_text(t[1]), sq_text(t[2]), sq_text(t[3]),
+				sq_text(t[4]), sq_text(t[5]), sq_text(t[6]), sq_text(t[7]),
+				sq_int(q->confidential_ok), sq_text(q->id_part), sq_text(q->area),
+				sq_int(q->open), sq_int(q->overdue), sq_text(q->owner),
+				sq_int(q->now), sq_int(q->worker_id), sq_int(q->limit)),
 			err),
 		map_text, a, out, n, sizeof(**out), err);
-}
-
-enum sh_code pg_case_set_confidential(struct store_conn *c, const char *case_id, bool confidential,
-				      struct sh_error *err)
-{
-	static const char sql[] = "UPDATE cases SET name_confidential = $2 WHERE id = $1";
-
-	return pg_write(c, sql, NULL, NULL, PG_VALS(pg_text(case_id), pg_int(confidential)), err);
-}
-
-enum sh_code pg_case_worker_set(struct store_conn *c, const char *case_id, int64_t agency_id,
-				int64_t user_id, int64_t at, int64_t event_id, struct sh_error *err)
-{
-	static const char put[] =
-		"INSERT INTO case_workers(case_id, agency_id, user_id, assigned_at, event_id)"
-		" VALUES ($1, $2, $3, $4, $5) ON CONFLICT(case_id, agency_id) DO UPDATE SET"
-		" user_id = excluded.user_id, assigned_at = excluded.assigned_at,"
-		" event_id = excluded.event_id";
-	static const char del[] = "DELETE FROM case_workers WHERE case_id = $1 AND agency_id = $2";
-
-	if (!user_id)
-		return pg_write(c, del, NULL, NULL, PG_VALS(pg_text(case_id), pg_int(agency_id)),
-				err);
-	return pg_write(c, put, NULL, NULL,
-			PG_VALS(pg_text(case_id), pg_int(agency_id), pg_int(user_id), pg_int(at),
-				pg_int(event_id)),
-			err);
-}
-
-enum sh_code pg_case_worker_get(struct store_conn *c, const char *case_id, int64_t agency_id,
-				int64_t *user_id, struct sh_error *err)
-{
-	static const char sql[] = "SELECT user_id FROM case_workers WHERE case_id = $1"
-				  " AND agency_id = $2";
-	struct pconn *pc = pconn_of(c);
-
-	return pg_value(pg_exec(pc, sql, PG_VALS(pg_text(case_id), pg_int(agency_id)), err),
-			user_id, err);
-}
-
-enum sh_code pg_case_worker_drop(struct store_conn *c, int64_t user_id, int64_t agency_id,
-				 struct sh_error *err)
-{
-	static const char sql[] = "DELETE FROM case_workers WHERE user_id = $1 AND agency_id = $2";
-
-	return pg_write(c, sql, NULL, NULL, PG_VALS(pg_int(user_id), pg_int(agency_id)), err);
 }
 
 /* The steps of kind $2 overdue at $3 on case c (SQL, for the caseload counts). */
@@ -199,7 +118,7 @@ enum sh_code pg_caseloads(struct store_conn *c, int64_t agency_id, const char *o
 	for (int pass = 0; pass < 2 && !rc; pass++) {
 		PGresult *res =
 			pg_exec(pconn_of(c), pass ? nobody : people,
-				PG_VALS(pg_int(agency_id), pg_text(owner), pg_int(now)), err);
+				SQ_VALS(sq_int(agency_id), sq_text(owner), sq_int(now)), err);
 		int rows, k = pass ? -4 : 0; /* the second statement has only the counts */
 		struct caseload_rec *all;
 
@@ -228,26 +147,4 @@ enum sh_code pg_caseloads(struct store_conn *c, int64_t agency_id, const char *o
 		PQclear(res);
 	}
 	return rc;
-}
-
-enum sh_code pg_pref_get(struct store_conn *c, int64_t user_id, const char *key, struct arena *a,
-			 char **value, struct sh_error *err)
-{
-	static const char sql[] = "SELECT value FROM user_prefs WHERE user_id = $1 AND key = $2";
-	return pg_text_value(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(user_id), pg_text(key)), err),
-			     a, value, err);
-}
-
-enum sh_code pg_pref_set(struct store_conn *c, int64_t user_id, const char *key, const char *value,
-			 int64_t at, struct sh_error *err)
-{
-	static const char put[] = "INSERT INTO user_prefs(user_id, key, value, updated_at)"
-				  " VALUES ($1, $2, $3, $4) ON CONFLICT(user_id, key) DO UPDATE SET"
-				  " value = excluded.value, updated_at = excluded.updated_at";
-	static const char del[] = "DELETE FROM user_prefs WHERE user_id = $1 AND key = $2";
-
-	if (!value)
-		return pg_write(c, del, NULL, NULL, PG_VALS(pg_int(user_id), pg_text(key)), err);
-	return pg_write(c, put, NULL, NULL,
-			PG_VALS(pg_int(user_id), pg_text(key), pg_text(value), pg_int(at)), err);
 }

@@ -8,7 +8,7 @@
 #include <pthread.h>
 #include <libpq-fe.h>
 #include "lib/histo.h"
-#include "store/colmap.h"
+#include "store/query.h"
 #include "store/pg.h"
 #include "store/store.h"
 
@@ -16,7 +16,9 @@
 #include "store/backend.h"
 
 /* Prepared statements per connection: found by the SQL's address (static strings),
- * confirmed by its text; past PCONN_STMTS a statement runs unprepared. */
+ * confirmed by its text; past PCONN_STMTS a statement runs unprepared. A statement may be
+ * written with SQLite's ?N or PostgreSQL's $N: it is prepared from its text with each ?N
+ * as $N (pg_placeholders), kept beside the key. */
 #define PCONN_STMTS 512
 
 struct pconn {
@@ -26,6 +28,7 @@ struct pconn {
 	struct {
 		const char *sql; /* the key: the address the SQL was passed at */
 		char *text;	 /* a copy, to confirm the key */
+		char *pg_text;	 /* what was prepared: the text with $N for ?N */
 	} stmts[PCONN_STMTS];
 	/* the open transaction failed with a serialization failure or a deadlock: pg_write
 	 * runs it again */
@@ -72,47 +75,23 @@ int pg_schema_count(void);
 #define PG_SCHEMA_BASELINE 15
 const char *pg_schema_migration(int version);
 
-/*
- * Typed values for $1..$n, as the SQLite backend's (sqlite_internal.h sq_val): pg_int
- * (any integer or bool), pg_text (NULL binds NULL), pg_id (a row id: 0 binds NULL),
- * pg_blob (NULL binds NULL; sent as binary bytea). Everything else is sent as text.
- */
-enum pg_kind { PG_INT = 1, PG_TEXT, PG_ID, PG_BLOB };
-struct pg_val {
-	enum pg_kind kind;
-	int64_t i;
-	const void *p;
-	size_t len;
-};
-static inline struct pg_val pg_int(int64_t v)
-{
-	return (struct pg_val){ .kind = PG_INT, .i = v };
-}
-static inline struct pg_val pg_text(const char *s)
-{
-	return (struct pg_val){ .kind = PG_TEXT, .p = s };
-}
-static inline struct pg_val pg_id(int64_t id)
-{
-	return (struct pg_val){ .kind = PG_ID, .i = id };
-}
-static inline struct pg_val pg_blob(const void *p, size_t len)
-{
-	return (struct pg_val){ .kind = PG_BLOB, .p = p, .len = len };
-}
-#define PG_VALS(...)                            \
-	(const struct pg_val[]){ __VA_ARGS__ }, \
-		sizeof((const struct pg_val[]){ __VA_ARGS__ }) / sizeof(struct pg_val)
 /* No values: the (array, count) of a statement without parameters. */
 #define PG_NONE NULL, 0
 
 /*
- * Runs sql (prepared once per connection) with v bound to $1..$n; the result (rows or
+ * sql with each ?N (SQLite's numbered parameter) as $N, malloc'd (the caller frees), or
+ * NULL with err set: SH_EINTERNAL for a ? inside a quoted literal or identifier, or one
+ * not followed by a number (PostgreSQL's jsonb operator): a statement is never run
+ * mistranslated.
+ */
+char *pg_placeholders(const char *sql, struct sh_error *err);
+/*
+ * Runs sql (prepared once per connection; ?N or $N) with v bound to the parameters 1..n; the result (rows or
  * none) or NULL with err set: a unique, foreign-key or check violation is SH_ECONFLICT,
  * a serialization failure or deadlock SH_EUNAVAILABLE (and the connection's retry flag
  * set), a lost connection SH_EUNAVAILABLE, anything else SH_ESTORE. PQclear the result.
  */
-PGresult *pg_exec(struct pconn *c, const char *sql, const struct pg_val *v, size_t n,
+PGresult *pg_exec(struct pconn *c, const char *sql, const struct sq_val *v, size_t n,
 		  struct sh_error *err);
 /*
  * The shape of a write, as sq_write: on a write connection, runs sql inside a savepoint
@@ -121,10 +100,10 @@ PGresult *pg_exec(struct pconn *c, const char *sql, const struct pg_val *v, size
  * *changes (may be NULL) gets the rows changed.
  */
 enum sh_code pg_write(struct store_conn *c, const char *sql, const char *missing, int64_t *changes,
-		      const struct pg_val *v, size_t n, struct sh_error *err);
+		      const struct sq_val *v, size_t n, struct sh_error *err);
 /* pg_write of an INSERT ... RETURNING id: *id the row made, 0 when none was (ON CONFLICT DO
  * NOTHING) or on failure. */
-enum sh_code pg_insert(struct store_conn *c, const char *sql, int64_t *id, const struct pg_val *v,
+enum sh_code pg_insert(struct store_conn *c, const char *sql, int64_t *id, const struct sq_val *v,
 		       size_t n, struct sh_error *err);
 enum sh_code pg_need_writer(struct store_conn *c, struct sh_error *err);
 

@@ -6,23 +6,6 @@
 #include "store/audit_chain.h"
 #include "store/pg_internal.h"
 
-enum sh_code pg_setting_get(struct store_conn *c, const char *key, struct arena *a, char **out,
-			    struct sh_error *err)
-{
-	static const char sql[] = "SELECT value FROM settings WHERE key = $1";
-
-	return pg_text_value(pg_exec(pconn_of(c), sql, PG_VALS(pg_text(key)), err), a, out, err);
-}
-
-enum sh_code pg_setting_set(struct store_conn *c, const char *key, const char *value,
-			    struct sh_error *err)
-{
-	static const char sql[] = "INSERT INTO settings(key, value) VALUES ($1, $2)"
-				  " ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-
-	return pg_write(c, sql, NULL, NULL, PG_VALS(pg_text(key), pg_text(value)), err);
-}
-
 /*
  * Appends do not wait on each other (schema 18): a request's transaction inserts its rows
  * without a place in the chain (seq and prev_hash NULL; the row's id from a sequence) and
@@ -50,10 +33,10 @@ enum sh_code pg_audit_append(struct store_conn *c, struct audit_entry *e, struct
 	e->prev_hash[0] = '\0';
 	audit_chain_mac(pstore_of(c)->audit_key, NULL, e, e->hash);
 	if ((rc = pg_write(c, ins, NULL, NULL,
-			   PG_VALS(pg_int(e->at), pg_int(e->user_id), pg_int(e->agency_id),
-				   pg_text(e->action), pg_text(e->case_id), pg_text(e->section),
-				   pg_text(e->outcome), pg_text(e->detail), pg_int(e->token_id),
-				   pg_id(e->ref_event), pg_text(e->ref_mac), pg_text(e->hash)),
+			   SQ_VALS(sq_int(e->at), sq_int(e->user_id), sq_int(e->agency_id),
+				   sq_text(e->action), sq_text(e->case_id), sq_text(e->section),
+				   sq_text(e->outcome), sq_text(e->detail), sq_int(e->token_id),
+				   sq_id(e->ref_event), sq_text(e->ref_mac), sq_text(e->hash)),
 			   err)))
 		return rc;
 	pconn_of(c)->appended = true;
@@ -188,8 +171,8 @@ enum sh_code pg_audit_link(struct store_conn *c, bool wait, int64_t *linked, str
 		goto out;
 	}
 	if ((rc = pg_write(c, set, NULL, &done,
-			   PG_VALS(pg_text(ids.data), pg_text(seqs.data), pg_text(prevs.data),
-				   pg_text(hashes.data)),
+			   SQ_VALS(sq_text(ids.data), sq_text(seqs.data), sq_text(prevs.data),
+				   sq_text(hashes.data)),
 			   err)))
 		goto out;
 	if (done != rows) {
@@ -199,7 +182,7 @@ enum sh_code pg_audit_link(struct store_conn *c, bool wait, int64_t *linked, str
 				  done, rows);
 		goto out;
 	}
-	if (!(rc = pg_write(c, move, NULL, NULL, PG_VALS(pg_int(seq), pg_text(prev)), err)))
+	if (!(rc = pg_write(c, move, NULL, NULL, SQ_VALS(sq_int(seq), sq_text(prev)), err)))
 		*linked = rows;
 out:
 	PQclear(res);
@@ -226,7 +209,7 @@ enum sh_code pg_audit_scan(struct store_conn *c, int (*fn)(const struct audit_en
 	int64_t after = 0;
 
 	for (;;) {
-		PGresult *res = pg_exec(pconn_of(c), sql, PG_VALS(pg_int(after)), err);
+		PGresult *res = pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(after)), err);
 		int rows, stop = 0;
 
 		if (!res)
@@ -312,7 +295,7 @@ enum sh_code pg_event_chain_scan(struct store_conn *c,
 	int64_t after = 0;
 
 	for (;;) {
-		PGresult *res = pg_exec(pconn_of(c), sql, PG_VALS(pg_int(after)), err);
+		PGresult *res = pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(after)), err);
 		int rows, stop = 0;
 
 		if (!res)
@@ -382,7 +365,7 @@ enum sh_code pg_event_reanchor(struct store_conn *c, int64_t event_id, int64_t a
 	static const char sql[] = "SELECT " EVENT_CHAIN_COLS " WHERE e.id = $1";
 	struct arena a = ARENA_INIT;
 	struct event_chain_rec r;
-	PGresult *res = pg_exec(pconn_of(c), sql, PG_VALS(pg_int(event_id)), err);
+	PGresult *res = pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(event_id)), err);
 	enum sh_code rc;
 
 	if (!res)
@@ -436,12 +419,12 @@ enum sh_code pg_idem_get(struct store_conn *c, int64_t user_id, const char *key,
 	*event_id = 0;
 	if (c->writable) {
 		PGresult *res =
-			pg_exec(pconn_of(c), lock, PG_VALS(pg_int(user_id), pg_text(key)), err);
+			pg_exec(pconn_of(c), lock, SQ_VALS(sq_int(user_id), sq_text(key)), err);
 		if (!res)
 			return err->code;
 		PQclear(res);
 	}
-	rc = pg_row(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(user_id), pg_text(key)), err),
+	rc = pg_row(pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(user_id), sq_text(key)), err),
 		    map_idem, a, &r, sizeof(r), NULL, err);
 
 	*request_hash = r.request_hash;
@@ -459,98 +442,15 @@ enum sh_code pg_idem_put(struct store_conn *c, int64_t user_id, const char *key,
 				  " event_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
 
 	return pg_write(c, sql, NULL, NULL,
-			PG_VALS(pg_int(user_id), pg_text(key), pg_text(request_hash),
-				pg_text(case_id), pg_id(event_id), pg_int(at)),
+			SQ_VALS(sq_int(user_id), sq_text(key), sq_text(request_hash),
+				sq_text(case_id), sq_id(event_id), sq_int(at)),
 			err);
 }
 
 /* ---- protocols ---- */
 
-enum sh_code pg_protocol_put(struct store_conn *c, struct protocol_rec *r, struct sh_error *err)
-{
-	static const char find[] = "SELECT id, sha FROM protocols WHERE name = $1 AND version = $2";
-	static const char ins[] =
-		"INSERT INTO protocols(name, version, effective, text, sha, loaded_at)"
-		" VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
-	PGresult *res;
-	bool same;
-
-	if (pg_need_writer(c, err) ||
-	    !(res = pg_exec(pconn_of(c), find, PG_VALS(pg_text(r->name), pg_text(r->version)),
-			    err)))
-		return err->code;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		return pg_insert(c, ins, &r->id,
-				 PG_VALS(pg_text(r->name), pg_text(r->version),
-					 pg_text(r->effective), pg_text(r->text), pg_text(r->sha),
-					 pg_int(r->loaded_at)),
-				 err);
-	}
-	r->id = pg_col_int(res, 0, 0);
-	same = !strcmp(PQgetvalue(res, 0, 1), r->sha);
-	PQclear(res);
-	if (!same)
-		return sh_error_set(err, SH_ECONFLICT,
-				    "protocol %s version %s is already stored with different "
-				    "content; give the changed file a new version",
-				    r->name, r->version);
-	return SH_OK;
-}
-
-#define SQ_REC struct protocol_rec
-static const struct sq_col protocol_cols[] = { SQ_C(id),	SQ_C(name), SQ_C(version),
-					       SQ_C(effective), SQ_C(text), SQ_C(sha),
-					       SQ_C(loaded_at) };
-#undef SQ_REC
-
-PG_MAPPER(map_protocol, protocol_cols)
-
-enum sh_code pg_protocol_list(struct store_conn *c, struct arena *a, struct protocol_rec **out,
-			      size_t *n, struct sh_error *err)
-{
-	static const char sql[] = "SELECT id, name, version, effective, text, sha, loaded_at"
-				  " FROM protocols ORDER BY id";
-
-	return pg_rows(pg_exec(pconn_of(c), sql, PG_NONE, err), map_protocol, a, out, n,
-		       sizeof(**out), err);
-}
-
 /* ---- the derived steps of a case ---- */
-
-enum sh_code pg_derived_put(struct store_conn *c, const char *case_id, const char *stamp,
-			    const char *steps, struct sh_error *err)
-{
-	static const char sql[] =
-		"INSERT INTO case_derived(case_id, stamp, steps) VALUES ($1, $2, $3)"
-		" ON CONFLICT(case_id) DO UPDATE SET stamp = excluded.stamp,"
-		" steps = excluded.steps";
-
-	return pg_write(c, sql, NULL, NULL,
-			PG_VALS(pg_text(case_id), pg_text(stamp), pg_text(steps)), err);
-}
 
 struct derived {
 	char *stamp, *steps;
 };
-
-static void map_derived(const PGresult *res, int r, struct arena *a, void *rec)
-{
-	struct derived *d = rec;
-
-	d->stamp = pg_col_text(res, r, 0, a);
-	d->steps = pg_col_text(res, r, 1, a);
-}
-
-enum sh_code pg_derived_get(struct store_conn *c, const char *case_id, struct arena *a,
-			    char **stamp, char **steps, struct sh_error *err)
-{
-	static const char sql[] = "SELECT stamp, steps FROM case_derived WHERE case_id = $1";
-	struct derived d;
-	enum sh_code rc = pg_row(pg_exec(pconn_of(c), sql, PG_VALS(pg_text(case_id)), err),
-				 map_derived, a, &d, sizeof(d), NULL, err);
-
-	*stamp = d.stamp;
-	*steps = d.steps;
-	return rc;
-}

@@ -245,16 +245,11 @@ static const struct sq_col csec_cols[] = { SQ_C(case_id),	   SQ_C(identified_at)
 
 PG_MAPPER(map_csec, csec_cols)
 
-#define SQ_REC struct area_protocol_rec
-static const struct sq_col area_protocol_cols[] = { SQ_C(area), SQ_C(protocol) };
-#undef SQ_REC
-PG_MAPPER(map_area_protocol, area_protocol_cols)
-
 enum sh_code pg_csec_list(struct store_conn *c, int64_t from, int64_t to, const char *case_id,
 			  struct arena *a, struct csec_rec **out, size_t *n, struct sh_error *err)
 {
 	return pg_rows(pg_exec(pconn_of(c), q_csec,
-			       PG_VALS(pg_int(from), pg_int(to), pg_text(case_id)), err),
+			       SQ_VALS(sq_int(from), sq_int(to), sq_text(case_id)), err),
 		       map_csec, a, out, n, sizeof(**out), err);
 }
 
@@ -283,13 +278,13 @@ enum sh_code pg_report_board(struct store_conn *c, const struct report_query *q,
 		struct arena a = ARENA_INIT;
 		PGresult *res = pg_exec(
 			pconn_of(c), queries[i],
-			PG_VALS(pg_int(q->prev_from), pg_int(q->from), pg_int(q->to),
-				pg_text(q->area), pg_int(q->as_of),
-				pg_text(q->missing_steps ? q->missing_steps : "[]"),
-				pg_int(q->window_days), pg_int(q->no_missing_days),
-				pg_text(q->months ? q->months : "[]"), pg_int(q->current_since[0]),
-				pg_int(q->current_since[1]), pg_int(q->current_at[0]),
-				pg_int(q->current_at[1]), pg_int(q->current_max_age_days)),
+			SQ_VALS(sq_int(q->prev_from), sq_int(q->from), sq_int(q->to),
+				sq_text(q->area), sq_int(q->as_of),
+				sq_text(q->missing_steps ? q->missing_steps : "[]"),
+				sq_int(q->window_days), sq_int(q->no_missing_days),
+				sq_text(q->months ? q->months : "[]"), sq_int(q->current_since[0]),
+				sq_int(q->current_since[1]), sq_int(q->current_at[0]),
+				sq_int(q->current_at[1]), sq_int(q->current_max_age_days)),
 			err);
 
 		if (!res)
@@ -308,15 +303,4 @@ enum sh_code pg_report_board(struct store_conn *c, const struct report_query *q,
 		PQclear(res);
 	}
 	return rc;
-}
-
-enum sh_code pg_report_area_protocols(struct store_conn *c, struct arena *a,
-				      struct area_protocol_rec **out, size_t *n,
-				      struct sh_error *err)
-{
-	static const char sql[] = "SELECT DISTINCT c.area, p.name FROM cases c"
-				  " JOIN protocols p ON p.id = c.protocol_id ORDER BY 1, 2";
-
-	return pg_rows(pg_exec(pconn_of(c), sql, PG_NONE, err), map_area_protocol, a, out, n,
-		       sizeof(**out), err);
 }

@@ -8,56 +8,6 @@
 /* A value sealed under the field key (format 1), as SQL on column col. */
 #define FIELD_KEY_SEALED(col) "substring(" col " from 1 for 1) = '\\x01'::bytea"
 
-enum sh_code pg_youth_of_case(struct store_conn *c, const char *case_id, int64_t *youth_id,
-			      int64_t *sealed_at, struct sh_error *err)
-{
-	static const char sql[] = "SELECT y.id, y.sealed_at FROM cases c"
-				  " JOIN youth y ON y.id = c.youth_id WHERE c.id = $1";
-	PGresult *res = pg_exec(pconn_of(c), sql, PG_VALS(pg_text(case_id)), err);
-
-	*youth_id = *sealed_at = 0;
-	if (!res)
-		return err->code;
-	if (PQntuples(res) > 0) {
-		*youth_id = pg_col_int(res, 0, 0);
-		*sealed_at = pg_col_int(res, 0, 1);
-	}
-	PQclear(res);
-	return SH_OK;
-}
-
-struct blob {
-	const unsigned char *data;
-	size_t len;
-};
-
-#define SQ_REC struct blob
-static const struct sq_col blob_cols[] = { SQ_B(data, len) };
-#undef SQ_REC
-
-PG_MAPPER(map_blob, blob_cols)
-
-enum sh_code pg_youth_key_get(struct store_conn *c, int64_t youth_id, struct arena *a,
-			      const unsigned char **out, size_t *len, struct sh_error *err)
-{
-	static const char sql[] = "SELECT wrapped FROM youth_keys WHERE youth_id = $1";
-	struct blob b;
-	enum sh_code rc = pg_row(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(youth_id)), err),
-				 map_blob, a, &b, sizeof(b), NULL, err);
-
-	*out = b.data;
-	*len = b.len;
-	return rc;
-}
-
-enum sh_code pg_youth_key_put(struct store_conn *c, int64_t youth_id, const unsigned char *wrapped,
-			      size_t len, struct sh_error *err)
-{
-	static const char sql[] = "INSERT INTO youth_keys(youth_id, wrapped) VALUES ($1, $2)";
-
-	return pg_write(c, sql, NULL, NULL, PG_VALS(pg_int(youth_id), pg_blob(wrapped, len)), err);
-}
-
 #define SQ_REC struct sealed_rec
 static const struct sq_col sealed_cols[] = { SQ_C(id), SQ_B(blob, len) };
 #undef SQ_REC
@@ -71,7 +21,7 @@ enum sh_code pg_youth_legacy_texts(struct store_conn *c, int64_t youth_id, struc
 				  " ON k.id = e.case_id WHERE k.youth_id = $1"
 				  " AND " FIELD_KEY_SEALED("e.sealed") " ORDER BY e.id";
 
-	return pg_rows(pg_exec(pconn_of(c), sql, PG_VALS(pg_int(youth_id)), err), map_sealed, a,
+	return pg_rows(pg_exec(pconn_of(c), sql, SQ_VALS(sq_int(youth_id)), err), map_sealed, a,
 		       out, n, sizeof(**out), err);
 }
 
@@ -104,7 +54,7 @@ enum sh_code pg_youth_seal(struct store_conn *c, int64_t youth_id, int64_t now, 
 
 	*ncases = 0;
 	if (pg_need_writer(c, err) ||
-	    !(res = pg_exec(pconn_of(c), state_sql, PG_VALS(pg_int(youth_id)), err)))
+	    !(res = pg_exec(pconn_of(c), state_sql, SQ_VALS(sq_int(youth_id)), err)))
 		return err->code;
 	if (PQntuples(res) == 0) {
 		PQclear(res);
@@ -116,57 +66,21 @@ enum sh_code pg_youth_seal(struct store_conn *c, int64_t youth_id, int64_t now, 
 	if (sealed_at)
 		return sh_error_set(err, SH_ECONFLICT, "this youth's records are already sealed");
 	for (size_t i = 0; i < ARRAY_SIZE(shred); i++)
-		if ((rc = pg_write(c, shred[i], NULL, NULL, PG_VALS(pg_int(youth_id)), err)))
+		if ((rc = pg_write(c, shred[i], NULL, NULL, SQ_VALS(sq_int(youth_id)), err)))
 			return rc;
-	if (!(res = pg_exec(pconn_of(c), legacy_sql, PG_VALS(pg_int(youth_id)), err)))
+	if (!(res = pg_exec(pconn_of(c), legacy_sql, SQ_VALS(sq_int(youth_id)), err)))
 		return err->code;
 	for (int i = 0; !rc && i < PQntuples(res); i++) {
 		int64_t id = pg_col_int(res, i, 0);
 		/* the chain's latest word on the event is its row without the text */
-		if (!(rc = pg_write(c, clear_sql, NULL, NULL, PG_VALS(pg_int(id)), err)))
+		if (!(rc = pg_write(c, clear_sql, NULL, NULL, SQ_VALS(sq_int(id)), err)))
 			rc = pg_event_reanchor(c, id, now, "sealed", err);
 	}
 	PQclear(res);
 	if (!rc)
 		rc = pg_write(c, mark_sql, NULL, NULL,
-			      PG_VALS(pg_int(youth_id), pg_int(now), pg_text(why)), err);
+			      SQ_VALS(sq_int(youth_id), sq_int(now), sq_text(why)), err);
 	return rc;
-}
-
-enum sh_code pg_hold_set(struct store_conn *c, const struct hold_rec *h, struct sh_error *err)
-{
-	static const char sql[] =
-		"INSERT INTO case_holds(case_id, reason, user_id, set_at) VALUES ($1, $2, $3, $4)"
-		" ON CONFLICT(case_id) DO UPDATE SET reason = $2, user_id = $3, set_at = $4";
-
-	return pg_write(c, sql, NULL, NULL,
-			PG_VALS(pg_text(h->case_id), pg_text(h->reason), pg_int(h->user_id),
-				pg_int(h->set_at)),
-			err);
-}
-
-enum sh_code pg_hold_clear(struct store_conn *c, const char *case_id, struct sh_error *err)
-{
-	static const char sql[] = "DELETE FROM case_holds WHERE case_id = $1";
-
-	return pg_write(c, sql, N_("no hold on this case"), NULL, PG_VALS(pg_text(case_id)), err);
-}
-
-#define SQ_REC struct hold_rec
-static const struct sq_col hold_cols[] = { SQ_C(case_id), SQ_C(reason), SQ_C(user_id),
-					   SQ_C(set_at) };
-#undef SQ_REC
-
-PG_MAPPER(map_hold, hold_cols)
-
-enum sh_code pg_hold_list(struct store_conn *c, struct arena *a, struct hold_rec **out, size_t *n,
-			  struct sh_error *err)
-{
-	static const char sql[] =
-		"SELECT case_id, reason, user_id, set_at FROM case_holds ORDER BY case_id";
-
-	return pg_rows(pg_exec(pconn_of(c), sql, PG_NONE, err), map_hold, a, out, n, sizeof(**out),
-		       err);
 }
 
 #define SQ_REC struct retention_rec
@@ -290,7 +204,7 @@ enum sh_code pg_sealed_set(struct store_conn *c, enum sealed_kind kind, const st
 	if ((unsigned)kind >= ARRAY_SIZE(set_sql))
 		return sh_error_set(err, SH_EINTERNAL, "unknown sealed kind");
 	if ((rc = pg_write(c, set_sql[kind], NULL, NULL,
-			   PG_VALS(pg_int(r->id), pg_blob(r->blob, r->len), pg_text(blind_index)),
+			   SQ_VALS(sq_int(r->id), sq_blob(r->blob, r->len), sq_text(blind_index)),
 			   err)))
 		return rc;
 	/* a re-sealed event is anchored again: the chain's latest word on it is its new row */
@@ -347,7 +261,7 @@ enum sh_code pg_gauges(struct store_conn *c, int64_t now, struct arena *a, struc
 			" WHERE s.acked_at = 0 AND c.closed_at = 0",
 			&out->summons_unacked, err)) ||
 	    (rc = count(c, "SELECT coalesce(max(seq), 0) FROM audit", &out->audit_rows, err)) ||
-	    (rc = pg_rows(pg_exec(pconn_of(c), overdue, PG_VALS(pg_int(now)), err), map_overdue, a,
+	    (rc = pg_rows(pg_exec(pconn_of(c), overdue, SQ_VALS(sq_int(now)), err), map_overdue, a,
 			  &kinds, &n, sizeof(*kinds), err)))
 		return rc;
 	for (size_t i = 0; i < n && out->nkinds < GAUGES_MAX_KINDS; i++) {

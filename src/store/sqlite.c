@@ -245,8 +245,22 @@ void sq_map(sqlite3_stmt *st, int first, struct arena *a, void *rec, const struc
 	}
 }
 
-enum sh_code sq_row(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map, struct arena *a, void *out,
-		    size_t sz, const char *missing, struct sh_error *err)
+/* One row into rec: by map, or by q's columns when map is NULL (store/query.h). */
+static void map_row(sqlite3_stmt *st, sq_map_fn *map, const struct sq_query *q, struct arena *a,
+		    void *rec)
+{
+	if (map)
+		map(st, a, rec);
+	else {
+		sq_map(st, 0, a, rec, q->cols, q->ncols);
+		if (q->then)
+			sq_map(st, (int)q->ncols, a, (char *)rec + q->then_off, q->then, q->nthen);
+	}
+}
+
+static enum sh_code row_of(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map,
+			   const struct sq_query *q, struct arena *a, void *out, size_t sz,
+			   const char *missing, struct sh_error *err)
 {
 	bool row;
 	enum sh_code rc;
@@ -258,13 +272,14 @@ enum sh_code sq_row(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map, struct ar
 		return rc;
 	if (!row)
 		return missing ? sh_error_set(err, SH_ENOTFOUND, "%s", missing) : SH_OK;
-	map(st, a, out);
+	map_row(st, map, q, a, out);
 	sqlite3_reset(st);
 	return SH_OK;
 }
 
-enum sh_code sq_rows(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map, struct arena *a, void *out,
-		     size_t *n, size_t sz, struct sh_error *err)
+static enum sh_code rows_of(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map,
+			    const struct sq_query *q, struct arena *a, void *out, size_t *n,
+			    size_t sz, struct sh_error *err)
 {
 	void **arr = out;
 	size_t cap = 0;
@@ -281,10 +296,41 @@ enum sh_code sq_rows(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map, struct a
 			sqlite3_reset(st);
 			return sq_no_mem(err);
 		}
-		map(st, a, rec);
+		map_row(st, map, q, a, rec);
 	}
 	sqlite3_reset(st);
 	return rc;
+}
+
+enum sh_code sq_row(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map, struct arena *a, void *out,
+		    size_t sz, const char *missing, struct sh_error *err)
+{
+	return row_of(c, st, map, NULL, a, out, sz, missing, err);
+}
+
+enum sh_code sq_rows(struct sconn *c, sqlite3_stmt *st, sq_map_fn *map, struct arena *a, void *out,
+		     size_t *n, size_t sz, struct sh_error *err)
+{
+	return rows_of(c, st, map, NULL, a, out, n, sz, err);
+}
+
+/* The shapes of store/query.h (sql_rows, sql_row; sql_write is sq_write). */
+static enum sh_code sqlite_q_rows(struct store_conn *c, const struct sq_query *q, struct arena *a,
+				  void *out, size_t *n, const struct sq_val *v, size_t nv,
+				  struct sh_error *err)
+{
+	struct sconn *sc = sconn_of(c);
+
+	return rows_of(sc, sq_bind(sc, q->sql, v, nv, err), NULL, q, a, out, n, q->size, err);
+}
+
+static enum sh_code sqlite_q_row(struct store_conn *c, const struct sq_query *q,
+				 const char *missing, struct arena *a, void *out,
+				 const struct sq_val *v, size_t nv, struct sh_error *err)
+{
+	struct sconn *sc = sconn_of(c);
+
+	return row_of(sc, sq_bind(sc, q->sql, v, nv, err), NULL, q, a, out, q->size, missing, err);
 }
 
 enum sh_code sq_row_id(struct sconn *c, const char *sql, int64_t id, sq_map_fn *map,
@@ -1005,8 +1051,12 @@ const struct store_ops sqlite_store_ops = {
 	.read_end = sqlite_read_end,
 	.stats = sqlite_stats,
 	.cred_gen = sqlite_cred_gen,
-	.case_records = sqlite_case_records,
+	.q_rows = sqlite_q_rows,
+	.q_row = sqlite_q_row,
+	.q_write = sq_write,
 #define STORE_OP(ret, name, params, args) .name = STORE_BACKEND_FN(name),
+#define STORE_OP_SQL STORE_OPS_SQL_ROW
 #include "store/ops.def"
 #undef STORE_OP
+#undef STORE_OP_SQL
 };

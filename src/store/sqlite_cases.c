@@ -2,104 +2,6 @@
 #include "lib/common.h"
 #include "store/sqlite_internal.h"
 
-enum sh_code sqlite_protocol_put(struct store_conn *c, struct protocol_rec *r, struct sh_error *err)
-{
-	static const char find[] = "SELECT id, sha FROM protocols WHERE name = ?1 AND version = ?2";
-	static const char ins[] =
-		"INSERT INTO protocols(name, version, effective, text, sha, loaded_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st;
-	bool row;
-	enum sh_code rc;
-
-	if (sq_need_writer(c, err) ||
-	    !(st = sq_bind(sc, find, SQ_VALS(sq_text(r->name), sq_text(r->version)), err)))
-		return err->code;
-	if ((rc = sq_step(sc, st, &row, err)))
-		return rc;
-	if (row) {
-		bool same = !strcmp((const char *)sqlite3_column_text(st, 1), r->sha);
-		r->id = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		if (!same)
-			return sh_error_set(
-				err, SH_ECONFLICT,
-				"protocol %s version %s is already stored with different "
-				"content; give the changed file a new version",
-				r->name, r->version);
-		return SH_OK;
-	}
-	return sq_insert(c, ins, &r->id,
-			 SQ_VALS(sq_text(r->name), sq_text(r->version), sq_text(r->effective),
-				 sq_text(r->text), sq_text(r->sha), sq_int(r->loaded_at)),
-			 err);
-}
-
-#define SQ_REC struct protocol_rec
-static const struct sq_col protocol_list_cols[] = { SQ_C(id),	     SQ_C(name), SQ_C(version),
-						    SQ_C(effective), SQ_C(text), SQ_C(sha),
-						    SQ_C(loaded_at) };
-#undef SQ_REC
-
-static void map_protocol_list(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	SQ_MAP(st, 0, a, rec, protocol_list_cols);
-}
-
-enum sh_code sqlite_protocol_list(struct store_conn *c, struct arena *a, struct protocol_rec **out,
-				  size_t *n, struct sh_error *err)
-{
-	static const char sql[] = "SELECT id, name, version, effective, text, sha, loaded_at"
-				  " FROM protocols ORDER BY id";
-	struct sconn *sc = sconn_of(c);
-	sqlite3_stmt *st = sq_prep(sc, sql, err);
-
-	return sq_rows(sc, st, map_protocol_list, a, out, n, sizeof(**out), err);
-}
-
-#define SQ_REC struct area_protocol_rec
-static const struct sq_col area_protocol_cols[] = { SQ_C(area), SQ_C(protocol) };
-#undef SQ_REC
-SQ_MAPPER(map_area_protocol, area_protocol_cols)
-
-enum sh_code sqlite_report_area_protocols(struct store_conn *c, struct arena *a,
-					  struct area_protocol_rec **out, size_t *n,
-					  struct sh_error *err)
-{
-	static const char sql[] = "SELECT DISTINCT c.area, p.name FROM cases c"
-				  " JOIN protocols p ON p.id = c.protocol_id ORDER BY 1, 2";
-	struct sconn *sc = sconn_of(c);
-
-	return sq_rows(sc, sq_prep(sc, sql, err), map_area_protocol, a, out, n, sizeof(**out), err);
-}
-
-enum sh_code sqlite_youth_find(struct store_conn *c, const char *blind_index, int64_t *id,
-			       struct sh_error *err)
-{
-	static const char sql[] = "SELECT id FROM youth WHERE blind_index = ?1 ORDER BY id LIMIT 1";
-	struct sconn *sc = sconn_of(c);
-
-	return sq_value(sc, sq_bind(sc, sql, SQ_VALS(sq_text(blind_index)), err), id, err);
-}
-
-enum sh_code sqlite_youth_insert(struct store_conn *c, struct youth_rec *r, struct sh_error *err)
-{
-	static const char sql[] =
-		"INSERT INTO youth(blind_index, identity, created_at) VALUES (?1, ?2, ?3)";
-	static const char key_sql[] = "INSERT INTO youth_keys(youth_id, wrapped) VALUES (?1, ?2)";
-	enum sh_code rc =
-		sq_insert(c, sql, &r->id,
-			  SQ_VALS(sq_text(r->blind_index), sq_blob(r->identity, r->identity_len),
-				  sq_int(r->created_at)),
-			  err);
-
-	if (rc || !r->youth_key)
-		return rc;
-	return sq_write(c, key_sql, NULL, NULL,
-			SQ_VALS(sq_int(r->id), sq_blob(r->youth_key, r->youth_key_len)), err);
-}
-
 #define CASE_COLS                                                                                  \
 	"c.id, c.youth_id, c.recovery_no, c.identified_at, c.recorded_at, c.area, c.youth_status," \
 	" c.identified_by_agency, c.identified_by_user, c.protocol_id, c.age, c.age_estimated,"    \
@@ -135,27 +37,6 @@ static void read_case(sqlite3_stmt *st, struct arena *a, void *rec)
 	read_case_at(st, 0, a, rec);
 }
 
-enum sh_code sqlite_case_insert(struct store_conn *c, const struct case_rec *r,
-				struct sh_error *err)
-{
-	static const char sql[] =
-		"INSERT INTO cases(id, youth_id, recovery_no, identified_at, recorded_at, area,"
-		" youth_status, identified_by_agency, identified_by_user, protocol_id, age,"
-		" age_estimated, gender, race_ethnicity, last_assault_at, name_confidential, indicators)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
-
-	return sq_write(c, sql, NULL, NULL,
-			SQ_VALS(sq_text(r->id), sq_int(r->youth_id), sq_int(r->recovery_no),
-				sq_int(r->identified_at), sq_int(r->recorded_at), sq_text(r->area),
-				sq_text(r->youth_status), sq_int(r->identified_by_agency),
-				sq_int(r->identified_by_user), sq_int(r->protocol_id),
-				sq_int(r->age), sq_int(r->age_estimated), sq_text(r->gender),
-				sq_text(r->race_ethnicity), sq_int(r->last_assault_at),
-				sq_int(r->name_confidential),
-				sq_text(r->indicators ? r->indicators : "[]")),
-			err);
-}
-
 /* CASE_COLS and the youth's (CASE_YOUTH_COLS) from column b on */
 #define CASE_YOUTH_COLS " y.identity, yk.wrapped, y.sealed_at, y.sealed_why"
 #define CASE_YOUTH_JOINS                     \
@@ -189,19 +70,6 @@ enum sh_code sqlite_case_get(struct store_conn *c, const char *id, struct arena 
 	return sq_row(sc, st, map_case_get, a, out, sizeof(*out), "no such case", err);
 }
 
-enum sh_code sqlite_youth_recoveries(struct store_conn *c, int64_t youth_id, int *max_recovery,
-				     struct sh_error *err)
-{
-	static const char sql[] =
-		"SELECT COALESCE(MAX(recovery_no), 0) FROM cases WHERE youth_id = ?1";
-	struct sconn *sc = sconn_of(c);
-	int64_t v;
-	enum sh_code rc = sq_value(sc, sq_bind(sc, sql, SQ_VALS(sq_int(youth_id)), err), &v, err);
-
-	*max_recovery = (int)v;
-	return rc;
-}
-
 enum sh_code sqlite_case_siblings(struct store_conn *c, const struct case_rec *r, struct arena *a,
 				  struct case_rec **out, size_t *n, struct sh_error *err)
 {
@@ -215,16 +83,6 @@ enum sh_code sqlite_case_siblings(struct store_conn *c, const struct case_rec *r
 		sq_bind_text(st, 2, r->id);
 	}
 	return sq_rows(sc, st, read_case, a, out, n, sizeof(**out), err);
-}
-
-enum sh_code sqlite_case_set_closed(struct store_conn *c, const char *id, int64_t closed_at,
-				    const char *reason, struct sh_error *err)
-{
-	static const char sql[] =
-		"UPDATE cases SET closed_at = ?2, close_reason = ?3 WHERE id = ?1";
-
-	return sq_write(c, sql, NULL, NULL,
-			SQ_VALS(sq_text(id), sq_int(closed_at), sq_text(reason)), err);
 }
 
 /*
@@ -431,18 +289,6 @@ enum sh_code sqlite_case_query(struct store_conn *c, const struct case_query *q,
 	if (q->overdue_only || q->step || *n >= (size_t)q->limit)
 		return SH_OK;
 	return owed_rest(sc, q, in_rest ? q->after_id : "", a, out, n, &cap, err);
-}
-
-enum sh_code sqlite_case_agency_add(struct store_conn *c, const char *case_id, int64_t agency_id,
-				    const char *reason, int64_t at, struct sh_error *err)
-{
-	static const char sql[] = "INSERT INTO case_agencies(case_id, agency_id, reason, joined_at)"
-				  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(case_id, agency_id)"
-				  " DO UPDATE SET left_at = 0";
-
-	return sq_write(c, sql, NULL, NULL,
-			SQ_VALS(sq_text(case_id), sq_int(agency_id), sq_text(reason), sq_int(at)),
-			err);
 }
 
 /* CASE_AGENCY_COLS from column b on */
@@ -687,30 +533,6 @@ enum sh_code sqlite_steps_replace(struct store_conn *c, const char *case_id,
 out:
 	arena_release(&a);
 	return rc;
-}
-
-static void map_steps_list(sqlite3_stmt *st, struct arena *a, void *rec)
-{
-	struct step_rec *s = rec;
-
-	s->step = sq_col_text(st, 0, a);
-	s->episode = sqlite3_column_int(st, 1);
-	s->owner = sq_col_text(st, 2, a);
-	s->state = sq_col_text(st, 3, a);
-	s->opened_at = sqlite3_column_int64(st, 4);
-	s->due_at = sqlite3_column_int64(st, 5);
-	s->done_at = sqlite3_column_int64(st, 6);
-	s->also_owner = sq_col_text(st, 7, a);
-}
-
-enum sh_code sqlite_steps_list(struct store_conn *c, const char *case_id, struct arena *a,
-			       struct step_rec **out, size_t *n, struct sh_error *err)
-{
-	static const char sql[] = "SELECT step, episode, owner, state, opened_at, due_at, done_at,"
-				  " also_owner FROM case_steps WHERE case_id = ?1"
-				  " ORDER BY due_at, step, episode";
-	return sq_rows_key(sconn_of(c), sql, case_id, map_steps_list, a, out, n, sizeof(**out),
-			   err);
 }
 
 struct idem {
@@ -980,6 +802,7 @@ enum sh_code sqlite_case_records(struct store_conn *c, const char *id, int64_t a
 	bool row;
 	enum sh_code rc;
 
+	memset(out, 0, sizeof(*out));
 	if (!st)
 		return err->code;
 	sq_bind_text(st, 1, id);

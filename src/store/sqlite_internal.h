@@ -7,7 +7,7 @@
  */
 #include <pthread.h>
 #include <sqlite3.h>
-#include "store/colmap.h"
+#include "store/query.h"
 #include "store/store.h"
 
 #define STORE_BACKEND sqlite
@@ -126,11 +126,6 @@ void sq_map(sqlite3_stmt *st, int first, struct arena *a, void *rec, const struc
 	"w.id, w.prosecution_id, w.case_id, w.listed_at, p.agency_id, p.court_case_number," \
 	" p.charges"
 void sq_read_witness(sqlite3_stmt *st, int first, struct arena *a, struct witness_rec *r);
-/* store_case_records in one statement (sqlite_cases.c) */
-enum sh_code sqlite_case_records(struct store_conn *c, const char *id, int64_t agency_id,
-				 bool derived, struct arena *a, struct case_records *out,
-				 struct sh_error *err);
-
 /*
  * The two shapes of a read. A mapper fills one record (rec, zeroed) from the current row
  * of st, copying text into a. st is prepared and bound, or NULL when sq_prep failed (err
@@ -155,40 +150,6 @@ enum sh_code sq_rows_id(struct sconn *c, const char *sql, int64_t id, sq_map_fn 
 enum sh_code sq_rows_key(struct sconn *c, const char *sql, const char *key, sq_map_fn *map,
 			 struct arena *a, void *out, size_t *n, size_t sz, struct sh_error *err);
 /*
- * Typed values for a statement's parameters ?1..?n, in order. The constructors are
- * functions so that the compiler checks each value's type: sq_int (any integer or bool),
- * sq_text (NULL binds NULL), sq_id (a row id: 0 binds NULL), sq_blob (NULL binds NULL).
- * Text and blobs are copied when bound: the caller keeps what it passes.
- */
-enum sq_kind { SQ_INT = 1, SQ_TEXT, SQ_ID, SQ_BLOB };
-struct sq_val {
-	enum sq_kind kind;
-	int64_t i;
-	const void *p;
-	size_t len;
-};
-static inline struct sq_val sq_int(int64_t v)
-{
-	return (struct sq_val){ .kind = SQ_INT, .i = v };
-}
-static inline struct sq_val sq_text(const char *s)
-{
-	return (struct sq_val){ .kind = SQ_TEXT, .p = s };
-}
-static inline struct sq_val sq_id(int64_t id)
-{
-	return (struct sq_val){ .kind = SQ_ID, .i = id };
-}
-static inline struct sq_val sq_blob(const void *p, size_t len)
-{
-	return (struct sq_val){ .kind = SQ_BLOB, .p = p, .len = len };
-}
-/* The two arguments (array, count) that sq_bind and sq_write take, from a list of values. */
-#define SQ_VALS(...)                            \
-	(const struct sq_val[]){ __VA_ARGS__ }, \
-		sizeof((const struct sq_val[]){ __VA_ARGS__ }) / sizeof(struct sq_val)
-
-/*
  * sql from the statement cache (sq_prep) with v[0..n) bound to ?1..?n; NULL with err set
  * when it does not prepare, when n is not the number of parameters the SQL takes or a
  * value's kind is unknown (SH_EINTERNAL: a bug, said loudly), or a value does not bind.
@@ -205,10 +166,6 @@ sqlite3_stmt *sq_bind(struct sconn *c, const char *sql, const struct sq_val *v, 
  * changed and, when one was, the last inserted row id (meaningful for an INSERT only);
  * both 0 on failure.
  */
-struct sq_done {
-	int64_t changes;
-	int64_t rowid;
-};
 enum sh_code sq_write(struct store_conn *c, const char *sql, const char *missing,
 		      struct sq_done *done, const struct sq_val *v, size_t n, struct sh_error *err);
 /* sq_write of an INSERT: *id is the row inserted, 0 when none was (ON CONFLICT DO NOTHING)

@@ -4,24 +4,6 @@
 #include "store/audit_chain.h"
 #include "store/sqlite_internal.h"
 
-enum sh_code sqlite_setting_get(struct store_conn *c, const char *key, struct arena *a, char **out,
-				struct sh_error *err)
-{
-	static const char sql[] = "SELECT value FROM settings WHERE key = ?1";
-	struct sconn *sc = sconn_of(c);
-
-	return sq_text_value(sc, sq_bind(sc, sql, SQ_VALS(sq_text(key)), err), a, out, err);
-}
-
-enum sh_code sqlite_setting_set(struct store_conn *c, const char *key, const char *value,
-				struct sh_error *err)
-{
-	static const char sql[] = "INSERT INTO settings(key, value) VALUES (?1, ?2) "
-				  "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-
-	return sq_write(c, sql, NULL, NULL, SQ_VALS(sq_text(key), sq_text(value)), err);
-}
-
 static enum sh_code need_key(struct store_conn *c, struct sh_error *err)
 {
 	if (!sstore_of(c)->has_audit_key)

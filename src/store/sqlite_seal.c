@@ -3,52 +3,6 @@
 #include "lib/common.h"
 #include "store/sqlite_internal.h"
 
-enum sh_code sqlite_youth_of_case(struct store_conn *c, const char *case_id, int64_t *youth_id,
-				  int64_t *sealed_at, struct sh_error *err)
-{
-	static const char sql[] = "SELECT y.id, y.sealed_at FROM cases c"
-				  " JOIN youth y ON y.id = c.youth_id WHERE c.id = ?1";
-	struct sconn *sc = sconn_of(c);
-	int64_t v[2];
-	enum sh_code rc = sq_ints(sc, sq_bind(sc, sql, SQ_VALS(sq_text(case_id)), err), v, 2, err);
-
-	*youth_id = v[0];
-	*sealed_at = v[1];
-	return rc;
-}
-
-struct blob {
-	const unsigned char *data;
-	size_t len;
-};
-
-#define SQ_REC struct blob
-static const struct sq_col blob_cols[] = { SQ_B(data, len) };
-#undef SQ_REC
-
-SQ_MAPPER(map_blob, blob_cols)
-
-enum sh_code sqlite_youth_key_get(struct store_conn *c, int64_t youth_id, struct arena *a,
-				  const unsigned char **out, size_t *len, struct sh_error *err)
-{
-	static const char sql[] = "SELECT wrapped FROM youth_keys WHERE youth_id = ?1";
-	struct blob b;
-	enum sh_code rc =
-		sq_row_id(sconn_of(c), sql, youth_id, map_blob, a, &b, sizeof(b), NULL, err);
-
-	*out = b.data;
-	*len = b.len;
-	return rc;
-}
-
-enum sh_code sqlite_youth_key_put(struct store_conn *c, int64_t youth_id,
-				  const unsigned char *wrapped, size_t len, struct sh_error *err)
-{
-	static const char sql[] = "INSERT INTO youth_keys(youth_id, wrapped) VALUES (?1, ?2)";
-
-	return sq_write(c, sql, NULL, NULL, SQ_VALS(sq_int(youth_id), sq_blob(wrapped, len)), err);
-}
-
 #define SQ_REC struct sealed_rec
 static const struct sq_col sealed_cols[] = { SQ_C(id), SQ_B(blob, len) };
 #undef SQ_REC
@@ -133,42 +87,6 @@ enum sh_code sqlite_youth_seal(struct store_conn *c, int64_t youth_id, int64_t n
 out:
 	arena_release(&a);
 	return rc;
-}
-
-enum sh_code sqlite_hold_set(struct store_conn *c, const struct hold_rec *h, struct sh_error *err)
-{
-	static const char sql[] =
-		"INSERT INTO case_holds(case_id, reason, user_id, set_at) VALUES (?1, ?2, ?3, ?4)"
-		" ON CONFLICT(case_id) DO UPDATE SET reason = ?2, user_id = ?3, set_at = ?4";
-
-	return sq_write(c, sql, NULL, NULL,
-			SQ_VALS(sq_text(h->case_id), sq_text(h->reason), sq_int(h->user_id),
-				sq_int(h->set_at)),
-			err);
-}
-
-enum sh_code sqlite_hold_clear(struct store_conn *c, const char *case_id, struct sh_error *err)
-{
-	static const char sql[] = "DELETE FROM case_holds WHERE case_id = ?1";
-
-	return sq_write(c, sql, N_("no hold on this case"), NULL, SQ_VALS(sq_text(case_id)), err);
-}
-
-#define SQ_REC struct hold_rec
-static const struct sq_col hold_cols[] = { SQ_C(case_id), SQ_C(reason), SQ_C(user_id),
-					   SQ_C(set_at) };
-#undef SQ_REC
-
-SQ_MAPPER(map_hold, hold_cols)
-
-enum sh_code sqlite_hold_list(struct store_conn *c, struct arena *a, struct hold_rec **out,
-			      size_t *n, struct sh_error *err)
-{
-	static const char sql[] =
-		"SELECT case_id, reason, user_id, set_at FROM case_holds ORDER BY case_id";
-	struct sconn *sc = sconn_of(c);
-
-	return sq_rows(sc, sq_prep(sc, sql, err), map_hold, a, out, n, sizeof(**out), err);
 }
 
 #define SQ_REC struct retention_rec

@@ -58,6 +58,10 @@ struct store_stats {
 	const struct histo *commit_wait; /* seconds from queueing a write to its durable commit */
 };
 
+struct sq_query;
+struct sq_val;
+struct sq_done;
+
 /* Backend table (style.md 8). Each backend fills one; callers never touch it. */
 struct store_ops {
 	const char *name;
@@ -70,10 +74,17 @@ struct store_ops {
 	void (*read_end)(struct store_conn *c);
 	void (*stats)(struct store *s, struct store_stats *out);
 	uint64_t (*cred_gen)(struct store *s);
-	/* store_case_records in fewer round trips (may be NULL: composed from the operations) */
-	enum sh_code (*case_records)(struct store_conn *c, const char *id, int64_t agency_id,
-				     bool derived, struct arena *a, struct case_records *out,
-				     struct sh_error *err);
+	/* the shapes the operations written once run through (store/query.h: sql_rows,
+	 * sql_row, sql_write) */
+	enum sh_code (*q_rows)(struct store_conn *c, const struct sq_query *q, struct arena *a,
+			       void *out, size_t *n, const struct sq_val *v, size_t nv,
+			       struct sh_error *err);
+	enum sh_code (*q_row)(struct store_conn *c, const struct sq_query *q, const char *missing,
+			      struct arena *a, void *out, const struct sq_val *v, size_t nv,
+			      struct sh_error *err);
+	enum sh_code (*q_write)(struct store_conn *c, const char *sql, const char *missing,
+				struct sq_done *done, const struct sq_val *v, size_t nv,
+				struct sh_error *err);
 #define STORE_OP(ret, name, params, args) ret(*name) params;
 #include "store/ops.def"
 #undef STORE_OP
@@ -151,17 +162,6 @@ void store_read_end(struct store_conn *c);
 /* store_agency_list on a read connection of its own (*out in a, as there). */
 enum sh_code store_agencies(struct store *s, struct arena *a, struct agency_rec **out, size_t *n,
 			    struct sh_error *err);
-
-/*
- * A case's records for its view (struct case_records): what case_get, case_agencies,
- * events_list, case_siblings, case_agency_of (agency_id's part in each sibling; agency_id
- * 0: none), witnesses_list (by case) and, when derived, derived_get give, read in one
- * snapshot. SH_ENOTFOUND when the case does not exist. A backend may read it all at once
- * (SQLite: one statement); the records are the same either way.
- */
-enum sh_code store_case_records(struct store_conn *c, const char *id, int64_t agency_id,
-				bool derived, struct arena *a, struct case_records *out,
-				struct sh_error *err);
 
 /* The record operations: store_<name>() for each row of ops.def, documented there. */
 #define STORE_OP(ret, name, params, args)        \

@@ -798,6 +798,48 @@ static void reads_see_one_snapshot(void **state)
 	arena_release(&a);
 }
 
+/* A statement is written once with SQLite's ?N: PostgreSQL prepares it with $N, in any
+ * order and reused; a ? it cannot translate (in quotes, or not numbered) is refused loudly,
+ * never run mistranslated. */
+static void placeholders_written_once(void **state)
+{
+	static const char minus[] = "SELECT CAST(?2 AS BIGINT) - ?1, '''' || ?3 || ''''";
+	static const char quoted[] = "SELECT 'why?' || ?1";
+	static const char bare[] = "SELECT ?1::jsonb ? 'key'";
+	struct sh_error err = SH_ERROR_INIT;
+	struct arena a = ARENA_INIT;
+	struct store *s = open_store(true);
+	struct store_conn *c;
+	char *t;
+
+	UNUSED(state);
+	t = pg_placeholders("SELECT $1, ?12, 'a''?''b', \"q?\" FROM x WHERE y = ?3", &err);
+	assert_null(t);
+	assert_int_equal(err.code, SH_EINTERNAL);
+	sh_error_init(&err);
+	t = pg_placeholders("SELECT $1, ?12, 'a''b', \"q\" FROM x WHERE y = ?3", &err);
+	assert_string_equal(t, "SELECT $1, $12, 'a''b', \"q\" FROM x WHERE y = $3");
+	free(t);
+
+	assert_int_equal(store_read_begin(s, &c, &err), SH_OK);
+	for (int i = 0; i < 2; i++) { /* prepared, then taken from the cache */
+		PGresult *res = pg_exec(pconn_of(c), minus,
+					SQ_VALS(sq_int(40), sq_int(42 + i), sq_text("x")), &err);
+		assert_non_null(res);
+		assert_int_equal(pg_col_int(res, 0, 0), 2 + i);
+		assert_string_equal(pg_col_text(res, 0, 1, &a), "'x'");
+		PQclear(res);
+	}
+	assert_null(pg_exec(pconn_of(c), quoted, SQ_VALS(sq_text("x")), &err));
+	assert_int_equal(err.code, SH_EINTERNAL);
+	sh_error_init(&err);
+	assert_null(pg_exec(pconn_of(c), bare, SQ_VALS(sq_text("{}")), &err));
+	assert_int_equal(err.code, SH_EINTERNAL);
+	store_read_end(c);
+	store_close(s);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -814,6 +856,7 @@ int main(void)
 		cmocka_unit_test_setup(forged_row_not_linked, setup),
 		cmocka_unit_test_setup(outbox_claimed_once_across_servers, setup),
 		cmocka_unit_test_setup(reads_see_one_snapshot, setup),
+		cmocka_unit_test_setup(placeholders_written_once, setup),
 	};
 
 	if (!testdb_pg_url()) {
