@@ -259,10 +259,11 @@ static enum sh_code derive_kept(struct api_request *req, struct casefile *cf, co
 				const char *steps, int64_t now, bool *kept, struct sh_error *err)
 {
 	struct casefile_context ctx;
-	struct sh_error ignored = SH_ERROR_INIT;
+	struct sh_error ignored;
 	struct buf want = BUF_INIT;
 	enum sh_code rc;
 
+	sh_error_init(&ignored);
 	*kept = false;
 	/* a protocol whose steps repeat with time or follow the rosters: derived at each read */
 	if (!cf->protocol || protocol_beyond_timeline(cf->protocol))
@@ -359,9 +360,10 @@ static json_t *sealed_text(struct api_request *req, const struct casefile *cf,
 			   const struct event_rec *e)
 {
 	struct buf plain = BUF_INIT;
-	struct sh_error err = SH_ERROR_INIT;
+	struct sh_error err;
 	json_t *text = NULL;
 
+	sh_error_init(&err);
 	if (e->sealed && !youth_open(&req->app->keys, cf->c.youth_key, cf->c.youth_key_len,
 				     SEALED_EVENT_TEXT, e->sealed, e->sealed_len, &plain, &err))
 		text = json_loadb(plain.data, plain.len, 0, NULL);
