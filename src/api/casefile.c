@@ -19,6 +19,19 @@ static bool verified_birth(struct api_request *req, const struct casefile *cf, s
 			   bool *verified);
 static const char *screening_level(struct api_request *req, const struct casefile *cf);
 
+/* The sealed identity opened for a view: a read needs it for the youth's age (the birth
+ * date) and again for the names it shows, and opening it (the youth's key, the value,
+ * parsing) is 25,000 instructions. */
+struct casefile_opened {
+	bool tried;
+	json_t *identity; /* NULL: none, or it cannot be read */
+};
+
+static void opened_release(void *arg)
+{
+	json_decref(arg);
+}
+
 /* b's bytes in the request's arena (NULL when out of memory). */
 static void *kept_copy(struct api_request *req, const struct buf *b)
 {
@@ -115,6 +128,8 @@ static enum sh_code load_records(struct api_request *req, struct store_conn *c, 
 	cf->nsiblings = r.nsiblings;
 	cf->witnesses = r.witnesses;
 	cf->nwitnesses = r.nwitnesses;
+	if (!(cf->opened = arena_alloc(req->arena, sizeof(*cf->opened))))
+		return no_mem(err);
 	if (kept_stamp) {
 		*kept_stamp = r.derived_stamp;
 		*kept_steps = r.derived_steps;
@@ -348,11 +363,23 @@ enum sh_code casefile_open(struct api_request *req, struct store_conn *c, const 
 	return gate(req, id, casefile_load(req, c, id, cf, err), cf, err);
 }
 
-/* The youth's identity, decrypted into a JSON object (NULL when it cannot be read). */
+/* The youth's identity, decrypted into a JSON object (a new reference; NULL when it cannot
+ * be read), opened once per request for the same loaded case. */
 static json_t *identity(struct api_request *req, const struct casefile *cf)
 {
-	return identity_open(&req->app->keys, cf->c.youth_key, cf->c.youth_key_len, cf->c.identity,
-			     cf->c.identity_len);
+	struct casefile_opened *o = cf->opened;
+	json_t *v;
+
+	if (o && o->tried)
+		return json_incref(o->identity);
+	v = identity_open(&req->app->keys, cf->c.youth_key, cf->c.youth_key_len, cf->c.identity,
+			  cf->c.identity_len);
+	/* kept until the request's arena is released */
+	if (o && (!v || arena_defer(req->arena, opened_release, v))) {
+		o->tried = true;
+		o->identity = json_incref(v);
+	}
+	return v;
 }
 
 /* An event's sealed text as a JSON object (NULL when it has none or cannot be read). */
