@@ -440,29 +440,6 @@ enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int
 	return casefile_derive(cf, &ctx, req->arena, err);
 }
 
-/* Does cf->steps[i], a step of the protocol, tell a screening result? */
-static bool step_gated(const struct casefile *cf, size_t i)
-{
-	const struct protocol *p = cf->protocol;
-
-	for (size_t k = 0; k < protocol_nsteps(p); k++)
-		if (!strcmp(protocol_step_key(p, k), cf->steps[i].key))
-			return protocol_screening_gated(p, k);
-	return false;
-}
-
-/* The notify line of the protocol step cf->steps[i] ("parents, court"), or NULL (none, or a
- * witness item). */
-static const char *step_notify(const struct casefile *cf, size_t i)
-{
-	const struct protocol *p = cf->protocol;
-
-	for (size_t k = 0; p && i < cf->nprotocol_steps && k < protocol_nsteps(p); k++)
-		if (!strcmp(protocol_step_key(p, k), cf->steps[i].key))
-			return protocol_step_notify(p, k);
-	return NULL;
-}
-
 void casefile_write_steps(struct jsonw *w, const struct principal *who, const struct casefile *cf)
 {
 	/* a step that tells a screening result is for the agencies that serve the youth
@@ -470,19 +447,25 @@ void casefile_write_steps(struct jsonw *w, const struct principal *who, const st
 	bool gated = who && cf->protocol && protocol_any_screening_gated(cf->protocol) &&
 		     access_section(who->kind, who->role, SEC_SERVICES) == ACCESS_NONE;
 	const char *mine = who ? access_kind_name(who->kind) : NULL;
+	const struct protocol *proto = cf->protocol;
+	size_t at = 0; /* the protocol's index of the step before: a hint for the next */
 
 	jsonw_array(w);
 	for (size_t i = 0; i < cf->nsteps; i++) {
 		const struct step_status *s = &cf->steps[i];
+		/* a step of the protocol (the rest are witness items) */
+		bool of_protocol = proto && i < cf->nprotocol_steps &&
+				   (at = protocol_step_index(proto, s->key, at)) != SIZE_MAX;
 		/* the entry that settled it, when the caller may read it: a step_done, a
 		 * step_waived, or an entry that does the step by itself (a placement: "done by") */
 		const struct event_rec *e = s->settled_by && s->state != STEP_PENDING
 						    ? casefile_event(cf, s->settled_by)
 						    : NULL;
 
-		const char *notify = step_notify(cf, i);
+		/* "parents, court": the parties outside the agencies it tells */
+		const char *notify = of_protocol ? protocol_step_notify(proto, at) : NULL;
 
-		if (gated && i < cf->nprotocol_steps && step_gated(cf, i) &&
+		if (gated && of_protocol && protocol_screening_gated(proto, at) &&
 		    !(s->owner && !strcmp(s->owner, mine)) &&
 		    !(s->also_owner && !strcmp(s->also_owner, mine)))
 			continue; /* it would tell a screening result to an agency that may not read it */
