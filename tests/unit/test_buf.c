@@ -55,6 +55,37 @@ static void arena_allocates(void **state)
 	arena_release(&a);
 }
 
+static void count_into(void *arg)
+{
+	int *order = arg;
+
+	*order = order[-1] + 1; /* after the one deferred before it ran */
+}
+
+static void first(void *arg)
+{
+	*(int *)arg = 1;
+}
+
+/* What arena_defer() was given runs once at arena_release(), the latest first; a released
+ * arena runs nothing more. */
+static void arena_runs_what_is_deferred(void **state)
+{
+	struct arena a = ARENA_INIT;
+	int order[3] = { 0, 0, 0 };
+
+	UNUSED(state);
+	assert_true(arena_defer(&a, count_into, &order[1]));
+	assert_true(arena_defer(&a, first, &order[0]));
+	assert_int_equal(order[0], 0);
+	arena_release(&a);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 2);
+	order[0] = 5;
+	arena_release(&a);
+	assert_int_equal(order[1], 2);
+}
+
 /* A file is read whole, or refused by name with the reason: missing, or past the limit. */
 static void reads_a_file_within_its_limit(void **state)
 {
@@ -90,6 +121,7 @@ int main(void)
 		cmocka_unit_test(never_null_and_bounded),
 		cmocka_unit_test(formats_and_escapes),
 		cmocka_unit_test(arena_allocates),
+		cmocka_unit_test(arena_runs_what_is_deferred),
 		cmocka_unit_test(reads_a_file_within_its_limit),
 	};
 	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
