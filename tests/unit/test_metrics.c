@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include "core/metrics.h"
+#include "core/metrics_internal.h"
 
 #define DAY 86400
 
@@ -776,6 +777,63 @@ static void formats(void **state)
 	metrics_free(m);
 }
 
+/* The renderers' digit writer writes what printf would; a full or bounded buffer keeps
+ * the first failure and nothing of the append that failed. */
+static void writers(void **state)
+{
+	const int64_t v[] = { 0, 7, -1, 10, -10, 1234567890123, INT64_MAX, INT64_MIN };
+	struct buf b = BUF_INIT, want = BUF_INIT;
+	struct mout o = { &b, SH_OK };
+
+	UNUSED(state);
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++) {
+		mo_addi(&o, v[i]);
+		mo_addch(&o, ' ');
+		buf_addf(&want, "%" PRId64 " ", v[i]);
+		if (v[i] != INT64_MIN) {
+			mo_addtenths(&o, v[i]);
+			mo_addch(&o, ' ');
+			buf_addf(&want, "%" PRId64 ".%" PRId64 " ", v[i] / 10, v[i] % 10);
+		}
+	}
+	assert_int_equal(o.rc, SH_OK);
+	assert_string_equal(b.data, want.data);
+	buf_release(&b);
+	buf_init(&b, 8);
+	mo_adds(&o, "1234");
+	mo_adds(&o, "56789");
+	mo_adds(&o, "0");
+	assert_int_equal(o.rc, SH_ETOOBIG);
+	assert_string_equal(b.data, "1234");
+	buf_release(&b);
+	buf_release(&want);
+}
+
+/* Names in the JSON: quotes, backslashes, controls and DEL escaped, the rest as it is. */
+static void json_escapes(void **state)
+{
+	struct metrics_options o;
+	struct metrics *m = NULL;
+	struct sh_error err = SH_ERROR_INIT;
+	struct metrics_where w = { 0, "Ri\"o\\Be\tlla\x01\x7f Grande \xc3\xb1", 1 };
+	char *j;
+
+	UNUSED(state);
+	metrics_options_defaults(&o);
+	o.from = (struct sh_date){ 2026, 1, 1 };
+	o.to = (struct sh_date){ 2026, 3, 31 };
+	o.version = "test";
+	assert_int_equal(metrics_new(&o, &m, &err), SH_OK);
+	assert_int_equal(metrics_set_agency(m, 1, "North \"Station\""), SH_OK);
+	assert_int_equal(metrics_add_recoveries(m, &w, false, true, 15, "female", NULL, 3), SH_OK);
+	assert_int_equal(metrics_finish(m, &err), SH_OK);
+	j = render(m, METRICS_JSON);
+	assert_has(j, "\"Ri\\\"o\\\\Be\\u0009lla\\u0001\\u007f Grande \xc3\xb1\"");
+	assert_has(j, "\"North \\\"Station\\\"\"");
+	free(j);
+	metrics_free(m);
+}
+
 /* Several protocols: every figure per protocol too; one protocol: the same bytes as none. */
 static void by_protocol(void **state)
 {
@@ -863,6 +921,8 @@ int main(void)
 		cmocka_unit_test(charts_public),
 		cmocka_unit_test(deterministic),
 		cmocka_unit_test(formats),
+		cmocka_unit_test(writers),
+		cmocka_unit_test(json_escapes),
 		cmocka_unit_test(csv_escaping),
 		cmocka_unit_test(by_protocol),
 	};
