@@ -419,16 +419,9 @@ void mo_add_slow(struct mout *o, const void *p, size_t n)
 
 void mo_addi(struct mout *o, int64_t v)
 {
-	char tmp[24], *p = tmp + sizeof(tmp);
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	char tmp[BUF_INT_TEXT_MAX];
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	mo_add(o, p, (size_t)(tmp + sizeof(tmp) - p));
+	mo_add(o, tmp, buf_int_text(v, tmp));
 }
 
 void mo_addtenths(struct mout *o, int64_t t)

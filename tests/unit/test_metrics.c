@@ -809,31 +809,6 @@ static void writers(void **state)
 	buf_release(&want);
 }
 
-/* Names in the JSON: quotes, backslashes, controls and DEL escaped, the rest as it is. */
-static void json_escapes(void **state)
-{
-	struct metrics_options o;
-	struct metrics *m = NULL;
-	struct sh_error err = SH_ERROR_INIT;
-	struct metrics_where w = { 0, "Ri\"o\\Be\tlla\x01\x7f Grande \xc3\xb1", 1 };
-	char *j;
-
-	UNUSED(state);
-	metrics_options_defaults(&o);
-	o.from = (struct sh_date){ 2026, 1, 1 };
-	o.to = (struct sh_date){ 2026, 3, 31 };
-	o.version = "test";
-	assert_int_equal(metrics_new(&o, &m, &err), SH_OK);
-	assert_int_equal(metrics_set_agency(m, 1, "North \"Station\""), SH_OK);
-	assert_int_equal(metrics_add_recoveries(m, &w, false, true, 15, "female", NULL, 3), SH_OK);
-	assert_int_equal(metrics_finish(m, &err), SH_OK);
-	j = render(m, METRICS_JSON);
-	assert_has(j, "\"Ri\\\"o\\\\Be\\u0009lla\\u0001\\u007f Grande \xc3\xb1\"");
-	assert_has(j, "\"North \\\"Station\\\"\"");
-	free(j);
-	metrics_free(m);
-}
-
 /* Several protocols: every figure per protocol too; one protocol: the same bytes as none. */
 static void by_protocol(void **state)
 {
@@ -876,12 +851,14 @@ static void by_protocol(void **state)
 	metrics_free(pub);
 }
 
-static void csv_escaping(void **state)
+/* Names in each format: CSV formulas made text, HTML tags escaped, and in the JSON quotes,
+ * backslashes, controls and DEL escaped, UTF-8 as it is. */
+static void escaping(void **state)
 {
 	struct metrics_options o;
 	struct metrics *m = NULL;
 	struct sh_error err = SH_ERROR_INIT;
-	struct metrics_where w = { 0, "north", 7 };
+	struct metrics_where w = { 0, "Ri\"o\\Be\tlla\x01\x7f Grande \xc3\xb1", 7 };
 	char *c;
 
 	UNUSED(state);
@@ -899,6 +876,10 @@ static void csv_escaping(void **state)
 	c = render(m, METRICS_HTML);
 	assert_null(strstr(c, "<b>"));
 	assert_has(c, "&lt;b&gt;");
+	free(c);
+	c = render(m, METRICS_JSON);
+	assert_has(c, "\"Ri\\\"o\\\\Be\\u0009lla\\u0001\\u007f Grande \xc3\xb1\"");
+	assert_has(c, "\"=HYPERLINK(\\\"x\\\"), \\\"Police\\\"\"");
 	free(c);
 	metrics_free(m);
 }
@@ -922,8 +903,7 @@ int main(void)
 		cmocka_unit_test(deterministic),
 		cmocka_unit_test(formats),
 		cmocka_unit_test(writers),
-		cmocka_unit_test(json_escapes),
-		cmocka_unit_test(csv_escaping),
+		cmocka_unit_test(escaping),
 		cmocka_unit_test(by_protocol),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
