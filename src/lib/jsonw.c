@@ -277,17 +277,10 @@ void jsonw_str(struct jsonw *w, const char *s)
 
 void jsonw_int(struct jsonw *w, int64_t v)
 {
-	char tmp[24], *p = tmp + sizeof(tmp);
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	char tmp[BUF_INT_TEXT_MAX];
 
 	before_value(w);
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	add(w, p, (size_t)(tmp + sizeof(tmp) - p));
+	add(w, tmp, buf_int_text(v, tmp));
 }
 
 void jsonw_bool(struct jsonw *w, bool v)

@@ -40,6 +40,21 @@ static void formats_and_escapes(void **state)
 	buf_release(&b);
 }
 
+/* the digits of every width and sign, the extremes included, as printf writes them */
+static void int_text_as_printf(void **state)
+{
+	const int64_t v[] = { 0, 7, -7, 10, -10, 99, 100, 1234567890123, INT64_MAX, INT64_MIN };
+	char out[BUF_INT_TEXT_MAX + 1], want[32];
+
+	UNUSED(state);
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++) {
+		size_t n = buf_int_text(v[i], out);
+		out[n] = '\0';
+		snprintf(want, sizeof(want), "%" PRId64, v[i]);
+		assert_string_equal(out, want);
+	}
+}
+
 static void arena_allocates(void **state)
 {
 	struct arena a = ARENA_INIT;
@@ -120,6 +135,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(never_null_and_bounded),
 		cmocka_unit_test(formats_and_escapes),
+		cmocka_unit_test(int_text_as_printf),
 		cmocka_unit_test(arena_allocates),
 		cmocka_unit_test(arena_runs_what_is_deferred),
 		cmocka_unit_test(reads_a_file_within_its_limit),
