@@ -121,7 +121,7 @@ void api_problem(struct api_response *res, const struct sh_error *err, const cha
 
 void api_request_done(struct api_request *req)
 {
-	struct sh_error ignored = SH_ERROR_INIT;
+	struct sh_error ignored;
 	struct audit_batch b = { .who = req->who,
 				 .action = "case.probe",
 				 .outcome = "denied",
@@ -134,6 +134,7 @@ void api_request_done(struct api_request *req)
 	/* a flood of probes shows in the case's "who viewed" list, under the route tried */
 	b.now = clock_now(&req->app->clock);
 	b.detail = arena_printf(req->arena, "%s %s", req->method, req->route);
+	sh_error_init(&ignored);
 	if (audit_write(req->app->store, &b, &ignored))
 		log_error("request %s: the audit row for a denied case probe was not written: %s",
 			  req->request_id, ignored.detail);

@@ -19,6 +19,19 @@ static bool verified_birth(struct api_request *req, const struct casefile *cf, s
 			   bool *verified);
 static const char *screening_level(struct api_request *req, const struct casefile *cf);
 
+/* The sealed identity opened for a view: a read needs it for the youth's age (the birth
+ * date) and again for the names it shows, and opening it (the youth's key, the value,
+ * parsing) is 25,000 instructions. */
+struct casefile_opened {
+	bool tried;
+	json_t *identity; /* NULL: none, or it cannot be read */
+};
+
+static void opened_release(void *arg)
+{
+	json_decref(arg);
+}
+
 /* b's bytes in the request's arena (NULL when out of memory). */
 static void *kept_copy(struct api_request *req, const struct buf *b)
 {
@@ -115,6 +128,8 @@ static enum sh_code load_records(struct api_request *req, struct store_conn *c, 
 	cf->nsiblings = r.nsiblings;
 	cf->witnesses = r.witnesses;
 	cf->nwitnesses = r.nwitnesses;
+	if (!(cf->opened = arena_alloc(req->arena, sizeof(*cf->opened))))
+		return no_mem(err);
 	if (kept_stamp) {
 		*kept_stamp = r.derived_stamp;
 		*kept_steps = r.derived_steps;
@@ -259,10 +274,11 @@ static enum sh_code derive_kept(struct api_request *req, struct casefile *cf, co
 				const char *steps, int64_t now, bool *kept, struct sh_error *err)
 {
 	struct casefile_context ctx;
-	struct sh_error ignored = SH_ERROR_INIT;
+	struct sh_error ignored;
 	struct buf want = BUF_INIT;
 	enum sh_code rc;
 
+	sh_error_init(&ignored);
 	*kept = false;
 	/* a protocol whose steps repeat with time or follow the rosters: derived at each read */
 	if (!cf->protocol || protocol_beyond_timeline(cf->protocol))
@@ -347,11 +363,23 @@ enum sh_code casefile_open(struct api_request *req, struct store_conn *c, const 
 	return gate(req, id, casefile_load(req, c, id, cf, err), cf, err);
 }
 
-/* The youth's identity, decrypted into a JSON object (NULL when it cannot be read). */
+/* The youth's identity, decrypted into a JSON object (a new reference; NULL when it cannot
+ * be read), opened once per request for the same loaded case. */
 static json_t *identity(struct api_request *req, const struct casefile *cf)
 {
-	return identity_open(&req->app->keys, cf->c.youth_key, cf->c.youth_key_len, cf->c.identity,
-			     cf->c.identity_len);
+	struct casefile_opened *o = cf->opened;
+	json_t *v;
+
+	if (o && o->tried)
+		return json_incref(o->identity);
+	v = identity_open(&req->app->keys, cf->c.youth_key, cf->c.youth_key_len, cf->c.identity,
+			  cf->c.identity_len);
+	/* kept until the request's arena is released */
+	if (o && (!v || arena_defer(req->arena, opened_release, v))) {
+		o->tried = true;
+		o->identity = json_incref(v);
+	}
+	return v;
 }
 
 /* An event's sealed text as a JSON object (NULL when it has none or cannot be read). */
@@ -359,9 +387,10 @@ static json_t *sealed_text(struct api_request *req, const struct casefile *cf,
 			   const struct event_rec *e)
 {
 	struct buf plain = BUF_INIT;
-	struct sh_error err = SH_ERROR_INIT;
+	struct sh_error err;
 	json_t *text = NULL;
 
+	sh_error_init(&err);
 	if (e->sealed && !youth_open(&req->app->keys, cf->c.youth_key, cf->c.youth_key_len,
 				     SEALED_EVENT_TEXT, e->sealed, e->sealed_len, &plain, &err))
 		text = json_loadb(plain.data, plain.len, 0, NULL);
@@ -411,29 +440,6 @@ enum sh_code casefile_evaluate(struct api_request *req, struct casefile *cf, int
 	return casefile_derive(cf, &ctx, req->arena, err);
 }
 
-/* Does cf->steps[i], a step of the protocol, tell a screening result? */
-static bool step_gated(const struct casefile *cf, size_t i)
-{
-	const struct protocol *p = cf->protocol;
-
-	for (size_t k = 0; k < protocol_nsteps(p); k++)
-		if (!strcmp(protocol_step_key(p, k), cf->steps[i].key))
-			return protocol_screening_gated(p, k);
-	return false;
-}
-
-/* The notify line of the protocol step cf->steps[i] ("parents, court"), or NULL (none, or a
- * witness item). */
-static const char *step_notify(const struct casefile *cf, size_t i)
-{
-	const struct protocol *p = cf->protocol;
-
-	for (size_t k = 0; p && i < cf->nprotocol_steps && k < protocol_nsteps(p); k++)
-		if (!strcmp(protocol_step_key(p, k), cf->steps[i].key))
-			return protocol_step_notify(p, k);
-	return NULL;
-}
-
 void casefile_write_steps(struct jsonw *w, const struct principal *who, const struct casefile *cf)
 {
 	/* a step that tells a screening result is for the agencies that serve the youth
@@ -441,19 +447,25 @@ void casefile_write_steps(struct jsonw *w, const struct principal *who, const st
 	bool gated = who && cf->protocol && protocol_any_screening_gated(cf->protocol) &&
 		     access_section(who->kind, who->role, SEC_SERVICES) == ACCESS_NONE;
 	const char *mine = who ? access_kind_name(who->kind) : NULL;
+	const struct protocol *proto = cf->protocol;
+	size_t at = 0; /* the protocol's index of the step before: a hint for the next */
 
 	jsonw_array(w);
 	for (size_t i = 0; i < cf->nsteps; i++) {
 		const struct step_status *s = &cf->steps[i];
+		/* a step of the protocol (the rest are witness items) */
+		bool of_protocol = proto && i < cf->nprotocol_steps &&
+				   (at = protocol_step_index(proto, s->key, at)) != SIZE_MAX;
 		/* the entry that settled it, when the caller may read it: a step_done, a
 		 * step_waived, or an entry that does the step by itself (a placement: "done by") */
 		const struct event_rec *e = s->settled_by && s->state != STEP_PENDING
 						    ? casefile_event(cf, s->settled_by)
 						    : NULL;
 
-		const char *notify = step_notify(cf, i);
+		/* "parents, court": the parties outside the agencies it tells */
+		const char *notify = of_protocol ? protocol_step_notify(proto, at) : NULL;
 
-		if (gated && i < cf->nprotocol_steps && step_gated(cf, i) &&
+		if (gated && of_protocol && protocol_screening_gated(proto, at) &&
 		    !(s->owner && !strcmp(s->owner, mine)) &&
 		    !(s->also_owner && !strcmp(s->also_owner, mine)))
 			continue; /* it would tell a screening result to an agency that may not read it */

@@ -8,8 +8,9 @@
 static void youth_key_load(const struct shcrypto_keys *k, const unsigned char *wrapped, size_t len,
 			   struct youth_key *out)
 {
-	struct sh_error err = SH_ERROR_INIT;
+	struct sh_error err;
 
+	sh_error_init(&err);
 	out->present = wrapped && !shcrypto_youth_key_open(k, wrapped, len, out->key, &err);
 }
 
@@ -90,9 +91,10 @@ json_t *identity_open(const struct shcrypto_keys *k, const unsigned char *wrappe
 		      size_t wrapped_len, const unsigned char *sealed, size_t len)
 {
 	struct buf plain = BUF_INIT;
-	struct sh_error err = SH_ERROR_INIT;
+	struct sh_error err;
 	json_t *v = NULL;
 
+	sh_error_init(&err);
 	if (sealed && len &&
 	    !youth_open(k, wrapped, wrapped_len, SEALED_IDENTITY, sealed, len, &plain, &err))
 		v = json_loadb(plain.data, plain.len, 0, NULL);

@@ -711,8 +711,10 @@ void casefile_steps_encode(const struct casefile *cf, struct buf *out)
 /* The next tab- or newline-ended field of *p (NUL-terminated in place), or NULL. */
 static char *field(char **p)
 {
-	char *start = *p, *end = start + strcspn(start, "\t\n");
+	char *start = *p, *end = start;
 
+	while (*end && *end != '\t' && *end != '\n')
+		end++;
 	if (!*end)
 		return NULL;
 	*end = '\0';
@@ -720,60 +722,52 @@ static char *field(char **p)
 	return start;
 }
 
-/* A decimal integer field (strtoll's locale handling is most of a kept case's parsing). */
+/* A decimal integer field, read as it is scanned (strtoll's locale handling, then a
+ * separate scan for the field's end, were most of a kept case's parsing). */
 static bool int_field(char **p, int64_t *out)
 {
-	char *f = field(p);
-	bool neg;
+	char *f = *p;
+	bool neg = *f == '-';
 	uint64_t v = 0;
 
-	if (!f)
-		return false;
-	neg = *f == '-';
 	f += neg;
-	if (!*f)
+	if (*f < '0' || *f > '9')
 		return false;
-	for (; *f; f++) {
-		if (*f < '0' || *f > '9' || v > (UINT64_MAX - 9) / 10)
+	for (; *f >= '0' && *f <= '9'; f++) {
+		if (v > (UINT64_MAX - 9) / 10)
 			return false;
 		v = v * 10 + (uint64_t)(*f - '0');
 	}
-	if (v > (uint64_t)INT64_MAX + neg)
+	if ((*f != '\t' && *f != '\n') || v > (uint64_t)INT64_MAX + neg)
 		return false;
+	*p = f + 1;
 	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
 	return true;
 }
 
-/* the protocol's own copy of a step key, or NULL */
-static const char *protocol_key(const struct protocol *p, const char *key)
-{
-	for (size_t i = 0; i < protocol_nsteps(p); i++)
-		if (!strcmp(protocol_step_key(p, i), key))
-			return protocol_step_key(p, i);
-	return NULL;
-}
-
-static const char *kind_field(char **p, struct arena *a, bool *ok)
+/* An agency kind: NULL for "-"; the text is the caller's arena copy, NUL-terminated in
+ * place, so it is not copied again */
+static const char *kind_field(char **p, bool *ok)
 {
 	char *f = field(p);
 
 	if (!f || !*f)
 		*ok = false;
-	return !f || !strcmp(f, "-") ? NULL : arena_strdup(a, f);
+	return !f || !strcmp(f, "-") ? NULL : f;
 }
 
 enum sh_code casefile_derive_stored(struct casefile *cf, const struct casefile_context *ctx,
 				    const char *stored, struct arena *a, struct sh_error *err)
 {
 	char *text = arena_strdup(a, stored ? stored : ""), *p = text;
-	size_t lines = 0, cap;
+	size_t lines = 0, cap, at = 0;
 
 	if (!cf->protocol)
 		return sh_error_set(err, SH_EINTERNAL, "the case's protocol version is not loaded");
 	if (!text)
 		return no_mem(err);
-	for (const char *q = text; *q; q++)
-		lines += *q == '\n';
+	for (const char *q = text; (q = strchr(q, '\n')); q++)
+		lines++;
 	cf->derived_at = ctx->now;
 	witness_protocol(cf, ctx);
 	state_as_of(cf, ctx, INT64_MAX, &cf->state);
@@ -791,18 +785,19 @@ enum sh_code casefile_derive_stored(struct casefile *cf, const struct casefile_c
 		bool ok = key != NULL;
 
 		memset(s, 0, sizeof(*s));
-		ok = ok && (s->key = protocol_key(cf->protocol, key)) != NULL;
-		ok = ok && int_field(&p, &v[0]);
+		if (ok && (at = protocol_step_index(cf->protocol, key, at)) != SIZE_MAX)
+			s->key = protocol_step_key(cf->protocol, at);
+		ok = ok && s->key && int_field(&p, &v[0]);
 		if (ok) {
-			s->owner = kind_field(&p, a, &ok);
-			s->also_owner = kind_field(&p, a, &ok);
+			s->owner = kind_field(&p, &ok);
+			s->also_owner = kind_field(&p, &ok);
 		}
 		for (int k = 1; ok && k < 7; k++)
 			ok = int_field(&p, &v[k]);
 		if (!ok || v[0] < 0 || v[0] > INT_MAX || v[1] < STEP_PENDING ||
 		    v[1] > STEP_NOT_APPLICABLE)
 			return sh_error_set(err, SH_EINTERNAL, "the stored steps do not parse");
-		s->title = protocol_step_title(cf->protocol, s->key);
+		s->title = protocol_step_title_at(cf->protocol, at);
 		s->episode = (int)v[0];
 		s->state = (enum step_state)v[1];
 		s->opened_at = v[2];

@@ -62,6 +62,9 @@ struct casefile {
 		int64_t note_id, agency_id;
 	} * disclosures; /* privileged notes disclosed to agencies (casefile_index) */
 	size_t ndisclosures;
+	/* the youth's sealed identity as opened once for this view (api/casefile.c), kept
+	 * with the request; NULL: opened at each use */
+	struct casefile_opened *opened;
 	bool participating; /* the caller's agency takes part now */
 	bool participated;  /* it took part at some time */
 	const char *identified_by_kind;

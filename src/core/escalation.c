@@ -149,8 +149,9 @@ static enum sh_code set_key(struct escalation_config *c, int i, const char *valu
 
 void escalation_config_defaults(struct escalation_config *c)
 {
-	struct sh_error ignored = SH_ERROR_INIT;
+	struct sh_error ignored;
 
+	sh_error_init(&ignored);
 	memset(c, 0, sizeof(*c));
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		set_key(c, (int)i, keys[i].dflt, &ignored);

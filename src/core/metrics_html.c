@@ -71,7 +71,9 @@ static void period_heads(const struct metrics *m, struct mout *b)
 /* The row that heads the areas, or the agencies. */
 static void sub_head(const struct metrics *m, struct mout *b, size_t cols, const char *what)
 {
-	mo_addf(b, "<tr class=\"sub\"><th colspan=\"%zu\" scope=\"rowgroup\">", cols);
+	mo_adds(b, "<tr class=\"sub\"><th colspan=\"");
+	mo_addi(b, (int64_t)cols);
+	mo_adds(b, "\" scope=\"rowgroup\">");
 	h(b, metrics_words(m, what));
 	mo_adds(b, "</th></tr>");
 }
@@ -79,7 +81,8 @@ static void sub_head(const struct metrics *m, struct mout *b, size_t cols, const
 /* A whole percentage: "87%"; in Spanish "87 %", as the web app writes it (web/i18n). */
 static void percent(const struct metrics *m, struct mout *b, int64_t p)
 {
-	mo_addf(b, m->o.es ? "%" PRId64 " %%" : "%" PRId64 "%%", p);
+	mo_addi(b, p);
+	mo_adds(b, m->o.es ? " %" : "%");
 }
 
 /* The text of a value in a table cell (HTML). */
@@ -97,7 +100,7 @@ static void cell(const struct metrics *m, struct mout *b, const struct mval *v)
 					N_("<abbr class=\"supp\" title=\"suppressed so that a small "
 					   "count cannot be worked out\">supp.</abbr>")));
 		else
-			mo_addf(b, "%" PRId64, v->n);
+			mo_addi(b, v->n);
 		return;
 	}
 	if (v->state != MC_SHOWN && !(v->none && v->kind != MK_SHARE)) {
@@ -115,15 +118,18 @@ static void cell(const struct metrics *m, struct mout *b, const struct mval *v)
 	case MK_SHARE: {
 		int64_t t = metrics_tenths(v->num, v->den);
 		percent(m, b, (t + 5) / 10);
-		mo_addf(b, " <small>%" PRId64 "/%" PRId64 "</small>", v->num, v->den);
+		mo_adds(b, " <small>");
+		mo_addi(b, v->num);
+		mo_addch(b, '/');
+		mo_addi(b, v->den);
+		mo_adds(b, "</small>");
 		return;
 	}
 	case MK_AGE_MEAN: {
-		int64_t t = (v->num * 20 + v->den) / (2 * v->den);
-		mo_addf(b, "%" PRId64 ".%" PRId64, t / 10, t % 10);
+		mo_addtenths(b, (v->num * 20 + v->den) / (2 * v->den));
 		return;
 	}
-	case MK_AGE_MIN: mo_addf(b, "%" PRId64, v->n); return;
+	case MK_AGE_MIN: mo_addi(b, v->n); return;
 	default: metrics_fmt_duration(v->n, d, sizeof(d)); h(b, d);
 	}
 }
@@ -137,7 +143,7 @@ static void plain(const struct metrics *m, struct mout *b, const struct mval *v)
 		else if (v->state != MC_SHOWN)
 			mo_adds(b, metrics_words(m, N_("suppressed")));
 		else
-			mo_addf(b, "%" PRId64, v->n);
+			mo_addi(b, v->n);
 	} else if (v->state != MC_SHOWN) {
 		mo_adds(b, metrics_words(m, N_("suppressed")));
 	} else if (v->none) {

@@ -5,7 +5,9 @@
  * metrics_html.c (HTML, SVG). Nothing outside core/metrics*.c includes it.
  */
 #include "core/metrics.h"
+#include <string.h>
 #include "lib/arena.h"
+#include "lib/buf.h"
 
 #define METRICS_MAX_STEPS 256
 #define METRICS_NP 2 /* periods: 0 the report period, 1 the previous one */
@@ -166,9 +168,33 @@ struct mout {
 	struct buf *b;
 	enum sh_code rc;
 };
-void mo_add(struct mout *o, const void *p, size_t n);
-void mo_adds(struct mout *o, const char *s);
-void mo_addch(struct mout *o, char c);
+void mo_add_slow(struct mout *o, const void *p, size_t n);
+/* Most appends are a few bytes into room already there: no call, no checks beyond that. */
+static inline void mo_add(struct mout *o, const void *p, size_t n)
+{
+	struct buf *b = o->b;
+
+	if (b->cap - b->len > n && !o->rc) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return;
+	}
+	mo_add_slow(o, p, n);
+}
+static inline void mo_adds(struct mout *o, const char *s)
+{
+	mo_add(o, s, strlen(s));
+}
+static inline void mo_addch(struct mout *o, char c)
+{
+	mo_add(o, &c, 1);
+}
+/* A number in decimal, as printf's %" PRId64 " writes it (the reports' hot path: no
+ * format string to parse). */
+void mo_addi(struct mout *o, int64_t v);
+/* t / 10 "." t % 10, each as mo_addi writes it: a share or mean kept in tenths */
+void mo_addtenths(struct mout *o, int64_t t);
 void mo_addf(struct mout *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mo_add_html(struct mout *o, const char *s);
 

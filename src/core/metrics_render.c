@@ -12,17 +12,33 @@
 
 static void js(struct mout *b, const char *s)
 {
+	static const char hex[] = "0123456789abcdef";
+	/* the bytes that end a run: controls, DEL, '"', '\\' and the terminating NUL */
+	static const bool stop[256] = {
+		[0 ... 0x1f] = true, ['"'] = true, ['\\'] = true, [0x7f] = true
+	};
+
 	mo_addch(b, '"');
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
+	while (s && *s) {
+		/* the run of bytes written as they are, then one escape */
+		size_t n = 0;
+		unsigned char ch;
+
+		while (!stop[(unsigned char)s[n]])
+			n++;
+		ch = (unsigned char)s[n];
+		mo_add(b, s, n);
+		s += n;
+		if (!ch)
+			break;
 		if (ch == '"' || ch == '\\') {
-			mo_addch(b, '\\');
-			mo_addch(b, (char)ch);
-		} else if (ch < 0x20 || ch == 0x7f) {
-			mo_addf(b, "\\u%04x", ch);
+			char e[2] = { '\\', (char)ch };
+			mo_add(b, e, 2);
 		} else {
-			mo_addch(b, (char)ch);
+			char e[6] = { '\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15] };
+			mo_add(b, e, 6);
 		}
+		s++;
 	}
 	mo_addch(b, '"');
 }
@@ -50,11 +66,6 @@ static void jdate(struct mout *b, struct sh_date d)
 	js(b, s);
 }
 
-static void jtenths(struct mout *b, int64_t t)
-{
-	mo_addf(b, "%" PRId64 ".%" PRId64, t / 10, t % 10);
-}
-
 static void jvalue(struct mout *b, const struct mval *v)
 {
 	switch (v->kind) {
@@ -64,7 +75,7 @@ static void jvalue(struct mout *b, const struct mval *v)
 		else if (v->state != MC_SHOWN)
 			js(b, "suppressed");
 		else
-			mo_addf(b, "%" PRId64, v->n);
+			mo_addi(b, v->n);
 		return;
 	case MK_SHARE:
 		if (v->state != MC_SHOWN)
@@ -72,11 +83,12 @@ static void jvalue(struct mout *b, const struct mval *v)
 		else if (v->none)
 			mo_adds(b, "null");
 		else {
-			mo_addf(b,
-				"{\"numerator\":%" PRId64 ",\"denominator\":%" PRId64
-				",\"percent\":",
-				v->num, v->den);
-			jtenths(b, metrics_tenths(v->num, v->den));
+			mo_adds(b, "{\"numerator\":");
+			mo_addi(b, v->num);
+			mo_adds(b, ",\"denominator\":");
+			mo_addi(b, v->den);
+			mo_adds(b, ",\"percent\":");
+			mo_addtenths(b, metrics_tenths(v->num, v->den));
 			mo_addch(b, '}');
 		}
 		return;
@@ -86,9 +98,9 @@ static void jvalue(struct mout *b, const struct mval *v)
 		else if (v->state != MC_SHOWN)
 			js(b, "suppressed");
 		else if (v->kind == MK_AGE_MEAN)
-			jtenths(b, (v->num * 20 + v->den) / (2 * v->den));
+			mo_addtenths(b, (v->num * 20 + v->den) / (2 * v->den));
 		else
-			mo_addf(b, "%" PRId64, v->n);
+			mo_addi(b, v->n);
 	}
 }
 
@@ -250,6 +262,27 @@ static void cs(struct mout *b, const char *s)
 	mo_addch(b, '"');
 }
 
+/* "v,v" then `after` (a number, or tenths: the value and its display) */
+static void csv_twice(struct mout *b, int64_t v, bool tenths, const char *after)
+{
+	for (int i = 0; i < 2; i++) {
+		if (i)
+			mo_addch(b, ',');
+		if (tenths)
+			mo_addtenths(b, v);
+		else
+			mo_addi(b, v);
+	}
+	mo_adds(b, after);
+}
+
+static void csv_fraction(struct mout *b, int64_t num, int64_t den)
+{
+	mo_addi(b, num);
+	mo_addch(b, ',');
+	mo_addi(b, den);
+}
+
 /* value, display, numerator, denominator */
 static void csv_value(const struct mval *v, struct mout *b)
 {
@@ -262,19 +295,17 @@ static void csv_value(const struct mval *v, struct mout *b)
 		else if (v->state != MC_SHOWN)
 			mo_adds(b, ",suppressed,,");
 		else
-			mo_addf(b, "%" PRId64 ",%" PRId64 ",,", v->n, v->n);
+			csv_twice(b, v->n, false, ",,");
 		return;
 	case MK_SHARE:
 		if (v->state != MC_SHOWN) {
 			mo_adds(b, ",suppressed,,");
 		} else if (v->none) {
-			mo_addf(b, ",,%" PRId64 ",%" PRId64, v->num, v->den);
+			mo_adds(b, ",,");
+			csv_fraction(b, v->num, v->den);
 		} else {
-			int64_t t = metrics_tenths(v->num, v->den);
-			mo_addf(b,
-				"%" PRId64 ".%" PRId64 ",%" PRId64 ".%" PRId64 "%%,%" PRId64
-				",%" PRId64,
-				t / 10, t % 10, t / 10, t % 10, v->num, v->den);
+			csv_twice(b, metrics_tenths(v->num, v->den), true, "%,");
+			csv_fraction(b, v->num, v->den);
 		}
 		return;
 	default:
@@ -283,14 +314,13 @@ static void csv_value(const struct mval *v, struct mout *b)
 		} else if (v->state != MC_SHOWN) {
 			mo_adds(b, ",suppressed,,");
 		} else if (v->kind == MK_AGE_MEAN) {
-			int64_t t = (v->num * 20 + v->den) / (2 * v->den);
-			mo_addf(b, "%" PRId64 ".%" PRId64 ",%" PRId64 ".%" PRId64 ",,", t / 10,
-				t % 10, t / 10, t % 10);
+			csv_twice(b, (v->num * 20 + v->den) / (2 * v->den), true, ",,");
 		} else if (v->kind == MK_AGE_MIN) {
-			mo_addf(b, "%" PRId64 ",%" PRId64 ",,", v->n, v->n);
+			csv_twice(b, v->n, false, ",,");
 		} else {
 			metrics_fmt_duration(v->n, d, sizeof(d));
-			mo_addf(b, "%" PRId64 ",", v->n);
+			mo_addi(b, v->n);
+			mo_addch(b, ',');
 			cs(b, d);
 			mo_adds(b, ",,");
 		}
@@ -313,11 +343,19 @@ static void csv_row_head(const struct metrics *m, const struct mfig *f, const ch
 	cs(b, mkey);
 	mo_addch(b, ',');
 	cs(b, metrics_words(m, mlabel));
-	mo_addf(b, ",%s,", breakdown_name(m->groups[g].kind));
+	mo_addch(b, ',');
+	mo_adds(b, breakdown_name(m->groups[g].kind));
+	mo_addch(b, ',');
 	cs(b, m->groups[g].key);
 	mo_addch(b, ',');
 	cs(b, m->groups[g].label);
-	mo_addf(b, ",%s,%s,%s,", metrics_period_name(p), from, to);
+	mo_addch(b, ',');
+	mo_adds(b, metrics_period_name(p));
+	mo_addch(b, ',');
+	mo_adds(b, from);
+	mo_addch(b, ',');
+	mo_adds(b, to);
+	mo_addch(b, ',');
 }
 
 /* basis and definition: on each figure's first row only (they are long) */
@@ -331,7 +369,7 @@ static void csv_row_tail(const struct metrics *m, const struct mfig *f, bool fir
 	} else {
 		mo_addch(b, ',');
 	}
-	mo_addf(b, ",%s\r\n", m->o.public_release ? "public" : "internal");
+	mo_adds(b, m->o.public_release ? ",public\r\n" : ",internal\r\n");
 }
 
 static enum sh_code render_csv(const struct metrics *m, struct mout *b)
@@ -373,22 +411,24 @@ static enum sh_code render_csv(const struct metrics *m, struct mout *b)
 	return SH_OK;
 }
 
-void mo_add(struct mout *o, const void *p, size_t n)
+void mo_add_slow(struct mout *o, const void *p, size_t n)
 {
 	if (!o->rc)
 		o->rc = buf_add(o->b, p, n);
 }
 
-void mo_adds(struct mout *o, const char *s)
+void mo_addi(struct mout *o, int64_t v)
 {
-	if (!o->rc)
-		o->rc = buf_adds(o->b, s);
+	char tmp[BUF_INT_TEXT_MAX];
+
+	mo_add(o, tmp, buf_int_text(v, tmp));
 }
 
-void mo_addch(struct mout *o, char c)
+void mo_addtenths(struct mout *o, int64_t t)
 {
-	if (!o->rc)
-		o->rc = buf_addch(o->b, c);
+	mo_addi(o, t / 10);
+	mo_addch(o, '.');
+	mo_addi(o, t % 10);
 }
 
 void mo_addf(struct mout *o, const char *fmt, ...)

@@ -178,6 +178,11 @@ const char *protocol_step_notify(const struct protocol *p, size_t i);
 bool protocol_step_may_own(const struct protocol *p, size_t i, const char *kind);
 /* The title of a step (points into p); key itself when there is no such step. */
 const char *protocol_step_title(const struct protocol *p, const char *key);
+/* The index of the step with this key (SIZE_MAX: none), looked for from the index hint on
+ * (a list of steps in the protocol's order finds each at once from the one before). */
+size_t protocol_step_index(const struct protocol *p, const char *key, size_t hint);
+/* The i-th step's title (i < protocol_nsteps), as protocol_step_title gives it by key. */
+const char *protocol_step_title_at(const struct protocol *p, size_t i);
 /* The i-th step's title in Spanish (title_es), or NULL when the file gives none. */
 const char *protocol_step_title_es(const struct protocol *p, size_t i);
 /* The event type that does the i-th step ("done by"), or NULL. */

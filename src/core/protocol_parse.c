@@ -2051,6 +2051,21 @@ const char *protocol_step_title(const struct protocol *p, const char *key)
 	return s ? s->title : key;
 }
 
+size_t protocol_step_index(const struct protocol *p, const char *key, size_t hint)
+{
+	for (size_t k = 0; k < p->nsteps; k++) {
+		size_t i = (hint + k) % p->nsteps;
+		if (!strcmp(p->steps[i].key, key))
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+const char *protocol_step_title_at(const struct protocol *p, size_t i)
+{
+	return i < p->nsteps ? p->steps[i].title : NULL;
+}
+
 const char *protocol_step_title_es(const struct protocol *p, size_t i)
 {
 	return i < p->nsteps ? p->steps[i].title_es : NULL;

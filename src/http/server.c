@@ -98,10 +98,11 @@ static bool has_body_method(const char *m)
 
 void http_answer(const struct http_routing *r, struct api_request *req, struct api_response *res)
 {
-	struct sh_error err = SH_ERROR_INIT;
+	struct sh_error err;
 	struct principal *who = NULL;
 	enum sh_code rc;
 
+	sh_error_init(&err);
 	res->status = 200;
 	if (r->match == ROUTE_NO_PATH) {
 		rc = sh_error_set(&err, SH_ENOTFOUND, "no such path: %s", req->path);

@@ -11,16 +11,41 @@ struct arena_chunk {
 	max_align_t data[];
 };
 
+struct arena_deferred {
+	struct arena_deferred *next;
+	void (*fn)(void *);
+	void *arg;
+};
+
 void arena_init(struct arena *a)
 {
 	a->head = NULL;
 	a->total = 0;
+	a->deferred = NULL;
+}
+
+bool arena_defer(struct arena *a, void (*fn)(void *), void *arg)
+{
+	struct arena_deferred *d = arena_alloc(a, sizeof(*d));
+
+	if (!d)
+		return false;
+	d->fn = fn;
+	d->arg = arg;
+	d->next = a->deferred;
+	a->deferred = d;
+	return true;
 }
 
 void arena_release(struct arena *a)
 {
-	struct arena_chunk *c = a->head, *next;
+	struct arena_chunk *c, *next;
 
+	/* each one may still read the arena (its own record is in a chunk) */
+	for (struct arena_deferred *d = a->deferred; d; d = d->next)
+		d->fn(d->arg);
+	a->deferred = NULL;
+	c = a->head;
 	while (c) {
 		next = c->next;
 		sodium_memzero(c->data, c->used);

@@ -121,6 +121,23 @@ enum sh_code buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 	return SH_OK;
 }
 
+size_t buf_int_text(int64_t v, char out[BUF_INT_TEXT_MAX])
+{
+	char tmp[BUF_INT_TEXT_MAX], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	size_t n;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	memcpy(out, p, n);
+	return n;
+}
+
 enum sh_code buf_addf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;

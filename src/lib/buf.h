@@ -6,6 +6,7 @@
  * appends past it fail with SH_ETOOBIG and leave the buffer unchanged.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include "lib/error.h"
 
 struct buf {
@@ -36,6 +37,10 @@ enum sh_code buf_adds(struct buf *b, const char *s);
 enum sh_code buf_addch(struct buf *b, char c);
 enum sh_code buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 enum sh_code buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+/* v in decimal, as printf's %" PRId64 " writes it, at the start of out (no NUL); returns
+ * its length. For hot writers that append the digits themselves (lib/jsonw, the reports). */
+#define BUF_INT_TEXT_MAX 20
+size_t buf_int_text(int64_t v, char out[BUF_INT_TEXT_MAX]);
 /* Appends s percent-encoded for a URL (RFC 3986: all but letters, digits and -._~). */
 enum sh_code buf_add_urlencoded(struct buf *b, const char *s);
 /* Appends s with &, <, >, " and ' escaped for HTML text and attributes. */

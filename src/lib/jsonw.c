@@ -65,12 +65,39 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* A byte written as it is in a JSON string (jansson escapes the rest, or checks UTF-8). */
+static inline bool plain_byte(unsigned char c)
+{
+	return (unsigned char)(c - 0x20) < 0x60 && c != '"' && c != '\\';
+}
+
+/* The length of the run of plain bytes at s (n bytes): eight at a time while none of the
+ * eight is a control, '"', '\\' or beyond ASCII (the tests for a zero byte of "Bit
+ * Twiddling Hacks": a borrow can only mark a byte after one that truly matches), then
+ * one at a time. */
+static inline size_t plain_run(const unsigned char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v, q, bs;
+		memcpy(&v, s + i, 8);
+		q = v ^ (ones * '"');
+		bs = v ^ (ones * '\\');
+		if ((((v - ones * 0x20) | v) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & high)
+			break;
+	}
+	while (i < n && plain_byte(s[i]))
+		i++;
+	return i;
+}
+
 /* A string in quotes with jansson's escapes: \" \\ \b \f \n \r \t, other controls \u00XX. */
-static void add_string(struct jsonw *w, const char *str)
+static void add_string(struct jsonw *w, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *s = (const unsigned char *)str;
-	size_t n = strlen(str);
 	const unsigned char *end = s + n;
 	struct buf *b = w->out;
 	char *o;
@@ -78,20 +105,23 @@ static void add_string(struct jsonw *w, const char *str)
 	if (w->failed)
 		return;
 	/* room for the worst case (every byte a \u00XX escape), then no more checks */
-	if (buf_grow(b, 6 * n + 2)) {
+	if (b->cap - b->len <= 6 * n + 2 && buf_grow(b, 6 * n + 2)) {
 		fail(w, "out of memory");
 		return;
 	}
 	o = b->data + b->len;
 	*o++ = '"';
 	while (s < end) {
-		unsigned char c = *s;
+		/* most strings are plain ASCII: copied a run at a time */
+		size_t run = plain_run(s, (size_t)(end - s));
+		unsigned char c;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			*o++ = (char)c;
-			s++;
-			continue;
-		}
+		memcpy(o, s, run);
+		o += run;
+		s += run;
+		if (s == end)
+			break;
+		c = *s;
 		if (c >= 0x80) {
 			size_t l = utf8_len(s, (size_t)(end - s));
 			if (!l) {
@@ -194,6 +224,9 @@ void jsonw_end(struct jsonw *w)
 
 void jsonw_key(struct jsonw *w, const char *k)
 {
+	struct buf *b = w->out;
+	size_t n = strlen(k);
+
 	if (w->depth == 0 || !w->level[w->depth - 1].is_object) {
 		fail(w, "a key outside an object");
 		return;
@@ -207,11 +240,27 @@ void jsonw_key(struct jsonw *w, const char *k)
 	if (w->level[w->depth - 1].last_key && strcmp(w->level[w->depth - 1].last_key, k) >= 0)
 		fail(w, "object keys out of byte order (or repeated)");
 #endif
-	if (!w->level[w->depth - 1].first)
-		addch(w, ',');
+	if (!w->failed && b->cap && b->cap - b->len > n + 4 &&
+	    plain_run((const unsigned char *)k, n) == n) {
+		/* a key as the views write them (a literal: nothing to escape), in one go:
+		 * [,]"key": */
+		char *o = b->data + b->len;
+		if (!w->level[w->depth - 1].first)
+			*o++ = ',';
+		*o++ = '"';
+		memcpy(o, k, n);
+		o += n;
+		*o++ = '"';
+		*o++ = ':';
+		*o = '\0';
+		b->len = (size_t)(o - b->data);
+	} else {
+		if (!w->level[w->depth - 1].first)
+			addch(w, ',');
+		add_string(w, k, n);
+		addch(w, ':');
+	}
 	w->level[w->depth - 1].first = false;
-	add_string(w, k);
-	addch(w, ':');
 	w->level[w->depth - 1].last_key = k;
 	w->level[w->depth - 1].want_value = true;
 }
@@ -223,22 +272,15 @@ void jsonw_str(struct jsonw *w, const char *s)
 		return;
 	}
 	before_value(w);
-	add_string(w, s);
+	add_string(w, s, strlen(s));
 }
 
 void jsonw_int(struct jsonw *w, int64_t v)
 {
-	char tmp[24], *p = tmp + sizeof(tmp);
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	char tmp[BUF_INT_TEXT_MAX];
 
 	before_value(w);
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	add(w, p, (size_t)(tmp + sizeof(tmp) - p));
+	add(w, tmp, buf_int_text(v, tmp));
 }
 
 void jsonw_bool(struct jsonw *w, bool v)
@@ -318,7 +360,7 @@ void jsonw_value(struct jsonw *w, const json_t *v)
 	}
 	case JSON_STRING:
 		before_value(w);
-		add_string(w, json_string_value(v));
+		add_string(w, json_string_value(v), json_string_length(v));
 		return;
 	case JSON_INTEGER: jsonw_int(w, json_integer_value(v)); return;
 	case JSON_TRUE:

@@ -13,9 +13,10 @@ enum sh_code notify_config_load(struct store_conn *c, struct escalation_config *
 		bad[0] = '\0';
 	keys = escalation_keys(&n);
 	for (size_t i = 0; i < n; i++) {
-		struct sh_error ignored = SH_ERROR_INIT;
+		struct sh_error ignored;
 		char *v = NULL;
 
+		sh_error_init(&ignored);
 		if ((rc = store_setting_get(c, keys[i].key, a, &v, err)))
 			return rc;
 		if (v && escalation_config_set(cfg, keys[i].key, v, &ignored)) {

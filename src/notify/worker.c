@@ -184,11 +184,12 @@ static bool deliver_due(struct thread *t, struct escalation_config *cfg, char ba
 {
 	struct notify_worker *w = t->w;
 	struct store_conn *c;
-	struct sh_error err = SH_ERROR_INIT;
+	struct sh_error err;
 	struct claim_arg x = { t->id, now, now + cfg->lease, a, NULL, 0 };
 	int64_t due = 0;
 	enum sh_code rc;
 
+	sh_error_init(&err);
 	/* a read first: the writer only sees a claim when something is due */
 	if (store_read_begin(w->o.store, &c, &err))
 		return false;
@@ -218,10 +219,11 @@ static void load_config(struct notify_worker *w, struct escalation_config *cfg, 
 {
 	struct arena a = ARENA_INIT;
 	struct store_conn *c;
-	struct sh_error err = SH_ERROR_INIT;
+	struct sh_error err;
 	struct escalation_config fresh;
 	char now_bad[96] = "";
 
+	sh_error_init(&err);
 	if (!store_read_begin(w->o.store, &c, &err)) {
 		if (!notify_config_load(c, &fresh, &a, now_bad, &err))
 			*cfg = fresh;
@@ -279,11 +281,12 @@ static int64_t tick(void *ctx, const struct ticker *tk, int index)
 	struct notify_worker *w = ctx;
 	struct thread *t = &w->threads[index];
 	struct escalation_config *cfg = &t->cfg;
-	struct sh_error err = SH_ERROR_INIT;
+	struct sh_error err;
 	struct arena a = ARENA_INIT;
 	int64_t now = clock_now(&w->o.clock);
 	bool busy = false;
 
+	sh_error_init(&err);
 	t->stop = ticker_stop_flag(tk);
 	/* a round takes up to CLAIM_BATCH + 1 deliveries of `timeout` each */
 	atomic_store(&t->due_by, mono_seconds() + 60 + (int64_t)cfg->scan_interval +

@@ -681,8 +681,9 @@ static uint64_t sqlite_cred_gen(struct store *base)
 static void run_group(struct sqlite_store *s, struct wreq *batch)
 {
 	struct sconn *w = &s->writer;
-	struct sh_error gerr = SH_ERROR_INIT;
+	struct sh_error gerr;
 
+	sh_error_init(&gerr);
 	if (tx_exec(w, SQL_BEGIN_IMMEDIATE, &gerr)) {
 		for (struct wreq *r = batch; r; r = r->next)
 			r->rc = sh_error_set(r->err, gerr.code, "%s", gerr.detail);

@@ -40,6 +40,21 @@ static void formats_and_escapes(void **state)
 	buf_release(&b);
 }
 
+/* the digits of every width and sign, the extremes included, as printf writes them */
+static void int_text_as_printf(void **state)
+{
+	const int64_t v[] = { 0, 7, -7, 10, -10, 99, 100, 1234567890123, INT64_MAX, INT64_MIN };
+	char out[BUF_INT_TEXT_MAX + 1], want[32];
+
+	UNUSED(state);
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++) {
+		size_t n = buf_int_text(v[i], out);
+		out[n] = '\0';
+		snprintf(want, sizeof(want), "%" PRId64, v[i]);
+		assert_string_equal(out, want);
+	}
+}
+
 static void arena_allocates(void **state)
 {
 	struct arena a = ARENA_INIT;
@@ -53,6 +68,37 @@ static void arena_allocates(void **state)
 	memset(big, 'x', 100000);
 	assert_string_equal(arena_strdup(&a, "after big"), "after big");
 	arena_release(&a);
+}
+
+static void count_into(void *arg)
+{
+	int *order = arg;
+
+	*order = order[-1] + 1; /* after the one deferred before it ran */
+}
+
+static void first(void *arg)
+{
+	*(int *)arg = 1;
+}
+
+/* What arena_defer() was given runs once at arena_release(), the latest first; a released
+ * arena runs nothing more. */
+static void arena_runs_what_is_deferred(void **state)
+{
+	struct arena a = ARENA_INIT;
+	int order[3] = { 0, 0, 0 };
+
+	UNUSED(state);
+	assert_true(arena_defer(&a, count_into, &order[1]));
+	assert_true(arena_defer(&a, first, &order[0]));
+	assert_int_equal(order[0], 0);
+	arena_release(&a);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 2);
+	order[0] = 5;
+	arena_release(&a);
+	assert_int_equal(order[1], 2);
 }
 
 /* A file is read whole, or refused by name with the reason: missing, or past the limit. */
@@ -89,7 +135,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(never_null_and_bounded),
 		cmocka_unit_test(formats_and_escapes),
+		cmocka_unit_test(int_text_as_printf),
 		cmocka_unit_test(arena_allocates),
+		cmocka_unit_test(arena_runs_what_is_deferred),
 		cmocka_unit_test(reads_a_file_within_its_limit),
 	};
 	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);

@@ -35,6 +35,37 @@ static void writes_what_jsonh_dump_writes(void **state)
 	same_as_dump("\"top-level string\"");
 }
 
+/* Strings are scanned eight bytes at a time: each byte that must be escaped or checked, at
+ * each place in and around the blocks of eight, in a key and in a value, is written as
+ * jsonh_dump() writes it. */
+static void escapes_at_every_place(void **state)
+{
+	static const char *const odd[] = { "\"",       "\\",	       "\n",
+					   "\x01",     "\x1f",	       "\x7f",
+					   "\xc3\xa9", "\xe2\x80\xa8", "\xf0\x9f\x98\x80" };
+
+	UNUSED(state);
+	for (size_t k = 0; k < sizeof(odd) / sizeof(*odd); k++)
+		for (size_t at = 0; at < 19; at++) {
+			char text[64];
+			json_t *o = json_object();
+			struct buf a = BUF_INIT, b = BUF_INIT;
+			struct sh_error err = SH_ERROR_INIT;
+			struct jsonw w;
+			snprintf(text, sizeof(text), "%.*s%s%.*s", (int)at, "abcdefghijklmnopqrs",
+				 odd[k], (int)(19 - at), "ABCDEFGHIJKLMNOPQRS");
+			json_object_set_new(o, text, json_string(text));
+			assert_int_equal(jsonh_dump(o, &a), SH_OK);
+			jsonw_init(&w, &b);
+			jsonw_value(&w, o);
+			assert_int_equal(jsonw_finish(&w, &err), SH_OK);
+			assert_string_equal(b.data, a.data);
+			json_decref(o);
+			buf_release(&a);
+			buf_release(&b);
+		}
+}
+
 static void writes_members_in_order(void **state)
 {
 	struct buf b = BUF_INIT;
@@ -115,6 +146,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(writes_what_jsonh_dump_writes),
+		cmocka_unit_test(escapes_at_every_place),
 		cmocka_unit_test(writes_members_in_order),
 		cmocka_unit_test(refuses_what_dump_would_not_make),
 	};

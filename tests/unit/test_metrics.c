@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include "core/metrics.h"
+#include "core/metrics_internal.h"
 
 #define DAY 86400
 
@@ -776,6 +777,38 @@ static void formats(void **state)
 	metrics_free(m);
 }
 
+/* The renderers' digit writer writes what printf would; a full or bounded buffer keeps
+ * the first failure and nothing of the append that failed. */
+static void writers(void **state)
+{
+	const int64_t v[] = { 0, 7, -1, 10, -10, 1234567890123, INT64_MAX, INT64_MIN };
+	struct buf b = BUF_INIT, want = BUF_INIT;
+	struct mout o = { &b, SH_OK };
+
+	UNUSED(state);
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++) {
+		mo_addi(&o, v[i]);
+		mo_addch(&o, ' ');
+		buf_addf(&want, "%" PRId64 " ", v[i]);
+		if (v[i] != INT64_MIN) {
+			mo_addtenths(&o, v[i]);
+			mo_addch(&o, ' ');
+			buf_addf(&want, "%" PRId64 ".%" PRId64 " ", v[i] / 10, v[i] % 10);
+		}
+	}
+	assert_int_equal(o.rc, SH_OK);
+	assert_string_equal(b.data, want.data);
+	buf_release(&b);
+	buf_init(&b, 8);
+	mo_adds(&o, "1234");
+	mo_adds(&o, "56789");
+	mo_adds(&o, "0");
+	assert_int_equal(o.rc, SH_ETOOBIG);
+	assert_string_equal(b.data, "1234");
+	buf_release(&b);
+	buf_release(&want);
+}
+
 /* Several protocols: every figure per protocol too; one protocol: the same bytes as none. */
 static void by_protocol(void **state)
 {
@@ -818,12 +851,14 @@ static void by_protocol(void **state)
 	metrics_free(pub);
 }
 
-static void csv_escaping(void **state)
+/* Names in each format: CSV formulas made text, HTML tags escaped, and in the JSON quotes,
+ * backslashes, controls and DEL escaped, UTF-8 as it is. */
+static void escaping(void **state)
 {
 	struct metrics_options o;
 	struct metrics *m = NULL;
 	struct sh_error err = SH_ERROR_INIT;
-	struct metrics_where w = { 0, "north", 7 };
+	struct metrics_where w = { 0, "Ri\"o\\Be\tlla\x01\x7f Grande \xc3\xb1", 7 };
 	char *c;
 
 	UNUSED(state);
@@ -841,6 +876,10 @@ static void csv_escaping(void **state)
 	c = render(m, METRICS_HTML);
 	assert_null(strstr(c, "<b>"));
 	assert_has(c, "&lt;b&gt;");
+	free(c);
+	c = render(m, METRICS_JSON);
+	assert_has(c, "\"Ri\\\"o\\\\Be\\u0009lla\\u0001\\u007f Grande \xc3\xb1\"");
+	assert_has(c, "\"=HYPERLINK(\\\"x\\\"), \\\"Police\\\"\"");
 	free(c);
 	metrics_free(m);
 }
@@ -863,7 +902,8 @@ int main(void)
 		cmocka_unit_test(charts_public),
 		cmocka_unit_test(deterministic),
 		cmocka_unit_test(formats),
-		cmocka_unit_test(csv_escaping),
+		cmocka_unit_test(writers),
+		cmocka_unit_test(escaping),
 		cmocka_unit_test(by_protocol),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
