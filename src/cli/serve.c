@@ -90,7 +90,7 @@ int cmd_serve(int argc, char **argv)
 		"  --db-write-conns N      PostgreSQL: database connections that write at once (4)\n"
 		"  --http-threads N        threads that read requests and send answers (one per core)\n"
 		"  --http-workers N        threads for the handlers that may block: writes, reports,\n"
-		"                          exports (8)\n"
+		"                          exports (32)\n"
 		"  --checkpoints FILE      where checkpoints of the audit chain's head go (default:\n"
 		"                          beside the key file, <stem>.checkpoints)\n"
 		"  --checkpoint-interval S a checkpoint every S seconds while the chain grows (300),\n"

@@ -511,7 +511,7 @@ enum sh_code http_server_start(struct app *app, const struct http_server_options
 	if (threads < 1)
 		threads = 1;
 	s->workers = o->workers;
-	if (!s->workers && (rc = workq_start(o->worker_threads ? (int)o->worker_threads : 8,
+	if (!s->workers && (rc = workq_start(o->worker_threads ? (int)o->worker_threads : 32,
 					     &s->own_workers, err))) {
 		free(s);
 		return rc;

@@ -31,7 +31,7 @@ struct http_server_options {
 	unsigned threads;	     /* event-loop threads; 0: one per core */
 	struct workq *workers;	     /* where long handlers run (kept, not owned; stop it after the
 				  server); NULL: a pool of worker_threads of the server's own */
-	unsigned worker_threads;     /* ... default 8 */
+	unsigned worker_threads;     /* ... default 32 */
 };
 
 /* What routing found for a request once its headers were in (router_match). */

@@ -55,7 +55,7 @@ const struct conf_def conf_defs[CONF_NKEYS] = {
 	[CONF_HTTP_THREADS] = { "http_threads", CONF_T_COUNT, "", NULL, true,
 				"threads that read requests and send answers (epoll; empty: one "
 				"per core)" },
-	[CONF_HTTP_WORKERS] = { "http_workers", CONF_T_COUNT, "8", NULL, false,
+	[CONF_HTTP_WORKERS] = { "http_workers", CONF_T_COUNT, "32", NULL, false,
 				"threads that run the handlers that may block: writes, reports, "
 				"exports" },
 	[CONF_CHECKPOINT_INTERVAL] = { "checkpoint_interval", CONF_T_SECONDS, "300", NULL, false,

@@ -55,8 +55,9 @@ enum sh_code workq_start(int threads, struct workq **out, struct sh_error *err)
 	for (; q->nthreads < threads; q->nthreads++)
 		if (pthread_create(&q->threads[q->nthreads], NULL, worker_main, q)) {
 			workq_stop(q);
-			return sh_error_set(err, SH_EINTERNAL, "cannot start worker thread %d of %d",
-					    q->nthreads + 1, threads);
+			return sh_error_set(err, SH_EINTERNAL,
+					    "cannot start worker thread %d of %d", q->nthreads + 1,
+					    threads);
 		}
 	*out = q;
 	return SH_OK;
