@@ -486,6 +486,8 @@ enum sh_code http_server_start(struct app *app, const struct http_server_options
 	socklen_t sslen;
 	const union MHD_DaemonInfo *info;
 	unsigned threads;
+	struct MHD_OptionItem pool[2] = { { MHD_OPTION_END, 0, NULL },
+					  { MHD_OPTION_END, 0, NULL } };
 	enum sh_code rc;
 
 	*out = NULL;
@@ -520,15 +522,19 @@ enum sh_code http_server_start(struct app *app, const struct http_server_options
 		s->workers = s->own_workers;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->idle_cv, NULL);
+	/* a pool of one is no pool: MHD warns about it, so the option is left out */
+	pool[0] =
+		(struct MHD_OptionItem){ threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+					 (intptr_t)threads, NULL };
 	/* event-driven: a few threads each wait on their connections with epoll; a connection
 	 * whose handler runs on a worker, or whose answer waits for its audit rows' commit, is
 	 * suspended and holds no thread (docs/architecture.md, "Connections") */
 	s->d = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
 			MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-		0, NULL, NULL, on_request, s, MHD_OPTION_THREAD_POOL_SIZE, threads,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_ARRAY, pool, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		/* a new connection waits for its headers: the short timeout (slowloris) */
 		MHD_OPTION_CONNECTION_TIMEOUT, s->header_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned)(o->max_conns ? o->max_conns : 512), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
