@@ -63,20 +63,29 @@ static void wait_ran(struct probe *p, int n)
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* Starts a pool of threads workers and submits jobs[0..n) to it, numbered in order. */
+static struct workq *start_and_submit(int threads, struct job *jobs, int n, struct probe *p)
+{
+	struct workq *q;
+	struct sh_error err = SH_ERROR_INIT;
+
+	assert_int_equal(workq_start(threads, &q, &err), SH_OK);
+	for (int i = 0; i < n; i++) {
+		jobs[i] = (struct job){ { run, NULL }, p, i };
+		workq_submit(q, &jobs[i].base);
+	}
+	return q;
+}
+
 static void one_worker_runs_the_jobs_in_order(void **state)
 {
 	struct probe p;
 	struct job jobs[32];
 	struct workq *q;
-	struct sh_error err = SH_ERROR_INIT;
 
 	UNUSED(state);
 	probe_init(&p);
-	assert_int_equal(workq_start(1, &q, &err), SH_OK);
-	for (int i = 0; i < 32; i++) {
-		jobs[i] = (struct job){ { run, NULL }, &p, i };
-		workq_submit(q, &jobs[i].base);
-	}
+	q = start_and_submit(1, jobs, 32, &p);
 	wait_ran(&p, 32);
 	workq_stop(q);
 	for (int i = 0; i < 32; i++)
@@ -89,16 +98,11 @@ static void several_workers_run_jobs_at_once(void **state)
 	struct probe p;
 	struct job jobs[4];
 	struct workq *q;
-	struct sh_error err = SH_ERROR_INIT;
 
 	UNUSED(state);
 	probe_init(&p);
 	p.hold = 4; /* each job waits until all four are running: only four threads finish */
-	assert_int_equal(workq_start(4, &q, &err), SH_OK);
-	for (int i = 0; i < 4; i++) {
-		jobs[i] = (struct job){ { run, NULL }, &p, i };
-		workq_submit(q, &jobs[i].base);
-	}
+	q = start_and_submit(4, jobs, 4, &p);
 	wait_ran(&p, 4);
 	workq_stop(q);
 	assert_int_equal(p.most_inside, 4);
@@ -107,18 +111,11 @@ static void several_workers_run_jobs_at_once(void **state)
 static void a_stop_runs_every_job_already_queued(void **state)
 {
 	struct probe p;
-	struct job jobs[17];
-	struct workq *q;
-	struct sh_error err = SH_ERROR_INIT;
+	struct job jobs[16];
 
 	UNUSED(state);
 	probe_init(&p);
-	assert_int_equal(workq_start(2, &q, &err), SH_OK);
-	for (int i = 0; i < 16; i++) {
-		jobs[i] = (struct job){ { run, NULL }, &p, i };
-		workq_submit(q, &jobs[i].base);
-	}
-	workq_stop(q); /* returns after all sixteen ran */
+	workq_stop(start_and_submit(2, jobs, 16, &p)); /* returns after all sixteen ran */
 	assert_int_equal(p.ran, 16);
 }
 
