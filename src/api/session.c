@@ -141,8 +141,12 @@ enum sh_code session_too_many(struct api_request *req, struct api_response *res,
 			      struct sh_error *err)
 {
 	api_add_header(res, "Retry-After", arena_printf(req->arena, "%" PRId64, wait));
+	/* also a sign-in that waited too long for its turn: "attempts", not "failures" */
+	if (wait <= 1)
+		return sh_error_set(err, SH_ETOOMANY,
+				    "too many sign-in attempts; try again in a second");
 	return sh_error_set(err, SH_ETOOMANY,
-			    "too many failed sign-ins; try again in %" PRId64 " seconds", wait);
+			    "too many sign-in attempts; try again in %" PRId64 " seconds", wait);
 }
 
 bool session_factor_required(const struct app *app, const struct user_rec *u)

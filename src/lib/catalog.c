@@ -579,8 +579,11 @@ static const struct {
 	{ "say what to look for: a name or alias, a birth date, a case number, an area, open or closed, overdue, or your own cases",
 	  "diga qué buscar: un nombre o alias, una fecha de nacimiento, un número de caso, un área, abierto o cerrado, vencido, o sus propios casos" },
 	/* api/session.c */
-	{ "too many failed sign-ins; try again in %" PRId64 " seconds",
-	  "demasiados intentos fallidos de inicio de sesión; vuelva a intentarlo en %" PRId64 " segundos" },
+	{ "too many sign-in attempts; try again in %" PRId64 " seconds",
+	  "demasiados intentos de inicio de sesión; vuelva a intentarlo en %" PRId64 " segundos" },
+	/* api/session.c */
+	{ "too many sign-in attempts; try again in a second",
+	  "demasiados intentos de inicio de sesión; vuelva a intentarlo en un segundo" },
 	/* api/session.c */
 	{ "your agency signs in with the county account, not with a password: use \"Sign in with the county account\"",
 	  "su agencia inicia sesión con la cuenta del condado, no con una contraseña: use \"Iniciar sesión con la cuenta del condado\"" },

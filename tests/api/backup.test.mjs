@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, readdirSync, statSync, writeFileSync } from '
 import { dirname, join } from 'node:path';
 import { BIN, cli, identify, startCounty, tempDb, query, withKeyFile, PG, keyOf } from './harness.mjs';
 import { LAST_MIGRATION, LAST_MIGRATION_PRESENT, UNDO_LAST_MIGRATION } from '../last-migration.mjs';
+import { waitFor } from './receivers.mjs';
 
 const sql = (db, q) => query(db, q);
 const ONLY_FILE = PG ? 'a backup is a copy of the SQLite file; a PostgreSQL database is copied with pg_basebackup (refused below)' : false;
@@ -39,13 +40,15 @@ test('a backup taken under writes restores to an identical database that verifie
         written++;
       }
     })();
-    await new Promise((r) => setTimeout(r, 200));
+    // the backup starts once the load is answered (not after a fixed time), one more in flight
+    await waitFor(() => written > 0, 60000, 'the first identification of the load');
+    const before = written;
     const bak = join(out.dir, 'under-load.bak');
     const b = await cliAsync(['backup', '--db', srv.db, '--to', bak]);
     writing = false;
     await load;
     assert.equal(b.status, 0, b.stderr);
-    assert.ok(written > 0, 'writes went on while the backup ran');
+    assert.ok(written > before, 'writes went on while the backup ran');
     assert.match(b.stdout, /^backed up .* to .*under-load\.bak: \d+ pages, [\d.]+ [KM]iB in [\d.]+ s/m);
     assert.match(b.stdout, /checked: integrity ok; audit chain holds: \d+ rows, head [0-9a-f]{64}/);
     assert.match(b.stdout, /the key is NOT in the backup: it is .*safeharbor\.key \(it matches this database\)/);

@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { startCounty, identify, invite, witnessWithHearing, isoMinutesAgo, cli, tempDb, countyDate } from './harness.mjs';
 
 let srv;
-// a check of every case takes a while under ASan: idle connections stay open meanwhile
-before(async () => { srv = await startCounty({ args: ['--conn-timeout', '600', '--header-timeout', '600'] }); });
+before(async () => { srv = await startCounty(); });
 after(async () => { const code = await srv.stop(); if (code !== 0) process.stderr.write(srv.log()); assert.equal(code, 0); });
 
 const OWNER = { law_enforcement: 'le', child_welfare: 'cw', probation: 'prob', advocacy: 'adv',

@@ -5,7 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { startServer, requestFrom } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { startServer, requestFrom, makeClient } from './harness.mjs';
 import { waitFor } from './receivers.mjs';
 
 let srv;
@@ -51,4 +52,15 @@ test('a connection that falls silent while its headers are awaited is closed', a
   // a client that keeps talking in time is not cut off by it
   const r = await requestFrom(srv.url, '127.0.0.3', 'GET', '/healthz');
   assert.equal(r.status, 200);
+});
+
+// The tests' own client (harness makeClient) keeps connections open between requests, and a
+// slow synchronous call (cli() under ASan on a loaded machine) blocks its event loop for
+// longer than the header timeout: the connection the server closed meanwhile must not be
+// given the next request ("fetch failed: other side closed", tests/api/transfer.test.mjs).
+test('a test client blocked past the header timeout asks again on a new connection', async () => {
+  const api = makeClient(srv.url);
+  for (let i = 0; i < 3; i++) assert.equal((await api.get('/healthz')).status, 200);
+  spawnSync('sleep', ['5']); // a slow command: the connection stays idle past 3 s meanwhile
+  assert.equal((await api.get('/healthz')).status, 200);
 });

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCounty, serve, makeClient, cli, isoMinutesAgo, query } from './harness.mjs';
+import { waitFor } from './receivers.mjs';
 
 test('SIGKILL mid-stream loses no acknowledged identification or event', async () => {
   const srv = await startCounty();
@@ -28,7 +29,9 @@ test('SIGKILL mid-stream loses no acknowledged identification or event', async (
     }
   }
   const workers = [0, 1, 2, 3, 4, 5].map(worker);
-  await new Promise((r) => setTimeout(r, 2000));
+  // killed once some writes are acknowledged, with more in flight (not after a fixed time: a
+  // loaded machine may not have answered six by then)
+  await waitFor(() => acked.length > 5, 60000, 'six acknowledged identifications');
   await srv.kill();
   stop = true;
   await Promise.all(workers);

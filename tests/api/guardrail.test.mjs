@@ -4,7 +4,7 @@
 // settings. docs/offences.md.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCounty, startServer, seedCounty, identify, assertProblem, isoMinutesAgo, cli, tempDb, makeClient, query, countyDate } from './harness.mjs';
+import { startCounty, startServer, seedCounty, identify, assertProblem, isoMinutesAgo, cli, tempDb, makeClient, query, countyDate, countyInstant } from './harness.mjs';
 
 let srv;
 before(async () => { srv = await startCounty(); });
@@ -14,16 +14,8 @@ const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const event = (user, id, body) => srv.as(user).post(`/api/v1/cases/${id}/events`, body);
 const JUSTIFY = 'Synthetic: outstanding felony warrant from another county, reviewed by the sergeant';
 
-// The UTC instant of local midnight starting `day` (YYYY-MM-DD) in Los Angeles.
-function laMidnight(day) {
-  const noon = new Date(`${day}T12:00:00Z`);
-  const name = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Los_Angeles', timeZoneName: 'longOffset' })
-    .formatToParts(noon).find((p) => p.type === 'timeZoneName').value; // "GMT-07:00"
-  return Date.parse(`${day}T00:00:00${name.slice(3) || 'Z'}`);
-}
-
 test('a prostitution arrest of a minor is refused however it is written, and each attempt is recorded', async () => {
-  const c = (await identify(srv.as('le'))).json; // born 2011-04-02: 15
+  const c = (await identify(srv.as('le'))).json; // 15 (harness BIRTH)
   const spellings = ['CPC 647(b)', 'Cal. Penal Code § 647(b)', 'Pen. Code, § 647, subd. (b)', '647 subd. (b)',
     'Section 647(b)', 'Penal Code section 647, subdivision (b)', 'PC647B', '647b PC', 'PC 664/647(b)',
     'prostitution', 'solicitation of prostitution', 'Solicitation', 'loitering for prostitution',
@@ -52,12 +44,12 @@ test('a prostitution arrest of a minor is refused however it is written, and eac
 });
 
 test('age is taken on the county\'s local day of the act: 23:59 is 17, midnight is 18', async () => {
-  // a birthday 10 days ago (never 29 February)
-  let d = new Date(Date.now() - 10 * 86400000);
-  if (d.getUTCMonth() === 1 && d.getUTCDate() === 29) d = new Date(d.getTime() - 86400000);
-  const day = d.toISOString().slice(0, 10);
+  // an 18th birthday 10 county days ago (never 29 February); its midnight in the county (the
+  // offset of that midnight, not of noon: on a DST day they differ)
+  let day = countyDate(Date.now(), -10);
+  if (day.endsWith('-02-29')) day = countyDate(Date.now(), -11);
   const birth = `${Number(day.slice(0, 4)) - 18}${day.slice(4)}`;
-  const midnight = laMidnight(day);
+  const midnight = Date.parse(countyInstant(day));
   const c = (await identify(srv.as('le'), { identified_at: iso(midnight - 2 * 86400000), youth: { birth_date: birth } })).json;
   // 23:59:59 in Los Angeles on the eve of the 18th birthday: already the birthday in UTC
   const eve = await event('le', c.id, { type: 'arrest', at: isoMinutesAgo(1), act_at: iso(midnight - 1000), offense: 'PC 647(b)', justification: JUSTIFY });

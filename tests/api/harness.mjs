@@ -190,6 +190,19 @@ export function serve(db, args = [], env = {}, bin = BIN) {
   });
 }
 
+// The access lines a server started with --log-format json has logged so far (whole lines).
+export const accessLog = (srv) => srv.log().split('\n').slice(0, -1).map((l) => JSON.parse(l)).filter((l) => l.msg === 'access');
+
+// Two turns of the event loop, so that it polls its sockets once in between. A synchronous
+// call (cli(), query(): spawnSync) blocks the loop; a keep-alive connection the server
+// closed meanwhile (idle longer than its header timeout, 10 s) is seen closed only when
+// the loop next polls. Fetching at once would send the request on that closed connection,
+// and fetch does not retry: "fetch failed: other side closed". After these turns the
+// connection is dropped from the pool and the request goes on a new one.
+const settle = async () => {
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
 // A small HTTP client that keeps a cookie jar, a CSRF token and a bearer token.
 export function makeClient(url) {
   const state = { cookie: null, csrf: null, token: null };
@@ -204,6 +217,7 @@ export function makeClient(url) {
       payload = JSON.stringify(body);
       h['content-type'] ??= 'application/json';
     }
+    await settle();
     const res = await fetch(url + path, { method, headers: h, body: payload });
     const setCookie = res.headers.get('set-cookie');
     if (setCookie) state.cookie = setCookie.split(';')[0];
@@ -346,6 +360,14 @@ export function countyInstant(date, h = 0, mi = 0, s = 0) {
 export function countyDayEnd(ms, days = 0) {
   return countyInstant(countyDate(ms, days), 23, 59, 59);
 }
+// A birth date `years` years and `days` days before today in the county: a youth of that age
+// whatever the day of the run (a fixed birth date makes a test fail once the youth is older).
+export function bornYearsAgo(years, days = 0) {
+  const [y, mo, d] = countyDate(Date.now(), -days).split('-').map(Number);
+  return new Date(Date.UTC(y - years, mo - 1, d)).toISOString().slice(0, 10);
+}
+// The birth date of the youth identify() makes unless told otherwise: 15 years old.
+export const BIRTH = bornYearsAgo(15, 120);
 
 // The instant `days` days from now (fractions allowed), as RFC 3339 UTC.
 export function isoDaysAhead(days) {
@@ -363,7 +385,7 @@ export function identify(client, overrides = {}, key) {
     identified_at: isoMinutesAgo(5),
     area: 'compton',
     youth_status: 'dependent',
-    youth: { birth_date: '2011-04-02', first_name: 'Testa', last_name: `Synthetic${++keyCounter}` },
+    youth: { birth_date: BIRTH, first_name: 'Testa', last_name: `Synthetic${++keyCounter}` },
     ...overrides,
   };
   return client.post('/api/v1/cases', body, {

@@ -2,7 +2,8 @@
 // Prometheus metrics without youth data, JSON logs without ids.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCounty, identify, query } from './harness.mjs';
+import { startCounty, identify, query, accessLog } from './harness.mjs';
+import { waitFor } from './receivers.mjs';
 
 const sql = (db, q) => query(db, q);
 
@@ -105,14 +106,14 @@ test('metrics: off on the main port, served on metrics_listen, with no ids or na
 
     // JSON logs: one object per line; the access line has the pattern, never the id
     await le.get(`/api/v1/cases/${ids[0]}?open=1`);
-    await new Promise((r) => setTimeout(r, 100));
-    const lines = srv.log().trim().split('\n').map((l) => JSON.parse(l));
-    const access = lines.filter((l) => l.msg === 'access');
-    assert.ok(access.length > 0);
+    // the line of that request, once the server has written it
+    const access = await waitFor(() => {
+      const lines = accessLog(srv);
+      return lines.some((a) => a.route === '/api/v1/cases/{id}' && a.client === '127.0.0.1') && lines;
+    }, 10000, 'the access line of the case read');
     for (const a of access) {
       for (const k of ['time', 'level', 'method', 'route', 'status', 'latency_ms', 'request_id', 'client']) assert.ok(k in a, k);
     }
-    assert.ok(access.some((a) => a.route === '/api/v1/cases/{id}' && a.client === '127.0.0.1'));
     for (const id of ids) assert.ok(!srv.log().includes(id), 'no case id in the log');
     assert.ok(!srv.log().includes('open=1'), 'no query string in the log');
   } finally {

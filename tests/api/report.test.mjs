@@ -4,13 +4,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { startCounty, identify, assertProblem, cli, tempDb, BIN, invite, writePlan, query, withKeyFile } from './harness.mjs';
+import { startCounty, identify, assertProblem, cli, tempDb, BIN, invite, writePlan, query, withKeyFile, countyDate } from './harness.mjs';
 
 let srv;
 const ids = {};
 const at = (iso, minutes) => new Date(Date.parse(iso) + minutes * 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+const day = (offset) => countyDate(Date.now(), offset); // county days
 
 async function ev(user, id, body) {
   const r = await srv.as(user).post(`/api/v1/cases/${id}/events`, body);

@@ -28,6 +28,7 @@ async function figures(srv) {
 }
 
 test('a court order seals the youth: no identity through any endpoint, search or the CLI; the Board figures are unchanged', async () => {
+  const day = today(); // the order's date, taken once: the test may run across midnight
   const srv = await startCounty();
   const first = (await identify(srv.as('le'), { youth: NAME, location: 'Synthetic motel room 7' })).json;
   assert.equal((await event(srv.as('adv'), first.id, { type: 'advocate_note', at: isoMinutesAgo(1), text: 'Synthetic advocate note about Sealia' })).status, 201);
@@ -37,16 +38,16 @@ test('a court order seals the youth: no identity through any endpoint, search or
   const before = await figures(srv);
 
   // who may, and what an order needs
-  assertProblem(await srv.as('cw_sup').post('/api/v1/seals', { case_id: first.id, order: 'SYN-JUV-781-0001', order_date: today() }), 403);
-  assertProblem(await srv.as('admin').post('/api/v1/seals', { case_id: first.id, order_date: today() }), 422, 'order');
+  assertProblem(await srv.as('cw_sup').post('/api/v1/seals', { case_id: first.id, order: 'SYN-JUV-781-0001', order_date: day }), 403);
+  assertProblem(await srv.as('admin').post('/api/v1/seals', { case_id: first.id, order_date: day }), 422, 'order');
   assertProblem(await srv.as('admin').post('/api/v1/seals', { case_id: first.id, order: 'SYN-JUV-781-0001', order_date: countyDate(Date.now(), 2) }), 422, 'order_date');
-  assertProblem(await srv.as('admin').post('/api/v1/seals', { case_id: 'SH-NOSUCHCASE1', order: 'SYN-JUV-781-0001', order_date: today() }), 404);
+  assertProblem(await srv.as('admin').post('/api/v1/seals', { case_id: 'SH-NOSUCHCASE1', order: 'SYN-JUV-781-0001', order_date: day }), 404);
   assert.equal(sql(srv.db, "SELECT count(*) FROM audit WHERE action = 'youth.seal'"), '0', 'a refused order writes nothing');
 
-  const sealed = await srv.as('admin').post('/api/v1/seals', { case_id: first.id, order: 'SYN-JUV-781-0001', order_date: today() });
+  const sealed = await srv.as('admin').post('/api/v1/seals', { case_id: first.id, order: 'SYN-JUV-781-0001', order_date: day });
   assert.equal(sealed.status, 200, sealed.text);
   assert.equal(sealed.json.recoveries, 2);
-  assertProblem(await srv.as('admin').post('/api/v1/seals', { case_id: second.id, order: 'SYN-JUV-781-0001', order_date: today() }), 409);
+  assertProblem(await srv.as('admin').post('/api/v1/seals', { case_id: second.id, order: 'SYN-JUV-781-0001', order_date: day }), 409);
 
   // every read path: a placeholder, never the identity, never an error
   for (const user of ['le', 'cw', 'adv']) {
@@ -92,12 +93,12 @@ test('a court order seals the youth: no identity through any endpoint, search or
   assert.equal(sql(srv.db, `SELECT count(*) FROM youth_keys k JOIN cases c ON c.youth_id = k.youth_id WHERE c.id = '${first.id}'`), '0');
   assert.equal(sql(srv.db, "SELECT count(*) FROM youth_search s JOIN cases c ON c.youth_id = s.youth_id WHERE c.id = '" + first.id + "'"), '0');
   assert.equal(sql(srv.db, "SELECT u.username || '|' || coalesce(a.case_id, '-') || '|' || a.detail FROM audit a JOIN users u ON u.id = a.user_id WHERE a.action = 'youth.seal'"),
-    `admin|-|court order SYN-JUV-781-0001 of ${today()}`);
+    `admin|-|court order SYN-JUV-781-0001 of ${day}`);
   assert.equal(await srv.stop({ keep: true }), 0);
 
   // the CLI: seal the other youth by case; the chain still verifies; key rotate skips the shredded
   assert.notEqual(cli(['seal', '--db', srv.db, '--case', other.id, '--order', 'SYN-2']).status, 0, 'the order date is required');
-  const r = cli(['seal', '--db', srv.db, '--case', other.id, '--order', 'SYN-JUV-786-0002', '--order-date', today()]);
+  const r = cli(['seal', '--db', srv.db, '--case', other.id, '--order', 'SYN-JUV-786-0002', '--order-date', day]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /sealed by court order SYN-JUV-786-0002 .*: 1 recoveries/);
   const v = cli(['audit', 'verify', '--db', srv.db]);

@@ -4,7 +4,7 @@
 // stay as they are, and the English reader still gets English.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCounty, identify, invite, witnessWithHearing } from './harness.mjs';
+import { startCounty, identify, invite, witnessWithHearing, bornYearsAgo } from './harness.mjs';
 
 let srv;
 before(async () => {
@@ -35,7 +35,7 @@ test('a Spanish prosecutor gets each kind of reason in Spanish', async () => {
 });
 
 test('a case\'s witness part: Spanish to the Spanish prosecutor, English to the English advocate', async () => {
-  const kase = (await identify(srv.as('le'), { youth: { birth_date: '2012-03-03', first_name: 'Synth', last_name: 'Testigo' } })).json;
+  const kase = (await identify(srv.as('le'), { youth: { birth_date: bornYearsAgo(14, 100), first_name: 'Synth', last_name: 'Testigo' } })).json;
   await invite(srv, 'le', kase.id, 'pros');
   await witnessWithHearing(srv, kase.id, { number: 'SYN-ES-24', court: 'Synthetic court', defendant: 'Synthetic Defendant' });
   const es = await srv.as('pros').get(`/api/v1/cases/${kase.id}/witness`);

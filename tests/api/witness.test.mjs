@@ -3,7 +3,7 @@
 // enforcement and the prosecutor, and name confidentiality.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCounty, identify, isoMinutesAgo, assertProblem, invite, PLAN_PARTS, writePlan, countyDayEnd } from './harness.mjs';
+import { startCounty, identify, isoMinutesAgo, assertProblem, invite, PLAN_PARTS, writePlan, countyDayEnd, bornYearsAgo } from './harness.mjs';
 
 let srv;
 before(async () => { srv = await startCounty(); });
@@ -98,7 +98,7 @@ test('a listed witness needs an advocate, due by the end of the county day two d
 });
 
 test('a safety plan is written jointly and reviewed before each hearing; notice 3 days before', async () => {
-  const kase = (await identify(srv.as('le'), { youth: { birth_date: '2011-03-03', first_name: 'Wren', last_name: 'Witnesscase' } })).json;
+  const kase = (await identify(srv.as('le'), { youth: { birth_date: bornYearsAgo(15, 100), first_name: 'Wren', last_name: 'Witnesscase' } })).json;
   const p = await prosecution();
   await invite(srv, 'le', kase.id, 'pros');
   const w = (await srv.as('pros').post(`/api/v1/prosecutions/${p.id}/witnesses`, { case_id: kase.id })).json;

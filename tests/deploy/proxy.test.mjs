@@ -11,7 +11,8 @@ import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startCounty, PASSWORD, isoMinutesAgo } from '../api/harness.mjs';
+import { startCounty, PASSWORD, isoMinutesAgo, accessLog } from '../api/harness.mjs';
+import { waitFor } from '../api/receivers.mjs';
 
 const CLIENT = '127.0.0.3'; // the "browser" connects from here; nginx from 127.0.0.1
 
@@ -101,8 +102,11 @@ test('nginx terminates TLS; sign-in and identification go through it with the ri
     assert.equal(made.status, 201, made.text);
     assert.ok(made.json.steps.length > 0);
 
-    await new Promise((r) => setTimeout(r, 100));
-    const lines = srv.log().trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.msg === 'access');
+    // once the server has written the line of the identification
+    const lines = await waitFor(() => {
+      const l = accessLog(srv);
+      return l.some((x) => x.route === '/api/v1/cases' && x.method === 'POST') && l;
+    }, 10000, 'the access line of the identification');
     const create = lines.find((l) => l.route === '/api/v1/cases' && l.method === 'POST');
     assert.equal(create.client, CLIENT, 'the real client, from the trusted proxy');
     const session = lines.find((l) => l.route === '/api/v1/session' && l.method === 'POST');
@@ -118,8 +122,8 @@ test('nginx terminates TLS; sign-in and identification go through it with the ri
       if (req.error) rej(req.error); else res(req.stdout);
     });
     assert.equal(direct, '200');
-    await new Promise((r) => setTimeout(r, 100));
-    const last = srv.log().trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.msg === 'access').at(-1);
+    const seen = lines.length;
+    const last = (await waitFor(() => accessLog(srv).length > seen && accessLog(srv), 10000, 'the access line of the direct request')).at(-1);
     assert.equal(last.client, CLIENT);
   } finally {
     if (nginx) nginx.kill('SIGQUIT');

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { countyDate, identify, invite, isoDaysAhead as inDays, isoMinutesAgo, PASSWORD, startCounty } from '../api/harness.mjs';
+import { countyDate, countyDayEnd, identify, invite, isoDaysAhead as inDays, isoMinutesAgo, PASSWORD, startCounty } from '../api/harness.mjs';
 import { fitsWidth, launch, open, PHONE, shot, signIn } from './browser.mjs';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -28,11 +28,14 @@ before(async () => {
     const h = await srv.as('pros').post(`/api/v1/prosecutions/${p.json.id}/hearings`, { kind: 'preliminary', at: inDays(days) });
     assert.equal(h.status, 201, h.text);
   }
-  // the deputy is on call tonight
+  // the deputy is on call tonight, from an hour from now but before the county's midnight:
+  // late in the evening the deadlines all fall tomorrow, and the shift is what today shows
   const me = (await srv.as('le').get('/api/v1/me')).json.user;
   const sup = (await srv.as('le_sup').get('/api/v1/me')).json.user;
+  const start = Math.min(Date.now() + 3600e3, Date.parse(countyDayEnd(Date.now())) - 60e3);
+  const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const r = await srv.as('le_sup').post(`/api/v1/agencies/${me.agency.id}/roster`, { user_id: me.id, supervisor_id: sup.id,
-    starts_at: inDays(1 / 24), ends_at: inDays(9 / 24) });
+    starts_at: iso(start), ends_at: iso(start + 8 * 3600e3) });
   assert.equal(r.status, 201, r.text);
 });
 after(async () => {

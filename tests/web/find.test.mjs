@@ -46,14 +46,30 @@ test('a social worker at 360 px finds a youth by part of the name, and by birth 
   await sol.getByRole('link').click();
   await page.waitForURL(`**/cases/${ids.marisol}`);
   await page.getByText('Marisol').first().waitFor();
-  // by birth date alone
+  // by birth date alone, after going back: the page shows the last search again ("1 found.",
+  // Marisol), so the test waits for the answer to its own search, and that search is what
+  // was typed, not what the page restored, although it was typed while the page was still
+  // loading (the agency's list held back until then)
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/api/v1/cases?*', async (route) => { await held; await route.continue(); });
   await page.goBack();
   await page.getByRole('heading', { name: 'Find a youth', level: 1 }).waitFor();
+  assert.equal(await form.getByLabel('Name or alias').inputValue(), 'maris lopez', 'the last search, shown again');
   await form.getByLabel('Name or alias').fill('');
   await form.getByLabel('Birth date').fill('2012-08-19');
+  release();
+  await page.locator('main:not([aria-busy])').waitFor();
+  await page.unroute('**/api/v1/cases?*');
+  assert.equal(await form.getByLabel('Name or alias').inputValue(), '');
+  const answer = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/search');
   await form.getByRole('button', { name: 'Search' }).click();
-  await page.getByText('1 found.').waitFor();
+  const res = await answer;
+  assert.deepEqual(res.request().postDataJSON(), { birth_date: '2012-08-19' });
+  assert.equal(res.status(), 200, await res.text());
   await results.filter({ hasText: 'Marisa Delacroix' }).waitFor();
+  assert.equal(await results.count(), 1);
+  await page.getByText('1 found.').waitFor();
   // an initial alone is refused beside the field, in words
   await form.getByLabel('Birth date').fill('');
   await form.getByLabel('Name or alias').fill('M');

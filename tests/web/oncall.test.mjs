@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { identify, PASSWORD, startCounty } from '../api/harness.mjs';
-import { launch, open, shot, signIn } from './browser.mjs';
+import { countyWall, launch, open, shot, signIn } from './browser.mjs';
 
 let srv, browser;
 before(async () => {
@@ -29,8 +29,7 @@ test('a supervisor adds a shift; the advocate sets an e-mail and sees the summon
   await form.getByLabel('Until').fill('2020-01-01T08:00');
   await form.getByRole('button', { name: 'Add shift' }).click();
   await form.locator('[data-field="ends_at"] .msg.error').waitFor(); // said next to the field
-  await form.getByLabel('Until').fill(new Date(Date.now() + 8 * 3600e3 - new Date().getTimezoneOffset() * 60e3)
-    .toISOString().slice(0, 16));
+  await form.getByLabel('Until').fill(countyWall(Date.now() + 8 * 3600e3)); // the county's clock, not this machine's
   await form.getByRole('button', { name: 'Add shift' }).click();
   await form.getByText('Added the shift of Synthetic adv').waitFor();
   // nobody can page the advocate yet: a caution beside the field, not a refusal

@@ -3,7 +3,7 @@
 // on screen and as a CSV download.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { identify, invite, PASSWORD, startCounty, writePlan } from '../api/harness.mjs';
+import { bornYearsAgo, countyDate, identify, invite, PASSWORD, startCounty, writePlan } from '../api/harness.mjs';
 import { launch, open, PHONE, shot, signIn } from './browser.mjs';
 
 let srv, browser, caseId;
@@ -24,12 +24,9 @@ test('the prosecutor checks eligibility and lists a minor witness', async () => 
   const { context, page, problems } = await open(browser, srv.url, { viewport: PHONE });
   await page.goto('/witnesses');
   await signIn(page, 'pros', PASSWORD);
-  const born = new Date();
-  born.setFullYear(born.getFullYear() - 15);
-  born.setMonth(born.getMonth() - 1);
-  const hearing = new Date(Date.now() + 20 * 86400000);
-  await page.getByLabel('Birth date of the witness').fill(born.toISOString().slice(0, 10));
-  await page.getByLabel('Hearing date').fill(hearing.toISOString().slice(0, 10));
+  // 15 and a month, a hearing in 20 days: county dates (the device is in Tokyo)
+  await page.getByLabel('Birth date of the witness').fill(bornYearsAgo(15, 30));
+  await page.getByLabel('Hearing date').fill(countyDate(Date.now(), 20));
   await page.getByRole('button', { name: 'Check eligibility' }).click();
   const pc1347 = page.locator('.rule[data-rule="PC 1347"]');
   await pc1347.waitFor();
