@@ -15,6 +15,7 @@
 #include "http/telemetry.h"
 #include "lib/log.h"
 #include "lib/sdnotify.h"
+#include "lib/workq.h"
 
 int cmd_serve(int argc, char **argv)
 {
@@ -36,6 +37,8 @@ int cmd_serve(int argc, char **argv)
 		{ "conn-timeout", required_argument, NULL, CLI_OPT(CONF_CONN_TIMEOUT) },
 		{ "db-read-conns", required_argument, NULL, CLI_OPT(CONF_DB_READ_CONNS) },
 		{ "db-write-conns", required_argument, NULL, CLI_OPT(CONF_DB_WRITE_CONNS) },
+		{ "http-threads", required_argument, NULL, CLI_OPT(CONF_HTTP_THREADS) },
+		{ "http-workers", required_argument, NULL, CLI_OPT(CONF_HTTP_WORKERS) },
 		{ "checkpoints", required_argument, NULL, CLI_OPT(CONF_CHECKPOINTS) },
 		{ "checkpoint-interval", required_argument, NULL,
 		  CLI_OPT(CONF_CHECKPOINT_INTERVAL) },
@@ -55,7 +58,8 @@ int cmd_serve(int argc, char **argv)
 		"                 [--secure-cookies] [--session-idle S] [--session-max S]\n"
 		"                 [--trusted-proxies LIST] [--metrics-listen ADDR:PORT]\n"
 		"                 [--max-conns N] [--max-conns-per-ip N] [--header-timeout S]\n"
-		"                 [--conn-timeout S] [--checkpoints FILE] [--checkpoint-interval S]\n"
+		"                 [--conn-timeout S] [--http-threads N] [--http-workers N]\n"
+		"                 [--checkpoints FILE] [--checkpoint-interval S]\n"
 		"                 [--checkpoint-syslog] [--checkpoint-webhook URL]\n"
 		"                 [--log-format text|json] [--log-level LEVEL]\n"
 		"  Serves until SIGTERM or SIGINT; prints the URL it listens on. Every option is\n"
@@ -84,6 +88,9 @@ int cmd_serve(int argc, char **argv)
 		"  --conn-timeout S        silence allowed while a request is read and answered (30)\n"
 		"  --db-read-conns N       database connections that read at once (2)\n"
 		"  --db-write-conns N      PostgreSQL: database connections that write at once (4)\n"
+		"  --http-threads N        threads that read requests and send answers (one per core)\n"
+		"  --http-workers N        threads for the handlers that may block: writes, reports,\n"
+		"                          exports (32)\n"
 		"  --checkpoints FILE      where checkpoints of the audit chain's head go (default:\n"
 		"                          beside the key file, <stem>.checkpoints)\n"
 		"  --checkpoint-interval S a checkpoint every S seconds while the chain grows (300),\n"
@@ -103,6 +110,7 @@ int cmd_serve(int argc, char **argv)
 	struct checkpointer_options co = { 0 };
 	struct checkpointer *checkpointer = NULL;
 	struct ticker *sweeper = NULL;
+	struct workq *workers = NULL;
 	struct audit_keys akeys;
 	sigset_t sigs;
 	int code = EXIT_OK, sig;
@@ -131,6 +139,7 @@ int cmd_serve(int argc, char **argv)
 	ho.max_conns_per_ip = (unsigned)conf_long(&t.conf, CONF_MAX_CONNS_PER_IP);
 	ho.header_timeout_s = (unsigned)conf_long(&t.conf, CONF_HEADER_TIMEOUT);
 	ho.timeout_s = (unsigned)conf_long(&t.conf, CONF_CONN_TIMEOUT);
+	ho.threads = (unsigned)conf_long(&t.conf, CONF_HTTP_THREADS);
 	co.path = cli_target_checkpoints(&t);
 	co.interval_s = (int)conf_long(&t.conf, CONF_CHECKPOINT_INTERVAL);
 	co.syslog = conf_bool(&t.conf, CONF_CHECKPOINT_SYSLOG);
@@ -192,6 +201,12 @@ int cmd_serve(int argc, char **argv)
 	/* accounts unused for accounts.inactive_days are disabled, now and hourly */
 	if (sweeper_start(&app, &sweeper, &err))
 		goto fail;
+	/* the handlers that may block, and PostgreSQL's waits for a commit (store.h) */
+	if (workq_start((int)conf_long(&t.conf, CONF_HTTP_WORKERS), &workers, &err))
+		goto fail;
+	store_use_workers(app.store, workers);
+	ho.workers = mo.workers = workers;
+	mo.threads = 1;
 	if (http_server_start(&app, &ho, &srv, &err))
 		goto fail;
 	if (*mo.listen && http_server_start(&app, &mo, &msrv, &err))
@@ -224,6 +239,7 @@ int cmd_serve(int argc, char **argv)
 		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	http_server_stop(msrv);
 	http_server_stop(srv);
+	workq_stop(workers); /* after the servers, before the store closes */
 	notify_worker_stop(notifier);
 	ticker_stop(sweeper);
 	checkpointer_stop(checkpointer); /* after the last write: the head a clean stop leaves */
@@ -236,6 +252,7 @@ int cmd_serve(int argc, char **argv)
 fail:
 	http_server_stop(msrv);
 	http_server_stop(srv);
+	workq_stop(workers); /* after the servers, before the store closes */
 	notify_worker_stop(notifier);
 	ticker_stop(sweeper);
 	checkpointer_stop(checkpointer);

@@ -1106,6 +1106,9 @@ static const struct {
 	/* store/sqlite.c */
 	{ "the server is shutting down",
 	  "el servidor se está apagando" },
+	/* http/server.c */
+	{ "the read could not be recorded in the audit trail",
+	  "la consulta no pudo registrarse en el registro de auditoría" },
 	/* store/copy.c */
 	{ "the target database already holds data (table %s: %" PRId64 " row%s); nothing was copied: migrate copies into an empty database only",
 	  "la base de datos de destino ya tiene datos (tabla %s: %" PRId64 " fila%s); no se copió nada: migrate copia solo a una base de datos vacía" },
