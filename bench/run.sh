@@ -229,6 +229,11 @@ CPU0=$(awk '{ print $14 + $15 }' "/proc/$SPID/stat")
 for r in $(seq "$RUNS"); do
 	for c in 8 32; do
 		export BENCH_SEED=$r$c
+		# the server's threads and memory halfway through the first run at 32 connections
+		[ "$r$c" = 132 ] && (sleep $((SECS / 2)) && {
+			sed -n 's/^Threads:[[:space:]]*//p' "/proc/$SPID/status"
+			kb "$SPID" VmRSS
+		} >"$RES/under-32") &
 		wrkr "$URL" "$c" "$SECS" >>"$RES/read-ours-$c"
 		wrkr "$NGURL" "$c" "$SECS" >>"$RES/read-nginx-$c"
 		wrkr "$NPURL" "$c" "$SECS" >>"$RES/read-node-$c"
@@ -436,6 +441,8 @@ mb() { echo "$1" | awk '{ printf "%.1f MB", $1 / 1024 }'; }
 	printf 'datasets: reads %s cases (%s visible to the reader), generated in %ss; scan %s open cases, %s overdue steps, generated in %ss\n' \
 		"$READ_CASES" "$NREAD" "$(cat "$DATA/read/gen-seconds")" "$OPEN" "$OVERDUE" "$(cat "$DATA/scan/gen-seconds")"
 	printf 'errors (non-2xx, socket errors, timeouts) over all wrk runs: %s; server threads at the end of the loads: %s\n' "$ERRS" "$THREADS"
+	printf 'under 32 reading connections: %s server threads, VmRSS %s\n' \
+		"$(sed -n 1p "$RES/under-32" 2>/dev/null)" "$(mb "$(sed -n 2p "$RES/under-32" 2>/dev/null)")"
 } | tee "$OUT/results.txt"
 
 # ---- 6. identifications on PostgreSQL: one server, two servers, beside SQLite (bench/pg.sh) ----

@@ -38,6 +38,8 @@ enum sh_code api_call(const struct api_call *call, api_handler fn, json_t *body,
 	req.nparams = call->case_id ? 1 : 0;
 	buf_init(&res.body, 0);
 	rc = fn(&req, &res, err);
+	if (!rc && req.deferred)
+		rc = store_write(req.app->store, audit_deferred_write, req.deferred, err);
 	if (!rc && out)
 		*out = json_loadb(res.body.data, res.body.len, 0, NULL);
 	if (!rc && raw)

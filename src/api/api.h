@@ -16,6 +16,7 @@
 
 struct app;
 struct principal;
+struct audit_deferred;
 
 #define API_MAX_PARAMS 4
 #define API_MAX_HEADERS 10
@@ -43,6 +44,9 @@ struct api_request {
 	/* a case the caller named but may not see (casefile_open); api_request_done()
 	 * audits the probe once the handler has finished */
 	const char *denied_case;
+	/* audit batches a read handler left to whoever answers (audit_defer): the HTTP server
+	 * holds the body back until they are durable; in the arena */
+	struct audit_deferred *deferred;
 };
 
 struct api_response {

@@ -67,7 +67,7 @@ API_HANDLER(api_refused_arrests)
 		json_decref(d);
 	}
 	b.detail = arena_printf(req->arena, "%zu items", json_array_size(items));
-	if ((rc = audit_write(app->store, &b, err))) {
+	if ((rc = audit_defer(req, &b, err))) {
 		json_decref(items);
 		return rc;
 	}

@@ -42,6 +42,63 @@ enum sh_code audit_write(struct store *s, const struct audit_batch *b, struct sh
 	return store_write(s, write_batch, (void *)b, err);
 }
 
+struct audit_deferred {
+	struct audit_batch b;
+	struct audit_deferred *next;
+};
+
+static const char *keep_str(struct arena *a, const char *s, bool *oom)
+{
+	char *d = s ? arena_strdup(a, s) : NULL;
+
+	if (s && !d)
+		*oom = true;
+	return d;
+}
+
+enum sh_code audit_defer(struct api_request *req, const struct audit_batch *b, struct sh_error *err)
+{
+	struct arena *a = req->arena;
+	struct audit_deferred *d = arena_alloc(a, sizeof(*d)), **tail;
+	struct principal *who = b->who ? arena_alloc(a, sizeof(*who)) : NULL;
+	const char **ids = b->case_ids ? arena_alloc(a, (b->ncases + 1) * sizeof(*ids)) : NULL;
+	bool oom = !d || (b->who && !who) || (b->case_ids && !ids);
+
+	if (oom)
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	/* what audit_record keeps of who: the rest may not outlive the handler */
+	if (who)
+		*who = (struct principal){ .user_id = b->who->user_id,
+					   .agency_id = b->who->agency_id,
+					   .token_id = b->who->token_id };
+	for (size_t i = 0; ids && i < b->ncases; i++)
+		ids[i] = keep_str(a, b->case_ids[i], &oom);
+	d->b = (struct audit_batch){ .who = who,
+				     .now = b->now,
+				     .action = keep_str(a, b->action, &oom),
+				     .outcome = keep_str(a, b->outcome, &oom),
+				     .detail = keep_str(a, b->detail, &oom),
+				     .case_ids = ids,
+				     .ncases = b->ncases,
+				     .section = keep_str(a, b->section, &oom) };
+	d->next = NULL;
+	if (oom)
+		return sh_error_set(err, SH_ENOMEM, "out of memory");
+	for (tail = &req->deferred; *tail; tail = &(*tail)->next)
+		;
+	*tail = d;
+	return SH_OK;
+}
+
+enum sh_code audit_deferred_write(struct store_conn *c, void *deferred, struct sh_error *err)
+{
+	enum sh_code rc = SH_OK;
+
+	for (struct audit_deferred *d = deferred; d && !rc; d = d->next)
+		rc = write_batch(c, &d->b, err);
+	return rc;
+}
+
 void audit_keys_derive(const struct shcrypto_keys *k, struct audit_keys *out)
 {
 	shcrypto_audit_keys(k, out->mac, out->checkpoint);

@@ -4,6 +4,7 @@
  * Recording what people did: one audit row per read of case data and per write,
  * appended inside the same store transaction as the change it records.
  */
+#include "api/api.h"
 #include "api/checkpoints.h"
 #include "core/access.h"
 #include "lib/shcrypto.h"
@@ -41,6 +42,18 @@ static inline struct audit_batch audit_case_ok(const struct principal *who, int6
 }
 /* Appends the batch through the group-commit writer and waits until it is durable. */
 enum sh_code audit_write(struct store *s, const struct audit_batch *b, struct sh_error *err);
+/*
+ * For a read handler: instead of audit_write, leaves the batch to whoever answers req, so
+ * that no thread waits for its commit. The HTTP server (http/server.c) writes every batch
+ * a request deferred in one write after the handler, sends the answer only once that
+ * write is durable, and sends a 500 problem instead, never the body, when it fails;
+ * api_call writes them before it returns. b and everything it points at are copied into
+ * req's arena. SH_ENOMEM only.
+ */
+enum sh_code audit_defer(struct api_request *req, const struct audit_batch *b,
+			 struct sh_error *err);
+/* The store_write_fn that writes what req deferred (arg: req->deferred; NULL: nothing). */
+enum sh_code audit_deferred_write(struct store_conn *c, void *deferred, struct sh_error *err);
 
 /* The audit chain's keys (lib/shcrypto.h shcrypto_audit_keys). */
 struct audit_keys {

@@ -547,7 +547,7 @@ API_HANDLER(api_case_get)
 	b.case_ids = &id;
 	b.ncases = 1;
 	/* the audit row is durable before the answer leaves */
-	if ((rc = audit_write(req->app->store, &b, err)))
+	if ((rc = audit_defer(req, &b, err)))
 		return rc;
 	return casefile_reply(req, res, 200, &cf, cf.derived_at, err);
 }
@@ -707,7 +707,7 @@ API_HANDLER(api_cases_list)
 	}
 	b.case_ids = ids;
 	b.ncases = n;
-	if (n && (rc = audit_write(app->store, &b, err))) {
+	if (n && (rc = audit_defer(req, &b, err))) {
 		json_decref(items);
 		return rc;
 	}

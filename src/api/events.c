@@ -1467,7 +1467,7 @@ API_HANDLER(api_events_list)
 					 .case_ids = &id,
 					 .ncases = 1,
 					 .section = access_section_name((enum section)s) };
-		if (seen[s] && (rc = audit_write(app->store, &b, err))) {
+		if (seen[s] && (rc = audit_defer(req, &b, err))) {
 			json_decref(items);
 			return rc;
 		}

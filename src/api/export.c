@@ -185,7 +185,7 @@ API_HANDLER(api_case_export)
 					 .case_ids = &id,
 					 .ncases = 1,
 					 .section = access_section_name((enum section)s) };
-		if (seen[s] && (rc = audit_write(app->store, &b, err)))
+		if (seen[s] && (rc = audit_defer(req, &b, err)))
 			goto out;
 	}
 	if (!html) {

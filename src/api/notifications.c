@@ -187,7 +187,7 @@ API_HANDLER(api_case_notifications)
 	store_read_end(c);
 	if (rc)
 		return rc;
-	if ((rc = audit_write(req->app->store, &b, err)))
+	if ((rc = audit_defer(req, &b, err)))
 		return rc;
 	summons = json_array();
 	for (size_t i = 0; i < nsm; i++)
@@ -290,7 +290,7 @@ API_HANDLER(api_summons_list)
 			}
 	b.case_ids = ids;
 	b.ncases = k;
-	if (k && (rc = audit_write(req->app->store, &b, err))) {
+	if (k && (rc = audit_defer(req, &b, err))) {
 		json_decref(items);
 		return rc;
 	}

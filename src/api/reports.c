@@ -513,7 +513,7 @@ API_HANDLER(api_report_board)
 				rq.public_release ? "public" : "internal", rq.area ? " area=" : "",
 				rq.area ? rq.area : "");
 	/* the audit row is durable before the report leaves */
-	if ((rc = audit_write(app->store, &b, err))) {
+	if ((rc = audit_defer(req, &b, err))) {
 		buf_reset(&res->body);
 		return rc;
 	}

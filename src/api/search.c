@@ -453,7 +453,7 @@ API_HANDLER(api_search)
 	b.detail = what.data;
 	b.case_ids = nshown ? shown : NULL;
 	b.ncases = nshown;
-	if ((rc = audit_write(app->store, &b, err)))
+	if ((rc = audit_defer(req, &b, err)))
 		goto out;
 	rc = api_reply_json_new(res, 200,
 				json_pack("{s:O, s:b}", "items", items, "truncated",

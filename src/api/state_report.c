@@ -108,7 +108,7 @@ static enum sh_code send_csv(struct api_request *req, struct api_response *res,
 	timefmt_format_date(from, f);
 	timefmt_format_date(to, t);
 	b->detail = arena_printf(req->arena, "%s..%s csv", f, t);
-	if ((rc = audit_write(req->app->store, b, err))) {
+	if ((rc = audit_defer(req, b, err))) {
 		buf_reset(&res->body);
 		return rc;
 	}
@@ -191,7 +191,7 @@ API_HANDLER(api_case_csec)
 	store_read_end(c);
 	if (!rc && n != 1)
 		rc = sh_error_set(err, SH_EINTERNAL, "the case's indicators could not be read");
-	if (rc || (rc = audit_write(req->app->store, &b, err)))
+	if (rc || (rc = audit_defer(req, &b, err)))
 		return rc;
 	report_csec_values(&rows[0], &v);
 	if (v.confirmed) {

@@ -487,7 +487,7 @@ API_HANDLER(api_prosecution_get)
 	if (rc)
 		return rc;
 	b.now = clock_now(&req->app->clock);
-	if ((rc = audit_write(req->app->store, &b, err))) {
+	if ((rc = audit_defer(req, &b, err))) {
 		json_decref(out);
 		return rc;
 	}
@@ -755,7 +755,7 @@ API_HANDLER(api_case_witness)
 	store_read_end(c);
 	if (rc)
 		return rc;
-	if ((rc = audit_write(req->app->store, &b, err))) {
+	if ((rc = audit_defer(req, &b, err))) {
 		json_decref(ws);
 		return rc;
 	}

@@ -15,6 +15,7 @@
 #include "http/telemetry.h"
 #include "lib/log.h"
 #include "lib/sdnotify.h"
+#include "lib/workq.h"
 
 int cmd_serve(int argc, char **argv)
 {
@@ -37,6 +38,8 @@ int cmd_serve(int argc, char **argv)
 		{ "db-read-conns", required_argument, NULL, CLI_OPT(CONF_DB_READ_CONNS) },
 		{ "db-write-conns", required_argument, NULL, CLI_OPT(CONF_DB_WRITE_CONNS) },
 		{ "audit-link-ms", required_argument, NULL, CLI_OPT(CONF_AUDIT_LINK_MS) },
+		{ "http-threads", required_argument, NULL, CLI_OPT(CONF_HTTP_THREADS) },
+		{ "http-workers", required_argument, NULL, CLI_OPT(CONF_HTTP_WORKERS) },
 		{ "checkpoints", required_argument, NULL, CLI_OPT(CONF_CHECKPOINTS) },
 		{ "checkpoint-interval", required_argument, NULL,
 		  CLI_OPT(CONF_CHECKPOINT_INTERVAL) },
@@ -56,8 +59,9 @@ int cmd_serve(int argc, char **argv)
 		"                 [--secure-cookies] [--session-idle S] [--session-max S]\n"
 		"                 [--trusted-proxies LIST] [--metrics-listen ADDR:PORT]\n"
 		"                 [--max-conns N] [--max-conns-per-ip N] [--header-timeout S]\n"
-		"                 [--conn-timeout S] [--db-read-conns N] [--db-write-conns N]\n"
-		"                 [--audit-link-ms N] [--checkpoints FILE] [--checkpoint-interval S]\n"
+		"                 [--conn-timeout S] [--http-threads N] [--http-workers N]\n"
+		"                 [--db-read-conns N] [--db-write-conns N] [--audit-link-ms N]\n"
+		"                 [--checkpoints FILE] [--checkpoint-interval S]\n"
 		"                 [--checkpoint-syslog] [--checkpoint-webhook URL]\n"
 		"                 [--log-format text|json] [--log-level LEVEL]\n"
 		"  Serves until SIGTERM or SIGINT; prints the URL it listens on. Every option is\n"
@@ -88,6 +92,9 @@ int cmd_serve(int argc, char **argv)
 		"  --db-write-conns N      PostgreSQL: database connections that write at once (4)\n"
 		"  --audit-link-ms N       PostgreSQL: the audit linker runs every N ms (200) and\n"
 		"                          after each write\n"
+		"  --http-threads N        threads that read requests and send answers (one per core)\n"
+		"  --http-workers N        threads for the handlers that may block: writes, reports,\n"
+		"                          exports (32)\n"
 		"  --checkpoints FILE      where checkpoints of the audit chain's head go (default:\n"
 		"                          beside the key file, <stem>.checkpoints)\n"
 		"  --checkpoint-interval S a checkpoint every S seconds while the chain grows (300),\n"
@@ -107,6 +114,7 @@ int cmd_serve(int argc, char **argv)
 	struct checkpointer_options co = { 0 };
 	struct checkpointer *checkpointer = NULL;
 	struct ticker *sweeper = NULL;
+	struct workq *workers = NULL;
 	struct audit_keys akeys;
 	sigset_t sigs;
 	int code = EXIT_OK, sig;
@@ -135,6 +143,7 @@ int cmd_serve(int argc, char **argv)
 	ho.max_conns_per_ip = (unsigned)conf_long(&t.conf, CONF_MAX_CONNS_PER_IP);
 	ho.header_timeout_s = (unsigned)conf_long(&t.conf, CONF_HEADER_TIMEOUT);
 	ho.timeout_s = (unsigned)conf_long(&t.conf, CONF_CONN_TIMEOUT);
+	ho.threads = (unsigned)conf_long(&t.conf, CONF_HTTP_THREADS);
 	co.path = cli_target_checkpoints(&t);
 	co.interval_s = (int)conf_long(&t.conf, CONF_CHECKPOINT_INTERVAL);
 	co.syslog = conf_bool(&t.conf, CONF_CHECKPOINT_SYSLOG);
@@ -196,6 +205,12 @@ int cmd_serve(int argc, char **argv)
 	/* accounts unused for accounts.inactive_days are disabled, now and hourly */
 	if (sweeper_start(&app, &sweeper, &err))
 		goto fail;
+	/* the handlers that may block, and PostgreSQL's waits for a commit (store.h) */
+	if (workq_start((int)conf_long(&t.conf, CONF_HTTP_WORKERS), &workers, &err))
+		goto fail;
+	store_use_workers(app.store, workers);
+	ho.workers = mo.workers = workers;
+	mo.threads = 1;
 	if (http_server_start(&app, &ho, &srv, &err))
 		goto fail;
 	if (*mo.listen && http_server_start(&app, &mo, &msrv, &err))
@@ -228,6 +243,7 @@ int cmd_serve(int argc, char **argv)
 		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	http_server_stop(msrv);
 	http_server_stop(srv);
+	workq_stop(workers); /* after the servers, before the store closes */
 	notify_worker_stop(notifier);
 	ticker_stop(sweeper);
 	checkpointer_stop(checkpointer); /* after the last write: the head a clean stop leaves */
@@ -240,6 +256,7 @@ int cmd_serve(int argc, char **argv)
 fail:
 	http_server_stop(msrv);
 	http_server_stop(srv);
+	workq_stop(workers); /* after the servers, before the store closes */
 	notify_worker_stop(notifier);
 	ticker_stop(sweeper);
 	checkpointer_stop(checkpointer);

@@ -3,7 +3,10 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/socket.h>
+#include <unistd.h>
+#include "api/audit.h"
 #include "core/access.h"
 #include "http/auth.h"
 #include "http/client_addr.h"
@@ -13,6 +16,7 @@
 #include "http/telemetry.h"
 #include "lib/log.h"
 #include "lib/shcrypto.h"
+#include "lib/workq.h"
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -28,10 +32,20 @@ struct http_server {
 	struct netaddr_list proxies; /* trusted: their X-Forwarded-For names the client */
 	struct telemetry *telemetry;
 	unsigned timeout_s, header_timeout_s;
+	struct workq *workers; /* where long handlers run (o->workers, or own_workers) */
+	struct workq *own_workers;
 };
+
+/*
+ * Where an exchange is while its connection is suspended (MHD_suspend_connection): its
+ * handler runs on a worker, or its answer waits for its deferred audit rows' commit.
+ * READY: the answer in res may leave (the connection is resumed).
+ */
+enum phase { PHASE_NEW, PHASE_WAITING, PHASE_READY };
 
 /* One request and its response: lives from the first callback to "completed". */
 struct exchange {
+	struct workq_job job; /* first: a worker finds the exchange from its job */
 	struct http_server *srv;
 	struct MHD_Connection *conn;
 	const struct route *route;
@@ -47,6 +61,12 @@ struct exchange {
 	struct arena arena;
 	int status;
 	struct http_client client;
+	/* kept while the connection is suspended */
+	struct http_routing routing;
+	struct api_request req;
+	struct api_response res;
+	const char *lang; /* for a problem that replaces the answer (api_language) */
+	_Atomic enum phase phase;
 };
 
 static const char *conn_header(void *ctx, const char *name)
@@ -154,38 +174,139 @@ out:
 		api_problem(res, &err, req->request_id, api_language(req));
 }
 
+/*
+ * GET routes whose handler may block (it writes, waits for a commit of its own, computes
+ * a report or calls out): they run on the workers, with every route that takes a body.
+ * Everything else runs on the event-loop thread that read the request, and leaves the
+ * commit of its audit rows to audit_defer.
+ */
+static bool runs_on_worker(const struct exchange *x)
+{
+	static const char *const slow[] = {
+		"/readyz",
+		"/calendar/",
+		"/api/v1/oidc/",
+		"/api/v1/reports/",
+		"/api/v1/retention",
+		"/api/v1/arrests/",
+		"/api/v1/cases/{id}/export",
+		"/api/v1/cases/{id}/audit",
+		"/api/v1/agenda",
+	};
+
+	if (x->match != ROUTE_FOUND || x->too_big)
+		return false;
+	if (strcmp(x->method, "GET") && strcmp(x->method, "HEAD"))
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(slow); i++)
+		if (!strncmp(x->route->pattern, slow[i], strlen(slow[i])))
+			return true;
+	return false;
+}
+
+static enum MHD_Result reply(struct exchange *x)
+{
+	enum MHD_Result ret = send_response(x, &x->res, true);
+
+	buf_release(&x->res.body);
+	return ret;
+}
+
+/* The answer may leave: the event-loop thread sends it once the connection is back. */
+static void ready(struct exchange *x)
+{
+	atomic_store(&x->phase, PHASE_READY);
+	MHD_resume_connection(x->conn);
+}
+
+/* After the commit of the deferred audit rows (the writer thread, or a worker). */
+static void audit_done(void *arg, enum sh_code rc, const struct sh_error *err)
+{
+	struct exchange *x = arg;
+	struct api_response *res = &x->res;
+	struct sh_error e = SH_ERROR_INIT;
+
+	if (rc) {
+		/* the read was not recorded: the body must not leave. Whatever refused the row
+		 * (a full disk, a constraint), the fault is the server's: a 5xx */
+		log_error("request %s %s failed: its audit rows were not written: %s",
+			  x->request_id, x->route->pattern, err->detail);
+		sh_error_set(&e, sh_code_http_status(rc) >= 500 ? rc : SH_ESTORE,
+			     "the read could not be recorded in the audit trail");
+		buf_reset(&res->body);
+		res->nheaders = 0;
+		res->content_type = NULL;
+		api_problem(res, &e, x->request_id, x->lang);
+	}
+	ready(x);
+}
+
+/* The handler has answered into x->res: send it, or first make its audit rows durable. */
+static void answered(struct exchange *x)
+{
+	if (!x->req.deferred) {
+		ready(x);
+		return;
+	}
+	x->lang = api_language(&x->req);
+	store_write_async(x->srv->app->store, audit_deferred_write, x->req.deferred, audit_done, x);
+}
+
+static void worker_run(struct workq_job *job)
+{
+	struct exchange *x = (struct exchange *)job;
+
+	http_answer(&x->routing, &x->req, &x->res);
+	answered(x);
+}
+
 static enum MHD_Result dispatch(struct exchange *x, const char *url)
 {
-	struct http_routing r = { x->match, x->route, x->allow, x->srv->body_limit, x->too_big };
-	struct api_request req = { 0 };
-	struct api_response res = { 0 };
+	struct http_routing *r = &x->routing;
+	struct api_request *req = &x->req;
 	enum MHD_Result ret;
 
 	/* the web app: pages and assets outside /api/ */
 	if (x->match == ROUTE_NO_PATH && !x->srv->no_web_app &&
 	    http_static_serve(x->conn, x->method, url, x->request_id, &x->status, &ret))
 		return ret;
+	*r = (struct http_routing){ x->match, x->route, x->allow, x->srv->body_limit, x->too_big };
 	if (x->route && x->route->body_limit)
-		r.body_limit = x->route->body_limit;
-	req.method = x->method;
-	req.path = url;
-	req.nparams = x->nparams;
-	memcpy(req.params, x->params, sizeof(req.params));
-	req.body = x->body.data;
-	req.body_len = x->body.len;
-	req.header = conn_header;
-	req.query = conn_query;
-	req.ctx = x->conn;
-	req.arena = &x->arena;
-	req.app = x->srv->app;
-	req.request_id = x->request_id;
-	req.client_addr = x->client.addr;
-	req.secure = x->client.secure;
-	buf_init(&res.body, 0);
-	http_answer(&r, &req, &res);
-	ret = send_response(x, &res, true);
-	buf_release(&res.body);
-	return ret;
+		r->body_limit = x->route->body_limit;
+	req->method = x->method;
+	/* MHD's copy of the path may not outlive this call if the connection is suspended */
+	req->path = arena_strdup(&x->arena, url);
+	req->nparams = x->nparams;
+	memcpy(req->params, x->params, sizeof(req->params));
+	req->body = x->body.data;
+	req->body_len = x->body.len;
+	req->header = conn_header;
+	req->query = conn_query;
+	req->ctx = x->conn;
+	req->arena = &x->arena;
+	req->app = x->srv->app;
+	req->request_id = x->request_id;
+	req->client_addr = x->client.addr;
+	req->secure = x->client.secure;
+	buf_init(&x->res.body, 0);
+	if (!req->path) {
+		buf_release(&x->res.body);
+		return MHD_NO;
+	}
+	if (runs_on_worker(x)) {
+		atomic_store(&x->phase, PHASE_WAITING);
+		MHD_suspend_connection(x->conn);
+		workq_submit(x->srv->workers, &x->job);
+		return MHD_YES;
+	}
+	http_answer(r, req, &x->res);
+	if (!req->deferred)
+		return reply(x);
+	/* a read whose audit rows are still to commit: no thread waits for that commit */
+	atomic_store(&x->phase, PHASE_WAITING);
+	MHD_suspend_connection(x->conn);
+	answered(x);
+	return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -203,6 +324,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		x = calloc(1, sizeof(*x));
 		if (!x)
 			return MHD_NO;
+		x->job.fn = worker_run;
 		x->srv = srv;
 		x->conn = conn;
 		clock_gettime(CLOCK_MONOTONIC, &x->start);
@@ -232,8 +354,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		srv->inflight++;
 		pthread_mutex_unlock(&srv->mu);
 		*con_cls = x;
-		/* the headers are in: the body and the handler get the longer timeout (this
-		 * connection's own thread: safe) */
+		/* the headers are in: the body and the handler get the longer timeout (the
+		 * connection's event-loop thread: safe) */
 		MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, srv->timeout_s);
 		/* refuse an oversized body before reading it */
 		if (x->too_big && x->match == ROUTE_FOUND)
@@ -249,7 +371,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (x->status)
 		return MHD_YES; /* answered early */
-	return dispatch(x, url);
+	switch (atomic_load(&x->phase)) {
+	case PHASE_READY: /* resumed: the answer is in */ return reply(x);
+	case PHASE_WAITING: return MHD_YES; /* not reached: suspended connections are not called */
+	default: return dispatch(x, url);
+	}
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -282,6 +408,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 	telemetry_record(srv->telemetry, x->route, x->status, ms / 1e3);
 	buf_release(&x->body);
+	buf_release(&x->res.body);
 	arena_release(&x->arena);
 	free(x);
 	*con_cls = NULL;
@@ -359,6 +486,9 @@ enum sh_code http_server_start(struct app *app, const struct http_server_options
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	const union MHD_DaemonInfo *info;
+	unsigned threads;
+	struct MHD_OptionItem pool[2] = { { MHD_OPTION_END, 0, NULL },
+					  { MHD_OPTION_END, 0, NULL } };
 	enum sh_code rc;
 
 	*out = NULL;
@@ -380,14 +510,32 @@ enum sh_code http_server_start(struct app *app, const struct http_server_options
 		free(s);
 		return rc;
 	}
+	threads = o->threads ? o->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads < 1)
+		threads = 1;
+	s->workers = o->workers;
+	if (!s->workers && (rc = workq_start(o->worker_threads ? (int)o->worker_threads : 32,
+					     &s->own_workers, err))) {
+		free(s);
+		return rc;
+	}
+	if (!s->workers)
+		s->workers = s->own_workers;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->idle_cv, NULL);
+	/* a pool of one is no pool: MHD warns about it, so the option is left out */
+	pool[0] =
+		(struct MHD_OptionItem){ threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+					 (intptr_t)threads, NULL };
+	/* event-driven: a few threads each wait on their connections with epoll; a connection
+	 * whose handler runs on a worker, or whose answer waits for its audit rows' commit, is
+	 * suspended and holds no thread (docs/architecture.md, "Connections") */
 	s->d = MHD_start_daemon(
-		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
 			MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 		0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, s,
+		MHD_OPTION_ARRAY, pool, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		/* a new connection waits for its headers: the short timeout (slowloris) */
 		MHD_OPTION_CONNECTION_TIMEOUT, s->header_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned)(o->max_conns ? o->max_conns : 512), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
@@ -398,6 +546,7 @@ enum sh_code http_server_start(struct app *app, const struct http_server_options
 	if (!s->d) {
 		pthread_mutex_destroy(&s->mu);
 		pthread_cond_destroy(&s->idle_cv);
+		workq_stop(s->own_workers);
 		free(s);
 		return sh_error_set(err, SH_EIO, "cannot listen on %s: %s",
 				    o->listen ? o->listen : "127.0.0.1:8080",
@@ -434,6 +583,7 @@ void http_server_stop(struct http_server *s)
 		log_warn("http: stopping with %d requests still running", s->inflight);
 	pthread_mutex_unlock(&s->mu);
 	MHD_stop_daemon(s->d);
+	workq_stop(s->own_workers);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->idle_cv);
 	free(s);

@@ -1,8 +1,10 @@
 #ifndef SH_SERVER_H
 #define SH_SERVER_H
 /*
- * The HTTP server: libmicrohttpd, one thread per connection (a handler may wait
- * for its group commit without holding up other connections), central checks
+ * The HTTP server: libmicrohttpd's epoll loop on a pool of threads; a handler that may
+ * block (writes, reports, exports) runs on a bounded pool of workers, and a read's
+ * answer waits for its audit rows' commit (audit_defer) with its connection suspended,
+ * holding no thread (docs/architecture.md, "Connections"). Central checks
  * (routing, size limits, content type, credentials), problem+json errors and one
  * access-log line per request. Slow clients are bounded: connections per client
  * address, in all, and the silence allowed while the headers are awaited.
@@ -26,6 +28,10 @@ struct http_server_options {
 	bool no_web_app;	     /* answer 404 outside the route table (the metrics listener) */
 	const char *trusted_proxies; /* conf.h trusted_proxies; NULL or "": none */
 	struct telemetry *telemetry; /* where answered requests are counted; NULL: nowhere */
+	unsigned threads;	     /* event-loop threads; 0: one per core */
+	struct workq *workers;	     /* where long handlers run (kept, not owned; stop it after the
+				  server); NULL: a pool of worker_threads of the server's own */
+	unsigned worker_threads;     /* ... default 32 */
 };
 
 /* What routing found for a request once its headers were in (router_match). */
@@ -42,8 +48,10 @@ struct http_routing {
  * every route shares (path, method, size, content type, credentials), then the row's
  * handler; problem+json when one of them refuses. The transport fills req (method,
  * path, params, body, header and query lookups, arena, app, request id, client) and
- * initialises res->body; route and who are set here. libmicrohttpd's connection
- * threads call it, and so does the HTTP fuzzer (tests/fuzz/fuzz_http.c) in process.
+ * initialises res->body; route and who are set here. The server's event-loop threads
+ * and workers call it, and so does the county fuzzer (tests/fuzz/fuzz_county.c) in
+ * process. Audit rows the handler deferred (req->deferred) are the caller's to write
+ * before the answer leaves.
  */
 void http_answer(const struct http_routing *r, struct api_request *req, struct api_response *res);
 

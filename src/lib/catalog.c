@@ -1106,6 +1106,9 @@ static const struct {
 	/* store/sqlite.c */
 	{ "the server is shutting down",
 	  "el servidor se está apagando" },
+	/* http/server.c */
+	{ "the read could not be recorded in the audit trail",
+	  "la consulta no pudo registrarse en el registro de auditoría" },
 	/* store/copy.c */
 	{ "the source has %" PRId64 " audit rows not linked into the chain yet: a server is still writing to it (stop every server of the county, then copy again); nothing was copied",
 	  "el origen tiene %" PRId64 " filas de auditoría aún no enlazadas en la cadena: un servidor sigue escribiendo en él (detenga todos los servidores del condado y vuelva a copiar); no se copió nada" },

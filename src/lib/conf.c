@@ -55,6 +55,12 @@ const struct conf_def conf_defs[CONF_NKEYS] = {
 	[CONF_AUDIT_LINK_MS] = { "audit_link_ms", CONF_T_COUNT, "200", NULL, false,
 				 "PostgreSQL: milliseconds between the audit linker's runs (each "
 				 "server; it also runs after each write)" },
+	[CONF_HTTP_THREADS] = { "http_threads", CONF_T_COUNT, "", NULL, true,
+				"threads that read requests and send answers (epoll; empty: one "
+				"per core)" },
+	[CONF_HTTP_WORKERS] = { "http_workers", CONF_T_COUNT, "32", NULL, false,
+				"threads that run the handlers that may block: writes, reports, "
+				"exports" },
 	[CONF_CHECKPOINT_INTERVAL] = { "checkpoint_interval", CONF_T_SECONDS, "300", NULL, false,
 				       "a checkpoint of the audit chain every this many seconds "
 				       "while it grows" },

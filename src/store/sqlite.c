@@ -23,6 +23,11 @@ struct wreq {
 	pthread_cond_t cv; /* its own: the writer wakes each waiter of a group, and no other */
 	struct wreq *next;
 	struct timespec queued; /* when store_write queued it (CLOCK_MONOTONIC) */
+	/* store_write_async: called after the group's commit instead of waking a waiter; the
+	 * request is then on the heap and err points at own_err */
+	store_done_fn on_done;
+	void *done_arg;
+	struct sh_error own_err;
 };
 
 /* Transaction control, as cached statements (sq_prep: parsed once per connection). */
@@ -762,6 +767,18 @@ static void *writer_main(void *arg)
 							      1e9);
 		}
 
+		/* the asynchronous ones first, off the mutex: their callbacks may take locks of
+		 * their own (the HTTP server resumes a connection) */
+		for (struct wreq *r = batch, **link = &batch; r; r = next) {
+			next = r->next;
+			if (!r->on_done) {
+				link = &r->next;
+				continue;
+			}
+			*link = next;
+			r->on_done(r->done_arg, r->rc, r->err);
+			free(r);
+		}
 		pthread_mutex_lock(&s->mu);
 		for (struct wreq *r = batch; r; r = next) {
 			next = r->next; /* r lives on its waiter's stack: read next first */
@@ -948,6 +965,47 @@ static enum sh_code sqlite_open(struct store **out, const char *path, const stru
 	return SH_OK;
 }
 
+static void sqlite_write_async(struct store *base, store_write_fn fn, void *arg, store_done_fn done,
+			       void *done_arg)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct wreq *r = calloc(1, sizeof(*r));
+	struct sh_error err = SH_ERROR_INIT;
+
+	if (!r) {
+		done(done_arg, sh_error_set(&err, SH_ENOMEM, "out of memory"), &err);
+		return;
+	}
+	if (s->read_only) {
+		free(r);
+		done(done_arg,
+		     sh_error_set(&err, SH_EINTERNAL, "the database was opened read-only"), &err);
+		return;
+	}
+	r->fn = fn;
+	r->arg = arg;
+	r->own_err = (struct sh_error)SH_ERROR_INIT;
+	r->err = &r->own_err;
+	r->on_done = done;
+	r->done_arg = done_arg;
+	clock_gettime(CLOCK_MONOTONIC, &r->queued);
+	pthread_mutex_lock(&s->mu);
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->mu);
+		free(r);
+		done(done_arg, sh_error_set(&err, SH_EUNAVAILABLE, "the server is shutting down"),
+		     &err);
+		return;
+	}
+	if (s->tail)
+		s->tail->next = r;
+	else
+		s->head = r;
+	s->tail = r;
+	pthread_cond_signal(&s->work_cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
 static enum sh_code sqlite_read_begin(struct store *base, struct store_conn **out,
 				      struct sh_error *err);
 static void sqlite_read_end(struct store_conn *c);
@@ -977,7 +1035,7 @@ static enum sh_code sqlite_write(struct store *base, store_write_fn fn, void *ar
 				 struct sh_error *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	struct wreq r = { fn, arg, err, SH_OK, false, PTHREAD_COND_INITIALIZER, NULL, { 0, 0 } };
+	struct wreq r = { .fn = fn, .arg = arg, .err = err, .cv = PTHREAD_COND_INITIALIZER };
 
 	if (s->read_only)
 		return sh_error_set(err, SH_EINTERNAL, "the database was opened read-only");
@@ -1048,6 +1106,7 @@ const struct store_ops sqlite_store_ops = {
 	.close = sqlite_close,
 	.schema_version = sqlite_schema_version,
 	.write = sqlite_write,
+	.write_async = sqlite_write_async,
 	.read_begin = sqlite_read_begin,
 	.read_end = sqlite_read_end,
 	.stats = sqlite_stats,

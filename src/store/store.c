@@ -1,6 +1,7 @@
 /* Picks the backend for a database address; everything else goes through its ops. */
 #include "lib/common.h"
 #include "lib/buf.h"
+#include "lib/workq.h"
 #include "store/pg.h"
 #include "store/sqlite.h"
 #include "store/sqlite_schema.h"
@@ -157,6 +158,51 @@ enum sh_code store_audit_link_all(struct store *s, int64_t *linked, struct sh_er
 	if (linked)
 		*linked = total;
 	return rc;
+}
+
+/* An asynchronous write of a backend without a writer thread, waiting on a worker. */
+struct async_write {
+	struct workq_job job; /* first: the job is the struct */
+	struct store *s;
+	store_write_fn fn;
+	void *arg;
+	store_done_fn done;
+	void *done_arg;
+};
+
+static void async_write_run(struct workq_job *job)
+{
+	struct async_write *w = (struct async_write *)job;
+	struct sh_error err = SH_ERROR_INIT;
+	enum sh_code rc = w->s->ops->write(w->s, w->fn, w->arg, &err);
+
+	w->done(w->done_arg, rc, &err);
+	free(w);
+}
+
+void store_write_async(struct store *s, store_write_fn fn, void *arg, store_done_fn done,
+		       void *done_arg)
+{
+	struct async_write *w;
+	struct sh_error err = SH_ERROR_INIT;
+	enum sh_code rc;
+
+	if (s->ops->write_async) {
+		s->ops->write_async(s, fn, arg, done, done_arg);
+		return;
+	}
+	if (s->workers && (w = calloc(1, sizeof(*w)))) {
+		*w = (struct async_write){ { async_write_run, NULL }, s, fn, arg, done, done_arg };
+		workq_submit(s->workers, &w->job);
+		return;
+	}
+	rc = s->ops->write(s, fn, arg, &err);
+	done(done_arg, rc, &err);
+}
+
+void store_use_workers(struct store *s, struct workq *q)
+{
+	s->workers = q;
 }
 
 enum sh_code store_read_begin(struct store *s, struct store_conn **out, struct sh_error *err)

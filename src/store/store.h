@@ -32,6 +32,10 @@ struct store_conn {
 };
 
 typedef enum sh_code (*store_write_fn)(struct store_conn *c, void *arg, struct sh_error *err);
+/* What store_write_async calls once: rc SH_OK when the write is durable, else the error
+ * (err: valid during the call only). */
+typedef void (*store_done_fn)(void *done_arg, enum sh_code rc, const struct sh_error *err);
+struct workq;
 
 struct store_options {
 	bool create;	     /* create the database when absent (init); else refuse */
@@ -70,6 +74,9 @@ struct store_ops {
 	void (*close)(struct store *s);
 	int (*schema_version)(struct store *s);
 	enum sh_code (*write)(struct store *s, store_write_fn fn, void *arg, struct sh_error *err);
+	/* may be NULL: store_write_async runs write on the store's workers */
+	void (*write_async)(struct store *s, store_write_fn fn, void *arg, store_done_fn done,
+			    void *done_arg);
 	enum sh_code (*read_begin)(struct store *s, struct store_conn **out, struct sh_error *err);
 	void (*read_end)(struct store_conn *c);
 	void (*stats)(struct store *s, struct store_stats *out);
@@ -92,6 +99,7 @@ struct store_ops {
 
 struct store {
 	const struct store_ops *ops;
+	struct workq *workers; /* store_use_workers: where a backend without write_async waits */
 };
 
 /* Whether path is a libpq URI (postgresql://, postgres://) rather than a file. */
@@ -157,6 +165,19 @@ enum sh_code store_write(struct store *s, store_write_fn fn, void *arg, struct s
  * *linked (may be NULL) counts them.
  */
 enum sh_code store_audit_link_all(struct store *s, int64_t *linked, struct sh_error *err);
+/*
+ * store_write without waiting: fn (and arg, kept) as there; done(done_arg, rc, err) is
+ * called exactly once, after the write is durable or has failed. SQLite: the writer
+ * thread calls it after the group holding the write commits (it must not block, and must
+ * not call store_write). A backend that writes on the caller's connection (PostgreSQL)
+ * runs the write and done on the workers given to store_use_workers, or at once on the
+ * caller's thread when there are none. done may run before this returns.
+ */
+void store_write_async(struct store *s, store_write_fn fn, void *arg, store_done_fn done,
+		       void *done_arg);
+/* The worker pool (lib/workq.h; kept, not owned: stop it after the last write) on which
+ * store_write_async waits for a backend that has no writer thread of its own. */
+void store_use_workers(struct store *s, struct workq *q);
 enum sh_code store_read_begin(struct store *s, struct store_conn **out, struct sh_error *err);
 void store_read_end(struct store_conn *c);
 /* store_agency_list on a read connection of its own (*out in a, as there). */

@@ -244,6 +244,75 @@ static void audit_chain_survives_rollback(void **state)
 	store_close(s);
 }
 
+/* What store_write_async's callback saw; the test thread waits for it. */
+struct async_probe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int calls;
+	enum sh_code rc;
+	int rows_seen; /* audit rows a fresh read transaction saw from inside the callback */
+	struct store *s;
+};
+
+static int count_row(const struct audit_entry *e, void *arg)
+{
+	UNUSED(e);
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void async_done(void *arg, enum sh_code rc, const struct sh_error *err)
+{
+	struct async_probe *p = arg;
+	struct sh_error rerr = SH_ERROR_INIT;
+	struct store_conn *c;
+	int rows = 0;
+
+	UNUSED(err);
+	/* committed before the callback: another connection already sees the row (a read from
+	 * the writer thread, which a real callback would not do: a test may block it) */
+	if (!store_read_begin(p->s, &c, &rerr)) {
+		store_audit_scan(c, count_row, &rows, &rerr);
+		store_read_end(c);
+	}
+	pthread_mutex_lock(&p->mu);
+	p->calls++;
+	p->rc = rc;
+	p->rows_seen = rows;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void async_wait(struct async_probe *p, int calls)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->calls < calls)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void async_write_calls_back_once_after_its_commit(void **state)
+{
+	struct store *s = open_store(true);
+	struct audit_arg ok = { false, "a1" }, bad = { true, "bad" };
+	struct async_probe p = {
+		PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, SH_OK, 0, s
+	};
+
+	UNUSED(state);
+	store_write_async(s, audit_one, &ok, async_done, &p);
+	async_wait(&p, 1);
+	assert_int_equal(p.rc, SH_OK);
+	assert_int_equal(p.rows_seen, 1);
+	/* a write that fails is undone and called back with its error */
+	store_write_async(s, audit_one, &bad, async_done, &p);
+	async_wait(&p, 2);
+	assert_int_equal(p.rc, SH_EINVAL);
+	assert_int_equal(p.rows_seen, 1);
+	store_close(s);
+	assert_int_equal(p.calls, 2);
+}
+
 /* A case with its parents, so derived step rows can be stored for it. */
 static enum sh_code make_case(struct store_conn *c, void *arg, struct sh_error *err)
 {
@@ -1301,6 +1370,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(missing_database_refused_without_create, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(newer_schema_refused_untouched, setup, teardown),
+		cmocka_unit_test_setup_teardown(async_write_calls_back_once_after_its_commit, setup,
+						teardown),
 	};
 	/* backend-neutral: the same on SQLite and PostgreSQL */
 	const struct CMUnitTest both_backends[] = {
