@@ -23,6 +23,9 @@ struct route {
 	enum route_auth auth;
 	size_t body_limit;		 /* 0 = the server default (1 MiB); GET rows take no body */
 	const struct api_permit *permit; /* NULL: everyone the auth level lets through */
+	/* a GET whose handler may block (it writes or waits for a commit of its own, computes
+	 * a report, calls out): run on a worker like every route that takes a body (server.c) */
+	bool on_worker;
 };
 
 extern const struct route http_routes[];

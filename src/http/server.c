@@ -175,33 +175,15 @@ out:
 }
 
 /*
- * GET routes whose handler may block (it writes, waits for a commit of its own, computes
- * a report or calls out): they run on the workers, with every route that takes a body.
- * Everything else runs on the event-loop thread that read the request, and leaves the
- * commit of its audit rows to audit_defer.
+ * Routes that take a body, and GET routes marked on_worker in the route table, run on the
+ * workers. Everything else runs on the event-loop thread that read the request, and leaves
+ * the commit of its audit rows to audit_defer.
  */
 static bool runs_on_worker(const struct exchange *x)
 {
-	static const char *const slow[] = {
-		"/readyz",
-		"/calendar/",
-		"/api/v1/oidc/",
-		"/api/v1/reports/",
-		"/api/v1/retention",
-		"/api/v1/arrests/",
-		"/api/v1/cases/{id}/export",
-		"/api/v1/cases/{id}/audit",
-		"/api/v1/agenda",
-	};
-
 	if (x->match != ROUTE_FOUND || x->too_big)
 		return false;
-	if (strcmp(x->method, "GET") && strcmp(x->method, "HEAD"))
-		return true;
-	for (size_t i = 0; i < ARRAY_SIZE(slow); i++)
-		if (!strncmp(x->route->pattern, slow[i], strlen(slow[i])))
-			return true;
-	return false;
+	return x->route->on_worker || (strcmp(x->method, "GET") && strcmp(x->method, "HEAD"));
 }
 
 static enum MHD_Result reply(struct exchange *x)
