@@ -22,7 +22,7 @@ function parseProm(text) {
       }
       continue;
     }
-    m = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (-?[0-9.e+]+|\+Inf)$/);
+    m = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (-?[0-9.]+(?:e[+-]?[0-9]+)?|[+-]Inf|NaN)$/); // Prometheus floats: 9.4e-05 too
     assert.ok(m, `not a sample line: ${line}`);
     const labels = {};
     if (m[3]) {
